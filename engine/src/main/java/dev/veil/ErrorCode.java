@@ -1,0 +1,63 @@
+package dev.veil;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The stable error codes of Veil. A code's number and name never change once released; clients
+ * may match on them. Codes below 1000 are user errors (the statement or input is at fault),
+ * codes from 1000 up are internal errors (Veil is at fault).
+ */
+public enum ErrorCode {
+    SYNTAX_ERROR(1, "42601"),
+    UNKNOWN_SCHEMA(2, "3F000"),
+    UNKNOWN_TABLE(3, "42P01"),
+    UNKNOWN_COLUMN(4, "42703"),
+    ALREADY_EXISTS(5, "42P07"),
+    TYPE_MISMATCH(6, "42804"),
+    INVALID_STATEMENT(7, "42000"),
+    NOT_SUPPORTED(8, "0A000"),
+    BAD_INPUT_FILE(9, "22P04"),
+    FILE_NOT_FOUND(10, "58P01"),
+    NOT_NULL_VIOLATION(11, "23502"),
+    DATA_EXCEPTION(12, "22000"),
+    DIVISION_BY_ZERO(13, "22012"),
+    NUMERIC_OUT_OF_RANGE(14, "22003"),
+    INVALID_ARGUMENT(15, "22023"),
+    ACCESS_DENIED(16, "42501"),
+    AUTHENTICATION_FAILED(17, "28P01"),
+    POLICY_VIOLATION(18, "42V01"),
+    BUDGET_EXHAUSTED(19, "53V01"),
+    QUERY_CANCELLED(20, "57014"),
+    WAREHOUSE_NOT_FOUND(21, "58V01"),
+    WAREHOUSE_LOCKED(22, "55006"),
+    NOT_EMPTY(23, "2BP01"),
+    UNKNOWN_PRINCIPAL(24, "42704"),
+    INVALID_POLICY(25, "42V02"),
+
+    INTERNAL_ERROR(1000, "XX000"),
+    STORAGE_CORRUPTED(1001, "XX001"),
+    STORAGE_IO_ERROR(1002, "58030");
+
+    private final int code;
+    private final String sqlState;
+
+    ErrorCode(int code, String sqlState) {
+        this.code = code;
+        this.sqlState = requireNonNull(sqlState, "sqlState is null");
+    }
+
+    /** The stable numeric code, reported to JDBC clients as {@code SQLException.getErrorCode()}. */
+    public int code() {
+        return code;
+    }
+
+    /** The five-character SQLSTATE reported to JDBC clients. */
+    public String sqlState() {
+        return sqlState;
+    }
+
+    /** Whether the statement or its input is at fault, rather than Veil. */
+    public boolean isUserError() {
+        return code < 1000;
+    }
+}

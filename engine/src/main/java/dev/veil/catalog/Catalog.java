@@ -1,0 +1,54 @@
+package dev.veil.catalog;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The warehouse's metadata store (SQLite {@code veil.db}): schemas, tables, columns and table
+ * versions. Every method is one transaction; names are compared exactly (the SQL layer folds
+ * unquoted identifiers to lower case before calling).
+ *
+ * <p>CONTRACT SKELETON: implemented by the storage work.
+ */
+public interface Catalog extends AutoCloseable {
+    List<String> schemas();
+
+    boolean schemaExists(String schema);
+
+    /** Creates a schema; fails with ALREADY_EXISTS unless {@code ifNotExists}. */
+    void createSchema(String schema, boolean ifNotExists);
+
+    /** Drops an empty schema; NOT_EMPTY if it holds tables, UNKNOWN_SCHEMA unless {@code ifExists}. */
+    void dropSchema(String schema, boolean ifExists);
+
+    /** The tables of one schema, ordered by name; UNKNOWN_SCHEMA if it does not exist. */
+    List<TableDef> tables(String schema);
+
+    Optional<TableDef> table(TableName name);
+
+    /**
+     * Creates a table at version 0 (no segments). Fails with UNKNOWN_SCHEMA, or ALREADY_EXISTS
+     * unless {@code ifNotExists} (then returns the existing definition).
+     */
+    TableDef createTable(TableName name, List<Column> columns, boolean ifNotExists);
+
+    /** Drops a table; its segment files become garbage. UNKNOWN_TABLE unless {@code ifExists}. */
+    void dropTable(TableName name, boolean ifExists);
+
+    /** The table's current committed version. */
+    TableVersion currentVersion(long tableId);
+
+    /**
+     * Commits a new version of the table whose segment list is {@code segments}, in one
+     * transaction, provided the current version is still {@code baseVersion}; otherwise fails
+     * (a concurrent writer committed first) and changes nothing.
+     */
+    TableVersion commitVersion(long tableId, long baseVersion, List<SegmentInfo> segments);
+
+    /** Every segment path referenced by any current table version (for garbage collection). */
+    Set<String> referencedSegments();
+
+    @Override
+    void close();
+}
