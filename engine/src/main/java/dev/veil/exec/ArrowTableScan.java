@@ -1,0 +1,124 @@
+package dev.veil.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
+import org.apache.calcite.adapter.enumerable.JavaRowFormat;
+import org.apache.calcite.adapter.enumerable.PhysType;
+import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.linq4j.tree.Blocks;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptCost;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.metadata.RelMdUtil;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexNode;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The physical scan of a Veil table: reads the Arrow segments of the table's version, only the
+ * columns it outputs or filters on, and evaluates the pushed-down filter batch by batch.
+ * The filter's input references are table column positions.
+ */
+public final class ArrowTableScan extends TableScan implements EnumerableRel {
+    private final ArrowTable arrowTable;
+    private final int[] projects;
+    private final @Nullable RexNode filter;
+
+    ArrowTableScan(RelOptCluster cluster, RelTraitSet traitSet, RelOptTable table, ArrowTable arrowTable,
+            int[] projects, @Nullable RexNode filter) {
+        super(cluster, traitSet, List.of(), table);
+        this.arrowTable = requireNonNull(arrowTable, "arrowTable is null");
+        this.projects = requireNonNull(projects, "projects is null").clone();
+        this.filter = filter;
+    }
+
+    static ArrowTableScan create(RelOptCluster cluster, RelOptTable table, ArrowTable arrowTable,
+            int[] projects, @Nullable RexNode filter) {
+        return new ArrowTableScan(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), table, arrowTable,
+                projects, filter);
+    }
+
+    ArrowTable arrowTable() {
+        return arrowTable;
+    }
+
+    int[] projects() {
+        return projects.clone();
+    }
+
+    @Nullable RexNode filter() {
+        return filter;
+    }
+
+    @Override
+    public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
+        return new ArrowTableScan(getCluster(), traitSet, table, arrowTable, projects, filter);
+    }
+
+    @Override
+    public RelDataType deriveRowType() {
+        List<RelDataTypeField> fields = table.getRowType().getFieldList();
+        RelDataTypeFactory.Builder builder = getCluster().getTypeFactory().builder();
+        for (int p : projects) {
+            builder.add(fields.get(p));
+        }
+        return builder.build();
+    }
+
+    @Override
+    public RelWriter explainTerms(RelWriter pw) {
+        return super.explainTerms(pw)
+                .item("projects", Arrays.toString(projects))
+                .itemIf("filter", filter, filter != null);
+    }
+
+    @Override
+    public double estimateRowCount(RelMetadataQuery mq) {
+        double rows = table.getRowCount();
+        return filter == null ? rows : rows * RelMdUtil.guessSelectivity(filter);
+    }
+
+    @Override
+    public @Nullable RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
+        // Cheaper with fewer columns to load and with a filter that skips building rows.
+        double tableRows = table.getRowCount();
+        int totalColumns = table.getRowType().getFieldCount();
+        double columnFraction = (projects.length + 2d) / (totalColumns + 2d);
+        double outRows = estimateRowCount(mq);
+        double cpu = tableRows * columnFraction + outRows * projects.length;
+        return planner.getCostFactory().makeCost(outRows, cpu, tableRows * columnFraction);
+    }
+
+    @Override
+    public void register(RelOptPlanner planner) {
+        ArrowRules.PUSH_DOWN_RULES.forEach(planner::addRule);
+    }
+
+    @Override
+    public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
+        PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
+        boolean scalar = physType.getFormat() == JavaRowFormat.SCALAR;
+        ScanPredicate predicate = filter == null ? null
+                : ScanPredicates.compile(filter, arrowTable.definition());
+        ScanSpec spec = new ScanSpec(projects, predicate, scalar);
+        Expression tableExpression = implementor.stash(arrowTable, ArrowTable.class);
+        Expression specExpression = implementor.stash(spec, ScanSpec.class);
+        return implementor.result(physType, Blocks.toBlock(
+                Expressions.call(tableExpression, "scan", implementor.getRootExpression(), specExpression)));
+    }
+}

@@ -1,0 +1,466 @@
+package dev.veil.exec;
+
+import com.google.common.collect.BoundType;
+import com.google.common.collect.Range;
+import dev.veil.catalog.ColumnType;
+import dev.veil.catalog.TableDef;
+import dev.veil.catalog.VeilType;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUnknownAs;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.DateString;
+import org.apache.calcite.util.NlsString;
+import org.apache.calcite.util.Sarg;
+import org.apache.calcite.util.TimestampString;
+
+/**
+ * Compiles the predicates a scan can evaluate on Arrow vectors: comparisons of a column with a
+ * literal, {@code IS [NOT] NULL}, {@code SEARCH} (ranges and IN-lists), boolean columns, and
+ * AND/OR of these. A row passes only when the SQL predicate is TRUE, which is exactly what a
+ * WHERE clause keeps; so AND/OR may treat UNKNOWN as FALSE, and NOT is accepted only on a
+ * boolean column.
+ */
+final class ScanPredicates {
+    private ScanPredicates() {
+    }
+
+    /** Whether {@code node}, whose input references are table columns, can run inside the scan. */
+    static boolean supports(RexNode node, TableDef table) {
+        try {
+            compile(node, table);
+            return true;
+        } catch (Unsupported e) {
+            return false;
+        }
+    }
+
+    /** Compiles a supported predicate; input references are table column positions. */
+    static ScanPredicate compile(RexNode node, TableDef table) {
+        if (node instanceof RexInputRef ref) {
+            requireType(table, ref.getIndex(), VeilType.BOOLEAN);
+            return new RangeLeaf(ref.getIndex(), table.columns().get(ref.getIndex()).type(),
+                    single(Bound.closed(1L), Bound.closed(1L)), false, node);
+        }
+        if (!(node instanceof RexCall call)) {
+            throw new Unsupported();
+        }
+        SqlKind kind = call.getKind();
+        switch (kind) {
+            case AND:
+            case OR: {
+                List<ScanPredicate> parts = new ArrayList<>();
+                for (RexNode operand : call.getOperands()) {
+                    parts.add(compile(operand, table));
+                }
+                return new Junction(kind == SqlKind.AND, parts, node);
+            }
+            case NOT: {
+                RexNode operand = call.getOperands().get(0);
+                if (operand instanceof RexInputRef ref) {
+                    requireType(table, ref.getIndex(), VeilType.BOOLEAN);
+                    return new RangeLeaf(ref.getIndex(), table.columns().get(ref.getIndex()).type(),
+                            single(Bound.closed(0L), Bound.closed(0L)), false, node);
+                }
+                throw new Unsupported();
+            }
+            case IS_NULL:
+            case IS_NOT_NULL: {
+                if (call.getOperands().get(0) instanceof RexInputRef ref) {
+                    return new NullLeaf(ref.getIndex(), kind == SqlKind.IS_NULL, node);
+                }
+                throw new Unsupported();
+            }
+            case SEARCH:
+                return compileSearch(call, table);
+            case EQUALS:
+            case NOT_EQUALS:
+            case LESS_THAN:
+            case LESS_THAN_OR_EQUAL:
+            case GREATER_THAN:
+            case GREATER_THAN_OR_EQUAL:
+                return compileComparison(call, table);
+            default:
+                throw new Unsupported();
+        }
+    }
+
+    private static ScanPredicate compileComparison(RexCall call, TableDef table) {
+        RexNode left = call.getOperands().get(0);
+        RexNode right = call.getOperands().get(1);
+        SqlKind kind = call.getKind();
+        if (left instanceof RexLiteral && right instanceof RexInputRef) {
+            RexNode t = left;
+            left = right;
+            right = t;
+            kind = kind.reverse();
+        }
+        if (!(left instanceof RexInputRef ref) || !(right instanceof RexLiteral literal) || literal.isNull()) {
+            throw new Unsupported();
+        }
+        int column = ref.getIndex();
+        ColumnType type = table.columns().get(column).type();
+        Comparable<?> v = literalValue(literal.getValueAs(Comparable.class), type);
+        List<Bound[]> ranges = switch (kind) {
+            case EQUALS -> single(Bound.closed(v), Bound.closed(v));
+            case NOT_EQUALS -> List.of(new Bound[] {null, Bound.open(v)}, new Bound[] {Bound.open(v), null});
+            case LESS_THAN -> single(null, Bound.open(v));
+            case LESS_THAN_OR_EQUAL -> single(null, Bound.closed(v));
+            case GREATER_THAN -> single(Bound.open(v), null);
+            case GREATER_THAN_OR_EQUAL -> single(Bound.closed(v), null);
+            default -> throw new Unsupported();
+        };
+        return new RangeLeaf(column, type, ranges, false, call);
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static ScanPredicate compileSearch(RexCall call, TableDef table) {
+        if (!(call.getOperands().get(0) instanceof RexInputRef ref)
+                || !(call.getOperands().get(1) instanceof RexLiteral literal)) {
+            throw new Unsupported();
+        }
+        int column = ref.getIndex();
+        ColumnType type = table.columns().get(column).type();
+        Sarg sarg = literal.getValueAs(Sarg.class);
+        if (sarg == null) {
+            throw new Unsupported();
+        }
+        List<Bound[]> ranges = new ArrayList<>();
+        for (Object o : sarg.rangeSet.asRanges()) {
+            Range r = (Range) o;
+            Bound lower = r.hasLowerBound() ? new Bound(literalValue(r.lowerEndpoint(), type),
+                    r.lowerBoundType() == BoundType.CLOSED) : null;
+            Bound upper = r.hasUpperBound() ? new Bound(literalValue(r.upperEndpoint(), type),
+                    r.upperBoundType() == BoundType.CLOSED) : null;
+            ranges.add(new Bound[] {lower, upper});
+        }
+        return new RangeLeaf(column, type, ranges, sarg.nullAs == RexUnknownAs.TRUE, call);
+    }
+
+    private static void requireType(TableDef table, int column, VeilType type) {
+        if (table.columns().get(column).type().type() != type) {
+            throw new Unsupported();
+        }
+    }
+
+    /** A literal as a value comparable with the column's values: BigDecimal, Double, String, or Long. */
+    private static Comparable<?> literalValue(Object literal, ColumnType type) {
+        switch (type.type()) {
+            case INTEGER, BIGINT, DECIMAL, DOUBLE -> {
+                if (literal instanceof BigDecimal d) {
+                    return d;
+                }
+                if (literal instanceof Number n) {
+                    return new BigDecimal(n.toString());
+                }
+            }
+            case VARCHAR -> {
+                if (literal instanceof NlsString s) {
+                    return s.getValue();
+                }
+                if (literal instanceof String s) {
+                    return s;
+                }
+            }
+            case DATE -> {
+                if (literal instanceof DateString d) {
+                    return (long) d.getDaysSinceEpoch();
+                }
+            }
+            case TIMESTAMP -> {
+                if (literal instanceof TimestampString t) {
+                    return t.getMillisSinceEpoch();
+                }
+            }
+            case BOOLEAN -> {
+                if (literal instanceof Boolean b) {
+                    return b ? 1L : 0L;
+                }
+            }
+        }
+        throw new Unsupported();
+    }
+
+    /** Signals a predicate the scan cannot evaluate; it stays in a Filter above the scan. */
+    private static final class Unsupported extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unsupported() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** One end of a range. */
+    private record Bound(Comparable<?> value, boolean inclusive) {
+        static Bound closed(Comparable<?> v) {
+            return new Bound(v, true);
+        }
+
+        static Bound open(Comparable<?> v) {
+            return new Bound(v, false);
+        }
+    }
+
+    /** AND or OR of predicates. */
+    private record Junction(boolean and, List<ScanPredicate> parts, RexNode source) implements ScanPredicate {
+        @Override
+        public int[] columns() {
+            return parts.stream().flatMapToInt(p -> Arrays.stream(p.columns())).distinct().toArray();
+        }
+
+        @Override
+        public RowTest bind(VectorLookup vectors) {
+            RowTest[] tests = parts.stream().map(p -> p.bind(vectors)).toArray(RowTest[]::new);
+            if (and) {
+                return row -> {
+                    for (RowTest t : tests) {
+                        if (!t.test(row)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                };
+            }
+            return row -> {
+                for (RowTest t : tests) {
+                    if (t.test(row)) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+        }
+
+        @Override
+        public String toString() {
+            return source.toString();
+        }
+    }
+
+    /** {@code IS NULL} or {@code IS NOT NULL}. */
+    private record NullLeaf(int column, boolean isNull, RexNode source) implements ScanPredicate {
+        @Override
+        public int[] columns() {
+            return new int[] {column};
+        }
+
+        @Override
+        public RowTest bind(VectorLookup vectors) {
+            FieldVector v = vectors.vector(column);
+            return isNull ? v::isNull : row -> !v.isNull(row);
+        }
+
+        @Override
+        public String toString() {
+            return source.toString();
+        }
+    }
+
+    /** A column value within any of a list of ranges (NULL passes only when {@code nullMatches}). */
+    private static final class RangeLeaf implements ScanPredicate {
+        private final int column;
+        private final ColumnType type;
+        private final boolean nullMatches;
+        private final RexNode source;
+        // Exactly one of these representations is used, chosen by the column's type.
+        private long[] longLows;
+        private long[] longHighs;
+        private Bound[][] objectRanges;
+
+        RangeLeaf(int column, ColumnType type, List<Bound[]> ranges, boolean nullMatches, RexNode source) {
+            this.column = column;
+            this.type = type;
+            this.nullMatches = nullMatches;
+            this.source = source;
+            if (usesLongs(type)) {
+                List<long[]> intervals = new ArrayList<>();
+                for (Bound[] r : ranges) {
+                    long lo = r[0] == null ? Long.MIN_VALUE : lowerLong(r[0]);
+                    long hi = r[1] == null ? Long.MAX_VALUE : upperLong(r[1]);
+                    if (lo <= hi) {
+                        intervals.add(new long[] {lo, hi});
+                    }
+                }
+                longLows = intervals.stream().mapToLong(i -> i[0]).toArray();
+                longHighs = intervals.stream().mapToLong(i -> i[1]).toArray();
+            } else {
+                objectRanges = new Bound[ranges.size()][];
+                for (int i = 0; i < ranges.size(); i++) {
+                    objectRanges[i] = new Bound[] {normalize(ranges.get(i)[0]), normalize(ranges.get(i)[1])};
+                }
+            }
+        }
+
+        private static boolean usesLongs(ColumnType type) {
+            return switch (type.type()) {
+                case BOOLEAN, INTEGER, BIGINT, DATE, TIMESTAMP -> true;
+                case DECIMAL -> type.precision() <= 18;
+                default -> false;
+            };
+        }
+
+        /** The value in the column's long units: unscaled for DECIMAL, as-is for the others. */
+        private BigDecimal units(Comparable<?> v) {
+            BigDecimal d = v instanceof BigDecimal b ? b : BigDecimal.valueOf((Long) v);
+            return type.type() == VeilType.DECIMAL ? d.movePointRight(type.scale()) : d;
+        }
+
+        private long lowerLong(Bound b) {
+            BigDecimal u = units(b.value());
+            BigDecimal lo = b.inclusive() ? u.setScale(0, RoundingMode.CEILING)
+                    : u.setScale(0, RoundingMode.FLOOR).add(BigDecimal.ONE);
+            return clamp(lo);
+        }
+
+        private long upperLong(Bound b) {
+            BigDecimal u = units(b.value());
+            BigDecimal hi = b.inclusive() ? u.setScale(0, RoundingMode.FLOOR)
+                    : u.setScale(0, RoundingMode.CEILING).subtract(BigDecimal.ONE);
+            return clamp(hi);
+        }
+
+        private static long clamp(BigDecimal d) {
+            if (d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0) {
+                return Long.MAX_VALUE;
+            }
+            if (d.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) <= 0) {
+                return Long.MIN_VALUE;
+            }
+            return d.longValueExact();
+        }
+
+        /** Bounds of DOUBLE columns compare as doubles; the rest keep BigDecimal or String. */
+        private Bound normalize(Bound b) {
+            if (b == null || type.type() != VeilType.DOUBLE) {
+                return b;
+            }
+            return new Bound(((BigDecimal) b.value()).doubleValue(), b.inclusive());
+        }
+
+        @Override
+        public int[] columns() {
+            return new int[] {column};
+        }
+
+        @Override
+        public RowTest bind(VectorLookup vectors) {
+            FieldVector v = vectors.vector(column);
+            if (longLows != null) {
+                LongGetter g = longGetter(v);
+                long[] lows = longLows;
+                long[] highs = longHighs;
+                return row -> {
+                    if (v.isNull(row)) {
+                        return nullMatches;
+                    }
+                    long x = g.get(row);
+                    for (int i = 0; i < lows.length; i++) {
+                        if (x >= lows[i] && x <= highs[i]) {
+                            return true;
+                        }
+                    }
+                    return false;
+                };
+            }
+            ObjectGetter g = objectGetter(v);
+            Bound[][] ranges = objectRanges;
+            return row -> {
+                if (v.isNull(row)) {
+                    return nullMatches;
+                }
+                Comparable<Object> x = g.get(row);
+                for (Bound[] r : ranges) {
+                    if (within(x, r[0], true) && within(x, r[1], false)) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+        }
+
+        private static boolean within(Comparable<Object> x, Bound b, boolean lower) {
+            if (b == null) {
+                return true;
+            }
+            int c = x.compareTo(b.value());
+            if (lower) {
+                return b.inclusive() ? c >= 0 : c > 0;
+            }
+            return b.inclusive() ? c <= 0 : c < 0;
+        }
+
+        private LongGetter longGetter(FieldVector v) {
+            if (v instanceof IntVector iv) {
+                return iv::get;
+            }
+            if (v instanceof BigIntVector bv) {
+                return bv::get;
+            }
+            if (v instanceof DateDayVector dv) {
+                return dv::get;
+            }
+            if (v instanceof TimeStampMilliVector tv) {
+                return tv::get;
+            }
+            if (v instanceof BitVector bit) {
+                return bit::get;
+            }
+            if (v instanceof DecimalVector dv) {
+                return row -> VectorValues.unscaledLong(dv, row);
+            }
+            throw new IllegalStateException("no long view of " + v.getClass().getSimpleName());
+        }
+
+        @SuppressWarnings("unchecked")
+        private ObjectGetter objectGetter(FieldVector v) {
+            if (v instanceof Float8Vector fv) {
+                return row -> (Comparable<Object>) (Comparable<?>) fv.get(row);
+            }
+            if (v instanceof DecimalVector dv) {
+                return row -> (Comparable<Object>) (Comparable<?>) dv.getObject(row);
+            }
+            if (v instanceof VarCharVector sv) {
+                return row -> (Comparable<Object>) (Comparable<?>) new String(sv.get(row), StandardCharsets.UTF_8);
+            }
+            throw new IllegalStateException("no object view of " + v.getClass().getSimpleName());
+        }
+
+        @Override
+        public String toString() {
+            return source.toString();
+        }
+    }
+
+    @FunctionalInterface
+    private interface LongGetter {
+        long get(int row);
+    }
+
+    @FunctionalInterface
+    private interface ObjectGetter {
+        Comparable<Object> get(int row);
+    }
+
+    private static List<Bound[]> single(Bound lower, Bound upper) {
+        List<Bound[]> list = new ArrayList<>(1);
+        list.add(new Bound[] {lower, upper});
+        return list;
+    }
+}
