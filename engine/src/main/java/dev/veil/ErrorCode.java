@@ -33,6 +33,8 @@ public enum ErrorCode {
     NOT_EMPTY(23, "2BP01"),
     UNKNOWN_PRINCIPAL(24, "42704"),
     INVALID_POLICY(25, "42V02"),
+    /** A concurrent statement committed a new version of the same table first; retrying may succeed. */
+    WRITE_CONFLICT(26, "40001"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

@@ -9,7 +9,7 @@ import java.util.Set;
  * versions. Every method is one transaction; names are compared exactly (the SQL layer folds
  * unquoted identifiers to lower case before calling).
  *
- * <p>CONTRACT SKELETON: implemented by the storage work.
+ * <p>Implemented by {@link SqliteCatalog}.
  */
 public interface Catalog extends AutoCloseable {
     List<String> schemas();
@@ -26,6 +26,9 @@ public interface Catalog extends AutoCloseable {
     List<TableDef> tables(String schema);
 
     Optional<TableDef> table(TableName name);
+
+    /** The table of that name; UNKNOWN_TABLE (suggesting the nearest existing name) if there is none. */
+    TableDef requireTable(TableName name);
 
     /**
      * Creates a table at version 0 (no segments). Fails with UNKNOWN_SCHEMA, or ALREADY_EXISTS
@@ -45,6 +48,12 @@ public interface Catalog extends AutoCloseable {
      * (a concurrent writer committed first) and changes nothing.
      */
     TableVersion commitVersion(long tableId, long baseVersion, List<SegmentInfo> segments);
+
+    /**
+     * Commits a new version of the table whose segments are the current ones followed by
+     * {@code added}, in one transaction. Appends never conflict with each other.
+     */
+    TableVersion appendSegments(long tableId, List<SegmentInfo> added);
 
     /** Every segment path referenced by any current table version (for garbage collection). */
     Set<String> referencedSegments();

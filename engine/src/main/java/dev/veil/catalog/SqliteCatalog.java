@@ -1,0 +1,599 @@
+package dev.veil.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The {@link Catalog} kept in the warehouse's SQLite database {@code veil.db}.
+ *
+ * <p>One connection, guarded by a lock: every call runs as one SQLite transaction while holding
+ * it, so calls from many threads are serialized (catalog calls are short; the data itself is read
+ * from segment files outside the lock). Writes use {@code BEGIN IMMEDIATE} so that a transaction
+ * never has to upgrade its lock half way. The database runs in WAL mode with
+ * {@code synchronous=FULL}: a commit that returned is on disk.
+ *
+ * <p>Other metadata stores (users, policies, budgets, audit) share this database through
+ * {@link #read} and {@link #write}, and add their tables in {@link CatalogMigrations}.
+ */
+public final class SqliteCatalog implements Catalog {
+    /** The catalog's file name inside the warehouse directory. */
+    public static final String FILE_NAME = "veil.db";
+
+    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    private final Path file;
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+    private boolean closed;
+
+    /** Work done inside one catalog transaction. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private SqliteCatalog(Path file, Connection connection) {
+        this.file = requireNonNull(file, "file is null");
+        this.connection = requireNonNull(connection, "connection is null");
+    }
+
+    /** Opens (creating if absent) the catalog database {@code file} and brings its schema up to date. */
+    public static SqliteCatalog open(Path file) {
+        requireNonNull(file, "file is null");
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.enforceForeignKeys(true);
+        Connection connection;
+        try {
+            connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        } catch (SQLException e) {
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot open catalog " + file + ": " + e.getMessage(), e);
+        }
+        SqliteCatalog catalog = new SqliteCatalog(file, connection);
+        try {
+            catalog.migrate();
+        } catch (RuntimeException e) {
+            catalog.close();
+            throw e;
+        }
+        return catalog;
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The schema version the database is at (the last applied migration). */
+    public int schemaVersion() {
+        return read(SqliteCatalog::schemaVersion);
+    }
+
+    /** Runs {@code work} in a read transaction (a consistent snapshot of the catalog). */
+    public <T> T read(SqlWork<T> work) {
+        return transaction("BEGIN", work);
+    }
+
+    /** Runs {@code work} in a write transaction: all of it commits, or none of it. */
+    public <T> T write(SqlWork<T> work) {
+        return transaction("BEGIN IMMEDIATE", work);
+    }
+
+    private <T> T transaction(String begin, SqlWork<T> work) {
+        requireNonNull(work, "work is null");
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("catalog " + file + " is closed");
+            }
+            execute(begin);
+            T result;
+            try {
+                result = work.run(connection);
+                execute("COMMIT");
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Catalog " + file + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void rollback() throws SQLException {
+        try {
+            execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite already rolled back by itself (it does after some I/O errors): nothing to undo.
+            if (e.getMessage() == null || !e.getMessage().contains("no transaction is active")) {
+                throw e;
+            }
+        }
+    }
+
+    private void migrate() {
+        write(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(CatalogMigrations.SCHEMA_VERSION_TABLE);
+            }
+            int current = schemaVersion(c);
+            if (current > CatalogMigrations.latestVersion()) {
+                throw new VeilException(ErrorCode.NOT_SUPPORTED, "Catalog " + file + " has schema version " + current
+                        + ", newer than this Veil understands (" + CatalogMigrations.latestVersion()
+                        + "); use a newer Veil");
+            }
+            for (CatalogMigrations.Migration m : CatalogMigrations.ALL) {
+                if (m.version() <= current) {
+                    continue;
+                }
+                try (Statement s = c.createStatement()) {
+                    for (String sql : m.statements()) {
+                        s.execute(sql);
+                    }
+                }
+                current = m.version();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("DELETE FROM schema_version");
+                s.execute("INSERT INTO schema_version (version) VALUES (" + current + ")");
+            }
+            return null;
+        });
+    }
+
+    private static int schemaVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- schemas
+
+    @Override
+    public List<String> schemas() {
+        return read(SqliteCatalog::schemaNames);
+    }
+
+    @Override
+    public boolean schemaExists(String schema) {
+        requireNonNull(schema, "schema is null");
+        return read(c -> schemaExists(c, schema));
+    }
+
+    @Override
+    public void createSchema(String schema, boolean ifNotExists) {
+        checkName(schema, "schema");
+        write(c -> {
+            if (schemaExists(c, schema)) {
+                if (ifNotExists) {
+                    return null;
+                }
+                throw new VeilException(ErrorCode.ALREADY_EXISTS, "Schema '" + schema + "' already exists");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO schemas (name, created_at) VALUES (?, ?)")) {
+                ps.setString(1, schema);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void dropSchema(String schema, boolean ifExists) {
+        requireNonNull(schema, "schema is null");
+        write(c -> {
+            if (!schemaExists(c, schema)) {
+                if (ifExists) {
+                    return null;
+                }
+                throw unknownSchema(c, schema);
+            }
+            List<String> tables = tableNames(c, schema);
+            if (!tables.isEmpty()) {
+                throw new VeilException(ErrorCode.NOT_EMPTY, "Schema '" + schema + "' is not empty: it holds "
+                        + tables.size() + (tables.size() == 1 ? " table (" : " tables (") + String.join(", ", tables)
+                        + "); drop them first");
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM schemas WHERE name = ?")) {
+                ps.setString(1, schema);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static List<String> schemaNames(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM schemas ORDER BY name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private static boolean schemaExists(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM schemas WHERE name = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static VeilException unknownSchema(Connection c, String schema) throws SQLException {
+        return new VeilException(ErrorCode.UNKNOWN_SCHEMA,
+                "Schema '" + schema + "' not found" + NameSuggestions.hint(schema, schemaNames(c)));
+    }
+
+    // ---------------------------------------------------------------- tables
+
+    @Override
+    public List<TableDef> tables(String schema) {
+        requireNonNull(schema, "schema is null");
+        return read(c -> {
+            if (!schemaExists(c, schema)) {
+                throw unknownSchema(c, schema);
+            }
+            List<TableDef> tables = new ArrayList<>();
+            for (String name : tableNames(c, schema)) {
+                tables.add(loadTable(c, new TableName(schema, name)).orElseThrow());
+            }
+            return tables;
+        });
+    }
+
+    @Override
+    public Optional<TableDef> table(TableName name) {
+        requireNonNull(name, "name is null");
+        return read(c -> loadTable(c, name));
+    }
+
+    @Override
+    public TableDef requireTable(TableName name) {
+        requireNonNull(name, "name is null");
+        return read(c -> {
+            Optional<TableDef> table = loadTable(c, name);
+            if (table.isEmpty()) {
+                throw unknownTable(c, name);
+            }
+            return table.get();
+        });
+    }
+
+    @Override
+    public TableDef createTable(TableName name, List<Column> columns, boolean ifNotExists) {
+        requireNonNull(name, "name is null");
+        requireNonNull(columns, "columns is null");
+        checkName(name.schema(), "schema");
+        checkName(name.table(), "table");
+        if (columns.isEmpty()) {
+            throw new VeilException(ErrorCode.INVALID_STATEMENT, "Table '" + name + "' must have at least one column");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Column column : columns) {
+            if (!seen.add(column.name())) {
+                throw new VeilException(ErrorCode.ALREADY_EXISTS,
+                        "Column '" + column.name() + "' is defined more than once in table '" + name + "'");
+            }
+        }
+        return write(c -> {
+            if (!schemaExists(c, name.schema())) {
+                throw unknownSchema(c, name.schema());
+            }
+            Optional<TableDef> existing = loadTable(c, name);
+            if (existing.isPresent()) {
+                if (ifNotExists) {
+                    return existing.get();
+                }
+                throw new VeilException(ErrorCode.ALREADY_EXISTS, "Table '" + name + "' already exists");
+            }
+            long now = System.currentTimeMillis();
+            long id;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO tables (schema_name, name, version, created_at) VALUES (?, ?, 0, ?)")) {
+                ps.setString(1, name.schema());
+                ps.setString(2, name.table());
+                ps.setLong(3, now);
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO columns (table_id, ordinal, name, type, nullable) VALUES (?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < columns.size(); i++) {
+                    Column column = columns.get(i);
+                    ps.setLong(1, id);
+                    ps.setInt(2, i);
+                    ps.setString(3, column.name());
+                    ps.setString(4, column.type().sql());
+                    ps.setInt(5, column.nullable() ? 1 : 0);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            insertVersionRow(c, id, 0, now, 0, 0);
+            return new TableDef(id, name, columns);
+        });
+    }
+
+    @Override
+    public void dropTable(TableName name, boolean ifExists) {
+        requireNonNull(name, "name is null");
+        write(c -> {
+            Optional<TableDef> table = loadTable(c, name);
+            if (table.isEmpty()) {
+                if (ifExists) {
+                    return null;
+                }
+                throw unknownTable(c, name);
+            }
+            // Cascades to columns, versions and segments; the segment files become garbage.
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tables WHERE id = ?")) {
+                ps.setLong(1, table.get().id());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static List<String> tableNames(Connection c, String schema) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM tables WHERE schema_name = ? ORDER BY name")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Optional<TableDef> loadTable(Connection c, TableName name) throws SQLException {
+        long id;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tables WHERE schema_name = ? AND name = ?")) {
+            ps.setString(1, name.schema());
+            ps.setString(2, name.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                id = rs.getLong(1);
+            }
+        }
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT name, type, nullable FROM columns WHERE table_id = ? ORDER BY ordinal")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new Column(rs.getString(1), ColumnType.parse(rs.getString(2)), rs.getInt(3) != 0));
+                }
+            }
+        }
+        return Optional.of(new TableDef(id, name, columns));
+    }
+
+    private static VeilException unknownTable(Connection c, TableName name) throws SQLException {
+        List<String> all = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT schema_name, name FROM tables")) {
+            while (rs.next()) {
+                all.add(rs.getString(1) + "." + rs.getString(2));
+            }
+        }
+        return new VeilException(ErrorCode.UNKNOWN_TABLE,
+                "Table '" + name + "' not found" + NameSuggestions.hint(name.toString(), all));
+    }
+
+    private static TableName tableName(Connection c, long tableId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT schema_name, name FROM tables WHERE id = ?")) {
+            ps.setLong(1, tableId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new VeilException(ErrorCode.UNKNOWN_TABLE,
+                            "Table with id " + tableId + " not found; it was dropped");
+                }
+                return new TableName(rs.getString(1), rs.getString(2));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- versions
+
+    @Override
+    public TableVersion currentVersion(long tableId) {
+        return read(c -> currentVersion(c, tableId));
+    }
+
+    @Override
+    public TableVersion commitVersion(long tableId, long baseVersion, List<SegmentInfo> segments) {
+        requireNonNull(segments, "segments is null");
+        return write(c -> {
+            TableVersion current = currentVersion(c, tableId);
+            if (current.version() != baseVersion) {
+                throw new VeilException(ErrorCode.WRITE_CONFLICT, "Table '" + tableName(c, tableId)
+                        + "' was changed by a concurrent statement (now at version " + current.version()
+                        + ", this statement started from version " + baseVersion + "); retry the statement");
+            }
+            return commit(c, current, segments);
+        });
+    }
+
+    @Override
+    public TableVersion appendSegments(long tableId, List<SegmentInfo> added) {
+        requireNonNull(added, "added is null");
+        return write(c -> {
+            TableVersion current = currentVersion(c, tableId);
+            List<SegmentInfo> all = new ArrayList<>(current.segments());
+            all.addAll(added);
+            return commit(c, current, all);
+        });
+    }
+
+    @Override
+    public Set<String> referencedSegments() {
+        return read(c -> {
+            Set<String> paths = new HashSet<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT path FROM segments WHERE removed_in IS NULL")) {
+                while (rs.next()) {
+                    paths.add(rs.getString(1));
+                }
+            }
+            return paths;
+        });
+    }
+
+    private static TableVersion currentVersion(Connection c, long tableId) throws SQLException {
+        long version;
+        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM tables WHERE id = ?")) {
+            ps.setLong(1, tableId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new VeilException(ErrorCode.UNKNOWN_TABLE,
+                            "Table with id " + tableId + " not found; it was dropped");
+                }
+                version = rs.getLong(1);
+            }
+        }
+        List<SegmentInfo> segments = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT path, row_count, size_bytes FROM segments"
+                + " WHERE table_id = ? AND removed_in IS NULL ORDER BY ordinal")) {
+            ps.setLong(1, tableId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    segments.add(new SegmentInfo(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+        }
+        return new TableVersion(tableId, version, segments);
+    }
+
+    /** Writes version {@code current + 1} with exactly {@code segments}, in the caller's transaction. */
+    private static TableVersion commit(Connection c, TableVersion current, List<SegmentInfo> segments)
+            throws SQLException {
+        long tableId = current.tableId();
+        long next = current.version() + 1;
+        Map<String, Integer> currentOrdinals = new HashMap<>();
+        for (int i = 0; i < current.segments().size(); i++) {
+            currentOrdinals.put(current.segments().get(i).path(), i);
+        }
+        Set<String> kept = new HashSet<>();
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO segments"
+                        + " (path, table_id, ordinal, row_count, size_bytes, added_in) VALUES (?, ?, ?, ?, ?, ?)");
+                PreparedStatement reorder = c.prepareStatement("UPDATE segments SET ordinal = ? WHERE path = ?")) {
+            for (int i = 0; i < segments.size(); i++) {
+                SegmentInfo segment = segments.get(i);
+                if (!kept.add(segment.path())) {
+                    throw new IllegalArgumentException("segment " + segment.path() + " listed twice");
+                }
+                Integer ordinal = currentOrdinals.get(segment.path());
+                if (ordinal == null) {
+                    insert.setString(1, segment.path());
+                    insert.setLong(2, tableId);
+                    insert.setInt(3, i);
+                    insert.setLong(4, segment.rowCount());
+                    insert.setLong(5, segment.sizeBytes());
+                    insert.setLong(6, next);
+                    insert.executeUpdate();
+                } else if (ordinal != i) {
+                    reorder.setInt(1, i);
+                    reorder.setString(2, segment.path());
+                    reorder.executeUpdate();
+                }
+            }
+        }
+        try (PreparedStatement remove = c.prepareStatement("UPDATE segments SET removed_in = ? WHERE path = ?")) {
+            for (SegmentInfo old : current.segments()) {
+                if (!kept.contains(old.path())) {
+                    remove.setLong(1, next);
+                    remove.setString(2, old.path());
+                    remove.executeUpdate();
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE tables SET version = ? WHERE id = ? AND version = ?")) {
+            ps.setLong(1, next);
+            ps.setLong(2, tableId);
+            ps.setLong(3, current.version());
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("table " + tableId + " changed inside its own transaction");
+            }
+        }
+        TableVersion version = new TableVersion(tableId, next, segments);
+        insertVersionRow(c, tableId, next, System.currentTimeMillis(), version.rowCount(), segments.size());
+        return version;
+    }
+
+    private static void insertVersionRow(Connection c, long tableId, long version, long at, long rows, int segments)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO table_versions"
+                + " (table_id, version, committed_at, row_count, segment_count) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setLong(1, tableId);
+            ps.setLong(2, version);
+            ps.setLong(3, at);
+            ps.setLong(4, rows);
+            ps.setInt(5, segments);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void checkName(String name, String kind) {
+        requireNonNull(name, kind + " is null");
+        if (name.isEmpty()) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "A " + kind + " name must not be empty");
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            connection.close();
+        } catch (SQLException e) {
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot close catalog " + file + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package dev.veil.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteCatalogTest {
+    private static final List<Column> COLUMNS = List.of(
+            new Column("id", ColumnType.of(VeilType.BIGINT), false),
+            new Column("price", ColumnType.decimal(12, 2), true),
+            new Column("name", ColumnType.of(VeilType.VARCHAR), true),
+            new Column("day", ColumnType.of(VeilType.DATE), true));
+
+    @TempDir
+    Path dir;
+
+    private SqliteCatalog open() {
+        return SqliteCatalog.open(dir.resolve(SqliteCatalog.FILE_NAME));
+    }
+
+    @Test
+    void tableDefinitionSurvivesReopen() {
+        TableDef created;
+        try (SqliteCatalog catalog = open()) {
+            catalog.createSchema("tpch", false);
+            created = catalog.createTable(new TableName("tpch", "lineitem"), COLUMNS, false);
+        }
+        try (SqliteCatalog catalog = open()) {
+            assertEquals(List.of("tpch"), catalog.schemas());
+            TableDef read = catalog.requireTable(new TableName("tpch", "lineitem"));
+            assertEquals(created, read);
+            assertEquals(COLUMNS, read.columns());
+            assertEquals(ColumnType.decimal(12, 2), read.column("price").orElseThrow().type());
+            assertEquals(0, catalog.currentVersion(read.id()).version());
+            assertEquals(List.of(read), catalog.tables("tpch"));
+            assertEquals(CatalogMigrations.latestVersion(), catalog.schemaVersion());
+        }
+    }
+
+    @Test
+    void catalogRunsInWalModeWithFullSync() {
+        try (SqliteCatalog catalog = open()) {
+            String mode = catalog.read(c -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
+            int sync = catalog.read(c -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            assertEquals("wal", mode);
+            assertEquals(2, sync); // FULL
+        }
+    }
+
+    @Test
+    void unknownTableSuggestsNearestName() {
+        try (SqliteCatalog catalog = open()) {
+            catalog.createSchema("tpch", false);
+            catalog.createTable(new TableName("tpch", "lineitem"), COLUMNS, false);
+            catalog.createTable(new TableName("tpch", "orders"), COLUMNS, false);
+            assertError(ErrorCode.UNKNOWN_TABLE, "Table 'tpch.lineitm' not found; did you mean 'tpch.lineitem'?",
+                    () -> catalog.requireTable(new TableName("tpch", "lineitm")));
+            assertError(ErrorCode.UNKNOWN_TABLE, "Table 'tpch.nation' not found",
+                    () -> catalog.dropTable(new TableName("tpch", "nation"), false));
+            assertError(ErrorCode.UNKNOWN_SCHEMA, "Schema 'tcph' not found; did you mean 'tpch'?",
+                    () -> catalog.tables("tcph"));
+            assertError(ErrorCode.UNKNOWN_SCHEMA, "Schema 'tcph' not found; did you mean 'tpch'?",
+                    () -> catalog.createTable(new TableName("tcph", "x"), COLUMNS, false));
+            assertTrue(catalog.table(new TableName("tpch", "lineitm")).isEmpty());
+        }
+    }
+
+    @Test
+    void duplicatesFailWithAlreadyExistsUnlessIfNotExists() {
+        try (SqliteCatalog catalog = open()) {
+            catalog.createSchema("s", false);
+            assertError(ErrorCode.ALREADY_EXISTS, "Schema 's' already exists", () -> catalog.createSchema("s", false));
+            catalog.createSchema("s", true);
+            TableName t = new TableName("s", "t");
+            TableDef first = catalog.createTable(t, COLUMNS, false);
+            assertError(ErrorCode.ALREADY_EXISTS, "Table 's.t' already exists",
+                    () -> catalog.createTable(t, COLUMNS, false));
+            assertEquals(first, catalog.createTable(t, List.of(COLUMNS.get(0)), true));
+            assertError(ErrorCode.ALREADY_EXISTS, "Column 'id' is defined more than once in table 's.u'",
+                    () -> catalog.createTable(new TableName("s", "u"), List.of(COLUMNS.get(0), COLUMNS.get(0)), false));
+        }
+    }
+
+    @Test
+    void dropSchemaRequiresItEmpty() {
+        try (SqliteCatalog catalog = open()) {
+            catalog.createSchema("s", false);
+            catalog.createTable(new TableName("s", "a"), COLUMNS, false);
+            catalog.createTable(new TableName("s", "b"), COLUMNS, false);
+            assertError(ErrorCode.NOT_EMPTY, "Schema 's' is not empty: it holds 2 tables (a, b); drop them first",
+                    () -> catalog.dropSchema("s", false));
+            catalog.dropTable(new TableName("s", "a"), false);
+            catalog.dropTable(new TableName("s", "b"), false);
+            catalog.dropTable(new TableName("s", "b"), true);
+            catalog.dropSchema("s", false);
+            assertFalse(catalog.schemaExists("s"));
+            catalog.dropSchema("s", true);
+            assertError(ErrorCode.UNKNOWN_SCHEMA, "Schema 's' not found", () -> catalog.dropSchema("s", false));
+        }
+    }
+
+    @Test
+    void tableIdsAreNeverReused() {
+        try (SqliteCatalog catalog = open()) {
+            catalog.createSchema("s", false);
+            TableName t = new TableName("s", "t");
+            long first = catalog.createTable(t, COLUMNS, false).id();
+            catalog.dropTable(t, false);
+            long second = catalog.createTable(t, COLUMNS, false).id();
+            assertTrue(second > first);
+            assertError(ErrorCode.UNKNOWN_TABLE, "Table with id " + first + " not found; it was dropped",
+                    () -> catalog.currentVersion(first));
+        }
+    }
+
+    @Test
+    void commitVersionReplacesSegmentListAndTracksReferences() {
+        try (SqliteCatalog catalog = open()) {
+            catalog.createSchema("s", false);
+            long id = catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
+            SegmentInfo a = new SegmentInfo("data/s/t/a.arrow", 10, 100);
+            SegmentInfo b = new SegmentInfo("data/s/t/b.arrow", 20, 200);
+            SegmentInfo c = new SegmentInfo("data/s/t/c.arrow", 5, 50);
+            TableVersion v1 = catalog.appendSegments(id, List.of(a, b));
+            assertEquals(1, v1.version());
+            assertEquals(30, v1.rowCount());
+            TableVersion v2 = catalog.commitVersion(id, 1, List.of(c, a));
+            assertEquals(new TableVersion(id, 2, List.of(c, a)), catalog.currentVersion(id));
+            assertEquals(v2, catalog.currentVersion(id));
+            assertEquals(Set.of("data/s/t/a.arrow", "data/s/t/c.arrow"), catalog.referencedSegments());
+            catalog.dropTable(new TableName("s", "t"), false);
+            assertEquals(Set.of(), catalog.referencedSegments());
+        }
+    }
+
+    @Test
+    void staleBaseVersionConflictsAndChangesNothing() {
+        try (SqliteCatalog catalog = open()) {
+            catalog.createSchema("s", false);
+            long id = catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
+            SegmentInfo a = new SegmentInfo("data/s/t/a.arrow", 10, 100);
+            SegmentInfo b = new SegmentInfo("data/s/t/b.arrow", 20, 200);
+            catalog.commitVersion(id, 0, List.of(a));
+            VeilException e = assertThrows(VeilException.class, () -> catalog.commitVersion(id, 0, List.of(b)));
+            assertEquals(ErrorCode.WRITE_CONFLICT, e.errorCode());
+            assertEquals("Table 's.t' was changed by a concurrent statement (now at version 1, this statement"
+                    + " started from version 0); retry the statement", e.getMessage());
+            assertEquals(new TableVersion(id, 1, List.of(a)), catalog.currentVersion(id));
+        }
+    }
+
+    @Test
+    void concurrentCommitsFromTheSameBaseExactlyOneWins() throws Exception {
+        try (SqliteCatalog catalog = open()) {
+            catalog.createSchema("s", false);
+            long id = catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
+            int writers = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Boolean>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < writers; i++) {
+                    SegmentInfo segment = new SegmentInfo("data/s/t/w" + i + ".arrow", 1, 1);
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            catalog.commitVersion(id, 0, List.of(segment));
+                            return true;
+                        } catch (VeilException e) {
+                            assertEquals(ErrorCode.WRITE_CONFLICT, e.errorCode());
+                            return false;
+                        }
+                    }));
+                }
+                start.countDown();
+                int winners = 0;
+                for (Future<Boolean> r : results) {
+                    winners += r.get(30, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertEquals(1, winners);
+                assertEquals(1, catalog.currentVersion(id).version());
+                assertEquals(1, catalog.currentVersion(id).segments().size());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void concurrentAppendsAllLand() throws Exception {
+        try (SqliteCatalog catalog = open()) {
+            catalog.createSchema("s", false);
+            long id = catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<TableVersion>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    SegmentInfo segment = new SegmentInfo("data/s/t/p" + i + ".arrow", 1, 1);
+                    results.add(pool.submit(() -> catalog.appendSegments(id, List.of(segment))));
+                }
+                for (Future<TableVersion> r : results) {
+                    r.get(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(20, catalog.currentVersion(id).version());
+            assertEquals(20, catalog.currentVersion(id).rowCount());
+        }
+    }
+
+    @Test
+    void failedTransactionLeavesNoTrace() {
+        try (SqliteCatalog catalog = open()) {
+            assertThrows(IllegalStateException.class, () -> catalog.write(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO schemas (name, created_at) VALUES ('ghost', 0)");
+                }
+                throw new IllegalStateException("boom");
+            }));
+            assertFalse(catalog.schemaExists("ghost"));
+            catalog.createSchema("real", false);
+            assertTrue(catalog.schemaExists("real"));
+        }
+    }
+
+    @Test
+    void nameSuggestionsIgnoreUnrelatedNames() {
+        assertEquals("orders", NameSuggestions.nearest("order", List.of("orders", "customer")).orElseThrow());
+        assertTrue(NameSuggestions.nearest("nation", List.of("orders", "customer")).isEmpty());
+        assertEquals("LineItem", NameSuggestions.nearest("lineitem", List.of("LineItem")).orElseThrow());
+        assertEquals(3, NameSuggestions.distance("kitten", "sitting"));
+    }
+
+    private static void assertError(ErrorCode code, String message, Executable action) {
+        VeilException e = assertThrows(VeilException.class, action::execute);
+        assertEquals(code, e.errorCode());
+        assertEquals(message, e.getMessage());
+    }
+
+    /** An action that may throw. */
+    private interface Executable {
+        void execute() throws Throwable;
+    }
+}
