@@ -27,7 +27,12 @@ public final class QueryExecution {
         Map<String, Object> stash = new HashMap<>();
         Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, plan, EnumerableRel.Prefer.ARRAY);
         ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag);
-        Enumerable<Object> rows = bindable.bind(context);
+        Enumerable<Object> rows;
+        try {
+            rows = bindable.bind(context);
+        } catch (RuntimeException e) {
+            throw ExecutionErrors.translate(e);
+        }
         int fieldCount = plan.getRowType().getFieldCount();
         return new RowEnumerator(rows.enumerator(), fieldCount);
     }
@@ -59,7 +64,11 @@ public final class QueryExecution {
 
         @Override
         public boolean moveNext() {
-            return delegate.moveNext();
+            try {
+                return delegate.moveNext();
+            } catch (RuntimeException | Error e) {
+                throw ExecutionErrors.translate(e);
+            }
         }
 
         @Override

@@ -1,0 +1,42 @@
+package dev.veil.exec;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+
+/**
+ * Maps failures raised while a plan runs to Veil errors. The messages name the kind of failure
+ * but never a data value, since the value may come from a protected column.
+ */
+public final class ExecutionErrors {
+    private ExecutionErrors() {
+    }
+
+    public static VeilException translate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof VeilException v) {
+                return v;
+            }
+            if (t instanceof ArithmeticException) {
+                String m = String.valueOf(t.getMessage());
+                if (m.contains("by zero")) {
+                    return new VeilException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", e);
+                }
+                return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
+            }
+            if (t instanceof NumberFormatException) {
+                return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid number in a CAST or conversion", e);
+            }
+            if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("out of range")) {
+                return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
+            }
+            if (t instanceof OutOfMemoryError) {
+                return new VeilException(ErrorCode.INTERNAL_ERROR, "Query ran out of memory", e);
+            }
+        }
+        String simple = e.getClass().getSimpleName();
+        if (e instanceof IllegalArgumentException || e.getClass().getName().startsWith("org.apache.calcite.runtime")) {
+            return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid value during execution (" + simple + ")", e);
+        }
+        return VeilException.internal("Query failed: " + simple, e);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.veil.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.rewrite.PrivacyRewriter;
+import dev.veil.storage.Warehouse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One open warehouse in this process, shared by every session and connection on it. Engines are
+ * reference-counted per directory: {@link #acquire} opens or reuses, {@link #release} closes the
+ * warehouse when the last user lets go.
+ */
+public final class Engine {
+    private static final Map<Path, Engine> OPEN = new HashMap<>();
+
+    private final Path directory;
+    private final Warehouse warehouse;
+    private final PrivacyRewriter rewriter = new PrivacyRewriter();
+    private int references;
+
+    private Engine(Path directory, Warehouse warehouse) {
+        this.directory = directory;
+        this.warehouse = warehouse;
+    }
+
+    /** Opens the warehouse in {@code directory}, or shares the engine already open on it. */
+    public static Engine acquire(Path directory) {
+        Path key = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
+        synchronized (OPEN) {
+            Engine engine = OPEN.get(key);
+            if (engine == null) {
+                engine = new Engine(key, Warehouse.open(key));
+                OPEN.put(key, engine);
+            }
+            engine.references++;
+            return engine;
+        }
+    }
+
+    /** Gives back one reference; the last one closes the warehouse. */
+    public void release() {
+        synchronized (OPEN) {
+            if (references <= 0) {
+                return;
+            }
+            if (--references == 0) {
+                OPEN.remove(directory);
+                warehouse.close();
+            }
+        }
+    }
+
+    public Warehouse warehouse() {
+        return warehouse;
+    }
+
+    public PrivacyRewriter rewriter() {
+        return rewriter;
+    }
+
+    /** A new session for {@code user}. The caller has established who the user is. */
+    public Session newSession(String user) {
+        return new Session(this, user);
+    }
+}

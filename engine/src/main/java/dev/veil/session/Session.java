@@ -1,0 +1,48 @@
+package dev.veil.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.VeilException;
+import dev.veil.exec.ExecutionErrors;
+import dev.veil.sql.StatementContext;
+import dev.veil.sql.StatementExecutor;
+import dev.veil.sql.StatementResult;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A user's session: who runs the statements, with which settings. Runs one statement at a time
+ * end to end (parse, validate, plan, rewrite, execute).
+ */
+public final class Session {
+    private final Engine engine;
+    private final String user;
+
+    Session(Engine engine, String user) {
+        this.engine = requireNonNull(engine, "engine is null");
+        this.user = requireNonNull(user, "user is null");
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /**
+     * Executes one statement. Setting {@code cancelFlag} stops it at the next batch boundary.
+     * Every failure is a {@link VeilException}.
+     */
+    public StatementResult execute(String sql, AtomicBoolean cancelFlag) {
+        requireNonNull(sql, "sql is null");
+        StatementContext context = new StatementContext(engine.warehouse(), user, cancelFlag, engine.rewriter());
+        try {
+            return StatementExecutor.execute(sql, context);
+        } catch (VeilException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw ExecutionErrors.translate(e);
+        }
+    }
+}

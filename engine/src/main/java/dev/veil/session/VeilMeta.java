@@ -1,0 +1,505 @@
+package dev.veil.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.Catalog;
+import dev.veil.catalog.Column;
+import dev.veil.catalog.TableDef;
+import dev.veil.exec.VeilTypes;
+import dev.veil.exec.VeilTypeSystem;
+import dev.veil.sql.ResultColumn;
+import dev.veil.sql.RowsResult;
+import dev.veil.sql.StatementResult;
+import dev.veil.sql.UpdateCount;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.sql.DatabaseMetaData;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaParameter;
+import org.apache.calcite.avatica.ColumnMetaData;
+import org.apache.calcite.avatica.MetaImpl;
+import org.apache.calcite.avatica.NoSuchStatementException;
+import org.apache.calcite.avatica.QueryState;
+import org.apache.calcite.avatica.remote.TypedValue;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Veil's implementation of Avatica's {@code Meta}: the JDBC operations (execute, fetch,
+ * metadata) over Veil sessions. The same class serves the embedded driver (in-process) and the
+ * server (over HTTP). Every failure reaches the client as an exception that carries Veil's
+ * error code and SQLSTATE, built by the {@link ErrorMapper} of the mode.
+ */
+public final class VeilMeta extends MetaImpl {
+    /** The JDBC catalog name under which Veil lists its schemas. */
+    public static final String CATALOG = "veil";
+    private static final int DEFAULT_FRAME_ROWS = 1000;
+
+    private final SessionOpener opener;
+    private final ErrorMapper errors;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<Integer, StatementState> statements = new ConcurrentHashMap<>();
+    private final AtomicInteger nextStatementId = new AtomicInteger();
+    private final RelDataTypeFactory typeFactory = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
+
+    /** Turns a Veil error into the exception type the transport reports to JDBC clients. */
+    @FunctionalInterface
+    public interface ErrorMapper extends Function<VeilException, RuntimeException> {
+    }
+
+    public VeilMeta(AvaticaConnection connection, SessionOpener opener, ErrorMapper errors) {
+        super(connection);
+        this.opener = requireNonNull(opener, "opener is null");
+        this.errors = requireNonNull(errors, "errors is null");
+    }
+
+    /** One open statement: its cancel flag and its open result, if any. */
+    private static final class StatementState {
+        final String connectionId;
+        final AtomicBoolean cancelFlag;
+        RowsResult result;
+        long delivered;
+        long maxRows;
+        String sql;
+
+        StatementState(String connectionId, AtomicBoolean cancelFlag) {
+            this.connectionId = connectionId;
+            this.cancelFlag = cancelFlag;
+        }
+
+        synchronized void closeResult() {
+            if (result != null) {
+                result.close();
+                result = null;
+            }
+        }
+    }
+
+    // ----- connections and statements
+
+    @Override
+    public void openConnection(ConnectionHandle ch, Map<String, String> info) {
+        sessions.computeIfAbsent(ch.id, id -> wrap(() -> opener.open(id, info == null ? Map.of() : info)));
+    }
+
+    @Override
+    public void closeConnection(ConnectionHandle ch) {
+        sessions.remove(ch.id);
+        statements.values().removeIf(s -> {
+            if (s.connectionId.equals(ch.id)) {
+                s.cancelFlag.set(true);
+                s.closeResult();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public StatementHandle createStatement(ConnectionHandle ch) {
+        session(ch.id);
+        int id = nextStatementId.incrementAndGet();
+        StatementHandle h = new StatementHandle(ch.id, id, null);
+        statements.put(id, new StatementState(ch.id, cancelFlagFor(h)));
+        return h;
+    }
+
+    private AtomicBoolean cancelFlagFor(StatementHandle h) {
+        if (connection != null) {
+            try {
+                return connection.getCancelFlag(h);
+            } catch (NoSuchStatementException e) {
+                return new AtomicBoolean();
+            }
+        }
+        return new AtomicBoolean();
+    }
+
+    @Override
+    public void closeStatement(StatementHandle h) {
+        StatementState state = statements.remove(h.id);
+        if (state != null) {
+            state.closeResult();
+        }
+    }
+
+    /** Cancels a running statement (used by the server, where cancel is not part of the protocol). */
+    public void cancel(int statementId) {
+        StatementState state = statements.get(statementId);
+        if (state != null) {
+            state.cancelFlag.set(true);
+        }
+    }
+
+    private Session session(String connectionId) {
+        Session session = sessions.get(connectionId);
+        if (session == null) {
+            openConnection(new ConnectionHandle(connectionId), Map.of());
+            session = sessions.get(connectionId);
+        }
+        return session;
+    }
+
+    private StatementState statement(StatementHandle h) throws NoSuchStatementException {
+        StatementState state = statements.get(h.id);
+        if (state == null) {
+            throw new NoSuchStatementException(h);
+        }
+        return state;
+    }
+
+    // ----- execution
+
+    @Override
+    public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED,
+                "Prepared statements with parameters are not supported yet; use Statement.execute"));
+    }
+
+    @SuppressWarnings("deprecation")
+    @Override
+    public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
+            PrepareCallback callback) throws NoSuchStatementException {
+        return prepareAndExecute(h, sql, maxRowCount, DEFAULT_FRAME_ROWS, callback);
+    }
+
+    @Override
+    public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
+            int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
+        StatementState state = statement(h);
+        Session session = session(h.connectionId);
+        state.closeResult();
+        state.cancelFlag.set(false);
+        StatementResult result = wrap(() -> session.execute(sql, state.cancelFlag));
+        MetaResultSet resultSet;
+        try {
+            synchronized (callback.getMonitor()) {
+                callback.clear();
+                if (result instanceof UpdateCount count) {
+                    Signature signature = signature(List.of(), sql, StatementType.OTHER_DDL);
+                    callback.assign(signature, null, count.rows());
+                    resultSet = MetaResultSet.count(h.connectionId, h.id, count.rows());
+                } else {
+                    RowsResult rows = (RowsResult) result;
+                    synchronized (state) {
+                        state.result = rows;
+                        state.delivered = 0;
+                        state.maxRows = maxRowCount;
+                        state.sql = sql;
+                    }
+                    Signature signature = signature(rows.columns(), sql, StatementType.SELECT);
+                    Frame first = nextFrame(state, 0, maxRowsInFirstFrame);
+                    callback.assign(signature, first, -1);
+                    resultSet = MetaResultSet.create(h.connectionId, h.id, false, signature, first);
+                }
+            }
+            callback.execute();
+        } catch (java.sql.SQLException e) {
+            throw errors.apply(new VeilException(ErrorCode.INTERNAL_ERROR, "Could not deliver the result", e));
+        }
+        return new ExecuteResult(List.of(resultSet));
+    }
+
+    private Signature signature(List<ResultColumn> columns, String sql, StatementType type) {
+        List<ColumnMetaData> metaData = ResultColumns.metaData(columns);
+        return new Signature(metaData, sql, Collections.<AvaticaParameter>emptyList(), Collections.emptyMap(),
+                CursorFactory.ARRAY, type);
+    }
+
+    @Override
+    public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount) throws NoSuchStatementException {
+        StatementState state = statement(h);
+        return nextFrame(state, offset, fetchMaxRowCount);
+    }
+
+    /** The next rows of the statement's open result, starting at {@code offset}. */
+    private Frame nextFrame(StatementState state, long offset, int maxRows) {
+        synchronized (state) {
+            if (state.result == null) {
+                return Frame.EMPTY;
+            }
+            if (offset != state.delivered) {
+                throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED,
+                        "Results can only be read forward (asked for row " + offset + ", next is " + state.delivered + ")"));
+            }
+            int limit = maxRows <= 0 ? DEFAULT_FRAME_ROWS : maxRows;
+            List<Object> rows = new ArrayList<>(Math.min(limit, 4096));
+            boolean done = false;
+            try {
+                while (rows.size() < limit) {
+                    if (state.maxRows > 0 && state.delivered + rows.size() >= state.maxRows) {
+                        done = true;
+                        break;
+                    }
+                    if (!state.result.rows().moveNext()) {
+                        done = true;
+                        break;
+                    }
+                    rows.add(state.result.rows().current());
+                }
+            } catch (VeilException e) {
+                state.closeResult();
+                throw errors.apply(e);
+            } catch (RuntimeException e) {
+                state.closeResult();
+                throw errors.apply(dev.veil.exec.ExecutionErrors.translate(e));
+            }
+            Frame frame = new Frame(offset, done, rows);
+            state.delivered += rows.size();
+            if (done) {
+                state.closeResult();
+            }
+            return frame;
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    @Override
+    public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, long maxRowCount)
+            throws NoSuchStatementException {
+        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED, "Prepared statements are not supported yet"));
+    }
+
+    @Override
+    public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
+            throws NoSuchStatementException {
+        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED, "Prepared statements are not supported yet"));
+    }
+
+    @Override
+    public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
+            throws NoSuchStatementException {
+        StatementState state = statement(h);
+        Session session = session(h.connectionId);
+        long[] counts = new long[sqlCommands.size()];
+        for (int i = 0; i < counts.length; i++) {
+            String sql = sqlCommands.get(i);
+            StatementResult result = wrap(() -> session.execute(sql, state.cancelFlag));
+            if (result instanceof RowsResult rows) {
+                rows.close();
+                throw errors.apply(new VeilException(ErrorCode.INVALID_STATEMENT,
+                        "A batch may not contain queries; statement " + (i + 1) + " returns rows"));
+            }
+            counts[i] = ((UpdateCount) result).rows();
+        }
+        return new ExecuteBatchResult(counts);
+    }
+
+    @Override
+    public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues) {
+        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED, "Prepared statements are not supported yet"));
+    }
+
+    @Override
+    public boolean syncResults(StatementHandle sh, QueryState state, long offset) {
+        return false;
+    }
+
+    @Override
+    public void commit(ConnectionHandle ch) {
+        // Every statement commits on its own.
+    }
+
+    @Override
+    public void rollback(ConnectionHandle ch) {
+        // Nothing is ever pending.
+    }
+
+    @Override
+    public Map<DatabaseProperty, Object> getDatabaseProperties(ConnectionHandle ch) {
+        return Map.of(
+                DatabaseProperty.GET_DRIVER_NAME, "Veil",
+                DatabaseProperty.GET_DRIVER_VERSION, Version.VERSION,
+                DatabaseProperty.GET_DATABASE_PRODUCT_VERSION, Version.VERSION,
+                DatabaseProperty.GET_DEFAULT_TRANSACTION_ISOLATION, java.sql.Connection.TRANSACTION_NONE);
+    }
+
+    private <T> T wrap(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (VeilException e) {
+            throw errors.apply(e);
+        }
+    }
+
+    // ----- metadata, from the session's view of the catalog
+
+    @Override
+    public MetaResultSet getCatalogs(ConnectionHandle ch) {
+        return rows(ch, MetaCatalog.class, List.of(new MetaCatalog(CATALOG)));
+    }
+
+    @Override
+    public MetaResultSet getSchemas(ConnectionHandle ch, String catalog, Pat schemaPattern) {
+        Catalog cat = session(ch.id).engine().warehouse().catalog();
+        List<MetaSchema> list = new ArrayList<>();
+        if (catalogMatches(catalog)) {
+            for (String schema : cat.schemas()) {
+                if (matches(schemaPattern, schema)) {
+                    list.add(new MetaSchema(CATALOG, schema));
+                }
+            }
+        }
+        return rows(ch, MetaSchema.class, list);
+    }
+
+    @Override
+    public MetaResultSet getTableTypes(ConnectionHandle ch) {
+        return rows(ch, MetaTableType.class, List.of(new MetaTableType("TABLE")));
+    }
+
+    @Override
+    public MetaResultSet getTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
+            List<String> typeList) {
+        List<MetaTable> list = new ArrayList<>();
+        if (catalogMatches(catalog) && (typeList == null || typeList.contains("TABLE"))) {
+            for (TableDef table : tables(ch, schemaPattern, tableNamePattern)) {
+                list.add(new MetaTable(CATALOG, table.name().schema(), table.name().table(), "TABLE"));
+            }
+        }
+        return rows(ch, MetaTable.class, list);
+    }
+
+    @Override
+    public MetaResultSet getColumns(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
+            Pat columnNamePattern) {
+        List<MetaColumn> list = new ArrayList<>();
+        if (catalogMatches(catalog)) {
+            for (TableDef table : tables(ch, schemaPattern, tableNamePattern)) {
+                int ordinal = 0;
+                for (Column column : table.columns()) {
+                    ordinal++;
+                    if (!matches(columnNamePattern, column.name())) {
+                        continue;
+                    }
+                    RelDataType type = VeilTypes.toRelType(typeFactory, column.type(), column.nullable());
+                    SqlTypeName name = type.getSqlTypeName();
+                    Integer size = switch (name) {
+                        case DECIMAL -> type.getPrecision();
+                        case VARCHAR -> 65536;
+                        case INTEGER -> 10;
+                        case BIGINT -> 19;
+                        case DOUBLE -> 15;
+                        case DATE -> 10;
+                        case TIMESTAMP -> 23;
+                        case BOOLEAN -> 1;
+                        default -> null;
+                    };
+                    Integer digits = name == SqlTypeName.DECIMAL ? (Integer) type.getScale()
+                            : name == SqlTypeName.TIMESTAMP ? (Integer) 3 : null;
+                    list.add(new MetaColumn(CATALOG, table.name().schema(), table.name().table(), column.name(),
+                            ResultColumns.jdbcType(name), ResultColumns.typeName(name), size, digits,
+                            name == SqlTypeName.DECIMAL || name == SqlTypeName.INTEGER || name == SqlTypeName.BIGINT ? 10 : null,
+                            column.nullable() ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
+                            name == SqlTypeName.VARCHAR ? size : null, ordinal, column.nullable() ? "YES" : "NO"));
+                }
+            }
+        }
+        return rows(ch, MetaColumn.class, list);
+    }
+
+    @Override
+    public MetaResultSet getTypeInfo(ConnectionHandle ch) {
+        short nullable = (short) DatabaseMetaData.typeNullable;
+        short searchable = (short) DatabaseMetaData.typeSearchable;
+        List<MetaTypeInfo> list = List.of(
+                new MetaTypeInfo("BOOLEAN", java.sql.Types.BOOLEAN, 1, null, null, nullable, false, searchable,
+                        false, false, false, (short) 0, (short) 0, null),
+                new MetaTypeInfo("INTEGER", java.sql.Types.INTEGER, 10, null, null, nullable, false, searchable,
+                        false, false, false, (short) 0, (short) 0, 10),
+                new MetaTypeInfo("BIGINT", java.sql.Types.BIGINT, 19, null, null, nullable, false, searchable,
+                        false, false, false, (short) 0, (short) 0, 10),
+                new MetaTypeInfo("DECIMAL", java.sql.Types.DECIMAL, 38, null, null, nullable, false, searchable,
+                        false, false, false, (short) 0, (short) 38, 10),
+                new MetaTypeInfo("DOUBLE", java.sql.Types.DOUBLE, 15, null, null, nullable, false, searchable,
+                        false, false, false, (short) 0, (short) 0, 2),
+                new MetaTypeInfo("VARCHAR", java.sql.Types.VARCHAR, 65536, "'", "'", nullable, true, searchable,
+                        false, false, false, (short) 0, (short) 0, null),
+                new MetaTypeInfo("DATE", java.sql.Types.DATE, 10, "DATE '", "'", nullable, false, searchable,
+                        false, false, false, (short) 0, (short) 0, null),
+                new MetaTypeInfo("TIMESTAMP", java.sql.Types.TIMESTAMP, 23, "TIMESTAMP '", "'", nullable, false,
+                        searchable, false, false, false, (short) 0, (short) 3, null));
+        return rows(ch, MetaTypeInfo.class, list);
+    }
+
+    private List<TableDef> tables(ConnectionHandle ch, Pat schemaPattern, Pat tablePattern) {
+        Catalog cat = session(ch.id).engine().warehouse().catalog();
+        List<TableDef> list = new ArrayList<>();
+        for (String schema : cat.schemas()) {
+            if (!matches(schemaPattern, schema)) {
+                continue;
+            }
+            for (TableDef table : cat.tables(schema)) {
+                if (matches(tablePattern, table.name().table())) {
+                    list.add(table);
+                }
+            }
+        }
+        return list;
+    }
+
+    private static boolean catalogMatches(String catalog) {
+        return catalog == null || catalog.isEmpty() || catalog.equals(CATALOG);
+    }
+
+    /** Whether {@code name} matches a JDBC LIKE pattern ({@code %}, {@code _}, backslash escapes). */
+    static boolean matches(Pat pattern, String name) {
+        if (pattern == null || pattern.s == null) {
+            return true;
+        }
+        StringBuilder regex = new StringBuilder();
+        String p = pattern.s;
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c == '\\' && i + 1 < p.length()) {
+                regex.append(Pattern.quote(String.valueOf(p.charAt(++i))));
+            } else if (c == '%') {
+                regex.append(".*");
+            } else if (c == '_') {
+                regex.append('.');
+            } else {
+                regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(name).matches();
+    }
+
+    /** A finished result set of metadata objects, one row per object, columns from its public fields. */
+    private MetaResultSet rows(ConnectionHandle ch, Class<?> clazz, List<?> items) {
+        List<Field> fields = new ArrayList<>();
+        for (Field f : clazz.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers())) {
+                fields.add(f);
+            }
+        }
+        List<Object> rows = new ArrayList<>(items.size());
+        for (Object item : items) {
+            Object[] row = new Object[fields.size()];
+            for (int i = 0; i < row.length; i++) {
+                try {
+                    row[i] = fields.get(i).get(item);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            rows.add(row);
+        }
+        List<ColumnMetaData> columns = fieldMetaData(clazz).columns;
+        Signature signature = new Signature(columns, "", List.of(), Map.of(), CursorFactory.ARRAY, StatementType.SELECT);
+        int statementId = nextStatementId.incrementAndGet();
+        return MetaResultSet.create(ch.id, statementId, true, signature, new Frame(0, true, rows));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.veil.sql;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import java.util.List;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.SqlExplain;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/** Executes {@code EXPLAIN PLAN FOR query}: one row per operator of the physical plan; reads no data. */
+final class ExplainStatement {
+    private ExplainStatement() {
+    }
+
+    static RowsResult execute(SqlExplain node, StatementContext context) {
+        SqlNode explicandum = node.getExplicandum();
+        if (!explicandum.isA(SqlKind.QUERY)) {
+            throw new VeilException(ErrorCode.NOT_SUPPORTED, "EXPLAIN supports queries only");
+        }
+        PlannedQuery query = PlannedQuery.plan(explicandum, context);
+        RelDataType varchar = query.typeFactory().createSqlType(SqlTypeName.VARCHAR);
+        List<Object[]> rows = query.explain().lines().map(line -> new Object[] {line}).toList();
+        return new RowsResult(List.of(new ResultColumn("PLAN", varchar)), Linq4j.enumerator(rows));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.veil.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.exec.Optimizer;
+import dev.veil.exec.QueryExecution;
+import dev.veil.rewrite.RewriteResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * A query planned end to end: validated, converted, normalized, privacy-rewritten and optimized,
+ * ready to run. Every statement that reads tables goes through here.
+ */
+public final class PlannedQuery {
+    private final PlannerContext planner;
+    private final List<ResultColumn> columns;
+    private final EnumerableRel plan;
+    private final RewriteResult rewrite;
+
+    private PlannedQuery(PlannerContext planner, List<ResultColumn> columns, EnumerableRel plan, RewriteResult rewrite) {
+        this.planner = planner;
+        this.columns = List.copyOf(columns);
+        this.plan = plan;
+        this.rewrite = rewrite;
+    }
+
+    /** Plans a query ({@code SELECT}, {@code VALUES}, set operations, {@code WITH}). */
+    public static PlannedQuery plan(SqlNode query, StatementContext context) {
+        requireNonNull(query, "query is null");
+        PlannerContext planner = new PlannerContext(context.warehouse(), context.user());
+        SqlNode validated = planner.validate(query);
+        RelRoot root = planner.toRel(validated);
+        return fromLogical(planner, root.project(), root.validatedRowType, context);
+    }
+
+    /** Plans an already converted logical plan whose output is labelled by {@code labels}. */
+    static PlannedQuery fromLogical(PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context) {
+        RelNode normalized = Optimizer.normalize(logical);
+        RewriteResult rewrite = context.rewriter().rewrite(normalized, context.user());
+        EnumerableRel plan = Optimizer.optimize(rewrite.plan());
+        List<ResultColumn> columns = new ArrayList<>();
+        List<String> names = labels.getFieldNames();
+        List<RelDataTypeField> fields = plan.getRowType().getFieldList();
+        for (int i = 0; i < fields.size(); i++) {
+            columns.add(new ResultColumn(names.get(i), fields.get(i).getType()));
+        }
+        return new PlannedQuery(planner, columns, plan, rewrite);
+    }
+
+    public List<ResultColumn> columns() {
+        return columns;
+    }
+
+    public org.apache.calcite.adapter.java.JavaTypeFactory typeFactory() {
+        return planner.typeFactory();
+    }
+
+    public RewriteResult rewrite() {
+        return rewrite;
+    }
+
+    /** The physical plan as text, one operator per line. */
+    public String explain() {
+        return RelOptUtil.toString(plan);
+    }
+
+    /** Starts the query; the caller closes the enumerator. */
+    public Enumerator<Object[]> execute(StatementContext context) {
+        return QueryExecution.execute(plan, planner.rootSchema(), planner.typeFactory(), context.user(),
+                context.cancelFlag());
+    }
+
+    /** Starts the query as a result set. */
+    public RowsResult run(StatementContext context) {
+        return new RowsResult(columns, execute(context));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.veil.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.apache.calcite.linq4j.Enumerator;
+
+/**
+ * The rows of a query, streamed: values are in {@link dev.veil.catalog.VeilType}'s representation
+ * (DATE as days, TIMESTAMP as milliseconds). Closing it stops the query and frees its resources.
+ */
+public final class RowsResult implements StatementResult, AutoCloseable {
+    private final List<ResultColumn> columns;
+    private final Enumerator<Object[]> rows;
+
+    public RowsResult(List<ResultColumn> columns, Enumerator<Object[]> rows) {
+        this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
+        this.rows = requireNonNull(rows, "rows is null");
+    }
+
+    public List<ResultColumn> columns() {
+        return columns;
+    }
+
+    /** The row enumerator; runtime failures surface from {@code moveNext} as {@code VeilException}s. */
+    public Enumerator<Object[]> rows() {
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        rows.close();
+    }
+}

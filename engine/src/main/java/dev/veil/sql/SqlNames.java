@@ -1,0 +1,32 @@
+package dev.veil.sql;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.TableName;
+import org.apache.calcite.sql.SqlIdentifier;
+
+/** Reads Veil object names out of parsed identifiers. */
+final class SqlNames {
+    private SqlNames() {
+    }
+
+    /** {@code t} (in the default schema) or {@code s.t}. */
+    static TableName tableName(SqlIdentifier id) {
+        if (id.names.size() == 1) {
+            return new TableName(PlannerContext.DEFAULT_SCHEMA, id.names.get(0));
+        }
+        if (id.names.size() == 2) {
+            return new TableName(id.names.get(0), id.names.get(1));
+        }
+        throw new VeilException(ErrorCode.INVALID_STATEMENT,
+                "Table name '" + id + "' has too many parts; write schema.table");
+    }
+
+    /** A one-part name such as a schema or column name. */
+    static String simpleName(SqlIdentifier id, String what) {
+        if (!id.isSimple()) {
+            throw new VeilException(ErrorCode.INVALID_STATEMENT, "A " + what + " name has one part, got '" + id + "'");
+        }
+        return id.getSimple();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.veil.sql;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.sql.ast.SqlCopy;
+import dev.veil.sql.ast.SqlCreateSchema;
+import dev.veil.sql.ast.SqlCreateTable;
+import dev.veil.sql.ast.SqlDropSchema;
+import dev.veil.sql.ast.SqlDropTable;
+import dev.veil.sql.parser.VeilParser;
+import org.apache.calcite.sql.SqlExplain;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * Runs one SQL statement: parses it and hands it to the executor of its kind. The single entry
+ * point of the SQL layer, used by sessions.
+ */
+public final class StatementExecutor {
+    private StatementExecutor() {
+    }
+
+    public static StatementResult execute(String sql, StatementContext context) {
+        return execute(VeilParser.parse(sql), context);
+    }
+
+    public static StatementResult execute(SqlNode node, StatementContext context) {
+        if (node instanceof SqlCreateSchema n) {
+            return CreateSchemaStatement.execute(n, context);
+        }
+        if (node instanceof SqlDropSchema n) {
+            return DropSchemaStatement.execute(n, context);
+        }
+        if (node instanceof SqlCreateTable n) {
+            return CreateTableStatement.execute(n, context);
+        }
+        if (node instanceof SqlDropTable n) {
+            return DropTableStatement.execute(n, context);
+        }
+        if (node instanceof SqlCopy n) {
+            return CopyStatement.execute(n, context);
+        }
+        if (node instanceof SqlInsert n) {
+            return InsertStatement.execute(n, context);
+        }
+        if (node instanceof SqlExplain n) {
+            return ExplainStatement.execute(n, context);
+        }
+        if (node.isA(SqlKind.QUERY)) {
+            return PlannedQuery.plan(node, context).run(context);
+        }
+        throw new VeilException(ErrorCode.NOT_SUPPORTED, "Statement " + node.getKind() + " is not supported");
+    }
+}
