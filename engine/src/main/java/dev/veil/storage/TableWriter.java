@@ -8,7 +8,9 @@ import dev.veil.catalog.TableVersion;
  * commits the new segment list (old segments plus new) in one catalog transaction. Closing an
  * uncommitted writer deletes its files, so a failed load leaves the table as it was.
  *
- * <p>CONTRACT SKELETON: implemented by the storage work.
+ * <p>Commit appends: the new version is whatever version is current at commit time plus this
+ * writer's segments, so concurrent appends to one table never conflict. A writer is used by one
+ * thread at a time.
  */
 public interface TableWriter extends AutoCloseable {
     /**

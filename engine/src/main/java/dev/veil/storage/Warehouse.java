@@ -1,47 +1,213 @@
 package dev.veil.storage;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
 import dev.veil.catalog.Catalog;
+import dev.veil.catalog.SegmentInfo;
+import dev.veil.catalog.SqliteCatalog;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 
 /**
  * An open warehouse directory: {@code veil.db} plus {@code data/<schema>/<table>/<segment>.arrow}.
  * Thread-safe; one instance per directory per process.
  *
- * <p>CONTRACT SKELETON: implemented by the storage work.
+ * <p>A warehouse is open in at most one process at a time: opening takes an exclusive lock on
+ * {@code veil.lock} (held until {@link #close()}, released by the OS if the process dies), and a
+ * second opener fails with WAREHOUSE_LOCKED. That is what makes it safe for {@link #open} to
+ * delete every segment file the catalog does not reference: no other process can be writing one.
+ * (Readers in other processes go through the server instead.)
  */
 public final class Warehouse implements AutoCloseable {
-    private Warehouse() {
+    /** Rows per record batch. */
+    public static final int DEFAULT_BATCH_ROWS = 64 * 1024;
+    /** Record batches per segment file (so a segment holds up to 1M rows). */
+    public static final int DEFAULT_BATCHES_PER_SEGMENT = 16;
+
+    static final String DATA_DIRECTORY = "data";
+    static final String LOCK_FILE = "veil.lock";
+
+    private final Path root;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final SqliteCatalog catalog;
+    private final BufferAllocator allocator;
+
+    /**
+     * Segment paths that an open writer created or an open scan reads, with a use count; garbage
+     * collection leaves them alone. Guarded by itself; a writer's commit holds it too, so that
+     * collection never sees a committed segment between "not in the catalog" and "not pinned".
+     */
+    private final Map<String, Integer> pinned = new HashMap<>();
+
+    private volatile int batchRows = DEFAULT_BATCH_ROWS;
+    private volatile int batchesPerSegment = DEFAULT_BATCHES_PER_SEGMENT;
+    private boolean closed;
+
+    private Warehouse(Path root, FileChannel lockChannel, FileLock lock, SqliteCatalog catalog) {
+        this.root = root;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.catalog = catalog;
+        this.allocator = new RootAllocator();
     }
 
     /** Creates a new warehouse in {@code dir} (created if absent; must not already hold one). */
     public static Warehouse create(Path dir) {
-        throw new UnsupportedOperationException("storage: not implemented yet");
+        requireNonNull(dir, "dir is null");
+        Path root = dir.toAbsolutePath().normalize();
+        if (Files.exists(root.resolve(SqliteCatalog.FILE_NAME))) {
+            throw new VeilException(ErrorCode.ALREADY_EXISTS, "A warehouse already exists in '" + root + "'");
+        }
+        try {
+            Files.createDirectories(root.resolve(DATA_DIRECTORY));
+        } catch (IOException e) {
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
+                    "Cannot create warehouse directory '" + root + "': " + e.getMessage(), e);
+        }
+        Warehouse warehouse = openLocked(root);
+        try {
+            SegmentFiles.forceDirectory(root);
+        } catch (IOException e) {
+            warehouse.close();
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot sync '" + root + "': " + e.getMessage(), e);
+        }
+        return warehouse;
     }
 
-    /** Opens an existing warehouse; WAREHOUSE_NOT_FOUND if {@code dir} holds none. Removes orphan segments. */
+    /**
+     * Opens an existing warehouse; WAREHOUSE_NOT_FOUND if {@code dir} holds none, WAREHOUSE_LOCKED
+     * if another process has it open. Deletes segment files left by loads that never committed.
+     */
     public static Warehouse open(Path dir) {
-        throw new UnsupportedOperationException("storage: not implemented yet");
+        requireNonNull(dir, "dir is null");
+        Path root = dir.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(root.resolve(SqliteCatalog.FILE_NAME))) {
+            throw new VeilException(ErrorCode.WAREHOUSE_NOT_FOUND, "No warehouse in '" + root + "' (no "
+                    + SqliteCatalog.FILE_NAME + "); create one with: veil init --warehouse " + dir);
+        }
+        Warehouse warehouse = openLocked(root);
+        try {
+            warehouse.collectGarbage();
+        } catch (RuntimeException e) {
+            warehouse.close();
+            throw e;
+        }
+        return warehouse;
+    }
+
+    private static Warehouse openLocked(Path root) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
+                    "Cannot open lock file in '" + root + "': " + e.getMessage(), e);
+        }
+        FileLock lock = null;
+        try {
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by this very process
+            }
+            if (lock == null) {
+                throw new VeilException(ErrorCode.WAREHOUSE_LOCKED, "Warehouse '" + root + "' is in use by "
+                        + lockHolder(channel) + "; stop it first, or connect to its server");
+            }
+            byte[] holder = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(holder), 0);
+            SqliteCatalog catalog = SqliteCatalog.open(root.resolve(SqliteCatalog.FILE_NAME));
+            return new Warehouse(root, channel, lock, catalog);
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.close(); // releases the lock too
+            } catch (IOException c) {
+                e.addSuppressed(c);
+            }
+            if (e instanceof IOException io) {
+                throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot lock warehouse '" + root + "': "
+                        + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static String lockHolder(FileChannel channel) {
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            channel.read(buffer, 0);
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
+            return text.startsWith("pid ") ? "process " + text.substring(4) : "another process";
+        } catch (IOException e) {
+            return "another process";
+        }
     }
 
     public Path root() {
-        throw new UnsupportedOperationException();
+        return root;
     }
 
     public Catalog catalog() {
-        throw new UnsupportedOperationException();
+        return catalog;
+    }
+
+    /** The catalog as its SQLite implementation, for stores that keep their own tables in {@code veil.db}. */
+    public SqliteCatalog sqliteCatalog() {
+        return catalog;
     }
 
     /** The warehouse's root Arrow allocator; readers and writers take child allocators from it. */
     public BufferAllocator allocator() {
-        throw new UnsupportedOperationException();
+        return allocator;
+    }
+
+    /**
+     * Sets how new segments are cut: rows per record batch and batches per segment file (defaults
+     * {@value #DEFAULT_BATCH_ROWS} and {@value #DEFAULT_BATCHES_PER_SEGMENT}). Affects writers
+     * created afterwards; meant for tests that need many batches from little data.
+     */
+    public void setSegmentLayout(int batchRows, int batchesPerSegment) {
+        if (batchRows < 1 || batchesPerSegment < 1) {
+            throw new IllegalArgumentException("batch rows and batches per segment must be positive");
+        }
+        this.batchRows = batchRows;
+        this.batchesPerSegment = batchesPerSegment;
     }
 
     /** A writer that appends rows to {@code table} as a new version on commit. */
     public TableWriter newWriter(TableDef table) {
-        throw new UnsupportedOperationException();
+        return newArrowWriter(table);
+    }
+
+    ArrowTableWriter newArrowWriter(TableDef table) {
+        requireNonNull(table, "table is null");
+        checkOpen();
+        return new ArrowTableWriter(this, table, batchRows, batchesPerSegment);
     }
 
     /**
@@ -49,16 +215,170 @@ public final class Warehouse implements AutoCloseable {
      * (of the table definition) only, one batch in memory at a time.
      */
     public BatchScan scan(TableDef table, TableVersion version, int[] columns) {
-        throw new UnsupportedOperationException();
+        requireNonNull(table, "table is null");
+        requireNonNull(version, "version is null");
+        requireNonNull(columns, "columns is null");
+        checkOpen();
+        if (version.tableId() != table.id()) {
+            throw new IllegalArgumentException("version of table " + version.tableId() + " is not of " + table.name());
+        }
+        return new ArrowSegmentScan(this, table, version, columns);
     }
 
-    /** Deletes segment files no current table version references. */
-    public void collectGarbage() {
-        throw new UnsupportedOperationException();
+    /**
+     * Deletes segment files no current table version references and no open writer or scan uses,
+     * stray temporary files, and directories left empty. Runs on {@link #open}; call it after
+     * dropping tables or replacing segments to reclaim their space.
+     *
+     * @return how many files were deleted
+     */
+    public int collectGarbage() {
+        checkOpen();
+        Path data = root.resolve(DATA_DIRECTORY);
+        if (!Files.isDirectory(data)) {
+            return 0;
+        }
+        synchronized (pinned) {
+            Set<String> referenced = catalog.referencedSegments();
+            List<Path> garbage = new ArrayList<>();
+            try (Stream<Path> files = Files.walk(data)) {
+                files.filter(Files::isRegularFile).forEach(file -> {
+                    String name = file.getFileName().toString();
+                    String relative = relativePath(file);
+                    boolean ours = name.endsWith(SegmentFiles.EXTENSION) || name.endsWith(SegmentFiles.TEMP_EXTENSION);
+                    if (ours && !referenced.contains(relative) && !pinned.containsKey(relative)) {
+                        garbage.add(file);
+                    }
+                });
+                for (Path file : garbage) {
+                    Files.deleteIfExists(file);
+                }
+                deleteEmptyDirectories(data);
+                SegmentFiles.forceDirectory(data);
+            } catch (IOException | UncheckedIOException e) {
+                throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
+                        "Cannot collect garbage in '" + data + "': " + e.getMessage(), e);
+            }
+            return garbage.size();
+        }
     }
 
+    private void deleteEmptyDirectories(Path data) throws IOException {
+        List<Path> directories = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(data)) {
+            all.filter(Files::isDirectory).filter(d -> !d.equals(data)).forEach(directories::add);
+        }
+        // Deepest first, so a schema directory empties before it is looked at.
+        directories.sort((a, b) -> b.getNameCount() - a.getNameCount());
+        for (Path directory : directories) {
+            boolean empty;
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+                empty = !entries.iterator().hasNext();
+            }
+            if (empty && !isPinnedDirectory(directory)) {
+                Files.deleteIfExists(directory);
+            }
+        }
+    }
+
+    /** Whether an open writer may be about to create a file in {@code directory}. */
+    private boolean isPinnedDirectory(Path directory) {
+        String prefix = relativePath(directory) + "/";
+        return pinned.keySet().stream().anyMatch(p -> p.startsWith(prefix));
+    }
+
+    private String relativePath(Path file) {
+        return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    }
+
+    /** Commits a writer's segments and releases them from its pins, atomically with respect to garbage collection. */
+    TableVersion commitAppend(long tableId, List<SegmentInfo> segments, Collection<String> created) {
+        synchronized (pinned) {
+            try {
+                return catalog.appendSegments(tableId, segments);
+            } finally {
+                unpin(created);
+            }
+        }
+    }
+
+    /** Deletes a writer's uncommitted files and releases them. */
+    void discard(Collection<String> created) {
+        try {
+            for (String path : created) {
+                Files.deleteIfExists(root.resolve(path));
+            }
+        } catch (IOException e) {
+            // What is left is garbage that the next open() removes; the load has failed anyway.
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
+                    "Cannot delete uncommitted segments: " + e.getMessage(), e);
+        } finally {
+            unpin(created);
+        }
+    }
+
+    void pin(String path) {
+        synchronized (pinned) {
+            pinned.merge(path, 1, Integer::sum);
+        }
+    }
+
+    void pinAll(List<SegmentInfo> segments) {
+        synchronized (pinned) {
+            for (SegmentInfo segment : segments) {
+                pinned.merge(segment.path(), 1, Integer::sum);
+            }
+        }
+    }
+
+    void unpinAll(List<SegmentInfo> segments) {
+        synchronized (pinned) {
+            for (SegmentInfo segment : segments) {
+                pinned.computeIfPresent(segment.path(), (p, n) -> n == 1 ? null : n - 1);
+            }
+        }
+    }
+
+    private void unpin(Collection<String> paths) {
+        synchronized (pinned) {
+            for (String path : paths) {
+                pinned.computeIfPresent(path, (p, n) -> n == 1 ? null : n - 1);
+            }
+        }
+    }
+
+    private synchronized void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("warehouse " + root + " is closed");
+        }
+    }
+
+    /**
+     * Closes the catalog, the allocator and the lock. Fails (after releasing everything it can) if
+     * Arrow memory is still allocated: a writer or scan was left open.
+     */
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            catalog.close();
+        } finally {
+            try {
+                allocator.close();
+            } finally {
+                try {
+                    lock.release();
+                    lockChannel.close();
+                } catch (IOException e) {
+                    throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
+                            "Cannot release lock of '" + root + "': " + e.getMessage(), e);
+                }
+            }
+        }
     }
 }

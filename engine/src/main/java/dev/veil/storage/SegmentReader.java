@@ -1,0 +1,187 @@
+package dev.veil.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.Column;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.TypeLayout;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Reads the record batches of one segment file, loading only the buffers of the projected
+ * columns. Arrow's own {@code ArrowFileReader} reads a whole batch body (every column); here the
+ * footer gives each batch's position, the batch's metadata gives each buffer's offset within the
+ * body, and only the byte ranges of the wanted columns are read. Each column's buffers lie next to
+ * each other in the body, so that is one read per column per batch.
+ */
+final class SegmentReader implements AutoCloseable {
+    private final String path;
+    private final FileChannel channel;
+    private final ArrowFileReader footerReader;
+    private final BufferAllocator allocator;
+    private final List<ArrowBlock> blocks;
+    private final int[] projection;
+    /** Per field of the file: the index of its first buffer in a batch's buffer list, and how many. */
+    private final int[] firstBuffer;
+    private final int[] bufferCount;
+    private int nextBlock;
+
+    SegmentReader(Path file, String path, List<Column> columns, int[] projection, BufferAllocator allocator) {
+        this.path = requireNonNull(path, "path is null");
+        this.projection = requireNonNull(projection, "projection is null");
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        try {
+            this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new VeilException(ErrorCode.STORAGE_CORRUPTED, "Segment file " + path + " is missing", e);
+        } catch (IOException e) {
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot open segment " + path + ": " + e.getMessage(), e);
+        }
+        this.footerReader = new ArrowFileReader(channel, allocator);
+        try {
+            this.blocks = footerReader.getRecordBlocks();
+            Schema schema = footerReader.getVectorSchemaRoot().getSchema();
+            List<Field> fields = schema.getFields();
+            if (fields.size() != columns.size()) {
+                throw corrupted("it has " + fields.size() + " columns, the table " + columns.size());
+            }
+            this.firstBuffer = new int[fields.size()];
+            this.bufferCount = new int[fields.size()];
+            int next = 0;
+            for (int i = 0; i < fields.size(); i++) {
+                Field field = fields.get(i);
+                if (!field.getType().equals(ArrowSchemas.arrowType(columns.get(i).type()))) {
+                    throw corrupted("its column " + (i + 1) + " has Arrow type " + field.getType()
+                            + ", the table's column '" + columns.get(i).name() + "' is " + columns.get(i).type());
+                }
+                if (!field.getChildren().isEmpty()) {
+                    throw corrupted("its column " + (i + 1) + " is nested");
+                }
+                firstBuffer[i] = next;
+                bufferCount[i] = TypeLayout.getTypeBufferCount(field.getType());
+                next += bufferCount[i];
+            }
+        } catch (IOException e) {
+            closeQuietly(e);
+            throw new VeilException(ErrorCode.STORAGE_CORRUPTED, "Cannot read segment " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(e);
+            throw e;
+        }
+    }
+
+    /** Loads the next batch into {@code loader}'s root; false when the file has no more. */
+    boolean loadNext(VectorLoader loader) {
+        if (nextBlock >= blocks.size()) {
+            return false;
+        }
+        ArrowBlock block = blocks.get(nextBlock++);
+        List<ArrowBuf> ranges = new ArrayList<>(projection.length);
+        try {
+            channel.position(block.getOffset());
+            MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
+            if (message == null || message.headerType() != MessageHeader.RecordBatch) {
+                throw corrupted("batch " + nextBlock + " is not a record batch");
+            }
+            RecordBatch batch = (RecordBatch) message.getMessage().header(new RecordBatch());
+            if (batch.compression() != null) {
+                throw corrupted("batch " + nextBlock + " is compressed");
+            }
+            if (batch.nodesLength() != firstBuffer.length) {
+                throw corrupted("batch " + nextBlock + " has " + batch.nodesLength() + " columns");
+            }
+            long bodyStart = block.getOffset() + block.getMetadataLength();
+            List<ArrowFieldNode> nodes = new ArrayList<>(projection.length);
+            List<ArrowBuf> buffers = new ArrayList<>();
+            for (int column : projection) {
+                org.apache.arrow.flatbuf.FieldNode node = batch.nodes(column);
+                nodes.add(new ArrowFieldNode(node.length(), node.nullCount()));
+                int first = firstBuffer[column];
+                int last = first + bufferCount[column] - 1;
+                long start = batch.buffers(first).offset();
+                long end = batch.buffers(last).offset() + batch.buffers(last).length();
+                ArrowBuf range = read(bodyStart + start, end - start);
+                ranges.add(range);
+                for (int b = first; b <= last; b++) {
+                    org.apache.arrow.flatbuf.Buffer buffer = batch.buffers(b);
+                    buffers.add(range.slice(buffer.offset() - start, buffer.length()));
+                }
+            }
+            try (ArrowRecordBatch recordBatch = new ArrowRecordBatch((int) batch.length(), nodes, buffers)) {
+                loader.load(recordBatch);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot read segment " + path + ": " + e.getMessage(), e);
+        } finally {
+            for (ArrowBuf range : ranges) {
+                range.close();
+            }
+        }
+    }
+
+    private ArrowBuf read(long position, long length) throws IOException {
+        if (length == 0) {
+            return allocator.getEmpty();
+        }
+        if (length > Integer.MAX_VALUE) {
+            throw corrupted("a column of a batch is larger than 2 GB");
+        }
+        ArrowBuf buf = allocator.buffer(length);
+        try {
+            ByteBuffer target = buf.nioBuffer(0, (int) length);
+            while (target.hasRemaining()) {
+                if (channel.read(target, position + target.position()) < 0) {
+                    throw corrupted("it ends inside a batch");
+                }
+            }
+            return buf;
+        } catch (IOException | RuntimeException e) {
+            buf.close();
+            throw e;
+        }
+    }
+
+    private VeilException corrupted(String why) {
+        return new VeilException(ErrorCode.STORAGE_CORRUPTED, "Segment " + path + " is corrupt: " + why);
+    }
+
+    private void closeQuietly(Exception cause) {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            footerReader.close(); // closes the channel
+        } catch (IOException e) {
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot close segment " + path + ": " + e.getMessage(), e);
+        }
+    }
+}
