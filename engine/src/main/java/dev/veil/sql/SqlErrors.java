@@ -60,6 +60,9 @@ final class SqlErrors {
             return new VeilException(ErrorCode.UNKNOWN_COLUMN, "Column '" + name + "' not found" + where
                     + NameSuggestions.hint(name, columnNames(catalog)), e);
         }
+        if (message.contains("does not allow NULLs")) {
+            return new VeilException(ErrorCode.NOT_NULL_VIOLATION, message + where, e);
+        }
         if (message.startsWith("Cannot apply") || message.contains("Cannot assign")
                 || message.startsWith("Cannot infer") || message.contains("incompatible")) {
             return new VeilException(ErrorCode.TYPE_MISMATCH, message + where, e);

@@ -39,7 +39,7 @@ public final class StatementExecutor {
             return DropTableStatement.execute(n, context);
         }
         if (node instanceof SqlCopy n) {
-            return CopyStatement.execute(n, context);
+            throw new UnsupportedOperationException();
         }
         if (node instanceof SqlInsert n) {
             return InsertStatement.execute(n, context);

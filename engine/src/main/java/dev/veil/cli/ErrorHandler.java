@@ -1,0 +1,38 @@
+package dev.veil.cli;
+
+import dev.veil.VeilException;
+import java.sql.SQLException;
+import picocli.CommandLine;
+
+/**
+ * Prints a command's failure as one line on standard error, without a stack trace, and chooses
+ * the exit status: 1 for user errors, 2 for internal ones.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        commandLine.getErr().println("veil: " + message(e));
+        commandLine.getErr().flush();
+        if (e instanceof VeilException v && !v.errorCode().isUserError()) {
+            return 2;
+        }
+        return 1;
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof VeilException v) {
+            return v.clientMessage();
+        }
+        if (e instanceof SQLException s) {
+            return sqlMessage(s);
+        }
+        return String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    /** Avatica prefixes {@code Error while executing SQL "...": }; the statement is shown separately. */
+    static String sqlMessage(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        int i = m.indexOf("\": VEIL-");
+        return i >= 0 ? m.substring(i + 3) : m;
+    }
+}
