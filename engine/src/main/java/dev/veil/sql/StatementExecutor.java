@@ -39,7 +39,7 @@ public final class StatementExecutor {
             return DropTableStatement.execute(n, context);
         }
         if (node instanceof SqlCopy n) {
-            throw new UnsupportedOperationException();
+            return CopyStatement.execute(n, context);
         }
         if (node instanceof SqlInsert n) {
             return InsertStatement.execute(n, context);
