@@ -337,6 +337,26 @@ class WarehouseTest {
     }
 
     @Test
+    void damagedSegmentIsReportedAsCorrupt() throws IOException {
+        try (Warehouse wh = Warehouse.create(dir)) {
+            TableDef table = createTable(wh, "t", List.of(new Column("x", ColumnType.of(VeilType.INTEGER), true)));
+            try (TableWriter writer = wh.newWriter(table)) {
+                writer.append(new Object[] {1});
+                writer.commit();
+            }
+            SegmentInfo segment = wh.catalog().currentVersion(table.id()).segments().get(0);
+            Files.write(dir.resolve(segment.path()), new byte[] {1, 2, 3});
+            VeilException e = assertThrows(VeilException.class, () -> readAll(wh, table, new int[] {0}));
+            assertEquals(ErrorCode.STORAGE_CORRUPTED, e.errorCode());
+            assertTrue(e.getMessage().contains(segment.path()), e.getMessage());
+            Files.delete(dir.resolve(segment.path()));
+            e = assertThrows(VeilException.class, () -> readAll(wh, table, new int[] {0}));
+            assertEquals("Segment file " + segment.path() + " is missing", e.getMessage());
+            assertEquals(0, wh.allocator().getAllocatedMemory());
+        }
+    }
+
+    @Test
     void secondOpenerIsRefused() {
         try (Warehouse wh = Warehouse.create(dir)) {
             VeilException e = assertThrows(VeilException.class, () -> Warehouse.open(dir));
