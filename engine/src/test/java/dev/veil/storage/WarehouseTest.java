@@ -192,6 +192,22 @@ class WarehouseTest {
     }
 
     @Test
+    void interleavedWritersBothLand() {
+        try (Warehouse wh = Warehouse.create(dir)) {
+            TableDef table = createTable(wh, "t", List.of(new Column("x", ColumnType.of(VeilType.INTEGER), true)));
+            try (TableWriter first = wh.newWriter(table); TableWriter second = wh.newWriter(table)) {
+                first.append(new Object[] {1});
+                second.append(new Object[] {2});
+                assertEquals(1, second.commit().version());
+                TableVersion last = first.commit();
+                assertEquals(2, last.version());
+                assertEquals(2, last.rowCount());
+            }
+            assertEquals(List.of(2, 1), readAll(wh, table, new int[] {0}).stream().map(r -> r[0]).toList());
+        }
+    }
+
+    @Test
     void emptyProjectionCountsRows() {
         try (Warehouse wh = Warehouse.create(dir)) {
             wh.setSegmentLayout(10, 2);
