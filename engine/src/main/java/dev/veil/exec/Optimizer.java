@@ -48,6 +48,7 @@ public final class Optimizer {
         RelOptPlanner planner = logical.getCluster().getPlanner();
         Program program = Programs.sequence(
                 Programs.trim(),
+                Programs.hep(List.of(ArrowRules.FILTER_FACTOR), true, DefaultRelMetadataProvider.INSTANCE),
                 Programs.heuristicJoinOrder(planner.getRules(), false, 2),
                 Programs.calc(DefaultRelMetadataProvider.INSTANCE));
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.rewrite.PrivacyRewriter;
 import dev.veil.storage.Warehouse;
+import dev.veil.sql.PlannerContext;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,11 +30,26 @@ public final class Engine {
 
     /** Opens the warehouse in {@code directory}, or shares the engine already open on it. */
     public static Engine acquire(Path directory) {
+        return acquire(directory, false);
+    }
+
+    /**
+     * As {@link #acquire(Path)}; with {@code create}, a directory that holds no warehouse yet gets a
+     * new one with the default schema.
+     */
+    public static Engine acquire(Path directory, boolean create) {
         Path key = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
         synchronized (OPEN) {
             Engine engine = OPEN.get(key);
             if (engine == null) {
-                engine = new Engine(key, Warehouse.open(key));
+                Warehouse warehouse;
+                if (create && !Files.exists(key.resolve(Warehouse.CATALOG_FILE))) {
+                    warehouse = Warehouse.create(key);
+                    warehouse.catalog().createSchema(PlannerContext.DEFAULT_SCHEMA, true);
+                } else {
+                    warehouse = Warehouse.open(key);
+                }
+                engine = new Engine(key, warehouse);
                 OPEN.put(key, engine);
             }
             engine.references++;

@@ -94,6 +94,12 @@ public final class ResultComparator {
             return expected == actual;
         }
         if (expected instanceof Number && actual instanceof Number) {
+            if (expected instanceof Double && actual instanceof BigDecimal d) {
+                return closeToDecimal((Double) expected, d);
+            }
+            if (actual instanceof Double && expected instanceof BigDecimal d) {
+                return closeToDecimal((Double) actual, d);
+            }
             if (expected instanceof Double || actual instanceof Double) {
                 return closeEnough(((Number) expected).doubleValue(), ((Number) actual).doubleValue());
             }
@@ -102,6 +108,19 @@ public final class ResultComparator {
             }
         }
         return expected.equals(actual);
+    }
+
+    /**
+     * A double against a decimal (one engine answers a division or average in DOUBLE, the other in
+     * DECIMAL of some scale): equal within the decimal's own rounding, half a unit in its last place,
+     * or within the double tolerance.
+     */
+    private static boolean closeToDecimal(double value, BigDecimal decimal) {
+        if (closeEnough(value, decimal.doubleValue())) {
+            return true;
+        }
+        double halfUnit = 0.5 * Math.pow(10, -decimal.scale());
+        return Math.abs(value - decimal.doubleValue()) <= halfUnit * (1 + TOLERANCE);
     }
 
     private static boolean closeEnough(double expected, double actual) {

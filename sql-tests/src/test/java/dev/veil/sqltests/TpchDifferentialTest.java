@@ -111,7 +111,7 @@ class TpchDifferentialTest {
 
     private static String engineUrl(Path dir) {
         String url = System.getProperty(URL_PROPERTY, "");
-        return url.isBlank() ? "jdbc:veil:embedded:" + dir.resolve("warehouse") : url.strip();
+        return url.isBlank() ? "jdbc:veil:embedded:" + dir.resolve("warehouse") + ";create=true" : url.strip();
     }
 
     private static Connection connect(String url) throws SQLException {
