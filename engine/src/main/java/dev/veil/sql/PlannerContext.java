@@ -25,7 +25,6 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
-import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
@@ -60,7 +59,7 @@ public final class PlannerContext {
                 .withConformance(SqlConformanceEnum.LENIENT)
                 .withDefaultNullCollation(NullCollation.LAST);
         this.validator = SqlValidatorUtil.newValidator(
-                SqlOperatorTables.chain(SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
+                new CaseInsensitiveOperatorTable(SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
                         SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL)),
                 catalogReader, typeFactory, config);
         VolcanoPlanner planner = Optimizer.newPlanner();
