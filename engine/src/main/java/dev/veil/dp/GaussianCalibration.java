@@ -32,7 +32,10 @@ public final class GaussianCalibration {
     if (l2Sensitivity == 0) {
       return 0;
     }
-    // δ depends on σ/Δ only: calibrate for Δ = 1 and scale, rounding up.
+    // δ depends on σ/Δ only: calibrate for Δ = 1 and scale, rounding up. The target is lowered
+    // by a relative 1e-12, far above the rounding noise (~1e-15) of the computed δ, so that the
+    // returned σ satisfies the condition however that noise falls.
+    delta = delta * (1 - 1e-12);
     double high = Math.max(1e-300, Math.sqrt(2 * Math.log(1.25 / delta)) / epsilon);
     while (deltaForUnitSensitivity(high, epsilon) > delta) {
       high *= 2;
