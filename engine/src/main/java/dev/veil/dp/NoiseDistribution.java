@@ -64,6 +64,10 @@ public record NoiseDistribution(
 
   /** A half-width e with {@code P[|released - value| > e] <= 1 - level} for a real input. */
   public double errorBound(double level) {
+    Checks.confidenceLevel(level);
+    if (unitScale == 0) {
+      return 0; // no noise, and no rounding either
+    }
     double steps = unitErrorBound(level) * granularity;
     return roundsInput ? steps + granularity / 2 : steps;
   }

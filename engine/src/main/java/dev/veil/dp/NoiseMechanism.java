@@ -50,6 +50,9 @@ public abstract sealed class NoiseMechanism permits LaplaceMechanism, GaussianMe
     if (integerInput && Math.rint(value) != value) {
       throw new DpException("value must be an integer for this mechanism, was " + value);
     }
+    if (distribution.unitScale() == 0) {
+      return value; // zero sensitivity: the value depends on no unit, nothing to hide
+    }
     double grid = granularity();
     double units = value / grid;
     long noise = sampleUnits();
