@@ -22,6 +22,8 @@ public final class GaussianCalibration {
    */
   private static final double EXACT_EPSILON_LIMIT = 1000;
 
+  private static final Memo<java.util.List<Double>, Double> UNIT_SIGMAS = new Memo<>(4096);
+
   private GaussianCalibration() {}
 
   /** The smallest σ (up to 1e-14 relative, rounded up) making the mechanism (ε, δ)-DP. */
@@ -32,6 +34,12 @@ public final class GaussianCalibration {
     if (l2Sensitivity == 0) {
       return 0;
     }
+    double unitSigma = UNIT_SIGMAS.get(java.util.List.of(epsilon, delta),
+        key -> unitSigma(key.get(0), key.get(1)));
+    return Math.nextUp(unitSigma * l2Sensitivity);
+  }
+
+  private static double unitSigma(double epsilon, double delta) {
     // δ depends on σ/Δ only: calibrate for Δ = 1 and scale, rounding up. The target is lowered
     // by a relative 1e-12, far above the rounding noise (~1e-15) of the computed δ, so that the
     // returned σ satisfies the condition however that noise falls.
@@ -53,7 +61,7 @@ public final class GaussianCalibration {
         low = mid;
       }
     }
-    return Math.nextUp(high * l2Sensitivity);
+    return high;
   }
 
   /** {@code σ = Δ/√(2ρ)}, rounded up: the Gaussian mechanism is then ρ-zCDP. */

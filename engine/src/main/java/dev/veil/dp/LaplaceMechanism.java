@@ -76,6 +76,11 @@ public final class LaplaceMechanism extends NoiseMechanism {
   private static LaplaceMechanism create(double epsilon, double grid, Rational unitSensitivity,
       boolean roundsInput, boolean integerInput, RandomBits random) {
     Rational unitScale = unitSensitivity.divide(Rational.of(epsilon));
+    if (unitScale.compareTo(Rational.of(1L << 30)) > 0) {
+      // A larger scale only adds privacy; an integer scale (here at most 2^-30 larger) lets the
+      // sampler run on longs instead of BigIntegers.
+      unitScale = new Rational(unitScale.ceil(), BigInteger.ONE);
+    }
     // Report the scale rounded up so that intervals err on the wide side.
     double reported = Math.nextUp(unitScale.doubleValue());
     if (unitScale.isZero()) {

@@ -94,80 +94,120 @@ public final class NoisyQuantiles {
    * An interval for the quantile at {@code rank}: with probability at least {@code level} it
    * contains the order statistics the rank falls between (of the clamped values).
    *
-   * <p>Two searches descend the noisy tree using interval bounds on the node counts instead of
-   * the counts themselves. Each looks at {@code branching} fresh nodes per level, whose noise is
-   * independent of the path taken, so giving every node count an interval at level
-   * {@code 1 - α/(2 · branching · height)} makes all of them hold at once with probability at
-   * least {@code 1 - α} (union bound). The lower search moves right past a child only when even
-   * the upper bounds of the counts to its left are below the rank; the upper search stops at the
-   * first child whose lower-bounded cumulative count certainly covers the rank. The result
-   * therefore also covers leaf resolution.
+   * <p>Searches descend the noisy tree using bounds on the true counts instead of the noisy counts.
+   * At each level a search looks at the children of one node, whose noise is independent of how
+   * the search got there, and bounds the noise of each prefix sum of those children (a Chernoff
+   * bound on a sum of j noises, see {@link NoiseDistribution#sumErrorBound}). The lower end is
+   * certified from the left (an upper bound on the values left of it is below the rank) and from
+   * the right (a lower bound on the values right of it exceeds the complementary rank), the upper
+   * end symmetrically; each end takes the tighter of its two certificates, which matters because
+   * the uncertain total count weighs with the rank. The four searches use at most
+   * {@code branching · height + 1} bounds each, so giving each a failure probability
+   * {@code α / (4 (branching · height + 1))} makes all hold at once with probability at least
+   * {@code 1 - α} (union bound). Interval ends are leaf boundaries, so leaf resolution is covered.
    */
   ConfidenceInterval interval(double rank, double level) {
     Checks.probability("rank", rank);
     Checks.confidenceLevel(level);
-    double nodeLevel = 1 - (1 - level) / (2.0 * branching * height);
-    long e = mechanism.distribution().integerErrorBound(nodeLevel);
-    double totalLow = 0;
-    double totalHigh = 0;
-    for (int j = 0; j < branching; j++) {
-      long noisy = noisyCount(1, j);
-      totalLow += Math.max(0, noisy - e);
-      totalHigh += Math.max(0, noisy + e);
+    double sumLevel = 1 - (1 - level) / (4.0 * (branching * height + 1));
+    long[] sumError = new long[branching + 1];
+    for (int j = 1; j <= branching; j++) {
+      sumError[j] = mechanism.distribution().integerSumErrorBound(j, sumLevel);
     }
-    // Ranks of the order statistics involved lie in (rank·(N-1), rank·(N-1) + 2].
-    double lowTarget = Math.max(1, rank * totalLow - 1);
-    double highTarget = rank * totalHigh + 2;
-    double lower = lowerBound(lowTarget, e);
-    double upper = upperBound(highTarget, e);
+    double total = 0;
+    for (int j = 0; j < branching; j++) {
+      total += noisyCount(1, j);
+    }
+    double totalLow = Math.max(0, total - sumError[branching]);
+    double totalHigh = Math.max(0, total + sumError[branching]);
+    double lower = Math.max(
+        lowerBound(rank, totalLow, sumError, false),
+        reflect(upperBound(1 - rank, totalHigh, sumError, true)));
+    double upper = Math.min(
+        upperBound(rank, totalHigh, sumError, false),
+        reflect(lowerBound(1 - rank, totalLow, sumError, true)));
     return new ConfidenceInterval(Math.min(lower, upper), Math.max(lower, upper), level);
   }
 
-  private double lowerBound(double target, long e) {
+  /**
+   * The left edge of the leftmost leaf not certainly holding fewer values to its left than the
+   * smallest rank involved, {@code max(1, rank · N - 1)} with N bounded below by
+   * {@code totalLow}; in reflected coordinates when {@code mirrored}.
+   */
+  private double lowerBound(double rank, double totalLow, long[] sumError, boolean mirrored) {
+    double target = Math.max(1, rank * totalLow - 1);
     long index = 0;
-    double before = 0;
+    double before = 0; // an upper bound on the number of values left of the current node
     for (long level = 0; level < height; level++) {
       long first = index * branching;
       int chosen = 0;
-      double prefix = before;
-      for (int j = 0; j < branching - 1; j++) {
-        prefix += Math.max(0, noisyCount(level + 1, first + j) + e);
-        if (prefix < target) {
-          chosen = j + 1;
-          before = prefix;
-        } else {
+      double noisyPrefix = 0;
+      double chosenBefore = before;
+      for (int j = 1; j < branching; j++) {
+        noisyPrefix += viewCount(level + 1, first + j - 1, mirrored);
+        double upperLeft = before + noisyPrefix + sumError[j];
+        if (upperLeft >= target) {
           break;
         }
+        chosen = j;
+        chosenBefore = upperLeft;
       }
+      before = chosenBefore;
       index = first + chosen;
     }
     return nodeLow(height, index);
   }
 
-  private double upperBound(double target, long e) {
+  /**
+   * The right edge of the first node that certainly has, up to its end, at least the largest rank
+   * involved, {@code rank · N + 2} with N bounded above by {@code totalHigh}; in reflected
+   * coordinates when {@code mirrored}.
+   */
+  private double upperBound(double rank, double totalHigh, long[] sumError, boolean mirrored) {
+    double target = rank * totalHigh + 2;
     long index = 0;
     long level = 0;
-    double before = 0;
+    double before = 0; // a lower bound on the number of values left of the current node
     while (level < height) {
       long first = index * branching;
-      double prefix = before;
+      double noisyPrefix = 0;
       int chosen = -1;
+      double chosenBefore = before;
       for (int j = 0; j < branching; j++) {
-        double lowerCount = Math.max(0, noisyCount(level + 1, first + j) - e);
-        if (prefix + lowerCount >= target) {
+        double noisyUpToHere = noisyPrefix + viewCount(level + 1, first + j, mirrored);
+        if (before + noisyUpToHere - sumError[j + 1] >= target) {
           chosen = j;
+          if (j > 0) {
+            chosenBefore = Math.max(before, before + noisyPrefix - sumError[j]);
+          }
           break;
         }
-        prefix += lowerCount;
+        noisyPrefix = noisyUpToHere;
       }
       if (chosen < 0) {
         break;
       }
-      before = prefix;
+      before = chosenBefore;
       level++;
       index = first + chosen;
     }
     return nodeHigh(level, index);
+  }
+
+  /** The noisy count of a node as seen in the tree or in its mirror image. */
+  private long viewCount(long level, long index, boolean mirrored) {
+    if (!mirrored) {
+      return noisyCount(level, index);
+    }
+    long width = 1;
+    for (long l = 0; l < level; l++) {
+      width *= branching;
+    }
+    return noisyCount(level, width - 1 - index);
+  }
+
+  private double reflect(double value) {
+    return bounds.clamp(bounds.lower() + bounds.upper() - value);
   }
 
   private long noisyCount(long level, long index) {

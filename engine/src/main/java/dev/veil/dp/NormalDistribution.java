@@ -19,6 +19,8 @@ final class NormalDistribution {
   private static final double SQRT_2 = Math.sqrt(2);
   private static final double SERIES_LIMIT = 0.75;
 
+  private static final Memo<Double, Double> INVERSES = new Memo<>(1024);
+
   private NormalDistribution() {}
 
   /** The complementary error function {@code erfc(x) = 2/√π ∫_x^∞ e^{-t²} dt}. */
@@ -74,6 +76,10 @@ final class NormalDistribution {
     if (!(tail > 0 && tail < 1)) {
       throw new DpException("tail probability must be in (0, 1), was " + tail);
     }
+    return INVERSES.get(tail, NormalDistribution::bisectUpperTail);
+  }
+
+  private static double bisectUpperTail(double tail) {
     double logTail = Math.log(tail);
     double low = -40;
     double high = 40;

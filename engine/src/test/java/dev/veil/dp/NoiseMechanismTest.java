@@ -100,6 +100,31 @@ class NoiseMechanismTest {
   }
 
   @Test
+  void sumErrorBoundsCoverSumsOfIndependentNoise() {
+    NoiseMechanism[] mechanisms = {
+        LaplaceMechanism.forIntegers(0.5, 1, 2, new SeededRandomBits(40)),
+        GaussianMechanism.create(new GaussianMechanism.Budget(0.5, 1e-6, 0), 1, 2, true,
+            new SeededRandomBits(41))};
+    for (NoiseMechanism mechanism : mechanisms) {
+      NoiseDistribution noise = mechanism.distribution();
+      long bound = noise.integerSumErrorBound(8, 0.99);
+      int covered = 0;
+      int runs = 10_000;
+      for (int i = 0; i < runs; i++) {
+        long sum = 0;
+        for (int j = 0; j < 8; j++) {
+          sum += mechanism.addNoise(0L);
+        }
+        covered += Math.abs(sum) <= bound ? 1 : 0;
+      }
+      assertTrue(Stats.binomialZ(covered, runs, 0.99) > -Stats.Z, mechanism.kind() + " " + covered);
+      // Chernoff is conservative but not wildly: within 1.6 times the normal approximation.
+      double normal = 2.576 * noise.standardDeviation() * Math.sqrt(8);
+      assertTrue(bound < 1.6 * normal + 8, mechanism.kind() + " bound " + bound + " vs " + normal);
+    }
+  }
+
+  @Test
   void laplaceErrorBoundMatchesTheClosedForm() {
     NoiseDistribution laplace = new NoiseDistribution(NoiseKind.LAPLACE, 1, 10, false);
     // Continuous approximation: b ln(1/α) ≈ 10 ln 20 ≈ 29.96.
