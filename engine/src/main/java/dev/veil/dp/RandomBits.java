@@ -14,13 +14,21 @@ interface RandomBits {
   /** 64 uniformly random bits. */
   long nextLong();
 
+  /**
+   * {@code bits} uniformly random bits (1 to 64) in the low end of a long. Sources that pool bits
+   * override this so that small draws do not consume a whole word each.
+   */
+  default long nextBits(int bits) {
+    return nextLong() >>> (64 - bits);
+  }
+
   /** The cryptographically secure default, backed by {@link java.security.SecureRandom}. */
   static RandomBits secure() {
     return new SecureRandomBits();
   }
 
   default boolean nextBoolean() {
-    return nextLong() < 0;
+    return nextBits(1) != 0;
   }
 
   /** A uniform integer in {@code [0, bound)}, by rejection so that no value is favoured. */
@@ -28,9 +36,9 @@ interface RandomBits {
     if (bound <= 0) {
       throw new IllegalArgumentException("bound must be > 0, was " + bound);
     }
-    long mask = -1L >>> Long.numberOfLeadingZeros(bound - 1 | 1);
+    int bits = 64 - Long.numberOfLeadingZeros(bound - 1 | 1);
     while (true) {
-      long candidate = nextLong() & mask;
+      long candidate = nextBits(bits);
       if (candidate < bound) {
         return candidate;
       }

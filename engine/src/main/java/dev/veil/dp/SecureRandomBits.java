@@ -17,6 +17,9 @@ final class SecureRandomBits implements RandomBits {
 
   private final byte[] buffer = new byte[BUFFER_BYTES];
   private int position = BUFFER_BYTES;
+  /** Unused low bits of the last word handed out in pieces by {@link #nextBits}. */
+  private long pool;
+  private int pooled;
 
   private static SecureRandom createGenerator() {
     try {
@@ -24,6 +27,21 @@ final class SecureRandomBits implements RandomBits {
     } catch (NoSuchAlgorithmException e) {
       return new SecureRandom();
     }
+  }
+
+  @Override
+  public synchronized long nextBits(int bits) {
+    if (bits == 64) {
+      return nextLong();
+    }
+    if (pooled < bits) {
+      pool = nextLong();
+      pooled = 64;
+    }
+    long result = pool & ((1L << bits) - 1);
+    pool >>>= bits;
+    pooled -= bits;
+    return result;
   }
 
   @Override
