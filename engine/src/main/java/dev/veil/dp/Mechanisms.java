@@ -27,6 +27,10 @@ final class Mechanisms {
       double l2 = NoiseMechanism.sqrtUp(params.l0()) * params.linf() * maxAbsValue;
       scale = GaussianCalibration.sigma(params.epsilon(), params.delta(), l2);
     }
+    if (!Double.isFinite(scale)) {
+      throw new DpException("noise scale overflows for values of magnitude " + maxAbsValue
+          + " with epsilon " + params.epsilon() + ": narrow the bounds");
+    }
     return Granularity.forAccumulator(scale, maxAbsValue);
   }
 

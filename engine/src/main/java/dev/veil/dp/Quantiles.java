@@ -55,6 +55,7 @@ public final class Quantiles {
     requireNonNull(params, "params is null");
     requireNonNull(bounds, "bounds is null");
     Checks.atLeastOne("tree height", height);
+    Checks.finite("width of the bounds", bounds.upper() - bounds.lower());
     if (branching < 2) {
       throw new DpException("branching factor must be >= 2, was " + branching);
     }
