@@ -9,8 +9,8 @@ package dev.veil.dp;
  * sampled with floating-point acceptance tests, this draws the integer number of grid steps from
  * the exact discrete Gaussian sampler of Canonne, Kamath and Steinke (2020). The grid is chosen so
  * that σ is about 2^40 steps; at that resolution the discrete Gaussian's privacy curve equals the
- * continuous one up to terms of relative order 2^-38, which the calibration absorbs by targeting
- * {@code δ (1 - 2^-10)}. Under zCDP the guarantee is exact: the discrete Gaussian with σ steps is
+ * continuous one up to a relative difference in δ of order 2^-34 (amplified by at most about 1/ε
+ * for small ε), which the calibration absorbs by targeting {@code δ (1 - 2^-10)}. Under zCDP the guarantee is exact: the discrete Gaussian with σ steps is
  * {@code D²/(2σ²)}-zCDP for a shift of D steps (CKS 2020).
  */
 public final class GaussianMechanism extends NoiseMechanism {

@@ -8,8 +8,8 @@ import java.math.BigInteger;
  *
  * <p>In grid steps the input moves by at most {@code Δ1/γ} plus one step of rounding per
  * partition touched (none for integers on a grid of step 1), and the discrete Laplace distribution
- * of scale {@code (Δ1/γ + slack)/ε} changes by a factor of at most e^ε under such a shift — exactly,
- * since the scale is an exact rational and the sampler is exact.
+ * of scale {@code (Δ1/γ + slack)/ε} changes by a factor of at most e^ε under such a shift:
+ * exactly, since the scale is an exact rational and the sampler is exact.
  */
 public final class LaplaceMechanism extends NoiseMechanism {
   private final DiscreteLaplaceSampler sampler;

@@ -6,7 +6,7 @@ import java.math.BigInteger;
 final class Mechanisms {
   private Mechanisms() {}
 
-  /** Noise for an integer statistic to which each unit adds at most Linf in each of L0 partitions. */
+  /** Noise for an integer statistic to which a unit adds at most Linf in each of L0 partitions. */
   static NoiseMechanism forCounts(AggregationParams params, RandomBits random) {
     if (params.noise() == NoiseKind.LAPLACE) {
       return LaplaceMechanism.forIntegers(params.epsilon(), params.l0(), params.linf(), random);

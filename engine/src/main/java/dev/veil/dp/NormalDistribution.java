@@ -6,8 +6,8 @@ package dev.veil.dp;
  *
  * <p>Calibrating the analytic Gaussian mechanism subtracts two tail probabilities that can be as
  * small as 1e-300, so {@code 1 - Φ(x)} is never computed by subtraction and tails are also
- * available as logarithms. For {@code 0 <= x < 0.75}, {@code erfc(x) = 1 - erf(x)} with erf from its
- * series of positive terms {@code erf(x) = 2/√π · e^{-x²} Σ (2x²)^n x / (1·3·…·(2n+1))} (at most
+ * available as logarithms. For {@code 0 <= x < 0.75}, {@code erfc(x) = 1 - erf(x)} with erf from
+ * its series of positive terms {@code erf(x) = 2/√π · e^{-x²} Σ (2x²)^n x / (1·3·…·(2n+1))} (at most
  * a factor 3 of cancellation below 0.75). From 0.75 up, {@code erfc(x) = Γ(1/2, x²)/√π} with the
  * incomplete gamma function from Legendre's continued fraction, evaluated backwards from a fixed
  * depth (backward evaluation does not accumulate rounding error the way forward Lentz does; 160
