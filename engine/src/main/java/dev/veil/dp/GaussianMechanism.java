@@ -10,8 +10,9 @@ package dev.veil.dp;
  * the exact discrete Gaussian sampler of Canonne, Kamath and Steinke (2020). The grid is chosen so
  * that σ is about 2^40 steps; at that resolution the discrete Gaussian's privacy curve equals the
  * continuous one up to a relative difference in δ of order 2^-34 (amplified by at most about 1/ε
- * for small ε), which the calibration absorbs by targeting {@code δ (1 - 2^-10)}. Under zCDP the guarantee is exact: the discrete Gaussian with σ steps is
- * {@code D²/(2σ²)}-zCDP for a shift of D steps (CKS 2020).
+ * for small ε), which the calibration absorbs by targeting {@code δ (1 - 2^-10)}. Under zCDP the
+ * guarantee is that of the discrete Gaussian itself: {@code D²/(2σ²)}-zCDP for a shift of D steps
+ * in one partition, and the same up to a negligible correction term for several (CKS 2020).
  */
 public final class GaussianMechanism extends NoiseMechanism {
   /** Relative margin on δ covering the discrete-versus-continuous difference at σ ≈ 2^40. */

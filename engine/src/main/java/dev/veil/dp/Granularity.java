@@ -44,7 +44,8 @@ final class Granularity {
 
   static double ceilPowerOfTwo(double x) {
     if (!(x > 0) || Double.isInfinite(x)) {
-      throw new IllegalArgumentException("x must be finite and > 0, was " + x);
+      throw new DpException("noise scale must be finite and > 0, was " + x
+          + " (the bounds or sensitivities are too large for this epsilon)");
     }
     int exponent = Math.getExponent(x);
     if (exponent < MIN_EXPONENT) {

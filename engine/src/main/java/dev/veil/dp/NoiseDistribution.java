@@ -35,7 +35,8 @@ public record NoiseDistribution(
   }
 
   /**
-   * The smallest m >= 0 (in grid steps) with {@code P[|K| > m] <= 1 - level}.
+   * An m >= 0 (in grid steps) with {@code P[|K| > m] <= 1 - level}: the smallest for Laplace,
+   * close to it for Gaussian (the tail bound used costs about one step).
    *
    * <p>Laplace: {@code P[|K| > m] = 2 e^{-(m+1)/τ} / (1 + e^{-1/τ})} exactly. Gaussian: for the
    * discrete Gaussian, {@code P[Y >= m] <= P[N(0, σ²) >= m - 1]} (each term of the sum is at
