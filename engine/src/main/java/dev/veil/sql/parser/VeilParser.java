@@ -1,0 +1,192 @@
+package dev.veil.sql.parser;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.dialect.AnsiSqlDialect;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
+
+/**
+ * The one way Veil turns SQL text into syntax trees: Calcite's parser extended with Veil's
+ * statements ({@link VeilSqlParserImpl}), with Veil's lexical rules. Unquoted identifiers are
+ * folded to lower case, quoted ones kept as written, and names are then matched case-sensitively
+ * (as in PostgreSQL). Syntax errors are {@link VeilException}s with {@link ErrorCode#SYNTAX_ERROR}.
+ */
+public final class VeilParser {
+    /** Identifiers longer than this are rejected. */
+    public static final int IDENTIFIER_MAX_LENGTH = 128;
+
+    /** How many expected tokens a syntax error lists before it says "...". */
+    private static final int MAX_EXPECTED_TOKENS = 8;
+
+    private static final SqlParser.Config CONFIG = SqlParser.config()
+            .withParserFactory(VeilSqlParserImpl.FACTORY)
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(true)
+            .withIdentifierMaxLength(IDENTIFIER_MAX_LENGTH)
+            .withConformance(VeilConformance.INSTANCE);
+
+    /** Standard SQL, identifiers in double quotes: what {@link #unparse} writes. */
+    private static final SqlDialect DIALECT = new AnsiSqlDialect(AnsiSqlDialect.DEFAULT_CONTEXT
+            .withIdentifierQuoteString("\"")
+            .withIdentifierEscapedQuoteString("\"\"")
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(true)
+            .withConformance(VeilConformance.INSTANCE));
+
+    private static final Pattern POSITION_PREFIX =
+            Pattern.compile("^From line \\d+, column \\d+ to line \\d+, column \\d+: ");
+    private static final Pattern POSITION_PHRASE = Pattern.compile(" at line \\d+, column \\d+\\.?");
+    private static final Pattern ENCOUNTERED_STRING = Pattern.compile("Encountered \"\\\\?'.+'\"");
+    private static final Pattern ENCOUNTERED_QUOTE = Pattern.compile("Encountered \"\\\\?'\"");
+    private static final Pattern LEXICAL_ERROR =
+            Pattern.compile("Lexical error.*Encountered: (\"(?:[^\"\\\\]|\\\\.)*\"|<EOF>).*");
+
+    private VeilParser() {}
+
+    /**
+     * The parser configuration every Veil parse uses; the validator and planner take their
+     * case sensitivity and conformance from it too.
+     */
+    public static SqlParser.Config config() {
+        return CONFIG;
+    }
+
+    /** Parses one statement (a trailing semicolon is not allowed; see {@link #parseScript}). */
+    public static SqlNode parse(String sql) {
+        requireNonNull(sql, "sql is null");
+        try {
+            return SqlParser.create(sql, CONFIG).parseStmt();
+        } catch (SqlParseException e) {
+            throw syntaxError(e);
+        }
+    }
+
+    /**
+     * Parses a script of statements separated by semicolons; the last one may end with a
+     * semicolon too. A script of only blanks and comments gives an empty list.
+     */
+    public static List<SqlNode> parseScript(String sql) {
+        requireNonNull(sql, "sql is null");
+        if (hasNoTokens(sql)) {
+            // Calcite's statement list fails on an empty script instead of returning no statements.
+            return List.of();
+        }
+        try {
+            return List.copyOf(SqlParser.create(sql, CONFIG).parseStmtList().getList());
+        } catch (SqlParseException e) {
+            throw syntaxError(e);
+        }
+    }
+
+    private static boolean hasNoTokens(String sql) {
+        try {
+            return new VeilSqlParserImpl(new StringReader(sql)).getToken(1).kind == VeilSqlParserImplConstants.EOF;
+        } catch (TokenMgrError e) {
+            return false; // the real parse reports it
+        }
+    }
+
+    /** The dialect of {@link #unparse}: standard SQL with identifiers in double quotes. */
+    public static SqlDialect dialect() {
+        return DIALECT;
+    }
+
+    /**
+     * The SQL text of a node in the dialect Veil parses (identifiers in double quotes), so that
+     * {@code parse(unparse(node))} gives an equal node. Passwords come out as {@code '***'}.
+     * Unlike {@link SqlNode#toString()}, which quotes identifiers with back-ticks.
+     */
+    public static String unparse(SqlNode node) {
+        requireNonNull(node, "node is null");
+        return node.toSqlString(c -> c.withDialect(DIALECT)
+                .withAlwaysUseParentheses(false)
+                .withSelectListItemsOnSeparateLines(false)
+                .withUpdateSetListNewline(false)
+                .withIndentation(0)).getSql();
+    }
+
+    /**
+     * Turns Calcite's parse error into Veil's: the position first, then Calcite's explanation
+     * in one line, with at most {@value #MAX_EXPECTED_TOKENS} of the expected tokens. The text of
+     * a string literal is never repeated (it may be a password).
+     */
+    static VeilException syntaxError(SqlParseException e) {
+        SqlParserPos pos = e.getPos();
+        String where = pos == null || pos.getLineNum() == 0
+                ? "Syntax error"
+                : "Syntax error at line " + pos.getLineNum() + ", column " + pos.getColumnNum();
+        // Calcite's exception is not kept as the cause: its message may quote a string literal
+        // of the statement, which may be a password.
+        return new VeilException(ErrorCode.SYNTAX_ERROR, where + ": " + explanation(e));
+    }
+
+    private static String explanation(SqlParseException e) {
+        String message = e.getMessage() == null ? "invalid statement" : e.getMessage().strip();
+        List<String> lines = message.lines().map(String::strip).toList();
+        String first = lines.isEmpty() ? message : lines.get(0);
+        first = POSITION_PREFIX.matcher(first).replaceFirst("");
+        first = POSITION_PHRASE.matcher(first).replaceAll("");
+        if (ENCOUNTERED_STRING.matcher(first).matches()) {
+            first = "Encountered a string literal";
+        } else if (ENCOUNTERED_QUOTE.matcher(first).matches()) {
+            first = "Encountered an unterminated string literal";
+        }
+        Matcher lexical = LEXICAL_ERROR.matcher(first);
+        if (lexical.matches()) {
+            // Calcite goes on with the text before the character, which may be part of a literal.
+            first = "Unexpected character " + lexical.group(1);
+        }
+        first = first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
+
+        Set<String> expected = new LinkedHashSet<>();
+        boolean inExpected = false;
+        for (String line : lines) {
+            if (line.startsWith("Was expecting")) {
+                inExpected = true;
+                String rest = line.substring(line.indexOf(':') + 1).strip();
+                addExpected(expected, rest);
+            } else if (inExpected) {
+                addExpected(expected, line);
+            }
+        }
+        if (expected.isEmpty()) {
+            return first;
+        }
+        List<String> shown = new ArrayList<>(expected);
+        StringBuilder text = new StringBuilder(first).append(". Expected ");
+        text.append(shown.size() == 1 ? "" : "one of: ");
+        text.append(String.join(", ", shown.subList(0, Math.min(MAX_EXPECTED_TOKENS, shown.size()))));
+        if (shown.size() > MAX_EXPECTED_TOKENS) {
+            text.append(", ... (").append(shown.size() - MAX_EXPECTED_TOKENS).append(" more)");
+        }
+        return text.toString();
+    }
+
+    private static void addExpected(Set<String> expected, String line) {
+        String token = line.strip();
+        if (token.endsWith("...")) {
+            token = token.substring(0, token.length() - 3).strip();
+        }
+        if (!token.isEmpty()) {
+            expected.add(token);
+        }
+    }
+}
