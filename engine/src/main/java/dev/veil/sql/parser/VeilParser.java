@@ -72,8 +72,26 @@ public final class VeilParser {
     /** Parses one statement (a trailing semicolon is not allowed; see {@link #parseScript}). */
     public static SqlNode parse(String sql) {
         requireNonNull(sql, "sql is null");
+        if (hasNoTokens(sql)) {
+            throw new VeilException(ErrorCode.SYNTAX_ERROR, "Syntax error: the statement is empty");
+        }
         try {
             return SqlParser.create(sql, CONFIG).parseStmt();
+        } catch (SqlParseException e) {
+            throw syntaxError(e);
+        }
+    }
+
+    /**
+     * Parses one expression, such as a row filter's predicate kept as text by the policy store.
+     */
+    public static SqlNode parseExpression(String sql) {
+        requireNonNull(sql, "sql is null");
+        if (hasNoTokens(sql)) {
+            throw new VeilException(ErrorCode.SYNTAX_ERROR, "Syntax error: the expression is empty");
+        }
+        try {
+            return SqlParser.create(sql, CONFIG).parseExpression();
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
@@ -149,10 +167,15 @@ public final class VeilParser {
         } else if (ENCOUNTERED_QUOTE.matcher(first).matches()) {
             first = "Encountered an unterminated string literal";
         }
+        if (first.startsWith("Encountered \"<EOF>\"")) {
+            first = "Unexpected end of input";
+        }
         Matcher lexical = LEXICAL_ERROR.matcher(first);
         if (lexical.matches()) {
             // Calcite goes on with the text before the character, which may be part of a literal.
-            first = "Unexpected character " + lexical.group(1);
+            first = lexical.group(1).equals("<EOF>")
+                    ? "Unexpected end of input (unclosed comment or quoted identifier?)"
+                    : "Unexpected character " + lexical.group(1);
         }
         first = first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
 
@@ -186,7 +209,30 @@ public final class VeilParser {
             token = token.substring(0, token.length() - 3).strip();
         }
         if (!token.isEmpty()) {
-            expected.add(token);
+            expected.add(describeToken(token));
         }
+    }
+
+    /** Names JavaCC's token classes the way a user thinks of them; keywords stay quoted. */
+    private static String describeToken(String token) {
+        if (!token.startsWith("<")) {
+            return token;
+        }
+        if (token.equals("<EOF>")) {
+            return "end of input";
+        }
+        if (token.contains("IDENTIFIER")) {
+            return "an identifier";
+        }
+        if (token.contains("STRING")) {
+            return "a string";
+        }
+        if (token.contains("INTEGER_LITERAL")) {
+            return "an integer";
+        }
+        if (token.contains("NUMERIC_LITERAL")) {
+            return "a number";
+        }
+        return token;
     }
 }

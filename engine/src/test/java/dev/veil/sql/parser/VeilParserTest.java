@@ -6,8 +6,11 @@ import static dev.veil.sql.parser.ParsingAssertions.syntaxError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
 import dev.veil.sql.ast.SqlCopy;
 import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
@@ -19,7 +22,6 @@ import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.parser.SqlParser;
@@ -179,7 +181,7 @@ class VeilParserTest {
     @Test
     void syntaxErrorListsOnlyAFewExpectedTokens() {
         String message = syntaxError("SELECT * FROM t WHERE");
-        assertTrue(message.startsWith("Syntax error at line 1, column 21: Encountered \"<EOF>\". Expected one of: "),
+        assertTrue(message.startsWith("Syntax error at line 1, column 21: Unexpected end of input. Expected one of: "),
                 message);
         assertTrue(message.matches(".*, \\.\\.\\. \\(\\d+ more\\)$"), message);
         assertTrue(message.length() < 200, message);
@@ -197,15 +199,39 @@ class VeilParserTest {
     }
 
     @Test
+    void expectedTokenClassesAreNamedForPeople() {
+        String message = syntaxError("CREATE TABLE s.t (id INT) extra");
+        assertEquals("Syntax error at line 1, column 27: Encountered \"extra\". Expected end of input", message);
+        String identifier = syntaxError("SELECT * FROM select");
+        assertTrue(identifier.contains("an identifier"), identifier);
+        assertFalse(identifier.contains("QUOTED_IDENTIFIER"), identifier);
+    }
+
+    @Test
+    void emptyStatementAndUnclosedCommentAreSyntaxErrors() {
+        assertEquals("Syntax error: the statement is empty", syntaxError(" -- only a comment"));
+        assertEquals("Syntax error at line 1, column 16: Unexpected end of input (unclosed comment or quoted identifier?)",
+                syntaxError("SELECT 1 /* abc"));
+    }
+
+    @Test
+    void expressionParsesOnItsOwn() {
+        SqlNode predicate = VeilParser.parseExpression("Region = 'EU' AND amount != 3");
+        assertEquals(SqlKind.AND, predicate.getKind());
+        assertEquals("\"region\" = 'EU' AND \"amount\" <> 3", VeilParser.unparse(predicate));
+        VeilException e = assertThrows(VeilException.class, () -> VeilParser.parseExpression("a = "));
+        assertEquals(ErrorCode.SYNTAX_ERROR, e.errorCode());
+    }
+
+    @Test
     void unexpectedCharacterIsASyntaxError() {
         String message = syntaxError("SELECT a # b FROM t");
         assertEquals("Syntax error at line 1, column 10: Unexpected character \"#\"", message);
     }
 
     private static String scriptError(String sql) {
-        dev.veil.VeilException e = org.junit.jupiter.api.Assertions.assertThrows(
-                dev.veil.VeilException.class, () -> VeilParser.parseScript(sql));
-        assertEquals(dev.veil.ErrorCode.SYNTAX_ERROR, e.errorCode());
+        VeilException e = assertThrows(VeilException.class, () -> VeilParser.parseScript(sql));
+        assertEquals(ErrorCode.SYNTAX_ERROR, e.errorCode());
         return e.getMessage();
     }
 
