@@ -80,14 +80,28 @@ final class VeilHttpHandler extends AbstractHandler {
             cancel(user.get(), body, response);
             return;
         }
+        Service.Request decoded;
+        try {
+            decoded = translation.parseRequest(body);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Malformed request from {}: {}", request.getRemoteAddr(), e.getMessage());
+            send(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, WireErrors.response(new VeilException(
+                    ErrorCode.INVALID_ARGUMENT, "Malformed request; use Veil's JDBC driver (protobuf serialization)"),
+                    metadata));
+            return;
+        }
         Service.Response answer;
         int status = HttpServletResponse.SC_OK;
         try {
-            answer = dispatch(user.get(), translation.parseRequest(body));
+            answer = dispatch(user.get(), decoded);
         } catch (Exception | StackOverflowError e) {
             answer = WireErrors.response(e, metadata);
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         }
+        send(response, status, answer);
+    }
+
+    private void send(HttpServletResponse response, int status, Service.Response answer) throws IOException {
         byte[] bytes = translation.serializeResponse(answer);
         response.setStatus(status);
         response.setContentType("application/octet-stream");

@@ -49,6 +49,7 @@ public final class VeilServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ScheduledExecutorService reaper;
+    private int port;
     private boolean closed;
 
     private VeilServer(ServerConfig config, Engine engine, VeilMeta meta, ConnectionRegistry connections, Server jetty,
@@ -122,6 +123,7 @@ public final class VeilServer implements AutoCloseable {
             service.setRpcMetadata(metadata);
             jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), service, meta, connections, metadata));
             jetty.start();
+            server.port = connector.getLocalPort();
         } catch (Exception e) {
             server.stopQuietly();
             throw new VeilException(ErrorCode.INVALID_ARGUMENT,
@@ -135,7 +137,7 @@ public final class VeilServer implements AutoCloseable {
 
     /** The port the server listens on (the chosen one when configured with port 0). */
     public int port() {
-        return connector.getLocalPort();
+        return port;
     }
 
     public String host() {
@@ -198,7 +200,7 @@ public final class VeilServer implements AutoCloseable {
             meta.closeConnection(new Meta.ConnectionHandle(id));
         }
         engine.release();
-        LOG.info("Veil server on port {} stopped", port());
+        LOG.info("Veil server on port {} stopped", port);
     }
 
     private void stopQuietly() {

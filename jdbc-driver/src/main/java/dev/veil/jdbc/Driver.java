@@ -13,6 +13,8 @@ import java.util.Properties;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.DriverVersion;
+import org.apache.calcite.avatica.InternalProperty;
+import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.remote.Service;
 
 /**
@@ -104,6 +106,8 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
         } catch (RuntimeException e) {
             throw Errors.toSqlException(e);
         }
+        // Veil folds unquoted identifiers to lower case; tools read this to match names in metadata calls.
+        connection.properties.put(InternalProperty.UNQUOTED_CASING, Casing.TO_LOWER);
         handler.onConnectionInit(connection);
         try {
             connection.getService().apply(new Service.OpenConnectionRequest(connection.id, parsed.serverProperties()));

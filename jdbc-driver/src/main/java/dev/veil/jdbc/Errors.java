@@ -28,6 +28,8 @@ final class Errors {
     static final String CONNECTION_FAILED_STATE = "08001";
 
     private static final String EXECUTE_PREFIX = "Error while executing SQL \"";
+    /** What Avatica's client puts before every message from the server. */
+    private static final String REMOTE_PREFIX = "Remote driver error: ";
 
     private Errors() {
     }
@@ -83,7 +85,8 @@ final class Errors {
     }
 
     /** The JDBC exception class for a SQLSTATE. */
-    static SQLException of(String message, String sqlState, int code, boolean timeout) {
+    static SQLException of(String text, String sqlState, int code, boolean timeout) {
+        String message = text != null && text.startsWith(REMOTE_PREFIX) ? text.substring(REMOTE_PREFIX.length()) : text;
         if (timeout) {
             return new SQLTimeoutException(message, sqlState, code);
         }

@@ -18,7 +18,8 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 /**
  * Avatica's HTTP client with Veil's error reporting: a refused login becomes Veil's
  * AUTHENTICATION_FAILED error (SQLSTATE 28P01) instead of a bare "HTTP/401", and an unreachable
- * server a connection error (SQLSTATE 08001) that names the address.
+ * server a connection error (SQLSTATE 08001) that names the address. Message type names are
+ * translated for the relocated classes of the shaded jar ({@link WireNames}).
  */
 public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
     private static final int MAX_ATTEMPTS = 3;
@@ -36,7 +37,8 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
     }
 
     @Override
-    public byte[] send(byte[] request) {
+    public byte[] send(byte[] message) {
+        byte[] request = WireNames.toServer(message);
         for (int attempt = 1; ; attempt++) {
             HttpPost post = new HttpPost(uri);
             post.setEntity(new ByteArrayEntity(request, ContentType.APPLICATION_OCTET_STREAM));
@@ -51,7 +53,7 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
                 int status = response.getCode();
                 if (status == 200 || status == 500) {
                     userToken = context.getUserToken();
-                    return EntityUtils.toByteArray(response.getEntity());
+                    return WireNames.fromServer(EntityUtils.toByteArray(response.getEntity()));
                 }
                 EntityUtils.consume(response.getEntity());
                 if (status == 503 && attempt < MAX_ATTEMPTS) {
