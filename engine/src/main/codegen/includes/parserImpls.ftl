@@ -194,3 +194,569 @@ SqlLiteral VeilOptionValue() :
 |
     <FALSE> { return SqlLiteral.createBoolean(false, getPos()); }
 }
+
+<#-- ===================== principals ===================== -->
+
+/** A password: a character string literal, unchained. */
+String VeilPassword() :
+{
+    final SqlNode literal;
+}
+{
+    <PASSWORD> literal = StringLiteral()
+    {
+        return SqlLiteral.unchain(literal).getValueAs(String.class);
+    }
+}
+
+/** CREATE ROLE [IF NOT EXISTS] r */
+SqlCreate VeilCreateRole(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+}
+{
+    <ROLE> { GrammarSupport.checkNoOrReplace(s, replace, "ROLE"); }
+    ifNotExists = VeilIfNotExists()
+    name = SimpleIdentifier()
+    {
+        return new SqlCreateRole(s.end(this), ifNotExists, name);
+    }
+}
+
+/** CREATE USER [IF NOT EXISTS] u PASSWORD 'x' [ROLE r] */
+SqlCreate VeilCreateUser(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    final String password;
+    SqlIdentifier role = null;
+}
+{
+    <USER> { GrammarSupport.checkNoOrReplace(s, replace, "USER"); }
+    ifNotExists = VeilIfNotExists()
+    name = SimpleIdentifier()
+    password = VeilPassword()
+    [ <ROLE> role = SimpleIdentifier() ]
+    {
+        return new SqlCreateUser(s.end(this), ifNotExists, name, password, role);
+    }
+}
+
+/** DROP USER [IF EXISTS] u */
+SqlDrop VeilDropUser(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier name;
+}
+{
+    <USER>
+    ifExists = VeilIfExists()
+    name = SimpleIdentifier()
+    {
+        return new SqlDropUser(s.end(this), ifExists, name);
+    }
+}
+
+/** DROP ROLE [IF EXISTS] r */
+SqlDrop VeilDropRole(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier name;
+}
+{
+    <ROLE>
+    ifExists = VeilIfExists()
+    name = SimpleIdentifier()
+    {
+        return new SqlDropRole(s.end(this), ifExists, name);
+    }
+}
+
+/** ALTER USER u PASSWORD 'x' | ALTER USER u SET PRIVACY BUDGET b */
+SqlNode VeilAlterUser() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    final String password;
+    final SqlIdentifier budget;
+}
+{
+    <ALTER> { s = span(); } <USER>
+    name = SimpleIdentifier()
+    (
+        password = VeilPassword()
+        {
+            return new SqlAlterUserPassword(s.end(this), name, password);
+        }
+    |
+        <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+        {
+            return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.USER, name, budget);
+        }
+    )
+}
+
+/** ALTER ROLE r SET PRIVACY BUDGET b */
+SqlNode VeilAlterRole() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    final SqlIdentifier budget;
+}
+{
+    <ALTER> { s = span(); } <ROLE>
+    name = SimpleIdentifier()
+    <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+    {
+        return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.ROLE, name, budget);
+    }
+}
+
+/** GRANT ROLE r TO USER u */
+SqlNode VeilGrantRole() :
+{
+    final Span s;
+    final SqlIdentifier role;
+    final SqlIdentifier user;
+}
+{
+    <GRANT> { s = span(); } <ROLE>
+    role = SimpleIdentifier()
+    <TO> <USER>
+    user = SimpleIdentifier()
+    {
+        return new SqlGrantRole(s.end(this), role, user);
+    }
+}
+
+<#-- ===================== policies ===================== -->
+
+/** [FOR ROLE r]; null when absent. */
+SqlIdentifier VeilForRole() :
+{
+    SqlIdentifier role = null;
+}
+{
+    [ <FOR> <ROLE> role = SimpleIdentifier() ]
+    {
+        return role;
+    }
+}
+
+/** A column name, in parentheses or bare. */
+SqlIdentifier VeilColumnName() :
+{
+    final SqlIdentifier name;
+}
+{
+    (
+        <LPAREN> name = SimpleIdentifier() <RPAREN>
+    |
+        name = SimpleIdentifier()
+    )
+    {
+        return name;
+    }
+}
+
+/** An unsigned number, exact or approximate. */
+BigDecimal VeilUnsignedNumber() :
+{
+    final SqlNumericLiteral literal;
+}
+{
+    literal = UnsignedNumericLiteral()
+    {
+        return literal.bigDecimalValue();
+    }
+}
+
+/** A number that may carry a sign. */
+BigDecimal VeilSignedNumber() :
+{
+    final SqlLiteral literal;
+}
+{
+    literal = NumericLiteral()
+    {
+        return literal.bigDecimalValue();
+    }
+}
+
+/** ALTER TABLE s.t { SET ... | ALTER [COLUMN] c SET ... | DROP ... } */
+SqlNode VeilAlterTable() :
+{
+    final Span s;
+    final SqlIdentifier table;
+    final SqlNode node;
+}
+{
+    <ALTER> { s = span(); } <TABLE>
+    table = VeilTableName()
+    (
+        <SET>
+        (
+            node = VeilSetPrivacyUnit(s, table)
+        |
+            node = VeilSetMinGroupSize(s, table)
+        |
+            node = VeilSetRowFilter(s, table)
+        |
+            node = VeilSetDifferentialPrivacy(s, table)
+        )
+    |
+        <ALTER> [ <COLUMN> ]
+        node = VeilAlterColumn(s, table)
+    |
+        <DROP>
+        (
+            node = VeilDropRowFilter(s, table)
+        |
+            node = VeilDropDifferentialPrivacy(s, table)
+        )
+    )
+    {
+        return node;
+    }
+}
+
+/** PRIVACY UNIT (c) | PRIVACY UNIT VIA (fk) REFERENCES s.parent (pk) */
+SqlNode VeilSetPrivacyUnit(Span s, SqlIdentifier table) :
+{
+    final SqlIdentifier column;
+    SqlIdentifier parent = null;
+    SqlIdentifier parentKey = null;
+}
+{
+    <PRIVACY> <UNIT>
+    (
+        // Two tokens, so that a unit column named "via" still parses.
+        LOOKAHEAD(2)
+        <VIA> column = VeilColumnName()
+        <REFERENCES> parent = VeilTableName()
+        parentKey = VeilColumnName()
+    |
+        column = VeilColumnName()
+    )
+    {
+        return new SqlSetPrivacyUnit(s.end(this), table, column, parent, parentKey);
+    }
+}
+
+/** MIN GROUP SIZE k [SUPPRESS | REMAINDER] [FOR ROLE r] */
+SqlNode VeilSetMinGroupSize(Span s, SqlIdentifier table) :
+{
+    final int size;
+    MinGroupSizeMode mode = MinGroupSizeMode.SUPPRESS;
+    final SqlIdentifier role;
+}
+{
+    <MIN> <GROUP> <SIZE>
+    size = UnsignedIntLiteral()
+    [
+        <SUPPRESS> { mode = MinGroupSizeMode.SUPPRESS; }
+    |
+        <REMAINDER> { mode = MinGroupSizeMode.REMAINDER; }
+    ]
+    role = VeilForRole()
+    {
+        return new SqlSetMinGroupSize(s.end(this), table, size, mode, role);
+    }
+}
+
+/** ROW FILTER (predicate) [FOR ROLE r] */
+SqlNode VeilSetRowFilter(Span s, SqlIdentifier table) :
+{
+    final SqlNode predicate;
+    final SqlIdentifier role;
+}
+{
+    <ROW> <FILTER>
+    <LPAREN> predicate = Expression(ExprContext.ACCEPT_SUB_QUERY) <RPAREN>
+    role = VeilForRole()
+    {
+        return new SqlSetRowFilter(s.end(this), table, predicate, role);
+    }
+}
+
+/** ROW FILTER [FOR ROLE r], after DROP */
+SqlNode VeilDropRowFilter(Span s, SqlIdentifier table) :
+{
+    final SqlIdentifier role;
+}
+{
+    <ROW> <FILTER>
+    role = VeilForRole()
+    {
+        return new SqlDropRowFilter(s.end(this), table, role);
+    }
+}
+
+/**
+ * DIFFERENTIAL PRIVACY (EPSILON e, DELTA d, MAX GROUPS PER UNIT n,
+ * MAX ROWS PER UNIT PER GROUP m) [FOR ROLE r]; the settings in any order, EPSILON required.
+ */
+SqlNode VeilSetDifferentialPrivacy(Span s, SqlIdentifier table) :
+{
+    final PrivacyParameters parameters = new PrivacyParameters();
+    final SqlIdentifier role;
+}
+{
+    <DIFFERENTIAL> <PRIVACY>
+    <LPAREN>
+    VeilPrivacyParameter(parameters, true)
+    ( <COMMA> VeilPrivacyParameter(parameters, true) )*
+    <RPAREN>
+    role = VeilForRole()
+    {
+        GrammarSupport.requireEpsilon(parameters, s.end(this), "DIFFERENTIAL PRIVACY");
+        return new SqlSetDifferentialPrivacy(s.end(this), table, parameters.epsilon,
+            parameters.delta, parameters.maxGroupsPerUnit, parameters.maxRowsPerUnitPerGroup, role);
+    }
+}
+
+/** DIFFERENTIAL PRIVACY [FOR ROLE r], after DROP */
+SqlNode VeilDropDifferentialPrivacy(Span s, SqlIdentifier table) :
+{
+    final SqlIdentifier role;
+}
+{
+    <DIFFERENTIAL> <PRIVACY>
+    role = VeilForRole()
+    {
+        return new SqlDropDifferentialPrivacy(s.end(this), table, role);
+    }
+}
+
+/**
+ * One setting of a DP policy or a budget: EPSILON e, DELTA d and, for a DP policy only,
+ * MAX GROUPS PER UNIT n or MAX ROWS PER UNIT PER GROUP m.
+ */
+void VeilPrivacyParameter(PrivacyParameters parameters, boolean contributionBounds) :
+{
+    final SqlParserPos pos;
+    final BigDecimal value;
+    final int bound;
+}
+{
+    <EPSILON> { pos = getPos(); } value = VeilUnsignedNumber()
+    { parameters.setEpsilon(value, pos); }
+|
+    <DELTA> { pos = getPos(); } value = VeilUnsignedNumber()
+    { parameters.setDelta(value, pos); }
+|
+    <MAX> { pos = getPos(); GrammarSupport.checkContributionBounds(contributionBounds, pos); }
+    (
+        <GROUPS> <PER> <UNIT> bound = UnsignedIntLiteral()
+        { parameters.setMaxGroupsPerUnit(bound, pos); }
+    |
+        <ROWS> <PER> <UNIT> <PER> <GROUP> bound = UnsignedIntLiteral()
+        { parameters.setMaxRowsPerUnitPerGroup(bound, pos); }
+    )
+}
+
+/** [COLUMN] c SET POLICY ... | [COLUMN] c SET DOMAIN ..., after ALTER TABLE s.t ALTER */
+SqlNode VeilAlterColumn(Span s, SqlIdentifier table) :
+{
+    final SqlIdentifier column;
+    final SqlNode node;
+}
+{
+    column = SimpleIdentifier()
+    <SET>
+    (
+        node = VeilSetColumnPolicy(s, table, column)
+    |
+        node = VeilSetColumnDomain(s, table, column)
+    )
+    {
+        return node;
+    }
+}
+
+/**
+ * POLICY PUBLIC | HIDDEN | JOIN ONLY | AGGREGATE ONLY [BOUNDS (lo, hi)] | MASKED USING mask,
+ * then [FOR ROLE r]
+ */
+SqlNode VeilSetColumnPolicy(Span s, SqlIdentifier table, SqlIdentifier column) :
+{
+    final ColumnPolicyClass policyClass;
+    BigDecimal lower = null;
+    BigDecimal upper = null;
+    ColumnMask mask = null;
+    final SqlIdentifier role;
+}
+{
+    <POLICY>
+    (
+        <PUBLIC> { policyClass = ColumnPolicyClass.PUBLIC; }
+    |
+        <HIDDEN> { policyClass = ColumnPolicyClass.HIDDEN; }
+    |
+        <JOIN> <ONLY> { policyClass = ColumnPolicyClass.JOIN_ONLY; }
+    |
+        <AGGREGATE> <ONLY> { policyClass = ColumnPolicyClass.AGGREGATE_ONLY; }
+        [
+            <BOUNDS> <LPAREN>
+            lower = VeilSignedNumber() <COMMA> upper = VeilSignedNumber()
+            <RPAREN>
+        ]
+    |
+        <MASKED> <USING> mask = VeilColumnMask() { policyClass = ColumnPolicyClass.MASKED; }
+    )
+    role = VeilForRole()
+    {
+        return new SqlSetColumnPolicy(s.end(this), table, column, policyClass, lower, upper, mask, role);
+    }
+}
+
+/** REDACT | NULLIFY | HASH | TRUNCATE(n) | YEAR | MONTH | BUCKET(w) | SHOW_LAST(n) */
+ColumnMask VeilColumnMask() :
+{
+    final int length;
+    final BigDecimal width;
+}
+{
+    <REDACT> { return ColumnMask.of(MaskFunction.REDACT); }
+|
+    <NULLIFY> { return ColumnMask.of(MaskFunction.NULLIFY); }
+|
+    <HASH> { return ColumnMask.of(MaskFunction.HASH); }
+|
+    <YEAR> { return ColumnMask.of(MaskFunction.YEAR); }
+|
+    <MONTH> { return ColumnMask.of(MaskFunction.MONTH); }
+|
+    <TRUNCATE> <LPAREN> length = UnsignedIntLiteral() <RPAREN>
+    { return ColumnMask.of(MaskFunction.TRUNCATE, BigDecimal.valueOf(length)); }
+|
+    <SHOW_LAST> <LPAREN> length = UnsignedIntLiteral() <RPAREN>
+    { return ColumnMask.of(MaskFunction.SHOW_LAST, BigDecimal.valueOf(length)); }
+|
+    <BUCKET> <LPAREN> width = VeilUnsignedNumber() <RPAREN>
+    { return ColumnMask.of(MaskFunction.BUCKET, width); }
+}
+
+/** DOMAIN IN (literal, ...) | DOMAIN REFERENCES s.t2 (c2) */
+SqlNode VeilSetColumnDomain(Span s, SqlIdentifier table, SqlIdentifier column) :
+{
+    final List<SqlLiteral> values = new ArrayList<SqlLiteral>();
+    SqlLiteral value;
+    SqlIdentifier referencedTable = null;
+    SqlIdentifier referencedColumn = null;
+}
+{
+    <DOMAIN>
+    (
+        <IN> <LPAREN>
+        value = VeilDomainValue() { values.add(value); }
+        ( <COMMA> value = VeilDomainValue() { values.add(value); } )*
+        <RPAREN>
+    |
+        <REFERENCES> referencedTable = VeilTableName()
+        referencedColumn = VeilColumnName()
+    )
+    {
+        return new SqlSetColumnDomain(s.end(this), table, column, values, referencedTable, referencedColumn);
+    }
+}
+
+/** A value of a public domain: string, number, boolean, or DATE / TIMESTAMP literal. */
+SqlLiteral VeilDomainValue() :
+{
+    final SqlLiteral literal;
+}
+{
+    (
+        literal = VeilOptionValue()
+    |
+        literal = DateTimeLiteral()
+    )
+    {
+        return literal;
+    }
+}
+
+/** CREATE PRIVACY BUDGET [IF NOT EXISTS] b LIMIT (EPSILON x, DELTA y) WINDOW {DAILY | WEEKLY | MONTHLY | NEVER} */
+SqlCreate VeilCreatePrivacyBudget(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    final PrivacyParameters parameters = new PrivacyParameters();
+    final BudgetWindow window;
+}
+{
+    <PRIVACY> { GrammarSupport.checkNoOrReplace(s, replace, "PRIVACY BUDGET"); } <BUDGET>
+    ifNotExists = VeilIfNotExists()
+    name = SimpleIdentifier()
+    <LIMIT>
+    (
+        <LPAREN>
+        VeilPrivacyParameter(parameters, false)
+        ( <COMMA> VeilPrivacyParameter(parameters, false) )*
+        <RPAREN>
+    |
+        // The unparenthesized form: LIMIT EPSILON x DELTA y
+        VeilPrivacyParameter(parameters, false)
+        ( VeilPrivacyParameter(parameters, false) )*
+    )
+    <WINDOW>
+    (
+        <DAILY> { window = BudgetWindow.DAILY; }
+    |
+        <WEEKLY> { window = BudgetWindow.WEEKLY; }
+    |
+        <MONTHLY> { window = BudgetWindow.MONTHLY; }
+    |
+        <NEVER> { window = BudgetWindow.NEVER; }
+    )
+    {
+        GrammarSupport.requireEpsilon(parameters, s.end(this), "PRIVACY BUDGET");
+        return new SqlCreatePrivacyBudget(s.end(this), ifNotExists, name, parameters.epsilon, parameters.delta,
+            window);
+    }
+}
+
+/** SHOW POLICIES [FOR s.t] */
+SqlNode VeilShowPolicies() :
+{
+    final Span s;
+    SqlIdentifier table = null;
+}
+{
+    <SHOW> { s = span(); } <POLICIES>
+    [ <FOR> table = VeilTableName() ]
+    {
+        return new SqlShowPolicies(s.end(this), table);
+    }
+}
+
+/** SET EPSILON = x (or TO x) */
+SqlNode VeilSetEpsilon() :
+{
+    final Span s;
+    final BigDecimal epsilon;
+}
+{
+    <SET> { s = span(); } <EPSILON>
+    ( <EQ> | <TO> )
+    epsilon = VeilUnsignedNumber()
+    {
+        return new SqlSetEpsilon(s.end(this), epsilon);
+    }
+}
+
+/** EXPLAIN PRIVACY query */
+SqlNode VeilExplainPrivacy() :
+{
+    final Span s;
+    final SqlNode query;
+}
+{
+    <EXPLAIN> { s = span(); } <PRIVACY>
+    query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY)
+    {
+        return new SqlExplainPrivacy(s.end(this), query);
+    }
+}

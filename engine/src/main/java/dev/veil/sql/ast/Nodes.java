@@ -1,7 +1,9 @@
 package dev.veil.sql.ast;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -31,6 +33,57 @@ final class Nodes {
 
     static <E extends Enum<E>> E symbol(SqlNode operand, Class<E> type) {
         return operand == null ? null : ((SqlLiteral) operand).symbolValue(type);
+    }
+
+    /**
+     * A number as an operand literal, spelled so that parsing the spelling gives the same
+     * {@link BigDecimal} (scale included): plain when the scale is not negative, else in
+     * scientific notation, which only approximate literals such as {@code 1e20} produce.
+     */
+    static SqlLiteral number(BigDecimal value) {
+        if (value == null) {
+            return null;
+        }
+        return value.scale() >= 0
+                ? SqlLiteral.createExactNumeric(value.toPlainString(), SqlParserPos.ZERO)
+                : SqlLiteral.createApproxNumeric(value.toString(), SqlParserPos.ZERO);
+    }
+
+    static BigDecimal number(SqlNode operand) {
+        return operand == null ? null : ((SqlLiteral) operand).bigDecimalValue();
+    }
+
+    static SqlLiteral integer(int value) {
+        return SqlLiteral.createExactNumeric(Integer.toString(value), SqlParserPos.ZERO);
+    }
+
+    static SqlLiteral integer(OptionalInt value) {
+        return value.isPresent() ? integer(value.getAsInt()) : null;
+    }
+
+    static int integer(SqlNode operand) {
+        return ((SqlLiteral) operand).intValue(true);
+    }
+
+    static OptionalInt optionalInteger(SqlNode operand) {
+        return operand == null ? OptionalInt.empty() : OptionalInt.of(integer(operand));
+    }
+
+    /** Writes a number the way {@link #number(BigDecimal)} spells it. */
+    static void unparseNumber(SqlWriter writer, BigDecimal value) {
+        writer.literal(value.scale() >= 0 ? value.toPlainString() : value.toString());
+    }
+
+    /** Writes {@code PASSWORD '***'}: a password never leaves a node through its SQL text. */
+    static void unparseMaskedPassword(SqlWriter writer) {
+        writer.keyword("PASSWORD");
+        writer.literal("'***'");
+    }
+
+    /** Writes {@code ALTER TABLE s.t}. */
+    static void unparseAlterTable(SqlWriter writer, SqlIdentifier table) {
+        writer.keyword("ALTER TABLE");
+        table.unparse(writer, 0, 0);
     }
 
     static SqlNodeList list(List<? extends SqlNode> nodes) {

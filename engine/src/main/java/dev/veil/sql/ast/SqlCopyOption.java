@@ -61,7 +61,7 @@ public final class SqlCopyOption extends SqlCall {
         } else {
             writer.identifier(name, true);
         }
-        writer.sep("=");
+        writer.keyword("=");
         value.unparse(writer, 0, 0);
     }
 }

@@ -32,6 +32,20 @@ final class GrammarSupport {
         options.add(option);
     }
 
+    /** Rejects a DP policy or budget without {@code EPSILON}. */
+    static void requireEpsilon(PrivacyParameters parameters, SqlParserPos pos, String what) {
+        if (parameters.epsilon == null) {
+            throw error(pos, what + " needs EPSILON");
+        }
+    }
+
+    /** Rejects {@code MAX ... PER UNIT} where only EPSILON and DELTA belong (a budget's limit). */
+    static void checkContributionBounds(boolean allowed, SqlParserPos pos) {
+        if (!allowed) {
+            throw error(pos, "A privacy budget's LIMIT takes only EPSILON and DELTA");
+        }
+    }
+
     /** The parser reports the cause's message at the exception's position. */
     static CalciteContextException error(SqlParserPos pos, String message) {
         return new CalciteContextException(message, new CalciteException(message, null),

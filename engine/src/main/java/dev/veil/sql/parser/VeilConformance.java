@@ -48,7 +48,11 @@ public final class VeilConformance extends SqlAbstractConformance {
         return false;
     }
 
-    /** {@code CASE WHEN c THEN 'a' ELSE 'abc' END} is a VARCHAR, not a blank-padded CHAR(3). */
+    /**
+     * {@code 'a' UNION 'abc'} is a VARCHAR, not a blank-padded CHAR(3). Calcite reads this from
+     * the type system ({@code RelDataTypeSystem#shouldConvertRaggedUnionTypesToVarying}); a
+     * planner that builds its type system itself must carry the flag over.
+     */
     @Override
     public boolean shouldConvertRaggedUnionTypesToVarying() {
         return true;

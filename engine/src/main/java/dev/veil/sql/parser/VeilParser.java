@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.dialect.AnsiSqlDialect;
 import org.apache.calcite.sql.parser.SqlParseException;
@@ -40,6 +42,15 @@ public final class VeilParser {
             .withIdentifierMaxLength(IDENTIFIER_MAX_LENGTH)
             .withConformance(VeilConformance.INSTANCE);
 
+    /** Standard SQL, identifiers in double quotes: what {@link #unparse} writes. */
+    private static final SqlDialect DIALECT = new AnsiSqlDialect(AnsiSqlDialect.DEFAULT_CONTEXT
+            .withIdentifierQuoteString("\"")
+            .withIdentifierEscapedQuoteString("\"\"")
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(true)
+            .withConformance(VeilConformance.INSTANCE));
+
     private static final Pattern POSITION_PREFIX =
             Pattern.compile("^From line \\d+, column \\d+ to line \\d+, column \\d+: ");
     private static final Pattern POSITION_PHRASE = Pattern.compile(" at line \\d+, column \\d+\\.?");
@@ -61,8 +72,26 @@ public final class VeilParser {
     /** Parses one statement (a trailing semicolon is not allowed; see {@link #parseScript}). */
     public static SqlNode parse(String sql) {
         requireNonNull(sql, "sql is null");
+        if (hasNoTokens(sql)) {
+            throw new VeilException(ErrorCode.SYNTAX_ERROR, "Syntax error: the statement is empty");
+        }
         try {
             return SqlParser.create(sql, CONFIG).parseStmt();
+        } catch (SqlParseException e) {
+            throw syntaxError(e);
+        }
+    }
+
+    /**
+     * Parses one expression, such as a row filter's predicate kept as text by the policy store.
+     */
+    public static SqlNode parseExpression(String sql) {
+        requireNonNull(sql, "sql is null");
+        if (hasNoTokens(sql)) {
+            throw new VeilException(ErrorCode.SYNTAX_ERROR, "Syntax error: the expression is empty");
+        }
+        try {
+            return SqlParser.create(sql, CONFIG).parseExpression();
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
@@ -74,11 +103,28 @@ public final class VeilParser {
      */
     public static List<SqlNode> parseScript(String sql) {
         requireNonNull(sql, "sql is null");
+        if (hasNoTokens(sql)) {
+            // Calcite's statement list fails on an empty script instead of returning no statements.
+            return List.of();
+        }
         try {
             return List.copyOf(SqlParser.create(sql, CONFIG).parseStmtList().getList());
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
+    }
+
+    private static boolean hasNoTokens(String sql) {
+        try {
+            return new VeilSqlParserImpl(new StringReader(sql)).getToken(1).kind == VeilSqlParserImplConstants.EOF;
+        } catch (TokenMgrError e) {
+            return false; // the real parse reports it
+        }
+    }
+
+    /** The dialect of {@link #unparse}: standard SQL with identifiers in double quotes. */
+    public static SqlDialect dialect() {
+        return DIALECT;
     }
 
     /**
@@ -88,7 +134,7 @@ public final class VeilParser {
      */
     public static String unparse(SqlNode node) {
         requireNonNull(node, "node is null");
-        return node.toSqlString(c -> c.withDialect(AnsiSqlDialect.DEFAULT)
+        return node.toSqlString(c -> c.withDialect(DIALECT)
                 .withAlwaysUseParentheses(false)
                 .withSelectListItemsOnSeparateLines(false)
                 .withUpdateSetListNewline(false)
@@ -121,10 +167,15 @@ public final class VeilParser {
         } else if (ENCOUNTERED_QUOTE.matcher(first).matches()) {
             first = "Encountered an unterminated string literal";
         }
+        if (first.startsWith("Encountered \"<EOF>\"")) {
+            first = "Unexpected end of input";
+        }
         Matcher lexical = LEXICAL_ERROR.matcher(first);
         if (lexical.matches()) {
             // Calcite goes on with the text before the character, which may be part of a literal.
-            first = "Unexpected character " + lexical.group(1);
+            first = lexical.group(1).equals("<EOF>")
+                    ? "Unexpected end of input (unclosed comment or quoted identifier?)"
+                    : "Unexpected character " + lexical.group(1);
         }
         first = first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
 
@@ -158,7 +209,30 @@ public final class VeilParser {
             token = token.substring(0, token.length() - 3).strip();
         }
         if (!token.isEmpty()) {
-            expected.add(token);
+            expected.add(describeToken(token));
         }
+    }
+
+    /** Names JavaCC's token classes the way a user thinks of them; keywords stay quoted. */
+    private static String describeToken(String token) {
+        if (!token.startsWith("<")) {
+            return token;
+        }
+        if (token.equals("<EOF>")) {
+            return "end of input";
+        }
+        if (token.contains("IDENTIFIER")) {
+            return "an identifier";
+        }
+        if (token.contains("STRING")) {
+            return "a string";
+        }
+        if (token.contains("INTEGER_LITERAL")) {
+            return "an integer";
+        }
+        if (token.contains("NUMERIC_LITERAL")) {
+            return "a number";
+        }
+        return token;
     }
 }

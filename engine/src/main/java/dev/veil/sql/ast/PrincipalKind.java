@@ -1,0 +1,7 @@
+package dev.veil.sql.ast;
+
+/** Whether a statement names a user or a role. */
+public enum PrincipalKind {
+    USER,
+    ROLE
+}

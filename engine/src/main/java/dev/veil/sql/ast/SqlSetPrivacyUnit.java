@@ -1,0 +1,102 @@
+package dev.veil.sql.ast;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.util.ImmutableNullableList;
+
+/**
+ * The statement {@code ALTER TABLE s.t SET PRIVACY UNIT (c)}, or, for a table whose unit is
+ * found through a foreign key, {@code ALTER TABLE s.t SET PRIVACY UNIT VIA (fk) REFERENCES
+ * s.parent (pk)}.
+ */
+public final class SqlSetPrivacyUnit extends SqlCall {
+    private static final SqlOperator OPERATOR = new VeilOperator("SET PRIVACY UNIT", SqlKind.ALTER_TABLE,
+            (pos, operands) -> new SqlSetPrivacyUnit(pos, (SqlIdentifier) operands.get(0),
+                    (SqlIdentifier) operands.get(1), (SqlIdentifier) operands.get(2),
+                    (SqlIdentifier) operands.get(3)));
+
+    private final SqlIdentifier table;
+    private final SqlIdentifier column;
+    private final SqlIdentifier referencedTable;
+    private final SqlIdentifier referencedColumn;
+
+    /**
+     * Creates the node; {@code referencedTable} and {@code referencedColumn} are both null
+     * (the unit is {@code column}) or both given (the VIA form).
+     */
+    public SqlSetPrivacyUnit(SqlParserPos pos, SqlIdentifier table, SqlIdentifier column,
+            SqlIdentifier referencedTable, SqlIdentifier referencedColumn) {
+        super(pos);
+        this.table = requireNonNull(table, "table is null");
+        this.column = requireNonNull(column, "column is null");
+        this.referencedTable = referencedTable;
+        this.referencedColumn = referencedColumn;
+        Nodes.checkTableName(table);
+        Nodes.checkSimpleName(column);
+        if ((referencedTable == null) != (referencedColumn == null)) {
+            throw new IllegalArgumentException("referencedTable and referencedColumn go together");
+        }
+        if (referencedTable != null) {
+            Nodes.checkTableName(referencedTable);
+            Nodes.checkSimpleName(referencedColumn);
+        }
+    }
+
+    public SqlIdentifier table() {
+        return table;
+    }
+
+    /** The unit column itself, or in the VIA form the foreign-key column of this table. */
+    public SqlIdentifier column() {
+        return column;
+    }
+
+    /** Whether the unit is reached through a foreign key (the VIA form). */
+    public boolean isVia() {
+        return referencedTable != null;
+    }
+
+    /** In the VIA form, the parent table the foreign key references. */
+    public Optional<SqlIdentifier> referencedTable() {
+        return Optional.ofNullable(referencedTable);
+    }
+
+    /** In the VIA form, the referenced key column of the parent table. */
+    public Optional<SqlIdentifier> referencedColumn() {
+        return Optional.ofNullable(referencedColumn);
+    }
+
+    @Override
+    public SqlOperator getOperator() {
+        return OPERATOR;
+    }
+
+    @Override
+    public List<SqlNode> getOperandList() {
+        return ImmutableNullableList.of(table, column, referencedTable, referencedColumn);
+    }
+
+    @Override
+    public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
+        Nodes.unparseAlterTable(writer, table);
+        writer.keyword("SET PRIVACY UNIT");
+        if (referencedTable != null) {
+            writer.keyword("VIA");
+        }
+        Nodes.unparseParenthesized(writer, List.of(column));
+        if (referencedTable != null) {
+            writer.keyword("REFERENCES");
+            referencedTable.unparse(writer, 0, 0);
+            Nodes.unparseParenthesized(writer, List.of(referencedColumn));
+        }
+    }
+}
