@@ -90,10 +90,14 @@ public final class Principals {
         });
     }
 
-    public void createRole(String role) {
+    /** Creates a role; fails with ALREADY_EXISTS unless {@code ifNotExists}. */
+    public void createRole(String role, boolean ifNotExists) {
         checkName(role, "role");
         catalog.write(c -> {
             if (roleExists(c, role)) {
+                if (ifNotExists) {
+                    return null;
+                }
                 throw new VeilException(ErrorCode.ALREADY_EXISTS, "Role '" + role + "' already exists");
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO roles (name, built_in, created_at) VALUES (?, 0, ?)")) {
@@ -105,14 +109,20 @@ public final class Principals {
         });
     }
 
-    /** Drops a role and takes it away from every user that held it. Built-in roles cannot be dropped. */
-    public void dropRole(String role) {
+    /**
+     * Drops a role and takes it away from every user that held it (they fall back to the policies
+     * for every non-admin role). Built-in roles cannot be dropped; UNKNOWN_PRINCIPAL unless {@code ifExists}.
+     */
+    public void dropRole(String role, boolean ifExists) {
         requireNonNull(role, "role is null");
         if (role.equals(ADMIN) || role.equals(ANALYST)) {
             throw new VeilException(ErrorCode.INVALID_STATEMENT, "Role '" + role + "' is built in and cannot be dropped");
         }
         catalog.write(c -> {
             if (!roleExists(c, role)) {
+                if (ifExists) {
+                    return null;
+                }
                 throw unknownRole(role);
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM roles WHERE name = ?")) {
@@ -123,13 +133,19 @@ public final class Principals {
         });
     }
 
-    /** Creates a user with role {@code role}, or {@value #ANALYST} when {@code role} is null. */
-    public void createUser(String user, String password, String role) {
+    /**
+     * Creates a user with role {@code role}, or {@value #ANALYST} when {@code role} is null. Fails
+     * with ALREADY_EXISTS unless {@code ifNotExists} (then the existing user is left unchanged).
+     */
+    public void createUser(String user, String password, String role, boolean ifNotExists) {
         checkName(user, "user");
         PasswordHash hash = PasswordHash.create(checkPassword(user, password));
         String granted = role == null ? ANALYST : role;
         catalog.write(c -> {
             if (userExists(c, user)) {
+                if (ifNotExists) {
+                    return null;
+                }
                 throw new VeilException(ErrorCode.ALREADY_EXISTS, "User '" + user + "' already exists");
             }
             if (!roleExists(c, granted)) {
@@ -179,11 +195,17 @@ public final class Principals {
         });
     }
 
-    /** Drops a user. The last admin cannot be dropped: nobody could administer the warehouse after it. */
-    public void dropUser(String user) {
+    /**
+     * Drops a user; UNKNOWN_PRINCIPAL unless {@code ifExists}. The last admin cannot be dropped:
+     * nobody could administer the warehouse after it.
+     */
+    public void dropUser(String user, boolean ifExists) {
         requireNonNull(user, "user is null");
         catalog.write(c -> {
             if (!userExists(c, user)) {
+                if (ifExists) {
+                    return null;
+                }
                 throw unknownUser(user);
             }
             if (roles(c, user).contains(ADMIN) && admins(c) == 1) {

@@ -31,7 +31,7 @@ final class InitCommand implements Callable<Integer> {
         }
         try (Warehouse wh = Warehouse.create(warehouse)) {
             wh.catalog().createSchema(PlannerContext.DEFAULT_SCHEMA, true);
-            new Principals(wh.sqliteCatalog()).createUser(Principals.ADMIN, password, Principals.ADMIN);
+            new Principals(wh.sqliteCatalog()).createUser(Principals.ADMIN, password, Principals.ADMIN, false);
         }
         System.out.println("Created warehouse " + warehouse.toAbsolutePath().normalize());
         if (generated) {
