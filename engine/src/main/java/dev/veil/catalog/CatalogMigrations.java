@@ -72,7 +72,28 @@ final class CatalogMigrations {
                         added_in    INTEGER NOT NULL,
                         removed_in  INTEGER
                     )""",
-                    "CREATE INDEX segments_current ON segments (table_id, removed_in, ordinal)")));
+                    "CREATE INDEX segments_current ON segments (table_id, removed_in, ordinal)")),
+            new Migration(2, "users, roles and role grants", List.of(
+                    """
+                    CREATE TABLE roles (
+                        name        TEXT PRIMARY KEY,
+                        built_in    INTEGER NOT NULL DEFAULT 0,
+                        created_at  INTEGER NOT NULL
+                    )""",
+                    "INSERT INTO roles (name, built_in, created_at) VALUES ('admin', 1, 0), ('analyst', 1, 0)",
+                    // password_hash is a PBKDF2 string (see PasswordHash); never a clear password.
+                    """
+                    CREATE TABLE users (
+                        name          TEXT PRIMARY KEY,
+                        password_hash TEXT NOT NULL,
+                        created_at    INTEGER NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE user_roles (
+                        user_name   TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                        role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
+                        PRIMARY KEY (user_name, role_name)
+                    )""")));
 
     private CatalogMigrations() {
     }

@@ -1,6 +1,8 @@
 package dev.veil.session;
 
+import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.catalog.Principals;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -92,6 +94,14 @@ public final class EmbeddedDriver extends UnregisteredDriver {
         try {
             engine = Engine.acquire(Path.of(directory), Boolean.parseBoolean(properties.getProperty("create", "false")));
         } catch (VeilException e) {
+            throw new AvaticaSqlException(e.clientMessage(), e.errorCode().sqlState(), e.errorCode().code(),
+                    List.of(), null);
+        }
+        // The user is trusted without a password here, but once the warehouse has users it must be one of them.
+        Principals principals = new Principals(engine.warehouse().sqliteCatalog());
+        if (principals.hasUsers() && principals.user(user).isEmpty()) {
+            engine.release();
+            VeilException e = new VeilException(ErrorCode.UNKNOWN_PRINCIPAL, "User '" + user + "' does not exist");
             throw new AvaticaSqlException(e.clientMessage(), e.errorCode().sqlState(), e.errorCode().code(),
                     List.of(), null);
         }

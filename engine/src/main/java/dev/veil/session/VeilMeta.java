@@ -130,8 +130,9 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public void closeStatement(StatementHandle h) {
-        StatementState state = statements.remove(h.id);
-        if (state != null) {
+        StatementState state = statements.get(h.id);
+        if (state != null && state.connectionId.equals(h.connectionId) && statements.remove(h.id, state)) {
+            state.cancelFlag.set(true);
             state.closeResult();
         }
     }
@@ -142,6 +143,29 @@ public final class VeilMeta extends MetaImpl {
         if (state != null) {
             state.cancelFlag.set(true);
         }
+    }
+
+    /**
+     * Cancels a running statement of connection {@code connectionId}. Returns false, doing
+     * nothing, if that connection has no such statement.
+     */
+    public boolean cancel(String connectionId, int statementId) {
+        StatementState state = statements.get(statementId);
+        if (state == null || !state.connectionId.equals(connectionId)) {
+            return false;
+        }
+        state.cancelFlag.set(true);
+        return true;
+    }
+
+    /** How many connections have an open session (for the server's resource accounting). */
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    /** How many statements are open, over all connections. */
+    public int openStatements() {
+        return statements.size();
     }
 
     private Session session(String connectionId) {
@@ -155,7 +179,8 @@ public final class VeilMeta extends MetaImpl {
 
     private StatementState statement(StatementHandle h) throws NoSuchStatementException {
         StatementState state = statements.get(h.id);
-        if (state == null) {
+        // A statement id is a small counter: only the connection that created it may use it.
+        if (state == null || !state.connectionId.equals(h.connectionId)) {
             throw new NoSuchStatementException(h);
         }
         return state;

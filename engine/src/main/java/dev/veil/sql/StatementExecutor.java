@@ -2,11 +2,17 @@ package dev.veil.sql;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCopy;
+import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
+import dev.veil.sql.ast.SqlCreateUser;
+import dev.veil.sql.ast.SqlDropRole;
 import dev.veil.sql.ast.SqlDropSchema;
 import dev.veil.sql.ast.SqlDropTable;
+import dev.veil.sql.ast.SqlDropUser;
+import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.parser.VeilParser;
 import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlInsert;
@@ -37,6 +43,24 @@ public final class StatementExecutor {
         }
         if (node instanceof SqlDropTable n) {
             return DropTableStatement.execute(n, context);
+        }
+        if (node instanceof SqlCreateRole n) {
+            return CreateRoleStatement.execute(n, context);
+        }
+        if (node instanceof SqlDropRole n) {
+            return DropRoleStatement.execute(n, context);
+        }
+        if (node instanceof SqlCreateUser n) {
+            return CreateUserStatement.execute(n, context);
+        }
+        if (node instanceof SqlAlterUserPassword n) {
+            return AlterUserPasswordStatement.execute(n, context);
+        }
+        if (node instanceof SqlGrantRole n) {
+            return GrantRoleStatement.execute(n, context);
+        }
+        if (node instanceof SqlDropUser n) {
+            return DropUserStatement.execute(n, context);
         }
         if (node instanceof SqlCopy n) {
             return CopyStatement.execute(n, context);

@@ -1,0 +1,132 @@
+package dev.veil.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.catalog.Principals;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Checks a user name and password against the warehouse's users.
+ *
+ * <p>HTTP Basic authentication repeats the password on every request, and a PBKDF2 check is slow
+ * on purpose, so successful checks are remembered for a short time. The cache is keyed by an
+ * HMAC of user and password under a random key made when the process starts: it holds no
+ * password, nor anything from which one could be guessed offline. A wrong password never
+ * matches an entry (its key differs) and always goes through the full check. An entry also
+ * remembers the stored hash it was checked against and is used only while that is still the
+ * user's stored hash, so a changed password or a dropped user takes effect at once.
+ * Concurrent checks of the same credentials share one computation.
+ */
+final class Authenticator {
+    static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
+    private static final int MAX_ENTRIES = 10_000;
+    private static final String MAC = "HmacSHA256";
+
+    private final Principals principals;
+    private final long ttlNanos;
+    private final LongSupplier clock;
+    private final SecretKeySpec key;
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Optional<String>>> checking = new ConcurrentHashMap<>();
+
+    /** A remembered successful check. */
+    private record Entry(String user, String stamp, long expiresAt) {
+    }
+
+    Authenticator(Principals principals) {
+        this(principals, DEFAULT_TTL, System::nanoTime);
+    }
+
+    Authenticator(Principals principals, Duration ttl, LongSupplier clock) {
+        this.principals = requireNonNull(principals, "principals is null");
+        this.ttlNanos = requireNonNull(ttl, "ttl is null").toNanos();
+        this.clock = requireNonNull(clock, "clock is null");
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        this.key = new SecretKeySpec(bytes, MAC);
+    }
+
+    /** The authenticated user name, or empty when the user does not exist or the password is wrong. */
+    Optional<String> authenticate(BasicCredentials credentials) {
+        requireNonNull(credentials, "credentials is null");
+        String user = credentials.user();
+        String cacheKey = cacheKey(user, credentials.password());
+        Entry entry = cache.get(cacheKey);
+        if (entry != null) {
+            if (entry.expiresAt() - clock.getAsLong() > 0 && entry.user().equals(user) && stillCurrent(entry)) {
+                return Optional.of(user);
+            }
+            cache.remove(cacheKey, entry);
+        }
+        CompletableFuture<Optional<String>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<String>> running = checking.putIfAbsent(cacheKey, mine);
+        if (running != null) {
+            return running.join();
+        }
+        try {
+            Optional<String> stamp = principals.verifyPassword(user, credentials.password());
+            if (stamp.isPresent()) {
+                remember(cacheKey, new Entry(user, stamp.get(), clock.getAsLong() + ttlNanos));
+            }
+            Optional<String> result = stamp.map(s -> user);
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            checking.remove(cacheKey, mine);
+        }
+    }
+
+    /** How many successful checks are remembered (for tests). */
+    int cachedEntries() {
+        return cache.size();
+    }
+
+    private boolean stillCurrent(Entry entry) {
+        Optional<String> stamp = principals.passwordStamp(entry.user());
+        return stamp.isPresent() && MessageDigest.isEqual(stamp.get().getBytes(StandardCharsets.UTF_8),
+                entry.stamp().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void remember(String cacheKey, Entry entry) {
+        if (cache.size() >= MAX_ENTRIES) {
+            long now = clock.getAsLong();
+            cache.values().removeIf(e -> e.expiresAt() - now <= 0);
+            if (cache.size() >= MAX_ENTRIES) {
+                cache.clear();
+            }
+        }
+        cache.put(cacheKey, entry);
+    }
+
+    /** HMAC(key, length(user) || user || password): the length prefix keeps ("ab","c") apart from ("a","bc"). */
+    private String cacheKey(String user, String password) {
+        try {
+            Mac mac = Mac.getInstance(MAC);
+            mac.init(key);
+            byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
+            mac.update(new byte[] {
+                    (byte) (userBytes.length >>> 24), (byte) (userBytes.length >>> 16),
+                    (byte) (userBytes.length >>> 8), (byte) userBytes.length});
+            mac.update(userBytes);
+            mac.update(password.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(MAC + " is not available in this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.veil.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.session.VeilMeta;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.apache.calcite.avatica.remote.ProtobufTranslation;
+import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
+import org.apache.calcite.avatica.remote.Service;
+import org.apache.calcite.avatica.remote.Service.RpcMetadataResponse;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's one HTTP handler. Every request must carry HTTP Basic credentials of a warehouse
+ * user; without them it gets 401, and nothing else happens. An authenticated request is either
+ * an Avatica protobuf request, run by Avatica's {@code LocalService} over {@link VeilMeta} as
+ * the authenticated user, or a cancel request on {@value #CANCEL_PATH} (Avatica's protocol has
+ * no cancel message; Veil's thin driver sends this one).
+ *
+ * <p>A connection belongs to the user who opened it; requests from another user on it are refused.
+ */
+final class VeilHttpHandler extends AbstractHandler {
+    /** Where the thin driver posts {@code <connectionId> <statementId>} to cancel a running statement. */
+    static final String CANCEL_PATH = "/veil/cancel";
+
+    private static final Logger LOG = LoggerFactory.getLogger(VeilHttpHandler.class);
+    private static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+    private final Authenticator authenticator;
+    private final Service service;
+    private final VeilMeta meta;
+    private final ConnectionRegistry connections;
+    private final RpcMetadataResponse metadata;
+    private final ProtobufTranslation translation = new ProtobufTranslationImpl();
+
+    VeilHttpHandler(Authenticator authenticator, Service service, VeilMeta meta, ConnectionRegistry connections,
+            RpcMetadataResponse metadata) {
+        this.authenticator = requireNonNull(authenticator, "authenticator is null");
+        this.service = requireNonNull(service, "service is null");
+        this.meta = requireNonNull(meta, "meta is null");
+        this.connections = requireNonNull(connections, "connections is null");
+        this.metadata = requireNonNull(metadata, "metadata is null");
+    }
+
+    @Override
+    public void handle(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        baseRequest.setHandled(true);
+        if (!"POST".equals(request.getMethod())) {
+            sendText(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "This server expects POST requests from a JDBC driver");
+            return;
+        }
+        Optional<BasicCredentials> credentials = BasicCredentials.parse(request.getHeader("Authorization"));
+        Optional<String> user = credentials.flatMap(authenticator::authenticate);
+        if (user.isEmpty()) {
+            if (credentials.isPresent()) {
+                LOG.warn("Authentication failed for user '{}' from {}", credentials.get().user(), request.getRemoteAddr());
+            }
+            // Clients send credentials only after a challenge, so a request without them is normal.
+            response.setHeader("WWW-Authenticate", "Basic realm=\"Veil\", charset=\"UTF-8\"");
+            sendText(response, HttpServletResponse.SC_UNAUTHORIZED, "Authentication required");
+            return;
+        }
+        byte[] body = readBody(request);
+        if (body == null) {
+            sendText(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Request too large");
+            return;
+        }
+        if (CANCEL_PATH.equals(target)) {
+            cancel(user.get(), body, response);
+            return;
+        }
+        Service.Request decoded;
+        try {
+            decoded = translation.parseRequest(body);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Malformed request from {}: {}", request.getRemoteAddr(), e.getMessage());
+            send(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, WireErrors.response(new VeilException(
+                    ErrorCode.INVALID_ARGUMENT, "Malformed request; use Veil's JDBC driver (protobuf serialization)"),
+                    metadata));
+            return;
+        }
+        Service.Response answer;
+        int status = HttpServletResponse.SC_OK;
+        try {
+            answer = dispatch(user.get(), decoded);
+        } catch (Exception | StackOverflowError e) {
+            answer = WireErrors.response(e, metadata);
+            status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        }
+        send(response, status, answer);
+    }
+
+    private void send(HttpServletResponse response, int status, Service.Response answer) throws IOException {
+        byte[] bytes = translation.serializeResponse(answer);
+        response.setStatus(status);
+        response.setContentType("application/octet-stream");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    private Service.Response dispatch(String user, Service.Request request) {
+        String connectionId = RequestConnections.connectionId(request);
+        if (connectionId == null) {
+            throw new VeilException(ErrorCode.NOT_SUPPORTED,
+                    "Request " + request.getClass().getSimpleName() + " is not supported");
+        }
+        if (!connections.enter(connectionId, user)) {
+            LOG.warn("User '{}' used connection {} of another user", user, connectionId);
+            throw new VeilException(ErrorCode.ACCESS_DENIED, "Connection " + connectionId + " belongs to another user");
+        }
+        try (RequestUser.Scope ignored = RequestUser.bind(user)) {
+            return RequestDispatch.dispatch(service, request);
+        } finally {
+            connections.exit(connectionId);
+            if (request instanceof Service.CloseConnectionRequest) {
+                connections.remove(connectionId);
+            }
+        }
+    }
+
+    private void cancel(String user, byte[] body, HttpServletResponse response) throws IOException {
+        String[] parts = new String(body, StandardCharsets.UTF_8).trim().split("\\s+");
+        int statementId;
+        try {
+            if (parts.length != 2) {
+                throw new NumberFormatException();
+            }
+            statementId = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            sendText(response, HttpServletResponse.SC_BAD_REQUEST, "Expected '<connectionId> <statementId>'");
+            return;
+        }
+        String connectionId = parts[0];
+        if (connections.owns(connectionId, user) && meta.cancel(connectionId, statementId)) {
+            LOG.debug("User '{}' cancelled statement {} of connection {}", user, statementId, connectionId);
+            sendText(response, HttpServletResponse.SC_OK, "Cancelled");
+        } else {
+            sendText(response, HttpServletResponse.SC_NOT_FOUND, "No such statement");
+        }
+    }
+
+    private static byte[] readBody(HttpServletRequest request) throws IOException {
+        try (InputStream in = request.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_REQUEST_BYTES + 1);
+            return bytes.length > MAX_REQUEST_BYTES ? null : bytes;
+        }
+    }
+
+    private static void sendText(HttpServletResponse response, int status, String text) throws IOException {
+        byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=utf-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.veil.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.Principals;
+import dev.veil.session.Engine;
+import dev.veil.session.VeilMeta;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.remote.Service.RpcMetadataResponse;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Veil's network server: Avatica's protobuf protocol over HTTP or HTTPS, on Jetty, answering
+ * through {@link VeilMeta}. Every request is authenticated against the warehouse's users with
+ * HTTP Basic; a connection's session runs as the user who authenticated, never as a user the
+ * client names in its properties. Start one with {@link #start}, stop it with {@link #close}.
+ *
+ * <pre>{@code
+ * try (VeilServer server = VeilServer.start(ServerConfig.of(dir).withPort(0))) {
+ *     String url = server.jdbcUrl();   // jdbc:veil://127.0.0.1:<port>
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class VeilServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VeilServer.class);
+    private static final int MAX_THREADS = 128;
+
+    private final ServerConfig config;
+    private final Engine engine;
+    private final VeilMeta meta;
+    private final ConnectionRegistry connections;
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final ScheduledExecutorService reaper;
+    private int port;
+    private boolean closed;
+
+    private VeilServer(ServerConfig config, Engine engine, VeilMeta meta, ConnectionRegistry connections, Server jetty,
+            ServerConnector connector, ScheduledExecutorService reaper) {
+        this.config = config;
+        this.engine = engine;
+        this.meta = meta;
+        this.connections = connections;
+        this.jetty = jetty;
+        this.connector = connector;
+        this.reaper = reaper;
+    }
+
+    /**
+     * Opens the warehouse and starts serving it. Fails if the warehouse has no users (nobody could
+     * log in; {@code veil init} creates the admin) or the address cannot be bound.
+     */
+    public static VeilServer start(ServerConfig config) {
+        requireNonNull(config, "config is null");
+        Engine engine = Engine.acquire(config.warehouse());
+        try {
+            Principals principals = new Principals(engine.warehouse().sqliteCatalog());
+            if (!principals.hasUsers()) {
+                throw new VeilException(ErrorCode.UNKNOWN_PRINCIPAL, "Warehouse " + config.warehouse()
+                        + " has no users, so nobody could log in; create the admin with 'veil init' or "
+                        + "CREATE USER through 'veil sql --warehouse'");
+            }
+            return start(config, engine, principals);
+        } catch (RuntimeException e) {
+            engine.release();
+            throw e;
+        }
+    }
+
+    private static VeilServer start(ServerConfig config, Engine engine, Principals principals) {
+        ConnectionRegistry connections = new ConnectionRegistry();
+        VeilMeta meta = new VeilMeta(null, (id, info) -> engine.newSession(RequestUser.require()), WireErrors::toAvatica);
+        LocalService service = new LocalService(meta);
+
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
+        threads.setName("veil-http");
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector;
+        if (config.tls().isPresent()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(config.tls().get().keystore().toAbsolutePath().toString());
+            ssl.setKeyStorePassword(config.tls().get().password());
+            connector = new ServerConnector(jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(60_000);
+        jetty.addConnector(connector);
+        jetty.setStopAtShutdown(false);
+
+        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "veil-connection-reaper");
+            t.setDaemon(true);
+            return t;
+        });
+        VeilServer server = new VeilServer(config, engine, meta, connections, jetty, connector, reaper);
+        try {
+            // The handler needs the bound address for its error metadata; bind first, then serve.
+            connector.open();
+            RpcMetadataResponse metadata = new RpcMetadataResponse(config.host() + ":" + connector.getLocalPort());
+            service.setRpcMetadata(metadata);
+            jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), service, meta, connections, metadata));
+            jetty.start();
+            server.port = connector.getLocalPort();
+        } catch (Exception e) {
+            server.stopQuietly();
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT,
+                    "Cannot serve on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        long period = Math.max(100, Math.min(config.idleTimeout().toMillis() / 2, 30_000));
+        reaper.scheduleWithFixedDelay(server::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
+        LOG.info("Veil serves {} at {}", config.warehouse(), server.jdbcUrl());
+        return server;
+    }
+
+    /** The port the server listens on (the chosen one when configured with port 0). */
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return config.host();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The thin driver's URL for this server, e.g. {@code jdbc:veil://127.0.0.1:8765} (plus {@code ;ssl=true}). */
+    public String jdbcUrl() {
+        String host = config.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "localhost";
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "jdbc:veil://" + host + ":" + port() + (config.tls().isPresent() ? ";ssl=true" : "");
+    }
+
+    /** How many client connections are open on the server. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** How many statements are open on the server, over all connections. */
+    public int openStatements() {
+        return meta.openStatements();
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Closes the connections that have been idle for longer than the idle timeout. */
+    void closeIdleConnections() {
+        try {
+            List<String> idle = connections.removeIdle(config.idleTimeout().toNanos());
+            for (String id : idle) {
+                LOG.info("Closing connection {}: idle for longer than {}", id, config.idleTimeout());
+                meta.closeConnection(new Meta.ConnectionHandle(id));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Closing idle connections failed", e);
+        }
+    }
+
+    /** Stops serving, closes every connection and lets go of the warehouse. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopQuietly();
+        for (String id : connections.ids()) {
+            connections.remove(id);
+            meta.closeConnection(new Meta.ConnectionHandle(id));
+        }
+        engine.release();
+        LOG.info("Veil server on port {} stopped", port);
+    }
+
+    private void stopQuietly() {
+        reaper.shutdownNow();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping the HTTP server failed", e);
+        }
+        try {
+            connector.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the HTTP connector failed", e);
+        }
+    }
+}

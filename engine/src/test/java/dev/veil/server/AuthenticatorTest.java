@@ -1,0 +1,95 @@
+package dev.veil.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.catalog.Principals;
+import dev.veil.catalog.SqliteCatalog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuthenticatorTest {
+    @TempDir
+    Path dir;
+
+    private SqliteCatalog catalog;
+    private Principals principals;
+    private final AtomicLong clock = new AtomicLong();
+    private Authenticator authenticator;
+
+    @BeforeEach
+    void setUp() {
+        catalog = SqliteCatalog.open(dir.resolve(SqliteCatalog.FILE_NAME));
+        principals = new Principals(catalog);
+        principals.createUser("ana", "right-pw", null, false);
+        authenticator = new Authenticator(principals, Duration.ofSeconds(60), clock::get);
+    }
+
+    @AfterEach
+    void tearDown() {
+        catalog.close();
+    }
+
+    private Optional<String> login(String user, String password) {
+        return authenticator.authenticate(new BasicCredentials(user, password));
+    }
+
+    @Test
+    void repeatedLoginIsServedFromCacheQuickly() {
+        assertEquals(Optional.of("ana"), login("ana", "right-pw"));
+        assertEquals(1, authenticator.cachedEntries());
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(Optional.of("ana"), login("ana", "right-pw"));
+        }
+        long perLoginMillis = (System.nanoTime() - start) / 20 / 1_000_000;
+        assertTrue(perLoginMillis < 50, "cached login took " + perLoginMillis + " ms");
+    }
+
+    @Test
+    void wrongPasswordIsRejectedEvenAfterASuccessfulLogin() {
+        assertEquals(Optional.of("ana"), login("ana", "right-pw"));
+        assertEquals(Optional.empty(), login("ana", "wrong-pw"));
+        assertEquals(Optional.empty(), login("ana", "right-pw "));
+        assertEquals(Optional.empty(), login("nobody", "right-pw"));
+        assertEquals(1, authenticator.cachedEntries(), "failures are never cached");
+    }
+
+    @Test
+    void changedPasswordOrDroppedUserTakesEffectAtOnce() {
+        assertEquals(Optional.of("ana"), login("ana", "right-pw"));
+        principals.setPassword("ana", "new-pw");
+        assertEquals(Optional.empty(), login("ana", "right-pw"));
+        assertEquals(Optional.of("ana"), login("ana", "new-pw"));
+        principals.dropUser("ana", false);
+        assertEquals(Optional.empty(), login("ana", "new-pw"));
+    }
+
+    @Test
+    void cachedLoginExpires() {
+        assertEquals(Optional.of("ana"), login("ana", "right-pw"));
+        clock.addAndGet(Duration.ofSeconds(61).toNanos());
+        // Expired: checked again in full (and still right).
+        assertEquals(Optional.of("ana"), login("ana", "right-pw"));
+        assertEquals(1, authenticator.cachedEntries());
+    }
+
+    @Test
+    void basicHeaderParsingRejectsMalformedOrEmptyParts() {
+        assertEquals(Optional.of(new BasicCredentials("ana", "p:w")),
+                BasicCredentials.parse("Basic " + java.util.Base64.getEncoder().encodeToString("ana:p:w".getBytes())));
+        assertEquals(Optional.empty(), BasicCredentials.parse(null));
+        assertEquals(Optional.empty(), BasicCredentials.parse("Bearer abc"));
+        assertEquals(Optional.empty(), BasicCredentials.parse("Basic !!!"));
+        assertEquals(Optional.empty(),
+                BasicCredentials.parse("Basic " + java.util.Base64.getEncoder().encodeToString("ana:".getBytes())));
+        assertEquals(Optional.empty(),
+                BasicCredentials.parse("Basic " + java.util.Base64.getEncoder().encodeToString(":pw".getBytes())));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.veil.jdbc;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+import org.apache.calcite.avatica.remote.AvaticaCommonsHttpClientImpl;
+import org.apache.hc.client5.http.ClientProtocolException;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.routing.RoutingSupport;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+
+/**
+ * Avatica's HTTP client with Veil's error reporting: a refused login becomes Veil's
+ * AUTHENTICATION_FAILED error (SQLSTATE 28P01) instead of a bare "HTTP/401", and an unreachable
+ * server a connection error (SQLSTATE 08001) that names the address. Message type names are
+ * translated for the relocated classes of the shaded jar ({@link WireNames}).
+ */
+public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
+    private static final int MAX_ATTEMPTS = 3;
+
+    public VeilHttpClient(URL url) {
+        super(toUri(url));
+    }
+
+    private static java.net.URI toUri(URL url) {
+        try {
+            return url.toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("Invalid server address " + url, e);
+        }
+    }
+
+    @Override
+    public byte[] send(byte[] message) {
+        byte[] request = WireNames.toServer(message);
+        for (int attempt = 1; ; attempt++) {
+            HttpPost post = new HttpPost(uri);
+            post.setEntity(new ByteArrayEntity(request, ContentType.APPLICATION_OCTET_STREAM));
+            if (httpHost == null) {
+                try {
+                    httpHost = RoutingSupport.determineHost(post);
+                } catch (HttpException e) {
+                    throw Errors.client("Invalid server address " + uri, 0, Errors.CONNECTION_FAILED_STATE);
+                }
+            }
+            try (ClassicHttpResponse response = client.executeOpen(httpHost, post, context)) {
+                int status = response.getCode();
+                if (status == 200 || status == 500) {
+                    userToken = context.getUserToken();
+                    return WireNames.fromServer(EntityUtils.toByteArray(response.getEntity()));
+                }
+                EntityUtils.consume(response.getEntity());
+                if (status == 503 && attempt < MAX_ATTEMPTS) {
+                    continue;
+                }
+                if (status == 401) {
+                    throw Errors.authenticationFailed(credentials == null ? null : credentials.getUserName());
+                }
+                throw Errors.client("The server at " + uri + " answered HTTP " + status
+                        + "; is it a Veil server?", 0, Errors.CONNECTION_FAILED_STATE);
+            } catch (NoHttpResponseException e) {
+                // A pooled connection the server had closed; Avatica's client retries too.
+                if (attempt < MAX_ATTEMPTS) {
+                    continue;
+                }
+                throw Errors.client("The Veil server at " + uri + " closed the connection without answering", 0,
+                        Errors.CONNECTION_FAILED_STATE);
+            } catch (UnknownHostException e) {
+                throw Errors.client("Unknown host " + httpHost.getHostName(), 0, Errors.CONNECTION_FAILED_STATE);
+            } catch (SSLException e) {
+                throw Errors.client("TLS connection to " + uri + " failed: " + e.getMessage()
+                        + " (check ssl=true, the truststore, and the server's certificate)", 0,
+                        Errors.CONNECTION_FAILED_STATE);
+            } catch (ClientProtocolException e) {
+                throw Errors.client("HTTP protocol error talking to " + uri + ": " + e.getMessage(), 0,
+                        Errors.CONNECTION_FAILED_STATE);
+            } catch (IOException e) {
+                throw Errors.client("Cannot reach the Veil server at " + uri + ": " + e.getMessage(), 0,
+                        Errors.CONNECTION_FAILED_STATE);
+            }
+        }
+    }
+}
