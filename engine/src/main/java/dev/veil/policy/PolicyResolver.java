@@ -1,5 +1,6 @@
 package dev.veil.policy;
 
+import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableName;
 
 /**
