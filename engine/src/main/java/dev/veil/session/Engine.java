@@ -18,6 +18,15 @@ import java.util.Map;
 public final class Engine {
     private static final Map<Path, Engine> OPEN = new HashMap<>();
 
+    static {
+        // Reuse the compiled Java of a plan when the same plan runs again (dashboards repeat their
+        // queries); the key is the generated source, the data comes from each execution's context.
+        // Must be set before Calcite reads its system properties.
+        if (System.getProperty("calcite.bindable.cache.maxSize") == null) {
+            System.setProperty("calcite.bindable.cache.maxSize", "512");
+        }
+    }
+
     private final Path directory;
     private final Warehouse warehouse;
     private final PrivacyRewriter rewriter = new PrivacyRewriter();
