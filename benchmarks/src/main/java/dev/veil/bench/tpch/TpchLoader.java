@@ -58,14 +58,36 @@ public final class TpchLoader {
                 throw new IllegalArgumentException("No data file for TPC-H table '" + table + "'");
             }
         }
+        createTables(connection, schema);
+        for (String table : TpchSchema.TABLES) {
+            copy(connection, dialect, schema, table, files.get(table));
+        }
+    }
+
+    /** Creates {@code schema} with the eight empty TPC-H tables on {@code connection}. */
+    public static void createTables(Connection connection, String schema) throws SQLException {
+        requireNonNull(connection, "connection is null");
+        TpchSchema.checkIdentifier(schema, "schema");
         try (Statement statement = connection.createStatement()) {
             execute(statement, "CREATE SCHEMA " + schema);
             for (String createTable : TpchSchema.ddl(schema)) {
                 execute(statement, createTable);
             }
-            for (String table : TpchSchema.TABLES) {
-                execute(statement, dialect.copy(schema + "." + table, files.get(table)));
-            }
+        }
+    }
+
+    /** Loads one TPC-H table, created by {@link #createTables}, from its generated {@code file} with one {@code COPY}. */
+    public static void copy(Connection connection, Dialect dialect, String schema, String table, Path file)
+            throws SQLException {
+        requireNonNull(connection, "connection is null");
+        requireNonNull(dialect, "dialect is null");
+        TpchSchema.checkIdentifier(schema, "schema");
+        if (!TpchSchema.TABLES.contains(table)) {
+            throw new IllegalArgumentException("Not a TPC-H table: '" + table + "'");
+        }
+        requireNonNull(file, "file is null");
+        try (Statement statement = connection.createStatement()) {
+            execute(statement, dialect.copy(schema + "." + table, file));
         }
     }
 
