@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code veil bench} command, which the {@code ./veil} launcher runs on the benchmarks module's class path. */
 @Command(name = "veil bench", mixinStandardHelpOptions = true,
         description = "Veil's benchmarks.",
-        subcommands = {TpchBenchmark.class})
+        subcommands = {TpchBenchmark.class, JmhCommand.class})
 public final class BenchMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
