@@ -16,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -185,55 +184,26 @@ public final class SqlitePolicyStore {
     }
 
     /**
-     * Replaces the policies of the listed tables by exactly the given ones, in one transaction:
-     * all of them are checked, and if any is invalid nothing changes. Tables not listed keep their
-     * policies. Every privacy unit path in the warehouse must still resolve afterwards.
+     * Removes every policy of a table. Meant for replacing a table's policies inside one
+     * transaction ({@link SqliteCatalog#write}) that then sets the new ones and ends with
+     * {@link #checkPaths}: on its own it may leave a {@code VIA} child without a unit path.
      */
-    public void replace(List<TablePolicies> tables) {
-        requireNonNull(tables, "tables is null");
-        Set<TableName> seen = new HashSet<>();
-        for (TablePolicies t : tables) {
-            if (!seen.add(t.table())) {
-                throw new VeilException(ErrorCode.INVALID_POLICY, "Table '" + t.table() + "' is listed more than once");
-            }
-        }
+    public void clear(TableName table) {
+        requireNonNull(table, "table is null");
         catalog.write(c -> {
-            List<Long> ids = new ArrayList<>();
-            for (TablePolicies t : tables) {
-                long id = requireTable(t.table(), "policies", t.table().toString()).id();
-                ids.add(id);
-                for (String table : List.of("policy_units", "policy_min_group_sizes", "policy_columns",
-                        "policy_row_filters", "policy_domains")) {
-                    deleteByTable(c, table, id);
-                }
+            long id = requireTable(table, "policies", table.toString()).id();
+            for (String t : List.of("policy_units", "policy_min_group_sizes", "policy_columns", "policy_row_filters",
+                    "policy_domains")) {
+                deleteByTable(c, t, id);
             }
-            for (int i = 0; i < tables.size(); i++) {
-                Optional<UnitPolicy> unit = tables.get(i).unit();
-                if (unit.isPresent()) {
-                    checkUnit(unit.get());
-                    insertUnit(c, ids.get(i), unit.get());
-                }
-            }
+            return null;
+        });
+    }
+
+    /** Checks that every table's privacy unit path still reaches a unit; INVALID_POLICY names the first that does not. */
+    public void checkPaths() {
+        catalog.read(c -> {
             checkAllPaths(c);
-            for (int i = 0; i < tables.size(); i++) {
-                TablePolicies t = tables.get(i);
-                long id = ids.get(i);
-                for (MinGroupSizePolicy p : t.minGroupSizes()) {
-                    checkMinGroupSize(c, p);
-                    insertMinGroupSize(c, id, p);
-                }
-                for (ColumnPolicy p : t.columns()) {
-                    checkColumnPolicy(p);
-                    insertColumnPolicy(c, id, p);
-                }
-                for (DomainPolicy p : t.domains()) {
-                    insertDomain(c, id, checkDomain(p));
-                }
-                for (RowFilterPolicy p : t.rowFilters()) {
-                    checkRole(p.role(), "ROW FILTER", t.table().toString());
-                    insertRowFilter(c, id, p);
-                }
-            }
             return null;
         });
     }
