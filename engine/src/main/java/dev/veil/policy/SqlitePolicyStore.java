@@ -261,7 +261,14 @@ public final class SqlitePolicyStore {
         String target = policy.table().toString();
         TableDef def = requireTable(policy.table(), policy.definition(), target);
         checkRole(policy.role(), policy.definition(), target);
-        if (unit(c, policy.table()).isEmpty()) {
+        Optional<UnitPath> unit;
+        try {
+            unit = unitPath(c, policy.table());
+        } catch (BrokenPath e) {
+            throw InvalidPolicy.of(policy.definition(), target, "the table's privacy unit cannot be resolved: "
+                    + e.getMessage());
+        }
+        if (unit.isEmpty()) {
             throw InvalidPolicy.of(policy.definition(), target, "a minimum group size counts privacy units, and the "
                     + "table has none; set one first with ALTER TABLE " + target + " SET PRIVACY UNIT (column)");
         }
