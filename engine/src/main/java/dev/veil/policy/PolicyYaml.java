@@ -49,6 +49,8 @@ public final class PolicyYaml {
                     .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
                     .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // Keep 1000.50 as written: bounds compare with their scale.
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
 
     private PolicyYaml() {
@@ -239,9 +241,10 @@ public final class PolicyYaml {
         }
 
         private Entry table(JsonNode node, String where) {
-            object(node, where, Set.of("table", "privacy_unit", "min_group_size", "columns", "domains", "row_filters"));
+            object(node, where, Set.of());
             TableName table = tableName(required(node, "table", where), where + ".table");
             String name = where + " (" + table + ")";
+            object(node, name, Set.of("table", "privacy_unit", "min_group_size", "columns", "domains", "row_filters"));
 
             Optional<UnitPolicy> unit = Optional.empty();
             JsonNode unitNode = node.get("privacy_unit");
@@ -443,6 +446,9 @@ public final class PolicyYaml {
         private void object(JsonNode node, String where, Set<String> keys) {
             if (!node.isObject()) {
                 throw error(where, "must be a mapping of keys to values, got " + describe(node));
+            }
+            if (keys.isEmpty()) {
+                return;
             }
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String key = it.next();
