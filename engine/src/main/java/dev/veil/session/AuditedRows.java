@@ -4,18 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.VeilException;
 import dev.veil.audit.AuditLog;
+import dev.veil.exec.ExecutionErrors;
 import java.util.Optional;
 import org.apache.calcite.linq4j.Enumerator;
 
 /**
- * A query's rows on their way to the client, counted: when the last row has gone (or the result
- * is closed, or it breaks off with an error) the query's audit entry is completed with the count.
+ * A query's rows on their way to the client, counted as they are read: when the last row has gone
+ * (or the result is closed, or it breaks off with an error) the query's audit entry is completed
+ * with the count.
  */
 final class AuditedRows implements Enumerator<Object[]> {
     private final Enumerator<Object[]> rows;
     private final AuditLog log;
     private final long entry;
     private long count;
+    private boolean counted = true;
     private Optional<String> failure = Optional.empty();
     private boolean finished;
 
@@ -27,7 +30,18 @@ final class AuditedRows implements Enumerator<Object[]> {
 
     @Override
     public Object[] current() {
-        return rows.current();
+        Object[] row;
+        try {
+            // The runtime computes some expressions only here, so errors can surface here too.
+            row = rows.current();
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+        if (!counted) {
+            counted = true;
+            count++;
+        }
+        return row;
     }
 
     @Override
@@ -36,16 +50,20 @@ final class AuditedRows implements Enumerator<Object[]> {
         try {
             more = rows.moveNext();
         } catch (RuntimeException e) {
-            failure = Optional.of(e instanceof VeilException v ? v.clientMessage() : e.getClass().getSimpleName());
-            finish();
-            throw e;
+            throw failed(e);
         }
-        if (more) {
-            count++;
-        } else {
+        counted = false;
+        if (!more) {
             finish();
         }
         return more;
+    }
+
+    private RuntimeException failed(RuntimeException e) {
+        VeilException error = e instanceof VeilException v ? v : ExecutionErrors.translate(e);
+        failure = Optional.of(error.clientMessage());
+        finish();
+        return error;
     }
 
     @Override
