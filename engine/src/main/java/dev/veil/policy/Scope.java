@@ -12,11 +12,6 @@ final class Scope {
         return role.map(r -> "for role '" + r + "'").orElse("for every non-admin role");
     }
 
-    /** {@code  FOR ROLE r} or nothing, as the statements write it. */
-    static String sql(Optional<String> role) {
-        return role.map(r -> " FOR ROLE " + r).orElse("");
-    }
-
     static void check(Optional<String> role) {
         if (role.isPresent() && role.get().isEmpty()) {
             throw new IllegalArgumentException("role is empty");

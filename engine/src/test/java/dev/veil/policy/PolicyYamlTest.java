@@ -137,6 +137,18 @@ class PolicyYamlTest {
                 List.of())), document.policies());
     }
 
+    @Test
+    void theExampleInTheDocsReads() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "policy-yaml.md"));
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        String yaml = doc.substring(start, doc.indexOf("```", start));
+        PolicyYaml.Document document = PolicyYaml.read(yaml, "policy-yaml.md");
+        assertEquals(List.of("eu", "support"), document.roles());
+        assertEquals(List.of(CUSTOMERS, ORDERS, new TableName("shop", "lines")),
+                document.policies().stream().map(TablePolicies::table).toList());
+        assertEquals(PolicyYaml.read(PolicyYaml.write(document.policies()), "again").policies(), document.policies());
+    }
+
     /** A file that must not read, and the words its error must hold. */
     private record Bad(String yaml, ErrorCode code, String expected) {
     }

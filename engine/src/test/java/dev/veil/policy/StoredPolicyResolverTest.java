@@ -1,11 +1,8 @@
 package dev.veil.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.veil.ErrorCode;
-import dev.veil.VeilException;
 import dev.veil.catalog.Column;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.Principals;
