@@ -317,8 +317,8 @@ public final class SqlitePolicyStore {
         for (String value : policy.values()) {
             Optional<String> canonical = DomainValues.canonical(value, column.type());
             if (canonical.isEmpty()) {
-                throw InvalidPolicy.of(definition, target, "the value '" + value + "' is not a "
-                        + column.type().sql() + " (the type of column '" + column.name() + "')");
+                throw InvalidPolicy.of(definition, target, "the value '" + value + "' is not of type "
+                        + column.type().sql() + ", the type of column '" + column.name() + "'");
             }
             if (!values.add(canonical.get())) {
                 throw InvalidPolicy.of(definition, target, "the value '" + value + "' is listed twice");

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.calcite.sql.SqlDateLiteral;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlTimestampLiteral;
+import org.apache.calcite.sql.SqlUnknownLiteral;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -47,6 +48,11 @@ final class SetColumnDomainStatement {
         if (type == SqlTypeName.NULL) {
             throw new VeilException(ErrorCode.INVALID_POLICY,
                     "Policy DOMAIN IN (...) on '" + target + "' is invalid: NULL is not a domain value");
+        }
+        if (literal instanceof SqlUnknownLiteral typed && (typed.tag.equalsIgnoreCase("DATE")
+                || typed.tag.equalsIgnoreCase("TIMESTAMP"))) {
+            // DATE '...' and TIMESTAMP '...' reach here unresolved; the store reads the text by the column's type.
+            return typed.getValue();
         }
         if (literal instanceof SqlDateLiteral date) {
             return date.toFormattedString();

@@ -143,6 +143,27 @@ class PolicyStatementsTest {
                 rows(sql, "SHOW POLICIES FOR people"));
     }
 
+    @Test
+    void domainValuesAreReadAsValuesOfTheColumnsType() throws SQLException {
+        run("ALTER TABLE shop.lines ALTER COLUMN product_id SET DOMAIN IN (1, 02, '3')",
+                "ALTER TABLE shop.customers ALTER COLUMN birth SET DOMAIN IN (DATE '1980-01-01', '1990-02-03')",
+                "ALTER TABLE shop.customers ALTER COLUMN vip SET DOMAIN IN (TRUE, 'False')",
+                "ALTER TABLE shop.customers ALTER COLUMN joined SET DOMAIN IN (TIMESTAMP '2024-01-02 03:04:05.5')",
+                "ALTER TABLE shop.customers ALTER COLUMN score SET DOMAIN IN (1.50, 2e1, 0.0)",
+                "ALTER TABLE shop.customers ALTER COLUMN name SET DOMAIN IN ('it''s', ' padded ')");
+        assertEquals(List.of(
+                row("shop", "customers", "name", "DOMAIN", null, "DOMAIN IN ('it''s', ' padded ')"),
+                row("shop", "customers", "birth", "DOMAIN", null, "DOMAIN IN ('1980-01-01', '1990-02-03')"),
+                row("shop", "customers", "score", "DOMAIN", null, "DOMAIN IN ('1.5', '20', '0')"),
+                row("shop", "customers", "joined", "DOMAIN", null, "DOMAIN IN ('2024-01-02 03:04:05.500')"),
+                row("shop", "customers", "vip", "DOMAIN", null, "DOMAIN IN ('true', 'false')"),
+                row("shop", "lines", "product_id", "DOMAIN", null, "DOMAIN IN ('1', '2', '3')")),
+                policies());
+        SQLException e = assertThrows(SQLException.class,
+                () -> sql.execute("ALTER TABLE shop.lines ALTER COLUMN product_id SET DOMAIN IN (1.5)"));
+        assertTrue(e.getMessage().contains("the value '1.5' is not of type INTEGER"), e.getMessage());
+    }
+
     /** A statement that must fail, and the words its error must hold. */
     private record Refused(String statement, String... expected) {
     }
@@ -200,7 +221,7 @@ class PolicyStatementsTest {
                 new Refused("ALTER TABLE shop.customers SET ROW FILTER (score + 1)", "ROW FILTER on 'shop.customers'"),
                 new Refused("ALTER TABLE shop.customers DROP ROW FILTER FOR ROLE eu", "no row filter for role 'eu'"),
                 new Refused("ALTER TABLE shop.customers ALTER COLUMN birth SET DOMAIN IN ('1980-01-01', 'soon')",
-                        "'soon' is not a DATE"),
+                        "'soon' is not of type DATE"),
                 new Refused("ALTER TABLE shop.customers ALTER COLUMN region SET DOMAIN IN ('EU', 'EU')", "listed twice"),
                 new Refused("ALTER TABLE shop.orders ALTER COLUMN customer_id SET DOMAIN REFERENCES shop.customers (name)",
                         "is BIGINT but shop.customers (name) is VARCHAR"));
