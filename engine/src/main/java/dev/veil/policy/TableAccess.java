@@ -30,6 +30,11 @@ public record TableAccess(TableName table, Optional<UnitPath> unit, Optional<Min
         applied = List.copyOf(requireNonNull(applied, "applied is null"));
     }
 
+    /** Access without any restriction: no unit, no filter, every column PUBLIC (what admins get). */
+    public static TableAccess unrestricted(TableName table) {
+        return new TableAccess(table, Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), List.of());
+    }
+
     /** The access of a column; a column without a policy is PUBLIC. */
     public ColumnAccess column(String name) {
         ColumnAccess access = columns.get(name);
