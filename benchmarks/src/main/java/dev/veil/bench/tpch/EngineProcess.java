@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 final class EngineProcess {
     /** How long a worker may take to start and load the data. */
     private static final long LOAD_TIMEOUT_SECONDS = 3600;
+    /** How long a worker that has finished may take to exit, e.g. while it writes a flight recording. */
+    private static final long EXIT_GRACE_SECONDS = 120;
     private static final String END_OF_OUTPUT = "\u0000end of output";
     /** Replaced in the extra JVM options by the worker's name, e.g. {@code veil-1}, to name per-worker files. */
     static final String WORKER_PLACEHOLDER = "{worker}";
@@ -80,6 +82,7 @@ final class EngineProcess {
             }
             Worker process = new Worker(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectInput(ProcessBuilder.Redirect.PIPE).start());
+            boolean ended = false;
             try {
                 String running = null;
                 while (true) {
@@ -121,7 +124,10 @@ final class EngineProcess {
                             remaining.remove(timing.query());
                             running = null;
                         }
-                        case END -> remaining.clear();
+                        case END -> {
+                            remaining.clear();
+                            ended = true;
+                        }
                         default -> throw new IllegalStateException("Unknown message " + received.kind());
                     }
                     if (received.kind() == WorkerMessage.Kind.END) {
@@ -129,7 +135,7 @@ final class EngineProcess {
                     }
                 }
             } finally {
-                process.stop();
+                process.stop(ended);
             }
             reuse = true;
         }
@@ -200,7 +206,11 @@ final class EngineProcess {
             return lines.poll((long) (seconds * 1000), TimeUnit.MILLISECONDS);
         }
 
-        void stop() throws InterruptedException {
+        /** Ends the worker: one that has {@code ended} gets time to exit by itself (and write a recording). */
+        void stop(boolean ended) throws InterruptedException {
+            if (ended) {
+                process.waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS);
+            }
             if (process.isAlive()) {
                 process.destroyForcibly();
             }

@@ -171,12 +171,12 @@ final class MarkdownReport {
             }
             totalRows += any.rows();
             totalBytes += any.bytes();
-            List<String> line = new ArrayList<>(List.of(table, String.valueOf(any.rows()),
+            List<String> line = new ArrayList<>(List.of(table, String.format(Locale.ROOT, "%,d", any.rows()),
                     String.format(Locale.ROOT, "%.1f", any.bytes() / 1e6)));
             line.addAll(cells);
             row(line, out);
         }
-        List<String> total = new ArrayList<>(List.of("**all**", String.valueOf(totalRows),
+        List<String> total = new ArrayList<>(List.of("**all**", String.format(Locale.ROOT, "%,d", totalRows),
                 String.format(Locale.ROOT, "%.1f", totalBytes / 1e6)));
         for (int i = 0; i < engines.size(); i++) {
             boolean ran = result.engine(engines.get(i)).isPresent();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -92,9 +91,14 @@ public final class TpchBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         startNanos = System.nanoTime();
         Instant started = Instant.now();
-        List<EngineId> selected = selectedEngines();
-        List<MeasuredQuery> measured = MeasuredQuery.named(queries);
         checkArguments();
+        List<EngineId> selected = selectedEngines();
+        List<MeasuredQuery> measured;
+        try {
+            measured = MeasuredQuery.named(queries);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--queries: " + e.getMessage());
+        }
         double timeout = timeoutSeconds != null ? timeoutSeconds : Math.max(30, 180 * scaleFactor);
         Path home = Path.of(System.getProperty(HOME_PROPERTY, "benchmarks"));
         Path workDir = work != null ? work : home.resolve("work");
@@ -125,8 +129,8 @@ public final class TpchBenchmark implements Callable<Integer> {
             }
         }
         BenchmarkResult result = new BenchmarkResult(started, scaleFactor, runs, maxWarmSeconds, timeout,
-                workerJavaOptions(), threads, machine, data, data.totalBytes(), measured, results, loadAtStart, LoadAverage.now(),
-                System.nanoTime() - startNanos);
+                workerJavaOptions(), threads, machine, data, data.totalBytes(), measured, results, loadAtStart,
+                LoadAverage.now(), System.nanoTime() - startNanos);
         Files.createDirectories(outDir);
         String markdown = MarkdownReport.of(result);
         Files.writeString(outDir.resolve("report.md"), markdown, StandardCharsets.UTF_8);
@@ -153,7 +157,12 @@ public final class TpchBenchmark implements Callable<Integer> {
     private List<EngineId> selectedEngines() {
         Set<EngineId> selected = new LinkedHashSet<>();
         for (String name : engines) {
-            EngineId engine = EngineId.fromId(name);
+            EngineId engine;
+            try {
+                engine = EngineId.fromId(name);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--engines: " + e.getMessage());
+            }
             if (!engine.available()) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "Engine " + engine.id() + " is not available yet: it " + engine.missing());
