@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param runs the number of warm runs asked for per query
  * @param maxWarmSeconds the time after which an engine's warm runs of one query stop early
  * @param timeoutSeconds the time after which a run is cancelled
+ * @param workerJavaOptions the extra JVM options of the engines' worker JVMs
  * @param duckDbThreads the threads DuckDB was given
  * @param machine the machine and JVM
  * @param data the generated files
@@ -25,12 +26,13 @@ import java.util.Optional;
  * @param nanos the wall-clock time of the whole run
  */
 public record BenchmarkResult(Instant started, double scaleFactor, int runs, double maxWarmSeconds,
-        double timeoutSeconds, int duckDbThreads, MachineInfo machine, TpchFiles data, long dataBytes, List<MeasuredQuery> queries,
+        double timeoutSeconds, List<String> workerJavaOptions, int duckDbThreads, MachineInfo machine, TpchFiles data, long dataBytes, List<MeasuredQuery> queries,
         List<EngineResult> engines, LoadAverage loadAtStart, LoadAverage loadAtEnd, long nanos) {
     public BenchmarkResult {
         requireNonNull(started, "started is null");
         requireNonNull(machine, "machine is null");
         requireNonNull(data, "data is null");
+        workerJavaOptions = List.copyOf(requireNonNull(workerJavaOptions, "workerJavaOptions is null"));
         queries = List.copyOf(requireNonNull(queries, "queries is null"));
         engines = List.copyOf(requireNonNull(engines, "engines is null"));
         requireNonNull(loadAtStart, "loadAtStart is null");

@@ -29,14 +29,19 @@ import java.util.function.Consumer;
 final class EngineProcess {
     /** How long a worker may take to start and load the data. */
     private static final long LOAD_TIMEOUT_SECONDS = 3600;
+    /** How long a worker that has finished may take to exit, e.g. while it writes a flight recording. */
+    private static final long EXIT_GRACE_SECONDS = 120;
     private static final String END_OF_OUTPUT = "\u0000end of output";
+    /** Replaced in the extra JVM options by the worker's name, e.g. {@code veil-1}, to name per-worker files. */
+    static final String WORKER_PLACEHOLDER = "{worker}";
 
     private final List<String> javaCommand;
     private final double timeoutSeconds;
     private final Consumer<String> log;
 
     /**
-     * @param extraJavaOptions JVM options for the workers, after the ones this JVM was started with
+     * @param extraJavaOptions JVM options for the workers, after the ones this JVM was started with;
+     *     {@value #WORKER_PLACEHOLDER} in them becomes the worker's name
      * @param timeoutSeconds how long one run of a query may take
      * @param log where progress goes
      */
@@ -60,8 +65,14 @@ final class EngineProcess {
         List<String> remaining = new ArrayList<>();
         queries.forEach(query -> remaining.add(query.name()));
         boolean reuse = false;
+        int workers = 0;
         while (!remaining.isEmpty() || !reuse) {
-            List<String> command = new ArrayList<>(javaCommand);
+            workers++;
+            String worker = id.id() + "-" + workers;
+            List<String> command = new ArrayList<>();
+            for (String part : javaCommand) {
+                command.add(part.replace(WORKER_PLACEHOLDER, worker));
+            }
             command.addAll(List.of("--engine", id.id(), "--data", data.dir().toAbsolutePath().toString(),
                     "--scratch", scratch.toAbsolutePath().toString(), "--threads", String.valueOf(threads),
                     "--runs", String.valueOf(runs), "--max-warm-seconds", String.valueOf(maxWarmSeconds),
@@ -69,14 +80,15 @@ final class EngineProcess {
             if (reuse) {
                 command.add("--reuse");
             }
-            Worker worker = new Worker(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
+            Worker process = new Worker(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectInput(ProcessBuilder.Redirect.PIPE).start());
+            boolean ended = false;
             try {
                 String running = null;
                 while (true) {
                     String line = running == null
-                            ? worker.next(LOAD_TIMEOUT_SECONDS)
-                            : worker.next(timeoutSeconds);
+                            ? process.next(LOAD_TIMEOUT_SECONDS)
+                            : process.next(timeoutSeconds);
                     if (line == null) {
                         String message = String.format(Locale.ROOT, "timed out after %.0f s", timeoutSeconds);
                         log.accept(id.id() + " " + running + " " + message + "; killing the worker JVM");
@@ -85,7 +97,7 @@ final class EngineProcess {
                         break;
                     }
                     if (line.equals(END_OF_OUTPUT)) {
-                        int status = worker.process.waitFor();
+                        int status = process.process.waitFor();
                         if (running == null) {
                             throw new IOException(id.label() + "'s worker JVM exited with status " + status
                                     + " before running a query; its output is above");
@@ -112,7 +124,10 @@ final class EngineProcess {
                             remaining.remove(timing.query());
                             running = null;
                         }
-                        case END -> remaining.clear();
+                        case END -> {
+                            remaining.clear();
+                            ended = true;
+                        }
                         default -> throw new IllegalStateException("Unknown message " + received.kind());
                     }
                     if (received.kind() == WorkerMessage.Kind.END) {
@@ -120,7 +135,7 @@ final class EngineProcess {
                     }
                 }
             } finally {
-                worker.stop();
+                process.stop(ended);
             }
             reuse = true;
         }
@@ -191,7 +206,11 @@ final class EngineProcess {
             return lines.poll((long) (seconds * 1000), TimeUnit.MILLISECONDS);
         }
 
-        void stop() throws InterruptedException {
+        /** Ends the worker: one that has {@code ended} gets time to exit by itself (and write a recording). */
+        void stop(boolean ended) throws InterruptedException {
+            if (ended) {
+                process.waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS);
+            }
             if (process.isAlive()) {
                 process.destroyForcibly();
             }

@@ -26,6 +26,7 @@ final class JsonReport {
         root.put("warm_runs", result.runs());
         root.put("max_warm_seconds", result.maxWarmSeconds());
         root.put("timeout_seconds", result.timeoutSeconds());
+        root.put("worker_java_options", result.workerJavaOptions());
         root.put("duckdb_threads", result.duckDbThreads());
         root.put("total_seconds", result.nanos() / 1e9);
         root.put("machine", machine(result.machine()));
@@ -90,6 +91,7 @@ final class JsonReport {
             query.put("median_millis", timing.medianMillis());
             query.put("error", timing.error());
             query.put("timed_out", timing.timedOut());
+            query.put("first_run_only", timing.firstRunOnly());
             queries.add(query);
         }
         engine.put("queries", queries);

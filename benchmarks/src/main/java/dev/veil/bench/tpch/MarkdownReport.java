@@ -37,17 +37,22 @@ final class MarkdownReport {
         out.append("# Veil TPC-H benchmark, scale factor ").append(TpchFiles.format(result.scaleFactor()))
                 .append("\n\n");
         out.append(String.format(Locale.ROOT,
-                "Started %s; took %.0f s. Each query: one first run (the warm-up), then the median of up to %d warm "
-                        + "runs (fewer if they exceed %.0f s), end to end through JDBC (parse, plan, execute, read "
-                        + "every value).%n%n",
-                result.started(), result.nanos() / 1e9, result.runs(), result.maxWarmSeconds()));
+                "Started %s; took %.0f s. Each engine runs in its own JVM. Each query: one first run (the warm-up), "
+                        + "then the median of up to %d warm runs (fewer once they exceed %.0f s), end to end through "
+                        + "JDBC (parse, plan, execute, read every value); a run longer than %.0f s is killed.%n%n",
+                result.started(), result.nanos() / 1e9, result.runs(), result.maxWarmSeconds(),
+                result.timeoutSeconds()));
         out.append("| Machine | |\n|---|---|\n");
         out.append(String.format(Locale.ROOT, "| Cores | %d (DuckDB given %d threads) |%n",
                 machine.cores(), result.duckDbThreads()));
         out.append(String.format(Locale.ROOT, "| Memory | %.1f GB; JVM max heap %.1f GB |%n",
                 machine.memoryBytes() / 1e9, machine.maxHeapBytes() / 1e9));
         out.append("| CPU | ").append(machine.cpu()).append(" |\n");
-        out.append("| JVM | ").append(machine.jvm()).append(" |\n");
+        out.append("| JVM | ").append(machine.jvm()).append("; options ")
+                .append(String.join(" ", machine.jvmArguments())).append(" |\n");
+        if (!result.workerJavaOptions().isEmpty()) {
+            out.append("| Worker JVM options | ").append(String.join(" ", result.workerJavaOptions())).append(" |\n");
+        }
         out.append("| OS | ").append(machine.os()).append(" |\n");
         out.append("| Load average (1/5/15 min) | start ").append(result.loadAtStart())
                 .append(", end ").append(result.loadAtEnd()).append(" |\n");
@@ -96,7 +101,8 @@ final class MarkdownReport {
         row(means, out);
         out.append("\nRatios above 1 mean Veil is slower. ").append(MeasuredQuery.SUM_PRICE)
                 .append(" is `SELECT SUM(l_extendedprice) FROM tpch.lineitem`. \"(n=k)\" marks a median of fewer "
-                        + "warm runs than asked for, \"timed out\" a run cancelled after ")
+                        + "warm runs than asked for, \"(1st run)\" a query whose first run took longer than the warm runs' "
+                        + "budget and so stands for them, \"timed out\" a run cancelled after ")
                 .append(String.format(Locale.ROOT, "%.0f", result.timeoutSeconds()))
                 .append(" s, \"n/a\" an engine not run. Geometric means are over the queries that every engine "
                         + "that ran completed.\n\n");
@@ -111,6 +117,9 @@ final class MarkdownReport {
                 return "failed";
             }
             String cell = millis(summary.median(engine, query));
+            if (timing.firstRunOnly()) {
+                return cell + " (1st run)";
+            }
             return timing.runNanos().size() < result.runs() ? cell + " (n=" + timing.runNanos().size() + ")" : cell;
         }).orElse("n/a");
     }
@@ -162,12 +171,12 @@ final class MarkdownReport {
             }
             totalRows += any.rows();
             totalBytes += any.bytes();
-            List<String> line = new ArrayList<>(List.of(table, String.valueOf(any.rows()),
+            List<String> line = new ArrayList<>(List.of(table, String.format(Locale.ROOT, "%,d", any.rows()),
                     String.format(Locale.ROOT, "%.1f", any.bytes() / 1e6)));
             line.addAll(cells);
             row(line, out);
         }
-        List<String> total = new ArrayList<>(List.of("**all**", String.valueOf(totalRows),
+        List<String> total = new ArrayList<>(List.of("**all**", String.format(Locale.ROOT, "%,d", totalRows),
                 String.format(Locale.ROOT, "%.1f", totalBytes / 1e6)));
         for (int i = 0; i < engines.size(); i++) {
             boolean ran = result.engine(engines.get(i)).isPresent();

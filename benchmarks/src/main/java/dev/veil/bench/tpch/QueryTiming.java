@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * @param query the query name ({@code q01}, ..., {@code sum_price})
  * @param firstNanos the wall-clock time of the first run, or -1 if it did not complete
- * @param runNanos the wall-clock times of the completed warm runs, in order
+ * @param runNanos the wall-clock times of the completed warm runs, in order; empty if the first run was so
+ *     long that it stands for the warm time (see {@link #firstRunOnly})
  * @param rows the number of result rows of the first run, or -1 if it did not complete
  * @param error why the query stopped (an error, or the time-out), or empty if every run completed
  * @param timedOut whether a run was cancelled for exceeding the time-out
@@ -31,13 +32,27 @@ public record QueryTiming(String query, long firstNanos, List<Long> runNanos, lo
 
     /** Whether the query ran without error or time-out. */
     public boolean succeeded() {
-        return error.isEmpty() && !runNanos.isEmpty();
+        return error.isEmpty() && firstNanos >= 0;
     }
 
-    /** The median of the warm runs in milliseconds (the mean of the middle two for an even count), or NaN. */
+    /**
+     * Whether there were no warm runs because the first run alone took longer than the warm runs'
+     * time budget; its time then stands for the warm time, since JIT warm-up is a small part of it.
+     */
+    public boolean firstRunOnly() {
+        return succeeded() && runNanos.isEmpty();
+    }
+
+    /**
+     * The median of the warm runs in milliseconds (the mean of the middle two for an even count),
+     * the first run if it is the {@linkplain #firstRunOnly only} one, or NaN if the query did not complete.
+     */
     public double medianMillis() {
-        if (runNanos.isEmpty()) {
+        if (!succeeded()) {
             return Double.NaN;
+        }
+        if (runNanos.isEmpty()) {
+            return firstMillis();
         }
         List<Long> sorted = new ArrayList<>(runNanos);
         Collections.sort(sorted);

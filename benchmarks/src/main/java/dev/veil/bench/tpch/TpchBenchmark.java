@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -63,20 +62,20 @@ public final class TpchBenchmark implements Callable<Integer> {
             description = "Queries to time: q01..q22 or " + MeasuredQuery.SUM_PRICE + " (default: ${DEFAULT-VALUE}).")
     List<String> queries;
 
-    @Option(names = "--max-warm-seconds", defaultValue = "60",
-            description = "Stop an engine's warm runs of one query early once they have taken this long; at least "
-                    + "one always runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-warm-seconds", defaultValue = "20",
+            description = "Stop an engine's warm runs of one query early once they have taken this long (at least "
+                    + "one runs, unless the first run alone took this long) (default: ${DEFAULT-VALUE}).")
     double maxWarmSeconds;
 
-    @Option(names = "--timeout-seconds", defaultValue = "120",
+    @Option(names = "--timeout-seconds",
             description = "Stop a run that takes longer than this (by killing the engine's worker JVM) and record "
-                    + "the query as timed out "
-                    + "(default: ${DEFAULT-VALUE}).")
-    double timeoutSeconds;
+                    + "the query as timed out (default: 180 s per unit of scale factor, at least 30 s).")
+    Double timeoutSeconds;
 
     @Option(names = "--worker-java-options",
-            description = "Extra JVM options for the engines' worker JVMs, e.g. a flight recording "
-                    + "(they also get this JVM's options).")
+            description = "Extra JVM options for the engines' worker JVMs, which also get this JVM's options; "
+                    + "{worker} becomes the worker's name, e.g. "
+                    + "-XX:StartFlightRecording=filename=/tmp/{worker}.jfr")
     String workerJavaOptions;
 
     @Option(names = "--duckdb-threads", description = "DuckDB's threads (default: the available cores).")
@@ -92,9 +91,15 @@ public final class TpchBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         startNanos = System.nanoTime();
         Instant started = Instant.now();
-        List<EngineId> selected = selectedEngines();
-        List<MeasuredQuery> measured = MeasuredQuery.named(queries);
         checkArguments();
+        List<EngineId> selected = selectedEngines();
+        List<MeasuredQuery> measured;
+        try {
+            measured = MeasuredQuery.named(queries);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--queries: " + e.getMessage());
+        }
+        double timeout = timeoutSeconds != null ? timeoutSeconds : Math.max(30, 180 * scaleFactor);
         Path home = Path.of(System.getProperty(HOME_PROPERTY, "benchmarks"));
         Path workDir = work != null ? work : home.resolve("work");
         Path outDir = out != null ? out : home.resolve("results").resolve(STAMP.format(started));
@@ -108,7 +113,7 @@ public final class TpchBenchmark implements Callable<Integer> {
         log(data.reused() ? "reusing the data in " + data.dir()
                 : String.format(Locale.ROOT, "generated the data in %.1f s", data.generationNanos() / 1e9));
 
-        EngineProcess engineProcess = new EngineProcess(workerJavaOptions(), timeoutSeconds, this::log);
+        EngineProcess engineProcess = new EngineProcess(workerJavaOptions(), timeout, this::log);
         List<EngineResult> results = new ArrayList<>();
         for (EngineId engine : EngineId.runOrder()) {
             if (selected.contains(engine)) {
@@ -123,9 +128,9 @@ public final class TpchBenchmark implements Callable<Integer> {
                 logLoads(results.get(results.size() - 1));
             }
         }
-        BenchmarkResult result = new BenchmarkResult(started, scaleFactor, runs, maxWarmSeconds, timeoutSeconds,
-                threads, machine, data, data.totalBytes(), measured, results, loadAtStart, LoadAverage.now(),
-                System.nanoTime() - startNanos);
+        BenchmarkResult result = new BenchmarkResult(started, scaleFactor, runs, maxWarmSeconds, timeout,
+                workerJavaOptions(), threads, machine, data, data.totalBytes(), measured, results, loadAtStart,
+                LoadAverage.now(), System.nanoTime() - startNanos);
         Files.createDirectories(outDir);
         String markdown = MarkdownReport.of(result);
         Files.writeString(outDir.resolve("report.md"), markdown, StandardCharsets.UTF_8);
@@ -152,7 +157,12 @@ public final class TpchBenchmark implements Callable<Integer> {
     private List<EngineId> selectedEngines() {
         Set<EngineId> selected = new LinkedHashSet<>();
         for (String name : engines) {
-            EngineId engine = EngineId.fromId(name);
+            EngineId engine;
+            try {
+                engine = EngineId.fromId(name);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--engines: " + e.getMessage());
+            }
             if (!engine.available()) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "Engine " + engine.id() + " is not available yet: it " + engine.missing());
@@ -173,7 +183,7 @@ public final class TpchBenchmark implements Callable<Integer> {
         if (!(maxWarmSeconds > 0)) {
             throw new CommandLine.ParameterException(cli, "--max-warm-seconds must be positive: " + maxWarmSeconds);
         }
-        if (!(timeoutSeconds > 0)) {
+        if (timeoutSeconds != null && !(timeoutSeconds > 0)) {
             throw new CommandLine.ParameterException(cli, "--timeout-seconds must be positive: " + timeoutSeconds);
         }
         if (duckDbThreads != null && duckDbThreads < 1) {
