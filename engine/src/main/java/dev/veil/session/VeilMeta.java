@@ -442,7 +442,7 @@ public final class VeilMeta extends MetaImpl {
         short searchable = (short) DatabaseMetaData.typeSearchable;
         List<MetaTypeInfo> list = List.of(
                 new MetaTypeInfo("BOOLEAN", java.sql.Types.BOOLEAN, 1, null, null, nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 0, null),
+                        false, false, false, (short) 0, (short) 0, 0),
                 new MetaTypeInfo("INTEGER", java.sql.Types.INTEGER, 10, null, null, nullable, false, searchable,
                         false, false, false, (short) 0, (short) 0, 10),
                 new MetaTypeInfo("BIGINT", java.sql.Types.BIGINT, 19, null, null, nullable, false, searchable,
@@ -452,11 +452,11 @@ public final class VeilMeta extends MetaImpl {
                 new MetaTypeInfo("DOUBLE", java.sql.Types.DOUBLE, 15, null, null, nullable, false, searchable,
                         false, false, false, (short) 0, (short) 0, 2),
                 new MetaTypeInfo("VARCHAR", java.sql.Types.VARCHAR, 65536, "'", "'", nullable, true, searchable,
-                        false, false, false, (short) 0, (short) 0, null),
+                        false, false, false, (short) 0, (short) 0, 0),
                 new MetaTypeInfo("DATE", java.sql.Types.DATE, 10, "DATE '", "'", nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 0, null),
+                        false, false, false, (short) 0, (short) 0, 0),
                 new MetaTypeInfo("TIMESTAMP", java.sql.Types.TIMESTAMP, 23, "TIMESTAMP '", "'", nullable, false,
-                        searchable, false, false, false, (short) 0, (short) 3, null));
+                        searchable, false, false, false, (short) 0, (short) 3, 0));
         return rows(ch, MetaTypeInfo.class, list);
     }
 
