@@ -74,6 +74,8 @@ public final class VeilMeta extends MetaImpl {
         long delivered;
         long maxRows;
         String sql;
+        /** The statement text of a prepared statement; null for plain statements. */
+        String preparedSql;
 
         StatementState(String connectionId, AtomicBoolean cancelFlag) {
             this.connectionId = connectionId;
@@ -190,8 +192,16 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
-        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED,
-                "Prepared statements with parameters are not supported yet; use Statement.execute"));
+        // Prepared statements without parameters, which BI tools and JayDeBeApi use for every query:
+        // the statement is kept and run at execute; its result columns come with the execution.
+        session(ch.id);
+        int id = nextStatementId.incrementAndGet();
+        StatementState state = new StatementState(ch.id, cancelFlagFor(new StatementHandle(ch.id, id, null)));
+        state.preparedSql = requireNonNull(sql, "sql is null");
+        statements.put(id, state);
+        Signature signature = new Signature(List.of(), sql, List.of(), Collections.emptyMap(), CursorFactory.ARRAY,
+                StatementType.SELECT);
+        return new StatementHandle(ch.id, id, signature);
     }
 
     @SuppressWarnings("deprecation")
@@ -295,13 +305,38 @@ public final class VeilMeta extends MetaImpl {
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, long maxRowCount)
             throws NoSuchStatementException {
-        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED, "Prepared statements are not supported yet"));
+        return execute(h, parameterValues, DEFAULT_FRAME_ROWS);
     }
 
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
-        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED, "Prepared statements are not supported yet"));
+        StatementState state = statement(h);
+        if (state.preparedSql == null) {
+            throw errors.apply(new VeilException(ErrorCode.INVALID_STATEMENT, "The statement was not prepared"));
+        }
+        if (parameterValues != null && !parameterValues.isEmpty()) {
+            throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED,
+                    "Query parameters (?) are not supported yet; write the values into the statement"));
+        }
+        Session session = session(h.connectionId);
+        String sql = state.preparedSql;
+        state.closeResult();
+        state.cancelFlag.set(false);
+        StatementResult result = wrap(() -> session.execute(sql, state.cancelFlag));
+        if (result instanceof UpdateCount count) {
+            return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, count.rows())));
+        }
+        RowsResult rows = (RowsResult) result;
+        synchronized (state) {
+            state.result = rows;
+            state.delivered = 0;
+            state.maxRows = 0;
+            state.sql = sql;
+        }
+        Signature signature = signature(rows.columns(), sql, StatementType.SELECT);
+        Frame first = nextFrame(state, 0, maxRowsInFirstFrame);
+        return new ExecuteResult(List.of(MetaResultSet.create(h.connectionId, h.id, false, signature, first)));
     }
 
     @Override

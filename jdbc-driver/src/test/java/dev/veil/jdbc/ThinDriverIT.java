@@ -179,6 +179,28 @@ class ThinDriverIT {
     }
 
     @Test
+    void preparedStatementWithoutParametersRunsAsBiToolsAndJayDeBeApiUseIt() throws SQLException {
+        try (Connection c = ana();
+                java.sql.PreparedStatement p = c.prepareStatement("SELECT city, SUM(amount) AS total FROM shop.orders "
+                        + "GROUP BY city ORDER BY city")) {
+            for (int run = 0; run < 2; run++) {
+                try (ResultSet rs = p.executeQuery()) {
+                    assertEquals("total", rs.getMetaData().getColumnLabel(2));
+                    assertTrue(rs.next());
+                    assertEquals("Lyon", rs.getString(1));
+                    assertEquals(0, new BigDecimal("30.75").compareTo(rs.getBigDecimal(2)));
+                    assertTrue(rs.next());
+                    assertFalse(rs.next());
+                }
+            }
+        }
+        try (Connection c = ana(); java.sql.PreparedStatement p = c.prepareStatement("SELECT * FROM shop.orders WHERE id = ?")) {
+            // Parameters are not supported yet: the statement reports none, so binding one fails.
+            assertThrows(SQLException.class, () -> p.setLong(1, 1));
+        }
+    }
+
+    @Test
     void wrongPasswordIsRejected() {
         SQLException e = assertThrows(SQLException.class, () -> connect(url, "ana", "not-the-password"));
         assertInstanceOf(SQLInvalidAuthorizationSpecException.class, e);
