@@ -32,7 +32,7 @@ class SqllineIT {
     @BeforeAll
     static void start() throws Exception {
         server = VeilServer.start(ServerConfig.of(TestServer.createWarehouse(dir)).withPort(0));
-        TestServer.loadData(server);
+        TestServer.loadData(server, TestServer.credentials("admin", TestServer.ADMIN_PASSWORD), false);
     }
 
     @AfterAll

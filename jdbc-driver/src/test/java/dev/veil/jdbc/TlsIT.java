@@ -55,7 +55,7 @@ class TlsIT {
         Files.writeString(passwordFile, STORE_PASSWORD + "\n");
         server = VeilServer.start(ServerConfig.of(TestServer.createWarehouse(dir)).withPort(0)
                 .withTls(TlsConfig.fromFiles(keystore, passwordFile)));
-        TestServer.loadData(server, tlsProperties("admin", TestServer.ADMIN_PASSWORD));
+        TestServer.loadData(server, tlsProperties("admin", TestServer.ADMIN_PASSWORD), true);
     }
 
     @AfterAll
