@@ -9,5 +9,5 @@ rm -rf "$wh"
 "$root/veil" sql --warehouse "$wh" -e "
   SELECT city, COUNT(*) AS orders, SUM(quantity * price) AS revenue
   FROM shop.orders GROUP BY city ORDER BY revenue DESC;
-  SELECT EXTRACT(MONTH FROM order_date) AS month, COUNT(DISTINCT customer_id) AS customers
-  FROM shop.orders GROUP BY EXTRACT(MONTH FROM order_date) ORDER BY month LIMIT 3"
+  SELECT EXTRACT(MONTH FROM order_date) AS order_month, COUNT(DISTINCT customer_id) AS customers
+  FROM shop.orders GROUP BY EXTRACT(MONTH FROM order_date) ORDER BY order_month LIMIT 3"

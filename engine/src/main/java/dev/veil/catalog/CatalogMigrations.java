@@ -93,7 +93,106 @@ final class CatalogMigrations {
                         user_name   TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
                         role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
                         PRIMARY KEY (user_name, role_name)
-                    )""")));
+                    )""")),
+            new Migration(3, "policies and the audit log", List.of(
+                    // Policies belong to a table by id: dropping the table drops its policies. A
+                    // role_name of NULL scopes a policy to every non-admin role; a dropped role takes
+                    // its scoped policies with it (its users lose the role too). The parent of a VIA
+                    // unit and the table of a REFERENCES domain are kept by name, so that dropping
+                    // them breaks the path and the resolver refuses the child (it fails closed).
+                    """
+                    CREATE TABLE policy_units (
+                        table_id      INTEGER PRIMARY KEY REFERENCES tables (id) ON DELETE CASCADE,
+                        column_name   TEXT NOT NULL,
+                        parent_schema TEXT,
+                        parent_table  TEXT,
+                        parent_column TEXT,
+                        CHECK ((parent_schema IS NULL) = (parent_table IS NULL)
+                               AND (parent_table IS NULL) = (parent_column IS NULL))
+                    )""",
+                    """
+                    CREATE TABLE policy_min_group_sizes (
+                        table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
+                        role_name   TEXT REFERENCES roles (name) ON DELETE CASCADE,
+                        k           INTEGER NOT NULL CHECK (k >= 2),
+                        remainder   INTEGER NOT NULL
+                    )""",
+                    "CREATE UNIQUE INDEX policy_min_group_sizes_scope "
+                            + "ON policy_min_group_sizes (table_id, ifnull(role_name, ''))",
+                    // Bounds and mask arguments are decimal strings, so they round-trip exactly.
+                    """
+                    CREATE TABLE policy_columns (
+                        table_id      INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
+                        column_name   TEXT NOT NULL,
+                        role_name     TEXT REFERENCES roles (name) ON DELETE CASCADE,
+                        class         TEXT NOT NULL,
+                        lower_bound   TEXT,
+                        upper_bound   TEXT,
+                        mask          TEXT,
+                        mask_argument TEXT
+                    )""",
+                    "CREATE UNIQUE INDEX policy_columns_scope "
+                            + "ON policy_columns (table_id, column_name, ifnull(role_name, ''))",
+                    """
+                    CREATE TABLE policy_row_filters (
+                        table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
+                        role_name   TEXT REFERENCES roles (name) ON DELETE CASCADE,
+                        predicate   TEXT NOT NULL
+                    )""",
+                    "CREATE UNIQUE INDEX policy_row_filters_scope "
+                            + "ON policy_row_filters (table_id, ifnull(role_name, ''))",
+                    """
+                    CREATE TABLE policy_domains (
+                        table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
+                        column_name TEXT NOT NULL,
+                        ref_schema  TEXT,
+                        ref_table   TEXT,
+                        ref_column  TEXT,
+                        PRIMARY KEY (table_id, column_name)
+                    )""",
+                    """
+                    CREATE TABLE policy_domain_values (
+                        table_id    INTEGER NOT NULL,
+                        column_name TEXT NOT NULL,
+                        ordinal     INTEGER NOT NULL,
+                        value       TEXT NOT NULL,
+                        PRIMARY KEY (table_id, column_name, ordinal),
+                        FOREIGN KEY (table_id, column_name) REFERENCES policy_domains (table_id, column_name)
+                            ON DELETE CASCADE
+                    )""",
+                    // The audit log is append-only: an entry's who, when, what and decision never
+                    // change. A query's entry is written before its rows leave, and completed once
+                    // (rows returned, finish time, and FAILED if it broke off) when it is closed.
+                    """
+                    CREATE TABLE audit_log (
+                        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at            INTEGER NOT NULL,
+                        user_name     TEXT NOT NULL,
+                        kind          TEXT NOT NULL,
+                        statement     TEXT NOT NULL,
+                        decision      TEXT NOT NULL CHECK (decision IN ('ALLOWED', 'REJECTED', 'FAILED')),
+                        reason        TEXT,
+                        rows_returned INTEGER,
+                        epsilon       REAL NOT NULL DEFAULT 0,
+                        delta         REAL NOT NULL DEFAULT 0,
+                        finished_at   INTEGER
+                    )""",
+                    "CREATE INDEX audit_log_user ON audit_log (user_name, id)",
+                    """
+                    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the audit log is append-only');
+                    END""",
+                    """
+                    CREATE TRIGGER audit_log_complete_once BEFORE UPDATE ON audit_log
+                    WHEN OLD.finished_at IS NOT NULL
+                        OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.user_name IS NOT OLD.user_name
+                        OR NEW.kind IS NOT OLD.kind OR NEW.statement IS NOT OLD.statement
+                        OR NEW.epsilon IS NOT OLD.epsilon OR NEW.delta IS NOT OLD.delta
+                        OR (NEW.decision IS NOT OLD.decision AND NEW.decision IS NOT 'FAILED')
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the audit log is append-only');
+                    END""")));
 
     private CatalogMigrations() {
     }

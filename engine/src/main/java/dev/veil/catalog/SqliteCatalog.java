@@ -88,12 +88,18 @@ public final class SqliteCatalog implements Catalog {
         return read(SqliteCatalog::schemaVersion);
     }
 
-    /** Runs {@code work} in a read transaction (a consistent snapshot of the catalog). */
+    /**
+     * Runs {@code work} in a read transaction (a consistent snapshot of the catalog). Called from
+     * inside another {@code read} or {@code write} on the same thread, it joins that transaction.
+     */
     public <T> T read(SqlWork<T> work) {
         return transaction("BEGIN", work);
     }
 
-    /** Runs {@code work} in a write transaction: all of it commits, or none of it. */
+    /**
+     * Runs {@code work} in a write transaction: all of it commits, or none of it. Called from
+     * inside another {@code read} or {@code write} on the same thread, it joins that transaction.
+     */
     public <T> T write(SqlWork<T> work) {
         return transaction("BEGIN IMMEDIATE", work);
     }
@@ -104,6 +110,10 @@ public final class SqliteCatalog implements Catalog {
         try {
             if (closed) {
                 throw new IllegalStateException("catalog " + file + " is closed");
+            }
+            if (lock.getHoldCount() > 1) {
+                // Called from inside another read/write on this thread: join its transaction.
+                return work.run(connection);
             }
             execute(begin);
             T result;

@@ -17,6 +17,9 @@ public final class ArrowRules {
     /** Pushes the conjuncts of a filter that a scan can evaluate into an {@link ArrowTableScan}. */
     public static final RelOptRule FILTER_SCAN = ArrowFilterScanRule.config().toRule();
 
+    /** Factors conjuncts common to all OR branches out of filter conditions. */
+    public static final RelOptRule FILTER_FACTOR = FilterFactorRule.config().toRule();
+
     /** The rules an {@link ArrowTableScan} registers when it enters a planner. */
     public static final List<RelOptRule> PUSH_DOWN_RULES = List.of(PROJECT_SCAN, FILTER_SCAN);
 

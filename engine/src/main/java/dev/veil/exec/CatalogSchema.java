@@ -50,6 +50,7 @@ public final class CatalogSchema extends AbstractSchema {
         for (String schema : warehouse.catalog().schemas()) {
             root.add(schema, new CatalogSchema(warehouse, schema));
         }
+        root.add(SystemSchema.NAME, new SystemSchema(warehouse));
         return root;
     }
 }

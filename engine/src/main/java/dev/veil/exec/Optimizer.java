@@ -3,6 +3,7 @@ package dev.veil.exec;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptUtil;
@@ -30,6 +31,9 @@ public final class Optimizer {
         planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
         planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
         RelOptUtil.registerDefaultRules(planner, false, false);
+        // A merge join needs both inputs sorted, and Calcite's enumerable sort is a TreeMap of rows:
+        // on analytic equi-joins a hash join is always cheaper.
+        planner.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
         ArrowRules.ALL.forEach(planner::addRule);
         return planner;
     }
@@ -48,6 +52,7 @@ public final class Optimizer {
         RelOptPlanner planner = logical.getCluster().getPlanner();
         Program program = Programs.sequence(
                 Programs.trim(),
+                Programs.hep(List.of(ArrowRules.FILTER_FACTOR), true, DefaultRelMetadataProvider.INSTANCE),
                 Programs.heuristicJoinOrder(planner.getRules(), false, 2),
                 Programs.calc(DefaultRelMetadataProvider.INSTANCE));
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();

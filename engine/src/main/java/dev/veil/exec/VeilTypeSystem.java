@@ -10,7 +10,8 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * Veil's SQL type rules where they differ from Calcite's defaults: decimals of up to 38 digits (as
  * Arrow stores them), sums that widen instead of overflowing ({@code SUM(INTEGER)} is BIGINT,
  * {@code SUM(DECIMAL(p,s))} is DECIMAL(38,s)), and {@code AVG} of any number is DOUBLE (as in DuckDB;
- * Calcite's default truncates the average of integers to an integer).
+ * Calcite's default truncates the average of integers to an integer), and text of different
+ * lengths unifies to VARCHAR rather than blank-padded CHAR.
  */
 public final class VeilTypeSystem extends RelDataTypeSystemImpl {
     public static final VeilTypeSystem INSTANCE = new VeilTypeSystem();
@@ -66,6 +67,12 @@ public final class VeilTypeSystem extends RelDataTypeSystemImpl {
                     typeFactory.createSqlType(SqlTypeName.DOUBLE), argumentType.isNullable());
         }
         return super.deriveAvgAggType(typeFactory, argumentType);
+    }
+
+    /** {@code CASE WHEN .. THEN 'a' ELSE 'bcd' END} is VARCHAR, not a blank-padded CHAR(3). */
+    @Override
+    public boolean shouldConvertRaggedUnionTypesToVarying() {
+        return true;
     }
 
     @Override

@@ -22,8 +22,8 @@ import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.UnregisteredDriver;
 
 /**
- * The in-process JDBC driver: {@code jdbc:veil:embedded:/path/to/warehouse[;user=name]}. It opens
- * the warehouse in this JVM. Whoever can read the warehouse files is trusted, so there is no
+ * The in-process JDBC driver: {@code jdbc:veil:embedded:/path/to/warehouse[;user=name][;create=true]}.
+ * It opens the warehouse in this JVM ({@code create=true} creates it if the directory holds none). Whoever can read the warehouse files is trusted, so there is no
  * password; the {@code user} property (default {@code admin}) names the session's user.
  */
 public final class EmbeddedDriver extends UnregisteredDriver {
@@ -98,7 +98,7 @@ public final class EmbeddedDriver extends UnregisteredDriver {
         }
         Engine engine;
         try {
-            engine = Engine.acquire(Path.of(directory));
+            engine = Engine.acquire(Path.of(directory), Boolean.parseBoolean(properties.getProperty("create", "false")));
         } catch (VeilException e) {
             throw new AvaticaSqlException(e.clientMessage(), e.errorCode().sqlState(), e.errorCode().code(),
                     List.of(), null);

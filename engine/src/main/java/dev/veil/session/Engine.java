@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.rewrite.PrivacyRewriter;
 import dev.veil.storage.Warehouse;
+import dev.veil.sql.PlannerContext;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +17,15 @@ import java.util.Map;
  */
 public final class Engine {
     private static final Map<Path, Engine> OPEN = new HashMap<>();
+
+    static {
+        // Reuse the compiled Java of a plan when the same plan runs again (dashboards repeat their
+        // queries); the key is the generated source, the data comes from each execution's context.
+        // Must be set before Calcite reads its system properties.
+        if (System.getProperty("calcite.bindable.cache.maxSize") == null) {
+            System.setProperty("calcite.bindable.cache.maxSize", "512");
+        }
+    }
 
     private final Path directory;
     private final Warehouse warehouse;
@@ -28,11 +39,26 @@ public final class Engine {
 
     /** Opens the warehouse in {@code directory}, or shares the engine already open on it. */
     public static Engine acquire(Path directory) {
+        return acquire(directory, false);
+    }
+
+    /**
+     * As {@link #acquire(Path)}; with {@code create}, a directory that holds no warehouse yet gets a
+     * new one with the default schema.
+     */
+    public static Engine acquire(Path directory, boolean create) {
         Path key = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
         synchronized (OPEN) {
             Engine engine = OPEN.get(key);
             if (engine == null) {
-                engine = new Engine(key, Warehouse.open(key));
+                Warehouse warehouse;
+                if (create && !Files.exists(key.resolve(Warehouse.CATALOG_FILE))) {
+                    warehouse = Warehouse.create(key);
+                    warehouse.catalog().createSchema(PlannerContext.DEFAULT_SCHEMA, true);
+                } else {
+                    warehouse = Warehouse.open(key);
+                }
+                engine = new Engine(key, warehouse);
                 OPEN.put(key, engine);
             }
             engine.references++;

@@ -37,12 +37,13 @@ public final class Session {
     public StatementResult execute(String sql, AtomicBoolean cancelFlag) {
         requireNonNull(sql, "sql is null");
         StatementContext context = new StatementContext(engine.warehouse(), user, cancelFlag, engine.rewriter());
+        StatementAudit audit = new StatementAudit(engine.warehouse(), user, sql);
         try {
-            return StatementExecutor.execute(sql, context);
+            return audit.succeeded(StatementExecutor.execute(audit.parse(), context));
         } catch (VeilException e) {
-            throw e;
+            throw audit.failed(e);
         } catch (RuntimeException | StackOverflowError e) {
-            throw ExecutionErrors.translate(e);
+            throw audit.failed(ExecutionErrors.translate(e));
         }
     }
 }

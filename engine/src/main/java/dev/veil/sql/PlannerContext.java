@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.exec.CatalogSchema;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.VeilTypeSystem;
+import dev.veil.sql.parser.VeilConformance;
 import dev.veil.storage.Warehouse;
 import java.util.List;
 import java.util.Properties;
@@ -25,8 +26,6 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
-import org.apache.calcite.sql.util.SqlOperatorTables;
-import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
@@ -57,10 +56,10 @@ public final class PlannerContext {
                 typeFactory, new CalciteConnectionConfigImpl(properties));
         SqlValidator.Config config = SqlValidator.Config.DEFAULT
                 .withIdentifierExpansion(true)
-                .withConformance(SqlConformanceEnum.LENIENT)
+                .withConformance(VeilConformance.INSTANCE)
                 .withDefaultNullCollation(NullCollation.LAST);
         this.validator = SqlValidatorUtil.newValidator(
-                SqlOperatorTables.chain(SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
+                new CaseInsensitiveOperatorTable(SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
                         SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL)),
                 catalogReader, typeFactory, config);
         VolcanoPlanner planner = Optimizer.newPlanner();

@@ -11,8 +11,15 @@ import dev.veil.sql.ast.SqlCreateUser;
 import dev.veil.sql.ast.SqlDropRole;
 import dev.veil.sql.ast.SqlDropSchema;
 import dev.veil.sql.ast.SqlDropTable;
+import dev.veil.sql.ast.SqlDropRowFilter;
 import dev.veil.sql.ast.SqlDropUser;
 import dev.veil.sql.ast.SqlGrantRole;
+import dev.veil.sql.ast.SqlSetColumnDomain;
+import dev.veil.sql.ast.SqlSetColumnPolicy;
+import dev.veil.sql.ast.SqlSetMinGroupSize;
+import dev.veil.sql.ast.SqlSetPrivacyUnit;
+import dev.veil.sql.ast.SqlSetRowFilter;
+import dev.veil.sql.ast.SqlShowPolicies;
 import dev.veil.sql.parser.VeilParser;
 import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlInsert;
@@ -62,8 +69,29 @@ public final class StatementExecutor {
         if (node instanceof SqlDropUser n) {
             return DropUserStatement.execute(n, context);
         }
+        if (node instanceof SqlSetPrivacyUnit n) {
+            return SetPrivacyUnitStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetMinGroupSize n) {
+            return SetMinGroupSizeStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetColumnPolicy n) {
+            return SetColumnPolicyStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetColumnDomain n) {
+            return SetColumnDomainStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetRowFilter n) {
+            return SetRowFilterStatement.execute(n, context);
+        }
+        if (node instanceof SqlDropRowFilter n) {
+            return DropRowFilterStatement.execute(n, context);
+        }
+        if (node instanceof SqlShowPolicies n) {
+            return ShowPoliciesStatement.execute(n, context);
+        }
         if (node instanceof SqlCopy n) {
-            throw new UnsupportedOperationException();
+            return CopyStatement.execute(n, context);
         }
         if (node instanceof SqlInsert n) {
             return InsertStatement.execute(n, context);

@@ -188,12 +188,13 @@ final class ArrowTableWriter implements TableWriter {
     }
 
     private void startSegment() throws IOException {
-        Files.createDirectories(tableDirectory);
         String name = SegmentFiles.newFileName();
         String path = relativeDirectory + "/" + name;
-        // Registered before the file exists, so garbage collection never sees it unclaimed.
+        // Registered before the file (or its directory) exists, so garbage collection never sees
+        // either unclaimed.
         warehouse.pin(path);
         createdFiles.add(path);
+        Files.createDirectories(tableDirectory);
         segmentPath = path;
         segmentChannel = FileChannel.open(tableDirectory.resolve(name),
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

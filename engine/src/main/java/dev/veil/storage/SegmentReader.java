@@ -20,6 +20,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.InvalidArrowFileException;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
@@ -83,7 +84,7 @@ final class SegmentReader implements AutoCloseable {
                 bufferCount[i] = TypeLayout.getTypeBufferCount(field.getType());
                 next += bufferCount[i];
             }
-        } catch (IOException e) {
+        } catch (IOException | InvalidArrowFileException e) {
             closeQuietly(e);
             throw new VeilException(ErrorCode.STORAGE_CORRUPTED, "Cannot read segment " + path + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

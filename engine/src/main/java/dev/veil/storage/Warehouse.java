@@ -46,6 +46,8 @@ public final class Warehouse implements AutoCloseable {
     /** Record batches per segment file (so a segment holds up to 1M rows). */
     public static final int DEFAULT_BATCHES_PER_SEGMENT = 16;
 
+    /** The catalog database file inside a warehouse directory. */
+    public static final String CATALOG_FILE = SqliteCatalog.FILE_NAME;
     static final String DATA_DIRECTORY = "data";
     static final String LOCK_FILE = "veil.lock";
 

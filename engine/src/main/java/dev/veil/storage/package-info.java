@@ -1,5 +1,13 @@
 /**
  * Table data as immutable Arrow IPC segment files, table versions committed atomically in the
  * catalog, and the loaders (CSV, Arrow IPC) that write them. Calls {@code catalog}.
+ *
+ * <p>Map: {@link dev.veil.storage.Warehouse} opens a directory (lock, catalog, allocator, garbage
+ * collection) and hands out {@link dev.veil.storage.TableWriter}s (implemented by
+ * {@code ArrowTableWriter}) and {@link dev.veil.storage.BatchScan}s ({@code ArrowSegmentScan},
+ * reading each file with {@code SegmentReader}). {@link dev.veil.storage.CsvLoader} parses with
+ * {@code CsvReader}, {@code TextValues} and {@code TextColumnWriter}, infers with
+ * {@code ColumnGuess}; {@link dev.veil.storage.ArrowFileLoader} imports Arrow IPC files. The
+ * on-disk format and its crash guarantees are described in {@code docs/storage.md}.
  */
 package dev.veil.storage;

@@ -251,6 +251,18 @@ class SqliteCatalogTest {
     }
 
     @Test
+    void nestedCallsJoinTheOuterTransaction() {
+        try (SqliteCatalog catalog = open()) {
+            assertThrows(IllegalStateException.class, () -> catalog.write(c -> {
+                catalog.createSchema("inner", false);
+                assertTrue(catalog.schemaExists("inner"));
+                throw new IllegalStateException("boom");
+            }));
+            assertFalse(catalog.schemaExists("inner"));
+        }
+    }
+
+    @Test
     void nameSuggestionsIgnoreUnrelatedNames() {
         assertEquals("orders", NameSuggestions.nearest("order", List.of("orders", "customer")).orElseThrow());
         assertTrue(NameSuggestions.nearest("nation", List.of("orders", "customer")).isEmpty());

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DecimalVector;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -193,6 +192,22 @@ class WarehouseTest {
     }
 
     @Test
+    void interleavedWritersBothLand() {
+        try (Warehouse wh = Warehouse.create(dir)) {
+            TableDef table = createTable(wh, "t", List.of(new Column("x", ColumnType.of(VeilType.INTEGER), true)));
+            try (TableWriter first = wh.newWriter(table); TableWriter second = wh.newWriter(table)) {
+                first.append(new Object[] {1});
+                second.append(new Object[] {2});
+                assertEquals(1, second.commit().version());
+                TableVersion last = first.commit();
+                assertEquals(2, last.version());
+                assertEquals(2, last.rowCount());
+            }
+            assertEquals(List.of(2, 1), readAll(wh, table, new int[] {0}).stream().map(r -> r[0]).toList());
+        }
+    }
+
+    @Test
     void emptyProjectionCountsRows() {
         try (Warehouse wh = Warehouse.create(dir)) {
             wh.setSegmentLayout(10, 2);
@@ -333,6 +348,26 @@ class WarehouseTest {
                 assertEquals(42, ((IntVector) batch.getVector(0)).get(0));
             }
             assertEquals(1, wh.collectGarbage());
+        }
+    }
+
+    @Test
+    void damagedSegmentIsReportedAsCorrupt() throws IOException {
+        try (Warehouse wh = Warehouse.create(dir)) {
+            TableDef table = createTable(wh, "t", List.of(new Column("x", ColumnType.of(VeilType.INTEGER), true)));
+            try (TableWriter writer = wh.newWriter(table)) {
+                writer.append(new Object[] {1});
+                writer.commit();
+            }
+            SegmentInfo segment = wh.catalog().currentVersion(table.id()).segments().get(0);
+            Files.write(dir.resolve(segment.path()), new byte[] {1, 2, 3});
+            VeilException e = assertThrows(VeilException.class, () -> readAll(wh, table, new int[] {0}));
+            assertEquals(ErrorCode.STORAGE_CORRUPTED, e.errorCode());
+            assertTrue(e.getMessage().contains(segment.path()), e.getMessage());
+            Files.delete(dir.resolve(segment.path()));
+            e = assertThrows(VeilException.class, () -> readAll(wh, table, new int[] {0}));
+            assertEquals("Segment file " + segment.path() + " is missing", e.getMessage());
+            assertEquals(0, wh.allocator().getAllocatedMemory());
         }
     }
 

@@ -55,16 +55,16 @@ class VeilParserTest {
     @Test
     void newKeywordsRemainUsableAsIdentifiers() {
         SqlNode node = VeilParser.parse("""
-                SELECT header, delimiter, format, quote, copy, "schema", if, day, month, year, value
+                SELECT header, delimiter, format, quote, copy, "schema", if, day, month, year, hour, minute, second
                 FROM budget.copy AS if
-                WHERE day > 1 AND value IS NOT NULL""");
+                WHERE day > 1 AND (month) IS NOT NULL AND max(year) > 2""");
         SqlSelect select = assertInstanceOf(SqlSelect.class, node);
         assertEquals(
                 List.of("header", "delimiter", "format", "quote", "copy", "schema", "if", "day", "month", "year",
-                        "value"),
+                        "hour", "minute", "second"),
                 select.getSelectList().stream().map(n -> ((SqlIdentifier) n).getSimple()).toList());
         assertRoundTrips(node);
-        parseAs(SqlCreateTable.class, "CREATE TABLE s.events (day DATE, value DOUBLE, format VARCHAR, hash BIGINT)");
+        parseAs(SqlCreateTable.class, "CREATE TABLE s.events (day DATE, \"value\" DOUBLE, format VARCHAR, hash BIGINT)");
     }
 
     @Test

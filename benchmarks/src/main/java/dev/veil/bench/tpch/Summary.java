@@ -1,0 +1,100 @@
+package dev.veil.bench.tpch;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The figures both reports show, derived from a {@link BenchmarkResult}: warm medians, ratios
+ * between engines, and their geometric means. Missing or failed measurements are NaN.
+ */
+final class Summary {
+    private final BenchmarkResult result;
+
+    Summary(BenchmarkResult result) {
+        this.result = requireNonNull(result, "result is null");
+    }
+
+    /** The warm median of {@code query} on {@code engine} in milliseconds, or NaN. */
+    double median(EngineId engine, String query) {
+        return timing(engine, query).filter(QueryTiming::succeeded).map(QueryTiming::medianMillis).orElse(Double.NaN);
+    }
+
+    /** The first (cold) run of {@code query} on {@code engine} in milliseconds, or NaN. */
+    double first(EngineId engine, String query) {
+        return timing(engine, query).filter(timing -> timing.error().isEmpty())
+                .map(QueryTiming::firstMillis).orElse(Double.NaN);
+    }
+
+    /** How many times longer {@code query} took on {@code engine} than on {@code base} (warm medians), or NaN. */
+    double ratio(EngineId engine, EngineId base, String query) {
+        return median(engine, query) / median(base, query);
+    }
+
+    /**
+     * The queries that every engine that ran completed: the geometric means are taken over these
+     * only, so that they compare like with like.
+     */
+    List<String> completedByAll() {
+        List<String> completed = new ArrayList<>();
+        for (MeasuredQuery query : result.queries()) {
+            boolean all = result.engines().stream()
+                    .allMatch(engine -> engine.query(query.name()).filter(QueryTiming::succeeded).isPresent());
+            if (all) {
+                completed.add(query.name());
+            }
+        }
+        return List.copyOf(completed);
+    }
+
+    /** The geometric mean of {@code engine}'s warm medians over {@link #completedByAll}, or NaN if none or not run. */
+    double geometricMean(EngineId engine) {
+        List<String> queries = completedByAll();
+        double logSum = 0;
+        for (String query : queries) {
+            logSum += Math.log(median(engine, query));
+        }
+        return queries.isEmpty() ? Double.NaN : Math.exp(logSum / queries.size());
+    }
+
+    /** The geometric mean of {@link #ratio} over {@link #completedByAll}, or NaN. */
+    double geometricMeanRatio(EngineId engine, EngineId base) {
+        return geometricMean(engine) / geometricMean(base);
+    }
+
+    /** Whether every engine that ran returned the same number of rows for {@code query}. */
+    boolean rowCountsAgree(String query) {
+        long rows = -1;
+        for (EngineResult engine : result.engines()) {
+            Optional<QueryTiming> timing = engine.query(query).filter(t -> t.error().isEmpty());
+            if (timing.isPresent()) {
+                if (rows >= 0 && timing.get().rows() != rows) {
+                    return false;
+                }
+                rows = timing.get().rows();
+            }
+        }
+        return true;
+    }
+
+    /** Whether every engine that ran loaded the same number of rows into {@code table}. */
+    boolean tableRowCountsAgree(String table) {
+        long rows = -1;
+        for (EngineResult engine : result.engines()) {
+            Optional<TableLoad> load = engine.load(table);
+            if (load.isPresent()) {
+                if (rows >= 0 && load.get().rows() != rows) {
+                    return false;
+                }
+                rows = load.get().rows();
+            }
+        }
+        return true;
+    }
+
+    private Optional<QueryTiming> timing(EngineId engine, String query) {
+        return result.engine(engine).flatMap(r -> r.query(query));
+    }
+}

@@ -1,0 +1,199 @@
+package dev.veil.bench.tpch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The TPC-H macro benchmark: generates TPC-H at a scale factor, loads it into Veil, DuckDB and
+ * Calcite's in-memory enumerable engine, times a set of queries on each in turn, and writes
+ * {@code report.md} and {@code report.json}.
+ *
+ * <p>Engines run one after the other, Veil first, each in its own worker JVM ({@link EngineProcess})
+ * and a fresh database that is deleted after its turn. Run it as {@code ./veil bench tpch --sf 1}
+ * from the repository root, or through {@link #main}.
+ */
+@Command(name = "tpch", mixinStandardHelpOptions = true,
+        description = "Time TPC-H queries on Veil, DuckDB and Calcite's enumerable engine; write report.md and "
+                + "report.json.")
+public final class TpchBenchmark implements Callable<Integer> {
+    /** System property naming the benchmarks module's folder, under which the default work and output folders lie. */
+    public static final String HOME_PROPERTY = "veil.bench.home";
+
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    @Option(names = "--sf", defaultValue = "1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
+    double scaleFactor;
+
+    @Option(names = "--runs", defaultValue = "5",
+            description = "Warm runs per query and engine, after one warm-up run (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--out", description = "Folder for report.md and report.json "
+            + "(default: benchmarks/results/<UTC timestamp>).")
+    Path out;
+
+    @Option(names = "--work", description = "Folder for the generated data, reused across runs, and the "
+            + "engines' scratch databases (default: benchmarks/work).")
+    Path work;
+
+    @Option(names = "--engines", split = ",", defaultValue = "veil,duckdb,calcite",
+            description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> engines;
+
+    @Option(names = "--queries", split = ",",
+            defaultValue = "q01,q03,q05,q06,q10,q12,q18," + MeasuredQuery.SUM_PRICE,
+            description = "Queries to time: q01..q22 or " + MeasuredQuery.SUM_PRICE + " (default: ${DEFAULT-VALUE}).")
+    List<String> queries;
+
+    @Option(names = "--max-warm-seconds", defaultValue = "60",
+            description = "Stop an engine's warm runs of one query early once they have taken this long; at least "
+                    + "one always runs (default: ${DEFAULT-VALUE}).")
+    double maxWarmSeconds;
+
+    @Option(names = "--timeout-seconds", defaultValue = "120",
+            description = "Stop a run that takes longer than this (by killing the engine's worker JVM) and record "
+                    + "the query as timed out "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds;
+
+    @Option(names = "--worker-java-options",
+            description = "Extra JVM options for the engines' worker JVMs, e.g. a flight recording "
+                    + "(they also get this JVM's options).")
+    String workerJavaOptions;
+
+    @Option(names = "--duckdb-threads", description = "DuckDB's threads (default: the available cores).")
+    Integer duckDbThreads;
+
+    private long startNanos;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TpchBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        startNanos = System.nanoTime();
+        Instant started = Instant.now();
+        List<EngineId> selected = selectedEngines();
+        List<MeasuredQuery> measured = MeasuredQuery.named(queries);
+        checkArguments();
+        Path home = Path.of(System.getProperty(HOME_PROPERTY, "benchmarks"));
+        Path workDir = work != null ? work : home.resolve("work");
+        Path outDir = out != null ? out : home.resolve("results").resolve(STAMP.format(started));
+        int threads = duckDbThreads != null ? duckDbThreads : Runtime.getRuntime().availableProcessors();
+
+        LoadAverage loadAtStart = LoadAverage.now();
+        MachineInfo machine = MachineInfo.current();
+        log("TPC-H SF " + TpchFiles.format(scaleFactor) + " in " + workDir.toAbsolutePath()
+                + "; load average " + loadAtStart);
+        TpchFiles data = TpchFiles.prepare(scaleFactor, workDir);
+        log(data.reused() ? "reusing the data in " + data.dir()
+                : String.format(Locale.ROOT, "generated the data in %.1f s", data.generationNanos() / 1e9));
+
+        EngineProcess engineProcess = new EngineProcess(workerJavaOptions(), timeoutSeconds, this::log);
+        List<EngineResult> results = new ArrayList<>();
+        for (EngineId engine : EngineId.runOrder()) {
+            if (selected.contains(engine)) {
+                log(engine.label() + ": loading and running " + measured.size() + " queries in a worker JVM");
+                Path scratch = workDir.resolve(engine.id() + "-sf" + TpchFiles.format(scaleFactor));
+                deleteScratch(scratch);
+                try {
+                    results.add(engineProcess.run(engine, data, scratch, threads, runs, maxWarmSeconds, measured));
+                } finally {
+                    deleteScratch(scratch);
+                }
+                logLoads(results.get(results.size() - 1));
+            }
+        }
+        BenchmarkResult result = new BenchmarkResult(started, scaleFactor, runs, maxWarmSeconds, timeoutSeconds,
+                threads, machine, data, data.totalBytes(), measured, results, loadAtStart, LoadAverage.now(),
+                System.nanoTime() - startNanos);
+        Files.createDirectories(outDir);
+        String markdown = MarkdownReport.of(result);
+        Files.writeString(outDir.resolve("report.md"), markdown, StandardCharsets.UTF_8);
+        Files.writeString(outDir.resolve("report.json"), JsonReport.of(result), StandardCharsets.UTF_8);
+        System.out.print(markdown);
+        log("wrote " + outDir.toAbsolutePath().resolve("report.md") + " and report.json");
+        return 0;
+    }
+
+    private void logLoads(EngineResult result) {
+        for (TableLoad load : result.loads()) {
+            log(String.format(Locale.ROOT, "%-8s load %-9s %,11d rows %8.2f s %7.1f MB/s %,11.0f rows/s",
+                    result.engine().id(), load.table(), load.rows(), load.seconds(), load.megabytesPerSecond(),
+                    load.rowsPerSecond()));
+        }
+    }
+
+    private List<String> workerJavaOptions() {
+        return workerJavaOptions == null || workerJavaOptions.isBlank()
+                ? List.of()
+                : List.of(workerJavaOptions.strip().split("\\s+"));
+    }
+
+    private List<EngineId> selectedEngines() {
+        Set<EngineId> selected = new LinkedHashSet<>();
+        for (String name : engines) {
+            EngineId engine = EngineId.fromId(name);
+            if (!engine.available()) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "Engine " + engine.id() + " is not available yet: it " + engine.missing());
+            }
+            selected.add(engine);
+        }
+        return List.copyOf(selected);
+    }
+
+    private void checkArguments() {
+        CommandLine cli = new CommandLine(this);
+        if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor)) {
+            throw new CommandLine.ParameterException(cli, "--sf must be a positive number: " + scaleFactor);
+        }
+        if (runs < 1) {
+            throw new CommandLine.ParameterException(cli, "--runs must be at least 1: " + runs);
+        }
+        if (!(maxWarmSeconds > 0)) {
+            throw new CommandLine.ParameterException(cli, "--max-warm-seconds must be positive: " + maxWarmSeconds);
+        }
+        if (!(timeoutSeconds > 0)) {
+            throw new CommandLine.ParameterException(cli, "--timeout-seconds must be positive: " + timeoutSeconds);
+        }
+        if (duckDbThreads != null && duckDbThreads < 1) {
+            throw new CommandLine.ParameterException(cli, "--duckdb-threads must be at least 1: " + duckDbThreads);
+        }
+    }
+
+    /** Deletes an engine's scratch database, which only this benchmark writes. */
+    private static void deleteScratch(Path scratch) throws IOException {
+        if (!Files.exists(scratch)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(scratch)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private void log(String message) {
+        System.err.printf(Locale.ROOT, "[%7.1f s] %s%n", (System.nanoTime() - startNanos) / 1e9, message);
+    }
+}

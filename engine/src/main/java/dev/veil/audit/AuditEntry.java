@@ -1,0 +1,34 @@
+package dev.veil.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One entry of the audit log.
+ *
+ * @param id its position in the log, increasing
+ * @param at when the statement was recorded, in milliseconds since the epoch
+ * @param user who ran it
+ * @param kind what kind of statement it was
+ * @param statement its text, without passwords
+ * @param decision whether it was allowed, rejected or failed
+ * @param reason why it was rejected or failed (the error message); empty when allowed
+ * @param rowsReturned how many rows a query returned, once it is finished; empty for other statements
+ * @param epsilon the privacy budget's epsilon it spent
+ * @param delta the privacy budget's delta it spent
+ * @param finishedAt when it finished; empty for a query whose result is still open
+ */
+public record AuditEntry(long id, long at, String user, StatementKind kind, String statement, Decision decision,
+        Optional<String> reason, OptionalLong rowsReturned, double epsilon, double delta, OptionalLong finishedAt) {
+    public AuditEntry {
+        requireNonNull(user, "user is null");
+        requireNonNull(kind, "kind is null");
+        requireNonNull(statement, "statement is null");
+        requireNonNull(decision, "decision is null");
+        requireNonNull(reason, "reason is null");
+        requireNonNull(rowsReturned, "rowsReturned is null");
+        requireNonNull(finishedAt, "finishedAt is null");
+    }
+}

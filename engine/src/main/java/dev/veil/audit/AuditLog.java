@@ -1,0 +1,143 @@
+package dev.veil.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.catalog.SqliteCatalog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The append-only audit log in {@code veil.db}: who ran which statement when, whether it was
+ * allowed, rejected or failed and why, how many rows a query returned, and the privacy budget it
+ * spent. Each write is one durable catalog transaction. Entries cannot be deleted, and nothing
+ * about an entry changes once written except that a query's entry is completed once, when its
+ * result is closed (triggers in the database enforce both).
+ *
+ * <p>Callers pass statement text that holds no password (see {@link StatementText}).
+ */
+public final class AuditLog {
+    private static final String COLUMNS =
+            "id, at, user_name, kind, statement, decision, reason, rows_returned, epsilon, delta, finished_at";
+
+    private final SqliteCatalog catalog;
+
+    public AuditLog(SqliteCatalog catalog) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+    }
+
+    /**
+     * Records a finished statement. Returns the entry's id.
+     *
+     * @param reason why it was rejected or failed; null when allowed
+     */
+    public long record(String user, StatementKind kind, String statement, Decision decision, String reason) {
+        requireNonNull(decision, "decision is null");
+        long now = System.currentTimeMillis();
+        return insert(user, kind, statement, decision, reason, 0, 0, now, now);
+    }
+
+    /**
+     * Records a query the policies allowed, before its rows leave; {@link #finish} completes it.
+     * Returns the entry's id.
+     *
+     * @param epsilon the epsilon its execution spends
+     * @param delta the delta its execution spends
+     */
+    public long begin(String user, StatementKind kind, String statement, double epsilon, double delta) {
+        if (!(epsilon >= 0) || !(delta >= 0)) {
+            throw new IllegalArgumentException("privacy cost must be >= 0: " + epsilon + ", " + delta);
+        }
+        return insert(user, kind, statement, Decision.ALLOWED, null, epsilon, delta, System.currentTimeMillis(), null);
+    }
+
+    /**
+     * Completes a query's entry with the rows it returned and, if it broke off with an error, the
+     * error (its decision becomes FAILED). An entry is completed once; later calls change nothing.
+     */
+    public void finish(long id, long rowsReturned, Optional<String> failure) {
+        requireNonNull(failure, "failure is null");
+        catalog.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_log SET rows_returned = ?, finished_at = ?, "
+                    + "decision = ?, reason = ? WHERE id = ? AND finished_at IS NULL")) {
+                ps.setLong(1, rowsReturned);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setString(3, failure.isPresent() ? Decision.FAILED.name() : Decision.ALLOWED.name());
+                ps.setString(4, failure.orElse(null));
+                ps.setLong(5, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Every entry, oldest first. */
+    public List<AuditEntry> entries() {
+        return catalog.read(c -> query(c, "SELECT " + COLUMNS + " FROM audit_log ORDER BY id", null));
+    }
+
+    /** The entries of one user, oldest first. */
+    public List<AuditEntry> entriesOf(String user) {
+        requireNonNull(user, "user is null");
+        return catalog.read(c -> query(c, "SELECT " + COLUMNS + " FROM audit_log WHERE user_name = ? ORDER BY id", user));
+    }
+
+    private long insert(String user, StatementKind kind, String statement, Decision decision, String reason,
+            double epsilon, double delta, long at, Long finishedAt) {
+        requireNonNull(user, "user is null");
+        requireNonNull(kind, "kind is null");
+        requireNonNull(statement, "statement is null");
+        String text = StatementText.limit(statement);
+        return catalog.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (at, user_name, kind, statement, "
+                    + "decision, reason, epsilon, delta, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setLong(1, at);
+                ps.setString(2, user);
+                ps.setString(3, kind.name());
+                ps.setString(4, text);
+                ps.setString(5, decision.name());
+                ps.setString(6, reason);
+                ps.setDouble(7, epsilon);
+                ps.setDouble(8, delta);
+                if (finishedAt == null) {
+                    ps.setNull(9, java.sql.Types.INTEGER);
+                } else {
+                    ps.setLong(9, finishedAt);
+                }
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private static List<AuditEntry> query(Connection c, String sql, String user) throws SQLException {
+        List<AuditEntry> entries = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (user != null) {
+                ps.setString(1, user);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long rows = rs.getLong(8);
+                    OptionalLong rowsReturned = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(rows);
+                    long finished = rs.getLong(11);
+                    OptionalLong finishedAt = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(finished);
+                    entries.add(new AuditEntry(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                            StatementKind.valueOf(rs.getString(4)), rs.getString(5), Decision.valueOf(rs.getString(6)),
+                            Optional.ofNullable(rs.getString(7)), rowsReturned, rs.getDouble(9), rs.getDouble(10),
+                            finishedAt));
+                }
+            }
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.veil.audit;
+
+/** The kinds of statement the audit log tells apart, so that admins can find policy changes. */
+public enum StatementKind {
+    /** A statement that reads: a query, EXPLAIN, SHOW. */
+    QUERY,
+    /** A change of policies: privacy unit, column policy, row filter, domain, budget... */
+    POLICY_CHANGE,
+    /** A change of users, roles or role grants. */
+    PRINCIPAL_CHANGE,
+    /** Any other statement: schema and table DDL, INSERT, COPY; and text that did not parse. */
+    STATEMENT
+}

@@ -1,0 +1,113 @@
+package dev.veil.cli;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.policy.PolicyYaml;
+import dev.veil.rewrite.PrivacyRewriter;
+import dev.veil.sql.PolicyFiles;
+import dev.veil.sql.StatementContext;
+import dev.veil.sql.UpdateCount;
+import dev.veil.storage.Warehouse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code veil policy export|apply}: the warehouse's policies as a YAML file (docs/policy-yaml.md),
+ * so that they can be reviewed, versioned and applied to another warehouse.
+ */
+@Command(name = "policy", mixinStandardHelpOptions = true,
+        description = "Export the warehouse's policies to a YAML file, or apply one.",
+        subcommands = {PolicyCommand.Export.class, PolicyCommand.Apply.class})
+final class PolicyCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The options both subcommands share. */
+    static class Target {
+        @Option(names = "--warehouse", required = true, paramLabel = "DIR", description = "The warehouse directory.")
+        Path warehouse;
+
+        @Option(names = "--user", paramLabel = "U", defaultValue = "admin",
+                description = "Act as this user, who must be an admin (in-process; default ${DEFAULT-VALUE}).")
+        String user;
+
+        StatementContext context(Warehouse wh) {
+            return new StatementContext(wh, user, new AtomicBoolean(), new PrivacyRewriter());
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write every policy of the warehouse to FILE (replacing it).")
+    static final class Export extends Target implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The YAML file to write.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            String yaml;
+            try (Warehouse wh = Warehouse.open(warehouse)) {
+                yaml = PolicyFiles.export(context(wh));
+            }
+            Path target = file.toAbsolutePath();
+            try {
+                Path temp = Files.createTempFile(target.getParent(), ".policies", ".yaml.tmp");
+                try {
+                    Files.writeString(temp, yaml, StandardCharsets.UTF_8);
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            } catch (IOException e) {
+                throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot write " + file + ": " + e.getMessage(), e);
+            }
+            System.out.println("Exported the policies to " + file);
+            return 0;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Apply the policies in FILE, all or nothing: each table in it gets exactly the "
+                    + "policies listed for it; tables not in it keep theirs.")
+    static final class Apply extends Target implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The YAML file to apply.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            String yaml;
+            try {
+                yaml = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new VeilException(ErrorCode.FILE_NOT_FOUND, "Policy file " + file + " not found");
+            } catch (MalformedInputException e) {
+                throw new VeilException(ErrorCode.BAD_INPUT_FILE, "Policy file " + file + " is not UTF-8 text");
+            } catch (IOException e) {
+                throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot read " + file + ": " + e.getMessage(), e);
+            }
+            // Read and check the whole file before opening the warehouse.
+            PolicyYaml.Document document = PolicyYaml.read(yaml, file.toString());
+            UpdateCount result;
+            try (Warehouse wh = Warehouse.open(warehouse)) {
+                result = PolicyFiles.apply(document, file.toString(), context(wh));
+            }
+            System.out.println(result.message());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.veil.dp;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A differentially private sum of values clamped to {@code [lower, upper]} in one partition.
+ *
+ * <p>Each of the at most Linf values a unit adds to a partition moves the sum by at most
+ * {@code M = max(|lower|, |upper|)}, so the L1 sensitivity is {@code L0 · Linf · M} and the L2
+ * sensitivity {@code √L0 · Linf · M}. The sum is kept exactly in integer grid steps (see
+ * {@link GridSum}) and noised in those steps. NaN values are ignored; infinities are clamped.
+ */
+public final class BoundedSum {
+  private final ValueBounds bounds;
+  private final GridSum sum;
+  private final NoiseMechanism mechanism;
+  private boolean released;
+
+  private BoundedSum(ValueBounds bounds, GridSum sum, NoiseMechanism mechanism) {
+    this.bounds = bounds;
+    this.sum = sum;
+    this.mechanism = mechanism;
+  }
+
+  public static BoundedSum create(AggregationParams params, ValueBounds bounds) {
+    return create(params, bounds, RandomBits.secure());
+  }
+
+  static BoundedSum create(AggregationParams params, ValueBounds bounds, RandomBits random) {
+    requireNonNull(params, "params is null");
+    requireNonNull(bounds, "bounds is null");
+    double grid = Mechanisms.gridForSum(params, bounds.maxMagnitude());
+    GridSum sum = GridSum.plain(grid, bounds.lower(), bounds.upper());
+    return new BoundedSum(bounds, sum, Mechanisms.forGridSum(params, sum, random));
+  }
+
+  public void add(double value) {
+    checkOpen();
+    if (!Double.isNaN(value)) {
+      sum.add(bounds.clamp(value));
+    }
+  }
+
+  public void merge(BoundedSum other) {
+    checkOpen();
+    sum.merge(other.sum);
+  }
+
+  public NoiseDistribution noise() {
+    return mechanism.distribution();
+  }
+
+  /** Adds noise and releases the sum; may be called once. */
+  public NoisySum result() {
+    checkOpen();
+    released = true;
+    return new NoisySum(mechanism.addNoiseToUnits(sum.total()), noise());
+  }
+
+  private void checkOpen() {
+    if (released) {
+      throw new IllegalStateException("result() was already called");
+    }
+  }
+}

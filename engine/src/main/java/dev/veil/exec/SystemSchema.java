@@ -1,0 +1,175 @@
+package dev.veil.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.audit.AuditEntry;
+import dev.veil.audit.AuditLog;
+import dev.veil.catalog.Principals;
+import dev.veil.catalog.Principals.Principal;
+import dev.veil.catalog.SqliteCatalog;
+import dev.veil.policy.PolicyListing;
+import dev.veil.policy.SqlitePolicyStore;
+import dev.veil.storage.Warehouse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.ScannableTable;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * The schema {@value #NAME}: system tables computed when they are scanned, for the user running
+ * the statement (taken from the execution context, never from the SQL).
+ * <ul>
+ *   <li>{@code veil.policies}: what is protected and how; every user sees the policies that apply
+ *       to them (admins: all), never a data value nor a row filter's predicate (admins excepted);</li>
+ *   <li>{@code veil.my_queries}: the caller's own audit entries;</li>
+ *   <li>{@code veil.audit}: every audit entry; admins only, others get ACCESS_DENIED.</li>
+ * </ul>
+ */
+public final class SystemSchema extends AbstractSchema {
+    /** The schema's name; it shadows a catalog schema of the same name. */
+    public static final String NAME = "veil";
+
+    private final Map<String, Table> tables;
+
+    public SystemSchema(Warehouse warehouse) {
+        SqliteCatalog catalog = requireNonNull(warehouse, "warehouse is null").sqliteCatalog();
+        this.tables = Map.of(
+                "policies", new SystemTable(POLICY_COLUMNS, (user, principals) -> policies(catalog, user, principals),
+                        catalog),
+                "my_queries", new SystemTable(MY_QUERY_COLUMNS, (user, principals) -> myQueries(catalog, user), catalog),
+                "audit", new SystemTable(AUDIT_COLUMNS, (user, principals) -> audit(catalog, user, principals), catalog));
+    }
+
+    @Override
+    protected Map<String, Table> getTableMap() {
+        return tables;
+    }
+
+    @Override
+    public boolean isMutable() {
+        return false;
+    }
+
+    /** A column of a system table: its name, type and whether it may be NULL. */
+    private record SystemColumn(String name, SqlTypeName type, boolean nullable) {
+    }
+
+    private static final List<SystemColumn> POLICY_COLUMNS = List.of(
+            new SystemColumn("schema_name", SqlTypeName.VARCHAR, false),
+            new SystemColumn("table_name", SqlTypeName.VARCHAR, false),
+            new SystemColumn("column_name", SqlTypeName.VARCHAR, true),
+            new SystemColumn("policy", SqlTypeName.VARCHAR, false),
+            new SystemColumn("role_name", SqlTypeName.VARCHAR, true),
+            new SystemColumn("definition", SqlTypeName.VARCHAR, false));
+
+    private static final List<SystemColumn> MY_QUERY_COLUMNS = List.of(
+            new SystemColumn("id", SqlTypeName.BIGINT, false),
+            new SystemColumn("at", SqlTypeName.TIMESTAMP, false),
+            new SystemColumn("kind", SqlTypeName.VARCHAR, false),
+            new SystemColumn("statement", SqlTypeName.VARCHAR, false),
+            new SystemColumn("decision", SqlTypeName.VARCHAR, false),
+            new SystemColumn("reason", SqlTypeName.VARCHAR, true),
+            new SystemColumn("rows_returned", SqlTypeName.BIGINT, true),
+            new SystemColumn("epsilon", SqlTypeName.DOUBLE, false),
+            new SystemColumn("delta", SqlTypeName.DOUBLE, false),
+            new SystemColumn("finished_at", SqlTypeName.TIMESTAMP, true));
+
+    private static final List<SystemColumn> AUDIT_COLUMNS = auditColumns();
+
+    private static List<SystemColumn> auditColumns() {
+        List<SystemColumn> columns = new ArrayList<>(MY_QUERY_COLUMNS);
+        columns.add(2, new SystemColumn("user_name", SqlTypeName.VARCHAR, false));
+        return List.copyOf(columns);
+    }
+
+    /** A table whose rows are computed for the current user at each scan. */
+    private static final class SystemTable extends AbstractTable implements ScannableTable {
+        private final List<SystemColumn> columns;
+        private final BiFunction<String, Principals, List<Object[]>> rows;
+        private final SqliteCatalog catalog;
+
+        SystemTable(List<SystemColumn> columns, BiFunction<String, Principals, List<Object[]>> rows,
+                SqliteCatalog catalog) {
+            this.columns = columns;
+            this.rows = rows;
+            this.catalog = catalog;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            RelDataTypeFactory.Builder builder = typeFactory.builder();
+            for (SystemColumn c : columns) {
+                RelDataType type = c.type() == SqlTypeName.TIMESTAMP
+                        ? typeFactory.createSqlType(SqlTypeName.TIMESTAMP, 3)
+                        : typeFactory.createSqlType(c.type());
+                builder.add(c.name(), typeFactory.createTypeWithNullability(type, c.nullable()));
+            }
+            return builder.build();
+        }
+
+        @Override
+        public Enumerable<Object[]> scan(DataContext root) {
+            Object user = root.get(DataContext.Variable.USER.camelName);
+            if (!(user instanceof String name)) {
+                throw VeilException.internal("system table scanned without a user", null);
+            }
+            return Linq4j.asEnumerable(rows.apply(name, new Principals(catalog)));
+        }
+    }
+
+    /** The principal of {@code user}; a warehouse without users has only its default admin. */
+    private static Principal principal(String user, Principals principals) {
+        return principals.user(user).orElseGet(() -> new Principal(user,
+                principals.isAdmin(user) ? Set.of(Principals.ADMIN) : Set.of()));
+    }
+
+    private static List<Object[]> policies(SqliteCatalog catalog, String user, Principals principals) {
+        List<Object[]> rows = new ArrayList<>();
+        List<PolicyListing.Row> listing = catalog.read(c -> PolicyListing.visibleTo(
+                new SqlitePolicyStore(catalog).all(), principal(user, principals)));
+        for (PolicyListing.Row r : listing) {
+            rows.add(new Object[] {r.table().schema(), r.table().table(), r.column().orElse(null), r.kind(),
+                    r.role().orElse(null), r.definition()});
+        }
+        return rows;
+    }
+
+    private static List<Object[]> myQueries(SqliteCatalog catalog, String user) {
+        List<Object[]> rows = new ArrayList<>();
+        for (AuditEntry e : new AuditLog(catalog).entriesOf(user)) {
+            rows.add(new Object[] {e.id(), e.at(), e.kind().name(), e.statement(), e.decision().name(),
+                    e.reason().orElse(null), boxed(e.rowsReturned()), e.epsilon(), e.delta(), boxed(e.finishedAt())});
+        }
+        return rows;
+    }
+
+    private static List<Object[]> audit(SqliteCatalog catalog, String user, Principals principals) {
+        if (!principals.isAdmin(user)) {
+            throw new VeilException(ErrorCode.ACCESS_DENIED, "Reading veil.audit requires the admin role; user '"
+                    + user + "' does not have it (your own statements are in veil.my_queries)");
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (AuditEntry e : new AuditLog(catalog).entries()) {
+            rows.add(new Object[] {e.id(), e.at(), e.user(), e.kind().name(), e.statement(), e.decision().name(),
+                    e.reason().orElse(null), boxed(e.rowsReturned()), e.epsilon(), e.delta(), boxed(e.finishedAt())});
+        }
+        return rows;
+    }
+
+    private static Long boxed(java.util.OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
+    }
+}

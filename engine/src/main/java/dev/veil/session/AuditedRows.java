@@ -1,0 +1,89 @@
+package dev.veil.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.VeilException;
+import dev.veil.audit.AuditLog;
+import dev.veil.exec.ExecutionErrors;
+import java.util.Optional;
+import org.apache.calcite.linq4j.Enumerator;
+
+/**
+ * A query's rows on their way to the client, counted as they are read: when the last row has gone
+ * (or the result is closed, or it breaks off with an error) the query's audit entry is completed
+ * with the count.
+ */
+final class AuditedRows implements Enumerator<Object[]> {
+    private final Enumerator<Object[]> rows;
+    private final AuditLog log;
+    private final long entry;
+    private long count;
+    private boolean counted = true;
+    private Optional<String> failure = Optional.empty();
+    private boolean finished;
+
+    AuditedRows(Enumerator<Object[]> rows, AuditLog log, long entry) {
+        this.rows = requireNonNull(rows, "rows is null");
+        this.log = requireNonNull(log, "log is null");
+        this.entry = entry;
+    }
+
+    @Override
+    public Object[] current() {
+        Object[] row;
+        try {
+            // The runtime computes some expressions only here, so errors can surface here too.
+            row = rows.current();
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+        if (!counted) {
+            counted = true;
+            count++;
+        }
+        return row;
+    }
+
+    @Override
+    public boolean moveNext() {
+        boolean more;
+        try {
+            more = rows.moveNext();
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+        counted = false;
+        if (!more) {
+            finish();
+        }
+        return more;
+    }
+
+    private RuntimeException failed(RuntimeException e) {
+        VeilException error = e instanceof VeilException v ? v : ExecutionErrors.translate(e);
+        failure = Optional.of(error.clientMessage());
+        finish();
+        return error;
+    }
+
+    @Override
+    public void reset() {
+        throw new UnsupportedOperationException("a query's rows are read once");
+    }
+
+    @Override
+    public void close() {
+        try {
+            rows.close();
+        } finally {
+            finish();
+        }
+    }
+
+    private void finish() {
+        if (!finished) {
+            finished = true;
+            log.finish(entry, count, failure);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.veil.sql;
+
+import dev.veil.catalog.TableName;
+import dev.veil.sql.ast.SqlDropRowFilter;
+import java.util.Optional;
+
+/** Executes {@code ALTER TABLE s.t DROP ROW FILTER [FOR ROLE r]} (admin only). */
+final class DropRowFilterStatement {
+    private DropRowFilterStatement() {
+    }
+
+    static UpdateCount execute(SqlDropRowFilter node, StatementContext context) {
+        var store = PolicyStatements.adminStore(context, "DROP ROW FILTER");
+        TableName table = SqlNames.tableName(node.table());
+        Optional<String> role = PolicyStatements.role(node.role());
+        store.dropRowFilter(table, role);
+        return new UpdateCount(0, "Row filter dropped from " + table + PolicyStatements.scope(role));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.veil.sql;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.TableName;
+import dev.veil.policy.ColumnRef;
+import dev.veil.policy.SqlitePolicyStore;
+import java.util.Optional;
+import org.apache.calcite.sql.SqlIdentifier;
+
+/** What the policy statements share: the admin check, the store, and reading names out of nodes. */
+final class PolicyStatements {
+    private PolicyStatements() {
+    }
+
+    /** The policy store, once {@code context.user()} is known to be an admin. */
+    static SqlitePolicyStore adminStore(StatementContext context, String statement) {
+        AdminOnly.require(context, statement);
+        return new SqlitePolicyStore(context.warehouse().sqliteCatalog());
+    }
+
+    static Optional<String> role(Optional<SqlIdentifier> role) {
+        return role.map(r -> SqlNames.simpleName(r, "role"));
+    }
+
+    static String column(SqlIdentifier column) {
+        return SqlNames.simpleName(column, "column");
+    }
+
+    static ColumnRef columnRef(SqlIdentifier table, SqlIdentifier column) {
+        return new ColumnRef(SqlNames.tableName(table), column(column));
+    }
+
+    /** An INVALID_POLICY error for a policy the model itself refuses (bounds out of order, k below 2, ...). */
+    static VeilException invalid(String definition, String target, IllegalArgumentException e) {
+        return new VeilException(ErrorCode.INVALID_POLICY,
+                "Policy " + definition + " on '" + target + "' is invalid: " + e.getMessage(), e);
+    }
+
+    static String scope(Optional<String> role) {
+        return role.map(r -> " for role " + r).orElse(" for every non-admin role");
+    }
+
+    static String target(TableName table, String column) {
+        return table + "." + column;
+    }
+}

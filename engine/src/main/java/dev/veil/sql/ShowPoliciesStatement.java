@@ -1,0 +1,46 @@
+package dev.veil.sql;
+
+import dev.veil.catalog.TableName;
+import dev.veil.exec.VeilTypeSystem;
+import dev.veil.policy.PolicyListing;
+import dev.veil.policy.TablePolicies;
+import dev.veil.sql.ast.SqlShowPolicies;
+import java.util.List;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Executes {@code SHOW POLICIES [FOR s.t]} (admin only): one row per stored policy, with the
+ * columns of {@link #COLUMNS}. Users who are not admins read {@code veil.policies} instead.
+ */
+final class ShowPoliciesStatement {
+    /** The result's columns; the system table {@code veil.policies} has the same. */
+    static final List<String> COLUMNS = List.of("schema_name", "table_name", "column_name", "policy", "role_name",
+            "definition");
+
+    private ShowPoliciesStatement() {
+    }
+
+    static RowsResult execute(SqlShowPolicies node, StatementContext context) {
+        var store = PolicyStatements.adminStore(context, "SHOW POLICIES");
+        List<TablePolicies> tables;
+        if (node.table().isPresent()) {
+            TableName table = SqlNames.tableName(node.table().get());
+            context.warehouse().catalog().requireTable(table);
+            tables = List.of(store.policies(table));
+        } else {
+            tables = store.all();
+        }
+        List<Object[]> rows = PolicyListing.all(tables).stream()
+                .map(r -> new Object[] {r.table().schema(), r.table().table(), r.column().orElse(null), r.kind(),
+                        r.role().orElse(null), r.definition()})
+                .toList();
+        RelDataTypeFactory types = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
+        RelDataType text = types.createTypeWithNullability(types.createSqlType(SqlTypeName.VARCHAR), true);
+        List<ResultColumn> columns = COLUMNS.stream().map(name -> new ResultColumn(name, text)).toList();
+        return new RowsResult(columns, Linq4j.enumerator(rows));
+    }
+}

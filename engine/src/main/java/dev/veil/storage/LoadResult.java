@@ -1,0 +1,21 @@
+package dev.veil.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.catalog.TableVersion;
+import java.time.Duration;
+
+/**
+ * What a completed load did.
+ *
+ * @param rows rows appended
+ * @param bytes size of the input file
+ * @param elapsed wall time of the load
+ * @param version the table version the load committed
+ */
+public record LoadResult(long rows, long bytes, Duration elapsed, TableVersion version) {
+    public LoadResult {
+        requireNonNull(elapsed, "elapsed is null");
+        requireNonNull(version, "version is null");
+    }
+}

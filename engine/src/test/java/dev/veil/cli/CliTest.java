@@ -1,0 +1,99 @@
+package dev.veil.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedWriter;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code veil} CLI, run as a separate process the way users run it. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    /** The result of one CLI run. */
+    record Run(int status, String out, String err) {
+    }
+
+    private Run veil(String maxHeap, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+        command.add("-Xmx" + maxHeap);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the CLI finished");
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void initLoadAndQueryAsCsv() throws Exception {
+        Path wh = dir.resolve("wh");
+        Path csv = dir.resolve("people.csv");
+        Files.writeString(csv, "id,name,score,born\n1,Ann,12.5,1990-01-02\n2,\"Bo, Jr\",7.25,1985-06-30\n3,Cy,,\n");
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run load = veil("256m", "load", "--warehouse", wh.toString(), "--table", "t.people", "--csv", csv.toString(),
+                "--header");
+        assertEquals(0, load.status(), load.err());
+        assertTrue(load.out().contains("3 rows loaded into t.people"), load.out());
+        Run query = veil("256m", "sql", "--warehouse", wh.toString(), "--format", "csv", "-e",
+                "SELECT id, name, score, born FROM t.people ORDER BY id");
+        assertEquals(0, query.status(), query.err());
+        assertEquals("id,name,score,born\r\n1,Ann,12.50,1990-01-02\r\n2,\"Bo, Jr\",7.25,1985-06-30\r\n3,Cy,,\r\n",
+                query.out());
+    }
+
+    @Test
+    void errorsGoToStandardErrorWithANonZeroStatus() throws Exception {
+        Path wh = dir.resolve("wh");
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run run = veil("256m", "sql", "--warehouse", wh.toString(), "-e", "SELECT * FROM nowhere");
+        assertEquals(1, run.status());
+        assertTrue(run.err().contains("VEIL-0003 UNKNOWN_TABLE"), run.err());
+        assertEquals("", run.out());
+        Run missing = veil("256m", "sql", "--warehouse", dir.resolve("none").toString(), "-e", "SELECT 1");
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains("WAREHOUSE_NOT_FOUND"), missing.err());
+    }
+
+    @Test
+    void sumOverATableLargerThanTheHeap() throws Exception {
+        Path wh = dir.resolve("wh");
+        Path csv = dir.resolve("big.csv");
+        long rows = 2_000_000;
+        long expected = 0;
+        try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            for (long i = 0; i < rows; i++) {
+                long v = i % 1000;
+                expected += v;
+                w.write(i + "," + v + ",padding-text-to-make-the-rows-wider-" + i + "\n");
+            }
+        }
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run load = veil("256m", "load", "--warehouse", wh.toString(), "--table", "big", "--csv", csv.toString());
+        assertEquals(0, load.status(), load.err());
+        long dataBytes;
+        try (var files = Files.walk(wh.resolve("data"))) {
+            dataBytes = files.map(Path::toFile).filter(File::isFile).mapToLong(File::length).sum();
+        }
+        assertTrue(dataBytes > 64L << 20, "the table (" + dataBytes + " bytes) is larger than the 48 MB heap");
+        Run sum = veil("48m", "sql", "--warehouse", wh.toString(), "--format", "csv", "-e",
+                "SELECT SUM(column2) AS s, COUNT(*) AS n, MAX(LENGTH(column3)) AS l FROM big");
+        assertEquals(0, sum.status(), sum.err());
+        assertEquals("s,n,l\r\n" + expected + "," + rows + ",43\r\n", sum.out());
+    }
+}
