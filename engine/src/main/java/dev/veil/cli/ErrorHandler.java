@@ -29,10 +29,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         return String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
-    /** Avatica prefixes {@code Error while executing SQL "...": }; the statement is shown separately. */
+    /** Veil's own message, without what Avatica puts before it ({@code Error 3 (42P01) : ...}). */
     static String sqlMessage(SQLException e) {
         String m = String.valueOf(e.getMessage());
-        int i = m.indexOf("\": VEIL-");
-        return i >= 0 ? m.substring(i + 3) : m;
+        int i = m.indexOf("VEIL-");
+        return i >= 0 ? m.substring(i) : m;
     }
 }

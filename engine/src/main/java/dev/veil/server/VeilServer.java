@@ -132,7 +132,19 @@ public final class VeilServer implements AutoCloseable {
         long period = Math.max(100, Math.min(config.idleTimeout().toMillis() / 2, 30_000));
         reaper.scheduleWithFixedDelay(server::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
         LOG.info("Veil serves {} at {}", config.warehouse(), server.jdbcUrl());
+        if (config.tls().isEmpty() && !isLoopback(config.host())) {
+            LOG.warn("Serving {} without TLS: passwords and data cross the network in clear; use --tls-keystore",
+                    config.host());
+        }
         return server;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The port the server listens on (the chosen one when configured with port 0). */

@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.DriverVersion;
@@ -50,6 +51,11 @@ public final class EmbeddedDriver extends UnregisteredDriver {
     @Override
     protected String getConnectStringPrefix() {
         return PREFIX;
+    }
+
+    @Override
+    protected AvaticaFactory createFactory() {
+        return new EmbeddedFactory(super.createFactory());
     }
 
     @Override

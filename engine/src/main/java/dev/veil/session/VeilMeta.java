@@ -74,6 +74,8 @@ public final class VeilMeta extends MetaImpl {
         long delivered;
         long maxRows;
         String sql;
+        /** The statement text of a prepared statement; null for plain statements. */
+        String preparedSql;
 
         StatementState(String connectionId, AtomicBoolean cancelFlag) {
             this.connectionId = connectionId;
@@ -190,8 +192,16 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
-        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED,
-                "Prepared statements with parameters are not supported yet; use Statement.execute"));
+        // Prepared statements without parameters, which BI tools and JayDeBeApi use for every query:
+        // the statement is kept and run at execute; its result columns come with the execution.
+        session(ch.id);
+        int id = nextStatementId.incrementAndGet();
+        StatementState state = new StatementState(ch.id, cancelFlagFor(new StatementHandle(ch.id, id, null)));
+        state.preparedSql = requireNonNull(sql, "sql is null");
+        statements.put(id, state);
+        Signature signature = new Signature(List.of(), sql, List.of(), Collections.emptyMap(), CursorFactory.ARRAY,
+                StatementType.SELECT);
+        return new StatementHandle(ch.id, id, signature);
     }
 
     @SuppressWarnings("deprecation")
@@ -295,13 +305,38 @@ public final class VeilMeta extends MetaImpl {
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, long maxRowCount)
             throws NoSuchStatementException {
-        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED, "Prepared statements are not supported yet"));
+        return execute(h, parameterValues, DEFAULT_FRAME_ROWS);
     }
 
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
-        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED, "Prepared statements are not supported yet"));
+        StatementState state = statement(h);
+        if (state.preparedSql == null) {
+            throw errors.apply(new VeilException(ErrorCode.INVALID_STATEMENT, "The statement was not prepared"));
+        }
+        if (parameterValues != null && !parameterValues.isEmpty()) {
+            throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED,
+                    "Query parameters (?) are not supported yet; write the values into the statement"));
+        }
+        Session session = session(h.connectionId);
+        String sql = state.preparedSql;
+        state.closeResult();
+        state.cancelFlag.set(false);
+        StatementResult result = wrap(() -> session.execute(sql, state.cancelFlag));
+        if (result instanceof UpdateCount count) {
+            return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, count.rows())));
+        }
+        RowsResult rows = (RowsResult) result;
+        synchronized (state) {
+            state.result = rows;
+            state.delivered = 0;
+            state.maxRows = 0;
+            state.sql = sql;
+        }
+        Signature signature = signature(rows.columns(), sql, StatementType.SELECT);
+        Frame first = nextFrame(state, 0, maxRowsInFirstFrame);
+        return new ExecuteResult(List.of(MetaResultSet.create(h.connectionId, h.id, false, signature, first)));
     }
 
     @Override
@@ -442,7 +477,7 @@ public final class VeilMeta extends MetaImpl {
         short searchable = (short) DatabaseMetaData.typeSearchable;
         List<MetaTypeInfo> list = List.of(
                 new MetaTypeInfo("BOOLEAN", java.sql.Types.BOOLEAN, 1, null, null, nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 0, null),
+                        false, false, false, (short) 0, (short) 0, 0),
                 new MetaTypeInfo("INTEGER", java.sql.Types.INTEGER, 10, null, null, nullable, false, searchable,
                         false, false, false, (short) 0, (short) 0, 10),
                 new MetaTypeInfo("BIGINT", java.sql.Types.BIGINT, 19, null, null, nullable, false, searchable,
@@ -452,11 +487,11 @@ public final class VeilMeta extends MetaImpl {
                 new MetaTypeInfo("DOUBLE", java.sql.Types.DOUBLE, 15, null, null, nullable, false, searchable,
                         false, false, false, (short) 0, (short) 0, 2),
                 new MetaTypeInfo("VARCHAR", java.sql.Types.VARCHAR, 65536, "'", "'", nullable, true, searchable,
-                        false, false, false, (short) 0, (short) 0, null),
+                        false, false, false, (short) 0, (short) 0, 0),
                 new MetaTypeInfo("DATE", java.sql.Types.DATE, 10, "DATE '", "'", nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 0, null),
+                        false, false, false, (short) 0, (short) 0, 0),
                 new MetaTypeInfo("TIMESTAMP", java.sql.Types.TIMESTAMP, 23, "TIMESTAMP '", "'", nullable, false,
-                        searchable, false, false, false, (short) 0, (short) 3, null));
+                        searchable, false, false, false, (short) 0, (short) 3, 0));
         return rows(ch, MetaTypeInfo.class, list);
     }
 

@@ -59,10 +59,16 @@ final class VeilStatement extends AvaticaStatement {
         }
     }
 
+    /**
+     * Cancels the running execution on the server, then marks the statement cancelled here. Unlike
+     * Avatica's, it does not lock the statement: the executing thread holds that lock while it waits
+     * for the server, so a locking cancel would wait for the very query it should stop.
+     */
     @Override
     public void cancel() throws SQLException {
-        super.cancel();
+        checkOpen();
         cancelOnServer();
+        cancelFlag.set(true);
     }
 
     private void cancelOnServer() {

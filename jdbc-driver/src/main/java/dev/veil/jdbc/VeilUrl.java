@@ -180,6 +180,10 @@ final class VeilUrl {
         copy(p, "http_connection_timeout", "http_connection_timeout");
         String user = properties.get("user");
         String password = properties.get("password");
+        if (user != null) {
+            // Only for DatabaseMetaData.getUserName(): the server goes by the credentials alone.
+            p.setProperty("user", user);
+        }
         if (user != null && !user.isEmpty() && password != null) {
             p.setProperty("authentication", "BASIC");
             p.setProperty("avatica_user", user);
