@@ -1,5 +1,6 @@
 package dev.veil.bench;
 
+import dev.veil.bench.jdbc.JdbcServiceBenchmark;
 import dev.veil.bench.tpch.TpchBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code veil bench} command, which the {@code ./veil} launcher runs on the benchmarks module's class path. */
 @Command(name = "veil bench", mixinStandardHelpOptions = true,
         description = "Veil's benchmarks.",
-        subcommands = {TpchBenchmark.class, JmhCommand.class})
+        subcommands = {TpchBenchmark.class, JmhCommand.class, JdbcServiceBenchmark.class})
 public final class BenchMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
