@@ -1,0 +1,89 @@
+package dev.veil.rewrite;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+
+/**
+ * Rewrites an aggregate. Over public rows it only checks restricted values (never grouped, and
+ * aggregated only by the combining aggregates). Over protected rows it is either a per-unit step
+ * (grouped by a field holding the privacy unit: its rows are still one unit's each, so the unit
+ * is carried on and the next aggregate up decides) or the privacy boundary, which
+ * {@link BoundaryRewrite} enforces.
+ */
+final class AggregateStep {
+    private AggregateStep() {
+    }
+
+    static Piece apply(Aggregate aggregate, Piece in, RewriteContext ctx) {
+        for (int key : aggregate.getGroupSet()) {
+            in.field(key).restrictions().stream().findFirst().ifPresent(r -> {
+                throw PrivacyErrors.restrictedUse(r, ctx.principal(), "in GROUP BY");
+            });
+        }
+        List<AggregateCall> calls = Retype.aggregateCalls(aggregate.getAggCallList(), aggregate.getInput(), in.rel(),
+                aggregate.getGroupCount());
+        if (in.isProtected()) {
+            UnitHandle unit = in.unit().get();
+            if (aggregate.getGroupType() == Aggregate.Group.SIMPLE
+                    && unit.fields().stream().anyMatch(f -> f < in.width() && aggregate.getGroupSet().get(f))) {
+                return perUnit(aggregate, in, calls, unit, ctx);
+            }
+            return BoundaryRewrite.apply(aggregate, in, calls, ctx);
+        }
+        BoundaryFunctions.checkUnprotected(calls, in.fields(), ctx.principal());
+        RelNode rel = aggregate.copy(aggregate.getTraitSet(), in.rel(), aggregate.getGroupSet(),
+                aggregate.getGroupSets(), calls);
+        return new Piece(rel, rel.getRowType().getFieldCount(), outputFields(aggregate, in, calls, false),
+                Optional.empty());
+    }
+
+    /** An aggregate grouped by the unit: each output row is still one unit's, and keeps its unit. */
+    private static Piece perUnit(Aggregate aggregate, Piece in, List<AggregateCall> calls, UnitHandle unit,
+            RewriteContext ctx) {
+        BoundaryFunctions.checkPerUnit(calls, in.fields(), ctx.principal());
+        RelNode rel = aggregate.copy(aggregate.getTraitSet(), in.rel(), aggregate.getGroupSet(),
+                aggregate.getGroupSets(), calls);
+        List<Integer> held = new ArrayList<>();
+        List<Integer> keys = aggregate.getGroupSet().asList();
+        for (int position = 0; position < keys.size(); position++) {
+            if (unit.holds(keys.get(position))) {
+                if (keys.get(position) == unit.primary()) {
+                    held.add(0, position);
+                } else {
+                    held.add(position);
+                }
+            }
+        }
+        ctx.log().rewrite("An aggregate grouped by the privacy unit of " + unit.tableNames()
+                + " is a per-unit step; the next aggregate above it is the privacy boundary");
+        return new Piece(rel, rel.getRowType().getFieldCount(), outputFields(aggregate, in, calls, true),
+                Optional.of(unit.withFields(held)));
+    }
+
+    /**
+     * The lineage of an aggregate's output: the keys keep theirs; a call's value is derived from
+     * its arguments while its rows are still one unit's (per unit), and released otherwise.
+     */
+    static List<FieldInfo> outputFields(Aggregate aggregate, Piece in, List<AggregateCall> calls, boolean perUnit) {
+        List<FieldInfo> fields = new ArrayList<>();
+        for (int key : aggregate.getGroupSet()) {
+            FieldInfo info = in.field(key);
+            fields.add(perUnit ? info : info.released());
+        }
+        for (AggregateCall call : calls) {
+            if (perUnit) {
+                List<FieldInfo> args = call.getArgList().stream().map(in::field).toList();
+                FieldInfo derived = FieldInfo.derived(args);
+                // Even COUNT(*) per unit is that unit's data: never a constant.
+                fields.add(new FieldInfo(derived.restrictions(), Optional.empty(), derived.unitDerived(), false));
+            } else {
+                fields.add(FieldInfo.PUBLIC);
+            }
+        }
+        return fields;
+    }
+}
