@@ -44,12 +44,19 @@ final class SafeExpressions extends Retype {
             return safeDivision(call);
         }
         if (call.getKind() == SqlKind.CAST && call.getOperands().size() == 1 && canFail(call)) {
-            RexNode operand = call.getOperands().get(0);
-            return rex.makeCast(call.getType(), operand, true, true);
+            // A safe cast yields NULL for a value it cannot convert, so its type must admit NULL.
+            RelDataType type = rex.getTypeFactory().createTypeWithNullability(call.getType(), true);
+            return rex.makeCast(type, call.getOperands().get(0), false, true);
         }
         return call;
     }
 
+    /**
+     * {@code a / b} becomes {@code a / CASE WHEN b = 0 THEN NULL ELSE b END}: the division never
+     * sees a zero. (Guarding the division itself with a CASE is not enough: the optimizer turns
+     * {@code SUM(CASE WHEN c THEN NULL ELSE a / b END)} into {@code SUM(a / b) FILTER (WHERE NOT c)},
+     * which divides before it filters.)
+     */
     private RexNode safeDivision(RexCall call) {
         RexNode divisor = call.getOperands().get(1);
         if (!SqlTypeUtil.isExactNumeric(divisor.getType())) {
@@ -62,12 +69,14 @@ final class SafeExpressions extends Retype {
             }
         }
         RelDataTypeFactory types = rex.getTypeFactory();
-        RelDataType type = types.createTypeWithNullability(call.getType(), true);
+        RelDataType divisorType = types.createTypeWithNullability(divisor.getType(), true);
         RexNode zero = rex.makeZeroLiteral(types.createTypeWithNullability(divisor.getType(), false));
-        return rex.makeCall(type, SqlStdOperatorTable.CASE, List.of(
+        RexNode guarded = rex.makeCall(divisorType, SqlStdOperatorTable.CASE, List.of(
                 rex.makeCall(SqlStdOperatorTable.EQUALS, divisor, zero),
-                rex.makeNullLiteral(type),
-                ColumnPolicyExpressions.conform(rex, call.clone(type, call.getOperands()), type)));
+                rex.makeNullLiteral(divisorType),
+                ColumnPolicyExpressions.conform(rex, divisor, divisorType)));
+        RelDataType type = types.createTypeWithNullability(call.getType(), true);
+        return call.clone(type, List.of(call.getOperands().get(0), guarded));
     }
 
     /** Whether a cast can throw for some value: from text, or to a narrower exact number. */

@@ -65,9 +65,9 @@ final class UnitResolver {
             RelDataType common = ctx.typeFactory().leastRestrictive(List.of(left.getType(), right.getType()));
             if (common != null && !left.getType().getSqlTypeName().equals(right.getType().getSqlTypeName())) {
                 left = rex.makeCast(ctx.typeFactory().createTypeWithNullability(common, left.getType().isNullable()),
-                        left, true, true);
+                        left, true, false);
                 right = rex.makeCast(ctx.typeFactory().createTypeWithNullability(common, right.getType().isNullable()),
-                        right, true, true);
+                        right, true, false);
             }
             RexNode condition = rex.makeCall(SqlStdOperatorTable.EQUALS, left, right);
             RelNode join = LogicalJoin.create(rel, lookup, List.of(), condition, Set.of(), JoinRelType.LEFT);

@@ -56,7 +56,7 @@ final class Shop implements AutoCloseable {
             for (int c = 1; c <= 12; c++) {
                 String city = c <= 5 ? "Lyon" : c <= 9 ? "Porto" : c <= 11 ? "Oslo" : "Rome";
                 customers.append(c == 1 ? "" : ", ").append(String.format(
-                        "(%d, 'cust%d', 'c%d@mail.test', '+33 6 12 34 56 %02d', DATE '19%02d-%02d-%02d', '69%03d', "
+                        "(%d, 'cust%d', 'c%d@mail.test', '+336123456%02d', DATE '19%02d-%02d-%02d', '69%03d', "
                                 + "'%s', '%s', %d.75, TIMESTAMP '2020-%02d-15 10:30:00')",
                         c, c, c, c, 70 + c, c, 10 + c, c * 7, city, c % 2 == 1 ? "A" : "B", c, c));
                 for (int j = 1; j <= 2; j++) {
