@@ -1,8 +1,11 @@
 package dev.veil.rewrite;
 
+import dev.veil.policy.ColumnClass;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -19,10 +22,13 @@ final class AggregateStep {
     }
 
     static Piece apply(Aggregate aggregate, Piece in, RewriteContext ctx) {
+        // A JOIN ONLY key may be grouped on (EXISTS and IN sub-queries do, to join on the distinct keys);
+        // it stays JOIN ONLY above, and so do the aggregates computed per key.
         for (int key : aggregate.getGroupSet()) {
-            in.field(key).restrictions().stream().findFirst().ifPresent(r -> {
-                throw PrivacyErrors.restrictedUse(r, ctx.principal(), "in GROUP BY");
-            });
+            in.field(key).restrictions().stream().filter(r -> r.columnClass() == ColumnClass.AGGREGATE_ONLY)
+                    .findFirst().ifPresent(r -> {
+                        throw PrivacyErrors.restrictedUse(r, ctx.principal(), "in GROUP BY");
+                    });
         }
         List<AggregateCall> calls = Retype.aggregateCalls(aggregate.getAggCallList(), aggregate.getInput(), in.rel(),
                 aggregate.getGroupCount());
@@ -65,24 +71,34 @@ final class AggregateStep {
     }
 
     /**
-     * The lineage of an aggregate's output: the keys keep theirs; a call's value is derived from
-     * its arguments while its rows are still one unit's (per unit), and released otherwise.
+     * The lineage of an aggregate's output. Keys keep their restrictions (only JOIN ONLY ones get
+     * this far) and, below a boundary, their unit lineage. A call's value derives from its
+     * arguments while its rows are still one unit's (per unit), and is released at a boundary or
+     * over public rows; either way, a value computed per JOIN ONLY key is as restricted as the key.
      */
     static List<FieldInfo> outputFields(Aggregate aggregate, Piece in, List<AggregateCall> calls, boolean perUnit) {
         List<FieldInfo> fields = new ArrayList<>();
+        Set<ColumnRestriction> keyRestrictions = new HashSet<>();
         for (int key : aggregate.getGroupSet()) {
             FieldInfo info = in.field(key);
-            fields.add(perUnit ? info : info.released());
+            keyRestrictions.addAll(info.restrictions());
+            fields.add(perUnit ? info : new FieldInfo(info.restrictions(), info.identity(), false, info.constant()));
         }
         for (AggregateCall call : calls) {
+            List<FieldInfo> args = call.getArgList().stream().map(in::field).toList();
+            boolean constant = !args.isEmpty() && args.stream().allMatch(FieldInfo::constant);
+            Set<ColumnRestriction> restrictions = new HashSet<>();
+            boolean unitDerived = false;
             if (perUnit) {
-                List<FieldInfo> args = call.getArgList().stream().map(in::field).toList();
                 FieldInfo derived = FieldInfo.derived(args);
-                // Even COUNT(*) per unit is that unit's data: never a constant.
-                fields.add(new FieldInfo(derived.restrictions(), Optional.empty(), derived.unitDerived(), false));
-            } else {
-                fields.add(FieldInfo.PUBLIC);
+                restrictions.addAll(derived.restrictions());
+                unitDerived = derived.unitDerived();
             }
+            if (!constant) {
+                restrictions.addAll(keyRestrictions);
+            }
+            // Even COUNT(*) per unit is that unit's data: never a constant.
+            fields.add(new FieldInfo(restrictions, Optional.empty(), unitDerived, constant && !perUnit));
         }
         return fields;
     }
