@@ -44,7 +44,7 @@ public final class PrivacyRewriter {
             return RewriteResult.unchanged(plan);
         }
         RewriteContext ctx = new RewriteContext(principal, plan.getCluster(), maskKey);
-        Piece root = new PlanRewriter(ctx).rewrite(plan);
+        Piece root = new PlanRewriter(ctx).rewrite(JoinConditions.normalize(plan));
         if (root.isProtected()) {
             throw PrivacyErrors.rowsWithoutAggregation(root.unit().get());
         }
