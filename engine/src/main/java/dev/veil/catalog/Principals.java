@@ -341,4 +341,14 @@ public final class Principals {
         }
         return names;
     }
+
+    /**
+     * The principal {@code user} is right now: the user and its granted roles. A name the catalog
+     * does not know (only possible in a warehouse without users, reachable in-process) is the
+     * admin when {@link #isAdmin} says so, and an analyst otherwise.
+     */
+    public Principal principalOf(String user) {
+        requireNonNull(user, "user is null");
+        return user(user).orElseGet(() -> new Principal(user, Set.of(isAdmin(user) ? ADMIN : ANALYST)));
+    }
 }

@@ -2,8 +2,12 @@ package dev.veil.cli;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.catalog.Principals;
+import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableName;
+import dev.veil.rewrite.MaskKey;
 import dev.veil.rewrite.PrivacyRewriter;
+import dev.veil.rewrite.UnrestrictedPolicies;
 import dev.veil.sql.CopyStatement;
 import dev.veil.sql.PlannerContext;
 import dev.veil.sql.StatementContext;
@@ -12,6 +16,7 @@ import dev.veil.storage.CsvOptions;
 import dev.veil.storage.LoadProgress;
 import dev.veil.storage.Warehouse;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
@@ -67,7 +72,8 @@ final class LoadCommand implements Callable<Integer> {
         Path file = arrow ? source.arrow : source.csv;
         try (Warehouse wh = Warehouse.open(warehouse);
                 ProgressBar bar = ProgressBar.forTerminal(file.getFileName().toString())) {
-            StatementContext context = new StatementContext(wh, "admin", new AtomicBoolean(), new PrivacyRewriter());
+            StatementContext context = new StatementContext(wh, new Principal("admin", Set.of(Principals.ADMIN)),
+                    UnrestrictedPolicies.INSTANCE, new AtomicBoolean(), new PrivacyRewriter(MaskKey.of(wh.root())));
             LoadProgress progress = bar == null ? LoadProgress.NONE : bar;
             long start = System.nanoTime();
             UpdateCount result = CopyStatement.load(name, file, arrow, options, context, progress);

@@ -3,6 +3,9 @@ package dev.veil.cli;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.policy.PolicyYaml;
+import dev.veil.catalog.Principals;
+import dev.veil.policy.StoredPolicyResolver;
+import dev.veil.rewrite.MaskKey;
 import dev.veil.rewrite.PrivacyRewriter;
 import dev.veil.sql.PolicyFiles;
 import dev.veil.sql.StatementContext;
@@ -48,7 +51,9 @@ final class PolicyCommand implements Runnable {
         String user;
 
         StatementContext context(Warehouse wh) {
-            return new StatementContext(wh, user, new AtomicBoolean(), new PrivacyRewriter());
+            return new StatementContext(wh, new Principals(wh.sqliteCatalog()).principalOf(user),
+                    new StoredPolicyResolver(wh.sqliteCatalog()), new AtomicBoolean(),
+                    new PrivacyRewriter(MaskKey.of(wh.root())));
         }
     }
 

@@ -4,26 +4,38 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.Catalog;
 import dev.veil.catalog.TableDef;
+import dev.veil.catalog.TableName;
+import dev.veil.policy.TableAccess;
 import dev.veil.storage.Warehouse;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.jdbc.CalciteSchema;
 
 /**
- * One catalog schema as Calcite sees it during one statement. Its tables are read from the
- * catalog on first use and then fixed, with their current versions, for the statement's life.
+ * One catalog schema as one principal sees it during one statement. Its tables are read from the
+ * catalog on first use and then fixed, with their current versions and the principal's resolved
+ * policies, for the statement's life. A table that no policy restricts for the principal is an
+ * {@link ArrowTable}; any other is an {@link ArrowTableView} (hidden columns absent, masked
+ * columns typed as their mask's result), which only the privacy rewrite can turn into a scan.
  */
 public final class CatalogSchema extends AbstractSchema {
     private final Warehouse warehouse;
     private final String name;
+    private final Function<TableName, TableAccess> access;
     private Map<String, Table> tables;
 
-    public CatalogSchema(Warehouse warehouse, String name) {
+    /**
+     * @param access the principal's resolved access to a table of this schema; consulted once per
+     *     table and statement
+     */
+    public CatalogSchema(Warehouse warehouse, String name, Function<TableName, TableAccess> access) {
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.name = requireNonNull(name, "name is null");
+        this.access = requireNonNull(access, "access is null");
     }
 
     @Override
@@ -32,7 +44,10 @@ public final class CatalogSchema extends AbstractSchema {
             Catalog catalog = warehouse.catalog();
             Map<String, Table> map = new LinkedHashMap<>();
             for (TableDef def : catalog.tables(name)) {
-                map.put(def.name().table(), new ArrowTable(warehouse, def, catalog.currentVersion(def.id())));
+                ArrowTable table = new ArrowTable(warehouse, def, catalog.currentVersion(def.id()));
+                TableAccess tableAccess = requireNonNull(access.apply(def.name()), "no access resolved for " + def.name());
+                map.put(def.name().table(),
+                        ArrowTableView.isUnrestricted(tableAccess) ? table : new ArrowTableView(table, tableAccess));
             }
             tables = map;
         }
@@ -44,11 +59,11 @@ public final class CatalogSchema extends AbstractSchema {
         return false;
     }
 
-    /** A root schema holding every catalog schema, for one statement. */
-    public static SchemaPlus rootSchema(Warehouse warehouse) {
+    /** A root schema holding every catalog schema as one principal sees it, for one statement. */
+    public static SchemaPlus rootSchema(Warehouse warehouse, Function<TableName, TableAccess> access) {
         SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
         for (String schema : warehouse.catalog().schemas()) {
-            root.add(schema, new CatalogSchema(warehouse, schema));
+            root.add(schema, new CatalogSchema(warehouse, schema, access));
         }
         root.add(SystemSchema.NAME, new SystemSchema(warehouse));
         return root;

@@ -2,23 +2,82 @@ package dev.veil.rewrite;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.catalog.Principals.Principal;
+import dev.veil.exec.ArrowTableView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rex.RexNode;
 
 /**
  * The privacy rewrite: the one place a logical plan passes on its way from validation to
  * execution, for every statement that reads tables (queries, {@code INSERT ... SELECT},
  * {@code CREATE TABLE ... AS}). It receives the plan after sub-queries are expanded and
- * correlation removed, and before any optional optimization.
+ * correlation removed, and before any optional optimization, and returns the plan whose output
+ * obeys the principal's policies, or rejects the query.
  *
- * <p>Veil has no policy model yet (it arrives with the policy engine), so every table is public
- * and the rewrite returns the plan unchanged at zero cost. The policy engine fills this class in;
- * callers do not change.
+ * <p>The policies come with the plan: every restricted table is scanned through an
+ * {@link ArrowTableView} carrying the principal's resolved access, the same one validation saw.
+ * Such a view cannot execute, so a plan that did not pass here cannot run. The rewrite, step by
+ * step ({@link PlanRewriter}): policies on each scan ({@link ScanStep}); uses of restricted
+ * columns and of privacy units checked along the way; the privacy unit carried up to the first
+ * aggregate that is not grouped by it, the privacy boundary ({@link BoundaryRewrite}); and at the
+ * top, no protected row and no restricted value may remain in the output.
  */
 public final class PrivacyRewriter {
-    /** Rewrites {@code plan} for the user {@code user}. */
-    public RewriteResult rewrite(RelNode plan, String user) {
+    private final MaskKey maskKey;
+
+    /** A rewriter whose HASH masks use {@code maskKey}. */
+    public PrivacyRewriter(MaskKey maskKey) {
+        this.maskKey = requireNonNull(maskKey, "maskKey is null");
+    }
+
+    /** Rewrites {@code plan} for {@code principal}; POLICY_VIOLATION when it would release protected data. */
+    public RewriteResult rewrite(RelNode plan, Principal principal) {
         requireNonNull(plan, "plan is null");
-        requireNonNull(user, "user is null");
-        return new RewriteResult(plan, PrivacyCost.ZERO);
+        requireNonNull(principal, "principal is null");
+        if (!readsRestrictedTable(plan)) {
+            return RewriteResult.unchanged(plan);
+        }
+        RewriteContext ctx = new RewriteContext(principal, plan.getCluster(), maskKey);
+        Piece root = new PlanRewriter(ctx).rewrite(JoinConditions.normalize(plan));
+        if (root.isProtected()) {
+            throw PrivacyErrors.rowsWithoutAggregation(root.unit().get());
+        }
+        for (int i = 0; i < root.width(); i++) {
+            for (ColumnRestriction restriction : root.field(i).restrictions()) {
+                throw PrivacyErrors.restrictedUse(restriction, principal, "in the query's output");
+            }
+        }
+        RelNode rewritten = userFields(root);
+        return new RewriteResult(rewritten, PrivacyCost.ZERO, ctx.log().policies(), ctx.log().rewrites(),
+                ShownPlan.of(rewritten, ctx.rowFilters(), ctx.rexBuilder()));
+    }
+
+    private static boolean readsRestrictedTable(RelNode plan) {
+        for (RelOptTable table : RelOptUtil.findAllTables(plan)) {
+            if (table.unwrap(ArrowTableView.class) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The root without any field the rewrite added. */
+    private static RelNode userFields(Piece root) {
+        RelNode rel = root.rel();
+        if (rel.getRowType().getFieldCount() == root.width()) {
+            return rel;
+        }
+        List<RexNode> exprs = new ArrayList<>();
+        for (int i = 0; i < root.width(); i++) {
+            exprs.add(rel.getCluster().getRexBuilder().makeInputRef(rel, i));
+        }
+        return LogicalProject.create(rel, List.of(), exprs, rel.getRowType().getFieldNames().subList(0, root.width()),
+                Set.of());
     }
 }

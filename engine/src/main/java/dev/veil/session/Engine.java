@@ -2,13 +2,20 @@ package dev.veil.session;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.catalog.Principals;
+import dev.veil.catalog.Principals.Principal;
+import dev.veil.policy.PolicyResolver;
+import dev.veil.policy.StoredPolicyResolver;
+import dev.veil.rewrite.MaskKey;
 import dev.veil.rewrite.PrivacyRewriter;
+import dev.veil.rewrite.UnrestrictedPolicies;
 import dev.veil.storage.Warehouse;
 import dev.veil.sql.PlannerContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One open warehouse in this process, shared by every session and connection on it. Engines are
@@ -29,12 +36,15 @@ public final class Engine {
 
     private final Path directory;
     private final Warehouse warehouse;
-    private final PrivacyRewriter rewriter = new PrivacyRewriter();
+    private final PrivacyRewriter rewriter;
+    private volatile PolicyResolver policies;
     private int references;
 
     private Engine(Path directory, Warehouse warehouse) {
         this.directory = directory;
         this.warehouse = warehouse;
+        this.rewriter = new PrivacyRewriter(MaskKey.of(warehouse.root()));
+        this.policies = new StoredPolicyResolver(warehouse.sqliteCatalog());
     }
 
     /** Opens the warehouse in {@code directory}, or shares the engine already open on it. */
@@ -85,6 +95,29 @@ public final class Engine {
 
     public PrivacyRewriter rewriter() {
         return rewriter;
+    }
+
+    /** The policies that govern every session on this engine. */
+    public PolicyResolver policies() {
+        return policies;
+    }
+
+    /**
+     * Installs the resolver of the policies every later statement on this engine obeys. Only Java
+     * code in the engine's process can call this (the policy store at startup, tests); no SQL
+     * statement, connection property or environment variable reaches it.
+     */
+    public void usePolicies(PolicyResolver resolver) {
+        this.policies = requireNonNull(resolver, "resolver is null");
+    }
+
+    /**
+     * The principal {@code user} is right now: the user and its granted roles. A name the
+     * catalog does not know (only possible in a warehouse without users, reachable in-process)
+     * is the admin when the catalog says so, and an analyst otherwise.
+     */
+    public Principal principal(String user) {
+        return new Principals(warehouse.sqliteCatalog()).principalOf(user);
     }
 
     /** A new session for {@code user}. The caller has established who the user is. */

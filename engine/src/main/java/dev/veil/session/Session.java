@@ -36,7 +36,8 @@ public final class Session {
      */
     public StatementResult execute(String sql, AtomicBoolean cancelFlag) {
         requireNonNull(sql, "sql is null");
-        StatementContext context = new StatementContext(engine.warehouse(), user, cancelFlag, engine.rewriter());
+        StatementContext context = new StatementContext(engine.warehouse(), engine.principal(user), engine.policies(),
+                cancelFlag, engine.rewriter());
         StatementAudit audit = new StatementAudit(engine.warehouse(), user, sql);
         try {
             return audit.succeeded(StatementExecutor.execute(audit.parse(), context));

@@ -6,9 +6,12 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.Catalog;
 import dev.veil.catalog.Column;
+import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableDef;
+import dev.veil.exec.ArrowTableView;
 import dev.veil.exec.VeilTypes;
 import dev.veil.exec.VeilTypeSystem;
+import dev.veil.policy.PolicyResolver;
 import dev.veil.sql.ResultColumn;
 import dev.veil.sql.RowsResult;
 import dev.veil.sql.StatementResult;
@@ -438,9 +441,13 @@ public final class VeilMeta extends MetaImpl {
             Pat columnNamePattern) {
         List<MetaColumn> list = new ArrayList<>();
         if (catalogMatches(catalog)) {
+            Session session = session(ch.id);
+            Principal principal = session.engine().principal(session.user());
+            PolicyResolver policies = session.engine().policies();
             for (TableDef table : tables(ch, schemaPattern, tableNamePattern)) {
                 int ordinal = 0;
-                for (Column column : table.columns()) {
+                // The columns as this user sees them: hidden ones absent, masked ones typed as their mask's result.
+                for (Column column : ArrowTableView.visibleColumns(table, policies.access(table.name(), principal))) {
                     ordinal++;
                     if (!matches(columnNamePattern, column.name())) {
                         continue;

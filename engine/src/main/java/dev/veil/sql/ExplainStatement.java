@@ -21,6 +21,11 @@ final class ExplainStatement {
             throw new VeilException(ErrorCode.NOT_SUPPORTED, "EXPLAIN supports queries only");
         }
         PlannedQuery query = PlannedQuery.plan(explicandum, context);
+        if (query.rewrite().restricted()) {
+            // The physical plan shows policy internals, such as row filter predicates.
+            throw new VeilException(ErrorCode.ACCESS_DENIED, "EXPLAIN PLAN of a query over tables restricted for user '"
+                    + context.user() + "' would show their policies' internals; use EXPLAIN PRIVACY");
+        }
         RelDataType varchar = query.typeFactory().createSqlType(SqlTypeName.VARCHAR);
         List<Object[]> rows = query.explain().lines().map(line -> new Object[] {line}).toList();
         return new RowsResult(List.of(new ResultColumn("PLAN", varchar)), Linq4j.enumerator(rows));

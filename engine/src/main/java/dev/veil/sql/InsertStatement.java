@@ -23,7 +23,7 @@ final class InsertStatement {
     }
 
     static UpdateCount execute(SqlInsert node, StatementContext context) {
-        PlannerContext planner = new PlannerContext(context.warehouse(), context.user());
+        PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
         SqlNode validated = planner.validate(node);
         RelRoot root = planner.toRel(validated);
         if (!(root.rel instanceof TableModify modify)) {

@@ -36,7 +36,7 @@ public final class PlannedQuery {
     /** Plans a query ({@code SELECT}, {@code VALUES}, set operations, {@code WITH}). */
     public static PlannedQuery plan(SqlNode query, StatementContext context) {
         requireNonNull(query, "query is null");
-        PlannerContext planner = new PlannerContext(context.warehouse(), context.user());
+        PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
         SqlNode validated = planner.validate(query);
         RelRoot root = planner.toRel(validated);
         return fromLogical(planner, root.project(), root.validatedRowType, context);
@@ -45,7 +45,7 @@ public final class PlannedQuery {
     /** Plans an already converted logical plan whose output is labelled by {@code labels}. */
     static PlannedQuery fromLogical(PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context) {
         RelNode normalized = Optimizer.normalize(logical);
-        RewriteResult rewrite = context.rewriter().rewrite(normalized, context.user());
+        RewriteResult rewrite = context.rewriter().rewrite(normalized, planner.principal());
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
         List<ResultColumn> columns = new ArrayList<>();
         List<String> names = labels.getFieldNames();

@@ -2,13 +2,29 @@ package dev.veil.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.Principals;
+import dev.veil.catalog.Principals.Principal;
+import dev.veil.catalog.TableName;
+import dev.veil.exec.ArrowTableView;
 import dev.veil.exec.CatalogSchema;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.VeilTypeSystem;
+import dev.veil.policy.ColumnAccess;
+import dev.veil.policy.ColumnClass;
+import dev.veil.policy.PolicyResolver;
+import dev.veil.policy.TableAccess;
 import dev.veil.sql.parser.VeilConformance;
 import dev.veil.storage.Warehouse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
@@ -23,7 +39,10 @@ import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -33,23 +52,30 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
 
 /**
  * Everything one statement needs to validate SQL and turn it into a logical plan: a snapshot of
- * the catalog as Calcite schemas, the validator, and the planner whose cluster the plan lives in.
- * Unqualified table names resolve in the schema {@link #DEFAULT_SCHEMA}.
+ * the catalog as Calcite schemas, as the statement's principal may see it (each table's policies
+ * resolved once, so validation and the privacy rewrite agree), the validator, and the planner
+ * whose cluster the plan lives in. Unqualified table names resolve in the schema
+ * {@link #DEFAULT_SCHEMA}.
  */
 public final class PlannerContext {
     public static final String DEFAULT_SCHEMA = "public";
+
+    private static final Pattern UNKNOWN_COLUMN = Pattern.compile("Column '([^']*)' not found.*");
 
     private final JavaTypeFactory typeFactory;
     private final SchemaPlus rootSchema;
     private final CalciteCatalogReader catalogReader;
     private final SqlValidator validator;
     private final RelOptCluster cluster;
-    private final String user;
+    private final Principal principal;
+    private final Map<TableName, TableAccess> access = new ConcurrentHashMap<>();
 
-    public PlannerContext(Warehouse warehouse, String user) {
-        this.user = requireNonNull(user, "user is null");
+    public PlannerContext(Warehouse warehouse, Principal principal, PolicyResolver policies) {
+        this.principal = requireNonNull(principal, "principal is null");
+        requireNonNull(policies, "policies is null");
         this.typeFactory = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
-        this.rootSchema = CatalogSchema.rootSchema(requireNonNull(warehouse, "warehouse is null"));
+        this.rootSchema = CatalogSchema.rootSchema(requireNonNull(warehouse, "warehouse is null"),
+                table -> access.computeIfAbsent(table, t -> policies.access(t, principal)));
         Properties properties = new Properties();
         properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
         this.catalogReader = new CalciteCatalogReader(CalciteSchema.from(rootSchema), List.of(DEFAULT_SCHEMA),
@@ -75,16 +101,77 @@ public final class PlannerContext {
     }
 
     public String user() {
-        return user;
+        return principal.name();
     }
 
-    /** Validates a query or DML statement; user errors become {@code VeilException}s. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /**
+     * Validates a query or DML statement; user errors become {@code VeilException}s. Naming a
+     * column that is HIDDEN for the principal fails with an error that says so.
+     */
     public SqlNode validate(SqlNode node) {
         try {
             return validator.validate(node);
         } catch (RuntimeException e) {
-            throw SqlErrors.translate(e, catalogReader);
+            VeilException error = SqlErrors.translate(e, catalogReader);
+            if (error.errorCode() == ErrorCode.UNKNOWN_COLUMN) {
+                Optional<VeilException> hidden = hiddenColumn(node, error);
+                if (hidden.isPresent()) {
+                    throw hidden.get();
+                }
+            }
+            throw error;
         }
+    }
+
+    /** The error for a column the statement names that a table it reads hides from the principal, if any. */
+    private Optional<VeilException> hiddenColumn(SqlNode node, VeilException unknown) {
+        Matcher m = UNKNOWN_COLUMN.matcher(unknown.getMessage());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String column = m.group(1);
+        for (ArrowTableView view : viewsNamedIn(node)) {
+            ColumnAccess columnAccess = view.access().column(column);
+            if (columnAccess.columnClass() == ColumnClass.HIDDEN
+                    && view.base().definition().column(column).isPresent()) {
+                List<String> roles = principal.roles().stream().filter(r -> !r.equals(Principals.ADMIN)).sorted().toList();
+                String who = roles.isEmpty() ? "user '" + principal.name() + "'"
+                        : (roles.size() == 1 ? "role " : "roles ") + String.join(", ", roles.stream()
+                                .map(r -> "'" + r + "'").toList());
+                return Optional.of(new VeilException(ErrorCode.POLICY_VIOLATION, "Column '"
+                        + view.access().table() + "." + column + "' is HIDDEN for " + who + " ("
+                        + columnAccess.policy() + ")", unknown));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The restricted tables that identifiers in the statement name, as this principal sees them. */
+    private List<ArrowTableView> viewsNamedIn(SqlNode node) {
+        List<ArrowTableView> views = new ArrayList<>();
+        node.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlIdentifier id) {
+                List<String> names = id.names;
+                Table table = null;
+                if (names.size() == 2) {
+                    SchemaPlus schema = rootSchema.subSchemas().get(names.get(0));
+                    table = schema == null ? null : schema.tables().get(names.get(1));
+                } else if (names.size() == 1) {
+                    SchemaPlus schema = rootSchema.subSchemas().get(DEFAULT_SCHEMA);
+                    table = schema == null ? null : schema.tables().get(names.get(0));
+                }
+                if (table instanceof ArrowTableView view && !views.contains(view)) {
+                    views.add(view);
+                }
+                return null;
+            }
+        });
+        return views;
     }
 
     /** The row type of a validated node. */

@@ -57,7 +57,7 @@ public final class RowFilterCheck {
         String text = VeilParser.unparse(predicate);
         String query = "SELECT 1 FROM " + quote(table.schema()) + "." + quote(table.table()) + " WHERE " + text;
         try {
-            new PlannerContext(context.warehouse(), context.user()).validate(VeilParser.parse(query));
+            new PlannerContext(context.warehouse(), context.principal(), context.policies()).validate(VeilParser.parse(query));
         } catch (VeilException e) {
             throw invalid(table, e.getMessage());
         }

@@ -13,6 +13,7 @@ import dev.veil.sql.ast.SqlDropSchema;
 import dev.veil.sql.ast.SqlDropTable;
 import dev.veil.sql.ast.SqlDropRowFilter;
 import dev.veil.sql.ast.SqlDropUser;
+import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
@@ -95,6 +96,9 @@ public final class StatementExecutor {
         }
         if (node instanceof SqlInsert n) {
             return InsertStatement.execute(n, context);
+        }
+        if (node instanceof SqlExplainPrivacy n) {
+            return ExplainPrivacyStatement.execute(n, context);
         }
         if (node instanceof SqlExplain n) {
             return ExplainStatement.execute(n, context);

@@ -1,0 +1,71 @@
+package dev.veil.rewrite;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.catalog.Principals.Principal;
+import dev.veil.catalog.TableName;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexBuilder;
+
+/** The state one rewrite shares between its steps: who the principal is, the tables, the log. */
+final class RewriteContext {
+    private final Principal principal;
+    private final RelOptCluster cluster;
+    private final MaskKey maskKey;
+    private final CatalogTables tables = new CatalogTables();
+    private final UnitPaths unitPaths = new UnitPaths(tables);
+    private final RewriteLog log = new RewriteLog();
+    private final Map<RelNode, TableName> rowFilters = new IdentityHashMap<>();
+
+    RewriteContext(Principal principal, RelOptCluster cluster, MaskKey maskKey) {
+        this.principal = requireNonNull(principal, "principal is null");
+        this.cluster = requireNonNull(cluster, "cluster is null");
+        this.maskKey = requireNonNull(maskKey, "maskKey is null");
+    }
+
+    Principal principal() {
+        return principal;
+    }
+
+    RelOptCluster cluster() {
+        return cluster;
+    }
+
+    RexBuilder rexBuilder() {
+        return cluster.getRexBuilder();
+    }
+
+    RelDataTypeFactory typeFactory() {
+        return cluster.getTypeFactory();
+    }
+
+    MaskKey maskKey() {
+        return maskKey;
+    }
+
+    CatalogTables tables() {
+        return tables;
+    }
+
+    UnitPaths unitPaths() {
+        return unitPaths;
+    }
+
+    RewriteLog log() {
+        return log;
+    }
+
+    /** Remembers a Filter that applies a row filter, so EXPLAIN PRIVACY can hide its predicate. */
+    void markRowFilter(RelNode filter, TableName table) {
+        rowFilters.put(filter, table);
+    }
+
+    /** The Filters that apply row filters, with their tables. */
+    Map<RelNode, TableName> rowFilters() {
+        return rowFilters;
+    }
+}

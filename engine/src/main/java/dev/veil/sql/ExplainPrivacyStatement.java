@@ -1,0 +1,58 @@
+package dev.veil.sql;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.Principals.Principal;
+import dev.veil.rewrite.RewriteResult;
+import dev.veil.sql.ast.SqlExplainPrivacy;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Executes {@code EXPLAIN PRIVACY query}: plans and rewrites the query exactly as running it would
+ * (so a query the policies reject fails here with the same error), reads no data and spends no
+ * budget, and returns one line per row: who asks, the policies that apply, each rewrite with its
+ * reason, the privacy cost, and the rewritten logical plan. Row filter predicates are never shown,
+ * only that a row filter applies (admins see predicates with SHOW POLICIES).
+ */
+final class ExplainPrivacyStatement {
+    private ExplainPrivacyStatement() {
+    }
+
+    static RowsResult execute(SqlExplainPrivacy node, StatementContext context) {
+        if (!node.query().isA(SqlKind.QUERY)) {
+            throw new VeilException(ErrorCode.NOT_SUPPORTED, "EXPLAIN PRIVACY supports queries only");
+        }
+        PlannedQuery query = PlannedQuery.plan(node.query(), context);
+        RewriteResult rewrite = query.rewrite();
+        List<Object[]> rows = new ArrayList<>();
+        Principal principal = context.principal();
+        line(rows, "User: " + principal.name() + " (roles: " + String.join(", ", principal.roles().stream().sorted()
+                .toList()) + ")");
+        line(rows, "Policies:");
+        if (rewrite.policies().isEmpty()) {
+            line(rows, principal.isAdmin() ? "  none (admins are not governed by policies)"
+                    : "  none (no table this query reads is restricted for this user)");
+        }
+        rewrite.policies().forEach(p -> line(rows, "  " + p));
+        line(rows, "Rewrites:");
+        if (rewrite.rewrites().isEmpty()) {
+            line(rows, "  none");
+        }
+        rewrite.rewrites().forEach(r -> line(rows, "  - " + r));
+        line(rows, "Privacy cost: epsilon " + rewrite.cost().epsilon() + ", delta " + rewrite.cost().delta());
+        line(rows, "Rewritten plan:");
+        RelOptUtil.toString(rewrite.shownPlan()).lines().forEach(l -> line(rows, "  " + l));
+        RelDataType varchar = query.typeFactory().createSqlType(SqlTypeName.VARCHAR);
+        return new RowsResult(List.of(new ResultColumn("PRIVACY", varchar)), Linq4j.enumerator(rows));
+    }
+
+    private static void line(List<Object[]> rows, String text) {
+        rows.add(new Object[] {text});
+    }
+}
