@@ -4,13 +4,17 @@ import dev.veil.catalog.Principals;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
 import dev.veil.sql.PlannerContext;
+import dev.veil.session.Engine;
+import dev.veil.session.Session;
 import dev.veil.storage.Warehouse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,11 +74,46 @@ final class DemoCommand implements Callable<Integer> {
             counts = DemoDataset.standard().create(wh);
         }
         counts.forEach((table, rows) -> System.out.printf("  %-24s %,9d rows%n", DemoDataset.SCHEMA + "." + table, rows));
+        applyPolicies();
         writeSecret(warehouse.resolve(Principals.ADMIN + ".password"), adminPassword + "\n");
         writeSecret(warehouse.resolve(ANALYST + ".password"), analystPassword + "\n");
         writeSecret(warehouse.resolve("CREDENTIALS"), "Demo users (also in " + warehouse + "/<user>.password):\n"
                 + "  admin    " + adminPassword + "\n"
                 + "  analyst  " + analystPassword + "\n");
+    }
+
+    /**
+     * The demo's policies for analysts: the customer is the privacy unit (reached from orders,
+     * order lines and web events through their foreign keys), contact data is hidden or masked,
+     * amounts may only be aggregated, and every released group holds at least 10 customers.
+     */
+    static final List<String> POLICIES = List.of(
+            "ALTER TABLE shop.customers SET PRIVACY UNIT (customer_id)",
+            "ALTER TABLE shop.orders SET PRIVACY UNIT VIA (customer_id) REFERENCES shop.customers (customer_id)",
+            "ALTER TABLE shop.order_lines SET PRIVACY UNIT VIA (order_id) REFERENCES shop.orders (order_id)",
+            "ALTER TABLE shop.web_events SET PRIVACY UNIT VIA (customer_id) REFERENCES shop.customers (customer_id)",
+            "ALTER TABLE shop.customers ALTER COLUMN email SET POLICY HIDDEN",
+            "ALTER TABLE shop.customers ALTER COLUMN name SET POLICY MASKED USING REDACT",
+            "ALTER TABLE shop.customers ALTER COLUMN phone SET POLICY MASKED USING SHOW_LAST(4)",
+            "ALTER TABLE shop.customers ALTER COLUMN birth_date SET POLICY MASKED USING YEAR",
+            "ALTER TABLE shop.customers ALTER COLUMN zip SET POLICY MASKED USING TRUNCATE(3)",
+            "ALTER TABLE shop.order_lines ALTER COLUMN unit_price SET POLICY AGGREGATE ONLY BOUNDS (0, 1000)",
+            "ALTER TABLE shop.customers SET MIN GROUP SIZE 10",
+            "ALTER TABLE shop.orders SET MIN GROUP SIZE 10",
+            "ALTER TABLE shop.order_lines SET MIN GROUP SIZE 10",
+            "ALTER TABLE shop.web_events SET MIN GROUP SIZE 10");
+
+    private void applyPolicies() {
+        Engine engine = Engine.acquire(warehouse);
+        try {
+            Session admin = engine.newSession(Principals.ADMIN);
+            for (String statement : POLICIES) {
+                admin.execute(statement, new AtomicBoolean());
+            }
+        } finally {
+            engine.release();
+        }
+        System.out.println("Applied " + POLICIES.size() + " policies for analysts (SHOW POLICIES lists them).");
     }
 
     /** Writes a file only its owner can read. */
