@@ -4,6 +4,8 @@ import dev.veil.catalog.TableName;
 import dev.veil.policy.Bounds;
 import dev.veil.policy.Mask;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
@@ -36,25 +38,25 @@ final class ColumnPolicyExpressions {
                             rex.makeNullLiteral(target),
                             rex.makeCast(target, rex.makeLiteral(REDACTED)))
                     : rex.makeNullLiteral(target);
-            case HASH -> rex.makeCall(target, MaskOperators.HASH, java.util.List.of(
+            case HASH -> rex.makeCall(target, MaskOperators.HASH, List.of(
                     rex.makeLiteral(key.id()), asText(rex, value)));
-            case SHOW_LAST -> rex.makeCall(target, MaskOperators.SHOW_LAST, java.util.List.of(
+            case SHOW_LAST -> rex.makeCall(target, MaskOperators.SHOW_LAST, List.of(
                     asText(rex, value), intLiteral(rex, mask, table, column)));
             case TRUNCATE -> switch (type) {
                 case CHAR, VARCHAR -> rex.makeCall(target, MaskOperators.TRUNCATE_TEXT,
-                        java.util.List.of(value, intLiteral(rex, mask, table, column)));
+                        List.of(value, intLiteral(rex, mask, table, column)));
                 case DECIMAL -> rex.makeCall(nullable(types, value.getType()), MaskOperators.TRUNCATE_DECIMAL,
-                        java.util.List.of(value, intLiteral(rex, mask, table, column)));
+                        List.of(value, intLiteral(rex, mask, table, column)));
                 case DOUBLE, FLOAT, REAL -> rex.makeCall(nullable(types, value.getType()), MaskOperators.TRUNCATE_DOUBLE,
-                        java.util.List.of(value, intLiteral(rex, mask, table, column)));
+                        List.of(value, intLiteral(rex, mask, table, column)));
                 case TINYINT, SMALLINT, INTEGER, BIGINT -> value;
                 default -> throw misfit(mask, table, column, value.getType());
             };
             case YEAR, MONTH -> switch (type) {
                 case DATE -> rex.makeCall(target, mask.kind() == dev.veil.policy.MaskKind.YEAR
-                        ? MaskOperators.YEAR_OF_DATE : MaskOperators.MONTH_OF_DATE, java.util.List.of(value));
+                        ? MaskOperators.YEAR_OF_DATE : MaskOperators.MONTH_OF_DATE, List.of(value));
                 case TIMESTAMP -> rex.makeCall(target, mask.kind() == dev.veil.policy.MaskKind.YEAR
-                        ? MaskOperators.YEAR_OF_TIMESTAMP : MaskOperators.MONTH_OF_TIMESTAMP, java.util.List.of(value));
+                        ? MaskOperators.YEAR_OF_TIMESTAMP : MaskOperators.MONTH_OF_TIMESTAMP, List.of(value));
                 default -> throw misfit(mask, table, column, value.getType());
             };
             case BUCKET -> bucket(rex, value, mask, table, column);
@@ -68,15 +70,15 @@ final class ColumnPolicyExpressions {
         switch (value.getType().getSqlTypeName()) {
             case DOUBLE, FLOAT, REAL:
                 return rex.makeCall(nullable(types, value.getType()), MaskOperators.BUCKET_DOUBLE,
-                        java.util.List.of(value, width));
+                        List.of(value, width));
             case DECIMAL:
                 return rex.makeCall(types.createTypeWithNullability(
                                 types.createSqlType(SqlTypeName.DECIMAL, 38, value.getType().getScale()), true),
-                        MaskOperators.BUCKET_DECIMAL, java.util.List.of(value, width));
+                        MaskOperators.BUCKET_DECIMAL, List.of(value, width));
             case TINYINT, SMALLINT, INTEGER, BIGINT:
                 RelDataType decimal = types.createSqlType(SqlTypeName.DECIMAL, 38, 0);
                 return rex.makeCall(types.createTypeWithNullability(decimal, true), MaskOperators.BUCKET_DECIMAL,
-                        java.util.List.of(rex.makeCast(decimal, value, true, false), width));
+                        List.of(rex.makeCast(decimal, value, true, false), width));
             default:
                 throw misfit(mask, table, column, value.getType());
         }
@@ -84,7 +86,7 @@ final class ColumnPolicyExpressions {
 
     /**
      * {@code value} clamped into {@code bounds}: {@code CASE WHEN v < lo THEN lo WHEN v > hi THEN hi ELSE v END},
-     * typed as {@code target}.
+     * typed as {@code target}. A bound beyond what the column's type can hold clamps nothing on its side.
      */
     static RexNode clamp(RexBuilder rex, RexNode value, Bounds bounds, RelDataType target, TableName table,
             String column) {
@@ -93,19 +95,40 @@ final class ColumnPolicyExpressions {
             throw PrivacyErrors.invalidPolicy("BOUNDS of the AGGREGATE ONLY column '" + table + "." + column
                     + "' need a numeric column, but it is " + value.getType().getFullTypeString());
         }
-        RexNode lower = bound(rex, bounds.lower(), value.getType());
-        RexNode upper = bound(rex, bounds.upper(), value.getType());
-        RexNode clamped = rex.makeCall(SqlStdOperatorTable.CASE,
-                rex.makeCall(SqlStdOperatorTable.LESS_THAN, value, lower), lower,
-                rex.makeCall(SqlStdOperatorTable.GREATER_THAN, value, upper), upper,
-                value);
-        return conform(rex, clamped, target);
+        List<RexNode> operands = new ArrayList<>();
+        if (fits(bounds.lower(), value.getType())) {
+            RexNode lower = bound(rex, bounds.lower(), value.getType());
+            operands.add(rex.makeCall(SqlStdOperatorTable.LESS_THAN, value, lower));
+            operands.add(lower);
+        }
+        if (fits(bounds.upper(), value.getType())) {
+            RexNode upper = bound(rex, bounds.upper(), value.getType());
+            operands.add(rex.makeCall(SqlStdOperatorTable.GREATER_THAN, value, upper));
+            operands.add(upper);
+        }
+        if (operands.isEmpty()) {
+            return conform(rex, value, target);
+        }
+        operands.add(value);
+        return conform(rex, rex.makeCall(SqlStdOperatorTable.CASE, operands), target);
     }
 
     private static RexNode bound(RexBuilder rex, BigDecimal bound, RelDataType type) {
         RelDataType notNull = rex.getTypeFactory().createTypeWithNullability(type, false);
-        // Bounds outside the type's range clamp nothing on that side; a safe cast keeps that from failing.
-        return rex.makeCast(notNull, rex.makeExactLiteral(bound), true, false);
+        return rex.makeCast(notNull, rex.makeExactLiteral(bound), false, false);
+    }
+
+    /** Whether a bound lies within the range of values of {@code type}. */
+    private static boolean fits(BigDecimal bound, RelDataType type) {
+        BigDecimal limit = switch (type.getSqlTypeName()) {
+            case TINYINT -> BigDecimal.valueOf(Byte.MAX_VALUE);
+            case SMALLINT -> BigDecimal.valueOf(Short.MAX_VALUE);
+            case INTEGER -> BigDecimal.valueOf(Integer.MAX_VALUE);
+            case BIGINT -> BigDecimal.valueOf(Long.MAX_VALUE);
+            case DECIMAL -> BigDecimal.TEN.pow(type.getPrecision() - type.getScale()).subtract(BigDecimal.ONE);
+            default -> null;
+        };
+        return limit == null || bound.abs().compareTo(limit) <= 0;
     }
 
     /** The expression cast to exactly {@code target}, if it is not of that type already. */

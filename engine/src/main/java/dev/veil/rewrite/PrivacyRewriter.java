@@ -30,6 +30,7 @@ import org.apache.calcite.rex.RexNode;
  */
 public final class PrivacyRewriter {
     private final MaskKey maskKey;
+    private final RowFilterCache rowFilters = new RowFilterCache();
 
     /** A rewriter whose HASH masks use {@code maskKey}. */
     public PrivacyRewriter(MaskKey maskKey) {
@@ -43,7 +44,7 @@ public final class PrivacyRewriter {
         if (!readsRestrictedTable(plan)) {
             return RewriteResult.unchanged(plan);
         }
-        RewriteContext ctx = new RewriteContext(principal, plan.getCluster(), maskKey);
+        RewriteContext ctx = new RewriteContext(principal, plan.getCluster(), maskKey, rowFilters);
         Piece root = new PlanRewriter(ctx).rewrite(JoinConditions.normalize(plan));
         if (root.isProtected()) {
             throw PrivacyErrors.rowsWithoutAggregation(root.unit().get());

@@ -21,10 +21,17 @@ final class RewriteContext {
     private final RewriteLog log = new RewriteLog();
     private final Map<RelNode, TableName> rowFilters = new IdentityHashMap<>();
 
-    RewriteContext(Principal principal, RelOptCluster cluster, MaskKey maskKey) {
+    private final RowFilterCache rowFilterCache;
+
+    RewriteContext(Principal principal, RelOptCluster cluster, MaskKey maskKey, RowFilterCache rowFilterCache) {
         this.principal = requireNonNull(principal, "principal is null");
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.maskKey = requireNonNull(maskKey, "maskKey is null");
+        this.rowFilterCache = requireNonNull(rowFilterCache, "rowFilterCache is null");
+    }
+
+    RowFilterCache rowFilterCache() {
+        return rowFilterCache;
     }
 
     Principal principal() {

@@ -47,7 +47,9 @@ final class ScanStep {
 
         RelNode rel = LogicalTableScan.create(ctx.cluster(), table.base(), scan.getHints());
         if (access.rowFilter().isPresent()) {
-            RexNode condition = RowFilterCompiler.compile(access, table, ctx.cluster());
+            String key = access.table() + "\u0000" + access.rowFilter().get() + "\u0000"
+                    + table.base().getRowType().getFullTypeString();
+            RexNode condition = ctx.rowFilterCache().get(key, () -> RowFilterCompiler.compile(access, table, ctx.cluster()));
             List<RelDataType> types = rel.getRowType().getFieldList().stream().map(RelDataTypeField::getType).toList();
             rel = LogicalFilter.create(rel, SafeExpressions.apply(rex, types, condition));
             ctx.markRowFilter(rel, access.table());

@@ -1,6 +1,17 @@
 /**
  * Privacy rewrite: turns a validated logical plan ({@code RelNode}) into one whose output obeys
- * the policies, and computes its privacy cost. Works on logical plans only and knows nothing of
- * execution. Its rewrites are mandatory semantics, never optional optimizer rules.
+ * the principal's policies, and computes its privacy cost. Works on logical plans only and knows
+ * nothing of execution; calls {@code exec} (table views), {@code policy} and {@code catalog}. Its
+ * rewrites are mandatory semantics, never optional optimizer rules.
+ *
+ * <p>Map: {@link dev.veil.rewrite.PrivacyRewriter} is the entry; {@code PlanRewriter} walks the plan
+ * bottom-up and hands each node to its step ({@code ScanStep}: policies on the scan;
+ * {@code ProjectStep}, {@code FilterStep}, {@code JoinStep}, {@code SortStep}, {@code SetOpStep},
+ * {@code AggregateStep}, {@code OtherStep}); {@code BoundaryRewrite} enforces the minimum group size
+ * at the privacy boundary; {@code UnitResolver} looks privacy units up along foreign keys. Each
+ * step records what it knows of its output in a {@code Piece}: per-field lineage
+ * ({@code FieldInfo}) and the unit the rows belong to ({@code UnitHandle}). Expression-level rules
+ * live in {@code ExpressionChecks} (uses), {@code SafeExpressions} (no data-dependent errors),
+ * {@code ColumnPolicyExpressions} and {@code MaskFunctions} (masks, clamping).
  */
 package dev.veil.rewrite;
