@@ -74,7 +74,7 @@ final class AggregateStep {
      * The lineage of an aggregate's output. Keys keep their restrictions (only JOIN ONLY ones get
      * this far) and, below a boundary, their unit lineage. A call's value derives from its
      * arguments while its rows are still one unit's (per unit), and is released at a boundary or
-     * over public rows; either way, a value computed per JOIN ONLY key is as restricted as the key.
+     * over public rows, where a value computed per JOIN ONLY key is as restricted as the key.
      */
     static List<FieldInfo> outputFields(Aggregate aggregate, Piece in, List<AggregateCall> calls, boolean perUnit) {
         List<FieldInfo> fields = new ArrayList<>();
@@ -94,7 +94,9 @@ final class AggregateStep {
                 restrictions.addAll(derived.restrictions());
                 unitDerived = derived.unitDerived();
             }
-            if (!constant) {
+            if (!constant && !perUnit) {
+                // Released per JOIN ONLY key: as restricted as the key. (Per unit, the rows stay protected
+                // and the boundary above releases them.)
                 restrictions.addAll(keyRestrictions);
             }
             // Even COUNT(*) per unit is that unit's data: never a constant.

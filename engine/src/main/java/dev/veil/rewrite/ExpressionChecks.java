@@ -46,6 +46,11 @@ final class ExpressionChecks {
 
     private static final Set<SqlKind> EQUALITIES = EnumSet.of(SqlKind.EQUALS, SqlKind.IS_NOT_DISTINCT_FROM);
 
+    /** Boolean operators that combine conditions rather than test a value; their operands are checked on their own. */
+    private static final Set<SqlKind> CONNECTIVES = EnumSet.of(SqlKind.AND, SqlKind.OR, SqlKind.NOT, SqlKind.CASE,
+            SqlKind.IS_NULL, SqlKind.IS_NOT_NULL, SqlKind.IS_TRUE, SqlKind.IS_FALSE, SqlKind.IS_NOT_TRUE,
+            SqlKind.IS_NOT_FALSE, SqlKind.COALESCE, SqlKind.CAST, SqlKind.SAFE_CAST);
+
     private ExpressionChecks() {
     }
 
@@ -92,12 +97,25 @@ final class ExpressionChecks {
         return parent.getOperands().stream().allMatch(o -> Lineage.stripCasts(o) instanceof RexInputRef);
     }
 
+    /**
+     * Whether a call tests a value against others: a comparison, or any other function with a
+     * boolean result (REGEXP_LIKE, say) that is not a connective of conditions.
+     */
+    private static boolean isTest(RexCall call) {
+        if (COMPARISONS.contains(call.getKind())) {
+            return true;
+        }
+        return call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BOOLEAN
+                && !CONNECTIVES.contains(call.getKind());
+    }
+
     private static void checkUnitComparisons(RexNode e, List<FieldInfo> inputs, Optional<UnitHandle> unit) {
         if (!(e instanceof RexCall call)) {
             return;
         }
-        if (COMPARISONS.contains(call.getKind())) {
+        if (isTest(call)) {
             boolean unitOperand = false;
+            boolean constantOperand = false;
             boolean otherNonConstant = false;
             for (RexNode operand : call.getOperands()) {
                 FieldInfo info = Lineage.of(operand, inputs);
@@ -106,11 +124,13 @@ final class ExpressionChecks {
                         otherNonConstant = true;
                     }
                     unitOperand = true;
-                } else if (!info.constant()) {
+                } else if (info.constant()) {
+                    constantOperand = true;
+                } else {
                     otherNonConstant = true;
                 }
             }
-            if (unitOperand && !otherNonConstant) {
+            if (unitOperand && constantOperand && !otherNonConstant) {
                 throw unit.map(u -> PrivacyErrors.unitComparedWithConstant(u.sources(), u.domain()))
                         .orElseGet(() -> PrivacyErrors.unitComparedWithConstant("of a protected table"));
             }

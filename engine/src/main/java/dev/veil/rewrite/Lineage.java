@@ -33,11 +33,6 @@ final class Lineage {
                 opaque[0] = true;
                 return super.visitFieldAccess(access);
             }
-
-            @Override
-            public Void visitCall(RexCall call) {
-                return super.visitCall(call);
-            }
         });
         FieldInfo derived = FieldInfo.derived(used);
         if (opaque[0] && derived.constant()) {

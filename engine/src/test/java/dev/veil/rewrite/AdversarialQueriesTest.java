@@ -89,6 +89,10 @@ class AdversarialQueriesTest {
                 Attempt.rejected("conditional aggregate on the id",
                         "SELECT SUM(CASE WHEN c_id = 7 THEN score ELSE 0 END) FROM shop.customer",
                         "compared with a constant"),
+                Attempt.rejected("unit tested by a pattern", "SELECT SUM(score) FROM shop.customer "
+                        + "WHERE CAST(c_id AS VARCHAR) SIMILAR TO '7'", "compared with a constant"),
+                Attempt.rejected("unit tested inside a filtered aggregate", "SELECT COUNT(*) FILTER (WHERE c_id = 3) "
+                        + "FROM shop.customer", "compared with a constant"),
                 Attempt.answered("where on a unique column", "SELECT COUNT(*), SUM(score) FROM shop.customer "
                         + "WHERE name = 'cust7'", table()),
                 Attempt.rejected("group by the unit", "SELECT c_id, SUM(score) FROM shop.customer GROUP BY c_id", rows),

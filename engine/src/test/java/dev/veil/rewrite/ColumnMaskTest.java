@@ -1,7 +1,6 @@
 package dev.veil.rewrite;
 
 import static dev.veil.rewrite.Shop.assertRows;
-import static dev.veil.rewrite.Shop.dec;
 import static dev.veil.rewrite.Shop.row;
 import static dev.veil.rewrite.Shop.rows;
 import static dev.veil.rewrite.Shop.table;

@@ -71,6 +71,25 @@ class JoinOnlyColumnTest {
     }
 
     @Test
+    void perUnitStepKeyedByAJoinOnlyUnitMayBeAggregatedFurther() throws Exception {
+        shop.install(new TestPolicies()
+                .unit("shop.customer", "c_id")
+                .unitVia("shop.orders", "o_cust", "shop.customer", "c_id")
+                .minGroupSize("shop.orders", 3)
+                .joinOnly("shop.orders", "o_cust", null));
+        try {
+            assertRows(alice, "SELECT AVG(n) FROM (SELECT o_cust, COUNT(*) AS n FROM shop.orders GROUP BY o_cust)",
+                    table(row(2.0)));
+            assertTrue(error(alice, "SELECT o_cust, COUNT(*) FROM shop.orders GROUP BY o_cust")
+                    .contains("without aggregation"));
+        } finally {
+            shop.install(new TestPolicies()
+                    .joinOnly("shop.orders", "o_cust", null)
+                    .joinOnly("shop.customer", "c_id", null));
+        }
+    }
+
+    @Test
     void adminsAreUnaffected() throws Exception {
         assertRows(shop.admin, "SELECT o_cust FROM shop.orders WHERE o_id = 42", table(row(4L)));
     }

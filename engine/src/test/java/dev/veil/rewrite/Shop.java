@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -164,10 +163,6 @@ final class Shop implements AutoCloseable {
     static String error(Connection c, String sql) {
         SQLException e = assertThrows(SQLException.class, () -> rows(c, sql), sql);
         return e.getMessage();
-    }
-
-    static String csv(Object... values) {
-        return String.join(",", Arrays.stream(values).map(String::valueOf).toList());
     }
 
     @Override
