@@ -8,14 +8,12 @@ import dev.veil.policy.PolicyResolver;
 import dev.veil.policy.StoredPolicyResolver;
 import dev.veil.rewrite.MaskKey;
 import dev.veil.rewrite.PrivacyRewriter;
-import dev.veil.rewrite.UnrestrictedPolicies;
 import dev.veil.storage.Warehouse;
 import dev.veil.sql.PlannerContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One open warehouse in this process, shared by every session and connection on it. Engines are
