@@ -45,7 +45,7 @@ public final class PlannedQuery {
     /** Plans an already converted logical plan whose output is labelled by {@code labels}. */
     static PlannedQuery fromLogical(PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context) {
         RelNode normalized = Optimizer.normalize(logical);
-        RewriteResult rewrite = context.rewriter().rewrite(normalized, planner.principal());
+        RewriteResult rewrite = context.rewriter().rewrite(normalized, planner.principal(), context.settings().epsilon());
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
         List<ResultColumn> columns = new ArrayList<>();
         List<String> names = labels.getFieldNames();

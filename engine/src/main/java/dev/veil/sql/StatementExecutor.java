@@ -17,6 +17,7 @@ import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
+import dev.veil.sql.ast.SqlSetEpsilon;
 import dev.veil.sql.ast.SqlSetMinGroupSize;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
@@ -96,6 +97,9 @@ public final class StatementExecutor {
         }
         if (node instanceof SqlInsert n) {
             return InsertStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetEpsilon n) {
+            return SetEpsilonStatement.execute(n, context);
         }
         if (node instanceof SqlExplainPrivacy n) {
             return ExplainPrivacyStatement.execute(n, context);

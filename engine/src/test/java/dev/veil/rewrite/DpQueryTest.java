@@ -1,0 +1,86 @@
+package dev.veil.rewrite;
+
+import static dev.veil.rewrite.Shop.assertRows;
+import static dev.veil.rewrite.Shop.row;
+import static dev.veil.rewrite.Shop.rows;
+import static dev.veil.rewrite.Shop.table;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Differentially private aggregates with a test policy whose epsilon (1e20) makes the noise vanish
+ * and whose delta (0.99999) keeps every group of two or more units, so the answers are exact after
+ * contribution bounding. Shop: 12 customers (Lyon 5, Porto 4, Oslo 2, Rome 1), two orders each
+ * (amount 10c and 10c+5), two line items per order.
+ */
+class DpQueryTest {
+    @TempDir
+    static Path dir;
+
+    private static Shop shop;
+    private static Connection alice;
+
+    @BeforeAll
+    static void createShop() throws Exception {
+        shop = Shop.create(dir);
+        alice = shop.connect("alice");
+    }
+
+    @AfterAll
+    static void closeShop() throws Exception {
+        shop.close();
+    }
+
+    private static TestPolicies exact(int l0, int m) {
+        return Shop.customerUnit(2)
+                .aggregateOnly("shop.orders", "amount", "0", "1000", null)
+                .differentialPrivacy("shop.customer", 1e20, 0.99999, l0, m)
+                .differentialPrivacy("shop.orders", 1e20, 0.99999, l0, m)
+                .differentialPrivacy("shop.lineitem", 1e20, 0.99999, l0, m);
+    }
+
+    @Test
+    void globalCountIsExactWithHugeEpsilon() throws Exception {
+        shop.install(exact(1, 5));
+        assertRows(alice, "SELECT COUNT(*) FROM shop.customer", table(row(12L)));
+        assertRows(alice, "SELECT COUNT(*) FROM shop.orders", table(row(24L)));
+    }
+
+    @Test
+    void rowsPerUnitPerGroupAreCapped() throws Exception {
+        shop.install(exact(1, 1));
+        // Each customer has two orders; one is kept.
+        assertRows(alice, "SELECT COUNT(*) FROM shop.orders", table(row(12L)));
+        shop.install(exact(1, 2));
+        assertRows(alice, "SELECT COUNT(*) FROM shop.orders", table(row(24L)));
+    }
+
+    @Test
+    void groupedCountsAndSums() throws Exception {
+        shop.install(exact(1, 5));
+        assertRows(alice, "SELECT c.city, COUNT(*), SUM(o.amount) FROM shop.orders o JOIN shop.customer c "
+                        + "ON o.o_cust = c.c_id GROUP BY c.city ORDER BY c.city",
+                table(row("Lyon", 10L, Shop.dec("325")), row("Oslo", 4L, Shop.dec("430")),
+                        row("Porto", 8L, Shop.dec("620"))));
+    }
+
+    @Test
+    void intervalsComeWithNoisyValues() throws Exception {
+        shop.install(Shop.customerUnit(2).differentialPrivacy("shop.customer", 1.0, 1e-5, 1, 1));
+        List<List<Object>> r = rows(alice, "SELECT COUNT(*) AS n, DP_INTERVAL_LOW(COUNT(*)), "
+                + "DP_INTERVAL_HIGH(COUNT(*)) FROM shop.customer");
+        assertEquals(1, r.size());
+        double n = ((Number) r.get(0).get(0)).doubleValue();
+        double low = ((Number) r.get(0).get(1)).doubleValue();
+        double high = ((Number) r.get(0).get(2)).doubleValue();
+        assertTrue(low <= n && n <= high && high - low > 1, r.toString());
+    }
+}
