@@ -192,7 +192,22 @@ final class CatalogMigrations {
                         OR (NEW.decision IS NOT OLD.decision AND NEW.decision IS NOT 'FAILED')
                     BEGIN
                         SELECT RAISE(ABORT, 'the audit log is append-only');
-                    END""")));
+                    END""")),
+            // Numbered 6 so that it merges after the budget migrations (4, 5) without a renumbering.
+            new Migration(6, "differential-privacy policies", List.of(
+                    // One per table and scope, like the minimum group sizes; epsilon and delta are
+                    // doubles (REAL round-trips them exactly), the contribution bounds whole numbers.
+                    """
+                    CREATE TABLE policy_differential_privacy (
+                        table_id                    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
+                        role_name                   TEXT REFERENCES roles (name) ON DELETE CASCADE,
+                        epsilon                     REAL NOT NULL CHECK (epsilon > 0),
+                        delta                       REAL NOT NULL CHECK (delta >= 0 AND delta < 1),
+                        max_groups_per_unit         INTEGER NOT NULL CHECK (max_groups_per_unit >= 1),
+                        max_rows_per_unit_per_group INTEGER NOT NULL CHECK (max_rows_per_unit_per_group >= 1)
+                    )""",
+                    "CREATE UNIQUE INDEX policy_differential_privacy_scope "
+                            + "ON policy_differential_privacy (table_id, ifnull(role_name, ''))")));
 
     private CatalogMigrations() {
     }

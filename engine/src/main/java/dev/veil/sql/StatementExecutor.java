@@ -8,6 +8,7 @@ import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
 import dev.veil.sql.ast.SqlCreateUser;
+import dev.veil.sql.ast.SqlDropDifferentialPrivacy;
 import dev.veil.sql.ast.SqlDropRole;
 import dev.veil.sql.ast.SqlDropSchema;
 import dev.veil.sql.ast.SqlDropTable;
@@ -17,6 +18,7 @@ import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
+import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
 import dev.veil.sql.ast.SqlSetEpsilon;
 import dev.veil.sql.ast.SqlSetMinGroupSize;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
@@ -88,6 +90,12 @@ public final class StatementExecutor {
         }
         if (node instanceof SqlDropRowFilter n) {
             return DropRowFilterStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetDifferentialPrivacy n) {
+            return SetDifferentialPrivacyStatement.execute(n, context);
+        }
+        if (node instanceof SqlDropDifferentialPrivacy n) {
+            return DropDifferentialPrivacyStatement.execute(n, context);
         }
         if (node instanceof SqlShowPolicies n) {
             return ShowPoliciesStatement.execute(n, context);
