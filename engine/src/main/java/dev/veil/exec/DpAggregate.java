@@ -120,4 +120,20 @@ public class DpAggregate extends SingleRel {
         }
         return pw;
     }
+
+    /** Every DP aggregate of {@code plan}, once per occurrence, bottom-up. */
+    public static List<DpAggregate> findAll(RelNode plan) {
+        List<DpAggregate> found = new ArrayList<>();
+        collect(plan, found);
+        return found;
+    }
+
+    private static void collect(RelNode node, List<DpAggregate> found) {
+        for (RelNode input : node.getInputs()) {
+            collect(input, found);
+        }
+        if (node instanceof DpAggregate dp) {
+            found.add(dp);
+        }
+    }
 }

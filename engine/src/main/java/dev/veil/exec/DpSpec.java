@@ -118,4 +118,60 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
             case PERCENTILE_CONT -> DpAccumulator.quantile(Quantiles.create(params, bounds), call.rank());
         };
     }
+
+    /** What EXPLAIN PRIVACY says about this boundary: the budget split, sensitivities and noise per aggregate. */
+    public List<String> explain() {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("over " + tables + ": each privacy unit contributes at most " + maxRowsPerUnitPerGroup
+                + " row(s) per group" + (groupKeys.isEmpty() ? "" : " and to at most " + maxGroupsPerUnit
+                + " group(s)") + "; groups are " + (groupKeys.isEmpty() ? "not needed (one global row)"
+                        : partitionSelection ? "released by DP partition selection" : "a public domain"));
+        Optional<BudgetSplit> split = split();
+        if (split.isEmpty()) {
+            lines.add("no noisy value and no group to select: spends nothing");
+            return lines;
+        }
+        EpsilonDelta spent = split.get().spent();
+        lines.add(String.format(java.util.Locale.ROOT, "budget: epsilon %s, delta %s, split evenly over %d part(s)",
+                number(spent.epsilon()), number(spent.delta()),
+                calls.size() + (partitionSelection ? 1 : 0)));
+        for (int i = 0; i < calls.size(); i++) {
+            DpCall call = calls.get(i);
+            DpAccumulator accumulator = accumulator(split.get(), i);
+            StringBuilder line = new StringBuilder(call.label()).append(": epsilon ")
+                    .append(number(split.get().aggregations().get(i).epsilon())).append(", Laplace noise");
+            if (!call.kind().isCount()) {
+                line.append(", values clamped to [").append(number(call.lower())).append(", ")
+                        .append(number(call.upper())).append("]");
+            }
+            long linf = call.kind() == DpCall.Kind.COUNT_UNITS ? 1 : maxRowsPerUnitPerGroup;
+            double magnitude = call.kind().isCount() ? 1 : Math.max(Math.abs(call.lower()), Math.abs(call.upper()));
+            if (call.kind() == DpCall.Kind.COUNT_ROWS || call.kind() == DpCall.Kind.COUNT_VALUES
+                    || call.kind() == DpCall.Kind.COUNT_UNITS || call.kind() == DpCall.Kind.SUM) {
+                line.append(", L1 sensitivity ").append(number(maxGroupsPerUnit * linf * magnitude));
+            }
+            for (DpAccumulator.Noise noise : accumulator.noise()) {
+                line.append("; ").append(noise.statistic()).append(" noise scale ")
+                        .append(number(noise.distribution().scale())).append(" (95% within +/- ")
+                        .append(number(noise.distribution().errorBound(DpAggregator.INTERVAL_LEVEL))).append(")");
+            }
+            if (call.kind() == DpCall.Kind.AVG || call.kind() == DpCall.Kind.VAR_POP
+                    || call.kind() == DpCall.Kind.STDDEV_POP || call.kind() == DpCall.Kind.PERCENTILE_CONT) {
+                line.append("; the 95% interval of each value depends on its noisy count, see DP_INTERVAL_LOW/HIGH");
+            }
+            lines.add(line.toString());
+        }
+        split.get().partitionSelection().ifPresent(share -> lines.add("partition selection: epsilon "
+                + number(share.epsilon()) + ", delta " + number(share.delta())
+                + ", optimal rule (Desfontaines et al.)" + (preThreshold > 1
+                        ? ", only groups of at least " + preThreshold + " units (minimum group size)" : "")));
+        return lines;
+    }
+
+    private static String number(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return String.format(java.util.Locale.ROOT, "%.4g", value);
+    }
 }
