@@ -4,6 +4,7 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCopy;
+import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
@@ -18,6 +19,7 @@ import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
 import dev.veil.sql.ast.SqlSetMinGroupSize;
+import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
 import dev.veil.sql.ast.SqlShowPolicies;
@@ -87,6 +89,12 @@ public final class StatementExecutor {
         }
         if (node instanceof SqlDropRowFilter n) {
             return DropRowFilterStatement.execute(n, context);
+        }
+        if (node instanceof SqlCreatePrivacyBudget n) {
+            return CreatePrivacyBudgetStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetPrivacyBudget n) {
+            return SetPrivacyBudgetStatement.execute(n, context);
         }
         if (node instanceof SqlShowPolicies n) {
             return ShowPoliciesStatement.execute(n, context);
