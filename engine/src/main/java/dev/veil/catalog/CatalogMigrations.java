@@ -193,8 +193,58 @@ final class CatalogMigrations {
                     BEGIN
                         SELECT RAISE(ABORT, 'the audit log is append-only');
                     END""")),
-            // Numbered 6 so that it merges after the budget migrations (4, 5) without a renumbering.
-            new Migration(6, "differential-privacy policies", List.of(
+            new Migration(4, "privacy budgets, their assignments and the budget ledger", List.of(
+                    // Limits hold per user and per calendar window in UTC (see dev.veil.budget).
+                    """
+                    CREATE TABLE privacy_budgets (
+                        name          TEXT PRIMARY KEY,
+                        epsilon_limit REAL NOT NULL CHECK (epsilon_limit > 0),
+                        delta_limit   REAL NOT NULL CHECK (delta_limit >= 0 AND delta_limit < 1),
+                        refill_window TEXT NOT NULL CHECK (refill_window IN ('DAILY', 'WEEKLY', 'MONTHLY', 'NEVER')),
+                        created_at    INTEGER NOT NULL
+                    )""",
+                    // At most one budget per user and per role; assigning again replaces it. A dropped
+                    // user or role takes its assignment with it. Budgets are never dropped: the ledger
+                    // names them.
+                    """
+                    CREATE TABLE user_budgets (
+                        user_name   TEXT PRIMARY KEY REFERENCES users (name) ON DELETE CASCADE,
+                        budget_name TEXT NOT NULL REFERENCES privacy_budgets (name),
+                        assigned_at INTEGER NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE role_budgets (
+                        role_name   TEXT PRIMARY KEY REFERENCES roles (name) ON DELETE CASCADE,
+                        budget_name TEXT NOT NULL REFERENCES privacy_budgets (name),
+                        assigned_at INTEGER NOT NULL
+                    )""",
+                    // Append-only, like the audit log. user_name is no foreign key: a dropped user's
+                    // charges stay (and count again if the name is reused, which errs on the side of
+                    // privacy). charged_at is in milliseconds since the epoch; window_start is the
+                    // start of the budget window the charge fell in (0 for NEVER).
+                    """
+                    CREATE TABLE budget_ledger (
+                        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                        user_name    TEXT NOT NULL,
+                        budget_name  TEXT NOT NULL,
+                        epsilon      REAL NOT NULL CHECK (epsilon >= 0),
+                        delta        REAL NOT NULL CHECK (delta >= 0),
+                        charged_at   INTEGER NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        statement    TEXT NOT NULL
+                    )""",
+                    "CREATE INDEX budget_ledger_user ON budget_ledger (user_name, charged_at)",
+                    """
+                    CREATE TRIGGER budget_ledger_no_delete BEFORE DELETE ON budget_ledger
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the budget ledger is append-only');
+                    END""",
+                    """
+                    CREATE TRIGGER budget_ledger_no_update BEFORE UPDATE ON budget_ledger
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the budget ledger is append-only');
+                    END""")),
+            new Migration(5, "differential-privacy policies", List.of(
                     // One per table and scope, like the minimum group sizes; epsilon and delta are
                     // doubles (REAL round-trips them exactly), the contribution bounds whole numbers.
                     """

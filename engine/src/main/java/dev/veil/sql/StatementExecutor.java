@@ -4,6 +4,7 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCopy;
+import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
@@ -21,6 +22,7 @@ import dev.veil.sql.ast.SqlSetColumnPolicy;
 import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
 import dev.veil.sql.ast.SqlSetEpsilon;
 import dev.veil.sql.ast.SqlSetMinGroupSize;
+import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
 import dev.veil.sql.ast.SqlShowPolicies;
@@ -96,6 +98,12 @@ public final class StatementExecutor {
         }
         if (node instanceof SqlDropDifferentialPrivacy n) {
             return DropDifferentialPrivacyStatement.execute(n, context);
+        }
+        if (node instanceof SqlCreatePrivacyBudget n) {
+            return CreatePrivacyBudgetStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetPrivacyBudget n) {
+            return SetPrivacyBudgetStatement.execute(n, context);
         }
         if (node instanceof SqlShowPolicies n) {
             return ShowPoliciesStatement.execute(n, context);
