@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Differentially private aggregates with a test policy whose epsilon (1e20) makes the noise vanish
- * and whose delta (0.99999) keeps every group of two or more units, so the answers are exact after
- * contribution bounding. Shop: 12 customers (Lyon 5, Porto 4, Oslo 2, Rome 1), two orders each
+ * and keeps every group of two or more units, so the answers are exact after contribution
+ * bounding. Shop: 12 customers (Lyon 5, Porto 4, Oslo 2, Rome 1), two orders each
  * (amount 10c and 10c+5), two line items per order.
  */
 class DpQueryTest {
@@ -31,6 +31,10 @@ class DpQueryTest {
     @BeforeAll
     static void createShop() throws Exception {
         shop = Shop.create(dir);
+        try (java.sql.Statement s = shop.admin.createStatement()) {
+            s.execute("CREATE PRIVACY BUDGET tests LIMIT (EPSILON 1e30, DELTA 0.5) WINDOW NEVER");
+            s.execute("ALTER USER alice SET PRIVACY BUDGET tests");
+        }
         alice = shop.connect("alice");
     }
 
@@ -39,12 +43,24 @@ class DpQueryTest {
         shop.close();
     }
 
+    /** Customer as the unit, no minimum group size. */
+    private static TestPolicies customerUnit() {
+        return new TestPolicies()
+                .unit("shop.customer", "c_id")
+                .unitVia("shop.orders", "o_cust", "shop.customer", "c_id")
+                .unitVia("shop.lineitem", "l_order", "shop.orders", "o_id");
+    }
+
+    /**
+     * Noise that vanishes: epsilon 1e20 makes every noise scale 0 and keeps every group of two or more
+     * units for sure; a group of one unit is kept with probability delta = 1e-9.
+     */
     private static TestPolicies exact(int l0, int m) {
-        return Shop.customerUnit(2)
+        return customerUnit()
                 .aggregateOnly("shop.orders", "amount", "0", "1000", null)
-                .differentialPrivacy("shop.customer", 1e20, 0.99999, l0, m)
-                .differentialPrivacy("shop.orders", 1e20, 0.99999, l0, m)
-                .differentialPrivacy("shop.lineitem", 1e20, 0.99999, l0, m);
+                .differentialPrivacy("shop.customer", 1e20, 1e-9, l0, m)
+                .differentialPrivacy("shop.orders", 1e20, 1e-9, l0, m)
+                .differentialPrivacy("shop.lineitem", 1e20, 1e-9, l0, m);
     }
 
     @Test
@@ -74,7 +90,7 @@ class DpQueryTest {
 
     @Test
     void intervalsComeWithNoisyValues() throws Exception {
-        shop.install(Shop.customerUnit(2).differentialPrivacy("shop.customer", 1.0, 1e-5, 1, 1));
+        shop.install(customerUnit().differentialPrivacy("shop.customer", 1.0, 1e-5, 1, 1));
         List<List<Object>> r = rows(alice, "SELECT COUNT(*) AS n, DP_INTERVAL_LOW(COUNT(*)), "
                 + "DP_INTERVAL_HIGH(COUNT(*)) FROM shop.customer");
         assertEquals(1, r.size());
