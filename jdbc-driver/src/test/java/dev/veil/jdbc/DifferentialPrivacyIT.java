@@ -65,8 +65,8 @@ class DifferentialPrivacyIT {
             s.execute("ALTER TABLE dp.people ALTER COLUMN v SET POLICY AGGREGATE ONLY BOUNDS (0, 10)");
             s.execute("ALTER TABLE dp.people SET DIFFERENTIAL PRIVACY (EPSILON 1.0, DELTA 1e-6, "
                     + "MAX GROUPS PER UNIT 1, MAX ROWS PER UNIT PER GROUP 1)");
-            s.execute("CREATE PRIVACY BUDGET large LIMIT (EPSILON 1e9, DELTA 0.5) WINDOW NEVER");
-            s.execute("ALTER USER ana SET PRIVACY BUDGET large");
+            s.execute("CREATE PRIVACY BUDGET roomy LIMIT (EPSILON 1e9, DELTA 0.5) WINDOW NEVER");
+            s.execute("ALTER USER ana SET PRIVACY BUDGET roomy");
         }
     }
 
