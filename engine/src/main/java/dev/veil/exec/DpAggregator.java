@@ -86,9 +86,19 @@ public final class DpAggregator {
         int capacity = spec.maxRowsPerUnitPerGroup();
         Map<Key, Cell> cells = new HashMap<>();
         Map<Object, List<Cell>> cellsByUnit = new HashMap<>();
+        int marker = spec.domainMarker();
+        java.util.LinkedHashSet<Key> domain = new java.util.LinkedHashSet<>();
         try (Enumerator<Object[]> rows = input.enumerator()) {
             while (rows.moveNext()) {
                 Object[] row = rows.current();
+                if (marker >= 0 && Boolean.TRUE.equals(row[marker])) {
+                    Object[] keys = new Object[keyCount];
+                    for (int k = 0; k < keyCount; k++) {
+                        keys[k] = row[spec.groupKeys().get(k)];
+                    }
+                    domain.add(Key.of(keys));
+                    continue;
+                }
                 Object unit = row[spec.unitField()];
                 if (unit == null) {
                     continue; // rows of no unit belong to no one; they are never released
@@ -128,8 +138,15 @@ public final class DpAggregator {
         if (keyCount == 0) {
             groups.put(Key.of(new Object[0]), new Group(spec, split));
         }
+        // A public domain's groups are all released, and only they: data outside it is dropped first.
+        for (Key key : domain) {
+            groups.put(key, new Group(spec, split));
+        }
         int l0 = spec.maxGroupsPerUnit();
         for (List<Cell> unitCells : cellsByUnit.values()) {
+            if (marker >= 0) {
+                unitCells.removeIf(cell -> !domain.contains(cell.group));
+            }
             int n = unitCells.size();
             if (n > l0) {
                 // A uniform sample of l0 of the unit's groups: a partial Fisher-Yates shuffle.

@@ -38,11 +38,16 @@ import java.util.Optional;
  * @param epsilon the ε this boundary may spend
  * @param delta the δ this boundary may spend (used by partition selection only)
  * @param tables the protected tables, for EXPLAIN PRIVACY
+ * @param domainMarker the input field that is TRUE on rows of the groups' public domain (which
+ *     carry only key values and come after the data), or -1 when the groups are not a public domain
  */
 public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
         int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
-        String tables) {
+        String tables, int domainMarker) {
     public DpSpec {
+        if (domainMarker >= 0 && (partitionSelection || groupKeys.isEmpty())) {
+            throw new IllegalArgumentException("groups of a public domain need no partition selection");
+        }
         groupKeys = List.copyOf(requireNonNull(groupKeys, "groupKeys is null"));
         calls = List.copyOf(requireNonNull(calls, "calls is null"));
         requireNonNull(tables, "tables is null");
@@ -66,10 +71,18 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
         }
     }
 
+    /** A boundary whose groups are not a public domain. */
+    public DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
+            int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
+            String tables) {
+        this(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection, preThreshold,
+                epsilon, delta, tables, -1);
+    }
+
     /** The same boundary with another (ε, δ) to spend. */
     public DpSpec withBudget(double newEpsilon, double newDelta) {
         return new DpSpec(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection,
-                preThreshold, newEpsilon, newDelta, tables);
+                preThreshold, newEpsilon, newDelta, tables, domainMarker);
     }
 
     /** Whether this boundary spends any budget at all. */

@@ -7,6 +7,7 @@ import dev.veil.catalog.SqliteCatalog;
 import dev.veil.catalog.TableName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,7 +98,9 @@ public final class StoredPolicyResolver implements PolicyResolver {
         }
 
         policies.domains().forEach(d -> applied.add(d.toString()));
-        return new TableAccess(policies.table(), unit, minGroupSize, rowFilter, columns, applied, dp);
+        Map<String, DomainPolicy> domains = new HashMap<>();
+        policies.domains().forEach(d -> domains.put(d.column(), d));
+        return new TableAccess(policies.table(), unit, minGroupSize, rowFilter, columns, applied, dp, domains);
     }
 
     private static boolean appliesTo(Optional<String> role, Principal principal) {

@@ -19,11 +19,13 @@ import java.util.Optional;
  * @param columns the access of every column, by name
  * @param applied readable descriptions of the policies that apply, for EXPLAIN PRIVACY
  * @param differentialPrivacy the differential-privacy policy, if aggregates over the table are noisy
+ * @param domains the public domains declared on columns, by column name
  */
 public record TableAccess(TableName table, Optional<UnitPath> unit, Optional<MinGroupSize> minGroupSize,
         Optional<String> rowFilter, Map<String, ColumnAccess> columns, List<String> applied,
-        Optional<DifferentialPrivacy> differentialPrivacy) {
+        Optional<DifferentialPrivacy> differentialPrivacy, Map<String, DomainPolicy> domains) {
     public TableAccess {
+        domains = Map.copyOf(requireNonNull(domains, "domains is null"));
         requireNonNull(differentialPrivacy, "differentialPrivacy is null");
         requireNonNull(table, "table is null");
         requireNonNull(unit, "unit is null");
@@ -31,6 +33,13 @@ public record TableAccess(TableName table, Optional<UnitPath> unit, Optional<Min
         requireNonNull(rowFilter, "rowFilter is null");
         columns = Map.copyOf(requireNonNull(columns, "columns is null"));
         applied = List.copyOf(requireNonNull(applied, "applied is null"));
+    }
+
+    /** Access without declared domains. */
+    public TableAccess(TableName table, Optional<UnitPath> unit, Optional<MinGroupSize> minGroupSize,
+            Optional<String> rowFilter, Map<String, ColumnAccess> columns, List<String> applied,
+            Optional<DifferentialPrivacy> differentialPrivacy) {
+        this(table, unit, minGroupSize, rowFilter, columns, applied, differentialPrivacy, Map.of());
     }
 
     /** Access without a differential-privacy policy. */

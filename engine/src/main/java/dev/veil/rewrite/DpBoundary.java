@@ -70,19 +70,29 @@ final class DpBoundary {
         }
         boolean grouped = aggregate.getGroupCount() > 0;
         long preThreshold = size.map(MinGroupSize::k).orElse(1);
-        if (grouped && dp.delta() == 0) {
+        RelNode input = resolved.rel();
+        Optional<RelNode> domainRows = PublicDomains.domainRows(input, in, aggregate.getGroupSet().asList(), ctx);
+        int marker = -1;
+        if (domainRows.isPresent()) {
+            input = PublicDomains.union(input, domainRows.get(), ctx);
+            marker = input.getRowType().getFieldCount() - 1;
+        }
+        boolean selection = grouped && marker < 0;
+        if (selection && dp.delta() == 0) {
             throw PrivacyErrors.invalidPolicy("Grouping over differentially private rows of " + tables
                     + " needs a DELTA above 0 in the table's DIFFERENTIAL PRIVACY policy, to choose which groups"
                     + " to release; ask an admin to set one");
         }
         DpSpec spec = new DpSpec(aggregate.getGroupSet().asList(), unitField, dpCalls, dp.maxGroupsPerUnit(),
-                dp.maxRowsPerUnitPerGroup(), grouped, preThreshold, dp.epsilon(), grouped ? dp.delta() : 0, tables);
-        DpAggregate dpRel = DpAggregate.create(resolved.rel(), spec);
+                dp.maxRowsPerUnitPerGroup(), selection, preThreshold, dp.epsilon(), selection ? dp.delta() : 0, tables,
+                marker);
+        DpAggregate dpRel = DpAggregate.create(input, spec);
         ctx.log().rewrite("Aggregate over protected rows of " + tables + " is differentially private: each "
                 + unit.domain() + " contributes at most " + dp.maxRowsPerUnitPerGroup() + " row(s) per group"
-                + (grouped ? " and to at most " + dp.maxGroupsPerUnit() + " group(s); groups are released by DP "
-                        + "partition selection" + (preThreshold > 1 ? " after a minimum of " + preThreshold
-                                + " units" : "") : "")
+                + (grouped ? " and to at most " + dp.maxGroupsPerUnit() + " group(s)" : "")
+                + (selection ? "; groups are released by DP partition selection" + (preThreshold > 1
+                        ? " after a minimum of " + preThreshold + " units" : "") : "")
+                + (marker >= 0 ? "; the groups are the public domain of the GROUP BY keys, each released" : "")
                 + "; every aggregate gets Laplace noise (see the DP section)");
         return released(aggregate, in, calls, dpRel, ctx);
     }
