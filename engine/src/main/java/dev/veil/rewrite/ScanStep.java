@@ -157,6 +157,8 @@ final class ScanStep {
         access.minGroupSize().ifPresent(m -> line.append(" minimum group size ").append(m.k())
                 .append(m.remainder() ? " (remainder)" : " (suppress)").append(';'));
         access.rowFilter().ifPresent(f -> line.append(" row filter (predicate not shown);"));
+        access.differentialPrivacy().ifPresent(d -> line.append(' ')
+                .append(dev.veil.policy.DifferentialPrivacyPolicy.definition(d)).append(';'));
         access.columns().values().stream()
                 .filter(c -> c.columnClass() != ColumnClass.PUBLIC)
                 .sorted(java.util.Comparator.comparing(ColumnAccess::column))
