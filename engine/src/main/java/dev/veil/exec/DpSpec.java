@@ -63,9 +63,6 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
         if (!(delta >= 0 && delta < 1)) {
             throw new IllegalArgumentException("delta must be in [0, 1), was " + delta);
         }
-        if (partitionSelection && groupKeys.isEmpty()) {
-            throw new IllegalArgumentException("a global aggregate has no partitions to select");
-        }
         if (partitionSelection && delta == 0) {
             throw new IllegalArgumentException("partition selection needs delta > 0");
         }
@@ -137,8 +134,9 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
         List<String> lines = new java.util.ArrayList<>();
         lines.add("over " + tables + ": each privacy unit contributes at most " + maxRowsPerUnitPerGroup
                 + " row(s) per group" + (groupKeys.isEmpty() ? "" : " and to at most " + maxGroupsPerUnit
-                + " group(s)") + "; groups are " + (groupKeys.isEmpty() ? "not needed (one global row)"
-                        : partitionSelection ? "released by DP partition selection" : "a public domain"));
+                + " group(s)") + "; " + (partitionSelection ? (groupKeys.isEmpty() ? "the one global row is" : "groups are")
+                        + " released by DP partition selection" : groupKeys.isEmpty() ? "one global row, always released"
+                        : "the groups are a public domain, all released"));
         Optional<BudgetSplit> split = split();
         if (split.isEmpty()) {
             lines.add("no noisy value and no group to select: spends nothing");

@@ -77,9 +77,12 @@ final class DpBoundary {
             input = PublicDomains.union(input, domainRows.get(), ctx);
             marker = input.getRowType().getFieldCount() - 1;
         }
-        boolean selection = grouped && marker < 0;
+        // A minimum group size applies to the global row too: it is released only if DP partition
+        // selection, after the pre-threshold, keeps it (so no row of fewer than k units ever leaves).
+        boolean selection = grouped ? marker < 0 : preThreshold > 1;
         if (selection && dp.delta() == 0) {
-            throw PrivacyErrors.invalidPolicy("Grouping over differentially private rows of " + tables
+            throw PrivacyErrors.invalidPolicy((grouped ? "Grouping over" : "A minimum group size on")
+                    + " differentially private rows of " + tables
                     + " needs a DELTA above 0 in the table's DIFFERENTIAL PRIVACY policy, to choose which groups"
                     + " to release; ask an admin to set one");
         }

@@ -120,6 +120,17 @@ class DifferentialPrivacySqlTest {
     }
 
     @Test
+    void minimumGroupSizeAppliesToTheGlobalRowToo() throws SQLException {
+        exec(admin, "ALTER TABLE s.customer SET MIN GROUP SIZE 3");
+        try {
+            assertEquals(List.of(), rows(ana, "SELECT COUNT(*) FROM s.customer WHERE city = 'Oslo'"));
+            assertEquals(List.of("5"), rows(ana, "SELECT COUNT(*) FROM s.customer WHERE city = 'Lyon'"));
+        } finally {
+            exec(admin, "ALTER TABLE s.customer SET MIN GROUP SIZE 2");
+        }
+    }
+
+    @Test
     void eachUnitContributesToAtMostMaxGroups() throws SQLException {
         exactPolicy(1, 5);
         // Each customer has an open and a done order; with one group per customer, 12 orders in all count.
