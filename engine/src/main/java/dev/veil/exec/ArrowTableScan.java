@@ -21,7 +21,6 @@ import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.rel.metadata.RelMdUtil;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -90,7 +89,7 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
     @Override
     public double estimateRowCount(RelMetadataQuery mq) {
         double rows = table.getRowCount();
-        return filter == null ? rows : rows * RelMdUtil.guessSelectivity(filter);
+        return filter == null ? rows : rows * arrowTable.statistics().selectivity(filter, c -> c);
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -63,6 +64,9 @@ public final class Warehouse implements AutoCloseable {
      * collection never sees a committed segment between "not in the catalog" and "not pinned".
      */
     private final Map<String, Integer> pinned = new HashMap<>();
+
+    /** Statistics of columns of table versions, which never change once committed. */
+    private final Map<StatisticsKey, ColumnStatistics> statistics = new ConcurrentHashMap<>();
 
     private volatile int batchRows = DEFAULT_BATCH_ROWS;
     private volatile int batchesPerSegment = DEFAULT_BATCHES_PER_SEGMENT;
@@ -225,6 +229,38 @@ public final class Warehouse implements AutoCloseable {
             throw new IllegalArgumentException("version of table " + version.tableId() + " is not of " + table.name());
         }
         return new ArrowSegmentScan(this, table, version, columns);
+    }
+
+    /**
+     * Statistics of one column of {@code version}, for the planner's estimates. Computed by reading
+     * the column on first request (a few tens of milliseconds per million rows) and then cached
+     * for the life of this warehouse; a version never changes, so the cache needs no invalidation.
+     */
+    public ColumnStatistics columnStatistics(TableDef table, TableVersion version, int column) {
+        requireNonNull(table, "table is null");
+        requireNonNull(version, "version is null");
+        if (column < 0 || column >= table.columns().size()) {
+            throw new IllegalArgumentException("column " + column + " out of range for table " + table.name());
+        }
+        StatisticsKey key = new StatisticsKey(table.id(), version.version(), column);
+        ColumnStatistics cached = statistics.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        ColumnStatistics computed;
+        try (BatchScan scan = scan(table, version, new int[] {column})) {
+            computed = ColumnStatistics.collect(scan, table.columns().get(column).type());
+        }
+        if (statistics.size() >= MAX_CACHED_STATISTICS) {
+            statistics.clear(); // rare (many versions of many tables): recomputing is cheap enough
+        }
+        statistics.put(key, computed);
+        return computed;
+    }
+
+    private static final int MAX_CACHED_STATISTICS = 100_000;
+
+    private record StatisticsKey(long tableId, long version, int column) {
     }
 
     /**
