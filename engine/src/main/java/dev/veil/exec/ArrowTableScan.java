@@ -100,7 +100,10 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
         double columnFraction = (projects.length + 2d) / (totalColumns + 2d);
         double outRows = estimateRowCount(mq);
         double cpu = tableRows * columnFraction + outRows * projects.length;
-        return planner.getCostFactory().makeCost(outRows, cpu, tableRows * columnFraction);
+        // The planner compares costs by their row component only, so that is where fewer output
+        // columns must show to make it prefer the narrower of two otherwise equal scans.
+        double rows = outRows * (projects.length + 1d) / (totalColumns + 1d);
+        return planner.getCostFactory().makeCost(rows, cpu, tableRows * columnFraction);
     }
 
     @Override
