@@ -3,6 +3,7 @@ package dev.veil.exec;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.storage.ColumnStatistics;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 import org.apache.calcite.plan.RelOptUtil;
@@ -29,6 +30,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * sides, never results.
  */
 final class ArrowTableStatistics {
+    /** Up to this many columns, the distinct count of a column set is measured rather than multiplied. */
+    private static final int MAX_COMBINED_COLUMNS = 4;
+
     private final ArrowTable table;
 
     ArrowTableStatistics(ArrowTable table) {
@@ -52,10 +56,19 @@ final class ArrowTableStatistics {
      */
     double distinctCount(int[] tableColumns, double rows) {
         double tableRows = rowCount();
-        double distinct = 1;
-        for (int c : tableColumns) {
-            ColumnStatistics s = column(c);
-            distinct *= Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
+        int[] columns = Arrays.stream(tableColumns).distinct().sorted().toArray();
+        double distinct;
+        if (columns.length > 1 && columns.length <= MAX_COMBINED_COLUMNS) {
+            // Columns are often correlated (a composite key of two foreign keys), so their product
+            // overestimates badly; count the combinations themselves.
+            ColumnStatistics s = table.warehouse().columnStatistics(table.definition(), table.version(), columns);
+            distinct = Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
+        } else {
+            distinct = 1;
+            for (int c : columns) {
+                ColumnStatistics s = column(c);
+                distinct *= Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
+            }
         }
         distinct = Math.min(distinct, tableRows);
         if (rows >= tableRows) {

@@ -232,35 +232,45 @@ public final class Warehouse implements AutoCloseable {
     }
 
     /**
-     * Statistics of one column of {@code version}, for the planner's estimates. Computed by reading
-     * the column on first request (a few tens of milliseconds per million rows) and then cached
-     * for the life of this warehouse; a version never changes, so the cache needs no invalidation.
+     * Statistics of some columns of {@code version} taken together (one column, or a composite
+     * key), for the planner's estimates. Computed by reading the columns on first request (tens
+     * of milliseconds per million rows) and then cached for the life of this warehouse; a version
+     * never changes, so the cache needs no invalidation.
      */
-    public ColumnStatistics columnStatistics(TableDef table, TableVersion version, int column) {
+    public ColumnStatistics columnStatistics(TableDef table, TableVersion version, int... columns) {
         requireNonNull(table, "table is null");
         requireNonNull(version, "version is null");
-        if (column < 0 || column >= table.columns().size()) {
-            throw new IllegalArgumentException("column " + column + " out of range for table " + table.name());
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("no columns");
         }
-        StatisticsKey key = new StatisticsKey(table.id(), version.version(), column);
-        ColumnStatistics cached = statistics.get(key);
+        List<Integer> key = new ArrayList<>(columns.length);
+        List<dev.veil.catalog.ColumnType> types = new ArrayList<>(columns.length);
+        for (int column : columns) {
+            if (column < 0 || column >= table.columns().size()) {
+                throw new IllegalArgumentException("column " + column + " out of range for table " + table.name());
+            }
+            key.add(column);
+            types.add(table.columns().get(column).type());
+        }
+        StatisticsKey cacheKey = new StatisticsKey(table.id(), version.version(), List.copyOf(key));
+        ColumnStatistics cached = statistics.get(cacheKey);
         if (cached != null) {
             return cached;
         }
         ColumnStatistics computed;
-        try (BatchScan scan = scan(table, version, new int[] {column})) {
-            computed = ColumnStatistics.collect(scan, table.columns().get(column).type());
+        try (BatchScan scan = scan(table, version, columns)) {
+            computed = ColumnStatistics.collect(scan, types);
         }
         if (statistics.size() >= MAX_CACHED_STATISTICS) {
             statistics.clear(); // rare (many versions of many tables): recomputing is cheap enough
         }
-        statistics.put(key, computed);
+        statistics.put(cacheKey, computed);
         return computed;
     }
 
     private static final int MAX_CACHED_STATISTICS = 100_000;
 
-    private record StatisticsKey(long tableId, long version, int column) {
+    private record StatisticsKey(long tableId, long version, List<Integer> columns) {
     }
 
     /**
