@@ -2,6 +2,7 @@ package dev.veil.exec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.VeilException;
 import dev.veil.storage.ColumnStatistics;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,7 @@ final class ArrowTableStatistics {
     private static final int MAX_COMBINED_COLUMNS = 4;
 
     private final ArrowTable table;
+    private boolean unavailable;
 
     ArrowTableStatistics(ArrowTable table) {
         this.table = requireNonNull(table, "table is null");
@@ -44,8 +46,25 @@ final class ArrowTableStatistics {
         return Math.max(1d, table.version().rowCount());
     }
 
-    private ColumnStatistics column(int tableColumn) {
-        return table.warehouse().columnStatistics(table.definition(), table.version(), tableColumn);
+    private @Nullable ColumnStatistics column(int tableColumn) {
+        return statistics(tableColumn);
+    }
+
+    /**
+     * The statistics of the columns, or null if they cannot be read (a segment file is missing or
+     * unreadable): estimates must never make planning fail, and the scan reports the problem if
+     * the query runs. After one failure, this table's estimates fall back to guesses.
+     */
+    private @Nullable ColumnStatistics statistics(int... tableColumns) {
+        if (unavailable) {
+            return null;
+        }
+        try {
+            return table.warehouse().columnStatistics(table.definition(), table.version(), tableColumns);
+        } catch (VeilException e) {
+            unavailable = true;
+            return null;
+        }
     }
 
     /**
@@ -61,13 +80,14 @@ final class ArrowTableStatistics {
         if (columns.length > 1 && columns.length <= MAX_COMBINED_COLUMNS) {
             // Columns are often correlated (a composite key of two foreign keys), so their product
             // overestimates badly; count the combinations themselves.
-            ColumnStatistics s = table.warehouse().columnStatistics(table.definition(), table.version(), columns);
-            distinct = Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
+            ColumnStatistics s = statistics(columns);
+            distinct = s == null ? tableRows : Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
         } else {
             distinct = 1;
             for (int c : columns) {
                 ColumnStatistics s = column(c);
-                distinct *= Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
+                // Unknown: Calcite's habit of assuming about half the rows are distinct.
+                distinct *= s == null ? Math.max(1d, tableRows / 2) : Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
             }
         }
         distinct = Math.min(distinct, tableRows);
@@ -104,7 +124,9 @@ final class ArrowTableStatistics {
                     int column = columnComparedToLiteral(operands, tableColumn);
                     if (column >= 0) {
                         ColumnStatistics s = column(column);
-                        return s.distinctCount() == 0 ? 0d : nonNullFraction(s) / s.distinctCount();
+                        if (s != null) {
+                            return s.distinctCount() == 0 ? 0d : nonNullFraction(s) / s.distinctCount();
+                        }
                     }
                 }
                 case SEARCH -> {
@@ -113,8 +135,10 @@ final class ArrowTableStatistics {
                         Sarg<?> sarg = literal.getValueAs(Sarg.class);
                         if (sarg != null && sarg.isPoints()) {
                             ColumnStatistics s = column(column);
-                            return s.distinctCount() == 0 ? 0d
-                                    : Math.min(1d, sarg.pointCount * nonNullFraction(s) / s.distinctCount());
+                            if (s != null) {
+                                return s.distinctCount() == 0 ? 0d
+                                        : Math.min(1d, sarg.pointCount * nonNullFraction(s) / s.distinctCount());
+                            }
                         }
                     }
                 }
@@ -122,7 +146,9 @@ final class ArrowTableStatistics {
                     int column = columnOf(operands.get(0), tableColumn);
                     if (column >= 0) {
                         ColumnStatistics s = column(column);
-                        return s.rowCount() == 0 ? 0d : (double) s.nullCount() / s.rowCount();
+                        if (s != null) {
+                            return s.rowCount() == 0 ? 0d : (double) s.nullCount() / s.rowCount();
+                        }
                     }
                 }
                 default -> {
