@@ -28,6 +28,8 @@ final class ArrowEnumerator implements Enumerator<Object> {
     private int rowCount;
     private int row;
     private VectorValues.Reader[] readers;
+    /** One per output column, kept across batches. */
+    private final ValueCache[] caches;
     private ScanPredicate.RowTest test;
     private Object current;
     private boolean done;
@@ -39,6 +41,10 @@ final class ArrowEnumerator implements Enumerator<Object> {
         this.spec = requireNonNull(spec, "spec is null");
         this.cancelFlag = requireNonNull(cancelFlag, "cancelFlag is null");
         this.loadedColumns = spec.loadedColumns();
+        this.caches = new ValueCache[spec.outputColumns().length];
+        for (int i = 0; i < caches.length; i++) {
+            caches[i] = new ValueCache();
+        }
     }
 
     @Override
@@ -95,7 +101,8 @@ final class ArrowEnumerator implements Enumerator<Object> {
         readers = new VectorValues.Reader[outputs.length];
         for (int i = 0; i < outputs.length; i++) {
             int position = positionOf(outputs[i]);
-            readers[i] = VectorValues.reader(batch.getVector(position), table.columns().get(outputs[i]).type());
+            readers[i] = VectorValues.reader(batch.getVector(position), table.columns().get(outputs[i]).type(),
+                    caches[i]);
         }
         ScanPredicate filter = spec.filter();
         test = filter == null ? null : filter.bind(column -> batch.getVector(positionOf(column)));

@@ -10,11 +10,13 @@ import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.rel.metadata.BuiltInMetadata;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
 import org.apache.calcite.schema.impl.AbstractTable;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A Veil table as Calcite sees it during one statement: its definition and the version that was
@@ -25,11 +27,21 @@ public final class ArrowTable extends AbstractTable {
     private final Warehouse warehouse;
     private final TableDef definition;
     private final TableVersion version;
+    private final ArrowTableStatistics statistics;
 
     public ArrowTable(Warehouse warehouse, TableDef definition, TableVersion version) {
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.definition = requireNonNull(definition, "definition is null");
         this.version = requireNonNull(version, "version is null");
+        this.statistics = new ArrowTableStatistics(this);
+    }
+
+    Warehouse warehouse() {
+        return warehouse;
+    }
+
+    ArrowTableStatistics statistics() {
+        return statistics;
     }
 
     public TableDef definition() {
@@ -48,6 +60,18 @@ public final class ArrowTable extends AbstractTable {
     @Override
     public Statistic getStatistic() {
         return Statistics.of(Math.max(1d, version.rowCount()), List.of());
+    }
+
+    /** Also answers Calcite's metadata questions on distinct values and selectivity for scans of it. */
+    @Override
+    public <C> @Nullable C unwrap(Class<C> aClass) {
+        if (aClass == BuiltInMetadata.DistinctRowCount.Handler.class) {
+            return aClass.cast(statistics.new DistinctRowCount());
+        }
+        if (aClass == BuiltInMetadata.Selectivity.Handler.class) {
+            return aClass.cast(statistics.new Selectivity());
+        }
+        return super.unwrap(aClass);
     }
 
     /** Streams the rows selected by {@code spec}; called from generated code. */

@@ -21,7 +21,6 @@ import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.rel.metadata.RelMdUtil;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -90,7 +89,7 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
     @Override
     public double estimateRowCount(RelMetadataQuery mq) {
         double rows = table.getRowCount();
-        return filter == null ? rows : rows * RelMdUtil.guessSelectivity(filter);
+        return filter == null ? rows : rows * arrowTable.statistics().selectivity(filter, c -> c);
     }
 
     @Override
@@ -101,7 +100,10 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
         double columnFraction = (projects.length + 2d) / (totalColumns + 2d);
         double outRows = estimateRowCount(mq);
         double cpu = tableRows * columnFraction + outRows * projects.length;
-        return planner.getCostFactory().makeCost(outRows, cpu, tableRows * columnFraction);
+        // The planner compares costs by their row component only, so that is where fewer output
+        // columns must show to make it prefer the narrower of two otherwise equal scans.
+        double rows = outRows * (projects.length + 1d) / (totalColumns + 1d);
+        return planner.getCostFactory().makeCost(rows, cpu, tableRows * columnFraction);
     }
 
     @Override

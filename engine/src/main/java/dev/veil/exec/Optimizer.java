@@ -1,17 +1,31 @@
 package dev.veil.exec;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRules;
+import org.apache.calcite.DataContexts;
 import org.apache.calcite.plan.ConventionTraitDef;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
 import org.apache.calcite.rel.RelCollationTraitDef;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.metadata.BuiltInMetadata;
+import org.apache.calcite.rel.metadata.ChainedRelMetadataProvider;
 import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
+import org.apache.calcite.rel.metadata.ReflectiveRelMetadataProvider;
+import org.apache.calcite.rel.metadata.RelMetadataProvider;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.rules.JoinPushThroughJoinRule;
+import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 
@@ -35,6 +49,8 @@ public final class Optimizer {
         // on analytic equi-joins a hash join is always cheaper.
         planner.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
         ArrowRules.ALL.forEach(planner::addRule);
+        // Lets the constant-folding rules evaluate constant expressions; without an executor they do nothing.
+        planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
         return planner;
     }
 
@@ -47,16 +63,67 @@ public final class Optimizer {
         return program.run(planner, logical, logical.getTraitSet(), List.of(), List.of());
     }
 
+    /**
+     * Calcite's metadata with Veil's estimates first: join selectivity from distinct key counts and
+     * the cost of hash joins (scans get their estimates from {@link ArrowTable}'s statistics through the default handlers).
+     */
+    static final RelMetadataProvider METADATA = ChainedRelMetadataProvider.of(List.of(
+            ReflectiveRelMetadataProvider.reflectiveSource(new JoinSelectivity(),
+                    BuiltInMetadata.Selectivity.Handler.class),
+            ReflectiveRelMetadataProvider.reflectiveSource(new SubsetDistinctRowCount(),
+                    BuiltInMetadata.DistinctRowCount.Handler.class),
+            ReflectiveRelMetadataProvider.reflectiveSource(new HashJoinCost(),
+                    BuiltInMetadata.NonCumulativeCost.Handler.class),
+            DefaultRelMetadataProvider.INSTANCE));
+
+    /** Simplifications applied before join ordering; each keeps what the plan computes. */
+    private static final List<RelOptRule> SIMPLIFY = List.of(
+            ArrowRules.FILTER_FACTOR,
+            // Folds constant expressions such as DATE '1994-01-01' + INTERVAL '1' YEAR, so that
+            // the comparisons holding them can be pushed into scans and are not evaluated per row.
+            CoreRules.FILTER_REDUCE_EXPRESSIONS,
+            CoreRules.PROJECT_REDUCE_EXPRESSIONS,
+            CoreRules.JOIN_REDUCE_EXPRESSIONS);
+
     /** Chooses the physical plan of a normalized (and privacy-rewritten) logical plan. */
     public static EnumerableRel optimize(RelNode logical) {
-        RelOptPlanner planner = logical.getCluster().getPlanner();
+        RelOptCluster cluster = logical.getCluster();
+        cluster.setMetadataProvider(METADATA);
+        cluster.invalidateMetadataQuery();
+        RelOptPlanner planner = cluster.getPlanner();
         Program program = Programs.sequence(
                 Programs.trim(),
-                Programs.hep(List.of(ArrowRules.FILTER_FACTOR), true, DefaultRelMetadataProvider.INSTANCE),
-                Programs.heuristicJoinOrder(planner.getRules(), false, 2),
-                Programs.calc(DefaultRelMetadataProvider.INSTANCE));
+                Programs.hep(SIMPLIFY, true, METADATA),
+                joinOrder(planner.getRules()),
+                Programs.calc(METADATA));
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
         RelNode physical = program.run(planner, logical, desired, List.of(), List.of());
         return (EnumerableRel) physical;
+    }
+
+    /**
+     * Calcite's heuristic join ordering (joins of three or more inputs are collected into a
+     * multi-join and ordered greedily by estimated sizes), using {@link #METADATA} rather than
+     * the default metadata that {@link Programs#heuristicJoinOrder} installs.
+     */
+    private static Program joinOrder(List<RelOptRule> rules) {
+        return (planner, rel, requiredOutputTraits, materializations, lattices) -> {
+            List<RelOptRule> list = new ArrayList<>(rules);
+            list.removeAll(List.of(CoreRules.JOIN_COMMUTE, CoreRules.JOIN_ASSOCIATE,
+                    JoinPushThroughJoinRule.LEFT, JoinPushThroughJoinRule.RIGHT));
+            Program program;
+            if (RelOptUtil.countJoins(rel) < 2) {
+                program = Programs.ofRules(list);
+            } else {
+                HepProgram multiJoin = new HepProgramBuilder()
+                        .addRuleInstance(CoreRules.FILTER_INTO_JOIN)
+                        .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+                        .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
+                        .build();
+                list.add(CoreRules.MULTI_JOIN_OPTIMIZE);
+                program = Programs.sequence(Programs.of(multiJoin, false, METADATA), Programs.ofRules(list));
+            }
+            return program.run(planner, rel, requiredOutputTraits, materializations, lattices);
+        };
     }
 }

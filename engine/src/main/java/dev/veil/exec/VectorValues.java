@@ -24,6 +24,33 @@ final class VectorValues {
         Object read(int i);
     }
 
+    /** A reader of {@code vector} that reuses value objects through {@code cache} (one per column). */
+    static Reader reader(FieldVector vector, ColumnType type, ValueCache cache) {
+        return switch (type.type()) {
+            case INTEGER -> {
+                IntVector v = (IntVector) vector;
+                yield i -> v.isNull(i) ? null : cache.integer(v.get(i));
+            }
+            case DATE -> {
+                DateDayVector v = (DateDayVector) vector;
+                yield i -> v.isNull(i) ? null : cache.integer(v.get(i));
+            }
+            case VARCHAR -> {
+                VarCharVector v = (VarCharVector) vector;
+                yield i -> v.isNull(i) ? null : cache.string(v, i);
+            }
+            case DECIMAL -> {
+                DecimalVector v = (DecimalVector) vector;
+                if (v.getPrecision() > 18) {
+                    yield reader(vector, type);
+                }
+                int scale = type.scale();
+                yield i -> v.isNull(i) ? null : cache.decimal(unscaledLong(v, i), scale);
+            }
+            default -> reader(vector, type);
+        };
+    }
+
     static Reader reader(FieldVector vector, ColumnType type) {
         return switch (type.type()) {
             case BOOLEAN -> {

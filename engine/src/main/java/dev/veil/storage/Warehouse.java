@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -63,6 +64,9 @@ public final class Warehouse implements AutoCloseable {
      * collection never sees a committed segment between "not in the catalog" and "not pinned".
      */
     private final Map<String, Integer> pinned = new HashMap<>();
+
+    /** Statistics of columns of table versions, which never change once committed. */
+    private final Map<StatisticsKey, ColumnStatistics> statistics = new ConcurrentHashMap<>();
 
     private volatile int batchRows = DEFAULT_BATCH_ROWS;
     private volatile int batchesPerSegment = DEFAULT_BATCHES_PER_SEGMENT;
@@ -225,6 +229,48 @@ public final class Warehouse implements AutoCloseable {
             throw new IllegalArgumentException("version of table " + version.tableId() + " is not of " + table.name());
         }
         return new ArrowSegmentScan(this, table, version, columns);
+    }
+
+    /**
+     * Statistics of some columns of {@code version} taken together (one column, or a composite
+     * key), for the planner's estimates. Computed by reading the columns on first request (tens
+     * of milliseconds per million rows) and then cached for the life of this warehouse; a version
+     * never changes, so the cache needs no invalidation.
+     */
+    public ColumnStatistics columnStatistics(TableDef table, TableVersion version, int... columns) {
+        requireNonNull(table, "table is null");
+        requireNonNull(version, "version is null");
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("no columns");
+        }
+        List<Integer> key = new ArrayList<>(columns.length);
+        List<dev.veil.catalog.ColumnType> types = new ArrayList<>(columns.length);
+        for (int column : columns) {
+            if (column < 0 || column >= table.columns().size()) {
+                throw new IllegalArgumentException("column " + column + " out of range for table " + table.name());
+            }
+            key.add(column);
+            types.add(table.columns().get(column).type());
+        }
+        StatisticsKey cacheKey = new StatisticsKey(table.id(), version.version(), List.copyOf(key));
+        ColumnStatistics cached = statistics.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        ColumnStatistics computed;
+        try (BatchScan scan = scan(table, version, columns)) {
+            computed = ColumnStatistics.collect(scan, types);
+        }
+        if (statistics.size() >= MAX_CACHED_STATISTICS) {
+            statistics.clear(); // rare (many versions of many tables): recomputing is cheap enough
+        }
+        statistics.put(cacheKey, computed);
+        return computed;
+    }
+
+    private static final int MAX_CACHED_STATISTICS = 100_000;
+
+    private record StatisticsKey(long tableId, long version, List<Integer> columns) {
     }
 
     /**

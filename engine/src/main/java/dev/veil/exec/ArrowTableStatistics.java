@@ -1,0 +1,232 @@
+package dev.veil.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.VeilException;
+import dev.veil.storage.ColumnStatistics;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntUnaryOperator;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.metadata.BuiltInMetadata;
+import org.apache.calcite.rel.metadata.MetadataDef;
+import org.apache.calcite.rel.metadata.RelMdUtil;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.ImmutableBitSet;
+import org.apache.calcite.util.Sarg;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The planner's estimates for scans of one {@link ArrowTable}, from the statistics of its columns
+ * ({@link dev.veil.storage.Warehouse#columnStatistics}): how many distinct values a set of columns
+ * has, and what fraction of rows a predicate keeps. Calcite asks a scan's table for these
+ * through {@link ArrowTable#unwrap}; they steer join order and the choice of hash-join build
+ * sides, never results.
+ */
+final class ArrowTableStatistics {
+    /** Up to this many columns, the distinct count of a column set is measured rather than multiplied. */
+    private static final int MAX_COMBINED_COLUMNS = 4;
+
+    private final ArrowTable table;
+    private boolean unavailable;
+
+    ArrowTableStatistics(ArrowTable table) {
+        this.table = requireNonNull(table, "table is null");
+    }
+
+    /** Rows in the table version. */
+    double rowCount() {
+        return Math.max(1d, table.version().rowCount());
+    }
+
+    private @Nullable ColumnStatistics column(int tableColumn) {
+        return statistics(tableColumn);
+    }
+
+    /**
+     * The statistics of the columns, or null if they cannot be read (a segment file is missing or
+     * unreadable): estimates must never make planning fail, and the scan reports the problem if
+     * the query runs. After one failure, this table's estimates fall back to guesses.
+     */
+    private @Nullable ColumnStatistics statistics(int... tableColumns) {
+        if (unavailable) {
+            return null;
+        }
+        try {
+            return table.warehouse().columnStatistics(table.definition(), table.version(), tableColumns);
+        } catch (VeilException e) {
+            unavailable = true;
+            return null;
+        }
+    }
+
+    /**
+     * Distinct combinations of values of the given table columns among {@code rows} rows drawn
+     * from the whole table: the product of the columns' distinct counts (NULL counting as a
+     * value), at most the table's rows, then reduced for the fraction of rows kept assuming
+     * every value is equally frequent.
+     */
+    double distinctCount(int[] tableColumns, double rows) {
+        double tableRows = rowCount();
+        int[] columns = Arrays.stream(tableColumns).distinct().sorted().toArray();
+        double distinct;
+        if (columns.length > 1 && columns.length <= MAX_COMBINED_COLUMNS) {
+            // Columns are often correlated (a composite key of two foreign keys), so their product
+            // overestimates badly; count the combinations themselves.
+            ColumnStatistics s = statistics(columns);
+            distinct = s == null ? tableRows : Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
+        } else {
+            distinct = 1;
+            for (int c : columns) {
+                ColumnStatistics s = column(c);
+                // Unknown: Calcite's habit of assuming about half the rows are distinct.
+                distinct *= s == null ? Math.max(1d, tableRows / 2) : Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
+            }
+        }
+        distinct = Math.min(distinct, tableRows);
+        if (rows >= tableRows) {
+            return distinct;
+        }
+        // Each value has tableRows / distinct rows; a value survives unless all of them are dropped.
+        double kept = Math.max(0d, rows) / tableRows;
+        double survives = 1 - Math.pow(1 - kept, tableRows / distinct);
+        return Math.max(Math.min(1d, rows), distinct * survives);
+    }
+
+    /**
+     * The fraction of rows for which {@code predicate} holds; its input references are mapped to
+     * table columns by {@code tableColumn}. Equality with a literal keeps one value's share of the
+     * rows, IS NULL the NULLs' share; other conjuncts get Calcite's guesses.
+     */
+    double selectivity(@Nullable RexNode predicate, IntUnaryOperator tableColumn) {
+        if (predicate == null) {
+            return 1d;
+        }
+        double selectivity = 1d;
+        for (RexNode conjunct : RelOptUtil.conjunctions(predicate)) {
+            selectivity *= conjunctSelectivity(conjunct, tableColumn);
+        }
+        return selectivity;
+    }
+
+    private double conjunctSelectivity(RexNode conjunct, IntUnaryOperator tableColumn) {
+        if (conjunct instanceof RexCall call) {
+            List<RexNode> operands = call.getOperands();
+            switch (call.getKind()) {
+                case EQUALS -> {
+                    int column = columnComparedToLiteral(operands, tableColumn);
+                    if (column >= 0) {
+                        ColumnStatistics s = column(column);
+                        if (s != null) {
+                            return s.distinctCount() == 0 ? 0d : nonNullFraction(s) / s.distinctCount();
+                        }
+                    }
+                }
+                case SEARCH -> {
+                    int column = columnOf(operands.get(0), tableColumn);
+                    if (column >= 0 && operands.get(1) instanceof RexLiteral literal) {
+                        Sarg<?> sarg = literal.getValueAs(Sarg.class);
+                        if (sarg != null && sarg.isPoints()) {
+                            ColumnStatistics s = column(column);
+                            if (s != null) {
+                                return s.distinctCount() == 0 ? 0d
+                                        : Math.min(1d, sarg.pointCount * nonNullFraction(s) / s.distinctCount());
+                            }
+                        }
+                    }
+                }
+                case IS_NULL -> {
+                    int column = columnOf(operands.get(0), tableColumn);
+                    if (column >= 0) {
+                        ColumnStatistics s = column(column);
+                        if (s != null) {
+                            return s.rowCount() == 0 ? 0d : (double) s.nullCount() / s.rowCount();
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return RelMdUtil.guessSelectivity(conjunct);
+    }
+
+    private static double nonNullFraction(ColumnStatistics s) {
+        return s.rowCount() == 0 ? 0d : (double) (s.rowCount() - s.nullCount()) / s.rowCount();
+    }
+
+    private static int columnComparedToLiteral(List<RexNode> operands, IntUnaryOperator tableColumn) {
+        RexNode a = operands.get(0);
+        RexNode b = operands.get(1);
+        if (RexUtil.removeCast(b) instanceof RexLiteral) {
+            return columnOf(a, tableColumn);
+        }
+        if (RexUtil.removeCast(a) instanceof RexLiteral) {
+            return columnOf(b, tableColumn);
+        }
+        return -1;
+    }
+
+    private static int columnOf(RexNode node, IntUnaryOperator tableColumn) {
+        RexNode stripped = RexUtil.removeCast(node);
+        return stripped instanceof RexInputRef ref ? tableColumn.applyAsInt(ref.getIndex()) : -1;
+    }
+
+    /** The table column each output field of {@code scan} reads. */
+    static IntUnaryOperator tableColumns(RelNode scan) {
+        if (scan instanceof ArrowTableScan arrow) {
+            int[] projects = arrow.projects();
+            return i -> i >= 0 && i < projects.length ? projects[i] : -1;
+        }
+        return i -> i;
+    }
+
+    /** Answers Calcite's distinct-row-count question for a scan of the table. */
+    final class DistinctRowCount implements BuiltInMetadata.DistinctRowCount.Handler {
+        @Override
+        public @Nullable Double getDistinctRowCount(RelNode scan, RelMetadataQuery mq, ImmutableBitSet groupKey,
+                @Nullable RexNode predicate) {
+            if (groupKey.isEmpty()) {
+                return 1d;
+            }
+            IntUnaryOperator map = tableColumns(scan);
+            int[] columns = new int[groupKey.cardinality()];
+            int n = 0;
+            for (int field : groupKey) {
+                int c = map.applyAsInt(field);
+                if (c < 0) {
+                    return null;
+                }
+                columns[n++] = c;
+            }
+            Double scanRows = mq.getRowCount(scan);
+            double rows = (scanRows == null ? rowCount() : scanRows) * selectivity(predicate, map);
+            return distinctCount(columns, rows);
+        }
+
+        @Override
+        public MetadataDef<BuiltInMetadata.DistinctRowCount> getDef() {
+            return BuiltInMetadata.DistinctRowCount.DEF;
+        }
+    }
+
+    /** Answers Calcite's selectivity question for a predicate on a scan of the table. */
+    final class Selectivity implements BuiltInMetadata.Selectivity.Handler {
+        @Override
+        public Double getSelectivity(RelNode scan, RelMetadataQuery mq, @Nullable RexNode predicate) {
+            return selectivity(predicate, tableColumns(scan));
+        }
+
+        @Override
+        public MetadataDef<BuiltInMetadata.Selectivity> getDef() {
+            return BuiltInMetadata.Selectivity.DEF;
+        }
+    }
+}
