@@ -114,7 +114,10 @@ public final class ScriptParser {
         if (words.length < 3) {
             throw error(line, "expected 'statement error <CODE> [<regex>]'");
         }
-        ErrorCode code = errorCode(line, words[2]);
+        java.util.Set<Integer> codes = new java.util.TreeSet<>();
+        for (String alternative : words[2].split("\\|")) {
+            codes.add(errorCode(line, alternative).code());
+        }
         // The regex is the rest of the line after the code, as written (it may contain spaces).
         int start = header.indexOf(words[2], header.indexOf(words[1]) + words[1].length()) + words[2].length();
         String regex = header.substring(start).strip();
@@ -126,7 +129,7 @@ public final class ScriptParser {
                 throw error(line, "bad message pattern: " + e.getDescription());
             }
         }
-        return new Outcome.Error(code.name(), code.code(), message);
+        return new Outcome.Error(words[2], codes, message);
     }
 
     private ErrorCode errorCode(int line, String word) {

@@ -106,10 +106,14 @@ public sealed interface ScriptRecord {
         record Count(long rows) implements Outcome {
         }
 
-        /** It fails with this Veil error code and a message in which {@code message} is found. */
-        record Error(String codeName, int code, Optional<Pattern> message) implements Outcome {
+        /**
+         * It fails with one of these Veil error codes ({@code A|B} in the script) and a message in
+         * which {@code message} is found.
+         */
+        record Error(String codeName, java.util.Set<Integer> codes, Optional<Pattern> message) implements Outcome {
             public Error {
                 requireNonNull(codeName, "codeName is null");
+                codes = java.util.Set.copyOf(codes);
                 requireNonNull(message, "message is null");
             }
 

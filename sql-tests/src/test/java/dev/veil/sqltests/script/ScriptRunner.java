@@ -208,7 +208,7 @@ public final class ScriptRunner implements AutoCloseable {
         if (!(outcome instanceof Outcome.Error expected)) {
             return Optional.of("expected success but got " + actual + "\n" + sql);
         }
-        if (e.getErrorCode() != expected.code()) {
+        if (!expected.codes().contains(e.getErrorCode())) {
             return Optional.of("expected error " + expected.describe() + " but got " + actual + "\n" + sql);
         }
         if (expected.message().isPresent() && !expected.message().get().matcher(String.valueOf(e.getMessage())).find()) {
