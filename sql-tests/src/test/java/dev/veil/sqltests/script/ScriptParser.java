@@ -46,7 +46,8 @@ public final class ScriptParser {
             String[] words = header.split("\\s+");
             String kind = words[0].toLowerCase(Locale.ROOT);
             switch (kind) {
-                case "connect" -> records.add(connect(line, words));
+                case "connect" -> records.add(connect(line, header, words));
+                case "timeout" -> records.add(timeout(line, words));
                 case "file" -> records.add(file(line, words));
                 case "include" -> records.add(include(line, words));
                 case "statement" -> records.add(statement(line, header, words));
@@ -54,18 +55,33 @@ public final class ScriptParser {
                 case "explain" -> records.add(explain(line, words));
                 case "concurrent" -> records.add(concurrent(line, words));
                 default -> throw error(line, "unknown record '" + words[0]
-                        + "' (expected connect, include, file, statement, query, explain privacy or concurrent)");
+                        + "' (expected connect, timeout, include, file, statement, query, explain privacy or concurrent)");
             }
         }
         return records;
     }
 
-    private ScriptRecord connect(int line, String[] words) {
+    private ScriptRecord connect(int line, String header, String[] words) {
+        if (words.length >= 5 && words[3].equalsIgnoreCase("error")) {
+            // connect <user> <password> error <CODE> [regex]: the regex starts after the code.
+            String rest = header.substring(header.indexOf(words[3], header.indexOf(words[2]) + words[2].length()));
+            return new ScriptRecord.Connect(line, words[1], Optional.of(words[2]),
+                    Optional.of(error(line, rest, java.util.Arrays.copyOfRange(words, 2, words.length))));
+        }
         if (words.length < 2 || words.length > 3) {
-            throw error(line, "expected 'connect <user> [<password>]'");
+            throw error(line, "expected 'connect <user> [<password>]' or 'connect <user> <password> error <CODE> [<regex>]'");
         }
         return new ScriptRecord.Connect(line, words[1],
-                words.length == 3 ? Optional.of(words[2]) : Optional.empty());
+                words.length == 3 ? Optional.of(words[2]) : Optional.empty(), Optional.empty());
+    }
+
+    private ScriptRecord timeout(int line, String[] words) {
+        requireWords(line, words, 2);
+        long seconds = parseLong(line, words[1]);
+        if (seconds < 0 || seconds > 3600) {
+            throw error(line, "'timeout <seconds>' needs 0 <= seconds <= 3600");
+        }
+        return new ScriptRecord.Timeout(line, (int) seconds);
     }
 
     private ScriptRecord include(int line, String[] words) {

@@ -16,13 +16,26 @@ public sealed interface ScriptRecord {
         return true;
     }
 
-    /** {@code connect user [password]}: later records run as {@code user}. */
-    record Connect(int line, String user, Optional<String> password) implements ScriptRecord {
+    /**
+     * {@code connect user [password]}: later records run as {@code user}; or, with
+     * {@code connect user password error CODE [regex]}, a case: connecting must fail so.
+     */
+    record Connect(int line, String user, Optional<String> password, Optional<Outcome.Error> error)
+            implements ScriptRecord {
         public Connect {
             requireNonNull(user, "user is null");
             requireNonNull(password, "password is null");
+            requireNonNull(error, "error is null");
         }
 
+        @Override
+        public boolean isCase() {
+            return error.isPresent();
+        }
+    }
+
+    /** {@code timeout seconds}: later statements are cancelled after that long (0: the default). */
+    record Timeout(int line, int seconds) implements ScriptRecord {
         @Override
         public boolean isCase() {
             return false;

@@ -45,6 +45,7 @@ public final class ScriptRunner implements AutoCloseable {
     private final Path files;
     private Connection connection;
     private String user;
+    private int timeoutSeconds = STATEMENT_TIMEOUT_SECONDS;
 
     /** The outcome of one test case: empty failure when it passed. */
     public record CaseResult(int line, String title, Optional<String> failure) {
@@ -89,8 +90,13 @@ public final class ScriptRunner implements AutoCloseable {
     }
 
     private Optional<String> execute(ScriptRecord record) throws SQLException {
-        if (record instanceof ScriptRecord.Connect c) {
+        if (record instanceof ScriptRecord.Connect c && c.error().isPresent()) {
+            return failedConnect(c);
+        } else if (record instanceof ScriptRecord.Connect c) {
             return connect(c.user(), c.password());
+        } else if (record instanceof ScriptRecord.Timeout t) {
+            timeoutSeconds = t.seconds() == 0 ? STATEMENT_TIMEOUT_SECONDS : t.seconds();
+            return Optional.empty();
         } else if (record instanceof ScriptRecord.FileBlock f) {
             return writeFile(f);
         } else if (record instanceof ScriptRecord.Include i) {
@@ -117,7 +123,9 @@ public final class ScriptRunner implements AutoCloseable {
     private static String title(ScriptRecord record) {
         String what;
         if (record instanceof ScriptRecord.Connect c) {
-            what = "connect " + c.user();
+            what = "connect " + c.user() + c.error().map(e -> " fails with " + e.describe()).orElse("");
+        } else if (record instanceof ScriptRecord.Timeout t) {
+            what = "timeout " + t.seconds();
         } else if (record instanceof ScriptRecord.FileBlock f) {
             what = "file " + f.name();
         } else if (record instanceof ScriptRecord.Include i) {
@@ -139,6 +147,19 @@ public final class ScriptRunner implements AutoCloseable {
         connection = server.connect(name, password);
         user = name;
         return Optional.empty();
+    }
+
+    private Optional<String> failedConnect(ScriptRecord.Connect record) {
+        try (Connection c = server.connect(record.user(), record.password())) {
+            // The driver may connect lazily: the first statement shows whether the server accepted it.
+            try (Statement statement = c.createStatement(); ResultSet rows = statement.executeQuery("SELECT 1")) {
+                rows.next();
+            }
+            return Optional.of("expected connecting as '" + record.user() + "' to fail with "
+                    + record.error().get().describe() + " but it succeeded");
+        } catch (SQLException e) {
+            return checkError("connect " + record.user(), record.error().get(), e);
+        }
     }
 
     private Connection connection() throws SQLException {
@@ -165,7 +186,7 @@ public final class ScriptRunner implements AutoCloseable {
     private Optional<String> statement(ScriptRecord.Statement record) throws SQLException {
         String sql = substitute(record.sql());
         try (Statement statement = connection().createStatement()) {
-            statement.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+            statement.setQueryTimeout(timeoutSeconds);
             boolean hasRows;
             try {
                 hasRows = statement.execute(sql);
@@ -226,7 +247,7 @@ public final class ScriptRunner implements AutoCloseable {
         String sql = substitute(record.sql());
         List<String> actual = new ArrayList<>();
         try (Statement statement = connection().createStatement()) {
-            statement.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+            statement.setQueryTimeout(timeoutSeconds);
             try (ResultSet rows = statement.executeQuery(record.options().explain() ? "EXPLAIN PRIVACY " + sql : sql)) {
                 if (record.options().columnNames()) {
                     actual.add(ResultPrinter.header(rows));
