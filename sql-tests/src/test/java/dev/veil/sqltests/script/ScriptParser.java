@@ -54,8 +54,9 @@ public final class ScriptParser {
                 case "query" -> records.add(query(line, words));
                 case "explain" -> records.add(explain(line, words));
                 case "concurrent" -> records.add(concurrent(line, words));
+                case "columns" -> records.add(columns(line, words));
                 default -> throw error(line, "unknown record '" + words[0]
-                        + "' (expected connect, timeout, include, file, statement, query, explain privacy or concurrent)");
+                        + "' (expected connect, timeout, include, file, statement, query, explain privacy, concurrent or columns)");
             }
         }
         return records;
@@ -179,6 +180,14 @@ public final class ScriptParser {
         }
         String sql = sql(line);
         return new ScriptRecord.Query(line, sql, new ScriptRecord.QueryOptions(false, false, true), expected(line));
+    }
+
+    private ScriptRecord columns(int line, String[] words) {
+        if (words.length != 2 || !words[1].matches("[A-Za-z0-9_]+\\.[A-Za-z0-9_]+")) {
+            throw error(line, "expected 'columns <schema>.<table>'");
+        }
+        String[] name = words[1].split("\\.");
+        return new ScriptRecord.Columns(line, name[0], name[1], expected(line));
     }
 
     private ScriptRecord concurrent(int line, String[] words) {

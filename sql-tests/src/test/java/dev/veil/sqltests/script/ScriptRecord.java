@@ -105,6 +105,18 @@ public sealed interface ScriptRecord {
         }
     }
 
+    /**
+     * {@code columns schema.table}: the columns JDBC metadata ({@code DatabaseMetaData.getColumns})
+     * lists for the table, one {@code name | type} line each, in order.
+     */
+    record Columns(int line, String schema, String table, List<String> expected) implements ScriptRecord {
+        public Columns {
+            requireNonNull(schema, "schema is null");
+            requireNonNull(table, "table is null");
+            expected = List.copyOf(expected);
+        }
+    }
+
     /** How a query's result is printed and compared. */
     record QueryOptions(boolean rowSort, boolean columnNames, boolean explain) {
     }

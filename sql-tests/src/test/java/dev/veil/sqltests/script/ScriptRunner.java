@@ -112,6 +112,8 @@ public final class ScriptRunner implements AutoCloseable {
             return query(q);
         } else if (record instanceof ScriptRecord.Concurrent c) {
             return concurrent(c);
+        } else if (record instanceof ScriptRecord.Columns c) {
+            return columns(c);
         }
         throw new IllegalArgumentException("Unknown record " + record);
     }
@@ -134,6 +136,8 @@ public final class ScriptRunner implements AutoCloseable {
             what = s.sql();
         } else if (record instanceof ScriptRecord.Query q) {
             what = (q.options().explain() ? "explain privacy " : "") + q.sql();
+        } else if (record instanceof ScriptRecord.Columns c) {
+            what = "columns " + c.schema() + "." + c.table();
         } else {
             ScriptRecord.Concurrent c = (ScriptRecord.Concurrent) record;
             what = "concurrent " + c.copies() + " " + c.sql();
@@ -323,6 +327,18 @@ public final class ScriptRunner implements AutoCloseable {
                 c.close();
             }
         }
+    }
+
+    private Optional<String> columns(ScriptRecord.Columns record) throws SQLException {
+        List<String> actual = new ArrayList<>();
+        try (ResultSet columns = connection().getMetaData().getColumns(null, record.schema(), record.table(), null)) {
+            while (columns.next()) {
+                actual.add(columns.getString("COLUMN_NAME") + " | " + columns.getString("TYPE_NAME"));
+            }
+        }
+        return LineMatcher.matches(record.expected(), actual) ? Optional.empty()
+                : Optional.of("wrong columns of " + record.schema() + "." + record.table() + "\nexpected:\n"
+                        + indent(record.expected()) + "actual:\n" + indent(actual));
     }
 
     /** {@code ok}, or {@code error NAME} for a Veil error code. */
