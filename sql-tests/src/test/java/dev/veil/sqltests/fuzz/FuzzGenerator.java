@@ -30,6 +30,11 @@ public final class FuzzGenerator {
         boolean isPublic() {
             return unit == null;
         }
+
+        /** Whether the demo makes queries over it differentially private (orders, lines and events are). */
+        boolean isDp() {
+            return aliases.contains("o") || aliases.contains("l") || aliases.contains("w");
+        }
     }
 
     private static final String LINES_UNIT_LOOKUP = " LEFT JOIN shop.orders ou ON ou.order_id = l.order_id";
@@ -84,7 +89,7 @@ public final class FuzzGenerator {
                     Expr.same("SUBSTRING(c.phone FROM CHAR_LENGTH(c.phone) - 1)"));
             case "o" -> List.of(Expr.same("o.status"), Expr.same("o.channel"), Expr.same("EXTRACT(MONTH FROM o.order_date)"),
                     Expr.same("o.order_date"));
-            case "l" -> List.of(Expr.same("l.quantity"), Expr.same("l.line_no"), Expr.same("l.product_id"));
+            case "l" -> List.of(Expr.same("l.line_no"), Expr.same("l.product_id"));
             case "p" -> List.of(Expr.same("p.category"), Expr.same("p.product_id"), Expr.same("p.name"));
             case "w" -> List.of(Expr.same("w.page"), Expr.same("w.device"), Expr.same("w.city"),
                     Expr.same("EXTRACT(MONTH FROM w.event_time)"));
@@ -216,11 +221,15 @@ public final class FuzzGenerator {
             tags.add("cte");
         }
         if (shape.isPublic()) {
-            return new FuzzQuery(sql, Optional.empty(), Optional.empty(), keys.size(), exact, true, tags);
+            return new FuzzQuery(sql, Optional.empty(), Optional.empty(), keys.size(), exact, true, false, tags);
         }
         oracle.append(", COUNT(DISTINCT ").append(shape.unit()).append(") AS units FROM ").append(shape.oracleFrom())
                 .append(where).append(oracleGroupBy).append(having);
-        return new FuzzQuery(sql, Optional.of(oracle.toString()), Optional.empty(), keys.size(), exact, false, tags);
+        if (shape.isDp()) {
+            tags.add("dp");
+        }
+        return new FuzzQuery(sql, Optional.of(oracle.toString()), Optional.empty(), keys.size(), exact, false,
+                shape.isDp(), tags);
     }
 
     private FuzzQuery mustReject(Shape shape) {
@@ -237,8 +246,8 @@ public final class FuzzGenerator {
                 reason = "raw rows of a protected table";
             }
             case 1 -> {
-                String hidden = shape.aliases().contains("c") ? "c.email" : shape.aliases().contains("l") ? "l.unit_price"
-                        : null;
+                String hidden = shape.aliases().contains("c") ? "c.email"
+                        : shape.aliases().contains("l") ? pick(List.of("l.unit_price", "l.quantity")) : null;
                 if (hidden == null) {
                     sql = "SELECT " + key.analyst() + ", MAX(" + key.analyst() + ")" + from + " GROUP BY " + key.analyst();
                     reason = "MAX over protected rows";
@@ -275,7 +284,8 @@ public final class FuzzGenerator {
                 reason = "LIMIT below the boundary";
             }
         }
-        return new FuzzQuery(sql, Optional.empty(), Optional.of(reason), 0, false, false, List.of(shape.name(), "reject"));
+        return new FuzzQuery(sql, Optional.empty(), Optional.of(reason), 0, false, false, shape.isDp(),
+                List.of(shape.name(), "reject"));
     }
 
     private <T> T pick(List<T> items) {

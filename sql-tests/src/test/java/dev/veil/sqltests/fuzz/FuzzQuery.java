@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param exact whether every oracle group with enough units must be released (no LIMIT, no HAVING
  *     the oracle cannot mirror)
  * @param publicOnly whether the statement reads only the public table
+ * @param noisy whether the answer is differentially private: its aggregates are noisy and its
+ *     groups pass partition selection, so only the keys and the unit counts can be checked
  */
 public record FuzzQuery(String sql, Optional<String> oracle, Optional<String> mustReject, int keys, boolean exact,
-        boolean publicOnly, List<String> tags) {
+        boolean publicOnly, boolean noisy, List<String> tags) {
     public FuzzQuery {
         requireNonNull(sql, "sql is null");
         requireNonNull(oracle, "oracle is null");
