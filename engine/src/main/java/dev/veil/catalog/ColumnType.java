@@ -51,7 +51,8 @@ public record ColumnType(VeilType type, int precision, int scale) {
      */
     public static ColumnType parse(String text) {
         requireNonNull(text, "text is null");
-        String t = text.trim().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+        // The parser prints a type it does not know as SQL (TEXT, STRING) as a quoted identifier: `TEXT`.
+        String t = text.replace("`", "").trim().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
         Matcher m = DECIMAL.matcher(t);
         if (m.matches()) {
             int p = m.group(1) == null ? 18 : Integer.parseInt(m.group(1));

@@ -33,7 +33,8 @@ final class RangeAnalysis {
             if (literal.isNull()) {
                 return null;
             }
-            if (SqlTypeFamily.NUMERIC.contains(literal.getType())) {
+            // A SEARCH's range set (SARG) has the type of the values it tests, but is no single number.
+            if (SqlTypeFamily.NUMERIC.contains(literal.getType()) && literal.getTypeName() != SqlTypeName.SARG) {
                 BigDecimal value = literal.getValueAs(BigDecimal.class);
                 return value == null ? ValueRange.UNKNOWN : ValueRange.point(value.doubleValue());
             }

@@ -45,7 +45,9 @@ public final class Session {
             return audit.succeeded(StatementExecutor.execute(audit.parse(), context));
         } catch (VeilException e) {
             throw audit.failed(e);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            // Calcite reports broken invariants with AssertionError (a throw, not only an assert):
+            // they are internal errors of this statement, not of the server.
             throw audit.failed(ExecutionErrors.translate(e));
         }
     }

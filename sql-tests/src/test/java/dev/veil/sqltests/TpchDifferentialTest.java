@@ -5,6 +5,10 @@ import static java.util.Map.entry;
 import dev.veil.bench.tpch.TpchData;
 import dev.veil.bench.tpch.TpchLoader;
 import dev.veil.bench.tpch.TpchQueries;
+import dev.veil.catalog.Principals;
+import dev.veil.server.ServerConfig;
+import dev.veil.server.VeilServer;
+import dev.veil.storage.Warehouse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -25,10 +30,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * requires the same results.
  *
  * <p>The engine under test is reached through the JDBC URL in system property
- * {@value #URL_PROPERTY}; by default it is Veil embedded in a fresh warehouse in a temporary
- * directory. A {@code jdbc:duckdb:} URL runs the harness DuckDB against DuckDB, which checks the
- * harness itself. The data is generated once per class and loaded into both with
- * {@code COPY}, in each side's dialect.
+ * {@value #URL_PROPERTY}; by default it is a Veil server on an ephemeral port, serving a fresh
+ * warehouse in a temporary directory, reached through the thin driver as admin. A
+ * {@code jdbc:veil:embedded:DIR;create=true} URL runs Veil in-process instead, and a
+ * {@code jdbc:duckdb:} URL runs DuckDB against DuckDB, which checks the harness itself. The
+ * data is generated once per class and loaded into both with {@code COPY}, in each side's
+ * dialect.
  */
 class TpchDifferentialTest {
     /** System property holding the JDBC URL of the engine under test. */
@@ -65,13 +72,25 @@ class TpchDifferentialTest {
     @TempDir
     static Path dir;
 
+    private static final String ADMIN_PASSWORD = "tpch-admin-pw";
+
     private static Connection reference;
     private static Connection engine;
+    private static VeilServer server;
 
     @BeforeAll
     static void loadBothEngines() throws Exception {
-        String url = engineUrl(dir);
-        engine = connect(url);
+        String url = System.getProperty(URL_PROPERTY, "").strip();
+        if (url.isEmpty()) {
+            server = startServer(dir.resolve("warehouse"));
+            url = server.jdbcUrl();
+            Properties admin = new Properties();
+            admin.setProperty("user", Principals.ADMIN);
+            admin.setProperty("password", ADMIN_PASSWORD);
+            engine = DriverManager.getConnection(url, admin);
+        } else {
+            engine = connect(url);
+        }
         Map<String, Path> files = TpchData.generate(SCALE_FACTOR, dir.resolve("data"));
         TpchLoader.load(engine, TpchLoader.Dialect.forJdbcUrl(url), SCHEMA, files);
         reference = DriverManager.getConnection("jdbc:duckdb:");
@@ -82,7 +101,20 @@ class TpchDifferentialTest {
     static void close() throws SQLException {
         try (Connection first = engine; Connection second = reference) {
             // closes both, even if one fails
+        } finally {
+            if (server != null) {
+                server.close();
+            }
         }
+    }
+
+    /** A fresh warehouse with an admin user, served on an ephemeral port. */
+    private static VeilServer startServer(Path warehouse) {
+        try (Warehouse w = Warehouse.create(warehouse)) {
+            w.catalog().createSchema("public", true);
+            new Principals(w.sqliteCatalog()).createUser(Principals.ADMIN, ADMIN_PASSWORD, Principals.ADMIN, false);
+        }
+        return VeilServer.start(ServerConfig.of(warehouse).withPort(0));
     }
 
     static List<String> queries() {
@@ -109,18 +141,12 @@ class TpchDifferentialTest {
         }
     }
 
-    private static String engineUrl(Path dir) {
-        String url = System.getProperty(URL_PROPERTY, "");
-        return url.isBlank() ? "jdbc:veil:embedded:" + dir.resolve("warehouse") + ";create=true" : url.strip();
-    }
-
     private static Connection connect(String url) throws SQLException {
         try {
             DriverManager.getDriver(url);
         } catch (SQLException e) {
-            throw new SQLException("No JDBC driver accepts " + url + ". For the default Veil URL, veil-engine must "
-                    + "register dev.veil.jdbc.EmbeddedDriver in META-INF/services/java.sql.Driver; to check only "
-                    + "the harness, run with -D" + URL_PROPERTY + "=jdbc:duckdb:", e);
+            throw new SQLException("No JDBC driver accepts " + url + "; to check only the harness, run with -D"
+                    + URL_PROPERTY + "=jdbc:duckdb:", e);
         }
         return DriverManager.getConnection(url);
     }
