@@ -2,10 +2,12 @@ package dev.veil.bench.tpch;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,6 +44,22 @@ public final class EngineWorker implements Callable<Integer> {
     @Option(names = "--reuse", description = "Reopen the database an earlier worker loaded instead of loading.")
     boolean reuse;
 
+    @Option(names = "--accuracy-runs", defaultValue = "0",
+            description = "DP engine: runs per query and epsilon of the accuracy table (0: no accuracy table).")
+    int accuracyRuns;
+
+    @Option(names = "--epsilons", split = ",", defaultValue = "0.8,0.1",
+            description = "DP engine: the epsilons of the accuracy table.")
+    List<Double> epsilons;
+
+    @Option(names = "--accuracy-seconds", defaultValue = "60",
+            description = "DP engine: the time budget of the accuracy table.")
+    double accuracySeconds;
+
+    @Option(names = "--service-seconds", defaultValue = "0",
+            description = "DP engine: seconds per measurement of the JDBC service (0: not measured).")
+    double serviceSeconds;
+
     /** Standard output carries only messages; anything else the engines print goes to standard error. */
     private final PrintStream messages = System.out;
 
@@ -69,8 +87,15 @@ public final class EngineWorker implements Callable<Integer> {
                     }
                 }
             }
+            Optional<String> unavailable = bench.unavailable();
+            if (unavailable.isPresent()) {
+                System.err.println(id.id() + ": " + unavailable.get());
+                send(WorkerMessage.note(EngineResult.UNAVAILABLE, unavailable.get()));
+            }
             QueryRunner runner = new QueryRunner(runs, maxWarmSeconds, () -> send(WorkerMessage.run(running)));
-            for (MeasuredQuery query : MeasuredQuery.named(queries)) {
+            List<MeasuredQuery> accuracyQueries = new ArrayList<>();
+            List<String> names = queries.stream().filter(name -> !name.isBlank()).toList();
+            for (MeasuredQuery query : unavailable.isPresent() ? List.<MeasuredQuery>of() : MeasuredQuery.named(names)) {
                 running = query.name();
                 QueryTiming timing = runner.time(bench.connection(), query);
                 System.err.println(String.format(Locale.ROOT,
@@ -78,23 +103,71 @@ public final class EngineWorker implements Callable<Integer> {
                         timing.firstMillis(), timing.medianMillis(), timing.runNanos().size(), timing.rows(),
                         timing.error().map(error -> "; FAILED: " + error).orElse("")));
                 send(WorkerMessage.done(timing));
+                if (timing.succeeded() && AccuracyQuery.known(query)) {
+                    accuracyQueries.add(query);
+                }
             }
             System.err.println(id.id() + " result checksum " + runner.sink() % 1000);
+            if (bench instanceof DpEngine dp) {
+                afterQueries(dp, accuracyQueries);
+            }
         }
         send(WorkerMessage.end());
         return 0;
+    }
+
+    /** The DP engine's steps after the timed queries: the accuracy table, then the JDBC service. */
+    private void afterQueries(DpEngine dp, List<MeasuredQuery> timed) throws Exception {
+        WorkerReport report = new WorkerReport() {
+            @Override
+            public void step(String name) {
+                send(WorkerMessage.run(name));
+            }
+
+            @Override
+            public void metric(String name, double value) {
+                send(WorkerMessage.metric(name, value));
+            }
+
+            @Override
+            public void note(String name, String text) {
+                System.err.println(id() + " " + name + ": " + text);
+                send(WorkerMessage.note(name, text));
+            }
+        };
+        if (accuracyRuns > 0 && dp.unavailable().isEmpty()) {
+            List<AccuracyQuery> accuracy = new ArrayList<>();
+            timed.forEach(query -> accuracy.add(AccuracyQuery.of(query)));
+            accuracy.addAll(AccuracyQuery.joinAggregates());
+            System.err.println(String.format(Locale.ROOT, "%s: accuracy of %d queries, %d runs at epsilon %s",
+                    id(), accuracy.size(), accuracyRuns, epsilons));
+            new AccuracyProbe(dp.admin(), dp.connection(), accuracyRuns, epsilons, accuracySeconds, report)
+                    .measure(accuracy);
+        }
+        if (serviceSeconds > 0) {
+            System.err.println(id() + ": JDBC service latency and throughput");
+            new ServiceProbe(scratch, serviceSeconds, report).measure(dp.admin(), dp.unavailable().isEmpty());
+        }
+    }
+
+    private String id() {
+        return engine;
     }
 
     private BenchEngine open(EngineId id) throws Exception {
         switch (id) {
             case VEIL:
                 return CopyLoadedEngine.veil(scratch, reuse);
+            case VEIL_JDBC:
+                return CopyLoadedEngine.veilServer(scratch, reuse);
+            case VEIL_DP:
+                return DpEngine.open(scratch, reuse);
             case DUCKDB:
                 return CopyLoadedEngine.duckDb(scratch.resolve("bench.duckdb"), threads, reuse);
             case CALCITE:
                 return CalciteEngine.open();
             default:
-                throw new IllegalArgumentException(id.label() + " is not available yet: " + id.missing());
+                throw new IllegalArgumentException("Unknown engine " + id);
         }
     }
 

@@ -1,0 +1,89 @@
+package dev.veil.bench.tpch;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A query whose DP answer the accuracy table compares with its true answer: its text and which
+ * output columns are group keys (matched between the two answers) rather than aggregates (compared).
+ *
+ * @param name the report's name, e.g. {@code q01} or {@code q03_count}
+ * @param sql the query text, run by the analyst (noisy) and by the administrator (true)
+ * @param keyColumns the 0-based output columns that identify a group; empty for a single-row aggregate
+ * @param unit the privacy unit the query is protected by, for the report
+ */
+record AccuracyQuery(String name, String sql, Set<Integer> keyColumns, String unit) {
+    private static final String CUSTOMER = "customer";
+
+    /** The group-key columns of the TPC-H queries the benchmark times, where they are not simply the text columns. */
+    private static final Map<String, Set<Integer>> KEYS = Map.of(
+            "q01", Set.of(0, 1),
+            "q03", Set.of(0, 2, 3),
+            "q05", Set.of(0),
+            "q06", Set.of(),
+            "q10", Set.of(0, 1, 3, 4, 5, 6, 7),
+            "q12", Set.of(0),
+            "q18", Set.of(0, 1, 2, 3, 4),
+            MeasuredQuery.SUM_PRICE, Set.of());
+
+    private static final String Q3_FROM = " from tpch.customer, tpch.orders, tpch.lineitem where c_mktsegment = "
+            + "'BUILDING' and c_custkey = o_custkey and l_orderkey = o_orderkey and o_orderdate < date '1995-03-15' "
+            + "and l_shipdate > date '1995-03-15'";
+    private static final String Q10_FROM = " from tpch.customer, tpch.orders, tpch.lineitem, tpch.nation where "
+            + "c_custkey = o_custkey and l_orderkey = o_orderkey and o_orderdate >= date '1993-10-01' and "
+            + "o_orderdate < date '1994-01-01' and l_returnflag = 'R' and c_nationkey = n_nationkey";
+    private static final String Q18_FROM = " from tpch.customer, tpch.orders, tpch.lineitem where o_orderkey in "
+            + "(select l_orderkey from tpch.lineitem group by l_orderkey having sum(l_quantity) > 300) and "
+            + "c_custkey = o_custkey and o_orderkey = l_orderkey";
+    private static final String Q12_FROM = " from " + DpPolicies.ORDERS_SCHEMA + ".orders, "
+            + DpPolicies.ORDERS_SCHEMA + ".lineitem where o_orderkey = l_orderkey and l_shipmode in ('MAIL', 'SHIP') "
+            + "and l_commitdate < l_receiptdate and l_shipdate < l_commitdate and l_receiptdate >= date '1994-01-01' "
+            + "and l_receiptdate < date '1995-01-01'";
+
+    AccuracyQuery {
+        requireNonNull(name, "name is null");
+        requireNonNull(sql, "sql is null");
+        keyColumns = Set.copyOf(requireNonNull(keyColumns, "keyColumns is null"));
+        requireNonNull(unit, "unit is null");
+    }
+
+    /** The accuracy query of a timed query, with customer as the unit. */
+    static AccuracyQuery of(MeasuredQuery query) {
+        Set<Integer> keys = KEYS.get(query.name());
+        if (keys == null) {
+            throw new IllegalArgumentException("No group keys known for query " + query.name());
+        }
+        return new AccuracyQuery(query.name(), query.sql(), keys, CUSTOMER);
+    }
+
+    /** Whether {@link #of} knows the group keys of {@code query}. */
+    static boolean known(MeasuredQuery query) {
+        return KEYS.containsKey(query.name());
+    }
+
+    /**
+     * The single-number versions of Q3, Q10, Q18 (customer as the unit) and Q12 (order as the unit)
+     * in the style of the DP join-query literature (R2T): the count of join results and the sum of
+     * the query's measure over them, without grouping.
+     */
+    static List<AccuracyQuery> joinAggregates() {
+        List<AccuracyQuery> queries = new ArrayList<>();
+        queries.add(scalar("q03_count", "select count(*)" + Q3_FROM, CUSTOMER));
+        queries.add(scalar("q03_sum", "select sum(l_extendedprice * (1 - l_discount))" + Q3_FROM, CUSTOMER));
+        queries.add(scalar("q10_count", "select count(*)" + Q10_FROM, CUSTOMER));
+        queries.add(scalar("q10_sum", "select sum(l_extendedprice * (1 - l_discount))" + Q10_FROM, CUSTOMER));
+        queries.add(scalar("q18_count", "select count(*)" + Q18_FROM, CUSTOMER));
+        queries.add(scalar("q18_sum", "select sum(l_quantity)" + Q18_FROM, CUSTOMER));
+        queries.add(scalar("q12_count", "select count(*)" + Q12_FROM, "orders"));
+        queries.add(scalar("q12_sum", "select sum(l_extendedprice)" + Q12_FROM, "orders"));
+        return List.copyOf(queries);
+    }
+
+    private static AccuracyQuery scalar(String name, String sql, String unit) {
+        return new AccuracyQuery(name, sql, Set.of(), unit);
+    }
+}
