@@ -56,7 +56,7 @@ public final class TpchBenchmark implements Callable<Integer> {
             + "engines' scratch databases (default: benchmarks/work).")
     Path work;
 
-    @Option(names = "--engines", split = ",", defaultValue = "veil,duckdb,calcite",
+    @Option(names = "--engines", split = ",", defaultValue = "veil,veil-jdbc,veil-dp,duckdb,calcite",
             description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
     List<String> engines;
 
