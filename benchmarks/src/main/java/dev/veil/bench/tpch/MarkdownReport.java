@@ -159,8 +159,9 @@ final class MarkdownReport {
             return;
         }
         out.append("## Veil's first (cold) run, ms\n\n");
-        out.append("The first run of each query in a JVM that has only loaded the data: it includes class loading, "
-                + "JIT compilation and Calcite's code generation. The other engines' first runs are in report.json.\n\n");
+        out.append("The first run of each query in a JVM that has only loaded the data and run one small warm-up "
+                + "statement: it includes the query's class loading, JIT compilation and Calcite's code generation. "
+                + "The other engines' first runs are in report.json.\n\n");
         List<String> heading = List.of("Query", "Veil first run", "Veil warm median", "first/warm");
         row(heading, out);
         separator(heading.size(), out);

@@ -65,7 +65,7 @@ public final class TpchBenchmark implements Callable<Integer> {
             description = "Queries to time: q01..q22 or " + MeasuredQuery.SUM_PRICE + " (default: ${DEFAULT-VALUE}).")
     List<String> queries;
 
-    @Option(names = "--max-warm-seconds", defaultValue = "20",
+    @Option(names = "--max-warm-seconds", defaultValue = "10",
             description = "Stop an engine's warm runs of one query early once they have taken this long (at least "
                     + "one runs, unless the first run alone took this long) (default: ${DEFAULT-VALUE}).")
     double maxWarmSeconds;
@@ -212,7 +212,7 @@ public final class TpchBenchmark implements Callable<Integer> {
     /** {@code result} with a timing for each skipped query, in the order of {@code queries}. */
     private static EngineResult withSkipped(EngineResult result, List<MeasuredQuery> queries,
             Map<String, String> skipped) {
-        if (skipped.isEmpty()) {
+        if (skipped.isEmpty() || result.unavailable().isPresent()) {
             return result;
         }
         List<QueryTiming> timings = new ArrayList<>();
