@@ -102,7 +102,7 @@ final class MarkdownReport {
             String unavailable = unavailableCell(result, engine);
             int over = summary.completedByAllAnd(engine).size();
             means.add(unavailable != null ? unavailable : millis(summary.geometricMean(engine))
-                    + (over == completed.size() || over == 0 ? "" : " (" + over + " queries)"));
+                    + (over == completed.size() || over == 0 ? "" : " (" + over + (over == 1 ? " query)" : " queries)")));
         }
         means.add(ratio(summary.geometricMeanRatio(EngineId.VEIL, EngineId.DUCKDB)));
         means.add(ratio(summary.geometricMeanRatio(EngineId.VEIL, EngineId.CALCITE)));
