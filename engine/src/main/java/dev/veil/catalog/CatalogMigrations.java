@@ -192,7 +192,72 @@ final class CatalogMigrations {
                         OR (NEW.decision IS NOT OLD.decision AND NEW.decision IS NOT 'FAILED')
                     BEGIN
                         SELECT RAISE(ABORT, 'the audit log is append-only');
-                    END""")));
+                    END""")),
+            new Migration(4, "privacy budgets, their assignments and the budget ledger", List.of(
+                    // Limits hold per user and per calendar window in UTC (see dev.veil.budget).
+                    """
+                    CREATE TABLE privacy_budgets (
+                        name          TEXT PRIMARY KEY,
+                        epsilon_limit REAL NOT NULL CHECK (epsilon_limit > 0),
+                        delta_limit   REAL NOT NULL CHECK (delta_limit >= 0 AND delta_limit < 1),
+                        refill_window TEXT NOT NULL CHECK (refill_window IN ('DAILY', 'WEEKLY', 'MONTHLY', 'NEVER')),
+                        created_at    INTEGER NOT NULL
+                    )""",
+                    // At most one budget per user and per role; assigning again replaces it. A dropped
+                    // user or role takes its assignment with it. Budgets are never dropped: the ledger
+                    // names them.
+                    """
+                    CREATE TABLE user_budgets (
+                        user_name   TEXT PRIMARY KEY REFERENCES users (name) ON DELETE CASCADE,
+                        budget_name TEXT NOT NULL REFERENCES privacy_budgets (name),
+                        assigned_at INTEGER NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE role_budgets (
+                        role_name   TEXT PRIMARY KEY REFERENCES roles (name) ON DELETE CASCADE,
+                        budget_name TEXT NOT NULL REFERENCES privacy_budgets (name),
+                        assigned_at INTEGER NOT NULL
+                    )""",
+                    // Append-only, like the audit log. user_name is no foreign key: a dropped user's
+                    // charges stay (and count again if the name is reused, which errs on the side of
+                    // privacy). charged_at is in milliseconds since the epoch; window_start is the
+                    // start of the budget window the charge fell in (0 for NEVER).
+                    """
+                    CREATE TABLE budget_ledger (
+                        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                        user_name    TEXT NOT NULL,
+                        budget_name  TEXT NOT NULL,
+                        epsilon      REAL NOT NULL CHECK (epsilon >= 0),
+                        delta        REAL NOT NULL CHECK (delta >= 0),
+                        charged_at   INTEGER NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        statement    TEXT NOT NULL
+                    )""",
+                    "CREATE INDEX budget_ledger_user ON budget_ledger (user_name, charged_at)",
+                    """
+                    CREATE TRIGGER budget_ledger_no_delete BEFORE DELETE ON budget_ledger
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the budget ledger is append-only');
+                    END""",
+                    """
+                    CREATE TRIGGER budget_ledger_no_update BEFORE UPDATE ON budget_ledger
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the budget ledger is append-only');
+                    END""")),
+            new Migration(5, "differential-privacy policies", List.of(
+                    // One per table and scope, like the minimum group sizes; epsilon and delta are
+                    // doubles (REAL round-trips them exactly), the contribution bounds whole numbers.
+                    """
+                    CREATE TABLE policy_differential_privacy (
+                        table_id                    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
+                        role_name                   TEXT REFERENCES roles (name) ON DELETE CASCADE,
+                        epsilon                     REAL NOT NULL CHECK (epsilon > 0),
+                        delta                       REAL NOT NULL CHECK (delta >= 0 AND delta < 1),
+                        max_groups_per_unit         INTEGER NOT NULL CHECK (max_groups_per_unit >= 1),
+                        max_rows_per_unit_per_group INTEGER NOT NULL CHECK (max_rows_per_unit_per_group >= 1)
+                    )""",
+                    "CREATE UNIQUE INDEX policy_differential_privacy_scope "
+                            + "ON policy_differential_privacy (table_id, ifnull(role_name, ''))")));
 
     private CatalogMigrations() {
     }

@@ -104,6 +104,14 @@ public final class SqliteCatalog implements Catalog {
         return transaction("BEGIN IMMEDIATE", work);
     }
 
+    /**
+     * Whether the calling thread is inside a {@link #read} or {@link #write} of this catalog, so
+     * that a new one would join it instead of committing by itself.
+     */
+    public boolean inTransaction() {
+        return lock.isHeldByCurrentThread();
+    }
+
     private <T> T transaction(String begin, SqlWork<T> work) {
         requireNonNull(work, "work is null");
         lock.lock();

@@ -101,7 +101,18 @@ final class DemoCommand implements Callable<Integer> {
             "ALTER TABLE shop.customers SET MIN GROUP SIZE 10",
             "ALTER TABLE shop.orders SET MIN GROUP SIZE 10",
             "ALTER TABLE shop.order_lines SET MIN GROUP SIZE 10",
-            "ALTER TABLE shop.web_events SET MIN GROUP SIZE 10");
+            "ALTER TABLE shop.web_events SET MIN GROUP SIZE 10",
+            // Orders, their lines and web events are differentially private for analysts: noisy
+            // aggregates, each customer bounded in what it contributes, charged to a weekly budget.
+            "ALTER TABLE shop.order_lines ALTER COLUMN quantity SET POLICY AGGREGATE ONLY BOUNDS (0, 10)",
+            "ALTER TABLE shop.orders SET DIFFERENTIAL PRIVACY (EPSILON 1.0, DELTA 1e-6, MAX GROUPS PER UNIT 3, "
+                    + "MAX ROWS PER UNIT PER GROUP 4)",
+            "ALTER TABLE shop.order_lines SET DIFFERENTIAL PRIVACY (EPSILON 1.0, DELTA 1e-6, MAX GROUPS PER UNIT 3, "
+                    + "MAX ROWS PER UNIT PER GROUP 10)",
+            "ALTER TABLE shop.web_events SET DIFFERENTIAL PRIVACY (EPSILON 1.0, DELTA 1e-6, MAX GROUPS PER UNIT 5, "
+                    + "MAX ROWS PER UNIT PER GROUP 10)",
+            "CREATE PRIVACY BUDGET analyst_weekly LIMIT (EPSILON 50, DELTA 1e-4) WINDOW WEEKLY",
+            "ALTER ROLE analyst SET PRIVACY BUDGET analyst_weekly");
 
     private void applyPolicies() {
         Engine engine = Engine.acquire(warehouse);

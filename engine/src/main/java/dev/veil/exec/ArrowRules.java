@@ -20,9 +20,12 @@ public final class ArrowRules {
     /** Factors conjuncts common to all OR branches out of filter conditions. */
     public static final RelOptRule FILTER_FACTOR = FilterFactorRule.config().toRule();
 
+    /** Implements the differentially private aggregate the privacy rewrite builds. */
+    public static final RelOptRule DP_AGGREGATE = DpAggregateRule.DEFAULT_CONFIG.toRule();
+
     /** The rules an {@link ArrowTableScan} registers when it enters a planner. */
     public static final List<RelOptRule> PUSH_DOWN_RULES = List.of(PROJECT_SCAN, FILTER_SCAN);
 
     /** Every rule, for a planner that starts from logical scans. */
-    public static final List<RelOptRule> ALL = List.of(TABLE_SCAN, PROJECT_SCAN, FILTER_SCAN);
+    public static final List<RelOptRule> ALL = List.of(TABLE_SCAN, PROJECT_SCAN, FILTER_SCAN, DP_AGGREGATE);
 }

@@ -6,6 +6,9 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.audit.AuditEntry;
 import dev.veil.audit.AuditLog;
+import dev.veil.budget.BudgetLedger;
+import dev.veil.budget.BudgetStatus;
+import dev.veil.budget.LedgerEntry;
 import dev.veil.catalog.Principals;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.SqliteCatalog;
@@ -35,7 +38,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *   <li>{@code veil.policies}: what is protected and how; every user sees the policies that apply
  *       to them (admins: all), never a data value nor a row filter's predicate (admins excepted);</li>
  *   <li>{@code veil.my_queries}: the caller's own audit entries;</li>
- *   <li>{@code veil.audit}: every audit entry; admins only, others get ACCESS_DENIED.</li>
+ *   <li>{@code veil.audit}: every audit entry; admins only, others get ACCESS_DENIED;</li>
+ *   <li>{@code veil.my_budget}: the caller's privacy budget and what is left of it in the current
+ *       window (no row for admins and users without a budget);</li>
+ *   <li>{@code veil.budget_ledger}: every budget charge; admins only, others get ACCESS_DENIED.</li>
  * </ul>
  */
 public final class SystemSchema extends AbstractSchema {
@@ -50,7 +56,11 @@ public final class SystemSchema extends AbstractSchema {
                 "policies", new SystemTable(POLICY_COLUMNS, (user, principals) -> policies(catalog, user, principals),
                         catalog),
                 "my_queries", new SystemTable(MY_QUERY_COLUMNS, (user, principals) -> myQueries(catalog, user), catalog),
-                "audit", new SystemTable(AUDIT_COLUMNS, (user, principals) -> audit(catalog, user, principals), catalog));
+                "audit", new SystemTable(AUDIT_COLUMNS, (user, principals) -> audit(catalog, user, principals), catalog),
+                "my_budget", new SystemTable(MY_BUDGET_COLUMNS,
+                        (user, principals) -> myBudget(catalog, user, principals), catalog),
+                "budget_ledger", new SystemTable(LEDGER_COLUMNS,
+                        (user, principals) -> budgetLedger(catalog, user, principals), catalog));
     }
 
     @Override
@@ -88,6 +98,26 @@ public final class SystemSchema extends AbstractSchema {
             new SystemColumn("finished_at", SqlTypeName.TIMESTAMP, true));
 
     private static final List<SystemColumn> AUDIT_COLUMNS = auditColumns();
+
+    private static final List<SystemColumn> MY_BUDGET_COLUMNS = List.of(
+            new SystemColumn("budget", SqlTypeName.VARCHAR, false),
+            new SystemColumn("refill_window", SqlTypeName.VARCHAR, false),
+            new SystemColumn("epsilon_limit", SqlTypeName.DOUBLE, false),
+            new SystemColumn("delta_limit", SqlTypeName.DOUBLE, false),
+            new SystemColumn("epsilon_spent", SqlTypeName.DOUBLE, false),
+            new SystemColumn("delta_spent", SqlTypeName.DOUBLE, false),
+            new SystemColumn("epsilon_remaining", SqlTypeName.DOUBLE, false),
+            new SystemColumn("delta_remaining", SqlTypeName.DOUBLE, false),
+            new SystemColumn("refills_at", SqlTypeName.TIMESTAMP, true));
+
+    private static final List<SystemColumn> LEDGER_COLUMNS = List.of(
+            new SystemColumn("id", SqlTypeName.BIGINT, false),
+            new SystemColumn("user_name", SqlTypeName.VARCHAR, false),
+            new SystemColumn("budget", SqlTypeName.VARCHAR, false),
+            new SystemColumn("epsilon", SqlTypeName.DOUBLE, false),
+            new SystemColumn("delta", SqlTypeName.DOUBLE, false),
+            new SystemColumn("charged_at", SqlTypeName.TIMESTAMP, false),
+            new SystemColumn("statement", SqlTypeName.VARCHAR, false));
 
     private static List<SystemColumn> auditColumns() {
         List<SystemColumn> columns = new ArrayList<>(MY_QUERY_COLUMNS);
@@ -165,6 +195,29 @@ public final class SystemSchema extends AbstractSchema {
         for (AuditEntry e : new AuditLog(catalog).entries()) {
             rows.add(new Object[] {e.id(), e.at(), e.user(), e.kind().name(), e.statement(), e.decision().name(),
                     e.reason().orElse(null), boxed(e.rowsReturned()), e.epsilon(), e.delta(), boxed(e.finishedAt())});
+        }
+        return rows;
+    }
+
+    private static List<Object[]> myBudget(SqliteCatalog catalog, String user, Principals principals) {
+        List<Object[]> rows = new ArrayList<>();
+        for (BudgetStatus b : BudgetLedger.of(catalog).status(principals.principalOf(user)).stream().toList()) {
+            rows.add(new Object[] {b.budgetName(), b.window().name(), b.epsilonLimit(), b.deltaLimit(),
+                    b.epsilonSpent(), b.deltaSpent(), b.epsilonRemaining(), b.deltaRemaining(),
+                    b.refillsAt().map(java.time.Instant::toEpochMilli).orElse(null)});
+        }
+        return rows;
+    }
+
+    private static List<Object[]> budgetLedger(SqliteCatalog catalog, String user, Principals principals) {
+        if (!principals.isAdmin(user)) {
+            throw new VeilException(ErrorCode.ACCESS_DENIED, "Reading veil.budget_ledger requires the admin role; user '"
+                    + user + "' does not have it (your own budget is in veil.my_budget)");
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (LedgerEntry e : BudgetLedger.of(catalog).entries()) {
+            rows.add(new Object[] {e.id(), e.user(), e.budget(), e.epsilon(), e.delta(), e.chargedAt().toEpochMilli(),
+                    e.statement()});
         }
         return rows;
     }

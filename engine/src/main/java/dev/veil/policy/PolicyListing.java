@@ -25,7 +25,8 @@ public final class PolicyListing {
      *
      * @param table the table it protects
      * @param column the column, for column policies and domains
-     * @param kind {@code PRIVACY UNIT}, {@code MIN GROUP SIZE}, {@code COLUMN POLICY}, {@code DOMAIN} or {@code ROW FILTER}
+     * @param kind {@code PRIVACY UNIT}, {@code MIN GROUP SIZE}, {@code COLUMN POLICY}, {@code DOMAIN},
+     *     {@code ROW FILTER} or {@code DIFFERENTIAL PRIVACY}
      * @param role the role it is scoped to; empty for every non-admin role
      * @param definition the policy as written after {@code SET}, e.g. {@code MASKED USING SHOW_LAST(4)}
      */
@@ -87,6 +88,11 @@ public final class PolicyListing {
             if (shown.shows(p.role())) {
                 rows.add(new Row(table, Optional.empty(), "ROW FILTER", p.role(),
                         predicates ? p.definition() : HIDDEN_PREDICATE));
+            }
+        }
+        for (DifferentialPrivacyPolicy p : t.differentialPrivacyPolicies()) {
+            if (shown.shows(p.role())) {
+                rows.add(new Row(table, Optional.empty(), "DIFFERENTIAL PRIVACY", p.role(), p.definition()));
             }
         }
         return rows;

@@ -150,6 +150,17 @@ public final class PolicyYaml {
                     role(filter, p.role(), roles);
                 }
             }
+            if (!t.differentialPrivacyPolicies().isEmpty()) {
+                ArrayNode dpList = table.putArray("differential_privacy");
+                for (DifferentialPrivacyPolicy p : t.differentialPrivacyPolicies()) {
+                    ObjectNode dp = dpList.addObject();
+                    dp.put("epsilon", new BigDecimal(DifferentialPrivacyPolicy.number(p.params().epsilon())));
+                    dp.put("delta", new BigDecimal(DifferentialPrivacyPolicy.number(p.params().delta())));
+                    dp.put("max_groups_per_unit", p.params().maxGroupsPerUnit());
+                    dp.put("max_rows_per_unit_per_group", p.params().maxRowsPerUnitPerGroup());
+                    role(dp, p.role(), roles);
+                }
+            }
         }
         if (!roles.isEmpty()) {
             ArrayNode roleList = f.arrayNode();
@@ -244,7 +255,8 @@ public final class PolicyYaml {
             object(node, where, Set.of());
             TableName table = tableName(required(node, "table", where), where + ".table");
             String name = where + " (" + table + ")";
-            object(node, name, Set.of("table", "privacy_unit", "min_group_size", "columns", "domains", "row_filters"));
+            object(node, name, Set.of("table", "privacy_unit", "min_group_size", "columns", "domains", "row_filters",
+                    "differential_privacy"));
 
             Optional<UnitPolicy> unit = Optional.empty();
             JsonNode unitNode = node.get("privacy_unit");
@@ -355,8 +367,30 @@ public final class PolicyYaml {
                 filters.add(new RowFilterPolicy(table, role(item, at), predicate));
             });
 
+            List<DifferentialPrivacyPolicy> dp = new ArrayList<>();
+            forEach(node, "differential_privacy", name, (item, at) -> {
+                object(item, at, Set.of("epsilon", "delta", "max_groups_per_unit", "max_rows_per_unit_per_group",
+                        "role"));
+                double epsilon = number(required(item, "epsilon", at), at + ".epsilon").doubleValue();
+                double delta = item.has("delta") ? number(item.get("delta"), at + ".delta").doubleValue()
+                        : DifferentialPrivacy.DEFAULT_DELTA;
+                int groups = item.has("max_groups_per_unit")
+                        ? wholeNumber(item.get("max_groups_per_unit"), at + ".max_groups_per_unit")
+                        : DifferentialPrivacy.DEFAULT_MAX_GROUPS_PER_UNIT;
+                int rows = item.has("max_rows_per_unit_per_group")
+                        ? wholeNumber(item.get("max_rows_per_unit_per_group"), at + ".max_rows_per_unit_per_group")
+                        : DifferentialPrivacy.DEFAULT_MAX_ROWS_PER_UNIT_PER_GROUP;
+                Optional<String> role = role(item, at);
+                try {
+                    dp.add(new DifferentialPrivacyPolicy(table, role, new DifferentialPrivacy(epsilon, delta, groups,
+                            rows)));
+                } catch (IllegalArgumentException e) {
+                    throw error(at, "is invalid: " + e.getMessage());
+                }
+            });
+
             try {
-                return new Entry(name, new TablePolicies(table, unit, sizes, columns, domains, filters));
+                return new Entry(name, new TablePolicies(table, unit, sizes, columns, domains, filters, dp));
             } catch (IllegalArgumentException e) {
                 throw error(name, "is invalid: " + e.getMessage());
             }
@@ -441,6 +475,13 @@ public final class PolicyYaml {
                 // reported below
             }
             throw error(where, "must be a number, got " + node);
+        }
+
+        private int wholeNumber(JsonNode node, String where) {
+            if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+                throw error(where, "must be a whole number, got " + node);
+            }
+            return node.asInt();
         }
 
         private void object(JsonNode node, String where, Set<String> keys) {

@@ -59,7 +59,8 @@ public final class SqlitePolicyStore {
                     SELECT t.id, t.schema_name, t.name FROM tables t
                     WHERE t.id IN (SELECT table_id FROM policy_units UNION SELECT table_id FROM policy_min_group_sizes
                         UNION SELECT table_id FROM policy_columns UNION SELECT table_id FROM policy_domains
-                        UNION SELECT table_id FROM policy_row_filters)
+                        UNION SELECT table_id FROM policy_row_filters
+                        UNION SELECT table_id FROM policy_differential_privacy)
                     ORDER BY t.schema_name, t.name""");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -113,6 +114,38 @@ public final class SqlitePolicyStore {
             TableDef def = checkMinGroupSize(c, policy);
             deleteScoped(c, "policy_min_group_sizes", def.id(), null, policy.role());
             insertMinGroupSize(c, def.id(), policy);
+            return null;
+        });
+    }
+
+    /**
+     * Sets (or replaces) a table's differential-privacy policy for one scope; the table must have a
+     * privacy unit (directly or VIA a path): the contribution bounds are per unit.
+     */
+    public void setDifferentialPrivacy(DifferentialPrivacyPolicy policy) {
+        requireNonNull(policy, "policy is null");
+        catalog.write(c -> {
+            String target = policy.table().toString();
+            TableDef def = requireTable(policy.table(), policy.definition(), target);
+            checkRole(policy.role(), policy.definition(), target);
+            requireUnit(c, policy.table(), policy.definition(), "differential privacy bounds what each privacy unit "
+                    + "contributes");
+            deleteScoped(c, "policy_differential_privacy", def.id(), null, policy.role());
+            insertDifferentialPrivacy(c, def.id(), policy);
+            return null;
+        });
+    }
+
+    /** Drops a table's differential-privacy policy for one scope; INVALID_POLICY if it has none for that scope. */
+    public void dropDifferentialPrivacy(TableName table, Optional<String> role) {
+        requireNonNull(table, "table is null");
+        requireNonNull(role, "role is null");
+        catalog.write(c -> {
+            TableDef def = requireTable(table, "DROP DIFFERENTIAL PRIVACY", table.toString());
+            if (deleteScoped(c, "policy_differential_privacy", def.id(), null, role) == 0) {
+                throw new VeilException(ErrorCode.INVALID_POLICY, "Table '" + table
+                        + "' has no differential privacy policy " + Scope.describe(role) + " to drop");
+            }
             return null;
         });
     }
@@ -193,7 +226,7 @@ public final class SqlitePolicyStore {
         catalog.write(c -> {
             long id = requireTable(table, "policies", table.toString()).id();
             for (String t : List.of("policy_units", "policy_min_group_sizes", "policy_columns", "policy_row_filters",
-                    "policy_domains")) {
+                    "policy_domains", "policy_differential_privacy")) {
                 deleteByTable(c, t, id);
             }
             return null;
@@ -261,18 +294,27 @@ public final class SqlitePolicyStore {
         String target = policy.table().toString();
         TableDef def = requireTable(policy.table(), policy.definition(), target);
         checkRole(policy.role(), policy.definition(), target);
+        requireUnit(c, policy.table(), policy.definition(), "a minimum group size counts privacy units");
+        return def;
+    }
+
+    /**
+     * Fails unless {@code table}'s privacy unit resolves: for policies that mean nothing without one.
+     * {@code why} says what the policy needs the unit for.
+     */
+    private void requireUnit(Connection c, TableName table, String definition, String why) throws SQLException {
+        String target = table.toString();
         Optional<UnitPath> unit;
         try {
-            unit = unitPath(c, policy.table());
+            unit = unitPath(c, table);
         } catch (BrokenPath e) {
-            throw InvalidPolicy.of(policy.definition(), target, "the table's privacy unit cannot be resolved: "
+            throw InvalidPolicy.of(definition, target, "the table's privacy unit cannot be resolved: "
                     + e.getMessage());
         }
         if (unit.isEmpty()) {
-            throw InvalidPolicy.of(policy.definition(), target, "a minimum group size counts privacy units, and the "
-                    + "table has none; set one first with ALTER TABLE " + target + " SET PRIVACY UNIT (column)");
+            throw InvalidPolicy.of(definition, target, why + ", and the table has none; set one first with "
+                    + "ALTER TABLE " + target + " SET PRIVACY UNIT (column)");
         }
-        return def;
     }
 
     private TableDef checkColumnPolicy(ColumnPolicy policy) {
@@ -513,7 +555,19 @@ public final class SqlitePolicyStore {
                 }
             }
         }
-        return new TablePolicies(table, unit, sizes, columns, domains, filters);
+        List<DifferentialPrivacyPolicy> dp = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT role_name, epsilon, delta, max_groups_per_unit, "
+                + "max_rows_per_unit_per_group FROM policy_differential_privacy "
+                + "WHERE table_id = ? ORDER BY role_name IS NOT NULL, role_name")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    dp.add(new DifferentialPrivacyPolicy(table, Optional.ofNullable(rs.getString(1)),
+                            new DifferentialPrivacy(rs.getDouble(2), rs.getDouble(3), rs.getInt(4), rs.getInt(5))));
+                }
+            }
+        }
+        return new TablePolicies(table, unit, sizes, columns, domains, filters, dp);
     }
 
     private static List<String> domainValues(Connection c, long id, String column) throws SQLException {
@@ -550,6 +604,21 @@ public final class SqlitePolicyStore {
             ps.setString(2, policy.role().orElse(null));
             ps.setInt(3, policy.size().k());
             ps.setInt(4, policy.size().remainder() ? 1 : 0);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertDifferentialPrivacy(Connection c, long id, DifferentialPrivacyPolicy policy)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy_differential_privacy (table_id, role_name, "
+                + "epsilon, delta, max_groups_per_unit, max_rows_per_unit_per_group) VALUES (?, ?, ?, ?, ?, ?)")) {
+            DifferentialPrivacy params = policy.params();
+            ps.setLong(1, id);
+            ps.setString(2, policy.role().orElse(null));
+            ps.setDouble(3, params.epsilon());
+            ps.setDouble(4, params.delta());
+            ps.setInt(5, params.maxGroupsPerUnit());
+            ps.setInt(6, params.maxRowsPerUnitPerGroup());
             ps.executeUpdate();
         }
     }

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  *       order); two masks combine into one no finer than either, two bounds intersect;</li>
  *   <li>every row filter that applies applies: they are joined with AND;</li>
  *   <li>the largest minimum group size wins, and SUPPRESS wins over REMAINDER;</li>
+ *   <li>of the differential-privacy policies that apply, the smallest of each parameter wins
+ *       ({@link DifferentialPrivacy#strictest});</li>
  *   <li>the privacy unit applies to every non-admin user; a {@code VIA} path that no longer
  *       reaches a unit fails with INVALID_POLICY rather than leave the table unprotected.</li>
  * </ul>
@@ -80,8 +82,22 @@ public final class StoredPolicyResolver implements PolicyResolver {
                 : Optional.of(filters.size() == 1 ? filters.get(0)
                         : filters.stream().map(f -> "(" + f + ")").collect(Collectors.joining(" AND ")));
 
+        Optional<DifferentialPrivacy> dp = Optional.empty();
+        int dpPolicies = 0;
+        for (DifferentialPrivacyPolicy p : policies.differentialPrivacyPolicies()) {
+            if (appliesTo(p.role(), principal)) {
+                applied.add(p.toString());
+                dp = Optional.of(dp.map(d -> d.strictest(p.params())).orElse(p.params()));
+                dpPolicies++;
+            }
+        }
+        if (dpPolicies > 1) {
+            applied.add(DifferentialPrivacyPolicy.definition(dp.get()) + " on " + policies.table()
+                    + ": the strictest of the " + dpPolicies + " above");
+        }
+
         policies.domains().forEach(d -> applied.add(d.toString()));
-        return new TableAccess(policies.table(), unit, minGroupSize, rowFilter, columns, applied);
+        return new TableAccess(policies.table(), unit, minGroupSize, rowFilter, columns, applied, dp);
     }
 
     private static boolean appliesTo(Optional<String> role, Principal principal) {

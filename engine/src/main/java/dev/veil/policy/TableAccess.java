@@ -18,16 +18,25 @@ import java.util.Optional;
  * @param rowFilter the row filter predicate as SQL over the table's columns, if any
  * @param columns the access of every column, by name
  * @param applied readable descriptions of the policies that apply, for EXPLAIN PRIVACY
+ * @param differentialPrivacy the differential-privacy policy, if aggregates over the table are noisy
  */
 public record TableAccess(TableName table, Optional<UnitPath> unit, Optional<MinGroupSize> minGroupSize,
-        Optional<String> rowFilter, Map<String, ColumnAccess> columns, List<String> applied) {
+        Optional<String> rowFilter, Map<String, ColumnAccess> columns, List<String> applied,
+        Optional<DifferentialPrivacy> differentialPrivacy) {
     public TableAccess {
+        requireNonNull(differentialPrivacy, "differentialPrivacy is null");
         requireNonNull(table, "table is null");
         requireNonNull(unit, "unit is null");
         requireNonNull(minGroupSize, "minGroupSize is null");
         requireNonNull(rowFilter, "rowFilter is null");
         columns = Map.copyOf(requireNonNull(columns, "columns is null"));
         applied = List.copyOf(requireNonNull(applied, "applied is null"));
+    }
+
+    /** Access without a differential-privacy policy. */
+    public TableAccess(TableName table, Optional<UnitPath> unit, Optional<MinGroupSize> minGroupSize,
+            Optional<String> rowFilter, Map<String, ColumnAccess> columns, List<String> applied) {
+        this(table, unit, minGroupSize, rowFilter, columns, applied, Optional.empty());
     }
 
     /** Access without any restriction: no unit, no filter, every column PUBLIC (what admins get). */

@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param columns its column policies, one per column and scope
  * @param domains its column domains, one per column
  * @param rowFilters its row filters, one per scope
+ * @param differentialPrivacyPolicies its differential-privacy policies, one per scope
  */
 public record TablePolicies(TableName table, Optional<UnitPolicy> unit, List<MinGroupSizePolicy> minGroupSizes,
-        List<ColumnPolicy> columns, List<DomainPolicy> domains, List<RowFilterPolicy> rowFilters) {
+        List<ColumnPolicy> columns, List<DomainPolicy> domains, List<RowFilterPolicy> rowFilters,
+        List<DifferentialPrivacyPolicy> differentialPrivacyPolicies) {
     public TablePolicies {
         requireNonNull(table, "table is null");
         requireNonNull(unit, "unit is null");
@@ -27,11 +29,20 @@ public record TablePolicies(TableName table, Optional<UnitPolicy> unit, List<Min
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
         domains = List.copyOf(requireNonNull(domains, "domains is null"));
         rowFilters = List.copyOf(requireNonNull(rowFilters, "rowFilters is null"));
+        differentialPrivacyPolicies = List.copyOf(
+                requireNonNull(differentialPrivacyPolicies, "differentialPrivacyPolicies is null"));
         unit.ifPresent(u -> checkTable(table, u.table()));
         minGroupSizes.forEach(p -> checkTable(table, p.table()));
         columns.forEach(p -> checkTable(table, p.table()));
         domains.forEach(p -> checkTable(table, p.table()));
         rowFilters.forEach(p -> checkTable(table, p.table()));
+        differentialPrivacyPolicies.forEach(p -> checkTable(table, p.table()));
+    }
+
+    /** The policies of a table without differential-privacy policies. */
+    public TablePolicies(TableName table, Optional<UnitPolicy> unit, List<MinGroupSizePolicy> minGroupSizes,
+            List<ColumnPolicy> columns, List<DomainPolicy> domains, List<RowFilterPolicy> rowFilters) {
+        this(table, unit, minGroupSizes, columns, domains, rowFilters, List.of());
     }
 
     /** A table without policies. */
@@ -41,7 +52,7 @@ public record TablePolicies(TableName table, Optional<UnitPolicy> unit, List<Min
 
     public boolean isEmpty() {
         return unit.isEmpty() && minGroupSizes.isEmpty() && columns.isEmpty() && domains.isEmpty()
-                && rowFilters.isEmpty();
+                && rowFilters.isEmpty() && differentialPrivacyPolicies.isEmpty();
     }
 
     private static void checkTable(TableName expected, TableName actual) {

@@ -44,6 +44,10 @@ final class BoundaryRewrite {
 
     static Piece apply(Aggregate aggregate, Piece in, List<AggregateCall> calls, RewriteContext ctx) {
         UnitHandle unit = in.unit().orElseThrow();
+        Optional<dev.veil.policy.DifferentialPrivacy> dp = DpBoundary.policy(unit.sources());
+        if (dp.isPresent()) {
+            return DpBoundary.apply(aggregate, in, calls, dp.get(), strictest(unit.sources()), ctx);
+        }
         BoundaryFunctions.checkBoundary(calls, in.fields(), unit, ctx.principal());
         int width = aggregate.getRowType().getFieldCount();
         Optional<MinGroupSize> size = strictest(unit.sources());

@@ -16,7 +16,8 @@ final class FilterStep {
 
     static Piece apply(Filter filter, Piece in, RewriteContext ctx) {
         List<RelDataType> inputTypes = in.rel().getRowType().getFieldList().stream().map(f -> f.getType()).toList();
-        RexNode condition = filter.getCondition().accept(new Retype(ctx.typeFactory(), inputTypes));
+        RexNode condition = IntervalFunctions.resolve(
+                filter.getCondition().accept(new Retype(ctx.typeFactory(), inputTypes)), in.fields(), ctx.rexBuilder());
         ExpressionChecks.check(condition, in.fields(), ExpressionChecks.Use.WHERE, in.unit(), ctx.principal());
         if (in.isProtected()) {
             condition = SafeExpressions.apply(ctx.rexBuilder(), inputTypes, condition);

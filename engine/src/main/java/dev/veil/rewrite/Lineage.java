@@ -38,7 +38,7 @@ final class Lineage {
         if (opaque[0] && derived.constant()) {
             return FieldInfo.PUBLIC;
         }
-        return derived;
+        return derived.withRange(RangeAnalysis.of(e, inputs));
     }
 
     /** The input fields {@code e} reads. */

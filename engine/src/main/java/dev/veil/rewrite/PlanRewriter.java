@@ -6,6 +6,12 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Filter;
@@ -54,18 +60,36 @@ final class PlanRewriter {
         if (node instanceof Filter filter) {
             return FilterStep.apply(filter, inputs.get(0), ctx);
         }
+        if (node instanceof Sort sort) {
+            return SortStep.apply(sort, inputs.get(0), ctx);
+        }
+        // Only projections, filters and sorts keep the fields that carry noisy values' intervals.
+        inputs.replaceAll(this::withoutIntervals);
         if (node instanceof Join join) {
             return JoinStep.apply(join, inputs.get(0), inputs.get(1), ctx);
         }
         if (node instanceof Aggregate aggregate) {
             return AggregateStep.apply(aggregate, inputs.get(0), ctx);
         }
-        if (node instanceof Sort sort) {
-            return SortStep.apply(sort, inputs.get(0), ctx);
-        }
         if (node instanceof SetOp setOp) {
             return SetOpStep.apply(setOp, inputs, ctx);
         }
         return OtherStep.apply(node, inputs, ctx);
+    }
+
+    /** {@code piece} without the extra fields carrying confidence intervals, if it has any. */
+    private Piece withoutIntervals(Piece piece) {
+        if (piece.isProtected() || piece.fields().stream().noneMatch(f -> f.interval().isPresent())) {
+            return piece;
+        }
+        List<FieldInfo> fields = new ArrayList<>();
+        List<RexNode> exprs = new ArrayList<>();
+        for (int i = 0; i < piece.width(); i++) {
+            fields.add(piece.field(i).withInterval(OptionalInt.empty()));
+            exprs.add(RexInputRef.of(i, piece.rel().getRowType()));
+        }
+        RelNode rel = LogicalProject.create(piece.rel(), List.of(), exprs,
+                piece.rel().getRowType().getFieldNames().subList(0, piece.width()), Set.of());
+        return new Piece(rel, piece.width(), fields, Optional.empty());
     }
 }

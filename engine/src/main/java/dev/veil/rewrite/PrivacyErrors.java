@@ -62,6 +62,10 @@ final class PrivacyErrors {
     }
 
     static VeilException forbiddenAggregate(String function, UnitHandle unit) {
+        return forbiddenAggregate(function, unit, "COUNT, SUM, AVG, VAR_POP or STDDEV_POP");
+    }
+
+    static VeilException forbiddenAggregate(String function, UnitHandle unit, String alternatives) {
         String upper = function.toUpperCase(java.util.Locale.ROOT);
         String why = switch (upper) {
             case "MIN", "MAX" -> upper + " releases one unit's value";
@@ -71,7 +75,7 @@ final class PrivacyErrors {
             default -> upper + " is not one of the aggregates Veil can protect";
         };
         return violation(why + " over protected rows of " + unit.tableNames() + " (" + groupRequirement(unit)
-                + "); use COUNT, SUM, AVG, VAR_POP or STDDEV_POP instead");
+                + "); use " + alternatives + " instead");
     }
 
     static VeilException windowOverProtected(UnitHandle unit) {

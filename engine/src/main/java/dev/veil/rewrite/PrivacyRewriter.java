@@ -6,6 +6,7 @@ import dev.veil.catalog.Principals.Principal;
 import dev.veil.exec.ArrowTableView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
@@ -39,10 +40,20 @@ public final class PrivacyRewriter {
 
     /** Rewrites {@code plan} for {@code principal}; POLICY_VIOLATION when it would release protected data. */
     public RewriteResult rewrite(RelNode plan, Principal principal) {
+        return rewrite(plan, principal, OptionalDouble.empty());
+    }
+
+    /**
+     * Rewrites {@code plan} for {@code principal}, whose session asked for {@code epsilon} per
+     * query (empty: the tables' policies decide); POLICY_VIOLATION when it would release
+     * protected data.
+     */
+    public RewriteResult rewrite(RelNode plan, Principal principal, OptionalDouble epsilon) {
         requireNonNull(plan, "plan is null");
         requireNonNull(principal, "principal is null");
+        requireNonNull(epsilon, "epsilon is null");
         if (!readsRestrictedTable(plan)) {
-            return RewriteResult.unchanged(plan);
+            return RewriteResult.unchanged(IntervalFunctions.exact(plan));
         }
         RewriteContext ctx = new RewriteContext(principal, plan.getCluster(), maskKey, rowFilters);
         Piece root = new PlanRewriter(ctx).rewrite(JoinConditions.normalize(plan));
@@ -54,8 +65,9 @@ public final class PrivacyRewriter {
                 throw PrivacyErrors.restrictedUse(restriction, principal, "in the query's output");
             }
         }
-        RelNode rewritten = userFields(root);
-        return new RewriteResult(rewritten, PrivacyCost.ZERO, ctx.log().policies(), ctx.log().rewrites(),
+        DpBudget budget = DpBudget.allocate(IntervalFunctions.exact(userFields(root)), epsilon);
+        RelNode rewritten = budget.plan();
+        return new RewriteResult(rewritten, budget.cost(), ctx.log().policies(), ctx.log().rewrites(),
                 ShownPlan.of(rewritten, ctx.rowFilters(), ctx.rexBuilder()));
     }
 

@@ -3,6 +3,7 @@ package dev.veil.rewrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.logical.LogicalProject;
@@ -24,7 +25,8 @@ final class ProjectStep {
 
     static Piece apply(Project project, Piece in, RewriteContext ctx) {
         List<RelDataType> inputTypes = in.rel().getRowType().getFieldList().stream().map(f -> f.getType()).toList();
-        List<RexNode> exprs = new Retype(ctx.typeFactory(), inputTypes).apply(project.getProjects());
+        List<RexNode> exprs = new Retype(ctx.typeFactory(), inputTypes).apply(project.getProjects()).stream()
+                .map(e -> IntervalFunctions.resolve(e, in.fields(), ctx.rexBuilder())).toList();
         if (in.isProtected() && exprs.stream().anyMatch(RexOver::containsOver)) {
             throw PrivacyErrors.windowOverProtected(in.unit().get());
         }
@@ -43,12 +45,24 @@ final class ProjectStep {
         }
         List<FieldInfo> fields = new ArrayList<>();
         for (RexNode e : exprs) {
-            fields.add(Lineage.of(e, in.fields()));
+            fields.add(Lineage.of(e, in.fields()).withInterval(OptionalInt.empty()));
         }
         List<String> names = new ArrayList<>(project.getRowType().getFieldNames());
         int width = exprs.size();
         Optional<UnitHandle> unit = in.unit();
         List<RexNode> all = new ArrayList<>(exprs);
+        // A noisy value passed on unchanged keeps its confidence interval, in two extra fields.
+        for (int i = 0; i < width; i++) {
+            if (exprs.get(i) instanceof RexInputRef ref && in.field(ref.getIndex()).interval().isPresent()) {
+                int low = in.field(ref.getIndex()).interval().getAsInt();
+                fields.set(i, fields.get(i).withInterval(OptionalInt.of(all.size())));
+                for (int end = low; end <= low + 1; end++) {
+                    all.add(RexInputRef.of(end, in.rel().getRowType()));
+                    names.add(in.rel().getRowType().getFieldNames().get(end));
+                    fields.add(FieldInfo.PUBLIC);
+                }
+            }
+        }
         if (unit.isPresent()) {
             UnitHandle handle = unit.get();
             List<Integer> held = new ArrayList<>();

@@ -87,7 +87,8 @@ final class ScanStep {
                     if (columnAccess.bounds().isPresent()) {
                         expr = ColumnPolicyExpressions.clamp(rex, raw, columnAccess.bounds().get(), target,
                                 access.table(), column);
-                        info = new FieldInfo(Set.of(restriction), Optional.empty(), startsUnit, false);
+                        info = new FieldInfo(Set.of(restriction), Optional.empty(), startsUnit, false)
+                                .withRange(ValueRange.of(columnAccess.bounds().get()));
                         ctx.log().rewrite("Column '" + id + "' clamped to BOUNDS " + columnAccess.bounds().get()
                                 + " (" + columnAccess.policy() + ")");
                     } else {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.VeilException;
 import dev.veil.exec.ExecutionErrors;
+import dev.veil.sql.SessionSettings;
 import dev.veil.sql.StatementContext;
 import dev.veil.sql.StatementExecutor;
 import dev.veil.sql.StatementResult;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Session {
     private final Engine engine;
     private final String user;
+    private final SessionSettings settings = new SessionSettings();
 
     Session(Engine engine, String user) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -37,7 +39,7 @@ public final class Session {
     public StatementResult execute(String sql, AtomicBoolean cancelFlag) {
         requireNonNull(sql, "sql is null");
         StatementContext context = new StatementContext(engine.warehouse(), engine.principal(user), engine.policies(),
-                cancelFlag, engine.rewriter());
+                cancelFlag, engine.rewriter(), settings);
         StatementAudit audit = new StatementAudit(engine.warehouse(), user, sql);
         try {
             return audit.succeeded(StatementExecutor.execute(audit.parse(), context));

@@ -68,12 +68,12 @@ final class StatementAudit {
         if (result instanceof RowsResult rows) {
             long entry;
             try {
-                entry = log.begin(user, kind, text, 0, 0);
+                entry = log.begin(user, kind, text, rows.epsilon(), rows.delta());
             } catch (RuntimeException e) {
                 rows.close();
                 throw e;
             }
-            return new RowsResult(rows.columns(), new AuditedRows(rows.rows(), log, entry));
+            return new RowsResult(rows.columns(), new AuditedRows(rows.rows(), log, entry), rows.epsilon(), rows.delta());
         }
         log.record(user, kind, text, Decision.ALLOWED, null);
         return result;

@@ -1,6 +1,7 @@
 package dev.veil.sql;
 
 import dev.veil.ErrorCode;
+import dev.veil.exec.DpAggregate;
 import dev.veil.VeilException;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.rewrite.RewriteResult;
@@ -45,7 +46,17 @@ final class ExplainPrivacyStatement {
             line(rows, "  none");
         }
         rewrite.rewrites().forEach(r -> line(rows, "  - " + r));
-        line(rows, "Privacy cost: epsilon " + rewrite.cost().epsilon() + ", delta " + rewrite.cost().delta());
+        List<DpAggregate> boundaries = DpAggregate.findAll(rewrite.plan());
+        if (!boundaries.isEmpty()) {
+            line(rows, "Differential privacy:");
+            for (int i = 0; i < boundaries.size(); i++) {
+                List<String> lines = boundaries.get(i).spec().explain();
+                line(rows, "  boundary " + (i + 1) + " " + lines.get(0));
+                lines.subList(1, lines.size()).forEach(l -> line(rows, "    " + l));
+            }
+        }
+        line(rows, "Privacy cost: epsilon " + rewrite.cost().epsilon() + ", delta " + rewrite.cost().delta()
+                + (rewrite.cost().isZero() ? "" : " per run (EXPLAIN PRIVACY itself spends nothing)"));
         line(rows, "Rewritten plan:");
         RelOptUtil.toString(rewrite.shownPlan()).lines().forEach(l -> line(rows, "  " + l));
         RelDataType varchar = query.typeFactory().createSqlType(SqlTypeName.VARCHAR);

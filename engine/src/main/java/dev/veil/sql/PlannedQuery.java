@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.QueryExecution;
+import dev.veil.budget.BudgetLedger;
+import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.RewriteResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,11 @@ public final class PlannedQuery {
     private final EnumerableRel plan;
     private final RewriteResult rewrite;
 
-    private PlannedQuery(PlannerContext planner, List<ResultColumn> columns, EnumerableRel plan, RewriteResult rewrite) {
+    private final String text;
+
+    private PlannedQuery(PlannerContext planner, List<ResultColumn> columns, EnumerableRel plan, RewriteResult rewrite,
+            String text) {
+        this.text = text;
         this.planner = planner;
         this.columns = List.copyOf(columns);
         this.plan = plan;
@@ -39,13 +45,19 @@ public final class PlannedQuery {
         PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
         SqlNode validated = planner.validate(query);
         RelRoot root = planner.toRel(validated);
-        return fromLogical(planner, root.project(), root.validatedRowType, context);
+        return fromLogical(planner, root.project(), root.validatedRowType, context, query.toString());
     }
 
     /** Plans an already converted logical plan whose output is labelled by {@code labels}. */
     static PlannedQuery fromLogical(PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context) {
+        return fromLogical(planner, logical, labels, context, "INSERT ... SELECT");
+    }
+
+    /** Plans an already converted logical plan; {@code text} names it in the budget ledger. */
+    static PlannedQuery fromLogical(PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context,
+            String text) {
         RelNode normalized = Optimizer.normalize(logical);
-        RewriteResult rewrite = context.rewriter().rewrite(normalized, planner.principal());
+        RewriteResult rewrite = context.rewriter().rewrite(normalized, planner.principal(), context.settings().epsilon());
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
         List<ResultColumn> columns = new ArrayList<>();
         List<String> names = labels.getFieldNames();
@@ -53,7 +65,7 @@ public final class PlannedQuery {
         for (int i = 0; i < fields.size(); i++) {
             columns.add(new ResultColumn(names.get(i), fields.get(i).getType()));
         }
-        return new PlannedQuery(planner, columns, plan, rewrite);
+        return new PlannedQuery(planner, columns, plan, rewrite, text);
     }
 
     public List<ResultColumn> columns() {
@@ -73,14 +85,22 @@ public final class PlannedQuery {
         return RelOptUtil.toString(plan);
     }
 
-    /** Starts the query; the caller closes the enumerator. */
+    /**
+     * Starts the query; the caller closes the enumerator. A query with noisy results is first
+     * charged to the user's privacy budget, durably, and fails with BUDGET_EXHAUSTED if it does not
+     * fit: every run charges, since every run draws fresh noise.
+     */
     public Enumerator<Object[]> execute(StatementContext context) {
+        PrivacyCost cost = rewrite.cost();
+        if (!cost.isZero()) {
+            BudgetLedger.of(context.warehouse()).charge(context.principal(), cost.epsilon(), cost.delta(), text);
+        }
         return QueryExecution.execute(plan, planner.rootSchema(), planner.typeFactory(), context.user(),
                 context.cancelFlag());
     }
 
     /** Starts the query as a result set. */
     public RowsResult run(StatementContext context) {
-        return new RowsResult(columns, execute(context));
+        return new RowsResult(columns, execute(context), rewrite.cost().epsilon(), rewrite.cost().delta());
     }
 }

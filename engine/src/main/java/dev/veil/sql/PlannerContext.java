@@ -45,6 +45,8 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import dev.veil.rewrite.IntervalFunctions;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
@@ -85,8 +87,10 @@ public final class PlannerContext {
                 .withConformance(VeilConformance.INSTANCE)
                 .withDefaultNullCollation(NullCollation.LAST);
         this.validator = SqlValidatorUtil.newValidator(
-                new CaseInsensitiveOperatorTable(SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
-                        SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL)),
+                new CaseInsensitiveOperatorTable(SqlOperatorTables.chain(
+                        SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD,
+                                SqlLibrary.POSTGRESQL),
+                        SqlOperatorTables.of(IntervalFunctions.ALL))),
                 catalogReader, typeFactory, config);
         VolcanoPlanner planner = Optimizer.newPlanner();
         this.cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));

@@ -11,6 +11,7 @@ import dev.veil.catalog.Principals;
 import dev.veil.catalog.SqliteCatalog;
 import dev.veil.catalog.TableName;
 import dev.veil.policy.ColumnPolicy;
+import dev.veil.policy.DifferentialPrivacyPolicy;
 import dev.veil.policy.DomainPolicy;
 import dev.veil.policy.MinGroupSizePolicy;
 import dev.veil.policy.PolicyYaml;
@@ -136,6 +137,9 @@ public final class PolicyFiles {
         for (RowFilterPolicy p : policies.rowFilters()) {
             String predicate = RowFilterCheck.canonical(context, p.table(), p.predicate());
             store.setRowFilter(new RowFilterPolicy(p.table(), p.role(), predicate));
+        }
+        for (DifferentialPrivacyPolicy p : policies.differentialPrivacyPolicies()) {
+            store.setDifferentialPrivacy(p);
         }
     }
 

@@ -12,10 +12,29 @@ import org.apache.calcite.linq4j.Enumerator;
 public final class RowsResult implements StatementResult, AutoCloseable {
     private final List<ResultColumn> columns;
     private final Enumerator<Object[]> rows;
+    private final double epsilon;
+    private final double delta;
 
     public RowsResult(List<ResultColumn> columns, Enumerator<Object[]> rows) {
+        this(columns, rows, 0, 0);
+    }
+
+    /** Rows whose computation was charged {@code epsilon} and {@code delta} of the user's budget. */
+    public RowsResult(List<ResultColumn> columns, Enumerator<Object[]> rows, double epsilon, double delta) {
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
         this.rows = requireNonNull(rows, "rows is null");
+        this.epsilon = epsilon;
+        this.delta = delta;
+    }
+
+    /** The epsilon charged for these rows (0 without noise). */
+    public double epsilon() {
+        return epsilon;
+    }
+
+    /** The delta charged for these rows. */
+    public double delta() {
+        return delta;
     }
 
     public List<ResultColumn> columns() {

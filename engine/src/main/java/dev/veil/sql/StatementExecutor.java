@@ -4,10 +4,12 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCopy;
+import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
 import dev.veil.sql.ast.SqlCreateUser;
+import dev.veil.sql.ast.SqlDropDifferentialPrivacy;
 import dev.veil.sql.ast.SqlDropRole;
 import dev.veil.sql.ast.SqlDropSchema;
 import dev.veil.sql.ast.SqlDropTable;
@@ -17,7 +19,10 @@ import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
+import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
+import dev.veil.sql.ast.SqlSetEpsilon;
 import dev.veil.sql.ast.SqlSetMinGroupSize;
+import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
 import dev.veil.sql.ast.SqlShowPolicies;
@@ -88,6 +93,18 @@ public final class StatementExecutor {
         if (node instanceof SqlDropRowFilter n) {
             return DropRowFilterStatement.execute(n, context);
         }
+        if (node instanceof SqlSetDifferentialPrivacy n) {
+            return SetDifferentialPrivacyStatement.execute(n, context);
+        }
+        if (node instanceof SqlDropDifferentialPrivacy n) {
+            return DropDifferentialPrivacyStatement.execute(n, context);
+        }
+        if (node instanceof SqlCreatePrivacyBudget n) {
+            return CreatePrivacyBudgetStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetPrivacyBudget n) {
+            return SetPrivacyBudgetStatement.execute(n, context);
+        }
         if (node instanceof SqlShowPolicies n) {
             return ShowPoliciesStatement.execute(n, context);
         }
@@ -96,6 +113,9 @@ public final class StatementExecutor {
         }
         if (node instanceof SqlInsert n) {
             return InsertStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetEpsilon n) {
+            return SetEpsilonStatement.execute(n, context);
         }
         if (node instanceof SqlExplainPrivacy n) {
             return ExplainPrivacyStatement.execute(n, context);

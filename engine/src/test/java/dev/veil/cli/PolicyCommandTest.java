@@ -44,7 +44,10 @@ class PolicyCommandTest {
             "ALTER TABLE shop.orders ALTER COLUMN customer_id SET POLICY JOIN ONLY",
             "ALTER TABLE shop.orders SET ROW FILTER (day >= DATE '2020-01-01')",
             "ALTER TABLE shop.lines ALTER COLUMN product_id SET DOMAIN REFERENCES shop.products (id)",
-            "ALTER TABLE shop.lines ALTER COLUMN price SET POLICY MASKED USING BUCKET(5)");
+            "ALTER TABLE shop.lines ALTER COLUMN price SET POLICY MASKED USING BUCKET(5)",
+            "ALTER TABLE shop.customers SET DIFFERENTIAL PRIVACY (EPSILON 1.5, MAX ROWS PER UNIT PER GROUP 3)",
+            "ALTER TABLE shop.orders SET DIFFERENTIAL PRIVACY (EPSILON 0.25, DELTA 1e-7, MAX GROUPS PER UNIT 4) "
+                    + "FOR ROLE support");
 
     private static final List<String> TABLES = List.of(
             "CREATE SCHEMA shop",

@@ -7,6 +7,7 @@ import dev.veil.catalog.TableName;
 import dev.veil.policy.Bounds;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
+import dev.veil.policy.DifferentialPrivacy;
 import dev.veil.policy.Mask;
 import dev.veil.policy.MinGroupSize;
 import dev.veil.policy.PolicyResolver;
@@ -31,6 +32,7 @@ final class TestPolicies implements PolicyResolver {
     private final List<Scoped<MinGroupSize>> groupSizes = new ArrayList<>();
     private final List<Scoped<String>> rowFilters = new ArrayList<>();
     private final List<Scoped<ColumnAccess>> columns = new ArrayList<>();
+    private final List<Scoped<DifferentialPrivacy>> dp = new ArrayList<>();
 
     private record Unit(String column, String fkTable, String fkKey) {
     }
@@ -62,6 +64,12 @@ final class TestPolicies implements PolicyResolver {
 
     TestPolicies minGroupSize(String table, int k) {
         return minGroupSize(table, k, false, null);
+    }
+
+    /** {@code ALTER TABLE t SET DIFFERENTIAL PRIVACY (EPSILON e, DELTA d, MAX GROUPS PER UNIT l0, MAX ROWS ... m)}. */
+    TestPolicies differentialPrivacy(String table, double epsilon, double delta, int l0, int m) {
+        dp.add(new Scoped<>(table(table), null, new DifferentialPrivacy(epsilon, delta, l0, m)));
+        return this;
     }
 
     TestPolicies rowFilter(String table, String predicate, String role) {
@@ -124,8 +132,15 @@ final class TestPolicies implements PolicyResolver {
                 access.merge(c.column(), c, (a, b) -> a.columnClass().compareTo(b.columnClass()) >= 0 ? a : b);
             }
         }
+        Optional<DifferentialPrivacy> differentialPrivacy = Optional.empty();
+        for (Scoped<DifferentialPrivacy> s : dp) {
+            if (applies(s, table, principal)) {
+                DifferentialPrivacy d = s.policy();
+                differentialPrivacy = Optional.of(differentialPrivacy.map(o -> o.strictest(d)).orElse(d));
+            }
+        }
         return new TableAccess(table, unit, size, filters.isEmpty() ? Optional.empty()
-                : Optional.of(String.join(" AND ", filters)), access, applied);
+                : Optional.of(String.join(" AND ", filters)), access, applied, differentialPrivacy);
     }
 
     private UnitPath path(TableName table, int depth) {

@@ -1,0 +1,192 @@
+package dev.veil.exec;
+
+import dev.veil.dp.BoundedMean;
+import dev.veil.dp.BoundedSum;
+import dev.veil.dp.BoundedVariance;
+import dev.veil.dp.Count;
+import dev.veil.dp.CountDistinctUnits;
+import dev.veil.dp.DpResult;
+import dev.veil.dp.NoiseDistribution;
+import dev.veil.dp.NoisyStdDev;
+import dev.veil.dp.Quantiles;
+import java.util.List;
+
+/**
+ * One noisy aggregate of one group, over the DP primitives: takes each unit's bounded
+ * contribution, then releases the noisy value once.
+ */
+abstract class DpAccumulator {
+    /** Adds one unit's rows to the group: the values (NaN for a row the aggregate skips), at most Linf of them. */
+    abstract void addUnit(double[] values, int count);
+
+    /** Adds the noise and releases the value; once. */
+    abstract DpResult result();
+
+    /** The noise of each released statistic, for EXPLAIN PRIVACY: name and distribution. */
+    abstract List<Noise> noise();
+
+    /** The noise one statistic gets. */
+    record Noise(String statistic, NoiseDistribution distribution) {
+    }
+
+    static DpAccumulator count(Count count) {
+        return new DpAccumulator() {
+            @Override
+            void addUnit(double[] values, int n) {
+                long rows = 0;
+                for (int i = 0; i < n; i++) {
+                    if (!Double.isNaN(values[i])) {
+                        rows++;
+                    }
+                }
+                count.add(rows);
+            }
+
+            @Override
+            DpResult result() {
+                return count.result();
+            }
+
+            @Override
+            List<Noise> noise() {
+                return List.of(new Noise("count", count.noise()));
+            }
+        };
+    }
+
+    static DpAccumulator units(CountDistinctUnits units) {
+        return new DpAccumulator() {
+            @Override
+            void addUnit(double[] values, int n) {
+                for (int i = 0; i < n; i++) {
+                    if (!Double.isNaN(values[i])) {
+                        units.addUnit();
+                        return;
+                    }
+                }
+            }
+
+            @Override
+            DpResult result() {
+                return units.result();
+            }
+
+            @Override
+            List<Noise> noise() {
+                return List.of(new Noise("unit count", units.noise()));
+            }
+        };
+    }
+
+    static DpAccumulator sum(BoundedSum sum) {
+        return new ValueAccumulator() {
+            @Override
+            void add(double value) {
+                sum.add(value);
+            }
+
+            @Override
+            DpResult result() {
+                return sum.result();
+            }
+
+            @Override
+            List<Noise> noise() {
+                return List.of(new Noise("sum", sum.noise()));
+            }
+        };
+    }
+
+    static DpAccumulator mean(BoundedMean mean) {
+        return new ValueAccumulator() {
+            @Override
+            void add(double value) {
+                mean.add(value);
+            }
+
+            @Override
+            DpResult result() {
+                return mean.result();
+            }
+
+            @Override
+            List<Noise> noise() {
+                return List.of(new Noise("count", mean.countNoise()), new Noise("sum", mean.sumNoise()));
+            }
+        };
+    }
+
+    static DpAccumulator variance(BoundedVariance variance) {
+        return new ValueAccumulator() {
+            @Override
+            void add(double value) {
+                variance.add(value);
+            }
+
+            @Override
+            DpResult result() {
+                return variance.result();
+            }
+
+            @Override
+            List<Noise> noise() {
+                return List.of(new Noise("count", variance.countNoise()), new Noise("sum", variance.sumNoise()),
+                        new Noise("sum of squares", variance.squaresNoise()));
+            }
+        };
+    }
+
+    /** The standard deviation: the square root of the noisy variance (post-processing). */
+    static DpAccumulator stdDev(BoundedVariance variance) {
+        return new ValueAccumulator() {
+            @Override
+            void add(double value) {
+                variance.add(value);
+            }
+
+            @Override
+            DpResult result() {
+                return new NoisyStdDev(variance.result());
+            }
+
+            @Override
+            List<Noise> noise() {
+                return List.of(new Noise("count", variance.countNoise()), new Noise("sum", variance.sumNoise()),
+                        new Noise("sum of squares", variance.squaresNoise()));
+            }
+        };
+    }
+
+    static DpAccumulator quantile(Quantiles quantiles, double rank) {
+        return new ValueAccumulator() {
+            @Override
+            void add(double value) {
+                quantiles.add(value);
+            }
+
+            @Override
+            DpResult result() {
+                return quantiles.result().quantile(rank);
+            }
+
+            @Override
+            List<Noise> noise() {
+                return List.of(new Noise("tree node count", quantiles.nodeNoise()));
+            }
+        };
+    }
+
+    /** An aggregate of values: each non-NaN value of the unit's rows is added. */
+    private abstract static class ValueAccumulator extends DpAccumulator {
+        abstract void add(double value);
+
+        @Override
+        final void addUnit(double[] values, int n) {
+            for (int i = 0; i < n; i++) {
+                if (!Double.isNaN(values[i])) {
+                    add(values[i]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.veil.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.plan.Convention;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.SingleRel;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * A differentially private aggregate: the privacy boundary of a query over a table with a
+ * differential-privacy policy, as the privacy rewrite builds it (see {@link DpSpec} for what it
+ * does, {@link DpAggregator} for how). Its output is the group keys, one noisy value per
+ * aggregate (BIGINT for counts and sums of integers, DOUBLE otherwise), then the low and high
+ * ends of each value's 95% confidence interval.
+ *
+ * <p>No optimizer rule knows this node, so none moves a filter, projection or join across it: the
+ * rows it aggregates are exactly those the rewrite gave it.
+ */
+public class DpAggregate extends SingleRel {
+    private final DpSpec spec;
+
+    protected DpAggregate(RelOptCluster cluster, RelTraitSet traits, RelNode input, DpSpec spec) {
+        super(cluster, traits, input);
+        this.spec = requireNonNull(spec, "spec is null");
+        int fields = input.getRowType().getFieldCount();
+        for (int key : spec.groupKeys()) {
+            checkField(key, fields);
+        }
+        checkField(spec.unitField(), fields);
+        for (DpCall call : spec.calls()) {
+            if (call.argument() >= 0) {
+                checkField(call.argument(), fields);
+            }
+            if (call.filter() >= 0) {
+                checkField(call.filter(), fields);
+            }
+        }
+    }
+
+    private static void checkField(int field, int fields) {
+        if (field >= fields) {
+            throw new IllegalArgumentException("field " + field + " is not among the input's " + fields);
+        }
+    }
+
+    /** A logical DP aggregate over {@code input}. */
+    public static DpAggregate create(RelNode input, DpSpec spec) {
+        RelOptCluster cluster = input.getCluster();
+        return new DpAggregate(cluster, cluster.traitSetOf(Convention.NONE), input, spec);
+    }
+
+    public DpSpec spec() {
+        return spec;
+    }
+
+    /** The field holding the low end of call {@code i}'s interval (the high end follows). */
+    public int intervalField(int call) {
+        return spec.groupKeys().size() + spec.calls().size() + 2 * call;
+    }
+
+    /** The same node spending another budget. */
+    public DpAggregate withSpec(DpSpec newSpec) {
+        return new DpAggregate(getCluster(), getTraitSet(), getInput(), newSpec);
+    }
+
+    @Override
+    public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
+        return new DpAggregate(getCluster(), traitSet, sole(inputs), spec);
+    }
+
+    @Override
+    protected RelDataType deriveRowType() {
+        RelDataTypeFactory types = getCluster().getTypeFactory();
+        RelDataType input = getInput().getRowType();
+        RelDataTypeFactory.Builder builder = types.builder();
+        List<String> names = new ArrayList<>();
+        for (int key : spec.groupKeys()) {
+            builder.add(unique(names, input.getFieldNames().get(key)), input.getFieldList().get(key).getType());
+        }
+        RelDataType bigint = types.createSqlType(SqlTypeName.BIGINT);
+        RelDataType dbl = types.createSqlType(SqlTypeName.DOUBLE);
+        for (int i = 0; i < spec.calls().size(); i++) {
+            builder.add(unique(names, "$dp" + i), spec.calls().get(i).integral() ? bigint : dbl);
+        }
+        for (int i = 0; i < spec.calls().size(); i++) {
+            builder.add(unique(names, "$dp" + i + "_low"), dbl);
+            builder.add(unique(names, "$dp" + i + "_high"), dbl);
+        }
+        return builder.build();
+    }
+
+    private static String unique(List<String> names, String name) {
+        String candidate = name;
+        for (int i = 0; names.contains(candidate); i++) {
+            candidate = name + "$" + i;
+        }
+        names.add(candidate);
+        return candidate;
+    }
+
+    @Override
+    public RelWriter explainTerms(RelWriter pw) {
+        super.explainTerms(pw)
+                .item("group", spec.groupKeys())
+                .item("unit", "$" + spec.unitField())
+                .item("calls", spec.calls().stream().map(DpCall::label).toList())
+                .item("maxGroupsPerUnit", spec.maxGroupsPerUnit())
+                .item("maxRowsPerUnitPerGroup", spec.maxRowsPerUnitPerGroup())
+                .item("epsilon", spec.epsilon());
+        if (spec.partitionSelection()) {
+            pw.item("delta", spec.delta()).item("partitionSelection", "preThreshold " + spec.preThreshold());
+        }
+        return pw;
+    }
+
+    /** Every DP aggregate of {@code plan}, once per occurrence, bottom-up. */
+    public static List<DpAggregate> findAll(RelNode plan) {
+        List<DpAggregate> found = new ArrayList<>();
+        collect(plan, found);
+        return found;
+    }
+
+    private static void collect(RelNode node, List<DpAggregate> found) {
+        for (RelNode input : node.getInputs()) {
+            collect(input, found);
+        }
+        if (node instanceof DpAggregate dp) {
+            found.add(dp);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.veil.exec;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One noisy aggregate of a {@link DpAggregate}: what it computes, over which input field, within
+ * which value bounds.
+ *
+ * @param kind the aggregate
+ * @param argument the input field it reads, or -1 for {@code COUNT(*)} and the unit count
+ * @param filter the input field of its FILTER (WHERE ...) condition, or -1
+ * @param lower the lower bound every value is clamped to (ignored by the counts)
+ * @param upper the upper bound every value is clamped to (ignored by the counts)
+ * @param rank for PERCENTILE_CONT, the rank in [0, 1]
+ * @param integral whether the result is rounded to a whole number (counts, sums of integers)
+ * @param label how EXPLAIN PRIVACY names it, e.g. {@code SUM(amount)}
+ */
+public record DpCall(Kind kind, int argument, int filter, double lower, double upper, double rank, boolean integral,
+        String label) {
+    /** The aggregates Veil can make differentially private. */
+    public enum Kind {
+        COUNT_ROWS("COUNT(*)"),
+        COUNT_VALUES("COUNT"),
+        COUNT_UNITS("COUNT(DISTINCT unit)"),
+        SUM("SUM"),
+        AVG("AVG"),
+        VAR_POP("VAR_POP"),
+        STDDEV_POP("STDDEV_POP"),
+        PERCENTILE_CONT("PERCENTILE_CONT");
+
+        private final String sql;
+
+        Kind(String sql) {
+            this.sql = sql;
+        }
+
+        public String sql() {
+            return sql;
+        }
+
+        /** Whether the aggregate is a count, needing no value bounds. */
+        public boolean isCount() {
+            return this == COUNT_ROWS || this == COUNT_VALUES || this == COUNT_UNITS;
+        }
+    }
+
+    public DpCall {
+        requireNonNull(kind, "kind is null");
+        requireNonNull(label, "label is null");
+        if (kind.isCount()) {
+            if (kind == Kind.COUNT_VALUES && argument < 0) {
+                throw new IllegalArgumentException("COUNT(col) needs an argument");
+            }
+        } else {
+            if (argument < 0) {
+                throw new IllegalArgumentException(kind + " needs an argument");
+            }
+            if (!Double.isFinite(lower) || !Double.isFinite(upper) || lower > upper) {
+                throw new IllegalArgumentException(kind + " needs finite bounds, got [" + lower + ", " + upper + "]");
+            }
+        }
+        if (kind == Kind.PERCENTILE_CONT && !(rank >= 0 && rank <= 1)) {
+            throw new IllegalArgumentException("PERCENTILE_CONT rank must be in [0, 1], got " + rank);
+        }
+    }
+
+    /** A count: COUNT(*), COUNT(col) or COUNT(DISTINCT unit). */
+    public static DpCall count(Kind kind, int argument, int filter, String label) {
+        return new DpCall(kind, argument, filter, 0, 0, 0, true, label);
+    }
+}

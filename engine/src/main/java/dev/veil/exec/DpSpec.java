@@ -1,0 +1,177 @@
+package dev.veil.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.dp.AggregationParams;
+import dev.veil.dp.BoundedMean;
+import dev.veil.dp.BoundedSum;
+import dev.veil.dp.BoundedVariance;
+import dev.veil.dp.BudgetSplit;
+import dev.veil.dp.Count;
+import dev.veil.dp.CountDistinctUnits;
+import dev.veil.dp.EpsilonDelta;
+import dev.veil.dp.NoiseKind;
+import dev.veil.dp.OptimalPartitionSelection;
+import dev.veil.dp.Quantiles;
+import dev.veil.dp.ValueBounds;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a {@link DpAggregate} does, fixed at planning time: the group keys and the privacy
+ * unit among its input fields, the noisy aggregates, the contribution bounds, the (ε, δ) it may
+ * spend and how that is split between the aggregates and partition selection.
+ *
+ * <p>Each aggregate gets an even share of ε and Laplace noise; partition selection, needed when
+ * the groups are not a public domain, gets one more share of ε and all of δ. A boundary with
+ * neither an aggregate nor a selection to make (a global aggregate with no calls) releases
+ * nothing about the data and spends nothing.
+ *
+ * @param groupKeys the input fields grouped by
+ * @param unitField the input field holding the privacy unit
+ * @param calls the noisy aggregates, in output order after the keys
+ * @param maxGroupsPerUnit L0: groups one unit may contribute to
+ * @param maxRowsPerUnitPerGroup Linf in rows: rows one unit may contribute to one group
+ * @param partitionSelection whether groups must pass DP partition selection to be released
+ * @param preThreshold the minimum number of units a group needs before selection (1: none)
+ * @param epsilon the ε this boundary may spend
+ * @param delta the δ this boundary may spend (used by partition selection only)
+ * @param tables the protected tables, for EXPLAIN PRIVACY
+ */
+public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
+        int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
+        String tables) {
+    public DpSpec {
+        groupKeys = List.copyOf(requireNonNull(groupKeys, "groupKeys is null"));
+        calls = List.copyOf(requireNonNull(calls, "calls is null"));
+        requireNonNull(tables, "tables is null");
+        if (unitField < 0) {
+            throw new IllegalArgumentException("unitField must be >= 0, was " + unitField);
+        }
+        if (maxGroupsPerUnit < 1 || maxRowsPerUnitPerGroup < 1 || preThreshold < 1) {
+            throw new IllegalArgumentException("contribution bounds and pre-threshold must be >= 1");
+        }
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be finite and > 0, was " + epsilon);
+        }
+        if (!(delta >= 0 && delta < 1)) {
+            throw new IllegalArgumentException("delta must be in [0, 1), was " + delta);
+        }
+        if (partitionSelection && groupKeys.isEmpty()) {
+            throw new IllegalArgumentException("a global aggregate has no partitions to select");
+        }
+        if (partitionSelection && delta == 0) {
+            throw new IllegalArgumentException("partition selection needs delta > 0");
+        }
+    }
+
+    /** The same boundary with another (ε, δ) to spend. */
+    public DpSpec withBudget(double newEpsilon, double newDelta) {
+        return new DpSpec(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection,
+                preThreshold, newEpsilon, newDelta, tables);
+    }
+
+    /** Whether this boundary spends any budget at all. */
+    public boolean spends() {
+        return !calls.isEmpty() || partitionSelection;
+    }
+
+    /** How (ε, δ) is split; empty when the boundary spends nothing. */
+    public Optional<BudgetSplit> split() {
+        if (!spends()) {
+            return Optional.empty();
+        }
+        return Optional.of(BudgetSplit.even(new EpsilonDelta(epsilon, partitionSelection ? delta : 0),
+                Collections.nCopies(calls.size(), NoiseKind.LAPLACE), partitionSelection));
+    }
+
+    /** What the boundary spends; empty when it spends nothing. */
+    public Optional<EpsilonDelta> spent() {
+        return split().map(BudgetSplit::spent);
+    }
+
+    /** The parameters of call {@code i}: its budget share, L0 and Linf. */
+    AggregationParams params(BudgetSplit split, int i) {
+        return AggregationParams.laplace(split.aggregations().get(i).epsilon(), maxGroupsPerUnit,
+                maxRowsPerUnitPerGroup);
+    }
+
+    /** The partition selection rule, when there is one. */
+    OptimalPartitionSelection selection(BudgetSplit split) {
+        EpsilonDelta share = split.partitionSelection().orElseThrow();
+        return OptimalPartitionSelection.create(share.epsilon(), share.delta(), maxGroupsPerUnit, preThreshold);
+    }
+
+    /** A fresh accumulator for call {@code i} of one group. */
+    DpAccumulator accumulator(BudgetSplit split, int i) {
+        DpCall call = calls.get(i);
+        AggregationParams params = params(split, i);
+        ValueBounds bounds = call.kind().isCount() ? null : new ValueBounds(call.lower(), call.upper());
+        return switch (call.kind()) {
+            case COUNT_ROWS, COUNT_VALUES -> DpAccumulator.count(Count.create(params));
+            case COUNT_UNITS -> DpAccumulator.units(CountDistinctUnits.create(params));
+            case SUM -> DpAccumulator.sum(BoundedSum.create(params, bounds));
+            case AVG -> DpAccumulator.mean(BoundedMean.create(params, bounds));
+            case VAR_POP -> DpAccumulator.variance(BoundedVariance.create(params, bounds));
+            case STDDEV_POP -> DpAccumulator.stdDev(BoundedVariance.create(params, bounds));
+            case PERCENTILE_CONT -> DpAccumulator.quantile(Quantiles.create(params, bounds), call.rank());
+        };
+    }
+
+    /** What EXPLAIN PRIVACY says about this boundary: the budget split, sensitivities and noise per aggregate. */
+    public List<String> explain() {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("over " + tables + ": each privacy unit contributes at most " + maxRowsPerUnitPerGroup
+                + " row(s) per group" + (groupKeys.isEmpty() ? "" : " and to at most " + maxGroupsPerUnit
+                + " group(s)") + "; groups are " + (groupKeys.isEmpty() ? "not needed (one global row)"
+                        : partitionSelection ? "released by DP partition selection" : "a public domain"));
+        Optional<BudgetSplit> split = split();
+        if (split.isEmpty()) {
+            lines.add("no noisy value and no group to select: spends nothing");
+            return lines;
+        }
+        EpsilonDelta spent = split.get().spent();
+        lines.add(String.format(java.util.Locale.ROOT, "budget: epsilon %s, delta %s, split evenly over %d part(s)",
+                number(spent.epsilon()), number(spent.delta()),
+                calls.size() + (partitionSelection ? 1 : 0)));
+        for (int i = 0; i < calls.size(); i++) {
+            DpCall call = calls.get(i);
+            DpAccumulator accumulator = accumulator(split.get(), i);
+            StringBuilder line = new StringBuilder(call.label()).append(": epsilon ")
+                    .append(number(split.get().aggregations().get(i).epsilon())).append(", Laplace noise");
+            if (!call.kind().isCount()) {
+                line.append(", values clamped to [").append(number(call.lower())).append(", ")
+                        .append(number(call.upper())).append("]");
+            }
+            long linf = call.kind() == DpCall.Kind.COUNT_UNITS ? 1 : maxRowsPerUnitPerGroup;
+            double magnitude = call.kind().isCount() ? 1 : Math.max(Math.abs(call.lower()), Math.abs(call.upper()));
+            if (call.kind() == DpCall.Kind.COUNT_ROWS || call.kind() == DpCall.Kind.COUNT_VALUES
+                    || call.kind() == DpCall.Kind.COUNT_UNITS || call.kind() == DpCall.Kind.SUM) {
+                line.append(", L1 sensitivity ").append(number(maxGroupsPerUnit * linf * magnitude));
+            }
+            for (DpAccumulator.Noise noise : accumulator.noise()) {
+                line.append("; ").append(noise.statistic()).append(" noise scale ")
+                        .append(number(noise.distribution().scale())).append(" (95% within +/- ")
+                        .append(number(noise.distribution().errorBound(DpAggregator.INTERVAL_LEVEL))).append(")");
+            }
+            if (call.kind() == DpCall.Kind.AVG || call.kind() == DpCall.Kind.VAR_POP
+                    || call.kind() == DpCall.Kind.STDDEV_POP || call.kind() == DpCall.Kind.PERCENTILE_CONT) {
+                line.append("; the 95% interval of each value depends on its noisy count, see DP_INTERVAL_LOW/HIGH");
+            }
+            lines.add(line.toString());
+        }
+        split.get().partitionSelection().ifPresent(share -> lines.add("partition selection: epsilon "
+                + number(share.epsilon()) + ", delta " + number(share.delta())
+                + ", optimal rule (Desfontaines et al.)" + (preThreshold > 1
+                        ? ", only groups of at least " + preThreshold + " units (minimum group size)" : "")));
+        return lines;
+    }
+
+    private static String number(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return String.format(java.util.Locale.ROOT, "%.4g", value);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.veil.exec;
+
+import java.util.List;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
+import org.apache.calcite.adapter.enumerable.JavaRowFormat;
+import org.apache.calcite.adapter.enumerable.PhysType;
+import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.linq4j.tree.BlockBuilder;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.linq4j.tree.Types;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelNode;
+
+/** {@link DpAggregate} in Calcite's enumerable convention: calls {@link DpAggregator} on its input's rows. */
+public final class EnumerableDpAggregate extends DpAggregate implements EnumerableRel {
+    private EnumerableDpAggregate(RelOptCluster cluster, RelTraitSet traits, RelNode input, DpSpec spec) {
+        super(cluster, traits, input, spec);
+    }
+
+    static EnumerableDpAggregate createEnumerable(RelNode input, DpSpec spec) {
+        RelOptCluster cluster = input.getCluster();
+        return new EnumerableDpAggregate(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), input, spec);
+    }
+
+    @Override
+    public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
+        return new EnumerableDpAggregate(getCluster(), traitSet, sole(inputs), spec());
+    }
+
+    @Override
+    public DpAggregate withSpec(DpSpec newSpec) {
+        return new EnumerableDpAggregate(getCluster(), getTraitSet(), getInput(), newSpec);
+    }
+
+    @Override
+    public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
+        BlockBuilder builder = new BlockBuilder();
+        Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), Prefer.ARRAY);
+        Expression rows = builder.append("dpInput", input.block);
+        Expression arrays = input.physType.convertTo(rows, JavaRowFormat.ARRAY);
+        Expression spec = implementor.stash(spec(), DpSpec.class);
+        PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
+        builder.add(Expressions.return_(null, Expressions.call(
+                Types.lookupMethod(DpAggregator.class, "aggregate", org.apache.calcite.linq4j.Enumerable.class,
+                        DpSpec.class),
+                arrays, spec)));
+        return implementor.result(physType, builder.toBlock());
+    }
+}

@@ -1,0 +1,247 @@
+package dev.veil.rewrite;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.exec.DpAggregate;
+import dev.veil.exec.DpCall;
+import dev.veil.exec.DpSpec;
+import dev.veil.policy.ColumnClass;
+import dev.veil.policy.DifferentialPrivacy;
+import dev.veil.policy.MinGroupSize;
+import dev.veil.policy.TableAccess;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.metadata.RelColumnOrigin;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+
+/**
+ * The privacy boundary over a table with a differential-privacy policy: the aggregate becomes a
+ * {@link DpAggregate} (contribution bounding, noise, partition selection), whose noisy values are
+ * cast back to the types the query expects, with each value's confidence interval carried along
+ * in extra fields for {@code DP_INTERVAL_LOW} and {@code DP_INTERVAL_HIGH}.
+ *
+ * <p>The budget each boundary gets is set once the whole query is rewritten (see
+ * {@link PrivacyRewriter}); here it is the policy's cap.
+ */
+final class DpBoundary {
+    private DpBoundary() {
+    }
+
+    /** The strictest differential-privacy policy of the boundary's tables, if any has one. */
+    static Optional<DifferentialPrivacy> policy(List<TableAccess> sources) {
+        Optional<DifferentialPrivacy> result = Optional.empty();
+        for (TableAccess source : sources) {
+            if (source.differentialPrivacy().isPresent()) {
+                DifferentialPrivacy dp = source.differentialPrivacy().get();
+                result = Optional.of(result.map(r -> r.strictest(dp)).orElse(dp));
+            }
+        }
+        return result;
+    }
+
+    static Piece apply(Aggregate aggregate, Piece in, List<AggregateCall> calls, DifferentialPrivacy dp,
+            Optional<MinGroupSize> size, RewriteContext ctx) {
+        UnitHandle unit = in.unit().orElseThrow();
+        String tables = unit.tableNames();
+        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+            throw new VeilException(ErrorCode.NOT_SUPPORTED, "GROUPING SETS, ROLLUP and CUBE are not supported over "
+                    + "differentially private tables (" + tables + "); run one query per grouping");
+        }
+        Piece resolved = UnitResolver.resolve(in, ctx);
+        int unitField = resolved.unit().orElseThrow().primary();
+        List<String> inputNames = in.rel().getRowType().getFieldNames();
+        List<DpCall> dpCalls = new ArrayList<>();
+        for (AggregateCall call : calls) {
+            dpCalls.add(dpCall(call, in, unit, inputNames, tables, ctx));
+        }
+        boolean grouped = aggregate.getGroupCount() > 0;
+        long preThreshold = size.map(MinGroupSize::k).orElse(1);
+        if (grouped && dp.delta() == 0) {
+            throw PrivacyErrors.invalidPolicy("Grouping over differentially private rows of " + tables
+                    + " needs a DELTA above 0 in the table's DIFFERENTIAL PRIVACY policy, to choose which groups"
+                    + " to release; ask an admin to set one");
+        }
+        DpSpec spec = new DpSpec(aggregate.getGroupSet().asList(), unitField, dpCalls, dp.maxGroupsPerUnit(),
+                dp.maxRowsPerUnitPerGroup(), grouped, preThreshold, dp.epsilon(), grouped ? dp.delta() : 0, tables);
+        DpAggregate dpRel = DpAggregate.create(resolved.rel(), spec);
+        ctx.log().rewrite("Aggregate over protected rows of " + tables + " is differentially private: each "
+                + unit.domain() + " contributes at most " + dp.maxRowsPerUnitPerGroup() + " row(s) per group"
+                + (grouped ? " and to at most " + dp.maxGroupsPerUnit() + " group(s); groups are released by DP "
+                        + "partition selection" + (preThreshold > 1 ? " after a minimum of " + preThreshold
+                                + " units" : "") : "")
+                + "; every aggregate gets Laplace noise (see the DP section)");
+        return released(aggregate, in, calls, dpRel, ctx);
+    }
+
+    private static DpCall dpCall(AggregateCall call, Piece in, UnitHandle unit, List<String> names, String tables,
+            RewriteContext ctx) {
+        SqlKind kind = call.getAggregation().getKind();
+        String name = call.getAggregation().getName().toUpperCase(java.util.Locale.ROOT);
+        List<Integer> args = call.getArgList();
+        for (int arg : args) {
+            for (ColumnRestriction r : in.field(arg).restrictions()) {
+                if (r.columnClass() == ColumnClass.JOIN_ONLY) {
+                    throw PrivacyErrors.restrictedUse(r, ctx.principal(), "inside " + name);
+                }
+            }
+        }
+        String label = name + "(" + (call.isDistinct() ? "DISTINCT " : "")
+                + (args.isEmpty() ? "*" : String.join(", ", args.stream().map(names::get).toList())) + ")";
+        int filter = call.filterArg;
+        if (kind == SqlKind.COUNT) {
+            if (args.isEmpty()) {
+                return DpCall.count(DpCall.Kind.COUNT_ROWS, -1, filter, label);
+            }
+            if (args.size() == 1 && call.isDistinct() && unit.holds(args.get(0))) {
+                return DpCall.count(DpCall.Kind.COUNT_UNITS, args.get(0), filter, label);
+            }
+            if (call.isDistinct()) {
+                throw new VeilException(ErrorCode.NOT_SUPPORTED, label + " over differentially private rows of "
+                        + tables + " is not supported: COUNT(DISTINCT ...) is supported only on the privacy unit ("
+                        + unit.domain() + ")");
+            }
+            if (args.size() != 1) {
+                throw new VeilException(ErrorCode.NOT_SUPPORTED, label + " with several arguments is not supported "
+                        + "over differentially private rows of " + tables);
+            }
+            return DpCall.count(DpCall.Kind.COUNT_VALUES, args.get(0), filter, label);
+        }
+        DpCall.Kind dpKind = switch (kind) {
+            case SUM, SUM0 -> DpCall.Kind.SUM;
+            case AVG -> DpCall.Kind.AVG;
+            case VAR_POP -> DpCall.Kind.VAR_POP;
+            case STDDEV_POP -> DpCall.Kind.STDDEV_POP;
+            case PERCENTILE_CONT -> DpCall.Kind.PERCENTILE_CONT;
+            default -> throw forbidden(name, unit);
+        };
+        if (call.isDistinct()) {
+            throw new VeilException(ErrorCode.NOT_SUPPORTED, label + " over differentially private rows of " + tables
+                    + " is not supported; drop DISTINCT");
+        }
+        double rank = 0;
+        int arg;
+        if (dpKind == DpCall.Kind.PERCENTILE_CONT) {
+            if (call.getCollation().getFieldCollations().size() != 1) {
+                throw new VeilException(ErrorCode.NOT_SUPPORTED, "PERCENTILE_CONT over differentially private rows"
+                        + " of " + tables + " needs WITHIN GROUP (ORDER BY one column)");
+            }
+            arg = call.getCollation().getFieldCollations().get(0).getFieldIndex();
+            rank = percentileRank(call, in, tables);
+            label = "PERCENTILE_CONT(" + rank + ") WITHIN GROUP (ORDER BY " + names.get(arg) + ")";
+        } else {
+            if (args.size() != 1) {
+                throw new VeilException(ErrorCode.NOT_SUPPORTED, label + " is not supported over differentially "
+                        + "private rows of " + tables);
+            }
+            arg = args.get(0);
+        }
+        FieldInfo info = in.field(arg);
+        if (info.unitDerived()) {
+            throw PrivacyErrors.unitInAggregate(unit, name);
+        }
+        ValueRange range = info.range();
+        if (!range.bounded()) {
+            throw new VeilException(ErrorCode.POLICY_VIOLATION, label + " over differentially private rows of "
+                    + tables + " needs bounds on its argument to calibrate the noise; "
+                    + boundsAdvice(in.rel(), arg));
+        }
+        RelDataType type = call.getType();
+        boolean integral = dpKind == DpCall.Kind.SUM && SqlTypeFamily.EXACT_NUMERIC.contains(type)
+                && type.getScale() <= 0;
+        return new DpCall(dpKind, arg, filter, range.low(), range.high(), rank, integral, label);
+    }
+
+    private static VeilException forbidden(String name, UnitHandle unit) {
+        return PrivacyErrors.forbiddenAggregate(name, unit, "COUNT, SUM, AVG, VAR_POP, STDDEV_POP or PERCENTILE_CONT");
+    }
+
+    /** The rank of a PERCENTILE_CONT: its one argument, a literal. */
+    private static double percentileRank(AggregateCall call, Piece in, String tables) {
+        RelNode rel = in.rel();
+        if (call.getArgList().size() == 1 && rel instanceof LogicalProject project) {
+            RexNode e = project.getProjects().get(call.getArgList().get(0));
+            if (e instanceof RexLiteral literal && literal.getValueAs(Double.class) != null) {
+                double rank = literal.getValueAs(Double.class);
+                if (rank >= 0 && rank <= 1) {
+                    return rank;
+                }
+            }
+        }
+        if (!call.rexList.isEmpty() && call.rexList.get(0) instanceof RexLiteral literal
+                && literal.getValueAs(Double.class) != null) {
+            return literal.getValueAs(Double.class);
+        }
+        throw new VeilException(ErrorCode.NOT_SUPPORTED, "PERCENTILE_CONT over differentially private rows of "
+                + tables + " needs a constant rank between 0 and 1");
+    }
+
+    /** Which columns need bounds: the stored columns the argument comes from, without bounds. */
+    private static String boundsAdvice(RelNode rel, int field) {
+        Set<String> columns = new LinkedHashSet<>();
+        try {
+            Set<RelColumnOrigin> origins = RelMetadataQuery.instance().getColumnOrigins(rel, field);
+            if (origins != null) {
+                for (RelColumnOrigin origin : origins) {
+                    List<String> qualified = origin.getOriginTable().getQualifiedName();
+                    String column = origin.getOriginTable().getRowType().getFieldNames()
+                            .get(origin.getOriginColumnOrdinal());
+                    columns.add(String.join(".", qualified.subList(Math.max(0, qualified.size() - 2),
+                            qualified.size())) + "." + column);
+                }
+            }
+        } catch (RuntimeException e) {
+            // No origin known: the advice stays general.
+        }
+        if (columns.isEmpty()) {
+            return "clamp it into constant bounds, or ask an admin to set AGGREGATE ONLY BOUNDS (lo, hi) on the "
+                    + "columns it is computed from";
+        }
+        return "ask an admin to set ALTER TABLE ... ALTER COLUMN ... SET POLICY AGGREGATE ONLY BOUNDS (lo, hi) on "
+                + String.join(", ", columns) + " (the argument's range is derived from those bounds)";
+    }
+
+    /** The user's aggregate output over the DP aggregate: keys, values cast back, then the interval fields. */
+    private static Piece released(Aggregate aggregate, Piece in, List<AggregateCall> calls, DpAggregate dp,
+            RewriteContext ctx) {
+        RexBuilder rex = ctx.rexBuilder();
+        int keys = aggregate.getGroupCount();
+        List<RelDataType> types = aggregate.getRowType().getFieldList().stream().map(f -> f.getType()).toList();
+        List<RexNode> exprs = new ArrayList<>();
+        List<String> names = new ArrayList<>(aggregate.getRowType().getFieldNames());
+        for (int i = 0; i < keys; i++) {
+            exprs.add(ColumnPolicyExpressions.conform(rex, rex.makeInputRef(dp, i), types.get(i)));
+        }
+        for (int c = 0; c < calls.size(); c++) {
+            RexNode value = rex.makeInputRef(dp, keys + c);
+            exprs.add(rex.makeCast(types.get(keys + c), value, true, false));
+        }
+        List<FieldInfo> fields = new ArrayList<>(AggregateStep.outputFields(aggregate, in, calls, false));
+        for (int c = 0; c < calls.size(); c++) {
+            int low = exprs.size();
+            exprs.add(rex.makeInputRef(dp, dp.intervalField(c)));
+            exprs.add(rex.makeInputRef(dp, dp.intervalField(c) + 1));
+            names.add("$low" + c);
+            names.add("$high" + c);
+            fields.set(keys + c, fields.get(keys + c).withInterval(OptionalInt.of(low)));
+            fields.add(FieldInfo.PUBLIC);
+            fields.add(FieldInfo.PUBLIC);
+        }
+        RelNode rel = LogicalProject.create(dp, List.of(), exprs,
+                org.apache.calcite.sql.validate.SqlValidatorUtil.uniquify(names, true), Set.of());
+        return new Piece(rel, aggregate.getRowType().getFieldCount(), fields, Optional.empty());
+    }
+}

@@ -1,0 +1,22 @@
+package dev.veil.sql;
+
+import dev.veil.catalog.TableName;
+import dev.veil.sql.ast.SqlDropDifferentialPrivacy;
+import java.util.Optional;
+
+/**
+ * Executes {@code ALTER TABLE s.t DROP DIFFERENTIAL PRIVACY [FOR ROLE r]} (admin only); dropping a
+ * policy the table does not have for that scope fails, as DROP ROW FILTER does.
+ */
+final class DropDifferentialPrivacyStatement {
+    private DropDifferentialPrivacyStatement() {
+    }
+
+    static UpdateCount execute(SqlDropDifferentialPrivacy node, StatementContext context) {
+        var store = PolicyStatements.adminStore(context, "DROP DIFFERENTIAL PRIVACY");
+        TableName table = SqlNames.tableName(node.table());
+        Optional<String> role = PolicyStatements.role(node.role());
+        store.dropDifferentialPrivacy(table, role);
+        return new UpdateCount(0, "Differential privacy dropped from " + table + PolicyStatements.scope(role));
+    }
+}
