@@ -2,6 +2,7 @@ package dev.veil.bench.tpch;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.catalog.Principals;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -121,6 +122,10 @@ final class DpPolicies {
 
     private static List<String> analyst() {
         return List.of(
+                // A warehouse without users treats everyone called admin as an administrator, but
+                // only until its first user exists: the administrator must be a user before the analyst.
+                "CREATE USER IF NOT EXISTS " + Principals.ADMIN + " PASSWORD '" + CopyLoadedEngine.ADMIN_PASSWORD
+                        + "' ROLE " + Principals.ADMIN,
                 "CREATE PRIVACY BUDGET bench_budget LIMIT (EPSILON 1000000, DELTA 0.5) WINDOW NEVER",
                 "CREATE USER " + ANALYST + " PASSWORD '" + ANALYST_PASSWORD + "' ROLE analyst",
                 "ALTER USER " + ANALYST + " SET PRIVACY BUDGET bench_budget");

@@ -102,16 +102,21 @@ public final class EngineWorker implements Callable<Integer> {
             QueryRunner runner = new QueryRunner(runs, maxWarmSeconds, () -> send(WorkerMessage.run(running)));
             List<MeasuredQuery> accuracyQueries = new ArrayList<>();
             List<String> names = queries.stream().filter(name -> !name.isBlank()).toList();
-            for (MeasuredQuery query : unavailable.isPresent() ? List.<MeasuredQuery>of() : MeasuredQuery.named(names)) {
+            for (MeasuredQuery named : unavailable.isPresent() ? List.<MeasuredQuery>of() : MeasuredQuery.named(names)) {
+                MeasuredQuery query = named;
                 running = query.name();
+                if (bench instanceof DpEngine dp) {
+                    query = DpQueries.of(named);
+                    timeAsAdmin(runner, dp, query);
+                }
                 QueryTiming timing = runner.time(bench.connection(), query);
                 System.err.println(String.format(Locale.ROOT,
                         "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows%s", id.id(), query.name(),
                         timing.firstMillis(), timing.medianMillis(), timing.runNanos().size(), timing.rows(),
                         timing.error().map(error -> "; FAILED: " + error).orElse("")));
                 send(WorkerMessage.done(timing));
-                if (timing.succeeded() && AccuracyQuery.known(query)) {
-                    accuracyQueries.add(query);
+                if (timing.succeeded() && AccuracyQuery.known(named)) {
+                    accuracyQueries.add(named);
                 }
             }
             System.err.println(id.id() + " result checksum " + runner.sink() % 1000);
@@ -137,6 +142,29 @@ public final class EngineWorker implements Callable<Integer> {
         }
     }
 
+    /**
+     * Times the DP version of a query as the administrator, for whom the same SQL runs raw (no
+     * rewrite, no noise), in the same JVM as the analyst's runs: the DP and non-DP medians of one
+     * text. Figures go to metrics {@code dp/raw/<query>/...}; a variant's text to note {@code dp/sql/<query>}.
+     */
+    private void timeAsAdmin(QueryRunner runner, DpEngine dp, MeasuredQuery query) {
+        if (DpQueries.variant(query.name())) {
+            send(WorkerMessage.note("dp/sql/" + query.name(), query.sql()));
+        }
+        QueryTiming raw = runner.time(dp.admin(), query);
+        System.err.println(String.format(Locale.ROOT, "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows "
+                + "(same SQL as administrator)%s", engine, query.name(), raw.firstMillis(), raw.medianMillis(),
+                raw.runNanos().size(), raw.rows(), raw.error().map(error -> "; FAILED: " + error).orElse("")));
+        String prefix = "dp/raw/" + query.name();
+        if (raw.succeeded()) {
+            send(WorkerMessage.metric(prefix + "/median_ms", raw.medianMillis()));
+            send(WorkerMessage.metric(prefix + "/first_ms", raw.firstMillis()));
+            send(WorkerMessage.metric(prefix + "/runs", raw.runNanos().size()));
+        } else {
+            send(WorkerMessage.note(prefix, raw.error().orElse("failed")));
+        }
+    }
+
     /** The DP engine's steps after the timed queries: the accuracy table, then the JDBC service. */
     private void afterQueries(DpEngine dp, List<MeasuredQuery> timed) throws Exception {
         WorkerReport report = new WorkerReport() {
@@ -157,9 +185,10 @@ public final class EngineWorker implements Callable<Integer> {
             }
         };
         if (accuracyRuns > 0 && dp.unavailable().isEmpty()) {
-            List<AccuracyQuery> accuracy = new ArrayList<>();
+            // The join aggregates first: they are the figures to compare with published DP results,
+            // and a tight time budget should cut the others.
+            List<AccuracyQuery> accuracy = new ArrayList<>(AccuracyQuery.joinAggregates());
             timed.forEach(query -> accuracy.add(AccuracyQuery.of(query)));
-            accuracy.addAll(AccuracyQuery.joinAggregates());
             System.err.println(String.format(Locale.ROOT, "%s: accuracy of %d queries, %d runs at epsilon %s",
                     id(), accuracy.size(), accuracyRuns, epsilons));
             new AccuracyProbe(dp.admin(), dp.connection(), accuracyRuns, epsilons, accuracySeconds, report)

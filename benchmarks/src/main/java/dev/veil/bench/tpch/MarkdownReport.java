@@ -29,6 +29,7 @@ final class MarkdownReport {
         header(result, out);
         queryTable(result, summary, out);
         coldTable(result, summary, out);
+        dpCostTable(result, summary, out);
         accuracyTable(result, out);
         serviceTable(result, out);
         loadTable(result, out);
@@ -90,8 +91,7 @@ final class MarkdownReport {
             }
             cells.add(ratio(summary.ratio(EngineId.VEIL, EngineId.DUCKDB, query.name())));
             cells.add(ratio(summary.ratio(EngineId.VEIL, EngineId.CALCITE, query.name())));
-            cells.add(dpUnavailable != null ? dpUnavailable
-                    : ratio(summary.ratio(EngineId.VEIL_DP, EngineId.VEIL, query.name())));
+            cells.add(dpUnavailable != null ? dpUnavailable : ratio(summary.dpOverRaw(query.name())));
             row(cells, out);
         }
         List<String> completed = summary.completedByAll();
@@ -106,13 +106,17 @@ final class MarkdownReport {
         }
         means.add(ratio(summary.geometricMeanRatio(EngineId.VEIL, EngineId.DUCKDB)));
         means.add(ratio(summary.geometricMeanRatio(EngineId.VEIL, EngineId.CALCITE)));
-        means.add(dpUnavailable != null ? dpUnavailable
-                : ratio(summary.geometricMeanRatio(EngineId.VEIL_DP, EngineId.VEIL)));
+        int dpQueries = summary.dpAndRaw().size();
+        means.add(dpUnavailable != null ? dpUnavailable : ratio(summary.dpOverRawGeometricMean())
+                + (dpQueries == 0 || dpQueries == result.queries().size() ? ""
+                        : " (" + dpQueries + (dpQueries == 1 ? " query)" : " queries)")));
         row(means, out);
         out.append("\nRatios above 1 mean Veil is slower. Veil JDBC is Veil's server on a loopback port with the thin "
                 + "driver; Veil DP is Veil in-process as an analyst with customer as the privacy unit (reached from "
                 + "orders and line items through their foreign keys) and differential privacy at ε = ")
-                .append(DpPolicies.EPSILON).append(" per query; DP/raw is Veil DP over Veil. ")
+                .append(DpPolicies.EPSILON).append(" per query; † marks a DP version that is the query's count/sum variant (see *Differential "
+                        + "privacy: cost*); DP/raw is Veil DP over the same SQL run raw by the administrator in "
+                        + "Veil DP's JVM. ")
                 .append(MeasuredQuery.SUM_PRICE)
                 .append(" is `SELECT SUM(l_extendedprice) FROM tpch.lineitem`. \"(n=k)\" marks a median of fewer "
                         + "warm runs than asked for, \"(1st run)\" a query whose first run took longer than the warm runs' "
@@ -121,7 +125,8 @@ final class MarkdownReport {
                 .append(" s, \"skipped\" a query Veil JDBC and Veil DP did not run because it timed out on Veil, "
                         + "\"rejected\" a query the privacy policies do not allow an analyst (the reason is under "
                         + "*Checks*), \"n/a\" an engine not run. Geometric means are over the queries that every "
-                        + "engine but Veil DP completed (Veil DP's and DP/raw over those of them it completed).\n\n");
+                        + "engine but Veil DP completed (Veil DP's over those of them it completed; DP/raw over the "
+                + "queries it has).\n\n");
     }
 
     /** The cell of an engine that could not run, e.g. "n/a (DP not available)", or null if it ran or was not selected. */
@@ -146,7 +151,8 @@ final class MarkdownReport {
                 return error.startsWith("skipped") ? "skipped"
                         : error.contains("POLICY_VIOLATION") ? "rejected" : "failed";
             }
-            String cell = millis(summary.median(engine, query));
+            String cell = millis(summary.median(engine, query))
+                    + (engine == EngineId.VEIL_DP && DpQueries.variant(query) ? " †" : "");
             if (timing.firstRunOnly()) {
                 return cell + " (1st run)";
             }
@@ -173,6 +179,48 @@ final class MarkdownReport {
             }
             double warm = summary.median(EngineId.VEIL, query.name());
             row(List.of(query.name(), millis(first), millis(warm), ratio(first / warm)), out);
+        }
+        out.append('\n');
+    }
+
+    /**
+     * The median times of the DP and non-DP versions of each query (issue #6 asks for Q1, Q3 and Q10):
+     * the DP version as the analyst, and the same SQL as the administrator, in Veil DP's JVM.
+     */
+    private static void dpCostTable(BenchmarkResult result, Summary summary, StringBuilder out) {
+        Optional<EngineResult> dp = result.engine(EngineId.VEIL_DP);
+        if (dp.isEmpty()) {
+            return;
+        }
+        out.append("## Differential privacy: cost (warm median, ms)\n\n");
+        if (dp.get().unavailable().isPresent()) {
+            out.append("n/a (").append(dp.get().unavailable().get()).append(")\n\n");
+            return;
+        }
+        out.append("Each query's DP version, run by the analyst with customer as the privacy unit (ε = ")
+                .append(DpPolicies.EPSILON).append("), and the same SQL run by the administrator, for whom it is "
+                        + "neither rewritten nor noisy, in the same JVM. Q3, Q10 and Q18 list single orders or "
+                        + "customers, which DP does not release; their DP version is their count/sum variant, "
+                        + "below the table.\n\n");
+        List<String> heading = List.of("Query", "DP version", "DP (analyst)", "non-DP (administrator)", "DP/raw");
+        row(heading, out);
+        separator(heading.size(), out);
+        for (MeasuredQuery query : result.queries()) {
+            String name = query.name();
+            String dpCell = millisCell(result, EngineId.VEIL_DP, name, summary).replace(" †", "");
+            String rawNote = dp.get().notes().get("dp/raw/" + name);
+            double raw = summary.dpRawMedian(name);
+            String rawCell = !Double.isNaN(raw) ? millis(raw)
+                    : rawNote == null ? "n/a" : rawNote.contains("timed out") ? "timed out" : "failed";
+            row(List.of(name, DpQueries.variant(name) ? "count/sum variant" : "as written", dpCell, rawCell,
+                    ratio(summary.dpOverRaw(name))), out);
+        }
+        out.append('\n');
+        for (MeasuredQuery query : result.queries()) {
+            if (DpQueries.variant(query.name())) {
+                out.append("- ").append(query.name()).append(": `")
+                        .append(DpQueries.of(query).sql()).append("`\n");
+            }
         }
         out.append('\n');
     }

@@ -81,6 +81,36 @@ final class Summary {
         return geometricMean(engine, both) / geometricMean(base, both);
     }
 
+    /**
+     * The warm median in milliseconds of {@code query}'s DP version ({@link DpQueries}) run raw by the
+     * administrator in Veil DP's worker, or NaN: the non-DP time of the SQL Veil DP timed.
+     */
+    double dpRawMedian(String query) {
+        return result.engine(EngineId.VEIL_DP).map(dp -> dp.metric("dp/raw/" + query + "/median_ms"))
+                .orElse(Double.NaN);
+    }
+
+    /** How many times longer the DP version of {@code query} took as the analyst than as the administrator, or NaN. */
+    double dpOverRaw(String query) {
+        return median(EngineId.VEIL_DP, query) / dpRawMedian(query);
+    }
+
+    /** The queries with both a DP and a raw median of their DP version. */
+    List<String> dpAndRaw() {
+        return result.queries().stream().map(MeasuredQuery::name)
+                .filter(query -> !Double.isNaN(dpOverRaw(query))).toList();
+    }
+
+    /** The geometric mean of {@link #dpOverRaw} over {@link #dpAndRaw}, or NaN if there are none. */
+    double dpOverRawGeometricMean() {
+        List<String> queries = dpAndRaw();
+        double logSum = 0;
+        for (String query : queries) {
+            logSum += Math.log(dpOverRaw(query));
+        }
+        return queries.isEmpty() ? Double.NaN : Math.exp(logSum / queries.size());
+    }
+
     /** Whether every engine that ran returned the same number of rows for {@code query}. */
     boolean rowCountsAgree(String query) {
         long rows = -1;
