@@ -35,8 +35,19 @@ final class DpPolicies {
     static final String DELTA = "0.000001";
     /** Groups one customer may contribute to (Q1 has 4, and most customers are in all of them). */
     static final int MAX_GROUPS_PER_UNIT = 4;
-    /** Rows one customer may contribute to one group; a customer has about 60 line items in all at any scale. */
-    static final int MAX_ROWS_PER_UNIT_PER_GROUP = 32;
+    /**
+     * Rows one customer may contribute to one group. A customer has about 60 line items at any scale
+     * factor (15 orders of 1 to 7 lines), and 100 or fewer for about 97% of customers: a bound below
+     * that would drop a fixed share of every large aggregate's rows (a bias that does not shrink as the
+     * data grows), a bound above it only adds noise.
+     */
+    static final int MAX_ROWS_PER_UNIT_PER_GROUP = 100;
+    /**
+     * The order-as-unit copy's bounds: an order has 1 to 7 line items (TPC-H specification 4.2.3), and
+     * its accuracy queries do not group, so one group per order suffices.
+     */
+    static final int ORDERS_MAX_GROUPS_PER_UNIT = 1;
+    static final int ORDERS_MAX_ROWS_PER_UNIT_PER_GROUP = 7;
 
     private DpPolicies() {}
 
@@ -52,7 +63,8 @@ final class DpPolicies {
                 execute(statement, sql);
             }
             try {
-                for (String sql : differentialPrivacy("tpch", List.of("customer", "orders", "lineitem"))) {
+                for (String sql : differentialPrivacy("tpch", List.of("customer", "orders", "lineitem"),
+                        MAX_GROUPS_PER_UNIT, MAX_ROWS_PER_UNIT_PER_GROUP)) {
                     execute(statement, sql);
                 }
             } catch (SQLException e) {
@@ -90,12 +102,12 @@ final class DpPolicies {
                 + " SET POLICY AGGREGATE ONLY BOUNDS (" + low + ", " + high + ")";
     }
 
-    private static List<String> differentialPrivacy(String schema, List<String> tables) {
+    private static List<String> differentialPrivacy(String schema, List<String> tables, int groups, int rows) {
         List<String> statements = new ArrayList<>();
         for (String table : tables) {
             statements.add(String.format(Locale.ROOT, "ALTER TABLE %s.%s SET DIFFERENTIAL PRIVACY (EPSILON %s, "
                     + "DELTA %s, MAX GROUPS PER UNIT %d, MAX ROWS PER UNIT PER GROUP %d)", schema, table, EPSILON,
-                    DELTA, MAX_GROUPS_PER_UNIT, MAX_ROWS_PER_UNIT_PER_GROUP));
+                    DELTA, groups, rows));
         }
         return statements;
     }
@@ -116,7 +128,8 @@ final class DpPolicies {
                 "ALTER TABLE " + s + ".lineitem SET PRIVACY UNIT VIA (l_orderkey) REFERENCES " + s
                         + ".orders (o_orderkey)",
                 bounds(s, "lineitem", "l_extendedprice", "0", "105000")));
-        statements.addAll(differentialPrivacy(s, List.of("orders", "lineitem")));
+        statements.addAll(differentialPrivacy(s, List.of("orders", "lineitem"), ORDERS_MAX_GROUPS_PER_UNIT,
+                ORDERS_MAX_ROWS_PER_UNIT_PER_GROUP));
         return statements;
     }
 

@@ -332,9 +332,12 @@ final class MarkdownReport {
                 + "drops groups with few customers). The `_count` and `_sum` rows are Q3, Q10, Q18 (customer as "
                 + "the unit) and Q12 (the order as the unit) without grouping: the number of join results and "
                 + "the sum of the query's measure over them, for comparison with published DP join results. "
-                + "Contribution bounds: %d groups per unit, %d rows per unit and group.%n%n",
+                + "Contribution bounds: %d groups per customer and %d rows per customer and group; %d group and "
+                + "%d rows per order. At small scale factors the noise dominates; it shrinks in proportion to "
+                + "the data.%n%n",
                 result.accuracyRuns(), AccuracyProbe.TRIMMED, AccuracyProbe.TRIMMED,
-                DpPolicies.MAX_GROUPS_PER_UNIT, DpPolicies.MAX_ROWS_PER_UNIT_PER_GROUP));
+                DpPolicies.MAX_GROUPS_PER_UNIT, DpPolicies.MAX_ROWS_PER_UNIT_PER_GROUP,
+                DpPolicies.ORDERS_MAX_GROUPS_PER_UNIT, DpPolicies.ORDERS_MAX_ROWS_PER_UNIT_PER_GROUP));
         List<String> heading = new ArrayList<>(List.of("Query", "Unit", "True groups"));
         for (double epsilon : epsilons) {
             heading.add("ε=" + epsilon + " error");

@@ -39,7 +39,8 @@ class TpchBenchmarkTest {
             // timed-out query is still named in the reports.
             status = new CommandLine(new TpchBenchmark()).execute("--sf", "0.01", "--runs", "1",
                     "--queries", String.join(",", QUERIES), "--timeout-seconds", "30", "--accuracy-runs", "2",
-                    "--service-seconds", "0.2", "--work", dir.resolve("work").toString(), "--out", out.toString());
+                    "--accuracy-seconds", "20", "--service-seconds", "0.2", "--work", dir.resolve("work").toString(),
+                    "--out", out.toString());
         } finally {
             System.setOut(stdout);
         }
