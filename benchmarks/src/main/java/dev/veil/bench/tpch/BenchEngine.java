@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** An engine under test: it loads the generated TPC-H files into schema {@code tpch}, then answers SQL over JDBC. */
 interface BenchEngine extends AutoCloseable {
@@ -20,6 +21,14 @@ interface BenchEngine extends AutoCloseable {
 
     /** Loads the eight tables from {@code files} (by table name), timing each table. */
     List<TableLoad> load(Map<String, Path> files) throws SQLException, IOException;
+
+    /**
+     * Why this engine cannot run the queries after loading (a Veil without DP-SQL), or empty if it can.
+     * The report shows the reason in its cells instead of numbers.
+     */
+    default Optional<String> unavailable() {
+        return Optional.empty();
+    }
 
     /** The connection the queries run on. */
     Connection connection();

@@ -24,10 +24,13 @@ import java.util.Optional;
  * @param loadAtStart the load average when the run began
  * @param loadAtEnd the load average when it ended
  * @param nanos the wall-clock time of the whole run
+ * @param accuracyRuns the DP runs per query and epsilon of the accuracy table
+ * @param epsilons the epsilons of the accuracy table
  */
 public record BenchmarkResult(Instant started, double scaleFactor, int runs, double maxWarmSeconds,
         double timeoutSeconds, List<String> workerJavaOptions, int duckDbThreads, MachineInfo machine, TpchFiles data, long dataBytes, List<MeasuredQuery> queries,
-        List<EngineResult> engines, LoadAverage loadAtStart, LoadAverage loadAtEnd, long nanos) {
+        List<EngineResult> engines, LoadAverage loadAtStart, LoadAverage loadAtEnd, long nanos, int accuracyRuns,
+        List<Double> epsilons) {
     public BenchmarkResult {
         requireNonNull(started, "started is null");
         requireNonNull(machine, "machine is null");
@@ -37,6 +40,7 @@ public record BenchmarkResult(Instant started, double scaleFactor, int runs, dou
         engines = List.copyOf(requireNonNull(engines, "engines is null"));
         requireNonNull(loadAtStart, "loadAtStart is null");
         requireNonNull(loadAtEnd, "loadAtEnd is null");
+        epsilons = List.copyOf(requireNonNull(epsilons, "epsilons is null"));
     }
 
     /** The results of {@code engine}, if it ran. */

@@ -2,6 +2,9 @@ package dev.veil.bench.tpch;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.catalog.Principals;
+import dev.veil.server.ServerConfig;
+import dev.veil.server.VeilServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,22 +17,30 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * An engine that loads the generated files with its own {@code COPY} statement, timed per table:
- * Veil (embedded, in a fresh warehouse) or DuckDB (in-process, on a fresh database file).
+ * Veil (embedded, or over its JDBC server, in a fresh warehouse) or DuckDB (in-process, on a fresh
+ * database file).
  */
 final class CopyLoadedEngine implements BenchEngine {
     private static final String SCHEMA = "tpch";
+    /** The administrator's password on the benchmark's warehouse, which only a loopback server serves. */
+    static final String ADMIN_PASSWORD = "bench-admin-password";
 
     private final EngineId id;
     private final TpchLoader.Dialect dialect;
     private final Connection connection;
+    /** What the connection needs, closed after it in reverse order (a server, the server's admin session). */
+    private final List<AutoCloseable> resources;
 
-    private CopyLoadedEngine(EngineId id, TpchLoader.Dialect dialect, Connection connection) {
+    private CopyLoadedEngine(EngineId id, TpchLoader.Dialect dialect, Connection connection,
+            List<AutoCloseable> resources) {
         this.id = requireNonNull(id, "id is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.connection = requireNonNull(connection, "connection is null");
+        this.resources = List.copyOf(requireNonNull(resources, "resources is null"));
     }
 
     /**
@@ -40,7 +51,43 @@ final class CopyLoadedEngine implements BenchEngine {
         checkPresence(dir, reuse);
         Connection connection = DriverManager.getConnection(
                 "jdbc:veil:embedded:" + dir.toAbsolutePath() + (reuse ? "" : ";create=true"));
-        return new CopyLoadedEngine(EngineId.VEIL, TpchLoader.Dialect.VEIL, connection);
+        return new CopyLoadedEngine(EngineId.VEIL, TpchLoader.Dialect.VEIL, connection, List.of());
+    }
+
+    /** A loader onto an open Veil connection, for an engine that loads through its own connection. */
+    static CopyLoadedEngine onConnection(EngineId id, Connection connection) {
+        return new CopyLoadedEngine(id, TpchLoader.Dialect.VEIL, connection, List.of());
+    }
+
+    /**
+     * Veil over its JDBC server: the warehouse in {@code dir} (new, or reopened if {@code reuse}) is
+     * served on a free loopback port, and the connection is the thin driver's ({@code jdbc:veil://}),
+     * logged in as the administrator, as a BI tool on the same machine would connect.
+     */
+    static CopyLoadedEngine veilServer(Path dir, boolean reuse) throws SQLException, IOException {
+        checkPresence(dir, reuse);
+        Connection admin = DriverManager.getConnection(
+                "jdbc:veil:embedded:" + dir.toAbsolutePath() + (reuse ? "" : ";create=true"));
+        VeilServer server = null;
+        try {
+            try (Statement statement = admin.createStatement()) {
+                statement.execute("CREATE USER IF NOT EXISTS " + Principals.ADMIN + " PASSWORD '" + ADMIN_PASSWORD
+                        + "' ROLE " + Principals.ADMIN);
+            }
+            server = VeilServer.start(ServerConfig.of(dir.toAbsolutePath()).withPort(0));
+            Properties login = new Properties();
+            login.setProperty("user", Principals.ADMIN);
+            login.setProperty("password", ADMIN_PASSWORD);
+            Connection connection = DriverManager.getConnection(server.jdbcUrl(), login);
+            return new CopyLoadedEngine(EngineId.VEIL_JDBC, TpchLoader.Dialect.VEIL, connection,
+                    List.of(admin, server));
+        } catch (SQLException | RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
+            admin.close();
+            throw e;
+        }
     }
 
     /**
@@ -57,7 +104,7 @@ final class CopyLoadedEngine implements BenchEngine {
             connection.close();
             throw e;
         }
-        return new CopyLoadedEngine(EngineId.DUCKDB, TpchLoader.Dialect.DUCKDB, connection);
+        return new CopyLoadedEngine(EngineId.DUCKDB, TpchLoader.Dialect.DUCKDB, connection, List.of());
     }
 
     @Override
@@ -105,7 +152,26 @@ final class CopyLoadedEngine implements BenchEngine {
 
     @Override
     public void close() throws SQLException {
-        connection.close();
+        SQLException failure = null;
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            failure = e;
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new SQLException("Cannot close " + id.label() + ": " + e.getMessage(), e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private static void checkPresence(Path path, boolean reuse) throws IOException {

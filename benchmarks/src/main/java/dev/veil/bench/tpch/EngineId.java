@@ -9,30 +9,27 @@ import java.util.stream.Collectors;
 /**
  * The engines, or ways of running Veil, that the TPC-H benchmark compares: one column of its report each.
  *
- * <p>Those not {@linkplain #available() available} wait for a later part of Veil (the JDBC server,
- * differential privacy); the report shows them as "not available yet" rather than leaving them out,
- * so that the table's shape does not change when they arrive.
+ * <p>The three ways of running Veil share one warehouse per benchmark run: the first of them
+ * that runs loads it, the others reopen it ({@link #sharesWarehouseWithVeil}).
  */
 public enum EngineId {
     /** DuckDB, in-process, on a database file; the engine a user would pick instead. */
-    DUCKDB("duckdb", "DuckDB", null),
+    DUCKDB("duckdb", "DuckDB"),
     /** Calcite's stock enumerable engine over in-memory tables; the baseline Veil builds on. */
-    CALCITE("calcite", "Calcite", null),
+    CALCITE("calcite", "Calcite"),
     /** Veil in-process through its embedded JDBC driver, as the warehouse's administrator. */
-    VEIL("veil", "Veil", null),
-    /** Veil over its JDBC server; needs the server. */
-    VEIL_JDBC("veil-jdbc", "Veil JDBC", "needs Veil's JDBC server"),
-    /** Veil as an analyst with customer as the privacy unit and DP on; needs DP-SQL. */
-    VEIL_DP("veil-dp", "Veil DP", "needs DP-SQL (privacy units, noise)");
+    VEIL("veil", "Veil"),
+    /** Veil over its JDBC server (loopback HTTP, the thin driver), as the administrator. */
+    VEIL_JDBC("veil-jdbc", "Veil JDBC"),
+    /** Veil in-process as an analyst, with customer as the privacy unit and differential privacy on. */
+    VEIL_DP("veil-dp", "Veil DP");
 
     private final String id;
     private final String label;
-    private final String missing;
 
-    EngineId(String id, String label, String missing) {
+    EngineId(String id, String label) {
         this.id = id;
         this.label = label;
-        this.missing = missing;
     }
 
     /** The name on the command line and in the JSON report. */
@@ -45,19 +42,17 @@ public enum EngineId {
         return label;
     }
 
-    /** Whether this engine can be measured yet. */
-    public boolean available() {
-        return missing == null;
+    /** Whether this engine runs on the one Veil warehouse of a benchmark run. */
+    public boolean sharesWarehouseWithVeil() {
+        return this == VEIL || this == VEIL_JDBC || this == VEIL_DP;
     }
 
-    /** Why this engine cannot be measured yet, or empty if it can. */
-    public String missing() {
-        return missing == null ? "" : missing;
-    }
-
-    /** The engines that can be measured, in the order the benchmark runs them: Veil first, so that its cold runs are cold. */
+    /**
+     * The engines in the order the benchmark runs them: Veil first, so that its cold runs are cold,
+     * and Veil with DP last of Veil's, since it sets policies on the shared warehouse.
+     */
     public static List<EngineId> runOrder() {
-        return List.of(VEIL, DUCKDB, CALCITE);
+        return List.of(VEIL, VEIL_JDBC, VEIL_DP, DUCKDB, CALCITE);
     }
 
     /** The engine with command-line name {@code id}. */

@@ -9,8 +9,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -54,19 +56,27 @@ final class EngineProcess {
         this.log = requireNonNull(log, "log is null");
     }
 
-    /** Loads {@code data} into engine {@code id} in {@code scratch} and times {@code queries} on it. */
-    EngineResult run(EngineId id, TpchFiles data, Path scratch, int threads, int runs, double maxWarmSeconds,
-            List<MeasuredQuery> queries) throws IOException, InterruptedException {
+    /**
+     * Loads {@code data} into engine {@code id} in {@code scratch} (or reopens what an earlier engine
+     * loaded there, if {@code preloaded}) and times {@code queries} on it, then lets the worker measure
+     * whatever else {@code workerArguments} ask of it (accuracy, the JDBC service).
+     */
+    EngineResult run(EngineId id, TpchFiles data, Path scratch, boolean preloaded, int threads, int runs,
+            double maxWarmSeconds, List<MeasuredQuery> queries, List<String> workerArguments)
+            throws IOException, InterruptedException {
         LoadAverage before = LoadAverage.now();
         long start = System.nanoTime();
         String version = "";
         List<TableLoad> loads = new ArrayList<>();
         List<QueryTiming> timings = new ArrayList<>();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, String> notes = new LinkedHashMap<>();
         List<String> remaining = new ArrayList<>();
         queries.forEach(query -> remaining.add(query.name()));
-        boolean reuse = false;
+        boolean reuse = preloaded;
         int workers = 0;
-        while (!remaining.isEmpty() || !reuse) {
+        boolean finished = false;
+        while (!finished) {
             workers++;
             String worker = id.id() + "-" + workers;
             List<String> command = new ArrayList<>();
@@ -77,6 +87,7 @@ final class EngineProcess {
                     "--scratch", scratch.toAbsolutePath().toString(), "--threads", String.valueOf(threads),
                     "--runs", String.valueOf(runs), "--max-warm-seconds", String.valueOf(maxWarmSeconds),
                     "--queries", String.join(",", remaining)));
+            command.addAll(workerArguments);
             if (reuse) {
                 command.add("--reuse");
             }
@@ -92,8 +103,13 @@ final class EngineProcess {
                     if (line == null) {
                         String message = String.format(Locale.ROOT, "timed out after %.0f s", timeoutSeconds);
                         log.accept(id.id() + " " + running + " " + message + "; killing the worker JVM");
-                        timings.add(new QueryTiming(running, -1, List.of(), -1, Optional.of(message), true));
-                        remaining.remove(running);
+                        if (remaining.remove(running)) {
+                            timings.add(new QueryTiming(running, -1, List.of(), -1, Optional.of(message), true));
+                        } else {
+                            // A step after the queries (accuracy, service): it is not repeated.
+                            notes.put(running, message);
+                            finished = true;
+                        }
                         break;
                     }
                     if (line.equals(END_OF_OUTPUT)) {
@@ -104,8 +120,12 @@ final class EngineProcess {
                         }
                         String message = "the worker JVM exited with status " + status;
                         log.accept(id.id() + " " + running + " failed: " + message);
-                        timings.add(new QueryTiming(running, -1, List.of(), -1, Optional.of(message), false));
-                        remaining.remove(running);
+                        if (remaining.remove(running)) {
+                            timings.add(new QueryTiming(running, -1, List.of(), -1, Optional.of(message), false));
+                        } else {
+                            notes.put(running, message);
+                            finished = true;
+                        }
                         break;
                     }
                     Optional<WorkerMessage> message = WorkerMessage.parse(line);
@@ -124,9 +144,12 @@ final class EngineProcess {
                             remaining.remove(timing.query());
                             running = null;
                         }
+                        case METRIC -> metrics.put(received.name(), received.value());
+                        case NOTE -> notes.put(received.name(), received.text());
                         case END -> {
                             remaining.clear();
                             ended = true;
+                            finished = true;
                         }
                         default -> throw new IllegalStateException("Unknown message " + received.kind());
                     }
@@ -140,7 +163,7 @@ final class EngineProcess {
             reuse = true;
         }
         return new EngineResult(id, version, loads, order(timings, queries), before, LoadAverage.now(),
-                System.nanoTime() - start);
+                System.nanoTime() - start, metrics, notes);
     }
 
     private static List<QueryTiming> order(List<QueryTiming> timings, List<MeasuredQuery> queries) {

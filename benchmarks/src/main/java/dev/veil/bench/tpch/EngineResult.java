@@ -2,7 +2,10 @@ package dev.veil.bench.tpch;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,9 +19,15 @@ import java.util.Optional;
  * @param loadBefore the load average when the engine's turn began
  * @param loadAfter the load average when it ended
  * @param nanos the wall-clock time of the engine's whole turn
+ * @param metrics figures other than query times, by name (accuracy, JDBC service), in the order measured
+ * @param notes remarks by name, e.g. {@value #UNAVAILABLE}: why the engine could not run
  */
 public record EngineResult(EngineId engine, String version, List<TableLoad> loads, List<QueryTiming> queries,
-        LoadAverage loadBefore, LoadAverage loadAfter, long nanos) {
+        LoadAverage loadBefore, LoadAverage loadAfter, long nanos, Map<String, Double> metrics,
+        Map<String, String> notes) {
+    /** The note that says why an engine could not run at all (e.g. Veil without DP-SQL). */
+    public static final String UNAVAILABLE = "unavailable";
+
     public EngineResult {
         requireNonNull(engine, "engine is null");
         requireNonNull(version, "version is null");
@@ -26,6 +35,18 @@ public record EngineResult(EngineId engine, String version, List<TableLoad> load
         queries = List.copyOf(requireNonNull(queries, "queries is null"));
         requireNonNull(loadBefore, "loadBefore is null");
         requireNonNull(loadAfter, "loadAfter is null");
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(metrics, "metrics is null")));
+        notes = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(notes, "notes is null")));
+    }
+
+    /** Why the engine could not run, if it could not. */
+    public Optional<String> unavailable() {
+        return Optional.ofNullable(notes.get(UNAVAILABLE));
+    }
+
+    /** The metric named {@code name}, or NaN if it was not measured. */
+    public double metric(String name) {
+        return metrics.getOrDefault(name, Double.NaN);
     }
 
     /** The timing of the query named {@code name}, if this engine ran it. */

@@ -2,10 +2,16 @@ package dev.veil.bench.tpch;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,6 +48,22 @@ public final class EngineWorker implements Callable<Integer> {
     @Option(names = "--reuse", description = "Reopen the database an earlier worker loaded instead of loading.")
     boolean reuse;
 
+    @Option(names = "--accuracy-runs", defaultValue = "0",
+            description = "DP engine: runs per query and epsilon of the accuracy table (0: no accuracy table).")
+    int accuracyRuns;
+
+    @Option(names = "--epsilons", split = ",", defaultValue = "0.8,0.1",
+            description = "DP engine: the epsilons of the accuracy table.")
+    List<Double> epsilons;
+
+    @Option(names = "--accuracy-seconds", defaultValue = "60",
+            description = "DP engine: the time budget of the accuracy table.")
+    double accuracySeconds;
+
+    @Option(names = "--service-seconds", defaultValue = "0",
+            description = "DP engine: seconds per measurement of the JDBC service (0: not measured).")
+    double serviceSeconds;
+
     /** Standard output carries only messages; anything else the engines print goes to standard error. */
     private final PrintStream messages = System.out;
 
@@ -69,32 +91,133 @@ public final class EngineWorker implements Callable<Integer> {
                     }
                 }
             }
+            Optional<String> unavailable = bench.unavailable();
+            if (unavailable.isPresent()) {
+                System.err.println(id.id() + ": " + unavailable.get());
+                send(WorkerMessage.note(EngineResult.UNAVAILABLE, unavailable.get()));
+            }
+            if (unavailable.isEmpty()) {
+                warmUp(bench.connection());
+            }
             QueryRunner runner = new QueryRunner(runs, maxWarmSeconds, () -> send(WorkerMessage.run(running)));
-            for (MeasuredQuery query : MeasuredQuery.named(queries)) {
+            List<MeasuredQuery> accuracyQueries = new ArrayList<>();
+            List<String> names = queries.stream().filter(name -> !name.isBlank()).toList();
+            for (MeasuredQuery named : unavailable.isPresent() ? List.<MeasuredQuery>of() : MeasuredQuery.named(names)) {
+                MeasuredQuery query = named;
                 running = query.name();
+                if (bench instanceof DpEngine dp) {
+                    query = DpQueries.of(named);
+                    timeAsAdmin(runner, dp, query);
+                }
                 QueryTiming timing = runner.time(bench.connection(), query);
                 System.err.println(String.format(Locale.ROOT,
                         "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows%s", id.id(), query.name(),
                         timing.firstMillis(), timing.medianMillis(), timing.runNanos().size(), timing.rows(),
                         timing.error().map(error -> "; FAILED: " + error).orElse("")));
                 send(WorkerMessage.done(timing));
+                if (timing.succeeded() && AccuracyQuery.known(named)) {
+                    accuracyQueries.add(named);
+                }
             }
             System.err.println(id.id() + " result checksum " + runner.sink() % 1000);
+            if (bench instanceof DpEngine dp) {
+                afterQueries(dp, accuracyQueries);
+            }
         }
         send(WorkerMessage.end());
         return 0;
+    }
+
+    /**
+     * Runs one small untimed join and aggregate, so that what a connection does once (Calcite's JDBC
+     * driver and planner start-up, about 20 s on a busy 2-core machine) is not charged to the first query.
+     */
+    private static void warmUp(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT r_name, COUNT(*) FROM tpch.region, tpch.nation "
+                        + "WHERE r_regionkey = n_regionkey GROUP BY r_name ORDER BY r_name")) {
+            while (result.next()) {
+                result.getObject(2);
+            }
+        }
+    }
+
+    /**
+     * Times the DP version of a query as the administrator, for whom the same SQL runs raw (no
+     * rewrite, no noise), in the same JVM as the analyst's runs: the DP and non-DP medians of one
+     * text. Figures go to metrics {@code dp/raw/<query>/...}; a variant's text to note {@code dp/sql/<query>}.
+     */
+    private void timeAsAdmin(QueryRunner runner, DpEngine dp, MeasuredQuery query) {
+        if (DpQueries.variant(query.name())) {
+            send(WorkerMessage.note("dp/sql/" + query.name(), query.sql()));
+        }
+        QueryTiming raw = runner.time(dp.admin(), query);
+        System.err.println(String.format(Locale.ROOT, "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows "
+                + "(same SQL as administrator)%s", engine, query.name(), raw.firstMillis(), raw.medianMillis(),
+                raw.runNanos().size(), raw.rows(), raw.error().map(error -> "; FAILED: " + error).orElse("")));
+        String prefix = "dp/raw/" + query.name();
+        if (raw.succeeded()) {
+            send(WorkerMessage.metric(prefix + "/median_ms", raw.medianMillis()));
+            send(WorkerMessage.metric(prefix + "/first_ms", raw.firstMillis()));
+            send(WorkerMessage.metric(prefix + "/runs", raw.runNanos().size()));
+        } else {
+            send(WorkerMessage.note(prefix, raw.error().orElse("failed")));
+        }
+    }
+
+    /** The DP engine's steps after the timed queries: the accuracy table, then the JDBC service. */
+    private void afterQueries(DpEngine dp, List<MeasuredQuery> timed) throws Exception {
+        WorkerReport report = new WorkerReport() {
+            @Override
+            public void step(String name) {
+                send(WorkerMessage.run(name));
+            }
+
+            @Override
+            public void metric(String name, double value) {
+                send(WorkerMessage.metric(name, value));
+            }
+
+            @Override
+            public void note(String name, String text) {
+                System.err.println(id() + " " + name + ": " + text);
+                send(WorkerMessage.note(name, text));
+            }
+        };
+        if (accuracyRuns > 0 && dp.unavailable().isEmpty()) {
+            // The join aggregates first: they are the figures to compare with published DP results,
+            // and a tight time budget should cut the others.
+            List<AccuracyQuery> accuracy = new ArrayList<>(AccuracyQuery.joinAggregates());
+            timed.forEach(query -> accuracy.add(AccuracyQuery.of(query)));
+            System.err.println(String.format(Locale.ROOT, "%s: accuracy of %d queries, %d runs at epsilon %s",
+                    id(), accuracy.size(), accuracyRuns, epsilons));
+            new AccuracyProbe(dp.admin(), dp.connection(), accuracyRuns, epsilons, accuracySeconds, report)
+                    .measure(accuracy);
+        }
+        if (serviceSeconds > 0) {
+            System.err.println(id() + ": JDBC service latency and throughput");
+            new ServiceProbe(scratch, serviceSeconds, report).measure(dp.admin(), dp.unavailable().isEmpty());
+        }
+    }
+
+    private String id() {
+        return engine;
     }
 
     private BenchEngine open(EngineId id) throws Exception {
         switch (id) {
             case VEIL:
                 return CopyLoadedEngine.veil(scratch, reuse);
+            case VEIL_JDBC:
+                return CopyLoadedEngine.veilServer(scratch, reuse);
+            case VEIL_DP:
+                return DpEngine.open(scratch, reuse);
             case DUCKDB:
                 return CopyLoadedEngine.duckDb(scratch.resolve("bench.duckdb"), threads, reuse);
             case CALCITE:
                 return CalciteEngine.open();
             default:
-                throw new IllegalArgumentException(id.label() + " is not available yet: " + id.missing());
+                throw new IllegalArgumentException("Unknown engine " + id);
         }
     }
 

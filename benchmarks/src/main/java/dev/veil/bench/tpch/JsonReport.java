@@ -28,6 +28,8 @@ final class JsonReport {
         root.put("timeout_seconds", result.timeoutSeconds());
         root.put("worker_java_options", result.workerJavaOptions());
         root.put("duckdb_threads", result.duckDbThreads());
+        root.put("accuracy_runs", result.accuracyRuns());
+        root.put("epsilons", result.epsilons());
         root.put("total_seconds", result.nanos() / 1e9);
         root.put("machine", machine(result.machine()));
         root.put("load_average", ordered("start", loadAverage(result.loadAtStart()),
@@ -55,17 +57,13 @@ final class JsonReport {
     private static Map<String, Object> engine(EngineId id, BenchmarkResult result) {
         Map<String, Object> engine = new LinkedHashMap<>();
         engine.put("label", id.label());
-        engine.put("available", id.available());
-        if (!id.available()) {
-            engine.put("note", "not available yet: " + id.missing());
-            return engine;
-        }
         if (result.engine(id).isEmpty()) {
             engine.put("note", "not run (not selected with --engines)");
             return engine;
         }
         EngineResult measured = result.engine(id).get();
         engine.put("version", measured.version());
+        engine.put("unavailable", measured.unavailable());
         engine.put("seconds", measured.nanos() / 1e9);
         engine.put("load_average_before", loadAverage(measured.loadBefore()));
         engine.put("load_average_after", loadAverage(measured.loadAfter()));
@@ -95,6 +93,8 @@ final class JsonReport {
             queries.add(query);
         }
         engine.put("queries", queries);
+        engine.put("metrics", measured.metrics());
+        engine.put("notes", measured.notes());
         return engine;
     }
 
@@ -103,23 +103,26 @@ final class JsonReport {
         for (MeasuredQuery query : result.queries()) {
             Map<String, Object> figures = new LinkedHashMap<>();
             for (EngineId id : EngineId.runOrder()) {
-                figures.put(id.id() + "_median_millis", summary.median(id, query.name()));
+                figures.put(id.id().replace('-', '_') + "_median_millis", summary.median(id, query.name()));
             }
             figures.put("veil_first_millis", summary.first(EngineId.VEIL, query.name()));
             figures.put("veil_over_duckdb", summary.ratio(EngineId.VEIL, EngineId.DUCKDB, query.name()));
             figures.put("veil_over_calcite", summary.ratio(EngineId.VEIL, EngineId.CALCITE, query.name()));
-            figures.put("dp_over_raw", null);
+            figures.put("veil_jdbc_over_veil", summary.ratio(EngineId.VEIL_JDBC, EngineId.VEIL, query.name()));
+            figures.put("veil_dp_raw_median_millis", summary.dpRawMedian(query.name()));
+            figures.put("dp_over_raw", summary.dpOverRaw(query.name()));
             figures.put("row_counts_agree", summary.rowCountsAgree(query.name()));
             queries.put(query.name(), figures);
         }
         Map<String, Object> geometricMeans = new LinkedHashMap<>();
         for (EngineId id : EngineId.runOrder()) {
-            geometricMeans.put(id.id() + "_millis", summary.geometricMean(id));
+            geometricMeans.put(id.id().replace('-', '_') + "_millis", summary.geometricMean(id));
         }
         geometricMeans.put("queries", summary.completedByAll());
         geometricMeans.put("veil_over_duckdb", summary.geometricMeanRatio(EngineId.VEIL, EngineId.DUCKDB));
         geometricMeans.put("veil_over_calcite", summary.geometricMeanRatio(EngineId.VEIL, EngineId.CALCITE));
-        geometricMeans.put("dp_over_raw", null);
+        geometricMeans.put("veil_jdbc_over_veil", summary.geometricMeanRatio(EngineId.VEIL_JDBC, EngineId.VEIL));
+        geometricMeans.put("dp_over_raw", summary.dpOverRawGeometricMean());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("queries", queries);
         out.put("geometric_means", geometricMeans);

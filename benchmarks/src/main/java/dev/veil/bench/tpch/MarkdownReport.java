@@ -3,16 +3,19 @@ package dev.veil.bench.tpch;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The benchmark's human-readable report, {@code report.md}: query times side by side with
- * ratios and geometric means, Veil's cold runs, load rates, sanity checks, and what is not
- * measured yet. Cells of engines that cannot be measured yet say so instead of holding a number.
+ * ratios and geometric means, Veil's cold runs, DP accuracy, the JDBC service, load rates and
+ * sanity checks. Cells of an engine that could not run (Veil without DP-SQL) say why instead of
+ * holding a number.
  */
 final class MarkdownReport {
-    private static final String NOT_YET = "not available yet";
     private static final List<EngineId> QUERY_COLUMNS =
             List.of(EngineId.DUCKDB, EngineId.CALCITE, EngineId.VEIL, EngineId.VEIL_JDBC, EngineId.VEIL_DP);
 
@@ -26,9 +29,11 @@ final class MarkdownReport {
         header(result, out);
         queryTable(result, summary, out);
         coldTable(result, summary, out);
+        dpCostTable(result, summary, out);
+        accuracyTable(result, out);
+        serviceTable(result, out);
         loadTable(result, out);
         checks(result, summary, out);
-        notYet(out);
         return out.toString();
     }
 
@@ -78,14 +83,15 @@ final class MarkdownReport {
         heading.addAll(List.of("Veil/DuckDB", "Veil/Calcite", "DP/raw"));
         row(heading, out);
         separator(heading.size(), out);
+        String dpUnavailable = unavailableCell(result, EngineId.VEIL_DP);
         for (MeasuredQuery query : result.queries()) {
             List<String> cells = new ArrayList<>(List.of(query.name()));
             for (EngineId engine : QUERY_COLUMNS) {
-                cells.add(engine.available() ? millisCell(result, engine, query.name(), summary) : NOT_YET);
+                cells.add(millisCell(result, engine, query.name(), summary));
             }
             cells.add(ratio(summary.ratio(EngineId.VEIL, EngineId.DUCKDB, query.name())));
             cells.add(ratio(summary.ratio(EngineId.VEIL, EngineId.CALCITE, query.name())));
-            cells.add(NOT_YET);
+            cells.add(dpUnavailable != null ? dpUnavailable : ratio(summary.dpOverRaw(query.name())));
             row(cells, out);
         }
         List<String> completed = summary.completedByAll();
@@ -93,30 +99,60 @@ final class MarkdownReport {
                 : "**geometric mean** (" + completed.size() + " of " + result.queries().size() + " queries)";
         List<String> means = new ArrayList<>(List.of(meanLabel));
         for (EngineId engine : QUERY_COLUMNS) {
-            means.add(engine.available() ? millis(summary.geometricMean(engine)) : NOT_YET);
+            String unavailable = unavailableCell(result, engine);
+            int over = summary.completedByAllAnd(engine).size();
+            means.add(unavailable != null ? unavailable : millis(summary.geometricMean(engine))
+                    + (over == completed.size() || over == 0 ? "" : " (" + over + (over == 1 ? " query)" : " queries)")));
         }
         means.add(ratio(summary.geometricMeanRatio(EngineId.VEIL, EngineId.DUCKDB)));
         means.add(ratio(summary.geometricMeanRatio(EngineId.VEIL, EngineId.CALCITE)));
-        means.add(NOT_YET);
+        int dpQueries = summary.dpAndRaw().size();
+        means.add(dpUnavailable != null ? dpUnavailable : ratio(summary.dpOverRawGeometricMean())
+                + (dpQueries == 0 || dpQueries == result.queries().size() ? ""
+                        : " (" + dpQueries + (dpQueries == 1 ? " query)" : " queries)")));
         row(means, out);
-        out.append("\nRatios above 1 mean Veil is slower. ").append(MeasuredQuery.SUM_PRICE)
+        out.append("\nRatios above 1 mean Veil is slower. Veil JDBC is Veil's server on a loopback port with the thin "
+                + "driver; Veil DP is Veil in-process as an analyst with customer as the privacy unit (reached from "
+                + "orders and line items through their foreign keys) and differential privacy at ε = ")
+                .append(DpPolicies.EPSILON).append(" per query; † marks a DP version that is the query's count/sum variant (see *Differential "
+                        + "privacy: cost*); DP/raw is Veil DP over the same SQL run raw by the administrator in "
+                        + "Veil DP's JVM. ")
+                .append(MeasuredQuery.SUM_PRICE)
                 .append(" is `SELECT SUM(l_extendedprice) FROM tpch.lineitem`. \"(n=k)\" marks a median of fewer "
                         + "warm runs than asked for, \"(1st run)\" a query whose first run took longer than the warm runs' "
                         + "budget and so stands for them, \"timed out\" a run cancelled after ")
                 .append(String.format(Locale.ROOT, "%.0f", result.timeoutSeconds()))
-                .append(" s, \"n/a\" an engine not run. Geometric means are over the queries that every engine "
-                        + "that ran completed.\n\n");
+                .append(" s, \"skipped\" a query Veil JDBC and Veil DP did not run because it timed out on Veil, "
+                        + "\"rejected\" a query the privacy policies do not allow an analyst (the reason is under "
+                        + "*Checks*), \"n/a\" an engine not run. Geometric means are over the queries that every "
+                        + "engine but Veil DP completed (Veil DP's over those of them it completed; DP/raw over the "
+                + "queries it has).\n\n");
+    }
+
+    /** The cell of an engine that could not run, e.g. "n/a (DP not available)", or null if it ran or was not selected. */
+    private static String unavailableCell(BenchmarkResult result, EngineId engine) {
+        return result.engine(engine).flatMap(EngineResult::unavailable).map(reason -> {
+            int colon = reason.indexOf(':');
+            return "n/a (" + (colon < 0 ? reason : reason.substring(0, colon)) + ")";
+        }).orElse(null);
     }
 
     private static String millisCell(BenchmarkResult result, EngineId engine, String query, Summary summary) {
+        String unavailable = unavailableCell(result, engine);
+        if (unavailable != null) {
+            return unavailable;
+        }
         return result.engine(engine).flatMap(r -> r.query(query)).map(timing -> {
             if (timing.timedOut()) {
                 return "timed out";
             }
             if (timing.error().isPresent()) {
-                return "failed";
+                String error = timing.error().get();
+                return error.startsWith("skipped") ? "skipped"
+                        : error.contains("POLICY_VIOLATION") ? "rejected" : "failed";
             }
-            String cell = millis(summary.median(engine, query));
+            String cell = millis(summary.median(engine, query))
+                    + (engine == EngineId.VEIL_DP && DpQueries.variant(query) ? " †" : "");
             if (timing.firstRunOnly()) {
                 return cell + " (1st run)";
             }
@@ -129,15 +165,62 @@ final class MarkdownReport {
             return;
         }
         out.append("## Veil's first (cold) run, ms\n\n");
-        out.append("The first run of each query in a JVM that has only loaded the data: it includes class loading, "
-                + "JIT compilation and Calcite's code generation. The other engines' first runs are in report.json.\n\n");
+        out.append("The first run of each query in a JVM that has only loaded the data and run one small warm-up "
+                + "statement: it includes the query's class loading, JIT compilation and Calcite's code generation. "
+                + "The other engines' first runs are in report.json.\n\n");
         List<String> heading = List.of("Query", "Veil first run", "Veil warm median", "first/warm");
         row(heading, out);
         separator(heading.size(), out);
         for (MeasuredQuery query : result.queries()) {
             double first = summary.first(EngineId.VEIL, query.name());
+            if (Double.isNaN(first)) {
+                row(List.of(query.name(), "n/a", "n/a", "n/a"), out);
+                continue;
+            }
             double warm = summary.median(EngineId.VEIL, query.name());
             row(List.of(query.name(), millis(first), millis(warm), ratio(first / warm)), out);
+        }
+        out.append('\n');
+    }
+
+    /**
+     * The median times of the DP and non-DP versions of each query (issue #6 asks for Q1, Q3 and Q10):
+     * the DP version as the analyst, and the same SQL as the administrator, in Veil DP's JVM.
+     */
+    private static void dpCostTable(BenchmarkResult result, Summary summary, StringBuilder out) {
+        Optional<EngineResult> dp = result.engine(EngineId.VEIL_DP);
+        if (dp.isEmpty()) {
+            return;
+        }
+        out.append("## Differential privacy: cost (warm median, ms)\n\n");
+        if (dp.get().unavailable().isPresent()) {
+            out.append("n/a (").append(dp.get().unavailable().get()).append(")\n\n");
+            return;
+        }
+        out.append("Each query's DP version, run by the analyst with customer as the privacy unit (ε = ")
+                .append(DpPolicies.EPSILON).append("), and the same SQL run by the administrator, for whom it is "
+                        + "neither rewritten nor noisy, in the same JVM. Q3, Q10 and Q18 list single orders or "
+                        + "customers, which DP does not release; their DP version is their count/sum variant, "
+                        + "below the table.\n\n");
+        List<String> heading = List.of("Query", "DP version", "DP (analyst)", "non-DP (administrator)", "DP/raw");
+        row(heading, out);
+        separator(heading.size(), out);
+        for (MeasuredQuery query : result.queries()) {
+            String name = query.name();
+            String dpCell = millisCell(result, EngineId.VEIL_DP, name, summary).replace(" †", "");
+            String rawNote = dp.get().notes().get("dp/raw/" + name);
+            double raw = summary.dpRawMedian(name);
+            String rawCell = !Double.isNaN(raw) ? millis(raw)
+                    : rawNote == null ? "n/a" : rawNote.contains("timed out") ? "timed out" : "failed";
+            row(List.of(name, DpQueries.variant(name) ? "count/sum variant" : "as written", dpCell, rawCell,
+                    ratio(summary.dpOverRaw(name))), out);
+        }
+        out.append('\n');
+        for (MeasuredQuery query : result.queries()) {
+            if (DpQueries.variant(query.name())) {
+                out.append("- ").append(query.name()).append(": `")
+                        .append(DpQueries.of(query).sql()).append("`\n");
+            }
         }
         out.append('\n');
     }
@@ -202,6 +285,9 @@ final class MarkdownReport {
     private static void checks(BenchmarkResult result, Summary summary, StringBuilder out) {
         out.append("## Checks\n\n");
         List<String> problems = new ArrayList<>();
+        for (EngineResult engine : result.engines()) {
+            engine.unavailable().ifPresent(reason -> problems.add(engine.engine().label() + " did not run: " + reason));
+        }
         for (String table : TpchSchema.TABLES) {
             if (!summary.tableRowCountsAgree(table)) {
                 problems.add("table " + table + " has different row counts in different engines");
@@ -227,18 +313,126 @@ final class MarkdownReport {
         }
     }
 
-    private static void notYet(StringBuilder out) {
-        out.append("## Not measured yet\n\n");
-        for (EngineId engine : EngineId.values()) {
-            if (!engine.available()) {
-                out.append("- ").append(engine.label()).append(": ").append(NOT_YET).append(", ")
-                        .append(engine.missing()).append(".\n");
-            }
+    private static void accuracyTable(BenchmarkResult result, StringBuilder out) {
+        out.append("## Differential privacy: accuracy\n\n");
+        Optional<EngineResult> dp = result.engine(EngineId.VEIL_DP);
+        if (dp.isEmpty()) {
+            out.append("n/a: Veil DP was not run (`--engines`).\n\n");
+            return;
         }
-        out.append("- DP/raw ratios and the accuracy table (mean relative error at ε = 0.8 and 0.1): ")
-                .append(NOT_YET).append(", need DP-SQL.\n");
-        out.append("- JDBC service latency (p50/p99) and throughput with 1, 4, 16 clients: ").append(NOT_YET)
-                .append(", need Veil's JDBC server.\n");
+        if (dp.get().unavailable().isPresent()) {
+            out.append("n/a (").append(dp.get().unavailable().get()).append(")\n\n");
+            return;
+        }
+        List<Double> epsilons = result.epsilons();
+        out.append(String.format(Locale.ROOT, "Each query runs %d times per ε as the analyst. *Error* is the mean "
+                + "relative error |noisy − true| / |true| over the released groups and aggregate columns of a run, "
+                + "averaged over the runs after dropping the %d highest and %d lowest (as R2T reports errors); "
+                + "*released* is the mean fraction of the true groups that a run released (partition selection "
+                + "drops groups with few customers). The `_count` and `_sum` rows are Q3, Q10, Q18 (customer as "
+                + "the unit) and Q12 (the order as the unit) without grouping: the number of join results and "
+                + "the sum of the query's measure over them, for comparison with published DP join results. "
+                + "Contribution bounds: %d groups per customer and %d rows per customer and group; %d group and "
+                + "%d rows per order. At small scale factors the noise dominates; it shrinks in proportion to "
+                + "the data.%n%n",
+                result.accuracyRuns(), AccuracyProbe.TRIMMED, AccuracyProbe.TRIMMED,
+                DpPolicies.MAX_GROUPS_PER_UNIT, DpPolicies.MAX_ROWS_PER_UNIT_PER_GROUP,
+                DpPolicies.ORDERS_MAX_GROUPS_PER_UNIT, DpPolicies.ORDERS_MAX_ROWS_PER_UNIT_PER_GROUP));
+        List<String> heading = new ArrayList<>(List.of("Query", "Unit", "True groups"));
+        for (double epsilon : epsilons) {
+            heading.add("ε=" + epsilon + " error");
+            heading.add("ε=" + epsilon + " released");
+        }
+        row(heading, out);
+        separator(heading.size(), out);
+        List<String> notes = new ArrayList<>();
+        for (String query : accuracyQueries(dp.get())) {
+            List<String> cells = new ArrayList<>(List.of(query, query.startsWith("q12_") ? "orders" : "customer"));
+            double groups = dp.get().metric("accuracy/" + query + "/groups");
+            cells.add(Double.isNaN(groups) ? "n/a" : String.format(Locale.ROOT, "%.0f", groups));
+            String note = dp.get().notes().get("accuracy/" + query);
+            if (note != null) {
+                notes.add(query + ": " + note);
+            }
+            for (double epsilon : epsilons) {
+                String prefix = AccuracyProbe.name(query, epsilon);
+                String failure = dp.get().notes().get(prefix);
+                if (failure != null) {
+                    notes.add(query + " at ε = " + epsilon + ": " + failure);
+                }
+                String missing = failure != null ? (failure.contains("POLICY_VIOLATION") ? "rejected" : "failed")
+                        : note != null ? (note.startsWith("skipped") ? "skipped" : "failed") : "n/a";
+                double error = dp.get().metric(prefix + "/error");
+                double released = dp.get().metric(prefix + "/released");
+                cells.add(Double.isNaN(released) ? missing
+                        : Double.isNaN(error) ? "none released" : String.format(Locale.ROOT, "%.2f%%", 100 * error));
+                cells.add(Double.isNaN(released) ? missing : String.format(Locale.ROOT, "%.0f%%", 100 * released));
+            }
+            row(cells, out);
+        }
+        out.append('\n');
+        dp.get().notes().forEach((name, text) -> {
+            if (name.startsWith("accuracy/") && text.startsWith("timed out")) {
+                notes.add(name + ": " + text);
+            }
+        });
+        for (String note : notes) {
+            out.append("- ").append(note).append('\n');
+        }
+        if (!notes.isEmpty()) {
+            out.append('\n');
+        }
+    }
+
+    /** The accuracy table's queries, in the order they were measured. */
+    private static List<String> accuracyQueries(EngineResult dp) {
+        Set<String> queries = new LinkedHashSet<>();
+        for (String name : dp.metrics().keySet()) {
+            accuracyQuery(name).ifPresent(queries::add);
+        }
+        for (String name : dp.notes().keySet()) {
+            accuracyQuery(name).ifPresent(queries::add);
+        }
+        return List.copyOf(queries);
+    }
+
+    private static Optional<String> accuracyQuery(String name) {
+        if (!name.startsWith("accuracy/")) {
+            return Optional.empty();
+        }
+        String rest = name.substring("accuracy/".length());
+        int slash = rest.indexOf('/');
+        return Optional.of(slash < 0 ? rest : rest.substring(0, slash));
+    }
+
+    private static void serviceTable(BenchmarkResult result, StringBuilder out) {
+        out.append("## JDBC service\n\n");
+        Optional<EngineResult> dp = result.engine(EngineId.VEIL_DP);
+        if (dp.isEmpty() || Double.isNaN(dp.get().metric("service/latency/p50_ms"))) {
+            String why = dp.isEmpty() ? "it is measured in Veil DP's turn, which was not run (`--engines`)"
+                    : dp.get().notes().entrySet().stream().filter(note -> note.getKey().startsWith("service/"))
+                            .filter(note -> !note.getKey().equals("service/mode") && !note.getKey().equals("service/query"))
+                            .map(note -> note.getKey() + ": " + note.getValue()).findFirst()
+                            .orElse("not measured (`--service-seconds 0`)");
+            out.append("n/a: ").append(why).append("\n\n");
+            return;
+        }
+        EngineResult engine = dp.get();
+        out.append("Veil's server on a loopback port over the benchmark's warehouse; clients in the same JVM on the "
+                + "thin driver, sharing the cores with the server. The query, run as ")
+                .append(engine.notes().getOrDefault("service/mode", "?")).append(": `")
+                .append(engine.notes().getOrDefault("service/query", "?")).append("`.\n\n");
+        row(List.of("Measure", "Value"), out);
+        separator(2, out);
+        row(List.of(String.format(Locale.ROOT, "latency p50 (%.0f runs, one client)",
+                engine.metric("service/latency/runs")), millis(engine.metric("service/latency/p50_ms")) + " ms"), out);
+        row(List.of("latency p99", millis(engine.metric("service/latency/p99_ms")) + " ms"), out);
+        for (int clients : ServiceProbe.CLIENTS) {
+            double qps = engine.metric("service/qps/clients=" + clients);
+            row(List.of("queries/s, " + clients + " concurrent client" + (clients == 1 ? "" : "s"),
+                    Double.isNaN(qps) ? "n/a" : String.format(Locale.ROOT, "%,.0f", qps)), out);
+        }
+        out.append('\n');
     }
 
     private static String millis(double value) {

@@ -34,13 +34,14 @@ final class Summary {
     }
 
     /**
-     * The queries that every engine that ran completed: the geometric means are taken over these
-     * only, so that they compare like with like.
+     * The queries that every engine that ran completed, Veil with DP aside (its policies reject some
+     * queries by design): the geometric means are taken over these, so that they compare like with like.
      */
     List<String> completedByAll() {
         List<String> completed = new ArrayList<>();
         for (MeasuredQuery query : result.queries()) {
             boolean all = result.engines().stream()
+                    .filter(engine -> engine.engine() != EngineId.VEIL_DP)
                     .allMatch(engine -> engine.query(query.name()).filter(QueryTiming::succeeded).isPresent());
             if (all) {
                 completed.add(query.name());
@@ -49,9 +50,20 @@ final class Summary {
         return List.copyOf(completed);
     }
 
-    /** The geometric mean of {@code engine}'s warm medians over {@link #completedByAll}, or NaN if none or not run. */
+    /** The queries of {@link #completedByAll} that {@code engine} completed too. */
+    List<String> completedByAllAnd(EngineId engine) {
+        return completedByAll().stream().filter(query -> !Double.isNaN(median(engine, query))).toList();
+    }
+
+    /**
+     * The geometric mean of {@code engine}'s warm medians over {@link #completedByAllAnd}, or NaN if
+     * none or not run.
+     */
     double geometricMean(EngineId engine) {
-        List<String> queries = completedByAll();
+        return geometricMean(engine, completedByAllAnd(engine));
+    }
+
+    private double geometricMean(EngineId engine, List<String> queries) {
         double logSum = 0;
         for (String query : queries) {
             logSum += Math.log(median(engine, query));
@@ -59,15 +71,53 @@ final class Summary {
         return queries.isEmpty() ? Double.NaN : Math.exp(logSum / queries.size());
     }
 
-    /** The geometric mean of {@link #ratio} over {@link #completedByAll}, or NaN. */
+    /**
+     * The geometric mean of {@link #ratio} over the queries of {@link #completedByAll} that both
+     * engines completed, or NaN if there are none.
+     */
     double geometricMeanRatio(EngineId engine, EngineId base) {
-        return geometricMean(engine) / geometricMean(base);
+        List<String> both = completedByAllAnd(engine).stream()
+                .filter(query -> !Double.isNaN(median(base, query))).toList();
+        return geometricMean(engine, both) / geometricMean(base, both);
+    }
+
+    /**
+     * The warm median in milliseconds of {@code query}'s DP version ({@link DpQueries}) run raw by the
+     * administrator in Veil DP's worker, or NaN: the non-DP time of the SQL Veil DP timed.
+     */
+    double dpRawMedian(String query) {
+        return result.engine(EngineId.VEIL_DP).map(dp -> dp.metric("dp/raw/" + query + "/median_ms"))
+                .orElse(Double.NaN);
+    }
+
+    /** How many times longer the DP version of {@code query} took as the analyst than as the administrator, or NaN. */
+    double dpOverRaw(String query) {
+        return median(EngineId.VEIL_DP, query) / dpRawMedian(query);
+    }
+
+    /** The queries with both a DP and a raw median of their DP version. */
+    List<String> dpAndRaw() {
+        return result.queries().stream().map(MeasuredQuery::name)
+                .filter(query -> !Double.isNaN(dpOverRaw(query))).toList();
+    }
+
+    /** The geometric mean of {@link #dpOverRaw} over {@link #dpAndRaw}, or NaN if there are none. */
+    double dpOverRawGeometricMean() {
+        List<String> queries = dpAndRaw();
+        double logSum = 0;
+        for (String query : queries) {
+            logSum += Math.log(dpOverRaw(query));
+        }
+        return queries.isEmpty() ? Double.NaN : Math.exp(logSum / queries.size());
     }
 
     /** Whether every engine that ran returned the same number of rows for {@code query}. */
     boolean rowCountsAgree(String query) {
         long rows = -1;
         for (EngineResult engine : result.engines()) {
+            if (engine.engine() == EngineId.VEIL_DP) {
+                continue; // noise and partition selection change the number of groups
+            }
             Optional<QueryTiming> timing = engine.query(query).filter(t -> t.error().isEmpty());
             if (timing.isPresent()) {
                 if (rows >= 0 && timing.get().rows() != rows) {

@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -53,7 +56,7 @@ public final class TpchBenchmark implements Callable<Integer> {
             + "engines' scratch databases (default: benchmarks/work).")
     Path work;
 
-    @Option(names = "--engines", split = ",", defaultValue = "veil,duckdb,calcite",
+    @Option(names = "--engines", split = ",", defaultValue = "veil,veil-jdbc,veil-dp,duckdb,calcite",
             description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
     List<String> engines;
 
@@ -62,15 +65,36 @@ public final class TpchBenchmark implements Callable<Integer> {
             description = "Queries to time: q01..q22 or " + MeasuredQuery.SUM_PRICE + " (default: ${DEFAULT-VALUE}).")
     List<String> queries;
 
-    @Option(names = "--max-warm-seconds", defaultValue = "20",
+    @Option(names = "--max-warm-seconds", defaultValue = "10",
             description = "Stop an engine's warm runs of one query early once they have taken this long (at least "
                     + "one runs, unless the first run alone took this long) (default: ${DEFAULT-VALUE}).")
     double maxWarmSeconds;
 
     @Option(names = "--timeout-seconds",
             description = "Stop a run that takes longer than this (by killing the engine's worker JVM) and record "
-                    + "the query as timed out (default: 180 s per unit of scale factor, at least 30 s).")
+                    + "the query as timed out (default: 120 s per unit of scale factor, at least 30 s). A query "
+                    + "that timed out on Veil is skipped by Veil JDBC and Veil DP.")
     Double timeoutSeconds;
+
+    @Option(names = "--accuracy-runs", defaultValue = "10",
+            description = "Veil DP: runs per query and epsilon for the accuracy table (0: none) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int accuracyRuns;
+
+    @Option(names = "--epsilons", split = ",", defaultValue = "0.8,0.1",
+            description = "Veil DP: the per-query epsilons of the accuracy table, at most "
+                    + DpPolicies.EPSILON + " (default: ${DEFAULT-VALUE}).")
+    List<Double> epsilons;
+
+    @Option(names = "--accuracy-seconds",
+            description = "Veil DP: time budget of the accuracy table; a query whose runs would not fit is skipped "
+                    + "(default: 600 s per unit of scale factor, at least 240 s).")
+    Double accuracySeconds;
+
+    @Option(names = "--service-seconds", defaultValue = "3",
+            description = "Veil DP: seconds per measurement of the JDBC service (latency; 1, 4, 16 clients); "
+                    + "0 skips it (default: ${DEFAULT-VALUE}).")
+    double serviceSeconds;
 
     @Option(names = "--worker-java-options",
             description = "Extra JVM options for the engines' worker JVMs, which also get this JVM's options; "
@@ -99,7 +123,8 @@ public final class TpchBenchmark implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--queries: " + e.getMessage());
         }
-        double timeout = timeoutSeconds != null ? timeoutSeconds : Math.max(30, 180 * scaleFactor);
+        double timeout = timeoutSeconds != null ? timeoutSeconds : Math.max(30, 120 * scaleFactor);
+        double accuracyBudget = accuracySeconds != null ? accuracySeconds : Math.max(240, 600 * scaleFactor);
         Path home = Path.of(System.getProperty(HOME_PROPERTY, "benchmarks"));
         Path workDir = work != null ? work : home.resolve("work");
         Path outDir = out != null ? out : home.resolve("results").resolve(STAMP.format(started));
@@ -115,22 +140,53 @@ public final class TpchBenchmark implements Callable<Integer> {
 
         EngineProcess engineProcess = new EngineProcess(workerJavaOptions(), timeout, this::log);
         List<EngineResult> results = new ArrayList<>();
-        for (EngineId engine : EngineId.runOrder()) {
-            if (selected.contains(engine)) {
-                log(engine.label() + ": loading and running " + measured.size() + " queries in a worker JVM");
-                Path scratch = workDir.resolve(engine.id() + "-sf" + TpchFiles.format(scaleFactor));
-                deleteScratch(scratch);
-                try {
-                    results.add(engineProcess.run(engine, data, scratch, threads, runs, maxWarmSeconds, measured));
-                } finally {
+        // Veil's three ways of running share one warehouse: the first loads it, the last deletes it.
+        Path veilScratch = workDir.resolve("veil-sf" + TpchFiles.format(scaleFactor));
+        boolean veilLoaded = false;
+        Map<String, String> skipped = new LinkedHashMap<>();
+        deleteScratch(veilScratch);
+        try {
+            for (EngineId engine : EngineId.runOrder()) {
+                if (!selected.contains(engine)) {
+                    continue;
+                }
+                boolean veil = engine.sharesWarehouseWithVeil();
+                Path scratch = veil ? veilScratch : workDir.resolve(engine.id() + "-sf" + TpchFiles.format(scaleFactor));
+                List<MeasuredQuery> toRun = measured.stream()
+                        .filter(query -> !veil || !skipped.containsKey(query.name())).toList();
+                log(engine.label() + ": " + (veil && veilLoaded ? "reopening Veil's warehouse" : "loading")
+                        + " and running " + toRun.size() + " queries in a worker JVM");
+                if (!veil) {
                     deleteScratch(scratch);
                 }
-                logLoads(results.get(results.size() - 1));
+                EngineResult result;
+                try {
+                    result = engineProcess.run(engine, data, scratch, veil && veilLoaded, threads, runs,
+                            maxWarmSeconds, toRun, workerArguments(engine, accuracyBudget));
+                } finally {
+                    if (!veil) {
+                        deleteScratch(scratch);
+                    }
+                }
+                veilLoaded |= veil;
+                result = withSkipped(result, measured, veil ? skipped : Map.of());
+                if (engine == EngineId.VEIL) {
+                    for (QueryTiming timing : result.queries()) {
+                        if (timing.timedOut()) {
+                            skipped.put(timing.query(), "skipped: timed out on Veil");
+                        }
+                    }
+                }
+                result.unavailable().ifPresent(reason -> log(engine.label() + ": " + reason));
+                results.add(result);
+                logLoads(result);
             }
+        } finally {
+            deleteScratch(veilScratch);
         }
         BenchmarkResult result = new BenchmarkResult(started, scaleFactor, runs, maxWarmSeconds, timeout,
                 workerJavaOptions(), threads, machine, data, data.totalBytes(), measured, results, loadAtStart,
-                LoadAverage.now(), System.nanoTime() - startNanos);
+                LoadAverage.now(), System.nanoTime() - startNanos, accuracyRuns, epsilons);
         Files.createDirectories(outDir);
         String markdown = MarkdownReport.of(result);
         Files.writeString(outDir.resolve("report.md"), markdown, StandardCharsets.UTF_8);
@@ -138,6 +194,39 @@ public final class TpchBenchmark implements Callable<Integer> {
         System.out.print(markdown);
         log("wrote " + outDir.toAbsolutePath().resolve("report.md") + " and report.json");
         return 0;
+    }
+
+    /** The worker arguments of the steps after the queries, which only the DP engine takes. */
+    private List<String> workerArguments(EngineId engine, double accuracyBudget) {
+        if (engine != EngineId.VEIL_DP) {
+            return List.of();
+        }
+        List<String> arguments = new ArrayList<>(List.of("--accuracy-runs", String.valueOf(accuracyRuns),
+                "--accuracy-seconds", String.valueOf(accuracyBudget), "--service-seconds",
+                String.valueOf(serviceSeconds)));
+        arguments.add("--epsilons");
+        arguments.add(String.join(",", epsilons.stream().map(String::valueOf).toList()));
+        return arguments;
+    }
+
+    /** {@code result} with a timing for each skipped query, in the order of {@code queries}. */
+    private static EngineResult withSkipped(EngineResult result, List<MeasuredQuery> queries,
+            Map<String, String> skipped) {
+        if (skipped.isEmpty() || result.unavailable().isPresent()) {
+            return result;
+        }
+        List<QueryTiming> timings = new ArrayList<>();
+        for (MeasuredQuery query : queries) {
+            Optional<QueryTiming> timing = result.query(query.name());
+            if (timing.isPresent()) {
+                timings.add(timing.get());
+            } else if (skipped.containsKey(query.name())) {
+                timings.add(new QueryTiming(query.name(), -1, List.of(), -1, Optional.of(skipped.get(query.name())),
+                        false));
+            }
+        }
+        return new EngineResult(result.engine(), result.version(), result.loads(), timings, result.loadBefore(),
+                result.loadAfter(), result.nanos(), result.metrics(), result.notes());
     }
 
     private void logLoads(EngineResult result) {
@@ -163,10 +252,6 @@ public final class TpchBenchmark implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--engines: " + e.getMessage());
             }
-            if (!engine.available()) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "Engine " + engine.id() + " is not available yet: it " + engine.missing());
-            }
             selected.add(engine);
         }
         return List.copyOf(selected);
@@ -185,6 +270,21 @@ public final class TpchBenchmark implements Callable<Integer> {
         }
         if (timeoutSeconds != null && !(timeoutSeconds > 0)) {
             throw new CommandLine.ParameterException(cli, "--timeout-seconds must be positive: " + timeoutSeconds);
+        }
+        if (accuracyRuns < 0) {
+            throw new CommandLine.ParameterException(cli, "--accuracy-runs must not be negative: " + accuracyRuns);
+        }
+        for (double epsilon : epsilons) {
+            if (!(epsilon > 0) || epsilon > DpPolicies.EPSILON) {
+                throw new CommandLine.ParameterException(cli, "--epsilons must be positive and at most "
+                        + DpPolicies.EPSILON + " (the table policy's cap): " + epsilon);
+            }
+        }
+        if (accuracySeconds != null && !(accuracySeconds > 0)) {
+            throw new CommandLine.ParameterException(cli, "--accuracy-seconds must be positive: " + accuracySeconds);
+        }
+        if (serviceSeconds < 0) {
+            throw new CommandLine.ParameterException(cli, "--service-seconds must not be negative: " + serviceSeconds);
         }
         if (duckDbThreads != null && duckDbThreads < 1) {
             throw new CommandLine.ParameterException(cli, "--duckdb-threads must be at least 1: " + duckDbThreads);

@@ -32,6 +32,10 @@ record WorkerMessage(Kind kind, List<String> fields) {
         RUN,
         /** A query finished: name, rows, first-run nanos, warm-run nanos (comma-separated), error text or "-". */
         DONE,
+        /** A figure other than a query time (accuracy, service latency): name, value. */
+        METRIC,
+        /** A remark about the engine (e.g. why it could not run), by name: name, one text field. */
+        NOTE,
         /** The worker finished every query. */
         END
     }
@@ -62,6 +66,16 @@ record WorkerMessage(Kind kind, List<String> fields) {
                 + (runs.length() == 0 ? "-" : runs) + " " + timing.error().map(WorkerMessage::encode).orElse("-");
     }
 
+    static String metric(String name, double value) {
+        checkName(name);
+        return PREFIX + Kind.METRIC + " " + name + " " + value;
+    }
+
+    static String note(String name, String text) {
+        checkName(name);
+        return PREFIX + Kind.NOTE + " " + name + " " + encode(text);
+    }
+
     static String end() {
         return PREFIX + Kind.END;
     }
@@ -76,6 +90,9 @@ record WorkerMessage(Kind kind, List<String> fields) {
         List<String> fields = new ArrayList<>(List.of(parts).subList(1, parts.length));
         if (kind == Kind.VERSION) {
             fields.set(0, decode(fields.get(0)));
+        }
+        if (kind == Kind.NOTE) {
+            fields.set(1, decode(fields.get(1)));
         }
         return Optional.of(new WorkerMessage(kind, fields));
     }
@@ -97,6 +114,28 @@ record WorkerMessage(Kind kind, List<String> fields) {
         Optional<String> error = fields.get(4).equals("-") ? Optional.empty() : Optional.of(decode(fields.get(4)));
         return new QueryTiming(fields.get(0), Long.parseLong(fields.get(2)), runs, Long.parseLong(fields.get(1)),
                 error, false);
+    }
+
+    /** The name of a {@link Kind#METRIC} or {@link Kind#NOTE} message. */
+    String name() {
+        return fields.get(0);
+    }
+
+    /** The value of a {@link Kind#METRIC} message. */
+    double value() {
+        return Double.parseDouble(fields.get(1));
+    }
+
+    /** The text of a {@link Kind#NOTE} message. */
+    String text() {
+        return fields.get(1);
+    }
+
+    private static void checkName(String name) {
+        if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("A message name needs at least one character and no spaces: '"
+                    + name + "'");
+        }
     }
 
     private static String encode(String text) {

@@ -1,0 +1,48 @@
+package dev.veil.bench.tpch;
+
+import java.util.Map;
+
+/**
+ * The versions of the timed TPC-H queries that the analyst runs under differential privacy. Q3, Q10
+ * and Q18 as written list single orders or customers (Q3 groups by order, Q10 and Q18 by customer),
+ * which DP does not release: their DP versions are their count/sum variants, the number of join
+ * results and the sum of the query's measure over them, without grouping, as in the DP join-query
+ * literature (R2T). Every other query runs as written.
+ */
+final class DpQueries {
+    static final String Q3_FROM = " from tpch.customer, tpch.orders, tpch.lineitem where c_mktsegment = "
+            + "'BUILDING' and c_custkey = o_custkey and l_orderkey = o_orderkey and o_orderdate < date '1995-03-15' "
+            + "and l_shipdate > date '1995-03-15'";
+    static final String Q10_FROM = " from tpch.customer, tpch.orders, tpch.lineitem, tpch.nation where "
+            + "c_custkey = o_custkey and l_orderkey = o_orderkey and o_orderdate >= date '1993-10-01' and "
+            + "o_orderdate < date '1994-01-01' and l_returnflag = 'R' and c_nationkey = n_nationkey";
+    static final String Q18_FROM = " from tpch.customer, tpch.orders, tpch.lineitem where o_orderkey in "
+            + "(select l_orderkey from tpch.lineitem group by l_orderkey having sum(l_quantity) > 300) and "
+            + "c_custkey = o_custkey and o_orderkey = l_orderkey";
+    /** Q12 over the order-as-unit copy in {@value DpPolicies#ORDERS_SCHEMA}. */
+    static final String Q12_ORDERS_FROM = " from " + DpPolicies.ORDERS_SCHEMA + ".orders, "
+            + DpPolicies.ORDERS_SCHEMA + ".lineitem where o_orderkey = l_orderkey and l_shipmode in ('MAIL', 'SHIP') "
+            + "and l_commitdate < l_receiptdate and l_shipdate < l_commitdate and l_receiptdate >= date '1994-01-01' "
+            + "and l_receiptdate < date '1995-01-01'";
+
+    /** The revenue measure of Q3 and Q10. */
+    static final String REVENUE = "sum(l_extendedprice * (1 - l_discount))";
+
+    private static final Map<String, String> VARIANTS = Map.of(
+            "q03", "select count(*) as lines, " + REVENUE + " as revenue" + Q3_FROM,
+            "q10", "select count(*) as lines, " + REVENUE + " as revenue" + Q10_FROM,
+            "q18", "select count(*) as lines, sum(l_quantity) as quantity" + Q18_FROM);
+
+    private DpQueries() {}
+
+    /** The DP version of {@code query}, under the same name: its count/sum variant, or the query itself. */
+    static MeasuredQuery of(MeasuredQuery query) {
+        String variant = VARIANTS.get(query.name());
+        return variant == null ? query : new MeasuredQuery(query.name(), variant);
+    }
+
+    /** Whether the DP version of the query named {@code name} is a count/sum variant rather than the query itself. */
+    static boolean variant(String name) {
+        return VARIANTS.containsKey(name);
+    }
+}
