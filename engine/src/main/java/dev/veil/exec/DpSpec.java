@@ -101,16 +101,21 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
         return split().map(BudgetSplit::spent);
     }
 
+    /** L0 as it applies: without GROUP BY every unit is in the one global group. */
+    public int groupsPerUnit() {
+        return groupKeys.isEmpty() ? 1 : maxGroupsPerUnit;
+    }
+
     /** The parameters of call {@code i}: its budget share, L0 and Linf. */
     AggregationParams params(BudgetSplit split, int i) {
-        return AggregationParams.laplace(split.aggregations().get(i).epsilon(), maxGroupsPerUnit,
+        return AggregationParams.laplace(split.aggregations().get(i).epsilon(), groupsPerUnit(),
                 maxRowsPerUnitPerGroup);
     }
 
     /** The partition selection rule, when there is one. */
     OptimalPartitionSelection selection(BudgetSplit split) {
         EpsilonDelta share = split.partitionSelection().orElseThrow();
-        return OptimalPartitionSelection.create(share.epsilon(), share.delta(), maxGroupsPerUnit, preThreshold);
+        return OptimalPartitionSelection.create(share.epsilon(), share.delta(), groupsPerUnit(), preThreshold);
     }
 
     /** A fresh accumulator for call {@code i} of one group. */
@@ -159,7 +164,7 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
             double magnitude = call.kind().isCount() ? 1 : Math.max(Math.abs(call.lower()), Math.abs(call.upper()));
             if (call.kind() == DpCall.Kind.COUNT_ROWS || call.kind() == DpCall.Kind.COUNT_VALUES
                     || call.kind() == DpCall.Kind.COUNT_UNITS || call.kind() == DpCall.Kind.SUM) {
-                line.append(", L1 sensitivity ").append(number(maxGroupsPerUnit * linf * magnitude));
+                line.append(", L1 sensitivity ").append(number(groupsPerUnit() * linf * magnitude));
             }
             for (DpAccumulator.Noise noise : accumulator.noise()) {
                 line.append("; ").append(noise.statistic()).append(" noise scale ")
