@@ -58,7 +58,18 @@ public final class DpAggregator {
 
         Cell(Key group, int calls, int capacity) {
             this.group = group;
-            this.values = new double[calls][capacity];
+            // Most units have a few rows per group: start small, grow up to the cap.
+            this.values = new double[calls][Math.min(capacity, 2)];
+        }
+
+        /** Makes room for slot {@code slot} (below the cap). */
+        void ensure(int slot) {
+            if (slot < values[0].length) {
+                return;
+            }
+            for (int c = 0; c < values.length; c++) {
+                values[c] = Arrays.copyOf(values[c], Math.max(slot + 1, values[c].length * 2));
+            }
         }
     }
 
@@ -125,6 +136,9 @@ public final class DpAggregator {
                         continue;
                     }
                     slot = (int) j;
+                }
+                if (callCount > 0) {
+                    cell.ensure(slot);
                 }
                 for (int c = 0; c < callCount; c++) {
                     cell.values[c][slot] = value(spec.calls().get(c), row);
