@@ -10,6 +10,8 @@ import dev.veil.dp.NoiseDistribution;
 import dev.veil.dp.NoisyStdDev;
 import dev.veil.dp.Quantiles;
 import java.util.List;
+import java.util.function.DoubleConsumer;
+import java.util.function.Supplier;
 
 /**
  * One noisy aggregate of one group, over the DP primitives: takes each unit's bounded
@@ -79,114 +81,62 @@ abstract class DpAccumulator {
     }
 
     static DpAccumulator sum(BoundedSum sum) {
-        return new ValueAccumulator() {
-            @Override
-            void add(double value) {
-                sum.add(value);
-            }
-
-            @Override
-            DpResult result() {
-                return sum.result();
-            }
-
-            @Override
-            List<Noise> noise() {
-                return List.of(new Noise("sum", sum.noise()));
-            }
-        };
+        return new ValueAccumulator(sum::add, sum::result, List.of(new Noise("sum", sum.noise())));
     }
 
     static DpAccumulator mean(BoundedMean mean) {
-        return new ValueAccumulator() {
-            @Override
-            void add(double value) {
-                mean.add(value);
-            }
-
-            @Override
-            DpResult result() {
-                return mean.result();
-            }
-
-            @Override
-            List<Noise> noise() {
-                return List.of(new Noise("count", mean.countNoise()), new Noise("sum", mean.sumNoise()));
-            }
-        };
+        return new ValueAccumulator(mean::add, mean::result,
+                List.of(new Noise("count", mean.countNoise()), new Noise("sum", mean.sumNoise())));
     }
 
     static DpAccumulator variance(BoundedVariance variance) {
-        return new ValueAccumulator() {
-            @Override
-            void add(double value) {
-                variance.add(value);
-            }
-
-            @Override
-            DpResult result() {
-                return variance.result();
-            }
-
-            @Override
-            List<Noise> noise() {
-                return List.of(new Noise("count", variance.countNoise()), new Noise("sum", variance.sumNoise()),
-                        new Noise("sum of squares", variance.squaresNoise()));
-            }
-        };
+        return new ValueAccumulator(variance::add, variance::result, varianceNoise(variance));
     }
 
     /** The standard deviation: the square root of the noisy variance (post-processing). */
     static DpAccumulator stdDev(BoundedVariance variance) {
-        return new ValueAccumulator() {
-            @Override
-            void add(double value) {
-                variance.add(value);
-            }
-
-            @Override
-            DpResult result() {
-                return new NoisyStdDev(variance.result());
-            }
-
-            @Override
-            List<Noise> noise() {
-                return List.of(new Noise("count", variance.countNoise()), new Noise("sum", variance.sumNoise()),
-                        new Noise("sum of squares", variance.squaresNoise()));
-            }
-        };
+        return new ValueAccumulator(variance::add, () -> new NoisyStdDev(variance.result()), varianceNoise(variance));
     }
 
     static DpAccumulator quantile(Quantiles quantiles, double rank) {
-        return new ValueAccumulator() {
-            @Override
-            void add(double value) {
-                quantiles.add(value);
-            }
+        return new ValueAccumulator(quantiles::add, () -> quantiles.result().quantile(rank),
+                List.of(new Noise("tree node count", quantiles.nodeNoise())));
+    }
 
-            @Override
-            DpResult result() {
-                return quantiles.result().quantile(rank);
-            }
-
-            @Override
-            List<Noise> noise() {
-                return List.of(new Noise("tree node count", quantiles.nodeNoise()));
-            }
-        };
+    private static List<Noise> varianceNoise(BoundedVariance variance) {
+        return List.of(new Noise("count", variance.countNoise()), new Noise("sum", variance.sumNoise()),
+                new Noise("sum of squares", variance.squaresNoise()));
     }
 
     /** An aggregate of values: each non-NaN value of the unit's rows is added. */
-    private abstract static class ValueAccumulator extends DpAccumulator {
-        abstract void add(double value);
+    private static final class ValueAccumulator extends DpAccumulator {
+        private final DoubleConsumer add;
+        private final Supplier<DpResult> result;
+        private final List<Noise> noise;
+
+        ValueAccumulator(DoubleConsumer add, Supplier<DpResult> result, List<Noise> noise) {
+            this.add = add;
+            this.result = result;
+            this.noise = noise;
+        }
 
         @Override
-        final void addUnit(double[] values, int n) {
+        void addUnit(double[] values, int n) {
             for (int i = 0; i < n; i++) {
                 if (!Double.isNaN(values[i])) {
-                    add(values[i]);
+                    add.accept(values[i]);
                 }
             }
+        }
+
+        @Override
+        DpResult result() {
+            return result.get();
+        }
+
+        @Override
+        List<Noise> noise() {
+            return noise;
         }
     }
 }

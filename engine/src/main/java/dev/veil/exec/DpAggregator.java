@@ -93,6 +93,9 @@ public final class DpAggregator {
     static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec) {
         SplittableRandom sampler = new SplittableRandom(new SecureRandom().nextLong());
         int keyCount = spec.groupKeys().size();
+        int[] keyFields = spec.groupKeys().stream().mapToInt(Integer::intValue).toArray();
+        DpCall[] calls = spec.calls().toArray(new DpCall[0]);
+        int unitField = spec.unitField();
         int callCount = spec.calls().size();
         int capacity = spec.maxRowsPerUnitPerGroup();
         Map<Key, Cell> cells = new HashMap<>();
@@ -105,18 +108,18 @@ public final class DpAggregator {
                 if (marker >= 0 && Boolean.TRUE.equals(row[marker])) {
                     Object[] keys = new Object[keyCount];
                     for (int k = 0; k < keyCount; k++) {
-                        keys[k] = row[spec.groupKeys().get(k)];
+                        keys[k] = row[keyFields[k]];
                     }
                     domain.add(Key.of(keys));
                     continue;
                 }
-                Object unit = row[spec.unitField()];
+                Object unit = row[unitField];
                 if (unit == null) {
                     continue; // rows of no unit belong to no one; they are never released
                 }
                 Object[] cellKey = new Object[keyCount + 1];
                 for (int k = 0; k < keyCount; k++) {
-                    cellKey[k] = row[spec.groupKeys().get(k)];
+                    cellKey[k] = row[keyFields[k]];
                 }
                 cellKey[keyCount] = unit;
                 Key key = Key.of(cellKey);
@@ -141,7 +144,7 @@ public final class DpAggregator {
                     cell.ensure(slot);
                 }
                 for (int c = 0; c < callCount; c++) {
-                    cell.values[c][slot] = value(spec.calls().get(c), row);
+                    cell.values[c][slot] = value(calls[c], row);
                 }
             }
         }

@@ -33,8 +33,7 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
     }
 
     static DpBudget allocate(RelNode plan, OptionalDouble sessionEpsilon) {
-        List<DpAggregate> boundaries = new ArrayList<>();
-        collect(plan, boundaries);
+        List<DpAggregate> boundaries = DpAggregate.findAll(plan);
         if (boundaries.isEmpty()) {
             return new DpBudget(plan, PrivacyCost.ZERO);
         }
@@ -67,8 +66,7 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
         double deltaPerSelection = selecting == 0 ? 0 : delta / selecting;
         RelNode allocated = replace(plan, b -> b.withSpec(b.spec().withBudget(perBoundary,
                 b.spec().partitionSelection() ? deltaPerSelection : 0)));
-        List<DpAggregate> done = new ArrayList<>();
-        collect(allocated, done);
+        List<DpAggregate> done = DpAggregate.findAll(allocated);
         double spentEpsilon = 0;
         double spentDelta = 0;
         for (DpAggregate b : done) {
@@ -79,16 +77,6 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
             }
         }
         return new DpBudget(allocated, new PrivacyCost(spentEpsilon, spentDelta));
-    }
-
-    /** Every DP boundary of {@code node}, once per occurrence (a shared sub-plan runs, and spends, each time). */
-    static void collect(RelNode node, List<DpAggregate> out) {
-        if (node instanceof DpAggregate dp) {
-            out.add(dp);
-        }
-        for (RelNode input : node.getInputs()) {
-            collect(input, out);
-        }
     }
 
     /** {@code node} with each DP boundary replaced; nodes not above a boundary stay the same objects. */
