@@ -8,13 +8,22 @@ import io.trino.tpch.TpchTable;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The TPC-H data generator: writes the eight tables as {@code <table>.tbl} files.
@@ -36,29 +45,94 @@ public final class TpchData {
      * @return the written file of each table, by lower-case table name, in {@link TpchSchema#TABLES} order
      */
     public static Map<String, Path> generate(double scaleFactor, Path dir) throws IOException {
+        return generate(scaleFactor, dir, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #generate(double, Path)} on {@code threads} threads, the big tables in as many parts. */
+    static Map<String, Path> generate(double scaleFactor, Path dir, int threads) throws IOException {
         checkScaleFactor(scaleFactor);
         requireNonNull(dir, "dir is null");
         Files.createDirectories(dir);
+        // The big tables are generated in parts, one per core; the generator's parts, written one
+        // after the other, are the whole table, so the files are the same as a single pass writes.
+        List<Part> parts = new ArrayList<>();
+        for (String table : TpchSchema.TABLES) {
+            int count = BIG_TABLES.contains(table) ? Math.max(1, threads) : 1;
+            for (int part = 1; part <= count; part++) {
+                parts.add(new Part(table, part, count, dir.resolve(table + ".tbl" + (count == 1 ? "" : ".part" + part))));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Part part : parts) {
+                futures.add(pool.submit(() -> {
+                    try (Writer out = Files.newBufferedWriter(part.file(), StandardCharsets.UTF_8)) {
+                        write(TpchTable.getTable(part.table()), scaleFactor, part.part(), part.count(), out);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("TPC-H generation was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("TPC-H generation failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
         Map<String, Path> files = new LinkedHashMap<>();
         for (String table : TpchSchema.TABLES) {
             Path file = dir.resolve(table + ".tbl");
-            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                write(TpchTable.getTable(table), scaleFactor, out);
+            List<Part> pieces = parts.stream().filter(part -> part.table().equals(table)).toList();
+            if (pieces.size() > 1) {
+                try (FileChannel target = FileChannel.open(file, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                    for (Part piece : pieces) {
+                        try (FileChannel source = FileChannel.open(piece.file(), StandardOpenOption.READ)) {
+                            long size = source.size();
+                            long done = 0;
+                            while (done < size) {
+                                done += source.transferTo(done, size - done, target);
+                            }
+                        }
+                        Files.delete(piece.file());
+                    }
+                }
             }
             files.put(table, file);
         }
         return Collections.unmodifiableMap(files);
     }
 
+    /** Tables generated in parts, one per core. */
+    private static final Set<String> BIG_TABLES = Set.of("lineitem", "orders", "partsupp", "part", "customer");
+
+    /** Part {@code part} of {@code count} of a table, written to {@code file}. */
+    private record Part(String table, int part, int count, Path file) {
+    }
+
     /** Writes one table at the given scale factor to {@code out}, one line per row. */
     public static <E extends TpchEntity> void write(TpchTable<E> table, double scaleFactor, Writer out)
+            throws IOException {
+        write(table, scaleFactor, 1, 1, out);
+    }
+
+    /** Writes part {@code part} (1-based) of {@code count} of one table to {@code out}, one line per row. */
+    static <E extends TpchEntity> void write(TpchTable<E> table, double scaleFactor, int part, int count, Writer out)
             throws IOException {
         requireNonNull(table, "table is null");
         checkScaleFactor(scaleFactor);
         requireNonNull(out, "out is null");
         Writer buffered = out instanceof BufferedWriter ? out : new BufferedWriter(out);
         StringBuilder line = new StringBuilder(256);
-        for (E row : table.createGenerator(scaleFactor, 1, 1)) {
+        for (E row : table.createGenerator(scaleFactor, part, count)) {
             line.setLength(0);
             for (TpchColumn<E> column : table.getColumns()) {
                 if (line.length() > 0) {
