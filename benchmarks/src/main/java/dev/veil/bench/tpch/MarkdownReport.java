@@ -111,6 +111,7 @@ final class MarkdownReport {
                 + (dpQueries == 0 || dpQueries == result.queries().size() ? ""
                         : " (" + dpQueries + (dpQueries == 1 ? " query)" : " queries)")));
         row(means, out);
+        slowest(result, summary, out);
         out.append("\nRatios above 1 mean Veil is slower. Veil JDBC is Veil's server on a loopback port with the thin "
                 + "driver; Veil DP is Veil in-process as an analyst with customer as the privacy unit (reached from "
                 + "orders and line items through their foreign keys) and differential privacy at ε = ")
@@ -127,6 +128,23 @@ final class MarkdownReport {
                         + "*Checks*), \"n/a\" an engine not run. Geometric means are over the queries that every "
                         + "engine but Veil DP completed (Veil DP's over those of them it completed; DP/raw over the "
                 + "queries it has).\n\n");
+    }
+
+    /** A line naming the query on which Veil is slowest relative to DuckDB, if both ran any. */
+    private static void slowest(BenchmarkResult result, Summary summary, StringBuilder out) {
+        String worst = null;
+        double worstRatio = Double.NaN;
+        for (MeasuredQuery query : result.queries()) {
+            double ratio = summary.ratio(EngineId.VEIL, EngineId.DUCKDB, query.name());
+            if (!Double.isNaN(ratio) && !Double.isInfinite(ratio) && (worst == null || ratio > worstRatio)) {
+                worst = query.name();
+                worstRatio = ratio;
+            }
+        }
+        if (worst != null) {
+            out.append(String.format(Locale.ROOT, "%nSlowest relative to DuckDB: **%s**, Veil/DuckDB %.1f.%n",
+                    worst, worstRatio));
+        }
     }
 
     /** The cell of an engine that could not run, e.g. "n/a (DP not available)", or null if it ran or was not selected. */
