@@ -12,6 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Measures how far DP answers are from the true ones: for each query and epsilon, the analyst runs
@@ -29,16 +34,25 @@ final class AccuracyProbe {
     static final int TRIMMED = 2;
 
     private final Connection admin;
-    private final Connection analyst;
+    /** The analyst's connections, one per thread that runs noisy queries. */
+    private final List<Connection> analysts;
     private final int runs;
     private final List<Double> epsilons;
     private final double budgetSeconds;
     private final WorkerReport report;
 
-    AccuracyProbe(Connection admin, Connection analyst, int runs, List<Double> epsilons, double budgetSeconds,
+    /**
+     * A probe whose noisy runs use {@code analysts}, one thread per connection: the runs are
+     * independent, so on a machine with several cores they go that much faster (only the timed
+     * queries must run alone, and they ran before).
+     */
+    AccuracyProbe(Connection admin, List<Connection> analysts, int runs, List<Double> epsilons, double budgetSeconds,
             WorkerReport report) {
         this.admin = requireNonNull(admin, "admin is null");
-        this.analyst = requireNonNull(analyst, "analyst is null");
+        this.analysts = List.copyOf(requireNonNull(analysts, "analysts is null"));
+        if (this.analysts.isEmpty()) {
+            throw new IllegalArgumentException("analysts is empty");
+        }
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be at least 1: " + runs);
         }
@@ -77,7 +91,8 @@ final class AccuracyProbe {
             double runSeconds;
             try {
                 long runStart = System.nanoTime();
-                setEpsilon(epsilons.get(0));
+                Connection analyst = analysts.get(0);
+                setEpsilon(analyst, epsilons.get(0));
                 rows(analyst, query.sql());
                 runSeconds = (System.nanoTime() - runStart) / 1e9;
             } catch (SQLException e) {
@@ -101,7 +116,7 @@ final class AccuracyProbe {
     /** Whether all runs of {@code query} at {@code runSeconds} each fit what is left of the budget; notes a skip. */
     private boolean fits(AccuracyQuery query, double runSeconds, long start) {
         double left = budgetSeconds - (System.nanoTime() - start) / 1e9;
-        double estimate = runSeconds * runs * epsilons.size();
+        double estimate = runSeconds * Math.ceil((double) runs / analysts.size()) * epsilons.size();
         if (estimate <= left) {
             return true;
         }
@@ -111,20 +126,18 @@ final class AccuracyProbe {
         return false;
     }
 
-    private void setEpsilon(double epsilon) throws SQLException {
+    private static void setEpsilon(Connection analyst, double epsilon) throws SQLException {
         try (Statement statement = analyst.createStatement()) {
             statement.execute("SET EPSILON = " + epsilon);
         }
     }
 
     private void measure(AccuracyQuery query, List<List<Object>> truth, double epsilon) throws SQLException {
-        setEpsilon(epsilon);
         Map<List<Object>, List<Object>> trueGroups = byKey(query, truth);
+        List<Map<List<Object>, List<Object>>> answers = noisyRuns(query, epsilon);
         List<Double> errors = new ArrayList<>();
         double released = 0;
-        for (int run = 0; run < runs; run++) {
-            report.step(name(query.name(), epsilon) + "/run=" + (run + 1));
-            Map<List<Object>, List<Object>> noisy = byKey(query, rows(analyst, query.sql()));
+        for (Map<List<Object>, List<Object>> noisy : answers) {
             double errorSum = 0;
             int compared = 0;
             int matched = 0;
@@ -157,6 +170,42 @@ final class AccuracyProbe {
         report.metric(prefix + "/error", trimmedMean(errors));
         report.metric(prefix + "/released", released / runs);
         report.metric(prefix + "/runs_with_error", errors.size());
+    }
+
+    /** The analyst's {@link #runs} answers to {@code query} at {@code epsilon}, run on every connection at once. */
+    private List<Map<List<Object>, List<Object>>> noisyRuns(AccuracyQuery query, double epsilon) throws SQLException {
+        for (Connection analyst : analysts) {
+            setEpsilon(analyst, epsilon);
+        }
+        AtomicInteger next = new AtomicInteger();
+        List<Map<List<Object>, List<Object>>> answers = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(analysts.size());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Connection analyst : analysts) {
+                futures.add(pool.submit(() -> {
+                    for (int run = next.getAndIncrement(); run < runs; run = next.getAndIncrement()) {
+                        report.step(name(query.name(), epsilon) + "/run=" + (run + 1));
+                        answers.add(byKey(query, rows(analyst, query.sql())));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException(String.valueOf(e.getCause()), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return answers;
     }
 
     /** The mean after dropping the {@value #TRIMMED} highest and lowest values (all kept if too few), or NaN if none. */

@@ -112,6 +112,13 @@ final class DpEngine implements BenchEngine {
         return analyst;
     }
 
+    /** A new connection as the analyst (the caller closes it); only when DP is available. */
+    Connection openAnalyst() throws SQLException {
+        connection();
+        return DriverManager.getConnection("jdbc:veil:embedded:" + dir.toAbsolutePath() + ";user="
+                + DpPolicies.ANALYST);
+    }
+
     /** The administrator's connection, which sees the raw data. */
     Connection admin() {
         return admin;

@@ -191,8 +191,19 @@ public final class EngineWorker implements Callable<Integer> {
             timed.forEach(query -> accuracy.add(AccuracyQuery.of(query)));
             System.err.println(String.format(Locale.ROOT, "%s: accuracy of %d queries, %d runs at epsilon %s",
                     id(), accuracy.size(), accuracyRuns, epsilons));
-            new AccuracyProbe(dp.admin(), dp.connection(), accuracyRuns, epsilons, accuracySeconds, report)
-                    .measure(accuracy);
+            // One analyst connection per core: the noisy runs are independent and not timed.
+            List<Connection> analysts = new ArrayList<>(List.of(dp.connection()));
+            try {
+                while (analysts.size() < Runtime.getRuntime().availableProcessors()) {
+                    analysts.add(dp.openAnalyst());
+                }
+                new AccuracyProbe(dp.admin(), analysts, accuracyRuns, epsilons, accuracySeconds, report)
+                        .measure(accuracy);
+            } finally {
+                for (Connection extra : analysts.subList(1, analysts.size())) {
+                    extra.close();
+                }
+            }
         }
         if (serviceSeconds > 0) {
             System.err.println(id() + ": JDBC service latency and throughput");
