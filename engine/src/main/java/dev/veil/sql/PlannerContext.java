@@ -118,6 +118,7 @@ public final class PlannerContext {
      */
     public SqlNode validate(SqlNode node) {
         try {
+            MixedNumericValues.rewrite(node);
             return validator.validate(node);
         } catch (RuntimeException e) {
             VeilException error = SqlErrors.translate(e, catalogReader);
