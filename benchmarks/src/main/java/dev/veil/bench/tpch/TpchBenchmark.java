@@ -88,7 +88,7 @@ public final class TpchBenchmark implements Callable<Integer> {
 
     @Option(names = "--accuracy-seconds",
             description = "Veil DP: time budget of the accuracy table; a query whose runs would not fit is skipped "
-                    + "(default: 600 s per unit of scale factor, at least 240 s).")
+                    + "(default: 300 s per unit of scale factor, at least 120 s).")
     Double accuracySeconds;
 
     @Option(names = "--service-seconds", defaultValue = "3",
@@ -124,7 +124,7 @@ public final class TpchBenchmark implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--queries: " + e.getMessage());
         }
         double timeout = timeoutSeconds != null ? timeoutSeconds : Math.max(30, 120 * scaleFactor);
-        double accuracyBudget = accuracySeconds != null ? accuracySeconds : Math.max(240, 600 * scaleFactor);
+        double accuracyBudget = accuracySeconds != null ? accuracySeconds : Math.max(120, 300 * scaleFactor);
         Path home = Path.of(System.getProperty(HOME_PROPERTY, "benchmarks"));
         Path workDir = work != null ? work : home.resolve("work");
         Path outDir = out != null ? out : home.resolve("results").resolve(STAMP.format(started));
