@@ -9,12 +9,18 @@ import dev.veil.catalog.TableVersion;
 import dev.veil.storage.BatchScan;
 import dev.veil.storage.Warehouse;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.linq4j.Enumerator;
 
 /**
  * Streams the rows of one table version batch by batch: loads only the needed columns, skips
- * rows the pushed-down predicate rejects, and builds a row object only for rows that pass.
+ * rows the pushed-down predicate or a complete dynamic filter rejects, and builds a row object
+ * only for rows that pass. Dynamic filters are looked up per batch, so a key set that a join
+ * publishes while the scan runs takes effect from the next batch.
  */
 final class ArrowEnumerator implements Enumerator<Object> {
     private final Warehouse warehouse;
@@ -22,6 +28,7 @@ final class ArrowEnumerator implements Enumerator<Object> {
     private final TableVersion version;
     private final ScanSpec spec;
     private final AtomicBoolean cancelFlag;
+    private final DynamicFilters dynamicFilters;
     private final int[] loadedColumns;
 
     private BatchScan scan;
@@ -34,12 +41,14 @@ final class ArrowEnumerator implements Enumerator<Object> {
     private Object current;
     private boolean done;
 
-    ArrowEnumerator(Warehouse warehouse, TableDef table, TableVersion version, ScanSpec spec, AtomicBoolean cancelFlag) {
+    ArrowEnumerator(Warehouse warehouse, TableDef table, TableVersion version, ScanSpec spec, AtomicBoolean cancelFlag,
+            DynamicFilters dynamicFilters) {
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.table = requireNonNull(table, "table is null");
         this.version = requireNonNull(version, "version is null");
         this.spec = requireNonNull(spec, "spec is null");
         this.cancelFlag = requireNonNull(cancelFlag, "cancelFlag is null");
+        this.dynamicFilters = requireNonNull(dynamicFilters, "dynamicFilters is null");
         this.loadedColumns = spec.loadedColumns();
         this.caches = new ValueCache[spec.outputColumns().length];
         for (int i = 0; i < caches.length; i++) {
@@ -106,6 +115,30 @@ final class ArrowEnumerator implements Enumerator<Object> {
         }
         ScanPredicate filter = spec.filter();
         test = filter == null ? null : filter.bind(column -> batch.getVector(positionOf(column)));
+        for (ScanDynamicFilter dynamic : spec.dynamicFilters()) {
+            KeySet keys = dynamicFilters.keys(dynamic.id());
+            if (keys != null) {
+                test = and(test, keyTest(batch.getVector(positionOf(dynamic.tableColumn())), keys));
+            }
+        }
+    }
+
+    private static ScanPredicate.RowTest and(ScanPredicate.RowTest first, ScanPredicate.RowTest second) {
+        return first == null ? second : row -> first.test(row) && second.test(row);
+    }
+
+    /** Passes rows whose (integer) key is in {@code keys}; NULL matches no join key. */
+    private static ScanPredicate.RowTest keyTest(FieldVector vector, KeySet keys) {
+        if (vector instanceof BigIntVector v) {
+            return row -> !v.isNull(row) && keys.contains(v.get(row));
+        }
+        if (vector instanceof IntVector v) {
+            return row -> !v.isNull(row) && keys.contains(v.get(row));
+        }
+        if (vector instanceof DateDayVector v) {
+            return row -> !v.isNull(row) && keys.contains(v.get(row));
+        }
+        throw new IllegalStateException("no dynamic filter on a " + vector.getClass().getSimpleName());
     }
 
     private int positionOf(int tableColumn) {
