@@ -4,24 +4,30 @@ import java.util.Arrays;
 
 /**
  * An immutable set of {@code long} join keys with their minimum and maximum: what a hash join's
- * build side publishes as a dynamic filter. An open-addressing table (linear probing, at most half
- * full) of primitive longs, so a scan tests a key without boxing it; the range check first
- * rejects keys outside {@code [min, max]} without touching the table.
+ * build side publishes as a dynamic filter. Keys are primitive, so a scan tests one without
+ * boxing it; the range check first rejects keys outside {@code [min, max]}. Dense keys (such as
+ * the order keys of a selection of orders) are held as a bitmap over {@code [min, max]}, which is
+ * smaller and faster than a table; others in an open-addressing table (linear probing, at most
+ * half full).
  */
 final class KeySet {
     /** Marks an empty slot; the key {@code EMPTY} itself is tracked by {@link #hasEmptyKey}. */
     private static final long EMPTY = Long.MIN_VALUE;
 
+    /** The table, or null when the keys are in {@link #bits}. */
     private final long[] slots;
+    /** Bit {@code k - min} is set for each key {@code k}, or null when the keys are in {@link #slots}. */
+    private final long[] bits;
     private final int mask;
     private final boolean hasEmptyKey;
     private final int size;
     private final long min;
     private final long max;
 
-    private KeySet(long[] slots, boolean hasEmptyKey, int size, long min, long max) {
+    private KeySet(long[] slots, long[] bits, boolean hasEmptyKey, int size, long min, long max) {
         this.slots = slots;
-        this.mask = slots.length - 1;
+        this.bits = bits;
+        this.mask = slots == null ? 0 : slots.length - 1;
         this.hasEmptyKey = hasEmptyKey;
         this.size = size;
         this.min = min;
@@ -32,6 +38,10 @@ final class KeySet {
     boolean contains(long key) {
         if (key < min || key > max) {
             return false;
+        }
+        if (bits != null) {
+            long d = key - min;
+            return (bits[(int) (d >>> 6)] & (1L << d)) != 0;
         }
         if (key == EMPTY) {
             return hasEmptyKey;
@@ -134,7 +144,22 @@ final class KeySet {
         KeySet build() {
             long[] table = slots;
             slots = null;
-            return new KeySet(table, hasEmptyKey, size, min, max);
+            long span = max - min; // negative when it overflows
+            if (size > 0 && span >= 0 && span < 64L * table.length) {
+                // The bitmap takes no more memory than the table.
+                long[] bitmap = new long[(int) (span >>> 6) + 1];
+                for (long k : table) {
+                    if (k != EMPTY) {
+                        long d = k - min;
+                        bitmap[(int) (d >>> 6)] |= 1L << d;
+                    }
+                }
+                if (hasEmptyKey) {
+                    bitmap[0] |= 1L; // EMPTY is Long.MIN_VALUE, so it is min
+                }
+                return new KeySet(null, bitmap, hasEmptyKey, size, min, max);
+            }
+            return new KeySet(table, null, hasEmptyKey, size, min, max);
         }
     }
 }
