@@ -29,7 +29,7 @@ import org.apache.calcite.util.TimestampString;
 
 /**
  * Compiles the predicates a scan can evaluate on Arrow vectors: comparisons of a column with a
- * literal, {@code IS [NOT] NULL}, {@code SEARCH} (ranges and IN-lists), boolean columns, and
+ * literal or of two integer-like columns of one type, {@code IS [NOT] NULL}, {@code SEARCH} (ranges and IN-lists), boolean columns, and
  * AND/OR of these. A row passes only when the SQL predicate is TRUE, which is exactly what a
  * WHERE clause keeps; so AND/OR may treat UNKNOWN as FALSE, and NOT is accepted only on a
  * boolean column.
@@ -108,6 +108,9 @@ final class ScanPredicates {
             right = t;
             kind = kind.reverse();
         }
+        if (left instanceof RexInputRef a && right instanceof RexInputRef b) {
+            return compileColumnComparison(a.getIndex(), b.getIndex(), kind, call, table);
+        }
         if (!(left instanceof RexInputRef ref) || !(right instanceof RexLiteral literal) || literal.isNull()) {
             throw new Unsupported();
         }
@@ -124,6 +127,23 @@ final class ScanPredicates {
             default -> throw new Unsupported();
         };
         return new RangeLeaf(column, type, ranges, false, call);
+    }
+
+    /** A comparison of two columns whose values are longs of the same meaning (Q12's {@code l_shipdate < l_commitdate}). */
+    private static ScanPredicate compileColumnComparison(int left, int right, SqlKind kind, RexNode source,
+            TableDef table) {
+        ColumnType a = table.columns().get(left).type();
+        ColumnType b = table.columns().get(right).type();
+        boolean comparable = switch (a.type()) {
+            case INTEGER, BIGINT, DATE, TIMESTAMP -> a.type() == b.type();
+            case DECIMAL -> b.type() == VeilType.DECIMAL && a.precision() <= 18 && b.precision() <= 18
+                    && a.scale() == b.scale();
+            default -> false;
+        };
+        if (!comparable || left == right) {
+            throw new Unsupported();
+        }
+        return new ColumnComparison(left, right, kind, source);
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
@@ -225,6 +245,9 @@ final class ScanPredicates {
         public RowTest bind(VectorLookup vectors) {
             RowTest[] tests = parts.stream().map(p -> p.bind(vectors)).toArray(RowTest[]::new);
             if (and) {
+                // Tests over decoded longs first: they are cheap, and the costlier ones then see fewer rows.
+                java.util.Arrays.sort(tests, java.util.Comparator.comparingInt(
+                        t -> t instanceof LongRangeTest || t instanceof LongPairTest ? 0 : 1));
                 return new RowTest() {
                     @Override
                     public boolean test(int row) {
@@ -259,6 +282,79 @@ final class ScanPredicates {
         @Override
         public String toString() {
             return source.toString();
+        }
+    }
+
+    /** A comparison of two integer-like columns; a NULL on either side fails it. */
+    private record ColumnComparison(int left, int right, SqlKind kind, RexNode source) implements ScanPredicate {
+        @Override
+        public int[] columns() {
+            return new int[] {left, right};
+        }
+
+        @Override
+        public RowTest bind(VectorLookup vectors) {
+            FieldVector lv = vectors.vector(left);
+            FieldVector rv = vectors.vector(right);
+            return new LongPairTest(lv, rv, vectors.longs(left), vectors.longs(right), kind);
+        }
+
+        private static boolean holds(SqlKind kind, int c) {
+            return switch (kind) {
+                case EQUALS -> c == 0;
+                case NOT_EQUALS -> c != 0;
+                case LESS_THAN -> c < 0;
+                case LESS_THAN_OR_EQUAL -> c <= 0;
+                case GREATER_THAN -> c > 0;
+                case GREATER_THAN_OR_EQUAL -> c >= 0;
+                default -> throw new IllegalStateException("not a comparison: " + kind);
+            };
+        }
+
+        @Override
+        public String toString() {
+            return source.toString();
+        }
+    }
+
+    /** Two columns' decoded values compared row by row. */
+    private record LongPairTest(FieldVector lv, FieldVector rv, long[] x, long[] y, SqlKind kind)
+            implements ScanPredicate.RowTest {
+        @Override
+        public boolean test(int row) {
+            return !lv.isNull(row) && !rv.isNull(row) && ColumnComparison.holds(kind, Long.compare(x[row], y[row]));
+        }
+
+        @Override
+        public int filter(int[] rows, int count) {
+            if (lv.getNullCount() > 0 || rv.getNullCount() > 0) {
+                return ScanPredicate.RowTest.super.filter(rows, count);
+            }
+            int kept = 0;
+            switch (kind) {
+                case LESS_THAN -> {
+                    for (int i = 0; i < count; i++) {
+                        int row = rows[i];
+                        rows[kept] = row;
+                        kept += x[row] < y[row] ? 1 : 0;
+                    }
+                }
+                case LESS_THAN_OR_EQUAL -> {
+                    for (int i = 0; i < count; i++) {
+                        int row = rows[i];
+                        rows[kept] = row;
+                        kept += x[row] <= y[row] ? 1 : 0;
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < count; i++) {
+                        int row = rows[i];
+                        rows[kept] = row;
+                        kept += ColumnComparison.holds(kind, Long.compare(x[row], y[row])) ? 1 : 0;
+                    }
+                }
+            }
+            return kept;
         }
     }
 
