@@ -80,7 +80,8 @@ public final class ArrowTable extends AbstractTable {
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object> enumerator() {
-                return new ArrowEnumerator(warehouse, definition, version, spec, ExecutionContext.cancelFlag(root));
+                return new ArrowEnumerator(warehouse, definition, version, spec, ExecutionContext.cancelFlag(root),
+                        DynamicFilters.of(root));
             }
         };
     }

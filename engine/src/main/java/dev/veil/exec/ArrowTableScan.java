@@ -31,19 +31,27 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The physical scan of a Veil table: reads the Arrow segments of the table's version, only the
  * columns it outputs or filters on, and evaluates the pushed-down filter batch by batch.
- * The filter's input references are table column positions.
+ * The filter's input references are table column positions. Dynamic filters, placed after
+ * planning by {@link DynamicFilterPlanner}, skip rows whose join keys a hash join above cannot match.
  */
 public final class ArrowTableScan extends TableScan implements EnumerableRel {
     private final ArrowTable arrowTable;
     private final int[] projects;
     private final @Nullable RexNode filter;
+    private final List<ScanDynamicFilter> dynamicFilters;
 
     ArrowTableScan(RelOptCluster cluster, RelTraitSet traitSet, RelOptTable table, ArrowTable arrowTable,
             int[] projects, @Nullable RexNode filter) {
+        this(cluster, traitSet, table, arrowTable, projects, filter, List.of());
+    }
+
+    private ArrowTableScan(RelOptCluster cluster, RelTraitSet traitSet, RelOptTable table, ArrowTable arrowTable,
+            int[] projects, @Nullable RexNode filter, List<ScanDynamicFilter> dynamicFilters) {
         super(cluster, traitSet, List.of(), table);
         this.arrowTable = requireNonNull(arrowTable, "arrowTable is null");
         this.projects = requireNonNull(projects, "projects is null").clone();
         this.filter = filter;
+        this.dynamicFilters = List.copyOf(requireNonNull(dynamicFilters, "dynamicFilters is null"));
     }
 
     static ArrowTableScan create(RelOptCluster cluster, RelOptTable table, ArrowTable arrowTable,
@@ -64,9 +72,20 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
         return filter;
     }
 
+    List<ScanDynamicFilter> dynamicFilters() {
+        return dynamicFilters;
+    }
+
+    /** This scan with {@code more} dynamic filters. */
+    ArrowTableScan withDynamicFilters(List<ScanDynamicFilter> more) {
+        List<ScanDynamicFilter> all = new java.util.ArrayList<>(dynamicFilters);
+        all.addAll(more);
+        return new ArrowTableScan(getCluster(), getTraitSet(), table, arrowTable, projects, filter, all);
+    }
+
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new ArrowTableScan(getCluster(), traitSet, table, arrowTable, projects, filter);
+        return new ArrowTableScan(getCluster(), traitSet, table, arrowTable, projects, filter, dynamicFilters);
     }
 
     @Override
@@ -83,7 +102,8 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
     public RelWriter explainTerms(RelWriter pw) {
         return super.explainTerms(pw)
                 .item("projects", Arrays.toString(projects))
-                .itemIf("filter", filter, filter != null);
+                .itemIf("filter", filter, filter != null)
+                .itemIf("dynamicFilters", dynamicFilters, !dynamicFilters.isEmpty());
     }
 
     @Override
@@ -117,7 +137,7 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
         boolean scalar = physType.getFormat() == JavaRowFormat.SCALAR;
         ScanPredicate predicate = filter == null ? null
                 : ScanPredicates.compile(filter, arrowTable.definition());
-        ScanSpec spec = new ScanSpec(projects, predicate, scalar);
+        ScanSpec spec = new ScanSpec(projects, predicate, scalar, dynamicFilters);
         Expression tableExpression = implementor.stash(arrowTable, ArrowTable.class);
         Expression specExpression = implementor.stash(spec, ScanSpec.class);
         return implementor.result(physType, Blocks.toBlock(

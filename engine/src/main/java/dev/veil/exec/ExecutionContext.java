@@ -17,13 +17,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The runtime context of one executing statement, as generated code sees it: the statement's
  * clock (fixed at its start, as the SQL standard asks of CURRENT_TIMESTAMP), its user, its cancel
- * flag, and the objects the planner stashed for it.
+ * flag, the objects the planner stashed for it, and its dynamic join filters.
  */
 public final class ExecutionContext implements DataContext {
     private final SchemaPlus rootSchema;
     private final JavaTypeFactory typeFactory;
     private final Map<String, Object> variables;
     private final AtomicBoolean cancelFlag;
+    private final DynamicFilters dynamicFilters = new DynamicFilters();
 
     public ExecutionContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, String user,
             Map<String, Object> stashed, AtomicBoolean cancelFlag) {
@@ -65,6 +66,11 @@ public final class ExecutionContext implements DataContext {
     @Override
     public @Nullable Object get(String name) {
         return variables.get(name);
+    }
+
+    /** The key sets that this statement's hash joins have published for their probe-side scans. */
+    DynamicFilters dynamicFilters() {
+        return dynamicFilters;
     }
 
     /** The cancel flag of a context; a fresh, never-set flag for contexts that have none. */

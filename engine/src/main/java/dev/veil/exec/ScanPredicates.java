@@ -11,14 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -33,7 +29,7 @@ import org.apache.calcite.util.TimestampString;
 
 /**
  * Compiles the predicates a scan can evaluate on Arrow vectors: comparisons of a column with a
- * literal, {@code IS [NOT] NULL}, {@code SEARCH} (ranges and IN-lists), boolean columns, and
+ * literal or of two integer-like columns of one type, {@code IS [NOT] NULL}, {@code SEARCH} (ranges and IN-lists), boolean columns, and
  * AND/OR of these. A row passes only when the SQL predicate is TRUE, which is exactly what a
  * WHERE clause keeps; so AND/OR may treat UNKNOWN as FALSE, and NOT is accepted only on a
  * boolean column.
@@ -112,6 +108,9 @@ final class ScanPredicates {
             right = t;
             kind = kind.reverse();
         }
+        if (left instanceof RexInputRef a && right instanceof RexInputRef b) {
+            return compileColumnComparison(a.getIndex(), b.getIndex(), kind, call, table);
+        }
         if (!(left instanceof RexInputRef ref) || !(right instanceof RexLiteral literal) || literal.isNull()) {
             throw new Unsupported();
         }
@@ -128,6 +127,23 @@ final class ScanPredicates {
             default -> throw new Unsupported();
         };
         return new RangeLeaf(column, type, ranges, false, call);
+    }
+
+    /** A comparison of two columns whose values are longs of the same meaning (Q12's {@code l_shipdate < l_commitdate}). */
+    private static ScanPredicate compileColumnComparison(int left, int right, SqlKind kind, RexNode source,
+            TableDef table) {
+        ColumnType a = table.columns().get(left).type();
+        ColumnType b = table.columns().get(right).type();
+        boolean comparable = switch (a.type()) {
+            case INTEGER, BIGINT, DATE, TIMESTAMP -> a.type() == b.type();
+            case DECIMAL -> b.type() == VeilType.DECIMAL && a.precision() <= 18 && b.precision() <= 18
+                    && a.scale() == b.scale();
+            default -> false;
+        };
+        if (!comparable || left == right) {
+            throw new Unsupported();
+        }
+        return new ColumnComparison(left, right, kind, source);
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
@@ -229,13 +245,28 @@ final class ScanPredicates {
         public RowTest bind(VectorLookup vectors) {
             RowTest[] tests = parts.stream().map(p -> p.bind(vectors)).toArray(RowTest[]::new);
             if (and) {
-                return row -> {
-                    for (RowTest t : tests) {
-                        if (!t.test(row)) {
-                            return false;
+                // Tests over decoded longs first: they are cheap, and the costlier ones then see fewer rows.
+                java.util.Arrays.sort(tests, java.util.Comparator.comparingInt(
+                        t -> t instanceof LongRangeTest || t instanceof LongPairTest ? 0 : 1));
+                return new RowTest() {
+                    @Override
+                    public boolean test(int row) {
+                        for (RowTest t : tests) {
+                            if (!t.test(row)) {
+                                return false;
+                            }
                         }
+                        return true;
                     }
-                    return true;
+
+                    @Override
+                    public int filter(int[] rows, int count) {
+                        int kept = count;
+                        for (RowTest t : tests) {
+                            kept = t.filter(rows, kept);
+                        }
+                        return kept;
+                    }
                 };
             }
             return row -> {
@@ -251,6 +282,79 @@ final class ScanPredicates {
         @Override
         public String toString() {
             return source.toString();
+        }
+    }
+
+    /** A comparison of two integer-like columns; a NULL on either side fails it. */
+    private record ColumnComparison(int left, int right, SqlKind kind, RexNode source) implements ScanPredicate {
+        @Override
+        public int[] columns() {
+            return new int[] {left, right};
+        }
+
+        @Override
+        public RowTest bind(VectorLookup vectors) {
+            FieldVector lv = vectors.vector(left);
+            FieldVector rv = vectors.vector(right);
+            return new LongPairTest(lv, rv, vectors.longs(left), vectors.longs(right), kind);
+        }
+
+        private static boolean holds(SqlKind kind, int c) {
+            return switch (kind) {
+                case EQUALS -> c == 0;
+                case NOT_EQUALS -> c != 0;
+                case LESS_THAN -> c < 0;
+                case LESS_THAN_OR_EQUAL -> c <= 0;
+                case GREATER_THAN -> c > 0;
+                case GREATER_THAN_OR_EQUAL -> c >= 0;
+                default -> throw new IllegalStateException("not a comparison: " + kind);
+            };
+        }
+
+        @Override
+        public String toString() {
+            return source.toString();
+        }
+    }
+
+    /** Two columns' decoded values compared row by row. */
+    private record LongPairTest(FieldVector lv, FieldVector rv, long[] x, long[] y, SqlKind kind)
+            implements ScanPredicate.RowTest {
+        @Override
+        public boolean test(int row) {
+            return !lv.isNull(row) && !rv.isNull(row) && ColumnComparison.holds(kind, Long.compare(x[row], y[row]));
+        }
+
+        @Override
+        public int filter(int[] rows, int count) {
+            if (lv.getNullCount() > 0 || rv.getNullCount() > 0) {
+                return ScanPredicate.RowTest.super.filter(rows, count);
+            }
+            int kept = 0;
+            switch (kind) {
+                case LESS_THAN -> {
+                    for (int i = 0; i < count; i++) {
+                        int row = rows[i];
+                        rows[kept] = row;
+                        kept += x[row] < y[row] ? 1 : 0;
+                    }
+                }
+                case LESS_THAN_OR_EQUAL -> {
+                    for (int i = 0; i < count; i++) {
+                        int row = rows[i];
+                        rows[kept] = row;
+                        kept += x[row] <= y[row] ? 1 : 0;
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < count; i++) {
+                        int row = rows[i];
+                        rows[kept] = row;
+                        kept += ColumnComparison.holds(kind, Long.compare(x[row], y[row])) ? 1 : 0;
+                    }
+                }
+            }
+            return kept;
         }
     }
 
@@ -363,21 +467,13 @@ final class ScanPredicates {
         public RowTest bind(VectorLookup vectors) {
             FieldVector v = vectors.vector(column);
             if (longLows != null) {
-                LongGetter g = longGetter(v);
-                long[] lows = longLows;
-                long[] highs = longHighs;
-                return row -> {
-                    if (v.isNull(row)) {
-                        return nullMatches;
-                    }
-                    long x = g.get(row);
-                    for (int i = 0; i < lows.length; i++) {
-                        if (x >= lows[i] && x <= highs[i]) {
-                            return true;
-                        }
-                    }
-                    return false;
-                };
+                return new LongRangeTest(v, vectors.longs(column), longLows, longHighs, nullMatches);
+            }
+            if (v instanceof VarCharVector strings) {
+                RowTest bytes = Utf8RangeTest.of(strings, objectRanges, nullMatches);
+                if (bytes != null) {
+                    return bytes;
+                }
             }
             ObjectGetter g = objectGetter(v);
             Bound[][] ranges = objectRanges;
@@ -406,28 +502,6 @@ final class ScanPredicates {
             return b.inclusive() ? c <= 0 : c < 0;
         }
 
-        private LongGetter longGetter(FieldVector v) {
-            if (v instanceof IntVector iv) {
-                return iv::get;
-            }
-            if (v instanceof BigIntVector bv) {
-                return bv::get;
-            }
-            if (v instanceof DateDayVector dv) {
-                return dv::get;
-            }
-            if (v instanceof TimeStampMilliVector tv) {
-                return tv::get;
-            }
-            if (v instanceof BitVector bit) {
-                return bit::get;
-            }
-            if (v instanceof DecimalVector dv) {
-                return row -> VectorValues.unscaledLong(dv, row);
-            }
-            throw new IllegalStateException("no long view of " + v.getClass().getSimpleName());
-        }
-
         @SuppressWarnings("unchecked")
         private ObjectGetter objectGetter(FieldVector v) {
             if (v instanceof Float8Vector fv) {
@@ -448,9 +522,143 @@ final class ScanPredicates {
         }
     }
 
-    @FunctionalInterface
-    private interface LongGetter {
-        long get(int row);
+    /** A column's decoded values within any of a list of closed ranges. */
+    private static final class LongRangeTest implements ScanPredicate.RowTest {
+        private final FieldVector vector;
+        private final long[] values;
+        private final long[] lows;
+        private final long[] highs;
+        private final boolean nullMatches;
+
+        LongRangeTest(FieldVector vector, long[] values, long[] lows, long[] highs, boolean nullMatches) {
+            this.vector = vector;
+            this.values = values;
+            this.lows = lows;
+            this.highs = highs;
+            this.nullMatches = nullMatches;
+        }
+
+        @Override
+        public boolean test(int row) {
+            if (vector.isNull(row)) {
+                return nullMatches;
+            }
+            long x = values[row];
+            for (int i = 0; i < lows.length; i++) {
+                if (x >= lows[i] && x <= highs[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public int filter(int[] rows, int count) {
+            if (lows.length != 1 || vector.getNullCount() > 0) {
+                return ScanPredicate.RowTest.super.filter(rows, count);
+            }
+            long lo = lows[0];
+            long hi = highs[0];
+            long[] x = values;
+            int kept = 0;
+            for (int i = 0; i < count; i++) {
+                int row = rows[i];
+                long v = x[row];
+                rows[kept] = row;
+                kept += (v >= lo && v <= hi) ? 1 : 0;
+            }
+            return kept;
+        }
+    }
+
+    /**
+     * A VARCHAR value within any of a list of ranges, compared as UTF-8 bytes without building a
+     * String. Used only where that agrees with {@link String#compareTo}: for equality (points), and
+     * for bounds of ASCII characters only (an ASCII character and a UTF-8 lead byte sort below
+     * any non-ASCII character and continuation byte alike).
+     */
+    private static final class Utf8RangeTest implements ScanPredicate.RowTest {
+        private final VarCharVector vector;
+        /** Per range: lower and upper bound bytes, null for unbounded. */
+        private final byte[][] lows;
+        private final byte[][] highs;
+        private final boolean[] lowInclusive;
+        private final boolean[] highInclusive;
+        private final boolean nullMatches;
+
+        private Utf8RangeTest(VarCharVector vector, Bound[][] ranges, boolean nullMatches) {
+            this.vector = vector;
+            this.nullMatches = nullMatches;
+            lows = new byte[ranges.length][];
+            highs = new byte[ranges.length][];
+            lowInclusive = new boolean[ranges.length];
+            highInclusive = new boolean[ranges.length];
+            for (int i = 0; i < ranges.length; i++) {
+                Bound lo = ranges[i][0];
+                Bound hi = ranges[i][1];
+                lows[i] = lo == null ? null : ((String) lo.value()).getBytes(StandardCharsets.UTF_8);
+                highs[i] = hi == null ? null : ((String) hi.value()).getBytes(StandardCharsets.UTF_8);
+                lowInclusive[i] = lo != null && lo.inclusive();
+                highInclusive[i] = hi != null && hi.inclusive();
+            }
+        }
+
+        /** The test, or null if comparing bytes could disagree with comparing Strings. */
+        static Utf8RangeTest of(VarCharVector vector, Bound[][] ranges, boolean nullMatches) {
+            for (Bound[] r : ranges) {
+                boolean point = r[0] != null && r[1] != null && r[0].inclusive() && r[1].inclusive()
+                        && r[0].value().equals(r[1].value());
+                if (!point && !(ascii(r[0]) && ascii(r[1]))) {
+                    return null;
+                }
+            }
+            return new Utf8RangeTest(vector, ranges, nullMatches);
+        }
+
+        private static boolean ascii(Bound b) {
+            return b == null || ((String) b.value()).chars().allMatch(c -> c < 0x80);
+        }
+
+        @Override
+        public boolean test(int row) {
+            if (vector.isNull(row)) {
+                return nullMatches;
+            }
+            ArrowBuf offsets = vector.getOffsetBuffer();
+            int start = offsets.getInt((long) row * VarCharVector.OFFSET_WIDTH);
+            int end = offsets.getInt((long) (row + 1) * VarCharVector.OFFSET_WIDTH);
+            ArrowBuf data = vector.getDataBuffer();
+            for (int i = 0; i < lows.length; i++) {
+                if (lows[i] != null) {
+                    int c = compare(data, start, end, lows[i]);
+                    if (lowInclusive[i] ? c < 0 : c <= 0) {
+                        continue;
+                    }
+                }
+                if (highs[i] != null) {
+                    int c = compare(data, start, end, highs[i]);
+                    if (highInclusive[i] ? c > 0 : c >= 0) {
+                        continue;
+                    }
+                }
+                return true;
+            }
+            return false;
+        }
+
+        /** Compares the bytes {@code data[start..end)} with {@code b}, unsigned, lexicographically. */
+        private static int compare(ArrowBuf data, int start, int end, byte[] b) {
+            int length = end - start;
+            int n = Math.min(length, b.length);
+            for (int k = 0; k < n; k++) {
+                int x = data.getByte(start + k) & 0xFF;
+                int y = b[k] & 0xFF;
+                if (x != y) {
+                    return x - y;
+                }
+            }
+            return length - b.length;
+        }
     }
 
     @FunctionalInterface
