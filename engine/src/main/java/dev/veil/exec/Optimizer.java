@@ -98,7 +98,7 @@ public final class Optimizer {
                 Programs.calc(METADATA));
         RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
         RelNode physical = program.run(planner, logical, desired, List.of(), List.of());
-        return (EnumerableRel) physical;
+        return (EnumerableRel) VectorAggregates.fuse(physical);
     }
 
     /**
