@@ -14,8 +14,8 @@ import org.apache.arrow.vector.VarCharVector;
 /**
  * The groups of a vectorized aggregation: a hash table from the raw values of the grouping
  * columns to dense group ids, numbered in order of first occurrence. A key is one long per
- * column (the value itself, a DECIMAL's unscaled value, a double's bits, a string's
- * {@link StringDictionary} id) plus one word of null flags, so no row object is built. With no
+ * column (the value itself, a DECIMAL's unscaled value, a double's bits, a short string's
+ * bytes or a longer one's {@link StringDictionary} id) plus one word of null flags, so no row object is built. With no
  * grouping column there is exactly one group, 0. Used by one thread.
  */
 final class GroupTable {
@@ -124,8 +124,16 @@ final class GroupTable {
             case VARCHAR -> {
                 VarCharVector s = (VarCharVector) v;
                 StringDictionary dictionary = dictionaries[k];
+                ArrowBuf offsets = s.getOffsetBuffer();
+                long capacity = data.capacity();
                 for (int j = 0; j < n; j++) {
-                    out[j] = s.isNull(sel[j]) ? -1 : dictionary.id(s, sel[j]);
+                    int row = sel[j];
+                    if (nullable && s.isNull(row)) {
+                        continue;
+                    }
+                    int start = offsets.getInt((long) row * VarCharVector.OFFSET_WIDTH);
+                    int length = offsets.getInt((long) (row + 1) * VarCharVector.OFFSET_WIDTH) - start;
+                    out[j] = length <= 7 ? shortCode(data, start, length, capacity) : -1L - dictionary.id(s, row);
                 }
             }
         }
@@ -137,6 +145,32 @@ final class GroupTable {
                 }
             }
         }
+    }
+
+    /**
+     * A string of at most 7 bytes as a long: its bytes, little-endian, and its length in the top
+     * byte (so never negative, unlike the codes {@code -1 - id} of longer, dictionary strings).
+     */
+    private static long shortCode(ArrowBuf data, int start, int length, long capacity) {
+        long bytes;
+        if (start + 8L <= capacity) {
+            bytes = length == 0 ? 0 : data.getLong(start) & (-1L >>> (64 - 8 * length));
+        } else {
+            bytes = 0;
+            for (int b = 0; b < length; b++) {
+                bytes |= (data.getByte(start + b) & 0xFFL) << (8 * b);
+            }
+        }
+        return ((long) length << 56) | bytes;
+    }
+
+    private static String shortString(long code) {
+        int length = (int) (code >>> 56);
+        byte[] bytes = new byte[length];
+        for (int b = 0; b < length; b++) {
+            bytes[b] = (byte) (code >>> (8 * b));
+        }
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private int findOrAdd(long[] t) {
@@ -195,9 +229,9 @@ final class GroupTable {
             System.arraycopy(other.keys, g * width, t, 0, width);
             for (int k = 0; k < columns.length; k++) {
                 boolean isNull = (t[0] & (1L << k)) != 0;
-                if (dictionaries[k] != null && !isNull) {
-                    byte[] b = other.dictionaries[k].bytes((int) t[k + 1]);
-                    t[k + 1] = dictionaries[k].id(b, b.length);
+                if (dictionaries[k] != null && !isNull && t[k + 1] < 0) {
+                    byte[] b = other.dictionaries[k].bytes((int) (-1L - t[k + 1]));
+                    t[k + 1] = -1L - dictionaries[k].id(b, b.length);
                 }
             }
             map[g] = findOrAdd(t);
@@ -219,7 +253,7 @@ final class GroupTable {
             case DOUBLE -> Double.longBitsToDouble(code);
             case DECIMAL -> BigDecimal.valueOf(code, type.scale());
             case BOOLEAN -> code != 0;
-            case VARCHAR -> dictionaries[k].string((int) code);
+            case VARCHAR -> code >= 0 ? shortString(code) : dictionaries[k].string((int) (-1L - code));
         };
     }
 }

@@ -108,7 +108,8 @@ final class VectorAggregates {
         boolean scalar = aggregate.getRowType().getFieldCount() == 1;
         VectorAggregation aggregation;
         try {
-            aggregation = new VectorAggregation(scan.arrowTable(), filter, groupColumns, calls, scalar);
+            VectorFilter vectorFilter = scan.filter() == null ? null : VectorFilter.compile(scan.filter(), def);
+            aggregation = new VectorAggregation(scan.arrowTable(), filter, vectorFilter, groupColumns, calls, scalar);
         } catch (VectorExpression.Unsupported e) {
             return null;
         }

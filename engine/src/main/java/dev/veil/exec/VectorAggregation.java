@@ -26,7 +26,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What an {@link ArrowAggregateScan} computes and how: scans the table's Arrow batches, keeps
- * the rows its pushed-down filter accepts in a selection vector, assigns each a group in a
+ * the rows its pushed-down filter accepts in a selection vector ({@link VectorFilter} when
+ * it handles the filter, else the scan's {@link ScanPredicate} row by row), assigns each a group in a
  * {@link GroupTable} and updates one {@link VectorAccumulator} per call column by column. A
  * large table is split into two runs of segments aggregated on two threads and merged, in
  * segment order, when that gives the same result (not with a DOUBLE sum, whose rounding depends
@@ -52,20 +53,22 @@ public final class VectorAggregation {
         }
     }
 
-    /** Tables with fewer rows are aggregated on one thread. */
-    static final long PARALLEL_MIN_ROWS = 1_000_000;
+    /** Tables with fewer rows are aggregated on one thread (lowered by tests of the merge). */
+    static volatile long parallelMinRows = 1_000_000;
 
     private final ArrowTable table;
     private final @Nullable ScanPredicate filter;
+    private final @Nullable VectorFilter vectorFilter;
     private final int[] groupColumns;
     private final List<Call> calls;
     private final boolean scalar;
     private final int[] loadedColumns;
 
-    VectorAggregation(ArrowTable table, @Nullable ScanPredicate filter, int[] groupColumns, List<Call> calls,
-            boolean scalar) {
+    VectorAggregation(ArrowTable table, @Nullable ScanPredicate filter, @Nullable VectorFilter vectorFilter,
+            int[] groupColumns, List<Call> calls, boolean scalar) {
         this.table = requireNonNull(table, "table is null");
         this.filter = filter;
+        this.vectorFilter = vectorFilter;
         this.groupColumns = requireNonNull(groupColumns, "groupColumns is null").clone();
         this.calls = List.copyOf(requireNonNull(calls, "calls is null"));
         this.scalar = scalar;
@@ -73,7 +76,7 @@ public final class VectorAggregation {
             throw new IllegalArgumentException("scalar rows have one column");
         }
         // Fails here, at planning, for anything the partial aggregation would not support.
-        Partial check = new Partial();
+        new Partial();
         IntStream.Builder loaded = IntStream.builder();
         IntStream.of(groupColumns).forEach(loaded::add);
         if (filter != null) {
@@ -85,7 +88,6 @@ public final class VectorAggregation {
             }
         }
         this.loadedColumns = loaded.build().distinct().sorted().toArray();
-        check.groups.groups();
     }
 
     /** The table columns the aggregation reads. */
@@ -107,7 +109,7 @@ public final class VectorAggregation {
     private List<Object> compute(AtomicBoolean cancelFlag) {
         TableVersion version = table.version();
         List<SegmentInfo> segments = version.segments();
-        boolean parallel = segments.size() >= 2 && version.rowCount() >= PARALLEL_MIN_ROWS
+        boolean parallel = segments.size() >= 2 && version.rowCount() >= parallelMinRows
                 && Runtime.getRuntime().availableProcessors() >= 2
                 && calls.stream().noneMatch(c -> c.kind() == Kind.SUM_DOUBLE);
         Partial result;
@@ -234,11 +236,11 @@ public final class VectorAggregation {
                         gids = new int[rows];
                     }
                     int n = 0;
-                    if (filter == null) {
+                    if (filter == null || vectorFilter != null) {
                         for (int r = 0; r < rows; r++) {
                             sel[r] = r;
                         }
-                        n = rows;
+                        n = vectorFilter == null ? rows : vectorFilter.apply(vectors, sel, rows);
                     } else {
                         ScanPredicate.RowTest test = filter.bind(c -> vectors[c]);
                         for (int r = 0; r < rows; r++) {
