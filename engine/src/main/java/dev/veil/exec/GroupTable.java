@@ -6,6 +6,7 @@ import dev.veil.catalog.ColumnType;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
@@ -95,13 +96,16 @@ final class GroupTable {
         ArrowBuf data = v.getDataBuffer();
         switch (types[k].type()) {
             case INTEGER, DATE -> {
+                // Unchecked reads: every row in sel is below the batch's row count, which the buffer holds.
+                long address = data.memoryAddress();
                 for (int j = 0; j < n; j++) {
-                    out[j] = data.getInt((long) sel[j] * 4);
+                    out[j] = MemoryUtil.getInt(address + (long) sel[j] * 4);
                 }
             }
             case BIGINT, TIMESTAMP -> {
+                long address = data.memoryAddress();
                 for (int j = 0; j < n; j++) {
-                    out[j] = data.getLong((long) sel[j] * 8);
+                    out[j] = MemoryUtil.getLong(address + (long) sel[j] * 8);
                 }
             }
             case DOUBLE -> {
@@ -111,8 +115,9 @@ final class GroupTable {
                 }
             }
             case DECIMAL -> {
+                long address = data.memoryAddress();
                 for (int j = 0; j < n; j++) {
-                    out[j] = data.getLong((long) sel[j] * DecimalVector.TYPE_WIDTH);
+                    out[j] = MemoryUtil.getLong(address + (long) sel[j] * DecimalVector.TYPE_WIDTH);
                 }
             }
             case BOOLEAN -> {
@@ -124,16 +129,17 @@ final class GroupTable {
             case VARCHAR -> {
                 VarCharVector s = (VarCharVector) v;
                 StringDictionary dictionary = dictionaries[k];
-                ArrowBuf offsets = s.getOffsetBuffer();
+                long offsets = s.getOffsetBuffer().memoryAddress();
+                long address = data.memoryAddress();
                 long capacity = data.capacity();
                 for (int j = 0; j < n; j++) {
                     int row = sel[j];
                     if (nullable && s.isNull(row)) {
                         continue;
                     }
-                    int start = offsets.getInt((long) row * VarCharVector.OFFSET_WIDTH);
-                    int length = offsets.getInt((long) (row + 1) * VarCharVector.OFFSET_WIDTH) - start;
-                    out[j] = length <= 7 ? shortCode(data, start, length, capacity) : -1L - dictionary.id(s, row);
+                    int start = MemoryUtil.getInt(offsets + (long) row * VarCharVector.OFFSET_WIDTH);
+                    int length = MemoryUtil.getInt(offsets + (long) (row + 1) * VarCharVector.OFFSET_WIDTH) - start;
+                    out[j] = length <= 7 ? shortCode(address, start, length, capacity) : -1L - dictionary.id(s, row);
                 }
             }
         }
@@ -151,14 +157,14 @@ final class GroupTable {
      * A string of at most 7 bytes as a long: its bytes, little-endian, and its length in the top
      * byte (so never negative, unlike the codes {@code -1 - id} of longer, dictionary strings).
      */
-    private static long shortCode(ArrowBuf data, int start, int length, long capacity) {
+    private static long shortCode(long address, int start, int length, long capacity) {
         long bytes;
-        if (start + 8L <= capacity) {
-            bytes = length == 0 ? 0 : data.getLong(start) & (-1L >>> (64 - 8 * length));
+        if (start + 8L <= capacity && java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+            bytes = length == 0 ? 0 : MemoryUtil.getLong(address + start) & (-1L >>> (64 - 8 * length));
         } else {
             bytes = 0;
             for (int b = 0; b < length; b++) {
-                bytes |= (data.getByte(start + b) & 0xFFL) << (8 * b);
+                bytes |= (MemoryUtil.getByte(address + start + b) & 0xFFL) << (8 * b);
             }
         }
         return ((long) length << 56) | bytes;

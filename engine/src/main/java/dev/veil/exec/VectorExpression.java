@@ -7,6 +7,7 @@ import dev.veil.catalog.TableDef;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.calcite.rel.type.RelDataType;
@@ -226,22 +227,23 @@ abstract class VectorExpression {
         void evalLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
             FieldVector v = vectors[column];
             readNulls(v, sel, n, nulls);
-            ArrowBuf data = v.getDataBuffer();
+            // Unchecked reads: every row in sel is below the batch's row count, which the buffer holds.
+            long address = v.getDataBuffer().memoryAddress();
             switch (kind) {
                 case INT -> {
                     for (int j = 0; j < n; j++) {
-                        out[j] = data.getInt((long) sel[j] * 4);
+                        out[j] = MemoryUtil.getInt(address + (long) sel[j] * 4);
                     }
                 }
                 case LONG -> {
                     for (int j = 0; j < n; j++) {
-                        out[j] = data.getLong((long) sel[j] * 8);
+                        out[j] = MemoryUtil.getLong(address + (long) sel[j] * 8);
                     }
                 }
                 case DECIMAL -> {
                     // The unscaled value fits a long, so its low 8 little-endian bytes are the whole value.
                     for (int j = 0; j < n; j++) {
-                        out[j] = data.getLong((long) sel[j] * DecimalVector.TYPE_WIDTH);
+                        out[j] = MemoryUtil.getLong(address + (long) sel[j] * DecimalVector.TYPE_WIDTH);
                     }
                 }
                 default -> throw new IllegalStateException("not a long column");
@@ -252,9 +254,9 @@ abstract class VectorExpression {
         void evalDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
             FieldVector v = vectors[column];
             readNulls(v, sel, n, nulls);
-            ArrowBuf data = v.getDataBuffer();
+            long address = v.getDataBuffer().memoryAddress();
             for (int j = 0; j < n; j++) {
-                out[j] = data.getDouble((long) sel[j] * 8);
+                out[j] = Double.longBitsToDouble(MemoryUtil.getLong(address + (long) sel[j] * 8));
             }
         }
 

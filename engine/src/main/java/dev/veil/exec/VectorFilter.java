@@ -8,7 +8,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.calcite.rex.RexCall;
@@ -161,7 +161,7 @@ final class VectorFilter {
 
     private static int apply(Leaf leaf, FieldVector v, int[] sel, int n) {
         boolean nullable = v.getNullCount() > 0;
-        ArrowBuf data = v.getDataBuffer();
+        long address = v.getDataBuffer().memoryAddress();
         long[] lows = leaf.lows();
         long[] highs = leaf.highs();
         int width = switch (leaf.type().type()) {
@@ -169,13 +169,23 @@ final class VectorFilter {
             case DECIMAL -> DecimalVector.TYPE_WIDTH;
             default -> 8;
         };
+        long low = lows.length == 0 ? 0 : lows[0];
+        long high = highs.length == 0 ? 0 : highs[0];
         int m = 0;
         for (int j = 0; j < n; j++) {
             int row = sel[j];
             if (nullable && v.isNull(row)) {
                 continue;
             }
-            long x = width == 4 ? data.getInt((long) row * 4) : data.getLong((long) row * width);
+            // Unchecked reads: every row in sel is below the batch's row count, which the buffer holds.
+            long x = width == 4 ? MemoryUtil.getInt(address + (long) row * 4)
+                    : MemoryUtil.getLong(address + (long) row * width);
+            if (lows.length == 1) {
+                if (x >= low && x <= high) {
+                    sel[m++] = row;
+                }
+                continue;
+            }
             for (int i = 0; i < lows.length; i++) {
                 if (x >= lows[i] && x <= highs[i]) {
                     sel[m++] = row;
