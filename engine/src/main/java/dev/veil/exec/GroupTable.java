@@ -81,9 +81,21 @@ final class GroupTable {
         for (int k = 0; k < columns.length; k++) {
             encode(k, vectors[columns[k]], sel, n, codes[k]);
         }
+        int keys = columns.length;
         for (int j = 0; j < n; j++) {
+            // Rows often repeat the previous row's key (data loaded in some order): skip the lookup.
+            if (j > 0 && masks[j] == masks[j - 1]) {
+                boolean same = true;
+                for (int k = 0; k < keys && same; k++) {
+                    same = codes[k][j] == codes[k][j - 1];
+                }
+                if (same) {
+                    gids[j] = gids[j - 1];
+                    continue;
+                }
+            }
             tuple[0] = masks[j];
-            for (int k = 0; k < columns.length; k++) {
+            for (int k = 0; k < keys; k++) {
                 tuple[k + 1] = codes[k][j];
             }
             gids[j] = findOrAdd(tuple);

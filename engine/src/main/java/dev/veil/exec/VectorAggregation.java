@@ -190,6 +190,7 @@ public final class VectorAggregation {
     private final class Partial {
         final GroupTable groups;
         final VectorAccumulator[] accumulators;
+        final VectorExpression.Memo memo = new VectorExpression.Memo();
 
         Partial() {
             TableDef def = table.definition();
@@ -202,8 +203,9 @@ public final class VectorAggregation {
             }
             groups = new GroupTable(groupColumns, types);
             accumulators = new VectorAccumulator[calls.size()];
+            java.util.Map<RexNode, VectorExpression> shared = new java.util.HashMap<>();
             for (int i = 0; i < accumulators.length; i++) {
-                accumulators[i] = accumulator(calls.get(i), def);
+                accumulators[i] = accumulator(calls.get(i), def, shared, memo);
             }
         }
 
@@ -252,6 +254,7 @@ public final class VectorAggregation {
                     if (n == 0) {
                         continue;
                     }
+                    memo.nextBatch();
                     groups.assign(vectors, sel, n, gids);
                     for (VectorAccumulator a : accumulators) {
                         a.ensure(groups.groups());
@@ -289,17 +292,19 @@ public final class VectorAggregation {
         }
     }
 
-    private static VectorAccumulator accumulator(Call call, TableDef def) {
+    private static VectorAccumulator accumulator(Call call, TableDef def,
+            java.util.Map<RexNode, VectorExpression> shared, VectorExpression.Memo memo) {
         RexNode argument = call.argument();
         return switch (call.kind()) {
             case COUNT_ROWS -> new VectorAccumulator.CountRows();
             case COUNT_COLUMN -> new VectorAccumulator.CountColumn(column(argument));
-            case COUNT_EXPRESSION -> new VectorAccumulator.CountExpression(VectorExpression.compile(argument, def));
-            case SUM_LONG -> new VectorAccumulator.SumLong(VectorExpression.compile(argument, def),
+            case COUNT_EXPRESSION -> new VectorAccumulator.CountExpression(
+                    VectorExpression.compile(argument, def, shared, memo));
+            case SUM_LONG -> new VectorAccumulator.SumLong(VectorExpression.compile(argument, def, shared, memo),
                     call.zeroWhenEmpty());
-            case SUM_DOUBLE -> new VectorAccumulator.SumDouble(VectorExpression.compile(argument, def),
+            case SUM_DOUBLE -> new VectorAccumulator.SumDouble(VectorExpression.compile(argument, def, shared, memo),
                     call.zeroWhenEmpty());
-            case SUM_DECIMAL -> new VectorAccumulator.SumDecimal(VectorExpression.compile(argument, def),
+            case SUM_DECIMAL -> new VectorAccumulator.SumDecimal(VectorExpression.compile(argument, def, shared, memo),
                     call.zeroWhenEmpty());
             case MIN, MAX -> {
                 int column = column(argument);

@@ -49,15 +49,76 @@ abstract class VectorExpression {
     }
 
     /**
+     * Tells the nodes compiled together which batch is current, so a node that several
+     * expressions share (the same column or sub-expression) is evaluated once per batch.
+     */
+    static final class Memo {
+        private int batch;
+
+        /** Called before the first evaluation of each batch. */
+        void nextBatch() {
+            batch++;
+        }
+    }
+
+    private Memo memo;
+    private int users;
+    private int memoBatch = -1;
+    private long[] memoLongs = new long[0];
+    private double[] memoDoubles = new double[0];
+    private boolean[] memoNulls = new boolean[0];
+
+    /**
      * Evaluates rows {@code sel[0..n)} into {@code out[0..n)}; {@code nulls[j]} says whether row
-     * {@code sel[j]} is NULL (its value is then unspecified). {@code vectors} is indexed by table column.
+     * {@code sel[j]} is NULL (its value is then unspecified). {@code vectors} is indexed by table
+     * column. Every evaluation within one batch of a {@link Memo} must pass the same rows.
      *
      * @throws ArithmeticException when a DECIMAL value does not fit a long
      */
-    abstract void evalLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls);
+    final void evalLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
+        if (users < 2) {
+            computeLong(vectors, sel, n, out, nulls);
+            return;
+        }
+        if (memoBatch == memo.batch) {
+            System.arraycopy(memoLongs, 0, out, 0, n);
+            System.arraycopy(memoNulls, 0, nulls, 0, n);
+            return;
+        }
+        computeLong(vectors, sel, n, out, nulls);
+        if (memoLongs.length < n) {
+            memoLongs = new long[n];
+            memoNulls = new boolean[n];
+        }
+        System.arraycopy(out, 0, memoLongs, 0, n);
+        System.arraycopy(nulls, 0, memoNulls, 0, n);
+        memoBatch = memo.batch;
+    }
 
     /** Like {@link #evalLong} for a DOUBLE expression. */
-    abstract void evalDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls);
+    final void evalDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
+        if (users < 2) {
+            computeDouble(vectors, sel, n, out, nulls);
+            return;
+        }
+        if (memoBatch == memo.batch) {
+            System.arraycopy(memoDoubles, 0, out, 0, n);
+            System.arraycopy(memoNulls, 0, nulls, 0, n);
+            return;
+        }
+        computeDouble(vectors, sel, n, out, nulls);
+        if (memoDoubles.length < n) {
+            memoDoubles = new double[n];
+            memoNulls = new boolean[n];
+        }
+        System.arraycopy(out, 0, memoDoubles, 0, n);
+        System.arraycopy(nulls, 0, memoNulls, 0, n);
+        memoBatch = memo.batch;
+    }
+
+    abstract void computeLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls);
+
+    abstract void computeDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls);
 
     /** The exact value of a DECIMAL (or integer) expression at one row, or null; the slow path. */
     abstract BigDecimal evalDecimal(FieldVector[] vectors, int row);
@@ -68,6 +129,31 @@ abstract class VectorExpression {
      * @throws Unsupported when some part of it is not supported
      */
     static VectorExpression compile(RexNode node, TableDef table) {
+        return compile(node, table, new java.util.HashMap<>(), new Memo());
+    }
+
+    /**
+     * Compiles {@code node} sharing the nodes of equal sub-expressions with the other expressions
+     * compiled with the same {@code shared} map and {@code memo}.
+     */
+    static VectorExpression compile(RexNode node, TableDef table, java.util.Map<RexNode, VectorExpression> shared,
+            Memo memo) {
+        VectorExpression known = shared.get(node);
+        if (known != null) {
+            known.users++;
+            return known;
+        }
+        VectorExpression compiled = compileNew(node, table, shared, memo);
+        if (compiled.memo == null) {
+            compiled.memo = memo;
+        }
+        compiled.users++;
+        shared.put(node, compiled);
+        return compiled;
+    }
+
+    private static VectorExpression compileNew(RexNode node, TableDef table,
+            java.util.Map<RexNode, VectorExpression> shared, Memo memo) {
         if (node instanceof RexInputRef ref) {
             ColumnType type = table.columns().get(ref.getIndex()).type();
             return switch (type.type()) {
@@ -92,12 +178,13 @@ abstract class VectorExpression {
         RelDataType type = call.getType();
         switch (call.getKind()) {
             case PLUS, MINUS, TIMES -> {
-                VectorExpression left = compile(call.getOperands().get(0), table);
-                VectorExpression right = compile(call.getOperands().get(1), table);
+                VectorExpression left = compile(call.getOperands().get(0), table, shared, memo);
+                VectorExpression right = compile(call.getOperands().get(1), table, shared, memo);
                 return arithmetic(call.getKind().name(), left, right, type);
             }
             case CAST -> {
-                return cast(compile(call.getOperands().get(0), table), call.getOperands().get(0).getType(), type);
+                return cast(compile(call.getOperands().get(0), table, shared, memo), call.getOperands().get(0).getType(),
+                        type);
             }
             default -> throw new Unsupported();
         }
@@ -224,7 +311,7 @@ abstract class VectorExpression {
         }
 
         @Override
-        void evalLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
+        void computeLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
             FieldVector v = vectors[column];
             readNulls(v, sel, n, nulls);
             // Unchecked reads: every row in sel is below the batch's row count, which the buffer holds.
@@ -251,7 +338,7 @@ abstract class VectorExpression {
         }
 
         @Override
-        void evalDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
+        void computeDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
             FieldVector v = vectors[column];
             readNulls(v, sel, n, nulls);
             long address = v.getDataBuffer().memoryAddress();
@@ -288,13 +375,13 @@ abstract class VectorExpression {
         }
 
         @Override
-        void evalLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
+        void computeLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
             Arrays.fill(out, 0, n, longValue);
             Arrays.fill(nulls, 0, n, false);
         }
 
         @Override
-        void evalDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
+        void computeDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
             Arrays.fill(out, 0, n, doubleValue);
             Arrays.fill(nulls, 0, n, false);
         }
@@ -336,7 +423,7 @@ abstract class VectorExpression {
         }
 
         @Override
-        void evalLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
+        void computeLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
             ensure(n);
             left.evalLong(vectors, sel, n, out, nulls);
             right.evalLong(vectors, sel, n, rightLongs, rightNulls);
@@ -396,7 +483,7 @@ abstract class VectorExpression {
         }
 
         @Override
-        void evalDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
+        void computeDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
             ensure(n);
             left.evalDouble(vectors, sel, n, out, nulls);
             right.evalDouble(vectors, sel, n, rightDoubles, rightNulls);
@@ -458,7 +545,7 @@ abstract class VectorExpression {
         }
 
         @Override
-        void evalLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
+        void computeLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
             operand.evalLong(vectors, sel, n, out, nulls);
             if (factor != 1) {
                 for (int j = 0; j < n; j++) {
@@ -470,7 +557,7 @@ abstract class VectorExpression {
         }
 
         @Override
-        void evalDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
+        void computeDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
             if (longs.length < n) {
                 longs = new long[n];
             }
