@@ -3,7 +3,10 @@ package dev.veil.exec;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.ColumnType;
+import dev.veil.catalog.VeilType;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.MemoryUtil;
@@ -45,7 +48,7 @@ final class GroupTable {
             if (!supports(types[k])) {
                 throw new IllegalArgumentException("cannot group by " + types[k]);
             }
-            if (types[k].type() == dev.veil.catalog.VeilType.VARCHAR) {
+            if (types[k].type() == VeilType.VARCHAR) {
                 dictionaries[k] = new StringDictionary();
             }
         }
@@ -60,7 +63,7 @@ final class GroupTable {
 
     /** Whether a column of this type can be a grouping column. */
     static boolean supports(ColumnType type) {
-        return type.type() != dev.veil.catalog.VeilType.DECIMAL || type.precision() <= 18;
+        return type.type() != VeilType.DECIMAL || type.precision() <= 18;
     }
 
     int groups() {
@@ -171,7 +174,7 @@ final class GroupTable {
      */
     private static long shortCode(long address, int start, int length, long capacity) {
         long bytes;
-        if (start + 8L <= capacity && java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+        if (start + 8L <= capacity && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
             bytes = length == 0 ? 0 : MemoryUtil.getLong(address + start) & (-1L >>> (64 - 8 * length));
         } else {
             bytes = 0;
@@ -188,7 +191,7 @@ final class GroupTable {
         for (int b = 0; b < length; b++) {
             bytes[b] = (byte) (code >>> (8 * b));
         }
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private int findOrAdd(long[] t) {

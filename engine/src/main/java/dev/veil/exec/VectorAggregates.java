@@ -13,6 +13,7 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -143,7 +144,7 @@ final class VectorAggregates {
                 if (args.size() != 1) {
                     return null;
                 }
-                boolean zero = call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SUM0;
+                boolean zero = call.getAggregation().getKind() == SqlKind.SUM0;
                 RexNode arg = fields.get(args.get(0));
                 RelDataType argType = arg.getType();
                 SqlTypeName result = type.getSqlTypeName();
@@ -170,7 +171,7 @@ final class VectorAggregates {
                         || arg.getType().getSqlTypeName() != type.getSqlTypeName()) {
                     return null;
                 }
-                return new VectorAggregation.Call(call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.MIN
+                return new VectorAggregation.Call(call.getAggregation().getKind() == SqlKind.MIN
                         ? VectorAggregation.Kind.MIN : VectorAggregation.Kind.MAX, arg, false);
             }
             default -> {

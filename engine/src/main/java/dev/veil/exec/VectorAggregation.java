@@ -10,7 +10,9 @@ import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableVersion;
 import dev.veil.storage.BatchScan;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -21,6 +23,8 @@ import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -84,7 +88,7 @@ public final class VectorAggregation {
         }
         for (Call call : calls) {
             if (call.argument() != null) {
-                org.apache.calcite.plan.RelOptUtil.InputFinder.bits(call.argument()).forEach(loaded::add);
+                RelOptUtil.InputFinder.bits(call.argument()).forEach(loaded::add);
             }
         }
         this.loadedColumns = loaded.build().distinct().sorted().toArray();
@@ -203,7 +207,7 @@ public final class VectorAggregation {
             }
             groups = new GroupTable(groupColumns, types);
             accumulators = new VectorAccumulator[calls.size()];
-            java.util.Map<RexNode, VectorExpression> shared = new java.util.HashMap<>();
+            Map<RexNode, VectorExpression> shared = new HashMap<>();
             for (int i = 0; i < accumulators.length; i++) {
                 accumulators[i] = accumulator(calls.get(i), def, shared, memo);
             }
@@ -293,7 +297,7 @@ public final class VectorAggregation {
     }
 
     private static VectorAccumulator accumulator(Call call, TableDef def,
-            java.util.Map<RexNode, VectorExpression> shared, VectorExpression.Memo memo) {
+            Map<RexNode, VectorExpression> shared, VectorExpression.Memo memo) {
         RexNode argument = call.argument();
         return switch (call.kind()) {
             case COUNT_ROWS -> new VectorAccumulator.CountRows();
@@ -318,7 +322,7 @@ public final class VectorAggregation {
     }
 
     private static int column(@Nullable RexNode argument) {
-        if (argument instanceof org.apache.calcite.rex.RexInputRef ref) {
+        if (argument instanceof RexInputRef ref) {
             return ref.getIndex();
         }
         throw new VectorExpression.Unsupported();

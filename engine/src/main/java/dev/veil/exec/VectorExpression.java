@@ -6,6 +6,8 @@ import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.DecimalVector;
@@ -129,14 +131,14 @@ abstract class VectorExpression {
      * @throws Unsupported when some part of it is not supported
      */
     static VectorExpression compile(RexNode node, TableDef table) {
-        return compile(node, table, new java.util.HashMap<>(), new Memo());
+        return compile(node, table, new HashMap<>(), new Memo());
     }
 
     /**
      * Compiles {@code node} sharing the nodes of equal sub-expressions with the other expressions
      * compiled with the same {@code shared} map and {@code memo}.
      */
-    static VectorExpression compile(RexNode node, TableDef table, java.util.Map<RexNode, VectorExpression> shared,
+    static VectorExpression compile(RexNode node, TableDef table, Map<RexNode, VectorExpression> shared,
             Memo memo) {
         VectorExpression known = shared.get(node);
         if (known != null) {
@@ -153,7 +155,7 @@ abstract class VectorExpression {
     }
 
     private static VectorExpression compileNew(RexNode node, TableDef table,
-            java.util.Map<RexNode, VectorExpression> shared, Memo memo) {
+            Map<RexNode, VectorExpression> shared, Memo memo) {
         if (node instanceof RexInputRef ref) {
             ColumnType type = table.columns().get(ref.getIndex()).type();
             return switch (type.type()) {

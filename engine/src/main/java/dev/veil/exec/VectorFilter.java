@@ -4,6 +4,7 @@ import com.google.common.collect.BoundType;
 import com.google.common.collect.Range;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
+import dev.veil.catalog.VeilType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -120,12 +121,12 @@ final class VectorFilter {
             d = b;
         } else if (value instanceof Integer || value instanceof Long) {
             d = BigDecimal.valueOf(((Number) value).longValue());
-        } else if (value instanceof DateString s && type.type() == dev.veil.catalog.VeilType.DATE) {
+        } else if (value instanceof DateString s && type.type() == VeilType.DATE) {
             d = BigDecimal.valueOf(s.getDaysSinceEpoch());
         } else {
             return null;
         }
-        return type.type() == dev.veil.catalog.VeilType.DECIMAL ? d.movePointRight(type.scale()) : d;
+        return type.type() == VeilType.DECIMAL ? d.movePointRight(type.scale()) : d;
     }
 
     private static void add(List<long[]> ranges, BigDecimal lo, boolean loClosed, BigDecimal hi, boolean hiClosed) {
