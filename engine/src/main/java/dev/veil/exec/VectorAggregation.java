@@ -16,6 +16,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.DataContext;
@@ -236,6 +240,7 @@ public final class VectorAggregation {
                     }
                     for (int i = 0; i < loadedColumns.length; i++) {
                         vectors[loadedColumns[i]] = batch.getVector(i);
+                        requireBuffers(vectors[loadedColumns[i]], rows, def, loadedColumns[i]);
                     }
                     if (sel.length < rows) {
                         sel = new int[rows];
@@ -265,6 +270,28 @@ public final class VectorAggregation {
                         a.add(vectors, sel, n, gids);
                     }
                 }
+            }
+        }
+
+        /**
+         * Checks that a vector's buffers hold {@code rows} values: the kernels read them without
+         * bounds checks, so a short buffer must fail here rather than read outside it.
+         */
+        private static void requireBuffers(FieldVector v, int rows, TableDef def, int column) {
+            long needed;
+            ArrowBuf buffer;
+            if (v instanceof BaseVariableWidthVector) {
+                buffer = v.getOffsetBuffer();
+                needed = (rows + 1L) * BaseVariableWidthVector.OFFSET_WIDTH;
+            } else if (v instanceof BaseFixedWidthVector f && !(v instanceof BitVector)) {
+                buffer = v.getDataBuffer();
+                needed = (long) rows * f.getTypeWidth();
+            } else {
+                return;
+            }
+            if (v.getValueCount() < rows || buffer.capacity() < needed) {
+                throw new VeilException(ErrorCode.INTERNAL_ERROR, "Column '" + def.columns().get(column).name()
+                        + "' of table " + def.name() + " has a batch whose buffers are shorter than its rows");
             }
         }
 

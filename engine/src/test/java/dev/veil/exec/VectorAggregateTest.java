@@ -190,6 +190,17 @@ class VectorAggregateTest {
     }
 
     @Test
+    void allNullColumnsAggregateLikeTheRowPath() throws SQLException, IOException {
+        statement.execute("CREATE TABLE s.n (a INTEGER, d DECIMAL(10,2), k VARCHAR, f DOUBLE, x INTEGER NOT NULL)");
+        load("n", 100, i -> ",,,," + i);
+        List<List<Object>> rows = assertSameAsRowPath("SELECT k, COUNT(*), COUNT(a), SUM(a), SUM(d * 2), MIN(d), "
+                + "SUM(f), AVG(a) FROM s.n WHERE x < 50 GROUP BY k");
+        assertEquals(1, rows.size());
+        assertEquals(50L, rows.get(0).get(1));
+        assertSameAsRowPath("SELECT a, d, f, COUNT(*), SUM(x) FROM s.n GROUP BY a, d, f");
+    }
+
+    @Test
     void castsAndIntegerArithmeticEqualTheRowPath() throws SQLException {
         assertSameAsRowPath("SELECT k, SUM(g * 3 + 1), SUM(CAST(g AS BIGINT) * b), SUM(CAST(g AS DOUBLE) * f), "
                 + "SUM(CAST(d AS DECIMAL(20,4))), SUM(g * d - 2.5), COUNT(d * e), SUM(b - g) FROM s.t GROUP BY k");
