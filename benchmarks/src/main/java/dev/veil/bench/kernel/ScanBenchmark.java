@@ -40,6 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       rewrite, execute, read the result), as a user runs it;</li>
  *   <li>{@code sumEmbedded}: a full-scan {@code SUM} of one decimal column the same way.</li>
  * </ul>
+ * Both embedded queries run as one {@code ArrowAggregateScan} (the engine's vectorized scan, filter
+ * and aggregate), so the gap between {@code q6Embedded} and {@code arrowKernel} is that operator's
+ * overhead (selection vectors, overflow checks, two threads) plus planning and JDBC.
  * Time per query; divide {@code rows} by it for rows per second.
  */
 @State(Scope.Benchmark)
