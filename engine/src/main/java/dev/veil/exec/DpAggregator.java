@@ -48,42 +48,77 @@ public final class DpAggregator {
     }
 
     /**
-     * A cell: one unit's rows in one group, at most Linf of them. Holds each kept row's value of
-     * each value source: the values of source {@code s} are {@code values[s * slots .. s * slots + kept)}.
+     * A cell: one unit's rows in one group, at most Linf of them, with each kept row's value of
+     * each value source. The values live in a {@link ValueArena}, in blocks of 2, 4, 8, ... slots
+     * (the last one cut at the cap): block {@code k} holds slots {@code 2^(k+1) - 2} onwards, each
+     * source's values of the block together.
      */
     private static final class Cell {
         final int group;
         /** The next cell of the same unit, or -1. */
         final int nextOfUnit;
-        double[] values;
-        int slots;
+        /** The arena address of each block. */
+        long[] blocks = NO_BLOCKS;
+        int blockCount;
         int kept;
         long seen;
 
-        Cell(int group, int nextOfUnit, int sources, int capacity) {
+        Cell(int group, int nextOfUnit) {
             this.group = group;
             this.nextOfUnit = nextOfUnit;
-            // Most units have a few rows per group: start small, grow up to the cap.
-            this.slots = Math.min(capacity, 2);
-            this.values = sources == 0 ? NO_VALUES : new double[sources * slots];
         }
 
-        /** Makes room for slot {@code slot} (below the cap) in each of {@code sources} sources. */
-        void ensure(int slot, int sources, int capacity) {
-            if (slot < slots) {
+        /** The block of slot {@code slot}. */
+        static int blockOf(int slot) {
+            return 30 - Integer.numberOfLeadingZeros(slot + 2);
+        }
+
+        /** The first slot of block {@code k}. */
+        static int blockStart(int k) {
+            return (2 << k) - 2;
+        }
+
+        /** The slots of block {@code k} under a cap of {@code capacity} rows. */
+        static int blockSize(int k, int capacity) {
+            return Math.min(2 << k, capacity - blockStart(k));
+        }
+
+        /** Makes room for slot {@code kept} (below the cap): a new block when it starts one. */
+        void ensure(ValueArena arena, int sources, int capacity) {
+            if (blockCount > 0 && kept < blockStart(blockCount)) {
                 return;
             }
-            int grown = (int) Math.min(capacity, Math.max(slot + 1L, slots * 2L));
-            double[] copy = new double[sources * grown];
-            for (int s = 0; s < sources; s++) {
-                System.arraycopy(values, s * slots, copy, s * grown, kept);
+            if (blockCount == blocks.length) {
+                blocks = Arrays.copyOf(blocks, Math.max(2, blockCount * 2));
             }
-            values = copy;
-            slots = grown;
+            blocks[blockCount] = arena.allocate(sources * blockSize(blockCount, capacity));
+            blockCount++;
+        }
+
+        void set(ValueArena arena, int slot, int source, int capacity, double value) {
+            int k = blockOf(slot);
+            long address = blocks[k];
+            arena.chunk(address)[ValueArena.offset(address) + source * blockSize(k, capacity) + slot - blockStart(k)]
+                    = value;
+        }
+
+        /** Copies the kept values of {@code source} into {@code into}, from index 0. */
+        void copy(ValueArena arena, int source, int capacity, double[] into) {
+            for (int k = 0; k < blockCount; k++) {
+                int start = blockStart(k);
+                int n = Math.min(blockSize(k, capacity), kept - start);
+                if (n <= 0) {
+                    break;
+                }
+                long address = blocks[k];
+                System.arraycopy(arena.chunk(address), ValueArena.offset(address) + source * blockSize(k, capacity),
+                        into, start, n);
+            }
         }
     }
 
-    private static final double[] NO_VALUES = new double[0];
+    private static final long[] NO_BLOCKS = new long[0];
+
 
     /**
      * The distinct values the calls read from a row: calls with the same argument and filter (and
@@ -128,6 +163,7 @@ public final class DpAggregator {
         RowKeys groupIds = new RowKeys(keyFields);
         RowKeys unitIds = new RowKeys(new int[] {unitField});
         PairIndex cellOf = new PairIndex();
+        ValueArena arena = new ValueArena();
         List<Cell> cells = new ArrayList<>();
         int[] unitCells = new int[16]; // per unit id: its most recent cell, -1 before the first
         int unitsSeen = 0;
@@ -161,7 +197,7 @@ public final class DpAggregator {
                 int index = cellOf.get(group, unit);
                 Cell cell;
                 if (index < 0) {
-                    cell = new Cell(group, unitCells[unit], sourceCount, capacity);
+                    cell = new Cell(group, unitCells[unit]);
                     unitCells[unit] = cells.size();
                     cellOf.putNew(group, unit, cells.size());
                     cells.add(cell);
@@ -173,7 +209,7 @@ public final class DpAggregator {
                 if (cell.kept < capacity) {
                     slot = cell.kept;
                     if (sourceCount > 0) {
-                        cell.ensure(slot, sourceCount, capacity);
+                        cell.ensure(arena, sourceCount, capacity);
                     }
                     cell.kept++;
                 } else {
@@ -184,7 +220,7 @@ public final class DpAggregator {
                     slot = (int) j;
                 }
                 for (int s = 0; s < sourceCount; s++) {
-                    cell.values[s * cell.slots + slot] = value(readers[s], row);
+                    cell.set(arena, slot, s, capacity, value(readers[s], row));
                 }
             }
         }
@@ -205,6 +241,10 @@ public final class DpAggregator {
         }
         int l0 = spec.maxGroupsPerUnit();
         double[] ones = null;
+        double[][] scratch = new double[sourceCount][];
+        for (int s = 0; s < sourceCount; s++) {
+            scratch[s] = new double[(int) Math.min(capacity, maxKept(cells))];
+        }
         List<Cell> ofUnit = new ArrayList<>();
         for (int unit = 0; unit < unitIds.size(); unit++) {
             ofUnit.clear();
@@ -235,6 +275,9 @@ public final class DpAggregator {
                     order.add(cell.group);
                 }
                 group.units++;
+                for (int s = 0; s < sourceCount; s++) {
+                    cell.copy(arena, s, capacity, scratch[s]);
+                }
                 for (int c = 0; c < callCount; c++) {
                     int s = sources.ofCall()[c];
                     if (s < 0) {
@@ -244,7 +287,7 @@ public final class DpAggregator {
                         }
                         group.accumulators[c].addUnit(ones, 0, cell.kept);
                     } else {
-                        group.accumulators[c].addUnit(cell.values, s * cell.slots, cell.kept);
+                        group.accumulators[c].addUnit(scratch[s], 0, cell.kept);
                     }
                 }
             }
@@ -272,6 +315,14 @@ public final class DpAggregator {
             out.add(row);
         }
         return out;
+    }
+
+    private static long maxKept(List<Cell> cells) {
+        long max = 0;
+        for (Cell cell : cells) {
+            max = Math.max(max, cell.kept);
+        }
+        return max;
     }
 
     private static boolean[] grow(boolean[] flags, int index) {
