@@ -167,6 +167,10 @@ public final class DpAggregator {
         List<Cell> cells = new ArrayList<>();
         int[] unitCells = new int[16]; // per unit id: its most recent cell, -1 before the first
         int unitsSeen = 0;
+        // The cell of the previous row: rows of one unit and group often come together.
+        int lastGroup = -1;
+        int lastUnit = -1;
+        int lastIndex = -1;
         int marker = spec.domainMarker();
         boolean[] inDomain = new boolean[16];
         List<Integer> domain = new ArrayList<>();
@@ -194,14 +198,18 @@ public final class DpAggregator {
                     unitCells[unit] = -1;
                     unitsSeen++;
                 }
-                int index = cellOf.get(group, unit);
                 Cell cell;
+                int index = group == lastGroup && unit == lastUnit ? lastIndex : cellOf.get(group, unit);
+                lastGroup = group;
+                lastUnit = unit;
                 if (index < 0) {
                     cell = new Cell(group, unitCells[unit]);
                     unitCells[unit] = cells.size();
                     cellOf.putNew(group, unit, cells.size());
+                    lastIndex = cells.size();
                     cells.add(cell);
                 } else {
+                    lastIndex = index;
                     cell = cells.get(index);
                 }
                 cell.seen++;

@@ -20,6 +20,8 @@ final class RowKeys {
     /** Per id: its values, {@code fields.length} of them from {@code id * fields.length}. */
     private Object[] values;
     private int size;
+    /** The id returned last: consecutive rows often share a value (rows of one order, of one day). */
+    private int last = -1;
 
     RowKeys(int[] fields) {
         this.fields = requireNonNull(fields, "fields is null").clone();
@@ -33,6 +35,14 @@ final class RowKeys {
 
     /** The id of the value of {@code row}'s fields, new if the value is new. */
     int idOf(Object[] row) {
+        if (last >= 0 && matches(last, row)) {
+            return last;
+        }
+        last = find(row);
+        return last;
+    }
+
+    private int find(Object[] row) {
         int hash = 1;
         for (int field : fields) {
             hash = 31 * hash + Objects.hashCode(row[field]);
