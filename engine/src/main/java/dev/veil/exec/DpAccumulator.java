@@ -18,8 +18,11 @@ import java.util.function.Supplier;
  * contribution, then releases the noisy value once.
  */
 abstract class DpAccumulator {
-    /** Adds one unit's rows to the group: the values (NaN for a row the aggregate skips), at most Linf of them. */
-    abstract void addUnit(double[] values, int count);
+    /**
+     * Adds one unit's rows to the group: {@code count} values from {@code values[from]} (NaN for
+     * a row the aggregate skips), at most Linf of them.
+     */
+    abstract void addUnit(double[] values, int from, int count);
 
     /** Adds the noise and releases the value; once. */
     abstract DpResult result();
@@ -34,9 +37,9 @@ abstract class DpAccumulator {
     static DpAccumulator count(Count count) {
         return new DpAccumulator() {
             @Override
-            void addUnit(double[] values, int n) {
+            void addUnit(double[] values, int from, int n) {
                 long rows = 0;
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < from + n; i++) {
                     if (!Double.isNaN(values[i])) {
                         rows++;
                     }
@@ -59,8 +62,8 @@ abstract class DpAccumulator {
     static DpAccumulator units(CountDistinctUnits units) {
         return new DpAccumulator() {
             @Override
-            void addUnit(double[] values, int n) {
-                for (int i = 0; i < n; i++) {
+            void addUnit(double[] values, int from, int n) {
+                for (int i = from; i < from + n; i++) {
                     if (!Double.isNaN(values[i])) {
                         units.addUnit();
                         return;
@@ -121,8 +124,8 @@ abstract class DpAccumulator {
         }
 
         @Override
-        void addUnit(double[] values, int n) {
-            for (int i = 0; i < n; i++) {
+        void addUnit(double[] values, int from, int n) {
+            for (int i = from; i < from + n; i++) {
                 if (!Double.isNaN(values[i])) {
                     add.accept(values[i]);
                 }

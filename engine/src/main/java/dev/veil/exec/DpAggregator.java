@@ -7,10 +7,8 @@ import dev.veil.dp.OptimalPartitionSelection;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -49,44 +47,105 @@ public final class DpAggregator {
         };
     }
 
-    /** A cell: one unit's rows in one group, at most Linf of them, each with one value per call. */
+    /**
+     * A cell: one unit's rows in one group, at most Linf of them, with each kept row's value of
+     * each value source. The values live in a {@link ValueArena}, in blocks of 2, 4, 8, ... slots
+     * (the last one cut at the cap): block {@code k} holds slots {@code 2^(k+1) - 2} onwards, each
+     * source's values of the block together.
+     */
     private static final class Cell {
-        final Key group;
-        final double[][] values;
+        final int group;
+        /** The next cell of the same unit, or -1. */
+        final int nextOfUnit;
+        /** The arena address of each block. */
+        long[] blocks = NO_BLOCKS;
+        int blockCount;
         int kept;
         long seen;
 
-        Cell(Key group, int calls, int capacity) {
+        Cell(int group, int nextOfUnit) {
             this.group = group;
-            // Most units have a few rows per group: start small, grow up to the cap.
-            this.values = new double[calls][Math.min(capacity, 2)];
+            this.nextOfUnit = nextOfUnit;
         }
 
-        /** Makes room for slot {@code slot} (below the cap). */
-        void ensure(int slot) {
-            if (slot < values[0].length) {
+        /** The block of slot {@code slot}. */
+        static int blockOf(int slot) {
+            return 30 - Integer.numberOfLeadingZeros(slot + 2);
+        }
+
+        /** The first slot of block {@code k}. */
+        static int blockStart(int k) {
+            return (2 << k) - 2;
+        }
+
+        /** The slots of block {@code k} under a cap of {@code capacity} rows. */
+        static int blockSize(int k, int capacity) {
+            return Math.min(2 << k, capacity - blockStart(k));
+        }
+
+        /** Makes room for slot {@code kept} (below the cap): a new block when it starts one. */
+        void ensure(ValueArena arena, int sources, int capacity) {
+            if (blockCount > 0 && kept < blockStart(blockCount)) {
                 return;
             }
-            for (int c = 0; c < values.length; c++) {
-                values[c] = Arrays.copyOf(values[c], Math.max(slot + 1, values[c].length * 2));
+            if (blockCount == blocks.length) {
+                blocks = Arrays.copyOf(blocks, Math.max(2, blockCount * 2));
+            }
+            blocks[blockCount] = arena.allocate(sources * blockSize(blockCount, capacity));
+            blockCount++;
+        }
+
+        void set(ValueArena arena, int slot, int source, int capacity, double value) {
+            int k = blockOf(slot);
+            long address = blocks[k];
+            arena.chunk(address)[ValueArena.offset(address) + source * blockSize(k, capacity) + slot - blockStart(k)]
+                    = value;
+        }
+
+        /** Copies the kept values of {@code source} into {@code into}, from index 0. */
+        void copy(ValueArena arena, int source, int capacity, double[] into) {
+            for (int k = 0; k < blockCount; k++) {
+                int start = blockStart(k);
+                int n = Math.min(blockSize(k, capacity), kept - start);
+                if (n <= 0) {
+                    break;
+                }
+                long address = blocks[k];
+                System.arraycopy(arena.chunk(address), ValueArena.offset(address) + source * blockSize(k, capacity),
+                        into, start, n);
             }
         }
     }
 
-    /** A group key (or a group key with a unit): values compared with equals. */
-    private record Key(Object[] values, int hash) {
-        static Key of(Object[] values) {
-            return new Key(values, Arrays.hashCode(values));
-        }
+    private static final long[] NO_BLOCKS = new long[0];
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && hash == k.hash && Arrays.equals(values, k.values);
-        }
 
-        @Override
-        public int hashCode() {
-            return hash;
+    /**
+     * The distinct values the calls read from a row: calls with the same argument and filter (and
+     * the same kind of reading: the value, or 1 when it is not NULL) share one, so each is read
+     * and stored once per row. {@code COUNT(*)} without a filter reads a constant 1 and needs none.
+     */
+    private record Sources(DpCall[] readers, int[] ofCall) {
+        static Sources of(DpCall[] calls) {
+            List<DpCall> readers = new ArrayList<>();
+            List<List<Object>> keys = new ArrayList<>();
+            int[] ofCall = new int[calls.length];
+            for (int c = 0; c < calls.length; c++) {
+                DpCall call = calls[c];
+                if (call.argument() < 0 && call.filter() < 0) {
+                    ofCall[c] = -1;
+                    continue;
+                }
+                List<Object> key = List.of(call.argument(), call.filter(), call.kind().isCount());
+                int index = keys.indexOf(key);
+                if (index < 0) {
+                    index = keys.size();
+                    keys.add(key);
+                    readers.add(call);
+                }
+                ofCall[c] = index;
+            }
+            return new Sources(readers.toArray(new DpCall[0]), ofCall);
         }
     }
 
@@ -95,44 +154,72 @@ public final class DpAggregator {
         int keyCount = spec.groupKeys().size();
         int[] keyFields = spec.groupKeys().stream().mapToInt(Integer::intValue).toArray();
         DpCall[] calls = spec.calls().toArray(new DpCall[0]);
+        Sources sources = Sources.of(calls);
+        DpCall[] readers = sources.readers();
+        int sourceCount = readers.length;
         int unitField = spec.unitField();
-        int callCount = spec.calls().size();
+        int callCount = calls.length;
         int capacity = spec.maxRowsPerUnitPerGroup();
-        Map<Key, Cell> cells = new HashMap<>();
-        Map<Object, List<Cell>> cellsByUnit = new HashMap<>();
+        RowKeys groupIds = new RowKeys(keyFields);
+        RowKeys unitIds = new RowKeys(new int[] {unitField});
+        PairIndex cellOf = new PairIndex();
+        ValueArena arena = new ValueArena();
+        List<Cell> cells = new ArrayList<>();
+        int[] unitCells = new int[16]; // per unit id: its most recent cell, -1 before the first
+        int unitsSeen = 0;
+        // The cell of the previous row: rows of one unit and group often come together.
+        int lastGroup = -1;
+        int lastUnit = -1;
+        int lastIndex = -1;
         int marker = spec.domainMarker();
-        java.util.LinkedHashSet<Key> domain = new java.util.LinkedHashSet<>();
+        boolean[] inDomain = new boolean[16];
+        List<Integer> domain = new ArrayList<>();
         try (Enumerator<Object[]> rows = input.enumerator()) {
             while (rows.moveNext()) {
                 Object[] row = rows.current();
                 if (marker >= 0 && Boolean.TRUE.equals(row[marker])) {
-                    Object[] keys = new Object[keyCount];
-                    for (int k = 0; k < keyCount; k++) {
-                        keys[k] = row[keyFields[k]];
+                    int group = groupIds.idOf(row);
+                    inDomain = grow(inDomain, group);
+                    if (!inDomain[group]) {
+                        inDomain[group] = true;
+                        domain.add(group);
                     }
-                    domain.add(Key.of(keys));
                     continue;
                 }
-                Object unit = row[unitField];
-                if (unit == null) {
+                if (row[unitField] == null) {
                     continue; // rows of no unit belong to no one; they are never released
                 }
-                Object[] cellKey = new Object[keyCount + 1];
-                for (int k = 0; k < keyCount; k++) {
-                    cellKey[k] = row[keyFields[k]];
+                int group = groupIds.idOf(row);
+                int unit = unitIds.idOf(row);
+                if (unit == unitsSeen) {
+                    if (unit == unitCells.length) {
+                        unitCells = Arrays.copyOf(unitCells, unit * 2);
+                    }
+                    unitCells[unit] = -1;
+                    unitsSeen++;
                 }
-                cellKey[keyCount] = unit;
-                Key key = Key.of(cellKey);
-                Cell cell = cells.get(key);
-                if (cell == null) {
-                    cell = new Cell(Key.of(Arrays.copyOf(cellKey, keyCount)), callCount, capacity);
-                    cells.put(key, cell);
-                    cellsByUnit.computeIfAbsent(unit, u -> new ArrayList<>(1)).add(cell);
+                Cell cell;
+                int index = group == lastGroup && unit == lastUnit ? lastIndex : cellOf.get(group, unit);
+                lastGroup = group;
+                lastUnit = unit;
+                if (index < 0) {
+                    cell = new Cell(group, unitCells[unit]);
+                    unitCells[unit] = cells.size();
+                    cellOf.putNew(group, unit, cells.size());
+                    lastIndex = cells.size();
+                    cells.add(cell);
+                } else {
+                    lastIndex = index;
+                    cell = cells.get(index);
                 }
                 cell.seen++;
                 int slot;
                 if (cell.kept < capacity) {
-                    slot = cell.kept++;
+                    slot = cell.kept;
+                    if (sourceCount > 0) {
+                        cell.ensure(arena, sourceCount, capacity);
+                    }
+                    cell.kept++;
                 } else {
                     long j = sampler.nextLong(cell.seen);
                     if (j >= capacity) {
@@ -140,60 +227,91 @@ public final class DpAggregator {
                     }
                     slot = (int) j;
                 }
-                if (callCount > 0) {
-                    cell.ensure(slot);
-                }
-                for (int c = 0; c < callCount; c++) {
-                    cell.values[c][slot] = value(calls[c], row);
+                for (int s = 0; s < sourceCount; s++) {
+                    cell.set(arena, slot, s, capacity, value(readers[s], row));
                 }
             }
         }
-        cells = null;
+        cellOf = null;
 
         BudgetSplit split = spec.split().orElse(null);
-        Map<Key, Group> groups = new LinkedHashMap<>();
+        // The released groups in the order they are first given a unit (after the global or domain ones).
+        List<Integer> order = new ArrayList<>();
+        Group[] groups = new Group[Math.max(1, groupIds.size())];
         if (keyCount == 0) {
-            groups.put(Key.of(new Object[0]), new Group(spec, split));
+            groups[0] = new Group(spec, split);
+            order.add(0);
         }
         // A public domain's groups are all released, and only they: data outside it is dropped first.
-        for (Key key : domain) {
-            groups.put(key, new Group(spec, split));
+        for (int group : domain) {
+            groups[group] = new Group(spec, split);
+            order.add(group);
         }
         int l0 = spec.maxGroupsPerUnit();
-        for (List<Cell> unitCells : cellsByUnit.values()) {
-            if (marker >= 0) {
-                unitCells.removeIf(cell -> !domain.contains(cell.group));
+        double[] ones = null;
+        double[][] scratch = new double[sourceCount][];
+        for (int s = 0; s < sourceCount; s++) {
+            scratch[s] = new double[(int) Math.min(capacity, maxKept(cells))];
+        }
+        List<Cell> ofUnit = new ArrayList<>();
+        for (int unit = 0; unit < unitIds.size(); unit++) {
+            ofUnit.clear();
+            for (int c = unitCells[unit]; c >= 0; c = cells.get(c).nextOfUnit) {
+                Cell cell = cells.get(c);
+                if (marker < 0 || (cell.group < inDomain.length && inDomain[cell.group])) {
+                    ofUnit.add(cell);
+                }
             }
-            int n = unitCells.size();
+            Collections.reverse(ofUnit); // first seen first
+            int n = ofUnit.size();
             if (n > l0) {
                 // A uniform sample of l0 of the unit's groups: a partial Fisher-Yates shuffle.
                 for (int i = 0; i < l0; i++) {
                     int j = i + sampler.nextInt(n - i);
-                    Cell t = unitCells.get(i);
-                    unitCells.set(i, unitCells.get(j));
-                    unitCells.set(j, t);
+                    Cell t = ofUnit.get(i);
+                    ofUnit.set(i, ofUnit.get(j));
+                    ofUnit.set(j, t);
                 }
                 n = l0;
             }
             for (int i = 0; i < n; i++) {
-                Cell cell = unitCells.get(i);
-                Group group = groups.computeIfAbsent(cell.group, g -> new Group(spec, split));
+                Cell cell = ofUnit.get(i);
+                Group group = groups[cell.group];
+                if (group == null) {
+                    group = new Group(spec, split);
+                    groups[cell.group] = group;
+                    order.add(cell.group);
+                }
                 group.units++;
+                for (int s = 0; s < sourceCount; s++) {
+                    cell.copy(arena, s, capacity, scratch[s]);
+                }
                 for (int c = 0; c < callCount; c++) {
-                    group.accumulators[c].addUnit(cell.values[c], cell.kept);
+                    int s = sources.ofCall()[c];
+                    if (s < 0) {
+                        if (ones == null || ones.length < cell.kept) {
+                            ones = new double[Math.max(cell.kept, ones == null ? 16 : ones.length * 2)];
+                            Arrays.fill(ones, 1);
+                        }
+                        group.accumulators[c].addUnit(ones, 0, cell.kept);
+                    } else {
+                        group.accumulators[c].addUnit(scratch[s], 0, cell.kept);
+                    }
                 }
             }
         }
 
         OptimalPartitionSelection selection = spec.partitionSelection() ? spec.selection(split) : null;
         List<Object[]> out = new ArrayList<>();
-        for (Map.Entry<Key, Group> entry : groups.entrySet()) {
-            Group group = entry.getValue();
+        for (int id : order) {
+            Group group = groups[id];
             if (selection != null && !selection.keep(group.units)) {
                 continue;
             }
             Object[] row = new Object[keyCount + 3 * callCount];
-            System.arraycopy(entry.getKey().values(), 0, row, 0, keyCount);
+            if (keyCount > 0) {
+                System.arraycopy(groupIds.values(id), 0, row, 0, keyCount);
+            }
             for (int c = 0; c < callCount; c++) {
                 DpCall call = spec.calls().get(c);
                 DpResult result = group.accumulators[c].result();
@@ -205,6 +323,18 @@ public final class DpAggregator {
             out.add(row);
         }
         return out;
+    }
+
+    private static long maxKept(List<Cell> cells) {
+        long max = 0;
+        for (Cell cell : cells) {
+            max = Math.max(max, cell.kept);
+        }
+        return max;
+    }
+
+    private static boolean[] grow(boolean[] flags, int index) {
+        return index < flags.length ? flags : Arrays.copyOf(flags, Math.max(index + 1, flags.length * 2));
     }
 
     /** The value one row gives a call: NaN when the call skips the row (NULL, or FILTER false). */

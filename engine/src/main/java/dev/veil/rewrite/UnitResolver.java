@@ -1,5 +1,7 @@
 package dev.veil.rewrite;
 
+import dev.veil.exec.ArrowTable;
+import dev.veil.exec.UnitLookup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +23,13 @@ import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
- * Completes a privacy unit path where the query did not: for each remaining lookup, a left join
- * with the referenced table (as stored, whatever the principal may see of it) on the foreign key.
- * The lookup side is grouped by its key first, so each row reaches exactly one unit even if the
- * key is not unique in the data; a row whose key has no match has a NULL unit and counts for no
- * unit (fewer counted units only make thresholds stricter).
+ * Completes a privacy unit path where the query did not: for each remaining lookup, the value of
+ * the referenced table (as stored, whatever the principal may see of it) whose key equals the
+ * foreign key. Each row reaches exactly one unit even if the key is not unique in the data (the
+ * smallest next value counts); a row whose key has no match has a NULL unit and counts for no
+ * unit (fewer counted units only make thresholds stricter). A step is a {@link UnitLookup}, or,
+ * for keys that compare only after a cast, the equivalent left join with the table grouped by
+ * its key.
  */
 final class UnitResolver {
     private UnitResolver() {
@@ -37,7 +41,6 @@ final class UnitResolver {
         if (unit.resolved()) {
             return in;
         }
-        RexBuilder rex = ctx.rexBuilder();
         RelNode rel = in.rel();
         int current = unit.primary();
         int width = in.width();
@@ -52,35 +55,13 @@ final class UnitResolver {
                         + (key < 0 ? step.keyColumn() : step.nextColumn()) + "' of '" + step.table()
                         + "', which does not exist; ask an admin to fix the PRIVACY UNIT policy");
             }
-            RelNode scan = LogicalTableScan.create(ctx.cluster(), parent.base(), List.of());
-            RelNode pairs = LogicalProject.create(scan, List.of(),
-                    List.of(rex.makeInputRef(scan, key), rex.makeInputRef(scan, next)), List.of("key", "next"), Set.of());
-            AggregateCall min = AggregateCall.create(SqlStdOperatorTable.MIN, false, false, false, List.of(),
-                    List.of(1), -1, null, RelCollations.EMPTY, 1, pairs, null, "next");
-            RelNode lookup = LogicalAggregate.create(pairs, List.of(), ImmutableBitSet.of(0), null, List.of(min));
-
-            int fields = rel.getRowType().getFieldCount();
-            RexNode left = rex.makeInputRef(rel, current);
-            RexNode right = new RexInputRef(fields, lookup.getRowType().getFieldList().get(0).getType());
-            RelDataType common = ctx.typeFactory().leastRestrictive(List.of(left.getType(), right.getType()));
-            if (common != null && !left.getType().getSqlTypeName().equals(right.getType().getSqlTypeName())) {
-                left = rex.makeCast(ctx.typeFactory().createTypeWithNullability(common, left.getType().isNullable()),
-                        left, true, false);
-                right = rex.makeCast(ctx.typeFactory().createTypeWithNullability(common, right.getType().isNullable()),
-                        right, true, false);
+            RelDataType keyType = rel.getRowType().getFieldList().get(current).getType();
+            RelDataType columnType = parent.base().getRowType().getFieldList().get(key).getType();
+            if (parent.base().unwrap(ArrowTable.class) != null && UnitLookup.supports(keyType, columnType)) {
+                rel = UnitLookup.create(rel, parent.base(), current, width, key, next, Projections.UNIT_FIELD);
+            } else {
+                rel = joinLookup(rel, current, width, parent, key, next, ctx);
             }
-            RexNode condition = rex.makeCall(SqlStdOperatorTable.EQUALS, left, right);
-            RelNode join = LogicalJoin.create(rel, lookup, List.of(), condition, Set.of(), JoinRelType.LEFT);
-
-            List<RexNode> exprs = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < width; i++) {
-                exprs.add(rex.makeInputRef(join, i));
-                names.add(join.getRowType().getFieldNames().get(i));
-            }
-            exprs.add(rex.makeInputRef(join, fields + 1));
-            names.add(Projections.UNIT_FIELD);
-            rel = LogicalProject.create(join, List.of(), exprs, SqlValidatorUtil.uniquify(names, true), Set.of());
             current = width;
         }
         List<FieldInfo> fieldInfos = new ArrayList<>(in.fields().subList(0, width));
@@ -89,6 +70,44 @@ final class UnitResolver {
                 + " looked up along the declared foreign keys (" + describe(unit) + ")");
         return new Piece(rel, width, fieldInfos, Optional.of(new UnitHandle(List.of(width), List.of(), unit.domain(),
                 unit.sources())));
+    }
+
+    /**
+     * One lookup step as a left join with {@code SELECT key, MIN(next) ... GROUP BY key}, for keys
+     * whose equality needs a cast (a {@link UnitLookup} computes the same for plain keys).
+     */
+    private static RelNode joinLookup(RelNode rel, int current, int width, TableRef parent, int key, int next,
+            RewriteContext ctx) {
+        RexBuilder rex = ctx.rexBuilder();
+        RelNode scan = LogicalTableScan.create(ctx.cluster(), parent.base(), List.of());
+        RelNode pairs = LogicalProject.create(scan, List.of(),
+                List.of(rex.makeInputRef(scan, key), rex.makeInputRef(scan, next)), List.of("key", "next"), Set.of());
+        AggregateCall min = AggregateCall.create(SqlStdOperatorTable.MIN, false, false, false, List.of(),
+                List.of(1), -1, null, RelCollations.EMPTY, 1, pairs, null, "next");
+        RelNode lookup = LogicalAggregate.create(pairs, List.of(), ImmutableBitSet.of(0), null, List.of(min));
+
+        int fields = rel.getRowType().getFieldCount();
+        RexNode left = rex.makeInputRef(rel, current);
+        RexNode right = new RexInputRef(fields, lookup.getRowType().getFieldList().get(0).getType());
+        RelDataType common = ctx.typeFactory().leastRestrictive(List.of(left.getType(), right.getType()));
+        if (common != null && !left.getType().getSqlTypeName().equals(right.getType().getSqlTypeName())) {
+            left = rex.makeCast(ctx.typeFactory().createTypeWithNullability(common, left.getType().isNullable()),
+                    left, true, false);
+            right = rex.makeCast(ctx.typeFactory().createTypeWithNullability(common, right.getType().isNullable()),
+                    right, true, false);
+        }
+        RexNode condition = rex.makeCall(SqlStdOperatorTable.EQUALS, left, right);
+        RelNode join = LogicalJoin.create(rel, lookup, List.of(), condition, Set.of(), JoinRelType.LEFT);
+
+        List<RexNode> exprs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            exprs.add(rex.makeInputRef(join, i));
+            names.add(join.getRowType().getFieldNames().get(i));
+        }
+        exprs.add(rex.makeInputRef(join, fields + 1));
+        names.add(Projections.UNIT_FIELD);
+        return LogicalProject.create(join, List.of(), exprs, SqlValidatorUtil.uniquify(names, true), Set.of());
     }
 
     private static String describe(UnitHandle unit) {

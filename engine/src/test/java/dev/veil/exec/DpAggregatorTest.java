@@ -44,4 +44,88 @@ class DpAggregatorTest {
             assertEquals(a ? 120.0 : 10.0, (Double) row[2], 1e-6);
         }
     }
+
+    @Test
+    void aKeptRowKeepsAllItsValuesTogether() {
+        // 300 rows per (group, unit), values v and 2v: whichever rows the sample keeps, the second sum is twice the first.
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 300; r++) {
+            for (long u = 1; u <= 3; u++) {
+                rows.add(new Object[] {"g" + (r % 2), u, (double) r, 2.0 * r});
+            }
+        }
+        DpSpec spec = new DpSpec(List.of(0), 1, List.of(
+                new DpCall(DpCall.Kind.SUM, 2, -1, 0, 1000, 0, false, "SUM(v)"),
+                new DpCall(DpCall.Kind.SUM, 3, -1, 0, 1000, 0, false, "SUM(w)"),
+                DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)"),
+                new DpCall(DpCall.Kind.AVG, 2, -1, 0, 1000, 0, false, "AVG(v)")), 2, 37, false, 1, 1e20, 0, "t");
+        List<Object[]> out = DpAggregator.run(Linq4j.asEnumerable(rows), spec);
+        assertEquals(2, out.size());
+        for (Object[] row : out) {
+            double v = (Double) row[1];
+            assertEquals(2 * v, (Double) row[2], 1e-6);
+            assertEquals(3 * 37L, row[3]);
+            assertEquals(v / (3 * 37), (Double) row[4], 1e-6);
+        }
+    }
+
+    @Test
+    void eachUnitCountsInAtMostL0Groups() {
+        // 10 units, each with rows in 5 groups: with L0 = 2, the groups hold 20 units in all.
+        List<Object[]> rows = new ArrayList<>();
+        for (long u = 1; u <= 10; u++) {
+            for (int g = 0; g < 5; g++) {
+                rows.add(new Object[] {g, u});
+                rows.add(new Object[] {g, u});
+            }
+        }
+        rows.add(new Object[] {0, null}); // a row of no unit counts for no group
+        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_UNITS, 1, -1, "COUNT(DISTINCT u)"),
+                DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")), 2, 5, false, 1, 1e20, 0, "t");
+        List<Object[]> out = DpAggregator.run(Linq4j.asEnumerable(rows), spec);
+        long units = 0;
+        long lines = 0;
+        for (Object[] row : out) {
+            units += (Long) row[1];
+            lines += (Long) row[2];
+        }
+        assertEquals(20, units);
+        assertEquals(40, lines);
+    }
+
+    @Test
+    void filtersAndNullsSkipRowsPerCall() {
+        // group, unit, value (NULL in every third row), filter (TRUE on even rows)
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 12; r++) {
+            rows.add(new Object[] {"a", (long) r, r % 3 == 0 ? null : 5.0, r % 2 == 0});
+        }
+        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_VALUES, 2, -1, "COUNT(v)"),
+                DpCall.count(DpCall.Kind.COUNT_ROWS, -1, 3, "COUNT(*) FILTER"),
+                new DpCall(DpCall.Kind.SUM, 2, 3, 0, 10, 0, false, "SUM(v) FILTER"),
+                new DpCall(DpCall.Kind.SUM, 2, -1, 0, 10, 0, false, "SUM(v)")), 1, 1, false, 1, 1e20, 0, "t");
+        List<Object[]> out = DpAggregator.run(Linq4j.asEnumerable(rows), spec);
+        assertEquals(1, out.size());
+        assertEquals(8L, out.get(0)[1]);
+        assertEquals(6L, out.get(0)[2]);
+        assertEquals(20.0, (Double) out.get(0)[3], 1e-6); // even rows with a value: 2, 4, 8, 10
+        assertEquals(40.0, (Double) out.get(0)[4], 1e-6);
+    }
+
+    @Test
+    void aPublicDomainReleasesItsGroupsOnly() {
+        // Data in groups a and z; the domain is a and b (marker rows last): a and an empty b are released.
+        List<Object[]> rows = new ArrayList<>();
+        rows.add(new Object[] {"a", 1L, false});
+        rows.add(new Object[] {"z", 2L, false});
+        rows.add(new Object[] {"a", null, true});
+        rows.add(new Object[] {"b", null, true});
+        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
+                1, 1, false, 1, 1e20, 0, "t", 2);
+        List<String> out = new ArrayList<>();
+        for (Object[] row : DpAggregator.run(Linq4j.asEnumerable(rows), spec)) {
+            out.add(row[0] + "=" + row[1]);
+        }
+        assertEquals(List.of("a=1", "b=0"), out);
+    }
 }

@@ -1,0 +1,87 @@
+package dev.veil.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.catalog.ColumnType;
+import dev.veil.catalog.TableVersion;
+import dev.veil.storage.Warehouse;
+import java.lang.ref.SoftReference;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link UnitMap}s of recent table versions, so that queries after the first do not read and
+ * aggregate the looked-up table again. A map belongs to one open {@link Warehouse} and one
+ * {@link TableVersion} (table id, version number and segment list): a commit makes a new version,
+ * which gets its own map, so no query is ever served the map of other data. Memory stays bounded:
+ * each warehouse keeps the {@value #MAPS_PER_WAREHOUSE} most recently used maps, a map is dropped
+ * when a newer version of its table is cached for the same columns, the maps are soft references
+ * the collector may clear under memory pressure, and a closed, unreachable warehouse takes its
+ * maps with it.
+ */
+final class UnitMaps {
+    /** How many maps each warehouse keeps. */
+    static final int MAPS_PER_WAREHOUSE = 8;
+
+    private static final Map<Warehouse, LinkedHashMap<Key, SoftReference<UnitMap>>> CACHE = new WeakHashMap<>();
+
+    private UnitMaps() {
+    }
+
+    /** What a map is of. */
+    private record Key(TableVersion version, int keyColumn, int nextColumn, ColumnType keyType, ColumnType nextType) {
+        Key {
+            requireNonNull(version, "version is null");
+            requireNonNull(keyType, "keyType is null");
+            requireNonNull(nextType, "nextType is null");
+        }
+
+        boolean sameColumns(Key other) {
+            return version.tableId() == other.version.tableId() && keyColumn == other.keyColumn
+                    && nextColumn == other.nextColumn;
+        }
+    }
+
+    /** The map of {@code table}'s version from {@code keyColumn} to {@code nextColumn}; built on first use. */
+    static UnitMap get(ArrowTable table, int keyColumn, int nextColumn, AtomicBoolean cancelFlag) {
+        Key key = new Key(table.version(), keyColumn, nextColumn, table.definition().columns().get(keyColumn).type(),
+                table.definition().columns().get(nextColumn).type());
+        Warehouse warehouse = table.warehouse();
+        synchronized (CACHE) {
+            LinkedHashMap<Key, SoftReference<UnitMap>> maps = CACHE.get(warehouse);
+            SoftReference<UnitMap> cached = maps == null ? null : maps.get(key);
+            UnitMap map = cached == null ? null : cached.get();
+            if (map != null) {
+                return map;
+            }
+        }
+        // Built outside the lock: two queries may build the same map at once, and both get a correct one.
+        UnitMap map = UnitMap.build(warehouse, table.definition(), table.version(), keyColumn, nextColumn, cancelFlag);
+        synchronized (CACHE) {
+            LinkedHashMap<Key, SoftReference<UnitMap>> maps = CACHE.computeIfAbsent(warehouse,
+                    w -> new LinkedHashMap<>(16, 0.75f, true));
+            for (Iterator<Key> it = maps.keySet().iterator(); it.hasNext(); ) {
+                Key other = it.next();
+                if (other.sameColumns(key) && other.version().version() < key.version().version()) {
+                    it.remove();
+                }
+            }
+            maps.put(key, new SoftReference<>(map));
+            while (maps.size() > MAPS_PER_WAREHOUSE) {
+                maps.remove(maps.keySet().iterator().next());
+            }
+        }
+        return map;
+    }
+
+    /** How many maps are cached for {@code warehouse} (cleared ones included); for tests. */
+    static int cachedCount(Warehouse warehouse) {
+        synchronized (CACHE) {
+            Map<Key, SoftReference<UnitMap>> maps = CACHE.get(warehouse);
+            return maps == null ? 0 : maps.size();
+        }
+    }
+}
