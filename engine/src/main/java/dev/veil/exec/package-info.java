@@ -1,5 +1,9 @@
 /**
  * Physical planning and execution: Calcite's enumerable convention over Veil's Arrow tables,
- * with projection and filter push-down into streaming scans. Calls {@code storage} and {@code catalog}.
+ * with projection and filter push-down into streaming scans; after Calcite's planning, aggregations
+ * straight over a scan are fused into a vectorized operator ({@code VectorAggregates}) and hash
+ * joins hand their build keys to probe-side scans ({@code DynamicFilterPlanner}). Also the
+ * operators the privacy rewrite emits: the DP aggregate and the privacy unit lookup. Calls
+ * {@code storage}, {@code catalog} and {@code dp}.
  */
 package dev.veil.exec;
