@@ -34,6 +34,11 @@ final class SqlErrors {
             if (e.getCause() instanceof VeilException v) {
                 return v;
             }
+            if (e instanceof ClassCastException || e instanceof NullPointerException
+                    || e instanceof IndexOutOfBoundsException || e instanceof IllegalStateException) {
+                // A fault in the planner rather than in the statement: its Java text means nothing to the user.
+                return VeilException.internal("Internal error while planning the statement; it was not run", e);
+            }
             return new VeilException(ErrorCode.INVALID_STATEMENT, "Invalid statement: " + e.getMessage(), e);
         }
         String message = context.getCause() != null ? context.getCause().getMessage() : context.getMessage();
