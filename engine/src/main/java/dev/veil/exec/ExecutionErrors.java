@@ -18,7 +18,8 @@ public final class ExecutionErrors {
             }
             if (t instanceof ArithmeticException) {
                 String m = String.valueOf(t.getMessage());
-                if (m.contains("by zero")) {
+                // BigDecimal says "Division undefined" for 0 / 0, which SQL reports as a division by zero too.
+                if (m.contains("by zero") || m.contains("Division undefined")) {
                     return new VeilException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", e);
                 }
                 return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
