@@ -2,6 +2,7 @@ package dev.veil.sql;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.catalog.Catalog;
 import dev.veil.catalog.Column;
 import dev.veil.catalog.NameSuggestions;
 import dev.veil.catalog.TableDef;
@@ -65,15 +66,23 @@ public final class CopyStatement {
         var catalog = context.warehouse().catalog();
         Optional<TableDef> existing = catalog.table(name);
         boolean created = existing.isEmpty();
+        boolean createdSchema = false;
         TableDef table;
         if (existing.isPresent()) {
             table = existing.get();
         } else {
+            // The file is read for its columns before anything is created, so a bad file leaves no trace.
+            List<Column> columns = arrow ? ArrowFileLoader.inferColumns(file) : CsvLoader.inferColumns(file, options);
             if (!catalog.schemaExists(name.schema())) {
                 catalog.createSchema(name.schema(), true);
+                createdSchema = true;
             }
-            List<Column> columns = arrow ? ArrowFileLoader.inferColumns(file) : CsvLoader.inferColumns(file, options);
-            table = catalog.createTable(name, columns, false);
+            try {
+                table = catalog.createTable(name, columns, false);
+            } catch (RuntimeException e) {
+                dropCreatedSchema(catalog, name, createdSchema, e);
+                throw e;
+            }
         }
         try {
             LoadResult result = arrow
@@ -82,10 +91,24 @@ public final class CopyStatement {
             return new UpdateCount(result.rows(), result.rows() + " rows loaded into " + name + (created
                     ? " (table created)" : ""));
         } catch (RuntimeException e) {
+            // A failed load leaves the catalog as it was: no new table, and no new schema either.
             if (created) {
                 catalog.dropTable(name, true);
             }
+            dropCreatedSchema(catalog, name, createdSchema, e);
             throw e;
+        }
+    }
+
+    private static void dropCreatedSchema(Catalog catalog, TableName name, boolean createdSchema, RuntimeException e) {
+        if (!createdSchema) {
+            return;
+        }
+        try {
+            catalog.dropSchema(name.schema(), true);
+        } catch (RuntimeException drop) {
+            // Another statement put a table into the new schema meanwhile: it stays.
+            e.addSuppressed(drop);
         }
     }
 
