@@ -109,8 +109,7 @@ final class VectorAggregates {
         boolean scalar = aggregate.getRowType().getFieldCount() == 1;
         VectorAggregation aggregation;
         try {
-            VectorFilter vectorFilter = scan.filter() == null ? null : VectorFilter.compile(scan.filter(), def);
-            aggregation = new VectorAggregation(scan.arrowTable(), filter, vectorFilter, groupColumns, calls, scalar);
+            aggregation = new VectorAggregation(scan.arrowTable(), filter, groupColumns, calls, scalar);
         } catch (VectorExpression.Unsupported e) {
             return null;
         }

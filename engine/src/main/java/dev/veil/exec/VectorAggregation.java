@@ -10,6 +10,7 @@ import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableVersion;
 import dev.veil.storage.BatchScan;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What an {@link ArrowAggregateScan} computes and how: scans the table's Arrow batches, keeps
- * the rows its pushed-down filter accepts in a selection vector ({@link VectorFilter} when
- * it handles the filter, else the scan's {@link ScanPredicate} row by row), assigns each a group in a
+ * the rows its pushed-down filter accepts in a selection vector (the scan's {@link ScanPredicate},
+ * batch by batch over decoded columns), assigns each a group in a
  * {@link GroupTable} and updates one {@link VectorAccumulator} per call column by column. A
  * large table is split into two runs of segments aggregated on two threads and merged, in
  * segment order, when that gives the same result (not with a DOUBLE sum, whose rounding depends
@@ -66,17 +67,15 @@ public final class VectorAggregation {
 
     private final ArrowTable table;
     private final @Nullable ScanPredicate filter;
-    private final @Nullable VectorFilter vectorFilter;
     private final int[] groupColumns;
     private final List<Call> calls;
     private final boolean scalar;
     private final int[] loadedColumns;
 
-    VectorAggregation(ArrowTable table, @Nullable ScanPredicate filter, @Nullable VectorFilter vectorFilter,
-            int[] groupColumns, List<Call> calls, boolean scalar) {
+    VectorAggregation(ArrowTable table, @Nullable ScanPredicate filter, int[] groupColumns, List<Call> calls,
+            boolean scalar) {
         this.table = requireNonNull(table, "table is null");
         this.filter = filter;
-        this.vectorFilter = vectorFilter;
         this.groupColumns = requireNonNull(groupColumns, "groupColumns is null").clone();
         this.calls = List.copyOf(requireNonNull(calls, "calls is null"));
         this.scalar = scalar;
@@ -220,6 +219,25 @@ public final class VectorAggregation {
         void run(TableVersion version, AtomicBoolean cancelFlag, AtomicBoolean stop) {
             TableDef def = table.definition();
             FieldVector[] vectors = new FieldVector[def.columns().size()];
+            // Each integer-like column the filter reads is decoded once per batch, shared by its tests.
+            long[][] decoded = new long[vectors.length][];
+            boolean[] decodedValid = new boolean[vectors.length];
+            ScanPredicate.VectorLookup lookup = new ScanPredicate.VectorLookup() {
+                @Override
+                public FieldVector vector(int tableColumn) {
+                    return vectors[tableColumn];
+                }
+
+                @Override
+                public long[] longs(int tableColumn) {
+                    if (!decodedValid[tableColumn]) {
+                        FieldVector v = vectors[tableColumn];
+                        decoded[tableColumn] = LongColumns.decode(v, v.getValueCount(), decoded[tableColumn]);
+                        decodedValid[tableColumn] = true;
+                    }
+                    return decoded[tableColumn];
+                }
+            };
             int[] sel = new int[0];
             int[] gids = new int[0];
             try (BatchScan scan = table.warehouse().scan(def, version, loadedColumns)) {
@@ -246,19 +264,13 @@ public final class VectorAggregation {
                         sel = new int[rows];
                         gids = new int[rows];
                     }
-                    int n = 0;
-                    if (filter == null || vectorFilter != null) {
-                        for (int r = 0; r < rows; r++) {
-                            sel[r] = r;
-                        }
-                        n = vectorFilter == null ? rows : vectorFilter.apply(vectors, sel, rows);
-                    } else {
-                        ScanPredicate.RowTest test = filter.bind(c -> vectors[c]);
-                        for (int r = 0; r < rows; r++) {
-                            if (test.test(r)) {
-                                sel[n++] = r;
-                            }
-                        }
+                    for (int r = 0; r < rows; r++) {
+                        sel[r] = r;
+                    }
+                    int n = rows;
+                    if (filter != null) {
+                        Arrays.fill(decodedValid, false);
+                        n = filter.bind(lookup).filter(sel, rows);
                     }
                     if (n == 0) {
                         continue;
