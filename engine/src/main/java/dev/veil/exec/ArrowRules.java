@@ -26,10 +26,13 @@ public final class ArrowRules {
     /** Implements the privacy unit lookup steps the privacy rewrite builds. */
     public static final RelOptRule UNIT_LOOKUP = UnitLookupRule.DEFAULT_CONFIG.toRule();
 
+    /** Implements the order of released rows the privacy rewrite puts on minimum-group-size boundaries. */
+    public static final RelOptRule RELEASE_ORDER = ReleaseOrderRule.DEFAULT_CONFIG.toRule();
+
     /** The rules an {@link ArrowTableScan} registers when it enters a planner. */
     public static final List<RelOptRule> PUSH_DOWN_RULES = List.of(PROJECT_SCAN, FILTER_SCAN);
 
     /** Every rule, for a planner that starts from logical scans. */
     public static final List<RelOptRule> ALL = List.of(TABLE_SCAN, PROJECT_SCAN, FILTER_SCAN, DP_AGGREGATE,
-            UNIT_LOOKUP);
+            UNIT_LOOKUP, RELEASE_ORDER);
 }

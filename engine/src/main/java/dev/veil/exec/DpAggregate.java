@@ -22,7 +22,12 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * ends of each value's 95% confidence interval.
  *
  * <p>No optimizer rule knows this node, so none moves a filter, projection or join across it: the
- * rows it aggregates are exactly those the rewrite gave it.
+ * rows it aggregates are exactly those the rewrite gave it. Its groups leave sorted by their keys
+ * (NULL first), so their order says nothing about the order of the data.
+ *
+ * <p>Each boundary of a statement has its own number ({@link DpSpec#release}): one execution
+ * draws its noise once and replays the same rows however often the plan enumerates it
+ * ({@link DpReleases}), and the statement is charged once per number.
  */
 public class DpAggregate extends SingleRel {
     private final DpSpec spec;
@@ -118,6 +123,9 @@ public class DpAggregate extends SingleRel {
         if (spec.partitionSelection()) {
             pw.item("delta", spec.delta()).item("partitionSelection", "preThreshold " + spec.preThreshold());
         }
+        // Two boundaries of one statement are never the same node, even when they compute the same
+        // thing (a CTE read twice): each is charged and released on its own.
+        pw.itemIf("release", spec.release(), spec.release() >= 0);
         return pw;
     }
 

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
@@ -24,7 +25,8 @@ import org.apache.calcite.linq4j.Linq4j;
  *       their bounds) and count the group's units;
  *   <li>unless the groups are a public domain, keep a group only if DP partition selection on its
  *       unit count says so (after the minimum group size as a pre-threshold);
- *   <li>release each kept group: keys, noisy values, and each value's 95% interval.
+ *   <li>release each kept group: keys, noisy values, and each value's 95% interval, sorted by the
+ *       keys ({@link ReleaseOrder#ROWS}), never in an order that depends on the data.
  * </ol>
  * The noise comes from the DP primitives' secure source. The row and group samples only decide
  * which of a unit's own contributions are dropped, so they need no secret randomness; they use
@@ -37,12 +39,18 @@ public final class DpAggregator {
     private DpAggregator() {
     }
 
-    /** The rows of {@code spec} over {@code input}; computed when first enumerated. */
-    public static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, DpSpec spec) {
+    /**
+     * The rows of {@code spec} over {@code input}, called from generated code: computed when first
+     * enumerated, and the same rows for every later enumeration in the execution of {@code root}
+     * (see {@link DpReleases}), so a plan that enumerates the aggregate again (the inner side of a
+     * nested-loop join) never draws fresh noise.
+     */
+    public static Enumerable<Object[]> aggregate(DataContext root, Enumerable<Object[]> input, DpSpec spec) {
+        DpReleases releases = DpReleases.of(root);
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
-                return Linq4j.enumerator(run(input, spec));
+                return Linq4j.enumerator(releases.rows(spec.release(), () -> run(input, spec)));
             }
         };
     }
@@ -235,7 +243,8 @@ public final class DpAggregator {
         cellOf = null;
 
         BudgetSplit split = spec.split().orElse(null);
-        // The released groups in the order they are first given a unit (after the global or domain ones).
+        // The groups in the order they are first given a unit (after the global or domain ones);
+        // the released rows are sorted by key at the end.
         List<Integer> order = new ArrayList<>();
         Group[] groups = new Group[Math.max(1, groupIds.size())];
         if (keyCount == 0) {
@@ -322,6 +331,8 @@ public final class DpAggregator {
             }
             out.add(row);
         }
+        // By key, not in the order the data gave the groups (which would tell where a unit's rows are).
+        out.sort(ReleaseOrder.ROWS);
         return out;
     }
 

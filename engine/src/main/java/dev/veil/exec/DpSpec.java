@@ -40,11 +40,18 @@ import java.util.Optional;
  * @param tables the protected tables, for EXPLAIN PRIVACY
  * @param domainMarker the input field that is TRUE on rows of the groups' public domain (which
  *     carry only key values and come after the data), or -1 when the groups are not a public domain
+ * @param release the boundary's number within its statement, unique among the statement's DP
+ *     boundaries (set with the budget, see {@link #withRelease}); -1 before it is set. An execution
+ *     draws the noise of each number at most once and is charged for each number once
+ *     ({@link DpReleases})
  */
 public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
         int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
-        String tables, int domainMarker) {
+        String tables, int domainMarker, int release) {
     public DpSpec {
+        if (release < -1) {
+            throw new IllegalArgumentException("release must be >= 0, or -1 when not set, was " + release);
+        }
         if (domainMarker >= 0 && (partitionSelection || groupKeys.isEmpty())) {
             throw new IllegalArgumentException("groups of a public domain need no partition selection");
         }
@@ -68,6 +75,14 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
         }
     }
 
+    /** A boundary not yet numbered within its statement. */
+    public DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
+            int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
+            String tables, int domainMarker) {
+        this(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection, preThreshold,
+                epsilon, delta, tables, domainMarker, -1);
+    }
+
     /** A boundary whose groups are not a public domain. */
     public DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
             int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
@@ -79,7 +94,16 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
     /** The same boundary with another (ε, δ) to spend. */
     public DpSpec withBudget(double newEpsilon, double newDelta) {
         return new DpSpec(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection,
-                preThreshold, newEpsilon, newDelta, tables, domainMarker);
+                preThreshold, newEpsilon, newDelta, tables, domainMarker, release);
+    }
+
+    /** The same boundary as number {@code number} of its statement. */
+    public DpSpec withRelease(int number) {
+        if (number < 0) {
+            throw new IllegalArgumentException("number must be >= 0, was " + number);
+        }
+        return new DpSpec(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection,
+                preThreshold, epsilon, delta, tables, domainMarker, number);
     }
 
     /** Whether this boundary spends any budget at all. */

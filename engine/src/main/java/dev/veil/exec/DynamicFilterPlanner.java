@@ -29,8 +29,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *
  * <p>A key is followed only through operators for which skipping the rows with a given key value
  * removes exactly the output rows with that value, and nothing else: plain column references of
- * projections and calcs, filters, the group keys of a plain aggregate, and either input of an
- * inner join (the left of a semi join). Any other operator stops the search (its inputs can
+ * projections and calcs, filters, the order of released rows ({@link ReleaseOrder}), the group
+ * keys of a plain aggregate, and either input of an inner join (the left of a semi join). Any other operator stops the search (its inputs can
  * still get filters from joins below it), so a filter never crosses an operator whose result on
  * the remaining rows could change, such as a limit, a window or a differentially private
  * aggregate. Keys must be BIGINT, INTEGER or DATE, and only {@code =} keys count ({@code IS NOT
@@ -79,7 +79,7 @@ final class DynamicFilterPlanner {
             List<RexNode> projects = ((EnumerableProject) node).getProjects();
             return visitSingle(node, pending, field -> inputRef(projects.get(field)));
         }
-        if (c == EnumerableFilter.class) {
+        if (c == EnumerableFilter.class || c == EnumerableReleaseOrder.class) {
             return visitSingle(node, pending, field -> field);
         }
         if (c == EnumerableAggregate.class) {

@@ -1,6 +1,7 @@
 package dev.veil.exec;
 
 import java.util.List;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
@@ -15,7 +16,10 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
 
-/** {@link DpAggregate} in Calcite's enumerable convention: calls {@link DpAggregator} on its input's rows. */
+/**
+ * {@link DpAggregate} in Calcite's enumerable convention: calls {@link DpAggregator} on its input's
+ * rows, through the execution's {@link DpReleases} so it releases once per execution.
+ */
 public final class EnumerableDpAggregate extends DpAggregate implements EnumerableRel {
     private EnumerableDpAggregate(RelOptCluster cluster, RelTraitSet traits, RelNode input, DpSpec spec) {
         super(cluster, traits, input, spec);
@@ -45,9 +49,9 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
         Expression spec = implementor.stash(spec(), DpSpec.class);
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
         builder.add(Expressions.return_(null, Expressions.call(
-                Types.lookupMethod(DpAggregator.class, "aggregate", org.apache.calcite.linq4j.Enumerable.class,
-                        DpSpec.class),
-                arrays, spec)));
+                Types.lookupMethod(DpAggregator.class, "aggregate", DataContext.class,
+                        org.apache.calcite.linq4j.Enumerable.class, DpSpec.class),
+                implementor.getRootExpression(), arrays, spec)));
         return implementor.result(physType, builder.toBlock());
     }
 }

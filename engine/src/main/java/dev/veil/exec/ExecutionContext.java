@@ -17,7 +17,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The runtime context of one executing statement, as generated code sees it: the statement's
  * clock (fixed at its start, as the SQL standard asks of CURRENT_TIMESTAMP), its user, its cancel
- * flag, the objects the planner stashed for it, and its dynamic join filters.
+ * flag, the objects the planner stashed for it, its dynamic join filters, and the rows its
+ * differentially private aggregates released ({@link DpReleases}).
  */
 public final class ExecutionContext implements DataContext {
     private final SchemaPlus rootSchema;
@@ -25,9 +26,17 @@ public final class ExecutionContext implements DataContext {
     private final Map<String, Object> variables;
     private final AtomicBoolean cancelFlag;
     private final DynamicFilters dynamicFilters = new DynamicFilters();
+    private final DpReleases dpReleases;
 
+    /** The context of an execution that was charged for no DP aggregate. */
     public ExecutionContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, String user,
             Map<String, Object> stashed, AtomicBoolean cancelFlag) {
+        this(rootSchema, typeFactory, user, stashed, cancelFlag, DpReleases.none());
+    }
+
+    public ExecutionContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, String user,
+            Map<String, Object> stashed, AtomicBoolean cancelFlag, DpReleases dpReleases) {
+        this.dpReleases = requireNonNull(dpReleases, "dpReleases is null");
         this.rootSchema = requireNonNull(rootSchema, "rootSchema is null");
         this.typeFactory = requireNonNull(typeFactory, "typeFactory is null");
         this.cancelFlag = requireNonNull(cancelFlag, "cancelFlag is null");
@@ -71,6 +80,11 @@ public final class ExecutionContext implements DataContext {
     /** The key sets that this statement's hash joins have published for their probe-side scans. */
     DynamicFilters dynamicFilters() {
         return dynamicFilters;
+    }
+
+    /** The releases of this execution's differentially private aggregates. */
+    DpReleases dpReleases() {
+        return dpReleases;
     }
 
     /** The cancel flag of a context; a fresh, never-set flag for contexts that have none. */

@@ -1,8 +1,11 @@
 package dev.veil.exec;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -18,15 +21,25 @@ public final class QueryExecution {
     }
 
     /**
-     * Starts executing {@code plan}. The returned enumerator produces one {@code Object[]} per row
-     * (values in {@link dev.veil.catalog.VeilType}'s representation) and must be closed.
+     * Starts executing {@code plan}, which was charged for the differentially private aggregates
+     * numbered {@code charged} (see {@link DpReleases}). The returned enumerator produces one
+     * {@code Object[]} per row (values in {@link dev.veil.catalog.VeilType}'s representation) and
+     * must be closed. Fails with INTERNAL_ERROR, before anything runs, when the plan's DP
+     * aggregates are not exactly those charged.
      */
     @SuppressWarnings("unchecked")
     public static Enumerator<Object[]> execute(EnumerableRel plan, SchemaPlus rootSchema, JavaTypeFactory typeFactory,
-            String user, AtomicBoolean cancelFlag) {
+            String user, AtomicBoolean cancelFlag, Set<Integer> charged) {
+        Set<Integer> boundaries = DpReleases.boundaries(plan).keySet();
+        if (!boundaries.equals(charged)) {
+            throw new VeilException(ErrorCode.INTERNAL_ERROR, "The plan has " + boundaries.size()
+                    + " differentially private aggregate(s) but " + charged.size()
+                    + " were charged; nothing was run");
+        }
         Map<String, Object> stash = new HashMap<>();
         Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, plan, EnumerableRel.Prefer.ARRAY);
-        ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag);
+        ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag,
+                new DpReleases(charged));
         Enumerable<Object> rows;
         try {
             rows = bindable.bind(context);

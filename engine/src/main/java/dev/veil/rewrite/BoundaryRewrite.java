@@ -1,5 +1,6 @@
 package dev.veil.rewrite;
 
+import dev.veil.exec.ReleaseOrder;
 import dev.veil.policy.MinGroupSize;
 import dev.veil.policy.TableAccess;
 import java.math.BigDecimal;
@@ -34,7 +35,8 @@ import org.apache.calcite.util.ImmutableBitSet;
  * for GROUPING SETS, ROLLUP and CUBE) and keeps the groups with at least k of them. In REMAINDER
  * mode the smaller groups are folded into one row with NULL keys, whose aggregates cover all of
  * their rows, and which is itself dropped when it holds fewer than k units. The unit count is
- * never part of the output.
+ * never part of the output. The released rows leave sorted ({@link ReleaseOrder}), in an order
+ * that does not depend on the order of the data.
  */
 final class BoundaryRewrite {
     private static final String UNITS = "$units";
@@ -82,9 +84,13 @@ final class BoundaryRewrite {
         return released(rel, width, aggregate, in, calls);
     }
 
+    /**
+     * The boundary's rows as they leave it: sorted ({@link ReleaseOrder}), since the order in which
+     * an aggregate meets its groups depends on where each unit's rows are stored.
+     */
     private static Piece released(RelNode rel, int width, Aggregate aggregate, Piece in, List<AggregateCall> calls) {
         List<FieldInfo> fields = AggregateStep.outputFields(aggregate, in, calls, false);
-        return new Piece(rel, width, fields, Optional.empty());
+        return new Piece(ReleaseOrder.create(rel), width, fields, Optional.empty());
     }
 
     /** The strictest minimum group size of the protected tables: the largest k, SUPPRESS over REMAINDER. */

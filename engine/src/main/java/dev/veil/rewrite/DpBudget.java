@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.function.UnaryOperator;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.schema.TransientTable;
 
 /**
  * Divides one query's privacy budget between its differentially private boundaries, and says what
@@ -21,7 +24,9 @@ import org.apache.calcite.rel.RelNode;
  * the DP policies involved, which is also the cap: asking for more is an error. Its δ is the
  * smallest DELTA. Both are split evenly over the boundaries that spend them (δ only over those
  * that select partitions); by basic composition the query costs the sum of what the boundaries
- * spend, never more than (ε, δ).
+ * spend, never more than (ε, δ). Each boundary occurrence gets its own number
+ * ({@link DpSpec#withRelease}): the statement is charged for it once and it releases once per
+ * execution.
  *
  * @param plan the plan with each boundary's final budget
  * @param cost what running the plan spends
@@ -43,6 +48,7 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
         int spending = 0;
         int selecting = 0;
         for (DpAggregate b : boundaries) {
+            checkReleasedOnce(b);
             DpSpec spec = b.spec();
             if (spec.epsilon() < cap) {
                 cap = spec.epsilon();
@@ -64,8 +70,10 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
         double epsilon = sessionEpsilon.orElse(cap);
         double perBoundary = epsilon / Math.max(1, spending);
         double deltaPerSelection = selecting == 0 ? 0 : delta / selecting;
+        // Each occurrence is numbered: it is charged, and releases, on its own (see DpReleases).
+        int[] next = {0};
         RelNode allocated = replace(plan, b -> b.withSpec(b.spec().withBudget(perBoundary,
-                b.spec().partitionSelection() ? deltaPerSelection : 0)));
+                b.spec().partitionSelection() ? deltaPerSelection : 0).withRelease(next[0]++)));
         List<DpAggregate> done = DpAggregate.findAll(allocated);
         double spentEpsilon = 0;
         double spentDelta = 0;
@@ -77,6 +85,29 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
             }
         }
         return new DpBudget(allocated, new PrivacyCost(spentEpsilon, spentDelta));
+    }
+
+    /**
+     * Rejects a boundary whose rows could differ between enumerations of one execution: one that
+     * reads a row of an outer query (a correlated sub-query that could not be decorrelated) or the
+     * rows of a recursive query's previous step. Such a boundary would have to release once per
+     * outer row or step; each boundary releases once per execution.
+     */
+    private static void checkReleasedOnce(DpAggregate boundary) {
+        if (!RelOptUtil.getVariablesUsed(boundary.getInput()).isEmpty()) {
+            throw new VeilException(ErrorCode.NOT_SUPPORTED, "A differentially private aggregate over "
+                    + boundary.spec().tables() + " cannot depend on the row of an outer query (a correlated sub-query "
+                    + "that could not be decorrelated); join with the aggregate's result instead");
+        }
+        List<RelNode> pending = new ArrayList<>(List.of(boundary.getInput()));
+        while (!pending.isEmpty()) {
+            RelNode node = pending.remove(pending.size() - 1);
+            pending.addAll(node.getInputs());
+            if (node instanceof TableScan scan && scan.getTable().unwrap(TransientTable.class) != null) {
+                throw new VeilException(ErrorCode.NOT_SUPPORTED, "A differentially private aggregate over "
+                        + boundary.spec().tables() + " cannot read the rows of a recursive query's previous step");
+            }
+        }
     }
 
     /** {@code node} with each DP boundary replaced; nodes not above a boundary stay the same objects. */

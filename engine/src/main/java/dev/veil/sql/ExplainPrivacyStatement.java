@@ -4,6 +4,7 @@ import dev.veil.ErrorCode;
 import dev.veil.exec.DpAggregate;
 import dev.veil.VeilException;
 import dev.veil.catalog.Principals.Principal;
+import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.RewriteResult;
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import java.util.ArrayList;
@@ -55,8 +56,9 @@ final class ExplainPrivacyStatement {
                 lines.subList(1, lines.size()).forEach(l -> line(rows, "    " + l));
             }
         }
-        line(rows, "Privacy cost: epsilon " + rewrite.cost().epsilon() + ", delta " + rewrite.cost().delta()
-                + (rewrite.cost().isZero() ? "" : " per run (EXPLAIN PRIVACY itself spends nothing)"));
+        PrivacyCost cost = query.cost();
+        line(rows, "Privacy cost: epsilon " + cost.epsilon() + ", delta " + cost.delta()
+                + (cost.isZero() ? "" : " per run (EXPLAIN PRIVACY itself spends nothing)"));
         line(rows, "Rewritten plan:");
         RelOptUtil.toString(rewrite.shownPlan()).lines().forEach(l -> line(rows, "  " + l));
         RelDataType varchar = query.typeFactory().createSqlType(SqlTypeName.VARCHAR);

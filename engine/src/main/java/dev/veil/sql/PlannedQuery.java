@@ -2,13 +2,22 @@ package dev.veil.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.exec.DpAggregate;
+import dev.veil.exec.DpReleases;
+import dev.veil.exec.DpSpec;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.QueryExecution;
 import dev.veil.budget.BudgetLedger;
 import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.RewriteResult;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.plan.RelOptUtil;
@@ -27,12 +36,17 @@ public final class PlannedQuery {
     private final List<ResultColumn> columns;
     private final EnumerableRel plan;
     private final RewriteResult rewrite;
+    private final PrivacyCost cost;
+    /** The numbers of the plan's DP aggregates, each charged once per execution. */
+    private final Set<Integer> releases;
 
     private final String text;
 
     private PlannedQuery(PlannerContext planner, List<ResultColumn> columns, EnumerableRel plan, RewriteResult rewrite,
-            String text) {
+            PrivacyCost cost, Set<Integer> releases, String text) {
         this.text = text;
+        this.cost = cost;
+        this.releases = Set.copyOf(releases);
         this.planner = planner;
         this.columns = List.copyOf(columns);
         this.plan = plan;
@@ -59,13 +73,47 @@ public final class PlannedQuery {
         RelNode normalized = Optimizer.normalize(logical);
         RewriteResult rewrite = context.rewriter().rewrite(normalized, planner.principal(), context.settings().epsilon());
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
+        Map<Integer, DpSpec> boundaries = DpReleases.boundaries(plan);
+        PrivacyCost cost = cost(boundaries.values(), rewrite);
         List<ResultColumn> columns = new ArrayList<>();
         List<String> names = labels.getFieldNames();
         List<RelDataTypeField> fields = plan.getRowType().getFieldList();
         for (int i = 0; i < fields.size(); i++) {
             columns.add(new ResultColumn(names.get(i), fields.get(i).getType()));
         }
-        return new PlannedQuery(planner, columns, plan, rewrite, text);
+        return new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries.keySet(), text);
+    }
+
+    /**
+     * What running the physical plan spends: the sum over its DP aggregates, each once (the
+     * optimizer may drop one whose rows are never needed, never add one). Fails with
+     * INTERNAL_ERROR when a DP aggregate of the plan is not among those the rewrite allocated, or
+     * the plan would spend more than the rewrite's cost.
+     */
+    private static PrivacyCost cost(Collection<DpSpec> boundaries, RewriteResult rewrite) {
+        Set<Integer> allocated = new HashSet<>();
+        for (DpAggregate b : DpAggregate.findAll(rewrite.plan())) {
+            allocated.add(b.spec().release());
+        }
+        double epsilon = 0;
+        double delta = 0;
+        for (DpSpec spec : boundaries) {
+            if (!allocated.contains(spec.release())) {
+                throw new VeilException(ErrorCode.INTERNAL_ERROR, "The physical plan has a differentially private "
+                        + "aggregate that the privacy rewrite did not allocate a budget to");
+            }
+            if (spec.spent().isPresent()) {
+                epsilon += spec.spent().get().epsilon();
+                delta += spec.spent().get().delta();
+            }
+        }
+        PrivacyCost allowed = rewrite.cost();
+        double slack = 1e-9;
+        if (epsilon > allowed.epsilon() * (1 + slack) || delta > allowed.delta() * (1 + slack)) {
+            throw new VeilException(ErrorCode.INTERNAL_ERROR, "The physical plan would spend more privacy budget than "
+                    + "the privacy rewrite allocated");
+        }
+        return epsilon == 0 && delta == 0 ? PrivacyCost.ZERO : new PrivacyCost(epsilon, delta);
     }
 
     public List<ResultColumn> columns() {
@@ -86,21 +134,29 @@ public final class PlannedQuery {
     }
 
     /**
+     * What one run of the physical plan spends: each of its differentially private aggregates
+     * once, however often the plan enumerates it. At most the rewrite's cost (less when the
+     * optimizer dropped an aggregate whose rows are never needed).
+     */
+    public PrivacyCost cost() {
+        return cost;
+    }
+
+    /**
      * Starts the query; the caller closes the enumerator. A query with noisy results is first
      * charged to the user's privacy budget, durably, and fails with BUDGET_EXHAUSTED if it does not
-     * fit: every run charges, since every run draws fresh noise.
+     * fit: every run charges, once, since every run draws fresh noise, once per DP aggregate.
      */
     public Enumerator<Object[]> execute(StatementContext context) {
-        PrivacyCost cost = rewrite.cost();
         if (!cost.isZero()) {
             BudgetLedger.of(context.warehouse()).charge(context.principal(), cost.epsilon(), cost.delta(), text);
         }
         return QueryExecution.execute(plan, planner.rootSchema(), planner.typeFactory(), context.user(),
-                context.cancelFlag());
+                context.cancelFlag(), releases);
     }
 
     /** Starts the query as a result set. */
     public RowsResult run(StatementContext context) {
-        return new RowsResult(columns, execute(context), rewrite.cost().epsilon(), rewrite.cost().delta());
+        return new RowsResult(columns, execute(context), cost.epsilon(), cost.delta());
     }
 }
