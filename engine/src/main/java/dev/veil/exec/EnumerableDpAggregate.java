@@ -48,10 +48,16 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
         Expression arrays = input.physType.convertTo(rows, JavaRowFormat.ARRAY);
         Expression spec = implementor.stash(spec(), DpSpec.class);
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
-        builder.add(Expressions.return_(null, Expressions.call(
+        Expression released = Expressions.call(
                 Types.lookupMethod(DpAggregator.class, "aggregate", DataContext.class,
                         org.apache.calcite.linq4j.Enumerable.class, DpSpec.class),
-                implementor.getRootExpression(), arrays, spec)));
+                implementor.getRootExpression(), arrays, spec);
+        if (getRowType().getFieldCount() == 1) {
+            // A row of one field (group keys only) is the value itself, as Calcite's operators expect.
+            released = physType.convertTo(builder.append("dpRows", released), JavaRowFormat.SCALAR);
+            physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.SCALAR, false);
+        }
+        builder.add(Expressions.return_(null, released));
         return implementor.result(physType, builder.toBlock());
     }
 }

@@ -196,4 +196,11 @@ class DpReleaseOnceSqlTest {
         assertEquals(total, ((Number) r.get(1).get(2)).longValue());
         assertEquals(EPSILON, spent() - before, 1e-9);
     }
+
+    @Test
+    void groupKeysAloneLeaveSortedAndALimitKeepsTheFirst() throws SQLException {
+        // 'Porto' (odd ids) comes first in the data; the groups leave sorted by key.
+        assertEquals(List.of(List.of("Lyon"), List.of("Porto")), rows(eve, "SELECT city FROM people GROUP BY city"));
+        assertEquals(List.of(List.of("Lyon")), rows(eve, "SELECT city FROM people GROUP BY city LIMIT 1"));
+    }
 }
