@@ -21,6 +21,7 @@ import org.apache.calcite.linq4j.tree.Primitive;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.FunctionParameter;
 import org.apache.calcite.schema.ImplementableFunction;
@@ -138,7 +139,16 @@ public final class SafeOperator extends SqlUserDefinedFunction {
             }
             RexCall plain = (RexCall) VeilTranslatorAccess.rexBuilder(translator).makeCall(call.getType(), inner,
                     call.getOperands());
-            RexToLixTranslator.Result value = implementor.implement(translator.setBlock(body), plain, operands);
+            RexToLixTranslator inside = translator.setBlock(body);
+            // Implementors read literal operands (EXTRACT's time unit, say) from the block that
+            // declares them: literals are declared again inside the try.
+            List<RexToLixTranslator.Result> arguments = new ArrayList<>(operands);
+            for (int i = 0; i < arguments.size(); i++) {
+                if (translator.deref(call.getOperands().get(i)) instanceof RexLiteral) {
+                    arguments.set(i, call.getOperands().get(i).accept(inside));
+                }
+            }
+            RexToLixTranslator.Result value = implementor.implement(inside, plain, arguments);
             body.add(Expressions.statement(Expressions.assign(result, Expressions.condition(VeilTranslatorAccess.isNull(value),
                     Expressions.constant(null, boxed), EnumUtils.convert(VeilTranslatorAccess.value(value), boxed)))));
 

@@ -101,7 +101,9 @@ final class SafeExpressions extends Retype {
         if (!pattern) {
             return;
         }
-        for (int i = 1; i < call.getOperands().size(); i++) {
+        // The pattern is the second operand; LIKE and SIMILAR TO may have an escape character third.
+        int last = PATTERNS.contains(call.getKind()) ? call.getOperands().size() - 1 : 1;
+        for (int i = 1; i <= last && i < call.getOperands().size(); i++) {
             if (!RexUtil.isLiteral(call.getOperands().get(i), true)) {
                 throw PrivacyErrors.violation("The pattern of " + call.getOperator().getName()
                         + " must be a constant where it is matched against rows protected by a privacy unit"
