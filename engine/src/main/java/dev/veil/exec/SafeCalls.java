@@ -8,9 +8,10 @@ import org.apache.calcite.sql.SqlOperator;
 /**
  * The size cap on functions whose cost grows with a value, on protected rows: a result longer than
  * {@link #MAX_LENGTH} characters (or bytes) is NULL, and it is found so from the operands' sizes
- * before anything is built ({@code LPAD('a', 1000000000)} costs nothing). So one row's value can
- * change a query's run time by a small constant at most. Called by the code {@link SafeOperator}
- * generates.
+ * before anything is built ({@code LPAD('a', 1000000000)} costs nothing). A LIKE match whose
+ * backtracking could exceed {@link #MAX_MATCH_STEPS} steps (many inner {@code %} over a long
+ * text) is NULL too. So one row's value can change a query's run time by a small constant at
+ * most. Called by the code {@link SafeOperator} generates.
  */
 public final class SafeCalls {
     /** The longest text or binary result a capped function may build on protected rows: 64 KiB. */
@@ -34,6 +35,9 @@ public final class SafeCalls {
     /** The name under which {@link #checkSize} knows {@code operator}, or null if its results are not capped. */
     static String cappedName(SqlOperator operator) {
         String name = operator.getName().toUpperCase(Locale.ROOT);
+        if (name.equals("LIKE") || name.equals("NOT LIKE") || name.equals("ILIKE") || name.equals("NOT ILIKE")) {
+            return "LIKE";
+        }
         return CAPPED.contains(name) ? name : null;
     }
 
@@ -59,11 +63,40 @@ public final class SafeCalls {
             case "TRANSLATE" -> length(operands[0]);
             // Every position of the text may match, each replaced by the whole replacement.
             case "REGEXP_REPLACE" -> length(operands[0]) + (length(operands[0]) + 1) * length(operands[2]);
+            case "LIKE" -> {
+                // A LIKE pattern runs as a regular expression whose backtracking costs up to
+                // n^w steps for a text of n characters and w inner '%' wildcards; beyond
+                // MAX_MATCH_STEPS the match is NULL rather than slow.
+                if (likeSteps(operands) > MAX_MATCH_STEPS) {
+                    throw TOO_LARGE;
+                }
+                yield 0;
+            }
             default -> 0;
         };
         if (size > MAX_LENGTH) {
             throw TOO_LARGE;
         }
+    }
+
+    /** The most backtracking steps a LIKE match may need on protected rows. */
+    static final double MAX_MATCH_STEPS = 1e9;
+
+    private static double likeSteps(Object[] operands) {
+        if (!(operands[0] instanceof String text) || !(operands[1] instanceof String pattern)) {
+            return 0;
+        }
+        String trimmed = pattern;
+        while (trimmed.endsWith("%")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        int wildcards = 0;
+        for (int i = 0; i < trimmed.length(); i++) {
+            if (trimmed.charAt(i) == '%') {
+                wildcards++;
+            }
+        }
+        return wildcards == 0 ? text.length() : Math.pow(Math.max(1, text.length()), wildcards);
     }
 
     private static long number(Object[] operands, int i) {
