@@ -54,13 +54,16 @@ public final class Optimizer {
         return planner;
     }
 
-    /** Rewrites sub-queries into joins and decorrelates; the result has no {@code RexSubQuery}. */
+    /**
+     * Rewrites sub-queries into joins and decorrelates; the result has no {@code RexSubQuery}, and
+     * its integer arithmetic is checked ({@link CheckedArithmetic}).
+     */
     public static RelNode normalize(RelNode logical) {
         Program program = Programs.sequence(
                 Programs.subQuery(DefaultRelMetadataProvider.INSTANCE),
                 Programs.decorrelate());
         RelOptPlanner planner = logical.getCluster().getPlanner();
-        return program.run(planner, logical, logical.getTraitSet(), List.of(), List.of());
+        return CheckedArithmetic.apply(program.run(planner, logical, logical.getTraitSet(), List.of(), List.of()));
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
-import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.schema.SchemaPlus;
@@ -40,14 +39,15 @@ public final class QueryExecution {
         Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, plan, EnumerableRel.Prefer.ARRAY);
         ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag,
                 new DpReleases(charged));
-        Enumerable<Object> rows;
+        Enumerator<Object> rows;
         try {
-            rows = bindable.bind(context);
-        } catch (RuntimeException e) {
+            rows = bindable.bind(context).enumerator();
+        } catch (RuntimeException | ExceptionInInitializerError e) {
+            // A constant the generated code computes once (in a static initializer) can fail too.
             throw ExecutionErrors.translate(e);
         }
         int fieldCount = plan.getRowType().getFieldCount();
-        return new RowEnumerator(rows.enumerator(), fieldCount);
+        return new RowEnumerator(rows, fieldCount);
     }
 
     /** Normalizes the runtime's row shapes (scalar, array, list) to {@code Object[]}. */

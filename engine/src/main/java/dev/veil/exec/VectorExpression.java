@@ -17,6 +17,7 @@ import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -24,7 +25,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * primitive arrays: INTEGER, BIGINT and DECIMAL values (of precision 18 or less when stored) as
  * longs, DECIMAL ones scaled by their type's scale, DOUBLE values as doubles. Arithmetic
  * follows what Calcite's generated row code does: INTEGER and BIGINT arithmetic wraps like Java's
- * {@code int} and {@code long}; DECIMAL arithmetic is exact, so a result that does not fit a long
+ * {@code int} and {@code long} for Calcite's unchecked operators, fails for its checked ones (which
+ * every plan uses, {@link CheckedArithmetic}), and yields NULL for checked ones made null-on-error
+ * on protected rows ({@link SafeOperator}); DECIMAL arithmetic is exact, so a result that does not fit a long
  * throws {@link ArithmeticException} from {@link #evalLong}, and the caller evaluates that batch
  * again with {@link #evalDecimal}, row by row in BigDecimal. One instance is used by one thread
  * (nodes keep scratch arrays).
@@ -178,11 +181,24 @@ abstract class VectorExpression {
             throw new Unsupported();
         }
         RelDataType type = call.getType();
-        switch (call.getKind()) {
+        // A null-on-error call: only checked integer arithmetic, whose overflow becomes NULL.
+        boolean nullOnOverflow = call.getOperator() instanceof SafeOperator;
+        SqlKind kind = nullOnOverflow ? ((SafeOperator) call.getOperator()).inner().getKind() : call.getKind();
+        if (nullOnOverflow && kind != SqlKind.CHECKED_PLUS && kind != SqlKind.CHECKED_MINUS
+                && kind != SqlKind.CHECKED_TIMES) {
+            throw new Unsupported();
+        }
+        switch (kind) {
             case PLUS, MINUS, TIMES -> {
                 VectorExpression left = compile(call.getOperands().get(0), table, shared, memo);
                 VectorExpression right = compile(call.getOperands().get(1), table, shared, memo);
-                return arithmetic(call.getKind().name(), left, right, type);
+                return arithmetic(kind.name(), left, right, type, Overflow.WRAP);
+            }
+            case CHECKED_PLUS, CHECKED_MINUS, CHECKED_TIMES -> {
+                VectorExpression left = compile(call.getOperands().get(0), table, shared, memo);
+                VectorExpression right = compile(call.getOperands().get(1), table, shared, memo);
+                return arithmetic(kind.name().substring("CHECKED_".length()), left, right, type,
+                        nullOnOverflow ? Overflow.NULL : Overflow.FAIL);
             }
             case CAST -> {
                 return cast(compile(call.getOperands().get(0), table, shared, memo), call.getOperands().get(0).getType(),
@@ -217,14 +233,25 @@ abstract class VectorExpression {
         }
     }
 
+    /** What integer arithmetic does when a result does not fit its type. */
+    enum Overflow {
+        /** Wraps like Java's {@code int} and {@code long} (Calcite's unchecked operators). */
+        WRAP,
+        /** Throws {@link ArithmeticException} (checked operators: NUMERIC_OUT_OF_RANGE). */
+        FAIL,
+        /** The row's value is NULL (checked operators made null-on-error on protected rows). */
+        NULL
+    }
+
     private static VectorExpression arithmetic(String op, VectorExpression left, VectorExpression right,
-            RelDataType type) {
+            RelDataType type, Overflow overflow) {
         switch (type.getSqlTypeName()) {
             case INTEGER, BIGINT -> {
                 if (left.isDouble || right.isDouble || left.isDecimal || right.isDecimal) {
                     throw new Unsupported();
                 }
-                return new Arithmetic(op, left, right, false, false, 0, type.getSqlTypeName() == SqlTypeName.INTEGER);
+                return new Arithmetic(op, left, right, false, false, 0, type.getSqlTypeName() == SqlTypeName.INTEGER,
+                        overflow);
             }
             case DECIMAL -> {
                 if (left.isDouble || right.isDouble) {
@@ -236,13 +263,19 @@ abstract class VectorExpression {
                 if (natural != type.getScale()) {
                     throw new Unsupported();
                 }
-                return new Arithmetic(op, left, right, false, true, natural, false);
+                if (overflow != Overflow.WRAP) {
+                    throw new Unsupported();
+                }
+                return new Arithmetic(op, left, right, false, true, natural, false, overflow);
             }
             case DOUBLE -> {
                 if (!left.isDouble || !right.isDouble) {
                     throw new Unsupported();
                 }
-                return new Arithmetic(op, left, right, true, false, 0, false);
+                if (overflow != Overflow.WRAP) {
+                    throw new Unsupported();
+                }
+                return new Arithmetic(op, left, right, true, false, 0, false, overflow);
             }
             default -> throw new Unsupported();
         }
@@ -400,17 +433,19 @@ abstract class VectorExpression {
         private final VectorExpression left;
         private final VectorExpression right;
         private final boolean isInt;
+        private final Overflow overflow;
         private long[] rightLongs = new long[0];
         private double[] rightDoubles = new double[0];
         private boolean[] rightNulls = new boolean[0];
 
         Arithmetic(String op, VectorExpression left, VectorExpression right, boolean isDouble, boolean isDecimal,
-                int scale, boolean isInt) {
+                int scale, boolean isInt, Overflow overflow) {
             super(isDouble, isDecimal, scale);
             this.op = op;
             this.left = left;
             this.right = right;
             this.isInt = isInt;
+            this.overflow = overflow;
         }
 
         private void ensure(int n) {
@@ -437,6 +472,10 @@ abstract class VectorExpression {
                 evalDecimalLongs(out, r, nulls, n);
                 return;
             }
+            if (overflow != Overflow.WRAP) {
+                evalChecked(out, r, nulls, n);
+                return;
+            }
             switch (op) {
                 case "PLUS" -> {
                     for (int j = 0; j < n; j++) {
@@ -459,6 +498,33 @@ abstract class VectorExpression {
                 for (int j = 0; j < n; j++) {
                     out[j] = (int) out[j];
                 }
+            }
+        }
+
+        /** Exact integer arithmetic: a result that does not fit the type fails or is NULL. */
+        private void evalChecked(long[] out, long[] r, boolean[] nulls, int n) {
+            for (int j = 0; j < n; j++) {
+                if (nulls[j]) {
+                    continue;
+                }
+                long v;
+                try {
+                    v = switch (op) {
+                        case "PLUS" -> Math.addExact(out[j], r[j]);
+                        case "MINUS" -> Math.subtractExact(out[j], r[j]);
+                        default -> Math.multiplyExact(out[j], r[j]);
+                    };
+                    if (isInt && v != (int) v) {
+                        throw new ArithmeticException("integer overflow");
+                    }
+                } catch (ArithmeticException e) {
+                    if (overflow == Overflow.FAIL) {
+                        throw e;
+                    }
+                    nulls[j] = true;
+                    v = 0;
+                }
+                out[j] = v;
             }
         }
 

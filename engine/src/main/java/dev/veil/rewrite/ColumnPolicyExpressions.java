@@ -12,6 +12,7 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
  * The expressions that replace a column's raw value directly above the scan: a mask
@@ -87,6 +88,8 @@ final class ColumnPolicyExpressions {
     /**
      * {@code value} clamped into {@code bounds}: {@code CASE WHEN v < lo THEN lo WHEN v > hi THEN hi ELSE v END},
      * typed as {@code target}. A bound beyond what the column's type can hold clamps nothing on its side.
+     * A floating-point value is clamped by {@link MaskFunctions#clampDouble}: NaN becomes NULL and an
+     * infinity the nearest bound, so the clamp is total.
      */
     static RexNode clamp(RexBuilder rex, RexNode value, Bounds bounds, RelDataType target, TableName table,
             String column) {
@@ -94,6 +97,17 @@ final class ColumnPolicyExpressions {
         if (!isNumeric(type)) {
             throw PrivacyErrors.invalidPolicy("BOUNDS of the AGGREGATE ONLY column '" + table + "." + column
                     + "' need a numeric column, but it is " + value.getType().getFullTypeString());
+        }
+        if (SqlTypeUtil.isApproximateNumeric(value.getType())) {
+            // Floating point: NaN is no number to clamp (it fails both comparisons), so it becomes NULL;
+            // an infinity becomes the nearest bound.
+            RelDataTypeFactory types = rex.getTypeFactory();
+            RelDataType dbl = types.createTypeWithNullability(types.createSqlType(SqlTypeName.DOUBLE), true);
+            RexNode clamped = rex.makeCall(dbl, MaskOperators.CLAMP_DOUBLE, List.of(
+                    rex.makeCast(dbl, value, false, false),
+                    rex.makeApproxLiteral(bounds.lower(), dbl),
+                    rex.makeApproxLiteral(bounds.upper(), dbl)));
+            return conform(rex, clamped, types.createTypeWithNullability(target, true));
         }
         List<RexNode> operands = new ArrayList<>();
         if (fits(bounds.lower(), value.getType())) {

@@ -1,5 +1,6 @@
 package dev.veil.rewrite;
 
+import dev.veil.exec.SafeOperator;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rex.RexCall;
@@ -54,10 +55,12 @@ final class Lineage {
         return fields;
     }
 
-    /** The expression without the casts around it. */
+    /** The expression without the casts (null-on-error casts included) around it. */
     static RexNode stripCasts(RexNode e) {
         RexNode current = e;
-        while (current instanceof RexCall call && call.getKind() == org.apache.calcite.sql.SqlKind.CAST) {
+        while (current instanceof RexCall call && (call.getKind() == org.apache.calcite.sql.SqlKind.CAST
+                || call.getOperator() instanceof SafeOperator safe
+                && safe.inner().getKind() == org.apache.calcite.sql.SqlKind.CAST)) {
             current = call.getOperands().get(0);
         }
         return current;

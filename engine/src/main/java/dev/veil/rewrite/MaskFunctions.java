@@ -143,4 +143,23 @@ public final class MaskFunctions {
         }
         return monthOfDate((int) Math.floorDiv(millis, MILLIS_PER_DAY)) * MILLIS_PER_DAY;
     }
+
+    /**
+     * A floating-point value clamped into {@code [lower, upper]} (a null bound clamps nothing on its
+     * side): NaN is NULL, an infinity the nearest bound. The clamp of {@code AGGREGATE ONLY BOUNDS}
+     * on DOUBLE columns; a comparison-based clamp would let NaN through.
+     */
+    public static Double clampDouble(Double value, Double lower, Double upper) {
+        if (value == null || value.isNaN()) {
+            return null;
+        }
+        double v = value;
+        if (lower != null && v < lower) {
+            v = lower;
+        }
+        if (upper != null && v > upper) {
+            v = upper;
+        }
+        return v;
+    }
 }

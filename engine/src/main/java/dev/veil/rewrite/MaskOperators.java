@@ -27,6 +27,7 @@ final class MaskOperators {
     static final SqlFunction MONTH_OF_DATE = operator("VEIL_MONTH", "monthOfDate");
     static final SqlFunction YEAR_OF_TIMESTAMP = operator("VEIL_YEAR", "yearOfTimestamp");
     static final SqlFunction MONTH_OF_TIMESTAMP = operator("VEIL_MONTH", "monthOfTimestamp");
+    static final SqlFunction CLAMP_DOUBLE = operator("VEIL_CLAMP", "clampDouble");
 
     private MaskOperators() {
     }

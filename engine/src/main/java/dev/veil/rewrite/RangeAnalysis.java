@@ -1,5 +1,6 @@
 package dev.veil.rewrite;
 
+import dev.veil.exec.SafeOperator;
 import java.math.BigDecimal;
 import java.util.List;
 import org.apache.calcite.rex.RexCall;
@@ -44,7 +45,10 @@ final class RangeAnalysis {
             return ValueRange.UNKNOWN;
         }
         List<RexNode> operands = call.getOperands();
-        String kind = call.getKind().name();
+        // A null-on-error call has the range of the call it makes safe (its NULLs add no value).
+        org.apache.calcite.sql.SqlOperator operator = call.getOperator() instanceof SafeOperator safe
+                ? safe.inner() : call.getOperator();
+        String kind = operator.getKind().name();
         if (kind.startsWith("CHECKED_")) {
             kind = kind.substring("CHECKED_".length());
         }
@@ -112,7 +116,7 @@ final class RangeAnalysis {
                 return result;
             }
             default -> {
-                if (call.getOperator().getName().equalsIgnoreCase("ABS") && operands.size() == 1) {
+                if (operator.getName().equalsIgnoreCase("ABS") && operands.size() == 1) {
                     ValueRange a = range(operands.get(0), inputs);
                     return a == null ? null : a.abs();
                 }

@@ -1,26 +1,49 @@
 package dev.veil.rewrite;
 
-import java.math.BigDecimal;
+import dev.veil.exec.CheckedArithmetic;
+import dev.veil.exec.SafeOperator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
-import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
-import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
- * Rewrites expressions evaluated on protected rows so that a data value cannot make the query
- * fail: an error that depends on one row's value would tell whether that row exists, around every
- * policy. Exact division and remainder by zero yield NULL, and casts that can fail (text to
- * number or date, narrowing numbers) become safe casts that yield NULL.
+ * Makes expressions evaluated on protected rows total: no data value can make the query fail, or
+ * make one row cost more than a small constant. An error that depends on one row's value would
+ * tell whether that row exists, around every policy, and so would a run time that does.
+ *
+ * <p>A call is left as it is only when it cannot fail: the logical connectives, comparisons,
+ * {@code IS [NOT] NULL} and friends, {@code CASE}, {@code COALESCE}, floating-point and DECIMAL
+ * {@code + - *}, floating-point division, and casts that cannot fail. Every other call becomes
+ * its {@link SafeOperator} form, which yields NULL where the call would throw (so a WHERE
+ * condition that would fail is unknown and drops the row). Integer arithmetic becomes checked
+ * arithmetic first, so an overflow is NULL too, never a wrapped value. Functions whose result
+ * grows with a value are capped by {@link dev.veil.exec.SafeCalls}. A pattern (LIKE, SIMILAR TO, regular
+ * expressions) must be a constant of the query, or the query is rejected: a pattern taken from
+ * the data could make one row's match arbitrarily slow.
  */
 final class SafeExpressions extends Retype {
+    private static final Set<SqlKind> TOTAL = EnumSet.of(SqlKind.AND, SqlKind.OR, SqlKind.NOT, SqlKind.IS_NULL,
+            SqlKind.IS_NOT_NULL, SqlKind.IS_TRUE, SqlKind.IS_NOT_TRUE, SqlKind.IS_FALSE, SqlKind.IS_NOT_FALSE,
+            SqlKind.IS_DISTINCT_FROM, SqlKind.IS_NOT_DISTINCT_FROM, SqlKind.CASE, SqlKind.COALESCE, SqlKind.EQUALS,
+            SqlKind.NOT_EQUALS, SqlKind.LESS_THAN, SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN,
+            SqlKind.GREATER_THAN_OR_EQUAL, SqlKind.SEARCH, SqlKind.PLUS_PREFIX);
+
+    private static final Set<SqlKind> ARITHMETIC = EnumSet.of(SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES,
+            SqlKind.MINUS_PREFIX);
+
+    private static final Set<SqlKind> PATTERNS = EnumSet.of(SqlKind.LIKE, SqlKind.SIMILAR, SqlKind.RLIKE,
+            SqlKind.POSIX_REGEX_CASE_SENSITIVE, SqlKind.POSIX_REGEX_CASE_INSENSITIVE);
+
     private final RexBuilder rex;
 
     private SafeExpressions(RexBuilder rex, List<RelDataType> inputTypes) {
@@ -40,43 +63,53 @@ final class SafeExpressions extends Retype {
 
     @Override
     RexNode rewriteCall(RexCall call) {
-        if ((call.getKind() == SqlKind.DIVIDE || call.getKind() == SqlKind.MOD) && call.getOperands().size() == 2) {
-            return safeDivision(call);
-        }
-        if (call.getKind() == SqlKind.CAST && call.getOperands().size() == 1 && canFail(call)) {
-            // A safe cast yields NULL for a value it cannot convert, so its type must admit NULL.
-            RelDataType type = rex.getTypeFactory().createTypeWithNullability(call.getType(), true);
-            return rex.makeCast(type, call.getOperands().get(0), false, true);
-        }
-        return call;
-    }
-
-    /**
-     * {@code a / b} becomes {@code a / CASE WHEN b = 0 THEN NULL ELSE b END}: the division never
-     * sees a zero. (Guarding the division itself with a CASE is not enough: the optimizer turns
-     * {@code SUM(CASE WHEN c THEN NULL ELSE a / b END)} into {@code SUM(a / b) FILTER (WHERE NOT c)},
-     * which divides before it filters.)
-     */
-    private RexNode safeDivision(RexCall call) {
-        RexNode divisor = call.getOperands().get(1);
-        if (!SqlTypeUtil.isExactNumeric(divisor.getType())) {
+        if (call.getOperator() instanceof SafeOperator) {
             return call;
         }
-        if (divisor instanceof RexLiteral literal) {
-            BigDecimal value = literal.getValueAs(BigDecimal.class);
-            if (value != null && value.signum() != 0) {
-                return call;
+        checkPattern(call);
+        RexCall checked = CheckedArithmetic.checked(rex, call);
+        if (isTotal(checked)) {
+            return checked;
+        }
+        return SafeOperator.wrap(rex, checked);
+    }
+
+    /** Whether a call can never throw on any operand values (nor cost more than its operands' sizes). */
+    private static boolean isTotal(RexCall call) {
+        SqlKind kind = call.getKind();
+        if (TOTAL.contains(kind)) {
+            return true;
+        }
+        RelDataType type = call.getType();
+        if (ARITHMETIC.contains(kind)) {
+            return SqlTypeUtil.isApproximateNumeric(type) || SqlTypeUtil.isDecimal(type);
+        }
+        if (kind == SqlKind.DIVIDE) {
+            return SqlTypeUtil.isApproximateNumeric(type);
+        }
+        if (kind == SqlKind.CAST && call.getOperands().size() == 1) {
+            return !canFail(call);
+        }
+        return false;
+    }
+
+    /** Rejects a pattern that is not a constant: matching it could cost any time, per row. */
+    private static void checkPattern(RexCall call) {
+        String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+        boolean pattern = PATTERNS.contains(call.getKind()) || name.startsWith("REGEXP") || name.contains("LIKE")
+                || name.contains("SIMILAR");
+        if (!pattern) {
+            return;
+        }
+        // The pattern is the second operand; LIKE and SIMILAR TO may have an escape character third.
+        int last = PATTERNS.contains(call.getKind()) ? call.getOperands().size() - 1 : 1;
+        for (int i = 1; i <= last && i < call.getOperands().size(); i++) {
+            if (!RexUtil.isLiteral(call.getOperands().get(i), true)) {
+                throw PrivacyErrors.violation("The pattern of " + call.getOperator().getName()
+                        + " must be a constant where it is matched against rows protected by a privacy unit"
+                        + " (a pattern computed from the data could make one row's match arbitrarily slow)");
             }
         }
-        RelDataTypeFactory types = rex.getTypeFactory();
-        RelDataType divisorType = types.createTypeWithNullability(divisor.getType(), true);
-        RexNode zero = rex.makeZeroLiteral(types.createTypeWithNullability(divisor.getType(), false));
-        RexNode guarded = rex.makeCall(divisorType, SqlStdOperatorTable.CASE, List.of(
-                rex.makeCall(SqlStdOperatorTable.EQUALS, divisor, zero),
-                rex.makeNullLiteral(divisorType),
-                ColumnPolicyExpressions.conform(rex, divisor, divisorType)));
-        RelDataType type = types.createTypeWithNullability(call.getType(), true);
-        return call.clone(type, List.of(call.getOperands().get(0), guarded));
     }
 
     /** Whether a cast can throw for some value: from text, or to a narrower exact number. */

@@ -208,11 +208,28 @@ class VectorAggregateTest {
 
     @Test
     void decimalOverflowOfALongStaysExactAndIntegerSumsWrapLikeTheRowPath() throws SQLException {
-        List<List<Object>> rows = assertSameAsRowPath("SELECT SUM(x), SUM(x * y), SUM(x + y), SUM(n), SUM(n * n), "
-                + "SUM(m), MIN(x), MAX(m) FROM s.o");
+        List<List<Object>> rows = assertSameAsRowPath("SELECT SUM(x), SUM(x * y), SUM(x + y), SUM(n), "
+                + "SUM(CAST(n AS BIGINT) * n), SUM(m), MIN(x), MAX(m) FROM s.o");
         // Ten values of about 10^16 do not fit a long scaled by 100.
         assertTrue(((BigDecimal) rows.get(0).get(0)).compareTo(new BigDecimal("99999999999999999")) > 0, rows.toString());
         assertSameAsRowPath("SELECT k, SUM(x), SUM(x * y), SUM(m), AVG(x) FROM s.o GROUP BY k");
+    }
+
+    @Test
+    void integerArithmeticThatOverflowsFailsOnBothPaths() throws SQLException {
+        for (String sql : List.of("SELECT SUM(n * n) FROM s.o", "SELECT k, SUM(m + m) FROM s.o GROUP BY k",
+                "SELECT SUM(m * 2 - m) FROM s.o")) {
+            assertTrue(plan(sql).contains("ArrowAggregateScan"), sql);
+            SQLException vectorized = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
+            assertTrue(vectorized.getMessage().contains("NUMERIC_OUT_OF_RANGE"), vectorized.getMessage());
+            VectorAggregates.enabled = false;
+            try {
+                SQLException rowPath = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
+                assertTrue(rowPath.getMessage().contains("NUMERIC_OUT_OF_RANGE"), rowPath.getMessage());
+            } finally {
+                VectorAggregates.enabled = true;
+            }
+        }
     }
 
     @Test
