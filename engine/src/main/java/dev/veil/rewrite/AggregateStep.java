@@ -29,6 +29,7 @@ final class AggregateStep {
                     .findFirst().ifPresent(r -> {
                         throw PrivacyErrors.restrictedUse(r, ctx.principal(), "in GROUP BY");
                     });
+            JoinOnlyKeys.checkGroupKey(in.field(key), ctx.principal());
         }
         List<AggregateCall> calls = Retype.aggregateCalls(aggregate.getAggCallList(), aggregate.getInput(), in.rel(),
                 aggregate.getGroupCount());

@@ -91,6 +91,10 @@ final class ExpressionChecks {
         if (use == Use.PROJECTION) {
             return Lineage.stripCasts(root) == ref;
         }
+        if (parent != null && parent.getKind() == SqlKind.IS_NOT_NULL) {
+            // What a match with a governed key (JoinOnlyKeys) tells anyway; sub-query decorrelation adds it.
+            return true;
+        }
         if (parent == null || !EQUALITIES.contains(parent.getKind())) {
             return false;
         }

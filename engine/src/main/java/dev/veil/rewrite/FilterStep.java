@@ -19,6 +19,7 @@ final class FilterStep {
         RexNode condition = IntervalFunctions.resolve(
                 filter.getCondition().accept(new Retype(ctx.typeFactory(), inputTypes)), in.fields(), ctx.rexBuilder());
         ExpressionChecks.check(condition, in.fields(), ExpressionChecks.Use.WHERE, in.unit(), ctx.principal());
+        JoinOnlyKeys.checkCondition(condition, in.fields(), ctx.principal(), ExpressionChecks.Use.WHERE.where);
         if (in.isProtected()) {
             condition = SafeExpressions.apply(ctx.rexBuilder(), inputTypes, condition);
         }

@@ -40,6 +40,7 @@ final class JoinStep {
         Optional<UnitHandle> rightUnit = right.unit().map(u -> u.remap(i -> i + leftFields));
         Optional<UnitHandle> anyUnit = leftUnit.isPresent() ? leftUnit : rightUnit;
         ExpressionChecks.check(condition, fields, ExpressionChecks.Use.JOIN, anyUnit, ctx.principal());
+        JoinOnlyKeys.checkCondition(condition, fields, ctx.principal(), ExpressionChecks.Use.JOIN.where);
 
         List<int[]> pairs = equalities(condition, leftFields);
         JoinRelType type = join.getJoinType();

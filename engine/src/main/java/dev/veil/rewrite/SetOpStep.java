@@ -28,6 +28,7 @@ final class SetOpStep {
         int width = op.getRowType().getFieldCount();
         Optional<UnitHandle> firstUnit = inputs.stream().flatMap(p -> p.unit().stream()).findFirst();
         if (firstUnit.isEmpty()) {
+            JoinOnlyKeys.checkSetOp(op, inputs, width, ctx.principal());
             List<RelNode> rels = inputs.stream().map(p -> trim(p, width, ctx)).toList();
             return new Piece(op.copy(op.getTraitSet(), rels, op.all), width, merge(inputs, width), Optional.empty());
         }

@@ -71,6 +71,32 @@ class JoinOnlyColumnTest {
     }
 
     @Test
+    void columnIsMatchedOnlyWithGovernedKeys() {
+        for (String sql : List.of(
+                "SELECT COUNT(*) FROM shop.orders o LEFT JOIN (VALUES (4)) AS g(c) ON o.o_cust = g.c WHERE g.c IS NULL",
+                "SELECT COUNT(*) FROM shop.orders o JOIN shop.lineitem l ON o.o_cust = l.l_order",
+                "SELECT COUNT(*) FROM shop.orders WHERE o_cust NOT IN (SELECT l_order FROM shop.lineitem)",
+                "SELECT COUNT(*) FROM shop.orders o WHERE EXISTS (SELECT 1 FROM shop.lineitem l WHERE l.l_order = o.o_cust)",
+                "SELECT COUNT(*) FROM shop.orders o, (SELECT 4 AS c) g WHERE o.o_cust = g.c",
+                "SELECT COUNT(*) FROM (SELECT o_cust FROM shop.orders EXCEPT SELECT 4)",
+                "SELECT COUNT(*) FROM (SELECT k FROM (SELECT o_cust AS k FROM shop.orders UNION ALL SELECT 4) GROUP BY k)",
+                "SELECT COUNT(*) FROM shop.customer c JOIN "
+                        + "(SELECT o_cust FROM shop.orders UNION ALL SELECT 4) u ON c.c_id = u.o_cust")) {
+            String message = error(alice, sql);
+            assertTrue(message.contains("is JOIN ONLY for role 'analyst'"), sql + ": " + message);
+            assertTrue(message.contains("cannot be matched"), sql + ": " + message);
+        }
+    }
+
+    @Test
+    void outerAndAntiJoinsWithAGovernedKeyAreAllowed() throws Exception {
+        assertRows(alice, "SELECT COUNT(*) FROM shop.customer c WHERE NOT EXISTS "
+                + "(SELECT 1 FROM shop.orders o WHERE o.o_cust = c.c_id AND o.amount > 100)", table(row(9L)));
+        assertRows(alice, "SELECT COUNT(*) FROM (SELECT o_cust FROM shop.orders INTERSECT SELECT c_id FROM shop.customer)",
+                table(row(12L)));
+    }
+
+    @Test
     void perUnitStepKeyedByAJoinOnlyUnitMayBeAggregatedFurther() throws Exception {
         shop.install(new TestPolicies()
                 .unit("shop.customer", "c_id")
