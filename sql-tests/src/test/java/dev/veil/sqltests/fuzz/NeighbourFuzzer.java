@@ -174,6 +174,7 @@ public final class NeighbourFuzzer {
     private final Config config;
     private final Report report = new Report();
     private final Set<String> checkedShapes = new HashSet<>();
+    private int ledgerChecks;
 
     private Connection[] analyst;
     private Connection[] admin;
@@ -261,7 +262,10 @@ public final class NeighbourFuzzer {
     private void check(NeighbourQuery query, ExecutorService pool) throws Exception {
         java.util.regex.Matcher tables = java.util.regex.Pattern.compile("nb\\.\\w+").matcher(query.sql());
         StringBuilder shapeKey = new StringBuilder(query.family() + "/" + query.shape());
-        while (tables.find()) {
+        // Function templates take each table's own columns: check them per table.
+        boolean perTable = query.family() == NeighbourFamily.FAILING_FUNCTION
+                || query.family() == NeighbourFamily.COSTLY_FUNCTION;
+        while (perTable && tables.find()) {
             shapeKey.append(' ').append(tables.group());
         }
         if (checkedShapes.add(shapeKey.toString())) {
@@ -271,7 +275,9 @@ public final class NeighbourFuzzer {
                 return;
             }
         }
-        boolean ledger = query.check() == Check.SAME_VALUE;
+        // The ledger is read around one in four such statements (three more statements per side);
+        // the whole run's ledger is compared with the audit at the end.
+        boolean ledger = query.check() == Check.SAME_VALUE && ledgerChecks++ % 4 == 0;
         boolean order = query.check() == Check.ORDER;
         Outcome base;
         Outcome neighbour;
@@ -391,11 +397,11 @@ public final class NeighbourFuzzer {
                     }
                     rows.add(row);
                 }
-                outcome = new Outcome(0, null, types, rows, System.nanoTime() - start, 0, 0);
+                outcome = new Outcome(0, null, types, rows, System.nanoTime() - start, Double.NaN, Double.NaN);
             }
         } catch (SQLException e) {
             outcome = new Outcome(e.getErrorCode(), String.valueOf(e.getMessage()), List.of(), List.of(),
-                    System.nanoTime() - start, 0, 0);
+                    System.nanoTime() - start, Double.NaN, Double.NaN);
         }
         if (!ledger) {
             return outcome;
@@ -458,6 +464,9 @@ public final class NeighbourFuzzer {
                         + previous + " and " + values + " in " + outcome);
                 return;
             }
+        }
+        if (Double.isNaN(outcome.charged())) {
+            return; // the ledger was not read around this statement
         }
         if (Double.isNaN(outcome.audited())) {
             report.fail(query, side + ": no audit row of the statement in veil.my_queries");
