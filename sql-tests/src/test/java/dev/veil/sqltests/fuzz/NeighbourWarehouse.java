@@ -1,0 +1,271 @@
+package dev.veil.sqltests.fuzz;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.catalog.Column;
+import dev.veil.catalog.ColumnType;
+import dev.veil.catalog.Principals;
+import dev.veil.catalog.TableDef;
+import dev.veil.catalog.TableName;
+import dev.veil.catalog.VeilType;
+import dev.veil.storage.TableWriter;
+import dev.veil.storage.Warehouse;
+import java.time.LocalDate;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The small warehouses of the neighbouring-database property test: the same schema and policies,
+ * and data that differ by one privacy unit (person {@value #NEIGHBOUR}) or only by the order in
+ * which the rows were inserted.
+ *
+ * <p>Schema {@code nb} (all reached through the embedded driver, {@code jdbc:veil:embedded:DIR}):
+ *
+ * <ul>
+ *   <li>{@code nb.persons}: privacy unit {@code pid}, MIN GROUP SIZE 3 (deterministic answers), a
+ *       JOIN ONLY {@code ssn}, an AGGREGATE ONLY BOUNDS (0, 100) {@code score};</li>
+ *   <li>{@code nb.visits}: unit VIA {@code pid} REFERENCES {@code nb.persons (pid)},
+ *       differentially private (EPSILON 1, 2 groups and 3 rows per unit), {@code cost} bounded
+ *       to (0, 1000), {@code clinic} with a public domain (no partition selection);</li>
+ *   <li>{@code nb.items}: unit VIA {@code visit_id} REFERENCES {@code nb.visits (visit_id)} (a
+ *       two-step path), MIN GROUP SIZE 3, {@code dose} bounded to (0, 10);</li>
+ *   <li>{@code nb.clinics}: public;</li>
+ *   <li>{@code lab.guess}: created by the analyst (CREATE TABLE AS), a list of guessed
+ *       {@code ssn} values: every base person's but the first three.</li>
+ * </ul>
+ *
+ * <p>The neighbour is added at its largest contribution: five {@code persons} rows (the unit
+ * column need not be unique), twenty visits in every clinic, two items per visit, and carries
+ * the values that break careless code: the largest and smallest INTEGER and BIGINT, NULL, NaN,
+ * plus and minus Infinity, +-1e308, dates at the ends of the calendar, a 70,000-character text,
+ * an invalid regular expression, a non-numeric code and a diagnosis no one else has
+ * ({@value #RARE_DIAGNOSIS}). Base values are all ordinary, so anything that fails, grows or
+ * turns non-finite on the neighbour's values and not on the others' depends on that one unit.
+ */
+public final class NeighbourWarehouse {
+    /** The neighbour's privacy unit (base persons are 1..{@value #BASE_PERSONS}). */
+    public static final long NEIGHBOUR = 1000;
+    public static final int BASE_PERSONS = 60;
+    public static final String RARE_DIAGNOSIS = "HIV";
+    /** The length of the neighbour's long texts, above the 64 KiB cap. */
+    public static final int LONG_TEXT = 70_000;
+    public static final List<String> CITIES = List.of("Lyon", "Porto", "Ghent", "Graz");
+    public static final List<String> CLINICS = List.of("A", "B", "C", "D");
+    public static final List<String> DIAGNOSES = List.of("flu", "cold", "none", "asthma");
+    public static final List<String> KINDS = List.of("check", "lab", "surgery");
+    public static final List<String> DRUGS = List.of("d1", "d2", "d3", "d4", "d5");
+
+    /** Which data a warehouse holds, and in which order its rows were inserted. */
+    public enum Variant {
+        /** The base persons only. */
+        BASE,
+        /** The base persons, then the neighbour's rows. */
+        NEIGHBOUR_LAST,
+        /** The neighbour's rows first, then the base rows in reverse order, in other batches. */
+        NEIGHBOUR_FIRST
+    }
+
+    private static final List<String> POLICIES = List.of(
+            "ALTER TABLE nb.persons SET PRIVACY UNIT (pid)",
+            "ALTER TABLE nb.persons SET MIN GROUP SIZE 3",
+            "ALTER TABLE nb.persons ALTER COLUMN ssn SET POLICY JOIN ONLY",
+            "ALTER TABLE nb.persons ALTER COLUMN score SET POLICY AGGREGATE ONLY BOUNDS (0, 100)",
+            "ALTER TABLE nb.visits SET PRIVACY UNIT VIA (pid) REFERENCES nb.persons (pid)",
+            "ALTER TABLE nb.visits SET DIFFERENTIAL PRIVACY (EPSILON 1, MAX GROUPS PER UNIT 2,"
+                    + " MAX ROWS PER UNIT PER GROUP 3)",
+            "ALTER TABLE nb.visits ALTER COLUMN cost SET POLICY AGGREGATE ONLY BOUNDS (0, 1000)",
+            "ALTER TABLE nb.visits ALTER COLUMN clinic SET DOMAIN REFERENCES nb.clinics (clinic)",
+            "ALTER TABLE nb.items SET PRIVACY UNIT VIA (visit_id) REFERENCES nb.visits (visit_id)",
+            "ALTER TABLE nb.items SET MIN GROUP SIZE 3",
+            "ALTER TABLE nb.items ALTER COLUMN dose SET POLICY AGGREGATE ONLY BOUNDS (0, 10)",
+            "CREATE PRIVACY BUDGET nb_budget LIMIT (EPSILON 1e12, DELTA 0.5) WINDOW NEVER",
+            "ALTER ROLE analyst SET PRIVACY BUDGET nb_budget");
+
+    private NeighbourWarehouse() {
+    }
+
+    /** Creates the warehouse {@code dir} (which must not exist yet) holding {@code variant}'s data. */
+    public static Path create(Path dir, Variant variant) throws SQLException {
+        requireNonNull(dir, "dir is null");
+        requireNonNull(variant, "variant is null");
+        try (Warehouse warehouse = Warehouse.create(dir)) {
+            warehouse.catalog().createSchema("public", true);
+            Principals principals = new Principals(warehouse.sqliteCatalog());
+            principals.createUser(Principals.ADMIN, "nb-admin-pw", Principals.ADMIN, false);
+            principals.createUser(Principals.ANALYST, "nb-analyst-pw", Principals.ANALYST, false);
+            warehouse.catalog().createSchema("nb", false);
+            TableDef clinics = table(warehouse, "clinics", col("clinic", VeilType.VARCHAR), col("region", VeilType.VARCHAR),
+                    col("beds", VeilType.INTEGER));
+            TableDef persons = table(warehouse, "persons", col("pid", VeilType.BIGINT), col("city", VeilType.VARCHAR),
+                    col("age", VeilType.INTEGER), col("diagnosis", VeilType.VARCHAR), col("ssn", VeilType.VARCHAR),
+                    col("note", VeilType.VARCHAR), col("code", VeilType.VARCHAR), col("score", VeilType.DOUBLE),
+                    col("ratio", VeilType.DOUBLE), col("big", VeilType.BIGINT), col("born", VeilType.DATE));
+            TableDef visits = table(warehouse, "visits", col("visit_id", VeilType.BIGINT), col("pid", VeilType.BIGINT),
+                    col("clinic", VeilType.VARCHAR), col("cost", VeilType.DOUBLE), col("kind", VeilType.VARCHAR),
+                    col("day", VeilType.DATE), col("memo", VeilType.VARCHAR));
+            TableDef items = table(warehouse, "items", col("item_id", VeilType.BIGINT), col("visit_id", VeilType.BIGINT),
+                    col("drug", VeilType.VARCHAR), col("qty", VeilType.INTEGER), col("dose", VeilType.DOUBLE));
+            write(warehouse, clinics, List.of(new Object[] {"A", "north", 10}, new Object[] {"B", "north", 20},
+                    new Object[] {"C", "south", 30}, new Object[] {"D", "south", 40}), false);
+            TableDef[] tables = {persons, visits, items};
+            List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems());
+            List<List<Object[]>> neighbour = List.of(neighbourPersons(), neighbourVisits(), neighbourItems());
+            for (int t = 0; t < tables.length; t++) {
+                switch (variant) {
+                    case BASE -> write(warehouse, tables[t], base.get(t), false);
+                    case NEIGHBOUR_LAST -> {
+                        write(warehouse, tables[t], base.get(t), false);
+                        write(warehouse, tables[t], neighbour.get(t), false);
+                    }
+                    case NEIGHBOUR_FIRST -> {
+                        write(warehouse, tables[t], neighbour.get(t), true);
+                        write(warehouse, tables[t], base.get(t), true);
+                    }
+                }
+            }
+        }
+        try (Connection admin = connect(dir, Principals.ADMIN); Statement s = admin.createStatement()) {
+            for (String policy : POLICIES) {
+                s.execute(policy);
+            }
+        }
+        try (Connection analyst = connect(dir, Principals.ANALYST); Statement s = analyst.createStatement()) {
+            s.execute("CREATE SCHEMA lab");
+            List<String> guesses = new ArrayList<>();
+            for (int i = 4; i <= BASE_PERSONS; i++) {
+                guesses.add("('" + ssn(i) + "', 't" + (i % 3) + "')");
+            }
+            s.execute("CREATE TABLE lab.guess AS SELECT * FROM (VALUES " + String.join(", ", guesses)
+                    + ") AS v(ssn, tag)");
+        }
+        return dir;
+    }
+
+    /** A connection to the warehouse in {@code dir} as {@code user}, in this JVM. */
+    public static Connection connect(Path dir, String user) throws SQLException {
+        Properties info = new Properties();
+        info.setProperty("user", user);
+        return DriverManager.getConnection("jdbc:veil:embedded:" + dir, info);
+    }
+
+    public static String ssn(long pid) {
+        return String.format("S%04d", pid);
+    }
+
+    private static Column col(String name, VeilType type) {
+        return new Column(name, ColumnType.of(type), true);
+    }
+
+    private static TableDef table(Warehouse warehouse, String name, Column... columns) {
+        return warehouse.catalog().createTable(new TableName("nb", name), List.of(columns), false);
+    }
+
+    /**
+     * Appends {@code rows} to {@code table}, in commits of 10 rows (each a new table version and
+     * batch); {@code reversed}: in reverse order.
+     */
+    private static void write(Warehouse warehouse, TableDef table, List<Object[]> rows, boolean reversed) {
+        List<Object[]> ordered = new ArrayList<>(rows);
+        if (reversed) {
+            Collections.reverse(ordered);
+        }
+        for (int from = 0; from < ordered.size(); from += 10) {
+            TableDef current = warehouse.catalog().table(table.name()).orElseThrow();
+            try (TableWriter writer = warehouse.newWriter(current)) {
+                for (Object[] row : ordered.subList(from, Math.min(ordered.size(), from + 10))) {
+                    writer.append(row);
+                }
+                writer.commit();
+            }
+        }
+    }
+
+    private static Integer day(String isoDate) {
+        return isoDate == null ? null : (int) LocalDate.parse(isoDate).toEpochDay();
+    }
+
+    private static List<Object[]> basePersons() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 1; i <= BASE_PERSONS; i++) {
+            String city = i <= 24 ? "Lyon" : i <= 42 ? "Porto" : i <= 54 ? "Ghent" : "Graz";
+            rows.add(new Object[] {(long) i, city, 20 + (i * 7) % 60, DIAGNOSES.get(i % DIAGNOSES.size()), ssn(i),
+                "n" + i, String.valueOf(i % 13), (double) ((i * 37) % 101), 0.5 + (i % 7) / 4.0, i * 1000L,
+                (int) LocalDate.of(1950, 1, 1).plusDays(i * 200L).toEpochDay()});
+        }
+        return rows;
+    }
+
+    private static List<Object[]> neighbourPersons() {
+        String longText = "x".repeat(LONG_TEXT);
+        String nssn = ssn(NEIGHBOUR);
+        return List.of(
+                new Object[] {NEIGHBOUR, "Lyon", Integer.MAX_VALUE, RARE_DIAGNOSIS, nssn, longText, "x9", Double.NaN,
+                    Double.NaN, Long.MAX_VALUE, day("9999-12-31")},
+                new Object[] {NEIGHBOUR, "Porto", Integer.MIN_VALUE, RARE_DIAGNOSIS, nssn, "(", "99999999999999999999",
+                    Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Long.MIN_VALUE, day("0001-01-01")},
+                new Object[] {NEIGHBOUR, null, null, null, null, null, null, null, null, null, null},
+                new Object[] {NEIGHBOUR, "Ghent", 0, RARE_DIAGNOSIS, nssn, "", "", Double.NEGATIVE_INFINITY, 0.0, 0L,
+                    day("2000-02-29")},
+                new Object[] {NEIGHBOUR, "Lyon", -1, RARE_DIAGNOSIS, nssn, "\\", "-0", 1e308, -1e308, -1L,
+                    day("9999-12-31")});
+    }
+
+    private static List<Object[]> baseVisits() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 1; i <= BASE_PERSONS; i++) {
+            for (int j = 0; j < 1 + i % 4; j++) {
+                rows.add(new Object[] {i * 10L + j, (long) i, CLINICS.get((i + j) % CLINICS.size()),
+                    (double) (10 + (i * 31 + j * 17) % 890), KINDS.get((i + j) % KINDS.size()),
+                    (int) LocalDate.of(2024, 1, 1).plusDays((i * 13 + j) % 300).toEpochDay(), "m" + (i % 5)});
+            }
+        }
+        return rows;
+    }
+
+    private static final List<Double> EXTREME_DOUBLES = java.util.Arrays.asList(Double.NaN,
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e308, -1e308, null, 1000.0, -0.0);
+
+    private static List<Object[]> neighbourVisits() {
+        List<Object[]> rows = new ArrayList<>();
+        List<String> memos = List.of("x".repeat(LONG_TEXT), "(", "", "\\");
+        for (int j = 0; j < 20; j++) {
+            rows.add(new Object[] {10_000L + j, NEIGHBOUR, CLINICS.get(j % CLINICS.size()),
+                EXTREME_DOUBLES.get(j % EXTREME_DOUBLES.size()), j % 5 == 4 ? null : KINDS.get(j % 3),
+                j % 3 == 0 ? day("9999-12-31") : j % 3 == 1 ? day("0001-01-01") : null, memos.get(j % memos.size())});
+        }
+        return rows;
+    }
+
+    private static List<Object[]> baseItems() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 1; i <= BASE_PERSONS; i++) {
+            for (int j = 0; j < 1 + i % 4; j++) {
+                long visitId = i * 10L + j;
+                for (int k = 0; k < 1 + (i + j) % 2; k++) {
+                    rows.add(new Object[] {visitId * 10 + k, visitId, DRUGS.get((i + k) % DRUGS.size()),
+                        1 + (i + k) % 5, (double) ((i * 3 + k) % 11)});
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static List<Object[]> neighbourItems() {
+        List<Object[]> rows = new ArrayList<>();
+        List<Integer> qty = java.util.Arrays.asList(Integer.MAX_VALUE, Integer.MIN_VALUE, null, 0);
+        for (int j = 0; j < 20; j++) {
+            for (int k = 0; k < 2; k++) {
+                rows.add(new Object[] {100_000L + j * 10 + k, 10_000L + j, DRUGS.get((j + k) % DRUGS.size()),
+                    qty.get((j + k) % qty.size()), EXTREME_DOUBLES.get((j * 2 + k) % EXTREME_DOUBLES.size())});
+            }
+        }
+        return rows;
+    }
+}
