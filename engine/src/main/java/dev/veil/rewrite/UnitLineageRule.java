@@ -6,11 +6,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
  * The rule for values derived from a privacy unit, judged on lineage: a value whose lineage
@@ -26,8 +28,8 @@ import org.apache.calcite.sql.SqlKind;
  * <p>The rule looks at what an expression depends on, not at how it is spelled:
  * {@code c_id <> 7 + 0 * age} depends on the unit and meets arithmetic, and is rejected whether or
  * not a simplifier reduces it to {@code c_id <> 7}, which is rejected too. Only casts that lose no
- * information ({@link RexUtil#isLosslessCast(RexNode)}, which the converter adds to make key types
- * agree) count as the value unchanged.
+ * information between numbers or between texts (as the converter adds to make key types agree)
+ * count as the value unchanged; a cast to text and back is a computation.
  */
 final class UnitLineageRule {
     /** Boolean connectives: they combine conditions without looking at a value, so their operands are judged alone. */
@@ -71,7 +73,7 @@ final class UnitLineageRule {
         if (EQUALITIES.contains(kind) && call.getOperands().size() == 2) {
             RexInputRef a = unchanged(call.getOperands().get(0));
             RexInputRef b = unchanged(call.getOperands().get(1));
-            if (a != null && b != null && sameKeySpace(inputs.get(a.getIndex()), inputs.get(b.getIndex()))) {
+            if (a != null && b != null && sameKeySpace(inputs.get(a.getIndex()), inputs.get(b.getIndex()), use)) {
                 return;
             }
         }
@@ -81,20 +83,36 @@ final class UnitLineageRule {
     /** The field {@code e} is, unchanged but for lossless casts; null when it is computed. */
     private static RexInputRef unchanged(RexNode e) {
         RexNode current = e;
-        while (current instanceof RexCall call && call.getKind() == SqlKind.CAST && RexUtil.isLosslessCast(call)) {
+        while (current instanceof RexCall call && call.getKind() == SqlKind.CAST && keyCast(call)) {
             current = call.getOperands().get(0);
         }
         return current instanceof RexInputRef ref ? ref : null;
     }
 
     /**
-     * Whether two fields, at least one of them unit-derived, hold values of the same key space: both
-     * derive from the unit with a common key space, or one is the stored key the other's path
-     * references (the join step then checks that the join follows the path).
+     * Whether a cast keeps the value as it is, as the converter adds to make key types agree: lossless,
+     * and between numbers or between texts (a number cast to text is a computed value).
      */
-    private static boolean sameKeySpace(FieldInfo a, FieldInfo b) {
+    private static boolean keyCast(RexCall cast) {
+        RelDataType from = cast.getOperands().get(0).getType();
+        RelDataType to = cast.getType();
+        boolean sameFamily = SqlTypeUtil.isNumeric(from) && SqlTypeUtil.isNumeric(to)
+                || SqlTypeUtil.inCharFamily(from) && SqlTypeUtil.inCharFamily(to)
+                || from.getSqlTypeName() == to.getSqlTypeName();
+        return sameFamily && RexUtil.isLosslessCast(cast);
+    }
+
+    /**
+     * Whether two fields, at least one of them unit-derived, hold values of the same key space: both
+     * derive from the unit with a common key space, or, in a join condition, one is the stored key
+     * the other's path references (the join step checks that the join follows the path).
+     */
+    private static boolean sameKeySpace(FieldInfo a, FieldInfo b, ExpressionChecks.Use use) {
         if (a.unitDerived() && b.unitDerived()) {
             return a.units().stream().anyMatch(x -> b.units().stream().anyMatch(y -> x.space().equals(y.space())));
+        }
+        if (use != ExpressionChecks.Use.JOIN) {
+            return false;
         }
         FieldInfo derived = a.unitDerived() ? a : b;
         FieldInfo other = a.unitDerived() ? b : a;
