@@ -78,7 +78,8 @@ final class ScanStep {
                 case MASKED -> {
                     expr = ColumnPolicyExpressions.mask(rex, raw, columnAccess.mask().orElseThrow(), target,
                             ctx.maskKey(), access.table(), column);
-                    info = new FieldInfo(Set.of(), Optional.empty(), units, false);
+                    info = new FieldInfo(Set.of(), Optional.empty(),
+                            startsUnit ? Set.of(UnitOrigin.transformed(id)) : Set.of(), false);
                     ctx.log().rewrite("Column '" + id + "' masked with " + columnAccess.mask().orElseThrow() + " ("
                             + columnAccess.policy() + ")");
                 }
@@ -88,7 +89,8 @@ final class ScanStep {
                     if (columnAccess.bounds().isPresent()) {
                         expr = ColumnPolicyExpressions.clamp(rex, raw, columnAccess.bounds().get(), target,
                                 access.table(), column);
-                        info = new FieldInfo(Set.of(restriction), Optional.empty(), units, false)
+                        info = new FieldInfo(Set.of(restriction), Optional.empty(),
+                                startsUnit ? Set.of(UnitOrigin.transformed(id)) : Set.of(), false)
                                 .withRange(ValueRange.of(columnAccess.bounds().get()));
                         ctx.log().rewrite("Column '" + id + "' clamped to BOUNDS " + columnAccess.bounds().get()
                                 + " (" + columnAccess.policy() + ")");

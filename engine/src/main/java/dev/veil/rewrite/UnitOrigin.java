@@ -17,6 +17,14 @@ record UnitOrigin(ColumnId column, ColumnId space) {
         requireNonNull(space, "space is null");
     }
 
+    /**
+     * The origin of a unit column as a mask or bounds transformed it: its values lie in a key
+     * space of their own, equal to no raw key.
+     */
+    static UnitOrigin transformed(ColumnId column) {
+        return new UnitOrigin(column, new ColumnId(column.table(), column.column() + " (as the policy shows it)"));
+    }
+
     /** The origin of the start column of a table's path to its unit. */
     static UnitOrigin of(ColumnId column, UnitPathInfo path) {
         return new UnitOrigin(column, path.steps().isEmpty() ? path.domain() : path.steps().get(0).key());
