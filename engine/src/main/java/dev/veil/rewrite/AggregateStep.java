@@ -51,7 +51,7 @@ final class AggregateStep {
     /** An aggregate grouped by the unit: each output row is still one unit's, and keeps its unit. */
     private static Piece perUnit(Aggregate aggregate, Piece in, List<AggregateCall> calls, UnitHandle unit,
             RewriteContext ctx) {
-        BoundaryFunctions.checkPerUnit(calls, in.fields(), ctx.principal());
+        BoundaryFunctions.checkPerUnit(calls, in.fields(), unit, ctx.principal());
         RelNode rel = aggregate.copy(aggregate.getTraitSet(), in.rel(), aggregate.getGroupSet(),
                 aggregate.getGroupSets(), calls);
         List<Integer> held = new ArrayList<>();
@@ -83,17 +83,17 @@ final class AggregateStep {
         for (int key : aggregate.getGroupSet()) {
             FieldInfo info = in.field(key);
             keyRestrictions.addAll(info.restrictions());
-            fields.add(perUnit ? info : new FieldInfo(info.restrictions(), info.identity(), false, info.constant()));
+            fields.add(perUnit ? info : new FieldInfo(info.restrictions(), info.identity(), Set.of(), info.constant()));
         }
         for (AggregateCall call : calls) {
             List<FieldInfo> args = call.getArgList().stream().map(in::field).toList();
             boolean constant = !args.isEmpty() && args.stream().allMatch(FieldInfo::constant);
             Set<ColumnRestriction> restrictions = new HashSet<>();
-            boolean unitDerived = false;
+            Set<UnitOrigin> units = Set.of();
             if (perUnit) {
                 FieldInfo derived = FieldInfo.derived(args);
                 restrictions.addAll(derived.restrictions());
-                unitDerived = derived.unitDerived();
+                units = derived.units();
             }
             if (!constant && !perUnit) {
                 // Released per JOIN ONLY key: as restricted as the key. (Per unit, the rows stay protected
@@ -101,7 +101,7 @@ final class AggregateStep {
                 restrictions.addAll(keyRestrictions);
             }
             // Even COUNT(*) per unit is that unit's data: never a constant.
-            fields.add(new FieldInfo(restrictions, Optional.empty(), unitDerived, constant && !perUnit));
+            fields.add(new FieldInfo(restrictions, Optional.empty(), units, constant && !perUnit));
         }
         return fields;
     }

@@ -18,6 +18,9 @@ import org.apache.calcite.sql.SqlKind;
 final class BoundaryFunctions {
     private static final Set<SqlKind> COMBINING = EnumSet.of(SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.AVG,
             SqlKind.VAR_POP, SqlKind.STDDEV_POP);
+    /** Aggregates that, per unit, count a unit-derived value or return it as it is. */
+    private static final Set<SqlKind> UNIT_PRESERVING = EnumSet.of(SqlKind.COUNT, SqlKind.MIN, SqlKind.MAX,
+            SqlKind.ANY_VALUE, SqlKind.SINGLE_VALUE);
     private static final Set<SqlKind> ROW_FREE = EnumSet.of(SqlKind.GROUPING, SqlKind.GROUP_ID, SqlKind.GROUPING_ID,
             SqlKind.LITERAL_AGG);
 
@@ -61,11 +64,18 @@ final class BoundaryFunctions {
         }
     }
 
-    /** Checks the calls of a per-unit aggregate: any function, but never over JOIN ONLY values. */
-    static void checkPerUnit(List<AggregateCall> calls, List<FieldInfo> inputs, Principal principal) {
+    /**
+     * Checks the calls of a per-unit aggregate: any function, but never over JOIN ONLY values, and
+     * over a unit-derived value only one that returns it unchanged or counts it (anything else,
+     * {@code SUM(c_id)} say, computes with the unit; see {@link UnitLineageRule}).
+     */
+    static void checkPerUnit(List<AggregateCall> calls, List<FieldInfo> inputs, UnitHandle unit, Principal principal) {
         for (AggregateCall call : calls) {
             for (int arg : call.getArgList()) {
                 checkArgument(inputs.get(arg), principal, call);
+                if (inputs.get(arg).unitDerived() && !UNIT_PRESERVING.contains(call.getAggregation().getKind())) {
+                    throw PrivacyErrors.unitInAggregate(unit, call.getAggregation().getName());
+                }
             }
         }
     }

@@ -18,8 +18,8 @@ import org.apache.calcite.sql.SqlKind;
  *   <li>a JOIN ONLY value may only be compared for equality with another column (a join key), or
  *       passed through a projection unchanged;
  *   <li>an AGGREGATE ONLY value may be computed with and tested in WHERE, but not in a join condition;
- *   <li>a value derived from a privacy unit may never be compared with a constant (that singles out
- *       units, even inside a large group).
+ *   <li>a value derived from a privacy unit may meet only the same unit, in an equality
+ *       ({@link UnitLineageRule}).
  * </ul>
  * Where a value finally goes (output, grouping, aggregates) is checked by the step that uses it.
  */
@@ -37,27 +37,20 @@ final class ExpressionChecks {
         }
     }
 
-    private static final Set<SqlKind> COMPARISONS = EnumSet.of(SqlKind.EQUALS, SqlKind.NOT_EQUALS,
-            SqlKind.LESS_THAN, SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL,
-            SqlKind.IS_DISTINCT_FROM, SqlKind.IS_NOT_DISTINCT_FROM, SqlKind.SEARCH, SqlKind.IN, SqlKind.NOT_IN,
-            SqlKind.BETWEEN, SqlKind.LIKE, SqlKind.SIMILAR, SqlKind.RLIKE, SqlKind.POSIX_REGEX_CASE_SENSITIVE,
-            SqlKind.POSIX_REGEX_CASE_INSENSITIVE, SqlKind.SOME, SqlKind.ALL, SqlKind.POSITION, SqlKind.CONTAINS_SUBSTR,
-            SqlKind.STARTS_WITH, SqlKind.ENDS_WITH);
-
     private static final Set<SqlKind> EQUALITIES = EnumSet.of(SqlKind.EQUALS, SqlKind.IS_NOT_DISTINCT_FROM);
-
-    /** Boolean operators that combine conditions rather than test a value; their operands are checked on their own. */
-    private static final Set<SqlKind> CONNECTIVES = EnumSet.of(SqlKind.AND, SqlKind.OR, SqlKind.NOT, SqlKind.CASE,
-            SqlKind.IS_NULL, SqlKind.IS_NOT_NULL, SqlKind.IS_TRUE, SqlKind.IS_FALSE, SqlKind.IS_NOT_TRUE,
-            SqlKind.IS_NOT_FALSE, SqlKind.COALESCE, SqlKind.CAST, SqlKind.SAFE_CAST);
 
     private ExpressionChecks() {
     }
 
     /** Checks {@code e} over fields {@code inputs}; {@code unit} (if any) names the protected tables in errors. */
     static void check(RexNode e, List<FieldInfo> inputs, Use use, Optional<UnitHandle> unit, Principal principal) {
+        checkRestrictions(e, inputs, use, principal);
+        UnitLineageRule.check(e, inputs, use, unit);
+    }
+
+    /** Checks only the uses of JOIN ONLY and AGGREGATE ONLY values in {@code e}. */
+    static void checkRestrictions(RexNode e, List<FieldInfo> inputs, Use use, Principal principal) {
         checkRestrictions(e, null, inputs, use, principal, e);
-        checkUnitComparisons(e, inputs, unit);
     }
 
     private static void checkRestrictions(RexNode e, RexCall parent, List<FieldInfo> inputs, Use use,
@@ -99,48 +92,5 @@ final class ExpressionChecks {
             return false;
         }
         return parent.getOperands().stream().allMatch(o -> Lineage.stripCasts(o) instanceof RexInputRef);
-    }
-
-    /**
-     * Whether a call tests a value against others: a comparison, or any other function with a
-     * boolean result (REGEXP_LIKE, say) that is not a connective of conditions.
-     */
-    private static boolean isTest(RexCall call) {
-        if (COMPARISONS.contains(call.getKind())) {
-            return true;
-        }
-        return call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BOOLEAN
-                && !CONNECTIVES.contains(call.getKind());
-    }
-
-    private static void checkUnitComparisons(RexNode e, List<FieldInfo> inputs, Optional<UnitHandle> unit) {
-        if (!(e instanceof RexCall call)) {
-            return;
-        }
-        if (isTest(call)) {
-            boolean unitOperand = false;
-            boolean constantOperand = false;
-            boolean otherNonConstant = false;
-            for (RexNode operand : call.getOperands()) {
-                FieldInfo info = Lineage.of(operand, inputs);
-                if (info.unitDerived()) {
-                    if (unitOperand) {
-                        otherNonConstant = true;
-                    }
-                    unitOperand = true;
-                } else if (info.constant()) {
-                    constantOperand = true;
-                } else {
-                    otherNonConstant = true;
-                }
-            }
-            if (unitOperand && constantOperand && !otherNonConstant) {
-                throw unit.map(u -> PrivacyErrors.unitComparedWithConstant(u.sources(), u.domain()))
-                        .orElseGet(() -> PrivacyErrors.unitComparedWithConstant("of a protected table"));
-            }
-        }
-        for (RexNode operand : call.getOperands()) {
-            checkUnitComparisons(operand, inputs, unit);
-        }
     }
 }

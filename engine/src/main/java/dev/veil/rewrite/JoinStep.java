@@ -39,7 +39,7 @@ final class JoinStep {
         Optional<UnitHandle> leftUnit = left.unit();
         Optional<UnitHandle> rightUnit = right.unit().map(u -> u.remap(i -> i + leftFields));
         Optional<UnitHandle> anyUnit = leftUnit.isPresent() ? leftUnit : rightUnit;
-        ExpressionChecks.check(condition, fields, ExpressionChecks.Use.JOIN, anyUnit, ctx.principal());
+        ExpressionChecks.checkRestrictions(condition, fields, ExpressionChecks.Use.JOIN, ctx.principal());
         JoinOnlyKeys.checkCondition(condition, fields, ctx.principal(), ExpressionChecks.Use.JOIN.where);
 
         List<int[]> pairs = equalities(condition, leftFields);
@@ -57,6 +57,8 @@ final class JoinStep {
         } else {
             unit = Optional.empty();
         }
+        // After the unit links (whose errors say more about a join), every other use of the unit in the condition.
+        UnitLineageRule.check(condition, fields, ExpressionChecks.Use.JOIN, unit.or(() -> anyUnit));
         if (unit.isPresent()) {
             condition = SafeExpressions.apply(ctx.rexBuilder(), types, condition);
         }

@@ -96,18 +96,6 @@ final class PrivacyErrors {
                 + "; it may appear in an aggregate only as COUNT(DISTINCT ...), since any other use singles out units");
     }
 
-    static VeilException unitComparedWithConstant(Collection<TableAccess> tables, ColumnId domain) {
-        return violation("The privacy unit of " + tableList(tables) + " (" + domain
-                + ") is compared with a constant, which singles out individual units; compare it only with "
-                + "the privacy unit of another protected table");
-    }
-
-    static VeilException unitComparedWithConstant(String description) {
-        return violation("A privacy unit column (" + description
-                + ") is compared with a constant, which singles out individual units; compare it only with "
-                + "the privacy unit of another protected table");
-    }
-
     static VeilException joinNotOnUnit(UnitHandle left, UnitHandle right) {
         String path = left.steps().isEmpty() ? "" : "; the declared path continues at " + left.steps().get(0).key();
         return violation("Join of protected tables " + left.tableNames() + " and " + right.tableNames()

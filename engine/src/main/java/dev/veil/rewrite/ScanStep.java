@@ -71,13 +71,15 @@ final class ScanStep {
             RexNode raw = rex.makeInputRef(rel, baseColumns[i]);
             boolean startsUnit = path.isPresent() && path.get().startColumn().equals(column);
             ColumnId id = new ColumnId(access.table(), column);
+            Set<UnitOrigin> units = startsUnit ? Set.of(UnitOrigin.of(id, path.get())) : Set.of();
             RexNode expr;
             FieldInfo info;
             switch (columnAccess.columnClass()) {
                 case MASKED -> {
                     expr = ColumnPolicyExpressions.mask(rex, raw, columnAccess.mask().orElseThrow(), target,
                             ctx.maskKey(), access.table(), column);
-                    info = new FieldInfo(Set.of(), Optional.empty(), startsUnit, false);
+                    info = new FieldInfo(Set.of(), Optional.empty(),
+                            startsUnit ? Set.of(UnitOrigin.transformed(id)) : Set.of(), false);
                     ctx.log().rewrite("Column '" + id + "' masked with " + columnAccess.mask().orElseThrow() + " ("
                             + columnAccess.policy() + ")");
                 }
@@ -87,13 +89,14 @@ final class ScanStep {
                     if (columnAccess.bounds().isPresent()) {
                         expr = ColumnPolicyExpressions.clamp(rex, raw, columnAccess.bounds().get(), target,
                                 access.table(), column);
-                        info = new FieldInfo(Set.of(restriction), Optional.empty(), startsUnit, false)
+                        info = new FieldInfo(Set.of(restriction), Optional.empty(),
+                                startsUnit ? Set.of(UnitOrigin.transformed(id)) : Set.of(), false)
                                 .withRange(ValueRange.of(columnAccess.bounds().get()));
                         ctx.log().rewrite("Column '" + id + "' clamped to BOUNDS " + columnAccess.bounds().get()
                                 + " (" + columnAccess.policy() + ")");
                     } else {
                         expr = ColumnPolicyExpressions.conform(rex, raw, target);
-                        info = new FieldInfo(Set.of(restriction), Optional.of(id), startsUnit, false);
+                        info = new FieldInfo(Set.of(restriction), Optional.of(id), units, false);
                         if (startsUnit) {
                             unitFields.add(i);
                         }
@@ -102,14 +105,14 @@ final class ScanStep {
                 case JOIN_ONLY -> {
                     expr = ColumnPolicyExpressions.conform(rex, raw, target);
                     info = new FieldInfo(Set.of(new ColumnRestriction(access.table(), column, ColumnClass.JOIN_ONLY,
-                            columnAccess.policy())), Optional.of(id), startsUnit, false);
+                            columnAccess.policy())), Optional.of(id), units, false);
                     if (startsUnit) {
                         unitFields.add(i);
                     }
                 }
                 case PUBLIC -> {
                     expr = ColumnPolicyExpressions.conform(rex, raw, target);
-                    info = new FieldInfo(Set.of(), Optional.of(id), startsUnit, false);
+                    info = new FieldInfo(Set.of(), Optional.of(id), units, false);
                     if (startsUnit) {
                         unitFields.add(i);
                     }
@@ -133,7 +136,8 @@ final class ScanStep {
                 unitFields.add(exprs.size());
                 exprs.add(rex.makeInputRef(rel, start));
                 names.add(Projections.UNIT_FIELD);
-                fields.add(new FieldInfo(Set.of(), Optional.of(new ColumnId(access.table(), p.startColumn())), true,
+                ColumnId startId = new ColumnId(access.table(), p.startColumn());
+                fields.add(new FieldInfo(Set.of(), Optional.of(startId), Set.of(UnitOrigin.of(startId, p)),
                         false));
             }
             unit = Optional.of(new UnitHandle(unitFields, p.steps(), p.domain(), List.of(access)));

@@ -76,7 +76,8 @@ final class SetOpStep {
         }
         RelNode union = LogicalUnion.create(rels, true);
         List<FieldInfo> fields = new ArrayList<>(merge(inputs, width));
-        fields.add(new FieldInfo(Set.of(), Optional.empty(), true, false));
+        ColumnId domain = firstUnit.get().domain();
+        fields.add(new FieldInfo(Set.of(), Optional.empty(), Set.of(new UnitOrigin(domain, domain)), false));
         UnitHandle unit = new UnitHandle(List.of(width), List.of(), firstUnit.get().domain(), sources);
         return new Piece(union, width, fields, Optional.of(unit));
     }
@@ -103,7 +104,7 @@ final class SetOpStep {
             FieldInfo derived = FieldInfo.derived(all);
             Optional<ColumnId> identity = all.get(0).identity();
             boolean same = identity.isPresent() && all.stream().allMatch(f -> f.identity().equals(identity));
-            fields.add(new FieldInfo(derived.restrictions(), same ? identity : Optional.empty(), derived.unitDerived(),
+            fields.add(new FieldInfo(derived.restrictions(), same ? identity : Optional.empty(), derived.units(),
                     derived.constant()));
         }
         return fields;

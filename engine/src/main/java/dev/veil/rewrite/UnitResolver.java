@@ -65,7 +65,8 @@ final class UnitResolver {
             current = width;
         }
         List<FieldInfo> fieldInfos = new ArrayList<>(in.fields().subList(0, width));
-        fieldInfos.add(new FieldInfo(Set.of(), Optional.of(unit.domain()), true, false));
+        fieldInfos.add(new FieldInfo(Set.of(), Optional.of(unit.domain()),
+                Set.of(new UnitOrigin(unit.domain(), unit.domain())), false));
         ctx.log().rewrite("Privacy unit " + unit.domain() + " of " + unit.tableNames()
                 + " looked up along the declared foreign keys (" + describe(unit) + ")");
         return new Piece(rel, width, fieldInfos, Optional.of(new UnitHandle(List.of(width), List.of(), unit.domain(),

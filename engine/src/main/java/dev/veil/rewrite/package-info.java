@@ -11,9 +11,10 @@
  * at the privacy boundary; {@code UnitResolver} looks privacy units up along foreign keys. Each
  * step records what it knows of its output in a {@code Piece}: per-field lineage
  * ({@code FieldInfo}) and the unit the rows belong to ({@code UnitHandle}). Expression-level rules
- * live in {@code ExpressionChecks} (uses), {@code JoinOnlyKeys} (a JOIN ONLY value is matched only
- * with governed keys, wherever values of rows are compared), {@code SafeExpressions} (no
- * data-dependent errors),
+ * live in {@code ExpressionChecks} (uses), {@code UnitLineageRule} (a value derived from the
+ * privacy unit meets only the same unit, in an equality), {@code JoinOnlyKeys} (a JOIN ONLY value
+ * is matched only with governed keys, wherever values of rows are compared), {@code SafeExpressions}
+ * (no data-dependent errors),
  * {@code ColumnPolicyExpressions} and {@code MaskFunctions} (masks, clamping).
  */
 package dev.veil.rewrite;

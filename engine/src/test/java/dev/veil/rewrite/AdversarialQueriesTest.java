@@ -93,6 +93,15 @@ class AdversarialQueriesTest {
                         + "WHERE CAST(c_id AS VARCHAR) SIMILAR TO '7'", "compared with a constant"),
                 Attempt.rejected("unit tested inside a filtered aggregate", "SELECT COUNT(*) FILTER (WHERE c_id = 3) "
                         + "FROM shop.customer", "compared with a constant"),
+                Attempt.rejected("unit compared with a constant disguised as arithmetic", "SELECT city, COUNT(*) "
+                        + "FROM shop.customer WHERE c_id <> 7 + 0 * CHAR_LENGTH(city) GROUP BY city",
+                        "privacy unit column 'shop.customer.c_id'"),
+                Attempt.rejected("unit moved across an equation", "SELECT SUM(score) FROM shop.customer "
+                        + "WHERE c_id - score = 7 - score", "privacy unit column 'shop.customer.c_id'"),
+                Attempt.rejected("foreign key of the path in arithmetic", "SELECT COUNT(*) FROM shop.orders "
+                        + "WHERE o_cust + 0 * o_id <> 3", "privacy unit column 'shop.orders.o_cust'"),
+                Attempt.rejected("group key computed from the unit", "SELECT c_id / 3, COUNT(*) FROM shop.customer "
+                        + "GROUP BY c_id / 3", "privacy unit column 'shop.customer.c_id'"),
                 Attempt.answered("where on a unique column", "SELECT COUNT(*), SUM(score) FROM shop.customer "
                         + "WHERE name = 'cust7'", table()),
                 Attempt.rejected("group by the unit", "SELECT c_id, SUM(score) FROM shop.customer GROUP BY c_id", rows),
