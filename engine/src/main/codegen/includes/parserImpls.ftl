@@ -297,19 +297,43 @@ SqlNode VeilAlterUser() :
     )
 }
 
-/** ALTER ROLE r SET PRIVACY BUDGET b */
+/** ALTER ROLE r SET PRIVACY BUDGET b | ALTER ROLE r SET STATEMENT_TIMEOUT = { 'duration' | DEFAULT } */
 SqlNode VeilAlterRole() :
 {
     final Span s;
     final SqlIdentifier name;
     final SqlIdentifier budget;
+    SqlNode timeout = null;
 }
 {
     <ALTER> { s = span(); } <ROLE>
     name = SimpleIdentifier()
-    <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+    <SET>
+    (
+        <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+        {
+            return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.ROLE, name, budget);
+        }
+    |
+        <STATEMENT_TIMEOUT> ( <EQ> | <TO> )
+        ( timeout = StringLiteral() | <DEFAULT_> )
+        {
+            return new SqlSetStatementTimeout(s.end(this), name, timeout == null ? null : SqlLiteral.unchain(timeout));
+        }
+    )
+}
+
+/** CANCEL STATEMENT id */
+SqlNode VeilCancelStatement() :
+{
+    final Span s;
+    final SqlNode id;
+}
+{
+    <CANCEL> { s = span(); } <STATEMENT>
+    id = UnsignedNumericLiteral()
     {
-        return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.ROLE, name, budget);
+        return new SqlCancelStatement(s.end(this), (SqlLiteral) id);
     }
 }
 

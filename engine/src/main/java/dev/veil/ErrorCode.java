@@ -35,6 +35,8 @@ public enum ErrorCode {
     INVALID_POLICY(25, "42V02"),
     /** A concurrent statement committed a new version of the same table first; retrying may succeed. */
     WRITE_CONFLICT(26, "40001"),
+    /** The statement ran longer than its time limit (server default, its role's, or the client's) and was stopped. */
+    STATEMENT_TIMEOUT(27, "57014"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

@@ -1,5 +1,6 @@
 package dev.veil.cli;
 
+import dev.veil.catalog.StatementTimeouts;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.TlsConfig;
 import dev.veil.server.VeilServer;
@@ -28,6 +29,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
+    @Option(names = "--statement-timeout", paramLabel = "DURATION", defaultValue = "10min",
+            description = "How long a statement may run before it is stopped with STATEMENT_TIMEOUT "
+                    + "(default ${DEFAULT-VALUE}; units ms, s, min, h). Admins may give a role its own limit: "
+                    + "ALTER ROLE r SET STATEMENT_TIMEOUT = '1h'. A client's setQueryTimeout can only shorten it.")
+    String statementTimeout;
+
     @ArgGroup(exclusive = false)
     Tls tls;
 
@@ -43,7 +50,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig config = ServerConfig.of(warehouse).withHost(host).withPort(port);
+        ServerConfig config = ServerConfig.of(warehouse).withHost(host).withPort(port)
+                .withStatementTimeout(StatementTimeouts.parse(statementTimeout));
         if (tls != null) {
             config = config.withTls(TlsConfig.fromFiles(tls.keystore, tls.passwordFile));
         }

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.SplittableRandom;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
@@ -39,13 +41,28 @@ public final class DpAggregator {
 
     /** The rows of {@code spec} over {@code input}; computed when first enumerated. */
     public static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, DpSpec spec) {
+        return aggregate(input, spec, new AtomicBoolean());
+    }
+
+    /**
+     * The rows of {@code spec} over {@code input}, computed when first enumerated, as the statement
+     * of {@code root} runs them: stopped, it fails with QUERY_CANCELLED and releases nothing.
+     */
+    public static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, DpSpec spec, DataContext root) {
+        return aggregate(input, spec, ExecutionContext.cancelFlag(root));
+    }
+
+    private static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag) {
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
-                return Linq4j.enumerator(run(input, spec));
+                return Linq4j.enumerator(run(input, spec, cancelFlag));
             }
         };
     }
+
+    /** How many loop iterations (rows, units, groups) pass between two checks of the cancel flag. */
+    private static final int ITERATIONS_PER_CHECK = 4096;
 
     /**
      * A cell: one unit's rows in one group, at most Linf of them, with each kept row's value of
@@ -150,6 +167,11 @@ public final class DpAggregator {
     }
 
     static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec) {
+        return run(input, spec, new AtomicBoolean());
+    }
+
+    static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag) {
+        int untilCheck = ITERATIONS_PER_CHECK;
         SplittableRandom sampler = new SplittableRandom(new SecureRandom().nextLong());
         int keyCount = spec.groupKeys().size();
         int[] keyFields = spec.groupKeys().stream().mapToInt(Integer::intValue).toArray();
@@ -176,6 +198,10 @@ public final class DpAggregator {
         List<Integer> domain = new ArrayList<>();
         try (Enumerator<Object[]> rows = input.enumerator()) {
             while (rows.moveNext()) {
+                if (--untilCheck == 0) {
+                    untilCheck = ITERATIONS_PER_CHECK;
+                    StatementControl.check(cancelFlag);
+                }
                 Object[] row = rows.current();
                 if (marker >= 0 && Boolean.TRUE.equals(row[marker])) {
                     int group = groupIds.idOf(row);
@@ -255,6 +281,10 @@ public final class DpAggregator {
         }
         List<Cell> ofUnit = new ArrayList<>();
         for (int unit = 0; unit < unitIds.size(); unit++) {
+            if (--untilCheck == 0) {
+                untilCheck = ITERATIONS_PER_CHECK;
+                StatementControl.check(cancelFlag);
+            }
             ofUnit.clear();
             for (int c = unitCells[unit]; c >= 0; c = cells.get(c).nextOfUnit) {
                 Cell cell = cells.get(c);
@@ -304,6 +334,10 @@ public final class DpAggregator {
         OptimalPartitionSelection selection = spec.partitionSelection() ? spec.selection(split) : null;
         List<Object[]> out = new ArrayList<>();
         for (int id : order) {
+            if (--untilCheck == 0) {
+                untilCheck = ITERATIONS_PER_CHECK;
+                StatementControl.check(cancelFlag);
+            }
             Group group = groups[id];
             if (selection != null && !selection.keep(group.units)) {
                 continue;
@@ -322,6 +356,8 @@ public final class DpAggregator {
             }
             out.add(row);
         }
+        // Nothing is released unless the statement is still running once every group is computed.
+        StatementControl.check(cancelFlag);
         return out;
     }
 

@@ -46,8 +46,8 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
         builder.add(Expressions.return_(null, Expressions.call(
                 Types.lookupMethod(DpAggregator.class, "aggregate", org.apache.calcite.linq4j.Enumerable.class,
-                        DpSpec.class),
-                arrays, spec)));
+                        DpSpec.class, org.apache.calcite.DataContext.class),
+                arrays, spec, implementor.getRootExpression())));
         return implementor.result(physType, builder.toBlock());
     }
 }

@@ -25,7 +25,8 @@ public final class QueryExecution {
     public static Enumerator<Object[]> execute(EnumerableRel plan, SchemaPlus rootSchema, JavaTypeFactory typeFactory,
             String user, AtomicBoolean cancelFlag) {
         Map<String, Object> stash = new HashMap<>();
-        Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, plan, EnumerableRel.Prefer.ARRAY);
+        Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, CancelChecks.insert(plan),
+                EnumerableRel.Prefer.ARRAY);
         ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag);
         Enumerable<Object> rows;
         try {

@@ -41,7 +41,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *   <li>{@code veil.audit}: every audit entry; admins only, others get ACCESS_DENIED;</li>
  *   <li>{@code veil.my_budget}: the caller's privacy budget and what is left of it in the current
  *       window (no row for admins and users without a budget);</li>
- *   <li>{@code veil.budget_ledger}: every budget charge; admins only, others get ACCESS_DENIED.</li>
+ *   <li>{@code veil.budget_ledger}: every budget charge; admins only, others get ACCESS_DENIED;</li>
+ *   <li>{@code veil.running_statements}: the statements running now (an analyst's own, every
+ *       user's for admins), with their audit id for {@code CANCEL STATEMENT}.</li>
  * </ul>
  */
 public final class SystemSchema extends AbstractSchema {
@@ -60,7 +62,10 @@ public final class SystemSchema extends AbstractSchema {
                 "my_budget", new SystemTable(MY_BUDGET_COLUMNS,
                         (user, principals) -> myBudget(catalog, user, principals), catalog),
                 "budget_ledger", new SystemTable(LEDGER_COLUMNS,
-                        (user, principals) -> budgetLedger(catalog, user, principals), catalog));
+                        (user, principals) -> budgetLedger(catalog, user, principals), catalog),
+                "running_statements", new SystemTable(RUNNING_COLUMNS,
+                        (user, principals) -> runningStatements(RunningStatements.of(warehouse), user, principals),
+                        catalog));
     }
 
     @Override
@@ -117,6 +122,15 @@ public final class SystemSchema extends AbstractSchema {
             new SystemColumn("epsilon", SqlTypeName.DOUBLE, false),
             new SystemColumn("delta", SqlTypeName.DOUBLE, false),
             new SystemColumn("charged_at", SqlTypeName.TIMESTAMP, false),
+            new SystemColumn("statement", SqlTypeName.VARCHAR, false));
+
+    private static final List<SystemColumn> RUNNING_COLUMNS = List.of(
+            new SystemColumn("id", SqlTypeName.BIGINT, false),
+            new SystemColumn("user_name", SqlTypeName.VARCHAR, false),
+            new SystemColumn("started_at", SqlTypeName.TIMESTAMP, false),
+            new SystemColumn("elapsed_ms", SqlTypeName.BIGINT, false),
+            new SystemColumn("time_limit_ms", SqlTypeName.BIGINT, true),
+            new SystemColumn("state", SqlTypeName.VARCHAR, false),
             new SystemColumn("statement", SqlTypeName.VARCHAR, false));
 
     private static List<SystemColumn> auditColumns() {
@@ -218,6 +232,18 @@ public final class SystemSchema extends AbstractSchema {
         for (LedgerEntry e : BudgetLedger.of(catalog).entries()) {
             rows.add(new Object[] {e.id(), e.user(), e.budget(), e.epsilon(), e.delta(), e.chargedAt().toEpochMilli(),
                     e.statement()});
+        }
+        return rows;
+    }
+
+    private static List<Object[]> runningStatements(RunningStatements running, String user, Principals principals) {
+        boolean admin = principals.isAdmin(user);
+        List<Object[]> rows = new ArrayList<>();
+        for (RunningStatements.Running r : running.all()) {
+            if (admin || r.user().equals(user)) {
+                rows.add(new Object[] {r.id(), r.user(), r.startedAtMillis(), r.elapsed().toMillis(),
+                        r.control().limit().map(java.time.Duration::toMillis).orElse(null), r.state(), r.statement()});
+            }
         }
         return rows;
     }

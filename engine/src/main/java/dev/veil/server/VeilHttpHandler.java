@@ -15,6 +15,7 @@ import org.apache.calcite.avatica.remote.ProtobufTranslation;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.remote.Service.RpcMetadataResponse;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.slf4j.Logger;
@@ -40,15 +41,17 @@ final class VeilHttpHandler extends AbstractHandler {
     private final Service service;
     private final VeilMeta meta;
     private final ConnectionRegistry connections;
+    private final ClientWatch clientWatch;
     private final RpcMetadataResponse metadata;
     private final ProtobufTranslation translation = new ProtobufTranslationImpl();
 
     VeilHttpHandler(Authenticator authenticator, Service service, VeilMeta meta, ConnectionRegistry connections,
-            RpcMetadataResponse metadata) {
+            ClientWatch clientWatch, RpcMetadataResponse metadata) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.service = requireNonNull(service, "service is null");
         this.meta = requireNonNull(meta, "meta is null");
         this.connections = requireNonNull(connections, "connections is null");
+        this.clientWatch = requireNonNull(clientWatch, "clientWatch is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
     }
 
@@ -93,7 +96,7 @@ final class VeilHttpHandler extends AbstractHandler {
         Service.Response answer;
         int status = HttpServletResponse.SC_OK;
         try {
-            answer = dispatch(user.get(), decoded);
+            answer = dispatch(user.get(), decoded, baseRequest.getHttpChannel().getEndPoint());
         } catch (Exception | StackOverflowError e) {
             answer = WireErrors.response(e, metadata);
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
@@ -109,7 +112,7 @@ final class VeilHttpHandler extends AbstractHandler {
         response.getOutputStream().write(bytes);
     }
 
-    private Service.Response dispatch(String user, Service.Request request) {
+    private Service.Response dispatch(String user, Service.Request request, EndPoint endpoint) {
         String connectionId = RequestConnections.connectionId(request);
         if (connectionId == null) {
             throw new VeilException(ErrorCode.NOT_SUPPORTED,
@@ -119,7 +122,12 @@ final class VeilHttpHandler extends AbstractHandler {
             LOG.warn("User '{}' used connection {} of another user", user, connectionId);
             throw new VeilException(ErrorCode.ACCESS_DENIED, "Connection " + connectionId + " belongs to another user");
         }
-        try (RequestUser.Scope ignored = RequestUser.bind(user)) {
+        // A client that goes away while its request runs takes the request's statements with it.
+        try (RequestUser.Scope ignored = RequestUser.bind(user);
+                ClientWatch.Watch watch = clientWatch.watch(endpoint, () -> {
+                    LOG.info("The client of connection {} went away; cancelling its statements", connectionId);
+                    meta.cancelConnection(connectionId);
+                })) {
             return RequestDispatch.dispatch(service, request);
         } finally {
             connections.exit(connectionId);

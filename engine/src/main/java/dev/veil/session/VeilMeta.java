@@ -9,6 +9,8 @@ import dev.veil.catalog.Column;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableDef;
 import dev.veil.exec.ArrowTableView;
+import dev.veil.exec.RunningStatements;
+import dev.veil.exec.StatementControl;
 import dev.veil.exec.VeilTypes;
 import dev.veil.exec.VeilTypeSystem;
 import dev.veil.policy.PolicyResolver;
@@ -100,8 +102,26 @@ public final class VeilMeta extends MetaImpl {
         sessions.computeIfAbsent(ch.id, id -> wrap(() -> opener.open(id, info == null ? Map.of() : info)));
     }
 
+    /**
+     * Stops every running statement of connection {@code connectionId}, because its client
+     * disconnected or the connection expired: they fail with QUERY_CANCELLED and say why.
+     */
+    public void cancelConnection(String connectionId) {
+        Session session = sessions.get(connectionId);
+        for (StatementState s : statements.values()) {
+            if (s.connectionId.equals(connectionId)) {
+                if (session != null) {
+                    RunningStatements.of(session.engine().warehouse())
+                            .stop(s.cancelFlag, StatementControl.Stop.CLIENT_GONE);
+                }
+                s.cancelFlag.set(true);
+            }
+        }
+    }
+
     @Override
     public void closeConnection(ConnectionHandle ch) {
+        cancelConnection(ch.id);
         sessions.remove(ch.id);
         statements.values().removeIf(s -> {
             if (s.connectionId.equals(ch.id)) {

@@ -3,6 +3,7 @@ package dev.veil.sql;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.sql.ast.SqlAlterUserPassword;
+import dev.veil.sql.ast.SqlCancelStatement;
 import dev.veil.sql.ast.SqlCopy;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
@@ -25,6 +26,7 @@ import dev.veil.sql.ast.SqlSetMinGroupSize;
 import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
+import dev.veil.sql.ast.SqlSetStatementTimeout;
 import dev.veil.sql.ast.SqlShowPolicies;
 import dev.veil.sql.parser.VeilParser;
 import org.apache.calcite.sql.SqlExplain;
@@ -104,6 +106,12 @@ public final class StatementExecutor {
         }
         if (node instanceof SqlSetPrivacyBudget n) {
             return SetPrivacyBudgetStatement.execute(n, context);
+        }
+        if (node instanceof SqlSetStatementTimeout n) {
+            return SetStatementTimeoutStatement.execute(n, context);
+        }
+        if (node instanceof SqlCancelStatement n) {
+            return CancelStatementStatement.execute(n, context);
         }
         if (node instanceof SqlShowPolicies n) {
             return ShowPoliciesStatement.execute(n, context);

@@ -328,7 +328,8 @@ class ThinDriverIT {
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
             assertTrue(seconds < 15, "timed out after " + seconds + " s");
             assertEquals("57014", e.getSQLState());
-            assertEquals(20, e.getErrorCode());
+            assertEquals(27, e.getErrorCode());
+            assertTrue(e.getMessage().contains("STATEMENT_TIMEOUT"), e.getMessage());
             assertTrue(e.getMessage().contains("timeout of 1 s"), e.getMessage());
             try (ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertTrue(rs.next());
