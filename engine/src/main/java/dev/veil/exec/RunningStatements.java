@@ -78,6 +78,17 @@ public final class RunningStatements {
         }
     }
 
+    /** The audit id of the running statement cancelled through {@code cancelFlag}, if any. */
+    public Optional<Long> idOf(java.util.concurrent.atomic.AtomicBoolean cancelFlag) {
+        requireNonNull(cancelFlag, "cancelFlag is null");
+        for (Running r : running.values()) {
+            if (r.control().cancelFlag() == cancelFlag) {
+                return Optional.of(r.id());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Every running statement, oldest first. */
     public List<Running> all() {
         return running.values().stream().sorted(Comparator.comparingLong(Running::id)).toList();

@@ -8,9 +8,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;
@@ -43,11 +43,18 @@ public final class StatementControl {
         void charged(Connection catalog, double epsilon, double delta) throws SQLException;
     }
 
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "veil-statement-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService TIMER = timer();
+
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "veil-statement-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        // Most statements end long before their deadline: drop theirs at once, not when it would fire.
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     private final AtomicBoolean cancelFlag;
     private volatile Stop stop;

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
@@ -55,16 +54,18 @@ public final class SystemSchema extends AbstractSchema {
     public SystemSchema(Warehouse warehouse) {
         SqliteCatalog catalog = requireNonNull(warehouse, "warehouse is null").sqliteCatalog();
         this.tables = Map.of(
-                "policies", new SystemTable(POLICY_COLUMNS, (user, principals) -> policies(catalog, user, principals),
+                "policies", new SystemTable(POLICY_COLUMNS, (user, principals, root) -> policies(catalog, user, principals),
                         catalog),
-                "my_queries", new SystemTable(MY_QUERY_COLUMNS, (user, principals) -> myQueries(catalog, user), catalog),
-                "audit", new SystemTable(AUDIT_COLUMNS, (user, principals) -> audit(catalog, user, principals), catalog),
+                "my_queries", new SystemTable(MY_QUERY_COLUMNS,
+                        (user, principals, root) -> myQueries(catalog, user, self(warehouse, root)), catalog),
+                "audit", new SystemTable(AUDIT_COLUMNS,
+                        (user, principals, root) -> audit(catalog, user, principals, self(warehouse, root)), catalog),
                 "my_budget", new SystemTable(MY_BUDGET_COLUMNS,
-                        (user, principals) -> myBudget(catalog, user, principals), catalog),
+                        (user, principals, root) -> myBudget(catalog, user, principals), catalog),
                 "budget_ledger", new SystemTable(LEDGER_COLUMNS,
-                        (user, principals) -> budgetLedger(catalog, user, principals), catalog),
+                        (user, principals, root) -> budgetLedger(catalog, user, principals), catalog),
                 "running_statements", new SystemTable(RUNNING_COLUMNS,
-                        (user, principals) -> runningStatements(RunningStatements.of(warehouse), user, principals),
+                        (user, principals, root) -> runningStatements(RunningStatements.of(warehouse), user, principals),
                         catalog));
     }
 
@@ -139,13 +140,19 @@ public final class SystemSchema extends AbstractSchema {
         return List.copyOf(columns);
     }
 
+    /** How a system table computes its rows for the user running the statement of {@code root}. */
+    @FunctionalInterface
+    private interface Rows {
+        List<Object[]> of(String user, Principals principals, DataContext root);
+    }
+
     /** A table whose rows are computed for the current user at each scan. */
     private static final class SystemTable extends AbstractTable implements ScannableTable {
         private final List<SystemColumn> columns;
-        private final BiFunction<String, Principals, List<Object[]>> rows;
+        private final Rows rows;
         private final SqliteCatalog catalog;
 
-        SystemTable(List<SystemColumn> columns, BiFunction<String, Principals, List<Object[]>> rows,
+        SystemTable(List<SystemColumn> columns, Rows rows,
                 SqliteCatalog catalog) {
             this.columns = columns;
             this.rows = rows;
@@ -170,7 +177,7 @@ public final class SystemSchema extends AbstractSchema {
             if (!(user instanceof String name)) {
                 throw VeilException.internal("system table scanned without a user", null);
             }
-            return Linq4j.asEnumerable(rows.apply(name, new Principals(catalog)));
+            return Linq4j.asEnumerable(rows.of(name, new Principals(catalog), root));
         }
     }
 
@@ -191,22 +198,36 @@ public final class SystemSchema extends AbstractSchema {
         return rows;
     }
 
-    private static List<Object[]> myQueries(SqliteCatalog catalog, String user) {
+    /**
+     * The audit id of the statement scanning, found by its cancel flag among the running ones (-1
+     * if none): the audit tables leave it out, as they did when entries were written at the end.
+     */
+    private static long self(Warehouse warehouse, DataContext root) {
+        return RunningStatements.of(warehouse).idOf(ExecutionContext.cancelFlag(root)).orElse(-1L);
+    }
+
+    private static List<Object[]> myQueries(SqliteCatalog catalog, String user, long self) {
         List<Object[]> rows = new ArrayList<>();
         for (AuditEntry e : new AuditLog(catalog).entriesOf(user)) {
+            if (e.id() == self) {
+                continue;
+            }
             rows.add(new Object[] {e.id(), e.at(), e.kind().name(), e.statement(), e.decision().name(),
                     e.reason().orElse(null), boxed(e.rowsReturned()), e.epsilon(), e.delta(), boxed(e.finishedAt())});
         }
         return rows;
     }
 
-    private static List<Object[]> audit(SqliteCatalog catalog, String user, Principals principals) {
+    private static List<Object[]> audit(SqliteCatalog catalog, String user, Principals principals, long self) {
         if (!principals.isAdmin(user)) {
             throw new VeilException(ErrorCode.ACCESS_DENIED, "Reading veil.audit requires the admin role; user '"
                     + user + "' does not have it (your own statements are in veil.my_queries)");
         }
         List<Object[]> rows = new ArrayList<>();
         for (AuditEntry e : new AuditLog(catalog).entries()) {
+            if (e.id() == self) {
+                continue;
+            }
             rows.add(new Object[] {e.id(), e.at(), e.user(), e.kind().name(), e.statement(), e.decision().name(),
                     e.reason().orElse(null), boxed(e.rowsReturned()), e.epsilon(), e.delta(), boxed(e.finishedAt())});
         }
