@@ -71,6 +71,19 @@ class CliTest {
     }
 
     @Test
+    void serveDocumentsAndChecksItsStatementTimeout() throws Exception {
+        Run help = veil("256m", "serve", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().contains("--statement-timeout"), help.out());
+        assertTrue(help.out().contains("default 10min"), help.out());
+        Path wh = dir.resolve("wh");
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run bad = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--statement-timeout", "soon");
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("VEIL-0015 INVALID_ARGUMENT: Invalid time limit 'soon'"), bad.err());
+    }
+
+    @Test
     void sumOverATableLargerThanTheHeap() throws Exception {
         Path wh = dir.resolve("wh");
         Path csv = dir.resolve("big.csv");
