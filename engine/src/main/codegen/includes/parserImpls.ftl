@@ -297,20 +297,35 @@ SqlNode VeilAlterUser() :
     )
 }
 
-/** ALTER ROLE r SET PRIVACY BUDGET b */
+/** ALTER ROLE r SET PRIVACY BUDGET b | ALTER ROLE r SET setting { = | TO } 'value' | ALTER ROLE r RESET setting */
 SqlNode VeilAlterRole() :
 {
     final Span s;
     final SqlIdentifier name;
     final SqlIdentifier budget;
+    final SqlIdentifier setting;
+    final SqlNode value;
 }
 {
     <ALTER> { s = span(); } <ROLE>
     name = SimpleIdentifier()
-    <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
-    {
-        return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.ROLE, name, budget);
-    }
+    (
+        LOOKAHEAD(2)
+        <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+        {
+            return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.ROLE, name, budget);
+        }
+    |
+        <SET> setting = SimpleIdentifier() ( <EQ> | <TO> ) value = StringLiteral()
+        {
+            return new SqlAlterRoleSetting(s.end(this), name, setting, SqlLiteral.unchain(value));
+        }
+    |
+        <RESET> setting = SimpleIdentifier()
+        {
+            return new SqlAlterRoleSetting(s.end(this), name, setting, null);
+        }
+    )
 }
 
 /** GRANT ROLE r TO USER u */

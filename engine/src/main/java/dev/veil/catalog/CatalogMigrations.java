@@ -257,7 +257,18 @@ final class CatalogMigrations {
                         max_rows_per_unit_per_group INTEGER NOT NULL CHECK (max_rows_per_unit_per_group >= 1)
                     )""",
                     "CREATE UNIQUE INDEX policy_differential_privacy_scope "
-                            + "ON policy_differential_privacy (table_id, ifnull(role_name, ''))")));
+                            + "ON policy_differential_privacy (table_id, ifnull(role_name, ''))")),
+            new Migration(6, "role settings", List.of(
+                    // Settings such as statement_memory, per role (see RoleSettings); a dropped role
+                    // takes its settings with it.
+                    """
+                    CREATE TABLE role_settings (
+                        role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
+                        setting     TEXT NOT NULL,
+                        value       TEXT NOT NULL,
+                        set_at      INTEGER NOT NULL,
+                        PRIMARY KEY (role_name, setting)
+                    )""")));
 
     private CatalogMigrations() {
     }

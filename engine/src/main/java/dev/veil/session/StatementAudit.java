@@ -10,6 +10,7 @@ import dev.veil.audit.StatementKind;
 import dev.veil.audit.StatementText;
 import dev.veil.sql.RowsResult;
 import dev.veil.sql.StatementResult;
+import dev.veil.sql.ast.SqlAlterRoleSetting;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
@@ -112,7 +113,8 @@ final class StatementAudit {
             return StatementKind.POLICY_CHANGE;
         }
         if (node instanceof SqlCreateUser || node instanceof SqlAlterUserPassword || node instanceof SqlDropUser
-                || node instanceof SqlCreateRole || node instanceof SqlDropRole || node instanceof SqlGrantRole) {
+                || node instanceof SqlCreateRole || node instanceof SqlDropRole || node instanceof SqlGrantRole
+                || node instanceof SqlAlterRoleSetting) {
             return StatementKind.PRINCIPAL_CHANGE;
         }
         return StatementKind.STATEMENT;

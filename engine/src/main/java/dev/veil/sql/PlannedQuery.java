@@ -96,7 +96,7 @@ public final class PlannedQuery {
             BudgetLedger.of(context.warehouse()).charge(context.principal(), cost.epsilon(), cost.delta(), text);
         }
         return QueryExecution.execute(plan, planner.rootSchema(), planner.typeFactory(), context.user(),
-                context.cancelFlag());
+                context.cancelFlag(), StatementMemoryLimit.forStatement(context));
     }
 
     /** Starts the query as a result set. */

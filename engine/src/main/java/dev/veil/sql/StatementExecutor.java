@@ -2,6 +2,7 @@ package dev.veil.sql;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.sql.ast.SqlAlterRoleSetting;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCopy;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
@@ -101,6 +102,9 @@ public final class StatementExecutor {
         }
         if (node instanceof SqlCreatePrivacyBudget n) {
             return CreatePrivacyBudgetStatement.execute(n, context);
+        }
+        if (node instanceof SqlAlterRoleSetting n) {
+            return AlterRoleSettingStatement.execute(n, context);
         }
         if (node instanceof SqlSetPrivacyBudget n) {
             return SetPrivacyBudgetStatement.execute(n, context);
