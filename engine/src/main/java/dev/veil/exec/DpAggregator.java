@@ -39,10 +39,17 @@ public final class DpAggregator {
 
     /** The rows of {@code spec} over {@code input}; computed when first enumerated. */
     public static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, DpSpec spec) {
+        return aggregate(null, input, spec);
+    }
+
+    /** As above, accounting the cells, groups and units kept to the memory of {@code root}'s statement. */
+    public static Enumerable<Object[]> aggregate(org.apache.calcite.DataContext root, Enumerable<Object[]> input,
+            DpSpec spec) {
+        StatementMemory.Account account = ExecutionContext.memory(root).account("a differentially private aggregation");
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
-                return Linq4j.enumerator(run(input, spec));
+                return Linq4j.enumerator(run(input, spec, account));
             }
         };
     }
@@ -150,6 +157,14 @@ public final class DpAggregator {
     }
 
     static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec) {
+        return run(input, spec, ExecutionContext.memory(null).account("a differentially private aggregation"));
+    }
+
+    /** Estimated heap per cell (object, list slot, index entry), per unit and per group beyond its key values. */
+    private static final long CELL_BYTES = 96;
+    private static final long ID_BYTES = 128;
+
+    static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec, StatementMemory.Account account) {
         SplittableRandom sampler = new SplittableRandom(new SecureRandom().nextLong());
         int keyCount = spec.groupKeys().size();
         int[] keyFields = spec.groupKeys().stream().mapToInt(Integer::intValue).toArray();
@@ -174,9 +189,16 @@ public final class DpAggregator {
         int marker = spec.domainMarker();
         boolean[] inDomain = new boolean[16];
         List<Integer> domain = new ArrayList<>();
+        long kept = 0;
+        long rowCount = 0;
         try (Enumerator<Object[]> rows = input.enumerator()) {
             while (rows.moveNext()) {
                 Object[] row = rows.current();
+                if ((++rowCount & 4095) == 0) {
+                    account.holdAtLeast(kept + arena.bytes());
+                }
+                int groupsBefore = groupIds.size();
+                int unitsBefore = unitIds.size();
                 if (marker >= 0 && Boolean.TRUE.equals(row[marker])) {
                     int group = groupIds.idOf(row);
                     inDomain = grow(inDomain, group);
@@ -191,6 +213,15 @@ public final class DpAggregator {
                 }
                 int group = groupIds.idOf(row);
                 int unit = unitIds.idOf(row);
+                if (groupIds.size() > groupsBefore) {
+                    kept += ID_BYTES;
+                    for (int k : keyFields) {
+                        kept += RowSizes.value(row[k]);
+                    }
+                }
+                if (unitIds.size() > unitsBefore) {
+                    kept += ID_BYTES + RowSizes.value(row[unitField]);
+                }
                 if (unit == unitsSeen) {
                     if (unit == unitCells.length) {
                         unitCells = Arrays.copyOf(unitCells, unit * 2);
@@ -204,6 +235,7 @@ public final class DpAggregator {
                 lastUnit = unit;
                 if (index < 0) {
                     cell = new Cell(group, unitCells[unit]);
+                    kept += CELL_BYTES;
                     unitCells[unit] = cells.size();
                     cellOf.putNew(group, unit, cells.size());
                     lastIndex = cells.size();
@@ -232,6 +264,7 @@ public final class DpAggregator {
                 }
             }
         }
+        account.holdAtLeast(kept + arena.bytes());
         cellOf = null;
 
         BudgetSplit split = spec.split().orElse(null);
