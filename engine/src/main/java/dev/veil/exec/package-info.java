@@ -3,7 +3,10 @@
  * with projection and filter push-down into streaming scans; after Calcite's planning, aggregations
  * straight over a scan are fused into a vectorized operator ({@code VectorAggregates}) and hash
  * joins hand their build keys to probe-side scans ({@code DynamicFilterPlanner}). Also the
- * operators the privacy rewrite emits: the DP aggregate and the privacy unit lookup. Calls
+ * operators the privacy rewrite emits: the DP aggregate and the privacy unit lookup. Every execution
+ * accounts the memory its operators keep to a {@code StatementMemory} (limit per statement, drawn
+ * from the process's {@code MemoryPool}); Calcite's blocking operators get accounting nodes from
+ * {@code MemoryAccounting} just before they run. Calls
  * {@code storage}, {@code catalog} and {@code dp}.
  */
 package dev.veil.exec;
