@@ -75,6 +75,9 @@ public final class MemoryAccounting {
                 return rows(input, "an aggregation", Long.MAX_VALUE);
             }
             int[] keys = aggregate.getGroupSet().toArray();
+            if (keys.length == 0) {
+                return input; // one group
+            }
             long perGroup = RowSizes.ENTRY_OVERHEAD + 24 + RowSizes.ACCUMULATOR * aggregate.getAggCallList().size()
                     + 8L * keys.length;
             return new EnumerableMemoryAccount(input, nextId++, "a hash aggregation", keys, perGroup, Long.MAX_VALUE);
@@ -205,6 +208,8 @@ public final class MemoryAccounting {
         private final StatementMemory.Account account;
         private long total;
         private long reported;
+        private Object[] current;
+        private boolean closed;
 
         Counting(Enumerator<Object[]> input, StatementMemory.Account account) {
             this.input = input;
@@ -218,34 +223,49 @@ public final class MemoryAccounting {
 
         @Override
         public Object[] current() {
-            return input.current();
+            // The row computed once: a projection below computes its values on each current().
+            return current;
         }
 
         @Override
         public boolean moveNext() {
-            if (!input.moveNext()) {
-                account.holdAtLeast(total);
-                finished();
-                return false;
+            try {
+                if (!input.moveNext()) {
+                    current = null;
+                    account.holdAtLeast(total);
+                    finished();
+                    return false;
+                }
+                current = input.current();
+                total += bytes(current);
+                if (total - reported >= REPORT_BYTES) {
+                    account.holdAtLeast(total);
+                    reported = total;
+                }
+                return true;
+            } catch (RuntimeException | Error e) {
+                // Some of Calcite's operators read their input in a for-each loop that does not
+                // close it on failure: close it here, so that the scans below free their buffers.
+                current = null;
+                close();
+                throw e;
             }
-            total += bytes(input.current());
-            if (total - reported >= REPORT_BYTES) {
-                account.holdAtLeast(total);
-                reported = total;
-            }
-            return true;
         }
 
         @Override
         public void reset() {
             input.reset();
+            current = null;
             total = 0;
             reported = 0;
         }
 
         @Override
         public void close() {
-            input.close();
+            if (!closed) {
+                closed = true;
+                input.close();
+            }
         }
     }
 

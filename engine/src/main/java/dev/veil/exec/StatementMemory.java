@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import java.lang.ref.Cleaner;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,13 +26,16 @@ public final class StatementMemory implements AutoCloseable {
     public static final long MIN_LIMIT = 1L << 20;
 
     private static volatile long defaultLimit = defaultLimitFromHeap();
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final long limit;
     private final String source;
     private final MemoryPool pool;
     private long used;
     private long peak;
-    private long fromPool;
+    /** What the statement holds of the pool, in an object of its own so that the cleaner can give it back. */
+    private final PoolShare share;
+    private final Cleaner.Cleanable cleanable;
     private boolean closed;
     private final Map<Object, Account> accounts = new HashMap<>();
 
@@ -46,6 +50,9 @@ public final class StatementMemory implements AutoCloseable {
         this.limit = limit;
         this.source = requireNonNull(source, "source is null");
         this.pool = requireNonNull(pool, "pool is null");
+        this.share = new PoolShare(pool);
+        // A statement whose result is dropped without being closed still gives its memory back.
+        this.cleanable = CLEANER.register(this, share);
     }
 
     /** A statement with the server's default limit, on the process's pool. */
@@ -116,6 +123,7 @@ public final class StatementMemory implements AutoCloseable {
                     + MemorySize.format(limit) + " (" + source + ") in " + what
                     + "; ask an admin for a higher limit, or make the query keep less (fewer groups, rows or columns)");
         }
+        long fromPool = share.bytes;
         if (next > fromPool) {
             long want = Math.min(roundUp(next - fromPool), limit - fromPool);
             if (!pool.reserve(want)) {
@@ -123,7 +131,7 @@ public final class StatementMemory implements AutoCloseable {
                         + "statements (its pool of " + MemorySize.format(pool.capacity()) + " stayed full for "
                         + pool.maxWait().toSeconds() + " s) while " + what + " needed more; try again later");
             }
-            fromPool += want;
+            share.bytes += want;
         }
         used = next;
         peak = Math.max(peak, used);
@@ -139,9 +147,9 @@ public final class StatementMemory implements AutoCloseable {
             return;
         }
         used = Math.max(0, used - bytes);
-        long spare = fromPool - roundUp(used) - STEP;
+        long spare = share.bytes - roundUp(used) - STEP;
         if (spare > 0) {
-            fromPool -= spare;
+            share.bytes -= spare;
             pool.release(spare);
         }
     }
@@ -151,8 +159,7 @@ public final class StatementMemory implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            pool.release(fromPool);
-            fromPool = 0;
+            cleanable.clean();
             used = 0;
         }
     }
@@ -193,6 +200,22 @@ public final class StatementMemory implements AutoCloseable {
 
         public synchronized long held() {
             return held;
+        }
+    }
+
+    /** The bytes a statement holds of its pool; running it gives them back (once). */
+    private static final class PoolShare implements Runnable {
+        private final MemoryPool pool;
+        volatile long bytes;
+
+        PoolShare(MemoryPool pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public synchronized void run() {
+            pool.release(bytes);
+            bytes = 0;
         }
     }
 }
