@@ -297,28 +297,33 @@ SqlNode VeilAlterUser() :
     )
 }
 
-/** ALTER ROLE r SET PRIVACY BUDGET b | ALTER ROLE r SET STATEMENT_TIMEOUT = { 'duration' | DEFAULT } */
+/** ALTER ROLE r SET PRIVACY BUDGET b | ALTER ROLE r SET setting { = | TO } { 'value' | DEFAULT } | ALTER ROLE r RESET setting */
 SqlNode VeilAlterRole() :
 {
     final Span s;
     final SqlIdentifier name;
     final SqlIdentifier budget;
-    SqlNode timeout = null;
+    final SqlIdentifier setting;
+    SqlNode value = null;
 }
 {
     <ALTER> { s = span(); } <ROLE>
     name = SimpleIdentifier()
-    <SET>
     (
-        <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+        LOOKAHEAD(2)
+        <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
         {
             return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.ROLE, name, budget);
         }
     |
-        <STATEMENT_TIMEOUT> ( <EQ> | <TO> )
-        ( timeout = StringLiteral() | <DEFAULT_> )
+        <SET> setting = SimpleIdentifier() ( <EQ> | <TO> ) ( value = StringLiteral() | <DEFAULT_> )
         {
-            return new SqlSetStatementTimeout(s.end(this), name, timeout == null ? null : SqlLiteral.unchain(timeout));
+            return new SqlAlterRoleSetting(s.end(this), name, setting, value == null ? null : SqlLiteral.unchain(value));
+        }
+    |
+        <RESET> setting = SimpleIdentifier()
+        {
+            return new SqlAlterRoleSetting(s.end(this), name, setting, null);
         }
     )
 }

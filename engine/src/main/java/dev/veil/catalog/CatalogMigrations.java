@@ -258,7 +258,7 @@ final class CatalogMigrations {
                     )""",
                     "CREATE UNIQUE INDEX policy_differential_privacy_scope "
                             + "ON policy_differential_privacy (table_id, ifnull(role_name, ''))")),
-            new Migration(6, "running statements in the audit log; per-role statement time limits", List.of(
+            new Migration(6, "running statements in the audit log", List.of(
                     // Every statement's entry is now written when it starts and completed once when it
                     // ends: with its outcome (the decision changes only in that completing update),
                     // and with each budget charge as it happens (epsilon and delta only grow).
@@ -272,12 +272,17 @@ final class CatalogMigrations {
                         OR (NEW.decision IS NOT OLD.decision AND NEW.finished_at IS NULL)
                     BEGIN
                         SELECT RAISE(ABORT, 'the audit log is append-only');
-                    END""",
-                    // A role's override of the server's statement time limit; a dropped role takes it along.
+                    END""")),
+            new Migration(7, "role settings", List.of(
+                    // Settings such as statement_memory and statement_timeout, per role (see RoleSettings); a dropped role
+                    // takes its settings with it.
                     """
-                    CREATE TABLE role_statement_timeouts (
-                        role_name      TEXT PRIMARY KEY REFERENCES roles (name) ON DELETE CASCADE,
-                        timeout_millis INTEGER NOT NULL CHECK (timeout_millis > 0)
+                    CREATE TABLE role_settings (
+                        role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
+                        setting     TEXT NOT NULL,
+                        value       TEXT NOT NULL,
+                        set_at      INTEGER NOT NULL,
+                        PRIMARY KEY (role_name, setting)
                     )""")));
 
     private CatalogMigrations() {

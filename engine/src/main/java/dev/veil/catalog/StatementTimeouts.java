@@ -5,82 +5,51 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.Principals.Principal;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The roles' overrides of the server's statement time limit, kept in {@code veil.db}
- * ({@code ALTER ROLE r SET STATEMENT_TIMEOUT = '30s'}). A user's statements are limited by the
- * largest override among the user's roles (a role grants time, it does not take it away from the
- * user's other roles), or by the server's default when none of the roles has one.
+ * The roles' overrides of the server's statement time limit, kept as the role setting
+ * {@value #SETTING} in {@link RoleSettings} ({@code ALTER ROLE r SET statement_timeout = '30s'}).
+ * A user's statements are limited by the largest override among the user's roles (a role grants
+ * time, it does not take it away from the user's other roles), or by the server's default when
+ * none of the roles has one.
  */
 public final class StatementTimeouts {
+    /** The name of the role setting. */
+    public static final String SETTING = "statement_timeout";
     /** The longest limit a role may have: one week. */
     public static final Duration MAX = Duration.ofDays(7);
 
-    private final SqliteCatalog catalog;
+    private final RoleSettings settings;
 
     public StatementTimeouts(SqliteCatalog catalog) {
-        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.settings = new RoleSettings(requireNonNull(catalog, "catalog is null"));
     }
 
     /** Sets {@code role}'s limit to {@code timeout}, or removes its override when empty. */
     public void set(String role, Optional<Duration> timeout) {
         requireNonNull(role, "role is null");
         requireNonNull(timeout, "timeout is null");
-        timeout.ifPresent(StatementTimeouts::check);
-        catalog.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM roles WHERE name = ?")) {
-                ps.setString(1, role);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new VeilException(ErrorCode.UNKNOWN_PRINCIPAL, "Role '" + role + "' does not exist");
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM role_statement_timeouts WHERE role_name = ?")) {
-                ps.setString(1, role);
-                ps.executeUpdate();
-            }
-            if (timeout.isPresent()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO role_statement_timeouts (role_name, timeout_millis) VALUES (?, ?)")) {
-                    ps.setString(1, role);
-                    ps.setLong(2, timeout.get().toMillis());
-                    ps.executeUpdate();
-                }
-            }
-            return null;
-        });
+        if (timeout.isPresent()) {
+            settings.set(role, SETTING, Long.toString(check(timeout.get()).toMillis()));
+        } else {
+            settings.reset(role, SETTING);
+        }
     }
 
     /** {@code role}'s override; empty when it has none. */
     public Optional<Duration> ofRole(String role) {
         requireNonNull(role, "role is null");
-        return catalog.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT timeout_millis FROM role_statement_timeouts WHERE role_name = ?")) {
-                ps.setString(1, role);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(Duration.ofMillis(rs.getLong(1))) : Optional.<Duration>empty();
-                }
-            }
-        });
+        return settings.get(role, SETTING).map(millis -> Duration.ofMillis(Long.parseLong(millis)));
     }
 
     /** The largest override among {@code principal}'s roles; empty when none has one. */
     public Optional<Duration> of(Principal principal) {
         requireNonNull(principal, "principal is null");
-        Optional<Duration> largest = Optional.empty();
-        for (String role : principal.roles()) {
-            Optional<Duration> own = ofRole(role);
-            if (own.isPresent() && (largest.isEmpty() || own.get().compareTo(largest.get()) > 0)) {
-                largest = own;
-            }
-        }
-        return largest;
+        return settings.of(principal.roles(), SETTING).values().stream()
+                .map(millis -> Duration.ofMillis(Long.parseLong(millis)))
+                .max(Duration::compareTo);
     }
 
     /** Fails with INVALID_ARGUMENT unless {@code timeout} is a usable limit (at least 1 ms, at most {@link #MAX}). */

@@ -41,22 +41,22 @@ public final class DpAggregator {
 
     /** The rows of {@code spec} over {@code input}; computed when first enumerated. */
     public static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, DpSpec spec) {
-        return aggregate(input, spec, new AtomicBoolean());
+        return aggregate(null, input, spec);
     }
 
     /**
      * The rows of {@code spec} over {@code input}, computed when first enumerated, as the statement
-     * of {@code root} runs them: stopped, it fails with QUERY_CANCELLED and releases nothing.
+     * of {@code root} runs them: stopped, it fails with QUERY_CANCELLED and releases nothing; the
+     * cells, groups and units kept are accounted to the statement's memory.
      */
-    public static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, DpSpec spec, DataContext root) {
-        return aggregate(input, spec, ExecutionContext.cancelFlag(root));
-    }
-
-    private static Enumerable<Object[]> aggregate(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag) {
+    public static Enumerable<Object[]> aggregate(org.apache.calcite.DataContext root, Enumerable<Object[]> input,
+            DpSpec spec) {
+        AtomicBoolean cancelFlag = root == null ? new AtomicBoolean() : ExecutionContext.cancelFlag(root);
+        StatementMemory.Account account = ExecutionContext.memory(root).account("a differentially private aggregation");
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
-                return Linq4j.enumerator(run(input, spec, cancelFlag));
+                return Linq4j.enumerator(run(input, spec, cancelFlag, account));
             }
         };
     }
@@ -167,10 +167,20 @@ public final class DpAggregator {
     }
 
     static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec) {
-        return run(input, spec, new AtomicBoolean());
+        return run(input, spec, new AtomicBoolean(),
+                ExecutionContext.memory(null).account("a differentially private aggregation"));
     }
 
+    /** Estimated heap per cell (object, list slot, index entry), per unit and per group beyond its key values. */
+    private static final long CELL_BYTES = 96;
+    private static final long ID_BYTES = 128;
+
     static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag) {
+        return run(input, spec, cancelFlag, ExecutionContext.memory(null).account("a differentially private aggregation"));
+    }
+
+    static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag,
+            StatementMemory.Account account) {
         int untilCheck = ITERATIONS_PER_CHECK;
         SplittableRandom sampler = new SplittableRandom(new SecureRandom().nextLong());
         int keyCount = spec.groupKeys().size();
@@ -196,6 +206,8 @@ public final class DpAggregator {
         int marker = spec.domainMarker();
         boolean[] inDomain = new boolean[16];
         List<Integer> domain = new ArrayList<>();
+        long kept = 0;
+        long rowCount = 0;
         try (Enumerator<Object[]> rows = input.enumerator()) {
             while (rows.moveNext()) {
                 if (--untilCheck == 0) {
@@ -203,6 +215,11 @@ public final class DpAggregator {
                     StatementControl.check(cancelFlag);
                 }
                 Object[] row = rows.current();
+                if ((++rowCount & 4095) == 0) {
+                    account.holdAtLeast(kept + arena.bytes());
+                }
+                int groupsBefore = groupIds.size();
+                int unitsBefore = unitIds.size();
                 if (marker >= 0 && Boolean.TRUE.equals(row[marker])) {
                     int group = groupIds.idOf(row);
                     inDomain = grow(inDomain, group);
@@ -217,6 +234,15 @@ public final class DpAggregator {
                 }
                 int group = groupIds.idOf(row);
                 int unit = unitIds.idOf(row);
+                if (groupIds.size() > groupsBefore) {
+                    kept += ID_BYTES;
+                    for (int k : keyFields) {
+                        kept += RowSizes.value(row[k]);
+                    }
+                }
+                if (unitIds.size() > unitsBefore) {
+                    kept += ID_BYTES + RowSizes.value(row[unitField]);
+                }
                 if (unit == unitsSeen) {
                     if (unit == unitCells.length) {
                         unitCells = Arrays.copyOf(unitCells, unit * 2);
@@ -230,6 +256,7 @@ public final class DpAggregator {
                 lastUnit = unit;
                 if (index < 0) {
                     cell = new Cell(group, unitCells[unit]);
+                    kept += CELL_BYTES;
                     unitCells[unit] = cells.size();
                     cellOf.putNew(group, unit, cells.size());
                     lastIndex = cells.size();
@@ -258,6 +285,7 @@ public final class DpAggregator {
                 }
             }
         }
+        account.holdAtLeast(kept + arena.bytes());
         cellOf = null;
 
         BudgetSplit split = spec.split().orElse(null);

@@ -45,9 +45,9 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
         Expression spec = implementor.stash(spec(), DpSpec.class);
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
         builder.add(Expressions.return_(null, Expressions.call(
-                Types.lookupMethod(DpAggregator.class, "aggregate", org.apache.calcite.linq4j.Enumerable.class,
-                        DpSpec.class, org.apache.calcite.DataContext.class),
-                arrays, spec, implementor.getRootExpression())));
+                Types.lookupMethod(DpAggregator.class, "aggregate", org.apache.calcite.DataContext.class,
+                        org.apache.calcite.linq4j.Enumerable.class, DpSpec.class),
+                implementor.getRootExpression(), arrays, spec)));
         return implementor.result(physType, builder.toBlock());
     }
 }

@@ -30,8 +30,11 @@ public final class ExecutionErrors {
             if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("out of range")) {
                 return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
             }
-            if (t instanceof OutOfMemoryError) {
-                return new VeilException(ErrorCode.INTERNAL_ERROR, "Query ran out of memory", e);
+            if (t instanceof OutOfMemoryError || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
+                // The last resort when the estimates of StatementMemory fell short: the statement
+                // ends, and what it held becomes garbage once the error has unwound it.
+                return new VeilException(ErrorCode.MEMORY_LIMIT_EXCEEDED,
+                        "The server ran out of memory while running the statement; it was stopped", e);
             }
         }
         String simple = e.getClass().getSimpleName();

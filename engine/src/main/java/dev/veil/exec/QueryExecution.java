@@ -21,36 +21,54 @@ public final class QueryExecution {
      * Starts executing {@code plan}. The returned enumerator produces one {@code Object[]} per row
      * (values in {@link dev.veil.catalog.VeilType}'s representation) and must be closed.
      */
-    @SuppressWarnings("unchecked")
     public static Enumerator<Object[]> execute(EnumerableRel plan, SchemaPlus rootSchema, JavaTypeFactory typeFactory,
             String user, AtomicBoolean cancelFlag) {
-        Map<String, Object> stash = new HashMap<>();
-        Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, CancelChecks.insert(plan),
-                EnumerableRel.Prefer.ARRAY);
-        ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag);
-        Enumerable<Object> rows;
+        return execute(plan, rootSchema, typeFactory, user, cancelFlag, StatementMemory.withDefaultLimit());
+    }
+
+    /**
+     * As above, with the operators that keep rows accounting them to {@code memory}, which the
+     * returned enumerator closes when it is closed (or here, if the plan fails to start).
+     */
+    @SuppressWarnings("unchecked")
+    public static Enumerator<Object[]> execute(EnumerableRel plan, SchemaPlus rootSchema, JavaTypeFactory typeFactory,
+            String user, AtomicBoolean cancelFlag, StatementMemory memory) {
         try {
-            rows = bindable.bind(context);
-        } catch (RuntimeException e) {
+            EnumerableRel accounted = MemoryAccounting.instrument(CancelChecks.insert(plan));
+            Map<String, Object> stash = new HashMap<>();
+            Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, accounted,
+                    EnumerableRel.Prefer.ARRAY);
+            ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag);
+            context.useMemory(memory);
+            Enumerable<Object> rows = bindable.bind(context);
+            int fieldCount = plan.getRowType().getFieldCount();
+            return new RowEnumerator(rows.enumerator(), fieldCount, memory);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            memory.close();
             throw ExecutionErrors.translate(e);
         }
-        int fieldCount = plan.getRowType().getFieldCount();
-        return new RowEnumerator(rows.enumerator(), fieldCount);
     }
 
     /** Normalizes the runtime's row shapes (scalar, array, list) to {@code Object[]}. */
     private static final class RowEnumerator implements Enumerator<Object[]> {
         private final Enumerator<Object> delegate;
         private final int fieldCount;
+        private final StatementMemory memory;
 
-        RowEnumerator(Enumerator<Object> delegate, int fieldCount) {
+        RowEnumerator(Enumerator<Object> delegate, int fieldCount, StatementMemory memory) {
             this.delegate = delegate;
             this.fieldCount = fieldCount;
+            this.memory = memory;
         }
 
         @Override
         public Object[] current() {
-            Object row = delegate.current();
+            Object row;
+            try {
+                row = delegate.current();
+            } catch (OutOfMemoryError e) {
+                throw ExecutionErrors.translate(e);
+            }
             if (fieldCount == 1) {
                 return new Object[] {row};
             }
@@ -79,7 +97,11 @@ public final class QueryExecution {
 
         @Override
         public void close() {
-            delegate.close();
+            try {
+                delegate.close();
+            } finally {
+                memory.close();
+            }
         }
     }
 }

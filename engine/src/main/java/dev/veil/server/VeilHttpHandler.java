@@ -97,11 +97,19 @@ final class VeilHttpHandler extends AbstractHandler {
         int status = HttpServletResponse.SC_OK;
         try {
             answer = dispatch(user.get(), decoded, baseRequest.getHttpChannel().getEndPoint());
-        } catch (Exception | StackOverflowError e) {
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            // Running out of heap is the last resort of the memory limits: the request fails with
+            // MEMORY_LIMIT_EXCEEDED, and the server (and the protocol) carry on.
             answer = WireErrors.response(e, metadata);
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         }
-        send(response, status, answer);
+        try {
+            send(response, status, answer);
+        } catch (OutOfMemoryError e) {
+            answer = null;
+            response.reset();
+            send(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, WireErrors.response(e, metadata));
+        }
     }
 
     private void send(HttpServletResponse response, int status, Service.Response answer) throws IOException {

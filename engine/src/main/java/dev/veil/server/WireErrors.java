@@ -48,6 +48,10 @@ final class WireErrors {
                 AvaticaRuntimeException a = (AvaticaRuntimeException) toAvatica(v);
                 return response(a.getErrorMessage(), a.getErrorCode(), a.getSqlState(), metadata);
             }
+            if (t instanceof OutOfMemoryError) {
+                return response(new VeilException(ErrorCode.MEMORY_LIMIT_EXCEEDED,
+                        "The server ran out of memory while handling the request; it was stopped"), metadata);
+            }
             if (t instanceof NoSuchStatementException) {
                 return response(new VeilException(ErrorCode.INVALID_STATEMENT,
                         "The statement is not open on the server (closed, or its connection expired)"), metadata);

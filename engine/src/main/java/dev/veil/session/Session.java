@@ -71,9 +71,10 @@ public final class Session {
             return audit.succeeded(StatementExecutor.execute(node, context));
         } catch (VeilException e) {
             throw audit.failed(control.translate(e));
-        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | OutOfMemoryError e) {
             // Calcite reports broken invariants with AssertionError (a throw, not only an assert):
-            // they are internal errors of this statement, not of the server.
+            // they are internal errors of this statement, not of the server. Running out of heap
+            // despite the memory limits ends this statement (MEMORY_LIMIT_EXCEEDED), not the server.
             throw audit.failed(control.translate(ExecutionErrors.translate(e)));
         }
     }

@@ -12,6 +12,7 @@ import dev.veil.exec.RunningStatements;
 import dev.veil.exec.StatementControl;
 import dev.veil.sql.RowsResult;
 import dev.veil.sql.StatementResult;
+import dev.veil.sql.ast.SqlAlterRoleSetting;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
@@ -29,7 +30,6 @@ import dev.veil.sql.ast.SqlSetMinGroupSize;
 import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
-import dev.veil.sql.ast.SqlSetStatementTimeout;
 import dev.veil.sql.ast.SqlShowPolicies;
 import dev.veil.sql.parser.VeilParser;
 import dev.veil.storage.Warehouse;
@@ -145,7 +145,7 @@ final class StatementAudit {
         }
         if (node instanceof SqlCreateUser || node instanceof SqlAlterUserPassword || node instanceof SqlDropUser
                 || node instanceof SqlCreateRole || node instanceof SqlDropRole || node instanceof SqlGrantRole
-                || node instanceof SqlSetStatementTimeout) {
+                || node instanceof SqlAlterRoleSetting) {
             return StatementKind.PRINCIPAL_CHANGE;
         }
         return StatementKind.STATEMENT;

@@ -52,6 +52,8 @@ public final class VeilMeta extends MetaImpl {
     /** The JDBC catalog name under which Veil lists its schemas. */
     public static final String CATALOG = "veil";
     private static final int DEFAULT_FRAME_ROWS = 1000;
+    /** The most estimated bytes of rows one frame holds (at least one row). */
+    static final long MAX_FRAME_BYTES = 8L << 20;
 
     private final SessionOpener opener;
     private final ErrorMapper errors;
@@ -296,8 +298,11 @@ public final class VeilMeta extends MetaImpl {
             int limit = maxRows <= 0 ? DEFAULT_FRAME_ROWS : maxRows;
             List<Object> rows = new ArrayList<>(Math.min(limit, 4096));
             boolean done = false;
+            long bytes = 0;
             try {
-                while (rows.size() < limit) {
+                // A frame ends at its row count or, before that, at MAX_FRAME_BYTES of estimated
+                // size: the client then fetches the rest, and the server never buffers more per request.
+                while (rows.size() < limit && bytes < MAX_FRAME_BYTES) {
                     if (state.maxRows > 0 && state.delivered + rows.size() >= state.maxRows) {
                         done = true;
                         break;
@@ -306,12 +311,15 @@ public final class VeilMeta extends MetaImpl {
                         done = true;
                         break;
                     }
-                    rows.add(state.result.rows().current());
+                    Object[] row = state.result.rows().current();
+                    rows.add(row);
+                    bytes += dev.veil.exec.RowSizes.row(row);
                 }
             } catch (VeilException e) {
                 state.closeResult();
                 throw errors.apply(e);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError e) {
+                rows = null;
                 state.closeResult();
                 throw errors.apply(dev.veil.exec.ExecutionErrors.translate(e));
             }

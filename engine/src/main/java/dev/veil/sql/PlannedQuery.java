@@ -98,7 +98,7 @@ public final class PlannedQuery {
                     (catalog, charge) -> context.control().charged(catalog, charge.epsilon(), charge.delta()));
         }
         return QueryExecution.execute(plan, planner.rootSchema(), planner.typeFactory(), context.user(),
-                context.cancelFlag());
+                context.cancelFlag(), StatementMemoryLimit.forStatement(context));
     }
 
     /** Starts the query as a result set. */

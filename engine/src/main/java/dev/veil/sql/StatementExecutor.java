@@ -2,6 +2,7 @@ package dev.veil.sql;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.sql.ast.SqlAlterRoleSetting;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCancelStatement;
 import dev.veil.sql.ast.SqlCopy;
@@ -26,7 +27,6 @@ import dev.veil.sql.ast.SqlSetMinGroupSize;
 import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
-import dev.veil.sql.ast.SqlSetStatementTimeout;
 import dev.veil.sql.ast.SqlShowPolicies;
 import dev.veil.sql.parser.VeilParser;
 import org.apache.calcite.sql.SqlExplain;
@@ -104,11 +104,11 @@ public final class StatementExecutor {
         if (node instanceof SqlCreatePrivacyBudget n) {
             return CreatePrivacyBudgetStatement.execute(n, context);
         }
+        if (node instanceof SqlAlterRoleSetting n) {
+            return AlterRoleSettingStatement.execute(n, context);
+        }
         if (node instanceof SqlSetPrivacyBudget n) {
             return SetPrivacyBudgetStatement.execute(n, context);
-        }
-        if (node instanceof SqlSetStatementTimeout n) {
-            return SetStatementTimeoutStatement.execute(n, context);
         }
         if (node instanceof SqlCancelStatement n) {
             return CancelStatementStatement.execute(n, context);

@@ -109,4 +109,22 @@ class CliTest {
         assertEquals(0, sum.status(), sum.err());
         assertEquals("s,n,l\r\n" + expected + "," + rows + ",43\r\n", sum.out());
     }
+
+    @Test
+    void serveDocumentsAndChecksItsMemoryLimits() throws Exception {
+        Run help = veil("256m", "serve", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().contains("--statement-memory") && help.out().contains("--memory-pool")
+                && help.out().contains("MEMORY_LIMIT_EXCEEDED"), help.out());
+        Path wh = dir.resolve("wh");
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run tooBig = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--statement-memory", "100MB",
+                "--memory-pool", "50MB");
+        assertEquals(1, tooBig.status(), tooBig.out());
+        assertTrue(tooBig.err().contains("INVALID_ARGUMENT") && tooBig.err().contains("--statement-memory"),
+                tooBig.err());
+        Run malformed = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--statement-memory", "lots");
+        assertEquals(1, malformed.status(), malformed.out());
+        assertTrue(malformed.err().contains("'512MB'"), malformed.err());
+    }
 }
