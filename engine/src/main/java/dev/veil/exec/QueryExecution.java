@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
-import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.schema.SchemaPlus;
@@ -27,14 +26,16 @@ public final class QueryExecution {
         Map<String, Object> stash = new HashMap<>();
         Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, plan, EnumerableRel.Prefer.ARRAY);
         ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag);
-        Enumerable<Object> rows;
+        Enumerator<Object> rows;
         try {
-            rows = bindable.bind(context);
-        } catch (RuntimeException e) {
+            // Generated code evaluates constant expressions in static initializers: a failure
+            // there (1 / 0) is an ExceptionInInitializerError from bind or enumerator.
+            rows = bindable.bind(context).enumerator();
+        } catch (RuntimeException | LinkageError e) {
             throw ExecutionErrors.translate(e);
         }
         int fieldCount = plan.getRowType().getFieldCount();
-        return new RowEnumerator(rows.enumerator(), fieldCount);
+        return new RowEnumerator(rows, fieldCount);
     }
 
     /** Normalizes the runtime's row shapes (scalar, array, list) to {@code Object[]}. */

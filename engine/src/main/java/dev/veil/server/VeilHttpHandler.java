@@ -94,15 +94,26 @@ final class VeilHttpHandler extends AbstractHandler {
         int status = HttpServletResponse.SC_OK;
         try {
             answer = dispatch(user.get(), decoded);
-        } catch (Exception | StackOverflowError e) {
+        } catch (Exception | StackOverflowError | LinkageError | AssertionError e) {
             answer = WireErrors.response(e, metadata);
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         }
         send(response, status, answer);
     }
 
+    /**
+     * Sends a response; one that cannot be serialised (a value of a type the protocol cannot
+     * carry, a bug) is replaced by an error response, so the client always gets a message it can
+     * parse.
+     */
     private void send(HttpServletResponse response, int status, Service.Response answer) throws IOException {
-        byte[] bytes = translation.serializeResponse(answer);
+        byte[] bytes;
+        try {
+            bytes = translation.serializeResponse(answer);
+        } catch (IOException | RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+            bytes = translation.serializeResponse(WireErrors.response(e, metadata));
+            status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        }
         response.setStatus(status);
         response.setContentType("application/octet-stream");
         response.setContentLength(bytes.length);

@@ -45,9 +45,11 @@ public final class Session {
             return audit.succeeded(StatementExecutor.execute(audit.parse(), context));
         } catch (VeilException e) {
             throw audit.failed(e);
-        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             // Calcite reports broken invariants with AssertionError (a throw, not only an assert):
-            // they are internal errors of this statement, not of the server.
+            // they are internal errors of this statement, not of the server. Generated code that
+            // fails in a static initializer (a constant expression such as 1 / 0 is evaluated
+            // there) throws ExceptionInInitializerError, a LinkageError: its cause says what failed.
             throw audit.failed(ExecutionErrors.translate(e));
         }
     }
