@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.audit.AuditLog;
 import dev.veil.catalog.Principals;
 import dev.veil.session.Engine;
 import dev.veil.session.VeilMeta;
@@ -121,7 +122,9 @@ public final class VeilServer implements AutoCloseable {
             connector.open();
             RpcMetadataResponse metadata = new RpcMetadataResponse(config.host() + ":" + connector.getLocalPort());
             service.setRpcMetadata(metadata);
-            jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), service, meta, connections, metadata));
+            jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), new LoginThrottle(),
+                    new LoginAudit(new AuditLog(engine.warehouse().sqliteCatalog())), service, meta, connections,
+                    metadata));
             jetty.start();
             server.port = connector.getLocalPort();
         } catch (Exception e) {
