@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * no cancel message; Veil's thin driver sends this one).
  *
  * <p>A connection belongs to the user who opened it; requests from another user on it are refused.
- * Logins are throttled by {@link LoginThrottle} and failed ones audited by {@link LoginAudit}.
+ * Logins are throttled by {@link LoginThrottle} and failed ones audited by {@link ServerAudit}.
  */
 final class VeilHttpHandler extends AbstractHandler {
     /** Where the thin driver posts {@code <connectionId> <statementId>} to cancel a running statement. */
@@ -39,18 +39,18 @@ final class VeilHttpHandler extends AbstractHandler {
 
     private final Authenticator authenticator;
     private final LoginThrottle throttle;
-    private final LoginAudit logins;
+    private final ServerAudit audit;
     private final Service service;
     private final VeilMeta meta;
     private final ConnectionRegistry connections;
     private final RpcMetadataResponse metadata;
     private final ProtobufTranslation translation = new ProtobufTranslationImpl();
 
-    VeilHttpHandler(Authenticator authenticator, LoginThrottle throttle, LoginAudit logins, Service service,
+    VeilHttpHandler(Authenticator authenticator, LoginThrottle throttle, ServerAudit audit, Service service,
             VeilMeta meta, ConnectionRegistry connections, RpcMetadataResponse metadata) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.throttle = requireNonNull(throttle, "throttle is null");
-        this.logins = requireNonNull(logins, "logins is null");
+        this.audit = requireNonNull(audit, "audit is null");
         this.service = requireNonNull(service, "service is null");
         this.meta = requireNonNull(meta, "meta is null");
         this.connections = requireNonNull(connections, "connections is null");
@@ -120,7 +120,11 @@ final class VeilHttpHandler extends AbstractHandler {
         try {
             answer = dispatch(user.get(), decoded);
         } catch (Exception | StackOverflowError | LinkageError | AssertionError e) {
-            answer = WireErrors.response(e, metadata);
+            Service.ErrorResponse error = WireErrors.response(e, metadata);
+            if (WireErrors.isUnexpected(e)) {
+                audit.requestFailed(user.get(), decoded.getClass().getSimpleName(), error.errorMessage);
+            }
+            answer = error;
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         }
         if (!previousPassword && runsStatements(decoded) && !authenticator.isCurrent(given)) {
@@ -163,10 +167,10 @@ final class VeilHttpHandler extends AbstractHandler {
             return false;
         }
         long seconds = LoginThrottle.seconds(wait);
-        String reason = "Too many failed logins for user '" + LoginAudit.shown(name) + "' or from " + address
+        String reason = "Too many failed logins for user '" + ServerAudit.shown(name) + "' or from " + address
                 + "; retry after " + seconds + " s";
         if (throttle.firstRefusal(name, address)) {
-            logins.refused(name, address, reason);
+            audit.refused(name, address, reason);
         }
         // 401 without a challenge: HTTP clients retry a 429 on their own after Retry-After, which
         // would hide the refusal behind a silent wait; this way the client gets the reason at once.
@@ -178,8 +182,8 @@ final class VeilHttpHandler extends AbstractHandler {
     /** Counts, logs and audits a failed password check (the user name tried, the address; never the password). */
     private void loginFailed(String name, String address, HttpServletResponse response) throws IOException {
         long next = throttle.failed(name, address);
-        LOG.warn("Authentication failed for user '{}' from {}", LoginAudit.shown(name), address);
-        logins.failed(name, address, "Wrong password or unknown user"
+        LOG.warn("Authentication failed for user '{}' from {}", ServerAudit.shown(name), address);
+        audit.failed(name, address, "Wrong password or unknown user"
                 + (next > 0 ? "; further logins delayed " + LoginThrottle.seconds(next) + " s" : ""));
         challenge(response);
     }

@@ -123,7 +123,7 @@ public final class VeilServer implements AutoCloseable {
             RpcMetadataResponse metadata = new RpcMetadataResponse(config.host() + ":" + connector.getLocalPort());
             service.setRpcMetadata(metadata);
             jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), new LoginThrottle(),
-                    new LoginAudit(new AuditLog(engine.warehouse().sqliteCatalog())), service, meta, connections,
+                    new ServerAudit(new AuditLog(engine.warehouse().sqliteCatalog())), service, meta, connections,
                     metadata));
             jetty.start();
             server.port = connector.getLocalPort();
