@@ -273,7 +273,7 @@ SqlDrop VeilDropRole(Span s, boolean replace) :
     }
 }
 
-/** ALTER USER u PASSWORD 'x' | ALTER USER u SET PRIVACY BUDGET b */
+/** ALTER USER u PASSWORD 'x' | ALTER USER CURRENT_USER PASSWORD 'x' | ALTER USER u SET PRIVACY BUDGET b */
 SqlNode VeilAlterUser() :
 {
     final Span s;
@@ -283,6 +283,12 @@ SqlNode VeilAlterUser() :
 }
 {
     <ALTER> { s = span(); } <USER>
+    (
+        <CURRENT_USER> password = VeilPassword()
+        {
+            return SqlAlterUserPassword.ofCurrentUser(s.end(this), password);
+        }
+    |
     name = SimpleIdentifier()
     (
         password = VeilPassword()
@@ -294,6 +300,7 @@ SqlNode VeilAlterUser() :
         {
             return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.USER, name, budget);
         }
+    )
     )
 }
 

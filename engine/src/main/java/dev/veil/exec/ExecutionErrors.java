@@ -2,6 +2,7 @@ package dev.veil.exec;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.dp.DpException;
 
 /**
  * Maps failures raised while a plan runs to Veil errors. The messages name the kind of failure
@@ -23,6 +24,11 @@ public final class ExecutionErrors {
                     return new VeilException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", e);
                 }
                 return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
+            }
+            if (t instanceof DpException) {
+                // Its message names privacy parameters and bounds, never a data value.
+                return new VeilException(ErrorCode.INVALID_ARGUMENT,
+                        "Differential privacy parameters out of range: " + t.getMessage(), e);
             }
             if (t instanceof NumberFormatException) {
                 return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid number in a CAST or conversion", e);

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
-import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.schema.SchemaPlus;
@@ -40,10 +39,12 @@ public final class QueryExecution {
                     EnumerableRel.Prefer.ARRAY);
             ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag);
             context.useMemory(memory);
-            Enumerable<Object> rows = bindable.bind(context);
+            // Generated code evaluates constant expressions in static initializers: a failure
+            // there (1 / 0) is an ExceptionInInitializerError from bind or enumerator.
+            Enumerator<Object> rows = bindable.bind(context).enumerator();
             int fieldCount = plan.getRowType().getFieldCount();
-            return new RowEnumerator(rows.enumerator(), fieldCount, memory);
-        } catch (RuntimeException | OutOfMemoryError e) {
+            return new RowEnumerator(rows, fieldCount, memory);
+        } catch (RuntimeException | OutOfMemoryError | LinkageError e) {
             memory.close();
             throw ExecutionErrors.translate(e);
         }

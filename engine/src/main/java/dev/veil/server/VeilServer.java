@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.audit.AuditLog;
 import dev.veil.catalog.Principals;
 import dev.veil.session.Engine;
 import dev.veil.session.VeilMeta;
@@ -123,7 +124,8 @@ public final class VeilServer implements AutoCloseable {
             connector.open();
             RpcMetadataResponse metadata = new RpcMetadataResponse(config.host() + ":" + connector.getLocalPort());
             service.setRpcMetadata(metadata);
-            jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), service, meta, connections,
+            jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), new LoginThrottle(),
+                    new ServerAudit(new AuditLog(engine.warehouse().sqliteCatalog())), service, meta, connections,
                     server.clientWatch, metadata));
             jetty.start();
             server.port = connector.getLocalPort();

@@ -63,6 +63,20 @@ final class WireErrors {
                 "The server failed to handle the request (server log reference " + reference + ")"), metadata);
     }
 
+    /**
+     * Whether a failure is none of the errors Veil reports on purpose (a Veil error, an error
+     * Avatica was given, a closed statement): a bug, answered as INTERNAL_ERROR. Statements audit
+     * their own errors; these the server audits.
+     */
+    static boolean isUnexpected(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AvaticaRuntimeException || t instanceof VeilException || t instanceof NoSuchStatementException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The response for a Veil error, sent as is. */
     static ErrorResponse response(VeilException e, RpcMetadataResponse metadata) {
         return response(e.clientMessage(), e.errorCode().code(), e.errorCode().sqlState(), metadata);

@@ -71,10 +71,12 @@ public final class Session {
             return audit.succeeded(StatementExecutor.execute(node, context));
         } catch (VeilException e) {
             throw audit.failed(control.translate(e));
-        } catch (RuntimeException | StackOverflowError | AssertionError | OutOfMemoryError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError | OutOfMemoryError | LinkageError e) {
             // Calcite reports broken invariants with AssertionError (a throw, not only an assert):
             // they are internal errors of this statement, not of the server. Running out of heap
-            // despite the memory limits ends this statement (MEMORY_LIMIT_EXCEEDED), not the server.
+            // despite the memory limits ends this statement (MEMORY_LIMIT_EXCEEDED), not the server. Generated code that
+            // fails in a static initializer (a constant expression such as 1 / 0 is evaluated
+            // there) throws ExceptionInInitializerError, a LinkageError: its cause says what failed.
             throw audit.failed(control.translate(ExecutionErrors.translate(e)));
         }
     }

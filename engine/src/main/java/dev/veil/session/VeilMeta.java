@@ -29,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaParameter;
 import org.apache.calcite.avatica.ColumnMetaData;
@@ -550,26 +549,12 @@ public final class VeilMeta extends MetaImpl {
         return catalog == null || catalog.isEmpty() || catalog.equals(CATALOG);
     }
 
-    /** Whether {@code name} matches a JDBC LIKE pattern ({@code %}, {@code _}, backslash escapes). */
+    /** Whether {@code name} matches a JDBC LIKE pattern ({@code %}, {@code _}, backslash escapes), in linear time. */
     static boolean matches(Pat pattern, String name) {
         if (pattern == null || pattern.s == null) {
             return true;
         }
-        StringBuilder regex = new StringBuilder();
-        String p = pattern.s;
-        for (int i = 0; i < p.length(); i++) {
-            char c = p.charAt(i);
-            if (c == '\\' && i + 1 < p.length()) {
-                regex.append(Pattern.quote(String.valueOf(p.charAt(++i))));
-            } else if (c == '%') {
-                regex.append(".*");
-            } else if (c == '_') {
-                regex.append('.');
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(name).matches();
+        return NamePattern.of(pattern.s).matches(name);
     }
 
     /** A finished result set of metadata objects, one row per object, columns from its public fields. */

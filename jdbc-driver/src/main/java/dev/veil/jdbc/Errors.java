@@ -47,6 +47,14 @@ final class Errors {
         return client("VEIL-0017 AUTHENTICATION_FAILED: " + message, AUTHENTICATION_FAILED, AUTHENTICATION_FAILED_STATE);
     }
 
+    /** The server refused to check the password: too many failed logins for this user or address. */
+    static AvaticaClientRuntimeException loginThrottled(String user, String retryAfterSeconds) {
+        String wait = retryAfterSeconds == null || !retryAfterSeconds.matches("[0-9]{1,6}") ? "a while"
+                : retryAfterSeconds + " s";
+        return client("VEIL-0017 AUTHENTICATION_FAILED: Too many failed logins for user '" + user
+                + "' or from this address; retry after " + wait, AUTHENTICATION_FAILED, AUTHENTICATION_FAILED_STATE);
+    }
+
     /** Any failure while connecting or running a request, as an {@code SQLException}. */
     static SQLException toSqlException(Throwable e) {
         if (e instanceof SQLException s) {
