@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>It asserts that every failure is a clean Veil error with one of the codes the action may end
  * with (never INTERNAL_ERROR, never a response the driver cannot parse), that every statement sent
  * has its audit row, that the budget ledger equals the sum of the audited charges, that the probe
- * kept answering, and that the server's heap shows no growth trend. It prints throughput and
+ * kept answering (within a minute: its latency is reported, not asserted), and that the server's heap shows no growth trend. It prints throughput and
  * p50/p99 latency per action and writes them to {@code target/soak-report.md}.
  *
  * <p>CI runs it for 60 s with 16 clients; {@code mvn -B verify -pl sql-tests -am -Psoak} runs it
@@ -140,7 +140,9 @@ final class SoakTest {
                     + String.join("\n", unexpected.stream().limit(20).toList()));
             assertTrue(!probe.isEmpty(), "the probe analyst got no answer at all");
             long probeMax = probe.stream().mapToLong(Long::longValue).max().orElseThrow();
-            assertTrue(probeMax < TimeUnit.SECONDS.toNanos(15),
+            // Liveness, not speed: on a loaded 2-core CI machine the probe's latency is reported
+            // (p50/p99 in the table), and only a server that stops answering fails here.
+            assertTrue(probeMax < TimeUnit.SECONDS.toNanos(60),
                     "the probe analyst waited " + probeMax / 1_000_000 + " ms for a simple query");
             checkAuditAndLedger(url, clients);
             checkHeap(heap);
