@@ -62,7 +62,7 @@ final class EnumerableMemoryAccount extends SingleRel implements EnumerableRel {
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         BlockBuilder builder = new BlockBuilder();
-        Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), Prefer.ARRAY);
+        Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), pref);
         Expression rows = builder.append("accountedInput", input.block);
         Expression arrays = input.physType.convertTo(rows, JavaRowFormat.ARRAY);
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
@@ -82,7 +82,8 @@ final class EnumerableMemoryAccount extends SingleRel implements EnumerableRel {
                     implementor.getRootExpression(), arrays, Expressions.constant(id), Expressions.constant(what),
                     Expressions.newArrayInit(int.class, keyConstants), Expressions.constant(extraPerEntry));
         }
-        builder.add(Expressions.return_(null, call));
-        return implementor.result(physType, builder.toBlock());
+        // Back to the input's format: some parents (set operations) assume their inputs have the one they asked for.
+        builder.add(Expressions.return_(null, physType.convertTo(call, input.physType.getFormat())));
+        return implementor.result(input.physType, builder.toBlock());
     }
 }
