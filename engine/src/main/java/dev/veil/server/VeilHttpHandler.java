@@ -152,11 +152,6 @@ final class VeilHttpHandler extends AbstractHandler {
     }
 
     /**
-     * Sends a response; one that cannot be serialised (a value of a type the protocol cannot
-     * carry, a bug) is replaced by an error response, so the client always gets a message it can
-     * parse.
-     */
-    /**
      * Whether the user name or the client address is locked after too many failed logins: then
      * the request is refused at once with 401 and {@code Retry-After}, without a password check
      * and without holding the thread (the first refusal of a lockout is audited).
@@ -193,6 +188,11 @@ final class VeilHttpHandler extends AbstractHandler {
         sendText(response, HttpServletResponse.SC_UNAUTHORIZED, "Authentication required");
     }
 
+    /**
+     * Sends a response; one that cannot be serialised (a value of a type the protocol cannot
+     * carry, a bug) is replaced by an error response, so the client always gets a message it can
+     * parse.
+     */
     private void send(HttpServletResponse response, int status, Service.Response answer) throws IOException {
         byte[] bytes;
         try {
