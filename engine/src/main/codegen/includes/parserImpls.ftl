@@ -273,7 +273,7 @@ SqlDrop VeilDropRole(Span s, boolean replace) :
     }
 }
 
-/** ALTER USER u PASSWORD 'x' | ALTER USER u SET PRIVACY BUDGET b */
+/** ALTER USER u PASSWORD 'x' | ALTER USER CURRENT_USER PASSWORD 'x' | ALTER USER u SET PRIVACY BUDGET b */
 SqlNode VeilAlterUser() :
 {
     final Span s;
@@ -283,6 +283,12 @@ SqlNode VeilAlterUser() :
 }
 {
     <ALTER> { s = span(); } <USER>
+    (
+        <CURRENT_USER> password = VeilPassword()
+        {
+            return SqlAlterUserPassword.ofCurrentUser(s.end(this), password);
+        }
+    |
     name = SimpleIdentifier()
     (
         password = VeilPassword()
@@ -295,21 +301,51 @@ SqlNode VeilAlterUser() :
             return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.USER, name, budget);
         }
     )
+    )
 }
 
-/** ALTER ROLE r SET PRIVACY BUDGET b */
+/** ALTER ROLE r SET PRIVACY BUDGET b | ALTER ROLE r SET setting { = | TO } { 'value' | DEFAULT } | ALTER ROLE r RESET setting */
 SqlNode VeilAlterRole() :
 {
     final Span s;
     final SqlIdentifier name;
     final SqlIdentifier budget;
+    final SqlIdentifier setting;
+    SqlNode value = null;
 }
 {
     <ALTER> { s = span(); } <ROLE>
     name = SimpleIdentifier()
-    <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+    (
+        LOOKAHEAD(2)
+        <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+        {
+            return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.ROLE, name, budget);
+        }
+    |
+        <SET> setting = SimpleIdentifier() ( <EQ> | <TO> ) ( value = StringLiteral() | <DEFAULT_> )
+        {
+            return new SqlAlterRoleSetting(s.end(this), name, setting, value == null ? null : SqlLiteral.unchain(value));
+        }
+    |
+        <RESET> setting = SimpleIdentifier()
+        {
+            return new SqlAlterRoleSetting(s.end(this), name, setting, null);
+        }
+    )
+}
+
+/** CANCEL STATEMENT id */
+SqlNode VeilCancelStatement() :
+{
+    final Span s;
+    final SqlNode id;
+}
+{
+    <CANCEL> { s = span(); } <STATEMENT>
+    id = UnsignedNumericLiteral()
     {
-        return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.ROLE, name, budget);
+        return new SqlCancelStatement(s.end(this), (SqlLiteral) id);
     }
 }
 

@@ -35,6 +35,13 @@ public enum ErrorCode {
     INVALID_POLICY(25, "42V02"),
     /** A concurrent statement committed a new version of the same table first; retrying may succeed. */
     WRITE_CONFLICT(26, "40001"),
+    /** The statement ran longer than its time limit (server default, its role's, or the client's) and was stopped. */
+    STATEMENT_TIMEOUT(27, "57014"),
+    /**
+     * The statement needed more memory than its limit allows, or than the server's memory pool
+     * could give it in time; the statement ends, the server and other statements go on.
+     */
+    MEMORY_LIMIT_EXCEEDED(28, "53200"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

@@ -17,8 +17,9 @@ import java.util.OptionalLong;
  * The append-only audit log in {@code veil.db}: who ran which statement when, whether it was
  * allowed, rejected or failed and why, how many rows a query returned, and the privacy budget it
  * spent. Each write is one durable catalog transaction. Entries cannot be deleted, and nothing
- * about an entry changes once written except that a query's entry is completed once, when its
- * result is closed (triggers in the database enforce both).
+ * about an entry changes once written except that a statement's entry, written when it starts,
+ * grows with its budget charges and is completed once, when it ends (for a query: when its result
+ * is closed); triggers in the database enforce both.
  *
  * <p>Callers pass statement text that holds no password (see {@link StatementText}).
  */
@@ -55,6 +56,57 @@ public final class AuditLog {
             throw new IllegalArgumentException("privacy cost must be >= 0: " + epsilon + ", " + delta);
         }
         return insert(user, kind, statement, Decision.ALLOWED, null, epsilon, delta, System.currentTimeMillis(), null);
+    }
+
+    /**
+     * Records a statement as it starts, before anything of it runs; {@link #complete} (or, for a
+     * query, {@link #finish}) completes it. Its privacy cost grows with each budget charge
+     * ({@link #addCost}). Returns the entry's id.
+     */
+    public long start(String user, StatementKind kind, String statement) {
+        return insert(user, kind, statement, Decision.ALLOWED, null, 0, 0, System.currentTimeMillis(), null);
+    }
+
+    /**
+     * Adds a budget charge to the privacy cost of the unfinished entry {@code id}, on
+     * {@code catalog}: called inside the ledger's transaction, so the charge and its record commit
+     * together.
+     */
+    public static void addCost(Connection catalog, long id, double epsilon, double delta) throws SQLException {
+        requireNonNull(catalog, "catalog is null");
+        if (!(epsilon >= 0) || !(delta >= 0)) {
+            throw new IllegalArgumentException("privacy cost must be >= 0: " + epsilon + ", " + delta);
+        }
+        try (PreparedStatement ps = catalog.prepareStatement(
+                "UPDATE audit_log SET epsilon = epsilon + ?, delta = delta + ? WHERE id = ? AND finished_at IS NULL")) {
+            ps.setDouble(1, epsilon);
+            ps.setDouble(2, delta);
+            ps.setLong(3, id);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("audit entry " + id + " is not open");
+            }
+        }
+    }
+
+    /**
+     * Completes the entry of a statement that returns no rows with how it ended. An entry is
+     * completed once; later calls change nothing.
+     *
+     * @param reason why it was rejected or failed (the error message); null when allowed
+     */
+    public void complete(long id, Decision decision, String reason) {
+        requireNonNull(decision, "decision is null");
+        catalog.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_log SET finished_at = ?, decision = ?, "
+                    + "reason = ? WHERE id = ? AND finished_at IS NULL")) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.setString(2, decision.name());
+                ps.setString(3, reason);
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /**

@@ -9,5 +9,10 @@ public enum StatementKind {
     /** A change of users, roles or role grants. */
     PRINCIPAL_CHANGE,
     /** Any other statement: schema and table DDL, INSERT, COPY; and text that did not parse. */
-    STATEMENT
+    STATEMENT,
+    /**
+     * A login to the server that failed (wrong password or unknown user) or was refused (too many
+     * failed logins): the user name tried, the client address in the statement text, the reason.
+     */
+    LOGIN
 }

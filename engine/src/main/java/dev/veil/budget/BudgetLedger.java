@@ -76,7 +76,23 @@ public final class BudgetLedger {
      * @param statement the statement that spends it, without passwords; only admins can read it back
      */
     public Charge charge(Principal principal, double epsilon, double delta, String statement) {
+        return charge(principal, epsilon, delta, statement, (c, charge) -> { });
+    }
+
+    /** Something written with a charge, in the same transaction: it commits with the charge, or neither does. */
+    @FunctionalInterface
+    public interface ChargeRecord {
+        void record(Connection catalog, Charge charge) throws SQLException;
+    }
+
+    /**
+     * As {@link #charge(Principal, double, double, String)}; {@code record} runs inside the charge's
+     * transaction with the charge made (for admins, with the unrecorded charge of 0), so that
+     * whatever it writes (the statement's audit entry) agrees with the ledger.
+     */
+    public Charge charge(Principal principal, double epsilon, double delta, String statement, ChargeRecord record) {
         requireNonNull(principal, "principal is null");
+        requireNonNull(record, "record is null");
         requireNonNull(statement, "statement is null");
         if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
             throw new IllegalArgumentException("epsilon must be finite and >= 0: " + epsilon);
@@ -88,7 +104,12 @@ public final class BudgetLedger {
             throw new IllegalStateException("a budget charge commits by itself; call it outside a catalog transaction");
         }
         if (principal.isAdmin()) {
-            return new Charge(0, principal.name(), Optional.empty(), 0, 0, clock.instant());
+            Charge none = new Charge(0, principal.name(), Optional.empty(), 0, 0, clock.instant());
+            catalog.write(c -> {
+                record.record(c, none);
+                return null;
+            });
+            return none;
         }
         String text = StatementText.limit(statement);
         return catalog.write(c -> {
@@ -99,7 +120,9 @@ public final class BudgetLedger {
                 throw exhausted(status, epsilon, delta);
             }
             long id = insert(c, principal.name(), status, epsilon, delta, now, text);
-            return new Charge(id, principal.name(), Optional.of(status.budgetName()), epsilon, delta, now);
+            Charge charge = new Charge(id, principal.name(), Optional.of(status.budgetName()), epsilon, delta, now);
+            record.record(c, charge);
+            return charge;
         });
     }
 

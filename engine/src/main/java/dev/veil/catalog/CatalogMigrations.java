@@ -257,7 +257,33 @@ final class CatalogMigrations {
                         max_rows_per_unit_per_group INTEGER NOT NULL CHECK (max_rows_per_unit_per_group >= 1)
                     )""",
                     "CREATE UNIQUE INDEX policy_differential_privacy_scope "
-                            + "ON policy_differential_privacy (table_id, ifnull(role_name, ''))")));
+                            + "ON policy_differential_privacy (table_id, ifnull(role_name, ''))")),
+            new Migration(6, "running statements in the audit log", List.of(
+                    // Every statement's entry is now written when it starts and completed once when it
+                    // ends: with its outcome (the decision changes only in that completing update),
+                    // and with each budget charge as it happens (epsilon and delta only grow).
+                    "DROP TRIGGER audit_log_complete_once",
+                    """
+                    CREATE TRIGGER audit_log_complete_once BEFORE UPDATE ON audit_log
+                    WHEN OLD.finished_at IS NOT NULL
+                        OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.user_name IS NOT OLD.user_name
+                        OR NEW.kind IS NOT OLD.kind OR NEW.statement IS NOT OLD.statement
+                        OR NEW.epsilon < OLD.epsilon OR NEW.delta < OLD.delta
+                        OR (NEW.decision IS NOT OLD.decision AND NEW.finished_at IS NULL)
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the audit log is append-only');
+                    END""")),
+            new Migration(7, "role settings", List.of(
+                    // Settings such as statement_memory and statement_timeout, per role (see RoleSettings); a dropped role
+                    // takes its settings with it.
+                    """
+                    CREATE TABLE role_settings (
+                        role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
+                        setting     TEXT NOT NULL,
+                        value       TEXT NOT NULL,
+                        set_at      INTEGER NOT NULL,
+                        PRIMARY KEY (role_name, setting)
+                    )""")));
 
     private CatalogMigrations() {
     }

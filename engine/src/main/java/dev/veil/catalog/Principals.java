@@ -23,6 +23,11 @@ import java.util.TreeSet;
  * method is one catalog transaction. Checking who may call these methods is the caller's job.
  */
 public final class Principals {
+    /** The fewest characters a new password may have. */
+    public static final int MIN_PASSWORD_LENGTH = 12;
+    /** The most characters a new password may have. */
+    public static final int MAX_PASSWORD_LENGTH = 1024;
+
     public static final String ADMIN = "admin";
     public static final String ANALYST = "analyst";
 
@@ -248,10 +253,21 @@ public final class Principals {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * Checks a new password: at least {@value #MIN_PASSWORD_LENGTH} characters (code points), so
+     * that with login throttling an online guess of it is hopeless; at most
+     * {@value #MAX_PASSWORD_LENGTH}, so that hashing it stays cheap. The message never holds it.
+     */
     private static String checkPassword(String user, String password) {
         requireNonNull(password, "password is null");
-        if (password.isEmpty()) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "The password of user '" + user + "' must not be empty");
+        int length = password.codePointCount(0, password.length());
+        if (length < MIN_PASSWORD_LENGTH) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "The password of user '" + user + "' must have at least "
+                    + MIN_PASSWORD_LENGTH + " characters, it has " + length);
+        }
+        if (length > MAX_PASSWORD_LENGTH) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "The password of user '" + user + "' must have at most "
+                    + MAX_PASSWORD_LENGTH + " characters, it has " + length);
         }
         return password;
     }

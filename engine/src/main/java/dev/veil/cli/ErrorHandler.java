@@ -13,8 +13,16 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         commandLine.getErr().println("veil: " + message(e));
         commandLine.getErr().flush();
-        if (e instanceof VeilException v && !v.errorCode().isUserError()) {
-            return 2;
+        return status(e);
+    }
+
+    /** 2 for an internal error (a Veil error code from 1000 up, also through JDBC), else 1. */
+    static int status(Throwable e) {
+        if (e instanceof VeilException v) {
+            return v.errorCode().isUserError() ? 1 : 2;
+        }
+        if (e instanceof SQLException s) {
+            return s.getErrorCode() >= 1000 ? 2 : 1;
         }
         return 1;
     }

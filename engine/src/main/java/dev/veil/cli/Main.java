@@ -26,6 +26,12 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorHandler());
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+            // picocli hands only Exceptions to the handler; anything else still ends in one line.
+            System.err.println("veil: internal error: " + ErrorHandler.message(e));
+            return 2;
+        }
     }
 }

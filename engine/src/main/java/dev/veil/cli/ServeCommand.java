@@ -1,10 +1,17 @@
 package dev.veil.cli;
 
+import dev.veil.catalog.StatementTimeouts;
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.exec.MemoryPool;
+import dev.veil.exec.MemorySize;
+import dev.veil.exec.StatementMemory;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.TlsConfig;
 import dev.veil.server.VeilServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -28,8 +35,31 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
+    @Option(names = "--statement-timeout", paramLabel = "DURATION", defaultValue = "10min",
+            description = "How long a statement may run before it is stopped with STATEMENT_TIMEOUT "
+                    + "(default ${DEFAULT-VALUE}; units ms, s, min, h). Admins may give a role its own limit: "
+                    + "ALTER ROLE r SET STATEMENT_TIMEOUT = '1h'. A client's setQueryTimeout can only shorten it.")
+    String statementTimeout;
+
     @ArgGroup(exclusive = false)
     Tls tls;
+
+    @Option(names = "--statement-memory", paramLabel = "SIZE",
+            description = "Memory one statement may use (hash tables, sorts, aggregation groups, result frames), "
+                    + "such as 512MB or 2GB, unless its user's role sets statement_memory (ALTER ROLE r SET "
+                    + "statement_memory = '1GB'); a statement past it fails with MEMORY_LIMIT_EXCEEDED. "
+                    + "Default: a quarter of the JVM's maximum heap (-Xmx).")
+    String statementMemory;
+
+    @Option(names = "--memory-pool", paramLabel = "SIZE",
+            description = "Memory all running statements together may use; a statement that needs more waits "
+                    + "up to --memory-wait for others to finish, then fails with MEMORY_LIMIT_EXCEEDED. "
+                    + "Default: 60% of the JVM's maximum heap (-Xmx).")
+    String memoryPool;
+
+    @Option(names = "--memory-wait", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long a statement waits for the memory pool (default ${DEFAULT-VALUE}).")
+    int memoryWaitSeconds;
 
     static final class Tls {
         @Option(names = "--tls-keystore", required = true, paramLabel = "FILE",
@@ -43,17 +73,49 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig config = ServerConfig.of(warehouse).withHost(host).withPort(port);
+        applyMemoryLimits(statementMemory, memoryPool, memoryWaitSeconds);
+        ServerConfig config = ServerConfig.of(warehouse).withHost(host).withPort(port)
+                .withStatementTimeout(StatementTimeouts.parse(statementTimeout));
         if (tls != null) {
             config = config.withTls(TlsConfig.fromFiles(tls.keystore, tls.passwordFile));
         }
         return serveUntilStopped(start(config, System.out));
     }
 
+    /**
+     * Sets this process's memory pool and default statement limit from the options (null: the
+     * default from the heap); INVALID_ARGUMENT for sizes that are malformed or do not fit.
+     */
+    static void applyMemoryLimits(String statementMemory, String memoryPool, int waitSeconds) {
+        long pool = memoryPool == null ? MemoryPool.defaultCapacity() : MemorySize.parse(memoryPool, "--memory-pool");
+        long statement = statementMemory == null ? Math.min(StatementMemory.defaultLimitFromHeap(), pool)
+                : MemorySize.parse(statementMemory, "--statement-memory");
+        if (waitSeconds < 0) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--memory-wait must be 0 or more seconds");
+        }
+        if (statement < StatementMemory.MIN_LIMIT) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--statement-memory must be at least "
+                    + MemorySize.format(StatementMemory.MIN_LIMIT));
+        }
+        if (statement > pool) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--statement-memory (" + MemorySize.format(statement)
+                    + ") is larger than the memory pool (" + MemorySize.format(pool) + ")");
+        }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (pool > heap) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--memory-pool (" + MemorySize.format(pool)
+                    + ") is larger than the JVM's maximum heap (" + MemorySize.format(heap) + "); raise -Xmx");
+        }
+        MemoryPool.useShared(new MemoryPool(pool, Duration.ofSeconds(waitSeconds)));
+        StatementMemory.useDefaultLimit(statement);
+    }
+
     /** Starts a server and prints where it listens and how to connect. */
     public static VeilServer start(ServerConfig config, PrintStream out) {
         VeilServer server = VeilServer.start(config);
         out.println("Veil is serving " + config.warehouse().toAbsolutePath().normalize());
+        out.println("Memory: up to " + MemorySize.format(StatementMemory.defaultLimit()) + " per statement, "
+                + MemorySize.format(MemoryPool.shared().capacity()) + " for all statements together");
         out.println("JDBC URL: " + server.jdbcUrl() + "   (thin driver: jdbc-driver/target/veil-jdbc-*.jar)");
         out.println("Press Ctrl+C to stop.");
         out.flush();

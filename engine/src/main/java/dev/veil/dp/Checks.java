@@ -64,6 +64,30 @@ final class Checks {
     return level;
   }
 
+  /**
+   * The most steps a loop may take to correct a closed-form estimate for rounding. Every such
+   * loop is capped, so no parameter can make a computation spin; exceeding the cap means the
+   * parameters are outside the range where the estimate is accurate.
+   */
+  static final int MAX_CORRECTION_STEPS = 10_000;
+
+  /** A count of grid steps that a double holds exactly (below 2^53): larger ones cannot be computed with. */
+  static double exactSteps(String what, double steps) {
+    if (!(steps < 0x1p53)) {
+      throw new DpException("the noise is too large to compute " + what + " (" + steps
+          + " grid steps): epsilon is too small or the bounds too wide");
+    }
+    return steps;
+  }
+
+  /** Fails once a correcting loop has taken {@link #MAX_CORRECTION_STEPS} steps. */
+  static void correctionStep(String what, long step) {
+    if (step >= MAX_CORRECTION_STEPS) {
+      throw new DpException("computing " + what + " did not converge within " + MAX_CORRECTION_STEPS
+          + " steps: the privacy parameters are outside the supported range");
+    }
+  }
+
   static double probability(String name, double p) {
     if (!(p >= 0 && p <= 1)) {
       throw new DpException(name + " must be in [0, 1], was " + p);

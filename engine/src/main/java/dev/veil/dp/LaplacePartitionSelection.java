@@ -40,8 +40,10 @@ public final class LaplacePartitionSelection implements PartitionSelection {
     double logNormaliser = Math.log1p(Math.exp(-1 / tau));
     double granularity = mechanism.granularity();
     // Smallest m >= 1 (grid steps) with -m/τ - log(1 + e^{-1/τ}) <= log p.
-    long m = Math.max(1, (long) Math.ceil(tau * (-logP - logNormaliser)));
-    while (-m / tau - logNormaliser > logP) {
+    long m = Math.max(1, (long) Checks.exactSteps("the selection threshold",
+        Math.ceil(tau * (-logP - logNormaliser))));
+    for (int i = 0; -m / tau - logNormaliser > logP; i++) {
+      Checks.correctionStep("the selection threshold", i);
       m++;
     }
     long oneOnGrid = (long) Math.rint(1 / granularity);

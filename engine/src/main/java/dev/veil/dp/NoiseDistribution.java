@@ -53,14 +53,17 @@ public record NoiseDistribution(
       double tau = unitScale;
       double logNormaliser = Math.log1p(Math.exp(-1 / tau));
       double needed = tau * (Math.log(2) - Math.log(alpha) - logNormaliser);
+      Checks.exactSteps("the error bound", needed);
       long m = Math.max(0, (long) Math.ceil(needed) - 1);
-      while (Math.log(2) - (m + 1) / tau - logNormaliser > Math.log(alpha)) {
+      // The estimate is off by rounding only: a few steps at most.
+      for (int i = 0; Math.log(2) - (m + 1) / tau - logNormaliser > Math.log(alpha); i++) {
+        Checks.correctionStep("the error bound", i);
         m++;
       }
       return m;
     }
     double z = NormalDistribution.upperTailInverse(alpha / 2);
-    return (long) Math.ceil(unitScale * z);
+    return (long) Checks.exactSteps("the error bound", Math.ceil(unitScale * z));
   }
 
   /** A half-width e with {@code P[|released - value| > e] <= 1 - level} for a real input. */

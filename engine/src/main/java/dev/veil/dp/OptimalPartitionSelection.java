@@ -92,10 +92,12 @@ public final class OptimalPartitionSelection implements PartitionSelection {
     // Largest n with linear(n) <= crossover: n <= log1p(crossover (e^ε - 1)/δ) / ε.
     double estimate = Math.floor(Math.log1p(crossover * expm1Epsilon / delta) / epsilon);
     long n = (long) Math.max(0, Math.min(estimate, 1e15));
-    while (n > 0 && linear(n) > crossover) {
+    for (int i = 0; n > 0 && linear(n) > crossover; i++) {
+      Checks.correctionStep("the selection rule", i);
       n--;
     }
-    while (linear(n + 1) <= crossover) {
+    for (int i = 0; linear(n + 1) <= crossover; i++) {
+      Checks.correctionStep("the selection rule", i);
       n++;
     }
     return n;

@@ -10,7 +10,8 @@ final class Shares {
       throw new IllegalArgumentException("parts must be >= 1, was " + parts);
     }
     double share = total / parts;
-    while (share > 0 && sum(share, parts) > total) {
+    for (int i = 0; share > 0 && sum(share, parts) > total; i++) {
+      Checks.correctionStep("a budget share", i);
       share = Math.nextDown(share);
     }
     return share;

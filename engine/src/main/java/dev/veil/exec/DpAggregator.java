@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.SplittableRandom;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
@@ -43,17 +44,24 @@ public final class DpAggregator {
      * The rows of {@code spec} over {@code input}, called from generated code: computed when first
      * enumerated, and the same rows for every later enumeration in the execution of {@code root}
      * (see {@link DpReleases}), so a plan that enumerates the aggregate again (the inner side of a
-     * nested-loop join) never draws fresh noise.
+     * nested-loop join) never draws fresh noise. As the statement of {@code root} runs them:
+     * stopped, it fails with QUERY_CANCELLED and releases nothing; the cells, groups and units kept
+     * are accounted to the statement's memory.
      */
     public static Enumerable<Object[]> aggregate(DataContext root, Enumerable<Object[]> input, DpSpec spec) {
         DpReleases releases = DpReleases.of(root);
+        AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
+        StatementMemory.Account account = ExecutionContext.memory(root).account("a differentially private aggregation");
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
-                return Linq4j.enumerator(releases.rows(spec.release(), () -> run(input, spec)));
+                return Linq4j.enumerator(releases.rows(spec.release(), () -> run(input, spec, cancelFlag, account)));
             }
         };
     }
+
+    /** How many loop iterations (rows, units, groups) pass between two checks of the cancel flag. */
+    private static final int ITERATIONS_PER_CHECK = 4096;
 
     /**
      * A cell: one unit's rows in one group, at most Linf of them, with each kept row's value of
@@ -158,6 +166,21 @@ public final class DpAggregator {
     }
 
     static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec) {
+        return run(input, spec, new AtomicBoolean(),
+                ExecutionContext.memory(null).account("a differentially private aggregation"));
+    }
+
+    /** Estimated heap per cell (object, list slot, index entry), per unit and per group beyond its key values. */
+    private static final long CELL_BYTES = 96;
+    private static final long ID_BYTES = 128;
+
+    static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag) {
+        return run(input, spec, cancelFlag, ExecutionContext.memory(null).account("a differentially private aggregation"));
+    }
+
+    static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag,
+            StatementMemory.Account account) {
+        int untilCheck = ITERATIONS_PER_CHECK;
         SplittableRandom sampler = new SplittableRandom(new SecureRandom().nextLong());
         int keyCount = spec.groupKeys().size();
         int[] keyFields = spec.groupKeys().stream().mapToInt(Integer::intValue).toArray();
@@ -182,9 +205,20 @@ public final class DpAggregator {
         int marker = spec.domainMarker();
         boolean[] inDomain = new boolean[16];
         List<Integer> domain = new ArrayList<>();
+        long kept = 0;
+        long rowCount = 0;
         try (Enumerator<Object[]> rows = input.enumerator()) {
             while (rows.moveNext()) {
+                if (--untilCheck == 0) {
+                    untilCheck = ITERATIONS_PER_CHECK;
+                    StatementControl.check(cancelFlag);
+                }
                 Object[] row = rows.current();
+                if ((++rowCount & 4095) == 0) {
+                    account.holdAtLeast(kept + arena.bytes());
+                }
+                int groupsBefore = groupIds.size();
+                int unitsBefore = unitIds.size();
                 if (marker >= 0 && Boolean.TRUE.equals(row[marker])) {
                     int group = groupIds.idOf(row);
                     inDomain = grow(inDomain, group);
@@ -199,6 +233,15 @@ public final class DpAggregator {
                 }
                 int group = groupIds.idOf(row);
                 int unit = unitIds.idOf(row);
+                if (groupIds.size() > groupsBefore) {
+                    kept += ID_BYTES;
+                    for (int k : keyFields) {
+                        kept += RowSizes.value(row[k]);
+                    }
+                }
+                if (unitIds.size() > unitsBefore) {
+                    kept += ID_BYTES + RowSizes.value(row[unitField]);
+                }
                 if (unit == unitsSeen) {
                     if (unit == unitCells.length) {
                         unitCells = Arrays.copyOf(unitCells, unit * 2);
@@ -212,6 +255,7 @@ public final class DpAggregator {
                 lastUnit = unit;
                 if (index < 0) {
                     cell = new Cell(group, unitCells[unit]);
+                    kept += CELL_BYTES;
                     unitCells[unit] = cells.size();
                     cellOf.putNew(group, unit, cells.size());
                     lastIndex = cells.size();
@@ -240,6 +284,7 @@ public final class DpAggregator {
                 }
             }
         }
+        account.holdAtLeast(kept + arena.bytes());
         cellOf = null;
 
         BudgetSplit split = spec.split().orElse(null);
@@ -264,6 +309,10 @@ public final class DpAggregator {
         }
         List<Cell> ofUnit = new ArrayList<>();
         for (int unit = 0; unit < unitIds.size(); unit++) {
+            if (--untilCheck == 0) {
+                untilCheck = ITERATIONS_PER_CHECK;
+                StatementControl.check(cancelFlag);
+            }
             ofUnit.clear();
             for (int c = unitCells[unit]; c >= 0; c = cells.get(c).nextOfUnit) {
                 Cell cell = cells.get(c);
@@ -313,6 +362,10 @@ public final class DpAggregator {
         OptimalPartitionSelection selection = spec.partitionSelection() ? spec.selection(split) : null;
         List<Object[]> out = new ArrayList<>();
         for (int id : order) {
+            if (--untilCheck == 0) {
+                untilCheck = ITERATIONS_PER_CHECK;
+                StatementControl.check(cancelFlag);
+            }
             Group group = groups[id];
             if (selection != null && !selection.keep(group.units)) {
                 continue;
@@ -333,6 +386,8 @@ public final class DpAggregator {
         }
         // By key, not in the order the data gave the groups (which would tell where a unit's rows are).
         out.sort(ReleaseOrder.ROWS);
+        // Nothing is released unless the statement is still running once every group is computed.
+        StatementControl.check(cancelFlag);
         return out;
     }
 

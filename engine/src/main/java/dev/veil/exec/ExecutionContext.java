@@ -27,6 +27,11 @@ public final class ExecutionContext implements DataContext {
     private final AtomicBoolean cancelFlag;
     private final DynamicFilters dynamicFilters = new DynamicFilters();
     private final DpReleases dpReleases;
+    private StatementMemory memory = UNACCOUNTED;
+
+    /** The memory of contexts that were given none: no limit, on a pool of its own. */
+    private static final StatementMemory UNACCOUNTED = new StatementMemory(Long.MAX_VALUE, "none",
+            new MemoryPool(Long.MAX_VALUE, java.time.Duration.ZERO));
 
     /** The context of an execution that was charged for no DP aggregate. */
     public ExecutionContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, String user,
@@ -85,6 +90,16 @@ public final class ExecutionContext implements DataContext {
     /** The releases of this execution's differentially private aggregates. */
     DpReleases dpReleases() {
         return dpReleases;
+    }
+
+    /** Makes the operators of this execution account what they keep to {@code memory}. */
+    void useMemory(StatementMemory memory) {
+        this.memory = requireNonNull(memory, "memory is null");
+    }
+
+    /** The memory account of the statement a context runs; an unlimited one for contexts of other kinds. */
+    static StatementMemory memory(DataContext context) {
+        return context instanceof ExecutionContext c ? c.memory : UNACCOUNTED;
     }
 
     /** The cancel flag of a context; a fresh, never-set flag for contexts that have none. */

@@ -2,6 +2,7 @@ package dev.veil.exec;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.dp.DpException;
 
 /**
  * Maps failures raised while a plan runs to Veil errors. The messages name the kind of failure
@@ -24,14 +25,22 @@ public final class ExecutionErrors {
                 }
                 return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
             }
+            if (t instanceof DpException) {
+                // Its message names privacy parameters and bounds, never a data value.
+                return new VeilException(ErrorCode.INVALID_ARGUMENT,
+                        "Differential privacy parameters out of range: " + t.getMessage(), e);
+            }
             if (t instanceof NumberFormatException) {
                 return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid number in a CAST or conversion", e);
             }
             if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("out of range")) {
                 return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
             }
-            if (t instanceof OutOfMemoryError) {
-                return new VeilException(ErrorCode.INTERNAL_ERROR, "Query ran out of memory", e);
+            if (t instanceof OutOfMemoryError || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
+                // The last resort when the estimates of StatementMemory fell short: the statement
+                // ends, and what it held becomes garbage once the error has unwound it.
+                return new VeilException(ErrorCode.MEMORY_LIMIT_EXCEEDED,
+                        "The server ran out of memory while running the statement; it was stopped", e);
             }
         }
         String simple = e.getClass().getSimpleName();

@@ -70,6 +70,18 @@ final class GroupTable {
         return groups;
     }
 
+    /** An estimate, on the high side, of the heap the table takes (its arrays and string dictionaries). */
+    long bytes() {
+        long bytes = 8L * keys.length + 4L * hashes.length + 4L * slots.length + 8L * masks.length
+                + 8L * codes.length * masks.length;
+        for (StringDictionary d : dictionaries) {
+            if (d != null) {
+                bytes += d.bytes();
+            }
+        }
+        return bytes;
+    }
+
     /** Sets {@code gids[j]} to the group of row {@code sel[j]}, adding groups for new keys. */
     void assign(FieldVector[] vectors, int[] sel, int n, int[] gids) {
         if (columns.length == 0) {

@@ -46,6 +46,13 @@ final class LongUnitMap extends UnitMap {
     }
 
     @Override
+    long bytes() {
+        return 64 + (denseInts == null ? 0 : 16 + 4L * denseInts.length)
+                + (denseLongs == null ? 0 : 16 + 8L * denseLongs.length)
+                + (hashKeys == null ? 0 : 32 + 16L * hashKeys.length);
+    }
+
+    @Override
     Object get(Object key) {
         if (key == null) {
             return null;

@@ -26,43 +26,64 @@ public final class QueryExecution {
      * must be closed. Fails with INTERNAL_ERROR, before anything runs, when the plan's DP
      * aggregates are not exactly those charged.
      */
-    @SuppressWarnings("unchecked")
     public static Enumerator<Object[]> execute(EnumerableRel plan, SchemaPlus rootSchema, JavaTypeFactory typeFactory,
             String user, AtomicBoolean cancelFlag, Set<Integer> charged) {
+        return execute(plan, rootSchema, typeFactory, user, cancelFlag, charged, StatementMemory.withDefaultLimit());
+    }
+
+    /**
+     * As above, with the operators that keep rows accounting them to {@code memory}, which the
+     * returned enumerator closes when it is closed (or here, if the plan fails to start).
+     */
+    @SuppressWarnings("unchecked")
+    public static Enumerator<Object[]> execute(EnumerableRel plan, SchemaPlus rootSchema, JavaTypeFactory typeFactory,
+            String user, AtomicBoolean cancelFlag, Set<Integer> charged, StatementMemory memory) {
         Set<Integer> boundaries = DpReleases.boundaries(plan).keySet();
         if (!boundaries.equals(charged)) {
+            memory.close();
             throw new VeilException(ErrorCode.INTERNAL_ERROR, "The plan has " + boundaries.size()
                     + " differentially private aggregate(s) but " + charged.size()
                     + " were charged; nothing was run");
         }
-        Map<String, Object> stash = new HashMap<>();
-        Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, plan, EnumerableRel.Prefer.ARRAY);
-        ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag,
-                new DpReleases(charged));
-        Enumerator<Object> rows;
         try {
-            rows = bindable.bind(context).enumerator();
-        } catch (RuntimeException | ExceptionInInitializerError e) {
-            // A constant the generated code computes once (in a static initializer) can fail too.
+            EnumerableRel accounted = MemoryAccounting.instrument(CancelChecks.insert(plan));
+            Map<String, Object> stash = new HashMap<>();
+            Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, accounted,
+                    EnumerableRel.Prefer.ARRAY);
+            ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag,
+                    new DpReleases(charged));
+            context.useMemory(memory);
+            // Generated code evaluates constant expressions in static initializers: a failure
+            // there (1 / 0) is an ExceptionInInitializerError from bind or enumerator.
+            Enumerator<Object> rows = bindable.bind(context).enumerator();
+            int fieldCount = plan.getRowType().getFieldCount();
+            return new RowEnumerator(rows, fieldCount, memory);
+        } catch (RuntimeException | OutOfMemoryError | LinkageError e) {
+            memory.close();
             throw ExecutionErrors.translate(e);
         }
-        int fieldCount = plan.getRowType().getFieldCount();
-        return new RowEnumerator(rows, fieldCount);
     }
 
     /** Normalizes the runtime's row shapes (scalar, array, list) to {@code Object[]}. */
     private static final class RowEnumerator implements Enumerator<Object[]> {
         private final Enumerator<Object> delegate;
         private final int fieldCount;
+        private final StatementMemory memory;
 
-        RowEnumerator(Enumerator<Object> delegate, int fieldCount) {
+        RowEnumerator(Enumerator<Object> delegate, int fieldCount, StatementMemory memory) {
             this.delegate = delegate;
             this.fieldCount = fieldCount;
+            this.memory = memory;
         }
 
         @Override
         public Object[] current() {
-            Object row = delegate.current();
+            Object row;
+            try {
+                row = delegate.current();
+            } catch (OutOfMemoryError e) {
+                throw ExecutionErrors.translate(e);
+            }
             if (fieldCount == 1) {
                 return new Object[] {row};
             }
@@ -91,7 +112,11 @@ public final class QueryExecution {
 
         @Override
         public void close() {
-            delegate.close();
+            try {
+                delegate.close();
+            } finally {
+                memory.close();
+            }
         }
     }
 }

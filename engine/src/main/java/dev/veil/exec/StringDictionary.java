@@ -15,12 +15,18 @@ final class StringDictionary {
     private String[] strings = new String[16];
     private int[] hashes = new int[16];
     private int size;
+    private long valueBytes;
     /** Open addressing: id + 1, 0 for an empty slot. */
     private int[] slots = new int[64];
     private byte[] scratch = new byte[64];
 
     int size() {
         return size;
+    }
+
+    /** An estimate, on the high side, of the heap the dictionary takes. */
+    long bytes() {
+        return valueBytes + 64L * size + 20L * values.length + 4L * slots.length + scratch.length;
     }
 
     /** The id of row {@code i} of a vector (the row is not null), adding the value if new. */
@@ -57,6 +63,7 @@ final class StringDictionary {
     }
 
     private int add(byte[] bytes, int length, int hash, int slot) {
+        valueBytes += 2L * length;
         if (size == values.length) {
             values = Arrays.copyOf(values, size * 2);
             strings = Arrays.copyOf(strings, size * 2);

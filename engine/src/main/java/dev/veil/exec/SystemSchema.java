@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
@@ -41,7 +40,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *   <li>{@code veil.audit}: every audit entry; admins only, others get ACCESS_DENIED;</li>
  *   <li>{@code veil.my_budget}: the caller's privacy budget and what is left of it in the current
  *       window (no row for admins and users without a budget);</li>
- *   <li>{@code veil.budget_ledger}: every budget charge; admins only, others get ACCESS_DENIED.</li>
+ *   <li>{@code veil.budget_ledger}: every budget charge; admins only, others get ACCESS_DENIED;</li>
+ *   <li>{@code veil.running_statements}: the statements running now (an analyst's own, every
+ *       user's for admins), with their audit id for {@code CANCEL STATEMENT}.</li>
  * </ul>
  */
 public final class SystemSchema extends AbstractSchema {
@@ -53,14 +54,19 @@ public final class SystemSchema extends AbstractSchema {
     public SystemSchema(Warehouse warehouse) {
         SqliteCatalog catalog = requireNonNull(warehouse, "warehouse is null").sqliteCatalog();
         this.tables = Map.of(
-                "policies", new SystemTable(POLICY_COLUMNS, (user, principals) -> policies(catalog, user, principals),
+                "policies", new SystemTable(POLICY_COLUMNS, (user, principals, root) -> policies(catalog, user, principals),
                         catalog),
-                "my_queries", new SystemTable(MY_QUERY_COLUMNS, (user, principals) -> myQueries(catalog, user), catalog),
-                "audit", new SystemTable(AUDIT_COLUMNS, (user, principals) -> audit(catalog, user, principals), catalog),
+                "my_queries", new SystemTable(MY_QUERY_COLUMNS,
+                        (user, principals, root) -> myQueries(catalog, user, self(warehouse, root)), catalog),
+                "audit", new SystemTable(AUDIT_COLUMNS,
+                        (user, principals, root) -> audit(catalog, user, principals, self(warehouse, root)), catalog),
                 "my_budget", new SystemTable(MY_BUDGET_COLUMNS,
-                        (user, principals) -> myBudget(catalog, user, principals), catalog),
+                        (user, principals, root) -> myBudget(catalog, user, principals), catalog),
                 "budget_ledger", new SystemTable(LEDGER_COLUMNS,
-                        (user, principals) -> budgetLedger(catalog, user, principals), catalog));
+                        (user, principals, root) -> budgetLedger(catalog, user, principals), catalog),
+                "running_statements", new SystemTable(RUNNING_COLUMNS,
+                        (user, principals, root) -> runningStatements(RunningStatements.of(warehouse), user, principals),
+                        catalog));
     }
 
     @Override
@@ -119,19 +125,34 @@ public final class SystemSchema extends AbstractSchema {
             new SystemColumn("charged_at", SqlTypeName.TIMESTAMP, false),
             new SystemColumn("statement", SqlTypeName.VARCHAR, false));
 
+    private static final List<SystemColumn> RUNNING_COLUMNS = List.of(
+            new SystemColumn("id", SqlTypeName.BIGINT, false),
+            new SystemColumn("user_name", SqlTypeName.VARCHAR, false),
+            new SystemColumn("started_at", SqlTypeName.TIMESTAMP, false),
+            new SystemColumn("elapsed_ms", SqlTypeName.BIGINT, false),
+            new SystemColumn("time_limit_ms", SqlTypeName.BIGINT, true),
+            new SystemColumn("state", SqlTypeName.VARCHAR, false),
+            new SystemColumn("statement", SqlTypeName.VARCHAR, false));
+
     private static List<SystemColumn> auditColumns() {
         List<SystemColumn> columns = new ArrayList<>(MY_QUERY_COLUMNS);
         columns.add(2, new SystemColumn("user_name", SqlTypeName.VARCHAR, false));
         return List.copyOf(columns);
     }
 
+    /** How a system table computes its rows for the user running the statement of {@code root}. */
+    @FunctionalInterface
+    private interface Rows {
+        List<Object[]> of(String user, Principals principals, DataContext root);
+    }
+
     /** A table whose rows are computed for the current user at each scan. */
     private static final class SystemTable extends AbstractTable implements ScannableTable {
         private final List<SystemColumn> columns;
-        private final BiFunction<String, Principals, List<Object[]>> rows;
+        private final Rows rows;
         private final SqliteCatalog catalog;
 
-        SystemTable(List<SystemColumn> columns, BiFunction<String, Principals, List<Object[]>> rows,
+        SystemTable(List<SystemColumn> columns, Rows rows,
                 SqliteCatalog catalog) {
             this.columns = columns;
             this.rows = rows;
@@ -156,7 +177,7 @@ public final class SystemSchema extends AbstractSchema {
             if (!(user instanceof String name)) {
                 throw VeilException.internal("system table scanned without a user", null);
             }
-            return Linq4j.asEnumerable(rows.apply(name, new Principals(catalog)));
+            return Linq4j.asEnumerable(rows.of(name, new Principals(catalog), root));
         }
     }
 
@@ -177,22 +198,36 @@ public final class SystemSchema extends AbstractSchema {
         return rows;
     }
 
-    private static List<Object[]> myQueries(SqliteCatalog catalog, String user) {
+    /**
+     * The audit id of the statement scanning, found by its cancel flag among the running ones (-1
+     * if none): the audit tables leave it out, as they did when entries were written at the end.
+     */
+    private static long self(Warehouse warehouse, DataContext root) {
+        return RunningStatements.of(warehouse).idOf(ExecutionContext.cancelFlag(root)).orElse(-1L);
+    }
+
+    private static List<Object[]> myQueries(SqliteCatalog catalog, String user, long self) {
         List<Object[]> rows = new ArrayList<>();
         for (AuditEntry e : new AuditLog(catalog).entriesOf(user)) {
+            if (e.id() == self) {
+                continue;
+            }
             rows.add(new Object[] {e.id(), e.at(), e.kind().name(), e.statement(), e.decision().name(),
                     e.reason().orElse(null), boxed(e.rowsReturned()), e.epsilon(), e.delta(), boxed(e.finishedAt())});
         }
         return rows;
     }
 
-    private static List<Object[]> audit(SqliteCatalog catalog, String user, Principals principals) {
+    private static List<Object[]> audit(SqliteCatalog catalog, String user, Principals principals, long self) {
         if (!principals.isAdmin(user)) {
             throw new VeilException(ErrorCode.ACCESS_DENIED, "Reading veil.audit requires the admin role; user '"
                     + user + "' does not have it (your own statements are in veil.my_queries)");
         }
         List<Object[]> rows = new ArrayList<>();
         for (AuditEntry e : new AuditLog(catalog).entries()) {
+            if (e.id() == self) {
+                continue;
+            }
             rows.add(new Object[] {e.id(), e.at(), e.user(), e.kind().name(), e.statement(), e.decision().name(),
                     e.reason().orElse(null), boxed(e.rowsReturned()), e.epsilon(), e.delta(), boxed(e.finishedAt())});
         }
@@ -218,6 +253,18 @@ public final class SystemSchema extends AbstractSchema {
         for (LedgerEntry e : BudgetLedger.of(catalog).entries()) {
             rows.add(new Object[] {e.id(), e.user(), e.budget(), e.epsilon(), e.delta(), e.chargedAt().toEpochMilli(),
                     e.statement()});
+        }
+        return rows;
+    }
+
+    private static List<Object[]> runningStatements(RunningStatements running, String user, Principals principals) {
+        boolean admin = principals.isAdmin(user);
+        List<Object[]> rows = new ArrayList<>();
+        for (RunningStatements.Running r : running.all()) {
+            if (admin || r.user().equals(user)) {
+                rows.add(new Object[] {r.id(), r.user(), r.startedAtMillis(), r.elapsed().toMillis(),
+                        r.control().limit().map(java.time.Duration::toMillis).orElse(null), r.state(), r.statement()});
+            }
         }
         return rows;
     }

@@ -28,6 +28,9 @@ abstract class UnitMap {
     /** The looked-up value for an input key (in the representation of its SQL type), or null. */
     abstract Object get(Object key);
 
+    /** An estimate, on the high side, of the heap the map takes. */
+    abstract long bytes();
+
     /** Reads the key and next columns of {@code version} and builds the map. */
     static UnitMap build(Warehouse warehouse, TableDef table, TableVersion version, int keyColumn, int nextColumn,
             AtomicBoolean cancelFlag) {

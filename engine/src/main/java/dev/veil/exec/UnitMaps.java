@@ -20,15 +20,48 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * each warehouse keeps the {@value #MAPS_PER_WAREHOUSE} most recently used maps, a map is dropped
  * when a newer version of its table is cached for the same columns, the maps are soft references
  * the collector may clear under memory pressure, and a closed, unreachable warehouse takes its
- * maps with it.
+ * maps with it. A cached map's estimated size is taken from the server's {@link MemoryPool} (not
+ * from the statement that built it): a map the pool cannot hold is used once and not cached, and
+ * when statements need the pool's memory the cache gives its maps up, least recently used first.
  */
 final class UnitMaps {
     /** How many maps each warehouse keeps. */
     static final int MAPS_PER_WAREHOUSE = 8;
 
-    private static final Map<Warehouse, LinkedHashMap<Key, SoftReference<UnitMap>>> CACHE = new WeakHashMap<>();
+    private static final Map<Warehouse, LinkedHashMap<Key, Entry>> CACHE = new WeakHashMap<>();
+
+    static {
+        MemoryPool.shared().addReclaimer(UnitMaps::reclaim);
+    }
 
     private UnitMaps() {
+    }
+
+    /** A cached map and the bytes it holds of the pool it was accounted to. */
+    private record Entry(SoftReference<UnitMap> map, long bytes, MemoryPool pool) {
+        UnitMap get() {
+            return map.get();
+        }
+
+        void release() {
+            pool.release(bytes);
+        }
+    }
+
+    /** Drops cached maps, least recently used first, until {@code wanted} bytes are free; returns the bytes freed. */
+    private static long reclaim(long wanted) {
+        long freed = 0;
+        synchronized (CACHE) {
+            for (LinkedHashMap<Key, Entry> maps : CACHE.values()) {
+                for (Iterator<Entry> it = maps.values().iterator(); it.hasNext() && freed < wanted; ) {
+                    Entry entry = it.next();
+                    it.remove();
+                    entry.release();
+                    freed += entry.bytes();
+                }
+            }
+        }
+        return freed;
     }
 
     /** What a map is of. */
@@ -51,27 +84,43 @@ final class UnitMaps {
                 table.definition().columns().get(nextColumn).type());
         Warehouse warehouse = table.warehouse();
         synchronized (CACHE) {
-            LinkedHashMap<Key, SoftReference<UnitMap>> maps = CACHE.get(warehouse);
-            SoftReference<UnitMap> cached = maps == null ? null : maps.get(key);
+            LinkedHashMap<Key, Entry> maps = CACHE.get(warehouse);
+            Entry cached = maps == null ? null : maps.get(key);
             UnitMap map = cached == null ? null : cached.get();
             if (map != null) {
                 return map;
             }
+            if (cached != null) {
+                maps.remove(key); // cleared by the collector
+                cached.release();
+            }
         }
         // Built outside the lock: two queries may build the same map at once, and both get a correct one.
         UnitMap map = UnitMap.build(warehouse, table.definition(), table.version(), keyColumn, nextColumn, cancelFlag);
+        MemoryPool pool = MemoryPool.shared();
+        long bytes = map.bytes();
+        if (!pool.tryReserve(bytes)) {
+            return map;
+        }
         synchronized (CACHE) {
-            LinkedHashMap<Key, SoftReference<UnitMap>> maps = CACHE.computeIfAbsent(warehouse,
+            LinkedHashMap<Key, Entry> maps = CACHE.computeIfAbsent(warehouse,
                     w -> new LinkedHashMap<>(16, 0.75f, true));
-            for (Iterator<Key> it = maps.keySet().iterator(); it.hasNext(); ) {
-                Key other = it.next();
-                if (other.sameColumns(key) && other.version().version() < key.version().version()) {
+            for (Iterator<Map.Entry<Key, Entry>> it = maps.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Key, Entry> other = it.next();
+                if (other.getKey().sameColumns(key) && other.getKey().version().version() < key.version().version()) {
                     it.remove();
+                    other.getValue().release();
                 }
             }
-            maps.put(key, new SoftReference<>(map));
+            Entry previous = maps.put(key, new Entry(new SoftReference<>(map), bytes, pool));
+            if (previous != null) {
+                previous.release();
+            }
             while (maps.size() > MAPS_PER_WAREHOUSE) {
-                maps.remove(maps.keySet().iterator().next());
+                Iterator<Entry> eldest = maps.values().iterator();
+                Entry dropped = eldest.next();
+                eldest.remove();
+                dropped.release();
             }
         }
         return map;
@@ -80,7 +129,7 @@ final class UnitMaps {
     /** How many maps are cached for {@code warehouse} (cleared ones included); for tests. */
     static int cachedCount(Warehouse warehouse) {
         synchronized (CACHE) {
-            Map<Key, SoftReference<UnitMap>> maps = CACHE.get(warehouse);
+            Map<Key, Entry> maps = CACHE.get(warehouse);
             return maps == null ? 0 : maps.size();
         }
     }

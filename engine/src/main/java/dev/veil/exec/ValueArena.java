@@ -31,6 +31,15 @@ final class ValueArena {
         return address;
     }
 
+    /** The heap the arena's chunks take. */
+    long bytes() {
+        long bytes = 0;
+        for (double[] chunk : chunks) {
+            bytes += 16 + 8L * chunk.length;
+        }
+        return bytes;
+    }
+
     /** The chunk holding {@code address}. */
     double[] chunk(long address) {
         return chunks.get((int) (address >>> 32));

@@ -15,6 +15,15 @@ final class ValueUnitMap extends UnitMap {
     }
 
     @Override
+    long bytes() {
+        long bytes = 64;
+        for (Map.Entry<Object, Object> e : values.entrySet()) {
+            bytes += RowSizes.ENTRY_OVERHEAD + RowSizes.value(e.getKey()) + RowSizes.value(e.getValue());
+        }
+        return bytes;
+    }
+
+    @Override
     Object get(Object key) {
         return key == null ? null : values.get(normalize(key));
     }

@@ -83,7 +83,7 @@ public final class VectorAggregation {
             throw new IllegalArgumentException("scalar rows have one column");
         }
         // Fails here, at planning, for anything the partial aggregation would not support.
-        new Partial();
+        new Partial(ExecutionContext.memory(null));
         IntStream.Builder loaded = IntStream.builder();
         IntStream.of(groupColumns).forEach(loaded::add);
         if (filter != null) {
@@ -105,15 +105,16 @@ public final class VectorAggregation {
     /** The result rows ({@code Object[]}, or single values when scalar); called from generated code. */
     public Enumerable<Object> rows(DataContext root) {
         AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
+        StatementMemory memory = ExecutionContext.memory(root);
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object> enumerator() {
-                return Linq4j.enumerator(compute(cancelFlag));
+                return Linq4j.enumerator(compute(cancelFlag, memory));
             }
         };
     }
 
-    private List<Object> compute(AtomicBoolean cancelFlag) {
+    private List<Object> compute(AtomicBoolean cancelFlag, StatementMemory memory) {
         TableVersion version = table.version();
         List<SegmentInfo> segments = version.segments();
         boolean parallel = segments.size() >= 2 && version.rowCount() >= parallelMinRows
@@ -121,7 +122,7 @@ public final class VectorAggregation {
                 && calls.stream().noneMatch(c -> c.kind() == Kind.SUM_DOUBLE);
         Partial result;
         if (!parallel) {
-            result = new Partial();
+            result = new Partial(memory);
             result.run(version, cancelFlag, new AtomicBoolean());
         } else {
             int split = splitPoint(segments);
@@ -129,7 +130,7 @@ public final class VectorAggregation {
             TableVersion second = new TableVersion(version.tableId(), version.version(),
                     segments.subList(split, segments.size()));
             AtomicBoolean stop = new AtomicBoolean();
-            Partial other = new Partial();
+            Partial other = new Partial(memory);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread helper = new Thread(() -> {
                 try {
@@ -141,7 +142,7 @@ public final class VectorAggregation {
             }, "veil-aggregate-" + table.definition().name());
             helper.setDaemon(true);
             helper.start();
-            result = new Partial();
+            result = new Partial(memory);
             try {
                 result.run(first, cancelFlag, stop);
             } catch (RuntimeException | Error e) {
@@ -198,8 +199,10 @@ public final class VectorAggregation {
         final GroupTable groups;
         final VectorAccumulator[] accumulators;
         final VectorExpression.Memo memo = new VectorExpression.Memo();
+        final StatementMemory.Account account;
 
-        Partial() {
+        Partial(StatementMemory memory) {
+            account = memory.account("a vectorized aggregation");
             TableDef def = table.definition();
             ColumnType[] types = new ColumnType[groupColumns.length];
             for (int k = 0; k < types.length; k++) {
@@ -281,6 +284,7 @@ public final class VectorAggregation {
                         a.ensure(groups.groups());
                         a.add(vectors, sel, n, gids);
                     }
+                    account.holdAtLeast(bytes());
                 }
             }
         }
@@ -313,10 +317,18 @@ public final class VectorAggregation {
                 accumulators[i].ensure(groups.groups());
                 accumulators[i].merge(other.accumulators[i], map);
             }
+            account.holdAtLeast(bytes());
+        }
+
+        /** An estimate, on the high side, of the heap the groups and their accumulators take. */
+        long bytes() {
+            return groups.bytes() + (long) groups.groups() * 32 * accumulators.length;
         }
 
         List<Object> rows() {
             int count = groups.groups();
+            int width = groupColumns.length + accumulators.length;
+            account.holdAtLeast(bytes() + (long) count * (24 + 40L * width));
             List<Object> rows = new ArrayList<>(count);
             for (VectorAccumulator a : accumulators) {
                 a.ensure(count);

@@ -5,7 +5,12 @@
  * joins hand their build keys to probe-side scans ({@code DynamicFilterPlanner}). Also the
  * operators the privacy rewrite emits: the DP aggregate, the privacy unit lookup and the order of
  * released rows ({@code ReleaseOrder}); and the per-execution record of DP releases
- * ({@code DpReleases}: each DP aggregate draws its noise once per execution). Calls
+ * ({@code DpReleases}: each DP aggregate draws its noise once per execution).
+ * Each execution runs under a {@code StatementControl} (cancel flag, time limit, budget charges)
+ * that {@code CancelChecks} makes every operator obey; {@code RunningStatements} lists them.
+ * Every execution also accounts the memory its operators keep to a {@code StatementMemory} (limit
+ * per statement, drawn from the process's {@code MemoryPool}); Calcite's blocking operators get
+ * accounting nodes from {@code MemoryAccounting} just before they run. Calls
  * {@code storage}, {@code catalog} and {@code dp}.
  */
 package dev.veil.exec;

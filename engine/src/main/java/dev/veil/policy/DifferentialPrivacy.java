@@ -5,12 +5,12 @@ package dev.veil.policy;
  * contribution bounds below, and each query on it spends at most {@code epsilon} and
  * {@code delta} from the user's privacy budget.
  *
- * @param epsilon the default and the cap of the epsilon one query may spend on the table, in (0, 1e30]
+ * @param epsilon the default and the cap of the epsilon one query may spend on the table, in [1e-6, 1e30]
  * @param delta the delta one query may spend, for partition selection, in [0, 1)
  * @param maxGroupsPerUnit L0: the number of groups one privacy unit may contribute to (the others of
- *     its groups are dropped at random), at least 1
+ *     its groups are dropped at random), 1 to 1,000,000
  * @param maxRowsPerUnitPerGroup Linf in rows: the rows one unit may contribute to one group (the
- *     others are dropped at random), at least 1
+ *     others are dropped at random), 1 to 1,000,000
  */
 public record DifferentialPrivacy(double epsilon, double delta, int maxGroupsPerUnit, int maxRowsPerUnitPerGroup) {
     /** The delta of a policy that does not give one. */
@@ -19,23 +19,37 @@ public record DifferentialPrivacy(double epsilon, double delta, int maxGroupsPer
     public static final int DEFAULT_MAX_GROUPS_PER_UNIT = 1;
     /** The MAX ROWS PER UNIT PER GROUP of a policy that does not give one. */
     public static final int DEFAULT_MAX_ROWS_PER_UNIT_PER_GROUP = 1;
-    /** The largest epsilon a policy may give (tests use 1e20 to make noise vanish). */
+    /** The largest epsilon a policy or a session may give (tests use 1e20 to make noise vanish). */
     public static final double MAX_EPSILON = 1e30;
+    /**
+     * The smallest epsilon a policy or a session may give. Below it the noise is so wide that the
+     * answer says nothing, and its scale leaves the range the noise computations are exact in.
+     */
+    public static final double MIN_EPSILON = 1e-6;
+    /** The largest MAX GROUPS PER UNIT and MAX ROWS PER UNIT PER GROUP. */
+    public static final int MAX_CONTRIBUTIONS = 1_000_000;
 
     public DifferentialPrivacy {
-        if (!(epsilon > 0) || epsilon > MAX_EPSILON) {
-            throw new IllegalArgumentException("EPSILON must be > 0 and at most 1e30, got " + epsilon);
-        }
+        checkEpsilon("EPSILON", epsilon);
         if (!(delta >= 0 && delta < 1)) {
             throw new IllegalArgumentException("DELTA must be >= 0 and < 1, got " + delta);
         }
-        if (maxGroupsPerUnit < 1) {
-            throw new IllegalArgumentException("MAX GROUPS PER UNIT must be at least 1, got " + maxGroupsPerUnit);
+        if (maxGroupsPerUnit < 1 || maxGroupsPerUnit > MAX_CONTRIBUTIONS) {
+            throw new IllegalArgumentException("MAX GROUPS PER UNIT must be from 1 to " + MAX_CONTRIBUTIONS
+                    + ", got " + maxGroupsPerUnit);
         }
-        if (maxRowsPerUnitPerGroup < 1) {
-            throw new IllegalArgumentException(
-                    "MAX ROWS PER UNIT PER GROUP must be at least 1, got " + maxRowsPerUnitPerGroup);
+        if (maxRowsPerUnitPerGroup < 1 || maxRowsPerUnitPerGroup > MAX_CONTRIBUTIONS) {
+            throw new IllegalArgumentException("MAX ROWS PER UNIT PER GROUP must be from 1 to " + MAX_CONTRIBUTIONS
+                    + ", got " + maxRowsPerUnitPerGroup);
         }
+    }
+
+    /** Checks that an epsilon is within [{@value #MIN_EPSILON}, {@value #MAX_EPSILON}]; {@code what} names it. */
+    public static double checkEpsilon(String what, double epsilon) {
+        if (!(epsilon >= MIN_EPSILON && epsilon <= MAX_EPSILON)) {
+            throw new IllegalArgumentException(what + " must be at least 1e-6 and at most 1e30, got " + epsilon);
+        }
+        return epsilon;
     }
 
     /** The strictest of two policies: the smaller of each parameter. */

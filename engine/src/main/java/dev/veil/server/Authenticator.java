@@ -91,6 +91,20 @@ final class Authenticator {
         }
     }
 
+    /**
+     * Whether these credentials were checked successfully and are still the user's password: false
+     * once the password changed since (also by the request they authenticated).
+     */
+    boolean isCurrent(BasicCredentials credentials) {
+        Entry entry = cache.get(key(credentials));
+        return entry != null && entry.user().equals(credentials.user()) && stillCurrent(entry);
+    }
+
+    /** A key that stands for these credentials without holding or revealing the password. */
+    String key(BasicCredentials credentials) {
+        return cacheKey(credentials.user(), credentials.password());
+    }
+
     /** How many successful checks are remembered (for tests). */
     int cachedEntries() {
         return cache.size();

@@ -19,10 +19,14 @@ final class ConnectionRegistry {
     private final LongSupplier clock;
     private final Map<String, Entry> connections = new ConcurrentHashMap<>();
 
+    private final java.util.Set<String> usersWithPreviousPasswords = ConcurrentHashMap.newKeySet();
+
     private static final class Entry {
         final String user;
         long lastUsed;
         int running;
+        /** The key of the password the connection logged in with, kept after it changed its user's password. */
+        volatile String previousPassword;
 
         Entry(String user, long now) {
             this.user = user;
@@ -72,6 +76,38 @@ final class ConnectionRegistry {
     boolean owns(String connectionId, String user) {
         Entry e = connections.get(connectionId);
         return e != null && e.user.equals(user);
+    }
+
+    /**
+     * Lets the connection go on with the password {@code key} stands for, after its own request
+     * changed the password of its user: the client still holds the old one. Only on this
+     * connection, only for its owner, and only until it closes.
+     */
+    void keepPreviousPassword(String connectionId, String user, String key) {
+        requireNonNull(key, "key is null");
+        if (connectionId == null) {
+            return;
+        }
+        connections.computeIfPresent(connectionId, (id, e) -> {
+            if (e.user.equals(user)) {
+                e.previousPassword = key;
+                usersWithPreviousPasswords.add(user);
+            }
+            return e;
+        });
+    }
+
+    /** Whether some connection of {@code user} goes on with a previous password. */
+    boolean keepsPreviousPassword(String user) {
+        return usersWithPreviousPasswords.contains(user);
+    }
+
+    /** Whether {@code user}'s connection {@code connectionId} goes on with the password {@code key} stands for. */
+    boolean acceptsPreviousPassword(String connectionId, String user, String key) {
+        Entry e = connections.get(connectionId);
+        return e != null && e.user.equals(user) && e.previousPassword != null
+                && java.security.MessageDigest.isEqual(e.previousPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     void remove(String connectionId) {

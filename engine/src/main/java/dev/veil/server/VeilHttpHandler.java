@@ -15,6 +15,7 @@ import org.apache.calcite.avatica.remote.ProtobufTranslation;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.remote.Service.RpcMetadataResponse;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * no cancel message; Veil's thin driver sends this one).
  *
  * <p>A connection belongs to the user who opened it; requests from another user on it are refused.
+ * Logins are throttled by {@link LoginThrottle} and failed ones audited by {@link ServerAudit}.
  */
 final class VeilHttpHandler extends AbstractHandler {
     /** Where the thin driver posts {@code <connectionId> <statementId>} to cancel a running statement. */
@@ -37,18 +39,24 @@ final class VeilHttpHandler extends AbstractHandler {
     private static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
     private final Authenticator authenticator;
+    private final LoginThrottle throttle;
+    private final ServerAudit audit;
     private final Service service;
     private final VeilMeta meta;
     private final ConnectionRegistry connections;
+    private final ClientWatch clientWatch;
     private final RpcMetadataResponse metadata;
     private final ProtobufTranslation translation = new ProtobufTranslationImpl();
 
-    VeilHttpHandler(Authenticator authenticator, Service service, VeilMeta meta, ConnectionRegistry connections,
-            RpcMetadataResponse metadata) {
+    VeilHttpHandler(Authenticator authenticator, LoginThrottle throttle, ServerAudit audit, Service service,
+            VeilMeta meta, ConnectionRegistry connections, ClientWatch clientWatch, RpcMetadataResponse metadata) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
+        this.throttle = requireNonNull(throttle, "throttle is null");
+        this.audit = requireNonNull(audit, "audit is null");
         this.service = requireNonNull(service, "service is null");
         this.meta = requireNonNull(meta, "meta is null");
         this.connections = requireNonNull(connections, "connections is null");
+        this.clientWatch = requireNonNull(clientWatch, "clientWatch is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
     }
 
@@ -61,17 +69,37 @@ final class VeilHttpHandler extends AbstractHandler {
             return;
         }
         Optional<BasicCredentials> credentials = BasicCredentials.parse(request.getHeader("Authorization"));
-        Optional<String> user = credentials.flatMap(authenticator::authenticate);
-        if (user.isEmpty()) {
-            if (credentials.isPresent()) {
-                LOG.warn("Authentication failed for user '{}' from {}", credentials.get().user(), request.getRemoteAddr());
-            }
+        if (credentials.isEmpty()) {
             // Clients send credentials only after a challenge, so a request without them is normal.
-            response.setHeader("WWW-Authenticate", "Basic realm=\"Veil\", charset=\"UTF-8\"");
-            sendText(response, HttpServletResponse.SC_UNAUTHORIZED, "Authentication required");
+            challenge(response);
             return;
         }
-        byte[] body = readBody(request);
+        BasicCredentials given = credentials.get();
+        String address = String.valueOf(request.getRemoteAddr());
+        if (throttled(given.user(), address, response)) {
+            return;
+        }
+        Optional<String> user = authenticator.authenticate(given);
+        byte[] body = null;
+        boolean previousPassword = false;
+        if (user.isEmpty() && connections.keepsPreviousPassword(given.user()) && !CANCEL_PATH.equals(target)) {
+            // The connection that changed its user's password goes on with the password it logged in with.
+            body = readBody(request);
+            String connectionId = body == null ? null : connectionIdOf(body);
+            if (connectionId != null
+                    && connections.acceptsPreviousPassword(connectionId, given.user(), authenticator.key(given))) {
+                user = Optional.of(given.user());
+                previousPassword = true;
+            }
+        }
+        if (user.isEmpty()) {
+            loginFailed(given.user(), address, response);
+            return;
+        }
+        throttle.succeeded(given.user());
+        if (body == null) {
+            body = readBody(request);
+        }
         if (body == null) {
             sendText(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Request too large");
             return;
@@ -93,23 +121,99 @@ final class VeilHttpHandler extends AbstractHandler {
         Service.Response answer;
         int status = HttpServletResponse.SC_OK;
         try {
-            answer = dispatch(user.get(), decoded);
-        } catch (Exception | StackOverflowError e) {
-            answer = WireErrors.response(e, metadata);
+            answer = dispatch(user.get(), decoded, baseRequest.getHttpChannel().getEndPoint());
+        } catch (Exception | StackOverflowError | LinkageError | AssertionError | OutOfMemoryError e) {
+            // Running out of heap is the last resort of the memory limits: the request fails with
+            // MEMORY_LIMIT_EXCEEDED, and the server (and the protocol) carry on.
+            Service.ErrorResponse error = WireErrors.response(e, metadata);
+            if (WireErrors.isUnexpected(e)) {
+                audit.requestFailed(user.get(), decoded.getClass().getSimpleName(), error.errorMessage);
+            }
+            answer = error;
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        }
+        if (!previousPassword && runsStatements(decoded) && !authenticator.isCurrent(given)) {
+            // This request changed its user's password (ALTER USER CURRENT_USER ...): its connection
+            // may go on with the password the client holds; every other login needs the new one.
+            connections.keepPreviousPassword(RequestConnections.connectionId(decoded), given.user(),
+                    authenticator.key(given));
         }
         send(response, status, answer);
     }
 
+    private static boolean runsStatements(Service.Request request) {
+        return request instanceof Service.PrepareAndExecuteRequest || request instanceof Service.ExecuteRequest
+                || request instanceof Service.PrepareAndExecuteBatchRequest
+                || request instanceof Service.ExecuteBatchRequest;
+    }
+
+    /** The connection an Avatica request names; null when the body is no such request. */
+    private String connectionIdOf(byte[] body) {
+        try {
+            return RequestConnections.connectionId(translation.parseRequest(body));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the user name or the client address is locked after too many failed logins: then
+     * the request is refused at once with 401 and {@code Retry-After}, without a password check
+     * and without holding the thread (the first refusal of a lockout is audited).
+     */
+    private boolean throttled(String name, String address, HttpServletResponse response) throws IOException {
+        long wait = throttle.waitNanos(name, address);
+        if (wait <= 0) {
+            return false;
+        }
+        long seconds = LoginThrottle.seconds(wait);
+        String reason = "Too many failed logins for user '" + ServerAudit.shown(name) + "' or from " + address
+                + "; retry after " + seconds + " s";
+        if (throttle.firstRefusal(name, address)) {
+            audit.refused(name, address, reason);
+        }
+        // 401 without a challenge: HTTP clients retry a 429 on their own after Retry-After, which
+        // would hide the refusal behind a silent wait; this way the client gets the reason at once.
+        response.setHeader("Retry-After", Long.toString(seconds));
+        sendText(response, HttpServletResponse.SC_UNAUTHORIZED, reason);
+        return true;
+    }
+
+    /** Counts, logs and audits a failed password check (the user name tried, the address; never the password). */
+    private void loginFailed(String name, String address, HttpServletResponse response) throws IOException {
+        long next = throttle.failed(name, address);
+        LOG.warn("Authentication failed for user '{}' from {}", ServerAudit.shown(name), address);
+        audit.failed(name, address, "Wrong password or unknown user"
+                + (next > 0 ? "; further logins delayed " + LoginThrottle.seconds(next) + " s" : ""));
+        challenge(response);
+    }
+
+    private static void challenge(HttpServletResponse response) throws IOException {
+        response.setHeader("WWW-Authenticate", "Basic realm=\"Veil\", charset=\"UTF-8\"");
+        sendText(response, HttpServletResponse.SC_UNAUTHORIZED, "Authentication required");
+    }
+
+    /**
+     * Sends a response; one that cannot be serialised (a value of a type the protocol cannot
+     * carry, a bug) is replaced by an error response, so the client always gets a message it can
+     * parse.
+     */
     private void send(HttpServletResponse response, int status, Service.Response answer) throws IOException {
-        byte[] bytes = translation.serializeResponse(answer);
+        byte[] bytes;
+        try {
+            bytes = translation.serializeResponse(answer);
+        } catch (IOException | RuntimeException | StackOverflowError | LinkageError | AssertionError
+                | OutOfMemoryError e) {
+            bytes = translation.serializeResponse(WireErrors.response(e, metadata));
+            status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        }
         response.setStatus(status);
         response.setContentType("application/octet-stream");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
 
-    private Service.Response dispatch(String user, Service.Request request) {
+    private Service.Response dispatch(String user, Service.Request request, EndPoint endpoint) {
         String connectionId = RequestConnections.connectionId(request);
         if (connectionId == null) {
             throw new VeilException(ErrorCode.NOT_SUPPORTED,
@@ -119,7 +223,12 @@ final class VeilHttpHandler extends AbstractHandler {
             LOG.warn("User '{}' used connection {} of another user", user, connectionId);
             throw new VeilException(ErrorCode.ACCESS_DENIED, "Connection " + connectionId + " belongs to another user");
         }
-        try (RequestUser.Scope ignored = RequestUser.bind(user)) {
+        // A client that goes away while its request runs takes the request's statements with it.
+        try (RequestUser.Scope ignored = RequestUser.bind(user);
+                ClientWatch.Watch watch = clientWatch.watch(endpoint, () -> {
+                    LOG.info("The client of connection {} went away; cancelling its statements", connectionId);
+                    meta.cancelConnection(connectionId);
+                })) {
             return RequestDispatch.dispatch(service, request);
         } finally {
             connections.exit(connectionId);

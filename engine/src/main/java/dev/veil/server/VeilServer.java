@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.audit.AuditLog;
 import dev.veil.catalog.Principals;
 import dev.veil.session.Engine;
 import dev.veil.session.VeilMeta;
@@ -49,6 +50,7 @@ public final class VeilServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ScheduledExecutorService reaper;
+    private final ClientWatch clientWatch = new ClientWatch();
     private int port;
     private boolean closed;
 
@@ -86,7 +88,8 @@ public final class VeilServer implements AutoCloseable {
 
     private static VeilServer start(ServerConfig config, Engine engine, Principals principals) {
         ConnectionRegistry connections = new ConnectionRegistry();
-        VeilMeta meta = new VeilMeta(null, (id, info) -> engine.newSession(RequestUser.require()), WireErrors::toAvatica);
+        VeilMeta meta = new VeilMeta(null, (id, info) -> engine.newSession(RequestUser.require())
+                .limitStatementsTo(config.statementTimeout()), WireErrors::toAvatica);
         LocalService service = new LocalService(meta);
 
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
@@ -121,7 +124,9 @@ public final class VeilServer implements AutoCloseable {
             connector.open();
             RpcMetadataResponse metadata = new RpcMetadataResponse(config.host() + ":" + connector.getLocalPort());
             service.setRpcMetadata(metadata);
-            jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), service, meta, connections, metadata));
+            jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), new LoginThrottle(),
+                    new ServerAudit(new AuditLog(engine.warehouse().sqliteCatalog())), service, meta, connections,
+                    server.clientWatch, metadata));
             jetty.start();
             server.port = connector.getLocalPort();
         } catch (Exception e) {
@@ -217,6 +222,7 @@ public final class VeilServer implements AutoCloseable {
 
     private void stopQuietly() {
         reaper.shutdownNow();
+        clientWatch.close();
         try {
             jetty.stop();
         } catch (Exception e) {

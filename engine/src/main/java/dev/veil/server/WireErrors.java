@@ -48,6 +48,10 @@ final class WireErrors {
                 AvaticaRuntimeException a = (AvaticaRuntimeException) toAvatica(v);
                 return response(a.getErrorMessage(), a.getErrorCode(), a.getSqlState(), metadata);
             }
+            if (t instanceof OutOfMemoryError) {
+                return response(new VeilException(ErrorCode.MEMORY_LIMIT_EXCEEDED,
+                        "The server ran out of memory while handling the request; it was stopped"), metadata);
+            }
             if (t instanceof NoSuchStatementException) {
                 return response(new VeilException(ErrorCode.INVALID_STATEMENT,
                         "The statement is not open on the server (closed, or its connection expired)"), metadata);
@@ -57,6 +61,20 @@ final class WireErrors {
         LOG.error("Internal error {} while handling a request", reference, failure);
         return response(new VeilException(ErrorCode.INTERNAL_ERROR,
                 "The server failed to handle the request (server log reference " + reference + ")"), metadata);
+    }
+
+    /**
+     * Whether a failure is none of the errors Veil reports on purpose (a Veil error, an error
+     * Avatica was given, a closed statement): a bug, answered as INTERNAL_ERROR. Statements audit
+     * their own errors; these the server audits.
+     */
+    static boolean isUnexpected(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AvaticaRuntimeException || t instanceof VeilException || t instanceof NoSuchStatementException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The response for a Veil error, sent as is. */

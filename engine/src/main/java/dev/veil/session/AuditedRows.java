@@ -5,27 +5,33 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.VeilException;
 import dev.veil.audit.AuditLog;
 import dev.veil.exec.ExecutionErrors;
+import dev.veil.exec.StatementControl;
 import java.util.Optional;
 import org.apache.calcite.linq4j.Enumerator;
 
 /**
  * A query's rows on their way to the client, counted as they are read: when the last row has gone
  * (or the result is closed, or it breaks off with an error) the query's audit entry is completed
- * with the count.
+ * with the count, and the query stops running. An error from its time limit or a cancel is
+ * reported as such (STATEMENT_TIMEOUT, QUERY_CANCELLED).
  */
 final class AuditedRows implements Enumerator<Object[]> {
     private final Enumerator<Object[]> rows;
     private final AuditLog log;
     private final long entry;
+    private final StatementControl control;
+    private final Runnable ended;
     private long count;
     private boolean counted = true;
     private Optional<String> failure = Optional.empty();
     private boolean finished;
 
-    AuditedRows(Enumerator<Object[]> rows, AuditLog log, long entry) {
+    AuditedRows(Enumerator<Object[]> rows, AuditLog log, long entry, StatementControl control, Runnable ended) {
         this.rows = requireNonNull(rows, "rows is null");
         this.log = requireNonNull(log, "log is null");
         this.entry = entry;
+        this.control = requireNonNull(control, "control is null");
+        this.ended = requireNonNull(ended, "ended is null");
     }
 
     @Override
@@ -60,7 +66,7 @@ final class AuditedRows implements Enumerator<Object[]> {
     }
 
     private RuntimeException failed(RuntimeException e) {
-        VeilException error = e instanceof VeilException v ? v : ExecutionErrors.translate(e);
+        VeilException error = control.translate(e instanceof VeilException v ? v : ExecutionErrors.translate(e));
         failure = Optional.of(error.clientMessage());
         finish();
         return error;
@@ -83,7 +89,11 @@ final class AuditedRows implements Enumerator<Object[]> {
     private void finish() {
         if (!finished) {
             finished = true;
-            log.finish(entry, count, failure);
+            try {
+                log.finish(entry, count, failure);
+            } finally {
+                ended.run();
+            }
         }
     }
 }

@@ -3,12 +3,17 @@ package dev.veil.session;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.VeilException;
+import dev.veil.catalog.StatementTimeouts;
 import dev.veil.exec.ExecutionErrors;
+import dev.veil.exec.StatementControl;
 import dev.veil.sql.SessionSettings;
 import dev.veil.sql.StatementContext;
 import dev.veil.sql.StatementExecutor;
 import dev.veil.sql.StatementResult;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.calcite.sql.SqlNode;
 
 /**
  * A user's session: who runs the statements, with which settings. Runs one statement at a time
@@ -18,6 +23,7 @@ public final class Session {
     private final Engine engine;
     private final String user;
     private final SessionSettings settings = new SessionSettings();
+    private volatile Optional<Duration> defaultTimeout = Optional.empty();
 
     Session(Engine engine, String user) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -33,22 +39,45 @@ public final class Session {
     }
 
     /**
-     * Executes one statement. Setting {@code cancelFlag} stops it at the next batch boundary.
+     * Limits each statement of this session to {@code timeout} (the server's default), unless a
+     * role of the user overrides it. Without it, only the roles' overrides limit statements.
+     */
+    public Session limitStatementsTo(Duration timeout) {
+        this.defaultTimeout = Optional.of(StatementTimeouts.check(requireNonNull(timeout, "timeout is null")));
+        return this;
+    }
+
+    /** The time limit of this session's statements right now; empty when they have none. */
+    public Optional<Duration> statementTimeout() {
+        Optional<Duration> own = new StatementTimeouts(engine.warehouse().sqliteCatalog()).of(engine.principal(user));
+        return own.isPresent() ? own : defaultTimeout;
+    }
+
+    /**
+     * Executes one statement. Setting {@code cancelFlag} stops it at the next check (every row,
+     * or every batch); so does its time limit, after which it fails with STATEMENT_TIMEOUT.
      * Every failure is a {@link VeilException}.
      */
     public StatementResult execute(String sql, AtomicBoolean cancelFlag) {
         requireNonNull(sql, "sql is null");
-        StatementContext context = new StatementContext(engine.warehouse(), engine.principal(user), engine.policies(),
-                cancelFlag, engine.rewriter(), settings);
-        StatementAudit audit = new StatementAudit(engine.warehouse(), user, sql);
+        StatementControl control = new StatementControl(cancelFlag);
+        StatementAudit audit = new StatementAudit(engine.warehouse(), user, sql, control);
         try {
-            return audit.succeeded(StatementExecutor.execute(audit.parse(), context));
+            SqlNode node = audit.parse();
+            StatementContext context = new StatementContext(engine.warehouse(), engine.principal(user),
+                    engine.policies(), control, engine.rewriter(), settings);
+            statementTimeout().ifPresent(control::limitTo);
+            audit.start();
+            return audit.succeeded(StatementExecutor.execute(node, context));
         } catch (VeilException e) {
-            throw audit.failed(e);
-        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            throw audit.failed(control.translate(e));
+        } catch (RuntimeException | StackOverflowError | AssertionError | OutOfMemoryError | LinkageError e) {
             // Calcite reports broken invariants with AssertionError (a throw, not only an assert):
-            // they are internal errors of this statement, not of the server.
-            throw audit.failed(ExecutionErrors.translate(e));
+            // they are internal errors of this statement, not of the server. Running out of heap
+            // despite the memory limits ends this statement (MEMORY_LIMIT_EXCEEDED), not the server. Generated code that
+            // fails in a static initializer (a constant expression such as 1 / 0 is evaluated
+            // there) throws ExceptionInInitializerError, a LinkageError: its cause says what failed.
+            throw audit.failed(control.translate(ExecutionErrors.translate(e)));
         }
     }
 }

@@ -8,8 +8,11 @@ import dev.veil.audit.AuditLog;
 import dev.veil.audit.Decision;
 import dev.veil.audit.StatementKind;
 import dev.veil.audit.StatementText;
+import dev.veil.exec.RunningStatements;
+import dev.veil.exec.StatementControl;
 import dev.veil.sql.RowsResult;
 import dev.veil.sql.StatementResult;
+import dev.veil.sql.ast.SqlAlterRoleSetting;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
@@ -36,21 +39,29 @@ import org.apache.calcite.sql.SqlNode;
 
 /**
  * Records one statement of a session in the audit log: parses it (so that the log can tell its
- * kind and never holds a password), then records how it ended. A query is recorded before its
- * first row leaves and completed with its row count when its result is done; if the entry cannot
- * be written, the rows do not leave.
+ * kind and never holds a password), records it as it starts (it is then listed in
+ * {@code veil.running_statements}), and completes the entry with how it ended. Each budget
+ * charge of the statement is added to its entry in the charge's own transaction, so the entry's
+ * privacy cost is what the ledger charged, whether the statement succeeds or fails. A query's
+ * entry is completed with its row count when its result is done; if the entry cannot be
+ * written, nothing runs.
  */
 final class StatementAudit {
     private final AuditLog log;
+    private final RunningStatements running;
     private final String user;
     private final String sql;
+    private final StatementControl control;
     private String text;
     private StatementKind kind = StatementKind.STATEMENT;
+    private long entry = -1;
 
-    StatementAudit(Warehouse warehouse, String user, String sql) {
+    StatementAudit(Warehouse warehouse, String user, String sql, StatementControl control) {
         this.log = new AuditLog(requireNonNull(warehouse, "warehouse is null").sqliteCatalog());
+        this.running = RunningStatements.of(warehouse);
         this.user = requireNonNull(user, "user is null");
         this.sql = requireNonNull(sql, "sql is null");
+        this.control = requireNonNull(control, "control is null");
         // Until the text parses, it may hide a password in any string literal.
         this.text = StatementText.maskStringLiterals(sql.strip());
     }
@@ -63,30 +74,51 @@ final class StatementAudit {
         return node;
     }
 
+    /** Records the parsed statement as started and running; its charges go to its entry from now on. */
+    void start() {
+        long now = System.currentTimeMillis();
+        long nanos = System.nanoTime();
+        entry = log.start(user, kind, text);
+        long id = entry;
+        control.onCharge((catalog, epsilon, delta) -> AuditLog.addCost(catalog, id, epsilon, delta));
+        running.started(new RunningStatements.Running(id, user, now, nanos, StatementText.limit(text), control));
+    }
+
     /** Records a statement that ran; a query's rows come back counted for its entry. */
     StatementResult succeeded(StatementResult result) {
         if (result instanceof RowsResult rows) {
-            long entry;
-            try {
-                entry = log.begin(user, kind, text, rows.epsilon(), rows.delta());
-            } catch (RuntimeException e) {
-                rows.close();
-                throw e;
-            }
-            return new RowsResult(rows.columns(), new AuditedRows(rows.rows(), log, entry), rows.epsilon(), rows.delta());
+            return new RowsResult(rows.columns(), new AuditedRows(rows.rows(), log, entry, control, this::ended),
+                    control.epsilonCharged(), control.deltaCharged());
         }
-        log.record(user, kind, text, Decision.ALLOWED, null);
+        try {
+            log.complete(entry, Decision.ALLOWED, null);
+        } finally {
+            ended();
+        }
         return result;
     }
 
     /** Records a statement that was rejected or failed, and gives back its error to throw. */
     VeilException failed(VeilException error) {
         try {
-            log.record(user, kind, text, decision(error.errorCode()), error.clientMessage());
+            if (entry < 0) {
+                log.record(user, kind, text, decision(error.errorCode()), error.clientMessage());
+            } else {
+                log.complete(entry, decision(error.errorCode()), error.clientMessage());
+            }
         } catch (RuntimeException e) {
             error.addSuppressed(e);
+        } finally {
+            ended();
         }
         return error;
+    }
+
+    private void ended() {
+        control.finish();
+        if (entry >= 0) {
+            running.ended(entry);
+        }
     }
 
     static Decision decision(ErrorCode code) {
@@ -112,7 +144,8 @@ final class StatementAudit {
             return StatementKind.POLICY_CHANGE;
         }
         if (node instanceof SqlCreateUser || node instanceof SqlAlterUserPassword || node instanceof SqlDropUser
-                || node instanceof SqlCreateRole || node instanceof SqlDropRole || node instanceof SqlGrantRole) {
+                || node instanceof SqlCreateRole || node instanceof SqlDropRole || node instanceof SqlGrantRole
+                || node instanceof SqlAlterRoleSetting) {
             return StatementKind.PRINCIPAL_CHANGE;
         }
         return StatementKind.STATEMENT;

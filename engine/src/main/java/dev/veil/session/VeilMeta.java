@@ -9,6 +9,8 @@ import dev.veil.catalog.Column;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableDef;
 import dev.veil.exec.ArrowTableView;
+import dev.veil.exec.RunningStatements;
+import dev.veil.exec.StatementControl;
 import dev.veil.exec.VeilTypes;
 import dev.veil.exec.VeilTypeSystem;
 import dev.veil.policy.PolicyResolver;
@@ -27,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaParameter;
 import org.apache.calcite.avatica.ColumnMetaData;
@@ -50,6 +51,8 @@ public final class VeilMeta extends MetaImpl {
     /** The JDBC catalog name under which Veil lists its schemas. */
     public static final String CATALOG = "veil";
     private static final int DEFAULT_FRAME_ROWS = 1000;
+    /** The most estimated bytes of rows one frame holds (at least one row). */
+    static final long MAX_FRAME_BYTES = 8L << 20;
 
     private final SessionOpener opener;
     private final ErrorMapper errors;
@@ -100,8 +103,26 @@ public final class VeilMeta extends MetaImpl {
         sessions.computeIfAbsent(ch.id, id -> wrap(() -> opener.open(id, info == null ? Map.of() : info)));
     }
 
+    /**
+     * Stops every running statement of connection {@code connectionId}, because its client
+     * disconnected or the connection expired: they fail with QUERY_CANCELLED and say why.
+     */
+    public void cancelConnection(String connectionId) {
+        Session session = sessions.get(connectionId);
+        for (StatementState s : statements.values()) {
+            if (s.connectionId.equals(connectionId)) {
+                if (session != null) {
+                    RunningStatements.of(session.engine().warehouse())
+                            .stop(s.cancelFlag, StatementControl.Stop.CLIENT_GONE);
+                }
+                s.cancelFlag.set(true);
+            }
+        }
+    }
+
     @Override
     public void closeConnection(ConnectionHandle ch) {
+        cancelConnection(ch.id);
         sessions.remove(ch.id);
         statements.values().removeIf(s -> {
             if (s.connectionId.equals(ch.id)) {
@@ -276,8 +297,11 @@ public final class VeilMeta extends MetaImpl {
             int limit = maxRows <= 0 ? DEFAULT_FRAME_ROWS : maxRows;
             List<Object> rows = new ArrayList<>(Math.min(limit, 4096));
             boolean done = false;
+            long bytes = 0;
             try {
-                while (rows.size() < limit) {
+                // A frame ends at its row count or, before that, at MAX_FRAME_BYTES of estimated
+                // size: the client then fetches the rest, and the server never buffers more per request.
+                while (rows.size() < limit && bytes < MAX_FRAME_BYTES) {
                     if (state.maxRows > 0 && state.delivered + rows.size() >= state.maxRows) {
                         done = true;
                         break;
@@ -286,12 +310,15 @@ public final class VeilMeta extends MetaImpl {
                         done = true;
                         break;
                     }
-                    rows.add(state.result.rows().current());
+                    Object[] row = state.result.rows().current();
+                    rows.add(row);
+                    bytes += dev.veil.exec.RowSizes.row(row);
                 }
             } catch (VeilException e) {
                 state.closeResult();
                 throw errors.apply(e);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError e) {
+                rows = null;
                 state.closeResult();
                 throw errors.apply(dev.veil.exec.ExecutionErrors.translate(e));
             }
@@ -522,26 +549,12 @@ public final class VeilMeta extends MetaImpl {
         return catalog == null || catalog.isEmpty() || catalog.equals(CATALOG);
     }
 
-    /** Whether {@code name} matches a JDBC LIKE pattern ({@code %}, {@code _}, backslash escapes). */
+    /** Whether {@code name} matches a JDBC LIKE pattern ({@code %}, {@code _}, backslash escapes), in linear time. */
     static boolean matches(Pat pattern, String name) {
         if (pattern == null || pattern.s == null) {
             return true;
         }
-        StringBuilder regex = new StringBuilder();
-        String p = pattern.s;
-        for (int i = 0; i < p.length(); i++) {
-            char c = p.charAt(i);
-            if (c == '\\' && i + 1 < p.length()) {
-                regex.append(Pattern.quote(String.valueOf(p.charAt(++i))));
-            } else if (c == '%') {
-                regex.append(".*");
-            } else if (c == '_') {
-                regex.append('.');
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(name).matches();
+        return NamePattern.of(pattern.s).matches(name);
     }
 
     /** A finished result set of metadata objects, one row per object, columns from its public fields. */

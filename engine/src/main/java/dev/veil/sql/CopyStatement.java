@@ -7,6 +7,7 @@ import dev.veil.catalog.Column;
 import dev.veil.catalog.NameSuggestions;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
+import dev.veil.exec.StatementControl;
 import dev.veil.sql.ast.SqlCopy;
 import dev.veil.sql.ast.SqlCopyOption;
 import dev.veil.storage.ArrowFileLoader;
@@ -57,7 +58,9 @@ public final class CopyStatement {
                     "Unknown COPY format '" + format + "'; use 'csv' or 'arrow'");
         };
         CsvOptions options = csvOptions(node);
-        return load(name, file, arrow, options, context, LoadProgress.NONE);
+        // The loader reports progress a few times a second: that is where a cancelled load stops.
+        return load(name, file, arrow, options, context,
+                (rows, bytesRead, totalBytes) -> StatementControl.check(context.cancelFlag()));
     }
 
     /** Loads a file into a table (created from the file's columns if absent); also used by {@code veil load}. */

@@ -149,10 +149,12 @@ public final class PlannedQuery {
      */
     public Enumerator<Object[]> execute(StatementContext context) {
         if (!cost.isZero()) {
-            BudgetLedger.of(context.warehouse()).charge(context.principal(), cost.epsilon(), cost.delta(), text);
+            // The statement's audit entry notes the charge in the charge's own transaction.
+            BudgetLedger.of(context.warehouse()).charge(context.principal(), cost.epsilon(), cost.delta(), text,
+                    (catalog, charge) -> context.control().charged(catalog, charge.epsilon(), charge.delta()));
         }
         return QueryExecution.execute(plan, planner.rootSchema(), planner.typeFactory(), context.user(),
-                context.cancelFlag(), releases);
+                context.cancelFlag(), releases, StatementMemoryLimit.forStatement(context));
     }
 
     /** Starts the query as a result set. */

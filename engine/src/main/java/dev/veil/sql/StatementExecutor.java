@@ -2,7 +2,9 @@ package dev.veil.sql;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.sql.ast.SqlAlterRoleSetting;
 import dev.veil.sql.ast.SqlAlterUserPassword;
+import dev.veil.sql.ast.SqlCancelStatement;
 import dev.veil.sql.ast.SqlCopy;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
@@ -102,8 +104,14 @@ public final class StatementExecutor {
         if (node instanceof SqlCreatePrivacyBudget n) {
             return CreatePrivacyBudgetStatement.execute(n, context);
         }
+        if (node instanceof SqlAlterRoleSetting n) {
+            return AlterRoleSettingStatement.execute(n, context);
+        }
         if (node instanceof SqlSetPrivacyBudget n) {
             return SetPrivacyBudgetStatement.execute(n, context);
+        }
+        if (node instanceof SqlCancelStatement n) {
+            return CancelStatementStatement.execute(n, context);
         }
         if (node instanceof SqlShowPolicies n) {
             return ShowPoliciesStatement.execute(n, context);

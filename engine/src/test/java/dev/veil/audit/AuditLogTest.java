@@ -92,7 +92,8 @@ class AuditLogTest {
                 "UPDATE audit_log SET user_name = 'sam' WHERE id = " + open,
                 "UPDATE audit_log SET decision = 'REJECTED' WHERE id = " + open,
                 "UPDATE audit_log SET rows_returned = 0 WHERE id = " + done,
-                "UPDATE audit_log SET epsilon = 0.1 WHERE id = " + open);
+                "UPDATE audit_log SET epsilon = 0.1 WHERE id = " + done,
+                "UPDATE audit_log SET epsilon = -0.1 WHERE id = " + open);
         for (String sql : tampering) {
             VeilException e = assertThrows(VeilException.class, () -> catalog.write(c -> {
                 try (Statement s = c.createStatement()) {

@@ -31,7 +31,7 @@ class PrincipalsTest {
             Principals principals = new Principals(catalog);
             assertEquals(List.of("admin", "analyst"), principals.roles());
             assertFalse(principals.hasUsers());
-            principals.createUser("ana", "pw-ana", null, false);
+            principals.createUser("ana", "pw-ana-long-secret", null, false);
             assertEquals(Set.of("analyst"), principals.requireUser("ana").roles());
             assertFalse(principals.requireUser("ana").isAdmin());
             assertTrue(principals.hasUsers());
@@ -42,16 +42,16 @@ class PrincipalsTest {
     void passwordIsStoredAsSaltedPbkdf2HashOnly() {
         try (SqliteCatalog catalog = open()) {
             Principals principals = new Principals(catalog);
-            principals.createUser("u1", "same-secret", null, false);
-            principals.createUser("u2", "same-secret", null, false);
+            principals.createUser("u1", "same-secret-long-secret", null, false);
+            principals.createUser("u2", "same-secret-long-secret", null, false);
             String h1 = storedHash(catalog, "u1");
             String h2 = storedHash(catalog, "u2");
             assertTrue(h1.startsWith("pbkdf2-sha256$600000$"), h1);
-            assertFalse(h1.contains("same-secret"));
+            assertFalse(h1.contains("same-secret-long-secret"));
             assertNotEquals(h1, h2, "per-user salt makes equal passwords hash differently");
-            assertTrue(principals.verifyPassword("u1", "same-secret").isPresent());
+            assertTrue(principals.verifyPassword("u1", "same-secret-long-secret").isPresent());
             assertEquals(Optional.empty(), principals.verifyPassword("u1", "other"));
-            assertEquals(Optional.empty(), principals.verifyPassword("nobody", "same-secret"));
+            assertEquals(Optional.empty(), principals.verifyPassword("nobody", "same-secret-long-secret"));
         }
     }
 
@@ -59,12 +59,12 @@ class PrincipalsTest {
     void changedPasswordReplacesOldOneAndChangesStamp() {
         try (SqliteCatalog catalog = open()) {
             Principals principals = new Principals(catalog);
-            principals.createUser("ana", "old-pw", null, false);
+            principals.createUser("ana", "old-pw-long-secret", null, false);
             String before = principals.passwordStamp("ana").orElseThrow();
-            principals.setPassword("ana", "new-pw");
+            principals.setPassword("ana", "new-pw-long-secret");
             assertNotEquals(before, principals.passwordStamp("ana").orElseThrow());
-            assertTrue(principals.verifyPassword("ana", "new-pw").isPresent());
-            assertTrue(principals.verifyPassword("ana", "old-pw").isEmpty());
+            assertTrue(principals.verifyPassword("ana", "new-pw-long-secret").isPresent());
+            assertTrue(principals.verifyPassword("ana", "old-pw-long-secret").isEmpty());
         }
     }
 
@@ -76,7 +76,7 @@ class PrincipalsTest {
             principals.createRole("marketing", true);
             VeilException again = assertThrows(VeilException.class, () -> principals.createRole("marketing", false));
             assertEquals(ErrorCode.ALREADY_EXISTS, again.errorCode());
-            principals.createUser("mia", "pw", "marketing", false);
+            principals.createUser("mia", "pw-long-secret", "marketing", false);
             assertEquals(Set.of("marketing"), principals.requireUser("mia").roles());
             principals.grantRole("analyst", "mia");
             assertEquals(Set.of("analyst", "marketing"), principals.requireUser("mia").roles());
@@ -96,12 +96,12 @@ class PrincipalsTest {
             Principals principals = new Principals(catalog);
             assertTrue(principals.isAdmin("admin"), "a warehouse without users trusts its default admin");
             assertFalse(principals.isAdmin("someone"));
-            principals.createUser("root", "pw", "admin", false);
+            principals.createUser("root", "pw-long-secret", "admin", false);
             assertFalse(principals.isAdmin("admin"), "once users exist, the name alone means nothing");
             assertTrue(principals.isAdmin("root"));
             VeilException last = assertThrows(VeilException.class, () -> principals.dropUser("root", false));
             assertEquals(ErrorCode.INVALID_STATEMENT, last.errorCode());
-            principals.createUser("root2", "pw", "admin", false);
+            principals.createUser("root2", "pw-long-secret", "admin", false);
             principals.dropUser("root", false);
             principals.dropUser("root", true);
             assertEquals(List.of("root2"), principals.users());

@@ -1,6 +1,7 @@
 package dev.veil.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedWriter;
@@ -71,6 +72,36 @@ class CliTest {
     }
 
     @Test
+    void serveDocumentsAndChecksItsStatementTimeout() throws Exception {
+        Run help = veil("256m", "serve", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().contains("--statement-timeout"), help.out());
+        assertTrue(help.out().contains("default 10min"), help.out());
+        Path wh = dir.resolve("wh");
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run bad = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--statement-timeout", "soon");
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("VEIL-0015 INVALID_ARGUMENT: Invalid time limit 'soon'"), bad.err());
+    }
+
+    @Test
+    void constantDivisionByZeroIsACleanAuditedErrorAndNoTrace() throws Exception {
+        Path wh = dir.resolve("wh");
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run run = veil("256m", "sql", "--warehouse", wh.toString(), "-e", "SELECT 1/0");
+        assertEquals(1, run.status(), run.err());
+        assertTrue(run.err().startsWith("veil: VEIL-0013 DIVISION_BY_ZERO"), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
+        Run small = veil("256m", "sql", "--warehouse", wh.toString(), "-e", "SET EPSILON = 1e-320");
+        assertEquals(1, small.status(), small.err());
+        assertTrue(small.err().contains("VEIL-0015 INVALID_ARGUMENT: EPSILON must be at least 1e-6"), small.err());
+        Run audit = veil("256m", "sql", "--warehouse", wh.toString(), "--format", "csv", "-e",
+                "SELECT statement, decision, reason FROM veil.audit WHERE statement = 'SELECT 1/0'");
+        assertEquals(0, audit.status(), audit.err());
+        assertTrue(audit.out().contains("SELECT 1/0,FAILED,VEIL-0013 DIVISION_BY_ZERO: Division by zero"), audit.out());
+    }
+
+    @Test
     void sumOverATableLargerThanTheHeap() throws Exception {
         Path wh = dir.resolve("wh");
         Path csv = dir.resolve("big.csv");
@@ -95,5 +126,23 @@ class CliTest {
                 "SELECT SUM(column2) AS s, COUNT(*) AS n, MAX(LENGTH(column3)) AS l FROM big");
         assertEquals(0, sum.status(), sum.err());
         assertEquals("s,n,l\r\n" + expected + "," + rows + ",43\r\n", sum.out());
+    }
+
+    @Test
+    void serveDocumentsAndChecksItsMemoryLimits() throws Exception {
+        Run help = veil("256m", "serve", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().contains("--statement-memory") && help.out().contains("--memory-pool")
+                && help.out().contains("MEMORY_LIMIT_EXCEEDED"), help.out());
+        Path wh = dir.resolve("wh");
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run tooBig = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--statement-memory", "100MB",
+                "--memory-pool", "50MB");
+        assertEquals(1, tooBig.status(), tooBig.out());
+        assertTrue(tooBig.err().contains("INVALID_ARGUMENT") && tooBig.err().contains("--statement-memory"),
+                tooBig.err());
+        Run malformed = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--statement-memory", "lots");
+        assertEquals(1, malformed.status(), malformed.out());
+        assertTrue(malformed.err().contains("'512MB'"), malformed.err());
     }
 }

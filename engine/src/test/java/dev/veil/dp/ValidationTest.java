@@ -2,6 +2,8 @@ package dev.veil.dp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -59,6 +61,28 @@ class ValidationTest {
   void sensitivityProductOverflowIsReported() {
     assertMessage("L1 sensitivity overflows: 4611686018427387904 × 4",
         () -> LaplaceMechanism.forIntegers(1, 1L << 62, 4));
+  }
+
+  @Test
+  void tinyEpsilonFailsFastInsteadOfSpinning() {
+    assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+      NoiseDistribution huge = LaplaceMechanism.forIntegers(1e-300, 1, 1).distribution();
+      DpException e = assertThrows(DpException.class, () -> huge.errorBound(0.95));
+      assertTrue(e.getMessage().contains("the noise is too large to compute the error bound"), e.getMessage());
+      assertThrows(DpException.class,
+          () -> new NoiseDistribution(NoiseKind.GAUSSIAN, 1, 1e300, false).errorBound(0.95));
+      assertThrows(DpException.class, () -> LaplacePartitionSelection.create(1e-300, 1e-5, 1, 1));
+    });
+  }
+
+  @Test
+  void smallestSupportedEpsilonStillComputes() {
+    assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+      NoiseDistribution wide = LaplaceMechanism.forIntegers(1e-6, 1_000_000, 1_000_000).distribution();
+      assertTrue(wide.errorBound(0.95) > 0);
+      assertTrue(LaplacePartitionSelection.create(1e-6, 1e-5, 1_000_000, 1).threshold() > 0);
+      assertTrue(GaussianMechanism.forIntegers(1e-6, 1e-12, 1_000_000, 1_000_000).distribution().errorBound(0.95) > 0);
+    });
   }
 
   private static void assertMessage(String message, Executable executable) {

@@ -41,8 +41,8 @@ class DifferencingAttackTest {
         Path warehouse = dir.resolve("wh");
         admin = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";create=true");
         try (Statement s = admin.createStatement()) {
-            s.execute("CREATE USER admin PASSWORD 'admin-pw' ROLE admin");
-            s.execute("CREATE USER eve PASSWORD 'eve-pw'");
+            s.execute("CREATE USER admin PASSWORD 'admin-pw-long-secret' ROLE admin");
+            s.execute("CREATE USER eve PASSWORD 'eve-pw-long-secret'");
             s.execute("CREATE SCHEMA hr");
             for (String world : new String[] {"world_a", "world_b"}) {
                 s.execute("CREATE TABLE hr." + world + " (id BIGINT NOT NULL, zip VARCHAR, salary INTEGER)");

@@ -34,8 +34,8 @@ class DifferentialPrivacySqlTest {
     static void create() throws SQLException {
         Path warehouse = dir.resolve("wh");
         admin = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";create=true");
-        exec(admin, "CREATE USER admin PASSWORD 'admin-pw' ROLE admin");
-        exec(admin, "CREATE USER ana PASSWORD 'ana-pw'");
+        exec(admin, "CREATE USER admin PASSWORD 'admin-pw-long-secret' ROLE admin");
+        exec(admin, "CREATE USER ana PASSWORD 'ana-pw-long-secret'");
         exec(admin, "CREATE SCHEMA s");
         exec(admin, "CREATE TABLE s.customer (c_id BIGINT NOT NULL, city VARCHAR NOT NULL)");
         exec(admin, "CREATE TABLE s.orders (o_id BIGINT NOT NULL, o_cust BIGINT NOT NULL, amount INTEGER, "
@@ -176,7 +176,7 @@ class DifferentialPrivacySqlTest {
 
     @Test
     void budgetIsChargedPerRunAndExplainIsFree() throws SQLException {
-        exec(admin, "CREATE USER bea PASSWORD 'bea-pw'");
+        exec(admin, "CREATE USER bea PASSWORD 'bea-pw-long-secret'");
         exec(admin, "CREATE PRIVACY BUDGET tiny LIMIT (EPSILON 3e20, DELTA 1e-6) WINDOW DAILY");
         exec(admin, "ALTER USER bea SET PRIVACY BUDGET tiny");
         try (Connection bea = DriverManager.getConnection(admin.getMetaData().getURL().replace(";create=true", "")

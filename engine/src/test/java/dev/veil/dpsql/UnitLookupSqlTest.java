@@ -36,8 +36,8 @@ class UnitLookupSqlTest {
     void create() throws SQLException {
         Path warehouse = dir.resolve("wh");
         admin = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";create=true");
-        exec(admin, "CREATE USER admin PASSWORD 'admin-pw' ROLE admin");
-        exec(admin, "CREATE USER ana PASSWORD 'ana-pw'");
+        exec(admin, "CREATE USER admin PASSWORD 'admin-pw-long-secret' ROLE admin");
+        exec(admin, "CREATE USER ana PASSWORD 'ana-pw-long-secret'");
         exec(admin, "CREATE SCHEMA s");
         exec(admin, "CREATE TABLE s.customer (c_id BIGINT NOT NULL)");
         exec(admin, "CREATE TABLE s.orders (o_id INTEGER NOT NULL, o_cust BIGINT)");

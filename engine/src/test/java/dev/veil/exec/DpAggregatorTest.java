@@ -1,9 +1,16 @@
 package dev.veil.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
 import org.junit.jupiter.api.Test;
 
@@ -127,5 +134,39 @@ class DpAggregatorTest {
             out.add(row[0] + "=" + row[1]);
         }
         assertEquals(List.of("a=1", "b=0"), out);
+    }
+
+    @Test
+    void aCancelledAggregationStopsWithinAFewThousandRowsAndReleasesNothing() {
+        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
+                1, 5, false, 1, 1e20, 0, "t");
+        AtomicBoolean cancel = new AtomicBoolean();
+        long[] read = {0};
+        // Endless rows; the flag is set after 10,000 of them.
+        Enumerable<Object[]> endless = new AbstractEnumerable<>() {
+            @Override
+            public Enumerator<Object[]> enumerator() {
+                return Linq4j.iterableEnumerator(() -> new java.util.Iterator<Object[]>() {
+                    @Override
+                    public boolean hasNext() {
+                        return true;
+                    }
+
+                    @Override
+                    public Object[] next() {
+                        if (++read[0] == 10_000) {
+                            cancel.set(true);
+                        }
+                        return new Object[] {"g" + (read[0] % 7), read[0], 1.0};
+                    }
+                });
+            }
+        };
+        VeilException e = assertThrows(VeilException.class, () -> DpAggregator.run(endless, spec, cancel));
+        assertEquals(ErrorCode.QUERY_CANCELLED, e.errorCode());
+        assertEquals(true, read[0] < 10_000 + 5_000, "read " + read[0] + " rows after the cancel");
+        // Cancelled after all rows are read but before release: still nothing comes out.
+        AtomicBoolean late = new AtomicBoolean(true);
+        assertThrows(VeilException.class, () -> DpAggregator.run(Linq4j.asEnumerable(rows()), spec, late));
     }
 }

@@ -35,10 +35,10 @@ final class Shop implements AutoCloseable {
     static Shop create(Path dir) throws SQLException {
         Shop shop = new Shop(dir.resolve("wh"));
         try (Statement s = shop.admin.createStatement()) {
-            s.execute("CREATE USER admin PASSWORD 'admin-pw' ROLE admin");
+            s.execute("CREATE USER admin PASSWORD 'admin-pw-long-secret' ROLE admin");
             s.execute("CREATE ROLE eu");
-            s.execute("CREATE USER alice PASSWORD 'alice-pw'");
-            s.execute("CREATE USER bob PASSWORD 'bob-pw'");
+            s.execute("CREATE USER alice PASSWORD 'alice-pw-long-secret'");
+            s.execute("CREATE USER bob PASSWORD 'bob-pw-long-secret'");
             s.execute("GRANT ROLE eu TO USER bob");
             s.execute("CREATE SCHEMA shop");
             s.execute("CREATE TABLE shop.customer (c_id BIGINT NOT NULL, name VARCHAR NOT NULL, email VARCHAR, "

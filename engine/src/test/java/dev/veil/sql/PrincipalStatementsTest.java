@@ -45,16 +45,16 @@ class PrincipalStatementsTest {
         Path wh = warehouse();
         try (Connection c = connect(wh, null); Statement s = c.createStatement()) {
             // No users yet: the default user 'admin' may create itself (and from then on is admin by grant).
-            s.execute("CREATE USER admin PASSWORD 'admin-pw' ROLE admin");
+            s.execute("CREATE USER admin PASSWORD 'admin-pw-long-secret' ROLE admin");
             s.execute("CREATE ROLE marketing");
             s.execute("CREATE ROLE IF NOT EXISTS marketing");
-            s.execute("CREATE USER ana PASSWORD 'ana-pw'");
-            s.execute("CREATE USER IF NOT EXISTS ana PASSWORD 'other'");
-            s.execute("CREATE USER mia PASSWORD 'mia-pw' ROLE marketing");
+            s.execute("CREATE USER ana PASSWORD 'ana-pw-long-secret'");
+            s.execute("CREATE USER IF NOT EXISTS ana PASSWORD 'other-long-secret'");
+            s.execute("CREATE USER mia PASSWORD 'mia-pw-long-secret' ROLE marketing");
         }
         try (Connection c = connect(wh, "ana"); Statement s = c.createStatement()) {
-            for (String sql : List.of("CREATE ROLE r", "DROP ROLE marketing", "CREATE USER x PASSWORD 'pw-x'",
-                    "ALTER USER ana PASSWORD 'pw-y'", "GRANT ROLE admin TO USER ana", "DROP USER mia")) {
+            for (String sql : List.of("CREATE ROLE r", "DROP ROLE marketing", "CREATE USER x PASSWORD 'pw-x-long-secret'",
+                    "ALTER USER ana PASSWORD 'pw-y-long-secret'", "GRANT ROLE admin TO USER ana", "DROP USER mia")) {
                 SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
                 assertEquals(16, e.getErrorCode(), sql);
                 assertFalse(e.getMessage().contains("pw-"), e.getMessage());
@@ -62,7 +62,7 @@ class PrincipalStatementsTest {
         }
         try (Connection c = connect(wh, "admin"); Statement s = c.createStatement()) {
             s.execute("GRANT ROLE analyst TO USER mia");
-            s.execute("ALTER USER ana PASSWORD 'ana-pw-2'");
+            s.execute("ALTER USER ana PASSWORD 'ana-pw-2-long-secret'");
             s.execute("DROP USER IF EXISTS nobody");
             SQLException unknown = assertThrows(SQLException.class, () -> s.execute("DROP USER nobody"));
             assertEquals(24, unknown.getErrorCode());
@@ -74,7 +74,7 @@ class PrincipalStatementsTest {
         try (Warehouse w = Warehouse.open(wh)) {
             Principals principals = new Principals(w.sqliteCatalog());
             assertEquals(Set.of("analyst"), principals.requireUser("mia").roles());
-            assertTrue(principals.verifyPassword("ana", "ana-pw-2").isPresent());
+            assertTrue(principals.verifyPassword("ana", "ana-pw-2-long-secret").isPresent());
             assertEquals(List.of("admin", "ana", "mia"), principals.users());
         }
     }
@@ -86,7 +86,7 @@ class PrincipalStatementsTest {
             assertFalse(c.isClosed(), "a warehouse without users trusts whoever opens it");
         }
         try (Warehouse w = Warehouse.open(wh)) {
-            new Principals(w.sqliteCatalog()).createUser("ana", "ana-pw", null, false);
+            new Principals(w.sqliteCatalog()).createUser("ana", "ana-pw-long-secret", null, false);
         }
         SQLException e = assertThrows(SQLException.class, () -> connect(wh, "anyone"));
         assertEquals(24, e.getErrorCode());

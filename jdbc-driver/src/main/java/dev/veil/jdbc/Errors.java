@@ -23,6 +23,7 @@ final class Errors {
     /** Veil's codes for the errors the driver itself reports; the same numbers as the server's. */
     static final int AUTHENTICATION_FAILED = 17;
     static final int QUERY_CANCELLED = 20;
+    static final int STATEMENT_TIMEOUT = 27;
     static final String AUTHENTICATION_FAILED_STATE = "28P01";
     static final String QUERY_CANCELLED_STATE = "57014";
     static final String CONNECTION_FAILED_STATE = "08001";
@@ -44,6 +45,14 @@ final class Errors {
                 ? "The server requires a user name and password: set the 'user' and 'password' connection properties"
                 : "Authentication failed for user '" + user + "': unknown user or wrong password";
         return client("VEIL-0017 AUTHENTICATION_FAILED: " + message, AUTHENTICATION_FAILED, AUTHENTICATION_FAILED_STATE);
+    }
+
+    /** The server refused to check the password: too many failed logins for this user or address. */
+    static AvaticaClientRuntimeException loginThrottled(String user, String retryAfterSeconds) {
+        String wait = retryAfterSeconds == null || !retryAfterSeconds.matches("[0-9]{1,6}") ? "a while"
+                : retryAfterSeconds + " s";
+        return client("VEIL-0017 AUTHENTICATION_FAILED: Too many failed logins for user '" + user
+                + "' or from this address; retry after " + wait, AUTHENTICATION_FAILED, AUTHENTICATION_FAILED_STATE);
     }
 
     /** Any failure while connecting or running a request, as an {@code SQLException}. */
@@ -79,15 +88,19 @@ final class Errors {
         return rebuilt;
     }
 
+    /** The error of a statement the driver cancelled for its query timeout ({@code setQueryTimeout}). */
     static SQLException timedOut(int seconds) {
-        return of("VEIL-0020 QUERY_CANCELLED: The query ran longer than its timeout of " + seconds
-                + " s and was cancelled", QUERY_CANCELLED_STATE, QUERY_CANCELLED, true);
+        return of("VEIL-0027 STATEMENT_TIMEOUT: The statement ran longer than its query timeout of " + seconds
+                + " s and was stopped", QUERY_CANCELLED_STATE, STATEMENT_TIMEOUT, true);
     }
 
-    /** The JDBC exception class for a SQLSTATE. */
+    /**
+     * The JDBC exception class for a SQLSTATE; {@code SQLTimeoutException} for a timeout (the
+     * driver's own, or the server's STATEMENT_TIMEOUT).
+     */
     static SQLException of(String text, String sqlState, int code, boolean timeout) {
         String message = text != null && text.startsWith(REMOTE_PREFIX) ? text.substring(REMOTE_PREFIX.length()) : text;
-        if (timeout) {
+        if (timeout || code == STATEMENT_TIMEOUT) {
             return new SQLTimeoutException(message, sqlState, code);
         }
         String c = sqlState == null || sqlState.length() < 2 ? "" : sqlState.substring(0, 2);

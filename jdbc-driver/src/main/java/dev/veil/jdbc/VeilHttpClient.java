@@ -17,7 +17,8 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
  * Avatica's HTTP client with Veil's error reporting: a refused login becomes Veil's
- * AUTHENTICATION_FAILED error (SQLSTATE 28P01) instead of a bare "HTTP/401", and an unreachable
+ * AUTHENTICATION_FAILED error (SQLSTATE 28P01) instead of a bare "HTTP/401" (also when the server
+ * refuses logins for a while after too many failures: 401 with Retry-After), and an unreachable
  * server a connection error (SQLSTATE 08001) that names the address. Message type names are
  * translated for the relocated classes of the shaded jar ({@link WireNames}).
  */
@@ -60,7 +61,9 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
                     continue;
                 }
                 if (status == 401) {
-                    throw Errors.authenticationFailed(credentials == null ? null : credentials.getUserName());
+                    org.apache.hc.core5.http.Header retry = response.getFirstHeader("Retry-After");
+                    String user = credentials == null ? null : credentials.getUserName();
+                    throw retry == null ? Errors.authenticationFailed(user) : Errors.loginThrottled(user, retry.getValue());
                 }
                 throw Errors.client("The server at " + uri + " answered HTTP " + status
                         + "; is it a Veil server?", 0, Errors.CONNECTION_FAILED_STATE);

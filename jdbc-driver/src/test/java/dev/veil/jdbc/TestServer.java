@@ -17,7 +17,7 @@ import java.util.Properties;
  */
 final class TestServer {
     static final String ADMIN_PASSWORD = "admin-pw-7f3";
-    static final String ANA_PASSWORD = "ana-pw-91c";
+    static final String ANA_PASSWORD = "ana-pw-91c-long-secret";
 
     private TestServer() {
     }

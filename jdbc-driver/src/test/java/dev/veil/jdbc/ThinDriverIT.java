@@ -266,17 +266,17 @@ class ThinDriverIT {
             assertEquals(24, unknownRole.getErrorCode());
             assertFalse(unknownRole.getMessage().contains("zz-secret-zz"), unknownRole.getMessage());
             s.execute("CREATE ROLE marketing");
-            s.execute("CREATE USER bob PASSWORD 'bob-pw-1' ROLE marketing");
+            s.execute("CREATE USER bob PASSWORD 'bob-pw-1-long-secret' ROLE marketing");
         }
-        try (Connection bob = connect(url, "bob", "bob-pw-1"); Statement s = bob.createStatement()) {
+        try (Connection bob = connect(url, "bob", "bob-pw-1-long-secret"); Statement s = bob.createStatement()) {
             assertThrows(SQLException.class, () -> s.execute("CREATE ROLE x"));
         }
         try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("ALTER USER bob PASSWORD 'bob-pw-2'");
+            s.execute("ALTER USER bob PASSWORD 'bob-pw-2-long-secret'");
             s.execute("GRANT ROLE admin TO USER bob");
         }
-        assertThrows(SQLInvalidAuthorizationSpecException.class, () -> connect(url, "bob", "bob-pw-1"));
-        try (Connection bob = connect(url, "bob", "bob-pw-2"); Statement s = bob.createStatement()) {
+        assertThrows(SQLInvalidAuthorizationSpecException.class, () -> connect(url, "bob", "bob-pw-1-long-secret"));
+        try (Connection bob = connect(url, "bob", "bob-pw-2-long-secret"); Statement s = bob.createStatement()) {
             s.execute("CREATE ROLE bobs_role");
             s.execute("DROP ROLE bobs_role");
         }
@@ -284,7 +284,7 @@ class ThinDriverIT {
             s.execute("DROP USER bob");
             s.execute("DROP ROLE marketing");
         }
-        assertThrows(SQLInvalidAuthorizationSpecException.class, () -> connect(url, "bob", "bob-pw-2"));
+        assertThrows(SQLInvalidAuthorizationSpecException.class, () -> connect(url, "bob", "bob-pw-2-long-secret"));
     }
 
     @Test
@@ -328,7 +328,8 @@ class ThinDriverIT {
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
             assertTrue(seconds < 15, "timed out after " + seconds + " s");
             assertEquals("57014", e.getSQLState());
-            assertEquals(20, e.getErrorCode());
+            assertEquals(27, e.getErrorCode());
+            assertTrue(e.getMessage().contains("STATEMENT_TIMEOUT"), e.getMessage());
             assertTrue(e.getMessage().contains("timeout of 1 s"), e.getMessage());
             try (ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertTrue(rs.next());

@@ -3,6 +3,7 @@ package dev.veil.sql.ast;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -10,11 +11,11 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.parser.SqlParserPos;
-import org.apache.calcite.util.ImmutableNullableList;
 import org.apache.calcite.util.Litmus;
 
 /**
- * The statement {@code ALTER USER u PASSWORD 'x'}. The password is not an operand and is
+ * The statement {@code ALTER USER u PASSWORD 'x'}, or {@code ALTER USER CURRENT_USER PASSWORD 'x'}
+ * for the user who runs it (then {@link #user()} is empty). The password is not an operand and is
  * written as {@code '***'} by {@code unparse} and {@code toString}; only {@link #password()}
  * gives it.
  */
@@ -25,19 +26,29 @@ public final class SqlAlterUserPassword extends SqlCall {
                         + "its password is not one; use clone");
             });
 
+    /** The user's name; null for CURRENT_USER. */
     private final SqlIdentifier user;
     private final String password;
 
     public SqlAlterUserPassword(SqlParserPos pos, SqlIdentifier user, String password) {
-        super(pos);
-        this.user = requireNonNull(user, "user is null");
-        this.password = requireNonNull(password, "password is null");
+        this(pos, requireNonNull(user, "user is null"), password, true);
         Nodes.checkSimpleName(user);
     }
 
-    /** The user's name, a simple identifier. */
-    public SqlIdentifier user() {
-        return user;
+    private SqlAlterUserPassword(SqlParserPos pos, SqlIdentifier user, String password, boolean ignored) {
+        super(pos);
+        this.user = user;
+        this.password = requireNonNull(password, "password is null");
+    }
+
+    /** {@code ALTER USER CURRENT_USER PASSWORD 'x'}. */
+    public static SqlAlterUserPassword ofCurrentUser(SqlParserPos pos, String password) {
+        return new SqlAlterUserPassword(pos, null, password, true);
+    }
+
+    /** The user's name, a simple identifier; empty for CURRENT_USER, the user who runs the statement. */
+    public Optional<SqlIdentifier> user() {
+        return Optional.ofNullable(user);
     }
 
     /** The new password in clear text; never log or print it. */
@@ -52,12 +63,12 @@ public final class SqlAlterUserPassword extends SqlCall {
 
     @Override
     public List<SqlNode> getOperandList() {
-        return ImmutableNullableList.of(user);
+        return user == null ? List.of() : List.of(user);
     }
 
     @Override
     public SqlNode clone(SqlParserPos pos) {
-        return new SqlAlterUserPassword(pos, user, password);
+        return new SqlAlterUserPassword(pos, user, password, true);
     }
 
     @Override
@@ -66,13 +77,18 @@ public final class SqlAlterUserPassword extends SqlCall {
             return false;
         }
         return node instanceof SqlAlterUserPassword that && password.equals(that.password)
-                || litmus.fail("passwords differ");
+                && (user == null) == (that.user == null)
+                || litmus.fail("passwords or users differ");
     }
 
     @Override
     public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
         writer.keyword("ALTER USER");
-        user.unparse(writer, 0, 0);
+        if (user == null) {
+            writer.keyword("CURRENT_USER");
+        } else {
+            user.unparse(writer, 0, 0);
+        }
         Nodes.unparseMaskedPassword(writer);
     }
 }

@@ -81,7 +81,7 @@ class PrincipalStatementParsingTest {
     void alterUserPasswordParsesAndHidesThePassword() {
         SqlAlterUserPassword alter = assertInstanceOf(SqlAlterUserPassword.class,
                 VeilParser.parse("ALTER USER bob PASSWORD 'n3w'"));
-        assertEquals("bob", alter.user().getSimple());
+        assertEquals("bob", alter.user().orElseThrow().getSimple());
         assertEquals("n3w", alter.password());
         assertEquals("ALTER USER \"bob\" PASSWORD '***'", unparse(alter));
         assertFalse(alter.toString().contains("n3w"));

@@ -1,0 +1,146 @@
+package dev.veil.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices clients that go away while their request runs. The thin driver sends one request at a
+ * time on a connection and waits for its answer, so while a request runs its socket has nothing
+ * to read: when it becomes readable, the client has closed it (its process died, or it gave up).
+ * The watch registers the socket with a selector of its own for that one event and never reads
+ * from it, so the HTTP server's own reading is untouched; the caller then cancels what the
+ * request was running. Without this, the statement of a killed client would run to its end.
+ */
+final class ClientWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientWatch.class);
+
+    private final Selector selector;
+    private final Queue<Runnable> changes = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    /** One watched request; closing it stops the watch. */
+    interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final class Watched {
+        final Runnable gone;
+        volatile boolean done;
+        SelectionKey key;
+
+        Watched(Runnable gone) {
+            this.gone = gone;
+        }
+    }
+
+    ClientWatch() {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot open a selector: " + e.getMessage(), e);
+        }
+        this.thread = new Thread(this::run, "veil-client-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Watches the connection of {@code endpoint} until the returned watch is closed, and runs
+     * {@code gone} (once, on the watch's thread) if the client closes it before.
+     */
+    Watch watch(EndPoint endpoint, Runnable gone) {
+        requireNonNull(gone, "gone is null");
+        SocketChannel channel = channelOf(endpoint);
+        if (channel == null || closed) {
+            return () -> { };
+        }
+        Watched watched = new Watched(gone);
+        changes.add(() -> {
+            if (watched.done) {
+                return;
+            }
+            try {
+                watched.key = channel.register(selector, SelectionKey.OP_READ, watched);
+            } catch (ClosedChannelException e) {
+                // Closed before the watch began: the client is already gone.
+                watched.done = true;
+                gone.run();
+            } catch (RuntimeException e) {
+                LOG.debug("Cannot watch a client connection: {}", e.toString());
+            }
+        });
+        selector.wakeup();
+        return () -> {
+            watched.done = true;
+            changes.add(() -> {
+                if (watched.key != null) {
+                    watched.key.cancel();
+                }
+            });
+            selector.wakeup();
+        };
+    }
+
+    private static SocketChannel channelOf(EndPoint endpoint) {
+        EndPoint e = endpoint;
+        if (e instanceof SslConnection.DecryptedEndPoint decrypted) {
+            e = decrypted.getSslConnection().getEndPoint();
+        }
+        return e != null && e.getTransport() instanceof SocketChannel channel ? channel : null;
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                selector.select(1000);
+                for (Runnable change = changes.poll(); change != null; change = changes.poll()) {
+                    change.run();
+                }
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    Watched watched = (Watched) key.attachment();
+                    key.cancel();
+                    if (!watched.done) {
+                        watched.done = true;
+                        try {
+                            watched.gone.run();
+                        } catch (RuntimeException e) {
+                            LOG.warn("Cancelling the statements of a departed client failed", e);
+                        }
+                    }
+                }
+            } catch (IOException | CancelledKeyException | java.nio.channels.ClosedSelectorException e) {
+                if (!closed) {
+                    LOG.warn("Watching client connections failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the client watch selector failed: {}", e.toString());
+        }
+    }
+}
