@@ -294,7 +294,7 @@ class DifferentialPrivacyPolicyTest {
                 "[{epsilon: 1, max_groups_per_unit: 1.5}]",
                 "bad.yaml: tables[0] (s.t).differential_privacy[0].max_groups_per_unit must be a whole number",
                 "[{epsilon: 1, max_rows_per_unit_per_group: 0}]", "bad.yaml: tables[0] (s.t).differential_privacy[0] "
-                        + "is invalid: MAX ROWS PER UNIT PER GROUP must be at least 1",
+                        + "is invalid: MAX ROWS PER UNIT PER GROUP must be from 1 to 1000000",
                 "{epsilon: 1}", "bad.yaml: tables[0] (s.t).differential_privacy must be a list");
         cases.forEach((yaml, expected) -> {
             VeilException e = assertThrows(VeilException.class, () -> PolicyYaml.read(prefix + yaml, "bad.yaml"), yaml);

@@ -115,7 +115,7 @@ class DifferentialPrivacyIT {
     void concurrentQueriesNeverOverspend() throws Exception {
         try (Connection c = TestServer.connect(url, "admin", TestServer.ADMIN_PASSWORD);
                 Statement s = c.createStatement()) {
-            s.execute("CREATE USER racer PASSWORD 'racer-pw-1'");
+            s.execute("CREATE USER racer PASSWORD 'racer-pw-1-long-secret'");
             s.execute("CREATE PRIVACY BUDGET edge LIMIT (EPSILON 1.0, DELTA 0.001) WINDOW NEVER");
             s.execute("ALTER USER racer SET PRIVACY BUDGET edge");
         }
@@ -124,7 +124,7 @@ class DifferentialPrivacyIT {
         for (int t = 0; t < 32; t++) {
             results.add(pool.submit(() -> {
                 int ok = 0;
-                try (Connection c = TestServer.connect(url, "racer", "racer-pw-1");
+                try (Connection c = TestServer.connect(url, "racer", "racer-pw-1-long-secret");
                         Statement s = c.createStatement()) {
                     s.execute("SET EPSILON = 0.1");
                     for (int i = 0; i < 2; i++) {
