@@ -3,7 +3,9 @@
  * with projection and filter push-down into streaming scans; after Calcite's planning, aggregations
  * straight over a scan are fused into a vectorized operator ({@code VectorAggregates}) and hash
  * joins hand their build keys to probe-side scans ({@code DynamicFilterPlanner}). Also the
- * operators the privacy rewrite emits: the DP aggregate and the privacy unit lookup. Calls
+ * operators the privacy rewrite emits: the DP aggregate, the privacy unit lookup, and the
+ * null-on-error form of any call ({@code SafeOperator}, with the size caps of {@code SafeCalls});
+ * {@code CheckedArithmetic} makes every plan's integer arithmetic fail on overflow. Calls
  * {@code storage}, {@code catalog} and {@code dp}.
  */
 package dev.veil.exec;
