@@ -10,7 +10,10 @@
  * that {@code CancelChecks} makes every operator obey; {@code RunningStatements} lists them.
  * Every execution also accounts the memory its operators keep to a {@code StatementMemory} (limit
  * per statement, drawn from the process's {@code MemoryPool}); Calcite's blocking operators get
- * accounting nodes from {@code MemoryAccounting} just before they run. Calls
+ * accounting nodes from {@code MemoryAccounting} just before they run.
+ * Also the null-on-error form of any call ({@code SafeOperator}, with the size caps of
+ * {@code SafeCalls}); {@code CheckedArithmetic} makes every plan's integer arithmetic fail on
+ * overflow. Calls
  * {@code storage}, {@code catalog} and {@code dp}.
  */
 package dev.veil.exec;
