@@ -92,7 +92,10 @@ public final class NeighbourFuzzer {
     /** What a run found, per family. */
     public static final class Report {
         final Map<NeighbourFamily, Integer> queries = new EnumMap<>(NeighbourFamily.class);
+        /** Failed checks (a statement may fail on both sides, and the run's ledger total counts too). */
         final Map<NeighbourFamily, Integer> failures = new EnumMap<>(NeighbourFamily.class);
+        /** Statements with at least one failed check. */
+        final Map<NeighbourFamily, Integer> failedStatements = new EnumMap<>(NeighbourFamily.class);
         final Map<NeighbourFamily, List<String>> examples = new EnumMap<>(NeighbourFamily.class);
         final Map<NeighbourFamily, Set<String>> shapes = new EnumMap<>(NeighbourFamily.class);
         final Map<String, Integer> failingShapes = new TreeMap<>();
@@ -128,14 +131,17 @@ public final class NeighbourFuzzer {
         /** A table of queries, distinct shapes and failures per family, then examples of each failure. */
         public String summary() {
             StringBuilder out = new StringBuilder();
-            out.append(String.format("%-18s %7s %7s %9s%n", "family (finding)", "queries", "shapes", "failures"));
+            out.append(String.format("%-22s %7s %7s %9s %9s%n", "family (finding)", "queries", "shapes",
+                    "failed", "failures"));
             for (NeighbourFamily family : NeighbourFamily.values()) {
                 if (queries(family) == 0) {
                     continue;
                 }
-                out.append(String.format("%-18s %7d %7d %9d%n", family.label() + " (" + family.finding() + ")",
-                        queries(family), shapes(family), failures(family)));
+                out.append(String.format("%-22s %7d %7d %9d %9d%n", family.label() + " (" + family.finding() + ")",
+                        queries(family), shapes(family), failedStatements.getOrDefault(family, 0),
+                        failures(family)));
             }
+            out.append("(failed: statements with a failed check; failures: failed checks)\n");
             out.append("elapsed ").append(elapsedMillis / 1000.0).append(" s");
             if (worstRatio > 1) {
                 out.append(String.format("; largest run-time ratio neighbour/base (both under 1 s): %.2f for %s",
@@ -153,7 +159,10 @@ public final class NeighbourFuzzer {
         }
     }
 
-    /** The result of one statement on one warehouse. */
+    /**
+     * The result of one statement on one warehouse; {@code charged} (the ledger's charge around
+     * it) and {@code audited} (its audit row's epsilon) are NaN when they were not read.
+     */
     record Outcome(int code, String message, List<String> types, List<List<Object>> rows, long nanos, double charged,
             double audited) {
         boolean ok() {
@@ -229,7 +238,11 @@ public final class NeighbourFuzzer {
                 NeighbourQuery query = generator.next(family);
                 report.queries.merge(family, 1, Integer::sum);
                 report.shapes.computeIfAbsent(family, f -> new HashSet<>()).add(query.shape());
+                int before = report.failures(family);
                 check(query, pool);
+                if (report.failures(family) > before) {
+                    report.failedStatements.merge(family, 1, Integer::sum);
+                }
                 if ((i + 1) % 500 == 0) {
                     System.out.printf("NeighbourFuzzer: %d statements, %.1f s, %.1f s of CPU%n", i + 1,
                             (System.nanoTime() - start) / 1e9, cpuSeconds());
