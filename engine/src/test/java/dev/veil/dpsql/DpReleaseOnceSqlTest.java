@@ -40,8 +40,8 @@ class DpReleaseOnceSqlTest {
     static void create() throws SQLException {
         Path warehouse = dir.resolve("wh");
         admin = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";create=true");
-        exec(admin, "CREATE USER admin PASSWORD 'admin-pw' ROLE admin");
-        exec(admin, "CREATE USER eve PASSWORD 'eve-pw'");
+        exec(admin, "CREATE USER admin PASSWORD 'admin-pw-long-enough' ROLE admin");
+        exec(admin, "CREATE USER eve PASSWORD 'eve-pw-long-enough'");
         exec(admin, "CREATE TABLE people (id BIGINT NOT NULL, city VARCHAR NOT NULL, pay INTEGER NOT NULL)");
         StringBuilder rows = new StringBuilder();
         for (int i = 1; i <= 200; i++) {

@@ -67,9 +67,9 @@ class StatementControlIT {
         url = server.jdbcUrl();
         TestServer.loadData(server);
         try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("CREATE USER bea PASSWORD 'bea-pw-4d2'");
+            s.execute("CREATE USER bea PASSWORD 'bea-pw-4d2-long-enough'");
             s.execute("CREATE ROLE hasty");
-            s.execute("CREATE USER tim PASSWORD 'tim-pw-8e1' ROLE hasty");
+            s.execute("CREATE USER tim PASSWORD 'tim-pw-8e1-long-enough' ROLE hasty");
             s.execute("ALTER ROLE hasty SET STATEMENT_TIMEOUT = '2s'");
             s.execute("CREATE SCHEMA dp");
             s.execute("CREATE TABLE dp.people (id BIGINT NOT NULL, grp VARCHAR NOT NULL, v INTEGER NOT NULL)");
@@ -102,7 +102,7 @@ class StatementControlIT {
     }
 
     private static Connection bea() throws SQLException {
-        return connect(url, "bea", "bea-pw-4d2");
+        return connect(url, "bea", "bea-pw-4d2-long-enough");
     }
 
     /** A query running on another thread; its outcome is the exception it ended with, or null. */
@@ -214,7 +214,7 @@ class StatementControlIT {
 
     @Test
     void aRoleTimeLimitStopsTheStatementOnTheServer() throws Exception {
-        try (Connection c = connect(url, "tim", "tim-pw-8e1"); Statement s = c.createStatement()) {
+        try (Connection c = connect(url, "tim", "tim-pw-8e1-long-enough"); Statement s = c.createStatement()) {
             // The client asks for more time than the role has: the smaller limit wins.
             s.setQueryTimeout(60);
             long start = System.nanoTime();
@@ -310,7 +310,7 @@ class StatementControlIT {
     void theStatementOfAKilledClientStops() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process child = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                HeavyClientChild.class.getName(), url, "bea", "bea-pw-4d2")
+                HeavyClientChild.class.getName(), url, "bea", "bea-pw-4d2-long-enough")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
@@ -349,7 +349,7 @@ class StatementControlIT {
 
     @Test
     void aDpStatementThatTimesOutAfterItsChargeIsAuditedWithIt() throws Exception {
-        try (Connection c = connect(url, "tim", "tim-pw-8e1"); Statement s = c.createStatement()) {
+        try (Connection c = connect(url, "tim", "tim-pw-8e1-long-enough"); Statement s = c.createStatement()) {
             SQLException e = assertThrows(SQLException.class, () -> s.executeQuery(DP_QUERY).next());
             assertEquals(27, e.getErrorCode(), e.getMessage());
         }

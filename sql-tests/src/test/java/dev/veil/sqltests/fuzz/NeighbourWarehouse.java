@@ -98,7 +98,7 @@ public final class NeighbourWarehouse {
         try (Warehouse warehouse = Warehouse.create(dir)) {
             warehouse.catalog().createSchema("public", true);
             Principals principals = new Principals(warehouse.sqliteCatalog());
-            principals.createUser(Principals.ADMIN, "nb-admin-pw", Principals.ADMIN, false);
+            principals.createUser(Principals.ADMIN, "nb-admin-pw-long-enough", Principals.ADMIN, false);
             principals.createUser(Principals.ANALYST, "nb-analyst-pw", Principals.ANALYST, false);
             warehouse.catalog().createSchema("nb", false);
             TableDef clinics = table(warehouse, "clinics", col("clinic", VeilType.VARCHAR), col("region", VeilType.VARCHAR),
