@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MemoryLimitIT {
-    private static final String BOB_PASSWORD = "bob-pw-4d1";
+    private static final String BOB_PASSWORD = "bob-pw-4d1-long-enough";
     private static final int MEMORY_LIMIT_EXCEEDED = 28;
 
     @TempDir

@@ -31,19 +31,11 @@ class NeighbourPropertyTest {
     static final long DEFAULT_SEED = 20261205L;
 
     /**
-     * The families whose finding of issue 13 is still open on this branch: they are skipped (like
-     * {@code @Disabled}) so that the others keep guarding CI. Each fix is on its own branch; after
-     * merging one, remove its family here and run the test. This is the only switch: nothing else
-     * weakens what the test asserts. Finding numbers: {@link NeighbourFamily#finding()}.
+     * Families skipped (like {@code @Disabled}) because their finding is known to be open; each
+     * entry names its finding. Every finding of issue 13 is fixed on main, so the set is empty and
+     * every family runs. This is the only switch: nothing else weakens what the test asserts.
      */
-    static final Set<String> KNOWN_OPEN = Set.of(
-            "unit-disguise",       // finding 1: unit-vs-constant checks are syntactic
-            "failing-function",    // finding 2: errors that depend on one row's value
-            "costly-function",     // finding 3: cost-growing functions are not capped
-            "release-twice",       // finding 4: a DP aggregate re-released per outer row
-            "order-probe",         // finding 5: released group order follows insertion order
-            "join-only-probe",     // finding 6: JOIN ONLY differencing through an anti-join
-            "clamp-probe");        // finding 7: NaN and Infinity pass bounds clamps
+    static final Set<String> KNOWN_OPEN = Set.of();
 
     @TempDir
     Path dir;
