@@ -1,6 +1,8 @@
 package dev.veil.exec;
 
 import java.util.ArrayList;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpreter;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;
@@ -31,13 +33,16 @@ public final class CancelChecks {
 
     private static RelNode withChecks(RelNode node) {
         List<RelNode> inputs = node.getInputs();
-        if (inputs.isEmpty()) {
+        // A subtree that Calcite's interpreter runs knows no Veil operator: it is left as it is.
+        if (inputs.isEmpty() || node instanceof EnumerableInterpreter
+                || node.getConvention() != EnumerableConvention.INSTANCE) {
             return node;
         }
         List<RelNode> checked = new ArrayList<>(inputs.size());
         for (RelNode input : inputs) {
             RelNode inner = withChecks(input);
-            checked.add(new EnumerableCancelCheck(inner.getCluster(), inner.getTraitSet(), inner));
+            checked.add(inner.getConvention() == EnumerableConvention.INSTANCE
+                    ? new EnumerableCancelCheck(inner.getCluster(), inner.getTraitSet(), inner) : inner);
         }
         return node.copy(node.getTraitSet(), checked);
     }

@@ -25,6 +25,11 @@ public final class ExecutionErrors {
                 }
                 return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
             }
+            if (t instanceof LinkageError && String.valueOf(t.getMessage()).contains("ArithmeticException: / by zero")) {
+                // A generated class whose constant failed once is not initialised again: a later
+                // run of the same statement reports the first failure in this error's message.
+                return new VeilException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", e);
+            }
             if (t instanceof DpException) {
                 // Its message names privacy parameters and bounds, never a data value.
                 return new VeilException(ErrorCode.INVALID_ARGUMENT,

@@ -1,6 +1,8 @@
 package dev.veil.exec;
 
 import java.util.ArrayList;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpreter;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableAggregate;
@@ -48,6 +50,10 @@ public final class MemoryAccounting {
     }
 
     private RelNode visit(RelNode node) {
+        // A subtree that Calcite's interpreter runs knows no Veil operator: it is left as it is.
+        if (node instanceof EnumerableInterpreter || node.getConvention() != EnumerableConvention.INSTANCE) {
+            return node;
+        }
         List<RelNode> inputs = node.getInputs();
         List<RelNode> newInputs = new ArrayList<>(inputs.size());
         boolean changed = false;
