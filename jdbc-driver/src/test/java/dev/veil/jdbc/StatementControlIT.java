@@ -163,7 +163,8 @@ class StatementControlIT {
     private void cancelLandsQuickly(String what, String sql) throws Exception {
         try (Connection c = ana(); Statement s = c.createStatement(); Running running = Running.start(s, sql)) {
             long id = runningId("ana", sql.substring(0, 40));
-            Thread.sleep(500); // well into its work
+            // Well into its work, and before the hash join's build side reaches the statement memory limit.
+            Thread.sleep(200);
             assertFalse(running.outcome().isDone(), what + ": the query should still be running");
             long start = System.nanoTime();
             s.cancel();
