@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableVersion;
+import dev.veil.plan.StoredTable;
 import dev.veil.storage.Warehouse;
 import java.util.List;
 import org.apache.calcite.DataContext;
@@ -23,7 +24,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * current when the statement started, so every scan of it in the statement reads the same data.
  * It is converted to an {@link ArrowTableScan} by {@link ArrowTableScanRule}.
  */
-public final class ArrowTable extends AbstractTable {
+public final class ArrowTable extends AbstractTable implements StoredTable {
     private final Warehouse warehouse;
     private final TableDef definition;
     private final TableVersion version;
@@ -44,6 +45,7 @@ public final class ArrowTable extends AbstractTable {
         return statistics;
     }
 
+    @Override
     public TableDef definition() {
         return definition;
     }

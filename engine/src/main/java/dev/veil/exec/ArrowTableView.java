@@ -6,6 +6,7 @@ import dev.veil.catalog.Column;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.VeilType;
+import dev.veil.plan.RestrictedTable;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
 import dev.veil.policy.MaskKind;
@@ -28,7 +29,7 @@ import org.apache.calcite.schema.impl.AbstractTable;
  * converts its scan. The privacy rewrite replaces every scan of a view by a scan of the base
  * table with the policies applied on top; a plan that skipped the rewrite fails to plan.
  */
-public final class ArrowTableView extends AbstractTable {
+public final class ArrowTableView extends AbstractTable implements RestrictedTable {
     private final ArrowTable base;
     private final TableAccess access;
     private final List<Column> columns;
@@ -91,11 +92,13 @@ public final class ArrowTableView extends AbstractTable {
     }
 
     /** The table with every column, as stored. */
+    @Override
     public ArrowTable base() {
         return base;
     }
 
     /** The resolved policies this view was built from. */
+    @Override
     public TableAccess access() {
         return access;
     }
@@ -106,6 +109,7 @@ public final class ArrowTableView extends AbstractTable {
     }
 
     /** The position in the base table of each visible column. */
+    @Override
     public int[] baseColumns() {
         return baseColumns.clone();
     }

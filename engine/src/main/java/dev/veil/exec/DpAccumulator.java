@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * One noisy aggregate of one group, over the DP primitives: takes each unit's bounded
- * contribution, then releases the noisy value once.
+ * contribution, then releases the noisy value once. {@link DpAccumulators} builds them from a
+ * {@code DpSpec}.
  */
 abstract class DpAccumulator {
     /**

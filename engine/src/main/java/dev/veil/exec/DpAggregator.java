@@ -4,6 +4,9 @@ import dev.veil.dp.BudgetSplit;
 import dev.veil.dp.ConfidenceInterval;
 import dev.veil.dp.DpResult;
 import dev.veil.dp.OptimalPartitionSelection;
+import dev.veil.plan.DpCall;
+import dev.veil.plan.DpSpec;
+import dev.veil.plan.ReleaseOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +38,7 @@ import org.apache.calcite.linq4j.Linq4j;
  */
 public final class DpAggregator {
     /** The confidence level of the released intervals. */
-    public static final double INTERVAL_LEVEL = 0.95;
+    public static final double INTERVAL_LEVEL = DpSpec.INTERVAL_LEVEL;
 
     private DpAggregator() {
     }
@@ -359,7 +362,7 @@ public final class DpAggregator {
             }
         }
 
-        OptimalPartitionSelection selection = spec.partitionSelection() ? spec.selection(split) : null;
+        OptimalPartitionSelection selection = spec.partitionSelection() ? DpAccumulators.selection(spec, split) : null;
         List<Object[]> out = new ArrayList<>();
         for (int id : order) {
             if (--untilCheck == 0) {
@@ -429,7 +432,7 @@ public final class DpAggregator {
         Group(DpSpec spec, BudgetSplit split) {
             accumulators = new DpAccumulator[spec.calls().size()];
             for (int c = 0; c < accumulators.length; c++) {
-                accumulators[c] = spec.accumulator(split, c);
+                accumulators[c] = DpAccumulators.forSpec(spec, split, c);
             }
         }
     }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.plan.DpAggregate;
+import dev.veil.plan.DpSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,5 +1,7 @@
 package dev.veil.exec;
 
+import dev.veil.plan.DpAggregate;
+import dev.veil.plan.DpSpec;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;

@@ -1,5 +1,6 @@
 package dev.veil.exec;
 
+import dev.veil.plan.ReleaseOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;

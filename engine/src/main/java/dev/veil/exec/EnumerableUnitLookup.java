@@ -1,5 +1,6 @@
 package dev.veil.exec;
 
+import dev.veil.plan.UnitLookup;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;

@@ -1,5 +1,6 @@
 package dev.veil.exec;
 
+import dev.veil.plan.ReleaseOrder;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.rel.RelNode;

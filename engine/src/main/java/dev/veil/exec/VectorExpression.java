@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
+import dev.veil.plan.SafeOperator;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.plan;
 
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.plan;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,7 +17,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 /**
  * A differentially private aggregate: the privacy boundary of a query over a table with a
  * differential-privacy policy, as the privacy rewrite builds it (see {@link DpSpec} for what it
- * does, {@link DpAggregator} for how). Its output is the group keys, one noisy value per
+ * does, {@code DpAggregator} of {@code exec} for how). Its output is the group keys, one noisy value per
  * aggregate (BIGINT for counts and sums of integers, DOUBLE otherwise), then the low and high
  * ends of each value's 95% confidence interval.
  *
@@ -27,7 +27,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *
  * <p>Each boundary of a statement has its own number ({@link DpSpec#release}): one execution
  * draws its noise once and replays the same rows however often the plan enumerates it
- * ({@link DpReleases}), and the statement is charged once per number.
+ * ({@code DpReleases} of {@code exec}), and the statement is charged once per number.
  */
 public class DpAggregate extends SingleRel {
     private final DpSpec spec;

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.plan;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,7 +11,7 @@ import dev.veil.dp.Count;
 import dev.veil.dp.CountDistinctUnits;
 import dev.veil.dp.EpsilonDelta;
 import dev.veil.dp.NoiseKind;
-import dev.veil.dp.OptimalPartitionSelection;
+import dev.veil.dp.NoiseDistribution;
 import dev.veil.dp.Quantiles;
 import dev.veil.dp.ValueBounds;
 import java.util.Collections;
@@ -22,6 +22,9 @@ import java.util.Optional;
  * Everything a {@link DpAggregate} does, fixed at planning time: the group keys and the privacy
  * unit among its input fields, the noisy aggregates, the contribution bounds, the (ε, δ) it may
  * spend and how that is split between the aggregates and partition selection.
+ *
+ * <p>A plain value: the physical operator builds the DP primitives from it, and EXPLAIN PRIVACY
+ * reads their noise from {@code dev.veil.dp} ({@link #explain}).
  *
  * <p>Each aggregate gets an even share of ε and Laplace noise; partition selection, needed when
  * the groups are not a public domain, gets one more share of ε and all of δ. A boundary with
@@ -43,11 +46,14 @@ import java.util.Optional;
  * @param release the boundary's number within its statement, unique among the statement's DP
  *     boundaries (set with the budget, see {@link #withRelease}); -1 before it is set. An execution
  *     draws the noise of each number at most once and is charged for each number once
- *     ({@link DpReleases})
+ *     ({@code DpReleases} of {@code exec})
  */
 public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
         int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
         String tables, int domainMarker, int release) {
+    /** The confidence level of the released intervals. */
+    public static final double INTERVAL_LEVEL = 0.95;
+
     public DpSpec {
         if (release < -1) {
             throw new IllegalArgumentException("release must be >= 0, or -1 when not set, was " + release);
@@ -131,30 +137,43 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
     }
 
     /** The parameters of call {@code i}: its budget share, L0 and Linf. */
-    AggregationParams params(BudgetSplit split, int i) {
+    public AggregationParams params(BudgetSplit split, int i) {
         return AggregationParams.laplace(split.aggregations().get(i).epsilon(), groupsPerUnit(),
                 maxRowsPerUnitPerGroup);
     }
 
-    /** The partition selection rule, when there is one. */
-    OptimalPartitionSelection selection(BudgetSplit split) {
-        EpsilonDelta share = split.partitionSelection().orElseThrow();
-        return OptimalPartitionSelection.create(share.epsilon(), share.delta(), groupsPerUnit(), preThreshold);
+    /** The value bounds of call {@code i}; null for the counts, which need none. */
+    public ValueBounds bounds(int i) {
+        DpCall call = calls.get(i);
+        return call.kind().isCount() ? null : new ValueBounds(call.lower(), call.upper());
     }
 
-    /** A fresh accumulator for call {@code i} of one group. */
-    DpAccumulator accumulator(BudgetSplit split, int i) {
+    /** The noise one released statistic gets, for EXPLAIN PRIVACY: its name and distribution. */
+    private record Noise(String statistic, NoiseDistribution distribution) {
+    }
+
+    /**
+     * The noise of each statistic call {@code i} releases, read from the DP primitive that computes
+     * it (its noise is fixed by its parameters, before any data is read).
+     */
+    private List<Noise> noise(BudgetSplit split, int i) {
         DpCall call = calls.get(i);
         AggregationParams params = params(split, i);
-        ValueBounds bounds = call.kind().isCount() ? null : new ValueBounds(call.lower(), call.upper());
+        ValueBounds bounds = bounds(i);
         return switch (call.kind()) {
-            case COUNT_ROWS, COUNT_VALUES -> DpAccumulator.count(Count.create(params));
-            case COUNT_UNITS -> DpAccumulator.units(CountDistinctUnits.create(params));
-            case SUM -> DpAccumulator.sum(BoundedSum.create(params, bounds));
-            case AVG -> DpAccumulator.mean(BoundedMean.create(params, bounds));
-            case VAR_POP -> DpAccumulator.variance(BoundedVariance.create(params, bounds));
-            case STDDEV_POP -> DpAccumulator.stdDev(BoundedVariance.create(params, bounds));
-            case PERCENTILE_CONT -> DpAccumulator.quantile(Quantiles.create(params, bounds), call.rank());
+            case COUNT_ROWS, COUNT_VALUES -> List.of(new Noise("count", Count.create(params).noise()));
+            case COUNT_UNITS -> List.of(new Noise("unit count", CountDistinctUnits.create(params).noise()));
+            case SUM -> List.of(new Noise("sum", BoundedSum.create(params, bounds).noise()));
+            case AVG -> {
+                BoundedMean mean = BoundedMean.create(params, bounds);
+                yield List.of(new Noise("count", mean.countNoise()), new Noise("sum", mean.sumNoise()));
+            }
+            case VAR_POP, STDDEV_POP -> {
+                BoundedVariance variance = BoundedVariance.create(params, bounds);
+                yield List.of(new Noise("count", variance.countNoise()), new Noise("sum", variance.sumNoise()),
+                        new Noise("sum of squares", variance.squaresNoise()));
+            }
+            case PERCENTILE_CONT -> List.of(new Noise("tree node count", Quantiles.create(params, bounds).nodeNoise()));
         };
     }
 
@@ -177,7 +196,6 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
                 calls.size() + (partitionSelection ? 1 : 0)));
         for (int i = 0; i < calls.size(); i++) {
             DpCall call = calls.get(i);
-            DpAccumulator accumulator = accumulator(split.get(), i);
             StringBuilder line = new StringBuilder(call.label()).append(": epsilon ")
                     .append(number(split.get().aggregations().get(i).epsilon())).append(", Laplace noise");
             if (!call.kind().isCount()) {
@@ -190,10 +208,10 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
                     || call.kind() == DpCall.Kind.COUNT_UNITS || call.kind() == DpCall.Kind.SUM) {
                 line.append(", L1 sensitivity ").append(number(groupsPerUnit() * linf * magnitude));
             }
-            for (DpAccumulator.Noise noise : accumulator.noise()) {
+            for (Noise noise : noise(split.get(), i)) {
                 line.append("; ").append(noise.statistic()).append(" noise scale ")
                         .append(number(noise.distribution().scale())).append(" (95% within +/- ")
-                        .append(number(noise.distribution().errorBound(DpAggregator.INTERVAL_LEVEL))).append(")");
+                        .append(number(noise.distribution().errorBound(INTERVAL_LEVEL))).append(")");
             }
             if (call.kind() == DpCall.Kind.AVG || call.kind() == DpCall.Kind.VAR_POP
                     || call.kind() == DpCall.Kind.STDDEV_POP || call.kind() == DpCall.Kind.PERCENTILE_CONT) {

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.plan;
 
 import java.math.BigDecimal;
 import java.util.Comparator;
@@ -53,8 +53,9 @@ public class ReleaseOrder extends SingleRel {
         return Integer.compare(a.length, b.length);
     }
 
+    /** Two values compared as {@link #ROWS} compares the fields of rows. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static int compareValues(Object a, Object b) {
+    public static int compareValues(Object a, Object b) {
         if (a == b) {
             return 0;
         }

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.plan;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,7 +22,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * principal may see) whose {@code keyColumn} equals the row's {@code keyField}; NULL when the
  * key is NULL or has no such row. It computes exactly what a left join of the input with
  * {@code SELECT key, MIN(next) FROM table GROUP BY key} computes, without re-aggregating the
- * table per query (see {@link UnitMaps}).
+ * table per query (see {@code UnitMaps} of {@code exec}).
  *
  * <p>No optimizer rule knows this node, so none moves a filter, projection or join across it.
  * It is built only for keys whose equality is plain value equality: both sides integral (any
@@ -52,7 +52,7 @@ public class UnitLookup extends SingleRel {
             throw new IllegalArgumentException("column " + keyColumn + " or " + nextColumn + " out of range for "
                     + table.getQualifiedName());
         }
-        if (table.unwrap(ArrowTable.class) == null) {
+        if (table.unwrap(StoredTable.class) == null) {
             throw new IllegalArgumentException(table.getQualifiedName() + " is not a stored table");
         }
         if (!supports(input.getRowType().getFieldList().get(keyField).getType(),

@@ -1,6 +1,6 @@
 package dev.veil.rewrite;
 
-import dev.veil.exec.ReleaseOrder;
+import dev.veil.plan.ReleaseOrder;
 import dev.veil.policy.MinGroupSize;
 import dev.veil.policy.TableAccess;
 import java.math.BigDecimal;

@@ -3,8 +3,8 @@ package dev.veil.rewrite;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.TableName;
-import dev.veil.exec.ArrowTable;
-import dev.veil.exec.ArrowTableView;
+import dev.veil.plan.RestrictedTable;
+import dev.veil.plan.StoredTable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,7 @@ import org.apache.calcite.prepare.RelOptTableImpl;
 /**
  * Finds tables as the statement's principal sees them: from a scan in the plan, or by name when a
  * privacy unit path leads to a table the query does not mention. A table behind an
- * {@link ArrowTableView} is unwrapped to its stored form, carrying the view's access.
+ * {@link RestrictedTable} is unwrapped to its stored form, carrying the view's access.
  */
 final class CatalogTables {
     private final Map<TableName, Optional<TableRef>> byName = new HashMap<>();
@@ -44,16 +44,16 @@ final class CatalogTables {
     }
 
     private static Optional<TableRef> unwrap(RelOptTable table) {
-        ArrowTableView view = table.unwrap(ArrowTableView.class);
+        RestrictedTable view = table.unwrap(RestrictedTable.class);
         if (view != null) {
-            ArrowTable base = view.base();
-            // Veil's own scan rule executes ArrowTables, so no expression for generated code is needed.
+            StoredTable base = view.base();
+            // Veil's own scan rule executes stored tables, so no expression for generated code is needed.
             RelOptTable baseTable = RelOptTableImpl.create(table.getRelOptSchema(),
                     base.getRowType(table.getRelOptSchema().getTypeFactory()), table.getQualifiedName(), base,
                     (TableExpressionFactory) type -> null);
             return Optional.of(new TableRef(baseTable, view.access()));
         }
-        ArrowTable arrow = table.unwrap(ArrowTable.class);
+        StoredTable arrow = table.unwrap(StoredTable.class);
         if (arrow != null) {
             return Optional.of(new TableRef(table, UnrestrictedPolicies.unrestricted(arrow.definition().name())));
         }

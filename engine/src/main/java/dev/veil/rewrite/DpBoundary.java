@@ -2,9 +2,9 @@ package dev.veil.rewrite;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
-import dev.veil.exec.DpAggregate;
-import dev.veil.exec.DpCall;
-import dev.veil.exec.DpSpec;
+import dev.veil.plan.DpAggregate;
+import dev.veil.plan.DpCall;
+import dev.veil.plan.DpSpec;
 import dev.veil.policy.ColumnClass;
 import dev.veil.policy.DifferentialPrivacy;
 import dev.veil.policy.MinGroupSize;

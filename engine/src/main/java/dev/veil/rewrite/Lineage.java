@@ -1,6 +1,6 @@
 package dev.veil.rewrite;
 
-import dev.veil.exec.SafeOperator;
+import dev.veil.plan.SafeOperator;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rex.RexCall;

@@ -3,7 +3,7 @@ package dev.veil.rewrite;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.Principals.Principal;
-import dev.veil.exec.ArrowTableView;
+import dev.veil.plan.RestrictedTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -22,7 +22,7 @@ import org.apache.calcite.rex.RexNode;
  * obeys the principal's policies, or rejects the query.
  *
  * <p>The policies come with the plan: every restricted table is scanned through an
- * {@link ArrowTableView} carrying the principal's resolved access, the same one validation saw.
+ * {@link RestrictedTable} carrying the principal's resolved access, the same one validation saw.
  * Such a view cannot execute, so a plan that did not pass here cannot run. The rewrite, step by
  * step ({@link PlanRewriter}): policies on each scan ({@link ScanStep}); uses of restricted
  * columns and of privacy units checked along the way; the privacy unit carried up to the first
@@ -73,7 +73,7 @@ public final class PrivacyRewriter {
 
     private static boolean readsRestrictedTable(RelNode plan) {
         for (RelOptTable table : RelOptUtil.findAllTables(plan)) {
-            if (table.unwrap(ArrowTableView.class) != null) {
+            if (table.unwrap(RestrictedTable.class) != null) {
                 return true;
             }
         }

@@ -26,7 +26,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  * aggregate has one, the released groups are exactly the domain's (its cross product for several
  * keys), present in the data or not, so which groups appear reveals nothing and no partition
  * selection is needed. The domain's rows reach the DP aggregate in its input, marked, after the
- * data rows (see {@link dev.veil.exec.DpSpec#domainMarker}).
+ * data rows (see {@link dev.veil.plan.DpSpec#domainMarker}).
  */
 final class PublicDomains {
     private PublicDomains() {

@@ -1,7 +1,7 @@
 package dev.veil.rewrite;
 
-import dev.veil.exec.CheckedArithmetic;
-import dev.veil.exec.SafeOperator;
+import dev.veil.plan.CheckedArithmetic;
+import dev.veil.plan.SafeOperator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +27,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * its {@link SafeOperator} form, which yields NULL where the call would throw (so a WHERE
  * condition that would fail is unknown and drops the row). Integer arithmetic becomes checked
  * arithmetic first, so an overflow is NULL too, never a wrapped value. Functions whose result
- * grows with a value are capped by {@link dev.veil.exec.SafeCalls}. A pattern (LIKE, SIMILAR TO, regular
+ * grows with a value are capped by {@link dev.veil.plan.SafeCalls}. A pattern (LIKE, SIMILAR TO, regular
  * expressions) must be a constant of the query, or the query is rejected: a pattern taken from
  * the data could make one row's match arbitrarily slow.
  */

@@ -1,6 +1,6 @@
 package dev.veil.rewrite;
 
-import dev.veil.exec.ArrowTableView;
+import dev.veil.plan.RestrictedTable;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
 import dev.veil.policy.TableAccess;
@@ -20,7 +20,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 
 /**
- * Replaces the scan of a restricted table (an {@link ArrowTableView}) by a scan of the stored
+ * Replaces the scan of a restricted table (a {@link RestrictedTable}) by a scan of the stored
  * table with the table's policies directly on top, below all user SQL: the row filter as a
  * Filter, then a Project to the columns the principal sees, with masks and clamping applied.
  * When the column that starts the table's path to its privacy unit is not among them unchanged,
@@ -32,7 +32,7 @@ final class ScanStep {
 
     static Piece apply(TableScan scan, RewriteContext ctx) {
         Optional<TableRef> found = ctx.tables().ofScan(scan.getTable());
-        ArrowTableView view = scan.getTable().unwrap(ArrowTableView.class);
+        RestrictedTable view = scan.getTable().unwrap(RestrictedTable.class);
         if (found.isEmpty() || view == null) {
             return Piece.unrestricted(scan);
         }

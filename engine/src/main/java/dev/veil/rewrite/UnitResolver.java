@@ -1,7 +1,7 @@
 package dev.veil.rewrite;
 
-import dev.veil.exec.ArrowTable;
-import dev.veil.exec.UnitLookup;
+import dev.veil.plan.StoredTable;
+import dev.veil.plan.UnitLookup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +57,7 @@ final class UnitResolver {
             }
             RelDataType keyType = rel.getRowType().getFieldList().get(current).getType();
             RelDataType columnType = parent.base().getRowType().getFieldList().get(key).getType();
-            if (parent.base().unwrap(ArrowTable.class) != null && UnitLookup.supports(keyType, columnType)) {
+            if (parent.base().unwrap(StoredTable.class) != null && UnitLookup.supports(keyType, columnType)) {
                 rel = UnitLookup.create(rel, parent.base(), current, width, key, next, Projections.UNIT_FIELD);
             } else {
                 rel = joinLookup(rel, current, width, parent, key, next, ctx);

@@ -1,7 +1,7 @@
 package dev.veil.sql;
 
 import dev.veil.ErrorCode;
-import dev.veil.exec.DpAggregate;
+import dev.veil.plan.DpAggregate;
 import dev.veil.VeilException;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.rewrite.PrivacyCost;

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
-import dev.veil.exec.DpAggregate;
+import dev.veil.plan.DpAggregate;
 import dev.veil.exec.DpReleases;
-import dev.veil.exec.DpSpec;
+import dev.veil.plan.DpSpec;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.QueryExecution;
 import dev.veil.budget.BudgetLedger;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.plan.DpCall;
+import dev.veil.plan.DpSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

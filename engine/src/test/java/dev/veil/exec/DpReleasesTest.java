@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.plan.DpCall;
+import dev.veil.plan.DpSpec;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,0 +1,14 @@
+package dev.veil.plan;
+
+import dev.veil.catalog.TableDef;
+import org.apache.calcite.schema.Table;
+
+/**
+ * A table whose rows Veil stores, as a plan scans it: every column, no policy applied. The
+ * schema layer implements it; the physical scan rules of {@code exec} execute its scans, and the
+ * privacy rewrite builds {@link UnitLookup}s over it.
+ */
+public interface StoredTable extends Table {
+    /** The table's definition in the catalog. */
+    TableDef definition();
+}
