@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.control;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,7 +17,7 @@ import org.apache.calcite.DataContext;
 
 /**
  * The controls of one executing statement: its cancel flag, which every operator checks at least
- * every few thousand rows or once per batch (see {@link CancelChecks}), why it was stopped (a
+ * every few thousand rows or once per batch (see {@code CancelChecks} of {@code exec}), why it was stopped (a
  * cancel, its time limit, its client going away, an admin), its deadline, and the privacy cost
  * charged for it so far, which its audit entry repeats.
  *
@@ -220,7 +220,13 @@ public final class StatementControl {
 
     /** Fails with QUERY_CANCELLED when the statement of {@code root} has been told to stop. */
     public static void check(DataContext root) {
-        check(ExecutionContext.cancelFlag(root));
+        check(cancelFlag(root));
+    }
+
+    /** The cancel flag of a context; a fresh, never-set flag for contexts that have none. */
+    public static AtomicBoolean cancelFlag(DataContext context) {
+        Object flag = context.get(DataContext.Variable.CANCEL_FLAG.camelName);
+        return flag instanceof AtomicBoolean b ? b : new AtomicBoolean();
     }
 
     /** The error an operator raises when it finds its statement stopped. */

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.control;
 
 import static java.util.Objects.requireNonNull;
 

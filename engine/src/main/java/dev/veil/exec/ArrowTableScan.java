@@ -2,14 +2,20 @@ package dev.veil.exec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.schema.ArrowTable;
+import dev.veil.schema.ProjectedScan;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
 import org.apache.calcite.adapter.enumerable.PhysType;
 import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.tree.Blocks;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
@@ -34,7 +40,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The filter's input references are table column positions. Dynamic filters, placed after
  * planning by {@link DynamicFilterPlanner}, skip rows whose join keys a hash join above cannot match.
  */
-public final class ArrowTableScan extends TableScan implements EnumerableRel {
+public final class ArrowTableScan extends TableScan implements EnumerableRel, ProjectedScan {
     private final ArrowTable arrowTable;
     private final int[] projects;
     private final @Nullable RexNode filter;
@@ -64,7 +70,8 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
         return arrowTable;
     }
 
-    int[] projects() {
+    @Override
+    public int[] projects() {
         return projects.clone();
     }
 
@@ -109,7 +116,7 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
     @Override
     public double estimateRowCount(RelMetadataQuery mq) {
         double rows = table.getRowCount();
-        return filter == null ? rows : rows * arrowTable.statistics().selectivity(filter, c -> c);
+        return filter == null ? rows : rows * arrowTable.selectivity(filter);
     }
 
     @Override
@@ -141,6 +148,19 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel {
         Expression tableExpression = implementor.stash(arrowTable, ArrowTable.class);
         Expression specExpression = implementor.stash(spec, ScanSpec.class);
         return implementor.result(physType, Blocks.toBlock(
-                Expressions.call(tableExpression, "scan", implementor.getRootExpression(), specExpression)));
+                Expressions.call(ArrowTableScan.class, "scan", tableExpression, implementor.getRootExpression(),
+                        specExpression)));
+    }
+
+    /** Streams the rows of {@code table} that {@code spec} selects; called from generated code. */
+    public static Enumerable<Object> scan(ArrowTable table, DataContext root, ScanSpec spec) {
+        requireNonNull(spec, "spec is null");
+        return new AbstractEnumerable<>() {
+            @Override
+            public Enumerator<Object> enumerator() {
+                return new ArrowEnumerator(table.warehouse(), table.definition(), table.version(), spec,
+                        ExecutionContext.cancelFlag(root), DynamicFilters.of(root));
+            }
+        };
     }
 }

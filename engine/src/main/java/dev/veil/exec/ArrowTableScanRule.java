@@ -1,5 +1,6 @@
 package dev.veil.exec;
 
+import dev.veil.schema.ArrowTable;
 import java.util.stream.IntStream;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.plan.Convention;

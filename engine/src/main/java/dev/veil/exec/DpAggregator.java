@@ -1,5 +1,7 @@
 package dev.veil.exec;
 
+import dev.veil.control.StatementControl;
+import dev.veil.control.StatementMemory;
 import dev.veil.dp.BudgetSplit;
 import dev.veil.dp.ConfidenceInterval;
 import dev.veil.dp.DpResult;

@@ -1,6 +1,7 @@
 package dev.veil.exec;
 
 import dev.veil.plan.UnitLookup;
+import dev.veil.schema.ArrowTable;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;

@@ -2,6 +2,9 @@ package dev.veil.exec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.control.MemoryPool;
+import dev.veil.control.StatementControl;
+import dev.veil.control.StatementMemory;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -104,7 +107,6 @@ public final class ExecutionContext implements DataContext {
 
     /** The cancel flag of a context; a fresh, never-set flag for contexts that have none. */
     static AtomicBoolean cancelFlag(DataContext context) {
-        Object flag = context.get(Variable.CANCEL_FLAG.camelName);
-        return flag instanceof AtomicBoolean b ? b : new AtomicBoolean();
+        return StatementControl.cancelFlag(context);
     }
 }

@@ -1,5 +1,6 @@
 package dev.veil.exec;
 
+import dev.veil.control.StatementMemory;
 import java.util.ArrayList;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpreter;

@@ -2,6 +2,7 @@ package dev.veil.exec;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.control.StatementMemory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

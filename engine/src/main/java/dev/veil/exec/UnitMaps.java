@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableVersion;
+import dev.veil.control.MemoryPool;
+import dev.veil.schema.ArrowTable;
 import dev.veil.storage.Warehouse;
 import java.lang.ref.SoftReference;
 import java.util.Iterator;

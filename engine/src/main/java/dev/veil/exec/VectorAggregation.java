@@ -8,6 +8,8 @@ import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.SegmentInfo;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableVersion;
+import dev.veil.control.StatementMemory;
+import dev.veil.schema.ArrowTable;
 import dev.veil.storage.BatchScan;
 import java.util.ArrayList;
 import java.util.Arrays;

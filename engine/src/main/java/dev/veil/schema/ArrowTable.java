@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.schema;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,13 +7,10 @@ import dev.veil.catalog.TableVersion;
 import dev.veil.plan.StoredTable;
 import dev.veil.storage.Warehouse;
 import java.util.List;
-import org.apache.calcite.DataContext;
-import org.apache.calcite.linq4j.AbstractEnumerable;
-import org.apache.calcite.linq4j.Enumerable;
-import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.rel.metadata.BuiltInMetadata;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
 import org.apache.calcite.schema.impl.AbstractTable;
@@ -22,7 +19,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * A Veil table as Calcite sees it during one statement: its definition and the version that was
  * current when the statement started, so every scan of it in the statement reads the same data.
- * It is converted to an {@link ArrowTableScan} by {@link ArrowTableScanRule}.
+ * {@code exec}'s scan rule converts its scans to physical scans, which read it through
+ * {@link #warehouse}.
  */
 public final class ArrowTable extends AbstractTable implements StoredTable {
     private final Warehouse warehouse;
@@ -37,12 +35,14 @@ public final class ArrowTable extends AbstractTable implements StoredTable {
         this.statistics = new ArrowTableStatistics(this);
     }
 
-    Warehouse warehouse() {
+    /** The warehouse the table's data is read from. */
+    public Warehouse warehouse() {
         return warehouse;
     }
 
-    ArrowTableStatistics statistics() {
-        return statistics;
+    /** The fraction of the table's rows that {@code filter}, over the table's columns, is estimated to keep. */
+    public double selectivity(RexNode filter) {
+        return statistics.selectivity(filter, c -> c);
     }
 
     @Override
@@ -74,18 +74,6 @@ public final class ArrowTable extends AbstractTable implements StoredTable {
             return aClass.cast(statistics.new Selectivity());
         }
         return super.unwrap(aClass);
-    }
-
-    /** Streams the rows selected by {@code spec}; called from generated code. */
-    public Enumerable<Object> scan(DataContext root, ScanSpec spec) {
-        requireNonNull(spec, "spec is null");
-        return new AbstractEnumerable<>() {
-            @Override
-            public Enumerator<Object> enumerator() {
-                return new ArrowEnumerator(warehouse, definition, version, spec, ExecutionContext.cancelFlag(root),
-                        DynamicFilters.of(root));
-            }
-        };
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.schema;
 
 import static java.util.Objects.requireNonNull;
 
@@ -181,7 +181,7 @@ final class ArrowTableStatistics {
 
     /** The table column each output field of {@code scan} reads. */
     static IntUnaryOperator tableColumns(RelNode scan) {
-        if (scan instanceof ArrowTableScan arrow) {
+        if (scan instanceof ProjectedScan arrow) {
             int[] projects = arrow.projects();
             return i -> i >= 0 && i < projects.length ? projects[i] : -1;
         }

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.schema;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.schema;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,6 +12,8 @@ import dev.veil.budget.LedgerEntry;
 import dev.veil.catalog.Principals;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.SqliteCatalog;
+import dev.veil.control.RunningStatements;
+import dev.veil.control.StatementControl;
 import dev.veil.policy.PolicyListing;
 import dev.veil.policy.SqlitePolicyStore;
 import dev.veil.storage.Warehouse;
@@ -203,7 +205,7 @@ public final class SystemSchema extends AbstractSchema {
      * if none): the audit tables leave it out, as they did when entries were written at the end.
      */
     private static long self(Warehouse warehouse, DataContext root) {
-        return RunningStatements.of(warehouse).idOf(ExecutionContext.cancelFlag(root)).orElse(-1L);
+        return RunningStatements.of(warehouse).idOf(StatementControl.cancelFlag(root)).orElse(-1L);
     }
 
     private static List<Object[]> myQueries(SqliteCatalog catalog, String user, long self) {

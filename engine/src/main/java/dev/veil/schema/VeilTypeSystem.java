@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.schema;
 
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;

@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.schema;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.VeilException;
 import dev.veil.audit.AuditLog;
 import dev.veil.exec.ExecutionErrors;
-import dev.veil.exec.StatementControl;
+import dev.veil.control.StatementControl;
 import java.util.Optional;
 import org.apache.calcite.linq4j.Enumerator;
 

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.VeilException;
 import dev.veil.catalog.StatementTimeouts;
 import dev.veil.exec.ExecutionErrors;
-import dev.veil.exec.StatementControl;
+import dev.veil.control.StatementControl;
 import dev.veil.sql.SessionSettings;
 import dev.veil.sql.StatementContext;
 import dev.veil.sql.StatementExecutor;

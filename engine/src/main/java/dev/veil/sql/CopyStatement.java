@@ -7,7 +7,7 @@ import dev.veil.catalog.Column;
 import dev.veil.catalog.NameSuggestions;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
-import dev.veil.exec.StatementControl;
+import dev.veil.control.StatementControl;
 import dev.veil.sql.ast.SqlCopy;
 import dev.veil.sql.ast.SqlCopyOption;
 import dev.veil.storage.ArrowFileLoader;

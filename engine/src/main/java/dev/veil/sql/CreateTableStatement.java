@@ -6,7 +6,7 @@ import dev.veil.catalog.Column;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
-import dev.veil.exec.VeilTypes;
+import dev.veil.schema.VeilTypes;
 import dev.veil.sql.ast.SqlColumnDefinition;
 import dev.veil.sql.ast.SqlCreateTable;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.veil.sql;
 
 import dev.veil.catalog.TableName;
-import dev.veil.exec.VeilTypeSystem;
+import dev.veil.schema.VeilTypeSystem;
 import dev.veil.policy.PolicyListing;
 import dev.veil.policy.TablePolicies;
 import dev.veil.sql.ast.SqlShowPolicies;

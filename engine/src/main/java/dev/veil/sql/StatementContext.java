@@ -3,7 +3,7 @@ package dev.veil.sql;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.Principals.Principal;
-import dev.veil.exec.StatementControl;
+import dev.veil.control.StatementControl;
 import dev.veil.policy.PolicyResolver;
 import dev.veil.rewrite.PrivacyRewriter;
 import dev.veil.storage.Warehouse;

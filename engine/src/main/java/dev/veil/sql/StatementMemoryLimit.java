@@ -2,8 +2,8 @@ package dev.veil.sql;
 
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.RoleSettings;
-import dev.veil.exec.MemoryPool;
-import dev.veil.exec.StatementMemory;
+import dev.veil.control.MemoryPool;
+import dev.veil.control.StatementMemory;
 import java.util.Map;
 
 /**

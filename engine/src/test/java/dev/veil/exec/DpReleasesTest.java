@@ -9,6 +9,7 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.plan.DpCall;
 import dev.veil.plan.DpSpec;
+import dev.veil.schema.VeilTypeSystem;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.control.MemoryPool;
+import dev.veil.control.MemorySize;
+import dev.veil.control.StatementMemory;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

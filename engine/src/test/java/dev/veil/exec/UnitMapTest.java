@@ -10,6 +10,7 @@ import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
 import dev.veil.catalog.TableVersion;
 import dev.veil.catalog.VeilType;
+import dev.veil.schema.ArrowTable;
 import dev.veil.storage.TableWriter;
 import dev.veil.storage.Warehouse;
 import java.math.BigDecimal;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.veil.exec.MemoryPool;
+import dev.veil.control.MemoryPool;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
 import java.nio.file.Path;

@@ -1,0 +1,17 @@
+/**
+ * The Calcite schema adapter: Veil's catalog as Calcite's validator and planner see it, for one
+ * principal and one statement. {@link dev.veil.schema.CatalogSchema} lists a catalog schema's
+ * tables with their current versions and the principal's resolved policies: a table no policy
+ * restricts is an {@link dev.veil.schema.ArrowTable} (a {@code plan.StoredTable}, with the
+ * planner's estimates of {@code ArrowTableStatistics}), any other an
+ * {@link dev.veil.schema.ArrowTableView} (a {@code plan.RestrictedTable}: hidden columns absent,
+ * masked columns typed as their mask's result), which only the privacy rewrite can turn into a
+ * scan. {@link dev.veil.schema.SystemSchema} holds the {@code veil.*} system tables (policies,
+ * audit, budgets, running statements). {@link dev.veil.schema.VeilTypes} maps Veil's column types
+ * to SQL types and {@link dev.veil.schema.VeilTypeSystem} fixes Calcite's type rules.
+ *
+ * <p>Calls {@code plan} (the table interfaces it implements), {@code policy}, {@code catalog},
+ * {@code storage}, {@code audit} and {@code budget} (system tables) and {@code control} (running
+ * statements); never {@code exec}, which reads the tables it describes.
+ */
+package dev.veil.schema;
