@@ -1,19 +1,21 @@
 /**
- * Physical planning and execution: Calcite's enumerable convention over Veil's Arrow tables,
- * with projection and filter push-down into streaming scans; after Calcite's planning, aggregations
- * straight over a scan are fused into a vectorized operator ({@code VectorAggregates}) and hash
- * joins hand their build keys to probe-side scans ({@code DynamicFilterPlanner}). Also the
- * operators the privacy rewrite emits: the DP aggregate, the privacy unit lookup and the order of
- * released rows ({@code ReleaseOrder}); and the per-execution record of DP releases
- * ({@code DpReleases}: each DP aggregate draws its noise once per execution).
- * Each execution runs under a {@code StatementControl} (cancel flag, time limit, budget charges)
- * that {@code CancelChecks} makes every operator obey; {@code RunningStatements} lists them.
- * Every execution also accounts the memory its operators keep to a {@code StatementMemory} (limit
- * per statement, drawn from the process's {@code MemoryPool}); Calcite's blocking operators get
- * accounting nodes from {@code MemoryAccounting} just before they run.
- * Also the null-on-error form of any call ({@code SafeOperator}, with the size caps of
- * {@code SafeCalls}); {@code CheckedArithmetic} makes every plan's integer arithmetic fail on
- * overflow. Calls
- * {@code storage}, {@code catalog} and {@code dp}.
+ * Physical planning and execution: Calcite's enumerable convention over Veil's stored tables,
+ * with projection and filter push-down into streaming scans ({@code ArrowTableScan},
+ * {@code ArrowEnumerator}, {@code ScanPredicates}); after Calcite's planning
+ * ({@link dev.veil.exec.Optimizer}), aggregations straight over a scan are fused into a vectorized
+ * operator ({@code VectorAggregates}) and hash joins hand their build keys to probe-side scans
+ * ({@code DynamicFilterPlanner}). The physical forms of the privacy operators of {@code plan}:
+ * {@code EnumerableDpAggregate} (run by {@code DpAggregator}, with the accumulators
+ * {@code DpAccumulators} builds from a {@code DpSpec}), {@code EnumerableUnitLookup} (over the
+ * unit maps of {@code UnitMaps}) and {@code EnumerableReleaseOrder}, each converted by its rule;
+ * and the per-execution record of DP releases ({@code DpReleases}: each DP aggregate draws its noise
+ * once per execution). {@link dev.veil.exec.QueryExecution} runs a plan under the statement's
+ * {@code control.StatementControl}, which {@code CancelChecks} makes every operator obey, and
+ * accounts the memory its operators keep to the statement's {@code control.StatementMemory}
+ * (Calcite's blocking operators get accounting nodes from {@code MemoryAccounting} just before
+ * they run). {@link dev.veil.exec.ExecutionErrors} maps failures to Veil errors.
+ *
+ * <p>Calls {@code plan}, {@code schema} (the tables it reads), {@code control}, {@code storage},
+ * {@code catalog} and {@code dp}; never the rewrite, the policies or anything above.
  */
 package dev.veil.exec;

@@ -1,8 +1,11 @@
 /**
  * Privacy rewrite: turns a validated logical plan ({@code RelNode}) into one whose output obeys
  * the principal's policies, and computes its privacy cost. Works on logical plans only and knows
- * nothing of execution; calls {@code exec} (table views), {@code policy} and {@code catalog}. Its
- * rewrites are mandatory semantics, never optional optimizer rules.
+ * nothing of execution or of the schema adapter: it emits the privacy operators of {@code plan}
+ * and sees tables through {@code plan.StoredTable} and {@code plan.RestrictedTable}. Calls
+ * {@code plan}, {@code policy}, {@code catalog} and {@code dp} (and, until row filters are compiled
+ * in {@code policy}, {@code sql.parser}). Its rewrites are mandatory semantics, never optional
+ * optimizer rules.
  *
  * <p>Map: {@link dev.veil.rewrite.PrivacyRewriter} is the entry; {@code PlanRewriter} walks the plan
  * bottom-up and hands each node to its step ({@code ScanStep}: policies on the scan;

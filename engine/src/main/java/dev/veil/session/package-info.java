@@ -2,5 +2,7 @@
  * A session is one principal (user and roles) with its settings; it runs one statement
  * end to end: parse, validate against the session's view of the catalog, plan, rewrite,
  * execute. Home of the JDBC {@code Meta} that serves both the embedded driver and the server.
+ * Calls {@code sql} and the layers below it (for types, {@code schema}; for statement controls,
+ * {@code control}); never {@code server} or {@code cli}.
  */
 package dev.veil.session;

@@ -1,6 +1,12 @@
 /**
  * SQL front end: Veil's Calcite parser (generated at build time from Calcite's
  * {@code Parser.jj} template with Veil's grammar added), the validator set-up, and the
- * executors of DDL and data statements ({@code CREATE}, {@code DROP}, {@code INSERT}, {@code COPY}).
+ * executors of DDL and data statements ({@code CREATE}, {@code DROP}, {@code INSERT}, {@code COPY}),
+ * of the policy, principal and budget statements, and the planning of queries
+ * ({@code PlannerContext}: validate against {@code schema}, rewrite, optimize with {@code exec}).
+ * The parser itself ({@code sql.parser}) and its syntax tree ({@code sql.ast}) are a leaf below
+ * the rewrite. This package calls every layer below the sessions: {@code rewrite}, {@code exec},
+ * {@code schema}, {@code plan}, {@code control}, {@code policy}, {@code budget}, {@code audit},
+ * {@code storage}, {@code catalog}.
  */
 package dev.veil.sql;

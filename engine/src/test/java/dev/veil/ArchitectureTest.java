@@ -1,0 +1,134 @@
+package dev.veil;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The layers of {@code docs/architecture.md} ("Packages and layers"), checked on the compiled main
+ * classes: each package of Veil may use only the packages listed for it (and the JDK and
+ * libraries), and no two top-level packages depend on each other in a cycle. A wrong-way import
+ * fails the build here.
+ */
+class ArchitectureTest {
+    /** A package's classes: the package itself, or it and its sub-packages when it ends in "..". */
+    private static final Map<String, List<String>> ALLOWED = new LinkedHashMap<>();
+
+    static {
+        // The base: the one exception type and its error codes.
+        allow("dev.veil");
+        // A library of DP primitives: nothing of Veil, not even its exception.
+        ALLOWED.put("dev.veil.dp..", List.of());
+        allow("dev.veil.catalog..");
+        allow("dev.veil.storage..", "dev.veil.catalog..");
+        allow("dev.veil.audit..", "dev.veil.catalog..");
+        allow("dev.veil.budget..", "dev.veil.catalog..", "dev.veil.storage..", "dev.veil.audit..");
+        allow("dev.veil.policy..", "dev.veil.catalog..");
+        allow("dev.veil.control..", "dev.veil.storage..");
+        // The parser is a leaf below the rewrite: its syntax tree and nothing else.
+        allow("dev.veil.sql.ast..");
+        allow("dev.veil.sql.parser..", "dev.veil.sql.ast..");
+        // The logical plan vocabulary the rewrite owns.
+        allow("dev.veil.plan..", "dev.veil.dp..", "dev.veil.policy..", "dev.veil.catalog..");
+        // The privacy rewrite works on logical plans: never on execution or the schema adapter.
+        // FROZEN (policyhome): rewrite.RowFilterCompiler parses row filters with sql.parser; it moves
+        // to dev.veil.policy, and "dev.veil.sql.parser.." goes from this list, when that branch merges.
+        allow("dev.veil.rewrite..", "dev.veil.plan..", "dev.veil.policy..", "dev.veil.catalog..", "dev.veil.dp..",
+                "dev.veil.sql.parser..");
+        allow("dev.veil.schema..", "dev.veil.plan..", "dev.veil.policy..", "dev.veil.catalog..", "dev.veil.storage..",
+                "dev.veil.audit..", "dev.veil.budget..", "dev.veil.control..");
+        allow("dev.veil.exec..", "dev.veil.plan..", "dev.veil.dp..", "dev.veil.schema..", "dev.veil.storage..",
+                "dev.veil.catalog..", "dev.veil.control..");
+        // The statements: everything below the sessions.
+        allow("dev.veil.sql", "dev.veil.sql.ast..", "dev.veil.sql.parser..", "dev.veil.rewrite..", "dev.veil.exec..",
+                "dev.veil.schema..", "dev.veil.plan..", "dev.veil.control..", "dev.veil.policy..", "dev.veil.budget..",
+                "dev.veil.audit..", "dev.veil.storage..", "dev.veil.catalog..", "dev.veil.dp..");
+        allow("dev.veil.session..", "dev.veil.sql", "dev.veil.sql.ast..", "dev.veil.sql.parser..", "dev.veil.rewrite..",
+                "dev.veil.exec..", "dev.veil.schema..", "dev.veil.plan..", "dev.veil.control..", "dev.veil.policy..",
+                "dev.veil.budget..", "dev.veil.audit..", "dev.veil.storage..", "dev.veil.catalog..", "dev.veil.dp..");
+        allow("dev.veil.server..", "dev.veil.session..", "dev.veil.sql", "dev.veil.sql.ast..", "dev.veil.sql.parser..",
+                "dev.veil.rewrite..", "dev.veil.exec..", "dev.veil.schema..", "dev.veil.plan..", "dev.veil.control..",
+                "dev.veil.policy..", "dev.veil.budget..", "dev.veil.audit..", "dev.veil.storage..", "dev.veil.catalog..",
+                "dev.veil.dp..");
+        // The command line: the very top, it may use every layer.
+        allow("dev.veil.cli..", "dev.veil..");
+    }
+
+    /** Every package may use the base package dev.veil, except dp (which uses nothing). */
+    private static void allow(String pkg, String... others) {
+        List<String> list = new ArrayList<>(List.of(others));
+        if (!pkg.equals("dev.veil")) {
+            list.add("dev.veil");
+        }
+        ALLOWED.put(pkg, List.copyOf(list));
+    }
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.veil");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> eachPackageUsesOnlyTheLayersBelowIt() {
+        return ALLOWED.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(),
+                () -> rule(e.getKey(), e.getValue()).check(classes)));
+    }
+
+    /** Classes of {@code pkg} use no Veil class outside {@code pkg} and {@code allowed}. */
+    static ArchRule rule(String pkg, List<String> allowed) {
+        List<String> own = new ArrayList<>(allowed);
+        own.add(pkg);
+        DescribedPredicate<JavaClass> veil = resideInAPackage("dev.veil..");
+        return noClasses().that().resideInAPackage(pkg).should().dependOnClassesThat(
+                veil.and(not(resideInAnyPackage(own.toArray(String[]::new))))
+                        .as("are Veil classes outside " + own))
+                .because("docs/architecture.md lets " + pkg + " use only " + allowed);
+    }
+
+    @Test
+    void everyPackageHasALayer() {
+        for (JavaClass c : classes) {
+            String name = c.getPackageName();
+            if (!name.startsWith("dev.veil")) {
+                continue;
+            }
+            boolean placed = ALLOWED.keySet().stream().anyMatch(pkg -> pkg.endsWith("..")
+                    ? name.equals(pkg.substring(0, pkg.length() - 2))
+                            || name.startsWith(pkg.substring(0, pkg.length() - 1))
+                    : name.equals(pkg));
+            if (!placed) {
+                throw new AssertionError("package " + name + " of " + c.getName()
+                        + " has no layer in ArchitectureTest and docs/architecture.md");
+            }
+        }
+    }
+
+    @Test
+    void noCyclesBetweenTopLevelPackages() {
+        slices().matching("dev.veil.(*)..").should().beFreeOfCycles()
+                // FROZEN (policyhome): the same rewrite -> sql.parser use as above closes rewrite -> sql -> rewrite.
+                .ignoreDependency(resideInAPackage("dev.veil.rewrite.."), resideInAPackage("dev.veil.sql.parser.."))
+                .check(classes);
+    }
+}
