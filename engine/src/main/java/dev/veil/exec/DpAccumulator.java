@@ -6,10 +6,8 @@ import dev.veil.dp.BoundedVariance;
 import dev.veil.dp.Count;
 import dev.veil.dp.CountDistinctUnits;
 import dev.veil.dp.DpResult;
-import dev.veil.dp.NoiseDistribution;
 import dev.veil.dp.NoisyStdDev;
 import dev.veil.dp.Quantiles;
-import java.util.List;
 import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
@@ -28,13 +26,6 @@ abstract class DpAccumulator {
     /** Adds the noise and releases the value; once. */
     abstract DpResult result();
 
-    /** The noise of each released statistic, for EXPLAIN PRIVACY: name and distribution. */
-    abstract List<Noise> noise();
-
-    /** The noise one statistic gets. */
-    record Noise(String statistic, NoiseDistribution distribution) {
-    }
-
     static DpAccumulator count(Count count) {
         return new DpAccumulator() {
             @Override
@@ -51,11 +42,6 @@ abstract class DpAccumulator {
             @Override
             DpResult result() {
                 return count.result();
-            }
-
-            @Override
-            List<Noise> noise() {
-                return List.of(new Noise("count", count.noise()));
             }
         };
     }
@@ -76,52 +62,38 @@ abstract class DpAccumulator {
             DpResult result() {
                 return units.result();
             }
-
-            @Override
-            List<Noise> noise() {
-                return List.of(new Noise("unit count", units.noise()));
-            }
         };
     }
 
     static DpAccumulator sum(BoundedSum sum) {
-        return new ValueAccumulator(sum::add, sum::result, List.of(new Noise("sum", sum.noise())));
+        return new ValueAccumulator(sum::add, sum::result);
     }
 
     static DpAccumulator mean(BoundedMean mean) {
-        return new ValueAccumulator(mean::add, mean::result,
-                List.of(new Noise("count", mean.countNoise()), new Noise("sum", mean.sumNoise())));
+        return new ValueAccumulator(mean::add, mean::result);
     }
 
     static DpAccumulator variance(BoundedVariance variance) {
-        return new ValueAccumulator(variance::add, variance::result, varianceNoise(variance));
+        return new ValueAccumulator(variance::add, variance::result);
     }
 
     /** The standard deviation: the square root of the noisy variance (post-processing). */
     static DpAccumulator stdDev(BoundedVariance variance) {
-        return new ValueAccumulator(variance::add, () -> new NoisyStdDev(variance.result()), varianceNoise(variance));
+        return new ValueAccumulator(variance::add, () -> new NoisyStdDev(variance.result()));
     }
 
     static DpAccumulator quantile(Quantiles quantiles, double rank) {
-        return new ValueAccumulator(quantiles::add, () -> quantiles.result().quantile(rank),
-                List.of(new Noise("tree node count", quantiles.nodeNoise())));
-    }
-
-    private static List<Noise> varianceNoise(BoundedVariance variance) {
-        return List.of(new Noise("count", variance.countNoise()), new Noise("sum", variance.sumNoise()),
-                new Noise("sum of squares", variance.squaresNoise()));
+        return new ValueAccumulator(quantiles::add, () -> quantiles.result().quantile(rank));
     }
 
     /** An aggregate of values: each non-NaN value of the unit's rows is added. */
     private static final class ValueAccumulator extends DpAccumulator {
         private final DoubleConsumer add;
         private final Supplier<DpResult> result;
-        private final List<Noise> noise;
 
-        ValueAccumulator(DoubleConsumer add, Supplier<DpResult> result, List<Noise> noise) {
+        ValueAccumulator(DoubleConsumer add, Supplier<DpResult> result) {
             this.add = add;
             this.result = result;
-            this.noise = noise;
         }
 
         @Override
@@ -136,11 +108,6 @@ abstract class DpAccumulator {
         @Override
         DpResult result() {
             return result.get();
-        }
-
-        @Override
-        List<Noise> noise() {
-            return noise;
         }
     }
 }
