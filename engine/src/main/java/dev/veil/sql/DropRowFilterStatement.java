@@ -10,7 +10,7 @@ final class DropRowFilterStatement {
     }
 
     static UpdateCount execute(SqlDropRowFilter node, StatementContext context) {
-        var store = PolicyStatements.adminStore(context, "DROP ROW FILTER");
+        var store = PolicyStatements.store(context);
         TableName table = SqlNames.tableName(node.table());
         Optional<String> role = PolicyStatements.role(node.role());
         store.dropRowFilter(table, role);

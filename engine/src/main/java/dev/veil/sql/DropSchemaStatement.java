@@ -8,7 +8,6 @@ final class DropSchemaStatement {
     }
 
     static UpdateCount execute(SqlDropSchema node, StatementContext context) {
-        AdminOnly.require(context, "DROP SCHEMA");
         String name = SqlNames.simpleName(node.name(), "schema");
         context.warehouse().catalog().dropSchema(name, node.ifExists());
         return new UpdateCount(0, "Schema " + name + " dropped");

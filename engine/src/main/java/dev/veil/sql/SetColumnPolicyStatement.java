@@ -20,7 +20,7 @@ final class SetColumnPolicyStatement {
     }
 
     static UpdateCount execute(SqlSetColumnPolicy node, StatementContext context) {
-        var store = PolicyStatements.adminStore(context, "SET POLICY");
+        var store = PolicyStatements.store(context);
         TableName table = SqlNames.tableName(node.table());
         String column = PolicyStatements.column(node.column());
         Optional<String> role = PolicyStatements.role(node.role());
