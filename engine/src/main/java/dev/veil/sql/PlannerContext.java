@@ -179,6 +179,11 @@ public final class PlannerContext {
         return views;
     }
 
+    /** The cluster the statement's plans live in. */
+    public RelOptCluster cluster() {
+        return cluster;
+    }
+
     /** The row type of a validated node. */
     public RelDataType validatedType(SqlNode validated) {
         return validator.getValidatedNodeType(validated);
