@@ -14,12 +14,8 @@ import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
 import dev.veil.sql.ast.SqlCreateUser;
-import dev.veil.sql.ast.SqlDropDifferentialPrivacy;
-import dev.veil.sql.ast.SqlDropRole;
-import dev.veil.sql.ast.SqlDropRowFilter;
-import dev.veil.sql.ast.SqlDropSchema;
-import dev.veil.sql.ast.SqlDropTable;
-import dev.veil.sql.ast.SqlDropUser;
+import dev.veil.sql.ast.SqlDropObject;
+import dev.veil.sql.ast.SqlDropTablePolicy;
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlSetColumnDomain;
@@ -74,9 +70,7 @@ public final class StatementRegistry {
 
     static {
         admin(SqlCreateRole.class, "CREATE ROLE", CreateRoleStatement::execute);
-        admin(SqlDropRole.class, "DROP ROLE", DropRoleStatement::execute);
         admin(SqlCreateUser.class, "CREATE USER", CreateUserStatement::execute);
-        admin(SqlDropUser.class, "DROP USER", DropUserStatement::execute);
         admin(SqlGrantRole.class, "GRANT ROLE", GrantRoleStatement::execute);
         // ALTER USER CURRENT_USER PASSWORD: every user, for their own password.
         add(new Entry<>(SqlAlterUserPassword.class, n -> "ALTER USER",
@@ -90,10 +84,15 @@ public final class StatementRegistry {
 
         anyUser(SqlCreateSchema.class, "CREATE SCHEMA", CreateSchemaStatement::execute);
         // Dropping is for admins: a dropped protected table takes its data and its policies with it.
-        admin(SqlDropSchema.class, "DROP SCHEMA", DropSchemaStatement::execute);
+        add(new Entry<>(SqlDropObject.class, n -> n.target().sql(), n -> Privilege.ADMIN,
+                (n, context) -> switch (n.target()) {
+                    case SCHEMA -> DropSchemaStatement.execute(n, context);
+                    case TABLE -> DropTableStatement.execute(n, context);
+                    case ROLE -> DropRoleStatement.execute(n, context);
+                    case USER -> DropUserStatement.execute(n, context);
+                }));
         // CREATE TABLE ... AS holds only what the query released to its user.
         anyUser(SqlCreateTable.class, "CREATE TABLE", CreateTableStatement::execute);
-        admin(SqlDropTable.class, "DROP TABLE", DropTableStatement::execute);
         // Loading is for admins: COPY reads any file the server process can read.
         admin(SqlCopy.class, "COPY", CopyStatement::execute);
         // Writing rows is for admins: an analyst could otherwise add fake privacy units to a small group
@@ -105,10 +104,12 @@ public final class StatementRegistry {
         admin(SqlSetColumnPolicy.class, "SET POLICY", SetColumnPolicyStatement::execute);
         admin(SqlSetColumnDomain.class, "SET DOMAIN", SetColumnDomainStatement::execute);
         admin(SqlSetRowFilter.class, "SET ROW FILTER", SetRowFilterStatement::execute);
-        admin(SqlDropRowFilter.class, "DROP ROW FILTER", DropRowFilterStatement::execute);
+        add(new Entry<>(SqlDropTablePolicy.class, n -> "DROP " + n.policy().sql(), n -> Privilege.ADMIN,
+                (n, context) -> switch (n.policy()) {
+                    case ROW_FILTER -> DropRowFilterStatement.execute(n, context);
+                    case DIFFERENTIAL_PRIVACY -> DropDifferentialPrivacyStatement.execute(n, context);
+                }));
         admin(SqlSetDifferentialPrivacy.class, "SET DIFFERENTIAL PRIVACY", SetDifferentialPrivacyStatement::execute);
-        admin(SqlDropDifferentialPrivacy.class, "DROP DIFFERENTIAL PRIVACY",
-                DropDifferentialPrivacyStatement::execute);
         // Users who are not admins read veil.policies instead.
         admin(SqlShowPolicies.class, "SHOW POLICIES", ShowPoliciesStatement::execute);
 
