@@ -66,7 +66,7 @@ SqlDrop VeilDropSchema(Span s, boolean replace) :
     ifExists = VeilIfExists()
     name = SimpleIdentifier()
     {
-        return new SqlDropSchema(s.end(this), ifExists, name);
+        return new SqlDropObject(s.end(this), SqlDropObject.Target.SCHEMA, ifExists, name);
     }
 }
 
@@ -127,7 +127,7 @@ SqlDrop VeilDropTable(Span s, boolean replace) :
     ifExists = VeilIfExists()
     name = VeilTableName()
     {
-        return new SqlDropTable(s.end(this), ifExists, name);
+        return new SqlDropObject(s.end(this), SqlDropObject.Target.TABLE, ifExists, name);
     }
 }
 
@@ -254,7 +254,7 @@ SqlDrop VeilDropUser(Span s, boolean replace) :
     ifExists = VeilIfExists()
     name = SimpleIdentifier()
     {
-        return new SqlDropUser(s.end(this), ifExists, name);
+        return new SqlDropObject(s.end(this), SqlDropObject.Target.USER, ifExists, name);
     }
 }
 
@@ -269,7 +269,7 @@ SqlDrop VeilDropRole(Span s, boolean replace) :
     ifExists = VeilIfExists()
     name = SimpleIdentifier()
     {
-        return new SqlDropRole(s.end(this), ifExists, name);
+        return new SqlDropObject(s.end(this), SqlDropObject.Target.ROLE, ifExists, name);
     }
 }
 
@@ -525,7 +525,7 @@ SqlNode VeilDropRowFilter(Span s, SqlIdentifier table) :
     <ROW> <FILTER>
     role = VeilForRole()
     {
-        return new SqlDropRowFilter(s.end(this), table, role);
+        return new SqlDropTablePolicy(s.end(this), SqlDropTablePolicy.Policy.ROW_FILTER, table, role);
     }
 }
 
@@ -561,7 +561,7 @@ SqlNode VeilDropDifferentialPrivacy(Span s, SqlIdentifier table) :
     <DIFFERENTIAL> <PRIVACY>
     role = VeilForRole()
     {
-        return new SqlDropDifferentialPrivacy(s.end(this), table, role);
+        return new SqlDropTablePolicy(s.end(this), SqlDropTablePolicy.Policy.DIFFERENTIAL_PRIVACY, table, role);
     }
 }
 

@@ -51,11 +51,4 @@ public record DifferentialPrivacy(double epsilon, double delta, int maxGroupsPer
         }
         return epsilon;
     }
-
-    /** The strictest of two policies: the smaller of each parameter. */
-    public DifferentialPrivacy strictest(DifferentialPrivacy other) {
-        return new DifferentialPrivacy(Math.min(epsilon, other.epsilon), Math.min(delta, other.delta),
-                Math.min(maxGroupsPerUnit, other.maxGroupsPerUnit),
-                Math.min(maxRowsPerUnitPerGroup, other.maxRowsPerUnitPerGroup));
-    }
 }

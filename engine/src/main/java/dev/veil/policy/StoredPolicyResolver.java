@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  *   <li>every row filter that applies applies: they are joined with AND;</li>
  *   <li>the largest minimum group size wins, and SUPPRESS wins over REMAINDER;</li>
  *   <li>of the differential-privacy policies that apply, the smallest of each parameter wins
- *       ({@link DifferentialPrivacy#strictest});</li>
+ *       ({@link Strictest}, which the rewrite uses across tables too);</li>
  *   <li>the privacy unit applies to every non-admin user; a {@code VIA} path that no longer
  *       reaches a unit fails with INVALID_POLICY rather than leave the table unprotected.</li>
  * </ul>
@@ -50,7 +50,17 @@ public final class StoredPolicyResolver implements PolicyResolver {
         return catalog.read(c -> resolve(store.policies(table), store.unitPath(table), principal));
     }
 
-    private static TableAccess resolve(TablePolicies policies, Optional<UnitPath> unit, Principal principal) {
+    /**
+     * The rules above applied to {@code policies} (the table's stored policies) and {@code unit} (its
+     * resolved unit path) for {@code principal}: the one resolution, which test fakes delegate to.
+     */
+    public static TableAccess resolve(TablePolicies policies, Optional<UnitPath> unit, Principal principal) {
+        requireNonNull(policies, "policies is null");
+        requireNonNull(unit, "unit is null");
+        requireNonNull(principal, "principal is null");
+        if (principal.isAdmin()) {
+            return TableAccess.unrestricted(policies.table());
+        }
         List<String> applied = new ArrayList<>();
         policies.unit().ifPresent(u -> applied.add(u.toString()));
 
@@ -58,7 +68,7 @@ public final class StoredPolicyResolver implements PolicyResolver {
         for (MinGroupSizePolicy p : policies.minGroupSizes()) {
             if (appliesTo(p.role(), principal)) {
                 applied.add(p.toString());
-                minGroupSize = Optional.of(minGroupSize.map(m -> larger(m, p.size())).orElse(p.size()));
+                minGroupSize = Optional.of(minGroupSize.map(m -> Strictest.minGroupSize(m, p.size())).orElse(p.size()));
             }
         }
 
@@ -88,7 +98,7 @@ public final class StoredPolicyResolver implements PolicyResolver {
         for (DifferentialPrivacyPolicy p : policies.differentialPrivacyPolicies()) {
             if (appliesTo(p.role(), principal)) {
                 applied.add(p.toString());
-                dp = Optional.of(dp.map(d -> d.strictest(p.params())).orElse(p.params()));
+                dp = Optional.of(dp.map(d -> Strictest.differentialPrivacy(d, p.params())).orElse(p.params()));
                 dpPolicies++;
             }
         }
@@ -107,18 +117,11 @@ public final class StoredPolicyResolver implements PolicyResolver {
         return role.isEmpty() || principal.roles().contains(role.get());
     }
 
-    private static MinGroupSize larger(MinGroupSize a, MinGroupSize b) {
-        if (a.k() != b.k()) {
-            return a.k() > b.k() ? a : b;
-        }
-        return new MinGroupSize(a.k(), a.remainder() && b.remainder());
-    }
-
     /** The access to one column under every policy of it that applies. */
     private static ColumnAccess combine(String column, List<ColumnPolicy> policies) {
         ColumnClass strictest = ColumnClass.PUBLIC;
         for (ColumnPolicy p : policies) {
-            strictest = strictest.strictest(p.columnClass());
+            strictest = Strictest.columnClass(strictest, p.columnClass());
         }
         ColumnClass winner = strictest;
         List<ColumnPolicy> deciding = policies.stream().filter(p -> p.columnClass() == winner).toList();

@@ -4,6 +4,11 @@
  * kept and checked by {@link dev.veil.policy.SqlitePolicyStore}. The resolved view is what applies
  * to one principal ({@link dev.veil.policy.TableAccess}), computed by
  * {@link dev.veil.policy.StoredPolicyResolver} and consumed by the privacy rewrite. Also the
- * policy file format ({@link dev.veil.policy.PolicyYaml}). Calls {@code catalog} only.
+ * policy file format ({@link dev.veil.policy.PolicyYaml}).
+ *
+ * <p>One home per rule: {@link dev.veil.policy.Strictest} is "strictest wins" for the resolver and
+ * the rewrite alike; {@link dev.veil.policy.RowFilterPredicate} checks a row filter when it is set
+ * and compiles it when a query reads its table, with one operator table. Calls {@code catalog} and
+ * the parser ({@code sql.parser}, a leaf that does not call back), and Calcite for row filters.
  */
 package dev.veil.policy;

@@ -2,6 +2,7 @@ package dev.veil.rewrite;
 
 import dev.veil.plan.ReleaseOrder;
 import dev.veil.policy.MinGroupSize;
+import dev.veil.policy.Strictest;
 import dev.veil.policy.TableAccess;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -46,13 +47,13 @@ final class BoundaryRewrite {
 
     static Piece apply(Aggregate aggregate, Piece in, List<AggregateCall> calls, RewriteContext ctx) {
         UnitHandle unit = in.unit().orElseThrow();
-        Optional<dev.veil.policy.DifferentialPrivacy> dp = DpBoundary.policy(unit.sources());
+        Optional<dev.veil.policy.DifferentialPrivacy> dp = Strictest.differentialPrivacy(unit.sources());
         if (dp.isPresent()) {
-            return DpBoundary.apply(aggregate, in, calls, dp.get(), strictest(unit.sources()), ctx);
+            return DpBoundary.apply(aggregate, in, calls, dp.get(), Strictest.minGroupSize(unit.sources()), ctx);
         }
         BoundaryFunctions.checkBoundary(calls, in.fields(), unit, ctx.principal());
         int width = aggregate.getRowType().getFieldCount();
-        Optional<MinGroupSize> size = strictest(unit.sources());
+        Optional<MinGroupSize> size = Strictest.minGroupSize(unit.sources());
         if (size.isEmpty()) {
             ctx.log().rewrite("Aggregate over protected rows of " + unit.tableNames()
                     + " is the privacy boundary (no minimum group size applies)");
@@ -91,24 +92,6 @@ final class BoundaryRewrite {
     private static Piece released(RelNode rel, int width, Aggregate aggregate, Piece in, List<AggregateCall> calls) {
         List<FieldInfo> fields = AggregateStep.outputFields(aggregate, in, calls, false);
         return new Piece(ReleaseOrder.create(rel), width, fields, Optional.empty());
-    }
-
-    /** The strictest minimum group size of the protected tables: the largest k, SUPPRESS over REMAINDER. */
-    static Optional<MinGroupSize> strictest(List<TableAccess> sources) {
-        Optional<MinGroupSize> result = Optional.empty();
-        for (TableAccess source : sources) {
-            if (source.minGroupSize().isEmpty()) {
-                continue;
-            }
-            MinGroupSize m = source.minGroupSize().get();
-            if (result.isEmpty()) {
-                result = Optional.of(m);
-            } else {
-                MinGroupSize r = result.get();
-                result = Optional.of(new MinGroupSize(Math.max(r.k(), m.k()), r.remainder() && m.remainder()));
-            }
-        }
-        return result;
     }
 
     /** The aggregate with a count of distinct units, groups below k dropped, the count projected away. */

@@ -41,18 +41,6 @@ final class DpBoundary {
     private DpBoundary() {
     }
 
-    /** The strictest differential-privacy policy of the boundary's tables, if any has one. */
-    static Optional<DifferentialPrivacy> policy(List<TableAccess> sources) {
-        Optional<DifferentialPrivacy> result = Optional.empty();
-        for (TableAccess source : sources) {
-            if (source.differentialPrivacy().isPresent()) {
-                DifferentialPrivacy dp = source.differentialPrivacy().get();
-                result = Optional.of(result.map(r -> r.strictest(dp)).orElse(dp));
-            }
-        }
-        return result;
-    }
-
     static Piece apply(Aggregate aggregate, Piece in, List<AggregateCall> calls, DifferentialPrivacy dp,
             Optional<MinGroupSize> size, RewriteContext ctx) {
         UnitHandle unit = in.unit().orElseThrow();

@@ -1,6 +1,7 @@
 package dev.veil.rewrite;
 
 import dev.veil.plan.RestrictedTable;
+import dev.veil.policy.RowFilterPredicate;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
 import dev.veil.policy.TableAccess;
@@ -49,7 +50,8 @@ final class ScanStep {
         if (access.rowFilter().isPresent()) {
             String key = access.table() + "\u0000" + access.rowFilter().get() + "\u0000"
                     + table.base().getRowType().getFullTypeString();
-            RexNode condition = ctx.rowFilterCache().get(key, () -> RowFilterCompiler.compile(access, table, ctx.cluster()));
+            RexNode condition = ctx.rowFilterCache().get(key, () -> RowFilterPredicate.compile(access.table(),
+                    access.rowFilter().get(), table.base().getRowType(), ctx.cluster()));
             List<RelDataType> types = rel.getRowType().getFieldList().stream().map(RelDataTypeField::getType).toList();
             rel = LogicalFilter.create(rel, SafeExpressions.apply(rex, types, condition));
             ctx.markRowFilter(rel, access.table());

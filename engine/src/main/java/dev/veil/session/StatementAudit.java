@@ -17,10 +17,8 @@ import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateUser;
-import dev.veil.sql.ast.SqlDropDifferentialPrivacy;
-import dev.veil.sql.ast.SqlDropRole;
-import dev.veil.sql.ast.SqlDropRowFilter;
-import dev.veil.sql.ast.SqlDropUser;
+import dev.veil.sql.ast.SqlDropObject;
+import dev.veil.sql.ast.SqlDropTablePolicy;
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlSetColumnDomain;
@@ -138,13 +136,15 @@ final class StatementAudit {
             return StatementKind.QUERY;
         }
         if (node instanceof SqlSetPrivacyUnit || node instanceof SqlSetMinGroupSize || node instanceof SqlSetColumnPolicy
-                || node instanceof SqlSetColumnDomain || node instanceof SqlSetRowFilter || node instanceof SqlDropRowFilter
-                || node instanceof SqlSetDifferentialPrivacy || node instanceof SqlDropDifferentialPrivacy
+                || node instanceof SqlSetColumnDomain || node instanceof SqlSetRowFilter || node instanceof SqlDropTablePolicy
+                || node instanceof SqlSetDifferentialPrivacy
                 || node instanceof SqlCreatePrivacyBudget || node instanceof SqlSetPrivacyBudget) {
             return StatementKind.POLICY_CHANGE;
         }
-        if (node instanceof SqlCreateUser || node instanceof SqlAlterUserPassword || node instanceof SqlDropUser
-                || node instanceof SqlCreateRole || node instanceof SqlDropRole || node instanceof SqlGrantRole
+        if (node instanceof SqlCreateUser || node instanceof SqlAlterUserPassword
+                || node instanceof SqlDropObject drop && (drop.target() == SqlDropObject.Target.USER
+                        || drop.target() == SqlDropObject.Target.ROLE)
+                || node instanceof SqlCreateRole || node instanceof SqlGrantRole
                 || node instanceof SqlAlterRoleSetting) {
             return StatementKind.PRINCIPAL_CHANGE;
         }

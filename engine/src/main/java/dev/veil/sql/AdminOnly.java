@@ -4,7 +4,10 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.Principals;
 
-/** The one check for statements only admins may run: it denies unless the user holds the admin role. */
+/**
+ * The admin check: it denies unless the user holds the admin role. {@link StatementRegistry} runs it
+ * for every statement whose entry needs {@link Privilege#ADMIN}; {@link PolicyFiles} for policy files.
+ */
 final class AdminOnly {
     private AdminOnly() {
     }

@@ -24,7 +24,6 @@ final class AlterRoleSettingStatement {
     }
 
     static UpdateCount execute(SqlAlterRoleSetting node, StatementContext context) {
-        AdminOnly.require(context, "ALTER ROLE ... SET");
         String role = SqlNames.simpleName(node.role(), "role");
         String setting = node.setting().getSimple().toLowerCase(Locale.ROOT);
         if (setting.equals(StatementTimeouts.SETTING)) {

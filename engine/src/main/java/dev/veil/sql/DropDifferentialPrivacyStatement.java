@@ -1,7 +1,7 @@
 package dev.veil.sql;
 
 import dev.veil.catalog.TableName;
-import dev.veil.sql.ast.SqlDropDifferentialPrivacy;
+import dev.veil.sql.ast.SqlDropTablePolicy;
 import java.util.Optional;
 
 /**
@@ -12,8 +12,8 @@ final class DropDifferentialPrivacyStatement {
     private DropDifferentialPrivacyStatement() {
     }
 
-    static UpdateCount execute(SqlDropDifferentialPrivacy node, StatementContext context) {
-        var store = PolicyStatements.adminStore(context, "DROP DIFFERENTIAL PRIVACY");
+    static UpdateCount execute(SqlDropTablePolicy node, StatementContext context) {
+        var store = PolicyStatements.store(context);
         TableName table = SqlNames.tableName(node.table());
         Optional<String> role = PolicyStatements.role(node.role());
         store.dropDifferentialPrivacy(table, role);

@@ -1,7 +1,7 @@
 package dev.veil.sql;
 
 import dev.veil.catalog.TableName;
-import dev.veil.sql.ast.SqlDropRowFilter;
+import dev.veil.sql.ast.SqlDropTablePolicy;
 import java.util.Optional;
 
 /** Executes {@code ALTER TABLE s.t DROP ROW FILTER [FOR ROLE r]} (admin only). */
@@ -9,8 +9,8 @@ final class DropRowFilterStatement {
     private DropRowFilterStatement() {
     }
 
-    static UpdateCount execute(SqlDropRowFilter node, StatementContext context) {
-        var store = PolicyStatements.adminStore(context, "DROP ROW FILTER");
+    static UpdateCount execute(SqlDropTablePolicy node, StatementContext context) {
+        var store = PolicyStatements.store(context);
         TableName table = SqlNames.tableName(node.table());
         Optional<String> role = PolicyStatements.role(node.role());
         store.dropRowFilter(table, role);

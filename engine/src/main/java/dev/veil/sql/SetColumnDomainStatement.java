@@ -23,7 +23,7 @@ final class SetColumnDomainStatement {
     }
 
     static UpdateCount execute(SqlSetColumnDomain node, StatementContext context) {
-        var store = PolicyStatements.adminStore(context, "SET DOMAIN");
+        var store = PolicyStatements.store(context);
         TableName table = SqlNames.tableName(node.table());
         String column = PolicyStatements.column(node.column());
         DomainPolicy policy;

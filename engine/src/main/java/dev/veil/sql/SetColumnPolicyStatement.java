@@ -7,6 +7,7 @@ import dev.veil.policy.ColumnPolicy;
 import dev.veil.policy.Mask;
 import dev.veil.policy.MaskKind;
 import dev.veil.sql.ast.ColumnMask;
+import dev.veil.sql.ast.MaskFunction;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
 import java.util.Optional;
 
@@ -20,7 +21,7 @@ final class SetColumnPolicyStatement {
     }
 
     static UpdateCount execute(SqlSetColumnPolicy node, StatementContext context) {
-        var store = PolicyStatements.adminStore(context, "SET POLICY");
+        var store = PolicyStatements.store(context);
         TableName table = SqlNames.tableName(node.table());
         String column = PolicyStatements.column(node.column());
         Optional<String> role = PolicyStatements.role(node.role());
@@ -51,6 +52,20 @@ final class SetColumnPolicyStatement {
     }
 
     private static Mask mask(ColumnMask mask) {
-        return new Mask(MaskKind.valueOf(mask.function().name()), mask.argument());
+        return new Mask(kind(mask.function()), mask.argument());
+    }
+
+    /** The policy's mask kind of a function the grammar parsed: an explicit, exhaustive mapping. */
+    static MaskKind kind(MaskFunction function) {
+        return switch (function) {
+            case REDACT -> MaskKind.REDACT;
+            case NULLIFY -> MaskKind.NULLIFY;
+            case HASH -> MaskKind.HASH;
+            case TRUNCATE -> MaskKind.TRUNCATE;
+            case YEAR -> MaskKind.YEAR;
+            case MONTH -> MaskKind.MONTH;
+            case BUCKET -> MaskKind.BUCKET;
+            case SHOW_LAST -> MaskKind.SHOW_LAST;
+        };
     }
 }

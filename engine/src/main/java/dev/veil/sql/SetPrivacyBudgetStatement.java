@@ -14,7 +14,6 @@ final class SetPrivacyBudgetStatement {
 
     static UpdateCount execute(SqlSetPrivacyBudget node, StatementContext context) {
         boolean role = node.principalKind() == PrincipalKind.ROLE;
-        AdminOnly.require(context, role ? "ALTER ROLE ... SET PRIVACY BUDGET" : "ALTER USER ... SET PRIVACY BUDGET");
         String principal = SqlNames.simpleName(node.principal(), role ? "role" : "user");
         String budget = SqlNames.simpleName(node.budget(), "privacy budget");
         PrivacyBudgets budgets = new PrivacyBudgets(context.warehouse().sqliteCatalog());

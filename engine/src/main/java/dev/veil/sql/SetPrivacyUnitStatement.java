@@ -14,7 +14,7 @@ final class SetPrivacyUnitStatement {
     }
 
     static UpdateCount execute(SqlSetPrivacyUnit node, StatementContext context) {
-        var store = PolicyStatements.adminStore(context, "SET PRIVACY UNIT");
+        var store = PolicyStatements.store(context);
         TableName table = SqlNames.tableName(node.table());
         String column = PolicyStatements.column(node.column());
         UnitPolicy policy = node.isVia()

@@ -25,7 +25,7 @@ final class ShowPoliciesStatement {
     }
 
     static RowsResult execute(SqlShowPolicies node, StatementContext context) {
-        var store = PolicyStatements.adminStore(context, "SHOW POLICIES");
+        var store = PolicyStatements.store(context);
         List<TablePolicies> tables;
         if (node.table().isPresent()) {
             TableName table = SqlNames.tableName(node.table().get());

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.veil.session.EmbeddedDriver;
-import dev.veil.storage.Warehouse;
+import dev.veil.session.EmbeddedWarehouse;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,6 +31,7 @@ class DynamicFilterTest {
     private static final int FACTS = 150_000;
 
     private Path dir;
+    private EmbeddedWarehouse warehouse;
     private Connection connection;
     private Statement statement;
 
@@ -57,12 +55,9 @@ class DynamicFilterTest {
     @BeforeAll
     void open(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        Path wh = dir.resolve("wh");
-        try (Warehouse w = Warehouse.create(wh)) {
-            w.catalog().createSchema("public", true);
-        }
-        connection = DriverManager.getConnection(EmbeddedDriver.PREFIX + wh);
-        statement = connection.createStatement();
+        warehouse = EmbeddedWarehouse.create(dir);
+        connection = warehouse.connection();
+        statement = warehouse.statement();
         statement.execute("CREATE SCHEMA s");
         statement.execute("CREATE TABLE s.fact (id BIGINT NOT NULL, k BIGINT, day DATE NOT NULL, due DATE, "
                 + "amount DECIMAL(12,2) NOT NULL)");
@@ -89,14 +84,12 @@ class DynamicFilterTest {
     }
 
     private void load(String table, CharSequence csv) throws IOException, SQLException {
-        Path file = dir.resolve(table + ".csv");
-        Files.writeString(file, csv);
-        statement.execute("COPY s." + table + " FROM '" + file + "' WITH (HEADER = FALSE, NULL = '')");
+        warehouse.load("s", table, csv, "HEADER = FALSE, NULL = ''");
     }
 
     @AfterAll
     void close() throws Exception {
-        connection.close();
+        warehouse.close();
     }
 
     private String plan(String sql) throws SQLException {

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.veil.session.EmbeddedDriver;
-import dev.veil.storage.Warehouse;
+import dev.veil.session.EmbeddedWarehouse;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,17 +27,15 @@ class JoinOrderTest {
     @TempDir
     Path dir;
 
+    private EmbeddedWarehouse warehouse;
     private Connection connection;
     private Statement statement;
 
     @BeforeEach
     void open() throws Exception {
-        Path wh = dir.resolve("wh");
-        try (Warehouse w = Warehouse.create(wh)) {
-            w.catalog().createSchema("public", true);
-        }
-        connection = DriverManager.getConnection(EmbeddedDriver.PREFIX + wh);
-        statement = connection.createStatement();
+        warehouse = EmbeddedWarehouse.create(dir);
+        connection = warehouse.connection();
+        statement = warehouse.statement();
         statement.execute("CREATE SCHEMA s");
         statement.execute("CREATE TABLE s.sales (sale_id BIGINT NOT NULL, store_id BIGINT NOT NULL, "
                 + "amount DECIMAL(12,2) NOT NULL, sold DATE NOT NULL)");
@@ -56,18 +51,12 @@ class JoinOrderTest {
     }
 
     private void load(String table, int rows, Line line) throws IOException, SQLException {
-        StringBuilder csv = new StringBuilder();
-        for (int i = 0; i < rows; i++) {
-            csv.append(line.of(i)).append('\n');
-        }
-        Path file = dir.resolve(table + ".csv");
-        Files.writeString(file, csv);
-        statement.execute("COPY s." + table + " FROM '" + file + "' WITH (HEADER = FALSE)");
+        warehouse.load("s", table, EmbeddedWarehouse.lines(rows, line::of), "HEADER = FALSE");
     }
 
     @AfterEach
     void close() throws Exception {
-        connection.close();
+        warehouse.close();
     }
 
     private List<String> plan(String sql) throws SQLException {

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.veil.session.EmbeddedDriver;
-import dev.veil.storage.Warehouse;
+import dev.veil.session.EmbeddedWarehouse;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,17 +30,15 @@ class VectorAggregateTest {
     @TempDir
     Path dir;
 
+    private EmbeddedWarehouse warehouse;
     private Connection connection;
     private Statement statement;
 
     @BeforeEach
     void open() throws Exception {
-        Path wh = dir.resolve("wh");
-        try (Warehouse w = Warehouse.create(wh)) {
-            w.catalog().createSchema("public", true);
-        }
-        connection = DriverManager.getConnection(EmbeddedDriver.PREFIX + wh);
-        statement = connection.createStatement();
+        warehouse = EmbeddedWarehouse.create(dir);
+        connection = warehouse.connection();
+        statement = warehouse.statement();
         statement.execute("CREATE SCHEMA s");
         statement.execute("CREATE TABLE s.t (k VARCHAR, g INTEGER, b BIGINT, d DECIMAL(15,2), "
                 + "e DECIMAL(4,2) NOT NULL, f DOUBLE, dt DATE, z BOOLEAN)");
@@ -72,20 +67,14 @@ class VectorAggregateTest {
     }
 
     private void load(String table, int rows, IntFunction<String> line) throws IOException, SQLException {
-        StringBuilder csv = new StringBuilder();
-        for (int i = 0; i < rows; i++) {
-            csv.append(line.apply(i)).append('\n');
-        }
-        Path file = Files.createTempFile(dir, table, ".csv");
-        Files.writeString(file, csv);
-        statement.execute("COPY s." + table + " FROM '" + file + "' WITH (HEADER = FALSE)");
+        warehouse.load("s", table, EmbeddedWarehouse.lines(rows, line), "HEADER = FALSE");
     }
 
     @AfterEach
     void close() throws Exception {
         VectorAggregates.enabled = true;
         VectorAggregation.parallelMinRows = 1_000_000;
-        connection.close();
+        warehouse.close();
     }
 
     private String plan(String sql) throws SQLException {

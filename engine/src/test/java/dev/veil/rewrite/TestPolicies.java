@@ -5,40 +5,41 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableName;
 import dev.veil.policy.Bounds;
-import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
+import dev.veil.policy.ColumnPolicy;
+import dev.veil.policy.ColumnRef;
 import dev.veil.policy.DifferentialPrivacy;
+import dev.veil.policy.DifferentialPrivacyPolicy;
 import dev.veil.policy.Mask;
 import dev.veil.policy.MinGroupSize;
+import dev.veil.policy.MinGroupSizePolicy;
 import dev.veil.policy.PolicyResolver;
+import dev.veil.policy.RowFilterPolicy;
+import dev.veil.policy.StoredPolicyResolver;
 import dev.veil.policy.TableAccess;
+import dev.veil.policy.TablePolicies;
 import dev.veil.policy.UnitPath;
+import dev.veil.policy.UnitPolicy;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * An in-memory policy resolver for tests, set up in Java (tests inject it into the engine; no SQL
- * reaches it). Policies without a role apply to every non-admin; a policy for a role applies to
- * principals holding that role. When several apply, the strictest column class wins, the largest
- * group size wins, and row filters are combined with AND. Admins get unrestricted access.
+ * An in-memory policy store for tests, set up in Java (tests inject it into the engine; no SQL
+ * reaches it). It holds the policy records the statements would store and hands them to the
+ * production resolution ({@link StoredPolicyResolver#resolve}), so the rewrite tests exercise the
+ * real "strictest wins" merge: policies without a role apply to every non-admin, a policy for a
+ * role to principals holding that role, admins get unrestricted access.
  */
 final class TestPolicies implements PolicyResolver {
-    private final Map<TableName, Unit> units = new HashMap<>();
-    private final List<Scoped<MinGroupSize>> groupSizes = new ArrayList<>();
-    private final List<Scoped<String>> rowFilters = new ArrayList<>();
-    private final List<Scoped<ColumnAccess>> columns = new ArrayList<>();
-    private final List<Scoped<DifferentialPrivacy>> dp = new ArrayList<>();
-
-    private record Unit(String column, String fkTable, String fkKey) {
-    }
-
-    private record Scoped<T>(TableName table, String role, T policy) {
-    }
+    private final Map<TableName, UnitPolicy> units = new HashMap<>();
+    private final List<MinGroupSizePolicy> groupSizes = new ArrayList<>();
+    private final List<RowFilterPolicy> rowFilters = new ArrayList<>();
+    private final List<ColumnPolicy> columns = new ArrayList<>();
+    private final List<DifferentialPrivacyPolicy> dp = new ArrayList<>();
 
     static TableName table(String qualified) {
         String[] parts = qualified.split("\\.");
@@ -47,18 +48,18 @@ final class TestPolicies implements PolicyResolver {
 
     /** {@code ALTER TABLE t SET PRIVACY UNIT (column)}. */
     TestPolicies unit(String table, String column) {
-        units.put(table(table), new Unit(column, null, null));
+        units.put(table(table), UnitPolicy.direct(table(table), column));
         return this;
     }
 
     /** {@code ALTER TABLE t SET PRIVACY UNIT VIA (fk) REFERENCES parent (key)}. */
     TestPolicies unitVia(String table, String fk, String parent, String key) {
-        units.put(table(table), new Unit(fk, parent, key));
+        units.put(table(table), UnitPolicy.via(table(table), fk, new ColumnRef(table(parent), key)));
         return this;
     }
 
     TestPolicies minGroupSize(String table, int k, boolean remainder, String role) {
-        groupSizes.add(new Scoped<>(table(table), role, new MinGroupSize(k, remainder)));
+        groupSizes.add(new MinGroupSizePolicy(table(table), Optional.ofNullable(role), new MinGroupSize(k, remainder)));
         return this;
     }
 
@@ -68,12 +69,13 @@ final class TestPolicies implements PolicyResolver {
 
     /** {@code ALTER TABLE t SET DIFFERENTIAL PRIVACY (EPSILON e, DELTA d, MAX GROUPS PER UNIT l0, MAX ROWS ... m)}. */
     TestPolicies differentialPrivacy(String table, double epsilon, double delta, int l0, int m) {
-        dp.add(new Scoped<>(table(table), null, new DifferentialPrivacy(epsilon, delta, l0, m)));
+        dp.add(new DifferentialPrivacyPolicy(table(table), Optional.empty(),
+                new DifferentialPrivacy(epsilon, delta, l0, m)));
         return this;
     }
 
     TestPolicies rowFilter(String table, String predicate, String role) {
-        rowFilters.add(new Scoped<>(table(table), role, predicate));
+        rowFilters.add(new RowFilterPolicy(table(table), Optional.ofNullable(role), predicate));
         return this;
     }
 
@@ -96,74 +98,41 @@ final class TestPolicies implements PolicyResolver {
 
     private TestPolicies column(String table, String column, ColumnClass columnClass, Bounds bounds, Mask mask,
             String role) {
-        String policy = "policy on " + table + "." + column + (role == null ? "" : " for role " + role);
-        columns.add(new Scoped<>(table(table), role, new ColumnAccess(column, columnClass, Optional.ofNullable(bounds),
-                Optional.ofNullable(mask), policy)));
+        columns.add(new ColumnPolicy(table(table), column, Optional.ofNullable(role), columnClass,
+                Optional.ofNullable(bounds), Optional.ofNullable(mask)));
         return this;
     }
 
     @Override
     public TableAccess access(TableName table, Principal principal) {
         requireNonNull(table, "table is null");
-        if (principal.isAdmin()) {
-            return UnrestrictedPolicies.unrestricted(table);
-        }
-        List<String> applied = new ArrayList<>();
-        Optional<UnitPath> unit = Optional.ofNullable(units.get(table)).map(u -> path(table, 0));
-        unit.ifPresent(u -> applied.add("privacy unit of " + table));
-        Optional<MinGroupSize> size = Optional.empty();
-        for (Scoped<MinGroupSize> s : groupSizes) {
-            if (applies(s, table, principal)) {
-                MinGroupSize m = s.policy();
-                size = Optional.of(size.map(o -> new MinGroupSize(Math.max(o.k(), m.k()), o.remainder() && m.remainder()))
-                        .orElse(m));
-            }
-        }
-        List<String> filters = new ArrayList<>();
-        for (Scoped<String> s : rowFilters) {
-            if (applies(s, table, principal)) {
-                filters.add("(" + s.policy() + ")");
-            }
-        }
-        Map<String, ColumnAccess> access = new LinkedHashMap<>();
-        for (Scoped<ColumnAccess> s : columns) {
-            if (applies(s, table, principal)) {
-                ColumnAccess c = s.policy();
-                access.merge(c.column(), c, (a, b) -> a.columnClass().compareTo(b.columnClass()) >= 0 ? a : b);
-            }
-        }
-        Optional<DifferentialPrivacy> differentialPrivacy = Optional.empty();
-        for (Scoped<DifferentialPrivacy> s : dp) {
-            if (applies(s, table, principal)) {
-                DifferentialPrivacy d = s.policy();
-                differentialPrivacy = Optional.of(differentialPrivacy.map(o -> o.strictest(d)).orElse(d));
-            }
-        }
-        return new TableAccess(table, unit, size, filters.isEmpty() ? Optional.empty()
-                : Optional.of(String.join(" AND ", filters)), access, applied, differentialPrivacy);
+        TablePolicies policies = new TablePolicies(table, Optional.ofNullable(units.get(table)),
+                groupSizes.stream().filter(p -> p.table().equals(table)).toList(),
+                columns.stream().filter(p -> p.table().equals(table)).toList(), List.of(),
+                rowFilters.stream().filter(p -> p.table().equals(table)).toList(),
+                dp.stream().filter(p -> p.table().equals(table)).toList());
+        Optional<UnitPath> unit = units.containsKey(table) ? Optional.of(path(table, 0)) : Optional.empty();
+        return StoredPolicyResolver.resolve(policies, unit, principal);
     }
 
     private UnitPath path(TableName table, int depth) {
-        Unit u = units.get(table);
+        UnitPolicy u = units.get(table);
         if (depth > 10) {
             throw new IllegalStateException("cycle at " + table);
         }
-        if (u.fkTable() == null) {
+        if (u.via().isEmpty()) {
             return new UnitPath(List.of(), table, u.column());
         }
-        TableName parent = table(u.fkTable());
-        UnitPath.Hop hop = new UnitPath.Hop(table, u.column(), parent, u.fkKey());
+        ColumnRef key = u.via().get();
+        TableName parent = key.table();
+        UnitPath.Hop hop = new UnitPath.Hop(table, u.column(), parent, key.column());
         if (!units.containsKey(parent)) {
-            return new UnitPath(List.of(hop), parent, u.fkKey());
+            return new UnitPath(List.of(hop), parent, key.column());
         }
         UnitPath further = path(parent, depth + 1);
         List<UnitPath.Hop> hops = new ArrayList<>();
         hops.add(hop);
         hops.addAll(further.hops());
         return new UnitPath(hops, further.unitTable(), further.unitColumn());
-    }
-
-    private static boolean applies(Scoped<?> s, TableName table, Principal principal) {
-        return s.table().equals(table) && (s.role() == null || principal.roles().contains(s.role()));
     }
 }

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.veil.storage.Warehouse;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,17 +25,15 @@ class EmbeddedSqlTest {
     @TempDir
     Path dir;
 
+    private EmbeddedWarehouse warehouse;
     private Connection connection;
     private Statement statement;
 
     @BeforeEach
     void open() throws Exception {
-        Path wh = dir.resolve("wh");
-        try (Warehouse w = Warehouse.create(wh)) {
-            w.catalog().createSchema("public", true);
-        }
-        connection = DriverManager.getConnection(EmbeddedDriver.PREFIX + wh);
-        statement = connection.createStatement();
+        warehouse = EmbeddedWarehouse.create(dir);
+        connection = warehouse.connection();
+        statement = warehouse.statement();
         statement.execute("CREATE SCHEMA shop");
         statement.execute("CREATE TABLE shop.orders (id BIGINT NOT NULL, city VARCHAR, amount DECIMAL(12,2), "
                 + "qty INTEGER, ratio DOUBLE, order_day DATE, ts TIMESTAMP, paid BOOLEAN)");
@@ -50,7 +46,7 @@ class EmbeddedSqlTest {
 
     @AfterEach
     void close() throws Exception {
-        connection.close();
+        warehouse.close();
     }
 
     private List<List<Object>> rows(String sql) throws SQLException {

@@ -11,9 +11,8 @@ import dev.veil.sql.ast.SqlColumnDefinition;
 import dev.veil.sql.ast.SqlCopy;
 import dev.veil.sql.ast.SqlCopyOption;
 import dev.veil.sql.ast.SqlCreateSchema;
+import dev.veil.sql.ast.SqlDropObject;
 import dev.veil.sql.ast.SqlCreateTable;
-import dev.veil.sql.ast.SqlDropSchema;
-import dev.veil.sql.ast.SqlDropTable;
 import java.math.BigDecimal;
 import java.util.List;
 import org.apache.calcite.sql.SqlKind;
@@ -37,15 +36,17 @@ class DataDefinitionParsingTest {
 
     @Test
     void dropSchemaParsesNameAndIfExists() {
-        SqlDropSchema plain = parseAs(SqlDropSchema.class, "DROP SCHEMA s");
+        SqlDropObject plain = parseAs(SqlDropObject.class, "DROP SCHEMA s");
         assertEquals("s", plain.name().getSimple());
         assertFalse(plain.ifExists());
-        assertTrue(parseAs(SqlDropSchema.class, "drop schema if exists s").ifExists());
+        assertEquals(SqlDropObject.Target.SCHEMA, plain.target());
+        assertEquals(SqlKind.DROP_SCHEMA, plain.getKind());
+        assertTrue(parseAs(SqlDropObject.class, "drop schema if exists s").ifExists());
     }
 
     @Test
     void schemaMayBeNamedLikeTheNewKeywords() {
-        assertEquals("if", parseAs(SqlDropSchema.class, "DROP SCHEMA if").name().getSimple());
+        assertEquals("if", parseAs(SqlDropObject.class, "DROP SCHEMA if").name().getSimple());
         assertEquals("copy", parseAs(SqlCreateSchema.class, "CREATE SCHEMA copy").name().getSimple());
     }
 
@@ -118,16 +119,17 @@ class DataDefinitionParsingTest {
     @Test
     void tableNamesHaveAtMostTwoParts() {
         syntaxError("DROP TABLE a.b.c");
-        assertEquals(List.of("t"), parseAs(SqlDropTable.class, "DROP TABLE t").name().names);
+        assertEquals(List.of("t"), parseAs(SqlDropObject.class, "DROP TABLE t").name().names);
     }
 
     @Test
     void dropTableParsesNameAndIfExists() {
-        SqlDropTable drop = parseAs(SqlDropTable.class, "DROP TABLE IF EXISTS s.\"T\"");
+        SqlDropObject drop = parseAs(SqlDropObject.class, "DROP TABLE IF EXISTS s.\"T\"");
         assertEquals(List.of("s", "T"), drop.name().names);
         assertTrue(drop.ifExists());
         assertEquals(SqlKind.DROP_TABLE, drop.getKind());
-        assertFalse(parseAs(SqlDropTable.class, "DROP TABLE s.t").ifExists());
+        assertEquals(SqlDropObject.Target.TABLE, drop.target());
+        assertFalse(parseAs(SqlDropObject.class, "DROP TABLE s.t").ifExists());
     }
 
     @Test

@@ -14,9 +14,8 @@ import dev.veil.sql.ast.ColumnPolicyClass;
 import dev.veil.sql.ast.MaskFunction;
 import dev.veil.sql.ast.MinGroupSizeMode;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
-import dev.veil.sql.ast.SqlDropDifferentialPrivacy;
-import dev.veil.sql.ast.SqlDropRowFilter;
 import dev.veil.sql.ast.SqlSetColumnDomain;
+import dev.veil.sql.ast.SqlDropTablePolicy;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
 import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
 import dev.veil.sql.ast.SqlSetMinGroupSize;
@@ -165,10 +164,11 @@ class PolicyStatementParsingTest {
 
     @Test
     void dropRowFilterWithAndWithoutRole() {
-        SqlDropRowFilter drop = parseAs(SqlDropRowFilter.class, "ALTER TABLE s.t DROP ROW FILTER FOR ROLE analyst");
+        SqlDropTablePolicy drop = parseAs(SqlDropTablePolicy.class, "ALTER TABLE s.t DROP ROW FILTER FOR ROLE analyst");
         assertEquals(List.of("s", "t"), drop.table().names);
+        assertEquals(SqlDropTablePolicy.Policy.ROW_FILTER, drop.policy());
         assertEquals("analyst", drop.role().orElseThrow().getSimple());
-        assertTrue(parseAs(SqlDropRowFilter.class, "ALTER TABLE s.t DROP ROW FILTER").role().isEmpty());
+        assertTrue(parseAs(SqlDropTablePolicy.class, "ALTER TABLE s.t DROP ROW FILTER").role().isEmpty());
     }
 
     @Test
@@ -203,10 +203,11 @@ class PolicyStatementParsingTest {
 
     @Test
     void dropDifferentialPrivacy() {
-        SqlDropDifferentialPrivacy drop = parseAs(SqlDropDifferentialPrivacy.class,
+        SqlDropTablePolicy drop = parseAs(SqlDropTablePolicy.class,
                 "ALTER TABLE s.t DROP DIFFERENTIAL PRIVACY FOR ROLE analyst");
+        assertEquals(SqlDropTablePolicy.Policy.DIFFERENTIAL_PRIVACY, drop.policy());
         assertEquals("analyst", drop.role().orElseThrow().getSimple());
-        assertTrue(parseAs(SqlDropDifferentialPrivacy.class, "ALTER TABLE s.t DROP DIFFERENTIAL PRIVACY")
+        assertTrue(parseAs(SqlDropTablePolicy.class, "ALTER TABLE s.t DROP DIFFERENTIAL PRIVACY")
                 .role().isEmpty());
     }
 

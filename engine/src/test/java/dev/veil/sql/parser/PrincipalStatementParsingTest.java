@@ -14,8 +14,7 @@ import dev.veil.sql.ast.PrincipalKind;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateUser;
-import dev.veil.sql.ast.SqlDropRole;
-import dev.veil.sql.ast.SqlDropUser;
+import dev.veil.sql.ast.SqlDropObject;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import org.apache.calcite.sql.SqlKind;
@@ -108,13 +107,15 @@ class PrincipalStatementParsingTest {
 
     @Test
     void dropUserAndRoleParseNames() {
-        SqlDropUser user = parseAs(SqlDropUser.class, "DROP USER bob");
+        SqlDropObject user = parseAs(SqlDropObject.class, "DROP USER bob");
         assertEquals("bob", user.name().getSimple());
         assertFalse(user.ifExists());
-        assertTrue(parseAs(SqlDropUser.class, "DROP USER IF EXISTS bob").ifExists());
-        SqlDropRole role = parseAs(SqlDropRole.class, "drop role Auditor");
+        assertEquals(SqlDropObject.Target.USER, user.target());
+        assertTrue(parseAs(SqlDropObject.class, "DROP USER IF EXISTS bob").ifExists());
+        SqlDropObject role = parseAs(SqlDropObject.class, "drop role Auditor");
         assertEquals("auditor", role.name().getSimple());
-        assertTrue(parseAs(SqlDropRole.class, "DROP ROLE IF EXISTS auditor").ifExists());
+        assertEquals(SqlDropObject.Target.ROLE, role.target());
+        assertTrue(parseAs(SqlDropObject.class, "DROP ROLE IF EXISTS auditor").ifExists());
     }
 
     @Test

@@ -13,20 +13,48 @@ import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
-/** The statement {@code ALTER TABLE s.t DROP ROW FILTER [FOR ROLE r]}. */
-public final class SqlDropRowFilter extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("DROP ROW FILTER", SqlKind.ALTER_TABLE,
-            (pos, operands) -> new SqlDropRowFilter(pos, (SqlIdentifier) operands.get(0), (SqlIdentifier) operands.get(1)));
+/**
+ * The statements {@code ALTER TABLE s.t DROP ROW FILTER [FOR ROLE r]} and {@code ALTER TABLE s.t
+ * DROP DIFFERENTIAL PRIVACY [FOR ROLE r]}: one node, told apart by its {@link Policy}.
+ */
+public final class SqlDropTablePolicy extends SqlCall {
+    /** The table policy a statement drops. */
+    public enum Policy {
+        ROW_FILTER("ROW FILTER"),
+        DIFFERENTIAL_PRIVACY("DIFFERENTIAL PRIVACY");
 
+        private final String sql;
+        private final SqlOperator operator;
+
+        Policy(String sql) {
+            this.sql = sql;
+            this.operator = new VeilOperator("DROP " + sql, SqlKind.ALTER_TABLE,
+                    (pos, operands) -> new SqlDropTablePolicy(pos, this, (SqlIdentifier) operands.get(0),
+                            (SqlIdentifier) operands.get(1)));
+        }
+
+        /** The policy as the statement writes it: {@code ROW FILTER}. */
+        public String sql() {
+            return sql;
+        }
+    }
+
+    private final Policy policy;
     private final SqlIdentifier table;
     private final SqlIdentifier role;
 
     /** Creates the node; {@code role} is null for the policy of every non-admin role. */
-    public SqlDropRowFilter(SqlParserPos pos, SqlIdentifier table, SqlIdentifier role) {
+    public SqlDropTablePolicy(SqlParserPos pos, Policy policy, SqlIdentifier table, SqlIdentifier role) {
         super(pos);
+        this.policy = requireNonNull(policy, "policy is null");
         this.table = requireNonNull(table, "table is null");
         this.role = role;
         Nodes.checkTableName(table);
+    }
+
+    /** The policy dropped. */
+    public Policy policy() {
+        return policy;
     }
 
     public SqlIdentifier table() {
@@ -40,7 +68,7 @@ public final class SqlDropRowFilter extends SqlCall {
 
     @Override
     public SqlOperator getOperator() {
-        return OPERATOR;
+        return policy.operator;
     }
 
     @Override
@@ -51,7 +79,7 @@ public final class SqlDropRowFilter extends SqlCall {
     @Override
     public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
         Nodes.unparseAlterTable(writer, table);
-        writer.keyword("DROP ROW FILTER");
+        writer.keyword("DROP " + policy.sql());
         Nodes.unparseForRole(writer, role);
     }
 }
