@@ -248,6 +248,7 @@ public final class VectorAggregation {
                     if (cancelFlag.get()) {
                         throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
                     }
+                    dev.veil.exec.schedule.CpuScheduler.checkpoint();
                     if (stop.get()) {
                         return;
                     }
