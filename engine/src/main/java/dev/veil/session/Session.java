@@ -3,6 +3,7 @@ package dev.veil.session;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.VeilException;
+import dev.veil.audit.StatementKind;
 import dev.veil.catalog.ConcurrentStatementLimits;
 import dev.veil.catalog.StatementTimeouts;
 import dev.veil.exec.ExecutionErrors;
@@ -109,9 +110,15 @@ public final class Session {
             audit.start();
             control.scheduleAs(CpuScheduler.shared().task(user, cancelFlag));
             StatementResult result;
-            // Planning and running take a run slot; a query's rows take one again as they are read.
-            try (CpuScheduler.Run run = control.run()) {
+            if (StatementAudit.kindOf(node) == StatementKind.QUERY) {
+                // A query is planned without a run slot; its operators run as its rows are read,
+                // and take one then (see AuditedRows), so a long planning holds no slot.
                 result = StatementExecutor.execute(node, context);
+            } else {
+                // Other statements (INSERT ... SELECT, COPY, CREATE TABLE ... AS) run their operators here.
+                try (CpuScheduler.Run run = control.run()) {
+                    result = StatementExecutor.execute(node, context);
+                }
             }
             return audit.succeeded(result);
         } catch (VeilException e) {

@@ -59,7 +59,6 @@ class FairnessIT {
             s.execute("CREATE ROLE solo");
             s.execute("CREATE USER cal PASSWORD 'cal-pw-5e7-long-enough' ROLE solo");
             s.execute("ALTER ROLE solo SET max_concurrent_statements = '1'");
-            s.execute("ALTER ROLE solo SET statement_timeout = '3s'");
         }
     }
 
@@ -118,9 +117,19 @@ class FairnessIT {
                 heavy.add(runAsync(pool, s, TestServer.ENDLESS_QUERY));
             }
             awaitRunning("ana", HEAVY);
-            Thread.sleep(1_500); // the heavy statements are past their first second of processor time
             List<Long> millis = new ArrayList<>();
             try (Connection c = connect(url, "bea", "bea-pw-4d2-long-enough"); Statement s = c.createStatement()) {
+                // Not measured: the login, and the first run of the query (compiled once); meanwhile the
+                // heavy statements finish planning and run past their first second of processor time.
+                long start = System.nanoTime();
+                try (ResultSet rs = s.executeQuery(PROBE)) {
+                    while (rs.next()) {
+                        // warm up
+                    }
+                }
+                System.out.printf("second analyst's first query (login, compilation): %d ms%n",
+                        (System.nanoTime() - start) / 1_000_000);
+                Thread.sleep(1_500);
                 for (int i = 0; i < PROBES; i++) {
                     long start = System.nanoTime();
                     try (ResultSet rs = s.executeQuery(PROBE)) {
@@ -172,26 +181,31 @@ class FairnessIT {
         try (Connection first = connect(url, "cal", "cal-pw-5e7-long-enough");
                 Connection second = connect(url, "cal", "cal-pw-5e7-long-enough");
                 Statement heavy = first.createStatement(); Statement queued = second.createStatement()) {
+            heavy.setQueryTimeout(120);
             Future<SQLException> running = runAsync(pool, heavy, TestServer.ENDLESS_QUERY);
             awaitRunning("cal", 1);
+            queued.setQueryTimeout(2);
             long start = System.nanoTime();
             Future<SQLException> waiting = runAsync(pool, queued, "SELECT COUNT(*) FROM shop.orders");
             SQLException e = waiting.get(30, TimeUnit.SECONDS);
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertNotNull(e, "the second statement ran beside the first despite a cap of 1");
-            assertEquals(27, e.getErrorCode(), e.getMessage()); // STATEMENT_TIMEOUT: its 3 s passed in the queue
-            assertTrue(millis < 3_000 + 8_000, "the queued statement ended after " + millis + " ms");
-            SQLException first1 = running.get(30, TimeUnit.SECONDS);
-            assertNotNull(first1);
-            assertEquals(27, first1.getErrorCode(), first1.getMessage());
+            assertEquals("57014", e.getSQLState(), e.getMessage()); // its time limit passed in the queue
+            assertTrue(millis < 2_000 + 8_000, "the queued statement ended after " + millis + " ms");
+            assertFalse(running.isDone(), "the first statement ended early");
+            assertEquals(1, running("cal"));
+            heavy.cancel();
+            SQLException cancelled = running.get(30, TimeUnit.SECONDS);
+            assertNotNull(cancelled);
+            assertEquals(20, cancelled.getErrorCode(), cancelled.getMessage());
             // Both are audited as failed; with the first gone, cal runs again.
-            try (ResultSet rs = queued.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
+            try (Statement again = second.createStatement(); ResultSet rs = again.executeQuery(
+                    "SELECT COUNT(*) FROM shop.orders")) {
                 rs.next();
                 assertEquals(3, rs.getLong(1));
             }
             try (Connection c = admin(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT COUNT(*) FROM veil.audit WHERE user_name = 'cal' AND decision = 'FAILED' "
-                            + "AND reason LIKE '%time limit%'")) {
+                    "SELECT COUNT(*) FROM veil.audit WHERE user_name = 'cal' AND decision = 'FAILED'")) {
                 rs.next();
                 assertEquals(2, rs.getLong(1));
             }

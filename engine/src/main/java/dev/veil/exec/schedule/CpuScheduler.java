@@ -17,9 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Shares the processors among running statements, since the JVM's thread priorities do nothing
  * on Linux: a fixed number of run slots (by default one per available processor), and a thread
- * must hold one to run a statement's work (planning, operators, loads). A statement is a
- * {@link Task}; a thread takes a slot for it with {@link Task#run} and gives it back when the run
- * (or the enclosing {@link #scope}) ends.
+ * must hold one to run a statement's operators (a query's as its rows are computed, other
+ * statements throughout). A statement is a {@link Task}; a thread takes a slot for it with
+ * {@link Task#run} and gives it back when the run (or the enclosing {@link #scope}) ends.
  *
  * <p>The policy is a multilevel feedback queue, in the spirit of Trino's task executor: a
  * statement's level grows with the processor time it has had (under 1 s, under 10 s, under 60 s,
