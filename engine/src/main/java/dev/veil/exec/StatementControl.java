@@ -67,7 +67,7 @@ public final class StatementControl {
     private double delta;
     private ChargeListener listener;
     private volatile CpuScheduler.Task cpu;
-    private final java.util.List<Runnable> onFinish = new java.util.ArrayList<>();
+    private final java.util.List<Runnable> finishActions = new java.util.ArrayList<>();
 
     /** Controls a statement through {@code cancelFlag}, which its client may set to cancel it. */
     public StatementControl(AtomicBoolean cancelFlag) {
@@ -138,10 +138,10 @@ public final class StatementControl {
         if (cpu != null) {
             cpu.close();
         }
-        for (Runnable action : onFinish) {
+        for (Runnable action : finishActions) {
             action.run();
         }
-        onFinish.clear();
+        finishActions.clear();
     }
 
     /** Runs {@code action} when the statement's control ends ({@link #finish}), such as giving back its admission. */
@@ -150,7 +150,7 @@ public final class StatementControl {
         if (finished) {
             action.run();
         } else {
-            onFinish.add(action);
+            finishActions.add(action);
         }
     }
 

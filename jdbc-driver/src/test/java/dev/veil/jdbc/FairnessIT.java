@@ -121,14 +121,14 @@ class FairnessIT {
             try (Connection c = connect(url, "bea", "bea-pw-4d2-long-enough"); Statement s = c.createStatement()) {
                 // Not measured: the login, and the first run of the query (compiled once); meanwhile the
                 // heavy statements finish planning and run past their first second of processor time.
-                long start = System.nanoTime();
+                long first = System.nanoTime();
                 try (ResultSet rs = s.executeQuery(PROBE)) {
                     while (rs.next()) {
                         // warm up
                     }
                 }
                 System.out.printf("second analyst's first query (login, compilation): %d ms%n",
-                        (System.nanoTime() - start) / 1_000_000);
+                        (System.nanoTime() - first) / 1_000_000);
                 Thread.sleep(1_500);
                 for (int i = 0; i < PROBES; i++) {
                     long start = System.nanoTime();

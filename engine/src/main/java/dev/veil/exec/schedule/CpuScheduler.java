@@ -260,7 +260,8 @@ public final class CpuScheduler {
     /** Parks until {@code task} is granted a slot; on a stop, leaves the queue (and fails if asked to). */
     private void awaitTurn(Task task, ThreadState state, boolean failOnStop) {
         while (!task.granted) {
-            if (task.cancelFlag.get() || task.closed) {
+            // An interrupted thread could not park: it stops waiting as if its statement were stopped.
+            if (task.cancelFlag.get() || task.closed || Thread.currentThread().isInterrupted()) {
                 lock.lock();
                 try {
                     if (!task.granted) {
