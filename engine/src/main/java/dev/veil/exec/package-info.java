@@ -7,7 +7,9 @@
  * released rows ({@code ReleaseOrder}); and the per-execution record of DP releases
  * ({@code DpReleases}: each DP aggregate draws its noise once per execution).
  * Each execution runs under a {@code StatementControl} (cancel flag, time limit, budget charges)
- * that {@code CancelChecks} makes every operator obey; {@code RunningStatements} lists them.
+ * that {@code CancelChecks} makes every operator obey; {@code RunningStatements} lists them. The
+ * cancel checks are also where a statement gives its CPU slot to a waiting one
+ * ({@code exec.schedule.CpuScheduler}).
  * Every execution also accounts the memory its operators keep to a {@code StatementMemory} (limit
  * per statement, drawn from the process's {@code MemoryPool}); Calcite's blocking operators get
  * accounting nodes from {@code MemoryAccounting} just before they run.

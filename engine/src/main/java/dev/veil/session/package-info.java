@@ -2,5 +2,7 @@
  * A session is one principal (user and roles) with its settings; it runs one statement
  * end to end: parse, validate against the session's view of the catalog, plan, rewrite,
  * execute. Home of the JDBC {@code Meta} that serves both the embedded driver and the server.
+ * A statement is admitted under its user's cap and runs its operators in a CPU slot
+ * ({@code exec.schedule}); one server request keeps the slot it took until it answers.
  */
 package dev.veil.session;
