@@ -3,7 +3,6 @@ package dev.veil.session;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.VeilException;
-import dev.veil.audit.StatementKind;
 import dev.veil.catalog.ConcurrentStatementLimits;
 import dev.veil.catalog.StatementTimeouts;
 import dev.veil.exec.ExecutionErrors;
@@ -110,15 +109,11 @@ public final class Session {
             audit.start();
             control.scheduleAs(CpuScheduler.shared().task(user, cancelFlag));
             StatementResult result;
-            if (StatementAudit.kindOf(node) == StatementKind.QUERY) {
-                // A query is planned without a run slot; its operators run as its rows are read,
-                // and take one then (see AuditedRows), so a long planning holds no slot.
+            // Planning and running take a run slot (a query's rows take one again as they are read,
+            // see AuditedRows): planned outside, a new statement would compete for the processors
+            // with every running one, and answer later.
+            try (CpuScheduler.Run run = control.run()) {
                 result = StatementExecutor.execute(node, context);
-            } else {
-                // Other statements (INSERT ... SELECT, COPY, CREATE TABLE ... AS) run their operators here.
-                try (CpuScheduler.Run run = control.run()) {
-                    result = StatementExecutor.execute(node, context);
-                }
             }
             return audit.succeeded(result);
         } catch (VeilException e) {

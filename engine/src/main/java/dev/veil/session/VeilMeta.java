@@ -239,7 +239,7 @@ public final class VeilMeta extends MetaImpl {
     @Override
     public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
             int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
-        // The statement keeps the run slot it takes until its first frame is computed (one wait, not two).
+        // The statement keeps the run slot it takes from planning through its first frame (one wait, not two).
         try (CpuScheduler.Scope scope = CpuScheduler.scope()) {
             return prepareAndExecuteScoped(h, sql, maxRowCount, maxRowsInFirstFrame, callback);
         }

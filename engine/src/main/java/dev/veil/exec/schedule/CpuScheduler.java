@@ -17,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Shares the processors among running statements, since the JVM's thread priorities do nothing
  * on Linux: a fixed number of run slots (by default one per available processor), and a thread
- * must hold one to run a statement's operators (a query's as its rows are computed, other
- * statements throughout). A statement is a {@link Task}; a thread takes a slot for it with
+ * must hold one to plan and run a statement and to compute its rows. A statement is a
+ * {@link Task}; a thread takes a slot for it with
  * {@link Task#run} and gives it back when the run (or the enclosing {@link #scope}) ends.
  *
  * <p>The policy is a multilevel feedback queue, in the spirit of Trino's task executor: a
