@@ -42,6 +42,11 @@ public enum ErrorCode {
      * could give it in time; the statement ends, the server and other statements go on.
      */
     MEMORY_LIMIT_EXCEEDED(28, "53200"),
+    /**
+     * The user already ran as many statements at once as allowed (server default, or the user's
+     * role's max_concurrent_statements), and none of them ended while this one waited for its turn.
+     */
+    TOO_MANY_STATEMENTS(29, "53300"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

@@ -1,11 +1,13 @@
 package dev.veil.cli;
 
+import dev.veil.catalog.ConcurrentStatementLimits;
 import dev.veil.catalog.StatementTimeouts;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.control.MemoryPool;
 import dev.veil.control.MemorySize;
 import dev.veil.control.StatementMemory;
+import dev.veil.control.CpuScheduler;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.TlsConfig;
 import dev.veil.server.VeilServer;
@@ -41,6 +43,20 @@ public final class ServeCommand implements Callable<Integer> {
                     + "ALTER ROLE r SET STATEMENT_TIMEOUT = '1h'. A client's setQueryTimeout can only shorten it.")
     String statementTimeout;
 
+    @Option(names = "--cpu-slots", paramLabel = "N",
+            description = "How many statements' work runs at once; the others wait for a slot, and a statement "
+                    + "that has run " + CpuScheduler.QUANTUM_MILLIS + " ms gives its slot to a waiting one that has had "
+                    + "less processor time (new and short statements first, fair per user). "
+                    + "Default: the number of processors (1 to " + CpuScheduler.MAX_SLOTS + ").")
+    Integer cpuSlots;
+
+    @Option(names = "--max-concurrent-statements", paramLabel = "N",
+            defaultValue = "" + ServerConfig.DEFAULT_MAX_CONCURRENT_STATEMENTS,
+            description = "How many statements one user may run at once (default ${DEFAULT-VALUE}); more wait up to "
+                    + "30 s for one to end, then fail with TOO_MANY_STATEMENTS. Admins may give a role its own cap: "
+                    + "ALTER ROLE r SET max_concurrent_statements = '16'.")
+    int maxConcurrentStatements;
+
     @ArgGroup(exclusive = false)
     Tls tls;
 
@@ -75,7 +91,11 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         applyMemoryLimits(statementMemory, memoryPool, memoryWaitSeconds);
         ServerConfig config = ServerConfig.of(warehouse).withHost(host).withPort(port)
-                .withStatementTimeout(StatementTimeouts.parse(statementTimeout));
+                .withStatementTimeout(StatementTimeouts.parse(statementTimeout))
+                .withMaxConcurrentStatements(ConcurrentStatementLimits.check(maxConcurrentStatements));
+        if (cpuSlots != null) {
+            config = config.withCpuSlots(cpuSlots);
+        }
         if (tls != null) {
             config = config.withTls(TlsConfig.fromFiles(tls.keystore, tls.passwordFile));
         }
@@ -116,6 +136,8 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("Veil is serving " + config.warehouse().toAbsolutePath().normalize());
         out.println("Memory: up to " + MemorySize.format(StatementMemory.defaultLimit()) + " per statement, "
                 + MemorySize.format(MemoryPool.shared().capacity()) + " for all statements together");
+        out.println("Statements: " + CpuScheduler.shared().slots() + " run at once (CPU slots), up to "
+                + config.maxConcurrentStatements() + " per user");
         out.println("JDBC URL: " + server.jdbcUrl() + "   (thin driver: jdbc-driver/target/veil-jdbc-*.jar)");
         out.println("Press Ctrl+C to stop.");
         out.flush();

@@ -1,5 +1,6 @@
 package dev.veil.control;
 
+import dev.veil.control.CpuScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +12,9 @@ import java.util.function.LongUnaryOperator;
  * gives it all back when it ends, so the sum over all running statements stays below the heap.
  * A statement that asks for more than is free waits, at most {@link #maxWait}, for others to end;
  * then it fails with MEMORY_LIMIT_EXCEEDED. Before a request waits or fails, the pool asks its
- * reclaimers (caches such as the unit maps) to give memory back. Thread-safe.
+ * reclaimers (caches such as the unit maps) to give memory back. A thread that waits gives its
+ * run slot ({@link CpuScheduler}) back meanwhile, so that no statement waits for a slot while
+ * holding memory that the slots' holders wait for. Thread-safe.
  */
 public final class MemoryPool {
     /** The share of the heap ({@code -Xmx}) the pool holds unless configured otherwise. */
@@ -110,23 +113,36 @@ public final class MemoryPool {
             return true;
         }
         reclaim(bytes);
-        long deadline = System.nanoTime() + wait.toNanos();
-        synchronized (this) {
-            while (used + bytes > capacity) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            used += bytes;
+        if (take(bytes)) {
             return true;
         }
+        if (wait.isZero()) {
+            return false;
+        }
+        // The statements that hold the memory may be waiting for a run slot: give this thread's back meanwhile.
+        CpuScheduler.Paused paused = CpuScheduler.pauseCurrent();
+        if (!waitFor(bytes, System.nanoTime() + wait.toNanos())) {
+            return false;
+        }
+        paused.resume();
+        return true;
+    }
+
+    private synchronized boolean waitFor(long bytes, long deadline) {
+        while (used + bytes > capacity) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        used += bytes;
+        return true;
     }
 
     private synchronized boolean take(long bytes) {

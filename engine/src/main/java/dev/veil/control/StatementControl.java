@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.control.CpuScheduler;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -65,6 +66,8 @@ public final class StatementControl {
     private double epsilon;
     private double delta;
     private ChargeListener listener;
+    private volatile CpuScheduler.Task cpu;
+    private final java.util.List<Runnable> finishActions = new java.util.ArrayList<>();
 
     /** Controls a statement through {@code cancelFlag}, which its client may set to cancel it. */
     public StatementControl(AtomicBoolean cancelFlag) {
@@ -126,12 +129,49 @@ public final class StatementControl {
         return cancelFlag.get();
     }
 
-    /** Ends the statement's control: its deadline no longer fires, stops no longer apply. */
+    /** Ends the statement's control: its deadline no longer fires, stops no longer apply, its run slot goes back. */
     public synchronized void finish() {
         finished = true;
         if (deadline != null) {
             deadline.cancel(false);
         }
+        if (cpu != null) {
+            cpu.close();
+        }
+        for (Runnable action : finishActions) {
+            action.run();
+        }
+        finishActions.clear();
+    }
+
+    /** Runs {@code action} when the statement's control ends ({@link #finish}), such as giving back its admission. */
+    public synchronized void onFinish(Runnable action) {
+        requireNonNull(action, "action is null");
+        if (finished) {
+            action.run();
+        } else {
+            finishActions.add(action);
+        }
+    }
+
+    // ----- processor time
+
+    /** Makes the statement run as {@code task} of a {@link CpuScheduler}. Called once, before it starts. */
+    public void scheduleAs(CpuScheduler.Task task) {
+        requireNonNull(task, "task is null");
+        if (cpu != null) {
+            throw new IllegalStateException("the statement is already scheduled");
+        }
+        cpu = task;
+    }
+
+    /**
+     * Makes the current thread hold a run slot for the statement until the returned run is closed
+     * (see {@link CpuScheduler.Task#run}); a statement without a task runs at once.
+     */
+    public CpuScheduler.Run run() {
+        CpuScheduler.Task task = cpu;
+        return task == null ? () -> { } : task.run();
     }
 
     /**
@@ -211,11 +251,15 @@ public final class StatementControl {
 
     // ----- checks in operators
 
-    /** Fails with QUERY_CANCELLED when {@code flag} is set. */
+    /**
+     * Fails with QUERY_CANCELLED when {@code flag} is set; else gives the statement's run slot to
+     * a waiting statement if its quantum is over (see {@link CpuScheduler#checkpoint}).
+     */
     public static void check(AtomicBoolean flag) {
         if (flag.get()) {
             throw cancelled();
         }
+        CpuScheduler.checkpoint();
     }
 
     /** Fails with QUERY_CANCELLED when the statement of {@code root} has been told to stop. */

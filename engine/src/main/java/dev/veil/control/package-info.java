@@ -5,7 +5,11 @@
  * {@code veil.running_statements} lists and {@code CANCEL STATEMENT} stops), and memory: the
  * process's {@link dev.veil.control.MemoryPool}, each statement's account and limit
  * ({@link dev.veil.control.StatementMemory}) and the size syntax of limits
- * ({@link dev.veil.control.MemorySize}). The operators of {@code exec} obey these controls; the
+ * ({@link dev.veil.control.MemorySize}); and the scheduling of statements on the server's processors
+ * ({@link dev.veil.control.CpuScheduler}: run slots, a multilevel feedback queue fair per user,
+ * yielded at the statements' cancel checks) and the admission of a user's statements
+ * ({@link dev.veil.control.StatementAdmission}: a cap on the statements one user runs at once).
+ * The operators of {@code exec} obey these controls; the
  * sessions, statements and the server set them. Calls {@code storage} (a warehouse names the set
  * of running statements) and Calcite's {@code DataContext}.
  */

@@ -92,6 +92,7 @@ final class ArrowEnumerator implements Enumerator<Object> {
             if (cancelFlag.get()) {
                 throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
             }
+            dev.veil.control.CpuScheduler.checkpoint();
             VectorSchemaRoot batch = scan.next();
             if (batch == null) {
                 return false;

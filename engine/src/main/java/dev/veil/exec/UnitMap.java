@@ -84,6 +84,7 @@ abstract class UnitMap {
                 if (cancelFlag.get()) {
                     throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
                 }
+                dev.veil.control.CpuScheduler.checkpoint();
                 try {
                     consumer.accept(batch);
                 } catch (LongUnitMap.MarkerValueException e) {

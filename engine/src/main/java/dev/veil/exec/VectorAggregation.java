@@ -250,6 +250,7 @@ public final class VectorAggregation {
                     if (cancelFlag.get()) {
                         throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
                     }
+                    dev.veil.control.CpuScheduler.checkpoint();
                     if (stop.get()) {
                         return;
                     }

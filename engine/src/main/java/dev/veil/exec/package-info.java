@@ -10,7 +10,9 @@
  * unit maps of {@code UnitMaps}) and {@code EnumerableReleaseOrder}, each converted by its rule;
  * and the per-execution record of DP releases ({@code DpReleases}: each DP aggregate draws its noise
  * once per execution). {@link dev.veil.exec.QueryExecution} runs a plan under the statement's
- * {@code control.StatementControl}, which {@code CancelChecks} makes every operator obey, and
+ * {@code control.StatementControl}, which {@code CancelChecks} makes every operator obey (the
+ * cancel checks are also where a statement gives its CPU slot to a waiting one, see
+ * {@code control.CpuScheduler}), and
  * accounts the memory its operators keep to the statement's {@code control.StatementMemory}
  * (Calcite's blocking operators get accounting nodes from {@code MemoryAccounting} just before
  * they run). {@link dev.veil.exec.ExecutionErrors} maps failures to Veil errors.

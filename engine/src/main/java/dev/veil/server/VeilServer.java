@@ -6,6 +6,7 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.audit.AuditLog;
 import dev.veil.catalog.Principals;
+import dev.veil.control.CpuScheduler;
 import dev.veil.session.Engine;
 import dev.veil.session.VeilMeta;
 import java.io.IOException;
@@ -89,7 +90,11 @@ public final class VeilServer implements AutoCloseable {
     private static VeilServer start(ServerConfig config, Engine engine, Principals principals) {
         ConnectionRegistry connections = new ConnectionRegistry();
         VeilMeta meta = new VeilMeta(null, (id, info) -> engine.newSession(RequestUser.require())
-                .limitStatementsTo(config.statementTimeout()), WireErrors::toAvatica);
+                .limitStatementsTo(config.statementTimeout())
+                .limitConcurrentStatementsTo(config.maxConcurrentStatements()), WireErrors::toAvatica);
+        if (CpuScheduler.shared().slots() != config.cpuSlots()) {
+            CpuScheduler.useShared(new CpuScheduler(config.cpuSlots()));
+        }
         LocalService service = new LocalService(meta);
 
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);

@@ -6,6 +6,7 @@ import dev.veil.VeilException;
 import dev.veil.audit.AuditLog;
 import dev.veil.exec.ExecutionErrors;
 import dev.veil.control.StatementControl;
+import dev.veil.control.CpuScheduler;
 import java.util.Optional;
 import org.apache.calcite.linq4j.Enumerator;
 
@@ -53,7 +54,7 @@ final class AuditedRows implements Enumerator<Object[]> {
     @Override
     public boolean moveNext() {
         boolean more;
-        try {
+        try (CpuScheduler.Run run = control.run()) {
             more = rows.moveNext();
         } catch (RuntimeException e) {
             throw failed(e);

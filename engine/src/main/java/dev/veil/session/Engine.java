@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.Principals;
 import dev.veil.catalog.Principals.Principal;
+import dev.veil.control.StatementAdmission;
 import dev.veil.policy.PolicyResolver;
 import dev.veil.policy.StoredPolicyResolver;
 import dev.veil.rewrite.MaskKey;
@@ -36,6 +37,7 @@ public final class Engine {
     private final Warehouse warehouse;
     private final PrivacyRewriter rewriter;
     private volatile PolicyResolver policies;
+    private final StatementAdmission admission = new StatementAdmission(StatementAdmission.DEFAULT_MAX_WAIT);
     private int references;
 
     private Engine(Path directory, Warehouse warehouse) {
@@ -116,6 +118,11 @@ public final class Engine {
      */
     public Principal principal(String user) {
         return new Principals(warehouse.sqliteCatalog()).principalOf(user);
+    }
+
+    /** The caps on the statements each user of this warehouse runs at once. */
+    public StatementAdmission admission() {
+        return admission;
     }
 
     /** A new session for {@code user}. The caller has established who the user is. */

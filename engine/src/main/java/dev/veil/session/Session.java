@@ -3,13 +3,17 @@ package dev.veil.session;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.VeilException;
+import dev.veil.catalog.ConcurrentStatementLimits;
 import dev.veil.catalog.StatementTimeouts;
 import dev.veil.exec.ExecutionErrors;
 import dev.veil.control.StatementControl;
+import dev.veil.control.CpuScheduler;
+import dev.veil.control.StatementAdmission;
 import dev.veil.sql.SessionSettings;
 import dev.veil.sql.StatementContext;
 import dev.veil.sql.StatementExecutor;
 import dev.veil.sql.StatementResult;
+import dev.veil.sql.ast.SqlCancelStatement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +28,7 @@ public final class Session {
     private final String user;
     private final SessionSettings settings = new SessionSettings();
     private volatile Optional<Duration> defaultTimeout = Optional.empty();
+    private volatile Optional<Integer> defaultConcurrency = Optional.empty();
 
     Session(Engine engine, String user) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -47,6 +52,39 @@ public final class Session {
         return this;
     }
 
+    /**
+     * Caps the statements this session's user runs at once, over all sessions, at {@code limit}
+     * (the server's default), unless a role of the user overrides it. Without it, only the roles'
+     * overrides cap them.
+     */
+    public Session limitConcurrentStatementsTo(int limit) {
+        this.defaultConcurrency = Optional.of(ConcurrentStatementLimits.check(limit));
+        return this;
+    }
+
+    /** The cap on the statements this session's user runs at once right now; empty when there is none. */
+    public Optional<Integer> concurrentStatementLimit() {
+        Optional<Integer> own = new ConcurrentStatementLimits(engine.warehouse().sqliteCatalog())
+                .of(engine.principal(user));
+        return own.isPresent() ? own : defaultConcurrency;
+    }
+
+    /**
+     * Waits until the user runs fewer statements than the cap (TOO_MANY_STATEMENTS after the
+     * admission's wait); the statement's end gives its place back. CANCEL STATEMENT is never
+     * held back, so that a user whose statements hang can still stop them.
+     */
+    private void admit(SqlNode node, StatementControl control) {
+        if (node instanceof SqlCancelStatement) {
+            return;
+        }
+        Optional<Integer> limit = concurrentStatementLimit();
+        if (limit.isPresent()) {
+            StatementAdmission.Permit permit = engine.admission().enter(user, limit.get(), control.cancelFlag());
+            control.onFinish(permit::close);
+        }
+    }
+
     /** The time limit of this session's statements right now; empty when they have none. */
     public Optional<Duration> statementTimeout() {
         Optional<Duration> own = new StatementTimeouts(engine.warehouse().sqliteCatalog()).of(engine.principal(user));
@@ -67,8 +105,17 @@ public final class Session {
             StatementContext context = new StatementContext(engine.warehouse(), engine.principal(user),
                     engine.policies(), control, engine.rewriter(), settings);
             statementTimeout().ifPresent(control::limitTo);
+            admit(node, control);
             audit.start();
-            return audit.succeeded(StatementExecutor.execute(node, context));
+            control.scheduleAs(CpuScheduler.shared().task(user, cancelFlag));
+            StatementResult result;
+            // Planning and running take a run slot (a query's rows take one again as they are read,
+            // see AuditedRows): planned outside, a new statement would compete for the processors
+            // with every running one, and answer later.
+            try (CpuScheduler.Run run = control.run()) {
+                result = StatementExecutor.execute(node, context);
+            }
+            return audit.succeeded(result);
         } catch (VeilException e) {
             throw audit.failed(control.translate(e));
         } catch (RuntimeException | StackOverflowError | AssertionError | OutOfMemoryError | LinkageError e) {

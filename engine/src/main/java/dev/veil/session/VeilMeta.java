@@ -13,6 +13,7 @@ import dev.veil.control.RunningStatements;
 import dev.veil.control.StatementControl;
 import dev.veil.schema.VeilTypes;
 import dev.veil.schema.VeilTypeSystem;
+import dev.veil.control.CpuScheduler;
 import dev.veil.policy.PolicyResolver;
 import dev.veil.sql.ResultColumn;
 import dev.veil.sql.RowsResult;
@@ -238,6 +239,14 @@ public final class VeilMeta extends MetaImpl {
     @Override
     public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
             int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
+        // The statement keeps the run slot it takes from planning through its first frame (one wait, not two).
+        try (CpuScheduler.Scope scope = CpuScheduler.scope()) {
+            return prepareAndExecuteScoped(h, sql, maxRowCount, maxRowsInFirstFrame, callback);
+        }
+    }
+
+    private ExecuteResult prepareAndExecuteScoped(StatementHandle h, String sql, long maxRowCount,
+            int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
         StatementState state = statement(h);
         Session session = session(h.connectionId);
         state.closeResult();
@@ -281,7 +290,9 @@ public final class VeilMeta extends MetaImpl {
     @Override
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount) throws NoSuchStatementException {
         StatementState state = statement(h);
-        return nextFrame(state, offset, fetchMaxRowCount);
+        try (CpuScheduler.Scope scope = CpuScheduler.scope()) {
+            return nextFrame(state, offset, fetchMaxRowCount);
+        }
     }
 
     /** The next rows of the statement's open result, starting at {@code offset}. */
@@ -340,6 +351,13 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
+            throws NoSuchStatementException {
+        try (CpuScheduler.Scope scope = CpuScheduler.scope()) {
+            return executeScoped(h, parameterValues, maxRowsInFirstFrame);
+        }
+    }
+
+    private ExecuteResult executeScoped(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
             throws NoSuchStatementException {
         StatementState state = statement(h);
         if (state.preparedSql == null) {

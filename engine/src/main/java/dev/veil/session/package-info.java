@@ -4,5 +4,7 @@
  * execute. Home of the JDBC {@code Meta} that serves both the embedded driver and the server.
  * Calls {@code sql} and the layers below it (for types, {@code schema}; for statement controls,
  * {@code control}); never {@code server} or {@code cli}.
+ * A statement is admitted under its user's cap and runs its operators in a CPU slot
+ * ({@code control.CpuScheduler}); one server request keeps the slot it took until it answers.
  */
 package dev.veil.session;

@@ -2,6 +2,7 @@ package dev.veil.sql;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.catalog.ConcurrentStatementLimits;
 import dev.veil.catalog.RoleSettings;
 import dev.veil.catalog.StatementTimeouts;
 import dev.veil.control.MemorySize;
@@ -17,7 +18,8 @@ import java.util.Optional;
  * only; {@code = DEFAULT} is the same as {@code RESET}). The settings a role can have:
  * {@value StatementMemoryLimit#SETTING}, the memory one statement of the role's users may use (a
  * size such as {@code '256MB'}), and {@value StatementTimeouts#SETTING}, how long one may run (a
- * duration such as {@code '30s'} or {@code '10min'}).
+ * duration such as {@code '30s'} or {@code '10min'}), and {@value ConcurrentStatementLimits#SETTING}, how
+ * many statements one of them may run at once (a whole number such as {@code '4'}).
  */
 final class AlterRoleSettingStatement {
     private AlterRoleSettingStatement() {
@@ -34,9 +36,17 @@ final class AlterRoleSettingStatement {
                     + StatementControl.format(t)).orElse("Role " + role + " has the server's default " + setting
                     + " again"));
         }
+        if (setting.equals(ConcurrentStatementLimits.SETTING)) {
+            Optional<Integer> limit = Optional.ofNullable(node.value())
+                    .map(v -> ConcurrentStatementLimits.parse(v.getValueAs(String.class)));
+            new ConcurrentStatementLimits(context.warehouse().sqliteCatalog()).set(role, limit);
+            return new UpdateCount(0, limit.map(n -> "Users of role " + role + " may run " + n
+                    + " statements at once").orElse("Role " + role + " has the server's default " + setting + " again"));
+        }
         if (!setting.equals(StatementMemoryLimit.SETTING)) {
             throw new VeilException(ErrorCode.INVALID_ARGUMENT, "Unknown role setting '" + setting
-                    + "'; roles have the settings " + StatementMemoryLimit.SETTING + " and " + StatementTimeouts.SETTING);
+                    + "'; roles have the settings " + StatementMemoryLimit.SETTING + ", " + StatementTimeouts.SETTING
+                    + " and " + ConcurrentStatementLimits.SETTING);
         }
         RoleSettings settings = new RoleSettings(context.warehouse().sqliteCatalog());
         if (node.value() == null) {

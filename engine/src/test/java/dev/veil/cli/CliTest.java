@@ -129,6 +129,25 @@ class CliTest {
     }
 
     @Test
+    void serveDocumentsAndChecksItsCpuSlotsAndPerUserCap() throws Exception {
+        Run help = veil("256m", "serve", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().contains("--cpu-slots") && help.out().contains("--max-concurrent-statements")
+                && help.out().contains("TOO_MANY_STATEMENTS") && help.out().contains("default 8"), help.out());
+        Path wh = dir.resolve("wh");
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run noSlots = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--cpu-slots", "0");
+        assertEquals(1, noSlots.status(), noSlots.out());
+        assertTrue(noSlots.err().contains("VEIL-0015 INVALID_ARGUMENT") && noSlots.err().contains("CPU slots"),
+                noSlots.err());
+        Run noCap = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0",
+                "--max-concurrent-statements", "0");
+        assertEquals(1, noCap.status(), noCap.out());
+        assertTrue(noCap.err().contains("VEIL-0015 INVALID_ARGUMENT") && noCap.err().contains("between 1 and"),
+                noCap.err());
+    }
+
+    @Test
     void serveDocumentsAndChecksItsMemoryLimits() throws Exception {
         Run help = veil("256m", "serve", "--help");
         assertEquals(0, help.status(), help.err());

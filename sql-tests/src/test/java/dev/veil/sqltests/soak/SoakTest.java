@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.catalog.Principals;
+import dev.veil.control.CpuScheduler;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
 import dev.veil.storage.Warehouse;
@@ -44,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with (never INTERNAL_ERROR, never a response the driver cannot parse), that every statement sent
  * has its audit row, that the budget ledger equals the sum of the audited charges, that the probe
  * kept answering (within a minute: its latency is reported, not asserted), and that the server's heap shows no growth trend. It prints throughput and
- * p50/p99 latency per action and writes them to {@code target/soak-report.md}.
+ * p50/p99 latency per action, and separately the probe's ("second analyst"), and writes them to
+ * {@code target/soak-report.md}. {@code -Dveil.soak.unscheduled=true} measures the same without the
+ * server's CPU scheduler (every statement at once), for comparison.
  *
  * <p>CI runs it for 60 s with 16 clients; {@code mvn -B verify -pl sql-tests -am -Psoak} runs it
  * for 10 minutes ({@code -Dveil.soak.seconds=N -Dveil.soak.clients=N} choose other values).
@@ -108,6 +111,10 @@ final class SoakTest {
             principals.createUser("probe", PASSWORD, Principals.ANALYST, false);
             principals.createUser("victim", PASSWORD, Principals.ANALYST, false);
         }
+        // For measuring what the CPU scheduler does (test-internal, never a user's switch):
+        // -Dveil.soak.unscheduled=true runs every statement at once, as before the scheduler.
+        boolean unscheduled = Boolean.getBoolean("veil.soak.unscheduled");
+        CpuScheduler previous = CpuScheduler.useShared(new CpuScheduler(CpuScheduler.defaultSlots(), !unscheduled));
         try (VeilServer server = VeilServer.start(ServerConfig.of(warehouse).withPort(0))) {
             String url = server.jdbcUrl();
             setUp(url);
@@ -135,7 +142,7 @@ final class SoakTest {
             pool.shutdownNow();
             double elapsed = (System.nanoTime() - started) / 1e9;
 
-            String report = report(elapsed, clients, probe, heap);
+            String report = report(elapsed, clients, probe, heap, unscheduled);
             System.out.println(report);
             Files.writeString(Path.of("target", "soak-report.md"), report, StandardCharsets.UTF_8);
 
@@ -149,6 +156,8 @@ final class SoakTest {
                     "the probe analyst waited " + probeMax / 1_000_000 + " ms for a simple query");
             checkAuditAndLedger(url, clients);
             checkHeap(heap);
+        } finally {
+            CpuScheduler.useShared(previous);
         }
     }
 
@@ -487,9 +496,20 @@ final class SoakTest {
         return bytes / (1024 * 1024);
     }
 
-    private String report(double seconds, int clients, ConcurrentLinkedQueue<Long> probe, List<Long> heap) {
+    private String report(double seconds, int clients, ConcurrentLinkedQueue<Long> probe, List<Long> heap,
+            boolean unscheduled) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("## Soak: %d clients for %.0f s%n%n", clients, seconds));
+        out.append(String.format("## Soak: %d clients for %.0f s, %d CPU slots%s%n%n", clients, seconds,
+                CpuScheduler.defaultSlots(), unscheduled ? " (scheduler off: every statement runs at once)" : ""));
+        List<Long> second = new ArrayList<>(probe);
+        second.sort(null);
+        if (!second.isEmpty()) {
+            out.append(String.format("Second analyst (user probe, a small query twice a second, while the %d clients "
+                    + "run): %d queries, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n%n", clients, second.size(),
+                    second.get(second.size() / 2) / 1e6,
+                    second.get(Math.min(second.size() - 1, (int) Math.ceil(second.size() * 0.99) - 1)) / 1e6,
+                    second.get(second.size() - 1) / 1e6));
+        }
         out.append("| action | count | failed | per s | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|\n");
         long all = 0;
         for (Action a : Action.values()) {

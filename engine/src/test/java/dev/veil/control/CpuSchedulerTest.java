@@ -1,0 +1,198 @@
+package dev.veil.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class CpuSchedulerTest {
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    /** Spins, passing checkpoints, until {@code stop} is set; adds the nanoseconds it held the slot to {@code ran}. */
+    private static void spin(CpuScheduler.Task task, AtomicBoolean stop, AtomicLong ran) {
+        try (CpuScheduler.Run run = task.run()) {
+            long last = System.nanoTime();
+            while (!stop.get()) {
+                CpuScheduler.checkpoint();
+                long now = System.nanoTime();
+                // Time spent in checkpoint waiting is not run time: count only short steps.
+                if (now - last < 5_000_000) {
+                    ran.addAndGet(now - last);
+                }
+                last = now;
+            }
+        }
+    }
+
+    @Test
+    void aThreadRunsOnlyWithASlotAndTheNextWaiterGetsItWhenItIsGivenBack() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(1);
+        CpuScheduler.Task first = scheduler.task("ana", new AtomicBoolean());
+        CpuScheduler.Task second = scheduler.task("bea", new AtomicBoolean());
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> a = pool.submit(() -> {
+            try (CpuScheduler.Run run = first.run()) {
+                holding.countDown();
+                release.await();
+            }
+            return null;
+        });
+        assertTrue(holding.await(5, TimeUnit.SECONDS));
+        AtomicBoolean ran = new AtomicBoolean();
+        Future<?> b = pool.submit(() -> {
+            try (CpuScheduler.Run run = second.run()) {
+                ran.set(true);
+            }
+        });
+        Thread.sleep(200);
+        assertFalse(ran.get(), "the second task ran without a slot");
+        assertEquals(1, scheduler.waiting());
+        release.countDown();
+        a.get(5, TimeUnit.SECONDS);
+        b.get(5, TimeUnit.SECONDS);
+        assertTrue(ran.get());
+        assertEquals(1, scheduler.free());
+    }
+
+    @Test
+    void aWaitingTaskThatIsCancelledFailsWithinAFewPollsAndLeavesTheQueue() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> a = pool.submit(() -> {
+            try (CpuScheduler.Run run = scheduler.task("ana", new AtomicBoolean()).run()) {
+                holding.countDown();
+                release.await();
+            }
+            return null;
+        });
+        assertTrue(holding.await(5, TimeUnit.SECONDS));
+        AtomicBoolean flag = new AtomicBoolean();
+        Future<?> b = pool.submit(() -> {
+            try (CpuScheduler.Run run = scheduler.task("bea", flag).run()) {
+                return null;
+            }
+        });
+        Thread.sleep(100);
+        long cancelled = System.nanoTime();
+        flag.set(true);
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> b.get(5, TimeUnit.SECONDS));
+        long tookMs = (System.nanoTime() - cancelled) / 1_000_000;
+        assertTrue(e.getCause() instanceof VeilException v && v.errorCode() == ErrorCode.QUERY_CANCELLED, e.toString());
+        assertTrue(tookMs < 1000, "cancel took " + tookMs + " ms");
+        assertEquals(0, scheduler.waiting());
+        release.countDown();
+        a.get(5, TimeUnit.SECONDS);
+        assertEquals(1, scheduler.free());
+    }
+
+    @Test
+    void aLongRunningTaskGivesItsSlotToANewOneWithinAFewQuanta() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
+        CpuScheduler.Task heavy = scheduler.task("heavy", new AtomicBoolean());
+        Future<?> a = pool.submit(() -> {
+            started.countDown();
+            spin(heavy, stop, new AtomicLong());
+        });
+        assertTrue(started.await(5, TimeUnit.SECONDS));
+        Thread.sleep(1_200); // past the first level
+        List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long t0 = System.nanoTime();
+            try (CpuScheduler.Run run = scheduler.task("probe", new AtomicBoolean()).run()) {
+                waits.add((System.nanoTime() - t0) / 1_000_000);
+            }
+            Thread.sleep(20);
+        }
+        stop.set(true);
+        a.get(5, TimeUnit.SECONDS);
+        waits.sort(null);
+        assertTrue(waits.get(8) < 500, "waits for a slot (ms): " + waits);
+    }
+
+    @Test
+    void oneUserWithManyTasksGetsNoMoreThanAUserWithOne() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong many = new AtomicLong();
+        AtomicLong one = new AtomicLong();
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            CpuScheduler.Task task = scheduler.task("greedy", new AtomicBoolean());
+            running.add(pool.submit(() -> spin(task, stop, many)));
+        }
+        CpuScheduler.Task modest = scheduler.task("modest", new AtomicBoolean());
+        running.add(pool.submit(() -> spin(modest, stop, one)));
+        Thread.sleep(3_000);
+        stop.set(true);
+        for (Future<?> f : running) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        double share = (double) one.get() / (one.get() + many.get());
+        // Fair per user: about one half; per task it would be one fifth.
+        assertTrue(share > 0.3, "the user with one task had " + Math.round(share * 100) + "% of the slot");
+    }
+
+    @Test
+    void aDisabledSchedulerLetsEveryThreadRun() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(1, false);
+        CountDownLatch both = new CountDownLatch(2);
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            CpuScheduler.Task task = scheduler.task("u" + i, new AtomicBoolean());
+            running.add(pool.submit(() -> {
+                try (CpuScheduler.Run run = task.run()) {
+                    both.countDown();
+                    both.await();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aPausedSlotLetsOthersRunAndIsTakenBackOnResume() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(1);
+        CpuScheduler.Task task = scheduler.task("ana", new AtomicBoolean());
+        try (CpuScheduler.Run run = task.run()) {
+            assertEquals(0, scheduler.free());
+            CpuScheduler.Paused paused = CpuScheduler.pauseCurrent();
+            assertEquals(1, scheduler.free());
+            pool.submit(() -> {
+                try (CpuScheduler.Run other = scheduler.task("bea", new AtomicBoolean()).run()) {
+                    return null;
+                }
+            }).get(5, TimeUnit.SECONDS);
+            paused.resume();
+            assertEquals(0, scheduler.free());
+        }
+        assertEquals(1, scheduler.free());
+    }
+}
