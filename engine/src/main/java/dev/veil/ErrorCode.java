@@ -42,6 +42,11 @@ public enum ErrorCode {
      * could give it in time; the statement ends, the server and other statements go on.
      */
     MEMORY_LIMIT_EXCEEDED(28, "53200"),
+    /**
+     * The statement nests expressions or sub-queries more deeply than the server plans (see
+     * {@code StatementDepth}); nothing was run. Simplifying the statement helps, retrying does not.
+     */
+    STATEMENT_TOO_COMPLEX(30, "54001"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),
