@@ -47,6 +47,11 @@ public enum ErrorCode {
      * role's max_concurrent_statements), and none of them ended while this one waited for its turn.
      */
     TOO_MANY_STATEMENTS(29, "53300"),
+    /**
+     * The statement nests expressions or sub-queries more deeply than the server plans (see
+     * {@code StatementDepth}); nothing was run. Simplifying the statement helps, retrying does not.
+     */
+    STATEMENT_TOO_COMPLEX(30, "54001"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

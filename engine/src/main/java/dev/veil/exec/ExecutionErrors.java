@@ -41,6 +41,12 @@ public final class ExecutionErrors {
             if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("out of range")) {
                 return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
             }
+            if (t instanceof StackOverflowError) {
+                // StatementDepth stops deep statements after parsing; this is the last resort
+                // for one that still recurses too deeply while planned or run.
+                return new VeilException(ErrorCode.STATEMENT_TOO_COMPLEX,
+                        "The statement is too complex to plan or run (too deeply nested); simplify it", e);
+            }
             if (t instanceof OutOfMemoryError || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
                 // The last resort when the estimates of StatementMemory fell short: the statement
                 // ends, and what it held becomes garbage once the error has unwound it.

@@ -76,7 +76,7 @@ public final class VeilParser {
             throw new VeilException(ErrorCode.SYNTAX_ERROR, "Syntax error: the statement is empty");
         }
         try {
-            return SqlParser.create(sql, CONFIG).parseStmt();
+            return StatementDepth.check(SqlParser.create(sql, CONFIG).parseStmt());
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
@@ -91,7 +91,7 @@ public final class VeilParser {
             throw new VeilException(ErrorCode.SYNTAX_ERROR, "Syntax error: the expression is empty");
         }
         try {
-            return SqlParser.create(sql, CONFIG).parseExpression();
+            return StatementDepth.check(SqlParser.create(sql, CONFIG).parseExpression());
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
@@ -108,7 +108,9 @@ public final class VeilParser {
             return List.of();
         }
         try {
-            return List.copyOf(SqlParser.create(sql, CONFIG).parseStmtList().getList());
+            List<SqlNode> statements = List.copyOf(SqlParser.create(sql, CONFIG).parseStmtList().getList());
+            statements.forEach(StatementDepth::check);
+            return statements;
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
@@ -147,6 +149,15 @@ public final class VeilParser {
      * a string literal is never repeated (it may be a password).
      */
     static VeilException syntaxError(SqlParseException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StackOverflowError) {
+                // The generated parser recurses once per level of nesting: what it could not parse
+                // is too deep, not wrong (see StatementDepth for what it could parse).
+                return new VeilException(ErrorCode.STATEMENT_TOO_COMPLEX, "The statement nests expressions or "
+                        + "sub-queries too deeply to parse (the limit is " + StatementDepth.MAX_DEPTH
+                        + " levels deep); simplify it");
+            }
+        }
         SqlParserPos pos = e.getPos();
         String where = pos == null || pos.getLineNum() == 0
                 ? "Syntax error"
