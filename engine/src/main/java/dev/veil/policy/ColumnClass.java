@@ -1,7 +1,7 @@
 package dev.veil.policy;
 
 /**
- * How a column may be used by a role (DESIGN §4). Ordered from least to most restrictive, so
+ * How a column may be used by a role (docs/privacy-model.md). Ordered from least to most restrictive, so
  * that when several policies apply to one user the most restrictive one wins.
  */
 public enum ColumnClass {
