@@ -318,7 +318,7 @@ public final class CpuScheduler {
                 return;
             }
             Task next = first();
-            if (!before(next, next.waitLevel, next.seq, task, task.level(), Long.MAX_VALUE)) {
+            if (!before(next, next.waitLevel, next.seq, task, task.heldLevel, Long.MAX_VALUE)) {
                 return;
             }
             task.holding = false;
@@ -343,6 +343,31 @@ public final class CpuScheduler {
         UserShare user = users.get(task.user);
         if (user != null) {
             user.time += ran;
+        }
+        int after = task.level();
+        if (after != level && task.holding) {
+            // A running task that moves up a level moves its count, and the level joins the busy ones
+            // level with them (else an idle level's old, small time would let it keep its slot).
+            levelBusy[task.heldLevel]--;
+            joinBusy(after);
+            levelBusy[after]++;
+            task.heldLevel = after;
+        }
+    }
+
+    /** A level that becomes busy again starts level with the busy ones: no credit, no debt. */
+    private void joinBusy(int level) {
+        if (levelBusy[level] > 0 || levelWaits(level)) {
+            return;
+        }
+        long least = Long.MAX_VALUE;
+        for (int l = 0; l < LEVELS; l++) {
+            if (l != level && (levelBusy[l] > 0 || levelWaits(l))) {
+                least = Math.min(least, levelTime[l]);
+            }
+        }
+        if (least != Long.MAX_VALUE) {
+            levelTime[level] = least;
         }
     }
 
@@ -374,18 +399,7 @@ public final class CpuScheduler {
             busy(task, +1);
         }
         int level = task.level();
-        if (levelBusy[level] == 0 && !levelWaits(level)) {
-            // A level that becomes busy again starts level with the busy ones: no credit, no debt.
-            long least = Long.MAX_VALUE;
-            for (int l = 0; l < LEVELS; l++) {
-                if (l != level && (levelBusy[l] > 0 || levelWaits(l))) {
-                    least = Math.min(least, levelTime[l]);
-                }
-            }
-            if (least != Long.MAX_VALUE) {
-                levelTime[level] = least;
-            }
-        }
+        joinBusy(level);
         task.waitLevel = level;
         task.seq = ++sequence;
         task.granted = false;
