@@ -60,6 +60,12 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
                 rowCount);
     }
 
+    /** This scan with saturating integer sums, for protected rows ({@link CheckedSums}). */
+    ArrowAggregateScan saturating() {
+        return new ArrowAggregateScan(getCluster(), traitSet, table, rowType, aggregation.saturating(), groupNames, calls,
+                filter, rowCount);
+    }
+
     @Override
     protected RelDataType deriveRowType() {
         return rowType;

@@ -18,14 +18,17 @@ public final class ExecutionErrors {
                 return v;
             }
             if (t instanceof ArithmeticException) {
-                String m = String.valueOf(t.getMessage());
+                String m = t.getMessage();
                 // BigDecimal says "Division undefined" for 0 / 0, which SQL reports as a division by zero too.
-                if (m.contains("by zero") || m.contains("Division undefined")) {
+                // No message: the JVM's own division by zero, which HotSpot throws preallocated and
+                // without a message once compiled code has thrown it often (OmitStackTraceInFastThrow);
+                // every ArithmeticException thrown by code (overflows, BigDecimal) has a message.
+                if (m == null || m.contains("by zero") || m.contains("Division undefined")) {
                     return new VeilException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", e);
                 }
                 return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
             }
-            if (t instanceof LinkageError && String.valueOf(t.getMessage()).contains("ArithmeticException: / by zero")) {
+            if (t instanceof LinkageError && isDivisionByZero(String.valueOf(t.getMessage()))) {
                 // A generated class whose constant failed once is not initialised again: a later
                 // run of the same statement reports the first failure in this error's message.
                 return new VeilException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", e);
@@ -59,5 +62,10 @@ public final class ExecutionErrors {
             return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid value during execution (" + simple + ")", e);
         }
         return VeilException.internal("Query failed: " + simple, e);
+    }
+
+    /** Whether a class initialisation error's message reports a division by zero (with or without its message). */
+    private static boolean isDivisionByZero(String message) {
+        return message.contains("ArithmeticException: / by zero") || message.contains("ArithmeticException [in thread");
     }
 }

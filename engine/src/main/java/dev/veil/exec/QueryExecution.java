@@ -47,7 +47,7 @@ public final class QueryExecution {
                     + " were charged; nothing was run");
         }
         try {
-            EnumerableRel accounted = MemoryAccounting.instrument(CancelChecks.insert(plan));
+            EnumerableRel accounted = MemoryAccounting.instrument(CancelChecks.insert(CheckedSums.apply(plan)));
             Map<String, Object> stash = new HashMap<>();
             Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, accounted,
                     EnumerableRel.Prefer.ARRAY);

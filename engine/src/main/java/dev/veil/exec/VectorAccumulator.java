@@ -13,7 +13,8 @@ import org.apache.arrow.vector.FieldVector;
  * The state of one aggregate call over all groups of a vectorized aggregation, in primitive
  * arrays indexed by group id, updated a batch at a time. The results have the Java types and
  * values that Calcite's row code produces for the same call: COUNT a Long; SUM of INTEGER or
- * BIGINT a Long that wraps on overflow, like the row code; SUM of DECIMAL an exact BigDecimal
+ * BIGINT a Long, exact, that fails (NUMERIC_OUT_OF_RANGE) when the total does not fit, like the
+ * row code's checked sum ({@link CheckedSums}); SUM of DECIMAL an exact BigDecimal
  * at the argument's scale (a long sum that would overflow moves into a BigDecimal); SUM of
  * DOUBLE a Double summed in row order; SUM of no value NULL and $SUM0 of no value zero.
  * Used by one thread.
@@ -154,17 +155,26 @@ abstract class VectorAccumulator {
         }
     }
 
-    /** SUM or $SUM0 of an INTEGER or BIGINT expression: a long that wraps, as in the row code. */
+    /**
+     * SUM or $SUM0 of an INTEGER or BIGINT expression: a wrapped long and its carries per group
+     * ({@link CheckedSums#carry}), so the sum is exact whatever the order of rows and threads, and
+     * fails when its total does not fit a long, as in the row code (or, on protected rows,
+     * saturates: {@link CheckedSums#saturated}).
+     */
     static final class SumLong extends OverExpression {
         private long[] sums = new long[0];
+        private long[] carries = new long[0];
+        private final boolean saturating;
 
-        SumLong(VectorExpression argument, boolean zeroWhenEmpty) {
+        SumLong(VectorExpression argument, boolean zeroWhenEmpty, boolean saturating) {
             super(argument, zeroWhenEmpty);
+            this.saturating = saturating;
         }
 
         @Override
         void resize(int size) {
             sums = Arrays.copyOf(sums, size);
+            carries = Arrays.copyOf(carries, size);
         }
 
         @Override
@@ -174,7 +184,13 @@ abstract class VectorAccumulator {
             for (int j = 0; j < n; j++) {
                 if (!nulls[j]) {
                     int g = gids[j];
-                    sums[g] += longs[j];
+                    long s = sums[g];
+                    long v = longs[j];
+                    long r = s + v;
+                    if (((s ^ r) & (v ^ r)) < 0) {
+                        carries[g] += v < 0 ? -1 : 1;
+                    }
+                    sums[g] = r;
                     seen[g] = true;
                 }
             }
@@ -184,14 +200,20 @@ abstract class VectorAccumulator {
         void merge(VectorAccumulator other, int[] map) {
             SumLong o = (SumLong) other;
             for (int g = 0; g < map.length; g++) {
-                sums[map[g]] += o.sums[g];
+                int to = map[g];
+                carries[to] += o.carries[g] + CheckedSums.carry(sums[to], o.sums[g]);
+                sums[to] += o.sums[g];
             }
             mergeSeen(o, map);
         }
 
         @Override
         Object result(int group) {
-            return seen[group] ? (Object) sums[group] : zeroWhenEmpty ? (Object) 0L : null;
+            if (!seen[group]) {
+                return zeroWhenEmpty ? (Object) 0L : null;
+            }
+            return saturating ? CheckedSums.saturated(sums[group], carries[group])
+                    : CheckedSums.total(sums[group], carries[group]);
         }
     }
 

@@ -73,6 +73,8 @@ public final class VectorAggregation {
     private final List<Call> calls;
     private final boolean scalar;
     private final int[] loadedColumns;
+    /** Whether an integer sum that does not fit a long is saturated rather than an error (see {@link CheckedSums}). */
+    private boolean saturating;
 
     VectorAggregation(ArrowTable table, @Nullable ScanPredicate filter, int[] groupColumns, List<Call> calls,
             boolean scalar) {
@@ -97,6 +99,13 @@ public final class VectorAggregation {
             }
         }
         this.loadedColumns = loaded.build().distinct().sorted().toArray();
+    }
+
+    /** This aggregation with saturating integer sums, for a plan's protected rows ({@link CheckedSums}). */
+    VectorAggregation saturating() {
+        VectorAggregation copy = new VectorAggregation(table, filter, groupColumns, calls, scalar);
+        copy.saturating = true;
+        return copy;
     }
 
     /** The table columns the aggregation reads. */
@@ -217,7 +226,7 @@ public final class VectorAggregation {
             accumulators = new VectorAccumulator[calls.size()];
             Map<RexNode, VectorExpression> shared = new HashMap<>();
             for (int i = 0; i < accumulators.length; i++) {
-                accumulators[i] = accumulator(calls.get(i), def, shared, memo);
+                accumulators[i] = accumulator(calls.get(i), def, shared, memo, saturating);
             }
         }
 
@@ -351,7 +360,7 @@ public final class VectorAggregation {
     }
 
     private static VectorAccumulator accumulator(Call call, TableDef def,
-            Map<RexNode, VectorExpression> shared, VectorExpression.Memo memo) {
+            Map<RexNode, VectorExpression> shared, VectorExpression.Memo memo, boolean saturating) {
         RexNode argument = call.argument();
         return switch (call.kind()) {
             case COUNT_ROWS -> new VectorAccumulator.CountRows();
@@ -359,7 +368,7 @@ public final class VectorAggregation {
             case COUNT_EXPRESSION -> new VectorAccumulator.CountExpression(
                     VectorExpression.compile(argument, def, shared, memo));
             case SUM_LONG -> new VectorAccumulator.SumLong(VectorExpression.compile(argument, def, shared, memo),
-                    call.zeroWhenEmpty());
+                    call.zeroWhenEmpty(), saturating);
             case SUM_DOUBLE -> new VectorAccumulator.SumDouble(VectorExpression.compile(argument, def, shared, memo),
                     call.zeroWhenEmpty());
             case SUM_DECIMAL -> new VectorAccumulator.SumDecimal(VectorExpression.compile(argument, def, shared, memo),

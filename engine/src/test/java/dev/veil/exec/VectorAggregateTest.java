@@ -196,12 +196,47 @@ class VectorAggregateTest {
     }
 
     @Test
-    void decimalOverflowOfALongStaysExactAndIntegerSumsWrapLikeTheRowPath() throws SQLException {
+    void decimalOverflowOfALongStaysExactAndIntegerSumsFailLikeTheRowPath() throws SQLException {
         List<List<Object>> rows = assertSameAsRowPath("SELECT SUM(x), SUM(x * y), SUM(x + y), SUM(n), "
-                + "SUM(CAST(n AS BIGINT) * n), SUM(m), MIN(x), MAX(m) FROM s.o");
+                + "MIN(x), MAX(m) FROM s.o");
         // Ten values of about 10^16 do not fit a long scaled by 100.
         assertTrue(((BigDecimal) rows.get(0).get(0)).compareTo(new BigDecimal("99999999999999999")) > 0, rows.toString());
-        assertSameAsRowPath("SELECT k, SUM(x), SUM(x * y), SUM(m), AVG(x) FROM s.o GROUP BY k");
+        assertSameAsRowPath("SELECT k, SUM(x), SUM(x * y), AVG(x) FROM s.o GROUP BY k");
+        // Ten BIGINTs of about 9 * 10^18 (or 4 * 10^18) sum beyond a long: an error on both paths,
+        // never a wrapped sum.
+        for (String sql : List.of("SELECT SUM(m) FROM s.o", "SELECT k, SUM(m) FROM s.o GROUP BY k",
+                "SELECT AVG(m) FROM s.o", "SELECT SUM(CAST(n AS BIGINT) * n) FROM s.o")) {
+            assertFailsOnBothPaths(sql);
+        }
+    }
+
+    private void assertFailsOnBothPaths(String sql) throws SQLException {
+        assertTrue(plan(sql).contains("ArrowAggregateScan"), sql);
+        SQLException vectorized = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
+        assertTrue(vectorized.getMessage().contains("NUMERIC_OUT_OF_RANGE"), vectorized.getMessage());
+        VectorAggregates.enabled = false;
+        try {
+            SQLException rowPath = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
+            assertTrue(rowPath.getMessage().contains("NUMERIC_OUT_OF_RANGE"), rowPath.getMessage());
+        } finally {
+            VectorAggregates.enabled = true;
+        }
+    }
+
+    @Test
+    void integerSumsThatOverflowOnTheWayButFitAtTheEndAreExactOnBothPathsAndThreads() throws Exception {
+        // Five values of about 9 * 10^18, then five of about -9 * 10^18: every order of adding
+        // them passes the end of a long on the way, and the total fits.
+        statement.execute("CREATE TABLE s.w (m BIGINT, n INTEGER, k VARCHAR)");
+        load("w", 5, i -> (9_000_000_000_000_000_000L + i) + ",2147483647,k" + (i % 2));
+        load("w", 5, i -> (-9_000_000_000_000_000_000L + 2 * i) + ",2147483647,k" + (i % 2));
+        String sql = "SELECT k, SUM(m), AVG(m), SUM(n), COUNT(m) FROM s.w GROUP BY k";
+        List<List<Object>> rows = assertSameAsRowPath(sql);
+        assertEquals(List.of(List.of("k0", 18L, 3.0, 12884901882L, 6L), List.of("k1", 12L, 3.0, 8589934588L, 4L)),
+                rows);
+        assertEquals(List.of(List.of(30L)), assertSameAsRowPath("SELECT SUM(m) FROM s.w"));
+        VectorAggregation.parallelMinRows = 0;
+        assertEquals(List.of(List.of(30L)), assertSameAsRowPath("SELECT SUM(m) FROM s.w"));
     }
 
     @Test
@@ -228,7 +263,7 @@ class VectorAggregateTest {
         String calls = "COUNT(*), COUNT(g), SUM(g), SUM(b), SUM(d), SUM(d * (1 - e)), AVG(d), MIN(d), MAX(dt)";
         assertSameAsRowPath("SELECT k, z, " + calls + " FROM s.t GROUP BY k, z");
         assertSameAsRowPath("SELECT " + calls + " FROM s.t WHERE e < 0.05");
-        assertSameAsRowPath("SELECT k, SUM(x), SUM(x * y), SUM(m) FROM s.o GROUP BY k");
+        assertSameAsRowPath("SELECT k, SUM(x), SUM(x * y), MAX(m) FROM s.o GROUP BY k");
     }
 
     @Test

@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       on what Veil's operators can reach;</li>
  *   <li>{@code q6Embedded}: the same query through Veil's embedded JDBC driver (parse, plan,
  *       rewrite, execute, read the result), as a user runs it;</li>
- *   <li>{@code sumEmbedded}: a full-scan {@code SUM} of one decimal column the same way.</li>
+ *   <li>{@code sumEmbedded}: a full-scan {@code SUM} of one decimal column the same way;</li>
+ *   <li>{@code sumBigintEmbedded}: a full-scan {@code SUM} of one BIGINT column (a checked long sum).</li>
  * </ul>
  * Both embedded queries run as one {@code ArrowAggregateScan} (the engine's vectorized scan, filter
  * and aggregate), so the gap between {@code q6Embedded} and {@code arrowKernel} is that operator's
@@ -119,6 +120,11 @@ public class ScanBenchmark {
     @Benchmark
     public Object sumEmbedded() throws SQLException {
         return single("SELECT SUM(l_extendedprice) FROM bench.lineitem");
+    }
+
+    @Benchmark
+    public Object sumBigintEmbedded() throws SQLException {
+        return single("SELECT SUM(l_orderkey) FROM bench.lineitem");
     }
 
     private Object single(String sql) throws SQLException {

@@ -99,8 +99,8 @@ public final class NeighbourFuzzer {
         final Map<NeighbourFamily, List<String>> examples = new EnumMap<>(NeighbourFamily.class);
         final Map<NeighbourFamily, Set<String>> shapes = new EnumMap<>(NeighbourFamily.class);
         final Map<String, Integer> failingShapes = new TreeMap<>();
-        double worstRatio = 1;
-        String worstRatioQuery = "";
+        final NeighbourTiming timing = new NeighbourTiming();
+        boolean timed;
         long elapsedMillis;
 
         void fail(NeighbourQuery query, String what) {
@@ -124,8 +124,9 @@ public final class NeighbourFuzzer {
             return shapes.getOrDefault(family, Set.of()).size();
         }
 
+        /** With timing: the largest run-time ratio among statements whose medians differ by more than 5 ms. */
         public double worstRatio() {
-            return worstRatio;
+            return timing.worstRatio();
         }
 
         /** A table of queries, distinct shapes and failures per family, then examples of each failure. */
@@ -142,12 +143,10 @@ public final class NeighbourFuzzer {
                         failures(family)));
             }
             out.append("(failed: statements with a failed check; failures: failed checks)\n");
-            out.append("elapsed ").append(elapsedMillis / 1000.0).append(" s");
-            if (worstRatio > 1) {
-                out.append(String.format("; largest run-time ratio neighbour/base (both under 1 s): %.2f for %s",
-                        worstRatio, abbreviate(worstRatioQuery, 200)));
+            out.append("elapsed ").append(elapsedMillis / 1000.0).append(" s\n");
+            if (timed) {
+                out.append(timing.summary());
             }
-            out.append('\n');
             if (!failingShapes.isEmpty()) {
                 out.append("failing shapes: ").append(failingShapes).append('\n');
             }
@@ -264,6 +263,7 @@ public final class NeighbourFuzzer {
             }
         }
         report.elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        report.timed = config.timing();
         return report;
     }
 
@@ -300,8 +300,9 @@ public final class NeighbourFuzzer {
         Outcome neighbour;
         Outcome reordered = null;
         if (config.timing()) {
-            base = fastest(0, query.sql(), ledger);
-            neighbour = fastest(1, query.sql(), ledger);
+            Outcome[] pair = timed(query, ledger);
+            base = pair[0];
+            neighbour = pair[1];
             if (order) {
                 reordered = run(analyst[2], query.sql(), ledger, 2);
             }
@@ -340,15 +341,6 @@ public final class NeighbourFuzzer {
                 return;
             }
         }
-        if (config.timing() && base.ok() && neighbour.ok() && base.nanos() < 1_000_000_000L
-                && neighbour.nanos() < 1_000_000_000L) {
-            double ratio = Math.max(base.nanos(), neighbour.nanos()) / (double) Math.max(1, Math.min(base.nanos(),
-                    neighbour.nanos()));
-            if (ratio > report.worstRatio) {
-                report.worstRatio = ratio;
-                report.worstRatioQuery = query.family().label() + " " + query.sql();
-            }
-        }
         switch (query.check()) {
             case CLASS -> {
             }
@@ -379,10 +371,28 @@ public final class NeighbourFuzzer {
         }
     }
 
-    private Outcome fastest(int warehouse, String sql, boolean ledger) throws SQLException {
-        Outcome first = run(analyst[warehouse], sql, ledger, warehouse);
-        Outcome second = run(analyst[warehouse], sql, ledger, warehouse);
-        return second.nanos() < first.nanos() ? second : first;
+    /**
+     * Runs {@code query} {@link NeighbourTiming#PAIRS} times on the base and the neighbour,
+     * interleaved and alternating which goes first, records the run times when both succeed, and
+     * returns the first outcome of each side (the ledger is read around those).
+     */
+    private Outcome[] timed(NeighbourQuery query, boolean ledger) throws SQLException {
+        long[][] nanos = new long[2][NeighbourTiming.PAIRS];
+        Outcome[] first = new Outcome[2];
+        for (int i = 0; i < NeighbourTiming.PAIRS; i++) {
+            for (int k = 0; k < 2; k++) {
+                int side = (i % 2 == 0) ? k : 1 - k;
+                Outcome o = run(analyst[side], query.sql(), ledger && i == 0, side);
+                nanos[side][i] = o.nanos();
+                if (first[side] == null) {
+                    first[side] = o;
+                }
+            }
+        }
+        if (first[0].ok() && first[1].ok()) {
+            report.timing.add(query.family(), query.sql(), nanos[0], nanos[1]);
+        }
+        return first;
     }
 
     private static Outcome get(Future<Outcome> future) throws Exception {
