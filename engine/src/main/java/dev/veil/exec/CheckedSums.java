@@ -1,5 +1,7 @@
 package dev.veil.exec;
 
+import dev.veil.plan.DpAggregate;
+import dev.veil.plan.ReleaseOrder;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;

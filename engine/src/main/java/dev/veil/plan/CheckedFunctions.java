@@ -1,4 +1,4 @@
-package dev.veil.exec;
+package dev.veil.plan;
 
 import java.math.BigDecimal;
 import java.util.Map;
