@@ -44,6 +44,8 @@ public final class CpuScheduler {
     public static final long QUANTUM_MILLIS = 50;
     /** How often a waiting thread looks at its statement's cancel flag. */
     static final long POLL_MILLIS = 20;
+    /** How long a statement waits for a slot at most before it runs beside the slots. */
+    static final long MAX_WAIT_MILLIS = 2_000;
     /** The most slots a scheduler may have. */
     public static final int MAX_SLOTS = 1024;
     /** The processor time after which a statement moves up a level: 1 s, 10 s, 60 s. */
@@ -257,9 +259,27 @@ public final class CpuScheduler {
         awaitTurn(task, state, failOnStop);
     }
 
-    /** Parks until {@code task} is granted a slot; on a stop, leaves the queue (and fails if asked to). */
+    /**
+     * Parks until {@code task} is granted a slot; on a stop, leaves the queue (and fails if asked to).
+     * A task that has waited {@value #MAX_WAIT_MILLIS} ms runs anyway, beside the slots, so that no
+     * statement ever waits long, whatever holds the slots.
+     */
     private void awaitTurn(Task task, ThreadState state, boolean failOnStop) {
+        long waitedSince = System.nanoTime();
         while (!task.granted) {
+            if (System.nanoTime() - waitedSince > MAX_WAIT_MILLIS * 1_000_000) {
+                lock.lock();
+                try {
+                    if (!task.granted) {
+                        dequeue(task);
+                        task.extra = true;
+                        grant(task, task.waitLevel);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                break;
+            }
             // An interrupted thread could not park: it stops waiting as if its statement were stopped.
             if (task.cancelFlag.get() || task.closed || Thread.currentThread().isInterrupted()) {
                 lock.lock();
@@ -296,14 +316,23 @@ public final class CpuScheduler {
             task.holding = false;
             levelBusy[task.heldLevel]--;
             busy(task, -1);
-            handOff();
+            giveBack(task);
         } finally {
             lock.unlock();
         }
     }
 
+    /** Gives the slot of {@code task} to the next waiter; a task that ran beside the slots had none. */
+    private void giveBack(Task task) {
+        if (task.extra) {
+            task.extra = false;
+        } else {
+            handOff();
+        }
+    }
+
     private void maybeYield(Task task) {
-        if (!task.holding) {
+        if (!task.holding || task.extra) {
             return;
         }
         long now = System.nanoTime();
@@ -507,6 +536,8 @@ public final class CpuScheduler {
         private volatile boolean holding;
         private volatile boolean granted;
         private volatile boolean closed;
+        /** Runs beside the slots, after waiting too long for one. */
+        private volatile boolean extra;
 
         private Task(CpuScheduler scheduler, String user, AtomicBoolean cancelFlag) {
             this.scheduler = scheduler;
@@ -574,7 +605,7 @@ public final class CpuScheduler {
                         holding = false;
                         scheduler.levelBusy[heldLevel]--;
                         scheduler.busy(this, -1);
-                        scheduler.handOff();
+                        scheduler.giveBack(this);
                     }
                 } finally {
                     scheduler.lock.unlock();
