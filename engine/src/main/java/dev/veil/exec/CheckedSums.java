@@ -55,10 +55,11 @@ import org.apache.calcite.util.Optionality;
  * A subtree that Calcite's interpreter runs alone is left as it is.
  */
 public final class CheckedSums {
-    private static final SqlAggFunction SUM = operator("SUM", ReturnTypes.AGG_SUM, false);
-    private static final SqlAggFunction SUM0 = operator("$SUM0", ReturnTypes.AGG_SUM_EMPTY_IS_ZERO, false);
-    private static final SqlAggFunction SATURATING_SUM = operator("SUM", ReturnTypes.AGG_SUM, true);
-    private static final SqlAggFunction SATURATING_SUM0 = operator("$SUM0", ReturnTypes.AGG_SUM_EMPTY_IS_ZERO, true);
+    private static final SqlAggFunction SUM = operator("SUM", SqlKind.SUM, ReturnTypes.AGG_SUM, false);
+    private static final SqlAggFunction SUM0 = operator("$SUM0", SqlKind.SUM0, ReturnTypes.AGG_SUM_EMPTY_IS_ZERO, false);
+    private static final SqlAggFunction SATURATING_SUM = operator("SUM", SqlKind.SUM, ReturnTypes.AGG_SUM, true);
+    private static final SqlAggFunction SATURATING_SUM0 = operator("$SUM0", SqlKind.SUM0, ReturnTypes.AGG_SUM_EMPTY_IS_ZERO,
+            true);
 
     private CheckedSums() {
     }
@@ -156,9 +157,13 @@ public final class CheckedSums {
         return null;
     }
 
-    /** An aggregate named as Calcite's, typed as Calcite's (which plans check), with the checked code. */
-    private static SqlAggFunction operator(String name, SqlReturnTypeInference type, boolean saturating) {
-        return new SqlUserDefinedAggFunction(new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
+    /**
+     * An aggregate named, kinded (memory accounting knows a SUM keeps no values) and typed (which
+     * plans check) as Calcite's, with the checked code; Calcite implements a user-defined
+     * aggregate by its own implementor whatever its kind.
+     */
+    private static SqlAggFunction operator(String name, SqlKind kind, SqlReturnTypeInference type, boolean saturating) {
+        return new SqlUserDefinedAggFunction(new SqlIdentifier(name, SqlParserPos.ZERO), kind,
                 type, InferTypes.RETURN_TYPE,
                 OperandTypes.operandMetadata(List.of(SqlTypeFamily.NUMERIC), f -> List.of(), i -> "value", i -> false),
                 new Function(saturating), false, false, Optionality.FORBIDDEN) {
