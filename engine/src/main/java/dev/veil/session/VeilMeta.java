@@ -52,6 +52,13 @@ public final class VeilMeta extends MetaImpl {
     /** The JDBC catalog name under which Veil lists its schemas. */
     public static final String CATALOG = "veil";
     private static final int DEFAULT_FRAME_ROWS = 1000;
+    /**
+     * The JDBC column size of each type (digits, characters, or the characters of its text form),
+     * for getColumns and getTypeInfo; a DECIMAL column has its own precision, 38 at most.
+     */
+    private static final Map<SqlTypeName, Integer> COLUMN_SIZES = Map.of(SqlTypeName.BOOLEAN, 1, SqlTypeName.INTEGER,
+            10, SqlTypeName.BIGINT, 19, SqlTypeName.DECIMAL, 38, SqlTypeName.DOUBLE, 15, SqlTypeName.VARCHAR, 65536,
+            SqlTypeName.DATE, 10, SqlTypeName.TIMESTAMP, 23);
     /** The most estimated bytes of rows one frame holds (at least one row). */
     static final long MAX_FRAME_BYTES = 8L << 20;
 
@@ -248,10 +255,7 @@ public final class VeilMeta extends MetaImpl {
     private ExecuteResult prepareAndExecuteScoped(StatementHandle h, String sql, long maxRowCount,
             int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
         StatementState state = statement(h);
-        Session session = session(h.connectionId);
-        state.closeResult();
-        state.cancelFlag.set(false);
-        StatementResult result = wrap(() -> session.execute(sql, state.cancelFlag));
+        StatementResult result = run(h, state, sql);
         MetaResultSet resultSet;
         try {
             synchronized (callback.getMonitor()) {
@@ -261,17 +265,8 @@ public final class VeilMeta extends MetaImpl {
                     callback.assign(signature, null, count.rows());
                     resultSet = MetaResultSet.count(h.connectionId, h.id, count.rows());
                 } else {
-                    RowsResult rows = (RowsResult) result;
-                    synchronized (state) {
-                        state.result = rows;
-                        state.delivered = 0;
-                        state.maxRows = maxRowCount;
-                        state.sql = sql;
-                    }
-                    Signature signature = signature(rows.columns(), sql, StatementType.SELECT);
-                    Frame first = nextFrame(state, 0, maxRowsInFirstFrame);
-                    callback.assign(signature, first, -1);
-                    resultSet = MetaResultSet.create(h.connectionId, h.id, false, signature, first);
+                    resultSet = rows(h, state, (RowsResult) result, sql, maxRowCount, maxRowsInFirstFrame);
+                    callback.assign(resultSet.signature, resultSet.firstFrame, -1);
                 }
             }
             callback.execute();
@@ -367,24 +362,34 @@ public final class VeilMeta extends MetaImpl {
             throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED,
                     "Query parameters (?) are not supported yet; write the values into the statement"));
         }
-        Session session = session(h.connectionId);
         String sql = state.preparedSql;
-        state.closeResult();
-        state.cancelFlag.set(false);
-        StatementResult result = wrap(() -> session.execute(sql, state.cancelFlag));
+        StatementResult result = run(h, state, sql);
         if (result instanceof UpdateCount count) {
             return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, count.rows())));
         }
-        RowsResult rows = (RowsResult) result;
+        return new ExecuteResult(List.of(rows(h, state, (RowsResult) result, sql, 0, maxRowsInFirstFrame)));
+    }
+
+    /** Runs {@code sql} on the statement's session, after closing its previous result and clearing its cancel flag. */
+    private StatementResult run(StatementHandle h, StatementState state, String sql) {
+        Session session = session(h.connectionId);
+        state.closeResult();
+        state.cancelFlag.set(false);
+        return wrap(() -> session.execute(sql, state.cancelFlag));
+    }
+
+    /** Makes {@code rows} the statement's open result and returns it with its first frame. */
+    private MetaResultSet rows(StatementHandle h, StatementState state, RowsResult rows, String sql, long maxRows,
+            int maxRowsInFirstFrame) {
         synchronized (state) {
             state.result = rows;
             state.delivered = 0;
-            state.maxRows = 0;
+            state.maxRows = maxRows;
             state.sql = sql;
         }
         Signature signature = signature(rows.columns(), sql, StatementType.SELECT);
         Frame first = nextFrame(state, 0, maxRowsInFirstFrame);
-        return new ExecuteResult(List.of(MetaResultSet.create(h.connectionId, h.id, false, signature, first)));
+        return MetaResultSet.create(h.connectionId, h.id, false, signature, first);
     }
 
     @Override
@@ -499,17 +504,7 @@ public final class VeilMeta extends MetaImpl {
                     }
                     RelDataType type = VeilTypes.toRelType(typeFactory, column.type(), column.nullable());
                     SqlTypeName name = type.getSqlTypeName();
-                    Integer size = switch (name) {
-                        case DECIMAL -> type.getPrecision();
-                        case VARCHAR -> 65536;
-                        case INTEGER -> 10;
-                        case BIGINT -> 19;
-                        case DOUBLE -> 15;
-                        case DATE -> 10;
-                        case TIMESTAMP -> 23;
-                        case BOOLEAN -> 1;
-                        default -> null;
-                    };
+                    Integer size = name == SqlTypeName.DECIMAL ? (Integer) type.getPrecision() : COLUMN_SIZES.get(name);
                     Integer digits = name == SqlTypeName.DECIMAL ? (Integer) type.getScale()
                             : name == SqlTypeName.TIMESTAMP ? (Integer) 3 : null;
                     list.add(new MetaColumn(CATALOG, table.name().schema(), table.name().table(), column.name(),
@@ -525,26 +520,23 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public MetaResultSet getTypeInfo(ConnectionHandle ch) {
-        short nullable = (short) DatabaseMetaData.typeNullable;
-        short searchable = (short) DatabaseMetaData.typeSearchable;
         List<MetaTypeInfo> list = List.of(
-                new MetaTypeInfo("BOOLEAN", java.sql.Types.BOOLEAN, 1, null, null, nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 0, 0),
-                new MetaTypeInfo("INTEGER", java.sql.Types.INTEGER, 10, null, null, nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 0, 10),
-                new MetaTypeInfo("BIGINT", java.sql.Types.BIGINT, 19, null, null, nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 0, 10),
-                new MetaTypeInfo("DECIMAL", java.sql.Types.DECIMAL, 38, null, null, nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 38, 10),
-                new MetaTypeInfo("DOUBLE", java.sql.Types.DOUBLE, 15, null, null, nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 0, 2),
-                new MetaTypeInfo("VARCHAR", java.sql.Types.VARCHAR, 65536, "'", "'", nullable, true, searchable,
-                        false, false, false, (short) 0, (short) 0, 0),
-                new MetaTypeInfo("DATE", java.sql.Types.DATE, 10, "DATE '", "'", nullable, false, searchable,
-                        false, false, false, (short) 0, (short) 0, 0),
-                new MetaTypeInfo("TIMESTAMP", java.sql.Types.TIMESTAMP, 23, "TIMESTAMP '", "'", nullable, false,
-                        searchable, false, false, false, (short) 0, (short) 3, 0));
+                typeInfo(SqlTypeName.BOOLEAN, null, null, 0, 0),
+                typeInfo(SqlTypeName.INTEGER, null, null, 0, 10),
+                typeInfo(SqlTypeName.BIGINT, null, null, 0, 10),
+                typeInfo(SqlTypeName.DECIMAL, null, null, 38, 10),
+                typeInfo(SqlTypeName.DOUBLE, null, null, 0, 2),
+                typeInfo(SqlTypeName.VARCHAR, "'", "'", 0, 0),
+                typeInfo(SqlTypeName.DATE, "DATE '", "'", 0, 0),
+                typeInfo(SqlTypeName.TIMESTAMP, "TIMESTAMP '", "'", 3, 0));
         return rows(ch, MetaTypeInfo.class, list);
+    }
+
+    /** One type of getTypeInfo: nullable, searchable, case-sensitive only if text, its size from {@link #COLUMN_SIZES}. */
+    private static MetaTypeInfo typeInfo(SqlTypeName name, String prefix, String suffix, int maximumScale, int radix) {
+        return new MetaTypeInfo(ResultColumns.typeName(name), ResultColumns.jdbcType(name), COLUMN_SIZES.get(name),
+                prefix, suffix, (short) DatabaseMetaData.typeNullable, name == SqlTypeName.VARCHAR,
+                (short) DatabaseMetaData.typeSearchable, false, false, false, (short) 0, (short) maximumScale, radix);
     }
 
     private List<TableDef> tables(ConnectionHandle ch, Pat schemaPattern, Pat tablePattern) {
