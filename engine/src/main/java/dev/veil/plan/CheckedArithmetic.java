@@ -15,8 +15,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * whose result is TINYINT, SMALLINT, INTEGER or BIGINT become Calcite's checked operators, which
  * throw on overflow (NUMERIC_OUT_OF_RANGE) where Java's arithmetic would silently wrap. DECIMAL
  * arithmetic is exact and floating-point arithmetic cannot overflow into a wrong value, so they
- * are left alone. {@code ABS} and {@code ROUND} of integers become checked functions too
- * ({@link CheckedFunctions}).
+ * are left alone. ({@link CheckedFunctions} has checked ABS and ROUND, not yet applied: their
+ * null-on-error form under the boundary fails with INTERNAL_ERROR.)
  * Applied to every plan before the privacy rewrite; on protected rows the rewrite then turns an
  * overflow into NULL like any other failure.
  */
@@ -39,10 +39,6 @@ public final class CheckedArithmetic extends RelHomogeneousShuttle {
 
     /** {@code call} as checked arithmetic if it is integer arithmetic, else {@code call} itself. */
     public static RexCall checked(RexBuilder rex, RexCall call) {
-        RexCall function = CheckedFunctions.checked(rex, call);
-        if (function != null) {
-            return function;
-        }
         SqlOperator checked = switch (call.getKind()) {
             case PLUS -> SqlStdOperatorTable.CHECKED_PLUS;
             case MINUS -> SqlStdOperatorTable.CHECKED_MINUS;

@@ -102,17 +102,6 @@ class IntegerOverflowTest {
     }
 
     @Test
-    void absAndRoundOfIntegersFailPastTheirType() throws SQLException {
-        assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT ABS(m) FROM s.t WHERE k = 'b'");
-        assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT ABS(i - 2147483647 - 2) FROM s.t WHERE k = 'b'");
-        assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT ROUND(m, -1) FROM s.t WHERE k = 'a'");
-        assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT ROUND(i, -1) FROM s.t WHERE k = 'a'");
-        assertEquals(List.of("9223372036854775807|-9223372036854775800|-2147483650"),
-                rows("SELECT ABS(m), ROUND(m, -2), ROUND(CAST(i AS BIGINT), -1) FROM s.t WHERE m < 0 AND i < 0"));
-        assertEquals(List.of("null|null"), rows("SELECT ABS(m), ROUND(i, -1) FROM s.t WHERE m IS NULL"));
-    }
-
-    @Test
     void theCarryOfALongSumIsExactWhateverTheOrder() {
         long[] values = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, 5, -3};
         long sum = 0;
