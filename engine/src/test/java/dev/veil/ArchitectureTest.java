@@ -53,20 +53,71 @@ class ArchitectureTest {
         allow("dev.veil.plan..", "dev.veil.dp..", "dev.veil.policy..", "dev.veil.catalog..");
         // The privacy rewrite works on logical plans: never on execution or the schema adapter.
         allow("dev.veil.rewrite..", "dev.veil.plan..", "dev.veil.policy..", "dev.veil.catalog..", "dev.veil.dp..");
-        allow("dev.veil.schema..", "dev.veil.plan..", "dev.veil.policy..", "dev.veil.catalog..", "dev.veil.storage..",
-                "dev.veil.audit..", "dev.veil.budget..", "dev.veil.control..");
-        allow("dev.veil.exec..", "dev.veil.plan..", "dev.veil.dp..", "dev.veil.schema..", "dev.veil.storage..",
-                "dev.veil.catalog..", "dev.veil.control..");
+        allow(
+                "dev.veil.schema..",
+                "dev.veil.plan..",
+                "dev.veil.policy..",
+                "dev.veil.catalog..",
+                "dev.veil.storage..",
+                "dev.veil.audit..",
+                "dev.veil.budget..",
+                "dev.veil.control..");
+        allow(
+                "dev.veil.exec..",
+                "dev.veil.plan..",
+                "dev.veil.dp..",
+                "dev.veil.schema..",
+                "dev.veil.storage..",
+                "dev.veil.catalog..",
+                "dev.veil.control..");
         // The statements: everything below the sessions.
-        allow("dev.veil.sql", "dev.veil.sql.ast..", "dev.veil.sql.parser..", "dev.veil.rewrite..", "dev.veil.exec..",
-                "dev.veil.schema..", "dev.veil.plan..", "dev.veil.control..", "dev.veil.policy..", "dev.veil.budget..",
-                "dev.veil.audit..", "dev.veil.storage..", "dev.veil.catalog..", "dev.veil.dp..");
-        allow("dev.veil.session..", "dev.veil.sql", "dev.veil.sql.ast..", "dev.veil.sql.parser..", "dev.veil.rewrite..",
-                "dev.veil.exec..", "dev.veil.schema..", "dev.veil.plan..", "dev.veil.control..", "dev.veil.policy..",
-                "dev.veil.budget..", "dev.veil.audit..", "dev.veil.storage..", "dev.veil.catalog..", "dev.veil.dp..");
-        allow("dev.veil.server..", "dev.veil.session..", "dev.veil.sql", "dev.veil.sql.ast..", "dev.veil.sql.parser..",
-                "dev.veil.rewrite..", "dev.veil.exec..", "dev.veil.schema..", "dev.veil.plan..", "dev.veil.control..",
-                "dev.veil.policy..", "dev.veil.budget..", "dev.veil.audit..", "dev.veil.storage..", "dev.veil.catalog..",
+        allow(
+                "dev.veil.sql",
+                "dev.veil.sql.ast..",
+                "dev.veil.sql.parser..",
+                "dev.veil.rewrite..",
+                "dev.veil.exec..",
+                "dev.veil.schema..",
+                "dev.veil.plan..",
+                "dev.veil.control..",
+                "dev.veil.policy..",
+                "dev.veil.budget..",
+                "dev.veil.audit..",
+                "dev.veil.storage..",
+                "dev.veil.catalog..",
+                "dev.veil.dp..");
+        allow(
+                "dev.veil.session..",
+                "dev.veil.sql",
+                "dev.veil.sql.ast..",
+                "dev.veil.sql.parser..",
+                "dev.veil.rewrite..",
+                "dev.veil.exec..",
+                "dev.veil.schema..",
+                "dev.veil.plan..",
+                "dev.veil.control..",
+                "dev.veil.policy..",
+                "dev.veil.budget..",
+                "dev.veil.audit..",
+                "dev.veil.storage..",
+                "dev.veil.catalog..",
+                "dev.veil.dp..");
+        allow(
+                "dev.veil.server..",
+                "dev.veil.session..",
+                "dev.veil.sql",
+                "dev.veil.sql.ast..",
+                "dev.veil.sql.parser..",
+                "dev.veil.rewrite..",
+                "dev.veil.exec..",
+                "dev.veil.schema..",
+                "dev.veil.plan..",
+                "dev.veil.control..",
+                "dev.veil.policy..",
+                "dev.veil.budget..",
+                "dev.veil.audit..",
+                "dev.veil.storage..",
+                "dev.veil.catalog..",
                 "dev.veil.dp..");
         // The command line: the very top, it may use every layer.
         allow("dev.veil.cli..", "dev.veil..");
@@ -85,14 +136,16 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.veil");
     }
 
     @TestFactory
     Stream<DynamicTest> eachPackageUsesOnlyTheLayersBelowIt() {
-        return ALLOWED.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(),
-                () -> rule(e.getKey(), e.getValue()).check(classes)));
+        return ALLOWED.entrySet().stream()
+                .map(e -> DynamicTest.dynamicTest(
+                        e.getKey(), () -> rule(e.getKey(), e.getValue()).check(classes)));
     }
 
     /** Classes of {@code pkg} use no Veil class outside {@code pkg} and {@code allowed}. */
@@ -100,8 +153,11 @@ class ArchitectureTest {
         List<String> own = new ArrayList<>(allowed);
         own.add(pkg);
         DescribedPredicate<JavaClass> veil = resideInAPackage("dev.veil..");
-        return noClasses().that().resideInAPackage(pkg).should().dependOnClassesThat(
-                veil.and(not(resideInAnyPackage(own.toArray(String[]::new))))
+        return noClasses()
+                .that()
+                .resideInAPackage(pkg)
+                .should()
+                .dependOnClassesThat(veil.and(not(resideInAnyPackage(own.toArray(String[]::new))))
                         .as("are Veil classes outside " + own))
                 .because("docs/architecture.md lets " + pkg + " use only " + allowed);
     }
@@ -113,10 +169,11 @@ class ArchitectureTest {
             if (!name.startsWith("dev.veil")) {
                 continue;
             }
-            boolean placed = ALLOWED.keySet().stream().anyMatch(pkg -> pkg.endsWith("..")
-                    ? name.equals(pkg.substring(0, pkg.length() - 2))
-                            || name.startsWith(pkg.substring(0, pkg.length() - 1))
-                    : name.equals(pkg));
+            boolean placed = ALLOWED.keySet().stream()
+                    .anyMatch(pkg -> pkg.endsWith("..")
+                            ? name.equals(pkg.substring(0, pkg.length() - 2))
+                                    || name.startsWith(pkg.substring(0, pkg.length() - 1))
+                            : name.equals(pkg));
             if (!placed) {
                 throw new AssertionError("package " + name + " of " + c.getName()
                         + " has no layer in ArchitectureTest and docs/architecture.md");
@@ -132,24 +189,27 @@ class ArchitectureTest {
     @Test
     void noCyclesBetweenLayers() {
         slices().assignedFrom(new SliceAssignment() {
-            @Override
-            public SliceIdentifier getIdentifierOf(JavaClass c) {
-                String name = c.getPackageName();
-                if (!name.startsWith("dev.veil.")) {
-                    return SliceIdentifier.ignore();
-                }
-                if (name.startsWith("dev.veil.sql.parser") || name.startsWith("dev.veil.sql.ast")) {
-                    return SliceIdentifier.of("parser");
-                }
-                String rest = name.substring("dev.veil.".length());
-                int dot = rest.indexOf('.');
-                return SliceIdentifier.of(dot < 0 ? rest : rest.substring(0, dot));
-            }
+                    @Override
+                    public SliceIdentifier getIdentifierOf(JavaClass c) {
+                        String name = c.getPackageName();
+                        if (!name.startsWith("dev.veil.")) {
+                            return SliceIdentifier.ignore();
+                        }
+                        if (name.startsWith("dev.veil.sql.parser") || name.startsWith("dev.veil.sql.ast")) {
+                            return SliceIdentifier.of("parser");
+                        }
+                        String rest = name.substring("dev.veil.".length());
+                        int dot = rest.indexOf('.');
+                        return SliceIdentifier.of(dot < 0 ? rest : rest.substring(0, dot));
+                    }
 
-            @Override
-            public String getDescription() {
-                return "Veil's layers (top-level packages; the parser on its own)";
-            }
-        }).should().beFreeOfCycles().check(classes);
+                    @Override
+                    public String getDescription() {
+                        return "Veil's layers (top-level packages; the parser on its own)";
+                    }
+                })
+                .should()
+                .beFreeOfCycles()
+                .check(classes);
     }
 }

@@ -6,7 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code veil bench} command, which the {@code ./veil} launcher runs on the benchmarks module's class path. */
-@Command(name = "veil bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "veil bench",
+        mixinStandardHelpOptions = true,
         description = "Veil's benchmarks.",
         subcommands = {TpchBenchmark.class, JmhCommand.class, JdbcServiceBenchmark.class})
 public final class BenchMain implements Runnable {

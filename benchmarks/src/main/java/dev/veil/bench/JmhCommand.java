@@ -12,22 +12,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code veil bench jmh [REGEX]}: runs the JMH micro-benchmarks whose names match. */
-@Command(name = "jmh", mixinStandardHelpOptions = true,
+@Command(
+        name = "jmh",
+        mixinStandardHelpOptions = true,
         description = "Run the JMH micro-benchmarks (all, or those whose class or method matches REGEX).")
 final class JmhCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "REGEX", defaultValue = "dev\\.veil\\.bench\\..*",
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "REGEX",
+            defaultValue = "dev\\.veil\\.bench\\..*",
             description = "Benchmarks to run (default: all).")
     String include;
 
-    @Option(names = "--quick", description = "One 1-second warm-up and two 1-second measurement iterations per "
-            + "benchmark instead of each benchmark's own settings: a smoke run, not a measurement.")
+    @Option(
+            names = "--quick",
+            description = "One 1-second warm-up and two 1-second measurement iterations per "
+                    + "benchmark instead of each benchmark's own settings: a smoke run, not a measurement.")
     boolean quick;
 
     @Override
     public Integer call() throws RunnerException {
         ChainedOptionsBuilder builder = new OptionsBuilder().include(include);
         if (quick) {
-            builder = builder.warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(2)
+            builder = builder.warmupIterations(1)
+                    .warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(2)
                     .measurementTime(TimeValue.seconds(1));
         }
         Options options = builder.build();

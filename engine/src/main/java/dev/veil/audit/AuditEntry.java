@@ -20,8 +20,18 @@ import java.util.OptionalLong;
  * @param delta the privacy budget's delta it spent
  * @param finishedAt when it finished; empty for a query whose result is still open
  */
-public record AuditEntry(long id, long at, String user, StatementKind kind, String statement, Decision decision,
-        Optional<String> reason, OptionalLong rowsReturned, double epsilon, double delta, OptionalLong finishedAt) {
+public record AuditEntry(
+        long id,
+        long at,
+        String user,
+        StatementKind kind,
+        String statement,
+        Decision decision,
+        Optional<String> reason,
+        OptionalLong rowsReturned,
+        double epsilon,
+        double delta,
+        OptionalLong finishedAt) {
     public AuditEntry {
         requireNonNull(user, "user is null");
         requireNonNull(kind, "kind is null");

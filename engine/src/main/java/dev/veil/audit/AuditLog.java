@@ -137,11 +137,20 @@ public final class AuditLog {
     /** The entries of one user, oldest first. */
     public List<AuditEntry> entriesOf(String user) {
         requireNonNull(user, "user is null");
-        return catalog.read(c -> query(c, "SELECT " + COLUMNS + " FROM audit_log WHERE user_name = ? ORDER BY id", user));
+        return catalog.read(
+                c -> query(c, "SELECT " + COLUMNS + " FROM audit_log WHERE user_name = ? ORDER BY id", user));
     }
 
-    private long insert(String user, StatementKind kind, String statement, Decision decision, String reason,
-            double epsilon, double delta, long at, Long finishedAt) {
+    private long insert(
+            String user,
+            StatementKind kind,
+            String statement,
+            Decision decision,
+            String reason,
+            double epsilon,
+            double delta,
+            long at,
+            Long finishedAt) {
         requireNonNull(user, "user is null");
         requireNonNull(kind, "kind is null");
         requireNonNull(statement, "statement is null");
@@ -164,7 +173,8 @@ public final class AuditLog {
                 }
                 ps.executeUpdate();
             }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -183,9 +193,17 @@ public final class AuditLog {
                     OptionalLong rowsReturned = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(rows);
                     long finished = rs.getLong(11);
                     OptionalLong finishedAt = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(finished);
-                    entries.add(new AuditEntry(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                            StatementKind.valueOf(rs.getString(4)), rs.getString(5), Decision.valueOf(rs.getString(6)),
-                            Optional.ofNullable(rs.getString(7)), rowsReturned, rs.getDouble(9), rs.getDouble(10),
+                    entries.add(new AuditEntry(
+                            rs.getLong(1),
+                            rs.getLong(2),
+                            rs.getString(3),
+                            StatementKind.valueOf(rs.getString(4)),
+                            rs.getString(5),
+                            Decision.valueOf(rs.getString(6)),
+                            Optional.ofNullable(rs.getString(7)),
+                            rowsReturned,
+                            rs.getDouble(9),
+                            rs.getDouble(10),
                             finishedAt));
                 }
             }

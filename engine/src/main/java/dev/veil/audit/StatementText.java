@@ -14,8 +14,7 @@ public final class StatementText {
 
     private static final String MASK = "'***'";
 
-    private StatementText() {
-    }
+    private StatementText() {}
 
     /** {@code text} with every single-quoted string literal replaced by {@code '***'}. */
     public static String maskStringLiterals(String text) {

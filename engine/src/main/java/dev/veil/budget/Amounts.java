@@ -13,8 +13,7 @@ final class Amounts {
 
     private static final MathContext SHOWN = new MathContext(10);
 
-    private Amounts() {
-    }
+    private Amounts() {}
 
     /** Whether spending {@code cost} on top of {@code spent} stays within {@code limit}. */
     static boolean fits(double spent, double cost, double limit) {

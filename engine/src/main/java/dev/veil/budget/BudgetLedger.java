@@ -76,7 +76,7 @@ public final class BudgetLedger {
      * @param statement the statement that spends it, without passwords; only admins can read it back
      */
     public Charge charge(Principal principal, double epsilon, double delta, String statement) {
-        return charge(principal, epsilon, delta, statement, (c, charge) -> { });
+        return charge(principal, epsilon, delta, statement, (c, charge) -> {});
     }
 
     /** Something written with a charge, in the same transaction: it commits with the charge, or neither does. */
@@ -143,8 +143,8 @@ public final class BudgetLedger {
     /** The charges of one user, oldest first. */
     public List<LedgerEntry> entriesOf(String user) {
         requireNonNull(user, "user is null");
-        return catalog.read(c -> query(c, "SELECT " + COLUMNS + " FROM budget_ledger WHERE user_name = ? ORDER BY id",
-                user));
+        return catalog.read(
+                c -> query(c, "SELECT " + COLUMNS + " FROM budget_ledger WHERE user_name = ? ORDER BY id", user));
     }
 
     private static Optional<BudgetStatus> applicable(Connection c, Principal principal, Instant now)
@@ -152,14 +152,16 @@ public final class BudgetLedger {
         Optional<PrivacyBudget> own = PrivacyBudgets.userBudget(c, principal.name());
         List<PrivacyBudget> candidates = own.isPresent()
                 ? List.of(own.get())
-                : PrivacyBudgets.roleBudgets(c, principal.roles().stream().sorted().toList());
+                : PrivacyBudgets.roleBudgets(
+                        c, principal.roles().stream().sorted().toList());
         List<BudgetStatus> statuses = new ArrayList<>();
         for (PrivacyBudget budget : candidates) {
             statuses.add(status(c, principal.name(), budget, now));
         }
-        return statuses.stream().min(Comparator.comparingDouble(BudgetStatus::epsilonRemaining)
-                .thenComparingDouble(BudgetStatus::deltaRemaining)
-                .thenComparing(BudgetStatus::budgetName));
+        return statuses.stream()
+                .min(Comparator.comparingDouble(BudgetStatus::epsilonRemaining)
+                        .thenComparingDouble(BudgetStatus::deltaRemaining)
+                        .thenComparing(BudgetStatus::budgetName));
     }
 
     private static BudgetStatus status(Connection c, String user, PrivacyBudget budget, Instant now)
@@ -174,14 +176,20 @@ public final class BudgetLedger {
             ps.setLong(2, from);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new BudgetStatus(user, budget, start, rs.getDouble(1), rs.getDouble(2),
+                return new BudgetStatus(
+                        user,
+                        budget,
+                        start,
+                        rs.getDouble(1),
+                        rs.getDouble(2),
                         budget.window().nextStart(now));
             }
         }
     }
 
-    private static long insert(Connection c, String user, BudgetStatus status, double epsilon, double delta,
-            Instant now, String text) throws SQLException {
+    private static long insert(
+            Connection c, String user, BudgetStatus status, double epsilon, double delta, Instant now, String text)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_ledger (user_name, budget_name, epsilon, "
                 + "delta, charged_at, window_start, statement) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, user);
@@ -193,7 +201,8 @@ public final class BudgetLedger {
             ps.setString(7, text);
             ps.executeUpdate();
         }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -207,8 +216,14 @@ public final class BudgetLedger {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(new LedgerEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
-                            rs.getDouble(5), Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)),
+                    entries.add(new LedgerEntry(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getDouble(4),
+                            rs.getDouble(5),
+                            Instant.ofEpochMilli(rs.getLong(6)),
+                            Instant.ofEpochMilli(rs.getLong(7)),
                             rs.getString(8)));
                 }
             }
@@ -218,10 +233,13 @@ public final class BudgetLedger {
 
     private static VeilException noBudget(Principal principal) {
         String user = principal.name();
-        return new VeilException(ErrorCode.BUDGET_EXHAUSTED, "User '" + user
-                + "' has no privacy budget, so it cannot run queries that spend epsilon; an admin can assign one "
-                + "with ALTER USER " + user + " SET PRIVACY BUDGET b (or ALTER ROLE r SET PRIVACY BUDGET b for one "
-                + "of its roles)");
+        return new VeilException(
+                ErrorCode.BUDGET_EXHAUSTED,
+                "User '" + user
+                        + "' has no privacy budget, so it cannot run queries that spend epsilon; an admin can assign one "
+                        + "with ALTER USER " + user
+                        + " SET PRIVACY BUDGET b (or ALTER ROLE r SET PRIVACY BUDGET b for one "
+                        + "of its roles)");
     }
 
     /**
@@ -230,12 +248,21 @@ public final class BudgetLedger {
      */
     private static VeilException exhausted(BudgetStatus status, double epsilon, double delta) {
         StringBuilder message = new StringBuilder()
-                .append("Privacy budget '").append(status.budgetName()).append("' of user '").append(status.user())
-                .append("' has epsilon ").append(Amounts.format(status.epsilonRemaining()))
-                .append(" and delta ").append(Amounts.format(status.deltaRemaining())).append(" left");
+                .append("Privacy budget '")
+                .append(status.budgetName())
+                .append("' of user '")
+                .append(status.user())
+                .append("' has epsilon ")
+                .append(Amounts.format(status.epsilonRemaining()))
+                .append(" and delta ")
+                .append(Amounts.format(status.deltaRemaining()))
+                .append(" left");
         if (status.refillsAt().isPresent()) {
-            message.append(' ').append(status.window().current())
-                    .append(" (until ").append(status.refillsAt().get()).append(')');
+            message.append(' ')
+                    .append(status.window().current())
+                    .append(" (until ")
+                    .append(status.refillsAt().get())
+                    .append(')');
         } else {
             message.append(", and it never refills");
         }

@@ -15,8 +15,13 @@ import java.util.Optional;
  * @param deltaSpent the delta the user spent since then
  * @param refillsAt when the budget refills; empty for NEVER
  */
-public record BudgetStatus(String user, PrivacyBudget budget, Instant windowStart, double epsilonSpent,
-        double deltaSpent, Optional<Instant> refillsAt) {
+public record BudgetStatus(
+        String user,
+        PrivacyBudget budget,
+        Instant windowStart,
+        double epsilonSpent,
+        double deltaSpent,
+        Optional<Instant> refillsAt) {
     public BudgetStatus {
         requireNonNull(user, "user is null");
         requireNonNull(budget, "budget is null");

@@ -16,8 +16,15 @@ import java.time.Instant;
  * @param windowStart the start of the budget's window it fell in ({@link Instant#EPOCH} for NEVER)
  * @param statement the statement that spent it (for admins only)
  */
-public record LedgerEntry(long id, String user, String budget, double epsilon, double delta, Instant chargedAt,
-        Instant windowStart, String statement) {
+public record LedgerEntry(
+        long id,
+        String user,
+        String budget,
+        double epsilon,
+        double delta,
+        Instant chargedAt,
+        Instant windowStart,
+        String statement) {
     public LedgerEntry {
         requireNonNull(user, "user is null");
         requireNonNull(budget, "budget is null");

@@ -18,12 +18,16 @@ public record PrivacyBudget(String name, double epsilonLimit, double deltaLimit,
             throw new VeilException(ErrorCode.INVALID_ARGUMENT, "A privacy budget name must not be empty");
         }
         if (!(epsilonLimit > 0) || Double.isInfinite(epsilonLimit)) {
-            throw new VeilException(ErrorCode.INVALID_POLICY, "Privacy budget '" + name
-                    + "' is invalid: EPSILON must be a finite number above 0, got " + Amounts.format(epsilonLimit));
+            throw new VeilException(
+                    ErrorCode.INVALID_POLICY,
+                    "Privacy budget '" + name + "' is invalid: EPSILON must be a finite number above 0, got "
+                            + Amounts.format(epsilonLimit));
         }
         if (!(deltaLimit >= 0) || !(deltaLimit < 1)) {
-            throw new VeilException(ErrorCode.INVALID_POLICY, "Privacy budget '" + name
-                    + "' is invalid: DELTA must be at least 0 and below 1, got " + Amounts.format(deltaLimit));
+            throw new VeilException(
+                    ErrorCode.INVALID_POLICY,
+                    "Privacy budget '" + name + "' is invalid: DELTA must be at least 0 and below 1, got "
+                            + Amounts.format(deltaLimit));
         }
     }
 

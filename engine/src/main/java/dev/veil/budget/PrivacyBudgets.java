@@ -39,7 +39,8 @@ public final class PrivacyBudgets {
                 if (ifNotExists) {
                     return false;
                 }
-                throw new VeilException(ErrorCode.ALREADY_EXISTS, "Privacy budget '" + budget.name() + "' already exists");
+                throw new VeilException(
+                        ErrorCode.ALREADY_EXISTS, "Privacy budget '" + budget.name() + "' already exists");
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO privacy_budgets "
                     + "(name, epsilon_limit, delta_limit, refill_window, created_at) VALUES (?, ?, ?, ?, ?)")) {
@@ -64,7 +65,7 @@ public final class PrivacyBudgets {
         return catalog.read(c -> {
             List<PrivacyBudget> budgets = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT name, epsilon_limit, delta_limit, refill_window FROM privacy_budgets ORDER BY name");
+                            "SELECT name, epsilon_limit, delta_limit, refill_window FROM privacy_budgets ORDER BY name");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     budgets.add(read(rs));
@@ -90,7 +91,8 @@ public final class PrivacyBudgets {
     public void assignToRole(String role, String budget) {
         requireNonNull(role, "role is null");
         if (role.equals(Principals.ADMIN)) {
-            throw new VeilException(ErrorCode.INVALID_POLICY,
+            throw new VeilException(
+                    ErrorCode.INVALID_POLICY,
                     "Role 'admin' cannot have a privacy budget: admins see raw data and are never charged");
         }
         assign("role_budgets", "role_name", "Role", role, budget);
@@ -100,8 +102,7 @@ public final class PrivacyBudgets {
     public List<BudgetAssignment> assignments() {
         return catalog.read(c -> {
             List<BudgetAssignment> all = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 0, user_name, budget_name FROM user_budgets "
+            try (PreparedStatement ps = c.prepareStatement("SELECT 0, user_name, budget_name FROM user_budgets "
                             + "UNION ALL SELECT 1, role_name, budget_name FROM role_budgets ORDER BY 1, 2");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -121,7 +122,8 @@ public final class PrivacyBudgets {
                 ps.setString(1, principal);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new VeilException(ErrorCode.UNKNOWN_PRINCIPAL, kind + " '" + principal + "' does not exist");
+                        throw new VeilException(
+                                ErrorCode.UNKNOWN_PRINCIPAL, kind + " '" + principal + "' does not exist");
                     }
                 }
             }
@@ -148,9 +150,11 @@ public final class PrivacyBudgets {
                 names.add(rs.getString(1));
             }
         }
-        return new VeilException(ErrorCode.INVALID_POLICY, "Privacy budget '" + name + "' does not exist"
-                + NameSuggestions.hint(name, names) + "; create it with CREATE PRIVACY BUDGET " + name
-                + " LIMIT (EPSILON x, DELTA y) WINDOW {DAILY | WEEKLY | MONTHLY | NEVER}");
+        return new VeilException(
+                ErrorCode.INVALID_POLICY,
+                "Privacy budget '" + name + "' does not exist"
+                        + NameSuggestions.hint(name, names) + "; create it with CREATE PRIVACY BUDGET " + name
+                        + " LIMIT (EPSILON x, DELTA y) WINDOW {DAILY | WEEKLY | MONTHLY | NEVER}");
     }
 
     static Optional<PrivacyBudget> budget(Connection c, String name) throws SQLException {
@@ -195,6 +199,7 @@ public final class PrivacyBudgets {
     }
 
     private static PrivacyBudget read(ResultSet rs) throws SQLException {
-        return new PrivacyBudget(rs.getString(1), rs.getDouble(2), rs.getDouble(3), RefillWindow.valueOf(rs.getString(4)));
+        return new PrivacyBudget(
+                rs.getString(1), rs.getDouble(2), rs.getDouble(3), RefillWindow.valueOf(rs.getString(4)));
     }
 }

@@ -23,15 +23,18 @@ final class CatalogMigrations {
     static final String SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
 
     static final List<Migration> ALL = List.of(
-            new Migration(1, "schemas, tables, columns, table versions and segments", List.of(
-                    """
+            new Migration(
+                    1,
+                    "schemas, tables, columns, table versions and segments",
+                    List.of(
+                            """
                     CREATE TABLE schemas (
                         name        TEXT PRIMARY KEY,
                         created_at  INTEGER NOT NULL
                     )""",
-                    // AUTOINCREMENT: ids are never reused, even after the highest table is dropped,
-                    // so an id held by a running statement can never name a different table.
-                    """
+                            // AUTOINCREMENT: ids are never reused, even after the highest table is dropped,
+                            // so an id held by a running statement can never name a different table.
+                            """
                     CREATE TABLE tables (
                         id          INTEGER PRIMARY KEY AUTOINCREMENT,
                         schema_name TEXT NOT NULL REFERENCES schemas (name),
@@ -40,7 +43,7 @@ final class CatalogMigrations {
                         created_at  INTEGER NOT NULL,
                         UNIQUE (schema_name, name)
                     )""",
-                    """
+                            """
                     CREATE TABLE columns (
                         table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
                         ordinal     INTEGER NOT NULL,
@@ -50,8 +53,8 @@ final class CatalogMigrations {
                         PRIMARY KEY (table_id, ordinal),
                         UNIQUE (table_id, name)
                     )""",
-                    // One row per committed version: when, and how big the table was.
-                    """
+                            // One row per committed version: when, and how big the table was.
+                            """
                     CREATE TABLE table_versions (
                         table_id      INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
                         version       INTEGER NOT NULL,
@@ -60,9 +63,9 @@ final class CatalogMigrations {
                         segment_count INTEGER NOT NULL,
                         PRIMARY KEY (table_id, version)
                     )""",
-                    // A segment belongs to versions added_in <= v < removed_in (removed_in NULL: still
-                    // current). The current version's list is the rows with removed_in NULL, by ordinal.
-                    """
+                            // A segment belongs to versions added_in <= v < removed_in (removed_in NULL: still
+                            // current). The current version's list is the rows with removed_in NULL, by ordinal.
+                            """
                     CREATE TABLE segments (
                         path        TEXT PRIMARY KEY,
                         table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
@@ -72,35 +75,41 @@ final class CatalogMigrations {
                         added_in    INTEGER NOT NULL,
                         removed_in  INTEGER
                     )""",
-                    "CREATE INDEX segments_current ON segments (table_id, removed_in, ordinal)")),
-            new Migration(2, "users, roles and role grants", List.of(
-                    """
+                            "CREATE INDEX segments_current ON segments (table_id, removed_in, ordinal)")),
+            new Migration(
+                    2,
+                    "users, roles and role grants",
+                    List.of(
+                            """
                     CREATE TABLE roles (
                         name        TEXT PRIMARY KEY,
                         built_in    INTEGER NOT NULL DEFAULT 0,
                         created_at  INTEGER NOT NULL
                     )""",
-                    "INSERT INTO roles (name, built_in, created_at) VALUES ('admin', 1, 0), ('analyst', 1, 0)",
-                    // password_hash is a PBKDF2 string (see PasswordHash); never a clear password.
-                    """
+                            "INSERT INTO roles (name, built_in, created_at) VALUES ('admin', 1, 0), ('analyst', 1, 0)",
+                            // password_hash is a PBKDF2 string (see PasswordHash); never a clear password.
+                            """
                     CREATE TABLE users (
                         name          TEXT PRIMARY KEY,
                         password_hash TEXT NOT NULL,
                         created_at    INTEGER NOT NULL
                     )""",
-                    """
+                            """
                     CREATE TABLE user_roles (
                         user_name   TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
                         role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
                         PRIMARY KEY (user_name, role_name)
                     )""")),
-            new Migration(3, "policies and the audit log", List.of(
-                    // Policies belong to a table by id: dropping the table drops its policies. A
-                    // role_name of NULL scopes a policy to every non-admin role; a dropped role takes
-                    // its scoped policies with it (its users lose the role too). The parent of a VIA
-                    // unit and the table of a REFERENCES domain are kept by name, so that dropping
-                    // them breaks the path and the resolver refuses the child (it fails closed).
-                    """
+            new Migration(
+                    3,
+                    "policies and the audit log",
+                    List.of(
+                            // Policies belong to a table by id: dropping the table drops its policies. A
+                            // role_name of NULL scopes a policy to every non-admin role; a dropped role takes
+                            // its scoped policies with it (its users lose the role too). The parent of a VIA
+                            // unit and the table of a REFERENCES domain are kept by name, so that dropping
+                            // them breaks the path and the resolver refuses the child (it fails closed).
+                            """
                     CREATE TABLE policy_units (
                         table_id      INTEGER PRIMARY KEY REFERENCES tables (id) ON DELETE CASCADE,
                         column_name   TEXT NOT NULL,
@@ -110,17 +119,17 @@ final class CatalogMigrations {
                         CHECK ((parent_schema IS NULL) = (parent_table IS NULL)
                                AND (parent_table IS NULL) = (parent_column IS NULL))
                     )""",
-                    """
+                            """
                     CREATE TABLE policy_min_group_sizes (
                         table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
                         role_name   TEXT REFERENCES roles (name) ON DELETE CASCADE,
                         k           INTEGER NOT NULL CHECK (k >= 2),
                         remainder   INTEGER NOT NULL
                     )""",
-                    "CREATE UNIQUE INDEX policy_min_group_sizes_scope "
-                            + "ON policy_min_group_sizes (table_id, ifnull(role_name, ''))",
-                    // Bounds and mask arguments are decimal strings, so they round-trip exactly.
-                    """
+                            "CREATE UNIQUE INDEX policy_min_group_sizes_scope "
+                                    + "ON policy_min_group_sizes (table_id, ifnull(role_name, ''))",
+                            // Bounds and mask arguments are decimal strings, so they round-trip exactly.
+                            """
                     CREATE TABLE policy_columns (
                         table_id      INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
                         column_name   TEXT NOT NULL,
@@ -131,17 +140,17 @@ final class CatalogMigrations {
                         mask          TEXT,
                         mask_argument TEXT
                     )""",
-                    "CREATE UNIQUE INDEX policy_columns_scope "
-                            + "ON policy_columns (table_id, column_name, ifnull(role_name, ''))",
-                    """
+                            "CREATE UNIQUE INDEX policy_columns_scope "
+                                    + "ON policy_columns (table_id, column_name, ifnull(role_name, ''))",
+                            """
                     CREATE TABLE policy_row_filters (
                         table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
                         role_name   TEXT REFERENCES roles (name) ON DELETE CASCADE,
                         predicate   TEXT NOT NULL
                     )""",
-                    "CREATE UNIQUE INDEX policy_row_filters_scope "
-                            + "ON policy_row_filters (table_id, ifnull(role_name, ''))",
-                    """
+                            "CREATE UNIQUE INDEX policy_row_filters_scope "
+                                    + "ON policy_row_filters (table_id, ifnull(role_name, ''))",
+                            """
                     CREATE TABLE policy_domains (
                         table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
                         column_name TEXT NOT NULL,
@@ -150,7 +159,7 @@ final class CatalogMigrations {
                         ref_column  TEXT,
                         PRIMARY KEY (table_id, column_name)
                     )""",
-                    """
+                            """
                     CREATE TABLE policy_domain_values (
                         table_id    INTEGER NOT NULL,
                         column_name TEXT NOT NULL,
@@ -160,10 +169,10 @@ final class CatalogMigrations {
                         FOREIGN KEY (table_id, column_name) REFERENCES policy_domains (table_id, column_name)
                             ON DELETE CASCADE
                     )""",
-                    // The audit log is append-only: an entry's who, when, what and decision never
-                    // change. A query's entry is written before its rows leave, and completed once
-                    // (rows returned, finish time, and FAILED if it broke off) when it is closed.
-                    """
+                            // The audit log is append-only: an entry's who, when, what and decision never
+                            // change. A query's entry is written before its rows leave, and completed once
+                            // (rows returned, finish time, and FAILED if it broke off) when it is closed.
+                            """
                     CREATE TABLE audit_log (
                         id            INTEGER PRIMARY KEY AUTOINCREMENT,
                         at            INTEGER NOT NULL,
@@ -177,13 +186,13 @@ final class CatalogMigrations {
                         delta         REAL NOT NULL DEFAULT 0,
                         finished_at   INTEGER
                     )""",
-                    "CREATE INDEX audit_log_user ON audit_log (user_name, id)",
-                    """
+                            "CREATE INDEX audit_log_user ON audit_log (user_name, id)",
+                            """
                     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
                     BEGIN
                         SELECT RAISE(ABORT, 'the audit log is append-only');
                     END""",
-                    """
+                            """
                     CREATE TRIGGER audit_log_complete_once BEFORE UPDATE ON audit_log
                     WHEN OLD.finished_at IS NOT NULL
                         OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.user_name IS NOT OLD.user_name
@@ -193,9 +202,12 @@ final class CatalogMigrations {
                     BEGIN
                         SELECT RAISE(ABORT, 'the audit log is append-only');
                     END""")),
-            new Migration(4, "privacy budgets, their assignments and the budget ledger", List.of(
-                    // Limits hold per user and per calendar window in UTC (see dev.veil.budget).
-                    """
+            new Migration(
+                    4,
+                    "privacy budgets, their assignments and the budget ledger",
+                    List.of(
+                            // Limits hold per user and per calendar window in UTC (see dev.veil.budget).
+                            """
                     CREATE TABLE privacy_budgets (
                         name          TEXT PRIMARY KEY,
                         epsilon_limit REAL NOT NULL CHECK (epsilon_limit > 0),
@@ -203,26 +215,26 @@ final class CatalogMigrations {
                         refill_window TEXT NOT NULL CHECK (refill_window IN ('DAILY', 'WEEKLY', 'MONTHLY', 'NEVER')),
                         created_at    INTEGER NOT NULL
                     )""",
-                    // At most one budget per user and per role; assigning again replaces it. A dropped
-                    // user or role takes its assignment with it. Budgets are never dropped: the ledger
-                    // names them.
-                    """
+                            // At most one budget per user and per role; assigning again replaces it. A dropped
+                            // user or role takes its assignment with it. Budgets are never dropped: the ledger
+                            // names them.
+                            """
                     CREATE TABLE user_budgets (
                         user_name   TEXT PRIMARY KEY REFERENCES users (name) ON DELETE CASCADE,
                         budget_name TEXT NOT NULL REFERENCES privacy_budgets (name),
                         assigned_at INTEGER NOT NULL
                     )""",
-                    """
+                            """
                     CREATE TABLE role_budgets (
                         role_name   TEXT PRIMARY KEY REFERENCES roles (name) ON DELETE CASCADE,
                         budget_name TEXT NOT NULL REFERENCES privacy_budgets (name),
                         assigned_at INTEGER NOT NULL
                     )""",
-                    // Append-only, like the audit log. user_name is no foreign key: a dropped user's
-                    // charges stay (and count again if the name is reused, which errs on the side of
-                    // privacy). charged_at is in milliseconds since the epoch; window_start is the
-                    // start of the budget window the charge fell in (0 for NEVER).
-                    """
+                            // Append-only, like the audit log. user_name is no foreign key: a dropped user's
+                            // charges stay (and count again if the name is reused, which errs on the side of
+                            // privacy). charged_at is in milliseconds since the epoch; window_start is the
+                            // start of the budget window the charge fell in (0 for NEVER).
+                            """
                     CREATE TABLE budget_ledger (
                         id           INTEGER PRIMARY KEY AUTOINCREMENT,
                         user_name    TEXT NOT NULL,
@@ -233,21 +245,24 @@ final class CatalogMigrations {
                         window_start INTEGER NOT NULL,
                         statement    TEXT NOT NULL
                     )""",
-                    "CREATE INDEX budget_ledger_user ON budget_ledger (user_name, charged_at)",
-                    """
+                            "CREATE INDEX budget_ledger_user ON budget_ledger (user_name, charged_at)",
+                            """
                     CREATE TRIGGER budget_ledger_no_delete BEFORE DELETE ON budget_ledger
                     BEGIN
                         SELECT RAISE(ABORT, 'the budget ledger is append-only');
                     END""",
-                    """
+                            """
                     CREATE TRIGGER budget_ledger_no_update BEFORE UPDATE ON budget_ledger
                     BEGIN
                         SELECT RAISE(ABORT, 'the budget ledger is append-only');
                     END""")),
-            new Migration(5, "differential-privacy policies", List.of(
-                    // One per table and scope, like the minimum group sizes; epsilon and delta are
-                    // doubles (REAL round-trips them exactly), the contribution bounds whole numbers.
-                    """
+            new Migration(
+                    5,
+                    "differential-privacy policies",
+                    List.of(
+                            // One per table and scope, like the minimum group sizes; epsilon and delta are
+                            // doubles (REAL round-trips them exactly), the contribution bounds whole numbers.
+                            """
                     CREATE TABLE policy_differential_privacy (
                         table_id                    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
                         role_name                   TEXT REFERENCES roles (name) ON DELETE CASCADE,
@@ -256,14 +271,16 @@ final class CatalogMigrations {
                         max_groups_per_unit         INTEGER NOT NULL CHECK (max_groups_per_unit >= 1),
                         max_rows_per_unit_per_group INTEGER NOT NULL CHECK (max_rows_per_unit_per_group >= 1)
                     )""",
-                    "CREATE UNIQUE INDEX policy_differential_privacy_scope "
-                            + "ON policy_differential_privacy (table_id, ifnull(role_name, ''))")),
-            new Migration(6, "running statements in the audit log", List.of(
-                    // Every statement's entry is now written when it starts and completed once when it
-                    // ends: with its outcome (the decision changes only in that completing update),
-                    // and with each budget charge as it happens (epsilon and delta only grow).
-                    "DROP TRIGGER audit_log_complete_once",
-                    """
+                            "CREATE UNIQUE INDEX policy_differential_privacy_scope "
+                                    + "ON policy_differential_privacy (table_id, ifnull(role_name, ''))")),
+            new Migration(
+                    6,
+                    "running statements in the audit log",
+                    List.of(
+                            // Every statement's entry is now written when it starts and completed once when it
+                            // ends: with its outcome (the decision changes only in that completing update),
+                            // and with each budget charge as it happens (epsilon and delta only grow).
+                            "DROP TRIGGER audit_log_complete_once", """
                     CREATE TRIGGER audit_log_complete_once BEFORE UPDATE ON audit_log
                     WHEN OLD.finished_at IS NOT NULL
                         OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.user_name IS NOT OLD.user_name
@@ -273,10 +290,14 @@ final class CatalogMigrations {
                     BEGIN
                         SELECT RAISE(ABORT, 'the audit log is append-only');
                     END""")),
-            new Migration(7, "role settings", List.of(
-                    // Settings such as statement_memory and statement_timeout, per role (see RoleSettings); a dropped role
-                    // takes its settings with it.
-                    """
+            new Migration(
+                    7,
+                    "role settings",
+                    List.of(
+                            // Settings such as statement_memory and statement_timeout, per role (see RoleSettings); a
+                            // dropped role
+                            // takes its settings with it.
+                            """
                     CREATE TABLE role_settings (
                         role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
                         setting     TEXT NOT NULL,
@@ -285,8 +306,7 @@ final class CatalogMigrations {
                         PRIMARY KEY (role_name, setting)
                     )""")));
 
-    private CatalogMigrations() {
-    }
+    private CatalogMigrations() {}
 
     static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -18,18 +18,19 @@ import java.util.regex.Pattern;
 public record ColumnType(VeilType type, int precision, int scale) {
     public static final int MAX_DECIMAL_PRECISION = 38;
 
-    private static final Pattern DECIMAL = Pattern.compile(
-            "(?:DECIMAL|NUMERIC)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?");
+    private static final Pattern DECIMAL =
+            Pattern.compile("(?:DECIMAL|NUMERIC)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?");
 
     public ColumnType {
         requireNonNull(type, "type is null");
         if (type == VeilType.DECIMAL) {
             if (precision < 1 || precision > MAX_DECIMAL_PRECISION) {
-                throw new VeilException(ErrorCode.INVALID_ARGUMENT,
-                        "DECIMAL precision must be between 1 and 38, got " + precision);
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT, "DECIMAL precision must be between 1 and 38, got " + precision);
             }
             if (scale < 0 || scale > precision) {
-                throw new VeilException(ErrorCode.INVALID_ARGUMENT,
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT,
                         "DECIMAL scale must be between 0 and the precision " + precision + ", got " + scale);
             }
         } else if (precision != 0 || scale != 0) {
@@ -76,8 +77,10 @@ public record ColumnType(VeilType type, int precision, int scale) {
             case "TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME":
                 return of(VeilType.TIMESTAMP);
             default:
-                throw new VeilException(ErrorCode.TYPE_MISMATCH, "Unknown type '" + text
-                        + "'; Veil supports BOOLEAN, INTEGER, BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR, DATE, TIMESTAMP");
+                throw new VeilException(
+                        ErrorCode.TYPE_MISMATCH,
+                        "Unknown type '" + text
+                                + "'; Veil supports BOOLEAN, INTEGER, BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR, DATE, TIMESTAMP");
         }
     }
 

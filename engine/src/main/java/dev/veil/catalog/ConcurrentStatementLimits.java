@@ -55,8 +55,9 @@ public final class ConcurrentStatementLimits {
     /** Fails with INVALID_ARGUMENT unless {@code limit} is a usable cap (1 to {@value #MAX}). */
     public static int check(int limit) {
         if (limit < 1 || limit > MAX) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "A limit of concurrent statements must be between 1 and "
-                    + MAX + "; got " + limit);
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "A limit of concurrent statements must be between 1 and " + MAX + "; got " + limit);
         }
         return limit;
     }
@@ -66,8 +67,9 @@ public final class ConcurrentStatementLimits {
         requireNonNull(text, "text is null");
         String t = text.strip();
         if (t.isEmpty() || t.length() > 6 || !t.chars().allMatch(Character::isDigit)) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "Invalid " + SETTING + " '" + text
-                    + "'; write a whole number from 1 to " + MAX);
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "Invalid " + SETTING + " '" + text + "'; write a whole number from 1 to " + MAX);
         }
         return check(Integer.parseInt(t));
     }

@@ -13,8 +13,7 @@ import java.util.Optional;
  * least 2 edits), so unrelated names are never offered.
  */
 public final class NameSuggestions {
-    private NameSuggestions() {
-    }
+    private NameSuggestions() {}
 
     /** The candidate nearest to {@code name}, if one is close enough; ties go to the alphabetically first. */
     public static Optional<String> nearest(String name, Collection<String> candidates) {

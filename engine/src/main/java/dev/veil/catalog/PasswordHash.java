@@ -79,8 +79,10 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PasswordHash other && iterations == other.iterations
-                && Arrays.equals(salt, other.salt) && Arrays.equals(hash, other.hash);
+        return o instanceof PasswordHash other
+                && iterations == other.iterations
+                && Arrays.equals(salt, other.salt)
+                && Arrays.equals(hash, other.hash);
     }
 
     @Override

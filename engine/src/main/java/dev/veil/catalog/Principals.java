@@ -54,7 +54,8 @@ public final class Principals {
     /** Whether the warehouse has any user at all (a warehouse made without {@code veil init} has none). */
     public boolean hasUsers() {
         return catalog.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users LIMIT 1");
+                    ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         });
@@ -62,7 +63,8 @@ public final class Principals {
 
     public Optional<Principal> user(String name) {
         requireNonNull(name, "name is null");
-        return catalog.read(c -> userExists(c, name) ? Optional.of(new Principal(name, roles(c, name))) : Optional.empty());
+        return catalog.read(
+                c -> userExists(c, name) ? Optional.of(new Principal(name, roles(c, name))) : Optional.empty());
     }
 
     /** The user of that name; UNKNOWN_PRINCIPAL if there is none. */
@@ -105,7 +107,8 @@ public final class Principals {
                 }
                 throw new VeilException(ErrorCode.ALREADY_EXISTS, "Role '" + role + "' already exists");
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO roles (name, built_in, created_at) VALUES (?, 0, ?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO roles (name, built_in, created_at) VALUES (?, 0, ?)")) {
                 ps.setString(1, role);
                 ps.setLong(2, System.currentTimeMillis());
                 ps.executeUpdate();
@@ -121,7 +124,8 @@ public final class Principals {
     public void dropRole(String role, boolean ifExists) {
         requireNonNull(role, "role is null");
         if (role.equals(ADMIN) || role.equals(ANALYST)) {
-            throw new VeilException(ErrorCode.INVALID_STATEMENT, "Role '" + role + "' is built in and cannot be dropped");
+            throw new VeilException(
+                    ErrorCode.INVALID_STATEMENT, "Role '" + role + "' is built in and cannot be dropped");
         }
         catalog.write(c -> {
             if (!roleExists(c, role)) {
@@ -156,8 +160,8 @@ public final class Principals {
             if (!roleExists(c, granted)) {
                 throw unknownRole(granted);
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)")) {
                 ps.setString(1, user);
                 ps.setString(2, hash.format());
                 ps.setLong(3, System.currentTimeMillis());
@@ -214,8 +218,10 @@ public final class Principals {
                 throw unknownUser(user);
             }
             if (roles(c, user).contains(ADMIN) && admins(c) == 1) {
-                throw new VeilException(ErrorCode.INVALID_STATEMENT,
-                        "User '" + user + "' is the last admin and cannot be dropped; grant the admin role to another user first");
+                throw new VeilException(
+                        ErrorCode.INVALID_STATEMENT,
+                        "User '" + user
+                                + "' is the last admin and cannot be dropped; grant the admin role to another user first");
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE name = ?")) {
                 ps.setString(1, user);
@@ -262,12 +268,16 @@ public final class Principals {
         requireNonNull(password, "password is null");
         int length = password.codePointCount(0, password.length());
         if (length < MIN_PASSWORD_LENGTH) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "The password of user '" + user + "' must have at least "
-                    + MIN_PASSWORD_LENGTH + " characters, it has " + length);
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "The password of user '" + user + "' must have at least " + MIN_PASSWORD_LENGTH
+                            + " characters, it has " + length);
         }
         if (length > MAX_PASSWORD_LENGTH) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "The password of user '" + user + "' must have at most "
-                    + MAX_PASSWORD_LENGTH + " characters, it has " + length);
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "The password of user '" + user + "' must have at most " + MAX_PASSWORD_LENGTH
+                            + " characters, it has " + length);
         }
         return password;
     }
@@ -275,7 +285,8 @@ public final class Principals {
     private static void checkName(String name, String kind) {
         requireNonNull(name, kind + " is null");
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT,
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
                     "A " + kind + " name must have 1 to " + MAX_NAME_LENGTH + " characters");
         }
     }
@@ -289,8 +300,8 @@ public final class Principals {
     }
 
     private static void grant(Connection c, String role, String user) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT OR IGNORE INTO user_roles (user_name, role_name) VALUES (?, ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT OR IGNORE INTO user_roles (user_name, role_name) VALUES (?, ?)")) {
             ps.setString(1, user);
             ps.setString(2, role);
             ps.executeUpdate();
@@ -298,7 +309,8 @@ public final class Principals {
     }
 
     private static boolean anyUser(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
             return rs.next();
         }
     }
@@ -350,7 +362,8 @@ public final class Principals {
 
     private static List<String> names(Connection c, String sql) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }

@@ -49,8 +49,8 @@ public final class RoleSettings {
         requireNonNull(setting, "setting is null");
         catalog.write(c -> {
             requireRole(c, role);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM role_settings WHERE role_name = ? AND setting = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM role_settings WHERE role_name = ? AND setting = ?")) {
                 ps.setString(1, role);
                 ps.setString(2, setting);
                 ps.executeUpdate();
@@ -70,8 +70,8 @@ public final class RoleSettings {
         requireNonNull(setting, "setting is null");
         return catalog.read(c -> {
             Map<String, String> values = new TreeMap<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT value FROM role_settings WHERE role_name = ? AND setting = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT value FROM role_settings WHERE role_name = ? AND setting = ?")) {
                 for (String role : roles) {
                     ps.setString(1, role);
                     ps.setString(2, setting);

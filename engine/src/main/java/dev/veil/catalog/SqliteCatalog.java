@@ -66,7 +66,8 @@ public final class SqliteCatalog implements Catalog {
         try {
             connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
         } catch (SQLException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot open catalog " + file + ": " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot open catalog " + file + ": " + e.getMessage(), e);
         }
         SqliteCatalog catalog = new SqliteCatalog(file, connection);
         try {
@@ -168,9 +169,11 @@ public final class SqliteCatalog implements Catalog {
             }
             int current = schemaVersion(c);
             if (current > CatalogMigrations.latestVersion()) {
-                throw new VeilException(ErrorCode.NOT_SUPPORTED, "Catalog " + file + " has schema version " + current
-                        + ", newer than this Veil understands (" + CatalogMigrations.latestVersion()
-                        + "); use a newer Veil");
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        "Catalog " + file + " has schema version " + current
+                                + ", newer than this Veil understands (" + CatalogMigrations.latestVersion()
+                                + "); use a newer Veil");
             }
             for (CatalogMigrations.Migration m : CatalogMigrations.ALL) {
                 if (m.version() <= current) {
@@ -192,7 +195,8 @@ public final class SqliteCatalog implements Catalog {
     }
 
     private static int schemaVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }
@@ -241,9 +245,12 @@ public final class SqliteCatalog implements Catalog {
             }
             List<String> tables = tableNames(c, schema);
             if (!tables.isEmpty()) {
-                throw new VeilException(ErrorCode.NOT_EMPTY, "Schema '" + schema + "' is not empty: it holds "
-                        + tables.size() + (tables.size() == 1 ? " table (" : " tables (") + String.join(", ", tables)
-                        + "); drop them first");
+                throw new VeilException(
+                        ErrorCode.NOT_EMPTY,
+                        "Schema '" + schema + "' is not empty: it holds "
+                                + tables.size() + (tables.size() == 1 ? " table (" : " tables (")
+                                + String.join(", ", tables)
+                                + "); drop them first");
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM schemas WHERE name = ?")) {
                 ps.setString(1, schema);
@@ -255,7 +262,8 @@ public final class SqliteCatalog implements Catalog {
 
     private static List<String> schemaNames(Connection c) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM schemas ORDER BY name")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name FROM schemas ORDER BY name")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -273,7 +281,8 @@ public final class SqliteCatalog implements Catalog {
     }
 
     private static VeilException unknownSchema(Connection c, String schema) throws SQLException {
-        return new VeilException(ErrorCode.UNKNOWN_SCHEMA,
+        return new VeilException(
+                ErrorCode.UNKNOWN_SCHEMA,
                 "Schema '" + schema + "' not found" + NameSuggestions.hint(schema, schemaNames(c)));
     }
 
@@ -324,7 +333,8 @@ public final class SqliteCatalog implements Catalog {
         Set<String> seen = new HashSet<>();
         for (Column column : columns) {
             if (!seen.add(column.name())) {
-                throw new VeilException(ErrorCode.ALREADY_EXISTS,
+                throw new VeilException(
+                        ErrorCode.ALREADY_EXISTS,
                         "Column '" + column.name() + "' is defined more than once in table '" + name + "'");
             }
         }
@@ -348,7 +358,8 @@ public final class SqliteCatalog implements Catalog {
                 ps.setLong(3, now);
                 ps.executeUpdate();
             }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
                 rs.next();
                 id = rs.getLong(1);
             }
@@ -416,8 +427,8 @@ public final class SqliteCatalog implements Catalog {
             }
         }
         List<Column> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT name, type, nullable FROM columns WHERE table_id = ? ORDER BY ordinal")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT name, type, nullable FROM columns WHERE table_id = ? ORDER BY ordinal")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -430,13 +441,14 @@ public final class SqliteCatalog implements Catalog {
 
     private static VeilException unknownTable(Connection c, TableName name) throws SQLException {
         List<String> all = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT schema_name, name FROM tables")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT schema_name, name FROM tables")) {
             while (rs.next()) {
                 all.add(rs.getString(1) + "." + rs.getString(2));
             }
         }
-        return new VeilException(ErrorCode.UNKNOWN_TABLE,
-                "Table '" + name + "' not found" + NameSuggestions.hint(name.toString(), all));
+        return new VeilException(
+                ErrorCode.UNKNOWN_TABLE, "Table '" + name + "' not found" + NameSuggestions.hint(name.toString(), all));
     }
 
     private static TableName tableName(Connection c, long tableId) throws SQLException {
@@ -444,8 +456,8 @@ public final class SqliteCatalog implements Catalog {
             ps.setLong(1, tableId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new VeilException(ErrorCode.UNKNOWN_TABLE,
-                            "Table with id " + tableId + " not found; it was dropped");
+                    throw new VeilException(
+                            ErrorCode.UNKNOWN_TABLE, "Table with id " + tableId + " not found; it was dropped");
                 }
                 return new TableName(rs.getString(1), rs.getString(2));
             }
@@ -465,9 +477,11 @@ public final class SqliteCatalog implements Catalog {
         return write(c -> {
             TableVersion current = currentVersion(c, tableId);
             if (current.version() != baseVersion) {
-                throw new VeilException(ErrorCode.WRITE_CONFLICT, "Table '" + tableName(c, tableId)
-                        + "' was changed by a concurrent statement (now at version " + current.version()
-                        + ", this statement started from version " + baseVersion + "); retry the statement");
+                throw new VeilException(
+                        ErrorCode.WRITE_CONFLICT,
+                        "Table '" + tableName(c, tableId)
+                                + "' was changed by a concurrent statement (now at version " + current.version()
+                                + ", this statement started from version " + baseVersion + "); retry the statement");
             }
             return commit(c, current, segments);
         });
@@ -504,8 +518,8 @@ public final class SqliteCatalog implements Catalog {
             ps.setLong(1, tableId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new VeilException(ErrorCode.UNKNOWN_TABLE,
-                            "Table with id " + tableId + " not found; it was dropped");
+                    throw new VeilException(
+                            ErrorCode.UNKNOWN_TABLE, "Table with id " + tableId + " not found; it was dropped");
                 }
                 version = rs.getLong(1);
             }
@@ -609,7 +623,8 @@ public final class SqliteCatalog implements Catalog {
             closed = true;
             connection.close();
         } catch (SQLException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot close catalog " + file + ": " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot close catalog " + file + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }

@@ -56,8 +56,10 @@ public final class StatementTimeouts {
     public static Duration check(Duration timeout) {
         requireNonNull(timeout, "timeout is null");
         if (timeout.toMillis() < 1 || timeout.compareTo(MAX) > 0) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "A statement time limit must be between 1 ms and "
-                    + MAX.toDays() + " days; got " + timeout.toMillis() + " ms");
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "A statement time limit must be between 1 ms and " + MAX.toDays() + " days; got "
+                            + timeout.toMillis() + " ms");
         }
         return timeout;
     }
@@ -91,7 +93,9 @@ public final class StatementTimeouts {
     }
 
     private static VeilException badDuration(String text) {
-        return new VeilException(ErrorCode.INVALID_ARGUMENT, "Invalid time limit '" + text
-                + "'; write a whole number with a unit: ms, s, min or h (e.g. '30s', '10min')");
+        return new VeilException(
+                ErrorCode.INVALID_ARGUMENT,
+                "Invalid time limit '" + text
+                        + "'; write a whole number with a unit: ms, s, min or h (e.g. '30s', '10min')");
     }
 }

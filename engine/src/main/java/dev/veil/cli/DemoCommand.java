@@ -3,9 +3,9 @@ package dev.veil.cli;
 import dev.veil.catalog.Principals;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
-import dev.veil.sql.PlannerContext;
 import dev.veil.session.Engine;
 import dev.veil.session.Session;
+import dev.veil.sql.PlannerContext;
 import dev.veil.storage.Warehouse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,21 +24,33 @@ import picocli.CommandLine.Option;
  * users {@code admin} and {@code analyst} whose random passwords are written to
  * {@code CREDENTIALS} and per-user password files, then serves it over JDBC.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Create the demo warehouse if absent (a synthetic shop: customers, products, orders, order lines, "
-                + "web events) and serve it over JDBC.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Create the demo warehouse if absent (a synthetic shop: customers, products, orders, order lines, "
+                        + "web events) and serve it over JDBC.")
 final class DemoCommand implements Callable<Integer> {
     static final String ANALYST = "analyst";
 
-    @Option(names = "--warehouse", paramLabel = "DIR", defaultValue = "demo-warehouse",
+    @Option(
+            names = "--warehouse",
+            paramLabel = "DIR",
+            defaultValue = "demo-warehouse",
             description = "The demo warehouse directory (default ${DEFAULT-VALUE}).")
     Path warehouse;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerConfig.DEFAULT_HOST,
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = ServerConfig.DEFAULT_HOST,
             description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_PORT,
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "" + ServerConfig.DEFAULT_PORT,
             description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
@@ -47,10 +59,12 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.exists(warehouse.resolve(Warehouse.CATALOG_FILE))) {
             create();
         } else {
-            System.out.println("Using the existing demo warehouse " + warehouse.toAbsolutePath().normalize());
+            System.out.println("Using the existing demo warehouse "
+                    + warehouse.toAbsolutePath().normalize());
         }
         System.out.print(Files.readString(warehouse.resolve("CREDENTIALS"), StandardCharsets.UTF_8));
-        VeilServer server = ServeCommand.start(ServerConfig.of(warehouse).withHost(host).withPort(port), System.out);
+        VeilServer server =
+                ServeCommand.start(ServerConfig.of(warehouse).withHost(host).withPort(port), System.out);
         String passwordFile = warehouse.resolve(ANALYST + ".password").toString();
         System.out.println();
         System.out.println("Try it as the analyst:");
@@ -62,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void create() throws IOException {
-        System.out.println("Creating the demo warehouse in " + warehouse.toAbsolutePath().normalize() + " ...");
+        System.out.println(
+                "Creating the demo warehouse in " + warehouse.toAbsolutePath().normalize() + " ...");
         String adminPassword = RandomPassword.next();
         String analystPassword = RandomPassword.next();
         Map<String, Long> counts;
@@ -73,13 +88,16 @@ final class DemoCommand implements Callable<Integer> {
             principals.createUser(ANALYST, analystPassword, Principals.ANALYST, false);
             counts = DemoDataset.standard().create(wh);
         }
-        counts.forEach((table, rows) -> System.out.printf("  %-24s %,9d rows%n", DemoDataset.SCHEMA + "." + table, rows));
+        counts.forEach(
+                (table, rows) -> System.out.printf("  %-24s %,9d rows%n", DemoDataset.SCHEMA + "." + table, rows));
         applyPolicies();
         writeSecret(warehouse.resolve(Principals.ADMIN + ".password"), adminPassword + "\n");
         writeSecret(warehouse.resolve(ANALYST + ".password"), analystPassword + "\n");
-        writeSecret(warehouse.resolve("CREDENTIALS"), "Demo users (also in " + warehouse + "/<user>.password):\n"
-                + "  admin    " + adminPassword + "\n"
-                + "  analyst  " + analystPassword + "\n");
+        writeSecret(
+                warehouse.resolve("CREDENTIALS"),
+                "Demo users (also in " + warehouse + "/<user>.password):\n"
+                        + "  admin    " + adminPassword + "\n"
+                        + "  analyst  " + analystPassword + "\n");
     }
 
     /**

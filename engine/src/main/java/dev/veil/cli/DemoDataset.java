@@ -29,23 +29,55 @@ import java.util.SplittableRandom;
 public final class DemoDataset {
     public static final String SCHEMA = "shop";
 
-    private static final String[] FIRST = {"Ada", "Ben", "Chloe", "Dev", "Elif", "Farid", "Greta", "Hugo", "Ines",
-        "Jonas", "Kaia", "Liam", "Maya", "Nils", "Olga", "Pablo", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera",
-        "Wim", "Xenia", "Yann", "Zoe"};
-    private static final String[] LAST = {"Almeida", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia",
-        "Horvat", "Ivanova", "Jansen", "Kowalski", "Lind", "Moreau", "Novak", "Olsen", "Petit", "Quint", "Rossi",
-        "Schmidt", "Tanaka", "Urban", "Vidal", "Weber", "Yilmaz", "Zeller"};
+    private static final String[] FIRST = {
+        "Ada", "Ben", "Chloe", "Dev", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kaia", "Liam", "Maya", "Nils",
+        "Olga", "Pablo", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wim", "Xenia", "Yann", "Zoe"
+    };
+    private static final String[] LAST = {
+        "Almeida",
+        "Berg",
+        "Costa",
+        "Dubois",
+        "Eriksen",
+        "Fischer",
+        "Garcia",
+        "Horvat",
+        "Ivanova",
+        "Jansen",
+        "Kowalski",
+        "Lind",
+        "Moreau",
+        "Novak",
+        "Olsen",
+        "Petit",
+        "Quint",
+        "Rossi",
+        "Schmidt",
+        "Tanaka",
+        "Urban",
+        "Vidal",
+        "Weber",
+        "Yilmaz",
+        "Zeller"
+    };
     /** Cities with very different sizes, so that some groups are small enough for a minimum group size to bite. */
-    private static final String[] CITIES = {"Lyon", "Porto", "Ghent", "Graz", "Turku", "Malmo", "Bilbao", "Brno",
-        "Aarhus", "Bergen", "Cork", "Delft", "Esch", "Faro", "Gozo", "Hvar"};
+    private static final String[] CITIES = {
+        "Lyon", "Porto", "Ghent", "Graz", "Turku", "Malmo", "Bilbao", "Brno", "Aarhus", "Bergen", "Cork", "Delft",
+        "Esch", "Faro", "Gozo", "Hvar"
+    };
+
     private static final double[] CITY_WEIGHTS = {30, 22, 15, 10, 7, 5, 4, 3, 1.5, 1, 0.6, 0.4, 0.2, 0.1, 0.05, 0.02};
-    private static final String[] CATEGORIES = {"lighting", "seating", "tables", "storage", "textiles", "decor",
-        "kitchen", "outdoor"};
-    private static final String[] ADJECTIVES = {"Nordic", "Rustic", "Urban", "Classic", "Soft", "Bold", "Tiny", "Grand"};
-    private static final String[] PAGES = {"/", "/search", "/product", "/cart", "/checkout", "/account", "/help",
-        "/recommendations"};
+    private static final String[] CATEGORIES = {
+        "lighting", "seating", "tables", "storage", "textiles", "decor", "kitchen", "outdoor"
+    };
+    private static final String[] ADJECTIVES = {"Nordic", "Rustic", "Urban", "Classic", "Soft", "Bold", "Tiny", "Grand"
+    };
+    private static final String[] PAGES = {
+        "/", "/search", "/product", "/cart", "/checkout", "/account", "/help", "/recommendations"
+    };
     private static final String[] DEVICES = {"mobile", "desktop", "tablet"};
-    private static final String[] STATUSES = {"delivered", "delivered", "delivered", "shipped", "returned", "cancelled"};
+    private static final String[] STATUSES = {"delivered", "delivered", "delivered", "shipped", "returned", "cancelled"
+    };
     private static final String[] CHANNELS = {"web", "app", "store"};
 
     private final int customers;
@@ -108,34 +140,50 @@ public final class DemoDataset {
     }
 
     private long customers(Warehouse warehouse, SplittableRandom random) {
-        TableDef t = table(warehouse, "customers", List.of(
-                col("customer_id", VeilType.BIGINT, false), col("name", VeilType.VARCHAR, false),
-                col("email", VeilType.VARCHAR, false), col("phone", VeilType.VARCHAR, true),
-                col("birth_date", VeilType.DATE, true), col("zip", VeilType.VARCHAR, true),
-                col("city", VeilType.VARCHAR, false), col("signup_date", VeilType.DATE, false)));
+        TableDef t = table(
+                warehouse,
+                "customers",
+                List.of(
+                        col("customer_id", VeilType.BIGINT, false), col("name", VeilType.VARCHAR, false),
+                        col("email", VeilType.VARCHAR, false), col("phone", VeilType.VARCHAR, true),
+                        col("birth_date", VeilType.DATE, true), col("zip", VeilType.VARCHAR, true),
+                        col("city", VeilType.VARCHAR, false), col("signup_date", VeilType.DATE, false)));
         List<Object[]> rows = new ArrayList<>(customers);
         for (long id = 1; id <= customers; id++) {
             String first = FIRST[random.nextInt(FIRST.length)];
             String last = LAST[random.nextInt(LAST.length)];
             int cityIndex = weighted(random, CITY_WEIGHTS);
-            String phone = random.nextInt(10) == 0 ? null
-                    : String.format("+33 6 %02d %02d %02d %02d", random.nextInt(100), random.nextInt(100),
-                            random.nextInt(100), random.nextInt(100));
-            LocalDate birth = random.nextInt(20) == 0 ? null
+            String phone = random.nextInt(10) == 0
+                    ? null
+                    : String.format(
+                            "+33 6 %02d %02d %02d %02d",
+                            random.nextInt(100), random.nextInt(100), random.nextInt(100), random.nextInt(100));
+            LocalDate birth = random.nextInt(20) == 0
+                    ? null
                     : LocalDate.of(1940 + random.nextInt(66), 1 + random.nextInt(12), 1 + random.nextInt(28));
             String zip = String.format("%05d", 10000 + cityIndex * 1000 + random.nextInt(40));
             LocalDate signup = LocalDate.of(2019, 1, 1).plusDays(random.nextInt(6 * 365));
-            rows.add(new Object[] {id, first + " " + last,
-                (first + "." + last + id + "@example.com").toLowerCase(java.util.Locale.ROOT), phone,
-                birth == null ? null : (int) birth.toEpochDay(), zip, CITIES[cityIndex], (int) signup.toEpochDay()});
+            rows.add(new Object[] {
+                id,
+                first + " " + last,
+                (first + "." + last + id + "@example.com").toLowerCase(java.util.Locale.ROOT),
+                phone,
+                birth == null ? null : (int) birth.toEpochDay(),
+                zip,
+                CITIES[cityIndex],
+                (int) signup.toEpochDay()
+            });
         }
         return write(warehouse, t, rows);
     }
 
     private long products(Warehouse warehouse, SplittableRandom random) {
-        TableDef t = table(warehouse, "products", List.of(
-                col("product_id", VeilType.BIGINT, false), col("name", VeilType.VARCHAR, false),
-                col("category", VeilType.VARCHAR, false), decimal("price", 10, 2)));
+        TableDef t = table(
+                warehouse,
+                "products",
+                List.of(
+                        col("product_id", VeilType.BIGINT, false), col("name", VeilType.VARCHAR, false),
+                        col("category", VeilType.VARCHAR, false), decimal("price", 10, 2)));
         List<Object[]> rows = new ArrayList<>(products);
         for (long id = 1; id <= products; id++) {
             String category = CATEGORIES[random.nextInt(CATEGORIES.length)];
@@ -147,14 +195,24 @@ public final class DemoDataset {
     }
 
     private long ordersAndLines(Warehouse warehouse, SplittableRandom random, Map<String, Long> counts) {
-        TableDef orderTable = table(warehouse, "orders", List.of(
-                col("order_id", VeilType.BIGINT, false), col("customer_id", VeilType.BIGINT, false),
-                col("order_date", VeilType.DATE, false), col("status", VeilType.VARCHAR, false),
-                col("channel", VeilType.VARCHAR, false)));
-        TableDef lineTable = table(warehouse, "order_lines", List.of(
-                col("order_id", VeilType.BIGINT, false), col("line_no", VeilType.INTEGER, false),
-                col("product_id", VeilType.BIGINT, false), col("quantity", VeilType.INTEGER, false),
-                decimal("unit_price", 10, 2)));
+        TableDef orderTable = table(
+                warehouse,
+                "orders",
+                List.of(
+                        col("order_id", VeilType.BIGINT, false),
+                        col("customer_id", VeilType.BIGINT, false),
+                        col("order_date", VeilType.DATE, false),
+                        col("status", VeilType.VARCHAR, false),
+                        col("channel", VeilType.VARCHAR, false)));
+        TableDef lineTable = table(
+                warehouse,
+                "order_lines",
+                List.of(
+                        col("order_id", VeilType.BIGINT, false),
+                        col("line_no", VeilType.INTEGER, false),
+                        col("product_id", VeilType.BIGINT, false),
+                        col("quantity", VeilType.INTEGER, false),
+                        decimal("unit_price", 10, 2)));
         List<Object[]> orderRows = new ArrayList<>(orders);
         List<Object[]> lineRows = new ArrayList<>(orders * 3);
         LocalDate start = LocalDate.of(2024, 1, 1);
@@ -162,8 +220,13 @@ public final class DemoDataset {
             // A few heavy buyers and a long tail, as in real shops.
             long customer = 1 + (long) (customers * Math.pow(random.nextDouble(), 2.2));
             LocalDate day = start.plusDays(random.nextInt(700));
-            orderRows.add(new Object[] {id, Math.min(customer, customers), (int) day.toEpochDay(),
-                STATUSES[random.nextInt(STATUSES.length)], CHANNELS[random.nextInt(CHANNELS.length)]});
+            orderRows.add(new Object[] {
+                id,
+                Math.min(customer, customers),
+                (int) day.toEpochDay(),
+                STATUSES[random.nextInt(STATUSES.length)],
+                CHANNELS[random.nextInt(CHANNELS.length)]
+            });
             int lines = 1 + random.nextInt(4);
             for (int line = 1; line <= lines; line++) {
                 long product = 1 + random.nextInt(products);
@@ -177,17 +240,27 @@ public final class DemoDataset {
     }
 
     private long webEvents(Warehouse warehouse, SplittableRandom random) {
-        TableDef t = table(warehouse, "web_events", List.of(
-                col("event_id", VeilType.BIGINT, false), col("customer_id", VeilType.BIGINT, true),
-                col("event_time", VeilType.TIMESTAMP, false), col("page", VeilType.VARCHAR, false),
-                col("device", VeilType.VARCHAR, false), col("city", VeilType.VARCHAR, false)));
+        TableDef t = table(
+                warehouse,
+                "web_events",
+                List.of(
+                        col("event_id", VeilType.BIGINT, false), col("customer_id", VeilType.BIGINT, true),
+                        col("event_time", VeilType.TIMESTAMP, false), col("page", VeilType.VARCHAR, false),
+                        col("device", VeilType.VARCHAR, false), col("city", VeilType.VARCHAR, false)));
         List<Object[]> rows = new ArrayList<>(events);
-        long start = LocalDateTime.of(2025, 1, 1, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+        long start =
+                LocalDateTime.of(2025, 1, 1, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
         for (long id = 1; id <= events; id++) {
             Long customer = random.nextInt(4) == 0 ? null : 1 + (long) random.nextInt(customers);
             long time = start + (long) (random.nextDouble() * 300L * 24 * 3600 * 1000);
-            rows.add(new Object[] {id, customer, time, PAGES[random.nextInt(PAGES.length)],
-                DEVICES[weighted(random, new double[] {6, 3, 1})], CITIES[weighted(random, CITY_WEIGHTS)]});
+            rows.add(new Object[] {
+                id,
+                customer,
+                time,
+                PAGES[random.nextInt(PAGES.length)],
+                DEVICES[weighted(random, new double[] {6, 3, 1})],
+                CITIES[weighted(random, CITY_WEIGHTS)]
+            });
         }
         return write(warehouse, t, rows);
     }

@@ -10,13 +10,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code veil init}: creates a new, empty warehouse and its first admin user. */
-@Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Create a new warehouse directory with an empty catalog, the schema 'public' and the user 'admin'.")
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description =
+                "Create a new warehouse directory with an empty catalog, the schema 'public' and the user 'admin'.")
 final class InitCommand implements Callable<Integer> {
-    @Option(names = "--warehouse", required = true, paramLabel = "DIR", description = "Directory to create the warehouse in.")
+    @Option(
+            names = "--warehouse",
+            required = true,
+            paramLabel = "DIR",
+            description = "Directory to create the warehouse in.")
     Path warehouse;
 
-    @Option(names = "--admin-password-file", paramLabel = "FILE",
+    @Option(
+            names = "--admin-password-file",
+            paramLabel = "FILE",
             description = "File whose first line is the password of user 'admin'. Without it, a random password "
                     + "is made and printed once.")
     Path adminPasswordFile;

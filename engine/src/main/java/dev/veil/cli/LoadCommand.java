@@ -24,7 +24,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code veil load}: loads a CSV or Arrow IPC file into a table, all or nothing. */
-@Command(name = "load", mixinStandardHelpOptions = true,
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
         description = "Load a CSV or Arrow IPC file into a table (created with inferred types if absent). "
                 + "The load is all or nothing.")
 final class LoadCommand implements Callable<Integer> {
@@ -72,14 +74,19 @@ final class LoadCommand implements Callable<Integer> {
         Path file = arrow ? source.arrow : source.csv;
         try (Warehouse wh = Warehouse.open(warehouse);
                 ProgressBar bar = ProgressBar.forTerminal(file.getFileName().toString())) {
-            StatementContext context = new StatementContext(wh, new Principal("admin", Set.of(Principals.ADMIN)),
-                    UnrestrictedPolicies.INSTANCE, new AtomicBoolean(), new PrivacyRewriter(MaskKey.of(wh.root())));
+            StatementContext context = new StatementContext(
+                    wh,
+                    new Principal("admin", Set.of(Principals.ADMIN)),
+                    UnrestrictedPolicies.INSTANCE,
+                    new AtomicBoolean(),
+                    new PrivacyRewriter(MaskKey.of(wh.root())));
             LoadProgress progress = bar == null ? LoadProgress.NONE : bar;
             long start = System.nanoTime();
             UpdateCount result = CopyStatement.load(name, file, arrow, options, context, progress);
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("%s in %.1f s (%,.0f rows/s)%n", result.message(), seconds,
-                    result.rows() / Math.max(seconds, 1e-9));
+            System.out.printf(
+                    "%s in %.1f s (%,.0f rows/s)%n",
+                    result.message(), seconds, result.rows() / Math.max(seconds, 1e-9));
         }
         return 0;
     }
@@ -90,8 +97,10 @@ final class LoadCommand implements Callable<Integer> {
             return new TableName(PlannerContext.DEFAULT_SCHEMA, parts[0].toLowerCase(java.util.Locale.ROOT));
         }
         if (parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
-            return new TableName(parts[0].toLowerCase(java.util.Locale.ROOT), parts[1].toLowerCase(java.util.Locale.ROOT));
+            return new TableName(
+                    parts[0].toLowerCase(java.util.Locale.ROOT), parts[1].toLowerCase(java.util.Locale.ROOT));
         }
-        throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--table must be TABLE or SCHEMA.TABLE, got '" + text + "'");
+        throw new VeilException(
+                ErrorCode.INVALID_ARGUMENT, "--table must be TABLE or SCHEMA.TABLE, got '" + text + "'");
     }
 }

@@ -4,10 +4,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code veil} command. */
-@Command(name = "veil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "veil",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Veil: a privacy-aware analytics warehouse.",
-        subcommands = {InitCommand.class, LoadCommand.class, SqlCommand.class, ServeCommand.class, DemoCommand.class,
-            PolicyCommand.class})
+        subcommands = {
+            InitCommand.class,
+            LoadCommand.class,
+            SqlCommand.class,
+            ServeCommand.class,
+            DemoCommand.class,
+            PolicyCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -2,8 +2,8 @@ package dev.veil.cli;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
-import dev.veil.policy.PolicyYaml;
 import dev.veil.catalog.Principals;
+import dev.veil.policy.PolicyYaml;
 import dev.veil.policy.StoredPolicyResolver;
 import dev.veil.rewrite.MaskKey;
 import dev.veil.rewrite.PrivacyRewriter;
@@ -12,8 +12,8 @@ import dev.veil.sql.StatementContext;
 import dev.veil.sql.UpdateCount;
 import dev.veil.storage.Warehouse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,7 +29,9 @@ import picocli.CommandLine.Parameters;
  * {@code veil policy export|apply}: the warehouse's policies as a YAML file (docs/policy-yaml.md),
  * so that they can be reviewed, versioned and applied to another warehouse.
  */
-@Command(name = "policy", mixinStandardHelpOptions = true,
+@Command(
+        name = "policy",
+        mixinStandardHelpOptions = true,
         description = "Export the warehouse's policies to a YAML file, or apply one.",
         subcommands = {PolicyCommand.Export.class, PolicyCommand.Apply.class})
 final class PolicyCommand implements Runnable {
@@ -46,18 +48,26 @@ final class PolicyCommand implements Runnable {
         @Option(names = "--warehouse", required = true, paramLabel = "DIR", description = "The warehouse directory.")
         Path warehouse;
 
-        @Option(names = "--user", paramLabel = "U", defaultValue = "admin",
+        @Option(
+                names = "--user",
+                paramLabel = "U",
+                defaultValue = "admin",
                 description = "Act as this user, who must be an admin (in-process; default ${DEFAULT-VALUE}).")
         String user;
 
         StatementContext context(Warehouse wh) {
-            return new StatementContext(wh, new Principals(wh.sqliteCatalog()).principalOf(user),
-                    new StoredPolicyResolver(wh.sqliteCatalog()), new AtomicBoolean(),
+            return new StatementContext(
+                    wh,
+                    new Principals(wh.sqliteCatalog()).principalOf(user),
+                    new StoredPolicyResolver(wh.sqliteCatalog()),
+                    new AtomicBoolean(),
                     new PrivacyRewriter(MaskKey.of(wh.root())));
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
             description = "Write every policy of the warehouse to FILE (replacing it).")
     static final class Export extends Target implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The YAML file to write.")
@@ -86,7 +96,9 @@ final class PolicyCommand implements Runnable {
         }
     }
 
-    @Command(name = "apply", mixinStandardHelpOptions = true,
+    @Command(
+            name = "apply",
+            mixinStandardHelpOptions = true,
             description = "Apply the policies in FILE, all or nothing: each table in it gets exactly the "
                     + "policies listed for it; tables not in it keep theirs.")
     static final class Apply extends Target implements Callable<Integer> {

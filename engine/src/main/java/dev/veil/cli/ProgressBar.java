@@ -35,8 +35,9 @@ final class ProgressBar implements LoadProgress, AutoCloseable {
         int width = 30;
         int filled = (int) Math.round(fraction * width);
         double rate = rowsSoFar / (elapsed / 1e9);
-        out.printf("\r%s [%s%s] %3.0f%% %,d rows %,.0f rows/s", label, "#".repeat(filled), " ".repeat(width - filled),
-                fraction * 100, rowsSoFar, rate);
+        out.printf(
+                "\r%s [%s%s] %3.0f%% %,d rows %,.0f rows/s",
+                label, "#".repeat(filled), " ".repeat(width - filled), fraction * 100, rowsSoFar, rate);
         out.flush();
         drawn = true;
     }

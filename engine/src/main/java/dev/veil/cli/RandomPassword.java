@@ -8,8 +8,7 @@ final class RandomPassword {
     private static final int LENGTH = 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RandomPassword() {
-    }
+    private RandomPassword() {}
 
     static String next() {
         StringBuilder b = new StringBuilder(LENGTH);

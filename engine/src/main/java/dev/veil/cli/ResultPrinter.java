@@ -12,7 +12,11 @@ import java.util.List;
 /** Prints JDBC result sets as an aligned table, RFC 4180 CSV, or JSON lines. */
 abstract class ResultPrinter {
     /** Output formats of {@code veil sql}. */
-    enum Format { table, csv, json }
+    enum Format {
+        table,
+        csv,
+        json
+    }
 
     static ResultPrinter of(Format format, PrintStream out) {
         return switch (format) {
@@ -101,8 +105,15 @@ abstract class ResultPrinter {
 
         private static boolean isNumeric(int type) {
             return switch (type) {
-                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.DECIMAL, Types.NUMERIC,
-                        Types.DOUBLE, Types.FLOAT, Types.REAL -> true;
+                case Types.TINYINT,
+                        Types.SMALLINT,
+                        Types.INTEGER,
+                        Types.BIGINT,
+                        Types.DECIMAL,
+                        Types.NUMERIC,
+                        Types.DOUBLE,
+                        Types.FLOAT,
+                        Types.REAL -> true;
                 default -> false;
             };
         }
@@ -161,7 +172,9 @@ abstract class ResultPrinter {
                 line.setLength(0);
                 line.append('{');
                 for (int i = 0; i < n; i++) {
-                    line.append(i == 0 ? "" : ",").append(string(columns.labels().get(i))).append(':');
+                    line.append(i == 0 ? "" : ",")
+                            .append(string(columns.labels().get(i)))
+                            .append(':');
                     String v = text(rs, i + 1, columns.types()[i]);
                     if (v == null) {
                         line.append("null");
@@ -178,7 +191,12 @@ abstract class ResultPrinter {
 
         private static boolean bare(int type, String v) {
             return switch (type) {
-                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.DECIMAL, Types.NUMERIC,
+                case Types.TINYINT,
+                        Types.SMALLINT,
+                        Types.INTEGER,
+                        Types.BIGINT,
+                        Types.DECIMAL,
+                        Types.NUMERIC,
                         Types.BOOLEAN -> true;
                 case Types.DOUBLE, Types.FLOAT, Types.REAL -> !v.equals("NaN") && !v.contains("Infinity");
                 default -> false;

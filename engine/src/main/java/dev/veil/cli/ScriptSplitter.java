@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Splits a SQL script into statements at semicolons outside quotes and comments. */
 final class ScriptSplitter {
-    private ScriptSplitter() {
-    }
+    private ScriptSplitter() {}
 
     static List<String> split(String script) {
         List<String> statements = new ArrayList<>();

@@ -1,13 +1,13 @@
 package dev.veil.cli;
 
-import dev.veil.catalog.ConcurrentStatementLimits;
-import dev.veil.catalog.StatementTimeouts;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.catalog.ConcurrentStatementLimits;
+import dev.veil.catalog.StatementTimeouts;
+import dev.veil.control.CpuScheduler;
 import dev.veil.control.MemoryPool;
 import dev.veil.control.MemorySize;
 import dev.veil.control.StatementMemory;
-import dev.veil.control.CpuScheduler;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.TlsConfig;
 import dev.veil.server.VeilServer;
@@ -23,34 +23,50 @@ import picocli.CommandLine.Option;
  * {@code veil serve}: serves a warehouse to JDBC clients over HTTP(S) until stopped. Other
  * commands that serve (such as {@code veil demo}) use {@link #start} and {@link #serveUntilStopped}.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Serve a warehouse to JDBC clients (thin driver URL jdbc:veil://host:port) until stopped.")
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--warehouse", required = true, paramLabel = "DIR", description = "The warehouse to serve.")
     Path warehouse;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerConfig.DEFAULT_HOST,
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = ServerConfig.DEFAULT_HOST,
             description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_PORT,
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "" + ServerConfig.DEFAULT_PORT,
             description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--statement-timeout", paramLabel = "DURATION", defaultValue = "10min",
+    @Option(
+            names = "--statement-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10min",
             description = "How long a statement may run before it is stopped with STATEMENT_TIMEOUT "
                     + "(default ${DEFAULT-VALUE}; units ms, s, min, h). Admins may give a role its own limit: "
                     + "ALTER ROLE r SET STATEMENT_TIMEOUT = '1h'. A client's setQueryTimeout can only shorten it.")
     String statementTimeout;
 
-    @Option(names = "--cpu-slots", paramLabel = "N",
+    @Option(
+            names = "--cpu-slots",
+            paramLabel = "N",
             description = "How many statements' work runs at once; the others wait for a slot, and a statement "
-                    + "that has run " + CpuScheduler.QUANTUM_MILLIS + " ms gives its slot to a waiting one that has had "
+                    + "that has run " + CpuScheduler.QUANTUM_MILLIS
+                    + " ms gives its slot to a waiting one that has had "
                     + "less processor time (new and short statements first, fair per user). "
                     + "Default: the number of processors (1 to " + CpuScheduler.MAX_SLOTS + ").")
     Integer cpuSlots;
 
-    @Option(names = "--max-concurrent-statements", paramLabel = "N",
+    @Option(
+            names = "--max-concurrent-statements",
+            paramLabel = "N",
             defaultValue = "" + ServerConfig.DEFAULT_MAX_CONCURRENT_STATEMENTS,
             description = "How many statements one user may run at once (default ${DEFAULT-VALUE}); more wait up to "
                     + "30 s for one to end, then fail with TOO_MANY_STATEMENTS. Admins may give a role its own cap: "
@@ -60,29 +76,42 @@ public final class ServeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false)
     Tls tls;
 
-    @Option(names = "--statement-memory", paramLabel = "SIZE",
+    @Option(
+            names = "--statement-memory",
+            paramLabel = "SIZE",
             description = "Memory one statement may use (hash tables, sorts, aggregation groups, result frames), "
                     + "such as 512MB or 2GB, unless its user's role sets statement_memory (ALTER ROLE r SET "
                     + "statement_memory = '1GB'); a statement past it fails with MEMORY_LIMIT_EXCEEDED. "
                     + "Default: a quarter of the JVM's maximum heap (-Xmx).")
     String statementMemory;
 
-    @Option(names = "--memory-pool", paramLabel = "SIZE",
+    @Option(
+            names = "--memory-pool",
+            paramLabel = "SIZE",
             description = "Memory all running statements together may use; a statement that needs more waits "
                     + "up to --memory-wait for others to finish, then fails with MEMORY_LIMIT_EXCEEDED. "
                     + "Default: 60% of the JVM's maximum heap (-Xmx).")
     String memoryPool;
 
-    @Option(names = "--memory-wait", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(
+            names = "--memory-wait",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
             description = "How long a statement waits for the memory pool (default ${DEFAULT-VALUE}).")
     int memoryWaitSeconds;
 
     static final class Tls {
-        @Option(names = "--tls-keystore", required = true, paramLabel = "FILE",
+        @Option(
+                names = "--tls-keystore",
+                required = true,
+                paramLabel = "FILE",
                 description = "Keystore (PKCS12 or JKS) with the server's key and certificate: serve HTTPS.")
         Path keystore;
 
-        @Option(names = "--tls-password-file", required = true, paramLabel = "FILE",
+        @Option(
+                names = "--tls-password-file",
+                required = true,
+                paramLabel = "FILE",
                 description = "File whose first line is the keystore's password.")
         Path passwordFile;
     }
@@ -90,7 +119,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         applyMemoryLimits(statementMemory, memoryPool, memoryWaitSeconds);
-        ServerConfig config = ServerConfig.of(warehouse).withHost(host).withPort(port)
+        ServerConfig config = ServerConfig.of(warehouse)
+                .withHost(host)
+                .withPort(port)
                 .withStatementTimeout(StatementTimeouts.parse(statementTimeout))
                 .withMaxConcurrentStatements(ConcurrentStatementLimits.check(maxConcurrentStatements));
         if (cpuSlots != null) {
@@ -108,23 +139,29 @@ public final class ServeCommand implements Callable<Integer> {
      */
     static void applyMemoryLimits(String statementMemory, String memoryPool, int waitSeconds) {
         long pool = memoryPool == null ? MemoryPool.defaultCapacity() : MemorySize.parse(memoryPool, "--memory-pool");
-        long statement = statementMemory == null ? Math.min(StatementMemory.defaultLimitFromHeap(), pool)
+        long statement = statementMemory == null
+                ? Math.min(StatementMemory.defaultLimitFromHeap(), pool)
                 : MemorySize.parse(statementMemory, "--statement-memory");
         if (waitSeconds < 0) {
             throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--memory-wait must be 0 or more seconds");
         }
         if (statement < StatementMemory.MIN_LIMIT) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--statement-memory must be at least "
-                    + MemorySize.format(StatementMemory.MIN_LIMIT));
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "--statement-memory must be at least " + MemorySize.format(StatementMemory.MIN_LIMIT));
         }
         if (statement > pool) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--statement-memory (" + MemorySize.format(statement)
-                    + ") is larger than the memory pool (" + MemorySize.format(pool) + ")");
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "--statement-memory (" + MemorySize.format(statement) + ") is larger than the memory pool ("
+                            + MemorySize.format(pool) + ")");
         }
         long heap = Runtime.getRuntime().maxMemory();
         if (pool > heap) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--memory-pool (" + MemorySize.format(pool)
-                    + ") is larger than the JVM's maximum heap (" + MemorySize.format(heap) + "); raise -Xmx");
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "--memory-pool (" + MemorySize.format(pool) + ") is larger than the JVM's maximum heap ("
+                            + MemorySize.format(heap) + "); raise -Xmx");
         }
         MemoryPool.useShared(new MemoryPool(pool, Duration.ofSeconds(waitSeconds)));
         StatementMemory.useDefaultLimit(statement);

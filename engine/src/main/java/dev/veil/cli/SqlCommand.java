@@ -25,28 +25,39 @@ import picocli.CommandLine.Option;
  * server through the thin JDBC driver ({@code --url}). With {@code -e} or {@code -f} it runs the
  * statements and prints results; with neither it starts the interactive sqlline shell.
  */
-@Command(name = "sql", mixinStandardHelpOptions = true,
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
         description = "Run SQL: statements from -e or -f, or an interactive shell (sqlline) without them.")
 final class SqlCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
     static final class Target {
-        @Option(names = "--warehouse", paramLabel = "DIR",
+        @Option(
+                names = "--warehouse",
+                paramLabel = "DIR",
                 description = "Open this warehouse in-process. Whoever can read its files is trusted.")
         Path warehouse;
 
-        @Option(names = "--url", paramLabel = "URL",
+        @Option(
+                names = "--url",
+                paramLabel = "URL",
                 description = "Connect to a Veil server through the thin driver, e.g. jdbc:veil://127.0.0.1:8765.")
         String url;
     }
 
-    @Option(names = "--user", paramLabel = "U", defaultValue = "admin",
+    @Option(
+            names = "--user",
+            paramLabel = "U",
+            defaultValue = "admin",
             description = "The user to run as (default ${DEFAULT-VALUE}). In-process no password is needed; "
                     + "with --url the server checks the password.")
     String user;
 
-    @Option(names = "--password-file", paramLabel = "FILE",
+    @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
             description = "With --url: a file whose first line is the user's password.")
     Path passwordFile;
 
@@ -54,14 +65,23 @@ final class SqlCommand implements Callable<Integer> {
     Input input;
 
     static final class Input {
-        @Option(names = {"-e", "--execute"}, paramLabel = "SQL", description = "Statements to run, ';'-separated.")
+        @Option(
+                names = {"-e", "--execute"},
+                paramLabel = "SQL",
+                description = "Statements to run, ';'-separated.")
         String sql;
 
-        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "A file of ';'-separated statements.")
+        @Option(
+                names = {"-f", "--file"},
+                paramLabel = "FILE",
+                description = "A file of ';'-separated statements.")
         Path file;
     }
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "Result format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ResultPrinter.Format format;
 
@@ -73,11 +93,12 @@ final class SqlCommand implements Callable<Integer> {
         info.setProperty("user", user);
         if (target.warehouse != null) {
             if (!Files.isDirectory(target.warehouse)) {
-                throw new VeilException(ErrorCode.WAREHOUSE_NOT_FOUND, "No warehouse at "
-                        + target.warehouse.toAbsolutePath());
+                throw new VeilException(
+                        ErrorCode.WAREHOUSE_NOT_FOUND, "No warehouse at " + target.warehouse.toAbsolutePath());
             }
             if (passwordFile != null) {
-                throw new VeilException(ErrorCode.INVALID_ARGUMENT,
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT,
                         "--password-file goes with --url; in-process (--warehouse) no password is needed");
             }
             url = EmbeddedDriver.PREFIX + target.warehouse.toAbsolutePath().normalize();
@@ -86,8 +107,9 @@ final class SqlCommand implements Callable<Integer> {
             url = target.url;
             driver = THIN_DRIVER;
             if (passwordFile == null) {
-                throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--url needs --password-file with the password of "
-                        + "user '" + user + "'");
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "--url needs --password-file with the password of " + "user '" + user + "'");
             }
             info.setProperty("password", PasswordFile.read(passwordFile, "password of user '" + user + "'"));
             requireThinDriver();
@@ -120,14 +142,17 @@ final class SqlCommand implements Callable<Integer> {
         try {
             Class.forName(THIN_DRIVER);
         } catch (ClassNotFoundException e) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "The thin JDBC driver is not on the class path; "
-                    + "build it with: mvn -B -DskipTests -pl jdbc-driver -am package");
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "The thin JDBC driver is not on the class path; "
+                            + "build it with: mvn -B -DskipTests -pl jdbc-driver -am package");
         }
     }
 
     private int interactive(String url, String driver, String password) throws IOException {
-        String[] args = {"-u", url, "-n", user, "-p", password, "-d", driver,
-                "--maxWidth=200", "--isolation=TRANSACTION_NONE"};
+        String[] args = {
+            "-u", url, "-n", user, "-p", password, "-d", driver, "--maxWidth=200", "--isolation=TRANSACTION_NONE"
+        };
         sqlline.SqlLine.Status status = sqlline.SqlLine.start(args, null, true);
         return status == sqlline.SqlLine.Status.OK ? 0 : 1;
     }

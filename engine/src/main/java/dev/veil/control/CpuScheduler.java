@@ -50,10 +50,12 @@ public final class CpuScheduler {
     public static final int MAX_SLOTS = 1024;
     /** The processor time after which a statement moves up a level: 1 s, 10 s, 60 s. */
     private static final long[] LEVEL_LIMITS = {1_000_000_000L, 10_000_000_000L, 60_000_000_000L};
+
     private static final int LEVELS = LEVEL_LIMITS.length + 1;
 
     /** Waiting tasks over all schedulers: while 0, checkpoints return at once. */
     private static final AtomicInteger WAITERS = new AtomicInteger();
+
     private static final ThreadLocal<ThreadState> THREAD = ThreadLocal.withInitial(ThreadState::new);
     private static volatile CpuScheduler shared = new CpuScheduler(defaultSlots());
 
@@ -179,7 +181,7 @@ public final class CpuScheduler {
         void close();
     }
 
-    private static final Run NOTHING = () -> { };
+    private static final Run NOTHING = () -> {};
 
     /**
      * A cancel check's part in scheduling: the statement that the current thread runs gives its
@@ -220,7 +222,7 @@ public final class CpuScheduler {
         return state;
     }
 
-    private static final Paused NOT_PAUSED = () -> { };
+    private static final Paused NOT_PAUSED = () -> {};
 
     /** A slot given back by {@link #pauseCurrent}. */
     @FunctionalInterface
@@ -534,6 +536,7 @@ public final class CpuScheduler {
         private Thread waiter;
         /** Read by the thread that runs the task without the lock. */
         private volatile boolean holding;
+
         private volatile boolean granted;
         private volatile boolean closed;
         /** Runs beside the slots, after waiting too long for one. */

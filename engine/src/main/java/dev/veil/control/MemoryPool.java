@@ -1,6 +1,5 @@
 package dev.veil.control;
 
-import dev.veil.control.CpuScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

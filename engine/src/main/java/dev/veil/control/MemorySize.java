@@ -12,18 +12,19 @@ import java.util.regex.Pattern;
  * {@code i} as in {@code MiB}), such as {@code '512MB'} or {@code '2 GB'}.
  */
 public final class MemorySize {
-    private static final Pattern SIZE = Pattern.compile("\\s*(\\d{1,15})\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)\\s*",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE = Pattern.compile(
+            "\\s*(\\d{1,15})\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)\\s*", Pattern.CASE_INSENSITIVE);
 
-    private MemorySize() {
-    }
+    private MemorySize() {}
 
     /** The bytes {@code text} stands for; INVALID_ARGUMENT naming {@code what} if it is no size. */
     public static long parse(String text, String what) {
         Matcher m = SIZE.matcher(text == null ? "" : text);
         if (!m.matches()) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "Invalid " + what + " '" + text
-                    + "': write a number of bytes or a number with a unit, such as '512MB' or '2GB'");
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "Invalid " + what + " '" + text
+                            + "': write a number of bytes or a number with a unit, such as '512MB' or '2GB'");
         }
         long number = Long.parseLong(m.group(1));
         String unit = m.group(2).toLowerCase(Locale.ROOT);

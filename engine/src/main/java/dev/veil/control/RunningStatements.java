@@ -19,13 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * result is read to the end or closed).
  */
 public final class RunningStatements {
-    private static final Map<Warehouse, RunningStatements> OF_WAREHOUSE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Warehouse, RunningStatements> OF_WAREHOUSE =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
 
     /** One running statement. */
-    public record Running(long id, String user, long startedAtMillis, long startedNanos, String statement,
-            StatementControl control) {
+    public record Running(
+            long id, String user, long startedAtMillis, long startedNanos, String statement, StatementControl control) {
         public Running {
             requireNonNull(user, "user is null");
             requireNonNull(statement, "statement is null");
@@ -43,8 +44,7 @@ public final class RunningStatements {
         }
     }
 
-    private RunningStatements() {
-    }
+    private RunningStatements() {}
 
     /** The running statements of {@code warehouse}. */
     public static RunningStatements of(Warehouse warehouse) {
@@ -91,6 +91,8 @@ public final class RunningStatements {
 
     /** Every running statement, oldest first. */
     public List<Running> all() {
-        return running.values().stream().sorted(Comparator.comparingLong(Running::id)).toList();
+        return running.values().stream()
+                .sorted(Comparator.comparingLong(Running::id))
+                .toList();
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class StatementAdmission {
     /** How long a statement waits for admission unless configured otherwise. */
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(30);
+
     private final Duration maxWait;
     private final Map<String, Integer> running = new HashMap<>();
 
@@ -59,10 +60,13 @@ public final class StatementAdmission {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new VeilException(ErrorCode.TOO_MANY_STATEMENTS, "User '" + user + "' already runs " + limit
-                            + " statements, the most allowed at once, and none of them ended within "
-                            + format(maxWait) + "; read to the end or close open results, or ask an admin for a "
-                            + "higher max_concurrent_statements");
+                    throw new VeilException(
+                            ErrorCode.TOO_MANY_STATEMENTS,
+                            "User '" + user + "' already runs " + limit
+                                    + " statements, the most allowed at once, and none of them ended within "
+                                    + format(maxWait)
+                                    + "; read to the end or close open results, or ask an admin for a "
+                                    + "higher max_concurrent_statements");
                 }
                 try {
                     wait(Math.max(1, Math.min(CpuScheduler.POLL_MILLIS, left / 1_000_000)));

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
-import dev.veil.control.CpuScheduler;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -171,7 +170,7 @@ public final class StatementControl {
      */
     public CpuScheduler.Run run() {
         CpuScheduler.Task task = cpu;
-        return task == null ? () -> { } : task.run();
+        return task == null ? () -> {} : task.run();
     }
 
     /**
@@ -190,19 +189,27 @@ public final class StatementControl {
         }
         return switch (why) {
             case TIMED_OUT -> timedOut();
-            case CLIENT_GONE -> new VeilException(ErrorCode.QUERY_CANCELLED,
-                    "The statement was cancelled: its client disconnected or its connection expired", error);
-            case CANCEL_STATEMENT -> new VeilException(ErrorCode.QUERY_CANCELLED,
-                    "The statement was cancelled by CANCEL STATEMENT" + (stoppedBy == null ? "" : " (user '" + stoppedBy + "')"),
-                    error);
+            case CLIENT_GONE ->
+                new VeilException(
+                        ErrorCode.QUERY_CANCELLED,
+                        "The statement was cancelled: its client disconnected or its connection expired",
+                        error);
+            case CANCEL_STATEMENT ->
+                new VeilException(
+                        ErrorCode.QUERY_CANCELLED,
+                        "The statement was cancelled by CANCEL STATEMENT"
+                                + (stoppedBy == null ? "" : " (user '" + stoppedBy + "')"),
+                        error);
             case CANCELLED -> error;
         };
     }
 
     private VeilException timedOut() {
         Optional<Duration> d = limit();
-        return new VeilException(ErrorCode.STATEMENT_TIMEOUT, "The statement ran longer than its time limit of "
-                + d.map(StatementControl::format).orElse("?") + " and was stopped");
+        return new VeilException(
+                ErrorCode.STATEMENT_TIMEOUT,
+                "The statement ran longer than its time limit of "
+                        + d.map(StatementControl::format).orElse("?") + " and was stopped");
     }
 
     /** A duration as an admin writes it: {@code 90 s}, {@code 10 min}, {@code 500 ms}. */

@@ -35,6 +35,7 @@ public final class StatementMemory implements AutoCloseable {
     private long peak;
     /** What the statement holds of the pool, in an object of its own so that the cleaner can give it back. */
     private final PoolShare share;
+
     private final Cleaner.Cleanable cleanable;
     private boolean closed;
     private final Map<Object, Account> accounts = new HashMap<>();
@@ -119,17 +120,21 @@ public final class StatementMemory implements AutoCloseable {
         }
         long next = used + bytes;
         if (next > limit) {
-            throw new VeilException(ErrorCode.MEMORY_LIMIT_EXCEEDED, "The statement needs more than its memory limit of "
-                    + MemorySize.format(limit) + " (" + source + ") in " + what
-                    + "; ask an admin for a higher limit, or make the query keep less (fewer groups, rows or columns)");
+            throw new VeilException(
+                    ErrorCode.MEMORY_LIMIT_EXCEEDED,
+                    "The statement needs more than its memory limit of "
+                            + MemorySize.format(limit) + " (" + source + ") in " + what
+                            + "; ask an admin for a higher limit, or make the query keep less (fewer groups, rows or columns)");
         }
         long fromPool = share.bytes;
         if (next > fromPool) {
             long want = Math.min(roundUp(next - fromPool), limit - fromPool);
             if (!pool.reserve(want)) {
-                throw new VeilException(ErrorCode.MEMORY_LIMIT_EXCEEDED, "The server's memory is taken by other "
-                        + "statements (its pool of " + MemorySize.format(pool.capacity()) + " stayed full for "
-                        + pool.maxWait().toSeconds() + " s) while " + what + " needed more; try again later");
+                throw new VeilException(
+                        ErrorCode.MEMORY_LIMIT_EXCEEDED,
+                        "The server's memory is taken by other "
+                                + "statements (its pool of " + MemorySize.format(pool.capacity()) + " stayed full for "
+                                + pool.maxWait().toSeconds() + " s) while " + what + " needed more; try again later");
             }
             share.bytes += want;
         }

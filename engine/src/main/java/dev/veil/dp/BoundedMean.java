@@ -12,69 +12,68 @@ import static java.util.Objects.requireNonNull;
  * Google's differential-privacy library. NaN values are ignored.
  */
 public final class BoundedMean {
-  private final ValueBounds bounds;
-  private final NoiseMechanism countMechanism;
-  private final GridSum sum;
-  private final NoiseMechanism sumMechanism;
-  private long count;
-  private boolean released;
+    private final ValueBounds bounds;
+    private final NoiseMechanism countMechanism;
+    private final GridSum sum;
+    private final NoiseMechanism sumMechanism;
+    private long count;
+    private boolean released;
 
-  private BoundedMean(ValueBounds bounds, NoiseMechanism countMechanism, GridSum sum,
-      NoiseMechanism sumMechanism) {
-    this.bounds = bounds;
-    this.countMechanism = countMechanism;
-    this.sum = sum;
-    this.sumMechanism = sumMechanism;
-  }
-
-  public static BoundedMean create(AggregationParams params, ValueBounds bounds) {
-    return create(params, bounds, RandomBits.secure());
-  }
-
-  static BoundedMean create(AggregationParams params, ValueBounds bounds, RandomBits random) {
-    requireNonNull(params, "params is null");
-    requireNonNull(bounds, "bounds is null");
-    AggregationParams half = params.split(2);
-    double grid = Mechanisms.gridForSum(half, bounds.halfWidth());
-    GridSum sum = GridSum.centred(grid, bounds.lower(), bounds.upper());
-    return new BoundedMean(bounds, Mechanisms.forCounts(half, random), sum,
-        Mechanisms.forGridSum(half, sum, random));
-  }
-
-  public void add(double value) {
-    checkOpen();
-    if (!Double.isNaN(value)) {
-      count = Math.addExact(count, 1);
-      sum.add(bounds.clamp(value));
+    private BoundedMean(ValueBounds bounds, NoiseMechanism countMechanism, GridSum sum, NoiseMechanism sumMechanism) {
+        this.bounds = bounds;
+        this.countMechanism = countMechanism;
+        this.sum = sum;
+        this.sumMechanism = sumMechanism;
     }
-  }
 
-  public void merge(BoundedMean other) {
-    checkOpen();
-    count = Math.addExact(count, other.count);
-    sum.merge(other.sum);
-  }
-
-  public NoiseDistribution countNoise() {
-    return countMechanism.distribution();
-  }
-
-  public NoiseDistribution sumNoise() {
-    return sumMechanism.distribution();
-  }
-
-  /** Adds noise and releases the mean; may be called once. */
-  public NoisyMean result() {
-    checkOpen();
-    released = true;
-    long noisyCount = countMechanism.addNoise(count);
-    double noisySum = sumMechanism.addNoiseToUnits(sum.total());
-    return NoisyMean.of(noisyCount, noisySum, sum.centre(), bounds, countNoise(), sumNoise());
-  }
-
-  private void checkOpen() {
-    if (released) {
-      throw new IllegalStateException("result() was already called");
+    public static BoundedMean create(AggregationParams params, ValueBounds bounds) {
+        return create(params, bounds, RandomBits.secure());
     }
-  }
+
+    static BoundedMean create(AggregationParams params, ValueBounds bounds, RandomBits random) {
+        requireNonNull(params, "params is null");
+        requireNonNull(bounds, "bounds is null");
+        AggregationParams half = params.split(2);
+        double grid = Mechanisms.gridForSum(half, bounds.halfWidth());
+        GridSum sum = GridSum.centred(grid, bounds.lower(), bounds.upper());
+        return new BoundedMean(
+                bounds, Mechanisms.forCounts(half, random), sum, Mechanisms.forGridSum(half, sum, random));
+    }
+
+    public void add(double value) {
+        checkOpen();
+        if (!Double.isNaN(value)) {
+            count = Math.addExact(count, 1);
+            sum.add(bounds.clamp(value));
+        }
+    }
+
+    public void merge(BoundedMean other) {
+        checkOpen();
+        count = Math.addExact(count, other.count);
+        sum.merge(other.sum);
+    }
+
+    public NoiseDistribution countNoise() {
+        return countMechanism.distribution();
+    }
+
+    public NoiseDistribution sumNoise() {
+        return sumMechanism.distribution();
+    }
+
+    /** Adds noise and releases the mean; may be called once. */
+    public NoisyMean result() {
+        checkOpen();
+        released = true;
+        long noisyCount = countMechanism.addNoise(count);
+        double noisySum = sumMechanism.addNoiseToUnits(sum.total());
+        return NoisyMean.of(noisyCount, noisySum, sum.centre(), bounds, countNoise(), sumNoise());
+    }
+
+    private void checkOpen() {
+        if (released) {
+            throw new IllegalStateException("result() was already called");
+        }
+    }
 }

@@ -11,55 +11,55 @@ import static java.util.Objects.requireNonNull;
  * {@link GridSum}) and noised in those steps. NaN values are ignored; infinities are clamped.
  */
 public final class BoundedSum {
-  private final ValueBounds bounds;
-  private final GridSum sum;
-  private final NoiseMechanism mechanism;
-  private boolean released;
+    private final ValueBounds bounds;
+    private final GridSum sum;
+    private final NoiseMechanism mechanism;
+    private boolean released;
 
-  private BoundedSum(ValueBounds bounds, GridSum sum, NoiseMechanism mechanism) {
-    this.bounds = bounds;
-    this.sum = sum;
-    this.mechanism = mechanism;
-  }
-
-  public static BoundedSum create(AggregationParams params, ValueBounds bounds) {
-    return create(params, bounds, RandomBits.secure());
-  }
-
-  static BoundedSum create(AggregationParams params, ValueBounds bounds, RandomBits random) {
-    requireNonNull(params, "params is null");
-    requireNonNull(bounds, "bounds is null");
-    double grid = Mechanisms.gridForSum(params, bounds.maxMagnitude());
-    GridSum sum = GridSum.plain(grid, bounds.lower(), bounds.upper());
-    return new BoundedSum(bounds, sum, Mechanisms.forGridSum(params, sum, random));
-  }
-
-  public void add(double value) {
-    checkOpen();
-    if (!Double.isNaN(value)) {
-      sum.add(bounds.clamp(value));
+    private BoundedSum(ValueBounds bounds, GridSum sum, NoiseMechanism mechanism) {
+        this.bounds = bounds;
+        this.sum = sum;
+        this.mechanism = mechanism;
     }
-  }
 
-  public void merge(BoundedSum other) {
-    checkOpen();
-    sum.merge(other.sum);
-  }
-
-  public NoiseDistribution noise() {
-    return mechanism.distribution();
-  }
-
-  /** Adds noise and releases the sum; may be called once. */
-  public NoisySum result() {
-    checkOpen();
-    released = true;
-    return new NoisySum(mechanism.addNoiseToUnits(sum.total()), noise());
-  }
-
-  private void checkOpen() {
-    if (released) {
-      throw new IllegalStateException("result() was already called");
+    public static BoundedSum create(AggregationParams params, ValueBounds bounds) {
+        return create(params, bounds, RandomBits.secure());
     }
-  }
+
+    static BoundedSum create(AggregationParams params, ValueBounds bounds, RandomBits random) {
+        requireNonNull(params, "params is null");
+        requireNonNull(bounds, "bounds is null");
+        double grid = Mechanisms.gridForSum(params, bounds.maxMagnitude());
+        GridSum sum = GridSum.plain(grid, bounds.lower(), bounds.upper());
+        return new BoundedSum(bounds, sum, Mechanisms.forGridSum(params, sum, random));
+    }
+
+    public void add(double value) {
+        checkOpen();
+        if (!Double.isNaN(value)) {
+            sum.add(bounds.clamp(value));
+        }
+    }
+
+    public void merge(BoundedSum other) {
+        checkOpen();
+        sum.merge(other.sum);
+    }
+
+    public NoiseDistribution noise() {
+        return mechanism.distribution();
+    }
+
+    /** Adds noise and releases the sum; may be called once. */
+    public NoisySum result() {
+        checkOpen();
+        released = true;
+        return new NoisySum(mechanism.addNoiseToUnits(sum.total()), noise());
+    }
+
+    private void checkOpen() {
+        if (released) {
+            throw new IllegalStateException("result() was already called");
+        }
+    }
 }

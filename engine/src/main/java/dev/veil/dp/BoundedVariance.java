@@ -14,93 +14,110 @@ import static java.util.Objects.requireNonNull;
  * NaN values are ignored.
  */
 public final class BoundedVariance {
-  private final ValueBounds bounds;
-  private final NoiseMechanism countMechanism;
-  private final GridSum sum;
-  private final NoiseMechanism sumMechanism;
-  private final GridSum squares;
-  private final NoiseMechanism squaresMechanism;
-  private final double maxDeviation;
-  private long count;
-  private boolean released;
+    private final ValueBounds bounds;
+    private final NoiseMechanism countMechanism;
+    private final GridSum sum;
+    private final NoiseMechanism sumMechanism;
+    private final GridSum squares;
+    private final NoiseMechanism squaresMechanism;
+    private final double maxDeviation;
+    private long count;
+    private boolean released;
 
-  private BoundedVariance(ValueBounds bounds, NoiseMechanism countMechanism, GridSum sum,
-      NoiseMechanism sumMechanism, GridSum squares, NoiseMechanism squaresMechanism,
-      double maxDeviation) {
-    this.bounds = bounds;
-    this.countMechanism = countMechanism;
-    this.sum = sum;
-    this.sumMechanism = sumMechanism;
-    this.squares = squares;
-    this.squaresMechanism = squaresMechanism;
-    this.maxDeviation = maxDeviation;
-  }
-
-  public static BoundedVariance create(AggregationParams params, ValueBounds bounds) {
-    return create(params, bounds, RandomBits.secure());
-  }
-
-  static BoundedVariance create(AggregationParams params, ValueBounds bounds,
-      RandomBits random) {
-    requireNonNull(params, "params is null");
-    requireNonNull(bounds, "bounds is null");
-    AggregationParams third = params.split(3);
-    double grid = Mechanisms.gridForSum(third, bounds.halfWidth());
-    GridSum sum = GridSum.centred(grid, bounds.lower(), bounds.upper());
-    // The grid middle is within half a step of the true middle.
-    double maxDeviation = bounds.halfWidth() == 0 ? 0 : bounds.halfWidth() + grid;
-    double maxSquare = Math.nextUp(maxDeviation * maxDeviation);
-    double squaresGrid = Mechanisms.gridForSum(third, maxSquare / 2);
-    GridSum squares = GridSum.centred(squaresGrid, 0, maxSquare);
-    return new BoundedVariance(bounds, Mechanisms.forCounts(third, random), sum,
-        Mechanisms.forGridSum(third, sum, random), squares,
-        Mechanisms.forGridSum(third, squares, random), maxDeviation);
-  }
-
-  public void add(double value) {
-    checkOpen();
-    if (!Double.isNaN(value)) {
-      double clamped = bounds.clamp(value);
-      double deviation = clamped - sum.centre();
-      count = Math.addExact(count, 1);
-      sum.add(clamped);
-      squares.add(deviation * deviation);
+    private BoundedVariance(
+            ValueBounds bounds,
+            NoiseMechanism countMechanism,
+            GridSum sum,
+            NoiseMechanism sumMechanism,
+            GridSum squares,
+            NoiseMechanism squaresMechanism,
+            double maxDeviation) {
+        this.bounds = bounds;
+        this.countMechanism = countMechanism;
+        this.sum = sum;
+        this.sumMechanism = sumMechanism;
+        this.squares = squares;
+        this.squaresMechanism = squaresMechanism;
+        this.maxDeviation = maxDeviation;
     }
-  }
 
-  public void merge(BoundedVariance other) {
-    checkOpen();
-    count = Math.addExact(count, other.count);
-    sum.merge(other.sum);
-    squares.merge(other.squares);
-  }
-
-  public NoiseDistribution countNoise() {
-    return countMechanism.distribution();
-  }
-
-  public NoiseDistribution sumNoise() {
-    return sumMechanism.distribution();
-  }
-
-  public NoiseDistribution squaresNoise() {
-    return squaresMechanism.distribution();
-  }
-
-  /** Adds noise and releases the variance; may be called once. */
-  public NoisyVariance result() {
-    checkOpen();
-    released = true;
-    long noisyCount = countMechanism.addNoise(count);
-    double noisySum = sumMechanism.addNoiseToUnits(sum.total());
-    double noisySquares = squaresMechanism.addNoiseToUnits(squares.total());
-    return NoisyVariance.of(noisyCount, noisySum, noisySquares, squares.centre(),
-        maxDeviation, bounds, countNoise(), sumNoise(), squaresNoise());
-  }
-
-  private void checkOpen() {
-    if (released) {
-      throw new IllegalStateException("result() was already called");
+    public static BoundedVariance create(AggregationParams params, ValueBounds bounds) {
+        return create(params, bounds, RandomBits.secure());
     }
-  }
+
+    static BoundedVariance create(AggregationParams params, ValueBounds bounds, RandomBits random) {
+        requireNonNull(params, "params is null");
+        requireNonNull(bounds, "bounds is null");
+        AggregationParams third = params.split(3);
+        double grid = Mechanisms.gridForSum(third, bounds.halfWidth());
+        GridSum sum = GridSum.centred(grid, bounds.lower(), bounds.upper());
+        // The grid middle is within half a step of the true middle.
+        double maxDeviation = bounds.halfWidth() == 0 ? 0 : bounds.halfWidth() + grid;
+        double maxSquare = Math.nextUp(maxDeviation * maxDeviation);
+        double squaresGrid = Mechanisms.gridForSum(third, maxSquare / 2);
+        GridSum squares = GridSum.centred(squaresGrid, 0, maxSquare);
+        return new BoundedVariance(
+                bounds,
+                Mechanisms.forCounts(third, random),
+                sum,
+                Mechanisms.forGridSum(third, sum, random),
+                squares,
+                Mechanisms.forGridSum(third, squares, random),
+                maxDeviation);
+    }
+
+    public void add(double value) {
+        checkOpen();
+        if (!Double.isNaN(value)) {
+            double clamped = bounds.clamp(value);
+            double deviation = clamped - sum.centre();
+            count = Math.addExact(count, 1);
+            sum.add(clamped);
+            squares.add(deviation * deviation);
+        }
+    }
+
+    public void merge(BoundedVariance other) {
+        checkOpen();
+        count = Math.addExact(count, other.count);
+        sum.merge(other.sum);
+        squares.merge(other.squares);
+    }
+
+    public NoiseDistribution countNoise() {
+        return countMechanism.distribution();
+    }
+
+    public NoiseDistribution sumNoise() {
+        return sumMechanism.distribution();
+    }
+
+    public NoiseDistribution squaresNoise() {
+        return squaresMechanism.distribution();
+    }
+
+    /** Adds noise and releases the variance; may be called once. */
+    public NoisyVariance result() {
+        checkOpen();
+        released = true;
+        long noisyCount = countMechanism.addNoise(count);
+        double noisySum = sumMechanism.addNoiseToUnits(sum.total());
+        double noisySquares = squaresMechanism.addNoiseToUnits(squares.total());
+        return NoisyVariance.of(
+                noisyCount,
+                noisySum,
+                noisySquares,
+                squares.centre(),
+                maxDeviation,
+                bounds,
+                countNoise(),
+                sumNoise(),
+                squaresNoise());
+    }
+
+    private void checkOpen() {
+        if (released) {
+            throw new IllegalStateException("result() was already called");
+        }
+    }
 }

@@ -6,15 +6,15 @@ package dev.veil.dp;
  * reporting it spends no privacy budget.
  */
 public record ConfidenceInterval(double lower, double upper, double level) {
-  public ConfidenceInterval {
-    if (Double.isNaN(lower) || Double.isNaN(upper) || lower > upper) {
-      throw new IllegalArgumentException(
-          "interval bounds must satisfy lower <= upper, were " + lower + " and " + upper);
+    public ConfidenceInterval {
+        if (Double.isNaN(lower) || Double.isNaN(upper) || lower > upper) {
+            throw new IllegalArgumentException(
+                    "interval bounds must satisfy lower <= upper, were " + lower + " and " + upper);
+        }
+        Checks.confidenceLevel(level);
     }
-    Checks.confidenceLevel(level);
-  }
 
-  public boolean contains(double value) {
-    return lower <= value && value <= upper;
-  }
+    public boolean contains(double value) {
+        return lower <= value && value <= upper;
+    }
 }

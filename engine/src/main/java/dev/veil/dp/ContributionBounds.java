@@ -7,13 +7,13 @@ package dev.veil.dp;
  * noise to them.
  */
 public record ContributionBounds(long maxPartitionsPerUnit, long maxContributionsPerPartition) {
-  public ContributionBounds {
-    Checks.atLeastOne("max partitions per unit (L0)", maxPartitionsPerUnit);
-    Checks.atLeastOne("max contributions per partition (Linf)", maxContributionsPerPartition);
-  }
+    public ContributionBounds {
+        Checks.atLeastOne("max partitions per unit (L0)", maxPartitionsPerUnit);
+        Checks.atLeastOne("max contributions per partition (Linf)", maxContributionsPerPartition);
+    }
 
-  /** One partition, one contribution: the bounds of a plain count of units. */
-  public static ContributionBounds single() {
-    return new ContributionBounds(1, 1);
-  }
+    /** One partition, one contribution: the bounds of a plain count of units. */
+    public static ContributionBounds single() {
+        return new ContributionBounds(1, 1);
+    }
 }

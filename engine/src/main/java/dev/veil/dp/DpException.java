@@ -9,9 +9,9 @@ package dev.veil.dp;
  * translate it into a user-facing error where one is due.
  */
 public final class DpException extends IllegalArgumentException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public DpException(String message) {
-    super(message);
-  }
+    public DpException(String message) {
+        super(message);
+    }
 }

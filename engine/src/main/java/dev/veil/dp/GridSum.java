@@ -16,75 +16,77 @@ import java.math.BigInteger;
  * range not centred on zero, which is what bounded mean and variance exploit.
  */
 final class GridSum {
-  private final double grid;
-  private final long minSteps;
-  private final long maxSteps;
-  private final boolean centred;
-  private long total;
-  private BigInteger overflow = BigInteger.ZERO;
+    private final double grid;
+    private final long minSteps;
+    private final long maxSteps;
+    private final boolean centred;
+    private long total;
+    private BigInteger overflow = BigInteger.ZERO;
 
-  private GridSum(double grid, double lower, double upper, boolean centred) {
-    this.grid = grid;
-    this.minSteps = toSteps(lower, grid);
-    this.maxSteps = toSteps(upper, grid);
-    this.centred = centred;
-  }
-
-  /** A sum of values in {@code [lower, upper]}. */
-  static GridSum plain(double grid, double lower, double upper) {
-    return new GridSum(grid, lower, upper, false);
-  }
-
-  /** A sum of distances of values in {@code [lower, upper]} to the middle of the range. */
-  static GridSum centred(double grid, double lower, double upper) {
-    return new GridSum(grid, lower, upper, true);
-  }
-
-  private static long toSteps(double value, double grid) {
-    double steps = Math.rint(value / grid);
-    if (!(Math.abs(steps) <= 0x1p61)) {
-      throw new IllegalStateException("grid " + grid + " too fine for bound " + value);
+    private GridSum(double grid, double lower, double upper, boolean centred) {
+        this.grid = grid;
+        this.minSteps = toSteps(lower, grid);
+        this.maxSteps = toSteps(upper, grid);
+        this.centred = centred;
     }
-    return (long) steps;
-  }
 
-  void add(double value) {
-    long steps = Math.max(minSteps, Math.min(maxSteps, (long) Math.rint(value / grid)));
-    long contribution = centred ? 2 * steps - (minSteps + maxSteps) : steps;
-    long sum = total + contribution;
-    // Overflow iff both operands have the sign opposite to the result.
-    if (((total ^ sum) & (contribution ^ sum)) < 0) {
-      overflow = overflow.add(BigInteger.valueOf(total));
-      sum = contribution;
+    /** A sum of values in {@code [lower, upper]}. */
+    static GridSum plain(double grid, double lower, double upper) {
+        return new GridSum(grid, lower, upper, false);
     }
-    total = sum;
-  }
 
-  void merge(GridSum other) {
-    if (other.grid != grid || other.minSteps != minSteps || other.maxSteps != maxSteps
-        || other.centred != centred) {
-      throw new IllegalArgumentException("cannot merge sums on different grids");
+    /** A sum of distances of values in {@code [lower, upper]} to the middle of the range. */
+    static GridSum centred(double grid, double lower, double upper) {
+        return new GridSum(grid, lower, upper, true);
     }
-    overflow = overflow.add(other.overflow).add(BigInteger.valueOf(other.total));
-  }
 
-  /** The exact sum, in steps. */
-  BigInteger total() {
-    return overflow.add(BigInteger.valueOf(total));
-  }
+    private static long toSteps(double value, double grid) {
+        double steps = Math.rint(value / grid);
+        if (!(Math.abs(steps) <= 0x1p61)) {
+            throw new IllegalStateException("grid " + grid + " too fine for bound " + value);
+        }
+        return (long) steps;
+    }
 
-  /** The value of one step of {@link #total()}: γ, or γ/2 for a centred sum. */
-  double stepSize() {
-    return centred ? grid / 2 : grid;
-  }
+    void add(double value) {
+        long steps = Math.max(minSteps, Math.min(maxSteps, (long) Math.rint(value / grid)));
+        long contribution = centred ? 2 * steps - (minSteps + maxSteps) : steps;
+        long sum = total + contribution;
+        // Overflow iff both operands have the sign opposite to the result.
+        if (((total ^ sum) & (contribution ^ sum)) < 0) {
+            overflow = overflow.add(BigInteger.valueOf(total));
+            sum = contribution;
+        }
+        total = sum;
+    }
 
-  /** The largest magnitude one value adds, in steps. */
-  long maxAbsContribution() {
-    return centred ? maxSteps - minSteps : Math.max(Math.abs(minSteps), Math.abs(maxSteps));
-  }
+    void merge(GridSum other) {
+        if (other.grid != grid
+                || other.minSteps != minSteps
+                || other.maxSteps != maxSteps
+                || other.centred != centred) {
+            throw new IllegalArgumentException("cannot merge sums on different grids");
+        }
+        overflow = overflow.add(other.overflow).add(BigInteger.valueOf(other.total));
+    }
 
-  /** The middle of the range on the grid (what a centred sum measures distances from). */
-  double centre() {
-    return centred ? (minSteps + maxSteps) * (grid / 2) : 0;
-  }
+    /** The exact sum, in steps. */
+    BigInteger total() {
+        return overflow.add(BigInteger.valueOf(total));
+    }
+
+    /** The value of one step of {@link #total()}: γ, or γ/2 for a centred sum. */
+    double stepSize() {
+        return centred ? grid / 2 : grid;
+    }
+
+    /** The largest magnitude one value adds, in steps. */
+    long maxAbsContribution() {
+        return centred ? maxSteps - minSteps : Math.max(Math.abs(minSteps), Math.abs(maxSteps));
+    }
+
+    /** The middle of the range on the grid (what a centred sum measures distances from). */
+    double centre() {
+        return centred ? (minSteps + maxSteps) * (grid / 2) : 0;
+    }
 }

@@ -10,22 +10,22 @@ import java.util.function.Function;
  * simply emptied when it grows past its capacity.
  */
 final class Memo<K, V> {
-  private final int capacity;
-  private final Map<K, V> values = new ConcurrentHashMap<>();
+    private final int capacity;
+    private final Map<K, V> values = new ConcurrentHashMap<>();
 
-  Memo(int capacity) {
-    this.capacity = capacity;
-  }
-
-  V get(K key, Function<K, V> compute) {
-    V value = values.get(key);
-    if (value == null) {
-      value = compute.apply(key);
-      if (values.size() >= capacity) {
-        values.clear();
-      }
-      values.put(key, value);
+    Memo(int capacity) {
+        this.capacity = capacity;
     }
-    return value;
-  }
+
+    V get(K key, Function<K, V> compute) {
+        V value = values.get(key);
+        if (value == null) {
+            value = compute.apply(key);
+            if (values.size() >= capacity) {
+                values.clear();
+            }
+            values.put(key, value);
+        }
+        return value;
+    }
 }

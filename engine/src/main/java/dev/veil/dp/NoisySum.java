@@ -8,12 +8,12 @@ import static java.util.Objects.requireNonNull;
  * noise scale).
  */
 public record NoisySum(double value, NoiseDistribution noise) implements DpResult {
-  public NoisySum {
-    requireNonNull(noise, "noise is null");
-  }
+    public NoisySum {
+        requireNonNull(noise, "noise is null");
+    }
 
-  @Override
-  public ConfidenceInterval interval(double level) {
-    return noise.interval(value, level);
-  }
+    @Override
+    public ConfidenceInterval interval(double level) {
+        return noise.interval(value, level);
+    }
 }

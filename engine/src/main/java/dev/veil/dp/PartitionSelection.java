@@ -11,28 +11,28 @@ package dev.veil.dp;
  * units: the rule is applied to {@code n - (k - 1)} units, which keeps the guarantee.
  */
 public sealed interface PartitionSelection
-    permits OptimalPartitionSelection, LaplacePartitionSelection, GaussianPartitionSelection {
+        permits OptimalPartitionSelection, LaplacePartitionSelection, GaussianPartitionSelection {
 
-  /** Whether to keep a partition of {@code unitCount} distinct units; random, call once. */
-  boolean keep(long unitCount);
+    /** Whether to keep a partition of {@code unitCount} distinct units; random, call once. */
+    boolean keep(long unitCount);
 
-  /** The minimum group size below which a partition is never kept (1: none). */
-  long preThreshold();
+    /** The minimum group size below which a partition is never kept (1: none). */
+    long preThreshold();
 
-  /** The count the underlying rule sees after the pre-threshold, or 0 to drop outright. */
-  static long shifted(long unitCount, long preThreshold) {
-    if (unitCount < 0) {
-      throw new DpException("unit count must be >= 0, was " + unitCount);
+    /** The count the underlying rule sees after the pre-threshold, or 0 to drop outright. */
+    static long shifted(long unitCount, long preThreshold) {
+        if (unitCount < 0) {
+            throw new DpException("unit count must be >= 0, was " + unitCount);
+        }
+        return Math.max(0, unitCount - (preThreshold - 1));
     }
-    return Math.max(0, unitCount - (preThreshold - 1));
-  }
 
-  /**
-   * The per-partition probability p of keeping a one-unit partition such that the unit's L0
-   * singleton partitions, released independently, appear with probability at most δ in total:
-   * {@code 1 - (1 - p)^L0 = δ}.
-   */
-  static double singletonProbability(double delta, long l0) {
-    return -Math.expm1(Math.log1p(-delta) / l0);
-  }
+    /**
+     * The per-partition probability p of keeping a one-unit partition such that the unit's L0
+     * singleton partitions, released independently, appear with probability at most δ in total:
+     * {@code 1 - (1 - p)^L0 = δ}.
+     */
+    static double singletonProbability(double delta, long l0) {
+        return -Math.expm1(Math.log1p(-delta) / l0);
+    }
 }

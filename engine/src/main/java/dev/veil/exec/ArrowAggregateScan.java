@@ -36,8 +36,15 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
     private final @Nullable String filter;
     private final double rowCount;
 
-    ArrowAggregateScan(RelOptCluster cluster, RelTraitSet traitSet, RelOptTable table, RelDataType rowType,
-            VectorAggregation aggregation, List<String> groupNames, List<String> calls, @Nullable String filter,
+    ArrowAggregateScan(
+            RelOptCluster cluster,
+            RelTraitSet traitSet,
+            RelOptTable table,
+            RelDataType rowType,
+            VectorAggregation aggregation,
+            List<String> groupNames,
+            List<String> calls,
+            @Nullable String filter,
             double rowCount) {
         super(cluster, traitSet);
         this.table = requireNonNull(table, "table is null");
@@ -56,14 +63,14 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new ArrowAggregateScan(getCluster(), traitSet, table, rowType, aggregation, groupNames, calls, filter,
-                rowCount);
+        return new ArrowAggregateScan(
+                getCluster(), traitSet, table, rowType, aggregation, groupNames, calls, filter, rowCount);
     }
 
     /** This scan with saturating integer sums, for protected rows ({@link CheckedSums}). */
     ArrowAggregateScan saturating() {
-        return new ArrowAggregateScan(getCluster(), traitSet, table, rowType, aggregation.saturating(), groupNames, calls,
-                filter, rowCount);
+        return new ArrowAggregateScan(
+                getCluster(), traitSet, table, rowType, aggregation.saturating(), groupNames, calls, filter, rowCount);
     }
 
     @Override
@@ -89,7 +96,8 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
         Expression aggregationExpression = implementor.stash(aggregation, VectorAggregation.class);
-        return implementor.result(physType, Blocks.toBlock(
-                Expressions.call(aggregationExpression, "rows", implementor.getRootExpression())));
+        return implementor.result(
+                physType,
+                Blocks.toBlock(Expressions.call(aggregationExpression, "rows", implementor.getRootExpression())));
     }
 }

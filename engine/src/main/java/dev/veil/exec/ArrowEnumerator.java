@@ -32,21 +32,29 @@ final class ArrowEnumerator implements Enumerator<Object> {
     private int rowCount;
     /** The rows of the batch that pass the filters, in {@code selection[0..selected)}; null when all do. */
     private int[] selection;
+
     private int[] selectionBuffer;
     private int selected;
     /** The next position in the selection. */
     private int row;
     /** Per loaded column, its values decoded as longs for the current batch (see {@link #longs}). */
     private long[][] decoded;
+
     private boolean[] decodedValid;
     private VectorValues.Reader[] readers;
     /** One per output column, kept across batches. */
     private final ValueCache[] caches;
+
     private ScanPredicate.RowTest test;
     private Object current;
     private boolean done;
 
-    ArrowEnumerator(Warehouse warehouse, TableDef table, TableVersion version, ScanSpec spec, AtomicBoolean cancelFlag,
+    ArrowEnumerator(
+            Warehouse warehouse,
+            TableDef table,
+            TableVersion version,
+            ScanSpec spec,
+            AtomicBoolean cancelFlag,
             DynamicFilters dynamicFilters) {
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.table = requireNonNull(table, "table is null");
@@ -127,8 +135,8 @@ final class ArrowEnumerator implements Enumerator<Object> {
         readers = new VectorValues.Reader[outputs.length];
         for (int i = 0; i < outputs.length; i++) {
             int position = positionOf(outputs[i]);
-            readers[i] = VectorValues.reader(batch.getVector(position), table.columns().get(outputs[i]).type(),
-                    caches[i]);
+            readers[i] = VectorValues.reader(
+                    batch.getVector(position), table.columns().get(outputs[i]).type(), caches[i]);
         }
         if (decoded == null) {
             decoded = new long[loadedColumns.length][];
@@ -152,8 +160,8 @@ final class ArrowEnumerator implements Enumerator<Object> {
         for (ScanDynamicFilter dynamic : spec.dynamicFilters()) {
             KeySet keys = dynamicFilters.keys(dynamic.id());
             if (keys != null) {
-                ScanPredicate.RowTest keyTest = new KeyTest(lookup.vector(dynamic.tableColumn()),
-                        lookup.longs(dynamic.tableColumn()), keys);
+                ScanPredicate.RowTest keyTest =
+                        new KeyTest(lookup.vector(dynamic.tableColumn()), lookup.longs(dynamic.tableColumn()), keys);
                 combined = combined == null ? keyTest : new BothTest(combined, keyTest);
             }
         }
@@ -174,7 +182,8 @@ final class ArrowEnumerator implements Enumerator<Object> {
     }
 
     /** Rows that pass both tests. */
-    private record BothTest(ScanPredicate.RowTest first, ScanPredicate.RowTest second) implements ScanPredicate.RowTest {
+    private record BothTest(ScanPredicate.RowTest first, ScanPredicate.RowTest second)
+            implements ScanPredicate.RowTest {
         @Override
         public boolean test(int row) {
             return first.test(row) && second.test(row);

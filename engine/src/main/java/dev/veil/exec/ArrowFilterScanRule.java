@@ -22,7 +22,8 @@ public final class ArrowFilterScanRule extends RelRule<RuleConfig> {
     }
 
     static RuleConfig config() {
-        return new RuleConfig("ArrowFilterScanRule",
+        return new RuleConfig(
+                "ArrowFilterScanRule",
                 b0 -> b0.operand(Filter.class)
                         .oneInput(b1 -> b1.operand(ArrowTableScan.class).noInputs()),
                 RelFactories.LOGICAL_BUILDER,
@@ -56,8 +57,8 @@ public final class ArrowFilterScanRule extends RelRule<RuleConfig> {
             pushed.add(0, scan.filter());
         }
         RexNode newFilter = RexUtil.composeConjunction(rexBuilder, pushed);
-        ArrowTableScan newScan = ArrowTableScan.create(scan.getCluster(), scan.getTable(), scan.arrowTable(),
-                projects, newFilter);
+        ArrowTableScan newScan =
+                ArrowTableScan.create(scan.getCluster(), scan.getTable(), scan.arrowTable(), projects, newFilter);
         if (kept.isEmpty()) {
             call.transformTo(newScan);
         } else {

@@ -27,7 +27,8 @@ public final class ArrowProjectScanRule extends RelRule<RuleConfig> {
     }
 
     static RuleConfig config() {
-        return new RuleConfig("ArrowProjectScanRule",
+        return new RuleConfig(
+                "ArrowProjectScanRule",
                 b0 -> b0.operand(Project.class)
                         .oneInput(b1 -> b1.operand(ArrowTableScan.class).noInputs()),
                 RelFactories.LOGICAL_BUILDER,
@@ -55,12 +56,14 @@ public final class ArrowProjectScanRule extends RelRule<RuleConfig> {
             return;
         }
         int[] newProjects = columns.stream().mapToInt(Integer::intValue).toArray();
-        ArrowTableScan newScan = ArrowTableScan.create(scan.getCluster(), scan.getTable(), scan.arrowTable(),
-                newProjects, scan.filter());
+        ArrowTableScan newScan = ArrowTableScan.create(
+                scan.getCluster(), scan.getTable(), scan.arrowTable(), newProjects, scan.filter());
         if (!newScan.getRowType().getFieldNames().equals(project.getRowType().getFieldNames())) {
             // Keep the project's field names (aliases) on top of the narrowed scan.
-            call.transformTo(call.builder().push(newScan)
-                    .rename(project.getRowType().getFieldNames()).build());
+            call.transformTo(call.builder()
+                    .push(newScan)
+                    .rename(project.getRowType().getFieldNames())
+                    .build());
         } else {
             call.transformTo(newScan);
         }
@@ -80,11 +83,12 @@ public final class ArrowProjectScanRule extends RelRule<RuleConfig> {
             newField.put(field, n);
             newProjects[n++] = scanProjects[field];
         }
-        ArrowTableScan newScan = ArrowTableScan.create(scan.getCluster(), scan.getTable(), scan.arrowTable(),
-                newProjects, scan.filter());
+        ArrowTableScan newScan = ArrowTableScan.create(
+                scan.getCluster(), scan.getTable(), scan.arrowTable(), newProjects, scan.filter());
         Mappings.TargetMapping mapping = Mappings.target(newField, scanProjects.length, newProjects.length);
         List<RexNode> remapped = RexUtil.apply(mapping, project.getProjects());
-        call.transformTo(call.builder().push(newScan)
+        call.transformTo(call.builder()
+                .push(newScan)
                 .project(remapped, project.getRowType().getFieldNames(), true)
                 .build());
     }

@@ -5,8 +5,7 @@ import org.apache.calcite.plan.RelOptRule;
 
 /** Veil's planner rules for Arrow tables, in one place. */
 public final class ArrowRules {
-    private ArrowRules() {
-    }
+    private ArrowRules() {}
 
     /** Converts a logical scan of an {@link ArrowTable} into an {@link ArrowTableScan}. */
     public static final RelOptRule TABLE_SCAN = ArrowTableScanRule.DEFAULT_CONFIG.toRule();
@@ -33,6 +32,6 @@ public final class ArrowRules {
     public static final List<RelOptRule> PUSH_DOWN_RULES = List.of(PROJECT_SCAN, FILTER_SCAN);
 
     /** Every rule, for a planner that starts from logical scans. */
-    public static final List<RelOptRule> ALL = List.of(TABLE_SCAN, PROJECT_SCAN, FILTER_SCAN, DP_AGGREGATE,
-            UNIT_LOOKUP, RELEASE_ORDER);
+    public static final List<RelOptRule> ALL =
+            List.of(TABLE_SCAN, PROJECT_SCAN, FILTER_SCAN, DP_AGGREGATE, UNIT_LOOKUP, RELEASE_ORDER);
 }

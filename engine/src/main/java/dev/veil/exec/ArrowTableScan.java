@@ -46,13 +46,24 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
     private final @Nullable RexNode filter;
     private final List<ScanDynamicFilter> dynamicFilters;
 
-    ArrowTableScan(RelOptCluster cluster, RelTraitSet traitSet, RelOptTable table, ArrowTable arrowTable,
-            int[] projects, @Nullable RexNode filter) {
+    ArrowTableScan(
+            RelOptCluster cluster,
+            RelTraitSet traitSet,
+            RelOptTable table,
+            ArrowTable arrowTable,
+            int[] projects,
+            @Nullable RexNode filter) {
         this(cluster, traitSet, table, arrowTable, projects, filter, List.of());
     }
 
-    private ArrowTableScan(RelOptCluster cluster, RelTraitSet traitSet, RelOptTable table, ArrowTable arrowTable,
-            int[] projects, @Nullable RexNode filter, List<ScanDynamicFilter> dynamicFilters) {
+    private ArrowTableScan(
+            RelOptCluster cluster,
+            RelTraitSet traitSet,
+            RelOptTable table,
+            ArrowTable arrowTable,
+            int[] projects,
+            @Nullable RexNode filter,
+            List<ScanDynamicFilter> dynamicFilters) {
         super(cluster, traitSet, List.of(), table);
         this.arrowTable = requireNonNull(arrowTable, "arrowTable is null");
         this.projects = requireNonNull(projects, "projects is null").clone();
@@ -60,10 +71,10 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
         this.dynamicFilters = List.copyOf(requireNonNull(dynamicFilters, "dynamicFilters is null"));
     }
 
-    static ArrowTableScan create(RelOptCluster cluster, RelOptTable table, ArrowTable arrowTable,
-            int[] projects, @Nullable RexNode filter) {
-        return new ArrowTableScan(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), table, arrowTable,
-                projects, filter);
+    static ArrowTableScan create(
+            RelOptCluster cluster, RelOptTable table, ArrowTable arrowTable, int[] projects, @Nullable RexNode filter) {
+        return new ArrowTableScan(
+                cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), table, arrowTable, projects, filter);
     }
 
     ArrowTable arrowTable() {
@@ -75,7 +86,8 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
         return projects.clone();
     }
 
-    @Nullable RexNode filter() {
+    @Nullable
+    RexNode filter() {
         return filter;
     }
 
@@ -142,13 +154,17 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
         boolean scalar = physType.getFormat() == JavaRowFormat.SCALAR;
-        ScanPredicate predicate = filter == null ? null
-                : ScanPredicates.compile(filter, arrowTable.definition());
+        ScanPredicate predicate = filter == null ? null : ScanPredicates.compile(filter, arrowTable.definition());
         ScanSpec spec = new ScanSpec(projects, predicate, scalar, dynamicFilters);
         Expression tableExpression = implementor.stash(arrowTable, ArrowTable.class);
         Expression specExpression = implementor.stash(spec, ScanSpec.class);
-        return implementor.result(physType, Blocks.toBlock(
-                Expressions.call(ArrowTableScan.class, "scan", tableExpression, implementor.getRootExpression(),
+        return implementor.result(
+                physType,
+                Blocks.toBlock(Expressions.call(
+                        ArrowTableScan.class,
+                        "scan",
+                        tableExpression,
+                        implementor.getRootExpression(),
                         specExpression)));
     }
 
@@ -158,8 +174,13 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object> enumerator() {
-                return new ArrowEnumerator(table.warehouse(), table.definition(), table.version(), spec,
-                        ExecutionContext.cancelFlag(root), DynamicFilters.of(root));
+                return new ArrowEnumerator(
+                        table.warehouse(),
+                        table.definition(),
+                        table.version(),
+                        spec,
+                        ExecutionContext.cancelFlag(root),
+                        DynamicFilters.of(root));
             }
         };
     }

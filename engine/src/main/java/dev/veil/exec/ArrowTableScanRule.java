@@ -13,9 +13,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /** Converts a {@link LogicalTableScan} of an {@link ArrowTable} into an {@link ArrowTableScan} of all columns. */
 public final class ArrowTableScanRule extends ConverterRule {
     static final Config DEFAULT_CONFIG = Config.INSTANCE
-            .withConversion(LogicalTableScan.class,
+            .withConversion(
+                    LogicalTableScan.class,
                     scan -> scan.getTable().unwrap(ArrowTable.class) != null,
-                    Convention.NONE, EnumerableConvention.INSTANCE, "ArrowTableScanRule")
+                    Convention.NONE,
+                    EnumerableConvention.INSTANCE,
+                    "ArrowTableScanRule")
             .withRuleFactory(ArrowTableScanRule::new);
 
     private ArrowTableScanRule(Config config) {

@@ -2,11 +2,11 @@ package dev.veil.exec;
 
 import dev.veil.control.StatementControl;
 import java.util.ArrayList;
-import org.apache.calcite.adapter.enumerable.EnumerableConvention;
-import org.apache.calcite.adapter.enumerable.EnumerableInterpreter;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpreter;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -24,8 +24,7 @@ import org.apache.calcite.rel.RelNode;
  * flag themselves, once per batch or every few thousand iterations.
  */
 public final class CancelChecks {
-    private CancelChecks() {
-    }
+    private CancelChecks() {}
 
     /** {@code plan} with a cancel check under every operator (on each of its inputs). */
     static EnumerableRel insert(EnumerableRel plan) {
@@ -35,15 +34,18 @@ public final class CancelChecks {
     private static RelNode withChecks(RelNode node) {
         List<RelNode> inputs = node.getInputs();
         // A subtree that Calcite's interpreter runs knows no Veil operator: it is left as it is.
-        if (inputs.isEmpty() || node instanceof EnumerableInterpreter
+        if (inputs.isEmpty()
+                || node instanceof EnumerableInterpreter
                 || node.getConvention() != EnumerableConvention.INSTANCE) {
             return node;
         }
         List<RelNode> checked = new ArrayList<>(inputs.size());
         for (RelNode input : inputs) {
             RelNode inner = withChecks(input);
-            checked.add(inner.getConvention() == EnumerableConvention.INSTANCE
-                    ? new EnumerableCancelCheck(inner.getCluster(), inner.getTraitSet(), inner) : inner);
+            checked.add(
+                    inner.getConvention() == EnumerableConvention.INSTANCE
+                            ? new EnumerableCancelCheck(inner.getCluster(), inner.getTraitSet(), inner)
+                            : inner);
         }
         return node.copy(node.getTraitSet(), checked);
     }

@@ -56,13 +56,13 @@ import org.apache.calcite.util.Optionality;
  */
 public final class CheckedSums {
     private static final SqlAggFunction SUM = operator("SUM", SqlKind.SUM, ReturnTypes.AGG_SUM, false);
-    private static final SqlAggFunction SUM0 = operator("$SUM0", SqlKind.SUM0, ReturnTypes.AGG_SUM_EMPTY_IS_ZERO, false);
+    private static final SqlAggFunction SUM0 =
+            operator("$SUM0", SqlKind.SUM0, ReturnTypes.AGG_SUM_EMPTY_IS_ZERO, false);
     private static final SqlAggFunction SATURATING_SUM = operator("SUM", SqlKind.SUM, ReturnTypes.AGG_SUM, true);
-    private static final SqlAggFunction SATURATING_SUM0 = operator("$SUM0", SqlKind.SUM0, ReturnTypes.AGG_SUM_EMPTY_IS_ZERO,
-            true);
+    private static final SqlAggFunction SATURATING_SUM0 =
+            operator("$SUM0", SqlKind.SUM0, ReturnTypes.AGG_SUM_EMPTY_IS_ZERO, true);
 
-    private CheckedSums() {
-    }
+    private CheckedSums() {}
 
     /** {@code plan} with its integer SUM and $SUM0 calls checked. */
     static EnumerableRel apply(EnumerableRel plan) {
@@ -111,12 +111,28 @@ public final class CheckedSums {
                 continue;
             }
             changed = true;
-            calls.add(AggregateCall.create(call.getParserPosition(), checked, call.isDistinct(), call.isApproximate(),
-                    call.ignoreNulls(), call.rexList, call.getArgList(), call.filterArg, call.distinctKeys,
-                    call.collation, call.type, call.name));
+            calls.add(AggregateCall.create(
+                    call.getParserPosition(),
+                    checked,
+                    call.isDistinct(),
+                    call.isApproximate(),
+                    call.ignoreNulls(),
+                    call.rexList,
+                    call.getArgList(),
+                    call.filterArg,
+                    call.distinctKeys,
+                    call.collation,
+                    call.type,
+                    call.name));
         }
-        return changed ? aggregate.copy(aggregate.getTraitSet(), aggregate.getInput(), aggregate.getGroupSet(),
-                aggregate.getGroupSets(), calls) : aggregate;
+        return changed
+                ? aggregate.copy(
+                        aggregate.getTraitSet(),
+                        aggregate.getInput(),
+                        aggregate.getGroupSet(),
+                        aggregate.getGroupSets(),
+                        calls)
+                : aggregate;
     }
 
     private static RelNode checkWindow(EnumerableWindow window, boolean saturating) {
@@ -131,11 +147,17 @@ public final class CheckedSums {
                     continue;
                 }
                 changed = true;
-                calls.add(new Window.RexWinAggCall(checked, call.getType(), call.getOperands(), call.ordinal,
-                        call.distinct, call.ignoreNulls));
+                calls.add(new Window.RexWinAggCall(
+                        checked, call.getType(), call.getOperands(), call.ordinal, call.distinct, call.ignoreNulls));
             }
-            groups.add(new Window.Group(group.keys, group.isRows, group.lowerBound, group.upperBound, group.exclude,
-                    group.orderKeys, calls));
+            groups.add(new Window.Group(
+                    group.keys,
+                    group.isRows,
+                    group.lowerBound,
+                    group.upperBound,
+                    group.exclude,
+                    group.orderKeys,
+                    calls));
         }
         return changed ? VeilWindowAccess.withGroups(window, groups) : window;
     }
@@ -163,10 +185,16 @@ public final class CheckedSums {
      * aggregate by its own implementor whatever its kind.
      */
     private static SqlAggFunction operator(String name, SqlKind kind, SqlReturnTypeInference type, boolean saturating) {
-        return new SqlUserDefinedAggFunction(new SqlIdentifier(name, SqlParserPos.ZERO), kind,
-                type, InferTypes.RETURN_TYPE,
+        return new SqlUserDefinedAggFunction(
+                new SqlIdentifier(name, SqlParserPos.ZERO),
+                kind,
+                type,
+                InferTypes.RETURN_TYPE,
                 OperandTypes.operandMetadata(List.of(SqlTypeFamily.NUMERIC), f -> List.of(), i -> "value", i -> false),
-                new Function(saturating), false, false, Optionality.FORBIDDEN) {
+                new Function(saturating),
+                false,
+                false,
+                Optionality.FORBIDDEN) {
             @Override
             public boolean equals(Object obj) {
                 return obj == this;
@@ -265,8 +293,9 @@ public final class CheckedSums {
             for (int i = 0; i < size; i++) {
                 Expression acc = state.get(i);
                 Object zero = Primitive.unbox(acc.getType()) == long.class ? (Object) 0L : (Object) 0;
-                reset.currentBlock().add(Expressions.statement(Expressions.assign(acc,
-                        EnumUtils.convert(Expressions.constant(zero), acc.getType()))));
+                reset.currentBlock()
+                        .add(Expressions.statement(
+                                Expressions.assign(acc, EnumUtils.convert(Expressions.constant(zero), acc.getType()))));
             }
         }
 
@@ -275,17 +304,20 @@ public final class CheckedSums {
             Expression acc = add.accumulator().get(0);
             if (isLong(info)) {
                 Expression carries = add.accumulator().get(1);
-                Expression value = add.currentBlock().append("value",
-                        EnumUtils.convert(add.arguments().get(0), long.class));
-                add.currentBlock().add(Expressions.statement(Expressions.assign(carries, Expressions.add(carries,
-                        Expressions.call(CheckedSums.class, "carry", acc, value)))));
+                Expression value = add.currentBlock()
+                        .append("value", EnumUtils.convert(add.arguments().get(0), long.class));
+                add.currentBlock()
+                        .add(Expressions.statement(Expressions.assign(
+                                carries,
+                                Expressions.add(carries, Expressions.call(CheckedSums.class, "carry", acc, value)))));
                 add.currentBlock().add(Expressions.statement(Expressions.assign(acc, Expressions.add(acc, value))));
                 return;
             }
             Type type = Primitive.unbox(acc.getType());
             Expression value = EnumUtils.convert(add.arguments().get(0), type);
             Expression next = Expressions.call(Math.class, "addExact", EnumUtils.convert(acc, type), value);
-            add.currentBlock().add(Expressions.statement(Expressions.assign(acc, EnumUtils.convert(next, acc.getType()))));
+            add.currentBlock()
+                    .add(Expressions.statement(Expressions.assign(acc, EnumUtils.convert(next, acc.getType()))));
         }
 
         @Override
@@ -293,7 +325,10 @@ public final class CheckedSums {
             if (!isLong(info)) {
                 return super.implementNotNullResult(info, result);
             }
-            return Expressions.call(CheckedSums.class, saturating ? "saturated" : "total", result.accumulator().get(0),
+            return Expressions.call(
+                    CheckedSums.class,
+                    saturating ? "saturated" : "total",
+                    result.accumulator().get(0),
                     result.accumulator().get(1));
         }
     }

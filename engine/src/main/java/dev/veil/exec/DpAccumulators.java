@@ -16,8 +16,7 @@ import dev.veil.plan.DpSpec;
 
 /** Builds the DP primitives a {@link DpSpec} describes: one accumulator per call and group, and its partition selection. */
 final class DpAccumulators {
-    private DpAccumulators() {
-    }
+    private DpAccumulators() {}
 
     /** A fresh accumulator for call {@code i} of {@code spec}, for one group. */
     static DpAccumulator forSpec(DpSpec spec, BudgetSplit split, int i) {
@@ -38,7 +37,7 @@ final class DpAccumulators {
     /** The partition selection rule of {@code spec}, which must select partitions. */
     static OptimalPartitionSelection selection(DpSpec spec, BudgetSplit split) {
         EpsilonDelta share = split.partitionSelection().orElseThrow();
-        return OptimalPartitionSelection.create(share.epsilon(), share.delta(), spec.groupsPerUnit(),
-                spec.preThreshold());
+        return OptimalPartitionSelection.create(
+                share.epsilon(), share.delta(), spec.groupsPerUnit(), spec.preThreshold());
     }
 }

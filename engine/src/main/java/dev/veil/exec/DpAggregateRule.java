@@ -10,8 +10,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /** Converts a logical {@link DpAggregate} into an {@link EnumerableDpAggregate} over an enumerable input. */
 public final class DpAggregateRule extends ConverterRule {
     static final Config DEFAULT_CONFIG = Config.INSTANCE
-            .withConversion(DpAggregate.class, rel -> !(rel instanceof EnumerableDpAggregate),
-                    Convention.NONE, EnumerableConvention.INSTANCE, "DpAggregateRule")
+            .withConversion(
+                    DpAggregate.class,
+                    rel -> !(rel instanceof EnumerableDpAggregate),
+                    Convention.NONE,
+                    EnumerableConvention.INSTANCE,
+                    "DpAggregateRule")
             .withRuleFactory(DpAggregateRule::new);
 
     private DpAggregateRule(Config config) {

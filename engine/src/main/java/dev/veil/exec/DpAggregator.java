@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -42,8 +42,7 @@ public final class DpAggregator {
     /** The confidence level of the released intervals. */
     public static final double INTERVAL_LEVEL = DpSpec.INTERVAL_LEVEL;
 
-    private DpAggregator() {
-    }
+    private DpAggregator() {}
 
     /**
      * The rows of {@code spec} over {@code input}, called from generated code: computed when first
@@ -80,6 +79,7 @@ public final class DpAggregator {
         final int nextOfUnit;
         /** The arena address of each block. */
         long[] blocks = NO_BLOCKS;
+
         int blockCount;
         int kept;
         long seen;
@@ -119,8 +119,8 @@ public final class DpAggregator {
         void set(ValueArena arena, int slot, int source, int capacity, double value) {
             int k = blockOf(slot);
             long address = blocks[k];
-            arena.chunk(address)[ValueArena.offset(address) + source * blockSize(k, capacity) + slot - blockStart(k)]
-                    = value;
+            arena.chunk(address)[ValueArena.offset(address) + source * blockSize(k, capacity) + slot - blockStart(k)] =
+                    value;
         }
 
         /** Copies the kept values of {@code source} into {@code into}, from index 0. */
@@ -132,14 +132,17 @@ public final class DpAggregator {
                     break;
                 }
                 long address = blocks[k];
-                System.arraycopy(arena.chunk(address), ValueArena.offset(address) + source * blockSize(k, capacity),
-                        into, start, n);
+                System.arraycopy(
+                        arena.chunk(address),
+                        ValueArena.offset(address) + source * blockSize(k, capacity),
+                        into,
+                        start,
+                        n);
             }
         }
     }
 
     private static final long[] NO_BLOCKS = new long[0];
-
 
     /**
      * The distinct values the calls read from a row: calls with the same argument and filter (and
@@ -157,7 +160,8 @@ public final class DpAggregator {
                     ofCall[c] = -1;
                     continue;
                 }
-                List<Object> key = List.of(call.argument(), call.filter(), call.kind().isCount());
+                List<Object> key =
+                        List.of(call.argument(), call.filter(), call.kind().isCount());
                 int index = keys.indexOf(key);
                 if (index < 0) {
                     index = keys.size();
@@ -171,20 +175,25 @@ public final class DpAggregator {
     }
 
     static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec) {
-        return run(input, spec, new AtomicBoolean(),
+        return run(
+                input,
+                spec,
+                new AtomicBoolean(),
                 ExecutionContext.memory(null).account("a differentially private aggregation"));
     }
 
     /** Estimated heap per cell (object, list slot, index entry), per unit and per group beyond its key values. */
     private static final long CELL_BYTES = 96;
+
     private static final long ID_BYTES = 128;
 
     static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag) {
-        return run(input, spec, cancelFlag, ExecutionContext.memory(null).account("a differentially private aggregation"));
+        return run(
+                input, spec, cancelFlag, ExecutionContext.memory(null).account("a differentially private aggregation"));
     }
 
-    static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag,
-            StatementMemory.Account account) {
+    static List<Object[]> run(
+            Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag, StatementMemory.Account account) {
         int untilCheck = ITERATIONS_PER_CHECK;
         SplittableRandom sampler = new SplittableRandom(new SecureRandom().nextLong());
         int keyCount = spec.groupKeys().size();

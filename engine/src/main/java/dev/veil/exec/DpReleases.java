@@ -45,8 +45,8 @@ public final class DpReleases {
         if (root instanceof ExecutionContext context) {
             return context.dpReleases();
         }
-        throw new VeilException(ErrorCode.INTERNAL_ERROR,
-                "A differentially private aggregate ran outside a statement execution");
+        throw new VeilException(
+                ErrorCode.INTERNAL_ERROR, "A differentially private aggregate ran outside a statement execution");
     }
 
     /**
@@ -63,12 +63,14 @@ public final class DpReleases {
             if (node instanceof DpAggregate dp) {
                 DpSpec spec = dp.spec();
                 if (spec.release() < 0) {
-                    throw new VeilException(ErrorCode.INTERNAL_ERROR,
+                    throw new VeilException(
+                            ErrorCode.INTERNAL_ERROR,
                             "A differentially private aggregate of the plan has no release number");
                 }
                 DpSpec other = byNumber.putIfAbsent(spec.release(), spec);
                 if (other != null && !other.equals(spec)) {
-                    throw new VeilException(ErrorCode.INTERNAL_ERROR,
+                    throw new VeilException(
+                            ErrorCode.INTERNAL_ERROR,
                             "Two differentially private aggregates of the plan have release number " + spec.release());
                 }
             }
@@ -101,12 +103,16 @@ public final class DpReleases {
     public synchronized List<Object[]> draw(int release, Supplier<List<Object[]>> draw) {
         requireNonNull(draw, "draw is null");
         if (!charged.contains(release)) {
-            throw new VeilException(ErrorCode.INTERNAL_ERROR, "A differentially private aggregate (number " + release
-                    + ") would release rows the statement was not charged for; nothing was released");
+            throw new VeilException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "A differentially private aggregate (number " + release
+                            + ") would release rows the statement was not charged for; nothing was released");
         }
         if (!drawn.add(release)) {
-            throw new VeilException(ErrorCode.INTERNAL_ERROR, "A differentially private aggregate (number " + release
-                    + ") would draw its noise a second time in one execution; nothing more was released");
+            throw new VeilException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "A differentially private aggregate (number " + release
+                            + ") would draw its noise a second time in one execution; nothing more was released");
         }
         return draw.get();
     }

@@ -38,17 +38,15 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * join would have dropped.
  */
 final class DynamicFilterPlanner {
-    private static final Set<SqlTypeName> KEY_TYPES = EnumSet.of(SqlTypeName.BIGINT, SqlTypeName.INTEGER,
-            SqlTypeName.DATE);
-    private static final Set<VeilType> KEY_COLUMN_TYPES = EnumSet.of(VeilType.BIGINT, VeilType.INTEGER,
-            VeilType.DATE);
+    private static final Set<SqlTypeName> KEY_TYPES =
+            EnumSet.of(SqlTypeName.BIGINT, SqlTypeName.INTEGER, SqlTypeName.DATE);
+    private static final Set<VeilType> KEY_COLUMN_TYPES = EnumSet.of(VeilType.BIGINT, VeilType.INTEGER, VeilType.DATE);
 
     private int nextId;
     /** The filters that reached a scan; the others need no build side to collect them. */
     private final Set<Integer> placed = new HashSet<>();
 
-    private DynamicFilterPlanner() {
-    }
+    private DynamicFilterPlanner() {}
 
     /** {@code plan} with dynamic filters; the same plan if no join can use one. */
     static RelNode apply(RelNode plan) {
@@ -73,7 +71,11 @@ final class DynamicFilterPlanner {
         }
         if (c == EnumerableCalc.class) {
             RexProgram program = ((EnumerableCalc) node).getProgram();
-            return visitSingle(node, pending, field -> inputRef(program.expandLocalRef(program.getProjectList().get(field))));
+            return visitSingle(
+                    node,
+                    pending,
+                    field -> inputRef(
+                            program.expandLocalRef(program.getProjectList().get(field))));
         }
         if (c == EnumerableProject.class) {
             List<RexNode> projects = ((EnumerableProject) node).getProjects();
@@ -85,10 +87,16 @@ final class DynamicFilterPlanner {
         if (c == EnumerableAggregate.class) {
             Aggregate aggregate = (Aggregate) node;
             boolean simple = aggregate.getGroupType() == Aggregate.Group.SIMPLE;
-            return visitSingle(node, pending, field -> simple && field < aggregate.getGroupCount()
-                    ? aggregate.getGroupSet().nth(field) : -1);
+            return visitSingle(
+                    node,
+                    pending,
+                    field -> simple && field < aggregate.getGroupCount()
+                            ? aggregate.getGroupSet().nth(field)
+                            : -1);
         }
-        return withInputs(node, node.getInputs().stream().map(input -> visit(input, List.of())).toList());
+        return withInputs(
+                node,
+                node.getInputs().stream().map(input -> visit(input, List.of())).toList());
     }
 
     /** Maps an output field to the input field it copies, or -1. */
@@ -118,8 +126,10 @@ final class DynamicFilterPlanner {
         List<ScanDynamicFilter> filters = new ArrayList<>();
         for (Pending p : pending) {
             int column = projects[p.field()];
-            VeilType type = scan.arrowTable().definition().columns().get(column).type().type();
-            if (KEY_COLUMN_TYPES.contains(type) && fields.get(p.field()).getType().getSqlTypeName() == p.type()) {
+            VeilType type =
+                    scan.arrowTable().definition().columns().get(column).type().type();
+            if (KEY_COLUMN_TYPES.contains(type)
+                    && fields.get(p.field()).getType().getSqlTypeName() == p.type()) {
                 filters.add(new ScanDynamicFilter(p.id(), column));
                 placed.add(p.id());
             }
@@ -160,7 +170,8 @@ final class DynamicFilterPlanner {
         }
         RelNode left = visit(join.getLeft(), leftPending);
         RelNode right = visit(join.getRight(), rightPending);
-        List<DynamicFilterSource.Key> used = keys.stream().filter(k -> placed.contains(k.id())).toList();
+        List<DynamicFilterSource.Key> used =
+                keys.stream().filter(k -> placed.contains(k.id())).toList();
         if (!used.isEmpty()) {
             right = new DynamicFilterSource(right.getTraitSet(), right, used);
         }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.linq4j.Enumerable;
@@ -16,7 +17,6 @@ import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.SingleRel;
-import org.apache.calcite.DataContext;
 
 /**
  * The build input of a hash join, passed through unchanged while the key sets of the join's
@@ -78,13 +78,20 @@ public final class DynamicFilterSource extends SingleRel implements EnumerableRe
             ids.add(Expressions.constant(key.id()));
             accessors.add(input.physType.generateAccessor(List.of(key.field())));
         }
-        builder.add(Expressions.return_(null, Expressions.call(
-                Types.lookupMethod(DynamicFilters.class, "collect", DataContext.class, Enumerable.class,
-                        int[].class, Function1[].class),
-                implementor.getRootExpression(),
-                rows,
-                Expressions.newArrayInit(int.class, ids),
-                Expressions.newArrayInit(Function1.class, accessors))));
+        builder.add(Expressions.return_(
+                null,
+                Expressions.call(
+                        Types.lookupMethod(
+                                DynamicFilters.class,
+                                "collect",
+                                DataContext.class,
+                                Enumerable.class,
+                                int[].class,
+                                Function1[].class),
+                        implementor.getRootExpression(),
+                        rows,
+                        Expressions.newArrayInit(int.class, ids),
+                        Expressions.newArrayInit(Function1.class, accessors))));
         return implementor.result(input.physType, builder.toBlock());
     }
 }

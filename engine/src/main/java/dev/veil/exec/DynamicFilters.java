@@ -42,7 +42,8 @@ public final class DynamicFilters {
     }
 
     /** The complete key set of filter {@code id}, or null while there is none. */
-    @Nullable KeySet keys(int id) {
+    @Nullable
+    KeySet keys(int id) {
         return published.get(id);
     }
 
@@ -61,8 +62,8 @@ public final class DynamicFilters {
      * publishes for each filter {@code ids[i]} the set of non-null values of {@code keys[i]}.
      * Called from generated code.
      */
-    public static Enumerable<Object> collect(DataContext root, Enumerable<Object> input, int[] ids,
-            Function1<Object, Object>[] keys) {
+    public static Enumerable<Object> collect(
+            DataContext root, Enumerable<Object> input, int[] ids, Function1<Object, Object>[] keys) {
         requireNonNull(input, "input is null");
         if (ids.length != keys.length) {
             throw new IllegalArgumentException(ids.length + " filters but " + keys.length + " keys");
@@ -84,6 +85,7 @@ public final class DynamicFilters {
         private final Function1<Object, Object>[] keys;
         /** One per filter; null once the filter is abandoned (too many keys, or keys that are not integers). */
         private final KeySet.Builder[] builders;
+
         private boolean finished;
 
         Collector(DynamicFilters filters, Enumerator<Object> input, int[] ids, Function1<Object, Object>[] keys) {

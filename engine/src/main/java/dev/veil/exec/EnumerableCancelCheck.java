@@ -40,9 +40,12 @@ final class EnumerableCancelCheck extends SingleRel implements EnumerableRel {
         BlockBuilder builder = new BlockBuilder();
         Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), pref);
         Expression rows = builder.append("checkedInput", input.block);
-        builder.add(Expressions.return_(null, Expressions.call(
-                Types.lookupMethod(CancelChecks.class, "checked", Enumerable.class, DataContext.class),
-                rows, implementor.getRootExpression())));
+        builder.add(Expressions.return_(
+                null,
+                Expressions.call(
+                        Types.lookupMethod(CancelChecks.class, "checked", Enumerable.class, DataContext.class),
+                        rows,
+                        implementor.getRootExpression())));
         return implementor.result(input.physType, builder.toBlock());
     }
 }

@@ -51,9 +51,15 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
         Expression spec = implementor.stash(spec(), DpSpec.class);
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
         Expression released = Expressions.call(
-                Types.lookupMethod(DpAggregator.class, "aggregate", DataContext.class,
-                        org.apache.calcite.linq4j.Enumerable.class, DpSpec.class),
-                implementor.getRootExpression(), arrays, spec);
+                Types.lookupMethod(
+                        DpAggregator.class,
+                        "aggregate",
+                        DataContext.class,
+                        org.apache.calcite.linq4j.Enumerable.class,
+                        DpSpec.class),
+                implementor.getRootExpression(),
+                arrays,
+                spec);
         if (getRowType().getFieldCount() == 1) {
             // A row of one field (group keys only) is the value itself, as Calcite's operators expect.
             released = physType.convertTo(builder.append("dpRows", released), JavaRowFormat.SCALAR);

@@ -56,7 +56,9 @@ final class EnumerableMemoryAccount extends SingleRel implements EnumerableRel {
 
     @Override
     public RelWriter explainTerms(RelWriter pw) {
-        return super.explainTerms(pw).item("for", what).itemIf("keys", keys == null ? null : List.of(keys), keys != null);
+        return super.explainTerms(pw)
+                .item("for", what)
+                .itemIf("keys", keys == null ? null : List.of(keys), keys != null);
     }
 
     @Override
@@ -68,19 +70,43 @@ final class EnumerableMemoryAccount extends SingleRel implements EnumerableRel {
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
         Expression call;
         if (keys == null) {
-            call = Expressions.call(Types.lookupMethod(MemoryAccounting.class, "rows", DataContext.class,
-                    Enumerable.class, int.class, String.class, long.class, long.class),
-                    implementor.getRootExpression(), arrays, Expressions.constant(id), Expressions.constant(what),
-                    Expressions.constant(extraPerEntry), Expressions.constant(rowCap));
+            call = Expressions.call(
+                    Types.lookupMethod(
+                            MemoryAccounting.class,
+                            "rows",
+                            DataContext.class,
+                            Enumerable.class,
+                            int.class,
+                            String.class,
+                            long.class,
+                            long.class),
+                    implementor.getRootExpression(),
+                    arrays,
+                    Expressions.constant(id),
+                    Expressions.constant(what),
+                    Expressions.constant(extraPerEntry),
+                    Expressions.constant(rowCap));
         } else {
             Expression[] keyConstants = new Expression[keys.length];
             for (int i = 0; i < keys.length; i++) {
                 keyConstants[i] = Expressions.constant(keys[i]);
             }
-            call = Expressions.call(Types.lookupMethod(MemoryAccounting.class, "groups", DataContext.class,
-                    Enumerable.class, int.class, String.class, int[].class, long.class),
-                    implementor.getRootExpression(), arrays, Expressions.constant(id), Expressions.constant(what),
-                    Expressions.newArrayInit(int.class, keyConstants), Expressions.constant(extraPerEntry));
+            call = Expressions.call(
+                    Types.lookupMethod(
+                            MemoryAccounting.class,
+                            "groups",
+                            DataContext.class,
+                            Enumerable.class,
+                            int.class,
+                            String.class,
+                            int[].class,
+                            long.class),
+                    implementor.getRootExpression(),
+                    arrays,
+                    Expressions.constant(id),
+                    Expressions.constant(what),
+                    Expressions.newArrayInit(int.class, keyConstants),
+                    Expressions.constant(extraPerEntry));
         }
         // Back to the input's format: some parents (set operations) assume their inputs have the one they asked for.
         builder.add(Expressions.return_(null, physType.convertTo(call, input.physType.getFormat())));

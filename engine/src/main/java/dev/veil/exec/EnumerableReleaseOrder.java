@@ -46,8 +46,10 @@ public final class EnumerableReleaseOrder extends ReleaseOrder implements Enumer
         JavaRowFormat format = getRowType().getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY;
         Expression converted = input.physType.convertTo(rows, format);
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), format, false);
-        builder.add(Expressions.return_(null, Expressions.call(
-                Types.lookupMethod(EnumerableReleaseOrder.class, "sorted", Enumerable.class), converted)));
+        builder.add(Expressions.return_(
+                null,
+                Expressions.call(
+                        Types.lookupMethod(EnumerableReleaseOrder.class, "sorted", Enumerable.class), converted)));
         return implementor.result(physType, builder.toBlock());
     }
 

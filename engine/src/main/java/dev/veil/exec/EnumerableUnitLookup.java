@@ -26,22 +26,45 @@ import org.apache.calcite.rel.RelNode;
 
 /** {@link UnitLookup} in Calcite's enumerable convention: looks each input row's key up in a cached {@link UnitMap}. */
 public final class EnumerableUnitLookup extends UnitLookup implements EnumerableRel {
-    private EnumerableUnitLookup(RelOptCluster cluster, RelTraitSet traits, RelNode input, RelOptTable table,
-            int keyField, int keptFields, int keyColumn, int nextColumn, String unitName) {
+    private EnumerableUnitLookup(
+            RelOptCluster cluster,
+            RelTraitSet traits,
+            RelNode input,
+            RelOptTable table,
+            int keyField,
+            int keptFields,
+            int keyColumn,
+            int nextColumn,
+            String unitName) {
         super(cluster, traits, input, table, keyField, keptFields, keyColumn, nextColumn, unitName);
     }
 
     static EnumerableUnitLookup createEnumerable(RelNode input, UnitLookup logical) {
         RelOptCluster cluster = input.getCluster();
-        return new EnumerableUnitLookup(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), input,
-                logical.table(), logical.keyField(), logical.keptFields(), logical.keyColumn(), logical.nextColumn(),
+        return new EnumerableUnitLookup(
+                cluster,
+                cluster.traitSetOf(EnumerableConvention.INSTANCE),
+                input,
+                logical.table(),
+                logical.keyField(),
+                logical.keptFields(),
+                logical.keyColumn(),
+                logical.nextColumn(),
                 logical.unitName());
     }
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new EnumerableUnitLookup(getCluster(), traitSet, sole(inputs), table(), keyField(), keptFields(),
-                keyColumn(), nextColumn(), unitName());
+        return new EnumerableUnitLookup(
+                getCluster(),
+                traitSet,
+                sole(inputs),
+                table(),
+                keyField(),
+                keptFields(),
+                keyColumn(),
+                nextColumn(),
+                unitName());
     }
 
     @Override
@@ -52,12 +75,26 @@ public final class EnumerableUnitLookup extends UnitLookup implements Enumerable
         Expression arrays = input.physType.convertTo(rows, JavaRowFormat.ARRAY);
         Expression table = implementor.stash(table().unwrap(ArrowTable.class), ArrowTable.class);
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
-        builder.add(Expressions.return_(null, Expressions.call(
-                Types.lookupMethod(EnumerableUnitLookup.class, "lookup", DataContext.class, Enumerable.class,
-                        ArrowTable.class, int.class, int.class, int.class, int.class),
-                implementor.getRootExpression(), arrays, table, Expressions.constant(keyField()),
-                Expressions.constant(keptFields()), Expressions.constant(keyColumn()),
-                Expressions.constant(nextColumn()))));
+        builder.add(Expressions.return_(
+                null,
+                Expressions.call(
+                        Types.lookupMethod(
+                                EnumerableUnitLookup.class,
+                                "lookup",
+                                DataContext.class,
+                                Enumerable.class,
+                                ArrowTable.class,
+                                int.class,
+                                int.class,
+                                int.class,
+                                int.class),
+                        implementor.getRootExpression(),
+                        arrays,
+                        table,
+                        Expressions.constant(keyField()),
+                        Expressions.constant(keptFields()),
+                        Expressions.constant(keyColumn()),
+                        Expressions.constant(nextColumn()))));
         return implementor.result(physType, builder.toBlock());
     }
 
@@ -66,8 +103,14 @@ public final class EnumerableUnitLookup extends UnitLookup implements Enumerable
      * looked up for field {@code keyField}; called from generated code. The map is fetched (or
      * built) when the rows are first enumerated.
      */
-    public static Enumerable<Object[]> lookup(DataContext root, Enumerable<Object[]> input, ArrowTable table,
-            int keyField, int keptFields, int keyColumn, int nextColumn) {
+    public static Enumerable<Object[]> lookup(
+            DataContext root,
+            Enumerable<Object[]> input,
+            ArrowTable table,
+            int keyField,
+            int keptFields,
+            int keyColumn,
+            int nextColumn) {
         AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
         return new AbstractEnumerable<>() {
             @Override

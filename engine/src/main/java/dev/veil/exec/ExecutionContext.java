@@ -33,17 +33,26 @@ public final class ExecutionContext implements DataContext {
     private StatementMemory memory = UNACCOUNTED;
 
     /** The memory of contexts that were given none: no limit, on a pool of its own. */
-    private static final StatementMemory UNACCOUNTED = new StatementMemory(Long.MAX_VALUE, "none",
-            new MemoryPool(Long.MAX_VALUE, java.time.Duration.ZERO));
+    private static final StatementMemory UNACCOUNTED =
+            new StatementMemory(Long.MAX_VALUE, "none", new MemoryPool(Long.MAX_VALUE, java.time.Duration.ZERO));
 
     /** The context of an execution that was charged for no DP aggregate. */
-    public ExecutionContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, String user,
-            Map<String, Object> stashed, AtomicBoolean cancelFlag) {
+    public ExecutionContext(
+            SchemaPlus rootSchema,
+            JavaTypeFactory typeFactory,
+            String user,
+            Map<String, Object> stashed,
+            AtomicBoolean cancelFlag) {
         this(rootSchema, typeFactory, user, stashed, cancelFlag, DpReleases.none());
     }
 
-    public ExecutionContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, String user,
-            Map<String, Object> stashed, AtomicBoolean cancelFlag, DpReleases dpReleases) {
+    public ExecutionContext(
+            SchemaPlus rootSchema,
+            JavaTypeFactory typeFactory,
+            String user,
+            Map<String, Object> stashed,
+            AtomicBoolean cancelFlag,
+            DpReleases dpReleases) {
         this.dpReleases = requireNonNull(dpReleases, "dpReleases is null");
         this.rootSchema = requireNonNull(rootSchema, "rootSchema is null");
         this.typeFactory = requireNonNull(typeFactory, "typeFactory is null");

@@ -9,8 +9,7 @@ import dev.veil.dp.DpException;
  * but never a data value, since the value may come from a protected column.
  */
 public final class ExecutionErrors {
-    private ExecutionErrors() {
-    }
+    private ExecutionErrors() {}
 
     public static VeilException translate(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -35,26 +34,33 @@ public final class ExecutionErrors {
             }
             if (t instanceof DpException) {
                 // Its message names privacy parameters and bounds, never a data value.
-                return new VeilException(ErrorCode.INVALID_ARGUMENT,
-                        "Differential privacy parameters out of range: " + t.getMessage(), e);
+                return new VeilException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "Differential privacy parameters out of range: " + t.getMessage(),
+                        e);
             }
             if (t instanceof NumberFormatException) {
                 return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid number in a CAST or conversion", e);
             }
-            if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("out of range")) {
+            if (t instanceof IllegalArgumentException
+                    && String.valueOf(t.getMessage()).contains("out of range")) {
                 return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
             }
             if (t instanceof StackOverflowError) {
                 // StatementDepth stops deep statements after parsing; this is the last resort
                 // for one that still recurses too deeply while planned or run.
-                return new VeilException(ErrorCode.STATEMENT_TOO_COMPLEX,
-                        "The statement is too complex to plan or run (too deeply nested); simplify it", e);
+                return new VeilException(
+                        ErrorCode.STATEMENT_TOO_COMPLEX,
+                        "The statement is too complex to plan or run (too deeply nested); simplify it",
+                        e);
             }
             if (t instanceof OutOfMemoryError || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
                 // The last resort when the estimates of StatementMemory fell short: the statement
                 // ends, and what it held becomes garbage once the error has unwound it.
-                return new VeilException(ErrorCode.MEMORY_LIMIT_EXCEEDED,
-                        "The server ran out of memory while running the statement; it was stopped", e);
+                return new VeilException(
+                        ErrorCode.MEMORY_LIMIT_EXCEEDED,
+                        "The server ran out of memory while running the statement; it was stopped",
+                        e);
             }
         }
         String simple = e.getClass().getSimpleName();

@@ -18,7 +18,8 @@ public final class FilterFactorRule extends RelRule<RuleConfig> {
     }
 
     static RuleConfig config() {
-        return new RuleConfig("FilterFactorRule",
+        return new RuleConfig(
+                "FilterFactorRule",
                 b0 -> b0.operand(Filter.class).anyInputs(),
                 RelFactories.LOGICAL_BUILDER,
                 FilterFactorRule::new);

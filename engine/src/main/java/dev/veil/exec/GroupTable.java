@@ -32,6 +32,7 @@ final class GroupTable {
     private int groups;
     /** Open addressing: group id + 1, 0 for an empty slot. */
     private int[] slots = new int[1024];
+
     private long[][] codes = new long[0][];
     private long[] masks = new long[0];
     private final long[] tuple;
@@ -72,7 +73,10 @@ final class GroupTable {
 
     /** An estimate, on the high side, of the heap the table takes (its arrays and string dictionaries). */
     long bytes() {
-        long bytes = 8L * keys.length + 4L * hashes.length + 4L * slots.length + 8L * masks.length
+        long bytes = 8L * keys.length
+                + 4L * hashes.length
+                + 4L * slots.length
+                + 8L * masks.length
                 + 8L * codes.length * masks.length;
         for (StringDictionary d : dictionaries) {
             if (d != null) {

@@ -19,8 +19,7 @@ public final class HashJoinCost implements MetadataHandler<BuiltInMetadata.NonCu
     /** How much more building from a row costs than probing with one. */
     private static final double BUILD_FACTOR = 3;
 
-    HashJoinCost() {
-    }
+    HashJoinCost() {}
 
     @Override
     public MetadataDef<BuiltInMetadata.NonCumulativeCost> getDef() {

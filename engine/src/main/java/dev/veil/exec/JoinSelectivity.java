@@ -29,8 +29,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * one input ask that input; the rest get Calcite's guess.
  */
 public final class JoinSelectivity implements MetadataHandler<BuiltInMetadata.Selectivity> {
-    JoinSelectivity() {
-    }
+    JoinSelectivity() {}
 
     @Override
     public MetadataDef<BuiltInMetadata.Selectivity> getDef() {
@@ -43,7 +42,8 @@ public final class JoinSelectivity implements MetadataHandler<BuiltInMetadata.Se
         if (join.isSemiJoin()) {
             // As Calcite does: the semi-join's own condition becomes a predicate on its left input.
             RexNode semi = RelMdUtil.makeSemiJoinSelectivityRexNode(mq, join);
-            RexNode combined = predicate == null ? semi : RexUtil.composeConjunction(rexBuilder, List.of(semi, predicate));
+            RexNode combined =
+                    predicate == null ? semi : RexUtil.composeConjunction(rexBuilder, List.of(semi, predicate));
             return mq.getSelectivity(join.getLeft(), combined);
         }
         if (predicate == null) {
@@ -89,7 +89,8 @@ public final class JoinSelectivity implements MetadataHandler<BuiltInMetadata.Se
             selectivity *= orGuess(mq.getSelectivity(left, RexUtil.composeConjunction(rexBuilder, leftOnly)), leftOnly);
         }
         if (!rightOnly.isEmpty()) {
-            selectivity *= orGuess(mq.getSelectivity(right, RexUtil.composeConjunction(rexBuilder, rightOnly)), rightOnly);
+            selectivity *=
+                    orGuess(mq.getSelectivity(right, RexUtil.composeConjunction(rexBuilder, rightOnly)), rightOnly);
         }
         if (!rest.isEmpty()) {
             selectivity *= RelMdUtil.guessSelectivity(RexUtil.composeConjunction(rexBuilder, rest));
@@ -109,8 +110,8 @@ public final class JoinSelectivity implements MetadataHandler<BuiltInMetadata.Se
     }
 
     /** Adds the keys of {@code left.x = right.y}; false if the conjunct is not such an equality. */
-    private static boolean addEquiKeys(RexNode conjunct, int leftCount, ImmutableBitSet.Builder leftKeys,
-            ImmutableBitSet.Builder rightKeys) {
+    private static boolean addEquiKeys(
+            RexNode conjunct, int leftCount, ImmutableBitSet.Builder leftKeys, ImmutableBitSet.Builder rightKeys) {
         if (!(conjunct instanceof RexCall call)
                 || (call.getKind() != SqlKind.EQUALS && call.getKind() != SqlKind.IS_NOT_DISTINCT_FROM)) {
             return false;

@@ -18,6 +18,7 @@ final class KeySet {
     private final long[] slots;
     /** Bit {@code k - min} is set for each key {@code k}, or null when the keys are in {@link #slots}. */
     private final long[] bits;
+
     private final int mask;
     private final boolean hasEmptyKey;
     private final int size;

@@ -14,8 +14,7 @@ import org.apache.arrow.vector.TimeStampMilliVector;
  * that predicates over a batch loop over plain longs instead of calling a getter per row.
  */
 final class LongColumns {
-    private LongColumns() {
-    }
+    private LongColumns() {}
 
     /**
      * The first {@code count} values of {@code vector} as longs, in {@code reuse} if it is large
@@ -43,7 +42,8 @@ final class LongColumns {
                 out[i] = (data.getByte(i >>> 3) >>> (i & 7)) & 1;
             }
         } else {
-            throw new IllegalStateException("no long view of " + vector.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "no long view of " + vector.getClass().getSimpleName());
         }
         return out;
     }

@@ -14,6 +14,7 @@ import java.util.Arrays;
 final class LongUnitMap extends UnitMap {
     /** Marks an absent key in the value arrays; a real value equal to it makes the builder give up. */
     private static final long NONE = Long.MIN_VALUE;
+
     private static final int NONE_INT = Integer.MIN_VALUE;
     /** The largest dense array, in slots. */
     private static final long MAX_DENSE = 1L << 28;
@@ -22,14 +23,16 @@ final class LongUnitMap extends UnitMap {
     private final long min;
     /** Dense layout: the value of key {@code min + i} at {@code i}, one of the two arrays, the other null. */
     private final int[] denseInts;
+
     private final long[] denseLongs;
     /** Hash layout: keys and values by slot; a slot is empty when its value is NONE. */
     private final long[] hashKeys;
+
     private final long[] hashValues;
     private final int mask;
 
-    private LongUnitMap(VeilType valueType, long min, int[] denseInts, long[] denseLongs, long[] hashKeys,
-            long[] hashValues) {
+    private LongUnitMap(
+            VeilType valueType, long min, int[] denseInts, long[] denseLongs, long[] hashKeys, long[] hashValues) {
         this.valueType = requireNonNull(valueType, "valueType is null");
         this.min = min;
         this.denseInts = denseInts;
@@ -41,13 +44,16 @@ final class LongUnitMap extends UnitMap {
 
     /** Whether a column of {@code type} holds values this map keeps as longs. */
     static boolean holds(VeilType type) {
-        return type == VeilType.INTEGER || type == VeilType.BIGINT || type == VeilType.DATE
+        return type == VeilType.INTEGER
+                || type == VeilType.BIGINT
+                || type == VeilType.DATE
                 || type == VeilType.TIMESTAMP;
     }
 
     @Override
     long bytes() {
-        return 64 + (denseInts == null ? 0 : 16 + 4L * denseInts.length)
+        return 64
+                + (denseInts == null ? 0 : 16 + 4L * denseInts.length)
                 + (denseLongs == null ? 0 : 16 + 8L * denseLongs.length)
                 + (hashKeys == null ? 0 : 32 + 16L * hashKeys.length);
     }

@@ -2,13 +2,13 @@ package dev.veil.exec;
 
 import dev.veil.control.StatementMemory;
 import java.util.ArrayList;
-import org.apache.calcite.adapter.enumerable.EnumerableConvention;
-import org.apache.calcite.adapter.enumerable.EnumerableInterpreter;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableAggregate;
 import org.apache.calcite.adapter.enumerable.EnumerableCollect;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableHashJoin;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpreter;
 import org.apache.calcite.adapter.enumerable.EnumerableIntersect;
 import org.apache.calcite.adapter.enumerable.EnumerableLimitSort;
 import org.apache.calcite.adapter.enumerable.EnumerableMinus;
@@ -42,8 +42,7 @@ public final class MemoryAccounting {
 
     private int nextId;
 
-    private MemoryAccounting() {
-    }
+    private MemoryAccounting() {}
 
     /** {@code plan} with accounting nodes under the inputs its blocking operators keep. */
     public static EnumerableRel instrument(EnumerableRel plan) {
@@ -85,14 +84,18 @@ public final class MemoryAccounting {
             if (keys.length == 0) {
                 return input; // one group
             }
-            long perGroup = RowSizes.ENTRY_OVERHEAD + 24 + RowSizes.ACCUMULATOR * aggregate.getAggCallList().size()
+            long perGroup = RowSizes.ENTRY_OVERHEAD
+                    + 24
+                    + RowSizes.ACCUMULATOR * aggregate.getAggCallList().size()
                     + 8L * keys.length;
             return new EnumerableMemoryAccount(input, nextId++, "a hash aggregation", keys, perGroup, Long.MAX_VALUE);
         }
         if (node instanceof EnumerableHashJoin && i == 1) {
             return rows(input, "a hash join", Long.MAX_VALUE);
         }
-        if (node instanceof EnumerableNestedLoopJoin join && i == 1 && join.getJoinType().generatesNullsOnLeft()) {
+        if (node instanceof EnumerableNestedLoopJoin join
+                && i == 1
+                && join.getJoinType().generatesNullsOnLeft()) {
             return rows(input, "a nested-loop join", Long.MAX_VALUE);
         }
         if (node instanceof EnumerableUnion union && !union.all) {
@@ -121,9 +124,31 @@ public final class MemoryAccounting {
         }
         SqlKind kind = call.getAggregation().getKind();
         return switch (kind) {
-            case COUNT, SUM, SUM0, MIN, MAX, AVG, ANY_VALUE, SINGLE_VALUE, BIT_AND, BIT_OR, BIT_XOR, STDDEV_POP,
-                    STDDEV_SAMP, VAR_POP, VAR_SAMP, GROUPING, GROUP_ID, LITERAL_AGG,
-                    ARG_MIN, ARG_MAX, COVAR_POP, COVAR_SAMP, REGR_COUNT, REGR_SXX, REGR_SYY -> false;
+            case COUNT,
+                    SUM,
+                    SUM0,
+                    MIN,
+                    MAX,
+                    AVG,
+                    ANY_VALUE,
+                    SINGLE_VALUE,
+                    BIT_AND,
+                    BIT_OR,
+                    BIT_XOR,
+                    STDDEV_POP,
+                    STDDEV_SAMP,
+                    VAR_POP,
+                    VAR_SAMP,
+                    GROUPING,
+                    GROUP_ID,
+                    LITERAL_AGG,
+                    ARG_MIN,
+                    ARG_MAX,
+                    COVAR_POP,
+                    COVAR_SAMP,
+                    REGR_COUNT,
+                    REGR_SXX,
+                    REGR_SYY -> false;
             default -> true;
         };
     }
@@ -148,8 +173,8 @@ public final class MemoryAccounting {
      * The rows of {@code input}, each (up to {@code cap} of one enumeration) accounted as kept;
      * called from generated code.
      */
-    public static Enumerable<Object[]> rows(DataContext root, Enumerable<Object[]> input, int id, String what,
-            long extraPerRow, long cap) {
+    public static Enumerable<Object[]> rows(
+            DataContext root, Enumerable<Object[]> input, int id, String what, long extraPerRow, long cap) {
         StatementMemory.Account account = ExecutionContext.memory(root).account(id, what);
         return new AbstractEnumerable<>() {
             @Override
@@ -170,8 +195,8 @@ public final class MemoryAccounting {
      * The rows of {@code input}, with one entry of {@code extraPerGroup} bytes plus the key values
      * accounted per distinct value of the {@code keys} fields; called from generated code.
      */
-    public static Enumerable<Object[]> groups(DataContext root, Enumerable<Object[]> input, int id, String what,
-            int[] keys, long extraPerGroup) {
+    public static Enumerable<Object[]> groups(
+            DataContext root, Enumerable<Object[]> input, int id, String what, int[] keys, long extraPerGroup) {
         StatementMemory.Account account = ExecutionContext.memory(root).account(id, what);
         return new AbstractEnumerable<>() {
             @Override
@@ -225,8 +250,7 @@ public final class MemoryAccounting {
 
         abstract long bytes(Object[] row);
 
-        void finished() {
-        }
+        void finished() {}
 
         @Override
         public Object[] current() {

@@ -3,22 +3,22 @@ package dev.veil.exec;
 import dev.veil.plan.CheckedArithmetic;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.DataContexts;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRules;
-import org.apache.calcite.DataContexts;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
-import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
-import org.apache.calcite.plan.volcano.VolcanoPlanner;
-import org.apache.calcite.rel.RelCollationTraitDef;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.plan.hep.HepMatchOrder;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.plan.volcano.VolcanoPlanner;
+import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.BuiltInMetadata;
 import org.apache.calcite.rel.metadata.ChainedRelMetadataProvider;
 import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
@@ -37,8 +37,7 @@ import org.apache.calcite.tools.Programs;
  * physical operators. Neither step changes what a plan computes.
  */
 public final class Optimizer {
-    private Optimizer() {
-    }
+    private Optimizer() {}
 
     /** A fresh cost-based planner with Calcite's standard rules and Veil's Arrow scan rules. */
     public static VolcanoPlanner newPlanner() {
@@ -60,9 +59,8 @@ public final class Optimizer {
      * its integer arithmetic is checked ({@link CheckedArithmetic}).
      */
     public static RelNode normalize(RelNode logical) {
-        Program program = Programs.sequence(
-                Programs.subQuery(DefaultRelMetadataProvider.INSTANCE),
-                Programs.decorrelate());
+        Program program =
+                Programs.sequence(Programs.subQuery(DefaultRelMetadataProvider.INSTANCE), Programs.decorrelate());
         RelOptPlanner planner = logical.getCluster().getPlanner();
         return CheckedArithmetic.apply(program.run(planner, logical, logical.getTraitSet(), List.of(), List.of()));
     }
@@ -72,12 +70,12 @@ public final class Optimizer {
      * the cost of hash joins (scans get their estimates from {@link ArrowTable}'s statistics through the default handlers).
      */
     static final RelMetadataProvider METADATA = ChainedRelMetadataProvider.of(List.of(
-            ReflectiveRelMetadataProvider.reflectiveSource(new JoinSelectivity(),
-                    BuiltInMetadata.Selectivity.Handler.class),
-            ReflectiveRelMetadataProvider.reflectiveSource(new SubsetDistinctRowCount(),
-                    BuiltInMetadata.DistinctRowCount.Handler.class),
-            ReflectiveRelMetadataProvider.reflectiveSource(new HashJoinCost(),
-                    BuiltInMetadata.NonCumulativeCost.Handler.class),
+            ReflectiveRelMetadataProvider.reflectiveSource(
+                    new JoinSelectivity(), BuiltInMetadata.Selectivity.Handler.class),
+            ReflectiveRelMetadataProvider.reflectiveSource(
+                    new SubsetDistinctRowCount(), BuiltInMetadata.DistinctRowCount.Handler.class),
+            ReflectiveRelMetadataProvider.reflectiveSource(
+                    new HashJoinCost(), BuiltInMetadata.NonCumulativeCost.Handler.class),
             DefaultRelMetadataProvider.INSTANCE));
 
     /** Simplifications applied before join ordering; each keeps what the plan computes. */
@@ -100,7 +98,8 @@ public final class Optimizer {
                 Programs.hep(SIMPLIFY, true, METADATA),
                 joinOrder(planner.getRules()),
                 Programs.calc(METADATA));
-        RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
+        RelTraitSet desired =
+                logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
         RelNode physical = program.run(planner, logical, desired, List.of(), List.of());
         // Aggregations straight over a scan run vectorized; dynamic join filters are then planned
         // for the scans that are left (an aggregation scan takes none, which only costs speed).
@@ -115,8 +114,11 @@ public final class Optimizer {
     private static Program joinOrder(List<RelOptRule> rules) {
         return (planner, rel, requiredOutputTraits, materializations, lattices) -> {
             List<RelOptRule> list = new ArrayList<>(rules);
-            list.removeAll(List.of(CoreRules.JOIN_COMMUTE, CoreRules.JOIN_ASSOCIATE,
-                    JoinPushThroughJoinRule.LEFT, JoinPushThroughJoinRule.RIGHT));
+            list.removeAll(List.of(
+                    CoreRules.JOIN_COMMUTE,
+                    CoreRules.JOIN_ASSOCIATE,
+                    JoinPushThroughJoinRule.LEFT,
+                    JoinPushThroughJoinRule.RIGHT));
             Program program;
             if (RelOptUtil.countJoins(rel) < 2) {
                 program = Programs.ofRules(list);

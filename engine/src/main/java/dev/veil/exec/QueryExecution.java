@@ -17,8 +17,7 @@ import org.apache.calcite.schema.SchemaPlus;
 
 /** Compiles a physical plan to Java and runs it, yielding rows as {@code Object[]}. */
 public final class QueryExecution {
-    private QueryExecution() {
-    }
+    private QueryExecution() {}
 
     /**
      * Starts executing {@code plan}, which was charged for the differentially private aggregates
@@ -27,8 +26,13 @@ public final class QueryExecution {
      * must be closed. Fails with INTERNAL_ERROR, before anything runs, when the plan's DP
      * aggregates are not exactly those charged.
      */
-    public static Enumerator<Object[]> execute(EnumerableRel plan, SchemaPlus rootSchema, JavaTypeFactory typeFactory,
-            String user, AtomicBoolean cancelFlag, Set<Integer> charged) {
+    public static Enumerator<Object[]> execute(
+            EnumerableRel plan,
+            SchemaPlus rootSchema,
+            JavaTypeFactory typeFactory,
+            String user,
+            AtomicBoolean cancelFlag,
+            Set<Integer> charged) {
         return execute(plan, rootSchema, typeFactory, user, cancelFlag, charged, StatementMemory.withDefaultLimit());
     }
 
@@ -37,22 +41,30 @@ public final class QueryExecution {
      * returned enumerator closes when it is closed (or here, if the plan fails to start).
      */
     @SuppressWarnings("unchecked")
-    public static Enumerator<Object[]> execute(EnumerableRel plan, SchemaPlus rootSchema, JavaTypeFactory typeFactory,
-            String user, AtomicBoolean cancelFlag, Set<Integer> charged, StatementMemory memory) {
+    public static Enumerator<Object[]> execute(
+            EnumerableRel plan,
+            SchemaPlus rootSchema,
+            JavaTypeFactory typeFactory,
+            String user,
+            AtomicBoolean cancelFlag,
+            Set<Integer> charged,
+            StatementMemory memory) {
         Set<Integer> boundaries = DpReleases.boundaries(plan).keySet();
         if (!boundaries.equals(charged)) {
             memory.close();
-            throw new VeilException(ErrorCode.INTERNAL_ERROR, "The plan has " + boundaries.size()
-                    + " differentially private aggregate(s) but " + charged.size()
-                    + " were charged; nothing was run");
+            throw new VeilException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "The plan has " + boundaries.size()
+                            + " differentially private aggregate(s) but " + charged.size()
+                            + " were charged; nothing was run");
         }
         try {
             EnumerableRel accounted = MemoryAccounting.instrument(CancelChecks.insert(CheckedSums.apply(plan)));
             Map<String, Object> stash = new HashMap<>();
-            Bindable<Object> bindable = EnumerableInterpretable.toBindable(stash, null, accounted,
-                    EnumerableRel.Prefer.ARRAY);
-            ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag,
-                    new DpReleases(charged));
+            Bindable<Object> bindable =
+                    EnumerableInterpretable.toBindable(stash, null, accounted, EnumerableRel.Prefer.ARRAY);
+            ExecutionContext context =
+                    new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag, new DpReleases(charged));
             context.useMemory(memory);
             // Generated code evaluates constant expressions in static initializers: a failure
             // there (1 / 0) is an ExceptionInInitializerError from bind or enumerator.

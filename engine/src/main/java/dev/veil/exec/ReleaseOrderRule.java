@@ -10,8 +10,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /** Converts a logical {@link ReleaseOrder} into an {@link EnumerableReleaseOrder} over an enumerable input. */
 public final class ReleaseOrderRule extends ConverterRule {
     static final Config DEFAULT_CONFIG = Config.INSTANCE
-            .withConversion(ReleaseOrder.class, rel -> !(rel instanceof EnumerableReleaseOrder),
-                    Convention.NONE, EnumerableConvention.INSTANCE, "ReleaseOrderRule")
+            .withConversion(
+                    ReleaseOrder.class,
+                    rel -> !(rel instanceof EnumerableReleaseOrder),
+                    Convention.NONE,
+                    EnumerableConvention.INSTANCE,
+                    "ReleaseOrderRule")
             .withRuleFactory(ReleaseOrderRule::new);
 
     private ReleaseOrderRule(Config config) {
@@ -21,7 +25,8 @@ public final class ReleaseOrderRule extends ConverterRule {
     @Override
     public @Nullable RelNode convert(RelNode rel) {
         ReleaseOrder order = (ReleaseOrder) rel;
-        RelNode input = convert(order.getInput(), order.getInput().getTraitSet().replace(EnumerableConvention.INSTANCE));
+        RelNode input =
+                convert(order.getInput(), order.getInput().getTraitSet().replace(EnumerableConvention.INSTANCE));
         return EnumerableReleaseOrder.createEnumerable(input);
     }
 }

@@ -19,6 +19,7 @@ final class RowKeys {
     private int[] hashes = new int[8];
     /** Per id: its values, {@code fields.length} of them from {@code id * fields.length}. */
     private Object[] values;
+
     private int size;
     /** The id returned last: consecutive rows often share a value (rows of one order, of one day). */
     private int last = -1;

@@ -15,8 +15,7 @@ public final class RowSizes {
     /** What a hash aggregate spends per group and aggregate call (the accumulator). */
     static final long ACCUMULATOR = 48;
 
-    private RowSizes() {
-    }
+    private RowSizes() {}
 
     /** The estimated bytes of a row in any of the runtime's shapes ({@code Object[]}, a list, a single value). */
     public static long row(Object row) {
@@ -38,8 +37,14 @@ public final class RowSizes {
         if (v instanceof String s) {
             return 48 + 2L * s.length();
         }
-        if (v instanceof Long || v instanceof Double || v instanceof Integer || v instanceof Boolean
-                || v instanceof Short || v instanceof Byte || v instanceof Float || v instanceof Character) {
+        if (v instanceof Long
+                || v instanceof Double
+                || v instanceof Integer
+                || v instanceof Boolean
+                || v instanceof Short
+                || v instanceof Byte
+                || v instanceof Float
+                || v instanceof Character) {
             return 24;
         }
         if (v instanceof BigDecimal d) {

@@ -16,7 +16,8 @@ record RuleConfig(
         @Nullable String description,
         RelRule.OperandTransform operandSupplier,
         RelBuilderFactory relBuilderFactory,
-        Function<RuleConfig, RelOptRule> factory) implements RelRule.Config {
+        Function<RuleConfig, RelOptRule> factory)
+        implements RelRule.Config {
     RuleConfig {
         requireNonNull(operandSupplier, "operandSupplier is null");
         requireNonNull(relBuilderFactory, "relBuilderFactory is null");

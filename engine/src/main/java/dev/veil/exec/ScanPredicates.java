@@ -35,8 +35,7 @@ import org.apache.calcite.util.TimestampString;
  * boolean column.
  */
 final class ScanPredicates {
-    private ScanPredicates() {
-    }
+    private ScanPredicates() {}
 
     /** Whether {@code node}, whose input references are table columns, can run inside the scan. */
     static boolean supports(RexNode node, TableDef table) {
@@ -52,8 +51,12 @@ final class ScanPredicates {
     static ScanPredicate compile(RexNode node, TableDef table) {
         if (node instanceof RexInputRef ref) {
             requireType(table, ref.getIndex(), VeilType.BOOLEAN);
-            return new RangeLeaf(ref.getIndex(), table.columns().get(ref.getIndex()).type(),
-                    single(Bound.closed(1L), Bound.closed(1L)), false, node);
+            return new RangeLeaf(
+                    ref.getIndex(),
+                    table.columns().get(ref.getIndex()).type(),
+                    single(Bound.closed(1L), Bound.closed(1L)),
+                    false,
+                    node);
         }
         if (!(node instanceof RexCall call)) {
             throw new Unsupported();
@@ -72,8 +75,12 @@ final class ScanPredicates {
                 RexNode operand = call.getOperands().get(0);
                 if (operand instanceof RexInputRef ref) {
                     requireType(table, ref.getIndex(), VeilType.BOOLEAN);
-                    return new RangeLeaf(ref.getIndex(), table.columns().get(ref.getIndex()).type(),
-                            single(Bound.closed(0L), Bound.closed(0L)), false, node);
+                    return new RangeLeaf(
+                            ref.getIndex(),
+                            table.columns().get(ref.getIndex()).type(),
+                            single(Bound.closed(0L), Bound.closed(0L)),
+                            false,
+                            node);
                 }
                 throw new Unsupported();
             }
@@ -130,14 +137,14 @@ final class ScanPredicates {
     }
 
     /** A comparison of two columns whose values are longs of the same meaning (Q12's {@code l_shipdate < l_commitdate}). */
-    private static ScanPredicate compileColumnComparison(int left, int right, SqlKind kind, RexNode source,
-            TableDef table) {
+    private static ScanPredicate compileColumnComparison(
+            int left, int right, SqlKind kind, RexNode source, TableDef table) {
         ColumnType a = table.columns().get(left).type();
         ColumnType b = table.columns().get(right).type();
         boolean comparable = switch (a.type()) {
             case INTEGER, BIGINT, DATE, TIMESTAMP -> a.type() == b.type();
-            case DECIMAL -> b.type() == VeilType.DECIMAL && a.precision() <= 18 && b.precision() <= 18
-                    && a.scale() == b.scale();
+            case DECIMAL ->
+                b.type() == VeilType.DECIMAL && a.precision() <= 18 && b.precision() <= 18 && a.scale() == b.scale();
             default -> false;
         };
         if (!comparable || left == right) {
@@ -161,10 +168,12 @@ final class ScanPredicates {
         List<Bound[]> ranges = new ArrayList<>();
         for (Object o : sarg.rangeSet.asRanges()) {
             Range r = (Range) o;
-            Bound lower = r.hasLowerBound() ? new Bound(literalValue(r.lowerEndpoint(), type),
-                    r.lowerBoundType() == BoundType.CLOSED) : null;
-            Bound upper = r.hasUpperBound() ? new Bound(literalValue(r.upperEndpoint(), type),
-                    r.upperBoundType() == BoundType.CLOSED) : null;
+            Bound lower = r.hasLowerBound()
+                    ? new Bound(literalValue(r.lowerEndpoint(), type), r.lowerBoundType() == BoundType.CLOSED)
+                    : null;
+            Bound upper = r.hasUpperBound()
+                    ? new Bound(literalValue(r.upperEndpoint(), type), r.upperBoundType() == BoundType.CLOSED)
+                    : null;
             ranges.add(new Bound[] {lower, upper});
         }
         return new RangeLeaf(column, type, ranges, sarg.nullAs == RexUnknownAs.TRUE, call);
@@ -238,7 +247,10 @@ final class ScanPredicates {
     private record Junction(boolean and, List<ScanPredicate> parts, RexNode source) implements ScanPredicate {
         @Override
         public int[] columns() {
-            return parts.stream().flatMapToInt(p -> Arrays.stream(p.columns())).distinct().toArray();
+            return parts.stream()
+                    .flatMapToInt(p -> Arrays.stream(p.columns()))
+                    .distinct()
+                    .toArray();
         }
 
         @Override
@@ -246,8 +258,10 @@ final class ScanPredicates {
             RowTest[] tests = parts.stream().map(p -> p.bind(vectors)).toArray(RowTest[]::new);
             if (and) {
                 // Tests over decoded longs first: they are cheap, and the costlier ones then see fewer rows.
-                java.util.Arrays.sort(tests, java.util.Comparator.comparingInt(
-                        t -> t instanceof LongRangeTest || t instanceof LongPairTest ? 0 : 1));
+                java.util.Arrays.sort(
+                        tests,
+                        java.util.Comparator.comparingInt(
+                                t -> t instanceof LongRangeTest || t instanceof LongPairTest ? 0 : 1));
                 return new RowTest() {
                     @Override
                     public boolean test(int row) {
@@ -428,14 +442,16 @@ final class ScanPredicates {
 
         private long lowerLong(Bound b) {
             BigDecimal u = units(b.value());
-            BigDecimal lo = b.inclusive() ? u.setScale(0, RoundingMode.CEILING)
+            BigDecimal lo = b.inclusive()
+                    ? u.setScale(0, RoundingMode.CEILING)
                     : u.setScale(0, RoundingMode.FLOOR).add(BigDecimal.ONE);
             return clamp(lo);
         }
 
         private long upperLong(Bound b) {
             BigDecimal u = units(b.value());
-            BigDecimal hi = b.inclusive() ? u.setScale(0, RoundingMode.FLOOR)
+            BigDecimal hi = b.inclusive()
+                    ? u.setScale(0, RoundingMode.FLOOR)
                     : u.setScale(0, RoundingMode.CEILING).subtract(BigDecimal.ONE);
             return clamp(hi);
         }
@@ -581,6 +597,7 @@ final class ScanPredicates {
         private final VarCharVector vector;
         /** Per range: lower and upper bound bytes, null for unbounded. */
         private final byte[][] lows;
+
         private final byte[][] highs;
         private final boolean[] lowInclusive;
         private final boolean[] highInclusive;
@@ -606,7 +623,10 @@ final class ScanPredicates {
         /** The test, or null if comparing bytes could disagree with comparing Strings. */
         static Utf8RangeTest of(VarCharVector vector, Bound[][] ranges, boolean nullMatches) {
             for (Bound[] r : ranges) {
-                boolean point = r[0] != null && r[1] != null && r[0].inclusive() && r[1].inclusive()
+                boolean point = r[0] != null
+                        && r[1] != null
+                        && r[0].inclusive()
+                        && r[1].inclusive()
                         && r[0].value().equals(r[1].value());
                 if (!point && !(ascii(r[0]) && ascii(r[1]))) {
                     return null;

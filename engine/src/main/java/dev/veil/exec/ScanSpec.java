@@ -16,8 +16,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param scalar whether rows are single values rather than {@code Object[]} (one output column)
  * @param dynamicFilters the dynamic filters the scan applies once their key sets are complete
  */
-public record ScanSpec(int[] outputColumns, @Nullable ScanPredicate filter, boolean scalar,
-        List<ScanDynamicFilter> dynamicFilters) {
+public record ScanSpec(
+        int[] outputColumns, @Nullable ScanPredicate filter, boolean scalar, List<ScanDynamicFilter> dynamicFilters) {
     public ScanSpec {
         requireNonNull(outputColumns, "outputColumns is null");
         outputColumns = outputColumns.clone();
@@ -35,11 +35,14 @@ public record ScanSpec(int[] outputColumns, @Nullable ScanPredicate filter, bool
     /** Every table column the scan must load: the output columns and those the filters read. */
     public int[] loadedColumns() {
         int[] filterColumns = filter == null ? new int[0] : filter.columns();
-        int[] dynamicColumns = dynamicFilters.stream().mapToInt(ScanDynamicFilter::tableColumn).toArray();
+        int[] dynamicColumns =
+                dynamicFilters.stream().mapToInt(ScanDynamicFilter::tableColumn).toArray();
         return java.util.stream.IntStream.concat(
                         java.util.stream.IntStream.concat(Arrays.stream(outputColumns), Arrays.stream(filterColumns)),
                         Arrays.stream(dynamicColumns))
-                .distinct().sorted().toArray();
+                .distinct()
+                .sorted()
+                .toArray();
     }
 
     @Override

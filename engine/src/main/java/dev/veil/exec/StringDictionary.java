@@ -18,6 +18,7 @@ final class StringDictionary {
     private long valueBytes;
     /** Open addressing: id + 1, 0 for an empty slot. */
     private int[] slots = new int[64];
+
     private byte[] scratch = new byte[64];
 
     int size() {

@@ -15,8 +15,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * default answers "unknown" then, and join ordering runs exactly then.
  */
 public final class SubsetDistinctRowCount implements MetadataHandler<BuiltInMetadata.DistinctRowCount> {
-    SubsetDistinctRowCount() {
-    }
+    SubsetDistinctRowCount() {}
 
     @Override
     public MetadataDef<BuiltInMetadata.DistinctRowCount> getDef() {
@@ -24,8 +23,8 @@ public final class SubsetDistinctRowCount implements MetadataHandler<BuiltInMeta
     }
 
     /** The distinct count of {@code groupKey} in the subset's best or original expression. */
-    public @Nullable Double getDistinctRowCount(RelSubset subset, RelMetadataQuery mq, ImmutableBitSet groupKey,
-            @Nullable RexNode predicate) {
+    public @Nullable Double getDistinctRowCount(
+            RelSubset subset, RelMetadataQuery mq, ImmutableBitSet groupKey, @Nullable RexNode predicate) {
         return mq.getDistinctRowCount(subset.stripped(), groupKey, predicate);
     }
 }

@@ -10,8 +10,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /** Converts a logical {@link UnitLookup} into an {@link EnumerableUnitLookup} over an enumerable input. */
 public final class UnitLookupRule extends ConverterRule {
     static final Config DEFAULT_CONFIG = Config.INSTANCE
-            .withConversion(UnitLookup.class, rel -> !(rel instanceof EnumerableUnitLookup),
-                    Convention.NONE, EnumerableConvention.INSTANCE, "UnitLookupRule")
+            .withConversion(
+                    UnitLookup.class,
+                    rel -> !(rel instanceof EnumerableUnitLookup),
+                    Convention.NONE,
+                    EnumerableConvention.INSTANCE,
+                    "UnitLookupRule")
             .withRuleFactory(UnitLookupRule::new);
 
     private UnitLookupRule(Config config) {
@@ -21,7 +25,8 @@ public final class UnitLookupRule extends ConverterRule {
     @Override
     public @Nullable RelNode convert(RelNode rel) {
         UnitLookup lookup = (UnitLookup) rel;
-        RelNode input = convert(lookup.getInput(), lookup.getInput().getTraitSet().replace(EnumerableConvention.INSTANCE));
+        RelNode input =
+                convert(lookup.getInput(), lookup.getInput().getTraitSet().replace(EnumerableConvention.INSTANCE));
         return EnumerableUnitLookup.createEnumerable(input, lookup);
     }
 }

@@ -5,7 +5,6 @@ import dev.veil.VeilException;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableVersion;
-import dev.veil.catalog.VeilType;
 import dev.veil.storage.BatchScan;
 import dev.veil.storage.Warehouse;
 import java.math.BigDecimal;
@@ -32,7 +31,12 @@ abstract class UnitMap {
     abstract long bytes();
 
     /** Reads the key and next columns of {@code version} and builds the map. */
-    static UnitMap build(Warehouse warehouse, TableDef table, TableVersion version, int keyColumn, int nextColumn,
+    static UnitMap build(
+            Warehouse warehouse,
+            TableDef table,
+            TableVersion version,
+            int keyColumn,
+            int nextColumn,
             AtomicBoolean cancelFlag) {
         ColumnType keyType = table.columns().get(keyColumn).type();
         ColumnType nextType = table.columns().get(nextColumn).type();
@@ -76,8 +80,14 @@ abstract class UnitMap {
     }
 
     /** Feeds every batch to {@code consumer}; false when it gave up (see {@link LongUnitMap.Builder#add}). */
-    private static boolean scan(Warehouse warehouse, TableDef table, TableVersion version, int keyColumn,
-            int nextColumn, AtomicBoolean cancelFlag, BatchConsumer consumer) {
+    private static boolean scan(
+            Warehouse warehouse,
+            TableDef table,
+            TableVersion version,
+            int keyColumn,
+            int nextColumn,
+            AtomicBoolean cancelFlag,
+            BatchConsumer consumer) {
         try (BatchScan scan = warehouse.scan(table, version, new int[] {keyColumn, nextColumn})) {
             VectorSchemaRoot batch;
             while ((batch = scan.next()) != null) {

@@ -36,8 +36,7 @@ final class UnitMaps {
         MemoryPool.shared().addReclaimer(UnitMaps::reclaim);
     }
 
-    private UnitMaps() {
-    }
+    private UnitMaps() {}
 
     /** A cached map and the bytes it holds of the pool it was accounted to. */
     private record Entry(SoftReference<UnitMap> map, long bytes, MemoryPool pool) {
@@ -75,14 +74,19 @@ final class UnitMaps {
         }
 
         boolean sameColumns(Key other) {
-            return version.tableId() == other.version.tableId() && keyColumn == other.keyColumn
+            return version.tableId() == other.version.tableId()
+                    && keyColumn == other.keyColumn
                     && nextColumn == other.nextColumn;
         }
     }
 
     /** The map of {@code table}'s version from {@code keyColumn} to {@code nextColumn}; built on first use. */
     static UnitMap get(ArrowTable table, int keyColumn, int nextColumn, AtomicBoolean cancelFlag) {
-        Key key = new Key(table.version(), keyColumn, nextColumn, table.definition().columns().get(keyColumn).type(),
+        Key key = new Key(
+                table.version(),
+                keyColumn,
+                nextColumn,
+                table.definition().columns().get(keyColumn).type(),
                 table.definition().columns().get(nextColumn).type());
         Warehouse warehouse = table.warehouse();
         synchronized (CACHE) {
@@ -105,11 +109,12 @@ final class UnitMaps {
             return map;
         }
         synchronized (CACHE) {
-            LinkedHashMap<Key, Entry> maps = CACHE.computeIfAbsent(warehouse,
-                    w -> new LinkedHashMap<>(16, 0.75f, true));
+            LinkedHashMap<Key, Entry> maps =
+                    CACHE.computeIfAbsent(warehouse, w -> new LinkedHashMap<>(16, 0.75f, true));
             for (Iterator<Map.Entry<Key, Entry>> it = maps.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Key, Entry> other = it.next();
-                if (other.getKey().sameColumns(key) && other.getKey().version().version() < key.version().version()) {
+                if (other.getKey().sameColumns(key)
+                        && other.getKey().version().version() < key.version().version()) {
                     it.remove();
                     other.getValue().release();
                 }

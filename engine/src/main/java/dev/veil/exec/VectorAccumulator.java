@@ -212,7 +212,8 @@ abstract class VectorAccumulator {
             if (!seen[group]) {
                 return zeroWhenEmpty ? (Object) 0L : null;
             }
-            return saturating ? CheckedSums.saturated(sums[group], carries[group])
+            return saturating
+                    ? CheckedSums.saturated(sums[group], carries[group])
                     : CheckedSums.total(sums[group], carries[group]);
         }
     }

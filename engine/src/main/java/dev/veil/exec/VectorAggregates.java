@@ -29,8 +29,7 @@ final class VectorAggregates {
     /** Off only in tests that compare the two paths. */
     static volatile boolean enabled = true;
 
-    private VectorAggregates() {
-    }
+    private VectorAggregates() {}
 
     /** The plan with every supported aggregate over a scan fused into one operator. */
     static RelNode fuse(RelNode node) {
@@ -114,15 +113,25 @@ final class VectorAggregates {
             return null;
         }
         double rows = aggregate.getCluster().getMetadataQuery().getRowCount(aggregate);
-        return new ArrowAggregateScan(aggregate.getCluster(), aggregate.getTraitSet(), scan.getTable(),
-                aggregate.getRowType(), aggregation, groupNames, callNames,
-                scan.filter() == null ? null : scan.filter().toString(), rows);
+        return new ArrowAggregateScan(
+                aggregate.getCluster(),
+                aggregate.getTraitSet(),
+                scan.getTable(),
+                aggregate.getRowType(),
+                aggregation,
+                groupNames,
+                callNames,
+                scan.filter() == null ? null : scan.filter().toString(),
+                rows);
     }
 
     /** The vectorized form of one call, or null when it is not supported. */
     private static VectorAggregation.Call call(AggregateCall call, List<RexNode> fields) {
-        if (call.isDistinct() || call.hasFilter() || call.isApproximate()
-                || !call.getCollation().getFieldCollations().isEmpty() || call.distinctKeys != null) {
+        if (call.isDistinct()
+                || call.hasFilter()
+                || call.isApproximate()
+                || !call.getCollation().getFieldCollations().isEmpty()
+                || call.distinctKeys != null) {
             return null;
         }
         List<Integer> args = call.getArgList();
@@ -136,8 +145,12 @@ final class VectorAggregates {
                     return null;
                 }
                 RexNode arg = fields.get(args.get(0));
-                return new VectorAggregation.Call(arg instanceof RexInputRef
-                        ? VectorAggregation.Kind.COUNT_COLUMN : VectorAggregation.Kind.COUNT_EXPRESSION, arg, false);
+                return new VectorAggregation.Call(
+                        arg instanceof RexInputRef
+                                ? VectorAggregation.Kind.COUNT_COLUMN
+                                : VectorAggregation.Kind.COUNT_EXPRESSION,
+                        arg,
+                        false);
             }
             case SUM, SUM0 -> {
                 if (args.size() != 1) {
@@ -149,15 +162,18 @@ final class VectorAggregates {
                 SqlTypeName result = type.getSqlTypeName();
                 switch (argType.getSqlTypeName()) {
                     case INTEGER, BIGINT -> {
-                        return result != SqlTypeName.BIGINT ? null
+                        return result != SqlTypeName.BIGINT
+                                ? null
                                 : new VectorAggregation.Call(VectorAggregation.Kind.SUM_LONG, arg, zero);
                     }
                     case DECIMAL -> {
-                        return result != SqlTypeName.DECIMAL || type.getScale() != argType.getScale() ? null
+                        return result != SqlTypeName.DECIMAL || type.getScale() != argType.getScale()
+                                ? null
                                 : new VectorAggregation.Call(VectorAggregation.Kind.SUM_DECIMAL, arg, zero);
                     }
                     case DOUBLE -> {
-                        return result != SqlTypeName.DOUBLE ? null
+                        return result != SqlTypeName.DOUBLE
+                                ? null
                                 : new VectorAggregation.Call(VectorAggregation.Kind.SUM_DOUBLE, arg, zero);
                     }
                     default -> {
@@ -166,12 +182,17 @@ final class VectorAggregates {
                 }
             }
             case MIN, MAX -> {
-                if (args.size() != 1 || !(fields.get(args.get(0)) instanceof RexInputRef arg)
+                if (args.size() != 1
+                        || !(fields.get(args.get(0)) instanceof RexInputRef arg)
                         || arg.getType().getSqlTypeName() != type.getSqlTypeName()) {
                     return null;
                 }
-                return new VectorAggregation.Call(call.getAggregation().getKind() == SqlKind.MIN
-                        ? VectorAggregation.Kind.MIN : VectorAggregation.Kind.MAX, arg, false);
+                return new VectorAggregation.Call(
+                        call.getAggregation().getKind() == SqlKind.MIN
+                                ? VectorAggregation.Kind.MIN
+                                : VectorAggregation.Kind.MAX,
+                        arg,
+                        false);
             }
             default -> {
                 return null;

@@ -46,7 +46,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class VectorAggregation {
     /** The kinds of aggregate calls evaluated here. */
-    enum Kind { COUNT_ROWS, COUNT_COLUMN, COUNT_EXPRESSION, SUM_LONG, SUM_DOUBLE, SUM_DECIMAL, MIN, MAX }
+    enum Kind {
+        COUNT_ROWS,
+        COUNT_COLUMN,
+        COUNT_EXPRESSION,
+        SUM_LONG,
+        SUM_DOUBLE,
+        SUM_DECIMAL,
+        MIN,
+        MAX
+    }
 
     /**
      * One aggregate call.
@@ -76,8 +85,8 @@ public final class VectorAggregation {
     /** Whether an integer sum that does not fit a long is saturated rather than an error (see {@link CheckedSums}). */
     private boolean saturating;
 
-    VectorAggregation(ArrowTable table, @Nullable ScanPredicate filter, int[] groupColumns, List<Call> calls,
-            boolean scalar) {
+    VectorAggregation(
+            ArrowTable table, @Nullable ScanPredicate filter, int[] groupColumns, List<Call> calls, boolean scalar) {
         this.table = requireNonNull(table, "table is null");
         this.filter = filter;
         this.groupColumns = requireNonNull(groupColumns, "groupColumns is null").clone();
@@ -128,7 +137,8 @@ public final class VectorAggregation {
     private List<Object> compute(AtomicBoolean cancelFlag, StatementMemory memory) {
         TableVersion version = table.version();
         List<SegmentInfo> segments = version.segments();
-        boolean parallel = segments.size() >= 2 && version.rowCount() >= parallelMinRows
+        boolean parallel = segments.size() >= 2
+                && version.rowCount() >= parallelMinRows
                 && Runtime.getRuntime().availableProcessors() >= 2
                 && calls.stream().noneMatch(c -> c.kind() == Kind.SUM_DOUBLE);
         Partial result;
@@ -138,19 +148,21 @@ public final class VectorAggregation {
         } else {
             int split = splitPoint(segments);
             TableVersion first = new TableVersion(version.tableId(), version.version(), segments.subList(0, split));
-            TableVersion second = new TableVersion(version.tableId(), version.version(),
-                    segments.subList(split, segments.size()));
+            TableVersion second =
+                    new TableVersion(version.tableId(), version.version(), segments.subList(split, segments.size()));
             AtomicBoolean stop = new AtomicBoolean();
             Partial other = new Partial(memory);
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread helper = new Thread(() -> {
-                try {
-                    other.run(second, cancelFlag, stop);
-                } catch (Throwable t) {
-                    failure.set(t);
-                    stop.set(true);
-                }
-            }, "veil-aggregate-" + table.definition().name());
+            Thread helper = new Thread(
+                    () -> {
+                        try {
+                            other.run(second, cancelFlag, stop);
+                        } catch (Throwable t) {
+                            failure.set(t);
+                            stop.set(true);
+                        }
+                    },
+                    "veil-aggregate-" + table.definition().name());
             helper.setDaemon(true);
             helper.start();
             result = new Partial(memory);
@@ -318,8 +330,10 @@ public final class VectorAggregation {
                 return;
             }
             if (v.getValueCount() < rows || buffer.capacity() < needed) {
-                throw new VeilException(ErrorCode.INTERNAL_ERROR, "Column '" + def.columns().get(column).name()
-                        + "' of table " + def.name() + " has a batch whose buffers are shorter than its rows");
+                throw new VeilException(
+                        ErrorCode.INTERNAL_ERROR,
+                        "Column '" + def.columns().get(column).name() + "' of table " + def.name()
+                                + " has a batch whose buffers are shorter than its rows");
             }
         }
 
@@ -359,20 +373,27 @@ public final class VectorAggregation {
         }
     }
 
-    private static VectorAccumulator accumulator(Call call, TableDef def,
-            Map<RexNode, VectorExpression> shared, VectorExpression.Memo memo, boolean saturating) {
+    private static VectorAccumulator accumulator(
+            Call call,
+            TableDef def,
+            Map<RexNode, VectorExpression> shared,
+            VectorExpression.Memo memo,
+            boolean saturating) {
         RexNode argument = call.argument();
         return switch (call.kind()) {
             case COUNT_ROWS -> new VectorAccumulator.CountRows();
             case COUNT_COLUMN -> new VectorAccumulator.CountColumn(column(argument));
-            case COUNT_EXPRESSION -> new VectorAccumulator.CountExpression(
-                    VectorExpression.compile(argument, def, shared, memo));
-            case SUM_LONG -> new VectorAccumulator.SumLong(VectorExpression.compile(argument, def, shared, memo),
-                    call.zeroWhenEmpty(), saturating);
-            case SUM_DOUBLE -> new VectorAccumulator.SumDouble(VectorExpression.compile(argument, def, shared, memo),
-                    call.zeroWhenEmpty());
-            case SUM_DECIMAL -> new VectorAccumulator.SumDecimal(VectorExpression.compile(argument, def, shared, memo),
-                    call.zeroWhenEmpty());
+            case COUNT_EXPRESSION ->
+                new VectorAccumulator.CountExpression(VectorExpression.compile(argument, def, shared, memo));
+            case SUM_LONG ->
+                new VectorAccumulator.SumLong(
+                        VectorExpression.compile(argument, def, shared, memo), call.zeroWhenEmpty(), saturating);
+            case SUM_DOUBLE ->
+                new VectorAccumulator.SumDouble(
+                        VectorExpression.compile(argument, def, shared, memo), call.zeroWhenEmpty());
+            case SUM_DECIMAL ->
+                new VectorAccumulator.SumDecimal(
+                        VectorExpression.compile(argument, def, shared, memo), call.zeroWhenEmpty());
             case MIN, MAX -> {
                 int column = column(argument);
                 ColumnType type = def.columns().get(column).type();

@@ -142,8 +142,7 @@ abstract class VectorExpression {
      * Compiles {@code node} sharing the nodes of equal sub-expressions with the other expressions
      * compiled with the same {@code shared} map and {@code memo}.
      */
-    static VectorExpression compile(RexNode node, TableDef table, Map<RexNode, VectorExpression> shared,
-            Memo memo) {
+    static VectorExpression compile(RexNode node, TableDef table, Map<RexNode, VectorExpression> shared, Memo memo) {
         VectorExpression known = shared.get(node);
         if (known != null) {
             known.users++;
@@ -158,8 +157,8 @@ abstract class VectorExpression {
         return compiled;
     }
 
-    private static VectorExpression compileNew(RexNode node, TableDef table,
-            Map<RexNode, VectorExpression> shared, Memo memo) {
+    private static VectorExpression compileNew(
+            RexNode node, TableDef table, Map<RexNode, VectorExpression> shared, Memo memo) {
         if (node instanceof RexInputRef ref) {
             ColumnType type = table.columns().get(ref.getIndex()).type();
             return switch (type.type()) {
@@ -184,8 +183,11 @@ abstract class VectorExpression {
         RelDataType type = call.getType();
         // A null-on-error call: only checked integer arithmetic, whose overflow becomes NULL.
         boolean nullOnOverflow = call.getOperator() instanceof SafeOperator;
-        SqlKind kind = nullOnOverflow ? ((SafeOperator) call.getOperator()).inner().getKind() : call.getKind();
-        if (nullOnOverflow && kind != SqlKind.CHECKED_PLUS && kind != SqlKind.CHECKED_MINUS
+        SqlKind kind =
+                nullOnOverflow ? ((SafeOperator) call.getOperator()).inner().getKind() : call.getKind();
+        if (nullOnOverflow
+                && kind != SqlKind.CHECKED_PLUS
+                && kind != SqlKind.CHECKED_MINUS
                 && kind != SqlKind.CHECKED_TIMES) {
             throw new Unsupported();
         }
@@ -198,11 +200,17 @@ abstract class VectorExpression {
             case CHECKED_PLUS, CHECKED_MINUS, CHECKED_TIMES -> {
                 VectorExpression left = compile(call.getOperands().get(0), table, shared, memo);
                 VectorExpression right = compile(call.getOperands().get(1), table, shared, memo);
-                return arithmetic(kind.name().substring("CHECKED_".length()), left, right, type,
+                return arithmetic(
+                        kind.name().substring("CHECKED_".length()),
+                        left,
+                        right,
+                        type,
                         nullOnOverflow ? Overflow.NULL : Overflow.FAIL);
             }
             case CAST -> {
-                return cast(compile(call.getOperands().get(0), table, shared, memo), call.getOperands().get(0).getType(),
+                return cast(
+                        compile(call.getOperands().get(0), table, shared, memo),
+                        call.getOperands().get(0).getType(),
                         type);
             }
             default -> throw new Unsupported();
@@ -244,15 +252,15 @@ abstract class VectorExpression {
         NULL
     }
 
-    private static VectorExpression arithmetic(String op, VectorExpression left, VectorExpression right,
-            RelDataType type, Overflow overflow) {
+    private static VectorExpression arithmetic(
+            String op, VectorExpression left, VectorExpression right, RelDataType type, Overflow overflow) {
         switch (type.getSqlTypeName()) {
             case INTEGER, BIGINT -> {
                 if (left.isDouble || right.isDouble || left.isDecimal || right.isDecimal) {
                     throw new Unsupported();
                 }
-                return new Arithmetic(op, left, right, false, false, 0, type.getSqlTypeName() == SqlTypeName.INTEGER,
-                        overflow);
+                return new Arithmetic(
+                        op, left, right, false, false, 0, type.getSqlTypeName() == SqlTypeName.INTEGER, overflow);
             }
             case DECIMAL -> {
                 if (left.isDouble || right.isDouble) {
@@ -323,7 +331,12 @@ abstract class VectorExpression {
         }
     }
 
-    private enum ColumnKind { INT, LONG, DOUBLE, DECIMAL }
+    private enum ColumnKind {
+        INT,
+        LONG,
+        DOUBLE,
+        DECIMAL
+    }
 
     /** A table column read straight from its vector. */
     private static final class Column extends VectorExpression {
@@ -439,8 +452,15 @@ abstract class VectorExpression {
         private double[] rightDoubles = new double[0];
         private boolean[] rightNulls = new boolean[0];
 
-        Arithmetic(String op, VectorExpression left, VectorExpression right, boolean isDouble, boolean isDecimal,
-                int scale, boolean isInt, Overflow overflow) {
+        Arithmetic(
+                String op,
+                VectorExpression left,
+                VectorExpression right,
+                boolean isDouble,
+                boolean isDecimal,
+                int scale,
+                boolean isInt,
+                Overflow overflow) {
             super(isDouble, isDecimal, scale);
             this.op = op;
             this.left = left;

@@ -15,8 +15,7 @@ import org.apache.arrow.vector.VarCharVector;
 
 /** Reads values out of Arrow vectors in the representation of {@link dev.veil.catalog.VeilType}. */
 final class VectorValues {
-    private VectorValues() {
-    }
+    private VectorValues() {}
 
     /** Reads row {@code i} of one vector; null for SQL NULL. */
     @FunctionalInterface

@@ -47,8 +47,10 @@ public final class CheckedArithmetic extends RelHomogeneousShuttle {
             case MINUS_PREFIX -> SqlStdOperatorTable.CHECKED_UNARY_MINUS;
             default -> null;
         };
-        if (checked == null || !isInteger(call.getType().getSqlTypeName())
-                || !call.getOperands().stream().allMatch(o -> isInteger(o.getType().getSqlTypeName()))) {
+        if (checked == null
+                || !isInteger(call.getType().getSqlTypeName())
+                || !call.getOperands().stream()
+                        .allMatch(o -> isInteger(o.getType().getSqlTypeName()))) {
             return call;
         }
         return (RexCall) rex.makeCall(call.getType(), checked, call.getOperands());
@@ -74,5 +76,4 @@ public final class CheckedArithmetic extends RelHomogeneousShuttle {
             return visited instanceof RexCall c ? checked(rex, c) : visited;
         }
     }
-
 }

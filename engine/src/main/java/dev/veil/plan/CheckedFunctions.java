@@ -29,8 +29,7 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
 public final class CheckedFunctions {
     private static final Map<String, SqlOperator> OPERATORS = new ConcurrentHashMap<>();
 
-    private CheckedFunctions() {
-    }
+    private CheckedFunctions() {}
 
     /**
      * {@code call} with its checked function if it is ABS or two-argument ROUND of an integer,
@@ -39,7 +38,8 @@ public final class CheckedFunctions {
     static RexCall checked(RexBuilder rex, RexCall call) {
         SqlTypeName type = call.getType().getSqlTypeName();
         String method = null;
-        if (call.getOperator() == SqlStdOperatorTable.ABS && call.getOperands().size() == 1
+        if (call.getOperator() == SqlStdOperatorTable.ABS
+                && call.getOperands().size() == 1
                 && call.getOperands().get(0).getType().getSqlTypeName() == type) {
             method = switch (type) {
                 case TINYINT -> "absByte";
@@ -48,7 +48,8 @@ public final class CheckedFunctions {
                 case BIGINT -> "absLong";
                 default -> null;
             };
-        } else if (call.getOperator() == SqlStdOperatorTable.ROUND && call.getOperands().size() == 2
+        } else if (call.getOperator() == SqlStdOperatorTable.ROUND
+                && call.getOperands().size() == 2
                 && call.getOperands().get(0).getType().getSqlTypeName() == type
                 && call.getOperands().get(1).getType().getSqlTypeName() == SqlTypeName.INTEGER) {
             method = switch (type) {
@@ -60,8 +61,8 @@ public final class CheckedFunctions {
         if (method == null) {
             return null;
         }
-        SqlOperator operator = OPERATORS.computeIfAbsent(method,
-                m -> new Operator(call.getOperator().getName(), m));
+        SqlOperator operator = OPERATORS.computeIfAbsent(
+                method, m -> new Operator(call.getOperator().getName(), m));
         return (RexCall) rex.makeCall(call.getType(), operator, call.getOperands());
     }
 
@@ -106,8 +107,13 @@ public final class CheckedFunctions {
     /** A checked function under the name of the built-in it replaces; equal only to itself. */
     private static final class Operator extends SqlUserDefinedFunction {
         Operator(String name, String method) {
-            super(new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0,
-                    InferTypes.RETURN_TYPE, null, ScalarFunctionImpl.create(CheckedFunctions.class, method));
+            super(
+                    new SqlIdentifier(name, SqlParserPos.ZERO),
+                    SqlKind.OTHER_FUNCTION,
+                    ReturnTypes.ARG0,
+                    InferTypes.RETURN_TYPE,
+                    null,
+                    ScalarFunctionImpl.create(CheckedFunctions.class, method));
         }
 
         @Override

@@ -88,7 +88,9 @@ public class DpAggregate extends SingleRel {
         RelDataTypeFactory.Builder builder = types.builder();
         List<String> names = new ArrayList<>();
         for (int key : spec.groupKeys()) {
-            builder.add(unique(names, input.getFieldNames().get(key)), input.getFieldList().get(key).getType());
+            builder.add(
+                    unique(names, input.getFieldNames().get(key)),
+                    input.getFieldList().get(key).getType());
         }
         RelDataType bigint = types.createSqlType(SqlTypeName.BIGINT);
         RelDataType dbl = types.createSqlType(SqlTypeName.DOUBLE);

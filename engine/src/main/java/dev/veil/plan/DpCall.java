@@ -15,8 +15,8 @@ import static java.util.Objects.requireNonNull;
  * @param integral whether the result is rounded to a whole number (counts, sums of integers)
  * @param label how EXPLAIN PRIVACY names it, e.g. {@code SUM(amount)}
  */
-public record DpCall(Kind kind, int argument, int filter, double lower, double upper, double rank, boolean integral,
-        String label) {
+public record DpCall(
+        Kind kind, int argument, int filter, double lower, double upper, double rank, boolean integral, String label) {
     /** The aggregates Veil can make differentially private. */
     public enum Kind {
         COUNT_ROWS("COUNT(*)"),

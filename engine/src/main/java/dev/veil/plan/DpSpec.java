@@ -10,8 +10,8 @@ import dev.veil.dp.BudgetSplit;
 import dev.veil.dp.Count;
 import dev.veil.dp.CountDistinctUnits;
 import dev.veil.dp.EpsilonDelta;
-import dev.veil.dp.NoiseKind;
 import dev.veil.dp.NoiseDistribution;
+import dev.veil.dp.NoiseKind;
 import dev.veil.dp.Quantiles;
 import dev.veil.dp.ValueBounds;
 import java.util.Collections;
@@ -48,9 +48,19 @@ import java.util.Optional;
  *     draws the noise of each number at most once and is charged for each number once
  *     ({@code DpReleases} of {@code exec})
  */
-public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
-        int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
-        String tables, int domainMarker, int release) {
+public record DpSpec(
+        List<Integer> groupKeys,
+        int unitField,
+        List<DpCall> calls,
+        int maxGroupsPerUnit,
+        int maxRowsPerUnitPerGroup,
+        boolean partitionSelection,
+        long preThreshold,
+        double epsilon,
+        double delta,
+        String tables,
+        int domainMarker,
+        int release) {
     /** The confidence level of the released intervals. */
     public static final double INTERVAL_LEVEL = 0.95;
 
@@ -82,25 +92,74 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
     }
 
     /** A boundary not yet numbered within its statement. */
-    public DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
-            int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
-            String tables, int domainMarker) {
-        this(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection, preThreshold,
-                epsilon, delta, tables, domainMarker, -1);
+    public DpSpec(
+            List<Integer> groupKeys,
+            int unitField,
+            List<DpCall> calls,
+            int maxGroupsPerUnit,
+            int maxRowsPerUnitPerGroup,
+            boolean partitionSelection,
+            long preThreshold,
+            double epsilon,
+            double delta,
+            String tables,
+            int domainMarker) {
+        this(
+                groupKeys,
+                unitField,
+                calls,
+                maxGroupsPerUnit,
+                maxRowsPerUnitPerGroup,
+                partitionSelection,
+                preThreshold,
+                epsilon,
+                delta,
+                tables,
+                domainMarker,
+                -1);
     }
 
     /** A boundary whose groups are not a public domain. */
-    public DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls, int maxGroupsPerUnit,
-            int maxRowsPerUnitPerGroup, boolean partitionSelection, long preThreshold, double epsilon, double delta,
+    public DpSpec(
+            List<Integer> groupKeys,
+            int unitField,
+            List<DpCall> calls,
+            int maxGroupsPerUnit,
+            int maxRowsPerUnitPerGroup,
+            boolean partitionSelection,
+            long preThreshold,
+            double epsilon,
+            double delta,
             String tables) {
-        this(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection, preThreshold,
-                epsilon, delta, tables, -1);
+        this(
+                groupKeys,
+                unitField,
+                calls,
+                maxGroupsPerUnit,
+                maxRowsPerUnitPerGroup,
+                partitionSelection,
+                preThreshold,
+                epsilon,
+                delta,
+                tables,
+                -1);
     }
 
     /** The same boundary with another (ε, δ) to spend. */
     public DpSpec withBudget(double newEpsilon, double newDelta) {
-        return new DpSpec(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection,
-                preThreshold, newEpsilon, newDelta, tables, domainMarker, release);
+        return new DpSpec(
+                groupKeys,
+                unitField,
+                calls,
+                maxGroupsPerUnit,
+                maxRowsPerUnitPerGroup,
+                partitionSelection,
+                preThreshold,
+                newEpsilon,
+                newDelta,
+                tables,
+                domainMarker,
+                release);
     }
 
     /** The same boundary as number {@code number} of its statement. */
@@ -108,8 +167,19 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
         if (number < 0) {
             throw new IllegalArgumentException("number must be >= 0, was " + number);
         }
-        return new DpSpec(groupKeys, unitField, calls, maxGroupsPerUnit, maxRowsPerUnitPerGroup, partitionSelection,
-                preThreshold, epsilon, delta, tables, domainMarker, number);
+        return new DpSpec(
+                groupKeys,
+                unitField,
+                calls,
+                maxGroupsPerUnit,
+                maxRowsPerUnitPerGroup,
+                partitionSelection,
+                preThreshold,
+                epsilon,
+                delta,
+                tables,
+                domainMarker,
+                number);
     }
 
     /** Whether this boundary spends any budget at all. */
@@ -122,8 +192,10 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
         if (!spends()) {
             return Optional.empty();
         }
-        return Optional.of(BudgetSplit.even(new EpsilonDelta(epsilon, partitionSelection ? delta : 0),
-                Collections.nCopies(calls.size(), NoiseKind.LAPLACE), partitionSelection));
+        return Optional.of(BudgetSplit.even(
+                new EpsilonDelta(epsilon, partitionSelection ? delta : 0),
+                Collections.nCopies(calls.size(), NoiseKind.LAPLACE),
+                partitionSelection));
     }
 
     /** What the boundary spends; empty when it spends nothing. */
@@ -138,8 +210,8 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
 
     /** The parameters of call {@code i}: its budget share, L0 and Linf. */
     public AggregationParams params(BudgetSplit split, int i) {
-        return AggregationParams.laplace(split.aggregations().get(i).epsilon(), groupsPerUnit(),
-                maxRowsPerUnitPerGroup);
+        return AggregationParams.laplace(
+                split.aggregations().get(i).epsilon(), groupsPerUnit(), maxRowsPerUnitPerGroup);
     }
 
     /** The value bounds of call {@code i}; null for the counts, which need none. */
@@ -149,8 +221,7 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
     }
 
     /** The noise one released statistic gets, for EXPLAIN PRIVACY: its name and distribution. */
-    private record Noise(String statistic, NoiseDistribution distribution) {
-    }
+    private record Noise(String statistic, NoiseDistribution distribution) {}
 
     /**
      * The noise of each statistic call {@code i} releases, read from the DP primitive that computes
@@ -161,19 +232,27 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
         AggregationParams params = params(split, i);
         ValueBounds bounds = bounds(i);
         return switch (call.kind()) {
-            case COUNT_ROWS, COUNT_VALUES -> List.of(new Noise("count", Count.create(params).noise()));
-            case COUNT_UNITS -> List.of(new Noise("unit count", CountDistinctUnits.create(params).noise()));
-            case SUM -> List.of(new Noise("sum", BoundedSum.create(params, bounds).noise()));
+            case COUNT_ROWS, COUNT_VALUES ->
+                List.of(new Noise("count", Count.create(params).noise()));
+            case COUNT_UNITS ->
+                List.of(new Noise(
+                        "unit count", CountDistinctUnits.create(params).noise()));
+            case SUM ->
+                List.of(new Noise("sum", BoundedSum.create(params, bounds).noise()));
             case AVG -> {
                 BoundedMean mean = BoundedMean.create(params, bounds);
                 yield List.of(new Noise("count", mean.countNoise()), new Noise("sum", mean.sumNoise()));
             }
             case VAR_POP, STDDEV_POP -> {
                 BoundedVariance variance = BoundedVariance.create(params, bounds);
-                yield List.of(new Noise("count", variance.countNoise()), new Noise("sum", variance.sumNoise()),
+                yield List.of(
+                        new Noise("count", variance.countNoise()),
+                        new Noise("sum", variance.sumNoise()),
                         new Noise("sum of squares", variance.squaresNoise()));
             }
-            case PERCENTILE_CONT -> List.of(new Noise("tree node count", Quantiles.create(params, bounds).nodeNoise()));
+            case PERCENTILE_CONT ->
+                List.of(new Noise(
+                        "tree node count", Quantiles.create(params, bounds).nodeNoise()));
         };
     }
 
@@ -181,48 +260,72 @@ public record DpSpec(List<Integer> groupKeys, int unitField, List<DpCall> calls,
     public List<String> explain() {
         List<String> lines = new java.util.ArrayList<>();
         lines.add("over " + tables + ": each privacy unit contributes at most " + maxRowsPerUnitPerGroup
-                + " row(s) per group" + (groupKeys.isEmpty() ? "" : " and to at most " + maxGroupsPerUnit
-                + " group(s)") + "; " + (partitionSelection ? (groupKeys.isEmpty() ? "the one global row is" : "groups are")
-                        + " released by DP partition selection" : groupKeys.isEmpty() ? "one global row, always released"
-                        : "the groups are a public domain, all released"));
+                + " row(s) per group" + (groupKeys.isEmpty() ? "" : " and to at most " + maxGroupsPerUnit + " group(s)")
+                + "; "
+                + (partitionSelection
+                        ? (groupKeys.isEmpty() ? "the one global row is" : "groups are")
+                                + " released by DP partition selection"
+                        : groupKeys.isEmpty()
+                                ? "one global row, always released"
+                                : "the groups are a public domain, all released"));
         Optional<BudgetSplit> split = split();
         if (split.isEmpty()) {
             lines.add("no noisy value and no group to select: spends nothing");
             return lines;
         }
         EpsilonDelta spent = split.get().spent();
-        lines.add(String.format(java.util.Locale.ROOT, "budget: epsilon %s, delta %s, split evenly over %d part(s)",
-                number(spent.epsilon()), number(spent.delta()),
+        lines.add(String.format(
+                java.util.Locale.ROOT,
+                "budget: epsilon %s, delta %s, split evenly over %d part(s)",
+                number(spent.epsilon()),
+                number(spent.delta()),
                 calls.size() + (partitionSelection ? 1 : 0)));
         for (int i = 0; i < calls.size(); i++) {
             DpCall call = calls.get(i);
-            StringBuilder line = new StringBuilder(call.label()).append(": epsilon ")
-                    .append(number(split.get().aggregations().get(i).epsilon())).append(", Laplace noise");
+            StringBuilder line = new StringBuilder(call.label())
+                    .append(": epsilon ")
+                    .append(number(split.get().aggregations().get(i).epsilon()))
+                    .append(", Laplace noise");
             if (!call.kind().isCount()) {
-                line.append(", values clamped to [").append(number(call.lower())).append(", ")
-                        .append(number(call.upper())).append("]");
+                line.append(", values clamped to [")
+                        .append(number(call.lower()))
+                        .append(", ")
+                        .append(number(call.upper()))
+                        .append("]");
             }
             long linf = call.kind() == DpCall.Kind.COUNT_UNITS ? 1 : maxRowsPerUnitPerGroup;
             double magnitude = call.kind().isCount() ? 1 : Math.max(Math.abs(call.lower()), Math.abs(call.upper()));
-            if (call.kind() == DpCall.Kind.COUNT_ROWS || call.kind() == DpCall.Kind.COUNT_VALUES
-                    || call.kind() == DpCall.Kind.COUNT_UNITS || call.kind() == DpCall.Kind.SUM) {
+            if (call.kind() == DpCall.Kind.COUNT_ROWS
+                    || call.kind() == DpCall.Kind.COUNT_VALUES
+                    || call.kind() == DpCall.Kind.COUNT_UNITS
+                    || call.kind() == DpCall.Kind.SUM) {
                 line.append(", L1 sensitivity ").append(number(groupsPerUnit() * linf * magnitude));
             }
             for (Noise noise : noise(split.get(), i)) {
-                line.append("; ").append(noise.statistic()).append(" noise scale ")
-                        .append(number(noise.distribution().scale())).append(" (95% within +/- ")
-                        .append(number(noise.distribution().errorBound(INTERVAL_LEVEL))).append(")");
+                line.append("; ")
+                        .append(noise.statistic())
+                        .append(" noise scale ")
+                        .append(number(noise.distribution().scale()))
+                        .append(" (95% within +/- ")
+                        .append(number(noise.distribution().errorBound(INTERVAL_LEVEL)))
+                        .append(")");
             }
-            if (call.kind() == DpCall.Kind.AVG || call.kind() == DpCall.Kind.VAR_POP
-                    || call.kind() == DpCall.Kind.STDDEV_POP || call.kind() == DpCall.Kind.PERCENTILE_CONT) {
+            if (call.kind() == DpCall.Kind.AVG
+                    || call.kind() == DpCall.Kind.VAR_POP
+                    || call.kind() == DpCall.Kind.STDDEV_POP
+                    || call.kind() == DpCall.Kind.PERCENTILE_CONT) {
                 line.append("; the 95% interval of each value depends on its noisy count, see DP_INTERVAL_LOW/HIGH");
             }
             lines.add(line.toString());
         }
-        split.get().partitionSelection().ifPresent(share -> lines.add("partition selection: epsilon "
-                + number(share.epsilon()) + ", delta " + number(share.delta())
-                + ", optimal rule (Desfontaines et al.)" + (preThreshold > 1
-                        ? ", only groups of at least " + preThreshold + " units (minimum group size)" : "")));
+        split.get()
+                .partitionSelection()
+                .ifPresent(share -> lines.add("partition selection: epsilon "
+                        + number(share.epsilon()) + ", delta " + number(share.delta())
+                        + ", optimal rule (Desfontaines et al.)"
+                        + (preThreshold > 1
+                                ? ", only groups of at least " + preThreshold + " units (minimum group size)"
+                                : "")));
         return lines;
     }
 

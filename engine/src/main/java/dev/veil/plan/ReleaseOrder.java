@@ -71,7 +71,9 @@ public class ReleaseOrder extends SingleRel {
         if (a instanceof Number x && b instanceof Number y) {
             if (x instanceof Double || x instanceof Float || y instanceof Double || y instanceof Float) {
                 int c = Double.compare(x.doubleValue(), y.doubleValue());
-                return c != 0 ? c : a.getClass().getName().compareTo(b.getClass().getName());
+                return c != 0
+                        ? c
+                        : a.getClass().getName().compareTo(b.getClass().getName());
             }
             int c = new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString()));
             return c != 0 ? c : a.getClass().getName().compareTo(b.getClass().getName());

@@ -17,8 +17,18 @@ public final class SafeCalls {
     /** The longest text or binary result a capped function may build on protected rows: 64 KiB. */
     public static final int MAX_LENGTH = 64 * 1024;
 
-    private static final Set<String> CAPPED = Set.of("LPAD", "RPAD", "REPEAT", "SPACE", "OVERLAY", "||", "CONCAT",
-            "CONCAT_WS", "REPLACE", "TRANSLATE", "REGEXP_REPLACE");
+    private static final Set<String> CAPPED = Set.of(
+            "LPAD",
+            "RPAD",
+            "REPEAT",
+            "SPACE",
+            "OVERLAY",
+            "||",
+            "CONCAT",
+            "CONCAT_WS",
+            "REPLACE",
+            "TRANSLATE",
+            "REGEXP_REPLACE");
 
     /** Thrown inside the generated {@code try} when a result would exceed the cap; becomes NULL. */
     private static final class TooLarge extends RuntimeException {
@@ -29,8 +39,7 @@ public final class SafeCalls {
 
     private static final TooLarge TOO_LARGE = new TooLarge();
 
-    private SafeCalls() {
-    }
+    private SafeCalls() {}
 
     /** The name under which {@link #checkSize} knows {@code operator}, or null if its results are not capped. */
     static String cappedName(SqlOperator operator) {

@@ -48,8 +48,13 @@ public final class SafeOperator extends SqlUserDefinedFunction {
     private final SqlOperator inner;
 
     private SafeOperator(SqlOperator inner) {
-        super(new SqlIdentifier("VEIL_SAFE_" + inner.getName(), SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
-                ReturnTypes.ARG0_NULLABLE, InferTypes.RETURN_TYPE, null, new Implementation(inner));
+        super(
+                new SqlIdentifier("VEIL_SAFE_" + inner.getName(), SqlParserPos.ZERO),
+                SqlKind.OTHER_FUNCTION,
+                ReturnTypes.ARG0_NULLABLE,
+                InferTypes.RETURN_TYPE,
+                null,
+                new Implementation(inner));
         this.inner = inner;
     }
 
@@ -131,14 +136,19 @@ public final class SafeOperator extends SqlUserDefinedFunction {
             if (capped != null) {
                 List<Expression> values = new ArrayList<>();
                 for (RexToLixTranslator.Result operand : operands) {
-                    values.add(Expressions.condition(VeilTranslatorAccess.isNull(operand), Expressions.constant(null, Object.class),
+                    values.add(Expressions.condition(
+                            VeilTranslatorAccess.isNull(operand),
+                            Expressions.constant(null, Object.class),
                             EnumUtils.convert(VeilTranslatorAccess.value(operand), Object.class)));
                 }
-                body.add(Expressions.statement(Expressions.call(SafeCalls.class, "checkSize",
-                        Expressions.constant(capped), Expressions.newArrayInit(Object.class, values))));
+                body.add(Expressions.statement(Expressions.call(
+                        SafeCalls.class,
+                        "checkSize",
+                        Expressions.constant(capped),
+                        Expressions.newArrayInit(Object.class, values))));
             }
-            RexCall plain = (RexCall) VeilTranslatorAccess.rexBuilder(translator).makeCall(call.getType(), inner,
-                    call.getOperands());
+            RexCall plain = (RexCall)
+                    VeilTranslatorAccess.rexBuilder(translator).makeCall(call.getType(), inner, call.getOperands());
             RexToLixTranslator inside = translator.setBlock(body);
             // Implementors read literal operands (EXTRACT's time unit, say) from the block that
             // declares them: literals are declared again inside the try.
@@ -149,16 +159,23 @@ public final class SafeOperator extends SqlUserDefinedFunction {
                 }
             }
             RexToLixTranslator.Result value = implementor.implement(inside, plain, arguments);
-            body.add(Expressions.statement(Expressions.assign(result, Expressions.condition(VeilTranslatorAccess.isNull(value),
-                    Expressions.constant(null, boxed), EnumUtils.convert(VeilTranslatorAccess.value(value), boxed)))));
+            body.add(Expressions.statement(Expressions.assign(
+                    result,
+                    Expressions.condition(
+                            VeilTranslatorAccess.isNull(value),
+                            Expressions.constant(null, boxed),
+                            EnumUtils.convert(VeilTranslatorAccess.value(value), boxed)))));
 
             ParameterExpression error = Expressions.parameter(0, RuntimeException.class, outer.newName("error"));
             ParameterExpression deep = Expressions.parameter(0, StackOverflowError.class, outer.newName("deep"));
-            outer.add(Expressions.tryCatch(body.toBlock(),
-                    Expressions.catch_(error, Expressions.statement(
-                            Expressions.assign(result, Expressions.constant(null, boxed)))),
-                    Expressions.catch_(deep, Expressions.statement(
-                            Expressions.assign(result, Expressions.constant(null, boxed))))));
+            outer.add(Expressions.tryCatch(
+                    body.toBlock(),
+                    Expressions.catch_(
+                            error,
+                            Expressions.statement(Expressions.assign(result, Expressions.constant(null, boxed)))),
+                    Expressions.catch_(
+                            deep,
+                            Expressions.statement(Expressions.assign(result, Expressions.constant(null, boxed))))));
             return result;
         }
     }

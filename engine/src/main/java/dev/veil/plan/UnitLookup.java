@@ -37,8 +37,16 @@ public class UnitLookup extends SingleRel {
     private final int nextColumn;
     private final String unitName;
 
-    protected UnitLookup(RelOptCluster cluster, RelTraitSet traits, RelNode input, RelOptTable table, int keyField,
-            int keptFields, int keyColumn, int nextColumn, String unitName) {
+    protected UnitLookup(
+            RelOptCluster cluster,
+            RelTraitSet traits,
+            RelNode input,
+            RelOptTable table,
+            int keyField,
+            int keptFields,
+            int keyColumn,
+            int nextColumn,
+            String unitName) {
         super(cluster, traits, input);
         this.table = requireNonNull(table, "table is null");
         this.unitName = requireNonNull(unitName, "unitName is null");
@@ -49,16 +57,17 @@ public class UnitLookup extends SingleRel {
                     + " out of range for an input of " + fields + " fields");
         }
         if (keyColumn < 0 || keyColumn >= columns || nextColumn < 0 || nextColumn >= columns) {
-            throw new IllegalArgumentException("column " + keyColumn + " or " + nextColumn + " out of range for "
-                    + table.getQualifiedName());
+            throw new IllegalArgumentException(
+                    "column " + keyColumn + " or " + nextColumn + " out of range for " + table.getQualifiedName());
         }
         if (table.unwrap(StoredTable.class) == null) {
             throw new IllegalArgumentException(table.getQualifiedName() + " is not a stored table");
         }
-        if (!supports(input.getRowType().getFieldList().get(keyField).getType(),
+        if (!supports(
+                input.getRowType().getFieldList().get(keyField).getType(),
                 table.getRowType().getFieldList().get(keyColumn).getType())) {
-            throw new IllegalArgumentException("key types of field " + keyField + " and column " + keyColumn
-                    + " of " + table.getQualifiedName() + " do not compare as plain values");
+            throw new IllegalArgumentException("key types of field " + keyField + " and column " + keyColumn + " of "
+                    + table.getQualifiedName() + " do not compare as plain values");
         }
         this.keyField = keyField;
         this.keptFields = keptFields;
@@ -75,11 +84,25 @@ public class UnitLookup extends SingleRel {
      * @param keyColumn the position of the key column in {@code table}
      * @param nextColumn the position of the column whose value is looked up
      */
-    public static UnitLookup create(RelNode input, RelOptTable table, int keyField, int keptFields, int keyColumn,
-            int nextColumn, String unitName) {
+    public static UnitLookup create(
+            RelNode input,
+            RelOptTable table,
+            int keyField,
+            int keptFields,
+            int keyColumn,
+            int nextColumn,
+            String unitName) {
         RelOptCluster cluster = input.getCluster();
-        return new UnitLookup(cluster, cluster.traitSetOf(Convention.NONE), input, table, keyField, keptFields,
-                keyColumn, nextColumn, unitName);
+        return new UnitLookup(
+                cluster,
+                cluster.traitSetOf(Convention.NONE),
+                input,
+                table,
+                keyField,
+                keptFields,
+                keyColumn,
+                nextColumn,
+                unitName);
     }
 
     /**
@@ -92,12 +115,18 @@ public class UnitLookup extends SingleRel {
         if (integral(a) && integral(b)) {
             return true;
         }
-        return a == b && (a == SqlTypeName.VARCHAR || a == SqlTypeName.DATE || a == SqlTypeName.TIMESTAMP
-                || a == SqlTypeName.BOOLEAN || a == SqlTypeName.DECIMAL);
+        return a == b
+                && (a == SqlTypeName.VARCHAR
+                        || a == SqlTypeName.DATE
+                        || a == SqlTypeName.TIMESTAMP
+                        || a == SqlTypeName.BOOLEAN
+                        || a == SqlTypeName.DECIMAL);
     }
 
     static boolean integral(SqlTypeName type) {
-        return type == SqlTypeName.TINYINT || type == SqlTypeName.SMALLINT || type == SqlTypeName.INTEGER
+        return type == SqlTypeName.TINYINT
+                || type == SqlTypeName.SMALLINT
+                || type == SqlTypeName.INTEGER
                 || type == SqlTypeName.BIGINT;
     }
 
@@ -127,8 +156,8 @@ public class UnitLookup extends SingleRel {
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new UnitLookup(getCluster(), traitSet, sole(inputs), table, keyField, keptFields, keyColumn,
-                nextColumn, unitName);
+        return new UnitLookup(
+                getCluster(), traitSet, sole(inputs), table, keyField, keptFields, keyColumn, nextColumn, unitName);
     }
 
     @Override

@@ -26,7 +26,8 @@ public record Bounds(BigDecimal lower, BigDecimal upper) {
 
     private static void checkBound(String which, BigDecimal bound) {
         // Checked before anything prints the bound: the plain form of 1e-999999999 has a billion digits.
-        if (bound.precision() > MAX_DIGITS || bound.scale() > MAX_DIGITS
+        if (bound.precision() > MAX_DIGITS
+                || bound.scale() > MAX_DIGITS
                 || bound.abs().compareTo(MAX_MAGNITUDE) > 0) {
             throw new IllegalArgumentException(which + " bound must be at most 1e300 in magnitude with at most "
                     + MAX_DIGITS + " digits (and " + MAX_DIGITS + " after the point), got " + bound.doubleValue());

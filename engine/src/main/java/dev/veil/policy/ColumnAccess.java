@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param mask the mask of a MASKED column
  * @param policy a readable description of the policy that decided it, for errors and EXPLAIN
  */
-public record ColumnAccess(String column, ColumnClass columnClass, Optional<Bounds> bounds, Optional<Mask> mask,
-        String policy) {
+public record ColumnAccess(
+        String column, ColumnClass columnClass, Optional<Bounds> bounds, Optional<Mask> mask, String policy) {
     public ColumnAccess {
         requireNonNull(column, "column is null");
         requireNonNull(columnClass, "columnClass is null");

@@ -16,8 +16,13 @@ import java.util.Optional;
  * @param bounds the clamping bounds of an AGGREGATE ONLY column, if given
  * @param mask the mask of a MASKED column
  */
-public record ColumnPolicy(TableName table, String column, Optional<String> role, ColumnClass columnClass,
-        Optional<Bounds> bounds, Optional<Mask> mask) {
+public record ColumnPolicy(
+        TableName table,
+        String column,
+        Optional<String> role,
+        ColumnClass columnClass,
+        Optional<Bounds> bounds,
+        Optional<Mask> mask) {
     public ColumnPolicy {
         requireNonNull(table, "table is null");
         requireNonNull(column, "column is null");
@@ -43,7 +48,8 @@ public record ColumnPolicy(TableName table, String column, Optional<String> role
             case PUBLIC -> "PUBLIC";
             case HIDDEN -> "HIDDEN";
             case JOIN_ONLY -> "JOIN ONLY";
-            case AGGREGATE_ONLY -> "AGGREGATE ONLY" + bounds.map(b -> " BOUNDS " + b).orElse("");
+            case AGGREGATE_ONLY ->
+                "AGGREGATE ONLY" + bounds.map(b -> " BOUNDS " + b).orElse("");
             case MASKED -> "MASKED USING " + mask.orElseThrow();
         };
     }

@@ -35,8 +35,8 @@ public record DifferentialPrivacy(double epsilon, double delta, int maxGroupsPer
             throw new IllegalArgumentException("DELTA must be >= 0 and < 1, got " + delta);
         }
         if (maxGroupsPerUnit < 1 || maxGroupsPerUnit > MAX_CONTRIBUTIONS) {
-            throw new IllegalArgumentException("MAX GROUPS PER UNIT must be from 1 to " + MAX_CONTRIBUTIONS
-                    + ", got " + maxGroupsPerUnit);
+            throw new IllegalArgumentException(
+                    "MAX GROUPS PER UNIT must be from 1 to " + MAX_CONTRIBUTIONS + ", got " + maxGroupsPerUnit);
         }
         if (maxRowsPerUnitPerGroup < 1 || maxRowsPerUnitPerGroup > MAX_CONTRIBUTIONS) {
             throw new IllegalArgumentException("MAX ROWS PER UNIT PER GROUP must be from 1 to " + MAX_CONTRIBUTIONS

@@ -38,8 +38,10 @@ public record DomainPolicy(TableName table, String column, List<String> values, 
 
     /** {@code DOMAIN IN ('a', 'b')} or {@code DOMAIN REFERENCES s.t (c)}. */
     public String definition() {
-        return references.map(r -> "DOMAIN REFERENCES " + r)
-                .orElseGet(() -> values.stream().map(v -> "'" + v.replace("'", "''") + "'")
+        return references
+                .map(r -> "DOMAIN REFERENCES " + r)
+                .orElseGet(() -> values.stream()
+                        .map(v -> "'" + v.replace("'", "''") + "'")
                         .collect(Collectors.joining(", ", "DOMAIN IN (", ")")));
     }
 

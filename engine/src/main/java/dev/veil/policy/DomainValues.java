@@ -16,8 +16,7 @@ import java.util.Optional;
 final class DomainValues {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT);
 
-    private DomainValues() {
-    }
+    private DomainValues() {}
 
     /** The canonical text of {@code text} as a value of {@code type}, or empty if it is not one. */
     static Optional<String> canonical(String text, ColumnType type) {
@@ -25,9 +24,10 @@ final class DomainValues {
         try {
             return switch (type.type()) {
                 case VARCHAR -> Optional.of(text);
-                case BOOLEAN -> t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")
-                        ? Optional.of(t.toLowerCase(Locale.ROOT))
-                        : Optional.empty();
+                case BOOLEAN ->
+                    t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")
+                            ? Optional.of(t.toLowerCase(Locale.ROOT))
+                            : Optional.empty();
                 case INTEGER -> Optional.of(Integer.toString(new BigDecimal(t).intValueExact()));
                 case BIGINT -> Optional.of(Long.toString(new BigDecimal(t).longValueExact()));
                 case DOUBLE, DECIMAL -> Optional.of(plain(new BigDecimal(t)));

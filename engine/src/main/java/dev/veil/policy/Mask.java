@@ -16,7 +16,8 @@ public record Mask(MaskKind kind, Optional<BigDecimal> argument) {
         requireNonNull(kind, "kind is null");
         requireNonNull(argument, "argument is null");
         if (kind.takesArgument() != argument.isPresent()) {
-            throw new IllegalArgumentException(kind + (kind.takesArgument() ? " needs an argument" : " takes no argument"));
+            throw new IllegalArgumentException(
+                    kind + (kind.takesArgument() ? " needs an argument" : " takes no argument"));
         }
         if (argument.isPresent() && argument.get().signum() < 0) {
             throw new IllegalArgumentException(kind + " needs a non-negative argument, got " + argument.get());

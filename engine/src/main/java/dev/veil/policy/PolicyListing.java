@@ -17,8 +17,7 @@ public final class PolicyListing {
     /** Shown instead of a row filter's predicate to users who are not admins. */
     public static final String HIDDEN_PREDICATE = "ROW FILTER (predicate shown to admins only)";
 
-    private PolicyListing() {
-    }
+    private PolicyListing() {}
 
     /**
      * One policy.
@@ -69,8 +68,9 @@ public final class PolicyListing {
     private static List<Row> rows(TablePolicies t, RoleFilter shown, boolean predicates) {
         List<Row> rows = new ArrayList<>();
         TableName table = t.table();
-        t.unit().ifPresent(u -> rows.add(new Row(table, Optional.of(u.column()), "PRIVACY UNIT", Optional.empty(),
-                u.definition())));
+        t.unit()
+                .ifPresent(u -> rows.add(
+                        new Row(table, Optional.of(u.column()), "PRIVACY UNIT", Optional.empty(), u.definition())));
         for (MinGroupSizePolicy p : t.minGroupSizes()) {
             if (shown.shows(p.role())) {
                 rows.add(new Row(table, Optional.empty(), "MIN GROUP SIZE", p.role(), p.definition()));
@@ -86,7 +86,11 @@ public final class PolicyListing {
         }
         for (RowFilterPolicy p : t.rowFilters()) {
             if (shown.shows(p.role())) {
-                rows.add(new Row(table, Optional.empty(), "ROW FILTER", p.role(),
+                rows.add(new Row(
+                        table,
+                        Optional.empty(),
+                        "ROW FILTER",
+                        p.role(),
                         predicates ? p.definition() : HIDDEN_PREDICATE));
             }
         }

@@ -36,10 +36,11 @@ public final class PolicyYaml {
     /** The format version this Veil writes and reads. */
     public static final int VERSION = 1;
 
-    private static final String HEADER = "# Veil policies. Apply with: veil policy apply --warehouse DIR FILE\n"
-            + "# Format: docs/policy-yaml.md\n";
+    private static final String HEADER =
+            "# Veil policies. Apply with: veil policy apply --warehouse DIR FILE\n" + "# Format: docs/policy-yaml.md\n";
 
-    private static final Pattern MASK = Pattern.compile("\\s*([A-Za-z_]+)\\s*(?:\\(\\s*([-+]?[0-9]*\\.?[0-9]+)\\s*\\))?\\s*");
+    private static final Pattern MASK =
+            Pattern.compile("\\s*([A-Za-z_]+)\\s*(?:\\(\\s*([-+]?[0-9]*\\.?[0-9]+)\\s*\\))?\\s*");
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -53,8 +54,7 @@ public final class PolicyYaml {
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
 
-    private PolicyYaml() {
-    }
+    private PolicyYaml() {}
 
     /**
      * A policy file's content.
@@ -124,7 +124,9 @@ public final class PolicyYaml {
                     ObjectNode column = columns.addObject();
                     column.put("column", p.column());
                     column.put("policy", p.columnClass().name().replace('_', ' '));
-                    p.bounds().ifPresent(b -> column.putArray("bounds").add(b.lower()).add(b.upper()));
+                    p.bounds()
+                            .ifPresent(b ->
+                                    column.putArray("bounds").add(b.lower()).add(b.upper()));
                     p.mask().ifPresent(m -> column.put("mask", m.toString()));
                     role(column, p.role(), roles);
                 }
@@ -154,8 +156,14 @@ public final class PolicyYaml {
                 ArrayNode dpList = table.putArray("differential_privacy");
                 for (DifferentialPrivacyPolicy p : t.differentialPrivacyPolicies()) {
                     ObjectNode dp = dpList.addObject();
-                    dp.put("epsilon", new BigDecimal(DifferentialPrivacyPolicy.number(p.params().epsilon())));
-                    dp.put("delta", new BigDecimal(DifferentialPrivacyPolicy.number(p.params().delta())));
+                    dp.put(
+                            "epsilon",
+                            new BigDecimal(
+                                    DifferentialPrivacyPolicy.number(p.params().epsilon())));
+                    dp.put(
+                            "delta",
+                            new BigDecimal(
+                                    DifferentialPrivacyPolicy.number(p.params().delta())));
                     dp.put("max_groups_per_unit", p.params().maxGroupsPerUnit());
                     dp.put("max_rows_per_unit_per_group", p.params().maxRowsPerUnitPerGroup());
                     role(dp, p.role(), roles);
@@ -255,8 +263,17 @@ public final class PolicyYaml {
             object(node, where, Set.of());
             TableName table = tableName(required(node, "table", where), where + ".table");
             String name = where + " (" + table + ")";
-            object(node, name, Set.of("table", "privacy_unit", "min_group_size", "columns", "domains", "row_filters",
-                    "differential_privacy"));
+            object(
+                    node,
+                    name,
+                    Set.of(
+                            "table",
+                            "privacy_unit",
+                            "min_group_size",
+                            "columns",
+                            "domains",
+                            "row_filters",
+                            "differential_privacy"));
 
             Optional<UnitPolicy> unit = Optional.empty();
             JsonNode unitNode = node.get("privacy_unit");
@@ -272,7 +289,9 @@ public final class PolicyYaml {
                     }
                     unit = Optional.of(UnitPolicy.direct(table, text(unitNode.get("column"), at + ".column")));
                 } else {
-                    unit = Optional.of(UnitPolicy.via(table, text(unitNode.get("via"), at + ".via"),
+                    unit = Optional.of(UnitPolicy.via(
+                            table,
+                            text(unitNode.get("via"), at + ".via"),
                             ref(required(unitNode, "references", at), at + ".references")));
                 }
             }
@@ -284,13 +303,14 @@ public final class PolicyYaml {
                 if (!size.canConvertToInt() || !size.isIntegralNumber()) {
                     throw error(at + ".size", "must be a whole number, got " + size);
                 }
-                String mode = item.has("mode") ? text(item.get("mode"), at + ".mode").toUpperCase(Locale.ROOT) : "SUPPRESS";
+                String mode =
+                        item.has("mode") ? text(item.get("mode"), at + ".mode").toUpperCase(Locale.ROOT) : "SUPPRESS";
                 if (!mode.equals("SUPPRESS") && !mode.equals("REMAINDER")) {
                     throw error(at + ".mode", "must be SUPPRESS or REMAINDER, got '" + mode + "'");
                 }
                 try {
-                    sizes.add(new MinGroupSizePolicy(table, role(item, at),
-                            new MinGroupSize(size.asInt(), mode.equals("REMAINDER"))));
+                    sizes.add(new MinGroupSizePolicy(
+                            table, role(item, at), new MinGroupSize(size.asInt(), mode.equals("REMAINDER"))));
                 } catch (IllegalArgumentException e) {
                     throw error(at, "is invalid: " + e.getMessage());
                 }
@@ -301,8 +321,8 @@ public final class PolicyYaml {
                 object(item, at, Set.of("column", "policy", "bounds", "mask", "role"));
                 String column = text(required(item, "column", at), at + ".column");
                 String label = at + " (" + column + ")";
-                ColumnClass columnClass = columnClass(text(required(item, "policy", label), label + ".policy"),
-                        label + ".policy");
+                ColumnClass columnClass =
+                        columnClass(text(required(item, "policy", label), label + ".policy"), label + ".policy");
                 Optional<Bounds> bounds = Optional.empty();
                 if (item.has("bounds")) {
                     JsonNode b = item.get("bounds");
@@ -310,8 +330,8 @@ public final class PolicyYaml {
                         throw error(label + ".bounds", "must be a list of two numbers [lower, upper]");
                     }
                     try {
-                        bounds = Optional.of(new Bounds(number(b.get(0), label + ".bounds[0]"),
-                                number(b.get(1), label + ".bounds[1]")));
+                        bounds = Optional.of(new Bounds(
+                                number(b.get(0), label + ".bounds[0]"), number(b.get(1), label + ".bounds[1]")));
                     } catch (IllegalArgumentException e) {
                         throw error(label + ".bounds", "is invalid: " + e.getMessage());
                     }
@@ -342,7 +362,8 @@ public final class PolicyYaml {
                     throw error(label, "needs either 'values' or 'references'");
                 }
                 if (item.has("references")) {
-                    domains.add(DomainPolicy.references(table, column, ref(item.get("references"), label + ".references")));
+                    domains.add(
+                            DomainPolicy.references(table, column, ref(item.get("references"), label + ".references")));
                     return;
                 }
                 JsonNode values = item.get("values");
@@ -369,10 +390,14 @@ public final class PolicyYaml {
 
             List<DifferentialPrivacyPolicy> dp = new ArrayList<>();
             forEach(node, "differential_privacy", name, (item, at) -> {
-                object(item, at, Set.of("epsilon", "delta", "max_groups_per_unit", "max_rows_per_unit_per_group",
-                        "role"));
-                double epsilon = number(required(item, "epsilon", at), at + ".epsilon").doubleValue();
-                double delta = item.has("delta") ? number(item.get("delta"), at + ".delta").doubleValue()
+                object(
+                        item,
+                        at,
+                        Set.of("epsilon", "delta", "max_groups_per_unit", "max_rows_per_unit_per_group", "role"));
+                double epsilon =
+                        number(required(item, "epsilon", at), at + ".epsilon").doubleValue();
+                double delta = item.has("delta")
+                        ? number(item.get("delta"), at + ".delta").doubleValue()
                         : DifferentialPrivacy.DEFAULT_DELTA;
                 int groups = item.has("max_groups_per_unit")
                         ? wholeNumber(item.get("max_groups_per_unit"), at + ".max_groups_per_unit")
@@ -382,8 +407,8 @@ public final class PolicyYaml {
                         : DifferentialPrivacy.DEFAULT_MAX_ROWS_PER_UNIT_PER_GROUP;
                 Optional<String> role = role(item, at);
                 try {
-                    dp.add(new DifferentialPrivacyPolicy(table, role, new DifferentialPrivacy(epsilon, delta, groups,
-                            rows)));
+                    dp.add(new DifferentialPrivacyPolicy(
+                            table, role, new DifferentialPrivacy(epsilon, delta, groups, rows)));
                 } catch (IllegalArgumentException e) {
                     throw error(at, "is invalid: " + e.getMessage());
                 }
@@ -419,7 +444,10 @@ public final class PolicyYaml {
                     return c;
                 }
             }
-            throw error(where, "names an unknown policy '" + text + "'; expected PUBLIC, HIDDEN, JOIN ONLY, AGGREGATE ONLY or MASKED");
+            throw error(
+                    where,
+                    "names an unknown policy '" + text
+                            + "'; expected PUBLIC, HIDDEN, JOIN ONLY, AGGREGATE ONLY or MASKED");
         }
 
         private Mask mask(String text, String where) {
@@ -431,8 +459,10 @@ public final class PolicyYaml {
             try {
                 kind = MaskKind.valueOf(m.group(1).toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw error(where, "names an unknown mask '" + m.group(1) + "'; expected REDACT, NULLIFY, HASH, TRUNCATE(n), "
-                        + "YEAR, MONTH, BUCKET(w) or SHOW_LAST(n)");
+                throw error(
+                        where,
+                        "names an unknown mask '" + m.group(1) + "'; expected REDACT, NULLIFY, HASH, TRUNCATE(n), "
+                                + "YEAR, MONTH, BUCKET(w) or SHOW_LAST(n)");
             }
             try {
                 return new Mask(kind, Optional.ofNullable(m.group(2)).map(BigDecimal::new));
@@ -443,7 +473,8 @@ public final class PolicyYaml {
 
         private ColumnRef ref(JsonNode node, String where) {
             object(node, where, Set.of("table", "column"));
-            return new ColumnRef(tableName(required(node, "table", where), where + ".table"),
+            return new ColumnRef(
+                    tableName(required(node, "table", where), where + ".table"),
                     text(required(node, "column", where), where + ".column"));
         }
 
@@ -494,7 +525,10 @@ public final class PolicyYaml {
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String key = it.next();
                 if (!keys.contains(key)) {
-                    throw error(where, "has an unknown key '" + key + "'; expected one of " + String.join(", ", new TreeSet<>(keys)));
+                    throw error(
+                            where,
+                            "has an unknown key '" + key + "'; expected one of "
+                                    + String.join(", ", new TreeSet<>(keys)));
                 }
             }
         }

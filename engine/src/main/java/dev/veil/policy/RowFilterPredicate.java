@@ -67,11 +67,19 @@ public final class RowFilterPredicate {
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL));
 
     /** Functions without arguments that a predicate may name like a column, e.g. {@code owner = CURRENT_USER}. */
-    private static final Set<String> NILADIC_FUNCTIONS = Set.of("current_user", "session_user", "system_user", "user",
-            "current_role", "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp");
+    private static final Set<String> NILADIC_FUNCTIONS = Set.of(
+            "current_user",
+            "session_user",
+            "system_user",
+            "user",
+            "current_role",
+            "current_date",
+            "current_time",
+            "current_timestamp",
+            "localtime",
+            "localtimestamp");
 
-    private RowFilterPredicate() {
-    }
+    private RowFilterPredicate() {}
 
     /**
      * Checks a predicate being set on {@code table}, whose stored row is {@code rowType}; returns its
@@ -81,7 +89,10 @@ public final class RowFilterPredicate {
     public static String canonical(TableName table, SqlNode predicate, RelDataType rowType, RelOptCluster cluster) {
         requireNonNull(table, "table is null");
         requireNonNull(predicate, "predicate is null");
-        checkNames(table, rowType.getFieldList().stream().map(RelDataTypeField::getName).toList(), predicate);
+        checkNames(
+                table,
+                rowType.getFieldList().stream().map(RelDataTypeField::getName).toList(),
+                predicate);
         String text = VeilParser.unparse(predicate);
         try {
             toRex(table, VeilParser.parseExpression(text), rowType, cluster);
@@ -113,8 +124,11 @@ public final class RowFilterPredicate {
         } catch (VeilException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new VeilException(ErrorCode.INVALID_POLICY, "The row filter of table '" + table
-                    + "' is not a valid condition on its columns; ask an admin to fix the policy", e);
+            throw new VeilException(
+                    ErrorCode.INVALID_POLICY,
+                    "The row filter of table '" + table
+                            + "' is not a valid condition on its columns; ask an admin to fix the policy",
+                    e);
         }
         return compiled;
     }
@@ -137,29 +151,50 @@ public final class RowFilterPredicate {
         });
         Properties properties = new Properties();
         properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
-        CalciteCatalogReader reader = new CalciteCatalogReader(CalciteSchema.from(root), List.of(),
-                cluster.getTypeFactory(), new CalciteConnectionConfigImpl(properties));
-        SqlValidator validator = SqlValidatorUtil.newValidator(OPERATORS, reader,
+        CalciteCatalogReader reader = new CalciteCatalogReader(
+                CalciteSchema.from(root),
+                List.of(),
+                cluster.getTypeFactory(),
+                new CalciteConnectionConfigImpl(properties));
+        SqlValidator validator = SqlValidatorUtil.newValidator(
+                OPERATORS,
+                reader,
                 (JavaTypeFactory) cluster.getTypeFactory(),
                 SqlValidator.Config.DEFAULT.withIdentifierExpansion(true).withConformance(VeilConformance.INSTANCE));
         SqlParserPos pos = SqlParserPos.ZERO;
-        SqlSelect select = new SqlSelect(pos, null, SqlNodeList.of(SqlIdentifier.star(pos)),
-                new SqlIdentifier(List.of(schemaName, tableName), pos), condition, null, null, null, null, null, null,
-                null, null);
+        SqlSelect select = new SqlSelect(
+                pos,
+                null,
+                SqlNodeList.of(SqlIdentifier.star(pos)),
+                new SqlIdentifier(List.of(schemaName, tableName), pos),
+                condition,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         SqlNode validated = validator.validate(select);
         SqlToRelConverter converter = new SqlToRelConverter(
                 (type, query, schemaPath, viewPath) -> {
                     throw new UnsupportedOperationException("views are not supported");
                 },
-                validator, reader, cluster, StandardConvertletTable.INSTANCE,
+                validator,
+                reader,
+                cluster,
+                StandardConvertletTable.INSTANCE,
                 SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false));
         RelRoot relRoot = converter.convertQuery(validated, false, true);
         // A condition that simplifies to TRUE leaves no Filter behind.
         RexNode found = findFilter(relRoot.rel);
         RexNode compiled = found != null ? found : cluster.getRexBuilder().makeLiteral(true);
         if (RexUtil.SubQueryFinder.find(List.of(compiled)) != null) {
-            throw new VeilException(ErrorCode.INVALID_POLICY, "The row filter of table '" + table
-                    + "' must be a condition on the table's own columns, without sub-queries");
+            throw new VeilException(
+                    ErrorCode.INVALID_POLICY,
+                    "The row filter of table '" + table
+                            + "' must be a condition on the table's own columns, without sub-queries");
         }
         return compiled;
     }
@@ -169,13 +204,16 @@ public final class RowFilterPredicate {
             @Override
             public Void visit(SqlIdentifier id) {
                 if (!id.isSimple()) {
-                    throw invalid(table, "it names '" + id + "'; a row filter names the table's own columns, "
-                            + "unqualified");
+                    throw invalid(
+                            table,
+                            "it names '" + id + "'; a row filter names the table's own columns, " + "unqualified");
                 }
                 String name = id.getSimple();
                 if (!columns.contains(name) && !NILADIC_FUNCTIONS.contains(name.toLowerCase(Locale.ROOT))) {
-                    throw invalid(table, "column '" + name + "' not found in table '" + table + "'"
-                            + NameSuggestions.hint(name, columns));
+                    throw invalid(
+                            table,
+                            "column '" + name + "' not found in table '" + table + "'"
+                                    + NameSuggestions.hint(name, columns));
                 }
                 return null;
             }
@@ -205,8 +243,8 @@ public final class RowFilterPredicate {
 
     /** An INVALID_POLICY error for a predicate being set. */
     public static VeilException invalid(TableName table, String problem) {
-        return new VeilException(ErrorCode.INVALID_POLICY,
-                "Policy ROW FILTER on '" + table + "' is invalid: " + problem);
+        return new VeilException(
+                ErrorCode.INVALID_POLICY, "Policy ROW FILTER on '" + table + "' is invalid: " + problem);
     }
 
     /** Finds functions whatever the case of their name, as the statement's validator does. */
@@ -214,8 +252,12 @@ public final class RowFilterPredicate {
         private static final SqlNameMatcher MATCHER = SqlNameMatchers.withCaseSensitive(false);
 
         @Override
-        public void lookupOperatorOverloads(SqlIdentifier opName, @Nullable SqlFunctionCategory category,
-                SqlSyntax syntax, List<SqlOperator> operatorList, SqlNameMatcher nameMatcher) {
+        public void lookupOperatorOverloads(
+                SqlIdentifier opName,
+                @Nullable SqlFunctionCategory category,
+                SqlSyntax syntax,
+                List<SqlOperator> operatorList,
+                SqlNameMatcher nameMatcher) {
             delegate.lookupOperatorOverloads(opName, category, syntax, operatorList, MATCHER);
         }
 

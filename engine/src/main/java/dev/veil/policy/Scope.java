@@ -4,8 +4,7 @@ import java.util.Optional;
 
 /** How policies say whom they apply to: one role, or (empty) every non-admin role. */
 final class Scope {
-    private Scope() {
-    }
+    private Scope() {}
 
     /** {@code for role 'r'} or {@code for every non-admin role}, for descriptions and errors. */
     static String describe(Optional<String> role) {

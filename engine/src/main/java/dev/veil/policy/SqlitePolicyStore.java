@@ -87,8 +87,10 @@ public final class SqlitePolicyStore {
             try {
                 return unitPath(c, table);
             } catch (BrokenPath e) {
-                throw new VeilException(ErrorCode.INVALID_POLICY, "The privacy unit of '" + table
-                        + "' cannot be resolved: " + e.getMessage() + "; an admin must repair the policy");
+                throw new VeilException(
+                        ErrorCode.INVALID_POLICY,
+                        "The privacy unit of '" + table + "' cannot be resolved: " + e.getMessage()
+                                + "; an admin must repair the policy");
             }
         });
     }
@@ -128,8 +130,11 @@ public final class SqlitePolicyStore {
             String target = policy.table().toString();
             TableDef def = requireTable(policy.table(), policy.definition(), target);
             checkRole(policy.role(), policy.definition(), target);
-            requireUnit(c, policy.table(), policy.definition(), "differential privacy bounds what each privacy unit "
-                    + "contributes");
+            requireUnit(
+                    c,
+                    policy.table(),
+                    policy.definition(),
+                    "differential privacy bounds what each privacy unit " + "contributes");
             deleteScoped(c, "policy_differential_privacy", def.id(), null, policy.role());
             insertDifferentialPrivacy(c, def.id(), policy);
             return null;
@@ -143,8 +148,10 @@ public final class SqlitePolicyStore {
         catalog.write(c -> {
             TableDef def = requireTable(table, "DROP DIFFERENTIAL PRIVACY", table.toString());
             if (deleteScoped(c, "policy_differential_privacy", def.id(), null, role) == 0) {
-                throw new VeilException(ErrorCode.INVALID_POLICY, "Table '" + table
-                        + "' has no differential privacy policy " + Scope.describe(role) + " to drop");
+                throw new VeilException(
+                        ErrorCode.INVALID_POLICY,
+                        "Table '" + table + "' has no differential privacy policy " + Scope.describe(role)
+                                + " to drop");
             }
             return null;
         });
@@ -194,7 +201,8 @@ public final class SqlitePolicyStore {
     public void setRowFilter(RowFilterPolicy policy) {
         requireNonNull(policy, "policy is null");
         catalog.write(c -> {
-            TableDef def = requireTable(policy.table(), policy.definition(), policy.table().toString());
+            TableDef def = requireTable(
+                    policy.table(), policy.definition(), policy.table().toString());
             checkRole(policy.role(), "ROW FILTER", policy.table().toString());
             deleteScoped(c, "policy_row_filters", def.id(), null, policy.role());
             insertRowFilter(c, def.id(), policy);
@@ -209,7 +217,8 @@ public final class SqlitePolicyStore {
         catalog.write(c -> {
             TableDef def = requireTable(table, "DROP ROW FILTER", table.toString());
             if (deleteScoped(c, "policy_row_filters", def.id(), null, role) == 0) {
-                throw new VeilException(ErrorCode.INVALID_POLICY,
+                throw new VeilException(
+                        ErrorCode.INVALID_POLICY,
                         "Table '" + table + "' has no row filter " + Scope.describe(role) + " to drop");
             }
             return null;
@@ -225,8 +234,13 @@ public final class SqlitePolicyStore {
         requireNonNull(table, "table is null");
         catalog.write(c -> {
             long id = requireTable(table, "policies", table.toString()).id();
-            for (String t : List.of("policy_units", "policy_min_group_sizes", "policy_columns", "policy_row_filters",
-                    "policy_domains", "policy_differential_privacy")) {
+            for (String t : List.of(
+                    "policy_units",
+                    "policy_min_group_sizes",
+                    "policy_columns",
+                    "policy_row_filters",
+                    "policy_domains",
+                    "policy_differential_privacy")) {
                 deleteByTable(c, t, id);
             }
             return null;
@@ -250,13 +264,17 @@ public final class SqlitePolicyStore {
         if (policy.via().isPresent()) {
             ColumnRef parent = policy.via().get();
             if (parent.table().equals(policy.table())) {
-                throw InvalidPolicy.of(policy.definition(), target, "a table cannot reach its privacy unit through itself");
+                throw InvalidPolicy.of(
+                        policy.definition(), target, "a table cannot reach its privacy unit through itself");
             }
             TableDef parentDef = requireTable(parent.table(), policy.definition(), target);
             Column pk = requireColumn(parentDef, parent.column(), policy.definition(), target);
             if (!TypeRules.comparable(fk.type().type(), pk.type().type())) {
-                throw InvalidPolicy.of(policy.definition(), target, "the foreign key '" + fk.name() + "' is "
-                        + fk.type().sql() + " but the key " + parent + " is " + pk.type().sql());
+                throw InvalidPolicy.of(
+                        policy.definition(),
+                        target,
+                        "the foreign key '" + fk.name() + "' is " + fk.type().sql() + " but the key " + parent + " is "
+                                + pk.type().sql());
             }
         }
         return def;
@@ -308,12 +326,15 @@ public final class SqlitePolicyStore {
         try {
             unit = unitPath(c, table);
         } catch (BrokenPath e) {
-            throw InvalidPolicy.of(definition, target, "the table's privacy unit cannot be resolved: "
-                    + e.getMessage());
+            throw InvalidPolicy.of(
+                    definition, target, "the table's privacy unit cannot be resolved: " + e.getMessage());
         }
         if (unit.isEmpty()) {
-            throw InvalidPolicy.of(definition, target, why + ", and the table has none; set one first with "
-                    + "ALTER TABLE " + target + " SET PRIVACY UNIT (column)");
+            throw InvalidPolicy.of(
+                    definition,
+                    target,
+                    why + ", and the table has none; set one first with " + "ALTER TABLE " + target
+                            + " SET PRIVACY UNIT (column)");
         }
     }
 
@@ -324,8 +345,11 @@ public final class SqlitePolicyStore {
         Column column = requireColumn(def, policy.column(), definition, target);
         checkRole(policy.role(), definition, target);
         if (policy.bounds().isPresent() && !TypeRules.isNumeric(column.type().type())) {
-            throw InvalidPolicy.of(definition, target, "bounds need a numeric column, and column '" + column.name()
-                    + "' is " + column.type().sql());
+            throw InvalidPolicy.of(
+                    definition,
+                    target,
+                    "bounds need a numeric column, and column '" + column.name() + "' is "
+                            + column.type().sql());
         }
         if (policy.mask().isPresent()) {
             Optional<String> problem = TypeRules.maskProblem(policy.mask().get(), column.type(), column.name());
@@ -347,11 +371,14 @@ public final class SqlitePolicyStore {
             if (ref.table().equals(policy.table()) && ref.column().equals(policy.column())) {
                 throw InvalidPolicy.of(definition, target, "a column cannot be its own domain");
             }
-            Column refColumn = requireColumn(requireTable(ref.table(), definition, target), ref.column(), definition,
-                    target);
+            Column refColumn =
+                    requireColumn(requireTable(ref.table(), definition, target), ref.column(), definition, target);
             if (!TypeRules.comparable(column.type().type(), refColumn.type().type())) {
-                throw InvalidPolicy.of(definition, target, "column '" + column.name() + "' is " + column.type().sql()
-                        + " but " + ref + " is " + refColumn.type().sql());
+                throw InvalidPolicy.of(
+                        definition,
+                        target,
+                        "column '" + column.name() + "' is " + column.type().sql() + " but " + ref + " is "
+                                + refColumn.type().sql());
             }
             return policy;
         }
@@ -359,8 +386,11 @@ public final class SqlitePolicyStore {
         for (String value : policy.values()) {
             Optional<String> canonical = DomainValues.canonical(value, column.type());
             if (canonical.isEmpty()) {
-                throw InvalidPolicy.of(definition, target, "the value '" + value + "' is not of type "
-                        + column.type().sql() + ", the type of column '" + column.name() + "'");
+                throw InvalidPolicy.of(
+                        definition,
+                        target,
+                        "the value '" + value + "' is not of type "
+                                + column.type().sql() + ", the type of column '" + column.name() + "'");
             }
             if (!values.add(canonical.get())) {
                 throw InvalidPolicy.of(definition, target, "the value '" + value + "' is listed twice");
@@ -380,8 +410,8 @@ public final class SqlitePolicyStore {
                 all.add(t.name().toString());
             }
         }
-        throw InvalidPolicy.of(definition, target,
-                "table '" + table + "' not found" + NameSuggestions.hint(table.toString(), all));
+        throw InvalidPolicy.of(
+                definition, target, "table '" + table + "' not found" + NameSuggestions.hint(table.toString(), all));
     }
 
     private static Column requireColumn(TableDef def, String column, String definition, String target) {
@@ -390,8 +420,11 @@ public final class SqlitePolicyStore {
             return found.get();
         }
         List<String> names = def.columns().stream().map(Column::name).toList();
-        throw InvalidPolicy.of(definition, target, "column '" + column + "' not found in table '" + def.name() + "'"
-                + NameSuggestions.hint(column, names));
+        throw InvalidPolicy.of(
+                definition,
+                target,
+                "column '" + column + "' not found in table '" + def.name() + "'"
+                        + NameSuggestions.hint(column, names));
     }
 
     private void checkRole(Optional<String> role, String definition, String target) {
@@ -399,13 +432,17 @@ public final class SqlitePolicyStore {
             return;
         }
         if (role.get().equals(Principals.ADMIN)) {
-            throw InvalidPolicy.of(definition, target, "role 'admin' is never restricted; "
-                    + "leave out FOR ROLE to restrict every other role");
+            throw InvalidPolicy.of(
+                    definition,
+                    target,
+                    "role 'admin' is never restricted; " + "leave out FOR ROLE to restrict every other role");
         }
         List<String> roles = new Principals(catalog).roles();
         if (!roles.contains(role.get())) {
-            throw InvalidPolicy.of(definition, target, "role '" + role.get() + "' does not exist"
-                    + NameSuggestions.hint(role.get(), roles));
+            throw InvalidPolicy.of(
+                    definition,
+                    target,
+                    "role '" + role.get() + "' does not exist" + NameSuggestions.hint(role.get(), roles));
         }
     }
 
@@ -483,8 +520,8 @@ public final class SqlitePolicyStore {
         if (rs.getString(2) == null) {
             return UnitPolicy.direct(table, column);
         }
-        return UnitPolicy.via(table, column, new ColumnRef(new TableName(rs.getString(2), rs.getString(3)),
-                rs.getString(4)));
+        return UnitPolicy.via(
+                table, column, new ColumnRef(new TableName(rs.getString(2), rs.getString(3)), rs.getString(4)));
     }
 
     private static TablePolicies load(Connection c, long id, TableName table) throws SQLException {
@@ -504,7 +541,9 @@ public final class SqlitePolicyStore {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sizes.add(new MinGroupSizePolicy(table, Optional.ofNullable(rs.getString(1)),
+                    sizes.add(new MinGroupSizePolicy(
+                            table,
+                            Optional.ofNullable(rs.getString(1)),
                             new MinGroupSize(rs.getInt(2), rs.getInt(3) != 0)));
                 }
             }
@@ -517,13 +556,21 @@ public final class SqlitePolicyStore {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Optional<Bounds> bounds = rs.getString(4) == null ? Optional.empty()
+                    Optional<Bounds> bounds = rs.getString(4) == null
+                            ? Optional.empty()
                             : Optional.of(new Bounds(new BigDecimal(rs.getString(4)), new BigDecimal(rs.getString(5))));
-                    Optional<Mask> mask = rs.getString(6) == null ? Optional.empty()
-                            : Optional.of(new Mask(MaskKind.valueOf(rs.getString(6)),
+                    Optional<Mask> mask = rs.getString(6) == null
+                            ? Optional.empty()
+                            : Optional.of(new Mask(
+                                    MaskKind.valueOf(rs.getString(6)),
                                     Optional.ofNullable(rs.getString(7)).map(BigDecimal::new)));
-                    columns.add(new ColumnPolicy(table, rs.getString(1), Optional.ofNullable(rs.getString(2)),
-                            ColumnClass.valueOf(rs.getString(3)), bounds, mask));
+                    columns.add(new ColumnPolicy(
+                            table,
+                            rs.getString(1),
+                            Optional.ofNullable(rs.getString(2)),
+                            ColumnClass.valueOf(rs.getString(3)),
+                            bounds,
+                            mask));
                 }
             }
         }
@@ -537,7 +584,9 @@ public final class SqlitePolicyStore {
                 while (rs.next()) {
                     String column = rs.getString(1);
                     if (rs.getString(2) != null) {
-                        domains.add(DomainPolicy.references(table, column,
+                        domains.add(DomainPolicy.references(
+                                table,
+                                column,
                                 new ColumnRef(new TableName(rs.getString(2), rs.getString(3)), rs.getString(4))));
                     } else {
                         domains.add(DomainPolicy.values(table, column, domainValues(c, id, column)));
@@ -562,7 +611,9 @@ public final class SqlitePolicyStore {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    dp.add(new DifferentialPrivacyPolicy(table, Optional.ofNullable(rs.getString(1)),
+                    dp.add(new DifferentialPrivacyPolicy(
+                            table,
+                            Optional.ofNullable(rs.getString(1)),
                             new DifferentialPrivacy(rs.getDouble(2), rs.getDouble(3), rs.getInt(4), rs.getInt(5))));
                 }
             }
@@ -633,7 +684,12 @@ public final class SqlitePolicyStore {
             ps.setString(5, policy.bounds().map(b -> b.lower().toPlainString()).orElse(null));
             ps.setString(6, policy.bounds().map(b -> b.upper().toPlainString()).orElse(null));
             ps.setString(7, policy.mask().map(m -> m.kind().name()).orElse(null));
-            ps.setString(8, policy.mask().flatMap(Mask::argument).map(BigDecimal::toPlainString).orElse(null));
+            ps.setString(
+                    8,
+                    policy.mask()
+                            .flatMap(Mask::argument)
+                            .map(BigDecimal::toPlainString)
+                            .orElse(null));
             ps.executeUpdate();
         }
     }
@@ -648,8 +704,8 @@ public final class SqlitePolicyStore {
             ps.setString(5, policy.references().map(ColumnRef::column).orElse(null));
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy_domain_values "
-                + "(table_id, column_name, ordinal, value) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO policy_domain_values " + "(table_id, column_name, ordinal, value) VALUES (?, ?, ?, ?)")) {
             for (int i = 0; i < policy.values().size(); i++) {
                 ps.setLong(1, id);
                 ps.setString(2, policy.column());
@@ -679,7 +735,8 @@ public final class SqlitePolicyStore {
     }
 
     private static void deleteDomain(Connection c, long id, String column) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM policy_domains WHERE table_id = ? AND column_name = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM policy_domains WHERE table_id = ? AND column_name = ?")) {
             ps.setLong(1, id);
             ps.setString(2, column);
             ps.executeUpdate();

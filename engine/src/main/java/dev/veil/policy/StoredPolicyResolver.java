@@ -6,8 +6,8 @@ import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.SqliteCatalog;
 import dev.veil.catalog.TableName;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +68,9 @@ public final class StoredPolicyResolver implements PolicyResolver {
         for (MinGroupSizePolicy p : policies.minGroupSizes()) {
             if (appliesTo(p.role(), principal)) {
                 applied.add(p.toString());
-                minGroupSize = Optional.of(minGroupSize.map(m -> Strictest.minGroupSize(m, p.size())).orElse(p.size()));
+                minGroupSize = Optional.of(minGroupSize
+                        .map(m -> Strictest.minGroupSize(m, p.size()))
+                        .orElse(p.size()));
             }
         }
 
@@ -89,16 +91,20 @@ public final class StoredPolicyResolver implements PolicyResolver {
                 filters.add(p.predicate());
             }
         }
-        Optional<String> rowFilter = filters.isEmpty() ? Optional.empty()
-                : Optional.of(filters.size() == 1 ? filters.get(0)
-                        : filters.stream().map(f -> "(" + f + ")").collect(Collectors.joining(" AND ")));
+        Optional<String> rowFilter = filters.isEmpty()
+                ? Optional.empty()
+                : Optional.of(
+                        filters.size() == 1
+                                ? filters.get(0)
+                                : filters.stream().map(f -> "(" + f + ")").collect(Collectors.joining(" AND ")));
 
         Optional<DifferentialPrivacy> dp = Optional.empty();
         int dpPolicies = 0;
         for (DifferentialPrivacyPolicy p : policies.differentialPrivacyPolicies()) {
             if (appliesTo(p.role(), principal)) {
                 applied.add(p.toString());
-                dp = Optional.of(dp.map(d -> Strictest.differentialPrivacy(d, p.params())).orElse(p.params()));
+                dp = Optional.of(dp.map(d -> Strictest.differentialPrivacy(d, p.params()))
+                        .orElse(p.params()));
                 dpPolicies++;
             }
         }
@@ -124,10 +130,15 @@ public final class StoredPolicyResolver implements PolicyResolver {
             strictest = Strictest.columnClass(strictest, p.columnClass());
         }
         ColumnClass winner = strictest;
-        List<ColumnPolicy> deciding = policies.stream().filter(p -> p.columnClass() == winner).toList();
-        Optional<Mask> mask = deciding.stream().map(ColumnPolicy::mask).flatMap(Optional::stream)
+        List<ColumnPolicy> deciding =
+                policies.stream().filter(p -> p.columnClass() == winner).toList();
+        Optional<Mask> mask = deciding.stream()
+                .map(ColumnPolicy::mask)
+                .flatMap(Optional::stream)
                 .reduce(Strictest::mask);
-        Optional<Bounds> bounds = deciding.stream().map(ColumnPolicy::bounds).flatMap(Optional::stream)
+        Optional<Bounds> bounds = deciding.stream()
+                .map(ColumnPolicy::bounds)
+                .flatMap(Optional::stream)
                 .reduce(Strictest::bounds);
         String description = deciding.stream().map(ColumnPolicy::toString).collect(Collectors.joining(" and "));
         return new ColumnAccess(column, winner, bounds, mask, description);

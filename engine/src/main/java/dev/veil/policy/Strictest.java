@@ -12,8 +12,7 @@ import java.util.Set;
  * Where neither is coarser than the other, the result is coarser than both.
  */
 public final class Strictest {
-    private Strictest() {
-    }
+    private Strictest() {}
 
     /**
      * The stricter of two masks. Same kind: the fewer characters or digits kept, the wider bucket
@@ -88,20 +87,26 @@ public final class Strictest {
      * whose roles' policies are one admin's choices for one table.
      */
     public static Optional<MinGroupSize> minGroupSize(Collection<TableAccess> sources) {
-        return sources.stream().map(TableAccess::minGroupSize).flatMap(Optional::stream)
+        return sources.stream()
+                .map(TableAccess::minGroupSize)
+                .flatMap(Optional::stream)
                 .reduce((a, b) -> new MinGroupSize(Math.max(a.k(), b.k()), a.remainder() && b.remainder()));
     }
 
     /** The stricter of two differential-privacy policies: the smaller of each parameter. */
     public static DifferentialPrivacy differentialPrivacy(DifferentialPrivacy a, DifferentialPrivacy b) {
-        return new DifferentialPrivacy(Math.min(a.epsilon(), b.epsilon()), Math.min(a.delta(), b.delta()),
+        return new DifferentialPrivacy(
+                Math.min(a.epsilon(), b.epsilon()),
+                Math.min(a.delta(), b.delta()),
                 Math.min(a.maxGroupsPerUnit(), b.maxGroupsPerUnit()),
                 Math.min(a.maxRowsPerUnitPerGroup(), b.maxRowsPerUnitPerGroup()));
     }
 
     /** The strictest differential-privacy policy of {@code sources}; empty when none has one. */
     public static Optional<DifferentialPrivacy> differentialPrivacy(Collection<TableAccess> sources) {
-        return sources.stream().map(TableAccess::differentialPrivacy).flatMap(Optional::stream)
+        return sources.stream()
+                .map(TableAccess::differentialPrivacy)
+                .flatMap(Optional::stream)
                 .reduce(Strictest::differentialPrivacy);
     }
 }

@@ -21,9 +21,15 @@ import java.util.Optional;
  * @param differentialPrivacy the differential-privacy policy, if aggregates over the table are noisy
  * @param domains the public domains declared on columns, by column name
  */
-public record TableAccess(TableName table, Optional<UnitPath> unit, Optional<MinGroupSize> minGroupSize,
-        Optional<String> rowFilter, Map<String, ColumnAccess> columns, List<String> applied,
-        Optional<DifferentialPrivacy> differentialPrivacy, Map<String, DomainPolicy> domains) {
+public record TableAccess(
+        TableName table,
+        Optional<UnitPath> unit,
+        Optional<MinGroupSize> minGroupSize,
+        Optional<String> rowFilter,
+        Map<String, ColumnAccess> columns,
+        List<String> applied,
+        Optional<DifferentialPrivacy> differentialPrivacy,
+        Map<String, DomainPolicy> domains) {
     public TableAccess {
         domains = Map.copyOf(requireNonNull(domains, "domains is null"));
         requireNonNull(differentialPrivacy, "differentialPrivacy is null");
@@ -36,15 +42,25 @@ public record TableAccess(TableName table, Optional<UnitPath> unit, Optional<Min
     }
 
     /** Access without declared domains. */
-    public TableAccess(TableName table, Optional<UnitPath> unit, Optional<MinGroupSize> minGroupSize,
-            Optional<String> rowFilter, Map<String, ColumnAccess> columns, List<String> applied,
+    public TableAccess(
+            TableName table,
+            Optional<UnitPath> unit,
+            Optional<MinGroupSize> minGroupSize,
+            Optional<String> rowFilter,
+            Map<String, ColumnAccess> columns,
+            List<String> applied,
             Optional<DifferentialPrivacy> differentialPrivacy) {
         this(table, unit, minGroupSize, rowFilter, columns, applied, differentialPrivacy, Map.of());
     }
 
     /** Access without a differential-privacy policy. */
-    public TableAccess(TableName table, Optional<UnitPath> unit, Optional<MinGroupSize> minGroupSize,
-            Optional<String> rowFilter, Map<String, ColumnAccess> columns, List<String> applied) {
+    public TableAccess(
+            TableName table,
+            Optional<UnitPath> unit,
+            Optional<MinGroupSize> minGroupSize,
+            Optional<String> rowFilter,
+            Map<String, ColumnAccess> columns,
+            List<String> applied) {
         this(table, unit, minGroupSize, rowFilter, columns, applied, Optional.empty());
     }
 

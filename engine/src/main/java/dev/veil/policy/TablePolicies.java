@@ -19,8 +19,13 @@ import java.util.Optional;
  * @param rowFilters its row filters, one per scope
  * @param differentialPrivacyPolicies its differential-privacy policies, one per scope
  */
-public record TablePolicies(TableName table, Optional<UnitPolicy> unit, List<MinGroupSizePolicy> minGroupSizes,
-        List<ColumnPolicy> columns, List<DomainPolicy> domains, List<RowFilterPolicy> rowFilters,
+public record TablePolicies(
+        TableName table,
+        Optional<UnitPolicy> unit,
+        List<MinGroupSizePolicy> minGroupSizes,
+        List<ColumnPolicy> columns,
+        List<DomainPolicy> domains,
+        List<RowFilterPolicy> rowFilters,
         List<DifferentialPrivacyPolicy> differentialPrivacyPolicies) {
     public TablePolicies {
         requireNonNull(table, "table is null");
@@ -29,8 +34,8 @@ public record TablePolicies(TableName table, Optional<UnitPolicy> unit, List<Min
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
         domains = List.copyOf(requireNonNull(domains, "domains is null"));
         rowFilters = List.copyOf(requireNonNull(rowFilters, "rowFilters is null"));
-        differentialPrivacyPolicies = List.copyOf(
-                requireNonNull(differentialPrivacyPolicies, "differentialPrivacyPolicies is null"));
+        differentialPrivacyPolicies =
+                List.copyOf(requireNonNull(differentialPrivacyPolicies, "differentialPrivacyPolicies is null"));
         unit.ifPresent(u -> checkTable(table, u.table()));
         minGroupSizes.forEach(p -> checkTable(table, p.table()));
         columns.forEach(p -> checkTable(table, p.table()));
@@ -40,8 +45,13 @@ public record TablePolicies(TableName table, Optional<UnitPolicy> unit, List<Min
     }
 
     /** The policies of a table without differential-privacy policies. */
-    public TablePolicies(TableName table, Optional<UnitPolicy> unit, List<MinGroupSizePolicy> minGroupSizes,
-            List<ColumnPolicy> columns, List<DomainPolicy> domains, List<RowFilterPolicy> rowFilters) {
+    public TablePolicies(
+            TableName table,
+            Optional<UnitPolicy> unit,
+            List<MinGroupSizePolicy> minGroupSizes,
+            List<ColumnPolicy> columns,
+            List<DomainPolicy> domains,
+            List<RowFilterPolicy> rowFilters) {
         this(table, unit, minGroupSizes, columns, domains, rowFilters, List.of());
     }
 
@@ -51,8 +61,12 @@ public record TablePolicies(TableName table, Optional<UnitPolicy> unit, List<Min
     }
 
     public boolean isEmpty() {
-        return unit.isEmpty() && minGroupSizes.isEmpty() && columns.isEmpty() && domains.isEmpty()
-                && rowFilters.isEmpty() && differentialPrivacyPolicies.isEmpty();
+        return unit.isEmpty()
+                && minGroupSizes.isEmpty()
+                && columns.isEmpty()
+                && domains.isEmpty()
+                && rowFilters.isEmpty()
+                && differentialPrivacyPolicies.isEmpty();
     }
 
     private static void checkTable(TableName expected, TableName actual) {

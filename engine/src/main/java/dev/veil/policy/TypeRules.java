@@ -7,11 +7,13 @@ import java.util.Optional;
 
 /** Which policies fit which column types: bounds on numbers, masks by kind, keys of like types. */
 final class TypeRules {
-    private TypeRules() {
-    }
+    private TypeRules() {}
 
     static boolean isNumeric(VeilType type) {
-        return type == VeilType.INTEGER || type == VeilType.BIGINT || type == VeilType.DOUBLE || type == VeilType.DECIMAL;
+        return type == VeilType.INTEGER
+                || type == VeilType.BIGINT
+                || type == VeilType.DOUBLE
+                || type == VeilType.DECIMAL;
     }
 
     static boolean isInteger(VeilType type) {
@@ -30,12 +32,14 @@ final class TypeRules {
         BigDecimal argument = mask.argument().orElse(null);
         return switch (mask.kind()) {
             case REDACT, NULLIFY, HASH -> Optional.empty();
-            case YEAR, MONTH -> t == VeilType.DATE || t == VeilType.TIMESTAMP
-                    ? Optional.empty()
-                    : Optional.of(mask.kind() + " needs a DATE or TIMESTAMP column, and " + is);
-            case SHOW_LAST -> t == VeilType.VARCHAR
-                    ? wholeNumber(mask, argument)
-                    : Optional.of("SHOW_LAST needs a VARCHAR column, and " + is);
+            case YEAR, MONTH ->
+                t == VeilType.DATE || t == VeilType.TIMESTAMP
+                        ? Optional.empty()
+                        : Optional.of(mask.kind() + " needs a DATE or TIMESTAMP column, and " + is);
+            case SHOW_LAST ->
+                t == VeilType.VARCHAR
+                        ? wholeNumber(mask, argument)
+                        : Optional.of("SHOW_LAST needs a VARCHAR column, and " + is);
             case TRUNCATE -> {
                 if (t == VeilType.VARCHAR) {
                     yield wholeNumber(mask, argument);
@@ -53,7 +57,8 @@ final class TypeRules {
                             : Optional.empty();
                 }
                 if (isInteger(t)) {
-                    yield Optional.of(mask + " would mask nothing on " + is + "; use BUCKET(w) to coarsen whole numbers");
+                    yield Optional.of(
+                            mask + " would mask nothing on " + is + "; use BUCKET(w) to coarsen whole numbers");
                 }
                 yield Optional.of("TRUNCATE needs a VARCHAR or numeric column, and " + is);
             }
@@ -65,7 +70,8 @@ final class TypeRules {
                     yield Optional.of("the bucket width must be positive, got " + argument.toPlainString());
                 }
                 if (isInteger(t) && argument.stripTrailingZeros().scale() > 0) {
-                    yield Optional.of("the bucket width of " + is + " must be a whole number, got " + argument.toPlainString());
+                    yield Optional.of(
+                            "the bucket width of " + is + " must be a whole number, got " + argument.toPlainString());
                 }
                 yield Optional.empty();
             }
@@ -73,8 +79,10 @@ final class TypeRules {
     }
 
     private static Optional<String> wholeNumber(Mask mask, BigDecimal argument) {
-        if (argument.stripTrailingZeros().scale() > 0 || argument.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            return Optional.of(mask.kind() + " needs a whole number of characters or digits, got " + argument.toPlainString());
+        if (argument.stripTrailingZeros().scale() > 0
+                || argument.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            return Optional.of(
+                    mask.kind() + " needs a whole number of characters or digits, got " + argument.toPlainString());
         }
         return Optional.empty();
     }

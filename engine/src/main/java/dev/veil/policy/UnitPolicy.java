@@ -30,7 +30,8 @@ public record UnitPolicy(TableName table, String column, Optional<ColumnRef> via
 
     /** The policy as written after {@code SET}: {@code PRIVACY UNIT (c)} or {@code PRIVACY UNIT VIA (fk) REFERENCES s.p (pk)}. */
     public String definition() {
-        return via.map(p -> "PRIVACY UNIT VIA (" + column + ") REFERENCES " + p).orElse("PRIVACY UNIT (" + column + ")");
+        return via.map(p -> "PRIVACY UNIT VIA (" + column + ") REFERENCES " + p)
+                .orElse("PRIVACY UNIT (" + column + ")");
     }
 
     @Override

@@ -18,42 +18,45 @@ import org.apache.calcite.rel.core.AggregateCall;
  * {@link BoundaryRewrite} enforces.
  */
 final class AggregateStep {
-    private AggregateStep() {
-    }
+    private AggregateStep() {}
 
     static Piece apply(Aggregate aggregate, Piece in, RewriteContext ctx) {
         // A JOIN ONLY key may be grouped on (EXISTS and IN sub-queries do, to join on the distinct keys);
         // it stays JOIN ONLY above, and so do the aggregates computed per key.
         for (int key : aggregate.getGroupSet()) {
-            in.field(key).restrictions().stream().filter(r -> r.columnClass() == ColumnClass.AGGREGATE_ONLY)
-                    .findFirst().ifPresent(r -> {
+            in.field(key).restrictions().stream()
+                    .filter(r -> r.columnClass() == ColumnClass.AGGREGATE_ONLY)
+                    .findFirst()
+                    .ifPresent(r -> {
                         throw PrivacyErrors.restrictedUse(r, ctx.principal(), "in GROUP BY");
                     });
             JoinOnlyKeys.checkGroupKey(in.field(key), ctx.principal());
         }
-        List<AggregateCall> calls = Retype.aggregateCalls(aggregate.getAggCallList(), aggregate.getInput(), in.rel(),
-                aggregate.getGroupCount());
+        List<AggregateCall> calls = Retype.aggregateCalls(
+                aggregate.getAggCallList(), aggregate.getInput(), in.rel(), aggregate.getGroupCount());
         if (in.isProtected()) {
             UnitHandle unit = in.unit().get();
             if (aggregate.getGroupType() == Aggregate.Group.SIMPLE
-                    && unit.fields().stream().anyMatch(f -> f < in.width() && aggregate.getGroupSet().get(f))) {
+                    && unit.fields().stream()
+                            .anyMatch(f ->
+                                    f < in.width() && aggregate.getGroupSet().get(f))) {
                 return perUnit(aggregate, in, calls, unit, ctx);
             }
             return BoundaryRewrite.apply(aggregate, in, calls, ctx);
         }
         BoundaryFunctions.checkUnprotected(calls, in.fields(), ctx.principal());
-        RelNode rel = aggregate.copy(aggregate.getTraitSet(), in.rel(), aggregate.getGroupSet(),
-                aggregate.getGroupSets(), calls);
-        return new Piece(rel, rel.getRowType().getFieldCount(), outputFields(aggregate, in, calls, false),
-                Optional.empty());
+        RelNode rel = aggregate.copy(
+                aggregate.getTraitSet(), in.rel(), aggregate.getGroupSet(), aggregate.getGroupSets(), calls);
+        return new Piece(
+                rel, rel.getRowType().getFieldCount(), outputFields(aggregate, in, calls, false), Optional.empty());
     }
 
     /** An aggregate grouped by the unit: each output row is still one unit's, and keeps its unit. */
-    private static Piece perUnit(Aggregate aggregate, Piece in, List<AggregateCall> calls, UnitHandle unit,
-            RewriteContext ctx) {
+    private static Piece perUnit(
+            Aggregate aggregate, Piece in, List<AggregateCall> calls, UnitHandle unit, RewriteContext ctx) {
         BoundaryFunctions.checkPerUnit(calls, in.fields(), unit, ctx.principal());
-        RelNode rel = aggregate.copy(aggregate.getTraitSet(), in.rel(), aggregate.getGroupSet(),
-                aggregate.getGroupSets(), calls);
+        RelNode rel = aggregate.copy(
+                aggregate.getTraitSet(), in.rel(), aggregate.getGroupSet(), aggregate.getGroupSets(), calls);
         List<Integer> held = new ArrayList<>();
         List<Integer> keys = aggregate.getGroupSet().asList();
         for (int position = 0; position < keys.size(); position++) {
@@ -65,9 +68,13 @@ final class AggregateStep {
                 }
             }
         }
-        ctx.log().rewrite("An aggregate grouped by the privacy unit of " + unit.tableNames()
-                + " is a per-unit step; the next aggregate above it is the privacy boundary");
-        return new Piece(rel, rel.getRowType().getFieldCount(), outputFields(aggregate, in, calls, true),
+        ctx.log()
+                .rewrite("An aggregate grouped by the privacy unit of " + unit.tableNames()
+                        + " is a per-unit step; the next aggregate above it is the privacy boundary");
+        return new Piece(
+                rel,
+                rel.getRowType().getFieldCount(),
+                outputFields(aggregate, in, calls, true),
                 Optional.of(unit.withFields(held)));
     }
 

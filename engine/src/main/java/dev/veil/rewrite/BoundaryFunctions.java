@@ -16,16 +16,16 @@ import org.apache.calcite.sql.SqlKind;
  * individual values and are allowed only over constants (as sub-query decorrelation produces).
  */
 final class BoundaryFunctions {
-    private static final Set<SqlKind> COMBINING = EnumSet.of(SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.AVG,
-            SqlKind.VAR_POP, SqlKind.STDDEV_POP);
+    private static final Set<SqlKind> COMBINING =
+            EnumSet.of(SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.AVG, SqlKind.VAR_POP, SqlKind.STDDEV_POP);
     /** Aggregates that, per unit, count a unit-derived value or return it as it is. */
-    private static final Set<SqlKind> UNIT_PRESERVING = EnumSet.of(SqlKind.COUNT, SqlKind.MIN, SqlKind.MAX,
-            SqlKind.ANY_VALUE, SqlKind.SINGLE_VALUE);
-    private static final Set<SqlKind> ROW_FREE = EnumSet.of(SqlKind.GROUPING, SqlKind.GROUP_ID, SqlKind.GROUPING_ID,
-            SqlKind.LITERAL_AGG);
+    private static final Set<SqlKind> UNIT_PRESERVING =
+            EnumSet.of(SqlKind.COUNT, SqlKind.MIN, SqlKind.MAX, SqlKind.ANY_VALUE, SqlKind.SINGLE_VALUE);
 
-    private BoundaryFunctions() {
-    }
+    private static final Set<SqlKind> ROW_FREE =
+            EnumSet.of(SqlKind.GROUPING, SqlKind.GROUP_ID, SqlKind.GROUPING_ID, SqlKind.LITERAL_AGG);
+
+    private BoundaryFunctions() {}
 
     /**
      * Checks the calls of an aggregate at a boundary over {@code inputs}; {@code unit} names the
@@ -44,7 +44,8 @@ final class BoundaryFunctions {
             for (FieldInfo arg : args) {
                 checkArgument(arg, principal, call);
                 if (arg.unitDerived() && kind != SqlKind.COUNT) {
-                    throw PrivacyErrors.unitInAggregate(unit, call.getAggregation().getName());
+                    throw PrivacyErrors.unitInAggregate(
+                            unit, call.getAggregation().getName());
                 }
             }
         }
@@ -56,8 +57,11 @@ final class BoundaryFunctions {
             for (int arg : call.getArgList()) {
                 FieldInfo info = inputs.get(arg);
                 checkArgument(info, principal, call);
-                if (info.isRestricted() && !COMBINING.contains(call.getAggregation().getKind())) {
-                    throw PrivacyErrors.restrictedUse(info.restrictions().iterator().next(), principal,
+                if (info.isRestricted()
+                        && !COMBINING.contains(call.getAggregation().getKind())) {
+                    throw PrivacyErrors.restrictedUse(
+                            info.restrictions().iterator().next(),
+                            principal,
                             "inside " + call.getAggregation().getName());
                 }
             }
@@ -73,8 +77,10 @@ final class BoundaryFunctions {
         for (AggregateCall call : calls) {
             for (int arg : call.getArgList()) {
                 checkArgument(inputs.get(arg), principal, call);
-                if (inputs.get(arg).unitDerived() && !UNIT_PRESERVING.contains(call.getAggregation().getKind())) {
-                    throw PrivacyErrors.unitInAggregate(unit, call.getAggregation().getName());
+                if (inputs.get(arg).unitDerived()
+                        && !UNIT_PRESERVING.contains(call.getAggregation().getKind())) {
+                    throw PrivacyErrors.unitInAggregate(
+                            unit, call.getAggregation().getName());
                 }
             }
         }
@@ -83,7 +89,10 @@ final class BoundaryFunctions {
     private static void checkArgument(FieldInfo arg, Principal principal, AggregateCall call) {
         for (ColumnRestriction restriction : arg.restrictions()) {
             if (restriction.columnClass() == ColumnClass.JOIN_ONLY) {
-                throw PrivacyErrors.restrictedUse(restriction, principal, "inside " + call.getAggregation().getName());
+                throw PrivacyErrors.restrictedUse(
+                        restriction,
+                        principal,
+                        "inside " + call.getAggregation().getName());
             }
         }
     }

@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.calcite.linq4j.tree.TableExpressionFactory;
 import org.apache.calcite.plan.RelOptSchema;
 import org.apache.calcite.plan.RelOptTable;
-import org.apache.calcite.linq4j.tree.TableExpressionFactory;
 import org.apache.calcite.prepare.RelOptTableImpl;
 
 /**
@@ -48,14 +48,18 @@ final class CatalogTables {
         if (view != null) {
             StoredTable base = view.base();
             // Veil's own scan rule executes stored tables, so no expression for generated code is needed.
-            RelOptTable baseTable = RelOptTableImpl.create(table.getRelOptSchema(),
-                    base.getRowType(table.getRelOptSchema().getTypeFactory()), table.getQualifiedName(), base,
+            RelOptTable baseTable = RelOptTableImpl.create(
+                    table.getRelOptSchema(),
+                    base.getRowType(table.getRelOptSchema().getTypeFactory()),
+                    table.getQualifiedName(),
+                    base,
                     (TableExpressionFactory) type -> null);
             return Optional.of(new TableRef(baseTable, view.access()));
         }
         StoredTable arrow = table.unwrap(StoredTable.class);
         if (arrow != null) {
-            return Optional.of(new TableRef(table, UnrestrictedPolicies.unrestricted(arrow.definition().name())));
+            return Optional.of(new TableRef(
+                    table, UnrestrictedPolicies.unrestricted(arrow.definition().name())));
         }
         return Optional.empty();
     }

@@ -23,43 +23,68 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 final class ColumnPolicyExpressions {
     private static final String REDACTED = "***";
 
-    private ColumnPolicyExpressions() {
-    }
+    private ColumnPolicyExpressions() {}
 
     /** {@code mask(value)} typed as {@code target}; INVALID_POLICY when the mask does not fit the column type. */
-    static RexNode mask(RexBuilder rex, RexNode value, Mask mask, RelDataType target, MaskKey key, TableName table,
-            String column) {
+    static RexNode mask(
+            RexBuilder rex, RexNode value, Mask mask, RelDataType target, MaskKey key, TableName table, String column) {
         RelDataTypeFactory types = rex.getTypeFactory();
         SqlTypeName type = value.getType().getSqlTypeName();
         RexNode result = switch (mask.kind()) {
             case NULLIFY -> rex.makeNullLiteral(target);
-            case REDACT -> isText(type)
-                    ? rex.makeCall(SqlStdOperatorTable.CASE,
-                            rex.makeCall(SqlStdOperatorTable.IS_NULL, value),
-                            rex.makeNullLiteral(target),
-                            rex.makeCast(target, rex.makeLiteral(REDACTED)))
-                    : rex.makeNullLiteral(target);
-            case HASH -> rex.makeCall(target, MaskOperators.HASH, List.of(
-                    rex.makeLiteral(key.id()), asText(rex, value)));
-            case SHOW_LAST -> rex.makeCall(target, MaskOperators.SHOW_LAST, List.of(
-                    asText(rex, value), intLiteral(rex, mask, table, column)));
-            case TRUNCATE -> switch (type) {
-                case CHAR, VARCHAR -> rex.makeCall(target, MaskOperators.TRUNCATE_TEXT,
-                        List.of(value, intLiteral(rex, mask, table, column)));
-                case DECIMAL -> rex.makeCall(nullable(types, value.getType()), MaskOperators.TRUNCATE_DECIMAL,
-                        List.of(value, intLiteral(rex, mask, table, column)));
-                case DOUBLE, FLOAT, REAL -> rex.makeCall(nullable(types, value.getType()), MaskOperators.TRUNCATE_DOUBLE,
-                        List.of(value, intLiteral(rex, mask, table, column)));
-                case TINYINT, SMALLINT, INTEGER, BIGINT -> value;
-                default -> throw misfit(mask, table, column, value.getType());
-            };
-            case YEAR, MONTH -> switch (type) {
-                case DATE -> rex.makeCall(target, mask.kind() == dev.veil.policy.MaskKind.YEAR
-                        ? MaskOperators.YEAR_OF_DATE : MaskOperators.MONTH_OF_DATE, List.of(value));
-                case TIMESTAMP -> rex.makeCall(target, mask.kind() == dev.veil.policy.MaskKind.YEAR
-                        ? MaskOperators.YEAR_OF_TIMESTAMP : MaskOperators.MONTH_OF_TIMESTAMP, List.of(value));
-                default -> throw misfit(mask, table, column, value.getType());
-            };
+            case REDACT ->
+                isText(type)
+                        ? rex.makeCall(
+                                SqlStdOperatorTable.CASE,
+                                rex.makeCall(SqlStdOperatorTable.IS_NULL, value),
+                                rex.makeNullLiteral(target),
+                                rex.makeCast(target, rex.makeLiteral(REDACTED)))
+                        : rex.makeNullLiteral(target);
+            case HASH ->
+                rex.makeCall(target, MaskOperators.HASH, List.of(rex.makeLiteral(key.id()), asText(rex, value)));
+            case SHOW_LAST ->
+                rex.makeCall(
+                        target,
+                        MaskOperators.SHOW_LAST,
+                        List.of(asText(rex, value), intLiteral(rex, mask, table, column)));
+            case TRUNCATE ->
+                switch (type) {
+                    case CHAR, VARCHAR ->
+                        rex.makeCall(
+                                target,
+                                MaskOperators.TRUNCATE_TEXT,
+                                List.of(value, intLiteral(rex, mask, table, column)));
+                    case DECIMAL ->
+                        rex.makeCall(
+                                nullable(types, value.getType()),
+                                MaskOperators.TRUNCATE_DECIMAL,
+                                List.of(value, intLiteral(rex, mask, table, column)));
+                    case DOUBLE, FLOAT, REAL ->
+                        rex.makeCall(
+                                nullable(types, value.getType()),
+                                MaskOperators.TRUNCATE_DOUBLE,
+                                List.of(value, intLiteral(rex, mask, table, column)));
+                    case TINYINT, SMALLINT, INTEGER, BIGINT -> value;
+                    default -> throw misfit(mask, table, column, value.getType());
+                };
+            case YEAR, MONTH ->
+                switch (type) {
+                    case DATE ->
+                        rex.makeCall(
+                                target,
+                                mask.kind() == dev.veil.policy.MaskKind.YEAR
+                                        ? MaskOperators.YEAR_OF_DATE
+                                        : MaskOperators.MONTH_OF_DATE,
+                                List.of(value));
+                    case TIMESTAMP ->
+                        rex.makeCall(
+                                target,
+                                mask.kind() == dev.veil.policy.MaskKind.YEAR
+                                        ? MaskOperators.YEAR_OF_TIMESTAMP
+                                        : MaskOperators.MONTH_OF_TIMESTAMP,
+                                List.of(value));
+                    default -> throw misfit(mask, table, column, value.getType());
+                };
             case BUCKET -> bucket(rex, value, mask, table, column);
         };
         return conform(rex, result, target);
@@ -70,15 +95,21 @@ final class ColumnPolicyExpressions {
         RexNode width = rex.makeExactLiteral(mask.argument().orElseThrow());
         switch (value.getType().getSqlTypeName()) {
             case DOUBLE, FLOAT, REAL:
-                return rex.makeCall(nullable(types, value.getType()), MaskOperators.BUCKET_DOUBLE,
-                        List.of(value, width));
+                return rex.makeCall(
+                        nullable(types, value.getType()), MaskOperators.BUCKET_DOUBLE, List.of(value, width));
             case DECIMAL:
-                return rex.makeCall(types.createTypeWithNullability(
-                                types.createSqlType(SqlTypeName.DECIMAL, 38, value.getType().getScale()), true),
-                        MaskOperators.BUCKET_DECIMAL, List.of(value, width));
+                return rex.makeCall(
+                        types.createTypeWithNullability(
+                                types.createSqlType(
+                                        SqlTypeName.DECIMAL, 38, value.getType().getScale()),
+                                true),
+                        MaskOperators.BUCKET_DECIMAL,
+                        List.of(value, width));
             case TINYINT, SMALLINT, INTEGER, BIGINT:
                 RelDataType decimal = types.createSqlType(SqlTypeName.DECIMAL, 38, 0);
-                return rex.makeCall(types.createTypeWithNullability(decimal, true), MaskOperators.BUCKET_DECIMAL,
+                return rex.makeCall(
+                        types.createTypeWithNullability(decimal, true),
+                        MaskOperators.BUCKET_DECIMAL,
                         List.of(rex.makeCast(decimal, value, true, false), width));
             default:
                 throw misfit(mask, table, column, value.getType());
@@ -91,8 +122,8 @@ final class ColumnPolicyExpressions {
      * A floating-point value is clamped by {@link MaskFunctions#clampDouble}: NaN becomes NULL and an
      * infinity the nearest bound, so the clamp is total.
      */
-    static RexNode clamp(RexBuilder rex, RexNode value, Bounds bounds, RelDataType target, TableName table,
-            String column) {
+    static RexNode clamp(
+            RexBuilder rex, RexNode value, Bounds bounds, RelDataType target, TableName table, String column) {
         SqlTypeName type = value.getType().getSqlTypeName();
         if (!isNumeric(type)) {
             throw PrivacyErrors.invalidPolicy("BOUNDS of the AGGREGATE ONLY column '" + table + "." + column
@@ -103,10 +134,13 @@ final class ColumnPolicyExpressions {
             // an infinity becomes the nearest bound.
             RelDataTypeFactory types = rex.getTypeFactory();
             RelDataType dbl = types.createTypeWithNullability(types.createSqlType(SqlTypeName.DOUBLE), true);
-            RexNode clamped = rex.makeCall(dbl, MaskOperators.CLAMP_DOUBLE, List.of(
-                    rex.makeCast(dbl, value, false, false),
-                    rex.makeApproxLiteral(bounds.lower(), dbl),
-                    rex.makeApproxLiteral(bounds.upper(), dbl)));
+            RexNode clamped = rex.makeCall(
+                    dbl,
+                    MaskOperators.CLAMP_DOUBLE,
+                    List.of(
+                            rex.makeCast(dbl, value, false, false),
+                            rex.makeApproxLiteral(bounds.lower(), dbl),
+                            rex.makeApproxLiteral(bounds.upper(), dbl)));
             return conform(rex, clamped, types.createTypeWithNullability(target, true));
         }
         List<RexNode> operands = new ArrayList<>();
@@ -139,7 +173,8 @@ final class ColumnPolicyExpressions {
             case SMALLINT -> BigDecimal.valueOf(Short.MAX_VALUE);
             case INTEGER -> BigDecimal.valueOf(Integer.MAX_VALUE);
             case BIGINT -> BigDecimal.valueOf(Long.MAX_VALUE);
-            case DECIMAL -> BigDecimal.TEN.pow(type.getPrecision() - type.getScale()).subtract(BigDecimal.ONE);
+            case DECIMAL ->
+                BigDecimal.TEN.pow(type.getPrecision() - type.getScale()).subtract(BigDecimal.ONE);
             default -> null;
         };
         return limit == null || bound.abs().compareTo(limit) <= 0;
@@ -158,8 +193,8 @@ final class ColumnPolicyExpressions {
             return value;
         }
         RelDataTypeFactory types = rex.getTypeFactory();
-        return rex.makeCast(types.createTypeWithNullability(types.createSqlType(SqlTypeName.VARCHAR), true), value,
-                true, false);
+        return rex.makeCast(
+                types.createTypeWithNullability(types.createSqlType(SqlTypeName.VARCHAR), true), value, true, false);
     }
 
     private static RexNode intLiteral(RexBuilder rex, Mask mask, TableName table, String column) {
@@ -168,8 +203,8 @@ final class ColumnPolicyExpressions {
         try {
             n = argument.intValueExact();
         } catch (ArithmeticException e) {
-            throw PrivacyErrors.invalidPolicy("Mask " + mask + " of column '" + table + "." + column
-                    + "' needs a whole number argument");
+            throw PrivacyErrors.invalidPolicy(
+                    "Mask " + mask + " of column '" + table + "." + column + "' needs a whole number argument");
         }
         return rex.makeExactLiteral(BigDecimal.valueOf(n), rex.getTypeFactory().createSqlType(SqlTypeName.INTEGER));
     }

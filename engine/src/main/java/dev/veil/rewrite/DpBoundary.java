@@ -8,7 +8,6 @@ import dev.veil.plan.DpSpec;
 import dev.veil.policy.ColumnClass;
 import dev.veil.policy.DifferentialPrivacy;
 import dev.veil.policy.MinGroupSize;
-import dev.veil.policy.TableAccess;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,16 +37,22 @@ import org.apache.calcite.sql.type.SqlTypeFamily;
  * {@link PrivacyRewriter}); here it is the policy's cap.
  */
 final class DpBoundary {
-    private DpBoundary() {
-    }
+    private DpBoundary() {}
 
-    static Piece apply(Aggregate aggregate, Piece in, List<AggregateCall> calls, DifferentialPrivacy dp,
-            Optional<MinGroupSize> size, RewriteContext ctx) {
+    static Piece apply(
+            Aggregate aggregate,
+            Piece in,
+            List<AggregateCall> calls,
+            DifferentialPrivacy dp,
+            Optional<MinGroupSize> size,
+            RewriteContext ctx) {
         UnitHandle unit = in.unit().orElseThrow();
         String tables = unit.tableNames();
         if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
-            throw new VeilException(ErrorCode.NOT_SUPPORTED, "GROUPING SETS, ROLLUP and CUBE are not supported over "
-                    + "differentially private tables (" + tables + "); run one query per grouping");
+            throw new VeilException(
+                    ErrorCode.NOT_SUPPORTED,
+                    "GROUPING SETS, ROLLUP and CUBE are not supported over " + "differentially private tables ("
+                            + tables + "); run one query per grouping");
         }
         Piece resolved = UnitResolver.resolve(in, ctx);
         int unitField = resolved.unit().orElseThrow().primary();
@@ -59,7 +64,8 @@ final class DpBoundary {
         boolean grouped = aggregate.getGroupCount() > 0;
         long preThreshold = size.map(MinGroupSize::k).orElse(1);
         RelNode input = resolved.rel();
-        Optional<RelNode> domainRows = PublicDomains.domainRows(input, in, aggregate.getGroupSet().asList(), ctx);
+        Optional<RelNode> domainRows =
+                PublicDomains.domainRows(input, in, aggregate.getGroupSet().asList(), ctx);
         int marker = -1;
         if (domainRows.isPresent()) {
             input = PublicDomains.union(input, domainRows.get(), ctx);
@@ -74,22 +80,34 @@ final class DpBoundary {
                     + " needs a DELTA above 0 in the table's DIFFERENTIAL PRIVACY policy, to choose which groups"
                     + " to release; ask an admin to set one");
         }
-        DpSpec spec = new DpSpec(aggregate.getGroupSet().asList(), unitField, dpCalls, dp.maxGroupsPerUnit(),
-                dp.maxRowsPerUnitPerGroup(), selection, preThreshold, dp.epsilon(), selection ? dp.delta() : 0, tables,
+        DpSpec spec = new DpSpec(
+                aggregate.getGroupSet().asList(),
+                unitField,
+                dpCalls,
+                dp.maxGroupsPerUnit(),
+                dp.maxRowsPerUnitPerGroup(),
+                selection,
+                preThreshold,
+                dp.epsilon(),
+                selection ? dp.delta() : 0,
+                tables,
                 marker);
         DpAggregate dpRel = DpAggregate.create(input, spec);
-        ctx.log().rewrite("Aggregate over protected rows of " + tables + " is differentially private: each "
-                + unit.domain() + " contributes at most " + dp.maxRowsPerUnitPerGroup() + " row(s) per group"
-                + (grouped ? " and to at most " + dp.maxGroupsPerUnit() + " group(s)" : "")
-                + (selection ? "; groups are released by DP partition selection" + (preThreshold > 1
-                        ? " after a minimum of " + preThreshold + " units" : "") : "")
-                + (marker >= 0 ? "; the groups are the public domain of the GROUP BY keys, each released" : "")
-                + "; every aggregate gets Laplace noise (see the DP section)");
+        ctx.log()
+                .rewrite("Aggregate over protected rows of " + tables + " is differentially private: each "
+                        + unit.domain() + " contributes at most " + dp.maxRowsPerUnitPerGroup() + " row(s) per group"
+                        + (grouped ? " and to at most " + dp.maxGroupsPerUnit() + " group(s)" : "")
+                        + (selection
+                                ? "; groups are released by DP partition selection"
+                                        + (preThreshold > 1 ? " after a minimum of " + preThreshold + " units" : "")
+                                : "")
+                        + (marker >= 0 ? "; the groups are the public domain of the GROUP BY keys, each released" : "")
+                        + "; every aggregate gets Laplace noise (see the DP section)");
         return released(aggregate, in, calls, dpRel, ctx);
     }
 
-    private static DpCall dpCall(AggregateCall call, Piece in, UnitHandle unit, List<String> names, String tables,
-            RewriteContext ctx) {
+    private static DpCall dpCall(
+            AggregateCall call, Piece in, UnitHandle unit, List<String> names, String tables, RewriteContext ctx) {
         SqlKind kind = call.getAggregation().getKind();
         String name = call.getAggregation().getName().toUpperCase(java.util.Locale.ROOT);
         List<Integer> args = call.getArgList();
@@ -101,7 +119,9 @@ final class DpBoundary {
             }
         }
         String label = name + "(" + (call.isDistinct() ? "DISTINCT " : "")
-                + (args.isEmpty() ? "*" : String.join(", ", args.stream().map(names::get).toList())) + ")";
+                + (args.isEmpty()
+                        ? "*"
+                        : String.join(", ", args.stream().map(names::get).toList())) + ")";
         int filter = call.filterArg;
         if (kind == SqlKind.COUNT) {
             if (args.isEmpty()) {
@@ -111,13 +131,18 @@ final class DpBoundary {
                 return DpCall.count(DpCall.Kind.COUNT_UNITS, args.get(0), filter, label);
             }
             if (call.isDistinct()) {
-                throw new VeilException(ErrorCode.NOT_SUPPORTED, label + " over differentially private rows of "
-                        + tables + " is not supported: COUNT(DISTINCT ...) is supported only on the privacy unit ("
-                        + unit.domain() + ")");
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        label + " over differentially private rows of "
+                                + tables
+                                + " is not supported: COUNT(DISTINCT ...) is supported only on the privacy unit ("
+                                + unit.domain() + ")");
             }
             if (args.size() != 1) {
-                throw new VeilException(ErrorCode.NOT_SUPPORTED, label + " with several arguments is not supported "
-                        + "over differentially private rows of " + tables);
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        label + " with several arguments is not supported " + "over differentially private rows of "
+                                + tables);
             }
             return DpCall.count(DpCall.Kind.COUNT_VALUES, args.get(0), filter, label);
         }
@@ -130,23 +155,27 @@ final class DpBoundary {
             default -> throw forbidden(name, unit);
         };
         if (call.isDistinct()) {
-            throw new VeilException(ErrorCode.NOT_SUPPORTED, label + " over differentially private rows of " + tables
-                    + " is not supported; drop DISTINCT");
+            throw new VeilException(
+                    ErrorCode.NOT_SUPPORTED,
+                    label + " over differentially private rows of " + tables + " is not supported; drop DISTINCT");
         }
         double rank = 0;
         int arg;
         if (dpKind == DpCall.Kind.PERCENTILE_CONT) {
             if (call.getCollation().getFieldCollations().size() != 1) {
-                throw new VeilException(ErrorCode.NOT_SUPPORTED, "PERCENTILE_CONT over differentially private rows"
-                        + " of " + tables + " needs WITHIN GROUP (ORDER BY one column)");
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        "PERCENTILE_CONT over differentially private rows" + " of " + tables
+                                + " needs WITHIN GROUP (ORDER BY one column)");
             }
             arg = call.getCollation().getFieldCollations().get(0).getFieldIndex();
             rank = percentileRank(call, in, tables);
             label = "PERCENTILE_CONT(" + rank + ") WITHIN GROUP (ORDER BY " + names.get(arg) + ")";
         } else {
             if (args.size() != 1) {
-                throw new VeilException(ErrorCode.NOT_SUPPORTED, label + " is not supported over differentially "
-                        + "private rows of " + tables);
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        label + " is not supported over differentially " + "private rows of " + tables);
             }
             arg = args.get(0);
         }
@@ -156,13 +185,15 @@ final class DpBoundary {
         }
         ValueRange range = info.range();
         if (!range.bounded()) {
-            throw new VeilException(ErrorCode.POLICY_VIOLATION, label + " over differentially private rows of "
-                    + tables + " needs bounds on its argument to calibrate the noise; "
-                    + boundsAdvice(in.rel(), arg));
+            throw new VeilException(
+                    ErrorCode.POLICY_VIOLATION,
+                    label + " over differentially private rows of "
+                            + tables + " needs bounds on its argument to calibrate the noise; "
+                            + boundsAdvice(in.rel(), arg));
         }
         RelDataType type = call.getType();
-        boolean integral = dpKind == DpCall.Kind.SUM && SqlTypeFamily.EXACT_NUMERIC.contains(type)
-                && type.getScale() <= 0;
+        boolean integral =
+                dpKind == DpCall.Kind.SUM && SqlTypeFamily.EXACT_NUMERIC.contains(type) && type.getScale() <= 0;
         return new DpCall(dpKind, arg, filter, range.low(), range.high(), rank, integral, label);
     }
 
@@ -182,12 +213,15 @@ final class DpBoundary {
                 }
             }
         }
-        if (!call.rexList.isEmpty() && call.rexList.get(0) instanceof RexLiteral literal
+        if (!call.rexList.isEmpty()
+                && call.rexList.get(0) instanceof RexLiteral literal
                 && literal.getValueAs(Double.class) != null) {
             return literal.getValueAs(Double.class);
         }
-        throw new VeilException(ErrorCode.NOT_SUPPORTED, "PERCENTILE_CONT over differentially private rows of "
-                + tables + " needs a constant rank between 0 and 1");
+        throw new VeilException(
+                ErrorCode.NOT_SUPPORTED,
+                "PERCENTILE_CONT over differentially private rows of " + tables
+                        + " needs a constant rank between 0 and 1");
     }
 
     /** Which columns need bounds: the stored columns the argument comes from, without bounds. */
@@ -198,10 +232,10 @@ final class DpBoundary {
             if (origins != null) {
                 for (RelColumnOrigin origin : origins) {
                     List<String> qualified = origin.getOriginTable().getQualifiedName();
-                    String column = origin.getOriginTable().getRowType().getFieldNames()
-                            .get(origin.getOriginColumnOrdinal());
-                    columns.add(String.join(".", qualified.subList(Math.max(0, qualified.size() - 2),
-                            qualified.size())) + "." + column);
+                    String column =
+                            origin.getOriginTable().getRowType().getFieldNames().get(origin.getOriginColumnOrdinal());
+                    columns.add(String.join(".", qualified.subList(Math.max(0, qualified.size() - 2), qualified.size()))
+                            + "." + column);
                 }
             }
         } catch (RuntimeException e) {
@@ -216,11 +250,13 @@ final class DpBoundary {
     }
 
     /** The user's aggregate output over the DP aggregate: keys, values cast back, then the interval fields. */
-    private static Piece released(Aggregate aggregate, Piece in, List<AggregateCall> calls, DpAggregate dp,
-            RewriteContext ctx) {
+    private static Piece released(
+            Aggregate aggregate, Piece in, List<AggregateCall> calls, DpAggregate dp, RewriteContext ctx) {
         RexBuilder rex = ctx.rexBuilder();
         int keys = aggregate.getGroupCount();
-        List<RelDataType> types = aggregate.getRowType().getFieldList().stream().map(f -> f.getType()).toList();
+        List<RelDataType> types = aggregate.getRowType().getFieldList().stream()
+                .map(f -> f.getType())
+                .toList();
         List<RexNode> exprs = new ArrayList<>();
         List<String> names = new ArrayList<>(aggregate.getRowType().getFieldNames());
         for (int i = 0; i < keys; i++) {
@@ -241,8 +277,8 @@ final class DpBoundary {
             fields.add(FieldInfo.PUBLIC);
             fields.add(FieldInfo.PUBLIC);
         }
-        RelNode rel = LogicalProject.create(dp, List.of(), exprs,
-                org.apache.calcite.sql.validate.SqlValidatorUtil.uniquify(names, true), Set.of());
+        RelNode rel = LogicalProject.create(
+                dp, List.of(), exprs, org.apache.calcite.sql.validate.SqlValidatorUtil.uniquify(names, true), Set.of());
         return new Piece(rel, aggregate.getRowType().getFieldCount(), fields, Optional.empty());
     }
 }

@@ -63,17 +63,22 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
             }
         }
         if (sessionEpsilon.isPresent() && sessionEpsilon.getAsDouble() > cap) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "SET EPSILON = " + sessionEpsilon.getAsDouble()
-                    + " is above the EPSILON of " + cap + " per query that the differential-privacy policy of "
-                    + capTables + " allows; SET EPSILON to at most " + cap);
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "SET EPSILON = " + sessionEpsilon.getAsDouble()
+                            + " is above the EPSILON of " + cap + " per query that the differential-privacy policy of "
+                            + capTables + " allows; SET EPSILON to at most " + cap);
         }
         double epsilon = sessionEpsilon.orElse(cap);
         double perBoundary = epsilon / Math.max(1, spending);
         double deltaPerSelection = selecting == 0 ? 0 : delta / selecting;
         // Each occurrence is numbered: it is charged, and releases, on its own (see DpReleases).
         int[] next = {0};
-        RelNode allocated = replace(plan, b -> b.withSpec(b.spec().withBudget(perBoundary,
-                b.spec().partitionSelection() ? deltaPerSelection : 0).withRelease(next[0]++)));
+        RelNode allocated = replace(
+                plan,
+                b -> b.withSpec(b.spec()
+                        .withBudget(perBoundary, b.spec().partitionSelection() ? deltaPerSelection : 0)
+                        .withRelease(next[0]++)));
         List<DpAggregate> done = DpAggregate.findAll(allocated);
         double spentEpsilon = 0;
         double spentDelta = 0;
@@ -95,17 +100,23 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
      */
     private static void checkReleasedOnce(DpAggregate boundary) {
         if (!RelOptUtil.getVariablesUsed(boundary.getInput()).isEmpty()) {
-            throw new VeilException(ErrorCode.NOT_SUPPORTED, "A differentially private aggregate over "
-                    + boundary.spec().tables() + " cannot depend on the row of an outer query (a correlated sub-query "
-                    + "that could not be decorrelated); join with the aggregate's result instead");
+            throw new VeilException(
+                    ErrorCode.NOT_SUPPORTED,
+                    "A differentially private aggregate over "
+                            + boundary.spec().tables()
+                            + " cannot depend on the row of an outer query (a correlated sub-query "
+                            + "that could not be decorrelated); join with the aggregate's result instead");
         }
         List<RelNode> pending = new ArrayList<>(List.of(boundary.getInput()));
         while (!pending.isEmpty()) {
             RelNode node = pending.remove(pending.size() - 1);
             pending.addAll(node.getInputs());
             if (node instanceof TableScan scan && scan.getTable().unwrap(TransientTable.class) != null) {
-                throw new VeilException(ErrorCode.NOT_SUPPORTED, "A differentially private aggregate over "
-                        + boundary.spec().tables() + " cannot read the rows of a recursive query's previous step");
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        "A differentially private aggregate over "
+                                + boundary.spec().tables()
+                                + " cannot read the rows of a recursive query's previous step");
             }
         }
     }

@@ -39,8 +39,7 @@ final class ExpressionChecks {
 
     private static final Set<SqlKind> EQUALITIES = EnumSet.of(SqlKind.EQUALS, SqlKind.IS_NOT_DISTINCT_FROM);
 
-    private ExpressionChecks() {
-    }
+    private ExpressionChecks() {}
 
     /** Checks {@code e} over fields {@code inputs}; {@code unit} (if any) names the protected tables in errors. */
     static void check(RexNode e, List<FieldInfo> inputs, Use use, Optional<UnitHandle> unit, Principal principal) {
@@ -53,8 +52,8 @@ final class ExpressionChecks {
         checkRestrictions(e, null, inputs, use, principal, e);
     }
 
-    private static void checkRestrictions(RexNode e, RexCall parent, List<FieldInfo> inputs, Use use,
-            Principal principal, RexNode root) {
+    private static void checkRestrictions(
+            RexNode e, RexCall parent, List<FieldInfo> inputs, Use use, Principal principal, RexNode root) {
         if (e instanceof RexInputRef ref) {
             for (ColumnRestriction restriction : inputs.get(ref.getIndex()).restrictions()) {
                 if (!allowed(restriction, ref, parent, use, root)) {
@@ -75,8 +74,8 @@ final class ExpressionChecks {
         }
     }
 
-    private static boolean allowed(ColumnRestriction restriction, RexInputRef ref, RexCall parent, Use use,
-            RexNode root) {
+    private static boolean allowed(
+            ColumnRestriction restriction, RexInputRef ref, RexCall parent, Use use, RexNode root) {
         if (restriction.columnClass() == ColumnClass.AGGREGATE_ONLY) {
             return use != Use.JOIN;
         }

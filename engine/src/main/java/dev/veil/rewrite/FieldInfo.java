@@ -21,8 +21,13 @@ import java.util.Set;
  * @param interval for a noisy aggregate's output, the field holding the low end of its 95%
  *     confidence interval (the high end follows it)
  */
-record FieldInfo(Set<ColumnRestriction> restrictions, Optional<ColumnId> identity, Set<UnitOrigin> units,
-        boolean constant, ValueRange range, OptionalInt interval) {
+record FieldInfo(
+        Set<ColumnRestriction> restrictions,
+        Optional<ColumnId> identity,
+        Set<UnitOrigin> units,
+        boolean constant,
+        ValueRange range,
+        OptionalInt interval) {
     static final FieldInfo PUBLIC = new FieldInfo(Set.of(), Optional.empty(), Set.of(), false);
     static final FieldInfo CONSTANT = new FieldInfo(Set.of(), Optional.empty(), Set.of(), true);
 
@@ -34,8 +39,8 @@ record FieldInfo(Set<ColumnRestriction> restrictions, Optional<ColumnId> identit
         requireNonNull(interval, "interval is null");
     }
 
-    FieldInfo(Set<ColumnRestriction> restrictions, Optional<ColumnId> identity, Set<UnitOrigin> units,
-            boolean constant) {
+    FieldInfo(
+            Set<ColumnRestriction> restrictions, Optional<ColumnId> identity, Set<UnitOrigin> units, boolean constant) {
         this(restrictions, identity, units, constant, ValueRange.UNKNOWN, OptionalInt.empty());
     }
 

@@ -11,11 +11,12 @@ import org.apache.calcite.rex.RexNode;
  * checks each use in the condition and, over protected rows, makes the condition safe.
  */
 final class FilterStep {
-    private FilterStep() {
-    }
+    private FilterStep() {}
 
     static Piece apply(Filter filter, Piece in, RewriteContext ctx) {
-        List<RelDataType> inputTypes = in.rel().getRowType().getFieldList().stream().map(f -> f.getType()).toList();
+        List<RelDataType> inputTypes = in.rel().getRowType().getFieldList().stream()
+                .map(f -> f.getType())
+                .toList();
         RexNode condition = IntervalFunctions.resolve(
                 filter.getCondition().accept(new Retype(ctx.typeFactory(), inputTypes)), in.fields(), ctx.rexBuilder());
         ExpressionChecks.check(condition, in.fields(), ExpressionChecks.Use.WHERE, in.unit(), ctx.principal());
@@ -23,7 +24,11 @@ final class FilterStep {
         if (in.isProtected()) {
             condition = SafeExpressions.apply(ctx.rexBuilder(), inputTypes, condition);
         }
-        return new Piece(LogicalFilter.create(in.rel(), condition, com.google.common.collect.ImmutableSet.copyOf(
-                filter.getVariablesSet())), in.width(), in.fields(), in.unit());
+        return new Piece(
+                LogicalFilter.create(
+                        in.rel(), condition, com.google.common.collect.ImmutableSet.copyOf(filter.getVariablesSet())),
+                in.width(),
+                in.fields(),
+                in.unit());
     }
 }

@@ -31,11 +31,15 @@ public final class IntervalFunctions {
     /** Both, for the validator's operator table. */
     public static final List<SqlOperator> ALL = List.of(LOW, HIGH);
 
-    private IntervalFunctions() {
-    }
+    private IntervalFunctions() {}
 
     private static SqlFunction function(String name) {
-        return new SqlFunction(name, SqlKind.OTHER_FUNCTION, ReturnTypes.DOUBLE_NULLABLE, null, OperandTypes.NUMERIC,
+        return new SqlFunction(
+                name,
+                SqlKind.OTHER_FUNCTION,
+                ReturnTypes.DOUBLE_NULLABLE,
+                null,
+                OperandTypes.NUMERIC,
                 SqlFunctionCategory.NUMERIC);
     }
 
@@ -56,7 +60,8 @@ public final class IntervalFunctions {
                     return visited;
                 }
                 RexNode arg = Lineage.stripCasts(visited.getOperands().get(0));
-                if (arg instanceof RexInputRef ref && fields.get(ref.getIndex()).interval().isPresent()) {
+                if (arg instanceof RexInputRef ref
+                        && fields.get(ref.getIndex()).interval().isPresent()) {
                     int low = fields.get(ref.getIndex()).interval().getAsInt();
                     int field = visited.getOperator() == LOW ? low : low + 1;
                     // Interval fields are DOUBLE NOT NULL (see DpAggregate), carried unchanged by projections.

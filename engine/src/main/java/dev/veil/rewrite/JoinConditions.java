@@ -18,13 +18,10 @@ final class JoinConditions {
     private static final HepProgram PROGRAM = new HepProgramBuilder()
             .addMatchOrder(HepMatchOrder.TOP_DOWN)
             .addRuleCollection(java.util.List.of(
-                    CoreRules.FILTER_PROJECT_TRANSPOSE,
-                    CoreRules.FILTER_INTO_JOIN,
-                    CoreRules.JOIN_CONDITION_PUSH))
+                    CoreRules.FILTER_PROJECT_TRANSPOSE, CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH))
             .build();
 
-    private JoinConditions() {
-    }
+    private JoinConditions() {}
 
     static RelNode normalize(RelNode plan) {
         HepPlanner planner = new HepPlanner(PROGRAM);

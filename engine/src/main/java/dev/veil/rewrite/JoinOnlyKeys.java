@@ -36,8 +36,7 @@ import org.apache.calcite.rex.RexVisitorImpl;
  * more than inner joins: which rows of one governed table match rows of another.
  */
 final class JoinOnlyKeys {
-    private JoinOnlyKeys() {
-    }
+    private JoinOnlyKeys() {}
 
     /** Whether {@code field} is a governed key: a JOIN ONLY column's or the unit's raw value. */
     static boolean isGovernedKey(FieldInfo field) {
@@ -46,8 +45,10 @@ final class JoinOnlyKeys {
             return false;
         }
         ColumnId id = identity.get();
-        boolean onlyItsOwn = field.restrictions().stream().allMatch(r -> r.columnClass() == ColumnClass.JOIN_ONLY
-                && r.table().equals(id.table()) && r.column().equals(id.column()));
+        boolean onlyItsOwn = field.restrictions().stream()
+                .allMatch(r -> r.columnClass() == ColumnClass.JOIN_ONLY
+                        && r.table().equals(id.table())
+                        && r.column().equals(id.column()));
         if (!onlyItsOwn) {
             return false;
         }
@@ -104,8 +105,10 @@ final class JoinOnlyKeys {
         String name = op.kind.sql + (op.all ? " ALL" : "");
         for (int i = 0; i < width; i++) {
             int position = i;
-            Optional<ColumnRestriction> joinOnly = inputs.stream().map(p -> joinOnly(p.field(position)))
-                    .flatMap(Optional::stream).findFirst();
+            Optional<ColumnRestriction> joinOnly = inputs.stream()
+                    .map(p -> joinOnly(p.field(position)))
+                    .flatMap(Optional::stream)
+                    .findFirst();
             if (joinOnly.isPresent() && !inputs.stream().allMatch(p -> isGovernedKey(p.field(position)))) {
                 throw notGovernedKey(joinOnly.get(), principal, "in " + name);
             }
@@ -113,11 +116,13 @@ final class JoinOnlyKeys {
     }
 
     private static Optional<ColumnRestriction> joinOnly(FieldInfo field) {
-        return field.restrictions().stream().filter(r -> r.columnClass() == ColumnClass.JOIN_ONLY).findFirst();
+        return field.restrictions().stream()
+                .filter(r -> r.columnClass() == ColumnClass.JOIN_ONLY)
+                .findFirst();
     }
 
-    private static dev.veil.VeilException notGovernedKey(ColumnRestriction restriction, Principal principal,
-            String where) {
+    private static dev.veil.VeilException notGovernedKey(
+            ColumnRestriction restriction, Principal principal, String where) {
         return PrivacyErrors.violation(restriction.describe(principal) + " and cannot be matched " + where
                 + " with a value the analyst can see or choose (a public or own column, a constant, a VALUES list, "
                 + "a sub-query of such data, or rows mixed with them); use it only as a key of an equality join "

@@ -23,8 +23,7 @@ import org.apache.calcite.sql.SqlKind;
  * No such link (a cross join, say) is rejected. The result's unit is the one the link establishes.
  */
 final class JoinStep {
-    private JoinStep() {
-    }
+    private JoinStep() {}
 
     static Piece apply(Join join, Piece left, Piece right, RewriteContext ctx) {
         int leftFields = left.rel().getRowType().getFieldCount();
@@ -63,8 +62,8 @@ final class JoinStep {
             condition = SafeExpressions.apply(ctx.rexBuilder(), types, condition);
         }
 
-        RelNode rel = LogicalJoin.create(left.rel(), right.rel(), join.getHints(), condition, join.getVariablesSet(),
-                type);
+        RelNode rel =
+                LogicalJoin.create(left.rel(), right.rel(), join.getHints(), condition, join.getVariablesSet(), type);
         if (!type.projectsRight()) {
             return new Piece(rel, join.getRowType().getFieldCount(), left.fields(), left.unit());
         }
@@ -113,8 +112,8 @@ final class JoinStep {
     }
 
     /** The unit of a join of two protected inputs, or a rejection when nothing links their units. */
-    private static UnitHandle link(UnitHandle left, UnitHandle right, List<int[]> pairs, List<FieldInfo> fields,
-            JoinRelType type) {
+    private static UnitHandle link(
+            UnitHandle left, UnitHandle right, List<int[]> pairs, List<FieldInfo> fields, JoinRelType type) {
         if (!left.domain().equals(right.domain())) {
             throw PrivacyErrors.differentUnits(left, right);
         }
@@ -151,8 +150,11 @@ final class JoinStep {
      * follows the next lookup of the unit's path (a foreign key equal to the key it references).
      */
     private static boolean follows(UnitHandle unit, int from, FieldInfo other) {
-        return !unit.steps().isEmpty() && unit.holds(from)
-                && other.identity().filter(id -> id.equals(unit.steps().get(0).key())).isPresent();
+        return !unit.steps().isEmpty()
+                && unit.holds(from)
+                && other.identity()
+                        .filter(id -> id.equals(unit.steps().get(0).key()))
+                        .isPresent();
     }
 
     /**
@@ -160,7 +162,8 @@ final class JoinStep {
      * table's rows in that input belong to the input's unit, so reaching one reaches the unit.
      */
     private static boolean isSource(UnitHandle unit, FieldInfo field) {
-        return field.identity().filter(id -> unit.sources().stream().anyMatch(s -> s.table().equals(id.table())))
+        return field.identity()
+                .filter(id -> unit.sources().stream().anyMatch(s -> s.table().equals(id.table())))
                 .isPresent();
     }
 
@@ -170,12 +173,13 @@ final class JoinStep {
      * them is rejected. The next value of the path is never taken from the public side (a public
      * table may hold the referenced table twice, joined arbitrarily); it is looked up at the boundary.
      */
-    private static UnitHandle withPublic(UnitHandle unit, RexNode condition, List<FieldInfo> fields, int leftFields,
-            boolean protectedLeft) {
+    private static UnitHandle withPublic(
+            UnitHandle unit, RexNode condition, List<FieldInfo> fields, int leftFields, boolean protectedLeft) {
         for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
             List<Integer> used = Lineage.inputs(conjunct);
-            boolean touchesUnit = used.stream().anyMatch(i -> isProtectedSide(i, leftFields, protectedLeft)
-                    && fields.get(i).unitDerived());
+            boolean touchesUnit = used.stream()
+                    .anyMatch(i -> isProtectedSide(i, leftFields, protectedLeft)
+                            && fields.get(i).unitDerived());
             boolean touchesPublic = used.stream().anyMatch(i -> !isProtectedSide(i, leftFields, protectedLeft));
             if (!touchesUnit || !touchesPublic) {
                 continue;

@@ -11,8 +11,7 @@ import org.apache.calcite.rex.RexVisitorImpl;
 
 /** Column lineage of expressions: what a computed value derives from, given its inputs' lineage. */
 final class Lineage {
-    private Lineage() {
-    }
+    private Lineage() {}
 
     /** The lineage of {@code e} over fields described by {@code inputs}. */
     static FieldInfo of(RexNode e, List<FieldInfo> inputs) {
@@ -58,9 +57,10 @@ final class Lineage {
     /** The expression without the casts (null-on-error casts included) around it. */
     static RexNode stripCasts(RexNode e) {
         RexNode current = e;
-        while (current instanceof RexCall call && (call.getKind() == org.apache.calcite.sql.SqlKind.CAST
-                || call.getOperator() instanceof SafeOperator safe
-                && safe.inner().getKind() == org.apache.calcite.sql.SqlKind.CAST)) {
+        while (current instanceof RexCall call
+                && (call.getKind() == org.apache.calcite.sql.SqlKind.CAST
+                        || call.getOperator() instanceof SafeOperator safe
+                                && safe.inner().getKind() == org.apache.calcite.sql.SqlKind.CAST)) {
             current = call.getOperands().get(0);
         }
         return current;

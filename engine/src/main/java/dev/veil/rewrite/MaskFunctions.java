@@ -27,12 +27,13 @@ public final class MaskFunctions {
     private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(HashMap::new);
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
-    private MaskFunctions() {
-    }
+    private MaskFunctions() {}
 
     /** Makes a key known to {@link #hash} under its public id; called by {@link MaskKey}. */
     static void registerKey(String id, byte[] key) {
-        KEYS.putIfAbsent(requireNonNull(id, "id is null"), requireNonNull(key, "key is null").clone());
+        KEYS.putIfAbsent(
+                requireNonNull(id, "id is null"),
+                requireNonNull(key, "key is null").clone());
     }
 
     /** HASH: the HMAC-SHA256 of the value's UTF-8 bytes under the key named {@code keyId}, as hex. */

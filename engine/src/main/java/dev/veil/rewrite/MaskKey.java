@@ -42,7 +42,8 @@ public final class MaskKey {
 
     /** The key of the warehouse in {@code warehouseRoot}; the file is read or created on first use. */
     public static MaskKey of(Path warehouseRoot) {
-        return new MaskKey(requireNonNull(warehouseRoot, "warehouseRoot is null").resolve(FILE_NAME));
+        return new MaskKey(
+                requireNonNull(warehouseRoot, "warehouseRoot is null").resolve(FILE_NAME));
     }
 
     /** The key's public name, which generated code passes to {@link MaskFunctions#hash}. */
@@ -69,8 +70,10 @@ public final class MaskKey {
             }
             byte[] key = Files.readAllBytes(file);
             if (key.length != KEY_BYTES) {
-                throw new VeilException(ErrorCode.STORAGE_CORRUPTED, "The mask key file " + file
-                        + " is damaged (it must hold " + KEY_BYTES + " bytes); restore it from a backup");
+                throw new VeilException(
+                        ErrorCode.STORAGE_CORRUPTED,
+                        "The mask key file " + file + " is damaged (it must hold " + KEY_BYTES
+                                + " bytes); restore it from a backup");
             }
             return key;
         } catch (IOException e) {

@@ -29,8 +29,7 @@ final class MaskOperators {
     static final SqlFunction MONTH_OF_TIMESTAMP = operator("VEIL_MONTH", "monthOfTimestamp");
     static final SqlFunction CLAMP_DOUBLE = operator("VEIL_CLAMP", "clampDouble");
 
-    private MaskOperators() {
-    }
+    private MaskOperators() {}
 
     private static SqlFunction operator(String name, String method) {
         Function function = ScalarFunctionImpl.create(MaskFunctions.class, method);
@@ -38,7 +37,12 @@ final class MaskOperators {
             throw new IllegalStateException("MaskFunctions." + method + " is missing");
         }
         // The return type is always given explicitly when a call is built, so the inference here is a placeholder.
-        return new SqlUserDefinedFunction(new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
-                ReturnTypes.ARG0_NULLABLE, InferTypes.RETURN_TYPE, null, function);
+        return new SqlUserDefinedFunction(
+                new SqlIdentifier(name, SqlParserPos.ZERO),
+                SqlKind.OTHER_FUNCTION,
+                ReturnTypes.ARG0_NULLABLE,
+                InferTypes.RETURN_TYPE,
+                null,
+                function);
     }
 }

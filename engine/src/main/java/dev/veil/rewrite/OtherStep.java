@@ -14,8 +14,7 @@ import org.apache.calcite.rel.core.Window;
  * rewrite cannot reason about an unknown operator, so it fails closed.
  */
 final class OtherStep {
-    private OtherStep() {
-    }
+    private OtherStep() {}
 
     static Piece values(Values values) {
         int n = values.getRowType().getFieldCount();
@@ -36,15 +35,18 @@ final class OtherStep {
             }
             for (FieldInfo field : input.fields()) {
                 if (field.isRestricted()) {
-                    throw PrivacyErrors.unsupportedOverRestricted(node.getRelTypeName(),
-                            field.restrictions().iterator().next(), ctx.principal());
+                    throw PrivacyErrors.unsupportedOverRestricted(
+                            node.getRelTypeName(),
+                            field.restrictions().iterator().next(),
+                            ctx.principal());
                 }
             }
         }
         if (inputs.isEmpty()) {
             return Piece.unrestricted(node);
         }
-        RelNode copy = node.copy(node.getTraitSet(), inputs.stream().map(Piece::rel).toList());
+        RelNode copy =
+                node.copy(node.getTraitSet(), inputs.stream().map(Piece::rel).toList());
         return Piece.unrestricted(copy);
     }
 }

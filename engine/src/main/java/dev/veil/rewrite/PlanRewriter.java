@@ -9,9 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.apache.calcite.rel.logical.LogicalProject;
-import org.apache.calcite.rex.RexInputRef;
-import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Filter;
@@ -21,6 +18,9 @@ import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
 
 /**
  * Walks a plan bottom-up and hands each node to the step for its kind, which rebuilds it over
@@ -79,7 +79,8 @@ final class PlanRewriter {
 
     /** {@code piece} without the extra fields carrying confidence intervals, if it has any. */
     private Piece withoutIntervals(Piece piece) {
-        if (piece.isProtected() || piece.fields().stream().noneMatch(f -> f.interval().isPresent())) {
+        if (piece.isProtected()
+                || piece.fields().stream().noneMatch(f -> f.interval().isPresent())) {
             return piece;
         }
         List<FieldInfo> fields = new ArrayList<>();
@@ -88,8 +89,12 @@ final class PlanRewriter {
             fields.add(piece.field(i).withInterval(OptionalInt.empty()));
             exprs.add(RexInputRef.of(i, piece.rel().getRowType()));
         }
-        RelNode rel = LogicalProject.create(piece.rel(), List.of(), exprs,
-                piece.rel().getRowType().getFieldNames().subList(0, piece.width()), Set.of());
+        RelNode rel = LogicalProject.create(
+                piece.rel(),
+                List.of(),
+                exprs,
+                piece.rel().getRowType().getFieldNames().subList(0, piece.width()),
+                Set.of());
         return new Piece(rel, piece.width(), fields, Optional.empty());
     }
 }

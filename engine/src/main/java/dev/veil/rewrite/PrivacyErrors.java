@@ -16,8 +16,7 @@ import java.util.stream.Collectors;
  * could be a guessed value).
  */
 final class PrivacyErrors {
-    private PrivacyErrors() {
-    }
+    private PrivacyErrors() {}
 
     static VeilException violation(String message) {
         return new VeilException(ErrorCode.POLICY_VIOLATION, message);
@@ -29,7 +28,10 @@ final class PrivacyErrors {
 
     /** {@code role 'analyst'} or {@code roles 'analyst', 'eu'}: the principal's governed roles. */
     static String roles(Principal principal) {
-        List<String> roles = principal.roles().stream().filter(r -> !r.equals(Principals.ADMIN)).sorted().toList();
+        List<String> roles = principal.roles().stream()
+                .filter(r -> !r.equals(Principals.ADMIN))
+                .sorted()
+                .toList();
         if (roles.isEmpty()) {
             return "user '" + principal.name() + "'";
         }
@@ -43,7 +45,11 @@ final class PrivacyErrors {
 
     /** How a handle's group size policy reads: {@code groups of at least 10 distinct units of shop.customer.c_custkey}. */
     static String groupRequirement(UnitHandle unit) {
-        int k = unit.sources().stream().flatMap(s -> s.minGroupSize().stream()).mapToInt(MinGroupSize::k).max().orElse(0);
+        int k = unit.sources().stream()
+                .flatMap(s -> s.minGroupSize().stream())
+                .mapToInt(MinGroupSize::k)
+                .max()
+                .orElse(0);
         String units = "distinct privacy units (" + unit.domain() + ")";
         return k > 0 ? "groups of at least " + k + " " + units : "aggregation over " + units;
     }
@@ -71,7 +77,7 @@ final class PrivacyErrors {
             case "MIN", "MAX" -> upper + " releases one unit's value";
             case "ANY_VALUE", "SINGLE_VALUE", "FIRST_VALUE", "LAST_VALUE" -> upper + " releases one row's value";
             case "LISTAGG", "STRING_AGG", "ARRAY_AGG", "COLLECT", "JSON_ARRAYAGG", "JSON_OBJECTAGG", "GROUP_CONCAT" ->
-                    upper + " releases every row's value";
+                upper + " releases every row's value";
             default -> upper + " is not one of the aggregates Veil can protect";
         };
         return violation(why + " over protected rows of " + unit.tableNames() + " (" + groupRequirement(unit)
@@ -97,7 +103,9 @@ final class PrivacyErrors {
     }
 
     static VeilException joinNotOnUnit(UnitHandle left, UnitHandle right) {
-        String path = left.steps().isEmpty() ? "" : "; the declared path continues at " + left.steps().get(0).key();
+        String path = left.steps().isEmpty()
+                ? ""
+                : "; the declared path continues at " + left.steps().get(0).key();
         return violation("Join of protected tables " + left.tableNames() + " and " + right.tableNames()
                 + " is not on their privacy unit (" + left.domain() + path
                 + "); join them on the unit or along the declared foreign key, or aggregate each side first");
@@ -132,7 +140,8 @@ final class PrivacyErrors {
                 + ", so the query is rejected; aggregate the protected rows first (" + groupRequirement(unit) + ")");
     }
 
-    static VeilException unsupportedOverRestricted(String operator, ColumnRestriction restriction, Principal principal) {
+    static VeilException unsupportedOverRestricted(
+            String operator, ColumnRestriction restriction, Principal principal) {
         return violation(restriction.describe(principal) + " and cannot be used in " + operator);
     }
 }

@@ -67,7 +67,11 @@ public final class PrivacyRewriter {
         }
         DpBudget budget = DpBudget.allocate(IntervalFunctions.exact(userFields(root)), epsilon);
         RelNode rewritten = budget.plan();
-        return new RewriteResult(rewritten, budget.cost(), ctx.log().policies(), ctx.log().rewrites(),
+        return new RewriteResult(
+                rewritten,
+                budget.cost(),
+                ctx.log().policies(),
+                ctx.log().rewrites(),
                 ShownPlan.of(rewritten, ctx.rowFilters(), ctx.rexBuilder()));
     }
 
@@ -90,7 +94,7 @@ public final class PrivacyRewriter {
         for (int i = 0; i < root.width(); i++) {
             exprs.add(rel.getCluster().getRexBuilder().makeInputRef(rel, i));
         }
-        return LogicalProject.create(rel, List.of(), exprs, rel.getRowType().getFieldNames().subList(0, root.width()),
-                Set.of());
+        return LogicalProject.create(
+                rel, List.of(), exprs, rel.getRowType().getFieldNames().subList(0, root.width()), Set.of());
     }
 }

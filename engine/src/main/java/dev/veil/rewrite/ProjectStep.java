@@ -20,13 +20,16 @@ import org.apache.calcite.sql.validate.SqlValidatorUtil;
  * is carried along as an extra field after the user's.
  */
 final class ProjectStep {
-    private ProjectStep() {
-    }
+    private ProjectStep() {}
 
     static Piece apply(Project project, Piece in, RewriteContext ctx) {
-        List<RelDataType> inputTypes = in.rel().getRowType().getFieldList().stream().map(f -> f.getType()).toList();
-        List<RexNode> exprs = new Retype(ctx.typeFactory(), inputTypes).apply(project.getProjects()).stream()
-                .map(e -> IntervalFunctions.resolve(e, in.fields(), ctx.rexBuilder())).toList();
+        List<RelDataType> inputTypes = in.rel().getRowType().getFieldList().stream()
+                .map(f -> f.getType())
+                .toList();
+        List<RexNode> exprs = new Retype(ctx.typeFactory(), inputTypes)
+                .apply(project.getProjects()).stream()
+                        .map(e -> IntervalFunctions.resolve(e, in.fields(), ctx.rexBuilder()))
+                        .toList();
         if (in.isProtected() && exprs.stream().anyMatch(RexOver::containsOver)) {
             throw PrivacyErrors.windowOverProtected(in.unit().get());
         }
@@ -53,7 +56,8 @@ final class ProjectStep {
         List<RexNode> all = new ArrayList<>(exprs);
         // A noisy value passed on unchanged keeps its confidence interval, in two extra fields.
         for (int i = 0; i < width; i++) {
-            if (exprs.get(i) instanceof RexInputRef ref && in.field(ref.getIndex()).interval().isPresent()) {
+            if (exprs.get(i) instanceof RexInputRef ref
+                    && in.field(ref.getIndex()).interval().isPresent()) {
                 int low = in.field(ref.getIndex()).interval().getAsInt();
                 fields.set(i, fields.get(i).withInterval(OptionalInt.of(all.size())));
                 for (int end = low; end <= low + 1; end++) {
@@ -83,8 +87,8 @@ final class ProjectStep {
             }
             unit = Optional.of(handle.withFields(held));
         }
-        RelNode rel = LogicalProject.create(in.rel(), project.getHints(), all, SqlValidatorUtil.uniquify(names, true),
-                project.getVariablesSet());
+        RelNode rel = LogicalProject.create(
+                in.rel(), project.getHints(), all, SqlValidatorUtil.uniquify(names, true), project.getVariablesSet());
         return new Piece(rel, width, fields, unit);
     }
 }

@@ -17,15 +17,19 @@ final class Projections {
     /** The name of a field the rewrite adds to carry the privacy unit. */
     static final String UNIT_FIELD = "$unit";
 
-    private Projections() {
-    }
+    private Projections() {}
 
     /**
      * A piece whose fields are {@code keep} (fields of {@code rel}, in that order) and, when none
      * of them holds the unit, the unit's preferred field after them.
      */
-    static Piece keep(RelNode rel, List<Integer> keep, List<String> names, List<FieldInfo> fields,
-            Optional<UnitHandle> unit, RewriteContext ctx) {
+    static Piece keep(
+            RelNode rel,
+            List<Integer> keep,
+            List<String> names,
+            List<FieldInfo> fields,
+            Optional<UnitHandle> unit,
+            RewriteContext ctx) {
         Map<Integer, Integer> mapping = new HashMap<>();
         for (int i = 0; i < keep.size(); i++) {
             mapping.putIfAbsent(keep.get(i), i);
@@ -62,8 +66,8 @@ final class Projections {
             outNames.add(i < width ? names.get(f) : UNIT_FIELD);
             outFields.add(fields.get(f));
         }
-        RelNode project = LogicalProject.create(rel, List.of(), exprs, SqlValidatorUtil.uniquify(outNames, true),
-                Set.of());
+        RelNode project =
+                LogicalProject.create(rel, List.of(), exprs, SqlValidatorUtil.uniquify(outNames, true), Set.of());
         return new Piece(project, width, outFields, mapped);
     }
 }

@@ -29,8 +29,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  * data rows (see {@link dev.veil.plan.DpSpec#domainMarker}).
  */
 final class PublicDomains {
-    private PublicDomains() {
-    }
+    private PublicDomains() {}
 
     /**
      * The domain rows of {@code keys} over {@code input}: one row per combination of domain
@@ -44,24 +43,29 @@ final class PublicDomains {
         RexBuilder rex = ctx.rexBuilder();
         RelNode product = null;
         for (int key : keys) {
-            Optional<RelNode> values = domainOf(in.field(key), input.getRowType().getFieldList().get(key).getType(),
-                    ctx);
+            Optional<RelNode> values = domainOf(
+                    in.field(key), input.getRowType().getFieldList().get(key).getType(), ctx);
             if (values.isEmpty()) {
                 return Optional.empty();
             }
-            product = product == null ? values.get() : LogicalJoin.create(product, values.get(), List.of(),
-                    rex.makeLiteral(true), Set.of(), JoinRelType.INNER);
+            product = product == null
+                    ? values.get()
+                    : LogicalJoin.create(
+                            product, values.get(), List.of(), rex.makeLiteral(true), Set.of(), JoinRelType.INNER);
         }
         List<RexNode> exprs = new ArrayList<>();
-        List<RelDataType> types = input.getRowType().getFieldList().stream().map(f -> f.getType()).toList();
+        List<RelDataType> types =
+                input.getRowType().getFieldList().stream().map(f -> f.getType()).toList();
         for (int i = 0; i < types.size(); i++) {
             RelDataType nullable = ctx.typeFactory().createTypeWithNullability(types.get(i), true);
             int position = keys.indexOf(i);
-            exprs.add(position >= 0 ? rex.makeCast(nullable, rex.makeInputRef(product, position), true, false)
-                    : rex.makeNullLiteral(nullable));
+            exprs.add(
+                    position >= 0
+                            ? rex.makeCast(nullable, rex.makeInputRef(product, position), true, false)
+                            : rex.makeNullLiteral(nullable));
         }
-        return Optional.of(LogicalProject.create(product, List.of(), exprs, input.getRowType().getFieldNames(),
-                Set.of()));
+        return Optional.of(LogicalProject.create(
+                product, List.of(), exprs, input.getRowType().getFieldNames(), Set.of()));
     }
 
     /** The data rows and then the domain rows, with a last BOOLEAN field that is TRUE on the domain's. */
@@ -76,14 +80,19 @@ final class PublicDomains {
         List<RexNode> exprs = new ArrayList<>();
         List<String> names = new ArrayList<>(rel.getRowType().getFieldNames());
         for (int i = 0; i < rel.getRowType().getFieldCount(); i++) {
-            RelDataType type = ctx.typeFactory().createTypeWithNullability(
-                    rel.getRowType().getFieldList().get(i).getType(), true);
+            RelDataType type = ctx.typeFactory()
+                    .createTypeWithNullability(
+                            rel.getRowType().getFieldList().get(i).getType(), true);
             exprs.add(rex.makeCast(type, rex.makeInputRef(rel, i), true, false));
         }
         exprs.add(rex.makeLiteral(domain));
         names.add("$domain");
-        return LogicalProject.create(rel, List.of(), exprs,
-                org.apache.calcite.sql.validate.SqlValidatorUtil.uniquify(names, true), Set.of());
+        return LogicalProject.create(
+                rel,
+                List.of(),
+                exprs,
+                org.apache.calcite.sql.validate.SqlValidatorUtil.uniquify(names, true),
+                Set.of());
     }
 
     /** The values of one key's domain, one column, or empty when the key has none. */
@@ -102,9 +111,11 @@ final class PublicDomains {
         }
         RexBuilder rex = ctx.rexBuilder();
         if (domain.references().isPresent()) {
-            Optional<TableRef> referenced = ctx.tables().byName(domain.references().get().table());
+            Optional<TableRef> referenced =
+                    ctx.tables().byName(domain.references().get().table());
             // A domain read from a protected table would release that table's values: not public after all.
-            if (referenced.isEmpty() || referenced.get().access().isProtected()
+            if (referenced.isEmpty()
+                    || referenced.get().access().isProtected()
                     || referenced.get().access().rowFilter().isPresent()) {
                 return Optional.empty();
             }
@@ -112,11 +123,12 @@ final class PublicDomains {
             if (field < 0) {
                 return Optional.empty();
             }
-            RelNode scan = LogicalTableScan.create(ctx.cluster(), referenced.get().base(), List.of());
-            RelNode values = LogicalProject.create(scan, List.of(), List.of(rex.makeInputRef(scan, field)),
-                    List.of("value"), Set.of());
-            return Optional.of(LogicalAggregate.create(values, List.of(), ImmutableBitSet.of(0), null,
-                    List.<AggregateCall>of()));
+            RelNode scan =
+                    LogicalTableScan.create(ctx.cluster(), referenced.get().base(), List.of());
+            RelNode values = LogicalProject.create(
+                    scan, List.of(), List.of(rex.makeInputRef(scan, field)), List.of("value"), Set.of());
+            return Optional.of(
+                    LogicalAggregate.create(values, List.of(), ImmutableBitSet.of(0), null, List.<AggregateCall>of()));
         }
         // Listed values are text; the domain rows cast them to the key's type (see domainRows).
         RelDataType varchar = ctx.typeFactory().createSqlType(SqlTypeName.VARCHAR);
@@ -125,8 +137,11 @@ final class PublicDomains {
             tuples.add(List.of((RexLiteral) rex.makeLiteral(value, varchar, false)));
         }
         RelDataType rowType = ctx.typeFactory().builder().add("value", varchar).build();
-        return Optional.of(LogicalValues.create(ctx.cluster(), rowType,
+        return Optional.of(LogicalValues.create(
+                ctx.cluster(),
+                rowType,
                 com.google.common.collect.ImmutableList.copyOf(tuples.stream()
-                        .map(com.google.common.collect.ImmutableList::copyOf).toList())));
+                        .map(com.google.common.collect.ImmutableList::copyOf)
+                        .toList())));
     }
 }

@@ -16,8 +16,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * never a wrong one. A differentially private SUM needs a bounded range for its argument.
  */
 final class RangeAnalysis {
-    private RangeAnalysis() {
-    }
+    private RangeAnalysis() {}
 
     /** The range of {@code e} over fields described by {@code inputs}. */
     static ValueRange of(RexNode e, List<FieldInfo> inputs) {
@@ -46,8 +45,8 @@ final class RangeAnalysis {
         }
         List<RexNode> operands = call.getOperands();
         // A null-on-error call has the range of the call it makes safe (its NULLs add no value).
-        org.apache.calcite.sql.SqlOperator operator = call.getOperator() instanceof SafeOperator safe
-                ? safe.inner() : call.getOperator();
+        org.apache.calcite.sql.SqlOperator operator =
+                call.getOperator() instanceof SafeOperator safe ? safe.inner() : call.getOperator();
         String kind = operator.getKind().name();
         if (kind.startsWith("CHECKED_")) {
             kind = kind.substring("CHECKED_".length());
@@ -59,7 +58,9 @@ final class RangeAnalysis {
                     return inner == null ? null : ValueRange.UNKNOWN;
                 }
                 return SqlTypeName.EXACT_TYPES.contains(call.getType().getSqlTypeName())
-                        && call.getType().getScale() <= 0 ? inner.integral() : inner;
+                                && call.getType().getScale() <= 0
+                        ? inner.integral()
+                        : inner;
             }
             case "PLUS", "MINUS", "TIMES", "DIVIDE" -> {
                 if (operands.size() != 2 || !SqlTypeFamily.NUMERIC.contains(call.getType())) {
@@ -109,9 +110,12 @@ final class RangeAnalysis {
                     if (r == null) {
                         return null;
                     }
-                    result = result == null ? r : kind.equals("GREATEST")
-                            ? new ValueRange(Math.max(result.low(), r.low()), Math.max(result.high(), r.high()))
-                            : new ValueRange(Math.min(result.low(), r.low()), Math.min(result.high(), r.high()));
+                    result = result == null
+                            ? r
+                            : kind.equals("GREATEST")
+                                    ? new ValueRange(Math.max(result.low(), r.low()), Math.max(result.high(), r.high()))
+                                    : new ValueRange(
+                                            Math.min(result.low(), r.low()), Math.min(result.high(), r.high()));
                 }
                 return result;
             }

@@ -20,9 +20,16 @@ import org.apache.calcite.sql.SqlKind;
  * nullable (unless it can never be NULL, as {@code IS NULL} cannot).
  */
 class Retype extends RexShuttle {
-    private static final Set<SqlKind> NEVER_NULL = EnumSet.of(SqlKind.IS_NULL, SqlKind.IS_NOT_NULL, SqlKind.IS_TRUE,
-            SqlKind.IS_FALSE, SqlKind.IS_NOT_TRUE, SqlKind.IS_NOT_FALSE, SqlKind.IS_DISTINCT_FROM,
-            SqlKind.IS_NOT_DISTINCT_FROM, SqlKind.COALESCE);
+    private static final Set<SqlKind> NEVER_NULL = EnumSet.of(
+            SqlKind.IS_NULL,
+            SqlKind.IS_NOT_NULL,
+            SqlKind.IS_TRUE,
+            SqlKind.IS_FALSE,
+            SqlKind.IS_NOT_TRUE,
+            SqlKind.IS_NOT_FALSE,
+            SqlKind.IS_DISTINCT_FROM,
+            SqlKind.IS_NOT_DISTINCT_FROM,
+            SqlKind.COALESCE);
 
     private final RelDataTypeFactory types;
     private final List<RelDataType> inputTypes;
@@ -34,7 +41,8 @@ class Retype extends RexShuttle {
 
     /** Re-types expressions over {@code input}'s fields. */
     static Retype over(RelNode input) {
-        return new Retype(input.getCluster().getTypeFactory(),
+        return new Retype(
+                input.getCluster().getTypeFactory(),
                 input.getRowType().getFieldList().stream().map(f -> f.getType()).toList());
     }
 
@@ -70,19 +78,38 @@ class Retype extends RexShuttle {
     }
 
     /** Aggregate calls over {@code input} with types inferred again if their arguments' types changed. */
-    static List<AggregateCall> aggregateCalls(List<AggregateCall> calls, RelNode oldInput, RelNode input,
-            int groupCount) {
-        List<RelDataType> before = oldInput.getRowType().getFieldList().stream().map(f -> f.getType()).toList();
-        List<RelDataType> after = input.getRowType().getFieldList().stream().map(f -> f.getType()).toList();
-        return calls.stream().map(call -> {
-            boolean changed = call.getArgList().stream().anyMatch(a -> !before.get(a).equals(after.get(a)))
-                    || (call.filterArg >= 0 && !before.get(call.filterArg).equals(after.get(call.filterArg)));
-            if (!changed) {
-                return call;
-            }
-            return AggregateCall.create(call.getParserPosition(), call.getAggregation(), call.isDistinct(),
-                    call.isApproximate(), call.ignoreNulls(), call.rexList, call.getArgList(), call.filterArg,
-                    call.distinctKeys, call.getCollation(), groupCount, input, null, call.name);
-        }).toList();
+    static List<AggregateCall> aggregateCalls(
+            List<AggregateCall> calls, RelNode oldInput, RelNode input, int groupCount) {
+        List<RelDataType> before = oldInput.getRowType().getFieldList().stream()
+                .map(f -> f.getType())
+                .toList();
+        List<RelDataType> after =
+                input.getRowType().getFieldList().stream().map(f -> f.getType()).toList();
+        return calls.stream()
+                .map(call -> {
+                    boolean changed = call.getArgList().stream()
+                                    .anyMatch(a -> !before.get(a).equals(after.get(a)))
+                            || (call.filterArg >= 0
+                                    && !before.get(call.filterArg).equals(after.get(call.filterArg)));
+                    if (!changed) {
+                        return call;
+                    }
+                    return AggregateCall.create(
+                            call.getParserPosition(),
+                            call.getAggregation(),
+                            call.isDistinct(),
+                            call.isApproximate(),
+                            call.ignoreNulls(),
+                            call.rexList,
+                            call.getArgList(),
+                            call.filterArg,
+                            call.distinctKeys,
+                            call.getCollation(),
+                            groupCount,
+                            input,
+                            null,
+                            call.name);
+                })
+                .toList();
     }
 }

@@ -15,8 +15,8 @@ import org.apache.calcite.rel.RelNode;
  * @param rewrites one line per rewrite done, with its reason
  * @param shownPlan the plan as it may be shown to the principal (row filter predicates hidden)
  */
-public record RewriteResult(RelNode plan, PrivacyCost cost, List<String> policies, List<String> rewrites,
-        RelNode shownPlan) {
+public record RewriteResult(
+        RelNode plan, PrivacyCost cost, List<String> policies, List<String> rewrites, RelNode shownPlan) {
     public RewriteResult {
         requireNonNull(plan, "plan is null");
         requireNonNull(cost, "cost is null");

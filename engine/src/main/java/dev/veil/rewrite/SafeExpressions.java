@@ -32,17 +32,38 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * the data could make one row's match arbitrarily slow.
  */
 final class SafeExpressions extends Retype {
-    private static final Set<SqlKind> TOTAL = EnumSet.of(SqlKind.AND, SqlKind.OR, SqlKind.NOT, SqlKind.IS_NULL,
-            SqlKind.IS_NOT_NULL, SqlKind.IS_TRUE, SqlKind.IS_NOT_TRUE, SqlKind.IS_FALSE, SqlKind.IS_NOT_FALSE,
-            SqlKind.IS_DISTINCT_FROM, SqlKind.IS_NOT_DISTINCT_FROM, SqlKind.CASE, SqlKind.COALESCE, SqlKind.EQUALS,
-            SqlKind.NOT_EQUALS, SqlKind.LESS_THAN, SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN,
-            SqlKind.GREATER_THAN_OR_EQUAL, SqlKind.SEARCH, SqlKind.PLUS_PREFIX);
+    private static final Set<SqlKind> TOTAL = EnumSet.of(
+            SqlKind.AND,
+            SqlKind.OR,
+            SqlKind.NOT,
+            SqlKind.IS_NULL,
+            SqlKind.IS_NOT_NULL,
+            SqlKind.IS_TRUE,
+            SqlKind.IS_NOT_TRUE,
+            SqlKind.IS_FALSE,
+            SqlKind.IS_NOT_FALSE,
+            SqlKind.IS_DISTINCT_FROM,
+            SqlKind.IS_NOT_DISTINCT_FROM,
+            SqlKind.CASE,
+            SqlKind.COALESCE,
+            SqlKind.EQUALS,
+            SqlKind.NOT_EQUALS,
+            SqlKind.LESS_THAN,
+            SqlKind.LESS_THAN_OR_EQUAL,
+            SqlKind.GREATER_THAN,
+            SqlKind.GREATER_THAN_OR_EQUAL,
+            SqlKind.SEARCH,
+            SqlKind.PLUS_PREFIX);
 
-    private static final Set<SqlKind> ARITHMETIC = EnumSet.of(SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES,
-            SqlKind.MINUS_PREFIX);
+    private static final Set<SqlKind> ARITHMETIC =
+            EnumSet.of(SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES, SqlKind.MINUS_PREFIX);
 
-    private static final Set<SqlKind> PATTERNS = EnumSet.of(SqlKind.LIKE, SqlKind.SIMILAR, SqlKind.RLIKE,
-            SqlKind.POSIX_REGEX_CASE_SENSITIVE, SqlKind.POSIX_REGEX_CASE_INSENSITIVE);
+    private static final Set<SqlKind> PATTERNS = EnumSet.of(
+            SqlKind.LIKE,
+            SqlKind.SIMILAR,
+            SqlKind.RLIKE,
+            SqlKind.POSIX_REGEX_CASE_SENSITIVE,
+            SqlKind.POSIX_REGEX_CASE_INSENSITIVE);
 
     private final RexBuilder rex;
 
@@ -96,7 +117,9 @@ final class SafeExpressions extends Retype {
     /** Rejects a pattern that is not a constant: matching it could cost any time, per row. */
     private static void checkPattern(RexCall call) {
         String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
-        boolean pattern = PATTERNS.contains(call.getKind()) || name.startsWith("REGEXP") || name.contains("LIKE")
+        boolean pattern = PATTERNS.contains(call.getKind())
+                || name.startsWith("REGEXP")
+                || name.contains("LIKE")
                 || name.contains("SIMILAR");
         if (!pattern) {
             return;
@@ -105,9 +128,10 @@ final class SafeExpressions extends Retype {
         int last = PATTERNS.contains(call.getKind()) ? call.getOperands().size() - 1 : 1;
         for (int i = 1; i <= last && i < call.getOperands().size(); i++) {
             if (!RexUtil.isLiteral(call.getOperands().get(i), true)) {
-                throw PrivacyErrors.violation("The pattern of " + call.getOperator().getName()
-                        + " must be a constant where it is matched against rows protected by a privacy unit"
-                        + " (a pattern computed from the data could make one row's match arbitrarily slow)");
+                throw PrivacyErrors.violation(
+                        "The pattern of " + call.getOperator().getName()
+                                + " must be a constant where it is matched against rows protected by a privacy unit"
+                                + " (a pattern computed from the data could make one row's match arbitrarily slow)");
             }
         }
     }

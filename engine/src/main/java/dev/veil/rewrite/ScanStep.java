@@ -1,9 +1,9 @@
 package dev.veil.rewrite;
 
 import dev.veil.plan.RestrictedTable;
-import dev.veil.policy.RowFilterPredicate;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
+import dev.veil.policy.RowFilterPredicate;
 import dev.veil.policy.TableAccess;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +28,7 @@ import org.apache.calcite.sql.validate.SqlValidatorUtil;
  * the Project carries it as an extra field. Scans of unrestricted tables stay as they are.
  */
 final class ScanStep {
-    private ScanStep() {
-    }
+    private ScanStep() {}
 
     static Piece apply(TableScan scan, RewriteContext ctx) {
         Optional<TableRef> found = ctx.tables().ofScan(scan.getTable());
@@ -50,9 +49,17 @@ final class ScanStep {
         if (access.rowFilter().isPresent()) {
             String key = access.table() + "\u0000" + access.rowFilter().get() + "\u0000"
                     + table.base().getRowType().getFullTypeString();
-            RexNode condition = ctx.rowFilterCache().get(key, () -> RowFilterPredicate.compile(access.table(),
-                    access.rowFilter().get(), table.base().getRowType(), ctx.cluster()));
-            List<RelDataType> types = rel.getRowType().getFieldList().stream().map(RelDataTypeField::getType).toList();
+            RexNode condition = ctx.rowFilterCache()
+                    .get(
+                            key,
+                            () -> RowFilterPredicate.compile(
+                                    access.table(),
+                                    access.rowFilter().get(),
+                                    table.base().getRowType(),
+                                    ctx.cluster()));
+            List<RelDataType> types = rel.getRowType().getFieldList().stream()
+                    .map(RelDataTypeField::getType)
+                    .toList();
             rel = LogicalFilter.create(rel, SafeExpressions.apply(rex, types, condition));
             ctx.markRowFilter(rel, access.table());
             ctx.log().rewrite("Row filter of '" + access.table() + "' applied directly on its scan, below the query");
@@ -78,24 +85,32 @@ final class ScanStep {
             FieldInfo info;
             switch (columnAccess.columnClass()) {
                 case MASKED -> {
-                    expr = ColumnPolicyExpressions.mask(rex, raw, columnAccess.mask().orElseThrow(), target,
-                            ctx.maskKey(), access.table(), column);
-                    info = new FieldInfo(Set.of(), Optional.empty(),
-                            startsUnit ? Set.of(UnitOrigin.transformed(id)) : Set.of(), false);
-                    ctx.log().rewrite("Column '" + id + "' masked with " + columnAccess.mask().orElseThrow() + " ("
-                            + columnAccess.policy() + ")");
+                    expr = ColumnPolicyExpressions.mask(
+                            rex, raw, columnAccess.mask().orElseThrow(), target, ctx.maskKey(), access.table(), column);
+                    info = new FieldInfo(
+                            Set.of(),
+                            Optional.empty(),
+                            startsUnit ? Set.of(UnitOrigin.transformed(id)) : Set.of(),
+                            false);
+                    ctx.log()
+                            .rewrite("Column '" + id + "' masked with "
+                                    + columnAccess.mask().orElseThrow() + " (" + columnAccess.policy() + ")");
                 }
                 case AGGREGATE_ONLY -> {
-                    ColumnRestriction restriction = new ColumnRestriction(access.table(), column,
-                            ColumnClass.AGGREGATE_ONLY, columnAccess.policy());
+                    ColumnRestriction restriction = new ColumnRestriction(
+                            access.table(), column, ColumnClass.AGGREGATE_ONLY, columnAccess.policy());
                     if (columnAccess.bounds().isPresent()) {
-                        expr = ColumnPolicyExpressions.clamp(rex, raw, columnAccess.bounds().get(), target,
-                                access.table(), column);
-                        info = new FieldInfo(Set.of(restriction), Optional.empty(),
-                                startsUnit ? Set.of(UnitOrigin.transformed(id)) : Set.of(), false)
+                        expr = ColumnPolicyExpressions.clamp(
+                                rex, raw, columnAccess.bounds().get(), target, access.table(), column);
+                        info = new FieldInfo(
+                                        Set.of(restriction),
+                                        Optional.empty(),
+                                        startsUnit ? Set.of(UnitOrigin.transformed(id)) : Set.of(),
+                                        false)
                                 .withRange(ValueRange.of(columnAccess.bounds().get()));
-                        ctx.log().rewrite("Column '" + id + "' clamped to BOUNDS " + columnAccess.bounds().get()
-                                + " (" + columnAccess.policy() + ")");
+                        ctx.log()
+                                .rewrite("Column '" + id + "' clamped to BOUNDS "
+                                        + columnAccess.bounds().get() + " (" + columnAccess.policy() + ")");
                     } else {
                         expr = ColumnPolicyExpressions.conform(rex, raw, target);
                         info = new FieldInfo(Set.of(restriction), Optional.of(id), units, false);
@@ -106,8 +121,12 @@ final class ScanStep {
                 }
                 case JOIN_ONLY -> {
                     expr = ColumnPolicyExpressions.conform(rex, raw, target);
-                    info = new FieldInfo(Set.of(new ColumnRestriction(access.table(), column, ColumnClass.JOIN_ONLY,
-                            columnAccess.policy())), Optional.of(id), units, false);
+                    info = new FieldInfo(
+                            Set.of(new ColumnRestriction(
+                                    access.table(), column, ColumnClass.JOIN_ONLY, columnAccess.policy())),
+                            Optional.of(id),
+                            units,
+                            false);
                     if (startsUnit) {
                         unitFields.add(i);
                     }
@@ -139,13 +158,12 @@ final class ScanStep {
                 exprs.add(rex.makeInputRef(rel, start));
                 names.add(Projections.UNIT_FIELD);
                 ColumnId startId = new ColumnId(access.table(), p.startColumn());
-                fields.add(new FieldInfo(Set.of(), Optional.of(startId), Set.of(UnitOrigin.of(startId, p)),
-                        false));
+                fields.add(new FieldInfo(Set.of(), Optional.of(startId), Set.of(UnitOrigin.of(startId, p)), false));
             }
             unit = Optional.of(new UnitHandle(unitFields, p.steps(), p.domain(), List.of(access)));
         }
-        RelNode project = LogicalProject.create(rel, List.of(), exprs, SqlValidatorUtil.uniquify(names, true),
-                Set.of());
+        RelNode project =
+                LogicalProject.create(rel, List.of(), exprs, SqlValidatorUtil.uniquify(names, true), Set.of());
         return new Piece(project, width, fields, unit);
     }
 
@@ -160,15 +178,24 @@ final class ScanStep {
             }
             line.append(';');
         });
-        access.minGroupSize().ifPresent(m -> line.append(" minimum group size ").append(m.k())
-                .append(m.remainder() ? " (remainder)" : " (suppress)").append(';'));
+        access.minGroupSize()
+                .ifPresent(m -> line.append(" minimum group size ")
+                        .append(m.k())
+                        .append(m.remainder() ? " (remainder)" : " (suppress)")
+                        .append(';'));
         access.rowFilter().ifPresent(f -> line.append(" row filter (predicate not shown);"));
-        access.differentialPrivacy().ifPresent(d -> line.append(' ')
-                .append(dev.veil.policy.DifferentialPrivacyPolicy.definition(d)).append(';'));
+        access.differentialPrivacy()
+                .ifPresent(d -> line.append(' ')
+                        .append(dev.veil.policy.DifferentialPrivacyPolicy.definition(d))
+                        .append(';'));
         access.columns().values().stream()
                 .filter(c -> c.columnClass() != ColumnClass.PUBLIC)
                 .sorted(java.util.Comparator.comparing(ColumnAccess::column))
-                .forEach(c -> line.append(' ').append(c.column()).append(' ').append(className(c)).append(';'));
+                .forEach(c -> line.append(' ')
+                        .append(c.column())
+                        .append(' ')
+                        .append(className(c))
+                        .append(';'));
         if (line.charAt(line.length() - 1) == ';') {
             line.setLength(line.length() - 1);
         }
@@ -178,7 +205,8 @@ final class ScanStep {
     private static String className(ColumnAccess c) {
         return switch (c.columnClass()) {
             case MASKED -> "MASKED USING " + c.mask().orElseThrow();
-            case AGGREGATE_ONLY -> "AGGREGATE ONLY" + c.bounds().map(b -> " BOUNDS " + b).orElse("");
+            case AGGREGATE_ONLY ->
+                "AGGREGATE ONLY" + c.bounds().map(b -> " BOUNDS " + b).orElse("");
             case JOIN_ONLY -> "JOIN ONLY";
             case HIDDEN -> "HIDDEN";
             case PUBLIC -> "PUBLIC";

@@ -21,12 +21,12 @@ import org.apache.calcite.sql.validate.SqlValidatorUtil;
  * NULL for the rows of unprotected inputs, which then count for no unit.
  */
 final class SetOpStep {
-    private SetOpStep() {
-    }
+    private SetOpStep() {}
 
     static Piece apply(SetOp op, List<Piece> inputs, RewriteContext ctx) {
         int width = op.getRowType().getFieldCount();
-        Optional<UnitHandle> firstUnit = inputs.stream().flatMap(p -> p.unit().stream()).findFirst();
+        Optional<UnitHandle> firstUnit =
+                inputs.stream().flatMap(p -> p.unit().stream()).findFirst();
         if (firstUnit.isEmpty()) {
             JoinOnlyKeys.checkSetOp(op, inputs, width, ctx.principal());
             List<RelNode> rels = inputs.stream().map(p -> trim(p, width, ctx)).toList();
@@ -47,7 +47,11 @@ final class SetOpStep {
                 }
                 Piece r = UnitResolver.resolve(input, ctx);
                 resolved.add(r);
-                unitTypes.add(r.rel().getRowType().getFieldList().get(r.unit().get().primary()).getType());
+                unitTypes.add(r.rel()
+                        .getRowType()
+                        .getFieldList()
+                        .get(r.unit().get().primary())
+                        .getType());
                 sources.addAll(unit.sources());
             } else {
                 resolved.add(input);
@@ -55,8 +59,8 @@ final class SetOpStep {
         }
         RelDataType common = ctx.typeFactory().leastRestrictive(unitTypes);
         if (common == null) {
-            throw PrivacyErrors.unsupported("UNION ALL of inputs whose privacy units have different types",
-                    firstUnit.get());
+            throw PrivacyErrors.unsupported(
+                    "UNION ALL of inputs whose privacy units have different types", firstUnit.get());
         }
         RelDataType unitType = ctx.typeFactory().createTypeWithNullability(common, true);
         RexBuilder rex = ctx.rexBuilder();
@@ -68,17 +72,23 @@ final class SetOpStep {
                 exprs.add(rex.makeInputRef(p.rel(), i));
                 names.add(p.rel().getRowType().getFieldNames().get(i));
             }
-            exprs.add(p.unit().isPresent()
-                    ? ColumnPolicyExpressions.conform(rex, rex.makeInputRef(p.rel(), p.unit().get().primary()), unitType)
-                    : rex.makeNullLiteral(unitType));
+            exprs.add(
+                    p.unit().isPresent()
+                            ? ColumnPolicyExpressions.conform(
+                                    rex,
+                                    rex.makeInputRef(p.rel(), p.unit().get().primary()),
+                                    unitType)
+                            : rex.makeNullLiteral(unitType));
             names.add(Projections.UNIT_FIELD);
-            rels.add(LogicalProject.create(p.rel(), List.of(), exprs, SqlValidatorUtil.uniquify(names, true), Set.of()));
+            rels.add(
+                    LogicalProject.create(p.rel(), List.of(), exprs, SqlValidatorUtil.uniquify(names, true), Set.of()));
         }
         RelNode union = LogicalUnion.create(rels, true);
         List<FieldInfo> fields = new ArrayList<>(merge(inputs, width));
         ColumnId domain = firstUnit.get().domain();
         fields.add(new FieldInfo(Set.of(), Optional.empty(), Set.of(new UnitOrigin(domain, domain)), false));
-        UnitHandle unit = new UnitHandle(List.of(width), List.of(), firstUnit.get().domain(), sources);
+        UnitHandle unit =
+                new UnitHandle(List.of(width), List.of(), firstUnit.get().domain(), sources);
         return new Piece(union, width, fields, Optional.of(unit));
     }
 
@@ -91,8 +101,8 @@ final class SetOpStep {
         for (int i = 0; i < width; i++) {
             exprs.add(ctx.rexBuilder().makeInputRef(p.rel(), i));
         }
-        return LogicalProject.create(p.rel(), List.of(), exprs, p.rel().getRowType().getFieldNames().subList(0, width),
-                Set.of());
+        return LogicalProject.create(
+                p.rel(), List.of(), exprs, p.rel().getRowType().getFieldNames().subList(0, width), Set.of());
     }
 
     /** The lineage of each output field: everything any input's field at that position carries. */
@@ -103,9 +113,10 @@ final class SetOpStep {
             List<FieldInfo> all = inputs.stream().map(p -> p.field(position)).toList();
             FieldInfo derived = FieldInfo.derived(all);
             Optional<ColumnId> identity = all.get(0).identity();
-            boolean same = identity.isPresent() && all.stream().allMatch(f -> f.identity().equals(identity));
-            fields.add(new FieldInfo(derived.restrictions(), same ? identity : Optional.empty(), derived.units(),
-                    derived.constant()));
+            boolean same = identity.isPresent()
+                    && all.stream().allMatch(f -> f.identity().equals(identity));
+            fields.add(new FieldInfo(
+                    derived.restrictions(), same ? identity : Optional.empty(), derived.units(), derived.constant()));
         }
         return fields;
     }

@@ -20,11 +20,15 @@ import org.apache.calcite.sql.type.ReturnTypes;
  * applies, not what it is.
  */
 final class ShownPlan {
-    private static final SqlFunction ROW_FILTER = new SqlFunction("ROW_FILTER", SqlKind.OTHER_FUNCTION,
-            ReturnTypes.BOOLEAN, null, OperandTypes.ANY, SqlFunctionCategory.SYSTEM);
+    private static final SqlFunction ROW_FILTER = new SqlFunction(
+            "ROW_FILTER",
+            SqlKind.OTHER_FUNCTION,
+            ReturnTypes.BOOLEAN,
+            null,
+            OperandTypes.ANY,
+            SqlFunctionCategory.SYSTEM);
 
-    private ShownPlan() {
-    }
+    private ShownPlan() {}
 
     static RelNode of(RelNode plan, Map<RelNode, TableName> rowFilters, RexBuilder rex) {
         if (rowFilters.isEmpty()) {

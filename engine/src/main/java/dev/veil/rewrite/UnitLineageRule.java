@@ -33,13 +33,19 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  */
 final class UnitLineageRule {
     /** Boolean connectives: they combine conditions without looking at a value, so their operands are judged alone. */
-    private static final Set<SqlKind> CONNECTIVES = EnumSet.of(SqlKind.AND, SqlKind.OR, SqlKind.NOT, SqlKind.IS_TRUE,
-            SqlKind.IS_FALSE, SqlKind.IS_NOT_TRUE, SqlKind.IS_NOT_FALSE);
+    private static final Set<SqlKind> CONNECTIVES = EnumSet.of(
+            SqlKind.AND,
+            SqlKind.OR,
+            SqlKind.NOT,
+            SqlKind.IS_TRUE,
+            SqlKind.IS_FALSE,
+            SqlKind.IS_NOT_TRUE,
+            SqlKind.IS_NOT_FALSE);
+
     private static final Set<SqlKind> NULL_TESTS = EnumSet.of(SqlKind.IS_NULL, SqlKind.IS_NOT_NULL);
     private static final Set<SqlKind> EQUALITIES = EnumSet.of(SqlKind.EQUALS, SqlKind.IS_NOT_DISTINCT_FROM);
 
-    private UnitLineageRule() {
-    }
+    private UnitLineageRule() {}
 
     /**
      * Checks {@code e} over fields {@code inputs}; {@code unit} (if any) names the protected tables in errors.
@@ -109,24 +115,28 @@ final class UnitLineageRule {
      */
     private static boolean sameKeySpace(FieldInfo a, FieldInfo b, ExpressionChecks.Use use) {
         if (a.unitDerived() && b.unitDerived()) {
-            return a.units().stream().anyMatch(x -> b.units().stream().anyMatch(y -> x.space().equals(y.space())));
+            return a.units().stream()
+                    .anyMatch(x -> b.units().stream().anyMatch(y -> x.space().equals(y.space())));
         }
         if (use != ExpressionChecks.Use.JOIN) {
             return false;
         }
         FieldInfo derived = a.unitDerived() ? a : b;
         FieldInfo other = a.unitDerived() ? b : a;
-        return other.identity().isPresent() && !other.constant()
-                && derived.units().stream().allMatch(u -> u.space().equals(other.identity().get()));
+        return other.identity().isPresent()
+                && !other.constant()
+                && derived.units().stream()
+                        .allMatch(u -> u.space().equals(other.identity().get()));
     }
 
-    private static RuntimeException violation(RexCall call, List<FieldInfo> inputs, ExpressionChecks.Use use,
-            Optional<UnitHandle> unit) {
+    private static RuntimeException violation(
+            RexCall call, List<FieldInfo> inputs, ExpressionChecks.Use use, Optional<UnitHandle> unit) {
         Set<String> columns = new TreeSet<>();
         for (int field : Lineage.inputs(call)) {
             inputs.get(field).units().forEach(u -> columns.add("'" + u.column() + "'"));
         }
-        boolean constant = call.getOperands().stream().anyMatch(o -> Lineage.of(o, inputs).constant());
+        boolean constant =
+                call.getOperands().stream().anyMatch(o -> Lineage.of(o, inputs).constant());
         String what;
         if (constant) {
             what = "is compared with a constant";
@@ -135,9 +145,13 @@ final class UnitLineageRule {
         } else {
             what = "meets other values";
         }
-        String operator = call.getOperator().getName().isEmpty() ? call.getKind().sql : call.getOperator().getName();
-        String tables = unit.map(u -> " of " + u.tableNames() + " (unit " + u.domain() + ")").orElse("");
-        return PrivacyErrors.violation("The privacy unit column" + (columns.size() == 1 ? " " : "s ") + columns.stream().collect(Collectors.joining(", "))
+        String operator = call.getOperator().getName().isEmpty()
+                ? call.getKind().sql
+                : call.getOperator().getName();
+        String tables = unit.map(u -> " of " + u.tableNames() + " (unit " + u.domain() + ")")
+                .orElse("");
+        return PrivacyErrors.violation("The privacy unit column" + (columns.size() == 1 ? " " : "s ")
+                + columns.stream().collect(Collectors.joining(", "))
                 + tables + " " + what + " (" + operator + ") " + use.where
                 + ", which singles out individual units; a value derived from the privacy unit may only be compared "
                 + "for equality with the same unit of another protected table (a join along the declared path), "

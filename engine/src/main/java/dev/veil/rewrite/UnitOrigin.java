@@ -27,6 +27,8 @@ record UnitOrigin(ColumnId column, ColumnId space) {
 
     /** The origin of the start column of a table's path to its unit. */
     static UnitOrigin of(ColumnId column, UnitPathInfo path) {
-        return new UnitOrigin(column, path.steps().isEmpty() ? path.domain() : path.steps().get(0).key());
+        return new UnitOrigin(
+                column,
+                path.steps().isEmpty() ? path.domain() : path.steps().get(0).key());
     }
 }

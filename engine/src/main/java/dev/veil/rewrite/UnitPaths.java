@@ -54,14 +54,16 @@ final class UnitPaths {
             start = path.hops().get(0).fkColumn();
             for (int i = 0; i < path.hops().size(); i++) {
                 UnitPath.Hop hop = path.hops().get(i);
-                String next = i + 1 < path.hops().size() ? path.hops().get(i + 1).fkColumn() : path.unitColumn();
+                String next =
+                        i + 1 < path.hops().size() ? path.hops().get(i + 1).fkColumn() : path.unitColumn();
                 steps.add(new UnitStep(hop.toTable(), hop.keyColumn(), next));
             }
         }
         ColumnId domain = new ColumnId(path.unitTable(), path.unitColumn());
         // Continue along the unit table's own path when this one ends where that one starts.
         if (!path.unitTable().equals(access.table())) {
-            TableAccess unitTable = tables.byName(path.unitTable()).map(TableRef::access).orElse(null);
+            TableAccess unitTable =
+                    tables.byName(path.unitTable()).map(TableRef::access).orElse(null);
             if (unitTable != null && unitTable.unit().isPresent()) {
                 UnitPathInfo further = resolve(unitTable, depth + 1);
                 if (further.startColumn().equals(path.unitColumn())) {

@@ -32,8 +32,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  * its key.
  */
 final class UnitResolver {
-    private UnitResolver() {
-    }
+    private UnitResolver() {}
 
     /** {@code in} with its unit resolved into the field right after the user's fields. */
     static Piece resolve(Piece in, RewriteContext ctx) {
@@ -45,9 +44,11 @@ final class UnitResolver {
         int current = unit.primary();
         int width = in.width();
         for (UnitStep step : unit.steps()) {
-            TableRef parent = ctx.tables().byName(step.table()).orElseThrow(() -> PrivacyErrors.invalidPolicy(
-                    "The privacy unit path of " + unit.tableNames() + " leads to table '" + step.table()
-                            + "', which does not exist; ask an admin to fix the PRIVACY UNIT policy"));
+            TableRef parent = ctx.tables()
+                    .byName(step.table())
+                    .orElseThrow(() -> PrivacyErrors.invalidPolicy(
+                            "The privacy unit path of " + unit.tableNames() + " leads to table '" + step.table()
+                                    + "', which does not exist; ask an admin to fix the PRIVACY UNIT policy"));
             int key = parent.column(step.keyColumn());
             int next = parent.column(step.nextColumn());
             if (key < 0 || next < 0) {
@@ -56,7 +57,8 @@ final class UnitResolver {
                         + "', which does not exist; ask an admin to fix the PRIVACY UNIT policy");
             }
             RelDataType keyType = rel.getRowType().getFieldList().get(current).getType();
-            RelDataType columnType = parent.base().getRowType().getFieldList().get(key).getType();
+            RelDataType columnType =
+                    parent.base().getRowType().getFieldList().get(key).getType();
             if (parent.base().unwrap(StoredTable.class) != null && UnitLookup.supports(keyType, columnType)) {
                 rel = UnitLookup.create(rel, parent.base(), current, width, key, next, Projections.UNIT_FIELD);
             } else {
@@ -65,37 +67,67 @@ final class UnitResolver {
             current = width;
         }
         List<FieldInfo> fieldInfos = new ArrayList<>(in.fields().subList(0, width));
-        fieldInfos.add(new FieldInfo(Set.of(), Optional.of(unit.domain()),
-                Set.of(new UnitOrigin(unit.domain(), unit.domain())), false));
-        ctx.log().rewrite("Privacy unit " + unit.domain() + " of " + unit.tableNames()
-                + " looked up along the declared foreign keys (" + describe(unit) + ")");
-        return new Piece(rel, width, fieldInfos, Optional.of(new UnitHandle(List.of(width), List.of(), unit.domain(),
-                unit.sources())));
+        fieldInfos.add(new FieldInfo(
+                Set.of(), Optional.of(unit.domain()), Set.of(new UnitOrigin(unit.domain(), unit.domain())), false));
+        ctx.log()
+                .rewrite("Privacy unit " + unit.domain() + " of " + unit.tableNames()
+                        + " looked up along the declared foreign keys (" + describe(unit) + ")");
+        return new Piece(
+                rel,
+                width,
+                fieldInfos,
+                Optional.of(new UnitHandle(List.of(width), List.of(), unit.domain(), unit.sources())));
     }
 
     /**
      * One lookup step as a left join with {@code SELECT key, MIN(next) ... GROUP BY key}, for keys
      * whose equality needs a cast (a {@link UnitLookup} computes the same for plain keys).
      */
-    private static RelNode joinLookup(RelNode rel, int current, int width, TableRef parent, int key, int next,
-            RewriteContext ctx) {
+    private static RelNode joinLookup(
+            RelNode rel, int current, int width, TableRef parent, int key, int next, RewriteContext ctx) {
         RexBuilder rex = ctx.rexBuilder();
         RelNode scan = LogicalTableScan.create(ctx.cluster(), parent.base(), List.of());
-        RelNode pairs = LogicalProject.create(scan, List.of(),
-                List.of(rex.makeInputRef(scan, key), rex.makeInputRef(scan, next)), List.of("key", "next"), Set.of());
-        AggregateCall min = AggregateCall.create(SqlStdOperatorTable.MIN, false, false, false, List.of(),
-                List.of(1), -1, null, RelCollations.EMPTY, 1, pairs, null, "next");
+        RelNode pairs = LogicalProject.create(
+                scan,
+                List.of(),
+                List.of(rex.makeInputRef(scan, key), rex.makeInputRef(scan, next)),
+                List.of("key", "next"),
+                Set.of());
+        AggregateCall min = AggregateCall.create(
+                SqlStdOperatorTable.MIN,
+                false,
+                false,
+                false,
+                List.of(),
+                List.of(1),
+                -1,
+                null,
+                RelCollations.EMPTY,
+                1,
+                pairs,
+                null,
+                "next");
         RelNode lookup = LogicalAggregate.create(pairs, List.of(), ImmutableBitSet.of(0), null, List.of(min));
 
         int fields = rel.getRowType().getFieldCount();
         RexNode left = rex.makeInputRef(rel, current);
-        RexNode right = new RexInputRef(fields, lookup.getRowType().getFieldList().get(0).getType());
+        RexNode right = new RexInputRef(
+                fields, lookup.getRowType().getFieldList().get(0).getType());
         RelDataType common = ctx.typeFactory().leastRestrictive(List.of(left.getType(), right.getType()));
-        if (common != null && !left.getType().getSqlTypeName().equals(right.getType().getSqlTypeName())) {
-            left = rex.makeCast(ctx.typeFactory().createTypeWithNullability(common, left.getType().isNullable()),
-                    left, true, false);
-            right = rex.makeCast(ctx.typeFactory().createTypeWithNullability(common, right.getType().isNullable()),
-                    right, true, false);
+        if (common != null
+                && !left.getType().getSqlTypeName().equals(right.getType().getSqlTypeName())) {
+            left = rex.makeCast(
+                    ctx.typeFactory()
+                            .createTypeWithNullability(common, left.getType().isNullable()),
+                    left,
+                    true,
+                    false);
+            right = rex.makeCast(
+                    ctx.typeFactory()
+                            .createTypeWithNullability(common, right.getType().isNullable()),
+                    right,
+                    true,
+                    false);
         }
         RexNode condition = rex.makeCall(SqlStdOperatorTable.EQUALS, left, right);
         RelNode join = LogicalJoin.create(rel, lookup, List.of(), condition, Set.of(), JoinRelType.LEFT);

@@ -18,13 +18,17 @@ import java.util.Optional;
 public final class UnrestrictedPolicies implements PolicyResolver {
     public static final UnrestrictedPolicies INSTANCE = new UnrestrictedPolicies();
 
-    private UnrestrictedPolicies() {
-    }
+    private UnrestrictedPolicies() {}
 
     /** The access that leaves {@code table} as stored. */
     public static TableAccess unrestricted(TableName table) {
-        return new TableAccess(requireNonNull(table, "table is null"), Optional.empty(), Optional.empty(),
-                Optional.empty(), Map.of(), List.of());
+        return new TableAccess(
+                requireNonNull(table, "table is null"),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of(),
+                List.of());
     }
 
     @Override

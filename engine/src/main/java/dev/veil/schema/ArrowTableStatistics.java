@@ -18,7 +18,6 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
-import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.Sarg;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -87,7 +86,9 @@ final class ArrowTableStatistics {
             for (int c : columns) {
                 ColumnStatistics s = column(c);
                 // Unknown: Calcite's habit of assuming about half the rows are distinct.
-                distinct *= s == null ? Math.max(1d, tableRows / 2) : Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
+                distinct *= s == null
+                        ? Math.max(1d, tableRows / 2)
+                        : Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
             }
         }
         distinct = Math.min(distinct, tableRows);
@@ -136,7 +137,8 @@ final class ArrowTableStatistics {
                         if (sarg != null && sarg.isPoints()) {
                             ColumnStatistics s = column(column);
                             if (s != null) {
-                                return s.distinctCount() == 0 ? 0d
+                                return s.distinctCount() == 0
+                                        ? 0d
                                         : Math.min(1d, sarg.pointCount * nonNullFraction(s) / s.distinctCount());
                             }
                         }
@@ -151,8 +153,7 @@ final class ArrowTableStatistics {
                         }
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return RelMdUtil.guessSelectivity(conjunct);
@@ -191,8 +192,8 @@ final class ArrowTableStatistics {
     /** Answers Calcite's distinct-row-count question for a scan of the table. */
     final class DistinctRowCount implements BuiltInMetadata.DistinctRowCount.Handler {
         @Override
-        public @Nullable Double getDistinctRowCount(RelNode scan, RelMetadataQuery mq, ImmutableBitSet groupKey,
-                @Nullable RexNode predicate) {
+        public @Nullable Double getDistinctRowCount(
+                RelNode scan, RelMetadataQuery mq, ImmutableBitSet groupKey, @Nullable RexNode predicate) {
             if (groupKey.isEmpty()) {
                 return 1d;
             }

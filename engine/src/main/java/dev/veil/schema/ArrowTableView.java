@@ -39,7 +39,8 @@ public final class ArrowTableView extends AbstractTable implements RestrictedTab
         this.base = requireNonNull(base, "base is null");
         this.access = requireNonNull(access, "access is null");
         if (!access.table().equals(base.definition().name())) {
-            throw new IllegalArgumentException("access of " + access.table() + " given for " + base.definition().name());
+            throw new IllegalArgumentException("access of " + access.table() + " given for "
+                    + base.definition().name());
         }
         List<Column> visible = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
@@ -59,7 +60,9 @@ public final class ArrowTableView extends AbstractTable implements RestrictedTab
 
     /** Whether {@code access} leaves a table exactly as stored: no unit, filter, group size or column policy. */
     public static boolean isUnrestricted(TableAccess access) {
-        return access.unit().isEmpty() && access.minGroupSize().isEmpty() && access.rowFilter().isEmpty()
+        return access.unit().isEmpty()
+                && access.minGroupSize().isEmpty()
+                && access.rowFilter().isEmpty()
                 && access.columns().values().stream().allMatch(c -> c.columnClass() == ColumnClass.PUBLIC);
     }
 
@@ -85,7 +88,8 @@ public final class ArrowTableView extends AbstractTable implements RestrictedTab
             return column;
         }
         MaskKind kind = access.mask().orElseThrow().kind();
-        boolean text = kind == MaskKind.HASH || kind == MaskKind.SHOW_LAST
+        boolean text = kind == MaskKind.HASH
+                || kind == MaskKind.SHOW_LAST
                 || (kind == MaskKind.REDACT && column.type().type() == VeilType.VARCHAR);
         ColumnType type = text ? ColumnType.of(VeilType.VARCHAR) : column.type();
         return new Column(column.name(), type, true);

@@ -10,10 +10,10 @@ import dev.veil.storage.Warehouse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
-import org.apache.calcite.jdbc.CalciteSchema;
 
 /**
  * One catalog schema as one principal sees it during one statement. Its tables are read from the
@@ -45,8 +45,10 @@ public final class CatalogSchema extends AbstractSchema {
             Map<String, Table> map = new LinkedHashMap<>();
             for (TableDef def : catalog.tables(name)) {
                 ArrowTable table = new ArrowTable(warehouse, def, catalog.currentVersion(def.id()));
-                TableAccess tableAccess = requireNonNull(access.apply(def.name()), "no access resolved for " + def.name());
-                map.put(def.name().table(),
+                TableAccess tableAccess =
+                        requireNonNull(access.apply(def.name()), "no access resolved for " + def.name());
+                map.put(
+                        def.name().table(),
                         ArrowTableView.isUnrestricted(tableAccess) ? table : new ArrowTableView(table, tableAccess));
             }
             tables = map;

@@ -56,19 +56,37 @@ public final class SystemSchema extends AbstractSchema {
     public SystemSchema(Warehouse warehouse) {
         SqliteCatalog catalog = requireNonNull(warehouse, "warehouse is null").sqliteCatalog();
         this.tables = Map.of(
-                "policies", new SystemTable(POLICY_COLUMNS, (user, principals, root) -> policies(catalog, user, principals),
-                        catalog),
-                "my_queries", new SystemTable(MY_QUERY_COLUMNS,
-                        (user, principals, root) -> myQueries(catalog, user, self(warehouse, root)), catalog),
-                "audit", new SystemTable(AUDIT_COLUMNS,
-                        (user, principals, root) -> audit(catalog, user, principals, self(warehouse, root)), catalog),
-                "my_budget", new SystemTable(MY_BUDGET_COLUMNS,
-                        (user, principals, root) -> myBudget(catalog, user, principals), catalog),
-                "budget_ledger", new SystemTable(LEDGER_COLUMNS,
-                        (user, principals, root) -> budgetLedger(catalog, user, principals), catalog),
-                "running_statements", new SystemTable(RUNNING_COLUMNS,
-                        (user, principals, root) -> runningStatements(RunningStatements.of(warehouse), user, principals),
-                        catalog));
+                "policies",
+                        new SystemTable(
+                                POLICY_COLUMNS,
+                                (user, principals, root) -> policies(catalog, user, principals),
+                                catalog),
+                "my_queries",
+                        new SystemTable(
+                                MY_QUERY_COLUMNS,
+                                (user, principals, root) -> myQueries(catalog, user, self(warehouse, root)),
+                                catalog),
+                "audit",
+                        new SystemTable(
+                                AUDIT_COLUMNS,
+                                (user, principals, root) -> audit(catalog, user, principals, self(warehouse, root)),
+                                catalog),
+                "my_budget",
+                        new SystemTable(
+                                MY_BUDGET_COLUMNS,
+                                (user, principals, root) -> myBudget(catalog, user, principals),
+                                catalog),
+                "budget_ledger",
+                        new SystemTable(
+                                LEDGER_COLUMNS,
+                                (user, principals, root) -> budgetLedger(catalog, user, principals),
+                                catalog),
+                "running_statements",
+                        new SystemTable(
+                                RUNNING_COLUMNS,
+                                (user, principals, root) ->
+                                        runningStatements(RunningStatements.of(warehouse), user, principals),
+                                catalog));
     }
 
     @Override
@@ -82,8 +100,7 @@ public final class SystemSchema extends AbstractSchema {
     }
 
     /** A column of a system table: its name, type and whether it may be NULL. */
-    private record SystemColumn(String name, SqlTypeName type, boolean nullable) {
-    }
+    private record SystemColumn(String name, SqlTypeName type, boolean nullable) {}
 
     private static final List<SystemColumn> POLICY_COLUMNS = List.of(
             new SystemColumn("schema_name", SqlTypeName.VARCHAR, false),
@@ -154,8 +171,7 @@ public final class SystemSchema extends AbstractSchema {
         private final Rows rows;
         private final SqliteCatalog catalog;
 
-        SystemTable(List<SystemColumn> columns, Rows rows,
-                SqliteCatalog catalog) {
+        SystemTable(List<SystemColumn> columns, Rows rows, SqliteCatalog catalog) {
             this.columns = columns;
             this.rows = rows;
             this.catalog = catalog;
@@ -185,17 +201,24 @@ public final class SystemSchema extends AbstractSchema {
 
     /** The principal of {@code user}; a warehouse without users has only its default admin. */
     private static Principal principal(String user, Principals principals) {
-        return principals.user(user).orElseGet(() -> new Principal(user,
-                principals.isAdmin(user) ? Set.of(Principals.ADMIN) : Set.of()));
+        return principals
+                .user(user)
+                .orElseGet(() -> new Principal(user, principals.isAdmin(user) ? Set.of(Principals.ADMIN) : Set.of()));
     }
 
     private static List<Object[]> policies(SqliteCatalog catalog, String user, Principals principals) {
         List<Object[]> rows = new ArrayList<>();
-        List<PolicyListing.Row> listing = catalog.read(c -> PolicyListing.visibleTo(
-                new SqlitePolicyStore(catalog).all(), principal(user, principals)));
+        List<PolicyListing.Row> listing = catalog.read(
+                c -> PolicyListing.visibleTo(new SqlitePolicyStore(catalog).all(), principal(user, principals)));
         for (PolicyListing.Row r : listing) {
-            rows.add(new Object[] {r.table().schema(), r.table().table(), r.column().orElse(null), r.kind(),
-                    r.role().orElse(null), r.definition()});
+            rows.add(new Object[] {
+                r.table().schema(),
+                r.table().table(),
+                r.column().orElse(null),
+                r.kind(),
+                r.role().orElse(null),
+                r.definition()
+            });
         }
         return rows;
     }
@@ -205,7 +228,9 @@ public final class SystemSchema extends AbstractSchema {
      * if none): the audit tables leave it out, as they did when entries were written at the end.
      */
     private static long self(Warehouse warehouse, DataContext root) {
-        return RunningStatements.of(warehouse).idOf(StatementControl.cancelFlag(root)).orElse(-1L);
+        return RunningStatements.of(warehouse)
+                .idOf(StatementControl.cancelFlag(root))
+                .orElse(-1L);
     }
 
     private static List<Object[]> myQueries(SqliteCatalog catalog, String user, long self) {
@@ -214,47 +239,88 @@ public final class SystemSchema extends AbstractSchema {
             if (e.id() == self) {
                 continue;
             }
-            rows.add(new Object[] {e.id(), e.at(), e.kind().name(), e.statement(), e.decision().name(),
-                    e.reason().orElse(null), boxed(e.rowsReturned()), e.epsilon(), e.delta(), boxed(e.finishedAt())});
+            rows.add(new Object[] {
+                e.id(),
+                e.at(),
+                e.kind().name(),
+                e.statement(),
+                e.decision().name(),
+                e.reason().orElse(null),
+                boxed(e.rowsReturned()),
+                e.epsilon(),
+                e.delta(),
+                boxed(e.finishedAt())
+            });
         }
         return rows;
     }
 
     private static List<Object[]> audit(SqliteCatalog catalog, String user, Principals principals, long self) {
         if (!principals.isAdmin(user)) {
-            throw new VeilException(ErrorCode.ACCESS_DENIED, "Reading veil.audit requires the admin role; user '"
-                    + user + "' does not have it (your own statements are in veil.my_queries)");
+            throw new VeilException(
+                    ErrorCode.ACCESS_DENIED,
+                    "Reading veil.audit requires the admin role; user '" + user
+                            + "' does not have it (your own statements are in veil.my_queries)");
         }
         List<Object[]> rows = new ArrayList<>();
         for (AuditEntry e : new AuditLog(catalog).entries()) {
             if (e.id() == self) {
                 continue;
             }
-            rows.add(new Object[] {e.id(), e.at(), e.user(), e.kind().name(), e.statement(), e.decision().name(),
-                    e.reason().orElse(null), boxed(e.rowsReturned()), e.epsilon(), e.delta(), boxed(e.finishedAt())});
+            rows.add(new Object[] {
+                e.id(),
+                e.at(),
+                e.user(),
+                e.kind().name(),
+                e.statement(),
+                e.decision().name(),
+                e.reason().orElse(null),
+                boxed(e.rowsReturned()),
+                e.epsilon(),
+                e.delta(),
+                boxed(e.finishedAt())
+            });
         }
         return rows;
     }
 
     private static List<Object[]> myBudget(SqliteCatalog catalog, String user, Principals principals) {
         List<Object[]> rows = new ArrayList<>();
-        for (BudgetStatus b : BudgetLedger.of(catalog).status(principals.principalOf(user)).stream().toList()) {
-            rows.add(new Object[] {b.budgetName(), b.window().name(), b.epsilonLimit(), b.deltaLimit(),
-                    b.epsilonSpent(), b.deltaSpent(), b.epsilonRemaining(), b.deltaRemaining(),
-                    b.refillsAt().map(java.time.Instant::toEpochMilli).orElse(null)});
+        for (BudgetStatus b : BudgetLedger.of(catalog).status(principals.principalOf(user)).stream()
+                .toList()) {
+            rows.add(new Object[] {
+                b.budgetName(),
+                b.window().name(),
+                b.epsilonLimit(),
+                b.deltaLimit(),
+                b.epsilonSpent(),
+                b.deltaSpent(),
+                b.epsilonRemaining(),
+                b.deltaRemaining(),
+                b.refillsAt().map(java.time.Instant::toEpochMilli).orElse(null)
+            });
         }
         return rows;
     }
 
     private static List<Object[]> budgetLedger(SqliteCatalog catalog, String user, Principals principals) {
         if (!principals.isAdmin(user)) {
-            throw new VeilException(ErrorCode.ACCESS_DENIED, "Reading veil.budget_ledger requires the admin role; user '"
-                    + user + "' does not have it (your own budget is in veil.my_budget)");
+            throw new VeilException(
+                    ErrorCode.ACCESS_DENIED,
+                    "Reading veil.budget_ledger requires the admin role; user '" + user
+                            + "' does not have it (your own budget is in veil.my_budget)");
         }
         List<Object[]> rows = new ArrayList<>();
         for (LedgerEntry e : BudgetLedger.of(catalog).entries()) {
-            rows.add(new Object[] {e.id(), e.user(), e.budget(), e.epsilon(), e.delta(), e.chargedAt().toEpochMilli(),
-                    e.statement()});
+            rows.add(new Object[] {
+                e.id(),
+                e.user(),
+                e.budget(),
+                e.epsilon(),
+                e.delta(),
+                e.chargedAt().toEpochMilli(),
+                e.statement()
+            });
         }
         return rows;
     }
@@ -264,8 +330,15 @@ public final class SystemSchema extends AbstractSchema {
         List<Object[]> rows = new ArrayList<>();
         for (RunningStatements.Running r : running.all()) {
             if (admin || r.user().equals(user)) {
-                rows.add(new Object[] {r.id(), r.user(), r.startedAtMillis(), r.elapsed().toMillis(),
-                        r.control().limit().map(java.time.Duration::toMillis).orElse(null), r.state(), r.statement()});
+                rows.add(new Object[] {
+                    r.id(),
+                    r.user(),
+                    r.startedAtMillis(),
+                    r.elapsed().toMillis(),
+                    r.control().limit().map(java.time.Duration::toMillis).orElse(null),
+                    r.state(),
+                    r.statement()
+                });
             }
         }
         return rows;

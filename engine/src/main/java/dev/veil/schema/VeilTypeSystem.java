@@ -16,8 +16,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 public final class VeilTypeSystem extends RelDataTypeSystemImpl {
     public static final VeilTypeSystem INSTANCE = new VeilTypeSystem();
 
-    private VeilTypeSystem() {
-    }
+    private VeilTypeSystem() {}
 
     @Override
     public int getMaxPrecision(SqlTypeName typeName) {

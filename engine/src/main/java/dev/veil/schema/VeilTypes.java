@@ -12,8 +12,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /** Conversions between Veil's column types and Calcite's SQL types. */
 public final class VeilTypes {
-    private VeilTypes() {
-    }
+    private VeilTypes() {}
 
     /** The SQL type of a column type, with the given nullability. */
     public static RelDataType toRelType(RelDataTypeFactory factory, ColumnType type, boolean nullable) {
@@ -54,8 +53,11 @@ public final class VeilTypes {
             case DATE -> ColumnType.of(VeilType.DATE);
             case TIMESTAMP -> ColumnType.of(VeilType.TIMESTAMP);
             case NULL -> ColumnType.of(VeilType.VARCHAR);
-            default -> throw new VeilException(ErrorCode.NOT_SUPPORTED, "Column '" + columnName
-                    + "' has type " + type.getFullTypeString() + ", which Veil cannot store");
+            default ->
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        "Column '" + columnName + "' has type " + type.getFullTypeString()
+                                + ", which Veil cannot store");
         };
     }
 }

@@ -42,8 +42,7 @@ final class Authenticator {
     private final Map<String, CompletableFuture<Optional<String>>> checking = new ConcurrentHashMap<>();
 
     /** A remembered successful check. */
-    private record Entry(String user, String stamp, long expiresAt) {
-    }
+    private record Entry(String user, String stamp, long expiresAt) {}
 
     Authenticator(Principals principals) {
         this(principals, DEFAULT_TTL, System::nanoTime);
@@ -112,8 +111,10 @@ final class Authenticator {
 
     private boolean stillCurrent(Entry entry) {
         Optional<String> stamp = principals.passwordStamp(entry.user());
-        return stamp.isPresent() && MessageDigest.isEqual(stamp.get().getBytes(StandardCharsets.UTF_8),
-                entry.stamp().getBytes(StandardCharsets.UTF_8));
+        return stamp.isPresent()
+                && MessageDigest.isEqual(
+                        stamp.get().getBytes(StandardCharsets.UTF_8),
+                        entry.stamp().getBytes(StandardCharsets.UTF_8));
     }
 
     private void remember(String cacheKey, Entry entry) {
@@ -134,8 +135,9 @@ final class Authenticator {
             mac.init(key);
             byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
             mac.update(new byte[] {
-                    (byte) (userBytes.length >>> 24), (byte) (userBytes.length >>> 16),
-                    (byte) (userBytes.length >>> 8), (byte) userBytes.length});
+                (byte) (userBytes.length >>> 24), (byte) (userBytes.length >>> 16),
+                (byte) (userBytes.length >>> 8), (byte) userBytes.length
+            });
             mac.update(userBytes);
             mac.update(password.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(mac.doFinal());

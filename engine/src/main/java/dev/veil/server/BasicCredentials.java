@@ -20,7 +20,8 @@ record BasicCredentials(String user, String password) {
             return Optional.empty();
         }
         String value = header.trim();
-        if (value.length() < 6 || !value.substring(0, 6).toLowerCase(Locale.ROOT).equals("basic ")) {
+        if (value.length() < 6
+                || !value.substring(0, 6).toLowerCase(Locale.ROOT).equals("basic ")) {
             return Optional.empty();
         }
         String decoded;

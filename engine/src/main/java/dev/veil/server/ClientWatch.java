@@ -67,7 +67,7 @@ final class ClientWatch implements AutoCloseable {
         requireNonNull(gone, "gone is null");
         SocketChannel channel = channelOf(endpoint);
         if (channel == null || closed) {
-            return () -> { };
+            return () -> {};
         }
         Watched watched = new Watched(gone);
         changes.add(() -> {

@@ -105,8 +105,11 @@ final class ConnectionRegistry {
     /** Whether {@code user}'s connection {@code connectionId} goes on with the password {@code key} stands for. */
     boolean acceptsPreviousPassword(String connectionId, String user, String key) {
         Entry e = connections.get(connectionId);
-        return e != null && e.user.equals(user) && e.previousPassword != null
-                && java.security.MessageDigest.isEqual(e.previousPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        return e != null
+                && e.user.equals(user)
+                && e.previousPassword != null
+                && java.security.MessageDigest.isEqual(
+                        e.previousPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 

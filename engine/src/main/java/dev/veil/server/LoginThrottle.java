@@ -33,8 +33,7 @@ final class LoginThrottle {
      * The failures of one key: how many, when the last was, and whether a refusal since then has
      * been reported; immutable, replaced atomically.
      */
-    private record Failures(int count, long lastAt, boolean refusalReported) {
-    }
+    private record Failures(int count, long lastAt, boolean refusalReported) {}
 
     LoginThrottle() {
         this(System::nanoTime);
@@ -50,7 +49,8 @@ final class LoginThrottle {
      */
     long waitNanos(String user, String address) {
         long now = clock.getAsLong();
-        return Math.max(wait(users.get(user), USER_FREE_FAILURES, now),
+        return Math.max(
+                wait(users.get(user), USER_FREE_FAILURES, now),
                 wait(addresses.get(address), ADDRESS_FREE_FAILURES, now));
     }
 
@@ -92,8 +92,11 @@ final class LoginThrottle {
                 map.clear(); // memory stays bounded; the address count still throttles a flood of names
             }
         }
-        map.compute(key, (k, f) -> f == null || expired(f, now) ? new Failures(1, now, false)
-                : new Failures(f.count() == Integer.MAX_VALUE ? f.count() : f.count() + 1, now, false));
+        map.compute(
+                key,
+                (k, f) -> f == null || expired(f, now)
+                        ? new Failures(1, now, false)
+                        : new Failures(f.count() == Integer.MAX_VALUE ? f.count() : f.count() + 1, now, false));
     }
 
     private static boolean expired(Failures f, long now) {

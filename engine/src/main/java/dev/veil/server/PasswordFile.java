@@ -14,8 +14,7 @@ import java.nio.file.Path;
  * so that they never appear on a command line (where {@code ps} shows them) or in shell history.
  */
 public final class PasswordFile {
-    private PasswordFile() {
-    }
+    private PasswordFile() {}
 
     /** The first line of {@code file}; {@code what} names the secret in error messages. */
     public static String read(Path file, String what) {

@@ -4,8 +4,7 @@ import org.apache.calcite.avatica.remote.Service;
 
 /** The connection an Avatica request is about. Every request of the protocol names one. */
 final class RequestConnections {
-    private RequestConnections() {
-    }
+    private RequestConnections() {}
 
     /** The request's connection id; null only for a request type this server does not know. */
     static String connectionId(Service.Request request) {

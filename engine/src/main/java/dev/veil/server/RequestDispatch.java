@@ -7,8 +7,7 @@ import org.apache.calcite.avatica.remote.Service;
  * {@code Request.accept} is not public, and its handlers send stack traces with errors.)
  */
 final class RequestDispatch {
-    private RequestDispatch() {
-    }
+    private RequestDispatch() {}
 
     static Service.Response dispatch(Service service, Service.Request request) {
         if (request instanceof Service.OpenConnectionRequest r) {
@@ -54,6 +53,7 @@ final class RequestDispatch {
         } else if (request instanceof Service.ColumnsRequest r) {
             return service.apply(r);
         }
-        throw new IllegalArgumentException("unknown request type " + request.getClass().getName());
+        throw new IllegalArgumentException(
+                "unknown request type " + request.getClass().getName());
     }
 }

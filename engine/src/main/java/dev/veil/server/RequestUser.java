@@ -11,8 +11,7 @@ import dev.veil.VeilException;
 final class RequestUser {
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
 
-    private RequestUser() {
-    }
+    private RequestUser() {}
 
     /** Binds {@code user} to this thread until the returned scope closes. */
     static Scope bind(String user) {

@@ -18,8 +18,15 @@ import java.util.Optional;
  * run and how many statements one user may run at once unless its user's role says otherwise,
  * and how many statements' work runs at once (CPU slots, by default one per processor).
  */
-public record ServerConfig(Path warehouse, String host, int port, Optional<TlsConfig> tls, Duration idleTimeout,
-        Duration statementTimeout, int cpuSlots, int maxConcurrentStatements) {
+public record ServerConfig(
+        Path warehouse,
+        String host,
+        int port,
+        Optional<TlsConfig> tls,
+        Duration idleTimeout,
+        Duration statementTimeout,
+        int cpuSlots,
+        int maxConcurrentStatements) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
@@ -36,8 +43,9 @@ public record ServerConfig(Path warehouse, String host, int port, Optional<TlsCo
         StatementTimeouts.check(requireNonNull(statementTimeout, "statementTimeout is null"));
         ConcurrentStatementLimits.check(maxConcurrentStatements);
         if (cpuSlots < 1 || cpuSlots > CpuScheduler.MAX_SLOTS) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "The number of CPU slots must be between 1 and "
-                    + CpuScheduler.MAX_SLOTS + "; got " + cpuSlots);
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "The number of CPU slots must be between 1 and " + CpuScheduler.MAX_SLOTS + "; got " + cpuSlots);
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host is blank");
@@ -52,34 +60,54 @@ public record ServerConfig(Path warehouse, String host, int port, Optional<TlsCo
 
     /** Serves {@code warehouse} on 127.0.0.1:8765 without TLS. */
     public static ServerConfig of(Path warehouse) {
-        return new ServerConfig(warehouse, DEFAULT_HOST, DEFAULT_PORT, Optional.empty(), DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_STATEMENT_TIMEOUT, CpuScheduler.defaultSlots(), DEFAULT_MAX_CONCURRENT_STATEMENTS);
+        return new ServerConfig(
+                warehouse,
+                DEFAULT_HOST,
+                DEFAULT_PORT,
+                Optional.empty(),
+                DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_STATEMENT_TIMEOUT,
+                CpuScheduler.defaultSlots(),
+                DEFAULT_MAX_CONCURRENT_STATEMENTS);
     }
 
     public ServerConfig withHost(String host) {
-        return new ServerConfig(warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
+        return new ServerConfig(
+                warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
     }
 
     public ServerConfig withPort(int port) {
-        return new ServerConfig(warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
+        return new ServerConfig(
+                warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
     }
 
     public ServerConfig withTls(TlsConfig tls) {
-        return new ServerConfig(warehouse, host, port, Optional.of(tls), idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
+        return new ServerConfig(
+                warehouse,
+                host,
+                port,
+                Optional.of(tls),
+                idleTimeout,
+                statementTimeout,
+                cpuSlots,
+                maxConcurrentStatements);
     }
 
     public ServerConfig withIdleTimeout(Duration idleTimeout) {
-        return new ServerConfig(warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
+        return new ServerConfig(
+                warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
     }
 
     /** Limits statements to {@code statementTimeout} unless a role of their user overrides it. */
     public ServerConfig withStatementTimeout(Duration statementTimeout) {
-        return new ServerConfig(warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
+        return new ServerConfig(
+                warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
     }
 
     /** Runs at most {@code cpuSlots} statements' work at once (see {@link CpuScheduler}). */
     public ServerConfig withCpuSlots(int cpuSlots) {
-        return new ServerConfig(warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
+        return new ServerConfig(
+                warehouse, host, port, tls, idleTimeout, statementTimeout, cpuSlots, maxConcurrentStatements);
     }
 
     /** Lets one user run at most {@code limit} statements at once unless a role of the user overrides it. */

@@ -48,8 +48,15 @@ final class VeilHttpHandler extends AbstractHandler {
     private final RpcMetadataResponse metadata;
     private final ProtobufTranslation translation = new ProtobufTranslationImpl();
 
-    VeilHttpHandler(Authenticator authenticator, LoginThrottle throttle, ServerAudit audit, Service service,
-            VeilMeta meta, ConnectionRegistry connections, ClientWatch clientWatch, RpcMetadataResponse metadata) {
+    VeilHttpHandler(
+            Authenticator authenticator,
+            LoginThrottle throttle,
+            ServerAudit audit,
+            Service service,
+            VeilMeta meta,
+            ConnectionRegistry connections,
+            ClientWatch clientWatch,
+            RpcMetadataResponse metadata) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.throttle = requireNonNull(throttle, "throttle is null");
         this.audit = requireNonNull(audit, "audit is null");
@@ -65,7 +72,10 @@ final class VeilHttpHandler extends AbstractHandler {
             throws IOException {
         baseRequest.setHandled(true);
         if (!"POST".equals(request.getMethod())) {
-            sendText(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "This server expects POST requests from a JDBC driver");
+            sendText(
+                    response,
+                    HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                    "This server expects POST requests from a JDBC driver");
             return;
         }
         Optional<BasicCredentials> credentials = BasicCredentials.parse(request.getHeader("Authorization"));
@@ -113,9 +123,14 @@ final class VeilHttpHandler extends AbstractHandler {
             decoded = translation.parseRequest(body);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Malformed request from {}: {}", request.getRemoteAddr(), e.getMessage());
-            send(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, WireErrors.response(new VeilException(
-                    ErrorCode.INVALID_ARGUMENT, "Malformed request; use Veil's JDBC driver (protobuf serialization)"),
-                    metadata));
+            send(
+                    response,
+                    HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
+                    WireErrors.response(
+                            new VeilException(
+                                    ErrorCode.INVALID_ARGUMENT,
+                                    "Malformed request; use Veil's JDBC driver (protobuf serialization)"),
+                            metadata));
             return;
         }
         Service.Response answer;
@@ -135,14 +150,15 @@ final class VeilHttpHandler extends AbstractHandler {
         if (!previousPassword && runsStatements(decoded) && !authenticator.isCurrent(given)) {
             // This request changed its user's password (ALTER USER CURRENT_USER ...): its connection
             // may go on with the password the client holds; every other login needs the new one.
-            connections.keepPreviousPassword(RequestConnections.connectionId(decoded), given.user(),
-                    authenticator.key(given));
+            connections.keepPreviousPassword(
+                    RequestConnections.connectionId(decoded), given.user(), authenticator.key(given));
         }
         send(response, status, answer);
     }
 
     private static boolean runsStatements(Service.Request request) {
-        return request instanceof Service.PrepareAndExecuteRequest || request instanceof Service.ExecuteRequest
+        return request instanceof Service.PrepareAndExecuteRequest
+                || request instanceof Service.ExecuteRequest
                 || request instanceof Service.PrepareAndExecuteBatchRequest
                 || request instanceof Service.ExecuteBatchRequest;
     }
@@ -183,8 +199,11 @@ final class VeilHttpHandler extends AbstractHandler {
     private void loginFailed(String name, String address, HttpServletResponse response) throws IOException {
         long next = throttle.failed(name, address);
         LOG.warn("Authentication failed for user '{}' from {}", ServerAudit.shown(name), address);
-        audit.failed(name, address, "Wrong password or unknown user"
-                + (next > 0 ? "; further logins delayed " + LoginThrottle.seconds(next) + " s" : ""));
+        audit.failed(
+                name,
+                address,
+                "Wrong password or unknown user"
+                        + (next > 0 ? "; further logins delayed " + LoginThrottle.seconds(next) + " s" : ""));
         challenge(response);
     }
 
@@ -202,7 +221,11 @@ final class VeilHttpHandler extends AbstractHandler {
         byte[] bytes;
         try {
             bytes = translation.serializeResponse(answer);
-        } catch (IOException | RuntimeException | StackOverflowError | LinkageError | AssertionError
+        } catch (IOException
+                | RuntimeException
+                | StackOverflowError
+                | LinkageError
+                | AssertionError
                 | OutOfMemoryError e) {
             bytes = translation.serializeResponse(WireErrors.response(e, metadata));
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
@@ -216,8 +239,8 @@ final class VeilHttpHandler extends AbstractHandler {
     private Service.Response dispatch(String user, Service.Request request, EndPoint endpoint) {
         String connectionId = RequestConnections.connectionId(request);
         if (connectionId == null) {
-            throw new VeilException(ErrorCode.NOT_SUPPORTED,
-                    "Request " + request.getClass().getSimpleName() + " is not supported");
+            throw new VeilException(
+                    ErrorCode.NOT_SUPPORTED, "Request " + request.getClass().getSimpleName() + " is not supported");
         }
         if (!connections.enter(connectionId, user)) {
             LOG.warn("User '{}' used connection {} of another user", user, connectionId);

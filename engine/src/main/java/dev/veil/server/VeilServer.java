@@ -9,7 +9,6 @@ import dev.veil.catalog.Principals;
 import dev.veil.control.CpuScheduler;
 import dev.veil.session.Engine;
 import dev.veil.session.VeilMeta;
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,8 +54,14 @@ public final class VeilServer implements AutoCloseable {
     private int port;
     private boolean closed;
 
-    private VeilServer(ServerConfig config, Engine engine, VeilMeta meta, ConnectionRegistry connections, Server jetty,
-            ServerConnector connector, ScheduledExecutorService reaper) {
+    private VeilServer(
+            ServerConfig config,
+            Engine engine,
+            VeilMeta meta,
+            ConnectionRegistry connections,
+            Server jetty,
+            ServerConnector connector,
+            ScheduledExecutorService reaper) {
         this.config = config;
         this.engine = engine;
         this.meta = meta;
@@ -76,9 +81,11 @@ public final class VeilServer implements AutoCloseable {
         try {
             Principals principals = new Principals(engine.warehouse().sqliteCatalog());
             if (!principals.hasUsers()) {
-                throw new VeilException(ErrorCode.UNKNOWN_PRINCIPAL, "Warehouse " + config.warehouse()
-                        + " has no users, so nobody could log in; create the admin with 'veil init' or "
-                        + "CREATE USER through 'veil sql --warehouse'");
+                throw new VeilException(
+                        ErrorCode.UNKNOWN_PRINCIPAL,
+                        "Warehouse " + config.warehouse()
+                                + " has no users, so nobody could log in; create the admin with 'veil init' or "
+                                + "CREATE USER through 'veil sql --warehouse'");
             }
             return start(config, engine, principals);
         } catch (RuntimeException e) {
@@ -89,9 +96,12 @@ public final class VeilServer implements AutoCloseable {
 
     private static VeilServer start(ServerConfig config, Engine engine, Principals principals) {
         ConnectionRegistry connections = new ConnectionRegistry();
-        VeilMeta meta = new VeilMeta(null, (id, info) -> engine.newSession(RequestUser.require())
-                .limitStatementsTo(config.statementTimeout())
-                .limitConcurrentStatementsTo(config.maxConcurrentStatements()), WireErrors::toAvatica);
+        VeilMeta meta = new VeilMeta(
+                null,
+                (id, info) -> engine.newSession(RequestUser.require())
+                        .limitStatementsTo(config.statementTimeout())
+                        .limitConcurrentStatementsTo(config.maxConcurrentStatements()),
+                WireErrors::toAvatica);
         if (CpuScheduler.shared().slots() != config.cpuSlots()) {
             CpuScheduler.useShared(new CpuScheduler(config.cpuSlots()));
         }
@@ -108,7 +118,8 @@ public final class VeilServer implements AutoCloseable {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setKeyStorePath(config.tls().get().keystore().toAbsolutePath().toString());
             ssl.setKeyStorePassword(config.tls().get().password());
-            connector = new ServerConnector(jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+            connector = new ServerConnector(
+                    jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         }
@@ -129,21 +140,30 @@ public final class VeilServer implements AutoCloseable {
             connector.open();
             RpcMetadataResponse metadata = new RpcMetadataResponse(config.host() + ":" + connector.getLocalPort());
             service.setRpcMetadata(metadata);
-            jetty.setHandler(new VeilHttpHandler(new Authenticator(principals), new LoginThrottle(),
-                    new ServerAudit(new AuditLog(engine.warehouse().sqliteCatalog())), service, meta, connections,
-                    server.clientWatch, metadata));
+            jetty.setHandler(new VeilHttpHandler(
+                    new Authenticator(principals),
+                    new LoginThrottle(),
+                    new ServerAudit(new AuditLog(engine.warehouse().sqliteCatalog())),
+                    service,
+                    meta,
+                    connections,
+                    server.clientWatch,
+                    metadata));
             jetty.start();
             server.port = connector.getLocalPort();
         } catch (Exception e) {
             server.stopQuietly();
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT,
-                    "Cannot serve on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "Cannot serve on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
+                    e);
         }
         long period = Math.max(100, Math.min(config.idleTimeout().toMillis() / 2, 30_000));
         reaper.scheduleWithFixedDelay(server::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
         LOG.info("Veil serves {} at {}", config.warehouse(), server.jdbcUrl());
         if (config.tls().isEmpty() && !isLoopback(config.host())) {
-            LOG.warn("Serving {} without TLS: passwords and data cross the network in clear; use --tls-keystore",
+            LOG.warn(
+                    "Serving {} without TLS: passwords and data cross the network in clear; use --tls-keystore",
                     config.host());
         }
         return server;

@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
 final class WireErrors {
     private static final Logger LOG = LoggerFactory.getLogger(WireErrors.class);
 
-    private WireErrors() {
-    }
+    private WireErrors() {}
 
     /** The exception VeilMeta throws for a Veil error; Avatica's service passes it up unchanged. */
     static RuntimeException toAvatica(VeilException e) {
@@ -34,8 +33,11 @@ final class WireErrors {
         } else {
             LOG.debug("Statement failed: {}", e.clientMessage());
         }
-        return new AvaticaRuntimeException(reported.clientMessage(), reported.errorCode().code(),
-                reported.errorCode().sqlState(), AvaticaSeverity.ERROR);
+        return new AvaticaRuntimeException(
+                reported.clientMessage(),
+                reported.errorCode().code(),
+                reported.errorCode().sqlState(),
+                AvaticaSeverity.ERROR);
     }
 
     /** The response for any failure while handling a request. */
@@ -49,18 +51,27 @@ final class WireErrors {
                 return response(a.getErrorMessage(), a.getErrorCode(), a.getSqlState(), metadata);
             }
             if (t instanceof OutOfMemoryError) {
-                return response(new VeilException(ErrorCode.MEMORY_LIMIT_EXCEEDED,
-                        "The server ran out of memory while handling the request; it was stopped"), metadata);
+                return response(
+                        new VeilException(
+                                ErrorCode.MEMORY_LIMIT_EXCEEDED,
+                                "The server ran out of memory while handling the request; it was stopped"),
+                        metadata);
             }
             if (t instanceof NoSuchStatementException) {
-                return response(new VeilException(ErrorCode.INVALID_STATEMENT,
-                        "The statement is not open on the server (closed, or its connection expired)"), metadata);
+                return response(
+                        new VeilException(
+                                ErrorCode.INVALID_STATEMENT,
+                                "The statement is not open on the server (closed, or its connection expired)"),
+                        metadata);
             }
         }
         String reference = reference();
         LOG.error("Internal error {} while handling a request", reference, failure);
-        return response(new VeilException(ErrorCode.INTERNAL_ERROR,
-                "The server failed to handle the request (server log reference " + reference + ")"), metadata);
+        return response(
+                new VeilException(
+                        ErrorCode.INTERNAL_ERROR,
+                        "The server failed to handle the request (server log reference " + reference + ")"),
+                metadata);
     }
 
     /**
@@ -70,7 +81,9 @@ final class WireErrors {
      */
     static boolean isUnexpected(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof AvaticaRuntimeException || t instanceof VeilException || t instanceof NoSuchStatementException) {
+            if (t instanceof AvaticaRuntimeException
+                    || t instanceof VeilException
+                    || t instanceof NoSuchStatementException) {
                 return false;
             }
         }

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.VeilException;
 import dev.veil.audit.AuditLog;
-import dev.veil.exec.ExecutionErrors;
-import dev.veil.control.StatementControl;
 import dev.veil.control.CpuScheduler;
+import dev.veil.control.StatementControl;
+import dev.veil.exec.ExecutionErrors;
 import java.util.Optional;
 import org.apache.calcite.linq4j.Enumerator;
 

@@ -39,13 +39,20 @@ public final class EmbeddedDriver extends UnregisteredDriver {
     }
 
     /** What {@link #createMeta} needs while a connection is being built on this thread. */
-    private record Pending(Engine engine, String user) {
-    }
+    private record Pending(Engine engine, String user) {}
 
     @Override
     protected DriverVersion createDriverVersion() {
-        return new DriverVersion("Veil embedded JDBC driver", Version.VERSION, "Veil", Version.VERSION, true,
-                Version.MAJOR, Version.MINOR, Version.MAJOR, Version.MINOR);
+        return new DriverVersion(
+                "Veil embedded JDBC driver",
+                Version.VERSION,
+                "Veil",
+                Version.VERSION,
+                true,
+                Version.MAJOR,
+                Version.MINOR,
+                Version.MAJOR,
+                Version.MINOR);
     }
 
     @Override
@@ -86,7 +93,9 @@ public final class EmbeddedDriver extends UnregisteredDriver {
         for (int i = 1; i < parts.length; i++) {
             int eq = parts[i].indexOf('=');
             if (eq > 0) {
-                properties.setProperty(parts[i].substring(0, eq).trim(), parts[i].substring(eq + 1).trim());
+                properties.setProperty(
+                        parts[i].substring(0, eq).trim(),
+                        parts[i].substring(eq + 1).trim());
             }
         }
         if (directory.isEmpty()) {
@@ -98,18 +107,19 @@ public final class EmbeddedDriver extends UnregisteredDriver {
         }
         Engine engine;
         try {
-            engine = Engine.acquire(Path.of(directory), Boolean.parseBoolean(properties.getProperty("create", "false")));
+            engine =
+                    Engine.acquire(Path.of(directory), Boolean.parseBoolean(properties.getProperty("create", "false")));
         } catch (VeilException e) {
-            throw new AvaticaSqlException(e.clientMessage(), e.errorCode().sqlState(), e.errorCode().code(),
-                    List.of(), null);
+            throw new AvaticaSqlException(
+                    e.clientMessage(), e.errorCode().sqlState(), e.errorCode().code(), List.of(), null);
         }
         // The user is trusted without a password here, but once the warehouse has users it must be one of them.
         Principals principals = new Principals(engine.warehouse().sqliteCatalog());
         if (principals.hasUsers() && principals.user(user).isEmpty()) {
             engine.release();
             VeilException e = new VeilException(ErrorCode.UNKNOWN_PRINCIPAL, "User '" + user + "' does not exist");
-            throw new AvaticaSqlException(e.clientMessage(), e.errorCode().sqlState(), e.errorCode().code(),
-                    List.of(), null);
+            throw new AvaticaSqlException(
+                    e.clientMessage(), e.errorCode().sqlState(), e.errorCode().code(), List.of(), null);
         }
         CONNECTING.set(new Pending(engine, user));
         try {
@@ -137,7 +147,12 @@ public final class EmbeddedDriver extends UnregisteredDriver {
 
     /** The exception Avatica turns into an {@code SQLException} with Veil's SQLSTATE and code. */
     static RuntimeException toClientException(VeilException e) {
-        return new AvaticaClientRuntimeException(e.clientMessage(), e.errorCode().code(), e.errorCode().sqlState(),
-                AvaticaSeverity.ERROR, List.of(), null);
+        return new AvaticaClientRuntimeException(
+                e.clientMessage(),
+                e.errorCode().code(),
+                e.errorCode().sqlState(),
+                AvaticaSeverity.ERROR,
+                List.of(),
+                null);
     }
 }

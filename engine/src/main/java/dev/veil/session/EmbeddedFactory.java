@@ -10,8 +10,8 @@ import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
 import org.apache.calcite.avatica.AvaticaResultSet;
-import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.AvaticaSpecificDatabaseMetaData;
+import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.QueryState;
@@ -46,8 +46,12 @@ final class EmbeddedFactory implements AvaticaFactory {
                 if (message == null || !message.startsWith(echo)) {
                     throw e;
                 }
-                throw new AvaticaSqlException(message.substring(echo.length()), e.getSQLState(), e.getErrorCode(),
-                        e.getStackTraces(), e.getRemoteServer());
+                throw new AvaticaSqlException(
+                        message.substring(echo.length()),
+                        e.getSQLState(),
+                        e.getErrorCode(),
+                        e.getStackTraces(),
+                        e.getRemoteServer());
             }
         }
     }
@@ -63,28 +67,42 @@ final class EmbeddedFactory implements AvaticaFactory {
     }
 
     @Override
-    public AvaticaConnection newConnection(UnregisteredDriver driver, AvaticaFactory factory, String url,
-            Properties info) throws SQLException {
+    public AvaticaConnection newConnection(
+            UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) throws SQLException {
         return delegate.newConnection(driver, factory, url, info);
     }
 
     @Override
-    public AvaticaStatement newStatement(AvaticaConnection connection, Meta.StatementHandle h, int resultSetType,
-            int resultSetConcurrency, int resultSetHoldability) {
+    public AvaticaStatement newStatement(
+            AvaticaConnection connection,
+            Meta.StatementHandle h,
+            int resultSetType,
+            int resultSetConcurrency,
+            int resultSetHoldability) {
         return new Statement(connection, h, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
     @Override
-    public AvaticaPreparedStatement newPreparedStatement(AvaticaConnection connection, Meta.StatementHandle h,
-            Meta.Signature signature, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+    public AvaticaPreparedStatement newPreparedStatement(
+            AvaticaConnection connection,
+            Meta.StatementHandle h,
+            Meta.Signature signature,
+            int resultSetType,
+            int resultSetConcurrency,
+            int resultSetHoldability)
             throws SQLException {
-        return delegate.newPreparedStatement(connection, h, signature, resultSetType, resultSetConcurrency,
-                resultSetHoldability);
+        return delegate.newPreparedStatement(
+                connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
     @Override
-    public AvaticaResultSet newResultSet(AvaticaStatement statement, QueryState state, Meta.Signature signature,
-            TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
+    public AvaticaResultSet newResultSet(
+            AvaticaStatement statement,
+            QueryState state,
+            Meta.Signature signature,
+            TimeZone timeZone,
+            Meta.Frame firstFrame)
+            throws SQLException {
         return delegate.newResultSet(statement, state, signature, timeZone, firstFrame);
     }
 

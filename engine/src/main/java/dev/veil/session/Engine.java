@@ -9,8 +9,8 @@ import dev.veil.policy.PolicyResolver;
 import dev.veil.policy.StoredPolicyResolver;
 import dev.veil.rewrite.MaskKey;
 import dev.veil.rewrite.PrivacyRewriter;
-import dev.veil.storage.Warehouse;
 import dev.veil.sql.PlannerContext;
+import dev.veil.storage.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -57,7 +57,8 @@ public final class Engine {
      * new one with the default schema.
      */
     public static Engine acquire(Path directory, boolean create) {
-        Path key = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
+        Path key =
+                requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
         synchronized (OPEN) {
             Engine engine = OPEN.get(key);
             if (engine == null) {

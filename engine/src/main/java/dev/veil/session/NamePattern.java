@@ -16,6 +16,7 @@ final class NamePattern {
 
     /** The pattern's elements: a literal character, or the wildcard marker with its kind. */
     private final char[] chars;
+
     private final boolean[] wildcard;
 
     private NamePattern(char[] chars, boolean[] wildcard) {

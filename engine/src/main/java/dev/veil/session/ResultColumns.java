@@ -16,8 +16,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * TIMESTAMP as milliseconds (LONG), DECIMAL as BigDecimal.
  */
 final class ResultColumns {
-    private ResultColumns() {
-    }
+    private ResultColumns() {}
 
     static List<ColumnMetaData> metaData(List<ResultColumn> columns) {
         List<ColumnMetaData> list = new ArrayList<>(columns.size());
@@ -34,10 +33,27 @@ final class ResultColumns {
         ColumnMetaData.AvaticaType avaticaType = ColumnMetaData.scalar(jdbcType, typeName(name), rep(name));
         int precision = type.getPrecision() < 0 ? 0 : type.getPrecision();
         int scale = type.getScale() < 0 ? 0 : type.getScale();
-        return new ColumnMetaData(ordinal, false, true, true, false,
+        return new ColumnMetaData(
+                ordinal,
+                false,
+                true,
+                true,
+                false,
                 type.isNullable() ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
-                isSigned(name), displaySize(type), column.name(), column.name(), null,
-                precision, scale, null, null, avaticaType, true, false, false, columnClassName(jdbcType));
+                isSigned(name),
+                displaySize(type),
+                column.name(),
+                column.name(),
+                null,
+                precision,
+                scale,
+                null,
+                null,
+                avaticaType,
+                true,
+                false,
+                false,
+                columnClassName(jdbcType));
     }
 
     static int jdbcType(SqlTypeName name) {

@@ -5,10 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.VeilException;
 import dev.veil.catalog.ConcurrentStatementLimits;
 import dev.veil.catalog.StatementTimeouts;
-import dev.veil.exec.ExecutionErrors;
-import dev.veil.control.StatementControl;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementAdmission;
+import dev.veil.control.StatementControl;
+import dev.veil.exec.ExecutionErrors;
 import dev.veil.sql.SessionSettings;
 import dev.veil.sql.StatementContext;
 import dev.veil.sql.StatementExecutor;
@@ -64,8 +64,8 @@ public final class Session {
 
     /** The cap on the statements this session's user runs at once right now; empty when there is none. */
     public Optional<Integer> concurrentStatementLimit() {
-        Optional<Integer> own = new ConcurrentStatementLimits(engine.warehouse().sqliteCatalog())
-                .of(engine.principal(user));
+        Optional<Integer> own =
+                new ConcurrentStatementLimits(engine.warehouse().sqliteCatalog()).of(engine.principal(user));
         return own.isPresent() ? own : defaultConcurrency;
     }
 
@@ -102,8 +102,13 @@ public final class Session {
         StatementAudit audit = new StatementAudit(engine.warehouse(), user, sql, control);
         try {
             SqlNode node = audit.parse();
-            StatementContext context = new StatementContext(engine.warehouse(), engine.principal(user),
-                    engine.policies(), control, engine.rewriter(), settings);
+            StatementContext context = new StatementContext(
+                    engine.warehouse(),
+                    engine.principal(user),
+                    engine.policies(),
+                    control,
+                    engine.rewriter(),
+                    settings);
             statementTimeout().ifPresent(control::limitTo);
             admit(node, control);
             audit.start();
@@ -121,7 +126,8 @@ public final class Session {
         } catch (RuntimeException | StackOverflowError | AssertionError | OutOfMemoryError | LinkageError e) {
             // Calcite reports broken invariants with AssertionError (a throw, not only an assert):
             // they are internal errors of this statement, not of the server. Running out of heap
-            // despite the memory limits ends this statement (MEMORY_LIMIT_EXCEEDED), not the server. Generated code that
+            // despite the memory limits ends this statement (MEMORY_LIMIT_EXCEEDED), not the server. Generated code
+            // that
             // fails in a static initializer (a constant expression such as 1 / 0 is evaluated
             // there) throws ExceptionInInitializerError, a LinkageError: its cause says what failed.
             throw audit.failed(control.translate(ExecutionErrors.translate(e)));

@@ -85,8 +85,11 @@ final class StatementAudit {
     /** Records a statement that ran; a query's rows come back counted for its entry. */
     StatementResult succeeded(StatementResult result) {
         if (result instanceof RowsResult rows) {
-            return new RowsResult(rows.columns(), new AuditedRows(rows.rows(), log, entry, control, this::ended),
-                    control.epsilonCharged(), control.deltaCharged());
+            return new RowsResult(
+                    rows.columns(),
+                    new AuditedRows(rows.rows(), log, entry, control, this::ended),
+                    control.epsilonCharged(),
+                    control.deltaCharged());
         }
         try {
             log.complete(entry, Decision.ALLOWED, null);
@@ -131,20 +134,29 @@ final class StatementAudit {
     }
 
     static StatementKind kindOf(SqlNode node) {
-        if (node.isA(SqlKind.QUERY) || node instanceof SqlExplain || node instanceof SqlExplainPrivacy
+        if (node.isA(SqlKind.QUERY)
+                || node instanceof SqlExplain
+                || node instanceof SqlExplainPrivacy
                 || node instanceof SqlShowPolicies) {
             return StatementKind.QUERY;
         }
-        if (node instanceof SqlSetPrivacyUnit || node instanceof SqlSetMinGroupSize || node instanceof SqlSetColumnPolicy
-                || node instanceof SqlSetColumnDomain || node instanceof SqlSetRowFilter || node instanceof SqlDropTablePolicy
+        if (node instanceof SqlSetPrivacyUnit
+                || node instanceof SqlSetMinGroupSize
+                || node instanceof SqlSetColumnPolicy
+                || node instanceof SqlSetColumnDomain
+                || node instanceof SqlSetRowFilter
+                || node instanceof SqlDropTablePolicy
                 || node instanceof SqlSetDifferentialPrivacy
-                || node instanceof SqlCreatePrivacyBudget || node instanceof SqlSetPrivacyBudget) {
+                || node instanceof SqlCreatePrivacyBudget
+                || node instanceof SqlSetPrivacyBudget) {
             return StatementKind.POLICY_CHANGE;
         }
-        if (node instanceof SqlCreateUser || node instanceof SqlAlterUserPassword
-                || node instanceof SqlDropObject drop && (drop.target() == SqlDropObject.Target.USER
-                        || drop.target() == SqlDropObject.Target.ROLE)
-                || node instanceof SqlCreateRole || node instanceof SqlGrantRole
+        if (node instanceof SqlCreateUser
+                || node instanceof SqlAlterUserPassword
+                || node instanceof SqlDropObject drop
+                        && (drop.target() == SqlDropObject.Target.USER || drop.target() == SqlDropObject.Target.ROLE)
+                || node instanceof SqlCreateRole
+                || node instanceof SqlGrantRole
                 || node instanceof SqlAlterRoleSetting) {
             return StatementKind.PRINCIPAL_CHANGE;
         }

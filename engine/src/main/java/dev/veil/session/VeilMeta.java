@@ -8,13 +8,13 @@ import dev.veil.catalog.Catalog;
 import dev.veil.catalog.Column;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableDef;
-import dev.veil.schema.ArrowTableView;
+import dev.veil.control.CpuScheduler;
 import dev.veil.control.RunningStatements;
 import dev.veil.control.StatementControl;
-import dev.veil.schema.VeilTypes;
-import dev.veil.schema.VeilTypeSystem;
-import dev.veil.control.CpuScheduler;
 import dev.veil.policy.PolicyResolver;
+import dev.veil.schema.ArrowTableView;
+import dev.veil.schema.VeilTypeSystem;
+import dev.veil.schema.VeilTypes;
 import dev.veil.sql.ResultColumn;
 import dev.veil.sql.RowsResult;
 import dev.veil.sql.StatementResult;
@@ -51,14 +51,29 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public final class VeilMeta extends MetaImpl {
     /** The JDBC catalog name under which Veil lists its schemas. */
     public static final String CATALOG = "veil";
+
     private static final int DEFAULT_FRAME_ROWS = 1000;
     /**
      * The JDBC column size of each type (digits, characters, or the characters of its text form),
      * for getColumns and getTypeInfo; a DECIMAL column has its own precision, 38 at most.
      */
-    private static final Map<SqlTypeName, Integer> COLUMN_SIZES = Map.of(SqlTypeName.BOOLEAN, 1, SqlTypeName.INTEGER,
-            10, SqlTypeName.BIGINT, 19, SqlTypeName.DECIMAL, 38, SqlTypeName.DOUBLE, 15, SqlTypeName.VARCHAR, 65536,
-            SqlTypeName.DATE, 10, SqlTypeName.TIMESTAMP, 23);
+    private static final Map<SqlTypeName, Integer> COLUMN_SIZES = Map.of(
+            SqlTypeName.BOOLEAN,
+            1,
+            SqlTypeName.INTEGER,
+            10,
+            SqlTypeName.BIGINT,
+            19,
+            SqlTypeName.DECIMAL,
+            38,
+            SqlTypeName.DOUBLE,
+            15,
+            SqlTypeName.VARCHAR,
+            65536,
+            SqlTypeName.DATE,
+            10,
+            SqlTypeName.TIMESTAMP,
+            23);
     /** The most estimated bytes of rows one frame holds (at least one row). */
     static final long MAX_FRAME_BYTES = 8L << 20;
 
@@ -71,8 +86,7 @@ public final class VeilMeta extends MetaImpl {
 
     /** Turns a Veil error into the exception type the transport reports to JDBC clients. */
     @FunctionalInterface
-    public interface ErrorMapper extends Function<VeilException, RuntimeException> {
-    }
+    public interface ErrorMapper extends Function<VeilException, RuntimeException> {}
 
     public VeilMeta(AvaticaConnection connection, SessionOpener opener, ErrorMapper errors) {
         super(connection);
@@ -231,29 +245,31 @@ public final class VeilMeta extends MetaImpl {
         StatementState state = new StatementState(ch.id, cancelFlagFor(new StatementHandle(ch.id, id, null)));
         state.preparedSql = requireNonNull(sql, "sql is null");
         statements.put(id, state);
-        Signature signature = new Signature(List.of(), sql, List.of(), Collections.emptyMap(), CursorFactory.ARRAY,
-                StatementType.SELECT);
+        Signature signature = new Signature(
+                List.of(), sql, List.of(), Collections.emptyMap(), CursorFactory.ARRAY, StatementType.SELECT);
         return new StatementHandle(ch.id, id, signature);
     }
 
     @SuppressWarnings("deprecation")
     @Override
-    public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
-            PrepareCallback callback) throws NoSuchStatementException {
+    public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, PrepareCallback callback)
+            throws NoSuchStatementException {
         return prepareAndExecute(h, sql, maxRowCount, DEFAULT_FRAME_ROWS, callback);
     }
 
     @Override
-    public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
-            int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
+    public ExecuteResult prepareAndExecute(
+            StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame, PrepareCallback callback)
+            throws NoSuchStatementException {
         // The statement keeps the run slot it takes from planning through its first frame (one wait, not two).
         try (CpuScheduler.Scope scope = CpuScheduler.scope()) {
             return prepareAndExecuteScoped(h, sql, maxRowCount, maxRowsInFirstFrame, callback);
         }
     }
 
-    private ExecuteResult prepareAndExecuteScoped(StatementHandle h, String sql, long maxRowCount,
-            int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
+    private ExecuteResult prepareAndExecuteScoped(
+            StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame, PrepareCallback callback)
+            throws NoSuchStatementException {
         StatementState state = statement(h);
         StatementResult result = run(h, state, sql);
         MetaResultSet resultSet;
@@ -278,8 +294,13 @@ public final class VeilMeta extends MetaImpl {
 
     private Signature signature(List<ResultColumn> columns, String sql, StatementType type) {
         List<ColumnMetaData> metaData = ResultColumns.metaData(columns);
-        return new Signature(metaData, sql, Collections.<AvaticaParameter>emptyList(), Collections.emptyMap(),
-                CursorFactory.ARRAY, type);
+        return new Signature(
+                metaData,
+                sql,
+                Collections.<AvaticaParameter>emptyList(),
+                Collections.emptyMap(),
+                CursorFactory.ARRAY,
+                type);
     }
 
     @Override
@@ -297,8 +318,10 @@ public final class VeilMeta extends MetaImpl {
                 return Frame.EMPTY;
             }
             if (offset != state.delivered) {
-                throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED,
-                        "Results can only be read forward (asked for row " + offset + ", next is " + state.delivered + ")"));
+                throw errors.apply(new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        "Results can only be read forward (asked for row " + offset + ", next is " + state.delivered
+                                + ")"));
             }
             int limit = maxRows <= 0 ? DEFAULT_FRAME_ROWS : maxRows;
             List<Object> rows = new ArrayList<>(Math.min(limit, 4096));
@@ -359,7 +382,8 @@ public final class VeilMeta extends MetaImpl {
             throw errors.apply(new VeilException(ErrorCode.INVALID_STATEMENT, "The statement was not prepared"));
         }
         if (parameterValues != null && !parameterValues.isEmpty()) {
-            throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED,
+            throw errors.apply(new VeilException(
+                    ErrorCode.NOT_SUPPORTED,
                     "Query parameters (?) are not supported yet; write the values into the statement"));
         }
         String sql = state.preparedSql;
@@ -379,7 +403,12 @@ public final class VeilMeta extends MetaImpl {
     }
 
     /** Makes {@code rows} the statement's open result and returns it with its first frame. */
-    private MetaResultSet rows(StatementHandle h, StatementState state, RowsResult rows, String sql, long maxRows,
+    private MetaResultSet rows(
+            StatementHandle h,
+            StatementState state,
+            RowsResult rows,
+            String sql,
+            long maxRows,
             int maxRowsInFirstFrame) {
         synchronized (state) {
             state.result = rows;
@@ -403,7 +432,8 @@ public final class VeilMeta extends MetaImpl {
             StatementResult result = wrap(() -> session.execute(sql, state.cancelFlag));
             if (result instanceof RowsResult rows) {
                 rows.close();
-                throw errors.apply(new VeilException(ErrorCode.INVALID_STATEMENT,
+                throw errors.apply(new VeilException(
+                        ErrorCode.INVALID_STATEMENT,
                         "A batch may not contain queries; statement " + (i + 1) + " returns rows"));
             }
             counts[i] = ((UpdateCount) result).rows();
@@ -475,20 +505,21 @@ public final class VeilMeta extends MetaImpl {
     }
 
     @Override
-    public MetaResultSet getTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
-            List<String> typeList) {
+    public MetaResultSet getTables(
+            ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern, List<String> typeList) {
         List<MetaTable> list = new ArrayList<>();
         if (catalogMatches(catalog) && (typeList == null || typeList.contains("TABLE"))) {
             for (TableDef table : tables(ch, schemaPattern, tableNamePattern)) {
-                list.add(new MetaTable(CATALOG, table.name().schema(), table.name().table(), "TABLE"));
+                list.add(new MetaTable(
+                        CATALOG, table.name().schema(), table.name().table(), "TABLE"));
             }
         }
         return rows(ch, MetaTable.class, list);
     }
 
     @Override
-    public MetaResultSet getColumns(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
-            Pat columnNamePattern) {
+    public MetaResultSet getColumns(
+            ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern, Pat columnNamePattern) {
         List<MetaColumn> list = new ArrayList<>();
         if (catalogMatches(catalog)) {
             Session session = session(ch.id);
@@ -505,13 +536,25 @@ public final class VeilMeta extends MetaImpl {
                     RelDataType type = VeilTypes.toRelType(typeFactory, column.type(), column.nullable());
                     SqlTypeName name = type.getSqlTypeName();
                     Integer size = name == SqlTypeName.DECIMAL ? (Integer) type.getPrecision() : COLUMN_SIZES.get(name);
-                    Integer digits = name == SqlTypeName.DECIMAL ? (Integer) type.getScale()
+                    Integer digits = name == SqlTypeName.DECIMAL
+                            ? (Integer) type.getScale()
                             : name == SqlTypeName.TIMESTAMP ? (Integer) 3 : null;
-                    list.add(new MetaColumn(CATALOG, table.name().schema(), table.name().table(), column.name(),
-                            ResultColumns.jdbcType(name), ResultColumns.typeName(name), size, digits,
-                            name == SqlTypeName.DECIMAL || name == SqlTypeName.INTEGER || name == SqlTypeName.BIGINT ? 10 : null,
+                    list.add(new MetaColumn(
+                            CATALOG,
+                            table.name().schema(),
+                            table.name().table(),
+                            column.name(),
+                            ResultColumns.jdbcType(name),
+                            ResultColumns.typeName(name),
+                            size,
+                            digits,
+                            name == SqlTypeName.DECIMAL || name == SqlTypeName.INTEGER || name == SqlTypeName.BIGINT
+                                    ? 10
+                                    : null,
                             column.nullable() ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
-                            name == SqlTypeName.VARCHAR ? size : null, ordinal, column.nullable() ? "YES" : "NO"));
+                            name == SqlTypeName.VARCHAR ? size : null,
+                            ordinal,
+                            column.nullable() ? "YES" : "NO"));
                 }
             }
         }
@@ -534,9 +577,21 @@ public final class VeilMeta extends MetaImpl {
 
     /** One type of getTypeInfo: nullable, searchable, case-sensitive only if text, its size from {@link #COLUMN_SIZES}. */
     private static MetaTypeInfo typeInfo(SqlTypeName name, String prefix, String suffix, int maximumScale, int radix) {
-        return new MetaTypeInfo(ResultColumns.typeName(name), ResultColumns.jdbcType(name), COLUMN_SIZES.get(name),
-                prefix, suffix, (short) DatabaseMetaData.typeNullable, name == SqlTypeName.VARCHAR,
-                (short) DatabaseMetaData.typeSearchable, false, false, false, (short) 0, (short) maximumScale, radix);
+        return new MetaTypeInfo(
+                ResultColumns.typeName(name),
+                ResultColumns.jdbcType(name),
+                COLUMN_SIZES.get(name),
+                prefix,
+                suffix,
+                (short) DatabaseMetaData.typeNullable,
+                name == SqlTypeName.VARCHAR,
+                (short) DatabaseMetaData.typeSearchable,
+                false,
+                false,
+                false,
+                (short) 0,
+                (short) maximumScale,
+                radix);
     }
 
     private List<TableDef> tables(ConnectionHandle ch, Pat schemaPattern, Pat tablePattern) {
@@ -588,7 +643,8 @@ public final class VeilMeta extends MetaImpl {
             rows.add(row);
         }
         List<ColumnMetaData> columns = fieldMetaData(clazz).columns;
-        Signature signature = new Signature(columns, "", List.of(), Map.of(), CursorFactory.ARRAY, StatementType.SELECT);
+        Signature signature =
+                new Signature(columns, "", List.of(), Map.of(), CursorFactory.ARRAY, StatementType.SELECT);
         int statementId = nextStatementId.incrementAndGet();
         return MetaResultSet.create(ch.id, statementId, true, signature, new Frame(0, true, rows));
     }

@@ -6,6 +6,5 @@ public final class Version {
     public static final int MAJOR = 0;
     public static final int MINOR = 1;
 
-    private Version() {
-    }
+    private Version() {}
 }

@@ -9,15 +9,15 @@ import dev.veil.catalog.Principals;
  * for every statement whose entry needs {@link Privilege#ADMIN}; {@link PolicyFiles} for policy files.
  */
 final class AdminOnly {
-    private AdminOnly() {
-    }
+    private AdminOnly() {}
 
     /** The warehouse's principals, once {@code context.user()} is known to be an admin. */
     static Principals require(StatementContext context, String statement) {
         Principals principals = new Principals(context.warehouse().sqliteCatalog());
         if (!principals.isAdmin(context.user())) {
-            throw new VeilException(ErrorCode.ACCESS_DENIED, statement + " requires the admin role; user '"
-                    + context.user() + "' does not have it");
+            throw new VeilException(
+                    ErrorCode.ACCESS_DENIED,
+                    statement + " requires the admin role; user '" + context.user() + "' does not have it");
         }
         return principals;
     }

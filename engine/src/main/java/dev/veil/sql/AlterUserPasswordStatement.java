@@ -8,8 +8,7 @@ import dev.veil.sql.ast.SqlAlterUserPassword;
  * PASSWORD 'x'} (any user, for their own password). The password is hashed and never echoed.
  */
 final class AlterUserPasswordStatement {
-    private AlterUserPasswordStatement() {
-    }
+    private AlterUserPasswordStatement() {}
 
     static UpdateCount execute(SqlAlterUserPassword node, StatementContext context) {
         if (node.user().isEmpty()) {

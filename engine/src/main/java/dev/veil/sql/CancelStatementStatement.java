@@ -15,8 +15,7 @@ import java.util.Optional;
  * ACCESS_DENIED. The statement ends with QUERY_CANCELLED at its next check.
  */
 final class CancelStatementStatement {
-    private CancelStatementStatement() {
-    }
+    private CancelStatementStatement() {}
 
     static UpdateCount execute(SqlCancelStatement node, StatementContext context) {
         BigDecimal written = node.id();
@@ -26,16 +25,19 @@ final class CancelStatementStatement {
         } catch (ArithmeticException e) {
             throw new VeilException(ErrorCode.INVALID_ARGUMENT, "A statement id is a whole number; got " + written);
         }
-        Optional<RunningStatements.Running> target = RunningStatements.of(context.warehouse()).get(id);
+        Optional<RunningStatements.Running> target =
+                RunningStatements.of(context.warehouse()).get(id);
         if (target.isEmpty()) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "No statement " + id
-                    + " is running (see veil.running_statements)");
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT, "No statement " + id + " is running (see veil.running_statements)");
         }
         RunningStatements.Running running = target.get();
         if (!running.user().equals(context.user())
                 && !new Principals(context.warehouse().sqliteCatalog()).isAdmin(context.user())) {
-            throw new VeilException(ErrorCode.ACCESS_DENIED, "Cancelling statement " + id
-                    + " of another user requires the admin role; user '" + context.user() + "' does not have it");
+            throw new VeilException(
+                    ErrorCode.ACCESS_DENIED,
+                    "Cancelling statement " + id + " of another user requires the admin role; user '" + context.user()
+                            + "' does not have it");
         }
         if (running.control() == context.control()) {
             throw new VeilException(ErrorCode.INVALID_ARGUMENT, "A statement cannot cancel itself");

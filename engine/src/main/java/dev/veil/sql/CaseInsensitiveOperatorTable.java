@@ -27,8 +27,12 @@ final class CaseInsensitiveOperatorTable implements SqlOperatorTable {
     }
 
     @Override
-    public void lookupOperatorOverloads(SqlIdentifier opName, @Nullable SqlFunctionCategory category, SqlSyntax syntax,
-            List<SqlOperator> operatorList, SqlNameMatcher nameMatcher) {
+    public void lookupOperatorOverloads(
+            SqlIdentifier opName,
+            @Nullable SqlFunctionCategory category,
+            SqlSyntax syntax,
+            List<SqlOperator> operatorList,
+            SqlNameMatcher nameMatcher) {
         delegate.lookupOperatorOverloads(opName, category, syntax, operatorList, MATCHER);
     }
 

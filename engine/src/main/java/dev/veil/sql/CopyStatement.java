@@ -30,8 +30,7 @@ import org.apache.calcite.sql.SqlLiteral;
 public final class CopyStatement {
     private static final List<String> OPTIONS = List.of("header", "delimiter", "null", "quote", "format");
 
-    private CopyStatement() {
-    }
+    private CopyStatement() {}
 
     static UpdateCount execute(SqlCopy node, StatementContext context) {
         TableName name = SqlNames.tableName(node.table());
@@ -39,31 +38,45 @@ public final class CopyStatement {
         for (SqlCopyOption option : node.options()) {
             String key = option.name().toLowerCase(Locale.ROOT);
             if (!OPTIONS.contains(key)) {
-                throw new VeilException(ErrorCode.INVALID_ARGUMENT, "Unknown COPY option '" + option.name()
-                        + "'; the options are HEADER, DELIMITER, NULL, QUOTE, FORMAT"
-                        + NameSuggestions.hint(key, OPTIONS));
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "Unknown COPY option '" + option.name()
+                                + "'; the options are HEADER, DELIMITER, NULL, QUOTE, FORMAT"
+                                + NameSuggestions.hint(key, OPTIONS));
             }
         }
         if (!Files.isRegularFile(file)) {
             throw new VeilException(ErrorCode.FILE_NOT_FOUND, "File '" + file + "' does not exist or is not a file");
         }
-        String format = stringOption(node, "format").map(s -> s.toLowerCase(Locale.ROOT))
+        String format = stringOption(node, "format")
+                .map(s -> s.toLowerCase(Locale.ROOT))
                 .orElse(isArrowFile(file) ? "arrow" : "csv");
         boolean arrow = switch (format) {
             case "csv" -> false;
             case "arrow" -> true;
-            default -> throw new VeilException(ErrorCode.INVALID_ARGUMENT,
-                    "Unknown COPY format '" + format + "'; use 'csv' or 'arrow'");
+            default ->
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT, "Unknown COPY format '" + format + "'; use 'csv' or 'arrow'");
         };
         CsvOptions options = csvOptions(node);
         // The loader reports progress a few times a second: that is where a cancelled load stops.
-        return load(name, file, arrow, options, context,
+        return load(
+                name,
+                file,
+                arrow,
+                options,
+                context,
                 (rows, bytesRead, totalBytes) -> StatementControl.check(context.cancelFlag()));
     }
 
     /** Loads a file into a table (created from the file's columns if absent); also used by {@code veil load}. */
-    public static UpdateCount load(TableName name, Path file, boolean arrow, CsvOptions options,
-            StatementContext context, LoadProgress progress) {
+    public static UpdateCount load(
+            TableName name,
+            Path file,
+            boolean arrow,
+            CsvOptions options,
+            StatementContext context,
+            LoadProgress progress) {
         var catalog = context.warehouse().catalog();
         Optional<TableDef> existing = catalog.table(name);
         boolean created = existing.isEmpty();
@@ -89,8 +102,8 @@ public final class CopyStatement {
             LoadResult result = arrow
                     ? ArrowFileLoader.load(context.warehouse(), table, file, progress)
                     : CsvLoader.load(context.warehouse(), table, file, options, progress);
-            return new UpdateCount(result.rows(), result.rows() + " rows loaded into " + name + (created
-                    ? " (table created)" : ""));
+            return new UpdateCount(
+                    result.rows(), result.rows() + " rows loaded into " + name + (created ? " (table created)" : ""));
         } catch (RuntimeException e) {
             // A failed load leaves the catalog as it was: no new table, and no new schema either.
             if (created) {
@@ -152,7 +165,8 @@ public final class CopyStatement {
     private static char singleChar(String option, String value) {
         String v = value.equals("\\t") ? "\t" : value;
         if (v.length() != 1) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT,
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
                     "COPY option " + option + " must be a single character, got " + v.length() + " characters");
         }
         return v.charAt(0);
@@ -162,8 +176,8 @@ public final class CopyStatement {
         return node.option(name).map(o -> {
             String s = o.value().toValue();
             if (s == null) {
-                throw new VeilException(ErrorCode.INVALID_ARGUMENT, "COPY option " + name.toUpperCase(Locale.ROOT)
-                        + " needs a value");
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT, "COPY option " + name.toUpperCase(Locale.ROOT) + " needs a value");
             }
             return s;
         });

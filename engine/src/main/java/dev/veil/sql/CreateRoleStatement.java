@@ -5,8 +5,7 @@ import dev.veil.sql.ast.SqlCreateRole;
 
 /** Executes {@code CREATE ROLE [IF NOT EXISTS] r} (admin only). */
 final class CreateRoleStatement {
-    private CreateRoleStatement() {
-    }
+    private CreateRoleStatement() {}
 
     static UpdateCount execute(SqlCreateRole node, StatementContext context) {
         String role = SqlNames.simpleName(node.name(), "role");

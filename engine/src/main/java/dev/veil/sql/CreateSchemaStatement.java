@@ -4,8 +4,7 @@ import dev.veil.sql.ast.SqlCreateSchema;
 
 /** Executes {@code CREATE SCHEMA [IF NOT EXISTS] s}. */
 final class CreateSchemaStatement {
-    private CreateSchemaStatement() {
-    }
+    private CreateSchemaStatement() {}
 
     static UpdateCount execute(SqlCreateSchema node, StatementContext context) {
         String name = SqlNames.simpleName(node.name(), "schema");

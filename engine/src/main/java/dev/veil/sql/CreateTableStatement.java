@@ -16,8 +16,7 @@ import java.util.Set;
 
 /** Executes {@code CREATE TABLE s.t (columns)} and {@code CREATE TABLE s.t AS query}. */
 final class CreateTableStatement {
-    private CreateTableStatement() {
-    }
+    private CreateTableStatement() {}
 
     static UpdateCount execute(SqlCreateTable node, StatementContext context) {
         TableName name = SqlNames.tableName(node.name());
@@ -29,8 +28,8 @@ final class CreateTableStatement {
         for (SqlColumnDefinition definition : node.columns()) {
             String columnName = SqlNames.simpleName(definition.name(), "column");
             if (!seen.add(columnName)) {
-                throw new VeilException(ErrorCode.INVALID_STATEMENT,
-                        "Column '" + columnName + "' is defined twice in table " + name);
+                throw new VeilException(
+                        ErrorCode.INVALID_STATEMENT, "Column '" + columnName + "' is defined twice in table " + name);
             }
             ColumnType type = ColumnType.parse(definition.type().toString());
             columns.add(new Column(columnName, type, definition.nullable()));
@@ -51,10 +50,15 @@ final class CreateTableStatement {
         Set<String> seen = new HashSet<>();
         for (ResultColumn c : query.columns()) {
             if (!seen.add(c.name())) {
-                throw new VeilException(ErrorCode.INVALID_STATEMENT, "Column '" + c.name()
-                        + "' appears twice in the query of CREATE TABLE " + name + "; give it an alias");
+                throw new VeilException(
+                        ErrorCode.INVALID_STATEMENT,
+                        "Column '" + c.name() + "' appears twice in the query of CREATE TABLE " + name
+                                + "; give it an alias");
             }
-            columns.add(new Column(c.name(), VeilTypes.toColumnType(c.type(), c.name()), c.type().isNullable()));
+            columns.add(new Column(
+                    c.name(),
+                    VeilTypes.toColumnType(c.type(), c.name()),
+                    c.type().isNullable()));
         }
         TableDef table = context.warehouse().catalog().createTable(name, columns, false);
         try {

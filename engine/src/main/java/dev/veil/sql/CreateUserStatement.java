@@ -8,8 +8,7 @@ import dev.veil.sql.ast.SqlCreateUser;
  * role the user is an analyst. The password is hashed and never echoed.
  */
 final class CreateUserStatement {
-    private CreateUserStatement() {
-    }
+    private CreateUserStatement() {}
 
     static UpdateCount execute(SqlCreateUser node, StatementContext context) {
         String user = SqlNames.simpleName(node.name(), "user");

@@ -9,8 +9,7 @@ import java.util.Optional;
  * policy the table does not have for that scope fails, as DROP ROW FILTER does.
  */
 final class DropDifferentialPrivacyStatement {
-    private DropDifferentialPrivacyStatement() {
-    }
+    private DropDifferentialPrivacyStatement() {}
 
     static UpdateCount execute(SqlDropTablePolicy node, StatementContext context) {
         var store = PolicyStatements.store(context);

@@ -5,8 +5,7 @@ import dev.veil.sql.ast.SqlDropObject;
 
 /** Executes {@code DROP ROLE [IF EXISTS] r} (admin only); users that held the role lose it. */
 final class DropRoleStatement {
-    private DropRoleStatement() {
-    }
+    private DropRoleStatement() {}
 
     static UpdateCount execute(SqlDropObject node, StatementContext context) {
         String role = SqlNames.simpleName(node.name(), "role");

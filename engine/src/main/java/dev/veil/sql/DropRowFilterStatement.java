@@ -6,8 +6,7 @@ import java.util.Optional;
 
 /** Executes {@code ALTER TABLE s.t DROP ROW FILTER [FOR ROLE r]} (admin only). */
 final class DropRowFilterStatement {
-    private DropRowFilterStatement() {
-    }
+    private DropRowFilterStatement() {}
 
     static UpdateCount execute(SqlDropTablePolicy node, StatementContext context) {
         var store = PolicyStatements.store(context);

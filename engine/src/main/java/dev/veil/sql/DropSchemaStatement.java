@@ -4,8 +4,7 @@ import dev.veil.sql.ast.SqlDropObject;
 
 /** Executes {@code DROP SCHEMA [IF EXISTS] s}; the schema must be empty. */
 final class DropSchemaStatement {
-    private DropSchemaStatement() {
-    }
+    private DropSchemaStatement() {}
 
     static UpdateCount execute(SqlDropObject node, StatementContext context) {
         String name = SqlNames.simpleName(node.name(), "schema");

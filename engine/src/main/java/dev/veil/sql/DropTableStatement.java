@@ -5,8 +5,7 @@ import dev.veil.sql.ast.SqlDropObject;
 
 /** Executes {@code DROP TABLE [IF EXISTS] s.t}; the table's segment files are then collected. */
 final class DropTableStatement {
-    private DropTableStatement() {
-    }
+    private DropTableStatement() {}
 
     static UpdateCount execute(SqlDropObject node, StatementContext context) {
         TableName name = SqlNames.tableName(node.name());

@@ -5,8 +5,7 @@ import dev.veil.sql.ast.SqlDropObject;
 
 /** Executes {@code DROP USER [IF EXISTS] u} (admin only); the last admin cannot be dropped. */
 final class DropUserStatement {
-    private DropUserStatement() {
-    }
+    private DropUserStatement() {}
 
     static UpdateCount execute(SqlDropObject node, StatementContext context) {
         String user = SqlNames.simpleName(node.name(), "user");

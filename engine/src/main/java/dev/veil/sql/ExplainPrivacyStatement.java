@@ -1,9 +1,9 @@
 package dev.veil.sql;
 
 import dev.veil.ErrorCode;
-import dev.veil.plan.DpAggregate;
 import dev.veil.VeilException;
 import dev.veil.catalog.Principals.Principal;
+import dev.veil.plan.DpAggregate;
 import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.RewriteResult;
 import dev.veil.sql.ast.SqlExplainPrivacy;
@@ -23,8 +23,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * only that a row filter applies (admins see predicates with SHOW POLICIES).
  */
 final class ExplainPrivacyStatement {
-    private ExplainPrivacyStatement() {
-    }
+    private ExplainPrivacyStatement() {}
 
     static RowsResult execute(SqlExplainPrivacy node, StatementContext context) {
         if (!node.query().isA(SqlKind.QUERY)) {
@@ -34,12 +33,17 @@ final class ExplainPrivacyStatement {
         RewriteResult rewrite = query.rewrite();
         List<Object[]> rows = new ArrayList<>();
         Principal principal = context.principal();
-        line(rows, "User: " + principal.name() + " (roles: " + String.join(", ", principal.roles().stream().sorted()
-                .toList()) + ")");
+        line(
+                rows,
+                "User: " + principal.name() + " (roles: "
+                        + String.join(", ", principal.roles().stream().sorted().toList()) + ")");
         line(rows, "Policies:");
         if (rewrite.policies().isEmpty()) {
-            line(rows, principal.isAdmin() ? "  none (admins are not governed by policies)"
-                    : "  none (no table this query reads is restricted for this user)");
+            line(
+                    rows,
+                    principal.isAdmin()
+                            ? "  none (admins are not governed by policies)"
+                            : "  none (no table this query reads is restricted for this user)");
         }
         rewrite.policies().forEach(p -> line(rows, "  " + p));
         line(rows, "Rewrites:");
@@ -57,8 +61,10 @@ final class ExplainPrivacyStatement {
             }
         }
         PrivacyCost cost = query.cost();
-        line(rows, "Privacy cost: epsilon " + cost.epsilon() + ", delta " + cost.delta()
-                + (cost.isZero() ? "" : " per run (EXPLAIN PRIVACY itself spends nothing)"));
+        line(
+                rows,
+                "Privacy cost: epsilon " + cost.epsilon() + ", delta " + cost.delta()
+                        + (cost.isZero() ? "" : " per run (EXPLAIN PRIVACY itself spends nothing)"));
         line(rows, "Rewritten plan:");
         RelOptUtil.toString(rewrite.shownPlan()).lines().forEach(l -> line(rows, "  " + l));
         RelDataType varchar = query.typeFactory().createSqlType(SqlTypeName.VARCHAR);

@@ -12,8 +12,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /** Executes {@code EXPLAIN PLAN FOR query}: one row per operator of the physical plan; reads no data. */
 final class ExplainStatement {
-    private ExplainStatement() {
-    }
+    private ExplainStatement() {}
 
     static RowsResult execute(SqlExplain node, StatementContext context) {
         SqlNode explicandum = node.getExplicandum();
@@ -23,11 +22,14 @@ final class ExplainStatement {
         PlannedQuery query = PlannedQuery.plan(explicandum, context);
         if (query.rewrite().restricted()) {
             // The physical plan shows policy internals, such as row filter predicates.
-            throw new VeilException(ErrorCode.ACCESS_DENIED, "EXPLAIN PLAN of a query over tables restricted for user '"
-                    + context.user() + "' would show their policies' internals; use EXPLAIN PRIVACY");
+            throw new VeilException(
+                    ErrorCode.ACCESS_DENIED,
+                    "EXPLAIN PLAN of a query over tables restricted for user '" + context.user()
+                            + "' would show their policies' internals; use EXPLAIN PRIVACY");
         }
         RelDataType varchar = query.typeFactory().createSqlType(SqlTypeName.VARCHAR);
-        List<Object[]> rows = query.explain().lines().map(line -> new Object[] {line}).toList();
+        List<Object[]> rows =
+                query.explain().lines().map(line -> new Object[] {line}).toList();
         return new RowsResult(List.of(new ResultColumn("PLAN", varchar)), Linq4j.enumerator(rows));
     }
 }

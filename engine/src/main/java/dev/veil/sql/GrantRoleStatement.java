@@ -5,8 +5,7 @@ import dev.veil.sql.ast.SqlGrantRole;
 
 /** Executes {@code GRANT ROLE r TO USER u} (admin only). */
 final class GrantRoleStatement {
-    private GrantRoleStatement() {
-    }
+    private GrantRoleStatement() {}
 
     static UpdateCount execute(SqlGrantRole node, StatementContext context) {
         String role = SqlNames.simpleName(node.role(), "role");

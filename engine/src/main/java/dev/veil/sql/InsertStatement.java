@@ -19,8 +19,7 @@ import org.apache.calcite.tools.RelBuilder;
  * as one new table version.
  */
 final class InsertStatement {
-    private InsertStatement() {
-    }
+    private InsertStatement() {}
 
     static UpdateCount execute(SqlInsert node, StatementContext context) {
         PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
@@ -31,13 +30,16 @@ final class InsertStatement {
         }
         ArrowTable target = modify.getTable().unwrap(ArrowTable.class);
         if (target == null) {
-            throw new VeilException(ErrorCode.NOT_SUPPORTED, "Cannot insert into " + modify.getTable().getQualifiedName());
+            throw new VeilException(
+                    ErrorCode.NOT_SUPPORTED,
+                    "Cannot insert into " + modify.getTable().getQualifiedName());
         }
         TableDef table = target.definition();
         RelDataType tableType = VeilTypes.toRowType(planner.typeFactory(), table.columns());
-        RelBuilder builder = RelBuilder.proto(org.apache.calcite.plan.Contexts.empty())
-                .create(modify.getCluster(), null);
-        RelNode source = builder.push(modify.getInput()).convert(tableType, true).build();
+        RelBuilder builder =
+                RelBuilder.proto(org.apache.calcite.plan.Contexts.empty()).create(modify.getCluster(), null);
+        RelNode source =
+                builder.push(modify.getInput()).convert(tableType, true).build();
         PlannedQuery query = PlannedQuery.fromLogical(planner, source, tableType, context);
         long rows = TableInserts.append(table, query, context);
         return new UpdateCount(rows, rows + " rows inserted into " + table.name());

@@ -20,8 +20,7 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
  * relation's sort order, and a {@code BigDecimal} does not compare with a {@code Double}.
  */
 final class MixedNumericValues extends SqlBasicVisitor<Void> {
-    private MixedNumericValues() {
-    }
+    private MixedNumericValues() {}
 
     /** Rewrites, in place, every VALUES in {@code node}. */
     static void rewrite(SqlNode node) {
@@ -83,8 +82,9 @@ final class MixedNumericValues extends SqlBasicVisitor<Void> {
         if (node instanceof SqlNumericLiteral literal) {
             return literal;
         }
-        if (node instanceof SqlBasicCall call && (call.getKind() == SqlKind.MINUS_PREFIX
-                || call.getKind() == SqlKind.PLUS_PREFIX) && call.operand(0) instanceof SqlNumericLiteral literal) {
+        if (node instanceof SqlBasicCall call
+                && (call.getKind() == SqlKind.MINUS_PREFIX || call.getKind() == SqlKind.PLUS_PREFIX)
+                && call.operand(0) instanceof SqlNumericLiteral literal) {
             return literal;
         }
         return null;

@@ -4,12 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
-import dev.veil.plan.DpAggregate;
+import dev.veil.budget.BudgetLedger;
 import dev.veil.exec.DpReleases;
-import dev.veil.plan.DpSpec;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.QueryExecution;
-import dev.veil.budget.BudgetLedger;
+import dev.veil.plan.DpAggregate;
+import dev.veil.plan.DpSpec;
 import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.RewriteResult;
 import java.util.ArrayList;
@@ -42,8 +42,14 @@ public final class PlannedQuery {
 
     private final String text;
 
-    private PlannedQuery(PlannerContext planner, List<ResultColumn> columns, EnumerableRel plan, RewriteResult rewrite,
-            PrivacyCost cost, Set<Integer> releases, String text) {
+    private PlannedQuery(
+            PlannerContext planner,
+            List<ResultColumn> columns,
+            EnumerableRel plan,
+            RewriteResult rewrite,
+            PrivacyCost cost,
+            Set<Integer> releases,
+            String text) {
         this.text = text;
         this.cost = cost;
         this.releases = Set.copyOf(releases);
@@ -63,15 +69,17 @@ public final class PlannedQuery {
     }
 
     /** Plans an already converted logical plan whose output is labelled by {@code labels}. */
-    static PlannedQuery fromLogical(PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context) {
+    static PlannedQuery fromLogical(
+            PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context) {
         return fromLogical(planner, logical, labels, context, "INSERT ... SELECT");
     }
 
     /** Plans an already converted logical plan; {@code text} names it in the budget ledger. */
-    static PlannedQuery fromLogical(PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context,
-            String text) {
+    static PlannedQuery fromLogical(
+            PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context, String text) {
         RelNode normalized = Optimizer.normalize(logical);
-        RewriteResult rewrite = context.rewriter().rewrite(normalized, planner.principal(), context.settings().epsilon());
+        RewriteResult rewrite = context.rewriter()
+                .rewrite(normalized, planner.principal(), context.settings().epsilon());
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
         Map<Integer, DpSpec> boundaries = DpReleases.boundaries(plan);
         PrivacyCost cost = cost(boundaries.values(), rewrite);
@@ -99,8 +107,10 @@ public final class PlannedQuery {
         double delta = 0;
         for (DpSpec spec : boundaries) {
             if (!allocated.contains(spec.release())) {
-                throw new VeilException(ErrorCode.INTERNAL_ERROR, "The physical plan has a differentially private "
-                        + "aggregate that the privacy rewrite did not allocate a budget to");
+                throw new VeilException(
+                        ErrorCode.INTERNAL_ERROR,
+                        "The physical plan has a differentially private "
+                                + "aggregate that the privacy rewrite did not allocate a budget to");
             }
             if (spec.spent().isPresent()) {
                 epsilon += spec.spent().get().epsilon();
@@ -110,8 +120,9 @@ public final class PlannedQuery {
         PrivacyCost allowed = rewrite.cost();
         double slack = 1e-9;
         if (epsilon > allowed.epsilon() * (1 + slack) || delta > allowed.delta() * (1 + slack)) {
-            throw new VeilException(ErrorCode.INTERNAL_ERROR, "The physical plan would spend more privacy budget than "
-                    + "the privacy rewrite allocated");
+            throw new VeilException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "The physical plan would spend more privacy budget than " + "the privacy rewrite allocated");
         }
         return epsilon == 0 && delta == 0 ? PrivacyCost.ZERO : new PrivacyCost(epsilon, delta);
     }
@@ -150,11 +161,22 @@ public final class PlannedQuery {
     public Enumerator<Object[]> execute(StatementContext context) {
         if (!cost.isZero()) {
             // The statement's audit entry notes the charge in the charge's own transaction.
-            BudgetLedger.of(context.warehouse()).charge(context.principal(), cost.epsilon(), cost.delta(), text,
-                    (catalog, charge) -> context.control().charged(catalog, charge.epsilon(), charge.delta()));
+            BudgetLedger.of(context.warehouse())
+                    .charge(
+                            context.principal(),
+                            cost.epsilon(),
+                            cost.delta(),
+                            text,
+                            (catalog, charge) -> context.control().charged(catalog, charge.epsilon(), charge.delta()));
         }
-        return QueryExecution.execute(plan, planner.rootSchema(), planner.typeFactory(), context.user(),
-                context.cancelFlag(), releases, StatementMemoryLimit.forStatement(context));
+        return QueryExecution.execute(
+                plan,
+                planner.rootSchema(),
+                planner.typeFactory(),
+                context.user(),
+                context.cancelFlag(),
+                releases,
+                StatementMemoryLimit.forStatement(context));
     }
 
     /** Starts the query as a result set. */

@@ -7,14 +7,15 @@ import dev.veil.VeilException;
 import dev.veil.catalog.Principals;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableName;
-import dev.veil.schema.ArrowTableView;
-import dev.veil.schema.CatalogSchema;
 import dev.veil.exec.Optimizer;
-import dev.veil.schema.VeilTypeSystem;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
 import dev.veil.policy.PolicyResolver;
 import dev.veil.policy.TableAccess;
+import dev.veil.rewrite.IntervalFunctions;
+import dev.veil.schema.ArrowTableView;
+import dev.veil.schema.CatalogSchema;
+import dev.veil.schema.VeilTypeSystem;
 import dev.veil.sql.parser.VeilConformance;
 import dev.veil.storage.Warehouse;
 import java.util.ArrayList;
@@ -41,12 +42,11 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.parser.SqlParserPos;
-import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.util.SqlOperatorTables;
-import dev.veil.rewrite.IntervalFunctions;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
@@ -74,22 +74,28 @@ public final class PlannerContext {
         this.principal = requireNonNull(principal, "principal is null");
         requireNonNull(policies, "policies is null");
         this.typeFactory = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
-        this.rootSchema = CatalogSchema.rootSchema(requireNonNull(warehouse, "warehouse is null"),
+        this.rootSchema = CatalogSchema.rootSchema(
+                requireNonNull(warehouse, "warehouse is null"),
                 table -> access.computeIfAbsent(table, t -> policies.access(t, principal)));
         Properties properties = new Properties();
         properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
-        this.catalogReader = new CalciteCatalogReader(CalciteSchema.from(rootSchema), List.of(DEFAULT_SCHEMA),
-                typeFactory, new CalciteConnectionConfigImpl(properties));
+        this.catalogReader = new CalciteCatalogReader(
+                CalciteSchema.from(rootSchema),
+                List.of(DEFAULT_SCHEMA),
+                typeFactory,
+                new CalciteConnectionConfigImpl(properties));
         SqlValidator.Config config = SqlValidator.Config.DEFAULT
                 .withIdentifierExpansion(true)
                 .withConformance(VeilConformance.INSTANCE)
                 .withDefaultNullCollation(NullCollation.LAST);
         this.validator = SqlValidatorUtil.newValidator(
                 new CaseInsensitiveOperatorTable(SqlOperatorTables.chain(
-                        SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD,
-                                SqlLibrary.POSTGRESQL),
+                        SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
+                                SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
                         SqlOperatorTables.of(IntervalFunctions.ALL))),
-                catalogReader, typeFactory, config);
+                catalogReader,
+                typeFactory,
+                config);
         VolcanoPlanner planner = Optimizer.newPlanner();
         this.cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
     }
@@ -145,13 +151,22 @@ public final class PlannerContext {
             ColumnAccess columnAccess = view.access().column(column);
             if (columnAccess.columnClass() == ColumnClass.HIDDEN
                     && view.base().definition().column(column).isPresent()) {
-                List<String> roles = principal.roles().stream().filter(r -> !r.equals(Principals.ADMIN)).sorted().toList();
-                String who = roles.isEmpty() ? "user '" + principal.name() + "'"
-                        : (roles.size() == 1 ? "role " : "roles ") + String.join(", ", roles.stream()
-                                .map(r -> "'" + r + "'").toList());
-                return Optional.of(new VeilException(ErrorCode.POLICY_VIOLATION, "Column '"
-                        + view.access().table() + "." + column + "' is HIDDEN for " + who + " ("
-                        + columnAccess.policy() + ")", unknown));
+                List<String> roles = principal.roles().stream()
+                        .filter(r -> !r.equals(Principals.ADMIN))
+                        .sorted()
+                        .toList();
+                String who = roles.isEmpty()
+                        ? "user '" + principal.name() + "'"
+                        : (roles.size() == 1 ? "role " : "roles ")
+                                + String.join(
+                                        ", ",
+                                        roles.stream().map(r -> "'" + r + "'").toList());
+                return Optional.of(new VeilException(
+                        ErrorCode.POLICY_VIOLATION,
+                        "Column '"
+                                + view.access().table() + "." + column + "' is HIDDEN for " + who + " ("
+                                + columnAccess.policy() + ")",
+                        unknown));
             }
         }
         return Optional.empty();
@@ -174,7 +189,9 @@ public final class PlannerContext {
             public Void visit(SqlIdentifier id) {
                 for (int i = 0; i < id.names.size(); i++) {
                     SqlParserPos pos = id.getComponentParserPosition(i);
-                    if (pos.getLineNum() == line && pos.getColumnNum() == column && !id.names.get(i).isEmpty()) {
+                    if (pos.getLineNum() == line
+                            && pos.getColumnNum() == column
+                            && !id.names.get(i).isEmpty()) {
                         found.add(id.names.get(i));
                     }
                 }
@@ -228,7 +245,11 @@ public final class PlannerContext {
                 (rowType, queryString, schemaPath, viewPath) -> {
                     throw new UnsupportedOperationException("views are not supported");
                 },
-                validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, config);
+                validator,
+                catalogReader,
+                cluster,
+                StandardConvertletTable.INSTANCE,
+                config);
         try {
             RelRoot root = converter.convertQuery(validated, false, true);
             return root.withRel(converter.flattenTypes(root.rel, true));

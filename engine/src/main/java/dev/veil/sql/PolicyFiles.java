@@ -32,16 +32,15 @@ import java.util.stream.Collectors;
  * any check fails nothing changes and the error names the file's entry.
  */
 public final class PolicyFiles {
-    private PolicyFiles() {
-    }
+    private PolicyFiles() {}
 
     /** The policy file of every policy in the warehouse. */
     public static String export(StatementContext context) {
         requireNonNull(context, "context is null");
         SqlitePolicyStore store = adminStore(context, "policy export");
         String yaml = PolicyYaml.write(store.all());
-        new AuditLog(context.warehouse().sqliteCatalog()).record(context.user(), StatementKind.QUERY, "POLICY EXPORT",
-                Decision.ALLOWED, null);
+        new AuditLog(context.warehouse().sqliteCatalog())
+                .record(context.user(), StatementKind.QUERY, "POLICY EXPORT", Decision.ALLOWED, null);
         return yaml;
     }
 
@@ -52,7 +51,9 @@ public final class PolicyFiles {
         requireNonNull(context, "context is null");
         AuditLog audit = new AuditLog(context.warehouse().sqliteCatalog());
         String statement = "POLICY APPLY '" + source + "' (" + document.tables().size() + " tables: "
-                + document.tables().stream().map(e -> e.policies().table().toString()).collect(Collectors.joining(", "))
+                + document.tables().stream()
+                        .map(e -> e.policies().table().toString())
+                        .collect(Collectors.joining(", "))
                 + ")";
         try {
             SqlitePolicyStore store = adminStore(context, "policy apply");
@@ -68,8 +69,10 @@ public final class PolicyFiles {
                     within(source, entry, () -> setPolicies(entry.policies(), store, context));
                 }
                 audit.record(context.user(), StatementKind.POLICY_CHANGE, statement, Decision.ALLOWED, null);
-                return new UpdateCount(0, "Applied the policies of " + document.tables().size() + " tables from "
-                        + source + (roles == 0 ? "" : "; created " + roles + " roles"));
+                return new UpdateCount(
+                        0,
+                        "Applied the policies of " + document.tables().size() + " tables from " + source
+                                + (roles == 0 ? "" : "; created " + roles + " roles"));
             });
             return result;
         } catch (VeilException e) {
@@ -108,8 +111,9 @@ public final class PolicyFiles {
             for (PolicyYaml.Entry e : List.copyOf(pending)) {
                 UnitPolicy unit = e.policies().unit().orElseThrow();
                 Optional<TableName> parent = unit.via().map(v -> v.table());
-                boolean parentPending = parent.isPresent() && pending.stream()
-                        .anyMatch(p -> p != e && p.policies().table().equals(parent.get()));
+                boolean parentPending = parent.isPresent()
+                        && pending.stream()
+                                .anyMatch(p -> p != e && p.policies().table().equals(parent.get()));
                 if (!parentPending) {
                     within(source, e, () -> store.setUnit(unit));
                     pending.remove(e);
@@ -117,9 +121,11 @@ public final class PolicyFiles {
                 }
             }
             if (!progress) {
-                throw new VeilException(ErrorCode.INVALID_POLICY, source + ": the privacy units of "
-                        + pending.stream().map(PolicyYaml.Entry::name).collect(Collectors.joining(", "))
-                        + " reach each other through VIA in a cycle");
+                throw new VeilException(
+                        ErrorCode.INVALID_POLICY,
+                        source + ": the privacy units of "
+                                + pending.stream().map(PolicyYaml.Entry::name).collect(Collectors.joining(", "))
+                                + " reach each other through VIA in a cycle");
             }
         }
     }

@@ -13,8 +13,7 @@ import org.apache.calcite.sql.SqlIdentifier;
  * is their entry in {@link StatementRegistry}.
  */
 final class PolicyStatements {
-    private PolicyStatements() {
-    }
+    private PolicyStatements() {}
 
     /** The policy store of the statement's warehouse. */
     static SqlitePolicyStore store(StatementContext context) {
@@ -35,8 +34,10 @@ final class PolicyStatements {
 
     /** An INVALID_POLICY error for a policy the model itself refuses (bounds out of order, k below 2, ...). */
     static VeilException invalid(String definition, String target, IllegalArgumentException e) {
-        return new VeilException(ErrorCode.INVALID_POLICY,
-                "Policy " + definition + " on '" + target + "' is invalid: " + e.getMessage(), e);
+        return new VeilException(
+                ErrorCode.INVALID_POLICY,
+                "Policy " + definition + " on '" + target + "' is invalid: " + e.getMessage(),
+                e);
     }
 
     static String scope(Optional<String> role) {

@@ -16,8 +16,7 @@ import org.apache.calcite.sql.SqlNode;
  * rewrite parses back.
  */
 public final class RowFilterCheck {
-    private RowFilterCheck() {
-    }
+    private RowFilterCheck() {}
 
     /** Parses {@code predicate} and checks it; returns its canonical text. */
     public static String canonical(StatementContext context, TableName table, String predicate) {
@@ -29,10 +28,13 @@ public final class RowFilterCheck {
         if (context.warehouse().catalog().table(table).isEmpty()) {
             List<String> all = new ArrayList<>();
             for (String schema : context.warehouse().catalog().schemas()) {
-                context.warehouse().catalog().tables(schema).forEach(t -> all.add(t.name().toString()));
+                context.warehouse()
+                        .catalog()
+                        .tables(schema)
+                        .forEach(t -> all.add(t.name().toString()));
             }
-            throw RowFilterPredicate.invalid(table, "table '" + table + "' not found"
-                    + NameSuggestions.hint(table.toString(), all));
+            throw RowFilterPredicate.invalid(
+                    table, "table '" + table + "' not found" + NameSuggestions.hint(table.toString(), all));
         }
         PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
         RelOptTable stored = planner.table(List.of(table.schema(), table.table()));

@@ -19,8 +19,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * (a string literal is read as one: {@code '2024-01-01'} for a DATE column).
  */
 final class SetColumnDomainStatement {
-    private SetColumnDomainStatement() {
-    }
+    private SetColumnDomainStatement() {}
 
     static UpdateCount execute(SqlSetColumnDomain node, StatementContext context) {
         var store = PolicyStatements.store(context);
@@ -28,8 +27,12 @@ final class SetColumnDomainStatement {
         String column = PolicyStatements.column(node.column());
         DomainPolicy policy;
         if (node.referencedTable().isPresent()) {
-            policy = DomainPolicy.references(table, column, PolicyStatements.columnRef(node.referencedTable().get(),
-                    node.referencedColumn().orElseThrow()));
+            policy = DomainPolicy.references(
+                    table,
+                    column,
+                    PolicyStatements.columnRef(
+                            node.referencedTable().get(),
+                            node.referencedColumn().orElseThrow()));
         } else {
             List<String> values = new ArrayList<>();
             for (SqlLiteral literal : node.values()) {
@@ -46,11 +49,12 @@ final class SetColumnDomainStatement {
     private static String text(SqlLiteral literal, String target) {
         SqlTypeName type = literal.getTypeName();
         if (type == SqlTypeName.NULL) {
-            throw new VeilException(ErrorCode.INVALID_POLICY,
+            throw new VeilException(
+                    ErrorCode.INVALID_POLICY,
                     "Policy DOMAIN IN (...) on '" + target + "' is invalid: NULL is not a domain value");
         }
-        if (literal instanceof SqlUnknownLiteral typed && (typed.tag.equalsIgnoreCase("DATE")
-                || typed.tag.equalsIgnoreCase("TIMESTAMP"))) {
+        if (literal instanceof SqlUnknownLiteral typed
+                && (typed.tag.equalsIgnoreCase("DATE") || typed.tag.equalsIgnoreCase("TIMESTAMP"))) {
             // DATE '...' and TIMESTAMP '...' reach here unresolved; the store reads the text by the column's type.
             return typed.getValue();
         }
@@ -69,7 +73,9 @@ final class SetColumnDomainStatement {
         if (SqlTypeName.NUMERIC_TYPES.contains(type) || type == SqlTypeName.DECIMAL) {
             return literal.bigDecimalValue().toPlainString();
         }
-        throw new VeilException(ErrorCode.INVALID_POLICY, "Policy DOMAIN IN (...) on '" + target
-                + "' is invalid: a " + type + " literal cannot be a domain value");
+        throw new VeilException(
+                ErrorCode.INVALID_POLICY,
+                "Policy DOMAIN IN (...) on '" + target + "' is invalid: a " + type
+                        + " literal cannot be a domain value");
     }
 }

@@ -17,8 +17,7 @@ import java.util.Optional;
  * removes the column's policy for that scope.
  */
 final class SetColumnPolicyStatement {
-    private SetColumnPolicyStatement() {
-    }
+    private SetColumnPolicyStatement() {}
 
     static UpdateCount execute(SqlSetColumnPolicy node, StatementContext context) {
         var store = PolicyStatements.store(context);
@@ -40,7 +39,8 @@ final class SetColumnPolicyStatement {
         ColumnPolicy policy;
         try {
             Optional<Bounds> bounds = node.lowerBound().isPresent()
-                    ? Optional.of(new Bounds(node.lowerBound().get(), node.upperBound().orElseThrow()))
+                    ? Optional.of(new Bounds(
+                            node.lowerBound().get(), node.upperBound().orElseThrow()))
                     : Optional.empty();
             Optional<Mask> mask = node.mask().map(SetColumnPolicyStatement::mask);
             policy = new ColumnPolicy(table, column, role, columnClass, bounds, mask);

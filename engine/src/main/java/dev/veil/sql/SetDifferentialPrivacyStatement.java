@@ -12,8 +12,7 @@ import java.util.Optional;
  * {@link DifferentialPrivacy}; the table must have a privacy unit: the bounds are per unit.
  */
 final class SetDifferentialPrivacyStatement {
-    private SetDifferentialPrivacyStatement() {
-    }
+    private SetDifferentialPrivacyStatement() {}
 
     static UpdateCount execute(SqlSetDifferentialPrivacy node, StatementContext context) {
         var store = PolicyStatements.store(context);
@@ -21,7 +20,8 @@ final class SetDifferentialPrivacyStatement {
         Optional<String> role = PolicyStatements.role(node.role());
         DifferentialPrivacy params;
         try {
-            params = new DifferentialPrivacy(node.epsilon().doubleValue(),
+            params = new DifferentialPrivacy(
+                    node.epsilon().doubleValue(),
                     node.delta().map(d -> d.doubleValue()).orElse(DifferentialPrivacy.DEFAULT_DELTA),
                     node.maxGroupsPerUnit().orElse(DifferentialPrivacy.DEFAULT_MAX_GROUPS_PER_UNIT),
                     node.maxRowsPerUnitPerGroup().orElse(DifferentialPrivacy.DEFAULT_MAX_ROWS_PER_UNIT_PER_GROUP));

@@ -11,8 +11,7 @@ import dev.veil.sql.ast.SqlSetEpsilon;
  * reads), and within [1e-6, 1e30] (checked here). A smaller epsilon spends less budget and gives noisier answers.
  */
 final class SetEpsilonStatement {
-    private SetEpsilonStatement() {
-    }
+    private SetEpsilonStatement() {}
 
     static UpdateCount execute(SqlSetEpsilon node, StatementContext context) {
         double epsilon = node.epsilon().doubleValue();

@@ -12,8 +12,7 @@ import java.util.Optional;
  * (admin only). k is at least 2, and the table must have a privacy unit: the size counts units.
  */
 final class SetMinGroupSizeStatement {
-    private SetMinGroupSizeStatement() {
-    }
+    private SetMinGroupSizeStatement() {}
 
     static UpdateCount execute(SqlSetMinGroupSize node, StatementContext context) {
         var store = PolicyStatements.store(context);

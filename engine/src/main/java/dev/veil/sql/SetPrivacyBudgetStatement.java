@@ -9,8 +9,7 @@ import dev.veil.sql.ast.SqlSetPrivacyBudget;
  * (admin only); a new assignment replaces the previous one of that user or role.
  */
 final class SetPrivacyBudgetStatement {
-    private SetPrivacyBudgetStatement() {
-    }
+    private SetPrivacyBudgetStatement() {}
 
     static UpdateCount execute(SqlSetPrivacyBudget node, StatementContext context) {
         boolean role = node.principalKind() == PrincipalKind.ROLE;
@@ -22,6 +21,7 @@ final class SetPrivacyBudgetStatement {
         } else {
             budgets.assignToUser(principal, budget);
         }
-        return new UpdateCount(0, "Privacy budget " + budget + " assigned to " + (role ? "role " : "user ") + principal);
+        return new UpdateCount(
+                0, "Privacy budget " + budget + " assigned to " + (role ? "role " : "user ") + principal);
     }
 }

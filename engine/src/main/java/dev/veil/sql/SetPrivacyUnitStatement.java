@@ -10,16 +10,19 @@ import dev.veil.sql.ast.SqlSetPrivacyUnit;
  * path of VIA policies must not come back to a table it passed.
  */
 final class SetPrivacyUnitStatement {
-    private SetPrivacyUnitStatement() {
-    }
+    private SetPrivacyUnitStatement() {}
 
     static UpdateCount execute(SqlSetPrivacyUnit node, StatementContext context) {
         var store = PolicyStatements.store(context);
         TableName table = SqlNames.tableName(node.table());
         String column = PolicyStatements.column(node.column());
         UnitPolicy policy = node.isVia()
-                ? UnitPolicy.via(table, column, PolicyStatements.columnRef(node.referencedTable().orElseThrow(),
-                        node.referencedColumn().orElseThrow()))
+                ? UnitPolicy.via(
+                        table,
+                        column,
+                        PolicyStatements.columnRef(
+                                node.referencedTable().orElseThrow(),
+                                node.referencedColumn().orElseThrow()))
                 : UnitPolicy.direct(table, column);
         store.setUnit(policy);
         return new UpdateCount(0, "Policy " + policy.definition() + " set on " + table);

@@ -10,8 +10,7 @@ import java.util.Optional;
  * predicate is checked by {@link RowFilterCheck} and stored in its canonical text.
  */
 final class SetRowFilterStatement {
-    private SetRowFilterStatement() {
-    }
+    private SetRowFilterStatement() {}
 
     static UpdateCount execute(SqlSetRowFilter node, StatementContext context) {
         var store = PolicyStatements.store(context);

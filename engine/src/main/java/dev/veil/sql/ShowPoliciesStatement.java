@@ -1,9 +1,9 @@
 package dev.veil.sql;
 
 import dev.veil.catalog.TableName;
-import dev.veil.schema.VeilTypeSystem;
 import dev.veil.policy.PolicyListing;
 import dev.veil.policy.TablePolicies;
+import dev.veil.schema.VeilTypeSystem;
 import dev.veil.sql.ast.SqlShowPolicies;
 import java.util.List;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
@@ -18,11 +18,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
  */
 final class ShowPoliciesStatement {
     /** The result's columns; the system table {@code veil.policies} has the same. */
-    static final List<String> COLUMNS = List.of("schema_name", "table_name", "column_name", "policy", "role_name",
-            "definition");
+    static final List<String> COLUMNS =
+            List.of("schema_name", "table_name", "column_name", "policy", "role_name", "definition");
 
-    private ShowPoliciesStatement() {
-    }
+    private ShowPoliciesStatement() {}
 
     static RowsResult execute(SqlShowPolicies node, StatementContext context) {
         var store = PolicyStatements.store(context);
@@ -35,12 +34,19 @@ final class ShowPoliciesStatement {
             tables = store.all();
         }
         List<Object[]> rows = PolicyListing.all(tables).stream()
-                .map(r -> new Object[] {r.table().schema(), r.table().table(), r.column().orElse(null), r.kind(),
-                        r.role().orElse(null), r.definition()})
+                .map(r -> new Object[] {
+                    r.table().schema(),
+                    r.table().table(),
+                    r.column().orElse(null),
+                    r.kind(),
+                    r.role().orElse(null),
+                    r.definition()
+                })
                 .toList();
         RelDataTypeFactory types = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
         RelDataType text = types.createTypeWithNullability(types.createSqlType(SqlTypeName.VARCHAR), true);
-        List<ResultColumn> columns = COLUMNS.stream().map(name -> new ResultColumn(name, text)).toList();
+        List<ResultColumn> columns =
+                COLUMNS.stream().map(name -> new ResultColumn(name, text)).toList();
         return new RowsResult(columns, Linq4j.enumerator(rows));
     }
 }

@@ -21,10 +21,10 @@ final class SqlErrors {
     private static final Pattern OBJECT_WITHIN = Pattern.compile("Object '([^']*)' not found within '([^']*)'.*");
     private static final Pattern OBJECT = Pattern.compile("Object '([^']*)' not found.*");
     private static final Pattern TABLE = Pattern.compile("Table '([^']*)' not found.*");
-    private static final Pattern COLUMN = Pattern.compile("Column '([^']*)' not found in (?:any table|table '[^']*').*");
+    private static final Pattern COLUMN =
+            Pattern.compile("Column '([^']*)' not found in (?:any table|table '[^']*').*");
 
-    private SqlErrors() {
-    }
+    private SqlErrors() {}
 
     static VeilException translate(RuntimeException e, CalciteCatalogReader catalog) {
         if (e instanceof VeilException v) {
@@ -34,8 +34,10 @@ final class SqlErrors {
             if (e.getCause() instanceof VeilException v) {
                 return v;
             }
-            if (e instanceof ClassCastException || e instanceof NullPointerException
-                    || e instanceof IndexOutOfBoundsException || e instanceof IllegalStateException) {
+            if (e instanceof ClassCastException
+                    || e instanceof NullPointerException
+                    || e instanceof IndexOutOfBoundsException
+                    || e instanceof IllegalStateException) {
                 // A fault in the planner rather than in the statement: its Java text means nothing to the user.
                 return VeilException.internal("Internal error while planning the statement; it was not run", e);
             }
@@ -50,26 +52,34 @@ final class SqlErrors {
         if ((m = OBJECT_WITHIN.matcher(message)).matches()) {
             String schema = m.group(2);
             String name = schema + "." + m.group(1);
-            return new VeilException(ErrorCode.UNKNOWN_TABLE, "Table '" + name + "' not found" + where
-                    + NameSuggestions.hint(name, qualifiedTableNames(catalog)), e);
+            return new VeilException(
+                    ErrorCode.UNKNOWN_TABLE,
+                    "Table '" + name + "' not found" + where + NameSuggestions.hint(name, qualifiedTableNames(catalog)),
+                    e);
         }
         if ((m = OBJECT.matcher(message)).matches() || (m = TABLE.matcher(message)).matches()) {
             String name = m.group(1);
             List<String> candidates = qualifiedTableNames(catalog);
             candidates.addAll(tableNames(catalog, PlannerContext.DEFAULT_SCHEMA));
-            return new VeilException(ErrorCode.UNKNOWN_TABLE, "Table '" + name + "' not found" + where
-                    + NameSuggestions.hint(name, candidates), e);
+            return new VeilException(
+                    ErrorCode.UNKNOWN_TABLE,
+                    "Table '" + name + "' not found" + where + NameSuggestions.hint(name, candidates),
+                    e);
         }
         if ((m = COLUMN.matcher(message)).matches()) {
             String name = m.group(1);
-            return new VeilException(ErrorCode.UNKNOWN_COLUMN, "Column '" + name + "' not found" + where
-                    + NameSuggestions.hint(name, columnNames(catalog)), e);
+            return new VeilException(
+                    ErrorCode.UNKNOWN_COLUMN,
+                    "Column '" + name + "' not found" + where + NameSuggestions.hint(name, columnNames(catalog)),
+                    e);
         }
         if (message.contains("does not allow NULLs")) {
             return new VeilException(ErrorCode.NOT_NULL_VIOLATION, message + where, e);
         }
-        if (message.startsWith("Cannot apply") || message.contains("Cannot assign")
-                || message.startsWith("Cannot infer") || message.contains("incompatible")) {
+        if (message.startsWith("Cannot apply")
+                || message.contains("Cannot assign")
+                || message.startsWith("Cannot infer")
+                || message.contains("incompatible")) {
             return new VeilException(ErrorCode.TYPE_MISMATCH, message + where, e);
         }
         return new VeilException(ErrorCode.INVALID_STATEMENT, message + where, e);
@@ -101,7 +111,8 @@ final class SqlErrors {
                     continue;
                 }
                 Table table = entry.getTable();
-                for (RelDataTypeField f : table.getRowType(catalog.getTypeFactory()).getFieldList()) {
+                for (RelDataTypeField f :
+                        table.getRowType(catalog.getTypeFactory()).getFieldList()) {
                     names.add(f.getName());
                 }
             }

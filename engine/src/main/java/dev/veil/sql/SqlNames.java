@@ -7,8 +7,7 @@ import org.apache.calcite.sql.SqlIdentifier;
 
 /** Reads Veil object names out of parsed identifiers. */
 final class SqlNames {
-    private SqlNames() {
-    }
+    private SqlNames() {}
 
     /** {@code t} (in the default schema) or {@code s.t}. */
     static TableName tableName(SqlIdentifier id) {
@@ -18,8 +17,8 @@ final class SqlNames {
         if (id.names.size() == 2) {
             return new TableName(id.names.get(0), id.names.get(1));
         }
-        throw new VeilException(ErrorCode.INVALID_STATEMENT,
-                "Table name '" + id + "' has too many parts; write schema.table");
+        throw new VeilException(
+                ErrorCode.INVALID_STATEMENT, "Table name '" + id + "' has too many parts; write schema.table");
     }
 
     /** A one-part name such as a schema or column name. */

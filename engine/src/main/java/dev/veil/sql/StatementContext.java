@@ -14,8 +14,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * govern that principal, its controls (the flag that cancels it, its time limit, the budget it
  * was charged), and the privacy rewriter every plan passes through, and the settings of its session.
  */
-public record StatementContext(Warehouse warehouse, Principal principal, PolicyResolver policies,
-        StatementControl control, PrivacyRewriter rewriter, SessionSettings settings) {
+public record StatementContext(
+        Warehouse warehouse,
+        Principal principal,
+        PolicyResolver policies,
+        StatementControl control,
+        PrivacyRewriter rewriter,
+        SessionSettings settings) {
     public StatementContext {
         requireNonNull(settings, "settings is null");
         requireNonNull(warehouse, "warehouse is null");
@@ -26,14 +31,23 @@ public record StatementContext(Warehouse warehouse, Principal principal, PolicyR
     }
 
     /** A context whose statement is cancelled through {@code cancelFlag}. */
-    public StatementContext(Warehouse warehouse, Principal principal, PolicyResolver policies,
-            AtomicBoolean cancelFlag, PrivacyRewriter rewriter, SessionSettings settings) {
+    public StatementContext(
+            Warehouse warehouse,
+            Principal principal,
+            PolicyResolver policies,
+            AtomicBoolean cancelFlag,
+            PrivacyRewriter rewriter,
+            SessionSettings settings) {
         this(warehouse, principal, policies, new StatementControl(cancelFlag), rewriter, settings);
     }
 
     /** A context with fresh session settings, for a statement run on its own. */
-    public StatementContext(Warehouse warehouse, Principal principal, PolicyResolver policies,
-            AtomicBoolean cancelFlag, PrivacyRewriter rewriter) {
+    public StatementContext(
+            Warehouse warehouse,
+            Principal principal,
+            PolicyResolver policies,
+            AtomicBoolean cancelFlag,
+            PrivacyRewriter rewriter) {
         this(warehouse, principal, policies, cancelFlag, rewriter, new SessionSettings());
     }
 

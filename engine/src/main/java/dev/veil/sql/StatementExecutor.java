@@ -8,8 +8,7 @@ import org.apache.calcite.sql.SqlNode;
  * point of the SQL layer, used by sessions; {@link StatementRegistry} says who may run what.
  */
 public final class StatementExecutor {
-    private StatementExecutor() {
-    }
+    private StatementExecutor() {}
 
     public static StatementResult execute(String sql, StatementContext context) {
         return execute(VeilParser.parse(sql), context);

@@ -15,13 +15,13 @@ final class StatementMemoryLimit {
     /** The name of the role setting. */
     static final String SETTING = "statement_memory";
 
-    private StatementMemoryLimit() {
-    }
+    private StatementMemoryLimit() {}
 
     /** A new memory account for a statement of {@code context}'s principal, on the process's pool. */
     static StatementMemory forStatement(StatementContext context) {
         Principal principal = context.principal();
-        Map<String, String> values = new RoleSettings(context.warehouse().sqliteCatalog()).of(principal.roles(), SETTING);
+        Map<String, String> values =
+                new RoleSettings(context.warehouse().sqliteCatalog()).of(principal.roles(), SETTING);
         long limit = 0;
         String source = null;
         for (Map.Entry<String, String> e : values.entrySet()) {

@@ -47,7 +47,10 @@ import org.apache.calcite.sql.SqlNode;
  */
 public final class StatementRegistry {
     /** The statement of one kind: its name in errors, the privilege it needs, its executor. */
-    private record Entry<N extends SqlNode>(Class<N> kind, Function<N, String> name, Function<N, Privilege> privilege,
+    private record Entry<N extends SqlNode>(
+            Class<N> kind,
+            Function<N, String> name,
+            Function<N, Privilege> privilege,
             BiFunction<N, StatementContext, ? extends StatementResult> executor) {
         Entry {
             requireNonNull(kind, "kind is null");
@@ -65,7 +68,10 @@ public final class StatementRegistry {
 
     private static final Map<Class<? extends SqlNode>, Entry<?>> ENTRIES = new LinkedHashMap<>();
 
-    private static final Entry<SqlNode> QUERY = new Entry<>(SqlNode.class, n -> "SELECT", n -> Privilege.ANY_USER,
+    private static final Entry<SqlNode> QUERY = new Entry<>(
+            SqlNode.class,
+            n -> "SELECT",
+            n -> Privilege.ANY_USER,
             (n, context) -> PlannedQuery.plan(n, context).run(context));
 
     static {
@@ -73,19 +79,25 @@ public final class StatementRegistry {
         admin(SqlCreateUser.class, "CREATE USER", CreateUserStatement::execute);
         admin(SqlGrantRole.class, "GRANT ROLE", GrantRoleStatement::execute);
         // ALTER USER CURRENT_USER PASSWORD: every user, for their own password.
-        add(new Entry<>(SqlAlterUserPassword.class, n -> "ALTER USER",
-                n -> n.user().isEmpty() ? Privilege.ANY_USER : Privilege.ADMIN, AlterUserPasswordStatement::execute));
+        add(new Entry<>(
+                SqlAlterUserPassword.class,
+                n -> "ALTER USER",
+                n -> n.user().isEmpty() ? Privilege.ANY_USER : Privilege.ADMIN,
+                AlterUserPasswordStatement::execute));
         admin(SqlAlterRoleSetting.class, "ALTER ROLE ... SET", AlterRoleSettingStatement::execute);
         admin(SqlCreatePrivacyBudget.class, "CREATE PRIVACY BUDGET", CreatePrivacyBudgetStatement::execute);
-        add(new Entry<>(SqlSetPrivacyBudget.class,
-                n -> n.principalKind() == PrincipalKind.ROLE ? "ALTER ROLE ... SET PRIVACY BUDGET"
+        add(new Entry<>(
+                SqlSetPrivacyBudget.class,
+                n -> n.principalKind() == PrincipalKind.ROLE
+                        ? "ALTER ROLE ... SET PRIVACY BUDGET"
                         : "ALTER USER ... SET PRIVACY BUDGET",
-                n -> Privilege.ADMIN, SetPrivacyBudgetStatement::execute));
+                n -> Privilege.ADMIN,
+                SetPrivacyBudgetStatement::execute));
 
         anyUser(SqlCreateSchema.class, "CREATE SCHEMA", CreateSchemaStatement::execute);
         // Dropping is for admins: a dropped protected table takes its data and its policies with it.
-        add(new Entry<>(SqlDropObject.class, n -> n.target().sql(), n -> Privilege.ADMIN,
-                (n, context) -> switch (n.target()) {
+        add(new Entry<>(
+                SqlDropObject.class, n -> n.target().sql(), n -> Privilege.ADMIN, (n, context) -> switch (n.target()) {
                     case SCHEMA -> DropSchemaStatement.execute(n, context);
                     case TABLE -> DropTableStatement.execute(n, context);
                     case ROLE -> DropRoleStatement.execute(n, context);
@@ -104,7 +116,10 @@ public final class StatementRegistry {
         admin(SqlSetColumnPolicy.class, "SET POLICY", SetColumnPolicyStatement::execute);
         admin(SqlSetColumnDomain.class, "SET DOMAIN", SetColumnDomainStatement::execute);
         admin(SqlSetRowFilter.class, "SET ROW FILTER", SetRowFilterStatement::execute);
-        add(new Entry<>(SqlDropTablePolicy.class, n -> "DROP " + n.policy().sql(), n -> Privilege.ADMIN,
+        add(new Entry<>(
+                SqlDropTablePolicy.class,
+                n -> "DROP " + n.policy().sql(),
+                n -> Privilege.ADMIN,
                 (n, context) -> switch (n.policy()) {
                     case ROW_FILTER -> DropRowFilterStatement.execute(n, context);
                     case DIFFERENTIAL_PRIVACY -> DropDifferentialPrivacyStatement.execute(n, context);
@@ -114,21 +129,25 @@ public final class StatementRegistry {
         admin(SqlShowPolicies.class, "SHOW POLICIES", ShowPoliciesStatement::execute);
 
         anyUser(SqlSetEpsilon.class, "SET EPSILON", SetEpsilonStatement::execute);
-        add(new Entry<>(SqlCancelStatement.class, n -> "CANCEL STATEMENT", n -> Privilege.OWNER_OR_ADMIN,
+        add(new Entry<>(
+                SqlCancelStatement.class,
+                n -> "CANCEL STATEMENT",
+                n -> Privilege.OWNER_OR_ADMIN,
                 CancelStatementStatement::execute));
         anyUser(SqlExplainPrivacy.class, "EXPLAIN PRIVACY", ExplainPrivacyStatement::execute);
         anyUser(SqlExplain.class, "EXPLAIN", ExplainStatement::execute);
     }
 
-    private StatementRegistry() {
-    }
+    private StatementRegistry() {}
 
     /** Runs {@code node} through its entry: checks the privilege, then executes it. */
     public static StatementResult execute(SqlNode node, StatementContext context) {
         requireNonNull(node, "node is null");
         requireNonNull(context, "context is null");
-        return entry(node).orElseThrow(() -> new VeilException(ErrorCode.NOT_SUPPORTED,
-                "Statement " + node.getKind() + " is not supported")).run(node, context);
+        return entry(node)
+                .orElseThrow(() ->
+                        new VeilException(ErrorCode.NOT_SUPPORTED, "Statement " + node.getKind() + " is not supported"))
+                .run(node, context);
     }
 
     /** The privilege {@code node} needs; empty when no entry runs it (it is refused). */
@@ -159,13 +178,13 @@ public final class StatementRegistry {
         }
     }
 
-    private static <N extends SqlNode> void admin(Class<N> kind, String name,
-            BiFunction<N, StatementContext, ? extends StatementResult> executor) {
+    private static <N extends SqlNode> void admin(
+            Class<N> kind, String name, BiFunction<N, StatementContext, ? extends StatementResult> executor) {
         add(new Entry<>(kind, n -> name, n -> Privilege.ADMIN, executor));
     }
 
-    private static <N extends SqlNode> void anyUser(Class<N> kind, String name,
-            BiFunction<N, StatementContext, ? extends StatementResult> executor) {
+    private static <N extends SqlNode> void anyUser(
+            Class<N> kind, String name, BiFunction<N, StatementContext, ? extends StatementResult> executor) {
         add(new Entry<>(kind, n -> name, n -> Privilege.ANY_USER, executor));
     }
 

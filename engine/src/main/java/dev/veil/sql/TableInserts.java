@@ -6,8 +6,7 @@ import org.apache.calcite.linq4j.Enumerator;
 
 /** Appends the rows of a planned query to a table as one new version, all or nothing. */
 final class TableInserts {
-    private TableInserts() {
-    }
+    private TableInserts() {}
 
     /** Runs {@code query} and commits its rows to {@code table}; returns the row count. */
     static long append(TableDef table, PlannedQuery query, StatementContext context) {

@@ -55,8 +55,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class ArrowFileLoader {
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
-    private ArrowFileLoader() {
-    }
+    private ArrowFileLoader() {}
 
     /**
      * The columns of the file's schema: names made identifiers as for a CSV header, types mapped
@@ -76,7 +75,10 @@ public final class ArrowFileLoader {
             List<String> names = ColumnNames.normalize(rawNames);
             List<Column> columns = new ArrayList<>(fields.size());
             for (int i = 0; i < fields.size(); i++) {
-                columns.add(new Column(names.get(i), veilType(fields.get(i), file), fields.get(i).isNullable()));
+                columns.add(new Column(
+                        names.get(i),
+                        veilType(fields.get(i), file),
+                        fields.get(i).isNullable()));
             }
             return columns;
         } catch (IOException e) {
@@ -98,17 +100,22 @@ public final class ArrowFileLoader {
             long totalBytes = Files.size(file);
             List<Field> fields = schema(reader, file).getFields();
             if (fields.size() != columns.size()) {
-                throw new VeilException(ErrorCode.BAD_INPUT_FILE, file + ": the file has " + fields.size()
-                        + " fields, table '" + table.name() + "' has " + columns.size() + " columns");
+                throw new VeilException(
+                        ErrorCode.BAD_INPUT_FILE,
+                        file + ": the file has " + fields.size() + " fields, table '" + table.name() + "' has "
+                                + columns.size() + " columns");
             }
             boolean[] dateToTimestamp = new boolean[columns.size()];
             for (int i = 0; i < fields.size(); i++) {
                 VeilType from = veilType(fields.get(i), file).type();
                 Column to = columns.get(i);
                 if (!loadable(from, to.type().type())) {
-                    throw new VeilException(ErrorCode.TYPE_MISMATCH, file + ": field '" + fields.get(i).getName()
-                            + "' (" + CsvLoader.ordinal(i + 1) + ") has Arrow type " + fields.get(i).getType()
-                            + ", which cannot be loaded into column '" + to.name() + "' (" + to.type() + ")");
+                    throw new VeilException(
+                            ErrorCode.TYPE_MISMATCH,
+                            file + ": field '" + fields.get(i).getName()
+                                    + "' (" + CsvLoader.ordinal(i + 1) + ") has Arrow type "
+                                    + fields.get(i).getType()
+                                    + ", which cannot be loaded into column '" + to.name() + "' (" + to.type() + ")");
                 }
                 dateToTimestamp[i] = from == VeilType.DATE && to.type().type() == VeilType.TIMESTAMP;
             }
@@ -130,8 +137,10 @@ public final class ArrowFileLoader {
                     try {
                         writer.append(row);
                     } catch (VeilException e) {
-                        throw new VeilException(e.errorCode() == ErrorCode.TYPE_MISMATCH ? ErrorCode.INTERNAL_ERROR
-                                : e.errorCode(), file + ": row " + rowNumber + ": " + e.getMessage(), e);
+                        throw new VeilException(
+                                e.errorCode() == ErrorCode.TYPE_MISMATCH ? ErrorCode.INTERNAL_ERROR : e.errorCode(),
+                                file + ": row " + rowNumber + ": " + e.getMessage(),
+                                e);
                     }
                     reporter.row(rowNumber, reader.bytesRead());
                 }
@@ -149,8 +158,8 @@ public final class ArrowFileLoader {
             return true;
         }
         return switch (from) {
-            case INTEGER, BIGINT -> to == VeilType.INTEGER || to == VeilType.BIGINT || to == VeilType.DOUBLE
-                    || to == VeilType.DECIMAL;
+            case INTEGER, BIGINT ->
+                to == VeilType.INTEGER || to == VeilType.BIGINT || to == VeilType.DOUBLE || to == VeilType.DECIMAL;
             case DECIMAL -> to == VeilType.DOUBLE;
             case DATE -> to == VeilType.TIMESTAMP;
             default -> false;
@@ -179,7 +188,8 @@ public final class ArrowFileLoader {
             if (type instanceof ArrowType.Decimal d && d.getPrecision() <= ColumnType.MAX_DECIMAL_PRECISION) {
                 return ColumnType.decimal(d.getPrecision(), d.getScale());
             }
-            if (type instanceof ArrowType.Utf8 || type instanceof ArrowType.LargeUtf8
+            if (type instanceof ArrowType.Utf8
+                    || type instanceof ArrowType.LargeUtf8
                     || type instanceof ArrowType.Utf8View) {
                 return ColumnType.of(VeilType.VARCHAR);
             }
@@ -191,9 +201,12 @@ public final class ArrowFileLoader {
             }
         }
         String what = field.getDictionary() != null ? "a dictionary-encoded " + type : type.toString();
-        throw new VeilException(ErrorCode.NOT_SUPPORTED, file + ": field '" + field.getName() + "' has Arrow type "
-                + what + ", which Veil cannot store; supported: booleans, integers, floating point, decimals up to"
-                + " 38 digits, UTF-8 strings, dates and timestamps");
+        throw new VeilException(
+                ErrorCode.NOT_SUPPORTED,
+                file + ": field '" + field.getName() + "' has Arrow type "
+                        + what
+                        + ", which Veil cannot store; supported: booleans, integers, floating point, decimals up to"
+                        + " 38 digits, UTF-8 strings, dates and timestamps");
     }
 
     /** The value at {@code index} in the representation of the field's Veil type. */
@@ -266,8 +279,11 @@ public final class ArrowFileLoader {
         try {
             return reader.getVectorSchemaRoot().getSchema();
         } catch (IOException | InvalidArrowFileException e) {
-            throw new VeilException(ErrorCode.BAD_INPUT_FILE, file + ": not an Arrow IPC file (" + e.getMessage()
-                    + "); Veil reads the IPC file format, not the stream format", e);
+            throw new VeilException(
+                    ErrorCode.BAD_INPUT_FILE,
+                    file + ": not an Arrow IPC file (" + e.getMessage()
+                            + "); Veil reads the IPC file format, not the stream format",
+                    e);
         }
     }
 

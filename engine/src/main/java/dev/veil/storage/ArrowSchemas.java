@@ -24,8 +24,7 @@ public final class ArrowSchemas {
     private static final ArrowType DATE = new ArrowType.Date(DateUnit.DAY);
     private static final ArrowType TIMESTAMP = new ArrowType.Timestamp(TimeUnit.MILLISECOND, null);
 
-    private ArrowSchemas() {
-    }
+    private ArrowSchemas() {}
 
     /** The Arrow type that stores values of {@code type}. */
     public static ArrowType arrowType(ColumnType type) {

@@ -65,8 +65,9 @@ final class ArrowTableWriter implements TableWriter {
         this.table = requireNonNull(table, "table is null");
         this.batchRows = batchRows;
         this.batchesPerSegment = batchesPerSegment;
-        this.relativeDirectory = Warehouse.DATA_DIRECTORY + "/" + SegmentFiles.directoryName(table.name().schema())
-                + "/" + SegmentFiles.directoryName(table.name().table());
+        this.relativeDirectory = Warehouse.DATA_DIRECTORY + "/"
+                + SegmentFiles.directoryName(table.name().schema()) + "/"
+                + SegmentFiles.directoryName(table.name().table());
         this.tableDirectory = warehouse.root().resolve(relativeDirectory);
         this.allocator = warehouse.allocator().newChildAllocator("writer " + table.name(), 0, Long.MAX_VALUE);
         try {
@@ -118,8 +119,10 @@ final class ArrowTableWriter implements TableWriter {
         checkWritable();
         List<Column> columns = table.columns();
         if (row.length != columns.size()) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "Table '" + table.name() + "' has " + columns.size()
-                    + " columns; got a row of " + row.length + " values");
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "Table '" + table.name() + "' has " + columns.size() + " columns; got a row of " + row.length
+                            + " values");
         }
         for (int i = 0; i < row.length; i++) {
             valueWriters[i].write(rowInBatch, row[i]);
@@ -148,8 +151,10 @@ final class ArrowTableWriter implements TableWriter {
             SegmentFiles.forceDirectory(tableDirectory.getParent());
             SegmentFiles.forceDirectory(tableDirectory.getParent().getParent());
         } catch (IOException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
-                    "Cannot write segments of table '" + table.name() + "': " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR,
+                    "Cannot write segments of table '" + table.name() + "': " + e.getMessage(),
+                    e);
         }
         TableVersion version = warehouse.commitAppend(table.id(), segments, createdFiles);
         committed = true;
@@ -182,8 +187,10 @@ final class ArrowTableWriter implements TableWriter {
                 finishSegment();
             }
         } catch (IOException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
-                    "Cannot write segment " + segmentPath + " of table '" + table.name() + "': " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR,
+                    "Cannot write segment " + segmentPath + " of table '" + table.name() + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -196,8 +203,8 @@ final class ArrowTableWriter implements TableWriter {
         createdFiles.add(path);
         Files.createDirectories(tableDirectory);
         segmentPath = path;
-        segmentChannel = FileChannel.open(tableDirectory.resolve(name),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        segmentChannel =
+                FileChannel.open(tableDirectory.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         segmentWriter = new ArrowFileWriter(root, null, segmentChannel);
         segmentWriter.start();
         segmentBatches = 0;
@@ -230,8 +237,8 @@ final class ArrowTableWriter implements TableWriter {
                 segmentChannel.close();
             }
         } catch (IOException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot close segment " + segmentPath + ": "
-                    + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot close segment " + segmentPath + ": " + e.getMessage(), e);
         } finally {
             try {
                 if (!committed) {

@@ -19,8 +19,7 @@ import org.apache.arrow.vector.VarCharVector;
  * code paths use it; vectorized ones read the typed vectors directly.
  */
 public final class ArrowValues {
-    private ArrowValues() {
-    }
+    private ArrowValues() {}
 
     /** The value at {@code index}, or null. */
     public static Object get(FieldVector vector, int index) {

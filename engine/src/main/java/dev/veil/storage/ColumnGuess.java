@@ -22,6 +22,7 @@ final class ColumnGuess {
     private long max;
     /** A whole number beyond BIGINT was seen: whole numbers then need DECIMAL(n,0). */
     private boolean beyondBigint;
+
     private int integerDigits;
     private int fractionDigits;
 
@@ -133,16 +134,18 @@ final class ColumnGuess {
         }
         if (maybeWhole) {
             if (!beyondBigint) {
-                return ColumnType.of(min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE
-                        ? VeilType.INTEGER : VeilType.BIGINT);
+                return ColumnType.of(
+                        min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE ? VeilType.INTEGER : VeilType.BIGINT);
             }
             return integerDigits <= ColumnType.MAX_DECIMAL_PRECISION
-                    ? ColumnType.decimal(integerDigits, 0) : ColumnType.of(VeilType.DOUBLE);
+                    ? ColumnType.decimal(integerDigits, 0)
+                    : ColumnType.of(VeilType.DOUBLE);
         }
         if (maybeDecimal) {
             int precision = Math.max(1, integerDigits + fractionDigits);
             return precision <= ColumnType.MAX_DECIMAL_PRECISION
-                    ? ColumnType.decimal(precision, fractionDigits) : ColumnType.of(VeilType.DOUBLE);
+                    ? ColumnType.decimal(precision, fractionDigits)
+                    : ColumnType.of(VeilType.DOUBLE);
         }
         if (maybeDouble) {
             return ColumnType.of(VeilType.DOUBLE);

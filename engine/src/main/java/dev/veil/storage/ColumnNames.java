@@ -8,8 +8,7 @@ import java.util.Set;
 
 /** Turns names found in a file (a CSV header, Arrow fields) into column names. */
 final class ColumnNames {
-    private ColumnNames() {
-    }
+    private ColumnNames() {}
 
     /**
      * Lower-cases each name and makes it a plain identifier: characters other than letters,

@@ -1,6 +1,8 @@
 package dev.veil.storage;
 
 import dev.veil.catalog.ColumnType;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BitVector;
@@ -9,8 +11,6 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * What the planner knows about one column (or a set of columns taken together) of one table
@@ -25,8 +25,8 @@ import java.util.List;
 public record ColumnStatistics(long rowCount, long nullCount, double distinctCount) {
     public ColumnStatistics {
         if (rowCount < 0 || nullCount < 0 || nullCount > rowCount || !(distinctCount >= 0)) {
-            throw new IllegalArgumentException("inconsistent column statistics: rows " + rowCount
-                    + ", nulls " + nullCount + ", distinct " + distinctCount);
+            throw new IllegalArgumentException("inconsistent column statistics: rows " + rowCount + ", nulls "
+                    + nullCount + ", distinct " + distinctCount);
         }
     }
 
@@ -50,7 +50,8 @@ public record ColumnStatistics(long rowCount, long nullCount, double distinctCou
             for (int c = 0; c < types.size(); c++) {
                 hash(batch.getVector(c), n, types.get(c), hashes);
                 for (int i = 0; i < n; i++) {
-                    rowHashes[i] = rowHashes[i] == NULL_HASH || hashes[i] == NULL_HASH ? NULL_HASH
+                    rowHashes[i] = rowHashes[i] == NULL_HASH || hashes[i] == NULL_HASH
+                            ? NULL_HASH
                             : DistinctCounter.mix(rowHashes[i] * 31 + hashes[i]);
                 }
             }
@@ -101,7 +102,8 @@ public record ColumnStatistics(long rowCount, long nullCount, double distinctCou
                         out[i] = NULL_HASH;
                     } else {
                         long offset = (long) i * DecimalVector.TYPE_WIDTH;
-                        out[i] = DistinctCounter.mix(data.getLong(offset) ^ DistinctCounter.mix(data.getLong(offset + 8)));
+                        out[i] = DistinctCounter.mix(
+                                data.getLong(offset) ^ DistinctCounter.mix(data.getLong(offset + 8)));
                     }
                 }
             }

@@ -30,8 +30,7 @@ import java.util.List;
  * {@code dbgen} writes).
  */
 public final class CsvLoader {
-    private CsvLoader() {
-    }
+    private CsvLoader() {}
 
     /**
      * Reads the whole file once and infers its columns: per column the narrowest of BOOLEAN,
@@ -61,8 +60,8 @@ public final class CsvLoader {
                     if (options.header()) {
                         rawNames = new ArrayList<>(expected);
                         for (int i = 0; i < expected; i++) {
-                            rawNames.add(new String(b, reader.start(i), reader.end(i) - reader.start(i),
-                                    StandardCharsets.UTF_8));
+                            rawNames.add(new String(
+                                    b, reader.start(i), reader.end(i) - reader.start(i), StandardCharsets.UTF_8));
                         }
                         continue;
                     }
@@ -86,7 +85,8 @@ public final class CsvLoader {
             }
             List<String> names = rawNames == null ? ColumnNames.numbered(expected) : ColumnNames.normalize(rawNames);
             int count = expected;
-            boolean trailingDelimiter = count > 1 && !guesses[count - 1].anyValue()
+            boolean trailingDelimiter = count > 1
+                    && !guesses[count - 1].anyValue()
                     && (rawNames == null || rawNames.get(count - 1).isBlank());
             if (trailingDelimiter) {
                 count--;
@@ -105,8 +105,8 @@ public final class CsvLoader {
      * Appends the rows of {@code file} to {@code table} as one new version; see the class comment
      * for the all-or-nothing guarantee and the error messages.
      */
-    public static LoadResult load(Warehouse warehouse, TableDef table, Path file, CsvOptions options,
-            LoadProgress progress) {
+    public static LoadResult load(
+            Warehouse warehouse, TableDef table, Path file, CsvOptions options, LoadProgress progress) {
         requireNonNull(warehouse, "warehouse is null");
         requireNonNull(table, "table is null");
         requireNonNull(file, "file is null");
@@ -149,9 +149,11 @@ public final class CsvLoader {
                     }
                     if (isNull) {
                         if (!nullable[i]) {
-                            throw new VeilException(ErrorCode.NOT_NULL_VIOLATION, file + ":" + reader.line()
-                                    + ": column '" + columns.get(i).name() + "' (" + ordinal(i + 1)
-                                    + ") is NOT NULL, got an empty or NULL value");
+                            throw new VeilException(
+                                    ErrorCode.NOT_NULL_VIOLATION,
+                                    file + ":" + reader.line()
+                                            + ": column '" + columns.get(i).name() + "' (" + ordinal(i + 1)
+                                            + ") is NOT NULL, got an empty or NULL value");
                         }
                         writers[i].writeNull(row);
                         continue;
@@ -159,9 +161,11 @@ public final class CsvLoader {
                     try {
                         writers[i].write(row, b, s, e);
                     } catch (BadValue bad) {
-                        throw new VeilException(ErrorCode.BAD_INPUT_FILE, file + ":" + reader.line() + ": column '"
-                                + columns.get(i).name() + "' (" + ordinal(i + 1) + "): expected "
-                                + columns.get(i).type() + ", got " + bad.getMessage());
+                        throw new VeilException(
+                                ErrorCode.BAD_INPUT_FILE,
+                                file + ":" + reader.line() + ": column '"
+                                        + columns.get(i).name() + "' (" + ordinal(i + 1) + "): expected "
+                                        + columns.get(i).type() + ", got " + bad.getMessage());
                     }
                 }
                 writer.endRow();
@@ -169,7 +173,8 @@ public final class CsvLoader {
             }
             TableVersion version = writer.commit();
             reporter.done(writer.rowCount(), reader.bytesRead());
-            return new LoadResult(writer.rowCount(), totalBytes, Duration.ofNanos(System.nanoTime() - started), version);
+            return new LoadResult(
+                    writer.rowCount(), totalBytes, Duration.ofNanos(System.nanoTime() - started), version);
         } catch (IOException e) {
             throw cannotRead(file, e);
         }
@@ -184,8 +189,10 @@ public final class CsvLoader {
         if (found == expected + 1 && !reader.quoted(expected) && reader.start(expected) == reader.end(expected)) {
             return expected;
         }
-        throw new VeilException(ErrorCode.BAD_INPUT_FILE, file + ":" + reader.line() + ": expected " + expected
-                + (expected == 1 ? " field" : " fields") + ", found " + found);
+        throw new VeilException(
+                ErrorCode.BAD_INPUT_FILE,
+                file + ":" + reader.line() + ": expected " + expected + (expected == 1 ? " field" : " fields")
+                        + ", found " + found);
     }
 
     private static CsvReader open(Path file, CsvOptions options) {

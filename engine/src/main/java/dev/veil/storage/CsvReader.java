@@ -23,6 +23,7 @@ import java.util.Arrays;
 final class CsvReader implements AutoCloseable {
     /** A record that needs more buffer than this is an error rather than a way to exhaust memory. */
     static final int MAX_RECORD_BYTES = 64 << 20;
+
     private static final int INITIAL_BUFFER_BYTES = 4 << 20;
     private static final int NEED_MORE = -1;
 
@@ -152,8 +153,8 @@ final class CsvReader implements AutoCloseable {
                 while (true) {
                     if (q >= lim) {
                         if (eof) {
-                            throw bad(nextLine, "a quoted field (the " + CsvLoader.ordinal(n + 1)
-                                    + ") is never closed");
+                            throw bad(
+                                    nextLine, "a quoted field (the " + CsvLoader.ordinal(n + 1) + ") is never closed");
                         }
                         return NEED_MORE;
                     }
@@ -187,8 +188,10 @@ final class CsvReader implements AutoCloseable {
                 if (p < lim) {
                     byte c = b[p];
                     if (c != delimiter && c != '\n' && c != '\r') {
-                        throw bad(nextLine + lines, "unexpected text after the closing quote of the "
-                                + CsvLoader.ordinal(n + 1) + " field");
+                        throw bad(
+                                nextLine + lines,
+                                "unexpected text after the closing quote of the " + CsvLoader.ordinal(n + 1)
+                                        + " field");
                     }
                 } else if (!eof) {
                     return NEED_MORE;
@@ -270,8 +273,7 @@ final class CsvReader implements AutoCloseable {
         }
         if (limit == buffer.length) {
             if (buffer.length >= maxBuffer) {
-                throw bad(nextLine, "a record is longer than " + (maxBuffer >> 20)
-                        + " MB (is a quote left open?)");
+                throw bad(nextLine, "a record is longer than " + (maxBuffer >> 20) + " MB (is a quote left open?)");
             }
             buffer = Arrays.copyOf(buffer, Math.min(maxBuffer, buffer.length * 2));
         }

@@ -7,7 +7,7 @@ package dev.veil.storage;
 @FunctionalInterface
 public interface LoadProgress {
     /** Ignores progress. */
-    LoadProgress NONE = (rowsSoFar, bytesRead, totalBytes) -> { };
+    LoadProgress NONE = (rowsSoFar, bytesRead, totalBytes) -> {};
 
     void update(long rowsSoFar, long bytesRead, long totalBytes);
 }

@@ -13,10 +13,10 @@ final class SegmentFiles {
     static final String TEMP_EXTENSION = ".tmp";
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    private static final boolean WINDOWS =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
-    private SegmentFiles() {
-    }
+    private SegmentFiles() {}
 
     /**
      * A new, unique segment file name: the creation time in milliseconds (so names sort by age)

@@ -46,6 +46,7 @@ final class SegmentReader implements AutoCloseable {
     private final int[] projection;
     /** Per field of the file: the index of its first buffer in a batch's buffer list, and how many. */
     private final int[] firstBuffer;
+
     private final int[] bufferCount;
     private int nextBlock;
 
@@ -58,7 +59,8 @@ final class SegmentReader implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new VeilException(ErrorCode.STORAGE_CORRUPTED, "Segment file " + path + " is missing", e);
         } catch (IOException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot open segment " + path + ": " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot open segment " + path + ": " + e.getMessage(), e);
         }
         this.footerReader = new ArrowFileReader(channel, allocator);
         try {
@@ -73,9 +75,11 @@ final class SegmentReader implements AutoCloseable {
             int next = 0;
             for (int i = 0; i < fields.size(); i++) {
                 Field field = fields.get(i);
-                if (!field.getType().equals(ArrowSchemas.arrowType(columns.get(i).type()))) {
+                if (!field.getType()
+                        .equals(ArrowSchemas.arrowType(columns.get(i).type()))) {
                     throw corrupted("its column " + (i + 1) + " has Arrow type " + field.getType()
-                            + ", the table's column '" + columns.get(i).name() + "' is " + columns.get(i).type());
+                            + ", the table's column '" + columns.get(i).name() + "' is "
+                            + columns.get(i).type());
                 }
                 if (!field.getChildren().isEmpty()) {
                     throw corrupted("its column " + (i + 1) + " is nested");
@@ -86,7 +90,8 @@ final class SegmentReader implements AutoCloseable {
             }
         } catch (IOException | InvalidArrowFileException e) {
             closeQuietly(e);
-            throw new VeilException(ErrorCode.STORAGE_CORRUPTED, "Cannot read segment " + path + ": " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_CORRUPTED, "Cannot read segment " + path + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(e);
             throw e;
@@ -135,7 +140,8 @@ final class SegmentReader implements AutoCloseable {
             }
             return true;
         } catch (IOException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot read segment " + path + ": " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot read segment " + path + ": " + e.getMessage(), e);
         } finally {
             for (ArrowBuf range : ranges) {
                 range.close();
@@ -182,7 +188,8 @@ final class SegmentReader implements AutoCloseable {
         try {
             footerReader.close(); // closes the channel
         } catch (IOException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot close segment " + path + ": " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot close segment " + path + ": " + e.getMessage(), e);
         }
     }
 }

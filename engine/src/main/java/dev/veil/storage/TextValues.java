@@ -11,8 +11,7 @@ import java.util.Locale;
 final class TextValues {
     static final long MILLIS_PER_DAY = 86_400_000L;
 
-    private TextValues() {
-    }
+    private TextValues() {}
 
     /** A value that does not parse as the column's type; cheap (no stack trace), since inference expects many. */
     static final class BadValue extends Exception {
@@ -198,7 +197,8 @@ final class TextValues {
      * in the upper bits when {@code whole} is false (see {@link #parseTimestamp}).
      */
     private static long parseDatePrefix(byte[] b, int s, int e, boolean whole) throws BadValue {
-        String notADate = whole ? "a value that is not a date (yyyy-MM-dd)"
+        String notADate = whole
+                ? "a value that is not a date (yyyy-MM-dd)"
                 : "a value that is not a timestamp (yyyy-MM-dd HH:mm:ss)";
         int p = s;
         int year = 0;

@@ -45,7 +45,8 @@ final class ValueWriter {
     void write(int index, Object value) {
         if (value == null) {
             if (!column.nullable()) {
-                throw new VeilException(ErrorCode.NOT_NULL_VIOLATION,
+                throw new VeilException(
+                        ErrorCode.NOT_NULL_VIOLATION,
                         "Column '" + column.name() + "' of table '" + table + "' is NOT NULL; got NULL");
             }
             vector.setNull(index);
@@ -121,7 +122,10 @@ final class ValueWriter {
         BigDecimal d;
         if (value instanceof BigDecimal b) {
             d = b;
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        } else if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte) {
             d = BigDecimal.valueOf(((Number) value).longValue());
         } else if (value instanceof BigInteger b) {
             d = new BigDecimal(b);
@@ -142,12 +146,17 @@ final class ValueWriter {
     }
 
     private VeilException mismatch(Object value) {
-        return new VeilException(ErrorCode.TYPE_MISMATCH, "Column '" + column.name() + "' of table '" + table
-                + "' is " + column.type() + "; cannot store a value of Java type " + value.getClass().getName());
+        return new VeilException(
+                ErrorCode.TYPE_MISMATCH,
+                "Column '" + column.name() + "' of table '" + table + "' is " + column.type()
+                        + "; cannot store a value of Java type "
+                        + value.getClass().getName());
     }
 
     private VeilException outOfRange() {
-        return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Value out of range for column '" + column.name()
-                + "' (" + column.type() + ") of table '" + table + "'");
+        return new VeilException(
+                ErrorCode.NUMERIC_OUT_OF_RANGE,
+                "Value out of range for column '" + column.name() + "' (" + column.type() + ") of table '" + table
+                        + "'");
     }
 }

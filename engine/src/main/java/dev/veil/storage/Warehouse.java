@@ -49,6 +49,7 @@ public final class Warehouse implements AutoCloseable {
 
     /** The catalog database file inside a warehouse directory. */
     public static final String CATALOG_FILE = SqliteCatalog.FILE_NAME;
+
     static final String DATA_DIRECTORY = "data";
     static final String LOCK_FILE = "veil.lock";
 
@@ -90,8 +91,10 @@ public final class Warehouse implements AutoCloseable {
         try {
             Files.createDirectories(root.resolve(DATA_DIRECTORY));
         } catch (IOException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
-                    "Cannot create warehouse directory '" + root + "': " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR,
+                    "Cannot create warehouse directory '" + root + "': " + e.getMessage(),
+                    e);
         }
         Warehouse warehouse = openLocked(root);
         try {
@@ -111,8 +114,10 @@ public final class Warehouse implements AutoCloseable {
         requireNonNull(dir, "dir is null");
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isRegularFile(root.resolve(SqliteCatalog.FILE_NAME))) {
-            throw new VeilException(ErrorCode.WAREHOUSE_NOT_FOUND, "No warehouse in '" + root + "' (no "
-                    + SqliteCatalog.FILE_NAME + "); create one with: veil init --warehouse " + dir);
+            throw new VeilException(
+                    ErrorCode.WAREHOUSE_NOT_FOUND,
+                    "No warehouse in '" + root + "' (no " + SqliteCatalog.FILE_NAME
+                            + "); create one with: veil init --warehouse " + dir);
         }
         Warehouse warehouse = openLocked(root);
         try {
@@ -127,11 +132,14 @@ public final class Warehouse implements AutoCloseable {
     private static Warehouse openLocked(Path root) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            channel = FileChannel.open(
+                    root.resolve(LOCK_FILE),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
-                    "Cannot open lock file in '" + root + "': " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot open lock file in '" + root + "': " + e.getMessage(), e);
         }
         FileLock lock = null;
         try {
@@ -141,8 +149,10 @@ public final class Warehouse implements AutoCloseable {
                 lock = null; // held by this very process
             }
             if (lock == null) {
-                throw new VeilException(ErrorCode.WAREHOUSE_LOCKED, "Warehouse '" + root + "' is in use by "
-                        + lockHolder(channel) + "; stop it first, or connect to its server");
+                throw new VeilException(
+                        ErrorCode.WAREHOUSE_LOCKED,
+                        "Warehouse '" + root + "' is in use by " + lockHolder(channel)
+                                + "; stop it first, or connect to its server");
             }
             byte[] holder = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
             channel.truncate(0);
@@ -156,8 +166,8 @@ public final class Warehouse implements AutoCloseable {
                 e.addSuppressed(c);
             }
             if (e instanceof IOException io) {
-                throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot lock warehouse '" + root + "': "
-                        + io.getMessage(), io);
+                throw new VeilException(
+                        ErrorCode.STORAGE_IO_ERROR, "Cannot lock warehouse '" + root + "': " + io.getMessage(), io);
             }
             throw (RuntimeException) e;
         }
@@ -270,8 +280,7 @@ public final class Warehouse implements AutoCloseable {
 
     private static final int MAX_CACHED_STATISTICS = 100_000;
 
-    private record StatisticsKey(long tableId, long version, List<Integer> columns) {
-    }
+    private record StatisticsKey(long tableId, long version, List<Integer> columns) {}
 
     /**
      * Deletes segment files no current table version references and no open writer or scan uses,
@@ -304,8 +313,8 @@ public final class Warehouse implements AutoCloseable {
                 deleteEmptyDirectories(data);
                 SegmentFiles.forceDirectory(data);
             } catch (IOException | UncheckedIOException e) {
-                throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
-                        "Cannot collect garbage in '" + data + "': " + e.getMessage(), e);
+                throw new VeilException(
+                        ErrorCode.STORAGE_IO_ERROR, "Cannot collect garbage in '" + data + "': " + e.getMessage(), e);
             }
             return garbage.size();
         }
@@ -358,8 +367,8 @@ public final class Warehouse implements AutoCloseable {
             }
         } catch (IOException e) {
             // What is left is garbage that the next open() removes; the load has failed anyway.
-            throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
-                    "Cannot delete uncommitted segments: " + e.getMessage(), e);
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot delete uncommitted segments: " + e.getMessage(), e);
         } finally {
             unpin(created);
         }
@@ -423,8 +432,8 @@ public final class Warehouse implements AutoCloseable {
                     lock.release();
                     lockChannel.close();
                 } catch (IOException e) {
-                    throw new VeilException(ErrorCode.STORAGE_IO_ERROR,
-                            "Cannot release lock of '" + root + "': " + e.getMessage(), e);
+                    throw new VeilException(
+                            ErrorCode.STORAGE_IO_ERROR, "Cannot release lock of '" + root + "': " + e.getMessage(), e);
                 }
             }
         }

@@ -39,7 +39,11 @@ class AuditLogTest {
     void entriesAreKeptInOrderPerUserAndAcrossReopening() {
         long before = System.currentTimeMillis();
         long a = log.record("ana", StatementKind.STATEMENT, "CREATE TABLE t (x INT)", Decision.ALLOWED, null);
-        long b = log.record("sam", StatementKind.POLICY_CHANGE, "ALTER TABLE t SET PRIVACY UNIT (x)", Decision.REJECTED,
+        long b = log.record(
+                "sam",
+                StatementKind.POLICY_CHANGE,
+                "ALTER TABLE t SET PRIVACY UNIT (x)",
+                Decision.REJECTED,
                 "VEIL-0016 ACCESS_DENIED: SET PRIVACY UNIT requires the admin role");
         long c = log.begin("ana", StatementKind.QUERY, "SELECT COUNT(*) FROM t", 0.5, 1e-6);
         assertTrue(a < b && b < c);
@@ -50,9 +54,18 @@ class AuditLogTest {
         List<AuditEntry> all = log.entries();
         assertEquals(List.of(a, b, c), all.stream().map(AuditEntry::id).toList());
         AuditEntry rejected = all.get(1);
-        assertEquals(List.of("sam", "POLICY_CHANGE", "ALTER TABLE t SET PRIVACY UNIT (x)", "REJECTED",
-                "VEIL-0016 ACCESS_DENIED: SET PRIVACY UNIT requires the admin role"),
-                List.of(rejected.user(), rejected.kind().name(), rejected.statement(), rejected.decision().name(),
+        assertEquals(
+                List.of(
+                        "sam",
+                        "POLICY_CHANGE",
+                        "ALTER TABLE t SET PRIVACY UNIT (x)",
+                        "REJECTED",
+                        "VEIL-0016 ACCESS_DENIED: SET PRIVACY UNIT requires the admin role"),
+                List.of(
+                        rejected.user(),
+                        rejected.kind().name(),
+                        rejected.statement(),
+                        rejected.decision().name(),
                         rejected.reason().orElseThrow()));
         assertTrue(rejected.at() >= before && rejected.finishedAt().getAsLong() == rejected.at());
         AuditEntry open = all.get(2);
@@ -60,7 +73,8 @@ class AuditLogTest {
         assertEquals(OptionalLong.empty(), open.finishedAt());
         assertEquals(0.5, open.epsilon());
         assertEquals(1e-6, open.delta());
-        assertEquals(List.of(a, c), log.entriesOf("ana").stream().map(AuditEntry::id).toList());
+        assertEquals(
+                List.of(a, c), log.entriesOf("ana").stream().map(AuditEntry::id).toList());
         assertEquals(List.of(), log.entriesOf("nobody"));
     }
 
@@ -78,7 +92,9 @@ class AuditLogTest {
         assertTrue(all.get(0).finishedAt().isPresent());
         assertEquals(OptionalLong.of(3), all.get(1).rowsReturned());
         assertEquals(Decision.FAILED, all.get(1).decision());
-        assertEquals(Optional.of("VEIL-0013 DIVISION_BY_ZERO: Division by zero"), all.get(1).reason());
+        assertEquals(
+                Optional.of("VEIL-0013 DIVISION_BY_ZERO: Division by zero"),
+                all.get(1).reason());
     }
 
     @Test
@@ -95,15 +111,20 @@ class AuditLogTest {
                 "UPDATE audit_log SET epsilon = 0.1 WHERE id = " + done,
                 "UPDATE audit_log SET epsilon = -0.1 WHERE id = " + open);
         for (String sql : tampering) {
-            VeilException e = assertThrows(VeilException.class, () -> catalog.write(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate(sql);
-                }
-                return null;
-            }), sql);
+            VeilException e = assertThrows(
+                    VeilException.class,
+                    () -> catalog.write(c -> {
+                        try (Statement s = c.createStatement()) {
+                            s.executeUpdate(sql);
+                        }
+                        return null;
+                    }),
+                    sql);
             assertTrue(e.getMessage().contains("the audit log is append-only"), sql + " -> " + e.getMessage());
         }
-        assertEquals(List.of("SELECT 1", "SELECT 2"), log.entries().stream().map(AuditEntry::statement).toList());
+        assertEquals(
+                List.of("SELECT 1", "SELECT 2"),
+                log.entries().stream().map(AuditEntry::statement).toList());
     }
 
     @Test
@@ -120,6 +141,7 @@ class AuditLogTest {
         String huge = "x".repeat(StatementText.MAX_LENGTH + 5);
         assertEquals("x".repeat(StatementText.MAX_LENGTH) + " ... (5 more characters)", StatementText.limit(huge));
         long id = log.record("ana", StatementKind.STATEMENT, huge, Decision.ALLOWED, null);
-        assertEquals(StatementText.MAX_LENGTH + 24, log.entries().get(0).statement().length(), "entry " + id);
+        assertEquals(
+                StatementText.MAX_LENGTH + 24, log.entries().get(0).statement().length(), "entry " + id);
     }
 }

@@ -97,12 +97,16 @@ class BudgetLedgerTest {
 
         VeilException e = exhausted(ana, 0.5, 0);
 
-        assertEquals("Privacy budget 'weekly_analyst' of user 'ana' has epsilon 0.2 and delta 0 left this week "
-                + "(until 2026-11-30T00:00:00Z); the query needs epsilon 0.5", e.getMessage());
+        assertEquals(
+                "Privacy budget 'weekly_analyst' of user 'ana' has epsilon 0.2 and delta 0 left this week "
+                        + "(until 2026-11-30T00:00:00Z); the query needs epsilon 0.5",
+                e.getMessage());
         assertEquals(1, ledger.entries().size(), "a refused charge records nothing");
         VeilException delta = exhausted(ana, 0.1, 1e-9);
-        assertEquals("Privacy budget 'weekly_analyst' of user 'ana' has epsilon 0.2 and delta 0 left this week "
-                + "(until 2026-11-30T00:00:00Z); the query needs epsilon 0.1 and delta 0.000000001", delta.getMessage());
+        assertEquals(
+                "Privacy budget 'weekly_analyst' of user 'ana' has epsilon 0.2 and delta 0 left this week "
+                        + "(until 2026-11-30T00:00:00Z); the query needs epsilon 0.1 and delta 0.000000001",
+                delta.getMessage());
     }
 
     @Test
@@ -117,7 +121,8 @@ class BudgetLedgerTest {
         clock.set("2026-11-26T00:00:00Z");
         assertEquals(1.0, ledger.status(ana).orElseThrow().epsilonRemaining());
         ledger.charge(ana, 1.0, 0, "q2");
-        assertEquals(Instant.parse("2026-11-26T00:00:00Z"), ledger.entries().get(1).windowStart());
+        assertEquals(
+                Instant.parse("2026-11-26T00:00:00Z"), ledger.entries().get(1).windowStart());
     }
 
     @Test
@@ -160,8 +165,10 @@ class BudgetLedgerTest {
         clock.set("2040-01-01T00:00:00Z");
         VeilException e = exhausted(ana, 0.5, 0);
 
-        assertEquals("Privacy budget 'lifetime' of user 'ana' has epsilon 0.25 and delta 0.000001 left, "
-                + "and it never refills; the query needs epsilon 0.5", e.getMessage());
+        assertEquals(
+                "Privacy budget 'lifetime' of user 'ana' has epsilon 0.25 and delta 0.000001 left, "
+                        + "and it never refills; the query needs epsilon 0.5",
+                e.getMessage());
         BudgetStatus status = ledger.status(ana).orElseThrow();
         assertEquals(Optional.empty(), status.refillsAt());
         assertEquals(Instant.EPOCH, status.windowStart());
@@ -268,7 +275,8 @@ class BudgetLedgerTest {
         Principal ana = addUser(warehouse, "ana", "analyst");
         budget("b", 1.0, 0, RefillWindow.NEVER);
         budgets.assignToUser("ana", "b");
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> warehouse.sqliteCatalog().read(c -> ledger.charge(ana, 0.1, 0, "q")));
         assertThrows(IllegalArgumentException.class, () -> ledger.charge(ana, Double.NaN, 0, "q"));
         assertThrows(IllegalArgumentException.class, () -> ledger.charge(ana, 0.1, -1e-9, "q"));
@@ -283,11 +291,14 @@ class BudgetLedgerTest {
         ledger.charge(ana, 0.5, 0, "q");
 
         for (String sql : List.of("UPDATE budget_ledger SET epsilon = 0", "DELETE FROM budget_ledger")) {
-            VeilException e = assertThrows(VeilException.class, () -> warehouse.sqliteCatalog().write(c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    return ps.executeUpdate();
-                }
-            }), sql);
+            VeilException e = assertThrows(
+                    VeilException.class,
+                    () -> warehouse.sqliteCatalog().write(c -> {
+                        try (PreparedStatement ps = c.prepareStatement(sql)) {
+                            return ps.executeUpdate();
+                        }
+                    }),
+                    sql);
             assertTrue(e.getMessage().contains("the budget ledger is append-only"), e.getMessage());
         }
         assertEquals(0.5, ledger.entries().get(0).epsilon());
@@ -296,12 +307,14 @@ class BudgetLedgerTest {
     @Test
     void catalogCommitsDurablyInWalMode() {
         // What a charge's durability rests on: each commit fsyncs the write-ahead log.
-        assertEquals(List.of("wal", "2"), warehouse.sqliteCatalog().read(c -> List.of(
-                pragma(c, "journal_mode"), pragma(c, "synchronous"))));
+        assertEquals(
+                List.of("wal", "2"),
+                warehouse.sqliteCatalog().read(c -> List.of(pragma(c, "journal_mode"), pragma(c, "synchronous"))));
     }
 
     private static String pragma(java.sql.Connection c, String name) throws java.sql.SQLException {
-        try (PreparedStatement ps = c.prepareStatement("PRAGMA " + name); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("PRAGMA " + name);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getString(1);
         }
@@ -310,14 +323,16 @@ class BudgetLedgerTest {
     @Test
     void budgetDefinitionsAreValidated() {
         addUser(warehouse, "ana", "analyst");
-        for (double[] bad : new double[][] {{0, 0}, {-1, 0}, {Double.NaN, 0}, {Double.POSITIVE_INFINITY, 0},
-                {1, -0.1}, {1, 1}, {1, Double.NaN}}) {
-            VeilException e = assertThrows(VeilException.class,
-                    () -> new PrivacyBudget("b", bad[0], bad[1], RefillWindow.DAILY));
+        for (double[] bad : new double[][] {
+            {0, 0}, {-1, 0}, {Double.NaN, 0}, {Double.POSITIVE_INFINITY, 0}, {1, -0.1}, {1, 1}, {1, Double.NaN}
+        }) {
+            VeilException e =
+                    assertThrows(VeilException.class, () -> new PrivacyBudget("b", bad[0], bad[1], RefillWindow.DAILY));
             assertEquals(ErrorCode.INVALID_POLICY, e.errorCode());
         }
         budget("weekly", 1, 0, RefillWindow.WEEKLY);
-        VeilException again = assertThrows(VeilException.class,
+        VeilException again = assertThrows(
+                VeilException.class,
                 () -> budgets.create(new PrivacyBudget("weekly", 2, 0, RefillWindow.DAILY), false));
         assertEquals(ErrorCode.ALREADY_EXISTS, again.errorCode());
         assertFalse(budgets.create(new PrivacyBudget("weekly", 2, 0, RefillWindow.DAILY), true));
@@ -329,7 +344,8 @@ class BudgetLedgerTest {
         assertEquals(ErrorCode.UNKNOWN_PRINCIPAL, unknownRole.errorCode());
         VeilException unknownBudget = assertThrows(VeilException.class, () -> budgets.assignToUser("ana", "weeky"));
         assertEquals(ErrorCode.INVALID_POLICY, unknownBudget.errorCode());
-        assertTrue(unknownBudget.getMessage().startsWith("Privacy budget 'weeky' does not exist; did you mean 'weekly'?"),
+        assertTrue(
+                unknownBudget.getMessage().startsWith("Privacy budget 'weeky' does not exist; did you mean 'weekly'?"),
                 unknownBudget.getMessage());
     }
 

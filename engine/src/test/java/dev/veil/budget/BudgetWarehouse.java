@@ -13,8 +13,7 @@ import java.util.List;
 
 /** Test helpers: a warehouse with users written straight into its catalog, and plain-SQL reads of the ledger. */
 final class BudgetWarehouse {
-    private BudgetWarehouse() {
-    }
+    private BudgetWarehouse() {}
 
     /**
      * Adds a user with the given roles (creating roles that do not exist). The user has no usable
@@ -33,8 +32,8 @@ final class BudgetWarehouse {
                     ps.setString(1, role);
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO user_roles (user_name, role_name) VALUES (?, ?)")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO user_roles (user_name, role_name) VALUES (?, ?)")) {
                     ps.setString(1, user);
                     ps.setString(2, role);
                     ps.executeUpdate();
@@ -48,7 +47,8 @@ final class BudgetWarehouse {
     /** The ledger's rows as (user, epsilon) read with plain JDBC from the SQLite file, not through Veil. */
     static List<Object[]> ledgerRows(Path warehouseDir) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + warehouseDir.resolve("veil.db"));
-                PreparedStatement ps = c.prepareStatement("SELECT id, user_name, epsilon, delta FROM budget_ledger ORDER BY id");
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT id, user_name, epsilon, delta FROM budget_ledger ORDER BY id");
                 ResultSet rs = ps.executeQuery()) {
             List<Object[]> rows = new java.util.ArrayList<>();
             while (rs.next()) {

@@ -10,8 +10,7 @@ import java.nio.file.Path;
  * each charge returns, until it is killed ({@link KilledChargeTest}).
  */
 public final class KilledChargeChild {
-    private KilledChargeChild() {
-    }
+    private KilledChargeChild() {}
 
     public static void main(String[] args) {
         try (Warehouse warehouse = Warehouse.open(Path.of(args[0]))) {

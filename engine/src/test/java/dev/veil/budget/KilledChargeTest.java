@@ -34,13 +34,20 @@ class KilledChargeTest {
         }
 
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), KilledChargeChild.class.getName(), root.toString())
+        Process child = new ProcessBuilder(
+                        java.toString(),
+                        "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KilledChargeChild.class.getName(),
+                        root.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         Set<Long> printed = new HashSet<>();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while (printed.size() < LINES_BEFORE_KILL && (line = out.readLine()) != null) {
                 assertTrue(line.startsWith("charged "), line);
@@ -64,7 +71,10 @@ class KilledChargeTest {
             BudgetLedger ledger = BudgetLedger.of(warehouse);
             var ana = new Principals(warehouse.sqliteCatalog()).requireUser("ana");
             ledger.charge(ana, 0.001, 0, "after");
-            assertEquals(0.001 * (inLedger.size() + 1), ledger.status(ana).orElseThrow().epsilonSpent(), 1e-9);
+            assertEquals(
+                    0.001 * (inLedger.size() + 1),
+                    ledger.status(ana).orElseThrow().epsilonSpent(),
+                    1e-9);
         }
     }
 }

@@ -49,7 +49,8 @@ class PrincipalsTest {
             assertTrue(h1.startsWith("pbkdf2-sha256$600000$"), h1);
             assertFalse(h1.contains("same-secret-long-secret"));
             assertNotEquals(h1, h2, "per-user salt makes equal passwords hash differently");
-            assertTrue(principals.verifyPassword("u1", "same-secret-long-secret").isPresent());
+            assertTrue(
+                    principals.verifyPassword("u1", "same-secret-long-secret").isPresent());
             assertEquals(Optional.empty(), principals.verifyPassword("u1", "other"));
             assertEquals(Optional.empty(), principals.verifyPassword("nobody", "same-secret-long-secret"));
         }
@@ -79,7 +80,9 @@ class PrincipalsTest {
             principals.createUser("mia", "pw-long-secret", "marketing", false);
             assertEquals(Set.of("marketing"), principals.requireUser("mia").roles());
             principals.grantRole("analyst", "mia");
-            assertEquals(Set.of("analyst", "marketing"), principals.requireUser("mia").roles());
+            assertEquals(
+                    Set.of("analyst", "marketing"),
+                    principals.requireUser("mia").roles());
             principals.dropRole("marketing", false);
             assertEquals(Set.of("analyst"), principals.requireUser("mia").roles());
             VeilException unknown = assertThrows(VeilException.class, () -> principals.grantRole("marketing", "mia"));

@@ -46,7 +46,9 @@ class SqliteCatalogTest {
             TableDef read = catalog.requireTable(new TableName("tpch", "lineitem"));
             assertEquals(created, read);
             assertEquals(COLUMNS, read.columns());
-            assertEquals(ColumnType.decimal(12, 2), read.column("price").orElseThrow().type());
+            assertEquals(
+                    ColumnType.decimal(12, 2),
+                    read.column("price").orElseThrow().type());
             assertEquals(0, catalog.currentVersion(read.id()).version());
             assertEquals(List.of(read), catalog.tables("tpch"));
             assertEquals(CatalogMigrations.latestVersion(), catalog.schemaVersion());
@@ -57,13 +59,15 @@ class SqliteCatalogTest {
     void catalogRunsInWalModeWithFullSync() {
         try (SqliteCatalog catalog = open()) {
             String mode = catalog.read(c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
                     rs.next();
                     return rs.getString(1);
                 }
             });
             int sync = catalog.read(c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
                     rs.next();
                     return rs.getInt(1);
                 }
@@ -79,13 +83,21 @@ class SqliteCatalogTest {
             catalog.createSchema("tpch", false);
             catalog.createTable(new TableName("tpch", "lineitem"), COLUMNS, false);
             catalog.createTable(new TableName("tpch", "orders"), COLUMNS, false);
-            assertError(ErrorCode.UNKNOWN_TABLE, "Table 'tpch.lineitm' not found; did you mean 'tpch.lineitem'?",
+            assertError(
+                    ErrorCode.UNKNOWN_TABLE,
+                    "Table 'tpch.lineitm' not found; did you mean 'tpch.lineitem'?",
                     () -> catalog.requireTable(new TableName("tpch", "lineitm")));
-            assertError(ErrorCode.UNKNOWN_TABLE, "Table 'tpch.nation' not found",
+            assertError(
+                    ErrorCode.UNKNOWN_TABLE,
+                    "Table 'tpch.nation' not found",
                     () -> catalog.dropTable(new TableName("tpch", "nation"), false));
-            assertError(ErrorCode.UNKNOWN_SCHEMA, "Schema 'tcph' not found; did you mean 'tpch'?",
+            assertError(
+                    ErrorCode.UNKNOWN_SCHEMA,
+                    "Schema 'tcph' not found; did you mean 'tpch'?",
                     () -> catalog.tables("tcph"));
-            assertError(ErrorCode.UNKNOWN_SCHEMA, "Schema 'tcph' not found; did you mean 'tpch'?",
+            assertError(
+                    ErrorCode.UNKNOWN_SCHEMA,
+                    "Schema 'tcph' not found; did you mean 'tpch'?",
                     () -> catalog.createTable(new TableName("tcph", "x"), COLUMNS, false));
             assertTrue(catalog.table(new TableName("tpch", "lineitm")).isEmpty());
         }
@@ -99,10 +111,14 @@ class SqliteCatalogTest {
             catalog.createSchema("s", true);
             TableName t = new TableName("s", "t");
             TableDef first = catalog.createTable(t, COLUMNS, false);
-            assertError(ErrorCode.ALREADY_EXISTS, "Table 's.t' already exists",
+            assertError(
+                    ErrorCode.ALREADY_EXISTS,
+                    "Table 's.t' already exists",
                     () -> catalog.createTable(t, COLUMNS, false));
             assertEquals(first, catalog.createTable(t, List.of(COLUMNS.get(0)), true));
-            assertError(ErrorCode.ALREADY_EXISTS, "Column 'id' is defined more than once in table 's.u'",
+            assertError(
+                    ErrorCode.ALREADY_EXISTS,
+                    "Column 'id' is defined more than once in table 's.u'",
                     () -> catalog.createTable(new TableName("s", "u"), List.of(COLUMNS.get(0), COLUMNS.get(0)), false));
         }
     }
@@ -113,7 +129,9 @@ class SqliteCatalogTest {
             catalog.createSchema("s", false);
             catalog.createTable(new TableName("s", "a"), COLUMNS, false);
             catalog.createTable(new TableName("s", "b"), COLUMNS, false);
-            assertError(ErrorCode.NOT_EMPTY, "Schema 's' is not empty: it holds 2 tables (a, b); drop them first",
+            assertError(
+                    ErrorCode.NOT_EMPTY,
+                    "Schema 's' is not empty: it holds 2 tables (a, b); drop them first",
                     () -> catalog.dropSchema("s", false));
             catalog.dropTable(new TableName("s", "a"), false);
             catalog.dropTable(new TableName("s", "b"), false);
@@ -134,7 +152,9 @@ class SqliteCatalogTest {
             catalog.dropTable(t, false);
             long second = catalog.createTable(t, COLUMNS, false).id();
             assertTrue(second > first);
-            assertError(ErrorCode.UNKNOWN_TABLE, "Table with id " + first + " not found; it was dropped",
+            assertError(
+                    ErrorCode.UNKNOWN_TABLE,
+                    "Table with id " + first + " not found; it was dropped",
                     () -> catalog.currentVersion(first));
         }
     }
@@ -143,7 +163,8 @@ class SqliteCatalogTest {
     void commitVersionReplacesSegmentListAndTracksReferences() {
         try (SqliteCatalog catalog = open()) {
             catalog.createSchema("s", false);
-            long id = catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
+            long id =
+                    catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
             SegmentInfo a = new SegmentInfo("data/s/t/a.arrow", 10, 100);
             SegmentInfo b = new SegmentInfo("data/s/t/b.arrow", 20, 200);
             SegmentInfo c = new SegmentInfo("data/s/t/c.arrow", 5, 50);
@@ -163,14 +184,17 @@ class SqliteCatalogTest {
     void staleBaseVersionConflictsAndChangesNothing() {
         try (SqliteCatalog catalog = open()) {
             catalog.createSchema("s", false);
-            long id = catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
+            long id =
+                    catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
             SegmentInfo a = new SegmentInfo("data/s/t/a.arrow", 10, 100);
             SegmentInfo b = new SegmentInfo("data/s/t/b.arrow", 20, 200);
             catalog.commitVersion(id, 0, List.of(a));
             VeilException e = assertThrows(VeilException.class, () -> catalog.commitVersion(id, 0, List.of(b)));
             assertEquals(ErrorCode.WRITE_CONFLICT, e.errorCode());
-            assertEquals("Table 's.t' was changed by a concurrent statement (now at version 1, this statement"
-                    + " started from version 0); retry the statement", e.getMessage());
+            assertEquals(
+                    "Table 's.t' was changed by a concurrent statement (now at version 1, this statement"
+                            + " started from version 0); retry the statement",
+                    e.getMessage());
             assertEquals(new TableVersion(id, 1, List.of(a)), catalog.currentVersion(id));
         }
     }
@@ -179,7 +203,8 @@ class SqliteCatalogTest {
     void concurrentCommitsFromTheSameBaseExactlyOneWins() throws Exception {
         try (SqliteCatalog catalog = open()) {
             catalog.createSchema("s", false);
-            long id = catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
+            long id =
+                    catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
             int writers = 8;
             ExecutorService pool = Executors.newFixedThreadPool(writers);
             try {
@@ -216,7 +241,8 @@ class SqliteCatalogTest {
     void concurrentAppendsAllLand() throws Exception {
         try (SqliteCatalog catalog = open()) {
             catalog.createSchema("s", false);
-            long id = catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
+            long id =
+                    catalog.createTable(new TableName("s", "t"), COLUMNS, false).id();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 List<Future<TableVersion>> results = new java.util.ArrayList<>();
@@ -238,12 +264,14 @@ class SqliteCatalogTest {
     @Test
     void failedTransactionLeavesNoTrace() {
         try (SqliteCatalog catalog = open()) {
-            assertThrows(IllegalStateException.class, () -> catalog.write(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("INSERT INTO schemas (name, created_at) VALUES ('ghost', 0)");
-                }
-                throw new IllegalStateException("boom");
-            }));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> catalog.write(c -> {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("INSERT INTO schemas (name, created_at) VALUES ('ghost', 0)");
+                        }
+                        throw new IllegalStateException("boom");
+                    }));
             assertFalse(catalog.schemaExists("ghost"));
             catalog.createSchema("real", false);
             assertTrue(catalog.schemaExists("real"));
@@ -253,20 +281,27 @@ class SqliteCatalogTest {
     @Test
     void nestedCallsJoinTheOuterTransaction() {
         try (SqliteCatalog catalog = open()) {
-            assertThrows(IllegalStateException.class, () -> catalog.write(c -> {
-                catalog.createSchema("inner", false);
-                assertTrue(catalog.schemaExists("inner"));
-                throw new IllegalStateException("boom");
-            }));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> catalog.write(c -> {
+                        catalog.createSchema("inner", false);
+                        assertTrue(catalog.schemaExists("inner"));
+                        throw new IllegalStateException("boom");
+                    }));
             assertFalse(catalog.schemaExists("inner"));
         }
     }
 
     @Test
     void nameSuggestionsIgnoreUnrelatedNames() {
-        assertEquals("orders", NameSuggestions.nearest("order", List.of("orders", "customer")).orElseThrow());
-        assertTrue(NameSuggestions.nearest("nation", List.of("orders", "customer")).isEmpty());
-        assertEquals("LineItem", NameSuggestions.nearest("lineitem", List.of("LineItem")).orElseThrow());
+        assertEquals(
+                "orders",
+                NameSuggestions.nearest("order", List.of("orders", "customer")).orElseThrow());
+        assertTrue(
+                NameSuggestions.nearest("nation", List.of("orders", "customer")).isEmpty());
+        assertEquals(
+                "LineItem",
+                NameSuggestions.nearest("lineitem", List.of("LineItem")).orElseThrow());
         assertEquals(3, NameSuggestions.distance("kitten", "sitting"));
     }
 

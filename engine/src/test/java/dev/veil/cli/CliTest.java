@@ -22,8 +22,7 @@ class CliTest {
     Path dir;
 
     /** The result of one CLI run. */
-    record Run(int status, String out, String err) {
-    }
+    record Run(int status, String out, String err) {}
 
     private Run veil(String maxHeap, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -36,7 +35,10 @@ class CliTest {
         command.addAll(List.of(args));
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the CLI finished");
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -47,14 +49,30 @@ class CliTest {
         Path csv = dir.resolve("people.csv");
         Files.writeString(csv, "id,name,score,born\n1,Ann,12.5,1990-01-02\n2,\"Bo, Jr\",7.25,1985-06-30\n3,Cy,,\n");
         assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
-        Run load = veil("256m", "load", "--warehouse", wh.toString(), "--table", "t.people", "--csv", csv.toString(),
+        Run load = veil(
+                "256m",
+                "load",
+                "--warehouse",
+                wh.toString(),
+                "--table",
+                "t.people",
+                "--csv",
+                csv.toString(),
                 "--header");
         assertEquals(0, load.status(), load.err());
         assertTrue(load.out().contains("3 rows loaded into t.people"), load.out());
-        Run query = veil("256m", "sql", "--warehouse", wh.toString(), "--format", "csv", "-e",
+        Run query = veil(
+                "256m",
+                "sql",
+                "--warehouse",
+                wh.toString(),
+                "--format",
+                "csv",
+                "-e",
                 "SELECT id, name, score, born FROM t.people ORDER BY id");
         assertEquals(0, query.status(), query.err());
-        assertEquals("id,name,score,born\r\n1,Ann,12.50,1990-01-02\r\n2,\"Bo, Jr\",7.25,1985-06-30\r\n3,Cy,,\r\n",
+        assertEquals(
+                "id,name,score,born\r\n1,Ann,12.50,1990-01-02\r\n2,\"Bo, Jr\",7.25,1985-06-30\r\n3,Cy,,\r\n",
                 query.out());
     }
 
@@ -95,7 +113,14 @@ class CliTest {
         Run small = veil("256m", "sql", "--warehouse", wh.toString(), "-e", "SET EPSILON = 1e-320");
         assertEquals(1, small.status(), small.err());
         assertTrue(small.err().contains("VEIL-0015 INVALID_ARGUMENT: EPSILON must be at least 1e-6"), small.err());
-        Run audit = veil("256m", "sql", "--warehouse", wh.toString(), "--format", "csv", "-e",
+        Run audit = veil(
+                "256m",
+                "sql",
+                "--warehouse",
+                wh.toString(),
+                "--format",
+                "csv",
+                "-e",
                 "SELECT statement, decision, reason FROM veil.audit WHERE statement = 'SELECT 1/0'");
         assertEquals(0, audit.status(), audit.err());
         assertTrue(audit.out().contains("SELECT 1/0,FAILED,VEIL-0013 DIVISION_BY_ZERO: Division by zero"), audit.out());
@@ -119,10 +144,20 @@ class CliTest {
         assertEquals(0, load.status(), load.err());
         long dataBytes;
         try (var files = Files.walk(wh.resolve("data"))) {
-            dataBytes = files.map(Path::toFile).filter(File::isFile).mapToLong(File::length).sum();
+            dataBytes = files.map(Path::toFile)
+                    .filter(File::isFile)
+                    .mapToLong(File::length)
+                    .sum();
         }
         assertTrue(dataBytes > 64L << 20, "the table (" + dataBytes + " bytes) is larger than the 48 MB heap");
-        Run sum = veil("48m", "sql", "--warehouse", wh.toString(), "--format", "csv", "-e",
+        Run sum = veil(
+                "48m",
+                "sql",
+                "--warehouse",
+                wh.toString(),
+                "--format",
+                "csv",
+                "-e",
                 "SELECT SUM(column2) AS s, COUNT(*) AS n, MAX(LENGTH(column3)) AS l FROM big");
         assertEquals(0, sum.status(), sum.err());
         assertEquals("s,n,l\r\n" + expected + "," + rows + ",43\r\n", sum.out());
@@ -132,18 +167,26 @@ class CliTest {
     void serveDocumentsAndChecksItsCpuSlotsAndPerUserCap() throws Exception {
         Run help = veil("256m", "serve", "--help");
         assertEquals(0, help.status(), help.err());
-        assertTrue(help.out().contains("--cpu-slots") && help.out().contains("--max-concurrent-statements")
-                && help.out().contains("TOO_MANY_STATEMENTS") && help.out().contains("default 8"), help.out());
+        assertTrue(
+                help.out().contains("--cpu-slots")
+                        && help.out().contains("--max-concurrent-statements")
+                        && help.out().contains("TOO_MANY_STATEMENTS")
+                        && help.out().contains("default 8"),
+                help.out());
         Path wh = dir.resolve("wh");
         assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
         Run noSlots = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--cpu-slots", "0");
         assertEquals(1, noSlots.status(), noSlots.out());
-        assertTrue(noSlots.err().contains("VEIL-0015 INVALID_ARGUMENT") && noSlots.err().contains("CPU slots"),
+        assertTrue(
+                noSlots.err().contains("VEIL-0015 INVALID_ARGUMENT")
+                        && noSlots.err().contains("CPU slots"),
                 noSlots.err());
-        Run noCap = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0",
-                "--max-concurrent-statements", "0");
+        Run noCap =
+                veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--max-concurrent-statements", "0");
         assertEquals(1, noCap.status(), noCap.out());
-        assertTrue(noCap.err().contains("VEIL-0015 INVALID_ARGUMENT") && noCap.err().contains("between 1 and"),
+        assertTrue(
+                noCap.err().contains("VEIL-0015 INVALID_ARGUMENT")
+                        && noCap.err().contains("between 1 and"),
                 noCap.err());
     }
 
@@ -151,16 +194,29 @@ class CliTest {
     void serveDocumentsAndChecksItsMemoryLimits() throws Exception {
         Run help = veil("256m", "serve", "--help");
         assertEquals(0, help.status(), help.err());
-        assertTrue(help.out().contains("--statement-memory") && help.out().contains("--memory-pool")
-                && help.out().contains("MEMORY_LIMIT_EXCEEDED"), help.out());
+        assertTrue(
+                help.out().contains("--statement-memory")
+                        && help.out().contains("--memory-pool")
+                        && help.out().contains("MEMORY_LIMIT_EXCEEDED"),
+                help.out());
         Path wh = dir.resolve("wh");
         assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
-        Run tooBig = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--statement-memory", "100MB",
-                "--memory-pool", "50MB");
+        Run tooBig = veil(
+                "256m",
+                "serve",
+                "--warehouse",
+                wh.toString(),
+                "--port",
+                "0",
+                "--statement-memory",
+                "100MB",
+                "--memory-pool",
+                "50MB");
         assertEquals(1, tooBig.status(), tooBig.out());
-        assertTrue(tooBig.err().contains("INVALID_ARGUMENT") && tooBig.err().contains("--statement-memory"),
-                tooBig.err());
-        Run malformed = veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--statement-memory", "lots");
+        assertTrue(
+                tooBig.err().contains("INVALID_ARGUMENT") && tooBig.err().contains("--statement-memory"), tooBig.err());
+        Run malformed =
+                veil("256m", "serve", "--warehouse", wh.toString(), "--port", "0", "--statement-memory", "lots");
         assertEquals(1, malformed.status(), malformed.out());
         assertTrue(malformed.err().contains("'512MB'"), malformed.err());
     }

@@ -62,8 +62,7 @@ class PolicyCommandTest {
     Path dir;
 
     /** The result of one in-process CLI run. */
-    record Run(int status, String out, String err) {
-    }
+    record Run(int status, String out, String err) {}
 
     private static Run veil(String... args) {
         PrintStream out = System.out;
@@ -74,18 +73,21 @@ class PolicyCommandTest {
             System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
             int status = Main.run(args);
-            return new Run(status, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+            return new Run(
+                    status, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
     }
 
-    private static void execute(Path warehouse, String user, List<String> statements, boolean create) throws SQLException {
+    private static void execute(Path warehouse, String user, List<String> statements, boolean create)
+            throws SQLException {
         java.util.Properties info = new java.util.Properties();
         info.setProperty("user", user);
-        try (Connection c = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + (create ? ";create=true" : ""),
-                info); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        EmbeddedDriver.PREFIX + warehouse + (create ? ";create=true" : ""), info);
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -123,20 +125,29 @@ class PolicyCommandTest {
         assertEquals(3, expected.size());
         assertEquals(expected, policies(target));
         Path again = dir.resolve("again.yaml");
-        assertEquals(0, veil("policy", "export", "--warehouse", target.toString(), again.toString()).status());
+        assertEquals(
+                0,
+                veil("policy", "export", "--warehouse", target.toString(), again.toString())
+                        .status());
         assertEquals(Files.readString(file), Files.readString(again));
 
         // Applying the same file again changes nothing.
-        assertEquals(0, veil("policy", "apply", "--warehouse", target.toString(), file.toString()).status());
+        assertEquals(
+                0,
+                veil("policy", "apply", "--warehouse", target.toString(), file.toString())
+                        .status());
         assertEquals(expected, policies(target));
 
         try (SqliteCatalog catalog = SqliteCatalog.open(target.resolve(SqliteCatalog.FILE_NAME))) {
-            List<AuditEntry> applies = new AuditLog(catalog).entries().stream()
-                    .filter(e -> e.kind() == StatementKind.POLICY_CHANGE).toList();
+            List<AuditEntry> applies = new AuditLog(catalog)
+                    .entries().stream()
+                            .filter(e -> e.kind() == StatementKind.POLICY_CHANGE)
+                            .toList();
             assertEquals(2, applies.size());
             assertEquals("admin", applies.get(0).user());
             assertEquals(Decision.ALLOWED, applies.get(0).decision());
-            assertEquals("POLICY APPLY '" + file + "' (3 tables: shop.customers, shop.lines, shop.orders)",
+            assertEquals(
+                    "POLICY APPLY '" + file + "' (3 tables: shop.customers, shop.lines, shop.orders)",
                     applies.get(0).statement());
         }
     }
@@ -144,8 +155,13 @@ class PolicyCommandTest {
     @Test
     void aBadFileAppliesNothingAndNamesTheEntry() throws Exception {
         Path target = freshWarehouse("b");
-        execute(target, "admin", List.of("ALTER TABLE shop.customers SET PRIVACY UNIT (id)",
-                "ALTER TABLE shop.customers ALTER COLUMN email SET POLICY HIDDEN"), false);
+        execute(
+                target,
+                "admin",
+                List.of(
+                        "ALTER TABLE shop.customers SET PRIVACY UNIT (id)",
+                        "ALTER TABLE shop.customers ALTER COLUMN email SET POLICY HIDDEN"),
+                false);
         List<TablePolicies> before = policies(target);
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, """
@@ -167,23 +183,36 @@ class PolicyCommandTest {
         Run run = veil("policy", "apply", "--warehouse", target.toString(), file.toString());
         assertEquals(1, run.status());
         assertEquals("", run.out());
-        assertTrue(run.err().startsWith("veil: VEIL-0025 INVALID_POLICY: " + file + ": tables[1] (shop.orders): "
-                + "Policy HIDDEN on 'shop.orders.amout' is invalid: column 'amout' not found in table 'shop.orders'; "
-                + "did you mean 'amount'?"), run.err());
+        assertTrue(
+                run.err()
+                        .startsWith("veil: VEIL-0025 INVALID_POLICY: " + file + ": tables[1] (shop.orders): "
+                                + "Policy HIDDEN on 'shop.orders.amout' is invalid: column 'amout' not found in table 'shop.orders'; "
+                                + "did you mean 'amount'?"),
+                run.err());
         assertEquals(before, policies(target));
         try (SqliteCatalog catalog = SqliteCatalog.open(target.resolve(SqliteCatalog.FILE_NAME))) {
             assertFalse(new Principals(catalog).roles().contains("auditors"), "the role was not created either");
-            AuditEntry last = new AuditLog(catalog).entries().get(new AuditLog(catalog).entries().size() - 1);
+            AuditEntry last = new AuditLog(catalog)
+                    .entries()
+                    .get(new AuditLog(catalog).entries().size() - 1);
             assertEquals(Decision.FAILED, last.decision());
-            assertTrue(last.reason().orElseThrow().contains("'shop.orders.amout'"), last.reason().orElseThrow());
+            assertTrue(
+                    last.reason().orElseThrow().contains("'shop.orders.amout'"),
+                    last.reason().orElseThrow());
         }
 
         Files.writeString(file, "tables:\n  - table: shop.customers\n    colums: []\n");
         Run shape = veil("policy", "apply", "--warehouse", target.toString(), file.toString());
         assertEquals(1, shape.status());
-        assertTrue(shape.err().contains(file + ": tables[0] (shop.customers) has an unknown key 'colums'"), shape.err());
+        assertTrue(
+                shape.err().contains(file + ": tables[0] (shop.customers) has an unknown key 'colums'"), shape.err());
 
-        Run missing = veil("policy", "apply", "--warehouse", target.toString(), dir.resolve("nope.yaml").toString());
+        Run missing = veil(
+                "policy",
+                "apply",
+                "--warehouse",
+                target.toString(),
+                dir.resolve("nope.yaml").toString());
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("FILE_NOT_FOUND"), missing.err());
         assertEquals(before, policies(target));
@@ -215,14 +244,19 @@ class PolicyCommandTest {
                 """);
         Run cycle = veil("policy", "apply", "--warehouse", target.toString(), file.toString());
         assertEquals(1, cycle.status());
-        assertTrue(cycle.err().contains("the privacy units of tables[0] (shop.orders), tables[1] (shop.customers) "
-                + "reach each other through VIA in a cycle"), cycle.err());
+        assertTrue(
+                cycle.err()
+                        .contains("the privacy units of tables[0] (shop.orders), tables[1] (shop.customers) "
+                                + "reach each other through VIA in a cycle"),
+                cycle.err());
 
         // Removing the customers' unit would strand shop.lines, which the file does not mention.
         Files.writeString(file, "tables:\n  - table: shop.customers\n  - table: shop.orders\n");
         Run stranded = veil("policy", "apply", "--warehouse", target.toString(), file.toString());
         assertEquals(1, stranded.status());
-        assertTrue(stranded.err().contains("on 'shop.lines' is invalid: the parent table 'shop.orders' has no privacy unit"),
+        assertTrue(
+                stranded.err()
+                        .contains("on 'shop.lines' is invalid: the parent table 'shop.orders' has no privacy unit"),
                 stranded.err());
         assertEquals(3, policies(target).size());
     }

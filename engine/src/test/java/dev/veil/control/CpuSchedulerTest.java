@@ -82,7 +82,8 @@ class CpuSchedulerTest {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> a = pool.submit(() -> {
-            try (CpuScheduler.Run run = scheduler.task("ana", new AtomicBoolean()).run()) {
+            try (CpuScheduler.Run run =
+                    scheduler.task("ana", new AtomicBoolean()).run()) {
                 holding.countDown();
                 release.await();
             }
@@ -123,7 +124,8 @@ class CpuSchedulerTest {
         List<Long> waits = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             long t0 = System.nanoTime();
-            try (CpuScheduler.Run run = scheduler.task("probe", new AtomicBoolean()).run()) {
+            try (CpuScheduler.Run run =
+                    scheduler.task("probe", new AtomicBoolean()).run()) {
                 waits.add((System.nanoTime() - t0) / 1_000_000);
             }
             Thread.sleep(20);
@@ -186,10 +188,12 @@ class CpuSchedulerTest {
             CpuScheduler.Paused paused = CpuScheduler.pauseCurrent();
             assertEquals(1, scheduler.free());
             pool.submit(() -> {
-                try (CpuScheduler.Run other = scheduler.task("bea", new AtomicBoolean()).run()) {
-                    return null;
-                }
-            }).get(5, TimeUnit.SECONDS);
+                        try (CpuScheduler.Run other =
+                                scheduler.task("bea", new AtomicBoolean()).run()) {
+                            return null;
+                        }
+                    })
+                    .get(5, TimeUnit.SECONDS);
             paused.resume();
             assertEquals(0, scheduler.free());
         }

@@ -4,14 +4,14 @@ import java.util.SplittableRandom;
 
 /** A deterministic bit source for reproducible tests; reachable from test code only. */
 final class SeededRandomBits implements RandomBits {
-  private final SplittableRandom random;
+    private final SplittableRandom random;
 
-  SeededRandomBits(long seed) {
-    this.random = new SplittableRandom(seed);
-  }
+    SeededRandomBits(long seed) {
+        this.random = new SplittableRandom(seed);
+    }
 
-  @Override
-  public long nextLong() {
-    return random.nextLong();
-  }
+    @Override
+    public long nextLong() {
+        return random.nextLong();
+    }
 }

@@ -48,8 +48,14 @@ class DifferencingAttackTest {
                 s.execute("CREATE TABLE hr." + world + " (id BIGINT NOT NULL, zip VARCHAR, salary INTEGER)");
                 StringBuilder rows = new StringBuilder();
                 for (int i = 1; i <= 100; i++) {
-                    rows.append(i == 1 ? "" : ", ").append("(").append(i).append(", '0").append(1000 + i % 7)
-                            .append("', ").append(20 + i % 50).append(")");
+                    rows.append(i == 1 ? "" : ", ")
+                            .append("(")
+                            .append(i)
+                            .append(", '0")
+                            .append(1000 + i % 7)
+                            .append("', ")
+                            .append(20 + i % 50)
+                            .append(")");
                 }
                 if (world.equals("world_a")) {
                     rows.append(", (1000, '99999', 100)");
@@ -72,12 +78,13 @@ class DifferencingAttackTest {
     }
 
     private static double difference(String world) throws SQLException {
-        return sum("SELECT SUM(salary) FROM hr." + world) - sum("SELECT SUM(salary) FROM hr." + world
-                + " WHERE zip <> '99999'");
+        return sum("SELECT SUM(salary) FROM hr." + world)
+                - sum("SELECT SUM(salary) FROM hr." + world + " WHERE zip <> '99999'");
     }
 
     private static double sum(String sql) throws SQLException {
-        try (Statement s = eve.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = eve.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             assertTrue(rs.next(), sql);
             return rs.getDouble(1);
         }
@@ -111,8 +118,10 @@ class DifferencingAttackTest {
             double rate = successRate(ATTACKS);
             double bound = Math.exp(1.0) / (1 + Math.exp(1.0));
             double standardError = Math.sqrt(0.25 / (2 * ATTACKS));
-            System.out.printf("differencing attack at epsilon 1.0 in total: right %.3f of the time "
-                    + "(DP bound %.3f, without DP 1.000)%n", rate, bound);
+            System.out.printf(
+                    "differencing attack at epsilon 1.0 in total: right %.3f of the time "
+                            + "(DP bound %.3f, without DP 1.000)%n",
+                    rate, bound);
             assertTrue(rate <= bound + 4 * standardError, "attack succeeded " + rate + " of the time");
         } finally {
             try (Statement s = admin.createStatement()) {

@@ -38,24 +38,45 @@ class DifferentialPrivacySqlTest {
         exec(admin, "CREATE USER ana PASSWORD 'ana-pw-long-secret'");
         exec(admin, "CREATE SCHEMA s");
         exec(admin, "CREATE TABLE s.customer (c_id BIGINT NOT NULL, city VARCHAR NOT NULL)");
-        exec(admin, "CREATE TABLE s.orders (o_id BIGINT NOT NULL, o_cust BIGINT NOT NULL, amount INTEGER, "
-                + "status VARCHAR)");
+        exec(
+                admin,
+                "CREATE TABLE s.orders (o_id BIGINT NOT NULL, o_cust BIGINT NOT NULL, amount INTEGER, "
+                        + "status VARCHAR)");
         StringBuilder customers = new StringBuilder();
         StringBuilder orders = new StringBuilder();
         for (int c = 1; c <= 12; c++) {
             String city = c <= 5 ? "Lyon" : c <= 9 ? "Porto" : c <= 11 ? "Oslo" : "Rome";
-            customers.append(c == 1 ? "" : ", ").append("(").append(c).append(", '").append(city).append("')");
-            orders.append(c == 1 ? "" : ", ").append("(").append(10 * c).append(", ").append(c).append(", ")
-                    .append(10 * c).append(", 'open'), (").append(10 * c + 1).append(", ").append(c).append(", ")
-                    .append(10 * c + 5).append(", 'done')");
+            customers
+                    .append(c == 1 ? "" : ", ")
+                    .append("(")
+                    .append(c)
+                    .append(", '")
+                    .append(city)
+                    .append("')");
+            orders.append(c == 1 ? "" : ", ")
+                    .append("(")
+                    .append(10 * c)
+                    .append(", ")
+                    .append(c)
+                    .append(", ")
+                    .append(10 * c)
+                    .append(", 'open'), (")
+                    .append(10 * c + 1)
+                    .append(", ")
+                    .append(c)
+                    .append(", ")
+                    .append(10 * c + 5)
+                    .append(", 'done')");
         }
         exec(admin, "INSERT INTO s.customer VALUES " + customers);
         exec(admin, "INSERT INTO s.orders VALUES " + orders);
         exec(admin, "ALTER TABLE s.customer SET PRIVACY UNIT (c_id)");
         exec(admin, "ALTER TABLE s.orders SET PRIVACY UNIT VIA (o_cust) REFERENCES s.customer (c_id)");
         exec(admin, "ALTER TABLE s.orders ALTER COLUMN amount SET POLICY AGGREGATE ONLY BOUNDS (0, 200)");
-        exec(admin, "ALTER TABLE s.customer ALTER COLUMN city SET DOMAIN IN ('Lyon', 'Porto', 'Oslo', 'Rome', "
-                + "'Paris')");
+        exec(
+                admin,
+                "ALTER TABLE s.customer ALTER COLUMN city SET DOMAIN IN ('Lyon', 'Porto', 'Oslo', 'Rome', "
+                        + "'Paris')");
         exactPolicy(1, 5);
         exec(admin, "CREATE PRIVACY BUDGET roomy LIMIT (EPSILON 1e30, DELTA 0.5) WINDOW NEVER");
         exec(admin, "ALTER USER ana SET PRIVACY BUDGET roomy");
@@ -64,8 +85,10 @@ class DifferentialPrivacySqlTest {
 
     private static void exactPolicy(int l0, int m) throws SQLException {
         for (String t : new String[] {"s.customer", "s.orders"}) {
-            exec(admin, "ALTER TABLE " + t + " SET DIFFERENTIAL PRIVACY (EPSILON 1e20, DELTA 1e-9, "
-                    + "MAX GROUPS PER UNIT " + l0 + ", MAX ROWS PER UNIT PER GROUP " + m + ")");
+            exec(
+                    admin,
+                    "ALTER TABLE " + t + " SET DIFFERENTIAL PRIVACY (EPSILON 1e20, DELTA 1e-9, "
+                            + "MAX GROUPS PER UNIT " + l0 + ", MAX ROWS PER UNIT PER GROUP " + m + ")");
         }
     }
 
@@ -83,7 +106,8 @@ class DifferentialPrivacySqlTest {
 
     private static List<String> rows(Connection c, String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();
@@ -103,7 +127,8 @@ class DifferentialPrivacySqlTest {
     @Test
     void publicDomainReleasesEveryGroupEvenEmptyOnesAndNoOther() throws SQLException {
         // Rome has one customer and Paris none: both released, since the city list is public.
-        assertEquals(List.of("Lyon|5", "Oslo|2", "Paris|0", "Porto|4", "Rome|1"),
+        assertEquals(
+                List.of("Lyon|5", "Oslo|2", "Paris|0", "Porto|4", "Rome|1"),
                 rows(ana, "SELECT city, COUNT(*) FROM s.customer GROUP BY city ORDER BY city"));
     }
 
@@ -112,7 +137,8 @@ class DifferentialPrivacySqlTest {
         // status has no domain: groups pass DP partition selection (both have 12 customers here).
         exactPolicy(2, 5);
         try {
-            assertEquals(List.of("done|12|840", "open|12|780"),
+            assertEquals(
+                    List.of("done|12|840", "open|12|780"),
                     rows(ana, "SELECT status, COUNT(*), SUM(amount) FROM s.orders GROUP BY status ORDER BY status"));
         } finally {
             exactPolicy(1, 5);
@@ -140,10 +166,15 @@ class DifferentialPrivacySqlTest {
 
     @Test
     void intervalsInHavingAndSubqueries() throws SQLException {
-        assertEquals(List.of("Lyon|5.0|5.0"), rows(ana, "SELECT city, DP_INTERVAL_LOW(n), DP_INTERVAL_HIGH(n) "
-                + "FROM (SELECT city, COUNT(*) AS n FROM s.customer GROUP BY city) WHERE n > 4"));
-        assertEquals(List.of("Lyon"), rows(ana, "SELECT city FROM s.customer GROUP BY city "
-                + "HAVING DP_INTERVAL_LOW(COUNT(*)) > 4"));
+        assertEquals(
+                List.of("Lyon|5.0|5.0"),
+                rows(
+                        ana,
+                        "SELECT city, DP_INTERVAL_LOW(n), DP_INTERVAL_HIGH(n) "
+                                + "FROM (SELECT city, COUNT(*) AS n FROM s.customer GROUP BY city) WHERE n > 4"));
+        assertEquals(
+                List.of("Lyon"),
+                rows(ana, "SELECT city FROM s.customer GROUP BY city " + "HAVING DP_INTERVAL_LOW(COUNT(*)) > 4"));
         // An exact answer is its own interval.
         assertEquals(List.of("12|12.0"), rows(admin, "SELECT COUNT(*), DP_INTERVAL_HIGH(COUNT(*)) FROM s.customer"));
     }
@@ -152,7 +183,8 @@ class DifferentialPrivacySqlTest {
     void sumWithoutBoundsNamesTheColumnToBound() {
         SQLException f = error(ana, "SELECT SUM(o_id) FROM s.orders");
         assertEquals(18, f.getErrorCode(), f.getMessage());
-        assertTrue(f.getMessage().contains("s.orders.o_id") && f.getMessage().contains("AGGREGATE ONLY BOUNDS"),
+        assertTrue(
+                f.getMessage().contains("s.orders.o_id") && f.getMessage().contains("AGGREGATE ONLY BOUNDS"),
                 f.getMessage());
     }
 
@@ -165,8 +197,8 @@ class DifferentialPrivacySqlTest {
 
     @Test
     void epsilonAboveTheTablesCapIsRefused() throws SQLException {
-        try (Connection c = DriverManager.getConnection(admin.getMetaData().getURL().replace(";create=true", "")
-                + ";user=ana")) {
+        try (Connection c =
+                DriverManager.getConnection(admin.getMetaData().getURL().replace(";create=true", "") + ";user=ana")) {
             exec(c, "SET EPSILON = 1e21");
             SQLException e = error(c, "SELECT COUNT(*) FROM s.customer");
             assertEquals(15, e.getErrorCode(), e.getMessage());
@@ -179,8 +211,8 @@ class DifferentialPrivacySqlTest {
         exec(admin, "CREATE USER bea PASSWORD 'bea-pw-long-secret'");
         exec(admin, "CREATE PRIVACY BUDGET tiny LIMIT (EPSILON 3e20, DELTA 1e-6) WINDOW DAILY");
         exec(admin, "ALTER USER bea SET PRIVACY BUDGET tiny");
-        try (Connection bea = DriverManager.getConnection(admin.getMetaData().getURL().replace(";create=true", "")
-                + ";user=bea")) {
+        try (Connection bea =
+                DriverManager.getConnection(admin.getMetaData().getURL().replace(";create=true", "") + ";user=bea")) {
             String plan = String.join("\n", rows(bea, "EXPLAIN PRIVACY SELECT COUNT(*) FROM s.customer"));
             assertTrue(plan.contains("COUNT(*): epsilon 1.000e+20"), plan);
             assertEquals(List.of("12"), rows(bea, "SELECT COUNT(*) FROM s.customer"));

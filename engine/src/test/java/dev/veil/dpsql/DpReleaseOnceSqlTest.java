@@ -45,16 +45,24 @@ class DpReleaseOnceSqlTest {
         exec(admin, "CREATE TABLE people (id BIGINT NOT NULL, city VARCHAR NOT NULL, pay INTEGER NOT NULL)");
         StringBuilder rows = new StringBuilder();
         for (int i = 1; i <= 200; i++) {
-            rows.append(i == 1 ? "" : ", ").append("(").append(i).append(", '").append(i % 2 == 0 ? "Lyon" : "Porto")
-                    .append("', ").append(i % 100).append(")");
+            rows.append(i == 1 ? "" : ", ")
+                    .append("(")
+                    .append(i)
+                    .append(", '")
+                    .append(i % 2 == 0 ? "Lyon" : "Porto")
+                    .append("', ")
+                    .append(i % 100)
+                    .append(")");
         }
         exec(admin, "INSERT INTO people VALUES " + rows);
         exec(admin, "CREATE TABLE digits (d INTEGER NOT NULL)");
         exec(admin, "INSERT INTO digits VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)");
         exec(admin, "ALTER TABLE people SET PRIVACY UNIT (id)");
         exec(admin, "ALTER TABLE people ALTER COLUMN pay SET POLICY AGGREGATE ONLY BOUNDS (0, 100)");
-        exec(admin, "ALTER TABLE people SET DIFFERENTIAL PRIVACY (EPSILON " + EPSILON + ", DELTA 1e-6, "
-                + "MAX GROUPS PER UNIT 1, MAX ROWS PER UNIT PER GROUP 1)");
+        exec(
+                admin,
+                "ALTER TABLE people SET DIFFERENTIAL PRIVACY (EPSILON " + EPSILON + ", DELTA 1e-6, "
+                        + "MAX GROUPS PER UNIT 1, MAX ROWS PER UNIT PER GROUP 1)");
         exec(admin, "CREATE PRIVACY BUDGET roomy LIMIT (EPSILON 1e9, DELTA 0.5) WINDOW NEVER");
         exec(admin, "ALTER USER eve SET PRIVACY BUDGET roomy");
         eve = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";user=eve");
@@ -73,7 +81,8 @@ class DpReleaseOnceSqlTest {
     }
 
     private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return read(rs);
         }
     }
@@ -92,7 +101,8 @@ class DpReleaseOnceSqlTest {
     }
 
     private static double spent() throws SQLException {
-        try (Statement s = eve.createStatement(); ResultSet rs = s.executeQuery("SELECT epsilon_spent FROM veil.my_budget")) {
+        try (Statement s = eve.createStatement();
+                ResultSet rs = s.executeQuery("SELECT epsilon_spent FROM veil.my_budget")) {
             assertTrue(rs.next());
             return rs.getDouble(1);
         }
@@ -109,8 +119,8 @@ class DpReleaseOnceSqlTest {
     @Test
     void aScalarSubQueryOnEveryRowIsOneRelease() throws SQLException {
         double before = spent();
-        List<List<Object>> r = rows(eve, "SELECT v.x, (SELECT COUNT(*) FROM people) FROM (VALUES (1), (2), (3), (4), "
-                + "(5), (6)) v(x)");
+        List<List<Object>> r = rows(
+                eve, "SELECT v.x, (SELECT COUNT(*) FROM people) FROM (VALUES (1), (2), (3), (4), " + "(5), (6)) v(x)");
         assertEquals(6, r.size());
         assertEquals(1, column(r, 1).size(), "one noisy count on every row: " + r);
         assertEquals(EPSILON, spent() - before, 1e-9);
@@ -119,14 +129,18 @@ class DpReleaseOnceSqlTest {
     @Test
     void tenThousandRowsAskingGetOneValue() throws SQLException {
         double before = spent();
-        List<List<Object>> r = rows(eve, "SELECT a.d * 1000 + b.d * 100 + c.d * 10 + e.d, "
-                + "(SELECT SUM(pay) FROM people) FROM digits a, digits b, digits c, digits e");
+        List<List<Object>> r = rows(
+                eve,
+                "SELECT a.d * 1000 + b.d * 100 + c.d * 10 + e.d, "
+                        + "(SELECT SUM(pay) FROM people) FROM digits a, digits b, digits c, digits e");
         assertEquals(10_000, r.size());
         assertEquals(1, column(r, 1).size());
         assertEquals(EPSILON, spent() - before, 1e-9);
         // The same through an aggregate over the outer rows, as an analyst would count the distinct draws.
-        List<List<Object>> distinct = rows(eve, "SELECT COUNT(DISTINCT s) FROM (SELECT a.d, "
-                + "(SELECT COUNT(*) FROM people) s FROM digits a, digits b, digits c, digits e)");
+        List<List<Object>> distinct = rows(
+                eve,
+                "SELECT COUNT(DISTINCT s) FROM (SELECT a.d, "
+                        + "(SELECT COUNT(*) FROM people) s FROM digits a, digits b, digits c, digits e)");
         assertEquals(List.of(List.of(1L)), distinct);
     }
 
@@ -134,8 +148,10 @@ class DpReleaseOnceSqlTest {
     void aCorrelatedLookupPerOuterRowIsOneReleasePerGroup() throws SQLException {
         // Each outer row looks up its city's noisy count: the DP aggregate is computed once, grouped.
         double before = spent();
-        List<List<Object>> r = rows(eve, "SELECT v.c, (SELECT COUNT(*) FROM people p WHERE p.city = v.c) "
-                + "FROM (VALUES ('Lyon'), ('Lyon'), ('Lyon'), ('Porto'), ('Porto'), ('Lyon')) v(c)");
+        List<List<Object>> r = rows(
+                eve,
+                "SELECT v.c, (SELECT COUNT(*) FROM people p WHERE p.city = v.c) "
+                        + "FROM (VALUES ('Lyon'), ('Lyon'), ('Lyon'), ('Porto'), ('Porto'), ('Lyon')) v(c)");
         assertEquals(6, r.size());
         Set<Object> lyon = new HashSet<>();
         for (List<Object> row : r) {
@@ -172,8 +188,8 @@ class DpReleaseOnceSqlTest {
     @Test
     void aPreparedStatementChargesAndReleasesOncePerExecution() throws SQLException {
         double before = spent();
-        try (PreparedStatement p = eve.prepareStatement("SELECT v.x, (SELECT COUNT(*) FROM people) "
-                + "FROM (VALUES (1), (2), (3), (4)) v(x)")) {
+        try (PreparedStatement p = eve.prepareStatement(
+                "SELECT v.x, (SELECT COUNT(*) FROM people) " + "FROM (VALUES (1), (2), (3), (4)) v(x)")) {
             for (int run = 1; run <= 3; run++) {
                 try (ResultSet rs = p.executeQuery()) {
                     List<List<Object>> r = read(rs);
@@ -188,8 +204,8 @@ class DpReleaseOnceSqlTest {
     @Test
     void aWindowOverDpOutputSeesOneRelease() throws SQLException {
         double before = spent();
-        List<List<Object>> r = rows(eve, "SELECT city, n, SUM(n) OVER () FROM (SELECT city, COUNT(*) n FROM people "
-                + "GROUP BY city)");
+        List<List<Object>> r = rows(
+                eve, "SELECT city, n, SUM(n) OVER () FROM (SELECT city, COUNT(*) n FROM people " + "GROUP BY city)");
         assertEquals(2, r.size());
         long total = ((Number) r.get(0).get(1)).longValue() + ((Number) r.get(1).get(1)).longValue();
         assertEquals(total, ((Number) r.get(0).get(2)).longValue());

@@ -44,8 +44,10 @@ class UnitLookupSqlTest {
         exec(admin, "CREATE TABLE s.lines (l_id BIGINT NOT NULL, l_order BIGINT, tag VARCHAR NOT NULL)");
         exec(admin, "INSERT INTO s.customer VALUES (5), (10), (20), (30)");
         exec(admin, "INSERT INTO s.orders VALUES (1, 10), (2, 20), (2, 5), (3, NULL), (4, 30), (7, 5), (8, 20)");
-        exec(admin, "INSERT INTO s.lines VALUES (1, 2, 'a'), (2, 7, 'a'), (3, 2, 'b'), (4, 8, 'b'), (5, 3, 'c'), "
-                + "(6, 99, 'c'), (7, NULL, 'c'), (8, 1, 'c'), (9, 1, 'd'), (10, 4, 'd'), (11, 50, 'e'), (12, 1, 'e')");
+        exec(
+                admin,
+                "INSERT INTO s.lines VALUES (1, 2, 'a'), (2, 7, 'a'), (3, 2, 'b'), (4, 8, 'b'), (5, 3, 'c'), "
+                        + "(6, 99, 'c'), (7, NULL, 'c'), (8, 1, 'c'), (9, 1, 'd'), (10, 4, 'd'), (11, 50, 'e'), (12, 1, 'e')");
         exec(admin, "ALTER TABLE s.customer SET PRIVACY UNIT (c_id)");
         exec(admin, "ALTER TABLE s.orders SET PRIVACY UNIT VIA (o_cust) REFERENCES s.customer (c_id)");
         exec(admin, "ALTER TABLE s.lines SET PRIVACY UNIT VIA (l_order) REFERENCES s.orders (o_id)");
@@ -69,7 +71,8 @@ class UnitLookupSqlTest {
 
     private static List<String> rows(Connection c, String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();
@@ -103,8 +106,10 @@ class UnitLookupSqlTest {
     @Test
     void differentialPrivacyCountsEachLookedUpUnitOnce() throws SQLException {
         for (String t : new String[] {"s.customer", "s.orders", "s.lines"}) {
-            exec(admin, "ALTER TABLE " + t + " SET DIFFERENTIAL PRIVACY (EPSILON 1e20, DELTA 1e-9, "
-                    + "MAX GROUPS PER UNIT 1, MAX ROWS PER UNIT PER GROUP 1)");
+            exec(
+                    admin,
+                    "ALTER TABLE " + t + " SET DIFFERENTIAL PRIVACY (EPSILON 1e20, DELTA 1e-9, "
+                            + "MAX GROUPS PER UNIT 1, MAX ROWS PER UNIT PER GROUP 1)");
         }
         exec(admin, "CREATE PRIVACY BUDGET roomy LIMIT (EPSILON 1e30, DELTA 0.5) WINDOW NEVER");
         exec(admin, "ALTER USER ana SET PRIVACY BUDGET roomy");
@@ -116,8 +121,12 @@ class UnitLookupSqlTest {
     void explainPrivacyShowsTheLookupStep() throws SQLException {
         String text = String.join("\n", rows(ana, "EXPLAIN PRIVACY " + BY_TAG));
         assertTrue(text.contains("looked up along the declared foreign keys"), text);
-        assertTrue(text.contains("UnitLookup(") && text.contains("table=[[s, orders]]")
-                && text.contains("= o_id") && text.contains("lookup=[MIN(o_cust)]"), text);
+        assertTrue(
+                text.contains("UnitLookup(")
+                        && text.contains("table=[[s, orders]]")
+                        && text.contains("= o_id")
+                        && text.contains("lookup=[MIN(o_cust)]"),
+                text);
         assertTrue(!text.contains("LogicalJoin"), text);
     }
 }

@@ -32,8 +32,19 @@ class DpAggregatorTest {
 
     @Test
     void countsAreCappedPerUnitAndGroup() {
-        DpSpec spec = new DpSpec(List.of(), 1, List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)"),
-                new DpCall(DpCall.Kind.SUM, 2, -1, 0, 100, 0, false, "SUM(v)")), 1, 2, false, 1, 1e20, 0, "t");
+        DpSpec spec = new DpSpec(
+                List.of(),
+                1,
+                List.of(
+                        DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)"),
+                        new DpCall(DpCall.Kind.SUM, 2, -1, 0, 100, 0, false, "SUM(v)")),
+                1,
+                2,
+                false,
+                1,
+                1e20,
+                0,
+                "t");
         List<Object[]> out = DpAggregator.run(Linq4j.asEnumerable(rows()), spec);
         assertEquals(1, out.size());
         assertEquals(9L, out.get(0)[0]);
@@ -43,8 +54,19 @@ class DpAggregatorTest {
     @Test
     void aUnitsRowsUpToTheCapAllCount() {
         // Units 1..4 have 3 rows each in group a, unit 5 one row in b: with a cap of 5 rows, all 13 count.
-        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)"),
-                new DpCall(DpCall.Kind.SUM, 2, -1, 0, 100, 0, false, "SUM(v)")), 1, 5, false, 1, 1e20, 0, "t");
+        DpSpec spec = new DpSpec(
+                List.of(0),
+                1,
+                List.of(
+                        DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)"),
+                        new DpCall(DpCall.Kind.SUM, 2, -1, 0, 100, 0, false, "SUM(v)")),
+                1,
+                5,
+                false,
+                1,
+                1e20,
+                0,
+                "t");
         List<Object[]> out = DpAggregator.run(Linq4j.asEnumerable(rows()), spec);
         assertEquals(2, out.size());
         for (Object[] row : out) {
@@ -56,18 +78,29 @@ class DpAggregatorTest {
 
     @Test
     void aKeptRowKeepsAllItsValuesTogether() {
-        // 300 rows per (group, unit), values v and 2v: whichever rows the sample keeps, the second sum is twice the first.
+        // 300 rows per (group, unit), values v and 2v: whichever rows the sample keeps, the second sum is twice the
+        // first.
         List<Object[]> rows = new ArrayList<>();
         for (int r = 0; r < 300; r++) {
             for (long u = 1; u <= 3; u++) {
                 rows.add(new Object[] {"g" + (r % 2), u, (double) r, 2.0 * r});
             }
         }
-        DpSpec spec = new DpSpec(List.of(0), 1, List.of(
-                new DpCall(DpCall.Kind.SUM, 2, -1, 0, 1000, 0, false, "SUM(v)"),
-                new DpCall(DpCall.Kind.SUM, 3, -1, 0, 1000, 0, false, "SUM(w)"),
-                DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)"),
-                new DpCall(DpCall.Kind.AVG, 2, -1, 0, 1000, 0, false, "AVG(v)")), 2, 37, false, 1, 1e20, 0, "t");
+        DpSpec spec = new DpSpec(
+                List.of(0),
+                1,
+                List.of(
+                        new DpCall(DpCall.Kind.SUM, 2, -1, 0, 1000, 0, false, "SUM(v)"),
+                        new DpCall(DpCall.Kind.SUM, 3, -1, 0, 1000, 0, false, "SUM(w)"),
+                        DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)"),
+                        new DpCall(DpCall.Kind.AVG, 2, -1, 0, 1000, 0, false, "AVG(v)")),
+                2,
+                37,
+                false,
+                1,
+                1e20,
+                0,
+                "t");
         List<Object[]> out = DpAggregator.run(Linq4j.asEnumerable(rows), spec);
         assertEquals(2, out.size());
         for (Object[] row : out) {
@@ -89,8 +122,19 @@ class DpAggregatorTest {
             }
         }
         rows.add(new Object[] {0, null}); // a row of no unit counts for no group
-        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_UNITS, 1, -1, "COUNT(DISTINCT u)"),
-                DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")), 2, 5, false, 1, 1e20, 0, "t");
+        DpSpec spec = new DpSpec(
+                List.of(0),
+                1,
+                List.of(
+                        DpCall.count(DpCall.Kind.COUNT_UNITS, 1, -1, "COUNT(DISTINCT u)"),
+                        DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
+                2,
+                5,
+                false,
+                1,
+                1e20,
+                0,
+                "t");
         List<Object[]> out = DpAggregator.run(Linq4j.asEnumerable(rows), spec);
         long units = 0;
         long lines = 0;
@@ -109,10 +153,21 @@ class DpAggregatorTest {
         for (int r = 0; r < 12; r++) {
             rows.add(new Object[] {"a", (long) r, r % 3 == 0 ? null : 5.0, r % 2 == 0});
         }
-        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_VALUES, 2, -1, "COUNT(v)"),
-                DpCall.count(DpCall.Kind.COUNT_ROWS, -1, 3, "COUNT(*) FILTER"),
-                new DpCall(DpCall.Kind.SUM, 2, 3, 0, 10, 0, false, "SUM(v) FILTER"),
-                new DpCall(DpCall.Kind.SUM, 2, -1, 0, 10, 0, false, "SUM(v)")), 1, 1, false, 1, 1e20, 0, "t");
+        DpSpec spec = new DpSpec(
+                List.of(0),
+                1,
+                List.of(
+                        DpCall.count(DpCall.Kind.COUNT_VALUES, 2, -1, "COUNT(v)"),
+                        DpCall.count(DpCall.Kind.COUNT_ROWS, -1, 3, "COUNT(*) FILTER"),
+                        new DpCall(DpCall.Kind.SUM, 2, 3, 0, 10, 0, false, "SUM(v) FILTER"),
+                        new DpCall(DpCall.Kind.SUM, 2, -1, 0, 10, 0, false, "SUM(v)")),
+                1,
+                1,
+                false,
+                1,
+                1e20,
+                0,
+                "t");
         List<Object[]> out = DpAggregator.run(Linq4j.asEnumerable(rows), spec);
         assertEquals(1, out.size());
         assertEquals(8L, out.get(0)[1]);
@@ -129,8 +184,18 @@ class DpAggregatorTest {
         rows.add(new Object[] {"z", 2L, false});
         rows.add(new Object[] {"a", null, true});
         rows.add(new Object[] {"b", null, true});
-        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
-                1, 1, false, 1, 1e20, 0, "t", 2);
+        DpSpec spec = new DpSpec(
+                List.of(0),
+                1,
+                List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
+                1,
+                1,
+                false,
+                1,
+                1e20,
+                0,
+                "t",
+                2);
         List<String> out = new ArrayList<>();
         for (Object[] row : DpAggregator.run(Linq4j.asEnumerable(rows), spec)) {
             out.add(row[0] + "=" + row[1]);
@@ -140,8 +205,17 @@ class DpAggregatorTest {
 
     @Test
     void aCancelledAggregationStopsWithinAFewThousandRowsAndReleasesNothing() {
-        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
-                1, 5, false, 1, 1e20, 0, "t");
+        DpSpec spec = new DpSpec(
+                List.of(0),
+                1,
+                List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
+                1,
+                5,
+                false,
+                1,
+                1e20,
+                0,
+                "t");
         AtomicBoolean cancel = new AtomicBoolean();
         long[] read = {0};
         // Endless rows; the flag is set after 10,000 of them.

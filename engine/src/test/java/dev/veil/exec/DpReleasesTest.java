@@ -54,8 +54,18 @@ class DpReleasesTest {
     }
 
     private static DpSpec spec(double epsilon) {
-        return new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")), 1, 1,
-                true, 1, epsilon, 1e-6, "t").withRelease(0);
+        return new DpSpec(
+                        List.of(0),
+                        1,
+                        List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
+                        1,
+                        1,
+                        true,
+                        1,
+                        epsilon,
+                        1e-6,
+                        "t")
+                .withRelease(0);
     }
 
     private static ExecutionContext context(Set<Integer> charged) {
@@ -110,9 +120,11 @@ class DpReleasesTest {
     @Test
     void aFailedDrawIsNotRetried() {
         DpReleases releases = new DpReleases(Set.of(0));
-        assertThrows(IllegalStateException.class, () -> releases.rows(0, () -> {
-            throw new IllegalStateException("cancelled");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> releases.rows(0, () -> {
+                    throw new IllegalStateException("cancelled");
+                }));
         assertInternalError(() -> releases.rows(0, () -> List.<Object[]>of(new Object[] {1L})));
     }
 
@@ -161,8 +173,11 @@ class DpReleasesTest {
         assertEquals(List.of("a", "b"), out.stream().map(r -> r[0]).toList());
         List<Object[]> reversed = new ArrayList<>(data());
         java.util.Collections.reverse(reversed);
-        assertEquals(List.of("a", "b"), DpAggregator.run(Linq4j.asEnumerable(reversed), spec(1e20)).stream()
-                .map(r -> r[0]).toList());
+        assertEquals(
+                List.of("a", "b"),
+                DpAggregator.run(Linq4j.asEnumerable(reversed), spec(1e20)).stream()
+                        .map(r -> r[0])
+                        .toList());
     }
 
     @Test
@@ -171,26 +186,43 @@ class DpReleasesTest {
         for (long u = 1; u <= 30; u++) {
             rows.add(new Object[] {u <= 10 ? "b" : u <= 20 ? null : "a", u});
         }
-        DpSpec spec = new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")), 1,
-                1, false, 1, 1e20, 0, "t");
-        assertEquals(Arrays.asList(null, "a", "b"),
-                DpAggregator.run(Linq4j.asEnumerable(rows), spec).stream().map(r -> r[0]).toList());
+        DpSpec spec = new DpSpec(
+                List.of(0),
+                1,
+                List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
+                1,
+                1,
+                false,
+                1,
+                1e20,
+                0,
+                "t");
+        assertEquals(
+                Arrays.asList(null, "a", "b"),
+                DpAggregator.run(Linq4j.asEnumerable(rows), spec).stream()
+                        .map(r -> r[0])
+                        .toList());
     }
 
     /** A physical plan: a DP count over literal rows (group VARCHAR, unit BIGINT). */
     private static EnumerableDpAggregate plan(DpSpec spec) {
         RexBuilder rex = new RexBuilder(TYPES);
         RelOptCluster cluster = RelOptCluster.create(new VolcanoPlanner(), rex);
-        RelDataType rowType = TYPES.builder().add("g", SqlTypeName.VARCHAR).add("u", SqlTypeName.BIGINT).build();
+        RelDataType rowType = TYPES.builder()
+                .add("g", SqlTypeName.VARCHAR)
+                .add("u", SqlTypeName.BIGINT)
+                .build();
         List<List<RexLiteral>> tuples = new ArrayList<>();
         for (Object[] row : data()) {
-            tuples.add(List.of(rex.makeLiteral((String) row[0]),
+            tuples.add(List.of(
+                    rex.makeLiteral((String) row[0]),
                     rex.makeExactLiteral(BigDecimal.valueOf((Long) row[1]), TYPES.createSqlType(SqlTypeName.BIGINT))));
         }
         @SuppressWarnings({"unchecked", "rawtypes"})
-        EnumerableValues values = EnumerableValues.create(cluster, rowType,
-                (com.google.common.collect.ImmutableList) com.google.common.collect.ImmutableList.copyOf(
-                        tuples.stream().map(com.google.common.collect.ImmutableList::copyOf).toList()));
+        EnumerableValues values = EnumerableValues.create(cluster, rowType, (com.google.common.collect.ImmutableList)
+                com.google.common.collect.ImmutableList.copyOf(tuples.stream()
+                        .map(com.google.common.collect.ImmutableList::copyOf)
+                        .toList()));
         return EnumerableDpAggregate.createEnumerable(values, spec);
     }
 
@@ -207,11 +239,23 @@ class DpReleasesTest {
     @Test
     void aPlanRunsOnlyWithExactlyItsAggregatesCharged() {
         EnumerableDpAggregate plan = plan(spec(1e20));
-        assertEquals(List.of("a", "b"), run(plan, Set.of(0)).stream().map(r -> r[0]).toList());
+        assertEquals(
+                List.of("a", "b"), run(plan, Set.of(0)).stream().map(r -> r[0]).toList());
         assertInternalError(() -> run(plan, Set.of()));
         assertInternalError(() -> run(plan, Set.of(0, 1)));
-        assertInternalError(() -> run(plan(new DpSpec(List.of(0), 1, List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1,
-                -1, "COUNT(*)")), 1, 1, false, 1, 1e20, 0, "t")), Set.of()));
+        assertInternalError(() -> run(
+                plan(new DpSpec(
+                        List.of(0),
+                        1,
+                        List.of(DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
+                        1,
+                        1,
+                        false,
+                        1,
+                        1e20,
+                        0,
+                        "t")),
+                Set.of()));
         assertTrue(DpReleases.boundaries(plan).containsKey(0));
     }
 }

@@ -66,15 +66,26 @@ class DynamicFilterTest {
         for (int i = 0; i < FACTS; i++) {
             Long k = factKey(i);
             int due = factDue(i);
-            facts.append(i).append(',').append(k == null ? "" : k.toString())
-                    .append(",2024-01-").append(two(factDay(i)))
-                    .append(',').append(due < 0 ? "" : "2024-01-" + two(due))
-                    .append(',').append(i % 100).append(".50\n");
+            facts.append(i)
+                    .append(',')
+                    .append(k == null ? "" : k.toString())
+                    .append(",2024-01-")
+                    .append(two(factDay(i)))
+                    .append(',')
+                    .append(due < 0 ? "" : "2024-01-" + two(due))
+                    .append(',')
+                    .append(i % 100)
+                    .append(".50\n");
         }
         load("fact", facts);
         StringBuilder dims = new StringBuilder();
         for (int k = 0; k < 1000; k++) {
-            dims.append(k).append(',').append(k % 10).append(',').append(dimName(k)).append('\n');
+            dims.append(k)
+                    .append(',')
+                    .append(k % 10)
+                    .append(',')
+                    .append(dimName(k))
+                    .append('\n');
         }
         load("dim", dims);
     }
@@ -186,7 +197,8 @@ class DynamicFilterTest {
 
     @Test
     void inSubqueryReturnsTheMatchingRows() throws SQLException {
-        String sql = "SELECT COUNT(*) FROM s.fact WHERE k IN (SELECT k FROM s.dim WHERE grp = 5) AND day > DATE '2024-01-20'";
+        String sql =
+                "SELECT COUNT(*) FROM s.fact WHERE k IN (SELECT k FROM s.dim WHERE grp = 5) AND day > DATE '2024-01-20'";
         long count = 0;
         for (int i = 0; i < FACTS; i++) {
             Long k = factKey(i);
@@ -213,11 +225,18 @@ class DynamicFilterTest {
         for (int k = 0; k < 1000; k++) {
             names.add(dimName(k));
         }
-        assertEquals(List.of(Long.toString(names.stream().filter(n -> n.compareTo("n5") >= 0 && n.compareTo("n7") < 0).count())),
+        assertEquals(
+                List.of(Long.toString(names.stream()
+                        .filter(n -> n.compareTo("n5") >= 0 && n.compareTo("n7") < 0)
+                        .count())),
                 rows("SELECT COUNT(*) FROM s.dim WHERE name >= 'n5' AND name < 'n7'"));
-        assertEquals(List.of(Long.toString(names.stream().filter(n -> n.compareTo("n9") > 0).count())),
+        assertEquals(
+                List.of(Long.toString(
+                        names.stream().filter(n -> n.compareTo("n9") > 0).count())),
                 rows("SELECT COUNT(*) FROM s.dim WHERE name > 'n9'"));
-        assertEquals(List.of(Long.toString(names.stream().filter(n -> n.compareTo("é5") > 0).count())),
+        assertEquals(
+                List.of(Long.toString(
+                        names.stream().filter(n -> n.compareTo("é5") > 0).count())),
                 rows("SELECT COUNT(*) FROM s.dim WHERE name > 'é5'"));
         assertEquals(List.of("3"), rows("SELECT COUNT(*) FROM s.dim WHERE name IN ('n1', 'é4', 'n999', 'x')"));
     }

@@ -77,17 +77,23 @@ class IntegerOverflowTest {
     @Test
     void rowPathSumsAreExactAndFailWhenTheTotalDoesNotFit() throws SQLException {
         // FILTER keeps the row path (Calcite's generated aggregate code).
-        assertEquals(List.of("a|9223372036854775807|2147483647", "b|-9223372036854775808|1"),
+        assertEquals(
+                List.of("a|9223372036854775807|2147483647", "b|-9223372036854775808|1"),
                 rows("SELECT k, SUM(m) FILTER (WHERE k IS NOT NULL), SUM(i) FILTER (WHERE k IS NOT NULL) "
                         + "FROM s.t GROUP BY k ORDER BY k"));
         assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT SUM(m) FILTER (WHERE m > 0) FROM s.t");
         assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT k, AVG(m) FILTER (WHERE m > 0) FROM s.t GROUP BY k");
-        assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT SUM(DISTINCT m) FROM (SELECT m FROM s.t UNION ALL "
-                + "SELECT m - 1 FROM s.t WHERE m > 0) AS u WHERE m > 0");
-        assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT SUM(m) FROM (SELECT m FROM s.t WHERE m > 0 UNION ALL SELECT m FROM s.t WHERE m > 0) AS u");
+        assertFails(
+                ErrorCode.NUMERIC_OUT_OF_RANGE,
+                "SELECT SUM(DISTINCT m) FROM (SELECT m FROM s.t UNION ALL "
+                        + "SELECT m - 1 FROM s.t WHERE m > 0) AS u WHERE m > 0");
+        assertFails(
+                ErrorCode.NUMERIC_OUT_OF_RANGE,
+                "SELECT SUM(m) FROM (SELECT m FROM s.t WHERE m > 0 UNION ALL SELECT m FROM s.t WHERE m > 0) AS u");
         // An ordered aggregate (sorted input) sums the same way.
-        assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT k, SUM(m), LISTAGG(k) WITHIN GROUP (ORDER BY m) FROM s.t "
-                + "WHERE m > 0 GROUP BY k");
+        assertFails(
+                ErrorCode.NUMERIC_OUT_OF_RANGE,
+                "SELECT k, SUM(m), LISTAGG(k) WITHIN GROUP (ORDER BY m) FROM s.t " + "WHERE m > 0 GROUP BY k");
     }
 
     @Test
@@ -95,10 +101,13 @@ class IntegerOverflowTest {
         assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT k, SUM(m) OVER (PARTITION BY k ORDER BY m DESC) FROM s.t");
         assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT k, SUM(m) OVER () FROM s.t WHERE m > 0");
         assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT k, AVG(m) OVER (PARTITION BY k) FROM s.t WHERE m > 0");
-        assertEquals(List.of("a|9223372036854775807", "a|9223372036854775807", "a|9223372036854775807"),
+        assertEquals(
+                List.of("a|9223372036854775807", "a|9223372036854775807", "a|9223372036854775807"),
                 rows("SELECT k, SUM(m) OVER (PARTITION BY k) FROM s.t WHERE k = 'a'"));
-        assertEquals(List.of("-2147483647", "0", "2147483647"), rows("SELECT SUM(i) OVER (ORDER BY i ROWS BETWEEN "
-                + "UNBOUNDED PRECEDING AND CURRENT ROW) FROM s.t WHERE k = 'a' ORDER BY 1"));
+        assertEquals(
+                List.of("-2147483647", "0", "2147483647"),
+                rows("SELECT SUM(i) OVER (ORDER BY i ROWS BETWEEN "
+                        + "UNBOUNDED PRECEDING AND CURRENT ROW) FROM s.t WHERE k = 'a' ORDER BY 1"));
     }
 
     @Test
@@ -146,9 +155,15 @@ class IntegerOverflowTest {
         // The JVM in use drops the message (HotSpot does by default); the statements below would
         // have been NUMERIC_OUT_OF_RANGE.
         assertTrue(messageDropped, "the JVM never dropped the message of a division by zero");
-        assertEquals(ErrorCode.DIVISION_BY_ZERO, ExecutionErrors.translate(new ArithmeticException()).errorCode());
-        for (String sql : List.of("SELECT 1/0", "SELECT 1 + 1 / (2 - 2)", "SELECT i / (i - i) FROM s.t",
-                "SELECT m / 0 FROM s.t", "SELECT MOD(i, 0) FROM s.t")) {
+        assertEquals(
+                ErrorCode.DIVISION_BY_ZERO,
+                ExecutionErrors.translate(new ArithmeticException()).errorCode());
+        for (String sql : List.of(
+                "SELECT 1/0",
+                "SELECT 1 + 1 / (2 - 2)",
+                "SELECT i / (i - i) FROM s.t",
+                "SELECT m / 0 FROM s.t",
+                "SELECT MOD(i, 0) FROM s.t")) {
             assertFails(ErrorCode.DIVISION_BY_ZERO, sql);
         }
         assertFails(ErrorCode.NUMERIC_OUT_OF_RANGE, "SELECT m / -1 FROM s.t WHERE k = 'b'");

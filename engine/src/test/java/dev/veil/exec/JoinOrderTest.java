@@ -105,12 +105,12 @@ class JoinOrderTest {
 
     @Test
     void constantDateArithmeticIsFoldedIntoTheScanFilter() throws SQLException {
-        String text = String.join("\n", plan("SELECT COUNT(*) FROM s.sales "
-                + "WHERE sold < DATE '2024-01-01' + INTERVAL '10' DAY"));
+        String text = String.join(
+                "\n", plan("SELECT COUNT(*) FROM s.sales " + "WHERE sold < DATE '2024-01-01' + INTERVAL '10' DAY"));
         assertTrue(text.contains("filter=[<($3, 2024-01-11)]"), text);
         assertFalse(text.contains("INTERVAL"), text);
-        try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM s.sales "
-                + "WHERE sold < DATE '2024-01-01' + INTERVAL '10' DAY")) {
+        try (ResultSet rs = statement.executeQuery(
+                "SELECT COUNT(*) FROM s.sales " + "WHERE sold < DATE '2024-01-01' + INTERVAL '10' DAY")) {
             assertTrue(rs.next());
             long expected = 0;
             for (int i = 0; i < 20_000; i++) {

@@ -49,7 +49,8 @@ class StatementMemoryTest {
         StatementMemory first = new StatementMemory(12 * MB, "default", pool);
         first.account("a").add(12 * MB);
         StatementMemory second = new StatementMemory(12 * MB, "default", pool);
-        VeilException e = assertThrows(VeilException.class, () -> second.account("b").add(8 * MB));
+        VeilException e =
+                assertThrows(VeilException.class, () -> second.account("b").add(8 * MB));
         assertEquals(ErrorCode.MEMORY_LIMIT_EXCEEDED, e.errorCode());
         // Once the first statement ends, the second one gets its memory.
         Thread releaser = new Thread(() -> {

@@ -35,8 +35,11 @@ class UnitMapTest {
 
     private static TableDef table(Warehouse wh, String name, ColumnType key, ColumnType next) {
         wh.catalog().createSchema("s", true);
-        return wh.catalog().createTable(new TableName("s", name),
-                List.of(new Column("k", key, true), new Column("n", next, true)), false);
+        return wh.catalog()
+                .createTable(
+                        new TableName("s", name),
+                        List.of(new Column("k", key, true), new Column("n", next, true)),
+                        false);
     }
 
     private static TableVersion write(Warehouse wh, TableDef table, List<Object[]> rows) {
@@ -135,15 +138,26 @@ class UnitMapTest {
     void textAndDecimalKeysCompareByValue() {
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
             TableDef text = table(wh, "text", ColumnType.of(VeilType.VARCHAR), ColumnType.of(VeilType.VARCHAR));
-            UnitMap byText = map(wh, text, write(wh, text, List.of(new Object[] {"a", "zed"},
-                    new Object[] {"a", "bob"}, new Object[] {"b", null}, new Object[] {null, "x"})));
+            UnitMap byText = map(
+                    wh,
+                    text,
+                    write(
+                            wh,
+                            text,
+                            List.of(
+                                    new Object[] {"a", "zed"},
+                                    new Object[] {"a", "bob"},
+                                    new Object[] {"b", null},
+                                    new Object[] {null, "x"})));
             assertEquals("bob", byText.get("a"));
             assertNull(byText.get("b"));
             assertNull(byText.get("A"));
 
             TableDef decimal = table(wh, "decimal", ColumnType.decimal(12, 2), ColumnType.of(VeilType.BIGINT));
-            UnitMap byDecimal = map(wh, decimal, write(wh, decimal, List.of(
-                    new Object[] {new BigDecimal("1.50"), 9L}, new Object[] {new BigDecimal("0.00"), 4L})));
+            UnitMap byDecimal = map(
+                    wh, decimal, write(wh, decimal, List.of(new Object[] {new BigDecimal("1.50"), 9L}, new Object[] {
+                        new BigDecimal("0.00"), 4L
+                    })));
             assertEquals(9L, byDecimal.get(new BigDecimal("1.5")));
             assertEquals(9L, byDecimal.get(new BigDecimal("1.500")));
             assertEquals(4L, byDecimal.get(BigDecimal.ZERO));

@@ -49,8 +49,11 @@ class VectorAggregateTest {
         }
         statement.execute("CREATE TABLE s.o (x DECIMAL(18,2), y DECIMAL(18,2), n INTEGER, m BIGINT, k VARCHAR)");
         for (int part = 0; part < 2; part++) {
-            load("o", 5, i -> "9999999999999999.9" + i + ",-999999999999999.99," + (2_000_000_000 - i) + ","
-                    + (9_000_000_000_000_000_000L + i) + ",k" + (i % 2));
+            load(
+                    "o",
+                    5,
+                    i -> "9999999999999999.9" + i + ",-999999999999999.99," + (2_000_000_000 - i) + ","
+                            + (9_000_000_000_000_000_000L + i) + ",k" + (i % 2));
         }
     }
 
@@ -122,7 +125,8 @@ class VectorAggregateTest {
                 for (int c = 0; c < expected.size(); c++) {
                     Object e = expected.get(c);
                     Object a = actual.get(c);
-                    assertEquals(e == null ? null : e.getClass(), a == null ? null : a.getClass(), sql + " column " + c);
+                    assertEquals(
+                            e == null ? null : e.getClass(), a == null ? null : a.getClass(), sql + " column " + c);
                     if (e instanceof BigDecimal bd) {
                         assertEquals(bd.scale(), ((BigDecimal) a).scale(), sql + " column " + c);
                     }
@@ -175,7 +179,10 @@ class VectorAggregateTest {
         assertEquals(1, global.size());
         assertEquals(0L, global.get(0).get(0));
         assertEquals(null, global.get(0).get(3));
-        assertEquals(0, assertSameAsRowPath("SELECT k, " + ALL_CALLS + " FROM s.t WHERE g > 1000 GROUP BY k").size());
+        assertEquals(
+                0,
+                assertSameAsRowPath("SELECT k, " + ALL_CALLS + " FROM s.t WHERE g > 1000 GROUP BY k")
+                        .size());
     }
 
     @Test
@@ -197,15 +204,19 @@ class VectorAggregateTest {
 
     @Test
     void decimalOverflowOfALongStaysExactAndIntegerSumsFailLikeTheRowPath() throws SQLException {
-        List<List<Object>> rows = assertSameAsRowPath("SELECT SUM(x), SUM(x * y), SUM(x + y), SUM(n), "
-                + "MIN(x), MAX(m) FROM s.o");
+        List<List<Object>> rows =
+                assertSameAsRowPath("SELECT SUM(x), SUM(x * y), SUM(x + y), SUM(n), " + "MIN(x), MAX(m) FROM s.o");
         // Ten values of about 10^16 do not fit a long scaled by 100.
-        assertTrue(((BigDecimal) rows.get(0).get(0)).compareTo(new BigDecimal("99999999999999999")) > 0, rows.toString());
+        assertTrue(
+                ((BigDecimal) rows.get(0).get(0)).compareTo(new BigDecimal("99999999999999999")) > 0, rows.toString());
         assertSameAsRowPath("SELECT k, SUM(x), SUM(x * y), AVG(x) FROM s.o GROUP BY k");
         // Ten BIGINTs of about 9 * 10^18 (or 4 * 10^18) sum beyond a long: an error on both paths,
         // never a wrapped sum.
-        for (String sql : List.of("SELECT SUM(m) FROM s.o", "SELECT k, SUM(m) FROM s.o GROUP BY k",
-                "SELECT AVG(m) FROM s.o", "SELECT SUM(CAST(n AS BIGINT) * n) FROM s.o")) {
+        for (String sql : List.of(
+                "SELECT SUM(m) FROM s.o",
+                "SELECT k, SUM(m) FROM s.o GROUP BY k",
+                "SELECT AVG(m) FROM s.o",
+                "SELECT SUM(CAST(n AS BIGINT) * n) FROM s.o")) {
             assertFailsOnBothPaths(sql);
         }
     }
@@ -232,8 +243,8 @@ class VectorAggregateTest {
         load("w", 5, i -> (-9_000_000_000_000_000_000L + 2 * i) + ",2147483647,k" + (i % 2));
         String sql = "SELECT k, SUM(m), AVG(m), SUM(n), COUNT(m) FROM s.w GROUP BY k";
         List<List<Object>> rows = assertSameAsRowPath(sql);
-        assertEquals(List.of(List.of("k0", 18L, 3.0, 12884901882L, 6L), List.of("k1", 12L, 3.0, 8589934588L, 4L)),
-                rows);
+        assertEquals(
+                List.of(List.of("k0", 18L, 3.0, 12884901882L, 6L), List.of("k1", 12L, 3.0, 8589934588L, 4L)), rows);
         assertEquals(List.of(List.of(30L)), assertSameAsRowPath("SELECT SUM(m) FROM s.w"));
         VectorAggregation.parallelMinRows = 0;
         assertEquals(List.of(List.of(30L)), assertSameAsRowPath("SELECT SUM(m) FROM s.w"));
@@ -241,14 +252,18 @@ class VectorAggregateTest {
 
     @Test
     void integerArithmeticThatOverflowsFailsOnBothPaths() throws SQLException {
-        for (String sql : List.of("SELECT SUM(n * n) FROM s.o", "SELECT k, SUM(m + m) FROM s.o GROUP BY k",
+        for (String sql : List.of(
+                "SELECT SUM(n * n) FROM s.o",
+                "SELECT k, SUM(m + m) FROM s.o GROUP BY k",
                 "SELECT SUM(m * 2 - m) FROM s.o")) {
             assertTrue(plan(sql).contains("ArrowAggregateScan"), sql);
-            SQLException vectorized = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
+            SQLException vectorized =
+                    org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
             assertTrue(vectorized.getMessage().contains("NUMERIC_OUT_OF_RANGE"), vectorized.getMessage());
             VectorAggregates.enabled = false;
             try {
-                SQLException rowPath = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
+                SQLException rowPath =
+                        org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
                 assertTrue(rowPath.getMessage().contains("NUMERIC_OUT_OF_RANGE"), rowPath.getMessage());
             } finally {
                 VectorAggregates.enabled = true;

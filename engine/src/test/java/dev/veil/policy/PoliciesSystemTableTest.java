@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code veil.policies}: every user reads what protects the data they query, and nothing more. */
 class PoliciesSystemTableTest {
-    private static final String QUERY = "SELECT table_name, column_name, policy, role_name, definition FROM veil.policies";
+    private static final String QUERY =
+            "SELECT table_name, column_name, policy, role_name, definition FROM veil.policies";
 
     @TempDir
     Path dir;
@@ -28,7 +29,8 @@ class PoliciesSystemTableTest {
         Path warehouse = PolicyTestWarehouse.copy(dir);
         try (Connection admin = PolicyTestWarehouse.connect(warehouse, PolicyTestWarehouse.ADMIN);
                 Statement s = admin.createStatement()) {
-            for (String sql : List.of("ALTER TABLE shop.customers SET PRIVACY UNIT (id)",
+            for (String sql : List.of(
+                    "ALTER TABLE shop.customers SET PRIVACY UNIT (id)",
                     "ALTER TABLE shop.customers SET MIN GROUP SIZE 10",
                     "ALTER TABLE shop.customers ALTER COLUMN email SET POLICY HIDDEN",
                     "ALTER TABLE shop.customers ALTER COLUMN phone SET POLICY MASKED USING HASH FOR ROLE support",
@@ -45,12 +47,24 @@ class PoliciesSystemTableTest {
         Map<String, List<List<Object>>> expected = Map.of(
                 PolicyTestWarehouse.ANA, List.of(unit, size, email, domain),
                 PolicyTestWarehouse.SAM, List.of(unit, size, email, phone, domain),
-                PolicyTestWarehouse.EVE, List.of(unit, size, email, domain,
-                        row("customers", null, "ROW FILTER", "eu", PolicyListing.HIDDEN_PREDICATE)),
-                PolicyTestWarehouse.ADMIN, List.of(unit, size, email, phone, domain,
-                        row("customers", null, "ROW FILTER", "eu", "ROW FILTER (\"id\" <> 4711)")));
+                PolicyTestWarehouse.EVE,
+                        List.of(
+                                unit,
+                                size,
+                                email,
+                                domain,
+                                row("customers", null, "ROW FILTER", "eu", PolicyListing.HIDDEN_PREDICATE)),
+                PolicyTestWarehouse.ADMIN,
+                        List.of(
+                                unit,
+                                size,
+                                email,
+                                phone,
+                                domain,
+                                row("customers", null, "ROW FILTER", "eu", "ROW FILTER (\"id\" <> 4711)")));
         for (Map.Entry<String, List<List<Object>>> e : expected.entrySet()) {
-            try (Connection c = PolicyTestWarehouse.connect(warehouse, e.getKey()); Statement s = c.createStatement()) {
+            try (Connection c = PolicyTestWarehouse.connect(warehouse, e.getKey());
+                    Statement s = c.createStatement()) {
                 assertEquals(e.getValue(), rows(s, QUERY), e.getKey());
             }
         }

@@ -50,8 +50,7 @@ public final class PolicyTestWarehouse {
 
     private static Path template;
 
-    private PolicyTestWarehouse() {
-    }
+    private PolicyTestWarehouse() {}
 
     /** A fresh copy of the template warehouse at {@code dir}/wh. */
     public static Path copy(Path dir) throws IOException {
@@ -117,8 +116,8 @@ public final class PolicyTestWarehouse {
                             ps.executeUpdate();
                         }
                         for (String role : user.subList(1, user.size())) {
-                            try (PreparedStatement ps = c.prepareStatement(
-                                    "INSERT INTO user_roles (user_name, role_name) VALUES (?, ?)")) {
+                            try (PreparedStatement ps =
+                                    c.prepareStatement("INSERT INTO user_roles (user_name, role_name) VALUES (?, ?)")) {
                                 ps.setString(1, user.get(0));
                                 ps.setString(2, role);
                                 ps.executeUpdate();

@@ -40,9 +40,17 @@ class StoredPolicyResolverTest {
     void open() {
         catalog = SqliteCatalog.open(dir.resolve(SqliteCatalog.FILE_NAME));
         catalog.createSchema("s", false);
-        catalog.createTable(PEOPLE, List.of(column("id", "BIGINT"), column("name", "VARCHAR"),
-                column("phone", "VARCHAR"), column("born", "DATE"), column("income", "DECIMAL(10,2)"),
-                column("score", "DOUBLE"), column("region", "VARCHAR")), false);
+        catalog.createTable(
+                PEOPLE,
+                List.of(
+                        column("id", "BIGINT"),
+                        column("name", "VARCHAR"),
+                        column("phone", "VARCHAR"),
+                        column("born", "DATE"),
+                        column("income", "DECIMAL(10,2)"),
+                        column("score", "DOUBLE"),
+                        column("region", "VARCHAR")),
+                false);
         Principals principals = new Principals(catalog);
         principals.createRole("support", false);
         principals.createRole("eu", false);
@@ -60,8 +68,8 @@ class StoredPolicyResolverTest {
     }
 
     private void column(String column, Optional<String> role, ColumnClass c, Bounds bounds, Mask mask) {
-        store.setColumnPolicy(new ColumnPolicy(PEOPLE, column, role, c, Optional.ofNullable(bounds),
-                Optional.ofNullable(mask)));
+        store.setColumnPolicy(
+                new ColumnPolicy(PEOPLE, column, role, c, Optional.ofNullable(bounds), Optional.ofNullable(mask)));
     }
 
     private static Mask mask(MaskKind kind, String argument) {
@@ -75,7 +83,9 @@ class StoredPolicyResolverTest {
     /** A column's resolved class, mask and bounds, compared as text. */
     private String access(String column, Principal principal) {
         ColumnAccess a = resolver.access(PEOPLE, principal).column(column);
-        return a.columnClass() + a.mask().map(m -> " " + m).orElse("") + a.bounds().map(b -> " " + b).orElse("");
+        return a.columnClass()
+                + a.mask().map(m -> " " + m).orElse("")
+                + a.bounds().map(b -> " " + b).orElse("");
     }
 
     @Test
@@ -92,7 +102,8 @@ class StoredPolicyResolverTest {
         TableAccess access = resolver.access(PEOPLE, ANALYST);
         assertEquals(TableAccess.unrestricted(PEOPLE), access);
         assertEquals(ColumnClass.PUBLIC, access.column("phone").columnClass());
-        assertEquals(TableAccess.unrestricted(new TableName("s", "nowhere")),
+        assertEquals(
+                TableAccess.unrestricted(new TableName("s", "nowhere")),
                 resolver.access(new TableName("s", "nowhere"), ANALYST));
     }
 
@@ -103,20 +114,31 @@ class StoredPolicyResolverTest {
         column("born", Optional.of("eu"), ColumnClass.MASKED, null, mask(MaskKind.YEAR, null));
         // principal -> {phone, name, born}
         Map<Principal, List<String>> expected = Map.of(
-                ANALYST, List.of("MASKED SHOW_LAST(4)", "PUBLIC", "PUBLIC"),
-                SUPPORT, List.of("MASKED SHOW_LAST(4)", "HIDDEN", "PUBLIC"),
-                EU, List.of("MASKED SHOW_LAST(4)", "PUBLIC", "MASKED YEAR"),
-                BOTH, List.of("MASKED SHOW_LAST(4)", "HIDDEN", "MASKED YEAR"),
-                new Principal("nobody", Set.of()), List.of("MASKED SHOW_LAST(4)", "PUBLIC", "PUBLIC"));
-        expected.forEach((principal, classes) -> assertEquals(classes,
+                ANALYST,
+                List.of("MASKED SHOW_LAST(4)", "PUBLIC", "PUBLIC"),
+                SUPPORT,
+                List.of("MASKED SHOW_LAST(4)", "HIDDEN", "PUBLIC"),
+                EU,
+                List.of("MASKED SHOW_LAST(4)", "PUBLIC", "MASKED YEAR"),
+                BOTH,
+                List.of("MASKED SHOW_LAST(4)", "HIDDEN", "MASKED YEAR"),
+                new Principal("nobody", Set.of()),
+                List.of("MASKED SHOW_LAST(4)", "PUBLIC", "PUBLIC"));
+        expected.forEach((principal, classes) -> assertEquals(
+                classes,
                 List.of(access("phone", principal), access("name", principal), access("born", principal)),
                 principal.name()));
     }
 
     /** Two column policies for one user (every role, then support) and the access that results. */
-    private record Pair(ColumnClass all, Mask allMask, Bounds allBounds, ColumnClass support, Mask supportMask,
-            Bounds supportBounds, String expected) {
-    }
+    private record Pair(
+            ColumnClass all,
+            Mask allMask,
+            Bounds allBounds,
+            ColumnClass support,
+            Mask supportMask,
+            Bounds supportBounds,
+            String expected) {}
 
     @Test
     void theMostRestrictiveColumnPolicyWins() {
@@ -124,26 +146,86 @@ class StoredPolicyResolverTest {
                 new Pair(ColumnClass.PUBLIC, null, null, ColumnClass.HIDDEN, null, null, "HIDDEN"),
                 new Pair(ColumnClass.HIDDEN, null, null, ColumnClass.JOIN_ONLY, null, null, "HIDDEN"),
                 new Pair(ColumnClass.AGGREGATE_ONLY, null, null, ColumnClass.JOIN_ONLY, null, null, "JOIN_ONLY"),
-                new Pair(ColumnClass.MASKED, mask(MaskKind.BUCKET, "10"), null, ColumnClass.AGGREGATE_ONLY, null,
-                        bounds("0", "5"), "AGGREGATE_ONLY (0, 5)"),
-                new Pair(ColumnClass.AGGREGATE_ONLY, null, null, ColumnClass.AGGREGATE_ONLY, null, bounds("0", "100"),
+                new Pair(
+                        ColumnClass.MASKED,
+                        mask(MaskKind.BUCKET, "10"),
+                        null,
+                        ColumnClass.AGGREGATE_ONLY,
+                        null,
+                        bounds("0", "5"),
+                        "AGGREGATE_ONLY (0, 5)"),
+                new Pair(
+                        ColumnClass.AGGREGATE_ONLY,
+                        null,
+                        null,
+                        ColumnClass.AGGREGATE_ONLY,
+                        null,
+                        bounds("0", "100"),
                         "AGGREGATE_ONLY (0, 100)"),
-                new Pair(ColumnClass.AGGREGATE_ONLY, null, bounds("0", "100"), ColumnClass.AGGREGATE_ONLY, null,
-                        bounds("50", "500"), "AGGREGATE_ONLY (50, 100)"),
-                new Pair(ColumnClass.AGGREGATE_ONLY, null, bounds("0", "10"), ColumnClass.AGGREGATE_ONLY, null,
-                        bounds("20", "30"), "AGGREGATE_ONLY (10, 10)"),
-                new Pair(ColumnClass.MASKED, mask(MaskKind.BUCKET, "10"), null, ColumnClass.MASKED,
-                        mask(MaskKind.BUCKET, "100"), null, "MASKED BUCKET(100)"),
-                new Pair(ColumnClass.MASKED, mask(MaskKind.BUCKET, "10"), null, ColumnClass.MASKED,
-                        mask(MaskKind.BUCKET, "15"), null, "MASKED REDACT"),
-                new Pair(ColumnClass.MASKED, mask(MaskKind.TRUNCATE, "1"), null, ColumnClass.MASKED,
-                        mask(MaskKind.TRUNCATE, "0"), null, "MASKED TRUNCATE(0)"),
-                new Pair(ColumnClass.MASKED, mask(MaskKind.HASH, null), null, ColumnClass.MASKED,
-                        mask(MaskKind.TRUNCATE, "1"), null, "MASKED REDACT"),
-                new Pair(ColumnClass.MASKED, mask(MaskKind.REDACT, null), null, ColumnClass.MASKED,
-                        mask(MaskKind.NULLIFY, null), null, "MASKED NULLIFY"),
-                new Pair(ColumnClass.MASKED, mask(MaskKind.HASH, null), null, ColumnClass.MASKED,
-                        mask(MaskKind.HASH, null), null, "MASKED HASH"));
+                new Pair(
+                        ColumnClass.AGGREGATE_ONLY,
+                        null,
+                        bounds("0", "100"),
+                        ColumnClass.AGGREGATE_ONLY,
+                        null,
+                        bounds("50", "500"),
+                        "AGGREGATE_ONLY (50, 100)"),
+                new Pair(
+                        ColumnClass.AGGREGATE_ONLY,
+                        null,
+                        bounds("0", "10"),
+                        ColumnClass.AGGREGATE_ONLY,
+                        null,
+                        bounds("20", "30"),
+                        "AGGREGATE_ONLY (10, 10)"),
+                new Pair(
+                        ColumnClass.MASKED,
+                        mask(MaskKind.BUCKET, "10"),
+                        null,
+                        ColumnClass.MASKED,
+                        mask(MaskKind.BUCKET, "100"),
+                        null,
+                        "MASKED BUCKET(100)"),
+                new Pair(
+                        ColumnClass.MASKED,
+                        mask(MaskKind.BUCKET, "10"),
+                        null,
+                        ColumnClass.MASKED,
+                        mask(MaskKind.BUCKET, "15"),
+                        null,
+                        "MASKED REDACT"),
+                new Pair(
+                        ColumnClass.MASKED,
+                        mask(MaskKind.TRUNCATE, "1"),
+                        null,
+                        ColumnClass.MASKED,
+                        mask(MaskKind.TRUNCATE, "0"),
+                        null,
+                        "MASKED TRUNCATE(0)"),
+                new Pair(
+                        ColumnClass.MASKED,
+                        mask(MaskKind.HASH, null),
+                        null,
+                        ColumnClass.MASKED,
+                        mask(MaskKind.TRUNCATE, "1"),
+                        null,
+                        "MASKED REDACT"),
+                new Pair(
+                        ColumnClass.MASKED,
+                        mask(MaskKind.REDACT, null),
+                        null,
+                        ColumnClass.MASKED,
+                        mask(MaskKind.NULLIFY, null),
+                        null,
+                        "MASKED NULLIFY"),
+                new Pair(
+                        ColumnClass.MASKED,
+                        mask(MaskKind.HASH, null),
+                        null,
+                        ColumnClass.MASKED,
+                        mask(MaskKind.HASH, null),
+                        null,
+                        "MASKED HASH"));
         for (Pair p : pairs) {
             store.setColumnPublic(PEOPLE, "score", Optional.empty());
             store.setColumnPublic(PEOPLE, "score", Optional.of("support"));
@@ -178,8 +260,8 @@ class StoredPolicyResolverTest {
                 EU, Optional.of("(\"score\" > 0) AND (\"region\" = 'EU')"),
                 BOTH, Optional.of("(\"score\" > 0) AND (\"region\" = 'EU') AND (\"name\" IS NOT NULL)"),
                 ADMIN, Optional.empty());
-        expected.forEach((principal, filter) -> assertEquals(filter, resolver.access(PEOPLE, principal).rowFilter(),
-                principal.name()));
+        expected.forEach((principal, filter) ->
+                assertEquals(filter, resolver.access(PEOPLE, principal).rowFilter(), principal.name()));
     }
 
     @Test
@@ -194,8 +276,8 @@ class StoredPolicyResolverTest {
                 EU, Optional.of(new MinGroupSize(10, false)),
                 BOTH, Optional.of(new MinGroupSize(25, true)),
                 ADMIN, Optional.empty());
-        expected.forEach((principal, size) -> assertEquals(size, resolver.access(PEOPLE, principal).minGroupSize(),
-                principal.name()));
+        expected.forEach((principal, size) ->
+                assertEquals(size, resolver.access(PEOPLE, principal).minGroupSize(), principal.name()));
     }
 
     @Test
@@ -206,10 +288,13 @@ class StoredPolicyResolverTest {
         column("income", Optional.empty(), ColumnClass.AGGREGATE_ONLY, bounds("0", "1e6"), null);
         store.setDomain(DomainPolicy.values(PEOPLE, "region", List.of("EU", "US")));
         TableAccess access = resolver.access(PEOPLE, ANALYST);
-        assertEquals(List.of("PRIVACY UNIT (id) on s.people",
-                "MIN GROUP SIZE 5 SUPPRESS on s.people for every non-admin role",
-                "AGGREGATE ONLY BOUNDS (0, 1000000) on s.people.income for every non-admin role",
-                "DOMAIN IN ('EU', 'US') on s.people.region"), access.applied());
+        assertEquals(
+                List.of(
+                        "PRIVACY UNIT (id) on s.people",
+                        "MIN GROUP SIZE 5 SUPPRESS on s.people for every non-admin role",
+                        "AGGREGATE ONLY BOUNDS (0, 1000000) on s.people.income for every non-admin role",
+                        "DOMAIN IN ('EU', 'US') on s.people.region"),
+                access.applied());
         assertEquals(Optional.of(new UnitPath(List.of(), PEOPLE, "id")), access.unit());
         assertTrue(access.isProtected());
     }

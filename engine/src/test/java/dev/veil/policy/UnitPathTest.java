@@ -54,8 +54,12 @@ class UnitPathTest {
     }
 
     private void table(TableName name, String... columns) {
-        catalog.createTable(name, java.util.Arrays.stream(columns)
-                .map(c -> new Column(c, ColumnType.parse("BIGINT"), true)).toList(), false);
+        catalog.createTable(
+                name,
+                java.util.Arrays.stream(columns)
+                        .map(c -> new Column(c, ColumnType.parse("BIGINT"), true))
+                        .toList(),
+                false);
     }
 
     private void via(TableName table, String fk, TableName parent, String pk) {
@@ -69,12 +73,18 @@ class UnitPathTest {
         via(LINEITEM, "l_orderkey", ORDERS, "o_orderkey");
         via(SHIPMENT, "s_linenumber", LINEITEM, "l_linenumber");
         assertEquals(Optional.of(new UnitPath(List.of(), CUSTOMER, "c_custkey")), store.unitPath(CUSTOMER));
-        assertEquals(Optional.of(new UnitPath(List.of(
-                new Hop(SHIPMENT, "s_linenumber", LINEITEM, "l_linenumber"),
-                new Hop(LINEITEM, "l_orderkey", ORDERS, "o_orderkey"),
-                new Hop(ORDERS, "o_custkey", CUSTOMER, "c_custkey")), CUSTOMER, "c_custkey")),
+        assertEquals(
+                Optional.of(new UnitPath(
+                        List.of(
+                                new Hop(SHIPMENT, "s_linenumber", LINEITEM, "l_linenumber"),
+                                new Hop(LINEITEM, "l_orderkey", ORDERS, "o_orderkey"),
+                                new Hop(ORDERS, "o_custkey", CUSTOMER, "c_custkey")),
+                        CUSTOMER,
+                        "c_custkey")),
                 store.unitPath(SHIPMENT));
-        assertEquals(store.unitPath(SHIPMENT), new StoredPolicyResolver(catalog).access(SHIPMENT, ANALYST).unit());
+        assertEquals(
+                store.unitPath(SHIPMENT),
+                new StoredPolicyResolver(catalog).access(SHIPMENT, ANALYST).unit());
         assertEquals(Optional.empty(), store.unitPath(REGION));
     }
 
@@ -83,8 +93,10 @@ class UnitPathTest {
         // orders' unit is its customer column; lineitem reaches orders by the order key.
         store.setUnit(UnitPolicy.direct(ORDERS, "o_custkey"));
         via(LINEITEM, "l_orderkey", ORDERS, "o_orderkey");
-        assertEquals(Optional.of(new UnitPath(List.of(new Hop(LINEITEM, "l_orderkey", ORDERS, "o_orderkey")),
-                ORDERS, "o_custkey")), store.unitPath(LINEITEM));
+        assertEquals(
+                Optional.of(new UnitPath(
+                        List.of(new Hop(LINEITEM, "l_orderkey", ORDERS, "o_orderkey")), ORDERS, "o_custkey")),
+                store.unitPath(LINEITEM));
     }
 
     @Test
@@ -93,16 +105,24 @@ class UnitPathTest {
         via(ORDERS, "o_custkey", CUSTOMER, "c_custkey");
         store.setUnit(UnitPolicy.direct(REGION, "r_key"));
         via(CUSTOMER, "c_regionkey", REGION, "r_key");
-        assertEquals(new UnitPath(List.of(new Hop(ORDERS, "o_custkey", CUSTOMER, "c_custkey"),
-                new Hop(CUSTOMER, "c_regionkey", REGION, "r_key")), REGION, "r_key"), store.unitPath(ORDERS).get());
+        assertEquals(
+                new UnitPath(
+                        List.of(
+                                new Hop(ORDERS, "o_custkey", CUSTOMER, "c_custkey"),
+                                new Hop(CUSTOMER, "c_regionkey", REGION, "r_key")),
+                        REGION,
+                        "r_key"),
+                store.unitPath(ORDERS).get());
     }
 
     @Test
     void aParentWithoutUnitIsRefusedWhenTheChildIsSet() {
         VeilException e = assertThrows(VeilException.class, () -> via(ORDERS, "o_custkey", CUSTOMER, "c_custkey"));
         assertEquals(ErrorCode.INVALID_POLICY, e.errorCode());
-        assertEquals("Policy PRIVACY UNIT VIA (o_custkey) REFERENCES t.customer (c_custkey) on 't.orders' is invalid: "
-                + "the parent table 't.customer' has no privacy unit; set one first", e.getMessage());
+        assertEquals(
+                "Policy PRIVACY UNIT VIA (o_custkey) REFERENCES t.customer (c_custkey) on 't.orders' is invalid: "
+                        + "the parent table 't.customer' has no privacy unit; set one first",
+                e.getMessage());
         assertEquals(Optional.empty(), store.unitPath(ORDERS));
     }
 
@@ -111,10 +131,10 @@ class UnitPathTest {
         store.setUnit(UnitPolicy.direct(CUSTOMER, "c_custkey"));
         via(ORDERS, "o_custkey", CUSTOMER, "c_custkey");
         via(LINEITEM, "l_orderkey", ORDERS, "o_orderkey");
-        VeilException e = assertThrows(VeilException.class,
-                () -> via(CUSTOMER, "c_custkey", LINEITEM, "l_linenumber"));
-        assertTrue(e.getMessage().contains(
-                "the VIA path t.customer -> t.lineitem -> t.orders -> t.customer is a cycle"), e.getMessage());
+        VeilException e = assertThrows(VeilException.class, () -> via(CUSTOMER, "c_custkey", LINEITEM, "l_linenumber"));
+        assertTrue(
+                e.getMessage().contains("the VIA path t.customer -> t.lineitem -> t.orders -> t.customer is a cycle"),
+                e.getMessage());
         assertEquals(Optional.of(new UnitPath(List.of(), CUSTOMER, "c_custkey")), store.unitPath(CUSTOMER));
     }
 
@@ -124,11 +144,13 @@ class UnitPathTest {
         via(ORDERS, "o_custkey", CUSTOMER, "c_custkey");
         via(LINEITEM, "l_orderkey", ORDERS, "o_orderkey");
         catalog.dropTable(ORDERS, false);
-        VeilException e = assertThrows(VeilException.class,
-                () -> new StoredPolicyResolver(catalog).access(LINEITEM, ANALYST));
+        VeilException e =
+                assertThrows(VeilException.class, () -> new StoredPolicyResolver(catalog).access(LINEITEM, ANALYST));
         assertEquals(ErrorCode.INVALID_POLICY, e.errorCode());
-        assertEquals("The privacy unit of 't.lineitem' cannot be resolved: its parent table 't.orders' no longer "
-                + "exists; an admin must repair the policy", e.getMessage());
+        assertEquals(
+                "The privacy unit of 't.lineitem' cannot be resolved: its parent table 't.orders' no longer "
+                        + "exists; an admin must repair the policy",
+                e.getMessage());
         VeilException check = assertThrows(VeilException.class, store::checkPaths);
         assertTrue(check.getMessage().contains("'t.lineitem'"), check.getMessage());
         // A new table of the same name has no unit, which still fails closed.

@@ -41,7 +41,8 @@ class AdversarialQueriesTest {
 
     /** Patterns only raw protected values match; no error may contain any of them. */
     private static final List<Pattern> RAW_VALUES = Stream.of("cust\\d", "@mail", "\\+336", "690\\d\\d", "19[78]\\d-")
-            .map(Pattern::compile).toList();
+            .map(Pattern::compile)
+            .toList();
 
     @BeforeAll
     static void createShop() throws Exception {
@@ -80,102 +81,190 @@ class AdversarialQueriesTest {
                 Attempt.rejected("raw select", "SELECT name, city FROM shop.customer", rows),
                 Attempt.rejected("select star", "SELECT * FROM shop.customer", rows),
                 Attempt.rejected("select star of a joined table", "SELECT o.* FROM shop.orders o", rows),
-                Attempt.rejected("where on the unique id", "SELECT COUNT(*) FROM shop.customer WHERE c_id = 7",
+                Attempt.rejected(
+                        "where on the unique id",
+                        "SELECT COUNT(*) FROM shop.customer WHERE c_id = 7",
                         "compared with a constant"),
-                Attempt.rejected("id in a list", "SELECT SUM(score) FROM shop.customer WHERE c_id IN (1, 2, 3)",
+                Attempt.rejected(
+                        "id in a list",
+                        "SELECT SUM(score) FROM shop.customer WHERE c_id IN (1, 2, 3)",
                         "compared with a constant"),
-                Attempt.rejected("id range", "SELECT AVG(score) FROM shop.customer WHERE c_id BETWEEN 7 AND 7",
+                Attempt.rejected(
+                        "id range",
+                        "SELECT AVG(score) FROM shop.customer WHERE c_id BETWEEN 7 AND 7",
                         "compared with a constant"),
-                Attempt.rejected("conditional aggregate on the id",
+                Attempt.rejected(
+                        "conditional aggregate on the id",
                         "SELECT SUM(CASE WHEN c_id = 7 THEN score ELSE 0 END) FROM shop.customer",
                         "compared with a constant"),
-                Attempt.rejected("unit tested by a pattern", "SELECT SUM(score) FROM shop.customer "
-                        + "WHERE CAST(c_id AS VARCHAR) SIMILAR TO '7'", "compared with a constant"),
-                Attempt.rejected("unit tested inside a filtered aggregate", "SELECT COUNT(*) FILTER (WHERE c_id = 3) "
-                        + "FROM shop.customer", "compared with a constant"),
-                Attempt.rejected("unit compared with a constant disguised as arithmetic", "SELECT city, COUNT(*) "
-                        + "FROM shop.customer WHERE c_id <> 7 + 0 * CHAR_LENGTH(city) GROUP BY city",
+                Attempt.rejected(
+                        "unit tested by a pattern",
+                        "SELECT SUM(score) FROM shop.customer " + "WHERE CAST(c_id AS VARCHAR) SIMILAR TO '7'",
+                        "compared with a constant"),
+                Attempt.rejected(
+                        "unit tested inside a filtered aggregate",
+                        "SELECT COUNT(*) FILTER (WHERE c_id = 3) " + "FROM shop.customer",
+                        "compared with a constant"),
+                Attempt.rejected(
+                        "unit compared with a constant disguised as arithmetic",
+                        "SELECT city, COUNT(*) "
+                                + "FROM shop.customer WHERE c_id <> 7 + 0 * CHAR_LENGTH(city) GROUP BY city",
                         "privacy unit column 'shop.customer.c_id'"),
-                Attempt.rejected("unit moved across an equation", "SELECT SUM(score) FROM shop.customer "
-                        + "WHERE c_id - score = 7 - score", "privacy unit column 'shop.customer.c_id'"),
-                Attempt.rejected("foreign key of the path in arithmetic", "SELECT COUNT(*) FROM shop.orders "
-                        + "WHERE o_cust + 0 * o_id <> 3", "privacy unit column 'shop.orders.o_cust'"),
-                Attempt.rejected("group key computed from the unit", "SELECT c_id / 3, COUNT(*) FROM shop.customer "
-                        + "GROUP BY c_id / 3", "privacy unit column 'shop.customer.c_id'"),
-                Attempt.answered("where on a unique column", "SELECT COUNT(*), SUM(score) FROM shop.customer "
-                        + "WHERE name = 'cust7'", table()),
-                Attempt.rejected("group by the unit", "SELECT c_id, SUM(score) FROM shop.customer GROUP BY c_id", rows),
-                Attempt.rejected("group by the unit, counted", "SELECT COUNT(*) FROM shop.customer GROUP BY c_id", rows),
-                Attempt.answered("group by a unique column", "SELECT name, SUM(score) FROM shop.customer GROUP BY name",
+                Attempt.rejected(
+                        "unit moved across an equation",
+                        "SELECT SUM(score) FROM shop.customer " + "WHERE c_id - score = 7 - score",
+                        "privacy unit column 'shop.customer.c_id'"),
+                Attempt.rejected(
+                        "foreign key of the path in arithmetic",
+                        "SELECT COUNT(*) FROM shop.orders " + "WHERE o_cust + 0 * o_id <> 3",
+                        "privacy unit column 'shop.orders.o_cust'"),
+                Attempt.rejected(
+                        "group key computed from the unit",
+                        "SELECT c_id / 3, COUNT(*) FROM shop.customer " + "GROUP BY c_id / 3",
+                        "privacy unit column 'shop.customer.c_id'"),
+                Attempt.answered(
+                        "where on a unique column",
+                        "SELECT COUNT(*), SUM(score) FROM shop.customer " + "WHERE name = 'cust7'",
                         table()),
-                Attempt.answered("group by enough columns to isolate", "SELECT city, segment, score, COUNT(*) "
-                        + "FROM shop.customer GROUP BY city, segment, score", table()),
+                Attempt.rejected("group by the unit", "SELECT c_id, SUM(score) FROM shop.customer GROUP BY c_id", rows),
+                Attempt.rejected(
+                        "group by the unit, counted", "SELECT COUNT(*) FROM shop.customer GROUP BY c_id", rows),
+                Attempt.answered(
+                        "group by a unique column",
+                        "SELECT name, SUM(score) FROM shop.customer GROUP BY name",
+                        table()),
+                Attempt.answered(
+                        "group by enough columns to isolate",
+                        "SELECT city, segment, score, COUNT(*) " + "FROM shop.customer GROUP BY city, segment, score",
+                        table()),
                 Attempt.rejected("min", "SELECT MIN(score) FROM shop.customer", "MIN releases one unit's value"),
-                Attempt.rejected("max of a per-unit sum", "SELECT MAX(s) FROM (SELECT o_cust, SUM(amount) AS s "
-                        + "FROM shop.orders GROUP BY o_cust)", "MAX releases one unit's value"),
-                Attempt.rejected("any value", "SELECT city, ANY_VALUE(name) FROM shop.customer GROUP BY city",
+                Attempt.rejected(
+                        "max of a per-unit sum",
+                        "SELECT MAX(s) FROM (SELECT o_cust, SUM(amount) AS s " + "FROM shop.orders GROUP BY o_cust)",
+                        "MAX releases one unit's value"),
+                Attempt.rejected(
+                        "any value",
+                        "SELECT city, ANY_VALUE(name) FROM shop.customer GROUP BY city",
                         "ANY_VALUE releases"),
-                Attempt.rejected("listagg", "SELECT city, LISTAGG(name, ',') FROM shop.customer GROUP BY city",
+                Attempt.rejected(
+                        "listagg",
+                        "SELECT city, LISTAGG(name, ',') FROM shop.customer GROUP BY city",
                         "releases every row's value"),
-                Attempt.rejected("array_agg", "SELECT ARRAY_AGG(name) FROM shop.customer", "releases every row's value"),
-                Attempt.rejected("window row_number", "SELECT name, ROW_NUMBER() OVER (ORDER BY score) "
-                        + "FROM shop.customer", "Window functions over protected rows"),
-                Attempt.rejected("window aggregate", "SELECT SUM(score) OVER () FROM shop.customer",
+                Attempt.rejected(
+                        "array_agg", "SELECT ARRAY_AGG(name) FROM shop.customer", "releases every row's value"),
+                Attempt.rejected(
+                        "window row_number",
+                        "SELECT name, ROW_NUMBER() OVER (ORDER BY score) " + "FROM shop.customer",
                         "Window functions over protected rows"),
-                Attempt.rejected("union of raw rows", "SELECT name FROM shop.customer UNION ALL "
-                        + "SELECT status FROM shop.orders", rows),
-                Attempt.rejected("distinct union inside an aggregate", "SELECT COUNT(*) FROM (SELECT city "
-                        + "FROM shop.customer UNION SELECT city FROM shop.cities)", "UNION over protected rows"),
-                Attempt.rejected("intersect with a guessed list", "SELECT city FROM shop.cities INTERSECT "
-                        + "SELECT city FROM shop.customer", "INTERSECT over protected rows"),
-                Attempt.rejected("except", "SELECT city FROM shop.cities EXCEPT SELECT city FROM shop.customer",
+                Attempt.rejected(
+                        "window aggregate",
+                        "SELECT SUM(score) OVER () FROM shop.customer",
+                        "Window functions over protected rows"),
+                Attempt.rejected(
+                        "union of raw rows",
+                        "SELECT name FROM shop.customer UNION ALL " + "SELECT status FROM shop.orders",
+                        rows),
+                Attempt.rejected(
+                        "distinct union inside an aggregate",
+                        "SELECT COUNT(*) FROM (SELECT city " + "FROM shop.customer UNION SELECT city FROM shop.cities)",
+                        "UNION over protected rows"),
+                Attempt.rejected(
+                        "intersect with a guessed list",
+                        "SELECT city FROM shop.cities INTERSECT " + "SELECT city FROM shop.customer",
+                        "INTERSECT over protected rows"),
+                Attempt.rejected(
+                        "except",
+                        "SELECT city FROM shop.cities EXCEPT SELECT city FROM shop.customer",
                         "EXCEPT over protected rows"),
-                Attempt.rejected("self cross join", "SELECT COUNT(*) FROM shop.customer a, shop.customer b "
-                        + "WHERE a.score > b.score", "not on their privacy unit"),
-                Attempt.rejected("scalar sub-query of one row", "SELECT (SELECT name FROM shop.customer "
-                        + "WHERE c_id = 3)", "compared with a constant"),
-                Attempt.answered("scalar sub-query over a small group", "SELECT (SELECT SUM(score) FROM "
-                        + "shop.customer WHERE city = 'Rome')", table(row((Object) null))),
-                Attempt.rejected("correlated sub-query per customer", "SELECT city, (SELECT COUNT(*) FROM "
-                        + "shop.orders o WHERE o.o_cust = c.c_id) FROM shop.customer c", rows),
-                Attempt.rejected("cte of raw rows", "WITH t AS (SELECT name, score FROM shop.customer) "
-                        + "SELECT * FROM t", rows),
-                Attempt.answered("cast error as a side channel", "SELECT COUNT(*) FROM shop.customer "
-                        + "WHERE city = 'Rome' OR CAST(name AS INTEGER) = 1", table()),
-                Attempt.answered("division by zero as a side channel", "SELECT city, COUNT(*) FROM shop.customer "
-                        + "WHERE 1 / (CAST(score AS INTEGER) - 7) = 0 GROUP BY city ORDER BY city",
+                Attempt.rejected(
+                        "self cross join",
+                        "SELECT COUNT(*) FROM shop.customer a, shop.customer b " + "WHERE a.score > b.score",
+                        "not on their privacy unit"),
+                Attempt.rejected(
+                        "scalar sub-query of one row",
+                        "SELECT (SELECT name FROM shop.customer " + "WHERE c_id = 3)",
+                        "compared with a constant"),
+                Attempt.answered(
+                        "scalar sub-query over a small group",
+                        "SELECT (SELECT SUM(score) FROM " + "shop.customer WHERE city = 'Rome')",
+                        table(row((Object) null))),
+                Attempt.rejected(
+                        "correlated sub-query per customer",
+                        "SELECT city, (SELECT COUNT(*) FROM "
+                                + "shop.orders o WHERE o.o_cust = c.c_id) FROM shop.customer c",
+                        rows),
+                Attempt.rejected(
+                        "cte of raw rows",
+                        "WITH t AS (SELECT name, score FROM shop.customer) " + "SELECT * FROM t",
+                        rows),
+                Attempt.answered(
+                        "cast error as a side channel",
+                        "SELECT COUNT(*) FROM shop.customer " + "WHERE city = 'Rome' OR CAST(name AS INTEGER) = 1",
+                        table()),
+                Attempt.answered(
+                        "division by zero as a side channel",
+                        "SELECT city, COUNT(*) FROM shop.customer "
+                                + "WHERE 1 / (CAST(score AS INTEGER) - 7) = 0 GROUP BY city ORDER BY city",
                         table(row("Lyon", 5L))),
-                Attempt.rejected("limit before aggregation", "SELECT SUM(score) FROM (SELECT score FROM "
-                        + "shop.customer ORDER BY score DESC LIMIT 1)", "LIMIT or OFFSET over protected rows"),
-                Attempt.answered("order by and limit after aggregation only sees released groups",
+                Attempt.rejected(
+                        "limit before aggregation",
+                        "SELECT SUM(score) FROM (SELECT score FROM " + "shop.customer ORDER BY score DESC LIMIT 1)",
+                        "LIMIT or OFFSET over protected rows"),
+                Attempt.answered(
+                        "order by and limit after aggregation only sees released groups",
                         "SELECT city, COUNT(*) FROM shop.customer GROUP BY city ORDER BY 2 LIMIT 1",
                         table(row("Porto", 4L))),
-                Attempt.answered("masked column in where", "SELECT COUNT(*) FROM shop.customer "
-                        + "WHERE phone = '+33612345607'", table()),
-                Attempt.answered("masked column to isolate a unit", "SELECT city, AVG(score) FROM shop.customer "
-                        + "WHERE phone LIKE '%5607' GROUP BY city", table()),
-                Attempt.rejected("hidden column", "SELECT COUNT(*) FROM shop.customer WHERE email LIKE 'c7%'",
+                Attempt.answered(
+                        "masked column in where",
+                        "SELECT COUNT(*) FROM shop.customer " + "WHERE phone = '+33612345607'",
+                        table()),
+                Attempt.answered(
+                        "masked column to isolate a unit",
+                        "SELECT city, AVG(score) FROM shop.customer " + "WHERE phone LIKE '%5607' GROUP BY city",
+                        table()),
+                Attempt.rejected(
+                        "hidden column",
+                        "SELECT COUNT(*) FROM shop.customer WHERE email LIKE 'c7%'",
                         "is HIDDEN for role 'analyst'"),
-                Attempt.rejected("aggregate-only column as a group", "SELECT amount, COUNT(*) FROM shop.orders "
-                        + "GROUP BY amount", "is AGGREGATE ONLY for role 'analyst'"),
+                Attempt.rejected(
+                        "aggregate-only column as a group",
+                        "SELECT amount, COUNT(*) FROM shop.orders " + "GROUP BY amount",
+                        "is AGGREGATE ONLY for role 'analyst'"),
                 Attempt.rejected("unit inside sum", "SELECT SUM(c_id) FROM shop.customer", "appears inside SUM"),
-                Attempt.rejected("unit joined with a guessed list", "SELECT COUNT(*) FROM shop.orders o "
-                        + "JOIN (SELECT CHAR_LENGTH(city) AS x FROM shop.cities) v ON o.o_cust = v.x",
+                Attempt.rejected(
+                        "unit joined with a guessed list",
+                        "SELECT COUNT(*) FROM shop.orders o "
+                                + "JOIN (SELECT CHAR_LENGTH(city) AS x FROM shop.cities) v ON o.o_cust = v.x",
                         "joined with data of an unprotected table"),
-                Attempt.rejected("copy raw rows out with create table as", "CREATE TABLE public.loot AS "
-                        + "SELECT name, phone FROM shop.customer", rows),
-                Attempt.rejected("copy raw rows out with insert select", "INSERT INTO shop.cities "
-                        + "SELECT name, city FROM shop.customer", "INSERT requires the admin role"),
-                Attempt.answered("grouping sets with a per-unit set", "SELECT city, COUNT(*) FROM shop.customer "
-                        + "GROUP BY GROUPING SETS ((city), (c_id)) ORDER BY city", table(row("Lyon", 5L), row("Porto", 4L))),
-                Attempt.answered("having below the minimum", "SELECT city, COUNT(*) FROM shop.customer "
-                        + "GROUP BY city HAVING COUNT(*) < 3", table()),
-                Attempt.rejected("sample of protected rows", "SELECT COUNT(*) FROM shop.customer "
-                        + "TABLESAMPLE BERNOULLI(50)", "cannot check"),
-                Attempt.rejected("plain explain shows policy internals",
-                        "EXPLAIN PLAN FOR SELECT city, COUNT(*) FROM shop.customer GROUP BY city", "use EXPLAIN PRIVACY"),
-                Attempt.rejected("explain privacy is no way around the checks",
-                        "EXPLAIN PRIVACY SELECT name FROM shop.customer", rows));
+                Attempt.rejected(
+                        "copy raw rows out with create table as",
+                        "CREATE TABLE public.loot AS " + "SELECT name, phone FROM shop.customer",
+                        rows),
+                Attempt.rejected(
+                        "copy raw rows out with insert select",
+                        "INSERT INTO shop.cities " + "SELECT name, city FROM shop.customer",
+                        "INSERT requires the admin role"),
+                Attempt.answered(
+                        "grouping sets with a per-unit set",
+                        "SELECT city, COUNT(*) FROM shop.customer "
+                                + "GROUP BY GROUPING SETS ((city), (c_id)) ORDER BY city",
+                        table(row("Lyon", 5L), row("Porto", 4L))),
+                Attempt.answered(
+                        "having below the minimum",
+                        "SELECT city, COUNT(*) FROM shop.customer " + "GROUP BY city HAVING COUNT(*) < 3",
+                        table()),
+                Attempt.rejected(
+                        "sample of protected rows",
+                        "SELECT COUNT(*) FROM shop.customer " + "TABLESAMPLE BERNOULLI(50)",
+                        "cannot check"),
+                Attempt.rejected(
+                        "plain explain shows policy internals",
+                        "EXPLAIN PLAN FOR SELECT city, COUNT(*) FROM shop.customer GROUP BY city",
+                        "use EXPLAIN PRIVACY"),
+                Attempt.rejected(
+                        "explain privacy is no way around the checks",
+                        "EXPLAIN PRIVACY SELECT name FROM shop.customer",
+                        rows));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -42,9 +42,13 @@ class AggregateOnlyColumnTest {
     @Test
     void combiningAggregatesSeeValuesClampedToTheBounds() throws Exception {
         // 105, 110, 115, 120 and 125 count as 100: 1620 - 75.
-        assertRows(alice, "SELECT SUM(amount), COUNT(amount), AVG(amount) FROM shop.orders",
+        assertRows(
+                alice,
+                "SELECT SUM(amount), COUNT(amount), AVG(amount) FROM shop.orders",
                 table(row(1545L, 24L, 64.375)));
-        assertRows(alice, "SELECT status, SUM(amount) FROM shop.orders GROUP BY status ORDER BY status",
+        assertRows(
+                alice,
+                "SELECT status, SUM(amount) FROM shop.orders GROUP BY status ORDER BY status",
                 table(row("done", 795L), row("open", 750L)));
         assertRows(shop.admin, "SELECT SUM(amount) FROM shop.orders", table(row(1620L)));
     }
@@ -52,14 +56,18 @@ class AggregateOnlyColumnTest {
     @Test
     void whereMayTestTheColumn() throws Exception {
         assertRows(alice, "SELECT COUNT(*) FROM shop.orders WHERE amount > 50", table(row(15L)));
-        assertRows(alice, "SELECT o_id FROM shop.orders WHERE amount BETWEEN 20 AND 25 ORDER BY o_id",
+        assertRows(
+                alice,
+                "SELECT o_id FROM shop.orders WHERE amount BETWEEN 20 AND 25 ORDER BY o_id",
                 table(row(21L), row(22L)));
     }
 
     @Test
     void expressionsOverTheColumnMayBeAggregated() throws Exception {
         assertRows(alice, "SELECT SUM(amount * 2 + 1) FROM shop.orders", table(row(3114L)));
-        assertRows(alice, "SELECT SUM(s) FROM (SELECT o_cust, SUM(amount) AS s FROM shop.orders GROUP BY o_cust)",
+        assertRows(
+                alice,
+                "SELECT SUM(s) FROM (SELECT o_cust, SUM(amount) AS s FROM shop.orders GROUP BY o_cust)",
                 table(row(1545L)));
     }
 
@@ -76,7 +84,8 @@ class AggregateOnlyColumnTest {
                 "SELECT CASE WHEN amount > 100 THEN 'big' ELSE 'small' END FROM shop.orders", "in the query's output");
         uses.forEach((sql, where) -> {
             String message = error(alice, sql);
-            assertTrue(message.contains("Column 'shop.orders.amount' is AGGREGATE ONLY for role 'analyst'"),
+            assertTrue(
+                    message.contains("Column 'shop.orders.amount' is AGGREGATE ONLY for role 'analyst'"),
                     sql + ": " + message);
             assertTrue(message.contains(where), sql + ": " + message);
         });

@@ -69,26 +69,55 @@ class ColumnMaskTest {
 
     @Test
     void eachMaskGivesItsResultAsData() throws Exception {
-        assertRows(alice, "SELECT c_id, name, phone, birth, joined, zip, score, segment FROM shop.customer "
-                + "WHERE c_id IN (1, 7, 12) ORDER BY c_id", table(
-                        row(1L, "***", "********5601", Date.valueOf("1971-01-01"), Timestamp.valueOf("2020-01-01 00:00:00"),
-                                "690", 0.0, null),
-                        row(7L, "***", "********5607", Date.valueOf("1977-01-01"), Timestamp.valueOf("2020-07-01 00:00:00"),
-                                "690", 5.0, null),
-                        row(12L, "***", "********5612", Date.valueOf("1982-01-01"), Timestamp.valueOf("2020-12-01 00:00:00"),
-                                "690", 10.0, null)));
+        assertRows(
+                alice,
+                "SELECT c_id, name, phone, birth, joined, zip, score, segment FROM shop.customer "
+                        + "WHERE c_id IN (1, 7, 12) ORDER BY c_id",
+                table(
+                        row(
+                                1L,
+                                "***",
+                                "********5601",
+                                Date.valueOf("1971-01-01"),
+                                Timestamp.valueOf("2020-01-01 00:00:00"),
+                                "690",
+                                0.0,
+                                null),
+                        row(
+                                7L,
+                                "***",
+                                "********5607",
+                                Date.valueOf("1977-01-01"),
+                                Timestamp.valueOf("2020-07-01 00:00:00"),
+                                "690",
+                                5.0,
+                                null),
+                        row(
+                                12L,
+                                "***",
+                                "********5612",
+                                Date.valueOf("1982-01-01"),
+                                Timestamp.valueOf("2020-12-01 00:00:00"),
+                                "690",
+                                10.0,
+                                null)));
     }
 
     @Test
     void adminSeesRawValues() throws Exception {
-        assertRows(shop.admin, "SELECT name, phone, birth, zip, score, segment FROM shop.customer WHERE c_id = 7", table(
-                row("cust7", "+33612345607", Date.valueOf("1977-07-17"), "69049", 7.75, "A")));
+        assertRows(
+                shop.admin,
+                "SELECT name, phone, birth, zip, score, segment FROM shop.customer WHERE c_id = 7",
+                table(row("cust7", "+33612345607", Date.valueOf("1977-07-17"), "69049", 7.75, "A")));
     }
 
     @Test
     void numericBucketsKeepTheColumnType() throws Exception {
-        assertRows(alice, "SELECT o_id, amount, o_date FROM shop.orders WHERE o_id IN (11, 32, 122) ORDER BY o_id",
-                table(row(11L, 0L, Date.valueOf("2024-01-01")),
+        assertRows(
+                alice,
+                "SELECT o_id, amount, o_date FROM shop.orders WHERE o_id IN (11, 32, 122) ORDER BY o_id",
+                table(
+                        row(11L, 0L, Date.valueOf("2024-01-01")),
                         row(32L, 25L, Date.valueOf("2024-02-01")),
                         row(122L, 125L, Date.valueOf("2024-02-01"))));
     }
@@ -102,8 +131,9 @@ class ColumnMaskTest {
         String expected = HexFormat.of().formatHex(mac.doFinal("c5@mail.test".getBytes(StandardCharsets.UTF_8)));
         assertRows(alice, "SELECT email FROM shop.customer WHERE c_id = 5", table(row(expected)));
         // Keyed: not the plain digest of the value.
-        String plain = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest("c5@mail.test".getBytes(StandardCharsets.UTF_8)));
+        String plain = HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("c5@mail.test".getBytes(StandardCharsets.UTF_8)));
         assertNotEquals(plain, expected);
     }
 
@@ -112,10 +142,14 @@ class ColumnMaskTest {
         List<List<Object>> first = rows(alice, "SELECT c_id, email FROM shop.customer ORDER BY c_id");
         List<List<Object>> again = rows(bob, "SELECT c_id, email FROM shop.customer ORDER BY c_id");
         assertEquals(first, again);
-        assertRows(alice, "SELECT COUNT(DISTINCT email), MIN(LENGTH(email)), MAX(LENGTH(email)) FROM shop.customer",
+        assertRows(
+                alice,
+                "SELECT COUNT(DISTINCT email), MIN(LENGTH(email)), MAX(LENGTH(email)) FROM shop.customer",
                 table(row(12L, 64L, 64L)));
         // Joinable: equal values hash equally.
-        assertRows(alice, "SELECT COUNT(*) FROM shop.customer a JOIN shop.customer b ON a.email = b.email",
+        assertRows(
+                alice,
+                "SELECT COUNT(*) FROM shop.customer a JOIN shop.customer b ON a.email = b.email",
                 table(row(12L)));
     }
 
@@ -130,11 +164,15 @@ class ColumnMaskTest {
 
     @Test
     void groupingUsesTheMaskedValue() throws Exception {
-        assertRows(alice, "SELECT score, COUNT(*) FROM shop.customer GROUP BY score ORDER BY score", table(
-                row(0.0, 4L), row(5.0, 5L), row(10.0, 3L)));
-        assertRows(alice, "SELECT EXTRACT(YEAR FROM birth) AS y, COUNT(*) FROM shop.customer "
-                + "WHERE c_id <= 3 GROUP BY EXTRACT(YEAR FROM birth) ORDER BY y", table(
-                        row(1971L, 1L), row(1972L, 1L), row(1973L, 1L)));
+        assertRows(
+                alice,
+                "SELECT score, COUNT(*) FROM shop.customer GROUP BY score ORDER BY score",
+                table(row(0.0, 4L), row(5.0, 5L), row(10.0, 3L)));
+        assertRows(
+                alice,
+                "SELECT EXTRACT(YEAR FROM birth) AS y, COUNT(*) FROM shop.customer "
+                        + "WHERE c_id <= 3 GROUP BY EXTRACT(YEAR FROM birth) ORDER BY y",
+                table(row(1971L, 1L), row(1972L, 1L), row(1973L, 1L)));
     }
 
     @Test

@@ -82,17 +82,19 @@ class DpQueryTest {
     @Test
     void groupedCountsAndSums() throws Exception {
         shop.install(exact(1, 5));
-        assertRows(alice, "SELECT c.city, COUNT(*), SUM(o.amount) FROM shop.orders o JOIN shop.customer c "
+        assertRows(
+                alice,
+                "SELECT c.city, COUNT(*), SUM(o.amount) FROM shop.orders o JOIN shop.customer c "
                         + "ON o.o_cust = c.c_id GROUP BY c.city ORDER BY c.city",
-                table(row("Lyon", 10L, 325L), row("Oslo", 4L, 430L),
-                        row("Porto", 8L, 620L)));
+                table(row("Lyon", 10L, 325L), row("Oslo", 4L, 430L), row("Porto", 8L, 620L)));
     }
 
     @Test
     void intervalsComeWithNoisyValues() throws Exception {
         shop.install(customerUnit().differentialPrivacy("shop.customer", 1.0, 1e-5, 1, 1));
-        List<List<Object>> r = rows(alice, "SELECT COUNT(*) AS n, DP_INTERVAL_LOW(COUNT(*)), "
-                + "DP_INTERVAL_HIGH(COUNT(*)) FROM shop.customer");
+        List<List<Object>> r = rows(
+                alice,
+                "SELECT COUNT(*) AS n, DP_INTERVAL_LOW(COUNT(*)), " + "DP_INTERVAL_HIGH(COUNT(*)) FROM shop.customer");
         assertEquals(1, r.size());
         double n = ((Number) r.get(0).get(0)).doubleValue();
         double low = ((Number) r.get(0).get(1)).doubleValue();
@@ -104,9 +106,12 @@ class DpQueryTest {
     void everySupportedAggregate() throws Exception {
         shop.install(exact(1, 5));
         // Orders per customer c: 10c and 10c + 5; all 24 amounts, mean 67.5.
-        List<Object> r = rows(alice, "SELECT COUNT(o.amount), COUNT(DISTINCT o.o_cust), AVG(o.amount), "
-                + "VAR_POP(o.amount), STDDEV_POP(o.amount), "
-                + "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY o.amount) FROM shop.orders o").get(0);
+        List<Object> r = rows(
+                        alice,
+                        "SELECT COUNT(o.amount), COUNT(DISTINCT o.o_cust), AVG(o.amount), "
+                                + "VAR_POP(o.amount), STDDEV_POP(o.amount), "
+                                + "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY o.amount) FROM shop.orders o")
+                .get(0);
         assertEquals(24L, r.get(0));
         assertEquals(12L, r.get(1));
         assertEquals(67.5, ((Number) r.get(2)).doubleValue(), 1e-6);
@@ -118,12 +123,19 @@ class DpQueryTest {
 
     @Test
     void explainPrivacyShowsTheSplit() throws Exception {
-        shop.install(Shop.customerUnit(2).aggregateOnly("shop.orders", "amount", "0", "1000", null)
+        shop.install(Shop.customerUnit(2)
+                .aggregateOnly("shop.orders", "amount", "0", "1000", null)
                 .differentialPrivacy("shop.orders", 1.0, 1e-5, 1, 2)
                 .differentialPrivacy("shop.customer", 1.0, 1e-5, 1, 2));
-        String plan = String.join("\n", rows(alice, "EXPLAIN PRIVACY SELECT c.city, COUNT(*), SUM(o.amount) "
-                + "FROM shop.orders o JOIN shop.customer c ON o.o_cust = c.c_id GROUP BY c.city").stream()
-                .map(r -> (String) r.get(0)).toList());
+        String plan = String.join(
+                "\n",
+                rows(
+                                alice,
+                                "EXPLAIN PRIVACY SELECT c.city, COUNT(*), SUM(o.amount) "
+                                        + "FROM shop.orders o JOIN shop.customer c ON o.o_cust = c.c_id GROUP BY c.city")
+                        .stream()
+                        .map(r -> (String) r.get(0))
+                        .toList());
         System.out.println(plan);
         assertTrue(plan.contains("COUNT(*): epsilon 0.3333"), plan);
         assertTrue(plan.contains("partition selection: epsilon 0.3333, delta 1.000e-05"), plan);

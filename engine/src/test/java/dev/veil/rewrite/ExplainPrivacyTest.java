@@ -45,14 +45,17 @@ class ExplainPrivacyTest {
     }
 
     private static String explain(Connection c, String query) throws Exception {
-        return rows(c, "EXPLAIN PRIVACY " + query).stream().map(r -> (String) r.get(0))
+        return rows(c, "EXPLAIN PRIVACY " + query).stream()
+                .map(r -> (String) r.get(0))
                 .collect(Collectors.joining("\n"));
     }
 
     @Test
     void showsPoliciesRewritesReasonsCostAndPlan() throws Exception {
-        String text = explain(alice, "SELECT c.city, SUM(o.amount) FROM shop.orders o "
-                + "JOIN shop.customer c ON o.o_cust = c.c_id GROUP BY c.city");
+        String text = explain(
+                alice,
+                "SELECT c.city, SUM(o.amount) FROM shop.orders o "
+                        + "JOIN shop.customer c ON o.o_cust = c.c_id GROUP BY c.city");
         for (String expected : List.of(
                 "User: alice (roles: analyst)",
                 "'shop.orders': privacy unit shop.customer.c_id via shop.orders.o_cust; minimum group size 3 (suppress); "
@@ -81,13 +84,16 @@ class ExplainPrivacyTest {
     @Test
     void foreignKeyLookupIsExplained() throws Exception {
         String text = explain(alice, "SELECT qty, COUNT(*) FROM shop.lineitem GROUP BY qty");
-        assertTrue(text.contains("Privacy unit shop.customer.c_id of 'shop.lineitem' looked up along the declared "
-                + "foreign keys (shop.orders.o_id -> o_cust)"), text);
+        assertTrue(
+                text.contains("Privacy unit shop.customer.c_id of 'shop.lineitem' looked up along the declared "
+                        + "foreign keys (shop.orders.o_id -> o_cust)"),
+                text);
     }
 
     @Test
     void perUnitStepIsExplained() throws Exception {
-        String text = explain(alice, "SELECT AVG(n) FROM (SELECT o_cust, COUNT(*) AS n FROM shop.orders GROUP BY o_cust)");
+        String text =
+                explain(alice, "SELECT AVG(n) FROM (SELECT o_cust, COUNT(*) AS n FROM shop.orders GROUP BY o_cust)");
         assertTrue(text.contains("is a per-unit step; the next aggregate above it is the privacy boundary"), text);
     }
 

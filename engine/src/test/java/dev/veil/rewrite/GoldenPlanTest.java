@@ -61,49 +61,86 @@ class GoldenPlanTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 // ScanStep and ColumnPolicyExpressions: masks, clamps and hidden columns sit on the scan.
-                golden("scan_masks", "alice", "SELECT birth, phone, COUNT(*) AS n, SUM(score) AS s "
-                        + "FROM shop.customer GROUP BY birth, phone"),
+                golden(
+                        "scan_masks",
+                        "alice",
+                        "SELECT birth, phone, COUNT(*) AS n, SUM(score) AS s "
+                                + "FROM shop.customer GROUP BY birth, phone"),
                 // ScanStep: a row filter is a Filter directly on the scan, below the user's own filter.
-                golden("scan_row_filter", "bob", "SELECT city, COUNT(*) AS n FROM shop.customer "
-                        + "WHERE city <> 'Rome' GROUP BY city"),
+                golden(
+                        "scan_row_filter",
+                        "bob",
+                        "SELECT city, COUNT(*) AS n FROM shop.customer " + "WHERE city <> 'Rome' GROUP BY city"),
                 // AggregateStep and BoundaryRewrite: MIN GROUP SIZE k SUPPRESS at the boundary.
-                golden("min_group_size_suppress", "alice", "SELECT city, SUM(score) AS s FROM shop.customer GROUP BY city"),
+                golden(
+                        "min_group_size_suppress",
+                        "alice",
+                        "SELECT city, SUM(score) AS s FROM shop.customer GROUP BY city"),
                 // BoundaryRewrite: REMAINDER folds small groups into one NULL-keyed row.
-                golden("min_group_size_remainder", "alice", "SELECT qty, COUNT(*) AS n FROM shop.lineitem GROUP BY qty"),
+                golden(
+                        "min_group_size_remainder",
+                        "alice",
+                        "SELECT qty, COUNT(*) AS n FROM shop.lineitem GROUP BY qty"),
                 // BoundaryRewrite: grouping sets are thresholded per grouping set.
-                golden("min_group_size_rollup", "alice", "SELECT city, segment, COUNT(*) AS n FROM shop.customer "
-                        + "GROUP BY ROLLUP (city, segment)"),
+                golden(
+                        "min_group_size_rollup",
+                        "alice",
+                        "SELECT city, segment, COUNT(*) AS n FROM shop.customer " + "GROUP BY ROLLUP (city, segment)"),
                 // AggregateStep: an aggregate grouped by the unit is a per-unit step; the next one up is the boundary.
-                golden("per_unit_step", "alice", "SELECT city, AVG(n) AS avg_orders FROM (SELECT c_id, city, COUNT(*) AS n "
-                        + "FROM shop.customer GROUP BY c_id, city) GROUP BY city"),
+                golden(
+                        "per_unit_step",
+                        "alice",
+                        "SELECT city, AVG(n) AS avg_orders FROM (SELECT c_id, city, COUNT(*) AS n "
+                                + "FROM shop.customer GROUP BY c_id, city) GROUP BY city"),
                 // UnitStep and UnitResolver: a foreign-key path becomes a unit lookup.
                 golden("unit_lookup_path", "alice", "SELECT qty, SUM(price) AS p FROM shop.lineitem GROUP BY qty"),
                 // JoinStep: protected joined with protected on the unit, and with a public table anywhere.
-                golden("join_on_unit", "alice", "SELECT k.country, COUNT(*) AS n FROM shop.customer c "
-                        + "JOIN shop.cities k ON c.city = k.city GROUP BY k.country"),
+                golden(
+                        "join_on_unit",
+                        "alice",
+                        "SELECT k.country, COUNT(*) AS n FROM shop.customer c "
+                                + "JOIN shop.cities k ON c.city = k.city GROUP BY k.country"),
                 // JoinOnlyKeys: a JOIN ONLY column matched with a governed key feeds a semi-join.
-                golden("join_only_semi_join", "alice", "SELECT city, COUNT(*) AS n FROM shop.customer c WHERE zip IN "
-                        + "(SELECT zip FROM shop.customer d WHERE d.segment = 'A') GROUP BY city"),
+                golden(
+                        "join_only_semi_join",
+                        "alice",
+                        "SELECT city, COUNT(*) AS n FROM shop.customer c WHERE zip IN "
+                                + "(SELECT zip FROM shop.customer d WHERE d.segment = 'A') GROUP BY city"),
                 // SortStep, FilterStep, ProjectStep: post-processing above the boundary is free.
-                golden("post_processing", "alice", "SELECT city, n * 2 AS twice FROM (SELECT city, COUNT(*) AS n "
-                        + "FROM shop.customer GROUP BY city) WHERE n > 3 ORDER BY twice DESC LIMIT 2"),
+                golden(
+                        "post_processing",
+                        "alice",
+                        "SELECT city, n * 2 AS twice FROM (SELECT city, COUNT(*) AS n "
+                                + "FROM shop.customer GROUP BY city) WHERE n > 3 ORDER BY twice DESC LIMIT 2"),
                 // SafeExpressions: an expression that could fail on a row is evaluated null-on-error.
-                golden("total_evaluation", "alice", "SELECT COUNT(*) AS n FROM shop.customer "
-                        + "WHERE CHAR_LENGTH(SUBSTRING(name, 1, CAST(score AS INTEGER))) > 1"),
+                golden(
+                        "total_evaluation",
+                        "alice",
+                        "SELECT COUNT(*) AS n FROM shop.customer "
+                                + "WHERE CHAR_LENGTH(SUBSTRING(name, 1, CAST(score AS INTEGER))) > 1"),
                 // SetOpStep: each branch of a UNION ALL has its own boundary.
-                golden("set_operation", "alice", "SELECT city, COUNT(*) AS n FROM shop.customer GROUP BY city "
-                        + "UNION ALL SELECT status, COUNT(*) FROM shop.orders GROUP BY status"),
+                golden(
+                        "set_operation",
+                        "alice",
+                        "SELECT city, COUNT(*) AS n FROM shop.customer GROUP BY city "
+                                + "UNION ALL SELECT status, COUNT(*) FROM shop.orders GROUP BY status"),
                 // DpBoundary and DpBudget: DP COUNT, SUM and AVG with partition selection and the ε split.
-                golden("dp_aggregates", "alice", "SELECT o_date, COUNT(*) AS n, SUM(amount) AS total, AVG(amount) AS mean "
-                        + "FROM shop.orders GROUP BY o_date"),
+                golden(
+                        "dp_aggregates",
+                        "alice",
+                        "SELECT o_date, COUNT(*) AS n, SUM(amount) AS total, AVG(amount) AS mean "
+                                + "FROM shop.orders GROUP BY o_date"),
                 // PublicDomains: DP groups keyed by a public domain need no partition selection.
                 golden("dp_public_domain", "alice", "SELECT status, COUNT(*) AS n FROM shop.orders GROUP BY status"),
                 // DpBoundary: a global DP aggregate (no group keys) and its released order.
                 golden("dp_global", "alice", "SELECT COUNT(*) AS n, SUM(amount) AS total FROM shop.orders"),
                 // DpBoundary over a join with a public table and a filter below the boundary.
-                golden("dp_join_public", "alice", "SELECT c.country, COUNT(*) AS n FROM shop.orders o "
-                        + "JOIN shop.customer u ON o.o_cust = u.c_id JOIN shop.cities c ON u.city = c.city "
-                        + "WHERE o.status = 'open' GROUP BY c.country"));
+                golden(
+                        "dp_join_public",
+                        "alice",
+                        "SELECT c.country, COUNT(*) AS n FROM shop.orders o "
+                                + "JOIN shop.customer u ON o.o_cust = u.c_id JOIN shop.cities c ON u.city = c.city "
+                                + "WHERE o.status = 'open' GROUP BY c.country"));
     }
 
     private static Arguments golden(String name, String user, String query) {
@@ -139,8 +176,11 @@ class GoldenPlanTest {
         if (!Files.exists(file)) {
             fail("No golden plan " + file + "; run with -Dveil.plans.update=true and review it. Actual:\n" + actual);
         }
-        assertEquals(Files.readString(file, StandardCharsets.UTF_8), actual,
-                "The rewrite of '" + name + "' changed; if intended, run with -Dveil.plans.update=true and review the diff");
+        assertEquals(
+                Files.readString(file, StandardCharsets.UTF_8),
+                actual,
+                "The rewrite of '" + name
+                        + "' changed; if intended, run with -Dveil.plans.update=true and review the diff");
     }
 
     /** Every case has a golden file and every golden file a case: a removed case leaves no stale plan. */
@@ -172,7 +212,8 @@ class GoldenPlanTest {
     /** The lines of {@code EXPLAIN PRIVACY query}, which end with the rewritten plan. */
     private static List<String> explain(Connection c, String query) throws SQLException {
         List<String> lines = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN PRIVACY " + query)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("EXPLAIN PRIVACY " + query)) {
             while (rs.next()) {
                 lines.add(rs.getString(1));
             }

@@ -54,7 +54,8 @@ class HiddenColumnTest {
 
     private static List<String> columns(Connection c, String sql) throws Exception {
         List<String> names = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             for (int i = 1; i <= md.getColumnCount(); i++) {
                 names.add(md.getColumnLabel(i));
@@ -75,11 +76,14 @@ class HiddenColumnTest {
 
     @Test
     void hiddenColumnIsAbsentFromSelectStar() throws Exception {
-        assertEquals(List.of("c_id", "name", "birth", "zip", "city", "segment", "score", "joined"),
+        assertEquals(
+                List.of("c_id", "name", "birth", "zip", "city", "segment", "score", "joined"),
                 columns(alice, "SELECT * FROM shop.customer"));
-        assertEquals(List.of("c_id", "name", "zip", "city", "segment", "score", "joined"),
+        assertEquals(
+                List.of("c_id", "name", "zip", "city", "segment", "score", "joined"),
                 columns(bob, "SELECT * FROM shop.customer"));
-        assertEquals(List.of("c_id", "name", "email", "phone", "birth", "zip", "city", "segment", "score", "joined"),
+        assertEquals(
+                List.of("c_id", "name", "email", "phone", "birth", "zip", "city", "segment", "score", "joined"),
                 columns(shop.admin, "SELECT * FROM shop.customer"));
     }
 
@@ -108,23 +112,27 @@ class HiddenColumnTest {
 
     @Test
     void hiddenColumnForRoleIsHiddenOnlyForThatRole() throws Exception {
-        assertTrue(error(bob, "SELECT birth FROM shop.customer").contains(
-                "Column 'shop.customer.birth' is HIDDEN for roles 'analyst', 'eu'"));
+        assertTrue(error(bob, "SELECT birth FROM shop.customer")
+                .contains("Column 'shop.customer.birth' is HIDDEN for roles 'analyst', 'eu'"));
         assertRows(alice, "SELECT COUNT(birth) FROM shop.customer", table(row(12L)));
     }
 
     @Test
     void jdbcMetadataOmitsHiddenColumns() throws Exception {
-        assertEquals(List.of("c_id:1", "name:2", "birth:3", "zip:4", "city:5", "segment:6", "score:7", "joined:8"),
+        assertEquals(
+                List.of("c_id:1", "name:2", "birth:3", "zip:4", "city:5", "segment:6", "score:7", "joined:8"),
                 metadataColumns(alice));
-        assertEquals(List.of("c_id:1", "name:2", "zip:3", "city:4", "segment:5", "score:6", "joined:7"),
+        assertEquals(
+                List.of("c_id:1", "name:2", "zip:3", "city:4", "segment:5", "score:6", "joined:7"),
                 metadataColumns(bob));
         assertEquals(10, metadataColumns(shop.admin).size());
     }
 
     @Test
     void adminsAreUnaffected() throws Exception {
-        assertRows(shop.admin, "SELECT email, phone FROM shop.customer WHERE c_id = 3",
+        assertRows(
+                shop.admin,
+                "SELECT email, phone FROM shop.customer WHERE c_id = 3",
                 table(row("c3@mail.test", "+33612345603")));
     }
 

@@ -30,9 +30,8 @@ class JoinOnlyColumnTest {
     static void createShop() throws Exception {
         shop = Shop.create(dir);
         alice = shop.connect("alice");
-        shop.install(new TestPolicies()
-                .joinOnly("shop.orders", "o_cust", null)
-                .joinOnly("shop.customer", "c_id", null));
+        shop.install(
+                new TestPolicies().joinOnly("shop.orders", "o_cust", null).joinOnly("shop.customer", "c_id", null));
     }
 
     @AfterAll
@@ -42,13 +41,21 @@ class JoinOnlyColumnTest {
 
     @Test
     void equalityJoinOnTheColumnIsAllowed() throws Exception {
-        assertRows(alice, "SELECT c.city, COUNT(*) FROM shop.orders o JOIN shop.customer c ON o.o_cust = c.c_id "
-                + "GROUP BY c.city ORDER BY c.city", table(
-                        row("Lyon", 10L), row("Oslo", 4L), row("Porto", 8L), row("Rome", 2L)));
-        assertRows(alice, "SELECT o.o_id FROM shop.orders o, shop.customer c WHERE o.o_cust = c.c_id "
-                + "AND c.city = 'Rome' ORDER BY o.o_id", table(row(121L), row(122L)));
-        assertRows(alice, "SELECT COUNT(*) FROM shop.customer c WHERE EXISTS "
-                + "(SELECT 1 FROM shop.orders o WHERE o.o_cust = c.c_id AND o.amount > 100)", table(row(3L)));
+        assertRows(
+                alice,
+                "SELECT c.city, COUNT(*) FROM shop.orders o JOIN shop.customer c ON o.o_cust = c.c_id "
+                        + "GROUP BY c.city ORDER BY c.city",
+                table(row("Lyon", 10L), row("Oslo", 4L), row("Porto", 8L), row("Rome", 2L)));
+        assertRows(
+                alice,
+                "SELECT o.o_id FROM shop.orders o, shop.customer c WHERE o.o_cust = c.c_id "
+                        + "AND c.city = 'Rome' ORDER BY o.o_id",
+                table(row(121L), row(122L)));
+        assertRows(
+                alice,
+                "SELECT COUNT(*) FROM shop.customer c WHERE EXISTS "
+                        + "(SELECT 1 FROM shop.orders o WHERE o.o_cust = c.c_id AND o.amount > 100)",
+                table(row(3L)));
     }
 
     @Test
@@ -90,9 +97,14 @@ class JoinOnlyColumnTest {
 
     @Test
     void outerAndAntiJoinsWithAGovernedKeyAreAllowed() throws Exception {
-        assertRows(alice, "SELECT COUNT(*) FROM shop.customer c WHERE NOT EXISTS "
-                + "(SELECT 1 FROM shop.orders o WHERE o.o_cust = c.c_id AND o.amount > 100)", table(row(9L)));
-        assertRows(alice, "SELECT COUNT(*) FROM (SELECT o_cust FROM shop.orders INTERSECT SELECT c_id FROM shop.customer)",
+        assertRows(
+                alice,
+                "SELECT COUNT(*) FROM shop.customer c WHERE NOT EXISTS "
+                        + "(SELECT 1 FROM shop.orders o WHERE o.o_cust = c.c_id AND o.amount > 100)",
+                table(row(9L)));
+        assertRows(
+                alice,
+                "SELECT COUNT(*) FROM (SELECT o_cust FROM shop.orders INTERSECT SELECT c_id FROM shop.customer)",
                 table(row(12L)));
     }
 
@@ -104,14 +116,15 @@ class JoinOnlyColumnTest {
                 .minGroupSize("shop.orders", 3)
                 .joinOnly("shop.orders", "o_cust", null));
         try {
-            assertRows(alice, "SELECT AVG(n) FROM (SELECT o_cust, COUNT(*) AS n FROM shop.orders GROUP BY o_cust)",
+            assertRows(
+                    alice,
+                    "SELECT AVG(n) FROM (SELECT o_cust, COUNT(*) AS n FROM shop.orders GROUP BY o_cust)",
                     table(row(2.0)));
             assertTrue(error(alice, "SELECT o_cust, COUNT(*) FROM shop.orders GROUP BY o_cust")
                     .contains("without aggregation"));
         } finally {
-            shop.install(new TestPolicies()
-                    .joinOnly("shop.orders", "o_cust", null)
-                    .joinOnly("shop.customer", "c_id", null));
+            shop.install(
+                    new TestPolicies().joinOnly("shop.orders", "o_cust", null).joinOnly("shop.customer", "c_id", null));
         }
     }
 

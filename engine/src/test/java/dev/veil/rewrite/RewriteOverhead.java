@@ -55,8 +55,9 @@ public final class RewriteOverhead {
             limit 20""";
 
     /** Q3 and Q10 grouped above the customer, as a privacy unit policy needs. */
-    private static final String Q3_BY_DATE = Q3.replace("select l_orderkey, ", "select ")
-            .replace("group by l_orderkey, ", "group by ");
+    private static final String Q3_BY_DATE =
+            Q3.replace("select l_orderkey, ", "select ").replace("group by l_orderkey, ", "group by ");
+
     private static final String Q10_BY_NATION = """
             select n_name, sum(l_extendedprice * (1 - l_discount)) as revenue, count(distinct c_custkey) as customers
             from tpch.customer, tpch.orders, tpch.lineitem, tpch.nation
@@ -67,8 +68,7 @@ public final class RewriteOverhead {
             order by revenue desc
             limit 20""";
 
-    private RewriteOverhead() {
-    }
+    private RewriteOverhead() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("veil-rewrite-overhead");
@@ -102,9 +102,20 @@ public final class RewriteOverhead {
             measure("Q10, no policies", Q10, warehouse, analyst, none, rewriter);
             measure("Q10, masks + bounds + row filter", Q10, warehouse, analyst, columnsAndRows, rewriter);
             measure("Q3 by date, no policies", Q3_BY_DATE, warehouse, analyst, none, rewriter);
-            measure("Q3 by date, customer unit k=10 + column policies", Q3_BY_DATE, warehouse, analyst, units, rewriter);
+            measure(
+                    "Q3 by date, customer unit k=10 + column policies",
+                    Q3_BY_DATE,
+                    warehouse,
+                    analyst,
+                    units,
+                    rewriter);
             measure("Q10 by nation, no policies", Q10_BY_NATION, warehouse, analyst, none, rewriter);
-            measure("Q10 by nation, customer unit k=10 + column policies", Q10_BY_NATION, warehouse, analyst, units,
+            measure(
+                    "Q10 by nation, customer unit k=10 + column policies",
+                    Q10_BY_NATION,
+                    warehouse,
+                    analyst,
+                    units,
                     rewriter);
             measure("Q3 (per order), customer unit: all groups of 1 unit", Q3, warehouse, analyst, units, rewriter);
             measure("Q10 (per customer), customer unit", Q10, warehouse, analyst, units, rewriter);
@@ -113,8 +124,13 @@ public final class RewriteOverhead {
         }
     }
 
-    private static void measure(String name, String sql, Warehouse warehouse, Principal principal,
-            PolicyResolver policies, PrivacyRewriter rewriter) {
+    private static void measure(
+            String name,
+            String sql,
+            Warehouse warehouse,
+            Principal principal,
+            PolicyResolver policies,
+            PrivacyRewriter rewriter) {
         long[] front = new long[RUNS];
         long[] rewrite = new long[RUNS];
         long[] optimize = new long[RUNS];
@@ -131,7 +147,9 @@ public final class RewriteOverhead {
             try {
                 rewritten = rewriter.rewrite(normalized, principal).plan();
             } catch (RuntimeException e) {
-                outcome = "rejected: " + e.getMessage().substring(0, Math.min(60, e.getMessage().length())) + "...";
+                outcome = "rejected: "
+                        + e.getMessage()
+                                .substring(0, Math.min(60, e.getMessage().length())) + "...";
             }
             long t2 = System.nanoTime();
             if (rewritten != null) {
@@ -145,8 +163,15 @@ public final class RewriteOverhead {
                 total[i] = t3 - t0;
             }
         }
-        System.out.printf(Locale.ROOT, "%-55s %8.2f | %7.2f | %8.2f | %8.2f   (%s)%n", name, median(front),
-                median(rewrite), median(optimize), median(total), outcome);
+        System.out.printf(
+                Locale.ROOT,
+                "%-55s %8.2f | %7.2f | %8.2f | %8.2f   (%s)%n",
+                name,
+                median(front),
+                median(rewrite),
+                median(optimize),
+                median(total),
+                outcome);
     }
 
     private static double median(long[] nanos) {
@@ -159,16 +184,48 @@ public final class RewriteOverhead {
         warehouse.catalog().createSchema("public", true);
         warehouse.catalog().createSchema("tpch", true);
         table(warehouse, "nation", "n_nationkey BIGINT", "n_name VARCHAR", "n_regionkey BIGINT", "n_comment VARCHAR");
-        table(warehouse, "customer", "c_custkey BIGINT", "c_name VARCHAR", "c_address VARCHAR", "c_nationkey BIGINT",
-                "c_phone VARCHAR", "c_acctbal DECIMAL(15,2)", "c_mktsegment VARCHAR", "c_comment VARCHAR");
-        table(warehouse, "orders", "o_orderkey BIGINT", "o_custkey BIGINT", "o_orderstatus VARCHAR",
-                "o_totalprice DECIMAL(15,2)", "o_orderdate DATE", "o_orderpriority VARCHAR", "o_clerk VARCHAR",
-                "o_shippriority INTEGER", "o_comment VARCHAR");
-        table(warehouse, "lineitem", "l_orderkey BIGINT", "l_partkey BIGINT", "l_suppkey BIGINT",
-                "l_linenumber INTEGER", "l_quantity DECIMAL(15,2)", "l_extendedprice DECIMAL(15,2)",
-                "l_discount DECIMAL(15,2)", "l_tax DECIMAL(15,2)", "l_returnflag VARCHAR", "l_linestatus VARCHAR",
-                "l_shipdate DATE", "l_commitdate DATE", "l_receiptdate DATE", "l_shipinstruct VARCHAR",
-                "l_shipmode VARCHAR", "l_comment VARCHAR");
+        table(
+                warehouse,
+                "customer",
+                "c_custkey BIGINT",
+                "c_name VARCHAR",
+                "c_address VARCHAR",
+                "c_nationkey BIGINT",
+                "c_phone VARCHAR",
+                "c_acctbal DECIMAL(15,2)",
+                "c_mktsegment VARCHAR",
+                "c_comment VARCHAR");
+        table(
+                warehouse,
+                "orders",
+                "o_orderkey BIGINT",
+                "o_custkey BIGINT",
+                "o_orderstatus VARCHAR",
+                "o_totalprice DECIMAL(15,2)",
+                "o_orderdate DATE",
+                "o_orderpriority VARCHAR",
+                "o_clerk VARCHAR",
+                "o_shippriority INTEGER",
+                "o_comment VARCHAR");
+        table(
+                warehouse,
+                "lineitem",
+                "l_orderkey BIGINT",
+                "l_partkey BIGINT",
+                "l_suppkey BIGINT",
+                "l_linenumber INTEGER",
+                "l_quantity DECIMAL(15,2)",
+                "l_extendedprice DECIMAL(15,2)",
+                "l_discount DECIMAL(15,2)",
+                "l_tax DECIMAL(15,2)",
+                "l_returnflag VARCHAR",
+                "l_linestatus VARCHAR",
+                "l_shipdate DATE",
+                "l_commitdate DATE",
+                "l_receiptdate DATE",
+                "l_shipinstruct VARCHAR",
+                "l_shipmode VARCHAR",
+                "l_comment VARCHAR");
     }
 
     private static void table(Warehouse warehouse, String name, String... columns) {

@@ -54,18 +54,21 @@ final class Shop implements AutoCloseable {
             StringBuilder lines = new StringBuilder();
             for (int c = 1; c <= 12; c++) {
                 String city = c <= 5 ? "Lyon" : c <= 9 ? "Porto" : c <= 11 ? "Oslo" : "Rome";
-                customers.append(c == 1 ? "" : ", ").append(String.format(
-                        "(%d, 'cust%d', 'c%d@mail.test', '+336123456%02d', DATE '19%02d-%02d-%02d', '69%03d', "
-                                + "'%s', '%s', %d.75, TIMESTAMP '2020-%02d-15 10:30:00')",
-                        c, c, c, c, 70 + c, c, 10 + c, c * 7, city, c % 2 == 1 ? "A" : "B", c, c));
+                customers
+                        .append(c == 1 ? "" : ", ")
+                        .append(String.format(
+                                "(%d, 'cust%d', 'c%d@mail.test', '+336123456%02d', DATE '19%02d-%02d-%02d', '69%03d', "
+                                        + "'%s', '%s', %d.75, TIMESTAMP '2020-%02d-15 10:30:00')",
+                                c, c, c, c, 70 + c, c, 10 + c, c * 7, city, c % 2 == 1 ? "A" : "B", c, c));
                 for (int j = 1; j <= 2; j++) {
                     int order = c * 10 + j;
-                    orders.append(orders.length() == 0 ? "" : ", ").append(String.format(
-                            "(%d, %d, %d.00, '%s', DATE '2024-%02d-%02d')", order, c, 10 * c + (j - 1) * 5,
-                            j == 1 ? "open" : "done", j, c));
+                    orders.append(orders.length() == 0 ? "" : ", ")
+                            .append(String.format(
+                                    "(%d, %d, %d.00, '%s', DATE '2024-%02d-%02d')",
+                                    order, c, 10 * c + (j - 1) * 5, j == 1 ? "open" : "done", j, c));
                     for (int q = 1; q <= 2; q++) {
-                        lines.append(lines.length() == 0 ? "" : ", ").append(String.format("(%d, %d, %d.50)",
-                                order, q, q));
+                        lines.append(lines.length() == 0 ? "" : ", ")
+                                .append(String.format("(%d, %d, %d.50)", order, q, q));
                     }
                 }
             }
@@ -106,7 +109,8 @@ final class Shop implements AutoCloseable {
     /** The rows of a query, numbers normalized ({@code BigDecimal} without trailing zeros, integers as Long). */
     static List<List<Object>> rows(Connection c, String sql) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<Object> row = new ArrayList<>();

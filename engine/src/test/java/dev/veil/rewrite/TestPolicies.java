@@ -69,8 +69,8 @@ final class TestPolicies implements PolicyResolver {
 
     /** {@code ALTER TABLE t SET DIFFERENTIAL PRIVACY (EPSILON e, DELTA d, MAX GROUPS PER UNIT l0, MAX ROWS ... m)}. */
     TestPolicies differentialPrivacy(String table, double epsilon, double delta, int l0, int m) {
-        dp.add(new DifferentialPrivacyPolicy(table(table), Optional.empty(),
-                new DifferentialPrivacy(epsilon, delta, l0, m)));
+        dp.add(new DifferentialPrivacyPolicy(
+                table(table), Optional.empty(), new DifferentialPrivacy(epsilon, delta, l0, m)));
         return this;
     }
 
@@ -96,19 +96,27 @@ final class TestPolicies implements PolicyResolver {
         return column(table, column, ColumnClass.MASKED, null, mask, role);
     }
 
-    private TestPolicies column(String table, String column, ColumnClass columnClass, Bounds bounds, Mask mask,
-            String role) {
-        columns.add(new ColumnPolicy(table(table), column, Optional.ofNullable(role), columnClass,
-                Optional.ofNullable(bounds), Optional.ofNullable(mask)));
+    private TestPolicies column(
+            String table, String column, ColumnClass columnClass, Bounds bounds, Mask mask, String role) {
+        columns.add(new ColumnPolicy(
+                table(table),
+                column,
+                Optional.ofNullable(role),
+                columnClass,
+                Optional.ofNullable(bounds),
+                Optional.ofNullable(mask)));
         return this;
     }
 
     @Override
     public TableAccess access(TableName table, Principal principal) {
         requireNonNull(table, "table is null");
-        TablePolicies policies = new TablePolicies(table, Optional.ofNullable(units.get(table)),
+        TablePolicies policies = new TablePolicies(
+                table,
+                Optional.ofNullable(units.get(table)),
                 groupSizes.stream().filter(p -> p.table().equals(table)).toList(),
-                columns.stream().filter(p -> p.table().equals(table)).toList(), List.of(),
+                columns.stream().filter(p -> p.table().equals(table)).toList(),
+                List.of(),
                 rowFilters.stream().filter(p -> p.table().equals(table)).toList(),
                 dp.stream().filter(p -> p.table().equals(table)).toList());
         Optional<UnitPath> unit = units.containsKey(table) ? Optional.of(path(table, 0)) : Optional.empty();

@@ -82,14 +82,17 @@ class AuthenticatorTest {
 
     @Test
     void basicHeaderParsingRejectsMalformedOrEmptyParts() {
-        assertEquals(Optional.of(new BasicCredentials("ana", "p:w")),
+        assertEquals(
+                Optional.of(new BasicCredentials("ana", "p:w")),
                 BasicCredentials.parse("Basic " + java.util.Base64.getEncoder().encodeToString("ana:p:w".getBytes())));
         assertEquals(Optional.empty(), BasicCredentials.parse(null));
         assertEquals(Optional.empty(), BasicCredentials.parse("Bearer abc"));
         assertEquals(Optional.empty(), BasicCredentials.parse("Basic !!!"));
-        assertEquals(Optional.empty(),
+        assertEquals(
+                Optional.empty(),
                 BasicCredentials.parse("Basic " + java.util.Base64.getEncoder().encodeToString("ana:".getBytes())));
-        assertEquals(Optional.empty(),
+        assertEquals(
+                Optional.empty(),
                 BasicCredentials.parse("Basic " + java.util.Base64.getEncoder().encodeToString(":pw".getBytes())));
     }
 }

@@ -89,7 +89,8 @@ class ServerProtocolTest {
 
     @Test
     void requestWithoutCredentialsGetsBasicChallengeAndNothingElse() throws Exception {
-        byte[] open = PROTOBUF.serializeRequest(new Service.OpenConnectionRequest(UUID.randomUUID().toString(), Map.of()));
+        byte[] open = PROTOBUF.serializeRequest(
+                new Service.OpenConnectionRequest(UUID.randomUUID().toString(), Map.of()));
         HttpResponse<byte[]> response = post("/", null, null, open);
         assertEquals(401, response.statusCode());
         assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm=\"Veil\""));
@@ -98,7 +99,8 @@ class ServerProtocolTest {
 
     @Test
     void wrongPasswordOrUnknownUserGets401() throws Exception {
-        byte[] open = PROTOBUF.serializeRequest(new Service.OpenConnectionRequest(UUID.randomUUID().toString(), Map.of()));
+        byte[] open = PROTOBUF.serializeRequest(
+                new Service.OpenConnectionRequest(UUID.randomUUID().toString(), Map.of()));
         assertEquals(401, post("/", "ana", "wrong", open).statusCode());
         assertEquals(401, post("/", "nobody", ANA_PASSWORD, open).statusCode());
         assertEquals(401, post("/", "ana", "", open).statusCode());
@@ -106,25 +108,37 @@ class ServerProtocolTest {
 
     @Test
     void onlyPostIsServed() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("ana:" + ANA_PASSWORD).getBytes()))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                        .header(
+                                "Authorization",
+                                "Basic " + Base64.getEncoder().encodeToString(("ana:" + ANA_PASSWORD).getBytes()))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(405, response.statusCode());
     }
 
     @Test
     void errorCarriesVeilCodeAndSqlStateButNoStackTrace() throws Exception {
         String connection = openConnection("ana", ANA_PASSWORD);
-        Service.CreateStatementResponse statement = (Service.CreateStatementResponse) call("ana", ANA_PASSWORD,
-                new Service.CreateStatementRequest(connection));
-        HttpResponse<byte[]> http = post("/", "ana", ANA_PASSWORD, PROTOBUF.serializeRequest(
-                new Service.PrepareAndExecuteRequest(connection, statement.statementId, "SELECT * FROM nope", -1)));
+        Service.CreateStatementResponse statement = (Service.CreateStatementResponse)
+                call("ana", ANA_PASSWORD, new Service.CreateStatementRequest(connection));
+        HttpResponse<byte[]> http = post(
+                "/",
+                "ana",
+                ANA_PASSWORD,
+                PROTOBUF.serializeRequest(new Service.PrepareAndExecuteRequest(
+                        connection, statement.statementId, "SELECT * FROM nope", -1)));
         assertEquals(500, http.statusCode());
         Service.ErrorResponse error = (Service.ErrorResponse) PROTOBUF.parseResponse(http.body());
         assertEquals(3, error.errorCode);
         assertEquals("42P01", error.sqlState);
-        assertTrue(error.errorMessage.startsWith("VEIL-0003 UNKNOWN_TABLE: Table 'nope' not found"), error.errorMessage);
-        assertTrue(error.exceptions == null || error.exceptions.isEmpty(), "stack traces crossed the wire: " + error.exceptions);
+        assertTrue(
+                error.errorMessage.startsWith("VEIL-0003 UNKNOWN_TABLE: Table 'nope' not found"), error.errorMessage);
+        assertTrue(
+                error.exceptions == null || error.exceptions.isEmpty(),
+                "stack traces crossed the wire: " + error.exceptions);
         String body = new String(http.body(), StandardCharsets.ISO_8859_1);
         assertFalse(body.contains("at dev.veil") || body.contains("at org.apache"), "the body holds a stack trace");
         call("ana", ANA_PASSWORD, new Service.CloseConnectionRequest(connection));
@@ -142,17 +156,26 @@ class ServerProtocolTest {
     @Test
     void connectionOfAnotherUserCannotBeUsedOrCancelled() throws Exception {
         String adminConnection = openConnection("admin", ADMIN_PASSWORD);
-        Service.CreateStatementResponse statement = (Service.CreateStatementResponse) call("admin", ADMIN_PASSWORD,
-                new Service.CreateStatementRequest(adminConnection));
-        Service.Response hijack = call("ana", ANA_PASSWORD, new Service.PrepareAndExecuteRequest(adminConnection,
-                statement.statementId, "SELECT CURRENT_USER", -1));
+        Service.CreateStatementResponse statement = (Service.CreateStatementResponse)
+                call("admin", ADMIN_PASSWORD, new Service.CreateStatementRequest(adminConnection));
+        Service.Response hijack = call(
+                "ana",
+                ANA_PASSWORD,
+                new Service.PrepareAndExecuteRequest(
+                        adminConnection, statement.statementId, "SELECT CURRENT_USER", -1));
         Service.ErrorResponse error = assertInstanceOf(Service.ErrorResponse.class, hijack);
         assertEquals(16, error.errorCode);
         assertEquals("42501", error.sqlState);
-        HttpResponse<byte[]> cancel = post("/veil/cancel", "ana", ANA_PASSWORD,
+        HttpResponse<byte[]> cancel = post(
+                "/veil/cancel",
+                "ana",
+                ANA_PASSWORD,
                 (adminConnection + " " + statement.statementId).getBytes(StandardCharsets.UTF_8));
         assertEquals(404, cancel.statusCode());
-        HttpResponse<byte[]> ownCancel = post("/veil/cancel", "admin", ADMIN_PASSWORD,
+        HttpResponse<byte[]> ownCancel = post(
+                "/veil/cancel",
+                "admin",
+                ADMIN_PASSWORD,
                 (adminConnection + " " + statement.statementId).getBytes(StandardCharsets.UTF_8));
         assertEquals(200, ownCancel.statusCode());
         call("admin", ADMIN_PASSWORD, new Service.CloseConnectionRequest(adminConnection));
@@ -162,9 +185,10 @@ class ServerProtocolTest {
     void statementOfAnotherConnectionCannotBeFetched() throws Exception {
         String first = openConnection("ana", ANA_PASSWORD);
         String second = openConnection("ana", ANA_PASSWORD);
-        Service.CreateStatementResponse statement = (Service.CreateStatementResponse) call("ana", ANA_PASSWORD,
-                new Service.CreateStatementRequest(first));
-        Service.Response fetch = call("ana", ANA_PASSWORD, new Service.FetchRequest(second, statement.statementId, 0, 10));
+        Service.CreateStatementResponse statement =
+                (Service.CreateStatementResponse) call("ana", ANA_PASSWORD, new Service.CreateStatementRequest(first));
+        Service.Response fetch =
+                call("ana", ANA_PASSWORD, new Service.FetchRequest(second, statement.statementId, 0, 10));
         Service.FetchResponse response = assertInstanceOf(Service.FetchResponse.class, fetch);
         assertTrue(response.missingStatement, "the statement must look absent from another connection");
         call("ana", ANA_PASSWORD, new Service.CloseConnectionRequest(first));
@@ -177,33 +201,43 @@ class ServerProtocolTest {
         info.setProperty("user", "admin");
         String url = "jdbc:avatica:remote:url=http://127.0.0.1:" + server.port()
                 + ";serialization=protobuf;authentication=BASIC;avatica_user=ana;avatica_password=" + ANA_PASSWORD;
-        try (Connection c = DriverManager.getConnection(url, info); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, info);
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT CURRENT_USER")) {
                 assertTrue(rs.next());
                 assertEquals("ana", rs.getString(1));
             }
             SQLException denied = assertThrows(SQLException.class, () -> s.execute("CREATE ROLE sneaky"));
             assertEquals(16, denied.getErrorCode());
-            assertTrue(denied.getMessage().contains("CREATE ROLE requires the admin role; user 'ana' does not have it"),
+            assertTrue(
+                    denied.getMessage().contains("CREATE ROLE requires the admin role; user 'ana' does not have it"),
                     denied.getMessage());
         }
     }
 
     @Test
     void idleConnectionIsClosedAndItsStatementsFreed() throws Exception {
-        try (VeilServer quick = VeilServer.start(ServerConfig.of(warehouse).withPort(0)
-                .withIdleTimeout(Duration.ofMillis(300)))) {
+        try (VeilServer quick =
+                VeilServer.start(ServerConfig.of(warehouse).withPort(0).withIdleTimeout(Duration.ofMillis(300)))) {
             String id = UUID.randomUUID().toString();
-            HttpResponse<byte[]> open = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + quick.port() + "/"))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("ana:" + ANA_PASSWORD).getBytes()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(PROTOBUF.serializeRequest(
-                            new Service.OpenConnectionRequest(id, Map.of())))).build(),
+            HttpResponse<byte[]> open = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + quick.port() + "/"))
+                            .header(
+                                    "Authorization",
+                                    "Basic " + Base64.getEncoder().encodeToString(("ana:" + ANA_PASSWORD).getBytes()))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(
+                                    PROTOBUF.serializeRequest(new Service.OpenConnectionRequest(id, Map.of()))))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, open.statusCode());
-            HttpResponse<byte[]> create = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + quick.port() + "/"))
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("ana:" + ANA_PASSWORD).getBytes()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(PROTOBUF.serializeRequest(
-                            new Service.CreateStatementRequest(id)))).build(),
+            HttpResponse<byte[]> create = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + quick.port() + "/"))
+                            .header(
+                                    "Authorization",
+                                    "Basic " + Base64.getEncoder().encodeToString(("ana:" + ANA_PASSWORD).getBytes()))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(
+                                    PROTOBUF.serializeRequest(new Service.CreateStatementRequest(id))))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, create.statusCode());
             assertEquals(1, quick.openConnections());

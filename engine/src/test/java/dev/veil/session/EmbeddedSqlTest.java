@@ -71,7 +71,8 @@ class EmbeddedSqlTest {
         assertEquals(2, rows.size());
         assertEquals("Lyon", rows.get(0).get(0));
         assertEquals(2L, ((Number) rows.get(0).get(1)).longValue());
-        assertEquals(0, new BigDecimal("30.75").compareTo((BigDecimal) rows.get(0).get(2)));
+        assertEquals(
+                0, new BigDecimal("30.75").compareTo((BigDecimal) rows.get(0).get(2)));
         assertEquals(1.5, ((Number) rows.get(0).get(3)).doubleValue(), 1e-12);
     }
 
@@ -89,7 +90,8 @@ class EmbeddedSqlTest {
             assertTrue(rs.getBoolean("paid"));
             assertFalse(rs.next());
         }
-        try (ResultSet rs = statement.executeQuery("SELECT city, amount, order_day, ts FROM shop.orders WHERE id = 4")) {
+        try (ResultSet rs =
+                statement.executeQuery("SELECT city, amount, order_day, ts FROM shop.orders WHERE id = 4")) {
             assertTrue(rs.next());
             for (int i = 1; i <= 4; i++) {
                 rs.getObject(i);
@@ -103,15 +105,18 @@ class EmbeddedSqlTest {
         assertEquals(List.of(List.of(2L)), rows("SELECT COUNT(*) FROM shop.orders WHERE amount > 10.25"));
         assertEquals(List.of(List.of(1L)), rows("SELECT COUNT(*) FROM shop.orders WHERE amount >= 10.5 AND qty < 2"));
         assertEquals(List.of(List.of(3L)), rows("SELECT COUNT(*) FROM shop.orders WHERE city IN ('Lyon', 'Porto')"));
-        assertEquals(List.of(List.of(2L)),
-                rows("SELECT COUNT(*) FROM shop.orders WHERE order_day BETWEEN DATE '2025-02-01' AND DATE '2025-02-28'"));
+        assertEquals(
+                List.of(List.of(2L)),
+                rows(
+                        "SELECT COUNT(*) FROM shop.orders WHERE order_day BETWEEN DATE '2025-02-01' AND DATE '2025-02-28'"));
         assertEquals(List.of(List.of(1L)), rows("SELECT COUNT(*) FROM shop.orders WHERE city IS NULL"));
         assertEquals(List.of(List.of(2L)), rows("SELECT COUNT(*) FROM shop.orders WHERE paid"));
         assertEquals(List.of(List.of(1L)), rows("SELECT COUNT(*) FROM shop.orders WHERE NOT paid"));
         assertEquals(List.of(List.of(2L)), rows("SELECT COUNT(*) FROM shop.orders WHERE city <> 'Porto'"));
         assertEquals(List.of(List.of(1L)), rows("SELECT COUNT(*) FROM shop.orders WHERE ratio > 1 AND ratio < 2"));
         assertEquals(List.of(List.of(2L)), rows("SELECT COUNT(*) FROM shop.orders WHERE qty < 2.5"));
-        try (ResultSet rs = statement.executeQuery("EXPLAIN PLAN FOR SELECT id FROM shop.orders WHERE amount > 10.25")) {
+        try (ResultSet rs =
+                statement.executeQuery("EXPLAIN PLAN FOR SELECT id FROM shop.orders WHERE amount > 10.25")) {
             StringBuilder plan = new StringBuilder();
             while (rs.next()) {
                 plan.append(rs.getString(1)).append('\n');
@@ -125,28 +130,40 @@ class EmbeddedSqlTest {
     void joinsSubqueriesWindowsAndSetOperations() throws SQLException {
         statement.execute("CREATE TABLE shop.cities (name VARCHAR NOT NULL, country VARCHAR)");
         statement.execute("INSERT INTO shop.cities VALUES ('Lyon', 'FR'), ('Porto', 'PT')");
-        assertEquals(List.of(List.of("FR", 2L), List.of("PT", 1L)), rows(
-                "SELECT c.country, COUNT(*) FROM shop.orders o JOIN shop.cities c ON o.city = c.name "
+        assertEquals(
+                List.of(List.of("FR", 2L), List.of("PT", 1L)),
+                rows("SELECT c.country, COUNT(*) FROM shop.orders o JOIN shop.cities c ON o.city = c.name "
                         + "GROUP BY c.country ORDER BY c.country"));
-        assertEquals(List.of(List.of(2L)), rows(
-                "SELECT id FROM shop.orders WHERE amount = (SELECT MAX(amount) FROM shop.orders)"));
-        assertEquals(List.of(List.of(1L, 1L), List.of(2L, 2L)), rows(
-                "SELECT id, ROW_NUMBER() OVER (PARTITION BY city ORDER BY id) FROM shop.orders "
+        assertEquals(
+                List.of(List.of(2L)),
+                rows("SELECT id FROM shop.orders WHERE amount = (SELECT MAX(amount) FROM shop.orders)"));
+        assertEquals(
+                List.of(List.of(1L, 1L), List.of(2L, 2L)),
+                rows("SELECT id, ROW_NUMBER() OVER (PARTITION BY city ORDER BY id) FROM shop.orders "
                         + "WHERE city = 'Lyon' ORDER BY id"));
-        assertEquals(3, rows("SELECT city FROM shop.orders UNION SELECT name FROM shop.cities").size());
-        assertEquals(List.of(List.of(2L)), rows(
-                "WITH lyon AS (SELECT * FROM shop.orders WHERE city = 'Lyon') SELECT COUNT(*) FROM lyon"));
-        assertEquals(List.of(List.of(4L)), rows(
-                "SELECT COUNT(*) FROM shop.orders o WHERE EXISTS (SELECT 1 FROM shop.cities c WHERE c.name = o.city) "
-                        + "OR o.city IS NULL"));
+        assertEquals(
+                3,
+                rows("SELECT city FROM shop.orders UNION SELECT name FROM shop.cities")
+                        .size());
+        assertEquals(
+                List.of(List.of(2L)),
+                rows("WITH lyon AS (SELECT * FROM shop.orders WHERE city = 'Lyon') SELECT COUNT(*) FROM lyon"));
+        assertEquals(
+                List.of(List.of(4L)),
+                rows(
+                        "SELECT COUNT(*) FROM shop.orders o WHERE EXISTS (SELECT 1 FROM shop.cities c WHERE c.name = o.city) "
+                                + "OR o.city IS NULL"));
     }
 
     @Test
     void insertSelectAndCreateTableAs() throws SQLException {
-        assertEquals(2, statement.executeUpdate("INSERT INTO shop.orders (id, city) SELECT id + 100, city "
-                + "FROM shop.orders WHERE city = 'Lyon'"));
+        assertEquals(
+                2,
+                statement.executeUpdate("INSERT INTO shop.orders (id, city) SELECT id + 100, city "
+                        + "FROM shop.orders WHERE city = 'Lyon'"));
         assertEquals(List.of(List.of(6L)), rows("SELECT COUNT(*) FROM shop.orders"));
-        statement.execute("CREATE TABLE shop.by_city AS SELECT city, SUM(amount) AS total FROM shop.orders GROUP BY city");
+        statement.execute(
+                "CREATE TABLE shop.by_city AS SELECT city, SUM(amount) AS total FROM shop.orders GROUP BY city");
         assertEquals(3, rows("SELECT * FROM shop.by_city").size());
     }
 
@@ -160,7 +177,8 @@ class EmbeddedSqlTest {
 
     @Test
     void unknownColumnNamesTheNearestOne() {
-        SQLException e = assertThrows(SQLException.class, () -> statement.executeQuery("SELECT amout FROM shop.orders"));
+        SQLException e =
+                assertThrows(SQLException.class, () -> statement.executeQuery("SELECT amout FROM shop.orders"));
         assertEquals("42703", e.getSQLState());
         assertTrue(e.getMessage().contains("did you mean 'amount'"), e.getMessage());
     }
@@ -174,7 +192,8 @@ class EmbeddedSqlTest {
 
     @Test
     void notNullViolationLeavesTheTableAsItWas() throws SQLException {
-        SQLException e = assertThrows(SQLException.class,
+        SQLException e = assertThrows(
+                SQLException.class,
                 () -> statement.execute("INSERT INTO shop.orders (id, city) VALUES (10, 'x'), (NULL, 'y')"));
         assertEquals("23502", e.getSQLState());
         assertEquals(List.of(List.of(4L)), rows("SELECT COUNT(*) FROM shop.orders"));
@@ -182,8 +201,8 @@ class EmbeddedSqlTest {
 
     @Test
     void divisionByZeroIsADataError() {
-        SQLException e = assertThrows(SQLException.class,
-                () -> rows("SELECT qty / (qty - qty) FROM shop.orders WHERE qty IS NOT NULL"));
+        SQLException e = assertThrows(
+                SQLException.class, () -> rows("SELECT qty / (qty - qty) FROM shop.orders WHERE qty IS NOT NULL"));
         assertEquals("22012", e.getSQLState());
     }
 

@@ -43,7 +43,8 @@ class PrincipalStatementsTest {
     @Test
     void adminManagesPrincipalsAndOthersAreDenied() throws SQLException {
         Path wh = warehouse();
-        try (Connection c = connect(wh, null); Statement s = c.createStatement()) {
+        try (Connection c = connect(wh, null);
+                Statement s = c.createStatement()) {
             // No users yet: the default user 'admin' may create itself (and from then on is admin by grant).
             s.execute("CREATE USER admin PASSWORD 'admin-pw-long-secret' ROLE admin");
             s.execute("CREATE ROLE marketing");
@@ -52,15 +53,22 @@ class PrincipalStatementsTest {
             s.execute("CREATE USER IF NOT EXISTS ana PASSWORD 'other-long-secret'");
             s.execute("CREATE USER mia PASSWORD 'mia-pw-long-secret' ROLE marketing");
         }
-        try (Connection c = connect(wh, "ana"); Statement s = c.createStatement()) {
-            for (String sql : List.of("CREATE ROLE r", "DROP ROLE marketing", "CREATE USER x PASSWORD 'pw-x-long-secret'",
-                    "ALTER USER ana PASSWORD 'pw-y-long-secret'", "GRANT ROLE admin TO USER ana", "DROP USER mia")) {
+        try (Connection c = connect(wh, "ana");
+                Statement s = c.createStatement()) {
+            for (String sql : List.of(
+                    "CREATE ROLE r",
+                    "DROP ROLE marketing",
+                    "CREATE USER x PASSWORD 'pw-x-long-secret'",
+                    "ALTER USER ana PASSWORD 'pw-y-long-secret'",
+                    "GRANT ROLE admin TO USER ana",
+                    "DROP USER mia")) {
                 SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
                 assertEquals(16, e.getErrorCode(), sql);
                 assertFalse(e.getMessage().contains("pw-"), e.getMessage());
             }
         }
-        try (Connection c = connect(wh, "admin"); Statement s = c.createStatement()) {
+        try (Connection c = connect(wh, "admin");
+                Statement s = c.createStatement()) {
             s.execute("GRANT ROLE analyst TO USER mia");
             s.execute("ALTER USER ana PASSWORD 'ana-pw-2-long-secret'");
             s.execute("DROP USER IF EXISTS nobody");
@@ -92,7 +100,8 @@ class PrincipalStatementsTest {
         assertEquals(24, e.getErrorCode());
         assertTrue(e.getMessage().contains("User 'anyone' does not exist"), e.getMessage());
         assertThrows(SQLException.class, () -> connect(wh, null), "the default admin does not exist either");
-        try (Connection c = connect(wh, "ana"); Statement s = c.createStatement()) {
+        try (Connection c = connect(wh, "ana");
+                Statement s = c.createStatement()) {
             SQLException denied = assertThrows(SQLException.class, () -> s.execute("CREATE ROLE r"));
             assertEquals(16, denied.getErrorCode());
         }

@@ -80,15 +80,22 @@ class PrivacyBudgetStatementsTest {
             assertTrue(user.getMessage().contains("User 'nobody' does not exist"), user.getMessage());
             fails(s, "ALTER ROLE nobody SET PRIVACY BUDGET tiny", 24);
             SQLException budget = fails(s, "ALTER USER ana SET PRIVACY BUDGET tinny", 25);
-            assertTrue(budget.getMessage().contains("Privacy budget 'tinny' does not exist; did you mean 'tiny'?"),
+            assertTrue(
+                    budget.getMessage().contains("Privacy budget 'tinny' does not exist; did you mean 'tiny'?"),
                     budget.getMessage());
             fails(s, "ALTER ROLE admin SET PRIVACY BUDGET tiny", 25);
         }
         PrivacyBudgets budgets = new PrivacyBudgets(engine.warehouse().sqliteCatalog());
-        assertEquals(List.of(new PrivacyBudget("tiny", 0.1, 0, RefillWindow.NEVER),
-                new PrivacyBudget("weekly_analyst", 1, 0.00001, RefillWindow.WEEKLY)), budgets.budgets());
-        assertEquals(List.of(new BudgetAssignment(false, "eve", "tiny"),
-                new BudgetAssignment(true, "analyst", "weekly_analyst")), budgets.assignments());
+        assertEquals(
+                List.of(
+                        new PrivacyBudget("tiny", 0.1, 0, RefillWindow.NEVER),
+                        new PrivacyBudget("weekly_analyst", 1, 0.00001, RefillWindow.WEEKLY)),
+                budgets.budgets());
+        assertEquals(
+                List.of(
+                        new BudgetAssignment(false, "eve", "tiny"),
+                        new BudgetAssignment(true, "analyst", "weekly_analyst")),
+                budgets.assignments());
     }
 
     @Test
@@ -98,12 +105,15 @@ class PrivacyBudgetStatementsTest {
         }
         try (Statement s = ana.createStatement()) {
             SQLException create = fails(s, "CREATE PRIVACY BUDGET mine LIMIT (EPSILON 100) WINDOW DAILY", 16);
-            assertTrue(create.getMessage().contains("CREATE PRIVACY BUDGET requires the admin role; user 'ana'"),
+            assertTrue(
+                    create.getMessage().contains("CREATE PRIVACY BUDGET requires the admin role; user 'ana'"),
                     create.getMessage());
             fails(s, "ALTER USER ana SET PRIVACY BUDGET daily", 16);
             fails(s, "ALTER ROLE analyst SET PRIVACY BUDGET daily", 16);
         }
-        assertTrue(new PrivacyBudgets(engine.warehouse().sqliteCatalog()).assignments().isEmpty());
+        assertTrue(new PrivacyBudgets(engine.warehouse().sqliteCatalog())
+                .assignments()
+                .isEmpty());
     }
 
     @Test
@@ -118,10 +128,14 @@ class PrivacyBudgetStatementsTest {
         ledger.charge(engine.principal("sam"), 0.125, 0, "SELECT 1");
 
         try (Statement s = ana.createStatement()) {
-            List<List<Object>> rows = rows(s, "SELECT budget, refill_window, epsilon_limit, delta_limit, epsilon_spent, "
-                    + "delta_spent, epsilon_remaining, delta_remaining FROM veil.my_budget");
-            assertEquals(List.of(Arrays.asList("weekly_analyst", "WEEKLY", 1.0, 0.00001, 0.75, 0.000001, 0.25,
-                    0.00001 - 0.000001)), rows);
+            List<List<Object>> rows = rows(
+                    s,
+                    "SELECT budget, refill_window, epsilon_limit, delta_limit, epsilon_spent, "
+                            + "delta_spent, epsilon_remaining, delta_remaining FROM veil.my_budget");
+            assertEquals(
+                    List.of(Arrays.asList(
+                            "weekly_analyst", "WEEKLY", 1.0, 0.00001, 0.75, 0.000001, 0.25, 0.00001 - 0.000001)),
+                    rows);
             try (ResultSet rs = s.executeQuery("SELECT refills_at FROM veil.my_budget")) {
                 assertTrue(rs.next());
                 assertNotNull(rs.getObject(1));
@@ -129,12 +143,15 @@ class PrivacyBudgetStatementsTest {
         }
         // A user without a budget, and an admin, have no row.
         try (Connection eve = PolicyTestWarehouse.connect(warehouse, PolicyTestWarehouse.EVE);
-                Statement s = eve.createStatement(); Statement a = admin.createStatement()) {
+                Statement s = eve.createStatement();
+                Statement a = admin.createStatement()) {
             assertEquals(List.of(), rows(s, "SELECT * FROM veil.my_budget"));
             assertEquals(List.of(), rows(a, "SELECT * FROM veil.my_budget"));
         }
         Instant refill = RefillWindow.WEEKLY.nextStart(Instant.now()).orElseThrow();
-        assertEquals(refill, ledger.status(engine.principal("ana")).orElseThrow().refillsAt().orElseThrow());
+        assertEquals(
+                refill,
+                ledger.status(engine.principal("ana")).orElseThrow().refillsAt().orElseThrow());
     }
 
     @Test
@@ -148,11 +165,13 @@ class PrivacyBudgetStatementsTest {
         try (Statement s = ana.createStatement()) {
             SQLException e = assertThrows(SQLException.class, () -> rows(s, "SELECT * FROM veil.budget_ledger"));
             assertEquals(16, e.getErrorCode());
-            assertTrue(e.getMessage().contains("Reading veil.budget_ledger requires the admin role; user 'ana'"),
+            assertTrue(
+                    e.getMessage().contains("Reading veil.budget_ledger requires the admin role; user 'ana'"),
                     e.getMessage());
         }
         try (Statement s = admin.createStatement()) {
-            assertEquals(List.of(Arrays.asList("ana", "daily", 0.5, 0.0, "SELECT count(*) FROM shop.orders")),
+            assertEquals(
+                    List.of(Arrays.asList("ana", "daily", 0.5, 0.0, "SELECT count(*) FROM shop.orders")),
                     rows(s, "SELECT user_name, budget, epsilon, delta, statement FROM veil.budget_ledger"));
             try (ResultSet rs = s.executeQuery("SELECT charged_at FROM veil.budget_ledger")) {
                 assertTrue(rs.next());

@@ -38,7 +38,8 @@ class StatementRegistryTest {
 
     @Test
     void everyStatementNodeOfVeilHasAnEntry() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path ast = Path.of(getClass().getClassLoader().getResource("dev/veil/sql/ast").toURI());
+        Path ast = Path.of(
+                getClass().getClassLoader().getResource("dev/veil/sql/ast").toURI());
         Set<String> missing = new TreeSet<>();
         int statements = 0;
         try (Stream<Path> files = Files.list(ast)) {
@@ -49,8 +50,10 @@ class StatementRegistryTest {
                 }
                 String simple = name.substring(0, name.length() - ".class".length());
                 Class<?> type = Class.forName("dev.veil.sql.ast." + simple);
-                if (!SqlCall.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())
-                        || !Modifier.isPublic(type.getModifiers()) || PARTS.contains(simple)) {
+                if (!SqlCall.class.isAssignableFrom(type)
+                        || Modifier.isAbstract(type.getModifiers())
+                        || !Modifier.isPublic(type.getModifiers())
+                        || PARTS.contains(simple)) {
                     continue;
                 }
                 statements++;
@@ -67,14 +70,19 @@ class StatementRegistryTest {
     void privilegesOfTheTable() {
         assertEquals(Optional.of(Privilege.ADMIN), privilege("COPY public.t FROM 'x.csv'"));
         assertEquals(Optional.of(Privilege.ADMIN), privilege("INSERT INTO public.t VALUES (1)"));
-        for (String drop : List.of("DROP TABLE public.t", "DROP SCHEMA s", "DROP ROLE r", "DROP USER u",
-                "ALTER TABLE public.t DROP ROW FILTER", "ALTER TABLE public.t DROP DIFFERENTIAL PRIVACY")) {
+        for (String drop : List.of(
+                "DROP TABLE public.t",
+                "DROP SCHEMA s",
+                "DROP ROLE r",
+                "DROP USER u",
+                "ALTER TABLE public.t DROP ROW FILTER",
+                "ALTER TABLE public.t DROP DIFFERENTIAL PRIVACY")) {
             assertEquals(Optional.of(Privilege.ADMIN), privilege(drop), drop);
         }
         assertEquals(Optional.of(Privilege.ADMIN), privilege("ALTER TABLE public.t SET ROW FILTER (a = 1)"));
         assertEquals(Optional.of(Privilege.ADMIN), privilege("ALTER USER ana PASSWORD 'pw-long-long-secret'"));
-        assertEquals(Optional.of(Privilege.ANY_USER),
-                privilege("ALTER USER CURRENT_USER PASSWORD 'pw-long-long-secret'"));
+        assertEquals(
+                Optional.of(Privilege.ANY_USER), privilege("ALTER USER CURRENT_USER PASSWORD 'pw-long-long-secret'"));
         assertEquals(Optional.of(Privilege.ANY_USER), privilege("CREATE TABLE public.u AS SELECT 1 AS a"));
         assertEquals(Optional.of(Privilege.ANY_USER), privilege("SELECT 1"));
         assertEquals(Optional.of(Privilege.ANY_USER), privilege("VALUES (1) UNION ALL VALUES (2)"));
@@ -90,14 +98,16 @@ class StatementRegistryTest {
         try (Warehouse w = Warehouse.create(wh)) {
             w.catalog().createSchema("public", true);
         }
-        try (Connection c = connect(wh, null); Statement s = c.createStatement()) {
+        try (Connection c = connect(wh, null);
+                Statement s = c.createStatement()) {
             s.execute("CREATE USER admin PASSWORD 'admin-pw-long-secret' ROLE admin");
             s.execute("CREATE USER ana PASSWORD 'ana-pw-long-secret'");
             s.execute("CREATE TABLE public.t (a INTEGER)");
             s.execute("INSERT INTO public.t VALUES (1)");
         }
         for (String user : List.of("admin", "ana")) {
-            try (Connection c = connect(wh, user); Statement s = c.createStatement()) {
+            try (Connection c = connect(wh, user);
+                    Statement s = c.createStatement()) {
                 for (String sql : List.of("DELETE FROM public.t", "UPDATE public.t SET a = 2")) {
                     SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
                     assertEquals(8, e.getErrorCode(), user + ": " + sql + ": " + e.getMessage());
@@ -105,7 +115,8 @@ class StatementRegistryTest {
                 }
             }
         }
-        try (Connection c = connect(wh, "ana"); Statement s = c.createStatement()) {
+        try (Connection c = connect(wh, "ana");
+                Statement s = c.createStatement()) {
             SQLException e = assertThrows(SQLException.class, () -> s.execute("DROP TABLE public.t"));
             assertEquals(16, e.getErrorCode());
             assertFalse(e.getMessage().isEmpty());

@@ -68,7 +68,8 @@ class ArrowFileLoaderTest {
     @Test
     void foreignArrowTypesMapToVeilTypes() throws IOException {
         Path file = writeForeign();
-        assertEquals(List.of(
+        assertEquals(
+                List.of(
                         new Column("tiny", ColumnType.of(VeilType.INTEGER), true),
                         new Column("u16", ColumnType.of(VeilType.INTEGER), true),
                         new Column("u32", ColumnType.of(VeilType.BIGINT), false),
@@ -89,8 +90,19 @@ class ArrowFileLoaderTest {
             LoadResult result = ArrowFileLoader.load(wh, table, file, LoadProgress.NONE);
             assertEquals(2, result.rows());
             List<Object[]> rows = readAll(wh, table, allColumns(table));
-            assertArrayEquals(new Object[] {-5, 65535, 4_000_000_000L, 1.5, new BigDecimal("-12.345"), "ünï",
-                    19_000, 19_000 * 86_400_000L + 1_234L, true}, rows.get(0));
+            assertArrayEquals(
+                    new Object[] {
+                        -5,
+                        65535,
+                        4_000_000_000L,
+                        1.5,
+                        new BigDecimal("-12.345"),
+                        "ünï",
+                        19_000,
+                        19_000 * 86_400_000L + 1_234L,
+                        true
+                    },
+                    rows.get(0));
             assertArrayEquals(new Object[] {null, null, 0L, null, null, null, null, null, null}, rows.get(1));
             assertEquals(0, wh.allocator().getAllocatedMemory());
         }
@@ -100,19 +112,33 @@ class ArrowFileLoaderTest {
     void compatibleFieldsWidenIntoExistingColumns() throws IOException {
         Path file = writeForeign();
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
-            TableDef table = createTable(wh, "t", List.of(
-                    new Column("a", ColumnType.of(VeilType.BIGINT), true),
-                    new Column("b", ColumnType.decimal(8, 1), true),
-                    new Column("c", ColumnType.of(VeilType.DOUBLE), false),
-                    new Column("d", ColumnType.of(VeilType.DOUBLE), true),
-                    new Column("e", ColumnType.decimal(6, 2), true),
-                    new Column("f", ColumnType.of(VeilType.VARCHAR), true),
-                    new Column("g", ColumnType.of(VeilType.TIMESTAMP), true),
-                    new Column("h", ColumnType.of(VeilType.TIMESTAMP), true),
-                    new Column("i", ColumnType.of(VeilType.BOOLEAN), true)));
+            TableDef table = createTable(
+                    wh,
+                    "t",
+                    List.of(
+                            new Column("a", ColumnType.of(VeilType.BIGINT), true),
+                            new Column("b", ColumnType.decimal(8, 1), true),
+                            new Column("c", ColumnType.of(VeilType.DOUBLE), false),
+                            new Column("d", ColumnType.of(VeilType.DOUBLE), true),
+                            new Column("e", ColumnType.decimal(6, 2), true),
+                            new Column("f", ColumnType.of(VeilType.VARCHAR), true),
+                            new Column("g", ColumnType.of(VeilType.TIMESTAMP), true),
+                            new Column("h", ColumnType.of(VeilType.TIMESTAMP), true),
+                            new Column("i", ColumnType.of(VeilType.BOOLEAN), true)));
             ArrowFileLoader.load(wh, table, file, LoadProgress.NONE);
-            assertArrayEquals(new Object[] {-5L, new BigDecimal("65535.0"), 4.0e9, 1.5, new BigDecimal("-12.35"), "ünï",
-                    19_000 * 86_400_000L, 19_000 * 86_400_000L + 1_234L, true}, readAll(wh, table, allColumns(table)).get(0));
+            assertArrayEquals(
+                    new Object[] {
+                        -5L,
+                        new BigDecimal("65535.0"),
+                        4.0e9,
+                        1.5,
+                        new BigDecimal("-12.35"),
+                        "ünï",
+                        19_000 * 86_400_000L,
+                        19_000 * 86_400_000L + 1_234L,
+                        true
+                    },
+                    readAll(wh, table, allColumns(table)).get(0));
         }
     }
 
@@ -123,11 +149,13 @@ class ArrowFileLoaderTest {
             List<Column> columns = new java.util.ArrayList<>(ArrowFileLoader.inferColumns(file));
             columns.set(5, new Column("label", ColumnType.of(VeilType.DATE), true));
             TableDef table = createTable(wh, "t", columns);
-            VeilException e = assertThrows(VeilException.class,
-                    () -> ArrowFileLoader.load(wh, table, file, LoadProgress.NONE));
+            VeilException e =
+                    assertThrows(VeilException.class, () -> ArrowFileLoader.load(wh, table, file, LoadProgress.NONE));
             assertEquals(ErrorCode.TYPE_MISMATCH, e.errorCode());
-            assertEquals(file + ": field 'label' (6th) has Arrow type LargeUtf8, which cannot be loaded into column"
-                    + " 'label' (DATE)", e.getMessage());
+            assertEquals(
+                    file + ": field 'label' (6th) has Arrow type LargeUtf8, which cannot be loaded into column"
+                            + " 'label' (DATE)",
+                    e.getMessage());
         }
     }
 
@@ -138,10 +166,11 @@ class ArrowFileLoaderTest {
             List<Column> columns = new java.util.ArrayList<>(ArrowFileLoader.inferColumns(file));
             columns.set(2, new Column("u32", ColumnType.of(VeilType.INTEGER), false));
             TableDef table = createTable(wh, "t", columns);
-            VeilException e = assertThrows(VeilException.class,
-                    () -> ArrowFileLoader.load(wh, table, file, LoadProgress.NONE));
+            VeilException e =
+                    assertThrows(VeilException.class, () -> ArrowFileLoader.load(wh, table, file, LoadProgress.NONE));
             assertEquals(ErrorCode.NUMERIC_OUT_OF_RANGE, e.errorCode());
-            assertEquals(file + ": row 1: Value out of range for column 'u32' (INTEGER) of table 's.t'", e.getMessage());
+            assertEquals(
+                    file + ": row 1: Value out of range for column 'u32' (INTEGER) of table 's.t'", e.getMessage());
             assertEquals(0, wh.catalog().currentVersion(table.id()).version());
         }
     }
@@ -149,13 +178,17 @@ class ArrowFileLoaderTest {
     @Test
     void unsupportedTypeIsRejectedNamingTheField() throws IOException {
         Path file = dir.resolve("list.arrow");
-        Field list = new Field("tags", FieldType.nullable(ArrowType.List.INSTANCE),
+        Field list = new Field(
+                "tags",
+                FieldType.nullable(ArrowType.List.INSTANCE),
                 List.of(field("item", new ArrowType.Int(32, true), true)));
         write(file, new Schema(List.of(list)), root -> ((ListVector) root.getVector(0)).setNull(0));
         VeilException e = assertThrows(VeilException.class, () -> ArrowFileLoader.inferColumns(file));
         assertEquals(ErrorCode.NOT_SUPPORTED, e.errorCode());
-        assertEquals(file + ": field 'tags' has Arrow type List, which Veil cannot store; supported: booleans,"
-                + " integers, floating point, decimals up to 38 digits, UTF-8 strings, dates and timestamps", e.getMessage());
+        assertEquals(
+                file + ": field 'tags' has Arrow type List, which Veil cannot store; supported: booleans,"
+                        + " integers, floating point, decimals up to 38 digits, UTF-8 strings, dates and timestamps",
+                e.getMessage());
     }
 
     @Test

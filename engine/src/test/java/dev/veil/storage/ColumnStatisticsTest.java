@@ -26,11 +26,15 @@ class ColumnStatisticsTest {
         try (Warehouse wh = Warehouse.create(dir)) {
             wh.setSegmentLayout(4096, 3); // several batches and segments
             wh.catalog().createSchema("s", false);
-            TableDef table = wh.catalog().createTable(new TableName("s", "t"), List.of(
-                    new Column("id", ColumnType.of(VeilType.BIGINT), false),
-                    new Column("k", ColumnType.of(VeilType.INTEGER), false),
-                    new Column("name", ColumnType.of(VeilType.VARCHAR), true),
-                    new Column("price", ColumnType.decimal(12, 2), false)), false);
+            TableDef table = wh.catalog()
+                    .createTable(
+                            new TableName("s", "t"),
+                            List.of(
+                                    new Column("id", ColumnType.of(VeilType.BIGINT), false),
+                                    new Column("k", ColumnType.of(VeilType.INTEGER), false),
+                                    new Column("name", ColumnType.of(VeilType.VARCHAR), true),
+                                    new Column("price", ColumnType.decimal(12, 2), false)),
+                            false);
             TableVersion version;
             try (TableWriter writer = wh.newWriter(table)) {
                 for (int i = 0; i < ROWS; i++) {

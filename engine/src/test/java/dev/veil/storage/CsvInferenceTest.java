@@ -27,7 +27,8 @@ class CsvInferenceTest {
                 FALSE,-2,4,7,2.25,1999-12-31,2024-03-01T00:00:00.123,12,bob,,1,2024-01-01 12:00:00
                 ,,,-0.125,-3,,2024-03-02,,,,,
                 """);
-        assertEquals(List.of(
+        assertEquals(
+                List.of(
                         column("flag", ColumnType.of(VeilType.BOOLEAN)),
                         column("small", ColumnType.of(VeilType.INTEGER)),
                         column("large", ColumnType.of(VeilType.BIGINT)),
@@ -46,24 +47,30 @@ class CsvInferenceTest {
     @Test
     void tooWideDecimalsAndExponentsBecomeDouble() throws IOException {
         Path file = write("1.5,1" + "0".repeat(30) + ".12345678901\n2,1E5\n");
-        assertEquals(List.of(column("column1", ColumnType.decimal(2, 1)), column("column2", ColumnType.of(VeilType.DOUBLE))),
+        assertEquals(
+                List.of(column("column1", ColumnType.decimal(2, 1)), column("column2", ColumnType.of(VeilType.DOUBLE))),
                 CsvLoader.inferColumns(file, CsvOptions.defaults()));
         Path wide = write("1" + "0".repeat(30) + ".12345678901\n");
-        assertEquals(List.of(column("column1", ColumnType.of(VeilType.DOUBLE))),
+        assertEquals(
+                List.of(column("column1", ColumnType.of(VeilType.DOUBLE))),
                 CsvLoader.inferColumns(wide, CsvOptions.defaults()));
     }
 
     @Test
     void headerNamesBecomeIdentifiers() throws IOException {
         Path file = write("Order ID,order id,2nd,,Prix (€),\"a,b\"\n1,2,3,4,5,6\n");
-        assertEquals(List.of("order_id", "order_id_2", "_2nd", "column4", "prix____", "a_b"),
-                CsvLoader.inferColumns(file, CsvOptions.defaults().withHeader(true)).stream().map(Column::name).toList());
+        assertEquals(
+                List.of("order_id", "order_id_2", "_2nd", "column4", "prix____", "a_b"),
+                CsvLoader.inferColumns(file, CsvOptions.defaults().withHeader(true)).stream()
+                        .map(Column::name)
+                        .toList());
     }
 
     @Test
     void trailingDelimiterColumnIsDropped() throws IOException {
         Path file = write("1|a|2024-01-01|\n2|b|2024-01-02|\n");
-        assertEquals(List.of(
+        assertEquals(
+                List.of(
                         column("column1", ColumnType.of(VeilType.INTEGER)),
                         column("column2", ColumnType.of(VeilType.VARCHAR)),
                         column("column3", ColumnType.of(VeilType.DATE))),
@@ -73,21 +80,25 @@ class CsvInferenceTest {
     @Test
     void nullMarkerIsIgnoredForTypes() throws IOException {
         Path file = write("x\n\\N\n5\n");
-        assertEquals(List.of(column("x", ColumnType.of(VeilType.INTEGER))),
-                CsvLoader.inferColumns(file, CsvOptions.defaults().withHeader(true).withNullString("\\N")));
+        assertEquals(
+                List.of(column("x", ColumnType.of(VeilType.INTEGER))),
+                CsvLoader.inferColumns(
+                        file, CsvOptions.defaults().withHeader(true).withNullString("\\N")));
     }
 
     @Test
     void impossibleDatesAreText() throws IOException {
         Path file = write("2023-02-29\n2023-01-01\n");
-        assertEquals(List.of(column("column1", ColumnType.of(VeilType.VARCHAR))),
+        assertEquals(
+                List.of(column("column1", ColumnType.of(VeilType.VARCHAR))),
                 CsvLoader.inferColumns(file, CsvOptions.defaults()));
     }
 
     @Test
     void inconsistentRecordFailsNamingItsLine() throws IOException {
         Path file = write("a,b\n1,2\n3\n");
-        VeilException e = assertThrows(VeilException.class,
+        VeilException e = assertThrows(
+                VeilException.class,
                 () -> CsvLoader.inferColumns(file, CsvOptions.defaults().withHeader(true)));
         assertEquals(ErrorCode.BAD_INPUT_FILE, e.errorCode());
         assertEquals(file + ":3: expected 2 fields, found 1", e.getMessage());

@@ -43,20 +43,45 @@ class CsvLoaderTest {
                 """);
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
             TableDef table = createTable(wh, "t", WarehouseTest.ALL_TYPES);
-            LoadResult result = CsvLoader.load(wh, table, file, CsvOptions.defaults().withHeader(true), LoadProgress.NONE);
+            LoadResult result =
+                    CsvLoader.load(wh, table, file, CsvOptions.defaults().withHeader(true), LoadProgress.NONE);
             assertEquals(3, result.rows());
             assertEquals(Files.size(file), result.bytes());
             assertEquals(1, result.version().version());
             List<Object[]> rows = readAll(wh, table, allColumns(table));
-            assertArrayEquals(new Object[] {true, 42, Long.MIN_VALUE, 1.5e-3, new BigDecimal("12345678.91"),
-                    new BigDecimal("-1234567890123456789012345678.0123456789"), "héllo, \"wörld\"",
-                    (int) LocalDate.of(2024, 2, 29).toEpochDay(),
-                    LocalDateTime.of(2024, 2, 29, 23, 59, 59, 999_000_000).toInstant(ZoneOffset.UTC).toEpochMilli()},
+            assertArrayEquals(
+                    new Object[] {
+                        true,
+                        42,
+                        Long.MIN_VALUE,
+                        1.5e-3,
+                        new BigDecimal("12345678.91"),
+                        new BigDecimal("-1234567890123456789012345678.0123456789"),
+                        "héllo, \"wörld\"",
+                        (int) LocalDate.of(2024, 2, 29).toEpochDay(),
+                        LocalDateTime.of(2024, 2, 29, 23, 59, 59, 999_000_000)
+                                .toInstant(ZoneOffset.UTC)
+                                .toEpochMilli()
+                    },
                     rows.get(0));
-            assertArrayEquals(new Object[] {false, null, 7L, -0.0, new BigDecimal("0.00"),
-                    new BigDecimal("1000.0000000000"), null, -1, 0L}, rows.get(1));
-            assertArrayEquals(new Object[] {null, Integer.MIN_VALUE, 0L, Double.NaN, new BigDecimal("-0.50"),
-                    new BigDecimal("0E-10"), "", (int) LocalDate.of(1, 1, 1).toEpochDay(), -999L}, rows.get(2));
+            assertArrayEquals(
+                    new Object[] {
+                        false, null, 7L, -0.0, new BigDecimal("0.00"), new BigDecimal("1000.0000000000"), null, -1, 0L
+                    },
+                    rows.get(1));
+            assertArrayEquals(
+                    new Object[] {
+                        null,
+                        Integer.MIN_VALUE,
+                        0L,
+                        Double.NaN,
+                        new BigDecimal("-0.50"),
+                        new BigDecimal("0E-10"),
+                        "",
+                        (int) LocalDate.of(1, 1, 1).toEpochDay(),
+                        -999L
+                    },
+                    rows.get(2));
         }
     }
 
@@ -66,13 +91,19 @@ class CsvLoaderTest {
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
             TableDef table = createTable(wh, "t", List.of(new Column("m", ColumnType.decimal(6, 2), true)));
             CsvLoader.load(wh, table, file, CsvOptions.defaults(), LoadProgress.NONE);
-            assertEquals(List.of(new BigDecimal("0.01"), new BigDecimal("-0.01"), new BigDecimal("999.99"),
+            assertEquals(
+                    List.of(
+                            new BigDecimal("0.01"),
+                            new BigDecimal("-0.01"),
+                            new BigDecimal("999.99"),
                             new BigDecimal("-1000.00")),
                     readAll(wh, table, new int[] {0}).stream().map(r -> r[0]).toList());
             Path tooBig = write("1.5\n12345.5\n");
-            VeilException e = assertThrows(VeilException.class,
+            VeilException e = assertThrows(
+                    VeilException.class,
                     () -> CsvLoader.load(wh, table, tooBig, CsvOptions.defaults(), LoadProgress.NONE));
-            assertEquals(tooBig + ":2: column 'm' (1st): expected DECIMAL(6,2), got a number with 5 digits before the point",
+            assertEquals(
+                    tooBig + ":2: column 'm' (1st): expected DECIMAL(6,2), got a number with 5 digits before the point",
                     e.getMessage());
         }
     }
@@ -90,19 +121,24 @@ class CsvLoaderTest {
         }
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
             wh.setSegmentLayout(4096, 2);
-            TableDef table = createTable(wh, "orders", List.of(
-                    new Column("id", ColumnType.of(VeilType.BIGINT), false),
-                    new Column("amount", ColumnType.decimal(12, 2), true),
-                    new Column("note", ColumnType.of(VeilType.VARCHAR), true)));
+            TableDef table = createTable(
+                    wh,
+                    "orders",
+                    List.of(
+                            new Column("id", ColumnType.of(VeilType.BIGINT), false),
+                            new Column("amount", ColumnType.decimal(12, 2), true),
+                            new Column("note", ColumnType.of(VeilType.VARCHAR), true)));
             try (TableWriter writer = wh.newWriter(table)) {
                 writer.append(new Object[] {0L, BigDecimal.ONE, "before"});
                 writer.commit();
             }
             List<Path> filesBefore = dataFiles();
-            VeilException e = assertThrows(VeilException.class,
+            VeilException e = assertThrows(
+                    VeilException.class,
                     () -> CsvLoader.load(wh, table, file, CsvOptions.defaults().withHeader(true), LoadProgress.NONE));
             assertEquals(ErrorCode.BAD_INPUT_FILE, e.errorCode());
-            assertEquals(file + ":50001: column 'amount' (2nd): expected DECIMAL(12,2), got a value that is not a number",
+            assertEquals(
+                    file + ":50001: column 'amount' (2nd): expected DECIMAL(12,2), got a value that is not a number",
                     e.getMessage());
             assertFalse(e.getMessage().contains("12.3x4"));
             assertEquals(1, wh.catalog().currentVersion(table.id()).version());
@@ -115,12 +151,17 @@ class CsvLoaderTest {
     void lineNumbersCountLineBreaksInsideQuotes() throws IOException {
         Path file = write("1,\"two\nlines\"\n2,\"three\r\nlines\r\nhere\"\nthree,x\n");
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
-            TableDef table = createTable(wh, "t", List.of(
-                    new Column("n", ColumnType.of(VeilType.INTEGER), true),
-                    new Column("s", ColumnType.of(VeilType.VARCHAR), true)));
-            VeilException e = assertThrows(VeilException.class,
+            TableDef table = createTable(
+                    wh,
+                    "t",
+                    List.of(
+                            new Column("n", ColumnType.of(VeilType.INTEGER), true),
+                            new Column("s", ColumnType.of(VeilType.VARCHAR), true)));
+            VeilException e = assertThrows(
+                    VeilException.class,
                     () -> CsvLoader.load(wh, table, file, CsvOptions.defaults(), LoadProgress.NONE));
-            assertEquals(file + ":6: column 'n' (1st): expected INTEGER, got a value that is not a number", e.getMessage());
+            assertEquals(
+                    file + ":6: column 'n' (1st): expected INTEGER, got a value that is not a number", e.getMessage());
         }
     }
 
@@ -128,10 +169,14 @@ class CsvLoaderTest {
     void wrongFieldCountFailsNamingTheLine() throws IOException {
         Path file = write("1,a\n2,b\n3,c,extra\n");
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
-            TableDef table = createTable(wh, "t", List.of(
-                    new Column("n", ColumnType.of(VeilType.INTEGER), true),
-                    new Column("s", ColumnType.of(VeilType.VARCHAR), true)));
-            VeilException e = assertThrows(VeilException.class,
+            TableDef table = createTable(
+                    wh,
+                    "t",
+                    List.of(
+                            new Column("n", ColumnType.of(VeilType.INTEGER), true),
+                            new Column("s", ColumnType.of(VeilType.VARCHAR), true)));
+            VeilException e = assertThrows(
+                    VeilException.class,
                     () -> CsvLoader.load(wh, table, file, CsvOptions.defaults(), LoadProgress.NONE));
             assertEquals(ErrorCode.BAD_INPUT_FILE, e.errorCode());
             assertEquals(file + ":3: expected 2 fields, found 3", e.getMessage());
@@ -143,11 +188,14 @@ class CsvLoaderTest {
     void trailingDelimiterAndBlankLinesAreAccepted() throws IOException {
         Path file = write("1|a|\n\n2|b|\n");
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
-            TableDef table = createTable(wh, "t", List.of(
-                    new Column("n", ColumnType.of(VeilType.INTEGER), true),
-                    new Column("s", ColumnType.of(VeilType.VARCHAR), true)));
-            LoadResult result = CsvLoader.load(wh, table, file, CsvOptions.defaults().withDelimiter('|'),
-                    LoadProgress.NONE);
+            TableDef table = createTable(
+                    wh,
+                    "t",
+                    List.of(
+                            new Column("n", ColumnType.of(VeilType.INTEGER), true),
+                            new Column("s", ColumnType.of(VeilType.VARCHAR), true)));
+            LoadResult result =
+                    CsvLoader.load(wh, table, file, CsvOptions.defaults().withDelimiter('|'), LoadProgress.NONE);
             assertEquals(2, result.rows());
         }
     }
@@ -162,7 +210,9 @@ class CsvLoaderTest {
             }
             TableDef table = createTable(wh, "t", columns);
             CsvLoader.load(wh, table, file, CsvOptions.defaults().withNullString("\\N"), LoadProgress.NONE);
-            assertArrayEquals(new Object[] {"a", "", "", null, "\\N"}, readAll(wh, table, allColumns(table)).get(0));
+            assertArrayEquals(
+                    new Object[] {"a", "", "", null, "\\N"},
+                    readAll(wh, table, allColumns(table)).get(0));
         }
         Path numbers = write("1,,\"\"\n");
         try (Warehouse wh = Warehouse.create(dir.resolve("wh2"))) {
@@ -172,7 +222,9 @@ class CsvLoaderTest {
             }
             TableDef table = createTable(wh, "t", columns);
             CsvLoader.load(wh, table, numbers, CsvOptions.defaults(), LoadProgress.NONE);
-            assertArrayEquals(new Object[] {1, null, null}, readAll(wh, table, allColumns(table)).get(0));
+            assertArrayEquals(
+                    new Object[] {1, null, null},
+                    readAll(wh, table, allColumns(table)).get(0));
         }
     }
 
@@ -181,7 +233,8 @@ class CsvLoaderTest {
         Path file = write("1\n\n3\n");
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
             TableDef table = createTable(wh, "t", List.of(new Column("n", ColumnType.of(VeilType.INTEGER), false)));
-            VeilException e = assertThrows(VeilException.class,
+            VeilException e = assertThrows(
+                    VeilException.class,
                     () -> CsvLoader.load(wh, table, file, CsvOptions.defaults(), LoadProgress.NONE));
             assertEquals(ErrorCode.NOT_NULL_VIOLATION, e.errorCode());
             assertEquals(file + ":2: column 'n' (1st) is NOT NULL, got an empty or NULL value", e.getMessage());
@@ -194,9 +247,11 @@ class CsvLoaderTest {
         Files.write(file, new byte[] {'o', 'k', '\n', 'b', (byte) 0xC3, '\n'});
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
             TableDef table = createTable(wh, "t", List.of(new Column("s", ColumnType.of(VeilType.VARCHAR), true)));
-            VeilException e = assertThrows(VeilException.class,
+            VeilException e = assertThrows(
+                    VeilException.class,
                     () -> CsvLoader.load(wh, table, file, CsvOptions.defaults(), LoadProgress.NONE));
-            assertEquals(file + ":2: column 's' (1st): expected VARCHAR, got text that is not valid UTF-8", e.getMessage());
+            assertEquals(
+                    file + ":2: column 's' (1st): expected VARCHAR, got text that is not valid UTF-8", e.getMessage());
         }
     }
 
@@ -205,7 +260,8 @@ class CsvLoaderTest {
         Path missing = dir.resolve("missing.csv");
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
             TableDef table = createTable(wh, "t", List.of(new Column("s", ColumnType.of(VeilType.VARCHAR), true)));
-            VeilException e = assertThrows(VeilException.class,
+            VeilException e = assertThrows(
+                    VeilException.class,
                     () -> CsvLoader.load(wh, table, missing, CsvOptions.defaults(), LoadProgress.NONE));
             assertEquals(ErrorCode.FILE_NOT_FOUND, e.errorCode());
             assertEquals("File '" + missing + "' not found", e.getMessage());
@@ -225,8 +281,12 @@ class CsvLoaderTest {
         try (Warehouse wh = Warehouse.create(dir.resolve("wh"))) {
             TableDef table = createTable(wh, "t", List.of(new Column("n", ColumnType.of(VeilType.INTEGER), true)));
             List<long[]> calls = new ArrayList<>();
-            CsvLoader.load(wh, table, file, CsvOptions.defaults(), (rows, bytes, total) -> calls.add(
-                    new long[] {rows, bytes, total}));
+            CsvLoader.load(
+                    wh,
+                    table,
+                    file,
+                    CsvOptions.defaults(),
+                    (rows, bytes, total) -> calls.add(new long[] {rows, bytes, total}));
             assertTrue(!calls.isEmpty());
             long[] last = calls.get(calls.size() - 1);
             assertArrayEquals(new long[] {100_000, Files.size(file), Files.size(file)}, last);
@@ -241,7 +301,13 @@ class CsvLoaderTest {
             TableDef table = createTable(wh, "t", CsvLoader.inferColumns(file, options));
             CsvLoader.load(wh, table, file, options, LoadProgress.NONE);
             List<Object[]> rows = readAll(wh, table, allColumns(table));
-            assertArrayEquals(new Object[] {2, new BigDecimal("7.00"), (int) LocalDate.of(2024, 1, 2).toEpochDay(), "b|c"},
+            assertArrayEquals(
+                    new Object[] {
+                        2,
+                        new BigDecimal("7.00"),
+                        (int) LocalDate.of(2024, 1, 2).toEpochDay(),
+                        "b|c"
+                    },
                     rows.get(1));
         }
     }

@@ -21,16 +21,13 @@ class CsvReaderTest {
     Path dir;
 
     /** A record as read: its line and its fields, a quoted field marked with a leading '"'. */
-    private record Rec(long line, List<String> fields) {
-    }
+    private record Rec(long line, List<String> fields) {}
 
     @Test
     void quotedFieldsHoldDelimitersQuotesAndLineBreaks() throws IOException {
-        String csv = "a,\"b,c\",\"say \"\"hi\"\"\"\r\n"
-                + "\"multi\nline\",,\"\"\n"
-                + "x\"y,z\n"
-                + "last,no,newline";
-        assertEquals(List.of(
+        String csv = "a,\"b,c\",\"say \"\"hi\"\"\"\r\n" + "\"multi\nline\",,\"\"\n" + "x\"y,z\n" + "last,no,newline";
+        assertEquals(
+                List.of(
                         new Rec(1, List.of("a", "\"b,c", "\"say \"hi\"")),
                         new Rec(2, List.of("\"multi\nline", "", "\"")),
                         new Rec(4, List.of("x\"y", "z")),
@@ -40,20 +37,24 @@ class CsvReaderTest {
 
     @Test
     void everyLineEndingIsAccepted() throws IOException {
-        assertEquals(List.of(new Rec(1, List.of("a", "b")), new Rec(2, List.of("c", "d")),
-                        new Rec(3, List.of("e", "f")), new Rec(4, List.of("g", "h"))),
+        assertEquals(
+                List.of(
+                        new Rec(1, List.of("a", "b")),
+                        new Rec(2, List.of("c", "d")),
+                        new Rec(3, List.of("e", "f")),
+                        new Rec(4, List.of("g", "h"))),
                 read("a,b\r\nc,d\ne,f\rg,h\r\n", CsvOptions.defaults(), 1 << 16));
     }
 
     @Test
     void byteOrderMarkIsSkipped() throws IOException {
-        assertEquals(List.of(new Rec(1, List.of("a", "b"))),
-                read("\uFEFFa,b\n", CsvOptions.defaults(), 1 << 16));
+        assertEquals(List.of(new Rec(1, List.of("a", "b"))), read("\uFEFFa,b\n", CsvOptions.defaults(), 1 << 16));
     }
 
     @Test
     void trailingDelimiterYieldsAnEmptyLastField() throws IOException {
-        assertEquals(List.of(new Rec(1, List.of("1", "2", "")), new Rec(2, List.of("3", "4", ""))),
+        assertEquals(
+                List.of(new Rec(1, List.of("1", "2", "")), new Rec(2, List.of("3", "4", ""))),
                 read("1|2|\n3|4|", CsvOptions.defaults().withDelimiter('|'), 1 << 16));
     }
 
@@ -68,7 +69,8 @@ class CsvReaderTest {
             }
             assertEquals(List.of(1L, 3L), lines);
         }
-        assertEquals(List.of(new Rec(1, List.of("x")), new Rec(2, List.of("")), new Rec(3, List.of("y"))),
+        assertEquals(
+                List.of(new Rec(1, List.of("x")), new Rec(2, List.of("")), new Rec(3, List.of("y"))),
                 read("x\n\ny\n", CsvOptions.defaults(), 1 << 16));
     }
 
@@ -76,8 +78,14 @@ class CsvReaderTest {
     void recordsAreTheSameWhateverTheBufferSize() throws IOException {
         StringBuilder csv = new StringBuilder();
         for (int i = 0; i < 200; i++) {
-            csv.append(i).append(",\"q").append(i % 7 == 0 ? "\"\"" : "").append(i % 5 == 0 ? "\r\n" : ",")
-                    .append("x\"").append(',').append(i % 3 == 0 ? "" : "tail").append(i % 2 == 0 ? "\r\n" : "\n");
+            csv.append(i)
+                    .append(",\"q")
+                    .append(i % 7 == 0 ? "\"\"" : "")
+                    .append(i % 5 == 0 ? "\r\n" : ",")
+                    .append("x\"")
+                    .append(',')
+                    .append(i % 3 == 0 ? "" : "tail")
+                    .append(i % 2 == 0 ? "\r\n" : "\n");
         }
         List<Rec> expected = read(csv.toString(), CsvOptions.defaults(), 1 << 16);
         assertEquals(200, expected.size());
@@ -104,8 +112,8 @@ class CsvReaderTest {
     @Test
     void overlongRecordFailsInsteadOfFillingMemory() throws IOException {
         Path file = write("\"" + "x".repeat(5000));
-        try (CsvReader reader = new CsvReader(FileChannel.open(file, StandardOpenOption.READ), file.toString(),
-                CsvOptions.defaults(), 64, 1024)) {
+        try (CsvReader reader = new CsvReader(
+                FileChannel.open(file, StandardOpenOption.READ), file.toString(), CsvOptions.defaults(), 64, 1024)) {
             VeilException e = assertThrows(VeilException.class, reader::next);
             assertEquals(ErrorCode.BAD_INPUT_FILE, e.errorCode());
         }
@@ -126,8 +134,8 @@ class CsvReaderTest {
             while (reader.next()) {
                 List<String> fields = new ArrayList<>();
                 for (int i = 0; i < reader.fieldCount(); i++) {
-                    String text = new String(reader.buffer(), reader.start(i), reader.end(i) - reader.start(i),
-                            StandardCharsets.UTF_8);
+                    String text = new String(
+                            reader.buffer(), reader.start(i), reader.end(i) - reader.start(i), StandardCharsets.UTF_8);
                     fields.add(reader.quoted(i) ? "\"" + text : text);
                 }
                 records.add(new Rec(reader.line(), fields));
@@ -137,7 +145,11 @@ class CsvReaderTest {
     }
 
     private CsvReader reader(Path file, CsvOptions options, int bufferSize) throws IOException {
-        return new CsvReader(FileChannel.open(file, StandardOpenOption.READ), file.toString(), options, bufferSize,
+        return new CsvReader(
+                FileChannel.open(file, StandardOpenOption.READ),
+                file.toString(),
+                options,
+                bufferSize,
                 CsvReader.MAX_RECORD_BYTES);
     }
 

@@ -9,8 +9,7 @@ import java.nio.file.Path;
  * reports "loading" and waits to be killed ({@link KilledLoadTest}).
  */
 public final class KilledLoadChild {
-    private KilledLoadChild() {
-    }
+    private KilledLoadChild() {}
 
     public static void main(String[] args) throws Exception {
         try (Warehouse wh = Warehouse.open(Path.of(args[0]))) {

@@ -41,25 +41,36 @@ class KilledLoadTest {
         }
         Set<String> committed;
         try (Warehouse wh = Warehouse.create(warehouse)) {
-            TableDef table = WarehouseTest.createTable(wh, "t", List.of(
-                    new Column("id", ColumnType.of(VeilType.BIGINT), false),
-                    new Column("name", ColumnType.of(VeilType.VARCHAR), true)));
+            TableDef table = WarehouseTest.createTable(
+                    wh,
+                    "t",
+                    List.of(
+                            new Column("id", ColumnType.of(VeilType.BIGINT), false),
+                            new Column("name", ColumnType.of(VeilType.VARCHAR), true)));
             try (TableWriter writer = wh.newWriter(table)) {
                 writer.append(new Object[] {-1L, "before"});
                 writer.commit();
             }
             committed = wh.catalog().currentVersion(table.id()).segments().stream()
-                    .map(SegmentInfo::path).collect(Collectors.toSet());
+                    .map(SegmentInfo::path)
+                    .collect(Collectors.toSet());
         }
 
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), KilledLoadChild.class.getName(),
-                warehouse.toString(), csv.toString())
+        Process child = new ProcessBuilder(
+                        java.toString(),
+                        "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KilledLoadChild.class.getName(),
+                        warehouse.toString(),
+                        csv.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
             do {
                 line = out.readLine();

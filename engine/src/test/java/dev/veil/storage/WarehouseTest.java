@@ -52,13 +52,29 @@ class WarehouseTest {
     @Test
     void everyTypeRoundTripsIncludingNulls() {
         List<Object[]> rows = List.of(
-                new Object[] {true, 1, 10L, 1.5, new BigDecimal("12345678.91"),
-                        new BigDecimal("1234567890123456789012345678.0123456789"), "héllo, wörld ✓",
-                        (int) LocalDate.of(2024, 2, 29).toEpochDay(), 1_700_000_000_123L},
+                new Object[] {
+                    true,
+                    1,
+                    10L,
+                    1.5,
+                    new BigDecimal("12345678.91"),
+                    new BigDecimal("1234567890123456789012345678.0123456789"),
+                    "héllo, wörld ✓",
+                    (int) LocalDate.of(2024, 2, 29).toEpochDay(),
+                    1_700_000_000_123L
+                },
                 new Object[] {null, null, -7L, null, null, null, null, null, null},
-                new Object[] {false, Integer.MIN_VALUE, Long.MAX_VALUE, -0.0, new BigDecimal("-0.01"),
-                        new BigDecimal("-9999999999999999999999999999.9999999999"), "",
-                        (int) LocalDate.of(1969, 12, 31).toEpochDay(), -1L});
+                new Object[] {
+                    false,
+                    Integer.MIN_VALUE,
+                    Long.MAX_VALUE,
+                    -0.0,
+                    new BigDecimal("-0.01"),
+                    new BigDecimal("-9999999999999999999999999999.9999999999"),
+                    "",
+                    (int) LocalDate.of(1969, 12, 31).toEpochDay(),
+                    -1L
+                });
         try (Warehouse wh = Warehouse.create(dir)) {
             TableDef table = createTable(wh, "t", ALL_TYPES);
             TableVersion version;
@@ -86,10 +102,17 @@ class WarehouseTest {
         try (Warehouse wh = Warehouse.create(dir)) {
             TableDef table = createTable(wh, "t", ALL_TYPES);
             try (BatchScan scan = wh.scan(table, wh.catalog().currentVersion(table.id()), allColumns(table))) {
-                assertEquals(List.of(ArrowType.Bool.INSTANCE, new ArrowType.Int(32, true), new ArrowType.Int(64, true),
-                                new ArrowType.FloatingPoint(org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE),
-                                new ArrowType.Decimal(12, 2, 128), new ArrowType.Decimal(38, 10, 128),
-                                ArrowType.Utf8.INSTANCE, new ArrowType.Date(org.apache.arrow.vector.types.DateUnit.DAY),
+                assertEquals(
+                        List.of(
+                                ArrowType.Bool.INSTANCE,
+                                new ArrowType.Int(32, true),
+                                new ArrowType.Int(64, true),
+                                new ArrowType.FloatingPoint(
+                                        org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE),
+                                new ArrowType.Decimal(12, 2, 128),
+                                new ArrowType.Decimal(38, 10, 128),
+                                ArrowType.Utf8.INSTANCE,
+                                new ArrowType.Date(org.apache.arrow.vector.types.DateUnit.DAY),
                                 new ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MILLISECOND, null)),
                         scan.schema().getFields().stream().map(f -> f.getType()).toList());
                 assertNull(scan.next());
@@ -102,15 +125,25 @@ class WarehouseTest {
         try (Warehouse wh = Warehouse.create(dir)) {
             TableDef table = createTable(wh, "t", ALL_TYPES);
             try (TableWriter writer = wh.newWriter(table)) {
-                writer.append(new Object[] {null, (short) 3, 4, 5, 1.005, 7L, "x",
-                        LocalDate.of(2000, 1, 1), LocalDateTime.of(2000, 1, 1, 0, 0, 1)});
+                writer.append(new Object[] {
+                    null,
+                    (short) 3,
+                    4,
+                    5,
+                    1.005,
+                    7L,
+                    "x",
+                    LocalDate.of(2000, 1, 1),
+                    LocalDateTime.of(2000, 1, 1, 0, 0, 1)
+                });
                 writer.commit();
             }
             Object[] row = readAll(wh, table, allColumns(table)).get(0);
             assertEquals(3, row[1]);
             assertEquals(4L, row[2]);
             assertEquals(5.0, row[3]);
-            assertEquals(new BigDecimal("1.01"), row[4]); // 1.005 as a double is 1.00499..., BigDecimal.valueOf gives 1.005
+            assertEquals(
+                    new BigDecimal("1.01"), row[4]); // 1.005 as a double is 1.00499..., BigDecimal.valueOf gives 1.005
             assertEquals(new BigDecimal("7.0000000000"), row[5]);
             assertEquals((int) LocalDate.of(2000, 1, 1).toEpochDay(), row[7]);
             assertEquals(946_684_801_000L, row[8]);
@@ -122,21 +155,29 @@ class WarehouseTest {
         try (Warehouse wh = Warehouse.create(dir)) {
             TableDef table = createTable(wh, "t", ALL_TYPES);
             try (TableWriter writer = wh.newWriter(table)) {
-                VeilException e = assertThrows(VeilException.class, () -> writer.append(
-                        new Object[] {null, null, null, null, null, null, null, null, null}));
+                VeilException e = assertThrows(
+                        VeilException.class,
+                        () -> writer.append(new Object[] {null, null, null, null, null, null, null, null, null}));
                 assertEquals(ErrorCode.NOT_NULL_VIOLATION, e.errorCode());
                 assertEquals("Column 'l' of table 's.t' is NOT NULL; got NULL", e.getMessage());
-                e = assertThrows(VeilException.class, () -> writer.append(
-                        new Object[] {null, null, 1L, null, new BigDecimal("12345678901.5"), null, null, null, null}));
+                e = assertThrows(
+                        VeilException.class,
+                        () -> writer.append(new Object[] {
+                            null, null, 1L, null, new BigDecimal("12345678901.5"), null, null, null, null
+                        }));
                 assertEquals(ErrorCode.NUMERIC_OUT_OF_RANGE, e.errorCode());
                 assertEquals("Value out of range for column 'm' (DECIMAL(12,2)) of table 's.t'", e.getMessage());
-                e = assertThrows(VeilException.class, () -> writer.append(
-                        new Object[] {null, 3_000_000_000L, 1L, null, null, null, null, null, null}));
+                e = assertThrows(
+                        VeilException.class,
+                        () -> writer.append(
+                                new Object[] {null, 3_000_000_000L, 1L, null, null, null, null, null, null}));
                 assertEquals(ErrorCode.NUMERIC_OUT_OF_RANGE, e.errorCode());
-                e = assertThrows(VeilException.class, () -> writer.append(
-                        new Object[] {null, null, 1L, null, null, null, null, "2024-01-01", null}));
+                e = assertThrows(
+                        VeilException.class,
+                        () -> writer.append(new Object[] {null, null, 1L, null, null, null, null, "2024-01-01", null}));
                 assertEquals(ErrorCode.TYPE_MISMATCH, e.errorCode());
-                assertEquals("Column 'day' of table 's.t' is DATE; cannot store a value of Java type java.lang.String",
+                assertEquals(
+                        "Column 'day' of table 's.t' is DATE; cannot store a value of Java type java.lang.String",
                         e.getMessage());
                 e = assertThrows(VeilException.class, () -> writer.append(new Object[] {null}));
                 assertEquals(ErrorCode.INVALID_ARGUMENT, e.errorCode());
@@ -157,7 +198,8 @@ class WarehouseTest {
             TableDef table = createTable(wh, "t", columns);
             try (TableWriter writer = wh.newWriter(table)) {
                 for (int i = 0; i < rows; i++) {
-                    writer.append(new Object[] {(long) i, i % 10 == 0 ? null : "n" + i, i % 3, BigDecimal.valueOf(i, 2)});
+                    writer.append(
+                            new Object[] {(long) i, i % 10 == 0 ? null : "n" + i, i % 3, BigDecimal.valueOf(i, 2)});
                 }
                 writer.commit();
             }
@@ -167,7 +209,8 @@ class WarehouseTest {
             int batches = 0;
             long expectedId = 0;
             try (BatchScan scan = wh.scan(table, version, new int[] {3, 0, 1})) {
-                assertEquals(List.of("price", "id", "name"),
+                assertEquals(
+                        List.of("price", "id", "name"),
                         scan.schema().getFields().stream().map(f -> f.getName()).toList());
                 VectorSchemaRoot batch;
                 while ((batch = scan.next()) != null) {
@@ -180,8 +223,11 @@ class WarehouseTest {
                     for (int r = 0; r < batch.getRowCount(); r++) {
                         assertEquals(expectedId, id.get(r));
                         assertEquals(BigDecimal.valueOf(expectedId, 2), price.getObject(r));
-                        assertEquals(expectedId % 10 == 0 ? null : "n" + expectedId,
-                                name.isNull(r) ? null : new String(name.get(r), java.nio.charset.StandardCharsets.UTF_8));
+                        assertEquals(
+                                expectedId % 10 == 0 ? null : "n" + expectedId,
+                                name.isNull(r)
+                                        ? null
+                                        : new String(name.get(r), java.nio.charset.StandardCharsets.UTF_8));
                         expectedId++;
                     }
                 }
@@ -195,7 +241,8 @@ class WarehouseTest {
     void interleavedWritersBothLand() {
         try (Warehouse wh = Warehouse.create(dir)) {
             TableDef table = createTable(wh, "t", List.of(new Column("x", ColumnType.of(VeilType.INTEGER), true)));
-            try (TableWriter first = wh.newWriter(table); TableWriter second = wh.newWriter(table)) {
+            try (TableWriter first = wh.newWriter(table);
+                    TableWriter second = wh.newWriter(table)) {
                 first.append(new Object[] {1});
                 second.append(new Object[] {2});
                 assertEquals(1, second.commit().version());
@@ -203,7 +250,9 @@ class WarehouseTest {
                 assertEquals(2, last.version());
                 assertEquals(2, last.rowCount());
             }
-            assertEquals(List.of(2, 1), readAll(wh, table, new int[] {0}).stream().map(r -> r[0]).toList());
+            assertEquals(
+                    List.of(2, 1),
+                    readAll(wh, table, new int[] {0}).stream().map(r -> r[0]).toList());
         }
     }
 
@@ -247,7 +296,9 @@ class WarehouseTest {
                 writer.commit();
             }
             TableVersion version = wh.catalog().currentVersion(table.id());
-            long tableBytes = version.segments().stream().mapToLong(SegmentInfo::sizeBytes).sum();
+            long tableBytes = version.segments().stream()
+                    .mapToLong(SegmentInfo::sizeBytes)
+                    .sum();
             long sum = 0;
             long peak;
             try (BatchScan scan = wh.scan(table, version, new int[] {1, 0})) {
@@ -299,7 +350,8 @@ class WarehouseTest {
                 writer.append(new Object[] {1});
                 writer.commit();
             }
-            Path segment = dir.resolve(wh.catalog().currentVersion(table.id()).segments().get(0).path());
+            Path segment = dir.resolve(
+                    wh.catalog().currentVersion(table.id()).segments().get(0).path());
             orphan = segment.resolveSibling("0000000000000-0000000000000000.arrow");
             Files.copy(segment, orphan);
             temp = segment.resolveSibling("x.arrow.tmp");
@@ -359,7 +411,8 @@ class WarehouseTest {
                 writer.append(new Object[] {1});
                 writer.commit();
             }
-            SegmentInfo segment = wh.catalog().currentVersion(table.id()).segments().get(0);
+            SegmentInfo segment =
+                    wh.catalog().currentVersion(table.id()).segments().get(0);
             Files.write(dir.resolve(segment.path()), new byte[] {1, 2, 3});
             VeilException e = assertThrows(VeilException.class, () -> readAll(wh, table, new int[] {0}));
             assertEquals(ErrorCode.STORAGE_CORRUPTED, e.errorCode());
@@ -376,7 +429,11 @@ class WarehouseTest {
         try (Warehouse wh = Warehouse.create(dir)) {
             VeilException e = assertThrows(VeilException.class, () -> Warehouse.open(dir));
             assertEquals(ErrorCode.WAREHOUSE_LOCKED, e.errorCode());
-            assertTrue(e.getMessage().contains("is in use by process " + ProcessHandle.current().pid()), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains("is in use by process "
+                                    + ProcessHandle.current().pid()),
+                    e.getMessage());
         }
         Warehouse.open(dir).close();
     }
@@ -430,5 +487,4 @@ class WarehouseTest {
             return files.filter(Files::isRegularFile).sorted().toList();
         }
     }
-
 }

@@ -27,8 +27,7 @@ final class CancelRequest {
     static final String PATH = "veil/cancel";
     private static final int TIMEOUT_MILLIS = 10_000;
 
-    private CancelRequest() {
-    }
+    private CancelRequest() {}
 
     /** Sends the cancel; returns whether the server found the statement. */
     static boolean send(AvaticaConnection connection, int statementId) throws IOException {
@@ -46,7 +45,8 @@ final class CancelRequest {
             http.setRequestProperty("Content-Type", "text/plain; charset=utf-8");
             if (config.avaticaUser() != null && config.avaticaPassword() != null) {
                 String token = config.avaticaUser() + ":" + config.avaticaPassword();
-                http.setRequestProperty("Authorization",
+                http.setRequestProperty(
+                        "Authorization",
                         "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
             }
             try (OutputStream out = http.getOutputStream()) {
@@ -75,7 +75,8 @@ final class CancelRequest {
                     String password = config.truststorePassword();
                     trust.load(in, password == null ? null : password.toCharArray());
                 }
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                TrustManagerFactory factory =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 factory.init(trust);
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, factory.getTrustManagers(), null);

@@ -14,8 +14,8 @@ import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.DriverVersion;
 import org.apache.calcite.avatica.InternalProperty;
-import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.remote.Service;
+import org.apache.calcite.avatica.util.Casing;
 
 /**
  * Veil's thin JDBC driver: {@code jdbc:veil://host:port[;ssl=true;truststore=F;truststore_password=P]}
@@ -30,8 +30,7 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
         unregisterAvaticaDriver();
     }
 
-    public Driver() {
-    }
+    public Driver() {}
 
     /**
      * Avatica's remote driver registers itself when its class loads (as ours does, being its
@@ -128,7 +127,8 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
         list.add(property("user", info, "User name", true));
         list.add(property("password", info, "Password", true));
         list.add(property("ssl", info, "true to connect with TLS (HTTPS)", false));
-        list.add(property("truststore", info, "Truststore file holding the server's certificate (with ssl=true)", false));
+        list.add(property(
+                "truststore", info, "Truststore file holding the server's certificate (with ssl=true)", false));
         list.add(property("truststore_password", info, "Password of the truststore", false));
         return list.toArray(new DriverPropertyInfo[0]);
     }

@@ -22,6 +22,7 @@ import org.apache.calcite.avatica.AvaticaSqlException;
 final class Errors {
     /** Veil's codes for the errors the driver itself reports; the same numbers as the server's. */
     static final int AUTHENTICATION_FAILED = 17;
+
     static final int QUERY_CANCELLED = 20;
     static final int STATEMENT_TIMEOUT = 27;
     static final String AUTHENTICATION_FAILED_STATE = "28P01";
@@ -32,8 +33,7 @@ final class Errors {
     /** What Avatica's client puts before every message from the server. */
     private static final String REMOTE_PREFIX = "Remote driver error: ";
 
-    private Errors() {
-    }
+    private Errors() {}
 
     /** A client-side error that Avatica turns into an {@code SQLException} with this code and state. */
     static AvaticaClientRuntimeException client(String message, int code, String sqlState) {
@@ -44,15 +44,20 @@ final class Errors {
         String message = user == null
                 ? "The server requires a user name and password: set the 'user' and 'password' connection properties"
                 : "Authentication failed for user '" + user + "': unknown user or wrong password";
-        return client("VEIL-0017 AUTHENTICATION_FAILED: " + message, AUTHENTICATION_FAILED, AUTHENTICATION_FAILED_STATE);
+        return client(
+                "VEIL-0017 AUTHENTICATION_FAILED: " + message, AUTHENTICATION_FAILED, AUTHENTICATION_FAILED_STATE);
     }
 
     /** The server refused to check the password: too many failed logins for this user or address. */
     static AvaticaClientRuntimeException loginThrottled(String user, String retryAfterSeconds) {
-        String wait = retryAfterSeconds == null || !retryAfterSeconds.matches("[0-9]{1,6}") ? "a while"
+        String wait = retryAfterSeconds == null || !retryAfterSeconds.matches("[0-9]{1,6}")
+                ? "a while"
                 : retryAfterSeconds + " s";
-        return client("VEIL-0017 AUTHENTICATION_FAILED: Too many failed logins for user '" + user
-                + "' or from this address; retry after " + wait, AUTHENTICATION_FAILED, AUTHENTICATION_FAILED_STATE);
+        return client(
+                "VEIL-0017 AUTHENTICATION_FAILED: Too many failed logins for user '" + user
+                        + "' or from this address; retry after " + wait,
+                AUTHENTICATION_FAILED,
+                AUTHENTICATION_FAILED_STATE);
     }
 
     /** Any failure while connecting or running a request, as an {@code SQLException}. */
@@ -80,7 +85,9 @@ final class Errors {
                 message = message.substring(echo.length());
             } else {
                 int veil = message.indexOf("\": VEIL-");
-                message = veil >= 0 ? message.substring(veil + 3) : "Statement failed: " + message.substring(message.lastIndexOf("\": ") + 3);
+                message = veil >= 0
+                        ? message.substring(veil + 3)
+                        : "Statement failed: " + message.substring(message.lastIndexOf("\": ") + 3);
             }
         }
         SQLException rebuilt = of(message, e.getSQLState(), e.getErrorCode(), false);
@@ -90,8 +97,12 @@ final class Errors {
 
     /** The error of a statement the driver cancelled for its query timeout ({@code setQueryTimeout}). */
     static SQLException timedOut(int seconds) {
-        return of("VEIL-0027 STATEMENT_TIMEOUT: The statement ran longer than its query timeout of " + seconds
-                + " s and was stopped", QUERY_CANCELLED_STATE, STATEMENT_TIMEOUT, true);
+        return of(
+                "VEIL-0027 STATEMENT_TIMEOUT: The statement ran longer than its query timeout of " + seconds
+                        + " s and was stopped",
+                QUERY_CANCELLED_STATE,
+                STATEMENT_TIMEOUT,
+                true);
     }
 
     /**

@@ -35,28 +35,42 @@ final class VeilFactory implements AvaticaFactory {
     }
 
     @Override
-    public AvaticaConnection newConnection(UnregisteredDriver driver, AvaticaFactory factory, String url,
-            Properties info) throws SQLException {
+    public AvaticaConnection newConnection(
+            UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) throws SQLException {
         return delegate.newConnection(driver, factory, url, info);
     }
 
     @Override
-    public AvaticaStatement newStatement(AvaticaConnection connection, Meta.StatementHandle h, int resultSetType,
-            int resultSetConcurrency, int resultSetHoldability) {
+    public AvaticaStatement newStatement(
+            AvaticaConnection connection,
+            Meta.StatementHandle h,
+            int resultSetType,
+            int resultSetConcurrency,
+            int resultSetHoldability) {
         return new VeilStatement(connection, h, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
     @Override
-    public AvaticaPreparedStatement newPreparedStatement(AvaticaConnection connection, Meta.StatementHandle h,
-            Meta.Signature signature, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+    public AvaticaPreparedStatement newPreparedStatement(
+            AvaticaConnection connection,
+            Meta.StatementHandle h,
+            Meta.Signature signature,
+            int resultSetType,
+            int resultSetConcurrency,
+            int resultSetHoldability)
             throws SQLException {
-        return delegate.newPreparedStatement(connection, h, signature, resultSetType, resultSetConcurrency,
-                resultSetHoldability);
+        return delegate.newPreparedStatement(
+                connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
     @Override
-    public AvaticaResultSet newResultSet(AvaticaStatement statement, QueryState state, Meta.Signature signature,
-            TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
+    public AvaticaResultSet newResultSet(
+            AvaticaStatement statement,
+            QueryState state,
+            Meta.Signature signature,
+            TimeZone timeZone,
+            Meta.Frame firstFrame)
+            throws SQLException {
         return delegate.newResultSet(statement, state, signature, timeZone, firstFrame);
     }
 

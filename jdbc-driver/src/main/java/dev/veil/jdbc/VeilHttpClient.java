@@ -63,28 +63,40 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
                 if (status == 401) {
                     org.apache.hc.core5.http.Header retry = response.getFirstHeader("Retry-After");
                     String user = credentials == null ? null : credentials.getUserName();
-                    throw retry == null ? Errors.authenticationFailed(user) : Errors.loginThrottled(user, retry.getValue());
+                    throw retry == null
+                            ? Errors.authenticationFailed(user)
+                            : Errors.loginThrottled(user, retry.getValue());
                 }
-                throw Errors.client("The server at " + uri + " answered HTTP " + status
-                        + "; is it a Veil server?", 0, Errors.CONNECTION_FAILED_STATE);
+                throw Errors.client(
+                        "The server at " + uri + " answered HTTP " + status + "; is it a Veil server?",
+                        0,
+                        Errors.CONNECTION_FAILED_STATE);
             } catch (NoHttpResponseException e) {
                 // A pooled connection the server had closed; Avatica's client retries too.
                 if (attempt < MAX_ATTEMPTS) {
                     continue;
                 }
-                throw Errors.client("The Veil server at " + uri + " closed the connection without answering", 0,
+                throw Errors.client(
+                        "The Veil server at " + uri + " closed the connection without answering",
+                        0,
                         Errors.CONNECTION_FAILED_STATE);
             } catch (UnknownHostException e) {
                 throw Errors.client("Unknown host " + httpHost.getHostName(), 0, Errors.CONNECTION_FAILED_STATE);
             } catch (SSLException e) {
-                throw Errors.client("TLS connection to " + uri + " failed: " + e.getMessage()
-                        + " (check ssl=true, the truststore, and the server's certificate)", 0,
+                throw Errors.client(
+                        "TLS connection to " + uri + " failed: " + e.getMessage()
+                                + " (check ssl=true, the truststore, and the server's certificate)",
+                        0,
                         Errors.CONNECTION_FAILED_STATE);
             } catch (ClientProtocolException e) {
-                throw Errors.client("HTTP protocol error talking to " + uri + ": " + e.getMessage(), 0,
+                throw Errors.client(
+                        "HTTP protocol error talking to " + uri + ": " + e.getMessage(),
+                        0,
                         Errors.CONNECTION_FAILED_STATE);
             } catch (IOException e) {
-                throw Errors.client("Cannot reach the Veil server at " + uri + ": " + e.getMessage(), 0,
+                throw Errors.client(
+                        "Cannot reach the Veil server at " + uri + ": " + e.getMessage(),
+                        0,
                         Errors.CONNECTION_FAILED_STATE);
             }
         }

@@ -25,8 +25,12 @@ final class VeilStatement extends AvaticaStatement {
         return t;
     });
 
-    VeilStatement(AvaticaConnection connection, Meta.StatementHandle handle, int resultSetType,
-            int resultSetConcurrency, int resultSetHoldability) {
+    VeilStatement(
+            AvaticaConnection connection,
+            Meta.StatementHandle handle,
+            int resultSetType,
+            int resultSetConcurrency,
+            int resultSetHoldability) {
         super(connection, handle, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
@@ -36,10 +40,15 @@ final class VeilStatement extends AvaticaStatement {
         cancelFlag.set(false);
         int timeout = getQueryTimeout();
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> timer = timeout <= 0 ? null : TIMER.schedule(() -> {
-            timedOut.set(true);
-            cancelOnServer();
-        }, timeout, TimeUnit.SECONDS);
+        ScheduledFuture<?> timer = timeout <= 0
+                ? null
+                : TIMER.schedule(
+                        () -> {
+                            timedOut.set(true);
+                            cancelOnServer();
+                        },
+                        timeout,
+                        TimeUnit.SECONDS);
         try {
             super.executeInternal(sql);
         } catch (SQLException e) {

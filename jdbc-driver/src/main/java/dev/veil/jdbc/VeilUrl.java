@@ -23,8 +23,16 @@ final class VeilUrl {
     static final int DEFAULT_PORT = 8765;
 
     /** The properties the driver reads; others are ignored. */
-    static final Set<String> KEYS = Set.of("user", "password", "ssl", "truststore", "truststore_password",
-            "truststore_type", "hostname_verification", "fetch_size", "http_connection_timeout",
+    static final Set<String> KEYS = Set.of(
+            "user",
+            "password",
+            "ssl",
+            "truststore",
+            "truststore_password",
+            "truststore_type",
+            "hostname_verification",
+            "fetch_size",
+            "http_connection_timeout",
             "http_response_timeout");
 
     /** Keys whose values are secrets: never sent to the server as connection properties, never printed. */
@@ -102,7 +110,10 @@ final class VeilUrl {
                 if (eq <= 0) {
                     throw invalid(url, "expected key=value, got '" + part + "'");
                 }
-                put(properties, part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+                put(
+                        properties,
+                        part.substring(0, eq).trim(),
+                        part.substring(eq + 1).trim());
             }
         }
         if (info != null) {
@@ -137,7 +148,9 @@ final class VeilUrl {
                 out.append(';');
             }
             int eq = parts[i].indexOf('=');
-            if (i > 0 && eq > 0 && SECRET_KEYS.contains(parts[i].substring(0, eq).trim().toLowerCase(Locale.ROOT))) {
+            if (i > 0
+                    && eq > 0
+                    && SECRET_KEYS.contains(parts[i].substring(0, eq).trim().toLowerCase(Locale.ROOT))) {
                 out.append(parts[i], 0, eq + 1).append("***");
             } else {
                 out.append(parts[i]);
@@ -175,7 +188,8 @@ final class VeilUrl {
         p.setProperty("httpclient_impl", httpClientClass);
         p.setProperty("transparent_reconnection", "false");
         p.setProperty("fetch_size", properties.getOrDefault("fetch_size", DEFAULT_FETCH_SIZE));
-        p.setProperty("http_response_timeout",
+        p.setProperty(
+                "http_response_timeout",
                 properties.getOrDefault("http_response_timeout", DEFAULT_RESPONSE_TIMEOUT_MILLIS));
         copy(p, "http_connection_timeout", "http_connection_timeout");
         String user = properties.get("user");

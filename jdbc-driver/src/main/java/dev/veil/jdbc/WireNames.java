@@ -16,10 +16,11 @@ final class WireNames {
 
     /** The package prefix of Avatica's classes in this jar, computed so the build's relocation cannot rewrite it. */
     private static final String LOCAL = avaticaPackage();
-    private static final String REMOTE = LOCAL.startsWith(SHADE_PREFIX) ? LOCAL.substring(SHADE_PREFIX.length()) : LOCAL;
 
-    private WireNames() {
-    }
+    private static final String REMOTE =
+            LOCAL.startsWith(SHADE_PREFIX) ? LOCAL.substring(SHADE_PREFIX.length()) : LOCAL;
+
+    private WireNames() {}
 
     private static String avaticaPackage() {
         String name = WireMessage.class.getName();
@@ -55,6 +56,9 @@ final class WireNames {
         if (!name.startsWith(from)) {
             return message;
         }
-        return wire.toBuilder().setName(to + name.substring(from.length())).build().toByteArray();
+        return wire.toBuilder()
+                .setName(to + name.substring(from.length()))
+                .build()
+                .toByteArray();
     }
 }

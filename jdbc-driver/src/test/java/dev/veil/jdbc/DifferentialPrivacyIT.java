@@ -7,7 +7,6 @@ import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -58,7 +57,12 @@ class DifferentialPrivacyIT {
             s.execute("CREATE TABLE dp.people (id BIGINT NOT NULL, grp VARCHAR NOT NULL, v INTEGER NOT NULL)");
             StringBuilder rows = new StringBuilder();
             for (int i = 0; i < 800; i++) {
-                rows.append(i == 0 ? "" : ", ").append("(").append(i).append(", 'g").append(i % 4).append("', 5)");
+                rows.append(i == 0 ? "" : ", ")
+                        .append("(")
+                        .append(i)
+                        .append(", 'g")
+                        .append(i % 4)
+                        .append("', 5)");
             }
             s.execute("INSERT INTO dp.people VALUES " + rows);
             s.execute("ALTER TABLE dp.people SET PRIVACY UNIT (id)");
@@ -102,12 +106,15 @@ class DifferentialPrivacyIT {
 
     private static void assertSpread(List<Double> errors, double expected, String what) {
         double mean = errors.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double variance = errors.stream().mapToDouble(e -> (e - mean) * (e - mean)).sum() / (errors.size() - 1);
+        double variance =
+                errors.stream().mapToDouble(e -> (e - mean) * (e - mean)).sum() / (errors.size() - 1);
         double deviation = Math.sqrt(variance);
-        System.out.printf("%s: %d draws, mean error %.3f, standard deviation %.3f (theory %.3f)%n", what,
-                errors.size(), mean, deviation, expected);
-        assertTrue(Math.abs(deviation / expected - 1) < 0.10, what + ": standard deviation " + deviation
-                + " is not within 10% of " + expected);
+        System.out.printf(
+                "%s: %d draws, mean error %.3f, standard deviation %.3f (theory %.3f)%n",
+                what, errors.size(), mean, deviation, expected);
+        assertTrue(
+                Math.abs(deviation / expected - 1) < 0.10,
+                what + ": standard deviation " + deviation + " is not within 10% of " + expected);
         assertTrue(Math.abs(mean) < 6 * expected / Math.sqrt(errors.size()), what + ": biased, mean " + mean);
     }
 
@@ -147,8 +154,8 @@ class DifferentialPrivacyIT {
         assertEquals(10, succeeded, "a budget of 1.0 holds exactly ten queries of 0.1");
         try (Connection c = TestServer.connect(url, "admin", TestServer.ADMIN_PASSWORD);
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(epsilon) FROM veil.budget_ledger "
-                        + "WHERE user_name = 'racer'")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT COUNT(*), SUM(epsilon) FROM veil.budget_ledger " + "WHERE user_name = 'racer'")) {
             assertTrue(rs.next());
             assertEquals(10, rs.getLong(1));
             assertTrue(rs.getDouble(2) <= 1.0 + 1e-9, "spent " + rs.getDouble(2));

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FairnessIT {
     /** Heavy statements at once, all of one analyst: as many as the default cap allows. */
     private static final int HEAVY = 8;
+
     private static final int PROBES = 20;
     /** The second analyst's query. */
     private static final String PROBE = "SELECT city, COUNT(*) FROM shop.orders GROUP BY city";
@@ -56,7 +57,8 @@ class FairnessIT {
         server = VeilServer.start(ServerConfig.of(warehouse).withPort(0));
         url = server.jdbcUrl();
         TestServer.loadData(server);
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             s.execute("CREATE USER bea PASSWORD 'bea-pw-4d2-long-enough'");
             s.execute("CREATE ROLE solo");
             s.execute("CREATE USER cal PASSWORD 'cal-pw-5e7-long-enough' ROLE solo");
@@ -88,8 +90,10 @@ class FairnessIT {
     }
 
     private static long running(String user) throws SQLException {
-        try (Connection c = admin(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT COUNT(*) FROM veil.running_statements WHERE user_name = '" + user + "'")) {
+        try (Connection c = admin();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT COUNT(*) FROM veil.running_statements WHERE user_name = '" + user + "'")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -108,7 +112,8 @@ class FairnessIT {
         List<Long> millis = probeUnderLoad(true);
         if (Boolean.getBoolean("veil.fairness.compare")) {
             // Test-internal measurement of what the scheduler does: the same without it (never a user's switch).
-            CpuScheduler previous = CpuScheduler.useShared(new CpuScheduler(CpuScheduler.shared().slots(), false));
+            CpuScheduler previous = CpuScheduler.useShared(
+                    new CpuScheduler(CpuScheduler.shared().slots(), false));
             try {
                 probeUnderLoad(false);
             } finally {
@@ -117,7 +122,8 @@ class FairnessIT {
         }
         List<Long> sorted = new ArrayList<>(millis);
         sorted.sort(null);
-        assertTrue(sorted.get((int) Math.ceil(PROBES * 0.95) - 1) < 2_000,
+        assertTrue(
+                sorted.get((int) Math.ceil(PROBES * 0.95) - 1) < 2_000,
                 "the second analyst's query took " + millis + " ms");
     }
 
@@ -138,7 +144,8 @@ class FairnessIT {
             }
             awaitRunning("ana", HEAVY);
             List<Long> millis = new ArrayList<>();
-            try (Connection c = connect(url, "bea", "bea-pw-4d2-long-enough"); Statement s = c.createStatement()) {
+            try (Connection c = connect(url, "bea", "bea-pw-4d2-long-enough");
+                    Statement s = c.createStatement()) {
                 // Not measured: the login, and the first run of the query (compiled once); meanwhile the
                 // heavy statements finish planning and run past their first second of processor time.
                 long first = System.nanoTime();
@@ -147,7 +154,8 @@ class FairnessIT {
                         // warm up
                     }
                 }
-                System.out.printf("second analyst's first query (login, compilation): %d ms%n",
+                System.out.printf(
+                        "second analyst's first query (login, compilation): %d ms%n",
                         (System.nanoTime() - first) / 1_000_000);
                 Thread.sleep(1_500);
                 for (int i = 0; i < PROBES; i++) {
@@ -170,9 +178,10 @@ class FairnessIT {
             sorted.sort(null);
             long p50 = sorted.get(PROBES / 2);
             long p95 = sorted.get((int) Math.ceil(PROBES * 0.95) - 1);
-            System.out.printf("second analyst's query with %d heavy statements running%s: p50 %d ms, p95 %d ms, "
-                    + "max %d ms (in order: %s)%n", HEAVY, scheduled ? "" : " WITHOUT the CPU scheduler", p50, p95,
-                    sorted.get(PROBES - 1), millis);
+            System.out.printf(
+                    "second analyst's query with %d heavy statements running%s: p50 %d ms, p95 %d ms, "
+                            + "max %d ms (in order: %s)%n",
+                    HEAVY, scheduled ? "" : " WITHOUT the CPU scheduler", p50, p95, sorted.get(PROBES - 1), millis);
 
             // The heavy statements still stop promptly when cancelled, waiting for a slot or not.
             long cancelled = System.nanoTime();
@@ -184,8 +193,8 @@ class FairnessIT {
                 assertNotNull(e, "a heavy statement was not stopped");
                 assertEquals(20, e.getErrorCode(), e.getMessage());
             }
-            System.out.printf("%d heavy statements cancelled within %d ms%n", HEAVY,
-                    (System.nanoTime() - cancelled) / 1_000_000);
+            System.out.printf(
+                    "%d heavy statements cancelled within %d ms%n", HEAVY, (System.nanoTime() - cancelled) / 1_000_000);
             awaitRunning("ana", 0);
             return millis;
         } finally {
@@ -201,7 +210,8 @@ class FairnessIT {
         ExecutorService pool = Executors.newCachedThreadPool();
         try (Connection first = connect(url, "cal", "cal-pw-5e7-long-enough");
                 Connection second = connect(url, "cal", "cal-pw-5e7-long-enough");
-                Statement heavy = first.createStatement(); Statement queued = second.createStatement()) {
+                Statement heavy = first.createStatement();
+                Statement queued = second.createStatement()) {
             heavy.setQueryTimeout(120);
             Future<SQLException> running = runAsync(pool, heavy, TestServer.ENDLESS_QUERY);
             awaitRunning("cal", 1);
@@ -220,13 +230,15 @@ class FairnessIT {
             assertNotNull(cancelled);
             assertEquals(20, cancelled.getErrorCode(), cancelled.getMessage());
             // Both are audited as failed; with the first gone, cal runs again.
-            try (Statement again = second.createStatement(); ResultSet rs = again.executeQuery(
-                    "SELECT COUNT(*) FROM shop.orders")) {
+            try (Statement again = second.createStatement();
+                    ResultSet rs = again.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
                 rs.next();
                 assertEquals(3, rs.getLong(1));
             }
-            try (Connection c = admin(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT COUNT(*) FROM veil.audit WHERE user_name = 'cal' AND decision = 'FAILED'")) {
+            try (Connection c = admin();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT COUNT(*) FROM veil.audit WHERE user_name = 'cal' AND decision = 'FAILED'")) {
                 rs.next();
                 assertEquals(2, rs.getLong(1));
             }

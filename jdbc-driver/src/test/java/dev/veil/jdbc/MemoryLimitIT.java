@@ -50,7 +50,8 @@ class MemoryLimitIT {
         server = VeilServer.start(ServerConfig.of(warehouse).withPort(0));
         url = server.jdbcUrl();
         TestServer.loadData(server);
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             s.execute("CREATE USER bob PASSWORD '" + BOB_PASSWORD + "'");
             s.execute("CREATE ROLE limited");
             s.execute("GRANT ROLE limited TO USER ana");
@@ -88,7 +89,8 @@ class MemoryLimitIT {
 
     /** Runs {@code sql} as ana (limited to 64 MB), expecting MEMORY_LIMIT_EXCEEDED; then bob's query answers. */
     private static void exceedsAnasLimit(String sql) throws SQLException {
-        try (Connection c = ana(); Statement s = c.createStatement()) {
+        try (Connection c = ana();
+                Statement s = c.createStatement()) {
             SQLException e = assertThrows(SQLException.class, () -> {
                 try (ResultSet rs = s.executeQuery(sql)) {
                     while (rs.next()) {
@@ -109,7 +111,8 @@ class MemoryLimitIT {
     }
 
     private static void assertOthersStillServed() throws SQLException {
-        try (Connection c = bob(); Statement s = c.createStatement();
+        try (Connection c = bob();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(amount) FROM shop.orders")) {
             assertTrue(rs.next());
             assertEquals(3, rs.getLong(1));
@@ -118,7 +121,8 @@ class MemoryLimitIT {
 
     @Test
     void hugeDistinctValuesExceedTheRoleLimit() throws SQLException {
-        exceedsAnasLimit("SELECT COUNT(*) FROM (SELECT DISTINCT LPAD('a', CAST(200000000 + x AS INTEGER)) FROM shop.big)");
+        exceedsAnasLimit(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT LPAD('a', CAST(200000000 + x AS INTEGER)) FROM shop.big)");
     }
 
     @Test
@@ -128,8 +132,8 @@ class MemoryLimitIT {
 
     @Test
     void millionsOfGroupsOverAJoinExceedTheRoleLimit() throws SQLException {
-        exceedsAnasLimit("SELECT a.x * 2000 + b.x AS k, COUNT(*) FROM shop.big a, shop.big b "
-                + "GROUP BY a.x * 2000 + b.x");
+        exceedsAnasLimit(
+                "SELECT a.x * 2000 + b.x AS k, COUNT(*) FROM shop.big a, shop.big b " + "GROUP BY a.x * 2000 + b.x");
     }
 
     @Test
@@ -144,9 +148,10 @@ class MemoryLimitIT {
 
     @Test
     void theSameQueriesRunUnderTheDefaultLimit() throws SQLException {
-        try (Connection c = bob(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM (SELECT k, COUNT(*) FROM shop.many "
-                    + "WHERE g < 250 GROUP BY k)")) {
+        try (Connection c = bob();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT COUNT(*) FROM (SELECT k, COUNT(*) FROM shop.many " + "WHERE g < 250 GROUP BY k)")) {
                 assertTrue(rs.next());
                 assertEquals(500_000, rs.getLong(1));
             }
@@ -161,20 +166,22 @@ class MemoryLimitIT {
 
     @Test
     void roleSettingsAreForAdminsAndChecked() throws SQLException {
-        try (Connection c = bob(); Statement s = c.createStatement()) {
-            SQLException e = assertThrows(SQLException.class,
-                    () -> s.execute("ALTER ROLE limited SET statement_memory = '10GB'"));
+        try (Connection c = bob();
+                Statement s = c.createStatement()) {
+            SQLException e = assertThrows(
+                    SQLException.class, () -> s.execute("ALTER ROLE limited SET statement_memory = '10GB'"));
             assertEquals("42501", e.getSQLState(), e.getMessage());
         }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            SQLException bad = assertThrows(SQLException.class,
-                    () -> s.execute("ALTER ROLE limited SET statement_memory = 'lots'"));
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
+            SQLException bad = assertThrows(
+                    SQLException.class, () -> s.execute("ALTER ROLE limited SET statement_memory = 'lots'"));
             assertEquals("22023", bad.getSQLState(), bad.getMessage());
-            SQLException unknown = assertThrows(SQLException.class,
-                    () -> s.execute("ALTER ROLE limited SET work_mem = '1GB'"));
+            SQLException unknown =
+                    assertThrows(SQLException.class, () -> s.execute("ALTER ROLE limited SET work_mem = '1GB'"));
             assertEquals("22023", unknown.getSQLState(), unknown.getMessage());
-            SQLException noRole = assertThrows(SQLException.class,
-                    () -> s.execute("ALTER ROLE nobody SET statement_memory = '1GB'"));
+            SQLException noRole =
+                    assertThrows(SQLException.class, () -> s.execute("ALTER ROLE nobody SET statement_memory = '1GB'"));
             assertEquals("42704", noRole.getSQLState(), noRole.getMessage());
             s.execute("CREATE ROLE temporary");
             s.execute("ALTER ROLE temporary SET statement_memory TO '2GB'");
@@ -194,7 +201,8 @@ class MemoryLimitIT {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 results.add(pool.submit(() -> {
-                    try (Connection c = bob(); Statement s = c.createStatement();
+                    try (Connection c = bob();
+                            Statement s = c.createStatement();
                             ResultSet rs = s.executeQuery(heavy)) {
                         assertTrue(rs.next());
                         assertEquals(500_000, rs.getLong(1));

@@ -31,7 +31,8 @@ class SqllineIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = VeilServer.start(ServerConfig.of(TestServer.createWarehouse(dir)).withPort(0));
+        server = VeilServer.start(
+                ServerConfig.of(TestServer.createWarehouse(dir)).withPort(0));
         TestServer.loadData(server, TestServer.credentials("admin", TestServer.ADMIN_PASSWORD), false);
     }
 
@@ -42,7 +43,8 @@ class SqllineIT {
 
     /** The shaded jar the build made, and sqlline's jars from this JVM's class path. */
     private static String isolatedClassPath() throws Exception {
-        Path jar = Path.of(Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jar = Path.of(
+                Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assertTrue(jar.getFileName().toString().matches("veil-jdbc-.*\\.jar"), "not the packaged driver: " + jar);
         List<String> entries = new ArrayList<>(List.of(jar.toString()));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -58,22 +60,38 @@ class SqllineIT {
     @Test
     void sqllineWithOnlyTheShadedJarListsTablesColumnsAndRunsQueries() throws Exception {
         Path script = dir.resolve("script.sql");
-        Files.writeString(script, String.join("\n",
-                "!tables",
-                "!columns orders",
-                "SELECT city, COUNT(*) AS n FROM shop.orders GROUP BY city ORDER BY city;",
-                "!quit", ""));
+        Files.writeString(
+                script,
+                String.join(
+                        "\n",
+                        "!tables",
+                        "!columns orders",
+                        "SELECT city, COUNT(*) AS n FROM shop.orders GROUP BY city ORDER BY city;",
+                        "!quit",
+                        ""));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = List.of(java.toString(), "-cp", isolatedClassPath(), "sqlline.SqlLine",
-                "-u", server.jdbcUrl(), "-n", "ana", "-p", TestServer.ANA_PASSWORD,
-                "--maxWidth=400", "--run=" + script);
+        List<String> command = List.of(
+                java.toString(),
+                "-cp",
+                isolatedClassPath(),
+                "sqlline.SqlLine",
+                "-u",
+                server.jdbcUrl(),
+                "-n",
+                "ana",
+                "-p",
+                TestServer.ANA_PASSWORD,
+                "--maxWidth=400",
+                "--run=" + script);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(90, TimeUnit.SECONDS), "sqlline did not finish:\n" + output);
         assertEquals(0, process.exitValue(), output);
-        assertTrue(output.matches("(?s).*\\|\\s*veil\\s*\\|\\s*shop\\s*\\|\\s*orders\\s*\\|\\s*TABLE\\s*\\|.*"), output);
-        assertTrue(output.matches("(?s).*\\|\\s*orders\\s*\\|\\s*amount\\s*\\|\\s*3\\s*\\|\\s*DECIMAL\\s*\\|.*"), output);
+        assertTrue(
+                output.matches("(?s).*\\|\\s*veil\\s*\\|\\s*shop\\s*\\|\\s*orders\\s*\\|\\s*TABLE\\s*\\|.*"), output);
+        assertTrue(
+                output.matches("(?s).*\\|\\s*orders\\s*\\|\\s*amount\\s*\\|\\s*3\\s*\\|\\s*DECIMAL\\s*\\|.*"), output);
         assertTrue(output.matches("(?s).*\\|\\s*Lyon\\s*\\|\\s*2\\s*\\|.*"), output);
         assertTrue(output.matches("(?s).*\\|\\s*Porto\\s*\\|\\s*1\\s*\\|.*"), output);
         assertFalse(output.contains("Exception"), output);

@@ -43,14 +43,15 @@ class StatementControlIT {
     /** Rows through nested loop joins, row at a time. */
     private static final String ROW_QUERY = TestServer.ENDLESS_QUERY;
     /** Hash joins whose output is 2e9 rows. */
-    private static final String JOIN_QUERY = "SELECT COUNT(*) FROM shop.big a JOIN shop.big b ON MOD(a.x, 2) = MOD(b.x, 2) "
-            + "JOIN shop.big c ON MOD(b.x, 2) = MOD(c.x, 2) WHERE a.x + b.x + c.x = -1";
+    private static final String JOIN_QUERY =
+            "SELECT COUNT(*) FROM shop.big a JOIN shop.big b ON MOD(a.x, 2) = MOD(b.x, 2) "
+                    + "JOIN shop.big c ON MOD(b.x, 2) = MOD(c.x, 2) WHERE a.x + b.x + c.x = -1";
     /** A sort over 8e9 rows. */
-    private static final String SORT_QUERY = "SELECT a.x + b.x + c.x AS s FROM shop.big a, shop.big b, shop.big c "
-            + "ORDER BY s DESC LIMIT 3";
+    private static final String SORT_QUERY =
+            "SELECT a.x + b.x + c.x AS s FROM shop.big a, shop.big b, shop.big c " + "ORDER BY s DESC LIMIT 3";
     /** A differentially private count over 3.2e9 rows (charged before it runs). */
-    private static final String DP_QUERY = "SELECT COUNT(*) FROM dp.people p, shop.big a, shop.big b "
-            + "WHERE a.x + b.x >= 0";
+    private static final String DP_QUERY =
+            "SELECT COUNT(*) FROM dp.people p, shop.big a, shop.big b " + "WHERE a.x + b.x >= 0";
     /** How long a cancel may take to land, asserted; the goal is 1 s. */
     private static final Duration CANCEL_BOUND = Duration.ofSeconds(8);
 
@@ -66,7 +67,8 @@ class StatementControlIT {
         server = VeilServer.start(ServerConfig.of(warehouse).withPort(0));
         url = server.jdbcUrl();
         TestServer.loadData(server);
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             s.execute("CREATE USER bea PASSWORD 'bea-pw-4d2-long-enough'");
             s.execute("CREATE ROLE hasty");
             s.execute("CREATE USER tim PASSWORD 'tim-pw-8e1-long-enough' ROLE hasty");
@@ -75,7 +77,12 @@ class StatementControlIT {
             s.execute("CREATE TABLE dp.people (id BIGINT NOT NULL, grp VARCHAR NOT NULL, v INTEGER NOT NULL)");
             StringBuilder rows = new StringBuilder();
             for (int i = 0; i < 800; i++) {
-                rows.append(i == 0 ? "" : ", ").append("(").append(i).append(", 'g").append(i % 4).append("', 5)");
+                rows.append(i == 0 ? "" : ", ")
+                        .append("(")
+                        .append(i)
+                        .append(", 'g")
+                        .append(i % 4)
+                        .append("', 5)");
             }
             s.execute("INSERT INTO dp.people VALUES " + rows);
             s.execute("ALTER TABLE dp.people SET PRIVACY UNIT (id)");
@@ -136,10 +143,11 @@ class StatementControlIT {
     /** The id of the running statement of {@code user} whose text contains {@code text}, waiting for it to start. */
     private static long runningId(String user, String text) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             while (System.nanoTime() < deadline) {
-                try (ResultSet rs = s.executeQuery("SELECT id, statement FROM veil.running_statements "
-                        + "WHERE user_name = '" + user + "'")) {
+                try (ResultSet rs = s.executeQuery(
+                        "SELECT id, statement FROM veil.running_statements " + "WHERE user_name = '" + user + "'")) {
                     while (rs.next()) {
                         if (rs.getString(2).contains(text)) {
                             return rs.getLong(1);
@@ -153,7 +161,8 @@ class StatementControlIT {
     }
 
     private static boolean isRunning(long id) throws SQLException {
-        try (Connection c = admin(); Statement s = c.createStatement();
+        try (Connection c = admin();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM veil.running_statements WHERE id = " + id)) {
             rs.next();
             return rs.getLong(1) > 0;
@@ -161,7 +170,9 @@ class StatementControlIT {
     }
 
     private void cancelLandsQuickly(String what, String sql) throws Exception {
-        try (Connection c = ana(); Statement s = c.createStatement(); Running running = Running.start(s, sql)) {
+        try (Connection c = ana();
+                Statement s = c.createStatement();
+                Running running = Running.start(s, sql)) {
             long id = runningId("ana", sql.substring(0, 40));
             // Well into its work, and before the hash join's build side reaches the statement memory limit.
             Thread.sleep(200);
@@ -200,7 +211,8 @@ class StatementControlIT {
 
     @Test
     void queryTimeoutEndsTheStatementWithStatementTimeout() throws Exception {
-        try (Connection c = ana(); Statement s = c.createStatement()) {
+        try (Connection c = ana();
+                Statement s = c.createStatement()) {
             s.setQueryTimeout(1);
             long start = System.nanoTime();
             SQLTimeoutException e = assertThrows(SQLTimeoutException.class, () -> s.executeQuery(ROW_QUERY));
@@ -215,7 +227,8 @@ class StatementControlIT {
 
     @Test
     void aRoleTimeLimitStopsTheStatementOnTheServer() throws Exception {
-        try (Connection c = connect(url, "tim", "tim-pw-8e1-long-enough"); Statement s = c.createStatement()) {
+        try (Connection c = connect(url, "tim", "tim-pw-8e1-long-enough");
+                Statement s = c.createStatement()) {
             // The client asks for more time than the role has: the smaller limit wins.
             s.setQueryTimeout(60);
             long start = System.nanoTime();
@@ -231,8 +244,8 @@ class StatementControlIT {
                 assertTrue(rs.next());
                 assertEquals(3, rs.getLong(1));
             }
-            try (ResultSet rs = s.executeQuery("SELECT decision, reason FROM veil.my_queries "
-                    + "WHERE statement = '" + ROW_QUERY.replace("'", "''") + "'")) {
+            try (ResultSet rs = s.executeQuery("SELECT decision, reason FROM veil.my_queries " + "WHERE statement = '"
+                    + ROW_QUERY.replace("'", "''") + "'")) {
                 assertTrue(rs.next());
                 assertEquals("FAILED", rs.getString(1));
                 assertTrue(rs.getString(2).startsWith("VEIL-0027 STATEMENT_TIMEOUT"), rs.getString(2));
@@ -242,9 +255,12 @@ class StatementControlIT {
 
     @Test
     void anotherAnalystIsAnsweredWhileAHeavyQueryRuns() throws Exception {
-        try (Connection c = ana(); Statement s = c.createStatement(); Running running = Running.start(s, ROW_QUERY)) {
+        try (Connection c = ana();
+                Statement s = c.createStatement();
+                Running running = Running.start(s, ROW_QUERY)) {
             runningId("ana", "shop.big a, shop.big b");
-            try (Connection other = bea(); Statement t = other.createStatement()) {
+            try (Connection other = bea();
+                    Statement t = other.createStatement()) {
                 long start = System.nanoTime();
                 try (ResultSet rs = t.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
                     assertTrue(rs.next());
@@ -262,10 +278,13 @@ class StatementControlIT {
 
     @Test
     void runningStatementsAreListedAndCancelStatementStopsThem() throws Exception {
-        try (Connection c = ana(); Statement s = c.createStatement(); Running running = Running.start(s, ROW_QUERY)) {
+        try (Connection c = ana();
+                Statement s = c.createStatement();
+                Running running = Running.start(s, ROW_QUERY)) {
             long id = runningId("ana", "shop.big a, shop.big b");
             // Ana sees her own running statement; Bea sees none of Ana's, and may not cancel it.
-            try (Connection own = ana(); Statement t = own.createStatement();
+            try (Connection own = ana();
+                    Statement t = own.createStatement();
                     ResultSet rs = t.executeQuery("SELECT user_name, state, statement, elapsed_ms, time_limit_ms "
                             + "FROM veil.running_statements WHERE id = " + id)) {
                 assertTrue(rs.next());
@@ -275,7 +294,8 @@ class StatementControlIT {
                 assertTrue(rs.getLong(4) >= 0);
                 assertEquals(ServerConfig.DEFAULT_STATEMENT_TIMEOUT.toMillis(), rs.getLong(5));
             }
-            try (Connection other = bea(); Statement t = other.createStatement()) {
+            try (Connection other = bea();
+                    Statement t = other.createStatement()) {
                 try (ResultSet rs = t.executeQuery("SELECT COUNT(*) FROM veil.running_statements WHERE id = " + id)) {
                     assertTrue(rs.next());
                     assertEquals(0, rs.getLong(1));
@@ -286,7 +306,8 @@ class StatementControlIT {
             }
             assertFalse(running.outcome().isDone(), "a refused cancel leaves the statement running");
             long start = System.nanoTime();
-            try (Connection a = admin(); Statement t = a.createStatement()) {
+            try (Connection a = admin();
+                    Statement t = a.createStatement()) {
                 t.execute("CANCEL STATEMENT " + id);
             }
             SQLException e = running.failure(CANCEL_BOUND);
@@ -296,9 +317,12 @@ class StatementControlIT {
             assertFalse(isRunning(id));
         }
         // The owner may cancel her own statement too.
-        try (Connection c = ana(); Statement s = c.createStatement(); Running running = Running.start(s, ROW_QUERY)) {
+        try (Connection c = ana();
+                Statement s = c.createStatement();
+                Running running = Running.start(s, ROW_QUERY)) {
             long id = runningId("ana", "shop.big a, shop.big b");
-            try (Connection own = ana(); Statement t = own.createStatement()) {
+            try (Connection own = ana();
+                    Statement t = own.createStatement()) {
                 t.execute("CANCEL STATEMENT " + id);
                 SQLException missing = assertThrows(SQLException.class, () -> t.execute("CANCEL STATEMENT 999999"));
                 assertEquals(15, missing.getErrorCode(), missing.getMessage());
@@ -310,12 +334,20 @@ class StatementControlIT {
     @Test
     void theStatementOfAKilledClientStops() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                HeavyClientChild.class.getName(), url, "bea", "bea-pw-4d2-long-enough")
+        Process child = new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HeavyClientChild.class.getName(),
+                        url,
+                        "bea",
+                        "bea-pw-4d2-long-enough")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("connected", out.readLine());
             long id = runningId("bea", "shop.big a, shop.big b");
             child.destroyForcibly();
@@ -325,10 +357,12 @@ class StatementControlIT {
             while (isRunning(id) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            System.out.printf("the statement of a killed client stopped %d ms after the client died%n",
+            System.out.printf(
+                    "the statement of a killed client stopped %d ms after the client died%n",
                     (System.nanoTime() - start) / 1_000_000);
             assertFalse(isRunning(id), "the killed client's statement still runs");
-            try (Connection c = admin(); Statement s = c.createStatement();
+            try (Connection c = admin();
+                    Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT decision, reason FROM veil.audit WHERE id = " + id)) {
                 assertTrue(rs.next());
                 assertEquals("FAILED", rs.getString(1));
@@ -342,7 +376,8 @@ class StatementControlIT {
     @Test
     void createTableAsSelectOverDpTablesIsAuditedWithItsCharge() throws Exception {
         String ctas = "CREATE TABLE shop.counts AS SELECT grp, COUNT(*) AS n FROM dp.people GROUP BY grp";
-        try (Connection c = ana(); Statement s = c.createStatement()) {
+        try (Connection c = ana();
+                Statement s = c.createStatement()) {
             s.execute(ctas);
         }
         assertAuditMatchesLedger("ana", ctas, "ALLOWED");
@@ -350,8 +385,10 @@ class StatementControlIT {
 
     @Test
     void aDpStatementThatTimesOutAfterItsChargeIsAuditedWithIt() throws Exception {
-        try (Connection c = connect(url, "tim", "tim-pw-8e1-long-enough"); Statement s = c.createStatement()) {
-            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery(DP_QUERY).next());
+        try (Connection c = connect(url, "tim", "tim-pw-8e1-long-enough");
+                Statement s = c.createStatement()) {
+            SQLException e = assertThrows(
+                    SQLException.class, () -> s.executeQuery(DP_QUERY).next());
             assertEquals(27, e.getErrorCode(), e.getMessage());
         }
         assertAuditMatchesLedger("tim", DP_QUERY, "FAILED");
@@ -359,15 +396,17 @@ class StatementControlIT {
 
     /** The audit entry of {@code user}'s last {@code statement} has the decision and exactly the ledger's charge. */
     private static void assertAuditMatchesLedger(String user, String statement, String decision) throws SQLException {
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             List<Double> ledger = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT epsilon FROM veil.budget_ledger WHERE user_name = '" + user
                     + "' ORDER BY id DESC LIMIT 1")) {
                 assertTrue(rs.next(), "nothing charged");
                 ledger.add(rs.getDouble(1));
             }
-            try (ResultSet rs = s.executeQuery("SELECT epsilon, decision, finished_at FROM veil.audit WHERE user_name = '"
-                    + user + "' AND statement = '" + statement.replace("'", "''") + "' ORDER BY id DESC LIMIT 1")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT epsilon, decision, finished_at FROM veil.audit WHERE user_name = '" + user
+                            + "' AND statement = '" + statement.replace("'", "''") + "' ORDER BY id DESC LIMIT 1")) {
                 assertTrue(rs.next(), "no audit entry");
                 assertTrue(ledger.get(0) > 0);
                 assertEquals(ledger.get(0), rs.getDouble(1), 0.0, "the audit's epsilon is the ledger's");

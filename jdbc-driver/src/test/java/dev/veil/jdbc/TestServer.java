@@ -19,8 +19,7 @@ final class TestServer {
     static final String ADMIN_PASSWORD = "admin-pw-7f3";
     static final String ANA_PASSWORD = "ana-pw-91c-long-secret";
 
-    private TestServer() {
-    }
+    private TestServer() {}
 
     static Path createWarehouse(Path dir) {
         Path warehouse = dir.resolve("wh");
@@ -51,7 +50,8 @@ final class TestServer {
 
     /** Loads {@code shop.orders}, and {@code shop.big} when {@code withBig}. */
     static void loadData(VeilServer server, Properties adminInfo, boolean withBig) throws SQLException {
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), adminInfo); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), adminInfo);
+                Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA shop");
             s.execute("CREATE TABLE shop.orders (id BIGINT NOT NULL, city VARCHAR, amount DECIMAL(12,2), "
                     + "order_day DATE, ts TIMESTAMP, paid BOOLEAN, ratio DOUBLE)");
@@ -66,7 +66,10 @@ final class TestServer {
             for (int segment = 0; segment < 20; segment++) {
                 StringBuilder sql = new StringBuilder("INSERT INTO shop.big VALUES ");
                 for (int i = 0; i < 100; i++) {
-                    sql.append(i == 0 ? "" : ",").append('(').append(segment * 100 + i).append(')');
+                    sql.append(i == 0 ? "" : ",")
+                            .append('(')
+                            .append(segment * 100 + i)
+                            .append(')');
                 }
                 s.execute(sql.toString());
             }
@@ -74,5 +77,6 @@ final class TestServer {
     }
 
     /** A query that runs for minutes unless cancelled (8e9 rows joined), checking the cancel flag often. */
-    static final String ENDLESS_QUERY = "SELECT COUNT(*) FROM shop.big a, shop.big b, shop.big c WHERE a.x + b.x + c.x = -1";
+    static final String ENDLESS_QUERY =
+            "SELECT COUNT(*) FROM shop.big a, shop.big b, shop.big c WHERE a.x + b.x + c.x = -1";
 }

@@ -77,16 +77,24 @@ class ThinDriverIT {
     void testsRunAgainstTheShadedJar() throws Exception {
         java.sql.Driver driver = DriverManager.getDriver(url);
         assertEquals("dev.veil.jdbc.Driver", driver.getClass().getName());
-        String location = driver.getClass().getProtectionDomain().getCodeSource().getLocation().getPath();
+        String location = driver.getClass()
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath();
         assertTrue(location.matches(".*/veil-jdbc-[^/]*\\.jar"), location);
-        Class.forName("dev.veil.jdbc.shaded.org.apache.calcite.avatica.AvaticaConnection", false,
+        Class.forName(
+                "dev.veil.jdbc.shaded.org.apache.calcite.avatica.AvaticaConnection",
+                false,
                 driver.getClass().getClassLoader());
     }
 
     @Test
     void queryReturnsTypedValues() throws SQLException {
-        try (Connection c = ana(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, city, amount, order_day, ts, paid, ratio FROM shop.orders ORDER BY id")) {
+        try (Connection c = ana();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT id, city, amount, order_day, ts, paid, ratio FROM shop.orders ORDER BY id")) {
             assertEquals(Types.BIGINT, rs.getMetaData().getColumnType(1));
             assertEquals(Types.DECIMAL, rs.getMetaData().getColumnType(3));
             assertTrue(rs.next());
@@ -107,7 +115,8 @@ class ThinDriverIT {
 
     @Test
     void aggregateAndLargeResultFetchedInFrames() throws SQLException {
-        try (Connection c = ana(); Statement s = c.createStatement()) {
+        try (Connection c = ana();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT city, COUNT(*) AS n, SUM(amount) AS total FROM shop.orders "
                     + "GROUP BY city ORDER BY city")) {
                 assertTrue(rs.next());
@@ -143,7 +152,9 @@ class ThinDriverIT {
             assertEquals(List.of("veil"), strings(md.getCatalogs(), "TABLE_CAT"));
             assertTrue(strings(md.getSchemas(), "TABLE_SCHEM").containsAll(List.of("public", "shop")));
             assertTrue(strings(md.getTableTypes(), "TABLE_TYPE").contains("TABLE"));
-            assertEquals(List.of("big", "orders"), strings(md.getTables("veil", "shop", "%", new String[] {"TABLE"}), "TABLE_NAME"));
+            assertEquals(
+                    List.of("big", "orders"),
+                    strings(md.getTables("veil", "shop", "%", new String[] {"TABLE"}), "TABLE_NAME"));
             assertEquals(List.of("orders"), strings(md.getTables(null, null, "ord%", null), "TABLE_NAME"));
             try (ResultSet rs = md.getColumns(null, "shop", "orders", "%")) {
                 List<String> names = new ArrayList<>();
@@ -164,7 +175,9 @@ class ThinDriverIT {
                 assertEquals(List.of("id", "city", "amount", "order_day", "ts", "paid", "ratio"), names);
             }
             Set<String> types = new HashSet<>(strings(md.getTypeInfo(), "TYPE_NAME"));
-            assertTrue(types.containsAll(Set.of("BIGINT", "VARCHAR", "DECIMAL", "DATE", "TIMESTAMP", "BOOLEAN")), types.toString());
+            assertTrue(
+                    types.containsAll(Set.of("BIGINT", "VARCHAR", "DECIMAL", "DATE", "TIMESTAMP", "BOOLEAN")),
+                    types.toString());
         }
     }
 
@@ -181,8 +194,8 @@ class ThinDriverIT {
     @Test
     void preparedStatementWithoutParametersRunsAsBiToolsAndJayDeBeApiUseIt() throws SQLException {
         try (Connection c = ana();
-                java.sql.PreparedStatement p = c.prepareStatement("SELECT city, SUM(amount) AS total FROM shop.orders "
-                        + "GROUP BY city ORDER BY city")) {
+                java.sql.PreparedStatement p = c.prepareStatement(
+                        "SELECT city, SUM(amount) AS total FROM shop.orders " + "GROUP BY city ORDER BY city")) {
             for (int run = 0; run < 2; run++) {
                 try (ResultSet rs = p.executeQuery()) {
                     assertEquals("total", rs.getMetaData().getColumnLabel(2));
@@ -194,7 +207,8 @@ class ThinDriverIT {
                 }
             }
         }
-        try (Connection c = ana(); java.sql.PreparedStatement p = c.prepareStatement("SELECT * FROM shop.orders WHERE id = ?")) {
+        try (Connection c = ana();
+                java.sql.PreparedStatement p = c.prepareStatement("SELECT * FROM shop.orders WHERE id = ?")) {
             // Parameters are not supported yet: the statement reports none, so binding one fails.
             assertThrows(SQLException.class, () -> p.setLong(1, 1));
         }
@@ -206,7 +220,8 @@ class ThinDriverIT {
         assertInstanceOf(SQLInvalidAuthorizationSpecException.class, e);
         assertEquals("28P01", e.getSQLState());
         assertEquals(17, e.getErrorCode());
-        assertTrue(e.getMessage().startsWith("VEIL-0017 AUTHENTICATION_FAILED: Authentication failed for user 'ana'"),
+        assertTrue(
+                e.getMessage().startsWith("VEIL-0017 AUTHENTICATION_FAILED: Authentication failed for user 'ana'"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("not-the-password"));
         assertThrows(SQLInvalidAuthorizationSpecException.class, () -> connect(url, "nobody", ANA_PASSWORD));
@@ -225,7 +240,9 @@ class ThinDriverIT {
 
     @Test
     void sessionRunsAsTheAuthenticatedUser() throws SQLException {
-        try (Connection c = ana(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER")) {
+        try (Connection c = ana();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT CURRENT_USER")) {
             assertTrue(rs.next());
             assertEquals("ana", rs.getString(1));
         }
@@ -233,7 +250,8 @@ class ThinDriverIT {
 
     @Test
     void errorsCarryVeilCodeAndSqlStateWithoutEchoingTheStatement() throws SQLException {
-        try (Connection c = ana(); Statement s = c.createStatement()) {
+        try (Connection c = ana();
+                Statement s = c.createStatement()) {
             SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM shop.nope"));
             assertEquals("42P01", e.getSQLState());
             assertEquals(3, e.getErrorCode());
@@ -252,35 +270,42 @@ class ThinDriverIT {
 
     @Test
     void principalStatementsAreAdminOnlyAndNeverEchoPasswords() throws SQLException {
-        try (Connection c = ana(); Statement s = c.createStatement()) {
-            SQLException denied = assertThrows(SQLException.class,
-                    () -> s.execute("CREATE USER eve PASSWORD 'zz-secret-zz'"));
+        try (Connection c = ana();
+                Statement s = c.createStatement()) {
+            SQLException denied =
+                    assertThrows(SQLException.class, () -> s.execute("CREATE USER eve PASSWORD 'zz-secret-zz'"));
             assertEquals(16, denied.getErrorCode());
             assertEquals("42501", denied.getSQLState());
-            assertEquals("VEIL-0016 ACCESS_DENIED: CREATE USER requires the admin role; user 'ana' does not have it",
+            assertEquals(
+                    "VEIL-0016 ACCESS_DENIED: CREATE USER requires the admin role; user 'ana' does not have it",
                     denied.getMessage());
         }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            SQLException unknownRole = assertThrows(SQLException.class,
-                    () -> s.execute("CREATE USER bob PASSWORD 'zz-secret-zz' ROLE nosuchrole"));
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
+            SQLException unknownRole = assertThrows(
+                    SQLException.class, () -> s.execute("CREATE USER bob PASSWORD 'zz-secret-zz' ROLE nosuchrole"));
             assertEquals(24, unknownRole.getErrorCode());
             assertFalse(unknownRole.getMessage().contains("zz-secret-zz"), unknownRole.getMessage());
             s.execute("CREATE ROLE marketing");
             s.execute("CREATE USER bob PASSWORD 'bob-pw-1-long-secret' ROLE marketing");
         }
-        try (Connection bob = connect(url, "bob", "bob-pw-1-long-secret"); Statement s = bob.createStatement()) {
+        try (Connection bob = connect(url, "bob", "bob-pw-1-long-secret");
+                Statement s = bob.createStatement()) {
             assertThrows(SQLException.class, () -> s.execute("CREATE ROLE x"));
         }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             s.execute("ALTER USER bob PASSWORD 'bob-pw-2-long-secret'");
             s.execute("GRANT ROLE admin TO USER bob");
         }
         assertThrows(SQLInvalidAuthorizationSpecException.class, () -> connect(url, "bob", "bob-pw-1-long-secret"));
-        try (Connection bob = connect(url, "bob", "bob-pw-2-long-secret"); Statement s = bob.createStatement()) {
+        try (Connection bob = connect(url, "bob", "bob-pw-2-long-secret");
+                Statement s = bob.createStatement()) {
             s.execute("CREATE ROLE bobs_role");
             s.execute("DROP ROLE bobs_role");
         }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
+        try (Connection c = admin();
+                Statement s = c.createStatement()) {
             s.execute("DROP USER bob");
             s.execute("DROP ROLE marketing");
         }
@@ -289,7 +314,8 @@ class ThinDriverIT {
 
     @Test
     void cancelStopsTheQueryOnTheServer() throws Exception {
-        try (Connection c = ana(); Statement s = c.createStatement()) {
+        try (Connection c = ana();
+                Statement s = c.createStatement()) {
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
                 long start = System.nanoTime();
@@ -321,10 +347,12 @@ class ThinDriverIT {
 
     @Test
     void queryTimeoutStopsTheQueryOnTheServer() throws SQLException {
-        try (Connection c = ana(); Statement s = c.createStatement()) {
+        try (Connection c = ana();
+                Statement s = c.createStatement()) {
             s.setQueryTimeout(1);
             long start = System.nanoTime();
-            SQLTimeoutException e = assertThrows(SQLTimeoutException.class, () -> s.executeQuery(TestServer.ENDLESS_QUERY));
+            SQLTimeoutException e =
+                    assertThrows(SQLTimeoutException.class, () -> s.executeQuery(TestServer.ENDLESS_QUERY));
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
             assertTrue(seconds < 15, "timed out after " + seconds + " s");
             assertEquals("57014", e.getSQLState());
@@ -347,7 +375,8 @@ class ThinDriverIT {
             for (int i = 0; i < clients; i++) {
                 int client = i;
                 results.add(pool.submit(() -> {
-                    try (Connection c = client % 2 == 0 ? ana() : admin(); Statement s = c.createStatement()) {
+                    try (Connection c = client % 2 == 0 ? ana() : admin();
+                            Statement s = c.createStatement()) {
                         allConnected.countDown();
                         assertTrue(allConnected.await(45, TimeUnit.SECONDS), "not every client connected");
                         long total = 0;
@@ -372,8 +401,8 @@ class ThinDriverIT {
 
     @Test
     void closedAndAbandonedClientsFreeServerResources() throws Exception {
-        try (VeilServer quick = VeilServer.start(ServerConfig.of(warehouse).withPort(0)
-                .withIdleTimeout(Duration.ofMillis(500)))) {
+        try (VeilServer quick =
+                VeilServer.start(ServerConfig.of(warehouse).withPort(0).withIdleTimeout(Duration.ofMillis(500)))) {
             Connection closed = connect(quick.jdbcUrl(), "ana", ANA_PASSWORD);
             closed.createStatement().executeQuery("SELECT 1").close();
             closed.close();

@@ -43,17 +43,55 @@ class TlsIT {
         Path keystore = dir.resolve("server.p12");
         Path certificate = dir.resolve("server.crt");
         truststore = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "veil", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-keystore", keystore.toString(), "-storetype", "PKCS12",
-                "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
-        keytool("-exportcert", "-alias", "veil", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
-                "-file", certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", "veil", "-file", certificate.toString(),
-                "-keystore", truststore.toString(), "-storetype", "PKCS12", "-storepass", TRUST_PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "veil",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-keystore",
+                keystore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                STORE_PASSWORD,
+                "-keypass",
+                STORE_PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "veil",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                STORE_PASSWORD,
+                "-file",
+                certificate.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "veil",
+                "-file",
+                certificate.toString(),
+                "-keystore",
+                truststore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                TRUST_PASSWORD);
         Path passwordFile = dir.resolve("keystore-password");
         Files.writeString(passwordFile, STORE_PASSWORD + "\n");
-        server = VeilServer.start(ServerConfig.of(TestServer.createWarehouse(dir)).withPort(0)
+        server = VeilServer.start(ServerConfig.of(TestServer.createWarehouse(dir))
+                .withPort(0)
                 .withTls(TlsConfig.fromFiles(keystore, passwordFile)));
         TestServer.loadData(server, tlsProperties("admin", TestServer.ADMIN_PASSWORD), true);
     }
@@ -90,7 +128,8 @@ class TlsIT {
     @Test
     void queriesRunOverTls() throws SQLException {
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), tlsProperties("ana", ANA_PASSWORD));
-                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER, COUNT(*) FROM shop.orders")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT CURRENT_USER, COUNT(*) FROM shop.orders")) {
             assertTrue(rs.next());
             assertEquals("ana", rs.getString(1));
             assertEquals(3, rs.getLong(2));
@@ -102,14 +141,16 @@ class TlsIT {
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), tlsProperties("ana", ANA_PASSWORD));
                 Statement s = c.createStatement()) {
             s.setQueryTimeout(1);
-            SQLTimeoutException e = assertThrows(SQLTimeoutException.class, () -> s.executeQuery(TestServer.ENDLESS_QUERY));
+            SQLTimeoutException e =
+                    assertThrows(SQLTimeoutException.class, () -> s.executeQuery(TestServer.ENDLESS_QUERY));
             assertEquals("57014", e.getSQLState());
         }
     }
 
     @Test
     void untrustedCertificateIsRefused() {
-        SQLException e = assertThrows(SQLException.class,
+        SQLException e = assertThrows(
+                SQLException.class,
                 () -> DriverManager.getConnection(server.jdbcUrl(), TestServer.credentials("ana", ANA_PASSWORD)));
         assertEquals("08001", e.getSQLState());
         assertTrue(e.getMessage().contains("TLS connection"), e.getMessage());
@@ -118,7 +159,8 @@ class TlsIT {
     @Test
     void plainHttpToTlsPortFailsCleanly() {
         String plain = server.jdbcUrl().replace(";ssl=true", "");
-        SQLException e = assertThrows(SQLException.class,
+        SQLException e = assertThrows(
+                SQLException.class,
                 () -> DriverManager.getConnection(plain, TestServer.credentials("ana", ANA_PASSWORD)));
         assertEquals("08001", e.getSQLState());
     }

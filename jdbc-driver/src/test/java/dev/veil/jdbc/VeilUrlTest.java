@@ -53,8 +53,8 @@ class VeilUrlTest {
     void malformedUrlsFailWithConnectionStateAndNoSecrets() {
         SQLException port = assertThrows(SQLException.class, () -> VeilUrl.parse("jdbc:veil://h:port", null));
         assertEquals("08001", port.getSQLState());
-        SQLException pair = assertThrows(SQLException.class,
-                () -> VeilUrl.parse("jdbc:veil://h:1;password=hunter2;oops", null));
+        SQLException pair =
+                assertThrows(SQLException.class, () -> VeilUrl.parse("jdbc:veil://h:1;password=hunter2;oops", null));
         assertFalse(pair.getMessage().contains("hunter2"), pair.getMessage());
         assertThrows(SQLException.class, () -> VeilUrl.parse("jdbc:veil://:1", null));
         assertThrows(SQLException.class, () -> VeilUrl.parse("jdbc:veil://h:70000", null));

@@ -51,8 +51,9 @@ public final class ResultComparator {
         requireNonNull(actual, "actual is null");
         requireNonNull(order, "order is null");
         if (expected.columnCount() != actual.columnCount()) {
-            return Optional.of(String.format("%s: expected %d columns %s but got %d columns %s", query,
-                    expected.columnCount(), expected.columnNames(), actual.columnCount(), actual.columnNames()));
+            return Optional.of(String.format(
+                    "%s: expected %d columns %s but got %d columns %s",
+                    query, expected.columnCount(), expected.columnNames(), actual.columnCount(), actual.columnNames()));
         }
         for (int key : order.keyColumns()) {
             if (key > expected.columnCount()) {
@@ -61,12 +62,19 @@ public final class ResultComparator {
             }
         }
         if (expected.rows().size() != actual.rows().size()) {
-            return Optional.of(String.format("%s: expected %d rows but got %d rows", query,
-                    expected.rows().size(), actual.rows().size()));
+            return Optional.of(String.format(
+                    "%s: expected %d rows but got %d rows",
+                    query, expected.rows().size(), actual.rows().size()));
         }
         Comparator<List<Object>> canonicalOrder = canonicalOrder(approximateColumns(expected, actual));
         if (!order.isOrdered()) {
-            return compareRun(query, expected, actual, 0, expected.rows().size(), canonicalOrder,
+            return compareRun(
+                    query,
+                    expected,
+                    actual,
+                    0,
+                    expected.rows().size(),
+                    canonicalOrder,
                     "rows compared in canonical order, the query's row order is unspecified");
         }
         int start = 0;
@@ -76,9 +84,10 @@ public final class ResultComparator {
                     && sameKeys(expected.rows().get(start), expected.rows().get(end), order)) {
                 end++;
             }
-            String note = end - start == 1 ? null
-                    : String.format("rows %d..%d tie on the ORDER BY keys and are compared in canonical order",
-                            start + 1, end);
+            String note = end - start == 1
+                    ? null
+                    : String.format(
+                            "rows %d..%d tie on the ORDER BY keys and are compared in canonical order", start + 1, end);
             Optional<String> difference = compareRun(query, expected, actual, start, end, canonicalOrder, note);
             if (difference.isPresent()) {
                 return difference;
@@ -143,8 +152,14 @@ public final class ResultComparator {
         return true;
     }
 
-    private static Optional<String> compareRun(String query, QueryResult expected, QueryResult actual,
-            int start, int end, Comparator<List<Object>> canonicalOrder, String note) {
+    private static Optional<String> compareRun(
+            String query,
+            QueryResult expected,
+            QueryResult actual,
+            int start,
+            int end,
+            Comparator<List<Object>> canonicalOrder,
+            String note) {
         List<List<Object>> expectedRows = new ArrayList<>(expected.rows().subList(start, end));
         List<List<Object>> actualRows = new ArrayList<>(actual.rows().subList(start, end));
         if (end - start > 1) {
@@ -160,8 +175,14 @@ public final class ResultComparator {
                 if (!sameValue(expectedValue, actualValue)) {
                     return Optional.of(String.format(
                             "%s: row %d, column %d (%s): expected %s but got %s%n  expected row: %s%n  actual row:   %s%s",
-                            query, start + i + 1, column + 1, expected.columnNames().get(column),
-                            describe(expectedValue), describe(actualValue), expectedRow, actualRow,
+                            query,
+                            start + i + 1,
+                            column + 1,
+                            expected.columnNames().get(column),
+                            describe(expectedValue),
+                            describe(actualValue),
+                            expectedRow,
+                            actualRow,
                             note == null ? "" : "\n  (" + note + ")"));
                 }
             }

@@ -31,20 +31,23 @@ class ResultComparatorTest {
 
     @Test
     void integersEqualDecimalsOfTheSameValue() throws SQLException {
-        assertSame("select 5::INTEGER, 7::BIGINT, 9::HUGEINT",
-                "select 5.00::DECIMAL(5,2), 7::DECIMAL(18,0), 9.0::DECIMAL(38,1)", RowOrder.UNORDERED);
+        assertSame(
+                "select 5::INTEGER, 7::BIGINT, 9::HUGEINT",
+                "select 5.00::DECIMAL(5,2), 7::DECIMAL(18,0), 9.0::DECIMAL(38,1)",
+                RowOrder.UNORDERED);
     }
 
     @Test
     void decimalsCompareExactlyWhateverTheirScale() throws SQLException {
         assertSame("select 1.50::DECIMAL(15,2)", "select 1.5000::DECIMAL(38,4)", RowOrder.UNORDERED);
-        assertDifferent("select 1.50::DECIMAL(15,2)", "select 1.5001::DECIMAL(38,4)", RowOrder.UNORDERED,
-                "column 1");
+        assertDifferent("select 1.50::DECIMAL(15,2)", "select 1.5001::DECIMAL(38,4)", RowOrder.UNORDERED, "column 1");
     }
 
     @Test
     void doublesMatchWithinRelativeTolerance() throws SQLException {
-        assertSame("select 0.3::DECIMAL(3,1), 1e20::DOUBLE", "select 0.1::DOUBLE + 0.2::DOUBLE, 1.0000000000001e20::DOUBLE",
+        assertSame(
+                "select 0.3::DECIMAL(3,1), 1e20::DOUBLE",
+                "select 0.1::DOUBLE + 0.2::DOUBLE, 1.0000000000001e20::DOUBLE",
                 RowOrder.UNORDERED);
         assertDifferent("select 1::DOUBLE", "select 1.00000001::DOUBLE", RowOrder.UNORDERED, "column 1");
         // A decimal against a double: equal within half a unit of the decimal's last place.
@@ -66,38 +69,54 @@ class ResultComparatorTest {
 
     @Test
     void unorderedResultsCompareAsMultisets() throws SQLException {
-        assertSame(values("(1, 'a', 1), (2, 'b', 2), (2, 'b', 3)"), values("(2, 'b', 1), (1, 'a', 2), (2, 'b', 3)"),
+        assertSame(
+                values("(1, 'a', 1), (2, 'b', 2), (2, 'b', 3)"),
+                values("(2, 'b', 1), (1, 'a', 2), (2, 'b', 3)"),
                 RowOrder.UNORDERED);
-        assertDifferent(values("(1, 'a', 1), (1, 'a', 2), (2, 'b', 3)"), values("(1, 'a', 1), (2, 'b', 2), (2, 'b', 3)"),
-                RowOrder.UNORDERED, "column 1");
+        assertDifferent(
+                values("(1, 'a', 1), (1, 'a', 2), (2, 'b', 3)"),
+                values("(1, 'a', 1), (2, 'b', 2), (2, 'b', 3)"),
+                RowOrder.UNORDERED,
+                "column 1");
     }
 
     @Test
     void orderedResultsMustFollowTheOrderKeys() throws SQLException {
-        assertDifferent(values("(1, 'a', 1), (2, 'b', 2)"), values("(2, 'b', 1), (1, 'a', 2)"), RowOrder.by(1),
+        assertDifferent(
+                values("(1, 'a', 1), (2, 'b', 2)"),
+                values("(2, 'b', 1), (1, 'a', 2)"),
+                RowOrder.by(1),
                 "row 1, column 1");
     }
 
     @Test
     void rowsThatTieOnTheOrderKeysMayComeInAnyOrder() throws SQLException {
-        assertSame(values("(1, 'a', 1), (1, 'b', 2), (2, 'c', 3)"), values("(1, 'b', 1), (1, 'a', 2), (2, 'c', 3)"),
+        assertSame(
+                values("(1, 'a', 1), (1, 'b', 2), (2, 'c', 3)"),
+                values("(1, 'b', 1), (1, 'a', 2), (2, 'c', 3)"),
                 RowOrder.by(1));
-        assertDifferent(values("(1, 'a', 1), (1, 'b', 2), (2, 'c', 3)"), values("(1, 'a', 1), (1, 'c', 2), (2, 'b', 3)"),
-                RowOrder.by(1), "rows 1..2 tie on the ORDER BY keys");
+        assertDifferent(
+                values("(1, 'a', 1), (1, 'b', 2), (2, 'c', 3)"),
+                values("(1, 'a', 1), (1, 'c', 2), (2, 'b', 3)"),
+                RowOrder.by(1),
+                "rows 1..2 tie on the ORDER BY keys");
     }
 
     @Test
     void mismatchNamesQueryRowColumnAndBothValues() throws SQLException {
-        String message = assertDifferent(values("(1, 'a', 1), (2, 'b', 2)"), values("(1, 'a', 1), (2, 'x', 2)"),
-                RowOrder.by(1), "row 2");
+        String message = assertDifferent(
+                values("(1, 'a', 1), (2, 'b', 2)"), values("(1, 'a', 1), (2, 'x', 2)"), RowOrder.by(1), "row 2");
         assertTrue(message.startsWith("q99: row 2, column 2 (v): expected <b> (String) but got <x> (String)"), message);
     }
 
     @Test
     void differentRowOrColumnCountsAreReported() throws SQLException {
-        assertDifferent("select 1 union all select 2", "select 1", RowOrder.UNORDERED,
-                "q99: expected 2 rows but got 1 rows");
-        assertDifferent("select 1 as a, 2 as b", "select 1 as a", RowOrder.UNORDERED,
+        assertDifferent(
+                "select 1 union all select 2", "select 1", RowOrder.UNORDERED, "q99: expected 2 rows but got 1 rows");
+        assertDifferent(
+                "select 1 as a, 2 as b",
+                "select 1 as a",
+                RowOrder.UNORDERED,
                 "q99: expected 2 columns [a, b] but got 1 columns [a]");
     }
 
@@ -117,7 +136,8 @@ class ResultComparatorTest {
 
     @Test
     void orderKeyBeyondTheColumnsIsAHarnessError() throws SQLException {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ResultComparator.difference("q99", query("select 1"), query("select 1"), RowOrder.by(2)));
     }
 
@@ -140,7 +160,8 @@ class ResultComparatorTest {
     }
 
     private static QueryResult query(String sql) throws SQLException {
-        try (Statement statement = duckdb.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
+        try (Statement statement = duckdb.createStatement();
+                ResultSet resultSet = statement.executeQuery(sql)) {
             return QueryResult.read(resultSet);
         }
     }

@@ -60,9 +60,10 @@ class SqlScriptTest {
             Path script = scripts.get(i);
             String name = root.relativize(script).toString().replace('\\', '/');
             Path work = dir.resolve("script-" + i);
-            CompletableFuture<List<CaseResult>> results = CompletableFuture.supplyAsync(() -> run(name, script, work), pool);
-            containers.add(DynamicContainer.dynamicContainer(name, script.toUri(),
-                    Stream.of(results).flatMap(future -> tests(name, future.join()))));
+            CompletableFuture<List<CaseResult>> results =
+                    CompletableFuture.supplyAsync(() -> run(name, script, work), pool);
+            containers.add(DynamicContainer.dynamicContainer(
+                    name, script.toUri(), Stream.of(results).flatMap(future -> tests(name, future.join()))));
         }
         return containers.stream().onClose(pool::shutdownNow);
     }
@@ -70,19 +71,21 @@ class SqlScriptTest {
     private static Stream<DynamicNode> tests(String name, List<CaseResult> results) {
         long failed = results.stream().filter(r -> r.failure().isPresent()).count();
         System.out.printf("%-40s %4d cases, %d failed%n", name, results.size(), failed);
-        return results.stream().map(result -> DynamicTest.dynamicTest(result.title(), () -> {
-            Optional<String> failure = result.failure();
-            if (failure.isPresent()) {
-                throw new AssertionError(failure.get());
-            }
-        }));
+        return results.stream()
+                .map(result -> DynamicTest.dynamicTest(result.title(), () -> {
+                    Optional<String> failure = result.failure();
+                    if (failure.isPresent()) {
+                        throw new AssertionError(failure.get());
+                    }
+                }));
     }
 
     /** Parses and runs one script on its own fresh server. */
     static List<CaseResult> run(String name, Path script, Path work) {
         List<ScriptRecord> records;
         try {
-            records = ScriptParser.parse(name, Files.readString(script, StandardCharsets.UTF_8), SqlScriptTest::fixture);
+            records =
+                    ScriptParser.parse(name, Files.readString(script, StandardCharsets.UTF_8), SqlScriptTest::fixture);
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             return List.of(new CaseResult(0, "parse " + name, Optional.of(String.valueOf(e.getMessage()))));
         }
@@ -96,7 +99,8 @@ class SqlScriptTest {
 
     private static String fixture(String name) {
         try {
-            return Files.readString(scriptRoot().resolve("fixtures").resolve(name + ".fixture"), StandardCharsets.UTF_8);
+            return Files.readString(
+                    scriptRoot().resolve("fixtures").resolve(name + ".fixture"), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {

@@ -99,7 +99,8 @@ class TpchDifferentialTest {
 
     @AfterAll
     static void close() throws SQLException {
-        try (Connection first = engine; Connection second = reference) {
+        try (Connection first = engine;
+                Connection second = reference) {
             // closes both, even if one fails
         } finally {
             if (server != null) {
@@ -136,8 +137,8 @@ class TpchDifferentialTest {
                 ResultSet resultSet = statement.executeQuery(sql)) {
             return QueryResult.read(resultSet);
         } catch (SQLException e) {
-            throw new SQLException(query + " failed on " + side + ": " + e.getMessage(), e.getSQLState(),
-                    e.getErrorCode(), e);
+            throw new SQLException(
+                    query + " failed on " + side + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
         }
     }
 
@@ -145,8 +146,10 @@ class TpchDifferentialTest {
         try {
             DriverManager.getDriver(url);
         } catch (SQLException e) {
-            throw new SQLException("No JDBC driver accepts " + url + "; to check only the harness, run with -D"
-                    + URL_PROPERTY + "=jdbc:duckdb:", e);
+            throw new SQLException(
+                    "No JDBC driver accepts " + url + "; to check only the harness, run with -D" + URL_PROPERTY
+                            + "=jdbc:duckdb:",
+                    e);
         }
         return DriverManager.getConnection(url);
     }

@@ -40,7 +40,9 @@ import picocli.CommandLine.Option;
  * queries per second with 1, 4 and 16 concurrent clients, and rows per second fetching the whole
  * table. The clients run in this JVM, beside the server, on the same cores.
  */
-@Command(name = "jdbc", mixinStandardHelpOptions = true,
+@Command(
+        name = "jdbc",
+        mixinStandardHelpOptions = true,
         description = "Measure the JDBC service through the thin driver: latency, concurrency, fetch rate.")
 public final class JdbcServiceBenchmark implements Callable<Integer> {
     private static final String PASSWORD = "bench-password";
@@ -59,7 +61,8 @@ public final class JdbcServiceBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path jar = driverJar != null ? driverJar : defaultDriverJar();
         if (!Files.isRegularFile(jar)) {
-            System.err.println("No thin driver jar at " + jar + "; build it with: mvn -B -DskipTests -pl jdbc-driver -am package");
+            System.err.println(
+                    "No thin driver jar at " + jar + "; build it with: mvn -B -DskipTests -pl jdbc-driver -am package");
             return 1;
         }
         Path dir = Files.createTempDirectory("veil-jdbc-bench");
@@ -67,16 +70,19 @@ public final class JdbcServiceBenchmark implements Callable<Integer> {
             new Principals(wh.sqliteCatalog()).createUser(Principals.ADMIN, PASSWORD, Principals.ADMIN, false);
             fill(wh, rows);
         }
-        try (VeilServer server = VeilServer.start(ServerConfig.of(dir.resolve("wh")).withPort(0));
-                URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
-            Driver driver = (Driver) Class.forName("dev.veil.jdbc.Driver", true, loader).getDeclaredConstructor()
+        try (VeilServer server =
+                        VeilServer.start(ServerConfig.of(dir.resolve("wh")).withPort(0));
+                URLClassLoader loader =
+                        new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Driver driver = (Driver) Class.forName("dev.veil.jdbc.Driver", true, loader)
+                    .getDeclaredConstructor()
                     .newInstance();
             String url = server.jdbcUrl();
             Properties info = new Properties();
             info.setProperty("user", Principals.ADMIN);
             info.setProperty("password", PASSWORD);
-            System.out.println("Server " + url + ", table bench.t with " + rows + " rows, load average "
-                    + loadAverage());
+            System.out.println(
+                    "Server " + url + ", table bench.t with " + rows + " rows, load average " + loadAverage());
             System.out.println();
             System.out.println("| measure | value |");
             System.out.println("|---|---|");
@@ -96,15 +102,21 @@ public final class JdbcServiceBenchmark implements Callable<Integer> {
 
     private static Path defaultDriverJar() {
         String home = System.getProperty("veil.bench.home", "benchmarks");
-        return Path.of(home).resolve("../jdbc-driver/target/veil-jdbc-0.1.0-SNAPSHOT.jar").normalize();
+        return Path.of(home)
+                .resolve("../jdbc-driver/target/veil-jdbc-0.1.0-SNAPSHOT.jar")
+                .normalize();
     }
 
     private static void fill(Warehouse wh, int rows) {
         wh.catalog().createSchema("bench", true);
-        TableDef t = wh.catalog().createTable(new TableName("bench", "t"), List.of(
-                new Column("id", ColumnType.of(VeilType.BIGINT), false),
-                new Column("g", ColumnType.of(VeilType.INTEGER), false),
-                new Column("v", ColumnType.decimal(10, 2), false)), false);
+        TableDef t = wh.catalog()
+                .createTable(
+                        new TableName("bench", "t"),
+                        List.of(
+                                new Column("id", ColumnType.of(VeilType.BIGINT), false),
+                                new Column("g", ColumnType.of(VeilType.INTEGER), false),
+                                new Column("v", ColumnType.decimal(10, 2), false)),
+                        false);
         try (TableWriter writer = wh.newWriter(t)) {
             for (long i = 0; i < rows; i++) {
                 writer.append(new Object[] {i, (int) (i % 10), BigDecimal.valueOf(i % 10_000, 2)});
@@ -124,8 +136,9 @@ public final class JdbcServiceBenchmark implements Callable<Integer> {
             nanos[i] = System.nanoTime() - start;
         }
         Arrays.sort(nanos);
-        System.out.printf("| latency of `%s` | p50 %.2f ms, p99 %.2f ms (%d runs) |%n", sql,
-                nanos[runs / 2] / 1e6, nanos[(int) Math.min(runs - 1, Math.ceil(runs * 0.99) - 1)] / 1e6, runs);
+        System.out.printf(
+                "| latency of `%s` | p50 %.2f ms, p99 %.2f ms (%d runs) |%n",
+                sql, nanos[runs / 2] / 1e6, nanos[(int) Math.min(runs - 1, Math.ceil(runs * 0.99) - 1)] / 1e6, runs);
     }
 
     private void throughput(Driver driver, String url, Properties info, int clients) throws Exception {
@@ -156,14 +169,16 @@ public final class JdbcServiceBenchmark implements Callable<Integer> {
             f.get();
         }
         pool.shutdown();
-        System.out.printf("| small aggregate, %d concurrent client%s | %.0f queries/s |%n", clients,
-                clients == 1 ? "" : "s", count / elapsed);
+        System.out.printf(
+                "| small aggregate, %d concurrent client%s | %.0f queries/s |%n",
+                clients, clients == 1 ? "" : "s", count / elapsed);
     }
 
     private void fetch(Connection c) throws SQLException {
         long start = System.nanoTime();
         long n = 0;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, g, v FROM bench.t")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, g, v FROM bench.t")) {
             while (rs.next()) {
                 rs.getLong(1);
                 rs.getInt(2);
@@ -176,7 +191,8 @@ public final class JdbcServiceBenchmark implements Callable<Integer> {
     }
 
     private static void drain(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 rs.getObject(1);
             }

@@ -33,6 +33,7 @@ final class LineItems implements AutoCloseable {
     static final String Q6 = "SELECT SUM(l_extendedprice * l_discount) FROM bench.lineitem "
             + "WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01' "
             + "AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24";
+
     private static final int ROWS_PER_ORDER = 4;
 
     private final Path dir;
@@ -46,33 +47,49 @@ final class LineItems implements AutoCloseable {
         Path dir = Files.createTempDirectory("veil-jmh");
         try (Warehouse warehouse = Warehouse.create(dir.resolve("wh"))) {
             warehouse.catalog().createSchema("bench", true);
-            TableDef lineitem = warehouse.catalog().createTable(LINEITEM, List.of(
-                    new Column("l_orderkey", ColumnType.of(VeilType.BIGINT), false),
-                    new Column("l_quantity", ColumnType.decimal(15, 2), false),
-                    new Column("l_extendedprice", ColumnType.decimal(15, 2), false),
-                    new Column("l_discount", ColumnType.decimal(15, 2), false),
-                    new Column("l_shipdate", ColumnType.of(VeilType.DATE), false)), false);
-            TableDef orders = warehouse.catalog().createTable(ORDERS, List.of(
-                    new Column("o_orderkey", ColumnType.of(VeilType.BIGINT), false),
-                    new Column("o_custkey", ColumnType.of(VeilType.BIGINT), false),
-                    new Column("o_orderpriority", ColumnType.of(VeilType.VARCHAR), false)), false);
+            TableDef lineitem = warehouse
+                    .catalog()
+                    .createTable(
+                            LINEITEM,
+                            List.of(
+                                    new Column("l_orderkey", ColumnType.of(VeilType.BIGINT), false),
+                                    new Column("l_quantity", ColumnType.decimal(15, 2), false),
+                                    new Column("l_extendedprice", ColumnType.decimal(15, 2), false),
+                                    new Column("l_discount", ColumnType.decimal(15, 2), false),
+                                    new Column("l_shipdate", ColumnType.of(VeilType.DATE), false)),
+                            false);
+            TableDef orders = warehouse
+                    .catalog()
+                    .createTable(
+                            ORDERS,
+                            List.of(
+                                    new Column("o_orderkey", ColumnType.of(VeilType.BIGINT), false),
+                                    new Column("o_custkey", ColumnType.of(VeilType.BIGINT), false),
+                                    new Column("o_orderpriority", ColumnType.of(VeilType.VARCHAR), false)),
+                            false);
             SplittableRandom random = new SplittableRandom(20240601);
             long firstDay = LocalDate.of(1992, 1, 2).toEpochDay();
             try (TableWriter writer = warehouse.newWriter(lineitem)) {
                 for (int i = 0; i < rows; i++) {
                     long quantity = random.nextLong(1, 51);
-                    writer.append(new Object[] {(long) (i / ROWS_PER_ORDER), BigDecimal.valueOf(quantity * 100, 2),
-                            BigDecimal.valueOf(quantity * random.nextLong(90_000, 210_000), 2),
-                            BigDecimal.valueOf(random.nextLong(0, 11), 2),
-                            LocalDate.ofEpochDay(firstDay + random.nextLong(0, 2_526))});
+                    writer.append(new Object[] {
+                        (long) (i / ROWS_PER_ORDER),
+                        BigDecimal.valueOf(quantity * 100, 2),
+                        BigDecimal.valueOf(quantity * random.nextLong(90_000, 210_000), 2),
+                        BigDecimal.valueOf(random.nextLong(0, 11), 2),
+                        LocalDate.ofEpochDay(firstDay + random.nextLong(0, 2_526))
+                    });
                 }
                 writer.commit();
             }
             try (TableWriter writer = warehouse.newWriter(orders)) {
                 String[] priorities = {"1-URGENT", "2-HIGH", "3-MEDIUM", "4-NOT SPECIFIED", "5-LOW"};
                 for (int i = 0; i < (rows + ROWS_PER_ORDER - 1) / ROWS_PER_ORDER; i++) {
-                    writer.append(new Object[] {(long) i, random.nextLong(0, Math.max(1, rows / 40)),
-                            priorities[random.nextInt(priorities.length)]});
+                    writer.append(new Object[] {
+                        (long) i,
+                        random.nextLong(0, Math.max(1, rows / 40)),
+                        priorities[random.nextInt(priorities.length)]
+                    });
                 }
                 writer.commit();
             }

@@ -82,7 +82,8 @@ public class PlanBenchmark {
 
     private static int lines(Connection connection, String sql) throws SQLException {
         int lines = 0;
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             while (result.next()) {
                 lines += result.getString(1).length();
             }

@@ -87,8 +87,8 @@ public class ScanBenchmark {
     @Benchmark
     public long arrowKernel() {
         long sum = 0;
-        try (BatchScan scan = warehouse.scan(lineitem, warehouse.catalog().currentVersion(lineitem.id()),
-                new int[] {1, 2, 3, 4})) {
+        try (BatchScan scan =
+                warehouse.scan(lineitem, warehouse.catalog().currentVersion(lineitem.id()), new int[] {1, 2, 3, 4})) {
             VectorSchemaRoot batch;
             while ((batch = scan.next()) != null) {
                 DecimalVector quantity = (DecimalVector) batch.getVector(0);
@@ -128,7 +128,8 @@ public class ScanBenchmark {
     }
 
     private Object single(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getObject(1);
         }

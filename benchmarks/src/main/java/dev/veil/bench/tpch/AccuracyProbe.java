@@ -36,6 +36,7 @@ final class AccuracyProbe {
     private final Connection admin;
     /** The analyst's connections, one per thread that runs noisy queries. */
     private final List<Connection> analysts;
+
     private final int runs;
     private final List<Double> epsilons;
     private final double budgetSeconds;
@@ -46,7 +47,12 @@ final class AccuracyProbe {
      * independent, so on a machine with several cores they go that much faster (only the timed
      * queries must run alone, and they ran before).
      */
-    AccuracyProbe(Connection admin, List<Connection> analysts, int runs, List<Double> epsilons, double budgetSeconds,
+    AccuracyProbe(
+            Connection admin,
+            List<Connection> analysts,
+            int runs,
+            List<Double> epsilons,
+            double budgetSeconds,
             WorkerReport report) {
         this.admin = requireNonNull(admin, "admin is null");
         this.analysts = List.copyOf(requireNonNull(analysts, "analysts is null"));
@@ -120,9 +126,14 @@ final class AccuracyProbe {
         if (estimate <= left) {
             return true;
         }
-        report.note("accuracy/" + query.name(), String.format(Locale.ROOT,
-                "skipped: %d runs would take about %.0f s, more than the %.0f s left of the accuracy budget",
-                runs * epsilons.size(), estimate, Math.max(0, left)));
+        report.note(
+                "accuracy/" + query.name(),
+                String.format(
+                        Locale.ROOT,
+                        "skipped: %d runs would take about %.0f s, more than the %.0f s left of the accuracy budget",
+                        runs * epsilons.size(),
+                        estimate,
+                        Math.max(0, left)));
         return false;
     }
 
@@ -245,7 +256,8 @@ final class AccuracyProbe {
 
     private static List<List<Object>> rows(Connection connection, String sql) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             int columns = result.getMetaData().getColumnCount();
             while (result.next()) {
                 List<Object> row = new ArrayList<>(columns);

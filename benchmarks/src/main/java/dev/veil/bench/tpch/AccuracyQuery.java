@@ -25,11 +25,16 @@ record AccuracyQuery(String name, String sql, Set<Integer> keyColumns, String un
      * the {@link #joinAggregates} rows.
      */
     private static final Map<String, Set<Integer>> KEYS = Map.of(
-            "q01", Set.of(0, 1),
-            "q05", Set.of(0),
-            "q06", Set.of(),
-            "q12", Set.of(0),
-            MeasuredQuery.SUM_PRICE, Set.of());
+            "q01",
+            Set.of(0, 1),
+            "q05",
+            Set.of(0),
+            "q06",
+            Set.of(),
+            "q12",
+            Set.of(0),
+            MeasuredQuery.SUM_PRICE,
+            Set.of());
 
     AccuracyQuery {
         requireNonNull(name, "name is null");

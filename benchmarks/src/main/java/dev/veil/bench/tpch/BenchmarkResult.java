@@ -27,9 +27,23 @@ import java.util.Optional;
  * @param accuracyRuns the DP runs per query and epsilon of the accuracy table
  * @param epsilons the epsilons of the accuracy table
  */
-public record BenchmarkResult(Instant started, double scaleFactor, int runs, double maxWarmSeconds,
-        double timeoutSeconds, List<String> workerJavaOptions, int duckDbThreads, MachineInfo machine, TpchFiles data, long dataBytes, List<MeasuredQuery> queries,
-        List<EngineResult> engines, LoadAverage loadAtStart, LoadAverage loadAtEnd, long nanos, int accuracyRuns,
+public record BenchmarkResult(
+        Instant started,
+        double scaleFactor,
+        int runs,
+        double maxWarmSeconds,
+        double timeoutSeconds,
+        List<String> workerJavaOptions,
+        int duckDbThreads,
+        MachineInfo machine,
+        TpchFiles data,
+        long dataBytes,
+        List<MeasuredQuery> queries,
+        List<EngineResult> engines,
+        LoadAverage loadAtStart,
+        LoadAverage loadAtEnd,
+        long nanos,
+        int accuracyRuns,
         List<Double> epsilons) {
     public BenchmarkResult {
         requireNonNull(started, "started is null");

@@ -34,7 +34,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
 final class CalciteRows {
     private static final BigDecimal[] SMALL_DECIMALS = smallDecimals(10_000);
     private static final int FIRST_CACHED_DAY = (int) LocalDate.of(1990, 1, 1).toEpochDay();
-    private static final Integer[] DAYS = days(FIRST_CACHED_DAY, (int) LocalDate.of(2001, 1, 1).toEpochDay());
+    private static final Integer[] DAYS =
+            days(FIRST_CACHED_DAY, (int) LocalDate.of(2001, 1, 1).toEpochDay());
     /** Columns with more distinct strings than this (names, comments, addresses) are not shared. */
     private static final int MAX_SHARED_STRINGS = 10_000;
 

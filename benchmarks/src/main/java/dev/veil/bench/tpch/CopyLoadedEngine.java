@@ -35,8 +35,8 @@ final class CopyLoadedEngine implements BenchEngine {
     /** What the connection needs, closed after it in reverse order (a server, the server's admin session). */
     private final List<AutoCloseable> resources;
 
-    private CopyLoadedEngine(EngineId id, TpchLoader.Dialect dialect, Connection connection,
-            List<AutoCloseable> resources) {
+    private CopyLoadedEngine(
+            EngineId id, TpchLoader.Dialect dialect, Connection connection, List<AutoCloseable> resources) {
         this.id = requireNonNull(id, "id is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.connection = requireNonNull(connection, "connection is null");
@@ -79,8 +79,8 @@ final class CopyLoadedEngine implements BenchEngine {
             login.setProperty("user", Principals.ADMIN);
             login.setProperty("password", ADMIN_PASSWORD);
             Connection connection = DriverManager.getConnection(server.jdbcUrl(), login);
-            return new CopyLoadedEngine(EngineId.VEIL_JDBC, TpchLoader.Dialect.VEIL, connection,
-                    List.of(admin, server));
+            return new CopyLoadedEngine(
+                    EngineId.VEIL_JDBC, TpchLoader.Dialect.VEIL, connection, List.of(admin, server));
         } catch (SQLException | RuntimeException e) {
             if (server != null) {
                 server.close();

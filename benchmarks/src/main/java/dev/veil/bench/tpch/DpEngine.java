@@ -24,6 +24,7 @@ import java.util.Optional;
 final class DpEngine implements BenchEngine {
     /** Records in the warehouse folder that the policies are set, and whether DP was available. */
     private static final String MARKER = "bench-dp-policies";
+
     private static final String AVAILABLE = "available";
 
     private final Path dir;
@@ -93,8 +94,8 @@ final class DpEngine implements BenchEngine {
             unavailable = recorded.equals(AVAILABLE) ? Optional.empty() : Optional.of(recorded);
         }
         if (unavailable.isEmpty()) {
-            analyst = DriverManager.getConnection("jdbc:veil:embedded:" + dir.toAbsolutePath() + ";user="
-                    + DpPolicies.ANALYST);
+            analyst = DriverManager.getConnection(
+                    "jdbc:veil:embedded:" + dir.toAbsolutePath() + ";user=" + DpPolicies.ANALYST);
         }
     }
 
@@ -115,8 +116,8 @@ final class DpEngine implements BenchEngine {
     /** A new connection as the analyst (the caller closes it); only when DP is available. */
     Connection openAnalyst() throws SQLException {
         connection();
-        return DriverManager.getConnection("jdbc:veil:embedded:" + dir.toAbsolutePath() + ";user="
-                + DpPolicies.ANALYST);
+        return DriverManager.getConnection(
+                "jdbc:veil:embedded:" + dir.toAbsolutePath() + ";user=" + DpPolicies.ANALYST);
     }
 
     /** The administrator's connection, which sees the raw data. */

@@ -27,11 +27,13 @@ import java.util.Optional;
 final class DpPolicies {
     /** The analyst who runs the DP queries. */
     static final String ANALYST = "bench_analyst";
+
     static final String ANALYST_PASSWORD = "bench-analyst-password";
     /** The schema of the order-as-unit copy used by the accuracy table's Q12 variants. */
     static final String ORDERS_SCHEMA = "tpch_o";
     /** The table policy's epsilon: the default and the cap of one query. */
     static final double EPSILON = 0.8;
+
     static final String DELTA = "0.000001";
     /** Groups one customer may contribute to (Q1 has 4, and most customers are in all of them). */
     static final int MAX_GROUPS_PER_UNIT = 4;
@@ -47,6 +49,7 @@ final class DpPolicies {
      * its accuracy queries do not group, so one group per order suffices.
      */
     static final int ORDERS_MAX_GROUPS_PER_UNIT = 1;
+
     static final int ORDERS_MAX_ROWS_PER_UNIT_PER_GROUP = 7;
 
     private DpPolicies() {}
@@ -63,8 +66,11 @@ final class DpPolicies {
                 execute(statement, sql);
             }
             try {
-                for (String sql : differentialPrivacy("tpch", List.of("customer", "orders", "lineitem"),
-                        MAX_GROUPS_PER_UNIT, MAX_ROWS_PER_UNIT_PER_GROUP)) {
+                for (String sql : differentialPrivacy(
+                        "tpch",
+                        List.of("customer", "orders", "lineitem"),
+                        MAX_GROUPS_PER_UNIT,
+                        MAX_ROWS_PER_UNIT_PER_GROUP)) {
                     execute(statement, sql);
                 }
             } catch (SQLException e) {
@@ -98,16 +104,23 @@ final class DpPolicies {
     }
 
     private static String bounds(String schema, String table, String column, String low, String high) {
-        return "ALTER TABLE " + schema + "." + table + " ALTER COLUMN " + column
-                + " SET POLICY AGGREGATE ONLY BOUNDS (" + low + ", " + high + ")";
+        return "ALTER TABLE " + schema + "." + table + " ALTER COLUMN " + column + " SET POLICY AGGREGATE ONLY BOUNDS ("
+                + low + ", " + high + ")";
     }
 
     private static List<String> differentialPrivacy(String schema, List<String> tables, int groups, int rows) {
         List<String> statements = new ArrayList<>();
         for (String table : tables) {
-            statements.add(String.format(Locale.ROOT, "ALTER TABLE %s.%s SET DIFFERENTIAL PRIVACY (EPSILON %s, "
-                    + "DELTA %s, MAX GROUPS PER UNIT %d, MAX ROWS PER UNIT PER GROUP %d)", schema, table, EPSILON,
-                    DELTA, groups, rows));
+            statements.add(String.format(
+                    Locale.ROOT,
+                    "ALTER TABLE %s.%s SET DIFFERENTIAL PRIVACY (EPSILON %s, "
+                            + "DELTA %s, MAX GROUPS PER UNIT %d, MAX ROWS PER UNIT PER GROUP %d)",
+                    schema,
+                    table,
+                    EPSILON,
+                    DELTA,
+                    groups,
+                    rows));
         }
         return statements;
     }
@@ -128,8 +141,8 @@ final class DpPolicies {
                 "ALTER TABLE " + s + ".lineitem SET PRIVACY UNIT VIA (l_orderkey) REFERENCES " + s
                         + ".orders (o_orderkey)",
                 bounds(s, "lineitem", "l_extendedprice", "0", "105000")));
-        statements.addAll(differentialPrivacy(s, List.of("orders", "lineitem"), ORDERS_MAX_GROUPS_PER_UNIT,
-                ORDERS_MAX_ROWS_PER_UNIT_PER_GROUP));
+        statements.addAll(differentialPrivacy(
+                s, List.of("orders", "lineitem"), ORDERS_MAX_GROUPS_PER_UNIT, ORDERS_MAX_ROWS_PER_UNIT_PER_GROUP));
         return statements;
     }
 
@@ -156,8 +169,8 @@ final class DpPolicies {
         try {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new SQLException("Policy statement failed: " + sql + "\n" + e.getMessage(), e.getSQLState(),
-                    e.getErrorCode(), e);
+            throw new SQLException(
+                    "Policy statement failed: " + sql + "\n" + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
         }
     }
 }

@@ -33,6 +33,7 @@ final class EngineProcess {
     private static final long LOAD_TIMEOUT_SECONDS = 3600;
     /** How long a worker that has finished may take to exit, e.g. while it writes a flight recording. */
     private static final long EXIT_GRACE_SECONDS = 120;
+
     private static final String END_OF_OUTPUT = "\u0000end of output";
     /** Replaced in the extra JVM options by the worker's name, e.g. {@code veil-1}, to name per-worker files. */
     static final String WORKER_PLACEHOLDER = "{worker}";
@@ -61,8 +62,16 @@ final class EngineProcess {
      * loaded there, if {@code preloaded}) and times {@code queries} on it, then lets the worker measure
      * whatever else {@code workerArguments} ask of it (accuracy, the JDBC service).
      */
-    EngineResult run(EngineId id, TpchFiles data, Path scratch, boolean preloaded, int threads, int runs,
-            double maxWarmSeconds, List<MeasuredQuery> queries, List<String> workerArguments)
+    EngineResult run(
+            EngineId id,
+            TpchFiles data,
+            Path scratch,
+            boolean preloaded,
+            int threads,
+            int runs,
+            double maxWarmSeconds,
+            List<MeasuredQuery> queries,
+            List<String> workerArguments)
             throws IOException, InterruptedException {
         LoadAverage before = LoadAverage.now();
         long start = System.nanoTime();
@@ -83,23 +92,34 @@ final class EngineProcess {
             for (String part : javaCommand) {
                 command.add(part.replace(WORKER_PLACEHOLDER, worker));
             }
-            command.addAll(List.of("--engine", id.id(), "--data", data.dir().toAbsolutePath().toString(),
-                    "--scratch", scratch.toAbsolutePath().toString(), "--threads", String.valueOf(threads),
-                    "--runs", String.valueOf(runs), "--max-warm-seconds", String.valueOf(maxWarmSeconds),
-                    "--queries", String.join(",", remaining)));
+            command.addAll(List.of(
+                    "--engine",
+                    id.id(),
+                    "--data",
+                    data.dir().toAbsolutePath().toString(),
+                    "--scratch",
+                    scratch.toAbsolutePath().toString(),
+                    "--threads",
+                    String.valueOf(threads),
+                    "--runs",
+                    String.valueOf(runs),
+                    "--max-warm-seconds",
+                    String.valueOf(maxWarmSeconds),
+                    "--queries",
+                    String.join(",", remaining)));
             command.addAll(workerArguments);
             if (reuse) {
                 command.add("--reuse");
             }
-            Worker process = new Worker(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .redirectInput(ProcessBuilder.Redirect.PIPE).start());
+            Worker process = new Worker(new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start());
             boolean ended = false;
             try {
                 String running = null;
                 while (true) {
-                    String line = running == null
-                            ? process.next(LOAD_TIMEOUT_SECONDS)
-                            : process.next(timeoutSeconds);
+                    String line = running == null ? process.next(LOAD_TIMEOUT_SECONDS) : process.next(timeoutSeconds);
                     if (line == null) {
                         String message = String.format(Locale.ROOT, "timed out after %.0f s", timeoutSeconds);
                         log.accept(id.id() + " " + running + " " + message + "; killing the worker JVM");
@@ -162,14 +182,25 @@ final class EngineProcess {
             }
             reuse = true;
         }
-        return new EngineResult(id, version, loads, order(timings, queries), before, LoadAverage.now(),
-                System.nanoTime() - start, metrics, notes);
+        return new EngineResult(
+                id,
+                version,
+                loads,
+                order(timings, queries),
+                before,
+                LoadAverage.now(),
+                System.nanoTime() - start,
+                metrics,
+                notes);
     }
 
     private static List<QueryTiming> order(List<QueryTiming> timings, List<MeasuredQuery> queries) {
         List<QueryTiming> ordered = new ArrayList<>();
         for (MeasuredQuery query : queries) {
-            timings.stream().filter(timing -> timing.query().equals(query.name())).findFirst().ifPresent(ordered::add);
+            timings.stream()
+                    .filter(timing -> timing.query().equals(query.name()))
+                    .findFirst()
+                    .ifPresent(ordered::add);
         }
         return ordered;
     }
@@ -177,13 +208,17 @@ final class EngineProcess {
     /** The java command that starts an {@link EngineWorker}: this JVM's options and class path, then {@code extra}. */
     private static List<String> javaCommand(List<String> extra) {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command()
+        command.add(ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         boolean opens = false;
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // A recording or agent of the parent (a profiler, a debugger) is not the workers'.
-            if (option.startsWith("-XX:StartFlightRecording") || option.startsWith("-agentlib")
-                    || option.startsWith("-javaagent") || option.startsWith("-XX:FlightRecorderOptions")) {
+            if (option.startsWith("-XX:StartFlightRecording")
+                    || option.startsWith("-agentlib")
+                    || option.startsWith("-javaagent")
+                    || option.startsWith("-XX:FlightRecorderOptions")) {
                 continue;
             }
             opens |= option.equals("--add-opens=java.base/java.nio=ALL-UNNAMED");
@@ -211,8 +246,8 @@ final class EngineProcess {
         }
 
         private void read() {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     lines.add(line);

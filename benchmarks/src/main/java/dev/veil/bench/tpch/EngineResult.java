@@ -22,8 +22,15 @@ import java.util.Optional;
  * @param metrics figures other than query times, by name (accuracy, JDBC service), in the order measured
  * @param notes remarks by name, e.g. {@value #UNAVAILABLE}: why the engine could not run
  */
-public record EngineResult(EngineId engine, String version, List<TableLoad> loads, List<QueryTiming> queries,
-        LoadAverage loadBefore, LoadAverage loadAfter, long nanos, Map<String, Double> metrics,
+public record EngineResult(
+        EngineId engine,
+        String version,
+        List<TableLoad> loads,
+        List<QueryTiming> queries,
+        LoadAverage loadBefore,
+        LoadAverage loadAfter,
+        long nanos,
+        Map<String, Double> metrics,
         Map<String, String> notes) {
     /** The note that says why an engine could not run at all (e.g. Veil without DP-SQL). */
     public static final String UNAVAILABLE = "unavailable";

@@ -48,19 +48,28 @@ public final class EngineWorker implements Callable<Integer> {
     @Option(names = "--reuse", description = "Reopen the database an earlier worker loaded instead of loading.")
     boolean reuse;
 
-    @Option(names = "--accuracy-runs", defaultValue = "0",
+    @Option(
+            names = "--accuracy-runs",
+            defaultValue = "0",
             description = "DP engine: runs per query and epsilon of the accuracy table (0: no accuracy table).")
     int accuracyRuns;
 
-    @Option(names = "--epsilons", split = ",", defaultValue = "0.8,0.1",
+    @Option(
+            names = "--epsilons",
+            split = ",",
+            defaultValue = "0.8,0.1",
             description = "DP engine: the epsilons of the accuracy table.")
     List<Double> epsilons;
 
-    @Option(names = "--accuracy-seconds", defaultValue = "60",
+    @Option(
+            names = "--accuracy-seconds",
+            defaultValue = "60",
             description = "DP engine: the time budget of the accuracy table.")
     double accuracySeconds;
 
-    @Option(names = "--service-seconds", defaultValue = "0",
+    @Option(
+            names = "--service-seconds",
+            defaultValue = "0",
             description = "DP engine: seconds per measurement of the JDBC service (0: not measured).")
     double serviceSeconds;
 
@@ -101,8 +110,10 @@ public final class EngineWorker implements Callable<Integer> {
             }
             QueryRunner runner = new QueryRunner(runs, maxWarmSeconds, () -> send(WorkerMessage.run(running)));
             List<MeasuredQuery> accuracyQueries = new ArrayList<>();
-            List<String> names = queries.stream().filter(name -> !name.isBlank()).toList();
-            for (MeasuredQuery named : unavailable.isPresent() ? List.<MeasuredQuery>of() : MeasuredQuery.named(names)) {
+            List<String> names =
+                    queries.stream().filter(name -> !name.isBlank()).toList();
+            for (MeasuredQuery named :
+                    unavailable.isPresent() ? List.<MeasuredQuery>of() : MeasuredQuery.named(names)) {
                 MeasuredQuery query = named;
                 running = query.name();
                 if (bench instanceof DpEngine dp) {
@@ -110,9 +121,15 @@ public final class EngineWorker implements Callable<Integer> {
                     timeAsAdmin(runner, dp, query);
                 }
                 QueryTiming timing = runner.time(bench.connection(), query);
-                System.err.println(String.format(Locale.ROOT,
-                        "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows%s", id.id(), query.name(),
-                        timing.firstMillis(), timing.medianMillis(), timing.runNanos().size(), timing.rows(),
+                System.err.println(String.format(
+                        Locale.ROOT,
+                        "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows%s",
+                        id.id(),
+                        query.name(),
+                        timing.firstMillis(),
+                        timing.medianMillis(),
+                        timing.runNanos().size(),
+                        timing.rows(),
                         timing.error().map(error -> "; FAILED: " + error).orElse("")));
                 send(WorkerMessage.done(timing));
                 if (timing.succeeded() && AccuracyQuery.known(named)) {
@@ -152,9 +169,16 @@ public final class EngineWorker implements Callable<Integer> {
             send(WorkerMessage.note("dp/sql/" + query.name(), query.sql()));
         }
         QueryTiming raw = runner.time(dp.admin(), query);
-        System.err.println(String.format(Locale.ROOT, "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows "
-                + "(same SQL as administrator)%s", engine, query.name(), raw.firstMillis(), raw.medianMillis(),
-                raw.runNanos().size(), raw.rows(), raw.error().map(error -> "; FAILED: " + error).orElse("")));
+        System.err.println(String.format(
+                Locale.ROOT,
+                "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows " + "(same SQL as administrator)%s",
+                engine,
+                query.name(),
+                raw.firstMillis(),
+                raw.medianMillis(),
+                raw.runNanos().size(),
+                raw.rows(),
+                raw.error().map(error -> "; FAILED: " + error).orElse("")));
         String prefix = "dp/raw/" + query.name();
         if (raw.succeeded()) {
             send(WorkerMessage.metric(prefix + "/median_ms", raw.medianMillis()));
@@ -189,8 +213,13 @@ public final class EngineWorker implements Callable<Integer> {
             // and a tight time budget should cut the others.
             List<AccuracyQuery> accuracy = new ArrayList<>(AccuracyQuery.joinAggregates());
             timed.forEach(query -> accuracy.add(AccuracyQuery.of(query)));
-            System.err.println(String.format(Locale.ROOT, "%s: accuracy of %d queries, %d runs at epsilon %s",
-                    id(), accuracy.size(), accuracyRuns, epsilons));
+            System.err.println(String.format(
+                    Locale.ROOT,
+                    "%s: accuracy of %d queries, %d runs at epsilon %s",
+                    id(),
+                    accuracy.size(),
+                    accuracyRuns,
+                    epsilons));
             // One analyst connection per core: the noisy runs are independent and not timed.
             List<Connection> analysts = new ArrayList<>(List.of(dp.connection()));
             try {
@@ -207,7 +236,8 @@ public final class EngineWorker implements Callable<Integer> {
         }
         if (serviceSeconds > 0) {
             System.err.println(id() + ": JDBC service latency and throughput");
-            new ServiceProbe(scratch, serviceSeconds, report).measure(dp.admin(), dp.unavailable().isEmpty());
+            new ServiceProbe(scratch, serviceSeconds, report)
+                    .measure(dp.admin(), dp.unavailable().isEmpty());
         }
     }
 

@@ -35,7 +35,8 @@ final class Json {
         } else if (value instanceof List<?> list) {
             writeList(list, out, indent);
         } else {
-            throw new IllegalArgumentException("Cannot write a " + value.getClass().getName() + " as JSON");
+            throw new IllegalArgumentException(
+                    "Cannot write a " + value.getClass().getName() + " as JSON");
         }
     }
 

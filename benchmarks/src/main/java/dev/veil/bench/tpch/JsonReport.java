@@ -32,8 +32,9 @@ final class JsonReport {
         root.put("epsilons", result.epsilons());
         root.put("total_seconds", result.nanos() / 1e9);
         root.put("machine", machine(result.machine()));
-        root.put("load_average", ordered("start", loadAverage(result.loadAtStart()),
-                "end", loadAverage(result.loadAtEnd())));
+        root.put(
+                "load_average",
+                ordered("start", loadAverage(result.loadAtStart()), "end", loadAverage(result.loadAtEnd())));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dir", result.data().dir().toAbsolutePath().toString());
         data.put("reused", result.data().reused());

@@ -18,9 +18,11 @@ public record LoadAverage(double oneMinute, double fiveMinutes, double fifteenMi
     public static LoadAverage now() {
         try {
             if (Files.isReadable(PROC_LOADAVG)) {
-                String[] fields = Files.readString(PROC_LOADAVG, StandardCharsets.US_ASCII).strip().split("\\s+");
-                return new LoadAverage(Double.parseDouble(fields[0]), Double.parseDouble(fields[1]),
-                        Double.parseDouble(fields[2]));
+                String[] fields = Files.readString(PROC_LOADAVG, StandardCharsets.US_ASCII)
+                        .strip()
+                        .split("\\s+");
+                return new LoadAverage(
+                        Double.parseDouble(fields[0]), Double.parseDouble(fields[1]), Double.parseDouble(fields[2]));
             }
         } catch (IOException | RuntimeException e) {
             // fall through to the JVM's figure, which has only the one-minute average

@@ -20,8 +20,8 @@ import java.util.List;
  * @param jvmArguments the JVM's command-line arguments (heap size, flags)
  * @param os the operating system's name, version and architecture
  */
-public record MachineInfo(int cores, long memoryBytes, long maxHeapBytes, String cpu, String jvm,
-        List<String> jvmArguments, String os) {
+public record MachineInfo(
+        int cores, long memoryBytes, long maxHeapBytes, String cpu, String jvm, List<String> jvmArguments, String os) {
     public MachineInfo {
         requireNonNull(cpu, "cpu is null");
         requireNonNull(jvm, "jvm is null");

@@ -39,37 +39,67 @@ final class MarkdownReport {
 
     private static void header(BenchmarkResult result, StringBuilder out) {
         MachineInfo machine = result.machine();
-        out.append("# Veil TPC-H benchmark, scale factor ").append(TpchFiles.format(result.scaleFactor()))
+        out.append("# Veil TPC-H benchmark, scale factor ")
+                .append(TpchFiles.format(result.scaleFactor()))
                 .append("\n\n");
-        out.append(String.format(Locale.ROOT,
+        out.append(String.format(
+                Locale.ROOT,
                 "Started %s; took %.0f s. Each engine runs in its own JVM. Each query: one first run (the warm-up), "
                         + "then the median of up to %d warm runs (fewer once they exceed %.0f s), end to end through "
                         + "JDBC (parse, plan, execute, read every value); a run longer than %.0f s is killed.%n%n",
-                result.started(), result.nanos() / 1e9, result.runs(), result.maxWarmSeconds(),
+                result.started(),
+                result.nanos() / 1e9,
+                result.runs(),
+                result.maxWarmSeconds(),
                 result.timeoutSeconds()));
         out.append("| Machine | |\n|---|---|\n");
-        out.append(String.format(Locale.ROOT, "| Cores | %d (DuckDB given %d threads) |%n",
-                machine.cores(), result.duckDbThreads()));
-        out.append(String.format(Locale.ROOT, "| Memory | %.1f GB; JVM max heap %.1f GB |%n",
-                machine.memoryBytes() / 1e9, machine.maxHeapBytes() / 1e9));
+        out.append(String.format(
+                Locale.ROOT, "| Cores | %d (DuckDB given %d threads) |%n", machine.cores(), result.duckDbThreads()));
+        out.append(String.format(
+                Locale.ROOT,
+                "| Memory | %.1f GB; JVM max heap %.1f GB |%n",
+                machine.memoryBytes() / 1e9,
+                machine.maxHeapBytes() / 1e9));
         out.append("| CPU | ").append(machine.cpu()).append(" |\n");
-        out.append("| JVM | ").append(machine.jvm()).append("; options ")
-                .append(String.join(" ", machine.jvmArguments())).append(" |\n");
+        out.append("| JVM | ")
+                .append(machine.jvm())
+                .append("; options ")
+                .append(String.join(" ", machine.jvmArguments()))
+                .append(" |\n");
         if (!result.workerJavaOptions().isEmpty()) {
-            out.append("| Worker JVM options | ").append(String.join(" ", result.workerJavaOptions())).append(" |\n");
+            out.append("| Worker JVM options | ")
+                    .append(String.join(" ", result.workerJavaOptions()))
+                    .append(" |\n");
         }
         out.append("| OS | ").append(machine.os()).append(" |\n");
-        out.append("| Load average (1/5/15 min) | start ").append(result.loadAtStart())
-                .append(", end ").append(result.loadAtEnd()).append(" |\n");
+        out.append("| Load average (1/5/15 min) | start ")
+                .append(result.loadAtStart())
+                .append(", end ")
+                .append(result.loadAtEnd())
+                .append(" |\n");
         for (EngineResult engine : result.engines()) {
-            out.append("| ").append(engine.engine().label()).append(" | ").append(engine.version())
-                    .append(String.format(Locale.ROOT, "; turn took %.0f s, load average %s → %s |%n",
-                            engine.nanos() / 1e9, engine.loadBefore(), engine.loadAfter()));
+            out.append("| ")
+                    .append(engine.engine().label())
+                    .append(" | ")
+                    .append(engine.version())
+                    .append(String.format(
+                            Locale.ROOT,
+                            "; turn took %.0f s, load average %s → %s |%n",
+                            engine.nanos() / 1e9,
+                            engine.loadBefore(),
+                            engine.loadAfter()));
         }
-        out.append(String.format(Locale.ROOT, "| Data | %s, %.0f MB, %s |%n%n",
-                result.data().dir().toAbsolutePath(), result.dataBytes() / 1e6,
-                result.data().reused() ? "reused from an earlier run"
-                        : String.format(Locale.ROOT, "generated in %.1f s", result.data().generationNanos() / 1e9)));
+        out.append(String.format(
+                Locale.ROOT,
+                "| Data | %s, %.0f MB, %s |%n%n",
+                result.data().dir().toAbsolutePath(),
+                result.dataBytes() / 1e6,
+                result.data().reused()
+                        ? "reused from an earlier run"
+                        : String.format(
+                                Locale.ROOT,
+                                "generated in %.1f s",
+                                result.data().generationNanos() / 1e9)));
         out.append("A load average above the core count means other processes competed for the CPU; compare "
                 + "engines within one report rather than across reports.\n\n");
     }
@@ -95,27 +125,40 @@ final class MarkdownReport {
             row(cells, out);
         }
         List<String> completed = summary.completedByAll();
-        String meanLabel = completed.size() == result.queries().size() ? "**geometric mean**"
-                : "**geometric mean** (" + completed.size() + " of " + result.queries().size() + " queries)";
+        String meanLabel = completed.size() == result.queries().size()
+                ? "**geometric mean**"
+                : "**geometric mean** (" + completed.size() + " of "
+                        + result.queries().size() + " queries)";
         List<String> means = new ArrayList<>(List.of(meanLabel));
         for (EngineId engine : QUERY_COLUMNS) {
             String unavailable = unavailableCell(result, engine);
             int over = summary.completedByAllAnd(engine).size();
-            means.add(unavailable != null ? unavailable : millis(summary.geometricMean(engine))
-                    + (over == completed.size() || over == 0 ? "" : " (" + over + (over == 1 ? " query)" : " queries)")));
+            means.add(
+                    unavailable != null
+                            ? unavailable
+                            : millis(summary.geometricMean(engine))
+                                    + (over == completed.size() || over == 0
+                                            ? ""
+                                            : " (" + over + (over == 1 ? " query)" : " queries)")));
         }
         means.add(ratio(summary.geometricMeanRatio(EngineId.VEIL, EngineId.DUCKDB)));
         means.add(ratio(summary.geometricMeanRatio(EngineId.VEIL, EngineId.CALCITE)));
         int dpQueries = summary.dpAndRaw().size();
-        means.add(dpUnavailable != null ? dpUnavailable : ratio(summary.dpOverRawGeometricMean())
-                + (dpQueries == 0 || dpQueries == result.queries().size() ? ""
-                        : " (" + dpQueries + (dpQueries == 1 ? " query)" : " queries)")));
+        means.add(
+                dpUnavailable != null
+                        ? dpUnavailable
+                        : ratio(summary.dpOverRawGeometricMean())
+                                + (dpQueries == 0
+                                                || dpQueries == result.queries().size()
+                                        ? ""
+                                        : " (" + dpQueries + (dpQueries == 1 ? " query)" : " queries)")));
         row(means, out);
         slowest(result, summary, out);
         out.append("\nRatios above 1 mean Veil is slower. Veil JDBC is Veil's server on a loopback port with the thin "
-                + "driver; Veil DP is Veil in-process as an analyst with customer as the privacy unit (reached from "
-                + "orders and line items through their foreign keys) and differential privacy at ε = ")
-                .append(DpPolicies.EPSILON).append(" per query; † marks a DP version that is the query's count/sum variant (see *Differential "
+                        + "driver; Veil DP is Veil in-process as an analyst with customer as the privacy unit (reached from "
+                        + "orders and line items through their foreign keys) and differential privacy at ε = ")
+                .append(DpPolicies.EPSILON)
+                .append(" per query; † marks a DP version that is the query's count/sum variant (see *Differential "
                         + "privacy: cost*); DP/raw is Veil DP over the same SQL run raw by the administrator in "
                         + "Veil DP's JVM. ")
                 .append(MeasuredQuery.SUM_PRICE)
@@ -127,7 +170,7 @@ final class MarkdownReport {
                         + "\"rejected\" a query the privacy policies do not allow an analyst (the reason is under "
                         + "*Checks*), \"n/a\" an engine not run. Geometric means are over the queries that every "
                         + "engine but Veil DP completed (Veil DP's over those of them it completed; DP/raw over the "
-                + "queries it has).\n\n");
+                        + "queries it has).\n\n");
     }
 
     /** A line naming the query on which Veil is slowest relative to DuckDB, if both ran any. */
@@ -142,17 +185,20 @@ final class MarkdownReport {
             }
         }
         if (worst != null) {
-            out.append(String.format(Locale.ROOT, "%nSlowest relative to DuckDB: **%s**, Veil/DuckDB %.1f.%n",
-                    worst, worstRatio));
+            out.append(String.format(
+                    Locale.ROOT, "%nSlowest relative to DuckDB: **%s**, Veil/DuckDB %.1f.%n", worst, worstRatio));
         }
     }
 
     /** The cell of an engine that could not run, e.g. "n/a (DP not available)", or null if it ran or was not selected. */
     private static String unavailableCell(BenchmarkResult result, EngineId engine) {
-        return result.engine(engine).flatMap(EngineResult::unavailable).map(reason -> {
-            int colon = reason.indexOf(':');
-            return "n/a (" + (colon < 0 ? reason : reason.substring(0, colon)) + ")";
-        }).orElse(null);
+        return result.engine(engine)
+                .flatMap(EngineResult::unavailable)
+                .map(reason -> {
+                    int colon = reason.indexOf(':');
+                    return "n/a (" + (colon < 0 ? reason : reason.substring(0, colon)) + ")";
+                })
+                .orElse(null);
     }
 
     private static String millisCell(BenchmarkResult result, EngineId engine, String query, Summary summary) {
@@ -160,22 +206,28 @@ final class MarkdownReport {
         if (unavailable != null) {
             return unavailable;
         }
-        return result.engine(engine).flatMap(r -> r.query(query)).map(timing -> {
-            if (timing.timedOut()) {
-                return "timed out";
-            }
-            if (timing.error().isPresent()) {
-                String error = timing.error().get();
-                return error.startsWith("skipped") ? "skipped"
-                        : error.contains("POLICY_VIOLATION") ? "rejected" : "failed";
-            }
-            String cell = millis(summary.median(engine, query))
-                    + (engine == EngineId.VEIL_DP && DpQueries.variant(query) ? " †" : "");
-            if (timing.firstRunOnly()) {
-                return cell + " (1st run)";
-            }
-            return timing.runNanos().size() < result.runs() ? cell + " (n=" + timing.runNanos().size() + ")" : cell;
-        }).orElse("n/a");
+        return result.engine(engine)
+                .flatMap(r -> r.query(query))
+                .map(timing -> {
+                    if (timing.timedOut()) {
+                        return "timed out";
+                    }
+                    if (timing.error().isPresent()) {
+                        String error = timing.error().get();
+                        return error.startsWith("skipped")
+                                ? "skipped"
+                                : error.contains("POLICY_VIOLATION") ? "rejected" : "failed";
+                    }
+                    String cell = millis(summary.median(engine, query))
+                            + (engine == EngineId.VEIL_DP && DpQueries.variant(query) ? " †" : "");
+                    if (timing.firstRunOnly()) {
+                        return cell + " (1st run)";
+                    }
+                    return timing.runNanos().size() < result.runs()
+                            ? cell + " (n=" + timing.runNanos().size() + ")"
+                            : cell;
+                })
+                .orElse("n/a");
     }
 
     private static void coldTable(BenchmarkResult result, Summary summary, StringBuilder out) {
@@ -216,7 +268,8 @@ final class MarkdownReport {
             return;
         }
         out.append("Each query's DP version, run by the analyst with customer as the privacy unit (ε = ")
-                .append(DpPolicies.EPSILON).append("), and the same SQL run by the administrator, for whom it is "
+                .append(DpPolicies.EPSILON)
+                .append("), and the same SQL run by the administrator, for whom it is "
                         + "neither rewritten nor noisy, in the same JVM. Q3, Q10 and Q18 list single orders or "
                         + "customers, which DP does not release; their DP version is their count/sum variant, "
                         + "below the table.\n\n");
@@ -228,16 +281,26 @@ final class MarkdownReport {
             String dpCell = millisCell(result, EngineId.VEIL_DP, name, summary).replace(" †", "");
             String rawNote = dp.get().notes().get("dp/raw/" + name);
             double raw = summary.dpRawMedian(name);
-            String rawCell = !Double.isNaN(raw) ? millis(raw)
+            String rawCell = !Double.isNaN(raw)
+                    ? millis(raw)
                     : rawNote == null ? "n/a" : rawNote.contains("timed out") ? "timed out" : "failed";
-            row(List.of(name, DpQueries.variant(name) ? "count/sum variant" : "as written", dpCell, rawCell,
-                    ratio(summary.dpOverRaw(name))), out);
+            row(
+                    List.of(
+                            name,
+                            DpQueries.variant(name) ? "count/sum variant" : "as written",
+                            dpCell,
+                            rawCell,
+                            ratio(summary.dpOverRaw(name))),
+                    out);
         }
         out.append('\n');
         for (MeasuredQuery query : result.queries()) {
             if (DpQueries.variant(query.name())) {
-                out.append("- ").append(query.name()).append(": `")
-                        .append(DpQueries.of(query).sql()).append("`\n");
+                out.append("- ")
+                        .append(query.name())
+                        .append(": `")
+                        .append(DpQueries.of(query).sql())
+                        .append("`\n");
             }
         }
         out.append('\n');
@@ -248,8 +311,17 @@ final class MarkdownReport {
         out.append("Veil and DuckDB run one `COPY` per table into a fresh database on disk (MB = 10^6 bytes of "
                 + "source file). Calcite's column is the time to read each file into in-memory rows; it writes "
                 + "nothing and is not comparable.\n\n");
-        List<String> heading = List.of("Table", "Rows", "MB", "Veil s", "Veil MB/s", "Veil rows/s",
-                "DuckDB s", "DuckDB MB/s", "DuckDB rows/s", "Calcite read s");
+        List<String> heading = List.of(
+                "Table",
+                "Rows",
+                "MB",
+                "Veil s",
+                "Veil MB/s",
+                "Veil rows/s",
+                "DuckDB s",
+                "DuckDB MB/s",
+                "DuckDB rows/s",
+                "Calcite read s");
         row(heading, out);
         separator(heading.size(), out);
         long totalRows = 0;
@@ -260,7 +332,9 @@ final class MarkdownReport {
             TableLoad any = null;
             List<String> cells = new ArrayList<>();
             for (int i = 0; i < engines.size(); i++) {
-                TableLoad load = result.engine(engines.get(i)).flatMap(r -> r.load(table)).orElse(null);
+                TableLoad load = result.engine(engines.get(i))
+                        .flatMap(r -> r.load(table))
+                        .orElse(null);
                 if (load != null) {
                     any = load;
                     totalNanos[i] += load.nanos();
@@ -272,16 +346,21 @@ final class MarkdownReport {
             }
             totalRows += any.rows();
             totalBytes += any.bytes();
-            List<String> line = new ArrayList<>(List.of(table, String.format(Locale.ROOT, "%,d", any.rows()),
+            List<String> line = new ArrayList<>(List.of(
+                    table,
+                    String.format(Locale.ROOT, "%,d", any.rows()),
                     String.format(Locale.ROOT, "%.1f", any.bytes() / 1e6)));
             line.addAll(cells);
             row(line, out);
         }
-        List<String> total = new ArrayList<>(List.of("**all**", String.format(Locale.ROOT, "%,d", totalRows),
+        List<String> total = new ArrayList<>(List.of(
+                "**all**",
+                String.format(Locale.ROOT, "%,d", totalRows),
                 String.format(Locale.ROOT, "%.1f", totalBytes / 1e6)));
         for (int i = 0; i < engines.size(); i++) {
             boolean ran = result.engine(engines.get(i)).isPresent();
-            total.addAll(loadCells(ran ? new TableLoad("all", totalRows, totalBytes, totalNanos[i]) : null,
+            total.addAll(loadCells(
+                    ran ? new TableLoad("all", totalRows, totalBytes, totalNanos[i]) : null,
                     engines.get(i) != EngineId.CALCITE));
         }
         row(total, out);
@@ -296,7 +375,9 @@ final class MarkdownReport {
         if (!withRates) {
             return List.of(seconds);
         }
-        return List.of(seconds, String.format(Locale.ROOT, "%.1f", load.megabytesPerSecond()),
+        return List.of(
+                seconds,
+                String.format(Locale.ROOT, "%.1f", load.megabytesPerSecond()),
                 String.format(Locale.ROOT, "%,.0f", load.rowsPerSecond()));
     }
 
@@ -304,7 +385,8 @@ final class MarkdownReport {
         out.append("## Checks\n\n");
         List<String> problems = new ArrayList<>();
         for (EngineResult engine : result.engines()) {
-            engine.unavailable().ifPresent(reason -> problems.add(engine.engine().label() + " did not run: " + reason));
+            engine.unavailable()
+                    .ifPresent(reason -> problems.add(engine.engine().label() + " did not run: " + reason));
         }
         for (String table : TpchSchema.TABLES) {
             if (!summary.tableRowCountsAgree(table)) {
@@ -316,8 +398,10 @@ final class MarkdownReport {
                 problems.add("query " + query.name() + " returned different row counts in different engines");
             }
             for (EngineResult engine : result.engines()) {
-                engine.query(query.name()).flatMap(QueryTiming::error).ifPresent(error ->
-                        problems.add("query " + query.name() + " on " + engine.engine().label() + ": " + error));
+                engine.query(query.name())
+                        .flatMap(QueryTiming::error)
+                        .ifPresent(error -> problems.add("query " + query.name() + " on "
+                                + engine.engine().label() + ": " + error));
             }
         }
         if (problems.isEmpty()) {
@@ -343,19 +427,25 @@ final class MarkdownReport {
             return;
         }
         List<Double> epsilons = result.epsilons();
-        out.append(String.format(Locale.ROOT, "Each query runs %d times per ε as the analyst. *Error* is the mean "
-                + "relative error |noisy − true| / |true| over the released groups and aggregate columns of a run, "
-                + "averaged over the runs after dropping the %d highest and %d lowest (as R2T reports errors); "
-                + "*released* is the mean fraction of the true groups that a run released (partition selection "
-                + "drops groups with few customers). The `_count` and `_sum` rows are Q3, Q10, Q18 (customer as "
-                + "the unit) and Q12 (the order as the unit) without grouping: the number of join results and "
-                + "the sum of the query's measure over them, for comparison with published DP join results. "
-                + "Contribution bounds: %d groups per customer and %d rows per customer and group; %d group and "
-                + "%d rows per order. At small scale factors the noise dominates; it shrinks in proportion to "
-                + "the data.%n%n",
-                result.accuracyRuns(), AccuracyProbe.TRIMMED, AccuracyProbe.TRIMMED,
-                DpPolicies.MAX_GROUPS_PER_UNIT, DpPolicies.MAX_ROWS_PER_UNIT_PER_GROUP,
-                DpPolicies.ORDERS_MAX_GROUPS_PER_UNIT, DpPolicies.ORDERS_MAX_ROWS_PER_UNIT_PER_GROUP));
+        out.append(String.format(
+                Locale.ROOT,
+                "Each query runs %d times per ε as the analyst. *Error* is the mean "
+                        + "relative error |noisy − true| / |true| over the released groups and aggregate columns of a run, "
+                        + "averaged over the runs after dropping the %d highest and %d lowest (as R2T reports errors); "
+                        + "*released* is the mean fraction of the true groups that a run released (partition selection "
+                        + "drops groups with few customers). The `_count` and `_sum` rows are Q3, Q10, Q18 (customer as "
+                        + "the unit) and Q12 (the order as the unit) without grouping: the number of join results and "
+                        + "the sum of the query's measure over them, for comparison with published DP join results. "
+                        + "Contribution bounds: %d groups per customer and %d rows per customer and group; %d group and "
+                        + "%d rows per order. At small scale factors the noise dominates; it shrinks in proportion to "
+                        + "the data.%n%n",
+                result.accuracyRuns(),
+                AccuracyProbe.TRIMMED,
+                AccuracyProbe.TRIMMED,
+                DpPolicies.MAX_GROUPS_PER_UNIT,
+                DpPolicies.MAX_ROWS_PER_UNIT_PER_GROUP,
+                DpPolicies.ORDERS_MAX_GROUPS_PER_UNIT,
+                DpPolicies.ORDERS_MAX_ROWS_PER_UNIT_PER_GROUP));
         List<String> heading = new ArrayList<>(List.of("Query", "Unit", "True groups"));
         for (double epsilon : epsilons) {
             heading.add("ε=" + epsilon + " error");
@@ -378,12 +468,17 @@ final class MarkdownReport {
                 if (failure != null) {
                     notes.add(query + " at ε = " + epsilon + ": " + failure);
                 }
-                String missing = failure != null ? (failure.contains("POLICY_VIOLATION") ? "rejected" : "failed")
+                String missing = failure != null
+                        ? (failure.contains("POLICY_VIOLATION") ? "rejected" : "failed")
                         : note != null ? (note.startsWith("skipped") ? "skipped" : "failed") : "n/a";
                 double error = dp.get().metric(prefix + "/error");
                 double released = dp.get().metric(prefix + "/released");
-                cells.add(Double.isNaN(released) ? missing
-                        : Double.isNaN(error) ? "none released" : String.format(Locale.ROOT, "%.2f%%", 100 * error));
+                cells.add(
+                        Double.isNaN(released)
+                                ? missing
+                                : Double.isNaN(error)
+                                        ? "none released"
+                                        : String.format(Locale.ROOT, "%.2f%%", 100 * error));
                 cells.add(Double.isNaN(released) ? missing : String.format(Locale.ROOT, "%.0f%%", 100 * released));
             }
             row(cells, out);
@@ -427,28 +522,43 @@ final class MarkdownReport {
         out.append("## JDBC service\n\n");
         Optional<EngineResult> dp = result.engine(EngineId.VEIL_DP);
         if (dp.isEmpty() || Double.isNaN(dp.get().metric("service/latency/p50_ms"))) {
-            String why = dp.isEmpty() ? "it is measured in Veil DP's turn, which was not run (`--engines`)"
-                    : dp.get().notes().entrySet().stream().filter(note -> note.getKey().startsWith("service/"))
-                            .filter(note -> !note.getKey().equals("service/mode") && !note.getKey().equals("service/query"))
-                            .map(note -> note.getKey() + ": " + note.getValue()).findFirst()
+            String why = dp.isEmpty()
+                    ? "it is measured in Veil DP's turn, which was not run (`--engines`)"
+                    : dp.get().notes().entrySet().stream()
+                            .filter(note -> note.getKey().startsWith("service/"))
+                            .filter(note -> !note.getKey().equals("service/mode")
+                                    && !note.getKey().equals("service/query"))
+                            .map(note -> note.getKey() + ": " + note.getValue())
+                            .findFirst()
                             .orElse("not measured (`--service-seconds 0`)");
             out.append("n/a: ").append(why).append("\n\n");
             return;
         }
         EngineResult engine = dp.get();
         out.append("Veil's server on a loopback port over the benchmark's warehouse; clients in the same JVM on the "
-                + "thin driver, sharing the cores with the server. The query, run as ")
-                .append(engine.notes().getOrDefault("service/mode", "?")).append(": `")
-                .append(engine.notes().getOrDefault("service/query", "?")).append("`.\n\n");
+                        + "thin driver, sharing the cores with the server. The query, run as ")
+                .append(engine.notes().getOrDefault("service/mode", "?"))
+                .append(": `")
+                .append(engine.notes().getOrDefault("service/query", "?"))
+                .append("`.\n\n");
         row(List.of("Measure", "Value"), out);
         separator(2, out);
-        row(List.of(String.format(Locale.ROOT, "latency p50 (%.0f runs, one client)",
-                engine.metric("service/latency/runs")), millis(engine.metric("service/latency/p50_ms")) + " ms"), out);
+        row(
+                List.of(
+                        String.format(
+                                Locale.ROOT,
+                                "latency p50 (%.0f runs, one client)",
+                                engine.metric("service/latency/runs")),
+                        millis(engine.metric("service/latency/p50_ms")) + " ms"),
+                out);
         row(List.of("latency p99", millis(engine.metric("service/latency/p99_ms")) + " ms"), out);
         for (int clients : ServiceProbe.CLIENTS) {
             double qps = engine.metric("service/qps/clients=" + clients);
-            row(List.of("queries/s, " + clients + " concurrent client" + (clients == 1 ? "" : "s"),
-                    Double.isNaN(qps) ? "n/a" : String.format(Locale.ROOT, "%,.0f", qps)), out);
+            row(
+                    List.of(
+                            "queries/s, " + clients + " concurrent client" + (clients == 1 ? "" : "s"),
+                            Double.isNaN(qps) ? "n/a" : String.format(Locale.ROOT, "%,.0f", qps)),
+                    out);
         }
         out.append('\n');
     }
@@ -457,9 +567,9 @@ final class MarkdownReport {
         if (Double.isNaN(value)) {
             return "n/a";
         }
-        return value < 10 ? String.format(Locale.ROOT, "%.2f", value)
-                : value < 100 ? String.format(Locale.ROOT, "%.1f", value)
-                : String.format(Locale.ROOT, "%,.0f", value);
+        return value < 10
+                ? String.format(Locale.ROOT, "%.2f", value)
+                : value < 100 ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%,.0f", value);
     }
 
     private static String ratio(double value) {

@@ -36,9 +36,11 @@ public record MeasuredQuery(String name, String sql) {
         List<MeasuredQuery> queries = new ArrayList<>();
         for (String name : names) {
             String trimmed = name.strip();
-            queries.add(new MeasuredQuery(trimmed, trimmed.equals(SUM_PRICE)
-                    ? "SELECT SUM(l_extendedprice) FROM tpch.lineitem"
-                    : TpchQueries.sql(trimmed)));
+            queries.add(new MeasuredQuery(
+                    trimmed,
+                    trimmed.equals(SUM_PRICE)
+                            ? "SELECT SUM(l_extendedprice) FROM tpch.lineitem"
+                            : TpchQueries.sql(trimmed)));
         }
         return List.copyOf(queries);
     }

@@ -50,7 +50,9 @@ final class QueryRunner {
             rows = runOnce(connection, query.sql());
             first = System.nanoTime() - start;
             long warmStart = System.nanoTime();
-            while (first < maxWarmSeconds * 1e9 && warm.size() < runs && (warm.isEmpty() || (System.nanoTime() - warmStart) / 1e9 < maxWarmSeconds)) {
+            while (first < maxWarmSeconds * 1e9
+                    && warm.size() < runs
+                    && (warm.isEmpty() || (System.nanoTime() - warmStart) / 1e9 < maxWarmSeconds)) {
                 long runStart = System.nanoTime();
                 runOnce(connection, query.sql());
                 warm.add(System.nanoTime() - runStart);
@@ -84,8 +86,8 @@ final class QueryRunner {
     }
 
     private static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": "
-                + e.getMessage();
+        String message =
+                e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
     }

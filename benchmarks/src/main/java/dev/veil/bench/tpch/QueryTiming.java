@@ -19,8 +19,8 @@ import java.util.Optional;
  * @param error why the query stopped (an error, or the time-out), or empty if every run completed
  * @param timedOut whether a run was cancelled for exceeding the time-out
  */
-public record QueryTiming(String query, long firstNanos, List<Long> runNanos, long rows, Optional<String> error,
-        boolean timedOut) {
+public record QueryTiming(
+        String query, long firstNanos, List<Long> runNanos, long rows, Optional<String> error, boolean timedOut) {
     public QueryTiming {
         requireNonNull(query, "query is null");
         runNanos = List.copyOf(requireNonNull(runNanos, "runNanos is null"));
@@ -57,9 +57,8 @@ public record QueryTiming(String query, long firstNanos, List<Long> runNanos, lo
         List<Long> sorted = new ArrayList<>(runNanos);
         Collections.sort(sorted);
         int middle = sorted.size() / 2;
-        double median = sorted.size() % 2 == 1
-                ? sorted.get(middle)
-                : (sorted.get(middle - 1) + sorted.get(middle)) / 2.0;
+        double median =
+                sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2.0;
         return median / 1e6;
     }
 

@@ -33,6 +33,7 @@ final class ServiceProbe {
     static final String QUERY = "SELECT c_mktsegment, COUNT(*) AS customers FROM tpch.customer GROUP BY c_mktsegment";
     /** The numbers of concurrent clients measured. */
     static final List<Integer> CLIENTS = List.of(1, 4, 16);
+
     private static final int LATENCY_RUNS = 200;
     private static final int WARM_UP_RUNS = 20;
 
@@ -66,10 +67,12 @@ final class ServiceProbe {
         Properties login = new Properties();
         login.setProperty("user", dp ? DpPolicies.ANALYST : Principals.ADMIN);
         login.setProperty("password", dp ? DpPolicies.ANALYST_PASSWORD : CopyLoadedEngine.ADMIN_PASSWORD);
-        report.note("service/mode", dp ? "analyst " + DpPolicies.ANALYST + ", DP on"
-                : "administrator, raw (DP not available)");
+        report.note(
+                "service/mode",
+                dp ? "analyst " + DpPolicies.ANALYST + ", DP on" : "administrator, raw (DP not available)");
         report.note("service/query", QUERY);
-        try (VeilServer server = VeilServer.start(ServerConfig.of(warehouse.toAbsolutePath()).withPort(0))) {
+        try (VeilServer server =
+                VeilServer.start(ServerConfig.of(warehouse.toAbsolutePath()).withPort(0))) {
             String url = server.jdbcUrl();
             report.step("service/latency");
             try (Connection connection = DriverManager.getConnection(url, login)) {
@@ -150,7 +153,8 @@ final class ServiceProbe {
     }
 
     private static void drain(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(QUERY)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(QUERY)) {
             while (result.next()) {
                 result.getObject(1);
                 result.getObject(2);

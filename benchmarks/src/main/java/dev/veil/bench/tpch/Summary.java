@@ -19,13 +19,18 @@ final class Summary {
 
     /** The warm median of {@code query} on {@code engine} in milliseconds, or NaN. */
     double median(EngineId engine, String query) {
-        return timing(engine, query).filter(QueryTiming::succeeded).map(QueryTiming::medianMillis).orElse(Double.NaN);
+        return timing(engine, query)
+                .filter(QueryTiming::succeeded)
+                .map(QueryTiming::medianMillis)
+                .orElse(Double.NaN);
     }
 
     /** The first (cold) run of {@code query} on {@code engine} in milliseconds, or NaN. */
     double first(EngineId engine, String query) {
-        return timing(engine, query).filter(timing -> timing.error().isEmpty())
-                .map(QueryTiming::firstMillis).orElse(Double.NaN);
+        return timing(engine, query)
+                .filter(timing -> timing.error().isEmpty())
+                .map(QueryTiming::firstMillis)
+                .orElse(Double.NaN);
     }
 
     /** How many times longer {@code query} took on {@code engine} than on {@code base} (warm medians), or NaN. */
@@ -42,7 +47,9 @@ final class Summary {
         for (MeasuredQuery query : result.queries()) {
             boolean all = result.engines().stream()
                     .filter(engine -> engine.engine() != EngineId.VEIL_DP)
-                    .allMatch(engine -> engine.query(query.name()).filter(QueryTiming::succeeded).isPresent());
+                    .allMatch(engine -> engine.query(query.name())
+                            .filter(QueryTiming::succeeded)
+                            .isPresent());
             if (all) {
                 completed.add(query.name());
             }
@@ -52,7 +59,9 @@ final class Summary {
 
     /** The queries of {@link #completedByAll} that {@code engine} completed too. */
     List<String> completedByAllAnd(EngineId engine) {
-        return completedByAll().stream().filter(query -> !Double.isNaN(median(engine, query))).toList();
+        return completedByAll().stream()
+                .filter(query -> !Double.isNaN(median(engine, query)))
+                .toList();
     }
 
     /**
@@ -77,7 +86,8 @@ final class Summary {
      */
     double geometricMeanRatio(EngineId engine, EngineId base) {
         List<String> both = completedByAllAnd(engine).stream()
-                .filter(query -> !Double.isNaN(median(base, query))).toList();
+                .filter(query -> !Double.isNaN(median(base, query)))
+                .toList();
         return geometricMean(engine, both) / geometricMean(base, both);
     }
 
@@ -86,7 +96,8 @@ final class Summary {
      * administrator in Veil DP's worker, or NaN: the non-DP time of the SQL Veil DP timed.
      */
     double dpRawMedian(String query) {
-        return result.engine(EngineId.VEIL_DP).map(dp -> dp.metric("dp/raw/" + query + "/median_ms"))
+        return result.engine(EngineId.VEIL_DP)
+                .map(dp -> dp.metric("dp/raw/" + query + "/median_ms"))
                 .orElse(Double.NaN);
     }
 
@@ -97,8 +108,10 @@ final class Summary {
 
     /** The queries with both a DP and a raw median of their DP version. */
     List<String> dpAndRaw() {
-        return result.queries().stream().map(MeasuredQuery::name)
-                .filter(query -> !Double.isNaN(dpOverRaw(query))).toList();
+        return result.queries().stream()
+                .map(MeasuredQuery::name)
+                .filter(query -> !Double.isNaN(dpOverRaw(query)))
+                .toList();
     }
 
     /** The geometric mean of {@link #dpOverRaw} over {@link #dpAndRaw}, or NaN if there are none. */
@@ -118,7 +131,8 @@ final class Summary {
             if (engine.engine() == EngineId.VEIL_DP) {
                 continue; // noise and partition selection change the number of groups
             }
-            Optional<QueryTiming> timing = engine.query(query).filter(t -> t.error().isEmpty());
+            Optional<QueryTiming> timing =
+                    engine.query(query).filter(t -> t.error().isEmpty());
             if (timing.isPresent()) {
                 if (rows >= 0 && timing.get().rows() != rows) {
                     return false;

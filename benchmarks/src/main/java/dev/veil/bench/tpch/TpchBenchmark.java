@@ -9,9 +9,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * and a fresh database that is deleted after its turn. Run it as {@code ./veil bench tpch --sf 1}
  * from the repository root, or through {@link #main}.
  */
-@Command(name = "tpch", mixinStandardHelpOptions = true,
+@Command(
+        name = "tpch",
+        mixinStandardHelpOptions = true,
         description = "Time TPC-H queries on Veil, DuckDB and Calcite's enumerable engine; write report.md and "
                 + "report.json.")
 public final class TpchBenchmark implements Callable<Integer> {
@@ -44,59 +46,81 @@ public final class TpchBenchmark implements Callable<Integer> {
     @Option(names = "--sf", defaultValue = "1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
     double scaleFactor;
 
-    @Option(names = "--runs", defaultValue = "5",
+    @Option(
+            names = "--runs",
+            defaultValue = "5",
             description = "Warm runs per query and engine, after one warm-up run (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--out", description = "Folder for report.md and report.json "
-            + "(default: benchmarks/results/<UTC timestamp>).")
+    @Option(
+            names = "--out",
+            description = "Folder for report.md and report.json " + "(default: benchmarks/results/<UTC timestamp>).")
     Path out;
 
-    @Option(names = "--work", description = "Folder for the generated data, reused across runs, and the "
-            + "engines' scratch databases (default: benchmarks/work).")
+    @Option(
+            names = "--work",
+            description = "Folder for the generated data, reused across runs, and the "
+                    + "engines' scratch databases (default: benchmarks/work).")
     Path work;
 
-    @Option(names = "--engines", split = ",", defaultValue = "veil,veil-jdbc,veil-dp,duckdb,calcite",
+    @Option(
+            names = "--engines",
+            split = ",",
+            defaultValue = "veil,veil-jdbc,veil-dp,duckdb,calcite",
             description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
     List<String> engines;
 
-    @Option(names = "--queries", split = ",",
+    @Option(
+            names = "--queries",
+            split = ",",
             defaultValue = "q01,q03,q05,q06,q10,q12,q18," + MeasuredQuery.SUM_PRICE,
             description = "Queries to time: q01..q22 or " + MeasuredQuery.SUM_PRICE + " (default: ${DEFAULT-VALUE}).")
     List<String> queries;
 
-    @Option(names = "--max-warm-seconds", defaultValue = "10",
+    @Option(
+            names = "--max-warm-seconds",
+            defaultValue = "10",
             description = "Stop an engine's warm runs of one query early once they have taken this long (at least "
                     + "one runs, unless the first run alone took this long) (default: ${DEFAULT-VALUE}).")
     double maxWarmSeconds;
 
-    @Option(names = "--timeout-seconds",
+    @Option(
+            names = "--timeout-seconds",
             description = "Stop a run that takes longer than this (by killing the engine's worker JVM) and record "
                     + "the query as timed out (default: 120 s per unit of scale factor, at least 30 s). A query "
                     + "that timed out on Veil is skipped by Veil JDBC and Veil DP.")
     Double timeoutSeconds;
 
-    @Option(names = "--accuracy-runs", defaultValue = "10",
+    @Option(
+            names = "--accuracy-runs",
+            defaultValue = "10",
             description = "Veil DP: runs per query and epsilon for the accuracy table (0: none) "
                     + "(default: ${DEFAULT-VALUE}).")
     int accuracyRuns;
 
-    @Option(names = "--epsilons", split = ",", defaultValue = "0.8,0.1",
-            description = "Veil DP: the per-query epsilons of the accuracy table, at most "
-                    + DpPolicies.EPSILON + " (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epsilons",
+            split = ",",
+            defaultValue = "0.8,0.1",
+            description = "Veil DP: the per-query epsilons of the accuracy table, at most " + DpPolicies.EPSILON
+                    + " (default: ${DEFAULT-VALUE}).")
     List<Double> epsilons;
 
-    @Option(names = "--accuracy-seconds",
+    @Option(
+            names = "--accuracy-seconds",
             description = "Veil DP: time budget of the accuracy table; a query whose runs would not fit is skipped "
                     + "(default: 300 s per unit of scale factor, at least 120 s).")
     Double accuracySeconds;
 
-    @Option(names = "--service-seconds", defaultValue = "3",
+    @Option(
+            names = "--service-seconds",
+            defaultValue = "3",
             description = "Veil DP: seconds per measurement of the JDBC service (latency; 1, 4, 16 clients); "
                     + "0 skips it (default: ${DEFAULT-VALUE}).")
     double serviceSeconds;
 
-    @Option(names = "--worker-java-options",
+    @Option(
+            names = "--worker-java-options",
             description = "Extra JVM options for the engines' worker JVMs, which also get this JVM's options; "
                     + "{worker} becomes the worker's name, e.g. "
                     + "-XX:StartFlightRecording=filename=/tmp/{worker}.jfr")
@@ -128,15 +152,18 @@ public final class TpchBenchmark implements Callable<Integer> {
         Path home = Path.of(System.getProperty(HOME_PROPERTY, "benchmarks"));
         Path workDir = work != null ? work : home.resolve("work");
         Path outDir = out != null ? out : home.resolve("results").resolve(STAMP.format(started));
-        int threads = duckDbThreads != null ? duckDbThreads : Runtime.getRuntime().availableProcessors();
+        int threads =
+                duckDbThreads != null ? duckDbThreads : Runtime.getRuntime().availableProcessors();
 
         LoadAverage loadAtStart = LoadAverage.now();
         MachineInfo machine = MachineInfo.current();
-        log("TPC-H SF " + TpchFiles.format(scaleFactor) + " in " + workDir.toAbsolutePath()
-                + "; load average " + loadAtStart);
+        log("TPC-H SF " + TpchFiles.format(scaleFactor) + " in " + workDir.toAbsolutePath() + "; load average "
+                + loadAtStart);
         TpchFiles data = TpchFiles.prepare(scaleFactor, workDir);
-        log(data.reused() ? "reusing the data in " + data.dir()
-                : String.format(Locale.ROOT, "generated the data in %.1f s", data.generationNanos() / 1e9));
+        log(
+                data.reused()
+                        ? "reusing the data in " + data.dir()
+                        : String.format(Locale.ROOT, "generated the data in %.1f s", data.generationNanos() / 1e9));
 
         EngineProcess engineProcess = new EngineProcess(workerJavaOptions(), timeout, this::log);
         List<EngineResult> results = new ArrayList<>();
@@ -151,9 +178,11 @@ public final class TpchBenchmark implements Callable<Integer> {
                     continue;
                 }
                 boolean veil = engine.sharesWarehouseWithVeil();
-                Path scratch = veil ? veilScratch : workDir.resolve(engine.id() + "-sf" + TpchFiles.format(scaleFactor));
+                Path scratch =
+                        veil ? veilScratch : workDir.resolve(engine.id() + "-sf" + TpchFiles.format(scaleFactor));
                 List<MeasuredQuery> toRun = measured.stream()
-                        .filter(query -> !veil || !skipped.containsKey(query.name())).toList();
+                        .filter(query -> !veil || !skipped.containsKey(query.name()))
+                        .toList();
                 log(engine.label() + ": " + (veil && veilLoaded ? "reopening Veil's warehouse" : "loading")
                         + " and running " + toRun.size() + " queries in a worker JVM");
                 if (!veil) {
@@ -161,8 +190,16 @@ public final class TpchBenchmark implements Callable<Integer> {
                 }
                 EngineResult result;
                 try {
-                    result = engineProcess.run(engine, data, scratch, veil && veilLoaded, threads, runs,
-                            maxWarmSeconds, toRun, workerArguments(engine, accuracyBudget));
+                    result = engineProcess.run(
+                            engine,
+                            data,
+                            scratch,
+                            veil && veilLoaded,
+                            threads,
+                            runs,
+                            maxWarmSeconds,
+                            toRun,
+                            workerArguments(engine, accuracyBudget));
                 } finally {
                     if (!veil) {
                         deleteScratch(scratch);
@@ -184,9 +221,24 @@ public final class TpchBenchmark implements Callable<Integer> {
         } finally {
             deleteScratch(veilScratch);
         }
-        BenchmarkResult result = new BenchmarkResult(started, scaleFactor, runs, maxWarmSeconds, timeout,
-                workerJavaOptions(), threads, machine, data, data.totalBytes(), measured, results, loadAtStart,
-                LoadAverage.now(), System.nanoTime() - startNanos, accuracyRuns, epsilons);
+        BenchmarkResult result = new BenchmarkResult(
+                started,
+                scaleFactor,
+                runs,
+                maxWarmSeconds,
+                timeout,
+                workerJavaOptions(),
+                threads,
+                machine,
+                data,
+                data.totalBytes(),
+                measured,
+                results,
+                loadAtStart,
+                LoadAverage.now(),
+                System.nanoTime() - startNanos,
+                accuracyRuns,
+                epsilons);
         Files.createDirectories(outDir);
         String markdown = MarkdownReport.of(result);
         Files.writeString(outDir.resolve("report.md"), markdown, StandardCharsets.UTF_8);
@@ -201,8 +253,12 @@ public final class TpchBenchmark implements Callable<Integer> {
         if (engine != EngineId.VEIL_DP) {
             return List.of();
         }
-        List<String> arguments = new ArrayList<>(List.of("--accuracy-runs", String.valueOf(accuracyRuns),
-                "--accuracy-seconds", String.valueOf(accuracyBudget), "--service-seconds",
+        List<String> arguments = new ArrayList<>(List.of(
+                "--accuracy-runs",
+                String.valueOf(accuracyRuns),
+                "--accuracy-seconds",
+                String.valueOf(accuracyBudget),
+                "--service-seconds",
                 String.valueOf(serviceSeconds)));
         arguments.add("--epsilons");
         arguments.add(String.join(",", epsilons.stream().map(String::valueOf).toList()));
@@ -210,8 +266,8 @@ public final class TpchBenchmark implements Callable<Integer> {
     }
 
     /** {@code result} with a timing for each skipped query, in the order of {@code queries}. */
-    private static EngineResult withSkipped(EngineResult result, List<MeasuredQuery> queries,
-            Map<String, String> skipped) {
+    private static EngineResult withSkipped(
+            EngineResult result, List<MeasuredQuery> queries, Map<String, String> skipped) {
         if (skipped.isEmpty() || result.unavailable().isPresent()) {
             return result;
         }
@@ -221,18 +277,32 @@ public final class TpchBenchmark implements Callable<Integer> {
             if (timing.isPresent()) {
                 timings.add(timing.get());
             } else if (skipped.containsKey(query.name())) {
-                timings.add(new QueryTiming(query.name(), -1, List.of(), -1, Optional.of(skipped.get(query.name())),
-                        false));
+                timings.add(new QueryTiming(
+                        query.name(), -1, List.of(), -1, Optional.of(skipped.get(query.name())), false));
             }
         }
-        return new EngineResult(result.engine(), result.version(), result.loads(), timings, result.loadBefore(),
-                result.loadAfter(), result.nanos(), result.metrics(), result.notes());
+        return new EngineResult(
+                result.engine(),
+                result.version(),
+                result.loads(),
+                timings,
+                result.loadBefore(),
+                result.loadAfter(),
+                result.nanos(),
+                result.metrics(),
+                result.notes());
     }
 
     private void logLoads(EngineResult result) {
         for (TableLoad load : result.loads()) {
-            log(String.format(Locale.ROOT, "%-8s load %-9s %,11d rows %8.2f s %7.1f MB/s %,11.0f rows/s",
-                    result.engine().id(), load.table(), load.rows(), load.seconds(), load.megabytesPerSecond(),
+            log(String.format(
+                    Locale.ROOT,
+                    "%-8s load %-9s %,11d rows %8.2f s %7.1f MB/s %,11.0f rows/s",
+                    result.engine().id(),
+                    load.table(),
+                    load.rows(),
+                    load.seconds(),
+                    load.megabytesPerSecond(),
                     load.rowsPerSecond()));
         }
     }
@@ -276,8 +346,10 @@ public final class TpchBenchmark implements Callable<Integer> {
         }
         for (double epsilon : epsilons) {
             if (!(epsilon > 0) || epsilon > DpPolicies.EPSILON) {
-                throw new CommandLine.ParameterException(cli, "--epsilons must be positive and at most "
-                        + DpPolicies.EPSILON + " (the table policy's cap): " + epsilon);
+                throw new CommandLine.ParameterException(
+                        cli,
+                        "--epsilons must be positive and at most " + DpPolicies.EPSILON + " (the table policy's cap): "
+                                + epsilon);
             }
         }
         if (accuracySeconds != null && !(accuracySeconds > 0)) {

@@ -59,7 +59,8 @@ public final class TpchData {
         for (String table : TpchSchema.TABLES) {
             int count = BIG_TABLES.contains(table) ? Math.max(1, threads) : 1;
             for (int part = 1; part <= count; part++) {
-                parts.add(new Part(table, part, count, dir.resolve(table + ".tbl" + (count == 1 ? "" : ".part" + part))));
+                parts.add(
+                        new Part(table, part, count, dir.resolve(table + ".tbl" + (count == 1 ? "" : ".part" + part))));
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
@@ -90,10 +91,14 @@ public final class TpchData {
         Map<String, Path> files = new LinkedHashMap<>();
         for (String table : TpchSchema.TABLES) {
             Path file = dir.resolve(table + ".tbl");
-            List<Part> pieces = parts.stream().filter(part -> part.table().equals(table)).toList();
+            List<Part> pieces =
+                    parts.stream().filter(part -> part.table().equals(table)).toList();
             if (pieces.size() > 1) {
-                try (FileChannel target = FileChannel.open(file, StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                try (FileChannel target = FileChannel.open(
+                        file,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE)) {
                     for (Part piece : pieces) {
                         try (FileChannel source = FileChannel.open(piece.file(), StandardOpenOption.READ)) {
                             long size = source.size();
@@ -115,8 +120,7 @@ public final class TpchData {
     private static final Set<String> BIG_TABLES = Set.of("lineitem", "orders", "partsupp", "part", "customer");
 
     /** Part {@code part} of {@code count} of a table, written to {@code file}. */
-    private record Part(String table, int part, int count, Path file) {
-    }
+    private record Part(String table, int part, int count, Path file) {}
 
     /** Writes one table at the given scale factor to {@code out}, one line per row. */
     public static <E extends TpchEntity> void write(TpchTable<E> table, double scaleFactor, Writer out)

@@ -95,8 +95,11 @@ public final class TpchLoader {
         try {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new SQLException("TPC-H load statement failed: " + sql + "\n" + e.getMessage(),
-                    e.getSQLState(), e.getErrorCode(), e);
+            throw new SQLException(
+                    "TPC-H load statement failed: " + sql + "\n" + e.getMessage(),
+                    e.getSQLState(),
+                    e.getErrorCode(),
+                    e);
         }
     }
 }

@@ -43,7 +43,11 @@ public final class TpchSchema {
         if (!TABLES.contains(table)) {
             throw new IllegalArgumentException("Not a TPC-H table: '" + table + "'; expected one of " + TABLES);
         }
-        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(schema).append('.').append(table).append(" (");
+        StringBuilder sql = new StringBuilder("CREATE TABLE ")
+                .append(schema)
+                .append('.')
+                .append(table)
+                .append(" (");
         String separator = "\n    ";
         for (TpchColumn<?> column : TpchTable.getTable(table).getColumns()) {
             sql.append(separator)
@@ -77,8 +81,7 @@ public final class TpchSchema {
     static void checkIdentifier(String name, String what) {
         requireNonNull(name, what + " is null");
         if (!IDENTIFIER.matcher(name).matches()) {
-            throw new IllegalArgumentException(
-                    what + " must be a lower-case unquoted SQL identifier: '" + name + "'");
+            throw new IllegalArgumentException(what + " must be a lower-case unquoted SQL identifier: '" + name + "'");
         }
     }
 }

@@ -63,7 +63,8 @@ record WorkerMessage(Kind kind, List<String> fields) {
             runs.append(runs.length() == 0 ? "" : ",").append(nanos);
         }
         return PREFIX + Kind.DONE + " " + timing.query() + " " + timing.rows() + " " + timing.firstNanos() + " "
-                + (runs.length() == 0 ? "-" : runs) + " " + timing.error().map(WorkerMessage::encode).orElse("-");
+                + (runs.length() == 0 ? "-" : runs) + " "
+                + timing.error().map(WorkerMessage::encode).orElse("-");
     }
 
     static String metric(String name, double value) {
@@ -99,7 +100,10 @@ record WorkerMessage(Kind kind, List<String> fields) {
 
     /** The table load of a {@link Kind#LOAD} message. */
     TableLoad tableLoad() {
-        return new TableLoad(fields.get(0), Long.parseLong(fields.get(1)), Long.parseLong(fields.get(2)),
+        return new TableLoad(
+                fields.get(0),
+                Long.parseLong(fields.get(1)),
+                Long.parseLong(fields.get(2)),
                 Long.parseLong(fields.get(3)));
     }
 
@@ -112,8 +116,8 @@ record WorkerMessage(Kind kind, List<String> fields) {
             }
         }
         Optional<String> error = fields.get(4).equals("-") ? Optional.empty() : Optional.of(decode(fields.get(4)));
-        return new QueryTiming(fields.get(0), Long.parseLong(fields.get(2)), runs, Long.parseLong(fields.get(1)),
-                error, false);
+        return new QueryTiming(
+                fields.get(0), Long.parseLong(fields.get(2)), runs, Long.parseLong(fields.get(1)), error, false);
     }
 
     /** The name of a {@link Kind#METRIC} or {@link Kind#NOTE} message. */
@@ -133,8 +137,8 @@ record WorkerMessage(Kind kind, List<String> fields) {
 
     private static void checkName(String name) {
         if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("A message name needs at least one character and no spaces: '"
-                    + name + "'");
+            throw new IllegalArgumentException(
+                    "A message name needs at least one character and no spaces: '" + name + "'");
         }
     }
 

@@ -41,10 +41,16 @@ class ReportTest {
         notes.put("service/mode", "analyst bench_analyst, DP on");
         notes.put("service/query", ServiceProbe.QUERY);
         notes.put("dp/raw/q10", "VEIL-0001 INTERNAL: boom");
-        EngineResult dp = engine(EngineId.VEIL_DP, Map.of("q01", 300.0, "q03", 100.0), Map.of("q10",
-                "VEIL-0018 POLICY_VIOLATION: Query releases rows of 'customer'"), metrics, notes);
-        BenchmarkResult result = result(List.of(engine(EngineId.VEIL, Map.of("q01", 200.0, "q03", 90.0, "q10", 100.0)),
-                engine(EngineId.DUCKDB, Map.of("q01", 20.0, "q03", 9.0, "q10", 10.0)), dp));
+        EngineResult dp = engine(
+                EngineId.VEIL_DP,
+                Map.of("q01", 300.0, "q03", 100.0),
+                Map.of("q10", "VEIL-0018 POLICY_VIOLATION: Query releases rows of 'customer'"),
+                metrics,
+                notes);
+        BenchmarkResult result = result(List.of(
+                engine(EngineId.VEIL, Map.of("q01", 200.0, "q03", 90.0, "q10", 100.0)),
+                engine(EngineId.DUCKDB, Map.of("q01", 20.0, "q03", 9.0, "q10", 10.0)),
+                dp));
 
         String markdown = MarkdownReport.of(result);
         // DP/raw is over the administrator's run of the same SQL, not over Veil's run of the query as written.
@@ -54,7 +60,8 @@ class ReportTest {
         assertTrue(markdown.contains("| q01 | as written | 300 | 150 | 2.00 |"), markdown);
         assertTrue(markdown.contains("| q03 | count/sum variant | 100 | 80.0 | 1.25 |"), markdown);
         assertTrue(markdown.contains("| q10 | count/sum variant | rejected | failed | n/a |"), markdown);
-        assertTrue(markdown.contains("- q03: `select count(*) as lines, sum(l_extendedprice * (1 - l_discount))"),
+        assertTrue(
+                markdown.contains("- q03: `select count(*) as lines, sum(l_extendedprice * (1 - l_discount))"),
                 markdown);
         assertTrue(markdown.contains("| q01 | customer | 4 | 1.23% | 100% | 25.00% | 75% |"), markdown);
         assertTrue(markdown.contains("| q12_count | orders | 1 | skipped | skipped | skipped | skipped |"), markdown);
@@ -69,21 +76,30 @@ class ReportTest {
 
     @Test
     void veilWithoutDpSaysSoInEveryDpCell() {
-        EngineResult dp = engine(EngineId.VEIL_DP, Map.of(), Map.of(), Map.of(),
+        EngineResult dp = engine(
+                EngineId.VEIL_DP,
+                Map.of(),
+                Map.of(),
+                Map.of(),
                 Map.of(EngineResult.UNAVAILABLE, "DP not available: VEIL-0008 NOT_SUPPORTED"));
         BenchmarkResult result = result(List.of(engine(EngineId.VEIL, Map.of("q01", 200.0, "q10", 100.0)), dp));
 
         String markdown = MarkdownReport.of(result);
-        assertTrue(markdown.contains("| q01 | n/a | n/a | 200 | n/a | n/a (DP not available) | n/a | n/a "
-                + "| n/a (DP not available) |"), markdown);
+        assertTrue(
+                markdown.contains("| q01 | n/a | n/a | 200 | n/a | n/a (DP not available) | n/a | n/a "
+                        + "| n/a (DP not available) |"),
+                markdown);
         assertTrue(markdown.contains("n/a (DP not available: VEIL-0008 NOT_SUPPORTED)"), markdown);
         assertTrue(markdown.contains("Veil DP did not run: DP not available"), markdown);
     }
 
     @Test
     void trimmedMeanDropsTheTwoHighestAndLowestRuns() {
-        assertEquals(5.5, AccuracyProbe.trimmedMean(List.of(100.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0,
-                -50.0).subList(1, 11)), 1e-12);
+        assertEquals(
+                5.5,
+                AccuracyProbe.trimmedMean(List.of(100.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, -50.0)
+                        .subList(1, 11)),
+                1e-12);
         assertEquals(2.0, AccuracyProbe.trimmedMean(List.of(1.0, 3.0)), 1e-12);
         assertTrue(Double.isNaN(AccuracyProbe.trimmedMean(List.of())));
     }
@@ -92,8 +108,12 @@ class ReportTest {
         return engine(id, millis, Map.of(), Map.of(), Map.of());
     }
 
-    private static EngineResult engine(EngineId id, Map<String, Double> millis, Map<String, String> errors,
-            Map<String, Double> metrics, Map<String, String> notes) {
+    private static EngineResult engine(
+            EngineId id,
+            Map<String, Double> millis,
+            Map<String, String> errors,
+            Map<String, Double> metrics,
+            Map<String, String> notes) {
         List<QueryTiming> timings = new java.util.ArrayList<>();
         for (String query : List.of("q01", "q03", "q10")) {
             if (millis.containsKey(query)) {
@@ -108,7 +128,23 @@ class ReportTest {
 
     private static BenchmarkResult result(List<EngineResult> engines) {
         TpchFiles files = new TpchFiles(Path.of("work"), Map.of(), true, 0);
-        return new BenchmarkResult(Instant.EPOCH, 0.01, 3, 10, 30, List.of(), 2, MachineInfo.current(), files, 0,
-                MeasuredQuery.named(List.of("q01", "q03", "q10")), engines, LOAD, LOAD, 1, 10, List.of(0.8, 0.1));
+        return new BenchmarkResult(
+                Instant.EPOCH,
+                0.01,
+                3,
+                10,
+                30,
+                List.of(),
+                2,
+                MachineInfo.current(),
+                files,
+                0,
+                MeasuredQuery.named(List.of("q01", "q03", "q10")),
+                engines,
+                LOAD,
+                LOAD,
+                1,
+                10,
+                List.of(0.8, 0.1));
     }
 }

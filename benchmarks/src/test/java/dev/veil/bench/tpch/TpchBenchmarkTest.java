@@ -37,10 +37,26 @@ class TpchBenchmarkTest {
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
             // The time-out keeps a query whose plan is pathological from stretching the test; a
             // timed-out query is still named in the reports.
-            status = new CommandLine(new TpchBenchmark()).execute("--sf", "0.01", "--runs", "1",
-                    "--queries", String.join(",", QUERIES), "--timeout-seconds", "30", "--accuracy-runs", "2",
-                    "--accuracy-seconds", "20", "--service-seconds", "0.2", "--work", dir.resolve("work").toString(),
-                    "--out", out.toString());
+            status = new CommandLine(new TpchBenchmark())
+                    .execute(
+                            "--sf",
+                            "0.01",
+                            "--runs",
+                            "1",
+                            "--queries",
+                            String.join(",", QUERIES),
+                            "--timeout-seconds",
+                            "30",
+                            "--accuracy-runs",
+                            "2",
+                            "--accuracy-seconds",
+                            "20",
+                            "--service-seconds",
+                            "0.2",
+                            "--work",
+                            dir.resolve("work").toString(),
+                            "--out",
+                            out.toString());
         } finally {
             System.setOut(stdout);
         }
@@ -58,7 +74,8 @@ class TpchBenchmarkTest {
             assertTrue(json.contains("\"" + engine.id() + "\": {"), () -> engine.id() + " missing from report.json");
         }
         // Either the DP figures or, on a Veil without DP-SQL, a clean "not available" in their place.
-        assertTrue(markdown.contains("n/a (DP not available)") || markdown.contains("| q03_count | customer |"),
+        assertTrue(
+                markdown.contains("n/a (DP not available)") || markdown.contains("| q03_count | customer |"),
                 "neither DP figures nor their absence in report.md");
         assertTrue(markdown.contains("| queries/s, 16 concurrent clients | "), "JDBC service missing from report.md");
         assertTrue(json.contains("\"service/latency/p99_ms\": "), "JDBC service latency missing from report.json");

@@ -33,8 +33,22 @@ class TpchDataTest {
     @Test
     void writesEightTablesWithTheSpecificationRowCounts() throws IOException {
         Map<String, Long> expected = Map.of(
-                "region", 5L, "nation", 25L, "part", 2_000L, "supplier", 100L,
-                "partsupp", 8_000L, "customer", 1_500L, "orders", 15_000L, "lineitem", 60_175L);
+                "region",
+                5L,
+                "nation",
+                25L,
+                "part",
+                2_000L,
+                "supplier",
+                100L,
+                "partsupp",
+                8_000L,
+                "customer",
+                1_500L,
+                "orders",
+                15_000L,
+                "lineitem",
+                60_175L);
         assertEquals(TpchSchema.TABLES, List.copyOf(files.keySet()));
         for (String table : TpchSchema.TABLES) {
             Path file = files.get(table);
@@ -60,7 +74,8 @@ class TpchDataTest {
     @Test
     void linesMatchDbgenExceptTrailingDelimiterAndTwoDigitQuantities() throws IOException {
         for (String table : TpchSchema.TABLES) {
-            Iterator<String> written = Files.readAllLines(files.get(table), StandardCharsets.UTF_8).iterator();
+            Iterator<String> written =
+                    Files.readAllLines(files.get(table), StandardCharsets.UTF_8).iterator();
             for (TpchEntity row : TpchTable.getTable(table).createGenerator(0.01, 1, 1)) {
                 String dbgen = row.toLine().substring(0, row.toLine().length() - 1);
                 if (table.equals("lineitem")) {
@@ -78,14 +93,16 @@ class TpchDataTest {
         assertEquals(
                 "1|1552|93|1|17.00|24710.35|0.04|0.02|N|O|1996-03-13|1996-02-12|1996-03-22"
                         + "|DELIVER IN PERSON|TRUCK|egular courts above the",
-                Files.readAllLines(files.get("lineitem"), StandardCharsets.UTF_8).get(0));
+                Files.readAllLines(files.get("lineitem"), StandardCharsets.UTF_8)
+                        .get(0));
     }
 
     @Test
     void negativeBalancesKeepTheirSignAndTwoDigits() throws IOException {
         StringWriter out = new StringWriter();
         TpchData.write(TpchTable.CUSTOMER, 0.01, out);
-        boolean negative = out.toString().lines()
+        boolean negative = out.toString()
+                .lines()
                 .map(line -> line.split("\\|")[5])
                 .anyMatch(balance -> balance.matches("-[0-9]+\\.[0-9]{2}"));
         assertEquals(true, negative);

@@ -46,9 +46,11 @@ class TpchSchemaTest {
     void copyStatementFollowsTheTargetDialect() {
         assertEquals(TpchLoader.Dialect.DUCKDB, TpchLoader.Dialect.forJdbcUrl("jdbc:duckdb:"));
         assertEquals(TpchLoader.Dialect.VEIL, TpchLoader.Dialect.forJdbcUrl("jdbc:veil:embedded:/tmp/w"));
-        assertEquals("COPY tpch.nation FROM '/d/it''s/nation.tbl' WITH (DELIMITER = '|', HEADER = FALSE)",
+        assertEquals(
+                "COPY tpch.nation FROM '/d/it''s/nation.tbl' WITH (DELIMITER = '|', HEADER = FALSE)",
                 TpchLoader.Dialect.VEIL.copy("tpch.nation", java.nio.file.Path.of("/d/it's/nation.tbl")));
-        assertEquals("COPY tpch.nation FROM '/d/nation.tbl' (DELIMITER '|', HEADER false)",
+        assertEquals(
+                "COPY tpch.nation FROM '/d/nation.tbl' (DELIMITER '|', HEADER false)",
                 TpchLoader.Dialect.DUCKDB.copy("tpch.nation", java.nio.file.Path.of("/d/nation.tbl")));
     }
 }

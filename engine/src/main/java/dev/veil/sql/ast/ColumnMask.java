@@ -15,8 +15,8 @@ public final class ColumnMask {
         this.function = requireNonNull(function, "function is null");
         this.argument = argument;
         if (function.takesArgument() != (argument != null)) {
-            throw new IllegalArgumentException(function + (function.takesArgument()
-                    ? " needs an argument" : " takes no argument"));
+            throw new IllegalArgumentException(
+                    function + (function.takesArgument() ? " needs an argument" : " takes no argument"));
         }
         if (function.takesIntegerArgument() && argument.stripTrailingZeros().scale() > 0) {
             throw new IllegalArgumentException(function + " needs an integer argument: " + argument);

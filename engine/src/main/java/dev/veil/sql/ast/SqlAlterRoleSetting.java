@@ -16,15 +16,19 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** The statement {@code ALTER ROLE r SET setting = 'value'}, or {@code ALTER ROLE r RESET setting} (value null). */
 public final class SqlAlterRoleSetting extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("ALTER ROLE SET", SqlKind.OTHER_DDL,
-            (pos, operands) -> new SqlAlterRoleSetting(pos, (SqlIdentifier) operands.get(0),
-                    (SqlIdentifier) operands.get(1), (SqlLiteral) operands.get(2)));
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "ALTER ROLE SET",
+            SqlKind.OTHER_DDL,
+            (pos, operands) -> new SqlAlterRoleSetting(
+                    pos, (SqlIdentifier) operands.get(0), (SqlIdentifier) operands.get(1), (SqlLiteral)
+                            operands.get(2)));
 
     private final SqlIdentifier role;
     private final SqlIdentifier setting;
     private final @Nullable SqlLiteral value;
 
-    public SqlAlterRoleSetting(SqlParserPos pos, SqlIdentifier role, SqlIdentifier setting, @Nullable SqlLiteral value) {
+    public SqlAlterRoleSetting(
+            SqlParserPos pos, SqlIdentifier role, SqlIdentifier setting, @Nullable SqlLiteral value) {
         super(pos);
         this.role = requireNonNull(role, "role is null");
         this.setting = requireNonNull(setting, "setting is null");

@@ -20,14 +20,15 @@ import org.apache.calcite.util.Litmus;
  * gives it.
  */
 public final class SqlAlterUserPassword extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("ALTER USER PASSWORD", SqlKind.OTHER_DDL,
-            (pos, operands) -> {
-                throw new UnsupportedOperationException("ALTER USER PASSWORD cannot be rebuilt from operands: "
-                        + "its password is not one; use clone");
+    private static final SqlOperator OPERATOR =
+            new VeilOperator("ALTER USER PASSWORD", SqlKind.OTHER_DDL, (pos, operands) -> {
+                throw new UnsupportedOperationException(
+                        "ALTER USER PASSWORD cannot be rebuilt from operands: " + "its password is not one; use clone");
             });
 
     /** The user's name; null for CURRENT_USER. */
     private final SqlIdentifier user;
+
     private final String password;
 
     public SqlAlterUserPassword(SqlParserPos pos, SqlIdentifier user, String password) {
@@ -76,8 +77,9 @@ public final class SqlAlterUserPassword extends SqlCall {
         if (!super.equalsDeep(node, litmus)) {
             return false;
         }
-        return node instanceof SqlAlterUserPassword that && password.equals(that.password)
-                && (user == null) == (that.user == null)
+        return node instanceof SqlAlterUserPassword that
+                        && password.equals(that.password)
+                        && (user == null) == (that.user == null)
                 || litmus.fail("passwords or users differ");
     }
 

@@ -13,7 +13,9 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /** The statement {@code CANCEL STATEMENT id}: stops a running statement, named by its audit id. */
 public final class SqlCancelStatement extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("CANCEL STATEMENT", SqlKind.OTHER,
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "CANCEL STATEMENT",
+            SqlKind.OTHER,
             (pos, operands) -> new SqlCancelStatement(pos, (SqlLiteral) operands.get(0)));
 
     private final BigDecimal id;

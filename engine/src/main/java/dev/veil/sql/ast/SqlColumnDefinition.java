@@ -15,9 +15,14 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /** One column of {@code CREATE TABLE}: {@code name type [NOT NULL | NULL]}. */
 public final class SqlColumnDefinition extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("COLUMN DEFINITION", SqlKind.COLUMN_DECL,
-            (pos, operands) -> new SqlColumnDefinition(pos, (SqlIdentifier) operands.get(0),
-                    (SqlDataTypeSpec) operands.get(1), Nodes.flag(operands.get(2))));
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "COLUMN DEFINITION",
+            SqlKind.COLUMN_DECL,
+            (pos, operands) -> new SqlColumnDefinition(
+                    pos,
+                    (SqlIdentifier) operands.get(0),
+                    (SqlDataTypeSpec) operands.get(1),
+                    Nodes.flag(operands.get(2))));
 
     private final SqlIdentifier name;
     private final SqlDataTypeSpec type;

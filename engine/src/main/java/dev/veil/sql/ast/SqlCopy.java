@@ -20,8 +20,13 @@ import org.apache.calcite.util.ImmutableNullableList;
  * {@code QUOTE} are kept as written, each name at most once.
  */
 public final class SqlCopy extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("COPY", SqlKind.OTHER,
-            (pos, operands) -> new SqlCopy(pos, (SqlIdentifier) operands.get(0), (SqlLiteral) operands.get(1),
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "COPY",
+            SqlKind.OTHER,
+            (pos, operands) -> new SqlCopy(
+                    pos,
+                    (SqlIdentifier) operands.get(0),
+                    (SqlLiteral) operands.get(1),
                     Nodes.list(operands.get(2), SqlCopyOption.class)));
 
     private final SqlIdentifier table;
@@ -58,7 +63,9 @@ public final class SqlCopy extends SqlCall {
     /** The option of that name (case-insensitive), if given. */
     public Optional<SqlCopyOption> option(String name) {
         requireNonNull(name, "name is null");
-        return options.stream().filter(option -> option.name().equalsIgnoreCase(name)).findFirst();
+        return options.stream()
+                .filter(option -> option.name().equalsIgnoreCase(name))
+                .findFirst();
     }
 
     @Override

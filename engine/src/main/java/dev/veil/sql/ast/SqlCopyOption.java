@@ -19,9 +19,11 @@ import org.apache.calcite.util.ImmutableNullableList;
  * case-insensitive and kept in upper case; whether a name is known is the executor's check.
  */
 public final class SqlCopyOption extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("COPY OPTION", SqlKind.OTHER,
-            (pos, operands) -> new SqlCopyOption(pos, ((SqlIdentifier) operands.get(0)).getSimple(),
-                    (SqlLiteral) operands.get(1)));
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "COPY OPTION",
+            SqlKind.OTHER,
+            (pos, operands) -> new SqlCopyOption(
+                    pos, ((SqlIdentifier) operands.get(0)).getSimple(), (SqlLiteral) operands.get(1)));
 
     private final String name;
     private final SqlLiteral value;

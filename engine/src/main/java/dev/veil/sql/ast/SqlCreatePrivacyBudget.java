@@ -20,9 +20,15 @@ import org.apache.calcite.util.ImmutableNullableList;
  * form without parentheses and commas, {@code LIMIT EPSILON x DELTA y}, parses too.
  */
 public final class SqlCreatePrivacyBudget extends SqlCreate {
-    private static final SqlOperator OPERATOR = new VeilOperator("CREATE PRIVACY BUDGET", SqlKind.OTHER_DDL,
-            (pos, operands) -> new SqlCreatePrivacyBudget(pos, Nodes.flag(operands.get(0)),
-                    (SqlIdentifier) operands.get(1), Nodes.number(operands.get(2)), Nodes.number(operands.get(3)),
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "CREATE PRIVACY BUDGET",
+            SqlKind.OTHER_DDL,
+            (pos, operands) -> new SqlCreatePrivacyBudget(
+                    pos,
+                    Nodes.flag(operands.get(0)),
+                    (SqlIdentifier) operands.get(1),
+                    Nodes.number(operands.get(2)),
+                    Nodes.number(operands.get(3)),
                     Nodes.symbol(operands.get(4), BudgetWindow.class)));
 
     private final SqlIdentifier name;
@@ -31,8 +37,13 @@ public final class SqlCreatePrivacyBudget extends SqlCreate {
     private final BudgetWindow window;
 
     /** Creates the node; {@code delta} is null when not given. */
-    public SqlCreatePrivacyBudget(SqlParserPos pos, boolean ifNotExists, SqlIdentifier name, BigDecimal epsilon,
-            BigDecimal delta, BudgetWindow window) {
+    public SqlCreatePrivacyBudget(
+            SqlParserPos pos,
+            boolean ifNotExists,
+            SqlIdentifier name,
+            BigDecimal epsilon,
+            BigDecimal delta,
+            BudgetWindow window) {
         super(OPERATOR, pos, false, ifNotExists);
         this.name = requireNonNull(name, "name is null");
         this.epsilon = requireNonNull(epsilon, "epsilon is null");
@@ -66,8 +77,8 @@ public final class SqlCreatePrivacyBudget extends SqlCreate {
 
     @Override
     public List<SqlNode> getOperandList() {
-        return ImmutableNullableList.of(Nodes.flag(ifNotExists), name, Nodes.number(epsilon), Nodes.number(delta),
-                Nodes.symbol(window));
+        return ImmutableNullableList.of(
+                Nodes.flag(ifNotExists), name, Nodes.number(epsilon), Nodes.number(delta), Nodes.symbol(window));
     }
 
     @Override

@@ -14,7 +14,9 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /** The statement {@code CREATE ROLE [IF NOT EXISTS] r}. */
 public final class SqlCreateRole extends SqlCreate {
-    private static final SqlOperator OPERATOR = new VeilOperator("CREATE ROLE", SqlKind.OTHER_DDL,
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "CREATE ROLE",
+            SqlKind.OTHER_DDL,
             (pos, operands) -> new SqlCreateRole(pos, Nodes.flag(operands.get(0)), (SqlIdentifier) operands.get(1)));
 
     private final SqlIdentifier name;

@@ -14,7 +14,9 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /** The statement {@code CREATE SCHEMA [IF NOT EXISTS] s}. */
 public final class SqlCreateSchema extends SqlCreate {
-    private static final SqlOperator OPERATOR = new VeilOperator("CREATE SCHEMA", SqlKind.CREATE_SCHEMA,
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "CREATE SCHEMA",
+            SqlKind.CREATE_SCHEMA,
             (pos, operands) -> new SqlCreateSchema(pos, Nodes.flag(operands.get(0)), (SqlIdentifier) operands.get(1)));
 
     private final SqlIdentifier name;

@@ -19,9 +19,15 @@ import org.apache.calcite.util.ImmutableNullableList;
  * and {@link #query()} is given.
  */
 public final class SqlCreateTable extends SqlCreate {
-    private static final SqlOperator OPERATOR = new VeilOperator("CREATE TABLE", SqlKind.CREATE_TABLE,
-            (pos, operands) -> new SqlCreateTable(pos, Nodes.flag(operands.get(0)), (SqlIdentifier) operands.get(1),
-                    Nodes.list(operands.get(2), SqlColumnDefinition.class), operands.get(3)));
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "CREATE TABLE",
+            SqlKind.CREATE_TABLE,
+            (pos, operands) -> new SqlCreateTable(
+                    pos,
+                    Nodes.flag(operands.get(0)),
+                    (SqlIdentifier) operands.get(1),
+                    Nodes.list(operands.get(2), SqlColumnDefinition.class),
+                    operands.get(3)));
 
     private final SqlIdentifier name;
     private final List<SqlColumnDefinition> columns;
@@ -29,7 +35,11 @@ public final class SqlCreateTable extends SqlCreate {
 
     /** Creates the node; {@code query} is null for the column-list form. */
     public SqlCreateTable(
-            SqlParserPos pos, boolean ifNotExists, SqlIdentifier name, List<SqlColumnDefinition> columns, SqlNode query) {
+            SqlParserPos pos,
+            boolean ifNotExists,
+            SqlIdentifier name,
+            List<SqlColumnDefinition> columns,
+            SqlNode query) {
         super(OPERATOR, pos, false, ifNotExists);
         this.name = requireNonNull(name, "name is null");
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));

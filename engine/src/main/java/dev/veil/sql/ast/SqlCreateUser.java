@@ -20,19 +20,18 @@ import org.apache.calcite.util.Litmus;
  * only {@link #password()} gives it.
  */
 public final class SqlCreateUser extends SqlCreate {
-    private static final SqlOperator OPERATOR = new VeilOperator("CREATE USER", SqlKind.OTHER_DDL,
-            (pos, operands) -> {
-                throw new UnsupportedOperationException("CREATE USER cannot be rebuilt from operands: "
-                        + "its password is not one; use clone");
-            });
+    private static final SqlOperator OPERATOR = new VeilOperator("CREATE USER", SqlKind.OTHER_DDL, (pos, operands) -> {
+        throw new UnsupportedOperationException(
+                "CREATE USER cannot be rebuilt from operands: " + "its password is not one; use clone");
+    });
 
     private final SqlIdentifier name;
     private final String password;
     private final SqlIdentifier role;
 
     /** Creates the node; {@code role} is null when no ROLE was given. */
-    public SqlCreateUser(SqlParserPos pos, boolean ifNotExists, SqlIdentifier name, String password,
-            SqlIdentifier role) {
+    public SqlCreateUser(
+            SqlParserPos pos, boolean ifNotExists, SqlIdentifier name, String password, SqlIdentifier role) {
         super(OPERATOR, pos, false, ifNotExists);
         this.name = requireNonNull(name, "name is null");
         this.password = requireNonNull(password, "password is null");
@@ -77,8 +76,7 @@ public final class SqlCreateUser extends SqlCreate {
         if (!super.equalsDeep(node, litmus)) {
             return false;
         }
-        return node instanceof SqlCreateUser that && password.equals(that.password)
-                || litmus.fail("passwords differ");
+        return node instanceof SqlCreateUser that && password.equals(that.password) || litmus.fail("passwords differ");
     }
 
     @Override

@@ -30,9 +30,11 @@ public final class SqlDropObject extends SqlDrop {
 
         Target(String sql, SqlKind kind) {
             this.sql = sql;
-            this.operator = new VeilOperator(sql, kind,
-                    (pos, operands) -> new SqlDropObject(pos, this, Nodes.flag(operands.get(0)),
-                            (SqlIdentifier) operands.get(1)));
+            this.operator = new VeilOperator(
+                    sql,
+                    kind,
+                    (pos, operands) ->
+                            new SqlDropObject(pos, this, Nodes.flag(operands.get(0)), (SqlIdentifier) operands.get(1)));
         }
 
         /** The statement's keywords: {@code DROP TABLE}. */

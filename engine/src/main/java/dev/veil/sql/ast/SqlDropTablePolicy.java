@@ -28,9 +28,11 @@ public final class SqlDropTablePolicy extends SqlCall {
 
         Policy(String sql) {
             this.sql = sql;
-            this.operator = new VeilOperator("DROP " + sql, SqlKind.ALTER_TABLE,
-                    (pos, operands) -> new SqlDropTablePolicy(pos, this, (SqlIdentifier) operands.get(0),
-                            (SqlIdentifier) operands.get(1)));
+            this.operator = new VeilOperator(
+                    "DROP " + sql,
+                    SqlKind.ALTER_TABLE,
+                    (pos, operands) -> new SqlDropTablePolicy(
+                            pos, this, (SqlIdentifier) operands.get(0), (SqlIdentifier) operands.get(1)));
         }
 
         /** The policy as the statement writes it: {@code ROW FILTER}. */

@@ -16,8 +16,8 @@ import org.apache.calcite.util.ImmutableNullableList;
  * get and its privacy cost, without reading data or spending budget.
  */
 public final class SqlExplainPrivacy extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("EXPLAIN PRIVACY", SqlKind.OTHER,
-            (pos, operands) -> new SqlExplainPrivacy(pos, operands.get(0)));
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "EXPLAIN PRIVACY", SqlKind.OTHER, (pos, operands) -> new SqlExplainPrivacy(pos, operands.get(0)));
 
     private final SqlNode query;
 

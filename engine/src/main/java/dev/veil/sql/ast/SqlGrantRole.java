@@ -14,7 +14,9 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /** The statement {@code GRANT ROLE r TO USER u}. */
 public final class SqlGrantRole extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("GRANT ROLE", SqlKind.OTHER_DDL,
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "GRANT ROLE",
+            SqlKind.OTHER_DDL,
             (pos, operands) -> new SqlGrantRole(pos, (SqlIdentifier) operands.get(0), (SqlIdentifier) operands.get(1)));
 
     private final SqlIdentifier role;

@@ -22,10 +22,16 @@ import org.apache.calcite.util.ImmutableNullableList;
  * {@link #referencedColumn()}.
  */
 public final class SqlSetColumnDomain extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("SET COLUMN DOMAIN", SqlKind.ALTER_TABLE,
-            (pos, operands) -> new SqlSetColumnDomain(pos, (SqlIdentifier) operands.get(0),
-                    (SqlIdentifier) operands.get(1), Nodes.list(operands.get(2), SqlLiteral.class),
-                    (SqlIdentifier) operands.get(3), (SqlIdentifier) operands.get(4)));
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "SET COLUMN DOMAIN",
+            SqlKind.ALTER_TABLE,
+            (pos, operands) -> new SqlSetColumnDomain(
+                    pos,
+                    (SqlIdentifier) operands.get(0),
+                    (SqlIdentifier) operands.get(1),
+                    Nodes.list(operands.get(2), SqlLiteral.class),
+                    (SqlIdentifier) operands.get(3),
+                    (SqlIdentifier) operands.get(4)));
 
     private final SqlIdentifier table;
     private final SqlIdentifier column;
@@ -34,8 +40,13 @@ public final class SqlSetColumnDomain extends SqlCall {
     private final SqlIdentifier referencedColumn;
 
     /** Creates the node; for the IN form the references are null, for REFERENCES the values are empty. */
-    public SqlSetColumnDomain(SqlParserPos pos, SqlIdentifier table, SqlIdentifier column, List<SqlLiteral> values,
-            SqlIdentifier referencedTable, SqlIdentifier referencedColumn) {
+    public SqlSetColumnDomain(
+            SqlParserPos pos,
+            SqlIdentifier table,
+            SqlIdentifier column,
+            List<SqlLiteral> values,
+            SqlIdentifier referencedTable,
+            SqlIdentifier referencedColumn) {
         super(pos);
         this.table = requireNonNull(table, "table is null");
         this.column = requireNonNull(column, "column is null");

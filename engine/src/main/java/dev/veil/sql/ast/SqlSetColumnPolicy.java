@@ -21,10 +21,16 @@ import org.apache.calcite.util.ImmutableNullableList;
  * (lo, hi)]} or {@code MASKED USING mask}.
  */
 public final class SqlSetColumnPolicy extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("SET COLUMN POLICY", SqlKind.ALTER_TABLE,
-            (pos, operands) -> new SqlSetColumnPolicy(pos, (SqlIdentifier) operands.get(0),
-                    (SqlIdentifier) operands.get(1), Nodes.symbol(operands.get(2), ColumnPolicyClass.class),
-                    Nodes.number(operands.get(3)), Nodes.number(operands.get(4)),
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "SET COLUMN POLICY",
+            SqlKind.ALTER_TABLE,
+            (pos, operands) -> new SqlSetColumnPolicy(
+                    pos,
+                    (SqlIdentifier) operands.get(0),
+                    (SqlIdentifier) operands.get(1),
+                    Nodes.symbol(operands.get(2), ColumnPolicyClass.class),
+                    Nodes.number(operands.get(3)),
+                    Nodes.number(operands.get(4)),
                     mask(Nodes.symbol(operands.get(5), MaskFunction.class), Nodes.number(operands.get(6))),
                     (SqlIdentifier) operands.get(7)));
 
@@ -41,8 +47,14 @@ public final class SqlSetColumnPolicy extends SqlCall {
      * {@link ColumnPolicyClass#AGGREGATE_ONLY}; the mask is given exactly for
      * {@link ColumnPolicyClass#MASKED}; {@code role} is null for every non-admin role.
      */
-    public SqlSetColumnPolicy(SqlParserPos pos, SqlIdentifier table, SqlIdentifier column,
-            ColumnPolicyClass policyClass, BigDecimal lowerBound, BigDecimal upperBound, ColumnMask mask,
+    public SqlSetColumnPolicy(
+            SqlParserPos pos,
+            SqlIdentifier table,
+            SqlIdentifier column,
+            ColumnPolicyClass policyClass,
+            BigDecimal lowerBound,
+            BigDecimal upperBound,
+            ColumnMask mask,
             SqlIdentifier role) {
         super(pos);
         this.table = requireNonNull(table, "table is null");
@@ -111,8 +123,12 @@ public final class SqlSetColumnPolicy extends SqlCall {
 
     @Override
     public List<SqlNode> getOperandList() {
-        return ImmutableNullableList.copyOf(Arrays.asList(table, column, Nodes.symbol(policyClass),
-                Nodes.number(lowerBound), Nodes.number(upperBound),
+        return ImmutableNullableList.copyOf(Arrays.asList(
+                table,
+                column,
+                Nodes.symbol(policyClass),
+                Nodes.number(lowerBound),
+                Nodes.number(upperBound),
                 mask == null ? null : Nodes.symbol(mask.function()),
                 mask == null ? null : Nodes.number(mask.argument().orElse(null)),
                 role));

@@ -23,11 +23,17 @@ import org.apache.calcite.util.ImmutableNullableList;
  * Values are as written, not range-checked.
  */
 public final class SqlSetDifferentialPrivacy extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("SET DIFFERENTIAL PRIVACY", SqlKind.ALTER_TABLE,
-            (pos, operands) -> new SqlSetDifferentialPrivacy(pos, (SqlIdentifier) operands.get(0),
-                    Nodes.number(operands.get(1)), Nodes.number(operands.get(2)),
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "SET DIFFERENTIAL PRIVACY",
+            SqlKind.ALTER_TABLE,
+            (pos, operands) -> new SqlSetDifferentialPrivacy(
+                    pos,
+                    (SqlIdentifier) operands.get(0),
+                    Nodes.number(operands.get(1)),
+                    Nodes.number(operands.get(2)),
                     toInteger(Nodes.optionalInteger(operands.get(3))),
-                    toInteger(Nodes.optionalInteger(operands.get(4))), (SqlIdentifier) operands.get(5)));
+                    toInteger(Nodes.optionalInteger(operands.get(4))),
+                    (SqlIdentifier) operands.get(5)));
 
     private final SqlIdentifier table;
     private final BigDecimal epsilon;
@@ -40,8 +46,14 @@ public final class SqlSetDifferentialPrivacy extends SqlCall {
      * Creates the node; {@code delta}, {@code maxGroupsPerUnit}, {@code maxRowsPerUnitPerGroup}
      * are null when not given, {@code role} is null for every non-admin role.
      */
-    public SqlSetDifferentialPrivacy(SqlParserPos pos, SqlIdentifier table, BigDecimal epsilon, BigDecimal delta,
-            Integer maxGroupsPerUnit, Integer maxRowsPerUnitPerGroup, SqlIdentifier role) {
+    public SqlSetDifferentialPrivacy(
+            SqlParserPos pos,
+            SqlIdentifier table,
+            BigDecimal epsilon,
+            BigDecimal delta,
+            Integer maxGroupsPerUnit,
+            Integer maxRowsPerUnitPerGroup,
+            SqlIdentifier role) {
         super(pos);
         this.table = requireNonNull(table, "table is null");
         this.epsilon = requireNonNull(epsilon, "epsilon is null");
@@ -95,8 +107,13 @@ public final class SqlSetDifferentialPrivacy extends SqlCall {
 
     @Override
     public List<SqlNode> getOperandList() {
-        return ImmutableNullableList.of(table, Nodes.number(epsilon), Nodes.number(delta),
-                Nodes.integer(maxGroupsPerUnit()), Nodes.integer(maxRowsPerUnitPerGroup()), role);
+        return ImmutableNullableList.of(
+                table,
+                Nodes.number(epsilon),
+                Nodes.number(delta),
+                Nodes.integer(maxGroupsPerUnit()),
+                Nodes.integer(maxRowsPerUnitPerGroup()),
+                role);
     }
 
     @Override

@@ -14,8 +14,8 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /** The session statement {@code SET EPSILON = x}: the epsilon each query spends from now on. */
 public final class SqlSetEpsilon extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("SET EPSILON", SqlKind.OTHER,
-            (pos, operands) -> new SqlSetEpsilon(pos, Nodes.number(operands.get(0))));
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "SET EPSILON", SqlKind.OTHER, (pos, operands) -> new SqlSetEpsilon(pos, Nodes.number(operands.get(0))));
 
     private final BigDecimal epsilon;
 

@@ -18,9 +18,14 @@ import org.apache.calcite.util.ImmutableNullableList;
  * without a mode the mode is {@link MinGroupSizeMode#SUPPRESS}.
  */
 public final class SqlSetMinGroupSize extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("SET MIN GROUP SIZE", SqlKind.ALTER_TABLE,
-            (pos, operands) -> new SqlSetMinGroupSize(pos, (SqlIdentifier) operands.get(0),
-                    Nodes.integer(operands.get(1)), Nodes.symbol(operands.get(2), MinGroupSizeMode.class),
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "SET MIN GROUP SIZE",
+            SqlKind.ALTER_TABLE,
+            (pos, operands) -> new SqlSetMinGroupSize(
+                    pos,
+                    (SqlIdentifier) operands.get(0),
+                    Nodes.integer(operands.get(1)),
+                    Nodes.symbol(operands.get(2), MinGroupSizeMode.class),
                     (SqlIdentifier) operands.get(3)));
 
     private final SqlIdentifier table;
@@ -29,8 +34,8 @@ public final class SqlSetMinGroupSize extends SqlCall {
     private final SqlIdentifier role;
 
     /** Creates the node; {@code role} is null when the policy is for every non-admin role. */
-    public SqlSetMinGroupSize(SqlParserPos pos, SqlIdentifier table, int minGroupSize, MinGroupSizeMode mode,
-            SqlIdentifier role) {
+    public SqlSetMinGroupSize(
+            SqlParserPos pos, SqlIdentifier table, int minGroupSize, MinGroupSizeMode mode, SqlIdentifier role) {
         super(pos);
         this.table = requireNonNull(table, "table is null");
         this.minGroupSize = minGroupSize;

@@ -14,16 +14,21 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /** The statement {@code ALTER USER u SET PRIVACY BUDGET b} or {@code ALTER ROLE r SET PRIVACY BUDGET b}. */
 public final class SqlSetPrivacyBudget extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("SET PRIVACY BUDGET", SqlKind.OTHER_DDL,
-            (pos, operands) -> new SqlSetPrivacyBudget(pos, Nodes.symbol(operands.get(0), PrincipalKind.class),
-                    (SqlIdentifier) operands.get(1), (SqlIdentifier) operands.get(2)));
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "SET PRIVACY BUDGET",
+            SqlKind.OTHER_DDL,
+            (pos, operands) -> new SqlSetPrivacyBudget(
+                    pos,
+                    Nodes.symbol(operands.get(0), PrincipalKind.class),
+                    (SqlIdentifier) operands.get(1),
+                    (SqlIdentifier) operands.get(2)));
 
     private final PrincipalKind principalKind;
     private final SqlIdentifier principal;
     private final SqlIdentifier budget;
 
-    public SqlSetPrivacyBudget(SqlParserPos pos, PrincipalKind principalKind, SqlIdentifier principal,
-            SqlIdentifier budget) {
+    public SqlSetPrivacyBudget(
+            SqlParserPos pos, PrincipalKind principalKind, SqlIdentifier principal, SqlIdentifier budget) {
         super(pos);
         this.principalKind = requireNonNull(principalKind, "principalKind is null");
         this.principal = requireNonNull(principal, "principal is null");

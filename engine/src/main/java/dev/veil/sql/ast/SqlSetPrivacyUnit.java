@@ -19,9 +19,14 @@ import org.apache.calcite.util.ImmutableNullableList;
  * s.parent (pk)}.
  */
 public final class SqlSetPrivacyUnit extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("SET PRIVACY UNIT", SqlKind.ALTER_TABLE,
-            (pos, operands) -> new SqlSetPrivacyUnit(pos, (SqlIdentifier) operands.get(0),
-                    (SqlIdentifier) operands.get(1), (SqlIdentifier) operands.get(2),
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "SET PRIVACY UNIT",
+            SqlKind.ALTER_TABLE,
+            (pos, operands) -> new SqlSetPrivacyUnit(
+                    pos,
+                    (SqlIdentifier) operands.get(0),
+                    (SqlIdentifier) operands.get(1),
+                    (SqlIdentifier) operands.get(2),
                     (SqlIdentifier) operands.get(3)));
 
     private final SqlIdentifier table;
@@ -33,8 +38,12 @@ public final class SqlSetPrivacyUnit extends SqlCall {
      * Creates the node; {@code referencedTable} and {@code referencedColumn} are both null
      * (the unit is {@code column}) or both given (the VIA form).
      */
-    public SqlSetPrivacyUnit(SqlParserPos pos, SqlIdentifier table, SqlIdentifier column,
-            SqlIdentifier referencedTable, SqlIdentifier referencedColumn) {
+    public SqlSetPrivacyUnit(
+            SqlParserPos pos,
+            SqlIdentifier table,
+            SqlIdentifier column,
+            SqlIdentifier referencedTable,
+            SqlIdentifier referencedColumn) {
         super(pos);
         this.table = requireNonNull(table, "table is null");
         this.column = requireNonNull(column, "column is null");

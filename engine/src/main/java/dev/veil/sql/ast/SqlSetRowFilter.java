@@ -15,9 +15,11 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /** The statement {@code ALTER TABLE s.t SET ROW FILTER (predicate) [FOR ROLE r]}. */
 public final class SqlSetRowFilter extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("SET ROW FILTER", SqlKind.ALTER_TABLE,
-            (pos, operands) -> new SqlSetRowFilter(pos, (SqlIdentifier) operands.get(0), operands.get(1),
-                    (SqlIdentifier) operands.get(2)));
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "SET ROW FILTER",
+            SqlKind.ALTER_TABLE,
+            (pos, operands) -> new SqlSetRowFilter(
+                    pos, (SqlIdentifier) operands.get(0), operands.get(1), (SqlIdentifier) operands.get(2)));
 
     private final SqlIdentifier table;
     private final SqlNode predicate;

@@ -13,7 +13,9 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /** The statement {@code SHOW POLICIES [FOR s.t]}. */
 public final class SqlShowPolicies extends SqlCall {
-    private static final SqlOperator OPERATOR = new VeilOperator("SHOW POLICIES", SqlKind.OTHER,
+    private static final SqlOperator OPERATOR = new VeilOperator(
+            "SHOW POLICIES",
+            SqlKind.OTHER,
             (pos, operands) -> new SqlShowPolicies(pos, (SqlIdentifier) operands.get(0)));
 
     private final SqlIdentifier table;

@@ -48,7 +48,12 @@ final class GrammarSupport {
 
     /** The parser reports the cause's message at the exception's position. */
     static CalciteContextException error(SqlParserPos pos, String message) {
-        return new CalciteContextException(message, new CalciteException(message, null),
-                pos.getLineNum(), pos.getColumnNum(), pos.getEndLineNum(), pos.getEndColumnNum());
+        return new CalciteContextException(
+                message,
+                new CalciteException(message, null),
+                pos.getLineNum(),
+                pos.getColumnNum(),
+                pos.getEndLineNum(),
+                pos.getEndColumnNum());
     }
 }

@@ -26,8 +26,7 @@ public final class StatementDepth {
     /** The deepest nesting of calls and lists a statement may have. */
     public static final int MAX_DEPTH = 400;
 
-    private StatementDepth() {
-    }
+    private StatementDepth() {}
 
     /**
      * Balances the chains of AND and OR in {@code node} (so that {@code a = 1 OR a = 2 OR ...}
@@ -38,9 +37,12 @@ public final class StatementDepth {
         balanceLogicalChains(node);
         int depth = depth(node);
         if (depth > MAX_DEPTH) {
-            throw new VeilException(ErrorCode.STATEMENT_TOO_COMPLEX, "The statement nests expressions or sub-queries "
-                    + "more than " + MAX_DEPTH + " levels deep; simplify it (for example, a long chain of + or || "
-                    + "can often be written with SUM over rows or CONCAT of a list)");
+            throw new VeilException(
+                    ErrorCode.STATEMENT_TOO_COMPLEX,
+                    "The statement nests expressions or sub-queries "
+                            + "more than " + MAX_DEPTH
+                            + " levels deep; simplify it (for example, a long chain of + or || "
+                            + "can often be written with SUM over rows or CONCAT of a list)");
         }
         return node;
     }
@@ -65,7 +67,8 @@ public final class StatementDepth {
                 terms.forEach(nodes::push);
                 continue;
             }
-            Iterable<SqlNode> children = node instanceof SqlNodeList list ? list
+            Iterable<SqlNode> children = node instanceof SqlNodeList list
+                    ? list
                     : node instanceof SqlCall call ? call.getOperandList() : List.of();
             for (SqlNode child : children) {
                 if (child != null) {
@@ -120,7 +123,8 @@ public final class StatementDepth {
             if (deepest > MAX_DEPTH) {
                 return deepest;
             }
-            Iterable<SqlNode> children = node instanceof SqlNodeList list ? list
+            Iterable<SqlNode> children = node instanceof SqlNodeList list
+                    ? list
                     : node instanceof SqlCall call ? call.getOperandList() : List.of();
             for (SqlNode child : children) {
                 if (child != null) {

@@ -108,7 +108,8 @@ public final class VeilParser {
             return List.of();
         }
         try {
-            List<SqlNode> statements = List.copyOf(SqlParser.create(sql, CONFIG).parseStmtList().getList());
+            List<SqlNode> statements =
+                    List.copyOf(SqlParser.create(sql, CONFIG).parseStmtList().getList());
             statements.forEach(StatementDepth::check);
             return statements;
         } catch (SqlParseException e) {
@@ -137,10 +138,11 @@ public final class VeilParser {
     public static String unparse(SqlNode node) {
         requireNonNull(node, "node is null");
         return node.toSqlString(c -> c.withDialect(DIALECT)
-                .withAlwaysUseParentheses(false)
-                .withSelectListItemsOnSeparateLines(false)
-                .withUpdateSetListNewline(false)
-                .withIndentation(0)).getSql();
+                        .withAlwaysUseParentheses(false)
+                        .withSelectListItemsOnSeparateLines(false)
+                        .withUpdateSetListNewline(false)
+                        .withIndentation(0))
+                .getSql();
     }
 
     /**
@@ -153,9 +155,11 @@ public final class VeilParser {
             if (t instanceof StackOverflowError) {
                 // The generated parser recurses once per level of nesting: what it could not parse
                 // is too deep, not wrong (see StatementDepth for what it could parse).
-                return new VeilException(ErrorCode.STATEMENT_TOO_COMPLEX, "The statement nests expressions or "
-                        + "sub-queries too deeply to parse (the limit is " + StatementDepth.MAX_DEPTH
-                        + " levels deep); simplify it");
+                return new VeilException(
+                        ErrorCode.STATEMENT_TOO_COMPLEX,
+                        "The statement nests expressions or "
+                                + "sub-queries too deeply to parse (the limit is " + StatementDepth.MAX_DEPTH
+                                + " levels deep); simplify it");
             }
         }
         SqlParserPos pos = e.getPos();
@@ -168,7 +172,8 @@ public final class VeilParser {
     }
 
     private static String explanation(SqlParseException e) {
-        String message = e.getMessage() == null ? "invalid statement" : e.getMessage().strip();
+        String message =
+                e.getMessage() == null ? "invalid statement" : e.getMessage().strip();
         List<String> lines = message.lines().map(String::strip).toList();
         String first = lines.isEmpty() ? message : lines.get(0);
         first = POSITION_PREFIX.matcher(first).replaceFirst("");

@@ -11,8 +11,8 @@ import dev.veil.sql.ast.SqlColumnDefinition;
 import dev.veil.sql.ast.SqlCopy;
 import dev.veil.sql.ast.SqlCopyOption;
 import dev.veil.sql.ast.SqlCreateSchema;
-import dev.veil.sql.ast.SqlDropObject;
 import dev.veil.sql.ast.SqlCreateTable;
+import dev.veil.sql.ast.SqlDropObject;
 import java.math.BigDecimal;
 import java.util.List;
 import org.apache.calcite.sql.SqlKind;
@@ -47,7 +47,9 @@ class DataDefinitionParsingTest {
     @Test
     void schemaMayBeNamedLikeTheNewKeywords() {
         assertEquals("if", parseAs(SqlDropObject.class, "DROP SCHEMA if").name().getSimple());
-        assertEquals("copy", parseAs(SqlCreateSchema.class, "CREATE SCHEMA copy").name().getSimple());
+        assertEquals(
+                "copy",
+                parseAs(SqlCreateSchema.class, "CREATE SCHEMA copy").name().getSimple());
     }
 
     @Test
@@ -72,16 +74,31 @@ class DataDefinitionParsingTest {
         assertTrue(create.query().isEmpty());
         List<SqlColumnDefinition> columns = create.columns();
         assertEquals(
-                List.of("id", "flag", "qty", "n", "price", "ratio", "amount", "total", "name", "code", "day", "created"),
+                List.of(
+                        "id", "flag", "qty", "n", "price", "ratio", "amount", "total", "name", "code", "day",
+                        "created"),
                 columns.stream().map(c -> c.name().getSimple()).toList());
         assertEquals(
-                List.of("BIGINT", "BOOLEAN", "INTEGER", "INTEGER", "DOUBLE", "DOUBLE", "DECIMAL", "DECIMAL",
-                        "VARCHAR", "VARCHAR", "DATE", "TIMESTAMP"),
+                List.of(
+                        "BIGINT",
+                        "BOOLEAN",
+                        "INTEGER",
+                        "INTEGER",
+                        "DOUBLE",
+                        "DOUBLE",
+                        "DECIMAL",
+                        "DECIMAL",
+                        "VARCHAR",
+                        "VARCHAR",
+                        "DATE",
+                        "TIMESTAMP"),
                 columns.stream().map(c -> c.type().getTypeName().getSimple()).toList());
         assertEquals(
                 List.of(false, true, true, true, true, true, true, true, true, true, true, true),
                 columns.stream().map(SqlColumnDefinition::nullable).toList());
-        assertEquals(SqlTypeName.DECIMAL, SqlTypeName.get(columns.get(6).type().getTypeName().getSimple()));
+        assertEquals(
+                SqlTypeName.DECIMAL,
+                SqlTypeName.get(columns.get(6).type().getTypeName().getSimple()));
         assertEquals("DECIMAL(12, 2)", unparse(columns.get(6).type()));
         assertEquals("VARCHAR(10)", unparse(columns.get(9).type()));
     }
@@ -94,8 +111,8 @@ class DataDefinitionParsingTest {
 
     @Test
     void createTableAsQueryKeepsTheQuery() {
-        SqlCreateTable create = parseAs(SqlCreateTable.class,
-                "CREATE TABLE s.big AS SELECT id, amount FROM s.orders WHERE amount > 100");
+        SqlCreateTable create = parseAs(
+                SqlCreateTable.class, "CREATE TABLE s.big AS SELECT id, amount FROM s.orders WHERE amount > 100");
         assertEquals(List.of("s", "big"), create.name().names);
         assertTrue(create.columns().isEmpty());
         assertTrue(create.query().orElseThrow() instanceof SqlSelect);
@@ -140,7 +157,8 @@ class DataDefinitionParsingTest {
         assertEquals(List.of("s", "orders"), copy.table().names);
         assertEquals("/data/orders.csv", copy.path());
         List<SqlCopyOption> options = copy.options();
-        assertEquals(List.of("HEADER", "DELIMITER", "NULL", "FORMAT", "QUOTE", "ENCODING"),
+        assertEquals(
+                List.of("HEADER", "DELIMITER", "NULL", "FORMAT", "QUOTE", "ENCODING"),
                 options.stream().map(SqlCopyOption::name).toList());
         assertTrue(options.get(0).value().booleanValue());
         assertEquals("|", options.get(1).value().getValueAs(String.class));

@@ -14,8 +14,8 @@ import dev.veil.sql.ast.ColumnPolicyClass;
 import dev.veil.sql.ast.MaskFunction;
 import dev.veil.sql.ast.MinGroupSizeMode;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
-import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlDropTablePolicy;
+import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
 import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
 import dev.veil.sql.ast.SqlSetMinGroupSize;
@@ -34,20 +34,25 @@ import org.junit.jupiter.api.Test;
 class PolicyStatementParsingTest {
     @Test
     void privacyUnitIsAColumn() {
-        SqlSetPrivacyUnit unit = parseAs(SqlSetPrivacyUnit.class, "ALTER TABLE tpch.customer SET PRIVACY UNIT (c_custkey)");
+        SqlSetPrivacyUnit unit =
+                parseAs(SqlSetPrivacyUnit.class, "ALTER TABLE tpch.customer SET PRIVACY UNIT (c_custkey)");
         assertEquals(List.of("tpch", "customer"), unit.table().names);
         assertEquals("c_custkey", unit.column().getSimple());
         assertFalse(unit.isVia());
         assertTrue(unit.referencedTable().isEmpty());
         assertEquals(SqlKind.ALTER_TABLE, unit.getKind());
         assertEquals("ALTER TABLE \"tpch\".\"customer\" SET PRIVACY UNIT (\"c_custkey\")", unparse(unit));
-        assertEquals("c_custkey",
-                parseAs(SqlSetPrivacyUnit.class, "alter table t set privacy unit c_custkey").column().getSimple());
+        assertEquals(
+                "c_custkey",
+                parseAs(SqlSetPrivacyUnit.class, "alter table t set privacy unit c_custkey")
+                        .column()
+                        .getSimple());
     }
 
     @Test
     void privacyUnitViaForeignKey() {
-        SqlSetPrivacyUnit unit = parseAs(SqlSetPrivacyUnit.class,
+        SqlSetPrivacyUnit unit = parseAs(
+                SqlSetPrivacyUnit.class,
                 "ALTER TABLE tpch.orders SET PRIVACY UNIT VIA (o_custkey) REFERENCES tpch.customer (c_custkey)");
         assertTrue(unit.isVia());
         assertEquals("o_custkey", unit.column().getSimple());
@@ -64,8 +69,8 @@ class PolicyStatementParsingTest {
 
     @Test
     void minGroupSizeWithModeAndRole() {
-        SqlSetMinGroupSize size = parseAs(SqlSetMinGroupSize.class,
-                "ALTER TABLE s.t SET MIN GROUP SIZE 10 REMAINDER FOR ROLE analyst");
+        SqlSetMinGroupSize size =
+                parseAs(SqlSetMinGroupSize.class, "ALTER TABLE s.t SET MIN GROUP SIZE 10 REMAINDER FOR ROLE analyst");
         assertEquals(10, size.minGroupSize());
         assertSame(MinGroupSizeMode.REMAINDER, size.mode());
         assertEquals("analyst", size.role().orElseThrow().getSimple());
@@ -85,8 +90,8 @@ class PolicyStatementParsingTest {
                 "JOIN ONLY", ColumnPolicyClass.JOIN_ONLY,
                 "AGGREGATE ONLY", ColumnPolicyClass.AGGREGATE_ONLY);
         classes.forEach((sql, policyClass) -> {
-            SqlSetColumnPolicy policy = parseAs(SqlSetColumnPolicy.class,
-                    "ALTER TABLE s.t ALTER COLUMN c SET POLICY " + sql);
+            SqlSetColumnPolicy policy =
+                    parseAs(SqlSetColumnPolicy.class, "ALTER TABLE s.t ALTER COLUMN c SET POLICY " + sql);
             assertSame(policyClass, policy.policyClass());
             assertEquals("c", policy.column().getSimple());
             assertTrue(policy.mask().isEmpty());
@@ -97,7 +102,8 @@ class PolicyStatementParsingTest {
 
     @Test
     void aggregateOnlyWithBounds() {
-        SqlSetColumnPolicy policy = parseAs(SqlSetColumnPolicy.class,
+        SqlSetColumnPolicy policy = parseAs(
+                SqlSetColumnPolicy.class,
                 "ALTER TABLE s.t ALTER c_acctbal SET POLICY AGGREGATE ONLY BOUNDS (-1000, 1e4) FOR ROLE analyst");
         assertSame(ColumnPolicyClass.AGGREGATE_ONLY, policy.policyClass());
         assertEquals(0, new BigDecimal(-1000).compareTo(policy.lowerBound().orElseThrow()));
@@ -118,7 +124,8 @@ class PolicyStatementParsingTest {
                 "BUCKET(0.5)", ColumnMask.of(MaskFunction.BUCKET, new BigDecimal("0.5")),
                 "show_last(4)", ColumnMask.of(MaskFunction.SHOW_LAST, new BigDecimal(4)));
         masks.forEach((sql, mask) -> {
-            SqlSetColumnPolicy policy = parseAs(SqlSetColumnPolicy.class,
+            SqlSetColumnPolicy policy = parseAs(
+                    SqlSetColumnPolicy.class,
                     "ALTER TABLE s.t ALTER COLUMN c SET POLICY MASKED USING " + sql + " FOR ROLE r");
             assertSame(ColumnPolicyClass.MASKED, policy.policyClass());
             assertEquals(Optional.of(mask), policy.mask(), sql);
@@ -131,7 +138,8 @@ class PolicyStatementParsingTest {
 
     @Test
     void domainOfValuesOrReference() {
-        SqlSetColumnDomain values = parseAs(SqlSetColumnDomain.class,
+        SqlSetColumnDomain values = parseAs(
+                SqlSetColumnDomain.class,
                 "ALTER TABLE s.t ALTER COLUMN c_mktsegment SET DOMAIN IN ('BUILDING', 'MACHINERY', 7, -1.5, DATE '2020-01-01')");
         assertEquals("c_mktsegment", values.column().getSimple());
         List<SqlLiteral> literals = values.values();
@@ -140,7 +148,8 @@ class PolicyStatementParsingTest {
         assertEquals(0, new BigDecimal("-1.5").compareTo(literals.get(3).bigDecimalValue()));
         assertTrue(values.referencedTable().isEmpty());
 
-        SqlSetColumnDomain reference = parseAs(SqlSetColumnDomain.class,
+        SqlSetColumnDomain reference = parseAs(
+                SqlSetColumnDomain.class,
                 "alter table tpch.customer alter column c_nationkey set domain references tpch.nation (n_nationkey)");
         assertTrue(reference.values().isEmpty());
         assertEquals(List.of("tpch", "nation"), reference.referencedTable().orElseThrow().names);
@@ -150,15 +159,17 @@ class PolicyStatementParsingTest {
 
     @Test
     void rowFilterKeepsThePredicate() {
-        SqlSetRowFilter filter = parseAs(SqlSetRowFilter.class,
+        SqlSetRowFilter filter = parseAs(
+                SqlSetRowFilter.class,
                 "ALTER TABLE s.orders SET ROW FILTER (o_orderdate >= DATE '1995-01-01' AND o_clerk <> 'x') FOR ROLE analyst");
         assertEquals(SqlKind.AND, filter.predicate().getKind());
         assertEquals("analyst", filter.role().orElseThrow().getSimple());
-        SqlSetRowFilter withSubQuery = parseAs(SqlSetRowFilter.class,
-                "ALTER TABLE s.t SET ROW FILTER (region IN (SELECT r FROM s.allowed))");
+        SqlSetRowFilter withSubQuery =
+                parseAs(SqlSetRowFilter.class, "ALTER TABLE s.t SET ROW FILTER (region IN (SELECT r FROM s.allowed))");
         assertEquals(SqlKind.IN, withSubQuery.predicate().getKind());
         assertTrue(withSubQuery.role().isEmpty());
-        assertEquals("ALTER TABLE \"s\".\"t\" SET ROW FILTER (\"region\" IN (SELECT \"r\" FROM \"s\".\"allowed\"))",
+        assertEquals(
+                "ALTER TABLE \"s\".\"t\" SET ROW FILTER (\"region\" IN (SELECT \"r\" FROM \"s\".\"allowed\"))",
                 unparse(withSubQuery));
     }
 
@@ -168,7 +179,9 @@ class PolicyStatementParsingTest {
         assertEquals(List.of("s", "t"), drop.table().names);
         assertEquals(SqlDropTablePolicy.Policy.ROW_FILTER, drop.policy());
         assertEquals("analyst", drop.role().orElseThrow().getSimple());
-        assertTrue(parseAs(SqlDropTablePolicy.class, "ALTER TABLE s.t DROP ROW FILTER").role().isEmpty());
+        assertTrue(parseAs(SqlDropTablePolicy.class, "ALTER TABLE s.t DROP ROW FILTER")
+                .role()
+                .isEmpty());
     }
 
     @Test
@@ -182,19 +195,22 @@ class PolicyStatementParsingTest {
         assertEquals(OptionalInt.of(10), dp.maxRowsPerUnitPerGroup());
         assertEquals("analyst", dp.role().orElseThrow().getSimple());
 
-        SqlSetDifferentialPrivacy reordered = parseAs(SqlSetDifferentialPrivacy.class,
+        SqlSetDifferentialPrivacy reordered = parseAs(
+                SqlSetDifferentialPrivacy.class,
                 "alter table t set differential privacy (max groups per unit 1, epsilon 1e20)");
         assertEquals(0, new BigDecimal("1e20").compareTo(reordered.epsilon()));
         assertTrue(reordered.delta().isEmpty());
         assertEquals(OptionalInt.of(1), reordered.maxGroupsPerUnit());
         assertTrue(reordered.maxRowsPerUnitPerGroup().isEmpty());
-        assertEquals("ALTER TABLE \"t\" SET DIFFERENTIAL PRIVACY (EPSILON 1E+20, MAX GROUPS PER UNIT 1)",
+        assertEquals(
+                "ALTER TABLE \"t\" SET DIFFERENTIAL PRIVACY (EPSILON 1E+20, MAX GROUPS PER UNIT 1)",
                 unparse(reordered));
     }
 
     @Test
     void differentialPrivacyNeedsEpsilonOnce() {
-        assertTrue(syntaxError("ALTER TABLE t SET DIFFERENTIAL PRIVACY (DELTA 0.1)").contains("needs EPSILON"));
+        assertTrue(syntaxError("ALTER TABLE t SET DIFFERENTIAL PRIVACY (DELTA 0.1)")
+                .contains("needs EPSILON"));
         String twice = syntaxError("ALTER TABLE t SET DIFFERENTIAL PRIVACY (EPSILON 1, EPSILON 2)");
         assertTrue(twice.startsWith("Syntax error at line 1, column 52: EPSILON is given more than once"), twice);
         syntaxError("ALTER TABLE t SET DIFFERENTIAL PRIVACY (EPSILON -1)");
@@ -203,18 +219,20 @@ class PolicyStatementParsingTest {
 
     @Test
     void dropDifferentialPrivacy() {
-        SqlDropTablePolicy drop = parseAs(SqlDropTablePolicy.class,
-                "ALTER TABLE s.t DROP DIFFERENTIAL PRIVACY FOR ROLE analyst");
+        SqlDropTablePolicy drop =
+                parseAs(SqlDropTablePolicy.class, "ALTER TABLE s.t DROP DIFFERENTIAL PRIVACY FOR ROLE analyst");
         assertEquals(SqlDropTablePolicy.Policy.DIFFERENTIAL_PRIVACY, drop.policy());
         assertEquals("analyst", drop.role().orElseThrow().getSimple());
         assertTrue(parseAs(SqlDropTablePolicy.class, "ALTER TABLE s.t DROP DIFFERENTIAL PRIVACY")
-                .role().isEmpty());
+                .role()
+                .isEmpty());
     }
 
     @Test
     void privacyBudgetWithEveryWindow() {
         for (BudgetWindow window : BudgetWindow.values()) {
-            SqlCreatePrivacyBudget budget = parseAs(SqlCreatePrivacyBudget.class,
+            SqlCreatePrivacyBudget budget = parseAs(
+                    SqlCreatePrivacyBudget.class,
                     "CREATE PRIVACY BUDGET analysts LIMIT (EPSILON 10, DELTA 0.0001) WINDOW " + window);
             assertEquals("analysts", budget.name().getSimple());
             assertEquals(new BigDecimal(10), budget.epsilon());
@@ -225,8 +243,8 @@ class PolicyStatementParsingTest {
 
     @Test
     void privacyBudgetLimitWithoutParentheses() {
-        SqlCreatePrivacyBudget budget = parseAs(SqlCreatePrivacyBudget.class,
-                "create privacy budget if not exists b limit epsilon 2.5 window never");
+        SqlCreatePrivacyBudget budget = parseAs(
+                SqlCreatePrivacyBudget.class, "create privacy budget if not exists b limit epsilon 2.5 window never");
         assertTrue(budget.ifNotExists());
         assertEquals(new BigDecimal("2.5"), budget.epsilon());
         assertTrue(budget.delta().isEmpty());
@@ -237,7 +255,8 @@ class PolicyStatementParsingTest {
     void privacyBudgetLimitTakesOnlyEpsilonAndDelta() {
         assertTrue(syntaxError("CREATE PRIVACY BUDGET b LIMIT (EPSILON 1, MAX GROUPS PER UNIT 2) WINDOW DAILY")
                 .contains("takes only EPSILON and DELTA"));
-        assertTrue(syntaxError("CREATE PRIVACY BUDGET b LIMIT (DELTA 0.1) WINDOW DAILY").contains("needs EPSILON"));
+        assertTrue(syntaxError("CREATE PRIVACY BUDGET b LIMIT (DELTA 0.1) WINDOW DAILY")
+                .contains("needs EPSILON"));
         syntaxError("CREATE PRIVACY BUDGET b LIMIT (EPSILON 1) WINDOW HOURLY");
         syntaxError("CREATE PRIVACY BUDGET b LIMIT (EPSILON 1)");
     }
@@ -249,7 +268,12 @@ class PolicyStatementParsingTest {
                        masked, bounds, aggregate, redact, nullify, bucket, show_last, suppress, remainder,
                        differential, daily, weekly, monthly, never, role, public, domain
                 FROM privacy.budget"""));
-        assertEquals("policy", parseAs(SqlSetColumnPolicy.class,
-                "ALTER TABLE budget.policy ALTER COLUMN policy SET POLICY HIDDEN FOR ROLE unit").column().getSimple());
+        assertEquals(
+                "policy",
+                parseAs(
+                                SqlSetColumnPolicy.class,
+                                "ALTER TABLE budget.policy ALTER COLUMN policy SET POLICY HIDDEN FOR ROLE unit")
+                        .column()
+                        .getSimple());
     }
 }

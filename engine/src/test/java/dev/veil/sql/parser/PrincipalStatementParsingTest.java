@@ -31,19 +31,20 @@ class PrincipalStatementParsingTest {
         assertEquals("auditor", role.name().getSimple());
         assertFalse(role.ifNotExists());
         assertEquals(SqlKind.OTHER_DDL, role.getKind());
-        assertTrue(parseAs(SqlCreateRole.class, "create role if not exists auditor").ifNotExists());
+        assertTrue(parseAs(SqlCreateRole.class, "create role if not exists auditor")
+                .ifNotExists());
     }
 
     @Test
     void createUserParsesNamePasswordAndRole() {
-        SqlCreateUser user = assertInstanceOf(SqlCreateUser.class,
-                VeilParser.parse("CREATE USER Bob PASSWORD 'S3cret!' ROLE analyst"));
+        SqlCreateUser user = assertInstanceOf(
+                SqlCreateUser.class, VeilParser.parse("CREATE USER Bob PASSWORD 'S3cret!' ROLE analyst"));
         assertEquals("bob", user.name().getSimple());
         assertEquals("S3cret!", user.password());
         assertEquals("analyst", user.role().orElseThrow().getSimple());
 
-        SqlCreateUser plain = assertInstanceOf(SqlCreateUser.class,
-                VeilParser.parse("create user if not exists carol password 'it''s'"));
+        SqlCreateUser plain = assertInstanceOf(
+                SqlCreateUser.class, VeilParser.parse("create user if not exists carol password 'it''s'"));
         assertEquals("it's", plain.password());
         assertTrue(plain.role().isEmpty());
         assertTrue(plain.ifNotExists());
@@ -51,8 +52,8 @@ class PrincipalStatementParsingTest {
 
     @Test
     void createUserNeverPrintsThePassword() {
-        SqlCreateUser user = assertInstanceOf(SqlCreateUser.class,
-                VeilParser.parse("CREATE USER bob PASSWORD 'S3cret!' ROLE analyst"));
+        SqlCreateUser user = assertInstanceOf(
+                SqlCreateUser.class, VeilParser.parse("CREATE USER bob PASSWORD 'S3cret!' ROLE analyst"));
         assertEquals("CREATE USER \"bob\" PASSWORD '***' ROLE \"analyst\"", unparse(user));
         assertFalse(user.toString().contains("S3cret"), user.toString());
         assertFalse(user.getOperandList().toString().contains("S3cret"));
@@ -72,19 +73,23 @@ class PrincipalStatementParsingTest {
         SqlCreateUser copy = assertInstanceOf(SqlCreateUser.class, a.clone(SqlParserPos.ZERO));
         assertEquals("one", copy.password());
         SqlCreateUser user = (SqlCreateUser) a;
-        assertThrows(UnsupportedOperationException.class,
+        assertThrows(
+                UnsupportedOperationException.class,
                 () -> user.getOperator().createCall(SqlParserPos.ZERO, user.getOperandList()));
     }
 
     @Test
     void alterUserPasswordParsesAndHidesThePassword() {
-        SqlAlterUserPassword alter = assertInstanceOf(SqlAlterUserPassword.class,
-                VeilParser.parse("ALTER USER bob PASSWORD 'n3w'"));
+        SqlAlterUserPassword alter =
+                assertInstanceOf(SqlAlterUserPassword.class, VeilParser.parse("ALTER USER bob PASSWORD 'n3w'"));
         assertEquals("bob", alter.user().orElseThrow().getSimple());
         assertEquals("n3w", alter.password());
         assertEquals("ALTER USER \"bob\" PASSWORD '***'", unparse(alter));
         assertFalse(alter.toString().contains("n3w"));
-        assertEquals("n3w", assertInstanceOf(SqlAlterUserPassword.class, alter.clone(SqlParserPos.ZERO)).password());
+        assertEquals(
+                "n3w",
+                assertInstanceOf(SqlAlterUserPassword.class, alter.clone(SqlParserPos.ZERO))
+                        .password());
         assertFalse(alter.equalsDeep(VeilParser.parse("ALTER USER bob PASSWORD 'other'"), Litmus.IGNORE));
     }
 

@@ -25,7 +25,11 @@ class SessionStatementParsingTest {
         SqlSetEpsilon set = parseAs(SqlSetEpsilon.class, "SET EPSILON = 0.5");
         assertEquals(new BigDecimal("0.5"), set.epsilon());
         assertEquals("SET EPSILON = 0.5", unparse(set));
-        assertEquals(0, new BigDecimal("0.001").compareTo(parseAs(SqlSetEpsilon.class, "set epsilon to 1e-3").epsilon()));
+        assertEquals(
+                0,
+                new BigDecimal("0.001")
+                        .compareTo(parseAs(SqlSetEpsilon.class, "set epsilon to 1e-3")
+                                .epsilon()));
         syntaxError("SET EPSILON = 'high'");
     }
 
@@ -36,12 +40,13 @@ class SessionStatementParsingTest {
 
     @Test
     void explainPrivacyKeepsTheQuery() {
-        SqlExplainPrivacy explain = parseAs(SqlExplainPrivacy.class,
+        SqlExplainPrivacy explain = parseAs(
+                SqlExplainPrivacy.class,
                 "EXPLAIN PRIVACY SELECT o_orderpriority, count(*) FROM tpch.orders GROUP BY o_orderpriority");
         SqlSelect select = assertInstanceOf(SqlSelect.class, explain.query());
         assertEquals(1, select.getGroup().size());
-        SqlExplainPrivacy ordered = parseAs(SqlExplainPrivacy.class,
-                "explain privacy select a from t order by a limit 5");
+        SqlExplainPrivacy ordered =
+                parseAs(SqlExplainPrivacy.class, "explain privacy select a from t order by a limit 5");
         assertInstanceOf(SqlOrderBy.class, ordered.query());
         assertEquals(SqlKind.OTHER, ordered.getKind());
         syntaxError("EXPLAIN PRIVACY DROP TABLE t");
@@ -49,7 +54,8 @@ class SessionStatementParsingTest {
 
     @Test
     void explainPlanStillWorks() {
-        assertEquals(SqlKind.EXPLAIN, VeilParser.parse("EXPLAIN PLAN FOR SELECT 1").getKind());
+        assertEquals(
+                SqlKind.EXPLAIN, VeilParser.parse("EXPLAIN PLAN FOR SELECT 1").getKind());
     }
 
     @Test

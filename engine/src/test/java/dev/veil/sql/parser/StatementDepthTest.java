@@ -37,7 +37,11 @@ class StatementDepthTest {
 
     @Test
     void longChainsOfOrAndAndAreBalanced() {
-        String or = String.join(" OR ", java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "a = " + i).toList());
+        String or = String.join(
+                " OR ",
+                java.util.stream.IntStream.range(0, 2_000)
+                        .mapToObj(i -> "a = " + i)
+                        .toList());
         var node = VeilParser.parseExpression(or + " AND " + String.join(" AND ", Collections.nCopies(500, "b > 0")));
         assertTrue(StatementDepth.depth(node) < 40, "depth " + StatementDepth.depth(node));
         // Same terms, same order: the first and last terms stay at the ends.

@@ -60,11 +60,27 @@ class VeilParserTest {
                 WHERE day > 1 AND (month) IS NOT NULL AND max(year) > 2""");
         SqlSelect select = assertInstanceOf(SqlSelect.class, node);
         assertEquals(
-                List.of("header", "delimiter", "format", "quote", "copy", "schema", "if", "day", "month", "year",
-                        "hour", "minute", "second"),
-                select.getSelectList().stream().map(n -> ((SqlIdentifier) n).getSimple()).toList());
+                List.of(
+                        "header",
+                        "delimiter",
+                        "format",
+                        "quote",
+                        "copy",
+                        "schema",
+                        "if",
+                        "day",
+                        "month",
+                        "year",
+                        "hour",
+                        "minute",
+                        "second"),
+                select.getSelectList().stream()
+                        .map(n -> ((SqlIdentifier) n).getSimple())
+                        .toList());
         assertRoundTrips(node);
-        parseAs(SqlCreateTable.class, "CREATE TABLE s.events (day DATE, \"value\" DOUBLE, format VARCHAR, hash BIGINT)");
+        parseAs(
+                SqlCreateTable.class,
+                "CREATE TABLE s.events (day DATE, \"value\" DOUBLE, format VARCHAR, hash BIGINT)");
     }
 
     @Test
@@ -121,8 +137,8 @@ class VeilParserTest {
 
     @Test
     void insertAndExplainKeepWorking() {
-        SqlInsert values = assertInstanceOf(SqlInsert.class,
-                VeilParser.parse("INSERT INTO s.t (id, name) VALUES (1, 'a'), (2, NULL)"));
+        SqlInsert values = assertInstanceOf(
+                SqlInsert.class, VeilParser.parse("INSERT INTO s.t (id, name) VALUES (1, 'a'), (2, NULL)"));
         assertEquals(List.of("s", "t"), ((SqlIdentifier) values.getTargetTable()).names);
         assertEquals(2, values.getTargetColumnList().size());
         assertRoundTrips(values);
@@ -130,8 +146,8 @@ class VeilParserTest {
         SqlInsert select = assertInstanceOf(SqlInsert.class, VeilParser.parse("insert into s.t select * from s.u"));
         assertEquals(SqlKind.SELECT, select.getSource().getKind());
 
-        SqlExplain explain = assertInstanceOf(SqlExplain.class,
-                VeilParser.parse("EXPLAIN PLAN FOR SELECT a FROM s.t WHERE a != 1"));
+        SqlExplain explain =
+                assertInstanceOf(SqlExplain.class, VeilParser.parse("EXPLAIN PLAN FOR SELECT a FROM s.t WHERE a != 1"));
         assertEquals(SqlKind.SELECT, explain.getExplicandum().getKind());
     }
 
@@ -154,7 +170,9 @@ class VeilParserTest {
         assertEquals(4, statements.size());
         assertInstanceOf(SqlCreateSchema.class, statements.get(0));
         assertInstanceOf(SqlCreateTable.class, statements.get(1));
-        assertEquals("data;with;semicolons.csv", assertInstanceOf(SqlCopy.class, statements.get(2)).path());
+        assertEquals(
+                "data;with;semicolons.csv",
+                assertInstanceOf(SqlCopy.class, statements.get(2)).path());
         assertInstanceOf(SqlSelect.class, statements.get(3));
     }
 
@@ -173,15 +191,16 @@ class VeilParserTest {
     @Test
     void syntaxErrorNamesLineColumnAndWhatWasExpected() {
         String message = syntaxError("SELECT a, b\nFROM t\nWHERE a = 1 GROUP b");
-        assertTrue(message.startsWith("Syntax error at line 3, column 19: Encountered \"b\". Expected \"BY\""),
-                message);
+        assertTrue(
+                message.startsWith("Syntax error at line 3, column 19: Encountered \"b\". Expected \"BY\""), message);
         assertFalse(message.contains("\n"), message);
     }
 
     @Test
     void syntaxErrorListsOnlyAFewExpectedTokens() {
         String message = syntaxError("SELECT * FROM t WHERE");
-        assertTrue(message.startsWith("Syntax error at line 1, column 21: Unexpected end of input. Expected one of: "),
+        assertTrue(
+                message.startsWith("Syntax error at line 1, column 21: Unexpected end of input. Expected one of: "),
                 message);
         assertTrue(message.matches(".*, \\.\\.\\. \\(\\d+ more\\)$"), message);
         assertTrue(message.length() < 200, message);
@@ -210,7 +229,8 @@ class VeilParserTest {
     @Test
     void emptyStatementAndUnclosedCommentAreSyntaxErrors() {
         assertEquals("Syntax error: the statement is empty", syntaxError(" -- only a comment"));
-        assertEquals("Syntax error at line 1, column 16: Unexpected end of input (unclosed comment or quoted identifier?)",
+        assertEquals(
+                "Syntax error at line 1, column 16: Unexpected end of input (unclosed comment or quoted identifier?)",
                 syntaxError("SELECT 1 /* abc"));
     }
 

@@ -21,8 +21,15 @@ import java.util.Optional;
  * @param noisy whether the answer is differentially private: its aggregates are noisy and its
  *     groups pass partition selection, so only the keys and the unit counts can be checked
  */
-public record FuzzQuery(String sql, Optional<String> oracle, Optional<String> mustReject, int keys, boolean exact,
-        boolean publicOnly, boolean noisy, List<String> tags) {
+public record FuzzQuery(
+        String sql,
+        Optional<String> oracle,
+        Optional<String> mustReject,
+        int keys,
+        boolean exact,
+        boolean publicOnly,
+        boolean noisy,
+        List<String> tags) {
     public FuzzQuery {
         requireNonNull(sql, "sql is null");
         requireNonNull(oracle, "oracle is null");

@@ -57,6 +57,7 @@ import java.util.concurrent.Future;
 public final class NeighbourFuzzer {
     /** The longest text a value computed under the privacy boundary may have. */
     public static final int CAP = 64 * 1024;
+
     private static final int QUERY_TIMEOUT_SECONDS = 60;
     private static final int EXAMPLES = 4;
 
@@ -96,6 +97,7 @@ public final class NeighbourFuzzer {
         final Map<NeighbourFamily, Integer> failures = new EnumMap<>(NeighbourFamily.class);
         /** Statements with at least one failed check. */
         final Map<NeighbourFamily, Integer> failedStatements = new EnumMap<>(NeighbourFamily.class);
+
         final Map<NeighbourFamily, List<String>> examples = new EnumMap<>(NeighbourFamily.class);
         final Map<NeighbourFamily, Set<String>> shapes = new EnumMap<>(NeighbourFamily.class);
         final Map<String, Integer> failingShapes = new TreeMap<>();
@@ -108,7 +110,8 @@ public final class NeighbourFuzzer {
             failingShapes.merge(query.family().label() + ":" + query.shape(), 1, Integer::sum);
             List<String> list = examples.computeIfAbsent(query.family(), f -> new ArrayList<>());
             if (list.size() < EXAMPLES) {
-                list.add("[" + query.shape() + "] " + abbreviate(query.sql(), 400) + "\n      " + abbreviate(what, 600));
+                list.add(
+                        "[" + query.shape() + "] " + abbreviate(query.sql(), 400) + "\n      " + abbreviate(what, 600));
             }
         }
 
@@ -132,14 +135,18 @@ public final class NeighbourFuzzer {
         /** A table of queries, distinct shapes and failures per family, then examples of each failure. */
         public String summary() {
             StringBuilder out = new StringBuilder();
-            out.append(String.format("%-22s %7s %7s %9s %9s%n", "family (finding)", "queries", "shapes",
-                    "failed", "failures"));
+            out.append(String.format(
+                    "%-22s %7s %7s %9s %9s%n", "family (finding)", "queries", "shapes", "failed", "failures"));
             for (NeighbourFamily family : NeighbourFamily.values()) {
                 if (queries(family) == 0) {
                     continue;
                 }
-                out.append(String.format("%-22s %7d %7d %9d %9d%n", family.label() + " (" + family.finding() + ")",
-                        queries(family), shapes(family), failedStatements.getOrDefault(family, 0),
+                out.append(String.format(
+                        "%-22s %7d %7d %9d %9d%n",
+                        family.label() + " (" + family.finding() + ")",
+                        queries(family),
+                        shapes(family),
+                        failedStatements.getOrDefault(family, 0),
                         failures(family)));
             }
             out.append("(failed: statements with a failed check; failures: failed checks)\n");
@@ -151,7 +158,11 @@ public final class NeighbourFuzzer {
                 out.append("failing shapes: ").append(failingShapes).append('\n');
             }
             examples.forEach((family, list) -> {
-                out.append("-- ").append(family.label()).append(" (finding ").append(family.finding()).append("):\n");
+                out.append("-- ")
+                        .append(family.label())
+                        .append(" (finding ")
+                        .append(family.finding())
+                        .append("):\n");
                 list.forEach(e -> out.append("   ").append(e).append('\n'));
             });
             return out.toString();
@@ -162,7 +173,13 @@ public final class NeighbourFuzzer {
      * The result of one statement on one warehouse; {@code charged} (the ledger's charge around
      * it) and {@code audited} (its audit row's epsilon) are NaN when they were not read.
      */
-    record Outcome(int code, String message, List<String> types, List<List<Object>> rows, long nanos, double charged,
+    record Outcome(
+            int code,
+            String message,
+            List<String> types,
+            List<List<Object>> rows,
+            long nanos,
+            double charged,
             double audited) {
         boolean ok() {
             return code == 0;
@@ -174,8 +191,9 @@ public final class NeighbourFuzzer {
 
         @Override
         public String toString() {
-            return ok() ? rows.size() + " rows " + abbreviate(render(rows), 300) : "error " + code + " "
-                    + abbreviate(message, 200);
+            return ok()
+                    ? rows.size() + " rows " + abbreviate(render(rows), 300)
+                    : "error " + code + " " + abbreviate(message, 200);
         }
     }
 
@@ -205,8 +223,8 @@ public final class NeighbourFuzzer {
         try {
             List<Future<Path>> created = new ArrayList<>();
             for (Variant variant : variants) {
-                created.add(pool.submit(() -> NeighbourWarehouse.create(dir.resolve(variant.name().toLowerCase(
-                        java.util.Locale.ROOT)), variant)));
+                created.add(pool.submit(() -> NeighbourWarehouse.create(
+                        dir.resolve(variant.name().toLowerCase(java.util.Locale.ROOT)), variant)));
             }
             for (int i = 0; i < variants.length; i++) {
                 Path path = created.get(i).get();
@@ -243,8 +261,9 @@ public final class NeighbourFuzzer {
                     report.failedStatements.merge(family, 1, Integer::sum);
                 }
                 if ((i + 1) % 500 == 0) {
-                    System.out.printf("NeighbourFuzzer: %d statements, %.1f s, %.1f s of CPU%n", i + 1,
-                            (System.nanoTime() - start) / 1e9, cpuSeconds());
+                    System.out.printf(
+                            "NeighbourFuzzer: %d statements, %.1f s, %.1f s of CPU%n",
+                            i + 1, (System.nanoTime() - start) / 1e9, cpuSeconds());
                 }
             }
             if (config.families().contains(NeighbourFamily.RELEASE_TWICE)) {
@@ -268,16 +287,18 @@ public final class NeighbourFuzzer {
     }
 
     private static double cpuSeconds() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : -1;
     }
 
     private void check(NeighbourQuery query, ExecutorService pool) throws Exception {
-        java.util.regex.Matcher tables = java.util.regex.Pattern.compile("nb\\.\\w+").matcher(query.sql());
+        java.util.regex.Matcher tables =
+                java.util.regex.Pattern.compile("nb\\.\\w+").matcher(query.sql());
         StringBuilder shapeKey = new StringBuilder(query.family() + "/" + query.shape());
         // Function templates take each table's own columns: check them per table.
-        boolean perTable = query.family() == NeighbourFamily.FAILING_FUNCTION
-                || query.family() == NeighbourFamily.COSTLY_FUNCTION;
+        boolean perTable =
+                query.family() == NeighbourFamily.FAILING_FUNCTION || query.family() == NeighbourFamily.COSTLY_FUNCTION;
         while (perTable && tables.find()) {
             shapeKey.append(' ').append(tables.group());
         }
@@ -285,8 +306,8 @@ public final class NeighbourFuzzer {
             Outcome asAdmin = run(admin[0], query.sql(), false, -1);
             // A failing function is meant to fail on some raw value: for the admin (no privacy
             // boundary, errors raised as usual) a data error is the expected outcome, not a fault.
-            boolean dataError = asAdmin.code() == 12 || asAdmin.code() == 13 || asAdmin.code() == 14
-                    || asAdmin.code() == 15;
+            boolean dataError =
+                    asAdmin.code() == 12 || asAdmin.code() == 13 || asAdmin.code() == 14 || asAdmin.code() == 15;
             if (!asAdmin.ok() && !(perTable && dataError)) {
                 report.fail(query, "GENERATOR: the admin cannot run this shape on the base warehouse: " + asAdmin);
                 return;
@@ -330,8 +351,10 @@ public final class NeighbourFuzzer {
             return;
         }
         if (reordered != null && !reordered.outcomeClass().equals(neighbour.outcomeClass())) {
-            report.fail(query, "outcome class differs with the insertion order: neighbour " + neighbour
-                    + " | neighbour-first " + reordered);
+            report.fail(
+                    query,
+                    "outcome class differs with the insertion order: neighbour " + neighbour + " | neighbour-first "
+                            + reordered);
             return;
         }
         for (int i = 0; i < outcomes.size(); i++) {
@@ -342,13 +365,15 @@ public final class NeighbourFuzzer {
             }
         }
         switch (query.check()) {
-            case CLASS -> {
-            }
+            case CLASS -> {}
             case REJECT -> {
                 if (base.ok() || base.code() != 18) {
-                    report.fail(query, "must be POLICY_VIOLATION (18); base " + base + " | neighbour " + neighbour
-                            + (base.ok() && !render(base.rows()).equals(render(neighbour.rows()))
-                                    ? " (the answers differ: the shape tells the neighbour apart)" : ""));
+                    report.fail(
+                            query,
+                            "must be POLICY_VIOLATION (18); base " + base + " | neighbour " + neighbour
+                                    + (base.ok() && !render(base.rows()).equals(render(neighbour.rows()))
+                                            ? " (the answers differ: the shape tells the neighbour apart)"
+                                            : ""));
                 }
             }
             case SAME_VALUE -> {
@@ -427,8 +452,14 @@ public final class NeighbourFuzzer {
                 outcome = new Outcome(0, null, types, rows, System.nanoTime() - start, Double.NaN, Double.NaN);
             }
         } catch (SQLException e) {
-            outcome = new Outcome(e.getErrorCode(), String.valueOf(e.getMessage()), List.of(), List.of(),
-                    System.nanoTime() - start, Double.NaN, Double.NaN);
+            outcome = new Outcome(
+                    e.getErrorCode(),
+                    String.valueOf(e.getMessage()),
+                    List.of(),
+                    List.of(),
+                    System.nanoTime() - start,
+                    Double.NaN,
+                    Double.NaN);
         }
         if (!ledger) {
             return outcome;
@@ -436,8 +467,8 @@ public final class NeighbourFuzzer {
         double charged = ledgerTotal(warehouse) - before;
         double audited = Double.NaN;
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT statement, epsilon FROM veil.my_queries"
-                        + " ORDER BY id DESC LIMIT 5")) {
+                ResultSet rs = statement.executeQuery(
+                        "SELECT statement, epsilon FROM veil.my_queries" + " ORDER BY id DESC LIMIT 5")) {
             while (rs.next()) {
                 if (sql.equals(rs.getString(1))) {
                     audited = rs.getDouble(2);
@@ -445,14 +476,14 @@ public final class NeighbourFuzzer {
                 }
             }
         }
-        return new Outcome(outcome.code(), outcome.message(), outcome.types(), outcome.rows(), outcome.nanos(),
-                charged, audited);
+        return new Outcome(
+                outcome.code(), outcome.message(), outcome.types(), outcome.rows(), outcome.nanos(), charged, audited);
     }
 
     private double ledgerTotal(int warehouse) throws SQLException {
         try (Statement statement = admin[warehouse].createStatement();
-                ResultSet rs = statement.executeQuery("SELECT COALESCE(SUM(epsilon), 0) FROM veil.budget_ledger"
-                        + " WHERE user_name = 'analyst'")) {
+                ResultSet rs = statement.executeQuery(
+                        "SELECT COALESCE(SUM(epsilon), 0) FROM veil.budget_ledger" + " WHERE user_name = 'analyst'")) {
             rs.next();
             return rs.getDouble(1);
         }
@@ -463,14 +494,16 @@ public final class NeighbourFuzzer {
         double charged = ledgerTotal(warehouse);
         double audited;
         try (Statement statement = admin[warehouse].createStatement();
-                ResultSet rs = statement.executeQuery("SELECT COALESCE(SUM(epsilon), 0) FROM veil.audit"
-                        + " WHERE user_name = 'analyst'")) {
+                ResultSet rs = statement.executeQuery(
+                        "SELECT COALESCE(SUM(epsilon), 0) FROM veil.audit" + " WHERE user_name = 'analyst'")) {
             rs.next();
             audited = rs.getDouble(1);
         }
         if (Math.abs(charged - audited) > 1e-6 * Math.max(1, charged)) {
-            report.fail(NeighbourQuery.of(NeighbourFamily.RELEASE_TWICE, "ledger-total", "(the whole run)",
-                    Check.SAME_VALUE), "warehouse " + warehouse + ": the ledger charged the analyst epsilon " + charged
+            report.fail(
+                    NeighbourQuery.of(
+                            NeighbourFamily.RELEASE_TWICE, "ledger-total", "(the whole run)", Check.SAME_VALUE),
+                    "warehouse " + warehouse + ": the ledger charged the analyst epsilon " + charged
                             + " over the run, the audit rows say " + audited);
         }
     }
@@ -487,8 +520,10 @@ public final class NeighbourFuzzer {
             query.columns().forEach(c -> values.add(row.get(c)));
             List<Object> previous = seen.putIfAbsent(key, values);
             if (previous != null && !render(List.of(previous)).equals(render(List.of(values)))) {
-                report.fail(query, side + ": one DP group released twice with different noise: " + key + " shows "
-                        + previous + " and " + values + " in " + outcome);
+                report.fail(
+                        query,
+                        side + ": one DP group released twice with different noise: " + key + " shows " + previous
+                                + " and " + values + " in " + outcome);
                 return;
             }
         }
@@ -498,8 +533,10 @@ public final class NeighbourFuzzer {
         if (Double.isNaN(outcome.audited())) {
             report.fail(query, side + ": no audit row of the statement in veil.my_queries");
         } else if (Math.abs(outcome.charged() - outcome.audited()) > 1e-9 * Math.max(1, outcome.audited())) {
-            report.fail(query, side + ": the ledger charged epsilon " + outcome.charged() + " but the audit row says "
-                    + outcome.audited());
+            report.fail(
+                    query,
+                    side + ": the ledger charged epsilon " + outcome.charged() + " but the audit row says "
+                            + outcome.audited());
         } else if (outcome.audited() <= 0) {
             report.fail(query, side + ": a DP release was charged nothing");
         }
@@ -512,8 +549,10 @@ public final class NeighbourFuzzer {
         int over = query.columns().get(1);
         for (List<Object> row : outcome.rows()) {
             if (row.get(over) instanceof Number n && n.longValue() != 0) {
-                report.fail(query, side + ": " + n + " values under the boundary are longer than " + CAP
-                        + " characters in group " + row.get(0));
+                report.fail(
+                        query,
+                        side + ": " + n + " values under the boundary are longer than " + CAP + " characters in group "
+                                + row.get(0));
                 return;
             }
         }
@@ -535,8 +574,10 @@ public final class NeighbourFuzzer {
             double high = query.sum() ? Math.max(0, query.high()) * count : query.high();
             double slack = 1e-9 * Math.max(1, Math.max(Math.abs(low), Math.abs(high)));
             if (!Double.isFinite(value) || value < low - slack || value > high + slack) {
-                report.fail(query, side + ": " + (query.sum() ? "SUM" : "AVG") + " of a value bounded to ["
-                        + query.low() + ", " + query.high() + "] over " + count + " rows is " + value + " in " + row);
+                report.fail(
+                        query,
+                        side + ": " + (query.sum() ? "SUM" : "AVG") + " of a value bounded to [" + query.low() + ", "
+                                + query.high() + "] over " + count + " rows is " + value + " in " + row);
                 return;
             }
         }
@@ -548,7 +589,8 @@ public final class NeighbourFuzzer {
         }
         for (List<Object> row : outcome.rows()) {
             for (Object value : row) {
-                if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)) {
+                if (value instanceof Double d && !Double.isFinite(d)
+                        || value instanceof Float f && !Float.isFinite(f)) {
                     report.fail(query, side + ": a DP aggregate of a bounded value is " + value + " in " + row);
                     return;
                 }
@@ -564,8 +606,10 @@ public final class NeighbourFuzzer {
         List<String> neighbourKeys = keys(query, neighbour);
         List<String> reorderedKeys = keys(query, reordered);
         if (query.deterministic() && !render(neighbour.rows()).equals(render(reordered.rows()))) {
-            report.fail(query, "the same data inserted in another order gives other rows or another order: "
-                    + neighbourKeys + " vs " + reorderedKeys);
+            report.fail(
+                    query,
+                    "the same data inserted in another order gives other rows or another order: " + neighbourKeys
+                            + " vs " + reorderedKeys);
             return;
         }
         String a = commonOrder(neighbourKeys, reorderedKeys);
@@ -649,8 +693,9 @@ public final class NeighbourFuzzer {
                 case "--timing" -> timing = true;
                 case "--include-known-open" -> includeKnownOpen = true;
                 case "--families" -> only = Set.of(args[++i].split(","));
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --seed n --count n --timing --include-known-open --families a,b");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; options: --seed n --count n --timing --include-known-open --families a,b");
             }
         }
         Set<NeighbourFamily> families = NeighbourPropertyTest.families(includeKnownOpen, only);

@@ -27,26 +27,86 @@ public final class NeighbourGenerator {
      * A table as the generator sees it: its FROM clause, the unit-derived value, a public
      * grouping key, and the columns that play each role in the templates (null: none).
      */
-    record Table(String name, String from, String unit, String key, String intCol, String bigCol, String textCol,
-            String codeCol, String doubleCol, String dateCol, String flag, String numCol, String strCol, boolean dp) {
-    }
+    record Table(
+            String name,
+            String from,
+            String unit,
+            String key,
+            String intCol,
+            String bigCol,
+            String textCol,
+            String codeCol,
+            String doubleCol,
+            String dateCol,
+            String flag,
+            String numCol,
+            String strCol,
+            boolean dp) {}
 
-    static final Table PERSONS = new Table("persons", "nb.persons t", "t.pid", "t.city", "t.age", "t.big", "t.note",
-            "t.code", "t.ratio", "t.born", "t.diagnosis = '" + NeighbourWarehouse.RARE_DIAGNOSIS + "'", "t.age",
-            "t.city", false);
-    static final Table VISITS = new Table("visits", "nb.visits t", "t.pid", "t.clinic", null, null, "t.memo", "t.memo",
-            "t.cost", "t.day", "t.memo = '('", "t.visit_id", "t.kind", true);
-    static final Table ITEMS = new Table("items", "nb.items t", "t.visit_id", "t.drug", "t.qty", null, null, null,
-            "t.dose", null, "t.qty < 0", "t.item_id", "t.drug", false);
-    static final Table PERSONS_VISITS = new Table("persons+visits",
-            "nb.persons p JOIN nb.visits t ON t.pid = p.pid", "p.pid", "t.clinic", "p.age", "p.big", "p.note", "p.code",
-            "p.ratio", "t.day", "p.diagnosis = '" + NeighbourWarehouse.RARE_DIAGNOSIS + "'", "t.visit_id", "p.city",
+    static final Table PERSONS = new Table(
+            "persons",
+            "nb.persons t",
+            "t.pid",
+            "t.city",
+            "t.age",
+            "t.big",
+            "t.note",
+            "t.code",
+            "t.ratio",
+            "t.born",
+            "t.diagnosis = '" + NeighbourWarehouse.RARE_DIAGNOSIS + "'",
+            "t.age",
+            "t.city",
+            false);
+    static final Table VISITS = new Table(
+            "visits",
+            "nb.visits t",
+            "t.pid",
+            "t.clinic",
+            null,
+            null,
+            "t.memo",
+            "t.memo",
+            "t.cost",
+            "t.day",
+            "t.memo = '('",
+            "t.visit_id",
+            "t.kind",
+            true);
+    static final Table ITEMS = new Table(
+            "items",
+            "nb.items t",
+            "t.visit_id",
+            "t.drug",
+            "t.qty",
+            null,
+            null,
+            null,
+            "t.dose",
+            null,
+            "t.qty < 0",
+            "t.item_id",
+            "t.drug",
+            false);
+    static final Table PERSONS_VISITS = new Table(
+            "persons+visits",
+            "nb.persons p JOIN nb.visits t ON t.pid = p.pid",
+            "p.pid",
+            "t.clinic",
+            "p.age",
+            "p.big",
+            "p.note",
+            "p.code",
+            "p.ratio",
+            "t.day",
+            "p.diagnosis = '" + NeighbourWarehouse.RARE_DIAGNOSIS + "'",
+            "t.visit_id",
+            "p.city",
             true);
     static final List<Table> TABLES = List.of(PERSONS, VISITS, ITEMS, PERSONS_VISITS);
 
     /** A disguise of a unit-derived value {@code u}: the expression and the constant it is compared with. */
-    record Disguise(String name, BinaryOperator<String> expr, BiFunction<Long, String, String> constant,
-            boolean text) {
+    record Disguise(String name, BinaryOperator<String> expr, BiFunction<Long, String, String> constant, boolean text) {
         Disguise(String name, BinaryOperator<String> expr, Function<Long, String> constant, boolean text) {
             this(name, expr, (c, t) -> constant.apply(c), text);
         }
@@ -54,7 +114,8 @@ public final class NeighbourGenerator {
 
     private static final List<Disguise> DISGUISES = List.of(
             new Disguise("plain", (u, t) -> u, String::valueOf, false),
-            new Disguise("plus-zero-times-length", (u, t) -> u + " + 0 * CHAR_LENGTH(" + t + ")", String::valueOf, false),
+            new Disguise(
+                    "plus-zero-times-length", (u, t) -> u + " + 0 * CHAR_LENGTH(" + t + ")", String::valueOf, false),
             new Disguise("plus-zero", (u, t) -> u + " + 0", String::valueOf, false),
             new Disguise("times-one", (u, t) -> u + " * 1", String::valueOf, false),
             new Disguise("divide-one", (u, t) -> u + " / 1", String::valueOf, false),
@@ -62,57 +123,84 @@ public final class NeighbourGenerator {
             new Disguise("negated", (u, t) -> "-" + u, c -> String.valueOf(-c), false),
             new Disguise("abs", (u, t) -> "ABS(" + u + ")", String::valueOf, false),
             new Disguise("coalesce", (u, t) -> "COALESCE(" + u + ", 0)", String::valueOf, false),
-            new Disguise("case", (u, t) -> "CASE WHEN " + u + " IS NULL THEN 0 ELSE " + u + " END", String::valueOf,
-                    false),
+            new Disguise(
+                    "case", (u, t) -> "CASE WHEN " + u + " IS NULL THEN 0 ELSE " + u + " END", String::valueOf, false),
             new Disguise("mod", (u, t) -> "MOD(" + u + ", 100000)", String::valueOf, false),
-            new Disguise("cancelled-column", (u, t) -> "(" + u + " - CHAR_LENGTH(" + t + ")) + CHAR_LENGTH(" + t + ")",
-                    String::valueOf, false),
+            new Disguise(
+                    "cancelled-column",
+                    (u, t) -> "(" + u + " - CHAR_LENGTH(" + t + ")) + CHAR_LENGTH(" + t + ")",
+                    String::valueOf,
+                    false),
             new Disguise("cast-double", (u, t) -> "CAST(" + u + " AS DOUBLE)", c -> c + ".0", false),
             new Disguise("cast-text", (u, t) -> "CAST(" + u + " AS VARCHAR)", c -> "'" + c + "'", true),
             new Disguise("concat-text", (u, t) -> "'' || CAST(" + u + " AS VARCHAR)", c -> "'" + c + "'", true),
             new Disguise("floor", (u, t) -> "FLOOR(" + u + " / 1.0)", String::valueOf, false),
             // The constant's side disguised: the unit itself is compared with something computed.
-            new Disguise("constant-plus-zero-times-length", (u, t) -> u,
-                    (c, t) -> c + " + 0 * CHAR_LENGTH(" + t + ")", false),
-            new Disguise("both-sides-minus-column", (u, t) -> u + " - CHAR_LENGTH(" + t + ")",
-                    (c, t) -> c + " - CHAR_LENGTH(" + t + ")", false),
-            new Disguise("constant-case-column", (u, t) -> u,
-                    (c, t) -> "CASE WHEN " + t + " IS NULL THEN " + c + " ELSE " + c + " END", false),
-            new Disguise("constant-public-subquery", (u, t) -> u,
-                    (c, t) -> "(SELECT MAX(cl.beds) * 0 + " + c + " FROM nb.clinics cl)", false),
-            new Disguise("constant-coalesce-column", (u, t) -> u,
-                    (c, t) -> "COALESCE(CAST(CHAR_LENGTH(" + t + ") * 0 AS BIGINT), 0) + " + c, false),
-            new Disguise("constant-abs-column", (u, t) -> u,
-                    (c, t) -> "ABS(" + c + " + 0 * CHAR_LENGTH(" + t + "))", false));
+            new Disguise(
+                    "constant-plus-zero-times-length",
+                    (u, t) -> u,
+                    (c, t) -> c + " + 0 * CHAR_LENGTH(" + t + ")",
+                    false),
+            new Disguise(
+                    "both-sides-minus-column",
+                    (u, t) -> u + " - CHAR_LENGTH(" + t + ")",
+                    (c, t) -> c + " - CHAR_LENGTH(" + t + ")",
+                    false),
+            new Disguise(
+                    "constant-case-column",
+                    (u, t) -> u,
+                    (c, t) -> "CASE WHEN " + t + " IS NULL THEN " + c + " ELSE " + c + " END",
+                    false),
+            new Disguise(
+                    "constant-public-subquery",
+                    (u, t) -> u,
+                    (c, t) -> "(SELECT MAX(cl.beds) * 0 + " + c + " FROM nb.clinics cl)",
+                    false),
+            new Disguise(
+                    "constant-coalesce-column",
+                    (u, t) -> u,
+                    (c, t) -> "COALESCE(CAST(CHAR_LENGTH(" + t + ") * 0 AS BIGINT), 0) + " + c,
+                    false),
+            new Disguise(
+                    "constant-abs-column",
+                    (u, t) -> u,
+                    (c, t) -> "ABS(" + c + " + 0 * CHAR_LENGTH(" + t + "))",
+                    false));
 
     /** A context using a disguised value {@code e} with constant {@code k}, over FROM clause {@code f}. */
-    record Context(String name, Function<String[], String> sql) {
-    }
+    record Context(String name, Function<String[], String> sql) {}
 
     private static final List<Context> CONTEXTS = List.of(
             new Context("where-not-equal", a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " <> " + a[2]),
             new Context("where-equal", a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " = " + a[2]),
             new Context("where-at-least", a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " >= " + a[2]),
-            new Context("where-in", a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " IN (" + a[2] + ", "
-                    + a[2] + ")"),
-            new Context("where-between", a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " BETWEEN " + a[2]
-                    + " AND " + a[2]),
+            new Context(
+                    "where-in",
+                    a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " IN (" + a[2] + ", " + a[2] + ")"),
+            new Context(
+                    "where-between",
+                    a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " BETWEEN " + a[2] + " AND " + a[2]),
             new Context("where-not", a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE NOT (" + a[1] + " = " + a[2] + ")"),
-            new Context("where-or", a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " < " + a[2] + " OR "
-                    + a[1] + " > " + a[2]),
-            new Context("where-distinct", a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1]
-                    + " IS DISTINCT FROM " + a[2]),
-            new Context("case-count", a -> "SELECT COUNT(CASE WHEN " + a[1] + " = " + a[2] + " THEN 1 END) FROM "
-                    + a[0]),
+            new Context(
+                    "where-or",
+                    a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " < " + a[2] + " OR " + a[1] + " > "
+                            + a[2]),
+            new Context(
+                    "where-distinct",
+                    a -> "SELECT COUNT(*) FROM " + a[0] + " WHERE " + a[1] + " IS DISTINCT FROM " + a[2]),
+            new Context(
+                    "case-count", a -> "SELECT COUNT(CASE WHEN " + a[1] + " = " + a[2] + " THEN 1 END) FROM " + a[0]),
             new Context("group-key", a -> "SELECT COUNT(*) AS n FROM " + a[0] + " GROUP BY " + a[3]),
-            new Context("group-key-output", a -> "SELECT " + a[3] + " AS b, COUNT(*) AS n FROM " + a[0]
-                    + " GROUP BY " + a[3]),
-            new Context("subquery-compare", a -> "SELECT COUNT(*) FROM (SELECT " + a[1] + " AS k, " + a[2]
-                    + " AS c FROM " + a[0] + ") s WHERE s.k <> s.c"));
+            new Context(
+                    "group-key-output",
+                    a -> "SELECT " + a[3] + " AS b, COUNT(*) AS n FROM " + a[0] + " GROUP BY " + a[3]),
+            new Context(
+                    "subquery-compare",
+                    a -> "SELECT COUNT(*) FROM (SELECT " + a[1] + " AS k, " + a[2] + " AS c FROM " + a[0]
+                            + ") s WHERE s.k <> s.c"));
 
     /** A template over one table's roles: {@code INT BIG TEXT CODE DBL DATE FLAG KEY}; null: not applicable. */
-    record Template(String name, String sql, List<String> needs) {
-    }
+    record Template(String name, String sql, List<String> needs) {}
 
     /** Built-in functions with arguments the neighbour's rows take out of their domain. */
     private static final List<Template> FAILING = List.of(
@@ -156,7 +244,9 @@ public final class NeighbourGenerator {
             t("overlay-negative", "OVERLAY({KEY} PLACING 'x' FROM CASE WHEN {FLAG} THEN -3 ELSE 1 END)", "FLAG"),
             t("regexp-invalid-pattern", "REGEXP_REPLACE({KEY}, {TEXT}, 'y')", "TEXT"),
             t("regexp-invalid-flag", "REGEXP_REPLACE({KEY}, CASE WHEN {FLAG} THEN '(' ELSE 'a' END, 'y')", "FLAG"),
-            t("similar-invalid-pattern", "CASE WHEN {KEY} SIMILAR TO CASE WHEN {FLAG} THEN '(' ELSE 'a%' END THEN 1 END",
+            t(
+                    "similar-invalid-pattern",
+                    "CASE WHEN {KEY} SIMILAR TO CASE WHEN {FLAG} THEN '(' ELSE 'a%' END THEN 1 END",
                     "FLAG"),
             t("trim-long-character", "TRIM(BOTH CASE WHEN {FLAG} THEN 'xy' ELSE 'x' END FROM {KEY})", "FLAG"),
             t("date-plus-year-overflow", "{DATE} + INTERVAL '1' YEAR", "DATE"),
@@ -221,8 +311,11 @@ public final class NeighbourGenerator {
         Table table = pick(TABLES);
         List<String> aggregates = new ArrayList<>(List.of("COUNT(*)"));
         if (random.nextBoolean()) {
-            aggregates.add(pick(List.of("COUNT(DISTINCT " + table.unit() + ")", "SUM(" + bounded(table) + ")",
-                    "AVG(" + bounded(table) + ")", "COUNT(" + table.strCol() + ")")));
+            aggregates.add(pick(List.of(
+                    "COUNT(DISTINCT " + table.unit() + ")",
+                    "SUM(" + bounded(table) + ")",
+                    "AVG(" + bounded(table) + ")",
+                    "COUNT(" + table.strCol() + ")")));
         }
         String where = random.nextInt(3) == 0 ? " WHERE " + table.strCol() + " <> 'zz'" : "";
         boolean grouped = random.nextInt(4) != 0;
@@ -231,8 +324,8 @@ public final class NeighbourGenerator {
         if (random.nextInt(5) == 0) {
             sql = "SELECT * FROM (" + sql + ") q ORDER BY 1";
         }
-        return NeighbourQuery.of(NeighbourFamily.BASELINE, table.name() + (grouped ? "-grouped" : "-global"), sql,
-                Check.CLASS);
+        return NeighbourQuery.of(
+                NeighbourFamily.BASELINE, table.name() + (grouped ? "-grouped" : "-global"), sql, Check.CLASS);
     }
 
     private static String bounded(Table table) {
@@ -249,10 +342,11 @@ public final class NeighbourGenerator {
         }
         String e = disguise.expr().apply(table.unit(), table.strCol());
         String k = disguise.constant().apply(constant, table.strCol());
-        String groupKey = disguise.text() ? "SUBSTRING(" + e + " FROM 1 FOR 2)" : "(" + e + ") / " + (5 + random.nextInt(3));
+        String groupKey =
+                disguise.text() ? "SUBSTRING(" + e + " FROM 1 FOR 2)" : "(" + e + ") / " + (5 + random.nextInt(3));
         String sql = context.sql().apply(new String[] {table.from(), e, k, groupKey});
-        return NeighbourQuery.of(NeighbourFamily.UNIT_DISGUISE, disguise.name() + "/" + context.name(), sql,
-                Check.REJECT);
+        return NeighbourQuery.of(
+                NeighbourFamily.UNIT_DISGUISE, disguise.name() + "/" + context.name(), sql, Check.REJECT);
     }
 
     private Template applicable(List<Template> templates, Table table) {
@@ -295,11 +389,13 @@ public final class NeighbourGenerator {
         Template template = applicable(FAILING, table);
         String f = instantiate(template, table);
         String sql = switch (random.nextInt(3)) {
-            case 0 -> "SELECT " + table.key() + " AS k, COUNT(" + f + ") AS n FROM " + table.from() + " GROUP BY "
-                    + table.key();
+            case 0 ->
+                "SELECT " + table.key() + " AS k, COUNT(" + f + ") AS n FROM " + table.from() + " GROUP BY "
+                        + table.key();
             case 1 -> "SELECT COUNT(*) AS n FROM " + table.from() + " WHERE (" + f + ") IS NOT NULL";
-            default -> "SELECT " + table.key() + " AS k, COUNT(CASE WHEN (" + f + ") IS NULL THEN 1 END) AS n FROM "
-                    + table.from() + " GROUP BY " + table.key();
+            default ->
+                "SELECT " + table.key() + " AS k, COUNT(CASE WHEN (" + f + ") IS NULL THEN 1 END) AS n FROM "
+                        + table.from() + " GROUP BY " + table.key();
         };
         return NeighbourQuery.of(NeighbourFamily.FAILING_FUNCTION, template.name(), sql, Check.CLASS);
     }
@@ -311,8 +407,16 @@ public final class NeighbourGenerator {
         if (!table.dp() && random.nextBoolean()) {
             String sql = "SELECT " + table.key() + " AS k, COUNT(*) AS n, COUNT(CASE WHEN CHAR_LENGTH(" + f
                     + ") > 65536 THEN 1 END) AS over_cap FROM " + table.from() + " GROUP BY " + table.key();
-            return new NeighbourQuery(NeighbourFamily.COSTLY_FUNCTION, template.name(), sql, Check.LENGTH_BOUND,
-                    List.of(1, 2), List.of(), 0, 0, false);
+            return new NeighbourQuery(
+                    NeighbourFamily.COSTLY_FUNCTION,
+                    template.name(),
+                    sql,
+                    Check.LENGTH_BOUND,
+                    List.of(1, 2),
+                    List.of(),
+                    0,
+                    0,
+                    false);
         }
         String sql = random.nextBoolean()
                 ? "SELECT " + f + " AS k, COUNT(*) AS n FROM " + table.from() + " GROUP BY " + f
@@ -336,69 +440,116 @@ public final class NeighbourGenerator {
         String outer = outerRows();
         int shape = random.nextInt(6);
         return switch (shape) {
-            case 0 -> same("scalar-subquery", "SELECT v.x, (SELECT " + aggregate + " FROM nb.visits w" + filter
-                    + ") AS d FROM " + outer, List.of(1), List.of());
-            case 1 -> same("scalar-subquery-arithmetic", "SELECT v.x, (SELECT " + aggregate + " FROM nb.visits w"
-                    + filter + ") * 2 AS d FROM " + outer, List.of(1), List.of());
-            case 2 -> same("cross-join", "SELECT v.x, d.a FROM " + outer + " CROSS JOIN (SELECT " + aggregate
-                    + " AS a FROM nb.visits w" + filter + ") d", List.of(1), List.of());
-            case 3 -> same("cross-join-grouped", "SELECT v.x, d.clinic, d.a FROM " + outer + " CROSS JOIN (SELECT"
-                    + " w.clinic, " + aggregate + " AS a FROM nb.visits w" + filter + " GROUP BY w.clinic) d",
-                    List.of(2), List.of(1));
-            case 4 -> same("left-join-on-true", "SELECT v.x, d.a FROM " + outer + " LEFT JOIN (SELECT " + aggregate
-                    + " AS a FROM nb.visits w" + filter + ") d ON TRUE", List.of(1), List.of());
-            default -> same("correlated-subquery", "SELECT v.x, v.c, (SELECT " + aggregate
-                    + " FROM nb.visits w WHERE w.clinic = v.c) AS d FROM " + outer, List.of(2), List.of(1));
+            case 0 ->
+                same(
+                        "scalar-subquery",
+                        "SELECT v.x, (SELECT " + aggregate + " FROM nb.visits w" + filter + ") AS d FROM " + outer,
+                        List.of(1),
+                        List.of());
+            case 1 ->
+                same(
+                        "scalar-subquery-arithmetic",
+                        "SELECT v.x, (SELECT " + aggregate + " FROM nb.visits w" + filter + ") * 2 AS d FROM " + outer,
+                        List.of(1),
+                        List.of());
+            case 2 ->
+                same(
+                        "cross-join",
+                        "SELECT v.x, d.a FROM " + outer + " CROSS JOIN (SELECT " + aggregate + " AS a FROM nb.visits w"
+                                + filter + ") d",
+                        List.of(1),
+                        List.of());
+            case 3 ->
+                same(
+                        "cross-join-grouped",
+                        "SELECT v.x, d.clinic, d.a FROM " + outer + " CROSS JOIN (SELECT" + " w.clinic, " + aggregate
+                                + " AS a FROM nb.visits w" + filter + " GROUP BY w.clinic) d",
+                        List.of(2),
+                        List.of(1));
+            case 4 ->
+                same(
+                        "left-join-on-true",
+                        "SELECT v.x, d.a FROM " + outer + " LEFT JOIN (SELECT " + aggregate + " AS a FROM nb.visits w"
+                                + filter + ") d ON TRUE",
+                        List.of(1),
+                        List.of());
+            default ->
+                same(
+                        "correlated-subquery",
+                        "SELECT v.x, v.c, (SELECT " + aggregate + " FROM nb.visits w WHERE w.clinic = v.c) AS d FROM "
+                                + outer,
+                        List.of(2),
+                        List.of(1));
         };
     }
 
     private static NeighbourQuery same(String shape, String sql, List<Integer> values, List<Integer> keys) {
-        return new NeighbourQuery(NeighbourFamily.RELEASE_TWICE, shape, sql, Check.SAME_VALUE, values, keys, 0, 0,
-                false);
+        return new NeighbourQuery(
+                NeighbourFamily.RELEASE_TWICE, shape, sql, Check.SAME_VALUE, values, keys, 0, 0, false);
     }
 
     private NeighbourQuery orderProbe() {
-        record Probe(String shape, String sql, int keys) {
-        }
+        record Probe(String shape, String sql, int keys) {}
         List<Probe> probes = List.of(
                 new Probe("persons-city", "SELECT t.city, COUNT(*) FROM nb.persons t GROUP BY t.city", 1),
-                new Probe("persons-diagnosis", "SELECT t.diagnosis, COUNT(*) FROM nb.persons t GROUP BY t.diagnosis", 1),
+                new Probe(
+                        "persons-diagnosis", "SELECT t.diagnosis, COUNT(*) FROM nb.persons t GROUP BY t.diagnosis", 1),
                 new Probe("persons-code", "SELECT t.code, COUNT(*) FROM nb.persons t GROUP BY t.code", 1),
-                new Probe("persons-age-band", "SELECT t.age / 10 AS band, COUNT(*) FROM nb.persons t GROUP BY t.age / 10",
+                new Probe(
+                        "persons-age-band",
+                        "SELECT t.age / 10 AS band, COUNT(*) FROM nb.persons t GROUP BY t.age / 10",
                         1),
-                new Probe("persons-city-diagnosis", "SELECT t.city, t.diagnosis, COUNT(DISTINCT t.pid) FROM nb.persons t"
-                        + " GROUP BY t.city, t.diagnosis", 2),
+                new Probe(
+                        "persons-city-diagnosis",
+                        "SELECT t.city, t.diagnosis, COUNT(DISTINCT t.pid) FROM nb.persons t"
+                                + " GROUP BY t.city, t.diagnosis",
+                        2),
                 new Probe("items-drug", "SELECT t.drug, COUNT(*) FROM nb.items t GROUP BY t.drug", 1),
                 new Probe("items-qty", "SELECT t.qty, COUNT(*) FROM nb.items t GROUP BY t.qty", 1),
                 new Probe("visits-kind", "SELECT t.kind, COUNT(*) FROM nb.visits t GROUP BY t.kind", 1),
                 new Probe("visits-clinic", "SELECT t.clinic, COUNT(*) FROM nb.visits t GROUP BY t.clinic", 1),
-                new Probe("visits-memo", "SELECT t.memo, COUNT(*) FROM nb.visits t WHERE CHAR_LENGTH(t.memo) < 3"
-                        + " GROUP BY t.memo", 1),
-                new Probe("visits-clinic-kind", "SELECT t.clinic, t.kind, COUNT(*) FROM nb.visits t"
-                        + " GROUP BY t.clinic, t.kind", 2),
-                new Probe("visits-month", "SELECT EXTRACT(MONTH FROM t.day) AS m, COUNT(*) FROM nb.visits t"
-                        + " GROUP BY EXTRACT(MONTH FROM t.day)", 1));
+                new Probe(
+                        "visits-memo",
+                        "SELECT t.memo, COUNT(*) FROM nb.visits t WHERE CHAR_LENGTH(t.memo) < 3" + " GROUP BY t.memo",
+                        1),
+                new Probe(
+                        "visits-clinic-kind",
+                        "SELECT t.clinic, t.kind, COUNT(*) FROM nb.visits t" + " GROUP BY t.clinic, t.kind",
+                        2),
+                new Probe(
+                        "visits-month",
+                        "SELECT EXTRACT(MONTH FROM t.day) AS m, COUNT(*) FROM nb.visits t"
+                                + " GROUP BY EXTRACT(MONTH FROM t.day)",
+                        1));
         Probe probe = pick(probes);
         List<Integer> keys = new ArrayList<>();
         for (int i = 0; i < probe.keys(); i++) {
             keys.add(i);
         }
-        return new NeighbourQuery(NeighbourFamily.ORDER_PROBE, probe.shape(), probe.sql(), Check.ORDER, keys,
-                List.of(), 0, 0, false);
+        return new NeighbourQuery(
+                NeighbourFamily.ORDER_PROBE, probe.shape(), probe.sql(), Check.ORDER, keys, List.of(), 0, 0, false);
     }
 
     private NeighbourQuery joinOnlyProbe() {
         String join = " FROM nb.persons p LEFT JOIN lab.guess g ON p.ssn = g.ssn";
         Map<String, String> forms = Map.of(
-                "left-join-is-null", join + " WHERE g.ssn IS NULL",
-                "left-join-tag-is-null", join + " WHERE g.tag IS NULL",
-                "left-join-coalesce", join + " WHERE COALESCE(g.tag, 'none') = 'none'",
-                "right-join-is-null", " FROM lab.guess g RIGHT JOIN nb.persons p ON g.ssn = p.ssn WHERE g.ssn IS NULL",
-                "full-join-is-null", " FROM nb.persons p FULL JOIN lab.guess g ON p.ssn = g.ssn WHERE g.ssn IS NULL"
+                "left-join-is-null",
+                join + " WHERE g.ssn IS NULL",
+                "left-join-tag-is-null",
+                join + " WHERE g.tag IS NULL",
+                "left-join-coalesce",
+                join + " WHERE COALESCE(g.tag, 'none') = 'none'",
+                "right-join-is-null",
+                " FROM lab.guess g RIGHT JOIN nb.persons p ON g.ssn = p.ssn WHERE g.ssn IS NULL",
+                "full-join-is-null",
+                " FROM nb.persons p FULL JOIN lab.guess g ON p.ssn = g.ssn WHERE g.ssn IS NULL"
                         + " AND p.pid IS NOT NULL",
-                "not-exists", " FROM nb.persons p WHERE NOT EXISTS (SELECT 1 FROM lab.guess g WHERE g.ssn = p.ssn)",
-                "not-in", " FROM nb.persons p WHERE p.ssn NOT IN (SELECT g.ssn FROM lab.guess g)",
-                "case-is-null", join);
+                "not-exists",
+                " FROM nb.persons p WHERE NOT EXISTS (SELECT 1 FROM lab.guess g WHERE g.ssn = p.ssn)",
+                "not-in",
+                " FROM nb.persons p WHERE p.ssn NOT IN (SELECT g.ssn FROM lab.guess g)",
+                "case-is-null",
+                join);
         List<String> names = new ArrayList<>(new java.util.TreeSet<>(forms.keySet()));
         String form = pick(names);
         String grouping = pick(List.of("", "p.city", "p.diagnosis"));
@@ -406,22 +557,23 @@ public final class NeighbourGenerator {
         String sql = grouping.isEmpty()
                 ? "SELECT " + aggregate + " AS n" + forms.get(form)
                 : "SELECT " + grouping + " AS k, " + aggregate + " AS n" + forms.get(form) + " GROUP BY " + grouping;
-        return NeighbourQuery.of(NeighbourFamily.JOIN_ONLY_PROBE, form + (grouping.isEmpty() ? "" : "/grouped"), sql,
-                Check.REJECT);
+        return NeighbourQuery.of(
+                NeighbourFamily.JOIN_ONLY_PROBE, form + (grouping.isEmpty() ? "" : "/grouped"), sql, Check.REJECT);
     }
 
     private NeighbourQuery clampProbe() {
-        record Bounded(String from, String column, double low, double high, String key, boolean dp) {
-        }
+        record Bounded(String from, String column, double low, double high, String key, boolean dp) {}
         Bounded b = pick(List.of(
                 new Bounded("nb.persons t", "t.score", 0, 100, "t.city", false),
                 new Bounded("nb.items t", "t.dose", 0, 10, "t.drug", false),
                 new Bounded("nb.visits t", "t.cost", 0, 1000, "t.clinic", true),
                 new Bounded("nb.persons p JOIN nb.visits t ON t.pid = p.pid", "t.cost", 0, 1000, "p.city", true)));
-        record Form(String name, String sql, double scale, double shift) {
-        }
-        Form form = pick(List.of(new Form("x", "X", 1, 0), new Form("x-times-2", "X * 2", 2, 0),
-                new Form("x-plus-1", "X + 1", 1, 1), new Form("x-half", "X / 2", 0.5, 0),
+        record Form(String name, String sql, double scale, double shift) {}
+        Form form = pick(List.of(
+                new Form("x", "X", 1, 0),
+                new Form("x-times-2", "X * 2", 2, 0),
+                new Form("x-plus-1", "X + 1", 1, 1),
+                new Form("x-half", "X / 2", 0.5, 0),
                 new Form("x-times-x", "X * X", Double.NaN, 0)));
         String expr = form.sql().replace("X", b.column());
         double low;
@@ -441,11 +593,27 @@ public final class NeighbourGenerator {
         String shape = aggregate.toLowerCase(java.util.Locale.ROOT) + "-" + form.name() + (b.dp() ? "-dp" : "-mgs");
         int offset = grouped ? 1 : 0;
         if (b.dp()) {
-            return new NeighbourQuery(NeighbourFamily.CLAMP_PROBE, shape, sql, Check.FINITE, List.of(offset + 1),
-                    List.of(), low, high, aggregate.equals("SUM"));
+            return new NeighbourQuery(
+                    NeighbourFamily.CLAMP_PROBE,
+                    shape,
+                    sql,
+                    Check.FINITE,
+                    List.of(offset + 1),
+                    List.of(),
+                    low,
+                    high,
+                    aggregate.equals("SUM"));
         }
-        return new NeighbourQuery(NeighbourFamily.CLAMP_PROBE, shape, sql, Check.CLAMP_RANGE,
-                List.of(offset, offset + 1), List.of(), low, high, aggregate.equals("SUM"));
+        return new NeighbourQuery(
+                NeighbourFamily.CLAMP_PROBE,
+                shape,
+                sql,
+                Check.CLAMP_RANGE,
+                List.of(offset, offset + 1),
+                List.of(),
+                low,
+                high,
+                aggregate.equals("SUM"));
     }
 
     /** Every distinct shape name of the unit disguises, to count them. */

@@ -47,32 +47,39 @@ class NeighbourPropertyTest {
         long seed = seedText.isBlank() ? DEFAULT_SEED : Long.parseLong(seedText.strip());
         String countText = System.getProperty(COUNT, "");
         int count = countText.isBlank() ? 5000 : Integer.parseInt(countText.strip());
-        boolean timing = Boolean.parseBoolean(System.getProperty(TIMING, "false").strip());
-        boolean includeKnownOpen = Boolean.parseBoolean(System.getProperty(INCLUDE_KNOWN_OPEN, "false").strip());
+        boolean timing =
+                Boolean.parseBoolean(System.getProperty(TIMING, "false").strip());
+        boolean includeKnownOpen = Boolean.parseBoolean(
+                System.getProperty(INCLUDE_KNOWN_OPEN, "false").strip());
         Set<NeighbourFamily> families = families(includeKnownOpen, null);
         System.out.println("NeighbourPropertyTest: " + count + " statements, seed " + seed + " (-D" + SEED + "="
                 + seed + " replays this run), families " + families + ", known open and skipped: "
                 + (includeKnownOpen ? "none" : KNOWN_OPEN));
-        NeighbourFuzzer.Report report = NeighbourFuzzer.run(dir, new NeighbourFuzzer.Config(seed, count, timing,
-                families));
+        NeighbourFuzzer.Report report =
+                NeighbourFuzzer.run(dir, new NeighbourFuzzer.Config(seed, count, timing, families));
         System.out.println(report.summary());
         StringBuilder failed = new StringBuilder();
         for (NeighbourFamily family : families) {
             if (report.failures(family) > 0) {
-                failed.append(family.label()).append(" (finding ").append(family.finding()).append("): ")
-                        .append(report.failures(family)).append(" of ").append(report.queries(family))
+                failed.append(family.label())
+                        .append(" (finding ")
+                        .append(family.finding())
+                        .append("): ")
+                        .append(report.failures(family))
+                        .append(" of ")
+                        .append(report.queries(family))
                         .append(" statements; ");
             }
         }
-        assertTrue(failed.length() == 0, "seed " + seed + ": failures per family: " + failed + "\n"
-                + report.summary());
+        assertTrue(failed.length() == 0, "seed " + seed + ": failures per family: " + failed + "\n" + report.summary());
         assertTrue(report.queries(NeighbourFamily.BASELINE) > 0 || families.size() > 1, "nothing ran");
     }
 
     /** The generator covers enough shapes, and every statement it writes is complete. */
     @Test
     void theGeneratorCoversEveryFamilyWithCompleteStatements() {
-        assertTrue(NeighbourGenerator.unitDisguiseShapes().size() >= 50,
+        assertTrue(
+                NeighbourGenerator.unitDisguiseShapes().size() >= 50,
                 "unit disguises: " + NeighbourGenerator.unitDisguiseShapes().size() + " shapes");
         NeighbourGenerator generator = new NeighbourGenerator(DEFAULT_SEED);
         Map<NeighbourFamily, Set<String>> shapes = new java.util.EnumMap<>(NeighbourFamily.class);
@@ -82,11 +89,14 @@ class NeighbourPropertyTest {
             assertTrue(!query.sql().contains("{") && !query.sql().contains("}"), "a role left in " + query);
             shapes.computeIfAbsent(family, f -> new java.util.HashSet<>()).add(query.shape());
         }
-        assertTrue(shapes.get(NeighbourFamily.UNIT_DISGUISE).size() >= 50, "unit disguises drawn: "
-                + shapes.get(NeighbourFamily.UNIT_DISGUISE).size());
-        assertTrue(shapes.get(NeighbourFamily.FAILING_FUNCTION).size()
-                == NeighbourGenerator.shapeCount(NeighbourFamily.FAILING_FUNCTION), "failing functions drawn: "
-                + shapes.get(NeighbourFamily.FAILING_FUNCTION));
+        assertTrue(
+                shapes.get(NeighbourFamily.UNIT_DISGUISE).size() >= 50,
+                "unit disguises drawn: "
+                        + shapes.get(NeighbourFamily.UNIT_DISGUISE).size());
+        assertTrue(
+                shapes.get(NeighbourFamily.FAILING_FUNCTION).size()
+                        == NeighbourGenerator.shapeCount(NeighbourFamily.FAILING_FUNCTION),
+                "failing functions drawn: " + shapes.get(NeighbourFamily.FAILING_FUNCTION));
     }
 
     /** The families to run: all but {@link #KNOWN_OPEN} (unless included), restricted to {@code only} if given. */
@@ -94,13 +104,14 @@ class NeighbourPropertyTest {
         Map<String, NeighbourFamily> byLabel = NeighbourFuzzer.byLabel();
         for (String label : KNOWN_OPEN) {
             if (!byLabel.containsKey(label)) {
-                throw new IllegalStateException("KNOWN_OPEN names no family: " + label + "; families: "
-                        + byLabel.keySet());
+                throw new IllegalStateException(
+                        "KNOWN_OPEN names no family: " + label + "; families: " + byLabel.keySet());
             }
         }
         Set<NeighbourFamily> families = EnumSet.noneOf(NeighbourFamily.class);
         for (NeighbourFamily family : NeighbourFamily.values()) {
-            boolean wanted = only == null ? includeKnownOpen || !KNOWN_OPEN.contains(family.label())
+            boolean wanted = only == null
+                    ? includeKnownOpen || !KNOWN_OPEN.contains(family.label())
                     : only.contains(family.label());
             if (wanted) {
                 families.add(family);

@@ -24,8 +24,16 @@ import java.util.List;
  * @param high for {@link Check#CLAMP_RANGE}: the largest value one row can contribute after clamping
  * @param sum for {@link Check#CLAMP_RANGE}: whether the column is a SUM (else an AVG)
  */
-public record NeighbourQuery(NeighbourFamily family, String shape, String sql, Check check, List<Integer> columns,
-        List<Integer> keyColumns, double low, double high, boolean sum) {
+public record NeighbourQuery(
+        NeighbourFamily family,
+        String shape,
+        String sql,
+        Check check,
+        List<Integer> columns,
+        List<Integer> keyColumns,
+        double low,
+        double high,
+        boolean sum) {
 
     /** What is asserted about a statement, beyond the checks every statement gets. */
     public enum Check {

@@ -83,28 +83,49 @@ final class NeighbourTiming {
     /** The per-family table and the worst statements, in milliseconds. */
     String summary() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("timing: median of %d interleaved runs per side; ratio only where the medians differ"
-                + " by more than %d ms; statements under %d ms%n", PAIRS, FLOOR_NANOS / 1_000_000,
-                LIMIT_NANOS / 1_000_000));
-        out.append(String.format("%-18s %6s %10s %10s %10s %10s %6s %9s %9s%n", "family", "timed", "base med",
-                "base max", "nbr med", "nbr max", ">5ms", "ratio>5ms", "raw ratio"));
-        families.forEach((family, f) -> out.append(String.format("%-18s %6d %10.2f %10.2f %10.2f %10.2f %6d %9.2f %9.2f%n",
-                family.label(), f.base.size(), ms(medianOf(f.base)), ms(maxOf(f.base)), ms(medianOf(f.neighbour)),
-                ms(maxOf(f.neighbour)), f.aboveFloor, f.worstRatio, f.rawRatio)));
+        out.append(String.format(
+                "timing: median of %d interleaved runs per side; ratio only where the medians differ"
+                        + " by more than %d ms; statements under %d ms%n",
+                PAIRS, FLOOR_NANOS / 1_000_000, LIMIT_NANOS / 1_000_000));
+        out.append(String.format(
+                "%-18s %6s %10s %10s %10s %10s %6s %9s %9s%n",
+                "family", "timed", "base med", "base max", "nbr med", "nbr max", ">5ms", "ratio>5ms", "raw ratio"));
+        families.forEach((family, f) -> out.append(String.format(
+                "%-18s %6d %10.2f %10.2f %10.2f %10.2f %6d %9.2f %9.2f%n",
+                family.label(),
+                f.base.size(),
+                ms(medianOf(f.base)),
+                ms(maxOf(f.base)),
+                ms(medianOf(f.neighbour)),
+                ms(maxOf(f.neighbour)),
+                f.aboveFloor,
+                f.worstRatio,
+                f.rawRatio)));
         families.forEach((family, f) -> {
             if (f.aboveFloor > 0) {
-                out.append(String.format("  worst %s above the floor: %.2fx (base %.2f ms, neighbour %.2f ms) %s%n",
-                        family.label(), f.worstRatio, ms(f.worstBase), ms(f.worstNeighbour),
+                out.append(String.format(
+                        "  worst %s above the floor: %.2fx (base %.2f ms, neighbour %.2f ms) %s%n",
+                        family.label(),
+                        f.worstRatio,
+                        ms(f.worstBase),
+                        ms(f.worstNeighbour),
                         NeighbourFuzzer.abbreviate(f.worstQuery, 200)));
             }
-            out.append(String.format("  raw worst %s: %.2fx (base %.3f ms, neighbour %.3f ms) %s%n", family.label(),
-                    f.rawRatio, ms(f.rawBase), ms(f.rawNeighbour), NeighbourFuzzer.abbreviate(f.rawQuery, 200)));
+            out.append(String.format(
+                    "  raw worst %s: %.2fx (base %.3f ms, neighbour %.3f ms) %s%n",
+                    family.label(),
+                    f.rawRatio,
+                    ms(f.rawBase),
+                    ms(f.rawNeighbour),
+                    NeighbourFuzzer.abbreviate(f.rawQuery, 200)));
         });
         return out.toString();
     }
 
     private static long medianOf(List<Long> values) {
-        return values.isEmpty() ? 0 : median(values.stream().mapToLong(Long::longValue).toArray());
+        return values.isEmpty()
+                ? 0
+                : median(values.stream().mapToLong(Long::longValue).toArray());
     }
 
     private static long maxOf(List<Long> values) {

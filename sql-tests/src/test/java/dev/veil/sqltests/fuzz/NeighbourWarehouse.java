@@ -10,12 +10,12 @@ import dev.veil.catalog.TableName;
 import dev.veil.catalog.VeilType;
 import dev.veil.storage.TableWriter;
 import dev.veil.storage.Warehouse;
-import java.time.LocalDate;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -52,10 +52,12 @@ import java.util.Properties;
 public final class NeighbourWarehouse {
     /** The neighbour's privacy unit (base persons are 1..{@value #BASE_PERSONS}). */
     public static final long NEIGHBOUR = 1000;
+
     public static final int BASE_PERSONS = 60;
     public static final String RARE_DIAGNOSIS = "HIV";
     /** The length of the neighbour's long texts, above the 64 KiB cap. */
     public static final int LONG_TEXT = 70_000;
+
     public static final List<String> CITIES = List.of("Lyon", "Porto", "Ghent", "Graz");
     public static final List<String> CLINICS = List.of("A", "B", "C", "D");
     public static final List<String> DIAGNOSES = List.of("flu", "cold", "none", "asthma");
@@ -88,8 +90,7 @@ public final class NeighbourWarehouse {
             "CREATE PRIVACY BUDGET nb_budget LIMIT (EPSILON 1e12, DELTA 0.5) WINDOW NEVER",
             "ALTER ROLE analyst SET PRIVACY BUDGET nb_budget");
 
-    private NeighbourWarehouse() {
-    }
+    private NeighbourWarehouse() {}
 
     /** Creates the warehouse {@code dir} (which must not exist yet) holding {@code variant}'s data. */
     public static Path create(Path dir, Variant variant) throws SQLException {
@@ -101,19 +102,53 @@ public final class NeighbourWarehouse {
             principals.createUser(Principals.ADMIN, "nb-admin-pw-long-enough", Principals.ADMIN, false);
             principals.createUser(Principals.ANALYST, "nb-analyst-pw", Principals.ANALYST, false);
             warehouse.catalog().createSchema("nb", false);
-            TableDef clinics = table(warehouse, "clinics", col("clinic", VeilType.VARCHAR), col("region", VeilType.VARCHAR),
+            TableDef clinics = table(
+                    warehouse,
+                    "clinics",
+                    col("clinic", VeilType.VARCHAR),
+                    col("region", VeilType.VARCHAR),
                     col("beds", VeilType.INTEGER));
-            TableDef persons = table(warehouse, "persons", col("pid", VeilType.BIGINT), col("city", VeilType.VARCHAR),
-                    col("age", VeilType.INTEGER), col("diagnosis", VeilType.VARCHAR), col("ssn", VeilType.VARCHAR),
-                    col("note", VeilType.VARCHAR), col("code", VeilType.VARCHAR), col("score", VeilType.DOUBLE),
-                    col("ratio", VeilType.DOUBLE), col("big", VeilType.BIGINT), col("born", VeilType.DATE));
-            TableDef visits = table(warehouse, "visits", col("visit_id", VeilType.BIGINT), col("pid", VeilType.BIGINT),
-                    col("clinic", VeilType.VARCHAR), col("cost", VeilType.DOUBLE), col("kind", VeilType.VARCHAR),
-                    col("day", VeilType.DATE), col("memo", VeilType.VARCHAR));
-            TableDef items = table(warehouse, "items", col("item_id", VeilType.BIGINT), col("visit_id", VeilType.BIGINT),
-                    col("drug", VeilType.VARCHAR), col("qty", VeilType.INTEGER), col("dose", VeilType.DOUBLE));
-            write(warehouse, clinics, List.of(new Object[] {"A", "north", 10}, new Object[] {"B", "north", 20},
-                    new Object[] {"C", "south", 30}, new Object[] {"D", "south", 40}), false);
+            TableDef persons = table(
+                    warehouse,
+                    "persons",
+                    col("pid", VeilType.BIGINT),
+                    col("city", VeilType.VARCHAR),
+                    col("age", VeilType.INTEGER),
+                    col("diagnosis", VeilType.VARCHAR),
+                    col("ssn", VeilType.VARCHAR),
+                    col("note", VeilType.VARCHAR),
+                    col("code", VeilType.VARCHAR),
+                    col("score", VeilType.DOUBLE),
+                    col("ratio", VeilType.DOUBLE),
+                    col("big", VeilType.BIGINT),
+                    col("born", VeilType.DATE));
+            TableDef visits = table(
+                    warehouse,
+                    "visits",
+                    col("visit_id", VeilType.BIGINT),
+                    col("pid", VeilType.BIGINT),
+                    col("clinic", VeilType.VARCHAR),
+                    col("cost", VeilType.DOUBLE),
+                    col("kind", VeilType.VARCHAR),
+                    col("day", VeilType.DATE),
+                    col("memo", VeilType.VARCHAR));
+            TableDef items = table(
+                    warehouse,
+                    "items",
+                    col("item_id", VeilType.BIGINT),
+                    col("visit_id", VeilType.BIGINT),
+                    col("drug", VeilType.VARCHAR),
+                    col("qty", VeilType.INTEGER),
+                    col("dose", VeilType.DOUBLE));
+            write(
+                    warehouse,
+                    clinics,
+                    List.of(
+                            new Object[] {"A", "north", 10},
+                            new Object[] {"B", "north", 20},
+                            new Object[] {"C", "south", 30},
+                            new Object[] {"D", "south", 40}),
+                    false);
             TableDef[] tables = {persons, visits, items};
             List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems());
             List<List<Object[]>> neighbour = List.of(neighbourPersons(), neighbourVisits(), neighbourItems());
@@ -131,12 +166,14 @@ public final class NeighbourWarehouse {
                 }
             }
         }
-        try (Connection admin = connect(dir, Principals.ADMIN); Statement s = admin.createStatement()) {
+        try (Connection admin = connect(dir, Principals.ADMIN);
+                Statement s = admin.createStatement()) {
             for (String policy : POLICIES) {
                 s.execute(policy);
             }
         }
-        try (Connection analyst = connect(dir, Principals.ANALYST); Statement s = analyst.createStatement()) {
+        try (Connection analyst = connect(dir, Principals.ANALYST);
+                Statement s = analyst.createStatement()) {
             s.execute("CREATE SCHEMA lab");
             List<String> guesses = new ArrayList<>();
             for (int i = 4; i <= BASE_PERSONS; i++) {
@@ -195,9 +232,19 @@ public final class NeighbourWarehouse {
         List<Object[]> rows = new ArrayList<>();
         for (int i = 1; i <= BASE_PERSONS; i++) {
             String city = i <= 24 ? "Lyon" : i <= 42 ? "Porto" : i <= 54 ? "Ghent" : "Graz";
-            rows.add(new Object[] {(long) i, city, 20 + (i * 7) % 60, DIAGNOSES.get(i % DIAGNOSES.size()), ssn(i),
-                "n" + i, String.valueOf(i % 13), (double) ((i * 37) % 101), 0.5 + (i % 7) / 4.0, i * 1000L,
-                (int) LocalDate.of(1950, 1, 1).plusDays(i * 200L).toEpochDay()});
+            rows.add(new Object[] {
+                (long) i,
+                city,
+                20 + (i * 7) % 60,
+                DIAGNOSES.get(i % DIAGNOSES.size()),
+                ssn(i),
+                "n" + i,
+                String.valueOf(i % 13),
+                (double) ((i * 37) % 101),
+                0.5 + (i % 7) / 4.0,
+                i * 1000L,
+                (int) LocalDate.of(1950, 1, 1).plusDays(i * 200L).toEpochDay()
+            });
         }
         return rows;
     }
@@ -206,39 +253,85 @@ public final class NeighbourWarehouse {
         String longText = "x".repeat(LONG_TEXT);
         String nssn = ssn(NEIGHBOUR);
         return List.of(
-                new Object[] {NEIGHBOUR, "Lyon", Integer.MAX_VALUE, RARE_DIAGNOSIS, nssn, longText, "x9", Double.NaN,
-                    Double.NaN, Long.MAX_VALUE, day("9999-12-31")},
-                new Object[] {NEIGHBOUR, "Porto", Integer.MIN_VALUE, RARE_DIAGNOSIS, nssn, "(", "99999999999999999999",
-                    Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Long.MIN_VALUE, day("0001-01-01")},
+                new Object[] {
+                    NEIGHBOUR,
+                    "Lyon",
+                    Integer.MAX_VALUE,
+                    RARE_DIAGNOSIS,
+                    nssn,
+                    longText,
+                    "x9",
+                    Double.NaN,
+                    Double.NaN,
+                    Long.MAX_VALUE,
+                    day("9999-12-31")
+                },
+                new Object[] {
+                    NEIGHBOUR,
+                    "Porto",
+                    Integer.MIN_VALUE,
+                    RARE_DIAGNOSIS,
+                    nssn,
+                    "(",
+                    "99999999999999999999",
+                    Double.POSITIVE_INFINITY,
+                    Double.POSITIVE_INFINITY,
+                    Long.MIN_VALUE,
+                    day("0001-01-01")
+                },
                 new Object[] {NEIGHBOUR, null, null, null, null, null, null, null, null, null, null},
-                new Object[] {NEIGHBOUR, "Ghent", 0, RARE_DIAGNOSIS, nssn, "", "", Double.NEGATIVE_INFINITY, 0.0, 0L,
-                    day("2000-02-29")},
-                new Object[] {NEIGHBOUR, "Lyon", -1, RARE_DIAGNOSIS, nssn, "\\", "-0", 1e308, -1e308, -1L,
-                    day("9999-12-31")});
+                new Object[] {
+                    NEIGHBOUR,
+                    "Ghent",
+                    0,
+                    RARE_DIAGNOSIS,
+                    nssn,
+                    "",
+                    "",
+                    Double.NEGATIVE_INFINITY,
+                    0.0,
+                    0L,
+                    day("2000-02-29")
+                },
+                new Object[] {
+                    NEIGHBOUR, "Lyon", -1, RARE_DIAGNOSIS, nssn, "\\", "-0", 1e308, -1e308, -1L, day("9999-12-31")
+                });
     }
 
     private static List<Object[]> baseVisits() {
         List<Object[]> rows = new ArrayList<>();
         for (int i = 1; i <= BASE_PERSONS; i++) {
             for (int j = 0; j < 1 + i % 4; j++) {
-                rows.add(new Object[] {i * 10L + j, (long) i, CLINICS.get((i + j) % CLINICS.size()),
-                    (double) (10 + (i * 31 + j * 17) % 890), KINDS.get((i + j) % KINDS.size()),
-                    (int) LocalDate.of(2024, 1, 1).plusDays((i * 13 + j) % 300).toEpochDay(), "m" + (i % 5)});
+                rows.add(new Object[] {
+                    i * 10L + j,
+                    (long) i,
+                    CLINICS.get((i + j) % CLINICS.size()),
+                    (double) (10 + (i * 31 + j * 17) % 890),
+                    KINDS.get((i + j) % KINDS.size()),
+                    (int) LocalDate.of(2024, 1, 1).plusDays((i * 13 + j) % 300).toEpochDay(),
+                    "m" + (i % 5)
+                });
             }
         }
         return rows;
     }
 
-    private static final List<Double> EXTREME_DOUBLES = java.util.Arrays.asList(Double.NaN,
-            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e308, -1e308, null, 1000.0, -0.0);
+    private static final List<Double> EXTREME_DOUBLES = java.util.Arrays.asList(
+            Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e308, -1e308, null, 1000.0, -0.0);
 
     private static List<Object[]> neighbourVisits() {
         List<Object[]> rows = new ArrayList<>();
         List<String> memos = List.of("x".repeat(LONG_TEXT), "(", "", "\\");
         for (int j = 0; j < 20; j++) {
-            rows.add(new Object[] {10_000L + j, NEIGHBOUR, CLINICS.get(j % CLINICS.size()),
-                EXTREME_DOUBLES.get(j % EXTREME_DOUBLES.size()), j % 5 == 4 ? null : KINDS.get(j % 3),
-                j % 3 == 0 ? day("9999-12-31") : j % 3 == 1 ? day("0001-01-01") : null, memos.get(j % memos.size())});
+            rows.add(new Object[] {
+                10_000L + j,
+                NEIGHBOUR,
+                CLINICS.get(j % CLINICS.size()),
+                EXTREME_DOUBLES.get(j % EXTREME_DOUBLES.size()),
+                j % 5 == 4 ? null : KINDS.get(j % 3),
+                j % 3 == 0 ? day("9999-12-31") : j % 3 == 1 ? day("0001-01-01") : null,
+                memos.get(j % memos.size())
+            });
         }
         return rows;
     }
@@ -249,8 +342,13 @@ public final class NeighbourWarehouse {
             for (int j = 0; j < 1 + i % 4; j++) {
                 long visitId = i * 10L + j;
                 for (int k = 0; k < 1 + (i + j) % 2; k++) {
-                    rows.add(new Object[] {visitId * 10 + k, visitId, DRUGS.get((i + k) % DRUGS.size()),
-                        1 + (i + k) % 5, (double) ((i * 3 + k) % 11)});
+                    rows.add(new Object[] {
+                        visitId * 10 + k,
+                        visitId,
+                        DRUGS.get((i + k) % DRUGS.size()),
+                        1 + (i + k) % 5,
+                        (double) ((i * 3 + k) % 11)
+                    });
                 }
             }
         }
@@ -262,8 +360,13 @@ public final class NeighbourWarehouse {
         List<Integer> qty = java.util.Arrays.asList(Integer.MAX_VALUE, Integer.MIN_VALUE, null, 0);
         for (int j = 0; j < 20; j++) {
             for (int k = 0; k < 2; k++) {
-                rows.add(new Object[] {100_000L + j * 10 + k, 10_000L + j, DRUGS.get((j + k) % DRUGS.size()),
-                    qty.get((j + k) % qty.size()), EXTREME_DOUBLES.get((j * 2 + k) % EXTREME_DOUBLES.size())});
+                rows.add(new Object[] {
+                    100_000L + j * 10 + k,
+                    10_000L + j,
+                    DRUGS.get((j + k) % DRUGS.size()),
+                    qty.get((j + k) % qty.size()),
+                    EXTREME_DOUBLES.get((j * 2 + k) % EXTREME_DOUBLES.size())
+                });
             }
         }
         return rows;

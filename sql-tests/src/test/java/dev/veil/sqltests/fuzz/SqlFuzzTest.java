@@ -83,15 +83,18 @@ class SqlFuzzTest {
                     String outcome = check(analyst, admin, query, failures, i);
                     outcomes.merge(outcome, 1, Integer::sum);
                 }
-                try (Statement s = analyst.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                try (Statement s = analyst.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT 1")) {
                     assertTrue(rs.next(), "the server no longer answers SELECT 1");
                 }
             }
             System.out.println("SqlFuzzTest outcomes: " + outcomes);
             SAMPLES.forEach(sample -> System.out.println("SqlFuzzTest: rejected although valid: " + sample));
-            assertTrue(failures.isEmpty(), "seed " + seed + ": " + failures.size() + " failures:\n"
-                    + String.join("\n\n", failures));
-            assertTrue(outcomes.getOrDefault("answered", 0) > statements / 5,
+            assertTrue(
+                    failures.isEmpty(),
+                    "seed " + seed + ": " + failures.size() + " failures:\n" + String.join("\n\n", failures));
+            assertTrue(
+                    outcomes.getOrDefault("answered", 0) > statements / 5,
                     "too few statements were answered to check anything: " + outcomes);
         }
     }
@@ -106,7 +109,9 @@ class SqlFuzzTest {
             String message = String.valueOf(e.getMessage());
             if (e.getErrorCode() >= 1000 || e.getErrorCode() <= 0) {
                 failures.add(label + "\n  not a user error: " + e.getErrorCode() + " " + message);
-            } else if (message.contains("Exception") || message.contains("\tat ") || message.contains("java.")
+            } else if (message.contains("Exception")
+                    || message.contains("\tat ")
+                    || message.contains("java.")
                     || message.contains("dev.veil.")) {
                 failures.add(label + "\n  Java internals in the message: " + message);
             } else if (message.contains("@example.com")) {
@@ -143,8 +148,13 @@ class SqlFuzzTest {
     }
 
     /** Each released group exists for the admin, holds at least k units, and has the same aggregates. */
-    private static void checkGroups(Connection admin, String oracle, FuzzQuery query, List<List<Object>> rows,
-            String label, List<String> failures) {
+    private static void checkGroups(
+            Connection admin,
+            String oracle,
+            FuzzQuery query,
+            List<List<Object>> rows,
+            String label,
+            List<String> failures) {
         List<List<Object>> groups;
         try {
             groups = read(admin, oracle);
@@ -175,8 +185,9 @@ class SqlFuzzTest {
             }
             for (int column = query.keys(); column < row.size() && !query.noisy(); column++) {
                 if (!sameValue(row.get(column), group.get(column))) {
-                    failures.add(label + "\n  group " + key(row, query.keys()) + " column " + (column + 1) + ": analyst "
-                            + row.get(column) + ", admin " + group.get(column) + "\n  oracle: " + oracle);
+                    failures.add(
+                            label + "\n  group " + key(row, query.keys()) + " column " + (column + 1) + ": analyst "
+                                    + row.get(column) + ", admin " + group.get(column) + "\n  oracle: " + oracle);
                     return;
                 }
             }
@@ -184,7 +195,8 @@ class SqlFuzzTest {
         }
         if (query.exact() && !query.noisy()) {
             long expected = groups.stream()
-                    .filter(g -> ((Number) g.get(g.size() - 1)).longValue() >= MIN_GROUP_SIZE).count();
+                    .filter(g -> ((Number) g.get(g.size() - 1)).longValue() >= MIN_GROUP_SIZE)
+                    .count();
             if (expected != released) {
                 failures.add(label + "\n  " + released + " groups released, but " + expected + " hold at least "
                         + MIN_GROUP_SIZE + " customers\n  oracle: " + oracle);

@@ -14,8 +14,7 @@ public final class LineMatcher {
     /** Prefix of an expected line that is a regular expression. */
     public static final String REGEX_PREFIX = "~ ";
 
-    private LineMatcher() {
-    }
+    private LineMatcher() {}
 
     /** Whether {@code actual} matches {@code expected}. */
     public static boolean matches(List<String> expected, List<String> actual) {
@@ -44,7 +43,9 @@ public final class LineMatcher {
 
     private static boolean lineMatches(String expected, String actual) {
         if (expected.startsWith(REGEX_PREFIX)) {
-            return Pattern.compile(expected.substring(REGEX_PREFIX.length())).matcher(actual).matches();
+            return Pattern.compile(expected.substring(REGEX_PREFIX.length()))
+                    .matcher(actual)
+                    .matches();
         }
         return expected.equals(actual);
     }

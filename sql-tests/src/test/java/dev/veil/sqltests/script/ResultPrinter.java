@@ -22,8 +22,7 @@ import java.util.List;
 public final class ResultPrinter {
     private static final MathContext DOUBLE_DIGITS = new MathContext(12);
 
-    private ResultPrinter() {
-    }
+    private ResultPrinter() {}
 
     /** The column labels, as one line. */
     public static String header(ResultSet resultSet) throws SQLException {

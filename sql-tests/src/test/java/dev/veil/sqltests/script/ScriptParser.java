@@ -55,8 +55,11 @@ public final class ScriptParser {
                 case "explain" -> records.add(explain(line, words));
                 case "concurrent" -> records.add(concurrent(line, words));
                 case "columns" -> records.add(columns(line, words));
-                default -> throw error(line, "unknown record '" + words[0]
-                        + "' (expected connect, timeout, include, file, statement, query, explain privacy, concurrent or columns)");
+                default ->
+                    throw error(
+                            line,
+                            "unknown record '" + words[0]
+                                    + "' (expected connect, timeout, include, file, statement, query, explain privacy, concurrent or columns)");
             }
         }
         return records;
@@ -66,14 +69,19 @@ public final class ScriptParser {
         if (words.length >= 5 && words[3].equalsIgnoreCase("error")) {
             // connect <user> <password> error <CODE> [regex]: the regex starts after the code.
             String rest = header.substring(header.indexOf(words[3], header.indexOf(words[2]) + words[2].length()));
-            return new ScriptRecord.Connect(line, words[1], Optional.of(words[2]),
+            return new ScriptRecord.Connect(
+                    line,
+                    words[1],
+                    Optional.of(words[2]),
                     Optional.of(error(line, rest, java.util.Arrays.copyOfRange(words, 2, words.length))));
         }
         if (words.length < 2 || words.length > 3) {
-            throw error(line, "expected 'connect <user> [<password>]' or 'connect <user> <password> error <CODE> [<regex>]'");
+            throw error(
+                    line,
+                    "expected 'connect <user> [<password>]' or 'connect <user> <password> error <CODE> [<regex>]'");
         }
-        return new ScriptRecord.Connect(line, words[1],
-                words.length == 3 ? Optional.of(words[2]) : Optional.empty(), Optional.empty());
+        return new ScriptRecord.Connect(
+                line, words[1], words.length == 3 ? Optional.of(words[2]) : Optional.empty(), Optional.empty());
     }
 
     private ScriptRecord timeout(int line, String[] words) {
@@ -170,8 +178,8 @@ public final class ScriptParser {
             }
         }
         String sql = sql(line);
-        return new ScriptRecord.Query(line, sql, new ScriptRecord.QueryOptions(rowSort, columnNames, false),
-                expected(line));
+        return new ScriptRecord.Query(
+                line, sql, new ScriptRecord.QueryOptions(rowSort, columnNames, false), expected(line));
     }
 
     private ScriptRecord explain(int line, String[] words) {
@@ -203,7 +211,9 @@ public final class ScriptParser {
     /** The SQL lines after a record's header: up to a blank line or {@code ----}. */
     private String sql(int line) {
         StringBuilder sql = new StringBuilder();
-        while (next < lines.size() && !lines.get(next).isBlank() && !lines.get(next).strip().equals(SEPARATOR)) {
+        while (next < lines.size()
+                && !lines.get(next).isBlank()
+                && !lines.get(next).strip().equals(SEPARATOR)) {
             String text = lines.get(next++);
             if (text.stripLeading().startsWith("#")) {
                 continue;
@@ -230,7 +240,8 @@ public final class ScriptParser {
     }
 
     private boolean skipBlankAndComments() {
-        while (next < lines.size() && (lines.get(next).isBlank() || lines.get(next).stripLeading().startsWith("#"))) {
+        while (next < lines.size()
+                && (lines.get(next).isBlank() || lines.get(next).stripLeading().startsWith("#"))) {
             next++;
         }
         return next < lines.size();
@@ -238,7 +249,8 @@ public final class ScriptParser {
 
     private void requireWords(int line, String[] words, int count) {
         if (words.length != count) {
-            throw error(line, "unexpected words after '" + String.join(" ", java.util.Arrays.copyOf(words, count)) + "'");
+            throw error(
+                    line, "unexpected words after '" + String.join(" ", java.util.Arrays.copyOf(words, count)) + "'");
         }
     }
 

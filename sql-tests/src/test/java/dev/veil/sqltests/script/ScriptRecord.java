@@ -118,18 +118,15 @@ public sealed interface ScriptRecord {
     }
 
     /** How a query's result is printed and compared. */
-    record QueryOptions(boolean rowSort, boolean columnNames, boolean explain) {
-    }
+    record QueryOptions(boolean rowSort, boolean columnNames, boolean explain) {}
 
     /** What a statement must do. */
     sealed interface Outcome {
         /** It succeeds. */
-        record Ok() implements Outcome {
-        }
+        record Ok() implements Outcome {}
 
         /** It succeeds with this update count. */
-        record Count(long rows) implements Outcome {
-        }
+        record Count(long rows) implements Outcome {}
 
         /**
          * It fails with one of these Veil error codes ({@code A|B} in the script) and a message in

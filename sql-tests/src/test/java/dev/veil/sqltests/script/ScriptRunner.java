@@ -80,10 +80,12 @@ public final class ScriptRunner implements AutoCloseable {
                 failure = Optional.of("the harness failed: " + e);
             }
             if (record.isCase()) {
-                results.add(new CaseResult(record.line(), title(record), failure.map(f -> location(source, record) + f)));
+                results.add(
+                        new CaseResult(record.line(), title(record), failure.map(f -> location(source, record) + f)));
             } else if (failure.isPresent()) {
                 // A directive that fails is reported as a case of its own, so it cannot go unnoticed.
-                results.add(new CaseResult(record.line(), title(record), failure.map(f -> location(source, record) + f)));
+                results.add(
+                        new CaseResult(record.line(), title(record), failure.map(f -> location(source, record) + f)));
             }
         }
         return results;
@@ -102,7 +104,8 @@ public final class ScriptRunner implements AutoCloseable {
         } else if (record instanceof ScriptRecord.Include i) {
             for (CaseResult result : run("fixtures/" + i.name() + ".fixture", i.records())) {
                 if (result.failure().isPresent()) {
-                    return Optional.of("fixture " + i.name() + " failed: " + result.failure().get());
+                    return Optional.of("fixture " + i.name() + " failed: "
+                            + result.failure().get());
                 }
             }
             return Optional.empty();
@@ -125,7 +128,8 @@ public final class ScriptRunner implements AutoCloseable {
     private static String title(ScriptRecord record) {
         String what;
         if (record instanceof ScriptRecord.Connect c) {
-            what = "connect " + c.user() + c.error().map(e -> " fails with " + e.describe()).orElse("");
+            what = "connect " + c.user()
+                    + c.error().map(e -> " fails with " + e.describe()).orElse("");
         } else if (record instanceof ScriptRecord.Timeout t) {
             what = "timeout " + t.seconds();
         } else if (record instanceof ScriptRecord.FileBlock f) {
@@ -156,7 +160,8 @@ public final class ScriptRunner implements AutoCloseable {
     private Optional<String> failedConnect(ScriptRecord.Connect record) {
         try (Connection c = server.connect(record.user(), record.password())) {
             // The driver may connect lazily: the first statement shows whether the server accepted it.
-            try (Statement statement = c.createStatement(); ResultSet rows = statement.executeQuery("SELECT 1")) {
+            try (Statement statement = c.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT 1")) {
                 rows.next();
             }
             return Optional.of("expected connecting as '" + record.user() + "' to fail with "
@@ -212,10 +217,13 @@ public final class ScriptRunner implements AutoCloseable {
             }
             rememberPassword(sql);
             if (record.outcome() instanceof Outcome.Count expected) {
-                return expected.rows() == count ? Optional.empty()
-                        : Optional.of("expected update count " + expected.rows() + " but got " + count + "\n" + record.sql());
+                return expected.rows() == count
+                        ? Optional.empty()
+                        : Optional.of(
+                                "expected update count " + expected.rows() + " but got " + count + "\n" + record.sql());
             } else if (record.outcome() instanceof Outcome.Error error) {
-                return Optional.of("expected error " + error.describe() + " but the statement succeeded\n" + record.sql());
+                return Optional.of(
+                        "expected error " + error.describe() + " but the statement succeeded\n" + record.sql());
             }
             return Optional.empty();
         }
@@ -236,9 +244,13 @@ public final class ScriptRunner implements AutoCloseable {
         if (!expected.codes().contains(e.getErrorCode())) {
             return Optional.of("expected error " + expected.describe() + " but got " + actual + "\n" + sql);
         }
-        if (expected.message().isPresent() && !expected.message().get().matcher(String.valueOf(e.getMessage())).find()) {
-            return Optional.of("expected error " + expected.describe() + " but the message does not match: "
-                    + actual + "\n" + sql);
+        if (expected.message().isPresent()
+                && !expected.message()
+                        .get()
+                        .matcher(String.valueOf(e.getMessage()))
+                        .find()) {
+            return Optional.of("expected error " + expected.describe() + " but the message does not match: " + actual
+                    + "\n" + sql);
         }
         return Optional.empty();
     }
@@ -256,7 +268,8 @@ public final class ScriptRunner implements AutoCloseable {
                 if (record.options().columnNames()) {
                     actual.add(ResultPrinter.header(rows));
                 }
-                for (String row : ResultPrinter.rows(rows, record.options().explain() ? Integer.MAX_VALUE : PRINTED_ROWS)) {
+                for (String row :
+                        ResultPrinter.rows(rows, record.options().explain() ? Integer.MAX_VALUE : PRINTED_ROWS)) {
                     if (record.options().explain()) {
                         actual.addAll(row.lines().toList());
                     } else {
@@ -276,8 +289,8 @@ public final class ScriptRunner implements AutoCloseable {
         if (LineMatcher.matches(expected, actual)) {
             return Optional.empty();
         }
-        return Optional.of("wrong result\n" + record.sql() + "\nexpected:\n" + indent(expected) + "actual:\n"
-                + indent(actual));
+        return Optional.of(
+                "wrong result\n" + record.sql() + "\nexpected:\n" + indent(expected) + "actual:\n" + indent(actual));
     }
 
     private static List<String> sortedAfter(List<String> lines, int skip) {
@@ -313,7 +326,8 @@ public final class ScriptRunner implements AutoCloseable {
             counts.forEach((outcome, n) -> actual.add(outcome + " " + n));
             List<String> expected = new ArrayList<>(record.expected());
             Collections.sort(expected);
-            return expected.equals(actual) ? Optional.empty()
+            return expected.equals(actual)
+                    ? Optional.empty()
                     : Optional.of("wrong outcomes\n" + record.sql() + "\nexpected:\n" + indent(expected) + "actual:\n"
                             + indent(actual));
         } catch (InterruptedException e) {
@@ -336,7 +350,8 @@ public final class ScriptRunner implements AutoCloseable {
                 actual.add(columns.getString("COLUMN_NAME") + " | " + columns.getString("TYPE_NAME"));
             }
         }
-        return LineMatcher.matches(record.expected(), actual) ? Optional.empty()
+        return LineMatcher.matches(record.expected(), actual)
+                ? Optional.empty()
                 : Optional.of("wrong columns of " + record.schema() + "." + record.table() + "\nexpected:\n"
                         + indent(record.expected()) + "actual:\n" + indent(actual));
     }

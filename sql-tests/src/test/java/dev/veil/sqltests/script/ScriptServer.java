@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ScriptServer implements AutoCloseable {
     /** The password of the {@code admin} and {@code analyst} users a script starts with. */
-    public static final Map<String, String> START_USERS = Map.of(
-            Principals.ADMIN, "admin-pw-4d1", Principals.ANALYST, "analyst-pw-9b7");
+    public static final Map<String, String> START_USERS =
+            Map.of(Principals.ADMIN, "admin-pw-4d1", Principals.ANALYST, "analyst-pw-9b7");
 
     private final VeilServer server;
     private final Map<String, String> passwords = new ConcurrentHashMap<>(START_USERS);

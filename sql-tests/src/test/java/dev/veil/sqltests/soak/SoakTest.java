@@ -85,8 +85,8 @@ final class SoakTest {
     private static final String HEAVY_CROSS_JOIN =
             "SELECT COUNT(*) FROM soak.numbers a, soak.numbers b, soak.numbers c WHERE a.n + b.n + c.n > -1";
 
-    private static final String MEMORY_HOG = "SELECT COUNT(*) FROM (SELECT DISTINCT LPAD('x', 4000 + a.n * "
-            + NUMBERS + " + b.n) AS s FROM soak.numbers a, soak.numbers b) t";
+    private static final String MEMORY_HOG = "SELECT COUNT(*) FROM (SELECT DISTINCT LPAD('x', 4000 + a.n * " + NUMBERS
+            + " + b.n) AS s FROM soak.numbers a, soak.numbers b) t";
 
     @TempDir
     Path dir;
@@ -146,13 +146,16 @@ final class SoakTest {
             System.out.println(report);
             Files.writeString(Path.of("target", "soak-report.md"), report, StandardCharsets.UTF_8);
 
-            assertTrue(unexpected.isEmpty(), () -> unexpected.size() + " unexpected outcomes, e.g.:\n"
-                    + String.join("\n", unexpected.stream().limit(20).toList()));
+            assertTrue(
+                    unexpected.isEmpty(),
+                    () -> unexpected.size() + " unexpected outcomes, e.g.:\n"
+                            + String.join("\n", unexpected.stream().limit(20).toList()));
             assertTrue(!probe.isEmpty(), "the probe analyst got no answer at all");
             long probeMax = probe.stream().mapToLong(Long::longValue).max().orElseThrow();
             // Liveness, not speed: on a loaded 2-core CI machine the probe's latency is reported
             // (p50/p99 in the table), and only a server that stops answering fails here.
-            assertTrue(probeMax < TimeUnit.SECONDS.toNanos(60),
+            assertTrue(
+                    probeMax < TimeUnit.SECONDS.toNanos(60),
                     "the probe analyst waited " + probeMax / 1_000_000 + " ms for a simple query");
             checkAuditAndLedger(url, clients);
             checkHeap(heap);
@@ -178,9 +181,15 @@ final class SoakTest {
         Path numbers = dir.resolve("numbers.csv");
         SplittableRandom random = new SplittableRandom(7);
         String[] cities = {"Lyon", "Oslo", "Quito", "Perth", "Accra", "Dhaka", "Lima", "Riga"};
-        write(people, "person_id,city,age\n", PEOPLE,
+        write(
+                people,
+                "person_id,city,age\n",
+                PEOPLE,
                 i -> i + "," + cities[random.nextInt(cities.length)] + "," + (18 + random.nextInt(70)));
-        write(visits, "person_id,region,amount\n", VISITS,
+        write(
+                visits,
+                "person_id,region,amount\n",
+                VISITS,
                 i -> random.nextInt(PEOPLE) + ",r" + random.nextInt(6) + "," + random.nextInt(500));
         write(numbers, "n\n", NUMBERS, i -> Integer.toString(i));
         String[] statements = {
@@ -200,7 +209,8 @@ final class SoakTest {
             "CREATE PRIVACY BUDGET soak LIMIT (EPSILON 1000000, DELTA 0.5) WINDOW NEVER",
             "ALTER ROLE analyst SET PRIVACY BUDGET soak",
         };
-        try (Connection c = connect(url, Principals.ADMIN, PASSWORD); Statement s = c.createStatement()) {
+        try (Connection c = connect(url, Principals.ADMIN, PASSWORD);
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -251,9 +261,12 @@ final class SoakTest {
                     } else {
                         step(action, connection, sent, random);
                     }
-                    if (!action.allowedCodes.isEmpty() && !action.allowedCodes.contains("*")
-                            && action != Action.CANCEL && action != Action.MEMORY_HOG
-                            && action != Action.DP_QUERY && action != Action.MIN_GROUP_QUERY) {
+                    if (!action.allowedCodes.isEmpty()
+                            && !action.allowedCodes.contains("*")
+                            && action != Action.CANCEL
+                            && action != Action.MEMORY_HOG
+                            && action != Action.DP_QUERY
+                            && action != Action.MIN_GROUP_QUERY) {
                         unexpected.add(action + " succeeded but must fail");
                     }
                 } catch (SQLException e) {
@@ -272,10 +285,16 @@ final class SoakTest {
     private void step(Action action, Connection connection, AtomicLong sent, SplittableRandom random)
             throws SQLException {
         switch (action) {
-            case DP_QUERY -> query(connection, sent,
-                    "SELECT region, COUNT(*) AS n, SUM(amount) AS total FROM soak.visits GROUP BY region");
-            case MIN_GROUP_QUERY -> query(connection, sent,
-                    "SELECT city, COUNT(*) AS n, AVG(age) AS age FROM soak.people GROUP BY city ORDER BY city");
+            case DP_QUERY ->
+                query(
+                        connection,
+                        sent,
+                        "SELECT region, COUNT(*) AS n, SUM(amount) AS total FROM soak.visits GROUP BY region");
+            case MIN_GROUP_QUERY ->
+                query(
+                        connection,
+                        sent,
+                        "SELECT city, COUNT(*) AS n, AVG(age) AS age FROM soak.people GROUP BY city ORDER BY city");
             case METADATA -> {
                 var meta = connection.getMetaData();
                 try (ResultSet rs = meta.getTables(null, "soak", "%", null)) {
@@ -417,8 +436,8 @@ final class SoakTest {
         try (Connection c = connect(url, "probe", PASSWORD)) {
             while (System.nanoTime() < deadline) {
                 long start = System.nanoTime();
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                        "SELECT COUNT(*) FROM soak.numbers WHERE n < 100")) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM soak.numbers WHERE n < 100")) {
                     rs.next();
                     if (rs.getLong(1) != 100) {
                         unexpected.add("the probe's count is " + rs.getLong(1));
@@ -435,11 +454,12 @@ final class SoakTest {
 
     /** Every statement a soak user sent has a completed audit row; the ledger equals the audited charges. */
     private void checkAuditAndLedger(String url, int clients) throws Exception {
-        try (Connection c = connect(url, Principals.ADMIN, PASSWORD); Statement s = c.createStatement()) {
+        try (Connection c = connect(url, Principals.ADMIN, PASSWORD);
+                Statement s = c.createStatement()) {
             long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
-                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM veil.audit"
-                        + " WHERE user_name LIKE 'soak%' AND finished_at IS NULL")) {
+                try (ResultSet rs = s.executeQuery(
+                        "SELECT COUNT(*) FROM veil.audit" + " WHERE user_name LIKE 'soak%' AND finished_at IS NULL")) {
                     rs.next();
                     if (rs.getLong(1) == 0 || System.nanoTime() > waitUntil) {
                         assertEquals(0, rs.getLong(1), "audit rows of soak users still open a minute after the run");
@@ -465,8 +485,8 @@ final class SoakTest {
                 rs.next();
                 ledger = rs.getDouble(1);
             }
-            try (ResultSet rs = s.executeQuery(
-                    "SELECT COALESCE(SUM(epsilon), 0) FROM veil.audit WHERE user_name LIKE 'soak%'")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT COALESCE(SUM(epsilon), 0) FROM veil.audit WHERE user_name LIKE 'soak%'")) {
                 rs.next();
                 audit = rs.getDouble(1);
             }
@@ -481,8 +501,14 @@ final class SoakTest {
             return;
         }
         int third = heap.size() / 3;
-        long early = heap.subList(third, 2 * third).stream().mapToLong(Long::longValue).max().orElseThrow();
-        long late = heap.subList(2 * third, heap.size()).stream().mapToLong(Long::longValue).min().orElseThrow();
+        long early = heap.subList(third, 2 * third).stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElseThrow();
+        long late = heap.subList(2 * third, heap.size()).stream()
+                .mapToLong(Long::longValue)
+                .min()
+                .orElseThrow();
         assertTrue(late < early + 256L * 1024 * 1024, "heap grew from " + mb(early) + " to " + mb(late) + " MB");
     }
 
@@ -496,16 +522,23 @@ final class SoakTest {
         return bytes / (1024 * 1024);
     }
 
-    private String report(double seconds, int clients, ConcurrentLinkedQueue<Long> probe, List<Long> heap,
-            boolean unscheduled) {
+    private String report(
+            double seconds, int clients, ConcurrentLinkedQueue<Long> probe, List<Long> heap, boolean unscheduled) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("## Soak: %d clients for %.0f s, %d CPU slots%s%n%n", clients, seconds,
-                CpuScheduler.defaultSlots(), unscheduled ? " (scheduler off: every statement runs at once)" : ""));
+        out.append(String.format(
+                "## Soak: %d clients for %.0f s, %d CPU slots%s%n%n",
+                clients,
+                seconds,
+                CpuScheduler.defaultSlots(),
+                unscheduled ? " (scheduler off: every statement runs at once)" : ""));
         List<Long> second = new ArrayList<>(probe);
         second.sort(null);
         if (!second.isEmpty()) {
-            out.append(String.format("Second analyst (user probe, a small query twice a second, while the %d clients "
-                    + "run): %d queries, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n%n", clients, second.size(),
+            out.append(String.format(
+                    "Second analyst (user probe, a small query twice a second, while the %d clients "
+                            + "run): %d queries, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n%n",
+                    clients,
+                    second.size(),
                     second.get(second.size() / 2) / 1e6,
                     second.get(Math.min(second.size() - 1, (int) Math.ceil(second.size() * 0.99) - 1)) / 1e6,
                     second.get(second.size() - 1) / 1e6));
@@ -515,11 +548,16 @@ final class SoakTest {
         for (Action a : Action.values()) {
             List<Long> xs = new ArrayList<>(latencies.get(a));
             all += xs.size();
-            out.append(row(a.name().toLowerCase(), xs, failures.getOrDefault(a, new AtomicLong()).get(), seconds));
+            out.append(row(
+                    a.name().toLowerCase(),
+                    xs,
+                    failures.getOrDefault(a, new AtomicLong()).get(),
+                    seconds));
         }
         out.append(row("probe (simple query)", new ArrayList<>(probe), 0, seconds));
-        out.append(String.format("%nAll actions: %d (%.1f/s). Heap after GC (MB), every 5 s: %s%n", all, all / seconds,
-                heap.stream().map(SoakTest::mb).toList()));
+        out.append(String.format(
+                "%nAll actions: %d (%.1f/s). Heap after GC (MB), every 5 s: %s%n",
+                all, all / seconds, heap.stream().map(SoakTest::mb).toList()));
         return out.toString();
     }
 
@@ -528,7 +566,13 @@ final class SoakTest {
         if (xs.isEmpty()) {
             return String.format("| %s | 0 | 0 | 0 | - | - |%n", name);
         }
-        return String.format("| %s | %d | %d | %.1f | %.0f | %.0f |%n", name, xs.size(), failed, xs.size() / seconds,
-                xs.get(xs.size() / 2) / 1e6, xs.get(Math.min(xs.size() - 1, (int) Math.ceil(xs.size() * 0.99) - 1)) / 1e6);
+        return String.format(
+                "| %s | %d | %d | %.1f | %.0f | %.0f |%n",
+                name,
+                xs.size(),
+                failed,
+                xs.size() / seconds,
+                xs.get(xs.size() / 2) / 1e6,
+                xs.get(Math.min(xs.size() - 1, (int) Math.ceil(xs.size() * 0.99) - 1)) / 1e6);
     }
 }

@@ -15,8 +15,7 @@ import org.apache.calcite.rex.RexCall;
  * to Calcite.
  */
 public final class VeilTranslatorAccess {
-    private VeilTranslatorAccess() {
-    }
+    private VeilTranslatorAccess() {}
 
     /** The block {@code translator} is writing into. */
     public static BlockBuilder block(RexToLixTranslator translator) {

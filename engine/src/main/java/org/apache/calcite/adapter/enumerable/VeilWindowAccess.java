@@ -10,12 +10,16 @@ import org.apache.calcite.rel.core.Window;
  * nothing to Calcite.
  */
 public final class VeilWindowAccess {
-    private VeilWindowAccess() {
-    }
+    private VeilWindowAccess() {}
 
     /** {@code window} over the same input and row type, with {@code groups} for its groups. */
     public static EnumerableWindow withGroups(EnumerableWindow window, List<Window.Group> groups) {
-        return new EnumerableWindow(window.getCluster(), window.getTraitSet(), window.getInput(),
-                window.getConstants(), window.getRowType(), groups);
+        return new EnumerableWindow(
+                window.getCluster(),
+                window.getTraitSet(),
+                window.getInput(),
+                window.getConstants(),
+                window.getRowType(),
+                groups);
     }
 }
