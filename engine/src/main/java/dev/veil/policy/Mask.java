@@ -19,6 +19,15 @@ public record Mask(MaskKind kind, Optional<BigDecimal> argument) {
             throw new IllegalArgumentException(
                     kind + (kind.takesArgument() ? " needs an argument" : " takes no argument"));
         }
+        if (argument.isPresent()
+                && (argument.get().precision() > Bounds.MAX_DIGITS
+                        || argument.get().scale() > Bounds.MAX_DIGITS
+                        || argument.get().abs().compareTo(Bounds.MAX_MAGNITUDE) > 0)) {
+            // Checked before anything prints or stores it: the plain form of 1e-999999999 has a
+            // billion digits.
+            throw new IllegalArgumentException(kind + " needs an argument of at most 1e300 in magnitude with at most "
+                    + Bounds.MAX_DIGITS + " digits (and " + Bounds.MAX_DIGITS + " after the point)");
+        }
         if (argument.isPresent() && argument.get().signum() < 0) {
             throw new IllegalArgumentException(kind + " needs a non-negative argument, got " + argument.get());
         }

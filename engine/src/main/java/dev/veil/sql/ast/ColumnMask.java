@@ -55,6 +55,6 @@ public final class ColumnMask {
     /** The mask in SQL, e.g. {@code TRUNCATE(3)}. */
     @Override
     public String toString() {
-        return argument == null ? function.name() : function.name() + "(" + argument.toPlainString() + ")";
+        return argument == null ? function.name() : function.name() + "(" + Nodes.spell(argument) + ")";
     }
 }

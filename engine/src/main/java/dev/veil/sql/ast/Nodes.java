@@ -44,9 +44,23 @@ final class Nodes {
         if (value == null) {
             return null;
         }
-        return value.scale() >= 0
+        return value.scale() >= 0 && plainIsShort(value)
                 ? SqlLiteral.createExactNumeric(value.toPlainString(), SqlParserPos.ZERO)
                 : SqlLiteral.createApproxNumeric(value.toString(), SqlParserPos.ZERO);
+    }
+
+    /**
+     * The number as written in SQL: plain digits, or the scientific form when the plain one
+     * would be long. The plain form of {@code 1e-999999999} has a billion digits, and walking
+     * or printing a statement (its depth check, its audit text, an error) must not build it;
+     * checks of the value itself (e.g. {@code Bounds}) refuse such numbers with their own error.
+     */
+    static String spell(BigDecimal value) {
+        return value.scale() >= 0 && plainIsShort(value) ? value.toPlainString() : value.toString();
+    }
+
+    private static boolean plainIsShort(BigDecimal value) {
+        return value.scale() <= 1000 && (long) value.precision() - value.scale() <= 1000;
     }
 
     static BigDecimal number(SqlNode operand) {
@@ -71,7 +85,7 @@ final class Nodes {
 
     /** Writes a number the way {@link #number(BigDecimal)} spells it. */
     static void unparseNumber(SqlWriter writer, BigDecimal value) {
-        writer.literal(value.scale() >= 0 ? value.toPlainString() : value.toString());
+        writer.literal(spell(value));
     }
 
     /** Writes {@code PASSWORD '***'}: a password never leaves a node through its SQL text. */
