@@ -15,8 +15,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * whose result is TINYINT, SMALLINT, INTEGER or BIGINT become Calcite's checked operators, which
  * throw on overflow (NUMERIC_OUT_OF_RANGE) where Java's arithmetic would silently wrap. DECIMAL
  * arithmetic is exact and floating-point arithmetic cannot overflow into a wrong value, so they
- * are left alone. ({@link CheckedFunctions} has checked ABS and ROUND, not yet applied: their
- * null-on-error form under the boundary fails with INTERNAL_ERROR.)
+ * are left alone. ABS and ROUND of integers are not checked yet (a known bug, see
+ * docs/sql-reference.md).
  * Applied to every plan before the privacy rewrite; on protected rows the rewrite then turns an
  * overflow into NULL like any other failure.
  */

@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Integer overflow above the privacy boundary is NUMERIC_OUT_OF_RANGE on every path that sums or
- * computes integers: the row path's aggregates and window sums ({@link CheckedSums}), ABS and
- * ROUND ({@link dev.veil.plan.CheckedFunctions}); and a division by zero is DIVISION_BY_ZERO however often the
+ * computes integers: the row path's aggregates and window sums ({@link CheckedSums}); and a division by zero is DIVISION_BY_ZERO however often the
  * JVM has seen one. The vectorized sums are in {@link VectorAggregateTest}.
  */
 class IntegerOverflowTest {

@@ -67,10 +67,7 @@ public final class StatementDepth {
                 terms.forEach(nodes::push);
                 continue;
             }
-            Iterable<SqlNode> children = node instanceof SqlNodeList list
-                    ? list
-                    : node instanceof SqlCall call ? call.getOperandList() : List.of();
-            for (SqlNode child : children) {
+            for (SqlNode child : children(node)) {
                 if (child != null) {
                     nodes.push(child);
                 }
@@ -123,10 +120,7 @@ public final class StatementDepth {
             if (deepest > MAX_DEPTH) {
                 return deepest;
             }
-            Iterable<SqlNode> children = node instanceof SqlNodeList list
-                    ? list
-                    : node instanceof SqlCall call ? call.getOperandList() : List.of();
-            for (SqlNode child : children) {
+            for (SqlNode child : children(node)) {
                 if (child != null) {
                     nodes.push(child);
                     depths.push(depth + 1);
@@ -134,5 +128,12 @@ public final class StatementDepth {
             }
         }
         return deepest;
+    }
+
+    /** The operands of a call, the members of a list, nothing for a leaf. */
+    private static Iterable<SqlNode> children(SqlNode node) {
+        return node instanceof SqlNodeList list
+                ? list
+                : node instanceof SqlCall call ? call.getOperandList() : List.of();
     }
 }
