@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Notices clients that go away while their request runs. The thin driver sends one request at a
  * time on a connection and waits for its answer, so while a request runs its socket has nothing
- * to read: when it becomes readable, the client has closed it (its process died, or it gave up).
+ * to read: when it becomes readable with no bytes to read, the client has closed it (its process
+ * died, or it gave up); bytes mean a live client that sent early, and the watch ends without
+ * cancelling.
  * The watch registers the socket with a selector of its own for that one event and never reads
  * from it, so the HTTP server's own reading is untouched; the caller then cancels what the
  * request was running. Without this, the statement of a killed client would run to its end.
@@ -64,8 +66,12 @@ final class ClientWatch implements AutoCloseable {
      * {@code gone} (once, on the watch's thread) if the client closes it before.
      */
     Watch watch(EndPoint endpoint, Runnable gone) {
+        return watch(channelOf(endpoint), gone);
+    }
+
+    /** Watches {@code channel} (none when null) as {@link #watch(EndPoint, Runnable)} does. */
+    Watch watch(SocketChannel channel, Runnable gone) {
         requireNonNull(gone, "gone is null");
-        SocketChannel channel = channelOf(endpoint);
         if (channel == null || closed) {
             return () -> {};
         }
@@ -117,7 +123,7 @@ final class ClientWatch implements AutoCloseable {
                     keys.remove();
                     Watched watched = (Watched) key.attachment();
                     key.cancel();
-                    if (!watched.done) {
+                    if (!watched.done && !hasData(key)) {
                         watched.done = true;
                         try {
                             watched.gone.run();
@@ -131,6 +137,29 @@ final class ClientWatch implements AutoCloseable {
                     LOG.warn("Watching client connections failed: {}", e.toString());
                 }
             }
+        }
+    }
+
+    /**
+     * Whether the readable socket of {@code key} holds bytes rather than its end: a client that
+     * sends while its request runs is alive (it is not ours to read them), and only the end of
+     * the stream (or an error) means that it went away. The count of readable bytes is asked
+     * without reading any.
+     */
+    private static boolean hasData(SelectionKey key) {
+        if (!(key.channel() instanceof SocketChannel channel)) {
+            return false;
+        }
+        try {
+            int available = channel.socket().getInputStream().available();
+            if (available > 0) {
+                LOG.info(
+                        "A client sent {} bytes while its request ran; its connection is no longer watched", available);
+                return true;
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
