@@ -11,28 +11,12 @@ import dev.veil.audit.StatementText;
 import dev.veil.control.RunningStatements;
 import dev.veil.control.StatementControl;
 import dev.veil.sql.RowsResult;
+import dev.veil.sql.StatementRegistry;
 import dev.veil.sql.StatementResult;
-import dev.veil.sql.ast.SqlAlterRoleSetting;
 import dev.veil.sql.ast.SqlAlterUserPassword;
-import dev.veil.sql.ast.SqlCreatePrivacyBudget;
-import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateUser;
-import dev.veil.sql.ast.SqlDropObject;
-import dev.veil.sql.ast.SqlDropTablePolicy;
-import dev.veil.sql.ast.SqlExplainPrivacy;
-import dev.veil.sql.ast.SqlGrantRole;
-import dev.veil.sql.ast.SqlSetColumnDomain;
-import dev.veil.sql.ast.SqlSetColumnPolicy;
-import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
-import dev.veil.sql.ast.SqlSetMinGroupSize;
-import dev.veil.sql.ast.SqlSetPrivacyBudget;
-import dev.veil.sql.ast.SqlSetPrivacyUnit;
-import dev.veil.sql.ast.SqlSetRowFilter;
-import dev.veil.sql.ast.SqlShowPolicies;
 import dev.veil.sql.parser.VeilParser;
 import dev.veil.storage.Warehouse;
-import org.apache.calcite.sql.SqlExplain;
-import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 
 /**
@@ -134,32 +118,6 @@ final class StatementAudit {
     }
 
     static StatementKind kindOf(SqlNode node) {
-        if (node.isA(SqlKind.QUERY)
-                || node instanceof SqlExplain
-                || node instanceof SqlExplainPrivacy
-                || node instanceof SqlShowPolicies) {
-            return StatementKind.QUERY;
-        }
-        if (node instanceof SqlSetPrivacyUnit
-                || node instanceof SqlSetMinGroupSize
-                || node instanceof SqlSetColumnPolicy
-                || node instanceof SqlSetColumnDomain
-                || node instanceof SqlSetRowFilter
-                || node instanceof SqlDropTablePolicy
-                || node instanceof SqlSetDifferentialPrivacy
-                || node instanceof SqlCreatePrivacyBudget
-                || node instanceof SqlSetPrivacyBudget) {
-            return StatementKind.POLICY_CHANGE;
-        }
-        if (node instanceof SqlCreateUser
-                || node instanceof SqlAlterUserPassword
-                || node instanceof SqlDropObject drop
-                        && (drop.target() == SqlDropObject.Target.USER || drop.target() == SqlDropObject.Target.ROLE)
-                || node instanceof SqlCreateRole
-                || node instanceof SqlGrantRole
-                || node instanceof SqlAlterRoleSetting) {
-            return StatementKind.PRINCIPAL_CHANGE;
-        }
-        return StatementKind.STATEMENT;
+        return StatementRegistry.auditKind(node);
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.audit.StatementKind;
 import dev.veil.sql.ast.PrincipalKind;
 import dev.veil.sql.ast.SqlAlterRoleSetting;
 import dev.veil.sql.ast.SqlAlterUserPassword;
@@ -40,23 +41,37 @@ import org.apache.calcite.sql.SqlNode;
 
 /**
  * Deny by default: the one table from a statement's kind (its AST node class) to the privilege
- * it needs and the executor that runs it. A statement runs only through its entry, after the
+ * it needs, the executor that runs it and the kind the audit files it under. A statement runs only through its entry, after the
  * entry's privilege is checked; a kind without an entry is refused with NOT_SUPPORTED, whoever
  * runs it. Queries ({@link SqlKind#QUERY}: SELECT, set operations, VALUES, WITH, ORDER BY) share
  * one entry, open to every user: the privacy rewrite governs what they release.
  */
 public final class StatementRegistry {
-    /** The statement of one kind: its name in errors, the privilege it needs, its executor. */
+    /**
+     * The statement of one kind: its name in errors, the privilege it needs, its executor, and
+     * its kind in the audit.
+     */
     private record Entry<N extends SqlNode>(
             Class<N> kind,
             Function<N, String> name,
             Function<N, Privilege> privilege,
-            BiFunction<N, StatementContext, ? extends StatementResult> executor) {
+            BiFunction<N, StatementContext, ? extends StatementResult> executor,
+            Function<N, StatementKind> audit) {
         Entry {
             requireNonNull(kind, "kind is null");
             requireNonNull(name, "name is null");
             requireNonNull(privilege, "privilege is null");
             requireNonNull(executor, "executor is null");
+            requireNonNull(audit, "audit is null");
+        }
+
+        Entry(
+                Class<N> kind,
+                Function<N, String> name,
+                Function<N, Privilege> privilege,
+                BiFunction<N, StatementContext, ? extends StatementResult> executor,
+                StatementKind audit) {
+            this(kind, name, privilege, executor, n -> audit);
         }
 
         StatementResult run(SqlNode node, StatementContext context) {
@@ -72,36 +87,46 @@ public final class StatementRegistry {
             SqlNode.class,
             n -> "SELECT",
             n -> Privilege.ANY_USER,
-            (n, context) -> PlannedQuery.plan(n, context).run(context));
+            (n, context) -> PlannedQuery.plan(n, context).run(context),
+            StatementKind.QUERY);
 
     static {
-        admin(SqlCreateRole.class, "CREATE ROLE", CreateRoleStatement::execute);
-        admin(SqlCreateUser.class, "CREATE USER", CreateUserStatement::execute);
-        admin(SqlGrantRole.class, "GRANT ROLE", GrantRoleStatement::execute);
+        principal(SqlCreateRole.class, "CREATE ROLE", CreateRoleStatement::execute);
+        principal(SqlCreateUser.class, "CREATE USER", CreateUserStatement::execute);
+        principal(SqlGrantRole.class, "GRANT ROLE", GrantRoleStatement::execute);
         // ALTER USER CURRENT_USER PASSWORD: every user, for their own password.
         add(new Entry<>(
                 SqlAlterUserPassword.class,
                 n -> "ALTER USER",
                 n -> n.user().isEmpty() ? Privilege.ANY_USER : Privilege.ADMIN,
-                AlterUserPasswordStatement::execute));
-        admin(SqlAlterRoleSetting.class, "ALTER ROLE ... SET", AlterRoleSettingStatement::execute);
-        admin(SqlCreatePrivacyBudget.class, "CREATE PRIVACY BUDGET", CreatePrivacyBudgetStatement::execute);
+                AlterUserPasswordStatement::execute,
+                StatementKind.PRINCIPAL_CHANGE));
+        principal(SqlAlterRoleSetting.class, "ALTER ROLE ... SET", AlterRoleSettingStatement::execute);
+        policy(SqlCreatePrivacyBudget.class, "CREATE PRIVACY BUDGET", CreatePrivacyBudgetStatement::execute);
         add(new Entry<>(
                 SqlSetPrivacyBudget.class,
                 n -> n.principalKind() == PrincipalKind.ROLE
                         ? "ALTER ROLE ... SET PRIVACY BUDGET"
                         : "ALTER USER ... SET PRIVACY BUDGET",
                 n -> Privilege.ADMIN,
-                SetPrivacyBudgetStatement::execute));
+                SetPrivacyBudgetStatement::execute,
+                StatementKind.POLICY_CHANGE));
 
         anyUser(SqlCreateSchema.class, "CREATE SCHEMA", CreateSchemaStatement::execute);
         // Dropping is for admins: a dropped protected table takes its data and its policies with it.
-        add(new Entry<>(
-                SqlDropObject.class, n -> n.target().sql(), n -> Privilege.ADMIN, (n, context) -> switch (n.target()) {
+        add(new Entry<SqlDropObject>(
+                SqlDropObject.class,
+                n -> n.target().sql(),
+                n -> Privilege.ADMIN,
+                (n, context) -> switch (n.target()) {
                     case SCHEMA -> DropSchemaStatement.execute(n, context);
                     case TABLE -> DropTableStatement.execute(n, context);
                     case ROLE -> DropRoleStatement.execute(n, context);
                     case USER -> DropUserStatement.execute(n, context);
+                },
+                n -> switch (n.target()) {
+                    case SCHEMA, TABLE -> StatementKind.STATEMENT;
+                    case ROLE, USER -> StatementKind.PRINCIPAL_CHANGE;
                 }));
         // CREATE TABLE ... AS holds only what the query released to its user.
         anyUser(SqlCreateTable.class, "CREATE TABLE", CreateTableStatement::execute);
@@ -111,11 +136,11 @@ public final class StatementRegistry {
         // until it passes the minimum group size, then subtract them from the released aggregate.
         admin(SqlInsert.class, "INSERT", InsertStatement::execute);
 
-        admin(SqlSetPrivacyUnit.class, "SET PRIVACY UNIT", SetPrivacyUnitStatement::execute);
-        admin(SqlSetMinGroupSize.class, "SET MIN GROUP SIZE", SetMinGroupSizeStatement::execute);
-        admin(SqlSetColumnPolicy.class, "SET POLICY", SetColumnPolicyStatement::execute);
-        admin(SqlSetColumnDomain.class, "SET DOMAIN", SetColumnDomainStatement::execute);
-        admin(SqlSetRowFilter.class, "SET ROW FILTER", SetRowFilterStatement::execute);
+        policy(SqlSetPrivacyUnit.class, "SET PRIVACY UNIT", SetPrivacyUnitStatement::execute);
+        policy(SqlSetMinGroupSize.class, "SET MIN GROUP SIZE", SetMinGroupSizeStatement::execute);
+        policy(SqlSetColumnPolicy.class, "SET POLICY", SetColumnPolicyStatement::execute);
+        policy(SqlSetColumnDomain.class, "SET DOMAIN", SetColumnDomainStatement::execute);
+        policy(SqlSetRowFilter.class, "SET ROW FILTER", SetRowFilterStatement::execute);
         add(new Entry<>(
                 SqlDropTablePolicy.class,
                 n -> "DROP " + n.policy().sql(),
@@ -123,19 +148,36 @@ public final class StatementRegistry {
                 (n, context) -> switch (n.policy()) {
                     case ROW_FILTER -> DropRowFilterStatement.execute(n, context);
                     case DIFFERENTIAL_PRIVACY -> DropDifferentialPrivacyStatement.execute(n, context);
-                }));
-        admin(SqlSetDifferentialPrivacy.class, "SET DIFFERENTIAL PRIVACY", SetDifferentialPrivacyStatement::execute);
+                },
+                StatementKind.POLICY_CHANGE));
+        policy(SqlSetDifferentialPrivacy.class, "SET DIFFERENTIAL PRIVACY", SetDifferentialPrivacyStatement::execute);
         // Users who are not admins read veil.policies instead.
-        admin(SqlShowPolicies.class, "SHOW POLICIES", ShowPoliciesStatement::execute);
+        add(new Entry<>(
+                SqlShowPolicies.class,
+                n -> "SHOW POLICIES",
+                n -> Privilege.ADMIN,
+                ShowPoliciesStatement::execute,
+                StatementKind.QUERY));
 
         anyUser(SqlSetEpsilon.class, "SET EPSILON", SetEpsilonStatement::execute);
         add(new Entry<>(
                 SqlCancelStatement.class,
                 n -> "CANCEL STATEMENT",
                 n -> Privilege.OWNER_OR_ADMIN,
-                CancelStatementStatement::execute));
-        anyUser(SqlExplainPrivacy.class, "EXPLAIN PRIVACY", ExplainPrivacyStatement::execute);
-        anyUser(SqlExplain.class, "EXPLAIN", ExplainStatement::execute);
+                CancelStatementStatement::execute,
+                StatementKind.STATEMENT));
+        add(new Entry<>(
+                SqlExplainPrivacy.class,
+                n -> "EXPLAIN PRIVACY",
+                n -> Privilege.ANY_USER,
+                ExplainPrivacyStatement::execute,
+                StatementKind.QUERY));
+        add(new Entry<>(
+                SqlExplain.class,
+                n -> "EXPLAIN",
+                n -> Privilege.ANY_USER,
+                ExplainStatement::execute,
+                StatementKind.QUERY));
     }
 
     private StatementRegistry() {}
@@ -155,9 +197,22 @@ public final class StatementRegistry {
         return entry(node).map(e -> privilegeOf(e, node));
     }
 
+    /**
+     * The kind the audit files {@code node} under: its entry's, or {@link StatementKind#STATEMENT}
+     * for a statement no entry runs (it is refused).
+     */
+    public static StatementKind auditKind(SqlNode node) {
+        requireNonNull(node, "node is null");
+        return entry(node).map(e -> auditKindOf(e, node)).orElse(StatementKind.STATEMENT);
+    }
+
     /** The statement classes with an entry of their own (queries are matched by their kind). */
     public static Set<Class<? extends SqlNode>> kinds() {
         return Set.copyOf(ENTRIES.keySet());
+    }
+
+    private static <N extends SqlNode> StatementKind auditKindOf(Entry<N> entry, SqlNode node) {
+        return entry.audit().apply(entry.kind().cast(node));
     }
 
     private static <N extends SqlNode> Privilege privilegeOf(Entry<N> entry, SqlNode node) {
@@ -178,14 +233,28 @@ public final class StatementRegistry {
         }
     }
 
+    /** An admin's statement filed in the audit as {@link StatementKind#STATEMENT}. */
     private static <N extends SqlNode> void admin(
             Class<N> kind, String name, BiFunction<N, StatementContext, ? extends StatementResult> executor) {
-        add(new Entry<>(kind, n -> name, n -> Privilege.ADMIN, executor));
+        add(new Entry<>(kind, n -> name, n -> Privilege.ADMIN, executor, StatementKind.STATEMENT));
     }
 
+    /** An admin's change of policies. */
+    private static <N extends SqlNode> void policy(
+            Class<N> kind, String name, BiFunction<N, StatementContext, ? extends StatementResult> executor) {
+        add(new Entry<>(kind, n -> name, n -> Privilege.ADMIN, executor, StatementKind.POLICY_CHANGE));
+    }
+
+    /** An admin's change of users, roles or grants. */
+    private static <N extends SqlNode> void principal(
+            Class<N> kind, String name, BiFunction<N, StatementContext, ? extends StatementResult> executor) {
+        add(new Entry<>(kind, n -> name, n -> Privilege.ADMIN, executor, StatementKind.PRINCIPAL_CHANGE));
+    }
+
+    /** Every user's statement filed in the audit as {@link StatementKind#STATEMENT}. */
     private static <N extends SqlNode> void anyUser(
             Class<N> kind, String name, BiFunction<N, StatementContext, ? extends StatementResult> executor) {
-        add(new Entry<>(kind, n -> name, n -> Privilege.ANY_USER, executor));
+        add(new Entry<>(kind, n -> name, n -> Privilege.ANY_USER, executor, StatementKind.STATEMENT));
     }
 
     private static void add(Entry<?> entry) {

@@ -9,6 +9,7 @@
  * {@code schema}, {@code plan}, {@code control}, {@code policy}, {@code budget}, {@code audit},
  * {@code storage}, {@code catalog}.
  * Deny by default: {@link dev.veil.sql.StatementRegistry} is the one table from statement kind to
- * executor and required {@link dev.veil.sql.Privilege}; a kind without an entry is refused.
+ * executor, required {@link dev.veil.sql.Privilege} and audit kind; a kind without an entry is
+ * refused.
  */
 package dev.veil.sql;

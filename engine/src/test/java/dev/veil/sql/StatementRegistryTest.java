@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.veil.audit.StatementKind;
 import dev.veil.session.EmbeddedDriver;
 import dev.veil.sql.parser.VeilParser;
 import dev.veil.storage.Warehouse;
@@ -90,6 +91,38 @@ class StatementRegistryTest {
         assertEquals(Optional.of(Privilege.OWNER_OR_ADMIN), privilege("CANCEL STATEMENT 7"));
         assertEquals(Optional.empty(), privilege("DELETE FROM public.t"));
         assertEquals(Optional.empty(), privilege("UPDATE public.t SET a = 2"));
+    }
+
+    @Test
+    void auditKindsOfTheTable() {
+        for (String policy : List.of(
+                "ALTER TABLE public.t SET PRIVACY UNIT (a)",
+                "ALTER TABLE public.t SET ROW FILTER (a = 1)",
+                "ALTER TABLE public.t DROP ROW FILTER",
+                "ALTER TABLE public.t DROP DIFFERENTIAL PRIVACY",
+                "CREATE PRIVACY BUDGET b LIMIT (EPSILON 1, DELTA 0.001) WINDOW NEVER",
+                "ALTER USER ana SET PRIVACY BUDGET b")) {
+            assertEquals(StatementKind.POLICY_CHANGE, auditKind(policy), policy);
+        }
+        for (String principal : List.of(
+                "CREATE ROLE r",
+                "CREATE USER u PASSWORD 'pw-long-long-secret'",
+                "ALTER USER CURRENT_USER PASSWORD 'pw-long-long-secret'",
+                "DROP USER u",
+                "DROP ROLE r")) {
+            assertEquals(StatementKind.PRINCIPAL_CHANGE, auditKind(principal), principal);
+        }
+        for (String query : List.of("SELECT 1", "EXPLAIN PLAN FOR SELECT 1", "SHOW POLICIES")) {
+            assertEquals(StatementKind.QUERY, auditKind(query), query);
+        }
+        for (String other : List.of(
+                "DROP TABLE public.t", "COPY public.t FROM 'x.csv'", "SET EPSILON = 0.5", "DELETE FROM public.t")) {
+            assertEquals(StatementKind.STATEMENT, auditKind(other), other);
+        }
+    }
+
+    private static StatementKind auditKind(String sql) {
+        return StatementRegistry.auditKind(VeilParser.parse(sql));
     }
 
     @Test
