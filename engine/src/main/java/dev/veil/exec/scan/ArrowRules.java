@@ -19,6 +19,6 @@ public final class ArrowRules {
     /** The rules an {@link ArrowTableScan} registers when it enters a planner. */
     public static final List<RelOptRule> PUSH_DOWN_RULES = List.of(PROJECT_SCAN, FILTER_SCAN);
 
-    /** Every rule, for a planner that starts from logical scans. */
+    /** Every scan rule, for a planner that starts from logical scans. */
     public static final List<RelOptRule> ALL = List.of(TABLE_SCAN, PROJECT_SCAN, FILTER_SCAN);
 }
