@@ -2,6 +2,7 @@ package dev.veil.exec.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,6 +140,30 @@ class DpReleasesTest {
         }));
         assertInternalError(() -> DpReleases.none().rows(0, List::of));
         assertEquals(0, draws.get());
+    }
+
+    /**
+     * The releases of an execution are those its context was made with (kept for the context by
+     * {@code runtime}, which does not know them): none when it was made without, so nothing draws;
+     * the same object every time; never two sets.
+     */
+    @Test
+    void anExecutionKeepsTheReleasesItsContextWasMadeWith() {
+        ExecutionContext without = new ExecutionContext(ROOT, TYPES, "eve", Map.of(), new AtomicBoolean());
+        assertInternalError(() -> DpReleases.of(without).draw(0, List::of));
+        ExecutionContext charged = context(Set.of(0));
+        assertSame(DpReleases.of(charged), DpReleases.of(charged));
+        assertEquals(List.of(), DpReleases.of(charged).draw(0, List::of));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ExecutionContext(
+                        ROOT,
+                        TYPES,
+                        "eve",
+                        Map.of(),
+                        new AtomicBoolean(),
+                        new DpReleases(Set.of(0)),
+                        new DpReleases(Set.of(1))));
     }
 
     @Test
