@@ -1,5 +1,13 @@
 package dev.veil.exec;
 
+import dev.veil.exec.aggregate.VectorAggregates;
+import dev.veil.exec.join.DynamicFilterPlanner;
+import dev.veil.exec.join.FilterFactorRule;
+import dev.veil.exec.join.HashJoinCost;
+import dev.veil.exec.join.JoinSelectivity;
+import dev.veil.exec.join.SubsetDistinctRowCount;
+import dev.veil.exec.privacy.PrivacyRules;
+import dev.veil.exec.scan.ArrowRules;
 import dev.veil.plan.CheckedArithmetic;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +57,7 @@ public final class Optimizer {
         // on analytic equi-joins a hash join is always cheaper.
         planner.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
         ArrowRules.ALL.forEach(planner::addRule);
+        PrivacyRules.ALL.forEach(planner::addRule);
         // Lets the constant-folding rules evaluate constant expressions; without an executor they do nothing.
         planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
         return planner;
@@ -80,7 +89,7 @@ public final class Optimizer {
 
     /** Simplifications applied before join ordering; each keeps what the plan computes. */
     private static final List<RelOptRule> SIMPLIFY = List.of(
-            ArrowRules.FILTER_FACTOR,
+            FilterFactorRule.config().toRule(),
             // Folds constant expressions such as DATE '1994-01-01' + INTERVAL '1' YEAR, so that
             // the comparisons holding them can be pushed into scans and are not evaluated per row.
             CoreRules.FILTER_REDUCE_EXPRESSIONS,

@@ -1,23 +1,32 @@
 /**
- * Physical planning and execution: Calcite's enumerable convention over Veil's stored tables,
- * with projection and filter push-down into streaming scans ({@code ArrowTableScan},
- * {@code ArrowEnumerator}, {@code ScanPredicates}); after Calcite's planning
- * ({@link dev.veil.exec.Optimizer}), aggregations straight over a scan are fused into a vectorized
- * operator ({@code VectorAggregates}) and hash joins hand their build keys to probe-side scans
- * ({@code DynamicFilterPlanner}). The physical forms of the privacy operators of {@code plan}:
- * {@code EnumerableDpAggregate} (run by {@code DpAggregator}, with the accumulators
- * {@code DpAccumulators} builds from a {@code DpSpec}), {@code EnumerableUnitLookup} (over the
- * unit maps of {@code UnitMaps}) and {@code EnumerableReleaseOrder}, each converted by its rule;
- * and the per-execution record of DP releases ({@code DpReleases}: each DP aggregate draws its noise
- * once per execution). {@link dev.veil.exec.QueryExecution} runs a plan under the statement's
- * {@code control.StatementControl}, which {@code CancelChecks} makes every operator obey (the
- * cancel checks are also where a statement gives its CPU slot to a waiting one, see
- * {@code control.CpuScheduler}), and
- * accounts the memory its operators keep to the statement's {@code control.StatementMemory}
- * (Calcite's blocking operators get accounting nodes from {@code MemoryAccounting} just before
- * they run). {@link dev.veil.exec.ExecutionErrors} maps failures to Veil errors.
+ * Physical planning and execution, its two entry points: {@link dev.veil.exec.Optimizer} turns
+ * logical plans into executable ones (Calcite's enumerable convention over Veil's stored tables,
+ * chosen by Calcite's Volcano planner with Veil's rules; then aggregations straight over a scan
+ * are fused into a vectorized operator and hash joins hand their build keys to probe-side scans),
+ * and {@link dev.veil.exec.QueryExecution} compiles a physical plan and runs it, once its
+ * differentially private aggregates are exactly those the statement was charged for.
  *
- * <p>Calls {@code plan}, {@code schema} (the tables it reads), {@code control}, {@code storage},
- * {@code catalog} and {@code dp}; never the rewrite, the policies or anything above.
+ * <p>The machinery is in sub-packages, one concern each, whose dependencies point one way (no
+ * cycles; {@code ArchitectureTest} checks both):
+ *
+ * <ul>
+ *   <li>{@link dev.veil.exec.runtime}: the execution core the others use: the execution context,
+ *       cancel checks, memory accounting, error translation. Uses no other sub-package.
+ *   <li>{@link dev.veil.exec.scan}: the streaming scan of stored tables with its push-down rules,
+ *       predicates and dynamic filters. Uses {@code runtime}.
+ *   <li>{@link dev.veil.exec.aggregate}: the vectorized aggregation fused over scans and the
+ *       checked integer sums of every aggregate. Uses {@code scan} and {@code runtime}.
+ *   <li>{@link dev.veil.exec.privacy}: the physical forms of the privacy operators of {@code plan}
+ *       (DP aggregate, unit lookup, release order) and the per-execution record of DP releases.
+ *       Uses {@code scan} and {@code runtime}.
+ *   <li>{@link dev.veil.exec.join}: join planning: join cost and selectivity estimates, the
+ *       factoring of OR conditions, and the placing of dynamic join filters. Uses {@code privacy},
+ *       {@code scan} and {@code runtime}.
+ * </ul>
+ *
+ * <p>This package calls its sub-packages, {@code plan} and {@code control}; all of {@code exec}
+ * calls only {@code plan}, {@code schema} (the tables it reads), {@code control},
+ * {@code storage}, {@code catalog} and {@code dp}; never the rewrite, the policies or anything
+ * above. No sub-package calls this one.
  */
 package dev.veil.exec;

@@ -6,7 +6,7 @@ import dev.veil.VeilException;
 import dev.veil.audit.AuditLog;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementControl;
-import dev.veil.exec.ExecutionErrors;
+import dev.veil.exec.runtime.ExecutionErrors;
 import java.util.Optional;
 import org.apache.calcite.linq4j.Enumerator;
 

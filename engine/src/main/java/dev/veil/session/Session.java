@@ -8,7 +8,7 @@ import dev.veil.catalog.StatementTimeouts;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementAdmission;
 import dev.veil.control.StatementControl;
-import dev.veil.exec.ExecutionErrors;
+import dev.veil.exec.runtime.ExecutionErrors;
 import dev.veil.sql.SessionSettings;
 import dev.veil.sql.StatementContext;
 import dev.veil.sql.StatementExecutor;

@@ -341,7 +341,7 @@ public final class VeilMeta extends MetaImpl {
                     }
                     Object[] row = state.result.rows().current();
                     rows.add(row);
-                    bytes += dev.veil.exec.RowSizes.row(row);
+                    bytes += dev.veil.exec.runtime.RowSizes.row(row);
                 }
             } catch (VeilException e) {
                 state.closeResult();
@@ -349,7 +349,7 @@ public final class VeilMeta extends MetaImpl {
             } catch (RuntimeException | OutOfMemoryError e) {
                 rows = null;
                 state.closeResult();
-                throw errors.apply(dev.veil.exec.ExecutionErrors.translate(e));
+                throw errors.apply(dev.veil.exec.runtime.ExecutionErrors.translate(e));
             }
             Frame frame = new Frame(offset, done, rows);
             state.delivered += rows.size();

@@ -5,7 +5,7 @@ import org.apache.calcite.rel.core.Window;
 
 /**
  * Builds an {@link EnumerableWindow} with other aggregate calls, whose constructor is
- * package-private: Veil's checked integer sums ({@code dev.veil.exec.CheckedSums}) replace the
+ * package-private: Veil's checked integer sums ({@code dev.veil.exec.aggregate.CheckedSums}) replace the
  * window SUMs of a physical plan. It lives in Calcite's package for that reason only and adds
  * nothing to Calcite.
  */

@@ -1,0 +1,205 @@
+package dev.veil.exec.aggregate;
+
+import dev.veil.catalog.TableDef;
+import dev.veil.exec.scan.ArrowTableScan;
+import dev.veil.exec.scan.ScanPredicate;
+import dev.veil.exec.scan.ScanPredicates;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.adapter.enumerable.EnumerableAggregate;
+import org.apache.calcite.adapter.enumerable.EnumerableCalc;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexProgram;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * A pass over a physical plan that replaces each {@code EnumerableAggregate} over an
+ * {@link ArrowTableScan}, directly or through an {@code EnumerableCalc} without a condition, by
+ * an {@link ArrowAggregateScan} when every part of it is supported: plain grouping columns,
+ * COUNT, SUM, $SUM0, MIN and MAX without DISTINCT or FILTER, arguments that are +, -, * and
+ * widening casts of numeric columns and literals ({@link VectorExpression}). Anything else is
+ * left as it is. It changes how a plan computes, never what, so it runs after the privacy
+ * rewrite like every other optimization.
+ */
+public final class VectorAggregates {
+    /** Off only in tests that compare the two paths. */
+    static volatile boolean enabled = true;
+
+    private VectorAggregates() {}
+
+    /** The plan with every supported aggregate over a scan fused into one operator. */
+    public static RelNode fuse(RelNode node) {
+        if (!enabled) {
+            return node;
+        }
+        if (node instanceof EnumerableAggregate aggregate) {
+            RelNode fused = tryFuse(aggregate);
+            if (fused != null) {
+                return fused;
+            }
+        }
+        List<RelNode> inputs = node.getInputs();
+        List<RelNode> fusedInputs = new ArrayList<>(inputs.size());
+        boolean changed = false;
+        for (RelNode input : inputs) {
+            RelNode fused = fuse(input);
+            changed |= fused != input;
+            fusedInputs.add(fused);
+        }
+        return changed ? node.copy(node.getTraitSet(), fusedInputs) : node;
+    }
+
+    private static RelNode tryFuse(EnumerableAggregate aggregate) {
+        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE || aggregate.getGroupCount() > 63) {
+            return null;
+        }
+        RelNode input = aggregate.getInput();
+        RexProgram program = null;
+        if (input instanceof EnumerableCalc calc) {
+            program = calc.getProgram();
+            if (program.getCondition() != null) {
+                return null;
+            }
+            input = calc.getInput();
+        }
+        if (!(input instanceof ArrowTableScan scan)) {
+            return null;
+        }
+        int[] projects = scan.projects();
+        RexShuttle toTableColumns = new RexShuttle() {
+            @Override
+            public RexNode visitInputRef(RexInputRef ref) {
+                return new RexInputRef(projects[ref.getIndex()], ref.getType());
+            }
+        };
+        List<RexNode> fields = new ArrayList<>();
+        for (int i = 0; i < aggregate.getInput().getRowType().getFieldCount(); i++) {
+            RexNode field = program == null
+                    ? RexInputRef.of(i, scan.getRowType())
+                    : program.expandLocalRef(program.getProjectList().get(i));
+            fields.add(field.accept(toTableColumns));
+        }
+        TableDef def = scan.arrowTable().definition();
+        int[] groupColumns = new int[aggregate.getGroupCount()];
+        List<String> groupNames = new ArrayList<>();
+        int k = 0;
+        for (int key : aggregate.getGroupSet()) {
+            if (!(fields.get(key) instanceof RexInputRef ref)) {
+                return null;
+            }
+            groupColumns[k++] = ref.getIndex();
+            groupNames.add(def.columns().get(ref.getIndex()).name());
+        }
+        List<VectorAggregation.Call> calls = new ArrayList<>();
+        List<String> callNames = new ArrayList<>();
+        for (AggregateCall call : aggregate.getAggCallList()) {
+            VectorAggregation.Call c = call(call, fields);
+            if (c == null) {
+                return null;
+            }
+            calls.add(c);
+            callNames.add(call.getAggregation().getName() + "(" + (c.argument() == null ? "" : c.argument()) + ")");
+        }
+        ScanPredicate filter = scan.filter() == null ? null : ScanPredicates.compile(scan.filter(), def);
+        boolean scalar = aggregate.getRowType().getFieldCount() == 1;
+        VectorAggregation aggregation;
+        try {
+            aggregation = new VectorAggregation(scan.arrowTable(), filter, groupColumns, calls, scalar);
+        } catch (VectorExpression.Unsupported e) {
+            return null;
+        }
+        double rows = aggregate.getCluster().getMetadataQuery().getRowCount(aggregate);
+        return new ArrowAggregateScan(
+                aggregate.getCluster(),
+                aggregate.getTraitSet(),
+                scan.getTable(),
+                aggregate.getRowType(),
+                aggregation,
+                groupNames,
+                callNames,
+                scan.filter() == null ? null : scan.filter().toString(),
+                rows);
+    }
+
+    /** The vectorized form of one call, or null when it is not supported. */
+    private static VectorAggregation.Call call(AggregateCall call, List<RexNode> fields) {
+        if (call.isDistinct()
+                || call.hasFilter()
+                || call.isApproximate()
+                || !call.getCollation().getFieldCollations().isEmpty()
+                || call.distinctKeys != null) {
+            return null;
+        }
+        List<Integer> args = call.getArgList();
+        RelDataType type = call.getType();
+        switch (call.getAggregation().getKind()) {
+            case COUNT -> {
+                if (args.isEmpty()) {
+                    return new VectorAggregation.Call(VectorAggregation.Kind.COUNT_ROWS, null, false);
+                }
+                if (args.size() > 1) {
+                    return null;
+                }
+                RexNode arg = fields.get(args.get(0));
+                return new VectorAggregation.Call(
+                        arg instanceof RexInputRef
+                                ? VectorAggregation.Kind.COUNT_COLUMN
+                                : VectorAggregation.Kind.COUNT_EXPRESSION,
+                        arg,
+                        false);
+            }
+            case SUM, SUM0 -> {
+                if (args.size() != 1) {
+                    return null;
+                }
+                boolean zero = call.getAggregation().getKind() == SqlKind.SUM0;
+                RexNode arg = fields.get(args.get(0));
+                RelDataType argType = arg.getType();
+                SqlTypeName result = type.getSqlTypeName();
+                switch (argType.getSqlTypeName()) {
+                    case INTEGER, BIGINT -> {
+                        return result != SqlTypeName.BIGINT
+                                ? null
+                                : new VectorAggregation.Call(VectorAggregation.Kind.SUM_LONG, arg, zero);
+                    }
+                    case DECIMAL -> {
+                        return result != SqlTypeName.DECIMAL || type.getScale() != argType.getScale()
+                                ? null
+                                : new VectorAggregation.Call(VectorAggregation.Kind.SUM_DECIMAL, arg, zero);
+                    }
+                    case DOUBLE -> {
+                        return result != SqlTypeName.DOUBLE
+                                ? null
+                                : new VectorAggregation.Call(VectorAggregation.Kind.SUM_DOUBLE, arg, zero);
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            case MIN, MAX -> {
+                if (args.size() != 1
+                        || !(fields.get(args.get(0)) instanceof RexInputRef arg)
+                        || arg.getType().getSqlTypeName() != type.getSqlTypeName()) {
+                    return null;
+                }
+                return new VectorAggregation.Call(
+                        call.getAggregation().getKind() == SqlKind.MIN
+                                ? VectorAggregation.Kind.MIN
+                                : VectorAggregation.Kind.MAX,
+                        arg,
+                        false);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,422 @@
+package dev.veil.exec.aggregate;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.ColumnType;
+import dev.veil.catalog.SegmentInfo;
+import dev.veil.catalog.TableDef;
+import dev.veil.catalog.TableVersion;
+import dev.veil.control.StatementMemory;
+import dev.veil.exec.runtime.ExecutionContext;
+import dev.veil.exec.scan.LongColumns;
+import dev.veil.exec.scan.ScanPredicate;
+import dev.veil.schema.ArrowTable;
+import dev.veil.storage.BatchScan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * What an {@link ArrowAggregateScan} computes and how: scans the table's Arrow batches, keeps
+ * the rows its pushed-down filter accepts in a selection vector (the scan's {@link ScanPredicate},
+ * batch by batch over decoded columns), assigns each a group in a
+ * {@link GroupTable} and updates one {@link VectorAccumulator} per call column by column. A
+ * large table is split into two runs of segments aggregated on two threads and merged, in
+ * segment order, when that gives the same result (not with a DOUBLE sum, whose rounding depends
+ * on the order of additions). Immutable; called from generated code.
+ */
+public final class VectorAggregation {
+    /** The kinds of aggregate calls evaluated here. */
+    enum Kind {
+        COUNT_ROWS,
+        COUNT_COLUMN,
+        COUNT_EXPRESSION,
+        SUM_LONG,
+        SUM_DOUBLE,
+        SUM_DECIMAL,
+        MIN,
+        MAX
+    }
+
+    /**
+     * One aggregate call.
+     *
+     * @param kind what it computes
+     * @param argument its argument over table columns; null for COUNT(*)
+     * @param zeroWhenEmpty whether a sum of no value is zero ($SUM0) rather than null
+     */
+    record Call(Kind kind, @Nullable RexNode argument, boolean zeroWhenEmpty) {
+        Call {
+            requireNonNull(kind, "kind is null");
+            if ((argument == null) != (kind == Kind.COUNT_ROWS)) {
+                throw new IllegalArgumentException("COUNT(*) alone has no argument");
+            }
+        }
+    }
+
+    /** Tables with fewer rows are aggregated on one thread (lowered by tests of the merge). */
+    static volatile long parallelMinRows = 1_000_000;
+
+    private final ArrowTable table;
+    private final @Nullable ScanPredicate filter;
+    private final int[] groupColumns;
+    private final List<Call> calls;
+    private final boolean scalar;
+    private final int[] loadedColumns;
+    /** Whether an integer sum that does not fit a long is saturated rather than an error (see {@link CheckedSums}). */
+    private boolean saturating;
+
+    VectorAggregation(
+            ArrowTable table, @Nullable ScanPredicate filter, int[] groupColumns, List<Call> calls, boolean scalar) {
+        this.table = requireNonNull(table, "table is null");
+        this.filter = filter;
+        this.groupColumns = requireNonNull(groupColumns, "groupColumns is null").clone();
+        this.calls = List.copyOf(requireNonNull(calls, "calls is null"));
+        this.scalar = scalar;
+        if (scalar && groupColumns.length + calls.size() != 1) {
+            throw new IllegalArgumentException("scalar rows have one column");
+        }
+        // Fails here, at planning, for anything the partial aggregation would not support.
+        new Partial(ExecutionContext.memory(null));
+        IntStream.Builder loaded = IntStream.builder();
+        IntStream.of(groupColumns).forEach(loaded::add);
+        if (filter != null) {
+            IntStream.of(filter.columns()).forEach(loaded::add);
+        }
+        for (Call call : calls) {
+            if (call.argument() != null) {
+                RelOptUtil.InputFinder.bits(call.argument()).forEach(loaded::add);
+            }
+        }
+        this.loadedColumns = loaded.build().distinct().sorted().toArray();
+    }
+
+    /** This aggregation with saturating integer sums, for a plan's protected rows ({@link CheckedSums}). */
+    VectorAggregation saturating() {
+        VectorAggregation copy = new VectorAggregation(table, filter, groupColumns, calls, scalar);
+        copy.saturating = true;
+        return copy;
+    }
+
+    /** The table columns the aggregation reads. */
+    int[] loadedColumns() {
+        return loadedColumns.clone();
+    }
+
+    /** The result rows ({@code Object[]}, or single values when scalar); called from generated code. */
+    public Enumerable<Object> rows(DataContext root) {
+        AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
+        StatementMemory memory = ExecutionContext.memory(root);
+        return new AbstractEnumerable<>() {
+            @Override
+            public Enumerator<Object> enumerator() {
+                return Linq4j.enumerator(compute(cancelFlag, memory));
+            }
+        };
+    }
+
+    private List<Object> compute(AtomicBoolean cancelFlag, StatementMemory memory) {
+        TableVersion version = table.version();
+        List<SegmentInfo> segments = version.segments();
+        boolean parallel = segments.size() >= 2
+                && version.rowCount() >= parallelMinRows
+                && Runtime.getRuntime().availableProcessors() >= 2
+                && calls.stream().noneMatch(c -> c.kind() == Kind.SUM_DOUBLE);
+        Partial result;
+        if (!parallel) {
+            result = new Partial(memory);
+            result.run(version, cancelFlag, new AtomicBoolean());
+        } else {
+            int split = splitPoint(segments);
+            TableVersion first = new TableVersion(version.tableId(), version.version(), segments.subList(0, split));
+            TableVersion second =
+                    new TableVersion(version.tableId(), version.version(), segments.subList(split, segments.size()));
+            AtomicBoolean stop = new AtomicBoolean();
+            Partial other = new Partial(memory);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread helper = new Thread(
+                    () -> {
+                        try {
+                            other.run(second, cancelFlag, stop);
+                        } catch (Throwable t) {
+                            failure.set(t);
+                            stop.set(true);
+                        }
+                    },
+                    "veil-aggregate-" + table.definition().name());
+            helper.setDaemon(true);
+            helper.start();
+            result = new Partial(memory);
+            try {
+                result.run(first, cancelFlag, stop);
+            } catch (RuntimeException | Error e) {
+                stop.set(true);
+                joinQuietly(helper);
+                throw e;
+            }
+            joinQuietly(helper);
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+            result.merge(other);
+        }
+        return result.rows();
+    }
+
+    private static void joinQuietly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first segment of the second run: about half the rows before it. */
+    private static int splitPoint(List<SegmentInfo> segments) {
+        long total = segments.stream().mapToLong(SegmentInfo::rowCount).sum();
+        long seen = 0;
+        for (int i = 0; i < segments.size() - 1; i++) {
+            seen += segments.get(i).rowCount();
+            if (seen * 2 >= total) {
+                return i + 1;
+            }
+        }
+        return segments.size() - 1;
+    }
+
+    /** The aggregation of some segments, by one thread. */
+    private final class Partial {
+        final GroupTable groups;
+        final VectorAccumulator[] accumulators;
+        final VectorExpression.Memo memo = new VectorExpression.Memo();
+        final StatementMemory.Account account;
+
+        Partial(StatementMemory memory) {
+            account = memory.account("a vectorized aggregation");
+            TableDef def = table.definition();
+            ColumnType[] types = new ColumnType[groupColumns.length];
+            for (int k = 0; k < types.length; k++) {
+                types[k] = def.columns().get(groupColumns[k]).type();
+                if (!GroupTable.supports(types[k])) {
+                    throw new VectorExpression.Unsupported();
+                }
+            }
+            groups = new GroupTable(groupColumns, types);
+            accumulators = new VectorAccumulator[calls.size()];
+            Map<RexNode, VectorExpression> shared = new HashMap<>();
+            for (int i = 0; i < accumulators.length; i++) {
+                accumulators[i] = accumulator(calls.get(i), def, shared, memo, saturating);
+            }
+        }
+
+        void run(TableVersion version, AtomicBoolean cancelFlag, AtomicBoolean stop) {
+            TableDef def = table.definition();
+            FieldVector[] vectors = new FieldVector[def.columns().size()];
+            // Each integer-like column the filter reads is decoded once per batch, shared by its tests.
+            long[][] decoded = new long[vectors.length][];
+            boolean[] decodedValid = new boolean[vectors.length];
+            ScanPredicate.VectorLookup lookup = new ScanPredicate.VectorLookup() {
+                @Override
+                public FieldVector vector(int tableColumn) {
+                    return vectors[tableColumn];
+                }
+
+                @Override
+                public long[] longs(int tableColumn) {
+                    if (!decodedValid[tableColumn]) {
+                        FieldVector v = vectors[tableColumn];
+                        decoded[tableColumn] = LongColumns.decode(v, v.getValueCount(), decoded[tableColumn]);
+                        decodedValid[tableColumn] = true;
+                    }
+                    return decoded[tableColumn];
+                }
+            };
+            int[] sel = new int[0];
+            int[] gids = new int[0];
+            try (BatchScan scan = table.warehouse().scan(def, version, loadedColumns)) {
+                while (true) {
+                    if (cancelFlag.get()) {
+                        throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
+                    }
+                    dev.veil.control.CpuScheduler.checkpoint();
+                    if (stop.get()) {
+                        return;
+                    }
+                    VectorSchemaRoot batch = scan.next();
+                    if (batch == null) {
+                        return;
+                    }
+                    int rows = batch.getRowCount();
+                    if (rows == 0) {
+                        continue;
+                    }
+                    for (int i = 0; i < loadedColumns.length; i++) {
+                        vectors[loadedColumns[i]] = batch.getVector(i);
+                        requireBuffers(vectors[loadedColumns[i]], rows, def, loadedColumns[i]);
+                    }
+                    if (sel.length < rows) {
+                        sel = new int[rows];
+                        gids = new int[rows];
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        sel[r] = r;
+                    }
+                    int n = rows;
+                    if (filter != null) {
+                        Arrays.fill(decodedValid, false);
+                        n = filter.bind(lookup).filter(sel, rows);
+                    }
+                    if (n == 0) {
+                        continue;
+                    }
+                    memo.nextBatch();
+                    groups.assign(vectors, sel, n, gids);
+                    for (VectorAccumulator a : accumulators) {
+                        a.ensure(groups.groups());
+                        a.add(vectors, sel, n, gids);
+                    }
+                    account.holdAtLeast(bytes());
+                }
+            }
+        }
+
+        /**
+         * Checks that a vector's buffers hold {@code rows} values: the kernels read them without
+         * bounds checks, so a short buffer must fail here rather than read outside it.
+         */
+        private static void requireBuffers(FieldVector v, int rows, TableDef def, int column) {
+            long needed;
+            ArrowBuf buffer;
+            if (v instanceof BaseVariableWidthVector) {
+                buffer = v.getOffsetBuffer();
+                needed = (rows + 1L) * BaseVariableWidthVector.OFFSET_WIDTH;
+            } else if (v instanceof BaseFixedWidthVector f && !(v instanceof BitVector)) {
+                buffer = v.getDataBuffer();
+                needed = (long) rows * f.getTypeWidth();
+            } else {
+                return;
+            }
+            if (v.getValueCount() < rows || buffer.capacity() < needed) {
+                throw new VeilException(
+                        ErrorCode.INTERNAL_ERROR,
+                        "Column '" + def.columns().get(column).name() + "' of table " + def.name()
+                                + " has a batch whose buffers are shorter than its rows");
+            }
+        }
+
+        void merge(Partial other) {
+            int[] map = groups.merge(other.groups);
+            for (int i = 0; i < accumulators.length; i++) {
+                accumulators[i].ensure(groups.groups());
+                accumulators[i].merge(other.accumulators[i], map);
+            }
+            account.holdAtLeast(bytes());
+        }
+
+        /** An estimate, on the high side, of the heap the groups and their accumulators take. */
+        long bytes() {
+            return groups.bytes() + (long) groups.groups() * 32 * accumulators.length;
+        }
+
+        List<Object> rows() {
+            int count = groups.groups();
+            int width = groupColumns.length + accumulators.length;
+            account.holdAtLeast(bytes() + (long) count * (24 + 40L * width));
+            List<Object> rows = new ArrayList<>(count);
+            for (VectorAccumulator a : accumulators) {
+                a.ensure(count);
+            }
+            for (int g = 0; g < count; g++) {
+                Object[] row = new Object[groupColumns.length + accumulators.length];
+                for (int k = 0; k < groupColumns.length; k++) {
+                    row[k] = groups.key(g, k);
+                }
+                for (int i = 0; i < accumulators.length; i++) {
+                    row[groupColumns.length + i] = accumulators[i].result(g);
+                }
+                rows.add(scalar ? row[0] : row);
+            }
+            return rows;
+        }
+    }
+
+    private static VectorAccumulator accumulator(
+            Call call,
+            TableDef def,
+            Map<RexNode, VectorExpression> shared,
+            VectorExpression.Memo memo,
+            boolean saturating) {
+        RexNode argument = call.argument();
+        return switch (call.kind()) {
+            case COUNT_ROWS -> new VectorAccumulator.CountRows();
+            case COUNT_COLUMN -> new VectorAccumulator.CountColumn(column(argument));
+            case COUNT_EXPRESSION ->
+                new VectorAccumulator.CountExpression(VectorExpression.compile(argument, def, shared, memo));
+            case SUM_LONG ->
+                new VectorAccumulator.SumLong(
+                        VectorExpression.compile(argument, def, shared, memo), call.zeroWhenEmpty(), saturating);
+            case SUM_DOUBLE ->
+                new VectorAccumulator.SumDouble(
+                        VectorExpression.compile(argument, def, shared, memo), call.zeroWhenEmpty());
+            case SUM_DECIMAL ->
+                new VectorAccumulator.SumDecimal(
+                        VectorExpression.compile(argument, def, shared, memo), call.zeroWhenEmpty());
+            case MIN, MAX -> {
+                int column = column(argument);
+                ColumnType type = def.columns().get(column).type();
+                if (!VectorAccumulator.MinMax.supports(type)) {
+                    throw new VectorExpression.Unsupported();
+                }
+                yield new VectorAccumulator.MinMax(column, type, call.kind() == Kind.MAX);
+            }
+        };
+    }
+
+    private static int column(@Nullable RexNode argument) {
+        if (argument instanceof RexInputRef ref) {
+            return ref.getIndex();
+        }
+        throw new VectorExpression.Unsupported();
+    }
+
+    @Override
+    public String toString() {
+        return "VectorAggregation(" + table.definition().name() + ")";
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * Aggregation: {@link dev.veil.exec.aggregate.VectorAggregates} replaces an aggregation straight
+ * over a scan by an {@link dev.veil.exec.aggregate.ArrowAggregateScan}, which scans and aggregates
+ * in one step over Arrow batches with primitive arithmetic ({@code VectorAggregation},
+ * {@code VectorExpression}, {@code VectorAccumulator}, {@code GroupTable},
+ * {@code StringDictionary}); {@link dev.veil.exec.aggregate.CheckedSums} makes the integer sums of
+ * every aggregate and window of a plan exact (an overflow fails, or saturates under a privacy
+ * boundary) just before it runs.
+ *
+ * <p>Calls {@code exec.scan}, {@code exec.runtime}, {@code plan} (to recognise privacy
+ * boundaries), {@code schema}, {@code storage}, {@code catalog} and {@code control}.
+ */
+package dev.veil.exec.aggregate;

@@ -1,0 +1,193 @@
+package dev.veil.exec.join;
+
+import dev.veil.catalog.VeilType;
+import dev.veil.exec.privacy.EnumerableReleaseOrder;
+import dev.veil.exec.scan.ArrowTableScan;
+import dev.veil.exec.scan.ScanDynamicFilter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.adapter.enumerable.EnumerableAggregate;
+import org.apache.calcite.adapter.enumerable.EnumerableCalc;
+import org.apache.calcite.adapter.enumerable.EnumerableFilter;
+import org.apache.calcite.adapter.enumerable.EnumerableHashJoin;
+import org.apache.calcite.adapter.enumerable.EnumerableProject;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexProgram;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Places dynamic filters in a physical plan: for each equi-join key of a hash join that can drop
+ * probe rows without a match (inner, semi and right joins), it follows the probe key down the
+ * probe input to the scan column it comes from, gives that scan a {@link ScanDynamicFilter}, and
+ * puts a {@link DynamicFilterSource} on the join's build input to publish the key set at run time.
+ *
+ * <p>A key is followed only through operators for which skipping the rows with a given key value
+ * removes exactly the output rows with that value, and nothing else: plain column references of
+ * projections and calcs, filters, the order of released rows ({@link ReleaseOrder}), the group
+ * keys of a plain aggregate, and either input of an inner join (the left of a semi join). Any other operator stops the search (its inputs can
+ * still get filters from joins below it), so a filter never crosses an operator whose result on
+ * the remaining rows could change, such as a limit, a window or a differentially private
+ * aggregate. Keys must be BIGINT, INTEGER or DATE, and only {@code =} keys count ({@code IS NOT
+ * DISTINCT FROM} matches NULLs). The plan computes the same rows: a skipped row is one that the
+ * join would have dropped.
+ */
+public final class DynamicFilterPlanner {
+    private static final Set<SqlTypeName> KEY_TYPES =
+            EnumSet.of(SqlTypeName.BIGINT, SqlTypeName.INTEGER, SqlTypeName.DATE);
+    private static final Set<VeilType> KEY_COLUMN_TYPES = EnumSet.of(VeilType.BIGINT, VeilType.INTEGER, VeilType.DATE);
+
+    private int nextId;
+    /** The filters that reached a scan; the others need no build side to collect them. */
+    private final Set<Integer> placed = new HashSet<>();
+
+    private DynamicFilterPlanner() {}
+
+    /** {@code plan} with dynamic filters; the same plan if no join can use one. */
+    public static RelNode apply(RelNode plan) {
+        return new DynamicFilterPlanner().visit(plan, List.of());
+    }
+
+    /** A filter looking for its scan: output field {@code field} of the current operator must be in set {@code id}. */
+    private record Pending(int field, int id, SqlTypeName type) {
+        Pending to(int newField) {
+            return new Pending(newField, id, type);
+        }
+    }
+
+    private RelNode visit(RelNode node, List<Pending> pending) {
+        if (node instanceof ArrowTableScan scan) {
+            return place(scan, pending);
+        }
+        // Exact classes: a subclass may do something else with its rows.
+        Class<?> c = node.getClass();
+        if (c == EnumerableHashJoin.class) {
+            return visitJoin((EnumerableHashJoin) node, pending);
+        }
+        if (c == EnumerableCalc.class) {
+            RexProgram program = ((EnumerableCalc) node).getProgram();
+            return visitSingle(
+                    node,
+                    pending,
+                    field -> inputRef(
+                            program.expandLocalRef(program.getProjectList().get(field))));
+        }
+        if (c == EnumerableProject.class) {
+            List<RexNode> projects = ((EnumerableProject) node).getProjects();
+            return visitSingle(node, pending, field -> inputRef(projects.get(field)));
+        }
+        if (c == EnumerableFilter.class || c == EnumerableReleaseOrder.class) {
+            return visitSingle(node, pending, field -> field);
+        }
+        if (c == EnumerableAggregate.class) {
+            Aggregate aggregate = (Aggregate) node;
+            boolean simple = aggregate.getGroupType() == Aggregate.Group.SIMPLE;
+            return visitSingle(
+                    node,
+                    pending,
+                    field -> simple && field < aggregate.getGroupCount()
+                            ? aggregate.getGroupSet().nth(field)
+                            : -1);
+        }
+        return withInputs(
+                node,
+                node.getInputs().stream().map(input -> visit(input, List.of())).toList());
+    }
+
+    /** Maps an output field to the input field it copies, or -1. */
+    @FunctionalInterface
+    private interface FieldMap {
+        int inputField(int field);
+    }
+
+    private static int inputRef(RexNode e) {
+        return e instanceof RexInputRef ref ? ref.getIndex() : -1;
+    }
+
+    private RelNode visitSingle(RelNode node, List<Pending> pending, FieldMap map) {
+        List<Pending> down = new ArrayList<>();
+        for (Pending p : pending) {
+            int field = map.inputField(p.field());
+            if (field >= 0) {
+                down.add(p.to(field));
+            }
+        }
+        return withInputs(node, List.of(visit(node.getInput(0), down)));
+    }
+
+    private RelNode place(ArrowTableScan scan, List<Pending> pending) {
+        int[] projects = scan.projects();
+        List<RelDataTypeField> fields = scan.getRowType().getFieldList();
+        List<ScanDynamicFilter> filters = new ArrayList<>();
+        for (Pending p : pending) {
+            int column = projects[p.field()];
+            VeilType type =
+                    scan.arrowTable().definition().columns().get(column).type().type();
+            if (KEY_COLUMN_TYPES.contains(type)
+                    && fields.get(p.field()).getType().getSqlTypeName() == p.type()) {
+                filters.add(new ScanDynamicFilter(p.id(), column));
+                placed.add(p.id());
+            }
+        }
+        return filters.isEmpty() ? scan : scan.withDynamicFilters(filters);
+    }
+
+    private RelNode visitJoin(EnumerableHashJoin join, List<Pending> pending) {
+        JoinRelType type = join.getJoinType();
+        int leftCount = join.getLeft().getRowType().getFieldCount();
+        List<Pending> leftPending = new ArrayList<>();
+        List<Pending> rightPending = new ArrayList<>();
+        if (type == JoinRelType.INNER || type == JoinRelType.SEMI) {
+            for (Pending p : pending) {
+                if (p.field() < leftCount) {
+                    leftPending.add(p);
+                } else if (type == JoinRelType.INNER) {
+                    rightPending.add(p.to(p.field() - leftCount));
+                }
+            }
+        }
+        List<DynamicFilterSource.Key> keys = new ArrayList<>();
+        if (type == JoinRelType.INNER || type == JoinRelType.SEMI || type == JoinRelType.RIGHT) {
+            JoinInfo info = join.analyzeCondition();
+            List<RelDataTypeField> leftFields = join.getLeft().getRowType().getFieldList();
+            List<RelDataTypeField> rightFields = join.getRight().getRowType().getFieldList();
+            for (int i = 0; i < info.leftKeys.size(); i++) {
+                int leftKey = info.leftKeys.get(i);
+                int rightKey = info.rightKeys.get(i);
+                SqlTypeName leftType = leftFields.get(leftKey).getType().getSqlTypeName();
+                SqlTypeName rightType = rightFields.get(rightKey).getType().getSqlTypeName();
+                if (info.nullExclusionFlags.get(i) && leftType == rightType && KEY_TYPES.contains(leftType)) {
+                    int id = nextId++;
+                    leftPending.add(new Pending(leftKey, id, leftType));
+                    keys.add(new DynamicFilterSource.Key(id, rightKey));
+                }
+            }
+        }
+        RelNode left = visit(join.getLeft(), leftPending);
+        RelNode right = visit(join.getRight(), rightPending);
+        List<DynamicFilterSource.Key> used =
+                keys.stream().filter(k -> placed.contains(k.id())).toList();
+        if (!used.isEmpty()) {
+            right = new DynamicFilterSource(right.getTraitSet(), right, used);
+        }
+        return withInputs(join, List.of(left, right));
+    }
+
+    private static RelNode withInputs(RelNode node, List<RelNode> inputs) {
+        List<RelNode> old = node.getInputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (old.get(i) != inputs.get(i)) {
+                return node.copy(node.getTraitSet(), inputs);
+            }
+        }
+        return node;
+    }
+}

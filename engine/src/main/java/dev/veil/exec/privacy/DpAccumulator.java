@@ -1,0 +1,113 @@
+package dev.veil.exec.privacy;
+
+import dev.veil.dp.BoundedMean;
+import dev.veil.dp.BoundedSum;
+import dev.veil.dp.BoundedVariance;
+import dev.veil.dp.Count;
+import dev.veil.dp.CountDistinctUnits;
+import dev.veil.dp.DpResult;
+import dev.veil.dp.NoisyStdDev;
+import dev.veil.dp.Quantiles;
+import java.util.function.DoubleConsumer;
+import java.util.function.Supplier;
+
+/**
+ * One noisy aggregate of one group, over the DP primitives: takes each unit's bounded
+ * contribution, then releases the noisy value once. {@link DpAccumulators} builds them from a
+ * {@code DpSpec}.
+ */
+abstract class DpAccumulator {
+    /**
+     * Adds one unit's rows to the group: {@code count} values from {@code values[from]} (NaN for
+     * a row the aggregate skips), at most Linf of them.
+     */
+    abstract void addUnit(double[] values, int from, int count);
+
+    /** Adds the noise and releases the value; once. */
+    abstract DpResult result();
+
+    static DpAccumulator count(Count count) {
+        return new DpAccumulator() {
+            @Override
+            void addUnit(double[] values, int from, int n) {
+                long rows = 0;
+                for (int i = from; i < from + n; i++) {
+                    if (!Double.isNaN(values[i])) {
+                        rows++;
+                    }
+                }
+                count.add(rows);
+            }
+
+            @Override
+            DpResult result() {
+                return count.result();
+            }
+        };
+    }
+
+    static DpAccumulator units(CountDistinctUnits units) {
+        return new DpAccumulator() {
+            @Override
+            void addUnit(double[] values, int from, int n) {
+                for (int i = from; i < from + n; i++) {
+                    if (!Double.isNaN(values[i])) {
+                        units.addUnit();
+                        return;
+                    }
+                }
+            }
+
+            @Override
+            DpResult result() {
+                return units.result();
+            }
+        };
+    }
+
+    static DpAccumulator sum(BoundedSum sum) {
+        return new ValueAccumulator(sum::add, sum::result);
+    }
+
+    static DpAccumulator mean(BoundedMean mean) {
+        return new ValueAccumulator(mean::add, mean::result);
+    }
+
+    static DpAccumulator variance(BoundedVariance variance) {
+        return new ValueAccumulator(variance::add, variance::result);
+    }
+
+    /** The standard deviation: the square root of the noisy variance (post-processing). */
+    static DpAccumulator stdDev(BoundedVariance variance) {
+        return new ValueAccumulator(variance::add, () -> new NoisyStdDev(variance.result()));
+    }
+
+    static DpAccumulator quantile(Quantiles quantiles, double rank) {
+        return new ValueAccumulator(quantiles::add, () -> quantiles.result().quantile(rank));
+    }
+
+    /** An aggregate of values: each non-NaN value of the unit's rows is added. */
+    private static final class ValueAccumulator extends DpAccumulator {
+        private final DoubleConsumer add;
+        private final Supplier<DpResult> result;
+
+        ValueAccumulator(DoubleConsumer add, Supplier<DpResult> result) {
+            this.add = add;
+            this.result = result;
+        }
+
+        @Override
+        void addUnit(double[] values, int from, int n) {
+            for (int i = from; i < from + n; i++) {
+                if (!Double.isNaN(values[i])) {
+                    add.accept(values[i]);
+                }
+            }
+        }
+
+        @Override
+        DpResult result() {
+            return result.get();
+        }
+    }
+}

@@ -1,0 +1,452 @@
+package dev.veil.exec.privacy;
+
+import dev.veil.control.StatementControl;
+import dev.veil.control.StatementMemory;
+import dev.veil.dp.BudgetSplit;
+import dev.veil.dp.ConfidenceInterval;
+import dev.veil.dp.DpResult;
+import dev.veil.dp.OptimalPartitionSelection;
+import dev.veil.exec.runtime.ExecutionContext;
+import dev.veil.exec.runtime.RowSizes;
+import dev.veil.plan.DpCall;
+import dev.veil.plan.DpSpec;
+import dev.veil.plan.ReleaseOrder;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
+
+/**
+ * Runs a {@link DpAggregate}, in the order of Google's and BigQuery's DP engines:
+ * <ol>
+ *   <li>per (group, unit), keep at most Linf rows, a uniform sample (reservoir sampling);
+ *   <li>per unit, keep at most L0 of its groups, a uniform sample;
+ *   <li>per group, feed each unit's kept rows to the noisy aggregates (which clamp values to
+ *       their bounds) and count the group's units;
+ *   <li>unless the groups are a public domain, keep a group only if DP partition selection on its
+ *       unit count says so (after the minimum group size as a pre-threshold);
+ *   <li>release each kept group: keys, noisy values, and each value's 95% interval, sorted by the
+ *       keys ({@link ReleaseOrder#ROWS}), never in an order that depends on the data.
+ * </ol>
+ * The noise comes from the DP primitives' secure source. The row and group samples only decide
+ * which of a unit's own contributions are dropped, so they need no secret randomness; they use
+ * a generator seeded from {@link SecureRandom} per run so no one can predict them either.
+ */
+public final class DpAggregator {
+    /** The confidence level of the released intervals. */
+    public static final double INTERVAL_LEVEL = DpSpec.INTERVAL_LEVEL;
+
+    private DpAggregator() {}
+
+    /**
+     * The rows of {@code spec} over {@code input}, called from generated code: computed when first
+     * enumerated, and the same rows for every later enumeration in the execution of {@code root}
+     * (see {@link DpReleases}), so a plan that enumerates the aggregate again (the inner side of a
+     * nested-loop join) never draws fresh noise. As the statement of {@code root} runs them:
+     * stopped, it fails with QUERY_CANCELLED and releases nothing; the cells, groups and units kept
+     * are accounted to the statement's memory.
+     */
+    public static Enumerable<Object[]> aggregate(DataContext root, Enumerable<Object[]> input, DpSpec spec) {
+        DpReleases releases = DpReleases.of(root);
+        AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
+        StatementMemory.Account account = ExecutionContext.memory(root).account("a differentially private aggregation");
+        return new AbstractEnumerable<>() {
+            @Override
+            public Enumerator<Object[]> enumerator() {
+                return Linq4j.enumerator(releases.rows(spec.release(), () -> run(input, spec, cancelFlag, account)));
+            }
+        };
+    }
+
+    /** How many loop iterations (rows, units, groups) pass between two checks of the cancel flag. */
+    private static final int ITERATIONS_PER_CHECK = 4096;
+
+    /**
+     * A cell: one unit's rows in one group, at most Linf of them, with each kept row's value of
+     * each value source. The values live in a {@link ValueArena}, in blocks of 2, 4, 8, ... slots
+     * (the last one cut at the cap): block {@code k} holds slots {@code 2^(k+1) - 2} onwards, each
+     * source's values of the block together.
+     */
+    private static final class Cell {
+        final int group;
+        /** The next cell of the same unit, or -1. */
+        final int nextOfUnit;
+        /** The arena address of each block. */
+        long[] blocks = NO_BLOCKS;
+
+        int blockCount;
+        int kept;
+        long seen;
+
+        Cell(int group, int nextOfUnit) {
+            this.group = group;
+            this.nextOfUnit = nextOfUnit;
+        }
+
+        /** The block of slot {@code slot}. */
+        static int blockOf(int slot) {
+            return 30 - Integer.numberOfLeadingZeros(slot + 2);
+        }
+
+        /** The first slot of block {@code k}. */
+        static int blockStart(int k) {
+            return (2 << k) - 2;
+        }
+
+        /** The slots of block {@code k} under a cap of {@code capacity} rows. */
+        static int blockSize(int k, int capacity) {
+            return Math.min(2 << k, capacity - blockStart(k));
+        }
+
+        /** Makes room for slot {@code kept} (below the cap): a new block when it starts one. */
+        void ensure(ValueArena arena, int sources, int capacity) {
+            if (blockCount > 0 && kept < blockStart(blockCount)) {
+                return;
+            }
+            if (blockCount == blocks.length) {
+                blocks = Arrays.copyOf(blocks, Math.max(2, blockCount * 2));
+            }
+            blocks[blockCount] = arena.allocate(sources * blockSize(blockCount, capacity));
+            blockCount++;
+        }
+
+        void set(ValueArena arena, int slot, int source, int capacity, double value) {
+            int k = blockOf(slot);
+            long address = blocks[k];
+            arena.chunk(address)[ValueArena.offset(address) + source * blockSize(k, capacity) + slot - blockStart(k)] =
+                    value;
+        }
+
+        /** Copies the kept values of {@code source} into {@code into}, from index 0. */
+        void copy(ValueArena arena, int source, int capacity, double[] into) {
+            for (int k = 0; k < blockCount; k++) {
+                int start = blockStart(k);
+                int n = Math.min(blockSize(k, capacity), kept - start);
+                if (n <= 0) {
+                    break;
+                }
+                long address = blocks[k];
+                System.arraycopy(
+                        arena.chunk(address),
+                        ValueArena.offset(address) + source * blockSize(k, capacity),
+                        into,
+                        start,
+                        n);
+            }
+        }
+    }
+
+    private static final long[] NO_BLOCKS = new long[0];
+
+    /**
+     * The distinct values the calls read from a row: calls with the same argument and filter (and
+     * the same kind of reading: the value, or 1 when it is not NULL) share one, so each is read
+     * and stored once per row. {@code COUNT(*)} without a filter reads a constant 1 and needs none.
+     */
+    private record Sources(DpCall[] readers, int[] ofCall) {
+        static Sources of(DpCall[] calls) {
+            List<DpCall> readers = new ArrayList<>();
+            List<List<Object>> keys = new ArrayList<>();
+            int[] ofCall = new int[calls.length];
+            for (int c = 0; c < calls.length; c++) {
+                DpCall call = calls[c];
+                if (call.argument() < 0 && call.filter() < 0) {
+                    ofCall[c] = -1;
+                    continue;
+                }
+                List<Object> key =
+                        List.of(call.argument(), call.filter(), call.kind().isCount());
+                int index = keys.indexOf(key);
+                if (index < 0) {
+                    index = keys.size();
+                    keys.add(key);
+                    readers.add(call);
+                }
+                ofCall[c] = index;
+            }
+            return new Sources(readers.toArray(new DpCall[0]), ofCall);
+        }
+    }
+
+    static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec) {
+        return run(
+                input,
+                spec,
+                new AtomicBoolean(),
+                ExecutionContext.memory(null).account("a differentially private aggregation"));
+    }
+
+    /** Estimated heap per cell (object, list slot, index entry), per unit and per group beyond its key values. */
+    private static final long CELL_BYTES = 96;
+
+    private static final long ID_BYTES = 128;
+
+    static List<Object[]> run(Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag) {
+        return run(
+                input, spec, cancelFlag, ExecutionContext.memory(null).account("a differentially private aggregation"));
+    }
+
+    static List<Object[]> run(
+            Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag, StatementMemory.Account account) {
+        int untilCheck = ITERATIONS_PER_CHECK;
+        SplittableRandom sampler = new SplittableRandom(new SecureRandom().nextLong());
+        int keyCount = spec.groupKeys().size();
+        int[] keyFields = spec.groupKeys().stream().mapToInt(Integer::intValue).toArray();
+        DpCall[] calls = spec.calls().toArray(new DpCall[0]);
+        Sources sources = Sources.of(calls);
+        DpCall[] readers = sources.readers();
+        int sourceCount = readers.length;
+        int unitField = spec.unitField();
+        int callCount = calls.length;
+        int capacity = spec.maxRowsPerUnitPerGroup();
+        RowKeys groupIds = new RowKeys(keyFields);
+        RowKeys unitIds = new RowKeys(new int[] {unitField});
+        PairIndex cellOf = new PairIndex();
+        ValueArena arena = new ValueArena();
+        List<Cell> cells = new ArrayList<>();
+        int[] unitCells = new int[16]; // per unit id: its most recent cell, -1 before the first
+        int unitsSeen = 0;
+        // The cell of the previous row: rows of one unit and group often come together.
+        int lastGroup = -1;
+        int lastUnit = -1;
+        int lastIndex = -1;
+        int marker = spec.domainMarker();
+        boolean[] inDomain = new boolean[16];
+        List<Integer> domain = new ArrayList<>();
+        long kept = 0;
+        long rowCount = 0;
+        try (Enumerator<Object[]> rows = input.enumerator()) {
+            while (rows.moveNext()) {
+                if (--untilCheck == 0) {
+                    untilCheck = ITERATIONS_PER_CHECK;
+                    StatementControl.check(cancelFlag);
+                }
+                Object[] row = rows.current();
+                if ((++rowCount & 4095) == 0) {
+                    account.holdAtLeast(kept + arena.bytes());
+                }
+                int groupsBefore = groupIds.size();
+                int unitsBefore = unitIds.size();
+                if (marker >= 0 && Boolean.TRUE.equals(row[marker])) {
+                    int group = groupIds.idOf(row);
+                    inDomain = grow(inDomain, group);
+                    if (!inDomain[group]) {
+                        inDomain[group] = true;
+                        domain.add(group);
+                    }
+                    continue;
+                }
+                if (row[unitField] == null) {
+                    continue; // rows of no unit belong to no one; they are never released
+                }
+                int group = groupIds.idOf(row);
+                int unit = unitIds.idOf(row);
+                if (groupIds.size() > groupsBefore) {
+                    kept += ID_BYTES;
+                    for (int k : keyFields) {
+                        kept += RowSizes.value(row[k]);
+                    }
+                }
+                if (unitIds.size() > unitsBefore) {
+                    kept += ID_BYTES + RowSizes.value(row[unitField]);
+                }
+                if (unit == unitsSeen) {
+                    if (unit == unitCells.length) {
+                        unitCells = Arrays.copyOf(unitCells, unit * 2);
+                    }
+                    unitCells[unit] = -1;
+                    unitsSeen++;
+                }
+                Cell cell;
+                int index = group == lastGroup && unit == lastUnit ? lastIndex : cellOf.get(group, unit);
+                lastGroup = group;
+                lastUnit = unit;
+                if (index < 0) {
+                    cell = new Cell(group, unitCells[unit]);
+                    kept += CELL_BYTES;
+                    unitCells[unit] = cells.size();
+                    cellOf.putNew(group, unit, cells.size());
+                    lastIndex = cells.size();
+                    cells.add(cell);
+                } else {
+                    lastIndex = index;
+                    cell = cells.get(index);
+                }
+                cell.seen++;
+                int slot;
+                if (cell.kept < capacity) {
+                    slot = cell.kept;
+                    if (sourceCount > 0) {
+                        cell.ensure(arena, sourceCount, capacity);
+                    }
+                    cell.kept++;
+                } else {
+                    long j = sampler.nextLong(cell.seen);
+                    if (j >= capacity) {
+                        continue;
+                    }
+                    slot = (int) j;
+                }
+                for (int s = 0; s < sourceCount; s++) {
+                    cell.set(arena, slot, s, capacity, value(readers[s], row));
+                }
+            }
+        }
+        account.holdAtLeast(kept + arena.bytes());
+        cellOf = null;
+
+        BudgetSplit split = spec.split().orElse(null);
+        // The groups in the order they are first given a unit (after the global or domain ones);
+        // the released rows are sorted by key at the end.
+        List<Integer> order = new ArrayList<>();
+        Group[] groups = new Group[Math.max(1, groupIds.size())];
+        if (keyCount == 0) {
+            groups[0] = new Group(spec, split);
+            order.add(0);
+        }
+        // A public domain's groups are all released, and only they: data outside it is dropped first.
+        for (int group : domain) {
+            groups[group] = new Group(spec, split);
+            order.add(group);
+        }
+        int l0 = spec.maxGroupsPerUnit();
+        double[] ones = null;
+        double[][] scratch = new double[sourceCount][];
+        for (int s = 0; s < sourceCount; s++) {
+            scratch[s] = new double[(int) Math.min(capacity, maxKept(cells))];
+        }
+        List<Cell> ofUnit = new ArrayList<>();
+        for (int unit = 0; unit < unitIds.size(); unit++) {
+            if (--untilCheck == 0) {
+                untilCheck = ITERATIONS_PER_CHECK;
+                StatementControl.check(cancelFlag);
+            }
+            ofUnit.clear();
+            for (int c = unitCells[unit]; c >= 0; c = cells.get(c).nextOfUnit) {
+                Cell cell = cells.get(c);
+                if (marker < 0 || (cell.group < inDomain.length && inDomain[cell.group])) {
+                    ofUnit.add(cell);
+                }
+            }
+            Collections.reverse(ofUnit); // first seen first
+            int n = ofUnit.size();
+            if (n > l0) {
+                // A uniform sample of l0 of the unit's groups: a partial Fisher-Yates shuffle.
+                for (int i = 0; i < l0; i++) {
+                    int j = i + sampler.nextInt(n - i);
+                    Cell t = ofUnit.get(i);
+                    ofUnit.set(i, ofUnit.get(j));
+                    ofUnit.set(j, t);
+                }
+                n = l0;
+            }
+            for (int i = 0; i < n; i++) {
+                Cell cell = ofUnit.get(i);
+                Group group = groups[cell.group];
+                if (group == null) {
+                    group = new Group(spec, split);
+                    groups[cell.group] = group;
+                    order.add(cell.group);
+                }
+                group.units++;
+                for (int s = 0; s < sourceCount; s++) {
+                    cell.copy(arena, s, capacity, scratch[s]);
+                }
+                for (int c = 0; c < callCount; c++) {
+                    int s = sources.ofCall()[c];
+                    if (s < 0) {
+                        if (ones == null || ones.length < cell.kept) {
+                            ones = new double[Math.max(cell.kept, ones == null ? 16 : ones.length * 2)];
+                            Arrays.fill(ones, 1);
+                        }
+                        group.accumulators[c].addUnit(ones, 0, cell.kept);
+                    } else {
+                        group.accumulators[c].addUnit(scratch[s], 0, cell.kept);
+                    }
+                }
+            }
+        }
+
+        OptimalPartitionSelection selection = spec.partitionSelection() ? DpAccumulators.selection(spec, split) : null;
+        List<Object[]> out = new ArrayList<>();
+        for (int id : order) {
+            if (--untilCheck == 0) {
+                untilCheck = ITERATIONS_PER_CHECK;
+                StatementControl.check(cancelFlag);
+            }
+            Group group = groups[id];
+            if (selection != null && !selection.keep(group.units)) {
+                continue;
+            }
+            Object[] row = new Object[keyCount + 3 * callCount];
+            if (keyCount > 0) {
+                System.arraycopy(groupIds.values(id), 0, row, 0, keyCount);
+            }
+            for (int c = 0; c < callCount; c++) {
+                DpCall call = spec.calls().get(c);
+                DpResult result = group.accumulators[c].result();
+                ConfidenceInterval interval = result.interval(INTERVAL_LEVEL);
+                row[keyCount + c] = call.integral() ? (Object) Math.round(result.value()) : (Object) result.value();
+                row[keyCount + callCount + 2 * c] = interval.lower();
+                row[keyCount + callCount + 2 * c + 1] = interval.upper();
+            }
+            out.add(row);
+        }
+        // By key, not in the order the data gave the groups (which would tell where a unit's rows are).
+        out.sort(ReleaseOrder.ROWS);
+        // Nothing is released unless the statement is still running once every group is computed.
+        StatementControl.check(cancelFlag);
+        return out;
+    }
+
+    private static long maxKept(List<Cell> cells) {
+        long max = 0;
+        for (Cell cell : cells) {
+            max = Math.max(max, cell.kept);
+        }
+        return max;
+    }
+
+    private static boolean[] grow(boolean[] flags, int index) {
+        return index < flags.length ? flags : Arrays.copyOf(flags, Math.max(index + 1, flags.length * 2));
+    }
+
+    /** The value one row gives a call: NaN when the call skips the row (NULL, or FILTER false). */
+    private static double value(DpCall call, Object[] row) {
+        if (call.filter() >= 0 && !Boolean.TRUE.equals(row[call.filter()])) {
+            return Double.NaN;
+        }
+        if (call.argument() < 0) {
+            return 1;
+        }
+        Object v = row[call.argument()];
+        if (v == null) {
+            return Double.NaN;
+        }
+        if (call.kind().isCount()) {
+            return 1;
+        }
+        return ((Number) v).doubleValue();
+    }
+
+    /** One group's accumulators and the number of units it holds. */
+    private static final class Group {
+        final DpAccumulator[] accumulators;
+        long units;
+
+        Group(DpSpec spec, BudgetSplit split) {
+            accumulators = new DpAccumulator[spec.calls().size()];
+            for (int c = 0; c < accumulators.length; c++) {
+                accumulators[c] = DpAccumulators.forSpec(spec, split, c);
+            }
+        }
+    }
+}

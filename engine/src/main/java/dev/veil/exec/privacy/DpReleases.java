@@ -1,0 +1,121 @@
+package dev.veil.exec.privacy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.exec.runtime.ExecutionContext;
+import dev.veil.exec.runtime.ExecutionState;
+import dev.veil.plan.DpAggregate;
+import dev.veil.plan.DpSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.rel.RelNode;
+
+/**
+ * The differentially private releases of one statement execution: each DP boundary (by its
+ * number, {@link DpSpec#release}) draws its noise at most once, and any further enumeration of
+ * it (the inner side of a nested-loop join, a correlated sub-query, a recursive step) replays the
+ * same rows. The statement was charged, before it ran, for exactly the boundaries given here; a
+ * boundary that was not charged, or one that would draw a second time, fails the statement with
+ * INTERNAL_ERROR before it draws anything.
+ */
+public final class DpReleases implements ExecutionState {
+    private final Set<Integer> charged;
+    private final Map<Integer, List<Object[]>> released = new HashMap<>();
+    private final Set<Integer> drawn = new HashSet<>();
+
+    /** The releases of an execution that was charged for the boundaries numbered {@code charged}. */
+    public DpReleases(Set<Integer> charged) {
+        this.charged = Set.copyOf(requireNonNull(charged, "charged is null"));
+    }
+
+    /** The releases of an execution that was charged for no boundary: none may draw. */
+    public static DpReleases none() {
+        return new DpReleases(Set.of());
+    }
+
+    /** The releases of the execution {@code root} belongs to. */
+    static DpReleases of(DataContext root) {
+        if (root instanceof ExecutionContext context) {
+            return context.state(DpReleases.class, DpReleases::none);
+        }
+        throw new VeilException(
+                ErrorCode.INTERNAL_ERROR, "A differentially private aggregate ran outside a statement execution");
+    }
+
+    /**
+     * The DP boundaries of {@code plan} by number, each once however often the plan holds it.
+     * Fails with INTERNAL_ERROR (before anything is charged or run) when a boundary has no number,
+     * or two different boundaries have the same one.
+     */
+    public static Map<Integer, DpSpec> boundaries(RelNode plan) {
+        Map<Integer, DpSpec> byNumber = new TreeMap<>();
+        List<RelNode> pending = new ArrayList<>(List.of(plan));
+        while (!pending.isEmpty()) {
+            RelNode node = pending.remove(pending.size() - 1);
+            pending.addAll(node.getInputs());
+            if (node instanceof DpAggregate dp) {
+                DpSpec spec = dp.spec();
+                if (spec.release() < 0) {
+                    throw new VeilException(
+                            ErrorCode.INTERNAL_ERROR,
+                            "A differentially private aggregate of the plan has no release number");
+                }
+                DpSpec other = byNumber.putIfAbsent(spec.release(), spec);
+                if (other != null && !other.equals(spec)) {
+                    throw new VeilException(
+                            ErrorCode.INTERNAL_ERROR,
+                            "Two differentially private aggregates of the plan have release number " + spec.release());
+                }
+            }
+        }
+        return byNumber;
+    }
+
+    /**
+     * The rows of boundary {@code release}: drawn by {@code draw} the first time, the same rows
+     * (fresh copies) every later time.
+     */
+    public synchronized List<Object[]> rows(int release, Supplier<List<Object[]>> draw) {
+        List<Object[]> rows = released.get(release);
+        if (rows == null) {
+            rows = List.copyOf(draw(release, draw));
+            released.put(release, rows);
+        }
+        List<Object[]> copies = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            copies.add(row.clone());
+        }
+        return copies;
+    }
+
+    /**
+     * Draws the noisy rows of boundary {@code release} with {@code draw}: the only way noise is
+     * drawn during an execution. Fails with INTERNAL_ERROR when the statement was not charged for
+     * the boundary or the boundary has drawn before in this execution (even if that draw failed).
+     */
+    public synchronized List<Object[]> draw(int release, Supplier<List<Object[]>> draw) {
+        requireNonNull(draw, "draw is null");
+        if (!charged.contains(release)) {
+            throw new VeilException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "A differentially private aggregate (number " + release
+                            + ") would release rows the statement was not charged for; nothing was released");
+        }
+        if (!drawn.add(release)) {
+            throw new VeilException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "A differentially private aggregate (number " + release
+                            + ") would draw its noise a second time in one execution; nothing more was released");
+        }
+        return draw.get();
+    }
+}

@@ -1,0 +1,200 @@
+package dev.veil.exec.privacy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.catalog.VeilType;
+import java.util.Arrays;
+
+/**
+ * A {@link UnitMap} whose keys and values are integral (INTEGER, BIGINT, DATE or TIMESTAMP), held
+ * as primitive longs: either a dense array indexed by {@code key - min}, when the keys are dense
+ * enough that it is no larger than a hash table (typical of generated keys, and it keeps the
+ * probes of key-ordered input in cache order), or an open-addressing hash table with linear probing.
+ */
+final class LongUnitMap extends UnitMap {
+    /** Marks an absent key in the value arrays; a real value equal to it makes the builder give up. */
+    private static final long NONE = Long.MIN_VALUE;
+
+    private static final int NONE_INT = Integer.MIN_VALUE;
+    /** The largest dense array, in slots. */
+    private static final long MAX_DENSE = 1L << 28;
+
+    private final VeilType valueType;
+    private final long min;
+    /** Dense layout: the value of key {@code min + i} at {@code i}, one of the two arrays, the other null. */
+    private final int[] denseInts;
+
+    private final long[] denseLongs;
+    /** Hash layout: keys and values by slot; a slot is empty when its value is NONE. */
+    private final long[] hashKeys;
+
+    private final long[] hashValues;
+    private final int mask;
+
+    private LongUnitMap(
+            VeilType valueType, long min, int[] denseInts, long[] denseLongs, long[] hashKeys, long[] hashValues) {
+        this.valueType = requireNonNull(valueType, "valueType is null");
+        this.min = min;
+        this.denseInts = denseInts;
+        this.denseLongs = denseLongs;
+        this.hashKeys = hashKeys;
+        this.hashValues = hashValues;
+        this.mask = hashKeys == null ? 0 : hashKeys.length - 1;
+    }
+
+    /** Whether a column of {@code type} holds values this map keeps as longs. */
+    static boolean holds(VeilType type) {
+        return type == VeilType.INTEGER
+                || type == VeilType.BIGINT
+                || type == VeilType.DATE
+                || type == VeilType.TIMESTAMP;
+    }
+
+    @Override
+    long bytes() {
+        return 64
+                + (denseInts == null ? 0 : 16 + 4L * denseInts.length)
+                + (denseLongs == null ? 0 : 16 + 8L * denseLongs.length)
+                + (hashKeys == null ? 0 : 32 + 16L * hashKeys.length);
+    }
+
+    @Override
+    Object get(Object key) {
+        if (key == null) {
+            return null;
+        }
+        long value = getLong(((Number) key).longValue());
+        if (value == NONE) {
+            return null;
+        }
+        return valueType == VeilType.INTEGER || valueType == VeilType.DATE ? (Object) (int) value : (Object) value;
+    }
+
+    /** The value of {@code key}, or {@link #NONE}. */
+    long getLong(long key) {
+        if (hashKeys == null) {
+            long i = key - min;
+            // Keys below min wrap to large offsets (or overflow past them), so one unsigned test covers both ends.
+            if (denseInts != null) {
+                if (Long.compareUnsigned(i, denseInts.length) >= 0) {
+                    return NONE;
+                }
+                int v = denseInts[(int) i];
+                return v == NONE_INT ? NONE : v;
+            }
+            return Long.compareUnsigned(i, denseLongs.length) >= 0 ? NONE : denseLongs[(int) i];
+        }
+        int slot = slot(key, mask);
+        while (true) {
+            long value = hashValues[slot];
+            if (value == NONE) {
+                return NONE;
+            }
+            if (hashKeys[slot] == key) {
+                return value;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private static int slot(long key, int mask) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32)) & mask;
+    }
+
+    /** Thrown by {@link Builder#add} for a value equal to the absent marker: the caller builds a general map. */
+    static final class MarkerValueException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MarkerValueException() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Collects (key, next) pairs, then lays them out. */
+    static final class Builder {
+        private final VeilType valueType;
+        private long[] keys = new long[1024];
+        private long[] values = new long[1024];
+        private int size;
+        private long minKey = Long.MAX_VALUE;
+        private long maxKey = Long.MIN_VALUE;
+        private boolean intValues = true;
+
+        Builder(VeilType valueType) {
+            this.valueType = requireNonNull(valueType, "valueType is null");
+        }
+
+        void add(long key, long value) {
+            if (value == NONE) {
+                throw new MarkerValueException();
+            }
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            keys[size] = key;
+            values[size] = value;
+            size++;
+            minKey = Math.min(minKey, key);
+            maxKey = Math.max(maxKey, key);
+            intValues &= value == (int) value && value != NONE_INT;
+        }
+
+        LongUnitMap build() {
+            if (size == 0) {
+                return new LongUnitMap(valueType, 0, new int[0], null, null, null);
+            }
+            int hashSlots = Integer.highestOneBit(Math.max(2, (int) Math.min(1 << 30, size + size / 3L)) - 1) << 1;
+            long hashBytes = 16L * hashSlots;
+            // maxKey - minKey may overflow; then the keys are anything but dense.
+            long span = maxKey - minKey;
+            long range = span < 0 ? Long.MAX_VALUE : span + 1;
+            int width = intValues ? 4 : 8;
+            if (range <= MAX_DENSE && range * width <= hashBytes) {
+                return dense((int) range);
+            }
+            long[] hashKeys = new long[hashSlots];
+            long[] hashValues = new long[hashSlots];
+            Arrays.fill(hashValues, NONE);
+            int mask = hashSlots - 1;
+            for (int i = 0; i < size; i++) {
+                long key = keys[i];
+                long value = values[i];
+                int slot = slot(key, mask);
+                while (hashValues[slot] != NONE && hashKeys[slot] != key) {
+                    slot = (slot + 1) & mask;
+                }
+                if (hashValues[slot] == NONE || value < hashValues[slot]) {
+                    hashKeys[slot] = key;
+                    hashValues[slot] = value;
+                }
+            }
+            return new LongUnitMap(valueType, 0, null, null, hashKeys, hashValues);
+        }
+
+        private LongUnitMap dense(int range) {
+            if (intValues) {
+                int[] dense = new int[range];
+                Arrays.fill(dense, NONE_INT);
+                for (int i = 0; i < size; i++) {
+                    int slot = (int) (keys[i] - minKey);
+                    int value = (int) values[i];
+                    if (dense[slot] == NONE_INT || value < dense[slot]) {
+                        dense[slot] = value;
+                    }
+                }
+                return new LongUnitMap(valueType, minKey, dense, null, null, null);
+            }
+            long[] dense = new long[range];
+            Arrays.fill(dense, NONE);
+            for (int i = 0; i < size; i++) {
+                int slot = (int) (keys[i] - minKey);
+                if (dense[slot] == NONE || values[i] < dense[slot]) {
+                    dense[slot] = values[i];
+                }
+            }
+            return new LongUnitMap(valueType, minKey, null, dense, null, null);
+        }
+    }
+}

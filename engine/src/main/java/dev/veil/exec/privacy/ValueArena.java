@@ -1,0 +1,52 @@
+package dev.veil.exec.privacy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Append-only storage of doubles in large chunks, for values an operator keeps until it ends:
+ * a handful of big arrays instead of one growing array per key, so nothing is copied as a key's
+ * values grow and the garbage collector has few objects to trace or move. An address is the
+ * chunk's index in the high 32 bits and the offset in it in the low 32 bits.
+ */
+final class ValueArena {
+    private static final int CHUNK = 1 << 20;
+
+    private final List<double[]> chunks = new ArrayList<>();
+    private double[] current;
+    private int used;
+
+    /** Reserves {@code n} consecutive doubles, all 0, and returns their address. */
+    long allocate(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("negative size " + n);
+        }
+        if (current == null || current.length - used < n) {
+            current = new double[Math.max(CHUNK, n)];
+            chunks.add(current);
+            used = 0;
+        }
+        long address = ((long) (chunks.size() - 1) << 32) | used;
+        used += n;
+        return address;
+    }
+
+    /** The heap the arena's chunks take. */
+    long bytes() {
+        long bytes = 0;
+        for (double[] chunk : chunks) {
+            bytes += 16 + 8L * chunk.length;
+        }
+        return bytes;
+    }
+
+    /** The chunk holding {@code address}. */
+    double[] chunk(long address) {
+        return chunks.get((int) (address >>> 32));
+    }
+
+    /** The offset of {@code address} in its chunk. */
+    static int offset(long address) {
+        return (int) address;
+    }
+}

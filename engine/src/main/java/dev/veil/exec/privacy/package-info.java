@@ -1,0 +1,14 @@
+/**
+ * The physical forms of the privacy operators of {@code plan}, each converted by its rule ({@link
+ * dev.veil.exec.privacy.PrivacyRules}): {@link dev.veil.exec.privacy.EnumerableDpAggregate} (run
+ * by {@link dev.veil.exec.privacy.DpAggregator}, with the accumulators {@code DpAccumulators}
+ * builds from a {@code DpSpec} over the primitives of {@code dp}), {@link
+ * dev.veil.exec.privacy.EnumerableUnitLookup} (over the cached unit maps of {@code UnitMaps}) and
+ * {@link dev.veil.exec.privacy.EnumerableReleaseOrder}; and the per-execution record of DP releases
+ * ({@link dev.veil.exec.privacy.DpReleases}: each DP aggregate draws its noise once per execution,
+ * and only if the statement was charged for it).
+ *
+ * <p>Calls {@code exec.scan} (to read unit maps' tables), {@code exec.runtime}, {@code plan},
+ * {@code dp}, {@code schema}, {@code storage}, {@code catalog} and {@code control}.
+ */
+package dev.veil.exec.privacy;

@@ -1,0 +1,77 @@
+package dev.veil.exec.runtime;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.dp.DpException;
+
+/**
+ * Maps failures raised while a plan runs to Veil errors. The messages name the kind of failure
+ * but never a data value, since the value may come from a protected column.
+ */
+public final class ExecutionErrors {
+    private ExecutionErrors() {}
+
+    public static VeilException translate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof VeilException v) {
+                return v;
+            }
+            if (t instanceof ArithmeticException) {
+                String m = t.getMessage();
+                // BigDecimal says "Division undefined" for 0 / 0, which SQL reports as a division by zero too.
+                // No message: the JVM's own division by zero, which HotSpot throws preallocated and
+                // without a message once compiled code has thrown it often (OmitStackTraceInFastThrow);
+                // every ArithmeticException thrown by code (overflows, BigDecimal) has a message.
+                if (m == null || m.contains("by zero") || m.contains("Division undefined")) {
+                    return new VeilException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", e);
+                }
+                return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
+            }
+            if (t instanceof LinkageError && isDivisionByZero(String.valueOf(t.getMessage()))) {
+                // A generated class whose constant failed once is not initialised again: a later
+                // run of the same statement reports the first failure in this error's message.
+                return new VeilException(ErrorCode.DIVISION_BY_ZERO, "Division by zero", e);
+            }
+            if (t instanceof DpException) {
+                // Its message names privacy parameters and bounds, never a data value.
+                return new VeilException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "Differential privacy parameters out of range: " + t.getMessage(),
+                        e);
+            }
+            if (t instanceof NumberFormatException) {
+                return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid number in a CAST or conversion", e);
+            }
+            if (t instanceof IllegalArgumentException
+                    && String.valueOf(t.getMessage()).contains("out of range")) {
+                return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
+            }
+            if (t instanceof StackOverflowError) {
+                // StatementDepth stops deep statements after parsing; this is the last resort
+                // for one that still recurses too deeply while planned or run.
+                return new VeilException(
+                        ErrorCode.STATEMENT_TOO_COMPLEX,
+                        "The statement is too complex to plan or run (too deeply nested); simplify it",
+                        e);
+            }
+            if (t instanceof OutOfMemoryError || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
+                // The last resort when the estimates of StatementMemory fell short: the statement
+                // ends, and what it held becomes garbage once the error has unwound it.
+                return new VeilException(
+                        ErrorCode.MEMORY_LIMIT_EXCEEDED,
+                        "The server ran out of memory while running the statement; it was stopped",
+                        e);
+            }
+        }
+        String simple = e.getClass().getSimpleName();
+        if (e instanceof IllegalArgumentException || e.getClass().getName().startsWith("org.apache.calcite.runtime")) {
+            return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid value during execution (" + simple + ")", e);
+        }
+        return VeilException.internal("Query failed: " + simple, e);
+    }
+
+    /** Whether a class initialisation error's message reports a division by zero (with or without its message). */
+    private static boolean isDivisionByZero(String message) {
+        return message.contains("ArithmeticException: / by zero") || message.contains("ArithmeticException [in thread");
+    }
+}

@@ -1,0 +1,167 @@
+package dev.veil.exec.scan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.exec.runtime.ExecutionContext;
+import dev.veil.exec.runtime.ExecutionState;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.function.Function1;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The dynamic filters of one executing statement: the key sets that hash joins' build sides have
+ * published, by filter number, for the scans on their probe sides (Trino's dynamic filtering).
+ * A build side publishes its set only once it has passed on its last row, and withdraws it when
+ * it starts again; a scan that finds no set for a filter reads every row, so an incomplete set
+ * is never used.
+ */
+public final class DynamicFilters implements ExecutionState {
+    /** Beyond this many distinct keys a build side publishes nothing: the set would cost more than it saves. */
+    static final int MAX_KEYS = 1 << 21;
+
+    /** For contexts that are not Veil's: never holds a set, so no scan filters. */
+    private static final DynamicFilters NONE = new DynamicFilters(false);
+
+    private final boolean enabled;
+    private final Map<Integer, KeySet> published = new ConcurrentHashMap<>();
+
+    DynamicFilters() {
+        this(true);
+    }
+
+    private DynamicFilters(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** The dynamic filters of the statement executing in {@code context}. */
+    static DynamicFilters of(DataContext context) {
+        return context instanceof ExecutionContext e ? e.state(DynamicFilters.class, DynamicFilters::new) : NONE;
+    }
+
+    /** The complete key set of filter {@code id}, or null while there is none. */
+    @Nullable
+    KeySet keys(int id) {
+        return published.get(id);
+    }
+
+    private void publish(int id, KeySet keys) {
+        if (enabled) {
+            published.put(id, keys);
+        }
+    }
+
+    private void withdraw(int id) {
+        published.remove(id);
+    }
+
+    /**
+     * Passes the rows of a hash join's build side through unchanged and, once the last has passed,
+     * publishes for each filter {@code ids[i]} the set of non-null values of {@code keys[i]}.
+     * Called from generated code.
+     */
+    public static Enumerable<Object> collect(
+            DataContext root, Enumerable<Object> input, int[] ids, Function1<Object, Object>[] keys) {
+        requireNonNull(input, "input is null");
+        if (ids.length != keys.length) {
+            throw new IllegalArgumentException(ids.length + " filters but " + keys.length + " keys");
+        }
+        DynamicFilters filters = of(root);
+        return new AbstractEnumerable<>() {
+            @Override
+            public Enumerator<Object> enumerator() {
+                return new Collector(filters, input.enumerator(), ids.clone(), keys.clone());
+            }
+        };
+    }
+
+    /** The build side's rows, with their keys collected on the way. */
+    private static final class Collector implements Enumerator<Object> {
+        private final DynamicFilters filters;
+        private final Enumerator<Object> input;
+        private final int[] ids;
+        private final Function1<Object, Object>[] keys;
+        /** One per filter; null once the filter is abandoned (too many keys, or keys that are not integers). */
+        private final KeySet.Builder[] builders;
+
+        private boolean finished;
+
+        Collector(DynamicFilters filters, Enumerator<Object> input, int[] ids, Function1<Object, Object>[] keys) {
+            this.filters = filters;
+            this.input = input;
+            this.ids = ids;
+            this.keys = keys;
+            this.builders = new KeySet.Builder[ids.length];
+            start();
+        }
+
+        private void start() {
+            for (int i = 0; i < ids.length; i++) {
+                filters.withdraw(ids[i]);
+                builders[i] = new KeySet.Builder();
+            }
+            finished = false;
+        }
+
+        @Override
+        public Object current() {
+            return input.current();
+        }
+
+        @Override
+        public boolean moveNext() {
+            if (input.moveNext()) {
+                Object row = input.current();
+                for (int i = 0; i < builders.length; i++) {
+                    KeySet.Builder b = builders[i];
+                    if (b != null) {
+                        add(i, b, keys[i].apply(row));
+                    }
+                }
+                return true;
+            }
+            if (!finished) {
+                finished = true;
+                for (int i = 0; i < builders.length; i++) {
+                    if (builders[i] != null) {
+                        filters.publish(ids[i], builders[i].build());
+                        builders[i] = null;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private void add(int i, KeySet.Builder b, @Nullable Object key) {
+            if (key == null) {
+                return; // a NULL key matches nothing
+            }
+            if (key instanceof Long l) {
+                b.add(l);
+            } else if (key instanceof Integer n) {
+                b.add(n);
+            } else {
+                builders[i] = null;
+                return;
+            }
+            if (b.size() > MAX_KEYS) {
+                builders[i] = null;
+            }
+        }
+
+        @Override
+        public void reset() {
+            input.reset();
+            start();
+        }
+
+        @Override
+        public void close() {
+            input.close();
+        }
+    }
+}

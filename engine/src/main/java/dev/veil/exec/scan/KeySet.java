@@ -1,0 +1,166 @@
+package dev.veil.exec.scan;
+
+import java.util.Arrays;
+
+/**
+ * An immutable set of {@code long} join keys with their minimum and maximum: what a hash join's
+ * build side publishes as a dynamic filter. Keys are primitive, so a scan tests one without
+ * boxing it; the range check first rejects keys outside {@code [min, max]}. Dense keys (such as
+ * the order keys of a selection of orders) are held as a bitmap over {@code [min, max]}, which is
+ * smaller and faster than a table; others in an open-addressing table (linear probing, at most
+ * half full).
+ */
+final class KeySet {
+    /** Marks an empty slot; the key {@code EMPTY} itself is tracked by {@link #hasEmptyKey}. */
+    private static final long EMPTY = Long.MIN_VALUE;
+
+    /** The table, or null when the keys are in {@link #bits}. */
+    private final long[] slots;
+    /** Bit {@code k - min} is set for each key {@code k}, or null when the keys are in {@link #slots}. */
+    private final long[] bits;
+
+    private final int mask;
+    private final boolean hasEmptyKey;
+    private final int size;
+    private final long min;
+    private final long max;
+
+    private KeySet(long[] slots, long[] bits, boolean hasEmptyKey, int size, long min, long max) {
+        this.slots = slots;
+        this.bits = bits;
+        this.mask = slots == null ? 0 : slots.length - 1;
+        this.hasEmptyKey = hasEmptyKey;
+        this.size = size;
+        this.min = min;
+        this.max = max;
+    }
+
+    /** Whether {@code key} is in the set. */
+    boolean contains(long key) {
+        if (key < min || key > max) {
+            return false;
+        }
+        if (bits != null) {
+            long d = key - min;
+            return (bits[(int) (d >>> 6)] & (1L << d)) != 0;
+        }
+        if (key == EMPTY) {
+            return hasEmptyKey;
+        }
+        int i = slot(key, mask);
+        while (true) {
+            long k = slots[i];
+            if (k == key) {
+                return true;
+            }
+            if (k == EMPTY) {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /** The number of distinct keys. */
+    int size() {
+        return size;
+    }
+
+    private static int slot(long key, int mask) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32)) & mask;
+    }
+
+    @Override
+    public String toString() {
+        return size == 0 ? "KeySet[]" : "KeySet[" + size + " keys in " + min + ".." + max + "]";
+    }
+
+    /** Collects keys; not thread-safe. {@link #build} may be called once. */
+    static final class Builder {
+        private long[] slots = emptySlots(1024);
+        private boolean hasEmptyKey;
+        private int size;
+        private long min = Long.MAX_VALUE;
+        private long max = Long.MIN_VALUE;
+
+        private static long[] emptySlots(int capacity) {
+            long[] s = new long[capacity];
+            Arrays.fill(s, EMPTY);
+            return s;
+        }
+
+        /** The number of distinct keys added so far. */
+        int size() {
+            return size;
+        }
+
+        void add(long key) {
+            if (key < min) {
+                min = key;
+            }
+            if (key > max) {
+                max = key;
+            }
+            if (key == EMPTY) {
+                if (!hasEmptyKey) {
+                    hasEmptyKey = true;
+                    size++;
+                }
+                return;
+            }
+            if (insert(slots, key)) {
+                size++;
+                if (size * 2L > slots.length) {
+                    grow();
+                }
+            }
+        }
+
+        private static boolean insert(long[] table, long key) {
+            int mask = table.length - 1;
+            int i = slot(key, mask);
+            while (true) {
+                long k = table[i];
+                if (k == key) {
+                    return false;
+                }
+                if (k == EMPTY) {
+                    table[i] = key;
+                    return true;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        private void grow() {
+            long[] bigger = emptySlots(slots.length * 2);
+            for (long k : slots) {
+                if (k != EMPTY) {
+                    insert(bigger, k);
+                }
+            }
+            slots = bigger;
+        }
+
+        KeySet build() {
+            long[] table = slots;
+            slots = null;
+            long span = max - min; // negative when it overflows
+            if (size > 0 && span >= 0 && span < 64L * table.length) {
+                // The bitmap takes no more memory than the table.
+                long[] bitmap = new long[(int) (span >>> 6) + 1];
+                for (long k : table) {
+                    if (k != EMPTY) {
+                        long d = k - min;
+                        bitmap[(int) (d >>> 6)] |= 1L << d;
+                    }
+                }
+                if (hasEmptyKey) {
+                    bitmap[0] |= 1L; // EMPTY is Long.MIN_VALUE, so it is min
+                }
+                return new KeySet(null, bitmap, hasEmptyKey, size, min, max);
+            }
+            return new KeySet(table, null, hasEmptyKey, size, min, max);
+        }
+    }
+}

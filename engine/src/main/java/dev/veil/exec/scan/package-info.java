@@ -1,0 +1,15 @@
+/**
+ * The scan of stored tables: {@link dev.veil.exec.scan.ArrowTableScan} streams a table version's
+ * Arrow segments batch by batch ({@code ArrowEnumerator}), loading only the columns it needs,
+ * evaluating the filter pushed into it ({@link dev.veil.exec.scan.ScanPredicates} compiles what a
+ * scan can evaluate on a batch) and skipping rows that a dynamic join filter rejects ({@link
+ * dev.veil.exec.scan.DynamicFilters}: the key sets hash joins publish while a statement runs,
+ * kept in the execution's context; {@link dev.veil.exec.scan.KeySet}). {@link
+ * dev.veil.exec.scan.ArrowRules} are the rules that plan scans and push projections and filters
+ * into them; {@link dev.veil.exec.scan.VectorValues} and {@link dev.veil.exec.scan.LongColumns}
+ * read Arrow vectors, for the scan and for the operators that read tables themselves.
+ *
+ * <p>Calls {@code exec.runtime}, {@code schema} (the tables it reads), {@code storage},
+ * {@code catalog} and {@code control}.
+ */
+package dev.veil.exec.scan;

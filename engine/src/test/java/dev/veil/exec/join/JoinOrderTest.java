@@ -1,0 +1,154 @@
+package dev.veil.exec.join;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.session.EmbeddedWarehouse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plans over a small star schema (a 20,000-row fact table, dimensions of 1,000 and 25 rows):
+ * the column statistics must make every hash join probe with the fact side and build on the
+ * dimension side, however the query lists the tables.
+ */
+class JoinOrderTest {
+    @TempDir
+    Path dir;
+
+    private EmbeddedWarehouse warehouse;
+    private Connection connection;
+    private Statement statement;
+
+    @BeforeEach
+    void open() throws Exception {
+        warehouse = EmbeddedWarehouse.create(dir);
+        connection = warehouse.connection();
+        statement = warehouse.statement();
+        statement.execute("CREATE SCHEMA s");
+        statement.execute("CREATE TABLE s.sales (sale_id BIGINT NOT NULL, store_id BIGINT NOT NULL, "
+                + "amount DECIMAL(12,2) NOT NULL, sold DATE NOT NULL)");
+        statement.execute("CREATE TABLE s.store (store_id BIGINT NOT NULL, region_id BIGINT NOT NULL, name VARCHAR)");
+        statement.execute("CREATE TABLE s.region (region_id BIGINT NOT NULL, name VARCHAR NOT NULL)");
+        load("sales", 20_000, i -> i + "," + (i % 1000) + "," + (i % 97) + ".25,2024-01-" + (1 + i % 28));
+        load("store", 1_000, i -> i + "," + (i % 25) + ",store " + i);
+        load("region", 25, i -> i + ",region " + i);
+    }
+
+    private interface Line {
+        String of(int i);
+    }
+
+    private void load(String table, int rows, Line line) throws IOException, SQLException {
+        warehouse.load("s", table, EmbeddedWarehouse.lines(rows, line::of), "HEADER = FALSE");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        warehouse.close();
+    }
+
+    private List<String> plan(String sql) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery("EXPLAIN PLAN FOR " + sql)) {
+            while (rs.next()) {
+                lines.add(rs.getString(1));
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void hashJoinsBuildOnTheDimensionsWhateverTheWrittenOrder() throws SQLException {
+        String sql = "SELECT r.name, SUM(f.amount) FROM s.region r, s.store d, s.sales f "
+                + "WHERE f.store_id = d.store_id AND d.region_id = r.region_id AND r.name = 'region 3' "
+                + "GROUP BY r.name";
+        List<String> plan = plan(sql);
+        String text = String.join("\n", plan);
+        int joins = 0;
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.get(i).contains("EnumerableHashJoin")) {
+                joins++;
+                assertFalse(subtree(plan, i, 1).contains("sales"), "the fact table is on a build side:\n" + text);
+            }
+        }
+        assertEquals(2, joins, text);
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            assertTrue(rs.next());
+            assertEquals("region 3", rs.getString(1));
+            // stores 3, 28, ..., 978 (40 stores); each has 20 sales.
+            assertEquals(expectedRegion3Total(), rs.getBigDecimal(2).doubleValue(), 1e-6);
+            assertFalse(rs.next());
+        }
+    }
+
+    private static double expectedRegion3Total() {
+        double total = 0;
+        for (int i = 0; i < 20_000; i++) {
+            if ((i % 1000) % 25 == 3) {
+                total += (i % 97) + 0.25;
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void constantDateArithmeticIsFoldedIntoTheScanFilter() throws SQLException {
+        String text = String.join(
+                "\n", plan("SELECT COUNT(*) FROM s.sales " + "WHERE sold < DATE '2024-01-01' + INTERVAL '10' DAY"));
+        assertTrue(text.contains("filter=[<($3, 2024-01-11)]"), text);
+        assertFalse(text.contains("INTERVAL"), text);
+        try (ResultSet rs = statement.executeQuery(
+                "SELECT COUNT(*) FROM s.sales " + "WHERE sold < DATE '2024-01-01' + INTERVAL '10' DAY")) {
+            assertTrue(rs.next());
+            long expected = 0;
+            for (int i = 0; i < 20_000; i++) {
+                expected += 1 + i % 28 < 11 ? 1 : 0;
+            }
+            assertEquals(expected, rs.getLong(1));
+        }
+    }
+
+    @Test
+    void scanOutputsOnlyTheColumnsAboveItNeed() throws SQLException {
+        // sold is read by the pushed-down filter only; the scan need not output it. (Not an aggregate,
+        // which would fuse the scan into an ArrowAggregateScan.)
+        String text = String.join("\n", plan("SELECT amount * 2 FROM s.sales WHERE sold > DATE '2024-01-20'"));
+        assertTrue(text.contains("projects=[[2]]"), text);
+    }
+
+    /** The lines of the {@code child}-th (0-based) input of the operator at line {@code at}. */
+    private static String subtree(List<String> plan, int at, int child) {
+        int depth = indent(plan.get(at));
+        int seen = -1;
+        StringBuilder out = new StringBuilder();
+        for (int i = at + 1; i < plan.size() && indent(plan.get(i)) > depth; i++) {
+            if (indent(plan.get(i)) == depth + 2) {
+                seen++;
+            }
+            if (seen == child) {
+                out.append(plan.get(i)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static int indent(String line) {
+        int n = 0;
+        while (n < line.length() && line.charAt(n) == ' ') {
+            n++;
+        }
+        return n;
+    }
+}

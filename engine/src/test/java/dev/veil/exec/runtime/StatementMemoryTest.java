@@ -1,0 +1,95 @@
+package dev.veil.exec.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.control.MemoryPool;
+import dev.veil.control.MemorySize;
+import dev.veil.control.StatementMemory;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class StatementMemoryTest {
+    private static final long MB = 1L << 20;
+
+    @Test
+    void aStatementPastItsLimitFailsWithMemoryLimitExceeded() {
+        MemoryPool pool = new MemoryPool(100 * MB, Duration.ZERO);
+        try (StatementMemory memory = new StatementMemory(10 * MB, "set for role r", pool)) {
+            StatementMemory.Account sort = memory.account("a sort");
+            sort.add(9 * MB);
+            VeilException e = assertThrows(VeilException.class, () -> sort.add(2 * MB));
+            assertEquals(ErrorCode.MEMORY_LIMIT_EXCEEDED, e.errorCode());
+            assertTrue(e.getMessage().contains("10 MB") && e.getMessage().contains("a sort"), e.getMessage());
+            assertEquals(9 * MB, memory.used());
+        }
+        assertEquals(0, pool.used(), "closing gives everything back");
+    }
+
+    @Test
+    void holdAtLeastKeepsTheHighWaterMark() {
+        MemoryPool pool = new MemoryPool(100 * MB, Duration.ZERO);
+        try (StatementMemory memory = new StatementMemory(50 * MB, "default", pool)) {
+            StatementMemory.Account a = memory.account(1, "x");
+            a.holdAtLeast(5 * MB);
+            memory.account(1, "x").holdAtLeast(3 * MB);
+            assertEquals(5 * MB, memory.used());
+            a.releaseAll();
+            assertEquals(0, memory.used());
+        }
+    }
+
+    @Test
+    void statementsShareThePoolAndWaitBoundedly() throws Exception {
+        MemoryPool pool = new MemoryPool(16 * MB, Duration.ofMillis(200));
+        StatementMemory first = new StatementMemory(12 * MB, "default", pool);
+        first.account("a").add(12 * MB);
+        StatementMemory second = new StatementMemory(12 * MB, "default", pool);
+        VeilException e =
+                assertThrows(VeilException.class, () -> second.account("b").add(8 * MB));
+        assertEquals(ErrorCode.MEMORY_LIMIT_EXCEEDED, e.errorCode());
+        // Once the first statement ends, the second one gets its memory.
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            first.close();
+        });
+        releaser.start();
+        StatementMemory third = new StatementMemory(12 * MB, "default", pool);
+        third.account("c").add(8 * MB);
+        releaser.join();
+        third.close();
+        second.close();
+        assertEquals(0, pool.used());
+    }
+
+    @Test
+    void reclaimersGiveMemoryBackBeforeARequestFails() {
+        MemoryPool pool = new MemoryPool(10 * MB, Duration.ZERO);
+        assertTrue(pool.tryReserve(8 * MB));
+        assertFalse(pool.tryReserve(4 * MB));
+        pool.addReclaimer(wanted -> {
+            pool.release(8 * MB);
+            return 8 * MB;
+        });
+        assertTrue(pool.tryReserve(4 * MB));
+    }
+
+    @Test
+    void sizesParseWithUnits() {
+        assertEquals(512 * MB, MemorySize.parse("512MB", "x"));
+        assertEquals(2L << 30, MemorySize.parse("2 gb", "x"));
+        assertEquals(1024, MemorySize.parse("1kB", "x"));
+        assertEquals(123, MemorySize.parse("123", "x"));
+        assertEquals("512 MB", MemorySize.format(512 * MB));
+        VeilException e = assertThrows(VeilException.class, () -> MemorySize.parse("lots", "statement_memory"));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.errorCode());
+    }
+}
