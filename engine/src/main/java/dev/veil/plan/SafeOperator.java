@@ -120,8 +120,9 @@ public final class SafeOperator extends SqlUserDefinedFunction {
         }
 
         private Expression implement(RexToLixTranslator translator, RexCall call, RexImpTable.NullAs nullAs) {
-            RexImpTable.RexCallImplementor implementor = RexImpTable.INSTANCE.get(inner);
-            if (implementor == null) {
+            RexImpTable.RexCallImplementor implementor =
+                    inner instanceof CheckedFunction ? null : RexImpTable.INSTANCE.get(inner);
+            if (implementor == null && !(inner instanceof CheckedFunction)) {
                 throw new IllegalStateException("no implementation of " + inner.getName());
             }
             BlockBuilder outer = VeilTranslatorAccess.block(translator);
@@ -158,13 +159,28 @@ public final class SafeOperator extends SqlUserDefinedFunction {
                     arguments.set(i, call.getOperands().get(i).accept(inside));
                 }
             }
-            RexToLixTranslator.Result value = implementor.implement(inside, plain, arguments);
-            body.add(Expressions.statement(Expressions.assign(
-                    result,
-                    Expressions.condition(
-                            VeilTranslatorAccess.isNull(value),
-                            Expressions.constant(null, boxed),
-                            EnumUtils.convert(VeilTranslatorAccess.value(value), boxed)))));
+            if (inner instanceof CheckedFunction checked) {
+                // A checked function generates its code from the operands' values; Calcite's
+                // wrapper of a function's implementor would look for operands of the plain call,
+                // which were never translated.
+                List<Expression> isNull = new ArrayList<>();
+                List<Expression> values = new ArrayList<>();
+                for (RexToLixTranslator.Result operand : operands) {
+                    isNull.add(VeilTranslatorAccess.isNull(operand));
+                    values.add(VeilTranslatorAccess.value(operand));
+                }
+                Expression value =
+                        checked.implement(VeilTranslatorAccess.typeFactory(translator), plain, isNull, values);
+                body.add(Expressions.statement(Expressions.assign(result, EnumUtils.convert(value, boxed))));
+            } else {
+                RexToLixTranslator.Result value = implementor.implement(inside, plain, arguments);
+                body.add(Expressions.statement(Expressions.assign(
+                        result,
+                        Expressions.condition(
+                                VeilTranslatorAccess.isNull(value),
+                                Expressions.constant(null, boxed),
+                                EnumUtils.convert(VeilTranslatorAccess.value(value), boxed)))));
+            }
 
             ParameterExpression error = Expressions.parameter(0, RuntimeException.class, outer.newName("error"));
             ParameterExpression deep = Expressions.parameter(0, StackOverflowError.class, outer.newName("deep"));

@@ -8,7 +8,8 @@
  * {@link dev.veil.plan.SafeOperator}, the null-on-error form of any call (it carries its own code
  * generation, since Calcite finds a function's implementation on the operator; the size caps it
  * calls are in {@link dev.veil.plan.SafeCalls}), and {@link dev.veil.plan.CheckedArithmetic}, which
- * makes integer arithmetic fail on overflow. Tables: {@link dev.veil.plan.StoredTable} (a stored
+ * makes integer arithmetic fail on overflow, with {@link dev.veil.plan.CheckedFunction} (checked
+ * ABS, ROUND and TRUNCATE, computed by {@link dev.veil.plan.CheckedMath}). Tables: {@link dev.veil.plan.StoredTable} (a stored
  * table, every column) and {@link dev.veil.plan.RestrictedTable} (a stored table as a principal
  * sees it), which the schema layer implements and the rewrite unwraps.
  *

@@ -39,6 +39,11 @@ public final class ExecutionErrors {
                         "Differential privacy parameters out of range: " + t.getMessage(),
                         e);
             }
+            if (t instanceof NumberFormatException && isNotFinite(t)) {
+                // BigDecimal's conversion of a floating-point NaN or infinity (a cast to an integer
+                // or DECIMAL, MOD of a double): no number of the target type.
+                return new VeilException(ErrorCode.NUMERIC_OUT_OF_RANGE, "Numeric value out of range", e);
+            }
             if (t instanceof NumberFormatException) {
                 return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid number in a CAST or conversion", e);
             }
@@ -63,11 +68,42 @@ public final class ExecutionErrors {
                         e);
             }
         }
-        String simple = e.getClass().getSimpleName();
-        if (e instanceof IllegalArgumentException || e.getClass().getName().startsWith("org.apache.calcite.runtime")) {
-            return new VeilException(ErrorCode.DATA_EXCEPTION, "Invalid value during execution (" + simple + ")", e);
+        // A function's argument outside its domain (LN(0), ACOSH(0)): Calcite throws these, also
+        // from a static initializer when the call is a constant (then the cause of a LinkageError).
+        Throwable t = e;
+        while (t instanceof LinkageError && t.getCause() != null) {
+            t = t.getCause();
         }
-        return VeilException.internal("Query failed: " + simple, e);
+        if (t instanceof IllegalArgumentException || t.getClass().getName().startsWith("org.apache.calcite.runtime")) {
+            if (String.valueOf(t.getMessage()).contains("logarithm")) {
+                return new VeilException(
+                        ErrorCode.DATA_EXCEPTION, "Cannot take the logarithm of zero or a negative number", e);
+            }
+            return new VeilException(
+                    ErrorCode.DATA_EXCEPTION,
+                    "Invalid value during execution (" + t.getClass().getSimpleName() + ")",
+                    e);
+        }
+        return VeilException.internal("Query failed: " + e.getClass().getSimpleName(), e);
+    }
+
+    /**
+     * Whether a number format error comes from converting a double that is NaN or infinite to
+     * BigDecimal: {@code new BigDecimal(double)} says so; {@code BigDecimal.valueOf(double)} parses
+     * the text "NaN" or "Infinity" and says only which character it did not expect, so it is told
+     * from a cast of text (which never calls {@code valueOf}) by its caller.
+     */
+    private static boolean isNotFinite(Throwable e) {
+        if ("Infinite or NaN".equals(e.getMessage())) {
+            return true;
+        }
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().equals("java.math.BigDecimal")
+                    && frame.getMethodName().equals("valueOf")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a class initialisation error's message reports a division by zero (with or without its message). */

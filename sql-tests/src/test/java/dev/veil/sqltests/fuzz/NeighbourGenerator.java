@@ -257,7 +257,19 @@ public final class NeighbourGenerator {
             t("position-from", "POSITION('a' IN {KEY} FROM CASE WHEN {FLAG} THEN -1 ELSE 1 END)", "FLAG"),
             t("cast-int-from-text-length", "CAST(REPEAT('9', CHAR_LENGTH({CODE}) * 3) AS INTEGER)", "CODE"),
             t("exp-overflow", "EXP(CASE WHEN {FLAG} THEN 1000 ELSE 1 END)", "FLAG"),
-            t("truncate-decimal", "TRUNCATE(CAST({DBL} AS DECIMAL(38, 2)), 1)", "DBL"));
+            t("truncate-decimal", "TRUNCATE(CAST({DBL} AS DECIMAL(38, 2)), 1)", "DBL"),
+            t("round-int-overflow", "ROUND({INT}, -1)", "INT"),
+            t("round-bigint-overflow", "ROUND({BIG}, -1)", "BIG"),
+            t("round-bigint-past-end", "ROUND({BIG}, -19)", "BIG"),
+            t("round-digits-huge", "ROUND({BIG}, CASE WHEN {FLAG} THEN 2147483647 ELSE 0 END)", "BIG", "FLAG"),
+            t(
+                    "round-decimal-precision",
+                    "ROUND(CAST(CASE WHEN {FLAG} THEN 999.99 ELSE 1 END AS DECIMAL(5, 2)), 1)",
+                    "FLAG"),
+            t("truncate-infinite", "TRUNCATE({DBL}, 1)", "DBL"),
+            t("mod-bigint-minus-one", "MOD({BIG}, -1)", "BIG"),
+            t("cast-nan-integer", "CAST(SQRT(CASE WHEN {FLAG} THEN -1 ELSE 1 END) AS INTEGER)", "FLAG"),
+            t("cast-infinite-smallint", "CAST(EXP(CASE WHEN {FLAG} THEN 1000 ELSE 1 END) AS SMALLINT)", "FLAG"));
 
     /** Functions whose work and result grow with an argument, some only with the neighbour's. */
     private static final List<Template> COSTLY = List.of(
