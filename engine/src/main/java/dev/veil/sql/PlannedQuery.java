@@ -12,6 +12,7 @@ import dev.veil.plan.DpAggregate;
 import dev.veil.plan.DpSpec;
 import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.RewriteResult;
+import dev.veil.schema.SystemSchema;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -23,6 +24,8 @@ import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.RelShuttleImpl;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -80,7 +83,7 @@ public final class PlannedQuery {
             PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context, String text) {
         RelNode normalized = Optimizer.normalize(logical);
         RewriteResult rewrite;
-        if (EmptyPlans.alwaysEmpty(normalized)) {
+        if (EmptyPlans.alwaysEmpty(normalized) && !readsSystemTable(normalized)) {
             rewrite = probe(normalized, context);
         } else {
             rewrite = context.rewriter()
@@ -96,6 +99,25 @@ public final class PlannedQuery {
             columns.add(new ResultColumn(names.get(i), fields.get(i).getType()));
         }
         return new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries.keySet(), text);
+    }
+
+    /**
+     * Whether the plan reads a table of the system schema: such a plan is never a probe, since
+     * those tables check who may read them as they are read (veil.audit is for admins only).
+     */
+    private static boolean readsSystemTable(RelNode plan) {
+        boolean[] found = {false};
+        plan.accept(new RelShuttleImpl() {
+            @Override
+            public RelNode visit(TableScan scan) {
+                List<String> name = scan.getTable().getQualifiedName();
+                if (!name.isEmpty() && name.get(0).equals(SystemSchema.NAME)) {
+                    found[0] = true;
+                }
+                return scan;
+            }
+        });
+        return found[0];
     }
 
     /**
