@@ -461,7 +461,9 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues) {
-        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED, "Prepared statements are not supported yet"));
+        throw errors.apply(new VeilException(
+                ErrorCode.NOT_SUPPORTED,
+                "Batches of parameter values are not supported; execute the statement once per set of values"));
     }
 
     @Override

@@ -142,6 +142,9 @@ public final class QueryParameters {
                 if (value instanceof LocalDate date) {
                     return "DATE '" + date(ordinal, date) + "'";
                 }
+                if (value instanceof String text) {
+                    return "DATE '" + date(ordinal, parse(ordinal, text, LocalDate::parse)) + "'";
+                }
                 throw mismatch(ordinal, name, value);
             }
             case TIMESTAMP -> {
@@ -150,6 +153,10 @@ public final class QueryParameters {
                 }
                 if (value instanceof LocalDate date) {
                     return "TIMESTAMP '" + timestamp(ordinal, date.atStartOfDay()) + "'";
+                }
+                if (value instanceof String text) {
+                    LocalDateTime time = parse(ordinal, text.strip().replace(' ', 'T'), LocalDateTime::parse);
+                    return "TIMESTAMP '" + timestamp(ordinal, time) + "'";
                 }
                 throw mismatch(ordinal, name, value);
             }
@@ -180,6 +187,18 @@ public final class QueryParameters {
             return "TIMESTAMP '" + timestamp(ordinal, time) + "'";
         }
         throw mismatch(ordinal, name, value);
+    }
+
+    /** A date or timestamp given as text, in ISO form ({@code 2025-01-31}, {@code 2025-01-31 10:00:00}). */
+    private static <T> T parse(int ordinal, String text, java.util.function.Function<String, T> parser) {
+        try {
+            return parser.apply(text.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new VeilException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "Parameter " + ordinal
+                            + " is not a date or timestamp in ISO form (2025-01-31, 2025-01-31 10:00:00)");
+        }
     }
 
     private static Number number(int ordinal, SqlTypeName name, Object value) {

@@ -302,6 +302,12 @@ class BiProbesIT {
             p.setDate(2, java.sql.Date.valueOf("2025-02-01"));
             p.setString(3, "Lyon");
             assertEquals(List.of(2L), ids(p));
+            // A date may come as ISO text.
+            p.setString(2, "2025-01-02");
+            assertEquals(List.of(1L, 2L), ids(p));
+            p.setString(2, "yesterday");
+            assertEquals(
+                    "22023", assertThrows(SQLException.class, p::executeQuery).getSQLState());
         }
         try (Connection ana = ana();
                 PreparedStatement p = ana.prepareStatement("SELECT id FROM shop.orders WHERE ts = ? OR id = ?")) {
