@@ -52,6 +52,10 @@ public enum ErrorCode {
      * {@code StatementDepth}); nothing was run. Simplifying the statement helps, retrying does not.
      */
     STATEMENT_TOO_COMPLEX(30, "54001"),
+    /** A prepared statement was executed with more or fewer values than it has parameters ({@code ?}). */
+    WRONG_PARAMETER_COUNT(31, "07001"),
+    /** A value bound to a parameter ({@code ?}) does not fit the parameter's type. */
+    INVALID_PARAMETER(32, "22023"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

@@ -5,6 +5,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.avatica.AvaticaParameter;
 import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.SqlType;
 import org.apache.calcite.rel.type.RelDataType;
@@ -54,6 +55,20 @@ final class ResultColumns {
                 false,
                 false,
                 columnClassName(jdbcType));
+    }
+
+    /** The JDBC description of a parameter ({@code ?}) of type {@code type}. */
+    static AvaticaParameter parameter(int ordinal, RelDataType type) {
+        SqlTypeName name = type.getSqlTypeName();
+        int jdbcType = jdbcType(name);
+        return new AvaticaParameter(
+                isSigned(name),
+                Math.max(type.getPrecision(), 0),
+                Math.max(type.getScale(), 0),
+                jdbcType,
+                typeName(name),
+                columnClassName(jdbcType),
+                "?" + ordinal);
     }
 
     static int jdbcType(SqlTypeName name) {

@@ -11,6 +11,7 @@ import dev.veil.control.StatementControl;
 import dev.veil.exec.runtime.ExecutionErrors;
 import dev.veil.sql.SessionSettings;
 import dev.veil.sql.StatementContext;
+import dev.veil.sql.StatementDescription;
 import dev.veil.sql.StatementExecutor;
 import dev.veil.sql.StatementResult;
 import dev.veil.sql.ast.SqlCancelStatement;
@@ -89,6 +90,35 @@ public final class Session {
     public Optional<Duration> statementTimeout() {
         Optional<Duration> own = new StatementTimeouts(engine.warehouse().sqliteCatalog()).of(engine.principal(user));
         return own.isPresent() ? own : defaultTimeout;
+    }
+
+    /**
+     * Describes one statement without running it ({@link StatementDescription}): the columns it
+     * returns and its parameters' types. It is planned, in a run slot, but nothing is read, released,
+     * charged or recorded. Every failure is a {@link VeilException}.
+     */
+    public StatementDescription describe(String sql, AtomicBoolean cancelFlag) {
+        requireNonNull(sql, "sql is null");
+        StatementControl control = new StatementControl(cancelFlag);
+        try {
+            StatementContext context = new StatementContext(
+                    engine.warehouse(),
+                    engine.principal(user),
+                    engine.policies(),
+                    control,
+                    engine.rewriter(),
+                    settings);
+            control.scheduleAs(CpuScheduler.shared().task(user, cancelFlag));
+            try (CpuScheduler.Run run = control.run()) {
+                return StatementDescription.describe(sql, context);
+            }
+        } catch (VeilException e) {
+            throw control.translate(e);
+        } catch (RuntimeException | StackOverflowError | AssertionError | OutOfMemoryError | LinkageError e) {
+            throw control.translate(ExecutionErrors.translate(e));
+        } finally {
+            control.finish();
+        }
     }
 
     /**

@@ -15,8 +15,10 @@ import dev.veil.policy.PolicyResolver;
 import dev.veil.schema.ArrowTableView;
 import dev.veil.schema.VeilTypeSystem;
 import dev.veil.schema.VeilTypes;
+import dev.veil.sql.QueryParameters;
 import dev.veil.sql.ResultColumn;
 import dev.veil.sql.RowsResult;
+import dev.veil.sql.StatementDescription;
 import dev.veil.sql.StatementResult;
 import dev.veil.sql.UpdateCount;
 import java.lang.reflect.Field;
@@ -104,6 +106,8 @@ public final class VeilMeta extends MetaImpl {
         String sql;
         /** The statement text of a prepared statement; null for plain statements. */
         String preparedSql;
+        /** The types of the prepared statement's parameters ({@code ?}). */
+        List<RelDataType> parameterTypes = List.of();
 
         StatementState(String connectionId, AtomicBoolean cancelFlag) {
             this.connectionId = connectionId;
@@ -238,15 +242,31 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
-        // Prepared statements without parameters, which BI tools and JayDeBeApi use for every query:
-        // the statement is kept and run at execute; its result columns come with the execution.
-        session(ch.id);
+        // BI tools and JayDeBeApi prepare every query: the statement is described now (its result
+        // columns and its parameters' types, for getMetaData and getParameterMetaData) and run at execute.
+        Session session = session(ch.id);
+        requireNonNull(sql, "sql is null");
         int id = nextStatementId.incrementAndGet();
         StatementState state = new StatementState(ch.id, cancelFlagFor(new StatementHandle(ch.id, id, null)));
-        state.preparedSql = requireNonNull(sql, "sql is null");
+        StatementDescription description;
+        try (CpuScheduler.Scope scope = CpuScheduler.scope()) {
+            description = wrap(() -> session.describe(sql, state.cancelFlag));
+        }
+        state.preparedSql = sql;
+        state.parameterTypes = description.parameters();
         statements.put(id, state);
+        List<AvaticaParameter> parameters = new ArrayList<>();
+        for (int i = 0; i < description.parameters().size(); i++) {
+            parameters.add(
+                    ResultColumns.parameter(i + 1, description.parameters().get(i)));
+        }
         Signature signature = new Signature(
-                List.of(), sql, List.of(), Collections.emptyMap(), CursorFactory.ARRAY, StatementType.SELECT);
+                ResultColumns.metaData(description.columns()),
+                sql,
+                parameters,
+                Collections.emptyMap(),
+                CursorFactory.ARRAY,
+                StatementType.SELECT);
         return new StatementHandle(ch.id, id, signature);
     }
 
@@ -381,12 +401,10 @@ public final class VeilMeta extends MetaImpl {
         if (state.preparedSql == null) {
             throw errors.apply(new VeilException(ErrorCode.INVALID_STATEMENT, "The statement was not prepared"));
         }
-        if (parameterValues != null && !parameterValues.isEmpty()) {
-            throw errors.apply(new VeilException(
-                    ErrorCode.NOT_SUPPORTED,
-                    "Query parameters (?) are not supported yet; write the values into the statement"));
-        }
-        String sql = state.preparedSql;
+        List<TypedValue> values = parameterValues == null ? List.of() : parameterValues;
+        String sql = state.parameterTypes.isEmpty() && values.isEmpty()
+                ? state.preparedSql
+                : wrap(() -> QueryParameters.bind(state.preparedSql, state.parameterTypes, ParameterValues.of(values)));
         StatementResult result = run(h, state, sql);
         if (result instanceof UpdateCount count) {
             return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, count.rows())));
@@ -443,7 +461,9 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues) {
-        throw errors.apply(new VeilException(ErrorCode.NOT_SUPPORTED, "Prepared statements are not supported yet"));
+        throw errors.apply(new VeilException(
+                ErrorCode.NOT_SUPPORTED,
+                "Batches of parameter values are not supported; execute the statement once per set of values"));
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.veil.plan.DpAggregate;
 import dev.veil.plan.DpSpec;
 import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.RewriteResult;
+import dev.veil.schema.SystemSchema;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -23,6 +24,9 @@ import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.RelShuttleImpl;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.logical.LogicalValues;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.sql.SqlNode;
@@ -78,8 +82,13 @@ public final class PlannedQuery {
     static PlannedQuery fromLogical(
             PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context, String text) {
         RelNode normalized = Optimizer.normalize(logical);
-        RewriteResult rewrite = context.rewriter()
-                .rewrite(normalized, planner.principal(), context.settings().epsilon());
+        RewriteResult rewrite;
+        if (EmptyPlans.alwaysEmpty(normalized) && !readsSystemTable(normalized)) {
+            rewrite = probe(normalized, context);
+        } else {
+            rewrite = context.rewriter()
+                    .rewrite(normalized, planner.principal(), context.settings().epsilon());
+        }
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
         Map<Integer, DpSpec> boundaries = DpReleases.boundaries(plan);
         PrivacyCost cost = cost(boundaries.values(), rewrite);
@@ -90,6 +99,55 @@ public final class PlannedQuery {
             columns.add(new ResultColumn(names.get(i), fields.get(i).getType()));
         }
         return new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries.keySet(), text);
+    }
+
+    /**
+     * Whether the plan reads a table of the system schema: such a plan is never a probe, since
+     * those tables check who may read them as they are read (veil.audit is for admins only).
+     */
+    private static boolean readsSystemTable(RelNode plan) {
+        boolean[] found = {false};
+        plan.accept(new RelShuttleImpl() {
+            @Override
+            public RelNode visit(TableScan scan) {
+                List<String> name = scan.getTable().getQualifiedName();
+                if (!name.isEmpty() && name.get(0).equals(SystemSchema.NAME)) {
+                    found[0] = true;
+                }
+                return scan;
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * The plan of a zero-row probe ({@link EmptyPlans}): an empty {@code VALUES} with the columns the
+     * query returns when it is allowed (the privacy rewrite's output types, for instance those of DP
+     * aggregates), or, when the rewrite refuses the query, the columns as the principal sees them
+     * (HIDDEN columns are absent, masked ones typed as their mask's result). Nothing is read, so
+     * nothing is released or charged: the answer depends on the plan alone, never on data.
+     */
+    private static RewriteResult probe(RelNode normalized, StatementContext context) {
+        RelDataType type;
+        try {
+            type = context.rewriter()
+                    .rewrite(normalized, context.principal(), context.settings().epsilon())
+                    .plan()
+                    .getRowType();
+        } catch (VeilException refused) {
+            type = normalized.getRowType();
+        }
+        if (type.getFieldCount() != normalized.getRowType().getFieldCount()) {
+            type = normalized.getRowType();
+        }
+        RelNode empty = LogicalValues.createEmpty(normalized.getCluster(), type);
+        return new RewriteResult(
+                empty,
+                PrivacyCost.ZERO,
+                List.of(),
+                List.of("Zero-row probe: the query returns no rows for any data (a constant-false filter or a"
+                        + " zero limit); nothing is read, released or charged"),
+                empty);
     }
 
     /**

@@ -235,6 +235,11 @@ public final class PlannerContext {
         return validator.getValidatedNodeType(validated);
     }
 
+    /** The types of a validated statement's {@code ?} parameters, as one row type (a field per parameter). */
+    public RelDataType parameterRowType(SqlNode validated) {
+        return validator.getParameterRowType(validated);
+    }
+
     /** Converts a validated statement into a logical plan (sub-queries not yet expanded). */
     public RelRoot toRel(SqlNode validated) {
         SqlToRelConverter.Config config = SqlToRelConverter.config()

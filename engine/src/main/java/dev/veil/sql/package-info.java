@@ -3,7 +3,10 @@
  * {@code Parser.jj} template with Veil's grammar added), the validator set-up, and the
  * executors of DDL and data statements ({@code CREATE}, {@code DROP}, {@code INSERT}, {@code COPY}),
  * of the policy, principal and budget statements, and the planning of queries
- * ({@code PlannerContext}: validate against {@code schema}, rewrite, optimize with {@code exec}).
+ * ({@code PlannerContext}: validate against {@code schema}, rewrite, optimize with {@code exec};
+ * a plan that is empty whatever the data, a zero-row probe, is answered from its columns alone:
+ * {@code EmptyPlans}), and the description of prepared statements and the binding of their
+ * {@code ?} parameters as literals ({@code StatementDescription}, {@code QueryParameters}).
  * The parser itself ({@code sql.parser}) and its syntax tree ({@code sql.ast}) are a leaf below
  * the rewrite. This package calls every layer below the sessions: {@code rewrite}, {@code exec},
  * {@code schema}, {@code plan}, {@code control}, {@code policy}, {@code budget}, {@code audit},

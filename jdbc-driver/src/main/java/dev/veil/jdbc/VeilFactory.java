@@ -37,7 +37,7 @@ final class VeilFactory implements AvaticaFactory {
     @Override
     public AvaticaConnection newConnection(
             UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) throws SQLException {
-        return delegate.newConnection(driver, factory, url, info);
+        return new VeilConnection(driver, factory, url, info);
     }
 
     @Override
@@ -59,7 +59,7 @@ final class VeilFactory implements AvaticaFactory {
             int resultSetConcurrency,
             int resultSetHoldability)
             throws SQLException {
-        return delegate.newPreparedStatement(
+        return new VeilPreparedStatement(
                 connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 

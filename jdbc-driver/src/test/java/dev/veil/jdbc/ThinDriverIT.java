@@ -209,8 +209,13 @@ class ThinDriverIT {
         }
         try (Connection c = ana();
                 java.sql.PreparedStatement p = c.prepareStatement("SELECT * FROM shop.orders WHERE id = ?")) {
-            // Parameters are not supported yet: the statement reports none, so binding one fails.
-            assertThrows(SQLException.class, () -> p.setLong(1, 1));
+            // Parameters are bound as constants (more in BiProbesIT).
+            p.setLong(1, 3);
+            try (ResultSet rs = p.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals("Porto", rs.getString("city"));
+                assertFalse(rs.next());
+            }
         }
     }
 
