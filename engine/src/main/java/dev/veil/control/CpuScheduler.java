@@ -94,6 +94,9 @@ public final class CpuScheduler {
     private final Map<String, UserShare> users = new HashMap<>();
     private final List<Task> holders = new ArrayList<>();
     private final List<Task> displacedTasks = new ArrayList<>();
+    /** The waiting task that came first when the queue or the times last changed: only it looks for overdue holders. */
+    private volatile Task head;
+
     private int free;
     private long sequence;
 
@@ -334,7 +337,7 @@ public final class CpuScheduler {
                 }
                 break;
             }
-            if (System.nanoTime() - waitedSince >= overdueNanos) {
+            if (head == task && System.nanoTime() - waitedSince >= overdueNanos) {
                 lock.lock();
                 try {
                     if (!task.granted) {
@@ -512,6 +515,9 @@ public final class CpuScheduler {
         if (user != null) {
             user.time += ran;
         }
+        if (!waiting.isEmpty()) {
+            head = first();
+        }
         int after = task.level();
         if (after != level && task.holding) {
             // A running task that moves up a level moves its count, and the level joins the busy ones
@@ -578,12 +584,14 @@ public final class CpuScheduler {
         waiting.add(task);
         task.queued = true;
         ATTENTION.incrementAndGet();
+        head = first();
     }
 
     private void dequeue(Task task) {
         if (waiting.remove(task)) {
             task.queued = false;
             ATTENTION.decrementAndGet();
+            head = first();
         }
     }
 
