@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with (never INTERNAL_ERROR, never a response the driver cannot parse), that every statement sent
  * has its audit row, that the budget ledger equals the sum of the audited charges, that the probe
  * kept answering (within a minute: its latency is reported, not asserted), and that the server's heap shows no growth trend. It prints throughput and
- * p50/p99 latency per action, and separately the probe's ("second analyst"), and writes them to
+ * p50/p99 latency per action, and separately the probe's ("second analyst": its first, cold query
+ * apart, then p50/p95/p99 and how many took over 1 s), and writes them to
  * {@code target/soak-report.md}. {@code -Dveil.soak.unscheduled=true} measures the same without the
  * server's CPU scheduler (every statement at once), for comparison.
  *
