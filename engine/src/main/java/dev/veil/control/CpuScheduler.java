@@ -30,8 +30,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * the lower level), so new and short statements overtake long ones yet long ones are never
  * starved; within a level, the user who has had the least processor time goes first, so a user
  * with 16 connections gets no more than a user with one; among one user's statements, the one
- * waiting longest. A level or user that becomes busy again starts from the least virtual time of
- * those busy now, without credit or debt from before.
+ * waiting longest. A level that becomes busy again starts from the least virtual time of those
+ * busy now, without credit or debt from before. A user who becomes busy again keeps the time it
+ * had (its debt), but is credited at most 500 ms over the least of the busy users: an analyst
+ * who runs a small query now and then goes before users who keep the slots busy, and an idle
+ * user hoards no priority.
+ *
+ * <p>Some work cannot yield: planning, the compilation of generated code, a wait for a lock of
+ * the catalog. A statement that holds a slot and has reached no cancel check for
+ * {@value #OVERDUE_MILLIS} ms while others wait is <em>overdue</em>: the waiting statement that
+ * comes first and comes before it takes its slot, and the overdue one goes on without a slot
+ * until its next cancel check, where it queues for one again like a statement that yielded.
+ * At most as many statements run without a slot at once as there are slots (one blocked on a lock
+ * does not count: it uses no processor), so the processors are never shared by more than twice
+ * the slots' statements, and a statement that comes first does not wait long for work that
+ * cannot yield. This replaces an earlier rule that let any statement that had waited 2 s run
+ * beside the slots until it ended, which gave up the ranking under load.
  *
  * <p>Waiting for a slot stays cancellable: the waiter looks at its statement's cancel flag every
  * {@value #POLL_MILLIS} ms and fails with QUERY_CANCELLED once it is set (by a cancel, the
@@ -44,17 +58,27 @@ public final class CpuScheduler {
     public static final long QUANTUM_MILLIS = 50;
     /** How often a waiting thread looks at its statement's cancel flag. */
     static final long POLL_MILLIS = 20;
-    /** How long a statement waits for a slot at most before it runs beside the slots. */
-    static final long MAX_WAIT_MILLIS = 2_000;
+    /**
+     * How long a statement may hold a slot without reaching a cancel check while others wait before
+     * a waiting statement that comes first takes its slot.
+     */
+    static final long OVERDUE_MILLIS = 100;
     /** The most slots a scheduler may have. */
     public static final int MAX_SLOTS = 1024;
     /** The processor time after which a statement moves up a level: 1 s, 10 s, 60 s. */
     private static final long[] LEVEL_LIMITS = {1_000_000_000L, 10_000_000_000L, 60_000_000_000L};
 
     private static final int LEVELS = LEVEL_LIMITS.length + 1;
+    /** The most processor time a user who becomes busy again is credited over the busy users. */
+    private static final long USER_CREDIT_NANOS = 500_000_000L;
+    /** How many users' processor times are remembered while they are idle, at most. */
+    private static final int MAX_IDLE_USERS = 4096;
 
-    /** Waiting tasks over all schedulers: while 0, checkpoints return at once. */
-    private static final AtomicInteger WAITERS = new AtomicInteger();
+    /**
+     * Waiting tasks and tasks running without a slot, over all schedulers: while 0, checkpoints
+     * return at once.
+     */
+    private static final AtomicInteger ATTENTION = new AtomicInteger();
 
     private static final ThreadLocal<ThreadState> THREAD = ThreadLocal.withInitial(ThreadState::new);
     private static volatile CpuScheduler shared = new CpuScheduler(defaultSlots());
@@ -62,11 +86,17 @@ public final class CpuScheduler {
     private final int slots;
     private final boolean enabled;
     private final long quantumNanos;
+    private final long overdueNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Task> waiting = new ArrayList<>();
     private final long[] levelTime = new long[LEVELS];
     private final int[] levelBusy = new int[LEVELS];
     private final Map<String, UserShare> users = new HashMap<>();
+    private final List<Task> holders = new ArrayList<>();
+    private final List<Task> displacedTasks = new ArrayList<>();
+    /** The waiting task that came first when the queue or the times last changed: only it looks for overdue holders. */
+    private volatile Task head;
+
     private int free;
     private long sequence;
 
@@ -76,7 +106,7 @@ public final class CpuScheduler {
         int scopes;
     }
 
-    /** The processor time of one user's busy statements. */
+    /** The processor time of one user's statements (kept while the user is idle, see {@link #busy}). */
     private static final class UserShare {
         long time;
         int busy;
@@ -92,6 +122,11 @@ public final class CpuScheduler {
      * run at once (for measuring what the scheduling does; never reachable by users).
      */
     public CpuScheduler(int slots, boolean enabled) {
+        this(slots, enabled, Duration.ofMillis(OVERDUE_MILLIS));
+    }
+
+    /** As above, with the time after which a holder that reaches no checkpoint is overdue (for tests). */
+    CpuScheduler(int slots, boolean enabled, Duration overdue) {
         if (slots < 1 || slots > MAX_SLOTS) {
             throw new IllegalArgumentException("slots must be between 1 and " + MAX_SLOTS + ": " + slots);
         }
@@ -99,6 +134,7 @@ public final class CpuScheduler {
         this.enabled = enabled;
         this.free = slots;
         this.quantumNanos = Duration.ofMillis(QUANTUM_MILLIS).toNanos();
+        this.overdueNanos = overdue.toNanos();
     }
 
     /** One slot per processor the JVM may use. */
@@ -130,6 +166,16 @@ public final class CpuScheduler {
         lock.lock();
         try {
             return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many statements run without a slot right now, their slot taken while they were overdue. */
+    public int displaced() {
+        lock.lock();
+        try {
+            return displacedTasks.size();
         } finally {
             lock.unlock();
         }
@@ -186,14 +232,16 @@ public final class CpuScheduler {
     /**
      * A cancel check's part in scheduling: the statement that the current thread runs gives its
      * slot to a waiting statement that comes first, once it has run for a quantum, and waits for
-     * its turn (QUERY_CANCELLED if it is stopped meanwhile). Returns at once when nobody waits.
+     * its turn (QUERY_CANCELLED if it is stopped meanwhile); a statement whose slot was taken
+     * while it was overdue queues for one again. Returns at once when nobody waits.
      */
     public static void checkpoint() {
-        if (WAITERS.get() == 0) {
+        if (ATTENTION.get() == 0) {
             return;
         }
         Task task = THREAD.get().held;
         if (task != null) {
+            task.lastCheck = System.nanoTime();
             task.scheduler.maybeYield(task);
         }
     }
@@ -212,11 +260,14 @@ public final class CpuScheduler {
         return () -> task.scheduler.acquire(task, false);
     }
 
-    /** The current thread's state, forgetting a task whose slot was given back by another thread ({@link Task#close}). */
+    /**
+     * The current thread's state, forgetting a task whose slot was given back by another thread
+     * ({@link Task#close}); a task running without a slot is kept until its next checkpoint.
+     */
     private static ThreadState held() {
         ThreadState state = THREAD.get();
         Task task = state.held;
-        if (task != null && task.scheduler.enabled && !task.holding) {
+        if (task != null && task.scheduler.enabled && !task.holding && !task.displaced) {
             state.held = null;
         }
         return state;
@@ -262,26 +313,13 @@ public final class CpuScheduler {
     }
 
     /**
-     * Parks until {@code task} is granted a slot; on a stop, leaves the queue (and fails if asked to).
-     * A task that has waited {@value #MAX_WAIT_MILLIS} ms runs anyway, beside the slots, so that no
-     * statement ever waits long, whatever holds the slots.
+     * Parks until {@code task} is granted a slot; on a stop, leaves the queue (and fails if asked
+     * to). Meanwhile, once it comes first, it takes the slot of an overdue statement it comes
+     * before ({@link #displaceOverdue}).
      */
     private void awaitTurn(Task task, ThreadState state, boolean failOnStop) {
         long waitedSince = System.nanoTime();
         while (!task.granted) {
-            if (System.nanoTime() - waitedSince > MAX_WAIT_MILLIS * 1_000_000) {
-                lock.lock();
-                try {
-                    if (!task.granted) {
-                        dequeue(task);
-                        task.extra = true;
-                        grant(task, task.waitLevel);
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                break;
-            }
             // An interrupted thread could not park: it stops waiting as if its statement were stopped.
             if (task.cancelFlag.get() || task.closed || Thread.currentThread().isInterrupted()) {
                 lock.lock();
@@ -299,9 +337,91 @@ public final class CpuScheduler {
                 }
                 break;
             }
+            if (head == task && System.nanoTime() - waitedSince >= overdueNanos) {
+                lock.lock();
+                try {
+                    if (!task.granted) {
+                        displaceOverdue(task);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (task.granted) {
+                    break;
+                }
+            }
             LockSupport.parkNanos(this, POLL_MILLIS * 1_000_000);
         }
         state.held = task;
+    }
+
+    /**
+     * Gives {@code task}, waiting, the slot of a statement that has reached no checkpoint for
+     * {@value #OVERDUE_MILLIS} ms (it plans, compiles, or waits for a lock), if {@code task} comes
+     * first among the waiting and before that statement, and fewer statements than there are
+     * slots run without one already. The overdue statement goes on without a slot until its next
+     * checkpoint.
+     */
+    private void displaceOverdue(Task task) {
+        if (first() != task) {
+            return;
+        }
+        // A statement blocked on a lock uses no processor: only running ones count toward the limit.
+        int running = 0;
+        for (Task d : displacedTasks) {
+            if (!blocked(d)) {
+                running++;
+            }
+        }
+        long now = System.nanoTime();
+        Task victim = null;
+        boolean victimBlocked = false;
+        for (Task h : holders) {
+            if (now - h.lastCheck >= overdueNanos
+                    && now - h.since >= overdueNanos
+                    && before(task, task.waitLevel, task.seq, h, h.heldLevel, Long.MAX_VALUE)) {
+                boolean isBlocked = blocked(h);
+                if ((isBlocked || running < slots)
+                        && (victim == null
+                                || (isBlocked && !victimBlocked)
+                                || (isBlocked == victimBlocked && h.lastCheck < victim.lastCheck))) {
+                    victim = h;
+                    victimBlocked = isBlocked;
+                }
+            }
+        }
+        if (victim == null) {
+            return;
+        }
+        charge(victim, now);
+        unhold(victim);
+        victim.displaced = true;
+        displacedTasks.add(victim);
+        ATTENTION.incrementAndGet();
+        dequeue(task);
+        grant(task, task.waitLevel);
+    }
+
+    /** Whether the thread running {@code task} waits (for a lock, say) rather than runs. */
+    private static boolean blocked(Task task) {
+        Thread runner = task.runner;
+        return runner != null && runner.getState() != Thread.State.RUNNABLE;
+    }
+
+    /** Ends the run of a task that ran without a slot: it has none to give back. */
+    private void endDisplaced(Task task) {
+        // Time run without a slot is not charged: it may have been spent waiting for a lock.
+        task.since = System.nanoTime();
+        task.displaced = false;
+        displacedTasks.remove(task);
+        ATTENTION.decrementAndGet();
+    }
+
+    /** The task no longer holds its slot (the caller gives the slot to someone or back). */
+    private void unhold(Task task) {
+        task.holding = false;
+        levelBusy[task.heldLevel]--;
+        holders.remove(task);
     }
 
     private void release(Task task, ThreadState state) {
@@ -311,30 +431,29 @@ public final class CpuScheduler {
         }
         lock.lock();
         try {
+            if (task.displaced) {
+                endDisplaced(task);
+                busy(task, -1);
+                return;
+            }
             if (!task.holding) {
                 return;
             }
             charge(task, System.nanoTime());
-            task.holding = false;
-            levelBusy[task.heldLevel]--;
+            unhold(task);
             busy(task, -1);
-            giveBack(task);
+            handOff();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Gives the slot of {@code task} to the next waiter; a task that ran beside the slots had none. */
-    private void giveBack(Task task) {
-        if (task.extra) {
-            task.extra = false;
-        } else {
-            handOff();
-        }
-    }
-
     private void maybeYield(Task task) {
-        if (!task.holding || task.extra) {
+        if (task.displaced) {
+            rejoin(task);
+            return;
+        }
+        if (!task.holding) {
             return;
         }
         long now = System.nanoTime();
@@ -352,11 +471,32 @@ public final class CpuScheduler {
             if (!before(next, next.waitLevel, next.seq, task, task.heldLevel, Long.MAX_VALUE)) {
                 return;
             }
-            task.holding = false;
-            levelBusy[task.heldLevel]--;
+            unhold(task);
             enqueue(task);
             dequeue(next);
             grant(next, next.waitLevel);
+        } finally {
+            lock.unlock();
+        }
+        state.held = null;
+        awaitTurn(task, state, true);
+    }
+
+    /** A task whose slot was taken while it was overdue takes a free one, or queues for one. */
+    private void rejoin(Task task) {
+        ThreadState state = THREAD.get();
+        lock.lock();
+        try {
+            if (!task.displaced) {
+                return;
+            }
+            endDisplaced(task);
+            if (free > 0 && waiting.isEmpty()) {
+                free--;
+                grant(task, task.level());
+                return;
+            }
+            enqueue(task);
         } finally {
             lock.unlock();
         }
@@ -374,6 +514,9 @@ public final class CpuScheduler {
         UserShare user = users.get(task.user);
         if (user != null) {
             user.time += ran;
+        }
+        if (!waiting.isEmpty()) {
+            head = first();
         }
         int after = task.level();
         if (after != level && task.holding) {
@@ -416,9 +559,12 @@ public final class CpuScheduler {
         task.holding = true;
         task.heldLevel = level;
         levelBusy[level]++;
+        holders.add(task);
         task.since = System.nanoTime();
+        task.lastCheck = task.since;
         Thread thread = task.waiter;
         task.waiter = null;
+        task.runner = thread != null ? thread : Thread.currentThread();
         task.granted = true;
         if (thread != null) {
             LockSupport.unpark(thread);
@@ -436,12 +582,16 @@ public final class CpuScheduler {
         task.granted = false;
         task.waiter = Thread.currentThread();
         waiting.add(task);
-        WAITERS.incrementAndGet();
+        task.queued = true;
+        ATTENTION.incrementAndGet();
+        head = first();
     }
 
     private void dequeue(Task task) {
         if (waiting.remove(task)) {
-            WAITERS.decrementAndGet();
+            task.queued = false;
+            ATTENTION.decrementAndGet();
+            head = first();
         }
     }
 
@@ -492,14 +642,22 @@ public final class CpuScheduler {
             task.counted = true;
             UserShare user = users.get(task.user);
             if (user == null) {
-                // A user who becomes busy again starts level with the busy ones: no credit, no debt.
                 user = new UserShare();
+                users.put(task.user, user);
+            }
+            if (user.busy == 0) {
+                // A user who becomes busy again keeps the time it had, but is credited at most
+                // USER_CREDIT over the least of the busy ones: a user who ran little lately goes
+                // first, one who was idle for long hoards no priority.
                 long least = Long.MAX_VALUE;
                 for (UserShare other : users.values()) {
-                    least = Math.min(least, other.time);
+                    if (other.busy > 0) {
+                        least = Math.min(least, other.time);
+                    }
                 }
-                user.time = least == Long.MAX_VALUE ? 0 : least;
-                users.put(task.user, user);
+                if (least != Long.MAX_VALUE) {
+                    user.time = Math.max(user.time, least - USER_CREDIT_NANOS);
+                }
             }
             user.busy++;
         } else {
@@ -508,8 +666,8 @@ public final class CpuScheduler {
             }
             task.counted = false;
             UserShare user = users.get(task.user);
-            if (user != null && --user.busy == 0) {
-                users.remove(task.user);
+            if (user != null && --user.busy == 0 && users.size() > MAX_IDLE_USERS) {
+                users.values().removeIf(u -> u.busy == 0);
             }
         }
     }
@@ -539,8 +697,14 @@ public final class CpuScheduler {
 
         private volatile boolean granted;
         private volatile boolean closed;
-        /** Runs beside the slots, after waiting too long for one. */
-        private volatile boolean extra;
+        /** Waits in the queue for a slot. */
+        private volatile boolean queued;
+        /** Runs without a slot until its next checkpoint: its slot was taken while it was overdue. */
+        private volatile boolean displaced;
+        /** When the running task was granted its slot or last reached a checkpoint while others waited. */
+        private volatile long lastCheck;
+        /** The thread that runs the task (set when it is granted a slot). */
+        private volatile Thread runner;
 
         private Task(CpuScheduler scheduler, String user, AtomicBoolean cancelFlag) {
             this.scheduler = scheduler;
@@ -550,6 +714,11 @@ public final class CpuScheduler {
 
         public String user() {
             return user;
+        }
+
+        /** Whether the task waits for a slot right now. */
+        public boolean isQueued() {
+            return queued;
         }
 
         /** The processor time the task has had in slots so far. */
@@ -605,10 +774,9 @@ public final class CpuScheduler {
                 try {
                     if (holding) {
                         scheduler.charge(this, System.nanoTime());
-                        holding = false;
-                        scheduler.levelBusy[heldLevel]--;
+                        scheduler.unhold(this);
                         scheduler.busy(this, -1);
-                        scheduler.giveBack(this);
+                        scheduler.handOff();
                     }
                 } finally {
                     scheduler.lock.unlock();

@@ -38,9 +38,15 @@ public final class RunningStatements {
             return Duration.ofNanos(System.nanoTime() - startedNanos);
         }
 
-        /** {@code RUNNING}, or {@code CANCELLING} once it has been told to stop. */
+        /**
+         * {@code QUEUED} while it waits for its user's admission or for a CPU slot, {@code RUNNING}
+         * otherwise, or {@code CANCELLING} once it has been told to stop.
+         */
         public String state() {
-            return control.isStopping() ? "CANCELLING" : "RUNNING";
+            if (control.isStopping()) {
+                return "CANCELLING";
+            }
+            return control.isQueued() ? "QUEUED" : "RUNNING";
         }
     }
 

@@ -66,6 +66,7 @@ public final class StatementControl {
     private double delta;
     private ChargeListener listener;
     private volatile CpuScheduler.Task cpu;
+    private volatile boolean admitting;
     private final java.util.List<Runnable> finishActions = new java.util.ArrayList<>();
 
     /** Controls a statement through {@code cancelFlag}, which its client may set to cancel it. */
@@ -162,6 +163,26 @@ public final class StatementControl {
             throw new IllegalStateException("the statement is already scheduled");
         }
         cpu = task;
+    }
+
+    /**
+     * Waits for the admission of the statement's user ({@link StatementAdmission#enter}), the
+     * statement being {@linkplain #isQueued queued} meanwhile; closing the permit gives the place back.
+     */
+    public StatementAdmission.Permit admit(StatementAdmission admission, String user, int limit) {
+        requireNonNull(admission, "admission is null");
+        admitting = true;
+        try {
+            return admission.enter(user, limit, cancelFlag);
+        } finally {
+            admitting = false;
+        }
+    }
+
+    /** Whether the statement waits for its user's admission or for a CPU slot right now. */
+    public boolean isQueued() {
+        CpuScheduler.Task task = cpu;
+        return admitting || (task != null && task.isQueued());
     }
 
     /**

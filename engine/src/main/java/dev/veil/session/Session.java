@@ -72,7 +72,7 @@ public final class Session {
 
     /**
      * Waits until the user runs fewer statements than the cap (TOO_MANY_STATEMENTS after the
-     * admission's wait); the statement's end gives its place back. CANCEL STATEMENT is never
+     * admission's wait), listed as QUEUED meanwhile; the statement's end gives its place back. CANCEL STATEMENT is never
      * held back, so that a user whose statements hang can still stop them.
      */
     private void admit(SqlNode node, StatementControl control) {
@@ -81,7 +81,7 @@ public final class Session {
         }
         Optional<Integer> limit = concurrentStatementLimit();
         if (limit.isPresent()) {
-            StatementAdmission.Permit permit = engine.admission().enter(user, limit.get(), control.cancelFlag());
+            StatementAdmission.Permit permit = control.admit(engine.admission(), user, limit.get());
             control.onFinish(permit::close);
         }
     }
@@ -140,9 +140,11 @@ public final class Session {
                     engine.rewriter(),
                     settings);
             statementTimeout().ifPresent(control::limitTo);
-            admit(node, control);
+            // Started (audited, and listed in veil.running_statements as QUEUED) before it waits for
+            // admission and for a CPU slot, so that a waiting statement can be seen and cancelled.
             audit.start();
             control.scheduleAs(CpuScheduler.shared().task(user, cancelFlag));
+            admit(node, control);
             StatementResult result;
             // Planning and running take a run slot (a query's rows take one again as they are read,
             // see AuditedRows): planned outside, a new statement would compete for the processors

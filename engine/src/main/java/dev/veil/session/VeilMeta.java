@@ -292,16 +292,20 @@ public final class VeilMeta extends MetaImpl {
             throws NoSuchStatementException {
         StatementState state = statement(h);
         StatementResult result = run(h, state, sql);
-        MetaResultSet resultSet;
+        // The first frame is computed before taking the callback's monitor: Avatica's LocalService
+        // hands every request the same one (LocalService.class), so rows computed inside it would
+        // run one statement at a time in the whole server, and a thread waiting for it would hold
+        // its CPU slot without reaching a cancel check.
+        MetaResultSet resultSet = result instanceof UpdateCount count
+                ? MetaResultSet.count(h.connectionId, h.id, count.rows())
+                : rows(h, state, (RowsResult) result, sql, maxRowCount, maxRowsInFirstFrame);
         try {
             synchronized (callback.getMonitor()) {
                 callback.clear();
                 if (result instanceof UpdateCount count) {
                     Signature signature = signature(List.of(), sql, StatementType.OTHER_DDL);
                     callback.assign(signature, null, count.rows());
-                    resultSet = MetaResultSet.count(h.connectionId, h.id, count.rows());
                 } else {
-                    resultSet = rows(h, state, (RowsResult) result, sql, maxRowCount, maxRowsInFirstFrame);
                     callback.assign(resultSet.signature, resultSet.firstFrame, -1);
                 }
             }

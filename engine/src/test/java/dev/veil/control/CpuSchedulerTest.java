@@ -47,7 +47,8 @@ class CpuSchedulerTest {
 
     @Test
     void aThreadRunsOnlyWithASlotAndTheNextWaiterGetsItWhenItIsGivenBack() throws Exception {
-        CpuScheduler scheduler = new CpuScheduler(1);
+        // A holder is never overdue here: only giving the slot back lets the waiter run.
+        CpuScheduler scheduler = new CpuScheduler(1, true, java.time.Duration.ofMinutes(1));
         CpuScheduler.Task first = scheduler.task("ana", new AtomicBoolean());
         CpuScheduler.Task second = scheduler.task("bea", new AtomicBoolean());
         CountDownLatch holding = new CountDownLatch(1);
@@ -69,16 +70,19 @@ class CpuSchedulerTest {
         Thread.sleep(200);
         assertFalse(ran.get(), "the second task ran without a slot");
         assertEquals(1, scheduler.waiting());
+        assertTrue(second.isQueued());
+        assertFalse(first.isQueued());
         release.countDown();
         a.get(5, TimeUnit.SECONDS);
         b.get(5, TimeUnit.SECONDS);
         assertTrue(ran.get());
+        assertFalse(second.isQueued());
         assertEquals(1, scheduler.free());
     }
 
     @Test
     void aWaitingTaskThatIsCancelledFailsWithinAFewPollsAndLeavesTheQueue() throws Exception {
-        CpuScheduler scheduler = new CpuScheduler(1);
+        CpuScheduler scheduler = new CpuScheduler(1, true, java.time.Duration.ofMinutes(1));
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Future<?> a = pool.submit(() -> {
@@ -134,6 +138,86 @@ class CpuSchedulerTest {
         a.get(5, TimeUnit.SECONDS);
         waits.sort(null);
         assertTrue(waits.get(8) < 500, "waits for a slot (ms): " + waits);
+    }
+
+    @Test
+    void aHolderThatReachesNoCheckpointLosesItsSlotToAWaiterAndQueuesAgainAtItsNextCheckpoint() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> quiet = pool.submit(() -> {
+            try (CpuScheduler.Run run =
+                    scheduler.task("ana", new AtomicBoolean()).run()) {
+                holding.countDown();
+                release.await(); // planning, compiling, a lock: no checkpoint
+                CpuScheduler.checkpoint(); // queues again for a slot
+            }
+            return null;
+        });
+        assertTrue(holding.await(5, TimeUnit.SECONDS));
+        long asked = System.nanoTime();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        Future<?> waiter = pool.submit(() -> {
+            try (CpuScheduler.Run run =
+                    scheduler.task("bea", new AtomicBoolean()).run()) {
+                running.countDown();
+                done.await();
+            }
+            return null;
+        });
+        assertTrue(running.await(5, TimeUnit.SECONDS), "the waiter never got the overdue holder's slot");
+        long waitedMs = (System.nanoTime() - asked) / 1_000_000;
+        assertTrue(waitedMs >= CpuScheduler.OVERDUE_MILLIS, "the slot was taken after " + waitedMs + " ms");
+        assertTrue(waitedMs < 2_000, "the slot was taken after " + waitedMs + " ms");
+        assertEquals(1, scheduler.displaced());
+        assertEquals(0, scheduler.free());
+        release.countDown();
+        Thread.sleep(200);
+        assertFalse(quiet.isDone(), "the displaced task went on past its checkpoint without a slot");
+        assertEquals(0, scheduler.displaced());
+        assertEquals(1, scheduler.waiting());
+        done.countDown();
+        waiter.get(5, TimeUnit.SECONDS);
+        quiet.get(5, TimeUnit.SECONDS);
+        assertEquals(1, scheduler.free());
+        assertEquals(0, scheduler.waiting());
+    }
+
+    @Test
+    void noMoreTasksRunWithoutASlotThanThereAreSlots() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(1);
+        AtomicBoolean release = new AtomicBoolean();
+        List<CountDownLatch> ran = new ArrayList<>();
+        List<Future<?>> running = new ArrayList<>();
+        for (String user : List.of("ana", "bea", "cal")) {
+            CountDownLatch r = new CountDownLatch(1);
+            ran.add(r);
+            running.add(pool.submit(() -> {
+                try (CpuScheduler.Run run =
+                        scheduler.task(user, new AtomicBoolean()).run()) {
+                    r.countDown();
+                    while (!release.get()) {
+                        Thread.onSpinWait(); // computes, never a checkpoint
+                    }
+                }
+                return null;
+            }));
+            if (user.equals("cal")) {
+                break;
+            }
+            assertTrue(r.await(5, TimeUnit.SECONDS), user + " never ran");
+        }
+        // ana runs without its slot, bea holds it, cal may not take it: one slot, one running displaced task.
+        assertFalse(ran.get(2).await(500, TimeUnit.MILLISECONDS), "a second task ran without a slot");
+        assertEquals(1, scheduler.displaced());
+        assertEquals(1, scheduler.waiting());
+        release.set(true);
+        for (Future<?> f : running) {
+            f.get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(1, scheduler.free());
+        assertEquals(0, scheduler.displaced());
     }
 
     @Test

@@ -99,6 +99,16 @@ class FairnessIT {
         }
     }
 
+    private static long queuedStatements(String user) throws SQLException {
+        try (Connection c = admin();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM veil.running_statements WHERE user_name = '" + user
+                        + "' AND state = 'QUEUED'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static void awaitRunning(String user, long n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (running(user) < n) {
@@ -218,6 +228,13 @@ class FairnessIT {
             queued.setQueryTimeout(2);
             long start = System.nanoTime();
             Future<SQLException> waiting = runAsync(pool, queued, "SELECT COUNT(*) FROM shop.orders");
+            // While it waits for the cap, it is listed (and audited) as QUEUED.
+            boolean listedQueued = false;
+            while (!listedQueued && !waiting.isDone()) {
+                listedQueued = queuedStatements("cal") == 1;
+                Thread.sleep(50);
+            }
+            assertTrue(listedQueued, "the statement waiting for the cap was never listed as QUEUED");
             SQLException e = waiting.get(30, TimeUnit.SECONDS);
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertNotNull(e, "the second statement ran beside the first despite a cap of 1");
