@@ -32,9 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * with 16 connections gets no more than a user with one; among one user's statements, the one
  * waiting longest. A level that becomes busy again starts from the least virtual time of those
  * busy now, without credit or debt from before. A user who becomes busy again keeps the time it
- * had (its debt), but is credited at most 500 ms over the least of the busy users: an analyst
- * who runs a small query now and then goes before users who keep the slots busy, and an idle
- * user hoards no priority.
+ * had, but is credited at most 500 ms and charged at most 5 s over the least of the busy users:
+ * an analyst who runs a small query now and then goes before users who keep the slots busy, an
+ * idle user hoards no priority, and one heavy statement does not put its user's next small
+ * queries behind everyone else's for long.
  *
  * <p>Some work cannot yield: planning, the compilation of generated code, a wait for a lock of
  * the catalog. A statement that holds a slot and has reached no cancel check for
@@ -71,6 +72,9 @@ public final class CpuScheduler {
     private static final int LEVELS = LEVEL_LIMITS.length + 1;
     /** The most processor time a user who becomes busy again is credited over the busy users. */
     private static final long USER_CREDIT_NANOS = 500_000_000L;
+
+    /** The most processor time a user who becomes busy again is charged over the busy users. */
+    private static final long USER_DEBT_NANOS = 5_000_000_000L;
     /** How many users' processor times are remembered while they are idle, at most. */
     private static final int MAX_IDLE_USERS = 4096;
 
@@ -647,8 +651,9 @@ public final class CpuScheduler {
             }
             if (user.busy == 0) {
                 // A user who becomes busy again keeps the time it had, but is credited at most
-                // USER_CREDIT over the least of the busy ones: a user who ran little lately goes
-                // first, one who was idle for long hoards no priority.
+                // USER_CREDIT and charged at most USER_DEBT over the least of the busy ones: a user
+                // who ran little lately goes first, one who was idle for long hoards no priority,
+                // one who ran a heavy statement is not last for long.
                 long least = Long.MAX_VALUE;
                 for (UserShare other : users.values()) {
                     if (other.busy > 0) {
@@ -656,7 +661,7 @@ public final class CpuScheduler {
                     }
                 }
                 if (least != Long.MAX_VALUE) {
-                    user.time = Math.max(user.time, least - USER_CREDIT_NANOS);
+                    user.time = Math.min(Math.max(user.time, least - USER_CREDIT_NANOS), least + USER_DEBT_NANOS);
                 }
             }
             user.busy++;
