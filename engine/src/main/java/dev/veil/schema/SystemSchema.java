@@ -89,6 +89,27 @@ public final class SystemSchema extends AbstractSchema {
                                 catalog));
     }
 
+    /** The system tables only admins may read, with where everyone else finds their own rows. */
+    private static final Map<String, String> ADMIN_ONLY = Map.of(
+            "audit", "your own statements are in veil.my_queries",
+            "budget_ledger", "your own budget is in veil.my_budget");
+
+    /**
+     * Fails with ACCESS_DENIED unless {@code user} (an admin when {@code admin}) may read the
+     * system table {@code table}. Checked when a statement that names the table is planned, so
+     * that no plan (one that reads nothing, such as a zero-row probe) answers without the check,
+     * and again as the table is read.
+     */
+    public static void checkReadable(String table, String user, boolean admin) {
+        String elsewhere = ADMIN_ONLY.get(table);
+        if (elsewhere != null && !admin) {
+            throw new VeilException(
+                    ErrorCode.ACCESS_DENIED,
+                    "Reading veil." + table + " requires the admin role; user '" + user + "' does not have it ("
+                            + elsewhere + ")");
+        }
+    }
+
     @Override
     protected Map<String, Table> getTableMap() {
         return tables;
@@ -256,12 +277,7 @@ public final class SystemSchema extends AbstractSchema {
     }
 
     private static List<Object[]> audit(SqliteCatalog catalog, String user, Principals principals, long self) {
-        if (!principals.isAdmin(user)) {
-            throw new VeilException(
-                    ErrorCode.ACCESS_DENIED,
-                    "Reading veil.audit requires the admin role; user '" + user
-                            + "' does not have it (your own statements are in veil.my_queries)");
-        }
+        checkReadable("audit", user, principals.isAdmin(user));
         List<Object[]> rows = new ArrayList<>();
         for (AuditEntry e : new AuditLog(catalog).entries()) {
             if (e.id() == self) {
@@ -304,12 +320,7 @@ public final class SystemSchema extends AbstractSchema {
     }
 
     private static List<Object[]> budgetLedger(SqliteCatalog catalog, String user, Principals principals) {
-        if (!principals.isAdmin(user)) {
-            throw new VeilException(
-                    ErrorCode.ACCESS_DENIED,
-                    "Reading veil.budget_ledger requires the admin role; user '" + user
-                            + "' does not have it (your own budget is in veil.my_budget)");
-        }
+        checkReadable("budget_ledger", user, principals.isAdmin(user));
         List<Object[]> rows = new ArrayList<>();
         for (LedgerEntry e : BudgetLedger.of(catalog).entries()) {
             rows.add(new Object[] {

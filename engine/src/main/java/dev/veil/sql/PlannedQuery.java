@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.budget.BudgetLedger;
+import dev.veil.catalog.Principals.Principal;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.QueryExecution;
 import dev.veil.exec.privacy.DpReleases;
@@ -81,9 +82,10 @@ public final class PlannedQuery {
     /** Plans an already converted logical plan; {@code text} names it in the budget ledger. */
     static PlannedQuery fromLogical(
             PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context, String text) {
+        checkSystemTables(logical, planner.principal());
         RelNode normalized = Optimizer.normalize(logical);
         RewriteResult rewrite;
-        if (EmptyPlans.alwaysEmpty(normalized) && !readsSystemTable(normalized)) {
+        if (EmptyPlans.alwaysEmpty(normalized)) {
             rewrite = probe(normalized, context);
         } else {
             rewrite = context.rewriter()
@@ -102,22 +104,21 @@ public final class PlannedQuery {
     }
 
     /**
-     * Whether the plan reads a table of the system schema: such a plan is never a probe, since
-     * those tables check who may read them as they are read (veil.audit is for admins only).
+     * Refuses the statement if it names a system table its principal may not read. Checked on the
+     * plan as the validator built it, before any simplification can remove the scan (a filter
+     * that is always false, a zero limit), so that the answer never skips the check.
      */
-    private static boolean readsSystemTable(RelNode plan) {
-        boolean[] found = {false};
-        plan.accept(new RelShuttleImpl() {
+    private static void checkSystemTables(RelNode logical, Principal principal) {
+        logical.accept(new RelShuttleImpl() {
             @Override
             public RelNode visit(TableScan scan) {
                 List<String> name = scan.getTable().getQualifiedName();
-                if (!name.isEmpty() && name.get(0).equals(SystemSchema.NAME)) {
-                    found[0] = true;
+                if (name.size() == 2 && name.get(0).equals(SystemSchema.NAME)) {
+                    SystemSchema.checkReadable(name.get(1), principal.name(), principal.isAdmin());
                 }
                 return scan;
             }
         });
-        return found[0];
     }
 
     /**
