@@ -72,18 +72,21 @@ public final class Session {
 
     /**
      * Waits until the user runs fewer statements than the cap (TOO_MANY_STATEMENTS after the
-     * admission's wait), listed as QUEUED meanwhile; the statement's end gives its place back. CANCEL STATEMENT is never
-     * held back, so that a user whose statements hang can still stop them.
+     * admission's wait), listed as QUEUED meanwhile; the statement's end gives its place back.
+     * {@link #execute} never holds CANCEL STATEMENT back, so that a user whose statements hang can
+     * still stop them.
      */
-    private void admit(SqlNode node, StatementControl control) {
-        if (node instanceof SqlCancelStatement) {
-            return;
-        }
+    private void admit(StatementControl control) {
         Optional<Integer> limit = concurrentStatementLimit();
         if (limit.isPresent()) {
             StatementAdmission.Permit permit = control.admit(engine.admission(), user, limit.get());
             control.onFinish(permit::close);
         }
+    }
+
+    private StatementContext context(StatementControl control) {
+        return new StatementContext(
+                engine.warehouse(), engine.principal(user), engine.policies(), control, engine.rewriter(), settings);
     }
 
     /** The time limit of this session's statements right now; empty when they have none. */
@@ -101,14 +104,12 @@ public final class Session {
         requireNonNull(sql, "sql is null");
         StatementControl control = new StatementControl(cancelFlag);
         try {
-            StatementContext context = new StatementContext(
-                    engine.warehouse(),
-                    engine.principal(user),
-                    engine.policies(),
-                    control,
-                    engine.rewriter(),
-                    settings);
+            StatementContext context = context(control);
+            // Planned under the same limits as an execution: a flood of prepares is no way around
+            // the user's cap on statements at once or the time limit.
+            statementTimeout().ifPresent(control::limitTo);
             control.scheduleAs(CpuScheduler.shared().task(user, cancelFlag));
+            admit(control);
             try (CpuScheduler.Run run = control.run()) {
                 return StatementDescription.describe(sql, context);
             }
@@ -132,19 +133,15 @@ public final class Session {
         StatementAudit audit = new StatementAudit(engine.warehouse(), user, sql, control);
         try {
             SqlNode node = audit.parse();
-            StatementContext context = new StatementContext(
-                    engine.warehouse(),
-                    engine.principal(user),
-                    engine.policies(),
-                    control,
-                    engine.rewriter(),
-                    settings);
+            StatementContext context = context(control);
             statementTimeout().ifPresent(control::limitTo);
             // Started (audited, and listed in veil.running_statements as QUEUED) before it waits for
             // admission and for a CPU slot, so that a waiting statement can be seen and cancelled.
             audit.start();
             control.scheduleAs(CpuScheduler.shared().task(user, cancelFlag));
-            admit(node, control);
+            if (!(node instanceof SqlCancelStatement)) {
+                admit(control);
+            }
             StatementResult result;
             // Planning and running take a run slot (a query's rows take one again as they are read,
             // see AuditedRows): planned outside, a new statement would compete for the processors

@@ -13,6 +13,7 @@ import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -242,10 +243,19 @@ class FairnessIT {
             assertTrue(millis < 2_000 + 8_000, "the queued statement ended after " + millis + " ms");
             assertFalse(running.isDone(), "the first statement ended early");
             assertEquals(1, running("cal"));
+            // Preparing plans the statement, under the same cap: it waits until the first one ends.
+            Future<Integer> prepared = pool.submit(() -> {
+                try (PreparedStatement p = second.prepareStatement("SELECT COUNT(*) FROM shop.orders")) {
+                    return p.getMetaData().getColumnCount();
+                }
+            });
+            Thread.sleep(1_000);
+            assertFalse(prepared.isDone(), "a prepare was planned beside the first statement despite a cap of 1");
             heavy.cancel();
             SQLException cancelled = running.get(30, TimeUnit.SECONDS);
             assertNotNull(cancelled);
             assertEquals(20, cancelled.getErrorCode(), cancelled.getMessage());
+            assertEquals(1, prepared.get(30, TimeUnit.SECONDS));
             // Both are audited as failed; with the first gone, cal runs again.
             try (Statement again = second.createStatement();
                     ResultSet rs = again.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
