@@ -329,7 +329,10 @@ public final class NeighbourGenerator {
                     "AVG(" + bounded(table) + ")",
                     "COUNT(" + table.strCol() + ")")));
         }
-        String where = random.nextInt(3) == 0 ? " WHERE " + table.strCol() + " <> 'zz'" : "";
+        // One in four is a zero-row probe's filter (a grouped one answers with no rows, whatever the
+        // data; a global one is no probe and goes through the policies).
+        int filter = random.nextInt(4);
+        String where = filter == 0 ? " WHERE " + table.strCol() + " <> 'zz'" : filter == 1 ? " WHERE 1 = 0" : "";
         boolean grouped = random.nextInt(4) != 0;
         String sql = "SELECT " + (grouped ? table.key() + " AS k, " : "") + String.join(", ", aggregates) + " FROM "
                 + table.from() + where + (grouped ? " GROUP BY " + table.key() : "");
