@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -261,7 +262,11 @@ public final class CpuScheduler {
             return NOT_PAUSED;
         }
         task.scheduler.release(task, state);
-        return () -> task.scheduler.acquire(task, false);
+        long pausedAt = System.nanoTime();
+        return () -> {
+            task.pausedNanos.addAndGet(System.nanoTime() - pausedAt);
+            task.scheduler.acquire(task, false);
+        };
     }
 
     /**
@@ -323,6 +328,14 @@ public final class CpuScheduler {
      */
     private void awaitTurn(Task task, ThreadState state, boolean failOnStop) {
         long waitedSince = System.nanoTime();
+        try {
+            awaitTurn(task, state, failOnStop, waitedSince);
+        } finally {
+            task.queuedNanos.addAndGet(System.nanoTime() - waitedSince);
+        }
+    }
+
+    private void awaitTurn(Task task, ThreadState state, boolean failOnStop, long waitedSince) {
         while (!task.granted) {
             // An interrupted thread could not park: it stops waiting as if its statement were stopped.
             if (task.cancelFlag.get() || task.closed || Thread.currentThread().isInterrupted()) {
@@ -710,6 +723,10 @@ public final class CpuScheduler {
         private volatile long lastCheck;
         /** The thread that runs the task (set when it is granted a slot). */
         private volatile Thread runner;
+        /** How long the task waited in the queue for a slot, in all. */
+        private final AtomicLong queuedNanos = new AtomicLong();
+        /** How long the task gave its slot back to wait for memory ({@link #pauseCurrent}), in all. */
+        private final AtomicLong pausedNanos = new AtomicLong();
 
         private Task(CpuScheduler scheduler, String user, AtomicBoolean cancelFlag) {
             this.scheduler = scheduler;
@@ -724,6 +741,16 @@ public final class CpuScheduler {
         /** Whether the task waits for a slot right now. */
         public boolean isQueued() {
             return queued;
+        }
+
+        /** How long the task has waited in the queue for a run slot so far. */
+        public Duration queuedTime() {
+            return Duration.ofNanos(queuedNanos.get());
+        }
+
+        /** How long the task has given its slot back to wait for memory so far. */
+        public Duration pausedTime() {
+            return Duration.ofNanos(pausedNanos.get());
         }
 
         /** The processor time the task has had in slots so far. */

@@ -14,6 +14,13 @@ import java.util.function.LongUnaryOperator;
  * reclaimers (caches such as the unit maps) to give memory back. A thread that waits gives its
  * run slot ({@link CpuScheduler}) back meanwhile, so that no statement waits for a slot while
  * holding memory that the slots' holders wait for. Thread-safe.
+ *
+ * <p><b>Headroom for small statements.</b> The last {@linkplain #headroom() eighth} of the pool is
+ * kept for small statements: a request that leaves its statement holding more than
+ * {@linkplain #smallStatement() a thirty-second of the pool} (and every request of a cache) is
+ * granted only while that eighth stays free. So a few memory-hungry statements that fill the pool
+ * between them make each other wait, while the simple queries of other analysts still get the
+ * little memory they need at once, instead of waiting behind them for {@link #maxWait} and failing.
  */
 public final class MemoryPool {
     /** The share of the heap ({@code -Xmx}) the pool holds unless configured otherwise. */
@@ -25,6 +32,8 @@ public final class MemoryPool {
 
     private final long capacity;
     private final Duration maxWait;
+    private final long headroom;
+    private final long smallStatement;
     private final List<LongUnaryOperator> reclaimers = new CopyOnWriteArrayList<>();
     private long used;
 
@@ -38,6 +47,8 @@ public final class MemoryPool {
         }
         this.capacity = capacity;
         this.maxWait = maxWait;
+        this.headroom = capacity / 8;
+        this.smallStatement = capacity / 32;
     }
 
     /** {@value #DEFAULT_HEAP_FRACTION} of the maximum heap. */
@@ -72,6 +83,16 @@ public final class MemoryPool {
         return maxWait;
     }
 
+    /** The bytes kept free for small statements: an eighth of the pool. */
+    public long headroom() {
+        return headroom;
+    }
+
+    /** The most a statement may hold and still take from the {@linkplain #headroom() headroom}: a thirty-second of the pool. */
+    public long smallStatement() {
+        return smallStatement;
+    }
+
     /** The bytes taken right now. */
     public synchronized long used() {
         return used;
@@ -86,33 +107,47 @@ public final class MemoryPool {
     }
 
     /**
-     * Takes {@code bytes}, waiting up to {@link #maxWait} for them to become free; false if they did
-     * not (nothing is taken then). A request larger than the whole pool fails at once.
+     * Takes {@code bytes} for a holder (a statement) that holds {@code heldAfter} bytes once they are
+     * taken, waiting up to {@link #maxWait} for them to become free; false if they did not (nothing
+     * is taken then). A holder that stays {@linkplain #smallStatement() small} may use the
+     * {@linkplain #headroom() headroom}; others may not. A request that could never be granted
+     * fails at once.
      */
-    public boolean reserve(long bytes) {
-        return reserve(bytes, maxWait);
+    public boolean reserve(long bytes, long heldAfter) {
+        if (heldAfter < bytes) {
+            throw new IllegalArgumentException("a holder holds at least what it takes: " + heldAfter + " < " + bytes);
+        }
+        return reserve(bytes, limitFor(heldAfter), maxWait);
     }
 
-    /** Takes {@code bytes} if they are free right now, after asking the reclaimers; never waits. */
+    /**
+     * Takes {@code bytes} for a cache if they are free right now, headroom kept, after asking the
+     * reclaimers; never waits.
+     */
     public boolean tryReserve(long bytes) {
-        return reserve(bytes, Duration.ZERO);
+        return reserve(bytes, capacity - headroom, Duration.ZERO);
     }
 
-    private boolean reserve(long bytes, Duration wait) {
+    /** The most the pool may hold after granting a request that leaves its holder with {@code heldAfter}. */
+    private long limitFor(long heldAfter) {
+        return heldAfter <= smallStatement ? capacity : capacity - headroom;
+    }
+
+    private boolean reserve(long bytes, long limit, Duration wait) {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative reservation: " + bytes);
         }
         if (bytes == 0) {
             return true;
         }
-        if (bytes > capacity) {
+        if (bytes > limit) {
             return false;
         }
-        if (take(bytes)) {
+        if (take(bytes, limit)) {
             return true;
         }
         reclaim(bytes);
-        if (take(bytes)) {
+        if (take(bytes, limit)) {
             return true;
         }
         if (wait.isZero()) {
@@ -120,15 +155,15 @@ public final class MemoryPool {
         }
         // The statements that hold the memory may be waiting for a run slot: give this thread's back meanwhile.
         CpuScheduler.Paused paused = CpuScheduler.pauseCurrent();
-        if (!waitFor(bytes, System.nanoTime() + wait.toNanos())) {
+        if (!waitFor(bytes, limit, System.nanoTime() + wait.toNanos())) {
             return false;
         }
         paused.resume();
         return true;
     }
 
-    private synchronized boolean waitFor(long bytes, long deadline) {
-        while (used + bytes > capacity) {
+    private synchronized boolean waitFor(long bytes, long limit, long deadline) {
+        while (used + bytes > limit) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -144,8 +179,8 @@ public final class MemoryPool {
         return true;
     }
 
-    private synchronized boolean take(long bytes) {
-        if (used + bytes <= capacity) {
+    private synchronized boolean take(long bytes, long limit) {
+        if (used + bytes <= limit) {
             used += bytes;
             return true;
         }

@@ -67,6 +67,7 @@ public final class StatementControl {
     private ChargeListener listener;
     private volatile CpuScheduler.Task cpu;
     private volatile boolean admitting;
+    private volatile long admissionNanos;
     private final java.util.List<Runnable> finishActions = new java.util.ArrayList<>();
 
     /** Controls a statement through {@code cancelFlag}, which its client may set to cancel it. */
@@ -172,11 +173,26 @@ public final class StatementControl {
     public StatementAdmission.Permit admit(StatementAdmission admission, String user, int limit) {
         requireNonNull(admission, "admission is null");
         admitting = true;
+        long started = System.nanoTime();
         try {
             return admission.enter(user, limit, cancelFlag);
         } finally {
+            admissionNanos = System.nanoTime() - started;
             admitting = false;
         }
+    }
+
+    /**
+     * Where the statement's time went so far, for the server's slow-statement log: waiting for its
+     * user's admission, waiting for a run slot, waiting for memory, and running in slots.
+     */
+    public String timeline() {
+        CpuScheduler.Task task = cpu;
+        long queued = task == null ? 0 : task.queuedTime().toMillis();
+        long memory = task == null ? 0 : task.pausedTime().toMillis();
+        long ran = task == null ? 0 : task.runTime().toMillis();
+        return admissionNanos / 1_000_000 + " ms waiting for admission, " + queued + " ms for a run slot, " + memory
+                + " ms for memory, " + ran + " ms running in slots";
     }
 
     /** Whether the statement waits for its user's admission or for a CPU slot right now. */

@@ -129,7 +129,7 @@ public final class StatementMemory implements AutoCloseable {
         long fromPool = share.bytes;
         if (next > fromPool) {
             long want = Math.min(roundUp(next - fromPool), limit - fromPool);
-            if (!pool.reserve(want)) {
+            if (!pool.reserve(want, fromPool + want)) {
                 throw new VeilException(
                         ErrorCode.MEMORY_LIMIT_EXCEEDED,
                         "The server's memory is taken by other "

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,9 +30,18 @@ import javax.crypto.spec.SecretKeySpec;
  * remembers the stored hash it was checked against and is used only while that is still the
  * user's stored hash, so a changed password or a dropped user takes effect at once.
  * Concurrent checks of the same credentials share one computation.
+ *
+ * <p>The checks themselves run at most {@link #concurrentChecks()} at once (half the processors,
+ * at least one): a burst of logins, or of guesses spread over many names and addresses so that
+ * the {@link LoginThrottle} does not stop them, then waits in line for a turn, at most
+ * {@link #CHECK_WAIT}, instead of taking every processor from the statements that run. A login
+ * that does not get a turn in time is refused as {@link Busy}, without a check.
  */
 final class Authenticator {
     static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
+    /** How long a login waits for a turn to check its password before it is refused as {@link Busy}. */
+    static final Duration CHECK_WAIT = Duration.ofSeconds(20);
+
     private static final int MAX_ENTRIES = 10_000;
     private static final String MAC = "HmacSHA256";
 
@@ -40,6 +51,15 @@ final class Authenticator {
     private final SecretKeySpec key;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Optional<String>>> checking = new ConcurrentHashMap<>();
+    private final Semaphore turns;
+    private final Duration checkWait;
+
+    /** Too many password checks are waiting: the login is refused for now, its password unchecked. */
+    static final class Busy extends RuntimeException {
+        Busy() {
+            super("Too many logins are being checked at once; retry in a few seconds", null, false, false);
+        }
+    }
 
     /** A remembered successful check. */
     private record Entry(String user, String stamp, long expiresAt) {}
@@ -49,6 +69,15 @@ final class Authenticator {
     }
 
     Authenticator(Principals principals, Duration ttl, LongSupplier clock) {
+        this(principals, ttl, clock, concurrentChecks(), CHECK_WAIT);
+    }
+
+    Authenticator(Principals principals, Duration ttl, LongSupplier clock, int turns, Duration checkWait) {
+        if (turns < 1) {
+            throw new IllegalArgumentException("turns must be positive: " + turns);
+        }
+        this.turns = new Semaphore(turns, true);
+        this.checkWait = requireNonNull(checkWait, "checkWait is null");
         this.principals = requireNonNull(principals, "principals is null");
         this.ttlNanos = requireNonNull(ttl, "ttl is null").toNanos();
         this.clock = requireNonNull(clock, "clock is null");
@@ -57,7 +86,15 @@ final class Authenticator {
         this.key = new SecretKeySpec(bytes, MAC);
     }
 
-    /** The authenticated user name, or empty when the user does not exist or the password is wrong. */
+    /** How many password checks run at once: half the processors, at least one. */
+    static int concurrentChecks() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    /**
+     * The authenticated user name, or empty when the user does not exist or the password is wrong;
+     * {@link Busy} when the password could not be checked in time.
+     */
     Optional<String> authenticate(BasicCredentials credentials) {
         requireNonNull(credentials, "credentials is null");
         String user = credentials.user();
@@ -75,7 +112,7 @@ final class Authenticator {
             return running.join();
         }
         try {
-            Optional<String> stamp = principals.verifyPassword(user, credentials.password());
+            Optional<String> stamp = checkInTurn(user, credentials.password());
             if (stamp.isPresent()) {
                 remember(cacheKey, new Entry(user, stamp.get(), clock.getAsLong() + ttlNanos));
             }
@@ -87,6 +124,24 @@ final class Authenticator {
             throw e;
         } finally {
             checking.remove(cacheKey, mine);
+        }
+    }
+
+    private Optional<String> checkInTurn(String user, String password) {
+        boolean acquired;
+        try {
+            acquired = turns.tryAcquire(checkWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy();
+        }
+        if (!acquired) {
+            throw new Busy();
+        }
+        try {
+            return principals.verifyPassword(user, password);
+        } finally {
+            turns.release();
         }
     }
 

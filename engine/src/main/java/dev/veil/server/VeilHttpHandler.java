@@ -89,7 +89,15 @@ final class VeilHttpHandler extends AbstractHandler {
         if (throttled(given.user(), address, response)) {
             return;
         }
-        Optional<String> user = authenticator.authenticate(given);
+        Optional<String> user;
+        try {
+            user = authenticator.authenticate(given);
+        } catch (Authenticator.Busy busy) {
+            // Not a failed login: the password was not checked, so nothing is counted against the name.
+            response.setHeader("Retry-After", "5");
+            sendText(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, busy.getMessage());
+            return;
+        }
         byte[] body = null;
         boolean previousPassword = false;
         if (user.isEmpty() && connections.keepsPreviousPassword(given.user()) && !CANCEL_PATH.equals(target)) {

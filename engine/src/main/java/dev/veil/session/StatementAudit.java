@@ -17,7 +17,10 @@ import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCreateUser;
 import dev.veil.sql.parser.VeilParser;
 import dev.veil.storage.Warehouse;
+import java.time.Duration;
 import org.apache.calcite.sql.SqlNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records one statement of a session in the audit log: parses it (so that the log can tell its
@@ -27,8 +30,16 @@ import org.apache.calcite.sql.SqlNode;
  * privacy cost is what the ledger charged, whether the statement succeeds or fails. A query's
  * entry is completed with its row count when its result is done; if the entry cannot be
  * written, nothing runs.
+ *
+ * <p>A statement that took longer than {@link #SLOW} in all is also logged for the server's
+ * operators (at INFO, by its audit id, never its text or values), with where its time went: its
+ * user's admission, the queue for a run slot, waits for memory, and the time it ran.
  */
 final class StatementAudit {
+    private static final Logger LOG = LoggerFactory.getLogger(StatementAudit.class);
+    /** Statements that take longer than this are logged with their timeline. */
+    static final Duration SLOW = Duration.ofSeconds(1);
+
     private final AuditLog log;
     private final RunningStatements running;
     private final String user;
@@ -37,6 +48,7 @@ final class StatementAudit {
     private String text;
     private StatementKind kind = StatementKind.STATEMENT;
     private long entry = -1;
+    private long startedNanos;
 
     StatementAudit(Warehouse warehouse, String user, String sql, StatementControl control) {
         this.log = new AuditLog(requireNonNull(warehouse, "warehouse is null").sqliteCatalog());
@@ -60,6 +72,7 @@ final class StatementAudit {
     void start() {
         long now = System.currentTimeMillis();
         long nanos = System.nanoTime();
+        startedNanos = nanos;
         entry = log.start(user, kind, text);
         long id = entry;
         control.onCharge((catalog, epsilon, delta) -> AuditLog.addCost(catalog, id, epsilon, delta));
@@ -103,6 +116,15 @@ final class StatementAudit {
         control.finish();
         if (entry >= 0) {
             running.ended(entry);
+            long took = System.nanoTime() - startedNanos;
+            if (took > SLOW.toNanos() && LOG.isInfoEnabled()) {
+                LOG.info(
+                        "Slow statement {} of user '{}': {} ms in all (its rows read by the client included); {}",
+                        entry,
+                        user,
+                        took / 1_000_000,
+                        control.timeline());
+            }
         }
     }
 

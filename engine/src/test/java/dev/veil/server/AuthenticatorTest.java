@@ -7,7 +7,14 @@ import dev.veil.catalog.Principals;
 import dev.veil.catalog.SqliteCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +45,44 @@ class AuthenticatorTest {
 
     private Optional<String> login(String user, String password) {
         return authenticator.authenticate(new BasicCredentials(user, password));
+    }
+
+    @Test
+    void passwordChecksTakeTurnsAndABurstBeyondTheWaitIsRefusedUnchecked() throws Exception {
+        // One turn and a wait of 50 ms, far below one PBKDF2 check: of eight logins at once, one is
+        // checked first and at least one cannot get a turn in time.
+        Authenticator oneAtATime =
+                new Authenticator(principals, Duration.ofSeconds(60), clock::get, 1, Duration.ofMillis(50));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Optional<String>>> logins = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String password = i == 0 ? "right-pw-long-secret" : "wrong-password-" + i;
+                logins.add(pool.submit(() -> {
+                    go.await();
+                    return oneAtATime.authenticate(new BasicCredentials("ana", password));
+                }));
+            }
+            go.countDown();
+            int busy = 0;
+            int answered = 0;
+            for (Future<Optional<String>> login : logins) {
+                try {
+                    login.get();
+                    answered++;
+                } catch (ExecutionException e) {
+                    assertTrue(e.getCause() instanceof Authenticator.Busy, () -> "unexpected: " + e.getCause());
+                    busy++;
+                }
+            }
+            assertTrue(answered >= 1, "no login was checked");
+            assertTrue(busy >= 1, "no login was refused while the only turn was taken");
+        } finally {
+            pool.shutdownNow();
+        }
+        // Once the turn is free, logins are checked again.
+        assertEquals(Optional.of("ana"), oneAtATime.authenticate(new BasicCredentials("ana", "right-pw-long-secret")));
     }
 
     @Test

@@ -71,6 +71,40 @@ class StatementMemoryTest {
     }
 
     @Test
+    void smallStatementsUseTheHeadroomThatBigOnesLeave() {
+        // 64 MB: 8 MB of headroom, kept for statements that hold at most 2 MB.
+        MemoryPool pool = new MemoryPool(64 * MB, Duration.ofMillis(100));
+        assertEquals(8 * MB, pool.headroom());
+        assertEquals(2 * MB, pool.smallStatement());
+        try (StatementMemory hog = new StatementMemory(64 * MB, "default", pool);
+                StatementMemory other = new StatementMemory(64 * MB, "default", pool);
+                StatementMemory probe = new StatementMemory(64 * MB, "default", pool)) {
+            hog.account("a hash table").add(56 * MB);
+            VeilException full =
+                    assertThrows(VeilException.class, () -> hog.account("more").add(MB));
+            assertEquals(ErrorCode.MEMORY_LIMIT_EXCEEDED, full.errorCode());
+            // Another memory-hungry statement waits and fails; a small one is served at once.
+            assertThrows(VeilException.class, () -> other.account("a sort").add(4 * MB));
+            long started = System.nanoTime();
+            probe.account("a count").add(MB);
+            assertTrue(System.nanoTime() - started < Duration.ofMillis(100).toNanos(), "the small statement waited");
+            probe.account("a count").add(MB);
+            assertEquals(2 * MB, probe.used());
+            // Once it grows past small, it waits like the others.
+            assertThrows(VeilException.class, () -> probe.account("a count").add(MB));
+        }
+        assertEquals(0, pool.used());
+    }
+
+    @Test
+    void cachesKeepTheHeadroomFree() {
+        MemoryPool pool = new MemoryPool(64 * MB, Duration.ZERO);
+        assertTrue(pool.tryReserve(56 * MB));
+        assertFalse(pool.tryReserve(1));
+        assertTrue(pool.reserve(MB, MB), "a small statement still gets memory");
+    }
+
+    @Test
     void reclaimersGiveMemoryBackBeforeARequestFails() {
         MemoryPool pool = new MemoryPool(10 * MB, Duration.ZERO);
         assertTrue(pool.tryReserve(8 * MB));
