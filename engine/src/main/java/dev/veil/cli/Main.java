@@ -26,7 +26,14 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    private static final String SLOW_STATEMENT_LOG = "org.slf4j.simpleLogger.log.dev.veil.session.StatementAudit";
+
     public static void main(String[] args) {
+        boolean serves = args.length > 0 && (args[0].equals("serve") || args[0].equals("demo"));
+        if (!serves && System.getProperty(SLOW_STATEMENT_LOG) == null) {
+            // The slow-statement log is for the operators of a server; a shell user sees their own times.
+            System.setProperty(SLOW_STATEMENT_LOG, "warn");
+        }
         int status = run(args);
         System.exit(status);
     }

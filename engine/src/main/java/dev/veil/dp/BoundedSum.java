@@ -50,11 +50,11 @@ public final class BoundedSum {
         return mechanism.distribution();
     }
 
-    /** Adds noise and releases the sum; may be called once. */
+    /** Adds noise and releases the sum, clamped into its feasible range; may be called once. */
     public NoisySum result() {
         checkOpen();
         released = true;
-        return new NoisySum(mechanism.addNoiseToUnits(sum.total()), noise());
+        return NoisySum.of(mechanism.addNoiseToUnits(sum.total()), noise(), bounds);
     }
 
     private void checkOpen() {

@@ -1,5 +1,7 @@
 package dev.veil.exec;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
 import dev.veil.exec.aggregate.VectorAggregates;
 import dev.veil.exec.join.DynamicFilterPlanner;
 import dev.veil.exec.join.FilterFactorRule;
@@ -11,10 +13,12 @@ import dev.veil.exec.scan.ArrowRules;
 import dev.veil.plan.CheckedArithmetic;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContexts;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRules;
+import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -37,6 +41,7 @@ import org.apache.calcite.rel.rules.JoinPushThroughJoinRule;
 import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
+import org.apache.calcite.util.CancelFlag;
 
 /**
  * Turns logical plans into executable ones, in two steps with the privacy rewrite between them:
@@ -49,7 +54,16 @@ public final class Optimizer {
 
     /** A fresh cost-based planner with Calcite's standard rules and Veil's Arrow scan rules. */
     public static VolcanoPlanner newPlanner() {
-        VolcanoPlanner planner = new VolcanoPlanner();
+        return newPlanner(new AtomicBoolean());
+    }
+
+    /**
+     * A fresh cost-based planner that stops at its next rule once {@code cancelFlag} is set, so that
+     * a cancel or a time limit also lands while a statement is being planned ({@link #optimize}
+     * then fails with QUERY_CANCELLED).
+     */
+    public static VolcanoPlanner newPlanner(AtomicBoolean cancelFlag) {
+        VolcanoPlanner planner = new VolcanoPlanner(null, Contexts.of(new CancelFlag(cancelFlag)));
         planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
         planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
         RelOptUtil.registerDefaultRules(planner, false, false);
@@ -96,7 +110,15 @@ public final class Optimizer {
             CoreRules.PROJECT_REDUCE_EXPRESSIONS,
             CoreRules.JOIN_REDUCE_EXPRESSIONS);
 
-    /** Chooses the physical plan of a normalized (and privacy-rewritten) logical plan. */
+    private static boolean isCancelled(RelOptPlanner planner) {
+        CancelFlag flag = planner.getContext().unwrap(CancelFlag.class);
+        return flag != null && flag.isCancelRequested();
+    }
+
+    /**
+     * Chooses the physical plan of a normalized (and privacy-rewritten) logical plan; QUERY_CANCELLED
+     * if the planner's cancel flag ({@link #newPlanner(AtomicBoolean)}) is set meanwhile.
+     */
     public static EnumerableRel optimize(RelNode logical) {
         RelOptCluster cluster = logical.getCluster();
         cluster.setMetadataProvider(METADATA);
@@ -109,7 +131,20 @@ public final class Optimizer {
                 Programs.calc(METADATA));
         RelTraitSet desired =
                 logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
-        RelNode physical = program.run(planner, logical, desired, List.of(), List.of());
+        RelNode physical;
+        try {
+            physical = program.run(planner, logical, desired, List.of(), List.of());
+        } catch (RuntimeException e) {
+            if (isCancelled(planner)) {
+                // A stopped cost-based planner gives up and may find no plan at all.
+                throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled", e);
+            }
+            throw e;
+        }
+        if (isCancelled(planner)) {
+            // It stopped early with the best plan so far; the statement is stopped all the same.
+            throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
+        }
         // Aggregations straight over a scan run vectorized; dynamic join filters are then planned
         // for the scans that are left (an aggregation scan takes none, which only costs speed).
         return (EnumerableRel) DynamicFilterPlanner.apply(VectorAggregates.fuse(physical));

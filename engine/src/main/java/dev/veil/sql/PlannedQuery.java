@@ -6,6 +6,7 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.budget.BudgetLedger;
 import dev.veil.catalog.Principals.Principal;
+import dev.veil.control.StatementControl;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.QueryExecution;
 import dev.veil.exec.privacy.DpReleases;
@@ -67,9 +68,13 @@ public final class PlannedQuery {
     /** Plans a query ({@code SELECT}, {@code VALUES}, set operations, {@code WITH}). */
     public static PlannedQuery plan(SqlNode query, StatementContext context) {
         requireNonNull(query, "query is null");
-        PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
+        PlannerContext planner =
+                new PlannerContext(context.warehouse(), context.principal(), context.policies(), context.cancelFlag());
         SqlNode validated = planner.validate(query);
+        // Each step of planning may be long on a huge statement: a cancel or a time limit lands between them.
+        StatementControl.check(context.cancelFlag());
         RelRoot root = planner.toRel(validated);
+        StatementControl.check(context.cancelFlag());
         return fromLogical(planner, root.project(), root.validatedRowType, context, query.toString());
     }
 
@@ -84,6 +89,7 @@ public final class PlannedQuery {
             PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context, String text) {
         checkSystemTables(logical, planner.principal());
         RelNode normalized = Optimizer.normalize(logical);
+        StatementControl.check(context.cancelFlag());
         RewriteResult rewrite;
         if (EmptyPlans.alwaysEmpty(normalized)) {
             rewrite = probe(normalized, context);
@@ -91,6 +97,7 @@ public final class PlannedQuery {
             rewrite = context.rewriter()
                     .rewrite(normalized, planner.principal(), context.settings().epsilon());
         }
+        StatementControl.check(context.cancelFlag());
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
         Map<Integer, DpSpec> boundaries = DpReleases.boundaries(plan);
         PrivacyCost cost = cost(boundaries.values(), rewrite);

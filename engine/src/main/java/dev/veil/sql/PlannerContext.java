@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
@@ -71,6 +72,12 @@ public final class PlannerContext {
     private final Map<TableName, TableAccess> access = new ConcurrentHashMap<>();
 
     public PlannerContext(Warehouse warehouse, Principal principal, PolicyResolver policies) {
+        this(warehouse, principal, policies, new AtomicBoolean());
+    }
+
+    /** A context whose cost-based planning stops at its next rule once {@code cancelFlag} is set. */
+    public PlannerContext(Warehouse warehouse, Principal principal, PolicyResolver policies, AtomicBoolean cancelFlag) {
+        requireNonNull(cancelFlag, "cancelFlag is null");
         this.principal = requireNonNull(principal, "principal is null");
         requireNonNull(policies, "policies is null");
         this.typeFactory = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
@@ -96,7 +103,7 @@ public final class PlannerContext {
                 catalogReader,
                 typeFactory,
                 config);
-        VolcanoPlanner planner = Optimizer.newPlanner();
+        VolcanoPlanner planner = Optimizer.newPlanner(cancelFlag);
         this.cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
     }
 

@@ -21,6 +21,28 @@ class BoundedSumTest {
     }
 
     @Test
+    void aSumOfNonNegativeValuesIsNeverReleasedNegativeAndItsIntervalStillCovers() {
+        // A sum of 0 with noise of scale 10: half the noisy values are negative before post-processing.
+        int covered = 0;
+        for (int i = 0; i < 2_000; i++) {
+            BoundedSum sum = BoundedSum.create(AggregationParams.laplace(1, 1, 1), new ValueBounds(0, 10));
+            sum.add(0);
+            NoisySum released = sum.result();
+            assertTrue(released.value() >= 0, "released " + released.value());
+            ConfidenceInterval interval = released.interval(0.95);
+            assertTrue(interval.lower() >= 0, "interval " + interval);
+            covered += interval.contains(0) ? 1 : 0;
+        }
+        // Clamping moves the value towards the truth: coverage stays at least nominal (95%, here
+        // 97.5% expected: every negative draw is covered); 1,880 is 10 standard deviations below.
+        assertTrue(covered >= 1_880, "covered " + covered);
+        // Values bounded above by zero give sums that are never positive.
+        BoundedSum negative = BoundedSum.create(AggregationParams.laplace(1, 1, 1), new ValueBounds(-10, 0));
+        negative.add(0);
+        assertTrue(negative.result().value() <= 0);
+    }
+
+    @Test
     void laplaceScaleIsL0TimesLinfTimesLargestMagnitudeOverEpsilon() {
         NoiseDistribution noise = BoundedSum.create(AggregationParams.laplace(1, 2, 3), new ValueBounds(-3, 2))
                 .noise();

@@ -226,6 +226,32 @@ class StatementControlIT {
     }
 
     @Test
+    void aTimeLimitLandsWhileAStatementIsBeingPlanned() throws Exception {
+        // Planning a 50-way join takes far longer than tim's 2 s: the planner stops at its cancel flag.
+        StringBuilder q = new StringBuilder("SELECT COUNT(*) FROM shop.orders t0");
+        for (int i = 1; i <= 50; i++) {
+            q.append(" JOIN shop.orders t")
+                    .append(i)
+                    .append(" ON t")
+                    .append(i - 1)
+                    .append(".id + t")
+                    .append(i)
+                    .append(".id = ")
+                    .append(i);
+        }
+        try (Connection c = connect(url, "tim", "tim-pw-8e1-long-enough");
+                Statement s = c.createStatement()) {
+            long start = System.nanoTime();
+            SQLTimeoutException e =
+                    assertThrows(SQLTimeoutException.class, () -> s.executeQuery("EXPLAIN PLAN FOR " + q));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("the role's limit of 2 s ended the planning after %d ms%n", millis);
+            assertTrue(millis < 2000 + CANCEL_BOUND.toMillis(), "timed out after " + millis + " ms");
+            assertEquals(27, e.getErrorCode(), e.getMessage());
+        }
+    }
+
+    @Test
     void aRoleTimeLimitStopsTheStatementOnTheServer() throws Exception {
         try (Connection c = connect(url, "tim", "tim-pw-8e1-long-enough");
                 Statement s = c.createStatement()) {
