@@ -40,7 +40,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class Authenticator {
     static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
     /** How long a login waits for a turn to check its password before it is refused as {@link Busy}. */
-    static final Duration CHECK_WAIT = Duration.ofSeconds(20);
+    static final Duration CHECK_WAIT = Duration.ofSeconds(30);
 
     private static final int MAX_ENTRIES = 10_000;
     private static final String MAC = "HmacSHA256";
