@@ -1,6 +1,7 @@
 package dev.veil.catalog;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,8 +17,25 @@ public interface Catalog extends AutoCloseable {
 
     boolean schemaExists(String schema);
 
-    /** Creates a schema; fails with ALREADY_EXISTS unless {@code ifNotExists}. */
-    void createSchema(String schema, boolean ifNotExists);
+    /** Creates a schema that nobody owns (an admin's); fails with ALREADY_EXISTS unless {@code ifNotExists}. */
+    default void createSchema(String schema, boolean ifNotExists) {
+        createSchema(schema, ifNotExists, Optional.empty());
+    }
+
+    /**
+     * Creates a schema owned by {@code owner} (a user who is not an admin) or by nobody, in one
+     * transaction with its owner; fails with ALREADY_EXISTS unless {@code ifNotExists}.
+     */
+    void createSchema(String schema, boolean ifNotExists, Optional<String> owner);
+
+    /** The user who owns the schema; empty for a schema that an admin created, or none. */
+    Optional<String> schemaOwner(String schema);
+
+    /** The user who owns the table; empty for a table that an admin created, or none. */
+    Optional<String> tableOwner(TableName name);
+
+    /** The owners of the tables of one schema that users who are not admins created, by table name. */
+    Map<String, String> tableOwners(String schema);
 
     /** Drops an empty schema; NOT_EMPTY if it holds tables, UNKNOWN_SCHEMA unless {@code ifExists}. */
     void dropSchema(String schema, boolean ifExists);
@@ -34,7 +52,15 @@ public interface Catalog extends AutoCloseable {
      * Creates a table at version 0 (no segments). Fails with UNKNOWN_SCHEMA, or ALREADY_EXISTS
      * unless {@code ifNotExists} (then returns the existing definition).
      */
-    TableDef createTable(TableName name, List<Column> columns, boolean ifNotExists);
+    default TableDef createTable(TableName name, List<Column> columns, boolean ifNotExists) {
+        return createTable(name, columns, ifNotExists, Optional.empty());
+    }
+
+    /**
+     * Creates a table as above, owned by {@code owner} (a user who is not an admin) or by nobody,
+     * in one transaction with its owner: a crash never leaves a user's table without its owner.
+     */
+    TableDef createTable(TableName name, List<Column> columns, boolean ifNotExists, Optional<String> owner);
 
     /** Drops a table; its segment files become garbage. UNKNOWN_TABLE unless {@code ifExists}. */
     void dropTable(TableName name, boolean ifExists);

@@ -304,6 +304,21 @@ final class CatalogMigrations {
                         value       TEXT NOT NULL,
                         set_at      INTEGER NOT NULL,
                         PRIMARY KEY (role_name, setting)
+                    )""")),
+            new Migration(
+                    8,
+                    "owners of schemas and tables",
+                    List.of(
+                            // A schema or table that a user who is not an admin created belongs to that user
+                            // (see ObjectAccess in the policy package); those that admins created have no row.
+                            """
+                    CREATE TABLE schema_owners (
+                        schema_name TEXT PRIMARY KEY REFERENCES schemas (name) ON DELETE CASCADE,
+                        owner       TEXT NOT NULL
+                    )""", """
+                    CREATE TABLE table_owners (
+                        table_id    INTEGER PRIMARY KEY REFERENCES tables (id) ON DELETE CASCADE,
+                        owner       TEXT NOT NULL
                     )""")));
 
     private CatalogMigrations() {}

@@ -215,8 +215,9 @@ public final class SqliteCatalog implements Catalog {
     }
 
     @Override
-    public void createSchema(String schema, boolean ifNotExists) {
+    public void createSchema(String schema, boolean ifNotExists, Optional<String> owner) {
         checkName(schema, "schema");
+        requireNonNull(owner, "owner is null");
         write(c -> {
             if (schemaExists(c, schema)) {
                 if (ifNotExists) {
@@ -229,7 +230,61 @@ public final class SqliteCatalog implements Catalog {
                 ps.setLong(2, System.currentTimeMillis());
                 ps.executeUpdate();
             }
+            if (owner.isPresent()) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO schema_owners (schema_name, owner) VALUES (?, ?)")) {
+                    ps.setString(1, schema);
+                    ps.setString(2, owner.get());
+                    ps.executeUpdate();
+                }
+            }
             return null;
+        });
+    }
+
+    @Override
+    public Optional<String> schemaOwner(String schema) {
+        requireNonNull(schema, "schema is null");
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM schema_owners WHERE schema_name = ?")) {
+                ps.setString(1, schema);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Map<String, String> tableOwners(String schema) {
+        requireNonNull(schema, "schema is null");
+        return read(c -> {
+            Map<String, String> owners = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT t.name, o.owner FROM table_owners o JOIN tables t ON t.id = o.table_id WHERE t.schema_name = ?")) {
+                ps.setString(1, schema);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        owners.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return Map.copyOf(owners);
+        });
+    }
+
+    @Override
+    public Optional<String> tableOwner(TableName name) {
+        requireNonNull(name, "name is null");
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT o.owner FROM table_owners o JOIN tables t"
+                    + " ON t.id = o.table_id WHERE t.schema_name = ? AND t.name = ?")) {
+                ps.setString(1, name.schema());
+                ps.setString(2, name.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
         });
     }
 
@@ -322,8 +377,9 @@ public final class SqliteCatalog implements Catalog {
     }
 
     @Override
-    public TableDef createTable(TableName name, List<Column> columns, boolean ifNotExists) {
+    public TableDef createTable(TableName name, List<Column> columns, boolean ifNotExists, Optional<String> owner) {
         requireNonNull(name, "name is null");
+        requireNonNull(owner, "owner is null");
         requireNonNull(columns, "columns is null");
         checkName(name.schema(), "schema");
         checkName(name.table(), "table");
@@ -377,6 +433,14 @@ public final class SqliteCatalog implements Catalog {
                 ps.executeBatch();
             }
             insertVersionRow(c, id, 0, now, 0, 0);
+            if (owner.isPresent()) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO table_owners (table_id, owner) VALUES (?, ?)")) {
+                    ps.setLong(1, id);
+                    ps.setString(2, owner.get());
+                    ps.executeUpdate();
+                }
+            }
             return new TableDef(id, name, columns);
         });
     }

@@ -10,13 +10,15 @@ import dev.veil.storage.Warehouse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 
 /**
- * One catalog schema as one principal sees it during one statement. Its tables are read from the
+ * One catalog schema as one principal sees it during one statement: the tables it may see (see
+ * {@code ObjectAccess} of {@code policy}). Its tables are read from the
  * catalog on first use and then fixed, with their current versions and the principal's resolved
  * policies, for the statement's life. A table that no policy restricts for the principal is an
  * {@link ArrowTable}; any other is an {@link ArrowTableView} (hidden columns absent, masked
@@ -26,16 +28,21 @@ public final class CatalogSchema extends AbstractSchema {
     private final Warehouse warehouse;
     private final String name;
     private final Function<TableName, TableAccess> access;
+    private final Predicate<TableName> visible;
     private Map<String, Table> tables;
 
     /**
      * @param access the principal's resolved access to a table of this schema; consulted once per
      *     table and statement
+     * @param visible whether the principal may see a table at all; one it may not see is absent,
+     *     as if it did not exist
      */
-    public CatalogSchema(Warehouse warehouse, String name, Function<TableName, TableAccess> access) {
+    public CatalogSchema(
+            Warehouse warehouse, String name, Function<TableName, TableAccess> access, Predicate<TableName> visible) {
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.name = requireNonNull(name, "name is null");
         this.access = requireNonNull(access, "access is null");
+        this.visible = requireNonNull(visible, "visible is null");
     }
 
     @Override
@@ -44,6 +51,9 @@ public final class CatalogSchema extends AbstractSchema {
             Catalog catalog = warehouse.catalog();
             Map<String, Table> map = new LinkedHashMap<>();
             for (TableDef def : catalog.tables(name)) {
+                if (!visible.test(def.name())) {
+                    continue;
+                }
                 ArrowTable table = new ArrowTable(warehouse, def, catalog.currentVersion(def.id()));
                 TableAccess tableAccess =
                         requireNonNull(access.apply(def.name()), "no access resolved for " + def.name());
@@ -61,11 +71,15 @@ public final class CatalogSchema extends AbstractSchema {
         return false;
     }
 
-    /** A root schema holding every catalog schema as one principal sees it, for one statement. */
-    public static SchemaPlus rootSchema(Warehouse warehouse, Function<TableName, TableAccess> access) {
+    /**
+     * A root schema holding every catalog schema as one principal sees it, for one statement: the
+     * tables {@code visible} accepts, each with the principal's {@code access}.
+     */
+    public static SchemaPlus rootSchema(
+            Warehouse warehouse, Function<TableName, TableAccess> access, Predicate<TableName> visible) {
         SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
         for (String schema : warehouse.catalog().schemas()) {
-            root.add(schema, new CatalogSchema(warehouse, schema, access));
+            root.add(schema, new CatalogSchema(warehouse, schema, access, visible));
         }
         root.add(SystemSchema.NAME, new SystemSchema(warehouse));
         return root;

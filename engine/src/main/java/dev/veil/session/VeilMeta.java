@@ -11,6 +11,7 @@ import dev.veil.catalog.TableDef;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.RunningStatements;
 import dev.veil.control.StatementControl;
+import dev.veil.policy.ObjectAccess;
 import dev.veil.policy.PolicyResolver;
 import dev.veil.schema.ArrowTableView;
 import dev.veil.schema.VeilTypeSystem;
@@ -618,15 +619,18 @@ public final class VeilMeta extends MetaImpl {
                 radix);
     }
 
+    /** The tables the session's user may see (see {@link ObjectAccess}) whose names match. */
     private List<TableDef> tables(ConnectionHandle ch, Pat schemaPattern, Pat tablePattern) {
-        Catalog cat = session(ch.id).engine().warehouse().catalog();
+        Session session = session(ch.id);
+        Catalog cat = session.engine().warehouse().catalog();
+        ObjectAccess objects = new ObjectAccess(cat, session.engine().principal(session.user()));
         List<TableDef> list = new ArrayList<>();
         for (String schema : cat.schemas()) {
             if (!matches(schemaPattern, schema)) {
                 continue;
             }
             for (TableDef table : cat.tables(schema)) {
-                if (matches(tablePattern, table.name().table())) {
+                if (matches(tablePattern, table.name().table()) && objects.canSee(table.name())) {
                     list.add(table);
                 }
             }

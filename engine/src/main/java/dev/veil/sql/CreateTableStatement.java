@@ -6,6 +6,7 @@ import dev.veil.catalog.Column;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
+import dev.veil.policy.ObjectAccess;
 import dev.veil.schema.VeilTypes;
 import dev.veil.sql.ast.SqlColumnDefinition;
 import dev.veil.sql.ast.SqlCreateTable;
@@ -14,14 +15,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Executes {@code CREATE TABLE s.t (columns)} and {@code CREATE TABLE s.t AS query}. */
+/**
+ * Executes {@code CREATE TABLE s.t (columns)} and {@code CREATE TABLE s.t AS query}. A user who is
+ * not an admin creates tables only where {@link ObjectAccess} allows, and owns them: nobody else
+ * but admins sees them.
+ */
 final class CreateTableStatement {
     private CreateTableStatement() {}
 
     static UpdateCount execute(SqlCreateTable node, StatementContext context) {
         TableName name = SqlNames.tableName(node.name());
+        ObjectAccess objects = new ObjectAccess(context.warehouse().catalog(), context.principal());
+        objects.checkCreateTableIn(name.schema());
         if (node.query().isPresent()) {
-            return createAs(node, name, context);
+            return createAs(node, name, context, objects);
         }
         List<Column> columns = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -37,11 +44,12 @@ final class CreateTableStatement {
         if (columns.isEmpty()) {
             throw new VeilException(ErrorCode.INVALID_STATEMENT, "Table " + name + " needs at least one column");
         }
-        context.warehouse().catalog().createTable(name, columns, node.ifNotExists());
+        context.warehouse().catalog().createTable(name, columns, node.ifNotExists(), objects.ownerOfNew());
         return new UpdateCount(0, "Table " + name + " created");
     }
 
-    private static UpdateCount createAs(SqlCreateTable node, TableName name, StatementContext context) {
+    private static UpdateCount createAs(
+            SqlCreateTable node, TableName name, StatementContext context, ObjectAccess objects) {
         if (node.ifNotExists() && context.warehouse().catalog().table(name).isPresent()) {
             return new UpdateCount(0, "Table " + name + " already exists");
         }
@@ -60,7 +68,7 @@ final class CreateTableStatement {
                     VeilTypes.toColumnType(c.type(), c.name()),
                     c.type().isNullable()));
         }
-        TableDef table = context.warehouse().catalog().createTable(name, columns, false);
+        TableDef table = context.warehouse().catalog().createTable(name, columns, false, objects.ownerOfNew());
         try {
             long rows = TableInserts.append(table, query, context);
             return new UpdateCount(rows, "Table " + name + " created with " + rows + " rows");

@@ -10,6 +10,7 @@ import dev.veil.catalog.TableName;
 import dev.veil.exec.Optimizer;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
+import dev.veil.policy.ObjectAccess;
 import dev.veil.policy.PolicyResolver;
 import dev.veil.policy.TableAccess;
 import dev.veil.rewrite.IntervalFunctions;
@@ -69,6 +70,7 @@ public final class PlannerContext {
     private final SqlValidator validator;
     private final RelOptCluster cluster;
     private final Principal principal;
+    private final ObjectAccess objects;
     private final Map<TableName, TableAccess> access = new ConcurrentHashMap<>();
 
     public PlannerContext(Warehouse warehouse, Principal principal, PolicyResolver policies) {
@@ -81,9 +83,10 @@ public final class PlannerContext {
         this.principal = requireNonNull(principal, "principal is null");
         requireNonNull(policies, "policies is null");
         this.typeFactory = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
+        this.objects =
+                new ObjectAccess(requireNonNull(warehouse, "warehouse is null").catalog(), principal);
         this.rootSchema = CatalogSchema.rootSchema(
-                requireNonNull(warehouse, "warehouse is null"),
-                table -> access.computeIfAbsent(table, t -> policies.access(t, principal)));
+                warehouse, table -> access.computeIfAbsent(table, t -> policies.access(t, principal)), objects::canSee);
         Properties properties = new Properties();
         properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
         this.catalogReader = new CalciteCatalogReader(
@@ -121,6 +124,11 @@ public final class PlannerContext {
 
     public Principal principal() {
         return principal;
+    }
+
+    /** What the principal may see and create, for this statement. */
+    public ObjectAccess objects() {
+        return objects;
     }
 
     /**

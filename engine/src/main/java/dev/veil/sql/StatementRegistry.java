@@ -114,10 +114,11 @@ public final class StatementRegistry {
 
         anyUser(SqlCreateSchema.class, "CREATE SCHEMA", CreateSchemaStatement::execute);
         // Dropping is for admins: a dropped protected table takes its data and its policies with it.
+        // A user drops the tables they own (DropTableStatement checks the owner).
         add(new Entry<SqlDropObject>(
                 SqlDropObject.class,
                 n -> n.target().sql(),
-                n -> Privilege.ADMIN,
+                n -> n.target() == SqlDropObject.Target.TABLE ? Privilege.OWNER_OR_ADMIN : Privilege.ADMIN,
                 (n, context) -> switch (n.target()) {
                     case SCHEMA -> DropSchemaStatement.execute(n, context);
                     case TABLE -> DropTableStatement.execute(n, context);
