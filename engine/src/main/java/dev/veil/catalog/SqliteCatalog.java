@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -33,6 +35,9 @@ import org.sqlite.SQLiteConfig;
  * {@link #read} and {@link #write}, and add their tables in {@link CatalogMigrations}.
  */
 public final class SqliteCatalog implements Catalog {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteCatalog.class);
+    /** Transactions that wait for the catalog, or hold it, longer than this are logged. */
+    private static final long SLOW_NANOS = 250_000_000L;
     /** The catalog's file name inside the warehouse directory. */
     public static final String FILE_NAME = "veil.db";
 
@@ -115,7 +120,9 @@ public final class SqliteCatalog implements Catalog {
 
     private <T> T transaction(String begin, SqlWork<T> work) {
         requireNonNull(work, "work is null");
+        long asked = System.nanoTime();
         lock.lock();
+        long got = System.nanoTime();
         try {
             if (closed) {
                 throw new IllegalStateException("catalog " + file + " is closed");
@@ -141,7 +148,22 @@ public final class SqliteCatalog implements Catalog {
         } catch (SQLException e) {
             throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Catalog " + file + ": " + e.getMessage(), e);
         } finally {
+            boolean outermost = lock.getHoldCount() == 1;
             lock.unlock();
+            if (outermost) {
+                noteSlow(begin, got - asked, System.nanoTime() - got);
+            }
+        }
+    }
+
+    /** Logs (for the server's operators) a transaction that waited for the catalog, or held it, unusually long. */
+    private static void noteSlow(String begin, long waitedNanos, long heldNanos) {
+        if (waitedNanos > SLOW_NANOS || heldNanos > SLOW_NANOS) {
+            LOG.info(
+                    "Slow catalog {} transaction: waited {} ms for the catalog, held it {} ms",
+                    begin.equals("BEGIN") ? "read" : "write",
+                    waitedNanos / 1_000_000,
+                    heldNanos / 1_000_000);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.veil.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,13 +27,18 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    private static final String SLOW_STATEMENT_LOG = "org.slf4j.simpleLogger.log.dev.veil.session.StatementAudit";
+    /** The logs of slow statements and slow catalog transactions, which are for a server's operators. */
+    private static final List<String> OPERATOR_LOGS = List.of(
+            "org.slf4j.simpleLogger.log.dev.veil.session.StatementAudit",
+            "org.slf4j.simpleLogger.log.dev.veil.catalog.SqliteCatalog");
 
     public static void main(String[] args) {
         boolean serves = args.length > 0 && (args[0].equals("serve") || args[0].equals("demo"));
-        if (!serves && System.getProperty(SLOW_STATEMENT_LOG) == null) {
-            // The slow-statement log is for the operators of a server; a shell user sees their own times.
-            System.setProperty(SLOW_STATEMENT_LOG, "warn");
+        for (String log : OPERATOR_LOGS) {
+            if (!serves && System.getProperty(log) == null) {
+                // For the operators of a server; a shell user sees their own times.
+                System.setProperty(log, "warn");
+            }
         }
         int status = run(args);
         System.exit(status);
