@@ -366,6 +366,51 @@ SqlNode VeilGrantRole() :
     }
 }
 
+/** GRANT SELECT ON [TABLE] s.t TO {ROLE r | USER u} */
+SqlNode VeilGrantSelect() :
+{
+    final Span s;
+    final SqlIdentifier table;
+    final SqlGrantSelect.Grantee kind;
+    final SqlIdentifier grantee;
+}
+{
+    <GRANT> { s = span(); } <SELECT> <ON> [ <TABLE> ]
+    table = CompoundIdentifier()
+    <TO> kind = VeilGrantee()
+    grantee = SimpleIdentifier()
+    {
+        return new SqlGrantSelect(s.end(this), true, table, kind, grantee);
+    }
+}
+
+/** REVOKE SELECT ON [TABLE] s.t FROM {ROLE r | USER u} */
+SqlNode VeilRevokeSelect() :
+{
+    final Span s;
+    final SqlIdentifier table;
+    final SqlGrantSelect.Grantee kind;
+    final SqlIdentifier grantee;
+}
+{
+    <REVOKE> { s = span(); } <SELECT> <ON> [ <TABLE> ]
+    table = CompoundIdentifier()
+    <FROM> kind = VeilGrantee()
+    grantee = SimpleIdentifier()
+    {
+        return new SqlGrantSelect(s.end(this), false, table, kind, grantee);
+    }
+}
+
+SqlGrantSelect.Grantee VeilGrantee() :
+{
+}
+{
+    <ROLE> { return SqlGrantSelect.Grantee.ROLE; }
+|
+    <USER> { return SqlGrantSelect.Grantee.USER; }
+}
+
 <#-- ===================== policies ===================== -->
 
 /** [FOR ROLE r]; null when absent. */

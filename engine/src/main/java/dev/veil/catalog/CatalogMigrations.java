@@ -307,7 +307,7 @@ final class CatalogMigrations {
                     )""")),
             new Migration(
                     8,
-                    "owners of schemas and tables",
+                    "owners of schemas and tables, and grants of users' tables",
                     List.of(
                             // A schema or table that a user who is not an admin created belongs to that user
                             // (see ObjectAccess in the policy package); those that admins created have no row.
@@ -315,10 +315,29 @@ final class CatalogMigrations {
                     CREATE TABLE schema_owners (
                         schema_name TEXT PRIMARY KEY REFERENCES schemas (name) ON DELETE CASCADE,
                         owner       TEXT NOT NULL
-                    )""", """
+                    )""",
+                            """
                     CREATE TABLE table_owners (
                         table_id    INTEGER PRIMARY KEY REFERENCES tables (id) ON DELETE CASCADE,
                         owner       TEXT NOT NULL
+                    )""",
+                            // Who else sees a user's table (see TableGrants); a dropped table, role or user takes
+                            // its grants with it.
+                            """
+                    CREATE TABLE table_grants_to_roles (
+                        table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
+                        role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
+                        granted_by  TEXT NOT NULL,
+                        granted_at  INTEGER NOT NULL,
+                        PRIMARY KEY (table_id, role_name)
+                    )""",
+                            """
+                    CREATE TABLE table_grants_to_users (
+                        table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
+                        user_name   TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                        granted_by  TEXT NOT NULL,
+                        granted_at  INTEGER NOT NULL,
+                        PRIMARY KEY (table_id, user_name)
                     )""")));
 
     private CatalogMigrations() {}

@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
-import dev.veil.catalog.Catalog;
 import dev.veil.catalog.Principals.Principal;
+import dev.veil.catalog.SqliteCatalog;
+import dev.veil.catalog.TableGrants;
 import dev.veil.catalog.TableName;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who may see and create which objects, for one principal during one statement.
@@ -17,7 +19,7 @@ import java.util.Optional;
  * <p>Objects have owners. A schema or table that an admin creates belongs to nobody and is seen
  * by everyone (its policies then say what each user gets from it). A schema or table that a user
  * who is not an admin creates belongs to that user, and a table that belongs to a user is seen
- * only by that user and by admins: {@code CREATE TABLE t AS SELECT ...} copies what the query
+ * only by that user, by admins, and by the users and roles they grant it to ({@link TableGrants}): {@code CREATE TABLE t AS SELECT ...} copies what the query
  * released to its user, such as the rows a row filter showed them, and that copy must not become
  * readable by every other user. To everyone else such a table does not exist.
  *
@@ -29,11 +31,12 @@ public final class ObjectAccess {
     /** The schema where every user may create tables of their own. */
     public static final String SHARED_SCHEMA = "public";
 
-    private final Catalog catalog;
+    private final SqliteCatalog catalog;
     private final Principal principal;
     private final Map<String, Map<String, String>> ownersBySchema = new HashMap<>();
+    private final Map<String, Map<String, Set<String>>> granteesBySchema = new HashMap<>();
 
-    public ObjectAccess(Catalog catalog, Principal principal) {
+    public ObjectAccess(SqliteCatalog catalog, Principal principal) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.principal = requireNonNull(principal, "principal is null");
     }
@@ -47,7 +50,28 @@ public final class ObjectAccess {
         String owner = ownersBySchema
                 .computeIfAbsent(table.schema(), catalog::tableOwners)
                 .get(table.table());
-        return owner == null || owner.equals(principal.name());
+        if (owner == null || owner.equals(principal.name())) {
+            return true;
+        }
+        Set<String> grantees = granteesBySchema
+                .computeIfAbsent(table.schema(), new TableGrants(catalog)::grantees)
+                .getOrDefault(table.table(), Set.of());
+        if (grantees.contains(TableGrants.Grantee.USER.key(principal.name()))) {
+            return true;
+        }
+        for (String role : principal.roles()) {
+            if (grantees.contains(TableGrants.Grantee.ROLE.key(role))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the principal may grant others to see the table: admins, and the user who owns it. */
+    public boolean canGrant(TableName table) {
+        requireNonNull(table, "table is null");
+        return principal.isAdmin()
+                || catalog.tableOwner(table).map(principal.name()::equals).orElse(false);
     }
 
     /** The owner a new object of the principal gets: the user, unless an admin creates it. */

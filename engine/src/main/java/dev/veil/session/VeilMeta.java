@@ -623,7 +623,8 @@ public final class VeilMeta extends MetaImpl {
     private List<TableDef> tables(ConnectionHandle ch, Pat schemaPattern, Pat tablePattern) {
         Session session = session(ch.id);
         Catalog cat = session.engine().warehouse().catalog();
-        ObjectAccess objects = new ObjectAccess(cat, session.engine().principal(session.user()));
+        ObjectAccess objects = new ObjectAccess(
+                session.engine().warehouse().sqliteCatalog(), session.engine().principal(session.user()));
         List<TableDef> list = new ArrayList<>();
         for (String schema : cat.schemas()) {
             if (!matches(schemaPattern, schema)) {

@@ -12,7 +12,7 @@ final class CreateSchemaStatement {
 
     static UpdateCount execute(SqlCreateSchema node, StatementContext context) {
         String name = SqlNames.simpleName(node.name(), "schema");
-        ObjectAccess objects = new ObjectAccess(context.warehouse().catalog(), context.principal());
+        ObjectAccess objects = new ObjectAccess(context.warehouse().sqliteCatalog(), context.principal());
         context.warehouse().catalog().createSchema(name, node.ifNotExists(), objects.ownerOfNew());
         return new UpdateCount(0, "Schema " + name + " created");
     }

@@ -25,7 +25,7 @@ final class CreateTableStatement {
 
     static UpdateCount execute(SqlCreateTable node, StatementContext context) {
         TableName name = SqlNames.tableName(node.name());
-        ObjectAccess objects = new ObjectAccess(context.warehouse().catalog(), context.principal());
+        ObjectAccess objects = new ObjectAccess(context.warehouse().sqliteCatalog(), context.principal());
         objects.checkCreateTableIn(name.schema());
         if (node.query().isPresent()) {
             return createAs(node, name, context, objects);

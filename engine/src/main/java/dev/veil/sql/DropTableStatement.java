@@ -22,7 +22,7 @@ final class DropTableStatement {
             if (name.schema().equals(SystemSchema.NAME)) {
                 throw new VeilException(ErrorCode.ACCESS_DENIED, "System tables cannot be dropped");
             }
-            ObjectAccess objects = new ObjectAccess(context.warehouse().catalog(), context.principal());
+            ObjectAccess objects = new ObjectAccess(context.warehouse().sqliteCatalog(), context.principal());
             boolean exists = context.warehouse().catalog().table(name).isPresent();
             if (!exists || !objects.canSee(name)) {
                 if (node.ifExists()) {
@@ -30,14 +30,12 @@ final class DropTableStatement {
                 }
                 throw new VeilException(ErrorCode.UNKNOWN_TABLE, "Table '" + name + "' does not exist");
             }
-            if (!context.warehouse()
-                    .catalog()
-                    .tableOwner(name)
-                    .equals(Optional.of(context.principal().name()))) {
+            Optional<String> owner = context.warehouse().catalog().tableOwner(name);
+            if (!owner.equals(Optional.of(context.principal().name()))) {
                 throw new VeilException(
                         ErrorCode.ACCESS_DENIED,
-                        "User '" + context.principal().name() + "' may drop only the tables they created; " + name
-                                + " was created by an admin");
+                        "User '" + context.principal().name() + "' may drop only the tables they created"
+                                + (owner.isEmpty() ? "; " + name + " was created by an admin" : ""));
             }
         }
         context.warehouse().catalog().dropTable(name, node.ifExists());

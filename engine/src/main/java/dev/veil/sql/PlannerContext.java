@@ -84,7 +84,7 @@ public final class PlannerContext {
         requireNonNull(policies, "policies is null");
         this.typeFactory = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
         this.objects =
-                new ObjectAccess(requireNonNull(warehouse, "warehouse is null").catalog(), principal);
+                new ObjectAccess(requireNonNull(warehouse, "warehouse is null").sqliteCatalog(), principal);
         this.rootSchema = CatalogSchema.rootSchema(
                 warehouse, table -> access.computeIfAbsent(table, t -> policies.access(t, principal)), objects::canSee);
         Properties properties = new Properties();

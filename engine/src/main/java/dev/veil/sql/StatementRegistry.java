@@ -19,6 +19,7 @@ import dev.veil.sql.ast.SqlDropObject;
 import dev.veil.sql.ast.SqlDropTablePolicy;
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
+import dev.veil.sql.ast.SqlGrantSelect;
 import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
 import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
@@ -129,6 +130,13 @@ public final class StatementRegistry {
                     case SCHEMA, TABLE -> StatementKind.STATEMENT;
                     case ROLE, USER -> StatementKind.PRINCIPAL_CHANGE;
                 }));
+        // The owner of a user's table, or an admin, lets others see it (GrantSelectStatement checks the owner).
+        add(new Entry<>(
+                SqlGrantSelect.class,
+                n -> n.grant() ? "GRANT SELECT" : "REVOKE SELECT",
+                n -> Privilege.OWNER_OR_ADMIN,
+                GrantSelectStatement::execute,
+                StatementKind.POLICY_CHANGE));
         // CREATE TABLE ... AS holds only what the query released to its user.
         anyUser(SqlCreateTable.class, "CREATE TABLE", CreateTableStatement::execute);
         // Loading is for admins: COPY reads any file the server process can read.
