@@ -205,7 +205,8 @@ public final class Principals {
     }
 
     /**
-     * Drops a user; UNKNOWN_PRINCIPAL unless {@code ifExists}. The last admin cannot be dropped:
+     * Drops a user; UNKNOWN_PRINCIPAL unless {@code ifExists}; NOT_EMPTY while the user owns schemas
+     * or tables. The last admin cannot be dropped:
      * nobody could administer the warehouse after it.
      */
     public void dropUser(String user, boolean ifExists) {
@@ -223,12 +224,33 @@ public final class Principals {
                         "User '" + user
                                 + "' is the last admin and cannot be dropped; grant the admin role to another user first");
             }
+            long owned = ownedObjects(c, user);
+            if (owned > 0) {
+                // Dropping the owner would leave the objects to whoever next gets the name, or to nobody
+                // (then everyone would see them): the admin drops them, or copies what should stay, first.
+                throw new VeilException(
+                        ErrorCode.NOT_EMPTY,
+                        "User '" + user + "' owns " + owned + " schema" + (owned == 1 ? "" : "s")
+                                + " or tables and cannot be dropped; drop them first (admins see them all)");
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE name = ?")) {
                 ps.setString(1, user);
                 ps.executeUpdate();
             }
             return null;
         });
+    }
+
+    private static long ownedObjects(Connection c, String user) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT COUNT(*) FROM table_owners WHERE owner = ?)"
+                + " + (SELECT COUNT(*) FROM schema_owners WHERE owner = ?)")) {
+            ps.setString(1, user);
+            ps.setString(2, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /**
