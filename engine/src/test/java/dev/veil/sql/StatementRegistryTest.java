@@ -71,8 +71,11 @@ class StatementRegistryTest {
     void privilegesOfTheTable() {
         assertEquals(Optional.of(Privilege.ADMIN), privilege("COPY public.t FROM 'x.csv'"));
         assertEquals(Optional.of(Privilege.ADMIN), privilege("INSERT INTO public.t VALUES (1)"));
+        // A user drops the tables they own; the statement checks the owner.
+        assertEquals(Optional.of(Privilege.OWNER_OR_ADMIN), privilege("DROP TABLE public.t"));
+        assertEquals(Optional.of(Privilege.OWNER_OR_ADMIN), privilege("GRANT SELECT ON public.t TO ROLE r"));
+        assertEquals(Optional.of(Privilege.OWNER_OR_ADMIN), privilege("REVOKE SELECT ON TABLE public.t FROM USER u"));
         for (String drop : List.of(
-                "DROP TABLE public.t",
                 "DROP SCHEMA s",
                 "DROP ROLE r",
                 "DROP USER u",
@@ -101,7 +104,8 @@ class StatementRegistryTest {
                 "ALTER TABLE public.t DROP ROW FILTER",
                 "ALTER TABLE public.t DROP DIFFERENTIAL PRIVACY",
                 "CREATE PRIVACY BUDGET b LIMIT (EPSILON 1, DELTA 0.001) WINDOW NEVER",
-                "ALTER USER ana SET PRIVACY BUDGET b")) {
+                "ALTER USER ana SET PRIVACY BUDGET b",
+                "GRANT SELECT ON public.t TO USER u")) {
             assertEquals(StatementKind.POLICY_CHANGE, auditKind(policy), policy);
         }
         for (String principal : List.of(
