@@ -114,7 +114,7 @@ class CliTest {
 
         // The interactive shell in-process: sqlline's metadata commands match the lower-case names.
         Path script = dir.resolve("shell.txt");
-        Files.writeString(script, "!describe orders\n!columns shop.orders\n!quit\n");
+        Files.writeString(script, "!describe orders\n!columns shop orders\n!quit\n");
         Run shell = veilWithInput(script, "256m", "sql", "--warehouse", wh.toString());
         assertEquals(0, shell.status(), shell.err());
         for (String column : List.of("order_id", "customer_id", "city", "product", "quantity", "price")) {
