@@ -21,7 +21,7 @@ final class ColumnGuess {
     private boolean maybeDate = true;
     private boolean maybeTimestamp = true;
 
-    /** A whole number beyond BIGINT was seen: whole numbers then need DECIMAL(n,0). */
+    /** A whole number beyond BIGINT was seen: whole numbers then need DECIMAL(38,0). */
     private boolean beyondBigint;
 
     private int integerDigits;
