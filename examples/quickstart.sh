@@ -11,3 +11,4 @@ rm -rf "$wh"
   FROM shop.orders GROUP BY city ORDER BY revenue DESC;
   SELECT EXTRACT(MONTH FROM order_date) AS order_month, COUNT(DISTINCT customer_id) AS customers
   FROM shop.orders GROUP BY EXTRACT(MONTH FROM order_date) ORDER BY order_month LIMIT 3"
+"$root/veil" sql --warehouse "$wh" --format csv -f "$root/examples/report.sql"

@@ -18,8 +18,10 @@ import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.DriverVersion;
 import org.apache.calcite.avatica.Handler;
 import org.apache.calcite.avatica.HandlerImpl;
+import org.apache.calcite.avatica.InternalProperty;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.UnregisteredDriver;
+import org.apache.calcite.avatica.util.Casing;
 
 /**
  * The in-process JDBC driver: {@code jdbc:veil:embedded:/path/to/warehouse[;user=name][;create=true]}.
@@ -124,6 +126,9 @@ public final class EmbeddedDriver extends UnregisteredDriver {
         CONNECTING.set(new Pending(engine, user));
         try {
             AvaticaConnection connection = factory.newConnection(this, factory, url, properties);
+            // Veil folds unquoted identifiers to lower case; tools (sqlline's !describe, !columns) read
+            // this to match names in metadata calls. Avatica's default, upper case, matched nothing.
+            connection.properties.put(InternalProperty.UNQUOTED_CASING, Casing.TO_LOWER);
             engines.put(connection, engine);
             handler.onConnectionInit(connection);
             return connection;

@@ -10,6 +10,9 @@ import dev.veil.storage.TextValues.BadValue;
  * it is ruled out, so a text column costs almost nothing after its first value.
  */
 final class ColumnGuess {
+    /** The precision of an inferred DECIMAL whose values need at most this many digits (fits in a long). */
+    static final int INFERRED_DECIMAL_PRECISION = 18;
+
     private boolean anyValue;
     private boolean maybeBoolean = true;
     private boolean maybeWhole = true;
@@ -18,9 +21,7 @@ final class ColumnGuess {
     private boolean maybeDate = true;
     private boolean maybeTimestamp = true;
 
-    private long min;
-    private long max;
-    /** A whole number beyond BIGINT was seen: whole numbers then need DECIMAL(n,0). */
+    /** A whole number beyond BIGINT was seen: whole numbers then need DECIMAL(38,0). */
     private boolean beyondBigint;
 
     private int integerDigits;
@@ -80,9 +81,7 @@ final class ColumnGuess {
             }
             if (maybeWhole && !beyondBigint) {
                 try {
-                    long v = TextValues.parseLong(b, s, e, Long.MIN_VALUE, Long.MAX_VALUE);
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
+                    TextValues.parseLong(b, s, e, Long.MIN_VALUE, Long.MAX_VALUE);
                 } catch (BadValue x) {
                     beyondBigint = true;
                 }
@@ -124,7 +123,12 @@ final class ColumnGuess {
         maybeDouble = false;
     }
 
-    /** The narrowest type that holds every value seen. */
+    /**
+     * The type that holds every value seen, with headroom for the next load: whole numbers are
+     * BIGINT (INTEGER would refuse the first value past 2^31), numbers with a point DECIMAL(18, s)
+     * with s the most fraction digits seen (DECIMAL(38, s) when they need more than 18 digits),
+     * so that a later file with larger values of the same kind still fits.
+     */
     ColumnType type() {
         if (!anyValue) {
             return ColumnType.of(VeilType.VARCHAR);
@@ -134,18 +138,22 @@ final class ColumnGuess {
         }
         if (maybeWhole) {
             if (!beyondBigint) {
-                return ColumnType.of(
-                        min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE ? VeilType.INTEGER : VeilType.BIGINT);
+                return ColumnType.of(VeilType.BIGINT);
             }
             return integerDigits <= ColumnType.MAX_DECIMAL_PRECISION
-                    ? ColumnType.decimal(integerDigits, 0)
+                    ? ColumnType.decimal(ColumnType.MAX_DECIMAL_PRECISION, 0)
                     : ColumnType.of(VeilType.DOUBLE);
         }
         if (maybeDecimal) {
-            int precision = Math.max(1, integerDigits + fractionDigits);
-            return precision <= ColumnType.MAX_DECIMAL_PRECISION
-                    ? ColumnType.decimal(precision, fractionDigits)
-                    : ColumnType.of(VeilType.DOUBLE);
+            int needed = integerDigits + fractionDigits;
+            if (needed > ColumnType.MAX_DECIMAL_PRECISION) {
+                return ColumnType.of(VeilType.DOUBLE);
+            }
+            return ColumnType.decimal(
+                    needed <= INFERRED_DECIMAL_PRECISION
+                            ? INFERRED_DECIMAL_PRECISION
+                            : ColumnType.MAX_DECIMAL_PRECISION,
+                    fractionDigits);
         }
         if (maybeDouble) {
             return ColumnType.of(VeilType.DOUBLE);

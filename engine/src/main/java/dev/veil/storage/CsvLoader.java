@@ -33,11 +33,12 @@ public final class CsvLoader {
     private CsvLoader() {}
 
     /**
-     * Reads the whole file once and infers its columns: per column the narrowest of BOOLEAN,
-     * INTEGER, BIGINT, DECIMAL(p,s), DOUBLE, DATE, TIMESTAMP that holds every value, else
-     * VARCHAR. Numbers with leading zeros ({@code 007}) stay VARCHAR. Names come from the
-     * header (lower-cased, made identifiers, duplicates numbered) or are {@code column1..n}.
-     * Every column is nullable. A last column that is empty throughout and has no name (a
+     * Reads the whole file once and infers its columns: per column the first of BOOLEAN, BIGINT,
+     * DECIMAL(18,s) (DECIMAL(38,s) for wider values), DOUBLE, DATE, TIMESTAMP that holds every
+     * value, else VARCHAR; numbers get headroom, so that a later load with larger values fits.
+     * Numbers with leading zeros ({@code 007}) stay VARCHAR. Names come from the header
+     * (lower-cased, made identifiers, duplicates numbered) or are {@code column1..n}. Every
+     * column is nullable. A last column that is empty throughout and has no name (a
      * trailing delimiter) is dropped.
      */
     public static List<Column> inferColumns(Path file, CsvOptions options) {

@@ -25,6 +25,11 @@ class CliTest {
     record Run(int status, String out, String err) {}
 
     private Run veil(String maxHeap, String... args) throws IOException, InterruptedException {
+        return veilWithInput(null, maxHeap, args);
+    }
+
+    /** Runs the CLI with standard input read from {@code input} (none when null). */
+    private Run veilWithInput(Path input, String maxHeap, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
@@ -35,10 +40,12 @@ class CliTest {
         command.addAll(List.of(args));
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (input != null) {
+            builder.redirectInput(input.toFile());
+        }
+        Process p = builder.start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the CLI finished");
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -74,6 +81,49 @@ class CliTest {
         assertEquals(
                 "id,name,score,born\r\n1,Ann,12.50,1990-01-02\r\n2,\"Bo, Jr\",7.25,1985-06-30\r\n3,Cy,,\r\n",
                 query.out());
+    }
+
+    @Test
+    void readmeQuickstartRunsTheExampleReportAndTheShellDescribesTables() throws Exception {
+        Path wh = dir.resolve("wh");
+        Path examples = Path.of("..", "examples").toAbsolutePath().normalize();
+        assertEquals(0, veil("256m", "init", "--warehouse", wh.toString()).status());
+        Run load = veil(
+                "256m",
+                "load",
+                "--warehouse",
+                wh.toString(),
+                "--table",
+                "shop.orders",
+                "--csv",
+                examples.resolve("orders.csv").toString(),
+                "--header");
+        assertEquals(0, load.status(), load.err());
+        Run report = veil(
+                "256m",
+                "sql",
+                "--warehouse",
+                wh.toString(),
+                "--format",
+                "csv",
+                "-f",
+                examples.resolve("report.sql").toString());
+        assertEquals(0, report.status(), report.err());
+        assertTrue(report.out().startsWith("city,orders,revenue\r\nPorto,258,210136.80\r\n"), report.out());
+        assertTrue(report.out().contains("product,units\r\nchair,810\r\n"), report.out());
+
+        // The interactive shell in-process: sqlline's metadata commands match the lower-case names.
+        Path script = dir.resolve("shell.txt");
+        Files.writeString(script, "!describe orders\n!columns shop orders\n!quit\n");
+        Run shell = veilWithInput(script, "256m", "sql", "--warehouse", wh.toString());
+        assertEquals(0, shell.status(), shell.err());
+        for (String column : List.of("order_id", "customer_id", "city", "product", "quantity", "price")) {
+            assertTrue(shell.out().matches("(?s).*\\|\\s*orders\\s*\\|\\s*" + column + "\\s*\\|.*"), shell.out());
+        }
+        assertTrue(
+                shell.out().matches("(?s).*\\|\\s*price\\s*\\|\\s*3\\s*\\|\\s*DECIMAL\\s*\\|\\s*18\\s*\\|.*"),
+                shell.out());
+        assertFalse(shell.out().contains("Exception") || shell.err().contains("Exception"), shell.err());
     }
 
     @Test

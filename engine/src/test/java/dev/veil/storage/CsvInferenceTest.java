@@ -20,7 +20,7 @@ class CsvInferenceTest {
     Path dir;
 
     @Test
-    void eachColumnGetsTheNarrowestTypeHoldingAllItsValues() throws IOException {
+    void eachColumnGetsATypeHoldingAllItsValuesWithHeadroom() throws IOException {
         Path file = write("""
                 flag,small,large,price,ratio,day,at,code,name,empty,huge,mixed
                 true,1,3000000000,12.50,1.5e3,2024-02-29,2024-02-29 10:00:00,007,alice,,123456789012345678901234,2024-01-01
@@ -30,16 +30,16 @@ class CsvInferenceTest {
         assertEquals(
                 List.of(
                         column("flag", ColumnType.of(VeilType.BOOLEAN)),
-                        column("small", ColumnType.of(VeilType.INTEGER)),
+                        column("small", ColumnType.of(VeilType.BIGINT)),
                         column("large", ColumnType.of(VeilType.BIGINT)),
-                        column("price", ColumnType.decimal(5, 3)),
+                        column("price", ColumnType.decimal(18, 3)),
                         column("ratio", ColumnType.of(VeilType.DOUBLE)),
                         column("day", ColumnType.of(VeilType.DATE)),
                         column("at", ColumnType.of(VeilType.TIMESTAMP)),
                         column("code", ColumnType.of(VeilType.VARCHAR)),
                         column("name", ColumnType.of(VeilType.VARCHAR)),
                         column("empty", ColumnType.of(VeilType.VARCHAR)),
-                        column("huge", ColumnType.decimal(24, 0)),
+                        column("huge", ColumnType.decimal(38, 0)),
                         column("mixed", ColumnType.of(VeilType.TIMESTAMP))),
                 CsvLoader.inferColumns(file, CsvOptions.defaults().withHeader(true)));
     }
@@ -48,12 +48,25 @@ class CsvInferenceTest {
     void tooWideDecimalsAndExponentsBecomeDouble() throws IOException {
         Path file = write("1.5,1" + "0".repeat(30) + ".12345678901\n2,1E5\n");
         assertEquals(
-                List.of(column("column1", ColumnType.decimal(2, 1)), column("column2", ColumnType.of(VeilType.DOUBLE))),
+                List.of(
+                        column("column1", ColumnType.decimal(18, 1)),
+                        column("column2", ColumnType.of(VeilType.DOUBLE))),
                 CsvLoader.inferColumns(file, CsvOptions.defaults()));
         Path wide = write("1" + "0".repeat(30) + ".12345678901\n");
         assertEquals(
                 List.of(column("column1", ColumnType.of(VeilType.DOUBLE))),
                 CsvLoader.inferColumns(wide, CsvOptions.defaults()));
+    }
+
+    @Test
+    void numbersGetHeadroomSoThatTheNextLoadWithLargerValuesFits() throws IOException {
+        Path file = write("price,qty,wide\n9.99,3,12345678901234567.8\n12.5,40,1.25\n");
+        assertEquals(
+                List.of(
+                        column("price", ColumnType.decimal(18, 2)),
+                        column("qty", ColumnType.of(VeilType.BIGINT)),
+                        column("wide", ColumnType.decimal(38, 2))),
+                CsvLoader.inferColumns(file, CsvOptions.defaults().withHeader(true)));
     }
 
     @Test
@@ -71,7 +84,7 @@ class CsvInferenceTest {
         Path file = write("1|a|2024-01-01|\n2|b|2024-01-02|\n");
         assertEquals(
                 List.of(
-                        column("column1", ColumnType.of(VeilType.INTEGER)),
+                        column("column1", ColumnType.of(VeilType.BIGINT)),
                         column("column2", ColumnType.of(VeilType.VARCHAR)),
                         column("column3", ColumnType.of(VeilType.DATE))),
                 CsvLoader.inferColumns(file, CsvOptions.defaults().withDelimiter('|')));
@@ -81,7 +94,7 @@ class CsvInferenceTest {
     void nullMarkerIsIgnoredForTypes() throws IOException {
         Path file = write("x\n\\N\n5\n");
         assertEquals(
-                List.of(column("x", ColumnType.of(VeilType.INTEGER))),
+                List.of(column("x", ColumnType.of(VeilType.BIGINT))),
                 CsvLoader.inferColumns(
                         file, CsvOptions.defaults().withHeader(true).withNullString("\\N")));
     }

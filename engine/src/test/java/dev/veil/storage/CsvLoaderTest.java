@@ -303,7 +303,7 @@ class CsvLoaderTest {
             List<Object[]> rows = readAll(wh, table, allColumns(table));
             assertArrayEquals(
                     new Object[] {
-                        2,
+                        2L,
                         new BigDecimal("7.00"),
                         (int) LocalDate.of(2024, 1, 2).toEpochDay(),
                         "b|c"

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * sqlline in a JVM of its own, whose class path holds nothing but the shaded driver jar and
- * sqlline's own jars: the driver registers itself, connects, and serves {@code !tables},
- * {@code !columns} and queries.
+ * sqlline's own jars (the class path of docs/connecting.md): the driver registers itself,
+ * connects, and serves {@code !tables}, {@code !describe}, {@code !columns} and queries, each
+ * command's output checked on its own.
  */
 class SqllineIT {
     @TempDir
@@ -59,16 +60,14 @@ class SqllineIT {
 
     @Test
     void sqllineWithOnlyTheShadedJarListsTablesColumnsAndRunsQueries() throws Exception {
+        List<String> commands = List.of(
+                "!tables",
+                "!describe orders",
+                "!columns shop orders",
+                "SELECT city, COUNT(*) AS n FROM shop.orders GROUP BY city ORDER BY city;",
+                "!quit");
         Path script = dir.resolve("script.sql");
-        Files.writeString(
-                script,
-                String.join(
-                        "\n",
-                        "!tables",
-                        "!columns orders",
-                        "SELECT city, COUNT(*) AS n FROM shop.orders GROUP BY city ORDER BY city;",
-                        "!quit",
-                        ""));
+        Files.writeString(script, String.join("\n", commands) + "\n");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(
                 java.toString(),
@@ -82,18 +81,44 @@ class SqllineIT {
                 "-p",
                 TestServer.ANA_PASSWORD,
                 "--maxWidth=400",
+                "--isolation=TRANSACTION_NONE",
                 "--run=" + script);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(90, TimeUnit.SECONDS), "sqlline did not finish:\n" + output);
         assertEquals(0, process.exitValue(), output);
+        // With --run, sqlline echoes each command as "i/n  command" before its output.
+        String[] sections = output.split("(?m)^\\d+/" + commands.size() + "\\s+");
+        assertEquals(commands.size() + 1, sections.length, output);
+        String tables = sections[1];
+        String describe = sections[2];
+        String columns = sections[3];
+        String query = sections[4];
+        assertTrue(tables.startsWith("!tables"), output);
         assertTrue(
-                output.matches("(?s).*\\|\\s*veil\\s*\\|\\s*shop\\s*\\|\\s*orders\\s*\\|\\s*TABLE\\s*\\|.*"), output);
-        assertTrue(
-                output.matches("(?s).*\\|\\s*orders\\s*\\|\\s*amount\\s*\\|\\s*3\\s*\\|\\s*DECIMAL\\s*\\|.*"), output);
-        assertTrue(output.matches("(?s).*\\|\\s*Lyon\\s*\\|\\s*2\\s*\\|.*"), output);
-        assertTrue(output.matches("(?s).*\\|\\s*Porto\\s*\\|\\s*1\\s*\\|.*"), output);
+                tables.matches("(?s).*\\|\\s*veil\\s*\\|\\s*shop\\s*\\|\\s*orders\\s*\\|\\s*TABLE\\s*\\|.*"), tables);
+        for (String section : List.of(describe, columns)) {
+            assertTrue(
+                    section.matches("(?s).*\\|\\s*orders\\s*\\|\\s*id\\s*\\|\\s*-5\\s*\\|\\s*BIGINT\\s*\\|.*"),
+                    section);
+            assertTrue(
+                    section.matches(
+                            "(?s).*\\|\\s*orders\\s*\\|\\s*amount\\s*\\|\\s*3\\s*\\|\\s*DECIMAL\\s*\\|\\s*12\\s*\\|.*"),
+                    section);
+            assertTrue(
+                    section.matches("(?s).*\\|\\s*orders\\s*\\|\\s*order_day\\s*\\|\\s*91\\s*\\|\\s*DATE\\s*\\|.*"),
+                    section);
+            assertEquals(
+                    7,
+                    section.lines()
+                            .filter(l -> l.matches("\\|\\s*veil\\s*\\|.*"))
+                            .count(),
+                    section);
+        }
+        assertTrue(query.matches("(?s).*\\|\\s*Lyon\\s*\\|\\s*2\\s*\\|.*"), query);
+        assertTrue(query.matches("(?s).*\\|\\s*Porto\\s*\\|\\s*1\\s*\\|.*"), query);
+        assertTrue(query.contains("2 rows selected"), query);
         assertFalse(output.contains("Exception"), output);
         assertFalse(output.contains("SLF4J"), "the driver's relocated logging must stay silent:\n" + output);
     }
