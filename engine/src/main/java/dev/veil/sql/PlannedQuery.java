@@ -13,6 +13,7 @@ import dev.veil.plan.DpAggregate;
 import dev.veil.plan.DpSpec;
 import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.RewriteResult;
+import dev.veil.schema.InformationSchema;
 import dev.veil.schema.SystemSchema;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,9 +69,10 @@ public final class PlannedQuery {
     public static PlannedQuery plan(SqlNode query, StatementContext context) {
         requireNonNull(query, "query is null");
         PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
-        SqlNode validated = planner.validate(query);
+        String text = query.toString();
+        SqlNode validated = planner.validate(FriendlyNames.apply(query));
         RelRoot root = planner.toRel(validated);
-        return fromLogical(planner, root.project(), root.validatedRowType, context, query.toString());
+        return fromLogical(planner, root.project(), root.validatedRowType, context, text);
     }
 
     /** Plans an already converted logical plan whose output is labelled by {@code labels}. */
@@ -115,6 +117,9 @@ public final class PlannedQuery {
                 List<String> name = scan.getTable().getQualifiedName();
                 if (name.size() == 2 && name.get(0).equals(SystemSchema.NAME)) {
                     SystemSchema.checkReadable(name.get(1), principal.name(), principal.isAdmin());
+                }
+                if (name.size() == 2 && name.get(0).equals(InformationSchema.NAME)) {
+                    InformationSchema.checkReadable(name.get(1), principal.name(), principal.isAdmin());
                 }
                 return scan;
             }
