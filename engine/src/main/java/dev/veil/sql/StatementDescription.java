@@ -53,7 +53,7 @@ public record StatementDescription(List<ResultColumn> columns, List<RelDataType>
         PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
         SqlNode validated;
         try {
-            validated = planner.validate(node);
+            validated = planner.validate(FriendlyNames.apply(node));
         } catch (VeilException e) {
             if (count > 0) {
                 throw e;

@@ -4,6 +4,8 @@ import static dev.veil.jdbc.TestServer.ADMIN_PASSWORD;
 import static dev.veil.jdbc.TestServer.ANA_PASSWORD;
 import static dev.veil.jdbc.TestServer.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
@@ -129,6 +131,14 @@ class CatalogSqlIT {
                 assertEquals(List.of("city", "count(*)", "sum(income)"), labels(rs.getMetaData()));
                 assertEquals(List.of("Lyon | 3 | 60"), rows(rs));
             }
+        }
+        // A query the privacy rewrite refuses is described with its validated columns, named the same way.
+        try (Connection c = connect(url, "ana", ANA_PASSWORD);
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT income, COUNT(*) FROM shop.customers GROUP BY income")) {
+            assertEquals(List.of("income", "count(*)"), labels(ps.getMetaData()));
+            SQLException e = assertThrows(SQLException.class, ps::executeQuery);
+            assertTrue(e.getMessage().contains("POLICY_VIOLATION"), e.getMessage());
         }
     }
 }
