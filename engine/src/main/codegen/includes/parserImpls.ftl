@@ -495,6 +495,10 @@ SqlNode VeilAlterTable() :
             node = VeilDropRowFilter(s, table)
         |
             node = VeilDropDifferentialPrivacy(s, table)
+        |
+            node = VeilDropPrivacyUnit(s, table)
+        |
+            node = VeilDropMinGroupSize(s, table)
         )
     )
     {
@@ -571,6 +575,30 @@ SqlNode VeilDropRowFilter(Span s, SqlIdentifier table) :
     role = VeilForRole()
     {
         return new SqlDropTablePolicy(s.end(this), SqlDropTablePolicy.Policy.ROW_FILTER, table, role);
+    }
+}
+
+/** PRIVACY UNIT, after DROP */
+SqlNode VeilDropPrivacyUnit(Span s, SqlIdentifier table) :
+{
+}
+{
+    <PRIVACY> <UNIT>
+    {
+        return new SqlDropTablePolicy(s.end(this), SqlDropTablePolicy.Policy.PRIVACY_UNIT, table, null);
+    }
+}
+
+/** MIN GROUP SIZE [FOR ROLE r], after DROP */
+SqlNode VeilDropMinGroupSize(Span s, SqlIdentifier table) :
+{
+    final SqlIdentifier role;
+}
+{
+    <MIN> <GROUP> <SIZE>
+    role = VeilForRole()
+    {
+        return new SqlDropTablePolicy(s.end(this), SqlDropTablePolicy.Policy.MIN_GROUP_SIZE, table, role);
     }
 }
 
@@ -811,6 +839,55 @@ SqlNode VeilShowPolicies() :
     {
         return new SqlShowPolicies(s.end(this), table);
     }
+}
+
+/** DROP PRIVACY BUDGET [IF EXISTS] b [CASCADE | RESTRICT] */
+SqlDrop VeilDropPrivacyBudget(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier name;
+    boolean cascade = false;
+}
+{
+    <PRIVACY> <BUDGET>
+    ifExists = VeilIfExists()
+    name = SimpleIdentifier()
+    [
+        <CASCADE> { cascade = true; }
+    |
+        <RESTRICT> { cascade = false; }
+    ]
+    {
+        return new SqlDropPrivacyBudget(s.end(this), ifExists, name, cascade);
+    }
+}
+
+/** SHOW SCHEMAS | SHOW TABLES [{IN | FROM} s] | SHOW COLUMNS {FROM | IN} s.t */
+SqlNode VeilShowCatalog() :
+{
+    final Span s;
+    SqlIdentifier name = null;
+}
+{
+    <SHOW> { s = span(); }
+    (
+        <SCHEMAS>
+        {
+            return new SqlShowCatalog(s.end(this), SqlShowCatalog.Target.SCHEMAS, null);
+        }
+    |
+        <TABLES>
+        [ ( <IN> | <FROM> ) name = SimpleIdentifier() ]
+        {
+            return new SqlShowCatalog(s.end(this), SqlShowCatalog.Target.TABLES, name);
+        }
+    |
+        <COLUMNS>
+        ( <FROM> | <IN> ) name = VeilTableName()
+        {
+            return new SqlShowCatalog(s.end(this), SqlShowCatalog.Target.COLUMNS, name);
+        }
+    )
 }
 
 /** SET EPSILON = x (or TO x) */

@@ -55,6 +55,53 @@ public final class PrivacyBudgets {
         });
     }
 
+    /**
+     * Drops a budget. Returns false, changing nothing, if there is none of that name and
+     * {@code ifExists}; fails with INVALID_POLICY if there is none otherwise. While users or roles
+     * are assigned the budget, fails with NOT_EMPTY naming them, unless {@code cascade}: then their
+     * assignments go with it (a user without a budget of its own falls back to its roles' budgets,
+     * and one with none at all can no longer spend). The ledger keeps every charge made under the
+     * budget: it is append-only, and what a user spent in the current window still counts.
+     */
+    public boolean drop(String name, boolean ifExists, boolean cascade) {
+        requireNonNull(name, "name is null");
+        return catalog.write(c -> {
+            if (budget(c, name).isEmpty()) {
+                if (ifExists) {
+                    return false;
+                }
+                throw unknownBudget(c, name);
+            }
+            List<String> assigned = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT 'user ' || user_name FROM user_budgets"
+                    + " WHERE budget_name = ? UNION ALL SELECT 'role ' || role_name FROM role_budgets"
+                    + " WHERE budget_name = ? ORDER BY 1")) {
+                ps.setString(1, name);
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        assigned.add(rs.getString(1));
+                    }
+                }
+            }
+            if (!assigned.isEmpty() && !cascade) {
+                throw new VeilException(
+                        ErrorCode.NOT_EMPTY,
+                        "Privacy budget '" + name + "' is assigned to " + String.join(", ", assigned)
+                                + "; assign them another budget first, or drop it with CASCADE to remove the"
+                                + " assignments too");
+            }
+            for (String table : List.of("user_budgets", "role_budgets", "privacy_budgets")) {
+                String column = table.equals("privacy_budgets") ? "name" : "budget_name";
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE " + column + " = ?")) {
+                    ps.setString(1, name);
+                    ps.executeUpdate();
+                }
+            }
+            return true;
+        });
+    }
+
     public Optional<PrivacyBudget> budget(String name) {
         requireNonNull(name, "name is null");
         return catalog.read(c -> budget(c, name));

@@ -157,6 +157,76 @@ public final class SqlitePolicyStore {
         });
     }
 
+    /**
+     * Drops a table's minimum group size for one scope; INVALID_POLICY if it has none for that scope.
+     * Its differential-privacy policies, if any, still protect it.
+     */
+    public void dropMinGroupSize(TableName table, Optional<String> role) {
+        requireNonNull(table, "table is null");
+        requireNonNull(role, "role is null");
+        catalog.write(c -> {
+            TableDef def = requireTable(table, "DROP MIN GROUP SIZE", table.toString());
+            if (deleteScoped(c, "policy_min_group_sizes", def.id(), null, role) == 0) {
+                throw new VeilException(
+                        ErrorCode.INVALID_POLICY,
+                        "Table '" + table + "' has no minimum group size " + Scope.describe(role) + " to drop");
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Drops a table's privacy unit. Refused with NOT_EMPTY while anything depends on it: a minimum
+     * group size or a differential-privacy policy of the table (they count or bound privacy units),
+     * or another table whose unit is reached {@code VIA} this one; INVALID_POLICY if it has none.
+     */
+    public void dropUnit(TableName table) {
+        requireNonNull(table, "table is null");
+        catalog.write(c -> {
+            TableDef def = requireTable(table, "DROP PRIVACY UNIT", table.toString());
+            if (unit(c, table).isEmpty()) {
+                throw new VeilException(ErrorCode.INVALID_POLICY, "Table '" + table + "' has no privacy unit to drop");
+            }
+            List<String> dependents = new ArrayList<>();
+            if (count(c, "SELECT COUNT(*) FROM policy_min_group_sizes WHERE table_id = ?", def.id()) > 0) {
+                dependents.add("its MIN GROUP SIZE (drop it first with ALTER TABLE " + table + " DROP MIN GROUP SIZE)");
+            }
+            if (count(c, "SELECT COUNT(*) FROM policy_differential_privacy WHERE table_id = ?", def.id()) > 0) {
+                dependents.add("its DIFFERENTIAL PRIVACY (drop it first with ALTER TABLE " + table
+                        + " DROP DIFFERENTIAL PRIVACY)");
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT t.schema_name, t.name FROM policy_units u JOIN tables t ON t.id = u.table_id
+                    WHERE u.parent_schema = ? AND u.parent_table = ? ORDER BY t.schema_name, t.name""")) {
+                ps.setString(1, table.schema());
+                ps.setString(2, table.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        dependents.add("the privacy unit of '" + new TableName(rs.getString(1), rs.getString(2))
+                                + "', reached VIA this table");
+                    }
+                }
+            }
+            if (!dependents.isEmpty()) {
+                throw new VeilException(
+                        ErrorCode.NOT_EMPTY,
+                        "Cannot drop the privacy unit of '" + table + "': " + String.join("; ", dependents) + " depend"
+                                + (dependents.size() == 1 ? "s" : "") + " on it");
+            }
+            deleteByTable(c, "policy_units", def.id());
+            return null;
+        });
+    }
+
+    private static long count(Connection c, String sql, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
     /** Sets (or replaces) a column's policy for one scope. */
     public void setColumnPolicy(ColumnPolicy policy) {
         requireNonNull(policy, "policy is null");

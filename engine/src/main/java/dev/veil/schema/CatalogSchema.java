@@ -81,7 +81,9 @@ public final class CatalogSchema extends AbstractSchema {
         for (String schema : warehouse.catalog().schemas()) {
             root.add(schema, new CatalogSchema(warehouse, schema, access, visible));
         }
-        root.add(SystemSchema.NAME, new SystemSchema(warehouse));
+        SystemSchema system = new SystemSchema(warehouse);
+        root.add(SystemSchema.NAME, system);
+        root.add(InformationSchema.NAME, new InformationSchema(warehouse, access, system, visible));
         return root;
     }
 }

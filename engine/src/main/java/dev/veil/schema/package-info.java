@@ -7,7 +7,9 @@
  * {@link dev.veil.schema.ArrowTableView} (a {@code plan.RestrictedTable}: hidden columns absent,
  * masked columns typed as their mask's result), which only the privacy rewrite can turn into a
  * scan. {@link dev.veil.schema.SystemSchema} holds the {@code veil.*} system tables (policies,
- * audit, budgets, running statements). {@link dev.veil.schema.VeilTypes} maps Veil's column types
+ * audit, budgets, running statements), {@link dev.veil.schema.InformationSchema} the
+ * {@code information_schema} views (schemata, tables, columns, views, table_privileges) as the
+ * principal may see them. {@link dev.veil.schema.VeilTypes} maps Veil's column types
  * to SQL types and {@link dev.veil.schema.VeilTypeSystem} fixes Calcite's type rules.
  *
  * <p>Calls {@code plan} (the table interfaces it implements), {@code policy}, {@code catalog},

@@ -14,6 +14,7 @@ import dev.veil.plan.DpAggregate;
 import dev.veil.plan.DpSpec;
 import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.RewriteResult;
+import dev.veil.schema.InformationSchema;
 import dev.veil.schema.SystemSchema;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -70,12 +71,13 @@ public final class PlannedQuery {
         requireNonNull(query, "query is null");
         PlannerContext planner =
                 new PlannerContext(context.warehouse(), context.principal(), context.policies(), context.cancelFlag());
-        SqlNode validated = planner.validate(query);
+        String text = query.toString();
+        SqlNode validated = planner.validate(FriendlyNames.apply(query));
         // Each step of planning may be long on a huge statement: a cancel or a time limit lands between them.
         StatementControl.check(context.cancelFlag());
         RelRoot root = planner.toRel(validated);
         StatementControl.check(context.cancelFlag());
-        return fromLogical(planner, root.project(), root.validatedRowType, context, query.toString());
+        return fromLogical(planner, root.project(), root.validatedRowType, context, text);
     }
 
     /** Plans an already converted logical plan whose output is labelled by {@code labels}. */
@@ -122,6 +124,9 @@ public final class PlannedQuery {
                 List<String> name = scan.getTable().getQualifiedName();
                 if (name.size() == 2 && name.get(0).equals(SystemSchema.NAME)) {
                     SystemSchema.checkReadable(name.get(1), principal.name(), principal.isAdmin());
+                }
+                if (name.size() == 2 && name.get(0).equals(InformationSchema.NAME)) {
+                    InformationSchema.checkReadable(name.get(1), principal.name(), principal.isAdmin());
                 }
                 return scan;
             }

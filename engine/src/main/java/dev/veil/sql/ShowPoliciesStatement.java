@@ -13,8 +13,11 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * Executes {@code SHOW POLICIES [FOR s.t]} (admin only): one row per stored policy, with the
- * columns of {@link #COLUMNS}. Users who are not admins read {@code veil.policies} instead.
+ * Executes {@code SHOW POLICIES [FOR s.t]} (every user): one row per stored policy the caller may
+ * see, with the columns of {@link #COLUMNS}, the same rows as {@code veil.policies}. An admin sees
+ * every policy; another user sees the policies that apply to them (those of every non-admin role
+ * and of their own roles, not other roles'), with a row filter's predicate replaced by
+ * {@link PolicyListing#HIDDEN_PREDICATE}.
  */
 final class ShowPoliciesStatement {
     /** The result's columns; the system table {@code veil.policies} has the same. */
@@ -33,7 +36,7 @@ final class ShowPoliciesStatement {
         } else {
             tables = store.all();
         }
-        List<Object[]> rows = PolicyListing.all(tables).stream()
+        List<Object[]> rows = PolicyListing.visibleTo(tables, context.principal()).stream()
                 .map(r -> new Object[] {
                     r.table().schema(),
                     r.table().table(),

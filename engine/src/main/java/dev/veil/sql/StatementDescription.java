@@ -54,7 +54,7 @@ public record StatementDescription(List<ResultColumn> columns, List<RelDataType>
                 new PlannerContext(context.warehouse(), context.principal(), context.policies(), context.cancelFlag());
         SqlNode validated;
         try {
-            validated = planner.validate(node);
+            validated = planner.validate(FriendlyNames.apply(node));
         } catch (VeilException e) {
             if (count > 0) {
                 throw e;

@@ -16,6 +16,7 @@ import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
 import dev.veil.sql.ast.SqlCreateUser;
 import dev.veil.sql.ast.SqlDropObject;
+import dev.veil.sql.ast.SqlDropPrivacyBudget;
 import dev.veil.sql.ast.SqlDropTablePolicy;
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
@@ -28,6 +29,7 @@ import dev.veil.sql.ast.SqlSetMinGroupSize;
 import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
+import dev.veil.sql.ast.SqlShowCatalog;
 import dev.veil.sql.ast.SqlShowPolicies;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.apache.calcite.sql.SqlDescribeTable;
 import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
@@ -157,16 +160,32 @@ public final class StatementRegistry {
                 (n, context) -> switch (n.policy()) {
                     case ROW_FILTER -> DropRowFilterStatement.execute(n, context);
                     case DIFFERENTIAL_PRIVACY -> DropDifferentialPrivacyStatement.execute(n, context);
+                    case PRIVACY_UNIT -> DropPrivacyUnitStatement.execute(n, context);
+                    case MIN_GROUP_SIZE -> DropMinGroupSizeStatement.execute(n, context);
                 },
                 StatementKind.POLICY_CHANGE));
         policy(SqlSetDifferentialPrivacy.class, "SET DIFFERENTIAL PRIVACY", SetDifferentialPrivacyStatement::execute);
-        // Users who are not admins read veil.policies instead.
+        // Every user: each sees the policies that apply to them, as in veil.policies (predicates for admins only).
         add(new Entry<>(
                 SqlShowPolicies.class,
                 n -> "SHOW POLICIES",
-                n -> Privilege.ADMIN,
+                n -> Privilege.ANY_USER,
                 ShowPoliciesStatement::execute,
                 StatementKind.QUERY));
+        // Every user: queries of information_schema, which shows each user only what they may see.
+        add(new Entry<>(
+                SqlShowCatalog.class,
+                n -> n.target().sql(),
+                n -> Privilege.ANY_USER,
+                ShowCatalogStatement::execute,
+                StatementKind.QUERY));
+        add(new Entry<>(
+                SqlDescribeTable.class,
+                n -> "DESCRIBE",
+                n -> Privilege.ANY_USER,
+                ShowCatalogStatement::describe,
+                StatementKind.QUERY));
+        policy(SqlDropPrivacyBudget.class, "DROP PRIVACY BUDGET", DropPrivacyBudgetStatement::execute);
 
         anyUser(SqlSetEpsilon.class, "SET EPSILON", SetEpsilonStatement::execute);
         add(new Entry<>(

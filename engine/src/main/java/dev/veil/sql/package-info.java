@@ -6,7 +6,9 @@
  * ({@code PlannerContext}: validate against {@code schema}, rewrite, optimize with {@code exec};
  * a plan that is empty whatever the data, a zero-row probe, is answered from its columns alone:
  * {@code EmptyPlans}), and the description of prepared statements and the binding of their
- * {@code ?} parameters as literals ({@code StatementDescription}, {@code QueryParameters}).
+ * {@code ?} parameters as literals ({@code StatementDescription}, {@code QueryParameters}),
+ * the catalog statements ({@code SHOW ...}, {@code DESCRIBE}: queries of {@code information_schema},
+ * {@code ShowCatalogStatement}), and the names of unaliased result columns ({@code FriendlyNames}).
  * The parser itself ({@code sql.parser}) and its syntax tree ({@code sql.ast}) are a leaf below
  * the rewrite. This package calls every layer below the sessions: {@code rewrite}, {@code exec},
  * {@code schema}, {@code plan}, {@code control}, {@code policy}, {@code budget}, {@code audit},

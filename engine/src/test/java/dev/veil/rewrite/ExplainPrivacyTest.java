@@ -68,7 +68,7 @@ class ExplainPrivacyTest {
                         + "(shop.customer.c_id); smaller groups are dropped; the unit count is not output",
                 "Privacy cost: epsilon 0.0, delta 0.0",
                 "Rewritten plan:",
-                "LogicalAggregate(group=[{0}], EXPR$1=[SUM($1)], $units=[COUNT(DISTINCT $2)])",
+                "LogicalAggregate(group=[{0}], sum(o.amount)=[SUM($1)], $units=[COUNT(DISTINCT $2)])",
                 "ROW_FILTER('shop.orders')")) {
             assertTrue(text.contains(expected), expected + " missing from:\n" + text);
         }

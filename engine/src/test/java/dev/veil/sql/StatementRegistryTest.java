@@ -80,8 +80,20 @@ class StatementRegistryTest {
                 "DROP ROLE r",
                 "DROP USER u",
                 "ALTER TABLE public.t DROP ROW FILTER",
-                "ALTER TABLE public.t DROP DIFFERENTIAL PRIVACY")) {
+                "ALTER TABLE public.t DROP DIFFERENTIAL PRIVACY",
+                "ALTER TABLE public.t DROP PRIVACY UNIT",
+                "ALTER TABLE public.t DROP MIN GROUP SIZE FOR ROLE r",
+                "DROP PRIVACY BUDGET IF EXISTS b CASCADE")) {
             assertEquals(Optional.of(Privilege.ADMIN), privilege(drop), drop);
+        }
+        for (String catalog : List.of(
+                "SHOW SCHEMAS",
+                "SHOW TABLES",
+                "SHOW TABLES IN s",
+                "SHOW COLUMNS FROM s.t",
+                "DESCRIBE s.t",
+                "SHOW POLICIES")) {
+            assertEquals(Optional.of(Privilege.ANY_USER), privilege(catalog), catalog);
         }
         assertEquals(Optional.of(Privilege.ADMIN), privilege("ALTER TABLE public.t SET ROW FILTER (a = 1)"));
         assertEquals(Optional.of(Privilege.ADMIN), privilege("ALTER USER ana PASSWORD 'pw-long-long-secret'"));
@@ -103,6 +115,9 @@ class StatementRegistryTest {
                 "ALTER TABLE public.t SET ROW FILTER (a = 1)",
                 "ALTER TABLE public.t DROP ROW FILTER",
                 "ALTER TABLE public.t DROP DIFFERENTIAL PRIVACY",
+                "ALTER TABLE public.t DROP PRIVACY UNIT",
+                "ALTER TABLE public.t DROP MIN GROUP SIZE",
+                "DROP PRIVACY BUDGET b",
                 "CREATE PRIVACY BUDGET b LIMIT (EPSILON 1, DELTA 0.001) WINDOW NEVER",
                 "ALTER USER ana SET PRIVACY BUDGET b",
                 "GRANT SELECT ON public.t TO USER u")) {
@@ -116,7 +131,14 @@ class StatementRegistryTest {
                 "DROP ROLE r")) {
             assertEquals(StatementKind.PRINCIPAL_CHANGE, auditKind(principal), principal);
         }
-        for (String query : List.of("SELECT 1", "EXPLAIN PLAN FOR SELECT 1", "SHOW POLICIES")) {
+        for (String query : List.of(
+                "SELECT 1",
+                "EXPLAIN PLAN FOR SELECT 1",
+                "SHOW POLICIES",
+                "SHOW SCHEMAS",
+                "SHOW TABLES IN s",
+                "SHOW COLUMNS FROM s.t",
+                "DESCRIBE t")) {
             assertEquals(StatementKind.QUERY, auditKind(query), query);
         }
         for (String other : List.of(

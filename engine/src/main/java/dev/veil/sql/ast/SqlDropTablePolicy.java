@@ -14,14 +14,18 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /**
- * The statements {@code ALTER TABLE s.t DROP ROW FILTER [FOR ROLE r]} and {@code ALTER TABLE s.t
- * DROP DIFFERENTIAL PRIVACY [FOR ROLE r]}: one node, told apart by its {@link Policy}.
+ * The statements {@code ALTER TABLE s.t DROP ROW FILTER [FOR ROLE r]}, {@code ALTER TABLE s.t
+ * DROP DIFFERENTIAL PRIVACY [FOR ROLE r]}, {@code ALTER TABLE s.t DROP MIN GROUP SIZE [FOR ROLE r]}
+ * and {@code ALTER TABLE s.t DROP PRIVACY UNIT} (no role: a table has one unit): one node, told
+ * apart by its {@link Policy}.
  */
 public final class SqlDropTablePolicy extends SqlCall {
     /** The table policy a statement drops. */
     public enum Policy {
         ROW_FILTER("ROW FILTER"),
-        DIFFERENTIAL_PRIVACY("DIFFERENTIAL PRIVACY");
+        DIFFERENTIAL_PRIVACY("DIFFERENTIAL PRIVACY"),
+        PRIVACY_UNIT("PRIVACY UNIT"),
+        MIN_GROUP_SIZE("MIN GROUP SIZE");
 
         private final String sql;
         private final SqlOperator operator;
@@ -52,6 +56,9 @@ public final class SqlDropTablePolicy extends SqlCall {
         this.table = requireNonNull(table, "table is null");
         this.role = role;
         Nodes.checkTableName(table);
+        if (policy == Policy.PRIVACY_UNIT && role != null) {
+            throw new IllegalArgumentException("a privacy unit is not scoped to a role");
+        }
     }
 
     /** The policy dropped. */
