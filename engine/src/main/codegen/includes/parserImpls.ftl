@@ -783,6 +783,30 @@ SqlNode VeilSetEpsilon() :
     }
 }
 
+/** SET SCHEMA [= | TO] s, or SET SCHEMA 's' */
+SqlNode VeilSetSchema() :
+{
+    final Span s;
+    final SqlIdentifier schema;
+    final SqlNode literal;
+}
+{
+    <SET> { s = span(); } <SCHEMA>
+    (
+        literal = StringLiteral()
+        {
+            return new SqlSetSchema(s.end(this), new SqlIdentifier(
+                SqlLiteral.unchain(literal).getValueAs(String.class), getPos()));
+        }
+    |
+        [ <EQ> | <TO> ]
+        schema = SimpleIdentifier()
+        {
+            return new SqlSetSchema(s.end(this), schema);
+        }
+    )
+}
+
 /** EXPLAIN PRIVACY query */
 SqlNode VeilExplainPrivacy() :
 {

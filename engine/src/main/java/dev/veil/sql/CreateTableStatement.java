@@ -19,7 +19,7 @@ final class CreateTableStatement {
     private CreateTableStatement() {}
 
     static UpdateCount execute(SqlCreateTable node, StatementContext context) {
-        TableName name = SqlNames.tableName(node.name());
+        TableName name = SqlNames.tableName(node.name(), context);
         if (node.query().isPresent()) {
             return createAs(node, name, context);
         }

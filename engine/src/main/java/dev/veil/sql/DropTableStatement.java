@@ -8,7 +8,7 @@ final class DropTableStatement {
     private DropTableStatement() {}
 
     static UpdateCount execute(SqlDropObject node, StatementContext context) {
-        TableName name = SqlNames.tableName(node.name());
+        TableName name = SqlNames.tableName(node.name(), context);
         context.warehouse().catalog().dropTable(name, node.ifExists());
         context.warehouse().collectGarbage();
         return new UpdateCount(0, "Table " + name + " dropped");

@@ -22,7 +22,11 @@ final class InsertStatement {
     private InsertStatement() {}
 
     static UpdateCount execute(SqlInsert node, StatementContext context) {
-        PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
+        PlannerContext planner = new PlannerContext(
+                context.warehouse(),
+                context.principal(),
+                context.policies(),
+                context.settings().schema());
         SqlNode validated = planner.validate(node);
         RelRoot root = planner.toRel(validated);
         if (!(root.rel instanceof TableModify modify)) {

@@ -67,7 +67,11 @@ public final class PlannedQuery {
     /** Plans a query ({@code SELECT}, {@code VALUES}, set operations, {@code WITH}). */
     public static PlannedQuery plan(SqlNode query, StatementContext context) {
         requireNonNull(query, "query is null");
-        PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
+        PlannerContext planner = new PlannerContext(
+                context.warehouse(),
+                context.principal(),
+                context.policies(),
+                context.settings().schema());
         SqlNode validated = planner.validate(query);
         RelRoot root = planner.toRel(validated);
         return fromLogical(planner, root.project(), root.validatedRowType, context, query.toString());

@@ -50,7 +50,11 @@ public record StatementDescription(List<ResultColumn> columns, List<RelDataType>
             }
             return new StatementDescription(List.of(), List.of());
         }
-        PlannerContext planner = new PlannerContext(context.warehouse(), context.principal(), context.policies());
+        PlannerContext planner = new PlannerContext(
+                context.warehouse(),
+                context.principal(),
+                context.policies(),
+                context.settings().schema());
         SqlNode validated;
         try {
             validated = planner.validate(node);

@@ -27,6 +27,7 @@ import dev.veil.sql.ast.SqlSetMinGroupSize;
 import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
+import dev.veil.sql.ast.SqlSetSchema;
 import dev.veil.sql.ast.SqlShowPolicies;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -160,6 +161,7 @@ public final class StatementRegistry {
                 StatementKind.QUERY));
 
         anyUser(SqlSetEpsilon.class, "SET EPSILON", SetEpsilonStatement::execute);
+        anyUser(SqlSetSchema.class, "SET SCHEMA", SetSchemaStatement::execute);
         add(new Entry<>(
                 SqlCancelStatement.class,
                 n -> "CANCEL STATEMENT",
