@@ -78,7 +78,8 @@ class MetadataIT {
         }
     }
 
-    private static void setUp(Statement s) throws SQLException {
+    /** Creates the tables and policies described above (also used by SchemaCrawlerIT). */
+    static void setUp(Statement s) throws SQLException {
         s.execute("CREATE SCHEMA shop");
         s.execute("CREATE TABLE shop.customers (customer_id BIGINT NOT NULL, name VARCHAR NOT NULL, "
                 + "email VARCHAR, city VARCHAR NOT NULL, income INTEGER, phone VARCHAR)");
