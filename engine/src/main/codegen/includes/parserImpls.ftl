@@ -783,7 +783,7 @@ SqlNode VeilSetEpsilon() :
     }
 }
 
-/** SET SCHEMA [= | TO] s, or SET SCHEMA 's' */
+/** SET SCHEMA [= | TO] s, or with the name as a string: SET SCHEMA 's' */
 SqlNode VeilSetSchema() :
 {
     final Span s;
@@ -792,6 +792,7 @@ SqlNode VeilSetSchema() :
 }
 {
     <SET> { s = span(); } <SCHEMA>
+    [ <EQ> | <TO> ]
     (
         literal = StringLiteral()
         {
@@ -799,7 +800,6 @@ SqlNode VeilSetSchema() :
                 SqlLiteral.unchain(literal).getValueAs(String.class), getPos()));
         }
     |
-        [ <EQ> | <TO> ]
         schema = SimpleIdentifier()
         {
             return new SqlSetSchema(s.end(this), schema);

@@ -70,11 +70,19 @@ final class EmbeddedFactory implements AvaticaFactory {
             if (schema == null) {
                 throw new SQLException("The schema is null", "22023");
             }
+            checkOpen();
             try {
-                super.setSchema(schema);
+                ((VeilMeta) meta).useSchema(handle, schema);
             } catch (AvaticaClientRuntimeException e) {
                 throw new AvaticaSqlException(e.getMessage(), e.getSqlState(), e.getErrorCode(), List.of(), null);
             }
+        }
+
+        /** The session's schema (a {@code SET SCHEMA} statement changes it too). */
+        @Override
+        public String getSchema() throws SQLException {
+            checkOpen();
+            return ((VeilMeta) meta).schema(handle);
         }
 
         @Override

@@ -804,6 +804,13 @@ public final class VeilMeta extends MetaImpl {
         return rows(ch, TypeInfoRow.class, list);
     }
 
+    /**
+     * The connection's properties. The catalog is always {@value #CATALOG}, the schema the
+     * session's, reported only: a client's schema is ignored here, since Avatica's remote client
+     * echoes the last answer it got with every later change (an autocommit change would set back a
+     * schema that {@code SET SCHEMA} changed since). Both drivers set the schema through
+     * {@link #useSchema} (the thin one as a wire request).
+     */
     @Override
     public ConnectionProperties connectionSync(ConnectionHandle ch, ConnectionProperties connProps) {
         Session session = session(ch.id);
@@ -812,15 +819,8 @@ public final class VeilMeta extends MetaImpl {
                 id -> new ConnectionPropertiesImpl(true, false, java.sql.Connection.TRANSACTION_NONE, null, null));
         synchronized (props) {
             if (connProps != null) {
-                if (connProps.getSchema() != null) {
-                    wrap(() -> {
-                        session.useSchema(connProps.getSchema());
-                        return null;
-                    });
-                }
                 props.merge(connProps);
             }
-            // One catalog, and the session's schema (which SET SCHEMA changes too).
             props.setCatalog(CATALOG);
             props.setSchema(session.schema());
             props.setDirty(false);
@@ -831,6 +831,20 @@ public final class VeilMeta extends MetaImpl {
                     props.getCatalog(),
                     props.getSchema());
         }
+    }
+
+    /** The schema of the connection's session, in which unqualified table names resolve. */
+    public String schema(ConnectionHandle ch) {
+        return session(ch.id).schema();
+    }
+
+    /** Makes {@code schema} the connection's session's schema; UNKNOWN_SCHEMA if it does not exist. */
+    public void useSchema(ConnectionHandle ch, String schema) {
+        Session session = session(ch.id);
+        wrap(() -> {
+            session.useSchema(schema);
+            return null;
+        });
     }
 
     /** What the caller of a metadata request may see: their principal, and each table's access and policies. */

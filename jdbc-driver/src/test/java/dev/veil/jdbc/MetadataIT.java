@@ -380,7 +380,13 @@ class MetadataIT {
             assertEquals("3F000", e.getSQLState());
             assertTrue(e.getMessage().contains("shop"), e.getMessage());
             assertEquals("shop", c.getSchema());
+            c.setAutoCommit(true);
             s.execute("SET SCHEMA dp");
+            assertEquals("dp", c.getSchema());
+            // Other connection properties do not set the schema back (Avatica's remote client
+            // sends its last known properties with every change).
+            c.setAutoCommit(false);
+            c.setAutoCommit(true);
             assertEquals("dp", c.getSchema());
             assertThrows(SQLException.class, () -> s.executeQuery("SELECT code FROM regions"));
             s.execute("SET SCHEMA 'shop'");
