@@ -153,6 +153,23 @@ final class MetaRows {
     /** The functions statements may call, by name, with what kind of function each is; sorted by name. */
     static final class Functions {
         private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+        /**
+         * Calcite's internal operators (planner helpers, one variant per JSON NULL clause) and
+         * its streaming group-window functions, which are not for statements.
+         */
+        private static final java.util.Set<String> INTERNAL = java.util.Set.of(
+                "SINGLE_VALUE",
+                "TRANSLATE3",
+                "VARIANTNULL",
+                "HOP",
+                "HOP_START",
+                "HOP_END",
+                "TUMBLE",
+                "TUMBLE_START",
+                "TUMBLE_END",
+                "SESSION",
+                "SESSION_START",
+                "SESSION_END");
 
         static final Map<String, String> ALL = all();
 
@@ -163,6 +180,8 @@ final class MetaRows {
             for (SqlOperator op : PlannerContext.operatorTable().getOperatorList()) {
                 if (!(op instanceof SqlFunction f)
                         || !NAME.matcher(op.getName()).matches()
+                        || INTERNAL.contains(op.getName())
+                        || op.getName().endsWith("_ON_NULL")
                         || f.getFunctionType().isTableFunction()
                         || f.getFunctionType().isUserDefined()) {
                     continue;
