@@ -905,6 +905,30 @@ SqlNode VeilSetEpsilon() :
     }
 }
 
+/** SET SCHEMA [= | TO] s, or with the name as a string: SET SCHEMA 's' */
+SqlNode VeilSetSchema() :
+{
+    final Span s;
+    final SqlIdentifier schema;
+    final SqlNode literal;
+}
+{
+    <SET> { s = span(); } <SCHEMA>
+    [ <EQ> | <TO> ]
+    (
+        literal = StringLiteral()
+        {
+            return new SqlSetSchema(s.end(this), new SqlIdentifier(
+                SqlLiteral.unchain(literal).getValueAs(String.class), getPos()));
+        }
+    |
+        schema = SimpleIdentifier()
+        {
+            return new SqlSetSchema(s.end(this), schema);
+        }
+    )
+}
+
 /** EXPLAIN PRIVACY query */
 SqlNode VeilExplainPrivacy() :
 {

@@ -110,6 +110,43 @@ public final class SystemSchema extends AbstractSchema {
         }
     }
 
+    /** The names of the system tables, sorted. */
+    public static List<String> tableNames() {
+        return List.of("audit", "budget_ledger", "my_budget", "my_queries", "policies", "running_statements");
+    }
+
+    /** Whether {@code table} is a system table that a user (an admin when {@code admin}) may read. */
+    public static boolean readable(String table, boolean admin) {
+        return tableNames().contains(table) && (admin || !ADMIN_ONLY.containsKey(table));
+    }
+
+    /** What a system table holds, in one sentence (the REMARKS of JDBC metadata). */
+    public static String description(String table) {
+        return switch (table) {
+            case "policies" -> "The policies that apply to you (admins: all); row filter predicates only for admins";
+            case "my_queries" -> "Your own audited statements";
+            case "audit" -> "Every audited statement (admins only)";
+            case "my_budget" -> "Your privacy budget and what is left of it in the current window";
+            case "budget_ledger" -> "Every privacy budget charge (admins only)";
+            case "running_statements" -> "The statements running now (yours; every user's for admins)";
+            default -> throw new IllegalArgumentException("no system table " + table);
+        };
+    }
+
+    /** The row type of the system table {@code table}, as queries see it. */
+    public static RelDataType rowType(String table, RelDataTypeFactory typeFactory) {
+        List<SystemColumn> columns = switch (table) {
+            case "policies" -> POLICY_COLUMNS;
+            case "my_queries" -> MY_QUERY_COLUMNS;
+            case "audit" -> AUDIT_COLUMNS;
+            case "my_budget" -> MY_BUDGET_COLUMNS;
+            case "budget_ledger" -> LEDGER_COLUMNS;
+            case "running_statements" -> RUNNING_COLUMNS;
+            default -> throw new IllegalArgumentException("no system table " + table);
+        };
+        return SystemTable.rowType(columns, typeFactory);
+    }
+
     @Override
     protected Map<String, Table> getTableMap() {
         return tables;
@@ -200,6 +237,10 @@ public final class SystemSchema extends AbstractSchema {
 
         @Override
         public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            return rowType(columns, typeFactory);
+        }
+
+        static RelDataType rowType(List<SystemColumn> columns, RelDataTypeFactory typeFactory) {
             RelDataTypeFactory.Builder builder = typeFactory.builder();
             for (SystemColumn c : columns) {
                 RelDataType type = c.type() == SqlTypeName.TIMESTAMP

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 import java.util.TimeZone;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
@@ -56,6 +58,48 @@ final class EmbeddedFactory implements AvaticaFactory {
         }
     }
 
+    /** A connection whose type map is empty (Avatica's getTypeMap is unsupported; tools call it). */
+    private static final class Connection extends AvaticaConnection {
+        Connection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
+            super(driver, factory, url, info);
+        }
+
+        /** Makes {@code schema} the session's schema; an unknown one fails with UNKNOWN_SCHEMA (3F000). */
+        @Override
+        public void setSchema(String schema) throws SQLException {
+            if (schema == null) {
+                throw new SQLException("The schema is null", "22023");
+            }
+            checkOpen();
+            try {
+                ((VeilMeta) meta).useSchema(handle, schema);
+            } catch (AvaticaClientRuntimeException e) {
+                throw new AvaticaSqlException(e.getMessage(), e.getSqlState(), e.getErrorCode(), List.of(), null);
+            }
+        }
+
+        /** The session's schema (a {@code SET SCHEMA} statement changes it too). */
+        @Override
+        public String getSchema() throws SQLException {
+            checkOpen();
+            return ((VeilMeta) meta).schema(handle);
+        }
+
+        @Override
+        public java.util.Map<String, Class<?>> getTypeMap() throws SQLException {
+            checkOpen();
+            return new java.util.HashMap<>();
+        }
+
+        @Override
+        public void setTypeMap(java.util.Map<String, Class<?>> map) throws SQLException {
+            checkOpen();
+            if (map != null && !map.isEmpty()) {
+                throw new java.sql.SQLFeatureNotSupportedException("Veil has no user-defined types to map");
+            }
+        }
+    }
+
     @Override
     public int getJdbcMajorVersion() {
         return delegate.getJdbcMajorVersion();
@@ -69,7 +113,7 @@ final class EmbeddedFactory implements AvaticaFactory {
     @Override
     public AvaticaConnection newConnection(
             UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) throws SQLException {
-        return delegate.newConnection(driver, factory, url, info);
+        return new Connection(driver, factory, url, info);
     }
 
     @Override
@@ -103,7 +147,8 @@ final class EmbeddedFactory implements AvaticaFactory {
             TimeZone timeZone,
             Meta.Frame firstFrame)
             throws SQLException {
-        return delegate.newResultSet(statement, state, signature, timeZone, firstFrame);
+        return new EmbeddedResultSet(
+                statement, state, signature, newResultSetMetaData(statement, signature), timeZone, firstFrame);
     }
 
     @Override

@@ -32,8 +32,11 @@ final class ResultColumns {
         SqlTypeName name = type.getSqlTypeName();
         int jdbcType = jdbcType(name);
         ColumnMetaData.AvaticaType avaticaType = ColumnMetaData.scalar(jdbcType, typeName(name), rep(name));
-        int precision = type.getPrecision() < 0 ? 0 : type.getPrecision();
-        int scale = type.getScale() < 0 ? 0 : type.getScale();
+        // The same size and digits as DatabaseMetaData.getColumns reports for a column of this type.
+        Integer size = columnSize(type);
+        Integer digits = decimalDigits(type);
+        int precision = size == null ? 0 : size;
+        int scale = digits == null ? 0 : digits;
         return new ColumnMetaData(
                 ordinal,
                 false,
@@ -69,6 +72,48 @@ final class ResultColumns {
                 typeName(name),
                 columnClassName(jdbcType),
                 "?" + ordinal);
+    }
+
+    /**
+     * The JDBC column size of a type (getColumns' COLUMN_SIZE, getTypeInfo's PRECISION and
+     * ResultSetMetaData's precision): the digits of a number, the characters of a text (65536 for
+     * VARCHAR, whose length is not limited), the characters of a date's or timestamp's text form;
+     * null where it does not apply.
+     */
+    static Integer columnSize(RelDataType type) {
+        SqlTypeName name = type.getSqlTypeName();
+        return switch (name) {
+            case BOOLEAN -> 1;
+            case TINYINT -> 3;
+            case SMALLINT -> 5;
+            case INTEGER -> 10;
+            case BIGINT -> 19;
+            case DECIMAL -> type.getPrecision();
+            case REAL, FLOAT, DOUBLE -> 15;
+            case CHAR, VARCHAR -> type.getPrecision() > 0 ? type.getPrecision() : 65536;
+            case DATE -> 10;
+            case TIME -> 12;
+            case TIMESTAMP -> 23;
+            default -> type.getPrecision() > 0 ? type.getPrecision() : null;
+        };
+    }
+
+    /** The digits after the point of a type (getColumns' DECIMAL_DIGITS); null where it does not apply. */
+    static Integer decimalDigits(RelDataType type) {
+        return switch (type.getSqlTypeName()) {
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> 0;
+            case DECIMAL -> Math.max(type.getScale(), 0);
+            case TIME, TIMESTAMP -> 3;
+            default -> null;
+        };
+    }
+
+    /** The radix of a number's COLUMN_SIZE (decimal digits, for floating point too); null for other types. */
+    static Integer radix(SqlTypeName name) {
+        return switch (name) {
+            case TINYINT, SMALLINT, INTEGER, BIGINT, DECIMAL, REAL, FLOAT, DOUBLE -> 10;
+            default -> null;
+        };
     }
 
     static int jdbcType(SqlTypeName name) {
@@ -122,9 +167,10 @@ final class ResultColumns {
         };
     }
 
-    private static String columnClassName(int jdbcType) {
+    /** The class {@code getObject} returns for a JDBC type: boxed ({@code java.lang.Integer}, not {@code int}). */
+    static String columnClassName(int jdbcType) {
         try {
-            return SqlType.valueOf(jdbcType).clazz.getName();
+            return SqlType.valueOf(jdbcType).boxedClass().getName();
         } catch (RuntimeException e) {
             return Object.class.getName();
         }

@@ -44,6 +44,16 @@ public final class Session {
         return engine;
     }
 
+    /** The schema unqualified table names resolve in ({@code public} until changed). */
+    public String schema() {
+        return settings.schema();
+    }
+
+    /** Makes {@code schema} the session's schema, as {@code SET SCHEMA} does; UNKNOWN_SCHEMA if it does not exist. */
+    public void useSchema(String schema) {
+        settings.setSchema(schema, engine.warehouse().catalog());
+    }
+
     /**
      * Limits each statement of this session to {@code timeout} (the server's default), unless a
      * role of the user overrides it. Without it, only the roles' overrides limit statements.

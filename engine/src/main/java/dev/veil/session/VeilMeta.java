@@ -11,11 +11,24 @@ import dev.veil.catalog.TableDef;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.RunningStatements;
 import dev.veil.control.StatementControl;
+import dev.veil.policy.ColumnClass;
+import dev.veil.policy.ColumnRef;
 import dev.veil.policy.ObjectAccess;
-import dev.veil.policy.PolicyResolver;
+import dev.veil.policy.PolicyRemarks;
+import dev.veil.policy.SqlitePolicyStore;
+import dev.veil.policy.TableAccess;
+import dev.veil.policy.TablePolicies;
+import dev.veil.policy.UnitPolicy;
 import dev.veil.schema.ArrowTableView;
+import dev.veil.schema.SystemSchema;
 import dev.veil.schema.VeilTypeSystem;
 import dev.veil.schema.VeilTypes;
+import dev.veil.session.MetaRows.ColumnRow;
+import dev.veil.session.MetaRows.FunctionRow;
+import dev.veil.session.MetaRows.Functions;
+import dev.veil.session.MetaRows.KeyRow;
+import dev.veil.session.MetaRows.TableRow;
+import dev.veil.session.MetaRows.TypeInfoRow;
 import dev.veil.sql.QueryParameters;
 import dev.veil.sql.ResultColumn;
 import dev.veil.sql.RowsResult;
@@ -36,6 +49,7 @@ import java.util.function.Function;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaParameter;
 import org.apache.calcite.avatica.ColumnMetaData;
+import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.MetaImpl;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
@@ -43,6 +57,7 @@ import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -57,26 +72,16 @@ public final class VeilMeta extends MetaImpl {
 
     private static final int DEFAULT_FRAME_ROWS = 1000;
     /**
-     * The JDBC column size of each type (digits, characters, or the characters of its text form),
-     * for getColumns and getTypeInfo; a DECIMAL column has its own precision, 38 at most.
+     * The prefix of a getTables type that is a request of Veil's thin driver (see
+     * {@code wireRequest}); no table type starts with it.
      */
-    private static final Map<SqlTypeName, Integer> COLUMN_SIZES = Map.of(
-            SqlTypeName.BOOLEAN,
-            1,
-            SqlTypeName.INTEGER,
-            10,
-            SqlTypeName.BIGINT,
-            19,
-            SqlTypeName.DECIMAL,
-            38,
-            SqlTypeName.DOUBLE,
-            15,
-            SqlTypeName.VARCHAR,
-            65536,
-            SqlTypeName.DATE,
-            10,
-            SqlTypeName.TIMESTAMP,
-            23);
+    public static final String WIRE_REQUEST = "veil:";
+    /** In a wire request, stands for a null schema (any schema). */
+    public static final String WIRE_ANY = "veil:any";
+
+    static final String TABLE = "TABLE";
+    static final String SYSTEM_TABLE = "SYSTEM TABLE";
+
     /** The most estimated bytes of rows one frame holds (at least one row). */
     static final long MAX_FRAME_BYTES = 8L << 20;
 
@@ -84,6 +89,7 @@ public final class VeilMeta extends MetaImpl {
     private final ErrorMapper errors;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<Integer, StatementState> statements = new ConcurrentHashMap<>();
+    private final Map<String, ConnectionPropertiesImpl> connectionProperties = new ConcurrentHashMap<>();
     private final AtomicInteger nextStatementId = new AtomicInteger();
     private final RelDataTypeFactory typeFactory = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
 
@@ -151,6 +157,7 @@ public final class VeilMeta extends MetaImpl {
     public void closeConnection(ConnectionHandle ch) {
         cancelConnection(ch.id);
         sessions.remove(ch.id);
+        connectionProperties.remove(ch.id);
         statements.values().removeIf(s -> {
             if (s.connectionId.equals(ch.id)) {
                 s.cancelFlag.set(true);
@@ -515,7 +522,7 @@ public final class VeilMeta extends MetaImpl {
         Catalog cat = session(ch.id).engine().warehouse().catalog();
         List<MetaSchema> list = new ArrayList<>();
         if (catalogMatches(catalog)) {
-            for (String schema : cat.schemas()) {
+            for (String schema : schemaNames(cat)) {
                 if (matches(schemaPattern, schema)) {
                     list.add(new MetaSchema(CATALOG, schema));
                 }
@@ -524,99 +531,375 @@ public final class VeilMeta extends MetaImpl {
         return rows(ch, MetaSchema.class, list);
     }
 
+    /** The catalog's schemas and the system schema, sorted. */
+    private static List<String> schemaNames(Catalog cat) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(cat.schemas());
+        names.add(SystemSchema.NAME);
+        return List.copyOf(names);
+    }
+
     @Override
     public MetaResultSet getTableTypes(ConnectionHandle ch) {
-        return rows(ch, MetaTableType.class, List.of(new MetaTableType("TABLE")));
+        return rows(ch, MetaTableType.class, List.of(new MetaTableType(SYSTEM_TABLE), new MetaTableType(TABLE)));
     }
 
     @Override
     public MetaResultSet getTables(
             ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern, List<String> typeList) {
-        List<MetaTable> list = new ArrayList<>();
-        if (catalogMatches(catalog) && (typeList == null || typeList.contains("TABLE"))) {
-            for (TableDef table : tables(ch, schemaPattern, tableNamePattern)) {
-                list.add(new MetaTable(
-                        CATALOG, table.name().schema(), table.name().table(), "TABLE"));
+        if (typeList != null && !typeList.isEmpty() && typeList.get(0).startsWith(WIRE_REQUEST)) {
+            return wireRequest(ch, catalog, schemaPattern, tableNamePattern, typeList);
+        }
+        List<TableRow> list = new ArrayList<>();
+        if (catalogMatches(catalog)) {
+            MetaView view = view(ch);
+            if (typeList == null || typeList.contains(SYSTEM_TABLE)) {
+                for (String name : systemTables(view, schemaPattern, tableNamePattern)) {
+                    list.add(new TableRow(SystemSchema.NAME, name, SYSTEM_TABLE, SystemSchema.description(name)));
+                }
+            }
+            if (typeList == null || typeList.contains(TABLE)) {
+                for (TableDef table : tables(ch, schemaPattern, tableNamePattern)) {
+                    list.add(new TableRow(
+                            table.name().schema(),
+                            table.name().table(),
+                            TABLE,
+                            view.remarks(table.name()).table().orElse(null)));
+                }
             }
         }
-        return rows(ch, MetaTable.class, list);
+        return rows(ch, TableRow.class, list);
+    }
+
+    /**
+     * Answers a request of Veil's thin driver for what Avatica's remote protocol does not carry
+     * (it has getTables, getColumns and a few more, but no keys, functions nor a session schema the
+     * server can change): the request's name is the first entry of getTables' type list, followed
+     * by its arguments. The answer is the result set the embedded driver gets from the same method,
+     * computed by the same code for the same user.
+     */
+    private MetaResultSet wireRequest(
+            ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern, List<String> request) {
+        String schema = schemaPattern == null ? null : schemaPattern.s;
+        String table = tableNamePattern == null ? null : tableNamePattern.s;
+        String name = request.get(0).substring(WIRE_REQUEST.length());
+        return switch (name) {
+            case "primary_keys" -> getPrimaryKeys(ch, catalog, schema, table);
+            case "imported_keys" -> getImportedKeys(ch, catalog, schema, table);
+            case "exported_keys" -> getExportedKeys(ch, catalog, schema, table);
+            case "cross_reference" -> {
+                if (request.size() != 5) {
+                    throw errors.apply(new VeilException(ErrorCode.INVALID_STATEMENT, "Malformed metadata request"));
+                }
+                yield getCrossReference(
+                        ch,
+                        catalog,
+                        wireName(request.get(1)),
+                        request.get(2),
+                        catalog,
+                        wireName(request.get(3)),
+                        request.get(4));
+            }
+            case "functions" -> getFunctions(ch, catalog, schemaPattern, tableNamePattern);
+            case "schema" -> {
+                if (request.size() == 2) {
+                    Session session = session(ch.id);
+                    wrap(() -> {
+                        session.useSchema(request.get(1));
+                        return null;
+                    });
+                }
+                yield rows(
+                        ch,
+                        MetaSchema.class,
+                        List.of(new MetaSchema(CATALOG, session(ch.id).schema())));
+            }
+            default ->
+                throw errors.apply(
+                        new VeilException(ErrorCode.NOT_SUPPORTED, "Unknown metadata request '" + name + "'"));
+        };
+    }
+
+    /** A schema name of a wire request: {@link #WIRE_ANY} stands for null (any schema). */
+    private static String wireName(String name) {
+        return WIRE_ANY.equals(name) ? null : name;
+    }
+
+    /** The system tables the caller may read that match the patterns (admin-only ones for admins only). */
+    private static List<String> systemTables(MetaView view, Pat schemaPattern, Pat tablePattern) {
+        List<String> names = new ArrayList<>();
+        if (matches(schemaPattern, SystemSchema.NAME)) {
+            for (String name : SystemSchema.tableNames()) {
+                if (SystemSchema.readable(name, view.principal().isAdmin()) && matches(tablePattern, name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
     }
 
     @Override
     public MetaResultSet getColumns(
             ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern, Pat columnNamePattern) {
-        List<MetaColumn> list = new ArrayList<>();
+        List<ColumnRow> list = new ArrayList<>();
         if (catalogMatches(catalog)) {
-            Session session = session(ch.id);
-            Principal principal = session.engine().principal(session.user());
-            PolicyResolver policies = session.engine().policies();
+            MetaView view = view(ch);
+            for (String name : systemTables(view, schemaPattern, tableNamePattern)) {
+                int ordinal = 0;
+                for (RelDataTypeField field :
+                        SystemSchema.rowType(name, typeFactory).getFieldList()) {
+                    ordinal++;
+                    if (matches(columnNamePattern, field.getName())) {
+                        list.add(column(SystemSchema.NAME, name, field.getName(), field.getType(), ordinal, null));
+                    }
+                }
+            }
             for (TableDef table : tables(ch, schemaPattern, tableNamePattern)) {
                 int ordinal = 0;
+                PolicyRemarks remarks = view.remarks(table.name());
                 // The columns as this user sees them: hidden ones absent, masked ones typed as their mask's result.
-                for (Column column : ArrowTableView.visibleColumns(table, policies.access(table.name(), principal))) {
+                for (Column column : ArrowTableView.visibleColumns(table, view.access(table.name()))) {
                     ordinal++;
                     if (!matches(columnNamePattern, column.name())) {
                         continue;
                     }
                     RelDataType type = VeilTypes.toRelType(typeFactory, column.type(), column.nullable());
-                    SqlTypeName name = type.getSqlTypeName();
-                    Integer size = name == SqlTypeName.DECIMAL ? (Integer) type.getPrecision() : COLUMN_SIZES.get(name);
-                    Integer digits = name == SqlTypeName.DECIMAL
-                            ? (Integer) type.getScale()
-                            : name == SqlTypeName.TIMESTAMP ? (Integer) 3 : null;
-                    list.add(new MetaColumn(
-                            CATALOG,
+                    list.add(column(
                             table.name().schema(),
                             table.name().table(),
                             column.name(),
-                            ResultColumns.jdbcType(name),
-                            ResultColumns.typeName(name),
-                            size,
-                            digits,
-                            name == SqlTypeName.DECIMAL || name == SqlTypeName.INTEGER || name == SqlTypeName.BIGINT
-                                    ? 10
-                                    : null,
-                            column.nullable() ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
-                            name == SqlTypeName.VARCHAR ? size : null,
+                            type,
                             ordinal,
-                            column.nullable() ? "YES" : "NO"));
+                            remarks.column(column.name()).orElse(null)));
                 }
             }
         }
-        return rows(ch, MetaColumn.class, list);
+        return rows(ch, ColumnRow.class, list);
+    }
+
+    private static ColumnRow column(
+            String schema, String table, String name, RelDataType type, int ordinal, String remarks) {
+        SqlTypeName typeName = type.getSqlTypeName();
+        Integer size = ResultColumns.columnSize(type);
+        return new ColumnRow(
+                schema,
+                table,
+                name,
+                ResultColumns.jdbcType(typeName),
+                ResultColumns.typeName(typeName),
+                size,
+                ResultColumns.decimalDigits(type),
+                ResultColumns.radix(typeName),
+                type.isNullable() ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
+                remarks,
+                typeName == SqlTypeName.VARCHAR || typeName == SqlTypeName.CHAR ? size : null,
+                ordinal,
+                type.isNullable() ? "YES" : "NO");
+    }
+
+    /** Empty: Veil's catalog declares no primary keys (a privacy unit's parent key is not checked to be unique). */
+    @Override
+    public MetaResultSet getPrimaryKeys(ConnectionHandle ch, String catalog, String schema, String table) {
+        return rows(ch, MetaPrimaryKey.class, List.of());
+    }
+
+    @Override
+    public MetaResultSet getImportedKeys(ConnectionHandle ch, String catalog, String schema, String table) {
+        List<KeyRow> keys = new ArrayList<>();
+        for (KeyRow key : keys(ch, catalog)) {
+            if ((schema == null || schema.equals(key.fktableSchem)) && key.fktableName.equals(table)) {
+                keys.add(key);
+            }
+        }
+        keys.sort(java.util.Comparator.comparing((KeyRow k) -> k.pktableSchem).thenComparing(k -> k.pktableName));
+        return rows(ch, KeyRow.class, keys);
+    }
+
+    @Override
+    public MetaResultSet getExportedKeys(ConnectionHandle ch, String catalog, String schema, String table) {
+        List<KeyRow> keys = new ArrayList<>();
+        for (KeyRow key : keys(ch, catalog)) {
+            if ((schema == null || schema.equals(key.pktableSchem)) && key.pktableName.equals(table)) {
+                keys.add(key);
+            }
+        }
+        keys.sort(java.util.Comparator.comparing((KeyRow k) -> k.fktableSchem).thenComparing(k -> k.fktableName));
+        return rows(ch, KeyRow.class, keys);
+    }
+
+    @Override
+    public MetaResultSet getCrossReference(
+            ConnectionHandle ch,
+            String parentCatalog,
+            String parentSchema,
+            String parentTable,
+            String foreignCatalog,
+            String foreignSchema,
+            String foreignTable) {
+        List<KeyRow> keys = new ArrayList<>();
+        if (catalogMatches(parentCatalog)) {
+            for (KeyRow key : keys(ch, foreignCatalog)) {
+                if ((parentSchema == null || parentSchema.equals(key.pktableSchem))
+                        && key.pktableName.equals(parentTable)
+                        && (foreignSchema == null || foreignSchema.equals(key.fktableSchem))
+                        && key.fktableName.equals(foreignTable)) {
+                    keys.add(key);
+                }
+            }
+        }
+        return rows(ch, KeyRow.class, keys);
+    }
+
+    /**
+     * The foreign keys the caller may see: every privacy unit path ({@code SET PRIVACY UNIT VIA
+     * (fk) REFERENCES p (key)}), a policy every user sees in {@code veil.policies}, unless one of
+     * its columns is HIDDEN for the caller or one of its tables is another user's that the caller
+     * may not see. Veil has no declared primary keys
+     * ({@link #getPrimaryKeys} is empty), so PK_NAME is null.
+     */
+    private List<KeyRow> keys(ConnectionHandle ch, String catalog) {
+        List<KeyRow> keys = new ArrayList<>();
+        if (!catalogMatches(catalog)) {
+            return keys;
+        }
+        MetaView view = view(ch);
+        Session session = session(ch.id);
+        ObjectAccess objects = new ObjectAccess(
+                session.engine().warehouse().sqliteCatalog(), session.engine().principal(session.user()));
+        for (TablePolicies policies : view.stored().values()) {
+            if (policies.unit().isEmpty() || policies.unit().get().via().isEmpty()) {
+                continue;
+            }
+            UnitPolicy unit = policies.unit().get();
+            ColumnRef parent = unit.via().get();
+            if (!objects.canSee(unit.table()) || !objects.canSee(parent.table())) {
+                continue;
+            }
+            if (view.hidden(unit.table(), unit.column()) || view.hidden(parent.table(), parent.column())) {
+                continue;
+            }
+            keys.add(new KeyRow(
+                    parent.table().schema(),
+                    parent.table().table(),
+                    parent.column(),
+                    unit.table().schema(),
+                    unit.table().table(),
+                    unit.column(),
+                    unit.table().table() + "_privacy_unit"));
+        }
+        return keys;
+    }
+
+    @Override
+    public MetaResultSet getFunctions(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat functionNamePattern) {
+        List<FunctionRow> list = new ArrayList<>();
+        if (catalogMatches(catalog) && (schemaPattern == null || schemaPattern.s == null)) {
+            for (Map.Entry<String, String> f : Functions.ALL.entrySet()) {
+                if (matches(functionNamePattern, f.getKey())) {
+                    list.add(new FunctionRow(f.getKey(), f.getValue()));
+                }
+            }
+        }
+        return rows(ch, FunctionRow.class, list);
     }
 
     @Override
     public MetaResultSet getTypeInfo(ConnectionHandle ch) {
-        List<MetaTypeInfo> list = List.of(
-                typeInfo(SqlTypeName.BOOLEAN, null, null, 0, 0),
-                typeInfo(SqlTypeName.INTEGER, null, null, 0, 10),
-                typeInfo(SqlTypeName.BIGINT, null, null, 0, 10),
-                typeInfo(SqlTypeName.DECIMAL, null, null, 38, 10),
-                typeInfo(SqlTypeName.DOUBLE, null, null, 0, 2),
-                typeInfo(SqlTypeName.VARCHAR, "'", "'", 0, 0),
-                typeInfo(SqlTypeName.DATE, "DATE '", "'", 0, 0),
-                typeInfo(SqlTypeName.TIMESTAMP, "TIMESTAMP '", "'", 3, 0));
-        return rows(ch, MetaTypeInfo.class, list);
+        List<TypeInfoRow> list = new ArrayList<>();
+        for (TypeInfoRow row : TypeInfoRow.ALL) {
+            list.add(row);
+        }
+        list.sort(java.util.Comparator.comparingInt(r -> r.dataType));
+        return rows(ch, TypeInfoRow.class, list);
     }
 
-    /** One type of getTypeInfo: nullable, searchable, case-sensitive only if text, its size from {@link #COLUMN_SIZES}. */
-    private static MetaTypeInfo typeInfo(SqlTypeName name, String prefix, String suffix, int maximumScale, int radix) {
-        return new MetaTypeInfo(
-                ResultColumns.typeName(name),
-                ResultColumns.jdbcType(name),
-                COLUMN_SIZES.get(name),
-                prefix,
-                suffix,
-                (short) DatabaseMetaData.typeNullable,
-                name == SqlTypeName.VARCHAR,
-                (short) DatabaseMetaData.typeSearchable,
-                false,
-                false,
-                false,
-                (short) 0,
-                (short) maximumScale,
-                radix);
+    /**
+     * The connection's properties. The catalog is always {@value #CATALOG}, the schema the
+     * session's, reported only: a client's schema is ignored here, since Avatica's remote client
+     * echoes the last answer it got with every later change (an autocommit change would set back a
+     * schema that {@code SET SCHEMA} changed since). Both drivers set the schema through
+     * {@link #useSchema} (the thin one as a wire request).
+     */
+    @Override
+    public ConnectionProperties connectionSync(ConnectionHandle ch, ConnectionProperties connProps) {
+        Session session = session(ch.id);
+        ConnectionPropertiesImpl props = connectionProperties.computeIfAbsent(
+                ch.id,
+                id -> new ConnectionPropertiesImpl(true, false, java.sql.Connection.TRANSACTION_NONE, null, null));
+        synchronized (props) {
+            if (connProps != null) {
+                props.merge(connProps);
+            }
+            props.setCatalog(CATALOG);
+            props.setSchema(session.schema());
+            props.setDirty(false);
+            return new ConnectionPropertiesImpl(
+                    props.isAutoCommit(),
+                    props.isReadOnly(),
+                    props.getTransactionIsolation(),
+                    props.getCatalog(),
+                    props.getSchema());
+        }
+    }
+
+    /** The schema of the connection's session, in which unqualified table names resolve. */
+    public String schema(ConnectionHandle ch) {
+        return session(ch.id).schema();
+    }
+
+    /** Makes {@code schema} the connection's session's schema; UNKNOWN_SCHEMA if it does not exist. */
+    public void useSchema(ConnectionHandle ch, String schema) {
+        Session session = session(ch.id);
+        wrap(() -> {
+            session.useSchema(schema);
+            return null;
+        });
+    }
+
+    /** What the caller of a metadata request may see: their principal, and each table's access and policies. */
+    private MetaView view(ConnectionHandle ch) {
+        Session session = session(ch.id);
+        return new MetaView(session.engine(), session.engine().principal(session.user()));
+    }
+
+    /** The caller's view of the catalog for one metadata request. */
+    private static final class MetaView {
+        private final Engine engine;
+        private final Principal principal;
+        private final Map<dev.veil.catalog.TableName, TableAccess> access = new java.util.HashMap<>();
+        private Map<dev.veil.catalog.TableName, TablePolicies> stored;
+
+        MetaView(Engine engine, Principal principal) {
+            this.engine = engine;
+            this.principal = principal;
+        }
+
+        Principal principal() {
+            return principal;
+        }
+
+        TableAccess access(dev.veil.catalog.TableName table) {
+            return access.computeIfAbsent(table, t -> engine.policies().access(t, principal));
+        }
+
+        Map<dev.veil.catalog.TableName, TablePolicies> stored() {
+            if (stored == null) {
+                stored = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+                var sqlite = engine.warehouse().sqliteCatalog();
+                for (TablePolicies p : sqlite.read(c -> new SqlitePolicyStore(sqlite).all())) {
+                    stored.put(p.table(), p);
+                }
+            }
+            return stored;
+        }
+
+        PolicyRemarks remarks(dev.veil.catalog.TableName table) {
+            TablePolicies policies = stored().getOrDefault(table, TablePolicies.none(table));
+            return PolicyRemarks.of(policies, access(table), principal);
+        }
+
+        boolean hidden(dev.veil.catalog.TableName table, String column) {
+            return access(table).column(column).columnClass() == ColumnClass.HIDDEN;
+        }
     }
 
     /** The tables the session's user may see (see {@link ObjectAccess}) whose names match. */
@@ -627,7 +910,7 @@ public final class VeilMeta extends MetaImpl {
                 session.engine().warehouse().sqliteCatalog(), session.engine().principal(session.user()));
         List<TableDef> list = new ArrayList<>();
         for (String schema : cat.schemas()) {
-            if (!matches(schemaPattern, schema)) {
+            if (!matches(schemaPattern, schema) || schema.equals(SystemSchema.NAME)) {
                 continue;
             }
             for (TableDef table : cat.tables(schema)) {

@@ -33,7 +33,7 @@ public final class CopyStatement {
     private CopyStatement() {}
 
     static UpdateCount execute(SqlCopy node, StatementContext context) {
-        TableName name = SqlNames.tableName(node.table());
+        TableName name = SqlNames.tableName(node.table(), context);
         Path file = Path.of(node.path()).toAbsolutePath();
         for (SqlCopyOption option : node.options()) {
             String key = option.name().toLowerCase(Locale.ROOT);

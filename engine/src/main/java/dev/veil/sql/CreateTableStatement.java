@@ -24,7 +24,7 @@ final class CreateTableStatement {
     private CreateTableStatement() {}
 
     static UpdateCount execute(SqlCreateTable node, StatementContext context) {
-        TableName name = SqlNames.tableName(node.name());
+        TableName name = SqlNames.tableName(node.name(), context);
         ObjectAccess objects = new ObjectAccess(context.warehouse().sqliteCatalog(), context.principal());
         objects.checkCreateTableIn(name.schema());
         if (node.query().isPresent()) {

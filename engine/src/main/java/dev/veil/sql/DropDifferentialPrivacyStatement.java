@@ -13,7 +13,7 @@ final class DropDifferentialPrivacyStatement {
 
     static UpdateCount execute(SqlDropTablePolicy node, StatementContext context) {
         var store = PolicyStatements.store(context);
-        TableName table = SqlNames.tableName(node.table());
+        TableName table = SqlNames.tableName(node.table(), context);
         Optional<String> role = PolicyStatements.role(node.role());
         store.dropDifferentialPrivacy(table, role);
         return new UpdateCount(0, "Differential privacy dropped from " + table + PolicyStatements.scope(role));

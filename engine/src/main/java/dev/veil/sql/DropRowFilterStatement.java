@@ -10,7 +10,7 @@ final class DropRowFilterStatement {
 
     static UpdateCount execute(SqlDropTablePolicy node, StatementContext context) {
         var store = PolicyStatements.store(context);
-        TableName table = SqlNames.tableName(node.table());
+        TableName table = SqlNames.tableName(node.table(), context);
         Optional<String> role = PolicyStatements.role(node.role());
         store.dropRowFilter(table, role);
         return new UpdateCount(0, "Row filter dropped from " + table + PolicyStatements.scope(role));

@@ -17,7 +17,7 @@ final class DropTableStatement {
     private DropTableStatement() {}
 
     static UpdateCount execute(SqlDropObject node, StatementContext context) {
-        TableName name = SqlNames.tableName(node.name());
+        TableName name = SqlNames.tableName(node.name(), context);
         if (!context.principal().isAdmin()) {
             if (name.schema().equals(SystemSchema.NAME)) {
                 throw new VeilException(ErrorCode.ACCESS_DENIED, "System tables cannot be dropped");

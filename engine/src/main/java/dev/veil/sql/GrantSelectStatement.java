@@ -17,7 +17,7 @@ final class GrantSelectStatement {
     private GrantSelectStatement() {}
 
     static UpdateCount execute(SqlGrantSelect node, StatementContext context) {
-        TableName table = SqlNames.tableName(node.table());
+        TableName table = SqlNames.tableName(node.table(), context);
         String grantee =
                 SqlNames.simpleName(node.grantee(), node.kind() == SqlGrantSelect.Grantee.ROLE ? "role" : "user");
         ObjectAccess objects = new ObjectAccess(context.warehouse().sqliteCatalog(), context.principal());

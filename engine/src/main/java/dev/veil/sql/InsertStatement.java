@@ -22,8 +22,12 @@ final class InsertStatement {
     private InsertStatement() {}
 
     static UpdateCount execute(SqlInsert node, StatementContext context) {
-        PlannerContext planner =
-                new PlannerContext(context.warehouse(), context.principal(), context.policies(), context.cancelFlag());
+        PlannerContext planner = new PlannerContext(
+                context.warehouse(),
+                context.principal(),
+                context.policies(),
+                context.settings().schema(),
+                context.cancelFlag());
         SqlNode validated = planner.validate(node);
         RelRoot root = planner.toRel(validated);
         if (!(root.rel instanceof TableModify modify)) {

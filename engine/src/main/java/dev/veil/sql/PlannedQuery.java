@@ -69,8 +69,12 @@ public final class PlannedQuery {
     /** Plans a query ({@code SELECT}, {@code VALUES}, set operations, {@code WITH}). */
     public static PlannedQuery plan(SqlNode query, StatementContext context) {
         requireNonNull(query, "query is null");
-        PlannerContext planner =
-                new PlannerContext(context.warehouse(), context.principal(), context.policies(), context.cancelFlag());
+        PlannerContext planner = new PlannerContext(
+                context.warehouse(),
+                context.principal(),
+                context.policies(),
+                context.settings().schema(),
+                context.cancelFlag());
         String text = query.toString();
         SqlNode validated = planner.validate(FriendlyNames.apply(query));
         // Each step of planning may be long on a huge statement: a cancel or a time limit lands between them.

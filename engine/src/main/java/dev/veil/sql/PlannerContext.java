@@ -44,6 +44,7 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -58,8 +59,8 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  * Everything one statement needs to validate SQL and turn it into a logical plan: a snapshot of
  * the catalog as Calcite schemas, as the statement's principal may see it (each table's policies
  * resolved once, so validation and the privacy rewrite agree), the validator, and the planner
- * whose cluster the plan lives in. Unqualified table names resolve in the schema
- * {@link #DEFAULT_SCHEMA}.
+ * whose cluster the plan lives in. Unqualified table names resolve in the session's schema
+ * ({@link #DEFAULT_SCHEMA} unless {@code SET SCHEMA} or JDBC's setSchema changed it).
  */
 public final class PlannerContext {
     public static final String DEFAULT_SCHEMA = "public";
@@ -71,15 +72,30 @@ public final class PlannerContext {
     private final RelOptCluster cluster;
     private final Principal principal;
     private final ObjectAccess objects;
+    private final String defaultSchema;
     private final Map<TableName, TableAccess> access = new ConcurrentHashMap<>();
 
     public PlannerContext(Warehouse warehouse, Principal principal, PolicyResolver policies) {
-        this(warehouse, principal, policies, new AtomicBoolean());
+        this(warehouse, principal, policies, DEFAULT_SCHEMA, new AtomicBoolean());
     }
 
-    /** A context whose cost-based planning stops at its next rule once {@code cancelFlag} is set. */
-    public PlannerContext(Warehouse warehouse, Principal principal, PolicyResolver policies, AtomicBoolean cancelFlag) {
+    /** A context in which unqualified table names resolve in {@code defaultSchema} (the session's schema). */
+    public PlannerContext(Warehouse warehouse, Principal principal, PolicyResolver policies, String defaultSchema) {
+        this(warehouse, principal, policies, defaultSchema, new AtomicBoolean());
+    }
+
+    /**
+     * A context in which unqualified table names resolve in {@code defaultSchema}, and whose
+     * cost-based planning stops at its next rule once {@code cancelFlag} is set.
+     */
+    public PlannerContext(
+            Warehouse warehouse,
+            Principal principal,
+            PolicyResolver policies,
+            String defaultSchema,
+            AtomicBoolean cancelFlag) {
         requireNonNull(cancelFlag, "cancelFlag is null");
+        this.defaultSchema = requireNonNull(defaultSchema, "defaultSchema is null");
         this.principal = requireNonNull(principal, "principal is null");
         requireNonNull(policies, "policies is null");
         this.typeFactory = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
@@ -91,7 +107,7 @@ public final class PlannerContext {
         properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
         this.catalogReader = new CalciteCatalogReader(
                 CalciteSchema.from(rootSchema),
-                List.of(DEFAULT_SCHEMA),
+                List.of(defaultSchema),
                 typeFactory,
                 new CalciteConnectionConfigImpl(properties));
         SqlValidator.Config config = SqlValidator.Config.DEFAULT
@@ -99,15 +115,16 @@ public final class PlannerContext {
                 .withConformance(VeilConformance.INSTANCE)
                 .withDefaultNullCollation(NullCollation.LAST);
         this.validator = SqlValidatorUtil.newValidator(
-                new CaseInsensitiveOperatorTable(SqlOperatorTables.chain(
-                        SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
-                                SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
-                        SqlOperatorTables.of(IntervalFunctions.ALL))),
-                catalogReader,
-                typeFactory,
-                config);
+                new CaseInsensitiveOperatorTable(operatorTable()), catalogReader, typeFactory, config);
         VolcanoPlanner planner = Optimizer.newPlanner(cancelFlag);
         this.cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
+    }
+
+    /** The functions and operators statements may call (also what JDBC's getFunctions lists). */
+    public static SqlOperatorTable operatorTable() {
+        return SqlOperatorTables.chain(
+                SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
+                SqlOperatorTables.of(IntervalFunctions.ALL));
     }
 
     public JavaTypeFactory typeFactory() {
@@ -228,7 +245,7 @@ public final class PlannerContext {
                     SchemaPlus schema = rootSchema.subSchemas().get(names.get(0));
                     table = schema == null ? null : schema.tables().get(names.get(1));
                 } else if (names.size() == 1) {
-                    SchemaPlus schema = rootSchema.subSchemas().get(DEFAULT_SCHEMA);
+                    SchemaPlus schema = rootSchema.subSchemas().get(defaultSchema);
                     table = schema == null ? null : schema.tables().get(names.get(0));
                 }
                 if (table instanceof ArrowTableView view && !views.contains(view)) {

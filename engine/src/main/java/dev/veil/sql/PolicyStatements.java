@@ -28,8 +28,8 @@ final class PolicyStatements {
         return SqlNames.simpleName(column, "column");
     }
 
-    static ColumnRef columnRef(SqlIdentifier table, SqlIdentifier column) {
-        return new ColumnRef(SqlNames.tableName(table), column(column));
+    static ColumnRef columnRef(SqlIdentifier table, SqlIdentifier column, StatementContext context) {
+        return new ColumnRef(SqlNames.tableName(table, context), column(column));
     }
 
     /** An INVALID_POLICY error for a policy the model itself refuses (bounds out of order, k below 2, ...). */

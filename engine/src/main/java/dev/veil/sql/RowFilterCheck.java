@@ -36,8 +36,12 @@ public final class RowFilterCheck {
             throw RowFilterPredicate.invalid(
                     table, "table '" + table + "' not found" + NameSuggestions.hint(table.toString(), all));
         }
-        PlannerContext planner =
-                new PlannerContext(context.warehouse(), context.principal(), context.policies(), context.cancelFlag());
+        PlannerContext planner = new PlannerContext(
+                context.warehouse(),
+                context.principal(),
+                context.policies(),
+                context.settings().schema(),
+                context.cancelFlag());
         RelOptTable stored = planner.table(List.of(table.schema(), table.table()));
         return RowFilterPredicate.canonical(table, predicate, stored.getRowType(), planner.cluster());
     }

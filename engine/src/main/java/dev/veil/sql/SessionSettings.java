@@ -4,11 +4,31 @@ import java.util.OptionalDouble;
 
 /**
  * The settings of one session that statements change and later statements read:
- * {@code SET EPSILON}. Shared by the statements of a session, which run one at a time; the fields
+ * {@code SET EPSILON}, {@code SET SCHEMA}. Shared by the statements of a session, which run one at a time; the fields
  * are volatile since a server may run consecutive statements of a session on different threads.
  */
 public final class SessionSettings {
     private volatile OptionalDouble epsilon = OptionalDouble.empty();
+    private volatile String schema = PlannerContext.DEFAULT_SCHEMA;
+
+    /** The schema unqualified table names resolve in ({@code SET SCHEMA}, JDBC's setSchema); {@code public} at first. */
+    public String schema() {
+        return schema;
+    }
+
+    /**
+     * Makes {@code name} the session's schema. Fails with UNKNOWN_SCHEMA (nearest name suggested)
+     * unless the schema exists in {@code catalog} or is the system schema.
+     */
+    public void setSchema(String name, dev.veil.catalog.Catalog catalog) {
+        java.util.Objects.requireNonNull(name, "name is null");
+        if (!name.equals(dev.veil.schema.SystemSchema.NAME) && !catalog.schemaExists(name)) {
+            throw new dev.veil.VeilException(
+                    dev.veil.ErrorCode.UNKNOWN_SCHEMA,
+                    "Schema '" + name + "' not found" + dev.veil.catalog.NameSuggestions.hint(name, catalog.schemas()));
+        }
+        this.schema = name;
+    }
 
     /** The epsilon per query the session asked for, if any (otherwise the tables' policies decide). */
     public OptionalDouble epsilon() {

@@ -23,7 +23,7 @@ final class SetColumnDomainStatement {
 
     static UpdateCount execute(SqlSetColumnDomain node, StatementContext context) {
         var store = PolicyStatements.store(context);
-        TableName table = SqlNames.tableName(node.table());
+        TableName table = SqlNames.tableName(node.table(), context);
         String column = PolicyStatements.column(node.column());
         DomainPolicy policy;
         if (node.referencedTable().isPresent()) {
@@ -32,7 +32,8 @@ final class SetColumnDomainStatement {
                     column,
                     PolicyStatements.columnRef(
                             node.referencedTable().get(),
-                            node.referencedColumn().orElseThrow()));
+                            node.referencedColumn().orElseThrow(),
+                            context));
         } else {
             List<String> values = new ArrayList<>();
             for (SqlLiteral literal : node.values()) {

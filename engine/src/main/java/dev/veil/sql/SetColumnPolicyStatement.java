@@ -21,7 +21,7 @@ final class SetColumnPolicyStatement {
 
     static UpdateCount execute(SqlSetColumnPolicy node, StatementContext context) {
         var store = PolicyStatements.store(context);
-        TableName table = SqlNames.tableName(node.table());
+        TableName table = SqlNames.tableName(node.table(), context);
         String column = PolicyStatements.column(node.column());
         Optional<String> role = PolicyStatements.role(node.role());
         String target = PolicyStatements.target(table, column);

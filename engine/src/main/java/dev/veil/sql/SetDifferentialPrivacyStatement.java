@@ -16,7 +16,7 @@ final class SetDifferentialPrivacyStatement {
 
     static UpdateCount execute(SqlSetDifferentialPrivacy node, StatementContext context) {
         var store = PolicyStatements.store(context);
-        TableName table = SqlNames.tableName(node.table());
+        TableName table = SqlNames.tableName(node.table(), context);
         Optional<String> role = PolicyStatements.role(node.role());
         DifferentialPrivacy params;
         try {

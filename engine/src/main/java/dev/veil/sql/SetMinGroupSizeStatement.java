@@ -16,7 +16,7 @@ final class SetMinGroupSizeStatement {
 
     static UpdateCount execute(SqlSetMinGroupSize node, StatementContext context) {
         var store = PolicyStatements.store(context);
-        TableName table = SqlNames.tableName(node.table());
+        TableName table = SqlNames.tableName(node.table(), context);
         Optional<String> role = PolicyStatements.role(node.role());
         boolean remainder = node.mode() == MinGroupSizeMode.REMAINDER;
         MinGroupSize size;

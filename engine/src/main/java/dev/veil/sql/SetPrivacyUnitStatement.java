@@ -14,7 +14,7 @@ final class SetPrivacyUnitStatement {
 
     static UpdateCount execute(SqlSetPrivacyUnit node, StatementContext context) {
         var store = PolicyStatements.store(context);
-        TableName table = SqlNames.tableName(node.table());
+        TableName table = SqlNames.tableName(node.table(), context);
         String column = PolicyStatements.column(node.column());
         UnitPolicy policy = node.isVia()
                 ? UnitPolicy.via(
@@ -22,7 +22,8 @@ final class SetPrivacyUnitStatement {
                         column,
                         PolicyStatements.columnRef(
                                 node.referencedTable().orElseThrow(),
-                                node.referencedColumn().orElseThrow()))
+                                node.referencedColumn().orElseThrow(),
+                                context))
                 : UnitPolicy.direct(table, column);
         store.setUnit(policy);
         return new UpdateCount(0, "Policy " + policy.definition() + " set on " + table);

@@ -14,7 +14,7 @@ final class SetRowFilterStatement {
 
     static UpdateCount execute(SqlSetRowFilter node, StatementContext context) {
         var store = PolicyStatements.store(context);
-        TableName table = SqlNames.tableName(node.table());
+        TableName table = SqlNames.tableName(node.table(), context);
         Optional<String> role = PolicyStatements.role(node.role());
         String predicate = RowFilterCheck.canonical(context, table, node.predicate());
         store.setRowFilter(new RowFilterPolicy(table, role, predicate));

@@ -30,7 +30,7 @@ final class ShowPoliciesStatement {
         var store = PolicyStatements.store(context);
         List<TablePolicies> tables;
         if (node.table().isPresent()) {
-            TableName table = SqlNames.tableName(node.table().get());
+            TableName table = SqlNames.tableName(node.table().get(), context);
             context.warehouse().catalog().requireTable(table);
             tables = List.of(store.policies(table));
         } else {

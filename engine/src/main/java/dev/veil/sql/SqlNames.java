@@ -9,10 +9,19 @@ import org.apache.calcite.sql.SqlIdentifier;
 final class SqlNames {
     private SqlNames() {}
 
-    /** {@code t} (in the default schema) or {@code s.t}. */
+    /** {@code t} (in the default schema {@code public}) or {@code s.t}. */
     static TableName tableName(SqlIdentifier id) {
+        return tableName(id, PlannerContext.DEFAULT_SCHEMA);
+    }
+
+    /** {@code t} (in the session's schema, see {@code SET SCHEMA}) or {@code s.t}. */
+    static TableName tableName(SqlIdentifier id, StatementContext context) {
+        return tableName(id, context.settings().schema());
+    }
+
+    private static TableName tableName(SqlIdentifier id, String defaultSchema) {
         if (id.names.size() == 1) {
-            return new TableName(PlannerContext.DEFAULT_SCHEMA, id.names.get(0));
+            return new TableName(defaultSchema, id.names.get(0));
         }
         if (id.names.size() == 2) {
             return new TableName(id.names.get(0), id.names.get(1));

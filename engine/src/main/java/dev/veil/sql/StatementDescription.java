@@ -50,8 +50,12 @@ public record StatementDescription(List<ResultColumn> columns, List<RelDataType>
             }
             return new StatementDescription(List.of(), List.of());
         }
-        PlannerContext planner =
-                new PlannerContext(context.warehouse(), context.principal(), context.policies(), context.cancelFlag());
+        PlannerContext planner = new PlannerContext(
+                context.warehouse(),
+                context.principal(),
+                context.policies(),
+                context.settings().schema(),
+                context.cancelFlag());
         SqlNode validated;
         try {
             validated = planner.validate(FriendlyNames.apply(node));

@@ -29,6 +29,7 @@ import dev.veil.sql.ast.SqlSetMinGroupSize;
 import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
 import dev.veil.sql.ast.SqlSetRowFilter;
+import dev.veil.sql.ast.SqlSetSchema;
 import dev.veil.sql.ast.SqlShowCatalog;
 import dev.veil.sql.ast.SqlShowPolicies;
 import java.util.LinkedHashMap;
@@ -188,6 +189,7 @@ public final class StatementRegistry {
         policy(SqlDropPrivacyBudget.class, "DROP PRIVACY BUDGET", DropPrivacyBudgetStatement::execute);
 
         anyUser(SqlSetEpsilon.class, "SET EPSILON", SetEpsilonStatement::execute);
+        anyUser(SqlSetSchema.class, "SET SCHEMA", SetSchemaStatement::execute);
         add(new Entry<>(
                 SqlCancelStatement.class,
                 n -> "CANCEL STATEMENT",

@@ -1,12 +1,16 @@
 package dev.veil.jdbc;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
+import org.apache.calcite.avatica.remote.MetaDataOperation;
 
 /**
  * A connection whose failures to prepare a statement carry the server's message (Avatica's own
@@ -15,6 +19,70 @@ import org.apache.calcite.avatica.UnregisteredDriver;
 final class VeilConnection extends AvaticaConnection {
     VeilConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
         super(driver, factory, url, info);
+    }
+
+    /**
+     * Sends one of Veil's metadata requests (see {@link VeilDatabaseMetaData}) in getTables' type
+     * list, and returns its answer.
+     */
+    ResultSet metadataRequest(String catalog, String schema, String table, List<String> request) throws SQLException {
+        checkOpen();
+        try {
+            Meta.MetaResultSet answer =
+                    meta.getTables(handle, catalog, Meta.Pat.of(schema), Meta.Pat.of(table), request);
+            return createResultSet(
+                    answer,
+                    new QueryState(
+                            MetaDataOperation.GET_TABLES, catalog, schema, table, request.toArray(new String[0])));
+        } catch (RuntimeException e) {
+            throw Errors.toSqlException(e);
+        }
+    }
+
+    /** Veil has one catalog. */
+    @Override
+    public String getCatalog() throws SQLException {
+        checkOpen();
+        return "veil";
+    }
+
+    /** The session's schema, asked of the server (a {@code SET SCHEMA} statement changes it too). */
+    @Override
+    public String getSchema() throws SQLException {
+        return schemaRequest(List.of(VeilDatabaseMetaData.REQUEST + "schema"));
+    }
+
+    /** Makes {@code schema} the session's schema on the server; UNKNOWN_SCHEMA (3F000) if it does not exist. */
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        if (schema == null) {
+            throw new SQLException("The schema is null", "22023");
+        }
+        schemaRequest(List.of(VeilDatabaseMetaData.REQUEST + "schema", schema));
+    }
+
+    private String schemaRequest(List<String> request) throws SQLException {
+        try (ResultSet rs = metadataRequest(null, null, null, request)) {
+            if (!rs.next()) {
+                throw new SQLException("The server did not answer with the session's schema", "08006");
+            }
+            return rs.getString("TABLE_SCHEM");
+        }
+    }
+
+    /** An empty map: Veil has no user-defined types (Avatica's is unsupported, and tools call it). */
+    @Override
+    public java.util.Map<String, Class<?>> getTypeMap() throws SQLException {
+        checkOpen();
+        return new java.util.HashMap<>();
+    }
+
+    @Override
+    public void setTypeMap(java.util.Map<String, Class<?>> map) throws SQLException {
+        checkOpen();
+        if (map != null && !map.isEmpty()) {
+            throw new java.sql.SQLFeatureNotSupportedException("Veil has no user-defined types to map");
+        }
     }
 
     @Override

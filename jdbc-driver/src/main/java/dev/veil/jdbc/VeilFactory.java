@@ -71,12 +71,13 @@ final class VeilFactory implements AvaticaFactory {
             TimeZone timeZone,
             Meta.Frame firstFrame)
             throws SQLException {
-        return delegate.newResultSet(statement, state, signature, timeZone, firstFrame);
+        return new VeilResultSet(
+                statement, state, signature, newResultSetMetaData(statement, signature), timeZone, firstFrame);
     }
 
     @Override
     public AvaticaSpecificDatabaseMetaData newDatabaseMetaData(AvaticaConnection connection) {
-        return delegate.newDatabaseMetaData(connection);
+        return new VeilDatabaseMetaData((VeilConnection) connection);
     }
 
     @Override

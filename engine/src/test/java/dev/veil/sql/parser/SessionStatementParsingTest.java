@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlSetEpsilon;
+import dev.veil.sql.ast.SqlSetSchema;
 import dev.veil.sql.ast.SqlShowPolicies;
 import java.math.BigDecimal;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSetOption;
 import org.junit.jupiter.api.Test;
 
-/** SET EPSILON, EXPLAIN PRIVACY and SHOW POLICIES. */
+/** SET EPSILON, SET SCHEMA, EXPLAIN PRIVACY and SHOW POLICIES. */
 class SessionStatementParsingTest {
     @Test
     void setEpsilonParsesTheValue() {
@@ -34,8 +35,22 @@ class SessionStatementParsingTest {
     }
 
     @Test
+    void setSchemaTakesANameOrAString() {
+        assertEquals(
+                "tpch", parseAs(SqlSetSchema.class, "SET SCHEMA tpch").schema().getSimple());
+        assertEquals(
+                "tpch",
+                parseAs(SqlSetSchema.class, "set schema = 'tpch'").schema().getSimple());
+        assertEquals(
+                "Shop",
+                parseAs(SqlSetSchema.class, "SET SCHEMA TO \"Shop\"").schema().getSimple());
+        syntaxError("SET SCHEMA");
+        syntaxError("SET SCHEMA a.b");
+    }
+
+    @Test
     void otherSetStatementsStayCalcites() {
-        assertInstanceOf(SqlSetOption.class, VeilParser.parse("SET schema = 'tpch'"));
+        assertInstanceOf(SqlSetOption.class, VeilParser.parse("SET search_path = 'tpch'"));
     }
 
     @Test
