@@ -10,9 +10,9 @@ import dev.veil.dp.BudgetSplit;
 import dev.veil.dp.Count;
 import dev.veil.dp.CountDistinctUnits;
 import dev.veil.dp.EpsilonDelta;
+import dev.veil.dp.ExponentialQuantile;
 import dev.veil.dp.NoiseDistribution;
 import dev.veil.dp.NoiseKind;
-import dev.veil.dp.Quantiles;
 import dev.veil.dp.ValueBounds;
 import java.util.Collections;
 import java.util.List;
@@ -252,7 +252,9 @@ public record DpSpec(
             }
             case PERCENTILE_CONT ->
                 List.of(new Noise(
-                        "tree node count", Quantiles.create(params, bounds).nodeNoise()));
+                        "interval tree node count",
+                        ExponentialQuantile.create(params, bounds, call.rank(), call.wholeValues())
+                                .intervalNodeNoise()));
         };
     }
 
@@ -285,7 +287,11 @@ public record DpSpec(
             StringBuilder line = new StringBuilder(call.label())
                     .append(": epsilon ")
                     .append(number(split.get().aggregations().get(i).epsilon()))
-                    .append(", Laplace noise");
+                    .append(
+                            call.kind() == DpCall.Kind.PERCENTILE_CONT
+                                    ? ", half to the value by the exponential mechanism, half to a Laplace-noise"
+                                            + " tree for its interval"
+                                    : ", Laplace noise");
             if (!call.kind().isCount()) {
                 line.append(", values clamped to [")
                         .append(number(call.lower()))

@@ -324,10 +324,12 @@ public final class DpAggregator {
             scratch[s] = new double[(int) Math.min(capacity, maxKept(cells))];
         }
         List<Cell> ofUnit = new ArrayList<>();
+        long accumulated = 0; // what the accumulators keep (a quantile keeps its group's values)
         for (int unit = 0; unit < unitIds.size(); unit++) {
             if (--untilCheck == 0) {
                 untilCheck = ITERATIONS_PER_CHECK;
                 StatementControl.check(cancelFlag);
+                account.holdAtLeast(kept + arena.bytes() + accumulated);
             }
             ofUnit.clear();
             for (int c = unitCells[unit]; c >= 0; c = cells.get(c).nextOfUnit) {
@@ -362,6 +364,7 @@ public final class DpAggregator {
                 }
                 for (int c = 0; c < callCount; c++) {
                     int s = sources.ofCall()[c];
+                    long before = group.accumulators[c].bytes();
                     if (s < 0) {
                         if (ones == null || ones.length < cell.kept) {
                             ones = new double[Math.max(cell.kept, ones == null ? 16 : ones.length * 2)];
@@ -371,9 +374,11 @@ public final class DpAggregator {
                     } else {
                         group.accumulators[c].addUnit(scratch[s], 0, cell.kept);
                     }
+                    accumulated += group.accumulators[c].bytes() - before;
                 }
             }
         }
+        account.holdAtLeast(kept + arena.bytes() + accumulated);
 
         OptimalPartitionSelection selection = spec.partitionSelection() ? DpAccumulators.selection(spec, split) : null;
         List<Object[]> out = new ArrayList<>();
