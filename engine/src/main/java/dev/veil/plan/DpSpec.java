@@ -26,7 +26,9 @@ import java.util.Optional;
  * <p>A plain value: the physical operator builds the DP primitives from it, and EXPLAIN PRIVACY
  * reads their noise from {@code dev.veil.dp} ({@link #explain}).
  *
- * <p>Each aggregate gets an even share of ε and Laplace noise; partition selection, needed when
+ * <p>Each aggregate gets an even share of ε and Laplace noise (PERCENTILE_CONT: the exponential
+ * mechanism for half of its share, a Laplace-noise tree for its interval with the other half);
+ * partition selection, needed when
  * the groups are not a public domain, gets one more share of ε and all of δ. A boundary with
  * neither an aggregate nor a selection to make (a global aggregate with no calls) releases
  * nothing about the data and spends nothing.

@@ -51,8 +51,8 @@ public final class DpAggregator {
      * enumerated, and the same rows for every later enumeration in the execution of {@code root}
      * (see {@link DpReleases}), so a plan that enumerates the aggregate again (the inner side of a
      * nested-loop join) never draws fresh noise. As the statement of {@code root} runs them:
-     * stopped, it fails with QUERY_CANCELLED and releases nothing; the cells, groups and units kept
-     * are accounted to the statement's memory.
+     * stopped, it fails with QUERY_CANCELLED and releases nothing; the cells, groups and units kept,
+     * and the values each group's PERCENTILE_CONT keeps, are accounted to the statement's memory.
      */
     public static Enumerable<Object[]> aggregate(DataContext root, Enumerable<Object[]> input, DpSpec spec) {
         DpReleases releases = DpReleases.of(root);
