@@ -9,7 +9,7 @@ import java.util.Arrays;
  * A differentially private quantile of values clamped to {@code [lower, upper]} in one partition,
  * by the exponential mechanism over the ranks (Smith, "Privacy-preserving statistical estimation
  * with optimal convergence rates", STOC 2011; the quantile mechanism of Google's and OpenDP's
- * libraries), with a confidence interval from a noisy quantile tree.
+ * libraries), with a confidence interval drawn by the same mechanism.
  *
  * <p><b>Why.</b> The tree descent Veil used before ({@link NoisyQuantiles#quantile}) spends its
  * budget on {@code 16 · 4} node counts per path and, deep in the tree, decides between children
@@ -42,11 +42,18 @@ import java.util.Arrays;
  * is at most the number of candidates ({@value #GRID_STEPS} + 1) and much smaller when values
  * spread out.
  *
- * <p><b>Budget and interval.</b> Half the budget goes to the value, half to a quantile tree
- * ({@link Quantiles}, 16^4 leaves, independent noise on every node count) from which the 95%
- * interval is read as before ({@link NoisyQuantiles}): with probability at least the level it
- * contains the order statistics the rank falls between. The interval is widened to contain the
- * released value (post-processing; coverage is unchanged).
+ * <p><b>Budget and interval.</b> Half the budget goes to the value, a quarter to each end of its
+ * 95% interval, each drawn by the same mechanism on the values padded with {@code R} copies of
+ * the bound on its side (public values: the sensitivity is unchanged). The lower end aims at the
+ * position {@code R} below the value's in the real data, which is {@code t} itself in the padded
+ * data, so a candidate of utility 0 always exists; a candidate above the order statistic
+ * {@code x(floor(p))} has {@code lt ≥ floor(p) + R}, so its distance exceeds {@code R - 1/2},
+ * and all of them together are drawn with probability at most {@code (G + 1) exp(-λ (R - 1/2))}
+ * for {@code G + 1} candidates. {@code R = 1/2 + ln((G + 1) / 0.025) / λ} (rounded up) makes that
+ * at most 2.5%; the upper end likewise, aiming {@code R} above. So the interval contains the
+ * order statistics the rank falls between (the true PERCENTILE_CONT of the rounded values) with
+ * probability at least 95%, is widened to contain the released value (post-processing), and is
+ * {@code [lower, upper]} for a level above 95%.
  *
  * <p><b>Memory.</b> The partition's values are kept (8 bytes each, {@link #bytes}) and sorted at
  * release; the caller accounts them. NaN values are ignored. Not thread-safe.
@@ -119,17 +126,15 @@ public final class ExponentialQuantile {
         return 16 + 8L * values.length;
     }
 
-    /** The budget share each part spends: the value and the interval's tree. */
-    public AggregationParams share() {
-        return params.split(2);
+    /** The confidence level of the interval drawn with the value. */
+    public static final double INTERVAL_LEVEL = 0.95;
+
+    /** The ε the value spends: half of the budget (each end of the interval spends a quarter). */
+    public double valueEpsilon() {
+        return params.epsilon() / 2;
     }
 
-    /** The noise on each node count of the tree the interval is read from. */
-    public NoiseDistribution intervalNodeNoise() {
-        return Quantiles.create(share(), bounds).nodeNoise();
-    }
-
-    /** Draws the quantile and its tree; once only. */
+    /** Draws the quantile and the ends of its interval; once only. */
     public DpResult result() {
         checkOpen();
         released = true;
@@ -141,11 +146,45 @@ public final class ExponentialQuantile {
             indices[i] = grid.indexOf(sorted[i]);
         }
         // The grid index is monotone in the value, so the indices are sorted too.
-        double value = grid.candidate(sample(indices, rank, share(), grid.candidates(), random));
-        Quantiles tree = Quantiles.create(
-                share(), bounds, Quantiles.DEFAULT_TREE_HEIGHT, Quantiles.DEFAULT_BRANCHING_FACTOR, random);
-        NoisyQuantiles noisyTree = tree.resultOfSorted(sorted);
-        return new Released(value, rank, noisyTree);
+        long candidates = grid.candidates();
+        double value = grid.candidate(sample(indices, 0, 0, 0, rank, valueEpsilon(), params, candidates, random));
+        double endEpsilon = params.epsilon() / 4;
+        long margin = margin(rank, endEpsilon, params, candidates);
+        double lower = grid.candidate(sample(indices, margin, 0, 0, rank, endEpsilon, params, candidates, random));
+        double upper = grid.candidate(sample(indices, 0, margin, margin, rank, endEpsilon, params, candidates, random));
+        return new Released(
+                value,
+                rank,
+                new ConfidenceInterval(Math.min(lower, value), Math.max(upper, value), INTERVAL_LEVEL),
+                bounds);
+    }
+
+    /**
+     * R, in positions: the padding that makes each end of the interval miss with probability at
+     * most 2.5%: {@code 1/2 + ln((G + 1) / 0.025) / λ}, for the λ {@link #sample} uses, rounded
+     * up with room to spare.
+     */
+    static long margin(double rank, double epsilon, AggregationParams params, long candidates) {
+        BigInteger factor = factor(rank, epsilon, params).min(BigInteger.valueOf(Long.MAX_VALUE));
+        double lambda = factor.doubleValue() / (1L << FACTOR_BITS);
+        double r = 0.5 + Math.log(candidates / ((1 - INTERVAL_LEVEL) / 2)) / lambda;
+        if (!(r < 1e15)) {
+            throw new DpException("epsilon " + epsilon + " is too small for a quantile's interval");
+        }
+        return (long) Math.ceil(r * (1 + 1e-9)) + 1;
+    }
+
+    /** λ 2^30 = ε 2^29 / Δ, rounded down, for Δ = L0 Linf max(q, 1 - q) and q rounded to 2^-20. */
+    private static BigInteger factor(double rank, double epsilon, AggregationParams params) {
+        long one = 1L << RANK_BITS;
+        long q = Math.round(rank * one);
+        BigInteger spread = BigInteger.valueOf(Math.max(q, one - q))
+                .multiply(BigInteger.valueOf(params.l0()))
+                .multiply(BigInteger.valueOf(params.linf()));
+        return Rational.of(epsilon)
+                .multiply(Rational.of(BigInteger.ONE.shiftLeft(FACTOR_BITS - 1 + RANK_BITS), BigInteger.ONE))
+                .divide(Rational.of(spread, BigInteger.ONE))
+                .floor();
     }
 
     /** The bits of the rank kept: it is rounded to a multiple of 2^-20. */
@@ -161,35 +200,43 @@ public final class ExponentialQuantile {
 
     /**
      * The exponential mechanism: a candidate index in {@code [0, candidates)} for the sorted
-     * candidate indices of the values, drawn with probability proportional to {@code exp(-λ d)},
-     * exactly. To keep the arithmetic in longs the rank is rounded to a multiple of 2^-20 (which
-     * moves the target by less than one position below a million values) and λ is
-     * {@code ε / (2 Δ)} rounded down to a multiple of 2^-30 (a smaller λ spends less than ε).
+     * candidate indices of the values, with {@code padLow} more values at candidate 0 and
+     * {@code padHigh} at the last, aiming at position {@code q (n - 1) + 1/2 + shift} (n the
+     * values without the padding), drawn with probability proportional to {@code exp(-λ d)},
+     * exactly, λ = ε / (2 Δ). To keep the arithmetic in longs the rank is rounded to a multiple of
+     * 2^-20 (which moves the target by less than one position below a million values) and λ is
+     * rounded down to a multiple of 2^-30 (a smaller λ spends less than ε).
      */
     static long sample(
-            long[] sortedIndices, double rank, AggregationParams params, long candidates, RandomBits random) {
+            long[] sortedIndices,
+            long padLow,
+            long padHigh,
+            long shift,
+            double rank,
+            double epsilon,
+            AggregationParams params,
+            long candidates,
+            RandomBits random) {
         long n = sortedIndices.length;
         long one = 1L << RANK_BITS;
         long q = Math.round(rank * one); // q / 2^20
-        // In units of 2^-21: t = q (n - 1) + 1/2
-        long target = Math.addExact(Math.multiplyExact(2 * q, n - 1), one);
-        // Δ = L0 Linf max(q, 1 - q), and λ 2^30 = ε 2^29 / Δ, rounded down
-        BigInteger spread = BigInteger.valueOf(Math.max(q, one - q))
-                .multiply(BigInteger.valueOf(params.l0()))
-                .multiply(BigInteger.valueOf(params.linf()));
-        BigInteger factorBig = Rational.of(params.epsilon())
-                .multiply(Rational.of(BigInteger.ONE.shiftLeft(FACTOR_BITS - 1 + RANK_BITS), BigInteger.ONE))
-                .divide(Rational.of(spread, BigInteger.ONE))
-                .floor();
-        long factor = factorBig.bitLength() < 63 ? factorBig.longValue() : Long.MAX_VALUE;
-        if (factor == Long.MAX_VALUE) {
-            factorBig = BigInteger.valueOf(Long.MAX_VALUE); // rounding λ down is always allowed
+        // In units of 2^-21: t = q (n - 1) + 1/2 + shift
+        long target =
+                Math.addExact(Math.addExact(Math.multiplyExact(2 * q, n - 1), one), Math.multiplyExact(shift, 2 * one));
+        BigInteger factorBig = factor(rank, epsilon, params);
+        long factor;
+        if (factorBig.bitLength() < 63) {
+            factor = factorBig.longValue();
+        } else {
+            factor = Long.MAX_VALUE; // rounding λ down is always allowed
+            factorBig = BigInteger.valueOf(factor);
         }
         long mask = (1L << EXPONENT_BITS) - 1;
+        long last = candidates - 1;
         while (true) {
             long c = random.nextLong(candidates);
-            long lt = lowerBound(sortedIndices, c);
-            long le = upperBound(sortedIndices, c);
+            long lt = lowerBound(sortedIndices, c) + (c > 0 ? padLow : 0);
+            long le = upperBound(sortedIndices, c) + padLow + (c == last ? padHigh : 0);
             long scaled = Math.max((lt << (RANK_BITS + 1)) - target, target - (le << (RANK_BITS + 1)));
             if (scaled <= 0) {
                 return c;
@@ -314,16 +361,18 @@ public final class ExponentialQuantile {
         }
     }
 
-    /** The released quantile: its value, and the tree its interval is read from. */
+    /** The released quantile: its value and its 95% interval. */
     private static final class Released implements DpResult {
         private final double value;
         private final double rank;
-        private final NoisyQuantiles tree;
+        private final ConfidenceInterval interval;
+        private final ValueBounds bounds;
 
-        Released(double value, double rank, NoisyQuantiles tree) {
+        Released(double value, double rank, ConfidenceInterval interval, ValueBounds bounds) {
             this.value = value;
             this.rank = rank;
-            this.tree = tree;
+            this.interval = interval;
+            this.bounds = bounds;
         }
 
         @Override
@@ -331,16 +380,19 @@ public final class ExponentialQuantile {
             return value;
         }
 
+        /** The interval drawn at 95%, which covers at any lower level too; the bounds above 95%. */
         @Override
         public ConfidenceInterval interval(double level) {
-            ConfidenceInterval treeInterval = tree.interval(rank, level);
-            return new ConfidenceInterval(
-                    Math.min(treeInterval.lower(), value), Math.max(treeInterval.upper(), value), level);
+            Checks.confidenceLevel(level);
+            if (level <= INTERVAL_LEVEL) {
+                return new ConfidenceInterval(interval.lower(), interval.upper(), level);
+            }
+            return new ConfidenceInterval(bounds.lower(), bounds.upper(), level);
         }
 
         @Override
         public String toString() {
-            return "ExponentialQuantile[rank=" + rank + ", value=" + value + "]";
+            return "ExponentialQuantile[rank=" + rank + ", value=" + value + ", interval=" + interval + "]";
         }
     }
 }

@@ -25,36 +25,16 @@ public final class NoisyQuantiles {
 
     NoisyQuantiles(
             ValueBounds bounds, int height, int branching, Map<Long, Long> leafCounts, NoiseMechanism mechanism) {
-        this(bounds, height, branching, sortedLeaves(leafCounts), leafCounts, mechanism);
-    }
-
-    private NoisyQuantiles(
-            ValueBounds bounds,
-            int height,
-            int branching,
-            long[] leafIds,
-            Map<Long, Long> leafCounts,
-            NoiseMechanism mechanism) {
-        this(bounds, height, branching, leafIds, prefixOf(leafIds, leafCounts), mechanism);
-    }
-
-    /**
-     * A tree over the leaves {@code leafIds} (ascending, distinct) where {@code prefixCounts[i]}
-     * values lie in the leaves before {@code leafIds[i]}.
-     */
-    NoisyQuantiles(
-            ValueBounds bounds,
-            int height,
-            int branching,
-            long[] leafIds,
-            long[] prefixCounts,
-            NoiseMechanism mechanism) {
         this.bounds = bounds;
         this.height = height;
         this.branching = branching;
         this.mechanism = mechanism;
-        this.leafIds = leafIds;
-        this.prefixCounts = prefixCounts;
+        this.leafIds =
+                leafCounts.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        this.prefixCounts = new long[leafIds.length + 1];
+        for (int i = 0; i < leafIds.length; i++) {
+            prefixCounts[i + 1] = prefixCounts[i] + leafCounts.get(leafIds[i]);
+        }
         this.levelOffsets = new long[height + 1];
         long width = 1;
         for (int level = 1; level <= height; level++) {
@@ -64,18 +44,6 @@ public final class NoisyQuantiles {
         // An empty child exceeds this with probability 1/branching: most of the spurious mass that
         // noise puts into empty children is ignored, while real mass well above the noise is kept.
         this.emptyThreshold = mechanism.distribution().integerErrorBound(1 - 1.0 / branching);
-    }
-
-    private static long[] sortedLeaves(Map<Long, Long> leafCounts) {
-        return leafCounts.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-    }
-
-    private static long[] prefixOf(long[] leafIds, Map<Long, Long> leafCounts) {
-        long[] prefix = new long[leafIds.length + 1];
-        for (int i = 0; i < leafIds.length; i++) {
-            prefix[i + 1] = prefix[i] + leafCounts.get(leafIds[i]);
-        }
-        return prefix;
     }
 
     /** The noise on each node count. */

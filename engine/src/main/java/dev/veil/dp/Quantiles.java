@@ -20,8 +20,7 @@ import java.util.Map;
  * ("Differentially Private Quantile Trees"). NaN values are ignored.
  *
  * <p>The descent is biased when the counts deep in the tree are below the noise (it ends on a
- * near-random leaf); a single quantile is better drawn by {@link ExponentialQuantile}, which uses
- * a tree only for its interval.
+ * near-random leaf); a single quantile is better drawn by {@link ExponentialQuantile}.
  */
 public final class Quantiles {
     public static final int DEFAULT_TREE_HEIGHT = 4;
@@ -99,39 +98,6 @@ public final class Quantiles {
         checkOpen();
         released = true;
         return new NoisyQuantiles(bounds, height, branching, leafCounts, nodeMechanism);
-    }
-
-    /**
-     * Releases the tree of {@code sortedClamped}, values already clamped to the bounds and sorted
-     * (instead of the added ones, which must be none); once only.
-     */
-    NoisyQuantiles resultOfSorted(double[] sortedClamped) {
-        checkOpen();
-        if (!leafCounts.isEmpty()) {
-            throw new IllegalStateException("values were added one by one");
-        }
-        released = true;
-        int distinct = 0;
-        long[] ids = new long[Math.min(sortedClamped.length, 1 << 16)];
-        long[] prefix = new long[ids.length + 1];
-        long last = -1;
-        for (int i = 0; i < sortedClamped.length; i++) {
-            long leaf = leafOf(sortedClamped[i]);
-            if (leaf != last) {
-                if (distinct == ids.length) {
-                    ids = java.util.Arrays.copyOf(ids, distinct * 2);
-                    prefix = java.util.Arrays.copyOf(prefix, distinct * 2 + 1);
-                }
-                ids[distinct] = leaf;
-                prefix[distinct] = i;
-                distinct++;
-                last = leaf;
-            }
-        }
-        long[] leafIds = java.util.Arrays.copyOf(ids, distinct);
-        long[] prefixCounts = java.util.Arrays.copyOf(prefix, distinct + 1);
-        prefixCounts[distinct] = sortedClamped.length;
-        return new NoisyQuantiles(bounds, height, branching, leafIds, prefixCounts, nodeMechanism);
     }
 
     private long leafOf(double clamped) {

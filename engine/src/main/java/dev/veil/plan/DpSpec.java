@@ -27,7 +27,7 @@ import java.util.Optional;
  * reads their noise from {@code dev.veil.dp} ({@link #explain}).
  *
  * <p>Each aggregate gets an even share of ε and Laplace noise (PERCENTILE_CONT: the exponential
- * mechanism for half of its share, a Laplace-noise tree for its interval with the other half);
+ * mechanism, half of its share for the value and a quarter for each end of its interval);
  * partition selection, needed when
  * the groups are not a public domain, gets one more share of ε and all of δ. A boundary with
  * neither an aggregate nor a selection to make (a global aggregate with no calls) releases
@@ -252,11 +252,10 @@ public record DpSpec(
                         new Noise("sum", variance.sumNoise()),
                         new Noise("sum of squares", variance.squaresNoise()));
             }
-            case PERCENTILE_CONT ->
-                List.of(new Noise(
-                        "interval tree node count",
-                        ExponentialQuantile.create(params, bounds, call.rank(), call.wholeValues())
-                                .intervalNodeNoise()));
+            case PERCENTILE_CONT -> {
+                ExponentialQuantile.create(params, bounds, call.rank(), call.wholeValues()); // checks the parameters
+                yield List.of(); // no additive noise: the exponential mechanism chooses a value
+            }
         };
     }
 
@@ -291,8 +290,8 @@ public record DpSpec(
                     .append(number(split.get().aggregations().get(i).epsilon()))
                     .append(
                             call.kind() == DpCall.Kind.PERCENTILE_CONT
-                                    ? ", half to the value by the exponential mechanism, half to a Laplace-noise"
-                                            + " tree for its interval"
+                                    ? ", exponential mechanism: half to the value, a quarter to each end of its"
+                                            + " 95% interval"
                                     : ", Laplace noise");
             if (!call.kind().isCount()) {
                 line.append(", values clamped to [")
@@ -320,9 +319,13 @@ public record DpSpec(
             }
             if (call.kind() == DpCall.Kind.AVG
                     || call.kind() == DpCall.Kind.VAR_POP
-                    || call.kind() == DpCall.Kind.STDDEV_POP
-                    || call.kind() == DpCall.Kind.PERCENTILE_CONT) {
+                    || call.kind() == DpCall.Kind.STDDEV_POP) {
                 line.append("; the 95% interval of each value depends on its noisy count, see DP_INTERVAL_LOW/HIGH");
+            }
+            if (call.kind() == DpCall.Kind.PERCENTILE_CONT) {
+                line.append(", L1 sensitivity of the rank ")
+                        .append(number(groupsPerUnit() * linf * Math.max(call.rank(), 1 - call.rank())))
+                        .append("; the 95% interval of each value depends on the data, see DP_INTERVAL_LOW/HIGH");
             }
             lines.add(line.toString());
         }

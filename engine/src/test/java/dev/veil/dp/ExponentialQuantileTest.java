@@ -2,6 +2,7 @@ package dev.veil.dp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -69,6 +70,46 @@ class ExponentialQuantileTest {
             // At most 5% misses; fails by chance with probability below 1e-9.
             assertTrue(errors.misses() <= runs * 0.05 + Stats.Z * Math.sqrt(runs * 0.05 * 0.95), errors.toString());
         }
+    }
+
+    @Test
+    void intervalCoversWhereTheValuesCrowdAtABound() {
+        // Few values, all at a bound: the end on that side must reach the bound 95% of the time.
+        RandomBits random = new SeededRandomBits(23);
+        int runs = 400;
+        for (double rank : new double[] {0, 0.1, 0.5, 0.9, 1}) {
+            for (double at : new double[] {0, 6}) {
+                int misses = 0;
+                for (int r = 0; r < runs; r++) {
+                    ExponentialQuantile quantile = ExponentialQuantile.create(
+                            AggregationParams.laplace(0.5, 1, 1), ZERO_TO_SIX, rank, false, random);
+                    for (int i = 0; i < 10; i++) {
+                        quantile.add(at);
+                    }
+                    if (!quantile.result().interval(0.95).contains(at)) {
+                        misses++;
+                    }
+                }
+                assertTrue(
+                        misses <= runs * 0.05 + Stats.Z * Math.sqrt(runs * 0.05 * 0.95),
+                        rank + " at " + at + ": " + misses + " misses");
+            }
+        }
+    }
+
+    @Test
+    void intervalIsMuchNarrowerThanTheRangeWithEnoughData() {
+        // ε = 1, 10,000 values uniform on 0..6: the ends are about 50 positions out, about ±0.04.
+        RandomBits random = new SeededRandomBits(24);
+        SplittableRandom data = new SplittableRandom(25);
+        ExponentialQuantile quantile =
+                ExponentialQuantile.create(AggregationParams.laplace(1, 1, 1), ZERO_TO_SIX, 0.5, false, random);
+        for (int i = 0; i < 10_000; i++) {
+            quantile.add(6 * data.nextDouble());
+        }
+        ConfidenceInterval interval = quantile.result().interval(0.95);
+        assertTrue(interval.upper() - interval.lower() < 0.3, interval.toString());
+        assertThrows(IllegalStateException.class, quantile::result); // released once
     }
 
     @Test
@@ -152,7 +193,7 @@ class ExponentialQuantileTest {
     }
 
     private static DoubleSupplier sampler(long[] indices, double rank, AggregationParams params, RandomBits random) {
-        return () -> ExponentialQuantile.sample(indices, rank, params, 11, random);
+        return () -> ExponentialQuantile.sample(indices, 0, 0, 0, rank, params.epsilon(), params, 11, random);
     }
 
     /**
