@@ -151,8 +151,8 @@ class ExponentialQuantileTest {
     @Test
     void exponentialMechanismIsEpsilonDp() {
         // Candidates 0..10; the second dataset has one more unit, whose value sits at 10.
-        long[] first = {2, 3, 5, 5, 7};
-        long[] second = {2, 3, 5, 5, 7, 10};
+        int[] first = {2, 3, 5, 5, 7};
+        int[] second = {2, 3, 5, 5, 7, 10};
         for (double rank : new double[] {0.5, 0.9}) {
             RandomBits random = new SeededRandomBits(20);
             AggregationParams params = AggregationParams.laplace(LN3, 1, 1);
@@ -169,8 +169,8 @@ class ExponentialQuantileTest {
         RandomBits random = new SeededRandomBits(21);
         AggregationParams params = AggregationParams.laplace(LN3, 1, 2);
         StochasticDpTester.Result result = StochasticDpTester.test(
-                sampler(new long[] {}, 0.5, params, random),
-                sampler(new long[] {5, 5}, 0.5, params, random),
+                sampler(new int[] {}, 0.5, params, random),
+                sampler(new int[] {5, 5}, 0.5, params, random),
                 x -> (long) x,
                 SAMPLES,
                 LN3,
@@ -183,8 +183,8 @@ class ExponentialQuantileTest {
         RandomBits random = new SeededRandomBits(22);
         AggregationParams tooMuch = AggregationParams.laplace(3 * LN3, 1, 1);
         StochasticDpTester.Result result = StochasticDpTester.test(
-                sampler(new long[] {}, 0.5, tooMuch, random),
-                sampler(new long[] {5}, 0.5, tooMuch, random),
+                sampler(new int[] {}, 0.5, tooMuch, random),
+                sampler(new int[] {5}, 0.5, tooMuch, random),
                 x -> (long) x,
                 SAMPLES,
                 LN3,
@@ -192,7 +192,7 @@ class ExponentialQuantileTest {
         assertFalse(result.passes(), result.toString());
     }
 
-    private static DoubleSupplier sampler(long[] indices, double rank, AggregationParams params, RandomBits random) {
+    private static DoubleSupplier sampler(int[] indices, double rank, AggregationParams params, RandomBits random) {
         return () -> ExponentialQuantile.sample(indices, 0, 0, 0, rank, params.epsilon(), params, 11, random);
     }
 
