@@ -41,7 +41,9 @@ import java.util.Arrays;
  * until one is accepted; the accepted candidate has exactly the mechanism's distribution. Some
  * candidate has {@code d = 0} (the rounded values leave no gap), so the expected number of draws
  * is at most the number of candidates ({@value #GRID_STEPS} + 1) and much smaller when values
- * spread out.
+ * spread out. That number depends on the data (the normaliser moves by at most a factor
+ * {@code e^(ε/2)} between neighbours, ε the draw's share), a timing signal of milliseconds like
+ * the time more rows take; the released values are exactly ε-DP.
  *
  * <p><b>Budget and interval.</b> Half the budget goes to the value, a quarter to each end of its
  * 95% interval, each drawn by the same mechanism on the values padded with {@code R} copies of
