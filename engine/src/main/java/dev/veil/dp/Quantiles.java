@@ -18,6 +18,9 @@ import java.util.Map;
  * cumulative noisy count reaches the requested rank, and interpolate linearly within the node
  * where the descent stops. This follows the quantile tree of Google's differential-privacy library
  * ("Differentially Private Quantile Trees"). NaN values are ignored.
+ *
+ * <p>The descent is biased when the counts deep in the tree are below the noise (it ends on a
+ * near-random leaf); a single quantile is better drawn by {@link ExponentialQuantile}.
  */
 public final class Quantiles {
     public static final int DEFAULT_TREE_HEIGHT = 4;

@@ -9,7 +9,8 @@
  * ({@link dev.veil.dp.Count}, {@link dev.veil.dp.CountDistinctUnits},
  * {@link dev.veil.dp.BoundedSum}, {@link dev.veil.dp.BoundedMean},
  * {@link dev.veil.dp.BoundedVariance}, {@link dev.veil.dp.BoundedStdDev},
- * {@link dev.veil.dp.Quantiles}) accumulate values and release a {@link dev.veil.dp.DpResult}
+ * {@link dev.veil.dp.Quantiles}, {@link dev.veil.dp.ExponentialQuantile}) accumulate values and
+ * release a {@link dev.veil.dp.DpResult}
  * once, with its confidence interval; {@link dev.veil.dp.PartitionSelection} decides which groups
  * may appear; {@link dev.veil.dp.BudgetSplit} divides a query's (ε, δ). Aggregations are not
  * thread-safe (one per partition, or merge partial ones); mechanisms and selections are.

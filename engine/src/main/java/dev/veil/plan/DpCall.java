@@ -14,9 +14,19 @@ import static java.util.Objects.requireNonNull;
  * @param rank for PERCENTILE_CONT, the rank in [0, 1]
  * @param integral whether the result is rounded to a whole number (counts, sums of integers)
  * @param label how EXPLAIN PRIVACY names it, e.g. {@code SUM(amount)}
+ * @param wholeValues whether every value of the argument is a whole number (an integer column):
+ *     PERCENTILE_CONT then chooses among integers
  */
 public record DpCall(
-        Kind kind, int argument, int filter, double lower, double upper, double rank, boolean integral, String label) {
+        Kind kind,
+        int argument,
+        int filter,
+        double lower,
+        double upper,
+        double rank,
+        boolean integral,
+        String label,
+        boolean wholeValues) {
     /** The aggregates Veil can make differentially private. */
     public enum Kind {
         COUNT_ROWS("COUNT(*)"),
@@ -62,6 +72,19 @@ public record DpCall(
         if (kind == Kind.PERCENTILE_CONT && !(rank >= 0 && rank <= 1)) {
             throw new IllegalArgumentException("PERCENTILE_CONT rank must be in [0, 1], got " + rank);
         }
+    }
+
+    /** A call whose argument is not known to hold whole numbers. */
+    public DpCall(
+            Kind kind,
+            int argument,
+            int filter,
+            double lower,
+            double upper,
+            double rank,
+            boolean integral,
+            String label) {
+        this(kind, argument, filter, lower, upper, rank, integral, label, false);
     }
 
     /** A count: COUNT(*), COUNT(col) or COUNT(DISTINCT unit). */

@@ -10,9 +10,9 @@ import dev.veil.dp.BudgetSplit;
 import dev.veil.dp.Count;
 import dev.veil.dp.CountDistinctUnits;
 import dev.veil.dp.EpsilonDelta;
+import dev.veil.dp.ExponentialQuantile;
 import dev.veil.dp.NoiseDistribution;
 import dev.veil.dp.NoiseKind;
-import dev.veil.dp.Quantiles;
 import dev.veil.dp.ValueBounds;
 import java.util.Collections;
 import java.util.List;
@@ -26,7 +26,9 @@ import java.util.Optional;
  * <p>A plain value: the physical operator builds the DP primitives from it, and EXPLAIN PRIVACY
  * reads their noise from {@code dev.veil.dp} ({@link #explain}).
  *
- * <p>Each aggregate gets an even share of ε and Laplace noise; partition selection, needed when
+ * <p>Each aggregate gets an even share of ε and Laplace noise (PERCENTILE_CONT: the exponential
+ * mechanism, half of its share for the value and a quarter for each end of its interval);
+ * partition selection, needed when
  * the groups are not a public domain, gets one more share of ε and all of δ. A boundary with
  * neither an aggregate nor a selection to make (a global aggregate with no calls) releases
  * nothing about the data and spends nothing.
@@ -250,9 +252,10 @@ public record DpSpec(
                         new Noise("sum", variance.sumNoise()),
                         new Noise("sum of squares", variance.squaresNoise()));
             }
-            case PERCENTILE_CONT ->
-                List.of(new Noise(
-                        "tree node count", Quantiles.create(params, bounds).nodeNoise()));
+            case PERCENTILE_CONT -> {
+                ExponentialQuantile.create(params, bounds, call.rank(), call.wholeValues()); // checks the parameters
+                yield List.of(); // no additive noise: the exponential mechanism chooses a value
+            }
         };
     }
 
@@ -285,7 +288,11 @@ public record DpSpec(
             StringBuilder line = new StringBuilder(call.label())
                     .append(": epsilon ")
                     .append(number(split.get().aggregations().get(i).epsilon()))
-                    .append(", Laplace noise");
+                    .append(
+                            call.kind() == DpCall.Kind.PERCENTILE_CONT
+                                    ? ", exponential mechanism: half to the value, a quarter to each end of its"
+                                            + " 95% interval"
+                                    : ", Laplace noise");
             if (!call.kind().isCount()) {
                 line.append(", values clamped to [")
                         .append(number(call.lower()))
@@ -312,9 +319,13 @@ public record DpSpec(
             }
             if (call.kind() == DpCall.Kind.AVG
                     || call.kind() == DpCall.Kind.VAR_POP
-                    || call.kind() == DpCall.Kind.STDDEV_POP
-                    || call.kind() == DpCall.Kind.PERCENTILE_CONT) {
+                    || call.kind() == DpCall.Kind.STDDEV_POP) {
                 line.append("; the 95% interval of each value depends on its noisy count, see DP_INTERVAL_LOW/HIGH");
+            }
+            if (call.kind() == DpCall.Kind.PERCENTILE_CONT) {
+                line.append(", L1 sensitivity of the rank ")
+                        .append(number(groupsPerUnit() * linf * Math.max(call.rank(), 1 - call.rank())))
+                        .append("; the 95% interval of each value depends on the data, see DP_INTERVAL_LOW/HIGH");
             }
             lines.add(line.toString());
         }

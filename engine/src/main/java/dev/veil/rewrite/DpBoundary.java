@@ -194,7 +194,9 @@ final class DpBoundary {
         RelDataType type = call.getType();
         boolean integral =
                 dpKind == DpCall.Kind.SUM && SqlTypeFamily.EXACT_NUMERIC.contains(type) && type.getScale() <= 0;
-        return new DpCall(dpKind, arg, filter, range.low(), range.high(), rank, integral, label);
+        RelDataType argType = in.rel().getRowType().getFieldList().get(arg).getType();
+        boolean wholeValues = SqlTypeFamily.EXACT_NUMERIC.contains(argType) && argType.getScale() <= 0;
+        return new DpCall(dpKind, arg, filter, range.low(), range.high(), rank, integral, label, wholeValues);
     }
 
     private static VeilException forbidden(String name, UnitHandle unit) {

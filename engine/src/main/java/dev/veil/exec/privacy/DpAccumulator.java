@@ -6,8 +6,8 @@ import dev.veil.dp.BoundedVariance;
 import dev.veil.dp.Count;
 import dev.veil.dp.CountDistinctUnits;
 import dev.veil.dp.DpResult;
+import dev.veil.dp.ExponentialQuantile;
 import dev.veil.dp.NoisyStdDev;
-import dev.veil.dp.Quantiles;
 import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
@@ -25,6 +25,11 @@ abstract class DpAccumulator {
 
     /** Adds the noise and releases the value; once. */
     abstract DpResult result();
+
+    /** The heap the accumulator holds beyond its fixed size (the values a quantile keeps). */
+    long bytes() {
+        return 0;
+    }
 
     static DpAccumulator count(Count count) {
         return new DpAccumulator() {
@@ -82,12 +87,18 @@ abstract class DpAccumulator {
         return new ValueAccumulator(variance::add, () -> new NoisyStdDev(variance.result()));
     }
 
-    static DpAccumulator quantile(Quantiles quantiles, double rank) {
-        return new ValueAccumulator(quantiles::add, () -> quantiles.result().quantile(rank));
+    /** A quantile, which keeps the group's values until it is released. */
+    static DpAccumulator quantile(ExponentialQuantile quantile) {
+        return new ValueAccumulator(quantile::add, quantile::result) {
+            @Override
+            long bytes() {
+                return quantile.bytes();
+            }
+        };
     }
 
     /** An aggregate of values: each non-NaN value of the unit's rows is added. */
-    private static final class ValueAccumulator extends DpAccumulator {
+    private static class ValueAccumulator extends DpAccumulator {
         private final DoubleConsumer add;
         private final Supplier<DpResult> result;
 

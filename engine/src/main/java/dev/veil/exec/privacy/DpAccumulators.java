@@ -8,8 +8,8 @@ import dev.veil.dp.BudgetSplit;
 import dev.veil.dp.Count;
 import dev.veil.dp.CountDistinctUnits;
 import dev.veil.dp.EpsilonDelta;
+import dev.veil.dp.ExponentialQuantile;
 import dev.veil.dp.OptimalPartitionSelection;
-import dev.veil.dp.Quantiles;
 import dev.veil.dp.ValueBounds;
 import dev.veil.plan.DpCall;
 import dev.veil.plan.DpSpec;
@@ -30,7 +30,8 @@ final class DpAccumulators {
             case AVG -> DpAccumulator.mean(BoundedMean.create(params, bounds));
             case VAR_POP -> DpAccumulator.variance(BoundedVariance.create(params, bounds));
             case STDDEV_POP -> DpAccumulator.stdDev(BoundedVariance.create(params, bounds));
-            case PERCENTILE_CONT -> DpAccumulator.quantile(Quantiles.create(params, bounds), call.rank());
+            case PERCENTILE_CONT ->
+                DpAccumulator.quantile(ExponentialQuantile.create(params, bounds, call.rank(), call.wholeValues()));
         };
     }
 

@@ -51,8 +51,8 @@ public final class DpAggregator {
      * enumerated, and the same rows for every later enumeration in the execution of {@code root}
      * (see {@link DpReleases}), so a plan that enumerates the aggregate again (the inner side of a
      * nested-loop join) never draws fresh noise. As the statement of {@code root} runs them:
-     * stopped, it fails with QUERY_CANCELLED and releases nothing; the cells, groups and units kept
-     * are accounted to the statement's memory.
+     * stopped, it fails with QUERY_CANCELLED and releases nothing; the cells, groups and units kept,
+     * and the values each group's PERCENTILE_CONT keeps, are accounted to the statement's memory.
      */
     public static Enumerable<Object[]> aggregate(DataContext root, Enumerable<Object[]> input, DpSpec spec) {
         DpReleases releases = DpReleases.of(root);
@@ -324,10 +324,12 @@ public final class DpAggregator {
             scratch[s] = new double[(int) Math.min(capacity, maxKept(cells))];
         }
         List<Cell> ofUnit = new ArrayList<>();
+        long accumulated = 0; // what the accumulators keep (a quantile keeps its group's values)
         for (int unit = 0; unit < unitIds.size(); unit++) {
             if (--untilCheck == 0) {
                 untilCheck = ITERATIONS_PER_CHECK;
                 StatementControl.check(cancelFlag);
+                account.holdAtLeast(kept + arena.bytes() + accumulated);
             }
             ofUnit.clear();
             for (int c = unitCells[unit]; c >= 0; c = cells.get(c).nextOfUnit) {
@@ -362,6 +364,7 @@ public final class DpAggregator {
                 }
                 for (int c = 0; c < callCount; c++) {
                     int s = sources.ofCall()[c];
+                    long before = group.accumulators[c].bytes();
                     if (s < 0) {
                         if (ones == null || ones.length < cell.kept) {
                             ones = new double[Math.max(cell.kept, ones == null ? 16 : ones.length * 2)];
@@ -371,9 +374,11 @@ public final class DpAggregator {
                     } else {
                         group.accumulators[c].addUnit(scratch[s], 0, cell.kept);
                     }
+                    accumulated += group.accumulators[c].bytes() - before;
                 }
             }
         }
+        account.holdAtLeast(kept + arena.bytes() + accumulated);
 
         OptimalPartitionSelection selection = spec.partitionSelection() ? DpAccumulators.selection(spec, split) : null;
         List<Object[]> out = new ArrayList<>();

@@ -245,4 +245,49 @@ class DpAggregatorTest {
         AtomicBoolean late = new AtomicBoolean(true);
         assertThrows(VeilException.class, () -> DpAggregator.run(Linq4j.asEnumerable(rows()), spec, late));
     }
+
+    /** One global aggregate of {@code call} over the rows of units 0..n-1, each with value its id. */
+    private static DpSpec global(DpCall call) {
+        return new DpSpec(List.of(), 1, List.of(call), 1, 1, false, 1, 1e20, 0, "t");
+    }
+
+    private static List<Object[]> ramp(int n) {
+        List<Object[]> rows = new ArrayList<>();
+        for (long u = 0; u < n; u++) {
+            rows.add(new Object[] {"a", u, (double) u});
+        }
+        return rows;
+    }
+
+    @Test
+    void percentileContFindsTheMedian() {
+        DpCall median = new DpCall(DpCall.Kind.PERCENTILE_CONT, 2, -1, 0, 1000, 0.5, false, "PERCENTILE_CONT", true);
+        List<Object[]> out = DpAggregator.run(Linq4j.asEnumerable(ramp(1001)), global(median));
+        assertEquals(500.0, (Double) out.get(0)[0], 0.0);
+        double low = (Double) out.get(0)[1];
+        double high = (Double) out.get(0)[2];
+        assertEquals(true, low <= 500 && 500 <= high, low + " .. " + high);
+    }
+
+    @Test
+    void aPercentilesKeptValuesAreAccountedToTheStatement() {
+        int n = 200_000;
+        DpCall sum = new DpCall(DpCall.Kind.SUM, 2, -1, 0, 1e6, 0, false, "SUM");
+        DpCall median = new DpCall(DpCall.Kind.PERCENTILE_CONT, 2, -1, 0, 1e6, 0.5, false, "PERCENTILE_CONT");
+        long[] peaks = new long[2];
+        DpCall[] calls = {sum, median};
+        for (int i = 0; i < 2; i++) {
+            try (dev.veil.control.StatementMemory memory = new dev.veil.control.StatementMemory(
+                    1L << 30, "test", new dev.veil.control.MemoryPool(1L << 31, java.time.Duration.ofSeconds(1)))) {
+                DpAggregator.run(
+                        Linq4j.asEnumerable(ramp(n)),
+                        global(calls[i]),
+                        new AtomicBoolean(),
+                        memory.account("a differentially private aggregation"));
+                peaks[i] = memory.peak();
+            }
+        }
+        // The percentile keeps each of its values (8 bytes) beside the cells.
+        assertEquals(true, peaks[1] - peaks[0] >= 8L * n, peaks[0] + " vs " + peaks[1]);
+    }
 }
