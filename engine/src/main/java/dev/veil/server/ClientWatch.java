@@ -143,8 +143,8 @@ final class ClientWatch implements AutoCloseable {
     /**
      * Whether the readable socket of {@code key} holds bytes rather than its end: a client that
      * sends while its request runs is alive (it is not ours to read them), and only the end of
-     * the stream (or an error) means that it went away. The count of readable bytes is asked
-     * without reading any.
+     * the stream means that it went away. The count of readable bytes is asked without reading
+     * any; when it cannot be asked, the client is taken to be there.
      */
     private static boolean hasData(SelectionKey key) {
         if (!(key.channel() instanceof SocketChannel channel)) {
@@ -157,9 +157,12 @@ final class ClientWatch implements AutoCloseable {
                         "A client sent {} bytes while its request ran; its connection is no longer watched", available);
                 return true;
             }
+            LOG.info("A client closed its connection while its request ran; cancelling the request's statements");
             return false;
         } catch (IOException | RuntimeException e) {
-            return false;
+            // Not knowing is no proof that the client left: the request goes on (its time limit still applies).
+            LOG.info("Cannot tell whether a client is still connected ({}); its request goes on", e.toString());
+            return true;
         }
     }
 
