@@ -159,6 +159,6 @@ final class EmbeddedFactory implements AvaticaFactory {
     @Override
     public ResultSetMetaData newResultSetMetaData(AvaticaStatement statement, Meta.Signature signature)
             throws SQLException {
-        return delegate.newResultSetMetaData(statement, signature);
+        return new EmbeddedResultSetMetaData(statement, signature);
     }
 }

@@ -37,6 +37,13 @@ final class ResultColumns {
         Integer digits = decimalDigits(type);
         int precision = size == null ? 0 : size;
         int scale = digits == null ? 0 : digits;
+        if (name == SqlTypeName.TIMESTAMP || name == SqlTypeName.TIME) {
+            // Avatica formats a timestamp's text with as many fractional digits as its precision:
+            // the wire carries those digits, and the drivers' ResultSetMetaData reports the JDBC
+            // size and scale (VeilResultSetMetaData, EmbeddedResultSetMetaData).
+            precision = scale;
+            scale = 0;
+        }
         return new ColumnMetaData(
                 ordinal,
                 false,

@@ -83,6 +83,6 @@ final class VeilFactory implements AvaticaFactory {
     @Override
     public ResultSetMetaData newResultSetMetaData(AvaticaStatement statement, Meta.Signature signature)
             throws SQLException {
-        return delegate.newResultSetMetaData(statement, signature);
+        return new VeilResultSetMetaData(statement, signature);
     }
 }
