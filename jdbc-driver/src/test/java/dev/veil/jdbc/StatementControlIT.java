@@ -401,7 +401,7 @@ class StatementControlIT {
 
     @Test
     void createTableAsSelectOverDpTablesIsAuditedWithItsCharge() throws Exception {
-        String ctas = "CREATE TABLE shop.counts AS SELECT grp, COUNT(*) AS n FROM dp.people GROUP BY grp";
+        String ctas = "CREATE TABLE public.counts AS SELECT grp, COUNT(*) AS n FROM dp.people GROUP BY grp";
         try (Connection c = ana();
                 Statement s = c.createStatement()) {
             s.execute(ctas);
