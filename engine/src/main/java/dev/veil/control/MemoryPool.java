@@ -15,10 +15,10 @@ import java.util.function.LongUnaryOperator;
  * run slot ({@link CpuScheduler}) back meanwhile, so that no statement waits for a slot while
  * holding memory that the slots' holders wait for. Thread-safe.
  *
- * <p><b>Headroom for small statements.</b> The last {@linkplain #headroom() eighth} of the pool is
+ * <p><b>Headroom for small statements.</b> The last {@linkplain #headroom() quarter} of the pool is
  * kept for small statements: a request that leaves its statement holding more than
- * {@linkplain #smallStatement() a thirty-second of the pool} (and every request of a cache) is
- * granted only while that eighth stays free. So a few memory-hungry statements that fill the pool
+ * {@linkplain #smallStatement() a sixty-fourth of the pool} (and every request of a cache) is
+ * granted only while that quarter stays free (sixteen small statements fill it). So a few memory-hungry statements that fill the pool
  * between them make each other wait, while the simple queries of other analysts still get the
  * little memory they need at once, instead of waiting behind them for {@link #maxWait} and failing.
  */
@@ -47,8 +47,8 @@ public final class MemoryPool {
         }
         this.capacity = capacity;
         this.maxWait = maxWait;
-        this.headroom = capacity / 8;
-        this.smallStatement = capacity / 32;
+        this.headroom = capacity / 4;
+        this.smallStatement = capacity / 64;
     }
 
     /** {@value #DEFAULT_HEAP_FRACTION} of the maximum heap. */
@@ -83,12 +83,12 @@ public final class MemoryPool {
         return maxWait;
     }
 
-    /** The bytes kept free for small statements: an eighth of the pool. */
+    /** The bytes kept free for small statements: a quarter of the pool. */
     public long headroom() {
         return headroom;
     }
 
-    /** The most a statement may hold and still take from the {@linkplain #headroom() headroom}: a thirty-second of the pool. */
+    /** The most a statement may hold and still take from the {@linkplain #headroom() headroom}: a sixty-fourth of the pool. */
     public long smallStatement() {
         return smallStatement;
     }

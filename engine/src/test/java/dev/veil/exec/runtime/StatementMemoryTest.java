@@ -72,14 +72,14 @@ class StatementMemoryTest {
 
     @Test
     void smallStatementsUseTheHeadroomThatBigOnesLeave() {
-        // 64 MB: 8 MB of headroom, kept for statements that hold at most 2 MB.
-        MemoryPool pool = new MemoryPool(64 * MB, Duration.ofMillis(100));
-        assertEquals(8 * MB, pool.headroom());
+        // 128 MB: 32 MB of headroom, kept for statements that hold at most 2 MB.
+        MemoryPool pool = new MemoryPool(128 * MB, Duration.ofMillis(100));
+        assertEquals(32 * MB, pool.headroom());
         assertEquals(2 * MB, pool.smallStatement());
-        try (StatementMemory hog = new StatementMemory(64 * MB, "default", pool);
-                StatementMemory other = new StatementMemory(64 * MB, "default", pool);
-                StatementMemory probe = new StatementMemory(64 * MB, "default", pool)) {
-            hog.account("a hash table").add(56 * MB);
+        try (StatementMemory hog = new StatementMemory(128 * MB, "default", pool);
+                StatementMemory other = new StatementMemory(128 * MB, "default", pool);
+                StatementMemory probe = new StatementMemory(128 * MB, "default", pool)) {
+            hog.account("a hash table").add(96 * MB);
             VeilException full =
                     assertThrows(VeilException.class, () -> hog.account("more").add(MB));
             assertEquals(ErrorCode.MEMORY_LIMIT_EXCEEDED, full.errorCode());
@@ -99,19 +99,20 @@ class StatementMemoryTest {
     @Test
     void cachesKeepTheHeadroomFree() {
         MemoryPool pool = new MemoryPool(64 * MB, Duration.ZERO);
-        assertTrue(pool.tryReserve(56 * MB));
+        assertTrue(pool.tryReserve(48 * MB));
         assertFalse(pool.tryReserve(1));
         assertTrue(pool.reserve(MB, MB), "a small statement still gets memory");
     }
 
     @Test
     void reclaimersGiveMemoryBackBeforeARequestFails() {
+        // A cache may fill the pool up to its headroom (a quarter): 7.5 of 10 MB.
         MemoryPool pool = new MemoryPool(10 * MB, Duration.ZERO);
-        assertTrue(pool.tryReserve(8 * MB));
+        assertTrue(pool.tryReserve(7 * MB));
         assertFalse(pool.tryReserve(4 * MB));
         pool.addReclaimer(wanted -> {
-            pool.release(8 * MB);
-            return 8 * MB;
+            pool.release(7 * MB);
+            return 7 * MB;
         });
         assertTrue(pool.tryReserve(4 * MB));
     }
