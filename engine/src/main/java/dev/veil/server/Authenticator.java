@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +110,15 @@ final class Authenticator {
         CompletableFuture<Optional<String>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<String>> running = checking.putIfAbsent(cacheKey, mine);
         if (running != null) {
-            return running.join();
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                // The shared check failed (Busy, say): this login fails the same way.
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
         }
         try {
             Optional<String> stamp = checkInTurn(user, credentials.password());
