@@ -21,11 +21,14 @@ import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptCostImpl;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.RelOptRules;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
@@ -126,9 +129,9 @@ public final class Optimizer {
         RelOptPlanner planner = cluster.getPlanner();
         Program program = Programs.sequence(
                 Programs.trim(),
-                Programs.hep(SIMPLIFY, true, METADATA),
+                hep(instances(SIMPLIFY), true),
                 joinOrder(planner.getRules()),
-                Programs.calc(METADATA));
+                hep(instances(RelOptRules.CALC_RULES), true));
         RelTraitSet desired =
                 logical.getTraitSet().replace(EnumerableConvention.INSTANCE).simplify();
         RelNode physical;
@@ -148,6 +151,31 @@ public final class Optimizer {
         // Aggregations straight over a scan run vectorized; dynamic join filters are then planned
         // for the scans that are left (an aggregation scan takes none, which only costs speed).
         return (EnumerableRel) DynamicFilterPlanner.apply(VectorAggregates.fuse(physical));
+    }
+
+    /** A heuristic program that applies each rule in turn, as {@link Programs#hep} builds it. */
+    private static HepProgram instances(List<RelOptRule> rules) {
+        HepProgramBuilder builder = HepProgram.builder();
+        rules.forEach(builder::addRuleInstance);
+        return builder.build();
+    }
+
+    /**
+     * A heuristic phase, like {@link Programs#of(HepProgram, boolean, RelMetadataProvider)}, whose
+     * planner shares the cost-based planner's context: its cancel flag stops the phase at the next
+     * rule (Calcite's own heuristic programs get no context, so a cancel or a time limit waited for
+     * them to finish).
+     */
+    private static Program hep(HepProgram hepProgram, boolean noDag) {
+        return (planner, rel, requiredOutputTraits, materializations, lattices) -> {
+            HepPlanner hepPlanner =
+                    new HepPlanner(hepProgram, planner.getContext(), noDag, null, RelOptCostImpl.FACTORY);
+            List<RelMetadataProvider> providers = new ArrayList<>(List.of(METADATA));
+            hepPlanner.registerMetadataProviders(providers);
+            rel.getCluster().setMetadataProvider(ChainedRelMetadataProvider.of(providers));
+            hepPlanner.setRoot(rel);
+            return hepPlanner.findBestExp();
+        };
     }
 
     /**
@@ -173,7 +201,7 @@ public final class Optimizer {
                         .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
                         .build();
                 list.add(CoreRules.MULTI_JOIN_OPTIMIZE);
-                program = Programs.sequence(Programs.of(multiJoin, false, METADATA), Programs.ofRules(list));
+                program = Programs.sequence(hep(multiJoin, false), Programs.ofRules(list));
             }
             return program.run(planner, rel, requiredOutputTraits, materializations, lattices);
         };
