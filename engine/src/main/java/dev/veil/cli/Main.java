@@ -30,7 +30,8 @@ public final class Main implements Runnable {
     /** The logs of slow statements and slow catalog transactions, which are for a server's operators. */
     private static final List<String> OPERATOR_LOGS = List.of(
             "org.slf4j.simpleLogger.log.dev.veil.session.StatementAudit",
-            "org.slf4j.simpleLogger.log.dev.veil.catalog.SqliteCatalog");
+            "org.slf4j.simpleLogger.log.dev.veil.catalog.SqliteCatalog",
+            "org.slf4j.simpleLogger.log.dev.veil.control.CpuScheduler");
 
     public static void main(String[] args) {
         boolean serves = args.length > 0 && (args[0].equals("serve") || args[0].equals("demo"));

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Shares the processors among running statements, since the JVM's thread priorities do nothing
@@ -65,6 +67,10 @@ public final class CpuScheduler {
      * a waiting statement that comes first takes its slot.
      */
     static final long OVERDUE_MILLIS = 100;
+    /** How long a wait for a slot lasts before the scheduler logs who holds the slots. */
+    private static final long LONG_WAIT_NANOS = 2_000_000_000L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CpuScheduler.class);
     /** The most slots a scheduler may have. */
     public static final int MAX_SLOTS = 1024;
     /** The processor time after which a statement moves up a level: 1 s, 10 s, 60 s. */
@@ -336,7 +342,12 @@ public final class CpuScheduler {
     }
 
     private void awaitTurn(Task task, ThreadState state, boolean failOnStop, long waitedSince) {
+        boolean reported = false;
         while (!task.granted) {
+            if (!reported && System.nanoTime() - waitedSince >= LONG_WAIT_NANOS) {
+                reported = true;
+                reportLongWait(task, waitedSince);
+            }
             // An interrupted thread could not park: it stops waiting as if its statement were stopped.
             if (task.cancelFlag.get() || task.closed || Thread.currentThread().isInterrupted()) {
                 lock.lock();
@@ -373,6 +384,58 @@ public final class CpuScheduler {
     }
 
     /**
+     * Logs (INFO) who holds the slots while {@code task} has waited {@link #LONG_WAIT_NANOS}: the
+     * holders' users, levels, time since their last checkpoint and where their threads are. For
+     * operators only; analysts cannot read the server log.
+     */
+    private void reportLongWait(Task task, long waitedSince) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            b.append(String.format(
+                    "A statement of user '%s' (level %d) has waited %d ms for a run slot; %d wait, level times %s;",
+                    task.user,
+                    task.waitLevel,
+                    (now - waitedSince) / 1_000_000,
+                    waiting.size(),
+                    java.util.Arrays.toString(levelTime)));
+            for (Task h : holders) {
+                describe(b.append("\n  holds a slot: "), h, now);
+            }
+            for (Task d : displacedTasks) {
+                describe(b.append("\n  runs without a slot: "), d, now);
+            }
+            Task first = first();
+            if (first != null && first != task) {
+                b.append(String.format("%n  comes first: user '%s' (level %d)", first.user, first.waitLevel));
+            }
+        } finally {
+            lock.unlock();
+        }
+        LOG.info(b.toString());
+    }
+
+    private static void describe(StringBuilder b, Task t, long now) {
+        Thread runner = t.runner;
+        b.append(String.format(
+                "user '%s' level %d, %d ms since its last checkpoint, thread %s",
+                t.user,
+                t.heldLevel,
+                (now - t.lastCheck) / 1_000_000,
+                runner == null ? "none" : runner.getName() + " " + runner.getState()));
+        if (runner != null) {
+            StackTraceElement[] stack = runner.getStackTrace();
+            for (int i = 0; i < Math.min(12, stack.length); i++) {
+                b.append("\n      at ").append(stack[i]);
+            }
+        }
+    }
+
+    /**
      * Gives {@code task}, waiting, the slot of a statement that has reached no checkpoint for
      * {@value #OVERDUE_MILLIS} ms (it plans, compiles, or waits for a lock), if {@code task} comes
      * first among the waiting and before that statement, and fewer statements than there are
@@ -394,10 +457,14 @@ public final class CpuScheduler {
         Task victim = null;
         boolean victimBlocked = false;
         for (Task h : holders) {
-            if (now - h.lastCheck >= overdueNanos
-                    && now - h.since >= overdueNanos
-                    && before(task, task.waitLevel, task.seq, h, h.heldLevel, Long.MAX_VALUE)) {
-                boolean isBlocked = blocked(h);
+            if (now - h.lastCheck < overdueNanos || now - h.since < overdueNanos) {
+                continue;
+            }
+            // A holder blocked on a lock uses no processor: its slot goes to the first waiter even
+            // if the holder comes first (it queues again at its next checkpoint). Else a statement
+            // waiting for a catalog transaction, say, kept every later one waiting as long.
+            boolean isBlocked = blocked(h);
+            if (isBlocked || before(task, task.waitLevel, task.seq, h, h.heldLevel, Long.MAX_VALUE)) {
                 if ((isBlocked || running < slots)
                         && (victim == null
                                 || (isBlocked && !victimBlocked)

@@ -157,12 +157,15 @@ class CpuSchedulerTest {
         assertTrue(holding.await(5, TimeUnit.SECONDS));
         long asked = System.nanoTime();
         CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
+        AtomicBoolean done = new AtomicBoolean();
         Future<?> waiter = pool.submit(() -> {
             try (CpuScheduler.Run run =
                     scheduler.task("bea", new AtomicBoolean()).run()) {
                 running.countDown();
-                done.await();
+                // Computes, reaching no checkpoint: ana, back at hers, waits (a blocked holder would lose the slot).
+                while (!done.get()) {
+                    Thread.onSpinWait();
+                }
             }
             return null;
         });
@@ -177,11 +180,53 @@ class CpuSchedulerTest {
         assertFalse(quiet.isDone(), "the displaced task went on past its checkpoint without a slot");
         assertEquals(0, scheduler.displaced());
         assertEquals(1, scheduler.waiting());
-        done.countDown();
+        done.set(true);
         waiter.get(5, TimeUnit.SECONDS);
         quiet.get(5, TimeUnit.SECONDS);
         assertEquals(1, scheduler.free());
         assertEquals(0, scheduler.waiting());
+    }
+
+    @Test
+    void aHolderBlockedOnALockLosesItsSlotEvenToAWaiterThatComesAfterIt() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(1);
+        // bea has had processor time, so ana comes before her...
+        try (CpuScheduler.Task t = scheduler.task("bea", new AtomicBoolean());
+                CpuScheduler.Run run = t.run()) {
+            long end = System.nanoTime() + 300_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocked = pool.submit(() -> {
+            try (CpuScheduler.Run run =
+                    scheduler.task("ana", new AtomicBoolean()).run()) {
+                holding.countDown();
+                release.await(); // ...but ana waits for a lock (a catalog transaction, say) and uses no processor
+                CpuScheduler.checkpoint();
+            }
+            return null;
+        });
+        assertTrue(holding.await(5, TimeUnit.SECONDS));
+        long asked = System.nanoTime();
+        CountDownLatch running = new CountDownLatch(1);
+        Future<?> waiter = pool.submit(() -> {
+            try (CpuScheduler.Run run =
+                    scheduler.task("bea", new AtomicBoolean()).run()) {
+                running.countDown();
+            }
+            return null;
+        });
+        assertTrue(running.await(5, TimeUnit.SECONDS), "the waiter never got the blocked holder's slot");
+        long waitedMs = (System.nanoTime() - asked) / 1_000_000;
+        assertTrue(waitedMs < 2_000, "the slot was taken after " + waitedMs + " ms");
+        waiter.get(5, TimeUnit.SECONDS);
+        release.countDown();
+        blocked.get(5, TimeUnit.SECONDS);
+        assertEquals(1, scheduler.free());
+        assertEquals(0, scheduler.displaced());
     }
 
     @Test
