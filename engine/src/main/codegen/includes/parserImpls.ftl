@@ -841,6 +841,32 @@ SqlNode VeilShowPolicies() :
     }
 }
 
+/** EXPORT POLICIES */
+SqlNode VeilExportPolicies() :
+{
+    final Span s;
+}
+{
+    <EXPORT> { s = span(); } <POLICIES>
+    {
+        return new SqlPolicyFile(s.end(this), null);
+    }
+}
+
+/** APPLY POLICIES '<policy file>' */
+SqlNode VeilApplyPolicies() :
+{
+    final Span s;
+    final SqlNode document;
+}
+{
+    <APPLY> { s = span(); } <POLICIES>
+    document = StringLiteral()
+    {
+        return new SqlPolicyFile(s.end(this), SqlLiteral.unchain(document));
+    }
+}
+
 /** DROP PRIVACY BUDGET [IF EXISTS] b [CASCADE | RESTRICT] */
 SqlDrop VeilDropPrivacyBudget(Span s, boolean replace) :
 {

@@ -7,6 +7,7 @@ import dev.veil.policy.PolicyYaml;
 import dev.veil.policy.StoredPolicyResolver;
 import dev.veil.rewrite.MaskKey;
 import dev.veil.rewrite.PrivacyRewriter;
+import dev.veil.server.PasswordFile;
 import dev.veil.sql.PolicyFiles;
 import dev.veil.sql.StatementContext;
 import dev.veil.sql.UpdateCount;
@@ -18,6 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
@@ -43,17 +50,38 @@ final class PolicyCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The options both subcommands share. */
+    /** The options both subcommands share: a warehouse opened in-process, or a running server. */
     static class Target {
-        @Option(names = "--warehouse", required = true, paramLabel = "DIR", description = "The warehouse directory.")
-        Path warehouse;
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Where where;
+
+        static final class Where {
+            @Option(
+                    names = "--warehouse",
+                    paramLabel = "DIR",
+                    description = "The warehouse directory, opened in-process (not while a server serves it).")
+            Path warehouse;
+
+            @Option(
+                    names = "--url",
+                    paramLabel = "URL",
+                    description = "A running server, through the thin driver (jdbc:veil://host:port): the "
+                            + "server goes on serving meanwhile.")
+            String url;
+        }
 
         @Option(
                 names = "--user",
                 paramLabel = "U",
                 defaultValue = "admin",
-                description = "Act as this user, who must be an admin (in-process; default ${DEFAULT-VALUE}).")
+                description = "Act as this user, who must be an admin (default ${DEFAULT-VALUE}).")
         String user;
+
+        @Option(
+                names = "--password-file",
+                paramLabel = "FILE",
+                description = "With --url: a file whose first line is the user's password.")
+        Path passwordFile;
 
         StatementContext context(Warehouse wh) {
             return new StatementContext(
@@ -62,6 +90,32 @@ final class PolicyCommand implements Runnable {
                     new StoredPolicyResolver(wh.sqliteCatalog()),
                     new AtomicBoolean(),
                     new PrivacyRewriter(MaskKey.of(wh.root())));
+        }
+
+        /** Checks the options that go together; true when the target is a server. */
+        boolean remote() {
+            if (where.url == null) {
+                if (passwordFile != null) {
+                    throw new VeilException(
+                            ErrorCode.INVALID_ARGUMENT,
+                            "--password-file goes with --url; in-process (--warehouse) no password is needed");
+                }
+                return false;
+            }
+            if (passwordFile == null) {
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "--url needs --password-file with the password of user '" + user + "'");
+            }
+            return true;
+        }
+
+        Connection connect() throws SQLException {
+            Properties info = new Properties();
+            info.setProperty("user", user);
+            info.setProperty("password", PasswordFile.read(passwordFile, "password of user '" + user + "'"));
+            SqlCommand.requireThinDriver();
+            return DriverManager.getConnection(where.url, info);
         }
     }
 
@@ -74,10 +128,19 @@ final class PolicyCommand implements Runnable {
         Path file;
 
         @Override
-        public Integer call() {
+        public Integer call() throws SQLException {
             String yaml;
-            try (Warehouse wh = Warehouse.open(warehouse)) {
-                yaml = PolicyFiles.export(context(wh));
+            if (remote()) {
+                try (Connection c = connect();
+                        Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("EXPORT POLICIES")) {
+                    rs.next();
+                    yaml = rs.getString(1);
+                }
+            } else {
+                try (Warehouse wh = Warehouse.open(where.warehouse)) {
+                    yaml = PolicyFiles.export(context(wh));
+                }
             }
             Path target = file.toAbsolutePath();
             try {
@@ -106,7 +169,8 @@ final class PolicyCommand implements Runnable {
         Path file;
 
         @Override
-        public Integer call() {
+        public Integer call() throws SQLException {
+            boolean remote = remote();
             String yaml;
             try {
                 yaml = Files.readString(file, StandardCharsets.UTF_8);
@@ -119,8 +183,18 @@ final class PolicyCommand implements Runnable {
             }
             // Read and check the whole file before opening the warehouse.
             PolicyYaml.Document document = PolicyYaml.read(yaml, file.toString());
+            if (remote) {
+                // The server reads and checks the same text again, in one transaction.
+                try (Connection c = connect();
+                        Statement s = c.createStatement()) {
+                    s.execute("APPLY POLICIES '" + yaml.replace("'", "''") + "'");
+                }
+                System.out.println("Applied the policies of "
+                        + document.tables().size() + " tables from " + file + " to " + where.url);
+                return 0;
+            }
             UpdateCount result;
-            try (Warehouse wh = Warehouse.open(warehouse)) {
+            try (Warehouse wh = Warehouse.open(where.warehouse)) {
                 result = PolicyFiles.apply(document, file.toString(), context(wh));
             }
             System.out.println(result.message());

@@ -36,20 +36,34 @@ public final class PolicyFiles {
 
     /** The policy file of every policy in the warehouse. */
     public static String export(StatementContext context) {
-        requireNonNull(context, "context is null");
-        SqlitePolicyStore store = adminStore(context, "policy export");
-        String yaml = PolicyYaml.write(store.all());
+        String yaml = exportUnaudited(context);
         new AuditLog(context.warehouse().sqliteCatalog())
                 .record(context.user(), StatementKind.QUERY, "POLICY EXPORT", Decision.ALLOWED, null);
         return yaml;
     }
 
+    /** The policy file, for {@code EXPORT POLICIES}, which the statement audit records. */
+    static String exportUnaudited(StatementContext context) {
+        requireNonNull(context, "context is null");
+        SqlitePolicyStore store = adminStore(context, "policy export");
+        return PolicyYaml.write(store.all());
+    }
+
     /** Applies a policy file read from {@code source} (named in errors and in the audit log). */
     public static UpdateCount apply(PolicyYaml.Document document, String source, StatementContext context) {
+        return apply(document, source, context, true);
+    }
+
+    /**
+     * Applies a policy file; {@code recordAudit} false for {@code APPLY POLICIES}, which the
+     * statement audit records.
+     */
+    static UpdateCount apply(
+            PolicyYaml.Document document, String source, StatementContext context, boolean recordAudit) {
         requireNonNull(document, "document is null");
         requireNonNull(source, "source is null");
         requireNonNull(context, "context is null");
-        AuditLog audit = new AuditLog(context.warehouse().sqliteCatalog());
+        AuditLog audit = recordAudit ? new AuditLog(context.warehouse().sqliteCatalog()) : null;
         String statement = "POLICY APPLY '" + source + "' (" + document.tables().size() + " tables: "
                 + document.tables().stream()
                         .map(e -> e.policies().table().toString())
@@ -68,7 +82,9 @@ public final class PolicyFiles {
                 for (PolicyYaml.Entry entry : document.tables()) {
                     within(source, entry, () -> setPolicies(entry.policies(), store, context));
                 }
-                audit.record(context.user(), StatementKind.POLICY_CHANGE, statement, Decision.ALLOWED, null);
+                if (audit != null) {
+                    audit.record(context.user(), StatementKind.POLICY_CHANGE, statement, Decision.ALLOWED, null);
+                }
                 return new UpdateCount(
                         0,
                         "Applied the policies of " + document.tables().size() + " tables from " + source
@@ -76,6 +92,9 @@ public final class PolicyFiles {
             });
             return result;
         } catch (VeilException e) {
+            if (audit == null) {
+                throw e;
+            }
             Decision decision = e.errorCode() == ErrorCode.ACCESS_DENIED ? Decision.REJECTED : Decision.FAILED;
             try {
                 audit.record(context.user(), StatementKind.POLICY_CHANGE, statement, decision, e.clientMessage());

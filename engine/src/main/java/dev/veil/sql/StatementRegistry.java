@@ -21,6 +21,7 @@ import dev.veil.sql.ast.SqlDropTablePolicy;
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlGrantSelect;
+import dev.veil.sql.ast.SqlPolicyFile;
 import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
 import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
@@ -186,6 +187,13 @@ public final class StatementRegistry {
                 n -> Privilege.ANY_USER,
                 ShowCatalogStatement::describe,
                 StatementKind.QUERY));
+        // Admins: a served warehouse's policy file, out and in (veil policy export|apply --url).
+        add(new Entry<>(
+                SqlPolicyFile.class,
+                n -> n.isApply() ? "APPLY POLICIES" : "EXPORT POLICIES",
+                n -> Privilege.ADMIN,
+                PolicyFileStatement::execute,
+                n -> n.isApply() ? StatementKind.POLICY_CHANGE : StatementKind.QUERY));
         policy(SqlDropPrivacyBudget.class, "DROP PRIVACY BUDGET", DropPrivacyBudgetStatement::execute);
 
         anyUser(SqlSetEpsilon.class, "SET EPSILON", SetEpsilonStatement::execute);
