@@ -132,6 +132,29 @@ class JoinOrderTest {
     }
 
     @Test
+    void anOrAcrossTablesAlsoFiltersEachTablesScan() throws SQLException {
+        String sql = "SELECT COUNT(*), MIN(d.store_id), MAX(d.store_id) FROM s.store d, s.region r "
+                + "WHERE d.region_id = r.region_id AND ((r.name = 'region 3' AND d.name = 'store 3') "
+                + "OR (r.name = 'region 4' AND d.name = 'store 4') OR (r.name = 'region 4' AND d.name = 'store 5'))";
+        List<String> plan = plan(sql);
+        String text = String.join("\n", plan);
+        // Implied by the OR: region name in (3, 4) and store name in (3, 4, 5), each inside its scan.
+        String regionScan =
+                plan.stream().filter(l -> l.contains("region]]")).findFirst().orElseThrow();
+        String storeScan =
+                plan.stream().filter(l -> l.contains("store]]")).findFirst().orElseThrow();
+        assertTrue(regionScan.contains("'region 3'") && regionScan.contains("'region 4'"), text);
+        assertTrue(storeScan.contains("'store 3'") && storeScan.contains("'store 5'"), text);
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            assertTrue(rs.next());
+            // store 3 is in region 3 and store 4 in region 4; store 5 is in region 5, not 4.
+            assertEquals(2, rs.getLong(1));
+            assertEquals(3, rs.getLong(2));
+            assertEquals(4, rs.getLong(3));
+        }
+    }
+
+    @Test
     void constantDateArithmeticIsFoldedIntoTheScanFilter() throws SQLException {
         String text = String.join(
                 "\n", plan("SELECT COUNT(*) FROM s.sales " + "WHERE sold < DATE '2024-01-01' + INTERVAL '10' DAY"));
