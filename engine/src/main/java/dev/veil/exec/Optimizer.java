@@ -7,6 +7,7 @@ import dev.veil.exec.join.DynamicFilterPlanner;
 import dev.veil.exec.join.FilterFactorRule;
 import dev.veil.exec.join.HashJoinCost;
 import dev.veil.exec.join.JoinSelectivity;
+import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SubsetDistinctRowCount;
 import dev.veil.exec.privacy.PrivacyRules;
 import dev.veil.exec.scan.ArrowRules;
@@ -74,6 +75,8 @@ public final class Optimizer {
         // on analytic equi-joins a hash join is always cheaper.
         planner.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
         ArrowRules.ALL.forEach(planner::addRule);
+        // Equi-joins on integer keys: a hash table of primitive keys, preferred over Calcite's where it applies.
+        planner.addRule(LongHashJoinRule.INSTANCE);
         PrivacyRules.ALL.forEach(planner::addRule);
         // Lets the constant-folding rules evaluate constant expressions; without an executor they do nothing.
         planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));

@@ -16,6 +16,7 @@ import org.apache.calcite.adapter.enumerable.EnumerableHashJoin;
 import org.apache.calcite.adapter.enumerable.EnumerableProject;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -69,8 +70,8 @@ public final class DynamicFilterPlanner {
         }
         // Exact classes: a subclass may do something else with its rows.
         Class<?> c = node.getClass();
-        if (c == EnumerableHashJoin.class) {
-            return visitJoin((EnumerableHashJoin) node, pending);
+        if (c == EnumerableHashJoin.class || c == EnumerableLongHashJoin.class) {
+            return visitJoin((Join) node, pending);
         }
         if (c == EnumerableCalc.class) {
             RexProgram program = ((EnumerableCalc) node).getProgram();
@@ -140,7 +141,7 @@ public final class DynamicFilterPlanner {
         return filters.isEmpty() ? scan : scan.withDynamicFilters(filters);
     }
 
-    private RelNode visitJoin(EnumerableHashJoin join, List<Pending> pending) {
+    private RelNode visitJoin(Join join, List<Pending> pending) {
         JoinRelType type = join.getJoinType();
         int leftCount = join.getLeft().getRowType().getFieldCount();
         List<Pending> leftPending = new ArrayList<>();

@@ -18,6 +18,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class HashJoinCost implements MetadataHandler<BuiltInMetadata.NonCumulativeCost> {
     /** How much more building from a row costs than probing with one. */
     private static final double BUILD_FACTOR = 3;
+    /** The cost of a join on primitive keys ({@link EnumerableLongHashJoin}) relative to a generic hash join. */
+    private static final double LONG_KEY_DISCOUNT = 0.8;
 
     public HashJoinCost() {}
 
@@ -35,6 +37,22 @@ public final class HashJoinCost implements MetadataHandler<BuiltInMetadata.NonCu
             return null;
         }
         double rows = out + left + BUILD_FACTOR * right;
+        return join.getCluster().getPlanner().getCostFactory().makeCost(rows, 0, 0);
+    }
+
+    /**
+     * {@link #LONG_KEY_DISCOUNT} of what {@link EnumerableHashJoin} would cost on the same inputs:
+     * the same balance of build and probe rows (so join orders and build sides are chosen as for
+     * that join), but cheaper, so that the planner takes it wherever it applies.
+     */
+    public @Nullable RelOptCost getNonCumulativeCost(EnumerableLongHashJoin join, RelMetadataQuery mq) {
+        Double out = mq.getRowCount(join);
+        Double left = mq.getRowCount(join.getLeft());
+        Double right = mq.getRowCount(join.getRight());
+        if (out == null || left == null || right == null) {
+            return null;
+        }
+        double rows = LONG_KEY_DISCOUNT * (out + left + BUILD_FACTOR * right);
         return join.getCluster().getPlanner().getCostFactory().makeCost(rows, 0, 0);
     }
 }

@@ -1,0 +1,411 @@
+package dev.veil.exec.join;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.control.StatementControl;
+import dev.veil.control.StatementMemory;
+import dev.veil.exec.runtime.ExecutionContext;
+import dev.veil.exec.runtime.RowSizes;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.function.Predicate2;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The work of {@link EnumerableLongHashJoin}: reads all rows of the build (right) input into a hash
+ * table keyed by one or two integer-like columns held as primitive {@code long}s (open addressing,
+ * linear probing, at most half full; rows with equal keys chained in their input order), then
+ * streams the probe (left) input past it. A NULL key matches nothing. Output rows come in probe
+ * order and, per probe row, in build order, as from Calcite's hash join.
+ *
+ * <p>The table and the build rows are accounted to the statement's memory as they grow (so a build
+ * side beyond the limit fails with MEMORY_LIMIT_EXCEEDED rather than exhausting the heap) and given
+ * back when the join is closed; the build loop reads the statement's cancel flag.
+ */
+public final class LongHashJoin {
+    /** Bytes accounted at once: smaller reports cost locking, larger ones let more slip past the limit. */
+    private static final long REPORT_BYTES = 64 * 1024;
+
+    private LongHashJoin() {}
+
+    /**
+     * The join of {@code probe} and {@code build} (rows as arrays) on {@code probe[probeKeys[i]] =
+     * build[buildKeys[i]]} for every i, and {@code remainder} (null for none) on the key matches.
+     * {@code type} is INNER, LEFT, SEMI or ANTI; INNER and LEFT rows are a probe row followed by a
+     * build row of {@code buildFields} fields (NULLs for a LEFT row without a match), SEMI and ANTI
+     * rows are probe rows. Called from generated code.
+     */
+    public static Enumerable<Object[]> join(
+            DataContext root,
+            Enumerable<Object[]> probe,
+            Enumerable<Object[]> build,
+            int[] probeKeys,
+            int[] buildKeys,
+            String type,
+            int buildFields,
+            @Nullable Predicate2<Object[], Object[]> remainder) {
+        requireNonNull(probe, "probe is null");
+        requireNonNull(build, "build is null");
+        JoinRelType joinType = JoinRelType.valueOf(type);
+        if (!supports(joinType)) {
+            throw new IllegalArgumentException("unsupported join type " + type);
+        }
+        if (probeKeys.length != buildKeys.length || probeKeys.length < 1 || probeKeys.length > 2) {
+            throw new IllegalArgumentException(
+                    "one or two keys on each side, not " + probeKeys.length + " and " + buildKeys.length);
+        }
+        int[] pk = probeKeys.clone();
+        int[] bk = buildKeys.clone();
+        return new AbstractEnumerable<>() {
+            @Override
+            public Enumerator<Object[]> enumerator() {
+                StatementMemory.Account account = ExecutionContext.memory(root).account("a hash join");
+                AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
+                return new Joiner(probe, build, pk, bk, joinType, buildFields, remainder, account, cancelFlag);
+            }
+        };
+    }
+
+    /** Whether {@link #join} implements joins of type {@code type}. */
+    static boolean supports(JoinRelType type) {
+        return type == JoinRelType.INNER
+                || type == JoinRelType.LEFT
+                || type == JoinRelType.SEMI
+                || type == JoinRelType.ANTI;
+    }
+
+    /** The key of {@code value}, a non-null integer-like value (Integer, Long; a DATE is an Integer). */
+    private static long key(Object value) {
+        return ((Number) value).longValue();
+    }
+
+    /** A well-mixed hash of one or two keys. */
+    static int hash(long k1, long k2) {
+        long h = k1 * 0x9E3779B97F4A7C15L + k2;
+        h *= 0xBF58476D1CE4E5B9L;
+        return (int) (h ^ (h >>> 31) ^ (h >>> 47));
+    }
+
+    /**
+     * The build side: a table of distinct keys (one or two longs per slot), each with the first
+     * and last build row holding it; rows chained in input order through {@link #next}.
+     */
+    static final class Table {
+        private final boolean twoKeys;
+        private long[] keys1;
+        private long[] keys2;
+        /** Per slot, 1 + the index of the key's first row; 0 for an empty slot. */
+        private int[] heads;
+        /** Per slot, the index of the key's last row. */
+        private int[] tails;
+
+        private int distinct;
+        private Object[][] rows = new Object[64][];
+        /** Per row, 1 + the index of the next row with the same key; 0 for the last. */
+        private int[] next = new int[64];
+
+        private int rowCount;
+
+        Table(boolean twoKeys) {
+            this.twoKeys = twoKeys;
+            allocate(64);
+        }
+
+        private void allocate(int slots) {
+            keys1 = new long[slots];
+            keys2 = twoKeys ? new long[slots] : null;
+            heads = new int[slots];
+            tails = new int[slots];
+        }
+
+        /** The bytes of the table's arrays (not of the rows they hold). */
+        long bytes() {
+            long slots = heads.length;
+            return slots * (twoKeys ? 24 : 16) + 12L * rows.length;
+        }
+
+        int rowCount() {
+            return rowCount;
+        }
+
+        int distinct() {
+            return distinct;
+        }
+
+        void add(long k1, long k2, Object[] row) {
+            if (rowCount == rows.length) {
+                if (rowCount == Integer.MAX_VALUE - 8) {
+                    throw new IllegalStateException("a hash join's build side holds at most " + rowCount + " rows");
+                }
+                int size = (int) Math.min(Integer.MAX_VALUE - 8L, rows.length * 2L);
+                rows = Arrays.copyOf(rows, size);
+                next = Arrays.copyOf(next, size);
+            }
+            int r = rowCount++;
+            rows[r] = row;
+            int mask = heads.length - 1;
+            int i = hash(k1, k2) & mask;
+            while (true) {
+                int head = heads[i];
+                if (head == 0) {
+                    keys1[i] = k1;
+                    if (twoKeys) {
+                        keys2[i] = k2;
+                    }
+                    heads[i] = r + 1;
+                    tails[i] = r;
+                    if (++distinct * 2 > heads.length) {
+                        grow();
+                    }
+                    return;
+                }
+                if (keys1[i] == k1 && (!twoKeys || keys2[i] == k2)) {
+                    next[tails[i]] = r + 1;
+                    tails[i] = r;
+                    return;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        private void grow() {
+            long[] oldKeys1 = keys1;
+            long[] oldKeys2 = keys2;
+            int[] oldHeads = heads;
+            int[] oldTails = tails;
+            allocate(oldHeads.length * 2);
+            int mask = heads.length - 1;
+            for (int s = 0; s < oldHeads.length; s++) {
+                if (oldHeads[s] != 0) {
+                    long k2 = twoKeys ? oldKeys2[s] : 0;
+                    int i = hash(oldKeys1[s], k2) & mask;
+                    while (heads[i] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    keys1[i] = oldKeys1[s];
+                    if (twoKeys) {
+                        keys2[i] = k2;
+                    }
+                    heads[i] = oldHeads[s];
+                    tails[i] = oldTails[s];
+                }
+            }
+        }
+
+        /** 1 + the index of the first row with keys {@code (k1, k2)}, or 0 if there is none. */
+        int first(long k1, long k2) {
+            int mask = heads.length - 1;
+            int i = hash(k1, k2) & mask;
+            while (true) {
+                int head = heads[i];
+                if (head == 0) {
+                    return 0;
+                }
+                if (keys1[i] == k1 && (!twoKeys || keys2[i] == k2)) {
+                    return head;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        /** 1 + the index of the row after row {@code r} with the same key, or 0. */
+        int next(int r) {
+            return next[r];
+        }
+
+        Object[] row(int r) {
+            return rows[r];
+        }
+    }
+
+    /** Builds the table on the first {@link #moveNext}, then probes. */
+    private static final class Joiner implements Enumerator<Object[]> {
+        private final Enumerable<Object[]> probeInput;
+        private final Enumerable<Object[]> buildInput;
+        private final int[] probeKeys;
+        private final int[] buildKeys;
+        private final JoinRelType type;
+        private final int buildFields;
+        private final @Nullable Predicate2<Object[], Object[]> remainder;
+        private final StatementMemory.Account account;
+        private final AtomicBoolean cancelFlag;
+
+        private @Nullable Table table;
+        private @Nullable Enumerator<Object[]> probe;
+        private Object @Nullable [] probeRow;
+        /** 1 + the next build row to try for {@link #probeRow}, or 0 when it has no more candidates. */
+        private int candidate;
+
+        private boolean matched;
+        private Object @Nullable [] current;
+        private boolean done;
+
+        Joiner(
+                Enumerable<Object[]> probeInput,
+                Enumerable<Object[]> buildInput,
+                int[] probeKeys,
+                int[] buildKeys,
+                JoinRelType type,
+                int buildFields,
+                @Nullable Predicate2<Object[], Object[]> remainder,
+                StatementMemory.Account account,
+                AtomicBoolean cancelFlag) {
+            this.probeInput = probeInput;
+            this.buildInput = buildInput;
+            this.probeKeys = probeKeys;
+            this.buildKeys = buildKeys;
+            this.type = type;
+            this.buildFields = buildFields;
+            this.remainder = remainder;
+            this.account = account;
+            this.cancelFlag = cancelFlag;
+        }
+
+        private void build() {
+            Table t = new Table(buildKeys.length == 2);
+            long rowBytes = 0;
+            long reported = 0;
+            int k1 = buildKeys[0];
+            int k2 = buildKeys.length == 2 ? buildKeys[1] : -1;
+            try (Enumerator<Object[]> in = buildInput.enumerator()) {
+                while (in.moveNext()) {
+                    Object[] row = in.current();
+                    Object v1 = row[k1];
+                    Object v2 = k2 < 0 ? ZERO : row[k2];
+                    if (v1 == null || v2 == null) {
+                        continue; // a NULL key matches no probe row, and no build row is output unmatched
+                    }
+                    t.add(key(v1), key(v2), row);
+                    rowBytes += RowSizes.row(row);
+                    if (rowBytes + t.bytes() - reported >= REPORT_BYTES) {
+                        StatementControl.check(cancelFlag);
+                        reported = rowBytes + t.bytes();
+                        account.holdAtLeast(reported);
+                    }
+                }
+            }
+            account.holdAtLeast(rowBytes + t.bytes());
+            table = t;
+        }
+
+        @Override
+        public Object[] current() {
+            if (current == null) {
+                throw new NoSuchElementException();
+            }
+            return current;
+        }
+
+        @Override
+        public boolean moveNext() {
+            if (done) {
+                return false;
+            }
+            if (table == null) {
+                try {
+                    build();
+                } catch (RuntimeException | Error e) {
+                    close();
+                    throw e;
+                }
+                // Only now: the probe side's scans may filter on the key sets the build published.
+                probe = probeInput.enumerator();
+            }
+            Table t = table;
+            Enumerator<Object[]> p = probe;
+            while (true) {
+                if (probeRow != null) {
+                    Object[] out = advance(t, probeRow);
+                    if (out != null) {
+                        current = out;
+                        return true;
+                    }
+                    probeRow = null;
+                }
+                if (!p.moveNext()) {
+                    current = null;
+                    done = true;
+                    return false;
+                }
+                Object[] row = p.current();
+                Object v1 = row[probeKeys[0]];
+                Object v2 = probeKeys.length == 2 ? row[probeKeys[1]] : ZERO;
+                candidate = v1 == null || v2 == null ? 0 : t.first(key(v1), probeKeys.length == 2 ? key(v2) : 0);
+                matched = false;
+                probeRow = row;
+            }
+        }
+
+        /** The next output row for probe row {@code row}, or null when it has no more. */
+        private Object @Nullable [] advance(Table t, Object[] row) {
+            while (candidate != 0) {
+                int r = candidate - 1;
+                candidate = t.next(r);
+                Object[] buildRow = t.row(r);
+                if (remainder != null && !remainder.apply(row, buildRow)) {
+                    continue;
+                }
+                switch (type) {
+                    case SEMI:
+                        candidate = 0;
+                        matched = true;
+                        return row;
+                    case ANTI:
+                        candidate = 0;
+                        matched = true;
+                        return null;
+                    default:
+                        matched = true;
+                        return concat(row, buildRow);
+                }
+            }
+            if (!matched) {
+                matched = true; // emits the row once
+                if (type == JoinRelType.ANTI) {
+                    return row;
+                }
+                if (type == JoinRelType.LEFT) {
+                    return concat(row, null);
+                }
+            }
+            return null;
+        }
+
+        private Object[] concat(Object[] left, Object @Nullable [] right) {
+            Object[] out = new Object[left.length + buildFields];
+            System.arraycopy(left, 0, out, 0, left.length);
+            if (right != null) {
+                System.arraycopy(right, 0, out, left.length, buildFields);
+            }
+            return out;
+        }
+
+        @Override
+        public void reset() {
+            throw new UnsupportedOperationException("a hash join does not reset");
+        }
+
+        @Override
+        public void close() {
+            table = null;
+            probeRow = null;
+            current = null;
+            done = true;
+            if (probe != null) {
+                Enumerator<Object[]> p = probe;
+                probe = null;
+                p.close();
+            }
+            account.releaseAll();
+        }
+    }
+
+    /** Stands for the second key of a one-key join: never null, key 0. */
+    private static final Object ZERO = 0L;
+}
