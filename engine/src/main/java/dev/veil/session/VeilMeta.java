@@ -8,6 +8,8 @@ import dev.veil.catalog.Catalog;
 import dev.veil.catalog.Column;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableDef;
+import dev.veil.catalog.ViewDef;
+import dev.veil.catalog.Views;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.RunningStatements;
 import dev.veil.control.StatementControl;
@@ -80,6 +82,10 @@ public final class VeilMeta extends MetaImpl {
     public static final String WIRE_ANY = "veil:any";
 
     static final String TABLE = "TABLE";
+
+    /** The JDBC table type of stored views. */
+    static final String VIEW = "VIEW";
+
     static final String SYSTEM_TABLE = "SYSTEM TABLE";
 
     /** The most estimated bytes of rows one frame holds (at least one row). */
@@ -540,7 +546,10 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public MetaResultSet getTableTypes(ConnectionHandle ch) {
-        return rows(ch, MetaTableType.class, List.of(new MetaTableType(SYSTEM_TABLE), new MetaTableType(TABLE)));
+        return rows(
+                ch,
+                MetaTableType.class,
+                List.of(new MetaTableType(SYSTEM_TABLE), new MetaTableType(TABLE), new MetaTableType(VIEW)));
     }
 
     @Override
@@ -565,6 +574,18 @@ public final class VeilMeta extends MetaImpl {
                             TABLE,
                             view.remarks(table.name()).table().orElse(null)));
                 }
+            }
+            if (typeList == null || typeList.contains(VIEW)) {
+                for (ViewDef stored : views(ch, schemaPattern, tableNamePattern)) {
+                    list.add(new TableRow(
+                            stored.name().schema(),
+                            stored.name().table(),
+                            VIEW,
+                            "A view: the policies of its base tables apply to you through it"));
+                }
+                list.sort(java.util.Comparator.comparing((TableRow r) -> r.tableType)
+                        .thenComparing(r -> r.tableSchem)
+                        .thenComparing(r -> r.tableName));
             }
         }
         return rows(ch, TableRow.class, list);
@@ -916,6 +937,27 @@ public final class VeilMeta extends MetaImpl {
             for (TableDef table : cat.tables(schema)) {
                 if (matches(tablePattern, table.name().table()) && objects.canSee(table.name())) {
                     list.add(table);
+                }
+            }
+        }
+        return list;
+    }
+
+    /** The stored views the session's user may see (see {@link ObjectAccess}) whose names match. */
+    private List<ViewDef> views(ConnectionHandle ch, Pat schemaPattern, Pat tablePattern) {
+        Session session = session(ch.id);
+        Catalog cat = session.engine().warehouse().catalog();
+        ObjectAccess objects = new ObjectAccess(
+                session.engine().warehouse().sqliteCatalog(), session.engine().principal(session.user()));
+        Views views = new Views(session.engine().warehouse().sqliteCatalog());
+        List<ViewDef> list = new ArrayList<>();
+        for (String schema : cat.schemas()) {
+            if (!matches(schemaPattern, schema) || schema.equals(SystemSchema.NAME)) {
+                continue;
+            }
+            for (ViewDef stored : views.views(schema)) {
+                if (matches(tablePattern, stored.name().table()) && objects.canSee(stored.name())) {
+                    list.add(stored);
                 }
             }
         }
