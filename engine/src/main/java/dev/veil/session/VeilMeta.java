@@ -22,6 +22,7 @@ import dev.veil.policy.TableAccess;
 import dev.veil.policy.TablePolicies;
 import dev.veil.policy.UnitPolicy;
 import dev.veil.schema.ArrowTableView;
+import dev.veil.schema.StoredView;
 import dev.veil.schema.SystemSchema;
 import dev.veil.schema.VeilTypeSystem;
 import dev.veil.schema.VeilTypes;
@@ -31,6 +32,7 @@ import dev.veil.session.MetaRows.Functions;
 import dev.veil.session.MetaRows.KeyRow;
 import dev.veil.session.MetaRows.TableRow;
 import dev.veil.session.MetaRows.TypeInfoRow;
+import dev.veil.sql.PlannerContext;
 import dev.veil.sql.QueryParameters;
 import dev.veil.sql.ResultColumn;
 import dev.veil.sql.RowsResult;
@@ -60,6 +62,8 @@ import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -693,6 +697,30 @@ public final class VeilMeta extends MetaImpl {
                             remarks.column(column.name()).orElse(null)));
                 }
             }
+            List<ViewDef> views = views(ch, schemaPattern, tableNamePattern);
+            if (!views.isEmpty()) {
+                Session session = session(ch.id);
+                PlannerContext planner = new PlannerContext(
+                        session.engine().warehouse(),
+                        view.principal(),
+                        session.engine().policies());
+                for (ViewDef stored : views) {
+                    // The view's columns as this user sees them: its query typed as them (none if they cannot read it).
+                    int ordinal = 0;
+                    for (RelDataTypeField field : viewColumns(planner, stored)) {
+                        ordinal++;
+                        if (matches(columnNamePattern, field.getName())) {
+                            list.add(column(
+                                    stored.name().schema(),
+                                    stored.name().table(),
+                                    field.getName(),
+                                    field.getType(),
+                                    ordinal,
+                                    "VIEW: the policies of the base tables apply"));
+                        }
+                    }
+                }
+            }
         }
         return rows(ch, ColumnRow.class, list);
     }
@@ -941,6 +969,19 @@ public final class VeilMeta extends MetaImpl {
             }
         }
         return list;
+    }
+
+    private static List<RelDataTypeField> viewColumns(PlannerContext planner, ViewDef stored) {
+        SchemaPlus schema = planner.rootSchema().subSchemas().get(stored.name().schema());
+        Table table = schema == null ? null : schema.tables().get(stored.name().table());
+        if (!(table instanceof StoredView storedView)) {
+            return List.of();
+        }
+        try {
+            return storedView.getRowType(planner.typeFactory()).getFieldList();
+        } catch (VeilException e) {
+            return List.of();
+        }
     }
 
     /** The stored views the session's user may see (see {@link ObjectAccess}) whose names match. */

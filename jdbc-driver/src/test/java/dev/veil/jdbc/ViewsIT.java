@@ -95,6 +95,13 @@ class ViewsIT {
                 }
             }
             assertTrue(types.contains("VIEW"), types.toString());
+            List<String> columns = new ArrayList<>();
+            try (ResultSet rs = ana.getMetaData().getColumns(null, "hr", "big", "%")) {
+                while (rs.next()) {
+                    columns.add(rs.getString("COLUMN_NAME") + ":" + rs.getString("TYPE_NAME"));
+                }
+            }
+            assertEquals(List.of("id:BIGINT", "holder:VARCHAR", "amount:INTEGER"), columns);
         }
     }
 
