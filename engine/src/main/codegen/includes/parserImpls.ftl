@@ -495,9 +495,9 @@ SqlNode VeilGrantBody(Span s, boolean grant) :
     (
         <SELECT> <ON>
         (
-            <SCHEMA> schema = SimpleIdentifier()
+            LOOKAHEAD(2) <SCHEMA> schema = SimpleIdentifier()
         |
-            [ <TABLE> | <VIEW> ] table = CompoundIdentifier()
+            [ LOOKAHEAD(2) ( <TABLE> | <VIEW> ) ] table = CompoundIdentifier()
         )
     |
         <CREATE> { privilege = SqlGrantSchema.Privilege.CREATE; } <ON> <SCHEMA> schema = SimpleIdentifier()
