@@ -131,6 +131,92 @@ SqlDrop VeilDropTable(Span s, boolean replace) :
     }
 }
 
+/** CREATE [OR REPLACE] VIEW s.v [(c, ...)] AS query */
+SqlCreate VeilCreateView(Span s, boolean replace) :
+{
+    final SqlIdentifier name;
+    final List<SqlIdentifier> columns = new ArrayList<SqlIdentifier>();
+    SqlIdentifier column;
+    final SqlNode query;
+}
+{
+    <VIEW>
+    name = VeilTableName()
+    [
+        <LPAREN>
+        column = SimpleIdentifier() { columns.add(column); }
+        ( <COMMA> column = SimpleIdentifier() { columns.add(column); } )*
+        <RPAREN>
+    ]
+    <AS> query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY)
+    {
+        return new SqlCreateView(s.end(this), replace, name, columns, query);
+    }
+}
+
+/** DROP VIEW [IF EXISTS] s.v */
+SqlDrop VeilDropView(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier name;
+}
+{
+    <VIEW>
+    ifExists = VeilIfExists()
+    name = VeilTableName()
+    {
+        return new SqlDropObject(s.end(this), SqlDropObject.Target.VIEW, ifExists, name);
+    }
+}
+
+/**
+ * DESCRIBE [TABLE] public.t [c]: Calcite's DESCRIBE looks ahead for an identifier, and public is a
+ * keyword (a non-reserved one in Veil), so DESCRIBE public.t and DESCRIBE TABLE s.t come here.
+ */
+SqlNode VeilDescribePublic() :
+{
+    final Span s;
+    final SqlIdentifier table;
+    final SqlIdentifier name;
+    SqlIdentifier column = null;
+}
+{
+    <DESCRIBE> { s = span(); }
+    (
+        <PUBLIC> <DOT> name = SimpleIdentifier()
+        {
+            table = new SqlIdentifier(java.util.Arrays.asList("public", name.getSimple()), s.end(this));
+        }
+    |
+        <TABLE> table = CompoundIdentifier()
+    )
+    [ column = SimpleIdentifier() ]
+    {
+        return new SqlDescribeTable(s.end(this), table, column);
+    }
+}
+
+/** ALTER SCHEMA s SET ACCESS {RESTRICTED | OPEN} */
+SqlNode VeilAlterSchema() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    final boolean restricted;
+}
+{
+    <ALTER> { s = span(); } <SCHEMA>
+    name = SimpleIdentifier()
+    <SET> <ACCESS>
+    (
+        <RESTRICTED> { restricted = true; }
+    |
+        <OPEN> { restricted = false; }
+    )
+    {
+        return new SqlAlterSchemaAccess(s.end(this), name, restricted);
+    }
+}
+
 /** COPY s.t FROM 'path' [WITH (name = literal, ...)] */
 SqlNode VeilCopy() :
 {
@@ -366,39 +452,64 @@ SqlNode VeilGrantRole() :
     }
 }
 
-/** GRANT SELECT ON [TABLE] s.t TO {ROLE r | USER u} */
+/**
+ * GRANT SELECT ON [TABLE | VIEW] s.t TO {ROLE r | USER u},
+ * GRANT {SELECT | CREATE} ON SCHEMA s TO {ROLE r | USER u}
+ */
 SqlNode VeilGrantSelect() :
 {
     final Span s;
-    final SqlIdentifier table;
-    final SqlGrantSelect.Grantee kind;
-    final SqlIdentifier grantee;
+    final SqlNode node;
 }
 {
-    <GRANT> { s = span(); } <SELECT> <ON> [ <TABLE> ]
-    table = CompoundIdentifier()
-    <TO> kind = VeilGrantee()
-    grantee = SimpleIdentifier()
-    {
-        return new SqlGrantSelect(s.end(this), true, table, kind, grantee);
-    }
+    <GRANT> { s = span(); }
+    node = VeilGrantBody(s, true)
+    { return node; }
 }
 
-/** REVOKE SELECT ON [TABLE] s.t FROM {ROLE r | USER u} */
+/**
+ * REVOKE SELECT ON [TABLE | VIEW] s.t FROM {ROLE r | USER u},
+ * REVOKE {SELECT | CREATE} ON SCHEMA s FROM {ROLE r | USER u}
+ */
 SqlNode VeilRevokeSelect() :
 {
     final Span s;
-    final SqlIdentifier table;
+    final SqlNode node;
+}
+{
+    <REVOKE> { s = span(); }
+    node = VeilGrantBody(s, false)
+    { return node; }
+}
+
+/** What follows GRANT or REVOKE: the privilege, the object, TO or FROM, and the grantee. */
+SqlNode VeilGrantBody(Span s, boolean grant) :
+{
+    SqlIdentifier table = null;
+    SqlIdentifier schema = null;
+    SqlGrantSchema.Privilege privilege = SqlGrantSchema.Privilege.SELECT;
     final SqlGrantSelect.Grantee kind;
     final SqlIdentifier grantee;
 }
 {
-    <REVOKE> { s = span(); } <SELECT> <ON> [ <TABLE> ]
-    table = CompoundIdentifier()
-    <FROM> kind = VeilGrantee()
+    (
+        <SELECT> <ON>
+        (
+            LOOKAHEAD(2) <SCHEMA> schema = SimpleIdentifier()
+        |
+            [ LOOKAHEAD(2) ( <TABLE> | <VIEW> ) ] table = CompoundIdentifier()
+        )
+    |
+        <CREATE> { privilege = SqlGrantSchema.Privilege.CREATE; } <ON> <SCHEMA> schema = SimpleIdentifier()
+    )
+    ( LOOKAHEAD({ grant }) <TO> | LOOKAHEAD({ !grant }) <FROM> )
+    kind = VeilGrantee()
     grantee = SimpleIdentifier()
     {
-        return new SqlGrantSelect(s.end(this), false, table, kind, grantee);
+        if (schema != null) {
+            return new SqlGrantSchema(s.end(this), grant, privilege, schema, kind, grantee);
+        }
+        return new SqlGrantSelect(s.end(this), grant, table, kind, grantee);
     }
 }
 

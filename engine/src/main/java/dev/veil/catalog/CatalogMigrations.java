@@ -338,6 +338,76 @@ final class CatalogMigrations {
                         granted_by  TEXT NOT NULL,
                         granted_at  INTEGER NOT NULL,
                         PRIMARY KEY (table_id, user_name)
+                    )""")),
+            new Migration(
+                    9,
+                    "views, grants of views, restricted schemas and grants on schemas",
+                    List.of(
+                            // A view is stored SQL, expanded at query time as the querying user (see Views). Its
+                            // owner is null for an admin's view. A view's name is unique among the tables and
+                            // views of its schema (SqliteCatalog.createTable and Views.create check both).
+                            """
+                    CREATE TABLE views (
+                        id          INTEGER PRIMARY KEY,
+                        schema_name TEXT NOT NULL REFERENCES schemas (name),
+                        name        TEXT NOT NULL,
+                        owner       TEXT,
+                        sql_text    TEXT NOT NULL,
+                        schema_path TEXT NOT NULL,
+                        explicit_columns INTEGER NOT NULL,
+                        created_by  TEXT NOT NULL,
+                        created_at  INTEGER NOT NULL,
+                        UNIQUE (schema_name, name)
+                    )""",
+                            """
+                    CREATE TABLE view_columns (
+                        view_id     INTEGER NOT NULL REFERENCES views (id) ON DELETE CASCADE,
+                        ordinal     INTEGER NOT NULL,
+                        name        TEXT NOT NULL,
+                        type        TEXT NOT NULL,
+                        PRIMARY KEY (view_id, ordinal)
+                    )""",
+                            """
+                    CREATE TABLE view_grants_to_roles (
+                        view_id     INTEGER NOT NULL REFERENCES views (id) ON DELETE CASCADE,
+                        role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
+                        granted_by  TEXT NOT NULL,
+                        granted_at  INTEGER NOT NULL,
+                        PRIMARY KEY (view_id, role_name)
+                    )""",
+                            """
+                    CREATE TABLE view_grants_to_users (
+                        view_id     INTEGER NOT NULL REFERENCES views (id) ON DELETE CASCADE,
+                        user_name   TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                        granted_by  TEXT NOT NULL,
+                        granted_at  INTEGER NOT NULL,
+                        PRIMARY KEY (view_id, user_name)
+                    )""",
+                            // ALTER SCHEMA s SET ACCESS RESTRICTED: one row per restricted schema (see SchemaAccess).
+                            """
+                    CREATE TABLE restricted_schemas (
+                        schema_name TEXT PRIMARY KEY REFERENCES schemas (name) ON DELETE CASCADE,
+                        set_by      TEXT NOT NULL,
+                        set_at      INTEGER NOT NULL
+                    )""",
+                            // GRANT {SELECT | CREATE} ON SCHEMA s TO {ROLE r | USER u}.
+                            """
+                    CREATE TABLE schema_grants_to_roles (
+                        schema_name TEXT NOT NULL REFERENCES schemas (name) ON DELETE CASCADE,
+                        privilege   TEXT NOT NULL CHECK (privilege IN ('SELECT', 'CREATE')),
+                        role_name   TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
+                        granted_by  TEXT NOT NULL,
+                        granted_at  INTEGER NOT NULL,
+                        PRIMARY KEY (schema_name, privilege, role_name)
+                    )""",
+                            """
+                    CREATE TABLE schema_grants_to_users (
+                        schema_name TEXT NOT NULL REFERENCES schemas (name) ON DELETE CASCADE,
+                        privilege   TEXT NOT NULL CHECK (privilege IN ('SELECT', 'CREATE')),
+                        user_name   TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                        granted_by  TEXT NOT NULL,
+                        granted_at  INTEGER NOT NULL,
+                        PRIMARY KEY (schema_name, privilege, user_name)
                     )""")));
 
     private CatalogMigrations() {}

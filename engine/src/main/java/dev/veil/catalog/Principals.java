@@ -231,7 +231,7 @@ public final class Principals {
                 throw new VeilException(
                         ErrorCode.NOT_EMPTY,
                         "User '" + user + "' owns " + owned + " schema" + (owned == 1 ? "" : "s")
-                                + " or tables and cannot be dropped; drop them first (admins see them all)");
+                                + ", tables or views and cannot be dropped; drop them first (admins see them all)");
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE name = ?")) {
                 ps.setString(1, user);
@@ -243,9 +243,11 @@ public final class Principals {
 
     private static long ownedObjects(Connection c, String user) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT COUNT(*) FROM table_owners WHERE owner = ?)"
-                + " + (SELECT COUNT(*) FROM schema_owners WHERE owner = ?)")) {
+                + " + (SELECT COUNT(*) FROM schema_owners WHERE owner = ?)"
+                + " + (SELECT COUNT(*) FROM views WHERE owner = ?)")) {
             ps.setString(1, user);
             ps.setString(2, user);
+            ps.setString(3, user);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -329,6 +329,15 @@ public final class SqliteCatalog implements Catalog {
                                 + String.join(", ", tables)
                                 + "); drop them first");
             }
+            List<String> views = Views.names(c, schema);
+            if (!views.isEmpty()) {
+                throw new VeilException(
+                        ErrorCode.NOT_EMPTY,
+                        "Schema '" + schema + "' is not empty: it holds "
+                                + views.size() + (views.size() == 1 ? " view (" : " views (")
+                                + String.join(", ", views)
+                                + "); drop them first");
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM schemas WHERE name = ?")) {
                 ps.setString(1, schema);
                 ps.executeUpdate();
@@ -426,6 +435,9 @@ public final class SqliteCatalog implements Catalog {
                     return existing.get();
                 }
                 throw new VeilException(ErrorCode.ALREADY_EXISTS, "Table '" + name + "' already exists");
+            }
+            if (Views.names(c, name.schema()).contains(name.table())) {
+                throw new VeilException(ErrorCode.ALREADY_EXISTS, "A view named '" + name + "' already exists");
             }
             long now = System.currentTimeMillis();
             long id;

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.catalog.Catalog;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
+import dev.veil.catalog.ViewDef;
+import dev.veil.catalog.Views;
 import dev.veil.policy.TableAccess;
 import dev.veil.storage.Warehouse;
 import java.util.LinkedHashMap;
@@ -22,13 +24,16 @@ import org.apache.calcite.schema.impl.AbstractSchema;
  * catalog on first use and then fixed, with their current versions and the principal's resolved
  * policies, for the statement's life. A table that no policy restricts for the principal is an
  * {@link ArrowTable}; any other is an {@link ArrowTableView} (hidden columns absent, masked
- * columns typed as their mask's result), which only the privacy rewrite can turn into a scan.
+ * columns typed as their mask's result), which only the privacy rewrite can turn into a scan. A
+ * stored view the principal may see is a {@link StoredView}, which expands into its query's plan
+ * as the principal before the privacy rewrite sees the plan.
  */
 public final class CatalogSchema extends AbstractSchema {
     private final Warehouse warehouse;
     private final String name;
     private final Function<TableName, TableAccess> access;
     private final Predicate<TableName> visible;
+    private final ViewExpansion views;
     private Map<String, Table> tables;
 
     /**
@@ -36,9 +41,15 @@ public final class CatalogSchema extends AbstractSchema {
      *     table and statement
      * @param visible whether the principal may see a table at all; one it may not see is absent,
      *     as if it did not exist
+     * @param views how the schema's stored views expand for the principal
      */
     public CatalogSchema(
-            Warehouse warehouse, String name, Function<TableName, TableAccess> access, Predicate<TableName> visible) {
+            Warehouse warehouse,
+            String name,
+            Function<TableName, TableAccess> access,
+            Predicate<TableName> visible,
+            ViewExpansion views) {
+        this.views = requireNonNull(views, "views is null");
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.name = requireNonNull(name, "name is null");
         this.access = requireNonNull(access, "access is null");
@@ -61,6 +72,11 @@ public final class CatalogSchema extends AbstractSchema {
                         def.name().table(),
                         ArrowTableView.isUnrestricted(tableAccess) ? table : new ArrowTableView(table, tableAccess));
             }
+            for (ViewDef view : new Views(warehouse.sqliteCatalog()).views(name)) {
+                if (visible.test(view.name())) {
+                    map.put(view.name().table(), new StoredView(view, views));
+                }
+            }
             tables = map;
         }
         return tables;
@@ -76,14 +92,17 @@ public final class CatalogSchema extends AbstractSchema {
      * tables {@code visible} accepts, each with the principal's {@code access}.
      */
     public static SchemaPlus rootSchema(
-            Warehouse warehouse, Function<TableName, TableAccess> access, Predicate<TableName> visible) {
+            Warehouse warehouse,
+            Function<TableName, TableAccess> access,
+            Predicate<TableName> visible,
+            ViewExpansion views) {
         SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
         for (String schema : warehouse.catalog().schemas()) {
-            root.add(schema, new CatalogSchema(warehouse, schema, access, visible));
+            root.add(schema, new CatalogSchema(warehouse, schema, access, visible, views));
         }
         SystemSchema system = new SystemSchema(warehouse);
         root.add(SystemSchema.NAME, system);
-        root.add(InformationSchema.NAME, new InformationSchema(warehouse, access, system, visible));
+        root.add(InformationSchema.NAME, new InformationSchema(warehouse, access, system, visible, root));
         return root;
     }
 }

@@ -9,6 +9,8 @@ import dev.veil.catalog.Principals;
 import dev.veil.catalog.SqliteCatalog;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
+import dev.veil.catalog.ViewDef;
+import dev.veil.catalog.Views;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
 import dev.veil.policy.TableAccess;
@@ -30,6 +32,7 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.Schema;
+import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.AbstractTable;
@@ -49,9 +52,12 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *   <li>{@code columns}: their columns, with {@code column_class} ({@code PUBLIC}, {@code MASKED},
  *       {@code AGGREGATE ONLY}, {@code JOIN ONLY}) and {@code class_detail} (the mask, or the
  *       bounds of an AGGREGATE ONLY column);</li>
- *   <li>{@code views}: empty until Veil has views;</li>
- *   <li>{@code table_privileges}: the caller's own privileges: SELECT on every stored table, and
- *       INSERT too for admins.</li>
+ *   <li>{@code views}: the stored views the principal may see, with their SQL text (a view the
+ *       principal may not see is absent, so its text is never shown to them); views are also
+ *       listed in {@code tables} ({@code VIEW}) and {@code columns} (each column's class is
+ *       {@code VIEW}: the base tables' policies apply through it);</li>
+ *   <li>{@code table_privileges}: the caller's own privileges: SELECT on every stored table and
+ *       view it sees, and INSERT too on tables for admins.</li>
  * </ul>
  */
 public final class InformationSchema extends AbstractSchema {
@@ -63,9 +69,12 @@ public final class InformationSchema extends AbstractSchema {
 
     private static final String BASE_TABLE = "BASE TABLE";
     private static final String SYSTEM_TABLE = "SYSTEM TABLE";
+    private static final String VIEW = "VIEW";
 
     private final Map<String, Table> tables;
     private final Predicate<TableName> visible;
+    private final SchemaPlus root;
+    private final Views views;
 
     /**
      * @param access the principal's resolved access to a stored table, as the statement's other
@@ -73,10 +82,18 @@ public final class InformationSchema extends AbstractSchema {
      * @param system the {@code veil} schema, whose tables are listed as system tables
      * @param visible whether the principal may see a stored table at all (another user's own table
      *     it was not granted is absent from every view)
+     * @param root the statement's root schema, whose stored views give the columns of views as the
+     *     principal sees them
      */
     public InformationSchema(
-            Warehouse warehouse, Function<TableName, TableAccess> access, Schema system, Predicate<TableName> visible) {
+            Warehouse warehouse,
+            Function<TableName, TableAccess> access,
+            Schema system,
+            Predicate<TableName> visible,
+            SchemaPlus root) {
         requireNonNull(warehouse, "warehouse is null");
+        this.root = requireNonNull(root, "root is null");
+        this.views = new Views(warehouse.sqliteCatalog());
         this.visible = requireNonNull(visible, "visible is null");
         requireNonNull(access, "access is null");
         requireNonNull(system, "system is null");
@@ -86,7 +103,7 @@ public final class InformationSchema extends AbstractSchema {
         map.put("schemata", new InfoTable(SCHEMATA, user -> schemata(catalog)));
         map.put("tables", new InfoTable(TABLES, user -> tables(catalog, system)));
         map.put("columns", new InfoTable(COLUMNS, user -> columns(catalog, access, system)));
-        map.put("views", new InfoTable(VIEWS, user -> List.of()));
+        map.put("views", new InfoTable(VIEWS, user -> views(catalog)));
         map.put(
                 "table_privileges",
                 new InfoTable(PRIVILEGES, user -> privileges(catalog, user, new Principals(sqlite).principalOf(user))));
@@ -261,8 +278,15 @@ public final class InformationSchema extends AbstractSchema {
                     rows.add(new Object[] {CATALOG, s, t, SYSTEM_TABLE});
                 }
             } else {
+                TreeMap<String, String> named = new TreeMap<>();
                 for (TableDef def : visibleTables(catalog, s)) {
-                    rows.add(new Object[] {CATALOG, s, def.name().table(), BASE_TABLE});
+                    named.put(def.name().table(), BASE_TABLE);
+                }
+                for (ViewDef view : visibleViews(s)) {
+                    named.put(view.name().table(), VIEW);
+                }
+                for (Map.Entry<String, String> e : named.entrySet()) {
+                    rows.add(new Object[] {CATALOG, s, e.getKey(), e.getValue()});
                 }
             }
         }
@@ -312,6 +336,62 @@ public final class InformationSchema extends AbstractSchema {
                     });
                 }
             }
+            for (ViewDef view : visibleViews(s)) {
+                int ordinal = 0;
+                for (RelDataTypeField f : viewColumns(view, types)) {
+                    rows.add(new Object[] {
+                        CATALOG,
+                        s,
+                        view.name().table(),
+                        f.getName(),
+                        ++ordinal,
+                        f.getType().getSqlTypeName().getName(),
+                        f.getType().isNullable() ? "YES" : "NO",
+                        VIEW,
+                        "policies of the base tables apply"
+                    });
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The stored views of one schema that the principal may see. */
+    private List<ViewDef> visibleViews(String schema) {
+        List<ViewDef> list = new ArrayList<>();
+        for (ViewDef view : views.views(schema)) {
+            if (visible.test(view.name())) {
+                list.add(view);
+            }
+        }
+        return list;
+    }
+
+    /**
+     * A view's columns as the principal sees them (its query validated as them); none when the
+     * view cannot be read by them (a base table dropped or not theirs to see).
+     */
+    private List<RelDataTypeField> viewColumns(ViewDef view, RelDataTypeFactory types) {
+        SchemaPlus schema = root.subSchemas().get(view.name().schema());
+        Table table = schema == null ? null : schema.tables().get(view.name().table());
+        if (!(table instanceof StoredView stored)) {
+            return List.of();
+        }
+        try {
+            return stored.getRowType(types).getFieldList();
+        } catch (VeilException e) {
+            return List.of();
+        }
+    }
+
+    private List<Object[]> views(Catalog catalog) {
+        List<Object[]> rows = new ArrayList<>();
+        for (String s : schemaNames(catalog)) {
+            if (!isSystem(s)) {
+                for (ViewDef view : visibleViews(s)) {
+                    rows.add(new Object[] {CATALOG, s, view.name().table(), view.sql()});
+                }
+            }
         }
         return rows;
     }
@@ -324,6 +404,14 @@ public final class InformationSchema extends AbstractSchema {
                 rows.add(new Object[] {
                     CATALOG, user, CATALOG, def.name().schema(), def.name().table(), kind, "NO"
                 });
+            }
+        }
+        for (String s : schemaNames(catalog)) {
+            if (!isSystem(s)) {
+                for (ViewDef view : visibleViews(s)) {
+                    rows.add(
+                            new Object[] {CATALOG, user, CATALOG, s, view.name().table(), "SELECT", "NO"});
+                }
             }
         }
         return rows;

@@ -14,6 +14,7 @@ import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.SqliteCatalog;
 import dev.veil.control.RunningStatements;
 import dev.veil.control.StatementControl;
+import dev.veil.policy.ObjectAccess;
 import dev.veil.policy.PolicyListing;
 import dev.veil.policy.SqlitePolicyStore;
 import dev.veil.storage.Warehouse;
@@ -270,9 +271,15 @@ public final class SystemSchema extends AbstractSchema {
 
     private static List<Object[]> policies(SqliteCatalog catalog, String user, Principals principals) {
         List<Object[]> rows = new ArrayList<>();
-        List<PolicyListing.Row> listing = catalog.read(
-                c -> PolicyListing.visibleTo(new SqlitePolicyStore(catalog).all(), principal(user, principals)));
+        Principal principal = principal(user, principals);
+        List<PolicyListing.Row> listing =
+                catalog.read(c -> PolicyListing.visibleTo(new SqlitePolicyStore(catalog).all(), principal));
+        // The policies of tables the user may not see (a restricted schema's) would name those tables.
+        ObjectAccess objects = new ObjectAccess(catalog, principal);
         for (PolicyListing.Row r : listing) {
+            if (!objects.canSee(r.table())) {
+                continue;
+            }
             rows.add(new Object[] {
                 r.table().schema(),
                 r.table().table(),

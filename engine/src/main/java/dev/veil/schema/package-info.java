@@ -6,7 +6,10 @@
  * planner's estimates of {@code ArrowTableStatistics}), any other an
  * {@link dev.veil.schema.ArrowTableView} (a {@code plan.RestrictedTable}: hidden columns absent,
  * masked columns typed as their mask's result), which only the privacy rewrite can turn into a
- * scan. {@link dev.veil.schema.SystemSchema} holds the {@code veil.*} system tables (policies,
+ * scan. A stored view the principal may see is a {@link dev.veil.schema.StoredView}, which is
+ * never scanned: converting a query expands it into its own query through a
+ * {@link dev.veil.schema.ViewExpansion} that {@code sql} supplies (validated as the querying
+ * principal), so the privacy rewrite only ever sees base tables. {@link dev.veil.schema.SystemSchema} holds the {@code veil.*} system tables (policies,
  * audit, budgets, running statements), {@link dev.veil.schema.InformationSchema} the
  * {@code information_schema} views (schemata, tables, columns, views, table_privileges) as the
  * principal may see them. {@link dev.veil.schema.VeilTypes} maps Veil's column types

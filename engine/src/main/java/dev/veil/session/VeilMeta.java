@@ -8,6 +8,8 @@ import dev.veil.catalog.Catalog;
 import dev.veil.catalog.Column;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableDef;
+import dev.veil.catalog.ViewDef;
+import dev.veil.catalog.Views;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.RunningStatements;
 import dev.veil.control.StatementControl;
@@ -20,6 +22,7 @@ import dev.veil.policy.TableAccess;
 import dev.veil.policy.TablePolicies;
 import dev.veil.policy.UnitPolicy;
 import dev.veil.schema.ArrowTableView;
+import dev.veil.schema.StoredView;
 import dev.veil.schema.SystemSchema;
 import dev.veil.schema.VeilTypeSystem;
 import dev.veil.schema.VeilTypes;
@@ -29,6 +32,7 @@ import dev.veil.session.MetaRows.Functions;
 import dev.veil.session.MetaRows.KeyRow;
 import dev.veil.session.MetaRows.TableRow;
 import dev.veil.session.MetaRows.TypeInfoRow;
+import dev.veil.sql.PlannerContext;
 import dev.veil.sql.QueryParameters;
 import dev.veil.sql.ResultColumn;
 import dev.veil.sql.RowsResult;
@@ -58,6 +62,8 @@ import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Table;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -80,6 +86,10 @@ public final class VeilMeta extends MetaImpl {
     public static final String WIRE_ANY = "veil:any";
 
     static final String TABLE = "TABLE";
+
+    /** The JDBC table type of stored views. */
+    static final String VIEW = "VIEW";
+
     static final String SYSTEM_TABLE = "SYSTEM TABLE";
 
     /** The most estimated bytes of rows one frame holds (at least one row). */
@@ -540,7 +550,10 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public MetaResultSet getTableTypes(ConnectionHandle ch) {
-        return rows(ch, MetaTableType.class, List.of(new MetaTableType(SYSTEM_TABLE), new MetaTableType(TABLE)));
+        return rows(
+                ch,
+                MetaTableType.class,
+                List.of(new MetaTableType(SYSTEM_TABLE), new MetaTableType(TABLE), new MetaTableType(VIEW)));
     }
 
     @Override
@@ -565,6 +578,18 @@ public final class VeilMeta extends MetaImpl {
                             TABLE,
                             view.remarks(table.name()).table().orElse(null)));
                 }
+            }
+            if (typeList == null || typeList.contains(VIEW)) {
+                for (ViewDef stored : views(ch, schemaPattern, tableNamePattern)) {
+                    list.add(new TableRow(
+                            stored.name().schema(),
+                            stored.name().table(),
+                            VIEW,
+                            "A view: the policies of its base tables apply to you through it"));
+                }
+                list.sort(java.util.Comparator.comparing((TableRow r) -> r.tableType)
+                        .thenComparing(r -> r.tableSchem)
+                        .thenComparing(r -> r.tableName));
             }
         }
         return rows(ch, TableRow.class, list);
@@ -670,6 +695,30 @@ public final class VeilMeta extends MetaImpl {
                             type,
                             ordinal,
                             remarks.column(column.name()).orElse(null)));
+                }
+            }
+            List<ViewDef> views = views(ch, schemaPattern, tableNamePattern);
+            if (!views.isEmpty()) {
+                Session session = session(ch.id);
+                PlannerContext planner = new PlannerContext(
+                        session.engine().warehouse(),
+                        view.principal(),
+                        session.engine().policies());
+                for (ViewDef stored : views) {
+                    // The view's columns as this user sees them: its query typed as them (none if they cannot read it).
+                    int ordinal = 0;
+                    for (RelDataTypeField field : viewColumns(planner, stored)) {
+                        ordinal++;
+                        if (matches(columnNamePattern, field.getName())) {
+                            list.add(column(
+                                    stored.name().schema(),
+                                    stored.name().table(),
+                                    field.getName(),
+                                    field.getType(),
+                                    ordinal,
+                                    "VIEW: the policies of the base tables apply"));
+                        }
+                    }
                 }
             }
         }
@@ -916,6 +965,40 @@ public final class VeilMeta extends MetaImpl {
             for (TableDef table : cat.tables(schema)) {
                 if (matches(tablePattern, table.name().table()) && objects.canSee(table.name())) {
                     list.add(table);
+                }
+            }
+        }
+        return list;
+    }
+
+    private static List<RelDataTypeField> viewColumns(PlannerContext planner, ViewDef stored) {
+        SchemaPlus schema = planner.rootSchema().subSchemas().get(stored.name().schema());
+        Table table = schema == null ? null : schema.tables().get(stored.name().table());
+        if (!(table instanceof StoredView storedView)) {
+            return List.of();
+        }
+        try {
+            return storedView.getRowType(planner.typeFactory()).getFieldList();
+        } catch (VeilException e) {
+            return List.of();
+        }
+    }
+
+    /** The stored views the session's user may see (see {@link ObjectAccess}) whose names match. */
+    private List<ViewDef> views(ConnectionHandle ch, Pat schemaPattern, Pat tablePattern) {
+        Session session = session(ch.id);
+        Catalog cat = session.engine().warehouse().catalog();
+        ObjectAccess objects = new ObjectAccess(
+                session.engine().warehouse().sqliteCatalog(), session.engine().principal(session.user()));
+        Views views = new Views(session.engine().warehouse().sqliteCatalog());
+        List<ViewDef> list = new ArrayList<>();
+        for (String schema : cat.schemas()) {
+            if (!matches(schemaPattern, schema) || schema.equals(SystemSchema.NAME)) {
+                continue;
+            }
+            for (ViewDef stored : views.views(schema)) {
+                if (matches(tablePattern, stored.name().table()) && objects.canSee(stored.name())) {
+                    list.add(stored);
                 }
             }
         }

@@ -7,6 +7,7 @@ import dev.veil.VeilException;
 import dev.veil.catalog.Principals;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableName;
+import dev.veil.catalog.ViewDef;
 import dev.veil.exec.Optimizer;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
@@ -17,15 +18,23 @@ import dev.veil.rewrite.IntervalFunctions;
 import dev.veil.schema.ArrowTableView;
 import dev.veil.schema.CatalogSchema;
 import dev.veil.schema.VeilTypeSystem;
+import dev.veil.schema.ViewExpansion;
 import dev.veil.sql.parser.VeilConformance;
+import dev.veil.sql.parser.VeilParser;
 import dev.veil.storage.Warehouse;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
@@ -34,8 +43,10 @@ import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
 import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
@@ -74,6 +85,14 @@ public final class PlannerContext {
     private final ObjectAccess objects;
     private final String defaultSchema;
     private final Map<TableName, TableAccess> access = new ConcurrentHashMap<>();
+    /** The views being expanded, innermost last: a view met again refers to itself. */
+    private final Deque<TableName> expanding = new ArrayDeque<>();
+    /** Every view this context expanded or typed (a view's dependencies, at CREATE VIEW). */
+    private final Set<TableName> viewsUsed = new LinkedHashSet<>();
+
+    private final SqlValidator.Config validatorConfig;
+    /** How deep views may nest (a view over a view over ...). */
+    static final int MAX_VIEW_DEPTH = 16;
 
     public PlannerContext(Warehouse warehouse, Principal principal, PolicyResolver policies) {
         this(warehouse, principal, policies, DEFAULT_SCHEMA, new AtomicBoolean());
@@ -102,7 +121,10 @@ public final class PlannerContext {
         this.objects =
                 new ObjectAccess(requireNonNull(warehouse, "warehouse is null").sqliteCatalog(), principal);
         this.rootSchema = CatalogSchema.rootSchema(
-                warehouse, table -> access.computeIfAbsent(table, t -> policies.access(t, principal)), objects::canSee);
+                warehouse,
+                table -> access.computeIfAbsent(table, t -> policies.access(t, principal)),
+                objects::canSee,
+                new Expansion());
         Properties properties = new Properties();
         properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
         this.catalogReader = new CalciteCatalogReader(
@@ -110,12 +132,11 @@ public final class PlannerContext {
                 List.of(defaultSchema),
                 typeFactory,
                 new CalciteConnectionConfigImpl(properties));
-        SqlValidator.Config config = SqlValidator.Config.DEFAULT
+        this.validatorConfig = SqlValidator.Config.DEFAULT
                 .withIdentifierExpansion(true)
                 .withConformance(VeilConformance.INSTANCE)
                 .withDefaultNullCollation(NullCollation.LAST);
-        this.validator = SqlValidatorUtil.newValidator(
-                new CaseInsensitiveOperatorTable(operatorTable()), catalogReader, typeFactory, config);
+        this.validator = newValidator(catalogReader);
         VolcanoPlanner planner = Optimizer.newPlanner(cancelFlag);
         this.cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
     }
@@ -274,25 +295,160 @@ public final class PlannerContext {
 
     /** Converts a validated statement into a logical plan (sub-queries not yet expanded). */
     public RelRoot toRel(SqlNode validated) {
-        SqlToRelConverter.Config config = SqlToRelConverter.config()
-                .withTrimUnusedFields(true)
-                .withExpand(false)
-                .withInSubQueryThreshold(Integer.MAX_VALUE);
-        SqlToRelConverter converter = new SqlToRelConverter(
-                (rowType, queryString, schemaPath, viewPath) -> {
-                    throw new UnsupportedOperationException("views are not supported");
-                },
-                validator,
-                catalogReader,
-                cluster,
-                StandardConvertletTable.INSTANCE,
-                config);
+        SqlToRelConverter converter = converter(validator, catalogReader);
         try {
             RelRoot root = converter.convertQuery(validated, false, true);
             return root.withRel(converter.flattenTypes(root.rel, true));
         } catch (RuntimeException e) {
             throw SqlErrors.translate(e, catalogReader);
         }
+    }
+
+    private SqlValidator newValidator(CalciteCatalogReader reader) {
+        return SqlValidatorUtil.newValidator(
+                new CaseInsensitiveOperatorTable(operatorTable()), reader, typeFactory, validatorConfig);
+    }
+
+    private SqlToRelConverter converter(SqlValidator validator, CalciteCatalogReader reader) {
+        SqlToRelConverter.Config config = SqlToRelConverter.config()
+                .withTrimUnusedFields(true)
+                .withExpand(false)
+                .withInSubQueryThreshold(Integer.MAX_VALUE);
+        return new SqlToRelConverter(
+                (rowType, queryString, schemaPath, viewPath) -> {
+                    // Veil's views expand through StoredView and Expansion, never through this.
+                    throw new UnsupportedOperationException("Calcite views are not supported");
+                },
+                validator,
+                reader,
+                cluster,
+                StandardConvertletTable.INSTANCE,
+                config);
+    }
+
+    /** The views this context expanded or typed so far, each once, in the order met. */
+    public Set<TableName> viewsUsed() {
+        return Collections.unmodifiableSet(viewsUsed);
+    }
+
+    /**
+     * Stored views expanded as this context's principal (invoker semantics): the view's SQL is
+     * parsed, validated against this principal's schemas (each base table as they see it, with
+     * their policies) with unqualified names in the view's schema path, and converted in this
+     * context's cluster. The result holds scans of base tables only, before the privacy rewrite.
+     */
+    private final class Expansion implements ViewExpansion {
+        @Override
+        public RelDataType rowType(ViewDef view) {
+            SqlNode node = parseView(view);
+            CalciteCatalogReader reader = readerOf(view);
+            SqlValidator viewValidator = newValidator(reader);
+            SqlNode validated = within(view, node, reader, () -> {
+                MixedNumericValues.rewrite(node);
+                return viewValidator.validate(node);
+            });
+            return named(view, viewValidator.getValidatedNodeType(validated));
+        }
+
+        @Override
+        public RelNode expand(ViewDef view, RelOptTable.ToRelContext context, RelDataType rowType) {
+            SqlNode node = parseView(view);
+            CalciteCatalogReader reader = readerOf(view);
+            SqlValidator viewValidator = newValidator(reader);
+            return within(view, node, reader, () -> {
+                MixedNumericValues.rewrite(node);
+                SqlNode validated = viewValidator.validate(node);
+                RelRoot root = converter(viewValidator, reader).convertQuery(validated, false, true);
+                return RelOptUtil.createCastRel(root.project(), rowType, true);
+            });
+        }
+    }
+
+    /**
+     * Runs {@code work} on a view's query, refusing a view met again inside itself or nested too
+     * deep. A failure is translated once the view is no longer being expanded (the translation may
+     * look at the schema's tables for suggestions, this view among them).
+     */
+    private <T> T within(ViewDef view, SqlNode node, CalciteCatalogReader reader, Supplier<T> work) {
+        TableName name = view.name();
+        if (expanding.contains(name)) {
+            throw new VeilException(
+                    ErrorCode.INVALID_STATEMENT,
+                    "View " + name + " refers to itself (through " + expandingPath(name) + ")");
+        }
+        if (expanding.size() >= MAX_VIEW_DEPTH) {
+            throw new VeilException(
+                    ErrorCode.STATEMENT_TOO_COMPLEX,
+                    "Views nest more than " + MAX_VIEW_DEPTH + " deep (" + expandingPath(name) + ")");
+        }
+        viewsUsed.add(name);
+        expanding.addLast(name);
+        RuntimeException failure;
+        try {
+            return work.get();
+        } catch (VeilException e) {
+            throw invalid(view, e);
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            expanding.removeLast();
+        }
+        VeilException error = SqlErrors.translate(failure, reader);
+        if (error.errorCode() == ErrorCode.UNKNOWN_COLUMN) {
+            Optional<VeilException> hidden = hiddenColumn(node, failure, error);
+            if (hidden.isPresent()) {
+                error = hidden.get();
+            }
+        }
+        throw invalid(view, error);
+    }
+
+    private String expandingPath(TableName next) {
+        List<String> path = new ArrayList<>();
+        for (TableName t : expanding) {
+            path.add(t.toString());
+        }
+        path.add(next.toString());
+        return String.join(" -> ", path);
+    }
+
+    private CalciteCatalogReader readerOf(ViewDef view) {
+        return catalogReader.withSchemaPath(List.of(view.schemaPath()));
+    }
+
+    private static SqlNode parseView(ViewDef view) {
+        try {
+            return VeilParser.parse(view.sql());
+        } catch (VeilException e) {
+            throw invalid(view, e);
+        }
+    }
+
+    /** The view's columns: named as its column list says, if it has one. */
+    private RelDataType named(ViewDef view, RelDataType type) {
+        if (!view.explicitColumns()) {
+            return type;
+        }
+        if (type.getFieldCount() != view.columnNames().size()) {
+            throw new VeilException(
+                    ErrorCode.INVALID_STATEMENT,
+                    "View " + view.name() + " names " + view.columnNames().size() + " columns but its query gives "
+                            + type.getFieldCount() + " for user '" + principal.name() + "'");
+        }
+        return typeFactory.createStructType(
+                type.getFieldList().stream().map(f -> f.getType()).toList(), view.columnNames());
+    }
+
+    /**
+     * The error of a view that cannot be read: its base table was dropped, or the querying user may
+     * not see it or one of its columns. Keeps the cause's code (UNKNOWN_TABLE, POLICY_VIOLATION, ...).
+     */
+    private static VeilException invalid(ViewDef view, VeilException cause) {
+        if (cause.getMessage() != null && cause.getMessage().startsWith("View ")) {
+            return cause;
+        }
+        return new VeilException(
+                cause.errorCode(), "View " + view.name() + " cannot be read: " + cause.getMessage(), cause);
     }
 
     /** The Calcite table of a qualified name, or null. */

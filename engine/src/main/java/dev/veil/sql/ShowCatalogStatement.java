@@ -3,6 +3,7 @@ package dev.veil.sql;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.TableName;
+import dev.veil.catalog.Views;
 import dev.veil.policy.ObjectAccess;
 import dev.veil.schema.InformationSchema;
 import dev.veil.schema.SystemSchema;
@@ -88,7 +89,9 @@ final class ShowCatalogStatement {
             }
             return table;
         }
-        context.warehouse().catalog().requireTable(table);
+        if (new Views(context.warehouse().sqliteCatalog()).view(table).isEmpty()) {
+            context.warehouse().catalog().requireTable(table);
+        }
         if (!new ObjectAccess(context.warehouse().sqliteCatalog(), context.principal()).canSee(table)) {
             throw new VeilException(ErrorCode.UNKNOWN_TABLE, "Table '" + table + "' does not exist");
         }

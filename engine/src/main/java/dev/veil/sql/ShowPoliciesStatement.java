@@ -1,6 +1,9 @@
 package dev.veil.sql;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
 import dev.veil.catalog.TableName;
+import dev.veil.policy.ObjectAccess;
 import dev.veil.policy.PolicyListing;
 import dev.veil.policy.TablePolicies;
 import dev.veil.schema.VeilTypeSystem;
@@ -32,11 +35,16 @@ final class ShowPoliciesStatement {
         if (node.table().isPresent()) {
             TableName table = SqlNames.tableName(node.table().get(), context);
             context.warehouse().catalog().requireTable(table);
+            if (!new ObjectAccess(context.warehouse().sqliteCatalog(), context.principal()).canSee(table)) {
+                throw new VeilException(ErrorCode.UNKNOWN_TABLE, "Table '" + table + "' does not exist");
+            }
             tables = List.of(store.policies(table));
         } else {
             tables = store.all();
         }
+        ObjectAccess objects = new ObjectAccess(context.warehouse().sqliteCatalog(), context.principal());
         List<Object[]> rows = PolicyListing.visibleTo(tables, context.principal()).stream()
+                .filter(r -> objects.canSee(r.table()))
                 .map(r -> new Object[] {
                     r.table().schema(),
                     r.table().table(),

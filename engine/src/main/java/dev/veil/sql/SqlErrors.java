@@ -3,6 +3,7 @@ package dev.veil.sql;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.NameSuggestions;
+import dev.veil.schema.StoredView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -111,6 +112,9 @@ final class SqlErrors {
                     continue;
                 }
                 Table table = entry.getTable();
+                if (table instanceof StoredView) {
+                    continue; // typing a view expands it: suggestions come from tables only
+                }
                 for (RelDataTypeField f :
                         table.getRowType(catalog.getTypeFactory()).getFieldList()) {
                     names.add(f.getName());

@@ -7,6 +7,7 @@ import dev.veil.VeilException;
 import dev.veil.audit.StatementKind;
 import dev.veil.sql.ast.PrincipalKind;
 import dev.veil.sql.ast.SqlAlterRoleSetting;
+import dev.veil.sql.ast.SqlAlterSchemaAccess;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCancelStatement;
 import dev.veil.sql.ast.SqlCopy;
@@ -15,11 +16,13 @@ import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
 import dev.veil.sql.ast.SqlCreateUser;
+import dev.veil.sql.ast.SqlCreateView;
 import dev.veil.sql.ast.SqlDropObject;
 import dev.veil.sql.ast.SqlDropPrivacyBudget;
 import dev.veil.sql.ast.SqlDropTablePolicy;
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlGrantRole;
+import dev.veil.sql.ast.SqlGrantSchema;
 import dev.veil.sql.ast.SqlGrantSelect;
 import dev.veil.sql.ast.SqlPolicyFile;
 import dev.veil.sql.ast.SqlSetColumnDomain;
@@ -124,15 +127,18 @@ public final class StatementRegistry {
         add(new Entry<SqlDropObject>(
                 SqlDropObject.class,
                 n -> n.target().sql(),
-                n -> n.target() == SqlDropObject.Target.TABLE ? Privilege.OWNER_OR_ADMIN : Privilege.ADMIN,
+                n -> n.target() == SqlDropObject.Target.TABLE || n.target() == SqlDropObject.Target.VIEW
+                        ? Privilege.OWNER_OR_ADMIN
+                        : Privilege.ADMIN,
                 (n, context) -> switch (n.target()) {
                     case SCHEMA -> DropSchemaStatement.execute(n, context);
                     case TABLE -> DropTableStatement.execute(n, context);
+                    case VIEW -> DropViewStatement.execute(n, context);
                     case ROLE -> DropRoleStatement.execute(n, context);
                     case USER -> DropUserStatement.execute(n, context);
                 },
                 n -> switch (n.target()) {
-                    case SCHEMA, TABLE -> StatementKind.STATEMENT;
+                    case SCHEMA, TABLE, VIEW -> StatementKind.STATEMENT;
                     case ROLE, USER -> StatementKind.PRINCIPAL_CHANGE;
                 }));
         // The owner of a user's table, or an admin, lets others see it (GrantSelectStatement checks the owner).
@@ -142,6 +148,21 @@ public final class StatementRegistry {
                 n -> Privilege.OWNER_OR_ADMIN,
                 GrantSelectStatement::execute,
                 StatementKind.POLICY_CHANGE));
+        // The owner of a schema, or an admin, grants SELECT or CREATE on it and restricts or opens it.
+        add(new Entry<>(
+                SqlGrantSchema.class,
+                n -> (n.grant() ? "GRANT " : "REVOKE ") + n.privilege() + " ON SCHEMA",
+                n -> Privilege.OWNER_OR_ADMIN,
+                GrantSchemaStatement::execute,
+                StatementKind.POLICY_CHANGE));
+        add(new Entry<>(
+                SqlAlterSchemaAccess.class,
+                n -> "ALTER SCHEMA ... SET ACCESS",
+                n -> Privilege.OWNER_OR_ADMIN,
+                GrantSchemaStatement::alter,
+                StatementKind.POLICY_CHANGE));
+        // A view is stored SQL expanded as its querying user: it never widens access.
+        anyUser(SqlCreateView.class, "CREATE VIEW", CreateViewStatement::execute);
         // CREATE TABLE ... AS holds only what the query released to its user.
         anyUser(SqlCreateTable.class, "CREATE TABLE", CreateTableStatement::execute);
         // Loading is for admins: COPY reads any file the server process can read.

@@ -8,7 +8,11 @@
  * {@code EmptyPlans}), and the description of prepared statements and the binding of their
  * {@code ?} parameters as literals ({@code StatementDescription}, {@code QueryParameters}),
  * the catalog statements ({@code SHOW ...}, {@code DESCRIBE}: queries of {@code information_schema},
- * {@code ShowCatalogStatement}), and the names of unaliased result columns ({@code FriendlyNames}).
+ * {@code ShowCatalogStatement}), the names of unaliased result columns ({@code FriendlyNames}),
+ * and views: {@code CreateViewStatement} validates and stores a view's SQL, and
+ * {@code PlannerContext} expands a stored view as the querying principal when a query is converted
+ * (before the rewrite), with grants of views and schemas in {@code GrantSelectStatement} and
+ * {@code GrantSchemaStatement}.
  * The parser itself ({@code sql.parser}) and its syntax tree ({@code sql.ast}) are a leaf below
  * the rewrite. This package calls every layer below the sessions: {@code rewrite}, {@code exec},
  * {@code schema}, {@code plan}, {@code control}, {@code policy}, {@code budget}, {@code audit},

@@ -14,6 +14,7 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /**
  * The statements {@code DROP SCHEMA [IF EXISTS] s}, {@code DROP TABLE [IF EXISTS] s.t},
+ * {@code DROP VIEW [IF EXISTS] s.v},
  * {@code DROP ROLE [IF EXISTS] r} and {@code DROP USER [IF EXISTS] u}: one node, told apart by
  * its {@link Target}.
  */
@@ -22,6 +23,7 @@ public final class SqlDropObject extends SqlDrop {
     public enum Target {
         SCHEMA("DROP SCHEMA", SqlKind.DROP_SCHEMA),
         TABLE("DROP TABLE", SqlKind.DROP_TABLE),
+        VIEW("DROP VIEW", SqlKind.DROP_VIEW),
         ROLE("DROP ROLE", SqlKind.OTHER_DDL),
         USER("DROP USER", SqlKind.OTHER_DDL);
 
@@ -50,7 +52,7 @@ public final class SqlDropObject extends SqlDrop {
         super(requireNonNull(target, "target is null").operator, pos, ifExists);
         this.target = target;
         this.name = requireNonNull(name, "name is null");
-        if (target == Target.TABLE) {
+        if (target == Target.TABLE || target == Target.VIEW) {
             Nodes.checkTableName(name);
         } else {
             Nodes.checkSimpleName(name);

@@ -103,7 +103,40 @@ public final class NeighbourGenerator {
             "t.visit_id",
             "p.city",
             true);
-    static final List<Table> TABLES = List.of(PERSONS, VISITS, ITEMS, PERSONS_VISITS);
+    /** The persons and visits read through views an admin made over them (policies apply through them). */
+    static final Table PERSONS_VIEW = new Table(
+            "persons-view",
+            "nb.persons_v t",
+            PERSONS.unit(),
+            PERSONS.key(),
+            PERSONS.intCol(),
+            PERSONS.bigCol(),
+            PERSONS.textCol(),
+            PERSONS.codeCol(),
+            PERSONS.doubleCol(),
+            PERSONS.dateCol(),
+            PERSONS.flag(),
+            PERSONS.numCol(),
+            PERSONS.strCol(),
+            false);
+
+    static final Table VISITS_VIEW = new Table(
+            "visits-view",
+            "nb.visits_v t",
+            VISITS.unit(),
+            VISITS.key(),
+            VISITS.intCol(),
+            VISITS.bigCol(),
+            VISITS.textCol(),
+            VISITS.codeCol(),
+            VISITS.doubleCol(),
+            VISITS.dateCol(),
+            VISITS.flag(),
+            VISITS.numCol(),
+            VISITS.strCol(),
+            true);
+
+    static final List<Table> TABLES = List.of(PERSONS, VISITS, ITEMS, PERSONS_VISITS, PERSONS_VIEW, VISITS_VIEW);
 
     /** A disguise of a unit-derived value {@code u}: the expression and the constant it is compared with. */
     record Disguise(String name, BinaryOperator<String> expr, BiFunction<Long, String, String> constant, boolean text) {
@@ -344,7 +377,7 @@ public final class NeighbourGenerator {
     }
 
     private static String bounded(Table table) {
-        return table == ITEMS ? "t.dose" : table == PERSONS ? "t.score" : "t.cost";
+        return table == ITEMS ? "t.dose" : table == PERSONS || table == PERSONS_VIEW ? "t.score" : "t.cost";
     }
 
     private NeighbourQuery unitDisguise() {
