@@ -15,6 +15,8 @@ import dev.veil.sql.StatementRegistry;
 import dev.veil.sql.StatementResult;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCreateUser;
+import dev.veil.sql.ast.SqlEraseUnit;
+import dev.veil.sql.ast.SqlExportUnit;
 import dev.veil.sql.parser.VeilParser;
 import dev.veil.storage.Warehouse;
 import java.time.Duration;
@@ -135,8 +137,12 @@ final class StatementAudit {
         };
     }
 
+    /** Statements whose text holds a password or a privacy unit's value; their nodes unparse it as '***'. */
     private static boolean carriesPassword(SqlNode node) {
-        return node instanceof SqlCreateUser || node instanceof SqlAlterUserPassword;
+        return node instanceof SqlCreateUser
+                || node instanceof SqlAlterUserPassword
+                || node instanceof SqlExportUnit
+                || node instanceof SqlEraseUnit;
     }
 
     static StatementKind kindOf(SqlNode node) {
