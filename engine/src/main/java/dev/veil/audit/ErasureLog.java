@@ -91,12 +91,7 @@ public final class ErasureLog {
      * versions, or not at all). {@code rowCounts} in the order given, e.g. {@code shop.orders=3}.
      */
     public static long append(
-            Connection c,
-            String user,
-            Action action,
-            String unitTable,
-            String fingerprint,
-            Map<String, Long> rowCounts)
+            Connection c, String user, Action action, String unitTable, String fingerprint, Map<String, Long> rowCounts)
             throws SQLException {
         StringJoiner counts = new StringJoiner(", ");
         rowCounts.forEach((table, rows) -> counts.add(table + "=" + rows));
@@ -127,8 +122,8 @@ public final class ErasureLog {
     public boolean erased(String fingerprint) {
         requireNonNull(fingerprint, "fingerprint is null");
         return catalog.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM erasure_log WHERE unit_fingerprint = ? AND action = 'ERASE'")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT 1 FROM erasure_log WHERE unit_fingerprint = ? AND action = 'ERASE'")) {
                 ps.setString(1, fingerprint);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();

@@ -74,8 +74,8 @@ public final class CatalogSchema extends AbstractSchema {
                     continue;
                 }
                 TableVersion version = versions.get().get(def.id());
-                ArrowTable table = new ArrowTable(
-                        warehouse, def, version != null ? version : catalog.currentVersion(def.id()));
+                ArrowTable table =
+                        new ArrowTable(warehouse, def, version != null ? version : catalog.currentVersion(def.id()));
                 TableAccess tableAccess =
                         requireNonNull(access.apply(def.name()), "no access resolved for " + def.name());
                 map.put(

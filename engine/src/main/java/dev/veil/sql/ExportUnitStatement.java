@@ -131,15 +131,17 @@ final class ExportUnitStatement {
             return real;
         } catch (IOException e) {
             throw new VeilException(
-                    ErrorCode.STORAGE_IO_ERROR, "Cannot resolve the export file '" + target + "': " + e.getMessage(), e);
+                    ErrorCode.STORAGE_IO_ERROR,
+                    "Cannot resolve the export file '" + target + "': " + e.getMessage(),
+                    e);
         }
     }
 
     /** Writes a temporary file, forces it, links it to {@code target} (failing if taken) and removes the temporary name. */
     private static void write(Path target, String text) {
         Path directory = target.getParent();
-        Path temp = directory.resolve("." + target.getFileName() + "."
-                + HexFormat.of().toHexDigits(RANDOM.nextLong()) + ".tmp");
+        Path temp = directory.resolve(
+                "." + target.getFileName() + "." + HexFormat.of().toHexDigits(RANDOM.nextLong()) + ".tmp");
         try {
             try (FileChannel channel = open(temp);
                     Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8)) {
@@ -191,8 +193,7 @@ final class ExportUnitStatement {
 
     // ---------------------------------------------------------------- JSON
 
-    private static String json(
-            TableName unitTable, String unitColumn, String unitValue, Iterable<TableRows> tables) {
+    private static String json(TableName unitTable, String unitColumn, String unitValue, Iterable<TableRows> tables) {
         StringBuilder out = new StringBuilder();
         out.append("{\n  \"unit\": {\"table\": ");
         jsonString(out, unitTable.toString());
@@ -283,11 +284,12 @@ final class ExportUnitStatement {
     private static String text(Object value, VeilType type) {
         return switch (type) {
             case DATE -> LocalDate.ofEpochDay((Integer) value).toString();
-            case TIMESTAMP -> LocalDateTime.ofEpochSecond(
-                            Math.floorDiv((Long) value, 1000L),
-                            (int) Math.floorMod((Long) value, 1000L) * 1_000_000,
-                            ZoneOffset.UTC)
-                    .format(TIMESTAMP);
+            case TIMESTAMP ->
+                LocalDateTime.ofEpochSecond(
+                                Math.floorDiv((Long) value, 1000L),
+                                (int) Math.floorMod((Long) value, 1000L) * 1_000_000,
+                                ZoneOffset.UTC)
+                        .format(TIMESTAMP);
             case DECIMAL -> ((BigDecimal) value).toPlainString();
             default -> String.valueOf(value);
         };
@@ -306,13 +308,21 @@ final class ExportUnitStatement {
         csvLine(out, List.of("unit", unitTable.toString(), unitColumn, unitValue));
         for (TableRows t : tables) {
             out.append("\r\n");
-            csvLine(out, List.of("table", t.table().table().name().toString(), String.valueOf(t.rows().size())));
+            csvLine(
+                    out,
+                    List.of(
+                            "table",
+                            t.table().table().name().toString(),
+                            String.valueOf(t.rows().size())));
             List<Column> columns = t.table().table().columns();
             csvLine(out, columns.stream().map(Column::name).toList());
             for (Object[] row : t.rows()) {
                 List<String> fields = new ArrayList<>(row.length);
                 for (int c = 0; c < row.length; c++) {
-                    fields.add(row[c] == null ? null : text(row[c], columns.get(c).type().type()));
+                    fields.add(
+                            row[c] == null
+                                    ? null
+                                    : text(row[c], columns.get(c).type().type()));
                 }
                 csvLine(out, fields);
             }

@@ -44,7 +44,8 @@ final class UnitRows {
     record Reached(TableDef table, TableVersion version, UnitPath path, boolean setNullOnErase) {
         /** The column whose value ties a row to the unit: the unit column or the first hop's foreign key. */
         int tieColumn() {
-            String name = path.isDirect() ? path.unitColumn() : path.hops().get(0).fkColumn();
+            String name =
+                    path.isDirect() ? path.unitColumn() : path.hops().get(0).fkColumn();
             return columnIndex(table, name);
         }
     }
@@ -242,15 +243,17 @@ final class UnitRows {
                 case INTEGER -> new BigDecimal(text.strip()).intValueExact();
                 case DECIMAL -> new BigDecimal(text.strip()).setScale(type.scale());
                 case DOUBLE -> Double.parseDouble(text.strip());
-                case BOOLEAN -> switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
-                    case "true" -> Boolean.TRUE;
-                    case "false" -> Boolean.FALSE;
-                    default -> throw new NumberFormatException();
-                };
+                case BOOLEAN ->
+                    switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+                        case "true" -> Boolean.TRUE;
+                        case "false" -> Boolean.FALSE;
+                        default -> throw new NumberFormatException();
+                    };
                 case DATE -> (int) LocalDate.parse(text.strip()).toEpochDay();
-                case TIMESTAMP -> LocalDateTime.parse(text.strip().replace(' ', 'T'))
-                        .toInstant(ZoneOffset.UTC)
-                        .toEpochMilli();
+                case TIMESTAMP ->
+                    LocalDateTime.parse(text.strip().replace(' ', 'T'))
+                            .toInstant(ZoneOffset.UTC)
+                            .toEpochMilli();
             };
         } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
             throw new VeilException(

@@ -140,7 +140,9 @@ public final class SegmentRewrite implements AutoCloseable {
                     for (Staged s : staged.values()) {
                         result.put(
                                 s.table().id(),
-                                warehouse.catalog().commitVersion(s.table().id(), s.base().version(), s.segments()));
+                                warehouse
+                                        .catalog()
+                                        .commitVersion(s.table().id(), s.base().version(), s.segments()));
                     }
                     alsoInTransaction.run(c);
                     return result;

@@ -77,20 +77,43 @@ class DataSubjectRightsTest {
         ids.add(7731L);
         for (long id : ids) {
             boolean z = id == 7731;
-            customers.append(id).append(',').append(z ? NAME : "Customer " + id).append(',')
-                    .append(z ? NAME.toLowerCase() + "@example.org" : "c" + id + "@example.org").append('\n');
+            customers
+                    .append(id)
+                    .append(',')
+                    .append(z ? NAME : "Customer " + id)
+                    .append(',')
+                    .append(z ? NAME.toLowerCase() + "@example.org" : "c" + id + "@example.org")
+                    .append('\n');
             for (int o = 0; o < 3; o++) {
                 long order = id * 10 + o;
-                orders.append(order).append(',').append(id).append(',').append(z ? "77.31" : "10.00").append('\n');
+                orders.append(order)
+                        .append(',')
+                        .append(id)
+                        .append(',')
+                        .append(z ? "77.31" : "10.00")
+                        .append('\n');
                 for (int i = 0; i < 2; i++) {
-                    items.append(order * 10 + i).append(',').append(order).append(',')
-                            .append(z ? "engraved for " + NAME : "plain item").append('\n');
+                    items.append(order * 10 + i)
+                            .append(',')
+                            .append(order)
+                            .append(',')
+                            .append(z ? "engraved for " + NAME : "plain item")
+                            .append('\n');
                 }
             }
             for (int t = 0; t < 2; t++) {
-                tickets.append(id * 10 + t).append(',').append(id).append(",delivery").append('\n');
+                tickets.append(id * 10 + t)
+                        .append(',')
+                        .append(id)
+                        .append(",delivery")
+                        .append('\n');
             }
-            reviews.append(id).append(',').append(id).append(',').append(z ? "signed " + NAME : "fine").append('\n');
+            reviews.append(id)
+                    .append(',')
+                    .append(id)
+                    .append(',')
+                    .append(z ? "signed " + NAME : "fine")
+                    .append('\n');
         }
         tickets.append("999,,anonymous\n");
         load(s, dir, "customers", customers.toString());
@@ -121,12 +144,14 @@ class DataSubjectRightsTest {
         try (Connection c = connect(null);
                 Statement s = c.createStatement()) {
             assertEquals(
-                    1 + 3 + 6 + 2 + 1,
-                    s.executeUpdate("EXPORT PRIVACY UNIT 7731 OF shop.customers TO '" + json + "'"));
+                    1 + 3 + 6 + 2 + 1, s.executeUpdate("EXPORT PRIVACY UNIT 7731 OF shop.customers TO '" + json + "'"));
             String text = Files.readString(json);
-            assertTrue(text.startsWith("{\n  \"unit\": {\"table\": \"shop.customers\", \"column\": \"id\","
-                    + " \"value\": \"7731\"}"), text);
-            for (String table : List.of("shop.customers", "shop.orders", "shop.line_items", "shop.reviews", "shop.tickets")) {
+            assertTrue(
+                    text.startsWith("{\n  \"unit\": {\"table\": \"shop.customers\", \"column\": \"id\","
+                            + " \"value\": \"7731\"}"),
+                    text);
+            for (String table :
+                    List.of("shop.customers", "shop.orders", "shop.line_items", "shop.reviews", "shop.tickets")) {
                 assertTrue(text.contains("{\"table\": \"" + table + "\""), table);
             }
             assertTrue(text.contains("[7731, \"" + NAME + "\", \"zebediah-quince-7731@example.org\"]"), text);
@@ -187,8 +212,7 @@ class DataSubjectRightsTest {
             assertCode(7, s, "EXPORT PRIVACY UNIT 7731 OF shop.orders TO '" + dir.resolve("o.json") + "'");
             // A value that cannot be an id: the error does not show it.
             SQLException e = assertThrows(
-                    SQLException.class,
-                    () -> s.execute("ERASE PRIVACY UNIT 'Zebediah' OF shop.customers"));
+                    SQLException.class, () -> s.execute("ERASE PRIVACY UNIT 'Zebediah' OF shop.customers"));
             assertEquals(15, e.getErrorCode());
             assertFalse(e.getMessage().contains("Zebediah"), e.getMessage());
         }
@@ -225,7 +249,8 @@ class DataSubjectRightsTest {
             assertEquals(0, scalar(s, "SELECT count(*) FROM shop.orders WHERE customer_id = 7731"));
             assertEquals(120, scalar(s, "SELECT count(*) FROM shop.orders"));
             assertEquals(240, scalar(s, "SELECT count(*) FROM shop.line_items"));
-            assertEquals(0, scalar(s, "SELECT count(*) FROM shop.line_items WHERE order_id >= 77310 AND order_id < 77320"));
+            assertEquals(
+                    0, scalar(s, "SELECT count(*) FROM shop.line_items WHERE order_id >= 77310 AND order_id < 77320"));
             assertEquals(40, scalar(s, "SELECT count(*) FROM shop.reviews"));
             // ON ERASE SET NULL: the tickets stay, detached from the person.
             assertEquals(83, scalar(s, "SELECT count(*) FROM shop.tickets"));
@@ -250,7 +275,8 @@ class DataSubjectRightsTest {
                     log.get(1).rowCounts());
             assertTrue(new ErasureLog(w.sqliteCatalog()).erased(log.get(1).fingerprint()));
             assertEquals(log.get(1).fingerprint(), log.get(2).fingerprint());
-            assertEquals(log.get(1).fingerprint(), new ErasureLog(w.sqliteCatalog()).fingerprint("shop.customers", "7731"));
+            assertEquals(
+                    log.get(1).fingerprint(), new ErasureLog(w.sqliteCatalog()).fingerprint("shop.customers", "7731"));
         }
         assertFalse(containsAnywhere(wh, NAME));
     }

@@ -115,8 +115,7 @@ public final class SqlSetPrivacyUnit extends SqlCall {
 
     @Override
     public List<SqlNode> getOperandList() {
-        return ImmutableNullableList.of(
-                table, column, referencedTable, referencedColumn, Nodes.flag(setNullOnErase));
+        return ImmutableNullableList.of(table, column, referencedTable, referencedColumn, Nodes.flag(setNullOnErase));
     }
 
     @Override
