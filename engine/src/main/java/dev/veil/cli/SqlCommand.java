@@ -138,7 +138,7 @@ final class SqlCommand implements Callable<Integer> {
 
     private static final String THIN_DRIVER = "dev.veil.jdbc.Driver";
 
-    private static void requireThinDriver() {
+    static void requireThinDriver() {
         try {
             Class.forName(THIN_DRIVER);
         } catch (ClassNotFoundException e) {
