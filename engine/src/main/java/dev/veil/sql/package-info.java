@@ -8,7 +8,10 @@
  * {@code EmptyPlans}), and the description of prepared statements and the binding of their
  * {@code ?} parameters as literals ({@code StatementDescription}, {@code QueryParameters}),
  * the catalog statements ({@code SHOW ...}, {@code DESCRIBE}: queries of {@code information_schema},
- * {@code ShowCatalogStatement}), and the names of unaliased result columns ({@code FriendlyNames}).
+ * {@code ShowCatalogStatement}), the names of unaliased result columns ({@code FriendlyNames}), and
+ * the data-subject-rights statements: {@code EXPORT} / {@code ERASE PRIVACY UNIT} over the rows
+ * of one unit in every table its paths reach ({@code UnitRows}, {@code ExportUnitStatement},
+ * {@code EraseUnitStatement}) and {@code VACUUM} ({@code VacuumStatement}).
  * The parser itself ({@code sql.parser}) and its syntax tree ({@code sql.ast}) are a leaf below
  * the rewrite. This package calls every layer below the sessions: {@code rewrite}, {@code exec},
  * {@code schema}, {@code plan}, {@code control}, {@code policy}, {@code budget}, {@code audit},
