@@ -58,8 +58,15 @@ final class StatementAudit {
         this.user = requireNonNull(user, "user is null");
         this.sql = requireNonNull(sql, "sql is null");
         this.control = requireNonNull(control, "control is null");
-        // Until the text parses, it may hide a password in any string literal.
+        // Until the text parses, it may hide a password in any string literal, and a statement about
+        // one privacy unit its value (a number, too): such a statement is recorded by its first words.
         this.text = StatementText.maskStringLiterals(sql.strip());
+        String upper = text.toUpperCase(java.util.Locale.ROOT);
+        if (upper.startsWith("EXPORT") || upper.startsWith("ERASE")) {
+            this.text = upper.startsWith("EXPORT")
+                    ? "EXPORT ... (not recorded: it did not parse)"
+                    : "ERASE ... (not recorded: it did not parse)";
+        }
     }
 
     /** Parses the statement and notes the text and kind to record. */

@@ -340,6 +340,24 @@ class DataSubjectRightsTest {
     }
 
     @Test
+    void aStatementThatDoesNotParseIsAuditedWithoutItsValue() throws Exception {
+        try (Connection c = connect(null);
+                Statement s = c.createStatement()) {
+            assertCode(1, s, "ERASE PRIVACY UNIT 7731 OF");
+            assertCode(1, s, "EXPORT PRIVACY UNIT 7731 shop.customers TO 'x'");
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT statement FROM veil.audit WHERE statement LIKE 'ERASE%' OR statement LIKE 'EXPORT%'"
+                            + " ORDER BY id")) {
+                assertTrue(rs.next());
+                assertEquals("ERASE ... (not recorded: it did not parse)", rs.getString(1));
+                assertTrue(rs.next());
+                assertEquals("EXPORT ... (not recorded: it did not parse)", rs.getString(1));
+                assertFalse(rs.next());
+            }
+        }
+    }
+
+    @Test
     void setNullOnEraseNeedsANullableForeignKey() throws Exception {
         try (Connection c = connect(null);
                 Statement s = c.createStatement()) {
