@@ -617,12 +617,13 @@ SqlNode VeilAlterTable() :
     }
 }
 
-/** PRIVACY UNIT (c) | PRIVACY UNIT VIA (fk) REFERENCES s.parent (pk) */
+/** PRIVACY UNIT (c) | PRIVACY UNIT VIA (fk) REFERENCES s.parent (pk) [ON ERASE DELETE | ON ERASE SET NULL] */
 SqlNode VeilSetPrivacyUnit(Span s, SqlIdentifier table) :
 {
     final SqlIdentifier column;
     SqlIdentifier parent = null;
     SqlIdentifier parentKey = null;
+    boolean setNullOnErase = false;
 }
 {
     <PRIVACY> <UNIT>
@@ -632,11 +633,19 @@ SqlNode VeilSetPrivacyUnit(Span s, SqlIdentifier table) :
         <VIA> column = VeilColumnName()
         <REFERENCES> parent = VeilTableName()
         parentKey = VeilColumnName()
+        [
+            <ON> <ERASE>
+            (
+                <DELETE> { setNullOnErase = false; }
+            |
+                <SET> <NULL> { setNullOnErase = true; }
+            )
+        ]
     |
         column = VeilColumnName()
     )
     {
-        return new SqlSetPrivacyUnit(s.end(this), table, column, parent, parentKey);
+        return new SqlSetPrivacyUnit(s.end(this), table, column, parent, parentKey, setNullOnErase);
     }
 }
 
@@ -1077,5 +1086,78 @@ SqlNode VeilExplainPrivacy() :
     query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY)
     {
         return new SqlExplainPrivacy(s.end(this), query);
+    }
+}
+
+/** A privacy unit's value: a string or a number (possibly negative). */
+SqlLiteral VeilUnitValue() :
+{
+    final SqlNode literal;
+    boolean negative = false;
+}
+{
+    (
+        literal = StringLiteral()
+        {
+            return SqlLiteral.unchain(literal);
+        }
+    |
+        [ <MINUS> { negative = true; } ]
+        literal = UnsignedNumericLiteral()
+        {
+            return negative
+                ? SqlLiteral.createNegative((SqlNumericLiteral) literal, getPos())
+                : (SqlLiteral) literal;
+        }
+    )
+}
+
+/** EXPORT PRIVACY UNIT value OF s.t TO 'file' [FORMAT JSON | FORMAT CSV] */
+SqlNode VeilExportUnit() :
+{
+    final Span s;
+    final SqlLiteral value;
+    final SqlIdentifier table;
+    final SqlNode file;
+    SqlIdentifier format = null;
+}
+{
+    <EXPORT> { s = span(); } <PRIVACY> <UNIT>
+    value = VeilUnitValue()
+    <OF> table = VeilTableName()
+    <TO> file = StringLiteral()
+    [ <FORMAT> format = SimpleIdentifier() ]
+    {
+        return new SqlExportUnit(s.end(this), value, table, SqlLiteral.unchain(file), format);
+    }
+}
+
+/** ERASE PRIVACY UNIT value OF s.t [DEFER VACUUM] */
+SqlNode VeilEraseUnit() :
+{
+    final Span s;
+    final SqlLiteral value;
+    final SqlIdentifier table;
+    boolean deferVacuum = false;
+}
+{
+    <ERASE> { s = span(); } <PRIVACY> <UNIT>
+    value = VeilUnitValue()
+    <OF> table = VeilTableName()
+    [ <DEFER> <VACUUM> { deferVacuum = true; } ]
+    {
+        return new SqlEraseUnit(s.end(this), value, table, deferVacuum);
+    }
+}
+
+/** VACUUM */
+SqlNode VeilVacuum() :
+{
+    final Span s;
+}
+{
+    <VACUUM> { s = span(); }
+    {
+        return new SqlVacuum(s.end(this));
     }
 }

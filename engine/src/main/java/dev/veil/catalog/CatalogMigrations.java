@@ -408,7 +408,44 @@ final class CatalogMigrations {
                         granted_by  TEXT NOT NULL,
                         granted_at  INTEGER NOT NULL,
                         PRIMARY KEY (schema_name, privilege, user_name)
-                    )""")));
+                    )""")),
+            new Migration(
+                    10,
+                    "erasure of privacy units: the erasure log, its key, and ON ERASE rules",
+                    List.of(
+                            // What an erasure of a table reached VIA a nullable foreign key does to its rows.
+                            """
+                    ALTER TABLE policy_units ADD COLUMN on_erase TEXT NOT NULL DEFAULT 'DELETE'
+                        CHECK (on_erase IN ('DELETE', 'SET NULL'))""",
+                            // The secret of the unit fingerprints (HMAC-SHA256), made on first use (ErasureLog).
+                            """
+                    CREATE TABLE erasure_key (
+                        id          INTEGER PRIMARY KEY CHECK (id = 1),
+                        secret      BLOB NOT NULL CHECK (length(secret) = 32)
+                    )""",
+                            // One row per ERASE (and per EXPORT) PRIVACY UNIT: never the unit's value, only
+                            // its keyed fingerprint, and the rows per table.
+                            """
+                    CREATE TABLE erasure_log (
+                        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at               INTEGER NOT NULL,
+                        user_name        TEXT NOT NULL,
+                        action           TEXT NOT NULL CHECK (action IN ('ERASE', 'EXPORT')),
+                        unit_table       TEXT NOT NULL,
+                        unit_fingerprint TEXT NOT NULL,
+                        row_counts       TEXT NOT NULL
+                    )""",
+                            "CREATE INDEX erasure_log_fingerprint ON erasure_log (unit_fingerprint)",
+                            """
+                    CREATE TRIGGER erasure_log_append_only BEFORE UPDATE ON erasure_log
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the erasure log is append-only');
+                    END""",
+                            """
+                    CREATE TRIGGER erasure_log_no_delete BEFORE DELETE ON erasure_log
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the erasure log is append-only');
+                    END""")));
 
     private CatalogMigrations() {}
 

@@ -610,6 +610,53 @@ public final class SqliteCatalog implements Catalog {
         });
     }
 
+    /**
+     * Every segment path that a version of a table that still exists once referenced and the
+     * current version does not (replaced by a rewrite): its file is garbage once no running
+     * statement reads it.
+     */
+    public Set<String> removedSegments() {
+        return read(c -> {
+            Set<String> paths = new HashSet<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT path FROM segments WHERE removed_in IS NOT NULL")) {
+                while (rs.next()) {
+                    paths.add(rs.getString(1));
+                }
+            }
+            return paths;
+        });
+    }
+
+    /**
+     * The current version of every table, read in one transaction: a consistent snapshot (a
+     * statement that reads several tables sees each one as of the same moment).
+     */
+    public Map<Long, TableVersion> currentVersions() {
+        return read(c -> {
+            Map<Long, Long> versions = new HashMap<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT id, version FROM tables")) {
+                while (rs.next()) {
+                    versions.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+            Map<Long, List<SegmentInfo>> segments = new HashMap<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT table_id, path, row_count, size_bytes FROM segments"
+                            + " WHERE removed_in IS NULL ORDER BY table_id, ordinal")) {
+                while (rs.next()) {
+                    segments.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                            .add(new SegmentInfo(rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+            Map<Long, TableVersion> all = new HashMap<>();
+            versions.forEach((id, version) ->
+                    all.put(id, new TableVersion(id, version, segments.getOrDefault(id, List.of()))));
+            return all;
+        });
+    }
+
     private static TableVersion currentVersion(Connection c, long tableId) throws SQLException {
         long version;
         try (PreparedStatement ps = c.prepareStatement("SELECT version FROM tables WHERE id = ?")) {

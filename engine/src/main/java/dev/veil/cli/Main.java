@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             SqlCommand.class,
             ServeCommand.class,
             DemoCommand.class,
-            PolicyCommand.class
+            PolicyCommand.class,
+            ExportUnitCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -97,15 +97,81 @@ public final class SqlitePolicyStore {
 
     // ---------------------------------------------------------------- changes
 
-    /** Sets (or replaces) a table's privacy unit. */
+    /** Sets (or replaces) a table's privacy unit; an erasure of the unit deletes the table's rows. */
     public void setUnit(UnitPolicy policy) {
+        setUnit(policy, false);
+    }
+
+    /**
+     * Sets (or replaces) a table's privacy unit. With {@code setNullOnErase} (only for a {@code VIA}
+     * unit whose foreign key is nullable: INVALID_POLICY otherwise), an erasure of the unit sets the
+     * foreign key of the table's rows to NULL instead of deleting them ({@code ON ERASE SET NULL}).
+     */
+    public void setUnit(UnitPolicy policy, boolean setNullOnErase) {
         requireNonNull(policy, "policy is null");
         catalog.write(c -> {
             TableDef def = checkUnit(policy);
+            if (setNullOnErase) {
+                String target = policy.table().toString();
+                if (policy.via().isEmpty()) {
+                    throw InvalidPolicy.of(
+                            policy.definition() + " ON ERASE SET NULL", target, "only a VIA unit can be set to NULL");
+                }
+                Column fk = requireColumn(def, policy.column(), policy.definition(), target);
+                if (!fk.nullable()) {
+                    throw InvalidPolicy.of(
+                            policy.definition() + " ON ERASE SET NULL",
+                            target,
+                            "the foreign key '" + fk.name() + "' is NOT NULL");
+                }
+            }
             deleteByTable(c, "policy_units", def.id());
             insertUnit(c, def.id(), policy);
+            if (setNullOnErase) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE policy_units SET on_erase = 'SET NULL' WHERE table_id = ?")) {
+                    ps.setLong(1, def.id());
+                    ps.executeUpdate();
+                }
+            }
             checkPath(c, policy);
             return null;
+        });
+    }
+
+    /**
+     * Whether an erasure of {@code table}'s privacy unit sets the table's foreign key to NULL
+     * ({@code ON ERASE SET NULL}) instead of deleting its rows (the default).
+     */
+    public boolean setsNullOnErase(TableName table) {
+        requireNonNull(table, "table is null");
+        return catalog.read(c -> {
+            Optional<TableDef> def = catalog.table(table);
+            if (def.isEmpty()) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT on_erase FROM policy_units WHERE table_id = ?")) {
+                ps.setLong(1, def.get().id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && "SET NULL".equals(rs.getString(1));
+                }
+            }
+        });
+    }
+
+    /** Every table that has a privacy unit, in name order. */
+    public List<TableName> tablesWithUnits() {
+        return catalog.read(c -> {
+            List<TableName> tables = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT t.schema_name, t.name FROM policy_units u JOIN tables t ON t.id = u.table_id
+                    ORDER BY t.schema_name, t.name""");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(new TableName(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return tables;
         });
     }
 

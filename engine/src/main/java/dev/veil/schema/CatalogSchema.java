@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.catalog.Catalog;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
+import dev.veil.catalog.TableVersion;
 import dev.veil.catalog.ViewDef;
 import dev.veil.catalog.Views;
 import dev.veil.policy.TableAccess;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
@@ -34,6 +36,7 @@ public final class CatalogSchema extends AbstractSchema {
     private final Function<TableName, TableAccess> access;
     private final Predicate<TableName> visible;
     private final ViewExpansion views;
+    private final Supplier<Map<Long, TableVersion>> versions;
     private Map<String, Table> tables;
 
     /**
@@ -49,7 +52,24 @@ public final class CatalogSchema extends AbstractSchema {
             Function<TableName, TableAccess> access,
             Predicate<TableName> visible,
             ViewExpansion views) {
+        this(warehouse, name, access, visible, views, snapshot(warehouse));
+    }
+
+    /**
+     * As above, with the table versions taken from {@code versions}: one snapshot of every table's
+     * current version (see {@link #snapshot}), shared by the schemas of one statement, so that a
+     * statement reading several tables sees them all as of one moment, never some before and some
+     * after a change of several tables at once (an erasure).
+     */
+    public CatalogSchema(
+            Warehouse warehouse,
+            String name,
+            Function<TableName, TableAccess> access,
+            Predicate<TableName> visible,
+            ViewExpansion views,
+            Supplier<Map<Long, TableVersion>> versions) {
         this.views = requireNonNull(views, "views is null");
+        this.versions = requireNonNull(versions, "versions is null");
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.name = requireNonNull(name, "name is null");
         this.access = requireNonNull(access, "access is null");
@@ -65,7 +85,9 @@ public final class CatalogSchema extends AbstractSchema {
                 if (!visible.test(def.name())) {
                     continue;
                 }
-                ArrowTable table = new ArrowTable(warehouse, def, catalog.currentVersion(def.id()));
+                TableVersion version = versions.get().get(def.id());
+                ArrowTable table =
+                        new ArrowTable(warehouse, def, version != null ? version : catalog.currentVersion(def.id()));
                 TableAccess tableAccess =
                         requireNonNull(access.apply(def.name()), "no access resolved for " + def.name());
                 map.put(
@@ -80,6 +102,25 @@ public final class CatalogSchema extends AbstractSchema {
             tables = map;
         }
         return tables;
+    }
+
+    /**
+     * The current version of every table, read in one catalog transaction when first asked for
+     * (when the statement first looks at a table, after it started) and then fixed.
+     */
+    public static Supplier<Map<Long, TableVersion>> snapshot(Warehouse warehouse) {
+        requireNonNull(warehouse, "warehouse is null");
+        return new Supplier<>() {
+            private Map<Long, TableVersion> versions;
+
+            @Override
+            public synchronized Map<Long, TableVersion> get() {
+                if (versions == null) {
+                    versions = warehouse.sqliteCatalog().currentVersions();
+                }
+                return versions;
+            }
+        };
     }
 
     @Override
@@ -97,8 +138,9 @@ public final class CatalogSchema extends AbstractSchema {
             Predicate<TableName> visible,
             ViewExpansion views) {
         SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
+        Supplier<Map<Long, TableVersion>> versions = snapshot(warehouse);
         for (String schema : warehouse.catalog().schemas()) {
-            root.add(schema, new CatalogSchema(warehouse, schema, access, visible, views));
+            root.add(schema, new CatalogSchema(warehouse, schema, access, visible, views, versions));
         }
         SystemSchema system = new SystemSchema(warehouse);
         root.add(SystemSchema.NAME, system);

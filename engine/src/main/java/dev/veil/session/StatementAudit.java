@@ -15,6 +15,8 @@ import dev.veil.sql.StatementRegistry;
 import dev.veil.sql.StatementResult;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCreateUser;
+import dev.veil.sql.ast.SqlEraseUnit;
+import dev.veil.sql.ast.SqlExportUnit;
 import dev.veil.sql.parser.VeilParser;
 import dev.veil.storage.Warehouse;
 import java.time.Duration;
@@ -56,8 +58,15 @@ final class StatementAudit {
         this.user = requireNonNull(user, "user is null");
         this.sql = requireNonNull(sql, "sql is null");
         this.control = requireNonNull(control, "control is null");
-        // Until the text parses, it may hide a password in any string literal.
+        // Until the text parses, it may hide a password in any string literal, and a statement about
+        // one privacy unit its value (a number, too): such a statement is recorded by its first words.
         this.text = StatementText.maskStringLiterals(sql.strip());
+        String upper = text.toUpperCase(java.util.Locale.ROOT);
+        if (upper.startsWith("EXPORT") || upper.startsWith("ERASE")) {
+            this.text = upper.startsWith("EXPORT")
+                    ? "EXPORT ... (not recorded: it did not parse)"
+                    : "ERASE ... (not recorded: it did not parse)";
+        }
     }
 
     /** Parses the statement and notes the text and kind to record. */
@@ -135,8 +144,12 @@ final class StatementAudit {
         };
     }
 
+    /** Statements whose text holds a password or a privacy unit's value; their nodes unparse it as '***'. */
     private static boolean carriesPassword(SqlNode node) {
-        return node instanceof SqlCreateUser || node instanceof SqlAlterUserPassword;
+        return node instanceof SqlCreateUser
+                || node instanceof SqlAlterUserPassword
+                || node instanceof SqlExportUnit
+                || node instanceof SqlEraseUnit;
     }
 
     static StatementKind kindOf(SqlNode node) {

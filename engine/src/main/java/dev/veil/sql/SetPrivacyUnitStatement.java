@@ -6,7 +6,7 @@ import dev.veil.sql.ast.SqlSetPrivacyUnit;
 
 /**
  * Executes {@code ALTER TABLE s.t SET PRIVACY UNIT (c)} and {@code ... SET PRIVACY UNIT VIA (fk)
- * REFERENCES s.parent (pk)} (admin only). The parent must already have a privacy unit, and the
+ * REFERENCES s.parent (pk) [ON ERASE DELETE | ON ERASE SET NULL]} (admin only). The parent must already have a privacy unit, and the
  * path of VIA policies must not come back to a table it passed.
  */
 final class SetPrivacyUnitStatement {
@@ -25,7 +25,10 @@ final class SetPrivacyUnitStatement {
                                 node.referencedColumn().orElseThrow(),
                                 context))
                 : UnitPolicy.direct(table, column);
-        store.setUnit(policy);
-        return new UpdateCount(0, "Policy " + policy.definition() + " set on " + table);
+        store.setUnit(policy, node.setNullOnErase());
+        return new UpdateCount(
+                0,
+                "Policy " + policy.definition() + (node.setNullOnErase() ? " ON ERASE SET NULL" : "") + " set on "
+                        + table);
     }
 }

@@ -20,7 +20,9 @@ import dev.veil.sql.ast.SqlCreateView;
 import dev.veil.sql.ast.SqlDropObject;
 import dev.veil.sql.ast.SqlDropPrivacyBudget;
 import dev.veil.sql.ast.SqlDropTablePolicy;
+import dev.veil.sql.ast.SqlEraseUnit;
 import dev.veil.sql.ast.SqlExplainPrivacy;
+import dev.veil.sql.ast.SqlExportUnit;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlGrantSchema;
 import dev.veil.sql.ast.SqlGrantSelect;
@@ -36,6 +38,7 @@ import dev.veil.sql.ast.SqlSetRowFilter;
 import dev.veil.sql.ast.SqlSetSchema;
 import dev.veil.sql.ast.SqlShowCatalog;
 import dev.veil.sql.ast.SqlShowPolicies;
+import dev.veil.sql.ast.SqlVacuum;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -170,6 +173,10 @@ public final class StatementRegistry {
         // Writing rows is for admins: an analyst could otherwise add fake privacy units to a small group
         // until it passes the minimum group size, then subtract them from the released aggregate.
         admin(SqlInsert.class, "INSERT", InsertStatement::execute);
+        // Data-subject rights: a person's rows, unmasked, out of the warehouse or out of existence.
+        admin(SqlExportUnit.class, "EXPORT PRIVACY UNIT", ExportUnitStatement::execute);
+        admin(SqlEraseUnit.class, "ERASE PRIVACY UNIT", EraseUnitStatement::execute);
+        admin(SqlVacuum.class, "VACUUM", VacuumStatement::execute);
 
         policy(SqlSetPrivacyUnit.class, "SET PRIVACY UNIT", SetPrivacyUnitStatement::execute);
         policy(SqlSetMinGroupSize.class, "SET MIN GROUP SIZE", SetMinGroupSizeStatement::execute);

@@ -12,7 +12,10 @@
  * and views: {@code CreateViewStatement} validates and stores a view's SQL, and
  * {@code PlannerContext} expands a stored view as the querying principal when a query is converted
  * (before the rewrite), with grants of views and schemas in {@code GrantSelectStatement} and
- * {@code GrantSchemaStatement}.
+ * {@code GrantSchemaStatement},
+ * and the data-subject-rights statements: {@code EXPORT} / {@code ERASE PRIVACY UNIT} over the rows
+ * of one unit in every table its paths reach ({@code UnitRows}, {@code ExportUnitStatement},
+ * {@code EraseUnitStatement}) and {@code VACUUM} ({@code VacuumStatement}).
  * The parser itself ({@code sql.parser}) and its syntax tree ({@code sql.ast}) are a leaf below
  * the rewrite. This package calls every layer below the sessions: {@code rewrite}, {@code exec},
  * {@code schema}, {@code plan}, {@code control}, {@code policy}, {@code budget}, {@code audit},

@@ -161,6 +161,33 @@ final class ArrowTableWriter implements TableWriter {
         return version;
     }
 
+    /**
+     * Finishes and fsyncs the written segments without committing them (for {@link SegmentRewrite},
+     * which commits several tables at once): returns them, and hands the writer's files over to
+     * {@code files}, which then owns them (they stay pinned until it commits or discards them).
+     */
+    List<SegmentInfo> stage(List<String> files) {
+        checkWritable();
+        try {
+            flushBatch();
+            finishSegment();
+            if (!segments.isEmpty()) {
+                SegmentFiles.forceDirectory(tableDirectory);
+                SegmentFiles.forceDirectory(tableDirectory.getParent());
+                SegmentFiles.forceDirectory(tableDirectory.getParent().getParent());
+            }
+        } catch (IOException e) {
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR,
+                    "Cannot write segments of table '" + table.name() + "': " + e.getMessage(),
+                    e);
+        }
+        files.addAll(createdFiles);
+        createdFiles.clear();
+        committed = true;
+        return List.copyOf(segments);
+    }
+
     private void checkWritable() {
         if (closed || committed) {
             throw new IllegalStateException("writer of " + table.name() + " is " + (closed ? "closed" : "committed"));

@@ -41,6 +41,27 @@ final class SegmentFiles {
         return b.length() == 0 ? "_" : b.toString();
     }
 
+    /**
+     * Overwrites a file's bytes with zeros and forces them to the device, so that a file deleted
+     * afterwards does not leave its old contents in the blocks it frees (on file systems that
+     * write in place; copy-on-write file systems, snapshots and SSD wear levelling may keep them).
+     */
+    static void overwriteWithZeros(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate((int) Math.min(size, 1 << 20));
+            long position = 0;
+            while (position < size) {
+                zeros.clear();
+                zeros.limit((int) Math.min(zeros.capacity(), size - position));
+                position += channel.write(zeros, position);
+            }
+            channel.force(true);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Gone already.
+        }
+    }
+
     /** Makes the directory's entries durable (a created or deleted file name survives a crash). */
     static void forceDirectory(Path directory) throws IOException {
         if (WINDOWS) {

@@ -66,6 +66,14 @@ public final class Warehouse implements AutoCloseable {
      */
     private final Map<String, Integer> pinned = new HashMap<>();
 
+    /**
+     * Segments that a {@link SegmentRewrite} of this process removed from their table, with the
+     * {@link System#nanoTime()} just after the commit: a statement that started before then may
+     * still read them. Guarded by {@link #pinned}. Segments removed by an earlier process are not
+     * here: no statement of this process can read them.
+     */
+    private final Map<String, Long> removedAt = new HashMap<>();
+
     /** Statistics of columns of table versions, which never change once committed. */
     private final Map<StatisticsKey, ColumnStatistics> statistics = new ConcurrentHashMap<>();
 
@@ -284,31 +292,61 @@ public final class Warehouse implements AutoCloseable {
 
     /**
      * Deletes segment files no current table version references and no open writer or scan uses,
-     * stray temporary files, and directories left empty. Runs on {@link #open}; call it after
-     * dropping tables or replacing segments to reclaim their space.
+     * stray temporary files, and directories left empty; keeps every segment that a rewrite of
+     * this process removed (a running statement may still read it: {@link #collectGarbage(long)}
+     * knows which). Runs on {@link #open}; call it after dropping tables to reclaim their space.
      *
      * @return how many files were deleted
      */
     public int collectGarbage() {
+        return collectGarbage(Long.MIN_VALUE).deleted();
+    }
+
+    /** What a garbage collection did: files deleted, and removed segments kept for running statements. */
+    public record Collected(int deleted, int keptForRunningStatements) {}
+
+    /**
+     * Collects garbage as {@link #collectGarbage()} does, and also deletes the files of segments
+     * that a rewrite of this process removed before {@code oldestStatementNanos} (the
+     * {@link System#nanoTime()} at which the oldest statement still running started, other than
+     * the caller's; {@link Long#MAX_VALUE} when none runs): no statement can read them any more,
+     * since every statement takes its table versions after it starts. Files of removed segments
+     * are overwritten with zeros and forced to disk before they are deleted (what that is worth
+     * depends on the file system and device: see docs/storage.md).
+     */
+    public Collected collectGarbage(long oldestStatementNanos) {
         checkOpen();
         Path data = root.resolve(DATA_DIRECTORY);
         if (!Files.isDirectory(data)) {
-            return 0;
+            return new Collected(0, 0);
         }
         synchronized (pinned) {
             Set<String> referenced = catalog.referencedSegments();
+            Set<String> removed = catalog.removedSegments();
             List<Path> garbage = new ArrayList<>();
+            int[] kept = {0};
             try (Stream<Path> files = Files.walk(data)) {
                 files.filter(Files::isRegularFile).forEach(file -> {
                     String name = file.getFileName().toString();
                     String relative = relativePath(file);
                     boolean ours = name.endsWith(SegmentFiles.EXTENSION) || name.endsWith(SegmentFiles.TEMP_EXTENSION);
-                    if (ours && !referenced.contains(relative) && !pinned.containsKey(relative)) {
-                        garbage.add(file);
+                    if (!ours || referenced.contains(relative) || pinned.containsKey(relative)) {
+                        return;
                     }
+                    Long at = removedAt.get(relative);
+                    if (at != null && at >= oldestStatementNanos) {
+                        kept[0]++;
+                        return;
+                    }
+                    garbage.add(file);
                 });
                 for (Path file : garbage) {
+                    String relative = relativePath(file);
+                    if (removed.contains(relative)) {
+                        SegmentFiles.overwriteWithZeros(file);
+                    }
                     Files.deleteIfExists(file);
+                    removedAt.remove(relative);
                 }
                 deleteEmptyDirectories(data);
                 SegmentFiles.forceDirectory(data);
@@ -316,7 +354,52 @@ public final class Warehouse implements AutoCloseable {
                 throw new VeilException(
                         ErrorCode.STORAGE_IO_ERROR, "Cannot collect garbage in '" + data + "': " + e.getMessage(), e);
             }
-            return garbage.size();
+            removedAt.keySet().removeIf(path -> !Files.exists(root.resolve(path)));
+            return new Collected(garbage.size(), kept[0]);
+        }
+    }
+
+    /**
+     * The nanoTime at which the most recent rewrite still holding removed files committed, or
+     * {@link Long#MIN_VALUE} if none: a statement that started after it reads none of them.
+     */
+    public long lastRemovalNanos() {
+        synchronized (pinned) {
+            return removedAt.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+        }
+    }
+
+    /** A rewrite of some tables' rows, committed together (see {@link SegmentRewrite}). */
+    public SegmentRewrite newRewrite() {
+        checkOpen();
+        return new SegmentRewrite(this);
+    }
+
+    /**
+     * Runs a rewrite's catalog transaction and notes which of {@code baseSegments} it removed,
+     * atomically with respect to garbage collection; then releases the rewrite's files.
+     */
+    <T extends Map<Long, TableVersion>> T commitRewrite(
+            SqliteCatalog.SqlWork<T> work, List<SegmentInfo> baseSegments, Collection<String> created) {
+        synchronized (pinned) {
+            try {
+                T versions = catalog.write(work);
+                Set<String> still = new java.util.HashSet<>();
+                for (TableVersion version : versions.values()) {
+                    for (SegmentInfo segment : version.segments()) {
+                        still.add(segment.path());
+                    }
+                }
+                long now = System.nanoTime();
+                for (SegmentInfo segment : baseSegments) {
+                    if (!still.contains(segment.path())) {
+                        removedAt.put(segment.path(), now);
+                    }
+                }
+                return versions;
+            } finally {
+                unpin(created);
+            }
         }
     }
 

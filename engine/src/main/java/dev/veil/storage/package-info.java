@@ -7,7 +7,11 @@
  * {@code ArrowTableWriter}) and {@link dev.veil.storage.BatchScan}s ({@code ArrowSegmentScan},
  * reading each file with {@code SegmentReader}). {@link dev.veil.storage.CsvLoader} parses with
  * {@code CsvReader}, {@code TextValues} and {@code TextColumnWriter}, infers with
- * {@code ColumnGuess}; {@link dev.veil.storage.ArrowFileLoader} imports Arrow IPC files. The
+ * {@code ColumnGuess}; {@link dev.veil.storage.ArrowFileLoader} imports Arrow IPC files.
+ * {@link dev.veil.storage.SegmentRewrite} commits new versions of several tables at once with rows
+ * deleted or changed by a {@link dev.veil.storage.RowEdit} (erasure), and
+ * {@link dev.veil.storage.Warehouse#collectGarbage(long)} (VACUUM) deletes the files it replaced
+ * once no running statement can read them. The
  * on-disk format and its crash guarantees are described in {@code docs/storage.md}.
  */
 package dev.veil.storage;

@@ -27,12 +27,14 @@ public final class SqlSetPrivacyUnit extends SqlCall {
                     (SqlIdentifier) operands.get(0),
                     (SqlIdentifier) operands.get(1),
                     (SqlIdentifier) operands.get(2),
-                    (SqlIdentifier) operands.get(3)));
+                    (SqlIdentifier) operands.get(3),
+                    Nodes.flag(operands.get(4))));
 
     private final SqlIdentifier table;
     private final SqlIdentifier column;
     private final SqlIdentifier referencedTable;
     private final SqlIdentifier referencedColumn;
+    private final boolean setNullOnErase;
 
     /**
      * Creates the node; {@code referencedTable} and {@code referencedColumn} are both null
@@ -44,7 +46,22 @@ public final class SqlSetPrivacyUnit extends SqlCall {
             SqlIdentifier column,
             SqlIdentifier referencedTable,
             SqlIdentifier referencedColumn) {
+        this(pos, table, column, referencedTable, referencedColumn, false);
+    }
+
+    /**
+     * Creates the node; in the VIA form {@code setNullOnErase} says that an erasure of the unit
+     * sets the foreign key to NULL instead of deleting the row ({@code ON ERASE SET NULL}).
+     */
+    public SqlSetPrivacyUnit(
+            SqlParserPos pos,
+            SqlIdentifier table,
+            SqlIdentifier column,
+            SqlIdentifier referencedTable,
+            SqlIdentifier referencedColumn,
+            boolean setNullOnErase) {
         super(pos);
+        this.setNullOnErase = setNullOnErase;
         this.table = requireNonNull(table, "table is null");
         this.column = requireNonNull(column, "column is null");
         this.referencedTable = referencedTable;
@@ -57,7 +74,14 @@ public final class SqlSetPrivacyUnit extends SqlCall {
         if (referencedTable != null) {
             Nodes.checkTableName(referencedTable);
             Nodes.checkSimpleName(referencedColumn);
+        } else if (setNullOnErase) {
+            throw new IllegalArgumentException("ON ERASE SET NULL needs the VIA form");
         }
+    }
+
+    /** Whether an erasure of the unit sets the foreign key to NULL rather than deleting the row. */
+    public boolean setNullOnErase() {
+        return setNullOnErase;
     }
 
     public SqlIdentifier table() {
@@ -91,7 +115,7 @@ public final class SqlSetPrivacyUnit extends SqlCall {
 
     @Override
     public List<SqlNode> getOperandList() {
-        return ImmutableNullableList.of(table, column, referencedTable, referencedColumn);
+        return ImmutableNullableList.of(table, column, referencedTable, referencedColumn, Nodes.flag(setNullOnErase));
     }
 
     @Override
@@ -106,6 +130,9 @@ public final class SqlSetPrivacyUnit extends SqlCall {
             writer.keyword("REFERENCES");
             referencedTable.unparse(writer, 0, 0);
             Nodes.unparseParenthesized(writer, List.of(referencedColumn));
+            if (setNullOnErase) {
+                writer.keyword("ON ERASE SET NULL");
+            }
         }
     }
 }

@@ -1,0 +1,355 @@
+package dev.veil.sql;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.audit.ErasureLog;
+import dev.veil.catalog.Column;
+import dev.veil.catalog.TableName;
+import dev.veil.catalog.VeilType;
+import dev.veil.sql.ast.SqlExportUnit;
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Executes {@code EXPORT PRIVACY UNIT value OF s.t TO 'file' [FORMAT JSON | CSV]} (admin only):
+ * writes every row of one privacy unit, in every table that reaches it ({@link UnitRows}), with
+ * table and column names, to one file. Masks do not apply: it is the person's own data. The rows
+ * come from one consistent snapshot of the tables.
+ *
+ * <p>The file is new: an existing file (or link) of that name is never overwritten, the file may
+ * not be inside the warehouse directory, and its directory must exist. It is written to a
+ * temporary file in the same directory (readable by its owner only), forced to disk, and then
+ * linked to its name, which fails if the name was taken meanwhile: a reader never sees half a
+ * file. The export is recorded in the erasure log (the unit's fingerprint and rows per table).
+ */
+final class ExportUnitStatement {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+    private ExportUnitStatement() {}
+
+    /** The formats of an export. */
+    enum Format {
+        JSON,
+        CSV
+    }
+
+    private record TableRows(UnitRows.Reached table, List<Object[]> rows) {}
+
+    static UpdateCount execute(SqlExportUnit node, StatementContext context) {
+        Format format = format(node);
+        TableName unitTable = SqlNames.tableName(node.table(), context);
+        Path target = target(node.file(), context);
+        UnitRows unit = UnitRows.resolve(context, unitTable, node.value());
+        Map<Long, TableRows> tables = new LinkedHashMap<>();
+        for (UnitRows.Reached r : unit.reached()) {
+            tables.put(r.table().id(), new TableRows(r, new ArrayList<>()));
+        }
+        unit.walk(false, (r, row) -> tables.get(r.table().id()).rows().add(row));
+        String unitColumn = unit.reached().get(0).path().unitColumn();
+        String text = format == Format.JSON
+                ? json(unitTable, unitColumn, unit.canonicalValue(), tables.values())
+                : csv(unitTable, unitColumn, unit.canonicalValue(), tables.values());
+        write(target, text);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        long total = 0;
+        for (TableRows t : tables.values()) {
+            counts.put(t.table().table().name().toString(), (long) t.rows().size());
+            total += t.rows().size();
+        }
+        ErasureLog log = new ErasureLog(context.warehouse().sqliteCatalog());
+        log.append(
+                context.user(),
+                ErasureLog.Action.EXPORT,
+                unitTable.toString(),
+                log.fingerprint(unitTable.toString(), unit.canonicalValue()),
+                counts);
+        return new UpdateCount(
+                total,
+                "Exported the privacy unit of " + unitTable + " to '" + target + "' (" + format + "): "
+                        + UnitRows.describe(counts));
+    }
+
+    private static Format format(SqlExportUnit node) {
+        String name = node.format().orElse("JSON").toUpperCase(Locale.ROOT);
+        try {
+            return Format.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT, "Unknown export format '" + name + "'; use FORMAT JSON or FORMAT CSV");
+        }
+    }
+
+    /** The file to create: new, in an existing directory outside the warehouse. */
+    private static Path target(String file, StatementContext context) {
+        if (file.isBlank()) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "The export file name is empty");
+        }
+        Path target = Path.of(file).toAbsolutePath().normalize();
+        Path directory = target.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new VeilException(
+                    ErrorCode.FILE_NOT_FOUND, "The directory of the export file '" + target + "' does not exist");
+        }
+        try {
+            Path realDirectory = directory.toRealPath();
+            Path warehouse = context.warehouse().root().toRealPath();
+            if (realDirectory.startsWith(warehouse)) {
+                throw new VeilException(
+                        ErrorCode.ACCESS_DENIED,
+                        "EXPORT cannot write into the warehouse directory '" + warehouse
+                                + "'; choose a directory outside it");
+            }
+            Path real = realDirectory.resolve(target.getFileName());
+            if (Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
+                throw new VeilException(
+                        ErrorCode.ALREADY_EXISTS,
+                        "The file '" + target + "' exists; EXPORT never overwrites a file: choose a new name");
+            }
+            return real;
+        } catch (IOException e) {
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR,
+                    "Cannot resolve the export file '" + target + "': " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Writes a temporary file, forces it, links it to {@code target} (failing if taken) and removes the temporary name. */
+    private static void write(Path target, String text) {
+        Path directory = target.getParent();
+        Path temp = directory.resolve(
+                "." + target.getFileName() + "." + HexFormat.of().toHexDigits(RANDOM.nextLong()) + ".tmp");
+        try {
+            try (FileChannel channel = open(temp);
+                    Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8)) {
+                out.write(text);
+                out.flush();
+                channel.force(true);
+            }
+            try {
+                Files.createLink(target, temp);
+            } catch (UnsupportedOperationException e) {
+                Files.move(temp, target); // fails if the target exists; no hard links on this file system
+            }
+            Files.deleteIfExists(temp);
+            forceDirectory(directory);
+        } catch (FileAlreadyExistsException e) {
+            throw new VeilException(
+                    ErrorCode.ALREADY_EXISTS,
+                    "The file '" + target + "' exists; EXPORT never overwrites a file: choose a new name");
+        } catch (IOException e) {
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot write the export file '" + target + "': " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // A stray temporary file; its name says what it is.
+            }
+        }
+    }
+
+    private static FileChannel open(Path temp) throws IOException {
+        try {
+            return FileChannel.open(
+                    temp,
+                    java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+    }
+
+    private static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Not every platform can force a directory; the file itself is forced.
+        }
+    }
+
+    // ---------------------------------------------------------------- JSON
+
+    private static String json(TableName unitTable, String unitColumn, String unitValue, Iterable<TableRows> tables) {
+        StringBuilder out = new StringBuilder();
+        out.append("{\n  \"unit\": {\"table\": ");
+        jsonString(out, unitTable.toString());
+        out.append(", \"column\": ");
+        jsonString(out, unitColumn);
+        out.append(", \"value\": ");
+        jsonString(out, unitValue);
+        out.append("},\n  \"exported_at\": ");
+        jsonString(out, Instant.now().toString());
+        out.append(",\n  \"tables\": [");
+        boolean firstTable = true;
+        for (TableRows t : tables) {
+            out.append(firstTable ? "\n" : ",\n");
+            firstTable = false;
+            List<Column> columns = t.table().table().columns();
+            out.append("    {\"table\": ");
+            jsonString(out, t.table().table().name().toString());
+            out.append(", \"columns\": [");
+            for (int c = 0; c < columns.size(); c++) {
+                out.append(c == 0 ? "" : ", ");
+                jsonString(out, columns.get(c).name());
+            }
+            out.append("], \"types\": [");
+            for (int c = 0; c < columns.size(); c++) {
+                out.append(c == 0 ? "" : ", ");
+                jsonString(out, columns.get(c).type().sql());
+            }
+            out.append("],\n     \"rows\": [");
+            for (int r = 0; r < t.rows().size(); r++) {
+                out.append(r == 0 ? "\n       [" : ",\n       [");
+                Object[] row = t.rows().get(r);
+                for (int c = 0; c < row.length; c++) {
+                    out.append(c == 0 ? "" : ", ");
+                    jsonValue(out, row[c], columns.get(c));
+                }
+                out.append(']');
+            }
+            out.append(t.rows().isEmpty() ? "]}" : "\n     ]}");
+        }
+        out.append(firstTable ? "]\n}\n" : "\n  ]\n}\n");
+        return out.toString();
+    }
+
+    private static void jsonValue(StringBuilder out, Object value, Column column) {
+        if (value == null) {
+            out.append("null");
+            return;
+        }
+        VeilType type = column.type().type();
+        switch (type) {
+            case BOOLEAN, INTEGER, BIGINT -> out.append(value);
+            case DECIMAL -> out.append(((BigDecimal) value).toPlainString());
+            case DOUBLE -> {
+                double d = (Double) value;
+                if (Double.isFinite(d)) {
+                    out.append(value);
+                } else {
+                    jsonString(out, String.valueOf(d));
+                }
+            }
+            default -> jsonString(out, text(value, type));
+        }
+    }
+
+    private static void jsonString(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            switch (ch) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (ch < 0x20 || ch == 0x2028 || ch == 0x2029) {
+                        out.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        out.append(ch);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    /** A value as text: dates as {@code yyyy-MM-dd}, timestamps as {@code yyyy-MM-dd HH:mm:ss.SSS}. */
+    private static String text(Object value, VeilType type) {
+        return switch (type) {
+            case DATE -> LocalDate.ofEpochDay((Integer) value).toString();
+            case TIMESTAMP ->
+                LocalDateTime.ofEpochSecond(
+                                Math.floorDiv((Long) value, 1000L),
+                                (int) Math.floorMod((Long) value, 1000L) * 1_000_000,
+                                ZoneOffset.UTC)
+                        .format(TIMESTAMP);
+            case DECIMAL -> ((BigDecimal) value).toPlainString();
+            default -> String.valueOf(value);
+        };
+    }
+
+    // ---------------------------------------------------------------- CSV
+
+    /**
+     * RFC 4180 CSV in sections: a first line {@code unit,<table>,<column>,<value>}, then per table
+     * an empty line, a line {@code table,<schema.table>,<row count>}, the column names, and the
+     * rows. NULL is an empty unquoted field; any field holding a comma, a quote, a line break or
+     * nothing at all (the empty string) is quoted.
+     */
+    private static String csv(TableName unitTable, String unitColumn, String unitValue, Iterable<TableRows> tables) {
+        StringBuilder out = new StringBuilder();
+        csvLine(out, List.of("unit", unitTable.toString(), unitColumn, unitValue));
+        for (TableRows t : tables) {
+            out.append("\r\n");
+            csvLine(
+                    out,
+                    List.of(
+                            "table",
+                            t.table().table().name().toString(),
+                            String.valueOf(t.rows().size())));
+            List<Column> columns = t.table().table().columns();
+            csvLine(out, columns.stream().map(Column::name).toList());
+            for (Object[] row : t.rows()) {
+                List<String> fields = new ArrayList<>(row.length);
+                for (int c = 0; c < row.length; c++) {
+                    fields.add(
+                            row[c] == null
+                                    ? null
+                                    : text(row[c], columns.get(c).type().type()));
+                }
+                csvLine(out, fields);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void csvLine(StringBuilder out, List<String> fields) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            String field = fields.get(i);
+            if (field == null) {
+                continue;
+            }
+            boolean quote = field.isEmpty()
+                    || field.indexOf(',') >= 0
+                    || field.indexOf('"') >= 0
+                    || field.indexOf('\n') >= 0
+                    || field.indexOf('\r') >= 0;
+            if (quote) {
+                out.append('"').append(field.replace("\"", "\"\"")).append('"');
+            } else {
+                out.append(field);
+            }
+        }
+        out.append("\r\n");
+    }
+}
