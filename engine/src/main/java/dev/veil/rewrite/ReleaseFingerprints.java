@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.catalog.TableVersion;
 import dev.veil.plan.DpAggregate;
 import dev.veil.plan.RestrictedTable;
+import dev.veil.plan.SafeOperator;
 import dev.veil.plan.StoredTable;
 import dev.veil.plan.UnitLookup;
 import java.nio.charset.StandardCharsets;
@@ -196,6 +197,9 @@ public final class ReleaseFingerprints {
             public RexNode visitCall(RexCall call) {
                 SqlOperator op = call.getOperator();
                 String name = op.getName().toUpperCase(Locale.ROOT);
+                if (op instanceof SafeOperator safe) {
+                    name = safe.inner().getName().toUpperCase(Locale.ROOT);
+                }
                 if (!op.isDeterministic()) {
                     refuse("it calls the non-deterministic function " + name);
                 } else if (op.isDynamicFunction()) {

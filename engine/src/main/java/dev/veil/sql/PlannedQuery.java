@@ -306,7 +306,7 @@ public final class PlannedQuery {
         StoredReleases.Claim claim =
                 store.claim(firstOf.keySet(), context.settings(), () -> StatementControl.check(cancelFlag));
         try {
-            Map<String, List<Object[]>> stored = catalog.read(c -> StoredReleases.stored(c, firstOf.keySet()));
+            Map<String, List<Object[]>> stored = catalog.write(c -> StoredReleases.stored(c, firstOf.keySet()));
             Map<Integer, List<Object[]>> replays = new HashMap<>();
             Set<Integer> charged = new HashSet<>();
             List<String> reserved = new ArrayList<>();
