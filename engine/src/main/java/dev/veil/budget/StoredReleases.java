@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * charged as a first ask and its rows are not stored.
  *
  * <p>A question's fingerprint holds the table versions it read, so a commit to a table retires the
- * releases that read an older version: they are deleted when a release of the newer version is
- * stored. The store keeps at most {@link #CAPACITY} releases, dropping the least recently used.
+ * releases that read an older version: they are never replayed again, and are deleted (as are
+ * those of dropped tables) whenever a release is stored. The store keeps at most
+ * {@link #CAPACITY} releases, dropping the least recently used.
  */
 public final class StoredReleases {
     /** The most releases kept; the least recently used go first. */
@@ -75,23 +77,35 @@ public final class StoredReleases {
      * Holds {@code fingerprints} for a statement of session {@code session} until it stores their
      * releases or ends: waits, calling {@code check} (which throws to give up, for a cancel or a
      * time limit) every 100 ms, while a statement of another session holds any of them. They are
-     * taken in a fixed order, so two statements never wait for each other.
+     * taken in a fixed order, so two statements never wait for each other. Before it first waits,
+     * {@code pause} is called (to give back the thread's run slot, so that the statement it waits
+     * for can run); the action it returns is run once the wait is over.
      */
-    public Claim claim(Collection<String> fingerprints, Object session, Runnable check) {
+    public Claim claim(Collection<String> fingerprints, Object session, Runnable check, Supplier<Runnable> pause) {
         requireNonNull(session, "session is null");
         requireNonNull(check, "check is null");
+        requireNonNull(pause, "pause is null");
         Claims claims;
         synchronized (CLAIMS) {
             claims = CLAIMS.computeIfAbsent(catalog, c -> new Claims());
         }
         Claim claim = new Claim(claims, session);
+        Runnable[] resume = {null};
         try {
             for (String fingerprint : new TreeSet<>(fingerprints)) {
-                claims.acquire(fingerprint, claim, check);
+                claims.acquire(fingerprint, claim, check, () -> {
+                    if (resume[0] == null) {
+                        resume[0] = pause.get();
+                    }
+                });
             }
         } catch (RuntimeException | Error e) {
             claim.close();
             throw e;
+        } finally {
+            if (resume[0] != null) {
+                resume[0].run();
+            }
         }
         return claim;
     }
@@ -100,7 +114,7 @@ public final class StoredReleases {
     private static final class Claims {
         private final Map<String, Claim> held = new HashMap<>();
 
-        synchronized void acquire(String fingerprint, Claim claim, Runnable check) {
+        synchronized void acquire(String fingerprint, Claim claim, Runnable check, Runnable beforeWait) {
             while (true) {
                 Claim holder = held.get(fingerprint);
                 if (holder == null) {
@@ -112,6 +126,7 @@ public final class StoredReleases {
                     return; // the same session: never wait for oneself; not held, so not stored
                 }
                 check.run();
+                beforeWait.run();
                 try {
                     wait(100);
                 } catch (InterruptedException e) {
@@ -227,7 +242,7 @@ public final class StoredReleases {
     /**
      * Stores the drawn {@code rows} of {@code fingerprint}, which read the tables of
      * {@code versions} (table id to version), durably, before they are released; keeps rows already
-     * stored. Deletes the releases that read an older version of those tables, and the least
+     * stored. Deletes the releases that read an older version of a table or a dropped one, and the least
      * recently used beyond {@link #CAPACITY}. Rows of a type the store cannot hold are not stored
      * (the question is simply asked afresh next time); a catalog failure fails the statement.
      */
@@ -240,13 +255,11 @@ public final class StoredReleases {
         }
         long now = System.currentTimeMillis();
         catalog.write(c -> {
-            for (Map.Entry<Long, Long> read : versions.entrySet()) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM dp_releases WHERE fingerprint IN "
-                        + "(SELECT fingerprint FROM dp_release_reads WHERE table_id = ? AND version < ?)")) {
-                    ps.setLong(1, read.getKey());
-                    ps.setLong(2, read.getValue());
-                    ps.executeUpdate();
-                }
+            // Retired: releases that read a table since changed (a newer version) or dropped.
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM dp_releases WHERE fingerprint IN "
+                    + "(SELECT r.fingerprint FROM dp_release_reads r LEFT JOIN tables t ON t.id = r.table_id "
+                    + "WHERE t.id IS NULL OR t.version > r.version)")) {
+                ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO dp_releases (fingerprint, rows, created_at, used_at) VALUES (?, ?, ?, ?) "

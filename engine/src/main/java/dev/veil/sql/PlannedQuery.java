@@ -8,6 +8,7 @@ import dev.veil.budget.BudgetLedger;
 import dev.veil.budget.StoredReleases;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.SqliteCatalog;
+import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementControl;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.QueryExecution;
@@ -304,7 +305,10 @@ public final class PlannedQuery {
         StoredReleases store = StoredReleases.of(catalog);
         AtomicBoolean cancelFlag = context.cancelFlag();
         StoredReleases.Claim claim =
-                store.claim(firstOf.keySet(), context.settings(), () -> StatementControl.check(cancelFlag));
+                store.claim(firstOf.keySet(), context.settings(), () -> StatementControl.check(cancelFlag), () -> {
+                    CpuScheduler.Paused paused = CpuScheduler.pauseCurrent();
+                    return paused::resume;
+                });
         try {
             Map<String, List<Object[]>> stored = catalog.write(c -> StoredReleases.stored(c, firstOf.keySet()));
             Map<Integer, List<Object[]>> replays = new HashMap<>();

@@ -23,8 +23,11 @@ import org.apache.calcite.rel.RelNode;
  * The differentially private releases of one statement execution: each DP boundary (by its
  * number, {@link DpSpec#release}) draws its noise at most once, and any further enumeration of
  * it (the inner side of a nested-loop join, a correlated sub-query, a recursive step) replays the
- * same rows. The statement was charged, before it ran, for exactly the boundaries given here; a
- * boundary that was not charged, or one that would draw a second time, fails the statement with
+ * same rows. The statement was charged, before it ran, for exactly the boundaries given here as
+ * charged; the others replay rows stored by an earlier statement that asked the same question
+ * (consistent answers), or share the rows of a boundary of the same statement that asks the same
+ * question. A drawn boundary's rows go to a listener (which stores them) before they are returned.
+ * A boundary that was not charged, or one that would draw a second time, fails the statement with
  * INTERNAL_ERROR before it draws anything.
  */
 public final class DpReleases implements ExecutionState {
