@@ -19,6 +19,8 @@ import java.util.OptionalLong;
  * @param epsilon the privacy budget's epsilon it spent
  * @param delta the privacy budget's delta it spent
  * @param finishedAt when it finished; empty for a query whose result is still open
+ * @param replays how many of its differentially private releases were replays of stored ones,
+ *     answered at no charge (see {@code StoredReleases} of {@code budget})
  */
 public record AuditEntry(
         long id,
@@ -31,8 +33,12 @@ public record AuditEntry(
         OptionalLong rowsReturned,
         double epsilon,
         double delta,
-        OptionalLong finishedAt) {
+        OptionalLong finishedAt,
+        int replays) {
     public AuditEntry {
+        if (replays < 0) {
+            throw new IllegalArgumentException("replays must be >= 0, was " + replays);
+        }
         requireNonNull(user, "user is null");
         requireNonNull(kind, "kind is null");
         requireNonNull(statement, "statement is null");

@@ -25,7 +25,7 @@ import java.util.OptionalLong;
  */
 public final class AuditLog {
     private static final String COLUMNS =
-            "id, at, user_name, kind, statement, decision, reason, rows_returned, epsilon, delta, finished_at";
+            "id, at, user_name, kind, statement, decision, reason, rows_returned, epsilon, delta, finished_at, replays";
 
     private final SqliteCatalog catalog;
 
@@ -82,6 +82,26 @@ public final class AuditLog {
             ps.setDouble(1, epsilon);
             ps.setDouble(2, delta);
             ps.setLong(3, id);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("audit entry " + id + " is not open");
+            }
+        }
+    }
+
+    /**
+     * Notes on the unfinished entry {@code id}, on {@code catalog}, that {@code releases} of its
+     * differentially private releases were replays of stored ones, charged nothing: called inside
+     * the transaction that decided so, with the statement's charge if it has one.
+     */
+    public static void addReplays(Connection catalog, long id, int releases) throws SQLException {
+        requireNonNull(catalog, "catalog is null");
+        if (releases < 0) {
+            throw new IllegalArgumentException("releases must be >= 0: " + releases);
+        }
+        try (PreparedStatement ps = catalog.prepareStatement(
+                "UPDATE audit_log SET replays = replays + ? WHERE id = ? AND finished_at IS NULL")) {
+            ps.setInt(1, releases);
+            ps.setLong(2, id);
             if (ps.executeUpdate() != 1) {
                 throw new IllegalStateException("audit entry " + id + " is not open");
             }
@@ -204,7 +224,8 @@ public final class AuditLog {
                             rowsReturned,
                             rs.getDouble(9),
                             rs.getDouble(10),
-                            finishedAt));
+                            finishedAt,
+                            rs.getInt(12)));
                 }
             }
         }

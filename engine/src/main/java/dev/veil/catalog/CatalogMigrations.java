@@ -445,7 +445,33 @@ final class CatalogMigrations {
                     CREATE TRIGGER erasure_log_no_delete BEFORE DELETE ON erasure_log
                     BEGIN
                         SELECT RAISE(ABORT, 'the erasure log is append-only');
-                    END""")));
+                    END""")),
+            new Migration(
+                    11,
+                    "stored differentially private releases (consistent answers), replays in the audit log",
+                    List.of(
+                            // One row per question answered (see StoredReleases in the budget package): the
+                            // fingerprint of what it answered, and its noisy rows once drawn (NULL while the
+                            // statement that paid for it has not drawn them yet, or never did).
+                            """
+                    CREATE TABLE dp_releases (
+                        fingerprint TEXT PRIMARY KEY,
+                        rows        BLOB,
+                        created_at  INTEGER NOT NULL,
+                        used_at     INTEGER NOT NULL
+                    )""",
+                            "CREATE INDEX dp_releases_used ON dp_releases (used_at)",
+                            // The table versions each release read: a newer version retires it.
+                            """
+                    CREATE TABLE dp_release_reads (
+                        fingerprint TEXT NOT NULL REFERENCES dp_releases (fingerprint) ON DELETE CASCADE,
+                        table_id    INTEGER NOT NULL,
+                        version     INTEGER NOT NULL,
+                        PRIMARY KEY (fingerprint, table_id)
+                    )""",
+                            "CREATE INDEX dp_release_reads_table ON dp_release_reads (table_id, version)",
+                            // How many of a statement's DP releases were replays of stored ones (charged 0).
+                            "ALTER TABLE audit_log ADD COLUMN replays INTEGER NOT NULL DEFAULT 0")));
 
     private CatalogMigrations() {}
 

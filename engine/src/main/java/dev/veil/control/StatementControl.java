@@ -41,6 +41,12 @@ public final class StatementControl {
     @FunctionalInterface
     public interface ChargeListener {
         void charged(Connection catalog, double epsilon, double delta) throws SQLException;
+
+        /**
+         * Called, inside a catalog write transaction, when {@code releases} of the statement's
+         * differentially private releases are replays of stored ones, charged nothing.
+         */
+        default void replayed(Connection catalog, int releases) throws SQLException {}
     }
 
     private static final ScheduledExecutorService TIMER = timer();
@@ -65,6 +71,7 @@ public final class StatementControl {
     private double epsilon;
     private double delta;
     private ChargeListener listener;
+    private int replays;
     private volatile CpuScheduler.Task cpu;
     private volatile boolean admitting;
     private volatile long admissionNanos;
@@ -281,6 +288,22 @@ public final class StatementControl {
         }
         this.epsilon += epsilon;
         this.delta += delta;
+    }
+
+    /**
+     * Notes that {@code releases} of the statement's DP releases are replays charged nothing;
+     * called inside the catalog write transaction that decided so.
+     */
+    public synchronized void replayed(Connection catalog, int releases) throws SQLException {
+        if (listener != null && releases > 0) {
+            listener.replayed(catalog, releases);
+        }
+        this.replays += releases;
+    }
+
+    /** How many of the statement's DP releases so far were replays of stored ones. */
+    public synchronized int replays() {
+        return replays;
     }
 
     /** The epsilon charged to the budget ledger for this statement so far. */

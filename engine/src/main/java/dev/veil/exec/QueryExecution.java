@@ -46,7 +46,6 @@ public final class QueryExecution {
      * As above, with the operators that keep rows accounting them to {@code memory}, which the
      * returned enumerator closes when it is closed (or here, if the plan fails to start).
      */
-    @SuppressWarnings("unchecked")
     public static Enumerator<Object[]> execute(
             EnumerableRel plan,
             SchemaPlus rootSchema,
@@ -55,22 +54,38 @@ public final class QueryExecution {
             AtomicBoolean cancelFlag,
             Set<Integer> charged,
             StatementMemory memory) {
+        return execute(plan, rootSchema, typeFactory, user, cancelFlag, new DpReleases(charged), memory);
+    }
+
+    /**
+     * As above, with the releases of the plan's DP aggregates given: charged, or replays of stored
+     * releases. Fails with INTERNAL_ERROR, before anything runs, when they do not cover exactly the
+     * plan's DP aggregates.
+     */
+    @SuppressWarnings("unchecked")
+    public static Enumerator<Object[]> execute(
+            EnumerableRel plan,
+            SchemaPlus rootSchema,
+            JavaTypeFactory typeFactory,
+            String user,
+            AtomicBoolean cancelFlag,
+            DpReleases releases,
+            StatementMemory memory) {
         Set<Integer> boundaries = DpReleases.boundaries(plan).keySet();
-        if (!boundaries.equals(charged)) {
+        if (!releases.covers(boundaries)) {
             memory.close();
             throw new VeilException(
                     ErrorCode.INTERNAL_ERROR,
                     "The plan has " + boundaries.size()
-                            + " differentially private aggregate(s) but " + charged.size()
-                            + " were charged; nothing was run");
+                            + " differentially private aggregate(s) that were not exactly those charged or"
+                            + " replayed; nothing was run");
         }
         try {
             EnumerableRel accounted = MemoryAccounting.instrument(CancelChecks.insert(CheckedSums.apply(plan)));
             Map<String, Object> stash = new HashMap<>();
             Bindable<Object> bindable =
                     EnumerableInterpretable.toBindable(stash, null, accounted, EnumerableRel.Prefer.ARRAY);
-            ExecutionContext context =
-                    new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag, new DpReleases(charged));
+            ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag, releases);
             context.useMemory(memory);
             // Generated code evaluates constant expressions in static initializers: a failure
             // there (1 / 0) is an ExceptionInInitializerError from bind or enumerator.

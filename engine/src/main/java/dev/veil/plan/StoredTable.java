@@ -1,6 +1,7 @@
 package dev.veil.plan;
 
 import dev.veil.catalog.TableDef;
+import dev.veil.catalog.TableVersion;
 import org.apache.calcite.schema.Table;
 
 /**
@@ -11,4 +12,7 @@ import org.apache.calcite.schema.Table;
 public interface StoredTable extends Table {
     /** The table's definition in the catalog. */
     TableDef definition();
+
+    /** The version of the table the statement reads (the same for every scan of it in the statement). */
+    TableVersion version();
 }

@@ -19,5 +19,7 @@
  * is matched only with governed keys, wherever values of rows are compared), {@code SafeExpressions}
  * (no data-dependent errors),
  * {@code ColumnPolicyExpressions} and {@code MaskFunctions} (masks, clamping).
+ * {@link dev.veil.rewrite.ReleaseFingerprints} says what each DP aggregate of a rewritten plan
+ * answers, for replaying stored releases (consistent answers).
  */
 package dev.veil.rewrite;

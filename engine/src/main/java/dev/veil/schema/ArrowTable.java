@@ -50,6 +50,7 @@ public final class ArrowTable extends AbstractTable implements StoredTable {
         return definition;
     }
 
+    @Override
     public TableVersion version() {
         return version;
     }

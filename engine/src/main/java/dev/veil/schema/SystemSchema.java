@@ -179,7 +179,8 @@ public final class SystemSchema extends AbstractSchema {
             new SystemColumn("rows_returned", SqlTypeName.BIGINT, true),
             new SystemColumn("epsilon", SqlTypeName.DOUBLE, false),
             new SystemColumn("delta", SqlTypeName.DOUBLE, false),
-            new SystemColumn("finished_at", SqlTypeName.TIMESTAMP, true));
+            new SystemColumn("finished_at", SqlTypeName.TIMESTAMP, true),
+            new SystemColumn("replays", SqlTypeName.BIGINT, false));
 
     private static final List<SystemColumn> AUDIT_COLUMNS = auditColumns();
 
@@ -318,7 +319,8 @@ public final class SystemSchema extends AbstractSchema {
                 boxed(e.rowsReturned()),
                 e.epsilon(),
                 e.delta(),
-                boxed(e.finishedAt())
+                boxed(e.finishedAt()),
+                (long) e.replays()
             });
         }
         return rows;
@@ -342,7 +344,8 @@ public final class SystemSchema extends AbstractSchema {
                 boxed(e.rowsReturned()),
                 e.epsilon(),
                 e.delta(),
-                boxed(e.finishedAt())
+                boxed(e.finishedAt()),
+                (long) e.replays()
             });
         }
         return rows;

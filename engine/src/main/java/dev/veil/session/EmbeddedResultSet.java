@@ -3,6 +3,7 @@ package dev.veil.session;
 import java.sql.Date;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -10,6 +11,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.Calendar;
+import java.util.List;
 import java.util.TimeZone;
 import org.apache.calcite.avatica.AvaticaResultSet;
 import org.apache.calcite.avatica.AvaticaStatement;
@@ -54,6 +56,34 @@ final class EmbeddedResultSet extends AvaticaResultSet {
                             : LocalTime.ofNanoOfDay(Math.floorMod(time.getTime(), MILLIS_PER_DAY) * 1_000_000L));
         }
         return super.getObject(columnIndex, type);
+    }
+
+    /**
+     * The result's notices as a chain of warnings (for instance that DP partition selection may
+     * have left out small groups), before any of the result's own warnings.
+     */
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        SQLWarning own = super.getWarnings();
+        Object notices = signature == null || signature.internalParameters == null
+                ? null
+                : signature.internalParameters.get(VeilMeta.NOTICES);
+        if (!(notices instanceof List<?> list) || list.isEmpty()) {
+            return own;
+        }
+        SQLWarning first = null;
+        for (Object notice : list) {
+            SQLWarning warning = new SQLWarning(String.valueOf(notice), "01000");
+            if (first == null) {
+                first = warning;
+            } else {
+                first.setNextWarning(warning);
+            }
+        }
+        if (own != null) {
+            first.setNextWarning(own);
+        }
+        return first;
     }
 
     @Override

@@ -84,7 +84,18 @@ final class StatementAudit {
         startedNanos = nanos;
         entry = log.start(user, kind, text);
         long id = entry;
-        control.onCharge((catalog, epsilon, delta) -> AuditLog.addCost(catalog, id, epsilon, delta));
+        control.onCharge(new StatementControl.ChargeListener() {
+            @Override
+            public void charged(java.sql.Connection catalog, double epsilon, double delta)
+                    throws java.sql.SQLException {
+                AuditLog.addCost(catalog, id, epsilon, delta);
+            }
+
+            @Override
+            public void replayed(java.sql.Connection catalog, int releases) throws java.sql.SQLException {
+                AuditLog.addReplays(catalog, id, releases);
+            }
+        });
         running.started(new RunningStatements.Running(id, user, now, nanos, StatementText.limit(text), control));
     }
 
@@ -95,7 +106,8 @@ final class StatementAudit {
                     rows.columns(),
                     new AuditedRows(rows.rows(), log, entry, control, this::ended),
                     control.epsilonCharged(),
-                    control.deltaCharged());
+                    control.deltaCharged(),
+                    rows.notices());
         }
         try {
             log.complete(entry, Decision.ALLOWED, null);

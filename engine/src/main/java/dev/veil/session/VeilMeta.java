@@ -335,15 +335,27 @@ public final class VeilMeta extends MetaImpl {
     }
 
     private Signature signature(List<ResultColumn> columns, String sql, StatementType type) {
+        return signature(columns, sql, type, List.of());
+    }
+
+    /**
+     * The signature of a result; its notices ride in the internal parameters under
+     * {@link #NOTICES}, which the embedded driver turns into warnings on the result set (Avatica's
+     * wire protocol does not carry them to the thin driver).
+     */
+    private Signature signature(List<ResultColumn> columns, String sql, StatementType type, List<String> notices) {
         List<ColumnMetaData> metaData = ResultColumns.metaData(columns);
         return new Signature(
                 metaData,
                 sql,
                 Collections.<AvaticaParameter>emptyList(),
-                Collections.emptyMap(),
+                notices.isEmpty() ? Collections.emptyMap() : Map.of(NOTICES, List.copyOf(notices)),
                 CursorFactory.ARRAY,
                 type);
     }
+
+    /** The internal parameter of a signature that holds its result's notices (a list of strings). */
+    static final String NOTICES = "veil.notices";
 
     @Override
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount) throws NoSuchStatementException {
@@ -456,7 +468,7 @@ public final class VeilMeta extends MetaImpl {
             state.maxRows = maxRows;
             state.sql = sql;
         }
-        Signature signature = signature(rows.columns(), sql, StatementType.SELECT);
+        Signature signature = signature(rows.columns(), sql, StatementType.SELECT, rows.notices());
         Frame first = nextFrame(state, 0, maxRowsInFirstFrame);
         return MetaResultSet.create(h.connectionId, h.id, false, signature, first);
     }

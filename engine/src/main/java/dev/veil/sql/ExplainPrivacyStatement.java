@@ -2,9 +2,12 @@ package dev.veil.sql;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.budget.StoredReleases;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.plan.DpAggregate;
+import dev.veil.plan.DpSpec;
 import dev.veil.rewrite.PrivacyCost;
+import dev.veil.rewrite.ReleaseFingerprints.Fingerprint;
 import dev.veil.rewrite.RewriteResult;
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import java.util.ArrayList;
@@ -58,6 +61,14 @@ final class ExplainPrivacyStatement {
                 List<String> lines = boundaries.get(i).spec().explain();
                 line(rows, "  boundary " + (i + 1) + " " + lines.get(0));
                 lines.subList(1, lines.size()).forEach(l -> line(rows, "    " + l));
+                DpSpec spec = boundaries.get(i).spec();
+                if (spec.partitionSelection()) {
+                    line(
+                            rows,
+                            "    partition selection is in force: groups with few privacy units may be left out of"
+                                    + " the result (how many were left out is never said)");
+                }
+                line(rows, "    " + consistentAnswer(query.fingerprints().get(spec.release()), context));
             }
         }
         PrivacyCost cost = query.cost();
@@ -69,6 +80,27 @@ final class ExplainPrivacyStatement {
         RelOptUtil.toString(rewrite.shownPlan()).lines().forEach(l -> line(rows, "  " + l));
         RelDataType varchar = query.typeFactory().createSqlType(SqlTypeName.VARCHAR);
         return new RowsResult(List.of(new ResultColumn("PRIVACY", varchar)), Linq4j.enumerator(rows));
+    }
+
+    /**
+     * Whether a run would replay a stored release of the boundary: says only whether someone asked
+     * the same question on the same data before, never anything of the data.
+     */
+    private static String consistentAnswer(Fingerprint fingerprint, StatementContext context) {
+        if (fingerprint == null) {
+            return "consistent answers: this aggregate does not run (nothing is released)";
+        }
+        if (fingerprint.digest().isEmpty()) {
+            return "consistent answers: never replayed, since "
+                    + fingerprint.refusal().get() + "; every run is charged and draws fresh noise";
+        }
+        boolean stored = StoredReleases.of(context.warehouse().sqliteCatalog())
+                .has(fingerprint.digest().get());
+        return stored
+                ? "consistent answers: a stored release exists for this question: a run replays it (the same rows)"
+                        + " at no charge"
+                : "consistent answers: no stored release of this question yet: a run is charged and its release"
+                        + " stored; asked again on the same data, it is replayed at no charge";
     }
 
     private static void line(List<Object[]> rows, String text) {

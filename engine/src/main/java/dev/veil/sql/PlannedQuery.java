@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.budget.BudgetLedger;
+import dev.veil.budget.StoredReleases;
 import dev.veil.catalog.Principals.Principal;
+import dev.veil.catalog.SqliteCatalog;
+import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementControl;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.QueryExecution;
@@ -13,15 +16,21 @@ import dev.veil.exec.privacy.DpReleases;
 import dev.veil.plan.DpAggregate;
 import dev.veil.plan.DpSpec;
 import dev.veil.rewrite.PrivacyCost;
+import dev.veil.rewrite.ReleaseFingerprints;
+import dev.veil.rewrite.ReleaseFingerprints.Fingerprint;
 import dev.veil.rewrite.RewriteResult;
 import dev.veil.schema.InformationSchema;
 import dev.veil.schema.SystemSchema;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.plan.RelOptUtil;
@@ -44,8 +53,10 @@ public final class PlannedQuery {
     private final EnumerableRel plan;
     private final RewriteResult rewrite;
     private final PrivacyCost cost;
-    /** The numbers of the plan's DP aggregates, each charged once per execution. */
-    private final Set<Integer> releases;
+    /** The plan's DP aggregates by number, each charged once per execution (or replayed). */
+    private final Map<Integer, DpSpec> releases;
+    /** What each of them answers (consistent answers, see {@link StoredReleases}). */
+    private final Map<Integer, Fingerprint> fingerprints;
 
     private final String text;
 
@@ -55,11 +66,13 @@ public final class PlannedQuery {
             EnumerableRel plan,
             RewriteResult rewrite,
             PrivacyCost cost,
-            Set<Integer> releases,
+            Map<Integer, DpSpec> releases,
+            Map<Integer, Fingerprint> fingerprints,
             String text) {
         this.text = text;
         this.cost = cost;
-        this.releases = Set.copyOf(releases);
+        this.releases = new TreeMap<>(releases);
+        this.fingerprints = Map.copyOf(fingerprints);
         this.planner = planner;
         this.columns = List.copyOf(columns);
         this.plan = plan;
@@ -113,7 +126,17 @@ public final class PlannedQuery {
         for (int i = 0; i < fields.size(); i++) {
             columns.add(new ResultColumn(names.get(i), fields.get(i).getType()));
         }
-        return new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries.keySet(), text);
+        Map<Integer, Fingerprint> fingerprints = boundaries.isEmpty()
+                ? Map.of()
+                : ReleaseFingerprints.of(rewrite.plan(), planner.principal().name(), rewrite.policies());
+        for (Integer release : boundaries.keySet()) {
+            if (!fingerprints.containsKey(release)) {
+                throw new VeilException(
+                        ErrorCode.INTERNAL_ERROR,
+                        "A differentially private aggregate of the physical plan is not in the rewritten plan");
+            }
+        }
+        return new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries, fingerprints, text);
     }
 
     /**
@@ -228,34 +251,193 @@ public final class PlannedQuery {
         return cost;
     }
 
+    /** What each DP aggregate of the plan answers, by release number (for EXPLAIN PRIVACY). */
+    public Map<Integer, Fingerprint> fingerprints() {
+        return fingerprints;
+    }
+
+    /**
+     * The notice on the result of a query whose groups pass DP partition selection: it says that
+     * selection is in force, never how many groups it dropped (that count is not private).
+     */
+    public static final String PARTITION_SELECTION_NOTICE = "Differential privacy: partition selection is in"
+            + " force; groups with few privacy units may be left out of the result (how many is never said)";
+
+    /** Whether a DP aggregate of the plan releases its groups through DP partition selection. */
+    public boolean selectsPartitions() {
+        return releases.values().stream().anyMatch(DpSpec::partitionSelection);
+    }
+
     /**
      * Starts the query; the caller closes the enumerator. A query with noisy results is first
      * charged to the user's privacy budget, durably, and fails with BUDGET_EXHAUSTED if it does not
-     * fit: every run charges, once, since every run draws fresh noise, once per DP aggregate.
+     * fit: every run draws fresh noise, once per DP aggregate, and charges for it once, except for
+     * the DP aggregates that answer a question already answered on the same data (the same
+     * fingerprint, see {@link ReleaseFingerprints}): they replay the stored release, the same rows,
+     * at no charge (see {@link StoredReleases}). A first ask is serialized per fingerprint, so two
+     * statements asking the same question at once are charged once; its row in the store is
+     * written in the charge's transaction, and its rows are stored before any is returned.
      */
     public Enumerator<Object[]> execute(StatementContext context) {
-        if (!cost.isZero()) {
-            // The statement's audit entry notes the charge in the charge's own transaction.
-            BudgetLedger.of(context.warehouse())
-                    .charge(
-                            context.principal(),
-                            cost.epsilon(),
-                            cost.delta(),
-                            text,
-                            (catalog, charge) -> context.control().charged(catalog, charge.epsilon(), charge.delta()));
+        return start(context).rows();
+    }
+
+    /** A started query: its rows, and the (ε, δ) its run was charged (0 for what was replayed). */
+    private record Started(Enumerator<Object[]> rows, double epsilon, double delta) {}
+
+    private Started start(StatementContext context) {
+        Map<String, Integer> firstOf = new TreeMap<>();
+        Map<Integer, Integer> sameAs = new HashMap<>();
+        for (Integer release : releases.keySet()) {
+            Optional<String> digest = fingerprints.get(release).digest();
+            if (digest.isPresent()) {
+                Integer first = firstOf.putIfAbsent(digest.get(), release);
+                if (first != null) {
+                    sameAs.put(release, first);
+                }
+            }
         }
+        if (firstOf.isEmpty()) {
+            charge(context, cost.epsilon(), cost.delta(), (c, charge) -> {});
+            return new Started(start(context, new DpReleases(releases.keySet())), cost.epsilon(), cost.delta());
+        }
+        SqliteCatalog catalog = context.warehouse().sqliteCatalog();
+        StoredReleases store = StoredReleases.of(catalog);
+        AtomicBoolean cancelFlag = context.cancelFlag();
+        StoredReleases.Claim claim =
+                store.claim(firstOf.keySet(), context.settings(), () -> StatementControl.check(cancelFlag), () -> {
+                    CpuScheduler.Paused paused = CpuScheduler.pauseCurrent();
+                    return paused::resume;
+                });
+        try {
+            Map<String, List<Object[]>> stored = catalog.write(c -> StoredReleases.stored(c, firstOf.keySet()));
+            Map<Integer, List<Object[]>> replays = new HashMap<>();
+            Set<Integer> charged = new HashSet<>();
+            List<String> reserved = new ArrayList<>();
+            double epsilon = 0;
+            double delta = 0;
+            for (Map.Entry<Integer, DpSpec> boundary : releases.entrySet()) {
+                int release = boundary.getKey();
+                if (sameAs.containsKey(release)) {
+                    continue;
+                }
+                Optional<String> digest = fingerprints.get(release).digest();
+                if (digest.isPresent() && stored.containsKey(digest.get())) {
+                    replays.put(release, stored.get(digest.get()));
+                    continue;
+                }
+                charged.add(release);
+                if (digest.isPresent() && claim.holds(digest.get())) {
+                    reserved.add(digest.get());
+                }
+                if (boundary.getValue().spent().isPresent()) {
+                    epsilon += boundary.getValue().spent().get().epsilon();
+                    delta += boundary.getValue().spent().get().delta();
+                }
+            }
+            int replayed = replays.size() + sameAs.size();
+            BudgetLedger.ChargeRecord record = (c, charge) -> {
+                for (String digest : reserved) {
+                    StoredReleases.reserve(c, digest);
+                }
+                context.control().replayed(c, replayed);
+            };
+            if (epsilon > 0 || delta > 0) {
+                charge(context, epsilon, delta, record);
+            } else {
+                catalog.write(c -> {
+                    record.record(c, null);
+                    return null;
+                });
+            }
+            Set<String> storable = Set.copyOf(reserved);
+            DpReleases dpReleases = new DpReleases(charged, replays, sameAs, (release, rows) -> {
+                Fingerprint fingerprint = fingerprints.get(release);
+                String digest = fingerprint.digest().orElse(null);
+                if (digest != null && storable.contains(digest)) {
+                    store.store(digest, rows, fingerprint.versions());
+                    claim.release(digest);
+                }
+            });
+            Enumerator<Object[]> rows = start(context, dpReleases);
+            return new Started(new ClaimedRows(rows, claim), epsilon, delta);
+        } catch (RuntimeException | Error e) {
+            claim.close();
+            throw e;
+        }
+    }
+
+    /** Charges {@code epsilon} and {@code delta} for the statement, with {@code record} in the charge's transaction. */
+    private void charge(StatementContext context, double epsilon, double delta, BudgetLedger.ChargeRecord record) {
+        if (epsilon == 0 && delta == 0) {
+            return;
+        }
+        // The statement's audit entry notes the charge in the charge's own transaction.
+        BudgetLedger.of(context.warehouse()).charge(context.principal(), epsilon, delta, text, (catalog, charge) -> {
+            context.control().charged(catalog, charge.epsilon(), charge.delta());
+            record.record(catalog, charge);
+        });
+    }
+
+    private Enumerator<Object[]> start(StatementContext context, DpReleases dpReleases) {
         return QueryExecution.execute(
                 plan,
                 planner.rootSchema(),
                 planner.typeFactory(),
                 context.user(),
                 context.cancelFlag(),
-                releases,
+                dpReleases,
                 StatementMemoryLimit.forStatement(context));
+    }
+
+    /** The rows of a statement that holds fingerprints: closing it lets go of those it still holds. */
+    private static final class ClaimedRows implements Enumerator<Object[]> {
+        private final Enumerator<Object[]> rows;
+        private final StoredReleases.Claim claim;
+
+        ClaimedRows(Enumerator<Object[]> rows, StoredReleases.Claim claim) {
+            this.rows = rows;
+            this.claim = claim;
+        }
+
+        @Override
+        public Object[] current() {
+            return rows.current();
+        }
+
+        @Override
+        public boolean moveNext() {
+            try {
+                return rows.moveNext();
+            } catch (RuntimeException | Error e) {
+                claim.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void reset() {
+            rows.reset();
+        }
+
+        @Override
+        public void close() {
+            try {
+                rows.close();
+            } finally {
+                claim.close();
+            }
+        }
     }
 
     /** Starts the query as a result set. */
     public RowsResult run(StatementContext context) {
-        return new RowsResult(columns, execute(context), cost.epsilon(), cost.delta());
+        Started started = start(context);
+        return new RowsResult(
+                columns,
+                started.rows(),
+                started.epsilon(),
+                started.delta(),
+                selectsPartitions() ? List.of(PARTITION_SELECTION_NOTICE) : List.of());
     }
 }

@@ -14,6 +14,7 @@ public final class RowsResult implements StatementResult, AutoCloseable {
     private final Enumerator<Object[]> rows;
     private final double epsilon;
     private final double delta;
+    private final List<String> notices;
 
     public RowsResult(List<ResultColumn> columns, Enumerator<Object[]> rows) {
         this(columns, rows, 0, 0);
@@ -21,6 +22,16 @@ public final class RowsResult implements StatementResult, AutoCloseable {
 
     /** Rows whose computation was charged {@code epsilon} and {@code delta} of the user's budget. */
     public RowsResult(List<ResultColumn> columns, Enumerator<Object[]> rows, double epsilon, double delta) {
+        this(columns, rows, epsilon, delta, List.of());
+    }
+
+    /**
+     * As above, with {@code notices} for the client (JDBC warnings): what the user should know of
+     * how the rows were made, never anything that depends on the data.
+     */
+    public RowsResult(
+            List<ResultColumn> columns, Enumerator<Object[]> rows, double epsilon, double delta, List<String> notices) {
+        this.notices = List.copyOf(requireNonNull(notices, "notices is null"));
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
         this.rows = requireNonNull(rows, "rows is null");
         this.epsilon = epsilon;
@@ -35,6 +46,11 @@ public final class RowsResult implements StatementResult, AutoCloseable {
     /** The delta charged for these rows. */
     public double delta() {
         return delta;
+    }
+
+    /** The notices for the client, as JDBC warnings on the result set. */
+    public List<String> notices() {
+        return notices;
     }
 
     public List<ResultColumn> columns() {

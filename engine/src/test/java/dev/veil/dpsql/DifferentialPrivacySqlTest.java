@@ -199,8 +199,8 @@ class DifferentialPrivacySqlTest {
     void epsilonAboveTheTablesCapIsRefused() throws SQLException {
         try (Connection c =
                 DriverManager.getConnection(admin.getMetaData().getURL().replace(";create=true", "") + ";user=ana")) {
-            exec(c, "SET EPSILON = 1e21");
-            SQLException e = error(c, "SELECT COUNT(*) FROM s.customer");
+            // Refused when it is set, not at the next query.
+            SQLException e = assertThrows(SQLException.class, () -> exec(c, "SET EPSILON = 1e21"));
             assertEquals(15, e.getErrorCode(), e.getMessage());
             assertTrue(e.getMessage().contains("at most"), e.getMessage());
         }
@@ -215,11 +215,14 @@ class DifferentialPrivacySqlTest {
                 DriverManager.getConnection(admin.getMetaData().getURL().replace(";create=true", "") + ";user=bea")) {
             String plan = String.join("\n", rows(bea, "EXPLAIN PRIVACY SELECT COUNT(*) FROM s.customer"));
             assertTrue(plan.contains("COUNT(*): epsilon 1.000e+20"), plan);
+            // Each new question is charged; asked again on the same data, it replays for free.
             assertEquals(List.of("12"), rows(bea, "SELECT COUNT(*) FROM s.customer"));
             assertEquals(List.of("12"), rows(bea, "SELECT COUNT(*) FROM s.customer"));
+            assertEquals(List.of("tiny|2.0E20"), rows(bea, "SELECT budget, epsilon_remaining FROM veil.my_budget"));
+            assertEquals(List.of("12"), rows(bea, "SELECT COUNT(*) FROM s.customer WHERE city <> 'x0'"));
             assertEquals(List.of("tiny|1.0E20"), rows(bea, "SELECT budget, epsilon_remaining FROM veil.my_budget"));
-            assertEquals(List.of("12"), rows(bea, "SELECT COUNT(*) FROM s.customer"));
-            SQLException e = error(bea, "SELECT COUNT(*) FROM s.customer");
+            assertEquals(List.of("12"), rows(bea, "SELECT COUNT(*) FROM s.customer WHERE city <> 'x1'"));
+            SQLException e = error(bea, "SELECT COUNT(*) FROM s.customer WHERE city <> 'x2'");
             assertEquals(19, e.getErrorCode(), e.getMessage());
             assertTrue(e.getMessage().contains("tiny") && e.getMessage().contains("T00:00:00Z"), e.getMessage());
             // Queries on tables without DP still run.

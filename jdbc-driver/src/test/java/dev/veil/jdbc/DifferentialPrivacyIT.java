@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * each; 1,000 queries give 4,000. The sample standard deviation of 4,000 Laplace draws is within
  * 10% of the truth except with probability below 1e-6 (its relative standard error is about
  * 1.8%), while a wrong scale (e.g. epsilon not split, or the sensitivity off by the bound) is off
- * by 30% or more.
+ * by 30% or more. Each repetition asks another question (a different literal): the same question
+ * on the same data would replay the stored release, the same values (consistent answers).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DifferentialPrivacyIT {
@@ -86,7 +87,10 @@ class DifferentialPrivacyIT {
         try (Connection c = TestServer.connect(url, "ana", TestServer.ANA_PASSWORD);
                 Statement s = c.createStatement()) {
             for (int i = 0; i < REPETITIONS; i++) {
-                try (ResultSet rs = s.executeQuery("SELECT grp, COUNT(*), SUM(v) FROM dp.people GROUP BY grp")) {
+                // Each repetition is another question (another literal), so it draws fresh noise
+                // rather than replaying the stored release of the one before.
+                try (ResultSet rs = s.executeQuery(
+                        "SELECT grp, COUNT(*), SUM(v) FROM dp.people WHERE grp <> 'x" + i + "' GROUP BY grp")) {
                     int groups = 0;
                     while (rs.next()) {
                         countErrors.add(rs.getLong(2) - 200.0);
@@ -129,13 +133,16 @@ class DifferentialPrivacyIT {
         ExecutorService pool = Executors.newFixedThreadPool(32);
         List<Future<Integer>> results = new ArrayList<>();
         for (int t = 0; t < 32; t++) {
+            int thread = t;
             results.add(pool.submit(() -> {
                 int ok = 0;
                 try (Connection c = TestServer.connect(url, "racer", "racer-pw-1-long-secret");
                         Statement s = c.createStatement()) {
                     s.execute("SET EPSILON = 0.1");
                     for (int i = 0; i < 2; i++) {
-                        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM dp.people")) {
+                        // 64 different questions: none is a replay of another.
+                        try (ResultSet rs = s.executeQuery(
+                                "SELECT COUNT(*) FROM dp.people WHERE grp <> 'x" + (2 * thread + i) + "'")) {
                             rs.next();
                             ok++;
                         } catch (SQLException e) {
@@ -160,5 +167,79 @@ class DifferentialPrivacyIT {
             assertEquals(10, rs.getLong(1));
             assertTrue(rs.getDouble(2) <= 1.0 + 1e-9, "spent " + rs.getDouble(2));
         }
+    }
+
+    /**
+     * Consistent answers through the thin driver: two connections of one user ask a new question
+     * at the same moment; it is charged once, and both get the same noisy rows (the second waits
+     * for the first and replays its release). Asked again, on either connection, the same rows, at
+     * no charge: averaging gains nothing.
+     */
+    @Test
+    void aConcurrentFirstAskIsChargedOnceAndRepeatsAreIdentical() throws Exception {
+        try (Connection c = TestServer.connect(url, "admin", TestServer.ADMIN_PASSWORD);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE USER twin PASSWORD 'twin-pw-1-long-secret'");
+            s.execute("CREATE PRIVACY BUDGET twins LIMIT (EPSILON 10, DELTA 0.001) WINDOW NEVER");
+            s.execute("ALTER USER twin SET PRIVACY BUDGET twins");
+        }
+        String question = "SELECT grp, COUNT(*), SUM(v) FROM dp.people WHERE v >= 0 GROUP BY grp ORDER BY grp";
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<List<String>>> answers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            answers.add(pool.submit(() -> {
+                try (Connection c = TestServer.connect(url, "twin", "twin-pw-1-long-secret");
+                        Statement s = c.createStatement()) {
+                    together.await(30, TimeUnit.SECONDS);
+                    return rows(s, question);
+                }
+            }));
+        }
+        List<String> first = answers.get(0).get();
+        List<String> second = answers.get(1).get();
+        pool.shutdown();
+        assertEquals(4, first.size(), "four groups: " + first);
+        assertEquals(first, second, "both connections get the same release");
+        try (Connection c = TestServer.connect(url, "twin", "twin-pw-1-long-secret");
+                Statement s = c.createStatement()) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(first, rows(s, question), "a repeated question gets the same noisy rows");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT epsilon_spent FROM veil.my_budget")) {
+                assertTrue(rs.next());
+                assertEquals(1.0, rs.getDouble(1), 1e-9, "charged once for seven asks");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(replays), SUM(epsilon) FROM veil.my_queries"
+                    + " WHERE statement = '" + question.replace("'", "''") + "'")) {
+                assertTrue(rs.next());
+                assertEquals(7, rs.getLong(1));
+                assertEquals(6, rs.getLong(2), "six of the seven asks were replays");
+                assertEquals(1.0, rs.getDouble(3), 1e-9);
+            }
+        }
+        try (Connection c = TestServer.connect(url, "admin", TestServer.ADMIN_PASSWORD);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT COUNT(*), SUM(epsilon) FROM veil.budget_ledger WHERE user_name = 'twin'")) {
+            assertTrue(rs.next());
+            assertEquals(1, rs.getLong(1), "one ledger entry");
+            assertEquals(1.0, rs.getDouble(2), 1e-9);
+        }
+    }
+
+    private static List<String> rows(Statement s, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(rs.getString(i)).append('|');
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
     }
 }
