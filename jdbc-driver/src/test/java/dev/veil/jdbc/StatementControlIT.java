@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -170,12 +171,22 @@ class StatementControlIT {
     }
 
     private void cancelLandsQuickly(String what, String sql) throws Exception {
+        cancelLandsQuickly(what, sql, () -> true);
+    }
+
+    /** As above, cancelling once {@code ready} holds (the statement has reached the part to cancel). */
+    private void cancelLandsQuickly(String what, String sql, Callable<Boolean> ready) throws Exception {
         try (Connection c = ana();
                 Statement s = c.createStatement();
                 Running running = Running.start(s, sql)) {
             long id = runningId("ana", sql.substring(0, 40));
             // Well into its work, and before the hash join's build side reaches the statement memory limit.
             Thread.sleep(200);
+            long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!ready.call()) {
+                assertTrue(System.nanoTime() < readyBy, what + ": never got ready to be cancelled");
+                Thread.sleep(50);
+            }
             assertFalse(running.outcome().isDone(), what + ": the query should still be running");
             long start = System.nanoTime();
             s.cancel();
@@ -205,7 +216,9 @@ class StatementControlIT {
 
     @Test
     void cancelLandsInDpAggregationAndTheAuditAgreesWithTheLedger() throws Exception {
-        cancelLandsQuickly("DP aggregate", DP_QUERY);
+        // Cancelled once charged (on a loaded machine a cancel after 200 ms could land before the charge).
+        long charged = ledgerRows("ana");
+        cancelLandsQuickly("DP aggregate", DP_QUERY, () -> ledgerRows("ana") > charged);
         assertAuditMatchesLedger("ana", DP_QUERY, "FAILED");
     }
 
@@ -423,6 +436,16 @@ class StatementControlIT {
     }
 
     /** The audit entry of {@code user}'s last {@code statement} has the decision and exactly the ledger's charge. */
+    private static long ledgerRows(String user) throws SQLException {
+        try (Connection c = admin();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT COUNT(*) FROM veil.budget_ledger WHERE user_name = '" + user + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static void assertAuditMatchesLedger(String user, String statement, String decision) throws SQLException {
         try (Connection c = admin();
                 Statement s = c.createStatement()) {
