@@ -8,7 +8,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.eclipse.jetty.io.EndPoint;
@@ -19,18 +21,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Notices clients that go away while their request runs. The thin driver sends one request at a
  * time on a connection and waits for its answer, so while a request runs its socket has nothing
- * to read: when it becomes readable with no bytes to read, the client has closed it (its process
- * died, or it gave up); bytes mean a live client that sent early, and the watch ends without
- * cancelling.
+ * to read: when it becomes readable with no bytes to read, and is still so when looked at again
+ * {@value #CONFIRM_NANOS} ns later, the client has closed it (its process died, or it gave up);
+ * bytes mean a live client that sent early, and the watch ends without cancelling. (One look is
+ * not enough: bytes that the HTTP server's own reader takes between the selector's event and the
+ * count of readable bytes would look like the end of the stream, and cancel a live client's
+ * statement.)
  * The watch registers the socket with a selector of its own for that one event and never reads
  * from it, so the HTTP server's own reading is untouched; the caller then cancels what the
  * request was running. Without this, the statement of a killed client would run to its end.
  */
 final class ClientWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientWatch.class);
+    /** How long a socket seen readable with nothing to read is left before it is looked at again. */
+    private static final long CONFIRM_NANOS = 100_000_000L;
+    /** A second look this long after the first starts over (the first was a false alarm). */
+    private static final long FORGET_NANOS = 2_000_000_000L;
 
     private final Selector selector;
     private final Queue<Runnable> changes = new ConcurrentLinkedQueue<>();
+    /** Suspected watches whose read interest is off until they are looked at again; watch thread only. */
+    private final List<Watched> rechecks = new ArrayList<>();
+
     private final Thread thread;
     private volatile boolean closed;
 
@@ -44,6 +56,8 @@ final class ClientWatch implements AutoCloseable {
         final Runnable gone;
         volatile boolean done;
         SelectionKey key;
+        /** When the socket was first seen readable with nothing to read (0: not suspected); watch thread only. */
+        long suspectedAt;
 
         Watched(Runnable gone) {
             this.gone = gone;
@@ -113,29 +127,71 @@ final class ClientWatch implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                selector.select(1000);
+                selector.select(selectTimeoutMillis());
                 for (Runnable change = changes.poll(); change != null; change = changes.poll()) {
                     change.run();
                 }
+                long now = System.nanoTime();
+                rearmDueRechecks(now);
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
                     keys.remove();
                     Watched watched = (Watched) key.attachment();
+                    if (watched.done || !key.isValid()) {
+                        key.cancel();
+                        continue;
+                    }
+                    if (hasData(key)) {
+                        key.cancel();
+                        continue;
+                    }
+                    if (watched.suspectedAt == 0 || now - watched.suspectedAt > FORGET_NANOS) {
+                        // Readable with nothing to read: the end of the stream, or bytes that the HTTP
+                        // server's own reader took between the two looks. Look again a little later:
+                        // an end stays readable, taken bytes do not.
+                        watched.suspectedAt = now;
+                        key.interestOps(0);
+                        rechecks.add(watched);
+                        continue;
+                    }
                     key.cancel();
-                    if (!watched.done && !hasData(key)) {
-                        watched.done = true;
-                        try {
-                            watched.gone.run();
-                        } catch (RuntimeException e) {
-                            LOG.warn("Cancelling the statements of a departed client failed", e);
-                        }
+                    watched.done = true;
+                    LOG.info(
+                            "A client closed its connection while its request ran; cancelling the request's statements");
+                    try {
+                        watched.gone.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Cancelling the statements of a departed client failed", e);
                     }
                 }
             } catch (IOException | CancelledKeyException | java.nio.channels.ClosedSelectorException e) {
                 if (!closed) {
                     LOG.warn("Watching client connections failed: {}", e.toString());
                 }
+            }
+        }
+    }
+
+    /** How long the selector may wait: until the next suspected watch is due to be looked at again. */
+    private long selectTimeoutMillis() {
+        long timeout = 1000;
+        long now = System.nanoTime();
+        for (Watched w : rechecks) {
+            timeout = Math.min(timeout, Math.max(1, (w.suspectedAt + CONFIRM_NANOS - now) / 1_000_000 + 1));
+        }
+        return timeout;
+    }
+
+    /** Turns read interest back on for suspected watches whose pause is over. */
+    private void rearmDueRechecks(long now) {
+        for (Iterator<Watched> it = rechecks.iterator(); it.hasNext(); ) {
+            Watched w = it.next();
+            if (w.done || w.key == null || !w.key.isValid()) {
+                it.remove();
+            } else if (now - w.suspectedAt >= CONFIRM_NANOS) {
+                it.remove();
+                w.key.interestOps(SelectionKey.OP_READ);
             }
         }
     }
@@ -157,7 +213,6 @@ final class ClientWatch implements AutoCloseable {
                         "A client sent {} bytes while its request ran; its connection is no longer watched", available);
                 return true;
             }
-            LOG.info("A client closed its connection while its request ran; cancelling the request's statements");
             return false;
         } catch (IOException | RuntimeException e) {
             // Not knowing is no proof that the client left: the request goes on (its time limit still applies).

@@ -50,6 +50,48 @@ class ClientWatchTest {
     }
 
     @Test
+    void bytesThatTheServersOwnReaderTakesFirstAreNotTheEndOfTheStream() throws Exception {
+        try (ClientWatch watch = new ClientWatch();
+                ServerSocketChannel server = listen();
+                Socket client = connect(server);
+                SocketChannel accepted = accept(server)) {
+            // The HTTP server's reader, racing the watch for every byte the client sends: the watch
+            // often sees the socket readable and then nothing left to read.
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64);
+                try {
+                    while (!stop.get()) {
+                        buffer.clear();
+                        if (accepted.read(buffer) < 0) {
+                            return;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            reader.start();
+            CountDownLatch gone = new CountDownLatch(1);
+            try (ClientWatch.Watch w = watch.watch(accepted, gone::countDown)) {
+                Thread.sleep(100);
+                OutputStream out = client.getOutputStream();
+                for (int i = 0; i < 50; i++) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(10);
+                }
+                assertFalse(gone.await(1, TimeUnit.SECONDS), "bytes taken by another reader are not the client's end");
+                client.close();
+                assertTrue(gone.await(5, TimeUnit.SECONDS), "the closed client is still noticed");
+            } finally {
+                stop.set(true);
+                reader.join(5_000);
+            }
+        }
+    }
+
+    @Test
     void aClosedWatchRunsNothing() throws Exception {
         try (ClientWatch watch = new ClientWatch();
                 ServerSocketChannel server = listen();
