@@ -126,6 +126,18 @@ public final class BudgetLedger {
         });
     }
 
+    /**
+     * Fails with BUDGET_EXHAUSTED, as a charge would, when no budget applies to {@code principal}
+     * (admins excepted): a stored DP answer is replayed at no charge, but only to users who may ask
+     * DP questions at all.
+     */
+    public void requireBudget(Principal principal) {
+        requireNonNull(principal, "principal is null");
+        if (!principal.isAdmin() && status(principal).isEmpty()) {
+            throw noBudget(principal);
+        }
+    }
+
     /** Where {@code principal} stands in the current window; empty for admins and users without a budget. */
     public Optional<BudgetStatus> status(Principal principal) {
         requireNonNull(principal, "principal is null");

@@ -345,6 +345,8 @@ public final class PlannedQuery {
             if (epsilon > 0 || delta > 0) {
                 charge(context, epsilon, delta, record);
             } else {
+                // A replay is free, but only for a user to whom a budget applies (as a first ask needs).
+                BudgetLedger.of(catalog).requireBudget(context.principal());
                 catalog.write(c -> {
                     record.record(c, null);
                     return null;
