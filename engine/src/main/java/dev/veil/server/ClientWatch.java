@@ -35,8 +35,11 @@ final class ClientWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientWatch.class);
     /** How long a socket seen readable with nothing to read is left before it is looked at again. */
     private static final long CONFIRM_NANOS = 100_000_000L;
-    /** A second look this long after the first starts over (the first was a false alarm). */
-    private static final long FORGET_NANOS = 2_000_000_000L;
+    /**
+     * A second look this long after the first starts over (the first was a false alarm): an end of
+     * stream is readable again at once when read interest comes back, taken bytes are not.
+     */
+    private static final long FORGET_NANOS = CONFIRM_NANOS + 50_000_000L;
 
     private final Selector selector;
     private final Queue<Runnable> changes = new ConcurrentLinkedQueue<>();
