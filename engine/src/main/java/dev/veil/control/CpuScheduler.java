@@ -31,14 +31,18 @@ import org.slf4j.LoggerFactory;
  * comes first: each level has a virtual time that grows by the processor time spent at it,
  * weighted 1, 2, 4, 8 from the lowest level up, and the level with the least goes first (ties:
  * the lower level), so new and short statements overtake long ones yet long ones are never
- * starved; within a level, the user who has had the least processor time goes first, so a user
- * with 16 connections gets no more than a user with one; among one user's statements, the one
- * waiting longest. A level that becomes busy again starts from the least virtual time of those
- * busy now, without credit or debt from before. A user who becomes busy again keeps the time it
- * had, but is credited at most 500 ms and charged at most 5 s over the least of the busy users:
- * an analyst who runs a small query now and then goes before users who keep the slots busy, an
- * idle user hoards no priority, and one heavy statement does not put its user's next small
- * queries behind everyone else's for long.
+ * starved; within a level, the user who has had the least <em>recent</em> processor time goes
+ * first, so a user with 16 connections gets no more than a user with one; among one user's
+ * statements, the one waiting longest. A level that becomes busy again starts from the least
+ * virtual time of those busy now, without credit or debt from before. A user's recent processor
+ * time halves every {@value #USER_HALF_LIFE_SECONDS} s (decay-usage scheduling): an analyst who
+ * runs a small query now and then goes before users who keep the slots busy, whatever either
+ * did minutes ago; an idle user's priority is at best that of a user who has not run at all,
+ * and one heavy statement does not put its user's next small queries behind everyone else's for
+ * long. (An earlier rule kept each user's whole processor time and clamped it, when the user
+ * became busy again, to 0.5 s below and 5 s above the least busy user's. Users that went idle
+ * for a moment between statements, or while waiting for memory, came back 0.5 s below a user
+ * that had been waiting all along, again and again: a soak test saw a small query wait 6.8 s.)
  *
  * <p>Some work cannot yield: planning, the compilation of generated code, a wait for a lock of
  * the catalog. A statement that holds a slot and has reached no cancel check for
@@ -77,12 +81,12 @@ public final class CpuScheduler {
     private static final long[] LEVEL_LIMITS = {1_000_000_000L, 10_000_000_000L, 60_000_000_000L};
 
     private static final int LEVELS = LEVEL_LIMITS.length + 1;
-    /** The most processor time a user who becomes busy again is credited over the busy users. */
-    private static final long USER_CREDIT_NANOS = 500_000_000L;
+    /** How long it takes a user's recent processor time to halve. */
+    static final long USER_HALF_LIFE_SECONDS = 5;
 
-    /** The most processor time a user who becomes busy again is charged over the busy users. */
-    private static final long USER_DEBT_NANOS = 5_000_000_000L;
-    /** How many users' processor times are remembered while they are idle, at most. */
+    /** Recent processor time below which an idle user is forgotten (it counts as none). */
+    private static final double FORGOTTEN_NANOS = 1e6;
+    /** How many idle users' recent processor times are remembered, at most. */
     private static final int MAX_IDLE_USERS = 4096;
 
     /**
@@ -98,6 +102,7 @@ public final class CpuScheduler {
     private final boolean enabled;
     private final long quantumNanos;
     private final long overdueNanos;
+    private final double userHalfLifeNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Task> waiting = new ArrayList<>();
     private final long[] levelTime = new long[LEVELS];
@@ -117,10 +122,25 @@ public final class CpuScheduler {
         int scopes;
     }
 
-    /** The processor time of one user's statements (kept while the user is idle, see {@link #busy}). */
+    /**
+     * The recent processor time of one user's statements: {@code usage} nanoseconds as of
+     * {@code stamp}, halving every {@link #USER_HALF_LIFE_SECONDS} s after it (kept while the user
+     * is idle, see {@link #busy}).
+     */
     private static final class UserShare {
-        long time;
+        double usage;
+        long stamp;
         int busy;
+
+        double usageAt(long now, double halfLifeNanos) {
+            long age = now - stamp;
+            return age <= 0 ? usage : usage * Math.pow(0.5, age / halfLifeNanos);
+        }
+
+        void add(long ran, long now, double halfLifeNanos) {
+            usage = usageAt(now, halfLifeNanos) + ran;
+            stamp = now;
+        }
     }
 
     /** A scheduler with {@code slots} run slots. */
@@ -138,6 +158,11 @@ public final class CpuScheduler {
 
     /** As above, with the time after which a holder that reaches no checkpoint is overdue (for tests). */
     CpuScheduler(int slots, boolean enabled, Duration overdue) {
+        this(slots, enabled, overdue, Duration.ofSeconds(USER_HALF_LIFE_SECONDS));
+    }
+
+    /** As above, with the half-life of users' recent processor times (for tests). */
+    CpuScheduler(int slots, boolean enabled, Duration overdue, Duration userHalfLife) {
         if (slots < 1 || slots > MAX_SLOTS) {
             throw new IllegalArgumentException("slots must be between 1 and " + MAX_SLOTS + ": " + slots);
         }
@@ -146,6 +171,10 @@ public final class CpuScheduler {
         this.free = slots;
         this.quantumNanos = Duration.ofMillis(QUANTUM_MILLIS).toNanos();
         this.overdueNanos = overdue.toNanos();
+        if (userHalfLife.isNegative() || userHalfLife.isZero()) {
+            throw new IllegalArgumentException("userHalfLife must be positive: " + userHalfLife);
+        }
+        this.userHalfLifeNanos = userHalfLife.toNanos();
     }
 
     /** One slot per processor the JVM may use. */
@@ -597,7 +626,7 @@ public final class CpuScheduler {
         levelTime[level] += ran << level;
         UserShare user = users.get(task.user);
         if (user != null) {
-            user.time += ran;
+            user.add(ran, now, userHalfLifeNanos);
         }
         if (!waiting.isEmpty()) {
             head = first();
@@ -707,17 +736,21 @@ public final class CpuScheduler {
         if (la != lb) {
             return la < lb;
         }
-        long ua = userTime(a);
-        long ub = userTime(b);
-        if (ua != ub) {
-            return ua < ub;
+        if (!a.user.equals(b.user)) {
+            // One clock for both: decay keeps the order of two users' recent times between charges.
+            long now = System.nanoTime();
+            double ua = recentTime(a, now);
+            double ub = recentTime(b, now);
+            if (ua != ub) {
+                return ua < ub;
+            }
         }
         return sa < sb;
     }
 
-    private long userTime(Task task) {
+    private double recentTime(Task task, long now) {
         UserShare user = users.get(task.user);
-        return user == null ? 0 : user.time;
+        return user == null ? 0 : user.usageAt(now, userHalfLifeNanos);
     }
 
     /** Counts a task of its user as busy (waiting or running), or no longer. */
@@ -729,21 +762,6 @@ public final class CpuScheduler {
                 user = new UserShare();
                 users.put(task.user, user);
             }
-            if (user.busy == 0) {
-                // A user who becomes busy again keeps the time it had, but is credited at most
-                // USER_CREDIT and charged at most USER_DEBT over the least of the busy ones: a user
-                // who ran little lately goes first, one who was idle for long hoards no priority,
-                // one who ran a heavy statement is not last for long.
-                long least = Long.MAX_VALUE;
-                for (UserShare other : users.values()) {
-                    if (other.busy > 0) {
-                        least = Math.min(least, other.time);
-                    }
-                }
-                if (least != Long.MAX_VALUE) {
-                    user.time = Math.min(Math.max(user.time, least - USER_CREDIT_NANOS), least + USER_DEBT_NANOS);
-                }
-            }
             user.busy++;
         } else {
             if (!task.counted) {
@@ -752,7 +770,12 @@ public final class CpuScheduler {
             task.counted = false;
             UserShare user = users.get(task.user);
             if (user != null && --user.busy == 0 && users.size() > MAX_IDLE_USERS) {
-                users.values().removeIf(u -> u.busy == 0);
+                // Forget idle users whose recent time has all but gone; if that is not enough, all idle ones.
+                long now = System.nanoTime();
+                users.values().removeIf(u -> u.busy == 0 && u.usageAt(now, userHalfLifeNanos) < FORGOTTEN_NANOS);
+                if (users.size() > MAX_IDLE_USERS) {
+                    users.values().removeIf(u -> u.busy == 0);
+                }
             }
         }
     }

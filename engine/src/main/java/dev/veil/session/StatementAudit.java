@@ -17,9 +17,11 @@ import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCreateUser;
 import dev.veil.sql.ast.SqlEraseUnit;
 import dev.veil.sql.ast.SqlExportUnit;
+import dev.veil.sql.parser.InsertText;
 import dev.veil.sql.parser.VeilParser;
 import dev.veil.storage.Warehouse;
 import java.time.Duration;
+import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,20 +61,26 @@ final class StatementAudit {
         this.sql = requireNonNull(sql, "sql is null");
         this.control = requireNonNull(control, "control is null");
         // Until the text parses, it may hide a password in any string literal, and a statement about
-        // one privacy unit its value (a number, too): such a statement is recorded by its first words.
+        // one privacy unit its value (a number, too), an INSERT the data it writes: such a statement
+        // is recorded by its first word.
         this.text = StatementText.maskStringLiterals(sql.strip());
         String upper = text.toUpperCase(java.util.Locale.ROOT);
-        if (upper.startsWith("EXPORT") || upper.startsWith("ERASE")) {
-            this.text = upper.startsWith("EXPORT")
-                    ? "EXPORT ... (not recorded: it did not parse)"
-                    : "ERASE ... (not recorded: it did not parse)";
+        for (String word : new String[] {"EXPORT", "ERASE", "INSERT"}) {
+            if (upper.startsWith(word)) {
+                this.text = word + " ... (not recorded: it did not parse)";
+            }
         }
     }
 
     /** Parses the statement and notes the text and kind to record. */
     SqlNode parse() {
         SqlNode node = VeilParser.parse(sql);
-        text = carriesPassword(node) ? VeilParser.unparse(node) : sql.strip();
+        if (node instanceof SqlInsert) {
+            // The values written are data, not what was asked (and would outlive an erasure).
+            text = InsertText.withoutValues(sql);
+        } else {
+            text = carriesPassword(node) ? VeilParser.unparse(node) : sql.strip();
+        }
         kind = kindOf(node);
         return node;
     }

@@ -6,10 +6,12 @@ import dev.veil.catalog.TableName;
 import dev.veil.policy.ObjectAccess;
 import dev.veil.schema.SystemSchema;
 import dev.veil.sql.ast.SqlDropObject;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Executes {@code DROP TABLE [IF EXISTS] s.t}; the table's segment files are then collected.
+ * Executes {@code DROP TABLE [IF EXISTS] s.t}; the table's segment files are then collected, but
+ * kept while a statement that started before the drop still runs (it reads the table whole).
  * Admins drop any table; other users only the tables they own ({@link ObjectAccess}), and a
  * table they cannot see does not exist for them.
  */
@@ -38,8 +40,10 @@ final class DropTableStatement {
                                 + (owner.isEmpty() ? "; " + name + " was created by an admin" : ""));
             }
         }
-        context.warehouse().catalog().dropTable(name, node.ifExists());
-        context.warehouse().collectGarbage();
+        context.warehouse().dropTable(name, node.ifExists());
+        // Its files go now, unless a statement that started before the drop may still read them:
+        // then the next VACUUM (or start of Veil) deletes them once it has ended.
+        VacuumStatement.vacuum(context, Duration.ZERO);
         return new UpdateCount(0, "Table " + name + " dropped");
     }
 }

@@ -8,6 +8,7 @@ import dev.veil.catalog.Catalog;
 import dev.veil.catalog.SegmentInfo;
 import dev.veil.catalog.SqliteCatalog;
 import dev.veil.catalog.TableDef;
+import dev.veil.catalog.TableName;
 import dev.veil.catalog.TableVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -366,6 +368,25 @@ public final class Warehouse implements AutoCloseable {
     public long lastRemovalNanos() {
         synchronized (pinned) {
             return removedAt.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+        }
+    }
+
+    /**
+     * Drops a table (UNKNOWN_TABLE unless {@code ifExists}) and notes its segments as removed now,
+     * atomically with respect to garbage collection: a statement that started before the drop may
+     * still read them, so {@link #collectGarbage(long)} keeps them until it ends.
+     */
+    public void dropTable(TableName name, boolean ifExists) {
+        checkOpen();
+        synchronized (pinned) {
+            Optional<TableDef> table = catalog.table(name);
+            List<SegmentInfo> segments =
+                    table.map(t -> catalog.currentVersion(t.id()).segments()).orElse(List.of());
+            catalog.dropTable(name, ifExists);
+            long now = System.nanoTime();
+            for (SegmentInfo segment : segments) {
+                removedAt.put(segment.path(), now);
+            }
         }
     }
 

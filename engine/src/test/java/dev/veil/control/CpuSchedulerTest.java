@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,9 +32,14 @@ class CpuSchedulerTest {
 
     /** Spins, passing checkpoints, until {@code stop} is set; adds the nanoseconds it held the slot to {@code ran}. */
     private static void spin(CpuScheduler.Task task, AtomicBoolean stop, AtomicLong ran) {
+        spin(task, stop::get, ran);
+    }
+
+    /** As above, until {@code stop} says so. */
+    private static void spin(CpuScheduler.Task task, BooleanSupplier stop, AtomicLong ran) {
         try (CpuScheduler.Run run = task.run()) {
             long last = System.nanoTime();
-            while (!stop.get()) {
+            while (!stop.getAsBoolean()) {
                 CpuScheduler.checkpoint();
                 long now = System.nanoTime();
                 // Time spent in checkpoint waiting is not run time: count only short steps.
@@ -286,6 +292,51 @@ class CpuSchedulerTest {
         double share = (double) one.get() / (one.get() + many.get());
         // Fair per user: about one half; per task it would be one fifth.
         assertTrue(share > 0.3, "the user with one task had " + Math.round(share * 100) + "% of the slot");
+    }
+
+    @Test
+    void aUserWhoRanMuchAWhileAgoIsNotPutBehindBusyUsers() throws Exception {
+        // Half-life 200 ms: after 1 s idle, the probe's 1 s of processor time counts as about 30 ms.
+        // (The earlier rule kept the whole second and made the probe wait until four busy users had
+        // each run about as long: seconds.)
+        CpuScheduler scheduler =
+                new CpuScheduler(1, true, java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(200));
+        spin(scheduler.task("probe", new AtomicBoolean()), deadline(1_000), new AtomicLong());
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Future<?>> churn = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String user = "busy" + i;
+            // Short statements, one after another, each a new task: their users are idle only for a moment.
+            churn.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    spin(scheduler.task(user, new AtomicBoolean()), deadline(40), new AtomicLong());
+                }
+            }));
+        }
+        Thread.sleep(1_000);
+        List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long t0 = System.nanoTime();
+            try (CpuScheduler.Run run =
+                    scheduler.task("probe", new AtomicBoolean()).run()) {
+                waits.add((System.nanoTime() - t0) / 1_000_000);
+            }
+            Thread.sleep(100);
+        }
+        stop.set(true);
+        for (Future<?> f : churn) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        // A waiting probe comes first; it waits for the running statement's quantum (50 ms), or at
+        // most its end (40 ms) plus scheduling noise. Under the earlier rule the first probe waited
+        // about 3 s, until each busy user had run as long as the probe once had.
+        assertTrue(waits.stream().allMatch(w -> w < 1_000), "waits for a slot (ms): " + waits);
+    }
+
+    /** A stop condition that holds {@code millis} from now (for {@link #spin}). */
+    private static BooleanSupplier deadline(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        return () -> System.nanoTime() >= end;
     }
 
     @Test

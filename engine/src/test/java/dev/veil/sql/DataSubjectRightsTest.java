@@ -340,6 +340,57 @@ class DataSubjectRightsTest {
     }
 
     @Test
+    void aTableDroppedWhileAStatementReadsItIsReadWholeAndItsFilesGoOnceTheStatementEnds() throws Exception {
+        try (Connection c = connect(null);
+                Statement s = c.createStatement();
+                Connection other = connect(null);
+                Statement held = other.createStatement()) {
+            // More rows than a statement hands over at once, so that it still runs after its first row.
+            s.execute("CREATE TABLE shop.notes (note_id BIGINT, body VARCHAR)");
+            StringBuilder csv = new StringBuilder();
+            for (int i = 0; i < 20_000; i++) {
+                csv.append(i).append(",marginalia ").append(i).append('\n');
+            }
+            load(s, dir, "notes", csv.toString());
+            held.setFetchSize(1);
+            ResultSet open = held.executeQuery("SELECT body FROM shop.notes");
+            assertTrue(open.next());
+            assertEquals(0, s.executeUpdate("DROP TABLE shop.notes"));
+            assertTrue(containsAnywhere(wh, "marginalia"), "the files are kept while the statement runs");
+            assertCode(dev.veil.ErrorCode.UNKNOWN_TABLE.code(), s, "SELECT count(*) FROM shop.notes");
+            int rows = 1;
+            while (open.next()) {
+                rows++;
+            }
+            open.close();
+            assertEquals(20_000, rows, "the statement that started before the drop reads the table whole");
+            s.executeUpdate("VACUUM");
+            assertFalse(containsAnywhere(wh, "marginalia"), "VACUUM deletes them once it has ended");
+        }
+    }
+
+    @Test
+    void anInsertIsAuditedWithoutItsValuesSoThatAnErasureLeavesNoTrace() throws Exception {
+        String name = "Quintessa-Fairweather-8888";
+        try (Connection c = connect(null);
+                Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO shop.customers VALUES (8888, '" + name + "', 'q@example.org')");
+            assertCode(1, s, "INSERT INTO shop.customers VALUES (8889, 'x', 'y'");
+            try (ResultSet rs =
+                    s.executeQuery("SELECT statement FROM veil.audit WHERE statement LIKE 'INSERT%' ORDER BY id")) {
+                assertTrue(rs.next());
+                assertEquals("INSERT INTO \"shop\".\"customers\" VALUES ROW(?, ?, ?)", rs.getString(1));
+                assertTrue(rs.next());
+                assertEquals("INSERT ... (not recorded: it did not parse)", rs.getString(1));
+                assertFalse(rs.next());
+            }
+            assertEquals(1, scalar(s, "SELECT count(*) FROM shop.customers WHERE id = 8888"));
+            s.executeUpdate("ERASE PRIVACY UNIT 8888 OF shop.customers");
+        }
+        assertFalse(containsAnywhere(wh, name));
+    }
+
+    @Test
     void aStatementThatDoesNotParseIsAuditedWithoutItsValue() throws Exception {
         try (Connection c = connect(null);
                 Statement s = c.createStatement()) {
