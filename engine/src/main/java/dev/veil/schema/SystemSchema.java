@@ -6,6 +6,7 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.audit.AuditEntry;
 import dev.veil.audit.AuditLog;
+import dev.veil.audit.ErasureLog;
 import dev.veil.budget.BudgetLedger;
 import dev.veil.budget.BudgetStatus;
 import dev.veil.budget.LedgerEntry;
@@ -45,7 +46,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *       window (no row for admins and users without a budget);</li>
  *   <li>{@code veil.budget_ledger}: every budget charge; admins only, others get ACCESS_DENIED;</li>
  *   <li>{@code veil.running_statements}: the statements running now (an analyst's own, every
- *       user's for admins), with their audit id for {@code CANCEL STATEMENT}.</li>
+ *       user's for admins), with their audit id for {@code CANCEL STATEMENT};</li>
+ *   <li>{@code veil.erasure_log}: every EXPORT and ERASE PRIVACY UNIT, with the unit's keyed
+ *       fingerprint (never its value); admins only.</li>
  * </ul>
  */
 public final class SystemSchema extends AbstractSchema {
@@ -87,13 +90,19 @@ public final class SystemSchema extends AbstractSchema {
                                 RUNNING_COLUMNS,
                                 (user, principals, root) ->
                                         runningStatements(RunningStatements.of(warehouse), user, principals),
+                                catalog),
+                "erasure_log",
+                        new SystemTable(
+                                ERASURE_COLUMNS,
+                                (user, principals, root) -> erasureLog(catalog, user, principals),
                                 catalog));
     }
 
     /** The system tables only admins may read, with where everyone else finds their own rows. */
     private static final Map<String, String> ADMIN_ONLY = Map.of(
             "audit", "your own statements are in veil.my_queries",
-            "budget_ledger", "your own budget is in veil.my_budget");
+            "budget_ledger", "your own budget is in veil.my_budget",
+            "erasure_log", "it records which privacy units were exported or erased");
 
     /**
      * Fails with ACCESS_DENIED unless {@code user} (an admin when {@code admin}) may read the
@@ -113,7 +122,8 @@ public final class SystemSchema extends AbstractSchema {
 
     /** The names of the system tables, sorted. */
     public static List<String> tableNames() {
-        return List.of("audit", "budget_ledger", "my_budget", "my_queries", "policies", "running_statements");
+        return List.of(
+                "audit", "budget_ledger", "erasure_log", "my_budget", "my_queries", "policies", "running_statements");
     }
 
     /** Whether {@code table} is a system table that a user (an admin when {@code admin}) may read. */
@@ -130,6 +140,7 @@ public final class SystemSchema extends AbstractSchema {
             case "my_budget" -> "Your privacy budget and what is left of it in the current window";
             case "budget_ledger" -> "Every privacy budget charge (admins only)";
             case "running_statements" -> "The statements running now (yours; every user's for admins)";
+            case "erasure_log" -> "Every export and erasure of a privacy unit, by fingerprint (admins only)";
             default -> throw new IllegalArgumentException("no system table " + table);
         };
     }
@@ -143,6 +154,7 @@ public final class SystemSchema extends AbstractSchema {
             case "my_budget" -> MY_BUDGET_COLUMNS;
             case "budget_ledger" -> LEDGER_COLUMNS;
             case "running_statements" -> RUNNING_COLUMNS;
+            case "erasure_log" -> ERASURE_COLUMNS;
             default -> throw new IllegalArgumentException("no system table " + table);
         };
         return SystemTable.rowType(columns, typeFactory);
@@ -212,6 +224,15 @@ public final class SystemSchema extends AbstractSchema {
             new SystemColumn("time_limit_ms", SqlTypeName.BIGINT, true),
             new SystemColumn("state", SqlTypeName.VARCHAR, false),
             new SystemColumn("statement", SqlTypeName.VARCHAR, false));
+
+    private static final List<SystemColumn> ERASURE_COLUMNS = List.of(
+            new SystemColumn("id", SqlTypeName.BIGINT, false),
+            new SystemColumn("at", SqlTypeName.TIMESTAMP, false),
+            new SystemColumn("user_name", SqlTypeName.VARCHAR, false),
+            new SystemColumn("action", SqlTypeName.VARCHAR, false),
+            new SystemColumn("unit_table", SqlTypeName.VARCHAR, false),
+            new SystemColumn("unit_fingerprint", SqlTypeName.VARCHAR, false),
+            new SystemColumn("row_counts", SqlTypeName.VARCHAR, false));
 
     private static List<SystemColumn> auditColumns() {
         List<SystemColumn> columns = new ArrayList<>(MY_QUERY_COLUMNS);
@@ -382,6 +403,17 @@ public final class SystemSchema extends AbstractSchema {
                 e.delta(),
                 e.chargedAt().toEpochMilli(),
                 e.statement()
+            });
+        }
+        return rows;
+    }
+
+    private static List<Object[]> erasureLog(SqliteCatalog catalog, String user, Principals principals) {
+        checkReadable("erasure_log", user, principals.isAdmin(user));
+        List<Object[]> rows = new ArrayList<>();
+        for (ErasureLog.Entry e : new ErasureLog(catalog).entries()) {
+            rows.add(new Object[] {
+                e.id(), e.at(), e.user(), e.action().name(), e.unitTable(), e.fingerprint(), e.rowCounts()
             });
         }
         return rows;

@@ -292,7 +292,14 @@ class MetadataIT {
         }
         try (Connection c = admin(d)) {
             assertEquals(
-                    List.of("audit", "budget_ledger", "my_budget", "my_queries", "policies", "running_statements"),
+                    List.of(
+                            "audit",
+                            "budget_ledger",
+                            "erasure_log",
+                            "my_budget",
+                            "my_queries",
+                            "policies",
+                            "running_statements"),
                     strings(c.getMetaData().getTables(null, "veil", null, null), "TABLE_NAME"));
         }
     }
