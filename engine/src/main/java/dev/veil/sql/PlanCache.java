@@ -119,6 +119,7 @@ public final class PlanCache {
         if (!query.cacheable()) {
             return query;
         }
+        query.releasePlanner();
         long weight = weight(text, query);
         synchronized (this) {
             sync(catalog.generation());

@@ -193,6 +193,14 @@ public final class PlannedQuery {
         return stored.get();
     }
 
+    /**
+     * Lets go of the cost-based planner's memo (every alternative it considered), which the plan's
+     * cluster would otherwise keep for as long as the plan is cached. Planning is over by then.
+     */
+    void releasePlanner() {
+        planner.cluster().getPlanner().clear();
+    }
+
     /** Whether a plan cache may keep this plan (it reads no system or information-schema table). */
     boolean cacheable() {
         return cacheable;
