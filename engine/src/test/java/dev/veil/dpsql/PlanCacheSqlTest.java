@@ -245,4 +245,34 @@ class PlanCacheSqlTest {
         assertEquals(after, spent(eve), 1e-9);
         assertNotEquals(0, answers.size());
     }
+
+    @Test
+    void concurrentRunsOfCachedPlansGiveEachUserTheirOwnRows() throws Exception {
+        String q = "SELECT COUNT(*), SUM(score) FROM notes WHERE score >= 0";
+        List<List<Object>> red = rows(eve, q);
+        List<List<Object>> blue = rows(flo, q);
+        assertNotEquals(red, blue);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Void>> runs = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                String user = t % 2 == 0 ? "eve" : "flo";
+                List<List<Object>> expected = t % 2 == 0 ? red : blue;
+                runs.add(pool.submit(() -> {
+                    try (Connection c =
+                            DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";user=" + user)) {
+                        for (int i = 0; i < 15; i++) {
+                            assertEquals(expected, rows(c, q), user);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<Void> run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
