@@ -116,7 +116,7 @@ public final class AuditLog {
      */
     public void complete(long id, Decision decision, String reason) {
         requireNonNull(decision, "decision is null");
-        catalog.write(c -> {
+        catalog.writeLog(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE audit_log SET finished_at = ?, decision = ?, "
                     + "reason = ? WHERE id = ? AND finished_at IS NULL")) {
                 ps.setLong(1, System.currentTimeMillis());
@@ -135,7 +135,7 @@ public final class AuditLog {
      */
     public void finish(long id, long rowsReturned, Optional<String> failure) {
         requireNonNull(failure, "failure is null");
-        catalog.write(c -> {
+        catalog.writeLog(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE audit_log SET rows_returned = ?, finished_at = ?, "
                     + "decision = ?, reason = ? WHERE id = ? AND finished_at IS NULL")) {
                 ps.setLong(1, rowsReturned);
@@ -175,7 +175,7 @@ public final class AuditLog {
         requireNonNull(kind, "kind is null");
         requireNonNull(statement, "statement is null");
         String text = StatementText.limit(statement);
-        return catalog.write(c -> {
+        return catalog.writeLog(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (at, user_name, kind, statement, "
                     + "decision, reason, epsilon, delta, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setLong(1, at);

@@ -58,7 +58,7 @@ public final class ErasureLog {
     public String fingerprint(String unitTable, String canonicalValue) {
         requireNonNull(unitTable, "unitTable is null");
         requireNonNull(canonicalValue, "canonicalValue is null");
-        byte[] key = catalog.write(ErasureLog::key);
+        byte[] key = catalog.writeLog(ErasureLog::key);
         try {
             Mac mac = Mac.getInstance(MAC);
             mac.init(new SecretKeySpec(key, MAC));
@@ -115,7 +115,7 @@ public final class ErasureLog {
     /** Appends a row in its own transaction. */
     public long append(String user, Action action, String unitTable, String fingerprint, Map<String, Long> rows) {
         Map<String, Long> copy = new LinkedHashMap<>(rows);
-        return catalog.write(c -> append(c, user, action, unitTable, fingerprint, copy));
+        return catalog.writeLog(c -> append(c, user, action, unitTable, fingerprint, copy));
     }
 
     /** Whether the unit with this fingerprint was erased. */

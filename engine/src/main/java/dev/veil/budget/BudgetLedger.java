@@ -105,14 +105,14 @@ public final class BudgetLedger {
         }
         if (principal.isAdmin()) {
             Charge none = new Charge(0, principal.name(), Optional.empty(), 0, 0, clock.instant());
-            catalog.write(c -> {
+            catalog.writeLog(c -> {
                 record.record(c, none);
                 return null;
             });
             return none;
         }
         String text = StatementText.limit(statement);
-        return catalog.write(c -> {
+        return catalog.writeLog(c -> {
             // The clock is read inside the transaction, so charges are in the ledger in time order.
             Instant now = clock.instant();
             BudgetStatus status = applicable(c, principal, now).orElseThrow(() -> noBudget(principal));

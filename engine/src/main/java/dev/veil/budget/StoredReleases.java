@@ -254,7 +254,7 @@ public final class StoredReleases {
             return;
         }
         long now = System.currentTimeMillis();
-        catalog.write(c -> {
+        catalog.writeLog(c -> {
             // Retired: releases that read a table since changed (a newer version) or dropped.
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM dp_releases WHERE fingerprint IN "
                     + "(SELECT r.fingerprint FROM dp_release_reads r LEFT JOIN tables t ON t.id = r.table_id "

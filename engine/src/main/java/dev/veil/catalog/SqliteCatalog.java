@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,14 @@ public final class SqliteCatalog implements Catalog {
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
+    /**
+     * Counts write transactions that may change what a statement is planned from (everything but
+     * the logs written through {@link #writeLog}): raised when such a transaction begins, under
+     * the lock, so that whoever reads the new count reads the catalog only after its commit.
+     */
+    private final AtomicLong generation = new AtomicLong();
+    /** Objects kept per catalog by the layers above (a plan cache), by their class. */
+    private final Map<Class<?>, Object> attachments = new ConcurrentHashMap<>();
 
     /** Work done inside one catalog transaction. */
     @FunctionalInterface
@@ -99,7 +109,7 @@ public final class SqliteCatalog implements Catalog {
      * inside another {@code read} or {@code write} on the same thread, it joins that transaction.
      */
     public <T> T read(SqlWork<T> work) {
-        return transaction("BEGIN", work);
+        return transaction("BEGIN", work, false);
     }
 
     /**
@@ -107,7 +117,32 @@ public final class SqliteCatalog implements Catalog {
      * inside another {@code read} or {@code write} on the same thread, it joins that transaction.
      */
     public <T> T write(SqlWork<T> work) {
-        return transaction("BEGIN IMMEDIATE", work);
+        return transaction("BEGIN IMMEDIATE", work, true);
+    }
+
+    /**
+     * Runs {@code work} in a write transaction, as {@link #write} does, for writes that change
+     * nothing a statement is planned from: the audit log, the budget ledger, stored DP releases.
+     * It leaves the {@link #generation} as it is (a {@link #write} inside it still raises it).
+     */
+    public <T> T writeLog(SqlWork<T> work) {
+        return transaction("BEGIN IMMEDIATE", work, false);
+    }
+
+    /**
+     * How many write transactions (other than {@link #writeLog}s) have begun on this catalog:
+     * unchanged between two reads means that nothing a statement is planned from changed in between
+     * (tables, their versions, policies, grants, views, principals, settings). A plan cache keys on it.
+     */
+    public long generation() {
+        return generation.get();
+    }
+
+    /** The object of {@code type} kept with this catalog, created by {@code create} the first time. */
+    public <T> T attachment(Class<T> type, java.util.function.Supplier<T> create) {
+        requireNonNull(type, "type is null");
+        requireNonNull(create, "create is null");
+        return type.cast(attachments.computeIfAbsent(type, t -> requireNonNull(create.get(), "attachment is null")));
     }
 
     /**
@@ -118,7 +153,7 @@ public final class SqliteCatalog implements Catalog {
         return lock.isHeldByCurrentThread();
     }
 
-    private <T> T transaction(String begin, SqlWork<T> work) {
+    private <T> T transaction(String begin, SqlWork<T> work, boolean changesPlans) {
         requireNonNull(work, "work is null");
         long asked = System.nanoTime();
         lock.lock();
@@ -126,6 +161,10 @@ public final class SqliteCatalog implements Catalog {
         try {
             if (closed) {
                 throw new IllegalStateException("catalog " + file + " is closed");
+            }
+            if (changesPlans) {
+                // Before the work and under the lock: a reader that sees the new count reads after the commit.
+                generation.incrementAndGet();
             }
             if (lock.getHoldCount() > 1) {
                 // Called from inside another read/write on this thread: join its transaction.

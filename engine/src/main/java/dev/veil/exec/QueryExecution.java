@@ -62,7 +62,6 @@ public final class QueryExecution {
      * releases. Fails with INTERNAL_ERROR, before anything runs, when they do not cover exactly the
      * plan's DP aggregates.
      */
-    @SuppressWarnings("unchecked")
     public static Enumerator<Object[]> execute(
             EnumerableRel plan,
             SchemaPlus rootSchema,
@@ -71,30 +70,87 @@ public final class QueryExecution {
             AtomicBoolean cancelFlag,
             DpReleases releases,
             StatementMemory memory) {
-        Set<Integer> boundaries = DpReleases.boundaries(plan).keySet();
-        if (!releases.covers(boundaries)) {
+        Compiled compiled;
+        try {
+            compiled = compile(plan);
+        } catch (RuntimeException | Error e) {
             memory.close();
-            throw new VeilException(
-                    ErrorCode.INTERNAL_ERROR,
-                    "The plan has " + boundaries.size()
-                            + " differentially private aggregate(s) that were not exactly those charged or"
-                            + " replayed; nothing was run");
+            throw e;
         }
+        return compiled.execute(rootSchema, typeFactory, user, cancelFlag, releases, memory);
+    }
+
+    /**
+     * Compiles {@code plan} to Java once, for any number of executions: the generated code and the
+     * plan-level objects it reads (table descriptions, DP specifications). Every execution gets
+     * its own {@link ExecutionContext}, so nothing of one execution (DP releases and their noise,
+     * dynamic filters, memory) is seen by another. Fails as an execution would.
+     */
+    public static Compiled compile(EnumerableRel plan) {
+        Set<Integer> boundaries = DpReleases.boundaries(plan).keySet();
         try {
             EnumerableRel accounted = MemoryAccounting.instrument(CancelChecks.insert(CheckedSums.apply(plan)));
             Map<String, Object> stash = new HashMap<>();
             Bindable<Object> bindable =
                     EnumerableInterpretable.toBindable(stash, null, accounted, EnumerableRel.Prefer.ARRAY);
-            ExecutionContext context = new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag, releases);
-            context.useMemory(memory);
-            // Generated code evaluates constant expressions in static initializers: a failure
-            // there (1 / 0) is an ExceptionInInitializerError from bind or enumerator.
-            Enumerator<Object> rows = bindable.bind(context).enumerator();
-            int fieldCount = plan.getRowType().getFieldCount();
-            return new RowEnumerator(rows, fieldCount, memory);
+            return new Compiled(
+                    bindable,
+                    java.util.Collections.unmodifiableMap(new HashMap<>(stash)),
+                    plan.getRowType().getFieldCount(),
+                    boundaries);
         } catch (RuntimeException | OutOfMemoryError | LinkageError e) {
-            memory.close();
             throw ExecutionErrors.translate(e);
+        }
+    }
+
+    /** A compiled plan: immutable, safe to run from several threads at once. */
+    public static final class Compiled {
+        private final Bindable<Object> bindable;
+        private final Map<String, Object> stash;
+        private final int fieldCount;
+        private final Set<Integer> boundaries;
+
+        private Compiled(
+                Bindable<Object> bindable, Map<String, Object> stash, int fieldCount, Set<Integer> boundaries) {
+            this.bindable = bindable;
+            this.stash = stash;
+            this.fieldCount = fieldCount;
+            this.boundaries = Set.copyOf(boundaries);
+        }
+
+        /**
+         * Starts one execution, with the releases of the plan's DP aggregates given: charged, or
+         * replays of stored releases. Fails with INTERNAL_ERROR, before anything runs, when they do
+         * not cover exactly the plan's DP aggregates. {@code memory} is closed with the returned
+         * enumerator (or here, if the plan fails to start).
+         */
+        public Enumerator<Object[]> execute(
+                SchemaPlus rootSchema,
+                JavaTypeFactory typeFactory,
+                String user,
+                AtomicBoolean cancelFlag,
+                DpReleases releases,
+                StatementMemory memory) {
+            if (!releases.covers(boundaries)) {
+                memory.close();
+                throw new VeilException(
+                        ErrorCode.INTERNAL_ERROR,
+                        "The plan has " + boundaries.size()
+                                + " differentially private aggregate(s) that were not exactly those charged or"
+                                + " replayed; nothing was run");
+            }
+            try {
+                ExecutionContext context =
+                        new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag, releases);
+                context.useMemory(memory);
+                // Generated code evaluates constant expressions in static initializers: a failure
+                // there (1 / 0) is an ExceptionInInitializerError from bind or enumerator.
+                Enumerator<Object> rows = bindable.bind(context).enumerator();
+                return new RowEnumerator(rows, fieldCount, memory);
+            } catch (RuntimeException | OutOfMemoryError | LinkageError e) {
+                memory.close();
+                throw ExecutionErrors.translate(e);
+            }
         }
     }
 

@@ -3,8 +3,9 @@
  * logical plans into executable ones (Calcite's enumerable convention over Veil's stored tables,
  * chosen by Calcite's Volcano planner with Veil's rules; then aggregations straight over a scan
  * are fused into a vectorized operator and hash joins hand their build keys to probe-side scans),
- * and {@link dev.veil.exec.QueryExecution} compiles a physical plan and runs it, once its
- * differentially private aggregates are exactly those the statement was charged for.
+ * and {@link dev.veil.exec.QueryExecution} compiles a physical plan (once, for any number of
+ * executions: {@code QueryExecution.Compiled}) and runs it, each execution with its own context,
+ * once its differentially private aggregates are exactly those the statement was charged for.
  *
  * <p>The machinery is in sub-packages, one concern each, whose dependencies point one way (no
  * cycles; {@code ArchitectureTest} checks both):

@@ -10,6 +10,7 @@ import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.SqliteCatalog;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementControl;
+import dev.veil.control.StatementMemory;
 import dev.veil.exec.Optimizer;
 import dev.veil.exec.QueryExecution;
 import dev.veil.exec.privacy.DpReleases;
@@ -59,6 +60,10 @@ public final class PlannedQuery {
     private final Map<Integer, Fingerprint> fingerprints;
 
     private final String text;
+    /** Whether the plan reads only stored tables (no system or information-schema table): a plan cache may keep it. */
+    private final boolean cacheable;
+    /** The compiled plan, made by the first execution and reused by later ones (see {@link PlanCache}). */
+    private QueryExecution.Compiled compiled;
 
     private PlannedQuery(
             PlannerContext planner,
@@ -68,8 +73,10 @@ public final class PlannedQuery {
             PrivacyCost cost,
             Map<Integer, DpSpec> releases,
             Map<Integer, Fingerprint> fingerprints,
-            String text) {
+            String text,
+            boolean cacheable) {
         this.text = text;
+        this.cacheable = cacheable;
         this.cost = cost;
         this.releases = new TreeMap<>(releases);
         this.fingerprints = Map.copyOf(fingerprints);
@@ -82,13 +89,31 @@ public final class PlannedQuery {
     /** Plans a query ({@code SELECT}, {@code VALUES}, set operations, {@code WITH}). */
     public static PlannedQuery plan(SqlNode query, StatementContext context) {
         requireNonNull(query, "query is null");
+        return plan(query, query.toString(), context);
+    }
+
+    /**
+     * The plan of a query, reused from the warehouse's {@link PlanCache} when the same statement
+     * was planned before for the same user, roles, session settings and catalog generation.
+     */
+    public static PlannedQuery planCached(SqlNode query, StatementContext context) {
+        requireNonNull(query, "query is null");
+        String text = query.toString();
+        return PlanCache.of(context.warehouse()).plan(text, context, () -> plan(query, text, context));
+    }
+
+    /** Whether the plan of {@code query} is in the plan cache now (counts nothing). */
+    static boolean isCached(SqlNode query, StatementContext context) {
+        return PlanCache.of(context.warehouse()).holds(query.toString(), context);
+    }
+
+    private static PlannedQuery plan(SqlNode query, String text, StatementContext context) {
         PlannerContext planner = new PlannerContext(
                 context.warehouse(),
                 context.principal(),
                 context.policies(),
                 context.settings().schema(),
                 context.cancelFlag());
-        String text = query.toString();
         SqlNode validated = planner.validate(FriendlyNames.apply(query));
         // Each step of planning may be long on a huge statement: a cancel or a time limit lands between them.
         StatementControl.check(context.cancelFlag());
@@ -106,7 +131,7 @@ public final class PlannedQuery {
     /** Plans an already converted logical plan; {@code text} names it in the budget ledger. */
     static PlannedQuery fromLogical(
             PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context, String text) {
-        checkSystemTables(logical, planner.principal());
+        boolean cacheable = checkSystemTables(logical, planner.principal());
         RelNode normalized = Optimizer.normalize(logical);
         StatementControl.check(context.cancelFlag());
         RewriteResult rewrite;
@@ -136,19 +161,26 @@ public final class PlannedQuery {
                         "A differentially private aggregate of the physical plan is not in the rewritten plan");
             }
         }
-        return new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries, fingerprints, text);
+        return new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries, fingerprints, text, cacheable);
     }
 
     /**
      * Refuses the statement if it names a system table its principal may not read. Checked on the
      * plan as the validator built it, before any simplification can remove the scan (a filter
-     * that is always false, a zero limit), so that the answer never skips the check.
+     * that is always false, a zero limit), so that the answer never skips the check. Returns whether
+     * it names none (its plan may be cached).
      */
-    private static void checkSystemTables(RelNode logical, Principal principal) {
+    private static boolean checkSystemTables(RelNode logical, Principal principal) {
+        AtomicBoolean stored = new AtomicBoolean(true);
         logical.accept(new RelShuttleImpl() {
             @Override
             public RelNode visit(TableScan scan) {
                 List<String> name = scan.getTable().getQualifiedName();
+                if (name.isEmpty()
+                        || name.get(0).equals(SystemSchema.NAME)
+                        || name.get(0).equals(InformationSchema.NAME)) {
+                    stored.set(false);
+                }
                 if (name.size() == 2 && name.get(0).equals(SystemSchema.NAME)) {
                     SystemSchema.checkReadable(name.get(1), principal.name(), principal.isAdmin());
                 }
@@ -158,6 +190,31 @@ public final class PlannedQuery {
                 return scan;
             }
         });
+        return stored.get();
+    }
+
+    /**
+     * Lets go of the cost-based planner's memo (every alternative it considered), which the plan's
+     * cluster would otherwise keep for as long as the plan is cached. Planning is over by then.
+     */
+    void releasePlanner() {
+        planner.cluster().getPlanner().clear();
+    }
+
+    /** Whether a plan cache may keep this plan (it reads no system or information-schema table). */
+    boolean cacheable() {
+        return cacheable;
+    }
+
+    /** The number of operators of the physical plan (an entry's weight in the plan cache). */
+    int planSize() {
+        int[] count = {0};
+        List<RelNode> pending = new ArrayList<>(List.of(plan));
+        while (!pending.isEmpty()) {
+            count[0]++;
+            pending.addAll(pending.remove(pending.size() - 1).getInputs());
+        }
+        return count[0];
     }
 
     /**
@@ -310,7 +367,7 @@ public final class PlannedQuery {
                     return paused::resume;
                 });
         try {
-            Map<String, List<Object[]>> stored = catalog.write(c -> StoredReleases.stored(c, firstOf.keySet()));
+            Map<String, List<Object[]>> stored = catalog.writeLog(c -> StoredReleases.stored(c, firstOf.keySet()));
             Map<Integer, List<Object[]>> replays = new HashMap<>();
             Set<Integer> charged = new HashSet<>();
             List<String> reserved = new ArrayList<>();
@@ -347,7 +404,7 @@ public final class PlannedQuery {
             } else {
                 // A replay is free, but only for a user to whom a budget applies (as a first ask needs).
                 BudgetLedger.of(catalog).requireBudget(context.principal());
-                catalog.write(c -> {
+                catalog.writeLog(c -> {
                     record.record(c, null);
                     return null;
                 });
@@ -382,14 +439,24 @@ public final class PlannedQuery {
     }
 
     private Enumerator<Object[]> start(StatementContext context, DpReleases dpReleases) {
-        return QueryExecution.execute(
-                plan,
-                planner.rootSchema(),
-                planner.typeFactory(),
-                context.user(),
-                context.cancelFlag(),
-                dpReleases,
-                StatementMemoryLimit.forStatement(context));
+        StatementMemory memory = StatementMemoryLimit.forStatement(context);
+        QueryExecution.Compiled code;
+        try {
+            code = compiled();
+        } catch (RuntimeException | Error e) {
+            memory.close();
+            throw e;
+        }
+        return code.execute(
+                planner.rootSchema(), planner.typeFactory(), context.user(), context.cancelFlag(), dpReleases, memory);
+    }
+
+    /** The compiled plan: compiled by the first execution, reused by every later one (each with its own state). */
+    private synchronized QueryExecution.Compiled compiled() {
+        if (compiled == null) {
+            compiled = QueryExecution.compile(plan);
+        }
+        return compiled;
     }
 
     /** The rows of a statement that holds fingerprints: closing it lets go of those it still holds. */

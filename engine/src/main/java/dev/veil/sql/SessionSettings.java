@@ -1,5 +1,6 @@
 package dev.veil.sql;
 
+import java.util.List;
 import java.util.OptionalDouble;
 
 /**
@@ -28,6 +29,16 @@ public final class SessionSettings {
                     "Schema '" + name + "' not found" + dev.veil.catalog.NameSuggestions.hint(name, catalog.schemas()));
         }
         this.schema = name;
+    }
+
+    /**
+     * Every setting of this session that planning reads (the schema names resolve in, and what the
+     * privacy rewrite reads: {@code SET EPSILON}), as one value with {@code equals}: part of the
+     * key of {@link PlanCache}. A new setting that validation, the rewrite or the optimizer reads
+     * must be added here, or two sessions that differ in it could share a plan.
+     */
+    List<Object> planKey() {
+        return List.of(schema, epsilon);
     }
 
     /** The epsilon per query the session asked for, if any (otherwise the tables' policies decide). */

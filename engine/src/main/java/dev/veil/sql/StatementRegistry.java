@@ -99,7 +99,7 @@ public final class StatementRegistry {
             SqlNode.class,
             n -> "SELECT",
             n -> Privilege.ANY_USER,
-            (n, context) -> PlannedQuery.plan(n, context).run(context),
+            (n, context) -> PlannedQuery.planCached(n, context).run(context),
             StatementKind.QUERY);
 
     static {

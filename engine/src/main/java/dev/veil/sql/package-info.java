@@ -5,7 +5,9 @@
  * of the policy, principal and budget statements, and the planning of queries
  * ({@code PlannerContext}: validate against {@code schema}, rewrite, optimize with {@code exec};
  * a plan that is empty whatever the data, a zero-row probe, is answered from its columns alone:
- * {@code EmptyPlans}), and the description of prepared statements and the binding of their
+ * {@code EmptyPlans}; a query planned before reuses its plan and compiled code from the
+ * warehouse's {@code PlanCache}, keyed by text, user, roles, session settings and the catalog's
+ * generation), and the description of prepared statements and the binding of their
  * {@code ?} parameters as literals ({@code StatementDescription}, {@code QueryParameters}),
  * the catalog statements ({@code SHOW ...}, {@code DESCRIBE}: queries of {@code information_schema},
  * {@code ShowCatalogStatement}), the names of unaliased result columns ({@code FriendlyNames}),

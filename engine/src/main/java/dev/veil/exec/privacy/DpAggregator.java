@@ -196,8 +196,29 @@ public final class DpAggregator {
 
     static List<Object[]> run(
             Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag, StatementMemory.Account account) {
+        return run(input, spec, cancelFlag, account, new SplittableRandom(new SecureRandom().nextLong()), DENSE_GROUPS);
+    }
+
+    /**
+     * The groups up to which a unit's cells are found in a dense table (a row of
+     * {@code denseGroups} cell numbers per unit) rather than a hash of (group, unit) pairs. Beyond
+     * it (the first row of a group numbered {@code denseGroups} or more) every cell moves to the
+     * hash. Which index finds a cell changes nothing of what is kept or released.
+     */
+    static final int DENSE_GROUPS = 32;
+
+    /**
+     * As above, with the row and group sampler and the dense group limit given: for tests only (a
+     * seeded sampler, one index or the other), never reachable from SQL.
+     */
+    static List<Object[]> run(
+            Enumerable<Object[]> input,
+            DpSpec spec,
+            AtomicBoolean cancelFlag,
+            StatementMemory.Account account,
+            SplittableRandom sampler,
+            int denseGroups) {
         int untilCheck = ITERATIONS_PER_CHECK;
-        SplittableRandom sampler = new SplittableRandom(new SecureRandom().nextLong());
         int keyCount = spec.groupKeys().size();
         int[] keyFields = spec.groupKeys().stream().mapToInt(Integer::intValue).toArray();
         DpCall[] calls = spec.calls().toArray(new DpCall[0]);
@@ -209,7 +230,14 @@ public final class DpAggregator {
         int capacity = spec.maxRowsPerUnitPerGroup();
         RowKeys groupIds = new RowKeys(keyFields);
         RowKeys unitIds = new RowKeys(new int[] {unitField});
-        PairIndex cellOf = new PairIndex();
+        PairIndex cellOf = null;
+        // Per unit, per group below denseGroups: its cell number + 1 (0: none yet); null once in the hash.
+        // A unit's row is `width` wide, doubled (up to denseGroups) when a higher group number comes.
+        int width = 1;
+        int[] dense = denseGroups > 0 ? new int[16] : null;
+        if (dense == null) {
+            cellOf = new PairIndex();
+        }
         ValueArena arena = new ValueArena();
         List<Cell> cells = new ArrayList<>();
         int[] unitCells = new int[16]; // per unit id: its most recent cell, -1 before the first
@@ -221,7 +249,7 @@ public final class DpAggregator {
         int marker = spec.domainMarker();
         boolean[] inDomain = new boolean[16];
         List<Integer> domain = new ArrayList<>();
-        long kept = 0;
+        long kept = dense == null ? 0 : 4L * dense.length;
         long rowCount = 0;
         try (Enumerator<Object[]> rows = input.enumerator()) {
             while (rows.moveNext()) {
@@ -266,14 +294,63 @@ public final class DpAggregator {
                     unitsSeen++;
                 }
                 Cell cell;
-                int index = group == lastGroup && unit == lastUnit ? lastIndex : cellOf.get(group, unit);
+                if (dense != null && group >= width && group < denseGroups) {
+                    int wider = width;
+                    while (wider <= group) {
+                        wider *= 2;
+                    }
+                    wider = Math.min(wider, denseGroups);
+                    long size = Math.max(16L, (long) Math.max(unitsSeen, 1) * wider);
+                    if (size > Integer.MAX_VALUE - 16) {
+                        throw new OutOfMemoryError("dense DP cells");
+                    }
+                    int[] relaid = new int[(int) size];
+                    for (int u = 0; u < unitsSeen && (long) (u + 1) * width <= dense.length; u++) {
+                        System.arraycopy(dense, u * width, relaid, u * wider, width);
+                    }
+                    kept += 4L * (relaid.length - dense.length);
+                    dense = relaid;
+                    width = wider;
+                }
+                if (dense != null && group >= denseGroups) {
+                    // Too many groups for the dense table: every cell moves to the hash.
+                    cellOf = new PairIndex();
+                    for (int u = 0; u < unitsSeen; u++) {
+                        for (int c = unitCells[u]; c >= 0; c = cells.get(c).nextOfUnit) {
+                            cellOf.putNew(cells.get(c).group, u, c);
+                        }
+                    }
+                    kept -= 4L * dense.length;
+                    dense = null;
+                }
+                int index;
+                if (group == lastGroup && unit == lastUnit) {
+                    index = lastIndex;
+                } else if (dense != null) {
+                    long at = (long) unit * width + group;
+                    if (at >= dense.length) {
+                        long grown = Math.max(at + 1, 2L * dense.length);
+                        if (grown > Integer.MAX_VALUE - 16) {
+                            throw new OutOfMemoryError("dense DP cells");
+                        }
+                        kept += 4L * (grown - dense.length);
+                        dense = Arrays.copyOf(dense, (int) grown);
+                    }
+                    index = dense[(int) at] - 1;
+                } else {
+                    index = cellOf.get(group, unit);
+                }
                 lastGroup = group;
                 lastUnit = unit;
                 if (index < 0) {
                     cell = new Cell(group, unitCells[unit]);
                     kept += CELL_BYTES;
                     unitCells[unit] = cells.size();
-                    cellOf.putNew(group, unit, cells.size());
+                    if (dense != null) {
+                        dense[unit * width + group] = cells.size() + 1;
+                    } else {
+                        cellOf.putNew(group, unit, cells.size());
+                    }
                     lastIndex = cells.size();
                     cells.add(cell);
                 } else {
@@ -302,6 +379,8 @@ public final class DpAggregator {
         }
         account.holdAtLeast(kept + arena.bytes());
         cellOf = null;
+        // The dense table stays counted (on the safe side) until the end, though it is dropped here.
+        dense = null;
 
         BudgetSplit split = spec.split().orElse(null);
         // The groups in the order they are first given a unit (after the global or domain ones);

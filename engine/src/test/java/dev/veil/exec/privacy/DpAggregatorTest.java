@@ -2,6 +2,7 @@ package dev.veil.exec.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
@@ -289,5 +290,64 @@ class DpAggregatorTest {
         }
         // The percentile keeps each of its values (8 bytes) beside the cells.
         assertEquals(true, peaks[1] - peaks[0] >= 8L * n, peaks[0] + " vs " + peaks[1]);
+    }
+
+    @Test
+    void theDenseAndHashedCellIndexesKeepTheSameRowsWithTheSameSampler() {
+        // 200 units with 1..4 rows in each of up to 40 groups (rows interleaved): L0 = 3 and Linf = 2 sample both.
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            for (long u = 1; u <= 200; u++) {
+                for (int g = 0; g < 40; g++) {
+                    if ((u * 7 + g) % 5 != 0 && r <= (u + g) % 4) {
+                        rows.add(new Object[] {g, u, (double) ((u * 31 + g * 17 + r * 5) % 100)});
+                    }
+                }
+            }
+        }
+        DpSpec spec = new DpSpec(
+                List.of(0),
+                1,
+                List.of(
+                        new DpCall(DpCall.Kind.SUM, 2, -1, 0, 100, 0, false, "SUM(v)"),
+                        DpCall.count(DpCall.Kind.COUNT_ROWS, -1, -1, "COUNT(*)")),
+                3,
+                2,
+                false,
+                1,
+                1e20,
+                0,
+                "t");
+        java.util.function.IntFunction<List<Object[]>> run = denseGroups -> DpAggregator.run(
+                Linq4j.asEnumerable(rows),
+                spec,
+                new java.util.concurrent.atomic.AtomicBoolean(),
+                dev.veil.exec.runtime.ExecutionContext.memory(null).account("test"),
+                new java.util.SplittableRandom(20261206),
+                denseGroups);
+        List<Object[]> hashed = run.apply(0);
+        // All 40 groups dense, 8 dense then moved to the hash mid-way, and one group wide then moved.
+        for (int denseGroups : new int[] {64, DpAggregator.DENSE_GROUPS, 8, 1}) {
+            List<Object[]> other = run.apply(denseGroups);
+            assertEquals(hashed.size(), other.size());
+            for (int i = 0; i < hashed.size(); i++) {
+                assertEquals(hashed.get(i)[0], other.get(i)[0]);
+                assertEquals((Double) hashed.get(i)[1], (Double) other.get(i)[1], 1e-6, "group " + i);
+                assertEquals(hashed.get(i)[2], other.get(i)[2], "group " + i);
+            }
+        }
+        // The sampler decides: another seed keeps other rows.
+        List<Object[]> reseeded = DpAggregator.run(
+                Linq4j.asEnumerable(rows),
+                spec,
+                new java.util.concurrent.atomic.AtomicBoolean(),
+                dev.veil.exec.runtime.ExecutionContext.memory(null).account("test"),
+                new java.util.SplittableRandom(7),
+                DpAggregator.DENSE_GROUPS);
+        boolean differs = false;
+        for (int i = 0; i < hashed.size(); i++) {
+            differs |= Math.abs((Double) hashed.get(i)[1] - (Double) reseeded.get(i)[1]) > 0.5;
+        }
+        assertTrue(differs, "another seed samples other rows");
     }
 }

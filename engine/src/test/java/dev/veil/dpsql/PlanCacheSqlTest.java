@@ -1,0 +1,278 @@
+package dev.veil.dpsql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.session.EmbeddedDriver;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plan cache through the embedded driver: a repeated statement reuses its plan (the hit
+ * counter admins see in EXPLAIN moves) with the same answers; every kind of change (data, policy,
+ * grant, view, session setting) is seen by the next run; a cached DP plan still draws fresh noise
+ * and is charged on every execution that is not a replay; users never share a plan.
+ */
+class PlanCacheSqlTest {
+    private static final Pattern COUNTERS = Pattern.compile("hits (\\d+), misses (\\d+)");
+
+    @TempDir
+    Path dir;
+
+    private Path warehouse;
+    private Connection admin;
+    private Connection eve;
+    private Connection flo;
+
+    @BeforeEach
+    void create() throws SQLException {
+        warehouse = dir.resolve("wh");
+        admin = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";create=true");
+        exec(admin, "CREATE USER admin PASSWORD 'admin-pw-long-enough' ROLE admin");
+        exec(admin, "CREATE ROLE red_team");
+        exec(admin, "CREATE ROLE blue_team");
+        exec(admin, "CREATE USER eve PASSWORD 'eve-pw-long-enough' ROLE red_team");
+        exec(admin, "CREATE USER flo PASSWORD 'flo-pw-long-enough' ROLE blue_team");
+        exec(admin, "CREATE TABLE notes (id BIGINT NOT NULL, team VARCHAR NOT NULL, score INTEGER NOT NULL)");
+        exec(admin, "CREATE TABLE people (id BIGINT NOT NULL, city VARCHAR NOT NULL, pay INTEGER NOT NULL)");
+        StringBuilder notes = new StringBuilder();
+        StringBuilder people = new StringBuilder();
+        for (int i = 1; i <= 300; i++) {
+            notes.append(i == 1 ? "" : ", ")
+                    .append("(")
+                    .append(i)
+                    .append(", '")
+                    .append(i % 3 == 0 ? "red" : "blue")
+                    .append("', ")
+                    .append(i % 10)
+                    .append(")");
+            people.append(i == 1 ? "" : ", ")
+                    .append("(")
+                    .append(i)
+                    .append(", '")
+                    .append(i % 2 == 0 ? "Lyon" : "Porto")
+                    .append("', ")
+                    .append(i % 100)
+                    .append(")");
+        }
+        exec(admin, "INSERT INTO notes VALUES " + notes);
+        exec(admin, "INSERT INTO people VALUES " + people);
+        exec(admin, "ALTER TABLE notes SET ROW FILTER (team = 'red') FOR ROLE red_team");
+        exec(admin, "ALTER TABLE notes SET ROW FILTER (team = 'blue') FOR ROLE blue_team");
+        exec(admin, "ALTER TABLE people SET PRIVACY UNIT (id)");
+        exec(admin, "ALTER TABLE people ALTER COLUMN pay SET POLICY AGGREGATE ONLY BOUNDS (0, 100)");
+        exec(
+                admin,
+                "ALTER TABLE people SET DIFFERENTIAL PRIVACY (EPSILON 1, DELTA 1e-6, "
+                        + "MAX GROUPS PER UNIT 1, MAX ROWS PER UNIT PER GROUP 1)");
+        exec(admin, "CREATE PRIVACY BUDGET roomy LIMIT (EPSILON 1000, DELTA 0.9) WINDOW NEVER");
+        exec(admin, "ALTER USER eve SET PRIVACY BUDGET roomy");
+        exec(admin, "ALTER USER flo SET PRIVACY BUDGET roomy");
+        eve = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";user=eve");
+        flo = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";user=flo");
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        for (Connection c : new Connection[] {flo, eve, admin}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            List<List<Object>> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        return ((Number) rows(c, sql).get(0).get(0)).longValue();
+    }
+
+    /** The plan cache's hits and misses, from the last row of an admin's EXPLAIN. */
+    private long[] counters() throws SQLException {
+        List<List<Object>> plan = rows(admin, "EXPLAIN PLAN FOR SELECT 1 FROM notes WHERE id = -42");
+        String last = (String) plan.get(plan.size() - 1).get(0);
+        Matcher m = COUNTERS.matcher(last);
+        assertTrue(m.find(), last);
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+    }
+
+    private double spent(Connection c) throws SQLException {
+        return ((Number) rows(c, "SELECT epsilon_spent FROM veil.my_budget")
+                        .get(0)
+                        .get(0))
+                .doubleValue();
+    }
+
+    @Test
+    void aRepeatedStatementReusesItsPlanWithTheSameAnswers() throws SQLException {
+        String q = "SELECT team, COUNT(*), SUM(score) FROM notes WHERE score > 2 GROUP BY team ORDER BY team";
+        long[] before = counters();
+        List<List<Object>> first = rows(admin, q);
+        long[] afterFirst = counters();
+        assertEquals(before[1] + 1, afterFirst[1], "the first run is a miss");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(first, rows(admin, q));
+        }
+        long[] after = counters();
+        assertEquals(afterFirst[0] + 3, after[0], "later runs are hits");
+        assertEquals(afterFirst[1], after[1]);
+        List<List<Object>> plan = rows(admin, "EXPLAIN PLAN FOR " + q);
+        assertTrue(((String) plan.get(plan.size() - 1).get(0)).contains("is cached"));
+        // Plans over system tables are not kept.
+        String system = "SELECT COUNT(*) FROM veil.audit";
+        long audited = count(admin, system);
+        assertTrue(count(admin, system) > audited, "a system table is read afresh");
+    }
+
+    @Test
+    void usersNeverShareAPlan() throws SQLException {
+        String q = "SELECT COUNT(*) FROM notes";
+        for (int i = 0; i < 2; i++) {
+            assertEquals(100, count(eve, q), "red rows only");
+            assertEquals(200, count(flo, q), "blue rows only");
+            assertEquals(300, count(admin, q), "every row");
+        }
+    }
+
+    @Test
+    void everyKindOfChangeIsSeenByTheNextRun() throws SQLException {
+        String q = "SELECT COUNT(*) FROM notes";
+        assertEquals(100, count(eve, q));
+        assertEquals(100, count(eve, q));
+        // Data.
+        exec(admin, "INSERT INTO notes VALUES (1000, 'red', 1)");
+        assertEquals(101, count(eve, q));
+        // Policy.
+        exec(admin, "ALTER TABLE notes SET ROW FILTER (team = 'red' AND score > 4) FOR ROLE red_team");
+        long filtered = count(eve, q);
+        assertTrue(filtered < 101, "the new row filter applies");
+        exec(admin, "ALTER TABLE notes DROP ROW FILTER FOR ROLE red_team");
+        // Views.
+        exec(admin, "CREATE VIEW top_notes AS SELECT id, score FROM notes WHERE score > 8");
+        String v = "SELECT COUNT(*) FROM top_notes";
+        long top = count(admin, v);
+        assertEquals(top, count(admin, v));
+        exec(admin, "CREATE OR REPLACE VIEW top_notes AS SELECT id, score FROM notes WHERE score > 100");
+        assertEquals(0, count(admin, v));
+        // Grants: a restricted schema, granted, then revoked.
+        exec(admin, "CREATE SCHEMA vault");
+        exec(admin, "CREATE TABLE vault.gold (id BIGINT NOT NULL)");
+        exec(admin, "INSERT INTO vault.gold VALUES (1), (2)");
+        exec(admin, "ALTER SCHEMA vault SET ACCESS RESTRICTED");
+        String g = "SELECT COUNT(*) FROM vault.gold";
+        assertThrows(SQLException.class, () -> count(flo, g));
+        exec(admin, "GRANT SELECT ON SCHEMA vault TO USER flo");
+        assertEquals(2, count(flo, g));
+        assertEquals(2, count(flo, g));
+        exec(admin, "REVOKE SELECT ON SCHEMA vault FROM USER flo");
+        assertThrows(SQLException.class, () -> count(flo, g));
+        // A session setting the rewrite reads: SET EPSILON changes what a DP query spends.
+        String dp = "SELECT city, COUNT(*) FROM people WHERE pay >= 0 GROUP BY city";
+        double before = spent(eve);
+        rows(eve, dp);
+        assertEquals(before + 1.0, spent(eve), 1e-9);
+        exec(eve, "SET EPSILON = 0.25");
+        rows(eve, dp);
+        assertEquals(before + 1.25, spent(eve), 1e-9, "planned again with the session's epsilon");
+    }
+
+    @Test
+    void cachedDpPlansDrawFreshNoiseAndAreChargedEveryTime() throws SQLException {
+        // Differently spelled questions (a repeat is a free replay): each is charged and noisy anew.
+        Set<List<List<Object>>> answers = new HashSet<>();
+        double before = spent(eve);
+        int asked = 0;
+        for (int i = 0; i < 6; i++) {
+            answers.add(rows(eve, "SELECT city, SUM(pay) FROM people WHERE pay >= " + i + " GROUP BY city"));
+            asked++;
+        }
+        assertEquals(before + asked, spent(eve), 1e-9, "every question charged");
+        assertTrue(answers.size() >= 5, "fresh noise for each question: " + answers);
+        // A question that reads the clock has no fingerprint: its cached plan draws fresh noise each
+        // run and is charged each run.
+        String clock = "SELECT SUM(pay) FROM people WHERE CURRENT_DATE > DATE '2000-01-01'";
+        long[] start = counters();
+        double spentBefore = spent(eve);
+        List<Object> sums = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sums.add(rows(eve, clock).get(0).get(0));
+        }
+        long[] end = counters();
+        assertTrue(end[0] - start[0] >= 3, "the plan was reused");
+        assertEquals(spentBefore + 4, spent(eve), 1e-9, "charged on every execution");
+        assertTrue(new HashSet<>(sums).size() >= 3, "fresh noise on every execution: " + sums);
+        // The same question again replays the stored release for free, as without the cache.
+        String same = "SELECT city, SUM(pay) FROM people WHERE pay >= 0 GROUP BY city";
+        List<List<Object>> first = rows(eve, same);
+        double after = spent(eve);
+        assertEquals(first, rows(eve, same));
+        assertEquals(after, spent(eve), 1e-9);
+        assertNotEquals(0, answers.size());
+    }
+
+    @Test
+    void concurrentRunsOfCachedPlansGiveEachUserTheirOwnRows() throws Exception {
+        String q = "SELECT COUNT(*), SUM(score) FROM notes WHERE score >= 0";
+        List<List<Object>> red = rows(eve, q);
+        List<List<Object>> blue = rows(flo, q);
+        assertNotEquals(red, blue);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Void>> runs = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                String user = t % 2 == 0 ? "eve" : "flo";
+                List<List<Object>> expected = t % 2 == 0 ? red : blue;
+                runs.add(pool.submit(() -> {
+                    try (Connection c =
+                            DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";user=" + user)) {
+                        for (int i = 0; i < 15; i++) {
+                            assertEquals(expected, rows(c, q), user);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<Void> run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
