@@ -13,48 +13,59 @@ import java.util.List;
  * <p>The candidates are {@code floor·2^i} below the declared bound {@code GS} and {@code GS}
  * itself. Bin {@code i} holds the units whose |contribution| is above candidate {@code i − 1} and
  * at most candidate {@code i} (bin 0 everything up to the smallest candidate). Each bin's count
- * gets discrete Laplace noise of scale {@code L0/ε}; τ is the candidate of the highest bin whose
- * noisy count exceeds {@link #threshold()}, the 1 − β/k quantile of that noise on one side (so an
- * empty bin passes with probability at most β/k, β = {@value #BETA}), or the smallest candidate
- * when none does.
+ * gets discrete Laplace noise of scale {@code b = L0/ε}. Then, from the noisy counts only, τ is the
+ * candidate that minimises the estimated error of the truncated answer: the expected noise of the
+ * answer at τ ({@code τ} times the caller's noise per unit of bound) plus the estimated
+ * truncation loss, {@code Σ_{j > i} max(0, noisy_j − 2b) · (mid_j − τ_i)} over the bins above
+ * (mid_j the middle of bin j; a bin's count is discounted by two noise scales so that empty bins,
+ * whose noise is as often positive as negative, rarely look like heavy units: an empty bin's
+ * noise exceeds 2b with probability about e^−2/2 ≈ 7%). Unlike the rule of
+ * Google's library (the highest bin whose noisy count passes a threshold), this keeps a few heavy
+ * units when cutting them would cost more than the noise of a larger bound.
  *
  * <p>Privacy: a unit is in exactly one bin of each of the at most L0 partitions it contributes to,
  * so adding or removing it changes the vector of all bin counts by at most L0 in L1 norm; the noisy
- * histogram is ε-DP and τ is a function of it (post-processing). The threshold and the candidates
- * depend on the parameters only.
+ * histogram is ε-DP and τ is a function of it (post-processing). The candidates, the discount and
+ * the weights depend on the parameters only.
  */
 public final class ApproximateBounds {
-    /** The probability that an empty bin above the data passes, summed over all bins. */
-    static final double BETA = 0.05;
+    /** A bin's noisy count is discounted by this many noise scales. */
+    static final double DISCOUNT_SCALES = 2;
 
     private final List<Double> candidates;
+    private final double noisePerBound;
     private final LaplaceMechanism mechanism;
-    private final long threshold;
     private final long[] counts;
     private boolean chosen;
 
-    private ApproximateBounds(List<Double> candidates, LaplaceMechanism mechanism) {
+    private ApproximateBounds(List<Double> candidates, double noisePerBound, LaplaceMechanism mechanism) {
         this.candidates = candidates;
+        this.noisePerBound = noisePerBound;
         this.mechanism = mechanism;
-        this.threshold = threshold(mechanism.distribution(), candidates.size());
         this.counts = new long[candidates.size()];
     }
 
     /**
      * Bounds for contributions of magnitude at most {@code bound} (GS), with candidates from
      * {@code floor} up; ε and L0 from {@code params} (Linf is ignored: one unit is one entry).
+     * {@code noisePerBound} is the expected absolute noise of the answer per unit of τ (for Laplace
+     * noise, L0 over the answer's ε), used only to weigh the candidates.
      */
-    public static ApproximateBounds create(AggregationParams params, double bound, double floor) {
-        return create(params, bound, floor, RandomBits.secure());
+    public static ApproximateBounds create(AggregationParams params, double bound, double floor, double noisePerBound) {
+        return create(params, bound, floor, noisePerBound, RandomBits.secure());
     }
 
-    static ApproximateBounds create(AggregationParams params, double bound, double floor, RandomBits random) {
+    static ApproximateBounds create(
+            AggregationParams params, double bound, double floor, double noisePerBound, RandomBits random) {
+        Checks.nonNegativeFinite("noise per bound", noisePerBound);
         requireNonNull(params, "params is null");
         if (params.noise() != NoiseKind.LAPLACE) {
             throw new DpException("approximate bounds use Laplace noise");
         }
         return new ApproximateBounds(
-                candidates(bound, floor), LaplaceMechanism.forIntegers(params.epsilon(), params.l0(), 1, random));
+                candidates(bound, floor),
+                noisePerBound,
+                LaplaceMechanism.forIntegers(params.epsilon(), params.l0(), 1, random));
     }
 
     /** {@code floor·2^i} for every i with {@code floor·2^i < bound}, then {@code bound}. */
@@ -72,20 +83,14 @@ public final class ApproximateBounds {
         return List.copyOf(candidates);
     }
 
-    /** The noisy count a bin must exceed to be chosen. */
-    static long threshold(NoiseDistribution noise, int bins) {
-        // P[noise > e] <= (1 - level)/2 for the two-sided bound e at level.
-        return (long) Math.ceil(noise.errorBound(1 - 2 * BETA / bins));
-    }
-
     /** The candidates, smallest first. */
     public List<Double> candidates() {
         return candidates;
     }
 
-    /** The noisy count a bin must exceed to be chosen. */
-    public long threshold() {
-        return threshold;
+    /** What each bin's noisy count is discounted by: {@value #DISCOUNT_SCALES} noise scales. */
+    public double discount() {
+        return DISCOUNT_SCALES * mechanism.distribution().scale();
     }
 
     /** The noise each bin's count gets. */
@@ -121,16 +126,28 @@ public final class ApproximateBounds {
         for (int i = 0; i < counts.length; i++) {
             noisy[i] = mechanism.addNoise(counts[i]);
         }
-        return candidates.get(highestAbove(noisy, threshold));
+        return candidates.get(leastError(candidates, noisy, discount(), noisePerBound));
     }
 
-    /** The highest bin whose count exceeds {@code threshold}; 0 when none does. */
-    static int highestAbove(long[] counts, long threshold) {
-        for (int i = counts.length - 1; i > 0; i--) {
-            if (counts[i] > threshold) {
-                return i;
+    /**
+     * The candidate whose estimated error is least (the smallest on ties): noise
+     * {@code τ_i · noisePerBound} plus {@code Σ_{j > i} max(0, counts_j − discount) · (mid_j − τ_i)}.
+     */
+    static int leastError(List<Double> candidates, long[] counts, double discount, double noisePerBound) {
+        int best = 0;
+        double bestError = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < candidates.size(); i++) {
+            double tau = candidates.get(i);
+            double error = tau * noisePerBound;
+            for (int j = i + 1; j < candidates.size(); j++) {
+                double middle = (candidates.get(j - 1) + candidates.get(j)) / 2;
+                error += Math.max(0, counts[j] - discount) * (middle - tau);
+            }
+            if (error < bestError) {
+                bestError = error;
+                best = i;
             }
         }
-        return 0;
+        return best;
     }
 }

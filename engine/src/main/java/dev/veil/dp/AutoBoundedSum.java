@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * A differentially private sum (or count) in one partition whose per-unit contribution bound is
  * chosen from the data: {@value #BOUND_SHARE_PERCENT}% of ε chooses a threshold τ by
- * {@link ApproximateBounds} over the units' contributions, the rest is the Laplace noise of the
+ * {@link ApproximateBounds} (a noisy histogram of the units' contributions), the rest is the Laplace noise of the
  * sum of the contributions truncated to τ, a {@link BoundedSum} with one value per unit in
  * {@code [max(−τ, lowest), min(τ, highest)]}.
  *
@@ -68,7 +68,9 @@ public final class AutoBoundedSum {
         if (bound > 0) {
             double floor = count ? 1 : perRow * SUM_FLOOR;
             if (ApproximateBounds.candidates(bound, floor).size() > 1) {
-                bounds = ApproximateBounds.create(boundParams(params), bound, floor, random);
+                // The answer's Laplace noise per unit of τ: its mean absolute value is its scale, L0·τ/ε.
+                double noisePerBound = params.l0() / sumEpsilon(params, true);
+                bounds = ApproximateBounds.create(boundParams(params), bound, floor, noisePerBound, random);
             }
         }
         return new AutoBoundedSum(params, rows, bounds, random);

@@ -351,8 +351,9 @@ public record DpSpec(
                 + " to " + unitBound + " (doubling), by a noisy histogram of the contributions (approximate"
                 + " bounds): epsilon " + number(params.epsilon() - sum.sumEpsilon()) + " ("
                 + AutoBoundedSum.BOUND_SHARE_PERCENT + "% of this aggregate's) to the choice (noise scale "
-                + number(choice.noise().scale()) + " per bin, a bin is chosen above " + choice.threshold()
-                + " units), epsilon " + number(sum.sumEpsilon()) + " to the noise of the truncated value";
+                + number(choice.noise().scale()) + " per bin; the candidate of least estimated error, noise plus"
+                + " truncation loss, is chosen), epsilon " + number(sum.sumEpsilon())
+                + " to the noise of the truncated value";
     }
 
     /** What EXPLAIN PRIVACY says about this boundary: the budget split, sensitivities and noise per aggregate. */

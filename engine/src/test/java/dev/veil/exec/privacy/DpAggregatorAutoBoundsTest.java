@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class DpAggregatorAutoBoundsTest {
     /** Fewer samples than the tester's own tests: each is a whole aggregation (about 0.3 ms under load). */
     private static final int SAMPLES = 40_000;
+
     private static final double EPSILON = 1;
 
     private static DpSpec spec(List<Integer> keys, int groupsPerUnit, double epsilon) {
