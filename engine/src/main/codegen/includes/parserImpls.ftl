@@ -724,7 +724,8 @@ SqlNode VeilDropMinGroupSize(Span s, SqlIdentifier table) :
 
 /**
  * DIFFERENTIAL PRIVACY (EPSILON e, DELTA d, MAX GROUPS PER UNIT n,
- * MAX ROWS PER UNIT PER GROUP m) [FOR ROLE r]; the settings in any order, EPSILON required.
+ * MAX ROWS PER UNIT PER GROUP m, CONTRIBUTION BOUNDS {AUTO | FIXED}) [FOR ROLE r]; the
+ * settings in any order, EPSILON required.
  */
 SqlNode VeilSetDifferentialPrivacy(Span s, SqlIdentifier table) :
 {
@@ -741,7 +742,8 @@ SqlNode VeilSetDifferentialPrivacy(Span s, SqlIdentifier table) :
     {
         GrammarSupport.requireEpsilon(parameters, s.end(this), "DIFFERENTIAL PRIVACY");
         return new SqlSetDifferentialPrivacy(s.end(this), table, parameters.epsilon,
-            parameters.delta, parameters.maxGroupsPerUnit, parameters.maxRowsPerUnitPerGroup, role);
+            parameters.delta, parameters.maxGroupsPerUnit, parameters.maxRowsPerUnitPerGroup,
+            parameters.autoBounds, role);
     }
 }
 
@@ -760,7 +762,7 @@ SqlNode VeilDropDifferentialPrivacy(Span s, SqlIdentifier table) :
 
 /**
  * One setting of a DP policy or a budget: EPSILON e, DELTA d and, for a DP policy only,
- * MAX GROUPS PER UNIT n or MAX ROWS PER UNIT PER GROUP m.
+ * MAX GROUPS PER UNIT n, MAX ROWS PER UNIT PER GROUP m or CONTRIBUTION BOUNDS {AUTO | FIXED}.
  */
 void VeilPrivacyParameter(PrivacyParameters parameters, boolean contributionBounds) :
 {
@@ -782,6 +784,14 @@ void VeilPrivacyParameter(PrivacyParameters parameters, boolean contributionBoun
     |
         <ROWS> <PER> <UNIT> <PER> <GROUP> bound = UnsignedIntLiteral()
         { parameters.setMaxRowsPerUnitPerGroup(bound, pos); }
+    )
+|
+    <CONTRIBUTION> { pos = getPos(); GrammarSupport.checkContributionBounds(contributionBounds, pos); }
+    <BOUNDS>
+    (
+        <AUTO> { parameters.setAutoBounds(true, pos); }
+    |
+        <FIXED> { parameters.setAutoBounds(false, pos); }
     )
 }
 

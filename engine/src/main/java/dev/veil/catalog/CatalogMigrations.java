@@ -471,7 +471,13 @@ final class CatalogMigrations {
                     )""",
                             "CREATE INDEX dp_release_reads_table ON dp_release_reads (table_id, version)",
                             // How many of a statement's DP releases were replays of stored ones (charged 0).
-                            "ALTER TABLE audit_log ADD COLUMN replays INTEGER NOT NULL DEFAULT 0")));
+                            "ALTER TABLE audit_log ADD COLUMN replays INTEGER NOT NULL DEFAULT 0")),
+            new Migration(
+                    14,
+                    "contribution bounds of a differential-privacy policy: FIXED or AUTO (chosen from the data)",
+                    List.of("""
+                    ALTER TABLE policy_differential_privacy ADD COLUMN contribution_bounds TEXT NOT NULL
+                        DEFAULT 'FIXED' CHECK (contribution_bounds IN ('FIXED', 'AUTO'))""")));
 
     private CatalogMigrations() {}
 

@@ -121,7 +121,8 @@ public class DpAggregate extends SingleRel {
                 .item("calls", spec.calls().stream().map(DpCall::label).toList())
                 .item("maxGroupsPerUnit", spec.maxGroupsPerUnit())
                 .item("maxRowsPerUnitPerGroup", spec.maxRowsPerUnitPerGroup())
-                .item("epsilon", spec.epsilon());
+                .item("epsilon", spec.epsilon())
+                .itemIf("contributionBounds", "AUTO", spec.autoBounds());
         if (spec.partitionSelection()) {
             pw.item("delta", spec.delta()).item("partitionSelection", "preThreshold " + spec.preThreshold());
         }

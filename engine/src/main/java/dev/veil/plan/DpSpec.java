@@ -3,6 +3,8 @@ package dev.veil.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.dp.AggregationParams;
+import dev.veil.dp.ApproximateBounds;
+import dev.veil.dp.AutoBoundedSum;
 import dev.veil.dp.BoundedMean;
 import dev.veil.dp.BoundedSum;
 import dev.veil.dp.BoundedVariance;
@@ -49,6 +51,9 @@ import java.util.Optional;
  *     boundaries (set with the budget, see {@link #withRelease}); -1 before it is set. An execution
  *     draws the noise of each number at most once and is charged for each number once
  *     ({@code DpReleases} of {@code exec})
+ * @param autoBounds whether COUNT and SUM truncate each unit's contribution to a group at a bound
+ *     chosen from the data ({@code CONTRIBUTION BOUNDS AUTO}, {@link AutoBoundedSum}) rather than
+ *     at the declared one
  */
 public record DpSpec(
         List<Integer> groupKeys,
@@ -62,7 +67,8 @@ public record DpSpec(
         double delta,
         String tables,
         int domainMarker,
-        int release) {
+        int release,
+        boolean autoBounds) {
     /** The confidence level of the released intervals. */
     public static final double INTERVAL_LEVEL = 0.95;
 
@@ -91,6 +97,66 @@ public record DpSpec(
         if (partitionSelection && delta == 0) {
             throw new IllegalArgumentException("partition selection needs delta > 0");
         }
+    }
+
+    /** A boundary with fixed contribution bounds. */
+    public DpSpec(
+            List<Integer> groupKeys,
+            int unitField,
+            List<DpCall> calls,
+            int maxGroupsPerUnit,
+            int maxRowsPerUnitPerGroup,
+            boolean partitionSelection,
+            long preThreshold,
+            double epsilon,
+            double delta,
+            String tables,
+            int domainMarker,
+            int release) {
+        this(
+                groupKeys,
+                unitField,
+                calls,
+                maxGroupsPerUnit,
+                maxRowsPerUnitPerGroup,
+                partitionSelection,
+                preThreshold,
+                epsilon,
+                delta,
+                tables,
+                domainMarker,
+                release,
+                false);
+    }
+
+    /** The same boundary with contribution bounds chosen from the data ({@code auto}) or fixed. */
+    public DpSpec withAutoBounds(boolean auto) {
+        return new DpSpec(
+                groupKeys,
+                unitField,
+                calls,
+                maxGroupsPerUnit,
+                maxRowsPerUnitPerGroup,
+                partitionSelection,
+                preThreshold,
+                epsilon,
+                delta,
+                tables,
+                domainMarker,
+                release,
+                auto);
+    }
+
+    /** Whether call {@code i} truncates contributions at a bound chosen from the data. */
+    public boolean autoBounded(int i) {
+        DpCall.Kind kind = calls.get(i).kind();
+        return autoBounds
+                && (kind == DpCall.Kind.COUNT_ROWS || kind == DpCall.Kind.COUNT_VALUES || kind == DpCall.Kind.SUM);
+    }
+
+    /** The row bounds of an automatically bounded call {@code i}: a counted row is 1. */
+    public ValueBounds rowBounds(int i) {
+        return calls.get(i).kind().isCount() ? new ValueBounds(0, 1) : bounds(i);
     }
 
     /** A boundary not yet numbered within its statement. */
@@ -161,7 +227,8 @@ public record DpSpec(
                 newDelta,
                 tables,
                 domainMarker,
-                release);
+                release,
+                autoBounds);
     }
 
     /** The same boundary as number {@code number} of its statement. */
@@ -181,7 +248,8 @@ public record DpSpec(
                 delta,
                 tables,
                 domainMarker,
-                number);
+                number,
+                autoBounds);
     }
 
     /** Whether this boundary spends any budget at all. */
@@ -233,6 +301,13 @@ public record DpSpec(
         DpCall call = calls.get(i);
         AggregationParams params = params(split, i);
         ValueBounds bounds = bounds(i);
+        if (autoBounded(i)) {
+            AutoBoundedSum sum =
+                    AutoBoundedSum.create(params, rowBounds(i), call.kind().isCount());
+            return List.of(new Noise(
+                    (call.kind().isCount() ? "count" : "sum") + " (at the declared bound, the largest)",
+                    sum.noiseAt(AutoBoundedSum.declaredBound(params, rowBounds(i)))));
+        }
         return switch (call.kind()) {
             case COUNT_ROWS, COUNT_VALUES ->
                 List.of(new Noise("count", Count.create(params).noise()));
@@ -259,11 +334,35 @@ public record DpSpec(
         };
     }
 
+    /** How an automatically bounded call chooses its bound, for EXPLAIN PRIVACY. */
+    private String autoExplanation(BudgetSplit split, int i) {
+        AggregationParams params = params(split, i);
+        ValueBounds rows = rowBounds(i);
+        AutoBoundedSum sum =
+                AutoBoundedSum.create(params, rows, calls.get(i).kind().isCount());
+        ApproximateBounds choice = sum.bounds();
+        String unitBound = number(AutoBoundedSum.declaredBound(params, rows));
+        if (choice == null) {
+            return "; contribution bounds AUTO: one candidate bound (" + unitBound + " per unit), nothing to choose";
+        }
+        List<Double> candidates = choice.candidates();
+        return "; contribution bounds AUTO: each unit's contribution to a group is truncated at a bound chosen"
+                + " from the data among " + candidates.size() + " candidates from " + number(candidates.get(0))
+                + " to " + unitBound + " (doubling), by a noisy histogram of the contributions (approximate"
+                + " bounds): epsilon " + number(params.epsilon() - sum.sumEpsilon()) + " ("
+                + AutoBoundedSum.BOUND_SHARE_PERCENT + "% of this aggregate's) to the choice (noise scale "
+                + number(choice.noise().scale()) + " per bin; the candidate of least estimated error, noise plus"
+                + " truncation loss, is chosen), epsilon " + number(sum.sumEpsilon())
+                + " to the noise of the truncated value";
+    }
+
     /** What EXPLAIN PRIVACY says about this boundary: the budget split, sensitivities and noise per aggregate. */
     public List<String> explain() {
         List<String> lines = new java.util.ArrayList<>();
         lines.add("over " + tables + ": each privacy unit contributes at most " + maxRowsPerUnitPerGroup
-                + " row(s) per group" + (groupKeys.isEmpty() ? "" : " and to at most " + maxGroupsPerUnit + " group(s)")
+                + " row(s) per group"
+                + (autoBounds ? " (COUNT and SUM: at most a bound chosen from the data)" : "")
+                + (groupKeys.isEmpty() ? "" : " and to at most " + maxGroupsPerUnit + " group(s)")
                 + "; "
                 + (partitionSelection
                         ? (groupKeys.isEmpty() ? "the one global row is" : "groups are")
@@ -316,6 +415,9 @@ public record DpSpec(
                         .append(" (95% within +/- ")
                         .append(number(noise.distribution().errorBound(INTERVAL_LEVEL)))
                         .append(")");
+            }
+            if (autoBounded(i)) {
+                line.append(autoExplanation(split.get(), i));
             }
             if (call.kind() == DpCall.Kind.AVG
                     || call.kind() == DpCall.Kind.VAR_POP

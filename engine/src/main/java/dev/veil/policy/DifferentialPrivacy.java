@@ -11,8 +11,13 @@ package dev.veil.policy;
  *     its groups are dropped at random), 1 to 1,000,000
  * @param maxRowsPerUnitPerGroup Linf in rows: the rows one unit may contribute to one group (the
  *     others are dropped at random), 1 to 1,000,000
+ * @param autoBounds {@code CONTRIBUTION BOUNDS AUTO}: COUNT and SUM truncate each unit's
+ *     contribution to one group at a bound chosen privately from the data (a share of the
+ *     aggregate's epsilon), at most the declared one ({@code MAX ROWS PER UNIT PER GROUP} rows of
+ *     values within the column's bounds); false ({@code FIXED}, the default): at the declared bound
  */
-public record DifferentialPrivacy(double epsilon, double delta, int maxGroupsPerUnit, int maxRowsPerUnitPerGroup) {
+public record DifferentialPrivacy(
+        double epsilon, double delta, int maxGroupsPerUnit, int maxRowsPerUnitPerGroup, boolean autoBounds) {
     /** The delta of a policy that does not give one. */
     public static final double DEFAULT_DELTA = 1e-5;
     /** The MAX GROUPS PER UNIT of a policy that does not give one. */
@@ -28,6 +33,11 @@ public record DifferentialPrivacy(double epsilon, double delta, int maxGroupsPer
     public static final double MIN_EPSILON = 1e-6;
     /** The largest MAX GROUPS PER UNIT and MAX ROWS PER UNIT PER GROUP. */
     public static final int MAX_CONTRIBUTIONS = 1_000_000;
+
+    /** A policy with fixed contribution bounds. */
+    public DifferentialPrivacy(double epsilon, double delta, int maxGroupsPerUnit, int maxRowsPerUnitPerGroup) {
+        this(epsilon, delta, maxGroupsPerUnit, maxRowsPerUnitPerGroup, false);
+    }
 
     public DifferentialPrivacy {
         checkEpsilon("EPSILON", epsilon);

@@ -23,7 +23,8 @@ public record DifferentialPrivacyPolicy(TableName table, Optional<String> role, 
 
     /**
      * {@code DIFFERENTIAL PRIVACY (EPSILON 1, DELTA 0.00001, MAX GROUPS PER UNIT 1,
-     * MAX ROWS PER UNIT PER GROUP 1)}: every parameter, defaults included, as the statement takes them.
+     * MAX ROWS PER UNIT PER GROUP 1)}: every parameter, defaults included, as the statement takes them
+     * ({@code CONTRIBUTION BOUNDS AUTO} only when set).
      */
     public String definition() {
         return definition(params);
@@ -34,7 +35,7 @@ public record DifferentialPrivacyPolicy(TableName table, Optional<String> role, 
         requireNonNull(params, "params is null");
         return "DIFFERENTIAL PRIVACY (EPSILON " + number(params.epsilon()) + ", DELTA " + number(params.delta())
                 + ", MAX GROUPS PER UNIT " + params.maxGroupsPerUnit() + ", MAX ROWS PER UNIT PER GROUP "
-                + params.maxRowsPerUnitPerGroup() + ")";
+                + params.maxRowsPerUnitPerGroup() + (params.autoBounds() ? ", CONTRIBUTION BOUNDS AUTO" : "") + ")";
     }
 
     /**

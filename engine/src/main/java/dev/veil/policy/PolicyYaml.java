@@ -166,6 +166,9 @@ public final class PolicyYaml {
                                     DifferentialPrivacyPolicy.number(p.params().delta())));
                     dp.put("max_groups_per_unit", p.params().maxGroupsPerUnit());
                     dp.put("max_rows_per_unit_per_group", p.params().maxRowsPerUnitPerGroup());
+                    if (p.params().autoBounds()) {
+                        dp.put("contribution_bounds", "AUTO");
+                    }
                     role(dp, p.role(), roles);
                 }
             }
@@ -393,7 +396,13 @@ public final class PolicyYaml {
                 object(
                         item,
                         at,
-                        Set.of("epsilon", "delta", "max_groups_per_unit", "max_rows_per_unit_per_group", "role"));
+                        Set.of(
+                                "epsilon",
+                                "delta",
+                                "max_groups_per_unit",
+                                "max_rows_per_unit_per_group",
+                                "contribution_bounds",
+                                "role"));
                 double epsilon =
                         number(required(item, "epsilon", at), at + ".epsilon").doubleValue();
                 double delta = item.has("delta")
@@ -405,10 +414,18 @@ public final class PolicyYaml {
                 int rows = item.has("max_rows_per_unit_per_group")
                         ? wholeNumber(item.get("max_rows_per_unit_per_group"), at + ".max_rows_per_unit_per_group")
                         : DifferentialPrivacy.DEFAULT_MAX_ROWS_PER_UNIT_PER_GROUP;
+                boolean auto = false;
+                if (item.has("contribution_bounds")) {
+                    String mode = item.get("contribution_bounds").asText("");
+                    if (!mode.equals("AUTO") && !mode.equals("FIXED")) {
+                        throw error(at + ".contribution_bounds", "must be AUTO or FIXED");
+                    }
+                    auto = mode.equals("AUTO");
+                }
                 Optional<String> role = role(item, at);
                 try {
                     dp.add(new DifferentialPrivacyPolicy(
-                            table, role, new DifferentialPrivacy(epsilon, delta, groups, rows)));
+                            table, role, new DifferentialPrivacy(epsilon, delta, groups, rows, auto)));
                 } catch (IllegalArgumentException e) {
                     throw error(at, "is invalid: " + e.getMessage());
                 }

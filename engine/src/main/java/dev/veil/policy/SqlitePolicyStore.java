@@ -742,7 +742,7 @@ public final class SqlitePolicyStore {
         }
         List<DifferentialPrivacyPolicy> dp = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT role_name, epsilon, delta, max_groups_per_unit, "
-                + "max_rows_per_unit_per_group FROM policy_differential_privacy "
+                + "max_rows_per_unit_per_group, contribution_bounds FROM policy_differential_privacy "
                 + "WHERE table_id = ? ORDER BY role_name IS NOT NULL, role_name")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -750,7 +750,12 @@ public final class SqlitePolicyStore {
                     dp.add(new DifferentialPrivacyPolicy(
                             table,
                             Optional.ofNullable(rs.getString(1)),
-                            new DifferentialPrivacy(rs.getDouble(2), rs.getDouble(3), rs.getInt(4), rs.getInt(5))));
+                            new DifferentialPrivacy(
+                                    rs.getDouble(2),
+                                    rs.getDouble(3),
+                                    rs.getInt(4),
+                                    rs.getInt(5),
+                                    "AUTO".equals(rs.getString(6)))));
                 }
             }
         }
@@ -798,7 +803,8 @@ public final class SqlitePolicyStore {
     private static void insertDifferentialPrivacy(Connection c, long id, DifferentialPrivacyPolicy policy)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy_differential_privacy (table_id, role_name, "
-                + "epsilon, delta, max_groups_per_unit, max_rows_per_unit_per_group) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + "epsilon, delta, max_groups_per_unit, max_rows_per_unit_per_group, contribution_bounds) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             DifferentialPrivacy params = policy.params();
             ps.setLong(1, id);
             ps.setString(2, policy.role().orElse(null));
@@ -806,6 +812,7 @@ public final class SqlitePolicyStore {
             ps.setDouble(4, params.delta());
             ps.setInt(5, params.maxGroupsPerUnit());
             ps.setInt(6, params.maxRowsPerUnitPerGroup());
+            ps.setString(7, params.autoBounds() ? "AUTO" : "FIXED");
             ps.executeUpdate();
         }
     }

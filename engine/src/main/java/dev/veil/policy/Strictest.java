@@ -93,13 +93,17 @@ public final class Strictest {
                 .reduce((a, b) -> new MinGroupSize(Math.max(a.k(), b.k()), a.remainder() && b.remainder()));
     }
 
-    /** The stricter of two differential-privacy policies: the smaller of each parameter. */
+    /**
+     * The stricter of two differential-privacy policies: the smaller of each parameter; contribution
+     * bounds chosen from the data only when both ask for it (either way the release is ε-DP).
+     */
     public static DifferentialPrivacy differentialPrivacy(DifferentialPrivacy a, DifferentialPrivacy b) {
         return new DifferentialPrivacy(
                 Math.min(a.epsilon(), b.epsilon()),
                 Math.min(a.delta(), b.delta()),
                 Math.min(a.maxGroupsPerUnit(), b.maxGroupsPerUnit()),
-                Math.min(a.maxRowsPerUnitPerGroup(), b.maxRowsPerUnitPerGroup()));
+                Math.min(a.maxRowsPerUnitPerGroup(), b.maxRowsPerUnitPerGroup()),
+                a.autoBounds() && b.autoBounds());
     }
 
     /** The strictest differential-privacy policy of {@code sources}; empty when none has one. */

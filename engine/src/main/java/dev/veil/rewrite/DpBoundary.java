@@ -81,17 +81,18 @@ final class DpBoundary {
                     + " to release; ask an admin to set one");
         }
         DpSpec spec = new DpSpec(
-                aggregate.getGroupSet().asList(),
-                unitField,
-                dpCalls,
-                dp.maxGroupsPerUnit(),
-                dp.maxRowsPerUnitPerGroup(),
-                selection,
-                preThreshold,
-                dp.epsilon(),
-                selection ? dp.delta() : 0,
-                tables,
-                marker);
+                        aggregate.getGroupSet().asList(),
+                        unitField,
+                        dpCalls,
+                        dp.maxGroupsPerUnit(),
+                        dp.maxRowsPerUnitPerGroup(),
+                        selection,
+                        preThreshold,
+                        dp.epsilon(),
+                        selection ? dp.delta() : 0,
+                        tables,
+                        marker)
+                .withAutoBounds(dp.autoBounds());
         DpAggregate dpRel = DpAggregate.create(input, spec);
         ctx.log()
                 .rewrite("Aggregate over protected rows of " + tables + " is differentially private: each "
@@ -102,6 +103,9 @@ final class DpBoundary {
                                         + (preThreshold > 1 ? " after a minimum of " + preThreshold + " units" : "")
                                 : "")
                         + (marker >= 0 ? "; the groups are the public domain of the GROUP BY keys, each released" : "")
+                        + (dp.autoBounds()
+                                ? "; COUNT and SUM truncate each unit's contribution at a bound chosen from the data"
+                                : "")
                         + "; every aggregate gets Laplace noise (see the DP section)");
         return released(aggregate, in, calls, dpRel, ctx);
     }

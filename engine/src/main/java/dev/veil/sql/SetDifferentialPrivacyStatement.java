@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Executes {@code ALTER TABLE s.t SET DIFFERENTIAL PRIVACY (EPSILON e, DELTA d, MAX GROUPS PER UNIT n,
- * MAX ROWS PER UNIT PER GROUP m) [FOR ROLE r]} (admin only). Settings left out take the defaults of
+ * MAX ROWS PER UNIT PER GROUP m, CONTRIBUTION BOUNDS {AUTO | FIXED}) [FOR ROLE r]} (admin only). Settings left out take the defaults of
  * {@link DifferentialPrivacy}; the table must have a privacy unit: the bounds are per unit.
  */
 final class SetDifferentialPrivacyStatement {
@@ -24,7 +24,8 @@ final class SetDifferentialPrivacyStatement {
                     node.epsilon().doubleValue(),
                     node.delta().map(d -> d.doubleValue()).orElse(DifferentialPrivacy.DEFAULT_DELTA),
                     node.maxGroupsPerUnit().orElse(DifferentialPrivacy.DEFAULT_MAX_GROUPS_PER_UNIT),
-                    node.maxRowsPerUnitPerGroup().orElse(DifferentialPrivacy.DEFAULT_MAX_ROWS_PER_UNIT_PER_GROUP));
+                    node.maxRowsPerUnitPerGroup().orElse(DifferentialPrivacy.DEFAULT_MAX_ROWS_PER_UNIT_PER_GROUP),
+                    node.autoBounds());
         } catch (IllegalArgumentException e) {
             throw PolicyStatements.invalid("DIFFERENTIAL PRIVACY", table.toString(), e);
         }

@@ -15,17 +15,17 @@ import java.util.function.DoubleToLongFunction;
  * errors of its estimate, so a correct mechanism fails with probability around 1e-9 per bucket,
  * while a mechanism spending noticeably more than ε fails reliably.
  */
-final class StochasticDpTester {
+public final class StochasticDpTester {
     private StochasticDpTester() {}
 
     /** The largest violation found, in standard errors (<= 6 passes). */
-    record Result(double worstZ, String worstBucket) {
-        boolean passes() {
+    public record Result(double worstZ, String worstBucket) {
+        public boolean passes() {
             return worstZ <= Stats.Z;
         }
     }
 
-    static Result test(
+    public static Result test(
             DoubleSupplier onFirst,
             DoubleSupplier onSecond,
             DoubleToLongFunction bucket,

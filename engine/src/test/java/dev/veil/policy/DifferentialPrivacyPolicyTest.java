@@ -358,7 +358,8 @@ class DifferentialPrivacyPolicyTest {
                 "bad.yaml: tables[0] (s.t).differential_privacy[0] has no 'epsilon'",
                 "[{epsilon: 1, epsilom: 2}]",
                 "bad.yaml: tables[0] (s.t).differential_privacy[0] has an unknown key "
-                        + "'epsilom'; expected one of delta, epsilon, max_groups_per_unit, max_rows_per_unit_per_group, role",
+                        + "'epsilom'; expected one of contribution_bounds, delta, epsilon, max_groups_per_unit,"
+                        + " max_rows_per_unit_per_group, role",
                 "[{epsilon: 0}]",
                 "bad.yaml: tables[0] (s.t).differential_privacy[0] is invalid: EPSILON must be at least 1e-6",
                 "[{epsilon: lots}]",

@@ -197,6 +197,9 @@ final class AccuracyProbe {
                 futures.add(pool.submit(() -> {
                     for (int run = next.getAndIncrement(); run < runs; run = next.getAndIncrement()) {
                         report.step(name(query.name(), epsilon) + "/run=" + (run + 1));
+                        // A question asked again on the same data is a free replay of the same noisy
+                        // answer: each run asks another question, at an epsilon a billionth apart.
+                        setEpsilon(analyst, respelt(epsilon, run));
                         answers.add(byKey(query, rows(analyst, query.sql())));
                     }
                     return null;
@@ -217,6 +220,15 @@ final class AccuracyProbe {
             pool.shutdownNow();
         }
         return answers;
+    }
+
+    /**
+     * The epsilon of run {@code run} (from 0): {@code epsilon·(1 − (run + 1)·1e-9)}, so that no two
+     * runs (nor the timing run at {@code epsilon}) are the same question; the noise changes by a
+     * billionth per run.
+     */
+    static double respelt(double epsilon, int run) {
+        return epsilon * (1 - (run + 1) * 1e-9);
     }
 
     /** The mean after dropping the {@value #TRIMMED} highest and lowest values (all kept if too few), or NaN if none. */

@@ -15,8 +15,10 @@ import java.util.Optional;
  * The privacy policies the benchmark sets on its Veil warehouse for the analyst runs: customer is
  * the privacy unit, reached from orders and lineitem through their foreign keys; the summed money,
  * quantity and discount columns are {@code AGGREGATE ONLY} with public bounds (the TPC-H
- * specification's value ranges); each of the three tables is differentially private; an analyst
- * with a practically unlimited budget runs the queries.
+ * specification's value ranges); each of the three tables is differentially private, with
+ * {@code CONTRIBUTION BOUNDS AUTO} (COUNT and SUM truncate each customer's contribution at a bound
+ * chosen from the data, at most the declared one below); an analyst with a practically unlimited
+ * budget runs the queries.
  *
  * <p>For the accuracy table's Q12 variants, whose privacy unit is the order, a copy of the columns
  * Q12 reads lives in schema {@value #ORDERS_SCHEMA} with orders as the unit.
@@ -114,7 +116,7 @@ final class DpPolicies {
             statements.add(String.format(
                     Locale.ROOT,
                     "ALTER TABLE %s.%s SET DIFFERENTIAL PRIVACY (EPSILON %s, "
-                            + "DELTA %s, MAX GROUPS PER UNIT %d, MAX ROWS PER UNIT PER GROUP %d)",
+                            + "DELTA %s, MAX GROUPS PER UNIT %d, MAX ROWS PER UNIT PER GROUP %d, CONTRIBUTION BOUNDS AUTO)",
                     schema,
                     table,
                     EPSILON,

@@ -19,6 +19,19 @@ final class DpQueries {
     static final String Q18_FROM = " from tpch.customer, tpch.orders, tpch.lineitem where o_orderkey in "
             + "(select l_orderkey from tpch.lineitem group by l_orderkey having sum(l_quantity) > 300) and "
             + "c_custkey = o_custkey and o_orderkey = l_orderkey";
+    static final String Q5_FROM = " from tpch.customer, tpch.orders, tpch.lineitem, tpch.supplier, tpch.nation, "
+            + "tpch.region where c_custkey = o_custkey and l_orderkey = o_orderkey and l_suppkey = s_suppkey and "
+            + "c_nationkey = s_nationkey and s_nationkey = n_nationkey and n_regionkey = r_regionkey and "
+            + "r_name = 'ASIA' and o_orderdate >= date '1994-01-01' and o_orderdate < date '1995-01-01'";
+    static final String Q7_FROM = " from tpch.supplier, tpch.lineitem, tpch.orders, tpch.customer, tpch.nation n1, "
+            + "tpch.nation n2 where s_suppkey = l_suppkey and o_orderkey = l_orderkey and c_custkey = o_custkey and "
+            + "s_nationkey = n1.n_nationkey and c_nationkey = n2.n_nationkey and ((n1.n_name = 'FRANCE' and "
+            + "n2.n_name = 'GERMANY') or (n1.n_name = 'GERMANY' and n2.n_name = 'FRANCE')) and "
+            + "l_shipdate between date '1995-01-01' and date '1996-12-31'";
+    /** Q12 with customer as the unit (its orders and lines reach the customer through the foreign keys). */
+    static final String Q12_FROM = " from tpch.orders, tpch.lineitem where o_orderkey = l_orderkey and "
+            + "l_shipmode in ('MAIL', 'SHIP') and l_commitdate < l_receiptdate and l_shipdate < l_commitdate and "
+            + "l_receiptdate >= date '1994-01-01' and l_receiptdate < date '1995-01-01'";
     /** Q12 over the order-as-unit copy in {@value DpPolicies#ORDERS_SCHEMA}. */
     static final String Q12_ORDERS_FROM = " from " + DpPolicies.ORDERS_SCHEMA + ".orders, "
             + DpPolicies.ORDERS_SCHEMA + ".lineitem where o_orderkey = l_orderkey and l_shipmode in ('MAIL', 'SHIP') "

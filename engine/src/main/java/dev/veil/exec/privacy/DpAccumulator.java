@@ -1,5 +1,6 @@
 package dev.veil.exec.privacy;
 
+import dev.veil.dp.AutoBoundedSum;
 import dev.veil.dp.BoundedMean;
 import dev.veil.dp.BoundedSum;
 import dev.veil.dp.BoundedVariance;
@@ -66,6 +67,26 @@ abstract class DpAccumulator {
             @Override
             DpResult result() {
                 return units.result();
+            }
+        };
+    }
+
+    /** A count or sum whose contribution bound is chosen from the data; keeps one value per unit. */
+    static DpAccumulator auto(AutoBoundedSum sum) {
+        return new DpAccumulator() {
+            @Override
+            void addUnit(double[] values, int from, int n) {
+                sum.addUnit(values, from, n);
+            }
+
+            @Override
+            DpResult result() {
+                return sum.result();
+            }
+
+            @Override
+            long bytes() {
+                return sum.bytes();
             }
         };
     }

@@ -1,6 +1,7 @@
 package dev.veil.exec.privacy;
 
 import dev.veil.dp.AggregationParams;
+import dev.veil.dp.AutoBoundedSum;
 import dev.veil.dp.BoundedMean;
 import dev.veil.dp.BoundedSum;
 import dev.veil.dp.BoundedVariance;
@@ -23,6 +24,10 @@ final class DpAccumulators {
         DpCall call = spec.calls().get(i);
         AggregationParams params = spec.params(split, i);
         ValueBounds bounds = spec.bounds(i);
+        if (spec.autoBounded(i)) {
+            return DpAccumulator.auto(
+                    AutoBoundedSum.create(params, spec.rowBounds(i), call.kind().isCount()));
+        }
         return switch (call.kind()) {
             case COUNT_ROWS, COUNT_VALUES -> DpAccumulator.count(Count.create(params));
             case COUNT_UNITS -> DpAccumulator.units(CountDistinctUnits.create(params));

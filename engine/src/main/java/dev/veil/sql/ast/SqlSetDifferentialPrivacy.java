@@ -18,7 +18,8 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /**
  * The statement {@code ALTER TABLE s.t SET DIFFERENTIAL PRIVACY (EPSILON e, DELTA d,
- * MAX GROUPS PER UNIT n, MAX ROWS PER UNIT PER GROUP m) [FOR ROLE r]}. EPSILON is required;
+ * MAX GROUPS PER UNIT n, MAX ROWS PER UNIT PER GROUP m, CONTRIBUTION BOUNDS {AUTO | FIXED})
+ * [FOR ROLE r]}. EPSILON is required;
  * the other settings may be left out (the executor applies the defaults) and come in any order.
  * Values are as written, not range-checked.
  */
@@ -33,13 +34,15 @@ public final class SqlSetDifferentialPrivacy extends SqlCall {
                     Nodes.number(operands.get(2)),
                     toInteger(Nodes.optionalInteger(operands.get(3))),
                     toInteger(Nodes.optionalInteger(operands.get(4))),
-                    (SqlIdentifier) operands.get(5)));
+                    operands.get(5) == null ? null : "AUTO".equals(((SqlIdentifier) operands.get(5)).getSimple()),
+                    (SqlIdentifier) operands.get(6)));
 
     private final SqlIdentifier table;
     private final BigDecimal epsilon;
     private final BigDecimal delta;
     private final Integer maxGroupsPerUnit;
     private final Integer maxRowsPerUnitPerGroup;
+    private final Boolean autoBounds;
     private final SqlIdentifier role;
 
     /**
@@ -54,12 +57,26 @@ public final class SqlSetDifferentialPrivacy extends SqlCall {
             Integer maxGroupsPerUnit,
             Integer maxRowsPerUnitPerGroup,
             SqlIdentifier role) {
+        this(pos, table, epsilon, delta, maxGroupsPerUnit, maxRowsPerUnitPerGroup, null, role);
+    }
+
+    /** As above, with CONTRIBUTION BOUNDS: true for AUTO, false for FIXED, null when not given. */
+    public SqlSetDifferentialPrivacy(
+            SqlParserPos pos,
+            SqlIdentifier table,
+            BigDecimal epsilon,
+            BigDecimal delta,
+            Integer maxGroupsPerUnit,
+            Integer maxRowsPerUnitPerGroup,
+            Boolean autoBounds,
+            SqlIdentifier role) {
         super(pos);
         this.table = requireNonNull(table, "table is null");
         this.epsilon = requireNonNull(epsilon, "epsilon is null");
         this.delta = delta;
         this.maxGroupsPerUnit = maxGroupsPerUnit;
         this.maxRowsPerUnitPerGroup = maxRowsPerUnitPerGroup;
+        this.autoBounds = autoBounds;
         this.role = role;
         Nodes.checkTableName(table);
     }
@@ -95,6 +112,11 @@ public final class SqlSetDifferentialPrivacy extends SqlCall {
         return toOptional(maxRowsPerUnitPerGroup);
     }
 
+    /** CONTRIBUTION BOUNDS AUTO: COUNT and SUM bounds chosen from the data; false when FIXED or not given. */
+    public boolean autoBounds() {
+        return Boolean.TRUE.equals(autoBounds);
+    }
+
     /** The role of FOR ROLE; empty means every non-admin role. */
     public Optional<SqlIdentifier> role() {
         return Optional.ofNullable(role);
@@ -113,6 +135,7 @@ public final class SqlSetDifferentialPrivacy extends SqlCall {
                 Nodes.number(delta),
                 Nodes.integer(maxGroupsPerUnit()),
                 Nodes.integer(maxRowsPerUnitPerGroup()),
+                autoBounds == null ? null : new SqlIdentifier(autoBounds ? "AUTO" : "FIXED", SqlParserPos.ZERO),
                 role);
     }
 
@@ -143,6 +166,9 @@ public final class SqlSetDifferentialPrivacy extends SqlCall {
                 writer.keyword("MAX ROWS PER UNIT PER GROUP");
                 writer.literal(maxRowsPerUnitPerGroup.toString());
             });
+        }
+        if (autoBounds != null) {
+            settings.add(() -> writer.keyword("CONTRIBUTION BOUNDS " + (autoBounds ? "AUTO" : "FIXED")));
         }
         for (Runnable setting : settings) {
             writer.sep(",");

@@ -13,6 +13,8 @@ final class PrivacyParameters {
     BigDecimal delta;
     Integer maxGroupsPerUnit;
     Integer maxRowsPerUnitPerGroup;
+    /** CONTRIBUTION BOUNDS AUTO (true) or FIXED (false); null when not given. */
+    Boolean autoBounds;
 
     void setEpsilon(BigDecimal value, SqlParserPos pos) {
         checkUnset(epsilon, "EPSILON", pos);
@@ -32,6 +34,11 @@ final class PrivacyParameters {
     void setMaxRowsPerUnitPerGroup(int value, SqlParserPos pos) {
         checkUnset(maxRowsPerUnitPerGroup, "MAX ROWS PER UNIT PER GROUP", pos);
         maxRowsPerUnitPerGroup = value;
+    }
+
+    void setAutoBounds(boolean value, SqlParserPos pos) {
+        checkUnset(autoBounds, "CONTRIBUTION BOUNDS", pos);
+        autoBounds = value;
     }
 
     private static void checkUnset(Object current, String setting, SqlParserPos pos) {

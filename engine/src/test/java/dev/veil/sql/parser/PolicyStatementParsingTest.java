@@ -208,6 +208,33 @@ class PolicyStatementParsingTest {
     }
 
     @Test
+    void contributionBoundsAutoOrFixed() {
+        SqlSetDifferentialPrivacy auto = parseAs(
+                SqlSetDifferentialPrivacy.class,
+                "ALTER TABLE s.t SET DIFFERENTIAL PRIVACY (EPSILON 1, MAX ROWS PER UNIT PER GROUP 100,"
+                        + " contribution bounds auto)");
+        assertTrue(auto.autoBounds());
+        assertEquals(
+                "ALTER TABLE \"s\".\"t\" SET DIFFERENTIAL PRIVACY (EPSILON 1, MAX ROWS PER UNIT PER GROUP 100,"
+                        + " CONTRIBUTION BOUNDS AUTO)",
+                unparse(auto));
+        SqlSetDifferentialPrivacy fixed = parseAs(
+                SqlSetDifferentialPrivacy.class,
+                "ALTER TABLE s.t SET DIFFERENTIAL PRIVACY (CONTRIBUTION BOUNDS FIXED, EPSILON 1)");
+        assertFalse(fixed.autoBounds());
+        assertFalse(parseAs(SqlSetDifferentialPrivacy.class, "ALTER TABLE s.t SET DIFFERENTIAL PRIVACY (EPSILON 1)")
+                .autoBounds());
+        assertTrue(syntaxError("ALTER TABLE t SET DIFFERENTIAL PRIVACY (EPSILON 1, CONTRIBUTION BOUNDS AUTO,"
+                        + " CONTRIBUTION BOUNDS FIXED)")
+                .contains("CONTRIBUTION BOUNDS is given more than once"));
+        syntaxError("ALTER TABLE t SET DIFFERENTIAL PRIVACY (EPSILON 1, CONTRIBUTION BOUNDS)");
+        assertTrue(syntaxError("CREATE PRIVACY BUDGET b LIMIT (EPSILON 1, CONTRIBUTION BOUNDS AUTO)")
+                .contains("takes only EPSILON and DELTA"));
+        // The new words stay usable as names.
+        parseAs(SqlSetDifferentialPrivacy.class, "ALTER TABLE auto.contribution SET DIFFERENTIAL PRIVACY (EPSILON 1)");
+    }
+
+    @Test
     void differentialPrivacyNeedsEpsilonOnce() {
         assertTrue(syntaxError("ALTER TABLE t SET DIFFERENTIAL PRIVACY (DELTA 0.1)")
                 .contains("needs EPSILON"));

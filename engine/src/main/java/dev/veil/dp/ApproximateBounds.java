@@ -1,0 +1,153 @@
+package dev.veil.dp;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A contribution bound chosen from the data, privately: the threshold τ to which each unit's
+ * contribution to one partition is truncated, chosen among geometric candidates by a noisy
+ * histogram of the contributions' magnitudes (the "approximate bounds" of Google's DP library).
+ *
+ * <p>The candidates are {@code floor·2^i} below the declared bound {@code GS} and {@code GS}
+ * itself. Bin {@code i} holds the units whose |contribution| is above candidate {@code i − 1} and
+ * at most candidate {@code i} (bin 0 everything up to the smallest candidate). Each bin's count
+ * gets discrete Laplace noise of scale {@code b = L0/ε}. Then, from the noisy counts only, τ is the
+ * candidate that minimises the estimated error of the truncated answer: the expected noise of the
+ * answer at τ ({@code τ} times the caller's noise per unit of bound) plus the estimated
+ * truncation loss, {@code Σ_{j > i} max(0, noisy_j − 2b) · (mid_j − τ_i)} over the bins above
+ * (mid_j the middle of bin j; a bin's count is discounted by two noise scales so that empty bins,
+ * whose noise is as often positive as negative, rarely look like heavy units: an empty bin's
+ * noise exceeds 2b with probability about e^−2/2 ≈ 7%). Unlike the rule of
+ * Google's library (the highest bin whose noisy count passes a threshold), this keeps a few heavy
+ * units when cutting them would cost more than the noise of a larger bound.
+ *
+ * <p>Privacy: a unit is in exactly one bin of each of the at most L0 partitions it contributes to,
+ * so adding or removing it changes the vector of all bin counts by at most L0 in L1 norm; the noisy
+ * histogram is ε-DP and τ is a function of it (post-processing). The candidates, the discount and
+ * the weights depend on the parameters only.
+ */
+public final class ApproximateBounds {
+    /** A bin's noisy count is discounted by this many noise scales. */
+    static final double DISCOUNT_SCALES = 2;
+
+    private final List<Double> candidates;
+    private final double noisePerBound;
+    private final LaplaceMechanism mechanism;
+    private final long[] counts;
+    private boolean chosen;
+
+    private ApproximateBounds(List<Double> candidates, double noisePerBound, LaplaceMechanism mechanism) {
+        this.candidates = candidates;
+        this.noisePerBound = noisePerBound;
+        this.mechanism = mechanism;
+        this.counts = new long[candidates.size()];
+    }
+
+    /**
+     * Bounds for contributions of magnitude at most {@code bound} (GS), with candidates from
+     * {@code floor} up; ε and L0 from {@code params} (Linf is ignored: one unit is one entry).
+     * {@code noisePerBound} is the expected absolute noise of the answer per unit of τ (for Laplace
+     * noise, L0 over the answer's ε), used only to weigh the candidates.
+     */
+    public static ApproximateBounds create(AggregationParams params, double bound, double floor, double noisePerBound) {
+        return create(params, bound, floor, noisePerBound, RandomBits.secure());
+    }
+
+    static ApproximateBounds create(
+            AggregationParams params, double bound, double floor, double noisePerBound, RandomBits random) {
+        Checks.nonNegativeFinite("noise per bound", noisePerBound);
+        requireNonNull(params, "params is null");
+        if (params.noise() != NoiseKind.LAPLACE) {
+            throw new DpException("approximate bounds use Laplace noise");
+        }
+        return new ApproximateBounds(
+                candidates(bound, floor),
+                noisePerBound,
+                LaplaceMechanism.forIntegers(params.epsilon(), params.l0(), 1, random));
+    }
+
+    /** {@code floor·2^i} for every i with {@code floor·2^i < bound}, then {@code bound}. */
+    public static List<Double> candidates(double bound, double floor) {
+        Checks.finite("bound", bound);
+        Checks.finite("floor", floor);
+        if (!(bound > 0) || !(floor > 0)) {
+            throw new DpException("bound and floor must be > 0, were " + bound + " and " + floor);
+        }
+        List<Double> candidates = new ArrayList<>();
+        for (double c = floor; c < bound && candidates.size() < 64; c *= 2) {
+            candidates.add(c);
+        }
+        candidates.add(bound);
+        return List.copyOf(candidates);
+    }
+
+    /** The candidates, smallest first. */
+    public List<Double> candidates() {
+        return candidates;
+    }
+
+    /** What each bin's noisy count is discounted by: {@value #DISCOUNT_SCALES} noise scales. */
+    public double discount() {
+        return DISCOUNT_SCALES * mechanism.distribution().scale();
+    }
+
+    /** The noise each bin's count gets. */
+    public NoiseDistribution noise() {
+        return mechanism.distribution();
+    }
+
+    /** Counts one unit's contribution to the partition. */
+    public void add(double contribution) {
+        if (chosen) {
+            throw new IllegalStateException("the bound was already chosen");
+        }
+        counts[bin(candidates, Math.abs(contribution))]++;
+    }
+
+    /** The bin of a magnitude: the first candidate at least as large (the last for larger ones, and NaN). */
+    static int bin(List<Double> candidates, double magnitude) {
+        for (int i = 0; i < candidates.size(); i++) {
+            if (magnitude <= candidates.get(i)) {
+                return i;
+            }
+        }
+        return candidates.size() - 1;
+    }
+
+    /** Adds the noise to every bin and chooses τ; once. */
+    public double choose() {
+        if (chosen) {
+            throw new IllegalStateException("the bound was already chosen");
+        }
+        chosen = true;
+        long[] noisy = new long[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            noisy[i] = mechanism.addNoise(counts[i]);
+        }
+        return candidates.get(leastError(candidates, noisy, discount(), noisePerBound));
+    }
+
+    /**
+     * The candidate whose estimated error is least (the smallest on ties): noise
+     * {@code τ_i · noisePerBound} plus {@code Σ_{j > i} max(0, counts_j − discount) · (mid_j − τ_i)}.
+     */
+    static int leastError(List<Double> candidates, long[] counts, double discount, double noisePerBound) {
+        int best = 0;
+        double bestError = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < candidates.size(); i++) {
+            double tau = candidates.get(i);
+            double error = tau * noisePerBound;
+            for (int j = i + 1; j < candidates.size(); j++) {
+                double middle = (candidates.get(j - 1) + candidates.get(j)) / 2;
+                error += Math.max(0, counts[j] - discount) * (middle - tau);
+            }
+            if (error < bestError) {
+                bestError = error;
+                best = i;
+            }
+        }
+        return best;
+    }
+}
