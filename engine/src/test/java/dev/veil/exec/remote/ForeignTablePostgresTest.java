@@ -50,6 +50,9 @@ class ForeignTablePostgresTest {
 
     @BeforeAll
     void setUp() throws Exception {
+        if (PostgresServer.binaries().isEmpty() && System.getenv("VEIL_REQUIRE_POSTGRES") != null) {
+            throw new IllegalStateException("VEIL_REQUIRE_POSTGRES is set but no PostgreSQL binaries were found");
+        }
         assumeTrue(
                 PostgresServer.binaries().isPresent(),
                 "PostgreSQL binaries (initdb, pg_ctl) not found: install Debian's postgresql package");
@@ -71,7 +74,10 @@ class ForeignTablePostgresTest {
                 "CREATE TABLE shop.orders (order_id BIGINT NOT NULL, customer_id BIGINT NOT NULL,"
                         + " amount NUMERIC(10,2), paid BOOLEAN)",
                 "CREATE TABLE shop.odd (id BIGINT, data JSONB)",
-                "CREATE VIEW shop.bad AS SELECT id, CAST(name AS INTEGER) AS n FROM shop.customers");
+                "CREATE VIEW shop.bad AS SELECT id, CAST(name AS INTEGER) AS n FROM shop.customers",
+                "CREATE FUNCTION shop.slow_id(BIGINT) RETURNS BIGINT AS 'SELECT pg_sleep(0.2); SELECT $1'"
+                        + " LANGUAGE sql VOLATILE",
+                "CREATE VIEW shop.slow AS SELECT shop.slow_id(id) AS id FROM shop.customers");
         try (Connection c = postgres.connect()) {
             insert(c, "INSERT INTO shop.customers VALUES (?, ?, ?, ?)", customers);
             insert(c, "INSERT INTO shop.orders VALUES (?, ?, ?, ?)", orders);
@@ -211,7 +217,7 @@ class ForeignTablePostgresTest {
                     c,
                     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'pg'"
                             + " ORDER BY table_name");
-            assertEquals("[bad]\n[customers]\n[orders]\n", tables);
+            assertEquals("[bad]\n[customers]\n[orders]\n[slow]\n", tables);
             SQLException e = assertThrows(
                     SQLException.class,
                     () -> c.createStatement()
@@ -343,6 +349,53 @@ class ForeignTablePostgresTest {
         assertTrue(sent.contains("COUNT(DISTINCT"), sent);
         assertTrue(sent.contains(">= 18"), sent);
         assertTrue(sent.contains("'east'"), sent);
+    }
+
+    @Test
+    void theStatementTimeLimitCancelsTheRemoteStatement() throws Exception {
+        try (Connection c = connect(null);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE hasty");
+            s.execute("ALTER ROLE hasty SET statement_timeout = '1s'");
+            s.execute("CREATE USER quick PASSWORD 'quick-pw-long-secret' ROLE hasty");
+        }
+        long start = System.nanoTime();
+        try (Connection c = connect("quick")) {
+            // 300 rows at 0.2 s each: a minute of remote work, stopped after one second.
+            SQLException e = assertThrows(SQLException.class, () -> rows(c, "SELECT COUNT(*) FROM pg.slow"));
+            assertEquals(ErrorCode.STATEMENT_TIMEOUT.code(), e.getErrorCode(), e.getMessage());
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertTrue(seconds < 20, "stopped after " + seconds + " s");
+        // The remote statement was cancelled too, not left running.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int running;
+        do {
+            Thread.sleep(100);
+            running = ((Number) rows(
+                                    postgres.connect(),
+                                    "SELECT COUNT(*) FROM pg_stat_activity"
+                                            + " WHERE query LIKE '%slow%' AND state = 'active' AND pid <> pg_backend_pid()")
+                            .get(0)
+                            .get(0))
+                    .intValue();
+        } while (running > 0 && System.nanoTime() < deadline);
+        assertEquals(0, running, "remote statements still running");
+    }
+
+    @Test
+    void foreignRowsAreNotLoadedOrErasedThroughVeil() throws Exception {
+        try (Connection c = connect(null);
+                Statement s = c.createStatement()) {
+            SQLException e = assertThrows(
+                    SQLException.class, () -> s.execute("INSERT INTO pg.orders VALUES (1, 1, 1.00, TRUE)"));
+            assertEquals(ErrorCode.NOT_SUPPORTED.code(), e.getErrorCode(), e.getMessage());
+            e = assertThrows(SQLException.class, () -> s.execute("ERASE PRIVACY UNIT 5 OF pg.customers"));
+            assertEquals(ErrorCode.NOT_SUPPORTED.code(), e.getErrorCode(), e.getMessage());
+            s.execute("REFRESH FOREIGN TABLE pg.orders");
+            e = assertThrows(SQLException.class, () -> s.execute("DROP CONNECTION lake"));
+            assertEquals(ErrorCode.NOT_EMPTY.code(), e.getErrorCode(), e.getMessage());
+        }
     }
 
     @Test
