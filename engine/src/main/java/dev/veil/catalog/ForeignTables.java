@@ -152,8 +152,9 @@ public final class ForeignTables {
     }
 
     /**
-     * Replaces the columns and row estimate of a foreign table (REFRESH), in one transaction. The
-     * policies stay as they are: a policy on a column that is gone no longer applies to anything.
+     * Replaces the columns and row estimate of a foreign table (REFRESH) and commits a new version
+     * of it, in one transaction. The policies stay as they are: a policy on a column that is gone
+     * no longer applies to anything.
      */
     public TableDef refresh(TableDef table, List<Column> columns, long rowCount) {
         requireNonNull(table, "table is null");
@@ -179,6 +180,9 @@ public final class ForeignTables {
                 }
                 ps.executeBatch();
             }
+            // A new (empty) version: what was computed from the old one, such as a stored DP
+            // release, is retired, since the remote rows may have changed.
+            catalog.commitVersion(table.id(), catalog.currentVersion(table.id()).version(), List.of());
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE foreign_tables SET row_count = ?, refreshed_at = ? WHERE table_id = ?")) {
                 ps.setLong(1, Math.max(0, rowCount));
