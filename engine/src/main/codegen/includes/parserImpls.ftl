@@ -1171,3 +1171,114 @@ SqlNode VeilVacuum() :
         return new SqlVacuum(s.end(this));
     }
 }
+
+<#-- ===================== connections and foreign tables ===================== -->
+
+/** A character string literal's value. */
+String VeilStringValue() :
+{
+    final SqlNode literal;
+}
+{
+    literal = StringLiteral()
+    {
+        return SqlLiteral.unchain(literal).getValueAs(String.class);
+    }
+}
+
+/** CREATE CONNECTION [IF NOT EXISTS] c TYPE k URL 'u' USER 'x' PASSWORD FILE 'f' */
+SqlCreate VeilCreateConnection(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    final SqlIdentifier kind;
+    final String url;
+    final String user;
+    final String passwordFile;
+}
+{
+    <CONNECTION> { GrammarSupport.checkNoOrReplace(s, replace, "CONNECTION"); }
+    ifNotExists = VeilIfNotExists()
+    name = SimpleIdentifier()
+    <TYPE> kind = SimpleIdentifier()
+    <URL> url = VeilStringValue()
+    <USER> user = VeilStringValue()
+    <PASSWORD> <FILE> passwordFile = VeilStringValue()
+    {
+        return new SqlCreateConnection(s.end(this), ifNotExists, name, kind, url, user, passwordFile);
+    }
+}
+
+/** CREATE FOREIGN TABLE s.t FROM CONNECTION c REMOTE 'schema.table' */
+SqlCreate VeilCreateForeignTable(Span s, boolean replace) :
+{
+    final SqlIdentifier name;
+    final SqlIdentifier connection;
+    final String remote;
+}
+{
+    <FOREIGN> { GrammarSupport.checkNoOrReplace(s, replace, "FOREIGN TABLE"); } <TABLE>
+    name = CompoundIdentifier()
+    <FROM> <CONNECTION> connection = SimpleIdentifier()
+    <REMOTE> remote = VeilStringValue()
+    {
+        return new SqlCreateForeignTable(s.end(this), name, connection, remote);
+    }
+}
+
+/** DROP CONNECTION [IF EXISTS] c */
+SqlDrop VeilDropConnection(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier name;
+}
+{
+    <CONNECTION>
+    ifExists = VeilIfExists()
+    name = SimpleIdentifier()
+    {
+        return new SqlDropObject(s.end(this), SqlDropObject.Target.CONNECTION, ifExists, name);
+    }
+}
+
+/** IMPORT FOREIGN SCHEMA {'remote' | remote} FROM CONNECTION c INTO s */
+SqlNode VeilImportForeignSchema() :
+{
+    final Span s;
+    final String remote;
+    final SqlIdentifier remoteName;
+    final SqlIdentifier connection;
+    final SqlIdentifier schema;
+}
+{
+    <IMPORT> { s = span(); } <FOREIGN> <SCHEMA>
+    (
+        remote = VeilStringValue()
+        <FROM> <CONNECTION> connection = SimpleIdentifier()
+        <INTO> schema = SimpleIdentifier()
+        {
+            return new SqlImportForeignSchema(s.end(this), remote, connection, schema);
+        }
+    |
+        remoteName = CompoundIdentifier()
+        <FROM> <CONNECTION> connection = SimpleIdentifier()
+        <INTO> schema = SimpleIdentifier()
+        {
+            return new SqlImportForeignSchema(s.end(this), String.join(".", remoteName.names), connection, schema);
+        }
+    )
+}
+
+/** REFRESH FOREIGN TABLE s.t */
+SqlNode VeilRefreshForeignTable() :
+{
+    final Span s;
+    final SqlIdentifier name;
+}
+{
+    <REFRESH> { s = span(); } <FOREIGN> <TABLE>
+    name = CompoundIdentifier()
+    {
+        return new SqlRefreshForeignTable(s.end(this), name);
+    }
+}

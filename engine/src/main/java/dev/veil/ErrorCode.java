@@ -56,6 +56,18 @@ public enum ErrorCode {
     WRONG_PARAMETER_COUNT(31, "07001"),
     /** A value bound to a parameter ({@code ?}) does not fit the parameter's type. */
     INVALID_PARAMETER(32, "22023"),
+    /** No connection to a remote database ({@code CREATE CONNECTION}) has that name. */
+    UNKNOWN_CONNECTION(40, "42704"),
+    /**
+     * A remote table has a column whose type Veil cannot hold (see {@code docs/scale-out.md} for the
+     * mapping); the foreign table is not created.
+     */
+    UNSUPPORTED_REMOTE_TYPE(41, "42804"),
+    /**
+     * The remote database of a foreign table failed or refused the statement Veil sent it. Users
+     * who are not admins get only this code, never the remote's message (it could hold row values).
+     */
+    REMOTE_QUERY_FAILED(42, "58V02"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

@@ -473,6 +473,34 @@ final class CatalogMigrations {
                             // How many of a statement's DP releases were replays of stored ones (charged 0).
                             "ALTER TABLE audit_log ADD COLUMN replays INTEGER NOT NULL DEFAULT 0")),
             new Migration(
+                    13,
+                    "connections to remote databases and foreign tables",
+                    List.of(
+                            // The password is read from a file at CREATE CONNECTION and kept here; no SHOW,
+                            // system table, EXPLAIN, audit row or error ever prints it.
+                            """
+                    CREATE TABLE connections (
+                        name        TEXT PRIMARY KEY,
+                        kind        TEXT NOT NULL CHECK (kind IN ('POSTGRESQL', 'TRINO')),
+                        url         TEXT NOT NULL,
+                        user_name   TEXT NOT NULL,
+                        password    TEXT NOT NULL,
+                        created_by  TEXT NOT NULL,
+                        created_at  INTEGER NOT NULL
+                    )""",
+                            // A foreign table is a catalog table (columns, policies, grants as any other)
+                            // whose rows live in a remote table; it never has segments.
+                            """
+                    CREATE TABLE foreign_tables (
+                        table_id      INTEGER PRIMARY KEY REFERENCES tables (id) ON DELETE CASCADE,
+                        connection    TEXT NOT NULL REFERENCES connections (name),
+                        remote_schema TEXT NOT NULL,
+                        remote_table  TEXT NOT NULL,
+                        row_count     INTEGER NOT NULL,
+                        refreshed_at  INTEGER NOT NULL
+                    )""",
+                            "CREATE INDEX foreign_tables_connection ON foreign_tables (connection)")),
+            new Migration(
                     14,
                     "contribution bounds of a differential-privacy policy: FIXED or AUTO (chosen from the data)",
                     List.of("""

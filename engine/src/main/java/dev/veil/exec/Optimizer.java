@@ -10,6 +10,7 @@ import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SubsetDistinctRowCount;
 import dev.veil.exec.privacy.PrivacyRules;
+import dev.veil.exec.remote.RemoteQueries;
 import dev.veil.exec.scan.ArrowRules;
 import dev.veil.plan.CheckedArithmetic;
 import java.util.ArrayList;
@@ -130,6 +131,8 @@ public final class Optimizer {
         cluster.setMetadataProvider(METADATA);
         cluster.invalidateMetadataQuery();
         RelOptPlanner planner = cluster.getPlanner();
+        // Scans of foreign tables, and what their remote can do above them, go to the remote.
+        RemoteQueries.prepare(logical, planner);
         Program program = Programs.sequence(
                 Programs.trim(),
                 hep(instances(SIMPLIFY), true),
@@ -151,9 +154,10 @@ public final class Optimizer {
             // It stopped early with the best plan so far; the statement is stopped all the same.
             throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
         }
-        // Aggregations straight over a scan run vectorized; dynamic join filters are then planned
-        // for the scans that are left (an aggregation scan takes none, which only costs speed).
-        return (EnumerableRel) DynamicFilterPlanner.apply(VectorAggregates.fuse(physical));
+        // Remote sub-plans become leaves that hold their SQL. Aggregations straight over a scan run
+        // vectorized; dynamic join filters are then planned for the scans that are left (an
+        // aggregation scan takes none, which only costs speed).
+        return (EnumerableRel) DynamicFilterPlanner.apply(VectorAggregates.fuse(RemoteQueries.seal(physical)));
     }
 
     /** A heuristic program that applies each rule in turn, as {@link Programs#hep} builds it. */

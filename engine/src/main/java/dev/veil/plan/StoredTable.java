@@ -15,4 +15,13 @@ public interface StoredTable extends Table {
 
     /** The version of the table the statement reads (the same for every scan of it in the statement). */
     TableVersion version();
+
+    /**
+     * Whether Veil holds the table's rows. A foreign table's rows live in a remote database; a
+     * plan reads it only through scans (which {@code exec} may push down to the remote), so the
+     * rewrite looks privacy units up in it with a join, never with a {@link UnitLookup}.
+     */
+    default boolean local() {
+        return true;
+    }
 }

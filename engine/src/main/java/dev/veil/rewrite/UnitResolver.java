@@ -59,7 +59,8 @@ final class UnitResolver {
             RelDataType keyType = rel.getRowType().getFieldList().get(current).getType();
             RelDataType columnType =
                     parent.base().getRowType().getFieldList().get(key).getType();
-            if (parent.base().unwrap(StoredTable.class) != null && UnitLookup.supports(keyType, columnType)) {
+            StoredTable stored = parent.base().unwrap(StoredTable.class);
+            if (stored != null && stored.local() && UnitLookup.supports(keyType, columnType)) {
                 rel = UnitLookup.create(rel, parent.base(), current, width, key, next, Projections.UNIT_FIELD);
             } else {
                 rel = joinLookup(rel, current, width, parent, key, next, ctx);

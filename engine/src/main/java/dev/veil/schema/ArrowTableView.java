@@ -7,6 +7,7 @@ import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.VeilType;
 import dev.veil.plan.RestrictedTable;
+import dev.veil.plan.StoredTable;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
 import dev.veil.policy.MaskKind;
@@ -25,17 +26,17 @@ import org.apache.calcite.schema.impl.AbstractTable;
  * mask's result. The view carries the resolved {@link TableAccess} it was built from, so that the
  * privacy rewrite enforces exactly what validation saw.
  *
- * <p>A view cannot be executed: it does not unwrap to {@link ArrowTable}, so no planner rule
+ * <p>A view cannot be executed: it does not unwrap to {@link ArrowTable} or {@link ForeignTable}, so no planner rule
  * converts its scan. The privacy rewrite replaces every scan of a view by a scan of the base
  * table with the policies applied on top; a plan that skipped the rewrite fails to plan.
  */
 public final class ArrowTableView extends AbstractTable implements RestrictedTable {
-    private final ArrowTable base;
+    private final StoredTable base;
     private final TableAccess access;
     private final List<Column> columns;
     private final int[] baseColumns;
 
-    public ArrowTableView(ArrowTable base, TableAccess access) {
+    public ArrowTableView(StoredTable base, TableAccess access) {
         this.base = requireNonNull(base, "base is null");
         this.access = requireNonNull(access, "access is null");
         if (!access.table().equals(base.definition().name())) {
@@ -97,7 +98,7 @@ public final class ArrowTableView extends AbstractTable implements RestrictedTab
 
     /** The table with every column, as stored. */
     @Override
-    public ArrowTable base() {
+    public StoredTable base() {
         return base;
     }
 
@@ -125,7 +126,8 @@ public final class ArrowTableView extends AbstractTable implements RestrictedTab
 
     @Override
     public Statistic getStatistic() {
-        return Statistics.of(Math.max(1d, base.version().rowCount()), List.of());
+        Double rows = base.getStatistic().getRowCount();
+        return Statistics.of(rows == null ? 1d : rows, List.of());
     }
 
     @Override

@@ -3,11 +3,14 @@ package dev.veil.schema;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.Catalog;
+import dev.veil.catalog.ForeignTableDef;
+import dev.veil.catalog.ForeignTables;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
 import dev.veil.catalog.TableVersion;
 import dev.veil.catalog.ViewDef;
 import dev.veil.catalog.Views;
+import dev.veil.plan.StoredTable;
 import dev.veil.policy.TableAccess;
 import dev.veil.storage.Warehouse;
 import java.util.LinkedHashMap;
@@ -25,7 +28,7 @@ import org.apache.calcite.schema.impl.AbstractSchema;
  * {@code ObjectAccess} of {@code policy}). Its tables are read from the
  * catalog on first use and then fixed, with their current versions and the principal's resolved
  * policies, for the statement's life. A table that no policy restricts for the principal is an
- * {@link ArrowTable}; any other is an {@link ArrowTableView} (hidden columns absent, masked
+ * {@link ArrowTable} (a {@link ForeignTable} if its rows live in a remote database); any other is an {@link ArrowTableView} (hidden columns absent, masked
  * columns typed as their mask's result), which only the privacy rewrite can turn into a scan. A
  * stored view the principal may see is a {@link StoredView}, which expands into its query's plan
  * as the principal before the privacy rewrite sees the plan.
@@ -81,13 +84,23 @@ public final class CatalogSchema extends AbstractSchema {
         if (tables == null) {
             Catalog catalog = warehouse.catalog();
             Map<String, Table> map = new LinkedHashMap<>();
+            Map<Long, ForeignTableDef> foreign = null;
             for (TableDef def : catalog.tables(name)) {
                 if (!visible.test(def.name())) {
                     continue;
                 }
                 TableVersion version = versions.get().get(def.id());
-                ArrowTable table =
-                        new ArrowTable(warehouse, def, version != null ? version : catalog.currentVersion(def.id()));
+                if (version == null) {
+                    version = catalog.currentVersion(def.id());
+                }
+                if (foreign == null) {
+                    foreign = new ForeignTables(warehouse.sqliteCatalog()).all();
+                }
+                ForeignTableDef remote = foreign.get(def.id());
+                StoredTable table = remote == null
+                        ? new ArrowTable(warehouse, def, version)
+                        : new ForeignTable(
+                                def, version, remote, warehouse.remotes().get(remote.connection()));
                 TableAccess tableAccess =
                         requireNonNull(access.apply(def.name()), "no access resolved for " + def.name());
                 map.put(

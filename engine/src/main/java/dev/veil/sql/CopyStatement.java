@@ -4,6 +4,7 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.Catalog;
 import dev.veil.catalog.Column;
+import dev.veil.catalog.ForeignTables;
 import dev.veil.catalog.NameSuggestions;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
@@ -84,6 +85,13 @@ public final class CopyStatement {
         TableDef table;
         if (existing.isPresent()) {
             table = existing.get();
+            if (new ForeignTables(context.warehouse().sqliteCatalog())
+                    .foreignTable(table.id())
+                    .isPresent()) {
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        "Table '" + name + "' is a foreign table; load its rows into its remote database");
+            }
         } else {
             // The file is read for its columns before anything is created, so a bad file leaves no trace.
             List<Column> columns = arrow ? ArrowFileLoader.inferColumns(file) : CsvLoader.inferColumns(file, options);

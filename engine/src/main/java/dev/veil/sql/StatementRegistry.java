@@ -11,6 +11,8 @@ import dev.veil.sql.ast.SqlAlterSchemaAccess;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCancelStatement;
 import dev.veil.sql.ast.SqlCopy;
+import dev.veil.sql.ast.SqlCreateConnection;
+import dev.veil.sql.ast.SqlCreateForeignTable;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
 import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateSchema;
@@ -26,7 +28,9 @@ import dev.veil.sql.ast.SqlExportUnit;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlGrantSchema;
 import dev.veil.sql.ast.SqlGrantSelect;
+import dev.veil.sql.ast.SqlImportForeignSchema;
 import dev.veil.sql.ast.SqlPolicyFile;
+import dev.veil.sql.ast.SqlRefreshForeignTable;
 import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
 import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
@@ -139,11 +143,16 @@ public final class StatementRegistry {
                     case VIEW -> DropViewStatement.execute(n, context);
                     case ROLE -> DropRoleStatement.execute(n, context);
                     case USER -> DropUserStatement.execute(n, context);
+                    case CONNECTION -> ForeignTableStatements.dropConnection(n, context);
                 },
                 n -> switch (n.target()) {
-                    case SCHEMA, TABLE, VIEW -> StatementKind.STATEMENT;
+                    case SCHEMA, TABLE, VIEW, CONNECTION -> StatementKind.STATEMENT;
                     case ROLE, USER -> StatementKind.PRINCIPAL_CHANGE;
                 }));
+        admin(SqlCreateConnection.class, "CREATE CONNECTION", ForeignTableStatements::createConnection);
+        admin(SqlCreateForeignTable.class, "CREATE FOREIGN TABLE", ForeignTableStatements::createForeignTable);
+        admin(SqlImportForeignSchema.class, "IMPORT FOREIGN SCHEMA", ForeignTableStatements::importForeignSchema);
+        admin(SqlRefreshForeignTable.class, "REFRESH FOREIGN TABLE", ForeignTableStatements::refreshForeignTable);
         // The owner of a user's table, or an admin, lets others see it (GrantSelectStatement checks the owner).
         add(new Entry<>(
                 SqlGrantSelect.class,

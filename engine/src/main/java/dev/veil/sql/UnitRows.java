@@ -4,6 +4,7 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.Column;
 import dev.veil.catalog.ColumnType;
+import dev.veil.catalog.ForeignTables;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
 import dev.veil.catalog.TableVersion;
@@ -101,6 +102,16 @@ final class UnitRows {
                 version = warehouse.catalog().currentVersion(def.id());
             }
             reached.add(new Reached(def, version, path, !path.isDirect() && store.setsNullOnErase(name)));
+        }
+        Map<Long, ?> foreign = new ForeignTables(warehouse.sqliteCatalog()).all();
+        for (Reached r : reached) {
+            if (foreign.containsKey(r.table().id())) {
+                // Its rows live in a remote database, which Veil neither reads whole nor changes.
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        "Table '" + r.table().name() + "' reaches the privacy unit of '" + unitTable
+                                + "' but is a foreign table; export or erase its rows in its remote database");
+            }
         }
         reached.sort(Comparator.comparingInt((Reached r) -> r.path().hops().size())
                 .thenComparing(r -> r.table().name().toString()));

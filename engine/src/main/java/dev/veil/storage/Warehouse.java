@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.Catalog;
+import dev.veil.catalog.ForeignTables;
 import dev.veil.catalog.SegmentInfo;
 import dev.veil.catalog.SqliteCatalog;
 import dev.veil.catalog.TableDef;
@@ -60,6 +61,7 @@ public final class Warehouse implements AutoCloseable {
     private final FileLock lock;
     private final SqliteCatalog catalog;
     private final BufferAllocator allocator;
+    private RemoteDatabases remotes;
 
     /**
      * Segment paths that an open writer created or an open scan reads, with a use count; garbage
@@ -514,6 +516,15 @@ public final class Warehouse implements AutoCloseable {
         }
     }
 
+    /** The remote databases of the warehouse's connections (foreign tables), with their connection pools. */
+    public synchronized RemoteDatabases remotes() {
+        checkOpen();
+        if (remotes == null) {
+            remotes = new RemoteDatabases(new ForeignTables(catalog));
+        }
+        return remotes;
+    }
+
     /**
      * Closes the catalog, the allocator and the lock. Fails (after releasing everything it can) if
      * Arrow memory is still allocated: a writer or scan was left open.
@@ -525,6 +536,9 @@ public final class Warehouse implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        if (remotes != null) {
+            remotes.close();
         }
         try {
             catalog.close();

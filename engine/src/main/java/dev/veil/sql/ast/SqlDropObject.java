@@ -15,7 +15,8 @@ import org.apache.calcite.util.ImmutableNullableList;
 /**
  * The statements {@code DROP SCHEMA [IF EXISTS] s}, {@code DROP TABLE [IF EXISTS] s.t},
  * {@code DROP VIEW [IF EXISTS] s.v},
- * {@code DROP ROLE [IF EXISTS] r} and {@code DROP USER [IF EXISTS] u}: one node, told apart by
+ * {@code DROP ROLE [IF EXISTS] r}, {@code DROP USER [IF EXISTS] u} and
+ * {@code DROP CONNECTION [IF EXISTS] c}: one node, told apart by
  * its {@link Target}.
  */
 public final class SqlDropObject extends SqlDrop {
@@ -25,7 +26,8 @@ public final class SqlDropObject extends SqlDrop {
         TABLE("DROP TABLE", SqlKind.DROP_TABLE),
         VIEW("DROP VIEW", SqlKind.DROP_VIEW),
         ROLE("DROP ROLE", SqlKind.OTHER_DDL),
-        USER("DROP USER", SqlKind.OTHER_DDL);
+        USER("DROP USER", SqlKind.OTHER_DDL),
+        CONNECTION("DROP CONNECTION", SqlKind.OTHER_DDL);
 
         private final String sql;
         private final SqlOperator operator;

@@ -1,0 +1,23 @@
+/**
+ * Pushdown to remote databases: the scans of foreign tables, and the work over them that one
+ * remote database can do, run there as one SQL statement per remote sub-plan (Calcite's JDBC
+ * adapter: {@code JdbcConvention} with the PostgreSQL or Trino dialect, its rules and its SQL
+ * generation).
+ *
+ * <p>Map: {@link dev.veil.exec.remote.RemoteScanRule} turns a logical scan of a foreign table
+ * into a {@code RemoteScan} in the {@link dev.veil.exec.remote.RemoteConvention} of its remote
+ * database; that convention's rules (Calcite's JDBC rules for filters, projections, joins,
+ * aggregations and sorts) move the operators above it to the remote as far as they can; Calcite's
+ * rules refuse every expression that calls a user-defined function, so Veil's masks, clamps,
+ * checked arithmetic and null-on-error calls, and the privacy operators of {@code plan} (DP
+ * aggregate, unit lookup, release order), always stay in Veil. {@code RemoteToEnumerableRule}
+ * ends a remote sub-plan, and {@link dev.veil.exec.remote.RemoteQueries#seal} replaces each chosen
+ * one by an {@link dev.veil.exec.remote.EnumerableRemoteQuery}: a leaf that holds the remote SQL,
+ * which EXPLAIN shows, and runs it through {@link dev.veil.exec.remote.RemoteRows} (pooled
+ * connection, cancel and time limit through {@code Statement.cancel}, no CPU run slot held while
+ * the remote works, remote failures without the remote's message).
+ *
+ * <p>Uses {@code exec.runtime}, {@code schema} (the foreign tables), {@code storage} (the
+ * connection pools) and {@code control}; the privacy rewrite knows nothing of it.
+ */
+package dev.veil.exec.remote;
