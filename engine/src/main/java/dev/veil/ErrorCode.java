@@ -56,6 +56,12 @@ public enum ErrorCode {
     WRONG_PARAMETER_COUNT(31, "07001"),
     /** A value bound to a parameter ({@code ?}) does not fit the parameter's type. */
     INVALID_PARAMETER(32, "22023"),
+    /** The statement asked for a purpose ({@code SET PURPOSE}) that is not granted to the user. */
+    PURPOSE_NOT_GRANTED(33, "42501"),
+    /** No purpose of that name exists. */
+    UNKNOWN_PURPOSE(34, "42704"),
+    /** The statement reads a table that requires consent, and runs under no purpose. */
+    PURPOSE_REQUIRED(35, "42V03"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

@@ -19,6 +19,7 @@ import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.ReleaseFingerprints;
 import dev.veil.rewrite.ReleaseFingerprints.Fingerprint;
 import dev.veil.rewrite.RewriteResult;
+import dev.veil.rewrite.ScanRules;
 import dev.veil.schema.InformationSchema;
 import dev.veil.schema.SystemSchema;
 import java.util.ArrayList;
@@ -107,14 +108,17 @@ public final class PlannedQuery {
     static PlannedQuery fromLogical(
             PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context, String text) {
         checkSystemTables(logical, planner.principal());
+        StatementScanRules.checkConsentSources(logical, planner.principal(), context);
         RelNode normalized = Optimizer.normalize(logical);
         StatementControl.check(context.cancelFlag());
         RewriteResult rewrite;
         if (EmptyPlans.alwaysEmpty(normalized)) {
             rewrite = probe(normalized, context);
         } else {
+            ScanRules rules = StatementScanRules.of(context, planner.principal());
+            context.control().used(rules.purpose().orElse(null), StatementScanRules.reads(normalized, rules));
             rewrite = context.rewriter()
-                    .rewrite(normalized, planner.principal(), context.settings().epsilon());
+                    .rewrite(normalized, planner.principal(), context.settings().epsilon(), rules);
         }
         StatementControl.check(context.cancelFlag());
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
@@ -171,7 +175,11 @@ public final class PlannedQuery {
         RelDataType type;
         try {
             type = context.rewriter()
-                    .rewrite(normalized, context.principal(), context.settings().epsilon())
+                    .rewrite(
+                            normalized,
+                            context.principal(),
+                            context.settings().epsilon(),
+                            StatementScanRules.of(context, context.principal()))
                     .plan()
                     .getRowType();
         } catch (VeilException refused) {

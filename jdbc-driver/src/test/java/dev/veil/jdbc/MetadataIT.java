@@ -276,7 +276,7 @@ class MetadataIT {
             assertEquals(List.of("SYSTEM TABLE", "TABLE", "VIEW"), strings(md.getTableTypes(), "TABLE_TYPE"));
             assertTrue(strings(md.getSchemas(), "TABLE_SCHEM").contains("veil"));
             assertEquals(
-                    List.of("my_budget", "my_queries", "policies", "running_statements"),
+                    List.of("my_budget", "my_queries", "policies", "purposes", "running_statements"),
                     strings(md.getTables(null, "veil", null, new String[] {"SYSTEM TABLE"}), "TABLE_NAME"));
             assertEquals(
                     List.of("dp.people", "shop.customers", "shop.orders", "shop.payments", "shop.regions"),
@@ -292,7 +292,14 @@ class MetadataIT {
         }
         try (Connection c = admin(d)) {
             assertEquals(
-                    List.of("audit", "budget_ledger", "my_budget", "my_queries", "policies", "running_statements"),
+                    List.of(
+                            "audit",
+                            "budget_ledger",
+                            "my_budget",
+                            "my_queries",
+                            "policies",
+                            "purposes",
+                            "running_statements"),
                     strings(c.getMetaData().getTables(null, "veil", null, null), "TABLE_NAME"));
         }
     }
