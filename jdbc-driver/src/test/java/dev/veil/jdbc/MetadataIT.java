@@ -284,7 +284,7 @@ class MetadataIT {
                             .map(r -> r.get("TABLE_SCHEM") + "." + r.get("TABLE_NAME"))
                             .toList());
             List<String> all = strings(md.getTables(null, null, "%", null), "TABLE_TYPE");
-            assertEquals(4, all.stream().filter("SYSTEM TABLE"::equals).count());
+            assertEquals(5, all.stream().filter("SYSTEM TABLE"::equals).count());
             List<String> columns = strings(md.getColumns(null, "veil", "policies", null), "COLUMN_NAME");
             assertEquals(
                     List.of("schema_name", "table_name", "column_name", "policy", "role_name", "definition"), columns);
