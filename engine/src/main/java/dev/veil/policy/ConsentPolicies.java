@@ -234,7 +234,9 @@ public final class ConsentPolicies {
             boolean isSource = sources.stream().anyMatch(s -> s.table().equals(table));
             return new Stored(categories, required, retention, sources, isSource);
         });
-        Optional<UnitPath> unit = policies.unitPath(table);
+        // The unit path is resolved only for a table that requires consent: a broken path of a table
+        // without consent rules is the other policies' concern, not a failure of every scan.
+        Optional<UnitPath> unit = stored.required() && !stored.isSource() ? policies.unitPath(table) : Optional.empty();
         Optional<ConsentSource> source = unit.flatMap(u -> stored.sources().stream()
                 .filter(s -> s.unitTable().equals(u.unitTable()) && s.unitKey().equals(u.unitColumn()))
                 .findFirst());
