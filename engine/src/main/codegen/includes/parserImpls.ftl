@@ -206,15 +206,28 @@ SqlNode VeilAlterSchema() :
 {
     <ALTER> { s = span(); } <SCHEMA>
     name = SimpleIdentifier()
-    <SET> <ACCESS>
     (
-        <RESTRICTED> { restricted = true; }
+        LOOKAHEAD(2)
+        <SET> <CONSENT> <REQUIRED>
+        {
+            return new SqlConsentRequired(s.end(this), name, true, true);
+        }
     |
-        <OPEN> { restricted = false; }
+        <DROP> <CONSENT> <REQUIRED>
+        {
+            return new SqlConsentRequired(s.end(this), name, true, false);
+        }
+    |
+        <SET> <ACCESS>
+        (
+            <RESTRICTED> { restricted = true; }
+        |
+            <OPEN> { restricted = false; }
+        )
+        {
+            return new SqlAlterSchemaAccess(s.end(this), name, restricted);
+        }
     )
-    {
-        return new SqlAlterSchemaAccess(s.end(this), name, restricted);
-    }
 }
 
 /** COPY s.t FROM 'path' [WITH (name = literal, ...)] */
@@ -366,6 +379,7 @@ SqlNode VeilAlterUser() :
     final SqlIdentifier name;
     final String password;
     final SqlIdentifier budget;
+    final SqlIdentifier purpose;
 }
 {
     <ALTER> { s = span(); } <USER>
@@ -382,9 +396,22 @@ SqlNode VeilAlterUser() :
             return new SqlAlterUserPassword(s.end(this), name, password);
         }
     |
-        <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+        <SET>
+        (
+            <PRIVACY> <BUDGET> budget = SimpleIdentifier()
+            {
+                return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.USER, name, budget);
+            }
+        |
+            <PURPOSE> purpose = SimpleIdentifier()
+            {
+                return new SqlSetDefaultPurpose(s.end(this), PrincipalKind.USER, name, purpose);
+            }
+        )
+    |
+        <RESET> <PURPOSE>
         {
-            return new SqlSetPrivacyBudget(s.end(this), PrincipalKind.USER, name, budget);
+            return new SqlSetDefaultPurpose(s.end(this), PrincipalKind.USER, name, null);
         }
     )
     )
@@ -398,11 +425,24 @@ SqlNode VeilAlterRole() :
     final SqlIdentifier budget;
     final SqlIdentifier setting;
     SqlNode value = null;
+    final SqlIdentifier purpose;
 }
 {
     <ALTER> { s = span(); } <ROLE>
     name = SimpleIdentifier()
     (
+        LOOKAHEAD(2)
+        <SET> <PURPOSE> purpose = SimpleIdentifier()
+        {
+            return new SqlSetDefaultPurpose(s.end(this), PrincipalKind.ROLE, name, purpose);
+        }
+    |
+        LOOKAHEAD(2)
+        <RESET> <PURPOSE>
+        {
+            return new SqlSetDefaultPurpose(s.end(this), PrincipalKind.ROLE, name, null);
+        }
+    |
         LOOKAHEAD(2)
         <SET> <PRIVACY> <BUDGET> budget = SimpleIdentifier()
         {
@@ -589,6 +629,10 @@ SqlNode VeilAlterTable() :
     (
         <SET>
         (
+            node = VeilSetConsent(s, table)
+        |
+            <RETENTION> node = VeilSetRetention(s, table)
+        |
             node = VeilSetPrivacyUnit(s, table)
         |
             node = VeilSetMinGroupSize(s, table)
@@ -603,6 +647,15 @@ SqlNode VeilAlterTable() :
     |
         <DROP>
         (
+            <CONSENT>
+            (
+                <REQUIRED> { node = new SqlConsentRequired(s.end(this), table, false, false); }
+            |
+                <SOURCE> { node = new SqlSetConsentSource(s.end(this), table, null); }
+            )
+        |
+            <RETENTION> { node = new SqlSetRetention(s.end(this), table, null, null); }
+        |
             node = VeilDropRowFilter(s, table)
         |
             node = VeilDropDifferentialPrivacy(s, table)
@@ -800,11 +853,15 @@ SqlNode VeilAlterColumn(Span s, SqlIdentifier table) :
 {
     final SqlIdentifier column;
     final SqlNode node;
+    final SqlIdentifier category;
 }
 {
     column = SimpleIdentifier()
     <SET>
     (
+        <CATEGORY> category = SimpleIdentifier()
+        { node = new SqlSetColumnCategory(s.end(this), table, column, category); }
+    |
         node = VeilSetColumnPolicy(s, table, column)
     |
         node = VeilSetColumnDomain(s, table, column)
@@ -1280,5 +1337,151 @@ SqlNode VeilRefreshForeignTable() :
     name = CompoundIdentifier()
     {
         return new SqlRefreshForeignTable(s.end(this), name);
+    }
+}
+
+<#-- ===================== purposes, consent, retention ===================== -->
+
+/** CREATE PURPOSE [IF NOT EXISTS] p [COMMENT 'text'] [RENEWAL EVERY n DAYS] */
+SqlCreate VeilCreatePurpose(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    SqlNode comment = null;
+    Integer days = null;
+}
+{
+    <PURPOSE> { GrammarSupport.checkNoOrReplace(s, replace, "PURPOSE"); }
+    ifNotExists = VeilIfNotExists()
+    name = SimpleIdentifier()
+    [ <COMMENT> comment = StringLiteral() ]
+    [ <RENEWAL> <EVERY> days = UnsignedIntLiteral() <DAYS> ]
+    {
+        return new SqlCreatePurpose(s.end(this), ifNotExists, name,
+            comment == null ? null : SqlLiteral.unchain(comment).getValueAs(String.class), days);
+    }
+}
+
+/** DROP PURPOSE [IF EXISTS] p */
+SqlDrop VeilDropPurpose(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier name;
+}
+{
+    <PURPOSE>
+    ifExists = VeilIfExists()
+    name = SimpleIdentifier()
+    {
+        return new SqlDropPurpose(s.end(this), ifExists, name);
+    }
+}
+
+/** GRANT PURPOSE p TO {ROLE r | USER u} */
+SqlNode VeilGrantPurpose() :
+{
+    final Span s;
+    final SqlIdentifier purpose;
+    final SqlGrantSelect.Grantee kind;
+    final SqlIdentifier grantee;
+}
+{
+    <GRANT> { s = span(); } <PURPOSE>
+    purpose = SimpleIdentifier()
+    <TO> kind = VeilGrantee() grantee = SimpleIdentifier()
+    {
+        return new SqlGrantPurpose(s.end(this), true, purpose,
+            kind == SqlGrantSelect.Grantee.ROLE ? PrincipalKind.ROLE : PrincipalKind.USER, grantee);
+    }
+}
+
+/** REVOKE PURPOSE p FROM {ROLE r | USER u} */
+SqlNode VeilRevokePurpose() :
+{
+    final Span s;
+    final SqlIdentifier purpose;
+    final SqlGrantSelect.Grantee kind;
+    final SqlIdentifier grantee;
+}
+{
+    <REVOKE> { s = span(); } <PURPOSE>
+    purpose = SimpleIdentifier()
+    <FROM> kind = VeilGrantee() grantee = SimpleIdentifier()
+    {
+        return new SqlGrantPurpose(s.end(this), false, purpose,
+            kind == SqlGrantSelect.Grantee.ROLE ? PrincipalKind.ROLE : PrincipalKind.USER, grantee);
+    }
+}
+
+/** SET PURPOSE [= | TO] p */
+SqlNode VeilSetPurpose() :
+{
+    final Span s;
+    final SqlIdentifier purpose;
+}
+{
+    <SET> { s = span(); } <PURPOSE>
+    [ <EQ> | <TO> ]
+    purpose = SimpleIdentifier()
+    {
+        return new SqlSetPurpose(s.end(this), purpose);
+    }
+}
+
+/** SHOW PURPOSE */
+SqlNode VeilShowPurpose() :
+{
+    final Span s;
+}
+{
+    <SHOW> { s = span(); } <PURPOSE>
+    {
+        return new SqlSetPurpose(s.end(this), null);
+    }
+}
+
+/**
+ * CONSENT REQUIRED | CONSENT SOURCE (UNIT u REFERENCES s.p (k), PURPOSE p, CATEGORY c, GRANTED g,
+ * EXPIRES e [, WITHDRAWN w]), after ALTER TABLE s.t SET
+ */
+SqlNode VeilSetConsent(Span s, SqlIdentifier table) :
+{
+    final List<SqlIdentifier> columns = new ArrayList<SqlIdentifier>();
+    SqlIdentifier id;
+}
+{
+    <CONSENT>
+    (
+        <REQUIRED>
+        {
+            return new SqlConsentRequired(s.end(this), table, false, true);
+        }
+    |
+        <SOURCE> <LPAREN>
+        <UNIT> id = SimpleIdentifier() { columns.add(id); }
+        <REFERENCES> id = VeilTableName() { columns.add(id); }
+        id = VeilColumnName() { columns.add(id); }
+        <COMMA> <PURPOSE> id = SimpleIdentifier() { columns.add(id); }
+        <COMMA> <CATEGORY> id = SimpleIdentifier() { columns.add(id); }
+        <COMMA> <GRANTED> id = SimpleIdentifier() { columns.add(id); }
+        <COMMA> <EXPIRES> id = SimpleIdentifier() { columns.add(id); }
+        [ <COMMA> <WITHDRAWN> id = SimpleIdentifier() { columns.add(id); } ]
+        <RPAREN>
+        {
+            return new SqlSetConsentSource(s.end(this), table, columns);
+        }
+    )
+}
+
+/** n DAYS ON c, after ALTER TABLE s.t SET RETENTION */
+SqlNode VeilSetRetention(Span s, SqlIdentifier table) :
+{
+    final int days;
+    final SqlIdentifier column;
+}
+{
+    days = UnsignedIntLiteral() <DAYS> <ON> column = SimpleIdentifier()
+    {
+        return new SqlSetRetention(s.end(this), table, days, column);
     }
 }

@@ -68,6 +68,12 @@ public enum ErrorCode {
      * who are not admins get only this code, never the remote's message (it could hold row values).
      */
     REMOTE_QUERY_FAILED(42, "58V02"),
+    /** The statement asked for a purpose ({@code SET PURPOSE}) that is not granted to the user. */
+    PURPOSE_NOT_GRANTED(33, "42501"),
+    /** No purpose of that name exists. */
+    UNKNOWN_PURPOSE(34, "42704"),
+    /** The statement reads a table that requires consent, and runs under no purpose. */
+    PURPOSE_REQUIRED(35, "42V03"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

@@ -89,6 +89,23 @@ public final class AuditLog {
     }
 
     /**
+     * Records on the unfinished entry {@code id} the purpose its statement ran under and the tables
+     * and columns (with their data categories) it read; nothing for a finished entry.
+     */
+    public void noteUse(long id, String purpose, String reads) {
+        catalog.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE audit_log SET purpose = ?, reads = ? WHERE id = ? AND finished_at IS NULL")) {
+                ps.setString(1, purpose);
+                ps.setString(2, reads);
+                ps.setLong(3, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
      * Notes on the unfinished entry {@code id}, on {@code catalog}, that {@code releases} of its
      * differentially private releases were replays of stored ones, charged nothing: called inside
      * the transaction that decided so, with the statement's charge if it has one.

@@ -473,6 +473,77 @@ final class CatalogMigrations {
                             // How many of a statement's DP releases were replays of stored ones (charged 0).
                             "ALTER TABLE audit_log ADD COLUMN replays INTEGER NOT NULL DEFAULT 0")),
             new Migration(
+                    12,
+                    "purposes, data categories, consent sources, consent requirements and retention",
+                    List.of(
+                            // A statement runs under one purpose (see Purposes); 'administration' is built in.
+                            """
+                    CREATE TABLE purposes (
+                        name          TEXT PRIMARY KEY,
+                        comment       TEXT,
+                        renewal_days  INTEGER CHECK (renewal_days IS NULL OR renewal_days > 0),
+                        created_at    INTEGER NOT NULL
+                    )""",
+                            // GRANT PURPOSE p TO {ROLE r | USER u}; a dropped purpose takes its grants with it.
+                            """
+                    CREATE TABLE purpose_grants (
+                        purpose       TEXT NOT NULL REFERENCES purposes (name) ON DELETE CASCADE,
+                        grantee_kind  TEXT NOT NULL CHECK (grantee_kind IN ('ROLE', 'USER')),
+                        grantee       TEXT NOT NULL,
+                        granted_at    INTEGER NOT NULL,
+                        PRIMARY KEY (purpose, grantee_kind, grantee)
+                    )""",
+                            // ALTER {USER u | ROLE r} SET PURPOSE p: the purpose a statement runs under by default.
+                            """
+                    CREATE TABLE default_purposes (
+                        principal_kind TEXT NOT NULL CHECK (principal_kind IN ('ROLE', 'USER')),
+                        principal      TEXT NOT NULL,
+                        purpose        TEXT NOT NULL REFERENCES purposes (name) ON DELETE CASCADE,
+                        PRIMARY KEY (principal_kind, principal)
+                    )""",
+                            // ALTER TABLE t ALTER COLUMN c SET CATEGORY x; a column without a row is 'general'.
+                            """
+                    CREATE TABLE column_categories (
+                        table_id    INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
+                        column_name TEXT NOT NULL,
+                        category    TEXT NOT NULL,
+                        PRIMARY KEY (table_id, column_name)
+                    )""",
+                            // ALTER TABLE t SET CONSENT SOURCE (...): the columns of a consent table, and the unit
+                            // (kept by name, like a VIA parent) whose consents it holds.
+                            """
+                    CREATE TABLE consent_sources (
+                        table_id        INTEGER PRIMARY KEY REFERENCES tables (id) ON DELETE CASCADE,
+                        unit_column     TEXT NOT NULL,
+                        unit_schema     TEXT NOT NULL,
+                        unit_table      TEXT NOT NULL,
+                        unit_key        TEXT NOT NULL,
+                        purpose_column  TEXT NOT NULL,
+                        category_column TEXT NOT NULL,
+                        granted_column  TEXT NOT NULL,
+                        expires_column  TEXT NOT NULL,
+                        withdrawn_column TEXT
+                    )""",
+                            // ALTER TABLE t SET CONSENT REQUIRED, ALTER SCHEMA s SET CONSENT REQUIRED.
+                            """
+                    CREATE TABLE consent_required_tables (
+                        table_id    INTEGER PRIMARY KEY REFERENCES tables (id) ON DELETE CASCADE
+                    )""",
+                            """
+                    CREATE TABLE consent_required_schemas (
+                        schema_name TEXT PRIMARY KEY REFERENCES schemas (name) ON DELETE CASCADE
+                    )""",
+                            // ALTER TABLE t SET RETENTION n DAYS ON c.
+                            """
+                    CREATE TABLE retention_periods (
+                        table_id    INTEGER PRIMARY KEY REFERENCES tables (id) ON DELETE CASCADE,
+                        days        INTEGER NOT NULL CHECK (days > 0),
+                        column_name TEXT NOT NULL
+                    )""",
+                            // The purpose a statement ran under and what it read (table.column:category, ...).
+                            "ALTER TABLE audit_log ADD COLUMN purpose TEXT",
+                            "ALTER TABLE audit_log ADD COLUMN reads TEXT")),
+            new Migration(
                     13,
                     "connections to remote databases and foreign tables",
                     List.of(

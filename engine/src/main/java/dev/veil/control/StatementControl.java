@@ -76,6 +76,9 @@ public final class StatementControl {
     private volatile boolean admitting;
     private volatile long admissionNanos;
     private final java.util.List<Runnable> finishActions = new java.util.ArrayList<>();
+    private final long statementTime = System.currentTimeMillis();
+    private volatile String purposeUsed;
+    private volatile String readsUsed;
 
     /** Controls a statement through {@code cancelFlag}, which its client may set to cancel it. */
     public StatementControl(AtomicBoolean cancelFlag) {
@@ -85,6 +88,33 @@ public final class StatementControl {
     /** Controls for a statement nobody else can cancel (tools, tests). */
     public static StatementControl detached() {
         return new StatementControl(new AtomicBoolean());
+    }
+
+    /**
+     * The statement's time, in milliseconds since the epoch: when its controls were made, before it
+     * was planned. Consent validity and retention cutoffs of the whole statement use this one instant.
+     */
+    public long statementTime() {
+        return statementTime;
+    }
+
+    /**
+     * Notes the purpose the statement runs under and what it reads ({@code schema.table.column:category,
+     * ...}), for its audit entry; a statement that plans several queries notes the last.
+     */
+    public void used(String purpose, String reads) {
+        this.purposeUsed = purpose;
+        this.readsUsed = requireNonNull(reads, "reads is null");
+    }
+
+    /** The purpose noted by {@link #used}, or null. */
+    public String purposeUsed() {
+        return purposeUsed;
+    }
+
+    /** What the statement read, as noted by {@link #used}, or null if it planned no query. */
+    public String readsUsed() {
+        return readsUsed;
     }
 
     /** The flag operators check; set, the statement stops at the next check. */

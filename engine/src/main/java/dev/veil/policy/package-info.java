@@ -4,7 +4,9 @@
  * kept and checked by {@link dev.veil.policy.SqlitePolicyStore}. The resolved view is what applies
  * to one principal ({@link dev.veil.policy.TableAccess}), computed by
  * {@link dev.veil.policy.StoredPolicyResolver} and consumed by the privacy rewrite. Also the
- * policy file format ({@link dev.veil.policy.PolicyYaml}).
+ * policy file format ({@link dev.veil.policy.PolicyYaml}). Consent and retention policies, which
+ * apply to every principal alike, are stored by {@link dev.veil.policy.ConsentPolicies} and read per
+ * table as a {@link dev.veil.policy.TableConsent}.
  *
  * <p>One home per rule: {@link dev.veil.policy.Strictest} is "strictest wins" for the resolver and
  * the rewrite alike; {@link dev.veil.policy.RowFilterPredicate} checks a row filter when it is set

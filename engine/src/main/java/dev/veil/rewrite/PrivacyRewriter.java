@@ -3,9 +3,11 @@ package dev.veil.rewrite;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.Principals.Principal;
+import dev.veil.catalog.TableName;
 import dev.veil.plan.RestrictedTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import org.apache.calcite.plan.RelOptTable;
@@ -49,13 +51,26 @@ public final class PrivacyRewriter {
      * protected data.
      */
     public RewriteResult rewrite(RelNode plan, Principal principal, OptionalDouble epsilon) {
+        return rewrite(plan, principal, epsilon, ScanRules.NONE);
+    }
+
+    /**
+     * As above, with the statement's consent and retention rules ({@link ScanConditions}), which
+     * apply to every principal, admins included.
+     */
+    public RewriteResult rewrite(RelNode plan, Principal principal, OptionalDouble epsilon, ScanRules rules) {
         requireNonNull(plan, "plan is null");
         requireNonNull(principal, "principal is null");
         requireNonNull(epsilon, "epsilon is null");
-        if (!readsRestrictedTable(plan)) {
+        requireNonNull(rules, "rules is null");
+        Map<TableName, Set<String>> columnUse = ColumnUse.of(plan);
+        boolean conditions = columnUse.keySet().stream().anyMatch(t -> ScanConditions.applies(t, rules));
+        if (!conditions && !readsRestrictedTable(plan)) {
             return RewriteResult.unchanged(IntervalFunctions.exact(plan));
         }
         RewriteContext ctx = new RewriteContext(principal, plan.getCluster(), maskKey, rowFilters);
+        ctx.scanRules(rules, columnUse);
+        rules.purpose().ifPresent(p -> ctx.log().policy("Purpose of the statement: '" + p + "'"));
         Piece root = new PlanRewriter(ctx).rewrite(JoinConditions.normalize(plan));
         if (root.isProtected()) {
             throw PrivacyErrors.rowsWithoutAggregation(root.unit().get());

@@ -6,6 +6,7 @@ import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableName;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -22,12 +23,29 @@ final class RewriteContext {
     private final Map<RelNode, TableName> rowFilters = new IdentityHashMap<>();
 
     private final RowFilterCache rowFilterCache;
+    private ScanRules scanRules = ScanRules.NONE;
+    private Map<TableName, Set<String>> columnUse = Map.of();
 
     RewriteContext(Principal principal, RelOptCluster cluster, MaskKey maskKey, RowFilterCache rowFilterCache) {
         this.principal = requireNonNull(principal, "principal is null");
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.maskKey = requireNonNull(maskKey, "maskKey is null");
         this.rowFilterCache = requireNonNull(rowFilterCache, "rowFilterCache is null");
+    }
+
+    /** Sets the statement's consent and retention rules and the columns it reads ({@link ColumnUse}). */
+    void scanRules(ScanRules rules, Map<TableName, Set<String>> columnUse) {
+        this.scanRules = requireNonNull(rules, "rules is null");
+        this.columnUse = Map.copyOf(requireNonNull(columnUse, "columnUse is null"));
+    }
+
+    ScanRules scanRules() {
+        return scanRules;
+    }
+
+    /** The columns the statement reads, by table, computed on the plan before the rewrite. */
+    Map<TableName, Set<String>> columnUse() {
+        return columnUse;
     }
 
     RowFilterCache rowFilterCache() {

@@ -1,5 +1,6 @@
 package dev.veil.rewrite;
 
+import dev.veil.catalog.TableName;
 import dev.veil.plan.RestrictedTable;
 import dev.veil.policy.ColumnAccess;
 import dev.veil.policy.ColumnClass;
@@ -33,8 +34,12 @@ final class ScanStep {
     static Piece apply(TableScan scan, RewriteContext ctx) {
         Optional<TableRef> found = ctx.tables().ofScan(scan.getTable());
         RestrictedTable view = scan.getTable().unwrap(RestrictedTable.class);
-        if (found.isEmpty() || view == null) {
+        if (found.isEmpty()) {
             return Piece.unrestricted(scan);
+        }
+        if (view == null) {
+            TableName name = found.get().access().table();
+            return Piece.unrestricted(ScanConditions.apply(scan, scan.getTable(), name, ctx));
         }
         TableRef table = found.get();
         TableAccess access = table.access();
@@ -46,6 +51,7 @@ final class ScanStep {
         ctx.log().policy(describe(access, ctx));
 
         RelNode rel = LogicalTableScan.create(ctx.cluster(), table.base(), scan.getHints());
+        rel = ScanConditions.apply(rel, table.base(), access.table(), ctx);
         if (access.rowFilter().isPresent()) {
             String key = access.table() + "\u0000" + access.rowFilter().get() + "\u0000"
                     + table.base().getRowType().getFullTypeString();

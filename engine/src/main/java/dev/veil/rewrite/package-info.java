@@ -19,6 +19,9 @@
  * is matched only with governed keys, wherever values of rows are compared), {@code SafeExpressions}
  * (no data-dependent errors),
  * {@code ColumnPolicyExpressions} and {@code MaskFunctions} (masks, clamping).
+ * {@code ScanConditions} puts the consent and retention conditions of a table on its scan, for
+ * every principal, with the statement's {@link dev.veil.rewrite.ScanRules} (purpose, time, rules)
+ * and the columns the statement reads from each table ({@link dev.veil.rewrite.ColumnUse}, on lineage).
  * {@link dev.veil.rewrite.ReleaseFingerprints} says what each DP aggregate of a rewritten plan
  * answers, for replaying stored releases (consistent answers).
  */

@@ -95,6 +95,11 @@ public final class SystemSchema extends AbstractSchema {
                         new SystemTable(
                                 ERASURE_COLUMNS,
                                 (user, principals, root) -> erasureLog(catalog, user, principals),
+                                catalog),
+                "purposes",
+                        new SystemTable(
+                                PURPOSE_COLUMNS,
+                                (user, principals, root) -> purposes(catalog, user, principals),
                                 catalog));
     }
 
@@ -123,7 +128,14 @@ public final class SystemSchema extends AbstractSchema {
     /** The names of the system tables, sorted. */
     public static List<String> tableNames() {
         return List.of(
-                "audit", "budget_ledger", "erasure_log", "my_budget", "my_queries", "policies", "running_statements");
+                "audit",
+                "budget_ledger",
+                "erasure_log",
+                "my_budget",
+                "my_queries",
+                "policies",
+                "purposes",
+                "running_statements");
     }
 
     /** Whether {@code table} is a system table that a user (an admin when {@code admin}) may read. */
@@ -141,6 +153,7 @@ public final class SystemSchema extends AbstractSchema {
             case "budget_ledger" -> "Every privacy budget charge (admins only)";
             case "running_statements" -> "The statements running now (yours; every user's for admins)";
             case "erasure_log" -> "Every export and erasure of a privacy unit, by fingerprint (admins only)";
+            case "purposes" -> "The purposes statements run under, and whether you may use each (SET PURPOSE)";
             default -> throw new IllegalArgumentException("no system table " + table);
         };
     }
@@ -155,6 +168,7 @@ public final class SystemSchema extends AbstractSchema {
             case "budget_ledger" -> LEDGER_COLUMNS;
             case "running_statements" -> RUNNING_COLUMNS;
             case "erasure_log" -> ERASURE_COLUMNS;
+            case "purposes" -> PURPOSE_COLUMNS;
             default -> throw new IllegalArgumentException("no system table " + table);
         };
         return SystemTable.rowType(columns, typeFactory);
@@ -233,6 +247,27 @@ public final class SystemSchema extends AbstractSchema {
             new SystemColumn("unit_table", SqlTypeName.VARCHAR, false),
             new SystemColumn("unit_fingerprint", SqlTypeName.VARCHAR, false),
             new SystemColumn("row_counts", SqlTypeName.VARCHAR, false));
+    private static final List<SystemColumn> PURPOSE_COLUMNS = List.of(
+            new SystemColumn("name", SqlTypeName.VARCHAR, false),
+            new SystemColumn("comment", SqlTypeName.VARCHAR, true),
+            new SystemColumn("renewal_days", SqlTypeName.INTEGER, true),
+            new SystemColumn("usable", SqlTypeName.BOOLEAN, false));
+
+    /** Every purpose, and whether {@code user} may run under it. */
+    private static List<Object[]> purposes(SqliteCatalog catalog, String user, Principals principals) {
+        dev.veil.catalog.Purposes purposes = new dev.veil.catalog.Purposes(catalog);
+        Principals.Principal principal = principals.principalOf(user);
+        List<Object[]> rows = new ArrayList<>();
+        for (dev.veil.catalog.Purposes.Purpose p : purposes.all()) {
+            rows.add(new Object[] {
+                p.name(),
+                p.comment().orElse(null),
+                p.renewalDays().isPresent() ? p.renewalDays().getAsInt() : null,
+                purposes.allowed(principal, p.name())
+            });
+        }
+        return rows;
+    }
 
     private static List<SystemColumn> auditColumns() {
         List<SystemColumn> columns = new ArrayList<>(MY_QUERY_COLUMNS);

@@ -85,6 +85,13 @@ final class StatementAudit {
         return node;
     }
 
+    /** Records on the entry the purpose and reads the statement's planning noted, if any. */
+    private void noteUse() {
+        if (entry >= 0 && control.readsUsed() != null) {
+            log.noteUse(entry, control.purposeUsed(), control.readsUsed());
+        }
+    }
+
     /** Records the parsed statement as started and running; its charges go to its entry from now on. */
     void start() {
         long now = System.currentTimeMillis();
@@ -109,6 +116,7 @@ final class StatementAudit {
 
     /** Records a statement that ran; a query's rows come back counted for its entry. */
     StatementResult succeeded(StatementResult result) {
+        noteUse();
         if (result instanceof RowsResult rows) {
             return new RowsResult(
                     rows.columns(),
@@ -128,6 +136,7 @@ final class StatementAudit {
     /** Records a statement that was rejected or failed, and gives back its error to throw. */
     VeilException failed(VeilException error) {
         try {
+            noteUse();
             if (entry < 0) {
                 log.record(user, kind, text, decision(error.errorCode()), error.clientMessage());
             } else {

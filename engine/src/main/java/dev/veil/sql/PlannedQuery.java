@@ -20,6 +20,7 @@ import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.ReleaseFingerprints;
 import dev.veil.rewrite.ReleaseFingerprints.Fingerprint;
 import dev.veil.rewrite.RewriteResult;
+import dev.veil.rewrite.ScanRules;
 import dev.veil.schema.InformationSchema;
 import dev.veil.schema.SystemSchema;
 import java.util.ArrayList;
@@ -62,6 +63,10 @@ public final class PlannedQuery {
     private final String text;
     /** Whether the plan reads only stored tables (no system or information-schema table): a plan cache may keep it. */
     private final boolean cacheable;
+    /** The purpose and reads noted for the audit when it was planned (null if it read nothing). */
+    private String purpose;
+
+    private String reads;
     /** The compiled plan, made by the first execution and reused by later ones (see {@link PlanCache}). */
     private QueryExecution.Compiled compiled;
 
@@ -99,7 +104,12 @@ public final class PlannedQuery {
     public static PlannedQuery planCached(SqlNode query, StatementContext context) {
         requireNonNull(query, "query is null");
         String text = query.toString();
-        return PlanCache.of(context.warehouse()).plan(text, context, () -> plan(query, text, context));
+        PlannedQuery planned = PlanCache.of(context.warehouse()).plan(text, context, () -> plan(query, text, context));
+        // A cached plan's statement is audited with the purpose and reads its planning noted.
+        if (planned.reads != null) {
+            context.control().used(planned.purpose, planned.reads);
+        }
+        return planned;
     }
 
     /** Whether the plan of {@code query} is in the plan cache now (counts nothing). */
@@ -132,14 +142,24 @@ public final class PlannedQuery {
     static PlannedQuery fromLogical(
             PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context, String text) {
         boolean cacheable = checkSystemTables(logical, planner.principal());
+        StatementScanRules.checkConsentSources(logical, planner.principal(), context);
         RelNode normalized = Optimizer.normalize(logical);
         StatementControl.check(context.cancelFlag());
         RewriteResult rewrite;
+        String purpose = null;
+        String reads = null;
         if (EmptyPlans.alwaysEmpty(normalized)) {
             rewrite = probe(normalized, context);
         } else {
+            ScanRules rules = StatementScanRules.of(context, planner.principal());
+            purpose = rules.purpose().orElse(null);
+            reads = StatementScanRules.reads(normalized, rules);
+            context.control().used(purpose, reads);
             rewrite = context.rewriter()
-                    .rewrite(normalized, planner.principal(), context.settings().epsilon());
+                    .rewrite(normalized, planner.principal(), context.settings().epsilon(), rules);
+            // Consent and retention filters compare with the statement time, a constant of the plan:
+            // such a plan is right for this statement only.
+            cacheable &= !rules.usedStatementTime();
         }
         StatementControl.check(context.cancelFlag());
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
@@ -161,7 +181,11 @@ public final class PlannedQuery {
                         "A differentially private aggregate of the physical plan is not in the rewritten plan");
             }
         }
-        return new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries, fingerprints, text, cacheable);
+        PlannedQuery planned =
+                new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries, fingerprints, text, cacheable);
+        planned.purpose = purpose;
+        planned.reads = reads;
+        return planned;
     }
 
     /**
@@ -228,7 +252,11 @@ public final class PlannedQuery {
         RelDataType type;
         try {
             type = context.rewriter()
-                    .rewrite(normalized, context.principal(), context.settings().epsilon())
+                    .rewrite(
+                            normalized,
+                            context.principal(),
+                            context.settings().epsilon(),
+                            StatementScanRules.of(context, context.principal()))
                     .plan()
                     .getRowType();
         } catch (VeilException refused) {

@@ -5,12 +5,22 @@ import java.util.OptionalDouble;
 
 /**
  * The settings of one session that statements change and later statements read:
- * {@code SET EPSILON}, {@code SET SCHEMA}. Shared by the statements of a session, which run one at a time; the fields
+ * {@code SET EPSILON}, {@code SET SCHEMA}, {@code SET PURPOSE}. Shared by the statements of a session, which run one at a time; the fields
  * are volatile since a server may run consecutive statements of a session on different threads.
  */
 public final class SessionSettings {
     private volatile OptionalDouble epsilon = OptionalDouble.empty();
     private volatile String schema = PlannerContext.DEFAULT_SCHEMA;
+    private volatile java.util.Optional<String> purpose = java.util.Optional.empty();
+
+    /** The purpose the session's statements run under ({@code SET PURPOSE}); empty: the user's default. */
+    public java.util.Optional<String> purpose() {
+        return purpose;
+    }
+
+    void setPurpose(String value) {
+        this.purpose = java.util.Optional.of(java.util.Objects.requireNonNull(value, "value is null"));
+    }
 
     /** The schema unqualified table names resolve in ({@code SET SCHEMA}, JDBC's setSchema); {@code public} at first. */
     public String schema() {
@@ -38,7 +48,8 @@ public final class SessionSettings {
      * must be added here, or two sessions that differ in it could share a plan.
      */
     List<Object> planKey() {
-        return List.of(schema, epsilon);
+        // Everything here that the privacy rewrite reads: the purpose picks consent filters.
+        return List.of(schema, epsilon, purpose);
     }
 
     /** The epsilon per query the session asked for, if any (otherwise the tables' policies decide). */

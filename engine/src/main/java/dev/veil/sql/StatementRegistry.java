@@ -10,10 +10,12 @@ import dev.veil.sql.ast.SqlAlterRoleSetting;
 import dev.veil.sql.ast.SqlAlterSchemaAccess;
 import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCancelStatement;
+import dev.veil.sql.ast.SqlConsentRequired;
 import dev.veil.sql.ast.SqlCopy;
 import dev.veil.sql.ast.SqlCreateConnection;
 import dev.veil.sql.ast.SqlCreateForeignTable;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
+import dev.veil.sql.ast.SqlCreatePurpose;
 import dev.veil.sql.ast.SqlCreateRole;
 import dev.veil.sql.ast.SqlCreateSchema;
 import dev.veil.sql.ast.SqlCreateTable;
@@ -21,23 +23,30 @@ import dev.veil.sql.ast.SqlCreateUser;
 import dev.veil.sql.ast.SqlCreateView;
 import dev.veil.sql.ast.SqlDropObject;
 import dev.veil.sql.ast.SqlDropPrivacyBudget;
+import dev.veil.sql.ast.SqlDropPurpose;
 import dev.veil.sql.ast.SqlDropTablePolicy;
 import dev.veil.sql.ast.SqlEraseUnit;
 import dev.veil.sql.ast.SqlExplainPrivacy;
 import dev.veil.sql.ast.SqlExportUnit;
+import dev.veil.sql.ast.SqlGrantPurpose;
 import dev.veil.sql.ast.SqlGrantRole;
 import dev.veil.sql.ast.SqlGrantSchema;
 import dev.veil.sql.ast.SqlGrantSelect;
 import dev.veil.sql.ast.SqlImportForeignSchema;
 import dev.veil.sql.ast.SqlPolicyFile;
 import dev.veil.sql.ast.SqlRefreshForeignTable;
+import dev.veil.sql.ast.SqlSetColumnCategory;
 import dev.veil.sql.ast.SqlSetColumnDomain;
 import dev.veil.sql.ast.SqlSetColumnPolicy;
+import dev.veil.sql.ast.SqlSetConsentSource;
+import dev.veil.sql.ast.SqlSetDefaultPurpose;
 import dev.veil.sql.ast.SqlSetDifferentialPrivacy;
 import dev.veil.sql.ast.SqlSetEpsilon;
 import dev.veil.sql.ast.SqlSetMinGroupSize;
 import dev.veil.sql.ast.SqlSetPrivacyBudget;
 import dev.veil.sql.ast.SqlSetPrivacyUnit;
+import dev.veil.sql.ast.SqlSetPurpose;
+import dev.veil.sql.ast.SqlSetRetention;
 import dev.veil.sql.ast.SqlSetRowFilter;
 import dev.veil.sql.ast.SqlSetSchema;
 import dev.veil.sql.ast.SqlShowCatalog;
@@ -232,6 +241,42 @@ public final class StatementRegistry {
                 PolicyFileStatement::execute,
                 n -> n.isApply() ? StatementKind.POLICY_CHANGE : StatementKind.QUERY));
         policy(SqlDropPrivacyBudget.class, "DROP PRIVACY BUDGET", DropPrivacyBudgetStatement::execute);
+
+        // Purposes, categories, consent and retention (#19).
+        policy(SqlCreatePurpose.class, "CREATE PURPOSE", PurposeStatements::create);
+        policy(SqlDropPurpose.class, "DROP PURPOSE", PurposeStatements::drop);
+        add(new Entry<>(
+                SqlGrantPurpose.class,
+                n -> n.grant() ? "GRANT PURPOSE" : "REVOKE PURPOSE",
+                n -> Privilege.ADMIN,
+                PurposeStatements::grant,
+                StatementKind.POLICY_CHANGE));
+        policy(SqlSetDefaultPurpose.class, "SET PURPOSE", PurposeStatements::setDefault);
+        add(new Entry<>(
+                SqlSetPurpose.class,
+                n -> n.isShow() ? "SHOW PURPOSE" : "SET PURPOSE",
+                n -> Privilege.ANY_USER,
+                PurposeStatements::session,
+                n -> n.isShow() ? StatementKind.QUERY : StatementKind.STATEMENT));
+        policy(SqlSetColumnCategory.class, "SET CATEGORY", ConsentPolicyStatements::category);
+        add(new Entry<>(
+                SqlSetConsentSource.class,
+                n -> n.isDrop() ? "DROP CONSENT SOURCE" : "SET CONSENT SOURCE",
+                n -> Privilege.ADMIN,
+                ConsentPolicyStatements::source,
+                StatementKind.POLICY_CHANGE));
+        add(new Entry<>(
+                SqlConsentRequired.class,
+                n -> n.required() ? "SET CONSENT REQUIRED" : "DROP CONSENT REQUIRED",
+                n -> Privilege.ADMIN,
+                ConsentPolicyStatements::required,
+                StatementKind.POLICY_CHANGE));
+        add(new Entry<>(
+                SqlSetRetention.class,
+                n -> n.days() == null ? "DROP RETENTION" : "SET RETENTION",
+                n -> Privilege.ADMIN,
+                ConsentPolicyStatements::retention,
+                StatementKind.POLICY_CHANGE));
 
         anyUser(SqlSetEpsilon.class, "SET EPSILON", SetEpsilonStatement::execute);
         anyUser(SqlSetSchema.class, "SET SCHEMA", SetSchemaStatement::execute);

@@ -23,8 +23,60 @@ final class VacuumStatement {
     private VacuumStatement() {}
 
     static UpdateCount execute(SqlVacuum node, StatementContext context) {
+        long expired = expire(context);
         Warehouse.Collected collected = vacuum(context, Duration.ZERO);
-        return new UpdateCount(collected.deleted(), message(collected));
+        String text = message(collected);
+        if (expired > 0) {
+            text = "Removed " + expired + " rows past their retention period. " + text;
+        }
+        return new UpdateCount(collected.deleted(), text);
+    }
+
+    /**
+     * Rewrites every table with a retention period without the rows expired at the statement time
+     * (those the scans already hide: the column NULL or not after the cutoff), in one commit; the
+     * replaced segment files are then collected like an erasure's. The number of rows removed.
+     */
+    static long expire(StatementContext context) {
+        Warehouse warehouse = context.warehouse();
+        var retentions = new dev.veil.policy.ConsentPolicies(warehouse.sqliteCatalog()).retentions();
+        if (retentions.isEmpty()) {
+            return 0;
+        }
+        long now = context.control().statementTime();
+        long removed = 0;
+        try (dev.veil.storage.SegmentRewrite rewrite = warehouse.newRewrite()) {
+            for (var entry : retentions.entrySet()) {
+                var def = warehouse.catalog().table(entry.getKey());
+                if (def.isEmpty()) {
+                    continue;
+                }
+                int column = def.get().columnIndex(entry.getValue().column());
+                if (column < 0) {
+                    continue;
+                }
+                boolean date = def.get().columns().get(column).type().type() == dev.veil.catalog.VeilType.DATE;
+                long cutoff = entry.getValue().cutoff(now);
+                removed += rewrite.rewrite(
+                                def.get(),
+                                warehouse.catalog().currentVersion(def.get().id()),
+                                row -> {
+                                    Object value = row[column];
+                                    if (value == null) {
+                                        return null;
+                                    }
+                                    long millis = date
+                                            ? ((Number) value).longValue() * 86_400_000L
+                                            : ((Number) value).longValue();
+                                    return millis > cutoff ? row : null;
+                                })
+                        .rowsDeleted();
+            }
+            if (!rewrite.isEmpty()) {
+                rewrite.commit(c -> null);
+            }
+        }
+        return removed;
     }
 
     static String message(Warehouse.Collected collected) {

@@ -276,7 +276,7 @@ class MetadataIT {
             assertEquals(List.of("SYSTEM TABLE", "TABLE", "VIEW"), strings(md.getTableTypes(), "TABLE_TYPE"));
             assertTrue(strings(md.getSchemas(), "TABLE_SCHEM").contains("veil"));
             assertEquals(
-                    List.of("my_budget", "my_queries", "policies", "running_statements"),
+                    List.of("my_budget", "my_queries", "policies", "purposes", "running_statements"),
                     strings(md.getTables(null, "veil", null, new String[] {"SYSTEM TABLE"}), "TABLE_NAME"));
             assertEquals(
                     List.of("dp.people", "shop.customers", "shop.orders", "shop.payments", "shop.regions"),
@@ -284,7 +284,7 @@ class MetadataIT {
                             .map(r -> r.get("TABLE_SCHEM") + "." + r.get("TABLE_NAME"))
                             .toList());
             List<String> all = strings(md.getTables(null, null, "%", null), "TABLE_TYPE");
-            assertEquals(4, all.stream().filter("SYSTEM TABLE"::equals).count());
+            assertEquals(5, all.stream().filter("SYSTEM TABLE"::equals).count());
             List<String> columns = strings(md.getColumns(null, "veil", "policies", null), "COLUMN_NAME");
             assertEquals(
                     List.of("schema_name", "table_name", "column_name", "policy", "role_name", "definition"), columns);
@@ -299,6 +299,7 @@ class MetadataIT {
                             "my_budget",
                             "my_queries",
                             "policies",
+                            "purposes",
                             "running_statements"),
                     strings(c.getMetaData().getTables(null, "veil", null, null), "TABLE_NAME"));
         }

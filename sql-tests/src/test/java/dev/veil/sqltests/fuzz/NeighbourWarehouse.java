@@ -37,6 +37,10 @@ import java.util.Properties;
  *   <li>{@code nb.items}: unit VIA {@code visit_id} REFERENCES {@code nb.visits (visit_id)} (a
  *       two-step path), MIN GROUP SIZE 3, {@code dose} bounded to (0, 10);</li>
  *   <li>{@code nb.clinics}: public;</li>
+ *   <li>{@code nb.consents}: the consent source of {@code nb.persons (pid)}; {@code nb.visits} and
+ *       {@code nb.items} are CONSENT REQUIRED ({@code memo} is 'notes', {@code drug} 'health'), and
+ *       the analyst's default purpose is {@code research}: most base persons consent, and the
+ *       neighbour's consent rows are part of its data (absent from the base warehouse);</li>
  *   <li>{@code lab.guess}: created by the analyst (CREATE TABLE AS), a list of guessed
  *       {@code ssn} values: every base person's but the first three.</li>
  * </ul>
@@ -91,7 +95,17 @@ public final class NeighbourWarehouse {
             "CREATE VIEW nb.persons_v AS SELECT * FROM nb.persons",
             "CREATE VIEW nb.visits_v AS SELECT * FROM nb.visits",
             "CREATE PRIVACY BUDGET nb_budget LIMIT (EPSILON 1e12, DELTA 0.5) WINDOW NEVER",
-            "ALTER ROLE analyst SET PRIVACY BUDGET nb_budget");
+            "ALTER ROLE analyst SET PRIVACY BUDGET nb_budget",
+            // Consent (#19): visits and items are visible only with their person's consent for the
+            // analyst's default purpose, covering the categories each statement reads.
+            "CREATE PURPOSE research",
+            "ALTER ROLE analyst SET PURPOSE research",
+            "ALTER TABLE nb.visits ALTER COLUMN memo SET CATEGORY notes",
+            "ALTER TABLE nb.items ALTER COLUMN drug SET CATEGORY health",
+            "ALTER TABLE nb.consents SET CONSENT SOURCE (UNIT unit_id REFERENCES nb.persons (pid), PURPOSE purpose,"
+                    + " CATEGORY category, GRANTED granted_at, EXPIRES expires_at, WITHDRAWN withdrawn_at)",
+            "ALTER TABLE nb.visits SET CONSENT REQUIRED",
+            "ALTER TABLE nb.items SET CONSENT REQUIRED");
 
     private NeighbourWarehouse() {}
 
@@ -152,9 +166,19 @@ public final class NeighbourWarehouse {
                             new Object[] {"C", "south", 30},
                             new Object[] {"D", "south", 40}),
                     false);
-            TableDef[] tables = {persons, visits, items};
-            List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems());
-            List<List<Object[]>> neighbour = List.of(neighbourPersons(), neighbourVisits(), neighbourItems());
+            TableDef consents = table(
+                    warehouse,
+                    "consents",
+                    col("unit_id", VeilType.BIGINT),
+                    col("purpose", VeilType.VARCHAR),
+                    col("category", VeilType.VARCHAR),
+                    col("granted_at", VeilType.TIMESTAMP),
+                    col("expires_at", VeilType.TIMESTAMP),
+                    col("withdrawn_at", VeilType.TIMESTAMP));
+            TableDef[] tables = {persons, visits, items, consents};
+            List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems(), baseConsents());
+            List<List<Object[]>> neighbour =
+                    List.of(neighbourPersons(), neighbourVisits(), neighbourItems(), neighbourConsents());
             for (int t = 0; t < tables.length; t++) {
                 switch (variant) {
                     case BASE -> write(warehouse, tables[t], base.get(t), false);
@@ -229,6 +253,36 @@ public final class NeighbourWarehouse {
 
     private static Integer day(String isoDate) {
         return isoDate == null ? null : (int) LocalDate.parse(isoDate).toEpochDay();
+    }
+
+    private static final long GRANTED = LocalDate.of(2000, 1, 1).toEpochDay() * 86_400_000L;
+    private static final long WITHDRAWN = LocalDate.of(2020, 1, 1).toEpochDay() * 86_400_000L;
+
+    /**
+     * Consents for purpose research: most base persons consent to 'health' and 'notes' (some to
+     * neither, some withdrew 'notes'); unconsented categories are never 'general', which needs a
+     * consent of any category.
+     */
+    private static List<Object[]> baseConsents() {
+        List<Object[]> rows = new ArrayList<>();
+        for (long i = 1; i <= BASE_PERSONS; i++) {
+            if (i % 5 != 0) {
+                rows.add(new Object[] {i, "research", "health", GRANTED, null, null});
+            }
+            if (i % 3 != 0) {
+                rows.add(new Object[] {i, "research", "notes", GRANTED, null, i % 7 == 0 ? WITHDRAWN : null});
+            }
+            rows.add(new Object[] {i, "marketing", "notes", GRANTED, null, null});
+        }
+        return rows;
+    }
+
+    /** The neighbour consents to everything the analyst's purpose reads, so its rows count. */
+    private static List<Object[]> neighbourConsents() {
+        return List.of(
+                new Object[] {NEIGHBOUR, "research", "health", GRANTED, null, null},
+                new Object[] {NEIGHBOUR, "research", "notes", GRANTED, null, null},
+                new Object[] {NEIGHBOUR, "research", "notes", GRANTED, GRANTED + 1000L, null});
     }
 
     private static List<Object[]> basePersons() {

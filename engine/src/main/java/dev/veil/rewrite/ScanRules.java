@@ -1,0 +1,87 @@
+package dev.veil.rewrite;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.catalog.TableName;
+import dev.veil.plan.StoredTable;
+import dev.veil.policy.TableConsent;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What consent and retention ask of one statement's scans ({@link ScanConditions}): the purpose
+ * the statement runs under, whether that purpose needs no consent (admins' {@code
+ * administration}), whether it asks for renewed consents (an expiry is then mandatory), the one
+ * statement time, each table's rules, and the stored tables the filters read (consent sources and
+ * the tables along privacy unit paths), whoever runs the statement.
+ */
+public final class ScanRules {
+    /** No purpose, no table with rules: scans stay as they are. */
+    public static final ScanRules NONE =
+            new ScanRules(Optional.empty(), false, false, 0L, TableConsent::none, name -> Optional.empty());
+
+    private final Optional<String> purpose;
+    private final boolean consentExempt;
+    private final boolean renewal;
+    private final long now;
+    private final Function<TableName, TableConsent> tables;
+    private final Function<TableName, Optional<StoredTable>> stored;
+    private final Map<TableName, TableConsent> known = new HashMap<>();
+    private volatile boolean usedStatementTime;
+
+    /**
+     * @param purpose the statement's purpose; empty when it runs under none
+     * @param consentExempt whether the purpose needs no consent (admins' {@code administration})
+     * @param renewal whether the purpose asks for consents renewed periodically (an expiry is mandatory)
+     * @param now the statement time, milliseconds since the epoch
+     * @param tables each table's consent and retention rules
+     * @param stored each stored table by name, whatever the principal may see
+     */
+    public ScanRules(
+            Optional<String> purpose,
+            boolean consentExempt,
+            boolean renewal,
+            long now,
+            Function<TableName, TableConsent> tables,
+            Function<TableName, Optional<StoredTable>> stored) {
+        this.purpose = requireNonNull(purpose, "purpose is null");
+        this.consentExempt = consentExempt;
+        this.renewal = renewal;
+        this.now = now;
+        this.tables = requireNonNull(tables, "tables is null");
+        this.stored = requireNonNull(stored, "stored is null");
+    }
+
+    public Optional<String> purpose() {
+        return purpose;
+    }
+
+    boolean consentExempt() {
+        return consentExempt;
+    }
+
+    boolean renewal() {
+        return renewal;
+    }
+
+    long now() {
+        usedStatementTime = true;
+        return now;
+    }
+
+    /** Whether a filter of the rewrite compared with the statement time (the plan then holds it as a constant). */
+    public boolean usedStatementTime() {
+        return usedStatementTime;
+    }
+
+    /** A table's rules, read once per statement. */
+    public synchronized TableConsent of(TableName table) {
+        return known.computeIfAbsent(table, tables);
+    }
+
+    Optional<StoredTable> stored(TableName table) {
+        return stored.apply(table);
+    }
+}
