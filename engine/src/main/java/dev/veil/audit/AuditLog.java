@@ -93,7 +93,7 @@ public final class AuditLog {
      * and columns (with their data categories) it read; nothing for a finished entry.
      */
     public void noteUse(long id, String purpose, String reads) {
-        catalog.write(c -> {
+        catalog.writeLog(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE audit_log SET purpose = ?, reads = ? WHERE id = ? AND finished_at IS NULL")) {
                 ps.setString(1, purpose);

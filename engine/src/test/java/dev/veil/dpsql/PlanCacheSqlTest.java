@@ -140,6 +140,23 @@ class PlanCacheSqlTest {
     }
 
     @Test
+    void aPlanWhoseRetentionFilterHoldsTheStatementTimeIsNotKept() throws SQLException {
+        // A retention (or consent) filter compares with the statement time, a constant of the plan:
+        // a kept plan would let rows outlive their retention for as long as it is cached.
+        exec(admin, "CREATE TABLE visits (id BIGINT NOT NULL, seen TIMESTAMP NOT NULL)");
+        exec(admin, "INSERT INTO visits VALUES (1, TIMESTAMP '2020-01-01 00:00:00'), (2, CURRENT_TIMESTAMP)");
+        exec(admin, "ALTER TABLE visits SET RETENTION 30 DAYS ON seen");
+        String q = "SELECT COUNT(*) FROM visits";
+        long[] before = counters();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, count(admin, q));
+        }
+        long[] after = counters();
+        assertEquals(before[0], after[0], "no run is a hit");
+        assertEquals(before[1] + 3, after[1], "every run plans");
+    }
+
+    @Test
     void aRepeatedStatementReusesItsPlanWithTheSameAnswers() throws SQLException {
         String q = "SELECT team, COUNT(*), SUM(score) FROM notes WHERE score > 2 GROUP BY team ORDER BY team";
         long[] before = counters();
