@@ -68,6 +68,14 @@ final class ScanConditions {
             rel = retention(rel, consent.retention().get(), table, rules.now(), ctx);
         }
         if (consent.consentRequired() && !rules.consentExempt()) {
+            StoredTable stored = base.unwrap(StoredTable.class);
+            if (stored != null && !stored.local()) {
+                // Its units would be looked up in local segments it does not have: refuse, never guess.
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        "Table " + table + " is a foreign table and requires consent; consent is not yet"
+                                + " enforced on foreign tables (see docs/scale-out.md)");
+            }
             rel = consent(rel, base, consent, ctx);
         }
         return rel;
