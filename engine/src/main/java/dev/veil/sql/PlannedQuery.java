@@ -64,9 +64,9 @@ public final class PlannedQuery {
     /** Whether the plan reads only stored tables (no system or information-schema table): a plan cache may keep it. */
     private final boolean cacheable;
     /** The purpose and reads noted for the audit when it was planned (null if it read nothing). */
-    private String purpose;
+    private final String purpose;
 
-    private String reads;
+    private final String reads;
     /** The compiled plan, made by the first execution and reused by later ones (see {@link PlanCache}). */
     private QueryExecution.Compiled compiled;
 
@@ -79,9 +79,13 @@ public final class PlannedQuery {
             Map<Integer, DpSpec> releases,
             Map<Integer, Fingerprint> fingerprints,
             String text,
-            boolean cacheable) {
+            boolean cacheable,
+            String purpose,
+            String reads) {
         this.text = text;
         this.cacheable = cacheable;
+        this.purpose = purpose;
+        this.reads = reads;
         this.cost = cost;
         this.releases = new TreeMap<>(releases);
         this.fingerprints = Map.copyOf(fingerprints);
@@ -181,11 +185,8 @@ public final class PlannedQuery {
                         "A differentially private aggregate of the physical plan is not in the rewritten plan");
             }
         }
-        PlannedQuery planned =
-                new PlannedQuery(planner, columns, plan, rewrite, cost, boundaries, fingerprints, text, cacheable);
-        planned.purpose = purpose;
-        planned.reads = reads;
-        return planned;
+        return new PlannedQuery(
+                planner, columns, plan, rewrite, cost, boundaries, fingerprints, text, cacheable, purpose, reads);
     }
 
     /**
