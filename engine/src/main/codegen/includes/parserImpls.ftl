@@ -230,28 +230,59 @@ SqlNode VeilAlterSchema() :
     )
 }
 
-/** COPY s.t FROM 'path' [WITH (name = literal, ...)] */
+/**
+ * COPY s.t FROM 'path' [WITH (name = literal, ...)], and its reverse: COPY s.t TO 'path' [WITH
+ * (...)] or COPY (query) TO 'path' [WITH (...)].
+ */
 SqlNode VeilCopy() :
 {
     final Span s;
     final SqlIdentifier table;
+    final SqlNode query;
     final SqlNode path;
     final List<SqlCopyOption> optionList = new ArrayList<SqlCopyOption>();
 }
 {
     <COPY> { s = span(); }
-    table = VeilTableName()
-    <FROM>
-    path = StringLiteral()
-    [
-        <WITH> <LPAREN>
-        VeilCopyOption(optionList)
-        ( <COMMA> VeilCopyOption(optionList) )*
+    (
+        table = VeilTableName()
+        (
+            <FROM>
+            path = StringLiteral()
+            [ VeilCopyOptions(optionList) ]
+            {
+                return new SqlCopy(s.end(this), table, SqlLiteral.unchain(path), optionList);
+            }
+        |
+            <TO>
+            path = StringLiteral()
+            [ VeilCopyOptions(optionList) ]
+            {
+                return new SqlCopyTo(s.end(this), table, SqlLiteral.unchain(path), optionList);
+            }
+        )
+    |
+        <LPAREN>
+        query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY)
         <RPAREN>
-    ]
-    {
-        return new SqlCopy(s.end(this), table, SqlLiteral.unchain(path), optionList);
-    }
+        <TO>
+        path = StringLiteral()
+        [ VeilCopyOptions(optionList) ]
+        {
+            return new SqlCopyTo(s.end(this), query, SqlLiteral.unchain(path), optionList);
+        }
+    )
+}
+
+/** WITH (option, ...) of COPY. */
+void VeilCopyOptions(List<SqlCopyOption> optionList) :
+{
+}
+{
+    <WITH> <LPAREN>
+    VeilCopyOption(optionList)
+    ( <COMMA> VeilCopyOption(optionList) )*
+    <RPAREN>
 }
 
 /**

@@ -13,9 +13,11 @@ import dev.veil.sql.PlannerContext;
 import dev.veil.sql.StatementContext;
 import dev.veil.sql.UpdateCount;
 import dev.veil.storage.CsvOptions;
+import dev.veil.storage.InputFormat;
 import dev.veil.storage.LoadProgress;
 import dev.veil.storage.Warehouse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,11 +25,11 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code veil load}: loads a CSV or Arrow IPC file into a table, all or nothing. */
+/** {@code veil load}: loads a CSV, Arrow IPC or Parquet file (or Parquet folder) into a table, all or nothing. */
 @Command(
         name = "load",
         mixinStandardHelpOptions = true,
-        description = "Load a CSV or Arrow IPC file into a table (created with inferred types if absent). "
+        description = "Load a CSV, Arrow IPC or Parquet file into a table (created with inferred types if absent). "
                 + "The load is all or nothing.")
 final class LoadCommand implements Callable<Integer> {
     @Option(names = "--warehouse", required = true, paramLabel = "DIR", description = "The warehouse directory.")
@@ -45,6 +47,12 @@ final class LoadCommand implements Callable<Integer> {
 
         @Option(names = "--arrow", paramLabel = "FILE", description = "An Arrow IPC file.")
         Path arrow;
+
+        @Option(
+                names = "--parquet",
+                paramLabel = "PATH",
+                description = "A Parquet file, a folder of Parquet files, or a pattern such as 'data/*.parquet'.")
+        String parquet;
     }
 
     @Option(names = "--header", description = "The CSV file's first line names the columns.")
@@ -70,10 +78,18 @@ final class LoadCommand implements Callable<Integer> {
         if (nullString != null) {
             options = options.withNullString(nullString);
         }
-        boolean arrow = source.arrow != null;
-        Path file = arrow ? source.arrow : source.csv;
+        InputFormat format = source.parquet != null
+                ? InputFormat.PARQUET
+                : source.arrow != null ? InputFormat.ARROW : InputFormat.CSV;
+        String written = switch (format) {
+            case PARQUET -> source.parquet;
+            case ARROW -> source.arrow.toString();
+            case CSV -> source.csv.toString();
+        };
+        List<Path> files = CopyStatement.files(written, format);
         try (Warehouse wh = Warehouse.open(warehouse);
-                ProgressBar bar = ProgressBar.forTerminal(file.getFileName().toString())) {
+                ProgressBar bar = ProgressBar.forTerminal(
+                        files.size() == 1 ? files.get(0).getFileName().toString() : files.size() + " files")) {
             StatementContext context = new StatementContext(
                     wh,
                     new Principal("admin", Set.of(Principals.ADMIN)),
@@ -82,7 +98,7 @@ final class LoadCommand implements Callable<Integer> {
                     new PrivacyRewriter(MaskKey.of(wh.root())));
             LoadProgress progress = bar == null ? LoadProgress.NONE : bar;
             long start = System.nanoTime();
-            UpdateCount result = CopyStatement.load(name, file, arrow, options, context, progress);
+            UpdateCount result = CopyStatement.load(name, files, format, options, context, progress);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(
                     "%s in %.1f s (%,.0f rows/s)%n",

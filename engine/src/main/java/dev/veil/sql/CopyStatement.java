@@ -14,9 +14,11 @@ import dev.veil.sql.ast.SqlCopyOption;
 import dev.veil.storage.ArrowFileLoader;
 import dev.veil.storage.CsvLoader;
 import dev.veil.storage.CsvOptions;
+import dev.veil.storage.InputFiles;
+import dev.veil.storage.InputFormat;
 import dev.veil.storage.LoadProgress;
 import dev.veil.storage.LoadResult;
-import java.nio.file.Files;
+import dev.veil.storage.ParquetFileLoader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +27,8 @@ import org.apache.calcite.sql.SqlLiteral;
 
 /**
  * Executes {@code COPY s.t FROM 'file' [WITH (HEADER = TRUE, DELIMITER = ',', NULL = '', QUOTE = '"',
- * FORMAT = 'csv' | 'arrow')]}. The load is all or nothing. If the table does not exist it is
+ * FORMAT = 'csv' | 'arrow' | 'parquet')]}. The load is all or nothing; a Parquet load may name a
+ * folder or a pattern ({@code 'data/*.parquet'}) and reads all its files into one version. If the table does not exist it is
  * created with the types inferred from the file, and dropped again if the load fails.
  */
 public final class CopyStatement {
@@ -35,7 +38,6 @@ public final class CopyStatement {
 
     static UpdateCount execute(SqlCopy node, StatementContext context) {
         TableName name = SqlNames.tableName(node.table(), context);
-        Path file = Path.of(node.path()).toAbsolutePath();
         for (SqlCopyOption option : node.options()) {
             String key = option.name().toLowerCase(Locale.ROOT);
             if (!OPTIONS.contains(key)) {
@@ -46,35 +48,43 @@ public final class CopyStatement {
                                 + NameSuggestions.hint(key, OPTIONS));
             }
         }
-        if (!Files.isRegularFile(file)) {
-            throw new VeilException(ErrorCode.FILE_NOT_FOUND, "File '" + file + "' does not exist or is not a file");
-        }
-        String format = stringOption(node, "format")
-                .map(s -> s.toLowerCase(Locale.ROOT))
-                .orElse(isArrowFile(file) ? "arrow" : "csv");
-        boolean arrow = switch (format) {
-            case "csv" -> false;
-            case "arrow" -> true;
-            default ->
-                throw new VeilException(
-                        ErrorCode.INVALID_ARGUMENT, "Unknown COPY format '" + format + "'; use 'csv' or 'arrow'");
-        };
+        Optional<String> formatName = stringOption(node, "format");
+        InputFormat format = formatName.isPresent()
+                ? InputFormat.named(formatName.get())
+                : InputFormat.guess(Path.of(node.path()).toAbsolutePath());
+        List<Path> files = files(node.path(), format);
         CsvOptions options = csvOptions(node);
         // The loader reports progress a few times a second: that is where a cancelled load stops.
         return load(
                 name,
-                file,
-                arrow,
+                files,
+                format,
                 options,
                 context,
                 (rows, bytesRead, totalBytes) -> StatementControl.check(context.cancelFlag()));
     }
 
-    /** Loads a file into a table (created from the file's columns if absent); also used by {@code veil load}. */
+    /**
+     * The files a load of {@code written} reads: one file for CSV and Arrow; for Parquet also a
+     * folder (its {@code .parquet} files) or a pattern in the file name.
+     */
+    public static List<Path> files(String written, InputFormat format) {
+        List<Path> files = InputFiles.resolve(written, ".parquet");
+        if (format != InputFormat.PARQUET
+                && (files.size() != 1 || !files.get(0).equals(Path.of(written).toAbsolutePath()))) {
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "'" + written + "': a " + format.name()
+                            + " load reads one file; folders and patterns are for Parquet");
+        }
+        return files;
+    }
+
+    /** Loads files into a table (created from the first file's columns if absent); also used by {@code veil load}. */
     public static UpdateCount load(
             TableName name,
-            Path file,
-            boolean arrow,
+            List<Path> files,
+            InputFormat format,
             CsvOptions options,
             StatementContext context,
             LoadProgress progress) {
@@ -94,7 +104,11 @@ public final class CopyStatement {
             }
         } else {
             // The file is read for its columns before anything is created, so a bad file leaves no trace.
-            List<Column> columns = arrow ? ArrowFileLoader.inferColumns(file) : CsvLoader.inferColumns(file, options);
+            List<Column> columns = switch (format) {
+                case CSV -> CsvLoader.inferColumns(files.get(0), options);
+                case ARROW -> ArrowFileLoader.inferColumns(files.get(0));
+                case PARQUET -> ParquetFileLoader.inferColumns(files);
+            };
             if (!catalog.schemaExists(name.schema())) {
                 catalog.createSchema(name.schema(), true);
                 createdSchema = true;
@@ -107,9 +121,11 @@ public final class CopyStatement {
             }
         }
         try {
-            LoadResult result = arrow
-                    ? ArrowFileLoader.load(context.warehouse(), table, file, progress)
-                    : CsvLoader.load(context.warehouse(), table, file, options, progress);
+            LoadResult result = switch (format) {
+                case CSV -> CsvLoader.load(context.warehouse(), table, files.get(0), options, progress);
+                case ARROW -> ArrowFileLoader.load(context.warehouse(), table, files.get(0), progress);
+                case PARQUET -> ParquetFileLoader.load(context.warehouse(), table, files, progress);
+            };
             return new UpdateCount(
                     result.rows(), result.rows() + " rows loaded into " + name + (created ? " (table created)" : ""));
         } catch (RuntimeException e) {
@@ -134,26 +150,11 @@ public final class CopyStatement {
         }
     }
 
-    private static boolean isArrowFile(Path file) {
-        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".arrow") || n.endsWith(".feather") || n.endsWith(".ipc");
-    }
-
     private static CsvOptions csvOptions(SqlCopy node) {
         CsvOptions options = CsvOptions.defaults();
         Optional<SqlCopyOption> header = node.option("header");
         if (header.isPresent()) {
-            SqlLiteral v = header.get().value();
-            Object b = v.getValue();
-            if (b instanceof Boolean bool) {
-                options = options.withHeader(bool);
-            } else {
-                String s = v.toValue() == null ? "" : v.toValue().toLowerCase(Locale.ROOT);
-                if (!s.equals("true") && !s.equals("false")) {
-                    throw new VeilException(ErrorCode.INVALID_ARGUMENT, "COPY option HEADER must be TRUE or FALSE");
-                }
-                options = options.withHeader(s.equals("true"));
-            }
+            options = options.withHeader(booleanOption(header.get()));
         }
         Optional<String> delimiter = stringOption(node, "delimiter");
         if (delimiter.isPresent()) {
@@ -170,7 +171,22 @@ public final class CopyStatement {
         return options;
     }
 
-    private static char singleChar(String option, String value) {
+    /** The value of the HEADER option: TRUE or FALSE. */
+    static boolean booleanOption(SqlCopyOption option) {
+        SqlLiteral v = option.value();
+        if (v.getValue() instanceof Boolean bool) {
+            return bool;
+        }
+        String s = v.toValue() == null ? "" : v.toValue().toLowerCase(Locale.ROOT);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "COPY option " + option.name().toUpperCase(Locale.ROOT) + " must be TRUE or FALSE");
+        }
+        return s.equals("true");
+    }
+
+    static char singleChar(String option, String value) {
         String v = value.equals("\\t") ? "\t" : value;
         if (v.length() != 1) {
             throw new VeilException(
@@ -181,7 +197,12 @@ public final class CopyStatement {
     }
 
     private static Optional<String> stringOption(SqlCopy node, String name) {
-        return node.option(name).map(o -> {
+        return stringOption(node.option(name), name);
+    }
+
+    /** The text of an option given as a string (or number), if the option is there. */
+    static Optional<String> stringOption(Optional<SqlCopyOption> option, String name) {
+        return option.map(o -> {
             String s = o.value().toValue();
             if (s == null) {
                 throw new VeilException(

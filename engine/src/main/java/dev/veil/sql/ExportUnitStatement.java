@@ -13,20 +13,9 @@ import java.math.BigDecimal;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,8 +34,6 @@ import java.util.Map;
  * file. The export is recorded in the erasure log (the unit's fingerprint and rows per table).
  */
 final class ExportUnitStatement {
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     private ExportUnitStatement() {}
 
@@ -61,7 +48,7 @@ final class ExportUnitStatement {
     static UpdateCount execute(SqlExportUnit node, StatementContext context) {
         Format format = format(node);
         TableName unitTable = SqlNames.tableName(node.table(), context);
-        Path target = target(node.file(), context);
+        Path target = OutputFiles.target(node.file(), context, "EXPORT");
         UnitRows unit = UnitRows.resolve(context, unitTable, node.value());
         Map<Long, TableRows> tables = new LinkedHashMap<>();
         for (UnitRows.Reached r : unit.reached()) {
@@ -102,92 +89,20 @@ final class ExportUnitStatement {
         }
     }
 
-    /** The file to create: new, in an existing directory outside the warehouse. */
-    private static Path target(String file, StatementContext context) {
-        if (file.isBlank()) {
-            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "The export file name is empty");
-        }
-        Path target = Path.of(file).toAbsolutePath().normalize();
-        Path directory = target.getParent();
-        if (directory == null || !Files.isDirectory(directory)) {
-            throw new VeilException(
-                    ErrorCode.FILE_NOT_FOUND, "The directory of the export file '" + target + "' does not exist");
-        }
-        try {
-            Path realDirectory = directory.toRealPath();
-            Path warehouse = context.warehouse().root().toRealPath();
-            if (realDirectory.startsWith(warehouse)) {
-                throw new VeilException(
-                        ErrorCode.ACCESS_DENIED,
-                        "EXPORT cannot write into the warehouse directory '" + warehouse
-                                + "'; choose a directory outside it");
-            }
-            Path real = realDirectory.resolve(target.getFileName());
-            if (Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
-                throw new VeilException(
-                        ErrorCode.ALREADY_EXISTS,
-                        "The file '" + target + "' exists; EXPORT never overwrites a file: choose a new name");
-            }
-            return real;
-        } catch (IOException e) {
-            throw new VeilException(
-                    ErrorCode.STORAGE_IO_ERROR,
-                    "Cannot resolve the export file '" + target + "': " + e.getMessage(),
-                    e);
-        }
-    }
-
-    /** Writes a temporary file, forces it, links it to {@code target} (failing if taken) and removes the temporary name. */
+    /** Writes {@code text} to a new file {@code target} ({@link OutputFiles}). */
     private static void write(Path target, String text) {
-        Path directory = target.getParent();
-        Path temp = directory.resolve(
-                "." + target.getFileName() + "." + HexFormat.of().toHexDigits(RANDOM.nextLong()) + ".tmp");
+        Path temp = OutputFiles.temporary(target);
         try {
-            try (FileChannel channel = open(temp);
+            try (FileChannel channel = OutputFiles.create(temp);
                     Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8)) {
                 out.write(text);
-                out.flush();
-                channel.force(true);
             }
-            try {
-                Files.createLink(target, temp);
-            } catch (UnsupportedOperationException e) {
-                Files.move(temp, target); // fails if the target exists; no hard links on this file system
-            }
-            Files.deleteIfExists(temp);
-            forceDirectory(directory);
-        } catch (FileAlreadyExistsException e) {
-            throw new VeilException(
-                    ErrorCode.ALREADY_EXISTS,
-                    "The file '" + target + "' exists; EXPORT never overwrites a file: choose a new name");
+            OutputFiles.publish(temp, target, "EXPORT");
         } catch (IOException e) {
             throw new VeilException(
                     ErrorCode.STORAGE_IO_ERROR, "Cannot write the export file '" + target + "': " + e.getMessage(), e);
         } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // A stray temporary file; its name says what it is.
-            }
-        }
-    }
-
-    private static FileChannel open(Path temp) throws IOException {
-        try {
-            return FileChannel.open(
-                    temp,
-                    java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        }
-    }
-
-    private static void forceDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Not every platform can force a directory; the file itself is forced.
+            OutputFiles.deleteQuietly(temp);
         }
     }
 
@@ -254,7 +169,7 @@ final class ExportUnitStatement {
                     jsonString(out, String.valueOf(d));
                 }
             }
-            default -> jsonString(out, text(value, type));
+            default -> jsonString(out, ValueText.of(value, type));
         }
     }
 
@@ -280,21 +195,6 @@ final class ExportUnitStatement {
         out.append('"');
     }
 
-    /** A value as text: dates as {@code yyyy-MM-dd}, timestamps as {@code yyyy-MM-dd HH:mm:ss.SSS}. */
-    private static String text(Object value, VeilType type) {
-        return switch (type) {
-            case DATE -> LocalDate.ofEpochDay((Integer) value).toString();
-            case TIMESTAMP ->
-                LocalDateTime.ofEpochSecond(
-                                Math.floorDiv((Long) value, 1000L),
-                                (int) Math.floorMod((Long) value, 1000L) * 1_000_000,
-                                ZoneOffset.UTC)
-                        .format(TIMESTAMP);
-            case DECIMAL -> ((BigDecimal) value).toPlainString();
-            default -> String.valueOf(value);
-        };
-    }
-
     // ---------------------------------------------------------------- CSV
 
     /**
@@ -305,51 +205,29 @@ final class ExportUnitStatement {
      */
     private static String csv(TableName unitTable, String unitColumn, String unitValue, Iterable<TableRows> tables) {
         StringBuilder out = new StringBuilder();
-        csvLine(out, List.of("unit", unitTable.toString(), unitColumn, unitValue));
+        ValueText.csvLine(out, List.of("unit", unitTable.toString(), unitColumn, unitValue), ',');
         for (TableRows t : tables) {
             out.append("\r\n");
-            csvLine(
+            ValueText.csvLine(
                     out,
                     List.of(
                             "table",
                             t.table().table().name().toString(),
-                            String.valueOf(t.rows().size())));
+                            String.valueOf(t.rows().size())),
+                    ',');
             List<Column> columns = t.table().table().columns();
-            csvLine(out, columns.stream().map(Column::name).toList());
+            ValueText.csvLine(out, columns.stream().map(Column::name).toList(), ',');
             for (Object[] row : t.rows()) {
                 List<String> fields = new ArrayList<>(row.length);
                 for (int c = 0; c < row.length; c++) {
                     fields.add(
                             row[c] == null
                                     ? null
-                                    : text(row[c], columns.get(c).type().type()));
+                                    : ValueText.of(row[c], columns.get(c).type().type()));
                 }
-                csvLine(out, fields);
+                ValueText.csvLine(out, fields, ',');
             }
         }
         return out.toString();
-    }
-
-    private static void csvLine(StringBuilder out, List<String> fields) {
-        for (int i = 0; i < fields.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            String field = fields.get(i);
-            if (field == null) {
-                continue;
-            }
-            boolean quote = field.isEmpty()
-                    || field.indexOf(',') >= 0
-                    || field.indexOf('"') >= 0
-                    || field.indexOf('\n') >= 0
-                    || field.indexOf('\r') >= 0;
-            if (quote) {
-                out.append('"').append(field.replace("\"", "\"\"")).append('"');
-            } else {
-                out.append(field);
-            }
-        }
-        out.append("\r\n");
     }
 }

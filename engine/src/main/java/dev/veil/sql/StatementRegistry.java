@@ -12,6 +12,7 @@ import dev.veil.sql.ast.SqlAlterUserPassword;
 import dev.veil.sql.ast.SqlCancelStatement;
 import dev.veil.sql.ast.SqlConsentRequired;
 import dev.veil.sql.ast.SqlCopy;
+import dev.veil.sql.ast.SqlCopyTo;
 import dev.veil.sql.ast.SqlCreateConnection;
 import dev.veil.sql.ast.SqlCreateForeignTable;
 import dev.veil.sql.ast.SqlCreatePrivacyBudget;
@@ -188,6 +189,8 @@ public final class StatementRegistry {
         anyUser(SqlCreateTable.class, "CREATE TABLE", CreateTableStatement::execute);
         // Loading is for admins: COPY reads any file the server process can read.
         admin(SqlCopy.class, "COPY", CopyStatement::execute);
+        // Writing files is for admins too: COPY ... TO writes where the server process may write.
+        admin(SqlCopyTo.class, "COPY TO", CopyToStatement::execute);
         // Writing rows is for admins: an analyst could otherwise add fake privacy units to a small group
         // until it passes the minimum group size, then subtract them from the released aggregate.
         admin(SqlInsert.class, "INSERT", InsertStatement::execute);

@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseIntVector;
@@ -38,6 +39,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ViewVarCharVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.InvalidArrowFileException;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -77,7 +79,7 @@ public final class ArrowFileLoader {
             for (int i = 0; i < fields.size(); i++) {
                 columns.add(new Column(
                         names.get(i),
-                        veilType(fields.get(i), file),
+                        veilType(fields.get(i), file.toString()),
                         fields.get(i).isNullable()));
             }
             return columns;
@@ -93,64 +95,88 @@ public final class ArrowFileLoader {
         requireNonNull(file, "file is null");
         requireNonNull(progress, "progress is null");
         long started = System.nanoTime();
-        List<Column> columns = table.columns();
         try (BufferAllocator allocator = warehouse.allocator().newChildAllocator("load " + file, 0, Long.MAX_VALUE);
                 ArrowFileReader reader = open(file, allocator);
                 TableWriter writer = warehouse.newWriter(table)) {
             long totalBytes = Files.size(file);
-            List<Field> fields = schema(reader, file).getFields();
-            if (fields.size() != columns.size()) {
-                throw new VeilException(
-                        ErrorCode.BAD_INPUT_FILE,
-                        file + ": the file has " + fields.size() + " fields, table '" + table.name() + "' has "
-                                + columns.size() + " columns");
-            }
-            boolean[] dateToTimestamp = new boolean[columns.size()];
-            for (int i = 0; i < fields.size(); i++) {
-                VeilType from = veilType(fields.get(i), file).type();
-                Column to = columns.get(i);
-                if (!loadable(from, to.type().type())) {
-                    throw new VeilException(
-                            ErrorCode.TYPE_MISMATCH,
-                            file + ": field '" + fields.get(i).getName()
-                                    + "' (" + CsvLoader.ordinal(i + 1) + ") has Arrow type "
-                                    + fields.get(i).getType()
-                                    + ", which cannot be loaded into column '" + to.name() + "' (" + to.type() + ")");
-                }
-                dateToTimestamp[i] = from == VeilType.DATE && to.type().type() == VeilType.TIMESTAMP;
-            }
             ProgressReporter reporter = new ProgressReporter(progress, totalBytes);
-            VectorSchemaRoot batch = reader.getVectorSchemaRoot();
-            Object[] row = new Object[columns.size()];
-            long rowNumber = 0;
-            while (reader.loadNextBatch()) {
-                List<FieldVector> vectors = batch.getFieldVectors();
-                for (int r = 0; r < batch.getRowCount(); r++) {
-                    rowNumber++;
-                    for (int c = 0; c < row.length; c++) {
-                        Object value = value(vectors.get(c), r);
-                        if (dateToTimestamp[c] && value != null) {
-                            value = (Integer) value * MILLIS_PER_DAY;
-                        }
-                        row[c] = value;
-                    }
-                    try {
-                        writer.append(row);
-                    } catch (VeilException e) {
-                        throw new VeilException(
-                                e.errorCode() == ErrorCode.TYPE_MISMATCH ? ErrorCode.INTERNAL_ERROR : e.errorCode(),
-                                file + ": row " + rowNumber + ": " + e.getMessage(),
-                                e);
-                    }
-                    reporter.row(rowNumber, reader.bytesRead());
-                }
-            }
+            long rows = appendAll(
+                    reader, schema(reader, file), table, writer, file.toString(), reporter, 0, reader::bytesRead);
             TableVersion version = writer.commit();
-            reporter.done(rowNumber, totalBytes);
-            return new LoadResult(rowNumber, totalBytes, Duration.ofNanos(System.nanoTime() - started), version);
+            reporter.done(rows, totalBytes);
+            return new LoadResult(rows, totalBytes, Duration.ofNanos(System.nanoTime() - started), version);
         } catch (IOException e) {
             throw cannotRead(file, e);
         }
+    }
+
+    /**
+     * Appends every row of every batch that {@code reader} yields to {@code writer}, after checking
+     * that the batches' fields load into the table's columns (matched by position). Used for Arrow
+     * IPC and Parquet files alike.
+     *
+     * @param source the file named in error messages
+     * @param rowsBefore rows already appended from earlier files of the same load (for row numbers)
+     * @return the number of rows appended from this reader
+     */
+    static long appendAll(
+            ArrowReader reader,
+            Schema schema,
+            TableDef table,
+            TableWriter writer,
+            String source,
+            ProgressReporter reporter,
+            long rowsBefore,
+            LongSupplier bytesRead)
+            throws IOException {
+        List<Column> columns = table.columns();
+        List<Field> fields = schema.getFields();
+        if (fields.size() != columns.size()) {
+            throw new VeilException(
+                    ErrorCode.BAD_INPUT_FILE,
+                    source + ": the file has " + fields.size() + " fields, table '" + table.name() + "' has "
+                            + columns.size() + " columns");
+        }
+        boolean[] dateToTimestamp = new boolean[columns.size()];
+        for (int i = 0; i < fields.size(); i++) {
+            VeilType from = veilType(fields.get(i), source).type();
+            Column to = columns.get(i);
+            if (!loadable(from, to.type().type())) {
+                throw new VeilException(
+                        ErrorCode.TYPE_MISMATCH,
+                        source + ": field '" + fields.get(i).getName()
+                                + "' (" + CsvLoader.ordinal(i + 1) + ") has Arrow type "
+                                + fields.get(i).getType()
+                                + ", which cannot be loaded into column '" + to.name() + "' (" + to.type() + ")");
+            }
+            dateToTimestamp[i] = from == VeilType.DATE && to.type().type() == VeilType.TIMESTAMP;
+        }
+        Object[] row = new Object[columns.size()];
+        long rowNumber = rowsBefore;
+        while (reader.loadNextBatch()) {
+            VectorSchemaRoot batch = reader.getVectorSchemaRoot();
+            List<FieldVector> vectors = batch.getFieldVectors();
+            for (int r = 0; r < batch.getRowCount(); r++) {
+                rowNumber++;
+                for (int c = 0; c < row.length; c++) {
+                    Object value = value(vectors.get(c), r);
+                    if (dateToTimestamp[c] && value != null) {
+                        value = (Integer) value * MILLIS_PER_DAY;
+                    }
+                    row[c] = value;
+                }
+                try {
+                    writer.append(row);
+                } catch (VeilException e) {
+                    throw new VeilException(
+                            e.errorCode() == ErrorCode.TYPE_MISMATCH ? ErrorCode.INTERNAL_ERROR : e.errorCode(),
+                            source + ": row " + rowNumber + ": " + e.getMessage(),
+                            e);
+                }
+                reporter.row(rowNumber, bytesRead.getAsLong());
+            }
+        }
+        return rowNumber - rowsBefore;
     }
 
     private static boolean loadable(VeilType from, VeilType to) {
@@ -167,7 +193,7 @@ public final class ArrowFileLoader {
     }
 
     /** The Veil type that holds a field's values. */
-    static ColumnType veilType(Field field, Path file) {
+    static ColumnType veilType(Field field, String file) {
         ArrowType type = field.getType();
         if (field.getDictionary() == null && field.getChildren().isEmpty()) {
             if (type instanceof ArrowType.Bool) {
