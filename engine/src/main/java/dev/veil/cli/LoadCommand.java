@@ -2,12 +2,7 @@ package dev.veil.cli;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
-import dev.veil.catalog.Principals;
-import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.TableName;
-import dev.veil.rewrite.MaskKey;
-import dev.veil.rewrite.PrivacyRewriter;
-import dev.veil.rewrite.UnrestrictedPolicies;
 import dev.veil.sql.CopyStatement;
 import dev.veil.sql.PlannerContext;
 import dev.veil.sql.StatementContext;
@@ -15,12 +10,17 @@ import dev.veil.sql.UpdateCount;
 import dev.veil.storage.CsvOptions;
 import dev.veil.storage.InputFormat;
 import dev.veil.storage.LoadProgress;
+import dev.veil.storage.UploadArea;
 import dev.veil.storage.Warehouse;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,10 +31,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Load a CSV, Arrow IPC or Parquet file into a table (created with inferred types if absent). "
                 + "The load is all or nothing.")
-final class LoadCommand implements Callable<Integer> {
-    @Option(names = "--warehouse", required = true, paramLabel = "DIR", description = "The warehouse directory.")
-    Path warehouse;
-
+final class LoadCommand extends PolicyCommand.Target implements Callable<Integer> {
     @Option(names = "--table", required = true, paramLabel = "SCHEMA.TABLE", description = "Target table.")
     String table;
 
@@ -65,7 +62,7 @@ final class LoadCommand implements Callable<Integer> {
     String nullString;
 
     @Override
-    public Integer call() {
+    public Integer call() throws SQLException {
         TableName name = tableName(table);
         CsvOptions options = CsvOptions.defaults().withHeader(header);
         if (delimiter != null) {
@@ -86,16 +83,14 @@ final class LoadCommand implements Callable<Integer> {
             case ARROW -> source.arrow.toString();
             case CSV -> source.csv.toString();
         };
+        if (remote()) {
+            return loadRemote(name, written, format);
+        }
         List<Path> files = CopyStatement.files(written, format);
-        try (Warehouse wh = Warehouse.open(warehouse);
+        try (Warehouse wh = Warehouse.open(where.warehouse);
                 ProgressBar bar = ProgressBar.forTerminal(
                         files.size() == 1 ? files.get(0).getFileName().toString() : files.size() + " files")) {
-            StatementContext context = new StatementContext(
-                    wh,
-                    new Principal("admin", Set.of(Principals.ADMIN)),
-                    UnrestrictedPolicies.INSTANCE,
-                    new AtomicBoolean(),
-                    new PrivacyRewriter(MaskKey.of(wh.root())));
+            StatementContext context = context(wh);
             LoadProgress progress = bar == null ? LoadProgress.NONE : bar;
             long start = System.nanoTime();
             UpdateCount result = CopyStatement.load(name, files, format, options, context, progress);
@@ -105,6 +100,69 @@ final class LoadCommand implements Callable<Integer> {
                     result.message(), seconds, result.rows() / Math.max(seconds, 1e-9));
         }
         return 0;
+    }
+
+    /**
+     * Loads through a running server: the file is streamed to the server's upload area, then
+     * {@code COPY ... FROM 'upload:<id>'} loads it there, all or nothing, with the same errors as
+     * in-process. The files of a Parquet folder or pattern are uploaded one by one and loaded by one COPY.
+     */
+    private int loadRemote(TableName name, String written, InputFormat format) throws SQLException {
+        List<Path> files = CopyStatement.files(written, format);
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
+            long start = System.nanoTime();
+            List<String> ids = new ArrayList<>();
+            for (Path file : files) {
+                ids.add(upload(connection, file));
+            }
+            // One COPY for all the files: the load stays all or nothing, as in-process.
+            statement.execute(
+                    "COPY " + name + " FROM '" + UploadArea.SCHEME + String.join(",", ids) + "'" + copyOptions(format));
+            long rows = statement.getUpdateCount();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(
+                    "%,d rows loaded into %s through %s in %.1f s (%,.0f rows/s)%n",
+                    rows, name, where.url, seconds, rows / Math.max(seconds, 1e-9));
+        }
+        return 0;
+    }
+
+    /** The COPY options that say what the in-process load would have been told. */
+    private String copyOptions(InputFormat format) {
+        List<String> options = new ArrayList<>();
+        options.add("FORMAT = '" + format.name().toLowerCase(Locale.ROOT) + "'");
+        if (format == InputFormat.CSV) {
+            options.add("HEADER = " + (header ? "TRUE" : "FALSE"));
+            if (delimiter != null) {
+                options.add("DELIMITER = " + quoted(delimiter));
+            }
+            if (nullString != null) {
+                options.add("NULL = " + quoted(nullString));
+            }
+        }
+        return " WITH (" + String.join(", ", options) + ")";
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    /** The thin driver's upload (dev.veil.jdbc.FileUploads); the driver is on the class path, not a compile dependency. */
+    private static String upload(Connection connection, Path file) throws SQLException {
+        try {
+            Class<?> uploads = Class.forName(SqlCommand.THIN_DRIVER_PACKAGE + ".FileUploads");
+            Object target = connection.unwrap(uploads);
+            return (String) uploads.getMethod("upload", Path.class).invoke(target, file);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new VeilException(ErrorCode.INTERNAL_ERROR, "Upload failed: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT, "--url needs Veil's thin JDBC driver on the class path: " + e);
+        }
     }
 
     static TableName tableName(String text) {

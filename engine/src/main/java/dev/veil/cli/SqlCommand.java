@@ -138,6 +138,9 @@ final class SqlCommand implements Callable<Integer> {
 
     private static final String THIN_DRIVER = "dev.veil.jdbc.Driver";
 
+    /** The package of the thin driver's public classes. */
+    static final String THIN_DRIVER_PACKAGE = "dev.veil.jdbc";
+
     static void requireThinDriver() {
         try {
             Class.forName(THIN_DRIVER);

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.catalog.Principals;
 import dev.veil.session.VeilMeta;
+import dev.veil.storage.UploadArea;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * The server's one HTTP handler. Every request must carry HTTP Basic credentials of a warehouse
  * user; without them it gets 401, and nothing else happens. An authenticated request is either
  * an Avatica protobuf request, run by Avatica's {@code LocalService} over {@link VeilMeta} as
- * the authenticated user, or a cancel request on {@value #CANCEL_PATH} (Avatica's protocol has
- * no cancel message; Veil's thin driver sends this one).
+ * the authenticated user, a cancel request on {@value #CANCEL_PATH} (Avatica's protocol has
+ * no cancel message; Veil's thin driver sends this one), or an upload on {@value #UPLOAD_PATH}.
  *
  * <p>A connection belongs to the user who opened it; requests from another user on it are refused.
  * Logins are throttled by {@link LoginThrottle} and failed ones audited by {@link ServerAudit}.
@@ -34,6 +36,17 @@ import org.slf4j.LoggerFactory;
 final class VeilHttpHandler extends AbstractHandler {
     /** Where the thin driver posts {@code <connectionId> <statementId>} to cancel a running statement. */
     static final String CANCEL_PATH = "/veil/cancel";
+
+    /**
+     * Where {@code veil load --url} streams a file (the body; its name in the parameter
+     * {@code name}) for a later {@code COPY s.t FROM 'upload:<id>'}; the answer is the id. Admins only.
+     */
+    static final String UPLOAD_PATH = "/veil/upload";
+
+    private static final int INSUFFICIENT_STORAGE = 507;
+
+    /** The largest upload the server takes. */
+    static final long MAX_UPLOAD_BYTES = 64L << 30;
 
     private static final Logger LOG = LoggerFactory.getLogger(VeilHttpHandler.class);
     private static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
@@ -46,6 +59,8 @@ final class VeilHttpHandler extends AbstractHandler {
     private final ConnectionRegistry connections;
     private final ClientWatch clientWatch;
     private final RpcMetadataResponse metadata;
+    private final Principals principals;
+    private final UploadArea uploads;
     private final ProtobufTranslation translation = new ProtobufTranslationImpl();
 
     VeilHttpHandler(
@@ -56,7 +71,9 @@ final class VeilHttpHandler extends AbstractHandler {
             VeilMeta meta,
             ConnectionRegistry connections,
             ClientWatch clientWatch,
-            RpcMetadataResponse metadata) {
+            RpcMetadataResponse metadata,
+            Principals principals,
+            UploadArea uploads) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.throttle = requireNonNull(throttle, "throttle is null");
         this.audit = requireNonNull(audit, "audit is null");
@@ -65,6 +82,8 @@ final class VeilHttpHandler extends AbstractHandler {
         this.connections = requireNonNull(connections, "connections is null");
         this.clientWatch = requireNonNull(clientWatch, "clientWatch is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
+        this.principals = requireNonNull(principals, "principals is null");
+        this.uploads = requireNonNull(uploads, "uploads is null");
     }
 
     @Override
@@ -100,7 +119,10 @@ final class VeilHttpHandler extends AbstractHandler {
         }
         byte[] body = null;
         boolean previousPassword = false;
-        if (user.isEmpty() && connections.keepsPreviousPassword(given.user()) && !CANCEL_PATH.equals(target)) {
+        if (user.isEmpty()
+                && connections.keepsPreviousPassword(given.user())
+                && !CANCEL_PATH.equals(target)
+                && !UPLOAD_PATH.equals(target)) {
             // The connection that changed its user's password goes on with the password it logged in with.
             body = readBody(request);
             String connectionId = body == null ? null : connectionIdOf(body);
@@ -115,6 +137,10 @@ final class VeilHttpHandler extends AbstractHandler {
             return;
         }
         throttle.succeeded(given.user());
+        if (UPLOAD_PATH.equals(target)) {
+            upload(user.get(), request, response);
+            return;
+        }
         if (body == null) {
             body = readBody(request);
         }
@@ -287,6 +313,30 @@ final class VeilHttpHandler extends AbstractHandler {
             sendText(response, HttpServletResponse.SC_OK, "Cancelled");
         } else {
             sendText(response, HttpServletResponse.SC_NOT_FOUND, "No such statement");
+        }
+    }
+
+    /**
+     * Streams an upload to the warehouse's upload folder (never into memory) and answers its id.
+     * Only admins load files, so only admins upload; a failed upload leaves no file.
+     */
+    private void upload(String user, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!principals.isAdmin(user)) {
+            sendText(response, HttpServletResponse.SC_FORBIDDEN, "Only admins upload files to load");
+            return;
+        }
+        String name = request.getParameter("name");
+        try (InputStream in = request.getInputStream()) {
+            String id = uploads.receive(user, name == null ? "" : name, in, MAX_UPLOAD_BYTES);
+            LOG.info("User '{}' uploaded {} as upload {}", user, ServerAudit.shown(String.valueOf(name)), id);
+            sendText(response, HttpServletResponse.SC_OK, id);
+        } catch (VeilException e) {
+            sendText(
+                    response,
+                    e.errorCode() == ErrorCode.INVALID_ARGUMENT
+                            ? HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE
+                            : INSUFFICIENT_STORAGE,
+                    e.getMessage());
         }
     }
 

@@ -9,6 +9,7 @@ import dev.veil.catalog.Principals;
 import dev.veil.control.CpuScheduler;
 import dev.veil.session.Engine;
 import dev.veil.session.VeilMeta;
+import dev.veil.storage.UploadArea;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,6 +136,9 @@ public final class VeilServer implements AutoCloseable {
             return t;
         });
         VeilServer server = new VeilServer(config, engine, meta, connections, jetty, connector, reaper);
+        // Uploads of an earlier run cannot be loaded any more: their users' COPY statements are gone.
+        UploadArea uploads = new UploadArea(engine.warehouse().root());
+        uploads.clear();
         try {
             // The handler needs the bound address for its error metadata; bind first, then serve.
             connector.open();
@@ -148,7 +152,9 @@ public final class VeilServer implements AutoCloseable {
                     meta,
                     connections,
                     server.clientWatch,
-                    metadata));
+                    metadata,
+                    principals,
+                    uploads));
             jetty.start();
             server.port = connector.getLocalPort();
         } catch (Exception e) {

@@ -19,7 +19,9 @@ import dev.veil.storage.InputFormat;
 import dev.veil.storage.LoadProgress;
 import dev.veil.storage.LoadResult;
 import dev.veil.storage.ParquetFileLoader;
+import dev.veil.storage.UploadArea;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -49,19 +51,34 @@ public final class CopyStatement {
             }
         }
         Optional<String> formatName = stringOption(node, "format");
+        CsvOptions options = csvOptions(node);
+        // The loader reports progress a few times a second: that is where a cancelled load stops.
+        LoadProgress progress = (rows, bytesRead, totalBytes) -> StatementControl.check(context.cancelFlag());
+        if (node.path().startsWith(UploadArea.SCHEME)) {
+            // Files this user uploaded (veil load --url), 'upload:<id>[,<id>...]': loaded once, then removed.
+            UploadArea uploads = new UploadArea(context.warehouse().root());
+            List<Path> files = new ArrayList<>();
+            try {
+                for (String id :
+                        node.path().substring(UploadArea.SCHEME.length()).split(",", -1)) {
+                    files.add(uploads.file(context.user(), id.strip()));
+                }
+                InputFormat format =
+                        formatName.isPresent() ? InputFormat.named(formatName.get()) : InputFormat.guess(files.get(0));
+                if (files.size() > 1 && format != InputFormat.PARQUET) {
+                    throw new VeilException(
+                            ErrorCode.INVALID_ARGUMENT, "Several uploads load together only as Parquet files");
+                }
+                return load(name, files, format, options, context, progress);
+            } finally {
+                files.forEach(uploads::remove);
+            }
+        }
         InputFormat format = formatName.isPresent()
                 ? InputFormat.named(formatName.get())
                 : InputFormat.guess(Path.of(node.path()).toAbsolutePath());
         List<Path> files = files(node.path(), format);
-        CsvOptions options = csvOptions(node);
-        // The loader reports progress a few times a second: that is where a cancelled load stops.
-        return load(
-                name,
-                files,
-                format,
-                options,
-                context,
-                (rows, bytesRead, totalBytes) -> StatementControl.check(context.cancelFlag()));
+        return load(name, files, format, options, context, progress);
     }
 
     /**

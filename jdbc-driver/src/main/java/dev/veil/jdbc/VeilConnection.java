@@ -1,5 +1,13 @@
 package dev.veil.jdbc;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,9 +24,52 @@ import org.apache.calcite.avatica.remote.MetaDataOperation;
  * A connection whose failures to prepare a statement carry the server's message (Avatica's own
  * says only "while preparing SQL" and echoes the statement), SQLSTATE and code.
  */
-final class VeilConnection extends AvaticaConnection {
+final class VeilConnection extends AvaticaConnection implements FileUploads {
+    /** An upload may take long: a large file on a slow network, and the server writes it to disk. */
+    private static final int UPLOAD_TIMEOUT_MILLIS = 3_600_000;
+
     VeilConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
         super(driver, factory, url, info);
+    }
+
+    /** Streams a file to the server's upload area (admins only); see {@link FileUploads}. */
+    @Override
+    public String upload(Path file) throws SQLException {
+        checkOpen();
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new SQLException("Cannot read '" + file + "': " + e.getMessage(), "58030", e);
+        }
+        try {
+            HttpURLConnection http = ServerRequests.open(
+                    this,
+                    "veil/upload?name=" + URLEncoder.encode(file.getFileName().toString(), StandardCharsets.UTF_8),
+                    UPLOAD_TIMEOUT_MILLIS);
+            try {
+                http.setFixedLengthStreamingMode(size);
+                http.setRequestProperty("Content-Type", "application/octet-stream");
+                try (OutputStream out = http.getOutputStream()) {
+                    Files.copy(file, out);
+                }
+                int status = http.getResponseCode();
+                String answer;
+                try (InputStream in = status < 400 ? http.getInputStream() : http.getErrorStream()) {
+                    answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                }
+                if (status != 200) {
+                    throw new SQLException(
+                            "The server refused the upload of '" + file + "' (HTTP " + status + "): " + answer,
+                            status == 403 ? "42501" : "58030");
+                }
+                return answer;
+            } finally {
+                http.disconnect();
+            }
+        } catch (IOException e) {
+            throw new SQLException("Cannot upload '" + file + "': " + e.getMessage(), "08006", e);
+        }
     }
 
     /**
