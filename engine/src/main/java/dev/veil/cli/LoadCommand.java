@@ -79,7 +79,7 @@ final class LoadCommand implements Callable<Integer> {
                     new Principal("admin", Set.of(Principals.ADMIN)),
                     UnrestrictedPolicies.INSTANCE,
                     new AtomicBoolean(),
-                    new PrivacyRewriter(MaskKey.of(wh.root())));
+                    new PrivacyRewriter(MaskKey.of(wh.root(), wh.sqliteCatalog())));
             LoadProgress progress = bar == null ? LoadProgress.NONE : bar;
             long start = System.nanoTime();
             UpdateCount result = CopyStatement.load(name, file, arrow, options, context, progress);

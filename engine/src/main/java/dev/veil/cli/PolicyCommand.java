@@ -89,7 +89,7 @@ final class PolicyCommand implements Runnable {
                     new Principals(wh.sqliteCatalog()).principalOf(user),
                     new StoredPolicyResolver(wh.sqliteCatalog()),
                     new AtomicBoolean(),
-                    new PrivacyRewriter(MaskKey.of(wh.root())));
+                    new PrivacyRewriter(MaskKey.of(wh.root(), wh.sqliteCatalog())));
         }
 
         /** Checks the options that go together; true when the target is a server. */

@@ -53,6 +53,9 @@ final class ArrowTableWriter implements TableWriter {
 
     private String segmentPath;
     private FileChannel segmentChannel;
+    /** What the Arrow writer writes to: the segment file, or an encrypting channel over it. */
+    private java.nio.channels.WritableByteChannel segmentOutput;
+
     private ArrowFileWriter segmentWriter;
     private int segmentBatches;
     private long segmentRows;
@@ -232,7 +235,9 @@ final class ArrowTableWriter implements TableWriter {
         segmentPath = path;
         segmentChannel =
                 FileChannel.open(tableDirectory.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        segmentWriter = new ArrowFileWriter(root, null, segmentChannel);
+        WarehouseKeys keys = warehouse.keys();
+        segmentOutput = keys == null ? segmentChannel : keys.encrypting(segmentChannel, name);
+        segmentWriter = new ArrowFileWriter(root, null, segmentOutput);
         segmentWriter.start();
         segmentBatches = 0;
         segmentRows = 0;
@@ -243,12 +248,16 @@ final class ArrowTableWriter implements TableWriter {
             return;
         }
         segmentWriter.end();
+        if (segmentOutput instanceof EncryptingChannel encrypting) {
+            encrypting.finish();
+        }
         segmentChannel.force(true);
         long size = segmentChannel.size();
         segmentWriter.close(); // closes the channel too
         segments.add(new SegmentInfo(segmentPath, segmentRows, size));
         segmentWriter = null;
         segmentChannel = null;
+        segmentOutput = null;
         segmentPath = null;
     }
 
