@@ -56,8 +56,12 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--null", paramLabel = "S", description = "The CSV text that means NULL (default: empty field).")
     String nullString;
 
+    @picocli.CommandLine.Mixin
+    KeyOptions keys = new KeyOptions();
+
     @Override
     public Integer call() {
+        keys.register(warehouse);
         TableName name = tableName(table);
         CsvOptions options = CsvOptions.defaults().withHeader(header);
         if (delimiter != null) {

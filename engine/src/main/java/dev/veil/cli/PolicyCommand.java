@@ -83,6 +83,9 @@ final class PolicyCommand implements Runnable {
                 description = "With --url: a file whose first line is the user's password.")
         Path passwordFile;
 
+        @CommandLine.Mixin
+        KeyOptions keys = new KeyOptions();
+
         StatementContext context(Warehouse wh) {
             return new StatementContext(
                     wh,
@@ -94,6 +97,7 @@ final class PolicyCommand implements Runnable {
 
         /** Checks the options that go together; true when the target is a server. */
         boolean remote() {
+            keys.register(where.warehouse);
             if (where.url == null) {
                 if (passwordFile != null) {
                     throw new VeilException(

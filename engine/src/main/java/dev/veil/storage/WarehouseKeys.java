@@ -41,7 +41,7 @@ public final class WarehouseKeys {
         }
 
         /** The key, obtained on first call (a key command runs only if the warehouse is encrypted). */
-        synchronized Optional<MasterKey> key() {
+        public synchronized Optional<MasterKey> key() {
             if (resolved == null) {
                 resolved = requireNonNull(supplier.get(), "key");
             }
