@@ -22,15 +22,21 @@ final class KeyOptions {
 
     /**
      * Makes the key given with {@code --key-file} the one that opening {@code warehouse} in this
-     * process uses (the embedded driver and the server open it by its path).
+     * process uses (the embedded driver and the server open it by its path); without
+     * {@code --key-file}, forgets any key an earlier command of this process gave for it, so the
+     * environment's applies.
      */
     void register(Path warehouse) {
-        if (keyFile != null) {
-            if (warehouse == null) {
-                throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--key-file goes with --warehouse");
+        if (keyFile == null) {
+            if (warehouse != null) {
+                WarehouseKeys.forget(warehouse);
             }
-            WarehouseKeys.register(warehouse, MasterKey.fromFile(keyFile));
+            return;
         }
+        if (warehouse == null) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "--key-file goes with --warehouse");
+        }
+        WarehouseKeys.register(warehouse, MasterKey.fromFile(keyFile));
     }
 
     /** The key for opening a warehouse: {@code --key-file}, else the environment's. */

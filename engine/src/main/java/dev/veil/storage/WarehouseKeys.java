@@ -89,6 +89,11 @@ public final class WarehouseKeys {
         REGISTERED.put(directory.toAbsolutePath().normalize(), requireNonNull(key, "key is null"));
     }
 
+    /** Forgets the key {@link #register registered} for {@code directory}, if any. */
+    public static void forget(Path directory) {
+        REGISTERED.remove(directory.toAbsolutePath().normalize());
+    }
+
     /** The key registered for {@code directory}, else the environment's. */
     static Source lookup(Path directory) {
         MasterKey key = REGISTERED.get(directory.toAbsolutePath().normalize());
