@@ -161,6 +161,11 @@ public final class WarehouseKeys {
         return new DecryptingChannel(in, keyring, name);
     }
 
+    /** How many data keys the key ring holds. */
+    int keyringSize() {
+        return keyring.keys().size();
+    }
+
     synchronized void rewrap(MasterKey newMaster) {
         keyring.write(root, newMaster);
         master = newMaster;

@@ -56,15 +56,40 @@ class EncryptionCommandTest {
     void encryptedWarehouseFilesHoldNoLoadedValueWhileAPlainOneDoes() throws IOException {
         Path key = dir.resolve("master.key");
         Path wh = dir.resolve("enc");
-        Run init = veil("init", "--warehouse", wh.toString(), "--encrypt", "--new-key-file", key.toString(),
-                "--admin-password-file", password.toString());
+        Run init = veil(
+                "init",
+                "--warehouse",
+                wh.toString(),
+                "--encrypt",
+                "--new-key-file",
+                key.toString(),
+                "--admin-password-file",
+                password.toString());
         assertEquals(0, init.status(), init.err());
         assertTrue(init.out().contains("Created encrypted warehouse"), init.out());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
-        assertEquals(0, veil("load", "--warehouse", wh.toString(), "--key-file", key.toString(), "--table",
-                "people", "--csv", csv.toString(), "--header").status());
+        assertEquals(
+                0,
+                veil(
+                                "load",
+                                "--warehouse",
+                                wh.toString(),
+                                "--key-file",
+                                key.toString(),
+                                "--table",
+                                "people",
+                                "--csv",
+                                csv.toString(),
+                                "--header")
+                        .status());
         // Statements whose text holds values land in the audit log, and HASH masks use the mask key.
-        Run sql = veil("sql", "--warehouse", wh.toString(), "--key-file", key.toString(), "-e",
+        Run sql = veil(
+                "sql",
+                "--warehouse",
+                wh.toString(),
+                "--key-file",
+                key.toString(),
+                "-e",
                 QUERY + "; SELECT count(*) FROM people WHERE name = '" + secrets.get(3) + "'"
                         + "; CREATE TABLE copy AS SELECT * FROM people WHERE amount < 5");
         assertEquals(0, sql.status(), sql.err());
@@ -74,32 +99,75 @@ class EncryptionCommandTest {
 
         // The control: the same data in a plain warehouse is found by the same scan.
         Path plain = dir.resolve("plain");
-        assertEquals(0, veil("init", "--warehouse", plain.toString(), "--admin-password-file",
-                password.toString()).status());
-        assertEquals(0, veil("load", "--warehouse", plain.toString(), "--table", "people", "--csv", csv.toString(),
-                "--header").status());
+        assertEquals(
+                0,
+                veil("init", "--warehouse", plain.toString(), "--admin-password-file", password.toString())
+                        .status());
+        assertEquals(
+                0,
+                veil("load", "--warehouse", plain.toString(), "--table", "people", "--csv", csv.toString(), "--header")
+                        .status());
         assertTrue(containsAnywhere(plain, secrets.get(0)));
-        assertEquals(sql.out(), veil("sql", "--warehouse", plain.toString(), "-e",
-                QUERY + "; SELECT count(*) FROM people WHERE name = '" + secrets.get(3) + "'"
-                        + "; CREATE TABLE copy AS SELECT * FROM people WHERE amount < 5").out());
+        assertEquals(
+                sql.out(),
+                veil(
+                                "sql",
+                                "--warehouse",
+                                plain.toString(),
+                                "-e",
+                                QUERY + "; SELECT count(*) FROM people WHERE name = '" + secrets.get(3) + "'"
+                                        + "; CREATE TABLE copy AS SELECT * FROM people WHERE amount < 5")
+                        .out());
     }
 
     @Test
     void missingWrongAndMalformedKeysFailClearlyWithStableCodes() throws IOException {
         Path key = dir.resolve("master.key");
         Path wh = dir.resolve("enc");
-        assertEquals(0, veil("init", "--warehouse", wh.toString(), "--encrypt", "--new-key-file", key.toString(),
-                "--admin-password-file", password.toString()).status());
-        assertEquals(0, veil("load", "--warehouse", wh.toString(), "--key-file", key.toString(), "--table",
-                "people", "--csv", csv.toString(), "--header").status());
+        assertEquals(
+                0,
+                veil(
+                                "init",
+                                "--warehouse",
+                                wh.toString(),
+                                "--encrypt",
+                                "--new-key-file",
+                                key.toString(),
+                                "--admin-password-file",
+                                password.toString())
+                        .status());
+        assertEquals(
+                0,
+                veil(
+                                "load",
+                                "--warehouse",
+                                wh.toString(),
+                                "--key-file",
+                                key.toString(),
+                                "--table",
+                                "people",
+                                "--csv",
+                                csv.toString(),
+                                "--header")
+                        .status());
 
         Run missing = veil("sql", "--warehouse", wh.toString(), "-e", QUERY);
         assertNotEquals(0, missing.status());
         assertTrue(missing.err().contains("VEIL-0043 ENCRYPTION_KEY_REQUIRED"), missing.err());
 
         Path other = dir.resolve("other.key");
-        assertEquals(0, veil("init", "--warehouse", dir.resolve("x").toString(), "--encrypt", "--new-key-file",
-                other.toString(), "--admin-password-file", password.toString()).status());
+        assertEquals(
+                0,
+                veil(
+                                "init",
+                                "--warehouse",
+                                dir.resolve("x").toString(),
+                                "--encrypt",
+                                "--new-key-file",
+                                other.toString(),
+                                "--admin-password-file",
+                                password.toString())
+                        .status());
         Run wrong = veil("sql", "--warehouse", wh.toString(), "--key-file", other.toString(), "-e", QUERY);
         assertNotEquals(0, wrong.status());
         assertTrue(wrong.err().contains("VEIL-0044 ENCRYPTION_KEY_WRONG"), wrong.err());
@@ -107,19 +175,36 @@ class EncryptionCommandTest {
 
         Path garbage = dir.resolve("garbage.key");
         Files.writeString(garbage, "not a key\n");
-        Run malformed = veil("load", "--warehouse", wh.toString(), "--key-file", garbage.toString(), "--table",
-                "people", "--csv", csv.toString(), "--header");
+        Run malformed = veil(
+                "load",
+                "--warehouse",
+                wh.toString(),
+                "--key-file",
+                garbage.toString(),
+                "--table",
+                "people",
+                "--csv",
+                csv.toString(),
+                "--header");
         assertTrue(malformed.err().contains("VEIL-0045 ENCRYPTION_KEY_INVALID"), malformed.err());
 
         Path plain = dir.resolve("plain");
-        assertEquals(0, veil("init", "--warehouse", plain.toString(), "--admin-password-file",
-                password.toString()).status());
-        Run keyForPlain = veil("sql", "--warehouse", plain.toString(), "--key-file", key.toString(), "-e",
-                "SELECT 1");
+        assertEquals(
+                0,
+                veil("init", "--warehouse", plain.toString(), "--admin-password-file", password.toString())
+                        .status());
+        Run keyForPlain = veil("sql", "--warehouse", plain.toString(), "--key-file", key.toString(), "-e", "SELECT 1");
         assertTrue(keyForPlain.err().contains("VEIL-0045 ENCRYPTION_KEY_INVALID"), keyForPlain.err());
 
-        Run exists = veil("init", "--warehouse", dir.resolve("y").toString(), "--encrypt", "--new-key-file",
-                key.toString(), "--admin-password-file", password.toString());
+        Run exists = veil(
+                "init",
+                "--warehouse",
+                dir.resolve("y").toString(),
+                "--encrypt",
+                "--new-key-file",
+                key.toString(),
+                "--admin-password-file",
+                password.toString());
         assertNotEquals(0, exists.status());
         assertTrue(exists.err().contains("exists already"), exists.err());
 
@@ -132,21 +217,46 @@ class EncryptionCommandTest {
     void answersAreEqualBeforeAndAfterRekeyAndRekeyData() throws IOException {
         Path key = dir.resolve("k1");
         Path wh = dir.resolve("enc");
-        assertEquals(0, veil("init", "--warehouse", wh.toString(), "--encrypt", "--new-key-file", key.toString(),
-                "--admin-password-file", password.toString()).status());
+        assertEquals(
+                0,
+                veil(
+                                "init",
+                                "--warehouse",
+                                wh.toString(),
+                                "--encrypt",
+                                "--new-key-file",
+                                key.toString(),
+                                "--admin-password-file",
+                                password.toString())
+                        .status());
         for (int i = 0; i < 3; i++) {
-            assertEquals(0, veil("load", "--warehouse", wh.toString(), "--key-file", key.toString(), "--table",
-                    "people", "--csv", csv.toString(), "--header").status());
+            assertEquals(
+                    0,
+                    veil(
+                                    "load",
+                                    "--warehouse",
+                                    wh.toString(),
+                                    "--key-file",
+                                    key.toString(),
+                                    "--table",
+                                    "people",
+                                    "--csv",
+                                    csv.toString(),
+                                    "--header")
+                            .status());
         }
-        String before = veil("sql", "--warehouse", wh.toString(), "--key-file", key.toString(), "-e", QUERY).out();
+        String before = veil("sql", "--warehouse", wh.toString(), "--key-file", key.toString(), "-e", QUERY)
+                .out();
         assertTrue(before.contains("11700"), before);
 
         Path key2 = dir.resolve("k2");
-        Run rekey = veil("rekey", "--warehouse", wh.toString(), "--key-file", key.toString(), "--new-key-file",
-                key2.toString());
+        Run rekey = veil(
+                "rekey", "--warehouse", wh.toString(), "--key-file", key.toString(), "--new-key-file", key2.toString());
         assertEquals(0, rekey.status(), rekey.err());
-        assertEquals(before, veil("sql", "--warehouse", wh.toString(), "--key-file", key2.toString(), "-e", QUERY)
-                .out());
+        assertEquals(
+                before,
+                veil("sql", "--warehouse", wh.toString(), "--key-file", key2.toString(), "-e", QUERY)
+                        .out());
         assertTrue(veil("sql", "--warehouse", wh.toString(), "--key-file", key.toString(), "-e", QUERY)
                 .err()
                 .contains("ENCRYPTION_KEY_WRONG"));
@@ -160,8 +270,10 @@ class EncryptionCommandTest {
         for (int i = 0; i < segmentsBefore.size(); i++) {
             assertFalse(java.util.Arrays.equals(segmentsBefore.get(i), segmentsAfter.get(i)), "segment rewritten");
         }
-        assertEquals(before, veil("sql", "--warehouse", wh.toString(), "--key-file", key2.toString(), "-e", QUERY)
-                .out());
+        assertEquals(
+                before,
+                veil("sql", "--warehouse", wh.toString(), "--key-file", key2.toString(), "-e", QUERY)
+                        .out());
         assertNoneAnywhere(wh, secrets);
 
         Run nothing = veil("rekey", "--warehouse", wh.toString(), "--key-file", key2.toString());
@@ -173,19 +285,48 @@ class EncryptionCommandTest {
     void keyComesFromTheEnvironmentFileOrCommandVariables() throws Exception {
         Path key = dir.resolve("k");
         Path wh = dir.resolve("enc");
-        assertEquals(0, veil("init", "--warehouse", wh.toString(), "--encrypt", "--new-key-file", key.toString(),
-                "--admin-password-file", password.toString()).status());
-        assertEquals(0, veil("load", "--warehouse", wh.toString(), "--key-file", key.toString(), "--table",
-                "people", "--csv", csv.toString(), "--header").status());
-        String expected =
-                veil("sql", "--warehouse", wh.toString(), "--key-file", key.toString(), "-e", QUERY).out();
+        assertEquals(
+                0,
+                veil(
+                                "init",
+                                "--warehouse",
+                                wh.toString(),
+                                "--encrypt",
+                                "--new-key-file",
+                                key.toString(),
+                                "--admin-password-file",
+                                password.toString())
+                        .status());
+        assertEquals(
+                0,
+                veil(
+                                "load",
+                                "--warehouse",
+                                wh.toString(),
+                                "--key-file",
+                                key.toString(),
+                                "--table",
+                                "people",
+                                "--csv",
+                                csv.toString(),
+                                "--header")
+                        .status());
+        String expected = veil("sql", "--warehouse", wh.toString(), "--key-file", key.toString(), "-e", QUERY)
+                .out();
         // A separate JVM, so the variables are really the environment's.
-        assertEquals(expected, childVeil(List.of("VEIL_KEY_FILE=" + key), "sql", "--warehouse", wh.toString(), "-e",
-                QUERY));
-        assertEquals(expected, childVeil(List.of("VEIL_KEY_COMMAND=cat '" + key + "'"), "sql", "--warehouse",
-                wh.toString(), "-e", QUERY));
-        String failing = childVeil(List.of("VEIL_KEY_COMMAND=exit 3"), "sql", "--warehouse", wh.toString(), "-e",
-                QUERY);
+        assertEquals(
+                expected, childVeil(List.of("VEIL_KEY_FILE=" + key), "sql", "--warehouse", wh.toString(), "-e", QUERY));
+        assertEquals(
+                expected,
+                childVeil(
+                        List.of("VEIL_KEY_COMMAND=cat '" + key + "'"),
+                        "sql",
+                        "--warehouse",
+                        wh.toString(),
+                        "-e",
+                        QUERY));
+        String failing =
+                childVeil(List.of("VEIL_KEY_COMMAND=exit 3"), "sql", "--warehouse", wh.toString(), "-e", QUERY);
         assertTrue(failing.contains("ENCRYPTION_KEY_INVALID") && failing.contains("exit code 3"), failing);
     }
 
