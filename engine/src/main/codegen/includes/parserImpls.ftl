@@ -230,7 +230,7 @@ SqlNode VeilAlterSchema() :
     )
 }
 
-/** COPY s.t FROM 'path' [WITH (name = literal, ...)] */
+/** COPY s.t FROM 'path' [WITH (name = literal | SKIP ERASED [TRUE | FALSE], ...)] */
 SqlNode VeilCopy() :
 {
     final Span s;
@@ -266,16 +266,30 @@ void VeilCopyOption(List<SqlCopyOption> optionList) :
 }
 {
     (
-        <NULL> { name = "NULL"; }
-    |
+        // SKIP ERASED [TRUE | FALSE]: ERASED is any identifier here, checked by the executor.
+        <SKIP_> { s = span(); }
         name = Identifier()
+        (
+            value = VeilOptionValue()
+        |
+            { value = SqlLiteral.createBoolean(true, getPos()); }
+        )
+        {
+            GrammarSupport.addOption(optionList, new SqlCopyOption(s.end(this), "SKIP " + name, value));
+        }
+    |
+        (
+            <NULL> { name = "NULL"; }
+        |
+            name = Identifier()
+        )
+        { s = span(); }
+        <EQ>
+        value = VeilOptionValue()
+        {
+            GrammarSupport.addOption(optionList, new SqlCopyOption(s.end(this), name, value));
+        }
     )
-    { s = span(); }
-    <EQ>
-    value = VeilOptionValue()
-    {
-        GrammarSupport.addOption(optionList, new SqlCopyOption(s.end(this), name, value));
-    }
 }
 
 /** The value of an option: a string, a signed number, TRUE or FALSE. */

@@ -14,6 +14,7 @@ import dev.veil.sql.ast.SqlCopyOption;
 import dev.veil.storage.ArrowFileLoader;
 import dev.veil.storage.CsvLoader;
 import dev.veil.storage.CsvOptions;
+import dev.veil.storage.LoadFilter;
 import dev.veil.storage.LoadProgress;
 import dev.veil.storage.LoadResult;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import org.apache.calcite.sql.SqlLiteral;
  * created with the types inferred from the file, and dropped again if the load fails.
  */
 public final class CopyStatement {
-    private static final List<String> OPTIONS = List.of("header", "delimiter", "null", "quote", "format");
+    private static final List<String> OPTIONS =
+            List.of("header", "delimiter", "null", "quote", "format", "skip erased");
 
     private CopyStatement() {}
 
@@ -42,7 +44,7 @@ public final class CopyStatement {
                 throw new VeilException(
                         ErrorCode.INVALID_ARGUMENT,
                         "Unknown COPY option '" + option.name()
-                                + "'; the options are HEADER, DELIMITER, NULL, QUOTE, FORMAT"
+                                + "'; the options are HEADER, DELIMITER, NULL, QUOTE, FORMAT, SKIP ERASED"
                                 + NameSuggestions.hint(key, OPTIONS));
             }
         }
@@ -60,6 +62,7 @@ public final class CopyStatement {
                         ErrorCode.INVALID_ARGUMENT, "Unknown COPY format '" + format + "'; use 'csv' or 'arrow'");
         };
         CsvOptions options = csvOptions(node);
+        Optional<Boolean> skipErased = node.option("skip erased").map(o -> booleanOption("SKIP ERASED", o.value()));
         // The loader reports progress a few times a second: that is where a cancelled load stops.
         return load(
                 name,
@@ -67,7 +70,8 @@ public final class CopyStatement {
                 arrow,
                 options,
                 context,
-                (rows, bytesRead, totalBytes) -> StatementControl.check(context.cancelFlag()));
+                (rows, bytesRead, totalBytes) -> StatementControl.check(context.cancelFlag()),
+                skipErased);
     }
 
     /** Loads a file into a table (created from the file's columns if absent); also used by {@code veil load}. */
@@ -78,6 +82,22 @@ public final class CopyStatement {
             CsvOptions options,
             StatementContext context,
             LoadProgress progress) {
+        return load(name, file, arrow, options, context, progress, Optional.empty());
+    }
+
+    /**
+     * As {@link #load(TableName, Path, boolean, CsvOptions, StatementContext, LoadProgress)}, with
+     * {@code SKIP ERASED} as given ({@link SkipErased}; empty: the default, on for tables with a
+     * privacy unit).
+     */
+    public static UpdateCount load(
+            TableName name,
+            Path file,
+            boolean arrow,
+            CsvOptions options,
+            StatementContext context,
+            LoadProgress progress,
+            Optional<Boolean> skipErased) {
         var catalog = context.warehouse().catalog();
         Optional<TableDef> existing = catalog.table(name);
         boolean created = existing.isEmpty();
@@ -107,11 +127,17 @@ public final class CopyStatement {
             }
         }
         try {
+            LoadFilter filter = SkipErased.filter(context, table, skipErased).orElse(null);
             LoadResult result = arrow
-                    ? ArrowFileLoader.load(context.warehouse(), table, file, progress)
-                    : CsvLoader.load(context.warehouse(), table, file, options, progress);
+                    ? ArrowFileLoader.load(context.warehouse(), table, file, progress, filter)
+                    : CsvLoader.load(context.warehouse(), table, file, options, progress, filter);
+            String skipped = result.skipped() == 0
+                    ? ""
+                    : "; skipped " + result.skipped() + (result.skipped() == 1 ? " row" : " rows")
+                            + " of erased privacy units";
             return new UpdateCount(
-                    result.rows(), result.rows() + " rows loaded into " + name + (created ? " (table created)" : ""));
+                    result.rows(),
+                    result.rows() + " rows loaded into " + name + (created ? " (table created)" : "") + skipped);
         } catch (RuntimeException e) {
             // A failed load leaves the catalog as it was: no new table, and no new schema either.
             if (created) {
@@ -168,6 +194,17 @@ public final class CopyStatement {
             options = options.withNullString(nullString.get());
         }
         return options;
+    }
+
+    private static boolean booleanOption(String option, SqlLiteral v) {
+        if (v.getValue() instanceof Boolean b) {
+            return b;
+        }
+        String s = v.toValue() == null ? "" : v.toValue().toLowerCase(Locale.ROOT);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "COPY option " + option + " must be TRUE or FALSE");
+        }
+        return s.equals("true");
     }
 
     private static char singleChar(String option, String value) {

@@ -88,6 +88,12 @@ public final class ArrowFileLoader {
 
     /** Appends every row of {@code file} to {@code table} as one new version. */
     public static LoadResult load(Warehouse warehouse, TableDef table, Path file, LoadProgress progress) {
+        return load(warehouse, table, file, progress, null);
+    }
+
+    /** As {@link #load(Warehouse, TableDef, Path, LoadProgress)}, keeping only the rows {@code filter} keeps (if not null). */
+    public static LoadResult load(
+            Warehouse warehouse, TableDef table, Path file, LoadProgress progress, LoadFilter filter) {
         requireNonNull(warehouse, "warehouse is null");
         requireNonNull(table, "table is null");
         requireNonNull(file, "file is null");
@@ -96,7 +102,8 @@ public final class ArrowFileLoader {
         List<Column> columns = table.columns();
         try (BufferAllocator allocator = warehouse.allocator().newChildAllocator("load " + file, 0, Long.MAX_VALUE);
                 ArrowFileReader reader = open(file, allocator);
-                TableWriter writer = warehouse.newWriter(table)) {
+                ArrowTableWriter writer = warehouse.newArrowWriter(table)) {
+            writer.setFilter(filter);
             long totalBytes = Files.size(file);
             List<Field> fields = schema(reader, file).getFields();
             if (fields.size() != columns.size()) {
@@ -147,7 +154,12 @@ public final class ArrowFileLoader {
             }
             TableVersion version = writer.commit();
             reporter.done(rowNumber, totalBytes);
-            return new LoadResult(rowNumber, totalBytes, Duration.ofNanos(System.nanoTime() - started), version);
+            return new LoadResult(
+                    writer.rowCount(),
+                    totalBytes,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    version,
+                    writer.skippedRows());
         } catch (IOException e) {
             throw cannotRead(file, e);
         }

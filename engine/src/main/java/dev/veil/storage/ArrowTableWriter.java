@@ -50,6 +50,8 @@ final class ArrowTableWriter implements TableWriter {
 
     private int rowInBatch;
     private long rowCount;
+    private LoadFilter filter;
+    private long skipped;
 
     private String segmentPath;
     private FileChannel segmentChannel;
@@ -107,8 +109,28 @@ final class ArrowTableWriter implements TableWriter {
         return rowInBatch;
     }
 
+    /**
+     * Drops, from now on, every row whose value in {@code filter}'s column it rejects (the row's
+     * slot is written over by the next row).
+     */
+    void setFilter(LoadFilter filter) {
+        if (filter != null && filter.column() >= vectors.length) {
+            throw new IllegalArgumentException("filter column out of range");
+        }
+        this.filter = filter;
+    }
+
+    /** Rows the {@link #setFilter filter} dropped. */
+    long skippedRows() {
+        return skipped;
+    }
+
     /** Completes the row written at {@link #rowIndex()}; writes the batch out when it is full. */
     void endRow() {
+        if (filter != null && !filter.keep().test(ArrowValues.get(vectors[filter.column()], rowInBatch))) {
+            skipped++;
+            return;
+        }
         rowInBatch++;
         rowCount++;
         if (rowInBatch == batchRows) {
