@@ -45,7 +45,8 @@ final class SkipErased {
             if (asked.isPresent()) {
                 throw new VeilException(
                         ErrorCode.NOT_SUPPORTED,
-                        "Table '" + table.name() + "' reaches its privacy unit through " + unit.hops().size()
+                        "Table '" + table.name() + "' reaches its privacy unit through "
+                                + unit.hops().size()
                                 + " tables; SKIP ERASED checks the unit table and the tables one hop from it");
             }
             return Optional.empty();
