@@ -26,7 +26,8 @@ import org.apache.calcite.sql.SqlLiteral;
 
 /**
  * Executes {@code COPY s.t FROM 'file' [WITH (HEADER = TRUE, DELIMITER = ',', NULL = '', QUOTE = '"',
- * FORMAT = 'csv' | 'arrow')]}. The load is all or nothing. If the table does not exist it is
+ * FORMAT = 'csv' | 'arrow', SKIP ERASED [TRUE | FALSE])}. The load is all or nothing. Rows of erased
+ * privacy units are dropped ({@link SkipErased}). If the table does not exist it is
  * created with the types inferred from the file, and dropped again if the load fails.
  */
 public final class CopyStatement {
