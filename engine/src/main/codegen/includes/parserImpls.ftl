@@ -231,8 +231,8 @@ SqlNode VeilAlterSchema() :
 }
 
 /**
- * COPY s.t FROM 'path' [WITH (name = literal, ...)], and its reverse: COPY s.t TO 'path' [WITH
- * (...)] or COPY (query) TO 'path' [WITH (...)].
+ * COPY s.t FROM 'path' [WITH (name = literal | SKIP ERASED [TRUE | FALSE], ...)], and its reverse:
+ * COPY s.t TO 'path' [WITH (...)] or COPY (query) TO 'path' [WITH (...)].
  */
 SqlNode VeilCopy() :
 {
@@ -297,16 +297,30 @@ void VeilCopyOption(List<SqlCopyOption> optionList) :
 }
 {
     (
-        <NULL> { name = "NULL"; }
-    |
+        // SKIP ERASED [TRUE | FALSE]: ERASED is any identifier here, checked by the executor.
+        <SKIP_> { s = span(); }
         name = Identifier()
+        (
+            value = VeilOptionValue()
+        |
+            { value = SqlLiteral.createBoolean(true, getPos()); }
+        )
+        {
+            GrammarSupport.addOption(optionList, new SqlCopyOption(s.end(this), "SKIP " + name, value));
+        }
+    |
+        (
+            <NULL> { name = "NULL"; }
+        |
+            name = Identifier()
+        )
+        { s = span(); }
+        <EQ>
+        value = VeilOptionValue()
+        {
+            GrammarSupport.addOption(optionList, new SqlCopyOption(s.end(this), name, value));
+        }
     )
-    { s = span(); }
-    <EQ>
-    value = VeilOptionValue()
-    {
-        GrammarSupport.addOption(optionList, new SqlCopyOption(s.end(this), name, value));
-    }
 }
 
 /** The value of an option: a string, a signed number, TRUE or FALSE. */

@@ -68,6 +68,19 @@ public enum ErrorCode {
      * who are not admins get only this code, never the remote's message (it could hold row values).
      */
     REMOTE_QUERY_FAILED(42, "58V02"),
+    /**
+     * The warehouse is encrypted and no master key was given ({@code --key-file}, {@code VEIL_KEY_FILE}
+     * or {@code VEIL_KEY_COMMAND}).
+     */
+    ENCRYPTION_KEY_REQUIRED(43, "28V01"),
+    /** The master key given does not open the encrypted warehouse (its key ring's tag does not verify). */
+    ENCRYPTION_KEY_WRONG(44, "28V02"),
+    /**
+     * The master key could not be obtained or is not a key: the key file is unreadable or not 32
+     * bytes of hex or base64, the key command failed, or a key was given for a warehouse that is
+     * not encrypted.
+     */
+    ENCRYPTION_KEY_INVALID(45, "28V03"),
     /** The statement asked for a purpose ({@code SET PURPOSE}) that is not granted to the user. */
     PURPOSE_NOT_GRANTED(33, "42501"),
     /** No purpose of that name exists. */

@@ -70,6 +70,44 @@ public final class ErasureLog {
         }
     }
 
+    /**
+     * A reusable {@link #fingerprint} (the secret read once), for checking many values: not
+     * thread-safe, one per load.
+     */
+    public java.util.function.BiFunction<String, String, String> fingerprinter() {
+        byte[] key = catalog.writeLog(ErasureLog::key);
+        Mac mac;
+        try {
+            mac = Mac.getInstance(MAC);
+            mac.init(new SecretKeySpec(key, MAC));
+        } catch (GeneralSecurityException e) {
+            throw new VeilException(ErrorCode.INTERNAL_ERROR, "HMAC-SHA256 is not available", e);
+        }
+        return (unitTable, canonicalValue) -> {
+            mac.update(unitTable.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return HexFormat.of().formatHex(mac.doFinal(canonicalValue.getBytes(StandardCharsets.UTF_8)));
+        };
+    }
+
+    /** The fingerprints of the units of {@code unitTable} (qualified name) that were erased. */
+    public java.util.Set<String> erasedFingerprints(String unitTable) {
+        requireNonNull(unitTable, "unitTable is null");
+        return catalog.read(c -> {
+            java.util.Set<String> erased = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT unit_fingerprint FROM erasure_log WHERE unit_table = ? AND action = 'ERASE'")) {
+                ps.setString(1, unitTable);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        erased.add(rs.getString(1));
+                    }
+                }
+            }
+            return erased;
+        });
+    }
+
     private static byte[] key(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT secret FROM erasure_key WHERE id = 1");
                 ResultSet rs = ps.executeQuery()) {

@@ -576,7 +576,15 @@ final class CatalogMigrations {
                     "contribution bounds of a differential-privacy policy: FIXED or AUTO (chosen from the data)",
                     List.of("""
                     ALTER TABLE policy_differential_privacy ADD COLUMN contribution_bounds TEXT NOT NULL
-                        DEFAULT 'FIXED' CHECK (contribution_bounds IN ('FIXED', 'AUTO'))""")));
+                        DEFAULT 'FIXED' CHECK (contribution_bounds IN ('FIXED', 'AUTO'))""")),
+            new Migration(
+                    15,
+                    "the HASH mask's key of an encrypted warehouse, kept in the (encrypted) catalog, not in mask.key",
+                    List.of("""
+                    CREATE TABLE mask_key (
+                        id          INTEGER PRIMARY KEY CHECK (id = 1),
+                        secret      BLOB NOT NULL CHECK (length(secret) = 32)
+                    )""")));
 
     private CatalogMigrations() {}
 

@@ -47,8 +47,13 @@ public final class SqliteCatalog implements Catalog {
 
     private final Path file;
     private final Connection connection;
+    /** Where an in-memory catalog stores itself after every write; null for a catalog in a plain SQLite file. */
+    private final CatalogImage image;
+
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
+    /** Set when storing the image failed: memory holds a commit the disk does not, so nothing more is served. */
+    private volatile boolean imageLost;
     /**
      * Counts write transactions that may change what a statement is planned from (everything but
      * the logs written through {@link #writeLog}): raised when such a transaction begins, under
@@ -64,9 +69,61 @@ public final class SqliteCatalog implements Catalog {
         T run(Connection connection) throws SQLException;
     }
 
-    private SqliteCatalog(Path file, Connection connection) {
+    private SqliteCatalog(Path file, Connection connection, CatalogImage image) {
         this.file = requireNonNull(file, "file is null");
         this.connection = requireNonNull(connection, "connection is null");
+        this.image = image;
+    }
+
+    /**
+     * Opens a catalog held in memory, loaded from {@code image} (which names no plain file) and
+     * stored back to it, whole, after every write transaction commits and before that transaction
+     * returns: what a returned write says is as durable as in a file catalog. SQLite keeps its
+     * journal and temporary data in memory too, so no plain page of the catalog reaches the disk.
+     * {@code file} only names the catalog in messages. If storing fails, the catalog refuses every
+     * later call (reopen the warehouse: the stored image is the last complete commit).
+     */
+    public static SqliteCatalog open(Path file, CatalogImage image) {
+        requireNonNull(file, "file is null");
+        requireNonNull(image, "image is null");
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.MEMORY);
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.enforceForeignKeys(true);
+        Connection connection;
+        try {
+            connection = config.createConnection("jdbc:sqlite::memory:");
+            byte[] stored = image.load();
+            if (stored.length > 0) {
+                connection.unwrap(org.sqlite.SQLiteConnection.class).deserialize("main", stored);
+                try (Statement s = connection.createStatement()) {
+                    s.execute("PRAGMA journal_mode=MEMORY");
+                    s.execute("PRAGMA foreign_keys=ON");
+                }
+            }
+        } catch (SQLException e) {
+            throw new VeilException(
+                    ErrorCode.STORAGE_CORRUPTED, "Cannot open catalog " + file + ": " + e.getMessage(), e);
+        }
+        SqliteCatalog catalog = new SqliteCatalog(file, connection, image);
+        try {
+            catalog.migrate();
+        } catch (RuntimeException e) {
+            catalog.close();
+            throw e;
+        }
+        return catalog;
+    }
+
+    /** Whether this catalog is held in memory and stored as an image (an encrypted warehouse). */
+    public boolean inMemory() {
+        return image != null;
+    }
+
+    /** The serialized database (for {@code veil rekey --data}, which stores it under a new data key). */
+    public byte[] serialize() {
+        return read(c -> c.unwrap(org.sqlite.SQLiteConnection.class).serialize("main"));
     }
 
     /** Opens (creating if absent) the catalog database {@code file} and brings its schema up to date. */
@@ -84,7 +141,7 @@ public final class SqliteCatalog implements Catalog {
             throw new VeilException(
                     ErrorCode.STORAGE_IO_ERROR, "Cannot open catalog " + file + ": " + e.getMessage(), e);
         }
-        SqliteCatalog catalog = new SqliteCatalog(file, connection);
+        SqliteCatalog catalog = new SqliteCatalog(file, connection, null);
         try {
             catalog.migrate();
         } catch (RuntimeException e) {
@@ -162,6 +219,11 @@ public final class SqliteCatalog implements Catalog {
             if (closed) {
                 throw new IllegalStateException("catalog " + file + " is closed");
             }
+            if (imageLost) {
+                throw new VeilException(
+                        ErrorCode.STORAGE_IO_ERROR,
+                        "Catalog " + file + " could not be stored after a write; reopen the warehouse");
+            }
             if (changesPlans) {
                 // Before the work and under the lock: a reader that sees the new count reads after the commit.
                 generation.incrementAndGet();
@@ -171,6 +233,7 @@ public final class SqliteCatalog implements Catalog {
                 return work.run(connection);
             }
             execute(begin);
+            long changesBefore = image == null || begin.equals("BEGIN") ? 0 : totalChanges();
             T result;
             try {
                 result = work.run(connection);
@@ -183,6 +246,9 @@ public final class SqliteCatalog implements Catalog {
                 }
                 throw e;
             }
+            if (image != null && !begin.equals("BEGIN") && totalChanges() != changesBefore) {
+                storeImage();
+            }
             return result;
         } catch (SQLException e) {
             throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Catalog " + file + ": " + e.getMessage(), e);
@@ -192,6 +258,26 @@ public final class SqliteCatalog implements Catalog {
             if (outermost) {
                 noteSlow(begin, got - asked, System.nanoTime() - got);
             }
+        }
+    }
+
+    private long totalChanges() throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT total_changes()")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private void storeImage() {
+        try {
+            image.store(connection.unwrap(org.sqlite.SQLiteConnection.class).serialize("main"));
+        } catch (SQLException | RuntimeException | Error e) {
+            imageLost = true;
+            if (e instanceof VeilException v) {
+                throw v;
+            }
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot store catalog " + file + ": " + e.getMessage(), e);
         }
     }
 

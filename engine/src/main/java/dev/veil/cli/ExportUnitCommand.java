@@ -72,8 +72,12 @@ final class ExportUnitCommand implements Callable<Integer> {
             description = "json or csv (default ${DEFAULT-VALUE}).")
     String format;
 
+    @picocli.CommandLine.Mixin
+    KeyOptions keys = new KeyOptions();
+
     @Override
     public Integer call() throws SQLException {
+        keys.register(target.warehouse);
         Properties info = new Properties();
         info.setProperty("user", user);
         String url;

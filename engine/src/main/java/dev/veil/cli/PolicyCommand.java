@@ -83,17 +83,21 @@ final class PolicyCommand implements Runnable {
                 description = "With --url: a file whose first line is the user's password.")
         Path passwordFile;
 
+        @CommandLine.Mixin
+        KeyOptions keys = new KeyOptions();
+
         StatementContext context(Warehouse wh) {
             return new StatementContext(
                     wh,
                     new Principals(wh.sqliteCatalog()).principalOf(user),
                     new StoredPolicyResolver(wh.sqliteCatalog()),
                     new AtomicBoolean(),
-                    new PrivacyRewriter(MaskKey.of(wh.root())));
+                    new PrivacyRewriter(MaskKey.of(wh.root(), wh.sqliteCatalog())));
         }
 
         /** Checks the options that go together; true when the target is a server. */
         boolean remote() {
+            keys.register(where.warehouse);
             if (where.url == null) {
                 if (passwordFile != null) {
                     throw new VeilException(

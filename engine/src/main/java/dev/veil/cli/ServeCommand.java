@@ -116,8 +116,12 @@ public final class ServeCommand implements Callable<Integer> {
         Path passwordFile;
     }
 
+    @picocli.CommandLine.Mixin
+    KeyOptions keys = new KeyOptions();
+
     @Override
     public Integer call() throws InterruptedException {
+        keys.register(warehouse);
         applyMemoryLimits(statementMemory, memoryPool, memoryWaitSeconds);
         ServerConfig config = ServerConfig.of(warehouse)
                 .withHost(host)

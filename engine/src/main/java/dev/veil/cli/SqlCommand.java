@@ -85,8 +85,12 @@ final class SqlCommand implements Callable<Integer> {
             description = "Result format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ResultPrinter.Format format;
 
+    @picocli.CommandLine.Mixin
+    KeyOptions keys = new KeyOptions();
+
     @Override
     public Integer call() throws SQLException, IOException {
+        keys.register(target.warehouse);
         String url;
         String driver;
         Properties info = new Properties();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.catalog.SqliteCatalog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -34,16 +35,31 @@ public final class MaskKey {
     private static final int KEY_BYTES = 32;
 
     private final Path file;
+    /** The catalog that holds the key instead of {@link #file} (an encrypted warehouse), or null. */
+    private final SqliteCatalog catalog;
+
     private volatile String id;
 
-    private MaskKey(Path file) {
+    private MaskKey(Path file, SqliteCatalog catalog) {
         this.file = file;
+        this.catalog = catalog;
+    }
+
+    /**
+     * The key of the warehouse in {@code warehouseRoot} whose catalog is {@code catalog}: in an
+     * encrypted warehouse (a catalog held in memory and stored encrypted) the key lives in the
+     * catalog's table {@code mask_key}, so it is encrypted at rest with it; otherwise in the file
+     * {@value #FILE_NAME}.
+     */
+    public static MaskKey of(Path warehouseRoot, SqliteCatalog catalog) {
+        requireNonNull(catalog, "catalog is null");
+        return catalog.inMemory() ? new MaskKey(null, catalog) : of(warehouseRoot);
     }
 
     /** The key of the warehouse in {@code warehouseRoot}; the file is read or created on first use. */
     public static MaskKey of(Path warehouseRoot) {
         return new MaskKey(
-                requireNonNull(warehouseRoot, "warehouseRoot is null").resolve(FILE_NAME));
+                requireNonNull(warehouseRoot, "warehouseRoot is null").resolve(FILE_NAME), null);
     }
 
     /** The key's public name, which generated code passes to {@link MaskFunctions#hash}. */
@@ -64,6 +80,9 @@ public final class MaskKey {
     }
 
     private byte[] loadOrCreate() {
+        if (catalog != null) {
+            return catalog.write(MaskKey::loadOrCreate);
+        }
         try {
             if (!Files.exists(file)) {
                 create();
@@ -79,6 +98,22 @@ public final class MaskKey {
         } catch (IOException e) {
             throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot read or create the mask key file " + file, e);
         }
+    }
+
+    private static byte[] loadOrCreate(java.sql.Connection c) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT secret FROM mask_key WHERE id = 1");
+                java.sql.ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                return rs.getBytes(1);
+            }
+        }
+        byte[] key = new byte[KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO mask_key (id, secret) VALUES (1, ?)")) {
+            ps.setBytes(1, key);
+            ps.executeUpdate();
+        }
+        return key;
     }
 
     /** Writes a new key to a temporary file, then moves it into place, so a crash leaves no partial key. */

@@ -43,7 +43,7 @@ public final class Engine {
     private Engine(Path directory, Warehouse warehouse) {
         this.directory = directory;
         this.warehouse = warehouse;
-        this.rewriter = new PrivacyRewriter(MaskKey.of(warehouse.root()));
+        this.rewriter = new PrivacyRewriter(MaskKey.of(warehouse.root(), warehouse.sqliteCatalog()));
         this.policies = new StoredPolicyResolver(warehouse.sqliteCatalog());
     }
 

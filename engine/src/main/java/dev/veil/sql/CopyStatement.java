@@ -16,6 +16,7 @@ import dev.veil.storage.CsvLoader;
 import dev.veil.storage.CsvOptions;
 import dev.veil.storage.InputFiles;
 import dev.veil.storage.InputFormat;
+import dev.veil.storage.LoadFilter;
 import dev.veil.storage.LoadProgress;
 import dev.veil.storage.LoadResult;
 import dev.veil.storage.ParquetFileLoader;
@@ -29,12 +30,14 @@ import org.apache.calcite.sql.SqlLiteral;
 
 /**
  * Executes {@code COPY s.t FROM 'file' [WITH (HEADER = TRUE, DELIMITER = ',', NULL = '', QUOTE = '"',
- * FORMAT = 'csv' | 'arrow' | 'parquet')]}. The load is all or nothing; a Parquet load may name a
- * folder or a pattern ({@code 'data/*.parquet'}) and reads all its files into one version. If the table does not exist it is
+ * FORMAT = 'csv' | 'arrow' | 'parquet', SKIP ERASED [TRUE | FALSE])}. The load is all or nothing; a
+ * Parquet load may name a folder or a pattern ({@code 'data/*.parquet'}) and reads all its files
+ * into one version. Rows of erased privacy units are dropped ({@link SkipErased}). If the table does not exist it is
  * created with the types inferred from the file, and dropped again if the load fails.
  */
 public final class CopyStatement {
-    private static final List<String> OPTIONS = List.of("header", "delimiter", "null", "quote", "format");
+    private static final List<String> OPTIONS =
+            List.of("header", "delimiter", "null", "quote", "format", "skip erased");
 
     private CopyStatement() {}
 
@@ -46,12 +49,13 @@ public final class CopyStatement {
                 throw new VeilException(
                         ErrorCode.INVALID_ARGUMENT,
                         "Unknown COPY option '" + option.name()
-                                + "'; the options are HEADER, DELIMITER, NULL, QUOTE, FORMAT"
+                                + "'; the options are HEADER, DELIMITER, NULL, QUOTE, FORMAT, SKIP ERASED"
                                 + NameSuggestions.hint(key, OPTIONS));
             }
         }
         Optional<String> formatName = stringOption(node, "format");
         CsvOptions options = csvOptions(node);
+        Optional<Boolean> skipErased = node.option("skip erased").map(CopyStatement::booleanOption);
         // The loader reports progress a few times a second: that is where a cancelled load stops.
         LoadProgress progress = (rows, bytesRead, totalBytes) -> StatementControl.check(context.cancelFlag());
         if (node.path().startsWith(UploadArea.SCHEME)) {
@@ -69,7 +73,7 @@ public final class CopyStatement {
                     throw new VeilException(
                             ErrorCode.INVALID_ARGUMENT, "Several uploads load together only as Parquet files");
                 }
-                return load(name, files, format, options, context, progress);
+                return load(name, files, format, options, context, progress, skipErased);
             } finally {
                 files.forEach(uploads::remove);
             }
@@ -78,7 +82,7 @@ public final class CopyStatement {
                 ? InputFormat.named(formatName.get())
                 : InputFormat.guess(Path.of(node.path()).toAbsolutePath());
         List<Path> files = files(node.path(), format);
-        return load(name, files, format, options, context, progress);
+        return load(name, files, format, options, context, progress, skipErased);
     }
 
     /**
@@ -105,6 +109,22 @@ public final class CopyStatement {
             CsvOptions options,
             StatementContext context,
             LoadProgress progress) {
+        return load(name, files, format, options, context, progress, Optional.empty());
+    }
+
+    /**
+     * As {@link #load(TableName, List, InputFormat, CsvOptions, StatementContext, LoadProgress)}, with
+     * {@code SKIP ERASED} as given ({@link SkipErased}; empty: the default, on for tables with a
+     * privacy unit).
+     */
+    public static UpdateCount load(
+            TableName name,
+            List<Path> files,
+            InputFormat format,
+            CsvOptions options,
+            StatementContext context,
+            LoadProgress progress,
+            Optional<Boolean> skipErased) {
         var catalog = context.warehouse().catalog();
         Optional<TableDef> existing = catalog.table(name);
         boolean created = existing.isEmpty();
@@ -138,13 +158,19 @@ public final class CopyStatement {
             }
         }
         try {
+            LoadFilter filter = SkipErased.filter(context, table, skipErased).orElse(null);
             LoadResult result = switch (format) {
-                case CSV -> CsvLoader.load(context.warehouse(), table, files.get(0), options, progress);
-                case ARROW -> ArrowFileLoader.load(context.warehouse(), table, files.get(0), progress);
-                case PARQUET -> ParquetFileLoader.load(context.warehouse(), table, files, progress);
+                case CSV -> CsvLoader.load(context.warehouse(), table, files.get(0), options, progress, filter);
+                case ARROW -> ArrowFileLoader.load(context.warehouse(), table, files.get(0), progress, filter);
+                case PARQUET -> ParquetFileLoader.load(context.warehouse(), table, files, progress, filter);
             };
+            String skipped = result.skipped() == 0
+                    ? ""
+                    : "; skipped " + result.skipped() + (result.skipped() == 1 ? " row" : " rows")
+                            + " of erased privacy units";
             return new UpdateCount(
-                    result.rows(), result.rows() + " rows loaded into " + name + (created ? " (table created)" : ""));
+                    result.rows(),
+                    result.rows() + " rows loaded into " + name + (created ? " (table created)" : "") + skipped);
         } catch (RuntimeException e) {
             // A failed load leaves the catalog as it was: no new table, and no new schema either.
             if (created) {

@@ -129,7 +129,12 @@ final class UnitRows {
 
     /** The unit's value as the fingerprint takes it: the canonical text of the column value. */
     String canonicalValue() {
-        return unitValue instanceof BigDecimal d ? d.toPlainString() : String.valueOf(unitValue);
+        return canonical(unitValue);
+    }
+
+    /** The canonical text of a {@link #normalize normalized} unit value, as fingerprints take it. */
+    static String canonical(Object normalized) {
+        return normalized instanceof BigDecimal d ? d.toPlainString() : String.valueOf(normalized);
     }
 
     /** Receives each row of the unit that {@link #walk} finds. */

@@ -90,6 +90,12 @@ public final class ArrowFileLoader {
 
     /** Appends every row of {@code file} to {@code table} as one new version. */
     public static LoadResult load(Warehouse warehouse, TableDef table, Path file, LoadProgress progress) {
+        return load(warehouse, table, file, progress, null);
+    }
+
+    /** As {@link #load(Warehouse, TableDef, Path, LoadProgress)}, keeping only the rows {@code filter} keeps (if not null). */
+    public static LoadResult load(
+            Warehouse warehouse, TableDef table, Path file, LoadProgress progress, LoadFilter filter) {
         requireNonNull(warehouse, "warehouse is null");
         requireNonNull(table, "table is null");
         requireNonNull(file, "file is null");
@@ -97,14 +103,20 @@ public final class ArrowFileLoader {
         long started = System.nanoTime();
         try (BufferAllocator allocator = warehouse.allocator().newChildAllocator("load " + file, 0, Long.MAX_VALUE);
                 ArrowFileReader reader = open(file, allocator);
-                TableWriter writer = warehouse.newWriter(table)) {
+                ArrowTableWriter writer = warehouse.newArrowWriter(table)) {
+            writer.setFilter(filter);
             long totalBytes = Files.size(file);
             ProgressReporter reporter = new ProgressReporter(progress, totalBytes);
             long rows = appendAll(
                     reader, schema(reader, file), table, writer, file.toString(), reporter, 0, reader::bytesRead);
             TableVersion version = writer.commit();
             reporter.done(rows, totalBytes);
-            return new LoadResult(rows, totalBytes, Duration.ofNanos(System.nanoTime() - started), version);
+            return new LoadResult(
+                    writer.rowCount(),
+                    totalBytes,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    version,
+                    writer.skippedRows());
         } catch (IOException e) {
             throw cannotRead(file, e);
         }

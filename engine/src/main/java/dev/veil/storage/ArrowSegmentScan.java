@@ -64,7 +64,8 @@ final class ArrowSegmentScan implements BatchScan {
                     return null;
                 }
                 String path = segments.get(nextSegment++).path();
-                reader = new SegmentReader(warehouse.root().resolve(path), path, table.columns(), columns, allocator);
+                reader = new SegmentReader(
+                        warehouse.root().resolve(path), path, table.columns(), columns, allocator, warehouse.keys());
             }
             if (reader.loadNext(loader)) {
                 return root;

@@ -50,9 +50,14 @@ final class ArrowTableWriter implements TableWriter {
 
     private int rowInBatch;
     private long rowCount;
+    private LoadFilter filter;
+    private long skipped;
 
     private String segmentPath;
     private FileChannel segmentChannel;
+    /** What the Arrow writer writes to: the segment file, or an encrypting channel over it. */
+    private java.nio.channels.WritableByteChannel segmentOutput;
+
     private ArrowFileWriter segmentWriter;
     private int segmentBatches;
     private long segmentRows;
@@ -104,8 +109,28 @@ final class ArrowTableWriter implements TableWriter {
         return rowInBatch;
     }
 
+    /**
+     * Drops, from now on, every row whose value in {@code filter}'s column it rejects (the row's
+     * slot is written over by the next row).
+     */
+    void setFilter(LoadFilter filter) {
+        if (filter != null && filter.column() >= vectors.length) {
+            throw new IllegalArgumentException("filter column out of range");
+        }
+        this.filter = filter;
+    }
+
+    /** Rows the {@link #setFilter filter} dropped. */
+    long skippedRows() {
+        return skipped;
+    }
+
     /** Completes the row written at {@link #rowIndex()}; writes the batch out when it is full. */
     void endRow() {
+        if (filter != null && !filter.keep().test(ArrowValues.get(vectors[filter.column()], rowInBatch))) {
+            skipped++;
+            return;
+        }
         rowInBatch++;
         rowCount++;
         if (rowInBatch == batchRows) {
@@ -232,7 +257,9 @@ final class ArrowTableWriter implements TableWriter {
         segmentPath = path;
         segmentChannel =
                 FileChannel.open(tableDirectory.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        segmentWriter = new ArrowFileWriter(root, null, segmentChannel);
+        WarehouseKeys keys = warehouse.keys();
+        segmentOutput = keys == null ? segmentChannel : keys.encrypting(segmentChannel, name);
+        segmentWriter = new ArrowFileWriter(root, null, segmentOutput);
         segmentWriter.start();
         segmentBatches = 0;
         segmentRows = 0;
@@ -243,12 +270,16 @@ final class ArrowTableWriter implements TableWriter {
             return;
         }
         segmentWriter.end();
+        if (segmentOutput instanceof EncryptingChannel encrypting) {
+            encrypting.finish();
+        }
         segmentChannel.force(true);
         long size = segmentChannel.size();
         segmentWriter.close(); // closes the channel too
         segments.add(new SegmentInfo(segmentPath, segmentRows, size));
         segmentWriter = null;
         segmentChannel = null;
+        segmentOutput = null;
         segmentPath = null;
     }
 

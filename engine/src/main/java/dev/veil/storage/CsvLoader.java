@@ -108,6 +108,17 @@ public final class CsvLoader {
      */
     public static LoadResult load(
             Warehouse warehouse, TableDef table, Path file, CsvOptions options, LoadProgress progress) {
+        return load(warehouse, table, file, options, progress, null);
+    }
+
+    /** As {@link #load(Warehouse, TableDef, Path, CsvOptions, LoadProgress)}, keeping only the rows {@code filter} keeps (if not null). */
+    public static LoadResult load(
+            Warehouse warehouse,
+            TableDef table,
+            Path file,
+            CsvOptions options,
+            LoadProgress progress,
+            LoadFilter filter) {
         requireNonNull(warehouse, "warehouse is null");
         requireNonNull(table, "table is null");
         requireNonNull(file, "file is null");
@@ -119,6 +130,7 @@ public final class CsvLoader {
         int count = columns.size();
         try (CsvReader reader = open(file, options);
                 ArrowTableWriter writer = warehouse.newArrowWriter(table)) {
+            writer.setFilter(filter);
             long totalBytes = Files.size(file);
             ProgressReporter reporter = new ProgressReporter(progress, totalBytes);
             TextColumnWriter[] writers = new TextColumnWriter[count];
@@ -175,7 +187,11 @@ public final class CsvLoader {
             TableVersion version = writer.commit();
             reporter.done(writer.rowCount(), reader.bytesRead());
             return new LoadResult(
-                    writer.rowCount(), totalBytes, Duration.ofNanos(System.nanoTime() - started), version);
+                    writer.rowCount(),
+                    totalBytes,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    version,
+                    writer.skippedRows());
         } catch (IOException e) {
             throw cannotRead(file, e);
         }

@@ -12,10 +12,15 @@ import java.time.Duration;
  * @param bytes size of the input file
  * @param elapsed wall time of the load
  * @param version the table version the load committed
+ * @param skipped rows of the file that a {@link LoadFilter} dropped
  */
-public record LoadResult(long rows, long bytes, Duration elapsed, TableVersion version) {
+public record LoadResult(long rows, long bytes, Duration elapsed, TableVersion version, long skipped) {
     public LoadResult {
         requireNonNull(elapsed, "elapsed is null");
         requireNonNull(version, "version is null");
+    }
+
+    public LoadResult(long rows, long bytes, Duration elapsed, TableVersion version) {
+        this(rows, bytes, elapsed, version, 0);
     }
 }

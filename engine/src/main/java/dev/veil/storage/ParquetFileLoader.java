@@ -62,6 +62,12 @@ public final class ParquetFileLoader {
 
     /** Appends every row of every file to {@code table} as one new version. */
     public static LoadResult load(Warehouse warehouse, TableDef table, List<Path> files, LoadProgress progress) {
+        return load(warehouse, table, files, progress, null);
+    }
+
+    /** As {@link #load(Warehouse, TableDef, List, LoadProgress)}, keeping only the rows {@code filter} keeps (null: all). */
+    public static LoadResult load(
+            Warehouse warehouse, TableDef table, List<Path> files, LoadProgress progress, LoadFilter filter) {
         requireNonNull(warehouse, "warehouse is null");
         requireNonNull(table, "table is null");
         requireNonNull(files, "files is null");
@@ -73,7 +79,8 @@ public final class ParquetFileLoader {
         }
         ProgressReporter reporter = new ProgressReporter(progress, totalBytes);
         try (BufferAllocator allocator = warehouse.allocator().newChildAllocator("load parquet", 0, Long.MAX_VALUE);
-                TableWriter writer = warehouse.newWriter(table)) {
+                ArrowTableWriter writer = warehouse.newArrowWriter(table)) {
+            writer.setFilter(filter);
             long rows = 0;
             long bytesDone = 0;
             for (Path file : files) {
@@ -101,7 +108,12 @@ public final class ParquetFileLoader {
             }
             TableVersion version = writer.commit();
             reporter.done(rows, totalBytes);
-            return new LoadResult(rows, totalBytes, Duration.ofNanos(System.nanoTime() - started), version);
+            return new LoadResult(
+                    writer.rowCount(),
+                    totalBytes,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    version,
+                    writer.skippedRows());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.veil.catalog.Column;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,7 +40,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class SegmentReader implements AutoCloseable {
     private final String path;
-    private final FileChannel channel;
+    /** The file's plain bytes: the file itself, or a decrypting channel over it. */
+    private final SeekableByteChannel channel;
+
     private final ArrowFileReader footerReader;
     private final BufferAllocator allocator;
     private final List<ArrowBlock> blocks;
@@ -50,12 +53,26 @@ final class SegmentReader implements AutoCloseable {
     private final int[] bufferCount;
     private int nextBlock;
 
-    SegmentReader(Path file, String path, List<Column> columns, int[] projection, BufferAllocator allocator) {
+    SegmentReader(
+            Path file,
+            String path,
+            List<Column> columns,
+            int[] projection,
+            BufferAllocator allocator,
+            WarehouseKeys keys) {
         this.path = requireNonNull(path, "path is null");
         this.projection = requireNonNull(projection, "projection is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         try {
-            this.channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileChannel fileChannel = FileChannel.open(file, StandardOpenOption.READ);
+            try {
+                this.channel = keys == null
+                        ? fileChannel
+                        : keys.decrypting(fileChannel, file.getFileName().toString());
+            } catch (IOException | RuntimeException e) {
+                fileChannel.close();
+                throw e;
+            }
         } catch (NoSuchFileException e) {
             throw new VeilException(ErrorCode.STORAGE_CORRUPTED, "Segment file " + path + " is missing", e);
         } catch (IOException e) {
@@ -160,7 +177,8 @@ final class SegmentReader implements AutoCloseable {
         try {
             ByteBuffer target = buf.nioBuffer(0, (int) length);
             while (target.hasRemaining()) {
-                if (channel.read(target, position + target.position()) < 0) {
+                channel.position(position + target.position());
+                if (channel.read(target) < 0) {
                     throw corrupted("it ends inside a batch");
                 }
             }

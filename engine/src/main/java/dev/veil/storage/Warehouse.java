@@ -60,6 +60,9 @@ public final class Warehouse implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final SqliteCatalog catalog;
+    /** The encryption keys of an encrypted warehouse; null for a plain one. */
+    private final WarehouseKeys keys;
+
     private final BufferAllocator allocator;
     private RemoteDatabases remotes;
 
@@ -85,16 +88,25 @@ public final class Warehouse implements AutoCloseable {
     private volatile int batchesPerSegment = DEFAULT_BATCHES_PER_SEGMENT;
     private boolean closed;
 
-    private Warehouse(Path root, FileChannel lockChannel, FileLock lock, SqliteCatalog catalog) {
+    private Warehouse(Path root, FileChannel lockChannel, FileLock lock, SqliteCatalog catalog, WarehouseKeys keys) {
         this.root = root;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.catalog = catalog;
+        this.keys = keys;
         this.allocator = new RootAllocator();
     }
 
     /** Creates a new warehouse in {@code dir} (created if absent; must not already hold one). */
     public static Warehouse create(Path dir) {
+        return create(dir, null);
+    }
+
+    /**
+     * Creates a new warehouse in {@code dir}, encrypted under {@code masterKey} if it is not null
+     * (every segment file and the catalog; see docs/storage.md), plain otherwise.
+     */
+    public static Warehouse create(Path dir, MasterKey masterKey) {
         requireNonNull(dir, "dir is null");
         Path root = dir.toAbsolutePath().normalize();
         if (Files.exists(root.resolve(SqliteCatalog.FILE_NAME))) {
@@ -108,7 +120,10 @@ public final class Warehouse implements AutoCloseable {
                     "Cannot create warehouse directory '" + root + "': " + e.getMessage(),
                     e);
         }
-        Warehouse warehouse = openLocked(root);
+        if (masterKey != null && Keyring.exists(root)) {
+            throw new VeilException(ErrorCode.ALREADY_EXISTS, "A key ring already exists in '" + root + "'");
+        }
+        Warehouse warehouse = openLocked(root, masterKey, true);
         try {
             SegmentFiles.forceDirectory(root);
         } catch (IOException e) {
@@ -120,10 +135,24 @@ public final class Warehouse implements AutoCloseable {
 
     /**
      * Opens an existing warehouse; WAREHOUSE_NOT_FOUND if {@code dir} holds none, WAREHOUSE_LOCKED
-     * if another process has it open. Deletes segment files left by loads that never committed.
+     * if another process has it open. Deletes segment files left by loads that never committed. An
+     * encrypted warehouse opens with the key {@link WarehouseKeys#register registered} for it in this
+     * process, else the one named by {@code VEIL_KEY_FILE} or {@code VEIL_KEY_COMMAND}.
      */
     public static Warehouse open(Path dir) {
         requireNonNull(dir, "dir is null");
+        return open(dir, WarehouseKeys.lookup(dir));
+    }
+
+    /**
+     * Opens an existing warehouse as {@link #open(Path)} does, with {@code masterKey} for an
+     * encrypted one. An encrypted warehouse without a key is ENCRYPTION_KEY_REQUIRED, with a key
+     * that does not open it ENCRYPTION_KEY_WRONG; a key given for a plain warehouse is
+     * ENCRYPTION_KEY_INVALID, unless it came from the environment ({@link WarehouseKeys#fromEnvironment()}).
+     */
+    public static Warehouse open(Path dir, WarehouseKeys.Source masterKey) {
+        requireNonNull(dir, "dir is null");
+        requireNonNull(masterKey, "masterKey is null");
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isRegularFile(root.resolve(SqliteCatalog.FILE_NAME))) {
             throw new VeilException(
@@ -131,7 +160,20 @@ public final class Warehouse implements AutoCloseable {
                     "No warehouse in '" + root + "' (no " + SqliteCatalog.FILE_NAME
                             + "); create one with: veil init --warehouse " + dir);
         }
-        Warehouse warehouse = openLocked(root);
+        MasterKey key = null;
+        if (WarehouseKeys.isEncrypted(root)) {
+            key = masterKey
+                    .key()
+                    .orElseThrow(() -> new VeilException(
+                            ErrorCode.ENCRYPTION_KEY_REQUIRED,
+                            "Warehouse '" + root + "' is encrypted: give its master key with --key-file FILE, "
+                                    + MasterKey.KEY_FILE_VARIABLE + " or " + MasterKey.KEY_COMMAND_VARIABLE));
+        } else if (masterKey.explicit() && masterKey.key().isPresent()) {
+            throw new VeilException(
+                    ErrorCode.ENCRYPTION_KEY_INVALID,
+                    "Warehouse '" + root + "' is not encrypted, yet a key was given; leave out --key-file");
+        }
+        Warehouse warehouse = openLocked(root, key, false);
         try {
             warehouse.collectGarbage();
         } catch (RuntimeException e) {
@@ -141,7 +183,7 @@ public final class Warehouse implements AutoCloseable {
         return warehouse;
     }
 
-    private static Warehouse openLocked(Path root) {
+    private static Warehouse openLocked(Path root, MasterKey masterKey, boolean create) {
         FileChannel channel;
         try {
             channel = FileChannel.open(
@@ -169,8 +211,13 @@ public final class Warehouse implements AutoCloseable {
             byte[] holder = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(holder), 0);
-            SqliteCatalog catalog = SqliteCatalog.open(root.resolve(SqliteCatalog.FILE_NAME));
-            return new Warehouse(root, channel, lock, catalog);
+            Path catalogFile = root.resolve(SqliteCatalog.FILE_NAME);
+            if (masterKey == null) {
+                return new Warehouse(root, channel, lock, SqliteCatalog.open(catalogFile), null);
+            }
+            WarehouseKeys keys = create ? WarehouseKeys.create(root, masterKey) : WarehouseKeys.open(root, masterKey);
+            SqliteCatalog catalog = SqliteCatalog.open(catalogFile, keys.catalogImage(catalogFile));
+            return new Warehouse(root, channel, lock, catalog, keys);
         } catch (IOException | RuntimeException e) {
             try {
                 channel.close(); // releases the lock too
@@ -198,6 +245,52 @@ public final class Warehouse implements AutoCloseable {
 
     public Path root() {
         return root;
+    }
+
+    /** Whether the warehouse is encrypted (segments and catalog). */
+    public boolean encrypted() {
+        return keys != null;
+    }
+
+    /** The keys of an encrypted warehouse (null for a plain one), for the segment readers and writers. */
+    WarehouseKeys keys() {
+        return keys;
+    }
+
+    /**
+     * Re-wraps the data keys under {@code newMasterKey} (the data stays as it is); from the moment
+     * this returns only the new key opens the warehouse, and before the key ring's rename only the
+     * old one does. Call with no statement running.
+     */
+    public void rekey(MasterKey newMasterKey) {
+        requireNonNull(newMasterKey, "newMasterKey is null");
+        checkOpen();
+        requireEncrypted();
+        keys.rewrap(newMasterKey);
+    }
+
+    /**
+     * Rewrites every segment file and the catalog under a fresh data key, then drops the old data
+     * keys from the key ring. A crash part way leaves a warehouse that opens with the same master
+     * key (the key ring holds old and new data keys until the end); running it again completes it.
+     * Call with no statement running (the {@code veil rekey} command holds the warehouse alone).
+     *
+     * @return how many segment files were rewritten
+     */
+    public int rekeyData() {
+        checkOpen();
+        requireEncrypted();
+        synchronized (pinned) {
+            return keys.rewriteData(root.resolve(DATA_DIRECTORY), catalog);
+        }
+    }
+
+    private void requireEncrypted() {
+        if (keys == null) {
+            throw new VeilException(
+                    ErrorCode.ENCRYPTION_KEY_INVALID,
+                    "Warehouse '" + root + "' is not encrypted; create an encrypted one with veil init --encrypt");
+        }
     }
 
     public Catalog catalog() {

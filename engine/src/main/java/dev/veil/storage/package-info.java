@@ -11,7 +11,10 @@
  * {@link dev.veil.storage.SegmentRewrite} commits new versions of several tables at once with rows
  * deleted or changed by a {@link dev.veil.storage.RowEdit} (erasure), and
  * {@link dev.veil.storage.Warehouse#collectGarbage(long)} (VACUUM) deletes the files it replaced
- * once no running statement can read them. The
+ * once no running statement can read them. An encrypted warehouse ({@link dev.veil.storage.WarehouseKeys},
+ * {@code Keyring}, {@link dev.veil.storage.MasterKey}) reads and writes every segment through
+ * {@code DecryptingChannel} / {@code EncryptingChannel} (the format is {@code EncryptedFiles}) and
+ * keeps its catalog as an encrypted image ({@link dev.veil.catalog.CatalogImage}). The
  * on-disk format and its crash guarantees are described in {@code docs/storage.md}.
  */
 package dev.veil.storage;

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.catalog.Principals;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
+import dev.veil.storage.MasterKey;
+import dev.veil.storage.Warehouse;
+import dev.veil.storage.WarehouseKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +55,28 @@ final class CopyLoadedEngine implements BenchEngine {
         Connection connection = DriverManager.getConnection(
                 "jdbc:veil:embedded:" + dir.toAbsolutePath() + (reuse ? "" : ";create=true"));
         return new CopyLoadedEngine(EngineId.VEIL, TpchLoader.Dialect.VEIL, connection, List.of());
+    }
+
+    /**
+     * Veil embedded in a new encrypted warehouse in {@code dir} (or the one an earlier worker
+     * loaded, if {@code reuse}), under a random master key kept next to it in {@code dir + ".key"}.
+     */
+    static CopyLoadedEngine veilEncrypted(Path dir, boolean reuse) throws SQLException, IOException {
+        checkPresence(dir, reuse);
+        Path keyFile = dir.resolveSibling(dir.getFileName() + ".key");
+        MasterKey key;
+        if (reuse) {
+            key = MasterKey.fromFile(keyFile);
+        } else {
+            Files.deleteIfExists(keyFile);
+            key = MasterKey.generateTo(keyFile);
+            try (Warehouse warehouse = Warehouse.create(dir, key)) {
+                warehouse.catalog().createSchema("public", true);
+            }
+        }
+        WarehouseKeys.register(dir, key);
+        Connection connection = DriverManager.getConnection("jdbc:veil:embedded:" + dir.toAbsolutePath());
+        return new CopyLoadedEngine(EngineId.VEIL_ENCRYPTED, TpchLoader.Dialect.VEIL, connection, List.of());
     }
 
     /** A loader onto an open Veil connection, for an engine that loads through its own connection. */

@@ -19,6 +19,11 @@ public enum EngineId {
     CALCITE("calcite", "Calcite"),
     /** Veil in-process through its embedded JDBC driver, as the warehouse's administrator. */
     VEIL("veil", "Veil"),
+    /**
+     * Veil in-process as {@link #VEIL}, on a warehouse of its own that is encrypted at rest
+     * (AES-256-GCM segments and catalog, a fresh random master key): the cost of encryption.
+     */
+    VEIL_ENCRYPTED("veil-encrypted", "Veil encrypted"),
     /** Veil over its JDBC server (loopback HTTP, the thin driver), as the administrator. */
     VEIL_JDBC("veil-jdbc", "Veil JDBC"),
     /** Veil in-process as an analyst, with customer as the privacy unit and differential privacy on. */
@@ -52,7 +57,7 @@ public enum EngineId {
      * and Veil with DP last of Veil's, since it sets policies on the shared warehouse.
      */
     public static List<EngineId> runOrder() {
-        return List.of(VEIL, VEIL_JDBC, VEIL_DP, DUCKDB, CALCITE);
+        return List.of(VEIL, VEIL_ENCRYPTED, VEIL_JDBC, VEIL_DP, DUCKDB, CALCITE);
     }
 
     /** The engine with command-line name {@code id}. */

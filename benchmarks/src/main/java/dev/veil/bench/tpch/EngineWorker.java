@@ -249,6 +249,8 @@ public final class EngineWorker implements Callable<Integer> {
         switch (id) {
             case VEIL:
                 return CopyLoadedEngine.veil(scratch, reuse);
+            case VEIL_ENCRYPTED:
+                return CopyLoadedEngine.veilEncrypted(scratch, reuse);
             case VEIL_JDBC:
                 return CopyLoadedEngine.veilServer(scratch, reuse);
             case VEIL_DP:

@@ -123,6 +123,8 @@ final class JsonReport {
         geometricMeans.put("veil_over_duckdb", summary.geometricMeanRatio(EngineId.VEIL, EngineId.DUCKDB));
         geometricMeans.put("veil_over_calcite", summary.geometricMeanRatio(EngineId.VEIL, EngineId.CALCITE));
         geometricMeans.put("veil_jdbc_over_veil", summary.geometricMeanRatio(EngineId.VEIL_JDBC, EngineId.VEIL));
+        geometricMeans.put(
+                "veil_encrypted_over_veil", summary.geometricMeanRatio(EngineId.VEIL_ENCRYPTED, EngineId.VEIL));
         geometricMeans.put("dp_over_raw", summary.dpOverRawGeometricMean());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("queries", queries);

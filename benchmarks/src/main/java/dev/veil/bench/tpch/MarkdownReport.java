@@ -104,6 +104,36 @@ final class MarkdownReport {
                 + "engines within one report rather than across reports.\n\n");
     }
 
+    /**
+     * When {@link EngineId#VEIL_ENCRYPTED} ran: its warm medians against plain Veil's (geometric mean
+     * of the ratios) and its load throughput against plain Veil's, the two figures of the encryption cost.
+     */
+    private static void encryption(BenchmarkResult result, Summary summary, StringBuilder out) {
+        Optional<EngineResult> encrypted = result.engine(EngineId.VEIL_ENCRYPTED);
+        Optional<EngineResult> plain = result.engine(EngineId.VEIL);
+        if (encrypted.isEmpty() || plain.isEmpty()) {
+            return;
+        }
+        out.append("\n**Encryption at rest:** Veil encrypted / Veil, geometric mean of warm medians ")
+                .append(ratio(summary.geometricMeanRatio(EngineId.VEIL_ENCRYPTED, EngineId.VEIL)))
+                .append(" (")
+                .append(millis(summary.geometricMean(EngineId.VEIL_ENCRYPTED)))
+                .append(" ms); load throughput encrypted / plain ")
+                .append(ratio(loadSeconds(plain.get()) / loadSeconds(encrypted.get())))
+                .append(" (")
+                .append(String.format(
+                        Locale.ROOT, "%.1f s vs %.1f s", loadSeconds(encrypted.get()), loadSeconds(plain.get())))
+                .append(").\n");
+    }
+
+    private static double loadSeconds(EngineResult engine) {
+        double seconds = 0;
+        for (String table : TpchSchema.TABLES) {
+            seconds += engine.load(table).map(TableLoad::seconds).orElse(0.0);
+        }
+        return seconds;
+    }
+
     private static void queryTable(BenchmarkResult result, Summary summary, StringBuilder out) {
         out.append("## Query times (warm median, ms)\n\n");
         List<String> heading = new ArrayList<>(List.of("Query"));
@@ -153,6 +183,7 @@ final class MarkdownReport {
                                         ? ""
                                         : " (" + dpQueries + (dpQueries == 1 ? " query)" : " queries)")));
         row(means, out);
+        encryption(result, summary, out);
         slowest(result, summary, out);
         out.append("\nRatios above 1 mean Veil is slower. Veil JDBC is Veil's server on a loopback port with the thin "
                         + "driver; Veil DP is Veil in-process as an analyst with customer as the privacy unit (reached from "

@@ -1,0 +1,166 @@
+package dev.veil.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Reads an encrypted file ({@link EncryptedFiles}) as its plain bytes, with random access: a read
+ * opens only the chunks it touches (and keeps the last one opened, since reads of adjacent column
+ * ranges share their boundary chunks). Memory is one chunk, whatever the file's size. A chunk whose
+ * tag fails is STORAGE_CORRUPTED: nothing unauthenticated is ever returned.
+ */
+final class DecryptingChannel implements SeekableByteChannel {
+    private static final int SEALED = EncryptedFiles.CHUNK + EncryptedFiles.TAG;
+
+    private final FileChannel in;
+    private final String name;
+    private final Cipher cipher = EncryptedFiles.newCipher();
+    private final SecretKeySpec key;
+    private final byte[] prefix;
+    private final long chunks;
+    private final long size;
+    private final byte[] sealed = new byte[SEALED];
+    private final byte[] plain = new byte[EncryptedFiles.CHUNK];
+    private long cached = -1;
+    private int cachedLength;
+    private long position;
+
+    /** Opens the encrypted file {@code name} (its name inside its directory) read from {@code in}. */
+    DecryptingChannel(FileChannel in, Keyring keyring, String name) throws IOException {
+        this.in = requireNonNull(in, "in is null");
+        this.name = requireNonNull(name, "name is null");
+        long fileSize = in.size();
+        ByteBuffer header = ByteBuffer.allocate(EncryptedFiles.HEADER);
+        while (header.hasRemaining() && in.read(header, header.position()) >= 0) {
+            // read until full or end
+        }
+        byte[] h = header.array();
+        if (header.hasRemaining()
+                || !Arrays.equals(Arrays.copyOf(h, EncryptedFiles.MAGIC.length), EncryptedFiles.MAGIC)) {
+            throw corrupted("it is not an encrypted Veil file");
+        }
+        int keyId = ByteBuffer.wrap(h).getInt(EncryptedFiles.MAGIC.length);
+        int chunkSize = ByteBuffer.wrap(h).getInt(EncryptedFiles.HEADER - 4);
+        if (chunkSize != EncryptedFiles.CHUNK) {
+            throw corrupted("its chunk size is " + chunkSize);
+        }
+        Keyring.DataKey dataKey = keyring.key(keyId)
+                .orElseThrow(() -> corrupted("its data key " + keyId + " is not in the key ring (veil.keys)"));
+        this.key = EncryptedFiles.fileKey(dataKey.key(), h, name);
+        this.prefix = EncryptedFiles.associatedPrefix(h, name);
+        long body = fileSize - EncryptedFiles.HEADER;
+        if (body < EncryptedFiles.TAG) {
+            throw corrupted("it is truncated");
+        }
+        this.chunks = (body + SEALED - 1) / SEALED;
+        long lastSealed = body - (chunks - 1) * SEALED;
+        if (lastSealed < EncryptedFiles.TAG || (lastSealed == EncryptedFiles.TAG && chunks > 1)) {
+            throw corrupted("it is truncated");
+        }
+        this.size = (chunks - 1) * EncryptedFiles.CHUNK + (lastSealed - EncryptedFiles.TAG);
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (position >= size) {
+            return dst.hasRemaining() ? -1 : 0;
+        }
+        int total = 0;
+        while (dst.hasRemaining() && position < size) {
+            long chunk = position / EncryptedFiles.CHUNK;
+            open(chunk);
+            int offset = (int) (position - chunk * EncryptedFiles.CHUNK);
+            int n = Math.min(dst.remaining(), cachedLength - offset);
+            dst.put(plain, offset, n);
+            position += n;
+            total += n;
+        }
+        return total;
+    }
+
+    private void open(long chunk) throws IOException {
+        if (chunk == cached) {
+            return;
+        }
+        boolean last = chunk == chunks - 1;
+        long start = EncryptedFiles.HEADER + chunk * SEALED;
+        int length =
+                (int) (last ? (EncryptedFiles.HEADER + (chunks - 1) * SEALED + lastSealedLength()) - start : SEALED);
+        ByteBuffer target = ByteBuffer.wrap(sealed, 0, length);
+        while (target.hasRemaining()) {
+            if (in.read(target, start + target.position()) < 0) {
+                throw corrupted("it ends inside chunk " + chunk);
+            }
+        }
+        cached = -1;
+        try {
+            EncryptedFiles.init(cipher, Cipher.DECRYPT_MODE, key, prefix, chunk, last);
+            cachedLength = cipher.doFinal(sealed, 0, length, plain, 0);
+        } catch (AEADBadTagException e) {
+            throw corrupted(
+                    "chunk " + chunk + " fails authentication (the file was changed, cut, or is not this file)");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("AES-GCM failed: " + e.getMessage(), e);
+        }
+        cached = chunk;
+    }
+
+    private long lastSealedLength() {
+        return size - (chunks - 1) * EncryptedFiles.CHUNK + EncryptedFiles.TAG;
+    }
+
+    private VeilException corrupted(String why) {
+        return new VeilException(ErrorCode.STORAGE_CORRUPTED, "Encrypted file " + name + " is corrupt: " + why);
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("negative position");
+        }
+        position = newPosition;
+        return this;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return in.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
