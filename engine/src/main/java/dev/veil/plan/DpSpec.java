@@ -151,7 +151,20 @@ public record DpSpec(
     public boolean autoBounded(int i) {
         DpCall.Kind kind = calls.get(i).kind();
         return autoBounds
+                && !calls.get(i).hasGroupBounds()
                 && (kind == DpCall.Kind.COUNT_ROWS || kind == DpCall.Kind.COUNT_VALUES || kind == DpCall.Kind.SUM);
+    }
+
+    /**
+     * For a call with contribution bounds per group: a sum over one value per unit and group (its
+     * total, clamped to the group bounds), so its L1 sensitivity is L0 times the larger magnitude of
+     * the group bounds.
+     */
+    public BoundedSum groupSum(BudgetSplit split, int i) {
+        DpCall call = calls.get(i);
+        return BoundedSum.create(
+                AggregationParams.laplace(split.aggregations().get(i).epsilon(), groupsPerUnit(), 1),
+                new ValueBounds(call.groupLower(), call.groupUpper()));
     }
 
     /** The row bounds of an automatically bounded call {@code i}: a counted row is 1. */
@@ -301,6 +314,10 @@ public record DpSpec(
         DpCall call = calls.get(i);
         AggregationParams params = params(split, i);
         ValueBounds bounds = bounds(i);
+        if (call.hasGroupBounds()) {
+            return List.of(new Noise(
+                    call.kind().isCount() ? "count" : "sum", groupSum(split, i).noise()));
+        }
         if (autoBounded(i)) {
             AutoBoundedSum sum =
                     AutoBoundedSum.create(params, rowBounds(i), call.kind().isCount());
@@ -401,6 +418,15 @@ public record DpSpec(
             }
             long linf = call.kind() == DpCall.Kind.COUNT_UNITS ? 1 : maxRowsPerUnitPerGroup;
             double magnitude = call.kind().isCount() ? 1 : Math.max(Math.abs(call.lower()), Math.abs(call.upper()));
+            if (call.hasGroupBounds()) {
+                line.append(", each unit's contribution to a group clamped to [")
+                        .append(number(call.groupLower()))
+                        .append(", ")
+                        .append(number(call.groupUpper()))
+                        .append("] (contribution_bounds_per_group)");
+                linf = 1;
+                magnitude = Math.max(Math.abs(call.groupLower()), Math.abs(call.groupUpper()));
+            }
             if (call.kind() == DpCall.Kind.COUNT_ROWS
                     || call.kind() == DpCall.Kind.COUNT_VALUES
                     || call.kind() == DpCall.Kind.COUNT_UNITS
