@@ -118,7 +118,8 @@ final class DpBoundary {
                                 : "")
                         + (marker >= 0 ? "; the groups are the public domain of the GROUP BY keys, each released" : "")
                         + (dp.autoBounds()
-                                ? "; COUNT and SUM truncate each unit's contribution at a bound chosen from the data"
+                                ? "; COUNT and SUM truncate each unit's contribution at a bound chosen from the data, AVG,"
+                                        + " VAR_POP and STDDEV_POP clamp values to bounds chosen from the data"
                                 : "")
                         + "; every aggregate gets Laplace noise (see the DP section)");
         return released(aggregate, in, calls, dpRel, ctx);

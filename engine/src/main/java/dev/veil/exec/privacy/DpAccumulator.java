@@ -120,6 +120,27 @@ abstract class DpAccumulator {
         };
     }
 
+    /** A mean or variance (standard deviation: its square root) whose value bounds are chosen from the data. */
+    static DpAccumulator autoValues(dev.veil.dp.AutoClampedStatistic statistic, boolean stdDev) {
+        return new DpAccumulator() {
+            @Override
+            void addUnit(double[] values, int from, int n) {
+                statistic.addUnit(values, from, n);
+            }
+
+            @Override
+            DpResult result() {
+                DpResult result = statistic.result();
+                return stdDev ? new NoisyStdDev((dev.veil.dp.NoisyVariance) result) : result;
+            }
+
+            @Override
+            long bytes() {
+                return statistic.bytes();
+            }
+        };
+    }
+
     static DpAccumulator sum(BoundedSum sum) {
         return new ValueAccumulator(sum::add, sum::result);
     }

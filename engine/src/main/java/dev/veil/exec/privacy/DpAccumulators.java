@@ -28,6 +28,9 @@ final class DpAccumulators {
             return DpAccumulator.groupBounded(
                     spec.groupSum(split, i), call.kind().isCount() ? null : bounds);
         }
+        if (spec.autoValueBounded(i)) {
+            return DpAccumulator.autoValues(spec.autoStatistic(split, i), call.kind() == DpCall.Kind.STDDEV_POP);
+        }
         if (spec.autoBounded(i)) {
             return DpAccumulator.auto(
                     AutoBoundedSum.create(params, spec.rowBounds(i), call.kind().isCount()));
