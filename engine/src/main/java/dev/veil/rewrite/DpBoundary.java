@@ -106,7 +106,8 @@ final class DpBoundary {
                         selection ? dp.delta() : 0,
                         tables,
                         marker)
-                .withAutoBounds(dp.autoBounds());
+                .withAutoBounds(options.autoBounds().orElse(dp.autoBounds()));
+        boolean auto = spec.autoBounds();
         DpAggregate dpRel = DpAggregate.create(input, spec);
         ctx.log()
                 .rewrite("Aggregate over protected rows of " + tables + " is differentially private: each "
@@ -117,7 +118,7 @@ final class DpBoundary {
                                         + (preThreshold > 1 ? " after a minimum of " + preThreshold + " units" : "")
                                 : "")
                         + (marker >= 0 ? "; the groups are the public domain of the GROUP BY keys, each released" : "")
-                        + (dp.autoBounds()
+                        + (auto
                                 ? "; COUNT and SUM truncate each unit's contribution at a bound chosen from the data, AVG,"
                                         + " VAR_POP and STDDEV_POP clamp values to bounds chosen from the data"
                                 : "")

@@ -19,28 +19,39 @@ import java.util.OptionalInt;
  * @param delta the delta the query asks for
  * @param maxGroupsContributed the most groups one unit may contribute to
  * @param privacyUnitColumn the column the query names as its privacy unit (a name, possibly qualified)
+ * @param autoBounds {@code contribution_bounds = AUTO} (true) or {@code FIXED} (false) for this query
+ *     instead of the policy's {@code CONTRIBUTION BOUNDS}: the same epsilon either way, so the
+ *     guarantee is the same; only where the bounds come from changes
  */
 public record DpQueryOptions(
         boolean present,
         OptionalDouble epsilon,
         OptionalDouble delta,
         OptionalInt maxGroupsContributed,
-        Optional<List<String>> privacyUnitColumn) {
+        Optional<List<String>> privacyUnitColumn,
+        Optional<Boolean> autoBounds) {
     /** No clause. */
     public static final DpQueryOptions NONE = new DpQueryOptions(
-            false, OptionalDouble.empty(), OptionalDouble.empty(), OptionalInt.empty(), Optional.empty());
+            false,
+            OptionalDouble.empty(),
+            OptionalDouble.empty(),
+            OptionalInt.empty(),
+            Optional.empty(),
+            Optional.empty());
 
     public DpQueryOptions {
         requireNonNull(epsilon, "epsilon is null");
         requireNonNull(delta, "delta is null");
         requireNonNull(maxGroupsContributed, "maxGroupsContributed is null");
         requireNonNull(privacyUnitColumn, "privacyUnitColumn is null");
+        requireNonNull(autoBounds, "autoBounds is null");
         privacyUnitColumn = privacyUnitColumn.map(List::copyOf);
         if (!present
                 && (epsilon.isPresent()
                         || delta.isPresent()
                         || maxGroupsContributed.isPresent()
-                        || privacyUnitColumn.isPresent())) {
+                        || privacyUnitColumn.isPresent()
+                        || autoBounds.isPresent())) {
             throw new IllegalArgumentException("options without the clause");
         }
         if (epsilon.isPresent() && !(epsilon.getAsDouble() > 0 && Double.isFinite(epsilon.getAsDouble()))) {

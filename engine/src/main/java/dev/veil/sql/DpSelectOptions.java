@@ -56,7 +56,7 @@ import org.apache.calcite.sql.util.SqlShuttle;
  */
 final class DpSelectOptions {
     private static final Set<String> OPTIONS =
-            Set.of("epsilon", "delta", "max_groups_contributed", "privacy_unit_column");
+            Set.of("epsilon", "delta", "max_groups_contributed", "privacy_unit_column", "contribution_bounds");
     private static final Set<String> AGGREGATES = Set.of(
             "COUNT", "SUM", "AVG", "VAR_POP", "STDDEV_POP", "PERCENTILE_CONT", DpSelectGrammar.BIGQUERY_PERCENTILE);
     private static final String PER_GROUP = "contribution_bounds_per_group";
@@ -99,12 +99,13 @@ final class DpSelectOptions {
         OptionalDouble delta = OptionalDouble.empty();
         OptionalInt groups = OptionalInt.empty();
         Optional<List<String>> unit = Optional.empty();
+        Optional<Boolean> auto = Optional.empty();
         for (Map.Entry<String, String> option : hint.getOptionKVPairs().entrySet()) {
             String name = option.getKey().toLowerCase(Locale.ROOT);
             String value = option.getValue();
             if (!OPTIONS.contains(name)) {
                 throw invalid("Unknown DIFFERENTIAL_PRIVACY option " + name + "; the options are epsilon, delta,"
-                        + " max_groups_contributed and privacy_unit_column");
+                        + " max_groups_contributed, privacy_unit_column and contribution_bounds");
             }
             if (value.equals("NULL")) {
                 continue; // BigQuery: the default, here the policy's
@@ -131,6 +132,12 @@ final class DpSelectOptions {
                     }
                     groups = OptionalInt.of((int) g);
                 }
+                case "contribution_bounds" -> {
+                    if (!value.equalsIgnoreCase("AUTO") && !value.equalsIgnoreCase("FIXED")) {
+                        throw invalid("contribution_bounds = " + value + " must be AUTO or FIXED");
+                    }
+                    auto = Optional.of(value.equalsIgnoreCase("AUTO"));
+                }
                 default -> {
                     if (isNumber(value)) {
                         throw invalid("privacy_unit_column = " + value + " must name a column");
@@ -139,7 +146,7 @@ final class DpSelectOptions {
                 }
             }
         }
-        return new DpQueryOptions(true, epsilon, delta, groups, unit);
+        return new DpQueryOptions(true, epsilon, delta, groups, unit, auto);
     }
 
     private static boolean isNumber(String value) {
