@@ -1195,7 +1195,11 @@ SqlNode VeilExplainPrivacy() :
 }
 {
     <EXPLAIN> { s = span(); } <PRIVACY>
-    query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY)
+    (
+        LOOKAHEAD(2) query = VeilDpSelect()
+    |
+        query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY)
+    )
     {
         return new SqlExplainPrivacy(s.end(this), query);
     }
@@ -1529,4 +1533,66 @@ SqlNode VeilSetRetention(Span s, SqlIdentifier table) :
     {
         return new SqlSetRetention(s.end(this), table, days, column);
     }
+}
+
+/* ---- BigQuery's differentially private SELECT (issue 18); keep this block together. ---- */
+
+/**
+ * SELECT WITH DIFFERENTIAL_PRIVACY OPTIONS (name = value, ...) [ALL | DISTINCT] items
+ * [FROM ... [WHERE ...] [GROUP BY ...] [HAVING ...] [WINDOW ...] [QUALIFY ...]]
+ * [ORDER BY ...] [LIMIT ...]: a SELECT whose options become its DIFFERENTIAL_PRIVACY hint
+ * (DpSelectGrammar).
+ */
+SqlNode VeilDpSelect() :
+{
+    final Span s;
+    final SqlIdentifier clause;
+    final List<SqlNode> dpOptions = new ArrayList<SqlNode>();
+    final List<SqlLiteral> keywords = new ArrayList<SqlLiteral>();
+    final List<SqlNode> selectList = new ArrayList<SqlNode>();
+    SqlLiteral keyword;
+    SqlNode fromClause = null;
+    SqlNode where = null;
+    SqlNodeList groupBy = null;
+    SqlNode having = null;
+    SqlNodeList windowDecls = null;
+    SqlNode qualify = null;
+    final SqlNodeList hints;
+    SqlSelect select;
+    final SqlNode query;
+}
+{
+    <SELECT> { s = span(); } <WITH>
+    clause = SimpleIdentifier() { DpSelectGrammar.checkClause(clause); }
+    <OPTIONS> <LPAREN>
+    [ VeilDpOption(dpOptions) ( <COMMA> VeilDpOption(dpOptions) )* ]
+    <RPAREN> { hints = DpSelectGrammar.hints(dpOptions, s.end(this)); }
+    [ keyword = AllOrDistinct() { keywords.add(keyword); } ]
+    AddSelectItem(selectList) ( <COMMA> AddSelectItem(selectList) )*
+    [
+        <FROM> fromClause = FromClause()
+        [ where = Where() ]
+        [ groupBy = GroupBy() ]
+        [ having = Having() ]
+        [ windowDecls = Window() ]
+        [ qualify = Qualify() ]
+    ]
+    {
+        select = new SqlSelect(s.end(this), new SqlNodeList(keywords, s.pos()),
+            new SqlNodeList(selectList, Span.of(selectList).pos()),
+            fromClause, where, groupBy, having, windowDecls, qualify, null, null, null, hints);
+    }
+    query = OrderByLimitOpt(select)
+    { return query; }
+}
+
+/** One option of a DIFFERENTIAL_PRIVACY clause: name = number | column | NULL. */
+void VeilDpOption(List<SqlNode> dpOptions) :
+{
+    final SqlIdentifier name;
+    final SqlNode value;
+}
+{
+    name = SimpleIdentifier() <EQ> value = Expression(ExprContext.ACCEPT_NON_QUERY)
+    { DpSelectGrammar.addOption(dpOptions, name, value); }
 }

@@ -87,6 +87,17 @@ public enum ErrorCode {
     UNKNOWN_PURPOSE(34, "42704"),
     /** The statement reads a table that requires consent, and runs under no purpose. */
     PURPOSE_REQUIRED(35, "42V03"),
+    /**
+     * A {@code SELECT WITH DIFFERENTIAL_PRIVACY OPTIONS (...)} asked for more than the policies of
+     * the tables it reads allow (a larger epsilon, delta or max_groups_contributed); see
+     * {@code docs/differential-privacy.md}.
+     */
+    DP_OPTION_ABOVE_POLICY(50, "42V50"),
+    /**
+     * The {@code privacy_unit_column} of a {@code SELECT WITH DIFFERENTIAL_PRIVACY} is not the
+     * declared privacy unit of the differentially private tables it reads.
+     */
+    DP_WRONG_PRIVACY_UNIT(51, "42V51"),
 
     INTERNAL_ERROR(1000, "XX000"),
     STORAGE_CORRUPTED(1001, "XX001"),

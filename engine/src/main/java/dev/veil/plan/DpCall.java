@@ -16,6 +16,9 @@ import static java.util.Objects.requireNonNull;
  * @param label how EXPLAIN PRIVACY names it, e.g. {@code SUM(amount)}
  * @param wholeValues whether every value of the argument is a whole number (an integer column):
  *     PERCENTILE_CONT then chooses among integers
+ * @param groupLower for a COUNT or SUM with BigQuery's {@code contribution_bounds_per_group}: the
+ *     lower bound each unit's total contribution to a group is clamped to; NaN otherwise
+ * @param groupUpper the upper bound of that clamp; NaN otherwise
  */
 public record DpCall(
         Kind kind,
@@ -26,7 +29,9 @@ public record DpCall(
         double rank,
         boolean integral,
         String label,
-        boolean wholeValues) {
+        boolean wholeValues,
+        double groupLower,
+        double groupUpper) {
     /** The aggregates Veil can make differentially private. */
     public enum Kind {
         COUNT_ROWS("COUNT(*)"),
@@ -69,9 +74,45 @@ public record DpCall(
                 throw new IllegalArgumentException(kind + " needs finite bounds, got [" + lower + ", " + upper + "]");
             }
         }
+        if (Double.isNaN(groupLower) != Double.isNaN(groupUpper)) {
+            throw new IllegalArgumentException("both group bounds or neither");
+        }
+        if (!Double.isNaN(groupLower)) {
+            if (kind != Kind.COUNT_ROWS && kind != Kind.COUNT_VALUES && kind != Kind.SUM) {
+                throw new IllegalArgumentException("group bounds apply to COUNT and SUM only, not " + kind);
+            }
+            if (!Double.isFinite(groupLower) || !Double.isFinite(groupUpper) || groupLower > groupUpper) {
+                throw new IllegalArgumentException(
+                        "group bounds must be finite and ordered, got [" + groupLower + ", " + groupUpper + "]");
+            }
+        }
         if (kind == Kind.PERCENTILE_CONT && !(rank >= 0 && rank <= 1)) {
             throw new IllegalArgumentException("PERCENTILE_CONT rank must be in [0, 1], got " + rank);
         }
+    }
+
+    /** A call without contribution bounds per group. */
+    public DpCall(
+            Kind kind,
+            int argument,
+            int filter,
+            double lower,
+            double upper,
+            double rank,
+            boolean integral,
+            String label,
+            boolean wholeValues) {
+        this(kind, argument, filter, lower, upper, rank, integral, label, wholeValues, Double.NaN, Double.NaN);
+    }
+
+    /** The same call with each unit's total contribution to a group clamped to {@code [low, high]}. */
+    public DpCall withGroupBounds(double low, double high) {
+        return new DpCall(kind, argument, filter, lower, upper, rank, integral, label, wholeValues, low, high);
+    }
+
+    /** Whether each unit's contribution to a group is clamped to bounds of its own (contribution_bounds_per_group). */
+    public boolean hasGroupBounds() {
+        return !Double.isNaN(groupLower);
     }
 
     /** A call whose argument is not known to hold whole numbers. */

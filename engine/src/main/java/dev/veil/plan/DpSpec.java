@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.dp.AggregationParams;
 import dev.veil.dp.ApproximateBounds;
 import dev.veil.dp.AutoBoundedSum;
+import dev.veil.dp.AutoClampedStatistic;
 import dev.veil.dp.BoundedMean;
 import dev.veil.dp.BoundedSum;
 import dev.veil.dp.BoundedVariance;
@@ -151,7 +152,39 @@ public record DpSpec(
     public boolean autoBounded(int i) {
         DpCall.Kind kind = calls.get(i).kind();
         return autoBounds
+                && !calls.get(i).hasGroupBounds()
                 && (kind == DpCall.Kind.COUNT_ROWS || kind == DpCall.Kind.COUNT_VALUES || kind == DpCall.Kind.SUM);
+    }
+
+    /**
+     * For a call with contribution bounds per group: a sum over one value per unit and group (its
+     * total, clamped to the group bounds), so its L1 sensitivity is L0 times the larger magnitude of
+     * the group bounds.
+     */
+    public BoundedSum groupSum(BudgetSplit split, int i) {
+        DpCall call = calls.get(i);
+        return BoundedSum.create(
+                AggregationParams.laplace(split.aggregations().get(i).epsilon(), groupsPerUnit(), 1),
+                new ValueBounds(call.groupLower(), call.groupUpper()));
+    }
+
+    /**
+     * Whether call {@code i} is an AVG, VAR_POP or STDDEV_POP whose value bounds are chosen from the
+     * data ({@code CONTRIBUTION BOUNDS AUTO}, {@link AutoClampedStatistic}).
+     */
+    public boolean autoValueBounded(int i) {
+        DpCall.Kind kind = calls.get(i).kind();
+        return autoBounds && (kind == DpCall.Kind.AVG || kind == DpCall.Kind.VAR_POP || kind == DpCall.Kind.STDDEV_POP);
+    }
+
+    /** The statistic of an automatically value-bounded call {@code i}. */
+    public AutoClampedStatistic autoStatistic(BudgetSplit split, int i) {
+        return AutoClampedStatistic.create(
+                params(split, i),
+                bounds(i),
+                calls.get(i).kind() == DpCall.Kind.AVG
+                        ? AutoClampedStatistic.Statistic.MEAN
+                        : AutoClampedStatistic.Statistic.VARIANCE);
     }
 
     /** The row bounds of an automatically bounded call {@code i}: a counted row is 1. */
@@ -301,6 +334,24 @@ public record DpSpec(
         DpCall call = calls.get(i);
         AggregationParams params = params(split, i);
         ValueBounds bounds = bounds(i);
+        if (call.hasGroupBounds()) {
+            return List.of(new Noise(
+                    call.kind().isCount() ? "count" : "sum", groupSum(split, i).noise()));
+        }
+        if (autoValueBounded(i)) {
+            AutoClampedStatistic auto = autoStatistic(split, i);
+            if (call.kind() == DpCall.Kind.AVG) {
+                BoundedMean mean = BoundedMean.create(auto.statisticParams(), bounds);
+                return List.of(
+                        new Noise("count", mean.countNoise()),
+                        new Noise("sum (at the declared bounds, the widest)", mean.sumNoise()));
+            }
+            BoundedVariance variance = BoundedVariance.create(auto.statisticParams(), bounds);
+            return List.of(
+                    new Noise("count", variance.countNoise()),
+                    new Noise("sum (at the declared bounds, the widest)", variance.sumNoise()),
+                    new Noise("sum of squares (at the declared bounds)", variance.squaresNoise()));
+        }
         if (autoBounded(i)) {
             AutoBoundedSum sum =
                     AutoBoundedSum.create(params, rowBounds(i), call.kind().isCount());
@@ -356,12 +407,33 @@ public record DpSpec(
                 + " to the noise of the truncated value";
     }
 
+    /** How an automatically value-bounded call chooses its bounds, for EXPLAIN PRIVACY. */
+    private String autoValueExplanation(BudgetSplit split, int i) {
+        AutoClampedStatistic auto = autoStatistic(split, i);
+        ApproximateBounds choice = auto.bounds();
+        if (choice == null) {
+            return "; value bounds AUTO: one candidate, nothing to choose";
+        }
+        List<Double> candidates = choice.candidates();
+        return "; value bounds AUTO: values are clamped to the declared bounds narrowed to [-t, t], t chosen from the"
+                + " data among " + candidates.size() + " candidates from " + number(candidates.get(0)) + " to "
+                + number(candidates.get(candidates.size() - 1)) + " (doubling), by a noisy histogram of each unit's"
+                + " largest |value| in the group (approximate bounds): epsilon "
+                + number(params(split, i).epsilon() - auto.statisticEpsilon()) + " ("
+                + AutoBoundedSum.BOUND_SHARE_PERCENT + "% of this aggregate's) to the choice (noise scale "
+                + number(choice.noise().scale()) + " per bin), epsilon " + number(auto.statisticEpsilon())
+                + " to the statistic";
+    }
+
     /** What EXPLAIN PRIVACY says about this boundary: the budget split, sensitivities and noise per aggregate. */
     public List<String> explain() {
         List<String> lines = new java.util.ArrayList<>();
         lines.add("over " + tables + ": each privacy unit contributes at most " + maxRowsPerUnitPerGroup
                 + " row(s) per group"
-                + (autoBounds ? " (COUNT and SUM: at most a bound chosen from the data)" : "")
+                + (autoBounds
+                        ? " (COUNT and SUM: at most a bound chosen from the data; AVG, VAR_POP, STDDEV_POP: values"
+                                + " within bounds chosen from the data)"
+                        : "")
                 + (groupKeys.isEmpty() ? "" : " and to at most " + maxGroupsPerUnit + " group(s)")
                 + "; "
                 + (partitionSelection
@@ -401,6 +473,15 @@ public record DpSpec(
             }
             long linf = call.kind() == DpCall.Kind.COUNT_UNITS ? 1 : maxRowsPerUnitPerGroup;
             double magnitude = call.kind().isCount() ? 1 : Math.max(Math.abs(call.lower()), Math.abs(call.upper()));
+            if (call.hasGroupBounds()) {
+                line.append(", each unit's contribution to a group clamped to [")
+                        .append(number(call.groupLower()))
+                        .append(", ")
+                        .append(number(call.groupUpper()))
+                        .append("] (contribution_bounds_per_group)");
+                linf = 1;
+                magnitude = Math.max(Math.abs(call.groupLower()), Math.abs(call.groupUpper()));
+            }
             if (call.kind() == DpCall.Kind.COUNT_ROWS
                     || call.kind() == DpCall.Kind.COUNT_VALUES
                     || call.kind() == DpCall.Kind.COUNT_UNITS
@@ -418,6 +499,9 @@ public record DpSpec(
             }
             if (autoBounded(i)) {
                 line.append(autoExplanation(split.get(), i));
+            }
+            if (autoValueBounded(i)) {
+                line.append(autoValueExplanation(split.get(), i));
             }
             if (call.kind() == DpCall.Kind.AVG
                     || call.kind() == DpCall.Kind.VAR_POP

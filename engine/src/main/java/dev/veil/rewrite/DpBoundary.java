@@ -54,12 +54,26 @@ final class DpBoundary {
                     "GROUPING SETS, ROLLUP and CUBE are not supported over " + "differentially private tables ("
                             + tables + "); run one query per grouping");
         }
+        DpQueryOptions options = ctx.dpOptions();
+        checkUnitColumn(options, unit, tables);
+        int maxGroups = dp.maxGroupsPerUnit();
+        if (options.maxGroupsContributed().isPresent()) {
+            int asked = options.maxGroupsContributed().getAsInt();
+            if (asked > maxGroups) {
+                throw new VeilException(
+                        ErrorCode.DP_OPTION_ABOVE_POLICY,
+                        "max_groups_contributed = " + asked + " is above the MAX GROUPS PER UNIT of " + maxGroups
+                                + " that the differential-privacy policy of " + tables
+                                + " allows; ask for at most " + maxGroups);
+            }
+            maxGroups = asked;
+        }
         Piece resolved = UnitResolver.resolve(in, ctx);
         int unitField = resolved.unit().orElseThrow().primary();
         List<String> inputNames = in.rel().getRowType().getFieldNames();
         List<DpCall> dpCalls = new ArrayList<>();
         for (AggregateCall call : calls) {
-            dpCalls.add(dpCall(call, in, unit, inputNames, tables, ctx));
+            dpCalls.add(groupBounded(call, dpCall(call, in, unit, inputNames, tables, ctx), in, dp, tables, ctx));
         }
         boolean grouped = aggregate.getGroupCount() > 0;
         long preThreshold = size.map(MinGroupSize::k).orElse(1);
@@ -84,7 +98,7 @@ final class DpBoundary {
                         aggregate.getGroupSet().asList(),
                         unitField,
                         dpCalls,
-                        dp.maxGroupsPerUnit(),
+                        maxGroups,
                         dp.maxRowsPerUnitPerGroup(),
                         selection,
                         preThreshold,
@@ -92,22 +106,86 @@ final class DpBoundary {
                         selection ? dp.delta() : 0,
                         tables,
                         marker)
-                .withAutoBounds(dp.autoBounds());
+                .withAutoBounds(options.autoBounds().orElse(dp.autoBounds()));
+        boolean auto = spec.autoBounds();
         DpAggregate dpRel = DpAggregate.create(input, spec);
         ctx.log()
                 .rewrite("Aggregate over protected rows of " + tables + " is differentially private: each "
                         + unit.domain() + " contributes at most " + dp.maxRowsPerUnitPerGroup() + " row(s) per group"
-                        + (grouped ? " and to at most " + dp.maxGroupsPerUnit() + " group(s)" : "")
+                        + (grouped ? " and to at most " + maxGroups + " group(s)" : "")
                         + (selection
                                 ? "; groups are released by DP partition selection"
                                         + (preThreshold > 1 ? " after a minimum of " + preThreshold + " units" : "")
                                 : "")
                         + (marker >= 0 ? "; the groups are the public domain of the GROUP BY keys, each released" : "")
-                        + (dp.autoBounds()
-                                ? "; COUNT and SUM truncate each unit's contribution at a bound chosen from the data"
+                        + (auto
+                                ? "; COUNT and SUM truncate each unit's contribution at a bound chosen from the data, AVG,"
+                                        + " VAR_POP and STDDEV_POP clamp values to bounds chosen from the data"
                                 : "")
                         + "; every aggregate gets Laplace noise (see the DP section)");
         return released(aggregate, in, calls, dpRel, ctx);
+    }
+
+    /**
+     * Refuses a {@code privacy_unit_column} that is not the declared privacy unit of the rows: the
+     * column's name (qualified or not) must be the unit column of their unit path.
+     */
+    private static void checkUnitColumn(DpQueryOptions options, UnitHandle unit, String tables) {
+        if (options.privacyUnitColumn().isEmpty()) {
+            return;
+        }
+        List<String> named = options.privacyUnitColumn().get();
+        ColumnId declared = unit.domain();
+        boolean column = named.get(named.size() - 1).equalsIgnoreCase(declared.column());
+        boolean table = named.size() < 2
+                || named.get(named.size() - 2).equalsIgnoreCase(declared.table().table())
+                || unit.sources().stream()
+                        .anyMatch(s -> s.table().table().equalsIgnoreCase(named.get(named.size() - 2)));
+        if (!column || !table) {
+            throw new VeilException(
+                    ErrorCode.DP_WRONG_PRIVACY_UNIT,
+                    "privacy_unit_column = " + String.join(".", named) + " is not the privacy unit of " + tables
+                            + ", which is " + declared + " (declared by the table's PRIVACY UNIT policy); name it,"
+                            + " or leave privacy_unit_column out");
+        }
+    }
+
+    /** {@code dpCall} with the contribution bounds per group its argument is marked with, if any. */
+    private static DpCall groupBounded(
+            AggregateCall call, DpCall dpCall, Piece in, DifferentialPrivacy dp, String tables, RewriteContext ctx) {
+        if (call.getArgList().size() != 1) {
+            return dpCall;
+        }
+        int arg = call.getArgList().get(0);
+        Optional<double[]> bounds = GroupBounds.at(in.rel(), arg);
+        if (bounds.isEmpty()) {
+            return dpCall;
+        }
+        ctx.readGroupBounds();
+        DpCall base = dpCall;
+        if (base.kind() == DpCall.Kind.COUNT_VALUES && GroupBounds.countsRows(in.rel(), arg)) {
+            base = DpCall.count(DpCall.Kind.COUNT_ROWS, -1, base.filter(), "COUNT(*)");
+        }
+        if (base.kind() != DpCall.Kind.COUNT_ROWS
+                && base.kind() != DpCall.Kind.COUNT_VALUES
+                && base.kind() != DpCall.Kind.SUM) {
+            throw new VeilException(
+                    ErrorCode.NOT_SUPPORTED, "contribution_bounds_per_group applies to COUNT and SUM only");
+        }
+        // What one unit can add to a group anyway: at most Linf rows, each within the value bounds.
+        long linf = dp.maxRowsPerUnitPerGroup();
+        double low = base.kind().isCount() ? 0 : linf * Math.min(base.lower(), 0);
+        double high = base.kind().isCount() ? linf : linf * Math.max(base.upper(), 0);
+        double lo = Math.max(bounds.get()[0], low);
+        double hi = Math.min(bounds.get()[1], high);
+        if (lo > hi) {
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "contribution_bounds_per_group => (" + bounds.get()[0] + ", " + bounds.get()[1] + ") of "
+                            + base.label() + " does not meet what one unit can contribute to a group of " + tables
+                            + " under its policy, [" + low + ", " + high + "]");
+        }
+        return base.withGroupBounds(lo, hi);
     }
 
     private static DpCall dpCall(

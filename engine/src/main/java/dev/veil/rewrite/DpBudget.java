@@ -38,7 +38,19 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
     }
 
     static DpBudget allocate(RelNode plan, OptionalDouble sessionEpsilon) {
+        return allocate(plan, sessionEpsilon, DpQueryOptions.NONE);
+    }
+
+    /**
+     * As above, for a statement with {@code SELECT WITH DIFFERENTIAL_PRIVACY} options: its epsilon
+     * replaces the session's, its delta the policies'; neither may be above the policies' (nor may
+     * the clause be used on a statement without a DP aggregate).
+     */
+    static DpBudget allocate(RelNode plan, OptionalDouble sessionEpsilon, DpQueryOptions options) {
         List<DpAggregate> boundaries = DpAggregate.findAll(plan);
+        if (boundaries.isEmpty() && options.present()) {
+            throw noDpTable();
+        }
         if (boundaries.isEmpty()) {
             return new DpBudget(plan, PrivacyCost.ZERO);
         }
@@ -69,7 +81,30 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
                             + " is above the EPSILON of " + cap + " per query that the differential-privacy policy of "
                             + capTables + " allows; SET EPSILON to at most " + cap);
         }
-        double epsilon = sessionEpsilon.orElse(cap);
+        if (options.epsilon().isPresent() && options.epsilon().getAsDouble() > cap) {
+            throw new VeilException(
+                    ErrorCode.DP_OPTION_ABOVE_POLICY,
+                    "epsilon = " + options.epsilon().getAsDouble() + " is above the EPSILON of " + cap
+                            + " per query that the differential-privacy policy of " + capTables
+                            + " allows; ask for at most " + cap);
+        }
+        if (options.delta().isPresent() && selecting > 0) {
+            double asked = options.delta().getAsDouble();
+            if (asked > delta) {
+                throw new VeilException(
+                        ErrorCode.DP_OPTION_ABOVE_POLICY,
+                        "delta = " + asked + " is above the DELTA of " + delta
+                                + " that the differential-privacy policies allow; ask for at most " + delta);
+            }
+            if (asked == 0) {
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "delta = 0: the query groups differentially private rows, and choosing which groups to"
+                                + " release needs a delta above 0 (at most " + delta + ")");
+            }
+            delta = asked;
+        }
+        double epsilon = options.epsilon().isPresent() ? options.epsilon().getAsDouble() : sessionEpsilon.orElse(cap);
         double perBoundary = epsilon / Math.max(1, spending);
         double deltaPerSelection = selecting == 0 ? 0 : delta / selecting;
         // Each occurrence is numbered: it is charged, and releases, on its own (see DpReleases).
@@ -90,6 +125,15 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
             }
         }
         return new DpBudget(allocated, new PrivacyCost(spentEpsilon, spentDelta));
+    }
+
+    /** The error of a SELECT WITH DIFFERENTIAL_PRIVACY without a differentially private aggregate. */
+    static VeilException noDpTable() {
+        return new VeilException(
+                ErrorCode.INVALID_ARGUMENT,
+                "SELECT WITH DIFFERENTIAL_PRIVACY needs an aggregate over a table that is differentially private"
+                        + " for you (one with a DIFFERENTIAL PRIVACY policy, read by a user who is not an admin);"
+                        + " this query has none, so its answer would be exact: drop the clause");
     }
 
     /**

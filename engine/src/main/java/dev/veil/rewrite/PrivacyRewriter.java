@@ -59,6 +59,16 @@ public final class PrivacyRewriter {
      * apply to every principal, admins included.
      */
     public RewriteResult rewrite(RelNode plan, Principal principal, OptionalDouble epsilon, ScanRules rules) {
+        return rewrite(plan, principal, epsilon, rules, DpQueryOptions.NONE);
+    }
+
+    /**
+     * As above, for a statement with the options of a {@code SELECT WITH DIFFERENTIAL_PRIVACY}
+     * (BigQuery's syntax), which may ask for less than the policies allow, never more.
+     */
+    public RewriteResult rewrite(
+            RelNode plan, Principal principal, OptionalDouble epsilon, ScanRules rules, DpQueryOptions options) {
+        requireNonNull(options, "options is null");
         requireNonNull(plan, "plan is null");
         requireNonNull(principal, "principal is null");
         requireNonNull(epsilon, "epsilon is null");
@@ -66,10 +76,14 @@ public final class PrivacyRewriter {
         Map<TableName, Set<String>> columnUse = ColumnUse.of(plan);
         boolean conditions = columnUse.keySet().stream().anyMatch(t -> ScanConditions.applies(t, rules));
         if (!conditions && !readsRestrictedTable(plan)) {
-            return RewriteResult.unchanged(IntervalFunctions.exact(plan));
+            if (options.present()) {
+                throw DpBudget.noDpTable();
+            }
+            return RewriteResult.unchanged(IntervalFunctions.exact(GroupBounds.strip(plan, 0)));
         }
         RewriteContext ctx = new RewriteContext(principal, plan.getCluster(), maskKey, rowFilters);
         ctx.scanRules(rules, columnUse);
+        ctx.dpOptions(options);
         rules.purpose().ifPresent(p -> ctx.log().policy("Purpose of the statement: '" + p + "'"));
         Piece root = new PlanRewriter(ctx).rewrite(JoinConditions.normalize(plan));
         if (root.isProtected()) {
@@ -80,7 +94,8 @@ public final class PrivacyRewriter {
                 throw PrivacyErrors.restrictedUse(restriction, principal, "in the query's output");
             }
         }
-        DpBudget budget = DpBudget.allocate(IntervalFunctions.exact(userFields(root)), epsilon);
+        DpBudget budget = DpBudget.allocate(
+                GroupBounds.strip(IntervalFunctions.exact(userFields(root)), ctx.groupBoundsRead()), epsilon, options);
         RelNode rewritten = budget.plan();
         return new RewriteResult(
                 rewritten,

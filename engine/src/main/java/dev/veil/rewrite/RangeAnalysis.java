@@ -120,6 +120,9 @@ final class RangeAnalysis {
                 return result;
             }
             default -> {
+                if (operator == GroupBounds.FUNCTION) {
+                    return range(operands.get(0), inputs); // the value itself, row by row
+                }
                 if (operator.getName().equalsIgnoreCase("ABS") && operands.size() == 1) {
                     ValueRange a = range(operands.get(0), inputs);
                     return a == null ? null : a.abs();

@@ -25,6 +25,8 @@ final class RewriteContext {
     private final RowFilterCache rowFilterCache;
     private ScanRules scanRules = ScanRules.NONE;
     private Map<TableName, Set<String>> columnUse = Map.of();
+    private DpQueryOptions dpOptions = DpQueryOptions.NONE;
+    private int groupBoundsRead;
 
     RewriteContext(Principal principal, RelOptCluster cluster, MaskKey maskKey, RowFilterCache rowFilterCache) {
         this.principal = requireNonNull(principal, "principal is null");
@@ -37,6 +39,24 @@ final class RewriteContext {
     void scanRules(ScanRules rules, Map<TableName, Set<String>> columnUse) {
         this.scanRules = requireNonNull(rules, "rules is null");
         this.columnUse = Map.copyOf(requireNonNull(columnUse, "columnUse is null"));
+    }
+
+    /** Sets the options of the statement's {@code SELECT WITH DIFFERENTIAL_PRIVACY}. */
+    void dpOptions(DpQueryOptions options) {
+        this.dpOptions = requireNonNull(options, "options is null");
+    }
+
+    DpQueryOptions dpOptions() {
+        return dpOptions;
+    }
+
+    /** Notes that a DP aggregate read a {@link GroupBounds} mark. */
+    void readGroupBounds() {
+        groupBoundsRead++;
+    }
+
+    int groupBoundsRead() {
+        return groupBoundsRead;
     }
 
     ScanRules scanRules() {

@@ -16,6 +16,7 @@ import dev.veil.exec.QueryExecution;
 import dev.veil.exec.privacy.DpReleases;
 import dev.veil.plan.DpAggregate;
 import dev.veil.plan.DpSpec;
+import dev.veil.rewrite.DpQueryOptions;
 import dev.veil.rewrite.PrivacyCost;
 import dev.veil.rewrite.ReleaseFingerprints;
 import dev.veil.rewrite.ReleaseFingerprints.Fingerprint;
@@ -128,12 +129,13 @@ public final class PlannedQuery {
                 context.policies(),
                 context.settings().schema(),
                 context.cancelFlag());
-        SqlNode validated = planner.validate(FriendlyNames.apply(query));
+        DpSelectOptions.Extracted dp = DpSelectOptions.extract(query);
+        SqlNode validated = planner.validate(FriendlyNames.apply(dp.query()));
         // Each step of planning may be long on a huge statement: a cancel or a time limit lands between them.
         StatementControl.check(context.cancelFlag());
         RelRoot root = planner.toRel(validated);
         StatementControl.check(context.cancelFlag());
-        return fromLogical(planner, root.project(), root.validatedRowType, context, text);
+        return fromLogical(planner, root.project(), root.validatedRowType, context, text, dp.options());
     }
 
     /** Plans an already converted logical plan whose output is labelled by {@code labels}. */
@@ -145,6 +147,17 @@ public final class PlannedQuery {
     /** Plans an already converted logical plan; {@code text} names it in the budget ledger. */
     static PlannedQuery fromLogical(
             PlannerContext planner, RelNode logical, RelDataType labels, StatementContext context, String text) {
+        return fromLogical(planner, logical, labels, context, text, DpQueryOptions.NONE);
+    }
+
+    /** As above, with the options of a {@code SELECT WITH DIFFERENTIAL_PRIVACY} ({@link DpSelectOptions}). */
+    static PlannedQuery fromLogical(
+            PlannerContext planner,
+            RelNode logical,
+            RelDataType labels,
+            StatementContext context,
+            String text,
+            DpQueryOptions dpOptions) {
         boolean cacheable = checkSystemTables(logical, planner.principal());
         StatementScanRules.checkConsentSources(logical, planner.principal(), context);
         RelNode normalized = Optimizer.normalize(logical);
@@ -153,14 +166,14 @@ public final class PlannedQuery {
         String purpose = null;
         String reads = null;
         if (EmptyPlans.alwaysEmpty(normalized)) {
-            rewrite = probe(normalized, context);
+            rewrite = probe(normalized, context, dpOptions);
         } else {
             ScanRules rules = StatementScanRules.of(context, planner.principal());
             purpose = rules.purpose().orElse(null);
             reads = StatementScanRules.reads(normalized, rules);
             context.control().used(purpose, reads);
             rewrite = context.rewriter()
-                    .rewrite(normalized, planner.principal(), context.settings().epsilon(), rules);
+                    .rewrite(normalized, planner.principal(), context.settings().epsilon(), rules, dpOptions);
             // Consent and retention filters compare with the statement time, a constant of the plan:
             // such a plan is right for this statement only.
             cacheable &= !rules.usedStatementTime();
@@ -249,7 +262,7 @@ public final class PlannedQuery {
      * (HIDDEN columns are absent, masked ones typed as their mask's result). Nothing is read, so
      * nothing is released or charged: the answer depends on the plan alone, never on data.
      */
-    private static RewriteResult probe(RelNode normalized, StatementContext context) {
+    private static RewriteResult probe(RelNode normalized, StatementContext context, DpQueryOptions dpOptions) {
         RelDataType type;
         try {
             type = context.rewriter()
@@ -257,7 +270,8 @@ public final class PlannedQuery {
                             normalized,
                             context.principal(),
                             context.settings().epsilon(),
-                            StatementScanRules.of(context, context.principal()))
+                            StatementScanRules.of(context, context.principal()),
+                            dpOptions)
                     .plan()
                     .getRowType();
         } catch (VeilException refused) {

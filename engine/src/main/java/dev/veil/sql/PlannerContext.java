@@ -145,7 +145,8 @@ public final class PlannerContext {
     public static SqlOperatorTable operatorTable() {
         return SqlOperatorTables.chain(
                 SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
-                SqlOperatorTables.of(IntervalFunctions.ALL));
+                SqlOperatorTables.of(IntervalFunctions.ALL),
+                SqlOperatorTables.of(dev.veil.rewrite.GroupBounds.FUNCTION));
     }
 
     public JavaTypeFactory typeFactory() {

@@ -91,6 +91,56 @@ abstract class DpAccumulator {
         };
     }
 
+    /**
+     * A count or sum with contribution bounds per group: each unit's total over its rows (a counted
+     * row is 1; a value is clamped to {@code rows} first) is one value of {@code sum}, which clamps
+     * it to the group bounds.
+     */
+    static DpAccumulator groupBounded(BoundedSum sum, dev.veil.dp.ValueBounds rows) {
+        return new DpAccumulator() {
+            @Override
+            void addUnit(double[] values, int from, int n) {
+                double total = 0;
+                boolean any = false;
+                for (int i = from; i < from + n; i++) {
+                    if (!Double.isNaN(values[i])) {
+                        total += rows == null ? 1 : rows.clamp(values[i]);
+                        any = true;
+                    }
+                }
+                if (any || rows == null) {
+                    sum.add(total);
+                }
+            }
+
+            @Override
+            DpResult result() {
+                return sum.result();
+            }
+        };
+    }
+
+    /** A mean or variance (standard deviation: its square root) whose value bounds are chosen from the data. */
+    static DpAccumulator autoValues(dev.veil.dp.AutoClampedStatistic statistic, boolean stdDev) {
+        return new DpAccumulator() {
+            @Override
+            void addUnit(double[] values, int from, int n) {
+                statistic.addUnit(values, from, n);
+            }
+
+            @Override
+            DpResult result() {
+                DpResult result = statistic.result();
+                return stdDev ? new NoisyStdDev((dev.veil.dp.NoisyVariance) result) : result;
+            }
+
+            @Override
+            long bytes() {
+                return statistic.bytes();
+            }
+        };
+    }
+
     static DpAccumulator sum(BoundedSum sum) {
         return new ValueAccumulator(sum::add, sum::result);
     }

@@ -24,6 +24,13 @@ final class DpAccumulators {
         DpCall call = spec.calls().get(i);
         AggregationParams params = spec.params(split, i);
         ValueBounds bounds = spec.bounds(i);
+        if (call.hasGroupBounds()) {
+            return DpAccumulator.groupBounded(
+                    spec.groupSum(split, i), call.kind().isCount() ? null : bounds);
+        }
+        if (spec.autoValueBounded(i)) {
+            return DpAccumulator.autoValues(spec.autoStatistic(split, i), call.kind() == DpCall.Kind.STDDEV_POP);
+        }
         if (spec.autoBounded(i)) {
             return DpAccumulator.auto(
                     AutoBoundedSum.create(params, spec.rowBounds(i), call.kind().isCount()));

@@ -76,7 +76,8 @@ public final class VeilParser {
             throw new VeilException(ErrorCode.SYNTAX_ERROR, "Syntax error: the statement is empty");
         }
         try {
-            return StatementDepth.check(SqlParser.create(sql, CONFIG).parseStmt());
+            return StatementDepth.check(SqlParser.create(DpSelectGrammar.countStarArguments(sql), CONFIG)
+                    .parseStmt());
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
@@ -108,8 +109,9 @@ public final class VeilParser {
             return List.of();
         }
         try {
-            List<SqlNode> statements =
-                    List.copyOf(SqlParser.create(sql, CONFIG).parseStmtList().getList());
+            List<SqlNode> statements = List.copyOf(SqlParser.create(DpSelectGrammar.countStarArguments(sql), CONFIG)
+                    .parseStmtList()
+                    .getList());
             statements.forEach(StatementDepth::check);
             return statements;
         } catch (SqlParseException e) {
