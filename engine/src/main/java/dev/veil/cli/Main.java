@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             DemoCommand.class,
             PolicyCommand.class,
-            ExportUnitCommand.class
+            ExportUnitCommand.class,
+            ReportCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -92,7 +92,7 @@ public final class ConsentRecords {
     /** A unit value as units are compared: integers and decimals by value, everything else as is. */
     public static Object key(Object value) {
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return BigDecimal.valueOf(((Number) value).longValue());
+            return key(BigDecimal.valueOf(((Number) value).longValue()));
         }
         if (value instanceof BigDecimal d) {
             return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();

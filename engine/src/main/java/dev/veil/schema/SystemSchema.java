@@ -240,7 +240,7 @@ public final class SystemSchema extends AbstractSchema {
             new SystemColumn("finished_at", SqlTypeName.TIMESTAMP, true),
             new SystemColumn("replays", SqlTypeName.BIGINT, false),
             new SystemColumn("purpose", SqlTypeName.VARCHAR, true),
-            new SystemColumn("reads", SqlTypeName.VARCHAR, true));
+            new SystemColumn("data_read", SqlTypeName.VARCHAR, true));
 
     private static final List<SystemColumn> DATA_USE_COLUMNS = List.of(
             new SystemColumn("day", SqlTypeName.DATE, false),
