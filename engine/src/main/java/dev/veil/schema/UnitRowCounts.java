@@ -18,9 +18,20 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * How many rows each privacy unit has in a table, as stored now, found along the table's stored
  * {@code PRIVACY UNIT} path (a row whose unit cannot be followed counts for none), each table read
- * once per instance. For the admin-only transparency views; never used to answer an analyst.
+ * once per instance; the last few answers are kept, keyed by the versions of every table along the
+ * path, so that reading {@code veil.audit} again does not scan unchanged tables again. For the
+ * admin-only transparency views; never used to answer an analyst.
  */
 public final class UnitRowCounts {
+    private static final int KEPT = 16;
+    private static final Map<String, Map<Object, Long>> RECENT =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(KEPT, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Map<Object, Long>> eldest) {
+                    return size() > KEPT;
+                }
+            });
+
     private final Warehouse warehouse;
     private final SqlitePolicyStore policies;
     private final Map<TableName, Optional<Map<Object, Long>>> counts = new HashMap<>();
@@ -56,13 +67,47 @@ public final class UnitRowCounts {
             return Optional.empty();
         }
         UnitPath p = path.get();
+        StringBuilder key = new StringBuilder(warehouse.root().toString())
+                .append('|')
+                .append(table)
+                .append('#')
+                .append(def.get().id())
+                .append('@')
+                .append(warehouse.catalog().currentVersion(def.get().id()).version())
+                .append('|')
+                .append(p);
+        for (UnitPath.Hop hop : p.hops()) {
+            Optional<TableDef> parent = warehouse.catalog().table(hop.toTable());
+            if (parent.isEmpty()) {
+                return Optional.empty();
+            }
+            key.append('|')
+                    .append(hop.toTable())
+                    .append('#')
+                    .append(parent.get().id())
+                    .append('@')
+                    .append(warehouse
+                            .catalog()
+                            .currentVersion(parent.get().id())
+                            .version());
+        }
+        Map<Object, Long> recent = RECENT.get(key.toString());
+        if (recent != null) {
+            return Optional.of(recent);
+        }
+        Optional<Map<Object, Long>> computed = compute(def.get(), p);
+        computed.ifPresent(m -> RECENT.put(key.toString(), java.util.Collections.unmodifiableMap(m)));
+        return computed;
+    }
+
+    private Optional<Map<Object, Long>> compute(TableDef def, UnitPath p) {
         String tie = p.isDirect() ? p.unitColumn() : p.hops().get(0).fkColumn();
-        int column = def.get().columnIndex(tie);
+        int column = def.columnIndex(tie);
         if (column < 0) {
             return Optional.empty();
         }
         Map<Object, Long> ties = new HashMap<>();
-        if (!scan(def.get(), new int[] {column}, row -> {
+        if (!scan(def, new int[] {column}, row -> {
             if (row[0] != null) {
                 ties.merge(ConsentRecords.key(row[0]), 1L, Long::sum);
             }
