@@ -63,7 +63,6 @@ final class DemoCommand implements Callable<Integer> {
                     + warehouse.toAbsolutePath().normalize());
         }
         System.out.print(Files.readString(warehouse.resolve("CREDENTIALS"), StandardCharsets.UTF_8));
-        showPurposes();
         VeilServer server =
                 ServeCommand.start(ServerConfig.of(warehouse).withHost(host).withPort(port), System.out);
         String passwordFile = warehouse.resolve(ANALYST + ".password").toString();
@@ -74,6 +73,10 @@ final class DemoCommand implements Callable<Integer> {
                 + " ORDER BY customers DESC\"");
         System.out.println("  ./veil sql --url " + server.jdbcUrl() + " --user " + ANALYST + " --password-file "
                 + passwordFile + " -e \"SET PURPOSE marketing; " + PURPOSE_QUERY + "\"");
+        System.out.println();
+        System.out.flush();
+        // After the server is up (its URL is printed): the first queries of a fresh JVM are slow.
+        showPurposes();
         System.out.flush();
         return ServeCommand.serveUntilStopped(server);
     }
