@@ -1266,6 +1266,22 @@ SqlNode VeilEraseUnit() :
     }
 }
 
+/** REPORT DATA USE FOR UNIT value [OF s.t] */
+SqlNode VeilReportDataUse() :
+{
+    final Span s;
+    final SqlLiteral value;
+    SqlIdentifier table = null;
+}
+{
+    <REPORT> { s = span(); } <DATA> <USE> <FOR> <UNIT>
+    value = VeilUnitValue()
+    [ <OF> table = VeilTableName() ]
+    {
+        return new SqlReportDataUse(s.end(this), value, table);
+    }
+}
+
 /** VACUUM */
 SqlNode VeilVacuum() :
 {

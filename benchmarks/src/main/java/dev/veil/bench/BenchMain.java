@@ -2,6 +2,7 @@ package dev.veil.bench;
 
 import dev.veil.bench.jdbc.JdbcServiceBenchmark;
 import dev.veil.bench.parquet.ParquetBenchmark;
+import dev.veil.bench.tpch.ConsentBenchmark;
 import dev.veil.bench.tpch.TpchBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,13 @@ import picocli.CommandLine.Command;
         name = "veil bench",
         mixinStandardHelpOptions = true,
         description = "Veil's benchmarks.",
-        subcommands = {TpchBenchmark.class, JmhCommand.class, JdbcServiceBenchmark.class, ParquetBenchmark.class})
+        subcommands = {
+            TpchBenchmark.class,
+            JmhCommand.class,
+            JdbcServiceBenchmark.class,
+            ParquetBenchmark.class,
+            ConsentBenchmark.class
+        })
 public final class BenchMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -21,6 +21,9 @@ import java.util.OptionalLong;
  * @param finishedAt when it finished; empty for a query whose result is still open
  * @param replays how many of its differentially private releases were replays of stored ones,
  *     answered at no charge (see {@code StoredReleases} of {@code budget})
+ * @param purpose the purpose the statement ran under; empty if it read no table or ran under none
+ * @param reads what it read, {@code schema.table.column:category, ...} (see {@code
+ *     StatementScanRules.reads} of {@code sql}); empty if it read no table
  */
 public record AuditEntry(
         long id,
@@ -34,7 +37,9 @@ public record AuditEntry(
         double epsilon,
         double delta,
         OptionalLong finishedAt,
-        int replays) {
+        int replays,
+        Optional<String> purpose,
+        Optional<String> reads) {
     public AuditEntry {
         if (replays < 0) {
             throw new IllegalArgumentException("replays must be >= 0, was " + replays);
@@ -46,5 +51,7 @@ public record AuditEntry(
         requireNonNull(reason, "reason is null");
         requireNonNull(rowsReturned, "rowsReturned is null");
         requireNonNull(finishedAt, "finishedAt is null");
+        requireNonNull(purpose, "purpose is null");
+        requireNonNull(reads, "reads is null");
     }
 }

@@ -25,7 +25,7 @@ import java.util.OptionalLong;
  */
 public final class AuditLog {
     private static final String COLUMNS =
-            "id, at, user_name, kind, statement, decision, reason, rows_returned, epsilon, delta, finished_at, replays";
+            "id, at, user_name, kind, statement, decision, reason, rows_returned, epsilon, delta, finished_at, replays, purpose, reads";
 
     private final SqliteCatalog catalog;
 
@@ -242,7 +242,9 @@ public final class AuditLog {
                             rs.getDouble(9),
                             rs.getDouble(10),
                             finishedAt,
-                            rs.getInt(12)));
+                            rs.getInt(12),
+                            Optional.ofNullable(rs.getString(13)),
+                            Optional.ofNullable(rs.getString(14))));
                 }
             }
         }

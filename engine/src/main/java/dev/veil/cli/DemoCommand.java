@@ -71,6 +71,12 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  ./veil sql --url " + server.jdbcUrl() + " --user " + ANALYST + " --password-file "
                 + passwordFile + " -e \"SELECT city, COUNT(*) AS customers FROM shop.customers GROUP BY city"
                 + " ORDER BY customers DESC\"");
+        System.out.println("  ./veil sql --url " + server.jdbcUrl() + " --user " + ANALYST + " --password-file "
+                + passwordFile + " -e \"SET PURPOSE marketing; " + PURPOSE_QUERY + "\"");
+        System.out.println();
+        System.out.flush();
+        // After the server is up (its URL is printed): the first queries of a fresh JVM are slow.
+        showPurposes();
         System.out.flush();
         return ServeCommand.serveUntilStopped(server);
     }
@@ -86,11 +92,14 @@ final class DemoCommand implements Callable<Integer> {
             Principals principals = new Principals(wh.sqliteCatalog());
             principals.createUser(Principals.ADMIN, adminPassword, Principals.ADMIN, false);
             principals.createUser(ANALYST, analystPassword, Principals.ANALYST, false);
-            counts = DemoDataset.standard().create(wh);
+            DemoDataset dataset = DemoDataset.standard();
+            counts = dataset.create(wh);
+            counts.put("consents", dataset.createConsents(wh, System.currentTimeMillis()));
         }
         counts.forEach(
                 (table, rows) -> System.out.printf("  %-24s %,9d rows%n", DemoDataset.SCHEMA + "." + table, rows));
         applyPolicies();
+        applyConsent();
         writeSecret(warehouse.resolve(Principals.ADMIN + ".password"), adminPassword + "\n");
         writeSecret(warehouse.resolve(ANALYST + ".password"), analystPassword + "\n");
         writeSecret(
@@ -131,6 +140,86 @@ final class DemoCommand implements Callable<Integer> {
                     + "MAX ROWS PER UNIT PER GROUP 10)",
             "CREATE PRIVACY BUDGET analyst_weekly LIMIT (EPSILON 50, DELTA 1e-4) WINDOW WEEKLY",
             "ALTER ROLE analyst SET PRIVACY BUDGET analyst_weekly");
+
+    /** The first day of web events the demo keeps: its retention period ends there on the day it is created. */
+    static final java.time.LocalDate WEB_EVENTS_KEPT_FROM = java.time.LocalDate.of(2025, 3, 1);
+
+    /**
+     * Purposes, data categories, the consent table and its use, and retention (docs/consent-and-retention.md),
+     * applied by the demo only (the fuzz test's admin oracle reads {@link #POLICIES} and sees every row).
+     * The analyst works under analytics by default and may switch to marketing or personalisation.
+     */
+    static List<String> consentPolicies(java.time.LocalDate today) {
+        long days = Math.max(1, java.time.temporal.ChronoUnit.DAYS.between(WEB_EVENTS_KEPT_FROM, today));
+        return List.of(
+                "CREATE PURPOSE analytics COMMENT 'Product and sales analytics'",
+                "CREATE PURPOSE marketing COMMENT 'Campaigns and newsletters' RENEWAL EVERY 365 DAYS",
+                "CREATE PURPOSE personalisation COMMENT 'Recommendations on the web shop'",
+                "GRANT PURPOSE analytics TO ROLE analyst",
+                "GRANT PURPOSE marketing TO ROLE analyst",
+                "GRANT PURPOSE personalisation TO ROLE analyst",
+                "ALTER ROLE analyst SET PURPOSE analytics",
+                "ALTER TABLE shop.customers ALTER COLUMN name SET CATEGORY contact",
+                "ALTER TABLE shop.customers ALTER COLUMN email SET CATEGORY contact",
+                "ALTER TABLE shop.customers ALTER COLUMN phone SET CATEGORY contact",
+                "ALTER TABLE shop.customers ALTER COLUMN birth_date SET CATEGORY demographics",
+                "ALTER TABLE shop.customers ALTER COLUMN zip SET CATEGORY demographics",
+                "ALTER TABLE shop.orders ALTER COLUMN order_date SET CATEGORY purchases",
+                "ALTER TABLE shop.orders ALTER COLUMN status SET CATEGORY purchases",
+                "ALTER TABLE shop.orders ALTER COLUMN channel SET CATEGORY purchases",
+                "ALTER TABLE shop.order_lines ALTER COLUMN product_id SET CATEGORY purchases",
+                "ALTER TABLE shop.order_lines ALTER COLUMN quantity SET CATEGORY purchases",
+                "ALTER TABLE shop.order_lines ALTER COLUMN unit_price SET CATEGORY purchases",
+                "ALTER TABLE shop.web_events ALTER COLUMN event_time SET CATEGORY behaviour",
+                "ALTER TABLE shop.web_events ALTER COLUMN page SET CATEGORY behaviour",
+                "ALTER TABLE shop.web_events ALTER COLUMN device SET CATEGORY behaviour",
+                "ALTER TABLE shop.consents SET CONSENT SOURCE (UNIT customer_id REFERENCES shop.customers"
+                        + " (customer_id), PURPOSE purpose, CATEGORY category, GRANTED granted_at,"
+                        + " EXPIRES expires_at, WITHDRAWN withdrawn_at)",
+                "ALTER SCHEMA shop SET CONSENT REQUIRED",
+                "ALTER TABLE shop.web_events SET RETENTION " + days + " DAYS ON event_time");
+    }
+
+    private void applyConsent() {
+        Engine engine = Engine.acquire(warehouse);
+        try {
+            Session admin = engine.newSession(Principals.ADMIN);
+            for (String statement : consentPolicies(java.time.LocalDate.now(java.time.ZoneOffset.UTC))) {
+                admin.execute(statement, new AtomicBoolean());
+            }
+        } finally {
+            engine.release();
+        }
+        System.out.println("Purposes analytics (the analyst's default), marketing and personalisation; consent"
+                + " required on every table of shop (consents in shop.consents); web events before "
+                + WEB_EVENTS_KEPT_FROM + " are past their retention period.");
+    }
+
+    /** The query the demo shows: the same count under each purpose, as the analyst. */
+    static final String PURPOSE_QUERY = "SELECT COUNT(*) AS customers FROM shop.customers";
+
+    /** Runs {@link #PURPOSE_QUERY} as the analyst under each purpose and prints the counts. */
+    private void showPurposes() {
+        Engine engine = Engine.acquire(warehouse);
+        try {
+            System.out.println(
+                    "The same query as the analyst under each purpose (only customers who consented exist):");
+            System.out.println("  " + PURPOSE_QUERY);
+            for (String purpose : List.of("analytics", "marketing", "personalisation")) {
+                Session analyst = engine.newSession(ANALYST);
+                analyst.execute("SET PURPOSE " + purpose, new AtomicBoolean());
+                try (dev.veil.sql.RowsResult rows =
+                        (dev.veil.sql.RowsResult) analyst.execute(PURPOSE_QUERY, new AtomicBoolean())) {
+                    Object count = rows.rows().moveNext() ? rows.rows().current()[0] : null;
+                    System.out.printf("    %-16s %,9d%n", purpose, ((Number) count).longValue());
+                }
+            }
+        } catch (RuntimeException e) {
+            System.out.println("  (not shown: " + e.getMessage() + ")");
+        } finally {
+            engine.release();
+        }
+    }
 
     private void applyPolicies() {
         Engine engine = Engine.acquire(warehouse);

@@ -265,6 +265,83 @@ public final class DemoDataset {
         return write(warehouse, t, rows);
     }
 
+    /** The purposes the demo's consents are for, with the categories each is asked for. */
+    static final Map<String, List<String>> CONSENT_CATEGORIES = Map.of(
+            "analytics", List.of("contact", "demographics", "purchases", "behaviour"),
+            "marketing", List.of("contact", "purchases"),
+            "personalisation", List.of("purchases", "behaviour"));
+
+    /**
+     * Creates {@value #SCHEMA}.consents, as a consent platform would export it, at {@code now}
+     * (milliseconds since the epoch): per customer and purpose, one row per category. Analytics:
+     * most customers, two-year consents, a few expired or withdrawn; marketing (renewed yearly):
+     * about half, some of them past their year, some withdrawn, the rest never opted in;
+     * personalisation: most, without expiry, some withdrawn. Returns the number of rows.
+     */
+    public long createConsents(Warehouse warehouse, long now) {
+        requireNonNull(warehouse, "warehouse is null");
+        TableDef t = table(
+                warehouse,
+                "consents",
+                List.of(
+                        col("customer_id", VeilType.BIGINT, false),
+                        col("purpose", VeilType.VARCHAR, false),
+                        col("category", VeilType.VARCHAR, false),
+                        col("granted_at", VeilType.TIMESTAMP, false),
+                        col("expires_at", VeilType.TIMESTAMP, true),
+                        col("withdrawn_at", VeilType.TIMESTAMP, true)));
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5EEDC0DEL);
+        long day = 86_400_000L;
+        List<Object[]> rows = new ArrayList<>();
+        for (long id = 1; id <= customers; id++) {
+            for (String purpose : List.of("analytics", "marketing", "personalisation")) {
+                int roll = random.nextInt(100);
+                Long granted;
+                Long expires;
+                Long withdrawn = null;
+                switch (purpose) {
+                    case "analytics" -> {
+                        if (roll < 4) {
+                            continue;
+                        }
+                        granted = now - (1 + random.nextInt(700)) * day;
+                        expires = granted + 730 * day;
+                        if (roll < 7) {
+                            granted = now - (800 + random.nextInt(200)) * day;
+                            expires = granted + 730 * day;
+                        } else if (roll < 9) {
+                            withdrawn = now - (1 + random.nextInt(30)) * day;
+                        }
+                    }
+                    case "marketing" -> {
+                        if (roll < 45) {
+                            continue;
+                        }
+                        granted = now - (1 + random.nextInt(420)) * day;
+                        expires = granted + 365 * day;
+                        if (roll < 52) {
+                            withdrawn = now - (1 + random.nextInt(60)) * day;
+                        }
+                    }
+                    default -> {
+                        if (roll < 25) {
+                            continue;
+                        }
+                        granted = now - (1 + random.nextInt(900)) * day;
+                        expires = null;
+                        if (roll < 35) {
+                            withdrawn = now - (1 + random.nextInt(90)) * day;
+                        }
+                    }
+                }
+                for (String category : CONSENT_CATEGORIES.get(purpose)) {
+                    rows.add(new Object[] {id, purpose, category, granted, expires, withdrawn});
+                }
+            }
+        }
+        return write(warehouse, t, rows);
+    }
+
     private static int weighted(SplittableRandom random, double[] weights) {
         double total = 0;
         for (double w : weights) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             PolicyCommand.class,
             ExportUnitCommand.class,
-            RekeyCommand.class
+            RekeyCommand.class,
+            ReportCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

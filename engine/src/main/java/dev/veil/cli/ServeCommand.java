@@ -77,6 +77,16 @@ public final class ServeCommand implements Callable<Integer> {
     Tls tls;
 
     @Option(
+            names = "--vacuum-interval",
+            paramLabel = "DURATION",
+            defaultValue = "1h",
+            description = "How often the server runs VACUUM, which removes rows past their retention period and "
+                    + "deletes replaced segment files (default ${DEFAULT-VALUE}; units ms, s, min, h; 0 turns it "
+                    + "off). It runs as a statement of the first admin user, under the same CPU slots and "
+                    + "admission as any statement.")
+    String vacuumInterval;
+
+    @Option(
             names = "--statement-memory",
             paramLabel = "SIZE",
             description = "Memory one statement may use (hash tables, sorts, aggregation groups, result frames), "
@@ -127,7 +137,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .withHost(host)
                 .withPort(port)
                 .withStatementTimeout(StatementTimeouts.parse(statementTimeout))
-                .withMaxConcurrentStatements(ConcurrentStatementLimits.check(maxConcurrentStatements));
+                .withMaxConcurrentStatements(ConcurrentStatementLimits.check(maxConcurrentStatements))
+                .withVacuumInterval(vacuumInterval(vacuumInterval));
         if (cpuSlots != null) {
             config = config.withCpuSlots(cpuSlots);
         }
@@ -135,6 +146,14 @@ public final class ServeCommand implements Callable<Integer> {
             config = config.withTls(TlsConfig.fromFiles(tls.keystore, tls.passwordFile));
         }
         return serveUntilStopped(start(config, System.out));
+    }
+
+    /** The --vacuum-interval: 0 (off) or a duration as statement timeouts are written. */
+    static Duration vacuumInterval(String text) {
+        if (text.strip().equals("0")) {
+            return Duration.ZERO;
+        }
+        return StatementTimeouts.parse(text);
     }
 
     /**

@@ -44,8 +44,8 @@ import org.apache.calcite.util.TimestampString;
  *       along the stored unit path) has, in the consent source of that unit, a consent for the
  *       statement's purpose covering every data category the statement reads from the table in any
  *       clause ({@link ColumnUse}), valid at the statement time: for each such category some row of the
- *       source is granted at or before it and expires after it (an expiry is mandatory for purposes
- *       with RENEWAL), and no row of the source for that unit, purpose and category is withdrawn at
+ *       source is granted at or before it and expires after it (for a purpose with RENEWAL EVERY n
+ *       DAYS an expiry is mandatory and at most n days after the grant), and no row of the source for that unit, purpose and category is withdrawn at
  *       or before it (a withdrawal wins, so it can be loaded as a row of its own).
  *       A query that reads only {@code general} columns needs a valid consent for the purpose in any
  *       category. Rows without a unit never match. It is an inner join with the distinct consenting
@@ -187,12 +187,28 @@ final class ScanConditions {
         RexNode expires = time(rex, rex.makeInputRef(rows, column(names, source.expires(), source)));
         RexNode notExpired = rex.makeCall(SqlStdOperatorTable.GREATER_THAN, expires, now);
         valid.add(
-                rules.renewal()
+                rules.renewalDays() > 0
                         ? notExpired
                         : rex.makeCall(
                                 SqlStdOperatorTable.OR,
                                 rex.makeCall(SqlStdOperatorTable.IS_NULL, expires),
                                 notExpired));
+        if (rules.renewalDays() > 0) {
+            // A consent for longer than the renewal period does not count: expires - granted <= n days.
+            RexNode granted = time(rex, rex.makeInputRef(rows, column(names, source.granted(), source)));
+            valid.add(rex.makeCall(
+                    SqlStdOperatorTable.LESS_THAN_OR_EQUAL,
+                    expires,
+                    rex.makeCall(
+                            SqlStdOperatorTable.DATETIME_PLUS,
+                            granted,
+                            rex.makeIntervalLiteral(
+                                    java.math.BigDecimal.valueOf(rules.renewalDays() * 86_400_000L),
+                                    new org.apache.calcite.sql.SqlIntervalQualifier(
+                                            org.apache.calcite.avatica.util.TimeUnit.DAY,
+                                            null,
+                                            org.apache.calcite.sql.parser.SqlParserPos.ZERO)))));
+        }
         RexNode withdrawnNow = rex.makeLiteral(false);
         if (source.withdrawn().isPresent()) {
             RexNode withdrawn = time(

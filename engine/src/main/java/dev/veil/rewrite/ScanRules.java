@@ -20,11 +20,11 @@ import java.util.function.Function;
 public final class ScanRules {
     /** No purpose, no table with rules: scans stay as they are. */
     public static final ScanRules NONE =
-            new ScanRules(Optional.empty(), false, false, 0L, TableConsent::none, name -> Optional.empty());
+            new ScanRules(Optional.empty(), false, 0, 0L, TableConsent::none, name -> Optional.empty());
 
     private final Optional<String> purpose;
     private final boolean consentExempt;
-    private final boolean renewal;
+    private final int renewalDays;
     private final long now;
     private final Function<TableName, TableConsent> tables;
     private final Function<TableName, Optional<StoredTable>> stored;
@@ -34,7 +34,8 @@ public final class ScanRules {
     /**
      * @param purpose the statement's purpose; empty when it runs under none
      * @param consentExempt whether the purpose needs no consent (admins' {@code administration})
-     * @param renewal whether the purpose asks for consents renewed periodically (an expiry is mandatory)
+     * @param renewalDays the purpose's {@code RENEWAL EVERY n DAYS}, 0 if none: a consent then needs an
+     *     expiry at most that many days after its grant
      * @param now the statement time, milliseconds since the epoch
      * @param tables each table's consent and retention rules
      * @param stored each stored table by name, whatever the principal may see
@@ -42,13 +43,16 @@ public final class ScanRules {
     public ScanRules(
             Optional<String> purpose,
             boolean consentExempt,
-            boolean renewal,
+            int renewalDays,
             long now,
             Function<TableName, TableConsent> tables,
             Function<TableName, Optional<StoredTable>> stored) {
         this.purpose = requireNonNull(purpose, "purpose is null");
         this.consentExempt = consentExempt;
-        this.renewal = renewal;
+        if (renewalDays < 0) {
+            throw new IllegalArgumentException("renewalDays must be >= 0: " + renewalDays);
+        }
+        this.renewalDays = renewalDays;
         this.now = now;
         this.tables = requireNonNull(tables, "tables is null");
         this.stored = requireNonNull(stored, "stored is null");
@@ -62,8 +66,9 @@ public final class ScanRules {
         return consentExempt;
     }
 
-    boolean renewal() {
-        return renewal;
+    /** The purpose's renewal period in days; 0 if it has none. */
+    int renewalDays() {
+        return renewalDays;
     }
 
     long now() {

@@ -49,6 +49,19 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *       user's for admins), with their audit id for {@code CANCEL STATEMENT};</li>
  *   <li>{@code veil.erasure_log}: every EXPORT and ERASE PRIVACY UNIT, with the unit's keyed
  *       fingerprint (never its value); admins only.</li>
+ *   <li>{@code veil.data_use}: per day, purpose, user, table and category, the statements that read
+ *       it; admins only ({@link DataUse}).</li>
+ *   <li>{@code veil.consent_coverage}: per consent source, purpose and category, the units that
+ *       consent, those whose consent ends within 30 days, and the share of each consent-required
+ *       table's rows visible; admins only.</li>
+ * </ul>
+ *
+ * <p>Adding a system table: its columns and rows here ({@code tables}, {@link #tableNames},
+ * {@link #description}, {@link #rowType}, {@code ADMIN_ONLY} if only admins read it), then the
+ * listings that name every system table: sql-tests' {@code catalog_sql.test} (SHOW TABLES IN
+ * veil), jdbc-driver's {@code MetadataIT} and its schemacrawler outputs ({@code admin.txt}, and
+ * {@code analyst.txt} when analysts read it), and docs/sql-reference.md.
+ * <ul>
  * </ul>
  */
 public final class SystemSchema extends AbstractSchema {
@@ -73,7 +86,8 @@ public final class SystemSchema extends AbstractSchema {
                 "audit",
                         new SystemTable(
                                 AUDIT_COLUMNS,
-                                (user, principals, root) -> audit(catalog, user, principals, self(warehouse, root)),
+                                (user, principals, root) ->
+                                        audit(warehouse, user, principals, self(warehouse, root), root),
                                 catalog),
                 "my_budget",
                         new SystemTable(
@@ -100,12 +114,24 @@ public final class SystemSchema extends AbstractSchema {
                         new SystemTable(
                                 PURPOSE_COLUMNS,
                                 (user, principals, root) -> purposes(catalog, user, principals),
+                                catalog),
+                "data_use",
+                        new SystemTable(
+                                DATA_USE_COLUMNS,
+                                (user, principals, root) -> dataUse(catalog, user, principals),
+                                catalog),
+                "consent_coverage",
+                        new SystemTable(
+                                COVERAGE_COLUMNS,
+                                (user, principals, root) -> coverage(warehouse, user, principals, root),
                                 catalog));
     }
 
     /** The system tables only admins may read, with where everyone else finds their own rows. */
     private static final Map<String, String> ADMIN_ONLY = Map.of(
             "audit", "your own statements are in veil.my_queries",
+            "data_use", "your own statements are in veil.my_queries",
+            "consent_coverage", "whether people consented is personal data",
             "budget_ledger", "your own budget is in veil.my_budget",
             "erasure_log", "it records which privacy units were exported or erased");
 
@@ -130,6 +156,8 @@ public final class SystemSchema extends AbstractSchema {
         return List.of(
                 "audit",
                 "budget_ledger",
+                "consent_coverage",
+                "data_use",
                 "erasure_log",
                 "my_budget",
                 "my_queries",
@@ -154,6 +182,8 @@ public final class SystemSchema extends AbstractSchema {
             case "running_statements" -> "The statements running now (yours; every user's for admins)";
             case "erasure_log" -> "Every export and erasure of a privacy unit, by fingerprint (admins only)";
             case "purposes" -> "The purposes statements run under, and whether you may use each (SET PURPOSE)";
+            case "data_use" -> "Statements per day, purpose, user, table and data category (admins only)";
+            case "consent_coverage" -> "Units consenting per purpose and category, and rows visible (admins only)";
             default -> throw new IllegalArgumentException("no system table " + table);
         };
     }
@@ -169,6 +199,8 @@ public final class SystemSchema extends AbstractSchema {
             case "running_statements" -> RUNNING_COLUMNS;
             case "erasure_log" -> ERASURE_COLUMNS;
             case "purposes" -> PURPOSE_COLUMNS;
+            case "data_use" -> DATA_USE_COLUMNS;
+            case "consent_coverage" -> COVERAGE_COLUMNS;
             default -> throw new IllegalArgumentException("no system table " + table);
         };
         return SystemTable.rowType(columns, typeFactory);
@@ -206,7 +238,28 @@ public final class SystemSchema extends AbstractSchema {
             new SystemColumn("epsilon", SqlTypeName.DOUBLE, false),
             new SystemColumn("delta", SqlTypeName.DOUBLE, false),
             new SystemColumn("finished_at", SqlTypeName.TIMESTAMP, true),
-            new SystemColumn("replays", SqlTypeName.BIGINT, false));
+            new SystemColumn("replays", SqlTypeName.BIGINT, false),
+            new SystemColumn("purpose", SqlTypeName.VARCHAR, true),
+            new SystemColumn("data_read", SqlTypeName.VARCHAR, true));
+
+    private static final List<SystemColumn> DATA_USE_COLUMNS = List.of(
+            new SystemColumn("day", SqlTypeName.DATE, false),
+            new SystemColumn("purpose", SqlTypeName.VARCHAR, true),
+            new SystemColumn("user_name", SqlTypeName.VARCHAR, false),
+            new SystemColumn("table_name", SqlTypeName.VARCHAR, false),
+            new SystemColumn("category", SqlTypeName.VARCHAR, false),
+            new SystemColumn("statements", SqlTypeName.BIGINT, false));
+
+    private static final List<SystemColumn> COVERAGE_COLUMNS = List.of(
+            new SystemColumn("consent_source", SqlTypeName.VARCHAR, false),
+            new SystemColumn("purpose", SqlTypeName.VARCHAR, false),
+            new SystemColumn("category", SqlTypeName.VARCHAR, false),
+            new SystemColumn("units_consenting", SqlTypeName.BIGINT, false),
+            new SystemColumn("expiring_within_30_days", SqlTypeName.BIGINT, false),
+            new SystemColumn("table_name", SqlTypeName.VARCHAR, true),
+            new SystemColumn("rows_visible", SqlTypeName.BIGINT, true),
+            new SystemColumn("rows_total", SqlTypeName.BIGINT, true),
+            new SystemColumn("visible_share", SqlTypeName.DOUBLE, true));
 
     private static final List<SystemColumn> AUDIT_COLUMNS = auditColumns();
 
@@ -272,6 +325,7 @@ public final class SystemSchema extends AbstractSchema {
     private static List<SystemColumn> auditColumns() {
         List<SystemColumn> columns = new ArrayList<>(MY_QUERY_COLUMNS);
         columns.add(2, new SystemColumn("user_name", SqlTypeName.VARCHAR, false));
+        columns.add(new SystemColumn("units_touched", SqlTypeName.BIGINT, true));
         return List.copyOf(columns);
     }
 
@@ -376,16 +430,23 @@ public final class SystemSchema extends AbstractSchema {
                 e.epsilon(),
                 e.delta(),
                 boxed(e.finishedAt()),
-                (long) e.replays()
+                (long) e.replays(),
+                e.purpose().orElse(null),
+                e.reads().orElse(null)
             });
         }
         return rows;
     }
 
-    private static List<Object[]> audit(SqliteCatalog catalog, String user, Principals principals, long self) {
+    private static List<Object[]> audit(
+            Warehouse warehouse, String user, Principals principals, long self, DataContext root) {
+        SqliteCatalog catalog = warehouse.sqliteCatalog();
         checkReadable("audit", user, principals.isAdmin(user));
         List<Object[]> rows = new ArrayList<>();
+        DataUse use = new DataUse(warehouse);
+        java.util.concurrent.atomic.AtomicBoolean cancel = StatementControl.cancelFlag(root);
         for (AuditEntry e : new AuditLog(catalog).entries()) {
+            StatementControl.check(cancel);
             if (e.id() == self) {
                 continue;
             }
@@ -401,10 +462,24 @@ public final class SystemSchema extends AbstractSchema {
                 e.epsilon(),
                 e.delta(),
                 boxed(e.finishedAt()),
-                (long) e.replays()
+                (long) e.replays(),
+                e.purpose().orElse(null),
+                e.reads().orElse(null),
+                boxed(use.unitsTouched(e, principals))
             });
         }
         return rows;
+    }
+
+    private static List<Object[]> dataUse(SqliteCatalog catalog, String user, Principals principals) {
+        checkReadable("data_use", user, principals.isAdmin(user));
+        return DataUse.dataUse(new AuditLog(catalog).entries());
+    }
+
+    private static List<Object[]> coverage(Warehouse warehouse, String user, Principals principals, DataContext root) {
+        checkReadable("consent_coverage", user, principals.isAdmin(user));
+        Object now = root.get(DataContext.Variable.UTC_TIMESTAMP.camelName);
+        return new DataUse(warehouse).coverage(now instanceof Long l ? l : System.currentTimeMillis());
     }
 
     private static List<Object[]> myBudget(SqliteCatalog catalog, String user, Principals principals) {

@@ -10,7 +10,10 @@
  * never scanned: converting a query expands it into its own query through a
  * {@link dev.veil.schema.ViewExpansion} that {@code sql} supplies (validated as the querying
  * principal), so the privacy rewrite only ever sees base tables. {@link dev.veil.schema.SystemSchema} holds the {@code veil.*} system tables (policies,
- * audit, budgets, running statements), {@link dev.veil.schema.InformationSchema} the
+ * audit, budgets, running statements, purposes, data use, consent coverage; the last two and the
+ * audit's units touched are computed by {@link dev.veil.schema.DataUse} from the audit, the consent
+ * rows ({@link dev.veil.schema.ConsentRecords}) and the rows per unit
+ * ({@link dev.veil.schema.UnitRowCounts}), for admins only), {@link dev.veil.schema.InformationSchema} the
  * {@code information_schema} views (schemata, tables, columns, views, table_privileges) as the
  * principal may see them. {@link dev.veil.schema.VeilTypes} maps Veil's column types
  * to SQL types and {@link dev.veil.schema.VeilTypeSystem} fixes Calcite's type rules.

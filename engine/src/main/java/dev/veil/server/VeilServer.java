@@ -52,6 +52,14 @@ public final class VeilServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ScheduledExecutorService reaper;
     private final ClientWatch clientWatch = new ClientWatch();
+    private final ScheduledExecutorService vacuums = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "veil-vacuum");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean vacuumCancel =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong vacuumRuns = new java.util.concurrent.atomic.AtomicLong();
     private int port;
     private boolean closed;
 
@@ -166,6 +174,10 @@ public final class VeilServer implements AutoCloseable {
         }
         long period = Math.max(100, Math.min(config.idleTimeout().toMillis() / 2, 30_000));
         reaper.scheduleWithFixedDelay(server::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
+        long vacuum = config.vacuumInterval().toMillis();
+        if (vacuum > 0) {
+            server.vacuums.scheduleWithFixedDelay(server::vacuum, vacuum, vacuum, TimeUnit.MILLISECONDS);
+        }
         LOG.info("Veil serves {} at {}", config.warehouse(), server.jdbcUrl());
         if (config.tls().isEmpty() && !isLoopback(config.host())) {
             LOG.warn(
@@ -222,6 +234,40 @@ public final class VeilServer implements AutoCloseable {
         jetty.join();
     }
 
+    /** The text of the statement the server runs at each vacuum interval, as the audit shows it. */
+    static final String SCHEDULED_VACUUM = "VACUUM /* run by the server every --vacuum-interval */";
+
+    /**
+     * Runs VACUUM as a statement of the first admin user (by name), through a session like any
+     * client's: it is audited, waits for a CPU slot and counts against that user's concurrent
+     * statements, so it cannot starve analysts. A failure is logged and the next interval tries again.
+     */
+    void vacuum() {
+        try {
+            Principals principals = new Principals(engine.warehouse().sqliteCatalog());
+            java.util.Optional<String> admin = principals.users().stream()
+                    .filter(principals::isAdmin)
+                    .sorted()
+                    .findFirst();
+            if (admin.isEmpty()) {
+                return;
+            }
+            engine.newSession(admin.get())
+                    .limitStatementsTo(config.statementTimeout())
+                    .limitConcurrentStatementsTo(config.maxConcurrentStatements())
+                    .execute(SCHEDULED_VACUUM, vacuumCancel);
+            vacuumRuns.incrementAndGet();
+            LOG.info("Scheduled VACUUM done");
+        } catch (RuntimeException e) {
+            LOG.warn("Scheduled VACUUM failed: {}", e.getMessage());
+        }
+    }
+
+    /** How many scheduled vacuums have completed since the server started. */
+    public long vacuumRuns() {
+        return vacuumRuns.get();
+    }
+
     /** Closes the connections that have been idle for longer than the idle timeout. */
     void closeIdleConnections() {
         try {
@@ -253,6 +299,8 @@ public final class VeilServer implements AutoCloseable {
 
     private void stopQuietly() {
         reaper.shutdownNow();
+        vacuumCancel.set(true);
+        vacuums.shutdownNow();
         clientWatch.close();
         try {
             jetty.stop();

@@ -65,7 +65,7 @@ final class StatementAudit {
         // is recorded by its first word.
         this.text = StatementText.maskStringLiterals(sql.strip());
         String upper = text.toUpperCase(java.util.Locale.ROOT);
-        for (String word : new String[] {"EXPORT", "ERASE", "INSERT"}) {
+        for (String word : new String[] {"EXPORT", "ERASE", "INSERT", "REPORT"}) {
             if (upper.startsWith(word)) {
                 this.text = word + " ... (not recorded: it did not parse)";
             }
@@ -178,7 +178,8 @@ final class StatementAudit {
         return node instanceof SqlCreateUser
                 || node instanceof SqlAlterUserPassword
                 || node instanceof SqlExportUnit
-                || node instanceof SqlEraseUnit;
+                || node instanceof SqlEraseUnit
+                || node instanceof dev.veil.sql.ast.SqlReportDataUse;
     }
 
     static StatementKind kindOf(SqlNode node) {

@@ -198,6 +198,13 @@ public final class StatementRegistry {
         admin(SqlExportUnit.class, "EXPORT PRIVACY UNIT", ExportUnitStatement::execute);
         admin(SqlEraseUnit.class, "ERASE PRIVACY UNIT", EraseUnitStatement::execute);
         admin(SqlVacuum.class, "VACUUM", VacuumStatement::execute);
+        // Transparency for one person: which purposes and users read which categories of their data.
+        add(new Entry<>(
+                dev.veil.sql.ast.SqlReportDataUse.class,
+                n -> "REPORT DATA USE",
+                n -> Privilege.ADMIN,
+                ReportDataUseStatement::execute,
+                StatementKind.QUERY));
 
         policy(SqlSetPrivacyUnit.class, "SET PRIVACY UNIT", SetPrivacyUnitStatement::execute);
         policy(SqlSetMinGroupSize.class, "SET MIN GROUP SIZE", SetMinGroupSizeStatement::execute);

@@ -37,10 +37,13 @@ final class StatementScanRules {
     static ScanRules of(StatementContext context, Principal principal) {
         Optional<String> purpose = purpose(context, principal);
         Purposes purposes = new Purposes(context.warehouse().sqliteCatalog());
-        boolean renewal = purpose.isPresent()
-                && purposes.all().stream()
-                        .anyMatch(p -> p.name().equals(purpose.get())
-                                && p.renewalDays().isPresent());
+        int renewal = purpose.isEmpty()
+                ? 0
+                : purposes.all().stream()
+                        .filter(p -> p.name().equals(purpose.get()))
+                        .mapToInt(p -> p.renewalDays().orElse(0))
+                        .findFirst()
+                        .orElse(0);
         boolean exempt = principal.isAdmin()
                 && purpose.filter(Purposes.ADMINISTRATION::equals).isPresent();
         ConsentPolicies consent = new ConsentPolicies(context.warehouse().sqliteCatalog());

@@ -122,6 +122,11 @@ final class UnitRows {
         return unitTable;
     }
 
+    /** The unit's value, as a value of its column's type. */
+    Object value() {
+        return unitValue;
+    }
+
     /** The tables reached, unit table first, then by path length and name. */
     List<Reached> reached() {
         return reached;

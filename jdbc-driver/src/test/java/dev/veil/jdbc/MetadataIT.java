@@ -295,6 +295,8 @@ class MetadataIT {
                     List.of(
                             "audit",
                             "budget_ledger",
+                            "consent_coverage",
+                            "data_use",
                             "erasure_log",
                             "my_budget",
                             "my_queries",

@@ -1,0 +1,174 @@
+package dev.veil.bench.tpch;
+
+import dev.veil.session.EmbeddedDriver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code veil bench consent}: the cost of consent enforced at the scan (issue 19). TPC-H Q1, Q3
+ * and Q10 run in-process on one warehouse, under the purpose {@code analytics}, first with no
+ * consent rule, then with {@code CONSENT REQUIRED} on orders and lineitem, whose privacy unit is
+ * the customer (lineitem reaches it through orders), with a consent for the purpose for 90% of the
+ * customers (every custkey not divisible by 10) in the category the queries read. Both runs are an
+ * admin's under {@code analytics} (not exempt), so only the consent filter differs: the other
+ * policies (masks, minimum group sizes, DP) are not set. Reports the median of {@code --runs}
+ * timed runs after one warm-up, and the ratio.
+ *
+ * <p>A plan with a consent filter holds the statement time, so it is planned at every run, while
+ * the plan cache keeps the plan without it: the ratio includes that planning.
+ */
+@Command(
+        name = "consent",
+        mixinStandardHelpOptions = true,
+        description = "TPC-H Q1, Q3, Q10 with consent required on orders and lineitem (90% of customers consent) "
+                + "against the same without; target: at most 1.3x.")
+public final class ConsentBenchmark implements Callable<Integer> {
+    private static final List<String> QUERIES = List.of("q01", "q03", "q10");
+
+    @Option(names = "--sf", defaultValue = "0.1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
+    double scaleFactor;
+
+    @Option(
+            names = "--runs",
+            defaultValue = "5",
+            description = "Timed runs per query and setting (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(
+            names = "--work",
+            defaultValue = "target/bench-work",
+            description = "Directory for the generated data and the warehouse (default: ${DEFAULT-VALUE}).")
+    Path work;
+
+    @Option(names = "--out", description = "Also write the table (Markdown) to this file.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException, SQLException {
+        if (runs < 1) {
+            throw new IllegalArgumentException("--runs must be at least 1");
+        }
+        Files.createDirectories(work);
+        TpchFiles files = TpchFiles.prepare(scaleFactor, work);
+        Path warehouse = Files.createTempDirectory(work, "consent-sf" + TpchFiles.format(scaleFactor) + "-");
+        Map<String, double[]> plain = new LinkedHashMap<>();
+        Map<String, double[]> consent = new LinkedHashMap<>();
+        long consenting;
+        long customers;
+        String url = EmbeddedDriver.PREFIX + warehouse.toAbsolutePath() + ";create=true";
+        try (Connection admin = DriverManager.getConnection(url);
+                Statement s = admin.createStatement()) {
+            log("Loading TPC-H SF " + TpchFiles.format(scaleFactor) + " into " + warehouse);
+            TpchLoader.load(admin, TpchLoader.Dialect.VEIL, "tpch", files.files());
+            for (String sql : setup()) {
+                s.execute(sql);
+            }
+            customers = count(s, "SELECT COUNT(*) FROM tpch.customer");
+            consenting = count(s, "SELECT COUNT(DISTINCT unit_id) FROM tpch.consents");
+            s.execute("SET PURPOSE analytics");
+            for (String q : QUERIES) {
+                plain.put(q, time(s, TpchQueries.sql(q)));
+            }
+            s.execute("ALTER TABLE tpch.orders SET CONSENT REQUIRED");
+            s.execute("ALTER TABLE tpch.lineitem SET CONSENT REQUIRED");
+            for (String q : QUERIES) {
+                consent.put(q, time(s, TpchQueries.sql(q)));
+            }
+        }
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(
+                Locale.ROOT,
+                "Consent overhead, TPC-H SF %s, %d of %d customers consent, median of %d runs, load average %s%n%n",
+                TpchFiles.format(scaleFactor),
+                consenting,
+                customers,
+                runs,
+                LoadAverage.now()));
+        table.append("| query | without consent (ms) | consent required (ms) | ratio |\n");
+        table.append("|---|---:|---:|---:|\n");
+        for (String q : QUERIES) {
+            double a = median(plain.get(q));
+            double b = median(consent.get(q));
+            table.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2fx |%n", q, a, b, b / a));
+        }
+        System.out.print(table);
+        if (out != null) {
+            Files.writeString(out, table.toString(), StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    /** Units, the consent table (90% of customers), its declaration, the purpose and the categories read. */
+    static List<String> setup() {
+        List<String> sql = new ArrayList<>();
+        sql.add("ALTER TABLE tpch.customer SET PRIVACY UNIT (c_custkey)");
+        sql.add("ALTER TABLE tpch.orders SET PRIVACY UNIT VIA (o_custkey) REFERENCES tpch.customer (c_custkey)");
+        sql.add("ALTER TABLE tpch.lineitem SET PRIVACY UNIT VIA (l_orderkey) REFERENCES tpch.orders (o_orderkey)");
+        sql.add("CREATE TABLE tpch.consents (unit_id BIGINT, purpose VARCHAR, category VARCHAR,"
+                + " granted_at TIMESTAMP, expires_at TIMESTAMP)");
+        sql.add("INSERT INTO tpch.consents SELECT c_custkey, 'analytics', 'purchases',"
+                + " TIMESTAMP '2000-01-01 00:00:00', TIMESTAMP '2999-01-01 00:00:00'"
+                + " FROM tpch.customer WHERE MOD(c_custkey, 10) <> 0");
+        sql.add("ALTER TABLE tpch.consents SET CONSENT SOURCE (UNIT unit_id REFERENCES tpch.customer (c_custkey),"
+                + " PURPOSE purpose, CATEGORY category, GRANTED granted_at, EXPIRES expires_at)");
+        sql.add("CREATE PURPOSE analytics");
+        for (String column : List.of("l_quantity", "l_extendedprice", "l_discount", "l_tax")) {
+            sql.add("ALTER TABLE tpch.lineitem ALTER COLUMN " + column + " SET CATEGORY purchases");
+        }
+        sql.add("ALTER TABLE tpch.orders ALTER COLUMN o_totalprice SET CATEGORY purchases");
+        return sql;
+    }
+
+    private double[] time(Statement s, String sql) throws SQLException {
+        run(s, sql);
+        double[] millis = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            run(s, sql);
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return millis;
+    }
+
+    private static void run(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rs.getObject(1);
+            }
+        }
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static void log(String message) {
+        System.err.println(message);
+    }
+}
