@@ -1308,7 +1308,7 @@ String VeilStringValue() :
     }
 }
 
-/** CREATE CONNECTION [IF NOT EXISTS] c TYPE k URL 'u' USER 'x' PASSWORD FILE 'f' */
+/** CREATE CONNECTION [IF NOT EXISTS] c TYPE k URL 'u' USER 'x' [PASSWORD FILE 'f'] */
 SqlCreate VeilCreateConnection(Span s, boolean replace) :
 {
     final boolean ifNotExists;
@@ -1316,7 +1316,7 @@ SqlCreate VeilCreateConnection(Span s, boolean replace) :
     final SqlIdentifier kind;
     final String url;
     final String user;
-    final String passwordFile;
+    String passwordFile = null;
 }
 {
     <CONNECTION> { GrammarSupport.checkNoOrReplace(s, replace, "CONNECTION"); }
@@ -1325,7 +1325,7 @@ SqlCreate VeilCreateConnection(Span s, boolean replace) :
     <TYPE> kind = SimpleIdentifier()
     <URL> url = VeilStringValue()
     <USER> user = VeilStringValue()
-    <PASSWORD> <FILE> passwordFile = VeilStringValue()
+    [ <PASSWORD> <FILE> passwordFile = VeilStringValue() ]
     {
         return new SqlCreateConnection(s.end(this), ifNotExists, name, kind, url, user, passwordFile);
     }

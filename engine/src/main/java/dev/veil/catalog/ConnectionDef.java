@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
  * @param kind the kind of remote database
  * @param url its JDBC URL
  * @param user the user Veil connects as
- * @param password that user's password
+ * @param password that user's password; empty when Veil connects without one (Trino only)
  */
 public record ConnectionDef(String name, RemoteKind kind, String url, String user, String password) {
     public ConnectionDef {

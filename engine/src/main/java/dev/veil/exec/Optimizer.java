@@ -10,6 +10,7 @@ import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SubsetDistinctRowCount;
 import dev.veil.exec.privacy.PrivacyRules;
+import dev.veil.exec.remote.RemoteContributionBounds;
 import dev.veil.exec.remote.RemoteQueries;
 import dev.veil.exec.scan.ArrowRules;
 import dev.veil.plan.CheckedArithmetic;
@@ -154,10 +155,12 @@ public final class Optimizer {
             // It stopped early with the best plan so far; the statement is stopped all the same.
             throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
         }
-        // Remote sub-plans become leaves that hold their SQL. Aggregations straight over a scan run
+        // Remote sub-plans become leaves that hold their SQL; a DP aggregate's remote input bounds
+        // each unit's contribution remotely. Aggregations straight over a scan run
         // vectorized; dynamic join filters are then planned for the scans that are left (an
         // aggregation scan takes none, which only costs speed).
-        return (EnumerableRel) DynamicFilterPlanner.apply(VectorAggregates.fuse(RemoteQueries.seal(physical)));
+        return (EnumerableRel) DynamicFilterPlanner.apply(
+                VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical))));
     }
 
     /** A heuristic program that applies each rule in turn, as {@link Programs#hep} builds it. */

@@ -47,7 +47,12 @@ final class ForeignTableStatements {
                     ErrorCode.INVALID_ARGUMENT,
                     "The URL of a " + kind + " connection must begin with '" + prefix + "'");
         }
-        ConnectionDef connection = new ConnectionDef(name, kind, node.url(), node.user(), password(node));
+        if (node.passwordFile().isEmpty() && kind != RemoteKind.TRINO) {
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT, "A " + kind + " connection needs PASSWORD FILE '<path>'");
+        }
+        String password = node.passwordFile().map(f -> password(Path.of(f))).orElse("");
+        ConnectionDef connection = new ConnectionDef(name, kind, node.url(), node.user(), password);
         ForeignTables store = store(context);
         if (node.ifNotExists() && store.connection(name).isPresent()) {
             return new UpdateCount(0, "Connection " + name + " already exists");
@@ -164,8 +169,7 @@ final class ForeignTableStatements {
     }
 
     /** The password in the file (its first line), read now; the file's content is never echoed. */
-    private static String password(SqlCreateConnection node) {
-        Path file = Path.of(node.passwordFile());
+    private static String password(Path file) {
         try {
             String content = Files.readString(file, StandardCharsets.UTF_8);
             int end = content.indexOf('\n');

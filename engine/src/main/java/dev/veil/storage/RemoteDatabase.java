@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -129,10 +130,19 @@ public final class RemoteDatabase implements AutoCloseable {
     private Connection open() {
         Properties properties = new Properties();
         properties.setProperty("user", definition.user());
-        properties.setProperty("password", definition.password());
-        if (definition.kind() == RemoteKind.POSTGRESQL) {
-            properties.setProperty("connectTimeout", "10");
-            properties.setProperty("ApplicationName", "veil");
+        if (!definition.password().isEmpty()) {
+            properties.setProperty("password", definition.password());
+        }
+        switch (definition.kind()) {
+            case POSTGRESQL -> {
+                properties.setProperty("connectTimeout", "10");
+                properties.setProperty("ApplicationName", "veil");
+            }
+            case TRINO -> {
+                properties.setProperty("source", "veil");
+                // A prepared statement runs as one EXECUTE IMMEDIATE, not PREPARE + EXECUTE.
+                properties.setProperty("explicitPrepare", "false");
+            }
         }
         try {
             Connection connection = DriverManager.getConnection(definition.url(), properties);
@@ -220,9 +230,13 @@ public final class RemoteDatabase implements AutoCloseable {
     }
 
     private long rowEstimate(Connection c, String schema, String table) {
-        if (definition.kind() != RemoteKind.POSTGRESQL) {
-            return 0;
-        }
+        return switch (definition.kind()) {
+            case POSTGRESQL -> postgresRowEstimate(c, schema, table);
+            case TRINO -> trinoRowEstimate(c, schema, table);
+        };
+    }
+
+    private static long postgresRowEstimate(Connection c, String schema, String table) {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.reltuples::bigint FROM pg_catalog.pg_class c"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
             ps.setString(1, schema);
@@ -233,6 +247,34 @@ public final class RemoteDatabase implements AutoCloseable {
         } catch (SQLException e) {
             return 0;
         }
+    }
+
+    /** Trino's estimate ({@code SHOW STATS}: the row without a column name), 0 when it has none. */
+    private long trinoRowEstimate(Connection c, String schema, String table) {
+        StringBuilder name = new StringBuilder();
+        for (String part : catalogAndSchema(schema)) {
+            if (part != null) {
+                name.append(quote(part)).append('.');
+            }
+        }
+        name.append(quote(table));
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW STATS FOR " + name)) {
+            long rows = 0;
+            while (rs.next()) {
+                if (rs.getString(1) == null) {
+                    double estimate = rs.getDouble("row_count");
+                    rows = rs.wasNull() || !(estimate > 0) ? 0 : (long) Math.min(estimate, Long.MAX_VALUE);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            return 0;
+        }
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     /**

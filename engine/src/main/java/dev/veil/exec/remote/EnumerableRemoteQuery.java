@@ -2,6 +2,7 @@ package dev.veil.exec.remote;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.catalog.RemoteKind;
 import dev.veil.storage.RemoteDatabase;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
@@ -26,6 +27,7 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
     private final RemoteDatabase database;
     private final String sql;
     private final double rowCount;
+    private final int keyUses;
 
     EnumerableRemoteQuery(
             RelOptCluster cluster,
@@ -33,12 +35,33 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
             RelDataType rowType,
             RemoteDatabase database,
             String sql,
-            double rowCount) {
+            double rowCount,
+            int keyUses) {
         super(cluster, traits);
         this.rowType = requireNonNull(rowType, "rowType is null");
         this.database = requireNonNull(database, "database is null");
         this.sql = requireNonNull(sql, "sql is null");
         this.rowCount = rowCount;
+        if (keyUses < 0) {
+            throw new IllegalArgumentException("keyUses must be >= 0, was " + keyUses);
+        }
+        this.keyUses = keyUses;
+    }
+
+    /** The same rows from another statement, whose {@code keyUses} parameters are each bound to a per-execution key. */
+    EnumerableRemoteQuery withSql(String newSql, int newKeyUses) {
+        return new EnumerableRemoteQuery(
+                getCluster(), getTraitSet(), getRowType(), database, newSql, rowCount, newKeyUses);
+    }
+
+    /** How many parameters of the statement are the per-execution key of a keyed hash (0: none). */
+    public int keyUses() {
+        return keyUses;
+    }
+
+    /** The kind of remote database. */
+    public RemoteKind kind() {
+        return database.kind();
     }
 
     /** The statement the remote runs. */
@@ -58,14 +81,18 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
 
     @Override
     public RelWriter explainTerms(RelWriter pw) {
-        return super.explainTerms(pw).item("connection", connection()).item("sql", sql);
+        // The key is drawn when the statement runs: the plan and EXPLAIN hold only its '?'.
+        return super.explainTerms(pw)
+                .item("connection", connection())
+                .item("sql", sql)
+                .itemIf("key", "a fresh random key per execution", keyUses > 0);
     }
 
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
         boolean scalar = physType.getFormat() == JavaRowFormat.SCALAR;
-        RemoteRows.Spec spec = new RemoteRows.Spec(database, sql, RemoteRows.readers(getRowType()), scalar);
+        RemoteRows.Spec spec = new RemoteRows.Spec(database, sql, RemoteRows.readers(getRowType()), scalar, keyUses);
         Expression specExpression = implementor.stash(spec, RemoteRows.Spec.class);
         return implementor.result(
                 physType,

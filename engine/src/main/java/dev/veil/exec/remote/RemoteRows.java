@@ -11,13 +11,16 @@ import dev.veil.storage.RemoteDatabase;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,13 +89,28 @@ public final class RemoteRows {
         }
     }
 
-    /** What one remote query runs and how its rows are read. */
-    public record Spec(RemoteDatabase database, String sql, List<Reader> readers, boolean scalar) {
+    /**
+     * What one remote query runs and how its rows are read; its first {@code keyUses} parameters
+     * are each bound to one key drawn from {@link SecureRandom} when it runs (never logged).
+     */
+    public record Spec(RemoteDatabase database, String sql, List<Reader> readers, boolean scalar, int keyUses) {
         public Spec {
             requireNonNull(database, "database is null");
             requireNonNull(sql, "sql is null");
             readers = List.copyOf(readers);
+            if (keyUses < 0) {
+                throw new IllegalArgumentException("keyUses must be >= 0, was " + keyUses);
+            }
         }
+    }
+
+    private static final SecureRandom KEYS = new SecureRandom();
+
+    /** A fresh key: 128 random bits as hex. */
+    private static String freshKey() {
+        byte[] bytes = new byte[16];
+        KEYS.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** Whether every column of {@code rowType} can be read back from a remote result. */
@@ -207,13 +225,23 @@ public final class RemoteRows {
                 connection.setAutoCommit(false);
                 connection.setReadOnly(true);
             }
-            statement = connection.createStatement();
+            PreparedStatement prepared = null;
+            if (spec.keyUses() > 0) {
+                prepared = connection.prepareStatement(spec.sql());
+                String key = freshKey();
+                for (int i = 1; i <= spec.keyUses(); i++) {
+                    prepared.setString(i, key);
+                }
+                statement = prepared;
+            } else {
+                statement = connection.createStatement();
+            }
             statement.setFetchSize(FETCH_SIZE);
             running = new Running(statement, cancelFlag, new AtomicBoolean());
             RUNNING.add(running);
             CpuScheduler.Paused paused = CpuScheduler.pauseCurrent();
             try {
-                rows = statement.executeQuery(spec.sql());
+                rows = prepared != null ? prepared.executeQuery() : statement.executeQuery(spec.sql());
             } finally {
                 paused.resume();
             }

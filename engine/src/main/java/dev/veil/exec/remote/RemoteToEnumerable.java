@@ -59,7 +59,8 @@ final class RemoteToEnumerable extends ConverterImpl implements EnumerableRel {
                 getRowType(),
                 convention.database(),
                 sql(),
-                getCluster().getMetadataQuery().getRowCount(getInput()));
+                getCluster().getMetadataQuery().getRowCount(getInput()),
+                0);
     }
 
     @Override

@@ -16,8 +16,12 @@
  * which EXPLAIN shows, and runs it through {@link dev.veil.exec.remote.RemoteRows} (pooled
  * connection, cancel and time limit through {@code Statement.cancel}, no CPU run slot held while
  * the remote works, remote failures without the remote's message).
+ * {@link dev.veil.exec.remote.RemoteContributionBounds} then wraps the remote input of each DP
+ * aggregate so the remote returns at most L0 groups per unit and Linf rows per (group, unit),
+ * chosen by a keyed hash under a key drawn per execution and bound as a statement parameter.
  *
  * <p>Uses {@code exec.runtime}, {@code schema} (the foreign tables), {@code storage} (the
- * connection pools) and {@code control}; the privacy rewrite knows nothing of it.
+ * connection pools), {@code plan} (the DP aggregate's spec) and {@code control}; the privacy
+ * rewrite knows nothing of it.
  */
 package dev.veil.exec.remote;

@@ -3,6 +3,7 @@ package dev.veil.sql.ast;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.calcite.sql.SqlCreate;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -15,8 +16,9 @@ import org.apache.calcite.util.ImmutableNullableList;
 
 /**
  * The statement {@code CREATE CONNECTION [IF NOT EXISTS] c TYPE {POSTGRESQL | TRINO} URL 'jdbc:...'
- * USER 'u' PASSWORD FILE 'path'}: a remote database that foreign tables read from. The password
+ * USER 'u' [PASSWORD FILE 'path']}: a remote database that foreign tables read from. The password
  * is read from the file when the statement runs; the statement's text holds only the file's path.
+ * Without {@code PASSWORD FILE} Veil connects without a password (allowed for Trino only).
  */
 public final class SqlCreateConnection extends SqlCreate {
     private static final SqlOperator OPERATOR = new VeilOperator(
@@ -29,7 +31,7 @@ public final class SqlCreateConnection extends SqlCreate {
                     (SqlIdentifier) operands.get(2),
                     ((SqlLiteral) operands.get(3)).getValueAs(String.class),
                     ((SqlLiteral) operands.get(4)).getValueAs(String.class),
-                    ((SqlLiteral) operands.get(5)).getValueAs(String.class)));
+                    operands.get(5) == null ? null : ((SqlLiteral) operands.get(5)).getValueAs(String.class)));
 
     private final SqlIdentifier name;
     private final SqlIdentifier kind;
@@ -50,7 +52,7 @@ public final class SqlCreateConnection extends SqlCreate {
         this.kind = requireNonNull(kind, "kind is null");
         this.url = requireNonNull(url, "url is null");
         this.user = requireNonNull(user, "user is null");
-        this.passwordFile = requireNonNull(passwordFile, "passwordFile is null");
+        this.passwordFile = passwordFile;
         Nodes.checkSimpleName(name);
         Nodes.checkSimpleName(kind);
     }
@@ -73,9 +75,9 @@ public final class SqlCreateConnection extends SqlCreate {
         return user;
     }
 
-    /** The path of the file that holds the password. */
-    public String passwordFile() {
-        return passwordFile;
+    /** The path of the file that holds the password, if there is one. */
+    public Optional<String> passwordFile() {
+        return Optional.ofNullable(passwordFile);
     }
 
     public boolean ifNotExists() {
@@ -90,7 +92,7 @@ public final class SqlCreateConnection extends SqlCreate {
                 kind,
                 SqlLiteral.createCharString(url, SqlParserPos.ZERO),
                 SqlLiteral.createCharString(user, SqlParserPos.ZERO),
-                SqlLiteral.createCharString(passwordFile, SqlParserPos.ZERO));
+                passwordFile == null ? null : SqlLiteral.createCharString(passwordFile, SqlParserPos.ZERO));
     }
 
     @Override
@@ -106,8 +108,10 @@ public final class SqlCreateConnection extends SqlCreate {
         writer.literal(SqlLiteral.createCharString(url, SqlParserPos.ZERO).toString());
         writer.keyword("USER");
         writer.literal(SqlLiteral.createCharString(user, SqlParserPos.ZERO).toString());
-        writer.keyword("PASSWORD FILE");
-        writer.literal(
-                SqlLiteral.createCharString(passwordFile, SqlParserPos.ZERO).toString());
+        if (passwordFile != null) {
+            writer.keyword("PASSWORD FILE");
+            writer.literal(
+                    SqlLiteral.createCharString(passwordFile, SqlParserPos.ZERO).toString());
+        }
     }
 }

@@ -317,6 +317,10 @@ class ForeignTablePostgresTest {
             String explain = text(c, "EXPLAIN PRIVACY SELECT paid, COUNT(*) FROM pg.orders GROUP BY paid");
             assertTrue(explain.contains("orders"), explain);
         }
+        // PostgreSQL bounded each unit's contribution, by a keyed md5 of the rows.
+        String log = postgres.log();
+        assertTrue(log.contains("\"veil_row\" <= 100 AND \"veil_group\" <= 2"), log);
+        assertTrue(log.contains("md5(CAST($1 AS VARCHAR)"), log);
     }
 
     @Test

@@ -25,7 +25,7 @@ class ForeignTableParsingTest {
         assertEquals("postgresql", create.kind().getSimple().toLowerCase(java.util.Locale.ROOT));
         assertEquals("jdbc:postgresql://h:5432/db", create.url());
         assertEquals("veil", create.user());
-        assertEquals("/etc/veil/pw", create.passwordFile());
+        assertEquals("/etc/veil/pw", create.passwordFile().orElseThrow());
         assertTrue(create.ifNotExists());
         assertTrue(unparse(create).startsWith("CREATE CONNECTION IF NOT EXISTS \"lake\" TYPE"), unparse(create));
         SqlDropObject drop = assertInstanceOf(SqlDropObject.class, VeilParser.parse("DROP CONNECTION IF EXISTS lake"));
