@@ -41,6 +41,9 @@ class TpchBenchmarkTest {
                     .execute(
                             "--sf",
                             "0.01",
+                            // Every engine, the encrypted warehouse too (not in the default set).
+                            "--engines",
+                            "veil,veil-encrypted,veil-jdbc,veil-dp,duckdb,calcite",
                             "--runs",
                             "1",
                             "--queries",
@@ -73,6 +76,7 @@ class TpchBenchmarkTest {
             assertTrue(markdown.contains(engine.label()), () -> engine.label() + " missing from report.md");
             assertTrue(json.contains("\"" + engine.id() + "\": {"), () -> engine.id() + " missing from report.json");
         }
+        assertTrue(markdown.contains("**Encryption at rest:** Veil encrypted / Veil"), "encryption cost missing");
         // Either the DP figures or, on a Veil without DP-SQL, a clean "not available" in their place.
         assertTrue(
                 markdown.contains("n/a (DP not available)") || markdown.contains("| q03_count | customer |"),
