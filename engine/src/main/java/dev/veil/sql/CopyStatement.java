@@ -21,6 +21,7 @@ import dev.veil.storage.LoadProgress;
 import dev.veil.storage.LoadResult;
 import dev.veil.storage.ParquetFileLoader;
 import dev.veil.storage.UploadArea;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,11 +79,19 @@ public final class CopyStatement {
                 files.forEach(uploads::remove);
             }
         }
-        InputFormat format = formatName.isPresent()
-                ? InputFormat.named(formatName.get())
-                : InputFormat.guess(Path.of(node.path()).toAbsolutePath());
+        InputFormat format = formatName.isPresent() ? InputFormat.named(formatName.get()) : guess(node.path());
         List<Path> files = files(node.path(), format);
         return load(name, files, format, options, context, progress, skipErased);
+    }
+
+    /** The format a path's name suggests; a path that is not one is INVALID_ARGUMENT. */
+    private static InputFormat guess(String written) {
+        try {
+            return InputFormat.guess(Path.of(written).toAbsolutePath());
+        } catch (InvalidPathException e) {
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT, "'" + written + "' is not a valid path: " + e.getMessage());
+        }
     }
 
     /**
