@@ -82,6 +82,9 @@ final class ReportCommand implements Runnable {
                 description = "With --url: a file whose first line is the user's password.")
         Path passwordFile;
 
+        @picocli.CommandLine.Mixin
+        KeyOptions keys = new KeyOptions();
+
         @Option(names = "--unit", required = true, paramLabel = "VALUE", description = "The person's unit value.")
         String unit;
 
@@ -111,6 +114,8 @@ final class ReportCommand implements Runnable {
                 throw new VeilException(
                         ErrorCode.INVALID_ARGUMENT, "--format must be json or html, got '" + format + "'");
             }
+            // An encrypted warehouse opened in-process needs its key (--key-file or the environment).
+            keys.register(target.warehouse);
             Properties info = new Properties();
             info.setProperty("user", user);
             String url;
