@@ -1,13 +1,18 @@
 /**
  * Table data as immutable Arrow IPC segment files, table versions committed atomically in the
- * catalog, and the loaders (CSV, Arrow IPC) that write them. Calls {@code catalog}.
+ * catalog, and the loaders (CSV, Arrow IPC, Parquet) that write them. Calls {@code catalog}.
  *
  * <p>Map: {@link dev.veil.storage.Warehouse} opens a directory (lock, catalog, allocator, garbage
  * collection) and hands out {@link dev.veil.storage.TableWriter}s (implemented by
  * {@code ArrowTableWriter}) and {@link dev.veil.storage.BatchScan}s ({@code ArrowSegmentScan},
  * reading each file with {@code SegmentReader}). {@link dev.veil.storage.CsvLoader} parses with
  * {@code CsvReader}, {@code TextValues} and {@code TextColumnWriter}, infers with
- * {@code ColumnGuess}; {@link dev.veil.storage.ArrowFileLoader} imports Arrow IPC files.
+ * {@code ColumnGuess}; {@link dev.veil.storage.ArrowFileLoader} imports Arrow IPC files and
+ * {@link dev.veil.storage.ParquetFileLoader} Parquet files (Arrow's Dataset module; the files of a
+ * folder or pattern come from {@link dev.veil.storage.InputFiles}), both through
+ * {@code ArrowFileLoader.appendAll}; {@link dev.veil.storage.ParquetFileWriter} writes rows as a
+ * Parquet file ({@code COPY ... TO}). {@link dev.veil.storage.UploadArea} holds the files clients
+ * upload to a server for a load ({@code veil load --url}).
  * {@link dev.veil.storage.SegmentRewrite} commits new versions of several tables at once with rows
  * deleted or changed by a {@link dev.veil.storage.RowEdit} (erasure), and
  * {@link dev.veil.storage.Warehouse#collectGarbage(long)} (VACUUM) deletes the files it replaced
