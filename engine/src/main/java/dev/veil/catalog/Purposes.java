@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
@@ -73,6 +74,36 @@ public final class Purposes {
                     ps.setNull(3, java.sql.Types.INTEGER);
                 }
                 ps.setLong(4, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Declares a purpose, or changes the comment and renewal period of the one of that name (its
+     * grants and defaults stay): what applying a policy file does.
+     */
+    public void define(Purpose purpose) {
+        requireNonNull(purpose, "purpose is null");
+        checkName(purpose.name());
+        if (purpose.name().equals(ADMINISTRATION)) {
+            throw new VeilException(ErrorCode.INVALID_ARGUMENT, "Purpose '" + ADMINISTRATION + "' is built in");
+        }
+        catalog.write(c -> {
+            if (!exists(c, purpose.name())) {
+                create(purpose, false);
+                return null;
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE purposes SET comment = ?, renewal_days = ? WHERE name = ?")) {
+                ps.setString(1, purpose.comment().orElse(null));
+                if (purpose.renewalDays().isPresent()) {
+                    ps.setInt(2, purpose.renewalDays().getAsInt());
+                } else {
+                    ps.setNull(2, java.sql.Types.INTEGER);
+                }
+                ps.setString(3, purpose.name());
                 ps.executeUpdate();
             }
             return null;
@@ -182,6 +213,36 @@ public final class Purposes {
                 }
             }
             return null;
+        });
+    }
+
+    /** The roles and users a purpose is granted to, each kind's names sorted. */
+    public Map<Grantee, List<String>> grantees(String purpose) {
+        return names(purpose, "SELECT grantee_kind, grantee FROM purpose_grants WHERE purpose = ? ORDER BY grantee");
+    }
+
+    /** The roles and users whose default purpose is {@code purpose}, each kind's names sorted. */
+    public Map<Grantee, List<String>> defaultFor(String purpose) {
+        return names(
+                purpose, "SELECT principal_kind, principal FROM default_purposes WHERE purpose = ? ORDER BY principal");
+    }
+
+    private Map<Grantee, List<String>> names(String purpose, String sql) {
+        requireNonNull(purpose, "purpose is null");
+        return catalog.read(c -> {
+            Map<Grantee, List<String>> result = new java.util.EnumMap<>(Grantee.class);
+            for (Grantee kind : Grantee.values()) {
+                result.put(kind, new ArrayList<>());
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, purpose);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.get(Grantee.valueOf(rs.getString(1))).add(rs.getString(2));
+                    }
+                }
+            }
+            return result;
         });
     }
 

@@ -245,6 +245,72 @@ public final class ConsentPolicies {
         return new TableConsent(table, stored.categories(), required, stored.retention(), unit, source);
     }
 
+    /**
+     * The consent and retention rules declared on {@code table} itself, as a policy file holds
+     * them ({@link TableRules#select} and {@link TableRules#setNullOnErase} are left empty): its
+     * categories, its own CONSENT REQUIRED flag (not its schema's), the consent source it is, and
+     * its retention.
+     */
+    public TableRules declared(TableName table) {
+        requireNonNull(table, "table is null");
+        Optional<TableDef> def = catalog.table(table);
+        if (def.isEmpty()) {
+            return TableRules.none(table);
+        }
+        long id = def.get().id();
+        return catalog.read(c -> {
+            Map<String, String> categories = new HashMap<>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT column_name, category FROM column_categories WHERE table_id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        categories.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            boolean required = exists(c, "SELECT 1 FROM consent_required_tables WHERE table_id = ?", id);
+            Optional<Retention> retention = Optional.empty();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT days, column_name FROM retention_periods WHERE table_id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        retention = Optional.of(new Retention(rs.getInt(1), rs.getString(2)));
+                    }
+                }
+            }
+            Optional<ConsentSource> source =
+                    sources(c).stream().filter(s -> s.table().equals(table)).findFirst();
+            return new TableRules(table, false, categories, required, source, retention, Grantees.none());
+        });
+    }
+
+    /** Whether {@code ALTER SCHEMA s SET CONSENT REQUIRED} is set on {@code schema}. */
+    public boolean schemaRequired(String schema) {
+        requireNonNull(schema, "schema is null");
+        return catalog.read(c -> exists(c, schema));
+    }
+
+    /**
+     * Removes every consent and retention rule declared on {@code table} (categories, its CONSENT
+     * REQUIRED flag, its consent source declaration, its retention). Meant for replacing them inside
+     * one transaction that sets the new ones.
+     */
+    public void clear(TableName table) {
+        TableDef def = requireTable(table, "policies");
+        catalog.write(c -> {
+            for (String sql : List.of(
+                    "DELETE FROM column_categories WHERE table_id = ?",
+                    "DELETE FROM consent_required_tables WHERE table_id = ?",
+                    "DELETE FROM consent_sources WHERE table_id = ?",
+                    "DELETE FROM retention_periods WHERE table_id = ?")) {
+                delete(c, sql, def.id());
+            }
+            return null;
+        });
+    }
+
     /** Every table with a retention period, by name. */
     public Map<TableName, Retention> retentions() {
         return catalog.read(c -> {

@@ -4,7 +4,10 @@
  * kept and checked by {@link dev.veil.policy.SqlitePolicyStore}. The resolved view is what applies
  * to one principal ({@link dev.veil.policy.TableAccess}), computed by
  * {@link dev.veil.policy.StoredPolicyResolver} and consumed by the privacy rewrite. Also the
- * policy file format ({@link dev.veil.policy.PolicyYaml}). Consent and retention policies, which
+ * policy file format ({@link dev.veil.policy.PolicyYaml}), which besides the tables' policies
+ * carries the rules that apply to every principal alike (grants, categories, consent, retention,
+ * purposes: {@link dev.veil.policy.TableRules}, {@link dev.veil.policy.SchemaRules}, {@link
+ * dev.veil.policy.PurposeRules}, read from the catalog by {@link dev.veil.policy.StoredRules}). Consent and retention policies, which
  * apply to every principal alike, are stored by {@link dev.veil.policy.ConsentPolicies} and read per
  * table as a {@link dev.veil.policy.TableConsent}.
  *

@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
 /**
  * Exports the warehouse's policies as a policy file and applies one (admin only): what
  * {@code veil policy export|apply} run. Applying is one transaction: the policies of every table
- * in the file become exactly those in the file (tables not in it keep theirs), roles the file
- * lists are created if missing, every policy is checked as its statement would check it, and if
+ * in the file become exactly those in the file (tables not in it keep theirs; a version 1 file
+ * leaves the rules of {@link PolicyFileRules} as they are), roles the file lists are created if
+ * missing, every policy is checked as its statement would check it, and if
  * any check fails nothing changes and the error names the file's entry.
  */
 public final class PolicyFiles {
@@ -46,7 +47,8 @@ public final class PolicyFiles {
     static String exportUnaudited(StatementContext context) {
         requireNonNull(context, "context is null");
         SqlitePolicyStore store = adminStore(context, "policy export");
-        return PolicyYaml.write(store.all());
+        return PolicyYaml.write(
+                PolicyFileRules.document(store, context.warehouse().sqliteCatalog()));
     }
 
     /** Applies a policy file read from {@code source} (named in errors and in the audit log). */
@@ -74,13 +76,33 @@ public final class PolicyFiles {
             SqliteCatalog catalog = context.warehouse().sqliteCatalog();
             UpdateCount result = catalog.write(c -> {
                 int roles = createRoles(document.roles(), new Principals(catalog));
+                PolicyFileRules rules =
+                        new PolicyFileRules(catalog, context.principal().name());
+                if (document.complete()) {
+                    rules.applyPurposes(document.purposes(), source);
+                    rules.applySchemas(document.schemas(), source);
+                }
                 for (PolicyYaml.Entry entry : document.tables()) {
+                    if (rules.isView(entry)) {
+                        within(source, entry, () -> rules.checkView(entry));
+                        continue;
+                    }
                     within(source, entry, () -> store.clear(entry.policies().table()));
+                    if (document.complete()) {
+                        within(source, entry, () -> rules.clear(entry.rules()));
+                    }
                 }
                 setUnits(document.tables(), source, store);
                 within(source, null, store::checkPaths);
                 for (PolicyYaml.Entry entry : document.tables()) {
-                    within(source, entry, () -> setPolicies(entry.policies(), store, context));
+                    if (!rules.isView(entry)) {
+                        within(source, entry, () -> setPolicies(entry.policies(), store, context));
+                    }
+                }
+                if (document.complete()) {
+                    for (PolicyYaml.Entry entry : document.tables()) {
+                        within(source, entry, () -> rules.apply(entry.rules()));
+                    }
                 }
                 if (audit != null) {
                     audit.record(context.user(), StatementKind.POLICY_CHANGE, statement, Decision.ALLOWED, null);
@@ -134,7 +156,7 @@ public final class PolicyFiles {
                         && pending.stream()
                                 .anyMatch(p -> p != e && p.policies().table().equals(parent.get()));
                 if (!parentPending) {
-                    within(source, e, () -> store.setUnit(unit));
+                    within(source, e, () -> store.setUnit(unit, e.rules().setNullOnErase()));
                     pending.remove(e);
                     progress = true;
                 }

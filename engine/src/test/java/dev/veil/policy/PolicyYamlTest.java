@@ -191,12 +191,179 @@ class PolicyYamlTest {
         int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
         String yaml = doc.substring(start, doc.indexOf("```", start));
         PolicyYaml.Document document = PolicyYaml.read(yaml, "policy-yaml.md");
-        assertEquals(List.of("eu", "support"), document.roles());
+        assertEquals(List.of("eu", "marketers", "support"), document.roles());
+        assertTrue(document.complete());
         assertEquals(
-                List.of(CUSTOMERS, ORDERS, new TableName("shop", "lines")),
+                List.of(
+                        CUSTOMERS,
+                        ORDERS,
+                        new TableName("shop", "lines"),
+                        new TableName("crm", "consents"),
+                        new TableName("web", "events"),
+                        new TableName("hr", "salaries")),
                 document.policies().stream().map(TablePolicies::table).toList());
+        PolicyYaml.Document again = PolicyYaml.read(PolicyYaml.write(document), "again");
+        assertEquals(document.policies(), again.policies());
+        assertEquals(document.purposes(), again.purposes());
+        assertEquals(document.schemas(), again.schemas());
         assertEquals(
-                PolicyYaml.read(PolicyYaml.write(document.policies()), "again").policies(), document.policies());
+                document.tables().stream().map(PolicyYaml.Entry::rules).toList(),
+                again.tables().stream().map(PolicyYaml.Entry::rules).toList());
+    }
+
+    @Test
+    void versionTwoCarriesEveryRuleAndReadsBack() {
+        TableName events = new TableName("web", "events");
+        TableName consents = new TableName("crm", "consents");
+        PolicyYaml.Document document = new PolicyYaml.Document(
+                List.of(),
+                List.of(new PurposeRules(
+                        new dev.veil.catalog.Purposes.Purpose(
+                                "marketing", Optional.of("newsletters: it's opt-in"), java.util.OptionalInt.of(365)),
+                        new Grantees(List.of("marketers"), List.of("bob")),
+                        new Grantees(List.of("marketers"), List.of()))),
+                List.of(new SchemaRules(
+                        "hr",
+                        true,
+                        true,
+                        new Grantees(List.of("hr_team"), List.of()),
+                        new Grantees(List.of(), List.of("ann")))),
+                List.of(
+                        new PolicyYaml.Entry(
+                                "crm.consents",
+                                TablePolicies.none(consents),
+                                new TableRules(
+                                        consents,
+                                        false,
+                                        java.util.Map.of(),
+                                        false,
+                                        Optional.of(new ConsentSource(
+                                                consents,
+                                                "customer_id",
+                                                CUSTOMERS,
+                                                "id",
+                                                "purpose",
+                                                "category",
+                                                "granted_at",
+                                                "expires_at",
+                                                Optional.of("withdrawn_at"))),
+                                        Optional.empty(),
+                                        Grantees.none())),
+                        new PolicyYaml.Entry(
+                                "shop.orders",
+                                new TablePolicies(
+                                        ORDERS,
+                                        Optional.of(
+                                                UnitPolicy.via(ORDERS, "customer_id", new ColumnRef(CUSTOMERS, "id"))),
+                                        List.of(),
+                                        List.of(),
+                                        List.of(),
+                                        List.of()),
+                                new TableRules(
+                                        ORDERS,
+                                        true,
+                                        java.util.Map.of("phone", "contact", "address", "location"),
+                                        true,
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        new Grantees(List.of("support"), List.of("carol")))),
+                        new PolicyYaml.Entry(
+                                "web.events",
+                                TablePolicies.none(events),
+                                new TableRules(
+                                        events,
+                                        false,
+                                        java.util.Map.of(),
+                                        false,
+                                        Optional.empty(),
+                                        Optional.of(new Retention(400, "event_time")),
+                                        Grantees.none()))),
+                true);
+        String yaml = PolicyYaml.write(document);
+        assertEquals("""
+                # Veil policies. Apply with: veil policy apply --warehouse DIR FILE
+                # Format: docs/policy-yaml.md
+                version: 2
+                roles:
+                  - hr_team
+                  - marketers
+                  - support
+                purposes:
+                  - purpose: marketing
+                    comment: "newsletters: it's opt-in"
+                    renewal_days: 365
+                    granted_to:
+                      roles:
+                        - marketers
+                      users:
+                        - bob
+                    default_for:
+                      roles:
+                        - marketers
+                schemas:
+                  - schema: hr
+                    access: RESTRICTED
+                    consent_required: true
+                    select:
+                      roles:
+                        - hr_team
+                    create:
+                      users:
+                        - ann
+                tables:
+                  - table: crm.consents
+                    consent_source:
+                      unit: customer_id
+                      references:
+                        table: shop.customers
+                        column: id
+                      purpose: purpose
+                      category: category
+                      granted: granted_at
+                      expires: expires_at
+                      withdrawn: withdrawn_at
+                  - table: shop.orders
+                    privacy_unit:
+                      via: customer_id
+                      references:
+                        table: shop.customers
+                        column: id
+                      on_erase: SET NULL
+                    categories:
+                      address: location
+                      phone: contact
+                    consent_required: true
+                    select:
+                      roles:
+                        - support
+                      users:
+                        - carol
+                  - table: web.events
+                    retention:
+                      days: 400
+                      column: event_time
+                """, yaml);
+        PolicyYaml.Document read = PolicyYaml.read(yaml, "policies.yaml");
+        assertTrue(read.complete());
+        assertEquals(List.of("hr_team", "marketers", "support"), read.roles());
+        assertEquals(document.purposes(), read.purposes());
+        assertEquals(document.schemas(), read.schemas());
+        assertEquals(document.policies(), read.policies());
+        assertEquals(
+                document.tables().stream().map(PolicyYaml.Entry::rules).toList(),
+                read.tables().stream().map(PolicyYaml.Entry::rules).toList());
+        assertEquals(yaml, PolicyYaml.write(read));
+    }
+
+    @Test
+    void aVersionOneFileLeavesTheRulesAlone() {
+        assertTrue(!PolicyYaml.read("tables:\n  - table: s.t\n    privacy_unit: {column: id}", "f")
+                .complete());
+        assertTrue(!PolicyYaml.read("version: 1\ntables: []", "f").complete());
+        assertTrue(PolicyYaml.read("version: 2\ntables: []", "f").complete());
+        // A rule key alone makes a file without a version complete.
+        assertTrue(PolicyYaml.read("tables:\n  - table: s.t\n    consent_required: false", "f")
+                .complete());
     }
 
     /** A file that must not read, and the words its error must hold. */
@@ -208,9 +375,68 @@ class PolicyYamlTest {
                 new Bad("tables: [", ErrorCode.BAD_INPUT_FILE, "bad.yaml line 1, column 10: not valid YAML"),
                 new Bad("", ErrorCode.INVALID_POLICY, "bad.yaml: the file is empty"),
                 new Bad(
-                        "version: 2\ntables: []",
+                        "version: 3\ntables: []",
                         ErrorCode.INVALID_POLICY,
-                        "bad.yaml: version is 2; this Veil reads version 1"),
+                        "bad.yaml: version is 3; this Veil reads versions 1 to 2"),
+                new Bad(
+                        "version: 1\ntables:\n  - table: s.t\n    consent_required: true",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: version is 1, but the file has keys of version 2"),
+                new Bad(
+                        "version: 1\nschemas: [{schema: s, access: RESTRICTED}]\ntables: []",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: version is 1, but the file has keys of version 2"),
+                new Bad(
+                        "tables:\n  - table: s.t\n  - table: s.t",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: tables[1] (s.t) names a table that an earlier entry names"),
+                new Bad(
+                        "tables:\n  - table: s.t\n    privacy_unit: {column: id, on_erase: SET NULL}",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: tables[0] (s.t).privacy_unit.on_erase is SET NULL, which only a 'via' unit can be"),
+                new Bad(
+                        "tables:\n  - table: s.t\n    privacy_unit: {via: a, references: {table: s.p, column: id},"
+                                + " on_erase: KEEP}",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: tables[0] (s.t).privacy_unit.on_erase must be DELETE or SET NULL, got 'KEEP'"),
+                new Bad(
+                        "tables:\n  - table: s.t\n    categories: {email: Contact}",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: tables[0] (s.t).categories.email is 'Contact'; a category is a lower-case name"),
+                new Bad(
+                        "tables:\n  - table: s.t\n    consent_required: yes please",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: tables[0] (s.t).consent_required must be true or false"),
+                new Bad(
+                        "tables:\n  - table: s.t\n    retention: {days: 0, column: t}",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: tables[0] (s.t).retention.days must be between 1 and 365000"),
+                new Bad(
+                        "tables:\n  - table: s.t\n    consent_source: {unit: u, purpose: p, category: c, granted: g,"
+                                + " expires: e}",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: tables[0] (s.t).consent_source has no 'references'"),
+                new Bad(
+                        "tables:\n  - table: s.t\n    select: {roles: [a], groups: [b]}",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: tables[0] (s.t).select has an unknown key 'groups'"),
+                new Bad(
+                        "schemas: [{schema: s, access: CLOSED}]\ntables: []",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: schemas[0] (s).access must be RESTRICTED or OPEN, got 'CLOSED'"),
+                new Bad(
+                        "purposes: [{purpose: administration}]\ntables: []",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: purposes[0] (administration) is the built-in purpose"),
+                new Bad(
+                        "purposes: [{purpose: m, renewal_days: 40000}]\ntables: []",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: purposes[0] (m).renewal_days must be between 1 and 36500"),
+                new Bad(
+                        "purposes:\n  - {purpose: a, default_for: {roles: [r]}}\n  - {purpose: b, default_for: {roles:"
+                                + " [r]}}\ntables: []",
+                        ErrorCode.INVALID_POLICY,
+                        "bad.yaml: purposes[1] (b).default_for names role r, whose default is already a"),
                 new Bad("tabels: []", ErrorCode.INVALID_POLICY, "bad.yaml: the file has an unknown key 'tabels'"),
                 new Bad("version: 1", ErrorCode.INVALID_POLICY, "bad.yaml: the file has no 'tables' list"),
                 new Bad(

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,7 @@ final class DpEngine implements BenchEngine {
     private final Connection admin;
     private Connection analyst;
     private Optional<String> unavailable = Optional.empty();
+    private int timedRuns;
 
     private DpEngine(Path dir, Connection admin) {
         this.dir = requireNonNull(dir, "dir is null");
@@ -96,6 +98,22 @@ final class DpEngine implements BenchEngine {
         if (unavailable.isEmpty()) {
             analyst = DriverManager.getConnection(
                     "jdbc:veil:embedded:" + dir.toAbsolutePath() + ";user=" + DpPolicies.ANALYST);
+        }
+    }
+
+    /**
+     * Makes the analyst's next query a new question: a question asked again on the same data is a
+     * free replay of its stored answer, which would time the release store instead of the DP
+     * aggregate. Each timed run asks at an epsilon a billionth apart from the last (never one the
+     * accuracy table uses); such a run is also planned afresh, since the plan cache is keyed by the
+     * session's settings.
+     */
+    void askAnew() {
+        double epsilon = AccuracyProbe.respelt(DpPolicies.EPSILON, 1_000_000 + timedRuns++);
+        try (Statement statement = connection().createStatement()) {
+            statement.execute("SET EPSILON = " + epsilon);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot set the analyst's epsilon: " + e.getMessage(), e);
         }
     }
 

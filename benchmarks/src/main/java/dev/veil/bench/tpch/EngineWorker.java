@@ -120,7 +120,13 @@ public final class EngineWorker implements Callable<Integer> {
                     query = DpQueries.of(named);
                     timeAsAdmin(runner, dp, query);
                 }
-                QueryTiming timing = runner.time(bench.connection(), query);
+                QueryTiming timing = bench instanceof DpEngine dp
+                        ? new QueryRunner(runs, maxWarmSeconds, () -> {
+                                    send(WorkerMessage.run(running));
+                                    dp.askAnew();
+                                })
+                                .time(bench.connection(), query)
+                        : runner.time(bench.connection(), query);
                 System.err.println(String.format(
                         Locale.ROOT,
                         "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows%s",
