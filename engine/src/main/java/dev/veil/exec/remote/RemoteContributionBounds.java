@@ -25,11 +25,15 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Veil, and the hash ranks a unit's rows as a uniformly random permutation would. Rows of no unit
  * are not fetched (the aggregate ignores them).
  *
- * <p>The aggregate itself is unchanged: its own row and group sampling then finds every cell
- * within Linf rows and every unit within L0 groups and keeps them all, so what is released, its
- * noise, partition selection and the budget stay exactly as for local rows; only the rows fetched
- * shrink to at most L0 × Linf per unit. An aggregate over the public domain of its groups (a
- * marker column) is left as it is.
+ * <p>When the aggregate can take pre-summed rows ({@link PreSummedAggregates#supports}), the
+ * bounded statement is also grouped by (group keys, unit) in the remote, each call's rows, clamped
+ * sum and squared distances summed ({@link #preSummedSql}), and the aggregate is replaced by the
+ * one that takes such rows and clamps all of them again; one row per (group, unit) comes back.
+ * Otherwise the aggregate itself is unchanged: its own row and group sampling then finds every
+ * cell within Linf rows and every unit within L0 groups and keeps them all, and only the rows
+ * fetched shrink to at most L0 × Linf per unit. Either way what is released, its noise, partition
+ * selection and the budget are those of the local aggregate. An aggregate over the public domain
+ * of its groups (a marker column) is left as it is.
  */
 public final class RemoteContributionBounds {
     private RemoteContributionBounds() {}
@@ -53,14 +57,9 @@ public final class RemoteContributionBounds {
     /** The fields of one call's partial aggregate in a pre-summed row. */
     public static final int FIELDS_PER_CALL = 3;
 
-    /** {@code physical} with the remote input of each DP aggregate bounded remotely, not summed. */
-    public static RelNode apply(RelNode physical) {
-        return apply(physical, null);
-    }
-
     /**
      * {@code physical} with the remote input of each DP aggregate bounded remotely and, when
-     * {@code preSummed} supports the aggregate, summed per (group, unit) remotely too.
+     * {@code preSummed} (may be null) supports the aggregate, summed per (group, unit) remotely too.
      */
     public static RelNode apply(RelNode physical, PreSummedAggregates preSummed) {
         List<RelNode> inputs = physical.getInputs();
