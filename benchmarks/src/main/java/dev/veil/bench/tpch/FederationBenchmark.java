@@ -76,8 +76,7 @@ public final class FederationBenchmark implements Callable<Integer> {
     @Option(
             names = "--timeout",
             defaultValue = "300",
-            description =
-                    "Seconds one statement may run before it is stopped and reported as such (default: ${DEFAULT-VALUE}).")
+            description = "JDBC query timeout of each statement, in seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Option(
