@@ -3,6 +3,7 @@ package dev.veil.bench;
 import dev.veil.bench.jdbc.JdbcServiceBenchmark;
 import dev.veil.bench.parquet.ParquetBenchmark;
 import dev.veil.bench.tpch.ConsentBenchmark;
+import dev.veil.bench.tpch.FederationBenchmark;
 import dev.veil.bench.tpch.TpchBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
             JmhCommand.class,
             JdbcServiceBenchmark.class,
             ParquetBenchmark.class,
-            ConsentBenchmark.class
+            ConsentBenchmark.class,
+            FederationBenchmark.class
         })
 public final class BenchMain implements Runnable {
     @CommandLine.Spec

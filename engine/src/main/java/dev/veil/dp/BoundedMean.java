@@ -16,14 +16,17 @@ public final class BoundedMean {
     private final NoiseMechanism countMechanism;
     private final GridSum sum;
     private final NoiseMechanism sumMechanism;
+    private final long maxRows;
     private long count;
     private boolean released;
 
-    private BoundedMean(ValueBounds bounds, NoiseMechanism countMechanism, GridSum sum, NoiseMechanism sumMechanism) {
+    private BoundedMean(
+            ValueBounds bounds, NoiseMechanism countMechanism, GridSum sum, NoiseMechanism sumMechanism, long maxRows) {
         this.bounds = bounds;
         this.countMechanism = countMechanism;
         this.sum = sum;
         this.sumMechanism = sumMechanism;
+        this.maxRows = maxRows;
     }
 
     public static BoundedMean create(AggregationParams params, ValueBounds bounds) {
@@ -37,7 +40,11 @@ public final class BoundedMean {
         double grid = Mechanisms.gridForSum(half, bounds.halfWidth());
         GridSum sum = GridSum.centred(grid, bounds.lower(), bounds.upper());
         return new BoundedMean(
-                bounds, Mechanisms.forCounts(half, random), sum, Mechanisms.forGridSum(half, sum, random));
+                bounds,
+                Mechanisms.forCounts(half, random),
+                sum,
+                Mechanisms.forGridSum(half, sum, random),
+                params.linf());
     }
 
     public void add(double value) {
@@ -46,6 +53,19 @@ public final class BoundedMean {
             count = Math.addExact(count, 1);
             sum.add(bounds.clamp(value));
         }
+    }
+
+    /**
+     * Adds one unit's {@code rows} values at once by their {@code total} (a pre-summed
+     * contribution): {@code rows} to the count, and the total clamped to what that many values in
+     * the bounds can sum to, so the count and the sum move as the values one by one would move
+     * them at most. {@code rows} must be in {@code [0, Linf]}.
+     */
+    public void addPartial(long rows, double total) {
+        checkOpen();
+        Checks.partialRows(rows, maxRows);
+        count = Math.addExact(count, rows);
+        sum.addPartial(rows, total);
     }
 
     public void merge(BoundedMean other) {

@@ -14,12 +14,14 @@ public final class BoundedSum {
     private final ValueBounds bounds;
     private final GridSum sum;
     private final NoiseMechanism mechanism;
+    private final long maxRows;
     private boolean released;
 
-    private BoundedSum(ValueBounds bounds, GridSum sum, NoiseMechanism mechanism) {
+    private BoundedSum(ValueBounds bounds, GridSum sum, NoiseMechanism mechanism, long maxRows) {
         this.bounds = bounds;
         this.sum = sum;
         this.mechanism = mechanism;
+        this.maxRows = maxRows;
     }
 
     public static BoundedSum create(AggregationParams params, ValueBounds bounds) {
@@ -31,7 +33,7 @@ public final class BoundedSum {
         requireNonNull(bounds, "bounds is null");
         double grid = Mechanisms.gridForSum(params, bounds.maxMagnitude());
         GridSum sum = GridSum.plain(grid, bounds.lower(), bounds.upper());
-        return new BoundedSum(bounds, sum, Mechanisms.forGridSum(params, sum, random));
+        return new BoundedSum(bounds, sum, Mechanisms.forGridSum(params, sum, random), params.linf());
     }
 
     public void add(double value) {
@@ -39,6 +41,18 @@ public final class BoundedSum {
         if (!Double.isNaN(value)) {
             sum.add(bounds.clamp(value));
         }
+    }
+
+    /**
+     * Adds one unit's {@code rows} values at once by their {@code total} (a pre-summed
+     * contribution): the total is clamped to {@code [rows · lower, rows · upper]}, what that many
+     * values in the bounds can sum to, so it moves the sum by at most {@code rows · M} as the values
+     * one by one would, whatever {@code total} is. {@code rows} must be in {@code [0, Linf]}.
+     */
+    public void addPartial(long rows, double total) {
+        checkOpen();
+        Checks.partialRows(rows, maxRows);
+        sum.addPartial(rows, total);
     }
 
     public void merge(BoundedSum other) {

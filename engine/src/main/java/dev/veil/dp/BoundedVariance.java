@@ -21,6 +21,7 @@ public final class BoundedVariance {
     private final GridSum squares;
     private final NoiseMechanism squaresMechanism;
     private final double maxDeviation;
+    private final long maxRows;
     private long count;
     private boolean released;
 
@@ -31,7 +32,9 @@ public final class BoundedVariance {
             NoiseMechanism sumMechanism,
             GridSum squares,
             NoiseMechanism squaresMechanism,
-            double maxDeviation) {
+            double maxDeviation,
+            long maxRows) {
+        this.maxRows = maxRows;
         this.bounds = bounds;
         this.countMechanism = countMechanism;
         this.sum = sum;
@@ -63,7 +66,8 @@ public final class BoundedVariance {
                 Mechanisms.forGridSum(third, sum, random),
                 squares,
                 Mechanisms.forGridSum(third, squares, random),
-                maxDeviation);
+                maxDeviation,
+                params.linf());
     }
 
     public void add(double value) {
@@ -75,6 +79,24 @@ public final class BoundedVariance {
             sum.add(clamped);
             squares.add(deviation * deviation);
         }
+    }
+
+    /**
+     * Adds one unit's {@code rows} values at once (a pre-summed contribution) by their
+     * {@code total} and the sum of their {@code squaredDeviations} from the midpoint of the bounds:
+     * each sum is clamped to what that many values in the bounds can give, so the count and both
+     * sums move as the values one by one would move them at most, whatever the sums are.
+     * {@code rows} must be in {@code [0, Linf]}.
+     */
+    public void addPartial(long rows, double total, double squaredDeviations) {
+        checkOpen();
+        Checks.partialRows(rows, maxRows);
+        // From the midpoint m to the grid's centre c: sum (x-c)^2 = sum (x-m)^2 + 2(m-c) sum (x-m) + n (m-c)^2.
+        double shift = bounds.midpoint() - sum.centre();
+        double fromCentre = squaredDeviations + 2 * shift * (total - rows * bounds.midpoint()) + rows * shift * shift;
+        count = Math.addExact(count, rows);
+        sum.addPartial(rows, total);
+        squares.addPartial(rows, fromCentre);
     }
 
     public void merge(BoundedVariance other) {

@@ -50,6 +50,14 @@ final class Checks {
         return value;
     }
 
+    /** The rows of one unit's pre-summed contribution: in {@code [0, maxRows]} (Linf). */
+    static long partialRows(long rows, long maxRows) {
+        if (rows < 0 || rows > maxRows) {
+            throw new DpException("a unit's pre-summed rows must be in [0, " + maxRows + "], was " + rows);
+        }
+        return rows;
+    }
+
     static long atLeastOne(String name, long value) {
         if (value < 1) {
             throw new DpException(name + " must be >= 1, was " + value);

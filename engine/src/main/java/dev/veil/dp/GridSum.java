@@ -1,5 +1,6 @@
 package dev.veil.dp;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
@@ -58,6 +59,47 @@ final class GridSum {
             sum = contribution;
         }
         total = sum;
+    }
+
+    /**
+     * Adds {@code rows >= 0} values at once by their sum {@code value} (a unit's pre-summed
+     * contribution): rounded to the grid and clamped to {@code [rows · min, rows · max]} steps, the
+     * sums that {@code rows} values in range can have, so the total moves by at most {@code rows}
+     * times one value's bound whatever {@code value} is (NaN counts as 0, then clamped).
+     */
+    void addPartial(long rows, double value) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows must be >= 0, was " + rows);
+        }
+        try {
+            long low = Math.multiplyExact(rows, minSteps);
+            long high = Math.multiplyExact(rows, maxSteps);
+            // A cast saturates (NaN is 0); the clamp is exact in longs.
+            long steps = Math.max(low, Math.min(high, (long) Math.rint(value / grid)));
+            long contribution = centred
+                    ? Math.subtractExact(Math.multiplyExact(2, steps), Math.multiplyExact(rows, minSteps + maxSteps))
+                    : steps;
+            long sum = total + contribution;
+            if (((total ^ sum) & (contribution ^ sum)) < 0) {
+                overflow = overflow.add(BigInteger.valueOf(total));
+                sum = contribution;
+            }
+            total = sum;
+        } catch (ArithmeticException tooLarge) {
+            BigInteger n = BigInteger.valueOf(rows);
+            BigInteger low = n.multiply(BigInteger.valueOf(minSteps));
+            BigInteger high = n.multiply(BigInteger.valueOf(maxSteps));
+            double scaled = Math.rint(value / grid);
+            BigInteger steps = Double.isNaN(scaled)
+                    ? BigInteger.ZERO
+                    : scaled == Double.POSITIVE_INFINITY
+                            ? high
+                            : scaled == Double.NEGATIVE_INFINITY ? low : new BigDecimal(scaled).toBigInteger();
+            steps = steps.max(low).min(high);
+            BigInteger contribution =
+                    centred ? steps.shiftLeft(1).subtract(n.multiply(BigInteger.valueOf(minSteps + maxSteps))) : steps;
+            overflow = overflow.add(contribution);
+        }
     }
 
     void merge(GridSum other) {

@@ -9,6 +9,8 @@ import dev.veil.exec.join.HashJoinCost;
 import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SubsetDistinctRowCount;
+import dev.veil.exec.privacy.EnumerablePreSummedDpAggregate;
+import dev.veil.exec.privacy.PreSummedDpAggregator;
 import dev.veil.exec.privacy.PrivacyRules;
 import dev.veil.exec.remote.RemoteContributionBounds;
 import dev.veil.exec.remote.RemoteQueries;
@@ -156,12 +158,28 @@ public final class Optimizer {
             throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
         }
         // Remote sub-plans become leaves that hold their SQL; a DP aggregate's remote input bounds
-        // each unit's contribution remotely. Aggregations straight over a scan run
+        // each unit's contribution remotely, and sums it per (group, unit) when the aggregate
+        // can take pre-summed rows (which it clamps again). Aggregations straight over a scan run
         // vectorized; dynamic join filters are then planned for the scans that are left (an
         // aggregation scan takes none, which only costs speed).
         return (EnumerableRel) DynamicFilterPlanner.apply(
-                VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical))));
+                VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)));
     }
+
+    /** The DP aggregate over rows a remote database summed per (group, unit). */
+    private static final RemoteContributionBounds.PreSummedAggregates PRE_SUMMED =
+            new RemoteContributionBounds.PreSummedAggregates() {
+                @Override
+                public boolean supports(dev.veil.plan.DpSpec spec) {
+                    return PreSummedDpAggregator.supports(spec);
+                }
+
+                @Override
+                public org.apache.calcite.rel.RelNode create(
+                        org.apache.calcite.rel.RelNode input, dev.veil.plan.DpSpec spec) {
+                    return EnumerablePreSummedDpAggregate.create(input, spec);
+                }
+            };
 
     /** A heuristic program that applies each rule in turn, as {@link Programs#hep} builds it. */
     private static HepProgram instances(List<RelOptRule> rules) {

@@ -3,6 +3,9 @@
  * dev.veil.exec.privacy.PrivacyRules}): {@link dev.veil.exec.privacy.EnumerableDpAggregate} (run
  * by {@link dev.veil.exec.privacy.DpAggregator}, with the accumulators {@code DpAccumulators}
  * builds from a {@code DpSpec} over the primitives of {@code dp}), {@link
+ * dev.veil.exec.privacy.EnumerablePreSummedDpAggregate} (the same aggregate over rows a remote
+ * database summed per (group, unit), run by {@link dev.veil.exec.privacy.PreSummedDpAggregator},
+ * which clamps each unit's partial aggregate again; built by the optimizer, not by a rule), {@link
  * dev.veil.exec.privacy.EnumerableUnitLookup} (over the cached unit maps of {@code UnitMaps}) and
  * {@link dev.veil.exec.privacy.EnumerableReleaseOrder}; and the per-execution record of DP releases
  * ({@link dev.veil.exec.privacy.DpReleases}: each DP aggregate draws its noise once per execution,

@@ -54,6 +54,12 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
                 getCluster(), getTraitSet(), getRowType(), database, newSql, rowCount, newKeyUses);
     }
 
+    /** Other rows, of {@code newRowType}, from another statement with {@code newKeyUses} key parameters. */
+    EnumerableRemoteQuery withSql(String newSql, int newKeyUses, RelDataType newRowType) {
+        return new EnumerableRemoteQuery(
+                getCluster(), getTraitSet(), newRowType, database, newSql, rowCount, newKeyUses);
+    }
+
     /** How many parameters of the statement are the per-execution key of a keyed hash (0: none). */
     public int keyUses() {
         return keyUses;

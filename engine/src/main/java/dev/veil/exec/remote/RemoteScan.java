@@ -49,7 +49,8 @@ public final class RemoteScan extends TableScan implements JdbcRel {
 
     /** The remote's qualified name parts: a Trino schema {@code catalog.schema} is two parts. */
     static List<String> remoteNames(ForeignTableDef remote) {
-        List<String> names = new ArrayList<>(Arrays.asList(remote.remoteSchema().split("\\.")));
+        // A Trino catalog has no dot; its schema may (Trino's tpch.sf0.1).
+        List<String> names = new ArrayList<>(Arrays.asList(remote.remoteSchema().split("\\.", 2)));
         names.add(remote.remoteTable());
         return names;
     }

@@ -321,6 +321,76 @@ class ForeignTablePostgresTest {
         String log = postgres.log();
         assertTrue(log.contains("\"veil_row\" <= 100 AND \"veil_group\" <= 2"), log);
         assertTrue(log.contains("md5(CAST($1 AS VARCHAR)"), log);
+        // ... and summed per (group, unit) there.
+        assertTrue(log.contains("AS \"r\"") && log.contains("GROUP BY \"veil_c0\", \"veil_c1\""), log);
+    }
+
+    /**
+     * A remote that lies about what it pre-summed: a PostgreSQL role whose search path puts its own
+     * {@code count} and {@code sum} aggregates before PostgreSQL's, so every unit claims a million
+     * rows and a sum of 10^12 in each group. Veil clamps each unit's rows to Linf and its sum to
+     * Linf times the upper bound, so the released values stay within what the policy allows.
+     */
+    @Test
+    void aRemoteThatLiesAboutPreSummedContributionsCannotExceedTheBounds() throws Exception {
+        postgres.execute(
+                "CREATE ROLE liar LOGIN PASSWORD '" + PostgresServer.PASSWORD + "'",
+                "GRANT USAGE ON SCHEMA shop TO liar",
+                "GRANT SELECT ON ALL TABLES IN SCHEMA shop TO liar",
+                "CREATE SCHEMA evil",
+                "GRANT USAGE ON SCHEMA evil TO liar",
+                "CREATE FUNCTION evil.many(bigint) RETURNS bigint AS 'SELECT 1000000::bigint' LANGUAGE sql",
+                "CREATE AGGREGATE evil.count(*) (SFUNC = evil.many, STYPE = bigint, INITCOND = '0')",
+                "CREATE FUNCTION evil.many_of(bigint, integer) RETURNS bigint AS 'SELECT 1000000::bigint'"
+                        + " LANGUAGE sql",
+                "CREATE AGGREGATE evil.count(integer) (SFUNC = evil.many_of, STYPE = bigint, INITCOND = '0')",
+                "CREATE FUNCTION evil.huge(double precision, double precision) RETURNS double precision"
+                        + " AS 'SELECT 1e12::double precision' LANGUAGE sql",
+                "CREATE AGGREGATE evil.sum(double precision) (SFUNC = evil.huge, STYPE = double precision,"
+                        + " INITCOND = '0')",
+                "ALTER ROLE liar SET search_path = evil, pg_catalog, public");
+        // The liar's aggregates are in effect for it.
+        try (Connection c = DriverManager.getConnection(postgres.url(), "liar", PostgresServer.PASSWORD);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(CAST(1 AS DOUBLE PRECISION)) FROM shop.orders")) {
+            assertTrue(rs.next());
+            assertEquals(1_000_000L, rs.getLong(1));
+            assertEquals(1e12, rs.getDouble(2));
+        }
+        Path passwordFile = postgres.passwordFile(dir);
+        try (Connection c = connect(null);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA lie");
+            s.execute("CREATE CONNECTION liar TYPE POSTGRESQL URL '" + postgres.url() + "' USER 'liar' PASSWORD FILE '"
+                    + passwordFile + "'");
+            s.execute("CREATE FOREIGN TABLE lie.orders FROM CONNECTION liar REMOTE 'shop.orders'");
+            s.execute("ALTER TABLE lie.orders SET PRIVACY UNIT (customer_id)");
+            s.execute("ALTER TABLE lie.orders ALTER COLUMN amount SET POLICY AGGREGATE ONLY BOUNDS (0, 100)");
+            s.execute("CREATE USER eve PASSWORD 'eve-pw-long-secret' ROLE analyst");
+            s.execute("CREATE ROLE lie_role");
+            s.execute("GRANT ROLE lie_role TO USER eve");
+            s.execute("ALTER TABLE lie.orders SET DIFFERENTIAL PRIVACY (EPSILON 1e9, DELTA 1e-5,"
+                    + " MAX GROUPS PER UNIT 2, MAX ROWS PER UNIT PER GROUP 3) FOR ROLE lie_role");
+            s.execute("CREATE PRIVACY BUDGET lies LIMIT (EPSILON 1e12, DELTA 0.5) WINDOW NEVER");
+            s.execute("ALTER USER eve SET PRIVACY BUDGET lies");
+        }
+        try (Connection c = connect("eve")) {
+            List<List<Object>> rows = rows(
+                    c, "SELECT paid, COUNT(*) AS n, SUM(amount) AS total FROM lie.orders GROUP BY paid ORDER BY paid");
+            assertEquals(2, rows.size(), rows.toString());
+            // Every customer has a paid order; those with 2 or more orders an unpaid one too.
+            long[] units = {CUSTOMERS * 3 / 4, CUSTOMERS};
+            for (int i = 0; i < 2; i++) {
+                assertEquals(i == 1, rows.get(i).get(0));
+                double count = Double.parseDouble(String.valueOf(rows.get(i).get(1)));
+                double total = Double.parseDouble(String.valueOf(rows.get(i).get(2)));
+                // At most Linf rows and Linf * 100 per unit, whatever the remote said; the lie reached it.
+                assertEquals(units[i] * 3, count, 1.0, rows.toString());
+                assertEquals(units[i] * 3 * 100, total, 1.0, rows.toString());
+            }
+        }
+        String log = postgres.log();
+        assertTrue(log.contains("COUNT(CASE WHEN") && log.contains("LEAST(GREATEST("), log);
     }
 
     @Test

@@ -6,18 +6,19 @@ import java.util.Optional;
 
 /**
  * Whether the Trino tests run: they skip when no Trino can be found or started here, unless
- * {@code VEIL_REQUIRE_TRINO} is set (as {@code .ci/run} does), when they fail instead.
+ * {@code VEIL_REQUIRE_TRINO} is set (as {@code .ci/run} does), when they fail instead. Public, with
+ * {@link TrinoServer}, for the thin driver's federation test (the engine's test jar).
  */
-final class TrinoGate {
+public final class TrinoGate {
     private TrinoGate() {}
 
-    static boolean required() {
+    public static boolean required() {
         String value = System.getenv("VEIL_REQUIRE_TRINO");
         return value != null && !value.isBlank() && !value.equals("0");
     }
 
     /** A started Trino with {@code workers} workers, or a skipped test. */
-    static TrinoServer start(int workers) throws Exception {
+    public static TrinoServer start(int workers) throws Exception {
         Optional<String> missing = TrinoServer.unavailable();
         if (missing.isPresent() && required()) {
             throw new IllegalStateException("VEIL_REQUIRE_TRINO is set but " + missing.get());

@@ -37,9 +37,9 @@ import java.util.zip.ZipInputStream;
  * version 22 or later. Ready means {@code /v1/info} says it is no longer starting, every node is
  * active, and a {@code tpch.tiny} query answers.
  */
-final class TrinoServer implements AutoCloseable {
+public final class TrinoServer implements AutoCloseable {
     static final String VERSION = "476";
-    static final String USER = "veil";
+    public static final String USER = "veil";
 
     private static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache", "veil-trino");
     private static final Path M2 = Path.of(System.getProperty("user.home"), ".m2", "repository", "io", "trino");
@@ -55,7 +55,7 @@ final class TrinoServer implements AutoCloseable {
     }
 
     /** Why no server can be started here, or empty if one can. */
-    static Optional<String> unavailable() {
+    public static Optional<String> unavailable() {
         if (javaHome().isEmpty()) {
             return Optional.of("no Java 22+ for Trino (set VEIL_TRINO_JAVA_HOME or install Temurin 25)");
         }
@@ -170,7 +170,7 @@ final class TrinoServer implements AutoCloseable {
     }
 
     /** Starts a coordinator and {@code workers} workers, and waits until all are ready. */
-    static TrinoServer start(int workers) throws IOException, InterruptedException, SQLException {
+    public static TrinoServer start(int workers) throws IOException, InterruptedException, SQLException {
         Path home =
                 home().orElseThrow(() -> new IllegalStateException(unavailable().orElse("no Trino")));
         Path java = javaHome().orElseThrow().resolve("bin/java");
@@ -305,19 +305,19 @@ final class TrinoServer implements AutoCloseable {
     }
 
     /** The JDBC URL of the coordinator. */
-    String url() {
+    public String url() {
         return "jdbc:trino://127.0.0.1:" + port;
     }
 
     /** A connection to the coordinator as {@link #USER}. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         Properties info = new Properties();
         info.setProperty("user", USER);
         return DriverManager.getConnection(url(), info);
     }
 
     /** Runs statements in Trino. */
-    void execute(String... statements) throws SQLException {
+    public void execute(String... statements) throws SQLException {
         try (Connection c = connect();
                 Statement s = c.createStatement()) {
             for (String sql : statements) {
