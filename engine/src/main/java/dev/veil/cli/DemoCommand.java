@@ -81,7 +81,8 @@ final class DemoCommand implements Callable<Integer> {
         return ServeCommand.serveUntilStopped(server);
     }
 
-    private void create() throws IOException {
+    /** Creates the demo warehouse in {@link #warehouse}: data, users, policies, purposes, consents, retention. */
+    void create() throws IOException {
         System.out.println(
                 "Creating the demo warehouse in " + warehouse.toAbsolutePath().normalize() + " ...");
         String adminPassword = RandomPassword.next();
@@ -200,26 +201,39 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Runs {@link #PURPOSE_QUERY} as the analyst under each purpose and prints the counts. */
     private void showPurposes() {
-        Engine engine = Engine.acquire(warehouse);
         try {
+            Map<String, Long> counts = purposeCounts();
             System.out.println(
                     "The same query as the analyst under each purpose (only customers who consented exist):");
             System.out.println("  " + PURPOSE_QUERY);
-            for (String purpose : List.of("analytics", "marketing", "personalisation")) {
+            counts.forEach((purpose, count) -> System.out.printf("    %-16s %,9d%n", purpose, count));
+        } catch (RuntimeException e) {
+            System.out.println("  (not shown: " + e.getMessage() + ")");
+        }
+    }
+
+    /** The answer of {@link #PURPOSE_QUERY} as the analyst under each purpose, in the order shown. */
+    Map<String, Long> purposeCounts() {
+        Engine engine = Engine.acquire(warehouse);
+        try {
+            Map<String, Long> counts = new java.util.LinkedHashMap<>();
+            for (String purpose : PURPOSES) {
                 Session analyst = engine.newSession(ANALYST);
                 analyst.execute("SET PURPOSE " + purpose, new AtomicBoolean());
                 try (dev.veil.sql.RowsResult rows =
                         (dev.veil.sql.RowsResult) analyst.execute(PURPOSE_QUERY, new AtomicBoolean())) {
                     Object count = rows.rows().moveNext() ? rows.rows().current()[0] : null;
-                    System.out.printf("    %-16s %,9d%n", purpose, ((Number) count).longValue());
+                    counts.put(purpose, ((Number) count).longValue());
                 }
             }
-        } catch (RuntimeException e) {
-            System.out.println("  (not shown: " + e.getMessage() + ")");
+            return counts;
         } finally {
             engine.release();
         }
     }
+
+    /** The demo's purposes. */
+    static final List<String> PURPOSES = List.of("analytics", "marketing", "personalisation");
 
     private void applyPolicies() {
         Engine engine = Engine.acquire(warehouse);

@@ -4,11 +4,14 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.aggregate.CheckedSums;
+import dev.veil.exec.privacy.ConsentUnits;
 import dev.veil.exec.privacy.DpReleases;
 import dev.veil.exec.runtime.CancelChecks;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.ExecutionErrors;
 import dev.veil.exec.runtime.MemoryAccounting;
+import dev.veil.plan.ConsentCall;
+import dev.veil.plan.StatementTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +80,8 @@ public final class QueryExecution {
             memory.close();
             throw e;
         }
-        return compiled.execute(rootSchema, typeFactory, user, cancelFlag, releases, memory);
+        return compiled.execute(
+                rootSchema, typeFactory, user, cancelFlag, releases, memory, System.currentTimeMillis());
     }
 
     /**
@@ -91,6 +95,8 @@ public final class QueryExecution {
         try {
             EnumerableRel accounted = MemoryAccounting.instrument(CancelChecks.insert(CheckedSums.apply(plan)));
             Map<String, Object> stash = new HashMap<>();
+            // The specs of the consent conditions that generated code evaluates, by the variable it reads.
+            stash.putAll(ConsentUnits.specs(accounted));
             Bindable<Object> bindable =
                     EnumerableInterpretable.toBindable(stash, null, accounted, EnumerableRel.Prefer.ARRAY);
             return new Compiled(
@@ -122,7 +128,9 @@ public final class QueryExecution {
          * Starts one execution, with the releases of the plan's DP aggregates given: charged, or
          * replays of stored releases. Fails with INTERNAL_ERROR, before anything runs, when they do
          * not cover exactly the plan's DP aggregates. {@code memory} is closed with the returned
-         * enumerator (or here, if the plan fails to start).
+         * enumerator (or here, if the plan fails to start). {@code statementTime} (milliseconds since
+         * the epoch) is the one instant every consent and retention condition of the execution
+         * compares with.
          */
         public Enumerator<Object[]> execute(
                 SchemaPlus rootSchema,
@@ -130,7 +138,8 @@ public final class QueryExecution {
                 String user,
                 AtomicBoolean cancelFlag,
                 DpReleases releases,
-                StatementMemory memory) {
+                StatementMemory memory,
+                long statementTime) {
             if (!releases.covers(boundaries)) {
                 memory.close();
                 throw new VeilException(
@@ -140,8 +149,11 @@ public final class QueryExecution {
                                 + " replayed; nothing was run");
             }
             try {
+                Map<String, Object> variables = new HashMap<>(stash);
+                variables.put(StatementTime.VARIABLE, statementTime);
+                variables.put(ConsentCall.RUNTIME, new ConsentUnits(statementTime, cancelFlag));
                 ExecutionContext context =
-                        new ExecutionContext(rootSchema, typeFactory, user, stash, cancelFlag, releases);
+                        new ExecutionContext(rootSchema, typeFactory, user, variables, cancelFlag, releases);
                 context.useMemory(memory);
                 // Generated code evaluates constant expressions in static initializers: a failure
                 // there (1 / 0) is an ExceptionInInitializerError from bind or enumerator.

@@ -9,7 +9,11 @@
  * generation, since Calcite finds a function's implementation on the operator; the size caps it
  * calls are in {@link dev.veil.plan.SafeCalls}), and {@link dev.veil.plan.CheckedArithmetic}, which
  * makes integer arithmetic fail on overflow, with {@link dev.veil.plan.CheckedFunction} (checked
- * ABS, ROUND and TRUNCATE, computed by {@link dev.veil.plan.CheckedMath}). Tables: {@link dev.veil.plan.StoredTable} (a stored
+ * ABS, ROUND and TRUNCATE, computed by {@link dev.veil.plan.CheckedMath}), and the scan conditions
+ * of consent and retention, {@link dev.veil.plan.ConsentCall} (described by {@link
+ * dev.veil.plan.ConsentSpec}, answered by the execution's {@link dev.veil.plan.ConsentKeys}) and
+ * {@link dev.veil.plan.RetentionCall}, dynamic calls that compare with the execution's {@link
+ * dev.veil.plan.StatementTime} (never a constant of the plan, so plans with them can be cached). Tables: {@link dev.veil.plan.StoredTable} (a stored
  * table, every column) and {@link dev.veil.plan.RestrictedTable} (a stored table as a principal
  * sees it), which the schema layer implements and the rewrite unwraps.
  *

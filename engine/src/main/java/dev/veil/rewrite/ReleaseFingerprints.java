@@ -54,7 +54,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * </ul>
  * A release has no fingerprint, and is never replayed, when its answer could differ between two
  * runs on the same data: an expression below it is non-deterministic ({@code RAND}) or reads the
- * clock ({@code CURRENT_DATE}, {@code CURRENT_TIMESTAMP}), a statement parameter, a sample, a table
+ * clock ({@code CURRENT_DATE}, {@code CURRENT_TIMESTAMP}, the consent and retention conditions of
+ * {@code plan}, which compare with the statement time), a statement parameter, a sample, a table
  * function or a table without versions (a system table).
  */
 public final class ReleaseFingerprints {

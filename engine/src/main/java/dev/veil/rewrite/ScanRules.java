@@ -15,7 +15,9 @@ import java.util.function.Function;
  * the statement runs under, whether that purpose needs no consent (admins' {@code
  * administration}), whether it asks for renewed consents (an expiry is then mandatory), the one
  * statement time, each table's rules, and the stored tables the filters read (consent sources and
- * the tables along privacy unit paths), whoever runs the statement.
+ * the tables along privacy unit paths), whoever runs the statement. The scan conditions do not
+ * hold the statement time: they read it from the execution ({@code plan.StatementTime}), so a plan
+ * with them may be cached and run again later.
  */
 public final class ScanRules {
     /** No purpose, no table with rules: scans stay as they are. */
@@ -29,7 +31,6 @@ public final class ScanRules {
     private final Function<TableName, TableConsent> tables;
     private final Function<TableName, Optional<StoredTable>> stored;
     private final Map<TableName, TableConsent> known = new HashMap<>();
-    private volatile boolean usedStatementTime;
 
     /**
      * @param purpose the statement's purpose; empty when it runs under none
@@ -71,14 +72,9 @@ public final class ScanRules {
         return renewalDays;
     }
 
-    long now() {
-        usedStatementTime = true;
+    /** The statement time, milliseconds since the epoch (for tools that evaluate the rules in Java). */
+    public long now() {
         return now;
-    }
-
-    /** Whether a filter of the rewrite compared with the statement time (the plan then holds it as a constant). */
-    public boolean usedStatementTime() {
-        return usedStatementTime;
     }
 
     /** A table's rules, read once per statement. */

@@ -174,9 +174,6 @@ public final class PlannedQuery {
             context.control().used(purpose, reads);
             rewrite = context.rewriter()
                     .rewrite(normalized, planner.principal(), context.settings().epsilon(), rules, dpOptions);
-            // Consent and retention filters compare with the statement time, a constant of the plan:
-            // such a plan is right for this statement only.
-            cacheable &= !rules.usedStatementTime();
         }
         StatementControl.check(context.cancelFlag());
         EnumerableRel plan = Optimizer.optimize(rewrite.plan());
@@ -491,7 +488,13 @@ public final class PlannedQuery {
             throw e;
         }
         return code.execute(
-                planner.rootSchema(), planner.typeFactory(), context.user(), context.cancelFlag(), dpReleases, memory);
+                planner.rootSchema(),
+                planner.typeFactory(),
+                context.user(),
+                context.cancelFlag(),
+                dpReleases,
+                memory,
+                context.control().statementTime());
     }
 
     /** The compiled plan: compiled by the first execution, reused by every later one (each with its own state). */

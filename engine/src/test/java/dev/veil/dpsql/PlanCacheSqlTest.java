@@ -139,21 +139,95 @@ class PlanCacheSqlTest {
                 .doubleValue();
     }
 
+    /** A TIMESTAMP literal for {@code millis} (UTC). */
+    private static String timestamp(long millis) {
+        return "TIMESTAMP '"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(java.time.Instant.ofEpochMilli(millis))
+                + "'";
+    }
+
+    /** Waits until the clock is past {@code millis}. */
+    private static void waitUntilAfter(long millis) throws InterruptedException {
+        while (System.currentTimeMillis() <= millis + 50) {
+            Thread.sleep(Math.max(1, millis + 60 - System.currentTimeMillis()));
+        }
+    }
+
     @Test
-    void aPlanWhoseRetentionFilterHoldsTheStatementTimeIsNotKept() throws SQLException {
-        // A retention (or consent) filter compares with the statement time, a constant of the plan:
-        // a kept plan would let rows outlive their retention for as long as it is cached.
+    void aCachedPlanWithRetentionUsesEachExecutionsStatementTime() throws Exception {
+        // The retention filter reads the statement time from the execution, not from the plan: the
+        // plan is kept, and a row that leaves its retention period between two runs is gone from
+        // the second, which reuses the plan.
         exec(admin, "CREATE TABLE visits (id BIGINT NOT NULL, seen TIMESTAMP NOT NULL)");
-        exec(admin, "INSERT INTO visits VALUES (1, TIMESTAMP '2020-01-01 00:00:00'), (2, CURRENT_TIMESTAMP)");
+        long boundary = System.currentTimeMillis() + 8_000;
+        exec(
+                admin,
+                "INSERT INTO visits VALUES (1, TIMESTAMP '2020-01-01 00:00:00'), (2, "
+                        + timestamp(System.currentTimeMillis() + 86_400_000L) + "), (3, "
+                        + timestamp(boundary - 30 * 86_400_000L) + ")");
         exec(admin, "ALTER TABLE visits SET RETENTION 30 DAYS ON seen");
         String q = "SELECT COUNT(*) FROM visits";
         long[] before = counters();
-        for (int i = 0; i < 3; i++) {
-            assertEquals(1, count(admin, q));
-        }
+        assertEquals(2, count(admin, q), "row 3 is 30 days old only at the boundary");
+        long[] first = counters();
+        assertEquals(before[1] + 1, first[1], "the first run plans");
+        waitUntilAfter(boundary);
+        assertEquals(1, count(admin, q), "row 3 is now 30 days old or more");
         long[] after = counters();
-        assertEquals(before[0], after[0], "no run is a hit");
-        assertEquals(before[1] + 3, after[1], "every run plans");
+        assertEquals(first[0] + 1, after[0], "the second run reuses the plan");
+        assertEquals(first[1], after[1]);
+    }
+
+    @Test
+    void aCachedPlanWithConsentSeesAConsentExpireBetweenTwoRuns() throws Exception {
+        // Consent is checked at each execution's statement time: a cached plan run after a consent
+        // expired no longer sees its unit's rows; one run after a consent took effect sees them.
+        long boundary = System.currentTimeMillis() + 8_000;
+        exec(
+                admin,
+                "CREATE TABLE consents (unit_id BIGINT, purpose VARCHAR, category VARCHAR, granted_at TIMESTAMP,"
+                        + " expires_at TIMESTAMP, withdrawn_at TIMESTAMP)");
+        exec(
+                admin,
+                "INSERT INTO consents SELECT id, 'analytics', 'general', TIMESTAMP '2000-01-01 00:00:00',"
+                        + " CASE WHEN id = 7 THEN " + timestamp(boundary) + " ELSE NULL END, NULL FROM people"
+                        + " WHERE id <= 10");
+        exec(
+                admin,
+                "INSERT INTO consents VALUES (11, 'analytics', 'general', " + timestamp(boundary) + ", NULL, NULL)");
+        exec(
+                admin,
+                "ALTER TABLE consents SET CONSENT SOURCE (UNIT unit_id REFERENCES people (id), PURPOSE purpose,"
+                        + " CATEGORY category, GRANTED granted_at, EXPIRES expires_at, WITHDRAWN withdrawn_at)");
+        exec(admin, "CREATE PURPOSE analytics");
+        exec(admin, "ALTER TABLE people SET CONSENT REQUIRED");
+        exec(admin, "SET PURPOSE analytics");
+        String q = "SELECT id FROM people ORDER BY id";
+        long[] before = counters();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), ids(rows(admin, q)), "7 consents, 11 not yet");
+        long[] first = counters();
+        waitUntilAfter(boundary);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 8L, 9L, 10L, 11L), ids(rows(admin, q)), "7 expired, 11 began");
+        long[] after = counters();
+        assertEquals(before[1] + 1, first[1], "the first run plans");
+        assertEquals(first[0] + 1, after[0], "the second run reuses the plan");
+        assertEquals(first[1], after[1]);
+        // A consent withdrawn (a new version of the consent table) is seen by the next run at once.
+        exec(
+                admin,
+                "INSERT INTO consents VALUES (1, 'analytics', 'general', NULL, NULL, "
+                        + timestamp(System.currentTimeMillis() - 1000) + ")");
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 8L, 9L, 10L, 11L), ids(rows(admin, q)));
+    }
+
+    private static List<Long> ids(List<List<Object>> rows) {
+        List<Long> ids = new ArrayList<>();
+        for (List<Object> row : rows) {
+            ids.add(((Number) row.get(0)).longValue());
+        }
+        return ids;
     }
 
     @Test

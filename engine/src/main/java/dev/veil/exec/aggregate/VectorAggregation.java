@@ -132,12 +132,12 @@ public final class VectorAggregation {
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object> enumerator() {
-                return Linq4j.enumerator(compute(cancelFlag, memory));
+                return Linq4j.enumerator(compute(root, cancelFlag, memory));
             }
         };
     }
 
-    private List<Object> compute(AtomicBoolean cancelFlag, StatementMemory memory) {
+    private List<Object> compute(DataContext root, AtomicBoolean cancelFlag, StatementMemory memory) {
         TableVersion version = table.version();
         List<SegmentInfo> segments = version.segments();
         boolean parallel = segments.size() >= 2
@@ -147,7 +147,7 @@ public final class VectorAggregation {
         Partial result;
         if (!parallel) {
             result = new Partial(memory);
-            result.run(version, cancelFlag, new AtomicBoolean());
+            result.run(root, version, cancelFlag, new AtomicBoolean());
         } else {
             int split = splitPoint(segments);
             TableVersion first = new TableVersion(version.tableId(), version.version(), segments.subList(0, split));
@@ -159,7 +159,7 @@ public final class VectorAggregation {
             Thread helper = new Thread(
                     () -> {
                         try {
-                            other.run(second, cancelFlag, stop);
+                            other.run(root, second, cancelFlag, stop);
                         } catch (Throwable t) {
                             failure.set(t);
                             stop.set(true);
@@ -170,7 +170,7 @@ public final class VectorAggregation {
             helper.start();
             result = new Partial(memory);
             try {
-                result.run(first, cancelFlag, stop);
+                result.run(root, first, cancelFlag, stop);
             } catch (RuntimeException | Error e) {
                 stop.set(true);
                 joinQuietly(helper);
@@ -245,7 +245,7 @@ public final class VectorAggregation {
             }
         }
 
-        void run(TableVersion version, AtomicBoolean cancelFlag, AtomicBoolean stop) {
+        void run(DataContext root, TableVersion version, AtomicBoolean cancelFlag, AtomicBoolean stop) {
             TableDef def = table.definition();
             FieldVector[] vectors = new FieldVector[def.columns().size()];
             // Each integer-like column the filter reads is decoded once per batch, shared by its tests.
@@ -265,6 +265,11 @@ public final class VectorAggregation {
                         decodedValid[tableColumn] = true;
                     }
                     return decoded[tableColumn];
+                }
+
+                @Override
+                public DataContext context() {
+                    return root;
                 }
             };
             int[] sel = new int[0];

@@ -70,6 +70,11 @@ final class LongUnitMap extends UnitMap {
         return valueType == VeilType.INTEGER || valueType == VeilType.DATE ? (Object) (int) value : (Object) value;
     }
 
+    /** Whether a value {@link #getLong} gave means that the key is absent. */
+    static boolean absent(long value) {
+        return value == NONE;
+    }
+
     /** The value of {@code key}, or {@link #NONE}. */
     long getLong(long key) {
         if (hashKeys == null) {

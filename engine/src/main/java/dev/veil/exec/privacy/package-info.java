@@ -9,7 +9,10 @@
  * dev.veil.exec.privacy.EnumerableUnitLookup} (over the cached unit maps of {@code UnitMaps}) and
  * {@link dev.veil.exec.privacy.EnumerableReleaseOrder}; and the per-execution record of DP releases
  * ({@link dev.veil.exec.privacy.DpReleases}: each DP aggregate draws its noise once per execution,
- * and only if the statement was charged for it).
+ * and only if the statement was charged for it); and the consent conditions of an execution
+ * ({@link dev.veil.exec.privacy.ConsentUnits}: per {@code plan.ConsentCall}, the units holding a
+ * valid consent at the statement time, from {@code ConsentUnitSets}, cached per consent table
+ * version and time window, and the unit maps along the path, probed per row by the scan).
  *
  * <p>Calls {@code exec.scan} (to read unit maps' tables), {@code exec.runtime}, {@code plan},
  * {@code dp}, {@code schema}, {@code storage}, {@code catalog} and {@code control}.

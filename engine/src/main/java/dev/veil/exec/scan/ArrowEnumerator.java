@@ -11,6 +11,7 @@ import dev.veil.storage.Warehouse;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerator;
 
 /**
@@ -26,6 +27,7 @@ final class ArrowEnumerator implements Enumerator<Object> {
     private final ScanSpec spec;
     private final AtomicBoolean cancelFlag;
     private final DynamicFilters dynamicFilters;
+    private final DataContext context;
     private final int[] loadedColumns;
 
     private BatchScan scan;
@@ -55,13 +57,15 @@ final class ArrowEnumerator implements Enumerator<Object> {
             TableVersion version,
             ScanSpec spec,
             AtomicBoolean cancelFlag,
-            DynamicFilters dynamicFilters) {
+            DynamicFilters dynamicFilters,
+            DataContext context) {
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.table = requireNonNull(table, "table is null");
         this.version = requireNonNull(version, "version is null");
         this.spec = requireNonNull(spec, "spec is null");
         this.cancelFlag = requireNonNull(cancelFlag, "cancelFlag is null");
         this.dynamicFilters = requireNonNull(dynamicFilters, "dynamicFilters is null");
+        this.context = context;
         this.loadedColumns = spec.loadedColumns();
         this.caches = new ValueCache[spec.outputColumns().length];
         for (int i = 0; i < caches.length; i++) {
@@ -152,6 +156,11 @@ final class ArrowEnumerator implements Enumerator<Object> {
             @Override
             public long[] longs(int tableColumn) {
                 return ArrowEnumerator.this.longs(batch, positionOf(tableColumn));
+            }
+
+            @Override
+            public DataContext context() {
+                return context;
             }
         };
         // Dynamic filters first: a key test is cheap, and the join that publishes one is there

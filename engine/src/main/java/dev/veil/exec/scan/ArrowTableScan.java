@@ -181,7 +181,8 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
                         table.version(),
                         spec,
                         ExecutionContext.cancelFlag(root),
-                        DynamicFilters.of(root));
+                        DynamicFilters.of(root),
+                        root);
             }
         };
     }

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * smaller and faster than a table; others in an open-addressing table (linear probing, at most
  * half full).
  */
-final class KeySet {
+public final class KeySet {
     /** Marks an empty slot; the key {@code EMPTY} itself is tracked by {@link #hasEmptyKey}. */
     private static final long EMPTY = Long.MIN_VALUE;
 
@@ -36,7 +36,7 @@ final class KeySet {
     }
 
     /** Whether {@code key} is in the set. */
-    boolean contains(long key) {
+    public boolean contains(long key) {
         if (key < min || key > max) {
             return false;
         }
@@ -76,7 +76,7 @@ final class KeySet {
     }
 
     /** Collects keys; not thread-safe. {@link #build} may be called once. */
-    static final class Builder {
+    public static final class Builder {
         private long[] slots = emptySlots(1024);
         private boolean hasEmptyKey;
         private int size;
@@ -90,11 +90,11 @@ final class KeySet {
         }
 
         /** The number of distinct keys added so far. */
-        int size() {
+        public int size() {
             return size;
         }
 
-        void add(long key) {
+        public void add(long key) {
             if (key < min) {
                 min = key;
             }
@@ -142,7 +142,7 @@ final class KeySet {
             slots = bigger;
         }
 
-        KeySet build() {
+        public KeySet build() {
             long[] table = slots;
             slots = null;
             long span = max - min; // negative when it overflows

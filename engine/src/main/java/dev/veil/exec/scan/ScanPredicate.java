@@ -1,6 +1,7 @@
 package dev.veil.exec.scan;
 
 import org.apache.arrow.vector.FieldVector;
+import org.apache.calcite.DataContext;
 
 /**
  * A predicate on table columns that a scan evaluates on each Arrow batch before building rows.
@@ -26,6 +27,14 @@ public interface ScanPredicate {
         default long[] longs(int tableColumn) {
             FieldVector v = vector(tableColumn);
             return LongColumns.decode(v, v.getValueCount(), null);
+        }
+
+        /**
+         * The context of the execution the scan belongs to: its statement time and its consent
+         * conditions ({@code plan.StatementTime}, {@code plan.ConsentCall}).
+         */
+        default DataContext context() {
+            throw new IllegalStateException("this scan has no execution context");
         }
     }
 

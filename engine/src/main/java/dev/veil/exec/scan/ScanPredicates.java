@@ -5,6 +5,11 @@ import com.google.common.collect.Range;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.VeilType;
+import dev.veil.plan.ConsentCall;
+import dev.veil.plan.ConsentKeys;
+import dev.veil.plan.ConsentSpec;
+import dev.veil.plan.RetentionCall;
+import dev.veil.plan.StatementTime;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +106,19 @@ public final class ScanPredicates {
             case GREATER_THAN_OR_EQUAL:
                 return compileComparison(call, table);
             default:
+                if (call.getOperator() instanceof ConsentCall consent
+                        && call.getOperands().get(0) instanceof RexInputRef key) {
+                    return new ConsentLeaf(
+                            key.getIndex(), table.columns().get(key.getIndex()).type(), consent.spec(), node);
+                }
+                if (call.getOperator() instanceof RetentionCall retention
+                        && call.getOperands().get(0) instanceof RexInputRef column) {
+                    VeilType type =
+                            table.columns().get(column.getIndex()).type().type();
+                    if (type == VeilType.DATE || type == VeilType.TIMESTAMP) {
+                        return new RetentionLeaf(column.getIndex(), type == VeilType.DATE, retention.days(), node);
+                    }
+                }
                 throw new Unsupported();
         }
     }
@@ -240,6 +258,83 @@ public final class ScanPredicates {
 
         static Bound open(Comparable<?> v) {
             return new Bound(v, false);
+        }
+    }
+
+    /**
+     * A consent condition ({@link ConsentCall}) on a key column: the row passes when the execution's
+     * {@link ConsentKeys} for the condition let its key through; a NULL key never passes.
+     */
+    private record ConsentLeaf(int column, ColumnType type, ConsentSpec spec, RexNode source) implements ScanPredicate {
+        @Override
+        public int[] columns() {
+            return new int[] {column};
+        }
+
+        @Override
+        public RowTest bind(VectorLookup vectors) {
+            ConsentKeys keys = ConsentCall.keys(vectors.context(), spec);
+            FieldVector vector = vectors.vector(column);
+            switch (type.type()) {
+                case INTEGER, BIGINT, DATE, TIMESTAMP -> {
+                    long[] values = vectors.longs(column);
+                    return new RowTest() {
+                        @Override
+                        public boolean test(int row) {
+                            return !vector.isNull(row) && keys.containsLong(values[row]);
+                        }
+
+                        @Override
+                        public int filter(int[] rows, int count) {
+                            if (vector.getNullCount() > 0) {
+                                return RowTest.super.filter(rows, count);
+                            }
+                            int kept = 0;
+                            for (int i = 0; i < count; i++) {
+                                int row = rows[i];
+                                rows[kept] = row;
+                                kept += keys.containsLong(values[row]) ? 1 : 0;
+                            }
+                            return kept;
+                        }
+                    };
+                }
+                default -> {
+                    VectorValues.Reader reader = VectorValues.reader(vector, type);
+                    return row -> keys.contains(reader.read(row));
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return source.toString();
+        }
+    }
+
+    /**
+     * A retention condition ({@link RetentionCall}) on a DATE or TIMESTAMP column: the row passes
+     * when its value is after the execution's statement time minus the period; NULL never passes.
+     */
+    private record RetentionLeaf(int column, boolean date, int days, RexNode source) implements ScanPredicate {
+        @Override
+        public int[] columns() {
+            return new int[] {column};
+        }
+
+        @Override
+        public RowTest bind(VectorLookup vectors) {
+            long cutoff = RetentionCall.cutoff(StatementTime.of(vectors.context()), days);
+            FieldVector vector = vectors.vector(column);
+            long[] values = vectors.longs(column);
+            // A date is after the cutoff when its midnight is: days * 86_400_000 > cutoff.
+            long bound = date ? Math.floorDiv(cutoff, 86_400_000L) : cutoff;
+            return row -> !vector.isNull(row) && values[row] > bound;
+        }
+
+        @Override
+        public String toString() {
+            return source.toString();
         }
     }
 

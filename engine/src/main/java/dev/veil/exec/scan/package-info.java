@@ -4,7 +4,9 @@
  * evaluating the filter pushed into it ({@link dev.veil.exec.scan.ScanPredicates} compiles what a
  * scan can evaluate on a batch) and skipping rows that a dynamic join filter rejects ({@link
  * dev.veil.exec.scan.DynamicFilters}: the key sets hash joins publish while a statement runs,
- * kept in the execution's context; {@link dev.veil.exec.scan.KeySet}). {@link
+ * kept in the execution's context; {@link dev.veil.exec.scan.KeySet}). The consent and retention
+ * conditions of {@code plan} ({@code ConsentCall}, {@code RetentionCall}) are evaluated there too,
+ * against the execution's context (its statement time and consent keys). {@link
  * dev.veil.exec.scan.ArrowRules} are the rules that plan scans and push projections and filters
  * into them; {@link dev.veil.exec.scan.VectorValues} and {@link dev.veil.exec.scan.LongColumns}
  * read Arrow vectors, for the scan and for the operators that read tables themselves.

@@ -1,0 +1,15 @@
+package dev.veil.plan;
+
+/**
+ * The keys a consent condition ({@link ConsentCall}) lets through in one execution: those whose
+ * privacy unit, found along the condition's steps, has the consent it asks for at the statement
+ * time. NULL, and a key whose unit is not found, is never let through. Built once per execution
+ * and condition by {@code exec}, and shared by every row and thread of the execution.
+ */
+public interface ConsentKeys {
+    /** Whether {@code key} (a value in the representation of its SQL type, or null) is let through. */
+    boolean contains(Object key);
+
+    /** Whether the key of an integral, DATE (days) or TIMESTAMP (milliseconds) column is let through. */
+    boolean containsLong(long key);
+}
