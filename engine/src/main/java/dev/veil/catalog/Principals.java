@@ -288,7 +288,7 @@ public final class Principals {
      * that with login throttling an online guess of it is hopeless; at most
      * {@value #MAX_PASSWORD_LENGTH}, so that hashing it stays cheap. The message never holds it.
      */
-    private static String checkPassword(String user, String password) {
+    public static String checkPassword(String user, String password) {
         requireNonNull(password, "password is null");
         int length = password.codePointCount(0, password.length());
         if (length < MIN_PASSWORD_LENGTH) {

@@ -1,11 +1,14 @@
 package dev.veil.cli;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
 import dev.veil.catalog.Principals;
 import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
 import dev.veil.session.Engine;
 import dev.veil.session.Session;
 import dev.veil.sql.PlannerContext;
+import dev.veil.storage.MasterKey;
 import dev.veil.storage.Warehouse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,10 +57,31 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
+    @Option(
+            names = "--encrypt",
+            description = "Create the demo warehouse encrypted at rest, under the master key of --key-file, "
+                    + "VEIL_KEY_FILE or VEIL_KEY_COMMAND (an existing demo warehouse stays as it was made).")
+    boolean encrypt;
+
+    @picocli.CommandLine.Mixin
+    KeyOptions keys = new KeyOptions();
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        keys.register(warehouse);
         if (!Files.exists(warehouse.resolve(Warehouse.CATALOG_FILE))) {
-            create();
+            MasterKey key = null;
+            if (encrypt) {
+                key = keys.source()
+                        .key()
+                        .orElseThrow(() -> new VeilException(
+                                ErrorCode.ENCRYPTION_KEY_REQUIRED,
+                                "veil demo --encrypt needs a master key: --key-file FILE, "
+                                        + MasterKey.KEY_FILE_VARIABLE + " or " + MasterKey.KEY_COMMAND_VARIABLE
+                                        + " (make a key file with: veil init --warehouse W --encrypt --new-key-file"
+                                        + " FILE)"));
+            }
+            create(key);
         } else {
             System.out.println("Using the existing demo warehouse "
                     + warehouse.toAbsolutePath().normalize());
@@ -81,14 +105,19 @@ final class DemoCommand implements Callable<Integer> {
         return ServeCommand.serveUntilStopped(server);
     }
 
-    /** Creates the demo warehouse in {@link #warehouse}: data, users, policies, purposes, consents, retention. */
+    /** Creates the plain demo warehouse in {@link #warehouse}: data, users, policies, purposes, consents, retention. */
     void create() throws IOException {
+        create(null);
+    }
+
+    /** As {@link #create()}, encrypted under {@code key} unless it is null. */
+    private void create(MasterKey key) throws IOException {
         System.out.println(
                 "Creating the demo warehouse in " + warehouse.toAbsolutePath().normalize() + " ...");
         String adminPassword = RandomPassword.next();
         String analystPassword = RandomPassword.next();
         Map<String, Long> counts;
-        try (Warehouse wh = Warehouse.create(warehouse)) {
+        try (Warehouse wh = Warehouse.create(warehouse, key)) {
             wh.catalog().createSchema(PlannerContext.DEFAULT_SCHEMA, true);
             Principals principals = new Principals(wh.sqliteCatalog());
             principals.createUser(Principals.ADMIN, adminPassword, Principals.ADMIN, false);

@@ -6,7 +6,8 @@ import dev.veil.catalog.Principals;
 import dev.veil.server.PasswordFile;
 import dev.veil.sql.PlannerContext;
 import dev.veil.storage.MasterKey;
-import dev.veil.storage.Warehouse;
+import dev.veil.storage.NewWarehouse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,19 +52,44 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // Read the password and the key before creating anything, so a bad file leaves no half-made warehouse.
+        // Check everything before creating anything: the password, the key options, the folders.
         String password = adminPasswordFile == null ? null : PasswordFile.read(adminPasswordFile, "admin password");
-        MasterKey key = masterKey();
         boolean generated = password == null;
         if (generated) {
             password = RandomPassword.next();
         }
-        try (Warehouse wh = Warehouse.create(warehouse, key)) {
-            wh.catalog().createSchema(PlannerContext.DEFAULT_SCHEMA, true);
-            new Principals(wh.sqliteCatalog()).createUser(Principals.ADMIN, password, Principals.ADMIN, false);
+        Principals.checkPassword(Principals.ADMIN, password);
+        Path target = warehouse.toAbsolutePath().normalize();
+        NewWarehouse.check(target);
+        MasterKey key = masterKey();
+        String adminPassword = password;
+        boolean[] keyWritten = {false};
+        try {
+            NewWarehouse.create(
+                    target,
+                    key,
+                    wh -> {
+                        wh.catalog().createSchema(PlannerContext.DEFAULT_SCHEMA, true);
+                        new Principals(wh.sqliteCatalog())
+                                .createUser(Principals.ADMIN, adminPassword, Principals.ADMIN, false);
+                    },
+                    () -> {
+                        if (newKeyFile != null) {
+                            key.writeTo(newKeyFile);
+                            keyWritten[0] = true;
+                        }
+                    });
+        } catch (RuntimeException e) {
+            if (keyWritten[0]) {
+                try {
+                    Files.deleteIfExists(newKeyFile); // the key of a warehouse that was not made
+                } catch (java.io.IOException d) {
+                    e.addSuppressed(d);
+                }
+            }
+            throw e;
         }
-        System.out.println((key == null ? "Created warehouse " : "Created encrypted warehouse ")
-                + warehouse.toAbsolutePath().normalize());
+        System.out.println((key == null ? "Created warehouse " : "Created encrypted warehouse ") + target);
         if (newKeyFile != null) {
             System.out.println("Wrote its master key to " + newKeyFile
                     + ": keep a copy apart from the warehouse; without it the data cannot be read");
@@ -89,11 +115,18 @@ final class InitCommand implements Callable<Integer> {
             throw new VeilException(ErrorCode.INVALID_ARGUMENT, "Give --key-file or --new-key-file, not both");
         }
         if (newKeyFile != null) {
-            if (java.nio.file.Files.exists(warehouse.resolve(Warehouse.CATALOG_FILE))) {
+            if (Files.exists(newKeyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new VeilException(
-                        ErrorCode.ALREADY_EXISTS, "A warehouse already exists in '" + warehouse.toAbsolutePath() + "'");
+                        ErrorCode.ALREADY_EXISTS,
+                        "The key file " + newKeyFile + " exists already; a new key is not written over it");
             }
-            return MasterKey.generateTo(newKeyFile);
+            Path parent = newKeyFile.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new VeilException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "The folder of the key file " + newKeyFile + " does not exist; create it first");
+            }
+            return MasterKey.random(); // written to --new-key-file once the warehouse is made
         }
         return keys.source()
                 .key()

@@ -5,12 +5,13 @@ import static java.util.Objects.requireNonNull;
 import java.util.Arrays;
 
 /**
- * A differentially private mean or variance in one partition whose value bounds are chosen from
+ * A differentially private mean, variance or quantile in one partition whose value bounds are chosen from
  * the data: {@value AutoBoundedSum#BOUND_SHARE_PERCENT}% of ε chooses a magnitude τ by
  * {@link ApproximateBounds} (a noisy histogram of each unit's largest |value| in the partition, over
  * candidates doubling from 1/16 of the declared magnitude up to it), the rest is the
- * {@link BoundedMean} or {@link BoundedVariance} of the values clamped to the declared bounds
- * narrowed to {@code [−τ, τ]}.
+ * {@link BoundedMean}, {@link BoundedVariance} or {@link ExponentialQuantile} of the values clamped
+ * to the declared bounds narrowed to {@code [−τ, τ]} (for a quantile the narrower range is a finer
+ * grid of candidates and less probability mass on the empty ends, so a value closer to the truth).
  *
  * <p>Privacy: a unit adds one entry to the histogram of each of its at most L0 partitions, so the
  * choice is (ε/4)-DP; given τ, the statistic is (3ε/4)-DP with the usual L0 and Linf; by sequential
@@ -25,7 +26,9 @@ public final class AutoClampedStatistic {
     /** The statistics whose value bounds can be chosen. */
     public enum Statistic {
         MEAN,
-        VARIANCE
+        VARIANCE,
+        /** A quantile ({@link #quantile}): the exponential mechanism of {@link ExponentialQuantile}. */
+        QUANTILE
     }
 
     private static final int PARTS = 4;
@@ -35,6 +38,8 @@ public final class AutoClampedStatistic {
     private final Statistic statistic;
     private final ApproximateBounds bounds;
     private final RandomBits random;
+    private final double rank;
+    private final boolean wholeValues;
     private double[] values = new double[16];
     private int count;
     private boolean released;
@@ -45,23 +50,57 @@ public final class AutoClampedStatistic {
             ValueBounds declared,
             Statistic statistic,
             ApproximateBounds bounds,
-            RandomBits random) {
+            RandomBits random,
+            double rank,
+            boolean wholeValues) {
         this.params = params;
         this.declared = declared;
         this.statistic = statistic;
         this.bounds = bounds;
         this.random = random;
+        this.rank = rank;
+        this.wholeValues = wholeValues;
     }
 
+    /** A mean or a variance; a quantile is made by {@link #quantile}. */
     public static AutoClampedStatistic create(AggregationParams params, ValueBounds declared, Statistic statistic) {
         return create(params, declared, statistic, RandomBits.secure());
     }
 
     static AutoClampedStatistic create(
             AggregationParams params, ValueBounds declared, Statistic statistic, RandomBits random) {
+        if (statistic == Statistic.QUANTILE) {
+            throw new IllegalArgumentException("a quantile needs its rank: use quantile(...)");
+        }
+        return create(params, declared, statistic, random, 0, false);
+    }
+
+    /**
+     * The quantile at {@code rank} (PERCENTILE_CONT) of values within bounds chosen from the data;
+     * {@code wholeValues} as for {@link ExponentialQuantile#create}.
+     */
+    public static AutoClampedStatistic quantile(
+            AggregationParams params, ValueBounds declared, double rank, boolean wholeValues) {
+        return quantile(params, declared, rank, wholeValues, RandomBits.secure());
+    }
+
+    static AutoClampedStatistic quantile(
+            AggregationParams params, ValueBounds declared, double rank, boolean wholeValues, RandomBits random) {
+        Checks.probability("rank", rank);
+        return create(params, declared, Statistic.QUANTILE, random, rank, wholeValues);
+    }
+
+    private static AutoClampedStatistic create(
+            AggregationParams params,
+            ValueBounds declared,
+            Statistic statistic,
+            RandomBits random,
+            double rank,
+            boolean wholeValues) {
         requireNonNull(params, "params is null");
         requireNonNull(declared, "declared is null");
         requireNonNull(statistic, "statistic is null");
+        requireNonNull(random, "random is null");
         if (params.noise() != NoiseKind.LAPLACE) {
             throw new DpException("automatic value bounds use Laplace noise");
         }
@@ -75,7 +114,7 @@ public final class AutoClampedStatistic {
                         AutoBoundedSum.boundParams(params), magnitude, floor, noisePerBound, random);
             }
         }
-        return new AutoClampedStatistic(params, declared, statistic, bounds, random);
+        return new AutoClampedStatistic(params, declared, statistic, bounds, random, rank, wholeValues);
     }
 
     /** The budget of the statistic: three of the four parts, all of ε when nothing is chosen. */
@@ -155,6 +194,13 @@ public final class AutoClampedStatistic {
                 mean.add(values[i]);
             }
             result = mean.result();
+        } else if (statistic == Statistic.QUANTILE) {
+            ExponentialQuantile quantile =
+                    ExponentialQuantile.create(statisticParams(), chosen, rank, wholeValues, random);
+            for (int i = 0; i < count; i++) {
+                quantile.add(values[i]);
+            }
+            result = quantile.result();
         } else {
             BoundedVariance variance = BoundedVariance.create(statisticParams(), chosen, random);
             for (int i = 0; i < count; i++) {

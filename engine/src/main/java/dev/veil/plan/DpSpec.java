@@ -169,20 +169,28 @@ public record DpSpec(
     }
 
     /**
-     * Whether call {@code i} is an AVG, VAR_POP or STDDEV_POP whose value bounds are chosen from the
-     * data ({@code CONTRIBUTION BOUNDS AUTO}, {@link AutoClampedStatistic}).
+     * Whether call {@code i} is an AVG, VAR_POP, STDDEV_POP or PERCENTILE_CONT whose value bounds are
+     * chosen from the data ({@code CONTRIBUTION BOUNDS AUTO}, {@link AutoClampedStatistic}).
      */
     public boolean autoValueBounded(int i) {
         DpCall.Kind kind = calls.get(i).kind();
-        return autoBounds && (kind == DpCall.Kind.AVG || kind == DpCall.Kind.VAR_POP || kind == DpCall.Kind.STDDEV_POP);
+        return autoBounds
+                && (kind == DpCall.Kind.AVG
+                        || kind == DpCall.Kind.VAR_POP
+                        || kind == DpCall.Kind.STDDEV_POP
+                        || kind == DpCall.Kind.PERCENTILE_CONT);
     }
 
     /** The statistic of an automatically value-bounded call {@code i}. */
     public AutoClampedStatistic autoStatistic(BudgetSplit split, int i) {
+        DpCall call = calls.get(i);
+        if (call.kind() == DpCall.Kind.PERCENTILE_CONT) {
+            return AutoClampedStatistic.quantile(params(split, i), bounds(i), call.rank(), call.wholeValues());
+        }
         return AutoClampedStatistic.create(
                 params(split, i),
                 bounds(i),
-                calls.get(i).kind() == DpCall.Kind.AVG
+                call.kind() == DpCall.Kind.AVG
                         ? AutoClampedStatistic.Statistic.MEAN
                         : AutoClampedStatistic.Statistic.VARIANCE);
     }
@@ -340,6 +348,10 @@ public record DpSpec(
         }
         if (autoValueBounded(i)) {
             AutoClampedStatistic auto = autoStatistic(split, i);
+            if (call.kind() == DpCall.Kind.PERCENTILE_CONT) {
+                ExponentialQuantile.create(auto.statisticParams(), bounds, call.rank(), call.wholeValues());
+                return List.of(); // the exponential mechanism chooses a value: no additive noise
+            }
             if (call.kind() == DpCall.Kind.AVG) {
                 BoundedMean mean = BoundedMean.create(auto.statisticParams(), bounds);
                 return List.of(
@@ -431,8 +443,8 @@ public record DpSpec(
         lines.add("over " + tables + ": each privacy unit contributes at most " + maxRowsPerUnitPerGroup
                 + " row(s) per group"
                 + (autoBounds
-                        ? " (COUNT and SUM: at most a bound chosen from the data; AVG, VAR_POP, STDDEV_POP: values"
-                                + " within bounds chosen from the data)"
+                        ? " (COUNT and SUM: at most a bound chosen from the data; AVG, VAR_POP, STDDEV_POP,"
+                                + " PERCENTILE_CONT: values within bounds chosen from the data)"
                         : "")
                 + (groupKeys.isEmpty() ? "" : " and to at most " + maxGroupsPerUnit + " group(s)")
                 + "; "

@@ -145,7 +145,7 @@ public final class VeilServer implements AutoCloseable {
         });
         VeilServer server = new VeilServer(config, engine, meta, connections, jetty, connector, reaper);
         // Uploads of an earlier run cannot be loaded any more: their users' COPY statements are gone.
-        UploadArea uploads = new UploadArea(engine.warehouse().root());
+        UploadArea uploads = new UploadArea(engine.warehouse());
         uploads.clear();
         try {
             // The handler needs the bound address for its error metadata; bind first, then serve.

@@ -61,8 +61,9 @@ public final class CopyStatement {
         LoadProgress progress = (rows, bytesRead, totalBytes) -> StatementControl.check(context.cancelFlag());
         if (node.path().startsWith(UploadArea.SCHEME)) {
             // Files this user uploaded (veil load --url), 'upload:<id>[,<id>...]': loaded once, then removed.
-            UploadArea uploads = new UploadArea(context.warehouse().root());
+            UploadArea uploads = new UploadArea(context.warehouse());
             List<Path> files = new ArrayList<>();
+            List<Path> plain = List.of();
             try {
                 for (String id :
                         node.path().substring(UploadArea.SCHEME.length()).split(",", -1)) {
@@ -74,8 +75,13 @@ public final class CopyStatement {
                     throw new VeilException(
                             ErrorCode.INVALID_ARGUMENT, "Several uploads load together only as Parquet files");
                 }
+                if (format == InputFormat.PARQUET) {
+                    plain = uploads.plainForNativeReader(files);
+                    return load(name, plain, format, options, context, progress, skipErased);
+                }
                 return load(name, files, format, options, context, progress, skipErased);
             } finally {
+                uploads.removePlain(plain);
                 files.forEach(uploads::remove);
             }
         }
@@ -151,8 +157,8 @@ public final class CopyStatement {
         } else {
             // The file is read for its columns before anything is created, so a bad file leaves no trace.
             List<Column> columns = switch (format) {
-                case CSV -> CsvLoader.inferColumns(files.get(0), options);
-                case ARROW -> ArrowFileLoader.inferColumns(files.get(0));
+                case CSV -> CsvLoader.inferColumns(context.warehouse(), files.get(0), options);
+                case ARROW -> ArrowFileLoader.inferColumns(context.warehouse(), files.get(0));
                 case PARQUET -> ParquetFileLoader.inferColumns(files);
             };
             if (!catalog.schemaExists(name.schema())) {

@@ -27,7 +27,6 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
-import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -73,13 +72,49 @@ final class DpSelectOptions {
     private DpSelectOptions() {}
 
     static Extracted extract(SqlNode query) {
-        SqlSelect top = query instanceof SqlOrderBy order && order.query instanceof SqlSelect s
-                ? s
-                : query instanceof SqlSelect s ? s : null;
-        SqlHint hint = top == null ? null : hint(top);
+        List<SqlSelect> clauses = new ArrayList<>();
+        query.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                if (call instanceof SqlSelect select && hint(select) != null) {
+                    clauses.add(select);
+                }
+                return super.visit(call);
+            }
+        });
+        if (clauses.size() > 1) {
+            throw new VeilException(
+                    ErrorCode.NOT_SUPPORTED,
+                    "A statement may have one SELECT WITH DIFFERENTIAL_PRIVACY, this one has " + clauses.size()
+                            + ": its options apply to every differentially private aggregate of the statement;"
+                            + " ask in one clause (a join inside it) or in separate statements");
+        }
+        SqlSelect clause = clauses.isEmpty() ? null : clauses.get(0);
+        SqlHint hint = clause == null ? null : hint(clause);
         DpQueryOptions options = hint == null ? DpQueryOptions.NONE : options(hint);
-        SqlNode rewritten = query.accept(new Rewrite(hint != null, top));
+        SqlNode rewritten = query.accept(new Rewrite(hint != null, clause));
         return new Extracted(rewritten, options);
+    }
+
+    /**
+     * Refuses {@code node} if it still holds a {@code SELECT WITH DIFFERENTIAL_PRIVACY}: a statement
+     * that does not plan its query through {@link #extract} (INSERT ... SELECT, CREATE VIEW) would
+     * drop the clause's options.
+     */
+    static void refuseClause(SqlNode node) {
+        node.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                if (call instanceof SqlSelect select && hint(select) != null) {
+                    throw new VeilException(
+                            ErrorCode.NOT_SUPPORTED,
+                            "SELECT WITH DIFFERENTIAL_PRIVACY is supported in a query (also as a sub-query or in"
+                                    + " WITH) and in CREATE TABLE ... AS, not in INSERT ... SELECT or a view; put"
+                                    + " the clause in the query that reads the view");
+                }
+                return super.visit(call);
+            }
+        });
     }
 
     private static SqlHint hint(SqlSelect select) {
@@ -95,6 +130,7 @@ final class DpSelectOptions {
     }
 
     private static DpQueryOptions options(SqlHint hint) {
+        checkOnce(hint);
         OptionalDouble epsilon = OptionalDouble.empty();
         OptionalDouble delta = OptionalDouble.empty();
         OptionalInt groups = OptionalInt.empty();
@@ -149,6 +185,26 @@ final class DpSelectOptions {
         return new DpQueryOptions(true, epsilon, delta, groups, unit, auto);
     }
 
+    /** A hint written as such (or a nested clause, which becomes one) may repeat an option: refused. */
+    private static void checkOnce(SqlHint hint) {
+        if (hint.getOptionFormat() != SqlHint.HintOptionFormat.KV_LIST) {
+            if (hint.getOptionFormat() != SqlHint.HintOptionFormat.EMPTY) {
+                throw invalid("The options of DIFFERENTIAL_PRIVACY are name = value pairs");
+            }
+            return;
+        }
+        SqlNodeList list = (SqlNodeList) hint.getOperandList().get(1);
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i + 1 < list.size(); i += 2) {
+            SqlNode key = list.get(i);
+            String name = (key instanceof SqlIdentifier id ? id.getSimple() : ((SqlLiteral) key).toValue())
+                    .toLowerCase(Locale.ROOT);
+            if (!seen.add(name)) {
+                throw new VeilException(ErrorCode.SYNTAX_ERROR, "Option " + name + " is given more than once");
+            }
+        }
+    }
+
     private static boolean isNumber(String value) {
         try {
             new BigDecimal(value);
@@ -169,7 +225,7 @@ final class DpSelectOptions {
         return new VeilException(ErrorCode.INVALID_ARGUMENT, message);
     }
 
-    /** Rewrites BigQuery's DP aggregates (with the clause) and refuses the clause anywhere but the outermost SELECT. */
+    /** Rewrites BigQuery's DP aggregates (with the clause) and drops the clause's hint. */
     private static final class Rewrite extends SqlShuttle {
         private final boolean clause;
         private final SqlSelect top;
@@ -183,11 +239,6 @@ final class DpSelectOptions {
         public SqlNode visit(SqlCall call) {
             if (call instanceof SqlSelect select) {
                 boolean isTop = select == top;
-                if (!isTop && hint(select) != null) {
-                    throw new VeilException(
-                            ErrorCode.NOT_SUPPORTED,
-                            "WITH DIFFERENTIAL_PRIVACY is supported on the outermost SELECT of a query only");
-                }
                 List<SqlNode> operands = new ArrayList<>();
                 for (SqlNode operand : select.getOperandList()) {
                     operands.add(operand == null ? null : operand.accept(this));
@@ -197,6 +248,9 @@ final class DpSelectOptions {
                 if (isTop && clause) {
                     copy.setHints(SqlNodeList.EMPTY);
                 }
+                if (clause && select.getSelectList() != null) {
+                    copy.setSelectList(named(select.getSelectList(), copy.getSelectList()));
+                }
                 return copy;
             }
             SqlNode visited = super.visit(call);
@@ -205,6 +259,44 @@ final class DpSelectOptions {
                 return aggregate(basic);
             }
             return visited;
+        }
+
+        /**
+         * The rewritten select list with each unaliased item that the rewrite changed named after
+         * what was written, without the bounds arguments: {@code COUNT(*, contribution_bounds_per_group
+         * => (0, 5))} is {@code count(*)}, {@code PERCENTILE_CONT(x, 0.5, ...)} is
+         * {@code percentile_cont(x, 0.5)}, as {@link FriendlyNames} names Veil's own aggregates
+         * (not after the internal form the rewrite made). Names stay unique within the list.
+         */
+        private static SqlNodeList named(SqlNodeList written, SqlNodeList rewritten) {
+            if (written.size() != rewritten.size()) {
+                return rewritten;
+            }
+            Set<String> taken = new java.util.HashSet<>();
+            for (SqlNode item : written) {
+                if (item.getKind() == SqlKind.AS && ((SqlCall) item).operand(1) instanceof SqlIdentifier id) {
+                    taken.add(id.getSimple());
+                } else if (item instanceof SqlIdentifier id && !id.isStar()) {
+                    taken.add(id.names.get(id.names.size() - 1));
+                }
+            }
+            List<SqlNode> items = new ArrayList<>();
+            for (int i = 0; i < written.size(); i++) {
+                SqlNode before = written.get(i);
+                SqlNode after = rewritten.get(i);
+                if (before == after || before instanceof SqlIdentifier || before.getKind() == SqlKind.AS) {
+                    items.add(after);
+                    continue;
+                }
+                String name = FriendlyNames.text(before.accept(new Display()));
+                for (int n = 1; taken.contains(name); n++) {
+                    name = FriendlyNames.text(before.accept(new Display())) + "_" + n;
+                }
+                taken.add(name);
+                SqlParserPos pos = after.getParserPosition();
+                items.add(SqlStdOperatorTable.AS.createCall(pos, after, new SqlIdentifier(name, pos)));
+            }
+            return new SqlNodeList(items, rewritten.getParserPosition());
         }
 
         private SqlNode aggregate(SqlBasicCall call) {
@@ -294,6 +386,37 @@ final class DpSelectOptions {
                 value = clamp(value, perRow, pos);
             }
             return call.getOperator().createCall(call.getFunctionQuantifier(), pos, value);
+        }
+
+        /** BigQuery's DP aggregates as they read without their bounds arguments: the name of an unaliased one. */
+        private static final class Display extends SqlShuttle {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                SqlNode visited = super.visit(call);
+                if (!(visited instanceof SqlBasicCall basic)
+                        || !AGGREGATES.contains(basic.getOperator().getName().toUpperCase(Locale.ROOT))) {
+                    return visited;
+                }
+                List<SqlNode> positional = new ArrayList<>();
+                for (SqlNode operand : basic.getOperandList()) {
+                    if (operand != null && operand.getKind() != SqlKind.ARGUMENT_ASSIGNMENT) {
+                        positional.add(operand);
+                    }
+                }
+                SqlParserPos pos = basic.getParserPosition();
+                String name = basic.getOperator().getName().toUpperCase(Locale.ROOT);
+                if (name.equals("COUNT") && positional.isEmpty()) {
+                    return SqlStdOperatorTable.COUNT.createCall(pos, SqlIdentifier.star(pos));
+                }
+                if (name.equals(DpSelectGrammar.BIGQUERY_PERCENTILE)) {
+                    return function("PERCENTILE_CONT", pos).createCall(pos, positional.toArray(new SqlNode[0]));
+                }
+                if (positional.size() == basic.operandCount()) {
+                    return basic;
+                }
+                return basic.getOperator()
+                        .createCall(basic.getFunctionQuantifier(), pos, positional.toArray(new SqlNode[0]));
+            }
         }
 
         private static SqlNode marked(SqlNode value, double[] bounds, SqlParserPos pos) {

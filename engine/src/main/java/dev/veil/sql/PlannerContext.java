@@ -175,6 +175,9 @@ public final class PlannerContext {
      * column that is HIDDEN for the principal fails with an error that says so.
      */
     public SqlNode validate(SqlNode node) {
+        // Queries hand their clause's options to the rewrite (DpSelectOptions, which removes the clause
+        // first); anywhere else (INSERT ... SELECT, a view) the options would be lost: refused.
+        DpSelectOptions.refuseClause(node);
         try {
             MixedNumericValues.rewrite(node);
             return validator.validate(node);

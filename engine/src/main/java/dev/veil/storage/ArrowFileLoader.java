@@ -12,12 +12,10 @@ import dev.veil.catalog.VeilType;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +64,14 @@ public final class ArrowFileLoader {
      * fails with NOT_SUPPORTED naming the field.
      */
     public static List<Column> inferColumns(Path file) {
+        return inferColumns(null, file);
+    }
+
+    /** As {@link #inferColumns(Path)}, reading an upload of {@code warehouse} (if not null) as stored there. */
+    public static List<Column> inferColumns(Warehouse warehouse, Path file) {
         requireNonNull(file, "file is null");
         try (BufferAllocator allocator = new RootAllocator();
-                ArrowFileReader reader = open(file, allocator)) {
+                ArrowFileReader reader = open(warehouse, file, allocator)) {
             List<Field> fields = schema(reader, file).getFields();
             List<String> rawNames = new ArrayList<>();
             for (Field field : fields) {
@@ -102,7 +105,7 @@ public final class ArrowFileLoader {
         requireNonNull(progress, "progress is null");
         long started = System.nanoTime();
         try (BufferAllocator allocator = warehouse.allocator().newChildAllocator("load " + file, 0, Long.MAX_VALUE);
-                ArrowFileReader reader = open(file, allocator);
+                ArrowFileReader reader = open(warehouse, file, allocator);
                 ArrowTableWriter writer = warehouse.newArrowWriter(table)) {
             writer.setFilter(filter);
             long totalBytes = Files.size(file);
@@ -303,9 +306,9 @@ public final class ArrowFileLoader {
         throw new IllegalStateException("no reader for " + vector.getField());
     }
 
-    private static ArrowFileReader open(Path file, BufferAllocator allocator) {
+    private static ArrowFileReader open(Warehouse warehouse, Path file, BufferAllocator allocator) {
         try {
-            return new ArrowFileReader(FileChannel.open(file, StandardOpenOption.READ), allocator);
+            return new ArrowFileReader(UploadArea.openForLoad(warehouse, file), allocator);
         } catch (NoSuchFileException e) {
             throw new VeilException(ErrorCode.FILE_NOT_FOUND, "File '" + file + "' not found", e);
         } catch (IOException e) {

@@ -9,12 +9,10 @@ import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableVersion;
 import dev.veil.storage.TextValues.BadValue;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +40,15 @@ public final class CsvLoader {
      * trailing delimiter) is dropped.
      */
     public static List<Column> inferColumns(Path file, CsvOptions options) {
+        return inferColumns(null, file, options);
+    }
+
+    /** As {@link #inferColumns(Path, CsvOptions)}, reading an upload of {@code warehouse} (if not null) as stored there. */
+    public static List<Column> inferColumns(Warehouse warehouse, Path file, CsvOptions options) {
         requireNonNull(file, "file is null");
         requireNonNull(options, "options is null");
         byte[] nullBytes = options.nullString().getBytes(StandardCharsets.UTF_8);
-        try (CsvReader reader = open(file, options)) {
+        try (CsvReader reader = open(warehouse, file, options)) {
             List<String> rawNames = null;
             ColumnGuess[] guesses = null;
             int expected = -1;
@@ -128,7 +131,7 @@ public final class CsvLoader {
         byte[] nullBytes = options.nullString().getBytes(StandardCharsets.UTF_8);
         List<Column> columns = table.columns();
         int count = columns.size();
-        try (CsvReader reader = open(file, options);
+        try (CsvReader reader = open(warehouse, file, options);
                 ArrowTableWriter writer = warehouse.newArrowWriter(table)) {
             writer.setFilter(filter);
             long totalBytes = Files.size(file);
@@ -212,9 +215,9 @@ public final class CsvLoader {
                         + ", found " + found);
     }
 
-    private static CsvReader open(Path file, CsvOptions options) {
+    private static CsvReader open(Warehouse warehouse, Path file, CsvOptions options) {
         try {
-            return new CsvReader(FileChannel.open(file, StandardOpenOption.READ), file.toString(), options);
+            return new CsvReader(UploadArea.openForLoad(warehouse, file), file.toString(), options);
         } catch (NoSuchFileException e) {
             throw new VeilException(ErrorCode.FILE_NOT_FOUND, "File '" + file + "' not found", e);
         } catch (IOException e) {

@@ -6,7 +6,7 @@ import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.Arrays;
 
 /**
@@ -27,7 +27,7 @@ final class CsvReader implements AutoCloseable {
     private static final int INITIAL_BUFFER_BYTES = 4 << 20;
     private static final int NEED_MORE = -1;
 
-    private final FileChannel channel;
+    private final ReadableByteChannel channel;
     private final String fileName;
     private final byte delimiter;
     private final byte quote;
@@ -50,11 +50,11 @@ final class CsvReader implements AutoCloseable {
     private long recordLine;
     private boolean skipBlankLines;
 
-    CsvReader(FileChannel channel, String fileName, CsvOptions options) {
+    CsvReader(ReadableByteChannel channel, String fileName, CsvOptions options) {
         this(channel, fileName, options, INITIAL_BUFFER_BYTES, MAX_RECORD_BYTES);
     }
 
-    CsvReader(FileChannel channel, String fileName, CsvOptions options, int initialBuffer, int maxBuffer) {
+    CsvReader(ReadableByteChannel channel, String fileName, CsvOptions options, int initialBuffer, int maxBuffer) {
         this.channel = requireNonNull(channel, "channel is null");
         this.fileName = requireNonNull(fileName, "fileName is null");
         this.delimiter = (byte) options.delimiter();

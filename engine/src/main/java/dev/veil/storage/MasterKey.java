@@ -137,6 +137,17 @@ public final class MasterKey {
     public static MasterKey generateTo(Path file) {
         requireNonNull(file, "file is null");
         MasterKey key = random();
+        key.writeTo(file);
+        return key;
+    }
+
+    /**
+     * Writes this key to {@code file} (which must not exist), readable and writable by its owner
+     * only (POSIX 600), forced to disk.
+     */
+    public void writeTo(Path file) {
+        requireNonNull(file, "file is null");
+        MasterKey key = this;
         byte[] text = (Base64.getEncoder().encodeToString(key.key) + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
             try (FileChannel channel =
@@ -161,7 +172,6 @@ public final class MasterKey {
             throw new VeilException(
                     ErrorCode.ENCRYPTION_KEY_INVALID, "Cannot write the key file " + file + ": " + e.getMessage(), e);
         }
-        return key;
     }
 
     static MasterKey parse(String text, String where) {

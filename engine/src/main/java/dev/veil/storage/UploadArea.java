@@ -7,8 +7,11 @@ import dev.veil.VeilException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,7 +25,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,6 +41,13 @@ import java.util.regex.Pattern;
  *
  * <p>The owner is part of the name (a hash of the user name), so one user cannot load another's
  * upload even knowing its id; the id has 128 random bits, so it cannot be guessed either.
+ *
+ * <p>In an encrypted warehouse an upload is encrypted as it arrives, in the format of the segment
+ * files ({@link EncryptedFiles}, under the current data key, its file name bound), and the CSV and
+ * Arrow loaders read it through {@link #openForLoad}. Parquet is read by Arrow's native reader,
+ * which takes only a plain file: an encrypted Parquet upload is decrypted into a file on a memory
+ * file system ({@value #MEMORY_FOLDER}, owner-only, removed after the load) when it fits there in
+ * half of the free space, and is refused otherwise; it never reaches the disk in the plain.
  */
 public final class UploadArea {
     /** How a COPY path names an upload: {@code upload:<id>}. */
@@ -47,10 +59,127 @@ public final class UploadArea {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Path folder;
+    /** Where an encrypted Parquet upload is decrypted for Arrow's native reader: memory, not disk. */
+    static final String MEMORY_FOLDER = "/dev/shm";
 
-    public UploadArea(Path warehouseRoot) {
-        this.folder = requireNonNull(warehouseRoot, "warehouseRoot is null").resolve(FOLDER);
+    private static final String PLAIN_PREFIX = "veil-upload-";
+
+    private final Path folder;
+    private final Warehouse warehouse;
+    private final WarehouseKeys keys;
+
+    public UploadArea(Warehouse warehouse) {
+        this.warehouse = requireNonNull(warehouse, "warehouse is null");
+        this.folder = warehouse.root().resolve(FOLDER);
+        this.keys = warehouse.keys();
+    }
+
+    /**
+     * A channel that reads {@code file} for a load: an upload of an encrypted {@code warehouse}
+     * decrypted (a file of another place, or of a plain warehouse, as it is).
+     */
+    static SeekableByteChannel openForLoad(Warehouse warehouse, Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        if (warehouse == null || warehouse.keys() == null || !isUpload(warehouse, file)) {
+            return channel;
+        }
+        try {
+            return warehouse.keys().decrypting(channel, file.getFileName().toString());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static boolean isUpload(Warehouse warehouse, Path file) {
+        return file.toAbsolutePath().normalize().startsWith(warehouse.root().resolve(FOLDER));
+    }
+
+    /**
+     * The uploads {@code files} as plain files that Arrow's native Parquet reader can open: as they
+     * are in a plain warehouse; in an encrypted one, decrypted into {@value #MEMORY_FOLDER} (see the
+     * class comment), NOT_SUPPORTED if they do not fit there. {@link #removePlain} removes them.
+     */
+    public List<Path> plainForNativeReader(List<Path> files) {
+        if (keys == null) {
+            return files;
+        }
+        Path memory = Path.of(MEMORY_FOLDER);
+        long size = 0;
+        try {
+            for (Path file : files) {
+                size += Files.size(file);
+            }
+            if (!Files.isDirectory(memory) || Files.getFileStore(memory).getUsableSpace() / 2 < size) {
+                throw new VeilException(
+                        ErrorCode.NOT_SUPPORTED,
+                        "This warehouse is encrypted, and an uploaded Parquet file is read by Arrow's native reader,"
+                                + " which needs a plain file: Veil decrypts it only into memory (" + MEMORY_FOLDER
+                                + "), where " + size + " bytes do not fit. Upload it as CSV or Arrow, or load it on"
+                                + " the server with veil load --warehouse");
+            }
+        } catch (IOException e) {
+            throw new VeilException(ErrorCode.STORAGE_IO_ERROR, "Cannot read the uploads: " + e.getMessage(), e);
+        }
+        List<Path> plain = new ArrayList<>();
+        Path own = null;
+        try {
+            own = Files.createTempDirectory(
+                    memory,
+                    PLAIN_PREFIX,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            for (Path file : files) {
+                Path copy = own.resolve(plain.size() + "-" + file.getFileName());
+                try (SeekableByteChannel in = openForLoad(warehouse, file);
+                        FileChannel out = create(copy)) {
+                    plain.add(copy);
+                    ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+                    while (in.read(buffer) >= 0) {
+                        buffer.flip();
+                        while (buffer.hasRemaining()) {
+                            out.write(buffer);
+                        }
+                        buffer.clear();
+                    }
+                }
+            }
+            return List.copyOf(plain);
+        } catch (IOException | RuntimeException e) {
+            removePlain(plain);
+            deleteQuietly(own);
+            if (e instanceof IOException io) {
+                throw new VeilException(
+                        ErrorCode.STORAGE_IO_ERROR, "Cannot decrypt the uploads: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** Removes the plain files {@link #plainForNativeReader} made, and their folder (nothing in a plain warehouse). */
+    public void removePlain(List<Path> plain) {
+        if (keys == null || plain.isEmpty()) {
+            return;
+        }
+        for (Path file : plain) {
+            deleteQuietly(file);
+        }
+        Path own = plain.get(0).getParent();
+        if (own != null
+                && Path.of(MEMORY_FOLDER).equals(own.getParent())
+                && own.getFileName().toString().startsWith(PLAIN_PREFIX)) {
+            deleteQuietly(own);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // In memory: gone at the next reboot at the latest.
+        }
     }
 
     /**
@@ -70,8 +199,12 @@ public final class UploadArea {
         Path own = Files.createDirectory(folder.resolve(owner(user) + "-" + id));
         Path file = own.resolve(safeName(fileName));
         boolean done = false;
-        try (FileChannel channel = create(file);
-                OutputStream out = Channels.newOutputStream(channel)) {
+        try (FileChannel channel = create(file)) {
+            // Encrypted as it arrives in an encrypted warehouse: no plain byte of it reaches the disk.
+            EncryptingChannel encrypting = keys == null
+                    ? null
+                    : keys.encrypting(channel, file.getFileName().toString());
+            OutputStream out = Channels.newOutputStream(encrypting == null ? channel : new Unclosable(encrypting));
             byte[] buffer = new byte[1 << 16];
             long total = 0;
             long checkDiskAt = 0;
@@ -91,6 +224,10 @@ public final class UploadArea {
                     checkDiskAt = total + (64L << 20);
                 }
                 out.write(buffer, 0, n);
+            }
+            out.flush();
+            if (encrypting != null) {
+                encrypting.finish();
             }
             channel.force(true);
             done = true;
@@ -163,6 +300,22 @@ public final class UploadArea {
         } catch (IOException e) {
             // An upload that could not be removed now is removed later.
         }
+    }
+
+    /** The encrypting channel without its close: the file channel under it is closed by its owner. */
+    private record Unclosable(EncryptingChannel channel) implements WritableByteChannel {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return channel.write(src);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() {}
     }
 
     private static FileChannel create(Path file) throws IOException {

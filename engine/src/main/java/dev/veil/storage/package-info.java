@@ -12,7 +12,8 @@
  * folder or pattern come from {@link dev.veil.storage.InputFiles}), both through
  * {@code ArrowFileLoader.appendAll}; {@link dev.veil.storage.ParquetFileWriter} writes rows as a
  * Parquet file ({@code COPY ... TO}). {@link dev.veil.storage.UploadArea} holds the files clients
- * upload to a server for a load ({@code veil load --url}).
+ * upload to a server for a load ({@code veil load --url}), encrypted in an encrypted warehouse.
+ * {@link dev.veil.storage.NewWarehouse} makes a new warehouse all or nothing ({@code veil init}).
  * {@link dev.veil.storage.SegmentRewrite} commits new versions of several tables at once with rows
  * deleted or changed by a {@link dev.veil.storage.RowEdit} (erasure), and
  * {@link dev.veil.storage.Warehouse#collectGarbage(long)} (VACUUM) deletes the files it replaced

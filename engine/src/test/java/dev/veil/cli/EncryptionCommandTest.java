@@ -361,6 +361,23 @@ class EncryptionCommandTest {
         return all;
     }
 
+    @Test
+    void demoTakesAKeyAndEncryptWithoutOneCreatesNothing() throws IOException {
+        Path demo = dir.resolve("demo");
+        Run noKey = veil("demo", "--warehouse", demo.toString(), "--encrypt", "--port", "0");
+        assertNotEquals(0, noKey.status());
+        assertTrue(
+                noKey.err().contains("ENCRYPTION_KEY_REQUIRED") && noKey.err().contains("--key-file"), noKey.err());
+        assertFalse(Files.exists(demo), "nothing was created");
+        // --key-file is the shared option of every command that opens a warehouse: a malformed key is refused.
+        Path garbage = dir.resolve("garbage.key");
+        Files.writeString(garbage, "not a key\n");
+        Run malformed = veil(
+                "demo", "--warehouse", demo.toString(), "--encrypt", "--key-file", garbage.toString(), "--port", "0");
+        assertTrue(malformed.err().contains("ENCRYPTION_KEY_INVALID"), malformed.err());
+        assertFalse(Files.exists(demo), "nothing was created");
+    }
+
     /** Fails if any file under {@code root} (segments, veil.db, its journals, keys, lock) holds one of {@code values}. */
     static void assertNoneAnywhere(Path root, List<String> values) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {

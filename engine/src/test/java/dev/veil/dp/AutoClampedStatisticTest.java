@@ -159,4 +159,114 @@ class AutoClampedStatisticTest {
         }
         return mean.result();
     }
+
+    // ---------------------------------------------------------------- PERCENTILE_CONT
+
+    @Test
+    void aQuantileNeedsItsRankAndGetsThreeQuartersOfEpsilon() {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AutoClampedStatistic.create(
+                        PARAMS, DECLARED, AutoClampedStatistic.Statistic.QUANTILE, new SeededRandomBits(1)));
+        AutoClampedStatistic median =
+                AutoClampedStatistic.quantile(PARAMS, DECLARED, 0.5, true, new SeededRandomBits(1));
+        assertEquals(0.75, median.statisticEpsilon(), 1e-15);
+        assertEquals(List.of(1.0, 2.0, 4.0, 8.0, 16.0), median.bounds().candidates());
+    }
+
+    @Test
+    void quantileBoundsFollowTheValuesAndCutTheError() {
+        // 40 units of values 1..3 under declared bounds [0, 1000]: over the declared bounds the exponential
+        // mechanism puts most of its mass on the ~1,000 empty candidates; over bounds chosen from the data
+        // (mostly 62.5, the first candidate) on far fewer. Fixed seeds: the numbers are reproducible.
+        AggregationParams params = AggregationParams.laplace(EPSILON, 1, 1);
+        RandomBits random = new SeededRandomBits(21);
+        ValueBounds declared = new ValueBounds(0, 1000);
+        double autoError = 0;
+        double fixedError = 0;
+        int narrowed = 0;
+        int runs = 300;
+        for (int run = 0; run < runs; run++) {
+            AutoClampedStatistic auto = AutoClampedStatistic.quantile(params, declared, 0.5, true, random);
+            ExponentialQuantile fixed = ExponentialQuantile.create(params, declared, 0.5, true, random);
+            for (int u = 0; u < 40; u++) {
+                auto.addUnit(new double[] {1 + u % 3}, 0, 1);
+                fixed.add(1 + u % 3);
+            }
+            autoError += Math.abs(auto.result().value() - 2) / runs;
+            fixedError += Math.abs(fixed.result().value() - 2) / runs;
+            narrowed += auto.chosen().upper() <= 125 ? 1 : 0;
+        }
+        assertTrue(narrowed > runs * 9 / 10, "narrowed " + narrowed + " of " + runs);
+        assertTrue(autoError < fixedError / 3, "auto " + autoError + ", fixed " + fixedError);
+    }
+
+    @Test
+    void quantileIsExactWithinTheChosenBoundsAtAHugeEpsilon() {
+        AutoClampedStatistic median = AutoClampedStatistic.quantile(
+                AggregationParams.laplace(1e9, 1, 1), new ValueBounds(-100, 100), 0.5, true, new SeededRandomBits(3));
+        for (int u = 0; u < 301; u++) {
+            median.addUnit(new double[] {1 + u % 3}, 0, 1);
+        }
+        assertEquals(2, median.result().value(), 1e-9);
+        assertEquals(new ValueBounds(-6.25, 6.25), median.chosen());
+    }
+
+    /** The chosen upper bound (log 2) and the released quantile rounded, as one number. */
+    private static double encodeQuantile(ValueBounds chosen, double value) {
+        long bound = Math.round(Math.log(Math.max(1, chosen.upper())) / Math.log(2));
+        return bound * 1000 + Math.round(value) + 100;
+    }
+
+    private static double autoMedian(long heavy, RandomBits random) {
+        AutoClampedStatistic median = AutoClampedStatistic.quantile(PARAMS, DECLARED, 0.5, true, random);
+        fill(median, heavy);
+        double value = median.result().value();
+        return encodeQuantile(median.chosen(), value);
+    }
+
+    @Test
+    void theQuantileReleaseIsEpsilonDpOnNeighbours() {
+        RandomBits random = new SeededRandomBits(31);
+        StochasticDpTester.Result result = StochasticDpTester.test(
+                () -> autoMedian(1, random),
+                () -> autoMedian(2, random),
+                AutoClampedStatisticTest::bucket,
+                SAMPLES,
+                EPSILON,
+                0);
+        assertTrue(result.passes(), result.toString());
+    }
+
+    @Test
+    void testerCatchesQuantileBoundsChosenWithoutNoise() {
+        RandomBits random = new SeededRandomBits(32);
+        StochasticDpTester.Result result = StochasticDpTester.test(
+                () -> noiselessMedian(1, random),
+                () -> noiselessMedian(2, random),
+                AutoClampedStatisticTest::bucket,
+                SAMPLES,
+                EPSILON,
+                0);
+        assertFalse(result.passes(), result.toString());
+    }
+
+    /** The same mechanism with exact histogram counts: the bound changes with the one unit that differs. */
+    private static double noiselessMedian(long heavy, RandomBits random) {
+        List<Double> candidates = ApproximateBounds.candidates(16, 1);
+        long[] counts = new long[candidates.size()];
+        counts[0] = 30;
+        counts[candidates.size() - 1] = heavy;
+        double bound = candidates.get(ApproximateBounds.leastError(candidates, counts, 0, 1 / 0.75));
+        ValueBounds chosen = new ValueBounds(0, bound);
+        ExponentialQuantile median =
+                ExponentialQuantile.create(AggregationParams.laplace(0.75, 1, 1), chosen, 0.5, true, random);
+        for (int u = 0; u < 30; u++) {
+            median.add(1);
+        }
+        for (long u = 0; u < heavy; u++) {
+            median.add(16);
+        }
+        return encodeQuantile(chosen, median.result().value());
+    }
 }

@@ -88,7 +88,7 @@ public final class DpSelectGrammar {
         int[] lineStarts = lineStarts(sql);
         char[] text = sql.toCharArray();
         List<Integer> renames = new java.util.ArrayList<>();
-        VeilSqlParserImpl tokens = new VeilSqlParserImpl(new java.io.StringReader(sql));
+        VeilSqlParserImpl tokens = tokens(sql);
         try {
             for (int i = 1; ; i++) {
                 Token t = tokens.getToken(i);
@@ -121,6 +121,113 @@ public final class DpSelectGrammar {
         return result.toString();
     }
 
+    private static final java.util.regex.Pattern NESTED_CLAUSE =
+            java.util.regex.Pattern.compile("(?i)[(\\s]SELECT\\s+WITH\\s+DIFFERENTIAL_PRIVACY\\s+OPTIONS");
+
+    /**
+     * The statement with every {@code SELECT WITH DIFFERENTIAL_PRIVACY OPTIONS (name = value, ...)}
+     * that does not start a statement (one in a sub-query, a WITH element, after a set operator) made
+     * readable to Calcite's grammar, which takes {@code WITH} after {@code SELECT} nowhere inside a
+     * query: the clause becomes the hint {@code /*+ DIFFERENTIAL_PRIVACY('name' = 'value', ...) *}{@code /}
+     * of that SELECT, which is what the outermost clause is parsed into as well. A clause that does not
+     * have that form is left as it is, for the parser to report.
+     */
+    static String nestedClauses(String sql) {
+        if (!NESTED_CLAUSE.matcher(sql).find()) {
+            return sql;
+        }
+        int[] lineStarts = lineStarts(sql);
+        StringBuilder result = new StringBuilder();
+        int copied = 0;
+        VeilSqlParserImpl tokens = tokens(sql);
+        try {
+            for (int i = 2; ; i++) {
+                Token t = tokens.getToken(i);
+                if (t.kind == VeilSqlParserImplConstants.EOF) {
+                    break;
+                }
+                int before = tokens.getToken(i - 1).kind;
+                boolean nested = before == VeilSqlParserImplConstants.LPAREN
+                        || before == VeilSqlParserImplConstants.UNION
+                        || before == VeilSqlParserImplConstants.INTERSECT
+                        || before == VeilSqlParserImplConstants.EXCEPT
+                        || before == VeilSqlParserImplConstants.ALL
+                        || before == VeilSqlParserImplConstants.DISTINCT;
+                if (!nested
+                        || t.kind != VeilSqlParserImplConstants.SELECT
+                        || tokens.getToken(i + 1).kind != VeilSqlParserImplConstants.WITH
+                        || !tokens.getToken(i + 2).image.equalsIgnoreCase(HINT)
+                        || tokens.getToken(i + 3).kind != VeilSqlParserImplConstants.OPTIONS
+                        || tokens.getToken(i + 4).kind != VeilSqlParserImplConstants.LPAREN) {
+                    continue;
+                }
+                StringBuilder hint = new StringBuilder("/*+ " + HINT + "(");
+                int j = i + 5;
+                boolean ok = true;
+                boolean first = true;
+                while (ok && tokens.getToken(j).kind != VeilSqlParserImplConstants.RPAREN) {
+                    Token name = tokens.getToken(j);
+                    if (!first) {
+                        ok = name.kind == VeilSqlParserImplConstants.COMMA;
+                        name = tokens.getToken(++j);
+                    }
+                    first = false;
+                    ok &= name.kind != VeilSqlParserImplConstants.EOF
+                            && tokens.getToken(j + 1).kind == VeilSqlParserImplConstants.EQ;
+                    if (!ok) {
+                        break;
+                    }
+                    j += 2;
+                    StringBuilder value = new StringBuilder();
+                    int depth = 0;
+                    for (; ; j++) {
+                        int kind = tokens.getToken(j).kind;
+                        if (kind == VeilSqlParserImplConstants.EOF) {
+                            ok = false;
+                            break;
+                        }
+                        if (depth == 0
+                                && (kind == VeilSqlParserImplConstants.COMMA
+                                        || kind == VeilSqlParserImplConstants.RPAREN)) {
+                            break;
+                        }
+                        depth += kind == VeilSqlParserImplConstants.LPAREN
+                                ? 1
+                                : kind == VeilSqlParserImplConstants.RPAREN ? -1 : 0;
+                        value.append(tokens.getToken(j).image.replace("\"", ""));
+                    }
+                    ok &= value.length() > 0;
+                    if (hint.charAt(hint.length() - 1) != '(') {
+                        hint.append(", ");
+                    }
+                    hint.append(quoted(name.image.replace("\"", "")))
+                            .append(" = ")
+                            .append(quoted(value.toString()));
+                }
+                if (!ok) {
+                    continue;
+                }
+                Token with = tokens.getToken(i + 1);
+                Token close = tokens.getToken(j);
+                int from = offset(lineStarts, with.beginLine, with.beginColumn);
+                int to = offset(lineStarts, close.endLine, close.endColumn) + 1;
+                if (from < copied || to > sql.length()) {
+                    continue;
+                }
+                result.append(sql, copied, from).append(hint).append(") */");
+                copied = to;
+                i = j;
+            }
+        } catch (TokenMgrError e) {
+            return sql; // the real parse reports it
+        }
+        return result.append(sql, copied, sql.length()).toString();
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
     /** Whether the parentheses opened at token {@code open} hold a comma at their own depth. */
     private static boolean commaInside(VeilSqlParserImpl tokens, int open) {
         int depth = 0;
@@ -140,6 +247,17 @@ public final class DpSelectGrammar {
                 return true;
             }
         }
+    }
+
+    /**
+     * A token reader of {@code sql} in the lexical state the statement is parsed in (double-quoted
+     * identifiers, {@code VeilParser}'s quoting), so that a quoted name such as
+     * {@code "percentile_cont(x, 0.5)"} is one identifier, not the tokens inside it.
+     */
+    private static VeilSqlParserImpl tokens(String sql) {
+        VeilSqlParserImpl tokens = new VeilSqlParserImpl(new java.io.StringReader(sql));
+        tokens.switchTo(org.apache.calcite.sql.parser.SqlAbstractParserImpl.LexicalState.DQID);
+        return tokens;
     }
 
     private static int offset(int[] lineStarts, int line, int column) {

@@ -76,8 +76,9 @@ public final class VeilParser {
             throw new VeilException(ErrorCode.SYNTAX_ERROR, "Syntax error: the statement is empty");
         }
         try {
-            return StatementDepth.check(SqlParser.create(DpSelectGrammar.countStarArguments(sql), CONFIG)
-                    .parseStmt());
+            return StatementDepth.check(
+                    SqlParser.create(DpSelectGrammar.countStarArguments(DpSelectGrammar.nestedClauses(sql)), CONFIG)
+                            .parseStmt());
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
@@ -109,9 +110,10 @@ public final class VeilParser {
             return List.of();
         }
         try {
-            List<SqlNode> statements = List.copyOf(SqlParser.create(DpSelectGrammar.countStarArguments(sql), CONFIG)
-                    .parseStmtList()
-                    .getList());
+            List<SqlNode> statements = List.copyOf(
+                    SqlParser.create(DpSelectGrammar.countStarArguments(DpSelectGrammar.nestedClauses(sql)), CONFIG)
+                            .parseStmtList()
+                            .getList());
             statements.forEach(StatementDepth::check);
             return statements;
         } catch (SqlParseException e) {
