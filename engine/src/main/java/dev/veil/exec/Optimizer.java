@@ -9,6 +9,7 @@ import dev.veil.exec.join.HashJoinCost;
 import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SubsetDistinctRowCount;
+import dev.veil.exec.privacy.DpBatches;
 import dev.veil.exec.privacy.PrivacyRules;
 import dev.veil.exec.remote.RemoteContributionBounds;
 import dev.veil.exec.remote.RemoteQueries;
@@ -157,10 +158,11 @@ public final class Optimizer {
         }
         // Remote sub-plans become leaves that hold their SQL; a DP aggregate's remote input bounds
         // each unit's contribution remotely. Aggregations straight over a scan run
-        // vectorized; dynamic join filters are then planned for the scans that are left (an
+        // vectorized, and DP aggregates over a scan read its batches; dynamic join filters are then planned for the
+        // scans that are left (an
         // aggregation scan takes none, which only costs speed).
         return (EnumerableRel) DynamicFilterPlanner.apply(
-                VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical))));
+                DpBatches.fuse(VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical)))));
     }
 
     /** A heuristic program that applies each rule in turn, as {@link Programs#hep} builds it. */

@@ -75,7 +75,7 @@ public final class DpAggregator {
      * (the last one cut at the cap): block {@code k} holds slots {@code 2^(k+1) - 2} onwards, each
      * source's values of the block together.
      */
-    private static final class Cell {
+    static final class Cell {
         final int group;
         /** The next cell of the same unit, or -1. */
         final int nextOfUnit;
@@ -151,7 +151,7 @@ public final class DpAggregator {
      * the same kind of reading: the value, or 1 when it is not NULL) share one, so each is read
      * and stored once per row. {@code COUNT(*)} without a filter reads a constant 1 and needs none.
      */
-    private record Sources(DpCall[] readers, int[] ofCall) {
+    record Sources(DpCall[] readers, int[] ofCall) {
         static Sources of(DpCall[] calls) {
             List<DpCall> readers = new ArrayList<>();
             List<List<Object>> keys = new ArrayList<>();
@@ -196,7 +196,19 @@ public final class DpAggregator {
 
     static List<Object[]> run(
             Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag, StatementMemory.Account account) {
-        return run(input, spec, cancelFlag, account, new SplittableRandom(new SecureRandom().nextLong()), DENSE_GROUPS);
+        return run(input, spec, cancelFlag, account, sampler(), DENSE_GROUPS);
+    }
+
+    /**
+     * For tests that compare the row and batch paths only (never reachable from SQL, a property or
+     * the environment): when set, the seed of each run's row and group sampler.
+     */
+    static volatile java.util.function.LongSupplier testSeeds;
+
+    /** A run's row and group sampler, seeded from {@link SecureRandom}. */
+    static SplittableRandom sampler() {
+        java.util.function.LongSupplier seeds = testSeeds;
+        return new SplittableRandom(seeds == null ? new SecureRandom().nextLong() : seeds.getAsLong());
     }
 
     /**
@@ -381,12 +393,56 @@ public final class DpAggregator {
         cellOf = null;
         // The dense table stays counted (on the safe side) until the end, though it is dropped here.
         dense = null;
+        return release(
+                spec,
+                sources,
+                cells,
+                unitCells,
+                unitIds.size(),
+                groupIds.size(),
+                groupIds::values,
+                arena,
+                inDomain,
+                domain,
+                sampler,
+                cancelFlag,
+                account,
+                kept);
+    }
 
+    /**
+     * Steps 2 to 5 over the cells of step 1, whichever path built them (the rows here, or Arrow
+     * batches in {@link DpBatchAggregator}): samples each unit's groups (units in id order, each
+     * unit's cells first seen first), feeds the accumulators, selects partitions and releases the
+     * sorted rows. {@code groupValues} gives a group's key values; {@code inDomain} and
+     * {@code domain} matter only when the spec has a domain marker.
+     */
+    static List<Object[]> release(
+            DpSpec spec,
+            Sources sources,
+            List<Cell> cells,
+            int[] unitCells,
+            int unitCount,
+            int groupCount,
+            java.util.function.IntFunction<Object[]> groupValues,
+            ValueArena arena,
+            boolean[] inDomain,
+            List<Integer> domain,
+            SplittableRandom sampler,
+            AtomicBoolean cancelFlag,
+            StatementMemory.Account account,
+            long kept) {
+        int untilCheck = ITERATIONS_PER_CHECK;
+        int keyCount = spec.groupKeys().size();
+        int sourceCount = sources.readers().length;
+        int callCount = spec.calls().size();
+        int capacity = spec.maxRowsPerUnitPerGroup();
+        int marker = spec.domainMarker();
         BudgetSplit split = spec.split().orElse(null);
         // The groups in the order they are first given a unit (after the global or domain ones);
         // the released rows are sorted by key at the end.
         List<Integer> order = new ArrayList<>();
-        Group[] groups = new Group[Math.max(1, groupIds.size())];
+        Group[] groups = new Group[Math.max(1, groupCount)];
         if (keyCount == 0) {
             groups[0] = new Group(spec, split);
             order.add(0);
@@ -404,7 +460,7 @@ public final class DpAggregator {
         }
         List<Cell> ofUnit = new ArrayList<>();
         long accumulated = 0; // what the accumulators keep (a quantile keeps its group's values)
-        for (int unit = 0; unit < unitIds.size(); unit++) {
+        for (int unit = 0; unit < unitCount; unit++) {
             if (--untilCheck == 0) {
                 untilCheck = ITERATIONS_PER_CHECK;
                 StatementControl.check(cancelFlag);
@@ -472,7 +528,7 @@ public final class DpAggregator {
             }
             Object[] row = new Object[keyCount + 3 * callCount];
             if (keyCount > 0) {
-                System.arraycopy(groupIds.values(id), 0, row, 0, keyCount);
+                System.arraycopy(groupValues.apply(id), 0, row, 0, keyCount);
             }
             for (int c = 0; c < callCount; c++) {
                 DpCall call = spec.calls().get(c);
