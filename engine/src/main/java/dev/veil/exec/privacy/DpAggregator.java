@@ -73,7 +73,7 @@ public final class DpAggregator {
      * A cell: one unit's rows in one group, at most Linf of them, with each kept row's value of
      * each value source. The values live in a {@link ValueArena}, in blocks of 2, 4, 8, ... slots
      * (the last one cut at the cap): block {@code k} holds slots {@code 2^(k+1) - 2} onwards, each
-     * source's values of the block together.
+     * slot's values of every source together (one cache line for a row's values).
      */
     static final class Cell {
         final int group;
@@ -118,15 +118,26 @@ public final class DpAggregator {
             blockCount++;
         }
 
-        void set(ValueArena arena, int slot, int source, int capacity, double value) {
+        void set(ValueArena arena, int slot, int source, int sources, double value) {
             int k = blockOf(slot);
             long address = blocks[k];
-            arena.chunk(address)[ValueArena.offset(address) + source * blockSize(k, capacity) + slot - blockStart(k)] =
-                    value;
+            arena.chunk(address)[ValueArena.offset(address) + (slot - blockStart(k)) * sources + source] = value;
         }
 
-        /** Copies the kept values of {@code source} into {@code into}, from index 0. */
-        void copy(ValueArena arena, int source, int capacity, double[] into) {
+        /** Sets slot {@code slot} to row {@code row}'s value of each source, {@code values[source][row]}. */
+        void setRow(ValueArena arena, int slot, double[][] values, int row) {
+            int k = blockOf(slot);
+            long address = blocks[k];
+            double[] chunk = arena.chunk(address);
+            int sources = values.length;
+            int at = ValueArena.offset(address) + (slot - blockStart(k)) * sources;
+            for (int s = 0; s < sources; s++) {
+                chunk[at + s] = values[s][row];
+            }
+        }
+
+        /** Copies the kept values of {@code source} (of {@code sources}) into {@code into}, from index 0. */
+        void copy(ValueArena arena, int source, int sources, int capacity, double[] into) {
             for (int k = 0; k < blockCount; k++) {
                 int start = blockStart(k);
                 int n = Math.min(blockSize(k, capacity), kept - start);
@@ -134,12 +145,11 @@ public final class DpAggregator {
                     break;
                 }
                 long address = blocks[k];
-                System.arraycopy(
-                        arena.chunk(address),
-                        ValueArena.offset(address) + source * blockSize(k, capacity),
-                        into,
-                        start,
-                        n);
+                double[] chunk = arena.chunk(address);
+                int at = ValueArena.offset(address) + source;
+                for (int i = 0; i < n; i++) {
+                    into[start + i] = chunk[at + i * sources];
+                }
             }
         }
     }
@@ -385,7 +395,7 @@ public final class DpAggregator {
                     slot = (int) j;
                 }
                 for (int s = 0; s < sourceCount; s++) {
-                    cell.set(arena, slot, s, capacity, value(readers[s], row));
+                    cell.set(arena, slot, s, sourceCount, value(readers[s], row));
                 }
             }
         }
@@ -495,7 +505,7 @@ public final class DpAggregator {
                 }
                 group.units++;
                 for (int s = 0; s < sourceCount; s++) {
-                    cell.copy(arena, s, capacity, scratch[s]);
+                    cell.copy(arena, s, sourceCount, capacity, scratch[s]);
                 }
                 for (int c = 0; c < callCount; c++) {
                     int s = sources.ofCall()[c];

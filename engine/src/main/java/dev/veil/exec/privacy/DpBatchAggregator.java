@@ -220,8 +220,8 @@ public final class DpBatchAggregator {
                     }
                     slot = (int) draw;
                 }
-                for (int s = 0; s < sourceCount; s++) {
-                    cell.set(arena, slot, s, capacity, values[s][j]);
+                if (sourceCount > 0) {
+                    cell.setRow(arena, slot, values, j);
                 }
             }
             account.holdAtLeast(kept + arena.bytes() + unitIds.bytes() + reader.bytes());
