@@ -67,7 +67,11 @@ class ArchitectureTest {
         allowExec("dev.veil.exec.runtime..");
         allowExec("dev.veil.exec.scan..", "dev.veil.exec.runtime..");
         allowExec("dev.veil.exec.aggregate..", "dev.veil.exec.scan..", "dev.veil.exec.runtime..");
-        allowExec("dev.veil.exec.privacy..", "dev.veil.exec.scan..", "dev.veil.exec.runtime..");
+        allowExec(
+                "dev.veil.exec.privacy..",
+                "dev.veil.exec.aggregate..",
+                "dev.veil.exec.scan..",
+                "dev.veil.exec.runtime..");
         allowExec("dev.veil.exec.join..", "dev.veil.exec.privacy..", "dev.veil.exec.scan..", "dev.veil.exec.runtime..");
         allowExec("dev.veil.exec.remote..", "dev.veil.exec.runtime..");
         allowExec("dev.veil.exec", "dev.veil.exec..");

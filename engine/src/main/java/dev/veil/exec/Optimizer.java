@@ -9,6 +9,7 @@ import dev.veil.exec.join.HashJoinCost;
 import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SubsetDistinctRowCount;
+import dev.veil.exec.privacy.DpBatches;
 import dev.veil.exec.privacy.EnumerablePreSummedDpAggregate;
 import dev.veil.exec.privacy.PreSummedDpAggregator;
 import dev.veil.exec.privacy.PrivacyRules;
@@ -160,10 +161,11 @@ public final class Optimizer {
         // Remote sub-plans become leaves that hold their SQL; a DP aggregate's remote input bounds
         // each unit's contribution remotely, and sums it per (group, unit) when the aggregate
         // can take pre-summed rows (which it clamps again). Aggregations straight over a scan run
-        // vectorized; dynamic join filters are then planned for the scans that are left (an
-        // aggregation scan takes none, which only costs speed).
-        return (EnumerableRel) DynamicFilterPlanner.apply(
-                VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)));
+        // vectorized, and DP aggregates over a scan read its batches; dynamic join filters are
+        // then planned for the scans that are left (an aggregation scan takes none, which only
+        // costs speed).
+        return (EnumerableRel) DynamicFilterPlanner.apply(DpBatches.fuse(
+                VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED))));
     }
 
     /** The DP aggregate over rows a remote database summed per (group, unit). */

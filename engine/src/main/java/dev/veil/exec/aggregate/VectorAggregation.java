@@ -381,6 +381,11 @@ public final class VectorAggregation {
         }
     }
 
+    /** Checks a batch's vector as the aggregation does before its kernels read it unchecked. */
+    static void checkBuffers(FieldVector v, int rows, TableDef def, int column) {
+        Partial.requireBuffers(v, rows, def, column);
+    }
+
     private static VectorAccumulator accumulator(
             Call call,
             TableDef def,

@@ -191,6 +191,9 @@ abstract class VectorExpression {
                 && kind != SqlKind.CHECKED_TIMES) {
             throw new Unsupported();
         }
+        if (kind == SqlKind.OTHER_FUNCTION && call.getOperator().getName().equals(CLAMP_DOUBLE)) {
+            return clampDouble(call, table, shared, memo);
+        }
         switch (kind) {
             case PLUS, MINUS, TIMES -> {
                 VectorExpression left = compile(call.getOperands().get(0), table, shared, memo);
@@ -207,6 +210,9 @@ abstract class VectorExpression {
                         type,
                         nullOnOverflow ? Overflow.NULL : Overflow.FAIL);
             }
+            case CASE -> {
+                return caseOf(call, table, shared, memo);
+            }
             case CAST -> {
                 return cast(
                         compile(call.getOperands().get(0), table, shared, memo),
@@ -215,6 +221,85 @@ abstract class VectorExpression {
             }
             default -> throw new Unsupported();
         }
+    }
+
+    /**
+     * {@code CASE WHEN a1 op b1 THEN v1 ... ELSE v END} whose conditions compare two numeric
+     * operands of one representation with {@code <}, {@code <=}, {@code >} or {@code >=} and whose
+     * values all have the CASE's representation: the form of the privacy rewrite's clamps.
+     */
+    private static VectorExpression caseOf(
+            RexCall call, TableDef table, Map<RexNode, VectorExpression> shared, Memo memo) {
+        java.util.List<RexNode> operands = call.getOperands();
+        if (operands.size() % 2 != 1) {
+            throw new Unsupported();
+        }
+        RelDataType type = call.getType();
+        boolean isDouble = type.getSqlTypeName() == SqlTypeName.DOUBLE;
+        boolean isDecimal = type.getSqlTypeName() == SqlTypeName.DECIMAL;
+        if (!isDouble
+                && !isDecimal
+                && type.getSqlTypeName() != SqlTypeName.BIGINT
+                && type.getSqlTypeName() != SqlTypeName.INTEGER) {
+            throw new Unsupported();
+        }
+        int scale = isDecimal ? type.getScale() : 0;
+        int branches = operands.size() / 2;
+        SqlKind[] ops = new SqlKind[branches];
+        VectorExpression[] lefts = new VectorExpression[branches];
+        VectorExpression[] rights = new VectorExpression[branches];
+        VectorExpression[] values = new VectorExpression[branches + 1];
+        for (int b = 0; b < branches; b++) {
+            if (!(operands.get(2 * b) instanceof RexCall condition)
+                    || condition.getOperands().size() != 2) {
+                throw new Unsupported();
+            }
+            ops[b] = condition.getKind();
+            if (ops[b] != SqlKind.LESS_THAN
+                    && ops[b] != SqlKind.LESS_THAN_OR_EQUAL
+                    && ops[b] != SqlKind.GREATER_THAN
+                    && ops[b] != SqlKind.GREATER_THAN_OR_EQUAL) {
+                throw new Unsupported();
+            }
+            lefts[b] = compile(condition.getOperands().get(0), table, shared, memo);
+            rights[b] = compile(condition.getOperands().get(1), table, shared, memo);
+            if (lefts[b].isDouble != rights[b].isDouble
+                    || (isDecimal && lefts[b].isDouble)
+                    || (!lefts[b].isDouble && lefts[b].scale != rights[b].scale)) {
+                throw new Unsupported();
+            }
+            values[b] = compile(operands.get(2 * b + 1), table, shared, memo);
+        }
+        values[branches] = compile(operands.get(operands.size() - 1), table, shared, memo);
+        for (VectorExpression v : values) {
+            if (v.isDouble != isDouble || v.scale != scale || (isDecimal && !v.isDecimal && v.scale != 0)) {
+                throw new Unsupported();
+            }
+        }
+        return new Case(ops, lefts, rights, values, isDouble, isDecimal, scale);
+    }
+
+    /** The name of the privacy rewrite's clamp of a DOUBLE value ({@code MaskFunctions.clampDouble}). */
+    private static final String CLAMP_DOUBLE = "VEIL_CLAMP";
+
+    /** {@code VEIL_CLAMP(value, lower, upper)} of a DOUBLE value with literal bounds. */
+    private static VectorExpression clampDouble(
+            RexCall call, TableDef table, Map<RexNode, VectorExpression> shared, Memo memo) {
+        if (call.getOperands().size() != 3
+                || call.getType().getSqlTypeName() != SqlTypeName.DOUBLE
+                || !(call.getOperands().get(1) instanceof RexLiteral lower)
+                || !(call.getOperands().get(2) instanceof RexLiteral upper)
+                || lower.isNull()
+                || upper.isNull()) {
+            throw new Unsupported();
+        }
+        VectorExpression value = compile(call.getOperands().get(0), table, shared, memo);
+        if (!value.isDouble) {
+            throw new Unsupported();
+        }
+        double low = requireNonNull(lower.getValueAs(Double.class), "lower");
+        double high = requireNonNull(upper.getValueAs(Double.class), "upper");
+        return new ClampDouble(value, low, high);
     }
 
     private static VectorExpression literal(RexLiteral literal) {
@@ -618,6 +703,182 @@ abstract class VectorExpression {
                 case "MINUS" -> a.subtract(b);
                 default -> a.multiply(b);
             };
+        }
+    }
+
+    /** A DOUBLE clamped into bounds: NaN is NULL, an infinity the nearest bound (as {@code MaskFunctions.clampDouble}). */
+    private static final class ClampDouble extends VectorExpression {
+        private final VectorExpression value;
+        private final double lower;
+        private final double upper;
+
+        ClampDouble(VectorExpression value, double lower, double upper) {
+            super(true, false, 0);
+            this.value = value;
+            this.lower = lower;
+            this.upper = upper;
+        }
+
+        @Override
+        void computeLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
+            throw new IllegalStateException("not a long expression");
+        }
+
+        @Override
+        void computeDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
+            value.evalDouble(vectors, sel, n, out, nulls);
+            for (int j = 0; j < n; j++) {
+                double v = out[j];
+                if (Double.isNaN(v)) {
+                    nulls[j] = true;
+                } else if (v < lower) {
+                    out[j] = lower;
+                } else if (v > upper) {
+                    out[j] = upper;
+                }
+            }
+        }
+
+        @Override
+        BigDecimal evalDecimal(FieldVector[] vectors, int row) {
+            throw new IllegalStateException("not a decimal expression");
+        }
+    }
+
+    /** A searched CASE of comparisons (see {@link #caseOf}): each row takes the value of its first true condition. */
+    private static final class Case extends VectorExpression {
+        private final SqlKind[] ops;
+        private final VectorExpression[] lefts;
+        private final VectorExpression[] rights;
+        private final VectorExpression[] values;
+        private long[] a = new long[0];
+        private long[] b = new long[0];
+        private double[] da = new double[0];
+        private double[] db = new double[0];
+        private boolean[] an = new boolean[0];
+        private boolean[] bn = new boolean[0];
+        private long[] v = new long[0];
+        private double[] dv = new double[0];
+        private boolean[] vn = new boolean[0];
+        /** Per row: the branch it takes, or -1 while undecided. */
+        private int[] taken = new int[0];
+
+        Case(
+                SqlKind[] ops,
+                VectorExpression[] lefts,
+                VectorExpression[] rights,
+                VectorExpression[] values,
+                boolean isDouble,
+                boolean isDecimal,
+                int scale) {
+            super(isDouble, isDecimal, scale);
+            this.ops = ops;
+            this.lefts = lefts;
+            this.rights = rights;
+            this.values = values;
+        }
+
+        private void ensure(int n) {
+            if (taken.length < n) {
+                a = new long[n];
+                b = new long[n];
+                da = new double[n];
+                db = new double[n];
+                an = new boolean[n];
+                bn = new boolean[n];
+                v = new long[n];
+                dv = new double[n];
+                vn = new boolean[n];
+                taken = new int[n];
+            }
+        }
+
+        private static boolean test(SqlKind op, int c) {
+            return switch (op) {
+                case LESS_THAN -> c < 0;
+                case LESS_THAN_OR_EQUAL -> c <= 0;
+                case GREATER_THAN -> c > 0;
+                default -> c >= 0;
+            };
+        }
+
+        /** A comparison of doubles as SQL (and Java) compares them: NaN compares false. */
+        private static boolean testDouble(SqlKind op, double x, double y) {
+            return switch (op) {
+                case LESS_THAN -> x < y;
+                case LESS_THAN_OR_EQUAL -> x <= y;
+                case GREATER_THAN -> x > y;
+                default -> x >= y;
+            };
+        }
+
+        /** Decides each row's branch: the first whose comparison is true (NULL is not). */
+        private void decide(FieldVector[] vectors, int[] sel, int n) {
+            ensure(n);
+            int branches = ops.length;
+            Arrays.fill(taken, 0, n, branches);
+            for (int br = branches - 1; br >= 0; br--) {
+                // Later branches first, so an earlier true condition overwrites.
+                VectorExpression l = lefts[br];
+                VectorExpression r = rights[br];
+                if (l.isDouble) {
+                    l.evalDouble(vectors, sel, n, da, an);
+                    r.evalDouble(vectors, sel, n, db, bn);
+                    for (int j = 0; j < n; j++) {
+                        if (!an[j] && !bn[j] && testDouble(ops[br], da[j], db[j])) {
+                            taken[j] = br;
+                        }
+                    }
+                } else {
+                    l.evalLong(vectors, sel, n, a, an);
+                    r.evalLong(vectors, sel, n, b, bn);
+                    for (int j = 0; j < n; j++) {
+                        if (!an[j] && !bn[j] && test(ops[br], Long.compare(a[j], b[j]))) {
+                            taken[j] = br;
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        void computeLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
+            decide(vectors, sel, n);
+            for (int br = 0; br < values.length; br++) {
+                values[br].evalLong(vectors, sel, n, v, vn);
+                for (int j = 0; j < n; j++) {
+                    if (taken[j] == br) {
+                        out[j] = v[j];
+                        nulls[j] = vn[j];
+                    }
+                }
+            }
+        }
+
+        @Override
+        void computeDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
+            decide(vectors, sel, n);
+            for (int br = 0; br < values.length; br++) {
+                values[br].evalDouble(vectors, sel, n, dv, vn);
+                for (int j = 0; j < n; j++) {
+                    if (taken[j] == br) {
+                        out[j] = dv[j];
+                        nulls[j] = vn[j];
+                    }
+                }
+            }
+        }
+
+        @Override
+        BigDecimal evalDecimal(FieldVector[] vectors, int row) {
+            for (int br = 0; br < ops.length; br++) {
+                BigDecimal l = lefts[br].evalDecimal(vectors, row);
+                BigDecimal r = rights[br].evalDecimal(vectors, row);
+                if (l != null && r != null && test(ops[br], l.compareTo(r))) {
+                    return values[br].evalDecimal(vectors, row);
+                }
+            }
+            return values[ops.length].evalDecimal(vectors, row);
         }
     }
 

@@ -3,7 +3,9 @@
  * over a scan by an {@link dev.veil.exec.aggregate.ArrowAggregateScan}, which scans and aggregates
  * in one step over Arrow batches with primitive arithmetic ({@code VectorAggregation},
  * {@code VectorExpression}, {@code VectorAccumulator}, {@code GroupTable},
- * {@code StringDictionary}); {@link dev.veil.exec.aggregate.CheckedSums} makes the integer sums of
+ * {@code StringDictionary}); {@link dev.veil.exec.aggregate.VectorInput} gives the DP aggregate of
+ * {@code exec.privacy} a scan's rows as batches of group ids, keys and values evaluated the same
+ * way; {@link dev.veil.exec.aggregate.CheckedSums} makes the integer sums of
  * every aggregate and window of a plan exact (an overflow fails, or saturates under a privacy
  * boundary) just before it runs.
  *

@@ -73,9 +73,9 @@ public final class DpAggregator {
      * A cell: one unit's rows in one group, at most Linf of them, with each kept row's value of
      * each value source. The values live in a {@link ValueArena}, in blocks of 2, 4, 8, ... slots
      * (the last one cut at the cap): block {@code k} holds slots {@code 2^(k+1) - 2} onwards, each
-     * source's values of the block together.
+     * slot's values of every source together (one cache line for a row's values).
      */
-    private static final class Cell {
+    static final class Cell {
         final int group;
         /** The next cell of the same unit, or -1. */
         final int nextOfUnit;
@@ -118,15 +118,26 @@ public final class DpAggregator {
             blockCount++;
         }
 
-        void set(ValueArena arena, int slot, int source, int capacity, double value) {
+        void set(ValueArena arena, int slot, int source, int sources, double value) {
             int k = blockOf(slot);
             long address = blocks[k];
-            arena.chunk(address)[ValueArena.offset(address) + source * blockSize(k, capacity) + slot - blockStart(k)] =
-                    value;
+            arena.chunk(address)[ValueArena.offset(address) + (slot - blockStart(k)) * sources + source] = value;
         }
 
-        /** Copies the kept values of {@code source} into {@code into}, from index 0. */
-        void copy(ValueArena arena, int source, int capacity, double[] into) {
+        /** Sets slot {@code slot} to row {@code row}'s value of each source, {@code values[source][row]}. */
+        void setRow(ValueArena arena, int slot, double[][] values, int row) {
+            int k = blockOf(slot);
+            long address = blocks[k];
+            double[] chunk = arena.chunk(address);
+            int sources = values.length;
+            int at = ValueArena.offset(address) + (slot - blockStart(k)) * sources;
+            for (int s = 0; s < sources; s++) {
+                chunk[at + s] = values[s][row];
+            }
+        }
+
+        /** Copies the kept values of {@code source} (of {@code sources}) into {@code into}, from index 0. */
+        void copy(ValueArena arena, int source, int sources, int capacity, double[] into) {
             for (int k = 0; k < blockCount; k++) {
                 int start = blockStart(k);
                 int n = Math.min(blockSize(k, capacity), kept - start);
@@ -134,12 +145,11 @@ public final class DpAggregator {
                     break;
                 }
                 long address = blocks[k];
-                System.arraycopy(
-                        arena.chunk(address),
-                        ValueArena.offset(address) + source * blockSize(k, capacity),
-                        into,
-                        start,
-                        n);
+                double[] chunk = arena.chunk(address);
+                int at = ValueArena.offset(address) + source;
+                for (int i = 0; i < n; i++) {
+                    into[start + i] = chunk[at + i * sources];
+                }
             }
         }
     }
@@ -151,7 +161,7 @@ public final class DpAggregator {
      * the same kind of reading: the value, or 1 when it is not NULL) share one, so each is read
      * and stored once per row. {@code COUNT(*)} without a filter reads a constant 1 and needs none.
      */
-    private record Sources(DpCall[] readers, int[] ofCall) {
+    record Sources(DpCall[] readers, int[] ofCall) {
         static Sources of(DpCall[] calls) {
             List<DpCall> readers = new ArrayList<>();
             List<List<Object>> keys = new ArrayList<>();
@@ -196,7 +206,19 @@ public final class DpAggregator {
 
     static List<Object[]> run(
             Enumerable<Object[]> input, DpSpec spec, AtomicBoolean cancelFlag, StatementMemory.Account account) {
-        return run(input, spec, cancelFlag, account, new SplittableRandom(new SecureRandom().nextLong()), DENSE_GROUPS);
+        return run(input, spec, cancelFlag, account, sampler(), DENSE_GROUPS);
+    }
+
+    /**
+     * For tests that compare the row and batch paths only (never reachable from SQL, a property or
+     * the environment): when set, the seed of each run's row and group sampler.
+     */
+    static volatile java.util.function.LongSupplier testSeeds;
+
+    /** A run's row and group sampler, seeded from {@link SecureRandom}. */
+    static SplittableRandom sampler() {
+        java.util.function.LongSupplier seeds = testSeeds;
+        return new SplittableRandom(seeds == null ? new SecureRandom().nextLong() : seeds.getAsLong());
     }
 
     /**
@@ -373,7 +395,7 @@ public final class DpAggregator {
                     slot = (int) j;
                 }
                 for (int s = 0; s < sourceCount; s++) {
-                    cell.set(arena, slot, s, capacity, value(readers[s], row));
+                    cell.set(arena, slot, s, sourceCount, value(readers[s], row));
                 }
             }
         }
@@ -381,12 +403,56 @@ public final class DpAggregator {
         cellOf = null;
         // The dense table stays counted (on the safe side) until the end, though it is dropped here.
         dense = null;
+        return release(
+                spec,
+                sources,
+                cells,
+                unitCells,
+                unitIds.size(),
+                groupIds.size(),
+                groupIds::values,
+                arena,
+                inDomain,
+                domain,
+                sampler,
+                cancelFlag,
+                account,
+                kept);
+    }
 
+    /**
+     * Steps 2 to 5 over the cells of step 1, whichever path built them (the rows here, or Arrow
+     * batches in {@link DpBatchAggregator}): samples each unit's groups (units in id order, each
+     * unit's cells first seen first), feeds the accumulators, selects partitions and releases the
+     * sorted rows. {@code groupValues} gives a group's key values; {@code inDomain} and
+     * {@code domain} matter only when the spec has a domain marker.
+     */
+    static List<Object[]> release(
+            DpSpec spec,
+            Sources sources,
+            List<Cell> cells,
+            int[] unitCells,
+            int unitCount,
+            int groupCount,
+            java.util.function.IntFunction<Object[]> groupValues,
+            ValueArena arena,
+            boolean[] inDomain,
+            List<Integer> domain,
+            SplittableRandom sampler,
+            AtomicBoolean cancelFlag,
+            StatementMemory.Account account,
+            long kept) {
+        int untilCheck = ITERATIONS_PER_CHECK;
+        int keyCount = spec.groupKeys().size();
+        int sourceCount = sources.readers().length;
+        int callCount = spec.calls().size();
+        int capacity = spec.maxRowsPerUnitPerGroup();
+        int marker = spec.domainMarker();
         BudgetSplit split = spec.split().orElse(null);
         // The groups in the order they are first given a unit (after the global or domain ones);
         // the released rows are sorted by key at the end.
         List<Integer> order = new ArrayList<>();
-        Group[] groups = new Group[Math.max(1, groupIds.size())];
+        Group[] groups = new Group[Math.max(1, groupCount)];
         if (keyCount == 0) {
             groups[0] = new Group(spec, split);
             order.add(0);
@@ -404,7 +470,7 @@ public final class DpAggregator {
         }
         List<Cell> ofUnit = new ArrayList<>();
         long accumulated = 0; // what the accumulators keep (a quantile keeps its group's values)
-        for (int unit = 0; unit < unitIds.size(); unit++) {
+        for (int unit = 0; unit < unitCount; unit++) {
             if (--untilCheck == 0) {
                 untilCheck = ITERATIONS_PER_CHECK;
                 StatementControl.check(cancelFlag);
@@ -439,7 +505,7 @@ public final class DpAggregator {
                 }
                 group.units++;
                 for (int s = 0; s < sourceCount; s++) {
-                    cell.copy(arena, s, capacity, scratch[s]);
+                    cell.copy(arena, s, sourceCount, capacity, scratch[s]);
                 }
                 for (int c = 0; c < callCount; c++) {
                     int s = sources.ofCall()[c];
@@ -472,7 +538,7 @@ public final class DpAggregator {
             }
             Object[] row = new Object[keyCount + 3 * callCount];
             if (keyCount > 0) {
-                System.arraycopy(groupIds.values(id), 0, row, 0, keyCount);
+                System.arraycopy(groupValues.apply(id), 0, row, 0, keyCount);
             }
             for (int c = 0; c < callCount; c++) {
                 DpCall call = spec.calls().get(c);

@@ -17,14 +17,40 @@ import org.apache.calcite.linq4j.tree.Types;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * {@link DpAggregate} in Calcite's enumerable convention: calls {@link DpAggregator} on its input's
  * rows, through the execution's {@link DpReleases} so it releases once per execution.
  */
 public final class EnumerableDpAggregate extends DpAggregate implements EnumerableRel {
+    /** How it reads its input from Arrow batches ({@link DpBatches}), or null: it reads rows. */
+    private final @Nullable DpBatchPlan batches;
+
     private EnumerableDpAggregate(RelOptCluster cluster, RelTraitSet traits, RelNode input, DpSpec spec) {
+        this(cluster, traits, input, spec, null);
+    }
+
+    private EnumerableDpAggregate(
+            RelOptCluster cluster, RelTraitSet traits, RelNode input, DpSpec spec, @Nullable DpBatchPlan batches) {
         super(cluster, traits, input, spec);
+        this.batches = batches;
+    }
+
+    @Nullable
+    DpBatchPlan batches() {
+        return batches;
+    }
+
+    /** This aggregate reading its input's batches as {@code plan} says. */
+    EnumerableDpAggregate withBatches(DpBatchPlan plan) {
+        return new EnumerableDpAggregate(getCluster(), getTraitSet(), getInput(), spec(), plan);
+    }
+
+    @Override
+    public RelWriter explainTerms(RelWriter pw) {
+        return super.explainTerms(pw).item("path", batches == null ? "rows" : batches.toString());
     }
 
     static EnumerableDpAggregate createEnumerable(RelNode input, DpSpec spec) {
@@ -34,23 +60,46 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new EnumerableDpAggregate(getCluster(), traitSet, sole(inputs), spec());
+        return new EnumerableDpAggregate(getCluster(), traitSet, sole(inputs), spec(), batches);
     }
 
     @Override
     public DpAggregate withSpec(DpSpec newSpec) {
+        // A new spec reads other fields: its batch plan, if any, is made again by DpBatches.
         return new EnumerableDpAggregate(getCluster(), getTraitSet(), getInput(), newSpec);
     }
 
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         BlockBuilder builder = new BlockBuilder();
-        Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), Prefer.ARRAY);
-        Expression rows = builder.append("dpInput", input.block);
-        Expression arrays = input.physType.convertTo(rows, JavaRowFormat.ARRAY);
         Expression spec = implementor.stash(spec(), DpSpec.class);
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
-        Expression released = Expressions.call(
+        Expression released;
+        if (batches != null) {
+            // The input is read by the batch plan: its rows are never built.
+            released = Expressions.call(
+                    Types.lookupMethod(
+                            DpBatchAggregator.class, "aggregate", DataContext.class, DpBatchPlan.class, DpSpec.class),
+                    implementor.getRootExpression(),
+                    implementor.stash(batches, DpBatchPlan.class),
+                    spec);
+        } else {
+            Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), Prefer.ARRAY);
+            Expression rows = builder.append("dpInput", input.block);
+            Expression arrays = input.physType.convertTo(rows, JavaRowFormat.ARRAY);
+            released = rowPath(implementor, arrays, spec);
+        }
+        if (getRowType().getFieldCount() == 1) {
+            // A row of one field (group keys only) is the value itself, as Calcite's operators expect.
+            released = physType.convertTo(builder.append("dpRows", released), JavaRowFormat.SCALAR);
+            physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.SCALAR, false);
+        }
+        builder.add(Expressions.return_(null, released));
+        return implementor.result(physType, builder.toBlock());
+    }
+
+    private static Expression rowPath(EnumerableRelImplementor implementor, Expression arrays, Expression spec) {
+        return Expressions.call(
                 Types.lookupMethod(
                         DpAggregator.class,
                         "aggregate",
@@ -60,12 +109,5 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
                 implementor.getRootExpression(),
                 arrays,
                 spec);
-        if (getRowType().getFieldCount() == 1) {
-            // A row of one field (group keys only) is the value itself, as Calcite's operators expect.
-            released = physType.convertTo(builder.append("dpRows", released), JavaRowFormat.SCALAR);
-            physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.SCALAR, false);
-        }
-        builder.add(Expressions.return_(null, released));
-        return implementor.result(physType, builder.toBlock());
     }
 }

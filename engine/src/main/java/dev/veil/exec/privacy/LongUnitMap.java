@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 final class LongUnitMap extends UnitMap {
     /** Marks an absent key in the value arrays; a real value equal to it makes the builder give up. */
-    private static final long NONE = Long.MIN_VALUE;
+    static final long NONE = Long.MIN_VALUE;
 
     private static final int NONE_INT = Integer.MIN_VALUE;
     /** The largest dense array, in slots. */

@@ -2,7 +2,10 @@
  * The physical forms of the privacy operators of {@code plan}, each converted by its rule ({@link
  * dev.veil.exec.privacy.PrivacyRules}): {@link dev.veil.exec.privacy.EnumerableDpAggregate} (run
  * by {@link dev.veil.exec.privacy.DpAggregator}, with the accumulators {@code DpAccumulators}
- * builds from a {@code DpSpec} over the primitives of {@code dp}), {@link
+ * builds from a {@code DpSpec} over the primitives of {@code dp}; when its input is a filtered,
+ * projected scan, possibly through unit lookups, {@link dev.veil.exec.privacy.DpBatches} has it read
+ * the scan's Arrow batches instead, run by {@code DpBatchAggregator} with the same cells, samples and
+ * release, and EXPLAIN shows {@code path=[batches of ...]} on it, else {@code path=[rows]}), {@link
  * dev.veil.exec.privacy.EnumerablePreSummedDpAggregate} (the same aggregate over rows a remote
  * database summed per (group, unit), run by {@link dev.veil.exec.privacy.PreSummedDpAggregator},
  * which clamps each unit's partial aggregate again; built by the optimizer, not by a rule), {@link
@@ -14,7 +17,8 @@
  * valid consent at the statement time, from {@code ConsentUnitSets}, cached per consent table
  * version and time window, and the unit maps along the path, probed per row by the scan).
  *
- * <p>Calls {@code exec.scan} (to read unit maps' tables), {@code exec.runtime}, {@code plan},
+ * <p>Calls {@code exec.aggregate} (its vector expressions, through {@code VectorInput}),
+ * {@code exec.scan} (to read unit maps' tables), {@code exec.runtime}, {@code plan},
  * {@code dp}, {@code schema}, {@code storage}, {@code catalog} and {@code control}.
  */
 package dev.veil.exec.privacy;

@@ -1,0 +1,333 @@
+package dev.veil.exec.aggregate;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.ColumnType;
+import dev.veil.catalog.TableDef;
+import dev.veil.catalog.VeilType;
+import dev.veil.exec.scan.LongColumns;
+import dev.veil.exec.scan.ScanPredicate;
+import dev.veil.schema.ArrowTable;
+import dev.veil.storage.BatchScan;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The rows of a filtered scan of a Veil table as batches of primitive columns, for an operator
+ * that aggregates them itself (the differentially private aggregate of {@code exec.privacy}):
+ * per selected row, in scan order, its group (numbered in order of first occurrence by a
+ * {@link GroupTable} over plain grouping columns), the value of one integral key column as a
+ * long, and numeric expressions ({@link VectorExpression}) as doubles, NaN for NULL; a value read
+ * only for whether it is NULL is 1 or NaN. A double is what the row code's
+ * {@code ((Number) value).doubleValue()} gives: a DECIMAL's exact value, correctly rounded.
+ * Immutable; {@link #open} gives one execution's reader.
+ */
+public final class VectorInput {
+    /** Receives each batch's selected rows. */
+    @FunctionalInterface
+    public interface BatchConsumer {
+        /**
+         * Rows {@code [0, n)} of a batch: {@code groups[j]} is row j's group, {@code keys[j]} its
+         * key ({@code keyNulls[j]} when NULL), {@code values[v][j]} its value of expression v.
+         */
+        void accept(int n, int[] groups, long[] keys, boolean[] keyNulls, double[][] values);
+    }
+
+    private final ArrowTable table;
+    private final @Nullable ScanPredicate filter;
+    private final int[] groupColumns;
+    private final int keyColumn;
+    private final List<RexNode> values;
+    private final boolean[] nullOnly;
+    private final int[] loadedColumns;
+
+    private VectorInput(
+            ArrowTable table,
+            @Nullable ScanPredicate filter,
+            int[] groupColumns,
+            int keyColumn,
+            List<RexNode> values,
+            boolean[] nullOnly) {
+        this.table = table;
+        this.filter = filter;
+        this.groupColumns = groupColumns;
+        this.keyColumn = keyColumn;
+        this.values = values;
+        this.nullOnly = nullOnly;
+        IntStream.Builder loaded = IntStream.builder();
+        IntStream.of(groupColumns).forEach(loaded::add);
+        loaded.add(keyColumn);
+        if (filter != null) {
+            IntStream.of(filter.columns()).forEach(loaded::add);
+        }
+        for (RexNode value : values) {
+            RelOptUtil.InputFinder.bits(value).forEach(loaded::add);
+        }
+        this.loadedColumns = loaded.build().distinct().sorted().toArray();
+    }
+
+    /**
+     * The input, or null when some part of it is not supported: grouping columns a
+     * {@link GroupTable} groups by, an INTEGER, BIGINT, DATE or TIMESTAMP key column, and values
+     * over table columns that {@link VectorExpression} evaluates (a value with
+     * {@code nullOnly[v]} may also be any plain column: only its NULLs are read).
+     */
+    public static @Nullable VectorInput of(
+            ArrowTable table,
+            @Nullable ScanPredicate filter,
+            int[] groupColumns,
+            int keyColumn,
+            List<RexNode> values,
+            boolean[] nullOnly) {
+        requireNonNull(table, "table is null");
+        TableDef def = table.definition();
+        if (groupColumns.length > 63 || values.size() != nullOnly.length) {
+            return null;
+        }
+        for (int column : groupColumns) {
+            if (!GroupTable.supports(def.columns().get(column).type())) {
+                return null;
+            }
+        }
+        VeilType key = def.columns().get(keyColumn).type().type();
+        if (key != VeilType.INTEGER && key != VeilType.BIGINT && key != VeilType.DATE && key != VeilType.TIMESTAMP) {
+            return null;
+        }
+        VectorInput input =
+                new VectorInput(table, filter, groupColumns.clone(), keyColumn, List.copyOf(values), nullOnly.clone());
+        try {
+            input.open(); // fails here, at planning, for any expression the reader would not evaluate
+        } catch (VectorExpression.Unsupported e) {
+            return null;
+        }
+        return input;
+    }
+
+    /** A reader for one execution, used by one thread. */
+    public Reader open() {
+        return new Reader();
+    }
+
+    /** One execution's groups and scratch state. */
+    public final class Reader {
+        private final GroupTable groups;
+        private final VectorExpression[] expressions;
+        private final VectorExpression.Memo memo = new VectorExpression.Memo();
+
+        private Reader() {
+            TableDef def = table.definition();
+            ColumnType[] types = new ColumnType[groupColumns.length];
+            for (int k = 0; k < types.length; k++) {
+                types[k] = def.columns().get(groupColumns[k]).type();
+            }
+            groups = new GroupTable(groupColumns, types);
+            expressions = new VectorExpression[values.size()];
+            Map<RexNode, VectorExpression> shared = new HashMap<>();
+            for (int v = 0; v < expressions.length; v++) {
+                RexNode value = values.get(v);
+                if (nullOnly[v] && value instanceof RexInputRef) {
+                    continue; // read from the vector's validity
+                }
+                expressions[v] = VectorExpression.compile(value, def, shared, memo);
+            }
+        }
+
+        /** How many groups the rows so far have. */
+        public int groupCount() {
+            return groups.groups();
+        }
+
+        /** The value of grouping column {@code k} of group {@code g}, as the row code represents it. */
+        public Object groupKey(int g, int k) {
+            return groups.key(g, k);
+        }
+
+        /** The heap the groups take, an estimate on the high side. */
+        public long bytes() {
+            return groups.bytes();
+        }
+
+        /** Scans the table, giving {@code consumer} each batch's selected rows, in scan order. */
+        public void run(AtomicBoolean cancelFlag, BatchConsumer consumer) {
+            TableDef def = table.definition();
+            FieldVector[] vectors = new FieldVector[def.columns().size()];
+            long[][] decoded = new long[vectors.length][];
+            boolean[] decodedValid = new boolean[vectors.length];
+            ScanPredicate.VectorLookup lookup = new ScanPredicate.VectorLookup() {
+                @Override
+                public FieldVector vector(int tableColumn) {
+                    return vectors[tableColumn];
+                }
+
+                @Override
+                public long[] longs(int tableColumn) {
+                    if (!decodedValid[tableColumn]) {
+                        FieldVector v = vectors[tableColumn];
+                        decoded[tableColumn] = LongColumns.decode(v, v.getValueCount(), decoded[tableColumn]);
+                        decodedValid[tableColumn] = true;
+                    }
+                    return decoded[tableColumn];
+                }
+            };
+            int[] sel = new int[0];
+            int[] gids = new int[0];
+            long[] keys = new long[0];
+            boolean[] keyNulls = new boolean[0];
+            double[][] out = new double[expressions.length][0];
+            long[] longs = new long[0];
+            boolean[] nulls = new boolean[0];
+            try (BatchScan scan = table.warehouse().scan(def, table.version(), loadedColumns)) {
+                while (true) {
+                    if (cancelFlag.get()) {
+                        throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
+                    }
+                    dev.veil.control.CpuScheduler.checkpoint();
+                    VectorSchemaRoot batch = scan.next();
+                    if (batch == null) {
+                        return;
+                    }
+                    int rows = batch.getRowCount();
+                    if (rows == 0) {
+                        continue;
+                    }
+                    for (int i = 0; i < loadedColumns.length; i++) {
+                        vectors[loadedColumns[i]] = batch.getVector(i);
+                        VectorAggregation.checkBuffers(vectors[loadedColumns[i]], rows, def, loadedColumns[i]);
+                    }
+                    if (sel.length < rows) {
+                        sel = new int[rows];
+                        gids = new int[rows];
+                        keys = new long[rows];
+                        keyNulls = new boolean[rows];
+                        longs = new long[rows];
+                        nulls = new boolean[rows];
+                        for (int v = 0; v < out.length; v++) {
+                            out[v] = new double[rows];
+                        }
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        sel[r] = r;
+                    }
+                    int n = rows;
+                    if (filter != null) {
+                        Arrays.fill(decodedValid, false);
+                        n = filter.bind(lookup).filter(sel, rows);
+                    }
+                    if (n == 0) {
+                        continue;
+                    }
+                    memo.nextBatch();
+                    groups.assign(vectors, sel, n, gids);
+                    FieldVector keyVector = vectors[keyColumn];
+                    long[] all = LongColumns.decode(keyVector, rows, decoded[keyColumn]);
+                    decoded[keyColumn] = all;
+                    decodedValid[keyColumn] = false;
+                    boolean keyNullable = keyVector.getNullCount() > 0;
+                    for (int j = 0; j < n; j++) {
+                        keys[j] = all[sel[j]];
+                        keyNulls[j] = keyNullable && keyVector.isNull(sel[j]);
+                    }
+                    for (int v = 0; v < out.length; v++) {
+                        evaluate(v, vectors, sel, n, out[v], longs, nulls);
+                    }
+                    consumer.accept(n, gids, keys, keyNulls, out);
+                }
+            }
+        }
+
+        private void evaluate(
+                int v, FieldVector[] vectors, int[] sel, int n, double[] out, long[] longs, boolean[] nulls) {
+            VectorExpression e = expressions[v];
+            if (e == null) {
+                FieldVector column = vectors[((RexInputRef) values.get(v)).getIndex()];
+                boolean nullable = column.getNullCount() > 0;
+                for (int j = 0; j < n; j++) {
+                    out[j] = nullable && column.isNull(sel[j]) ? Double.NaN : 1;
+                }
+                return;
+            }
+            if (e.isDouble) {
+                e.evalDouble(vectors, sel, n, out, nulls);
+            } else if (!e.isDecimal) {
+                e.evalLong(vectors, sel, n, longs, nulls);
+                for (int j = 0; j < n; j++) {
+                    out[j] = longs[j];
+                }
+            } else {
+                try {
+                    e.evalLong(vectors, sel, n, longs, nulls);
+                    toDoubles(longs, e.scale, n, out);
+                } catch (ArithmeticException overflow) {
+                    // A DECIMAL beyond a long: this batch row by row, exactly.
+                    for (int j = 0; j < n; j++) {
+                        BigDecimal d = e.evalDecimal(vectors, sel[j]);
+                        nulls[j] = d == null;
+                        out[j] = d == null ? 0 : d.doubleValue();
+                    }
+                }
+            }
+            if (nullOnly[v]) {
+                for (int j = 0; j < n; j++) {
+                    out[j] = nulls[j] ? Double.NaN : 1;
+                }
+                return;
+            }
+            for (int j = 0; j < n; j++) {
+                if (nulls[j]) {
+                    out[j] = Double.NaN;
+                }
+            }
+        }
+    }
+
+    /** The largest long every smaller magnitude of which a double holds exactly. */
+    private static final long EXACT = 1L << 53;
+
+    private static final double[] DOUBLE_POWERS = new double[23];
+
+    static {
+        DOUBLE_POWERS[0] = 1;
+        for (int i = 1; i < DOUBLE_POWERS.length; i++) {
+            DOUBLE_POWERS[i] = DOUBLE_POWERS[i - 1] * 10;
+        }
+    }
+
+    /**
+     * Scaled longs as the doubles {@code BigDecimal.valueOf(unscaled, scale).doubleValue()} gives:
+     * when the unscaled value and the power of ten are exact doubles, their IEEE quotient is the
+     * correctly rounded exact value, which is what {@code doubleValue} returns.
+     */
+    private static void toDoubles(long[] unscaled, int scale, int n, double[] out) {
+        if (scale >= DOUBLE_POWERS.length) {
+            for (int j = 0; j < n; j++) {
+                out[j] = BigDecimal.valueOf(unscaled[j], scale).doubleValue();
+            }
+            return;
+        }
+        double power = DOUBLE_POWERS[scale];
+        for (int j = 0; j < n; j++) {
+            long u = unscaled[j];
+            out[j] = u > -EXACT && u < EXACT
+                    ? u / power
+                    : BigDecimal.valueOf(u, scale).doubleValue();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VectorInput(" + table.definition().name() + ")";
+    }
+}

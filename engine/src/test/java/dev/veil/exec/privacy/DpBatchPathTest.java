@@ -1,0 +1,253 @@
+package dev.veil.exec.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.session.EmbeddedDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The DP aggregate's batch path ({@link DpBatchAggregator}) against its row path
+ * ({@link DpAggregator}) through SQL: with the row and group samplers given one seed (a test hook)
+ * and an epsilon so large the noise is below the comparison's tolerance, every query must give the
+ * same rows on both paths, so the cells, the rows and groups each unit keeps, the clamps, the
+ * partition selection and the release are the same; L0 = 2 and Linf = 3 make both samples matter.
+ * Queries the batch path cannot run fall back to the rows with the same answer.
+ */
+class DpBatchPathTest {
+    @TempDir
+    Path dir;
+
+    private Connection admin;
+    private Connection ana;
+    private int spelling;
+
+    @BeforeEach
+    void create() throws Exception {
+        Path warehouse = dir.resolve("wh");
+        admin = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";create=true");
+        exec(admin, "CREATE USER admin PASSWORD 'admin-pw-long-secret' ROLE admin");
+        exec(admin, "CREATE USER ana PASSWORD 'ana-pw-long-secret'");
+        exec(admin, "CREATE SCHEMA s");
+        exec(
+                admin,
+                "CREATE TABLE s.customer (c_custkey BIGINT NOT NULL, c_acctbal DECIMAL(15,2), c_seg VARCHAR, tag INTEGER NOT NULL)");
+        exec(
+                admin,
+                "CREATE TABLE s.orders (o_orderkey BIGINT NOT NULL, o_custkey BIGINT, o_totalprice DECIMAL(15,2), tag INTEGER NOT NULL)");
+        exec(
+                admin,
+                "CREATE TABLE s.lineitem (l_orderkey BIGINT NOT NULL, l_quantity DECIMAL(15,2), "
+                        + "l_extendedprice DECIMAL(15,2), l_discount DECIMAL(15,2), l_tax DECIMAL(15,2), "
+                        + "l_returnflag VARCHAR, l_linestatus VARCHAR, l_shipdate DATE, l_price DOUBLE, tag INTEGER NOT NULL)");
+        insert(
+                "customer",
+                120,
+                i -> (i + 1) + "," + (i % 13 == 0 ? "" : money(i * 7919 % 30000 - 3000)) + ","
+                        + (i % 17 == 0 ? "" : String.valueOf("ABCD".charAt(i % 4))) + "," + i % 5);
+        // Some orders have no customer, some order keys belong to two customers (the smallest wins).
+        insert(
+                "orders",
+                500,
+                i -> (i % 450 + 1) + "," + (i % 41 == 0 ? "" : String.valueOf(i * 31 % 130 + 1)) + ","
+                        + money(i * 104729 % 500000) + "," + i % 5);
+        // Line keys up to 470: some reach no order.
+        insert(
+                "lineitem",
+                3000,
+                i -> (i * 7 % 470 + 1) + "," + (i % 29 == 0 ? "" : money(i % 60)) + ","
+                        + money(i * 37 % 110000) + "," + money(i % 12 / 100.0) + "," + money(i % 9 / 100.0) + ","
+                        + "ANR".charAt(i % 3) + "," + "FO".charAt(i / 3 % 2) + ",199" + (2 + i % 7) + "-0" + (1 + i % 9)
+                        + "-1" + (i % 10) + "," + (i % 23 == 0 ? "" : String.valueOf(i / 7.0)) + "," + i % 5);
+        exec(admin, "ALTER TABLE s.customer SET PRIVACY UNIT (c_custkey)");
+        exec(admin, "ALTER TABLE s.orders SET PRIVACY UNIT VIA (o_custkey) REFERENCES s.customer (c_custkey)");
+        exec(admin, "ALTER TABLE s.lineitem SET PRIVACY UNIT VIA (l_orderkey) REFERENCES s.orders (o_orderkey)");
+        bounds("lineitem", "l_quantity", "0, 50");
+        bounds("lineitem", "l_extendedprice", "0, 105000");
+        bounds("lineitem", "l_discount", "0, 0.1");
+        bounds("lineitem", "l_tax", "0, 0.08");
+        bounds("lineitem", "l_price", "0, 300");
+        bounds("customer", "c_acctbal", "-1000, 10000");
+        bounds("orders", "o_totalprice", "0, 400000");
+        for (String t : new String[] {"s.customer", "s.orders", "s.lineitem"}) {
+            exec(
+                    admin,
+                    "ALTER TABLE " + t + " SET DIFFERENTIAL PRIVACY (EPSILON 1e20, DELTA 1e-9, "
+                            + "MAX GROUPS PER UNIT 2, MAX ROWS PER UNIT PER GROUP 3)");
+        }
+        exec(admin, "CREATE PRIVACY BUDGET roomy LIMIT (EPSILON 1e30, DELTA 0.5) WINDOW NEVER");
+        exec(admin, "ALTER USER ana SET PRIVACY BUDGET roomy");
+        ana = DriverManager.getConnection(EmbeddedDriver.PREFIX + warehouse + ";user=ana");
+    }
+
+    private static String money(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private void bounds(String table, String column, String bounds) throws SQLException {
+        exec(
+                admin,
+                "ALTER TABLE s." + table + " ALTER COLUMN " + column + " SET POLICY AGGREGATE ONLY BOUNDS (" + bounds
+                        + ")");
+    }
+
+    private void insert(String table, int rows, java.util.function.IntFunction<String> row)
+            throws SQLException, java.io.IOException {
+        Path file = Files.createTempFile(dir, table, ".csv");
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            csv.append(row.apply(i)).append('\n');
+        }
+        Files.writeString(file, csv);
+        exec(admin, "COPY s." + table + " FROM '" + file + "' WITH (HEADER = FALSE)");
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        DpBatches.enabled = true;
+        DpAggregator.testSeeds = null;
+        if (ana != null) {
+            ana.close();
+        }
+        admin.close();
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Runs {@code sql} (with {@code %d} where a filter that keeps every row makes each run a new
+     * question, never a replay) on both paths with one sampler seed; asserts equal rows and
+     * whether the batch path ran.
+     */
+    private void bothPaths(String sql, boolean batches, long seed) throws SQLException {
+        DpAggregator.testSeeds = () -> seed;
+        long before = DpBatchAggregator.RUNS.get();
+        DpBatches.enabled = true;
+        List<List<Object>> onBatches = rows(ana, String.format(Locale.ROOT, sql, -1 - spelling++));
+        assertEquals(batches, DpBatchAggregator.RUNS.get() > before, "batch path taken: " + sql);
+        DpBatches.enabled = false;
+        List<List<Object>> onRows = rows(ana, String.format(Locale.ROOT, sql, -1 - spelling++));
+        DpBatches.enabled = true;
+        assertFalse(onRows.isEmpty(), sql);
+        assertEquals(onRows.size(), onBatches.size(), sql);
+        for (int r = 0; r < onRows.size(); r++) {
+            List<Object> a = onRows.get(r);
+            List<Object> b = onBatches.get(r);
+            assertEquals(a.size(), b.size());
+            for (int c = 0; c < a.size(); c++) {
+                Object x = a.get(c);
+                Object y = b.get(c);
+                if (x instanceof Number p && y instanceof Number q) {
+                    double tolerance = 1e-6 * Math.max(1, Math.abs(p.doubleValue()));
+                    assertEquals(p.doubleValue(), q.doubleValue(), tolerance, sql + " row " + r + " column " + c);
+                } else {
+                    assertEquals(x, y, sql + " row " + r + " column " + c);
+                }
+            }
+        }
+    }
+
+    private static final String Q1 = "select l_returnflag, l_linestatus, sum(l_quantity) as sum_qty, "
+            + "sum(l_extendedprice) as sum_base_price, sum(l_extendedprice * (1 - l_discount)) as sum_disc_price, "
+            + "sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) as sum_charge, avg(l_quantity) as avg_qty, "
+            + "avg(l_extendedprice) as avg_price, avg(l_discount) as avg_disc, count(*) as count_order "
+            + "from s.lineitem where l_shipdate <= date '1998-12-01' - interval '90' day and tag >= %d "
+            + "group by l_returnflag, l_linestatus order by l_returnflag, l_linestatus";
+
+    @Test
+    void groupedWithNestedClampsThroughTheUnitLookup() throws SQLException {
+        for (long seed : new long[] {1, 20261206, 7}) {
+            bothPaths(Q1, true, seed);
+        }
+        // The samplers decide which rows and groups count: another seed gives other sums.
+        DpAggregator.testSeeds = () -> 1;
+        List<List<Object>> one = rows(ana, String.format(Locale.ROOT, Q1, -100));
+        DpAggregator.testSeeds = () -> 2;
+        List<List<Object>> two = rows(ana, String.format(Locale.ROOT, Q1, -101));
+        boolean differs = false;
+        for (int r = 0; r < one.size(); r++) {
+            differs |= Math.abs(((Number) one.get(r).get(3)).doubleValue()
+                            - ((Number) two.get(r).get(3)).doubleValue())
+                    > 0.5;
+        }
+        assertTrue(differs, "the seed matters");
+    }
+
+    @Test
+    void globalThroughTheUnitLookup() throws SQLException {
+        bothPaths(
+                "select sum(l_extendedprice) as s, count(l_quantity) as n, avg(l_price) as p "
+                        + "from s.lineitem where tag >= %d",
+                true, 3);
+        bothPaths("select count(*) as n, sum(o_totalprice) as t from s.orders where tag >= %d", true, 4);
+    }
+
+    @Test
+    void grouped_unitOfTheTableItself() throws SQLException {
+        bothPaths(
+                "select c_seg, count(*) as n, sum(c_acctbal) as b, count(c_acctbal) as m from s.customer "
+                        + "where tag >= %d group by c_seg order by c_seg",
+                true, 5);
+        bothPaths(
+                "select c_seg, count(distinct c_custkey) as u from s.customer "
+                        + "where tag >= %d group by c_seg order by c_seg",
+                true, 6);
+    }
+
+    @Test
+    void manyGroupsMoveTheCellsToTheHash() throws SQLException {
+        // More than DENSE_GROUPS groups (one per ship date): the cells leave the dense table mid-scan.
+        bothPaths(
+                "select l_shipdate, count(*) as n, sum(l_quantity) as q from s.lineitem "
+                        + "where tag >= %d group by l_shipdate order by l_shipdate",
+                true, 8);
+    }
+
+    @Test
+    void whatTheBatchesCannotRunFallsBackToTheRows() throws SQLException {
+        // A FILTER clause and an expression as group key: the rows path, with the same answers.
+        bothPaths(
+                "select count(*) filter (where l_quantity > 10) as n, sum(l_quantity) as q from s.lineitem "
+                        + "where tag >= %d",
+                false, 9);
+        bothPaths(
+                "select o_custkey is null as orphan, count(*) as n from s.orders where tag >= %d "
+                        + "group by o_custkey is null order by 1",
+                false, 10);
+        assertTrue(DpBatches.enabled);
+    }
+}
