@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
@@ -160,8 +161,11 @@ public final class VectorInput {
             return groups.bytes();
         }
 
-        /** Scans the table, giving {@code consumer} each batch's selected rows, in scan order. */
-        public void run(AtomicBoolean cancelFlag, BatchConsumer consumer) {
+        /**
+         * Scans the table, giving {@code consumer} each batch's selected rows, in scan order. The
+         * scan's filter reads the execution's statement time and consent conditions from {@code root}.
+         */
+        public void run(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
             TableDef def = table.definition();
             FieldVector[] vectors = new FieldVector[def.columns().size()];
             long[][] decoded = new long[vectors.length][];
@@ -180,6 +184,11 @@ public final class VectorInput {
                         decodedValid[tableColumn] = true;
                     }
                     return decoded[tableColumn];
+                }
+
+                @Override
+                public DataContext context() {
+                    return root;
                 }
             };
             int[] sel = new int[0];

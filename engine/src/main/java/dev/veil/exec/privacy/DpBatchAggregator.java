@@ -42,13 +42,21 @@ public final class DpBatchAggregator {
             public Enumerator<Object[]> enumerator() {
                 return Linq4j.enumerator(releases.rows(
                         spec.release(),
-                        () -> run(plan, spec, cancelFlag, account, DpAggregator.sampler(), DpAggregator.DENSE_GROUPS)));
+                        () -> run(
+                                root,
+                                plan,
+                                spec,
+                                cancelFlag,
+                                account,
+                                DpAggregator.sampler(),
+                                DpAggregator.DENSE_GROUPS)));
             }
         };
     }
 
     /** As above with the sampler and the dense group limit given: for tests only, never reachable from SQL. */
     static List<Object[]> run(
+            DataContext root,
             DpBatchPlan plan,
             DpSpec spec,
             AtomicBoolean cancelFlag,
@@ -59,7 +67,7 @@ public final class DpBatchAggregator {
         Cells cells = new Cells(spec, plan, cancelFlag, account, sampler, denseGroups);
         VectorInput.Reader reader = plan.input().open();
         cells.reader = reader;
-        reader.run(cancelFlag, cells::accept);
+        reader.run(root, cancelFlag, cells::accept);
         return cells.release();
     }
 
