@@ -10,12 +10,10 @@ import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableVersion;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionContext;
-import dev.veil.exec.scan.LongColumns;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.schema.ArrowTable;
 import dev.veil.storage.BatchScan;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -247,31 +245,8 @@ public final class VectorAggregation {
 
         void run(DataContext root, TableVersion version, AtomicBoolean cancelFlag, AtomicBoolean stop) {
             TableDef def = table.definition();
-            FieldVector[] vectors = new FieldVector[def.columns().size()];
-            // Each integer-like column the filter reads is decoded once per batch, shared by its tests.
-            long[][] decoded = new long[vectors.length][];
-            boolean[] decodedValid = new boolean[vectors.length];
-            ScanPredicate.VectorLookup lookup = new ScanPredicate.VectorLookup() {
-                @Override
-                public FieldVector vector(int tableColumn) {
-                    return vectors[tableColumn];
-                }
-
-                @Override
-                public long[] longs(int tableColumn) {
-                    if (!decodedValid[tableColumn]) {
-                        FieldVector v = vectors[tableColumn];
-                        decoded[tableColumn] = LongColumns.decode(v, v.getValueCount(), decoded[tableColumn]);
-                        decodedValid[tableColumn] = true;
-                    }
-                    return decoded[tableColumn];
-                }
-
-                @Override
-                public DataContext context() {
-                    return root;
-                }
-            };
+            BatchColumns columns = new BatchColumns(def.columns().size(), root);
+            FieldVector[] vectors = columns.vectors;
             int[] sel = new int[0];
             int[] gids = new int[0];
             try (BatchScan scan = table.warehouse().scan(def, version, loadedColumns)) {
@@ -303,9 +278,9 @@ public final class VectorAggregation {
                         sel[r] = r;
                     }
                     int n = rows;
+                    columns.newBatch();
                     if (filter != null) {
-                        Arrays.fill(decodedValid, false);
-                        n = filter.bind(lookup).filter(sel, rows);
+                        n = filter.bind(columns).filter(sel, rows);
                     }
                     if (n == 0) {
                         continue;

@@ -7,12 +7,10 @@ import dev.veil.VeilException;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.VeilType;
-import dev.veil.exec.scan.LongColumns;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.schema.ArrowTable;
 import dev.veil.storage.BatchScan;
 import java.math.BigDecimal;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,30 +165,8 @@ public final class VectorInput {
          */
         public void run(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
             TableDef def = table.definition();
-            FieldVector[] vectors = new FieldVector[def.columns().size()];
-            long[][] decoded = new long[vectors.length][];
-            boolean[] decodedValid = new boolean[vectors.length];
-            ScanPredicate.VectorLookup lookup = new ScanPredicate.VectorLookup() {
-                @Override
-                public FieldVector vector(int tableColumn) {
-                    return vectors[tableColumn];
-                }
-
-                @Override
-                public long[] longs(int tableColumn) {
-                    if (!decodedValid[tableColumn]) {
-                        FieldVector v = vectors[tableColumn];
-                        decoded[tableColumn] = LongColumns.decode(v, v.getValueCount(), decoded[tableColumn]);
-                        decodedValid[tableColumn] = true;
-                    }
-                    return decoded[tableColumn];
-                }
-
-                @Override
-                public DataContext context() {
-                    return root;
-                }
-            };
+            BatchColumns columns = new BatchColumns(def.columns().size(), root);
+            FieldVector[] vectors = columns.vectors;
             int[] sel = new int[0];
             int[] gids = new int[0];
             long[] keys = new long[0];
@@ -231,9 +207,9 @@ public final class VectorInput {
                         sel[r] = r;
                     }
                     int n = rows;
+                    columns.newBatch();
                     if (filter != null) {
-                        Arrays.fill(decodedValid, false);
-                        n = filter.bind(lookup).filter(sel, rows);
+                        n = filter.bind(columns).filter(sel, rows);
                     }
                     if (n == 0) {
                         continue;
@@ -241,9 +217,7 @@ public final class VectorInput {
                     memo.nextBatch();
                     groups.assign(vectors, sel, n, gids);
                     FieldVector keyVector = vectors[keyColumn];
-                    long[] all = LongColumns.decode(keyVector, rows, decoded[keyColumn]);
-                    decoded[keyColumn] = all;
-                    decodedValid[keyColumn] = false;
+                    long[] all = columns.longs(keyColumn);
                     boolean keyNullable = keyVector.getNullCount() > 0;
                     for (int j = 0; j < n; j++) {
                         keys[j] = all[sel[j]];
