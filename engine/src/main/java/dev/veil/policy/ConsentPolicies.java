@@ -340,18 +340,6 @@ public final class ConsentPolicies {
         return sources().stream().anyMatch(s -> s.table().equals(table));
     }
 
-    /** The tables that require consent, each as SQL text, for listings. */
-    public List<String> describe(TableName table) {
-        TableConsent consent = of(table);
-        List<String> lines = new ArrayList<>();
-        if (consent.consentRequired()) {
-            lines.add("CONSENT REQUIRED");
-        }
-        consent.retention().ifPresent(r -> lines.add(r.definition()));
-        sources().stream().filter(s -> s.table().equals(table)).forEach(s -> lines.add(s.definition()));
-        return lines;
-    }
-
     private static List<ConsentSource> sources(Connection c) throws SQLException {
         List<ConsentSource> result = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""

@@ -18,6 +18,7 @@ import dev.veil.control.StatementControl;
 import dev.veil.policy.ObjectAccess;
 import dev.veil.policy.PolicyListing;
 import dev.veil.policy.SqlitePolicyStore;
+import dev.veil.policy.StoredRules;
 import dev.veil.storage.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
@@ -383,8 +384,11 @@ public final class SystemSchema extends AbstractSchema {
     private static List<Object[]> policies(SqliteCatalog catalog, String user, Principals principals) {
         List<Object[]> rows = new ArrayList<>();
         Principal principal = principal(user, principals);
-        List<PolicyListing.Row> listing =
-                catalog.read(c -> PolicyListing.visibleTo(new SqlitePolicyStore(catalog).all(), principal));
+        List<PolicyListing.Row> listing = catalog.read(c -> {
+            StoredRules stored = new StoredRules(catalog);
+            return PolicyListing.visibleTo(
+                    new SqlitePolicyStore(catalog).all(), stored.tables(), stored.schemas(), principal);
+        });
         // The policies of tables the user may not see (a restricted schema's) would name those tables.
         ObjectAccess objects = new ObjectAccess(catalog, principal);
         for (PolicyListing.Row r : listing) {

@@ -5,7 +5,9 @@ import dev.veil.VeilException;
 import dev.veil.catalog.TableName;
 import dev.veil.policy.ObjectAccess;
 import dev.veil.policy.PolicyListing;
+import dev.veil.policy.StoredRules;
 import dev.veil.policy.TablePolicies;
+import dev.veil.policy.TableRules;
 import dev.veil.schema.VeilTypeSystem;
 import dev.veil.sql.ast.SqlShowPolicies;
 import java.util.List;
@@ -43,7 +45,13 @@ final class ShowPoliciesStatement {
             tables = store.all();
         }
         ObjectAccess objects = new ObjectAccess(context.warehouse().sqliteCatalog(), context.principal());
-        List<Object[]> rows = PolicyListing.visibleTo(tables, context.principal()).stream()
+        StoredRules stored = new StoredRules(context.warehouse().sqliteCatalog());
+        List<TableRules> rules = stored.tables();
+        if (node.table().isPresent()) {
+            TableName only = tables.get(0).table();
+            rules = rules.stream().filter(r -> r.table().equals(only)).toList();
+        }
+        List<Object[]> rows = PolicyListing.visibleTo(tables, rules, stored.schemas(), context.principal()).stream()
                 .filter(r -> objects.canSee(r.table()))
                 .map(r -> new Object[] {
                     r.table().schema(),
