@@ -1,5 +1,6 @@
 package dev.veil.control;
 
+import dev.veil.storage.PlainChunks;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,15 @@ public final class MemoryPool {
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(10);
 
     private static volatile MemoryPool shared = new MemoryPool(defaultCapacity(), DEFAULT_MAX_WAIT);
+
+    static {
+        // The decrypted chunks of encrypted warehouses are a cache of this pool, like the unit maps.
+        PlainChunks.useMemory(bytes -> {
+            MemoryPool pool = shared;
+            return pool.tryReserve(bytes) ? () -> pool.release(bytes) : null;
+        });
+        shared.addReclaimer(PlainChunks::reclaimAll);
+    }
 
     private final long capacity;
     private final Duration maxWait;

@@ -18,8 +18,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Reads an encrypted file ({@link EncryptedFiles}) as its plain bytes, with random access: a read
  * opens only the chunks it touches (and keeps the last one opened, since reads of adjacent column
- * ranges share their boundary chunks). Memory is one chunk, whatever the file's size. A chunk whose
- * tag fails is STORAGE_CORRUPTED: nothing unauthenticated is ever returned.
+ * ranges share their boundary chunks). Memory is one chunk, whatever the file's size, unless the
+ * channel reads a segment through its warehouse's {@link PlainChunks}: then a chunk found there is
+ * not opened again, and a chunk opened is offered to it. A chunk whose tag fails is
+ * STORAGE_CORRUPTED: nothing unauthenticated is ever returned.
  */
 final class DecryptingChannel implements SeekableByteChannel {
     private static final int SEALED = EncryptedFiles.CHUNK + EncryptedFiles.TAG;
@@ -27,19 +29,41 @@ final class DecryptingChannel implements SeekableByteChannel {
     private final FileChannel in;
     private final String name;
     private final Cipher cipher = EncryptedFiles.newCipher();
-    private final SecretKeySpec key;
+    private final SecretKeySpec fileKey;
     private final byte[] prefix;
     private final long chunks;
     private final long size;
     private final byte[] sealed = new byte[SEALED];
-    private final byte[] plain = new byte[EncryptedFiles.CHUNK];
+    /** The chunks of the warehouse, and this file's path in it; null when not cached. */
+    private final PlainChunks cache;
+
+    private final String path;
+    private final int keyId;
+    private final long saltHigh;
+    private final long saltLow;
+    /** The plain bytes of chunk {@link #cached}: this channel's own, or the cache's (never changed). */
+    private byte[] plain = new byte[EncryptedFiles.CHUNK];
+
     private long cached = -1;
     private int cachedLength;
     private long position;
 
     /** Opens the encrypted file {@code name} (its name inside its directory) read from {@code in}. */
     DecryptingChannel(FileChannel in, Keyring keyring, String name) throws IOException {
+        this(in, keyring, name, null, null);
+    }
+
+    /**
+     * Opens the encrypted segment {@code name} read from {@code in}, using and filling {@code cache}
+     * under the file's {@code path} in the warehouse.
+     */
+    DecryptingChannel(FileChannel in, Keyring keyring, String name, PlainChunks cache, String path) throws IOException {
         this.in = requireNonNull(in, "in is null");
+        if ((cache == null) != (path == null)) {
+            throw new IllegalArgumentException("a cache needs the file's path");
+        }
+        this.cache = cache;
+        this.path = path;
         this.name = requireNonNull(name, "name is null");
         long fileSize = in.size();
         ByteBuffer header = ByteBuffer.allocate(EncryptedFiles.HEADER);
@@ -51,14 +75,16 @@ final class DecryptingChannel implements SeekableByteChannel {
                 || !Arrays.equals(Arrays.copyOf(h, EncryptedFiles.MAGIC.length), EncryptedFiles.MAGIC)) {
             throw corrupted("it is not an encrypted Veil file");
         }
-        int keyId = ByteBuffer.wrap(h).getInt(EncryptedFiles.MAGIC.length);
+        this.keyId = ByteBuffer.wrap(h).getInt(EncryptedFiles.MAGIC.length);
+        this.saltHigh = ByteBuffer.wrap(h).getLong(EncryptedFiles.MAGIC.length + 4);
+        this.saltLow = ByteBuffer.wrap(h).getLong(EncryptedFiles.MAGIC.length + 12);
         int chunkSize = ByteBuffer.wrap(h).getInt(EncryptedFiles.HEADER - 4);
         if (chunkSize != EncryptedFiles.CHUNK) {
             throw corrupted("its chunk size is " + chunkSize);
         }
         Keyring.DataKey dataKey = keyring.key(keyId)
                 .orElseThrow(() -> corrupted("its data key " + keyId + " is not in the key ring (veil.keys)"));
-        this.key = EncryptedFiles.fileKey(dataKey.key(), h, name);
+        this.fileKey = EncryptedFiles.fileKey(dataKey.key(), h, name);
         this.prefix = EncryptedFiles.associatedPrefix(h, name);
         long body = fileSize - EncryptedFiles.HEADER;
         if (body < EncryptedFiles.TAG) {
@@ -95,6 +121,17 @@ final class DecryptingChannel implements SeekableByteChannel {
             return;
         }
         boolean last = chunk == chunks - 1;
+        PlainChunks.Key key = null;
+        if (cache != null) {
+            key = new PlainChunks.Key(path, saltHigh, saltLow, keyId, chunk, last);
+            PlainChunks.Plain hit = cache.get(key);
+            if (hit != null) {
+                plain = hit.plain();
+                cachedLength = hit.length();
+                cached = chunk;
+                return;
+            }
+        }
         long start = EncryptedFiles.HEADER + chunk * SEALED;
         int length =
                 (int) (last ? (EncryptedFiles.HEADER + (chunks - 1) * SEALED + lastSealedLength()) - start : SEALED);
@@ -105,16 +142,22 @@ final class DecryptingChannel implements SeekableByteChannel {
             }
         }
         cached = -1;
+        // A chunk that goes to the cache gets an array of its own; otherwise the channel's is reused.
+        byte[] into = cache != null ? new byte[EncryptedFiles.CHUNK] : plain;
         try {
-            EncryptedFiles.init(cipher, Cipher.DECRYPT_MODE, key, prefix, chunk, last);
-            cachedLength = cipher.doFinal(sealed, 0, length, plain, 0);
+            EncryptedFiles.init(cipher, Cipher.DECRYPT_MODE, fileKey, prefix, chunk, last);
+            cachedLength = cipher.doFinal(sealed, 0, length, into, 0);
         } catch (AEADBadTagException e) {
             throw corrupted(
                     "chunk " + chunk + " fails authentication (the file was changed, cut, or is not this file)");
         } catch (GeneralSecurityException e) {
             throw new IOException("AES-GCM failed: " + e.getMessage(), e);
         }
+        plain = into;
         cached = chunk;
+        if (key != null) {
+            cache.put(key, into, cachedLength);
+        }
     }
 
     private long lastSealedLength() {

@@ -68,7 +68,7 @@ final class SegmentReader implements AutoCloseable {
             try {
                 this.channel = keys == null
                         ? fileChannel
-                        : keys.decrypting(fileChannel, file.getFileName().toString());
+                        : keys.decryptingSegment(fileChannel, file.getFileName().toString(), path);
             } catch (IOException | RuntimeException e) {
                 fileChannel.close();
                 throw e;

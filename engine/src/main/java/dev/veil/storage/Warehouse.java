@@ -442,6 +442,9 @@ public final class Warehouse implements AutoCloseable {
                     if (removed.contains(relative)) {
                         SegmentFiles.overwriteWithZeros(file);
                     }
+                    if (keys != null) {
+                        keys.forget(relative);
+                    }
                     Files.deleteIfExists(file);
                     removedAt.remove(relative);
                 }
@@ -632,6 +635,9 @@ public final class Warehouse implements AutoCloseable {
         }
         if (remotes != null) {
             remotes.close();
+        }
+        if (keys != null) {
+            keys.close();
         }
         try {
             catalog.close();

@@ -62,6 +62,7 @@ public final class WarehouseKeys {
     private final Path root;
     private volatile MasterKey master;
     private volatile Keyring keyring;
+    private final PlainChunks plainChunks = new PlainChunks();
 
     private WarehouseKeys(Path root, MasterKey master, Keyring keyring) {
         this.root = root;
@@ -161,6 +162,29 @@ public final class WarehouseKeys {
         return new DecryptingChannel(in, keyring, name);
     }
 
+    /**
+     * A channel that reads the plain bytes of the segment file {@code name} open in {@code in}, at
+     * {@code path} in the warehouse, through the warehouse's cache of decrypted chunks.
+     */
+    DecryptingChannel decryptingSegment(FileChannel in, String name, String path) throws IOException {
+        return new DecryptingChannel(in, keyring, name, plainChunks, path);
+    }
+
+    /** Forgets the decrypted chunks of the segment file at {@code path} (it is being deleted or replaced). */
+    void forget(String path) {
+        plainChunks.forget(path);
+    }
+
+    /** Drops every decrypted chunk (the warehouse closes). */
+    void close() {
+        plainChunks.close();
+    }
+
+    /** The warehouse's cache of decrypted chunks; for tests. */
+    PlainChunks plainChunks() {
+        return plainChunks;
+    }
+
     /** How many data keys the key ring holds. */
     int keyringSize() {
         return keyring.keys().size();
@@ -192,6 +216,7 @@ public final class WarehouseKeys {
         for (Path file : files) {
             rewrite(file);
         }
+        plainChunks.clear();
         catalogImage(root.resolve(SqliteCatalog.FILE_NAME)).store(catalog.serialize());
         Keyring current = keyring.retain(Set.of(keyring.current().id()));
         current.write(root, master);

@@ -19,7 +19,9 @@
  * {@link dev.veil.storage.Warehouse#collectGarbage(long)} (VACUUM) deletes the files it replaced
  * once no running statement can read them. An encrypted warehouse ({@link dev.veil.storage.WarehouseKeys},
  * {@code Keyring}, {@link dev.veil.storage.MasterKey}) reads and writes every segment through
- * {@code DecryptingChannel} / {@code EncryptingChannel} (the format is {@code EncryptedFiles}) and
+ * {@code DecryptingChannel} / {@code EncryptingChannel} (the format is {@code EncryptedFiles}), keeps
+ * the chunks it has opened in {@link dev.veil.storage.PlainChunks} (memory from the process's pool
+ * through {@link dev.veil.storage.CacheMemory}), and
  * keeps its catalog as an encrypted image ({@link dev.veil.catalog.CatalogImage}). The
  * on-disk format and its crash guarantees are described in {@code docs/storage.md}.
  */
