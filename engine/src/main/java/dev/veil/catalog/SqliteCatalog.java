@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -51,6 +53,16 @@ public final class SqliteCatalog implements Catalog {
     private final CatalogImage image;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** How long a log write waits for the flush that may hold it before it looks again. */
+    private static final long LOG_WAIT_NANOS = 5_000_000L;
+    /** The most log writes one transaction commits. */
+    private static final int MAX_LOG_BATCH = 256;
+
+    private final ConcurrentLinkedQueue<LogWrite<?>> pendingLogs = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean logFlushing = new AtomicBoolean();
+    /** How many transactions have committed log writes; for tests. */
+    private final AtomicLong logTransactions = new AtomicLong();
+
     private boolean closed;
     /** Set when storing the image failed: memory holds a commit the disk does not, so nothing more is served. */
     private volatile boolean imageLost;
@@ -183,7 +195,141 @@ public final class SqliteCatalog implements Catalog {
      * It leaves the {@link #generation} as it is (a {@link #write} inside it still raises it).
      */
     public <T> T writeLog(SqlWork<T> work) {
-        return transaction("BEGIN IMMEDIATE", work, false);
+        requireNonNull(work, "work is null");
+        if (lock.isHeldByCurrentThread()) {
+            return transaction("BEGIN IMMEDIATE", work, false);
+        }
+        LogWrite<T> write = new LogWrite<>(work);
+        pendingLogs.add(write);
+        // Group commit: whoever finds no flush running commits every pending log write in one
+        // transaction (one fsync, one stored image); the others wait for it, and look again now and
+        // then, so that a write queued just as a flush ended is never left waiting.
+        while (!write.isDone()) {
+            if (logFlushing.compareAndSet(false, true)) {
+                try {
+                    flushLogs();
+                } finally {
+                    logFlushing.set(false);
+                }
+            } else {
+                write.awaitDone(LOG_WAIT_NANOS);
+            }
+        }
+        return write.result(file);
+    }
+
+    /**
+     * Commits the pending log writes, as many as are queued, each in a savepoint of one write
+     * transaction: a write that fails is undone alone and fails its caller alone; a commit that
+     * fails fails them all. Runs on the thread of one of the callers, holding the catalog's lock,
+     * so a log write that calls {@link #read} or {@link #write} joins the transaction as it would
+     * on its own thread.
+     */
+    private void flushLogs() {
+        while (true) {
+            List<LogWrite<?>> batch = new ArrayList<>();
+            LogWrite<?> next;
+            while (batch.size() < MAX_LOG_BATCH && (next = pendingLogs.poll()) != null) {
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            logTransactions.incrementAndGet();
+            try {
+                transaction(
+                        "BEGIN IMMEDIATE",
+                        c -> {
+                            for (LogWrite<?> write : batch) {
+                                execute("SAVEPOINT log_write");
+                                try {
+                                    write.run(c);
+                                    execute("RELEASE log_write");
+                                } catch (SQLException | RuntimeException | Error e) {
+                                    execute("ROLLBACK TO log_write");
+                                    execute("RELEASE log_write");
+                                    write.fail(e);
+                                }
+                            }
+                            return null;
+                        },
+                        false);
+            } catch (RuntimeException | Error e) {
+                for (LogWrite<?> write : batch) {
+                    write.fail(e);
+                }
+            }
+            for (LogWrite<?> write : batch) {
+                write.done();
+            }
+        }
+    }
+
+    /** How many transactions have committed grouped log writes so far; for tests. */
+    long logTransactions() {
+        return logTransactions.get();
+    }
+
+    /** One log write waiting for its group's commit. */
+    private static final class LogWrite<T> {
+        private final SqlWork<T> work;
+        private T value;
+        private Throwable failure;
+        private boolean done;
+
+        LogWrite(SqlWork<T> work) {
+            this.work = work;
+        }
+
+        void run(Connection connection) throws SQLException {
+            value = work.run(connection);
+        }
+
+        void fail(Throwable e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+
+        synchronized void done() {
+            done = true;
+            notifyAll();
+        }
+
+        synchronized boolean isDone() {
+            return done;
+        }
+
+        synchronized void awaitDone(long nanos) {
+            long deadline = System.nanoTime() + nanos;
+            boolean interrupted = false;
+            long left;
+            while (!done && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    wait(Math.max(1, left / 1_000_000), 0);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The work's result, or its failure thrown in the caller's thread. */
+        synchronized T result(Path file) {
+            if (failure == null) {
+                return value;
+            }
+            if (failure instanceof RuntimeException r) {
+                throw r;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Catalog " + file + ": " + failure.getMessage(), failure);
+        }
     }
 
     /**

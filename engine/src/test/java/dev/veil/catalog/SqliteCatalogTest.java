@@ -311,6 +311,97 @@ class SqliteCatalogTest {
         assertEquals(message, e.getMessage());
     }
 
+    /**
+     * Log writes from many threads commit in groups: each returns only once its row is committed
+     * (a second connection to the file sees it), a write that fails is undone alone and fails only
+     * its caller, a log write may call read and write (they join its transaction), and the rows of
+     * all the others are there.
+     */
+    @Test
+    void logWritesCommitInGroupsAndFailAlone() throws Exception {
+        Path file = dir.resolve(SqliteCatalog.FILE_NAME);
+        try (SqliteCatalog catalog = open();
+                java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            catalog.write(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE log_test (thread INTEGER, n INTEGER)");
+                }
+                return null;
+            });
+            int threads = 12;
+            int writes = 40;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger unseen = new java.util.concurrent.atomic.AtomicInteger();
+            try {
+                List<Future<?>> futures = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int n = 0; n < writes; n++) {
+                            int number = n;
+                            boolean fails = number % 7 == 3;
+                            try {
+                                long before = catalog.writeLog(c -> {
+                                    try (Statement s = c.createStatement()) {
+                                        s.execute("INSERT INTO log_test VALUES (" + thread + ", " + number + ")");
+                                    }
+                                    if (fails) {
+                                        throw new VeilException(
+                                                ErrorCode.BUDGET_EXHAUSTED, "no " + thread + "/" + number);
+                                    }
+                                    // Nested calls join the group's transaction.
+                                    return catalog.read(c2 -> count(c2, "SELECT COUNT(*) FROM log_test"));
+                                });
+                                assertTrue(before >= 1);
+                                if (count(
+                                                other,
+                                                "SELECT COUNT(*) FROM log_test WHERE thread = " + thread + " AND n = "
+                                                        + number)
+                                        != 1) {
+                                    unseen.incrementAndGet();
+                                }
+                            } catch (VeilException e) {
+                                assertTrue(fails, e.getMessage());
+                                assertEquals(ErrorCode.BUDGET_EXHAUSTED, e.errorCode());
+                                assertEquals("no " + thread + "/" + number, e.getMessage());
+                                failed.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : futures) {
+                    f.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            int failing = 0;
+            for (int n = 0; n < writes; n++) {
+                failing += n % 7 == 3 ? 1 : 0;
+            }
+            assertEquals(threads * failing, failed.get());
+            assertEquals(0, unseen.get(), "a returned log write is committed");
+            assertEquals((long) threads * (writes - failing), count(other, "SELECT COUNT(*) FROM log_test"));
+            assertEquals(0, count(other, "SELECT COUNT(*) FROM log_test WHERE n % 7 = 3"));
+            // Twelve threads that wait for an fsync each: some commits carry several writes.
+            assertTrue(
+                    catalog.logTransactions() < (long) threads * writes, "transactions: " + catalog.logTransactions());
+        }
+    }
+
+    private static long count(java.sql.Connection c, String sql) throws java.sql.SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** An action that may throw. */
     private interface Executable {
         void execute() throws Throwable;
