@@ -85,7 +85,7 @@ public final class ConsentUnits implements Function<ConsentSpec, ConsentKeys> {
         }
         if (longs && !maps.isEmpty()) {
             LongUnitMap[] longMaps = maps.toArray(LongUnitMap[]::new);
-            StatementMemory.Account account = memory.account("the consent keys of " + spec.describe());
+            StatementMemory.Account account = memory.account("the keys of a consent condition");
             return new ComposedKeys(ConsentKeySets.get(units, steps, longMaps, account, cancelFlag));
         }
         return new Keys(units, maps.toArray(UnitMap[]::new));
