@@ -151,7 +151,7 @@ public final class QueryExecution {
             try {
                 Map<String, Object> variables = new HashMap<>(stash);
                 variables.put(StatementTime.VARIABLE, statementTime);
-                variables.put(ConsentCall.RUNTIME, new ConsentUnits(statementTime, cancelFlag));
+                variables.put(ConsentCall.RUNTIME, new ConsentUnits(statementTime, cancelFlag, memory));
                 ExecutionContext context =
                         new ExecutionContext(rootSchema, typeFactory, user, variables, cancelFlag, releases);
                 context.useMemory(memory);

@@ -12,4 +12,19 @@ public interface ConsentKeys {
 
     /** Whether the key of an integral, DATE (days) or TIMESTAMP (milliseconds) column is let through. */
     boolean containsLong(long key);
+
+    /**
+     * Keeps, in order at the front of {@code rows}, those of {@code rows[0..count)} whose key
+     * {@code keys[row]} (of an integral, DATE or TIMESTAMP column, none NULL) is let through; returns
+     * how many: {@link #containsLong} over a batch's key column.
+     */
+    default int filter(long[] keys, int[] rows, int count) {
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            int row = rows[i];
+            rows[kept] = row;
+            kept += containsLong(keys[row]) ? 1 : 0;
+        }
+        return kept;
+    }
 }

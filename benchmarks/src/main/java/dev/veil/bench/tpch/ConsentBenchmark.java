@@ -28,7 +28,10 @@ import picocli.CommandLine.Option;
  * customers (every custkey not divisible by 10) in the category the queries read. Both runs are an
  * admin's under {@code analytics} (not exempt), so only the consent filter differs: the other
  * policies (masks, minimum group sizes, DP) are not set. Reports the median of {@code --runs}
- * timed runs after one warm-up, and the ratio.
+ * timed runs after one warm-up, and the ratio; and the same for the CPU time the whole process
+ * spent in each run (every thread: the query's, the garbage collector's, the compiler's), which a
+ * loaded machine disturbs less than the wall-clock time. With {@code --rounds} above 1 the two
+ * settings take turns (consent dropped and set again), so that neither is always timed first.
  *
  * <p>Consent filters read the statement time when they run, so both plans come from the plan cache
  * after the warm-up.
@@ -51,6 +54,13 @@ public final class ConsentBenchmark implements Callable<Integer> {
     int runs;
 
     @Option(
+            names = "--rounds",
+            defaultValue = "1",
+            description = "Rounds of both settings, one after the other, so that neither is always timed first"
+                    + " (default: ${DEFAULT-VALUE}); the medians are over the runs of every round.")
+    int rounds;
+
+    @Option(
             names = "--work",
             defaultValue = "target/bench-work",
             description = "Directory for the generated data and the warehouse (default: ${DEFAULT-VALUE}).")
@@ -61,14 +71,14 @@ public final class ConsentBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, SQLException {
-        if (runs < 1) {
-            throw new IllegalArgumentException("--runs must be at least 1");
+        if (runs < 1 || rounds < 1) {
+            throw new IllegalArgumentException("--runs and --rounds must be at least 1");
         }
         Files.createDirectories(work);
         TpchFiles files = TpchFiles.prepare(scaleFactor, work);
         Path warehouse = Files.createTempDirectory(work, "consent-sf" + TpchFiles.format(scaleFactor) + "-");
-        Map<String, double[]> plain = new LinkedHashMap<>();
-        Map<String, double[]> consent = new LinkedHashMap<>();
+        Map<String, double[][]> plain = new LinkedHashMap<>();
+        Map<String, double[][]> consent = new LinkedHashMap<>();
         long consenting;
         long customers;
         String url = EmbeddedDriver.PREFIX + warehouse.toAbsolutePath() + ";create=true";
@@ -82,13 +92,19 @@ public final class ConsentBenchmark implements Callable<Integer> {
             customers = count(s, "SELECT COUNT(*) FROM tpch.customer");
             consenting = count(s, "SELECT COUNT(DISTINCT unit_id) FROM tpch.consents");
             s.execute("SET PURPOSE analytics");
-            for (String q : QUERIES) {
-                plain.put(q, time(s, TpchQueries.sql(q)));
-            }
-            s.execute("ALTER TABLE tpch.orders SET CONSENT REQUIRED");
-            s.execute("ALTER TABLE tpch.lineitem SET CONSENT REQUIRED");
-            for (String q : QUERIES) {
-                consent.put(q, time(s, TpchQueries.sql(q)));
+            for (int round = 0; round < rounds; round++) {
+                if (round > 0) {
+                    s.execute("ALTER TABLE tpch.orders DROP CONSENT REQUIRED");
+                    s.execute("ALTER TABLE tpch.lineitem DROP CONSENT REQUIRED");
+                }
+                for (String q : QUERIES) {
+                    plain.merge(q, time(s, TpchQueries.sql(q)), ConsentBenchmark::concat);
+                }
+                s.execute("ALTER TABLE tpch.orders SET CONSENT REQUIRED");
+                s.execute("ALTER TABLE tpch.lineitem SET CONSENT REQUIRED");
+                for (String q : QUERIES) {
+                    consent.merge(q, time(s, TpchQueries.sql(q)), ConsentBenchmark::concat);
+                }
             }
         }
         StringBuilder table = new StringBuilder();
@@ -98,14 +114,26 @@ public final class ConsentBenchmark implements Callable<Integer> {
                 TpchFiles.format(scaleFactor),
                 consenting,
                 customers,
-                runs,
+                runs * rounds,
                 LoadAverage.now()));
-        table.append("| query | without consent (ms) | consent required (ms) | ratio |\n");
-        table.append("|---|---:|---:|---:|\n");
+        table.append("| query | without consent (ms) | consent required (ms) | ratio"
+                + " | CPU without (ms) | CPU required (ms) | CPU ratio |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String q : QUERIES) {
-            double a = median(plain.get(q));
-            double b = median(consent.get(q));
-            table.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2fx |%n", q, a, b, b / a));
+            double a = median(plain.get(q)[0]);
+            double b = median(consent.get(q)[0]);
+            double ca = median(plain.get(q)[1]);
+            double cb = median(consent.get(q)[1]);
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx |%n",
+                    q,
+                    a,
+                    b,
+                    b / a,
+                    ca,
+                    cb,
+                    cb / ca));
         }
         System.out.print(table);
         if (out != null) {
@@ -135,15 +163,28 @@ public final class ConsentBenchmark implements Callable<Integer> {
         return sql;
     }
 
-    private double[] time(Statement s, String sql) throws SQLException {
+    /** The wall-clock and the process CPU milliseconds of each timed run. */
+    private double[][] time(Statement s, String sql) throws SQLException {
         run(s, sql);
         double[] millis = new double[runs];
+        double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
+            long startCpu = processCpuNanos();
             long start = System.nanoTime();
             run(s, sql);
             millis[i] = (System.nanoTime() - start) / 1e6;
+            cpu[i] = (processCpuNanos() - startCpu) / 1e6;
         }
-        return millis;
+        return new double[][] {millis, cpu};
+    }
+
+    /** The CPU time of the whole process, or 0 where the JVM does not tell it. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     private static void run(Statement s, String sql) throws SQLException {
@@ -152,6 +193,16 @@ public final class ConsentBenchmark implements Callable<Integer> {
                 rs.getObject(1);
             }
         }
+    }
+
+    /** The runs of two rounds, wall-clock times and CPU times each in one array. */
+    private static double[][] concat(double[][] a, double[][] b) {
+        double[][] all = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            all[i] = Arrays.copyOf(a[i], a[i].length + b[i].length);
+            System.arraycopy(b[i], 0, all[i], a[i].length, b[i].length);
+        }
+        return all;
     }
 
     private static long count(Statement s, String sql) throws SQLException {

@@ -63,6 +63,11 @@ final class ConsentUnitSets {
             this.values = values;
         }
 
+        /** The set of the integral units in {@code units}. */
+        static UnitSet ofLongs(KeySet units) {
+            return new UnitSet(java.util.Objects.requireNonNull(units, "units is null"), null);
+        }
+
         boolean longs() {
             return longs != null;
         }

@@ -102,6 +102,50 @@ final class LongUnitMap extends UnitMap {
         }
     }
 
+    /** What {@link #forEach} hands each (key, value) pair to. */
+    @FunctionalInterface
+    interface PairConsumer {
+        void accept(long key, long value);
+    }
+
+    /** Whether the keys are laid out densely: every key is in {@code [minKey(), minKey() + slots())}. */
+    boolean dense() {
+        return hashKeys == null;
+    }
+
+    /** The smallest key a dense map can hold. */
+    long minKey() {
+        return min;
+    }
+
+    /** The number of slots {@link #forEach} visits: an upper bound on the number of keys. */
+    long slots() {
+        return hashKeys != null ? hashKeys.length : denseInts != null ? denseInts.length : denseLongs.length;
+    }
+
+    /** Hands every key and its value to {@code consumer}, in no particular order. */
+    void forEach(PairConsumer consumer) {
+        if (hashKeys != null) {
+            for (int i = 0; i < hashKeys.length; i++) {
+                if (hashValues[i] != NONE) {
+                    consumer.accept(hashKeys[i], hashValues[i]);
+                }
+            }
+        } else if (denseInts != null) {
+            for (int i = 0; i < denseInts.length; i++) {
+                if (denseInts[i] != NONE_INT) {
+                    consumer.accept(min + i, denseInts[i]);
+                }
+            }
+        } else {
+            for (int i = 0; i < denseLongs.length; i++) {
+                if (denseLongs[i] != NONE) {
+                    consumer.accept(min + i, denseLongs[i]);
+                }
+            }
+        }
+    }
+
     private static int slot(long key, int mask) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32)) & mask;

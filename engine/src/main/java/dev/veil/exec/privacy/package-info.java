@@ -15,7 +15,9 @@
  * and only if the statement was charged for it); and the consent conditions of an execution
  * ({@link dev.veil.exec.privacy.ConsentUnits}: per {@code plan.ConsentCall}, the units holding a
  * valid consent at the statement time, from {@code ConsentUnitSets}, cached per consent table
- * version and time window, and the unit maps along the path, probed per row by the scan).
+ * version and time window, and the unit maps along the path; an integral path composed by {@code
+ * ConsentKeySets} into the one set of its first step's keys that lead to a consenting unit, probed
+ * once per row by the scan, over a batch's key column at a time).
  *
  * <p>Calls {@code exec.aggregate} (its vector expressions, through {@code VectorInput}),
  * {@code exec.scan} (to read unit maps' tables), {@code exec.runtime}, {@code plan},

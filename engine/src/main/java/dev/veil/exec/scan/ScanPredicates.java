@@ -289,13 +289,7 @@ public final class ScanPredicates {
                             if (vector.getNullCount() > 0) {
                                 return RowTest.super.filter(rows, count);
                             }
-                            int kept = 0;
-                            for (int i = 0; i < count; i++) {
-                                int row = rows[i];
-                                rows[kept] = row;
-                                kept += keys.containsLong(values[row]) ? 1 : 0;
-                            }
-                            return kept;
+                            return keys.filter(values, rows, count);
                         }
                     };
                 }

@@ -64,4 +64,42 @@ class KeySetTest {
         assertFalse(keys.contains(0));
         assertFalse(keys.contains(Long.MIN_VALUE));
     }
+
+    @Test
+    void aBatchFilterKeepsExactlyTheRowsWhoseKeyIsInTheSet() {
+        Random random = new Random(11);
+        long[] keys = new long[4096];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = i % 7 == 0 ? random.nextLong() : random.nextInt(5_000) - 100;
+        }
+        keys[0] = Long.MIN_VALUE;
+        keys[1] = Long.MAX_VALUE;
+        KeySet dense = of(java.util.stream.LongStream.range(0, 4_000)
+                .filter(k -> k % 3 != 0)
+                .toArray());
+        KeySet sparse = of(Long.MIN_VALUE, -7, 3, 1L << 40, Long.MAX_VALUE);
+        long[] bits = new long[80];
+        for (int k = 0; k < 80 * 64; k += 5) {
+            bits[k >>> 6] |= 1L << k;
+        }
+        KeySet ofBits = KeySet.ofBits(-50, bits);
+        assertEquals(80 * 64 / 5, ofBits.size()); // bits 0, 5, .., 5115
+        for (KeySet set : new KeySet[] {dense, sparse, ofBits, of()}) {
+            int[] rows = new int[keys.length];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = (i * 31) % rows.length; // not in order, every row once
+            }
+            int[] expected = java.util.Arrays.stream(rows)
+                    .filter(r -> set.contains(keys[r]))
+                    .toArray();
+            int kept = set.filter(keys, rows, rows.length);
+            assertEquals(expected.length, kept, set.toString());
+            assertTrue(java.util.Arrays.equals(expected, java.util.Arrays.copyOf(rows, kept)), set.toString());
+        }
+        assertTrue(ofBits.contains(-50));
+        assertFalse(ofBits.contains(-49));
+        assertTrue(ofBits.contains(-45));
+        assertFalse(ofBits.contains(-55));
+        assertFalse(KeySet.ofBits(3, new long[2]).contains(3), "no bit, no key");
+    }
 }
