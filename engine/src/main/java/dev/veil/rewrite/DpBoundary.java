@@ -9,11 +9,13 @@ import dev.veil.policy.ColumnClass;
 import dev.veil.policy.DifferentialPrivacy;
 import dev.veil.policy.MinGroupSize;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -108,7 +110,7 @@ final class DpBoundary {
                         marker)
                 .withAutoBounds(options.autoBounds().orElse(dp.autoBounds()));
         boolean auto = spec.autoBounds();
-        DpAggregate dpRel = DpAggregate.create(input, spec);
+        DpAggregate dpRel = narrowed(input, spec);
         ctx.log()
                 .rewrite("Aggregate over protected rows of " + tables + " is differentially private: each "
                         + unit.domain() + " contributes at most " + dp.maxRowsPerUnitPerGroup() + " row(s) per group"
@@ -124,6 +126,73 @@ final class DpBoundary {
                                 : "")
                         + "; every aggregate gets Laplace noise (see the DP section)");
         return released(aggregate, in, calls, dpRel, ctx);
+    }
+
+    /**
+     * The DP aggregate of {@code spec} over only the fields of {@code input} it reads (group keys,
+     * unit, arguments, FILTER fields, public-domain marker), in their order. Without this, an
+     * aggregate reading no column, such as {@code COUNT(*)} over a join, would sit on the join's
+     * every column: no optimizer rule knows the DP aggregate, so nothing would trim them, and every
+     * hash join below would hold whole rows of every table (TPC-H Q7's count ran out of memory).
+     */
+    static DpAggregate narrowed(RelNode input, DpSpec spec) {
+        Set<Integer> used = new TreeSet<>(spec.groupKeys());
+        used.add(spec.unitField());
+        for (DpCall call : spec.calls()) {
+            if (call.argument() >= 0) {
+                used.add(call.argument());
+            }
+            if (call.filter() >= 0) {
+                used.add(call.filter());
+            }
+        }
+        if (spec.domainMarker() >= 0) {
+            used.add(spec.domainMarker());
+        }
+        int width = input.getRowType().getFieldCount();
+        if (used.size() == width) {
+            return DpAggregate.create(input, spec);
+        }
+        int[] position = new int[width];
+        Arrays.fill(position, -1);
+        List<RexNode> exprs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        RexBuilder rex = input.getCluster().getRexBuilder();
+        for (int field : used) {
+            position[field] = exprs.size();
+            exprs.add(rex.makeInputRef(input, field));
+            names.add(input.getRowType().getFieldNames().get(field));
+        }
+        List<DpCall> calls = new ArrayList<>();
+        for (DpCall c : spec.calls()) {
+            calls.add(new DpCall(
+                    c.kind(),
+                    c.argument() < 0 ? -1 : position[c.argument()],
+                    c.filter() < 0 ? -1 : position[c.filter()],
+                    c.lower(),
+                    c.upper(),
+                    c.rank(),
+                    c.integral(),
+                    c.label(),
+                    c.wholeValues(),
+                    c.groupLower(),
+                    c.groupUpper()));
+        }
+        DpSpec narrow = new DpSpec(
+                spec.groupKeys().stream().map(k -> position[k]).toList(),
+                position[spec.unitField()],
+                calls,
+                spec.maxGroupsPerUnit(),
+                spec.maxRowsPerUnitPerGroup(),
+                spec.partitionSelection(),
+                spec.preThreshold(),
+                spec.epsilon(),
+                spec.delta(),
+                spec.tables(),
+                spec.domainMarker() < 0 ? -1 : position[spec.domainMarker()],
+                spec.release(),
+                spec.autoBounds());
+        return DpAggregate.create(LogicalProject.create(input, List.of(), exprs, names, Set.of()), narrow);
     }
 
     /**

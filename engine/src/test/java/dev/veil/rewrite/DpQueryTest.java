@@ -90,6 +90,27 @@ class DpQueryTest {
     }
 
     @Test
+    void countOverAJoinReadsOnlyTheUnitColumn() throws Exception {
+        shop.install(exact(1, 5));
+        String sql = "SELECT COUNT(*) FROM shop.lineitem l JOIN shop.orders o ON l.l_order = o.o_id "
+                + "JOIN shop.customer c ON o.o_cust = c.c_id";
+        List<String> plan = rows(alice, "EXPLAIN PRIVACY " + sql).stream()
+                .map(r -> (String) r.get(0))
+                .toList();
+        int dp = 0;
+        while (dp < plan.size() && !plan.get(dp).contains("DpAggregate(")) {
+            dp++;
+        }
+        String text = String.join("\n", plan);
+        assertTrue(dp + 1 < plan.size(), text);
+        // Nothing trims the columns below a DP aggregate later: it must read only its unit, or every
+        // join below would carry whole rows of every table.
+        String below = plan.get(dp + 1).strip();
+        assertTrue(below.startsWith("LogicalProject(") && below.indexOf("=[") == below.lastIndexOf("=["), text);
+        assertRows(alice, sql, table(row(48L)));
+    }
+
+    @Test
     void intervalsComeWithNoisyValues() throws Exception {
         shop.install(customerUnit().differentialPrivacy("shop.customer", 1.0, 1e-5, 1, 1));
         List<List<Object>> r = rows(

@@ -19,6 +19,23 @@ final class DpQueries {
     static final String Q18_FROM = " from tpch.customer, tpch.orders, tpch.lineitem where o_orderkey in "
             + "(select l_orderkey from tpch.lineitem group by l_orderkey having sum(l_quantity) > 300) and "
             + "c_custkey = o_custkey and o_orderkey = l_orderkey";
+    /**
+     * R2T's Q18 (its artifact's {@code Query/Q18.txt}): every line item of every customer's orders,
+     * without Q18's filter on large orders. Q18's own filter leaves 57 orders of 57 customers at SF 1,
+     * a different question whose answer is a few thousand units of quantity.
+     */
+    static final String R2T_Q18_FROM =
+            " from tpch.customer, tpch.orders, tpch.lineitem where c_custkey = o_custkey and o_orderkey = l_orderkey";
+    /** R2T's Q3 (its artifact's {@code TestSystem/Q3.txt}): Q3's joins with other dates and no market segment. */
+    static final String R2T_Q3_FROM = " from tpch.customer, tpch.orders, tpch.lineitem where c_custkey = o_custkey "
+            + "and l_orderkey = o_orderkey and o_orderdate < date '1997-01-01' and l_shipdate > date '1994-01-01'";
+    /** R2T's Q10 (its artifact's {@code Query/Q10.txt}): every order, with its customer and nation. */
+    static final String R2T_Q10_FROM =
+            " from tpch.orders, tpch.customer, tpch.nation where c_custkey = o_custkey and c_nationkey = n_nationkey";
+    /** R2T's Q12 (its artifact's {@code Query/Q12.txt}): every line item with its order, the order as the unit. */
+    static final String R2T_Q12_FROM = " from " + DpPolicies.ORDERS_SCHEMA + ".orders, " + DpPolicies.ORDERS_SCHEMA
+            + ".lineitem where o_orderkey = l_orderkey";
+
     static final String Q5_FROM = " from tpch.customer, tpch.orders, tpch.lineitem, tpch.supplier, tpch.nation, "
             + "tpch.region where c_custkey = o_custkey and l_orderkey = o_orderkey and l_suppkey = s_suppkey and "
             + "c_nationkey = s_nationkey and s_nationkey = n_nationkey and n_regionkey = r_regionkey and "

@@ -62,6 +62,12 @@ public final class EngineWorker implements Callable<Integer> {
     List<Double> epsilons;
 
     @Option(
+            names = "--accuracy-queries",
+            split = ",",
+            description = "DP engine: the single-number accuracy rows to measure (default: all of them).")
+    List<String> accuracyQueries;
+
+    @Option(
             names = "--accuracy-seconds",
             defaultValue = "60",
             description = "DP engine: the time budget of the accuracy table.")
@@ -218,6 +224,9 @@ public final class EngineWorker implements Callable<Integer> {
             // The join aggregates first: they are the figures to compare with published DP results,
             // and a tight time budget should cut the others.
             List<AccuracyQuery> accuracy = new ArrayList<>(AccuracyQuery.joinAggregates());
+            if (accuracyQueries != null && !accuracyQueries.isEmpty()) {
+                accuracy.removeIf(query -> !accuracyQueries.contains(query.name()));
+            }
             timed.forEach(query -> accuracy.add(AccuracyQuery.of(query)));
             System.err.println(String.format(
                     Locale.ROOT,

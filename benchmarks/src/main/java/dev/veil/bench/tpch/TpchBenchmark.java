@@ -107,6 +107,13 @@ public final class TpchBenchmark implements Callable<Integer> {
     List<Double> epsilons;
 
     @Option(
+            names = "--accuracy-queries",
+            split = ",",
+            description = "Veil DP: the single-number rows of the accuracy table to measure, e.g. q07_count,q18_sum "
+                    + "(default: all of them; the timed queries' own rows follow --queries).")
+    List<String> accuracyQueries;
+
+    @Option(
             names = "--accuracy-seconds",
             description = "Veil DP: time budget of the accuracy table; a query whose runs would not fit is skipped "
                     + "(default: 300 s per unit of scale factor, at least 120 s).")
@@ -262,6 +269,10 @@ public final class TpchBenchmark implements Callable<Integer> {
                 String.valueOf(serviceSeconds)));
         arguments.add("--epsilons");
         arguments.add(String.join(",", epsilons.stream().map(String::valueOf).toList()));
+        if (accuracyQueries != null && !accuracyQueries.isEmpty()) {
+            arguments.add("--accuracy-queries");
+            arguments.add(String.join(",", accuracyQueries));
+        }
         return arguments;
     }
 
@@ -329,6 +340,17 @@ public final class TpchBenchmark implements Callable<Integer> {
 
     private void checkArguments() {
         CommandLine cli = new CommandLine(this);
+        if (accuracyQueries != null) {
+            List<String> known = AccuracyQuery.joinAggregates().stream()
+                    .map(AccuracyQuery::name)
+                    .toList();
+            for (String name : accuracyQueries) {
+                if (!known.contains(name)) {
+                    throw new CommandLine.ParameterException(
+                            cli, "--accuracy-queries: unknown row " + name + "; the rows are " + known);
+                }
+            }
+        }
         if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor)) {
             throw new CommandLine.ParameterException(cli, "--sf must be a positive number: " + scaleFactor);
         }

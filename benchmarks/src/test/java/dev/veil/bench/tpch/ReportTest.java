@@ -28,6 +28,11 @@ class ReportTest {
         metrics.put("accuracy/q01/eps=0.1/error", 0.25);
         metrics.put("accuracy/q01/eps=0.1/released", 0.75);
         metrics.put("accuracy/q12o_count/groups", 1.0);
+        metrics.put("accuracy/q18_sum/groups", 1.0);
+        metrics.put("accuracy/q18_sum/eps=0.8/error", 0.000123);
+        metrics.put("accuracy/q18_sum/eps=0.8/released", 1.0);
+        metrics.put("accuracy/q18_sum/eps=0.1/error", 0.0015);
+        metrics.put("accuracy/q18_sum/eps=0.1/released", 1.0);
         metrics.put("dp/raw/q01/median_ms", 150.0);
         metrics.put("dp/raw/q03/median_ms", 80.0);
         metrics.put("service/latency/runs", 200.0);
@@ -63,11 +68,16 @@ class ReportTest {
         assertTrue(
                 markdown.contains("- q03: `select count(*) as lines, sum(l_extendedprice * (1 - l_discount))"),
                 markdown);
-        assertTrue(markdown.contains("| q01 | customer | 4 | 1.23% | 100% | 25.00% | 75% |  |"), markdown);
-        // R2T's published figure beside each count/sum variant.
+        assertTrue(markdown.contains("| q01 | customer | 4 | 1.23% | 100% | 25.00% | 75% |  |  |"), markdown);
+        // R2T's published figures beside each count/sum variant, marked where R2T asked another question.
         assertTrue(
-                markdown.contains("| q12o_count | orders | 1 | skipped | skipped | skipped | skipped | 0.023% |"),
+                markdown.contains(
+                        "| q12o_count | orders | 1 | skipped | skipped | skipped | skipped | 0.023% ≠ | 0.204% ≠ |"),
                 markdown);
+        assertTrue(
+                markdown.contains("| q18_sum | customer | 1 | 0.012% | 100% | 0.150% | 100% | 0.132% | 0.873% |"),
+                markdown);
+        assertTrue(markdown.contains("- q18: SUM(l_quantity) of customer ⋈ orders ⋈ lineitem"), markdown);
         assertTrue(markdown.contains("| latency p50 (200 runs, one client) | 4.50 ms |"), markdown);
         assertTrue(markdown.contains("| queries/s, 16 concurrent clients | 400 |"), markdown);
         assertTrue(markdown.contains("query q10 on Veil DP: VEIL-0018 POLICY_VIOLATION"), markdown);
