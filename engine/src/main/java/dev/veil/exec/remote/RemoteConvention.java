@@ -20,8 +20,10 @@ import org.apache.calcite.sql.dialect.TrinoSqlDialect;
 /**
  * The calling convention of the operators one remote database runs: one per remote database, so
  * that only operators over the same remote are combined into one remote statement. Its rules are
- * Calcite's JDBC rules for joins, projections, filters, aggregations and sorts (never
- * modifications or values), and Veil's own converter back to the enumerable convention.
+ * Calcite's JDBC rules for aggregations, sorts and unions (never modifications or values), Veil's
+ * rules for projections, filters and joins (which push only expressions the remote evaluates as
+ * Veil does, without failing where Veil does not: {@link RemoteExpressions}), and Veil's own
+ * converter back to the enumerable convention.
  */
 public final class RemoteConvention extends JdbcConvention {
     private static final Map<RemoteDatabase, RemoteConvention> CONVENTIONS =
@@ -38,9 +40,9 @@ public final class RemoteConvention extends JdbcConvention {
                         + Integer.toHexString(System.identityHashCode(database)));
         this.database = database;
         this.rules = List.of(
-                JdbcRules.JdbcFilterRule.create(this),
-                JdbcRules.JdbcProjectRule.create(this),
-                JdbcRules.JdbcJoinRule.create(this),
+                RemoteFilterRule.create(this),
+                RemoteProjectRule.create(this),
+                RemoteJoinRule.create(this),
                 JdbcRules.JdbcAggregateRule.create(this),
                 JdbcRules.JdbcSortRule.create(this),
                 JdbcRules.JdbcUnionRule.create(this),
