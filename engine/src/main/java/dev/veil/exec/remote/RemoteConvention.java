@@ -20,9 +20,10 @@ import org.apache.calcite.sql.dialect.TrinoSqlDialect;
 /**
  * The calling convention of the operators one remote database runs: one per remote database, so
  * that only operators over the same remote are combined into one remote statement. Its rules are
- * Calcite's JDBC rules for aggregations, sorts and unions (never modifications or values), Veil's
- * rules for projections, filters and joins (which push only expressions the remote evaluates as
- * Veil does, without failing where Veil does not: {@link RemoteExpressions}), and Veil's own
+ * Calcite's JDBC rules for sorts and unions (never modifications or values), Veil's rules for
+ * projections, filters, joins and aggregations (which push only what the remote evaluates as Veil
+ * does, without failing where Veil does not: {@link RemoteExpressions}, {@link
+ * RemoteAggregateRule}), and Veil's own
  * converter back to the enumerable convention.
  */
 public final class RemoteConvention extends JdbcConvention {
@@ -43,7 +44,7 @@ public final class RemoteConvention extends JdbcConvention {
                 RemoteFilterRule.create(this),
                 RemoteProjectRule.create(this),
                 RemoteJoinRule.create(this),
-                JdbcRules.JdbcAggregateRule.create(this),
+                RemoteAggregateRule.create(this),
                 JdbcRules.JdbcSortRule.create(this),
                 JdbcRules.JdbcUnionRule.create(this),
                 RemoteToEnumerableRule.create(this));

@@ -67,9 +67,9 @@ class ForeignTableAttacksTest {
                         + " (8, 'Hugo Ivanova', 'Porto', 'silver', 47000, 12, 80),"
                         + " (9, 'Ines Jansen', 'Porto', 'bronze', 22000, 13.5, 90),"
                         + " (10, 'Jonas Kowalski', 'Porto', 'silver', 36000, 15, 100),"
-                        + " (11, 'Kaia Lind', 'Ghent', 'gold', 58000, 16.5, '-Infinity'),"
+                        + " (11, 'Kaia Lind', 'Ghent', 'gold', 58000, 1e308, '-Infinity'),"
                         + " (12, 'Liam Moreau', 'Ghent', 'bronze', 44000, 1e-300, 'Infinity'),"
-                        + " (13, 'Maya Novak', 'Graz', 'gold', 990000, 1e300, 'NaN')",
+                        + " (13, 'Maya Novak', 'Graz', 'gold', 990000, 1e308, 'NaN')",
                 "CREATE TABLE shop.orders (order_id BIGINT NOT NULL, customer_id BIGINT NOT NULL, status VARCHAR NOT"
                         + " NULL, amount NUMERIC(10,2) NOT NULL)",
                 "INSERT INTO shop.orders SELECT 100 + i, CASE WHEN i <= 2 THEN 1 WHEN i = 3 THEN 2 WHEN i <= 5 THEN 3"
@@ -145,6 +145,7 @@ class ForeignTableAttacksTest {
                 Arguments.of(
                         "double underflow on a neighbour's value",
                         "SELECT COUNT(*) FROM $.customers WHERE score * 1e-300 >= 0"),
+                Arguments.of("a double sum past PostgreSQL's range", "SELECT COUNT(*), SUM(score) FROM $.customers"),
                 Arguments.of("double division by zero", "SELECT COUNT(*) FROM $.customers WHERE 1 / (score - 3) > 0"),
                 Arguments.of(
                         "decimal arithmetic past any declared precision",
