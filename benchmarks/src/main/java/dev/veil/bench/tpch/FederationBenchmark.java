@@ -85,6 +85,12 @@ public final class FederationBenchmark implements Callable<Integer> {
             description = "Directory for the warehouse (default: ${DEFAULT-VALUE}).")
     Path work;
 
+    @Option(
+            names = "--queries",
+            split = ",",
+            description = "The queries to run, of q01,q03,q05,q06,q10,q12,q18 (default: all of them).")
+    List<String> queries = QUERIES;
+
     @Option(names = "--out", description = "Also write the table (Markdown) to this file.")
     Path out;
 
@@ -94,6 +100,9 @@ public final class FederationBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         if (runs < 1) {
             throw new IllegalArgumentException("--runs must be at least 1");
+        }
+        if (queries.isEmpty() || !QUERIES.containsAll(queries)) {
+            throw new IllegalArgumentException("--queries must name some of " + String.join(",", QUERIES));
         }
         String schema = scaleFactor == 0.01 ? "tiny" : "sf" + TpchFiles.format(scaleFactor);
         LocalTrino local = null;
@@ -129,7 +138,7 @@ public final class FederationBenchmark implements Callable<Integer> {
             try (Connection analystConnection = connect(url, ANALYST);
                     Statement analyst = analystConnection.createStatement()) {
                 int[] question = {0};
-                for (String q : QUERIES) {
+                for (String q : queries) {
                     log("Running " + q);
                     String sql = TpchQueries.sql(q);
                     String dp = DpQueries.of(new MeasuredQuery(q, sql)).sql();

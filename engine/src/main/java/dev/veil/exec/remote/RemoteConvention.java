@@ -20,8 +20,11 @@ import org.apache.calcite.sql.dialect.TrinoSqlDialect;
 /**
  * The calling convention of the operators one remote database runs: one per remote database, so
  * that only operators over the same remote are combined into one remote statement. Its rules are
- * Calcite's JDBC rules for joins, projections, filters, aggregations and sorts (never
- * modifications or values), and Veil's own converter back to the enumerable convention.
+ * Calcite's JDBC rules for sorts and unions (never modifications or values), Veil's rules for
+ * projections, filters, joins and aggregations (which push only what the remote evaluates as Veil
+ * does, without failing where Veil does not: {@link RemoteExpressions}, {@link
+ * RemoteAggregateRule}), and Veil's own
+ * converter back to the enumerable convention.
  */
 public final class RemoteConvention extends JdbcConvention {
     private static final Map<RemoteDatabase, RemoteConvention> CONVENTIONS =
@@ -38,10 +41,10 @@ public final class RemoteConvention extends JdbcConvention {
                         + Integer.toHexString(System.identityHashCode(database)));
         this.database = database;
         this.rules = List.of(
-                JdbcRules.JdbcFilterRule.create(this),
-                JdbcRules.JdbcProjectRule.create(this),
-                JdbcRules.JdbcJoinRule.create(this),
-                JdbcRules.JdbcAggregateRule.create(this),
+                RemoteFilterRule.create(this),
+                RemoteProjectRule.create(this),
+                RemoteJoinRule.create(this),
+                RemoteAggregateRule.create(this),
                 JdbcRules.JdbcSortRule.create(this),
                 JdbcRules.JdbcUnionRule.create(this),
                 RemoteToEnumerableRule.create(this));

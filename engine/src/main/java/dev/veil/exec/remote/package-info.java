@@ -6,11 +6,13 @@
  *
  * <p>Map: {@link dev.veil.exec.remote.RemoteScanRule} turns a logical scan of a foreign table
  * into a {@code RemoteScan} in the {@link dev.veil.exec.remote.RemoteConvention} of its remote
- * database; that convention's rules (Calcite's JDBC rules for filters, projections, joins,
- * aggregations and sorts) move the operators above it to the remote as far as they can; Calcite's
- * rules refuse every expression that calls a user-defined function, so Veil's masks, clamps,
- * checked arithmetic and null-on-error calls, and the privacy operators of {@code plan} (DP
- * aggregate, unit lookup, release order), always stay in Veil. {@code RemoteToEnumerableRule}
+ * database; that convention's rules move the operators above it to the remote as far as they
+ * can: Calcite's JDBC rules for sorts and unions, Veil's for filters, projections, joins and
+ * aggregations, which push only what the remote computes as Veil does and cannot fail on where
+ * Veil does not ({@link dev.veil.exec.remote.RemoteExpressions}: decimal digits, PostgreSQL's
+ * floating-point overflow and underflow, widening casts; Veil's floating-point clamp written as a
+ * {@code CASE} with the remote's NaN test). Veil's masks and null-on-error calls, and the privacy
+ * operators of {@code plan} (DP aggregate, unit lookup, release order), always stay in Veil. {@code RemoteToEnumerableRule}
  * ends a remote sub-plan, and {@link dev.veil.exec.remote.RemoteQueries#seal} replaces each chosen
  * one by an {@link dev.veil.exec.remote.EnumerableRemoteQuery}: a leaf that holds the remote SQL,
  * which EXPLAIN shows, and runs it through {@link dev.veil.exec.remote.RemoteRows} (pooled

@@ -1,0 +1,56 @@
+package dev.veil.exec.remote;
+
+import java.util.List;
+import org.apache.calcite.adapter.jdbc.JdbcRules;
+import org.apache.calcite.plan.Convention;
+import org.apache.calcite.plan.RelOptRuleCall;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.convert.ConverterRule;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rex.RexNode;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Moves a projection to the remote when {@link RemoteExpressions} finds that the remote computes
+ * each of its expressions as Veil does and cannot fail where Veil does not, with Veil's clamps
+ * written in the remote's SQL. Replaces Calcite's JDBC projection rule, which pushes any
+ * expression without a Veil function (even one that can fail remotely) and none with one.
+ */
+final class RemoteProjectRule extends ConverterRule {
+    private RemoteProjectRule(Config config) {
+        super(config);
+    }
+
+    static RemoteProjectRule create(RemoteConvention out) {
+        return Config.INSTANCE
+                .withConversion(Project.class, p -> true, Convention.NONE, out, "RemoteProjectRule")
+                .withRuleFactory(RemoteProjectRule::new)
+                .toRule(RemoteProjectRule.class);
+    }
+
+    @Override
+    public boolean matches(RelOptRuleCall call) {
+        Project project = call.rel(0);
+        return project.getVariablesSet().isEmpty();
+    }
+
+    @Override
+    public @Nullable RelNode convert(RelNode rel) {
+        Project project = (Project) rel;
+        RemoteConvention out = (RemoteConvention) getOutTrait();
+        List<RexNode> remote = RemoteExpressions.translate(
+                project.getCluster().getRexBuilder(),
+                out.database().kind(),
+                out.dialect.supportsWindowFunctions(),
+                project.getProjects());
+        if (remote == null) {
+            return null;
+        }
+        return new JdbcRules.JdbcProject(
+                project.getCluster(),
+                project.getTraitSet().replace(out),
+                convert(project.getInput(), project.getInput().getTraitSet().replace(out)),
+                remote,
+                project.getRowType());
+    }
+}
