@@ -120,6 +120,7 @@ class DpBatchPathTest {
     void close() throws SQLException {
         DpBatches.enabled = true;
         DpAggregator.testSeeds = null;
+        DpBatchAggregator.testBucketShift = DpBatchAggregator.BUCKET_SHIFT;
         if (ana != null) {
             ana.close();
         }
@@ -235,6 +236,23 @@ class DpBatchPathTest {
                 "select l_shipdate, count(*) as n, sum(l_quantity) as q from s.lineitem "
                         + "where tag >= %d group by l_shipdate order by l_shipdate",
                 true, 8);
+    }
+
+    @Test
+    void bucketsOfAnySizeKeepTheSameRows() throws SQLException {
+        // Buckets of 1, 2 and 8 units: a unit's writes replayed apart from the others', in many
+        // buckets, with reservoir replacements (Linf = 3) and group samples (L0 = 2) across them.
+        for (int shift : new int[] {0, 1, 3}) {
+            DpBatchAggregator.testBucketShift = shift;
+            bothPaths(Q1, true, 11 + shift);
+            bothPaths(
+                    "select sum(l_extendedprice) as s, count(*) as n from s.lineitem where tag >= %d",
+                    true, 21 + shift);
+            bothPaths(
+                    "select c_seg, count(*) as n, sum(c_acctbal) as b from s.customer "
+                            + "where tag >= %d group by c_seg order by c_seg",
+                    true, 31 + shift);
+        }
     }
 
     @Test
