@@ -130,7 +130,6 @@ public final class DpBatchAggregator {
         int[] dense;
         PairIndex cellOf;
         Bucket[] buckets = new Bucket[4];
-        long bucketBytes;
 
         Cells(
                 DpSpec spec,
@@ -170,9 +169,19 @@ public final class DpBatchAggregator {
                     + 4L * unitCells.length
                     + (dense == null ? 0 : 4L * dense.length)
                     + (cellOf == null ? 0 : 12L * cellCount)
-                    + bucketBytes
+                    + bucketBytes()
                     + unitIds.bytes()
                     + reader.bytes();
+        }
+
+        private long bucketBytes() {
+            long bytes = 8L * buckets.length;
+            for (Bucket bucket : buckets) {
+                if (bucket != null) {
+                    bytes += bucket.bytes();
+                }
+            }
+            return bytes;
         }
 
         /** The unit of a key, through the lookups; {@link LongUnitMap#NONE} when it has none. */
@@ -201,35 +210,28 @@ public final class DpBatchAggregator {
             int lastUnit = -1;
             int lastIndex = -1;
             long lastKey = 0;
-            long lastUnitValue = LongUnitMap.NONE;
+            int lastKeyUnit = -1; // the unit of lastKey, -1 when it has none
             boolean lastKnown = false;
+            Bucket lastBucket = null;
+            int lastBucketIndex = -1;
             for (int j = 0; j < n; j++) {
                 if (keyNulls[j]) {
                     continue; // rows of no unit belong to no one; they are never released
                 }
-                // Rows of one key often come together (line items of one order).
-                long unitValue;
+                int unit;
+                // Rows of one key often come together (the line items of one order): one lookup.
                 if (lastKnown && keys[j] == lastKey) {
-                    unitValue = lastUnitValue;
+                    unit = lastKeyUnit;
                 } else {
-                    unitValue = unitOf(keys[j]);
+                    unit = unitIdOf(keys[j]);
                     lastKey = keys[j];
-                    lastUnitValue = unitValue;
+                    lastKeyUnit = unit;
                     lastKnown = true;
                 }
-                if (unitValue == LongUnitMap.NONE) {
+                if (unit < 0) {
                     continue;
                 }
                 int group = groups[j];
-                int before = unitIds.size();
-                int unit = unitIds.idOf(unitValue);
-                if (unitIds.size() > before) {
-                    if (unit == unitCells.length) {
-                        unitCells = Arrays.copyOf(unitCells, unit * 2);
-                    }
-                    unitCells[unit] = -1;
-                    unitsSeen++;
-                }
                 if (dense != null && group >= width && group < denseGroups) {
                     widen(group);
                 }
@@ -270,7 +272,12 @@ public final class DpBatchAggregator {
                     slot = (int) draw;
                 }
                 if (sourceCount > 0) {
-                    bucket(unit).add(index, slot, values, j);
+                    int b = unit >>> bucketShift;
+                    if (b != lastBucketIndex) {
+                        lastBucket = bucket(b);
+                        lastBucketIndex = b;
+                    }
+                    lastBucket.add(index, slot, values, j);
                 }
             }
             account.holdAtLeast(bytes());
@@ -295,8 +302,26 @@ public final class DpBatchAggregator {
             return index;
         }
 
-        private Bucket bucket(int unit) {
-            int b = unit >>> bucketShift;
+        /** The id of the unit of {@code key} (a new one when the unit is new), or -1 when it has none. */
+        private int unitIdOf(long key) {
+            long unitValue = unitOf(key);
+            if (unitValue == LongUnitMap.NONE) {
+                return -1;
+            }
+            int before = unitIds.size();
+            int unit = unitIds.idOf(unitValue);
+            if (unitIds.size() > before) {
+                if (unit == unitCells.length) {
+                    unitCells = Arrays.copyOf(unitCells, unit * 2);
+                }
+                unitCells[unit] = -1;
+                unitsSeen++;
+            }
+            return unit;
+        }
+
+        /** Bucket {@code b}, created when new. */
+        private Bucket bucket(int b) {
             if (b >= buckets.length) {
                 buckets = Arrays.copyOf(buckets, Math.max(b + 1, buckets.length * 2));
             }
@@ -304,12 +329,6 @@ public final class DpBatchAggregator {
             if (bucket == null) {
                 bucket = new Bucket(sourceCount);
                 buckets[b] = bucket;
-                bucketBytes += bucket.bytes();
-            }
-            if (bucket.size == bucket.cellSlots.length) {
-                bucketBytes -= bucket.bytes();
-                bucket.grow();
-                bucketBytes += bucket.bytes();
             }
             return bucket;
         }
@@ -483,6 +502,9 @@ public final class DpBatchAggregator {
 
         /** Appends the write of row {@code row}'s values to slot {@code slot} of cell {@code cell}. */
         void add(int cell, int slot, double[][] rowValues, int row) {
+            if (size == cellSlots.length) {
+                grow();
+            }
             int at = size++;
             cellSlots[at] = ((long) cell << 32) | slot;
             int to = at * sources;
