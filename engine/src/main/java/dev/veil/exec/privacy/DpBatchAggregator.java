@@ -33,6 +33,9 @@ public final class DpBatchAggregator {
     /** How many runs took this path; for tests. */
     static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
 
+    /** How many batches runs on this path took; for tests. */
+    static final java.util.concurrent.atomic.AtomicLong BATCHES = new java.util.concurrent.atomic.AtomicLong();
+
     /** The released rows of {@code spec} over {@code plan}'s batches; called from generated code. */
     public static Enumerable<Object[]> aggregate(DataContext root, DpBatchPlan plan, DpSpec spec) {
         DpReleases releases = DpReleases.of(root);
@@ -74,6 +77,16 @@ public final class DpBatchAggregator {
      */
     static final int BUCKET_SHIFT = 8;
 
+    /**
+     * Tables with fewer rows are scanned on the caller's thread; larger ones on a second thread
+     * ({@link VectorInput.Reader#runPipelined}), one or two batches ahead of the cells, which take
+     * the batches in scan order all the same: the threads change nothing of the result.
+     */
+    static final long PIPELINE_MIN_ROWS = 1_000_000;
+
+    /** For tests only, never reachable from SQL: 1 or 2 threads, or 0 to decide by the table's rows. */
+    static volatile int testThreads;
+
     /** For tests only (buckets of one or a few units), never reachable from SQL: the bucket shift. */
     static volatile int testBucketShift = BUCKET_SHIFT;
 
@@ -90,7 +103,16 @@ public final class DpBatchAggregator {
         Cells cells = new Cells(spec, plan, cancelFlag, account, sampler, denseGroups, bucketShift);
         VectorInput.Reader reader = plan.input().open();
         cells.reader = reader;
-        reader.run(root, cancelFlag, cells::accept);
+        int threads = testThreads;
+        boolean pipelined = threads == 0
+                ? plan.input().rowCount() >= PIPELINE_MIN_ROWS
+                        && Runtime.getRuntime().availableProcessors() >= 2
+                : threads >= 2;
+        if (pipelined) {
+            reader.runPipelined(root, cancelFlag, cells::accept);
+        } else {
+            reader.run(root, cancelFlag, cells::accept);
+        }
         return cells.release();
     }
 
@@ -206,6 +228,7 @@ public final class DpBatchAggregator {
 
         void accept(int n, int[] groups, long[] keys, boolean[] keyNulls, double[][] values) {
             StatementControl.check(cancelFlag);
+            BATCHES.incrementAndGet();
             int lastGroup = -1;
             int lastUnit = -1;
             int lastIndex = -1;
