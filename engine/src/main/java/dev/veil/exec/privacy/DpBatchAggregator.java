@@ -152,6 +152,9 @@ public final class DpBatchAggregator {
         int[] dense;
         PairIndex cellOf;
         Bucket[] buckets = new Bucket[4];
+        // Per row of the current batch: its unit id and its cell (-1: none).
+        int[] rowUnits = new int[0];
+        int[] rowCells = new int[0];
 
         Cells(
                 DpSpec spec,
@@ -229,32 +232,43 @@ public final class DpBatchAggregator {
         void accept(int n, int[] groups, long[] keys, boolean[] keyNulls, double[][] values) {
             StatementControl.check(cancelFlag);
             BATCHES.incrementAndGet();
-            int lastGroup = -1;
-            int lastUnit = -1;
-            int lastIndex = -1;
+            if (rowUnits.length < n) {
+                rowUnits = new int[n];
+                rowCells = new int[n];
+            }
+            // Three passes over the batch, each in row order (so the ids, cells and draws are the
+            // row path's), each with lookups independent from row to row that the processor can
+            // overlap: 1. the units, 2. the cells, 3. the counts, draws and writes.
             long lastKey = 0;
             int lastKeyUnit = -1; // the unit of lastKey, -1 when it has none
             boolean lastKnown = false;
-            Bucket lastBucket = null;
-            int lastBucketIndex = -1;
             for (int j = 0; j < n; j++) {
                 if (keyNulls[j]) {
-                    continue; // rows of no unit belong to no one; they are never released
+                    rowUnits[j] = -1; // rows of no unit belong to no one; they are never released
+                    continue;
                 }
-                int unit;
                 // Rows of one key often come together (the line items of one order): one lookup.
-                if (lastKnown && keys[j] == lastKey) {
-                    unit = lastKeyUnit;
-                } else {
-                    unit = unitIdOf(keys[j]);
+                if (!lastKnown || keys[j] != lastKey) {
+                    lastKeyUnit = unitIdOf(keys[j]);
                     lastKey = keys[j];
-                    lastKeyUnit = unit;
                     lastKnown = true;
                 }
+                rowUnits[j] = lastKeyUnit;
+            }
+            int lastGroup = -1;
+            int lastUnit = -1;
+            int lastIndex = -1;
+            for (int j = 0; j < n; j++) {
+                int unit = rowUnits[j];
                 if (unit < 0) {
+                    rowCells[j] = -1;
                     continue;
                 }
                 int group = groups[j];
+                if (group == lastGroup && unit == lastUnit) {
+                    rowCells[j] = lastIndex;
+                    continue;
+                }
                 if (dense != null && group >= width && group < denseGroups) {
                     widen(group);
                 }
@@ -262,9 +276,7 @@ public final class DpBatchAggregator {
                     toHash();
                 }
                 int index;
-                if (group == lastGroup && unit == lastUnit) {
-                    index = lastIndex;
-                } else if (dense != null) {
+                if (dense != null) {
                     long at = (long) unit * width + group;
                     if (at >= dense.length) {
                         long grown = Math.max(at + 1, 2L * dense.length);
@@ -277,12 +289,21 @@ public final class DpBatchAggregator {
                 } else {
                     index = cellOf.get(group, unit);
                 }
-                lastGroup = group;
-                lastUnit = unit;
                 if (index < 0) {
                     index = newCell(group, unit);
                 }
+                lastGroup = group;
+                lastUnit = unit;
                 lastIndex = index;
+                rowCells[j] = index;
+            }
+            Bucket lastBucket = null;
+            int lastBucketIndex = -1;
+            for (int j = 0; j < n; j++) {
+                int index = rowCells[j];
+                if (index < 0) {
+                    continue;
+                }
                 long seen = ++cellSeen[index];
                 int slot;
                 if (seen <= capacity) {
@@ -295,7 +316,7 @@ public final class DpBatchAggregator {
                     slot = (int) draw;
                 }
                 if (sourceCount > 0) {
-                    int b = unit >>> bucketShift;
+                    int b = rowUnits[j] >>> bucketShift;
                     if (b != lastBucketIndex) {
                         lastBucket = bucket(b);
                         lastBucketIndex = b;
