@@ -152,6 +152,7 @@ public final class DpBatchAggregator {
         int[] dense;
         PairIndex cellOf;
         Bucket[] buckets = new Bucket[4];
+        final ValueArena arena = new ValueArena();
         // Per row of the current batch: its unit id and its cell (-1: none).
         int[] rowUnits = new int[0];
         int[] rowCells = new int[0];
@@ -200,7 +201,7 @@ public final class DpBatchAggregator {
         }
 
         private long bucketBytes() {
-            long bytes = 8L * buckets.length;
+            long bytes = 8L * buckets.length + arena.bytes();
             for (Bucket bucket : buckets) {
                 if (bucket != null) {
                     bytes += bucket.bytes();
@@ -371,7 +372,7 @@ public final class DpBatchAggregator {
             }
             Bucket bucket = buckets[b];
             if (bucket == null) {
-                bucket = new Bucket(sourceCount);
+                bucket = new Bucket(arena, sourceCount);
                 buckets[b] = bucket;
             }
             return bucket;
@@ -521,53 +522,70 @@ public final class DpBatchAggregator {
     }
 
     /**
-     * The kept rows' writes of one range of unit ids, in scan order: each write's cell and slot
-     * (packed in a long), and its value of each source.
+     * The kept rows' writes of one range of unit ids, in scan order, in blocks of a {@link
+     * ValueArena} shared by all buckets (large chunks, which the collector does not copy from young
+     * to old space as it would growing arrays): per write its cell, its slot and its value of each
+     * source, as doubles (exact for ints).
      */
     private static final class Bucket {
-        final int sources;
-        long[] cellSlots = new long[64];
-        double[] values;
-        int size;
+        /** Writes per block. */
+        static final int BLOCK = 1024;
 
-        Bucket(int sources) {
-            this.sources = sources;
-            this.values = new double[64 * sources];
+        final ValueArena arena;
+        final int stride;
+        long[] blocks = new long[4];
+        int size;
+        double[] chunk;
+        int at;
+
+        Bucket(ValueArena arena, int sources) {
+            this.arena = arena;
+            this.stride = 2 + sources;
         }
 
         long bytes() {
-            return 32 + 8L * cellSlots.length + 8L * values.length;
-        }
-
-        void grow() {
-            cellSlots = Arrays.copyOf(cellSlots, cellSlots.length * 2);
-            values = Arrays.copyOf(values, values.length * 2);
+            return 32 + 8L * blocks.length;
         }
 
         /** Appends the write of row {@code row}'s values to slot {@code slot} of cell {@code cell}. */
         void add(int cell, int slot, double[][] rowValues, int row) {
-            if (size == cellSlots.length) {
-                grow();
+            if (size % BLOCK == 0) {
+                int k = size / BLOCK;
+                if (k == blocks.length) {
+                    blocks = Arrays.copyOf(blocks, 2 * k);
+                }
+                long address = arena.allocate(BLOCK * stride);
+                blocks[k] = address;
+                chunk = arena.chunk(address);
+                at = ValueArena.offset(address);
             }
-            int at = size++;
-            cellSlots[at] = ((long) cell << 32) | slot;
-            int to = at * sources;
-            for (int s = 0; s < sources; s++) {
-                values[to + s] = rowValues[s][row];
+            size++;
+            double[] c = chunk;
+            int to = at;
+            c[to] = cell;
+            c[to + 1] = slot;
+            for (int s = 0; s < rowValues.length; s++) {
+                c[to + 2 + s] = rowValues[s][row];
             }
+            at = to + stride;
         }
 
         /** Replays the writes, in order, into {@code area}: a cell's source {@code s} from {@code base[cell] + s * kept}. */
         void replay(Cells cells, int[] base, double[] area) {
-            for (int i = 0; i < size; i++) {
-                long cellSlot = cellSlots[i];
-                int cell = (int) (cellSlot >>> 32);
-                int slot = (int) cellSlot;
-                int kept = cells.kept(cell);
-                int at = base[cell] + slot;
-                int from = i * sources;
-                for (int s = 0; s < sources; s++) {
-                    area[at + s * kept] = values[from + s];
+            int sources = stride - 2;
+            for (int k = 0; k * BLOCK < size; k++) {
+                long address = blocks[k];
+                double[] c = arena.chunk(address);
+                int from = ValueArena.offset(address);
+                int n = Math.min(BLOCK, size - k * BLOCK);
+                for (int i = 0; i < n; i++, from += stride) {
+                    int cell = (int) c[from];
+                    int slot = (int) c[from + 1];
+                    int kept = cells.kept(cell);
+                    int to = base[cell] + slot;
+                    for (int s = 0; s < sources; s++) {
+                        area[to + s * kept] = c[from + 2 + s];
+                    }
                 }
             }
         }
