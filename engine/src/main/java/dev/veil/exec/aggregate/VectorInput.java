@@ -14,7 +14,12 @@ import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -115,7 +120,39 @@ public final class VectorInput {
         return input;
     }
 
-    /** A reader for one execution, used by one thread. */
+    /** The batches the scan thread of {@link Reader#runPipelined} may be ahead of the consumer. */
+    private static final int PIPELINE_DEPTH = 3;
+
+    /** The rows of one batch as given to a consumer, reused batch after batch. */
+    private static final class Handoff {
+        int n;
+        int[] gids = new int[0];
+        long[] keys = new long[0];
+        boolean[] keyNulls = new boolean[0];
+        final double[][] out;
+
+        Handoff(int expressions) {
+            out = new double[expressions][0];
+        }
+
+        void ensure(int rows) {
+            if (gids.length < rows) {
+                gids = new int[rows];
+                keys = new long[rows];
+                keyNulls = new boolean[rows];
+                for (int v = 0; v < out.length; v++) {
+                    out[v] = new double[rows];
+                }
+            }
+        }
+    }
+
+    /** The rows of the table's current version (a hint for whether to scan on a thread of its own). */
+    public long rowCount() {
+        return table.version().rowCount();
+    }
+
+    /** A reader for one execution: its consumer runs on the caller's thread. */
     public Reader open() {
         return new Reader();
     }
@@ -154,24 +191,125 @@ public final class VectorInput {
             return groups.key(g, k);
         }
 
-        /** The heap the groups take, an estimate on the high side. */
+        /**
+         * The heap the groups take, an estimate on the high side, as of the last batch given to a
+         * consumer (safe to read from the consumer while a scan thread runs).
+         */
         public long bytes() {
-            return groups.bytes();
+            return groupBytes;
         }
+
+        private volatile long groupBytes;
 
         /**
          * Scans the table, giving {@code consumer} each batch's selected rows, in scan order. The
          * scan's filter reads the execution's statement time and consent conditions from {@code root}.
          */
         public void run(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
+            Handoff only = new Handoff(expressions.length);
+            scan(root, cancelFlag, () -> only, h -> consumer.accept(h.n, h.gids, h.keys, h.keyNulls, h.out));
+        }
+
+        /**
+         * As {@link #run}, with the scan, filter and expressions on a second thread, one batch or two
+         * ahead of {@code consumer}, which runs on the caller's thread and is given the same batches
+         * in the same order as by {@link #run}: a pipeline, whose result cannot depend on the threads.
+         */
+        public void runPipelined(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
+            ArrayBlockingQueue<Handoff> free = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
+            // Room for every handoff and the end mark: the scan thread never waits to hand one over.
+            ArrayBlockingQueue<Handoff> full = new ArrayBlockingQueue<>(PIPELINE_DEPTH + 1);
+            for (int i = 0; i < PIPELINE_DEPTH; i++) {
+                free.add(new Handoff(expressions.length));
+            }
+            Handoff end = new Handoff(0);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread scanner = new Thread(
+                    () -> {
+                        try {
+                            scan(root, cancelFlag, () -> nextFree(free, stop, cancelFlag), full::add);
+                        } catch (Throwable t) {
+                            failure.set(t);
+                        } finally {
+                            full.add(end);
+                        }
+                    },
+                    "veil-dp-scan-" + table.definition().name());
+            scanner.setDaemon(true);
+            scanner.start();
+            try {
+                while (true) {
+                    Handoff h = full.take();
+                    if (h == end) {
+                        break;
+                    }
+                    consumer.accept(h.n, h.gids, h.keys, h.keyNulls, h.out);
+                    free.add(h);
+                }
+            } catch (InterruptedException e) {
+                stop.set(true);
+                joinQuietly(scanner);
+                Thread.currentThread().interrupt();
+                throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
+            } catch (RuntimeException | Error e) {
+                stop.set(true);
+                joinQuietly(scanner);
+                throw e;
+            }
+            joinQuietly(scanner);
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        /** A free handoff for the scan thread; fails once the consumer has stopped or the query is cancelled. */
+        private static Handoff nextFree(
+                ArrayBlockingQueue<Handoff> free, AtomicBoolean stop, AtomicBoolean cancelFlag) {
+            while (true) {
+                if (stop.get() || cancelFlag.get()) {
+                    throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
+                }
+                try {
+                    Handoff h = free.poll(10, TimeUnit.MILLISECONDS);
+                    if (h != null) {
+                        return h;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
+                }
+            }
+        }
+
+        private static void joinQuietly(Thread thread) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void scan(
+                DataContext root, AtomicBoolean cancelFlag, Supplier<Handoff> handoffs, Consumer<Handoff> filled) {
             TableDef def = table.definition();
             BatchColumns columns = new BatchColumns(def.columns().size(), root);
             FieldVector[] vectors = columns.vectors;
             int[] sel = new int[0];
-            int[] gids = new int[0];
-            long[] keys = new long[0];
-            boolean[] keyNulls = new boolean[0];
-            double[][] out = new double[expressions.length][0];
             long[] longs = new long[0];
             boolean[] nulls = new boolean[0];
             try (BatchScan scan = table.warehouse().scan(def, table.version(), loadedColumns)) {
@@ -194,14 +332,8 @@ public final class VectorInput {
                     }
                     if (sel.length < rows) {
                         sel = new int[rows];
-                        gids = new int[rows];
-                        keys = new long[rows];
-                        keyNulls = new boolean[rows];
                         longs = new long[rows];
                         nulls = new boolean[rows];
-                        for (int v = 0; v < out.length; v++) {
-                            out[v] = new double[rows];
-                        }
                     }
                     for (int r = 0; r < rows; r++) {
                         sel[r] = r;
@@ -214,19 +346,23 @@ public final class VectorInput {
                     if (n == 0) {
                         continue;
                     }
+                    Handoff h = handoffs.get();
+                    h.ensure(n);
                     memo.nextBatch();
-                    groups.assign(vectors, sel, n, gids);
+                    groups.assign(vectors, sel, n, h.gids);
                     FieldVector keyVector = vectors[keyColumn];
                     long[] all = columns.longs(keyColumn);
                     boolean keyNullable = keyVector.getNullCount() > 0;
                     for (int j = 0; j < n; j++) {
-                        keys[j] = all[sel[j]];
-                        keyNulls[j] = keyNullable && keyVector.isNull(sel[j]);
+                        h.keys[j] = all[sel[j]];
+                        h.keyNulls[j] = keyNullable && keyVector.isNull(sel[j]);
                     }
-                    for (int v = 0; v < out.length; v++) {
-                        evaluate(v, vectors, sel, n, out[v], longs, nulls);
+                    for (int v = 0; v < h.out.length; v++) {
+                        evaluate(v, vectors, sel, n, h.out[v], longs, nulls);
                     }
-                    consumer.accept(n, gids, keys, keyNulls, out);
+                    h.n = n;
+                    groupBytes = groups.bytes();
+                    filled.accept(h);
                 }
             }
         }

@@ -524,7 +524,23 @@ public final class DpAggregator {
             }
         }
         account.holdAtLeast(kept + arena.bytes() + accumulated);
+        return publish(spec, groups, order, groupValues, cancelFlag);
+    }
 
+    /**
+     * Steps 4 and 5 over the accumulated groups, whichever path filled them: selects the
+     * partitions (groups in {@code order}) and releases their rows sorted by key.
+     */
+    static List<Object[]> publish(
+            DpSpec spec,
+            Group[] groups,
+            List<Integer> order,
+            java.util.function.IntFunction<Object[]> groupValues,
+            AtomicBoolean cancelFlag) {
+        int untilCheck = ITERATIONS_PER_CHECK;
+        int keyCount = spec.groupKeys().size();
+        int callCount = spec.calls().size();
+        BudgetSplit split = spec.split().orElse(null);
         OptimalPartitionSelection selection = spec.partitionSelection() ? DpAccumulators.selection(spec, split) : null;
         List<Object[]> out = new ArrayList<>();
         for (int id : order) {
@@ -588,7 +604,7 @@ public final class DpAggregator {
     }
 
     /** One group's accumulators and the number of units it holds. */
-    private static final class Group {
+    static final class Group {
         final DpAccumulator[] accumulators;
         long units;
 

@@ -2,6 +2,7 @@ package dev.veil.exec.privacy;
 
 import dev.veil.control.StatementControl;
 import dev.veil.control.StatementMemory;
+import dev.veil.dp.BudgetSplit;
 import dev.veil.exec.aggregate.VectorInput;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.plan.DpCall;
@@ -31,6 +32,9 @@ public final class DpBatchAggregator {
 
     /** How many runs took this path; for tests. */
     static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many batches runs on this path took; for tests. */
+    static final java.util.concurrent.atomic.AtomicLong BATCHES = new java.util.concurrent.atomic.AtomicLong();
 
     /** The released rows of {@code spec} over {@code plan}'s batches; called from generated code. */
     public static Enumerable<Object[]> aggregate(DataContext root, DpBatchPlan plan, DpSpec spec) {
@@ -63,15 +67,65 @@ public final class DpBatchAggregator {
             StatementMemory.Account account,
             SplittableRandom sampler,
             int denseGroups) {
+        return run(root, plan, spec, cancelFlag, account, sampler, denseGroups, testBucketShift);
+    }
+
+    /**
+     * The units of one bucket: 2 to this power. Buckets this size keep a bucket's cells in cache
+     * while their writes are replayed (256 units of Q1 take about 0.5 MB), and the buckets few
+     * enough (about 400 at TPC-H SF 1) that appending to them stays sequential.
+     */
+    static final int BUCKET_SHIFT = 8;
+
+    /**
+     * Tables with fewer rows are scanned on the caller's thread; larger ones on a second thread
+     * ({@link VectorInput.Reader#runPipelined}), one or two batches ahead of the cells, which take
+     * the batches in scan order all the same: the threads change nothing of the result.
+     */
+    static final long PIPELINE_MIN_ROWS = 1_000_000;
+
+    /** For tests only, never reachable from SQL: 1 or 2 threads, or 0 to decide by the table's rows. */
+    static volatile int testThreads;
+
+    /** For tests only (buckets of one or a few units), never reachable from SQL: the bucket shift. */
+    static volatile int testBucketShift = BUCKET_SHIFT;
+
+    static List<Object[]> run(
+            DataContext root,
+            DpBatchPlan plan,
+            DpSpec spec,
+            AtomicBoolean cancelFlag,
+            StatementMemory.Account account,
+            SplittableRandom sampler,
+            int denseGroups,
+            int bucketShift) {
         RUNS.incrementAndGet();
-        Cells cells = new Cells(spec, plan, cancelFlag, account, sampler, denseGroups);
+        Cells cells = new Cells(spec, plan, cancelFlag, account, sampler, denseGroups, bucketShift);
         VectorInput.Reader reader = plan.input().open();
         cells.reader = reader;
-        reader.run(root, cancelFlag, cells::accept);
+        int threads = testThreads;
+        boolean pipelined = threads == 0
+                ? plan.input().rowCount() >= PIPELINE_MIN_ROWS
+                        && Runtime.getRuntime().availableProcessors() >= 2
+                : threads >= 2;
+        if (pipelined) {
+            reader.runPipelined(root, cancelFlag, cells::accept);
+        } else {
+            reader.run(root, cancelFlag, cells::accept);
+        }
         return cells.release();
     }
 
-    /** Step 1 over batches: the same cells as the row path's, in the same order. */
+    /**
+     * Step 1 over batches, with the cells as primitive arrays: the same cells as the row path's, in
+     * the same order, and the same sampler draws in the same (scan) order, but a kept row's values
+     * are not written into its cell (a random write into memory as large as the kept values) but
+     * appended, with the cell and slot, to the bucket of its unit's id range: a few hundred
+     * sequential streams. Steps 2 and 3 then run bucket by bucket, units in id order as on the row
+     * path: a bucket's writes are replayed in scan order (a later write to a slot is a reservoir
+     * replacement and wins) into a cache-sized area laid out cell by cell, where each cell's values
+     * of each source are contiguous and go to the accumulators in place.
+     */
     private static final class Cells {
         final DpSpec spec;
         final DpAggregator.Sources sources;
@@ -83,19 +137,25 @@ public final class DpBatchAggregator {
         final StatementMemory.Account account;
         final SplittableRandom sampler;
         final int denseGroups;
+        final int bucketShift;
         VectorInput.Reader reader;
 
         final LongIds unitIds = new LongIds();
-        final ValueArena arena = new ValueArena();
-        final List<DpAggregator.Cell> cells = new ArrayList<>();
         int[] unitCells = new int[16];
         int unitsSeen;
+        // Per cell (ids in order of creation): its group, the unit's previous cell (-1: none), rows seen.
+        int[] cellGroup = new int[16];
+        int[] cellNext = new int[16];
+        long[] cellSeen = new long[16];
+        int cellCount;
         int width = 1;
         int[] dense;
         PairIndex cellOf;
-        long kept;
-        long[] units = new long[0];
-        int[] groupsSeen = new int[0];
+        Bucket[] buckets = new Bucket[4];
+        final ValueArena arena = new ValueArena();
+        // Per row of the current batch: its unit id and its cell (-1: none).
+        int[] rowUnits = new int[0];
+        int[] rowCells = new int[0];
 
         Cells(
                 DpSpec spec,
@@ -103,7 +163,8 @@ public final class DpBatchAggregator {
                 AtomicBoolean cancelFlag,
                 StatementMemory.Account account,
                 SplittableRandom sampler,
-                int denseGroups) {
+                int denseGroups,
+                int bucketShift) {
             this.spec = spec;
             this.sources = DpAggregator.Sources.of(spec.calls().toArray(new DpCall[0]));
             this.sourceCount = sources.readers().length;
@@ -112,6 +173,7 @@ public final class DpBatchAggregator {
             this.account = account;
             this.sampler = sampler;
             this.denseGroups = denseGroups;
+            this.bucketShift = bucketShift;
             List<DpBatchPlan.Step> steps = plan.steps();
             maps = new UnitMap[steps.size()];
             longMaps = new LongUnitMap[steps.size()];
@@ -125,7 +187,27 @@ public final class DpBatchAggregator {
             } else {
                 cellOf = new PairIndex();
             }
-            kept = dense == null ? 0 : 4L * dense.length;
+        }
+
+        /** The heap held: cells, units, the index, the buckets. */
+        long bytes() {
+            return 16L * cellGroup.length
+                    + 4L * unitCells.length
+                    + (dense == null ? 0 : 4L * dense.length)
+                    + (cellOf == null ? 0 : 12L * cellCount)
+                    + bucketBytes()
+                    + unitIds.bytes()
+                    + reader.bytes();
+        }
+
+        private long bucketBytes() {
+            long bytes = 8L * buckets.length + arena.bytes();
+            for (Bucket bucket : buckets) {
+                if (bucket != null) {
+                    bytes += bucket.bytes();
+                }
+            }
+            return bytes;
         }
 
         /** The unit of a key, through the lookups; {@link LongUnitMap#NONE} when it has none. */
@@ -150,27 +232,43 @@ public final class DpBatchAggregator {
 
         void accept(int n, int[] groups, long[] keys, boolean[] keyNulls, double[][] values) {
             StatementControl.check(cancelFlag);
+            BATCHES.incrementAndGet();
+            if (rowUnits.length < n) {
+                rowUnits = new int[n];
+                rowCells = new int[n];
+            }
+            // Three passes over the batch, each in row order (so the ids, cells and draws are the
+            // row path's), each with lookups independent from row to row that the processor can
+            // overlap: 1. the units, 2. the cells, 3. the counts, draws and writes.
+            long lastKey = 0;
+            int lastKeyUnit = -1; // the unit of lastKey, -1 when it has none
+            boolean lastKnown = false;
+            for (int j = 0; j < n; j++) {
+                if (keyNulls[j]) {
+                    rowUnits[j] = -1; // rows of no unit belong to no one; they are never released
+                    continue;
+                }
+                // Rows of one key often come together (the line items of one order): one lookup.
+                if (!lastKnown || keys[j] != lastKey) {
+                    lastKeyUnit = unitIdOf(keys[j]);
+                    lastKey = keys[j];
+                    lastKnown = true;
+                }
+                rowUnits[j] = lastKeyUnit;
+            }
             int lastGroup = -1;
             int lastUnit = -1;
             int lastIndex = -1;
             for (int j = 0; j < n; j++) {
-                if (keyNulls[j]) {
-                    continue; // rows of no unit belong to no one; they are never released
-                }
-                long unitValue = unitOf(keys[j]);
-                if (unitValue == LongUnitMap.NONE) {
+                int unit = rowUnits[j];
+                if (unit < 0) {
+                    rowCells[j] = -1;
                     continue;
                 }
                 int group = groups[j];
-                int before = unitIds.size();
-                int unit = unitIds.idOf(unitValue);
-                if (unitIds.size() > before) {
-                    kept += 144;
-                    if (unit == unitCells.length) {
-                        unitCells = Arrays.copyOf(unitCells, unit * 2);
-                    }
-                    unitCells[unit] = -1;
-                    unitsSeen++;
+                if (group == lastGroup && unit == lastUnit) {
+                    rowCells[j] = lastIndex;
+                    continue;
                 }
                 if (dense != null && group >= width && group < denseGroups) {
                     widen(group);
@@ -179,60 +277,105 @@ public final class DpBatchAggregator {
                     toHash();
                 }
                 int index;
-                if (group == lastGroup && unit == lastUnit) {
-                    index = lastIndex;
-                } else if (dense != null) {
+                if (dense != null) {
                     long at = (long) unit * width + group;
                     if (at >= dense.length) {
                         long grown = Math.max(at + 1, 2L * dense.length);
                         if (grown > Integer.MAX_VALUE - 16) {
                             throw new OutOfMemoryError("dense DP cells");
                         }
-                        kept += 4L * (grown - dense.length);
                         dense = Arrays.copyOf(dense, (int) grown);
                     }
                     index = dense[(int) at] - 1;
                 } else {
                     index = cellOf.get(group, unit);
                 }
+                if (index < 0) {
+                    index = newCell(group, unit);
+                }
                 lastGroup = group;
                 lastUnit = unit;
-                DpAggregator.Cell cell;
+                lastIndex = index;
+                rowCells[j] = index;
+            }
+            Bucket lastBucket = null;
+            int lastBucketIndex = -1;
+            for (int j = 0; j < n; j++) {
+                int index = rowCells[j];
                 if (index < 0) {
-                    cell = new DpAggregator.Cell(group, unitCells[unit]);
-                    kept += 96;
-                    unitCells[unit] = cells.size();
-                    if (dense != null) {
-                        dense[unit * width + group] = cells.size() + 1;
-                    } else {
-                        cellOf.putNew(group, unit, cells.size());
-                    }
-                    lastIndex = cells.size();
-                    cells.add(cell);
-                } else {
-                    lastIndex = index;
-                    cell = cells.get(index);
+                    continue;
                 }
-                cell.seen++;
+                long seen = ++cellSeen[index];
                 int slot;
-                if (cell.kept < capacity) {
-                    slot = cell.kept;
-                    if (sourceCount > 0) {
-                        cell.ensure(arena, sourceCount, capacity);
-                    }
-                    cell.kept++;
+                if (seen <= capacity) {
+                    slot = (int) (seen - 1);
                 } else {
-                    long draw = sampler.nextLong(cell.seen);
+                    long draw = sampler.nextLong(seen);
                     if (draw >= capacity) {
                         continue;
                     }
                     slot = (int) draw;
                 }
                 if (sourceCount > 0) {
-                    cell.setRow(arena, slot, values, j);
+                    int b = rowUnits[j] >>> bucketShift;
+                    if (b != lastBucketIndex) {
+                        lastBucket = bucket(b);
+                        lastBucketIndex = b;
+                    }
+                    lastBucket.add(index, slot, values, j);
                 }
             }
-            account.holdAtLeast(kept + arena.bytes() + unitIds.bytes() + reader.bytes());
+            account.holdAtLeast(bytes());
+        }
+
+        private int newCell(int group, int unit) {
+            int index = cellCount++;
+            if (index == cellGroup.length) {
+                int grown = index * 2;
+                cellGroup = Arrays.copyOf(cellGroup, grown);
+                cellNext = Arrays.copyOf(cellNext, grown);
+                cellSeen = Arrays.copyOf(cellSeen, grown);
+            }
+            cellGroup[index] = group;
+            cellNext[index] = unitCells[unit];
+            unitCells[unit] = index;
+            if (dense != null) {
+                dense[unit * width + group] = index + 1;
+            } else {
+                cellOf.putNew(group, unit, index);
+            }
+            return index;
+        }
+
+        /** The id of the unit of {@code key} (a new one when the unit is new), or -1 when it has none. */
+        private int unitIdOf(long key) {
+            long unitValue = unitOf(key);
+            if (unitValue == LongUnitMap.NONE) {
+                return -1;
+            }
+            int before = unitIds.size();
+            int unit = unitIds.idOf(unitValue);
+            if (unitIds.size() > before) {
+                if (unit == unitCells.length) {
+                    unitCells = Arrays.copyOf(unitCells, unit * 2);
+                }
+                unitCells[unit] = -1;
+                unitsSeen++;
+            }
+            return unit;
+        }
+
+        /** Bucket {@code b}, created when new. */
+        private Bucket bucket(int b) {
+            if (b >= buckets.length) {
+                buckets = Arrays.copyOf(buckets, Math.max(b + 1, buckets.length * 2));
+            }
+            Bucket bucket = buckets[b];
+            if (bucket == null) {
+                bucket = new Bucket(arena, sourceCount);
+                buckets[b] = bucket;
+            }
+            return bucket;
         }
 
         private void widen(int group) {
@@ -249,7 +392,6 @@ public final class DpBatchAggregator {
             for (int u = 0; u < unitsSeen && (long) (u + 1) * width <= dense.length; u++) {
                 System.arraycopy(dense, u * width, relaid, u * wider, width);
             }
-            kept += 4L * (relaid.length - dense.length);
             dense = relaid;
             width = wider;
         }
@@ -258,26 +400,116 @@ public final class DpBatchAggregator {
             // Too many groups for the dense table: every cell moves to the hash.
             cellOf = new PairIndex();
             for (int u = 0; u < unitsSeen; u++) {
-                for (int c = unitCells[u]; c >= 0; c = cells.get(c).nextOfUnit) {
-                    cellOf.putNew(cells.get(c).group, u, c);
+                for (int c = unitCells[u]; c >= 0; c = cellNext[c]) {
+                    cellOf.putNew(cellGroup[c], u, c);
                 }
             }
-            kept -= 4L * dense.length;
             dense = null;
         }
 
+        /** The rows each cell keeps: at most Linf. */
+        private int kept(int cell) {
+            return (int) Math.min(cellSeen[cell], capacity);
+        }
+
+        /** Steps 2 to 5: as {@link DpAggregator#release}, over the buckets. */
         List<Object[]> release() {
-            account.holdAtLeast(kept + arena.bytes() + unitIds.bytes() + reader.bytes());
+            account.holdAtLeast(bytes());
             dense = null;
             cellOf = null;
             int keyCount = spec.groupKeys().size();
-            return DpAggregator.release(
+            int callCount = spec.calls().size();
+            int[] ofCall = sources.ofCall();
+            BudgetSplit split = spec.split().orElse(null);
+            int groupCount = reader.groupCount();
+            List<Integer> order = new ArrayList<>();
+            DpAggregator.Group[] groups = new DpAggregator.Group[Math.max(1, groupCount)];
+            if (keyCount == 0) {
+                groups[0] = new DpAggregator.Group(spec, split);
+                order.add(0);
+            }
+            int l0 = spec.maxGroupsPerUnit();
+            int[] base = new int[cellCount];
+            double[] area = new double[16];
+            double[] ones = new double[Math.max(1, capacity)];
+            Arrays.fill(ones, 1);
+            int[] ofUnit = new int[16];
+            long accumulated = 0;
+            int unitsPerBucket = 1 << bucketShift;
+            for (int first = 0; first < unitsSeen; first += unitsPerBucket) {
+                StatementControl.check(cancelFlag);
+                int last = Math.min(unitsSeen, first + unitsPerBucket);
+                int b = first >>> bucketShift;
+                Bucket bucket = b < buckets.length ? buckets[b] : null;
+                if (sourceCount > 0 && bucket != null) {
+                    // Lay the bucket's cells out one after the other, each source's values together.
+                    int size = 0;
+                    for (int u = first; u < last; u++) {
+                        for (int c = unitCells[u]; c >= 0; c = cellNext[c]) {
+                            base[c] = size;
+                            size += kept(c) * sourceCount;
+                        }
+                    }
+                    if (size > area.length) {
+                        area = new double[Math.max(size, 2 * area.length)];
+                    }
+                    bucket.replay(this, base, area);
+                    buckets[b] = null; // replayed: its memory can go
+                }
+                for (int u = first; u < last; u++) {
+                    int n = 0;
+                    for (int c = unitCells[u]; c >= 0; c = cellNext[c]) {
+                        if (n == ofUnit.length) {
+                            ofUnit = Arrays.copyOf(ofUnit, 2 * n);
+                        }
+                        ofUnit[n++] = c;
+                    }
+                    // First seen first, as the row path orders a unit's cells.
+                    for (int i = 0, k = n - 1; i < k; i++, k--) {
+                        int t = ofUnit[i];
+                        ofUnit[i] = ofUnit[k];
+                        ofUnit[k] = t;
+                    }
+                    if (n > l0) {
+                        // A uniform sample of l0 of the unit's groups: a partial Fisher-Yates shuffle.
+                        for (int i = 0; i < l0; i++) {
+                            int j = i + sampler.nextInt(n - i);
+                            int t = ofUnit[i];
+                            ofUnit[i] = ofUnit[j];
+                            ofUnit[j] = t;
+                        }
+                        n = l0;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        int c = ofUnit[i];
+                        int g = cellGroup[c];
+                        DpAggregator.Group group = groups[g];
+                        if (group == null) {
+                            group = new DpAggregator.Group(spec, split);
+                            groups[g] = group;
+                            order.add(g);
+                        }
+                        group.units++;
+                        int kept = kept(c);
+                        for (int call = 0; call < callCount; call++) {
+                            int s = ofCall[call];
+                            DpAccumulator accumulator = group.accumulators[call];
+                            long before = accumulator.bytes();
+                            if (s < 0) {
+                                accumulator.addUnit(ones, 0, kept);
+                            } else {
+                                accumulator.addUnit(area, base[c] + s * kept, kept);
+                            }
+                            accumulated += accumulator.bytes() - before;
+                        }
+                    }
+                }
+                account.holdAtLeast(bytes() + 4L * base.length + 8L * area.length + accumulated);
+            }
+            return DpAggregator.publish(
                     spec,
-                    sources,
-                    cells,
-                    unitCells,
-                    unitIds.size(),
-                    reader.groupCount(),
+                    groups,
+                    order,
                     g -> {
                         Object[] key = new Object[keyCount];
                         for (int k = 0; k < keyCount; k++) {
@@ -285,13 +517,77 @@ public final class DpBatchAggregator {
                         }
                         return key;
                     },
-                    arena,
-                    new boolean[0],
-                    List.of(),
-                    sampler,
-                    cancelFlag,
-                    account,
-                    kept + unitIds.bytes() + reader.bytes());
+                    cancelFlag);
+        }
+    }
+
+    /**
+     * The kept rows' writes of one range of unit ids, in scan order, in blocks of a {@link
+     * ValueArena} shared by all buckets (large chunks, which the collector does not copy from young
+     * to old space as it would growing arrays): per write its cell, its slot and its value of each
+     * source, as doubles (exact for ints).
+     */
+    private static final class Bucket {
+        /** Writes per block. */
+        static final int BLOCK = 1024;
+
+        final ValueArena arena;
+        final int stride;
+        long[] blocks = new long[4];
+        int size;
+        double[] chunk;
+        int at;
+
+        Bucket(ValueArena arena, int sources) {
+            this.arena = arena;
+            this.stride = 2 + sources;
+        }
+
+        long bytes() {
+            return 32 + 8L * blocks.length;
+        }
+
+        /** Appends the write of row {@code row}'s values to slot {@code slot} of cell {@code cell}. */
+        void add(int cell, int slot, double[][] rowValues, int row) {
+            if (size % BLOCK == 0) {
+                int k = size / BLOCK;
+                if (k == blocks.length) {
+                    blocks = Arrays.copyOf(blocks, 2 * k);
+                }
+                long address = arena.allocate(BLOCK * stride);
+                blocks[k] = address;
+                chunk = arena.chunk(address);
+                at = ValueArena.offset(address);
+            }
+            size++;
+            double[] c = chunk;
+            int to = at;
+            c[to] = cell;
+            c[to + 1] = slot;
+            for (int s = 0; s < rowValues.length; s++) {
+                c[to + 2 + s] = rowValues[s][row];
+            }
+            at = to + stride;
+        }
+
+        /** Replays the writes, in order, into {@code area}: a cell's source {@code s} from {@code base[cell] + s * kept}. */
+        void replay(Cells cells, int[] base, double[] area) {
+            int sources = stride - 2;
+            for (int k = 0; k * BLOCK < size; k++) {
+                long address = blocks[k];
+                double[] c = arena.chunk(address);
+                int from = ValueArena.offset(address);
+                int n = Math.min(BLOCK, size - k * BLOCK);
+                for (int i = 0; i < n; i++, from += stride) {
+                    int cell = (int) c[from];
+                    int slot = (int) c[from + 1];
+                    int kept = cells.kept(cell);
+                    int to = base[cell] + slot;
+                    for (int s = 0; s < sources; s++) {
+                        area[to + s * kept] = c[from + 2 + s];
+                    }
+                }
+            }
         }
     }
 }

@@ -105,21 +105,26 @@ class DpBatchPathTest {
                         + ")");
     }
 
+    /** Loads the rows in COPYs of at most 1000 rows each: several segments, so several batches per scan. */
     private void insert(String table, int rows, java.util.function.IntFunction<String> row)
             throws SQLException, java.io.IOException {
-        Path file = Files.createTempFile(dir, table, ".csv");
-        StringBuilder csv = new StringBuilder();
-        for (int i = 0; i < rows; i++) {
-            csv.append(row.apply(i)).append('\n');
+        for (int from = 0; from < rows; from += 1000) {
+            Path file = Files.createTempFile(dir, table, ".csv");
+            StringBuilder csv = new StringBuilder();
+            for (int i = from; i < Math.min(rows, from + 1000); i++) {
+                csv.append(row.apply(i)).append('\n');
+            }
+            Files.writeString(file, csv);
+            exec(admin, "COPY s." + table + " FROM '" + file + "' WITH (HEADER = FALSE)");
         }
-        Files.writeString(file, csv);
-        exec(admin, "COPY s." + table + " FROM '" + file + "' WITH (HEADER = FALSE)");
     }
 
     @AfterEach
     void close() throws SQLException {
         DpBatches.enabled = true;
         DpAggregator.testSeeds = null;
+        DpBatchAggregator.testBucketShift = DpBatchAggregator.BUCKET_SHIFT;
+        DpBatchAggregator.testThreads = 0;
         if (ana != null) {
             ana.close();
         }
@@ -235,6 +240,47 @@ class DpBatchPathTest {
                 "select l_shipdate, count(*) as n, sum(l_quantity) as q from s.lineitem "
                         + "where tag >= %d group by l_shipdate order by l_shipdate",
                 true, 8);
+    }
+
+    @Test
+    void bucketsOfAnySizeKeepTheSameRows() throws SQLException {
+        // Buckets of 1, 2 and 8 units: a unit's writes replayed apart from the others', in many
+        // buckets, with reservoir replacements (Linf = 3) and group samples (L0 = 2) across them.
+        for (int shift : new int[] {0, 1, 3}) {
+            DpBatchAggregator.testBucketShift = shift;
+            bothPaths(Q1, true, 11 + shift);
+            bothPaths(
+                    "select sum(l_extendedprice) as s, count(*) as n from s.lineitem where tag >= %d",
+                    true, 21 + shift);
+            bothPaths(
+                    "select c_seg, count(*) as n, sum(c_acctbal) as b from s.customer "
+                            + "where tag >= %d group by c_seg order by c_seg",
+                    true, 31 + shift);
+        }
+    }
+
+    @Test
+    void oneThreadAndTwoKeepTheSameRows() throws SQLException {
+        // The scan on a second thread (a pipeline) gives the cells the same batches in the same
+        // order: the same caps, samples and contributions as on one thread and on the rows.
+        String[] queries = {
+            Q1,
+            "select sum(l_extendedprice) as s, count(l_quantity) as n, avg(l_price) as p from s.lineitem where tag >= %d",
+            "select l_shipdate, count(*) as n, sum(l_quantity) as q from s.lineitem "
+                    + "where tag >= %d group by l_shipdate order by l_shipdate"
+        };
+        for (int shift : new int[] {0, DpBatchAggregator.BUCKET_SHIFT}) {
+            DpBatchAggregator.testBucketShift = shift;
+            for (int q = 0; q < queries.length; q++) {
+                long seed = 40 + q + shift;
+                DpBatchAggregator.testThreads = 1;
+                bothPaths(queries[q], true, seed);
+                DpBatchAggregator.testThreads = 2;
+                long batches = DpBatchAggregator.BATCHES.get();
+                bothPaths(queries[q], true, seed);
+                assertTrue(DpBatchAggregator.BATCHES.get() - batches >= 3, "several batches in the pipeline");
+            }
+        }
     }
 
     @Test
