@@ -28,12 +28,16 @@ final class DecryptingChannel implements SeekableByteChannel {
 
     private final FileChannel in;
     private final String name;
-    private final Cipher cipher = EncryptedFiles.newCipher();
-    private final SecretKeySpec fileKey;
-    private final byte[] prefix;
+    private final Keyring.DataKey dataKey;
+    private final byte[] header;
+    /** The cipher and the file's key, made on the first chunk that must be opened (not on a cache hit). */
+    private Cipher cipher;
+
+    private SecretKeySpec fileKey;
+    private byte[] prefix;
     private final long chunks;
     private final long size;
-    private final byte[] sealed = new byte[SEALED];
+    private byte[] sealed;
     /** The chunks of the warehouse, and this file's path in it; null when not cached. */
     private final PlainChunks cache;
 
@@ -42,7 +46,7 @@ final class DecryptingChannel implements SeekableByteChannel {
     private final long saltHigh;
     private final long saltLow;
     /** The plain bytes of chunk {@link #cached}: this channel's own, or the cache's (never changed). */
-    private byte[] plain = new byte[EncryptedFiles.CHUNK];
+    private byte[] plain;
 
     private long cached = -1;
     private int cachedLength;
@@ -82,10 +86,10 @@ final class DecryptingChannel implements SeekableByteChannel {
         if (chunkSize != EncryptedFiles.CHUNK) {
             throw corrupted("its chunk size is " + chunkSize);
         }
-        Keyring.DataKey dataKey = keyring.key(keyId)
-                .orElseThrow(() -> corrupted("its data key " + keyId + " is not in the key ring (veil.keys)"));
-        this.fileKey = EncryptedFiles.fileKey(dataKey.key(), h, name);
-        this.prefix = EncryptedFiles.associatedPrefix(h, name);
+        int id = keyId;
+        this.dataKey = keyring.key(id)
+                .orElseThrow(() -> corrupted("its data key " + id + " is not in the key ring (veil.keys)"));
+        this.header = h;
         long body = fileSize - EncryptedFiles.HEADER;
         if (body < EncryptedFiles.TAG) {
             throw corrupted("it is truncated");
@@ -132,6 +136,12 @@ final class DecryptingChannel implements SeekableByteChannel {
                 return;
             }
         }
+        if (cipher == null) {
+            cipher = EncryptedFiles.newCipher();
+            fileKey = EncryptedFiles.fileKey(dataKey.key(), header, name);
+            prefix = EncryptedFiles.associatedPrefix(header, name);
+            sealed = new byte[SEALED];
+        }
         long start = EncryptedFiles.HEADER + chunk * SEALED;
         int length =
                 (int) (last ? (EncryptedFiles.HEADER + (chunks - 1) * SEALED + lastSealedLength()) - start : SEALED);
@@ -143,7 +153,7 @@ final class DecryptingChannel implements SeekableByteChannel {
         }
         cached = -1;
         // A chunk that goes to the cache gets an array of its own; otherwise the channel's is reused.
-        byte[] into = cache != null ? new byte[EncryptedFiles.CHUNK] : plain;
+        byte[] into = cache != null || plain == null ? new byte[EncryptedFiles.CHUNK] : plain;
         try {
             EncryptedFiles.init(cipher, Cipher.DECRYPT_MODE, fileKey, prefix, chunk, last);
             cachedLength = cipher.doFinal(sealed, 0, length, into, 0);
