@@ -171,38 +171,14 @@ public final class VectorAggregation {
                 result.run(root, first, cancelFlag, stop);
             } catch (RuntimeException | Error e) {
                 stop.set(true);
-                joinQuietly(helper);
+                HelperThreads.joinQuietly(helper);
                 throw e;
             }
-            joinQuietly(helper);
-            Throwable t = failure.get();
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
-            if (t != null) {
-                throw new IllegalStateException(t);
-            }
+            HelperThreads.joinQuietly(helper);
+            HelperThreads.rethrow(failure.get());
             result.merge(other);
         }
         return result.rows();
-    }
-
-    private static void joinQuietly(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The first segment of the second run: about half the rows before it. */

@@ -249,25 +249,16 @@ public final class VectorInput {
                 }
             } catch (InterruptedException e) {
                 stop.set(true);
-                joinQuietly(scanner);
+                HelperThreads.joinQuietly(scanner);
                 Thread.currentThread().interrupt();
                 throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
             } catch (RuntimeException | Error e) {
                 stop.set(true);
-                joinQuietly(scanner);
+                HelperThreads.joinQuietly(scanner);
                 throw e;
             }
-            joinQuietly(scanner);
-            Throwable t = failure.get();
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
-            if (t != null) {
-                throw new IllegalStateException(t);
-            }
+            HelperThreads.joinQuietly(scanner);
+            HelperThreads.rethrow(failure.get());
         }
 
         /** A free handoff for the scan thread; fails once the consumer has stopped or the query is cancelled. */
@@ -286,21 +277,6 @@ public final class VectorInput {
                     Thread.currentThread().interrupt();
                     throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
                 }
-            }
-        }
-
-        private static void joinQuietly(Thread thread) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
             }
         }
 
