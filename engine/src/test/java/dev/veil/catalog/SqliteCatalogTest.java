@@ -356,12 +356,16 @@ class SqliteCatalogTest {
                                     return catalog.read(c2 -> count(c2, "SELECT COUNT(*) FROM log_test"));
                                 });
                                 assertTrue(before >= 1);
-                                if (count(
-                                                other,
-                                                "SELECT COUNT(*) FROM log_test WHERE thread = " + thread + " AND n = "
-                                                        + number)
-                                        != 1) {
-                                    unseen.incrementAndGet();
+                                // One statement at a time on the other connection: concurrent statements on one
+                                // SQLite connection share its read transaction, an older snapshot.
+                                synchronized (other) {
+                                    if (count(
+                                                    other,
+                                                    "SELECT COUNT(*) FROM log_test WHERE thread = " + thread
+                                                            + " AND n = " + number)
+                                            != 1) {
+                                        unseen.incrementAndGet();
+                                    }
                                 }
                             } catch (VeilException e) {
                                 assertTrue(fails, e.getMessage());
