@@ -162,6 +162,22 @@ public final class TpchBenchmark implements Callable<Integer> {
         int threads =
                 duckDbThreads != null ? duckDbThreads : Runtime.getRuntime().availableProcessors();
 
+        Files.createDirectories(workDir);
+        try (WorkFolderLock lock = WorkFolderLock.acquire(workDir, TpchFiles.format(scaleFactor))) {
+            return measure(started, selected, measured, timeout, accuracyBudget, workDir, outDir, threads);
+        }
+    }
+
+    private int measure(
+            Instant started,
+            List<EngineId> selected,
+            List<MeasuredQuery> measured,
+            double timeout,
+            double accuracyBudget,
+            Path workDir,
+            Path outDir,
+            int threads)
+            throws Exception {
         LoadAverage loadAtStart = LoadAverage.now();
         MachineInfo machine = MachineInfo.current();
         log("TPC-H SF " + TpchFiles.format(scaleFactor) + " in " + workDir.toAbsolutePath() + "; load average "
