@@ -110,6 +110,8 @@ public final class CpuScheduler {
     private final Map<String, UserShare> users = new HashMap<>();
     private final List<Task> holders = new ArrayList<>();
     private final List<Task> displacedTasks = new ArrayList<>();
+    /** Slots lent to statements' helper threads ({@link #lendSlot}) and not yet given back or taken. */
+    private final List<Lent> lent = new ArrayList<>();
     /** The waiting task that came first when the queue or the times last changed: only it looks for overdue holders. */
     private volatile Task head;
 
@@ -305,6 +307,97 @@ public final class CpuScheduler {
     }
 
     /**
+     * A second slot for a helper thread of the statement the current thread runs (the other half of
+     * a parallel aggregation, the scan of a pipelined one), or {@code null}: then the statement does
+     * that work on its own thread, with the same result. A slot is lent only while one is free and
+     * no statement waits, so that one statement's parallelism never comes before another statement.
+     * It goes back when the helper ends ({@link Lent#close}), or at once to the next statement that
+     * would otherwise wait: the helper then goes on without a slot until it ends, as a statement
+     * whose slot was taken while it was overdue does. The time a slot is lent is charged to the
+     * statement's user, like time run in its own slot, so a user's parallel statements count as
+     * the processors they take. A thread that holds no slot (no scheduler runs its statement) gets
+     * a lent slot that is not counted.
+     */
+    public static Lent lendSlot() {
+        Task task = THREAD.get().held;
+        if (task == null || !task.scheduler.enabled) {
+            return new Lent(null, null);
+        }
+        return task.scheduler.lend(task);
+    }
+
+    private Lent lend(Task task) {
+        lock.lock();
+        try {
+            if (free == 0 || !waiting.isEmpty() || task.closed) {
+                return null;
+            }
+            free--;
+            Lent l = new Lent(this, task.user);
+            l.since = System.nanoTime();
+            lent.add(l);
+            return l;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives a lent slot to a statement that would otherwise wait (the caller holds the lock and makes
+     * it the statement's); false if none is lent.
+     */
+    private boolean takeLent() {
+        if (lent.isEmpty()) {
+            return false;
+        }
+        Lent l = lent.remove(lent.size() - 1);
+        l.end(System.nanoTime());
+        return true;
+    }
+
+    /** A slot lent by {@link #lendSlot}; closing it gives it back unless a waiting statement took it. */
+    public static final class Lent implements AutoCloseable {
+        private final CpuScheduler scheduler;
+        private final String user;
+        // Guarded by the scheduler's lock.
+        private long since;
+        private boolean ended;
+
+        private Lent(CpuScheduler scheduler, String user) {
+            this.scheduler = scheduler;
+            this.user = user;
+        }
+
+        /** Ends the loan (the caller holds the lock): charges its time to the user. */
+        private void end(long now) {
+            ended = true;
+            UserShare share = scheduler.users.get(user);
+            if (share != null) {
+                share.add(Math.max(0, now - since), now, scheduler.userHalfLifeNanos);
+            }
+        }
+
+        /** Gives the slot back (to the statement that comes first, if one waits). Idempotent. */
+        @Override
+        public void close() {
+            if (scheduler == null) {
+                return;
+            }
+            scheduler.lock.lock();
+            try {
+                if (ended) {
+                    return;
+                }
+                end(System.nanoTime());
+                scheduler.lent.remove(this);
+                scheduler.handOff();
+            } finally {
+                scheduler.lock.unlock();
+            }
+        }
+    }
+
+    /**
      * The current thread's state, forgetting a task whose slot was given back by another thread
      * ({@link Task#close}); a task running without a slot is kept until its next checkpoint.
      */
@@ -344,6 +437,12 @@ public final class CpuScheduler {
         try {
             if (free > 0 && waiting.isEmpty()) {
                 free--;
+                busy(task, +1);
+                grant(task, task.level());
+                state.held = task;
+                return;
+            }
+            if (takeLent()) {
                 busy(task, +1);
                 grant(task, task.level());
                 state.held = task;
@@ -606,6 +705,10 @@ public final class CpuScheduler {
             endDisplaced(task);
             if (free > 0 && waiting.isEmpty()) {
                 free--;
+                grant(task, task.level());
+                return;
+            }
+            if (takeLent()) {
                 grant(task, task.level());
                 return;
             }

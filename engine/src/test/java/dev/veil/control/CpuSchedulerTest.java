@@ -379,4 +379,68 @@ class CpuSchedulerTest {
         }
         assertEquals(1, scheduler.free());
     }
+
+    @Test
+    void aHelperThreadGetsASecondSlotOnlyWhileOneIsFreeAndGivesItToTheNextStatement() throws Exception {
+        CpuScheduler scheduler = new CpuScheduler(2, true, java.time.Duration.ofMinutes(1));
+        CpuScheduler.Task big = scheduler.task("ana", new AtomicBoolean());
+        CpuScheduler.Task small = scheduler.task("bea", new AtomicBoolean());
+        CpuScheduler.Task third = scheduler.task("cid", new AtomicBoolean());
+        // Without a slot of a scheduler, a helper runs uncounted (nothing to be fair to).
+        try (CpuScheduler.Lent uncounted = CpuScheduler.lendSlot()) {
+            assertTrue(uncounted != null);
+        }
+        CpuScheduler.Lent lent;
+        try (CpuScheduler.Run run = big.run()) {
+            lent = CpuScheduler.lendSlot();
+            assertTrue(lent != null, "a free slot is lent");
+            assertEquals(0, scheduler.free());
+            assertEquals(null, CpuScheduler.lendSlot(), "no free slot: no second helper");
+            // The next statement takes the lent slot at once instead of waiting for the helper to end.
+            Future<?> b = pool.submit(() -> {
+                try (CpuScheduler.Run r = small.run()) {
+                    assertEquals(0, scheduler.waiting());
+                }
+            });
+            b.get(5, TimeUnit.SECONDS);
+            assertEquals(1, scheduler.free(), "the slot went back when the other statement ended");
+            lent.close();
+            assertEquals(1, scheduler.free(), "a taken loan gives nothing back when the helper ends");
+            // While a statement waits, nothing is lent.
+            CpuScheduler.Lent second = CpuScheduler.lendSlot();
+            assertTrue(second != null);
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> c = pool.submit(() -> {
+                try (CpuScheduler.Run r = small.run()) {
+                    holding.countDown();
+                    release.await();
+                }
+                return null;
+            });
+            assertTrue(holding.await(5, TimeUnit.SECONDS));
+            AtomicBoolean thirdRan = new AtomicBoolean();
+            Future<?> d = pool.submit(() -> {
+                try (CpuScheduler.Run r = third.run()) {
+                    thirdRan.set(true);
+                }
+            });
+            waitUntil(() -> scheduler.waiting() == 1);
+            assertEquals(null, CpuScheduler.lendSlot(), "a statement waits: no slot is lent");
+            second.close();
+            release.countDown();
+            c.get(5, TimeUnit.SECONDS);
+            d.get(5, TimeUnit.SECONDS);
+            assertTrue(thirdRan.get());
+        }
+        assertEquals(2, scheduler.free());
+    }
+
+    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out");
+            Thread.sleep(5);
+        }
+    }
 }

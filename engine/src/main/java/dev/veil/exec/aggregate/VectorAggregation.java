@@ -8,6 +8,7 @@ import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.SegmentInfo;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableVersion;
+import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.scan.ScanPredicate;
@@ -142,8 +143,10 @@ public final class VectorAggregation {
                 && version.rowCount() >= parallelMinRows
                 && Runtime.getRuntime().availableProcessors() >= 2
                 && calls.stream().noneMatch(c -> c.kind() == Kind.SUM_DOUBLE);
+        // The second thread runs on a second run slot, lent only while no other statement waits.
+        CpuScheduler.Lent lent = parallel ? CpuScheduler.lendSlot() : null;
         Partial result;
-        if (!parallel) {
+        if (lent == null) {
             result = new Partial(memory);
             result.run(root, version, cancelFlag, new AtomicBoolean());
         } else {
@@ -165,16 +168,18 @@ public final class VectorAggregation {
                     },
                     "veil-aggregate-" + table.definition().name());
             helper.setDaemon(true);
-            helper.start();
-            result = new Partial(memory);
-            try {
-                result.run(root, first, cancelFlag, stop);
-            } catch (RuntimeException | Error e) {
-                stop.set(true);
+            try (lent) {
+                helper.start();
+                result = new Partial(memory);
+                try {
+                    result.run(root, first, cancelFlag, stop);
+                } catch (RuntimeException | Error e) {
+                    stop.set(true);
+                    HelperThreads.joinQuietly(helper);
+                    throw e;
+                }
                 HelperThreads.joinQuietly(helper);
-                throw e;
             }
-            HelperThreads.joinQuietly(helper);
             HelperThreads.rethrow(failure.get());
             result.merge(other);
         }

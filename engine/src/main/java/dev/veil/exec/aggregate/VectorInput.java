@@ -7,6 +7,7 @@ import dev.veil.VeilException;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.VeilType;
+import dev.veil.control.CpuScheduler;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.schema.ArrowTable;
 import dev.veil.storage.BatchScan;
@@ -216,6 +217,19 @@ public final class VectorInput {
          * in the same order as by {@link #run}: a pipeline, whose result cannot depend on the threads.
          */
         public void runPipelined(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
+            // The scan thread runs on a second run slot, lent only while no other statement waits;
+            // without one, the same batches reach the consumer from this thread.
+            CpuScheduler.Lent lent = CpuScheduler.lendSlot();
+            if (lent == null) {
+                run(root, cancelFlag, consumer);
+                return;
+            }
+            try (lent) {
+                pipeline(root, cancelFlag, consumer);
+            }
+        }
+
+        private void pipeline(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
             ArrayBlockingQueue<Handoff> free = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
             // Room for every handoff and the end mark: the scan thread never waits to hand one over.
             ArrayBlockingQueue<Handoff> full = new ArrayBlockingQueue<>(PIPELINE_DEPTH + 1);
