@@ -11,4 +11,12 @@ public interface CatalogImage {
 
     /** Stores {@code image} durably and atomically: after it returns, {@link #load} gives it, even after a crash. */
     void store(byte[] image);
+
+    /**
+     * Stores {@code image} as {@link #store} does, and leaves no earlier state on disk beside it (an
+     * image kept as a base and a log of changes writes a new base and drops the log).
+     */
+    default void storeWhole(byte[] image) {
+        store(image);
+    }
 }

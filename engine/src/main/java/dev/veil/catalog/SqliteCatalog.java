@@ -414,6 +414,35 @@ public final class SqliteCatalog implements Catalog {
         }
     }
 
+    /**
+     * In an encrypted warehouse, stores the catalog's image whole, so that nothing of earlier commits
+     * stays on disk beside it (VACUUM and erasures call it); a plain catalog does nothing.
+     */
+    public void storeWholeImage() {
+        if (image == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (closed || imageLost) {
+                return;
+            }
+            try {
+                image.storeWhole(
+                        connection.unwrap(org.sqlite.SQLiteConnection.class).serialize("main"));
+            } catch (SQLException | RuntimeException | Error e) {
+                imageLost = true;
+                if (e instanceof VeilException v) {
+                    throw v;
+                }
+                throw new VeilException(
+                        ErrorCode.STORAGE_IO_ERROR, "Cannot store catalog " + file + ": " + e.getMessage(), e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void storeImage() {
         try {
             image.store(connection.unwrap(org.sqlite.SQLiteConnection.class).serialize("main"));

@@ -101,7 +101,10 @@ final class VacuumStatement {
         while (true) {
             long oldest = oldestOther(running, context.control());
             if (oldest > warehouse.lastRemovalNanos() || System.nanoTime() - deadline >= 0) {
-                return warehouse.collectGarbage(oldest);
+                Warehouse.Collected collected = warehouse.collectGarbage(oldest);
+                // An encrypted catalog's log keeps the blocks earlier commits replaced: fold it away too.
+                warehouse.sqliteCatalog().storeWholeImage();
+                return collected;
             }
             StatementControl.check(context.cancelFlag());
             LockSupport.parkNanos(20_000_000L);

@@ -127,29 +127,12 @@ public final class WarehouseKeys {
         return new WarehouseKeys(root, master, Keyring.read(root, master));
     }
 
-    /** The catalog's durable image: {@code file}, encrypted under the current data key. */
+    /**
+     * The catalog's durable image: {@code file}, encrypted under the current data key, and the log of
+     * later commits next to it ({@link EncryptedCatalogImage}).
+     */
     CatalogImage catalogImage(Path file) {
-        return new CatalogImage() {
-            @Override
-            public byte[] load() {
-                try {
-                    return Files.exists(file) ? EncryptedFiles.readAll(file, keyring) : new byte[0];
-                } catch (IOException e) {
-                    throw new VeilException(
-                            ErrorCode.STORAGE_IO_ERROR, "Cannot read catalog " + file + ": " + e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public void store(byte[] image) {
-                try {
-                    EncryptedFiles.writeAtomically(file, image, keyring.current());
-                } catch (IOException e) {
-                    throw new VeilException(
-                            ErrorCode.STORAGE_IO_ERROR, "Cannot write catalog " + file + ": " + e.getMessage(), e);
-                }
-            }
-        };
+        return new EncryptedCatalogImage(file, () -> keyring);
     }
 
     /** A channel that encrypts what is written to {@code out}, the new file {@code name}. */

@@ -22,7 +22,8 @@
  * {@code DecryptingChannel} / {@code EncryptingChannel} (the format is {@code EncryptedFiles}), keeps
  * the chunks it has opened in {@link dev.veil.storage.PlainChunks} (memory from the process's pool
  * through {@link dev.veil.storage.CacheMemory}), and
- * keeps its catalog as an encrypted image ({@link dev.veil.catalog.CatalogImage}). The
+ * keeps its catalog as an encrypted base image and an append-only encrypted log of the blocks each
+ * commit changed ({@code EncryptedCatalogImage}, a {@link dev.veil.catalog.CatalogImage}). The
  * on-disk format and its crash guarantees are described in {@code docs/storage.md}.
  */
 package dev.veil.storage;
