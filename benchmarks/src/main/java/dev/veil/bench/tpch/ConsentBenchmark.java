@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * customers (every custkey not divisible by 10) in the category the queries read. Both runs are an
  * admin's under {@code analytics} (not exempt), so only the consent filter differs: the other
  * policies (masks, minimum group sizes, DP) are not set. Reports the median of {@code --runs}
- * timed runs after one warm-up, and the ratio; and the same for the CPU time the whole process
+ * timed runs after {@code --warmup} untimed ones (3: the switch between the settings changes the
+ * plan and the scan's filter, and the JIT takes a few runs to settle again), and the ratio; and the same for the CPU time the whole process
  * spent in each run (every thread: the query's, the garbage collector's, the compiler's), which a
  * loaded machine disturbs less than the wall-clock time. With {@code --rounds} above 1 the two
  * settings take turns (consent dropped and set again), so that neither is always timed first.
@@ -39,7 +40,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "consent",
         mixinStandardHelpOptions = true,
-        description = "TPC-H Q1, Q3, Q10 with consent required on orders and lineitem (90% of customers consent) "
+        description = "TPC-H Q1, Q3, Q10 with consent required on orders and lineitem (90%% of customers consent) "
                 + "against the same without; target: at most 1.3x.")
 public final class ConsentBenchmark implements Callable<Integer> {
     private static final List<String> QUERIES = List.of("q01", "q03", "q10");
@@ -52,6 +53,12 @@ public final class ConsentBenchmark implements Callable<Integer> {
             defaultValue = "5",
             description = "Timed runs per query and setting (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "3",
+            description = "Untimed runs per query before its timed runs, in every round (default: ${DEFAULT-VALUE}).")
+    int warmup;
 
     @Option(
             names = "--rounds",
@@ -71,8 +78,8 @@ public final class ConsentBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, SQLException {
-        if (runs < 1 || rounds < 1) {
-            throw new IllegalArgumentException("--runs and --rounds must be at least 1");
+        if (runs < 1 || rounds < 1 || warmup < 1) {
+            throw new IllegalArgumentException("--runs, --rounds and --warmup must be at least 1");
         }
         Files.createDirectories(work);
         TpchFiles files = TpchFiles.prepare(scaleFactor, work);
@@ -110,11 +117,13 @@ public final class ConsentBenchmark implements Callable<Integer> {
         StringBuilder table = new StringBuilder();
         table.append(String.format(
                 Locale.ROOT,
-                "Consent overhead, TPC-H SF %s, %d of %d customers consent, median of %d runs, load average %s%n%n",
+                "Consent overhead, TPC-H SF %s, %d of %d customers consent, median of %d runs (%d warm-up runs"
+                        + " before those of each query and round), load average %s%n%n",
                 TpchFiles.format(scaleFactor),
                 consenting,
                 customers,
                 runs * rounds,
+                warmup,
                 LoadAverage.now()));
         table.append("| query | without consent (ms) | consent required (ms) | ratio"
                 + " | CPU without (ms) | CPU required (ms) | CPU ratio |\n");
@@ -135,6 +144,16 @@ public final class ConsentBenchmark implements Callable<Integer> {
                     cb,
                     cb / ca));
         }
+        table.append("\nRatio per round (median of that round's runs):");
+        for (String q : QUERIES) {
+            table.append(' ').append(q).append(':');
+            for (int round = 0; round < rounds; round++) {
+                double a = median(Arrays.copyOfRange(plain.get(q)[0], round * runs, (round + 1) * runs));
+                double b = median(Arrays.copyOfRange(consent.get(q)[0], round * runs, (round + 1) * runs));
+                table.append(String.format(Locale.ROOT, " %.2fx", b / a));
+            }
+        }
+        table.append('\n');
         System.out.print(table);
         if (out != null) {
             Files.writeString(out, table.toString(), StandardCharsets.UTF_8);
@@ -165,7 +184,9 @@ public final class ConsentBenchmark implements Callable<Integer> {
 
     /** The wall-clock and the process CPU milliseconds of each timed run. */
     private double[][] time(Statement s, String sql) throws SQLException {
-        run(s, sql);
+        for (int i = 0; i < warmup; i++) {
+            run(s, sql);
+        }
         double[] millis = new double[runs];
         double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
