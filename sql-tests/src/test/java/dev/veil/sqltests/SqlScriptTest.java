@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
@@ -68,7 +69,7 @@ class SqlScriptTest {
         return containers.stream().onClose(pool::shutdownNow);
     }
 
-    private static Stream<DynamicNode> tests(String name, List<CaseResult> results) {
+    static Stream<DynamicNode> tests(String name, List<CaseResult> results) {
         long failed = results.stream().filter(r -> r.failure().isPresent()).count();
         System.out.printf("%-40s %4d cases, %d failed%n", name, results.size(), failed);
         return results.stream()
@@ -82,11 +83,15 @@ class SqlScriptTest {
 
     /** Parses and runs one script on its own fresh server. */
     static List<CaseResult> run(String name, Path script, Path work) {
+        return run(name, script, work, SqlScriptTest::fixture);
+    }
+
+    /** Parses and runs one script on its own fresh server, with fixtures from {@code fixtures}. */
+    static List<CaseResult> run(String name, Path script, Path work, Function<String, String> fixtures) {
         List<ScriptRecord> records;
         try {
-            records =
-                    ScriptParser.parse(name, Files.readString(script, StandardCharsets.UTF_8), SqlScriptTest::fixture);
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            records = ScriptParser.parse(name, Files.readString(script, StandardCharsets.UTF_8), fixtures);
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             return List.of(new CaseResult(0, "parse " + name, Optional.of(String.valueOf(e.getMessage()))));
         }
         try (ScriptServer server = ScriptServer.start(work.resolve("warehouse"));
@@ -97,7 +102,7 @@ class SqlScriptTest {
         }
     }
 
-    private static String fixture(String name) {
+    static String fixture(String name) {
         try {
             return Files.readString(
                     scriptRoot().resolve("fixtures").resolve(name + ".fixture"), StandardCharsets.UTF_8);

@@ -51,13 +51,17 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
  *       division by zero; so for PostgreSQL {@code +} and {@code -} are pushed when the operands'
  *       ranges (a clamp's bounds, a literal, a decimal's digits) keep the result within
  *       ±1e300, {@code *} also needs one operand outside (-0.75, 0.75) (then a nonzero product is
- *       never rounded to zero), and {@code /} is not pushed.
+ *       never rounded to zero), and {@code /} is not pushed; nor are {@code POWER}, {@code EXP},
+ *       {@code SQRT}, {@code LN}, {@code LOG10}, {@code ACOS} and {@code ASIN}, which fail in
+ *       PostgreSQL on overflow or outside their domain.
+ *   <li>{@code POSITION(a IN b FROM n)} is not pushed (neither dialect has it); date and interval
+ *       arithmetic is not pushed.
  *   <li>Casts: only those that widen (a number to DOUBLE, a decimal or integer to one with at least
  *       as many integer digits and as much scale, an integer to a wider one, DATE to TIMESTAMP),
  *       or change nothing but nullability. A cast to text is never pushed (Trino fails on a
  *       VARCHAR(n) too short, and formats numbers differently from Veil).
  *   <li>Veil's other functions (masks, null-on-error calls) stay in Veil; so do windows over a
- *       dialect without them. Integer arithmetic is Veil's checked arithmetic, which over
+ *       dialect without them (and every window of a projection: {@link RemoteProjectRule}). Integer arithmetic is Veil's checked arithmetic, which over
  *       protected rows is always a null-on-error call; elsewhere (an admin's query) it fails in
  *       both places alike.
  * </ul>
@@ -65,6 +69,15 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
 final class RemoteExpressions {
     /** Most digits of a decimal result Trino holds exactly. */
     private static final int TRINO_DIGITS = 38;
+
+    /**
+     * Functions PostgreSQL fails on where Veil returns a value: overflow ({@code POWER(x, 1000)},
+     * {@code EXP}: Infinity in Veil) and arguments outside the domain ({@code SQRT}, {@code LN},
+     * {@code LOG10} of zero or a negative number, {@code ACOS}/{@code ASIN} beyond ±1: NaN or
+     * -Infinity in Veil).
+     */
+    private static final java.util.Set<String> POSTGRES_FAILING =
+            java.util.Set.of("POWER", "EXP", "SQRT", "LN", "LOG10", "LOG", "ACOS", "ASIN");
 
     /** Digits of a decimal result PostgreSQL's {@code numeric} certainly holds (it holds 131,072 before the point). */
     private static final int POSTGRES_DIGITS = 1000;
@@ -181,6 +194,14 @@ final class RemoteExpressions {
     /** Whether the remote evaluates {@code call} (whose operands are checked on their own) without failing where Veil does not. */
     private boolean safe(RexCall call) {
         SqlKind k = call.getKind();
+        if (k == SqlKind.POSITION && call.getOperands().size() > 2) {
+            // POSITION(a IN b FROM n): neither dialect has the FROM form (PostgreSQL: a syntax error).
+            return false;
+        }
+        if (kind == RemoteKind.POSTGRESQL
+                && POSTGRES_FAILING.contains(call.getOperator().getName())) {
+            return false;
+        }
         return switch (k) {
             case PLUS, MINUS, TIMES, DIVIDE, MINUS_PREFIX -> safeArithmetic(call);
             case CAST -> safeCast(call);
@@ -193,6 +214,10 @@ final class RemoteExpressions {
         if (isInteger(type) && call.getOperands().stream().allMatch(o -> isInteger(o.getType()))) {
             // Checked integer arithmetic: it fails in Veil where it fails remotely (see the class comment).
             return true;
+        }
+        if (!SqlTypeUtil.isNumeric(type)) {
+            // Date and interval arithmetic (DATE + n * INTERVAL '1' DAY) stays: its range is not known.
+            return false;
         }
         Shape shape = shape(call);
         if (SqlTypeUtil.isApproximateNumeric(type)) {
@@ -297,6 +322,9 @@ final class RemoteExpressions {
 
     private Shape shape(RexNode node) {
         if (node instanceof RexLiteral literal) {
+            if (!SqlTypeUtil.isNumeric(literal.getType())) {
+                return Shape.UNKNOWN;
+            }
             BigDecimal value = literal.getValueAs(BigDecimal.class);
             if (value == null) {
                 return Shape.UNKNOWN;

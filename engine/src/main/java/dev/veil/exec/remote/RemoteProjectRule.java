@@ -15,6 +15,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * each of its expressions as Veil does and cannot fail where Veil does not, with Veil's clamps
  * written in the remote's SQL. Replaces Calcite's JDBC projection rule, which pushes any
  * expression without a Veil function (even one that can fail remotely) and none with one.
+ *
+ * <p>A projection with a window ({@code OVER}) stays in Veil: Calcite's
+ * {@code ProjectToWindowRule}, in the same planner, splits any projection with a window into a
+ * window node of the projection's convention, which no remote convention implements (the plan
+ * failed with an internal error, e.g. {@code SELECT city, MAX(n) OVER () FROM (SELECT city,
+ * COUNT(*) AS n FROM t GROUP BY city)} over a foreign table).
  */
 final class RemoteProjectRule extends ConverterRule {
     private RemoteProjectRule(Config config) {
@@ -31,7 +37,7 @@ final class RemoteProjectRule extends ConverterRule {
     @Override
     public boolean matches(RelOptRuleCall call) {
         Project project = call.rel(0);
-        return project.getVariablesSet().isEmpty();
+        return project.getVariablesSet().isEmpty() && !project.containsOver();
     }
 
     @Override
@@ -39,10 +45,7 @@ final class RemoteProjectRule extends ConverterRule {
         Project project = (Project) rel;
         RemoteConvention out = (RemoteConvention) getOutTrait();
         List<RexNode> remote = RemoteExpressions.translate(
-                project.getCluster().getRexBuilder(),
-                out.database().kind(),
-                out.dialect.supportsWindowFunctions(),
-                project.getProjects());
+                project.getCluster().getRexBuilder(), out.database().kind(), false, project.getProjects());
         if (remote == null) {
             return null;
         }

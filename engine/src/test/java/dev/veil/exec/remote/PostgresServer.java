@@ -23,11 +23,12 @@ import java.util.stream.Stream;
  * {@code veil}, stopped and deleted by {@link #close}. PostgreSQL refuses to run as root, so as
  * root (CI) every command runs as the {@code postgres} user (or {@code nobody}) through
  * {@code runuser}. {@link #binaries} finds the binaries (on the PATH or in Debian's
- * {@code /usr/lib/postgresql/N/bin}); tests skip when there are none.
+ * {@code /usr/lib/postgresql/N/bin}); tests skip when there are none ({@link #startOrSkip}).
+ * Public for the SQL tests (sql-tests), which reach it through the engine's test jar.
  */
-final class PostgresServer implements AutoCloseable {
-    static final String USER = "veil";
-    static final String PASSWORD = "pg-test-secret-7c1e";
+public final class PostgresServer implements AutoCloseable {
+    public static final String USER = "veil";
+    public static final String PASSWORD = "pg-test-secret-7c1e";
 
     private final Path bin;
     private final Path dir;
@@ -44,7 +45,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** The folder of PostgreSQL's server binaries, if this machine has them. */
-    static Optional<Path> binaries() {
+    public static Optional<Path> binaries() {
         List<Path> candidates = new ArrayList<>();
         Path debian = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(debian)) {
@@ -65,7 +66,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** Creates and starts a server; fails if the binaries are missing or it does not start. */
-    static PostgresServer start() throws IOException, InterruptedException {
+    public static PostgresServer start() throws IOException, InterruptedException {
         Path bin = binaries().orElseThrow(() -> new IllegalStateException("no PostgreSQL binaries"));
         boolean root = "root".equals(System.getProperty("user.name"));
         Optional<String> runAs = root ? Optional.of(userExists("postgres") ? "postgres" : "nobody") : Optional.empty();
@@ -140,18 +141,52 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a server for a test class, or skips the class (a JUnit assumption) when this machine
+     * has no PostgreSQL binaries; with the environment variable {@code VEIL_REQUIRE_POSTGRES} set
+     * (CI), missing binaries fail instead.
+     */
+    public static PostgresServer startOrSkip() throws IOException, InterruptedException {
+        if (binaries().isEmpty() && System.getenv("VEIL_REQUIRE_POSTGRES") != null) {
+            throw new IllegalStateException("VEIL_REQUIRE_POSTGRES is set but no PostgreSQL binaries were found");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                binaries().isPresent(), "PostgreSQL binaries (initdb, pg_ctl) not found");
+        return start();
+    }
+
     /** The JDBC URL of the server's {@code postgres} database. */
-    String url() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    public String url() {
+        return url("postgres");
+    }
+
+    /** The JDBC URL of {@code database} on the server. */
+    public String url(String database) {
+        if (!database.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain database name: " + database);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** Creates an empty database {@code database} and returns its JDBC URL. */
+    public String createDatabase(String database) throws SQLException {
+        String url = url(database);
+        execute("CREATE DATABASE " + database);
+        return url;
+    }
+
+    /** A connection to {@code database} as the superuser. */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(url(database), USER, PASSWORD);
     }
 
     /** A connection as the superuser. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(url(), USER, PASSWORD);
     }
 
     /** Runs statements as the superuser. */
-    void execute(String... statements) throws SQLException {
+    public void execute(String... statements) throws SQLException {
         try (Connection c = connect();
                 Statement s = c.createStatement()) {
             for (String sql : statements) {
@@ -161,12 +196,12 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** The server's log so far: with {@code log_statement=all}, every statement it was sent. */
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(dir.resolve("log"), StandardCharsets.UTF_8);
     }
 
     /** Writes the superuser's password to a file and returns it. */
-    Path passwordFile(Path folder) throws IOException {
+    public Path passwordFile(Path folder) throws IOException {
         Path file = folder.resolve("pg.password");
         Files.writeString(file, PASSWORD + "\n", StandardCharsets.UTF_8);
         return file;

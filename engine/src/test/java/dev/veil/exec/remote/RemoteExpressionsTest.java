@@ -122,6 +122,39 @@ class RemoteExpressionsTest {
     }
 
     @Test
+    void functionsPostgresFailsOnStayInVeil() {
+        RexNode power = rex.makeCall(SqlStdOperatorTable.POWER, score, rex.makeExactLiteral(BigDecimal.valueOf(1000)));
+        assertNull(translate(RemoteKind.POSTGRESQL, power), "PostgreSQL fails on overflow: value out of range");
+        assertNotNull(translate(RemoteKind.TRINO, power), "Trino's power is Infinity, as Veil's");
+        assertNull(translate(RemoteKind.POSTGRESQL, rex.makeCall(SqlStdOperatorTable.SQRT, score)));
+        assertNull(translate(RemoteKind.POSTGRESQL, rex.makeCall(SqlStdOperatorTable.LN, score)));
+        assertNull(translate(RemoteKind.POSTGRESQL, rex.makeCall(SqlStdOperatorTable.ACOS, score)));
+    }
+
+    @Test
+    void positionWithFromStaysInVeil() {
+        RelDataType text = nullable(types.createSqlType(SqlTypeName.VARCHAR));
+        RexNode city = rex.makeInputRef(text, 4);
+        RexNode a = rex.makeLiteral("a");
+        assertNotNull(translate(RemoteKind.POSTGRESQL, rex.makeCall(SqlStdOperatorTable.POSITION, a, city)));
+        RexNode from = rex.makeCall(SqlStdOperatorTable.POSITION, a, city, one());
+        assertNull(translate(RemoteKind.POSTGRESQL, from), "PostgreSQL has no POSITION ... FROM");
+        assertNull(translate(RemoteKind.TRINO, from));
+    }
+
+    @Test
+    void dateArithmeticWithALiteralStaysInVeilWithoutFailing() {
+        RelDataType date = types.createSqlType(SqlTypeName.DATE);
+        RexNode day = rex.makeLiteral(new org.apache.calcite.util.DateString(2020, 1, 1), date, false);
+        RelDataType interval = types.createSqlIntervalType(new org.apache.calcite.sql.SqlIntervalQualifier(
+                org.apache.calcite.avatica.util.TimeUnit.DAY, null, SqlParserPos.ZERO));
+        RexNode sum =
+                rex.makeCall(date, SqlStdOperatorTable.DATETIME_PLUS, List.of(day, rex.makeInputRef(interval, 5)));
+        assertNull(translate(RemoteKind.POSTGRESQL, sum));
+        assertNull(translate(RemoteKind.TRINO, sum));
+    }
+
+    @Test
     void onlyWideningCastsArePushed() {
         assertNotNull(translate(RemoteKind.TRINO, rex.makeCast(dbl, price)));
         RelDataType narrow = nullable(types.createSqlType(SqlTypeName.DECIMAL, 5, 2));

@@ -209,12 +209,23 @@ public final class NeighbourFuzzer {
         this.config = requireNonNull(config, "config is null");
     }
 
-    /** Runs {@code config} over fresh warehouses under {@code dir}. */
-    public static Report run(Path dir, Config config) throws Exception {
-        return new NeighbourFuzzer(config).execute(dir);
+    /** Makes the warehouse {@code dir} (which must not exist yet) holding a variant's data. */
+    @FunctionalInterface
+    public interface Warehouses {
+        Path create(Path dir, Variant variant) throws Exception;
     }
 
-    private Report execute(Path dir) throws Exception {
+    /** Runs {@code config} over fresh warehouses under {@code dir}. */
+    public static Report run(Path dir, Config config) throws Exception {
+        return run(dir, config, NeighbourWarehouse::create);
+    }
+
+    /** Runs {@code config} over fresh warehouses under {@code dir}, made by {@code warehouses}. */
+    public static Report run(Path dir, Config config, Warehouses warehouses) throws Exception {
+        return new NeighbourFuzzer(config).execute(dir, requireNonNull(warehouses, "warehouses is null"));
+    }
+
+    private Report execute(Path dir, Warehouses warehouses) throws Exception {
         long start = System.nanoTime();
         Variant[] variants = Variant.values();
         analyst = new Connection[variants.length];
@@ -223,8 +234,8 @@ public final class NeighbourFuzzer {
         try {
             List<Future<Path>> created = new ArrayList<>();
             for (Variant variant : variants) {
-                created.add(pool.submit(() -> NeighbourWarehouse.create(
-                        dir.resolve(variant.name().toLowerCase(java.util.Locale.ROOT)), variant)));
+                created.add(pool.submit(() ->
+                        warehouses.create(dir.resolve(variant.name().toLowerCase(java.util.Locale.ROOT)), variant)));
             }
             for (int i = 0; i < variants.length; i++) {
                 Path path = created.get(i).get();

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * another insertion order; {@link NeighbourFuzzer} says what is asserted. Failures are counted
  * per family; the test fails when a family it ran has any.
  *
- * <p>System properties: {@value #SEED} (default {@value #DEFAULT_SEED}), {@value #COUNT} (default
- * 5000), {@value #TIMING} ({@code true}: time both sides and report the largest run-time ratio,
+ * <p>System properties: {@value #SEED} (default {@value #DEFAULT_SEED}), {@value #COUNT} (blank:
+ * 5000; {@link ForeignNeighbourPropertyTest} runs 1500), {@value #TIMING} ({@code true}: time both sides and report the largest run-time ratio,
  * never asserted), {@value #INCLUDE_KNOWN_OPEN} ({@code true}: also run the families of
  * {@link #KNOWN_OPEN}).
  */
@@ -43,20 +43,30 @@ class NeighbourPropertyTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.MINUTES)
     void oneMorePrivacyUnitChangesNoOutcomeClass() throws Exception {
+        runAndAssert(dir, "NeighbourPropertyTest", 5000, NeighbourWarehouse::create);
+    }
+
+    /**
+     * Runs the fuzzer with the system properties of this class ({@code defaultCount} statements
+     * when {@value #COUNT} is blank) over warehouses made by {@code warehouses}, and fails when a
+     * family it ran has a failure.
+     */
+    static void runAndAssert(Path dir, String name, int defaultCount, NeighbourFuzzer.Warehouses warehouses)
+            throws Exception {
         String seedText = System.getProperty(SEED, "");
         long seed = seedText.isBlank() ? DEFAULT_SEED : Long.parseLong(seedText.strip());
         String countText = System.getProperty(COUNT, "");
-        int count = countText.isBlank() ? 5000 : Integer.parseInt(countText.strip());
+        int count = countText.isBlank() ? defaultCount : Integer.parseInt(countText.strip());
         boolean timing =
                 Boolean.parseBoolean(System.getProperty(TIMING, "false").strip());
         boolean includeKnownOpen = Boolean.parseBoolean(
                 System.getProperty(INCLUDE_KNOWN_OPEN, "false").strip());
         Set<NeighbourFamily> families = families(includeKnownOpen, null);
-        System.out.println("NeighbourPropertyTest: " + count + " statements, seed " + seed + " (-D" + SEED + "="
+        System.out.println(name + ": " + count + " statements, seed " + seed + " (-D" + SEED + "="
                 + seed + " replays this run), families " + families + ", known open and skipped: "
                 + (includeKnownOpen ? "none" : KNOWN_OPEN));
         NeighbourFuzzer.Report report =
-                NeighbourFuzzer.run(dir, new NeighbourFuzzer.Config(seed, count, timing, families));
+                NeighbourFuzzer.run(dir, new NeighbourFuzzer.Config(seed, count, timing, families), warehouses);
         System.out.println(report.summary());
         StringBuilder failed = new StringBuilder();
         for (NeighbourFamily family : families) {

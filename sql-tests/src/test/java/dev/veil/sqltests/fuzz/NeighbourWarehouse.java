@@ -107,7 +107,179 @@ public final class NeighbourWarehouse {
             "ALTER TABLE nb.visits SET CONSENT REQUIRED",
             "ALTER TABLE nb.items SET CONSENT REQUIRED");
 
+    /**
+     * The policies of {@link #POLICIES} that {@link #createForeign} leaves out, each with its
+     * reason: consent is not enforced on foreign tables (a statement that needs it fails with
+     * NOT_SUPPORTED, docs/scale-out.md), so with these every statement reading {@code nb.visits}
+     * or {@code nb.items} would fail alike on both sides and test nothing. The consent source
+     * stays declared; the neighbour consents to everything, so its rows count either way.
+     */
+    public static final java.util.Map<String, String> FOREIGN_OMITTED = java.util.Map.of(
+            "ALTER TABLE nb.visits SET CONSENT REQUIRED", "consent is not enforced on foreign tables",
+            "ALTER TABLE nb.items SET CONSENT REQUIRED", "consent is not enforced on foreign tables");
+
+    /** The tables in PostgreSQL's types, in the columns' order of {@link #create}. */
+    private static final java.util.LinkedHashMap<String, List<String>> REMOTE_TABLES = remoteTables();
+
+    private static java.util.LinkedHashMap<String, List<String>> remoteTables() {
+        java.util.LinkedHashMap<String, List<String>> tables = new java.util.LinkedHashMap<>();
+        tables.put("clinics", List.of("clinic varchar", "region varchar", "beds integer"));
+        tables.put(
+                "persons",
+                List.of(
+                        "pid bigint",
+                        "city varchar",
+                        "age integer",
+                        "diagnosis varchar",
+                        "ssn varchar",
+                        "note varchar",
+                        "code varchar",
+                        "score double precision",
+                        "ratio double precision",
+                        "big bigint",
+                        "born date"));
+        tables.put(
+                "visits",
+                List.of(
+                        "visit_id bigint",
+                        "pid bigint",
+                        "clinic varchar",
+                        "cost double precision",
+                        "kind varchar",
+                        "day date",
+                        "memo varchar"));
+        tables.put(
+                "items",
+                List.of("item_id bigint", "visit_id bigint", "drug varchar", "qty integer", "dose double precision"));
+        tables.put(
+                "consents",
+                List.of(
+                        "unit_id bigint",
+                        "purpose varchar",
+                        "category varchar",
+                        "granted_at timestamp",
+                        "expires_at timestamp",
+                        "withdrawn_at timestamp"));
+        return tables;
+    }
+
     private NeighbourWarehouse() {}
+
+    /**
+     * Creates the warehouse {@code dir} (which must not exist yet) whose tables live in
+     * PostgreSQL: {@code variant}'s rows are inserted, in the same order and batches as by
+     * {@link #create}, into schema {@code nb} of a new database {@code database} of
+     * {@code postgres}; Veil imports that schema as foreign tables into its schema {@code nb} and
+     * applies the same policies but {@link #FOREIGN_OMITTED}.
+     */
+    public static Path createForeign(
+            Path dir, Variant variant, dev.veil.exec.remote.PostgresServer postgres, String database)
+            throws SQLException, java.io.IOException {
+        requireNonNull(dir, "dir is null");
+        requireNonNull(variant, "variant is null");
+        requireNonNull(postgres, "postgres is null");
+        postgres.createDatabase(database);
+        try (Connection pg = postgres.connect(database);
+                Statement s = pg.createStatement()) {
+            s.execute("CREATE SCHEMA nb");
+            for (var table : REMOTE_TABLES.entrySet()) {
+                s.execute("CREATE TABLE nb." + table.getKey() + " (" + String.join(", ", table.getValue()) + ")");
+            }
+            List<String> names = List.of("persons", "visits", "items", "consents");
+            List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems(), baseConsents());
+            List<List<Object[]>> neighbour =
+                    List.of(neighbourPersons(), neighbourVisits(), neighbourItems(), neighbourConsents());
+            insert(
+                    pg,
+                    "clinics",
+                    List.of(
+                            new Object[] {"A", "north", 10},
+                            new Object[] {"B", "north", 20},
+                            new Object[] {"C", "south", 30},
+                            new Object[] {"D", "south", 40}),
+                    false);
+            for (int t = 0; t < names.size(); t++) {
+                switch (variant) {
+                    case BASE -> insert(pg, names.get(t), base.get(t), false);
+                    case NEIGHBOUR_LAST -> {
+                        insert(pg, names.get(t), base.get(t), false);
+                        insert(pg, names.get(t), neighbour.get(t), false);
+                    }
+                    case NEIGHBOUR_FIRST -> {
+                        insert(pg, names.get(t), neighbour.get(t), true);
+                        insert(pg, names.get(t), base.get(t), true);
+                    }
+                }
+            }
+            s.execute("ANALYZE");
+        }
+        try (Warehouse warehouse = Warehouse.create(dir)) {
+            warehouse.catalog().createSchema("public", true);
+            Principals principals = new Principals(warehouse.sqliteCatalog());
+            principals.createUser(Principals.ADMIN, "nb-admin-pw-long-enough", Principals.ADMIN, false);
+            principals.createUser(Principals.ANALYST, "nb-analyst-pw", Principals.ANALYST, false);
+            warehouse.catalog().createSchema("nb", false);
+        }
+        Path passwordFile = postgres.passwordFile(
+                java.nio.file.Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-pg")));
+        try (Connection admin = connect(dir, Principals.ADMIN);
+                Statement s = admin.createStatement()) {
+            s.execute("CREATE CONNECTION nb_pg TYPE POSTGRESQL URL '" + postgres.url(database) + "' USER '"
+                    + dev.veil.exec.remote.PostgresServer.USER + "' PASSWORD FILE '" + passwordFile + "'");
+            s.execute("IMPORT FOREIGN SCHEMA nb FROM CONNECTION nb_pg INTO nb");
+            for (String policy : POLICIES) {
+                if (!FOREIGN_OMITTED.containsKey(policy)) {
+                    s.execute(policy);
+                }
+            }
+        }
+        createGuesses(dir);
+        return dir;
+    }
+
+    /** Inserts {@code rows} into PostgreSQL's {@code nb.table}, in commits of 10 rows, as {@link #write} does. */
+    private static void insert(Connection pg, String table, List<Object[]> rows, boolean reversed) throws SQLException {
+        List<String> columns = REMOTE_TABLES.get(table);
+        List<Object[]> ordered = new ArrayList<>(rows);
+        if (reversed) {
+            Collections.reverse(ordered);
+        }
+        String sql = "INSERT INTO nb." + table + " VALUES ("
+                + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
+        try (java.sql.PreparedStatement insert = pg.prepareStatement(sql)) {
+            for (int from = 0; from < ordered.size(); from += 10) {
+                for (Object[] row : ordered.subList(from, Math.min(ordered.size(), from + 10))) {
+                    for (int c = 0; c < columns.size(); c++) {
+                        String type = columns.get(c).substring(columns.get(c).indexOf(' ') + 1);
+                        Object value = row[c];
+                        switch (type) {
+                            case "date" ->
+                                insert.setObject(
+                                        c + 1,
+                                        value == null ? null : LocalDate.ofEpochDay((Integer) value),
+                                        java.sql.Types.DATE);
+                            case "timestamp" ->
+                                insert.setObject(
+                                        c + 1,
+                                        value == null
+                                                ? null
+                                                : java.time.LocalDateTime.ofEpochSecond(
+                                                        Math.floorDiv((Long) value, 1000L),
+                                                        (int) Math.floorMod((Long) value, 1000L) * 1_000_000,
+                                                        java.time.ZoneOffset.UTC),
+                                        java.sql.Types.TIMESTAMP);
+                            case "bigint" -> insert.setObject(c + 1, value, java.sql.Types.BIGINT);
+                            case "integer" -> insert.setObject(c + 1, value, java.sql.Types.INTEGER);
+                            case "double precision" -> insert.setObject(c + 1, value, java.sql.Types.DOUBLE);
+                            default -> insert.setObject(c + 1, value, java.sql.Types.VARCHAR);
+                        }
+                    }
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+    }
 
     /** Creates the warehouse {@code dir} (which must not exist yet) holding {@code variant}'s data. */
     public static Path create(Path dir, Variant variant) throws SQLException {
@@ -199,6 +371,12 @@ public final class NeighbourWarehouse {
                 s.execute(policy);
             }
         }
+        createGuesses(dir);
+        return dir;
+    }
+
+    /** As the analyst: {@code lab.guess}, a local table of guessed {@code ssn} values. */
+    private static void createGuesses(Path dir) throws SQLException {
         try (Connection analyst = connect(dir, Principals.ANALYST);
                 Statement s = analyst.createStatement()) {
             s.execute("CREATE SCHEMA lab");
@@ -209,7 +387,6 @@ public final class NeighbourWarehouse {
             s.execute("CREATE TABLE lab.guess AS SELECT * FROM (VALUES " + String.join(", ", guesses)
                     + ") AS v(ssn, tag)");
         }
-        return dir;
     }
 
     /** A connection to the warehouse in {@code dir} as {@code user}, in this JVM. */
