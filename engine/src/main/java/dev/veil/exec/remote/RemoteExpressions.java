@@ -60,6 +60,12 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
  *       as many integer digits and as much scale, an integer to a wider one, DATE to TIMESTAMP),
  *       or change nothing but nullability. A cast to text is never pushed (Trino fails on a
  *       VARCHAR(n) too short, and formats numbers differently from Veil).
+ *   <li>Only known calls are pushed (an allowlist: comparisons, logic, {@code CASE}, {@code
+ *       COALESCE}, {@code NULLIF}, {@code IN}/{@code SEARCH}, {@code BETWEEN}, {@code EXTRACT},
+ *       {@code FLOOR}/{@code CEIL}, {@code LIKE} with literal patterns, {@code TRIM}, {@code
+ *       UPPER}/{@code LOWER}, {@code CHAR_LENGTH}, {@code ||}, and the arithmetic and casts
+ *       above); any other function stays in Veil, so a function added to Veil later is never
+ *       pushed by default.
  *   <li>Veil's other functions (masks, null-on-error calls) stay in Veil; so do windows over a
  *       dialect without them (and every window of a projection: {@link RemoteProjectRule}). Integer arithmetic is Veil's checked arithmetic, which over
  *       protected rows is always a null-on-error call; elsewhere (an admin's query) it fails in
@@ -191,7 +197,10 @@ final class RemoteExpressions {
                         v));
     }
 
-    /** Whether the remote evaluates {@code call} (whose operands are checked on their own) without failing where Veil does not. */
+    /**
+     * Whether the remote evaluates {@code call} (whose operands are checked on their own) without
+     * failing where Veil does not: only calls this method knows; every other call stays in Veil.
+     */
     private boolean safe(RexCall call) {
         SqlKind k = call.getKind();
         if (k == SqlKind.POSITION && call.getOperands().size() > 2) {
@@ -205,9 +214,61 @@ final class RemoteExpressions {
         return switch (k) {
             case PLUS, MINUS, TIMES, DIVIDE, MINUS_PREFIX -> safeArithmetic(call);
             case CAST -> safeCast(call);
-            default -> true;
+            // Comparisons, logic and conditionals: total in both dialects (operands of one type).
+            case EQUALS,
+                    NOT_EQUALS,
+                    LESS_THAN,
+                    LESS_THAN_OR_EQUAL,
+                    GREATER_THAN,
+                    GREATER_THAN_OR_EQUAL,
+                    IS_DISTINCT_FROM,
+                    IS_NOT_DISTINCT_FROM,
+                    IS_NULL,
+                    IS_NOT_NULL,
+                    IS_TRUE,
+                    IS_NOT_TRUE,
+                    IS_FALSE,
+                    IS_NOT_FALSE,
+                    AND,
+                    OR,
+                    NOT,
+                    CASE,
+                    COALESCE,
+                    NULLIF,
+                    SEARCH,
+                    IN,
+                    NOT_IN,
+                    BETWEEN,
+                    EXTRACT,
+                    FLOOR,
+                    CEIL,
+                    TRIM -> true;
+            // A pattern fails (a trailing escape character) for every row or for none: only literal patterns.
+            case LIKE ->
+                call.getOperands().subList(1, call.getOperands().size()).stream()
+                        .allMatch(o -> o instanceof RexLiteral);
+            // POSITION(a IN b): 0 when not found, in both (the FROM form is refused above).
+            case POSITION -> true;
+            case OTHER_FUNCTION, OTHER ->
+                SAFE_FUNCTIONS.contains(call.getOperator().getName())
+                        || (kind == RemoteKind.TRINO
+                                && TRINO_IEEE_FUNCTIONS.contains(
+                                        call.getOperator().getName()));
+            // Everything else stays in Veil: a function not known here may fail remotely where Veil
+            // returns a value (an allowlist, so that a new function is never pushed by default).
+            default -> false;
         };
     }
+
+    /** Functions by name that are total over their operands' types in both dialects and equal to Veil's. */
+    /**
+     * Floating-point functions Trino computes as Java does (IEEE 754: Infinity on overflow, NaN
+     * outside the domain) and never fails on, where PostgreSQL fails ({@link #POSTGRES_FAILING}).
+     */
+    private static final java.util.Set<String> TRINO_IEEE_FUNCTIONS = POSTGRES_FAILING;
+
+    private static final java.util.Set<String> SAFE_FUNCTIONS =
+            java.util.Set.of("UPPER", "LOWER", "CHAR_LENGTH", "CHARACTER_LENGTH", "||");
 
     private boolean safeArithmetic(RexCall call) {
         RelDataType type = call.getType();

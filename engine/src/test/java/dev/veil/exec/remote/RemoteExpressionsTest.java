@@ -132,6 +132,22 @@ class RemoteExpressionsTest {
     }
 
     @Test
+    void aFunctionNotKnownToBeSafeStaysInVeil() {
+        RelDataType text = nullable(types.createSqlType(SqlTypeName.VARCHAR));
+        RexNode city = rex.makeInputRef(text, 4);
+        // SUBSTRING fails in PostgreSQL on a negative length; REPLACE is total, but not on the list:
+        // only listed calls are pushed, so a function is never pushed by default.
+        RexNode substring =
+                rex.makeCall(SqlStdOperatorTable.SUBSTRING, city, one(), rex.makeExactLiteral(BigDecimal.valueOf(-1)));
+        RexNode replace = rex.makeCall(SqlStdOperatorTable.REPLACE, city, rex.makeLiteral("a"), rex.makeLiteral("b"));
+        for (RemoteKind kind : RemoteKind.values()) {
+            assertNull(translate(kind, substring), kind.name());
+            assertNull(translate(kind, replace), kind.name());
+            assertNotNull(translate(kind, rex.makeCall(SqlStdOperatorTable.UPPER, city)), kind.name());
+        }
+    }
+
+    @Test
     void positionWithFromStaysInVeil() {
         RelDataType text = nullable(types.createSqlType(SqlTypeName.VARCHAR));
         RexNode city = rex.makeInputRef(text, 4);
