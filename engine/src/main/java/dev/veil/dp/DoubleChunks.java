@@ -1,0 +1,74 @@
+package dev.veil.dp;
+
+import java.util.Arrays;
+import java.util.function.DoubleConsumer;
+
+/**
+ * An append-only list of doubles, for values kept until a release: the first chunk grows by
+ * doubling up to {@value #CHUNK} values, then full chunks of that size are added. A long list is
+ * therefore never copied into an array twice its size (the copies, and the fresh memory each takes,
+ * cost more than the appends), and a short one takes little more than its values.
+ */
+final class DoubleChunks {
+    /** The values of a full chunk: 8 MB. */
+    static final int CHUNK = 1 << 20;
+
+    private double[][] chunks = {new double[16]};
+    /** The chunk being filled, and how many of its values are set. */
+    private int last;
+
+    private int used;
+    private long size;
+
+    /** Appends {@code value}. */
+    void add(double value) {
+        double[] chunk = chunks[last];
+        if (used == chunk.length) {
+            chunk = grow();
+        }
+        chunk[used++] = value;
+        size++;
+    }
+
+    private double[] grow() {
+        double[] chunk = chunks[last];
+        if (chunk.length < CHUNK) {
+            chunk = Arrays.copyOf(chunk, Math.min(CHUNK, 2 * chunk.length));
+            chunks[last] = chunk;
+            return chunk;
+        }
+        if (last + 1 == chunks.length) {
+            chunks = Arrays.copyOf(chunks, 2 * chunks.length);
+        }
+        last++;
+        used = 0;
+        chunk = new double[CHUNK];
+        chunks[last] = chunk;
+        return chunk;
+    }
+
+    /** How many values were added. */
+    long size() {
+        return size;
+    }
+
+    /** Gives each value to {@code consumer}, in the order they were added. */
+    void forEach(DoubleConsumer consumer) {
+        for (int k = 0; k <= last; k++) {
+            double[] chunk = chunks[k];
+            int n = k == last ? used : chunk.length;
+            for (int i = 0; i < n; i++) {
+                consumer.accept(chunk[i]);
+            }
+        }
+    }
+
+    /** The heap the values take. */
+    long bytes() {
+        long bytes = 16 + 8L * chunks.length;
+        for (int k = 0; k <= last; k++) {
+            bytes += 16 + 8L * chunks[k].length;
+        }
+        return bytes;
+    }
+}

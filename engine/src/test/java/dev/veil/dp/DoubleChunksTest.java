@@ -1,0 +1,38 @@
+package dev.veil.dp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DoubleChunksTest {
+    @Test
+    void valuesComeBackInOrderAcrossChunks() {
+        DoubleChunks chunks = new DoubleChunks();
+        long n = 2L * DoubleChunks.CHUNK + 12345;
+        for (long i = 0; i < n; i++) {
+            chunks.add(i * 0.5);
+        }
+        assertEquals(n, chunks.size());
+        long[] next = {0};
+        chunks.forEach(v -> {
+            assertEquals(next[0] * 0.5, v);
+            next[0]++;
+        });
+        assertEquals(n, next[0]);
+        assertTrue(chunks.bytes() >= 8 * n, "bytes counts every value");
+    }
+
+    @Test
+    void aShortListTakesLittleMoreThanItsValues() {
+        DoubleChunks chunks = new DoubleChunks();
+        for (int i = 0; i < 100; i++) {
+            chunks.add(i);
+        }
+        assertEquals(100, chunks.size());
+        assertTrue(chunks.bytes() < 2048, "bytes " + chunks.bytes());
+        double[] sum = {0};
+        chunks.forEach(v -> sum[0] += v);
+        assertEquals(4950, sum[0]);
+    }
+}
