@@ -19,6 +19,8 @@ final class DoubleChunks {
 
     private int used;
     private long size;
+    /** The doubles of the chunks allocated. */
+    private long allocated = 16;
 
     /** Appends {@code value}. */
     void add(double value) {
@@ -33,7 +35,9 @@ final class DoubleChunks {
     private double[] grow() {
         double[] chunk = chunks[last];
         if (chunk.length < CHUNK) {
-            chunk = Arrays.copyOf(chunk, Math.min(CHUNK, 2 * chunk.length));
+            int grown = Math.min(CHUNK, 2 * chunk.length);
+            allocated += grown - chunk.length;
+            chunk = Arrays.copyOf(chunk, grown);
             chunks[last] = chunk;
             return chunk;
         }
@@ -44,6 +48,7 @@ final class DoubleChunks {
         used = 0;
         chunk = new double[CHUNK];
         chunks[last] = chunk;
+        allocated += CHUNK;
         return chunk;
     }
 
@@ -63,12 +68,8 @@ final class DoubleChunks {
         }
     }
 
-    /** The heap the values take. */
+    /** The heap the values take (called per unit added, so kept rather than summed). */
     long bytes() {
-        long bytes = 16 + 8L * chunks.length;
-        for (int k = 0; k <= last; k++) {
-            bytes += 16 + 8L * chunks[k].length;
-        }
-        return bytes;
+        return 16 + 8L * chunks.length + 16L * (last + 1) + 8L * allocated;
     }
 }
