@@ -184,16 +184,31 @@ public final class AutoClampedStatistic {
         DpResult result;
         if (statistic == Statistic.MEAN) {
             BoundedMean mean = BoundedMean.create(statisticParams(), chosen, random);
-            values.forEach(mean::add);
+            for (int k = 0; k < values.chunks(); k++) {
+                double[] chunk = values.chunk(k);
+                for (int i = 0, n = values.length(k); i < n; i++) {
+                    mean.add(chunk[i]);
+                }
+            }
             result = mean.result();
         } else if (statistic == Statistic.QUANTILE) {
             ExponentialQuantile quantile =
                     ExponentialQuantile.create(statisticParams(), chosen, rank, wholeValues, random);
-            values.forEach(quantile::add);
+            for (int k = 0; k < values.chunks(); k++) {
+                double[] chunk = values.chunk(k);
+                for (int i = 0, n = values.length(k); i < n; i++) {
+                    quantile.add(chunk[i]);
+                }
+            }
             result = quantile.result();
         } else {
             BoundedVariance variance = BoundedVariance.create(statisticParams(), chosen, random);
-            values.forEach(variance::add);
+            for (int k = 0; k < values.chunks(); k++) {
+                double[] chunk = values.chunk(k);
+                for (int i = 0, n = values.length(k); i < n; i++) {
+                    variance.add(chunk[i]);
+                }
+            }
             result = variance.result();
         }
         values = null;

@@ -1,7 +1,6 @@
 package dev.veil.dp;
 
 import java.util.Arrays;
-import java.util.function.DoubleConsumer;
 
 /**
  * An append-only list of doubles, for values kept until a release: the first chunk grows by
@@ -57,15 +56,23 @@ final class DoubleChunks {
         return size;
     }
 
-    /** Gives each value to {@code consumer}, in the order they were added. */
-    void forEach(DoubleConsumer consumer) {
-        for (int k = 0; k <= last; k++) {
-            double[] chunk = chunks[k];
-            int n = k == last ? used : chunk.length;
-            for (int i = 0; i < n; i++) {
-                consumer.accept(chunk[i]);
-            }
-        }
+    /**
+     * How many chunks hold values: the values, in the order they were added, are those of
+     * {@link #chunk}(0) to {@code chunk(chunks() - 1)}, each {@link #length} long. (A caller loops
+     * over them itself, so that its own call per value is inlined.)
+     */
+    int chunks() {
+        return last + 1;
+    }
+
+    /** Chunk {@code k}. */
+    double[] chunk(int k) {
+        return chunks[k];
+    }
+
+    /** The values in chunk {@code k}. */
+    int length(int k) {
+        return k == last ? used : chunks[k].length;
     }
 
     /** The heap the values take (called per unit added, so kept rather than summed). */

@@ -14,12 +14,15 @@ class DoubleChunksTest {
             chunks.add(i * 0.5);
         }
         assertEquals(n, chunks.size());
-        long[] next = {0};
-        chunks.forEach(v -> {
-            assertEquals(next[0] * 0.5, v);
-            next[0]++;
-        });
-        assertEquals(n, next[0]);
+        long next = 0;
+        for (int k = 0; k < chunks.chunks(); k++) {
+            for (int i = 0; i < chunks.length(k); i++) {
+                assertEquals(next * 0.5, chunks.chunk(k)[i]);
+                next++;
+            }
+        }
+        assertEquals(n, next);
+        assertEquals(3, chunks.chunks());
         assertTrue(chunks.bytes() >= 8 * n, "bytes counts every value");
     }
 
@@ -31,8 +34,11 @@ class DoubleChunksTest {
         }
         assertEquals(100, chunks.size());
         assertTrue(chunks.bytes() < 2048, "bytes " + chunks.bytes());
-        double[] sum = {0};
-        chunks.forEach(v -> sum[0] += v);
-        assertEquals(4950, sum[0]);
+        assertEquals(1, chunks.chunks());
+        double sum = 0;
+        for (int i = 0; i < chunks.length(0); i++) {
+            sum += chunks.chunk(0)[i];
+        }
+        assertEquals(4950, sum);
     }
 }
