@@ -33,6 +33,9 @@ public final class ApproximateBounds {
     static final double DISCOUNT_SCALES = 2;
 
     private final List<Double> candidates;
+    /** The candidates as primitives, for {@link #add}, which runs once per unit and partition. */
+    private final double[] limits;
+
     private final double noisePerBound;
     private final LaplaceMechanism mechanism;
     private final long[] counts;
@@ -40,6 +43,7 @@ public final class ApproximateBounds {
 
     private ApproximateBounds(List<Double> candidates, double noisePerBound, LaplaceMechanism mechanism) {
         this.candidates = candidates;
+        this.limits = candidates.stream().mapToDouble(Double::doubleValue).toArray();
         this.noisePerBound = noisePerBound;
         this.mechanism = mechanism;
         this.counts = new long[candidates.size()];
@@ -103,17 +107,21 @@ public final class ApproximateBounds {
         if (chosen) {
             throw new IllegalStateException("the bound was already chosen");
         }
-        counts[bin(candidates, Math.abs(contribution))]++;
+        counts[bin(limits, Math.abs(contribution))]++;
     }
 
     /** The bin of a magnitude: the first candidate at least as large (the last for larger ones, and NaN). */
     static int bin(List<Double> candidates, double magnitude) {
-        for (int i = 0; i < candidates.size(); i++) {
-            if (magnitude <= candidates.get(i)) {
+        return bin(candidates.stream().mapToDouble(Double::doubleValue).toArray(), magnitude);
+    }
+
+    private static int bin(double[] candidates, double magnitude) {
+        for (int i = 0; i < candidates.length; i++) {
+            if (magnitude <= candidates[i]) {
                 return i;
             }
         }
-        return candidates.size() - 1;
+        return candidates.length - 1;
     }
 
     /** Adds the noise to every bin and chooses τ; once. */

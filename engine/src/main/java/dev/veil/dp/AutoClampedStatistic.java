@@ -2,8 +2,6 @@ package dev.veil.dp;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Arrays;
-
 /**
  * A differentially private mean, variance or quantile in one partition whose value bounds are chosen from
  * the data: {@value AutoBoundedSum#BOUND_SHARE_PERCENT}% of ε chooses a magnitude τ by
@@ -20,7 +18,7 @@ import java.util.Arrays;
  * over its ε, against the loss of cutting the units above τ. With one candidate (a declared
  * magnitude of 0) nothing is chosen and the whole ε goes to the statistic.
  *
- * <p>The values are kept until the release (8 bytes per value in the partition).
+ * <p>The values are kept until the release (8 bytes per value in the partition, in {@link DoubleChunks}).
  */
 public final class AutoClampedStatistic {
     /** The statistics whose value bounds can be chosen. */
@@ -40,8 +38,7 @@ public final class AutoClampedStatistic {
     private final RandomBits random;
     private final double rank;
     private final boolean wholeValues;
-    private double[] values = new double[16];
-    private int count;
+    private DoubleChunks values = new DoubleChunks();
     private boolean released;
     private ValueBounds chosen;
 
@@ -163,10 +160,7 @@ public final class AutoClampedStatistic {
         for (int i = from; i < from + n; i++) {
             if (!Double.isNaN(rows[i])) {
                 double v = declared.clamp(rows[i]);
-                if (count == values.length) {
-                    values = Arrays.copyOf(values, count * 2);
-                }
-                values[count++] = v;
+                values.add(v);
                 largest = Math.max(largest, Math.abs(v));
             }
         }
@@ -177,7 +171,7 @@ public final class AutoClampedStatistic {
 
     /** The heap the kept values take. */
     public long bytes() {
-        return 8L * values.length;
+        return values == null ? 0 : values.bytes();
     }
 
     /** Chooses τ, clamps the values to the narrowed bounds, adds the noise and releases; once. */
@@ -190,21 +184,30 @@ public final class AutoClampedStatistic {
         DpResult result;
         if (statistic == Statistic.MEAN) {
             BoundedMean mean = BoundedMean.create(statisticParams(), chosen, random);
-            for (int i = 0; i < count; i++) {
-                mean.add(values[i]);
+            for (int k = 0; k < values.chunks(); k++) {
+                double[] chunk = values.chunk(k);
+                for (int i = 0, n = values.length(k); i < n; i++) {
+                    mean.add(chunk[i]);
+                }
             }
             result = mean.result();
         } else if (statistic == Statistic.QUANTILE) {
             ExponentialQuantile quantile =
                     ExponentialQuantile.create(statisticParams(), chosen, rank, wholeValues, random);
-            for (int i = 0; i < count; i++) {
-                quantile.add(values[i]);
+            for (int k = 0; k < values.chunks(); k++) {
+                double[] chunk = values.chunk(k);
+                for (int i = 0, n = values.length(k); i < n; i++) {
+                    quantile.add(chunk[i]);
+                }
             }
             result = quantile.result();
         } else {
             BoundedVariance variance = BoundedVariance.create(statisticParams(), chosen, random);
-            for (int i = 0; i < count; i++) {
-                variance.add(values[i]);
+            for (int k = 0; k < values.chunks(); k++) {
+                double[] chunk = values.chunk(k);
+                for (int i = 0, n = values.length(k); i < n; i++) {
+                    variance.add(chunk[i]);
+                }
             }
             result = variance.result();
         }

@@ -1,35 +1,101 @@
 package dev.veil.exec.aggregate;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
+import dev.veil.catalog.TableDef;
 import dev.veil.exec.scan.LongColumns;
 import dev.veil.exec.scan.ScanPredicate;
 import java.util.Arrays;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.DataContext;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The columns of the batch a vectorized operator is working on, by table column, as the scan's
  * filter reads them: each integer-like column is decoded at most once per batch and shared by the
  * filter's tests and the operator, and the filter gets the execution's context (its statement time
- * and consent conditions). One per scan run; not thread-safe.
+ * and consent conditions). {@link #select} loads a batch and selects the rows the filter accepts.
+ * One per scan run; not thread-safe.
  */
 final class BatchColumns implements ScanPredicate.VectorLookup {
     /** The loaded columns of the current batch, by table column (null for columns not loaded). */
     final FieldVector[] vectors;
 
+    private final TableDef def;
+    private final int[] loadedColumns;
+    private final @Nullable ScanPredicate filter;
     private final long[][] decoded;
     private final boolean[] decodedValid;
     private final DataContext root;
+    private int[] selection = new int[0];
 
-    BatchColumns(int tableColumns, DataContext root) {
+    /**
+     * Columns of {@code def}; a batch holds {@code loadedColumns} (in this order), and
+     * {@code filter} (null: none) selects its rows.
+     */
+    BatchColumns(TableDef def, int[] loadedColumns, @Nullable ScanPredicate filter, DataContext root) {
+        this.def = def;
+        this.loadedColumns = loadedColumns;
+        this.filter = filter;
+        int tableColumns = def.columns().size();
         this.vectors = new FieldVector[tableColumns];
         this.decoded = new long[tableColumns][];
         this.decodedValid = new boolean[tableColumns];
         this.root = root;
     }
 
-    /** Starts a batch: {@link #vectors} hold its columns, and nothing decoded before is valid. */
-    void newBatch() {
+    /**
+     * Starts batch {@code batch} of {@code rows} rows: loads its columns into {@link #vectors},
+     * checks their buffers, and selects the rows the filter accepts into {@link #selection()}, in
+     * row order. Returns how many.
+     */
+    int select(VectorSchemaRoot batch, int rows) {
+        for (int i = 0; i < loadedColumns.length; i++) {
+            vectors[loadedColumns[i]] = batch.getVector(i);
+            requireBuffers(vectors[loadedColumns[i]], rows, def, loadedColumns[i]);
+        }
+        if (selection.length < rows) {
+            selection = new int[rows];
+        }
+        for (int r = 0; r < rows; r++) {
+            selection[r] = r;
+        }
         Arrays.fill(decodedValid, false);
+        return filter == null ? rows : filter.bind(this).filter(selection, rows);
+    }
+
+    /** The rows {@link #select} selected, first; as long as the batch's rows at least. */
+    int[] selection() {
+        return selection;
+    }
+
+    /**
+     * Checks that a vector's buffers hold {@code rows} values: the kernels read them without
+     * bounds checks, so a short buffer must fail here rather than read outside it.
+     */
+    private static void requireBuffers(FieldVector v, int rows, TableDef def, int column) {
+        long needed;
+        ArrowBuf buffer;
+        if (v instanceof BaseVariableWidthVector) {
+            buffer = v.getOffsetBuffer();
+            needed = (rows + 1L) * BaseVariableWidthVector.OFFSET_WIDTH;
+        } else if (v instanceof BaseFixedWidthVector f && !(v instanceof BitVector)) {
+            buffer = v.getDataBuffer();
+            needed = (long) rows * f.getTypeWidth();
+        } else {
+            return;
+        }
+        if (v.getValueCount() < rows || buffer.capacity() < needed) {
+            throw new VeilException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "Column '" + def.columns().get(column).name() + "' of table " + def.name()
+                            + " has a batch whose buffers are shorter than its rows");
+        }
     }
 
     @Override

@@ -21,10 +21,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BaseFixedWidthVector;
-import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.DataContext;
@@ -226,9 +222,8 @@ public final class VectorAggregation {
 
         void run(DataContext root, TableVersion version, AtomicBoolean cancelFlag, AtomicBoolean stop) {
             TableDef def = table.definition();
-            BatchColumns columns = new BatchColumns(def.columns().size(), root);
+            BatchColumns columns = new BatchColumns(def, loadedColumns, filter, root);
             FieldVector[] vectors = columns.vectors;
-            int[] sel = new int[0];
             int[] gids = new int[0];
             try (BatchScan scan = table.warehouse().scan(def, version, loadedColumns)) {
                 while (true) {
@@ -247,24 +242,13 @@ public final class VectorAggregation {
                     if (rows == 0) {
                         continue;
                     }
-                    for (int i = 0; i < loadedColumns.length; i++) {
-                        vectors[loadedColumns[i]] = batch.getVector(i);
-                        requireBuffers(vectors[loadedColumns[i]], rows, def, loadedColumns[i]);
-                    }
-                    if (sel.length < rows) {
-                        sel = new int[rows];
-                        gids = new int[rows];
-                    }
-                    for (int r = 0; r < rows; r++) {
-                        sel[r] = r;
-                    }
-                    int n = rows;
-                    columns.newBatch();
-                    if (filter != null) {
-                        n = filter.bind(columns).filter(sel, rows);
-                    }
+                    int n = columns.select(batch, rows);
                     if (n == 0) {
                         continue;
+                    }
+                    int[] sel = columns.selection();
+                    if (gids.length < n) {
+                        gids = new int[rows];
                     }
                     memo.nextBatch();
                     groups.assign(vectors, sel, n, gids);
@@ -274,30 +258,6 @@ public final class VectorAggregation {
                     }
                     account.holdAtLeast(bytes());
                 }
-            }
-        }
-
-        /**
-         * Checks that a vector's buffers hold {@code rows} values: the kernels read them without
-         * bounds checks, so a short buffer must fail here rather than read outside it.
-         */
-        private static void requireBuffers(FieldVector v, int rows, TableDef def, int column) {
-            long needed;
-            ArrowBuf buffer;
-            if (v instanceof BaseVariableWidthVector) {
-                buffer = v.getOffsetBuffer();
-                needed = (rows + 1L) * BaseVariableWidthVector.OFFSET_WIDTH;
-            } else if (v instanceof BaseFixedWidthVector f && !(v instanceof BitVector)) {
-                buffer = v.getDataBuffer();
-                needed = (long) rows * f.getTypeWidth();
-            } else {
-                return;
-            }
-            if (v.getValueCount() < rows || buffer.capacity() < needed) {
-                throw new VeilException(
-                        ErrorCode.INTERNAL_ERROR,
-                        "Column '" + def.columns().get(column).name() + "' of table " + def.name()
-                                + " has a batch whose buffers are shorter than its rows");
             }
         }
 
@@ -335,11 +295,6 @@ public final class VectorAggregation {
             }
             return rows;
         }
-    }
-
-    /** Checks a batch's vector as the aggregation does before its kernels read it unchecked. */
-    static void checkBuffers(FieldVector v, int rows, TableDef def, int column) {
-        Partial.requireBuffers(v, rows, def, column);
     }
 
     private static VectorAccumulator accumulator(

@@ -297,9 +297,8 @@ public final class VectorInput {
         private void scan(
                 DataContext root, AtomicBoolean cancelFlag, Supplier<Handoff> handoffs, Consumer<Handoff> filled) {
             TableDef def = table.definition();
-            BatchColumns columns = new BatchColumns(def.columns().size(), root);
+            BatchColumns columns = new BatchColumns(def, loadedColumns, filter, root);
             FieldVector[] vectors = columns.vectors;
-            int[] sel = new int[0];
             long[] longs = new long[0];
             boolean[] nulls = new boolean[0];
             try (BatchScan scan = table.warehouse().scan(def, table.version(), loadedColumns)) {
@@ -316,25 +315,14 @@ public final class VectorInput {
                     if (rows == 0) {
                         continue;
                     }
-                    for (int i = 0; i < loadedColumns.length; i++) {
-                        vectors[loadedColumns[i]] = batch.getVector(i);
-                        VectorAggregation.checkBuffers(vectors[loadedColumns[i]], rows, def, loadedColumns[i]);
-                    }
-                    if (sel.length < rows) {
-                        sel = new int[rows];
-                        longs = new long[rows];
-                        nulls = new boolean[rows];
-                    }
-                    for (int r = 0; r < rows; r++) {
-                        sel[r] = r;
-                    }
-                    int n = rows;
-                    columns.newBatch();
-                    if (filter != null) {
-                        n = filter.bind(columns).filter(sel, rows);
-                    }
+                    int n = columns.select(batch, rows);
                     if (n == 0) {
                         continue;
+                    }
+                    int[] sel = columns.selection();
+                    if (longs.length < n) {
+                        longs = new long[rows];
+                        nulls = new boolean[rows];
                     }
                     Handoff h = handoffs.get();
                     h.ensure(n);

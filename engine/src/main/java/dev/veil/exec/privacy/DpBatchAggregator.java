@@ -90,6 +90,9 @@ public final class DpBatchAggregator {
     /** For tests only (buckets of one or a few units), never reachable from SQL: the bucket shift. */
     static volatile int testBucketShift = BUCKET_SHIFT;
 
+    /** For tests only, never reachable from SQL: a write's cell and slot in two doubles whatever Linf is. */
+    static volatile boolean testUnpacked;
+
     static List<Object[]> run(
             DataContext root,
             DpBatchPlan plan,
@@ -372,7 +375,7 @@ public final class DpBatchAggregator {
             }
             Bucket bucket = buckets[b];
             if (bucket == null) {
-                bucket = new Bucket(arena, sourceCount);
+                bucket = new Bucket(arena, sourceCount, capacity);
                 buckets[b] = bucket;
             }
             return bucket;
@@ -524,8 +527,10 @@ public final class DpBatchAggregator {
     /**
      * The kept rows' writes of one range of unit ids, in scan order, in blocks of a {@link
      * ValueArena} shared by all buckets (large chunks, which the collector does not copy from young
-     * to old space as it would growing arrays): per write its cell, its slot and its value of each
-     * source, as doubles (exact for ints).
+     * to old space as it would growing arrays): per write its cell and slot, then its value of each
+     * source, as doubles (exact for ints). The cell and slot take one double, {@code cell << slotBits
+     * | slot}, when that is an exact integer of a double (a cell id has at most 31 bits), which it is
+     * for every Linf up to 2<sup>22</sup>; otherwise two.
      */
     private static final class Bucket {
         /** Writes per block. */
@@ -533,14 +538,20 @@ public final class DpBatchAggregator {
 
         final ValueArena arena;
         final int stride;
+        /** Doubles of a write before its values: 1 (cell and slot packed) or 2. */
+        final int head;
+
+        final int slotBits;
         long[] blocks = new long[4];
         int size;
         double[] chunk;
         int at;
 
-        Bucket(ValueArena arena, int sources) {
+        Bucket(ValueArena arena, int sources, int capacity) {
             this.arena = arena;
-            this.stride = 2 + sources;
+            this.slotBits = 32 - Integer.numberOfLeadingZeros(Math.max(1, capacity - 1));
+            this.head = 31 + slotBits <= 53 && !testUnpacked ? 1 : 2;
+            this.stride = head + sources;
         }
 
         long bytes() {
@@ -562,29 +573,44 @@ public final class DpBatchAggregator {
             size++;
             double[] c = chunk;
             int to = at;
-            c[to] = cell;
-            c[to + 1] = slot;
-            for (int s = 0; s < rowValues.length; s++) {
-                c[to + 2 + s] = rowValues[s][row];
+            if (head == 1) {
+                c[to] = ((long) cell << slotBits) | slot;
+            } else {
+                c[to] = cell;
+                c[to + 1] = slot;
             }
-            at = to + stride;
+            to += head;
+            for (int s = 0; s < rowValues.length; s++) {
+                c[to + s] = rowValues[s][row];
+            }
+            at = to + rowValues.length;
         }
 
         /** Replays the writes, in order, into {@code area}: a cell's source {@code s} from {@code base[cell] + s * kept}. */
         void replay(Cells cells, int[] base, double[] area) {
-            int sources = stride - 2;
+            int sources = stride - head;
+            long slotMask = (1L << slotBits) - 1;
             for (int k = 0; k * BLOCK < size; k++) {
                 long address = blocks[k];
                 double[] c = arena.chunk(address);
                 int from = ValueArena.offset(address);
                 int n = Math.min(BLOCK, size - k * BLOCK);
                 for (int i = 0; i < n; i++, from += stride) {
-                    int cell = (int) c[from];
-                    int slot = (int) c[from + 1];
+                    int cell;
+                    int slot;
+                    if (head == 1) {
+                        long packed = (long) c[from];
+                        cell = (int) (packed >>> slotBits);
+                        slot = (int) (packed & slotMask);
+                    } else {
+                        cell = (int) c[from];
+                        slot = (int) c[from + 1];
+                    }
                     int kept = cells.kept(cell);
                     int to = base[cell] + slot;
+                    int values = from + head;
                     for (int s = 0; s < sources; s++) {
-                        area[to + s * kept] = c[from + 2 + s];
+                        area[to + s * kept] = c[values + s];
                     }
                 }
             }

@@ -260,6 +260,19 @@ class DpBatchPathTest {
     }
 
     @Test
+    void cellAndSlotInOneDoubleOrTwoKeepTheSameRows() throws SQLException {
+        // Every Linf up to 2^22 packs a write's cell and slot into one double; a larger one (too
+        // costly to test through SQL) keeps them apart, as the test switch makes every Linf do here.
+        DpBatchAggregator.testUnpacked = true;
+        try {
+            bothPaths(Q1, true, 41);
+            bothPaths("select sum(l_extendedprice) as s, count(*) as n from s.lineitem where tag >= %d", true, 42);
+        } finally {
+            DpBatchAggregator.testUnpacked = false;
+        }
+    }
+
+    @Test
     void oneThreadAndTwoKeepTheSameRows() throws SQLException {
         // The scan on a second thread (a pipeline) gives the cells the same batches in the same
         // order: the same caps, samples and contributions as on one thread and on the rows.

@@ -1,0 +1,82 @@
+package dev.veil.dp;
+
+import java.util.Arrays;
+
+/**
+ * An append-only list of doubles, for values kept until a release: the first chunk grows by
+ * doubling up to {@value #CHUNK} values, then full chunks of that size are added. A long list is
+ * therefore never copied into an array twice its size (the copies, and the fresh memory each takes,
+ * cost more than the appends), and a short one takes little more than its values.
+ */
+final class DoubleChunks {
+    /** The values of a full chunk: 8 MB. */
+    static final int CHUNK = 1 << 20;
+
+    private double[][] chunks = {new double[16]};
+    /** The chunk being filled, and how many of its values are set. */
+    private int last;
+
+    private int used;
+    private long size;
+    /** The doubles of the chunks allocated. */
+    private long allocated = 16;
+
+    /** Appends {@code value}. */
+    void add(double value) {
+        double[] chunk = chunks[last];
+        if (used == chunk.length) {
+            chunk = grow();
+        }
+        chunk[used++] = value;
+        size++;
+    }
+
+    private double[] grow() {
+        double[] chunk = chunks[last];
+        if (chunk.length < CHUNK) {
+            int grown = Math.min(CHUNK, 2 * chunk.length);
+            allocated += grown - chunk.length;
+            chunk = Arrays.copyOf(chunk, grown);
+            chunks[last] = chunk;
+            return chunk;
+        }
+        if (last + 1 == chunks.length) {
+            chunks = Arrays.copyOf(chunks, 2 * chunks.length);
+        }
+        last++;
+        used = 0;
+        chunk = new double[CHUNK];
+        chunks[last] = chunk;
+        allocated += CHUNK;
+        return chunk;
+    }
+
+    /** How many values were added. */
+    long size() {
+        return size;
+    }
+
+    /**
+     * How many chunks hold values: the values, in the order they were added, are those of
+     * {@link #chunk}(0) to {@code chunk(chunks() - 1)}, each {@link #length} long. (A caller loops
+     * over them itself, so that its own call per value is inlined.)
+     */
+    int chunks() {
+        return last + 1;
+    }
+
+    /** Chunk {@code k}. */
+    double[] chunk(int k) {
+        return chunks[k];
+    }
+
+    /** The values in chunk {@code k}. */
+    int length(int k) {
+        return k == last ? used : chunks[k].length;
+    }
+
+    /** The heap the values take (called per unit added, so kept rather than summed). */
+    long bytes() {
+        return 16 + 8L * chunks.length + 16L * (last + 1) + 8L * allocated;
+    }
+}
