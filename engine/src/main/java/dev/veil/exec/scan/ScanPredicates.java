@@ -572,7 +572,7 @@ public final class ScanPredicates {
         public RowTest bind(VectorLookup vectors) {
             FieldVector v = vectors.vector(column);
             if (longLows != null) {
-                return new LongRangeTest(v, vectors.longs(column), longLows, longHighs, nullMatches);
+                return new LongRangeTest(v, vectors, column, longLows, longHighs, nullMatches);
             }
             if (v instanceof VarCharVector strings) {
                 RowTest bytes = Utf8RangeTest.of(strings, objectRanges, nullMatches);
@@ -627,20 +627,41 @@ public final class ScanPredicates {
         }
     }
 
-    /** A column's decoded values within any of a list of closed ranges. */
+    /**
+     * A column's integer-like values within any of a list of closed ranges. A single range over a
+     * column without NULLs is tested over the selection straight from the vector's data buffer,
+     * so that a test after a selective one reads only the rows still selected rather than decoding
+     * the whole batch; otherwise the values are decoded once (shared with the scan's other tests).
+     */
     private static final class LongRangeTest implements ScanPredicate.RowTest {
         private final FieldVector vector;
-        private final long[] values;
+        private final ScanPredicate.VectorLookup lookup;
+        private final int column;
         private final long[] lows;
         private final long[] highs;
         private final boolean nullMatches;
+        private long[] values;
 
-        LongRangeTest(FieldVector vector, long[] values, long[] lows, long[] highs, boolean nullMatches) {
+        LongRangeTest(
+                FieldVector vector,
+                ScanPredicate.VectorLookup lookup,
+                int column,
+                long[] lows,
+                long[] highs,
+                boolean nullMatches) {
             this.vector = vector;
-            this.values = values;
+            this.lookup = lookup;
+            this.column = column;
             this.lows = lows;
             this.highs = highs;
             this.nullMatches = nullMatches;
+        }
+
+        private long[] values() {
+            if (values == null) {
+                values = lookup.longs(column);
+            }
+            return values;
         }
 
         @Override
@@ -648,7 +669,7 @@ public final class ScanPredicates {
             if (vector.isNull(row)) {
                 return nullMatches;
             }
-            long x = values[row];
+            long x = values()[row];
             for (int i = 0; i < lows.length; i++) {
                 if (x >= lows[i] && x <= highs[i]) {
                     return true;
@@ -662,10 +683,17 @@ public final class ScanPredicates {
             if (lows.length != 1 || vector.getNullCount() > 0) {
                 return ScanPredicate.RowTest.super.filter(rows, count);
             }
+            if (count == 0) {
+                return 0;
+            }
             long lo = lows[0];
             long hi = highs[0];
-            long[] x = values;
-            int kept = 0;
+            int kept = DirectRange.filter(vector, rows, count, lo, hi);
+            if (kept >= 0) {
+                return kept;
+            }
+            long[] x = values();
+            kept = 0;
             for (int i = 0; i < count; i++) {
                 int row = rows[i];
                 long v = x[row];
