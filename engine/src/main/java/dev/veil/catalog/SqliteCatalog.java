@@ -427,25 +427,26 @@ public final class SqliteCatalog implements Catalog {
             if (closed || imageLost) {
                 return;
             }
-            try {
-                image.storeWhole(
-                        connection.unwrap(org.sqlite.SQLiteConnection.class).serialize("main"));
-            } catch (SQLException | RuntimeException | Error e) {
-                imageLost = true;
-                if (e instanceof VeilException v) {
-                    throw v;
-                }
-                throw new VeilException(
-                        ErrorCode.STORAGE_IO_ERROR, "Cannot store catalog " + file + ": " + e.getMessage(), e);
-            }
+            storeImage(true);
         } finally {
             lock.unlock();
         }
     }
 
     private void storeImage() {
+        storeImage(false);
+    }
+
+    /** Stores the image (whole, or as the image chooses); a failure marks it lost. The caller holds the lock. */
+    private void storeImage(boolean whole) {
         try {
-            image.store(connection.unwrap(org.sqlite.SQLiteConnection.class).serialize("main"));
+            byte[] serialized =
+                    connection.unwrap(org.sqlite.SQLiteConnection.class).serialize("main");
+            if (whole) {
+                image.storeWhole(serialized);
+            } else {
+                image.store(serialized);
+            }
         } catch (SQLException | RuntimeException | Error e) {
             imageLost = true;
             if (e instanceof VeilException v) {

@@ -102,9 +102,18 @@ final class EncryptedCatalogImage implements CatalogImage {
 
     @Override
     public synchronized void store(byte[] image) {
+        store(image, last == null || logHeader == null || logBytes > Math.max(MIN_COMPACT_BYTES, last.length));
+    }
+
+    @Override
+    public synchronized void storeWhole(byte[] image) {
+        store(image, true);
+    }
+
+    private void store(byte[] image, boolean whole) {
         requireNonNull(image, "image is null");
         try {
-            if (last == null || logHeader == null || logBytes > Math.max(MIN_COMPACT_BYTES, last.length)) {
+            if (whole) {
                 writeBase(image);
             } else {
                 append(image);
@@ -112,19 +121,6 @@ final class EncryptedCatalogImage implements CatalogImage {
             last = image;
         } catch (IOException e) {
             // The next commit cannot know what the disk holds: it writes a whole new base.
-            logHeader = null;
-            throw new VeilException(
-                    ErrorCode.STORAGE_IO_ERROR, "Cannot write catalog " + base + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public synchronized void storeWhole(byte[] image) {
-        requireNonNull(image, "image is null");
-        try {
-            writeBase(image);
-            last = image;
-        } catch (IOException e) {
             logHeader = null;
             throw new VeilException(
                     ErrorCode.STORAGE_IO_ERROR, "Cannot write catalog " + base + ": " + e.getMessage(), e);
