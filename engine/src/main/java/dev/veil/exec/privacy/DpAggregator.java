@@ -215,6 +215,24 @@ public final class DpAggregator {
      */
     static volatile java.util.function.LongSupplier testSeeds;
 
+    /**
+     * Keeps a uniform sample of {@code l0} of the first {@code n} cells of one unit in {@code
+     * ofUnit} (a partial Fisher-Yates shuffle into its first places) when there are more; returns
+     * how many are kept. The batch and pre-summed paths' form of the row path's step.
+     */
+    static int sampleGroups(int[] ofUnit, int n, int l0, SplittableRandom sampler) {
+        if (n <= l0) {
+            return n;
+        }
+        for (int i = 0; i < l0; i++) {
+            int j = i + sampler.nextInt(n - i);
+            int t = ofUnit[i];
+            ofUnit[i] = ofUnit[j];
+            ofUnit[j] = t;
+        }
+        return l0;
+    }
+
     /** A run's row and group sampler, seeded from {@link SecureRandom}. */
     static SplittableRandom sampler() {
         java.util.function.LongSupplier seeds = testSeeds;

@@ -197,16 +197,8 @@ public final class PreSummedDpAggregator {
                 }
                 ofUnit[n++] = c;
             }
-            if (n > l0) {
-                // A uniform sample of l0 of the unit's groups: a partial Fisher-Yates shuffle.
-                for (int i = 0; i < l0; i++) {
-                    int j = i + sampler.nextInt(n - i);
-                    int t = ofUnit[i];
-                    ofUnit[i] = ofUnit[j];
-                    ofUnit[j] = t;
-                }
-                n = l0;
-            }
+            // A uniform sample of l0 of the unit's groups.
+            n = DpAggregator.sampleGroups(ofUnit, n, l0, sampler);
             for (int i = 0; i < n; i++) {
                 int cell = ofUnit[i];
                 Group group = groups[cellGroup[cell]];
