@@ -3,6 +3,7 @@ package dev.veil.dp;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,9 +18,14 @@ import java.util.List;
  * candidate that minimises the estimated error of the truncated answer: the expected noise of the
  * answer at τ ({@code τ} times the caller's noise per unit of bound) plus the estimated
  * truncation loss, {@code Σ_{j > i} max(0, noisy_j − 2b) · (mid_j − τ_i)} over the bins above
- * (mid_j the middle of bin j; a bin's count is discounted by two noise scales so that empty bins,
- * whose noise is as often positive as negative, rarely look like heavy units: an empty bin's
- * noise exceeds 2b with probability about e^−2/2 ≈ 7%). Unlike the rule of
+ * that are evidence of units (mid_j the middle of bin j; a bin's count is discounted by two noise
+ * scales so that empty bins, whose noise is as often positive as negative, rarely look like heavy
+ * units: an empty bin's noise exceeds 2b with probability about e^−2/2 ≈ 7%). A bin is evidence
+ * if it is in the run of consecutive bins above 2b that starts at the lowest one (the data), or if
+ * its noisy count is above {@code b·ln(K/(2β))}, β = 5%, which noise in any of K empty bins passes
+ * with probability about β ({@link #evidence}): with a declared bound far above the data there are
+ * many empty bins above it, one of them passes 2b in about half of the releases, and taken as heavy
+ * units far above τ it would raise τ, and the answer's noise, by as many doublings. Unlike the rule of
  * Google's library (the highest bin whose noisy count passes a threshold), this keeps a few heavy
  * units when cutting them would cost more than the noise of a larger bound.
  *
@@ -31,6 +37,9 @@ import java.util.List;
 public final class ApproximateBounds {
     /** A bin's noisy count is discounted by this many noise scales. */
     static final double DISCOUNT_SCALES = 2;
+
+    /** The chance that noise alone makes an empty bin strong evidence, all bins being empty. */
+    static final double FALSE_BIN_PROBABILITY = 0.05;
 
     private final List<Double> candidates;
     /** The candidates as primitives, for {@link #add}, which runs once per unit and partition. */
@@ -134,14 +143,61 @@ public final class ApproximateBounds {
         for (int i = 0; i < counts.length; i++) {
             noisy[i] = mechanism.addNoise(counts[i]);
         }
-        return candidates.get(leastError(candidates, noisy, discount(), noisePerBound));
+        boolean[] evidence = evidence(noisy, discount(), strongEvidence());
+        return candidates.get(leastError(candidates, noisy, evidence, discount(), noisePerBound));
+    }
+
+    /**
+     * The noisy count above which one bin is taken as holding units whatever its neighbours:
+     * {@code b·ln(K / (2β))} for K bins and β = {@value #FALSE_BIN_PROBABILITY}, so that all K bins
+     * being empty, the chance that the noise of any of them passes it is about β (each passes with
+     * probability about {@code e^{−t/b}/2}).
+     */
+    double strongEvidence() {
+        double scale = mechanism.distribution().scale();
+        return scale * Math.log(candidates.size() / (2 * FALSE_BIN_PROBABILITY));
+    }
+
+    /**
+     * The bins whose noisy counts are taken as units that are there: the run of consecutive bins
+     * above {@code discount} that starts at the lowest such bin (where the data is), and every bin
+     * above {@code strong}. A bin above the discount but apart from that run is most likely noise in
+     * an empty bin (about 7% of empty bins pass two scales, and there are many empty bins above the
+     * data when the declared bound is far above it); taken as real, it is weighed by its distance
+     * above τ and drags τ, and the answer's noise, up by as many doublings.
+     */
+    static boolean[] evidence(long[] noisy, double discount, double strong) {
+        boolean[] evidence = new boolean[noisy.length];
+        int i = 0;
+        while (i < noisy.length && !(noisy[i] > discount)) {
+            i++;
+        }
+        while (i < noisy.length && noisy[i] > discount) {
+            evidence[i++] = true;
+        }
+        for (int j = 0; j < noisy.length; j++) {
+            evidence[j] |= noisy[j] > strong;
+        }
+        return evidence;
+    }
+
+    /**
+     * The candidate whose estimated error is least (the smallest on ties), every bin taken as
+     * evidence: for exact counts (the tests' references).
+     */
+    static int leastError(List<Double> candidates, long[] counts, double discount, double noisePerBound) {
+        boolean[] all = new boolean[counts.length];
+        Arrays.fill(all, true);
+        return leastError(candidates, counts, all, discount, noisePerBound);
     }
 
     /**
      * The candidate whose estimated error is least (the smallest on ties): noise
-     * {@code τ_i · noisePerBound} plus {@code Σ_{j > i} max(0, counts_j − discount) · (mid_j − τ_i)}.
+     * {@code τ_i · noisePerBound} plus {@code Σ_{j > i, evidence_j} max(0, counts_j − discount) ·
+     * (mid_j − τ_i)}.
      */
-    static int leastError(List<Double> candidates, long[] counts, double discount, double noisePerBound) {
+    static int leastError(
+            List<Double> candidates, long[] counts, boolean[] evidence, double discount, double noisePerBound) {
         int best = 0;
         double bestError = Double.POSITIVE_INFINITY;
         for (int i = 0; i < candidates.size(); i++) {
@@ -149,7 +205,9 @@ public final class ApproximateBounds {
             double error = tau * noisePerBound;
             for (int j = i + 1; j < candidates.size(); j++) {
                 double middle = (candidates.get(j - 1) + candidates.get(j)) / 2;
-                error += Math.max(0, counts[j] - discount) * (middle - tau);
+                if (evidence[j]) {
+                    error += Math.max(0, counts[j] - discount) * (middle - tau);
+                }
             }
             if (error < bestError) {
                 bestError = error;
