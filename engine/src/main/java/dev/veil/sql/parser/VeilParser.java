@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -121,12 +120,34 @@ public final class VeilParser {
         }
     }
 
-    private static boolean hasNoTokens(String sql) {
-        try {
-            return new VeilSqlParserImpl(new StringReader(sql)).getToken(1).kind == VeilSqlParserImplConstants.EOF;
-        } catch (TokenMgrError e) {
-            return false; // the real parse reports it
+    /**
+     * Whether {@code sql} is only blanks and comments ({@code --} to the end of a line, closed
+     * {@code /* ... *}{@code /} other than a hint), read without a parser (building one per statement
+     * costs more than many statements take to parse). Anything else counts as a token, so an unclosed
+     * comment or an unusual blank is left to the real parse, which reports it.
+     */
+    static boolean hasNoTokens(String sql) {
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                while (i < n && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
+                    i++;
+                }
+            } else if (c == '/' && i + 2 < n && sql.charAt(i + 1) == '*' && sql.charAt(i + 2) != '+') {
+                int end = sql.indexOf("*/", i + 2);
+                if (end < 0) {
+                    return false;
+                }
+                i = end + 2;
+            } else {
+                return false;
+            }
         }
+        return true;
     }
 
     /** The dialect of {@link #unparse}: standard SQL with identifiers in double quotes. */

@@ -235,6 +235,20 @@ class VeilParserTest {
     }
 
     @Test
+    void onlyBlanksAndClosedCommentsAreEmpty() {
+        assertTrue(VeilParser.hasNoTokens(""));
+        assertTrue(VeilParser.hasNoTokens(" \t\r\n\f-- a\n/* b */ /**/ --"));
+        assertFalse(VeilParser.hasNoTokens("/* open"));
+        assertFalse(VeilParser.hasNoTokens("/*+ hint */"));
+        assertFalse(VeilParser.hasNoTokens("-- a\nSELECT 1"));
+        assertFalse(VeilParser.hasNoTokens("\u00a0"));
+        assertEquals("Syntax error: the statement is empty", syntaxError("/* x */\n-- y"));
+        assertEquals(
+                "Syntax error at line 1, column 7: Unexpected end of input (unclosed comment or quoted identifier?)",
+                syntaxError("/* abc"));
+    }
+
+    @Test
     void expressionParsesOnItsOwn() {
         SqlNode predicate = VeilParser.parseExpression("Region = 'EU' AND amount != 3");
         assertEquals(SqlKind.AND, predicate.getKind());
