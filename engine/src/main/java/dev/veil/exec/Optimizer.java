@@ -15,6 +15,7 @@ import dev.veil.exec.privacy.PreSummedDpAggregator;
 import dev.veil.exec.privacy.PrivacyRules;
 import dev.veil.exec.remote.RemoteContributionBounds;
 import dev.veil.exec.remote.RemoteQueries;
+import dev.veil.exec.runtime.ExecutionOptions;
 import dev.veil.exec.scan.ArrowRules;
 import dev.veil.plan.CheckedArithmetic;
 import java.util.ArrayList;
@@ -80,8 +81,11 @@ public final class Optimizer {
         // on analytic equi-joins a hash join is always cheaper.
         planner.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
         ArrowRules.ALL.forEach(planner::addRule);
-        // Equi-joins on integer keys: a hash table of primitive keys, preferred over Calcite's where it applies.
-        planner.addRule(LongHashJoinRule.INSTANCE);
+        // Equi-joins on integer keys: a hash table of primitive keys, preferred over Calcite's where it
+        // applies (part of the columnar layer, which ExecutionOptions may turn off to compare paths).
+        if (ExecutionOptions.current().columnar()) {
+            planner.addRule(LongHashJoinRule.INSTANCE);
+        }
         PrivacyRules.ALL.forEach(planner::addRule);
         // Lets the constant-folding rules evaluate constant expressions; without an executor they do nothing.
         planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));

@@ -3,6 +3,7 @@ package dev.veil.sql;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.SqliteCatalog;
+import dev.veil.exec.runtime.ExecutionOptions;
 import dev.veil.storage.Warehouse;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -57,7 +58,8 @@ public final class PlanCache {
             List<String> roles,
             List<Object> settings,
             Identity rewriter,
-            Identity policies) {}
+            Identity policies,
+            boolean columnar) {}
 
     private record Entry(PlannedQuery query, long bytes, long createdNanos) {}
 
@@ -90,7 +92,8 @@ public final class PlanCache {
                 context.principal().roles().stream().sorted().toList(),
                 context.settings().planKey(),
                 new Identity(context.rewriter()),
-                new Identity(context.policies()));
+                new Identity(context.policies()),
+                ExecutionOptions.current().columnar());
     }
 
     /**

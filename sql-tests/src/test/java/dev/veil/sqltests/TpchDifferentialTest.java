@@ -45,7 +45,7 @@ class TpchDifferentialTest {
     private static final String SCHEMA = "tpch";
 
     /** The ORDER BY keys of each query, as 1-based output columns; single-row queries are unordered. */
-    private static final Map<String, RowOrder> ORDERS = Map.ofEntries(
+    static final Map<String, RowOrder> ORDERS = Map.ofEntries(
             entry("q01", RowOrder.by(1, 2)),
             entry("q02", RowOrder.by(1, 3, 2, 4)),
             entry("q03", RowOrder.by(2, 3)),

@@ -1,6 +1,7 @@
 package dev.veil.exec.aggregate;
 
 import dev.veil.catalog.TableDef;
+import dev.veil.exec.runtime.ExecutionOptions;
 import dev.veil.exec.scan.ArrowTableScan;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.exec.scan.ScanPredicates;
@@ -29,14 +30,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * rewrite like every other optimization.
  */
 public final class VectorAggregates {
-    /** Off only in tests that compare the two paths. */
-    static volatile boolean enabled = true;
-
     private VectorAggregates() {}
 
     /** The plan with every supported aggregate over a scan fused into one operator. */
     public static RelNode fuse(RelNode node) {
-        if (!enabled) {
+        if (!ExecutionOptions.current().columnar()) {
             return node;
         }
         if (node instanceof EnumerableAggregate aggregate) {

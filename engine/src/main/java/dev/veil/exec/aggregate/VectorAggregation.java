@@ -11,6 +11,7 @@ import dev.veil.catalog.TableVersion;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionContext;
+import dev.veil.exec.runtime.ExecutionOptions;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.schema.ArrowTable;
 import dev.veil.storage.BatchScan;
@@ -71,8 +72,8 @@ public final class VectorAggregation {
         }
     }
 
-    /** Tables with fewer rows are aggregated on one thread (lowered by tests of the merge). */
-    static volatile long parallelMinRows = 1_000_000;
+    /** Tables with fewer rows are aggregated on one thread (unless {@link ExecutionOptions} says 2). */
+    static final long PARALLEL_MIN_ROWS = 1_000_000;
 
     private final ArrowTable table;
     private final @Nullable ScanPredicate filter;
@@ -136,8 +137,7 @@ public final class VectorAggregation {
         TableVersion version = table.version();
         List<SegmentInfo> segments = version.segments();
         boolean parallel = segments.size() >= 2
-                && version.rowCount() >= parallelMinRows
-                && Runtime.getRuntime().availableProcessors() >= 2
+                && ExecutionOptions.current().twoThreads(version.rowCount(), PARALLEL_MIN_ROWS)
                 && calls.stream().noneMatch(c -> c.kind() == Kind.SUM_DOUBLE);
         // The second thread runs on a second run slot, lent only while no other statement waits.
         CpuScheduler.Lent lent = parallel ? CpuScheduler.lendSlot() : null;

@@ -5,6 +5,7 @@ import dev.veil.control.StatementMemory;
 import dev.veil.dp.BudgetSplit;
 import dev.veil.exec.aggregate.VectorInput;
 import dev.veil.exec.runtime.ExecutionContext;
+import dev.veil.exec.runtime.ExecutionOptions;
 import dev.veil.plan.DpCall;
 import dev.veil.plan.DpSpec;
 import java.util.ArrayList;
@@ -84,9 +85,6 @@ public final class DpBatchAggregator {
      */
     static final long PIPELINE_MIN_ROWS = 1_000_000;
 
-    /** For tests only, never reachable from SQL: 1 or 2 threads, or 0 to decide by the table's rows. */
-    static volatile int testThreads;
-
     /** For tests only (buckets of one or a few units), never reachable from SQL: the bucket shift. */
     static volatile int testBucketShift = BUCKET_SHIFT;
 
@@ -106,11 +104,7 @@ public final class DpBatchAggregator {
         Cells cells = new Cells(spec, plan, cancelFlag, account, sampler, denseGroups, bucketShift);
         VectorInput.Reader reader = plan.input().open();
         cells.reader = reader;
-        int threads = testThreads;
-        boolean pipelined = threads == 0
-                ? plan.input().rowCount() >= PIPELINE_MIN_ROWS
-                        && Runtime.getRuntime().availableProcessors() >= 2
-                : threads >= 2;
+        boolean pipelined = ExecutionOptions.current().twoThreads(plan.input().rowCount(), PIPELINE_MIN_ROWS);
         if (pipelined) {
             reader.runPipelined(root, cancelFlag, cells::accept);
         } else {

@@ -1,5 +1,6 @@
 package dev.veil.exec.privacy;
 
+import dev.veil.exec.runtime.ExecutionOptions;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rel.RelNode;
@@ -12,14 +13,11 @@ import org.apache.calcite.rel.RelNode;
  * every other optimization.
  */
 public final class DpBatches {
-    /** Off only in tests that compare the two paths. */
-    static volatile boolean enabled = true;
-
     private DpBatches() {}
 
     /** The plan with every DP aggregate that can read batches reading them. */
     public static RelNode fuse(RelNode node) {
-        if (!enabled) {
+        if (!ExecutionOptions.current().columnar()) {
             return node;
         }
         if (node instanceof EnumerableDpAggregate dp && dp.batches() == null) {

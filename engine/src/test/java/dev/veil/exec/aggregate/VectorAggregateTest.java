@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.veil.exec.runtime.ExecutionOptions;
 import dev.veil.session.EmbeddedWarehouse;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -75,8 +76,8 @@ class VectorAggregateTest {
 
     @AfterEach
     void close() throws Exception {
-        VectorAggregates.enabled = true;
-        VectorAggregation.parallelMinRows = 1_000_000;
+        ExecutionOptions.set(ExecutionOptions.current().withColumnar(true));
+        ExecutionOptions.set(ExecutionOptions.DEFAULT);
         warehouse.close();
     }
 
@@ -113,7 +114,7 @@ class VectorAggregateTest {
         assertTrue(plan.contains("ArrowAggregateScan"), plan);
         assertFalse(plan.contains("ArrowTableScan"), plan);
         List<List<Object>> vectorized = rows(sql);
-        VectorAggregates.enabled = false;
+        ExecutionOptions.set(ExecutionOptions.current().withColumnar(false));
         try {
             assertFalse(plan(sql).contains("ArrowAggregateScan"));
             List<List<Object>> rowPath = rows(sql);
@@ -133,7 +134,7 @@ class VectorAggregateTest {
                 }
             }
         } finally {
-            VectorAggregates.enabled = true;
+            ExecutionOptions.set(ExecutionOptions.current().withColumnar(true));
         }
         return vectorized;
     }
@@ -225,12 +226,12 @@ class VectorAggregateTest {
         assertTrue(plan(sql).contains("ArrowAggregateScan"), sql);
         SQLException vectorized = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
         assertTrue(vectorized.getMessage().contains("NUMERIC_OUT_OF_RANGE"), vectorized.getMessage());
-        VectorAggregates.enabled = false;
+        ExecutionOptions.set(ExecutionOptions.current().withColumnar(false));
         try {
             SQLException rowPath = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
             assertTrue(rowPath.getMessage().contains("NUMERIC_OUT_OF_RANGE"), rowPath.getMessage());
         } finally {
-            VectorAggregates.enabled = true;
+            ExecutionOptions.set(ExecutionOptions.current().withColumnar(true));
         }
     }
 
@@ -246,7 +247,7 @@ class VectorAggregateTest {
         assertEquals(
                 List.of(List.of("k0", 18L, 3.0, 12884901882L, 6L), List.of("k1", 12L, 3.0, 8589934588L, 4L)), rows);
         assertEquals(List.of(List.of(30L)), assertSameAsRowPath("SELECT SUM(m) FROM s.w"));
-        VectorAggregation.parallelMinRows = 0;
+        ExecutionOptions.set(ExecutionOptions.current().withThreads(2));
         assertEquals(List.of(List.of(30L)), assertSameAsRowPath("SELECT SUM(m) FROM s.w"));
     }
 
@@ -260,20 +261,20 @@ class VectorAggregateTest {
             SQLException vectorized =
                     org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
             assertTrue(vectorized.getMessage().contains("NUMERIC_OUT_OF_RANGE"), vectorized.getMessage());
-            VectorAggregates.enabled = false;
+            ExecutionOptions.set(ExecutionOptions.current().withColumnar(false));
             try {
                 SQLException rowPath =
                         org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> rows(sql));
                 assertTrue(rowPath.getMessage().contains("NUMERIC_OUT_OF_RANGE"), rowPath.getMessage());
             } finally {
-                VectorAggregates.enabled = true;
+                ExecutionOptions.set(ExecutionOptions.current().withColumnar(true));
             }
         }
     }
 
     @Test
     void twoThreadsMergeToTheSameRows() throws SQLException {
-        VectorAggregation.parallelMinRows = 0;
+        ExecutionOptions.set(ExecutionOptions.current().withThreads(2));
         // No DOUBLE sum: those stay on one thread, whose order of additions the row path shares.
         String calls = "COUNT(*), COUNT(g), SUM(g), SUM(b), SUM(d), SUM(d * (1 - e)), AVG(d), MIN(d), MAX(dt)";
         assertSameAsRowPath("SELECT k, z, " + calls + " FROM s.t GROUP BY k, z");

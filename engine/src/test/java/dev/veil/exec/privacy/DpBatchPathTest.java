@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.veil.exec.runtime.ExecutionOptions;
 import dev.veil.session.EmbeddedDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,10 +122,10 @@ class DpBatchPathTest {
 
     @AfterEach
     void close() throws SQLException {
-        DpBatches.enabled = true;
+        ExecutionOptions.set(ExecutionOptions.current().withColumnar(true));
         DpAggregator.testSeeds = null;
         DpBatchAggregator.testBucketShift = DpBatchAggregator.BUCKET_SHIFT;
-        DpBatchAggregator.testThreads = 0;
+        ExecutionOptions.set(ExecutionOptions.current().withThreads(0));
         if (ana != null) {
             ana.close();
         }
@@ -161,12 +162,12 @@ class DpBatchPathTest {
     private void bothPaths(String sql, boolean batches, long seed) throws SQLException {
         DpAggregator.testSeeds = () -> seed;
         long before = DpBatchAggregator.RUNS.get();
-        DpBatches.enabled = true;
+        ExecutionOptions.set(ExecutionOptions.current().withColumnar(true));
         List<List<Object>> onBatches = rows(ana, String.format(Locale.ROOT, sql, -1 - spelling++));
         assertEquals(batches, DpBatchAggregator.RUNS.get() > before, "batch path taken: " + sql);
-        DpBatches.enabled = false;
+        ExecutionOptions.set(ExecutionOptions.current().withColumnar(false));
         List<List<Object>> onRows = rows(ana, String.format(Locale.ROOT, sql, -1 - spelling++));
-        DpBatches.enabled = true;
+        ExecutionOptions.set(ExecutionOptions.current().withColumnar(true));
         assertFalse(onRows.isEmpty(), sql);
         assertEquals(onRows.size(), onBatches.size(), sql);
         for (int r = 0; r < onRows.size(); r++) {
@@ -286,9 +287,9 @@ class DpBatchPathTest {
             DpBatchAggregator.testBucketShift = shift;
             for (int q = 0; q < queries.length; q++) {
                 long seed = 40 + q + shift;
-                DpBatchAggregator.testThreads = 1;
+                ExecutionOptions.set(ExecutionOptions.current().withThreads(1));
                 bothPaths(queries[q], true, seed);
-                DpBatchAggregator.testThreads = 2;
+                ExecutionOptions.set(ExecutionOptions.current().withThreads(2));
                 long batches = DpBatchAggregator.BATCHES.get();
                 bothPaths(queries[q], true, seed);
                 assertTrue(DpBatchAggregator.BATCHES.get() - batches >= 3, "several batches in the pipeline");
@@ -307,6 +308,6 @@ class DpBatchPathTest {
                 "select o_custkey is null as orphan, count(*) as n from s.orders where tag >= %d "
                         + "group by o_custkey is null order by 1",
                 false, 10);
-        assertTrue(DpBatches.enabled);
+        assertTrue(ExecutionOptions.current().columnar());
     }
 }
