@@ -16,7 +16,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * The {@link BatchScan} of a {@link Warehouse}: reads the segments of a version one after the
  * other into a single projected root. Loading a batch releases the previous one's buffers, so
- * at most one batch is in memory however large the table.
+ * at most one batch is in memory however large the table; each column's bytes are read into a
+ * buffer reused from batch to batch ({@link ReadBuffers}).
  */
 final class ArrowSegmentScan implements BatchScan {
     private final Warehouse warehouse;
@@ -26,6 +27,7 @@ final class ArrowSegmentScan implements BatchScan {
     private final BufferAllocator allocator;
     private final VectorSchemaRoot root;
     private final VectorLoader loader;
+    private final ReadBuffers readBuffers;
     private int nextSegment;
     private SegmentReader reader;
     private boolean closed;
@@ -45,6 +47,7 @@ final class ArrowSegmentScan implements BatchScan {
         this.allocator = warehouse.allocator().newChildAllocator("scan " + table.name(), 0, Long.MAX_VALUE);
         this.root = VectorSchemaRoot.create(ArrowSchemas.schema(projected), allocator);
         this.loader = new VectorLoader(root);
+        this.readBuffers = new ReadBuffers(allocator, columns.length);
         warehouse.pinAll(segments);
     }
 
@@ -65,8 +68,16 @@ final class ArrowSegmentScan implements BatchScan {
                 }
                 String path = segments.get(nextSegment++).path();
                 reader = new SegmentReader(
-                        warehouse.root().resolve(path), path, table.columns(), columns, allocator, warehouse.keys());
+                        warehouse.root().resolve(path),
+                        path,
+                        table.columns(),
+                        columns,
+                        allocator,
+                        readBuffers,
+                        warehouse.keys());
             }
+            // Lets go of the previous batch, so that its read buffers can take this one's bytes.
+            root.clear();
             if (reader.loadNext(loader)) {
                 return root;
             }
@@ -93,6 +104,7 @@ final class ArrowSegmentScan implements BatchScan {
         } finally {
             try {
                 root.close();
+                readBuffers.close();
                 allocator.close();
             } finally {
                 warehouse.unpinAll(segments);

@@ -45,6 +45,7 @@ final class SegmentReader implements AutoCloseable {
 
     private final ArrowFileReader footerReader;
     private final BufferAllocator allocator;
+    private final ReadBuffers readBuffers;
     private final List<ArrowBlock> blocks;
     private final int[] projection;
     /** Per field of the file: the index of its first buffer in a batch's buffer list, and how many. */
@@ -59,10 +60,12 @@ final class SegmentReader implements AutoCloseable {
             List<Column> columns,
             int[] projection,
             BufferAllocator allocator,
+            ReadBuffers readBuffers,
             WarehouseKeys keys) {
         this.path = requireNonNull(path, "path is null");
         this.projection = requireNonNull(projection, "projection is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
+        this.readBuffers = requireNonNull(readBuffers, "readBuffers is null");
         try {
             FileChannel fileChannel = FileChannel.open(file, StandardOpenOption.READ);
             try {
@@ -115,13 +118,16 @@ final class SegmentReader implements AutoCloseable {
         }
     }
 
-    /** Loads the next batch into {@code loader}'s root; false when the file has no more. */
+    /**
+     * Loads the next batch into {@code loader}'s root; false when the file has no more. The bytes
+     * of projected column {@code i} are read into {@code readBuffers}' slot {@code i}, which the
+     * caller frees for reuse by clearing the root before the next call.
+     */
     boolean loadNext(VectorLoader loader) {
         if (nextBlock >= blocks.size()) {
             return false;
         }
         ArrowBlock block = blocks.get(nextBlock++);
-        List<ArrowBuf> ranges = new ArrayList<>(projection.length);
         try {
             channel.position(block.getOffset());
             MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
@@ -138,15 +144,15 @@ final class SegmentReader implements AutoCloseable {
             long bodyStart = block.getOffset() + block.getMetadataLength();
             List<ArrowFieldNode> nodes = new ArrayList<>(projection.length);
             List<ArrowBuf> buffers = new ArrayList<>();
-            for (int column : projection) {
+            for (int slot = 0; slot < projection.length; slot++) {
+                int column = projection[slot];
                 org.apache.arrow.flatbuf.FieldNode node = batch.nodes(column);
                 nodes.add(new ArrowFieldNode(node.length(), node.nullCount()));
                 int first = firstBuffer[column];
                 int last = first + bufferCount[column] - 1;
                 long start = batch.buffers(first).offset();
                 long end = batch.buffers(last).offset() + batch.buffers(last).length();
-                ArrowBuf range = read(bodyStart + start, end - start);
-                ranges.add(range);
+                ArrowBuf range = read(bodyStart + start, end - start, slot);
                 for (int b = first; b <= last; b++) {
                     org.apache.arrow.flatbuf.Buffer buffer = batch.buffers(b);
                     buffers.add(range.slice(buffer.offset() - start, buffer.length()));
@@ -159,34 +165,26 @@ final class SegmentReader implements AutoCloseable {
         } catch (IOException e) {
             throw new VeilException(
                     ErrorCode.STORAGE_IO_ERROR, "Cannot read segment " + path + ": " + e.getMessage(), e);
-        } finally {
-            for (ArrowBuf range : ranges) {
-                range.close();
-            }
         }
     }
 
-    private ArrowBuf read(long position, long length) throws IOException {
+    /** Reads {@code length} bytes at {@code position} into the read buffer of column slot {@code slot}. */
+    private ArrowBuf read(long position, long length, int slot) throws IOException {
         if (length == 0) {
             return allocator.getEmpty();
         }
         if (length > Integer.MAX_VALUE) {
             throw corrupted("a column of a batch is larger than 2 GB");
         }
-        ArrowBuf buf = allocator.buffer(length);
-        try {
-            ByteBuffer target = buf.nioBuffer(0, (int) length);
-            while (target.hasRemaining()) {
-                channel.position(position + target.position());
-                if (channel.read(target) < 0) {
-                    throw corrupted("it ends inside a batch");
-                }
+        ArrowBuf buf = readBuffers.get(slot, length);
+        ByteBuffer target = buf.nioBuffer(0, (int) length);
+        while (target.hasRemaining()) {
+            channel.position(position + target.position());
+            if (channel.read(target) < 0) {
+                throw corrupted("it ends inside a batch");
             }
-            return buf;
-        } catch (IOException | RuntimeException e) {
-            buf.close();
-            throw e;
         }
+        return buf;
     }
 
     private VeilException corrupted(String why) {
