@@ -19,22 +19,38 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Moves the contribution bounding of a differentially private aggregate into the remote statement
  * that feeds it: when a DP aggregate reads straight from a remote query, that query is wrapped so
  * the remote returns, per unit, at most L0 of its groups and per (group, unit) at most Linf rows.
- * Which rows and groups count is decided by a keyed hash ({@code hmac_sha256} in Trino,
- * {@code md5(key || ...)} in PostgreSQL) under a fresh random key per execution, bound as a
- * statement parameter ({@link RemoteRows}); so neither the remote's row order nor its random
- * generator chooses them, the key is never part of the plan, EXPLAIN, the plan cache or a log of
- * Veil, and the hash ranks a unit's rows as a uniformly random permutation would. Rows of no unit
- * are not fetched (the aggregate ignores them).
+ * Which rows and groups count is decided by a keyed hash ({@link #keyedHash}: in Trino
+ * {@code sha256(key || an injective binary encoding of the values)}, in PostgreSQL
+ * {@code md5(key || '|' || the values as text)}) under a fresh random key per execution, bound as a
+ * statement parameter ({@link RemoteRows}): a cell keeps its Linf rows of smallest hash, a unit its
+ * L0 cells of smallest hash of (group, unit). Rows of no unit are not fetched (the aggregate ignores
+ * them).
+ *
+ * <p>Why this choice is private and accurate: which of a unit's rows and cells count is a
+ * deterministic function of that unit's own rows and the key only; neither the remote's row order
+ * (which could depend on other units' rows), nor its random generator, nor another unit's rows
+ * decide it, so adding or removing one unit changes no other unit's contribution, and the bounds
+ * hold whatever the hash (Veil clamps again in any case). In Trino two rows hash alike only when
+ * equal in every column the statement returns, and such rows are interchangeable (PostgreSQL's
+ * text joins the values with '|', as before). The key is 128 bits from
+ * {@code SecureRandom}, never part of the plan, EXPLAIN, the plan cache or a log of Veil; the hash
+ * is a pseudo-random function of the row under it (SHA-256 behind a secret fixed-length prefix,
+ * over an encoding in which no row's bytes are another's prefix; keyed MD5 in PostgreSQL), so a
+ * cell's rows are ranked, and a unit's cells sampled, as a uniformly random permutation would,
+ * which the accuracy statements assume.
  *
  * <p>When the aggregate can take pre-summed rows ({@link PreSummedAggregates#supports}), the
- * bounded statement is also grouped by (group keys, unit) in the remote, each call's rows, clamped
- * sum and squared distances summed ({@link #preSummedSql}), and the aggregate is replaced by the
- * one that takes such rows and clamps all of them again; one row per (group, unit) comes back.
- * Otherwise the aggregate itself is unchanged: its own row and group sampling then finds every
- * cell within Linf rows and every unit within L0 groups and keeps them all, and only the rows
- * fetched shrink to at most L0 × Linf per unit. Either way what is released, its noise, partition
- * selection and the budget are those of the local aggregate. An aggregate over the public domain
- * of its groups (a marker column) is left as it is.
+ * bounded rows are also summed per (group, unit) in the remote: each call's rows, clamped sum and
+ * squared distances, and the aggregate is replaced by the one that takes such rows and clamps all
+ * of them again; one row per (group, unit) comes back. In Trino this is one hash aggregation
+ * ({@link #aggregatedSql}: every row is aggregated once; only a cell of more than Linf rows hashes
+ * and sorts its own rows), elsewhere the window form ({@link #sql}, which ranks every row) summed
+ * by {@link #preSummedSql}; both keep the same rows under the same key. Otherwise the aggregate
+ * itself is unchanged: its own row and group sampling then finds every cell within Linf rows and
+ * every unit within L0 groups and keeps them all, and only the rows fetched shrink to at most L0 ×
+ * Linf per unit. Either way what is released, its noise, partition selection and the budget are
+ * those of the local aggregate. An aggregate over the public domain of its groups (a marker
+ * column) is left as it is.
  */
 public final class RemoteContributionBounds {
     private RemoteContributionBounds() {}
