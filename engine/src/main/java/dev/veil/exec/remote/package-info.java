@@ -21,7 +21,8 @@
  * {@link dev.veil.exec.remote.RemoteContributionBounds} then wraps the remote input of each DP
  * aggregate so the remote returns at most L0 groups per unit and Linf rows per (group, unit),
  * chosen by a keyed hash under a key drawn per execution and bound as a statement parameter, and,
- * when the aggregate's calls allow it, sums the kept rows per (group, unit) there too: the
+ * when the aggregate's calls allow it, sums the kept rows per (group, unit) there too (in Trino in
+ * one hash aggregation, without ranking every row): the
  * aggregate then becomes the one the optimizer hands over ({@code exec.privacy}'s pre-summed DP
  * aggregate, which clamps each unit's partial sums again and never trusts the remote's bounds).
  *
