@@ -22,7 +22,12 @@ class DoubleChunksTest {
             }
         }
         assertEquals(n, next);
-        assertEquals(3, chunks.chunks());
+        for (int k = 0; k < chunks.chunks(); k++) {
+            assertTrue(chunks.chunk(k).length <= DoubleChunks.CHUNK, "chunk " + k + " is at most CHUNK");
+            if (k < chunks.chunks() - 1) {
+                assertEquals(chunks.chunk(k).length, chunks.length(k), "chunk " + k + " is full");
+            }
+        }
         assertTrue(chunks.bytes() >= 8 * n, "bytes counts every value");
     }
 
@@ -34,10 +39,11 @@ class DoubleChunksTest {
         }
         assertEquals(100, chunks.size());
         assertTrue(chunks.bytes() < 2048, "bytes " + chunks.bytes());
-        assertEquals(1, chunks.chunks());
         double sum = 0;
-        for (int i = 0; i < chunks.length(0); i++) {
-            sum += chunks.chunk(0)[i];
+        for (int k = 0; k < chunks.chunks(); k++) {
+            for (int i = 0; i < chunks.length(k); i++) {
+                sum += chunks.chunk(k)[i];
+            }
         }
         assertEquals(4950, sum);
     }

@@ -49,6 +49,15 @@ public final class VectorInput {
          * key ({@code keyNulls[j]} when NULL), {@code values[v][j]} its value of expression v.
          */
         void accept(int n, int[] groups, long[] keys, boolean[] keyNulls, double[][] values);
+
+        /**
+         * A first stage, run on each batch before {@link #accept}: on the scan thread of {@link
+         * Reader#runPipelined} (the caller's thread otherwise), batch after batch in scan order, so
+         * the work a consumer splits between the two stages runs on two threads. It may rewrite
+         * {@code groups} and {@code keys} in place; {@link #accept} gets them as rewritten. Nothing
+         * by default.
+         */
+        default void prepare(int n, int[] groups, long[] keys, boolean[] keyNulls) {}
     }
 
     private final ArrowTable table;
@@ -208,7 +217,7 @@ public final class VectorInput {
          */
         public void run(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
             Handoff only = new Handoff(expressions.length);
-            scan(root, cancelFlag, () -> only, h -> consumer.accept(h.n, h.gids, h.keys, h.keyNulls, h.out));
+            scan(root, cancelFlag, () -> only, consumer, h -> consumer.accept(h.n, h.gids, h.keys, h.keyNulls, h.out));
         }
 
         /**
@@ -242,7 +251,7 @@ public final class VectorInput {
             Thread scanner = new Thread(
                     () -> {
                         try {
-                            scan(root, cancelFlag, () -> nextFree(free, stop, cancelFlag), full::add);
+                            scan(root, cancelFlag, () -> nextFree(free, stop, cancelFlag), consumer, full::add);
                         } catch (Throwable t) {
                             failure.set(t);
                         } finally {
@@ -295,7 +304,11 @@ public final class VectorInput {
         }
 
         private void scan(
-                DataContext root, AtomicBoolean cancelFlag, Supplier<Handoff> handoffs, Consumer<Handoff> filled) {
+                DataContext root,
+                AtomicBoolean cancelFlag,
+                Supplier<Handoff> handoffs,
+                BatchConsumer consumer,
+                Consumer<Handoff> filled) {
             TableDef def = table.definition();
             BatchColumns columns = new BatchColumns(def, loadedColumns, filter, root);
             FieldVector[] vectors = columns.vectors;
@@ -340,6 +353,7 @@ public final class VectorInput {
                     }
                     h.n = n;
                     groupBytes = groups.bytes();
+                    consumer.prepare(n, h.gids, h.keys, h.keyNulls);
                     filled.accept(h);
                 }
             }

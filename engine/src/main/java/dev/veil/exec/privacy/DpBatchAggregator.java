@@ -80,8 +80,9 @@ public final class DpBatchAggregator {
 
     /**
      * Tables with fewer rows are scanned on the caller's thread; larger ones on a second thread
-     * ({@link VectorInput.Reader#runPipelined}), one or two batches ahead of the cells, which take
-     * the batches in scan order all the same: the threads change nothing of the result.
+     * ({@link VectorInput.Reader#runPipelined}), which also finds each row's unit and cell, one or
+     * two batches ahead of the counts and samples, which take the batches in scan order all the
+     * same: the threads change nothing of the result.
      */
     static final long PIPELINE_MIN_ROWS = 1_000_000;
 
@@ -106,9 +107,9 @@ public final class DpBatchAggregator {
         cells.reader = reader;
         boolean pipelined = ExecutionOptions.current().twoThreads(plan.input().rowCount(), PIPELINE_MIN_ROWS);
         if (pipelined) {
-            reader.runPipelined(root, cancelFlag, cells::accept);
+            reader.runPipelined(root, cancelFlag, cells);
         } else {
-            reader.run(root, cancelFlag, cells::accept);
+            reader.run(root, cancelFlag, cells);
         }
         return cells.release();
     }
@@ -122,8 +123,12 @@ public final class DpBatchAggregator {
      * path: a bucket's writes are replayed in scan order (a later write to a slot is a reservoir
      * replacement and wins) into a cache-sized area laid out cell by cell, where each cell's values
      * of each source are contiguous and go to the accumulators in place.
+     *
+     * <p>Step 1 is two stages: {@link #prepare} finds each row's unit and cell (on the scan thread
+     * when the scan is pipelined), {@link #accept} counts, samples and appends the rows. Each
+     * stage's fields are its own; {@link #release} reads both once the scan has ended.
      */
-    private static final class Cells {
+    private static final class Cells implements VectorInput.BatchConsumer {
         final DpSpec spec;
         final DpAggregator.Sources sources;
         final int sourceCount;
@@ -137,22 +142,24 @@ public final class DpBatchAggregator {
         final int bucketShift;
         VectorInput.Reader reader;
 
+        // The first stage's (prepare's): units, cells and the index from (group, unit) to cell.
         final LongIds unitIds = new LongIds();
         int[] unitCells = new int[16];
         int unitsSeen;
-        // Per cell (ids in order of creation): its group, the unit's previous cell (-1: none), rows seen.
+        // Per cell (ids in order of creation): its group, the unit's previous cell (-1: none).
         int[] cellGroup = new int[16];
         int[] cellNext = new int[16];
-        long[] cellSeen = new long[16];
         int cellCount;
         int width = 1;
         int[] dense;
         PairIndex cellOf;
+        /** The heap the first stage holds, as of its last batch. */
+        volatile long preparedBytes;
+
+        // The second stage's (accept's): per cell the rows seen, and the buckets.
+        long[] cellSeen = new long[16];
         Bucket[] buckets = new Bucket[4];
         final ValueArena arena = new ValueArena();
-        // Per row of the current batch: its unit id and its cell (-1: none).
-        int[] rowUnits = new int[0];
-        int[] rowCells = new int[0];
 
         Cells(
                 DpSpec spec,
@@ -188,13 +195,16 @@ public final class DpBatchAggregator {
 
         /** The heap held: cells, units, the index, the buckets. */
         long bytes() {
-            return 16L * cellGroup.length
+            return preparedBytes + 8L * cellSeen.length + bucketBytes() + reader.bytes();
+        }
+
+        /** The heap the first stage holds. */
+        private long firstStageBytes() {
+            return 8L * cellGroup.length
                     + 4L * unitCells.length
                     + (dense == null ? 0 : 4L * dense.length)
                     + (cellOf == null ? 0 : 12L * cellCount)
-                    + bucketBytes()
-                    + unitIds.bytes()
-                    + reader.bytes();
+                    + unitIds.bytes();
         }
 
         private long bucketBytes() {
@@ -227,44 +237,43 @@ public final class DpBatchAggregator {
             return value;
         }
 
-        void accept(int n, int[] groups, long[] keys, boolean[] keyNulls, double[][] values) {
-            StatementControl.check(cancelFlag);
-            BATCHES.incrementAndGet();
-            if (rowUnits.length < n) {
-                rowUnits = new int[n];
-                rowCells = new int[n];
-            }
-            // Three passes over the batch, each in row order (so the ids, cells and draws are the
-            // row path's), each with lookups independent from row to row that the processor can
-            // overlap: 1. the units, 2. the cells, 3. the counts, draws and writes.
+        /**
+         * The first stage: rewrites {@code keys[j]} to row j's unit id and {@code groups[j]} to its
+         * cell, both -1 when the row has no unit. Three passes in all over the batch (two here, one
+         * in {@link #accept}), each in row order (so the ids, cells and draws are the row path's),
+         * each with lookups independent from row to row that the processor can overlap.
+         */
+        @Override
+        public void prepare(int n, int[] groups, long[] keys, boolean[] keyNulls) {
             long lastKey = 0;
             int lastKeyUnit = -1; // the unit of lastKey, -1 when it has none
             boolean lastKnown = false;
             for (int j = 0; j < n; j++) {
                 if (keyNulls[j]) {
-                    rowUnits[j] = -1; // rows of no unit belong to no one; they are never released
+                    keys[j] = -1; // rows of no unit belong to no one; they are never released
                     continue;
                 }
                 // Rows of one key often come together (the line items of one order): one lookup.
-                if (!lastKnown || keys[j] != lastKey) {
-                    lastKeyUnit = unitIdOf(keys[j]);
-                    lastKey = keys[j];
+                long key = keys[j];
+                if (!lastKnown || key != lastKey) {
+                    lastKeyUnit = unitIdOf(key);
+                    lastKey = key;
                     lastKnown = true;
                 }
-                rowUnits[j] = lastKeyUnit;
+                keys[j] = lastKeyUnit;
             }
             int lastGroup = -1;
             int lastUnit = -1;
             int lastIndex = -1;
             for (int j = 0; j < n; j++) {
-                int unit = rowUnits[j];
+                int unit = (int) keys[j];
                 if (unit < 0) {
-                    rowCells[j] = -1;
+                    groups[j] = -1;
                     continue;
                 }
                 int group = groups[j];
                 if (group == lastGroup && unit == lastUnit) {
-                    rowCells[j] = lastIndex;
+                    groups[j] = lastIndex;
                     continue;
                 }
                 if (dense != null && group >= width && group < denseGroups) {
@@ -293,14 +302,29 @@ public final class DpBatchAggregator {
                 lastGroup = group;
                 lastUnit = unit;
                 lastIndex = index;
-                rowCells[j] = index;
+                groups[j] = index;
             }
+            preparedBytes = firstStageBytes();
+        }
+
+        /**
+         * The second stage, on the caller's thread: {@code cells[j]} and {@code units[j]} are row
+         * j's cell and unit id as {@link #prepare} rewrote them (-1: none); counts each row in its
+         * cell, draws the reservoir's slot and appends a kept row's values to its unit's bucket.
+         */
+        @Override
+        public void accept(int n, int[] cells, long[] units, boolean[] keyNulls, double[][] values) {
+            StatementControl.check(cancelFlag);
+            BATCHES.incrementAndGet();
             Bucket lastBucket = null;
             int lastBucketIndex = -1;
             for (int j = 0; j < n; j++) {
-                int index = rowCells[j];
+                int index = cells[j];
                 if (index < 0) {
                     continue;
+                }
+                if (index >= cellSeen.length) {
+                    cellSeen = Arrays.copyOf(cellSeen, Math.max(index + 1, 2 * cellSeen.length));
                 }
                 long seen = ++cellSeen[index];
                 int slot;
@@ -314,7 +338,7 @@ public final class DpBatchAggregator {
                     slot = (int) draw;
                 }
                 if (sourceCount > 0) {
-                    int b = rowUnits[j] >>> bucketShift;
+                    int b = (int) units[j] >>> bucketShift;
                     if (b != lastBucketIndex) {
                         lastBucket = bucket(b);
                         lastBucketIndex = b;
@@ -331,7 +355,6 @@ public final class DpBatchAggregator {
                 int grown = index * 2;
                 cellGroup = Arrays.copyOf(cellGroup, grown);
                 cellNext = Arrays.copyOf(cellNext, grown);
-                cellSeen = Arrays.copyOf(cellSeen, grown);
             }
             cellGroup[index] = group;
             cellNext[index] = unitCells[unit];
@@ -411,6 +434,7 @@ public final class DpBatchAggregator {
 
         /** Steps 2 to 5: as {@link DpAggregator#release}, over the buckets. */
         List<Object[]> release() {
+            preparedBytes = firstStageBytes();
             account.holdAtLeast(bytes());
             dense = null;
             cellOf = null;
