@@ -61,9 +61,6 @@ class ForeignAttackScriptTest {
     static final Map<String, String> NOT_APPLICABLE = Map.of(
             "catalog_sql.test",
             "INSERTs a customer into shop.customers (line 119); a foreign table takes no INSERT (NOT_SUPPORTED)",
-            "consent.test",
-            "CONSENT REQUIRED on crm.people and crm.visits; consent is not yet enforced on foreign tables, so"
-                    + " every analyst query fails with NOT_SUPPORTED (docs/scale-out.md)",
             "transparency.test",
             "CONSENT REQUIRED on the consent fixture's tables; consent is not yet enforced on foreign tables"
                     + " (NOT_SUPPORTED)");
