@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.Column;
+import dev.veil.catalog.ForeignTables;
 import dev.veil.catalog.SqliteCatalog;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
@@ -76,6 +77,15 @@ public final class ConsentPolicies {
         requireNonNull(source, "source is null");
         String definition = source.definition();
         TableDef def = requireTable(source.table(), definition);
+        if (new ForeignTables(catalog).foreignTable(def.id()).isPresent()) {
+            // Its rows would be read from the remote for every statement, and a remote failure or
+            // delay would then depend on who consented: consent lives in a table Veil stores.
+            throw new VeilException(
+                    ErrorCode.NOT_SUPPORTED,
+                    "Table '" + source.table() + "' is a foreign table and cannot be a CONSENT SOURCE; load the"
+                            + " consents into a table Veil stores (CREATE TABLE ... AS SELECT from the foreign table,"
+                            + " or COPY) and declare that one");
+        }
         requireColumn(def, source.unit(), definition);
         requireType(def, source.purpose(), definition, VeilType.VARCHAR);
         requireType(def, source.category(), definition, VeilType.VARCHAR);

@@ -21,6 +21,7 @@ import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.prepare.RelOptTableImpl;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
@@ -43,7 +44,13 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *       or before it (a withdrawal wins, so it can be loaded as a row of its own).
  *       A query that reads only {@code general} columns needs a valid consent for the purpose in any
  *       category. Rows without a unit never match. It is a filter on the scan ({@link
- *       dev.veil.plan.ConsentCall} of the row's key), so the table's fields do not change.
+ *       dev.veil.plan.ConsentCall} of the row's key), so the table's fields do not change. The
+ *       same holds for foreign tables: the filter then runs in Veil right above the remote scan (no
+ *       remote dialect evaluates the condition, so nothing above it is pushed). The steps of the
+ *       unit path up to the last one into a table Veil does not store are followed in the plan
+ *       (a {@link UnitLookup}, or a left join with the parent grouped by its key, which the remote
+ *       runs when it holds both tables), the unit is tested, and the looked-up field is projected
+ *       away; the steps after it along stored tables are the condition's own.
  * </ul>
  *
  * <p>Nothing here depends on data or on the clock: the conditions are dynamic calls that read the
@@ -52,6 +59,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * error names only tables, columns and purposes, never a unit.
  */
 final class ScanConditions {
+    /** The field a consent condition's unit is looked up into when part of its path is followed in the plan. */
+    private static final String CONSENT_UNIT_FIELD = "$consent_unit";
+
     private ScanConditions() {}
 
     /** {@code scan} (a scan of {@code table} as stored) with the table's conditions on top. */
@@ -63,14 +73,6 @@ final class ScanConditions {
             rel = retention(rel, consent.retention().get(), table, ctx);
         }
         if (consent.consentRequired() && !rules.consentExempt()) {
-            StoredTable stored = base.unwrap(StoredTable.class);
-            if (stored != null && !stored.local()) {
-                // Its units would be looked up in local segments it does not have: refuse, never guess.
-                throw new VeilException(
-                        ErrorCode.NOT_SUPPORTED,
-                        "Table " + table + " is a foreign table and requires consent; consent is not yet"
-                                + " enforced on foreign tables (see docs/scale-out.md)");
-            }
             rel = consent(rel, base, consent, ctx);
         }
         return rel;
@@ -127,6 +129,20 @@ final class ScanConditions {
             throw broken(table);
         }
         RelDataType unitType = rel.getRowType().getFieldList().get(keyField).getType();
+        // Steps up to the last one into a table Veil does not store are followed in the plan (a
+        // lookup operator or a left join, which the remote may run when it holds both tables); the
+        // steps after it, along stored tables, are the condition's own, looked up per execution.
+        int planned = 0;
+        for (int i = 0; i < path.hops().size(); i++) {
+            StoredTable parent =
+                    stored(path.hops().get(i).toTable(), schema, rules, table).unwrap(StoredTable.class);
+            if (parent == null || !parent.local()) {
+                planned = i + 1;
+            }
+        }
+        int width = rel.getRowType().getFieldCount();
+        RelNode keyed = rel;
+        int current = keyField;
         List<ConsentSpec.Hop> hops = new ArrayList<>();
         for (int i = 0; i < path.hops().size(); i++) {
             UnitPath.Hop hop = path.hops().get(i);
@@ -137,18 +153,23 @@ final class ScanConditions {
             RelOptTable parent = stored(hop.toTable(), schema, rules, table);
             int key = parent.getRowType().getFieldNames().indexOf(hop.keyColumn());
             int value = parent.getRowType().getFieldNames().indexOf(next);
-            if (key < 0
-                    || value < 0
-                    || !UnitLookup.supports(
-                            unitType,
-                            parent.getRowType().getFieldList().get(key).getType())) {
+            if (key < 0 || value < 0) {
                 throw broken(table);
             }
             StoredTable parentTable = parent.unwrap(StoredTable.class);
-            if (parentTable == null || !parentTable.local()) {
-                throw broken(table);
+            RelDataType parentKeyType =
+                    parent.getRowType().getFieldList().get(key).getType();
+            if (i < planned) {
+                keyed = parentTable != null && parentTable.local() && UnitLookup.supports(unitType, parentKeyType)
+                        ? UnitLookup.create(keyed, parent, current, width, key, value, CONSENT_UNIT_FIELD)
+                        : UnitResolver.joinLookup(keyed, current, width, parent, key, value, ctx);
+                current = width;
+            } else {
+                if (!UnitLookup.supports(unitType, parentKeyType) || parentTable == null || !parentTable.local()) {
+                    throw broken(table);
+                }
+                hops.add(new ConsentSpec.Hop(parentTable, key, value));
             }
-            hops.add(new ConsentSpec.Hop(parentTable, key, value));
             unitType = parent.getRowType().getFieldList().get(value).getType();
         }
 
@@ -216,7 +237,16 @@ final class ScanConditions {
                                 ? "the purpose (only general columns read)"
                                 : "categories " + categories)
                         + " at the statement time (a filter on its scan)");
-        return LogicalFilter.create(rel, ConsentCall.make(rex, rex.makeInputRef(rel, keyField), spec));
+        RelNode filtered = LogicalFilter.create(keyed, ConsentCall.make(rex, rex.makeInputRef(keyed, current), spec));
+        if (keyed == rel) {
+            return filtered;
+        }
+        List<RexNode> fields = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            fields.add(rex.makeInputRef(filtered, i));
+        }
+        return LogicalProject.create(
+                filtered, List.of(), fields, rel.getRowType().getFieldNames(), Set.of());
     }
 
     /** The common type units are compared in: BIGINT for integers, else the one type both have. */

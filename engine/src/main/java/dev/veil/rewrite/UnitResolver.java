@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -63,7 +64,7 @@ final class UnitResolver {
             if (stored != null && stored.local() && UnitLookup.supports(keyType, columnType)) {
                 rel = UnitLookup.create(rel, parent.base(), current, width, key, next, Projections.UNIT_FIELD);
             } else {
-                rel = joinLookup(rel, current, width, parent, key, next, ctx);
+                rel = joinLookup(rel, current, width, parent.base(), key, next, ctx);
             }
             current = width;
         }
@@ -82,12 +83,14 @@ final class UnitResolver {
 
     /**
      * One lookup step as a left join with {@code SELECT key, MIN(next) ... GROUP BY key}, for keys
-     * whose equality needs a cast (a {@link UnitLookup} computes the same for plain keys).
+     * whose equality needs a cast or tables Veil does not store (a {@link UnitLookup} computes the
+     * same for plain keys of stored tables): {@code rel}'s first {@code width} fields and then the
+     * {@code next} column of {@code parent} (as stored) for the key in field {@code current}.
      */
-    private static RelNode joinLookup(
-            RelNode rel, int current, int width, TableRef parent, int key, int next, RewriteContext ctx) {
+    static RelNode joinLookup(
+            RelNode rel, int current, int width, RelOptTable parent, int key, int next, RewriteContext ctx) {
         RexBuilder rex = ctx.rexBuilder();
-        RelNode scan = LogicalTableScan.create(ctx.cluster(), parent.base(), List.of());
+        RelNode scan = LogicalTableScan.create(ctx.cluster(), parent, List.of());
         RelNode pairs = LogicalProject.create(
                 scan,
                 List.of(),

@@ -2,6 +2,8 @@ package dev.veil.sql;
 
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
+import dev.veil.catalog.ForeignTableDef;
+import dev.veil.catalog.ForeignTables;
 import dev.veil.catalog.Principals.Principal;
 import dev.veil.catalog.Purposes;
 import dev.veil.catalog.TableDef;
@@ -10,6 +12,7 @@ import dev.veil.plan.StoredTable;
 import dev.veil.policy.ConsentPolicies;
 import dev.veil.rewrite.ScanRules;
 import dev.veil.schema.ArrowTable;
+import dev.veil.schema.ForeignTable;
 import java.util.Optional;
 
 /**
@@ -56,10 +59,24 @@ final class StatementScanRules {
                 name -> stored(context, name));
     }
 
+    /**
+     * The table {@code name} as stored: a foreign table for one in a remote database (never an
+     * empty local table in its place, whose lookups would find no row), else the local table.
+     */
     private static Optional<StoredTable> stored(StatementContext context, TableName name) {
         Optional<TableDef> def = context.warehouse().catalog().table(name);
-        return def.map(d -> new ArrowTable(
-                context.warehouse(), d, context.warehouse().catalog().currentVersion(d.id())));
+        return def.map(d -> {
+            var version = context.warehouse().catalog().currentVersion(d.id());
+            Optional<ForeignTableDef> remote =
+                    new ForeignTables(context.warehouse().sqliteCatalog()).foreignTable(d.id());
+            return remote.isPresent()
+                    ? new ForeignTable(
+                            d,
+                            version,
+                            remote.get(),
+                            context.warehouse().remotes().get(remote.get().connection()))
+                    : new ArrowTable(context.warehouse(), d, version);
+        });
     }
 
     /**

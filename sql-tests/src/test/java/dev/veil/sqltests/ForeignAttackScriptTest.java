@@ -61,12 +61,10 @@ class ForeignAttackScriptTest {
     static final Map<String, String> NOT_APPLICABLE = Map.of(
             "catalog_sql.test",
             "INSERTs a customer into shop.customers (line 119); a foreign table takes no INSERT (NOT_SUPPORTED)",
-            "consent.test",
-            "CONSENT REQUIRED on crm.people and crm.visits; consent is not yet enforced on foreign tables, so"
-                    + " every analyst query fails with NOT_SUPPORTED (docs/scale-out.md)",
             "transparency.test",
-            "CONSENT REQUIRED on the consent fixture's tables; consent is not yet enforced on foreign tables"
-                    + " (NOT_SUPPORTED)");
+            "its last query expects veil.audit's units_touched of a statement over crm.people (2); units_touched"
+                    + " is computed from tables Veil stores and is NULL for a statement that read only foreign"
+                    + " tables (docs/consent-and-retention.md)");
 
     private static PostgresServer postgres;
 

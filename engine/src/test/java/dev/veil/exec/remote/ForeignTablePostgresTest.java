@@ -466,29 +466,6 @@ class ForeignTablePostgresTest {
     }
 
     @Test
-    void consentIsNotYetEnforcedOnForeignTablesSoAStatementThatNeedsItIsRefused() throws Exception {
-        try (Connection c = connect(null);
-                Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS crm");
-            s.execute("CREATE TABLE crm.consents (customer_id BIGINT, purpose VARCHAR, category VARCHAR,"
-                    + " granted_at TIMESTAMP, expires_at TIMESTAMP)");
-            s.execute("ALTER TABLE crm.consents SET CONSENT SOURCE (UNIT customer_id REFERENCES pg.customers (id),"
-                    + " PURPOSE purpose, CATEGORY category, GRANTED granted_at, EXPIRES expires_at)");
-            s.execute("CREATE PURPOSE analytics");
-            s.execute("ALTER TABLE pg.orders SET CONSENT REQUIRED");
-            try {
-                s.execute("SET PURPOSE analytics");
-                SQLException e =
-                        assertThrows(SQLException.class, () -> s.executeQuery("SELECT COUNT(*) FROM pg.orders"));
-                assertEquals(ErrorCode.NOT_SUPPORTED.code(), e.getErrorCode(), e.getMessage());
-                assertTrue(e.getMessage().contains("consent is not yet enforced on foreign tables"), e.getMessage());
-            } finally {
-                s.execute("ALTER TABLE pg.orders DROP CONSENT REQUIRED");
-            }
-        }
-    }
-
-    @Test
     void remoteErrorsDoNotLeakRowValues() throws Exception {
         try (Connection c = connect(null);
                 Statement s = c.createStatement()) {

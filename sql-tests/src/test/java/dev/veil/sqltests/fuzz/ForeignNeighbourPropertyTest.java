@@ -15,10 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
  * assertions as {@link NeighbourPropertyTest}, but each warehouse's tables (the base, the
  * neighbour with one more privacy unit, and the copy inserted in the other order) live in their
  * own database of a throw-away PostgreSQL, reached by Veil as foreign tables under the same names
- * and policies ({@link NeighbourWarehouse#createForeign}; the two CONSENT REQUIRED policies are
- * left out, for the reason {@link NeighbourWarehouse#FOREIGN_OMITTED} gives). So what Veil pushes
- * to PostgreSQL (filters, projections, joins, aggregations, the DP aggregate's per-unit
- * contribution bounds) must not let one unit change an outcome class either.
+ * and policies, {@code CONSENT REQUIRED} on {@code nb.visits} and {@code nb.items} included ({@link
+ * NeighbourWarehouse#createForeign}; the consent source stays a table Veil stores). So what Veil
+ * pushes to PostgreSQL (filters, projections, joins, aggregations, the DP aggregate's per-unit
+ * contribution bounds) and the consent filter Veil keeps above the remote scans must not let one
+ * unit change an outcome class either.
  *
  * <p>System properties as for {@link NeighbourPropertyTest}; {@value NeighbourPropertyTest#COUNT}
  * blank runs {@value #DEFAULT_COUNT} statements. Skips without PostgreSQL binaries unless

@@ -108,17 +108,10 @@ public final class NeighbourWarehouse {
             "ALTER TABLE nb.items SET CONSENT REQUIRED");
 
     /**
-     * The policies of {@link #POLICIES} that {@link #createForeign} leaves out, each with its
-     * reason: consent is not enforced on foreign tables (a statement that needs it fails with
-     * NOT_SUPPORTED, docs/scale-out.md), so with these every statement reading {@code nb.visits}
-     * or {@code nb.items} would fail alike on both sides and test nothing. The consent source
-     * stays declared; the neighbour consents to everything, so its rows count either way.
+     * The tables placed in PostgreSQL by {@link #createForeign}, in PostgreSQL's types and the
+     * columns' order of {@link #create}; the consent source {@code nb.consents} stays a table Veil
+     * stores (a foreign table cannot be a consent source).
      */
-    public static final java.util.Map<String, String> FOREIGN_OMITTED = java.util.Map.of(
-            "ALTER TABLE nb.visits SET CONSENT REQUIRED", "consent is not enforced on foreign tables",
-            "ALTER TABLE nb.items SET CONSENT REQUIRED", "consent is not enforced on foreign tables");
-
-    /** The tables in PostgreSQL's types, in the columns' order of {@link #create}. */
     private static final java.util.LinkedHashMap<String, List<String>> REMOTE_TABLES = remoteTables();
 
     private static java.util.LinkedHashMap<String, List<String>> remoteTables() {
@@ -151,15 +144,6 @@ public final class NeighbourWarehouse {
         tables.put(
                 "items",
                 List.of("item_id bigint", "visit_id bigint", "drug varchar", "qty integer", "dose double precision"));
-        tables.put(
-                "consents",
-                List.of(
-                        "unit_id bigint",
-                        "purpose varchar",
-                        "category varchar",
-                        "granted_at timestamp",
-                        "expires_at timestamp",
-                        "withdrawn_at timestamp"));
         return tables;
     }
 
@@ -169,8 +153,9 @@ public final class NeighbourWarehouse {
      * Creates the warehouse {@code dir} (which must not exist yet) whose tables live in
      * PostgreSQL: {@code variant}'s rows are inserted, in the same order and batches as by
      * {@link #create}, into schema {@code nb} of a new database {@code database} of
-     * {@code postgres}; Veil imports that schema as foreign tables into its schema {@code nb} and
-     * applies the same policies but {@link #FOREIGN_OMITTED}.
+     * {@code postgres} (all but the consent source {@code nb.consents}, which Veil stores, filled
+     * alike); Veil imports that schema as foreign tables into its schema {@code nb} and applies the
+     * same policies, consent included.
      */
     public static Path createForeign(
             Path dir, Variant variant, dev.veil.exec.remote.PostgresServer postgres, String database)
@@ -185,10 +170,9 @@ public final class NeighbourWarehouse {
             for (var table : REMOTE_TABLES.entrySet()) {
                 s.execute("CREATE TABLE nb." + table.getKey() + " (" + String.join(", ", table.getValue()) + ")");
             }
-            List<String> names = List.of("persons", "visits", "items", "consents");
-            List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems(), baseConsents());
-            List<List<Object[]>> neighbour =
-                    List.of(neighbourPersons(), neighbourVisits(), neighbourItems(), neighbourConsents());
+            List<String> names = List.of("persons", "visits", "items");
+            List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems());
+            List<List<Object[]>> neighbour = List.of(neighbourPersons(), neighbourVisits(), neighbourItems());
             insert(
                     pg,
                     "clinics",
@@ -219,6 +203,18 @@ public final class NeighbourWarehouse {
             principals.createUser(Principals.ADMIN, "nb-admin-pw-long-enough", Principals.ADMIN, false);
             principals.createUser(Principals.ANALYST, "nb-analyst-pw", Principals.ANALYST, false);
             warehouse.catalog().createSchema("nb", false);
+            TableDef consents = consentsTable(warehouse);
+            switch (variant) {
+                case BASE -> write(warehouse, consents, baseConsents(), false);
+                case NEIGHBOUR_LAST -> {
+                    write(warehouse, consents, baseConsents(), false);
+                    write(warehouse, consents, neighbourConsents(), false);
+                }
+                case NEIGHBOUR_FIRST -> {
+                    write(warehouse, consents, neighbourConsents(), true);
+                    write(warehouse, consents, baseConsents(), true);
+                }
+            }
         }
         Path passwordFile = postgres.passwordFile(
                 java.nio.file.Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-pg")));
@@ -228,9 +224,7 @@ public final class NeighbourWarehouse {
                     + dev.veil.exec.remote.PostgresServer.USER + "' PASSWORD FILE '" + passwordFile + "'");
             s.execute("IMPORT FOREIGN SCHEMA nb FROM CONNECTION nb_pg INTO nb");
             for (String policy : POLICIES) {
-                if (!FOREIGN_OMITTED.containsKey(policy)) {
-                    s.execute(policy);
-                }
+                s.execute(policy);
             }
         }
         createGuesses(dir);
@@ -338,15 +332,7 @@ public final class NeighbourWarehouse {
                             new Object[] {"C", "south", 30},
                             new Object[] {"D", "south", 40}),
                     false);
-            TableDef consents = table(
-                    warehouse,
-                    "consents",
-                    col("unit_id", VeilType.BIGINT),
-                    col("purpose", VeilType.VARCHAR),
-                    col("category", VeilType.VARCHAR),
-                    col("granted_at", VeilType.TIMESTAMP),
-                    col("expires_at", VeilType.TIMESTAMP),
-                    col("withdrawn_at", VeilType.TIMESTAMP));
+            TableDef consents = consentsTable(warehouse);
             TableDef[] tables = {persons, visits, items, consents};
             List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems(), baseConsents());
             List<List<Object[]>> neighbour =
@@ -373,6 +359,19 @@ public final class NeighbourWarehouse {
         }
         createGuesses(dir);
         return dir;
+    }
+
+    /** The consent source {@code nb.consents}, empty. */
+    private static TableDef consentsTable(Warehouse warehouse) {
+        return table(
+                warehouse,
+                "consents",
+                col("unit_id", VeilType.BIGINT),
+                col("purpose", VeilType.VARCHAR),
+                col("category", VeilType.VARCHAR),
+                col("granted_at", VeilType.TIMESTAMP),
+                col("expires_at", VeilType.TIMESTAMP),
+                col("withdrawn_at", VeilType.TIMESTAMP));
     }
 
     /** As the analyst: {@code lab.guess}, a local table of guessed {@code ssn} values. */

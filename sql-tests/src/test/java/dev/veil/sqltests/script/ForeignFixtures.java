@@ -10,8 +10,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -21,7 +23,9 @@ import java.util.regex.Pattern;
  * creates the same schemas, a connection to that database and imports each schema's tables as
  * foreign tables under the same names; every other statement of the fixture (policies, purposes,
  * consent sources) runs in Veil unchanged. A script that includes such a fixture thus runs its
- * statements against foreign copies of the fixture's tables.
+ * statements against foreign copies of the fixture's tables. A table the fixture declares as a
+ * {@code CONSENT SOURCE} stays a table Veil stores (its {@code CREATE TABLE} and {@code INSERT}
+ * run in Veil), since a consent source cannot be a foreign table.
  *
  * <p>The PostgreSQL statements run when the fixture's text is asked for, that is when the script
  * is parsed, before its server starts.
@@ -29,6 +33,9 @@ import java.util.regex.Pattern;
 public final class ForeignFixtures implements Function<String, String> {
     private static final Pattern REMOTE = Pattern.compile("(?is)\\s*(CREATE\\s+TABLE|INSERT\\s+INTO)\\b.*");
     private static final Pattern SCHEMA = Pattern.compile("(?is)\\s*CREATE\\s+SCHEMA\\s+(\\w+)\\s*");
+    private static final Pattern TARGET = Pattern.compile("(?is)\\s*(?:CREATE\\s+TABLE|INSERT\\s+INTO)\\s+([\\w.]+).*");
+    private static final Pattern CONSENT_SOURCE =
+            Pattern.compile("(?is)\\s*ALTER\\s+TABLE\\s+([\\w.]+)\\s+SET\\s+CONSENT\\s+SOURCE\\b.*");
     private static final Pattern DOUBLE = Pattern.compile("(?i)\\bDOUBLE\\b(?!\\s+PRECISION)");
 
     private final Function<String, String> local;
@@ -59,9 +66,19 @@ public final class ForeignFixtures implements Function<String, String> {
         List<ScriptRecord> records = ScriptParser.parse("fixtures/" + name + ".fixture", text, local);
         List<String> remote = new ArrayList<>();
         List<String> schemas = new ArrayList<>();
+        Set<String> consentSources = new HashSet<>();
+        for (ScriptRecord record : records) {
+            if (record instanceof ScriptRecord.Statement s) {
+                java.util.regex.Matcher m = CONSENT_SOURCE.matcher(s.sql());
+                if (m.matches()) {
+                    consentSources.add(m.group(1).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
         for (ScriptRecord record : records) {
             if (record instanceof ScriptRecord.Statement s
-                    && REMOTE.matcher(s.sql()).matches()) {
+                    && REMOTE.matcher(s.sql()).matches()
+                    && !local(s.sql(), consentSources)) {
                 remote.add(DOUBLE.matcher(s.sql()).replaceAll("DOUBLE PRECISION"));
             } else if (record instanceof ScriptRecord.Statement s
                     && SCHEMA.matcher(s.sql()).matches()) {
@@ -84,7 +101,8 @@ public final class ForeignFixtures implements Function<String, String> {
         List<String> pending = new ArrayList<>();
         for (ScriptRecord record : records) {
             if (record instanceof ScriptRecord.Statement s
-                    && REMOTE.matcher(s.sql()).matches()) {
+                    && REMOTE.matcher(s.sql()).matches()
+                    && !local(s.sql(), consentSources)) {
                 continue;
             }
             if (record instanceof ScriptRecord.Statement s
@@ -104,6 +122,12 @@ public final class ForeignFixtures implements Function<String, String> {
         }
         imports(out, pending, connection);
         return out.toString();
+    }
+
+    /** Whether {@code sql} creates or fills a consent source, which stays a table Veil stores. */
+    private static boolean local(String sql, Set<String> consentSources) {
+        java.util.regex.Matcher m = TARGET.matcher(sql);
+        return m.matches() && consentSources.contains(m.group(1).toLowerCase(Locale.ROOT));
     }
 
     private static void imports(StringBuilder out, List<String> pending, String connection) {
