@@ -72,7 +72,7 @@ class TpchDifferentialTest {
     @TempDir
     static Path dir;
 
-    private static final String ADMIN_PASSWORD = "tpch-admin-pw";
+    static final String ADMIN_PASSWORD = "tpch-admin-pw";
 
     private static Connection reference;
     private static Connection engine;
@@ -110,7 +110,7 @@ class TpchDifferentialTest {
     }
 
     /** A fresh warehouse with an admin user, served on an ephemeral port. */
-    private static VeilServer startServer(Path warehouse) {
+    static VeilServer startServer(Path warehouse) {
         try (Warehouse w = Warehouse.create(warehouse)) {
             w.catalog().createSchema("public", true);
             new Principals(w.sqliteCatalog()).createUser(Principals.ADMIN, ADMIN_PASSWORD, Principals.ADMIN, false);
@@ -132,7 +132,7 @@ class TpchDifferentialTest {
         ResultComparator.assertSameResult(query, expected, actual, ORDERS.get(query));
     }
 
-    private static QueryResult run(Connection connection, String side, String query, String sql) throws SQLException {
+    static QueryResult run(Connection connection, String side, String query, String sql) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet resultSet = statement.executeQuery(sql)) {
             return QueryResult.read(resultSet);

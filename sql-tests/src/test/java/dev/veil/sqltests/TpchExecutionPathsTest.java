@@ -10,9 +10,7 @@ import dev.veil.bench.tpch.TpchQueries;
 import dev.veil.bench.tpch.TpchSchema;
 import dev.veil.catalog.Principals;
 import dev.veil.exec.runtime.ExecutionOptions;
-import dev.veil.server.ServerConfig;
 import dev.veil.server.VeilServer;
-import dev.veil.storage.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +46,6 @@ class TpchExecutionPathsTest {
     private static final double SCALE_FACTOR = 0.01;
     private static final String SCHEMA = "tpch";
     private static final int PARTS = 3;
-    private static final String ADMIN_PASSWORD = "paths-admin-pw";
 
     private static final List<ExecutionOptions> MODES = List.of(
             new ExecutionOptions(true, 1),
@@ -65,15 +62,10 @@ class TpchExecutionPathsTest {
 
     @BeforeAll
     static void load() throws Exception {
-        Path warehouse = dir.resolve("warehouse");
-        try (Warehouse w = Warehouse.create(warehouse)) {
-            w.catalog().createSchema("public", true);
-            new Principals(w.sqliteCatalog()).createUser(Principals.ADMIN, ADMIN_PASSWORD, Principals.ADMIN, false);
-        }
-        server = VeilServer.start(ServerConfig.of(warehouse).withPort(0));
+        server = TpchDifferentialTest.startServer(dir.resolve("warehouse"));
         Properties admin = new Properties();
         admin.setProperty("user", Principals.ADMIN);
-        admin.setProperty("password", ADMIN_PASSWORD);
+        admin.setProperty("password", TpchDifferentialTest.ADMIN_PASSWORD);
         engine = DriverManager.getConnection(server.jdbcUrl(), admin);
         Map<String, Path> files = TpchData.generate(SCALE_FACTOR, dir.resolve("data"));
         TpchLoader.createTables(engine, SCHEMA);
@@ -187,9 +179,6 @@ class TpchExecutionPathsTest {
     }
 
     private static QueryResult run(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet resultSet = statement.executeQuery(sql)) {
-            return QueryResult.read(resultSet);
-        }
+        return TpchDifferentialTest.run(connection, connection == reference ? "DuckDB" : "Veil", "", sql);
     }
 }

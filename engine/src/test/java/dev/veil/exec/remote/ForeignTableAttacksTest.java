@@ -2,19 +2,16 @@ package dev.veil.exec.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.veil.session.EmbeddedDriver;
 import dev.veil.storage.Warehouse;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,11 +106,7 @@ class ForeignTableAttacksTest {
     }
 
     private Connection connect(String user) throws SQLException {
-        Properties info = new Properties();
-        if (user != null) {
-            info.setProperty("user", user);
-        }
-        return DriverManager.getConnection(EmbeddedDriver.PREFIX + wh, info);
+        return ForeignTests.connect(wh, user);
     }
 
     static Stream<Arguments> attacks() {

@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.veil.session.EmbeddedDriver;
 import dev.veil.storage.Warehouse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,11 +83,7 @@ class ForeignTableDpPushdownTest {
     }
 
     private Connection connect(String user) throws SQLException {
-        Properties info = new Properties();
-        if (user != null) {
-            info.setProperty("user", user);
-        }
-        return DriverManager.getConnection(EmbeddedDriver.PREFIX + wh, info);
+        return ForeignTests.connect(wh, user);
     }
 
     static final String Q3 = "select count(*) as lines, sum(l_extendedprice * (1 - l_discount)) as revenue"

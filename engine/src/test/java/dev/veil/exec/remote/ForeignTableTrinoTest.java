@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.ErrorCode;
-import dev.veil.session.EmbeddedDriver;
 import dev.veil.storage.Warehouse;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -19,7 +17,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -97,11 +94,7 @@ class ForeignTableTrinoTest {
     }
 
     private Connection connect(String user) throws SQLException {
-        Properties info = new Properties();
-        if (user != null) {
-            info.setProperty("user", user);
-        }
-        return DriverManager.getConnection(EmbeddedDriver.PREFIX + wh, info);
+        return ForeignTests.connect(wh, user);
     }
 
     /** The rows of a query; decimals without trailing zeros, integers as longs. */

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.veil.session.EmbeddedDriver;
 import dev.veil.storage.Warehouse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,11 +68,7 @@ class TrinoTwoNodeTest {
     }
 
     private Connection connect(String user) throws SQLException {
-        Properties info = new Properties();
-        if (user != null) {
-            info.setProperty("user", user);
-        }
-        return DriverManager.getConnection(EmbeddedDriver.PREFIX + wh, info);
+        return ForeignTests.connect(wh, user);
     }
 
     @Test
