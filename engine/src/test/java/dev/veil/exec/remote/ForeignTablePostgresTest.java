@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -156,20 +155,8 @@ class ForeignTablePostgresTest {
     }
 
     private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
-        List<List<Object>> rows = new ArrayList<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData meta = rs.getMetaData();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    Object v = rs.getObject(i);
-                    row.add(v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : v);
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return ForeignTests.rows(
+                c, sql, v -> v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : v);
     }
 
     private static String text(Connection c, String sql) throws SQLException {

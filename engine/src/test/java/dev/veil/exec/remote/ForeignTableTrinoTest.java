@@ -10,12 +10,9 @@ import dev.veil.storage.Warehouse;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -99,19 +96,7 @@ class ForeignTableTrinoTest {
 
     /** The rows of a query; decimals without trailing zeros, integers as longs. */
     static List<List<Object>> rows(Connection c, String sql) throws SQLException {
-        List<List<Object>> rows = new ArrayList<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData meta = rs.getMetaData();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.add(normal(rs.getObject(i)));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return ForeignTests.rows(c, sql, ForeignTableTrinoTest::normal);
     }
 
     private static Object normal(Object v) {

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /** What the foreign-table tests share: an in-process connection as a user, and a query's rows. */
 final class ForeignTests {
@@ -27,6 +28,11 @@ final class ForeignTests {
 
     /** The rows of {@code sql}, each value as the driver returns it. */
     static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+        return rows(c, sql, UnaryOperator.identity());
+    }
+
+    /** The rows of {@code sql}, each value passed through {@code value}. */
+    static List<List<Object>> rows(Connection c, String sql, UnaryOperator<Object> value) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
@@ -34,7 +40,7 @@ final class ForeignTests {
             while (rs.next()) {
                 List<Object> row = new ArrayList<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.add(rs.getObject(i));
+                    row.add(value.apply(rs.getObject(i)));
                 }
                 rows.add(row);
             }
