@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.veil.exec.remote.PostgresServer;
 import dev.veil.sqltests.script.ForeignFixtures;
+import dev.veil.sqltests.script.PostgresPlace;
+import dev.veil.sqltests.script.RemotePlace;
 import dev.veil.sqltests.script.ScriptRunner.CaseResult;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -19,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL: {@link ForeignFixtures} creates and fills the fixture tables in a throw-away
  * PostgreSQL (one database per script) and imports them into Veil as foreign tables under the
  * same schema and names, then the fixture's policies apply as written. Every expected outcome is
- * the one the script states for local tables.
+ * the one the script states for local tables. {@link TrinoAttackScriptTest} does the same over
+ * Trino.
  *
  * <p>Scripts that cannot apply are listed with their reason: {@link #NO_FIXTURE} (they build
  * their own local tables, so there is nothing to place remotely) and {@link #NOT_APPLICABLE}
@@ -85,22 +89,38 @@ class ForeignAttackScriptTest {
 
     @TestFactory
     Stream<DynamicNode> attackScriptsOverForeignFixtureTables() throws IOException, URISyntaxException {
+        return overForeignCopies(
+                "foreign",
+                NOT_APPLICABLE,
+                (i, work) -> new PostgresPlace(postgres, "attack_" + i, work.resolve("pg")),
+                dir);
+    }
+
+    /**
+     * One container per attack script with a fixture (less those {@code notApplicable} lists and
+     * those the {@value SqlScriptTest#FILTER_PROPERTY} filter leaves out), its fixture tables in the
+     * place {@code places} gives for the script's index and work folder, named {@code label} and the
+     * script's path.
+     */
+    static Stream<DynamicNode> overForeignCopies(
+            String label, Map<String, String> notApplicable, BiFunction<Integer, Path, RemotePlace> places, Path dir)
+            throws IOException, URISyntaxException {
         Pattern filter = Pattern.compile(System.getProperty(SqlScriptTest.FILTER_PROPERTY, ""));
         Path root = SqlScriptTest.scriptRoot();
         List<Path> scripts = new ArrayList<>();
         for (Path script : attackScripts()) {
             String file = script.getFileName().toString();
             if (!NO_FIXTURE.contains(file)
-                    && !NOT_APPLICABLE.containsKey(file)
+                    && !notApplicable.containsKey(file)
                     && filter.matcher(root.relativize(script).toString()).find()) {
                 scripts.add(script);
             }
         }
-        System.out.println("ForeignAttackScriptTest: " + scripts.size() + " scripts over foreign tables; not run: "
-                + NO_FIXTURE + " (no fixture), " + NOT_APPLICABLE);
+        System.out.println("attack scripts over " + label + " tables: " + scripts.size() + "; not run: " + NO_FIXTURE
+                + " (no fixture), " + notApplicable);
         int threads = Integer.getInteger(SqlScriptTest.THREADS_PROPERTY, 2);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "foreign-script");
+            Thread t = new Thread(r, label + "-script");
             t.setDaemon(true);
             return t;
         });
@@ -108,19 +128,15 @@ class ForeignAttackScriptTest {
         for (int i = 0; i < scripts.size(); i++) {
             Path script = scripts.get(i);
             String name = root.relativize(script).toString().replace('\\', '/');
-            Path work = dir.resolve("script-" + i);
-            String database = "attack_" + i;
+            Path work = dir.resolve(label + "-script-" + i);
+            RemotePlace place = places.apply(i, work);
             CompletableFuture<List<CaseResult>> results = CompletableFuture.supplyAsync(
-                    () -> SqlScriptTest.run(
-                            name,
-                            script,
-                            work,
-                            new ForeignFixtures(SqlScriptTest::fixture, postgres, database, work.resolve("pg"))),
+                    () -> SqlScriptTest.run(name, script, work, new ForeignFixtures(SqlScriptTest::fixture, place)),
                     pool);
             containers.add(DynamicContainer.dynamicContainer(
-                    "foreign " + name,
+                    label + " " + name,
                     script.toUri(),
-                    Stream.of(results).flatMap(future -> SqlScriptTest.tests("foreign " + name, future.join()))));
+                    Stream.of(results).flatMap(future -> SqlScriptTest.tests(label + " " + name, future.join()))));
         }
         return containers.stream().onClose(pool::shutdownNow);
     }
@@ -140,12 +156,14 @@ class ForeignAttackScriptTest {
             }
         }
         assertEquals(new TreeSet<>(NO_FIXTURE), withoutFixture, "attack scripts that include no fixture");
-        Map<String, String> unknown = new TreeMap<>(NOT_APPLICABLE);
-        unknown.keySet().removeAll(all);
-        assertEquals(Map.of(), unknown, "NOT_APPLICABLE names scripts that do not exist");
+        for (Map<String, String> list : List.of(NOT_APPLICABLE, TrinoAttackScriptTest.NOT_APPLICABLE)) {
+            Map<String, String> unknown = new TreeMap<>(list);
+            unknown.keySet().removeAll(all);
+            assertEquals(Map.of(), unknown, "a NOT_APPLICABLE list names scripts that do not exist");
+        }
     }
 
-    private static List<Path> attackScripts() throws IOException, URISyntaxException {
+    static List<Path> attackScripts() throws IOException, URISyntaxException {
         Path attacks = SqlScriptTest.scriptRoot().resolve("attacks");
         try (Stream<Path> files = Files.list(attacks)) {
             return files.filter(p -> p.toString().endsWith(".test")).sorted().toList();

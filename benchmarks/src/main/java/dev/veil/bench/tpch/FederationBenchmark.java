@@ -35,7 +35,11 @@ import picocli.CommandLine.Option;
  * median of {@code --runs} timed runs (through Veil after the run that measures what was fetched,
  * in Trino after a warm-up when there are several runs), the ratios, and the rows and bytes Trino
  * sent Veil for each query (read from Trino's query information over its REST API after the
- * warm-up run), and prints the remote statement of one DP query.
+ * warm-up run), and prints the remote statement of one DP query. Two more figures say what part of
+ * the DP time any design must spend: Trino running the DP version's per-customer sums
+ * ({@link UnitFloorQueries}: the join that finds each row's customer and one sum per group and
+ * customer, the input of every per-unit contribution bound), and Trino's own elapsed time for the
+ * statements Veil sent it.
  *
  * <p>Every DP run asks a differently spelled question ({@code l_linenumber > -k}, always true), since
  * a repeated DP question is replayed from its stored release without running.
@@ -157,6 +161,8 @@ public final class FederationBenchmark implements Callable<Integer> {
                         dpFetched[0] = fetched(direct, () -> consume(analyst, vary(dp, ++question[0])));
                         return median(time(analyst, () -> vary(dp, ++question[0]), false));
                     });
+                    String trinoFloor = UnitFloorQueries.of(q).replace("tpch.", "tpch.\"" + schema + "\".");
+                    String floorMs = measure(() -> median(time(direct, () -> trinoFloor, runs > 1)));
                     if (q.equals("q12") && !dpFetched[0].statements().isEmpty()) {
                         remoteSql = dpFetched[0].statements().get(0);
                     }
@@ -169,6 +175,9 @@ public final class FederationBenchmark implements Callable<Integer> {
                         trinoDpMs,
                         dpMs,
                         ratio(dpMs, trinoDpMs),
+                        floorMs,
+                        ratio(dpMs, floorMs),
+                        dpFetched[0].remoteMillis() < 0 ? "n/a" : format(dpFetched[0].remoteMillis()),
                         dpFetched[0].toString()
                     });
                     log("| " + String.join(" | ", rows.get(rows.size() - 1)) + " |");
@@ -185,10 +194,11 @@ public final class FederationBenchmark implements Callable<Integer> {
                 schema,
                 runs,
                 LoadAverage.now()));
-        table.append(
-                "| query | Trino (ms) | Veil admin (ms) | admin/Trino | fetched by admin (rows, bytes)"
-                        + " | Trino, DP version raw (ms) | Veil DP analyst (ms) | DP/Trino raw | fetched by DP (rows, bytes) |\n");
-        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        table.append("| query | Trino (ms) | Veil admin (ms) | admin/Trino | fetched by admin (rows, bytes)"
+                + " | Trino, DP version raw (ms) | Veil DP analyst (ms) | DP/Trino raw"
+                + " | Trino, per-customer sums (ms) | DP/per-customer | Trino running Veil's DP statements (ms)"
+                + " | fetched by DP (rows, bytes) |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String[] row : rows) {
             table.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
@@ -269,9 +279,12 @@ public final class FederationBenchmark implements Callable<Integer> {
         }
     }
 
-    /** What Trino sent Veil: rows and bytes over the statements it ran for Veil, and their texts. */
-    private record Fetched(long rows, long bytes, List<String> statements) {
-        static final Fetched NONE = new Fetched(-1, -1, List.of());
+    /**
+     * What Trino sent Veil: rows and bytes over the statements it ran for Veil, their texts, and
+     * their elapsed time in Trino (from submission to the last row read; -1 when unknown).
+     */
+    private record Fetched(long rows, long bytes, List<String> statements, double remoteMillis) {
+        static final Fetched NONE = new Fetched(-1, -1, List.of(), -1);
 
         @Override
         public String toString() {
@@ -288,6 +301,7 @@ public final class FederationBenchmark implements Callable<Integer> {
         action.run();
         long rows = 0;
         long bytes = 0;
+        double remoteMillis = 0;
         List<String> statements = new ArrayList<>();
         for (String id : queryIds(direct)) {
             if (before.contains(id)) {
@@ -304,6 +318,11 @@ public final class FederationBenchmark implements Callable<Integer> {
             if (positions.find()) {
                 rows += Long.parseLong(positions.group(1));
             }
+            Matcher elapsed = Pattern.compile("\"elapsedTime\"\\s*:\\s*\"([0-9.]+)(ns|us|ms|s|m|h)\"")
+                    .matcher(info);
+            remoteMillis = remoteMillis >= 0 && elapsed.find()
+                    ? remoteMillis + millis(elapsed.group(1), elapsed.group(2))
+                    : -1;
             if (size.find()) {
                 bytes += bytes(size.group(1), size.group(2));
             } else {
@@ -316,7 +335,20 @@ public final class FederationBenchmark implements Callable<Integer> {
                 }
             }
         }
-        return new Fetched(rows, bytes, statements);
+        return new Fetched(rows, bytes, statements, remoteMillis);
+    }
+
+    /** Milliseconds of one of Trino's durations ({@code 1.52s}, {@code 830.00ms}). */
+    private static double millis(String number, String unit) {
+        double value = Double.parseDouble(number);
+        return switch (unit) {
+            case "ns" -> value / 1e6;
+            case "us" -> value / 1e3;
+            case "ms" -> value;
+            case "s" -> value * 1e3;
+            case "m" -> value * 60e3;
+            default -> value * 3600e3;
+        };
     }
 
     private static Set<String> queryIds(Statement direct) throws SQLException {

@@ -12,13 +12,9 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
-import org.apache.calcite.sql.SqlFunction;
-import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
-import org.apache.calcite.sql.type.OperandTypes;
-import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
@@ -33,8 +29,9 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
  *
  * <p>What is written for the remote: Veil's clamp of a floating-point value ({@code VEIL_CLAMP(v,
  * lower, upper)}: NaN is NULL, everything else the nearest value within the bounds) becomes a
- * {@code CASE} with the remote's NaN test ({@code is_nan(v)} in Trino; {@code v = 'NaN'} in
- * PostgreSQL, where NaN equals itself and is greater than every number).
+ * {@code CASE} with the remote's NaN test ({@link RemoteNaNTest}: {@code is_nan(v)} in Trino;
+ * {@code v = 'NaN'} in PostgreSQL, where NaN equals itself and is greater than every number; in
+ * Veil, should a rule copy the expression into a node Veil runs, {@code Double.isNaN}).
  *
  * <p>What is checked, from the declared types and the clamps' bounds (a constant expression is
  * always allowed: it fails for every row or for none):
@@ -91,15 +88,6 @@ final class RemoteExpressions {
     /** Magnitude a PostgreSQL {@code double precision} result may reach without overflowing. */
     private static final double POSTGRES_FINITE = 1e300;
 
-    /** Trino's NaN test. */
-    private static final SqlFunction IS_NAN = new SqlFunction(
-            "is_nan",
-            SqlKind.OTHER_FUNCTION,
-            ReturnTypes.BOOLEAN_NULLABLE,
-            null,
-            OperandTypes.NUMERIC,
-            SqlFunctionCategory.NUMERIC);
-
     /** The name of Veil's floating-point clamp ({@code rewrite.MaskOperators}). */
     static final String CLAMP = "VEIL_CLAMP";
 
@@ -152,6 +140,10 @@ final class RemoteExpressions {
         @Override
         public RexNode visitCall(RexCall call) {
             SqlOperator op = call.getOperator();
+            if (op instanceof RemoteNaNTest test && test.kind() == kind) {
+                // A clamp written for this remote before, copied into a node Veil runs by a rule.
+                return super.visitCall(call);
+            }
             if (op instanceof SqlUserDefinedFunction) {
                 if (isClamp(call)) {
                     return clamp(call, call.getOperands().get(0).accept(this));
@@ -179,11 +171,7 @@ final class RemoteExpressions {
         RexNode v = rex.makeCast(type, value, true, false);
         RexNode lower = call.getOperands().get(1);
         RexNode upper = call.getOperands().get(2);
-        RexNode nan = switch (kind) {
-            case TRINO -> rex.makeCall(IS_NAN, v);
-            case POSTGRESQL ->
-                rex.makeCall(SqlStdOperatorTable.EQUALS, v, rex.makeAbstractCast(type, rex.makeLiteral("NaN"), false));
-        };
+        RexNode nan = rex.makeCall(RemoteNaNTest.of(kind), v);
         return rex.makeCall(
                 type,
                 SqlStdOperatorTable.CASE,
@@ -241,8 +229,10 @@ final class RemoteExpressions {
                     BETWEEN,
                     EXTRACT,
                     FLOOR,
-                    CEIL,
-                    TRIM -> true;
+                    CEIL -> true;
+            // Calcite writes Trino's TRIM of another character than a space only from a literal
+            // character (anything else failed the statement with an internal error).
+            case TRIM -> kind != RemoteKind.TRINO || call.getOperands().get(1) instanceof RexLiteral;
             // A pattern fails (a trailing escape character) for every row or for none: only literal patterns.
             case LIKE ->
                 call.getOperands().subList(1, call.getOperands().size()).stream()

@@ -3,12 +3,16 @@ package dev.veil.exec.runtime;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.dp.DpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps failures raised while a plan runs to Veil errors. The messages name the kind of failure
  * but never a data value, since the value may come from a protected column.
  */
 public final class ExecutionErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionErrors.class);
+
     private ExecutionErrors() {}
 
     public static VeilException translate(Throwable e) {
@@ -84,6 +88,9 @@ public final class ExecutionErrors {
                     "Invalid value during execution (" + t.getClass().getSimpleName() + ")",
                     e);
         }
+        // A defect of Veil's: the client sees the exception's class only; the server's log (the
+        // operator's, never an analyst's) keeps the stack to find it.
+        LOG.error("A statement failed with an internal error", e);
         return VeilException.internal("Query failed: " + e.getClass().getSimpleName(), e);
     }
 

@@ -197,6 +197,111 @@ public final class NeighbourWarehouse {
             }
             s.execute("ANALYZE");
         }
+        Path passwordFile = postgres.passwordFile(
+                java.nio.file.Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-pg")));
+        return finishForeign(
+                dir,
+                variant,
+                "CREATE CONNECTION nb_pg TYPE POSTGRESQL URL '" + postgres.url(database) + "' USER '"
+                        + dev.veil.exec.remote.PostgresServer.USER + "' PASSWORD FILE '" + passwordFile + "'",
+                "IMPORT FOREIGN SCHEMA nb FROM CONNECTION nb_pg INTO nb");
+    }
+
+    /**
+     * Creates the warehouse {@code dir} (which must not exist yet) whose tables live in Trino's
+     * {@code memory} catalog, schema {@code schema}: as {@link #createForeign}, with Trino's types
+     * and each commit of 10 rows one {@code INSERT ... VALUES} statement.
+     */
+    public static Path createForeignTrino(
+            Path dir, Variant variant, dev.veil.exec.remote.TrinoServer trino, String schema)
+            throws SQLException, java.io.IOException {
+        requireNonNull(dir, "dir is null");
+        requireNonNull(variant, "variant is null");
+        requireNonNull(trino, "trino is null");
+        String remote = "memory." + schema;
+        try (Connection t = trino.connect();
+                Statement s = t.createStatement()) {
+            s.execute("CREATE SCHEMA " + remote);
+            for (var table : REMOTE_TABLES.entrySet()) {
+                s.execute("CREATE TABLE " + remote + "." + table.getKey() + " ("
+                        + String.join(", ", table.getValue()).replace("double precision", "double") + ")");
+            }
+            List<String> names = List.of("persons", "visits", "items");
+            List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems());
+            List<List<Object[]>> neighbour = List.of(neighbourPersons(), neighbourVisits(), neighbourItems());
+            insertLiterals(
+                    s,
+                    remote,
+                    "clinics",
+                    List.of(
+                            new Object[] {"A", "north", 10},
+                            new Object[] {"B", "north", 20},
+                            new Object[] {"C", "south", 30},
+                            new Object[] {"D", "south", 40}),
+                    false);
+            for (int i = 0; i < names.size(); i++) {
+                switch (variant) {
+                    case BASE -> insertLiterals(s, remote, names.get(i), base.get(i), false);
+                    case NEIGHBOUR_LAST -> {
+                        insertLiterals(s, remote, names.get(i), base.get(i), false);
+                        insertLiterals(s, remote, names.get(i), neighbour.get(i), false);
+                    }
+                    case NEIGHBOUR_FIRST -> {
+                        insertLiterals(s, remote, names.get(i), neighbour.get(i), true);
+                        insertLiterals(s, remote, names.get(i), base.get(i), true);
+                    }
+                }
+            }
+        }
+        return finishForeign(
+                dir,
+                variant,
+                "CREATE CONNECTION nb_trino TYPE TRINO URL '" + trino.url() + "' USER '"
+                        + dev.veil.exec.remote.TrinoServer.USER + "'",
+                "IMPORT FOREIGN SCHEMA '" + remote + "' FROM CONNECTION nb_trino INTO nb");
+    }
+
+    /**
+     * Inserts {@code rows} into Trino's {@code remote.table}, 10 rows per statement as {@link #write}
+     * commits them, written as literals (Trino runs each row of a JDBC batch as a query of its own).
+     */
+    private static void insertLiterals(
+            Statement trino, String remote, String table, List<Object[]> rows, boolean reversed) throws SQLException {
+        List<String> columns = REMOTE_TABLES.get(table);
+        List<Object[]> ordered = new ArrayList<>(rows);
+        if (reversed) {
+            Collections.reverse(ordered);
+        }
+        for (int from = 0; from < ordered.size(); from += 10) {
+            List<String> values = new ArrayList<>();
+            for (Object[] row : ordered.subList(from, Math.min(ordered.size(), from + 10))) {
+                List<String> literals = new ArrayList<>();
+                for (int c = 0; c < columns.size(); c++) {
+                    String type = columns.get(c).substring(columns.get(c).indexOf(' ') + 1);
+                    Object value = row[c];
+                    literals.add(
+                            value == null
+                                    ? "NULL"
+                                    : switch (type) {
+                                        case "date" -> "DATE '" + LocalDate.ofEpochDay((Integer) value) + "'";
+                                        case "bigint", "integer" -> value.toString();
+                                        case "double precision" -> "CAST('" + value + "' AS DOUBLE)";
+                                        default -> "'" + value.toString().replace("'", "''") + "'";
+                                    });
+                }
+                values.add("(" + String.join(", ", literals) + ")");
+            }
+            trino.execute("INSERT INTO " + remote + "." + table + " VALUES " + String.join(", ", values));
+        }
+    }
+
+    /**
+     * The Veil side of a warehouse whose tables are remote: users, the consent source {@code
+     * nb.consents} stored by Veil and filled as {@code variant} says, a connection made by {@code
+     * connection}, the remote tables imported into {@code nb} by {@code importSchema}, and the policies.
+     */
+    private static Path finishForeign(Path dir, Variant variant, String connection, String importSchema)
+            throws SQLException {
         try (Warehouse warehouse = Warehouse.create(dir)) {
             warehouse.catalog().createSchema("public", true);
             Principals principals = new Principals(warehouse.sqliteCatalog());
@@ -216,13 +321,10 @@ public final class NeighbourWarehouse {
                 }
             }
         }
-        Path passwordFile = postgres.passwordFile(
-                java.nio.file.Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-pg")));
         try (Connection admin = connect(dir, Principals.ADMIN);
                 Statement s = admin.createStatement()) {
-            s.execute("CREATE CONNECTION nb_pg TYPE POSTGRESQL URL '" + postgres.url(database) + "' USER '"
-                    + dev.veil.exec.remote.PostgresServer.USER + "' PASSWORD FILE '" + passwordFile + "'");
-            s.execute("IMPORT FOREIGN SCHEMA nb FROM CONNECTION nb_pg INTO nb");
+            s.execute(connection);
+            s.execute(importSchema);
             for (String policy : POLICIES) {
                 s.execute(policy);
             }
