@@ -133,7 +133,7 @@ final class RemoteConsentCall extends RemoteParameterCall {
     }
 
     /** The keys as a JSON array, or null beyond {@link #TRINO_MAX_CHARS}. */
-    private static String json(long[] keys) {
+    static String json(long[] keys) {
         StringBuilder json = new StringBuilder(Math.min(TRINO_MAX_CHARS, keys.length * 8 + 2)).append('[');
         for (int i = 0; i < keys.length; i++) {
             if (i > 0) {
@@ -147,7 +147,7 @@ final class RemoteConsentCall extends RemoteParameterCall {
         return json.append(']').toString();
     }
 
-    private static String json(String[] keys) {
+    static String json(String[] keys) {
         StringBuilder json = new StringBuilder().append('[');
         for (int i = 0; i < keys.length; i++) {
             if (i > 0) {
