@@ -81,6 +81,11 @@ public enum ErrorCode {
      * not encrypted.
      */
     ENCRYPTION_KEY_INVALID(45, "28V03"),
+    /**
+     * The units that consent for a {@code CONSENT REQUIRED} foreign table are more than its remote
+     * database takes as one statement parameter (see {@code docs/scale-out.md}); nothing was sent.
+     */
+    CONSENT_TOO_LARGE_FOR_REMOTE(46, "54V01"),
     /** The statement asked for a purpose ({@code SET PURPOSE}) that is not granted to the user. */
     PURPOSE_NOT_GRANTED(33, "42501"),
     /** No purpose of that name exists. */

@@ -27,4 +27,13 @@ public interface ConsentKeys {
         }
         return kept;
     }
+
+    /**
+     * The keys let through, listed for a remote database's statement parameter: a {@code long[]}
+     * in ascending order for integral keys, or a {@code String[]} in ascending order for text keys;
+     * null when this set only answers tests (keys found along lookup steps).
+     */
+    default Object list() {
+        return null;
+    }
 }

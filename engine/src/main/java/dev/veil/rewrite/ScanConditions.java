@@ -45,8 +45,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *       A query that reads only {@code general} columns needs a valid consent for the purpose in any
  *       category. Rows without a unit never match. It is a filter on the scan ({@link
  *       dev.veil.plan.ConsentCall} of the row's key), so the table's fields do not change. The
- *       same holds for foreign tables: the filter then runs in Veil right above the remote scan (no
- *       remote dialect evaluates the condition, so nothing above it is pushed). The steps of the
+ *       same holds for foreign tables: the filter is right above the remote scan, and {@code
+ *       exec.remote} sends it to the remote with the consenting units as a parameter bound per
+ *       execution when it can (else it runs in Veil, and nothing above it is pushed). The steps of the
  *       unit path up to the last one into a table Veil does not store are followed in the plan
  *       (a {@link UnitLookup}, or a left join with the parent grouped by its key, which the remote
  *       runs when it holds both tables), the unit is tested, and the looked-up field is projected

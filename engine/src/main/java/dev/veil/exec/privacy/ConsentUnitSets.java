@@ -76,6 +76,23 @@ final class ConsentUnitSets {
             return longs != null ? longs.contains(unit) : values.contains(unit);
         }
 
+        /** The units listed ({@link dev.veil.plan.ConsentKeys#list}), or null when they are neither all integral nor all text. */
+        Object list() {
+            if (longs != null) {
+                return longs.toArray();
+            }
+            if (values.stream().allMatch(v -> v instanceof String)) {
+                String[] units = values.toArray(String[]::new);
+                java.util.Arrays.sort(units);
+                return units;
+            }
+            if (values.stream().allMatch(v -> v instanceof Long)) {
+                long[] units = values.stream().mapToLong(v -> (Long) v).sorted().toArray();
+                return units;
+            }
+            return null;
+        }
+
         boolean contains(Object unit) {
             if (longs != null) {
                 return unit instanceof Number n && longs.contains(n.longValue());

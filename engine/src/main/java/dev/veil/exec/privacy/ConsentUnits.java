@@ -145,6 +145,11 @@ public final class ConsentUnits implements Function<ConsentSpec, ConsentKeys> {
         }
 
         @Override
+        public Object list() {
+            return keys.toArray();
+        }
+
+        @Override
         public int filter(long[] values, int[] rows, int count) {
             return keys.filter(values, rows, count);
         }
@@ -176,6 +181,11 @@ public final class ConsentUnits implements Function<ConsentSpec, ConsentKeys> {
                 value = map.get(value);
             }
             return value != null && units.contains(value);
+        }
+
+        @Override
+        public Object list() {
+            return maps.length == 0 ? units.list() : null;
         }
 
         @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.RemoteKind;
 import dev.veil.storage.RemoteDatabase;
+import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
@@ -28,6 +29,7 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
     private final String sql;
     private final double rowCount;
     private final int keyUses;
+    private final List<RemoteParameterCall> parameters;
 
     EnumerableRemoteQuery(
             RelOptCluster cluster,
@@ -36,7 +38,8 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
             RemoteDatabase database,
             String sql,
             double rowCount,
-            int keyUses) {
+            int keyUses,
+            List<RemoteParameterCall> parameters) {
         super(cluster, traits);
         this.rowType = requireNonNull(rowType, "rowType is null");
         this.database = requireNonNull(database, "database is null");
@@ -46,18 +49,28 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
             throw new IllegalArgumentException("keyUses must be >= 0, was " + keyUses);
         }
         this.keyUses = keyUses;
+        this.parameters = List.copyOf(parameters);
     }
 
-    /** The same rows from another statement, whose {@code keyUses} parameters are each bound to a per-execution key. */
+    /**
+     * The same rows from another statement, whose first {@code keyUses} parameters are each bound to
+     * a per-execution key and the ones after them, in order, by this query's {@link #parameters}
+     * (the new statement holds this one's text after all of its key parameters).
+     */
     EnumerableRemoteQuery withSql(String newSql, int newKeyUses) {
         return new EnumerableRemoteQuery(
-                getCluster(), getTraitSet(), getRowType(), database, newSql, rowCount, newKeyUses);
+                getCluster(), getTraitSet(), getRowType(), database, newSql, rowCount, newKeyUses, parameters);
     }
 
-    /** Other rows, of {@code newRowType}, from another statement with {@code newKeyUses} key parameters. */
+    /** Other rows, of {@code newRowType}, from another statement with {@code newKeyUses} key parameters first. */
     EnumerableRemoteQuery withSql(String newSql, int newKeyUses, RelDataType newRowType) {
         return new EnumerableRemoteQuery(
-                getCluster(), getTraitSet(), newRowType, database, newSql, rowCount, newKeyUses);
+                getCluster(), getTraitSet(), newRowType, database, newSql, rowCount, newKeyUses, parameters);
+    }
+
+    /** The conditions that bind the statement's parameters after the key's, in order. */
+    List<RemoteParameterCall> parameters() {
+        return parameters;
     }
 
     /** How many parameters of the statement are the per-execution key of a keyed hash (0: none). */
@@ -91,14 +104,21 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
         return super.explainTerms(pw)
                 .item("connection", connection())
                 .item("sql", sql)
-                .itemIf("key", "a fresh random key per execution", keyUses > 0);
+                .itemIf("key", "a fresh random key per execution", keyUses > 0)
+                .itemIf(
+                        "parameters",
+                        parameters.stream()
+                                .map(RemoteParameterCall::describeParameter)
+                                .toList(),
+                        !parameters.isEmpty());
     }
 
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
         boolean scalar = physType.getFormat() == JavaRowFormat.SCALAR;
-        RemoteRows.Spec spec = new RemoteRows.Spec(database, sql, RemoteRows.readers(getRowType()), scalar, keyUses);
+        RemoteRows.Spec spec =
+                new RemoteRows.Spec(database, sql, RemoteRows.readers(getRowType()), scalar, keyUses, parameters);
         Expression specExpression = implementor.stash(spec, RemoteRows.Spec.class);
         return implementor.result(
                 physType,

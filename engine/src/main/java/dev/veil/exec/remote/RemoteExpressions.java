@@ -1,6 +1,8 @@
 package dev.veil.exec.remote;
 
 import dev.veil.catalog.RemoteKind;
+import dev.veil.plan.ConsentCall;
+import dev.veil.plan.RetentionCall;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +65,10 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
  *       UPPER}/{@code LOWER}, {@code CHAR_LENGTH}, {@code ||}, and the arithmetic and casts
  *       above); any other function stays in Veil, so a function added to Veil later is never
  *       pushed by default.
+ *   <li>Veil's consent and retention conditions on a scan are written with a statement parameter
+ *       that Veil binds when the statement runs ({@link RemoteConsentCall}: the consenting keys,
+ *       when the key is the unit itself and integral or text; {@link RemoteRetentionCall}: the
+ *       first instant retained); a consent condition with lookup steps stays in Veil.
  *   <li>Veil's other functions (masks, null-on-error calls) stay in Veil; so do windows over a
  *       dialect without them (and every window of a projection: {@link RemoteProjectRule}). Integer arithmetic is Veil's checked arithmetic, which over
  *       protected rows is always a null-on-error call; elsewhere (an admin's query) it fails in
@@ -147,6 +153,18 @@ final class RemoteExpressions {
             if (op instanceof SqlUserDefinedFunction) {
                 if (isClamp(call)) {
                     return clamp(call, call.getOperands().get(0).accept(this));
+                }
+                if (op instanceof ConsentCall consent) {
+                    RexNode key = call.getOperands().get(0);
+                    RemoteConsentCall remote = RemoteConsentCall.of(consent, key.getType(), kind);
+                    if (remote == null) {
+                        throw STAYS;
+                    }
+                    return remote.call(rex, key.accept(this));
+                }
+                if (op instanceof RetentionCall retention) {
+                    return RemoteRetentionCall.of(retention, kind)
+                            .call(rex, call.getOperands().get(0).accept(this));
                 }
                 throw STAYS;
             }

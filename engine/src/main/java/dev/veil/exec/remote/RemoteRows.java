@@ -91,13 +91,22 @@ public final class RemoteRows {
 
     /**
      * What one remote query runs and how its rows are read; its first {@code keyUses} parameters
-     * are each bound to one key drawn from {@link SecureRandom} when it runs (never logged).
+     * are each bound to one key drawn from {@link SecureRandom} when it runs, and the ones after
+     * them, in order, by {@code parameters} from the execution (its consent sets, its statement
+     * time); no value is logged.
      */
-    public record Spec(RemoteDatabase database, String sql, List<Reader> readers, boolean scalar, int keyUses) {
+    public record Spec(
+            RemoteDatabase database,
+            String sql,
+            List<Reader> readers,
+            boolean scalar,
+            int keyUses,
+            List<RemoteParameterCall> parameters) {
         public Spec {
             requireNonNull(database, "database is null");
             requireNonNull(sql, "sql is null");
             readers = List.copyOf(readers);
+            parameters = List.copyOf(parameters);
             if (keyUses < 0) {
                 throw new IllegalArgumentException("keyUses must be >= 0, was " + keyUses);
             }
@@ -153,7 +162,7 @@ public final class RemoteRows {
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object> enumerator() {
-                return new RowEnumerator(spec, cancelFlag);
+                return new RowEnumerator(spec, cancelFlag, root);
             }
         };
     }
@@ -176,6 +185,7 @@ public final class RemoteRows {
     private static final class RowEnumerator implements Enumerator<Object> {
         private final Spec spec;
         private final AtomicBoolean cancelFlag;
+        private final DataContext root;
         private Connection connection;
         private Statement statement;
         private Running running;
@@ -184,9 +194,10 @@ public final class RemoteRows {
         private boolean broken;
         private boolean done;
 
-        RowEnumerator(Spec spec, AtomicBoolean cancelFlag) {
+        RowEnumerator(Spec spec, AtomicBoolean cancelFlag, DataContext root) {
             this.spec = spec;
             this.cancelFlag = cancelFlag;
+            this.root = root;
         }
 
         @Override
@@ -212,6 +223,10 @@ public final class RemoteRows {
             } catch (SQLException e) {
                 broken = true;
                 throw failure(e);
+            } catch (RuntimeException e) {
+                // A parameter that could not be bound (a consent set too large): give the connection back.
+                close();
+                throw e;
             }
         }
 
@@ -226,13 +241,16 @@ public final class RemoteRows {
                 connection.setReadOnly(true);
             }
             PreparedStatement prepared = null;
-            if (spec.keyUses() > 0) {
+            if (spec.keyUses() > 0 || !spec.parameters().isEmpty()) {
                 prepared = connection.prepareStatement(spec.sql());
-                String key = freshKey();
+                statement = prepared;
+                String key = spec.keyUses() > 0 ? freshKey() : null;
                 for (int i = 1; i <= spec.keyUses(); i++) {
                     prepared.setString(i, key);
                 }
-                statement = prepared;
+                for (int i = 0; i < spec.parameters().size(); i++) {
+                    spec.parameters().get(i).bind(connection, prepared, spec.keyUses() + 1 + i, root);
+                }
             } else {
                 statement = connection.createStatement();
             }

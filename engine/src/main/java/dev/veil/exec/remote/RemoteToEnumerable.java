@@ -2,7 +2,10 @@ package dev.veil.exec.remote;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
@@ -15,7 +18,11 @@ import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.convert.ConverterImpl;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.util.SqlString;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -44,23 +51,54 @@ final class RemoteToEnumerable extends ConverterImpl implements EnumerableRel {
     }
 
     /** The remote statement of the chosen sub-plan, in the remote's dialect. */
-    String sql() {
+    SqlString sql() {
         JdbcImplementor implementor = new JdbcImplementor(
                 convention.dialect, (JavaTypeFactory) getCluster().getTypeFactory());
         SqlNode statement = implementor.visitRoot(getInput()).asStatement();
-        return statement.toSqlString(convention.dialect).getSql();
+        return statement.toSqlString(convention.dialect);
     }
 
-    /** The leaf that runs this sub-plan's statement. */
+    /**
+     * The leaf that runs this sub-plan's statement, with the conditions that bind its parameters
+     * ({@link RemoteParameterCall}) in the order of their {@code ?} in the statement's text.
+     */
     EnumerableRemoteQuery seal() {
+        SqlString sql = sql();
+        Map<Integer, RemoteParameterCall> calls = new HashMap<>();
+        collect(getInput(), calls);
+        List<RemoteParameterCall> parameters = new ArrayList<>();
+        List<Integer> order = sql.getDynamicParameters();
+        for (int id : order == null ? List.<Integer>of() : order) {
+            RemoteParameterCall call = calls.get(id);
+            if (call == null) {
+                throw new IllegalStateException("the remote statement has a parameter no condition binds");
+            }
+            parameters.add(call);
+        }
         return new EnumerableRemoteQuery(
                 getCluster(),
                 getTraitSet(),
                 getRowType(),
                 convention.database(),
-                sql(),
+                sql.getSql(),
                 getCluster().getMetadataQuery().getRowCount(getInput()),
-                0);
+                0,
+                parameters);
+    }
+
+    private static void collect(RelNode node, Map<Integer, RemoteParameterCall> calls) {
+        node.accept(new RexShuttle() {
+            @Override
+            public RexNode visitCall(RexCall call) {
+                if (call.getOperator() instanceof RemoteParameterCall p) {
+                    calls.put(p.id(), p);
+                }
+                return super.visitCall(call);
+            }
+        });
+        for (RelNode input : node.getInputs()) {
+            collect(input, calls);
+        }
     }
 
     @Override

@@ -18,6 +18,11 @@
  * which EXPLAIN shows, and runs it through {@link dev.veil.exec.remote.RemoteRows} (pooled
  * connection, cancel and time limit through {@code Statement.cancel}, no CPU run slot held while
  * the remote works, remote failures without the remote's message).
+ * The privacy rewrite's consent and retention conditions on a foreign table's scan are written for
+ * the remote with one statement parameter each ({@link dev.veil.exec.remote.RemoteConsentCall}: the
+ * consenting units computed in Veil at the statement time; {@link
+ * dev.veil.exec.remote.RemoteRetentionCall}: the first retained instant), which {@code RemoteRows}
+ * binds per execution from the execution's context, so the plan holds only their {@code ?}.
  * {@link dev.veil.exec.remote.RemoteContributionBounds} then wraps the remote input of each DP
  * aggregate so the remote returns at most L0 groups per unit and Linf rows per (group, unit),
  * chosen by a keyed hash under a key drawn per execution and bound as a statement parameter, and,

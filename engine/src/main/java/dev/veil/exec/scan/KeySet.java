@@ -117,8 +117,34 @@ public final class KeySet {
     }
 
     /** The number of distinct keys. */
-    int size() {
+    public int size() {
         return size;
+    }
+
+    /** The keys, in ascending order. */
+    public long[] toArray() {
+        long[] keys = new long[size];
+        int n = 0;
+        if (bits != null) {
+            for (int w = 0; w < bits.length; w++) {
+                long word = bits[w];
+                while (word != 0) {
+                    keys[n++] = min + 64L * w + Long.numberOfTrailingZeros(word);
+                    word &= word - 1;
+                }
+            }
+            return keys;
+        }
+        if (hasEmptyKey) {
+            keys[n++] = EMPTY;
+        }
+        for (long k : slots) {
+            if (k != EMPTY) {
+                keys[n++] = k;
+            }
+        }
+        Arrays.sort(keys, 0, n);
+        return keys;
     }
 
     private static int slot(long key, int mask) {

@@ -338,6 +338,131 @@ class ForeignConsentTest {
         }
     }
 
+    /** EXPLAIN PLAN of {@code query} over the foreign tables, as {@code user} under {@code purpose}. */
+    private String explain(String user, String purpose, String query) throws SQLException {
+        try (Connection c = connect(user);
+                Statement s = c.createStatement()) {
+            s.execute("SET PURPOSE " + purpose);
+            StringBuilder plan = new StringBuilder();
+            for (List<Object> row : rows(c, query.replace("$.", "pg."))) {
+                plan.append(row.get(0)).append('\n');
+            }
+            return plan.toString();
+        }
+    }
+
+    /** The statements PostgreSQL was sent since {@code from} (an offset in its log) that contain {@code marker}. */
+    private String sent(int from, String marker) throws Exception {
+        String log = postgres.log().substring(from);
+        StringBuilder out = new StringBuilder();
+        for (String entry : log.split("(?= LOG: )")) {
+            if (entry.contains(marker)) {
+                out.append(entry).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
+    void consentAndRetentionArePushedAsParametersAndTheWorkAboveThemToo() throws Exception {
+        int from = postgres.log().length();
+        String query = "SELECT page, COUNT(*) AS zz_push1, MAX(pid) FROM $.visits WHERE pid < 50 GROUP BY page"
+                + " ORDER BY page";
+        assertFalse(assertSame("admin", "analytics", query).isEmpty());
+        String sent = sent(from, "zz_push1");
+        // The consent and retention conditions are in the remote statement, with the aggregation above them.
+        assertTrue(sent.matches("(?s).*\"pid\"\\s*= ANY\\(\\$\\d+\\).*"), sent);
+        assertTrue(sent.matches("(?s).*\"seen\"\\s*>= CAST\\(\\$\\d+ AS TIMESTAMP\\).*"), sent);
+        assertTrue(sent.contains("GROUP BY \"page\""), sent);
+        // A unit path followed by a remote join (items -> visits -> people) is pushed too.
+        assertSame("admin", "analytics", "SELECT COUNT(*) AS zz_push2 FROM $.items");
+        String items = sent(from, "zz_push2");
+        assertTrue(items.contains("= ANY($") && items.contains("COUNT(*)"), items);
+        // An analyst's grouped counts with their minimum group size too, and the analyst's EXPLAIN
+        // PRIVACY tells the policy story, never the remote statement.
+        String grouped = "SELECT city, COUNT(*) AS zz_push3 FROM $.people GROUP BY city ORDER BY city";
+        assertFalse(assertSame("ana", "analytics", grouped).isEmpty());
+        String people = sent(from, "zz_push3");
+        assertTrue(people.contains("= ANY($") && people.contains("HAVING COUNT(DISTINCT \"pid\") >= 2"), people);
+        String privacy = explain("ana", "analytics", "EXPLAIN PRIVACY " + grouped);
+        assertTrue(privacy.contains("Consent of 'pg.people'"), privacy);
+        assertFalse(privacy.contains("ANY("), privacy);
+        assertFalse(privacy.contains("SELECT \""), privacy);
+        // EXPLAIN PLAN of these tables is refused even to an admin (their policies restrict every
+        // principal), so the statement is read in the remote's log, where the values are bound.
+    }
+
+    @Test
+    void aPurposeNobodyConsentsToReturnsNoRowsFromTheRemote() throws Exception {
+        try (Connection c = connect(null);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE PURPOSE nobody");
+        }
+        assertEquals(List.of(), assertSame("admin", "nobody", "SELECT pid FROM $.people ORDER BY pid"));
+        assertEquals(List.of(List.of(0L)), assertSame("admin", "nobody", "SELECT COUNT(*) FROM $.items"));
+        int from = postgres.log().length();
+        assertEquals(List.of(List.of(0L)), assertSame("admin", "nobody", "SELECT COUNT(*) AS zz_nobody FROM $.people"));
+        String sent = sent(from, "zz_nobody");
+        assertTrue(sent.contains("= ANY($"), sent);
+    }
+
+    @Test
+    void aLargeConsentSetIsSentWholeAndAnAnalystsDpCountIsBoundedRemotelyOverIt() throws Exception {
+        int units = 30_000;
+        postgres.execute(
+                "CREATE TABLE crm.big (uid BIGINT NOT NULL, v INTEGER)",
+                "INSERT INTO crm.big SELECT g, g % 10 FROM generate_series(1, " + units + ") AS g",
+                "INSERT INTO crm.big SELECT g, g % 10 FROM generate_series(1, " + units + ") AS g",
+                "CREATE TABLE crm.big_consents AS SELECT g AS uid, 'analytics' AS purpose, 'general' AS category,"
+                        + " TIMESTAMP '2000-01-01 00:00:00' AS granted_at FROM generate_series(1, " + units
+                        + ") AS g WHERE g % 7 <> 0",
+                "ANALYZE");
+        try (Connection c = connect(null);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE FOREIGN TABLE pg.big FROM CONNECTION lake REMOTE 'crm.big'");
+            s.execute("CREATE FOREIGN TABLE pg.big_consents FROM CONNECTION lake REMOTE 'crm.big_consents'");
+            s.execute("CREATE TABLE src.big_consents AS SELECT uid, purpose, category, granted_at,"
+                    + " CAST(NULL AS TIMESTAMP) AS expires_at FROM pg.big_consents");
+            s.execute("ALTER TABLE pg.big SET PRIVACY UNIT (uid)");
+            s.execute("ALTER TABLE src.big_consents SET CONSENT SOURCE (UNIT uid REFERENCES pg.big (uid),"
+                    + " PURPOSE purpose, CATEGORY category, GRANTED granted_at, EXPIRES expires_at)");
+            s.execute("ALTER TABLE pg.big SET CONSENT REQUIRED");
+            s.execute("CREATE USER dana PASSWORD 'dana-pw-long-secret' ROLE analyst");
+            s.execute("CREATE ROLE dp_role");
+            s.execute("GRANT ROLE dp_role TO USER dana");
+            s.execute("GRANT PURPOSE analytics TO USER dana");
+            s.execute("ALTER TABLE pg.big SET DIFFERENTIAL PRIVACY (EPSILON 1e9, DELTA 1e-5,"
+                    + " MAX GROUPS PER UNIT 1, MAX ROWS PER UNIT PER GROUP 1) FOR ROLE dp_role");
+            s.execute("CREATE PRIVACY BUDGET big LIMIT (EPSILON 1e12, DELTA 0.5) WINDOW NEVER");
+            s.execute("ALTER USER dana SET PRIVACY BUDGET big");
+            s.execute("SET PURPOSE analytics");
+            long consenting = units - units / 7;
+            assertEquals(List.of(List.of(2 * consenting)), rows(c, "SELECT COUNT(*) FROM pg.big"));
+            assertEquals(List.of(List.of(0L)), rows(c, "SELECT COUNT(*) FROM pg.big WHERE uid % 7 = 0"));
+        }
+        int from = postgres.log().length();
+        try (Connection c = connect("dana");
+                Statement s = c.createStatement()) {
+            s.execute("SET PURPOSE analytics");
+            List<List<Object>> counts = rows(c, "SELECT v, COUNT(*) FROM pg.big GROUP BY v ORDER BY v");
+            assertEquals(10, counts.size(), counts.toString());
+            for (List<Object> row : counts) {
+                long v = ((Number) row.get(0)).longValue();
+                long expected = 0;
+                for (int uid = 1; uid <= units; uid++) {
+                    expected += uid % 10 == v && uid % 7 != 0 ? 1 : 0;
+                }
+                // One row per unit (its second row is bounded away), epsilon 1e9.
+                assertEquals(expected, ((Number) row.get(1)).doubleValue(), 1.0, row.toString());
+            }
+        }
+        // One remote statement: the consent filter, the bounding and the sums per (group, unit).
+        String sent = sent(from, "\"veil_row\" <= 1");
+        assertTrue(sent.contains("= ANY($"), sent);
+        assertTrue(sent.contains("GROUP BY \"veil_c0\", \"veil_c1\""), sent);
+        System.out.println("Remote statement of a DP count under consent:\n" + sent.replaceAll("parameters: .*", ""));
+    }
+
     @Test
     void aForeignTableCannotBeAConsentSource() throws Exception {
         try (Connection c = connect(null);

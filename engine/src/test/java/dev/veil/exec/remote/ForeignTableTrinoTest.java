@@ -409,6 +409,16 @@ class ForeignTableTrinoTest {
                                         .get(0)
                                         .get(0))
                                 .longValue());
+                // The consent condition ran in Trino, a semi-join with the consenting units sent as one
+                // JSON parameter, and the count above it too.
+                rows(
+                        c,
+                        "SELECT o_orderpriority, COUNT(*) FROM tpch.orders WHERE o_orderkey <> 4242421"
+                                + " GROUP BY o_orderpriority");
+                String sent = sentTo("4242421");
+                System.out.println("Remote SQL of a consent query: " + sent);
+                assertTrue(sent.contains("IN (SELECT \"veil_u\" FROM UNNEST(CAST(json_parse("), sent);
+                assertTrue(sent.contains("GROUP BY"), sent);
             }
         } finally {
             try (Connection c = connect(null);
