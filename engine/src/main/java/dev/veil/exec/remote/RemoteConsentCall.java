@@ -36,10 +36,12 @@ import org.apache.calcite.sql.SqlWriter;
  * <p>A key of NULL matches no key (PostgreSQL's {@code = ANY} and Trino's {@code IN} are then NULL,
  * which a filter drops), and an empty set matches no row. Only a condition whose key is the unit
  * itself (no lookup steps along tables Veil stores) and whose key is integral or text is pushed;
- * any other stays in Veil ({@link RemoteExpressions}). A set too large for the remote fails the
- * statement with {@code CONSENT_TOO_LARGE_FOR_REMOTE} before the remote runs it: whether it fails
- * depends on how many units consent (or, in Trino, on their digits), a property of the consent
- * source, which is an admin's data, as the statement's run time also is.
+ * any other stays in Veil ({@link RemoteExpressions}). So does a condition whose consent source
+ * has more rows than the remote's limit allows keys ({@link #fits}: the plan decides from the
+ * source's size, never from how many units consent, so that one person's consent cannot decide
+ * whether a statement fails). A set that is still too large when the statement runs (the source
+ * grew between planning and running) fails the statement with {@code
+ * CONSENT_TOO_LARGE_FOR_REMOTE} before the remote runs it.
  */
 final class RemoteConsentCall extends RemoteParameterCall {
     /** Most keys sent to PostgreSQL in one parameter. */
@@ -64,10 +66,36 @@ final class RemoteConsentCall extends RemoteParameterCall {
         if (!spec.hops().isEmpty()) {
             return null;
         }
-        return switch (keyType.getSqlTypeName()) {
-            case TINYINT, SMALLINT, INTEGER, BIGINT -> new RemoteConsentCall(spec, kind, false);
-            case VARCHAR -> new RemoteConsentCall(spec, kind, true);
-            default -> null;
+        boolean text;
+        switch (keyType.getSqlTypeName()) {
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> text = false;
+            case VARCHAR -> text = true;
+            default -> {
+                return null;
+            }
+        }
+        return fits(spec.source().version().rowCount(), text, keyType.getPrecision(), kind)
+                ? new RemoteConsentCall(spec, kind, text)
+                : null;
+    }
+
+    /**
+     * Whether the consenting keys always fit in one statement for {@code kind}: at most one key per
+     * row of the consent source, which has {@code sourceRows} rows in the version the plan reads,
+     * each of at most {@code textLength} characters when {@code text} (unknown when negative). The
+     * choice is made from the consent source's size, which bounds the set whatever any person's
+     * consent is, so that no single consent decides whether a statement fails: a set too large at
+     * run time could otherwise fail the statement exactly when one more unit consented.
+     */
+    static boolean fits(long sourceRows, boolean text, int textLength, RemoteKind kind) {
+        return switch (kind) {
+            case POSTGRESQL -> sourceRows <= POSTGRES_MAX_KEYS;
+            case TRINO -> {
+                // A BIGINT is at most 20 characters; a text of n characters at most 6n (a JSON escape) and
+                // its quotes; each key one separator.
+                long perKey = text ? (textLength < 0 ? -1 : 6L * textLength + 3) : 21;
+                yield perKey > 0 && sourceRows <= (TRINO_MAX_CHARS - 2) / perKey;
+            }
         };
     }
 

@@ -2,8 +2,11 @@ package dev.veil.exec.remote;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.veil.catalog.RemoteKind;
 import dev.veil.exec.scan.KeySet;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,20 @@ class RemoteConsentCallTest {
         assertEquals("[-5,1,9223372036854775807]", RemoteConsentCall.json(new long[] {-5, 1, Long.MAX_VALUE}));
         assertEquals(
                 "[\"a\\\"b\",\"c\\\\d\",\"e\\u000af\"]", RemoteConsentCall.json(new String[] {"a\"b", "c\\d", "e\nf"}));
+    }
+
+    @Test
+    void whetherAConsentConditionIsPushedDependsOnTheSourcesSizeOnly() {
+        // One key per row of the source at most: the plan's choice can never meet a set too large.
+        assertTrue(RemoteConsentCall.fits(4_194_304, false, -1, RemoteKind.POSTGRESQL));
+        assertFalse(RemoteConsentCall.fits(4_194_305, true, -1, RemoteKind.POSTGRESQL));
+        assertTrue(RemoteConsentCall.fits(42_857, false, -1, RemoteKind.TRINO));
+        assertFalse(RemoteConsentCall.fits(42_858, false, -1, RemoteKind.TRINO));
+        assertTrue(42_857L * 21 + 2 <= RemoteConsentCall.TRINO_MAX_CHARS);
+        // A text key needs a declared length in Trino: 6 characters per character escaped, and quotes.
+        assertFalse(RemoteConsentCall.fits(1, true, -1, RemoteKind.TRINO));
+        assertTrue(RemoteConsentCall.fits(14_285, true, 10, RemoteKind.TRINO));
+        assertFalse(RemoteConsentCall.fits(14_286, true, 10, RemoteKind.TRINO));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.veil.exec.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,8 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
+import org.apache.calcite.sql.dialect.TrinoSqlDialect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.InferTypes;
@@ -71,15 +74,39 @@ class RemoteExpressionsTest {
 
     @Test
     void clampBecomesACaseWithTheRemotesNanTest() {
-        RexNode trino = translate(RemoteKind.TRINO, clamp(score, 0, 100));
-        assertNotNull(trino);
-        assertEquals(SqlKind.CASE, trino.getKind());
-        assertTrue(trino.toString().contains("is_nan"), trino.toString());
-        RexNode postgres = translate(RemoteKind.POSTGRESQL, clamp(score, 0, 100));
-        assertNotNull(postgres);
-        assertTrue(postgres.toString().contains("'NaN'"), postgres.toString());
-        // NaN first: PostgreSQL's NaN is greater than every number, and would become the upper bound.
-        assertEquals(SqlKind.EQUALS, ((RexCall) postgres).getOperands().get(0).getKind());
+        for (RemoteKind kind : RemoteKind.values()) {
+            RexNode out = translate(kind, clamp(score, 0, 100));
+            assertNotNull(out);
+            assertEquals(SqlKind.CASE, out.getKind());
+            // NaN first: PostgreSQL's NaN is greater than every number, and would become the upper bound.
+            RexCall test = (RexCall) ((RexCall) out).getOperands().get(0);
+            assertEquals(RemoteNaNTest.of(kind), test.getOperator(), out.toString());
+        }
+        // A clamp written for a remote, copied into a node Veil runs, is pushed again as it is.
+        RexNode twice = translate(RemoteKind.TRINO, translate(RemoteKind.TRINO, clamp(score, 0, 100)));
+        assertEquals(translate(RemoteKind.TRINO, clamp(score, 0, 100)).toString(), twice.toString());
+    }
+
+    @Test
+    void theNanTestIsWrittenInEachDialectAndMeansTheSameInVeil() {
+        SqlIdentifier v = new SqlIdentifier("v", SqlParserPos.ZERO);
+        assertEquals(
+                "is_nan(\"v\")",
+                RemoteNaNTest.TRINO
+                        .createCall(SqlParserPos.ZERO, v)
+                        .toSqlString(TrinoSqlDialect.DEFAULT)
+                        .getSql());
+        assertEquals(
+                "(\"v\" = CAST('NaN' AS DOUBLE PRECISION))",
+                RemoteNaNTest.POSTGRESQL
+                        .createCall(SqlParserPos.ZERO, v)
+                        .toSqlString(PostgresqlSqlDialect.DEFAULT)
+                        .getSql()
+                        .replaceAll(" +", " "));
+        // In Veil: Java's NaN == NaN is false, so the test is Double.isNaN, not PostgreSQL's equality.
+        assertTrue(RemoteFunctions.isNaN(Double.NaN));
+        assertFalse(RemoteFunctions.isNaN(Double.POSITIVE_INFINITY));
+        assertFalse(RemoteFunctions.isNaN(1.5));
     }
 
     @Test
