@@ -186,9 +186,10 @@ public final class DynamicFilterPlanner {
     }
 
     /**
-     * A join that hashes its left input and streams its right one past it, keeping left rows
-     * ({@link EnumerableLongMarkJoin}): its output rows are left rows, so filters from above go left;
-     * its right rows without a key on the left mark nothing, so the left keys filter the right scans.
+     * A join that hashes its left input and streams its right one past it ({@link
+     * EnumerableLongMarkJoin}): a SEMI or ANTI join's output rows are left rows, so filters from
+     * above go left (a LEFT join's take none); right rows without a key on the left match nothing,
+     * so the left keys filter the right scans.
      */
     private RelNode visitMarkJoin(Join join, List<Pending> pending) {
         JoinInfo info = join.analyzeCondition();
@@ -207,7 +208,7 @@ public final class DynamicFilterPlanner {
                 keys.add(new DynamicFilterSource.Key(id, leftKey));
             }
         }
-        RelNode left = visit(join.getLeft(), pending);
+        RelNode left = visit(join.getLeft(), join.getJoinType() == JoinRelType.LEFT ? List.of() : pending);
         RelNode right = visit(join.getRight(), rightPending);
         List<DynamicFilterSource.Key> used =
                 keys.stream().filter(k -> placed.contains(k.id())).toList();

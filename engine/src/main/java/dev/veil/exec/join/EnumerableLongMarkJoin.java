@@ -38,10 +38,10 @@ import org.apache.calcite.util.Pair;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A SEMI or ANTI join on one or two integer-like keys (INTEGER, BIGINT, DATE; {@code =} only, so
- * NULL keys never match) that hashes its left input, the rows it keeps or drops, and streams its
- * right input past it ({@link LongMarkJoin} does the work): the plan for a small outer side against
- * a large sub-query side, where {@link EnumerableLongHashJoin} would hash the large side. The rest
+ * A SEMI, ANTI or LEFT join on one or two integer-like keys (INTEGER, BIGINT, DATE; {@code =}
+ * only, so NULL keys never match) that hashes its left input, whose rows it keeps, drops or
+ * preserves, and streams its right input past it ({@link LongMarkJoin} does the work): the plan for a small outer side against
+ * a large sub-query or outer-joined side, where {@link EnumerableLongHashJoin} would hash the large side. The rest
  * of the condition is evaluated on key matches. Created by {@link LongMarkJoinRule}; the planner
  * takes whichever of the two costs less.
  */
@@ -61,7 +61,8 @@ public final class EnumerableLongMarkJoin extends Join implements EnumerableRel 
             JoinRelType joinType) {
         super(cluster, traits, List.of(), left, right, condition, variablesSet, joinType);
         if (!supports(left, right, condition, joinType)) {
-            throw new IllegalArgumentException("not a semi or anti join on one or two integer keys: " + condition);
+            throw new IllegalArgumentException(
+                    "not a semi, anti or left join on one or two integer keys: " + condition);
         }
     }
 
@@ -79,7 +80,7 @@ public final class EnumerableLongMarkJoin extends Join implements EnumerableRel 
                 joinType);
     }
 
-    /** Whether a join of this type on this condition can run here: SEMI or ANTI, keys as {@link EnumerableLongHashJoin#supports}. */
+    /** Whether a join of this type on this condition can run here: SEMI, ANTI or LEFT, keys as {@link EnumerableLongHashJoin#supports}. */
     static boolean supports(RelNode left, RelNode right, RexNode condition, JoinRelType joinType) {
         return LongMarkJoin.supports(joinType) && EnumerableLongHashJoin.supports(left, right, condition, joinType);
     }
@@ -137,6 +138,7 @@ public final class EnumerableLongMarkJoin extends Join implements EnumerableRel 
                         int[].class,
                         int[].class,
                         String.class,
+                        int.class,
                         Predicate2.class),
                 implementor.getRootExpression(),
                 marked,
@@ -144,6 +146,7 @@ public final class EnumerableLongMarkJoin extends Join implements EnumerableRel 
                 ints(info.leftKeys),
                 ints(info.rightKeys),
                 Expressions.constant(joinType.name()),
+                Expressions.constant(right.getRowType().getFieldCount()),
                 remainder);
         // Rows of one field are the value itself, as Calcite's operators expect; others are arrays.
         JavaRowFormat format = getRowType().getFieldCount() == 1 ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY;

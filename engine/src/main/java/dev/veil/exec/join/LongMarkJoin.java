@@ -18,17 +18,19 @@ import org.apache.calcite.rel.core.JoinRelType;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The work of {@link EnumerableLongMarkJoin}: a SEMI or ANTI join that hashes its preserved (left)
- * input and streams the other (right) input past it, marking the left rows a right row matches.
- * It is the better plan when the left input is the smaller one (TPC-H Q4: a quarter's orders
- * against all line items), the reverse of {@link LongHashJoin}, which hashes the right input.
+ * The work of {@link EnumerableLongMarkJoin}: a SEMI, ANTI or LEFT join that hashes its preserved
+ * (left) input and streams the other (right) input past it, marking the left rows a right row
+ * matches. It is the better plan when the left input is the smaller one (TPC-H Q4: a quarter's
+ * orders against all line items; Q13: customers LEFT JOIN orders), the reverse of {@link
+ * LongHashJoin}, which hashes the right input. A LEFT join gives its matches as the right input
+ * streams, then the unmatched left rows with NULLs.
  *
  * <p>Keys are one or two integer-like columns held as primitive {@code long}s; {@code =} only, so a
  * NULL key matches nothing: a left row with a NULL key is never in a SEMI join's output and always
  * in an ANTI join's (NOT EXISTS semantics; NOT IN never reaches this operator as a plain anti join
  * unless the planner proved its keys are not NULL). Once every left row is marked, a SEMI join
- * stops reading the right input. Output rows are the left rows, in left input order, so the
- * result does not depend on how the right input was split among threads.
+ * stops reading the right input. SEMI and ANTI rows are left rows in left input order; LEFT rows
+ * come in right input order, then left order.
  *
  * <p>The left rows and the table are accounted to the statement's memory as they grow and given back
  * when the join is closed; both loops read the statement's cancel flag.
@@ -43,8 +45,9 @@ public final class LongMarkJoin {
 
     /**
      * The left rows of {@code left} that some row of {@code right} matches (SEMI) or that none
-     * matches (ANTI), on {@code left[leftKeys[i]] = right[rightKeys[i]]} for every i and
-     * {@code remainder} (null for none; NULL counts as false). Called from generated code.
+     * matches (ANTI), or the LEFT join of the two (rows of {@code rightFields} right fields), on
+     * {@code left[leftKeys[i]] = right[rightKeys[i]]} for every i and {@code remainder} (null for
+     * none; NULL counts as false). Called from generated code.
      */
     public static Enumerable<Object[]> join(
             DataContext root,
@@ -53,12 +56,13 @@ public final class LongMarkJoin {
             int[] leftKeys,
             int[] rightKeys,
             String type,
+            int rightFields,
             @Nullable Predicate2<Object[], Object[]> remainder) {
         requireNonNull(left, "left is null");
         requireNonNull(right, "right is null");
         JoinRelType joinType = JoinRelType.valueOf(type);
         if (!supports(joinType)) {
-            throw new IllegalArgumentException("a mark join is SEMI or ANTI, not " + type);
+            throw new IllegalArgumentException("a mark join is SEMI, ANTI or LEFT, not " + type);
         }
         if (leftKeys.length != rightKeys.length || leftKeys.length < 1 || leftKeys.length > 2) {
             throw new IllegalArgumentException(
@@ -71,6 +75,9 @@ public final class LongMarkJoin {
             public Enumerator<Object[]> enumerator() {
                 StatementMemory.Account account = ExecutionContext.memory(root).account("a hash join");
                 AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
+                if (joinType == JoinRelType.LEFT) {
+                    return new OuterMarker(left, right, lk, rk, rightFields, remainder, account, cancelFlag);
+                }
                 return new Marker(left, right, lk, rk, joinType == JoinRelType.SEMI, remainder, account, cancelFlag);
             }
         };
@@ -78,7 +85,37 @@ public final class LongMarkJoin {
 
     /** Whether {@link #join} implements joins of type {@code type}. */
     static boolean supports(JoinRelType type) {
-        return type == JoinRelType.SEMI || type == JoinRelType.ANTI;
+        return type == JoinRelType.SEMI || type == JoinRelType.ANTI || type == JoinRelType.LEFT;
+    }
+
+    /**
+     * Reads {@code input} into a table keyed by {@code keys}, accounting it to {@code account} as it
+     * grows and looking at the cancel flag; returns the table, whose {@link Table#keyed} says how
+     * many rows have a key.
+     */
+    private static Table read(
+            Enumerable<Object[]> input, int[] keys, StatementMemory.Account account, AtomicBoolean cancelFlag) {
+        boolean two = keys.length == 2;
+        Table t = new Table(two);
+        long rowBytes = 0;
+        long reported = 0;
+        try (Enumerator<Object[]> in = input.enumerator()) {
+            while (in.moveNext()) {
+                Object[] row = in.current();
+                Object v1 = row[keys[0]];
+                Object v2 = two ? row[keys[1]] : ZERO;
+                boolean hasKey = v1 != null && v2 != null;
+                t.add(hasKey, hasKey ? key(v1) : 0, hasKey && two ? key(v2) : 0, row);
+                rowBytes += RowSizes.row(row);
+                if (rowBytes + t.bytes() - reported >= REPORT_BYTES) {
+                    StatementControl.check(cancelFlag);
+                    reported = rowBytes + t.bytes();
+                    account.holdAtLeast(reported);
+                }
+            }
+        }
+        account.holdAtLeast(rowBytes + t.bytes());
+        return t;
     }
 
     /**
@@ -100,6 +137,7 @@ public final class LongMarkJoin {
         private int[] next = new int[64];
 
         private int rowCount;
+        private int keyed;
 
         Table(boolean twoKeys) {
             this.twoKeys = twoKeys;
@@ -121,6 +159,11 @@ public final class LongMarkJoin {
 
         int rowCount() {
             return rowCount;
+        }
+
+        /** The rows with a key (no NULL in it). */
+        int keyed() {
+            return keyed;
         }
 
         Object[] row(int r) {
@@ -146,6 +189,7 @@ public final class LongMarkJoin {
             if (!keyed) {
                 return;
             }
+            this.keyed++;
             int mask = heads.length - 1;
             int i = LongHashJoin.hash(k1, k2) & mask;
             while (true) {
@@ -250,35 +294,12 @@ public final class LongMarkJoin {
         }
 
         private void build() {
-            boolean two = leftKeys.length == 2;
-            Table t = new Table(two);
-            long rowBytes = 0;
-            long reported = 0;
-            int keyed = 0;
-            try (Enumerator<Object[]> in = leftInput.enumerator()) {
-                while (in.moveNext()) {
-                    Object[] row = in.current();
-                    Object v1 = row[leftKeys[0]];
-                    Object v2 = two ? row[leftKeys[1]] : ZERO;
-                    boolean hasKey = v1 != null && v2 != null;
-                    t.add(hasKey, hasKey ? key(v1) : 0, hasKey && two ? key(v2) : 0, row);
-                    if (hasKey) {
-                        keyed++;
-                    }
-                    rowBytes += RowSizes.row(row);
-                    if (rowBytes + t.bytes() - reported >= REPORT_BYTES) {
-                        StatementControl.check(cancelFlag);
-                        reported = rowBytes + t.bytes();
-                        account.holdAtLeast(reported);
-                    }
-                }
-            }
-            account.holdAtLeast(rowBytes + t.bytes());
+            Table t = read(leftInput, leftKeys, account, cancelFlag);
             table = t;
             marked = new boolean[t.rowCount()];
-            if (keyed > 0) {
+            if (t.keyed() > 0) {
                 // Only now: the right side's scans may filter on the key sets the left side published.
-                probe(t, keyed);
+                probe(t, t.keyed());
             }
         }
 
@@ -370,6 +391,168 @@ public final class LongMarkJoin {
             marked = new boolean[0];
             current = null;
             done = true;
+            account.releaseAll();
+        }
+    }
+
+    /**
+     * A LEFT join: reads the left input into the table on the first {@link #moveNext}, then streams
+     * the right input, giving each match as the left row followed by the right row (in right order,
+     * and per right row in left order), and last the left rows nothing matched, followed by NULLs
+     * (in left order).
+     */
+    private static final class OuterMarker implements Enumerator<Object[]> {
+        private final Enumerable<Object[]> leftInput;
+        private final Enumerable<Object[]> rightInput;
+        private final int[] leftKeys;
+        private final int[] rightKeys;
+        private final int rightFields;
+        private final @Nullable Predicate2<Object[], Object[]> remainder;
+        private final StatementMemory.Account account;
+        private final AtomicBoolean cancelFlag;
+
+        private @Nullable Table table;
+        private boolean[] marked = new boolean[0];
+        private @Nullable Enumerator<Object[]> right;
+        private Object @Nullable [] rightRow;
+        /** 1 + the next left row to try for {@link #rightRow}, or 0 when it has no more candidates. */
+        private int candidate;
+        /** The next left row to consider for a NULL-extended row, once the right input is done. */
+        private int position = -1;
+
+        private int sinceCheck;
+        private Object @Nullable [] current;
+        private boolean done;
+
+        OuterMarker(
+                Enumerable<Object[]> leftInput,
+                Enumerable<Object[]> rightInput,
+                int[] leftKeys,
+                int[] rightKeys,
+                int rightFields,
+                @Nullable Predicate2<Object[], Object[]> remainder,
+                StatementMemory.Account account,
+                AtomicBoolean cancelFlag) {
+            this.leftInput = leftInput;
+            this.rightInput = rightInput;
+            this.leftKeys = leftKeys;
+            this.rightKeys = rightKeys;
+            this.rightFields = rightFields;
+            this.remainder = remainder;
+            this.account = account;
+            this.cancelFlag = cancelFlag;
+        }
+
+        @Override
+        public Object[] current() {
+            if (current == null) {
+                throw new NoSuchElementException();
+            }
+            return current;
+        }
+
+        @Override
+        public boolean moveNext() {
+            if (done) {
+                return false;
+            }
+            try {
+                if (table == null) {
+                    Table t = read(leftInput, leftKeys, account, cancelFlag);
+                    table = t;
+                    marked = new boolean[t.rowCount()];
+                    if (t.keyed() > 0) {
+                        // Only now: the right side's scans may filter on the key sets the left side published.
+                        right = rightInput.enumerator();
+                    } else {
+                        position = 0;
+                    }
+                }
+                Table t = table;
+                if (position < 0) {
+                    Object[] out = nextMatch(t);
+                    if (out != null) {
+                        current = out;
+                        return true;
+                    }
+                    position = 0;
+                    closeRight();
+                }
+                while (position < t.rowCount()) {
+                    int r = position++;
+                    if (!marked[r]) {
+                        current = concat(t.row(r), null);
+                        return true;
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+            current = null;
+            done = true;
+            return false;
+        }
+
+        /** The next match from the right input, or null when it is done. */
+        private Object @Nullable [] nextMatch(Table t) {
+            boolean two = rightKeys.length == 2;
+            Enumerator<Object[]> in = right;
+            while (true) {
+                while (candidate != 0) {
+                    int r = candidate - 1;
+                    candidate = t.next(r);
+                    Object[] leftRow = t.row(r);
+                    if (remainder == null || remainder.apply(leftRow, rightRow)) {
+                        marked[r] = true;
+                        return concat(leftRow, rightRow);
+                    }
+                }
+                if (!in.moveNext()) {
+                    return null;
+                }
+                if (++sinceCheck == CANCEL_INTERVAL) {
+                    sinceCheck = 0;
+                    StatementControl.check(cancelFlag);
+                }
+                Object[] row = in.current();
+                Object v1 = row[rightKeys[0]];
+                Object v2 = two ? row[rightKeys[1]] : ZERO;
+                rightRow = row;
+                candidate = v1 == null || v2 == null ? 0 : t.first(key(v1), two ? key(v2) : 0);
+            }
+        }
+
+        private Object[] concat(Object[] left, Object @Nullable [] rightValues) {
+            Object[] out = new Object[left.length + rightFields];
+            System.arraycopy(left, 0, out, 0, left.length);
+            if (rightValues != null) {
+                System.arraycopy(rightValues, 0, out, left.length, rightFields);
+            }
+            return out;
+        }
+
+        private void closeRight() {
+            if (right != null) {
+                Enumerator<Object[]> r = right;
+                right = null;
+                r.close();
+            }
+        }
+
+        @Override
+        public void reset() {
+            throw new UnsupportedOperationException("a mark join does not reset");
+        }
+
+        @Override
+        public void close() {
+            table = null;
+            marked = new boolean[0];
+            rightRow = null;
+            current = null;
+            done = true;
+            closeRight();
             account.releaseAll();
         }
     }

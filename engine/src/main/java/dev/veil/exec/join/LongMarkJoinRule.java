@@ -8,7 +8,7 @@ import org.apache.calcite.rel.logical.LogicalJoin;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Converts a logical SEMI or ANTI join on one or two integer-like keys into an {@link
+ * Converts a logical SEMI, ANTI or LEFT join on one or two integer-like keys into an {@link
  * EnumerableLongMarkJoin}, which hashes the left input (see {@link EnumerableLongMarkJoin#supports});
  * {@link LongHashJoinRule} offers the join that hashes the right input, and the planner takes the
  * cheaper one.

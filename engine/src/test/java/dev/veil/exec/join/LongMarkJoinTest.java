@@ -27,9 +27,10 @@ import org.apache.calcite.linq4j.function.Predicate2;
 import org.junit.jupiter.api.Test;
 
 /**
- * The semi and anti join that hashes its kept (left) side, against a nested-loop reference and
- * against {@link LongHashJoin}, which hashes the other side: NULL keys on either side, duplicates,
- * empty sides, two keys, remainder conditions; its early stop, memory accounting and cancellation.
+ * The semi, anti and left join that hashes its kept (left) side, against a nested-loop reference
+ * and against {@link LongHashJoin}, which hashes the other side: NULL keys on either side,
+ * duplicates, empty sides, two keys, remainder conditions; its early stop, memory accounting and
+ * cancellation.
  */
 class LongMarkJoinTest {
     private static final long MB = 1L << 20;
@@ -54,6 +55,7 @@ class LongMarkJoinTest {
                         lk,
                         rk,
                         type,
+                        right.isEmpty() ? 3 : right.get(0).length,
                         remainder)
                 .toList();
     }
@@ -131,6 +133,7 @@ class LongMarkJoinTest {
                                 k,
                                 k,
                                 "ANTI",
+                                2,
                                 null)
                         .toList());
         assertTrue(!opened.get(), "the right side was read");
@@ -168,6 +171,7 @@ class LongMarkJoinTest {
                         new int[] {0},
                         new int[] {0},
                         "SEMI",
+                        2,
                         null)
                 .toList();
         assertRows(list(row(3L), row(5L), row(3L)), out);
@@ -206,6 +210,68 @@ class LongMarkJoinTest {
     }
 
     @Test
+    void aLeftJoinGivesMatchesInRightOrderThenTheUnmatchedLeftRowsWithNulls() {
+        List<Object[]> left = list(row(1L, "a"), row(null, "b"), row(2L, "c"), row(1L, "d"), row(3L, "e"));
+        List<Object[]> right = list(row(1, "x"), row(null, "y"), row(2, "w"), row(1, "z"));
+        int[] k = {0};
+        assertRows(
+                list(
+                        row(1L, "a", 1, "x"),
+                        row(1L, "d", 1, "x"),
+                        row(2L, "c", 2, "w"),
+                        row(1L, "a", 1, "z"),
+                        row(1L, "d", 1, "z"),
+                        row(null, "b", null, null),
+                        row(3L, "e", null, null)),
+                join(left, right, k, k, "LEFT", null));
+        // right.v < left.v: a match that fails the remainder leaves the left row unmatched.
+        Predicate2<Object[], Object[]> less = (l, r) -> (Long) r[2] < (Long) l[2];
+        List<Object[]> valued = list(row(1L, "a", 10L), row(1L, "b", 1L), row(2L, "c", 5L));
+        List<Object[]> others = list(row(1L, "x", 5L), row(1L, "y", 20L), row(2L, "z", 5L));
+        assertRows(
+                list(
+                        row(1L, "a", 10L, 1L, "x", 5L),
+                        row(1L, "b", 1L, null, null, null),
+                        row(2L, "c", 5L, null, null, null)),
+                join(valued, others, k, k, "LEFT", less));
+        // An empty right side (of three fields, as join() assumes for one).
+        assertRows(
+                list(row(1L, "a", null, null, null), row(null, "b", null, null, null)),
+                join(list(row(1L, "a"), row(null, "b")), List.of(), k, k, "LEFT", null));
+    }
+
+    @Test
+    void randomLeftJoinsHoldTheRowsOfTheHashJoinOfTheOtherSide() {
+        Random random = new Random(13);
+        for (int round = 0; round < 200; round++) {
+            int keys = 1 + random.nextInt(2);
+            int range = 1 + random.nextInt(round < 100 ? 5 : 2000);
+            List<Object[]> left = rows(random, random.nextInt(300), range);
+            List<Object[]> right = rows(random, random.nextInt(round < 100 ? 50 : 3000), range);
+            int[] lk = keys == 1 ? new int[] {0} : new int[] {0, 1};
+            int[] rk = keys == 1 ? new int[] {1} : new int[] {1, 0};
+            Predicate2<Object[], Object[]> remainder =
+                    random.nextBoolean() ? null : (l, r) -> (Long) l[2] > (Long) r[2];
+            List<Object[]> hashed = LongHashJoin.join(
+                            context(new AtomicBoolean()),
+                            Linq4j.asEnumerable(left),
+                            Linq4j.asEnumerable(right),
+                            lk,
+                            rk,
+                            "LEFT",
+                            3,
+                            remainder)
+                    .toList();
+            assertEquals(sorted(hashed), sorted(join(left, right, lk, rk, "LEFT", remainder)));
+        }
+    }
+
+    /** The rows as strings, sorted: the same multiset of rows whatever their order. */
+    private static List<String> sorted(List<Object[]> rows) {
+        return rows.stream().map(Arrays::toString).sorted().toList();
+    }
+
+    @Test
     void aLeftSideBeyondTheMemoryLimitFailsWithMemoryLimitExceeded() {
         MemoryPool pool = new MemoryPool(1024 * MB, Duration.ZERO);
         AtomicBoolean opened = new AtomicBoolean();
@@ -219,6 +285,7 @@ class LongMarkJoinTest {
                     new int[] {0},
                     new int[] {0},
                     "SEMI",
+                    2,
                     null);
             VeilException e = assertThrows(VeilException.class, () -> join.toList());
             assertEquals(ErrorCode.MEMORY_LIMIT_EXCEEDED, e.errorCode());
@@ -243,6 +310,7 @@ class LongMarkJoinTest {
                 new int[] {0},
                 new int[] {0},
                 "ANTI",
+                2,
                 null);
         VeilException e = assertThrows(VeilException.class, () -> join.toList());
         assertEquals(ErrorCode.QUERY_CANCELLED, e.errorCode());
