@@ -8,6 +8,7 @@ import dev.veil.exec.join.FilterFactorRule;
 import dev.veil.exec.join.HashJoinCost;
 import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LongHashJoinRule;
+import dev.veil.exec.join.SemiJoinRules;
 import dev.veil.exec.join.SubsetDistinctRowCount;
 import dev.veil.exec.privacy.DpBatches;
 import dev.veil.exec.privacy.EnumerablePreSummedDpAggregate;
@@ -85,6 +86,7 @@ public final class Optimizer {
         // applies (part of the columnar layer, which ExecutionOptions may turn off to compare paths).
         if (ExecutionOptions.current().columnar()) {
             planner.addRule(LongHashJoinRule.INSTANCE);
+            SemiJoinRules.PHYSICAL.forEach(planner::addRule);
         }
         PrivacyRules.ALL.forEach(planner::addRule);
         // Lets the constant-folding rules evaluate constant expressions; without an executor they do nothing.
@@ -144,6 +146,8 @@ public final class Optimizer {
         Program program = Programs.sequence(
                 Programs.trim(),
                 hep(instances(SIMPLIFY), true),
+                // EXISTS, IN and NOT EXISTS as semi and anti joins (part of the columnar layer).
+                hep(instances(ExecutionOptions.current().columnar() ? SemiJoinRules.LOGICAL : List.of()), true),
                 joinOrder(planner.getRules()),
                 hep(instances(RelOptRules.CALC_RULES), true));
         RelTraitSet desired =

@@ -73,6 +73,9 @@ public final class DynamicFilterPlanner {
         if (c == EnumerableHashJoin.class || c == EnumerableLongHashJoin.class) {
             return visitJoin((Join) node, pending);
         }
+        if (c == EnumerableLongMarkJoin.class) {
+            return visitMarkJoin((Join) node, pending);
+        }
         if (c == EnumerableCalc.class) {
             RexProgram program = ((EnumerableCalc) node).getProgram();
             return visitSingle(
@@ -178,6 +181,39 @@ public final class DynamicFilterPlanner {
                 keys.stream().filter(k -> placed.contains(k.id())).toList();
         if (!used.isEmpty()) {
             right = new DynamicFilterSource(right.getTraitSet(), right, used);
+        }
+        return withInputs(join, List.of(left, right));
+    }
+
+    /**
+     * A join that hashes its left input and streams its right one past it ({@link
+     * EnumerableLongMarkJoin}): a SEMI or ANTI join's output rows are left rows, so filters from
+     * above go left (a LEFT join's take none); right rows without a key on the left match nothing,
+     * so the left keys filter the right scans.
+     */
+    private RelNode visitMarkJoin(Join join, List<Pending> pending) {
+        JoinInfo info = join.analyzeCondition();
+        List<RelDataTypeField> leftFields = join.getLeft().getRowType().getFieldList();
+        List<RelDataTypeField> rightFields = join.getRight().getRowType().getFieldList();
+        List<Pending> rightPending = new ArrayList<>();
+        List<DynamicFilterSource.Key> keys = new ArrayList<>();
+        for (int i = 0; i < info.leftKeys.size(); i++) {
+            int leftKey = info.leftKeys.get(i);
+            int rightKey = info.rightKeys.get(i);
+            SqlTypeName leftType = leftFields.get(leftKey).getType().getSqlTypeName();
+            SqlTypeName rightType = rightFields.get(rightKey).getType().getSqlTypeName();
+            if (info.nullExclusionFlags.get(i) && leftType == rightType && KEY_TYPES.contains(leftType)) {
+                int id = nextId++;
+                rightPending.add(new Pending(rightKey, id, rightType));
+                keys.add(new DynamicFilterSource.Key(id, leftKey));
+            }
+        }
+        RelNode left = visit(join.getLeft(), join.getJoinType() == JoinRelType.LEFT ? List.of() : pending);
+        RelNode right = visit(join.getRight(), rightPending);
+        List<DynamicFilterSource.Key> used =
+                keys.stream().filter(k -> placed.contains(k.id())).toList();
+        if (!used.isEmpty()) {
+            left = new DynamicFilterSource(left.getTraitSet(), left, used);
         }
         return withInputs(join, List.of(left, right));
     }

@@ -4,7 +4,12 @@
  * the rule that factors a join condition out of OR branches ({@link
  * dev.veil.exec.join.FilterFactorRule}), the hash join on one or two integer keys held as primitive
  * longs ({@link dev.veil.exec.join.LongHashJoinRule} plans an {@link
- * dev.veil.exec.join.EnumerableLongHashJoin}, {@link dev.veil.exec.join.LongHashJoin} runs it), and
+ * dev.veil.exec.join.EnumerableLongHashJoin}, {@link dev.veil.exec.join.LongHashJoin} runs it), semi,
+ * anti and left joins that hash the kept side instead ({@link dev.veil.exec.join.LongMarkJoinRule},
+ * {@link dev.veil.exec.join.EnumerableLongMarkJoin}, {@link dev.veil.exec.join.LongMarkJoin}), the
+ * rewrites of decorrelated EXISTS, IN and NOT EXISTS into semi and anti joins ({@link
+ * dev.veil.exec.join.SemiJoinRules}: {@link dev.veil.exec.join.DistinctSemiJoinRule}, {@link
+ * dev.veil.exec.join.MarkerAntiJoinRule}), and
  * dynamic join filters: {@link dev.veil.exec.join.DynamicFilterPlanner} follows each hash join's
  * probe keys down to the scans they come from and puts a {@link
  * dev.veil.exec.join.DynamicFilterSource} on the build side, which publishes the key sets those
