@@ -125,12 +125,22 @@ public final class ApproximateBounds {
     }
 
     private static int bin(double[] candidates, double magnitude) {
-        for (int i = 0; i < candidates.length; i++) {
-            if (magnitude <= candidates[i]) {
-                return i;
+        int last = candidates.length - 1;
+        if (!(magnitude <= candidates[last])) {
+            return last; // larger than every candidate, or NaN
+        }
+        // The candidates ascend: a binary search for the first at least as large (once per unit).
+        int low = 0;
+        int high = last;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (magnitude <= candidates[mid]) {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        return candidates.length - 1;
+        return low;
     }
 
     /** Adds the noise to every bin and chooses τ; once. */

@@ -6,6 +6,7 @@ import dev.veil.exec.aggregate.VectorAggregates;
 import dev.veil.exec.join.DynamicFilterPlanner;
 import dev.veil.exec.join.FilterFactorRule;
 import dev.veil.exec.join.HashJoinCost;
+import dev.veil.exec.join.JoinFactorRule;
 import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SemiJoinRules;
@@ -121,6 +122,8 @@ public final class Optimizer {
     /** Simplifications applied before join ordering; each keeps what the plan computes. */
     private static final List<RelOptRule> SIMPLIFY = List.of(
             FilterFactorRule.config().toRule(),
+            // The same for a join's condition, where the privacy rewrite moved the WHERE of FROM a, b WHERE ...
+            JoinFactorRule.config().toRule(),
             // Folds constant expressions such as DATE '1994-01-01' + INTERVAL '1' YEAR, so that
             // the comparisons holding them can be pushed into scans and are not evaluated per row.
             CoreRules.FILTER_REDUCE_EXPRESSIONS,

@@ -11,6 +11,7 @@ import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.ExecutionErrors;
 import dev.veil.exec.runtime.MemoryAccounting;
 import dev.veil.plan.ConsentCall;
+import dev.veil.plan.DpSpec;
 import dev.veil.plan.StatementTime;
 import java.util.HashMap;
 import java.util.List;
@@ -140,6 +141,25 @@ public final class QueryExecution {
                 DpReleases releases,
                 StatementMemory memory,
                 long statementTime) {
+            return execute(rootSchema, typeFactory, user, cancelFlag, releases, memory, statementTime, Map.of());
+        }
+
+        /**
+         * As above, with the DP aggregates spending the budgets of {@code specs} (by release number)
+         * instead of those they were compiled with: a plan cached at one ε run at another (the
+         * generated code reads each spec from the execution's variables, never from a constant).
+         * Fails with INTERNAL_ERROR when a spec differs from the compiled one in more than its
+         * (ε, δ), or a DP aggregate of the plan has none.
+         */
+        public Enumerator<Object[]> execute(
+                SchemaPlus rootSchema,
+                JavaTypeFactory typeFactory,
+                String user,
+                AtomicBoolean cancelFlag,
+                DpReleases releases,
+                StatementMemory memory,
+                long statementTime,
+                Map<Integer, DpSpec> specs) {
             if (!releases.covers(boundaries)) {
                 memory.close();
                 throw new VeilException(
@@ -150,6 +170,9 @@ public final class QueryExecution {
             }
             try {
                 Map<String, Object> variables = new HashMap<>(stash);
+                if (!specs.isEmpty()) {
+                    variables.replaceAll((name, value) -> value instanceof DpSpec spec ? respent(spec, specs) : value);
+                }
                 variables.put(StatementTime.VARIABLE, statementTime);
                 variables.put(ConsentCall.RUNTIME, new ConsentUnits(statementTime, cancelFlag, memory));
                 ExecutionContext context =
@@ -164,6 +187,18 @@ public final class QueryExecution {
                 throw ExecutionErrors.translate(e);
             }
         }
+    }
+
+    /** The spec of {@code compiled}'s release in {@code specs}, which must differ from it in its budget only. */
+    private static DpSpec respent(DpSpec compiled, Map<Integer, DpSpec> specs) {
+        DpSpec spec = specs.get(compiled.release());
+        if (spec == null
+                || !spec.withBudget(compiled.epsilon(), compiled.delta()).equals(compiled)) {
+            throw new VeilException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "A differentially private aggregate of the plan was not given its budget; nothing was run");
+        }
+        return spec;
     }
 
     /** Normalizes the runtime's row shapes (scalar, array, list) to {@code Object[]}. */

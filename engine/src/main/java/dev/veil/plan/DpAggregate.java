@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
@@ -137,6 +138,23 @@ public class DpAggregate extends SingleRel {
         List<DpAggregate> found = new ArrayList<>();
         collect(plan, found);
         return found;
+    }
+
+    /**
+     * {@code plan} with each DP aggregate's spec replaced by {@code f}'s (bottom-up); nodes not
+     * above a DP aggregate stay the same objects.
+     */
+    public static RelNode replaceSpecs(RelNode plan, UnaryOperator<DpSpec> f) {
+        List<RelNode> inputs = plan.getInputs();
+        List<RelNode> replaced = new ArrayList<>(inputs.size());
+        boolean changed = false;
+        for (RelNode input : inputs) {
+            RelNode r = replaceSpecs(input, f);
+            changed |= r != input;
+            replaced.add(r);
+        }
+        RelNode result = changed ? plan.copy(plan.getTraitSet(), replaced) : plan;
+        return result instanceof DpAggregate dp ? dp.withSpec(f.apply(dp.spec())) : result;
     }
 
     private static void collect(RelNode node, List<DpAggregate> found) {

@@ -10,7 +10,6 @@ import dev.veil.plan.DpSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.function.UnaryOperator;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
@@ -30,11 +29,13 @@ import org.apache.calcite.schema.TransientTable;
  *
  * @param plan the plan with each boundary's final budget
  * @param cost what running the plan spends
+ * @param allocation how ε was divided, to run the plan at another ε ({@link DpAllocation})
  */
-record DpBudget(RelNode plan, PrivacyCost cost) {
+record DpBudget(RelNode plan, PrivacyCost cost, DpAllocation allocation) {
     DpBudget {
         requireNonNull(plan, "plan is null");
         requireNonNull(cost, "cost is null");
+        requireNonNull(allocation, "allocation is null");
     }
 
     static DpBudget allocate(RelNode plan, OptionalDouble sessionEpsilon) {
@@ -52,7 +53,7 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
             throw noDpTable();
         }
         if (boundaries.isEmpty()) {
-            return new DpBudget(plan, PrivacyCost.ZERO);
+            return new DpBudget(plan, PrivacyCost.ZERO, DpAllocation.NONE);
         }
         double cap = Double.POSITIVE_INFINITY;
         String capTables = "";
@@ -74,13 +75,9 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
                 delta = Math.min(delta, spec.delta());
             }
         }
-        if (sessionEpsilon.isPresent() && sessionEpsilon.getAsDouble() > cap) {
-            throw new VeilException(
-                    ErrorCode.INVALID_ARGUMENT,
-                    "SET EPSILON = " + sessionEpsilon.getAsDouble()
-                            + " is above the EPSILON of " + cap + " per query that the differential-privacy policy of "
-                            + capTables + " allows; SET EPSILON to at most " + cap);
-        }
+        DpAllocation allocation = new DpAllocation(true, cap, capTables, spending, options.epsilon(), 0);
+        // Checks the session's epsilon against the cap first, as a cached plan run at another one does.
+        double epsilon = allocation.epsilonAt(sessionEpsilon);
         if (options.epsilon().isPresent() && options.epsilon().getAsDouble() > cap) {
             throw new VeilException(
                     ErrorCode.DP_OPTION_ABOVE_POLICY,
@@ -104,27 +101,29 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
             }
             delta = asked;
         }
-        double epsilon = options.epsilon().isPresent() ? options.epsilon().getAsDouble() : sessionEpsilon.orElse(cap);
-        double perBoundary = epsilon / Math.max(1, spending);
+        double perBoundary = allocation.share(epsilon);
         double deltaPerSelection = selecting == 0 ? 0 : delta / selecting;
         // Each occurrence is numbered: it is charged, and releases, on its own (see DpReleases).
         int[] next = {0};
-        RelNode allocated = replace(
+        RelNode allocated = DpAggregate.replaceSpecs(
                 plan,
-                b -> b.withSpec(b.spec()
-                        .withBudget(perBoundary, b.spec().partitionSelection() ? deltaPerSelection : 0)
-                        .withRelease(next[0]++)));
-        List<DpAggregate> done = DpAggregate.findAll(allocated);
+                spec -> spec.withBudget(perBoundary, spec.partitionSelection() ? deltaPerSelection : 0)
+                        .withRelease(next[0]++));
+        return new DpBudget(allocated, costOf(allocated), allocation.at(epsilon));
+    }
+
+    /** What running {@code plan} spends: the sum of what its DP boundaries spend. */
+    static PrivacyCost costOf(RelNode plan) {
         double spentEpsilon = 0;
         double spentDelta = 0;
-        for (DpAggregate b : done) {
+        for (DpAggregate b : DpAggregate.findAll(plan)) {
             if (b.spec().spent().isPresent()) {
                 EpsilonDelta c = b.spec().spent().get();
                 spentEpsilon += c.epsilon();
                 spentDelta += c.delta();
             }
         }
-        return new DpBudget(allocated, new PrivacyCost(spentEpsilon, spentDelta));
+        return new PrivacyCost(spentEpsilon, spentDelta);
     }
 
     /** The error of a SELECT WITH DIFFERENTIAL_PRIVACY without a differentially private aggregate. */
@@ -163,19 +162,5 @@ record DpBudget(RelNode plan, PrivacyCost cost) {
                                 + " cannot read the rows of a recursive query's previous step");
             }
         }
-    }
-
-    /** {@code node} with each DP boundary replaced; nodes not above a boundary stay the same objects. */
-    private static RelNode replace(RelNode node, UnaryOperator<DpAggregate> f) {
-        List<RelNode> inputs = node.getInputs();
-        List<RelNode> replaced = new ArrayList<>(inputs.size());
-        boolean changed = false;
-        for (RelNode input : inputs) {
-            RelNode r = replace(input, f);
-            changed |= r != input;
-            replaced.add(r);
-        }
-        RelNode result = changed ? node.copy(node.getTraitSet(), replaced) : node;
-        return result instanceof DpAggregate dp ? f.apply(dp) : result;
     }
 }

@@ -102,7 +102,8 @@ public final class PrivacyRewriter {
                 budget.cost(),
                 ctx.log().policies(),
                 ctx.log().rewrites(),
-                ShownPlan.of(rewritten, ctx.rowFilters(), ctx.rexBuilder()));
+                ShownPlan.of(rewritten, ctx.rowFilters(), ctx.rexBuilder()),
+                budget.allocation());
     }
 
     private static boolean readsRestrictedTable(RelNode plan) {

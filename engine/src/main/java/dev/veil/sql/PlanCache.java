@@ -21,14 +21,16 @@ import java.util.function.Supplier;
  *
  * <p>A plan is reused only by a statement that would be planned exactly alike. The key holds the
  * statement's text (as parsed and printed), the user and their roles, the session settings that
- * planning reads ({@link SessionSettings#planKey}), the privacy rewriter and policy resolver
+ * decide a plan's shape ({@link SessionSettings#planKey}), the privacy rewriter and policy resolver
  * instances, and the catalog's {@linkplain SqliteCatalog#generation generation}, which every write
  * that may change a plan raises: a table, its data (a new version), a policy, a grant, a view, a
  * principal or a role setting. When the generation moves, the whole cache is dropped. A user never
  * gets a plan made for another user, whatever their policies. Plans that read system or
  * information-schema tables are not kept, nor is a failure (it is planned, and reported, again).
  * An entry is also dropped after {@link #MAX_AGE_NANOS}, so that nothing planned from the clock
- * lives long.
+ * lives long. The session's {@code SET EPSILON} is not in the key: it decides only each DP
+ * aggregate's budget, which the caller applies to the cached plan for each statement
+ * ({@code PlannedQuery.atEpsilon}: the budget, cost and fingerprints that planning at that ε gives).
  *
  * <p>Bounded by {@link #MAX_ENTRIES} entries and {@link #MAX_BYTES} of estimated memory (least
  * recently used first out). Thread-safe. Its counters are shown to admins by {@code EXPLAIN}.

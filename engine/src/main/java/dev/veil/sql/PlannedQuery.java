@@ -31,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,8 +69,28 @@ public final class PlannedQuery {
     private final String purpose;
 
     private final String reads;
-    /** The compiled plan, made by the first execution and reused by later ones (see {@link PlanCache}). */
-    private QueryExecution.Compiled compiled;
+    /**
+     * The compiled plan, made by the first execution and reused by later ones (see {@link PlanCache}),
+     * also by this plan at another ε ({@link #atEpsilon}), which shares it.
+     */
+    private final Code code;
+
+    /** The compiled plan of a query and of the same query at other ε. */
+    private static final class Code {
+        private final EnumerableRel plan;
+        private QueryExecution.Compiled compiled;
+
+        Code(EnumerableRel plan) {
+            this.plan = plan;
+        }
+
+        synchronized QueryExecution.Compiled compiled() {
+            if (compiled == null) {
+                compiled = QueryExecution.compile(plan);
+            }
+            return compiled;
+        }
+    }
 
     private PlannedQuery(
             PlannerContext planner,
@@ -82,7 +103,9 @@ public final class PlannedQuery {
             String text,
             boolean cacheable,
             String purpose,
-            String reads) {
+            String reads,
+            Code code) {
+        this.code = code == null ? new Code(plan) : code;
         this.text = text;
         this.cacheable = cacheable;
         this.purpose = purpose;
@@ -109,7 +132,10 @@ public final class PlannedQuery {
     public static PlannedQuery planCached(SqlNode query, StatementContext context) {
         requireNonNull(query, "query is null");
         String text = query.toString();
-        PlannedQuery planned = PlanCache.of(context.warehouse()).plan(text, context, () -> plan(query, text, context));
+        // The session's epsilon is not in the cache key: a plan is the same at any, its budget applied here.
+        PlannedQuery planned = PlanCache.of(context.warehouse())
+                .plan(text, context, () -> plan(query, text, context))
+                .atEpsilon(context.settings().epsilon());
         // A cached plan's statement is audited with the purpose and reads its planning noted.
         if (planned.reads != null) {
             context.control().used(planned.purpose, planned.reads);
@@ -196,7 +222,53 @@ public final class PlannedQuery {
             }
         }
         return new PlannedQuery(
-                planner, columns, plan, rewrite, cost, boundaries, fingerprints, text, cacheable, purpose, reads);
+                planner, columns, plan, rewrite, cost, boundaries, fingerprints, text, cacheable, purpose, reads, null);
+    }
+
+    /**
+     * This query as its session's {@code SET EPSILON} of {@code sessionEpsilon} has it spend: the
+     * same plan and compiled code, with each DP aggregate's budget what planning at that ε gives it
+     * ({@link RewriteResult#atEpsilon}), and with the fingerprints and cost of that budget. So a
+     * cached plan serves a statement asked at any ε: each execution still charges its own budget,
+     * draws its own noise once per DP aggregate, and replays a stored release only when it asks at
+     * the stored release's ε. Fails as planning does when the session asks for more than the
+     * policies allow. This query itself when it was planned at that ε.
+     */
+    PlannedQuery atEpsilon(OptionalDouble sessionEpsilon) {
+        double epsilon = rewrite.allocation().epsilonAt(sessionEpsilon);
+        RewriteResult again = rewrite.atEpsilon(epsilon);
+        if (again == rewrite) {
+            return this;
+        }
+        Map<Integer, DpSpec> specs = new HashMap<>();
+        for (DpAggregate b : DpAggregate.findAll(again.plan())) {
+            specs.put(b.spec().release(), b.spec());
+        }
+        EnumerableRel physical = (EnumerableRel) DpAggregate.replaceSpecs(plan, spec -> {
+            DpSpec respent = specs.get(spec.release());
+            if (respent == null) {
+                throw new VeilException(
+                        ErrorCode.INTERNAL_ERROR,
+                        "A differentially private aggregate of the physical plan is not in the rewritten plan");
+            }
+            return respent;
+        });
+        Map<Integer, DpSpec> boundaries = DpReleases.boundaries(physical);
+        Map<Integer, Fingerprint> prints =
+                ReleaseFingerprints.of(again.plan(), planner.principal().name(), again.policies());
+        return new PlannedQuery(
+                planner,
+                columns,
+                physical,
+                again,
+                cost(boundaries.values(), again),
+                boundaries,
+                prints,
+                text,
+                cacheable,
+                purpose,
+                reads,
+                code);
     }
 
     /**
@@ -494,15 +566,13 @@ public final class PlannedQuery {
                 context.cancelFlag(),
                 dpReleases,
                 memory,
-                context.control().statementTime());
+                context.control().statementTime(),
+                releases);
     }
 
     /** The compiled plan: compiled by the first execution, reused by every later one (each with its own state). */
-    private synchronized QueryExecution.Compiled compiled() {
-        if (compiled == null) {
-            compiled = QueryExecution.compile(plan);
-        }
-        return compiled;
+    private QueryExecution.Compiled compiled() {
+        return code.compiled();
     }
 
     /** The rows of a statement that holds fingerprints: closing it lets go of those it still holds. */

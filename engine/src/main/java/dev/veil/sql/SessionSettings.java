@@ -42,14 +42,15 @@ public final class SessionSettings {
     }
 
     /**
-     * Every setting of this session that planning reads (the schema names resolve in, and what the
-     * privacy rewrite reads: {@code SET EPSILON}), as one value with {@code equals}: part of the
+     * Every setting of this session that decides the shape of a plan (the schema names resolve in,
+     * and the purpose, which picks consent filters), as one value with {@code equals}: part of the
      * key of {@link PlanCache}. A new setting that validation, the rewrite or the optimizer reads
-     * must be added here, or two sessions that differ in it could share a plan.
+     * must be added here, or two sessions that differ in it could share a plan. {@code SET EPSILON}
+     * is not: it changes only the budget of each DP aggregate, which {@code PlannedQuery} applies
+     * to a cached plan for each statement (with the same check as planning).
      */
     List<Object> planKey() {
-        // Everything here that the privacy rewrite reads: the purpose picks consent filters.
-        return List.of(schema, epsilon, purpose);
+        return List.of(schema, purpose);
     }
 
     /** The epsilon per query the session asked for, if any (otherwise the tables' policies decide). */

@@ -24,6 +24,31 @@ class AutoBoundedSumTest {
     private static final ValueBounds COUNTED = new ValueBounds(0, 1);
 
     @Test
+    void aMagnitudesBinIsTheFirstCandidateAtLeastAsLarge() {
+        for (List<Double> candidates : List.of(
+                ApproximateBounds.candidates(8, 1),
+                ApproximateBounds.candidates(5, 5),
+                ApproximateBounds.candidates(100, 1),
+                ApproximateBounds.candidates(21_000_000, 0.01))) {
+            List<Double> magnitudes = new java.util.ArrayList<>(
+                    List.of(0.0, Double.MIN_VALUE, 1e-9, Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NaN));
+            for (double c : candidates) {
+                magnitudes.addAll(List.of(c, Math.nextDown(c), Math.nextUp(c), c * 0.75, c * 1.5));
+            }
+            for (double magnitude : magnitudes) {
+                int expected = candidates.size() - 1;
+                for (int i = 0; i < candidates.size(); i++) {
+                    if (magnitude <= candidates.get(i)) {
+                        expected = i;
+                        break;
+                    }
+                }
+                assertEquals(expected, ApproximateBounds.bin(candidates, magnitude), candidates + " " + magnitude);
+            }
+        }
+    }
+
+    @Test
     void candidatesDoubleUpToTheDeclaredBound() {
         assertEquals(List.of(1.0, 2.0, 4.0, 8.0), ApproximateBounds.candidates(8, 1));
         assertEquals(List.of(1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 100.0), ApproximateBounds.candidates(100, 1));

@@ -300,7 +300,28 @@ class PlanCacheSqlTest {
         assertEquals(before + 1.0, spent(eve), 1e-9);
         exec(eve, "SET EPSILON = 0.25");
         rows(eve, dp);
-        assertEquals(before + 1.25, spent(eve), 1e-9, "planned again with the session's epsilon");
+        assertEquals(before + 1.25, spent(eve), 1e-9, "the cached plan spends the session's epsilon");
+    }
+
+    @Test
+    void aDpPlanCachedAtOneEpsilonServesAnotherWithItsOwnBudgetNoiseAndReplays() throws SQLException {
+        String dp = "SELECT city, SUM(pay) FROM people WHERE pay >= 3 GROUP BY city";
+        rows(eve, dp);
+        double before = spent(eve);
+        long[] start = counters();
+        exec(eve, "SET EPSILON = 0.25");
+        List<List<Object>> quarter = rows(eve, dp);
+        exec(eve, "SET EPSILON = 0.5");
+        List<List<Object>> half = rows(eve, dp);
+        long[] end = counters();
+        // counters() itself is a miss each time (the admin's EXPLAIN of a new text is not cached).
+        assertEquals(2, end[0] - start[0], "both runs reused the plan planned at epsilon 1");
+        assertEquals(before + 0.75, spent(eve), 1e-9, "each run charged its own epsilon");
+        assertTrue(!quarter.equals(half), "fresh noise at each epsilon: " + quarter + " " + half);
+        // The question at an epsilon already asked replays that answer, for free.
+        exec(eve, "SET EPSILON = 0.25");
+        assertEquals(quarter, rows(eve, dp));
+        assertEquals(before + 0.75, spent(eve), 1e-9, "a replay is free");
     }
 
     @Test

@@ -105,8 +105,8 @@ final class DpEngine implements BenchEngine {
      * Makes the analyst's next query a new question: a question asked again on the same data is a
      * free replay of its stored answer, which would time the release store instead of the DP
      * aggregate. Each timed run asks at an epsilon a billionth apart from the last (never one the
-     * accuracy table uses); such a run is also planned afresh, since the plan cache is keyed by the
-     * session's settings.
+     * accuracy table uses); such a run still reuses the cached plan, whose DP aggregates are given
+     * the new epsilon's budget.
      */
     void askAnew() {
         double epsilon = AccuracyProbe.respelt(DpPolicies.EPSILON, 1_000_000 + timedRuns++);

@@ -304,8 +304,8 @@ final class MarkdownReport {
                         + "neither rewritten nor noisy, in the same JVM. Q3, Q10 and Q18 list single orders or "
                         + "customers, which DP does not release; their DP version is their count/sum variant, "
                         + "below the table. Each of the analyst's runs asks at an ε a billionth apart, so that "
-                        + "none is a free replay of a stored answer; each is therefore also planned afresh, while "
-                        + "the administrator's runs reuse their cached plan.\n\n");
+                        + "none is a free replay of a stored answer; like the administrator's runs, they reuse "
+                        + "their cached plan (the plan cache is not keyed by ε).\n\n");
         List<String> heading = List.of("Query", "DP version", "DP (analyst)", "non-DP (administrator)", "DP/raw");
         row(heading, out);
         separator(heading.size(), out);

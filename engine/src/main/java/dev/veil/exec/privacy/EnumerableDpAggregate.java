@@ -65,8 +65,11 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
 
     @Override
     public DpAggregate withSpec(DpSpec newSpec) {
-        // A new spec reads other fields: its batch plan, if any, is made again by DpBatches.
-        return new EnumerableDpAggregate(getCluster(), getTraitSet(), getInput(), newSpec);
+        // Another budget reads the same fields: the batch plan stays. A spec that differs otherwise
+        // may read other fields: its batch plan, if any, is made again by DpBatches.
+        boolean sameFields =
+                newSpec.withBudget(spec().epsilon(), spec().delta()).equals(spec());
+        return new EnumerableDpAggregate(getCluster(), getTraitSet(), getInput(), newSpec, sameFields ? batches : null);
     }
 
     @Override
