@@ -325,6 +325,35 @@ class PlanCacheSqlTest {
     }
 
     @Test
+    void aCachedDpPlanDrawsItsNoiseAtTheEpsilonAskedNotTheOneItWasPlannedAt() throws SQLException {
+        // SUM(pay) over 300 units, pay bounded to [0, 100]: 14,850. The plan is cached at one epsilon
+        // and asked at another 1,000 times larger or smaller; each run's noise must be at its own
+        // scale. At epsilon 1 the noise is a few hundred at most (median |error| above 3,000 in 12
+        // runs: negligible); at 0.001 a thousand times that (median below 3,000: about 1e-8).
+        String sum = "SELECT SUM(pay) FROM people WHERE pay >= 0";
+        exec(eve, "SET EPSILON = 0.001");
+        rows(eve, sum);
+        long[] start = counters();
+        double[] precise = new double[12];
+        for (int k = 0; k < precise.length; k++) {
+            exec(eve, "SET EPSILON = " + (1 - (k + 1) * 1e-9));
+            precise[k] = Math.abs(((Number) rows(eve, sum).get(0).get(0)).doubleValue() - 14_850);
+        }
+        double[] coarse = new double[12];
+        for (int k = 0; k < coarse.length; k++) {
+            exec(eve, "SET EPSILON = " + (0.001 + (k + 1) * 1e-12));
+            coarse[k] = Math.abs(((Number) rows(eve, sum).get(0).get(0)).doubleValue() - 14_850);
+        }
+        long[] end = counters();
+        assertTrue(end[0] - start[0] >= 24, "every run reused the plan cached at epsilon 0.001");
+        java.util.Arrays.sort(precise);
+        java.util.Arrays.sort(coarse);
+        assertTrue(precise[6] < 3_000, "epsilon 1 drew noise at its own scale: " + java.util.Arrays.toString(precise));
+        assertTrue(
+                coarse[5] > 3_000, "epsilon 0.001 drew noise at its own scale: " + java.util.Arrays.toString(coarse));
+    }
+
+    @Test
     void cachedDpPlansDrawFreshNoiseAndAreChargedEveryTime() throws SQLException {
         // Differently spelled questions (a repeat is a free replay): each is charged and noisy anew.
         Set<List<List<Object>>> answers = new HashSet<>();
