@@ -28,13 +28,10 @@ final class GroupTable {
     private final StringDictionary[] dictionaries;
     private final int width;
     private long[] keys;
+    private int[] hashes;
     private int groups;
-    /**
-     * Open addressing: per slot, a group's hash in the high 32 bits and its id + 1 in the low 32
-     * bits; 0 for an empty slot. Holding the hash here saves a visit to a group's key on most
-     * probes that end elsewhere, and the rehash reads no key.
-     */
-    private long[] slots = new long[1024];
+    /** Open addressing: group id + 1, 0 for an empty slot. */
+    private int[] slots = new int[1024];
 
     private long[][] codes = new long[0][];
     private long[] masks = new long[0];
@@ -58,6 +55,7 @@ final class GroupTable {
         }
         this.width = columns.length + 1;
         this.keys = new long[width * 64];
+        this.hashes = new int[64];
         this.tuple = new long[width];
         if (columns.length == 0) {
             groups = 1;
@@ -75,7 +73,11 @@ final class GroupTable {
 
     /** An estimate, on the high side, of the heap the table takes (its arrays and string dictionaries). */
     long bytes() {
-        long bytes = 8L * keys.length + 8L * slots.length + 8L * masks.length + 8L * codes.length * masks.length;
+        long bytes = 8L * keys.length
+                + 4L * hashes.length
+                + 4L * slots.length
+                + 8L * masks.length
+                + 8L * codes.length * masks.length;
         for (StringDictionary d : dictionaries) {
             if (d != null) {
                 bytes += d.bytes();
@@ -208,64 +210,43 @@ final class GroupTable {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** A well-mixed hash of a key (the finalizer of SplitMix64 over a multiplicative combination). */
-    private static int hash(long[] t) {
+    private int findOrAdd(long[] t) {
         long h = 0;
         for (long c : t) {
             h = (h + c) * 0x9E3779B97F4A7C15L;
         }
-        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
-        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
-        return (int) (h ^ (h >>> 31));
-    }
-
-    private int findOrAdd(long[] t) {
-        int hash = hash(t);
-        long tag = (long) hash << 32;
+        int hash = (int) (h ^ (h >>> 32));
         int mask = slots.length - 1;
         for (int s = hash & mask; ; s = (s + 1) & mask) {
-            long entry = slots[s];
+            int entry = slots[s];
             if (entry == 0) {
-                return add(t, tag, s);
+                return add(t, hash, s);
             }
-            if ((entry & 0xFFFFFFFF00000000L) == tag) {
-                int g = (int) entry - 1;
-                if (sameKey(g, t)) {
-                    return g;
-                }
+            int g = entry - 1;
+            if (hashes[g] == hash && Arrays.equals(keys, g * width, g * width + width, t, 0, width)) {
+                return g;
             }
         }
     }
 
-    private boolean sameKey(int g, long[] t) {
-        int base = g * width;
-        for (int k = 0; k < width; k++) {
-            if (keys[base + k] != t[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private int add(long[] t, long tag, int slot) {
-        if ((groups + 1) * width > keys.length) {
-            keys = Arrays.copyOf(keys, Math.max(keys.length * 2, (groups + 1) * width));
+    private int add(long[] t, int hash, int slot) {
+        if (groups == hashes.length) {
+            hashes = Arrays.copyOf(hashes, groups * 2);
+            keys = Arrays.copyOf(keys, groups * 2 * width);
         }
         int g = groups++;
         System.arraycopy(t, 0, keys, g * width, width);
-        slots[slot] = tag | (g + 1);
+        hashes[g] = hash;
+        slots[slot] = g + 1;
         if (groups * 2 > slots.length) {
-            long[] old = slots;
-            slots = new long[old.length * 2];
+            slots = new int[slots.length * 2];
             int mask = slots.length - 1;
-            for (long entry : old) {
-                if (entry != 0) {
-                    int s = (int) (entry >>> 32) & mask;
-                    while (slots[s] != 0) {
-                        s = (s + 1) & mask;
-                    }
-                    slots[s] = entry;
+            for (int i = 0; i < groups; i++) {
+                int s = hashes[i] & mask;
+                while (slots[s] != 0) {
+                    s = (s + 1) & mask;
                 }
+                slots[s] = i + 1;
             }
         }
         return g;
