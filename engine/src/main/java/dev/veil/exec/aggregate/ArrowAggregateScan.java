@@ -36,6 +36,8 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
     private final List<String> calls;
     private final @Nullable String filter;
     private final double rowCount;
+    /** The {@link GroupFilter} in EXPLAIN's words, or null. */
+    private final @Nullable String groupTest;
 
     ArrowAggregateScan(
             RelOptCluster cluster,
@@ -46,7 +48,8 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
             List<String> groupNames,
             List<String> calls,
             @Nullable String filter,
-            double rowCount) {
+            double rowCount,
+            @Nullable String groupTest) {
         super(cluster, traitSet);
         this.table = requireNonNull(table, "table is null");
         this.rowType = requireNonNull(rowType, "rowType is null");
@@ -55,6 +58,7 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
         this.calls = List.copyOf(calls);
         this.filter = filter;
         this.rowCount = rowCount;
+        this.groupTest = groupTest;
     }
 
     @Override
@@ -65,13 +69,42 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
         return new ArrowAggregateScan(
-                getCluster(), traitSet, table, rowType, aggregation, groupNames, calls, filter, rowCount);
+                getCluster(), traitSet, table, rowType, aggregation, groupNames, calls, filter, rowCount, groupTest);
+    }
+
+    /** This scan without a row for the groups that fail {@code test} (see {@link GroupFilter}). */
+    ArrowAggregateScan withGroupFilter(GroupFilter test) {
+        return new ArrowAggregateScan(
+                getCluster(),
+                traitSet,
+                table,
+                rowType,
+                aggregation.withGroupFilter(test),
+                groupNames,
+                calls,
+                filter,
+                rowCount,
+                test.toString());
+    }
+
+    /** The aggregation this scan runs. */
+    VectorAggregation aggregation() {
+        return aggregation;
     }
 
     /** This scan with saturating integer sums, for protected rows ({@link CheckedSums}). */
     ArrowAggregateScan saturating() {
         return new ArrowAggregateScan(
-                getCluster(), traitSet, table, rowType, aggregation.saturating(), groupNames, calls, filter, rowCount);
+                getCluster(),
+                traitSet,
+                table,
+                rowType,
+                aggregation.saturating(),
+                groupNames,
+                calls,
+                filter,
+                rowCount,
+                groupTest);
     }
 
     @Override
@@ -90,7 +123,8 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
                 .item("table", table.getQualifiedName())
                 .item("group", String.join(", ", groupNames))
                 .item("aggs", String.join(", ", calls))
-                .itemIf("filter", filter, filter != null);
+                .itemIf("filter", filter, filter != null)
+                .itemIf("groupFilter", groupTest, groupTest != null);
     }
 
     @Override

@@ -43,6 +43,21 @@ public final class VectorAggregates {
                 return fused;
             }
         }
+        if (node instanceof EnumerableCalc calc && calc.getProgram().getCondition() != null) {
+            RelNode input = fuse(calc.getInput());
+            if (input instanceof ArrowAggregateScan scan && !scan.aggregation().hasGroupFilter()) {
+                // A HAVING-like condition: groups that fail it are dropped before their rows are
+                // built; the calculation keeps the condition and tests the rows that are left.
+                RexProgram program = calc.getProgram();
+                RexNode condition = program.expandLocalRef(program.getCondition());
+                VectorAggregation aggregation = scan.aggregation();
+                GroupFilter test = GroupFilter.of(condition, aggregation.groupCount(), aggregation::exactResult);
+                if (test != null) {
+                    input = scan.withGroupFilter(test);
+                }
+            }
+            return input == calc.getInput() ? calc : calc.copy(calc.getTraitSet(), List.of(input));
+        }
         List<RelNode> inputs = node.getInputs();
         List<RelNode> fusedInputs = new ArrayList<>(inputs.size());
         boolean changed = false;
@@ -123,7 +138,8 @@ public final class VectorAggregates {
                 groupNames,
                 callNames,
                 scan.filter() == null ? null : scan.filter().toString(),
-                rows);
+                rows,
+                null);
     }
 
     /** The vectorized form of one call, or null when it is not supported. */

@@ -83,6 +83,8 @@ public final class VectorAggregation {
     private final int[] loadedColumns;
     /** Whether an integer sum that does not fit a long is saturated rather than an error (see {@link CheckedSums}). */
     private boolean saturating;
+    /** Groups that fail it get no row (see {@link GroupFilter}); null for none. */
+    private @Nullable GroupFilter groupFilter;
 
     VectorAggregation(
             ArrowTable table, @Nullable ScanPredicate filter, int[] groupColumns, List<Call> calls, boolean scalar) {
@@ -113,7 +115,37 @@ public final class VectorAggregation {
     VectorAggregation saturating() {
         VectorAggregation copy = new VectorAggregation(table, filter, groupColumns, calls, scalar);
         copy.saturating = true;
+        copy.groupFilter = groupFilter;
         return copy;
+    }
+
+    /** This aggregation without a row for the groups that fail {@code test}. */
+    VectorAggregation withGroupFilter(GroupFilter test) {
+        VectorAggregation copy = new VectorAggregation(table, filter, groupColumns, calls, scalar);
+        copy.saturating = saturating;
+        copy.groupFilter = requireNonNull(test, "test is null");
+        return copy;
+    }
+
+    /** Whether call i's results are exact numbers (a Long or a BigDecimal), as a {@link GroupFilter} compares them. */
+    boolean exactResult(int call) {
+        if (call < 0 || call >= calls.size()) {
+            return false;
+        }
+        return switch (calls.get(call).kind()) {
+            case COUNT_ROWS, COUNT_COLUMN, COUNT_EXPRESSION, SUM_LONG, SUM_DECIMAL -> true;
+            case SUM_DOUBLE, MIN, MAX -> false;
+        };
+    }
+
+    /** The number of grouping columns. */
+    int groupCount() {
+        return groupColumns.length;
+    }
+
+    /** Whether groups are tested before their rows are built. */
+    boolean hasGroupFilter() {
+        return groupFilter != null;
     }
 
     /** The table columns the aggregation reads. */
@@ -283,7 +315,12 @@ public final class VectorAggregation {
             for (VectorAccumulator a : accumulators) {
                 a.ensure(count);
             }
+            GroupFilter test = groupFilter;
             for (int g = 0; g < count; g++) {
+                int group = g;
+                if (test != null && !test.accepts(i -> accumulators[i].result(group))) {
+                    continue;
+                }
                 Object[] row = new Object[groupColumns.length + accumulators.length];
                 for (int k = 0; k < groupColumns.length; k++) {
                     row[k] = groups.key(g, k);

@@ -3,7 +3,8 @@
  * over a scan by an {@link dev.veil.exec.aggregate.ArrowAggregateScan}, which scans and aggregates
  * in one step over Arrow batches with primitive arithmetic ({@code VectorAggregation},
  * {@code VectorExpression}, {@code VectorAccumulator}, {@code GroupTable},
- * {@code StringDictionary}); {@link dev.veil.exec.aggregate.VectorInput} gives the DP aggregate of
+ * {@code StringDictionary}), and drops the groups that a HAVING-like comparison above it would
+ * reject before building their rows ({@code GroupFilter}); {@link dev.veil.exec.aggregate.VectorInput} gives the DP aggregate of
  * {@code exec.privacy} a scan's rows as batches of group ids, keys and values evaluated the same
  * way; {@link dev.veil.exec.aggregate.CheckedSums} makes the integer sums of
  * every aggregate and window of a plan exact (an overflow fails, or saturates under a privacy

@@ -308,4 +308,74 @@ class VectorAggregateTest {
         assertTrue(plan.contains("ArrowAggregateScan(table=[[s, t]], group=[k], aggs=["), plan);
         assertTrue(plan.contains("filter=[<=($6, 2024-01-20)]"), plan);
     }
+
+    @Test
+    void havingOnExactResultsDropsGroupsBeforeTheirRowsWithTheRowPathsResult() throws SQLException {
+        for (int threads : new int[] {1, 2}) {
+            ExecutionOptions.set(ExecutionOptions.current().withThreads(threads));
+            for (String sql : List.of(
+                    "SELECT b, SUM(d) FROM s.t GROUP BY b HAVING SUM(d) > 500",
+                    "SELECT g, COUNT(*), SUM(b) FROM s.t GROUP BY g HAVING COUNT(*) >= 200 AND SUM(g) < 0",
+                    "SELECT k, COUNT(b) FROM s.t GROUP BY k HAVING 400 < COUNT(b)",
+                    "SELECT dt, SUM(d) FROM s.t GROUP BY dt HAVING SUM(d) > 1000.5 AND SUM(d) <> 0",
+                    "SELECT k, z, SUM(g) FROM s.t GROUP BY k, z HAVING SUM(g) = -6 OR COUNT(*) > 100",
+                    "SELECT k, SUM(d) FROM s.t GROUP BY k HAVING MAX(dt) > DATE '2024-01-03' AND SUM(d) > 1000")) {
+                List<List<Object>> rows = assertSameAsRowPath(sql);
+                assertTrue(plan(sql).contains("ArrowAggregateScan"), sql);
+                assertFalse(rows.isEmpty(), sql);
+            }
+        }
+        String plan = plan("SELECT b, SUM(d) FROM s.t GROUP BY b HAVING SUM(d) > 500");
+        assertTrue(plan.contains("groupFilter=[call0 > 500.00]"), plan);
+        // A disjunction is not split: no group filter, the plain filter above.
+        String or = plan("SELECT k, z, SUM(g) FROM s.t GROUP BY k, z HAVING SUM(g) = -6 OR COUNT(*) > 100");
+        assertFalse(or.contains("groupFilter"), or);
+        // MAX and DOUBLE sums are not tested early; the COUNT that SUM(f) > 1 implies is.
+        String max = plan("SELECT k, MAX(b) FROM s.t GROUP BY k HAVING MAX(b) > 5 AND SUM(f) > 1");
+        assertTrue(max.contains("aggs=[MAX($2), $SUM0($5), COUNT($5)], groupFilter=[call2 <> 0]"), max);
+        assertSameAsRowPath("SELECT k, MAX(b) FROM s.t GROUP BY k HAVING MAX(b) > 5 AND SUM(f) > 1");
+    }
+
+    @Test
+    void havingOnNullSumsDropsTheGroupLikeTheRowPath() throws SQLException, IOException {
+        statement.execute("CREATE TABLE s.n (a INTEGER, d DECIMAL(10,2), x INTEGER NOT NULL)");
+        // d is NULL where a is NULL (even i) and where i is a multiple of 3.
+        load(
+                "n",
+                100,
+                i -> (i % 2 == 0 ? "" : String.valueOf(i)) + "," + (i % 2 == 0 || i % 3 == 0 ? "" : "1.25") + ","
+                        + (i % 5));
+        List<List<Object>> rows = assertSameAsRowPath(
+                "SELECT a, SUM(d), COUNT(*) FROM s.n WHERE x <> 1 GROUP BY a HAVING SUM(d) >= 0 AND COUNT(*) > 0");
+        assertTrue(rows.size() > 10, rows.toString());
+        for (List<Object> row : rows) {
+            assertTrue(row.get(0) != null && (Integer) row.get(0) % 3 != 0, rows.toString());
+        }
+        assertEquals(
+                0,
+                assertSameAsRowPath("SELECT x, SUM(d) FROM s.n WHERE x > 10 GROUP BY x HAVING SUM(d) < 1")
+                        .size());
+    }
+
+    @Test
+    void manyDistinctKeysGroupLikeTheRowPathOnBothThreadCounts() throws SQLException, IOException {
+        statement.execute("CREATE TABLE s.m (a BIGINT, b INTEGER, d DECIMAL(12,2))");
+        for (int part = 0; part < 2; part++) {
+            int base = part * 40_000;
+            // Keys spaced like TPC-H order keys (8 of every 32), every second one twice.
+            load(
+                    "m",
+                    40_000,
+                    i -> ((base + i) / 8 * 32 + (base + i) % 8) / 2 * 2 + "," + (i % 3 == 0 ? "" : i % 97) + ","
+                            + (i % 1000) + ".5");
+        }
+        for (int threads : new int[] {1, 2}) {
+            ExecutionOptions.set(ExecutionOptions.current().withThreads(threads));
+            assertEquals(
+                    40_000,
+                    assertSameAsRowPath("SELECT a, SUM(d), COUNT(*) FROM s.m GROUP BY a")
+                            .size());
+            assertSameAsRowPath("SELECT a, b, SUM(d) FROM s.m GROUP BY a, b HAVING SUM(d) > 900");
+        }
+    }
 }

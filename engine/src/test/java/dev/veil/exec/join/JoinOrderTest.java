@@ -179,6 +179,37 @@ class JoinOrderTest {
         assertTrue(text.contains("projects=[[2]]"), text);
     }
 
+    @Test
+    void aLikeWithALongFixedPartIsEstimatedSelectiveEnoughToBuildOn() throws SQLException, IOException {
+        // 100,000 items, 2% of them labelled with the needle: Calcite's guess of a quarter would
+        // make the filtered items (25,000) larger than the 20,000 sales and put the sales on the
+        // build side; six fixed characters keep 0.6^6 (5%, 4,700 items), so the items are built on.
+        statement.execute("CREATE TABLE s.item (item_id BIGINT NOT NULL, label VARCHAR NOT NULL)");
+        load("item", 100_000, i -> i + ",item " + i + (i % 50 == 0 ? " needle" : ""));
+        String sql = "SELECT COUNT(*) FROM s.sales f JOIN s.item i ON f.sale_id = i.item_id "
+                + "WHERE i.label LIKE '%needle%'";
+        List<String> plan = plan(sql);
+        String text = String.join("\n", plan);
+        int join = -1;
+        for (int i = 0; i < plan.size() && join < 0; i++) {
+            if (plan.get(i).contains("HashJoin(")) {
+                join = i;
+            }
+        }
+        assertTrue(join >= 0, text);
+        assertTrue(subtree(plan, join, 1).contains("item"), "the items are not the build side:\n" + text);
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            assertTrue(rs.next());
+            assertEquals(400, rs.getLong(1));
+        }
+        // NOT LIKE keeps Calcite's guess; the query still runs.
+        try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM s.sales f JOIN s.item i "
+                + "ON f.sale_id = i.item_id WHERE i.label NOT LIKE '%needle%'")) {
+            assertTrue(rs.next());
+            assertEquals(19_600, rs.getLong(1));
+        }
+    }
+
     /** The lines of the {@code child}-th (0-based) input of the operator at line {@code at}. */
     private static String subtree(List<String> plan, int at, int child) {
         int depth = indent(plan.get(at));
