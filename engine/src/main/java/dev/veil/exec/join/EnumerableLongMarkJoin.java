@@ -9,14 +9,12 @@ import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
 import org.apache.calcite.adapter.enumerable.PhysType;
 import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
-import org.apache.calcite.adapter.enumerable.RexToLixTranslator;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.function.Predicate2;
 import org.apache.calcite.linq4j.tree.BlockBuilder;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
-import org.apache.calcite.linq4j.tree.ParameterExpression;
 import org.apache.calcite.linq4j.tree.Types;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
@@ -28,13 +26,9 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
-import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.rex.RexProgramBuilder;
 import org.apache.calcite.rex.RexUtil;
-import org.apache.calcite.util.ImmutableIntList;
-import org.apache.calcite.util.Pair;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -126,7 +120,7 @@ public final class EnumerableLongMarkJoin extends Join implements EnumerableRel 
         RexBuilder rexBuilder = getCluster().getRexBuilder();
         if (!info.nonEquiConditions.isEmpty()) {
             RexNode rest = RexUtil.composeConjunction(rexBuilder, info.nonEquiConditions, true);
-            remainder = predicate(implementor, rexBuilder, leftArrays, rightArrays, rest);
+            remainder = JoinCode.predicate(implementor, rexBuilder, left, right, leftArrays, rightArrays, rest);
         }
         Expression call = Expressions.call(
                 Types.lookupMethod(
@@ -143,8 +137,8 @@ public final class EnumerableLongMarkJoin extends Join implements EnumerableRel 
                 implementor.getRootExpression(),
                 marked,
                 marking,
-                ints(info.leftKeys),
-                ints(info.rightKeys),
+                JoinCode.ints(info.leftKeys),
+                JoinCode.ints(info.rightKeys),
                 Expressions.constant(joinType.name()),
                 Expressions.constant(right.getRowType().getFieldCount()),
                 remainder);
@@ -154,40 +148,5 @@ public final class EnumerableLongMarkJoin extends Join implements EnumerableRel 
         PhysType physType = PhysTypeImpl.of(typeFactory, getRowType(), format, false);
         builder.add(Expressions.return_(null, arrays.convertTo(call, format)));
         return implementor.result(physType, builder.toBlock());
-    }
-
-    private static Expression ints(ImmutableIntList values) {
-        return Expressions.newArrayInit(
-                int.class, values.stream().map(Expressions::constant).toArray(Expression[]::new));
-    }
-
-    /** A {@code Predicate2<Object[], Object[]>} of {@code condition} over a left and a right row (NULL is false). */
-    private Expression predicate(
-            EnumerableRelImplementor implementor,
-            RexBuilder rexBuilder,
-            PhysType leftArrays,
-            PhysType rightArrays,
-            RexNode condition) {
-        BlockBuilder body = new BlockBuilder();
-        ParameterExpression leftRow = Expressions.parameter(Object[].class, "left");
-        ParameterExpression rightRow = Expressions.parameter(Object[].class, "right");
-        RelDataType both = implementor
-                .getTypeFactory()
-                .builder()
-                .addAll(left.getRowType().getFieldList())
-                .addAll(right.getRowType().getFieldList())
-                .build();
-        RexProgramBuilder program = new RexProgramBuilder(both, rexBuilder);
-        program.addCondition(condition);
-        Expression test = RexToLixTranslator.translateCondition(
-                program.getProgram(),
-                implementor.getTypeFactory(),
-                body,
-                new RexToLixTranslator.InputGetterImpl(
-                        List.of(Pair.of(leftRow, leftArrays), Pair.of(rightRow, rightArrays))),
-                implementor::getCorrelVariableGetter,
-                implementor.getConformance());
-        body.add(Expressions.return_(null, test));
-        return Expressions.lambda(Predicate2.class, body.toBlock(), leftRow, rightRow);
     }
 }

@@ -111,6 +111,7 @@ public final class LongHashJoin {
         private int[] next = new int[64];
 
         private int rowCount;
+        private int keyed;
 
         Table(boolean twoKeys) {
             this.twoKeys = twoKeys;
@@ -138,17 +139,15 @@ public final class LongHashJoin {
             return distinct;
         }
 
+        /** The rows with a key (no NULL in it). */
+        int keyed() {
+            return keyed;
+        }
+
+        /** Adds a row with keys {@code (k1, k2)} ({@code k2} 0 for one key), chained after its key's rows. */
         void add(long k1, long k2, Object[] row) {
-            if (rowCount == rows.length) {
-                if (rowCount == Integer.MAX_VALUE - 8) {
-                    throw new IllegalStateException("a hash join's build side holds at most " + rowCount + " rows");
-                }
-                int size = (int) Math.min(Integer.MAX_VALUE - 8L, rows.length * 2L);
-                rows = Arrays.copyOf(rows, size);
-                next = Arrays.copyOf(next, size);
-            }
-            int r = rowCount++;
-            rows[r] = row;
+            int r = store(row);
+            keyed++;
             int mask = heads.length - 1;
             int i = hash(k1, k2) & mask;
             while (true) {
@@ -172,6 +171,28 @@ public final class LongHashJoin {
                 }
                 i = (i + 1) & mask;
             }
+        }
+
+        /**
+         * Adds a row that has a NULL key: kept in input order with the others (a mark join's left side
+         * emits it), matched by no probe.
+         */
+        void addUnkeyed(Object[] row) {
+            store(row);
+        }
+
+        private int store(Object[] row) {
+            if (rowCount == rows.length) {
+                if (rowCount == Integer.MAX_VALUE - 8) {
+                    throw new IllegalStateException("a hash table of a join holds at most " + rowCount + " rows");
+                }
+                int size = (int) Math.min(Integer.MAX_VALUE - 8L, rows.length * 2L);
+                rows = Arrays.copyOf(rows, size);
+                next = Arrays.copyOf(next, size);
+            }
+            int r = rowCount++;
+            rows[r] = row;
+            return r;
         }
 
         private void grow() {

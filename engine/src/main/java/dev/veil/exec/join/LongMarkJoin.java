@@ -6,7 +6,6 @@ import dev.veil.control.StatementControl;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.RowSizes;
-import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;
@@ -90,13 +89,13 @@ public final class LongMarkJoin {
 
     /**
      * Reads {@code input} into a table keyed by {@code keys}, accounting it to {@code account} as it
-     * grows and looking at the cancel flag; returns the table, whose {@link Table#keyed} says how
-     * many rows have a key.
+     * grows and looking at the cancel flag; returns the table (every left row in input order, those with a key chained
+     * by key), whose {@link LongHashJoin.Table#keyed} says how many rows have a key.
      */
-    private static Table read(
+    private static LongHashJoin.Table read(
             Enumerable<Object[]> input, int[] keys, StatementMemory.Account account, AtomicBoolean cancelFlag) {
         boolean two = keys.length == 2;
-        Table t = new Table(two);
+        LongHashJoin.Table t = new LongHashJoin.Table(two);
         long rowBytes = 0;
         long reported = 0;
         try (Enumerator<Object[]> in = input.enumerator()) {
@@ -105,154 +104,22 @@ public final class LongMarkJoin {
                 Object v1 = row[keys[0]];
                 Object v2 = two ? row[keys[1]] : ZERO;
                 boolean hasKey = v1 != null && v2 != null;
-                t.add(hasKey, hasKey ? key(v1) : 0, hasKey && two ? key(v2) : 0, row);
+                if (hasKey) {
+                    t.add(key(v1), two ? key(v2) : 0, row);
+                } else {
+                    t.addUnkeyed(row);
+                }
                 rowBytes += RowSizes.row(row);
-                if (rowBytes + t.bytes() - reported >= REPORT_BYTES) {
+                // The table's arrays, and the marks, a byte per row, made when the left side is read.
+                if (rowBytes + t.bytes() + t.rowCount() - reported >= REPORT_BYTES) {
                     StatementControl.check(cancelFlag);
-                    reported = rowBytes + t.bytes();
+                    reported = rowBytes + t.bytes() + t.rowCount();
                     account.holdAtLeast(reported);
                 }
             }
         }
-        account.holdAtLeast(rowBytes + t.bytes());
+        account.holdAtLeast(rowBytes + t.bytes() + t.rowCount());
         return t;
-    }
-
-    /**
-     * The left side: every left row in input order, and a table from each distinct non-NULL key (one
-     * or two longs per slot) to its rows, chained in input order.
-     */
-    static final class Table {
-        private final boolean twoKeys;
-        private long[] keys1;
-        private long[] keys2;
-        /** Per slot, 1 + the index of the key's first row; 0 for an empty slot. */
-        private int[] heads;
-        /** Per slot, the index of the key's last row. */
-        private int[] tails;
-
-        private int distinct;
-        private Object[][] rows = new Object[64][];
-        /** Per row, 1 + the index of the next row with the same key; 0 for the last. */
-        private int[] next = new int[64];
-
-        private int rowCount;
-        private int keyed;
-
-        Table(boolean twoKeys) {
-            this.twoKeys = twoKeys;
-            allocate(64);
-        }
-
-        private void allocate(int slots) {
-            keys1 = new long[slots];
-            keys2 = twoKeys ? new long[slots] : null;
-            heads = new int[slots];
-            tails = new int[slots];
-        }
-
-        /** The bytes of the table's arrays (not of the rows they hold), marks included. */
-        long bytes() {
-            long slots = heads.length;
-            return slots * (twoKeys ? 24 : 16) + 13L * rows.length;
-        }
-
-        int rowCount() {
-            return rowCount;
-        }
-
-        /** The rows with a key (no NULL in it). */
-        int keyed() {
-            return keyed;
-        }
-
-        Object[] row(int r) {
-            return rows[r];
-        }
-
-        int next(int r) {
-            return next[r];
-        }
-
-        /** Adds a row; {@code keyed} false for a row with a NULL key, which no right row can match. */
-        void add(boolean keyed, long k1, long k2, Object[] row) {
-            if (rowCount == rows.length) {
-                if (rowCount == Integer.MAX_VALUE - 8) {
-                    throw new IllegalStateException("a mark join's left side holds at most " + rowCount + " rows");
-                }
-                int size = (int) Math.min(Integer.MAX_VALUE - 8L, rows.length * 2L);
-                rows = Arrays.copyOf(rows, size);
-                next = Arrays.copyOf(next, size);
-            }
-            int r = rowCount++;
-            rows[r] = row;
-            if (!keyed) {
-                return;
-            }
-            this.keyed++;
-            int mask = heads.length - 1;
-            int i = LongHashJoin.hash(k1, k2) & mask;
-            while (true) {
-                if (heads[i] == 0) {
-                    keys1[i] = k1;
-                    if (twoKeys) {
-                        keys2[i] = k2;
-                    }
-                    heads[i] = r + 1;
-                    tails[i] = r;
-                    if (++distinct * 2 > heads.length) {
-                        grow();
-                    }
-                    return;
-                }
-                if (keys1[i] == k1 && (!twoKeys || keys2[i] == k2)) {
-                    next[tails[i]] = r + 1;
-                    tails[i] = r;
-                    return;
-                }
-                i = (i + 1) & mask;
-            }
-        }
-
-        private void grow() {
-            long[] oldKeys1 = keys1;
-            long[] oldKeys2 = keys2;
-            int[] oldHeads = heads;
-            int[] oldTails = tails;
-            allocate(oldHeads.length * 2);
-            int mask = heads.length - 1;
-            for (int s = 0; s < oldHeads.length; s++) {
-                if (oldHeads[s] != 0) {
-                    long k2 = twoKeys ? oldKeys2[s] : 0;
-                    int i = LongHashJoin.hash(oldKeys1[s], k2) & mask;
-                    while (heads[i] != 0) {
-                        i = (i + 1) & mask;
-                    }
-                    keys1[i] = oldKeys1[s];
-                    if (twoKeys) {
-                        keys2[i] = k2;
-                    }
-                    heads[i] = oldHeads[s];
-                    tails[i] = oldTails[s];
-                }
-            }
-        }
-
-        /** 1 + the index of the first row with keys {@code (k1, k2)}, or 0 if there is none. */
-        int first(long k1, long k2) {
-            int mask = heads.length - 1;
-            int i = LongHashJoin.hash(k1, k2) & mask;
-            while (true) {
-                int head = heads[i];
-                if (head == 0) {
-                    return 0;
-                }
-                if (keys1[i] == k1 && (!twoKeys || keys2[i] == k2)) {
-                    return head;
-                }
-                i = (i + 1) & mask;
-            }
-        }
     }
 
     /** Reads the left input and then the right on the first {@link #moveNext}, then emits. */
@@ -266,7 +133,7 @@ public final class LongMarkJoin {
         private final StatementMemory.Account account;
         private final AtomicBoolean cancelFlag;
 
-        private @Nullable Table table;
+        private LongHashJoin.@Nullable Table table;
         private boolean[] marked = new boolean[0];
         /** The next left row to consider for output. */
         private int position;
@@ -294,7 +161,7 @@ public final class LongMarkJoin {
         }
 
         private void build() {
-            Table t = read(leftInput, leftKeys, account, cancelFlag);
+            LongHashJoin.Table t = read(leftInput, leftKeys, account, cancelFlag);
             table = t;
             marked = new boolean[t.rowCount()];
             if (t.keyed() > 0) {
@@ -304,7 +171,7 @@ public final class LongMarkJoin {
         }
 
         /** Marks the left rows that right rows match; stops early once all {@code keyed} rows are. */
-        private void probe(Table t, int keyed) {
+        private void probe(LongHashJoin.Table t, int keyed) {
             boolean two = rightKeys.length == 2;
             int open = keyed;
             int sinceCheck = 0;
@@ -367,7 +234,7 @@ public final class LongMarkJoin {
                     throw e;
                 }
             }
-            Table t = table;
+            LongHashJoin.Table t = table;
             while (position < t.rowCount()) {
                 int r = position++;
                 if (marked[r] == semi) {
@@ -411,7 +278,7 @@ public final class LongMarkJoin {
         private final StatementMemory.Account account;
         private final AtomicBoolean cancelFlag;
 
-        private @Nullable Table table;
+        private LongHashJoin.@Nullable Table table;
         private boolean[] marked = new boolean[0];
         private @Nullable Enumerator<Object[]> right;
         private Object @Nullable [] rightRow;
@@ -458,7 +325,7 @@ public final class LongMarkJoin {
             }
             try {
                 if (table == null) {
-                    Table t = read(leftInput, leftKeys, account, cancelFlag);
+                    LongHashJoin.Table t = read(leftInput, leftKeys, account, cancelFlag);
                     table = t;
                     marked = new boolean[t.rowCount()];
                     if (t.keyed() > 0) {
@@ -468,7 +335,7 @@ public final class LongMarkJoin {
                         position = 0;
                     }
                 }
-                Table t = table;
+                LongHashJoin.Table t = table;
                 if (position < 0) {
                     Object[] out = nextMatch(t);
                     if (out != null) {
@@ -495,7 +362,7 @@ public final class LongMarkJoin {
         }
 
         /** The next match from the right input, or null when it is done. */
-        private Object @Nullable [] nextMatch(Table t) {
+        private Object @Nullable [] nextMatch(LongHashJoin.Table t) {
             boolean two = rightKeys.length == 2;
             Enumerator<Object[]> in = right;
             while (true) {

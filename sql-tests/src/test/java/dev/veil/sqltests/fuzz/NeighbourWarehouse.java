@@ -170,31 +170,7 @@ public final class NeighbourWarehouse {
             for (var table : REMOTE_TABLES.entrySet()) {
                 s.execute("CREATE TABLE nb." + table.getKey() + " (" + String.join(", ", table.getValue()) + ")");
             }
-            List<String> names = List.of("persons", "visits", "items");
-            List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems());
-            List<List<Object[]>> neighbour = List.of(neighbourPersons(), neighbourVisits(), neighbourItems());
-            insert(
-                    pg,
-                    "clinics",
-                    List.of(
-                            new Object[] {"A", "north", 10},
-                            new Object[] {"B", "north", 20},
-                            new Object[] {"C", "south", 30},
-                            new Object[] {"D", "south", 40}),
-                    false);
-            for (int t = 0; t < names.size(); t++) {
-                switch (variant) {
-                    case BASE -> insert(pg, names.get(t), base.get(t), false);
-                    case NEIGHBOUR_LAST -> {
-                        insert(pg, names.get(t), base.get(t), false);
-                        insert(pg, names.get(t), neighbour.get(t), false);
-                    }
-                    case NEIGHBOUR_FIRST -> {
-                        insert(pg, names.get(t), neighbour.get(t), true);
-                        insert(pg, names.get(t), base.get(t), true);
-                    }
-                }
-            }
+            fillRemote(variant, (table, rows, reversed) -> insert(pg, table, rows, reversed));
             s.execute("ANALYZE");
         }
         Path passwordFile = postgres.passwordFile(
@@ -226,32 +202,7 @@ public final class NeighbourWarehouse {
                 s.execute("CREATE TABLE " + remote + "." + table.getKey() + " ("
                         + String.join(", ", table.getValue()).replace("double precision", "double") + ")");
             }
-            List<String> names = List.of("persons", "visits", "items");
-            List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems());
-            List<List<Object[]>> neighbour = List.of(neighbourPersons(), neighbourVisits(), neighbourItems());
-            insertLiterals(
-                    s,
-                    remote,
-                    "clinics",
-                    List.of(
-                            new Object[] {"A", "north", 10},
-                            new Object[] {"B", "north", 20},
-                            new Object[] {"C", "south", 30},
-                            new Object[] {"D", "south", 40}),
-                    false);
-            for (int i = 0; i < names.size(); i++) {
-                switch (variant) {
-                    case BASE -> insertLiterals(s, remote, names.get(i), base.get(i), false);
-                    case NEIGHBOUR_LAST -> {
-                        insertLiterals(s, remote, names.get(i), base.get(i), false);
-                        insertLiterals(s, remote, names.get(i), neighbour.get(i), false);
-                    }
-                    case NEIGHBOUR_FIRST -> {
-                        insertLiterals(s, remote, names.get(i), neighbour.get(i), true);
-                        insertLiterals(s, remote, names.get(i), base.get(i), true);
-                    }
-                }
-            }
+            fillRemote(variant, (table, rows, reversed) -> insertLiterals(s, remote, table, rows, reversed));
         }
         return finishForeign(
                 dir,
@@ -259,6 +210,43 @@ public final class NeighbourWarehouse {
                 "CREATE CONNECTION nb_trino TYPE TRINO URL '" + trino.url() + "' USER '"
                         + dev.veil.exec.remote.TrinoServer.USER + "'",
                 "IMPORT FOREIGN SCHEMA '" + remote + "' FROM CONNECTION nb_trino INTO nb");
+    }
+
+    /** Inserts rows into a remote table, in the given order or reversed. */
+    private interface RemoteInsert {
+        void insert(String table, List<Object[]> rows, boolean reversed) throws SQLException;
+    }
+
+    /**
+     * Fills the remote tables with {@code variant}'s rows through {@code insert}, in the order and
+     * batches {@link #create} writes them: the clinics, then each of persons, visits and items with
+     * the neighbour's rows after the base's ({@code NEIGHBOUR_LAST}) or, reversed, before them.
+     */
+    private static void fillRemote(Variant variant, RemoteInsert insert) throws SQLException {
+        insert.insert(
+                "clinics",
+                List.of(
+                        new Object[] {"A", "north", 10},
+                        new Object[] {"B", "north", 20},
+                        new Object[] {"C", "south", 30},
+                        new Object[] {"D", "south", 40}),
+                false);
+        List<String> names = List.of("persons", "visits", "items");
+        List<List<Object[]>> base = List.of(basePersons(), baseVisits(), baseItems());
+        List<List<Object[]>> neighbour = List.of(neighbourPersons(), neighbourVisits(), neighbourItems());
+        for (int t = 0; t < names.size(); t++) {
+            switch (variant) {
+                case BASE -> insert.insert(names.get(t), base.get(t), false);
+                case NEIGHBOUR_LAST -> {
+                    insert.insert(names.get(t), base.get(t), false);
+                    insert.insert(names.get(t), neighbour.get(t), false);
+                }
+                case NEIGHBOUR_FIRST -> {
+                    insert.insert(names.get(t), neighbour.get(t), true);
+                    insert.insert(names.get(t), base.get(t), true);
+                }
+            }
+        }
     }
 
     /**
