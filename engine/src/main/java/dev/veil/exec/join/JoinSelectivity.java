@@ -1,5 +1,7 @@
 package dev.veil.exec.join;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptUtil;
@@ -17,6 +19,7 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.CancelFlag;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -38,6 +41,13 @@ public final class JoinSelectivity implements MetadataHandler<BuiltInMetadata.Se
 
     /** The selectivity of {@code predicate} on the output of {@code join}. */
     public @Nullable Double getSelectivity(Join join, RelMetadataQuery mq, @Nullable RexNode predicate) {
+        // Join ordering (LoptOptimizeJoinRule) asks this for every candidate subtree of a multi-join
+        // within one rule call, which the planner's cancel check between rule calls cannot stop (a
+        // 100-way join ran on for seconds past its time limit): a cancelled statement stops here.
+        CancelFlag cancel = join.getCluster().getPlanner().getContext().unwrap(CancelFlag.class);
+        if (cancel != null && cancel.isCancelRequested()) {
+            throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
+        }
         RexBuilder rexBuilder = join.getCluster().getRexBuilder();
         if (join.isSemiJoin()) {
             // As Calcite does: the semi-join's own condition becomes a predicate on its left input.
