@@ -1,12 +1,14 @@
 /**
  * Joins: the estimates Veil's join ordering uses ({@link dev.veil.exec.join.JoinSelectivity},
- * {@link dev.veil.exec.join.SubsetDistinctRowCount}, {@link dev.veil.exec.join.HashJoinCost}),
- * the rule that factors a join condition out of OR branches ({@link
- * dev.veil.exec.join.FilterFactorRule}), the hash join on one or two integer keys held as primitive
+ * {@link dev.veil.exec.join.SubsetDistinctRowCount}, {@link dev.veil.exec.join.HashJoinCost}; the
+ * selectivity estimate also stops join ordering once the statement is cancelled), the rules that
+ * factor a filter's or an inner join's condition out of OR branches ({@link
+ * dev.veil.exec.join.FilterFactorRule}, {@link dev.veil.exec.join.JoinFactorRule}), the hash join on one or two integer keys held as primitive
  * longs ({@link dev.veil.exec.join.LongHashJoinRule} plans an {@link
  * dev.veil.exec.join.EnumerableLongHashJoin}, {@link dev.veil.exec.join.LongHashJoin} runs it), semi,
  * anti and left joins that hash the kept side instead ({@link dev.veil.exec.join.LongMarkJoinRule},
- * {@link dev.veil.exec.join.EnumerableLongMarkJoin}, {@link dev.veil.exec.join.LongMarkJoin}), the
+ * {@link dev.veil.exec.join.EnumerableLongMarkJoin}, {@link dev.veil.exec.join.LongMarkJoin}, in
+ * the hash join's table; {@link dev.veil.exec.join.JoinCode} has both joins' code generation), the
  * rewrites of decorrelated EXISTS, IN and NOT EXISTS into semi and anti joins ({@link
  * dev.veil.exec.join.SemiJoinRules}: {@link dev.veil.exec.join.DistinctSemiJoinRule}, {@link
  * dev.veil.exec.join.MarkerAntiJoinRule}), and
