@@ -173,8 +173,7 @@ public final class Optimizer {
         // each unit's contribution remotely, and sums it per (group, unit) when the aggregate
         // can take pre-summed rows (which it clamps again). Aggregations straight over a scan run
         // vectorized, and DP aggregates over a scan read its batches; dynamic join filters are
-        // then planned for the scans that are left (an aggregation scan takes none, which only
-        // costs speed).
+        // then planned for the scans that are left and for the aggregations' group keys.
         return (EnumerableRel) DynamicFilterPlanner.apply(DpBatches.fuse(
                 VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED))));
     }

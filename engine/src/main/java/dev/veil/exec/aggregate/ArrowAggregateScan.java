@@ -3,6 +3,9 @@ package dev.veil.exec.aggregate;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.exec.scan.ArrowTableScan;
+import dev.veil.exec.scan.DynamicFilterTarget;
+import dev.veil.exec.scan.ScanDynamicFilter;
+import dev.veil.schema.ArrowTable;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
@@ -27,9 +30,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * batches with primitive arithmetic ({@link VectorAggregation}), in place of an aggregate over
  * an optional projection over an {@link ArrowTableScan}; {@link VectorAggregates} puts it there.
  * Its rows are the replaced aggregate's rows. EXPLAIN shows the grouping columns by name and the
- * calls and filter over table column positions, like the scan's filter.
+ * calls and filter over table column positions, like the scan's filter. Dynamic filters on its
+ * grouping columns skip the rows of groups that a join above drops.
  */
-public final class ArrowAggregateScan extends AbstractRelNode implements EnumerableRel {
+public final class ArrowAggregateScan extends AbstractRelNode implements EnumerableRel, DynamicFilterTarget {
     private final RelOptTable table;
     private final VectorAggregation aggregation;
     private final List<String> groupNames;
@@ -87,6 +91,32 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
                 test.toString());
     }
 
+    @Override
+    public ArrowTable arrowTable() {
+        return aggregation.table();
+    }
+
+    /** A grouping field holds its column as stored; skipping the column's values drops their groups only. */
+    @Override
+    public int keyColumn(int field) {
+        return field < aggregation.groupCount() ? aggregation.groupColumn(field) : -1;
+    }
+
+    @Override
+    public ArrowAggregateScan withDynamicFilters(List<ScanDynamicFilter> more) {
+        return new ArrowAggregateScan(
+                getCluster(),
+                traitSet,
+                table,
+                rowType,
+                aggregation.withDynamicFilters(more),
+                groupNames,
+                calls,
+                filter,
+                rowCount,
+                groupTest);
+    }
+
     /** The aggregation this scan runs. */
     VectorAggregation aggregation() {
         return aggregation;
@@ -124,7 +154,11 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
                 .item("group", String.join(", ", groupNames))
                 .item("aggs", String.join(", ", calls))
                 .itemIf("filter", filter, filter != null)
-                .itemIf("groupFilter", groupTest, groupTest != null);
+                .itemIf("groupFilter", groupTest, groupTest != null)
+                .itemIf(
+                        "dynamicFilters",
+                        aggregation.dynamicFilters(),
+                        !aggregation.dynamicFilters().isEmpty());
     }
 
     @Override

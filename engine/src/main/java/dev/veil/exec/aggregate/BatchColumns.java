@@ -3,9 +3,12 @@ package dev.veil.exec.aggregate;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.catalog.TableDef;
+import dev.veil.exec.scan.DynamicFilters;
 import dev.veil.exec.scan.LongColumns;
+import dev.veil.exec.scan.ScanDynamicFilter;
 import dev.veil.exec.scan.ScanPredicate;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -19,7 +22,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The columns of the batch a vectorized operator is working on, by table column, as the scan's
  * filter reads them: each integer-like column is decoded at most once per batch and shared by the
  * filter's tests and the operator, and the filter gets the execution's context (its statement time
- * and consent conditions). {@link #select} loads a batch and selects the rows the filter accepts.
+ * and consent conditions). {@link #select} loads a batch and selects the rows that the dynamic
+ * filters published so far and the filter accept.
  * One per scan run; not thread-safe.
  */
 final class BatchColumns implements ScanPredicate.VectorLookup {
@@ -29,6 +33,7 @@ final class BatchColumns implements ScanPredicate.VectorLookup {
     private final TableDef def;
     private final int[] loadedColumns;
     private final @Nullable ScanPredicate filter;
+    private final List<ScanDynamicFilter> dynamicFilters;
     private final long[][] decoded;
     private final boolean[] decodedValid;
     private final DataContext root;
@@ -39,9 +44,23 @@ final class BatchColumns implements ScanPredicate.VectorLookup {
      * {@code filter} (null: none) selects its rows.
      */
     BatchColumns(TableDef def, int[] loadedColumns, @Nullable ScanPredicate filter, DataContext root) {
+        this(def, loadedColumns, filter, List.of(), root);
+    }
+
+    /**
+     * Columns of {@code def} as above, whose rows {@code dynamicFilters} (over loaded columns)
+     * select too, by the key sets published when each batch starts.
+     */
+    BatchColumns(
+            TableDef def,
+            int[] loadedColumns,
+            @Nullable ScanPredicate filter,
+            List<ScanDynamicFilter> dynamicFilters,
+            DataContext root) {
         this.def = def;
         this.loadedColumns = loadedColumns;
         this.filter = filter;
+        this.dynamicFilters = List.copyOf(dynamicFilters);
         int tableColumns = def.columns().size();
         this.vectors = new FieldVector[tableColumns];
         this.decoded = new long[tableColumns][];
@@ -66,7 +85,12 @@ final class BatchColumns implements ScanPredicate.VectorLookup {
             selection[r] = r;
         }
         Arrays.fill(decodedValid, false);
-        return filter == null ? rows : filter.bind(this).filter(selection, rows);
+        int n = rows;
+        ScanPredicate.RowTest keys = DynamicFilters.test(root, dynamicFilters, this);
+        if (keys != null) {
+            n = keys.filter(selection, n);
+        }
+        return filter == null || n == 0 ? n : filter.bind(this).filter(selection, n);
     }
 
     /** The rows {@link #select} selected, first; as long as the batch's rows at least. */

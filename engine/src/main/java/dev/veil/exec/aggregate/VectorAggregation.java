@@ -12,6 +12,7 @@ import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.ExecutionOptions;
+import dev.veil.exec.scan.ScanDynamicFilter;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.schema.ArrowTable;
 import dev.veil.storage.BatchScan;
@@ -85,6 +86,8 @@ public final class VectorAggregation {
     private boolean saturating;
     /** Groups that fail it get no row (see {@link GroupFilter}); null for none. */
     private @Nullable GroupFilter groupFilter;
+    /** Dynamic filters on grouping columns: rows whose key a join above drops are skipped. */
+    private List<ScanDynamicFilter> dynamicFilters = List.of();
 
     VectorAggregation(
             ArrowTable table, @Nullable ScanPredicate filter, int[] groupColumns, List<Call> calls, boolean scalar) {
@@ -116,6 +119,7 @@ public final class VectorAggregation {
         VectorAggregation copy = new VectorAggregation(table, filter, groupColumns, calls, scalar);
         copy.saturating = true;
         copy.groupFilter = groupFilter;
+        copy.dynamicFilters = dynamicFilters;
         return copy;
     }
 
@@ -124,7 +128,43 @@ public final class VectorAggregation {
         VectorAggregation copy = new VectorAggregation(table, filter, groupColumns, calls, scalar);
         copy.saturating = saturating;
         copy.groupFilter = requireNonNull(test, "test is null");
+        copy.dynamicFilters = dynamicFilters;
         return copy;
+    }
+
+    /**
+     * This aggregation also skipping the rows that {@code more} reject, each on a grouping column:
+     * that drops exactly the groups whose key is not in the filter's set, and changes no other
+     * group's result.
+     */
+    VectorAggregation withDynamicFilters(List<ScanDynamicFilter> more) {
+        for (ScanDynamicFilter f : more) {
+            if (IntStream.of(groupColumns).noneMatch(c -> c == f.tableColumn())) {
+                throw new IllegalArgumentException("not a grouping column: " + f);
+            }
+        }
+        VectorAggregation copy = new VectorAggregation(table, filter, groupColumns, calls, scalar);
+        copy.saturating = saturating;
+        copy.groupFilter = groupFilter;
+        List<ScanDynamicFilter> all = new ArrayList<>(dynamicFilters);
+        all.addAll(more);
+        copy.dynamicFilters = List.copyOf(all);
+        return copy;
+    }
+
+    /** The table column of grouping column {@code k}. */
+    int groupColumn(int k) {
+        return groupColumns[k];
+    }
+
+    /** The dynamic filters it applies. */
+    List<ScanDynamicFilter> dynamicFilters() {
+        return dynamicFilters;
+    }
+
+    /** The table it aggregates. */
+    ArrowTable table() {
+        return table;
     }
 
     /** Whether call i's results are exact numbers (a Long or a BigDecimal), as a {@link GroupFilter} compares them. */
@@ -254,7 +294,7 @@ public final class VectorAggregation {
 
         void run(DataContext root, TableVersion version, AtomicBoolean cancelFlag, AtomicBoolean stop) {
             TableDef def = table.definition();
-            BatchColumns columns = new BatchColumns(def, loadedColumns, filter, root);
+            BatchColumns columns = new BatchColumns(def, loadedColumns, filter, dynamicFilters, root);
             FieldVector[] vectors = columns.vectors;
             int[] gids = new int[0];
             try (BatchScan scan = table.warehouse().scan(def, version, loadedColumns)) {

@@ -2,7 +2,7 @@ package dev.veil.exec.join;
 
 import dev.veil.catalog.VeilType;
 import dev.veil.exec.privacy.EnumerableReleaseOrder;
-import dev.veil.exec.scan.ArrowTableScan;
+import dev.veil.exec.scan.DynamicFilterTarget;
 import dev.veil.exec.scan.ScanDynamicFilter;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -34,7 +34,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * <p>A key is followed only through operators for which skipping the rows with a given key value
  * removes exactly the output rows with that value, and nothing else: plain column references of
  * projections and calcs, filters, the order of released rows ({@link ReleaseOrder}), the group
- * keys of a plain aggregate, and either input of an inner join (the left of a semi join). Any other operator stops the search (its inputs can
+ * keys of a plain aggregate (and of an aggregation fused over a scan, which filters its rows by
+ * them: a {@link DynamicFilterTarget}), and either input of an inner join (the left of a semi join). Any other operator stops the search (its inputs can
  * still get filters from joins below it), so a filter never crosses an operator whose result on
  * the remaining rows could change, such as a limit, a window or a differentially private
  * aggregate. Keys must be BIGINT, INTEGER or DATE, and only {@code =} keys count ({@code IS NOT
@@ -65,8 +66,8 @@ public final class DynamicFilterPlanner {
     }
 
     private RelNode visit(RelNode node, List<Pending> pending) {
-        if (node instanceof ArrowTableScan scan) {
-            return place(scan, pending);
+        if (node instanceof DynamicFilterTarget target) {
+            return place(target, pending);
         }
         // Exact classes: a subclass may do something else with its rows.
         Class<?> c = node.getClass();
@@ -127,21 +128,28 @@ public final class DynamicFilterPlanner {
         return withInputs(node, List.of(visit(node.getInput(0), down)));
     }
 
-    private RelNode place(ArrowTableScan scan, List<Pending> pending) {
-        int[] projects = scan.projects();
+    private RelNode place(DynamicFilterTarget target, List<Pending> pending) {
+        RelNode scan = (RelNode) target;
         List<RelDataTypeField> fields = scan.getRowType().getFieldList();
         List<ScanDynamicFilter> filters = new ArrayList<>();
         for (Pending p : pending) {
-            int column = projects[p.field()];
-            VeilType type =
-                    scan.arrowTable().definition().columns().get(column).type().type();
+            int column = target.keyColumn(p.field());
+            if (column < 0) {
+                continue;
+            }
+            VeilType type = target.arrowTable()
+                    .definition()
+                    .columns()
+                    .get(column)
+                    .type()
+                    .type();
             if (KEY_COLUMN_TYPES.contains(type)
                     && fields.get(p.field()).getType().getSqlTypeName() == p.type()) {
                 filters.add(new ScanDynamicFilter(p.id(), column));
                 placed.add(p.id());
             }
         }
-        return filters.isEmpty() ? scan : scan.withDynamicFilters(filters);
+        return filters.isEmpty() ? scan : target.withDynamicFilters(filters);
     }
 
     private RelNode visitJoin(Join join, List<Pending> pending) {

@@ -165,15 +165,7 @@ final class ArrowEnumerator implements Enumerator<Object> {
         };
         // Dynamic filters first: a key test is cheap, and the join that publishes one is there
         // because it drops rows.
-        ScanPredicate.RowTest combined = null;
-        for (ScanDynamicFilter dynamic : spec.dynamicFilters()) {
-            KeySet keys = dynamicFilters.keys(dynamic.id());
-            if (keys != null) {
-                ScanPredicate.RowTest keyTest =
-                        new KeyTest(lookup.vector(dynamic.tableColumn()), lookup.longs(dynamic.tableColumn()), keys);
-                combined = combined == null ? keyTest : new BothTest(combined, keyTest);
-            }
-        }
+        ScanPredicate.RowTest combined = dynamicFilters.test(spec.dynamicFilters(), lookup);
         ScanPredicate filter = spec.filter();
         if (filter != null) {
             ScanPredicate.RowTest pushed = filter.bind(lookup);
@@ -201,28 +193,6 @@ final class ArrowEnumerator implements Enumerator<Object> {
         @Override
         public int filter(int[] rows, int count) {
             return second.filter(rows, first.filter(rows, count));
-        }
-    }
-
-    /** Rows whose (integer) join key is in a dynamic filter's key set; NULL matches no key. */
-    private record KeyTest(FieldVector vector, long[] values, KeySet keys) implements ScanPredicate.RowTest {
-        @Override
-        public boolean test(int row) {
-            return !vector.isNull(row) && keys.contains(values[row]);
-        }
-
-        @Override
-        public int filter(int[] rows, int count) {
-            if (vector.getNullCount() > 0) {
-                return ScanPredicate.RowTest.super.filter(rows, count);
-            }
-            int kept = 0;
-            for (int i = 0; i < count; i++) {
-                int row = rows[i];
-                rows[kept] = row;
-                kept += keys.contains(values[row]) ? 1 : 0;
-            }
-            return kept;
         }
     }
 

@@ -41,7 +41,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The filter's input references are table column positions. Dynamic filters, placed after
  * planning by {@code join.DynamicFilterPlanner}, skip rows whose join keys a hash join above cannot match.
  */
-public final class ArrowTableScan extends TableScan implements EnumerableRel, ProjectedScan {
+public final class ArrowTableScan extends TableScan implements EnumerableRel, ProjectedScan, DynamicFilterTarget {
     private final ArrowTable arrowTable;
     private final int[] projects;
     private final @Nullable RexNode filter;
@@ -78,8 +78,15 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
                 cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), table, arrowTable, projects, filter);
     }
 
+    @Override
     public ArrowTable arrowTable() {
         return arrowTable;
+    }
+
+    /** A scan's output field holds its projected column as stored. */
+    @Override
+    public int keyColumn(int field) {
+        return projects[field];
     }
 
     @Override
@@ -97,6 +104,7 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
     }
 
     /** This scan with {@code more} dynamic filters. */
+    @Override
     public ArrowTableScan withDynamicFilters(List<ScanDynamicFilter> more) {
         List<ScanDynamicFilter> all = new java.util.ArrayList<>(dynamicFilters);
         all.addAll(more);

@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.ExecutionState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -57,6 +60,77 @@ public final class DynamicFilters implements ExecutionState {
 
     private void withdraw(int id) {
         published.remove(id);
+    }
+
+    /**
+     * The test of a batch's rows against those of {@code filters} whose key sets the statement
+     * executing in {@code root} has published: a row passes when its value of each filter's column
+     * (read through {@code lookup}) is in the filter's set; NULL is in no set. Null when no set is
+     * published yet, so every row passes. Called once per batch, so a set published while a scan
+     * runs takes effect from its next batch.
+     */
+    public static ScanPredicate.@Nullable RowTest test(
+            DataContext root, List<ScanDynamicFilter> filters, ScanPredicate.VectorLookup lookup) {
+        return filters.isEmpty() ? null : of(root).test(filters, lookup);
+    }
+
+    /** {@link #test(DataContext, List, ScanPredicate.VectorLookup)} with this statement's sets. */
+    ScanPredicate.@Nullable RowTest test(List<ScanDynamicFilter> filters, ScanPredicate.VectorLookup lookup) {
+        List<KeyTest> tests = new ArrayList<>(filters.size());
+        for (ScanDynamicFilter dynamic : filters) {
+            KeySet keys = keys(dynamic.id());
+            if (keys != null) {
+                tests.add(new KeyTest(lookup.vector(dynamic.tableColumn()), lookup.longs(dynamic.tableColumn()), keys));
+            }
+        }
+        if (tests.isEmpty()) {
+            return null;
+        }
+        return tests.size() == 1 ? tests.get(0) : new AllTests(tests.toArray(KeyTest[]::new));
+    }
+
+    /** Rows whose (integer) join key is in a dynamic filter's key set; NULL matches no key. */
+    private record KeyTest(FieldVector vector, long[] values, KeySet keys) implements ScanPredicate.RowTest {
+        @Override
+        public boolean test(int row) {
+            return !vector.isNull(row) && keys.contains(values[row]);
+        }
+
+        @Override
+        public int filter(int[] rows, int count) {
+            if (vector.getNullCount() > 0) {
+                return ScanPredicate.RowTest.super.filter(rows, count);
+            }
+            int kept = 0;
+            for (int i = 0; i < count; i++) {
+                int row = rows[i];
+                rows[kept] = row;
+                kept += keys.contains(values[row]) ? 1 : 0;
+            }
+            return kept;
+        }
+    }
+
+    /** Rows that pass every key test. */
+    private record AllTests(KeyTest[] tests) implements ScanPredicate.RowTest {
+        @Override
+        public boolean test(int row) {
+            for (KeyTest t : tests) {
+                if (!t.test(row)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int filter(int[] rows, int count) {
+            int kept = count;
+            for (KeyTest t : tests) {
+                kept = t.filter(rows, kept);
+            }
+            return kept;
+        }
     }
 
     /**

@@ -170,6 +170,40 @@ class DynamicFilterTest {
         assertEquals(List.of(expectedGroup(7), expectedGroup(8)), got);
     }
 
+    @Test
+    void vectorizedAggregationSkipsTheGroupsTheJoinDrops() throws SQLException {
+        // TPC-H Q17's shape: a per-key aggregate of the fact table, joined to a few dimension rows.
+        String sql = "SELECT a.k, a.n, a.total FROM (SELECT k, day, COUNT(*) AS n, SUM(amount) AS total "
+                + "FROM s.fact GROUP BY k, day) a JOIN s.dim d ON a.k = d.k WHERE d.name = 'n7' OR d.name = 'é8'";
+        String text = plan(sql);
+        assertTrue(text.contains("ArrowAggregateScan") && text.contains("dynamicFilters=[[$1 IN DF"), text);
+        java.util.TreeMap<String, BigDecimal[]> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < FACTS; i++) {
+            Long k = factKey(i);
+            if (k != null && (k == 7 || k == 8)) {
+                BigDecimal[] g = expected.computeIfAbsent(
+                        k + "|" + factDay(i), x -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                g[0] = g[0].add(BigDecimal.ONE);
+                g[1] = g[1].add(new BigDecimal((i % 100) + ".50"));
+            }
+        }
+        List<String> want = new ArrayList<>();
+        expected.forEach((key, g) -> want.add(key.substring(0, key.indexOf('|')) + "|" + g[0] + "|" + g[1]));
+        want.sort(null);
+        List<String> got = rows(sql);
+        got.sort(null);
+        assertEquals(want, got);
+    }
+
+    @Test
+    void joinOnAnAggregateResultFiltersNoAggregationRows() throws SQLException {
+        // The count is not a group key: skipping rows would change the counts.
+        String sql = "SELECT COUNT(*) FROM (SELECT k, COUNT(*) AS n FROM s.fact GROUP BY k) a "
+                + "JOIN s.dim d ON a.n = d.k WHERE d.grp = 3";
+        String text = plan(sql);
+        assertFalse(text.contains("dynamicFilters"), text);
+    }
+
     private static String expectedGroup(long key) {
         long n = 0;
         for (int i = 0; i < FACTS; i++) {
