@@ -147,9 +147,12 @@ public final class Optimizer {
         // Scans of foreign tables, and what their remote can do above them, go to the remote.
         RemoteQueries.prepare(logical, planner);
         Program program = Programs.sequence(
+                // EXISTS, IN and NOT EXISTS as semi and anti joins (part of the columnar layer), first
+                // while the outer query's copies that decorrelation made are still identical.
+                hep(instances(ExecutionOptions.current().columnar() ? SemiJoinRules.LOGICAL : List.of()), true),
                 Programs.trim(),
                 hep(instances(SIMPLIFY), true),
-                // EXISTS, IN and NOT EXISTS as semi and anti joins (part of the columnar layer).
+                // Again for the shapes the simplifications made.
                 hep(instances(ExecutionOptions.current().columnar() ? SemiJoinRules.LOGICAL : List.of()), true),
                 joinOrder(planner.getRules()),
                 hep(instances(RelOptRules.CALC_RULES), true));

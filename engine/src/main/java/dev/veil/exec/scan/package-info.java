@@ -4,7 +4,9 @@
  * evaluating the filter pushed into it ({@link dev.veil.exec.scan.ScanPredicates} compiles what a
  * scan can evaluate on a batch) and skipping rows that a dynamic join filter rejects ({@link
  * dev.veil.exec.scan.DynamicFilters}: the key sets hash joins publish while a statement runs,
- * kept in the execution's context; {@link dev.veil.exec.scan.KeySet}). The consent and retention
+ * kept in the execution's context; {@link dev.veil.exec.scan.KeySet}; the operators that take them
+ * are {@link dev.veil.exec.scan.DynamicFilterTarget}s: the scan, and the aggregation fused over a
+ * scan on its group keys). The consent and retention
  * conditions of {@code plan} ({@code ConsentCall}, {@code RetentionCall}) are evaluated there too,
  * against the execution's context (its statement time and consent keys). {@link
  * dev.veil.exec.scan.ArrowRules} are the rules that plan scans and push projections and filters
