@@ -8,6 +8,7 @@ import dev.veil.exec.join.FilterFactorRule;
 import dev.veil.exec.join.HashJoinCost;
 import dev.veil.exec.join.JoinFactorRule;
 import dev.veil.exec.join.JoinSelectivity;
+import dev.veil.exec.join.LeftJoinCountRule;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SemiJoinRules;
 import dev.veil.exec.join.SubsetDistinctRowCount;
@@ -147,7 +148,24 @@ public final class Optimizer {
         // Scans of foreign tables, and what their remote can do above them, go to the remote.
         RemoteQueries.prepare(logical, planner);
         Program program = Programs.sequence(
+                // A join condition's test of one side's column alone becomes a filter on that side
+                // first, so that the trim drops the column when nothing else reads it (Q13's
+                // o_comment, read only by the NOT LIKE of a LEFT join's ON).
+                hep(instances(List.of(CoreRules.JOIN_CONDITION_PUSH)), true),
                 Programs.trim(),
+                // The trim keeps a filter's condition-only column in the filter's output; a project
+                // above the join pushed into its inputs drops it below the join.
+                hep(instances(List.of(CoreRules.PROJECT_JOIN_TRANSPOSE)), true),
+                // COUNTs of a LEFT join's right side counted before the join (part of the columnar layer).
+                hep(
+                        instances(
+                                ExecutionOptions.current().columnar()
+                                        ? List.of(
+                                                LeftJoinCountRule.config().toRule(),
+                                                LeftJoinCountRule.projectedConfig()
+                                                        .toRule())
+                                        : List.of()),
+                        true),
                 hep(instances(SIMPLIFY), true),
                 // EXISTS, IN and NOT EXISTS as semi and anti joins (part of the columnar layer).
                 hep(instances(ExecutionOptions.current().columnar() ? SemiJoinRules.LOGICAL : List.of()), true),

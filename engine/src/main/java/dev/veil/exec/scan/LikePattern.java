@@ -142,6 +142,8 @@ public final class LikePattern {
         private final int[] underscores;
         /** The number of code points the segment consumes. */
         private final int codePoints;
+        /** Horspool's shifts for finding the first piece when it is a literal, else null. */
+        private final int[] shifts;
 
         Segment(List<Object> pieces) {
             literals = new byte[pieces.size()][];
@@ -160,6 +162,7 @@ public final class LikePattern {
                 }
             }
             codePoints = n;
+            shifts = literals.length > 0 && literals[0] != null ? shifts(literals[0]) : null;
         }
 
         boolean isEmpty() {
@@ -184,7 +187,7 @@ public final class LikePattern {
             int p = from;
             while (p <= end) {
                 if (first != null) {
-                    p = indexOf(data, p, end, first);
+                    p = indexOf(data, p, end, first, shifts);
                     if (p < 0) {
                         return -1;
                     }
@@ -272,25 +275,39 @@ public final class LikePattern {
         return p;
     }
 
-    /** The first position at or after {@code from} where {@code needle} occurs before {@code end}, or -1. */
-    static int indexOf(byte[] data, int from, int end, byte[] needle) {
-        int n = needle.length;
-        if (n == 0) {
-            return from;
+    /** Horspool's shift per byte value: how far the window may move when that byte ends it. */
+    static int[] shifts(byte[] needle) {
+        int[] shifts = new int[256];
+        java.util.Arrays.fill(shifts, needle.length);
+        for (int k = 0; k < needle.length - 1; k++) {
+            shifts[needle[k] & 0xFF] = needle.length - 1 - k;
         }
-        byte first = needle[0];
-        int last = end - n;
+        return shifts;
+    }
+
+    /**
+     * The first position at or after {@code from} where {@code needle} (not empty) occurs before
+     * {@code end}, or -1: Horspool's search with the needle's {@link #shifts}.
+     */
+    static int indexOf(byte[] data, int from, int end, byte[] needle, int[] shifts) {
+        int n = needle.length;
+        int lastIndex = n - 1;
+        byte lastByte = needle[lastIndex];
+        int limit = end - n;
+        int p = from;
         outer:
-        for (int p = from; p <= last; p++) {
-            if (data[p] != first) {
-                continue;
-            }
-            for (int k = 1; k < n; k++) {
-                if (data[p + k] != needle[k]) {
-                    continue outer;
+        while (p <= limit) {
+            byte b = data[p + lastIndex];
+            if (b == lastByte) {
+                for (int k = 0; k < lastIndex; k++) {
+                    if (data[p + k] != needle[k]) {
+                        p += shifts[b & 0xFF];
+                        continue outer;
+                    }
                 }
+                return p;
             }
-            return p;
+            p += shifts[b & 0xFF];
         }
         return -1;
     }
