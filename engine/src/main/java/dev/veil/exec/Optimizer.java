@@ -148,14 +148,7 @@ public final class Optimizer {
         // Scans of foreign tables, and what their remote can do above them, go to the remote.
         RemoteQueries.prepare(logical, planner);
         Program program = Programs.sequence(
-                // A join condition's test of one side's column alone becomes a filter on that side
-                // first, so that the trim drops the column when nothing else reads it (Q13's
-                // o_comment, read only by the NOT LIKE of a LEFT join's ON).
-                hep(instances(List.of(CoreRules.JOIN_CONDITION_PUSH)), true),
                 Programs.trim(),
-                // The trim keeps a filter's condition-only column in the filter's output; a project
-                // above the join pushed into its inputs drops it below the join.
-                hep(instances(List.of(CoreRules.PROJECT_JOIN_TRANSPOSE)), true),
                 // COUNTs of a LEFT join's right side counted before the join (part of the columnar layer).
                 hep(
                         instances(

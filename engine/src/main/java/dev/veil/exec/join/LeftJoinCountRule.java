@@ -4,6 +4,7 @@ import dev.veil.exec.runtime.RuleConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptRuleCall;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
@@ -16,6 +17,7 @@ import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.tools.RelBuilder;
@@ -32,9 +34,11 @@ import org.apache.calcite.util.ImmutableBitSet;
  * <p>Each left row matched right rows whose key equals its own: after the rewrite it matches the
  * one counted row of that key, whose {@code n} is the number of those rows with {@code x} not NULL,
  * which is what the row added to {@code COUNT(r.x)} before; a left row without a match added 0
- * before and adds SUM0 of a NULL, 0, now; a NULL key matches nothing either way. It applies only to
- * an equi-join with no other condition and to aggregates that are all plain {@code COUNT} of a
- * right column (no DISTINCT, FILTER or {@code COUNT(*)}, which counts an unmatched left row).
+ * before and adds SUM0 of a NULL, 0, now; a NULL key matches nothing either way. The rest of the
+ * ON condition may test right columns only (Q13's {@code o_comment NOT LIKE ...}): it then filters
+ * the right rows before they are counted, which is what it did to their matches. The aggregates
+ * must all be plain {@code COUNT} of a right column (no DISTINCT, FILTER or {@code COUNT(*)}, which
+ * counts an unmatched left row).
  */
 public final class LeftJoinCountRule extends RelRule<RuleConfig> {
     private LeftJoinCountRule(RuleConfig config) {
@@ -90,8 +94,17 @@ public final class LeftJoinCountRule extends RelRule<RuleConfig> {
         RelNode right = join.getRight();
         int leftCount = left.getRowType().getFieldCount();
         JoinInfo info = JoinInfo.of(left, right, join.getCondition());
-        if (!info.isEqui() || info.leftKeys.isEmpty()) {
+        if (info.leftKeys.isEmpty()) {
             return;
+        }
+        // The rest of the condition may test right columns only: it filters the right rows counted.
+        List<RexNode> rightOnly = new ArrayList<>();
+        for (RexNode condition : info.nonEquiConditions) {
+            ImmutableBitSet used = RelOptUtil.InputFinder.bits(condition);
+            if (used.isEmpty() || used.nextSetBit(0) < leftCount) {
+                return;
+            }
+            rightOnly.add(RexUtil.shift(condition, -leftCount));
         }
         List<Integer> groups = new ArrayList<>();
         for (int g : aggregate.getGroupSet()) {
@@ -120,6 +133,9 @@ public final class LeftJoinCountRule extends RelRule<RuleConfig> {
         int keys = info.rightKeys.size();
         // The right side counted per key: its keys, then one count per aggregate call.
         b.push(right);
+        if (!rightOnly.isEmpty()) {
+            b.filter(rightOnly);
+        }
         List<RelBuilder.AggCall> counts = new ArrayList<>();
         for (int i = 0; i < counted.size(); i++) {
             counts.add(b.count(false, "n" + i, b.field(counted.get(i))));
