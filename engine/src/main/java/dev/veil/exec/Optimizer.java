@@ -8,6 +8,7 @@ import dev.veil.exec.join.FilterFactorRule;
 import dev.veil.exec.join.HashJoinCost;
 import dev.veil.exec.join.JoinFactorRule;
 import dev.veil.exec.join.JoinSelectivity;
+import dev.veil.exec.join.LeftJoinCountRule;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SemiJoinRules;
 import dev.veil.exec.join.SubsetDistinctRowCount;
@@ -151,6 +152,16 @@ public final class Optimizer {
                 // while the outer query's copies that decorrelation made are still identical.
                 hep(instances(ExecutionOptions.current().columnar() ? SemiJoinRules.LOGICAL : List.of()), true),
                 Programs.trim(),
+                // COUNTs of a LEFT join's right side counted before the join (part of the columnar layer).
+                hep(
+                        instances(
+                                ExecutionOptions.current().columnar()
+                                        ? List.of(
+                                                LeftJoinCountRule.config().toRule(),
+                                                LeftJoinCountRule.projectedConfig()
+                                                        .toRule())
+                                        : List.of()),
+                        true),
                 hep(instances(SIMPLIFY), true),
                 // Again for the shapes the simplifications made.
                 hep(instances(ExecutionOptions.current().columnar() ? SemiJoinRules.LOGICAL : List.of()), true),

@@ -127,6 +127,23 @@ class EmbeddedSqlTest {
     }
 
     @Test
+    void likeRunsInTheScanAndNullIsNeitherLikeNorNotLike() throws SQLException {
+        assertEquals(List.of(List.of(2L)), rows("SELECT COUNT(*) FROM shop.orders WHERE city LIKE 'Ly%'"));
+        assertEquals(List.of(List.of(1L)), rows("SELECT COUNT(*) FROM shop.orders WHERE city NOT LIKE 'Ly%'"));
+        assertEquals(List.of(List.of(3L)), rows("SELECT COUNT(*) FROM shop.orders WHERE city LIKE '%o%'"));
+        assertEquals(List.of(List.of(0L)), rows("SELECT COUNT(*) FROM shop.orders WHERE city LIKE 'ly%'"));
+        try (ResultSet rs =
+                statement.executeQuery("EXPLAIN PLAN FOR SELECT id FROM shop.orders WHERE city NOT LIKE '%y%o%'")) {
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+            assertTrue(plan.toString().contains("filter=[NOT(LIKE("), plan.toString());
+            assertFalse(plan.toString().contains("EnumerableFilter"), plan.toString());
+        }
+    }
+
+    @Test
     void joinsSubqueriesWindowsAndSetOperations() throws SQLException {
         statement.execute("CREATE TABLE shop.cities (name VARCHAR NOT NULL, country VARCHAR)");
         statement.execute("INSERT INTO shop.cities VALUES ('Lyon', 'FR'), ('Porto', 'PT')");

@@ -12,7 +12,9 @@
  * rewrites of decorrelated EXISTS, IN and NOT EXISTS into semi and anti joins ({@link
  * dev.veil.exec.join.SemiJoinRules}: {@link dev.veil.exec.join.DistinctSemiJoinRule}, {@link
  * dev.veil.exec.join.MarkerAntiJoinRule}, and {@link dev.veil.exec.join.ValueGeneratorSemiJoinRule}
- * for a correlation other than equalities), and
+ * for a correlation other than equalities), the rewrite that counts a LEFT join's right side per key
+ * before the join when only its COUNTs are wanted ({@link dev.veil.exec.join.LeftJoinCountRule},
+ * TPC-H Q13), and
  * dynamic join filters: {@link dev.veil.exec.join.DynamicFilterPlanner} follows each hash join's
  * probe keys down to the scans (or an aggregation scan's group keys) they come from and puts a {@link
  * dev.veil.exec.join.DynamicFilterSource} on the build side, which publishes the key sets those

@@ -27,6 +27,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUnknownAs;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlLikeOperator;
 import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.Sarg;
@@ -34,10 +35,11 @@ import org.apache.calcite.util.TimestampString;
 
 /**
  * Compiles the predicates a scan can evaluate on Arrow vectors: comparisons of a column with a
- * literal or of two integer-like columns of one type, {@code IS [NOT] NULL}, {@code SEARCH} (ranges and IN-lists), boolean columns, and
- * AND/OR of these. A row passes only when the SQL predicate is TRUE, which is exactly what a
- * WHERE clause keeps; so AND/OR may treat UNKNOWN as FALSE, and NOT is accepted only on a
- * boolean column.
+ * literal or of two integer-like columns of one type, {@code IS [NOT] NULL}, {@code SEARCH} (ranges and IN-lists), boolean columns,
+ * {@code [NOT] LIKE} of a VARCHAR column and a literal pattern ({@link LikeLeaf}), and AND/OR of
+ * these. A row passes only when the SQL predicate is TRUE, which is exactly what a WHERE clause
+ * keeps; so AND/OR may treat UNKNOWN as FALSE, and NOT is accepted only on a boolean column or
+ * directly on a LIKE (whose leaf fails a NULL either way).
  */
 public final class ScanPredicates {
     private ScanPredicates() {}
@@ -87,6 +89,10 @@ public final class ScanPredicates {
                             false,
                             node);
                 }
+                if (operand.getKind() == SqlKind.LIKE) {
+                    LikeLeaf like = compileLike((RexCall) operand, table);
+                    return new LikeLeaf(like.column(), like.pattern(), !like.negated(), node);
+                }
                 throw new Unsupported();
             }
             case IS_NULL:
@@ -98,6 +104,8 @@ public final class ScanPredicates {
             }
             case SEARCH:
                 return compileSearch(call, table);
+            case LIKE:
+                return compileLike(call, table);
             case EQUALS:
             case NOT_EQUALS:
             case LESS_THAN:
@@ -169,6 +177,38 @@ public final class ScanPredicates {
             throw new Unsupported();
         }
         return new ColumnComparison(left, right, kind, source);
+    }
+
+    /**
+     * {@code column [NOT] LIKE 'pattern' [ESCAPE 'c']}, case-sensitive, on a VARCHAR column; a
+     * pattern Calcite would reject at run time stays in the Filter, which reports it.
+     */
+    private static LikeLeaf compileLike(RexCall call, TableDef table) {
+        if (!(call.getOperator() instanceof SqlLikeOperator like)
+                || !like.isCaseSensitive()
+                || !(call.getOperands().get(0) instanceof RexInputRef ref)) {
+            throw new Unsupported();
+        }
+        requireType(table, ref.getIndex(), VeilType.VARCHAR);
+        String pattern = stringLiteral(call.getOperands().get(1));
+        String escape =
+                call.getOperands().size() > 2 ? stringLiteral(call.getOperands().get(2)) : null;
+        try {
+            return new LikeLeaf(ref.getIndex(), LikePattern.compile(pattern, escape), like.isNegated(), call);
+        } catch (IllegalArgumentException e) {
+            throw new Unsupported();
+        }
+    }
+
+    private static String stringLiteral(RexNode node) {
+        if (!(node instanceof RexLiteral literal) || literal.isNull()) {
+            throw new Unsupported();
+        }
+        String value = literal.getValueAs(String.class);
+        if (value == null) {
+            throw new Unsupported();
+        }
+        return value;
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})

@@ -2,7 +2,8 @@
  * The scan of stored tables: {@link dev.veil.exec.scan.ArrowTableScan} streams a table version's
  * Arrow segments batch by batch ({@code ArrowEnumerator}), loading only the columns it needs,
  * evaluating the filter pushed into it ({@link dev.veil.exec.scan.ScanPredicates} compiles what a
- * scan can evaluate on a batch) and skipping rows that a dynamic join filter rejects ({@link
+ * scan can evaluate on a batch; {@link dev.veil.exec.scan.LikePattern} matches LIKE patterns on a
+ * batch's UTF-8 bytes) and skipping rows that a dynamic join filter rejects ({@link
  * dev.veil.exec.scan.DynamicFilters}: the key sets hash joins publish while a statement runs,
  * kept in the execution's context; {@link dev.veil.exec.scan.KeySet}; the operators that take them
  * are {@link dev.veil.exec.scan.DynamicFilterTarget}s: the scan, and the aggregation fused over a
