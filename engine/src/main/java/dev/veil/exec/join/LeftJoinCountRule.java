@@ -94,7 +94,7 @@ public final class LeftJoinCountRule extends RelRule<RuleConfig> {
         RelNode right = join.getRight();
         int leftCount = left.getRowType().getFieldCount();
         JoinInfo info = JoinInfo.of(left, right, join.getCondition());
-        if (info.leftKeys.isEmpty()) {
+        if (info.leftKeys.isEmpty() || !keysFilterNulls(left, right, join.getCondition())) {
             return;
         }
         // The rest of the condition may test right columns only: it filters the right rows counted.
@@ -172,5 +172,19 @@ public final class LeftJoinCountRule extends RelRule<RuleConfig> {
         b.project(out, aggregate.getRowType().getFieldNames(), true);
         b.convert(aggregate.getRowType(), false);
         call.transformTo(b.build());
+    }
+
+    /**
+     * Whether every key of the condition is an {@code =}, which a NULL key never matches: an
+     * {@code IS NOT DISTINCT FROM} key matches NULL with NULL, which the rewritten join's {@code =}
+     * would not ({@link JoinInfo} counts both as keys).
+     */
+    private static boolean keysFilterNulls(RelNode left, RelNode right, RexNode condition) {
+        List<Integer> leftKeys = new ArrayList<>();
+        List<Integer> rightKeys = new ArrayList<>();
+        List<Boolean> filterNulls = new ArrayList<>();
+        List<RexNode> rest = new ArrayList<>();
+        RelOptUtil.splitJoinCondition(left, right, condition, leftKeys, rightKeys, filterNulls, rest);
+        return !filterNulls.contains(Boolean.FALSE);
     }
 }
