@@ -182,7 +182,8 @@ public final class FederationBenchmark implements Callable<Integer> {
                     });
                     log("| " + String.join(" | ", rows.get(rows.size() - 1)) + " |");
                     if (!dpFetched[0].statements().isEmpty()) {
-                        log("Remote statement of the DP version of " + q + ":\n" + dpFetched[0].statements().get(0));
+                        log("Remote statement of the DP version of " + q + ":\n"
+                                + dpFetched[0].statements().get(0));
                     }
                 }
             }
