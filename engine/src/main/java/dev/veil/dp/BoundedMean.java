@@ -68,6 +68,28 @@ public final class BoundedMean {
         sum.addPartial(rows, total);
     }
 
+    /** The grid {@link #create} keeps the normalized sum of {@code bounds} on under {@code params}. */
+    public static StepGrid stepGrid(AggregationParams params, ValueBounds bounds) {
+        requireNonNull(params, "params is null");
+        requireNonNull(bounds, "bounds is null");
+        double grid = Mechanisms.gridForSum(params.split(2), bounds.halfWidth());
+        return GridSum.centred(grid, bounds.lower(), bounds.upper()).steps();
+    }
+
+    /**
+     * Adds {@code units} units at once by their totals (pre-summed per partition): {@code rows}
+     * values in all, clamped to {@code [0, units · Linf]}, to the count, and their steps on {@link
+     * #stepGrid} (each unit's plain steps as {@link StepGrid#unitSteps} computes them), clamped to
+     * what that many values in the bounds can add, to the normalized sum.
+     */
+    public void addTotals(long units, long rows, java.math.BigInteger steps) {
+        checkOpen();
+        requireNonNull(steps, "steps is null");
+        long n = Checks.totalRows(units, rows, maxRows);
+        count = Math.addExact(count, n);
+        sum.addTotals(n, steps);
+    }
+
     public void merge(BoundedMean other) {
         checkOpen();
         count = Math.addExact(count, other.count);

@@ -55,6 +55,26 @@ public final class BoundedSum {
         sum.addPartial(rows, total);
     }
 
+    /** The grid {@link #create} keeps the sum of {@code bounds} on under {@code params}. */
+    public static StepGrid stepGrid(AggregationParams params, ValueBounds bounds) {
+        requireNonNull(params, "params is null");
+        requireNonNull(bounds, "bounds is null");
+        double grid = Mechanisms.gridForSum(params, bounds.maxMagnitude());
+        return GridSum.plain(grid, bounds.lower(), bounds.upper()).steps();
+    }
+
+    /**
+     * Adds {@code units} units at once by their totals (pre-summed per partition): {@code rows}
+     * values in all, clamped to {@code [0, units · Linf]}, whose steps on {@link #stepGrid} (each
+     * unit's as {@link StepGrid#unitSteps} computes them) sum to {@code steps}, clamped to what
+     * that many values in the bounds can add.
+     */
+    public void addTotals(long units, long rows, java.math.BigInteger steps) {
+        checkOpen();
+        requireNonNull(steps, "steps is null");
+        sum.addTotals(Checks.totalRows(units, rows, maxRows), steps);
+    }
+
     public void merge(BoundedSum other) {
         checkOpen();
         sum.merge(other.sum);

@@ -58,6 +58,14 @@ final class Checks {
         return rows;
     }
 
+    /** {@code rows} of {@code units >= 0} units, clamped to {@code [0, units · maxRows]}. */
+    static long totalRows(long units, long rows, long maxRows) {
+        if (units < 0) {
+            throw new DpException("units must be >= 0, was " + units);
+        }
+        return Math.max(0, Math.min(Math.multiplyExact(units, maxRows), rows));
+    }
+
     static long atLeastOne(String name, long value) {
         if (value < 1) {
             throw new DpException(name + " must be >= 1, was " + value);

@@ -102,6 +102,30 @@ final class GridSum {
         }
     }
 
+    /** The grid and step bounds of this sum. */
+    StepGrid steps() {
+        return new StepGrid(grid, minSteps, maxSteps);
+    }
+
+    /**
+     * Adds many units' contributions at once by their totals: {@code rows >= 0} values in all, whose
+     * steps (each unit's {@code rint(total / grid)} clamped as {@link #addPartial} clamps it) sum to
+     * {@code steps}. The steps are clamped to {@code [rows · min, rows · max]}, what that many values
+     * in range can add, so the sum moves by at most {@code rows} times one value's bound whatever
+     * {@code steps} is.
+     */
+    void addTotals(long rows, BigInteger steps) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows must be >= 0, was " + rows);
+        }
+        BigInteger n = BigInteger.valueOf(rows);
+        BigInteger clamped =
+                steps.max(n.multiply(BigInteger.valueOf(minSteps))).min(n.multiply(BigInteger.valueOf(maxSteps)));
+        BigInteger contribution =
+                centred ? clamped.shiftLeft(1).subtract(n.multiply(BigInteger.valueOf(minSteps + maxSteps))) : clamped;
+        overflow = overflow.add(contribution);
+    }
+
     void merge(GridSum other) {
         if (other.grid != grid
                 || other.minSteps != minSteps

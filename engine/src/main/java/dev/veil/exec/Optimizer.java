@@ -13,7 +13,9 @@ import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SemiJoinRules;
 import dev.veil.exec.join.SubsetDistinctRowCount;
 import dev.veil.exec.privacy.DpBatches;
+import dev.veil.exec.privacy.EnumerableGroupSummedDpAggregate;
 import dev.veil.exec.privacy.EnumerablePreSummedDpAggregate;
+import dev.veil.exec.privacy.GroupSummedDpAggregator;
 import dev.veil.exec.privacy.PreSummedDpAggregator;
 import dev.veil.exec.privacy.PrivacyRules;
 import dev.veil.exec.remote.RemoteContributionBounds;
@@ -204,6 +206,19 @@ public final class Optimizer {
                 public org.apache.calcite.rel.RelNode create(
                         org.apache.calcite.rel.RelNode input, dev.veil.plan.DpSpec spec) {
                     return EnumerablePreSummedDpAggregate.create(input, spec);
+                }
+
+                @Override
+                public java.util.List<dev.veil.dp.StepGrid> groupGrids(dev.veil.plan.DpSpec spec) {
+                    return GroupSummedDpAggregator.grids(spec);
+                }
+
+                @Override
+                public org.apache.calcite.rel.RelNode createGroupSummed(
+                        org.apache.calcite.rel.RelNode input,
+                        dev.veil.plan.DpSpec spec,
+                        java.util.List<dev.veil.dp.StepGrid> grids) {
+                    return EnumerableGroupSummedDpAggregate.create(input, spec, grids);
                 }
             };
 

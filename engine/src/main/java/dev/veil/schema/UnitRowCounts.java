@@ -2,16 +2,21 @@ package dev.veil.schema;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.VeilException;
+import dev.veil.catalog.ForeignTableDef;
+import dev.veil.catalog.ForeignTables;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
 import dev.veil.policy.SqlitePolicyStore;
 import dev.veil.policy.UnitPath;
 import dev.veil.storage.ArrowValues;
 import dev.veil.storage.BatchScan;
+import dev.veil.storage.RemoteDatabase;
 import dev.veil.storage.Warehouse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -21,6 +26,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * once per instance; the last few answers are kept, keyed by the versions of every table along the
  * path, so that reading {@code veil.audit} again does not scan unchanged tables again. For the
  * admin-only transparency views; never used to answer an analyst.
+ *
+ * <p>A foreign table's rows are counted by its remote database: one statement that follows the
+ * path as far as it stays on the table's connection and returns the rows per value reached (one
+ * row per unit, not the table's rows); the rest of the path is followed here as for a stored table.
  */
 public final class UnitRowCounts {
     private static final int KEPT = 16;
@@ -106,8 +115,16 @@ public final class UnitRowCounts {
         if (column < 0) {
             return Optional.empty();
         }
+        Map<Long, ForeignTableDef> foreign = new ForeignTables(warehouse.sqliteCatalog()).all();
         Map<Object, Long> ties = new HashMap<>();
-        if (!scan(def, new int[] {column}, row -> {
+        int followed = 0;
+        if (foreign.containsKey(def.id())) {
+            OptionalInt remote = remoteTies(foreign.get(def.id()), tie, p, foreign, ties);
+            if (remote.isEmpty()) {
+                return Optional.empty();
+            }
+            followed = remote.getAsInt();
+        } else if (!scan(def, new int[] {column}, row -> {
             if (row[0] != null) {
                 ties.merge(ConsentRecords.key(row[0]), 1L, Long::sum);
             }
@@ -115,7 +132,7 @@ public final class UnitRowCounts {
             return Optional.empty();
         }
         Map<Object, Long> current = ties;
-        for (int i = 0; i < p.hops().size(); i++) {
+        for (int i = followed; i < p.hops().size(); i++) {
             UnitPath.Hop hop = p.hops().get(i);
             String next = i + 1 < p.hops().size() ? p.hops().get(i + 1).fkColumn() : p.unitColumn();
             if (hop.keyColumn().equals(next)) {
@@ -135,6 +152,70 @@ public final class UnitRowCounts {
             current = mapped;
         }
         return Optional.of(current);
+    }
+
+    /**
+     * The rows of foreign table {@code home} per value reached from its column {@code tie} along
+     * the first hops of {@code p} whose tables are foreign tables of the same connection, counted
+     * by the remote in one statement (each hop a join with the parent grouped by its key, {@code
+     * MIN} of the next column, as the pushed unit lookup takes it), into {@code ties}; the number of
+     * hops followed, or empty when the remote cannot answer. Only the distinct values come back,
+     * never the table's rows.
+     */
+    private OptionalInt remoteTies(
+            ForeignTableDef home, String tie, UnitPath p, Map<Long, ForeignTableDef> foreign, Map<Object, Long> ties) {
+        RemoteDatabase remote;
+        try {
+            remote = warehouse.remotes().get(home.connection());
+        } catch (VeilException e) {
+            return OptionalInt.empty();
+        }
+        StringBuilder from =
+                new StringBuilder(remote.quotedName(home.remoteSchema(), home.remoteTable())).append(" AS \"t0\"");
+        String current = "\"t0\"." + RemoteDatabase.quoted(tie);
+        int followed = 0;
+        for (; followed < p.hops().size(); followed++) {
+            UnitPath.Hop hop = p.hops().get(followed);
+            String next =
+                    followed + 1 < p.hops().size() ? p.hops().get(followed + 1).fkColumn() : p.unitColumn();
+            if (hop.keyColumn().equals(next)) {
+                continue;
+            }
+            Optional<TableDef> parent = warehouse.catalog().table(hop.toTable());
+            ForeignTableDef there = parent.map(d -> foreign.get(d.id())).orElse(null);
+            if (there == null || !there.connection().equals(home.connection())) {
+                break;
+            }
+            String alias = "\"t" + (followed + 1) + "\"";
+            String key = RemoteDatabase.quoted(hop.keyColumn());
+            String value = RemoteDatabase.quoted(next);
+            from.append(" JOIN (SELECT ")
+                    .append(key)
+                    .append(" AS \"veil_key\", MIN(")
+                    .append(value)
+                    .append(") AS \"veil_next\" FROM ")
+                    .append(remote.quotedName(there.remoteSchema(), there.remoteTable()))
+                    .append(" WHERE ")
+                    .append(key)
+                    .append(" IS NOT NULL GROUP BY ")
+                    .append(key)
+                    .append(") AS ")
+                    .append(alias)
+                    .append(" ON ")
+                    .append(current)
+                    .append(" = ")
+                    .append(alias)
+                    .append(".\"veil_key\"");
+            current = alias + ".\"veil_next\"";
+        }
+        String sql = "SELECT " + current + ", COUNT(*) FROM " + from + " WHERE " + current + " IS NOT NULL GROUP BY "
+                + current;
+        try {
+            remote.query(sql, row -> ties.merge(ConsentRecords.key(row[0]), ((Number) row[1]).longValue(), Long::sum));
+        } catch (VeilException e) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(followed);
     }
 
     /** The value of {@code value} per value of {@code key} in {@code table} (the first row wins); null if unreadable. */

@@ -316,6 +316,56 @@ public final class RemoteDatabase implements AutoCloseable {
                         + " expose the table through a remote view that casts the column");
     }
 
+    /**
+     * The quoted name of remote table {@code table} of remote schema {@code schema} (for Trino
+     * {@code catalog.schema}), for a statement written by Veil.
+     */
+    public String quotedName(String schema, String table) {
+        StringBuilder name = new StringBuilder();
+        for (String part : catalogAndSchema(schema)) {
+            if (part != null) {
+                name.append(quote(part)).append('.');
+            }
+        }
+        return name.append(quote(table)).toString();
+    }
+
+    /** {@code identifier} quoted for the remote (both dialects quote with double quotes). */
+    public static String quoted(String identifier) {
+        return quote(identifier);
+    }
+
+    /**
+     * Runs {@code sql}, a statement Veil wrote without parameters, and gives each row's values to
+     * {@code action}; a remote failure is REMOTE_QUERY_FAILED without the remote's message. For the
+     * admin's audit views, never for an analyst's statement (those run through {@code exec.remote}).
+     */
+    public void query(String sql, java.util.function.Consumer<Object[]> action) {
+        requireNonNull(sql, "sql is null");
+        requireNonNull(action, "action is null");
+        Connection c = borrow(new AtomicBoolean());
+        boolean broken = false;
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Object[] row = new Object[columns];
+                for (int i = 0; i < columns; i++) {
+                    row[i] = rs.getObject(i + 1);
+                }
+                action.accept(row);
+            }
+        } catch (SQLException e) {
+            broken = true;
+            throw failure("cannot answer an audit view's statement", e);
+        } catch (RuntimeException | Error e) {
+            broken = true;
+            throw e;
+        } finally {
+            release(c, broken);
+        }
+    }
+
     /** Work on one pooled connection. */
     @FunctionalInterface
     private interface Work<T> {

@@ -64,11 +64,7 @@ class ForeignAttackScriptTest {
     /** Attack scripts that include a fixture but cannot run over foreign copies, and why. */
     static final Map<String, String> NOT_APPLICABLE = Map.of(
             "catalog_sql.test",
-            "INSERTs a customer into shop.customers (line 119); a foreign table takes no INSERT (NOT_SUPPORTED)",
-            "transparency.test",
-            "its last query expects veil.audit's units_touched of a statement over crm.people (2); units_touched"
-                    + " is computed from tables Veil stores and is NULL for a statement that read only foreign"
-                    + " tables (docs/consent-and-retention.md)");
+            "INSERTs a customer into shop.customers (line 119); a foreign table takes no INSERT (NOT_SUPPORTED)");
 
     private static PostgresServer postgres;
 

@@ -181,8 +181,9 @@ public final class FederationBenchmark implements Callable<Integer> {
                         dpFetched[0].toString()
                     });
                     log("| " + String.join(" | ", rows.get(rows.size() - 1)) + " |");
-                    if (remoteSql != null && q.equals("q12")) {
-                        log(remoteSql);
+                    if (!dpFetched[0].statements().isEmpty()) {
+                        log("Remote statement of the DP version of " + q + ":\n"
+                                + dpFetched[0].statements().get(0));
                     }
                 }
             }

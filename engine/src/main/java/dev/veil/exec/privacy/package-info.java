@@ -9,6 +9,9 @@
  * dev.veil.exec.privacy.EnumerablePreSummedDpAggregate} (the same aggregate over rows a remote
  * database summed per (group, unit), run by {@link dev.veil.exec.privacy.PreSummedDpAggregator},
  * which clamps each unit's partial aggregate again; built by the optimizer, not by a rule), {@link
+ * dev.veil.exec.privacy.EnumerableGroupSummedDpAggregate} (the same over one row per group whose
+ * units' totals the remote turned into grid steps and summed, run by {@link
+ * dev.veil.exec.privacy.GroupSummedDpAggregator}, which clamps each group's totals again), {@link
  * dev.veil.exec.privacy.EnumerableUnitLookup} (over the cached unit maps of {@code UnitMaps}) and
  * {@link dev.veil.exec.privacy.EnumerableReleaseOrder}; and the per-execution record of DP releases
  * ({@link dev.veil.exec.privacy.DpReleases}: each DP aggregate draws its noise once per execution,

@@ -1,6 +1,7 @@
 package dev.veil.exec.remote;
 
 import dev.veil.catalog.RemoteKind;
+import dev.veil.dp.StepGrid;
 import dev.veil.plan.DpAggregate;
 import dev.veil.plan.DpCall;
 import dev.veil.plan.DpSpec;
@@ -69,6 +70,19 @@ public final class RemoteContributionBounds {
          * clamped sum, their squared distances to the middle of its bounds).
          */
         RelNode create(RelNode input, DpSpec spec);
+
+        /**
+         * The step grid of each call of {@code spec} (null for a count) when its aggregate can
+         * take rows summed per group ({@link RemoteGroupSums}), else null.
+         */
+        List<StepGrid> groupGrids(DpSpec spec);
+
+        /**
+         * The aggregate of {@code spec} over {@code input} summed per group: the group keys, the
+         * units, then {@value #FIELDS_PER_CALL} fields per call (rows, steps of {@code grids},
+         * units with a row).
+         */
+        RelNode createGroupSummed(RelNode input, DpSpec spec, List<StepGrid> grids);
     }
 
     /** The fields of one call's partial aggregate in a pre-summed row. */
@@ -110,6 +124,15 @@ public final class RemoteContributionBounds {
                 String summed = remote.kind() == RemoteKind.TRINO
                         ? aggregatedSql(remote.sql(), types, spec)
                         : preSummedSql(remote.kind(), sql, spec);
+                List<StepGrid> grids = preSummed.groupGrids(summedSpec);
+                if (RemoteGroupSums.fits(summedSpec, grids)) {
+                    // One row per group: each unit's total in steps, summed exactly in the remote.
+                    String perGroup = RemoteGroupSums.sql(remote.kind(), summed, summedSpec, grids);
+                    RelDataType groupRowType =
+                            RemoteGroupSums.rowType(remote.getCluster().getTypeFactory(), rowType, summedSpec);
+                    return preSummed.createGroupSummed(
+                            remote.withSql(perGroup, keyUses, groupRowType), summedSpec, grids);
+                }
                 return preSummed.create(remote.withSql(summed, keyUses, rowType), summedSpec);
             }
             return physical.copy(physical.getTraitSet(), List.of(remote.withSql(sql, keyUses)));

@@ -30,6 +30,10 @@
  * one hash aggregation, without ranking every row): the
  * aggregate then becomes the one the optimizer hands over ({@code exec.privacy}'s pre-summed DP
  * aggregate, which clamps each unit's partial sums again and never trusts the remote's bounds).
+ * For counts, sums and means with fixed bounds {@link dev.veil.exec.remote.RemoteGroupSums} adds
+ * a second level: the remote turns each unit's total into integer steps of the noise grid as Veil
+ * would and sums them per group exactly, so one row per group comes back, for {@code exec.privacy}'s
+ * group-summed DP aggregate.
  *
  * <p>Uses {@code exec.runtime}, {@code schema} (the foreign tables), {@code storage} (the
  * connection pools), {@code plan} (the DP aggregate's spec) and {@code control}; the privacy

@@ -478,6 +478,48 @@ class ForeignTableTrinoTest {
         assertFalse(sent.contains("ROW_NUMBER"), sent);
     }
 
+    /**
+     * Counts, sums and means of a DP aggregate over a foreign table are summed per group in Trino
+     * (each unit's total in grid steps, one row per group fetched) and answer as the same aggregate
+     * over the local copy, which Veil bounds row by row, up to the noise.
+     */
+    @Test
+    void sumsAndMeansAreSummedPerGroupInTrinoAndAnswerAsTheLocalCopy() throws Exception {
+        try (Connection c = connect(null);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE USER sid PASSWORD 'sid-pw-long-secret' ROLE analyst");
+            s.execute("CREATE ROLE dp_sums");
+            s.execute("GRANT ROLE dp_sums TO USER sid");
+            for (String schema : List.of("home", "tpch")) {
+                s.execute("ALTER TABLE " + schema + ".customer SET DIFFERENTIAL PRIVACY (EPSILON 3000, DELTA 1e-5,"
+                        + " MAX GROUPS PER UNIT 1, MAX ROWS PER UNIT PER GROUP 1) FOR ROLE dp_sums");
+            }
+            s.execute("CREATE PRIVACY BUDGET sums LIMIT (EPSILON 1e12, DELTA 0.5) WINDOW NEVER");
+            s.execute("ALTER USER sid SET PRIVACY BUDGET sums");
+        }
+        String query = "SELECT c_mktsegment, COUNT(*) AS n, SUM(c_acctbal) AS total, AVG(c_acctbal) AS mean FROM $"
+                + ".customer WHERE c_nationkey > -77 GROUP BY c_mktsegment ORDER BY 1";
+        try (Connection c = connect("sid")) {
+            List<List<Object>> local = rows(c, query.replace("$", "home"));
+            List<List<Object>> foreign = rows(c, query.replace("$", "tpch"));
+            assertEquals(5, local.size(), local.toString());
+            assertEquals(local.size(), foreign.size(), foreign.toString());
+            for (int i = 0; i < local.size(); i++) {
+                assertEquals(local.get(i).get(0), foreign.get(i).get(0));
+                double[] tolerance = {0, 3, 300, 2};
+                for (int col = 1; col <= 3; col++) {
+                    double a = ((Number) local.get(i).get(col)).doubleValue();
+                    double b = ((Number) foreign.get(i).get(col)).doubleValue();
+                    assertEquals(a, b, tolerance[col], "column " + col + ": " + local + " vs " + foreign);
+                }
+            }
+        }
+        String sent = sentTo("-77");
+        assertTrue(sent.contains("COUNT(*) AS \"veil_units\""), sent);
+        assertTrue(sent.contains("SUM(CAST(\"veil_t1\" AS DECIMAL(38, 0)))"), sent);
+        assertTrue(sent.contains("array_agg(") && sent.contains("\"veil_group\" <= 1"), sent);
+    }
+
     /** The last statement Veil sent to Trino whose text contains {@code marker} (the literal of a filter). */
     private String sentTo(String marker) throws SQLException {
         try (Connection direct = trino.connect()) {
