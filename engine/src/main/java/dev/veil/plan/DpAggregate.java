@@ -72,6 +72,15 @@ public class DpAggregate extends SingleRel {
         return spec.groupKeys().size() + spec.calls().size() + 2 * call;
     }
 
+    /**
+     * Whether this node's physical form was planned for its spec's budget, not only handed it: a
+     * remote statement whose grid or layout follows from the budget. Another budget then needs
+     * another plan, not another spec ({@link #withSpec} is for forms that read the budget when they run).
+     */
+    public boolean plannedForBudget() {
+        return false;
+    }
+
     /** The same node spending another budget. */
     public DpAggregate withSpec(DpSpec newSpec) {
         return new DpAggregate(getCluster(), getTraitSet(), getInput(), newSpec);

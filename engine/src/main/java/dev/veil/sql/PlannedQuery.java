@@ -132,10 +132,13 @@ public final class PlannedQuery {
     public static PlannedQuery planCached(SqlNode query, StatementContext context) {
         requireNonNull(query, "query is null");
         String text = query.toString();
-        // The session's epsilon is not in the cache key: a plan is the same at any, its budget applied here.
+        // The session's epsilon is not in the cache key: a plan is the same at any, its budget
+        // applied here; except a plan whose remote statements were made for its budget, planned
+        // again (not cached) at another.
         PlannedQuery planned = PlanCache.of(context.warehouse())
                 .plan(text, context, () -> plan(query, text, context))
-                .atEpsilon(context.settings().epsilon());
+                .atEpsilon(context.settings().epsilon())
+                .orElseGet(() -> plan(query, text, context));
         // A cached plan's statement is audited with the purpose and reads its planning noted.
         if (planned.reads != null) {
             context.control().used(planned.purpose, planned.reads);
@@ -232,13 +235,18 @@ public final class PlannedQuery {
      * cached plan serves a statement asked at any ε: each execution still charges its own budget,
      * draws its own noise once per DP aggregate, and replays a stored release only when it asks at
      * the stored release's ε. Fails as planning does when the session asks for more than the
-     * policies allow. This query itself when it was planned at that ε.
+     * policies allow. This query itself when it was planned at that ε; empty when a DP aggregate
+     * of the physical plan was planned for its budget ({@link DpAggregate#plannedForBudget}: a
+     * remote statement made for it), so the query must be planned at that ε.
      */
-    PlannedQuery atEpsilon(OptionalDouble sessionEpsilon) {
+    Optional<PlannedQuery> atEpsilon(OptionalDouble sessionEpsilon) {
         double epsilon = rewrite.allocation().epsilonAt(sessionEpsilon);
         RewriteResult again = rewrite.atEpsilon(epsilon);
         if (again == rewrite) {
-            return this;
+            return Optional.of(this);
+        }
+        if (DpAggregate.findAll(plan).stream().anyMatch(DpAggregate::plannedForBudget)) {
+            return Optional.empty();
         }
         Map<Integer, DpSpec> specs = new HashMap<>();
         for (DpAggregate b : DpAggregate.findAll(again.plan())) {
@@ -256,7 +264,7 @@ public final class PlannedQuery {
         Map<Integer, DpSpec> boundaries = DpReleases.boundaries(physical);
         Map<Integer, Fingerprint> prints =
                 ReleaseFingerprints.of(again.plan(), planner.principal().name(), again.policies());
-        return new PlannedQuery(
+        return Optional.of(new PlannedQuery(
                 planner,
                 columns,
                 physical,
@@ -268,7 +276,7 @@ public final class PlannedQuery {
                 cacheable,
                 purpose,
                 reads,
-                code);
+                code));
     }
 
     /**

@@ -55,6 +55,12 @@ public final class EnumerableGroupSummedDpAggregate extends DpAggregate implemen
         return new EnumerableGroupSummedDpAggregate(getCluster(), traitSet, sole(inputs), spec(), grids);
     }
 
+    /** True: its remote statement counts in the steps of its budget's grids. */
+    @Override
+    public boolean plannedForBudget() {
+        return true;
+    }
+
     @Override
     public DpAggregate withSpec(DpSpec newSpec) {
         return new EnumerableGroupSummedDpAggregate(getCluster(), getTraitSet(), getInput(), newSpec, grids);

@@ -44,6 +44,12 @@ public final class EnumerablePreSummedDpAggregate extends DpAggregate implements
         return new EnumerablePreSummedDpAggregate(getCluster(), traitSet, sole(inputs), spec());
     }
 
+    /** True: its remote statement was laid out for the spec it was planned with. */
+    @Override
+    public boolean plannedForBudget() {
+        return true;
+    }
+
     @Override
     public DpAggregate withSpec(DpSpec newSpec) {
         return new EnumerablePreSummedDpAggregate(getCluster(), getTraitSet(), getInput(), newSpec);

@@ -272,6 +272,9 @@ class ForeignTablePostgresTest {
             for (String schema : List.of("home", "pg")) {
                 s.execute("ALTER TABLE " + schema + ".orders SET DIFFERENTIAL PRIVACY (EPSILON 1e9, DELTA 1e-5,"
                         + " MAX GROUPS PER UNIT 2, MAX ROWS PER UNIT PER GROUP 100) FOR ROLE dp_role");
+                s.execute("ALTER TABLE " + schema
+                        + ".orders ALTER COLUMN amount SET POLICY AGGREGATE ONLY BOUNDS (0, 100)"
+                        + " FOR ROLE dp_role");
             }
             s.execute("CREATE PRIVACY BUDGET big LIMIT (EPSILON 1e12, DELTA 0.5) WINDOW NEVER");
             s.execute("ALTER USER dana SET PRIVACY BUDGET big");
@@ -290,6 +293,26 @@ class ForeignTablePostgresTest {
             }
             String explain = text(c, "EXPLAIN PRIVACY SELECT paid, COUNT(*) FROM pg.orders GROUP BY paid");
             assertTrue(explain.contains("orders"), explain);
+            // The same statements again at another ε of the session: the cached plans' remote
+            // statements were made at the policy's ε.
+            String counts = "SELECT paid, COUNT(*) AS cnt FROM %s.orders GROUP BY paid ORDER BY paid";
+            String sums = "SELECT paid, SUM(amount) AS total FROM %s.orders GROUP BY paid ORDER BY paid";
+            for (String epsilon : List.of("5e8", "1e9")) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET EPSILON = " + epsilon);
+                }
+                for (String query : List.of(counts, sums)) {
+                    List<List<Object>> home = rows(c, String.format(query, "home"));
+                    List<List<Object>> pg = rows(c, String.format(query, "pg"));
+                    assertEquals(home.size(), pg.size(), query + " at " + epsilon);
+                    for (int i = 0; i < home.size(); i++) {
+                        assertEquals(home.get(i).get(0), pg.get(i).get(0));
+                        double a = Double.parseDouble(String.valueOf(home.get(i).get(1)));
+                        double b = Double.parseDouble(String.valueOf(pg.get(i).get(1)));
+                        assertEquals(a, b, 1.0, query + " at " + epsilon);
+                    }
+                }
+            }
         }
         // PostgreSQL bounded each unit's contribution, by a keyed md5 of the rows.
         String log = postgres.log();
