@@ -1,6 +1,7 @@
 package dev.veil.exec.privacy;
 
 import dev.veil.control.MemoryPool;
+import dev.veil.dp.ChunkRecycler;
 import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -16,7 +17,9 @@ import java.util.List;
  * those values are never read again. At most {@link #MAX_FRACTION} of the server's {@link
  * MemoryPool} is kept, reserved from the pool while kept (and given back when a chunk is taken
  * again, as the statement that takes it accounts it itself); when statements need the pool's
- * memory the chunks are dropped, and they are soft references the collector may clear.
+ * memory the chunks are dropped, and they are soft references the collector may clear. The values
+ * DP averages and variances keep until their release ({@link ChunkRecycler}) take and give the same
+ * chunks.
  */
 final class ArenaChunks {
     /** The share of the memory pool the kept chunks may take at most. */
@@ -33,6 +36,19 @@ final class ArenaChunks {
     }
 
     private ArenaChunks() {}
+
+    /** The DP primitives' view of the kept chunks; installed by {@link DpAccumulators}. */
+    static final ChunkRecycler RECYCLER = new ChunkRecycler() {
+        @Override
+        public double[] take(int length) {
+            return ArenaChunks.take(length);
+        }
+
+        @Override
+        public void give(double[] chunk) {
+            ArenaChunks.give(List.of(chunk));
+        }
+    };
 
     /** A kept chunk and the pool its bytes are reserved from. */
     private record Kept(SoftReference<double[]> chunk, MemoryPool pool) {

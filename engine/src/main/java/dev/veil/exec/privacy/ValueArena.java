@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class ValueArena {
     /** The doubles of a chunk: 8 MB. */
-    static final int CHUNK = 1 << 20;
+    static final int CHUNK = dev.veil.dp.ChunkRecycler.CHUNK;
 
     private final List<double[]> chunks = new ArrayList<>();
     private final boolean recycling;
