@@ -211,6 +211,7 @@ public final class AutoClampedStatistic {
             }
             result = variance.result();
         }
+        values.recycle();
         values = null;
         return result;
     }

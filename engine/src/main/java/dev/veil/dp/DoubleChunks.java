@@ -10,7 +10,12 @@ import java.util.Arrays;
  */
 final class DoubleChunks {
     /** The values of a full chunk: 8 MB. */
-    static final int CHUNK = 1 << 20;
+    static final int CHUNK = ChunkRecycler.CHUNK;
+
+    /** Where full chunks come from and go back to ({@link ChunkRecycler#install}). */
+    static volatile ChunkRecycler recycler = ChunkRecycler.FRESH;
+
+    private final ChunkRecycler chunkSource = recycler;
 
     private double[][] chunks = {new double[16]};
     /** The chunk being filled, and how many of its values are set. */
@@ -38,7 +43,8 @@ final class DoubleChunks {
         }
         last++;
         used = 0;
-        double[] chunk = new double[size];
+        // A full-size chunk may be recycled: only its first `used` values are ever read.
+        double[] chunk = size == CHUNK ? chunkSource.take(CHUNK) : new double[size];
         chunks[last] = chunk;
         allocated += size;
         return chunk;
@@ -66,6 +72,19 @@ final class DoubleChunks {
     /** The values in chunk {@code k}. */
     int length(int k) {
         return k == last ? used : chunks[k].length;
+    }
+
+    /**
+     * Gives the full-size chunks back to the recycler once no one reads the values any longer;
+     * the list must not be used again.
+     */
+    void recycle() {
+        for (int k = 0; k <= last; k++) {
+            if (chunks[k].length == CHUNK) {
+                chunkSource.give(chunks[k]);
+            }
+        }
+        chunks = null;
     }
 
     /** The heap the values take (called per unit added, so kept rather than summed). */

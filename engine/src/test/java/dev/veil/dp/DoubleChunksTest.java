@@ -32,6 +32,49 @@ class DoubleChunksTest {
     }
 
     @Test
+    void fullChunksComeFromTheRecyclerStaleAndGoBackToIt() {
+        // A recycled chunk holds another list's values: only the values added are read back.
+        java.util.List<double[]> given = new java.util.ArrayList<>();
+        int[] taken = {0};
+        ChunkRecycler stale = new ChunkRecycler() {
+            @Override
+            public double[] take(int length) {
+                taken[0]++;
+                double[] chunk = new double[length];
+                java.util.Arrays.fill(chunk, -7);
+                return chunk;
+            }
+
+            @Override
+            public void give(double[] chunk) {
+                given.add(chunk);
+            }
+        };
+        ChunkRecycler before = DoubleChunks.recycler;
+        DoubleChunks chunks;
+        try {
+            ChunkRecycler.install(stale);
+            chunks = new DoubleChunks();
+        } finally {
+            ChunkRecycler.install(before);
+        }
+        long n = 2L * DoubleChunks.CHUNK + 99;
+        for (long i = 0; i < n; i++) {
+            chunks.add(i);
+        }
+        long next = 0;
+        for (int k = 0; k < chunks.chunks(); k++) {
+            for (int i = 0; i < chunks.length(k); i++) {
+                assertEquals(next++, chunks.chunk(k)[i]);
+            }
+        }
+        assertEquals(n, next);
+        assertEquals(2, taken[0], "the full-size chunks, and only they, come from the recycler");
+        chunks.recycle();
+        assertEquals(2, given.size(), "the full-size chunks go back");
+    }
+
+    @Test
     void aShortListTakesLittleMoreThanItsValues() {
         DoubleChunks chunks = new DoubleChunks();
         for (int i = 0; i < 100; i++) {

@@ -17,6 +17,11 @@ import dev.veil.plan.DpSpec;
 
 /** Builds the DP primitives a {@link DpSpec} describes: one accumulator per call and group, and its partition selection. */
 final class DpAccumulators {
+    static {
+        // The values DP averages keep until their release go in chunks the server recycles.
+        dev.veil.dp.ChunkRecycler.install(ArenaChunks.RECYCLER);
+    }
+
     private DpAccumulators() {}
 
     /** A fresh accumulator for call {@code i} of {@code spec}, for one group. */

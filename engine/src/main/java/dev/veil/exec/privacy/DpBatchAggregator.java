@@ -159,7 +159,8 @@ public final class DpBatchAggregator {
         // The second stage's (accept's): per cell the rows seen, and the buckets.
         long[] cellSeen = new long[16];
         Bucket[] buckets = new Bucket[4];
-        final ValueArena arena = new ValueArena();
+        /** Every double a bucket reads it wrote first: the arena may take recycled chunks. */
+        final ValueArena arena = ValueArena.recycling();
 
         Cells(
                 DpSpec spec,
@@ -519,6 +520,9 @@ public final class DpBatchAggregator {
                 }
                 account.holdAtLeast(bytes() + 4L * base.length + 8L * area.length + accumulated);
             }
+            // Every bucket is replayed: later runs may write over the arena's chunks.
+            buckets = new Bucket[0];
+            arena.recycle();
             return DpAggregator.publish(
                     spec,
                     groups,

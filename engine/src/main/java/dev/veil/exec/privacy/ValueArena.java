@@ -10,19 +10,53 @@ import java.util.List;
  * chunk's index in the high 32 bits and the offset in it in the low 32 bits.
  */
 final class ValueArena {
-    private static final int CHUNK = 1 << 20;
+    /** The doubles of a chunk: 8 MB. */
+    static final int CHUNK = dev.veil.dp.ChunkRecycler.CHUNK;
 
     private final List<double[]> chunks = new ArrayList<>();
+    private final boolean recycling;
     private double[] current;
     private int used;
 
-    /** Reserves {@code n} consecutive doubles, all 0, and returns their address. */
+    /** An arena of fresh chunks: reserved doubles are 0. */
+    ValueArena() {
+        this(false);
+    }
+
+    private ValueArena(boolean recycling) {
+        this.recycling = recycling;
+    }
+
+    /**
+     * An arena whose chunks may be those of an arena that ended ({@link ArenaChunks}): reserved
+     * doubles hold stale values, so its owner must write each double before it reads it. {@link
+     * #recycle} hands its chunks on when its owner is done.
+     */
+    static ValueArena recycling() {
+        return new ValueArena(true);
+    }
+
+    /** Gives the chunks of a recycling arena to later arenas; the arena must not be used again. */
+    void recycle() {
+        if (!recycling) {
+            throw new IllegalStateException("not a recycling arena");
+        }
+        List<double[]> done = List.copyOf(chunks);
+        chunks.clear();
+        current = null;
+        ArenaChunks.give(done);
+    }
+
+    /**
+     * Reserves {@code n} consecutive doubles and returns their address: all 0 unless the arena is
+     * {@linkplain #recycling() recycling}.
+     */
     long allocate(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("negative size " + n);
         }
         if (current == null || current.length - used < n) {
-            current = new double[Math.max(CHUNK, n)];
+            current = recycling && n <= CHUNK ? ArenaChunks.take(CHUNK) : new double[Math.max(CHUNK, n)];
             chunks.add(current);
             used = 0;
         }

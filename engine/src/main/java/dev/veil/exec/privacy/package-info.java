@@ -20,7 +20,9 @@
  * valid consent at the statement time, from {@code ConsentUnitSets}, cached per consent table
  * version and time window, and the unit maps along the path; an integral path composed by {@code
  * ConsentKeySets} into the one set of its first step's keys that lead to a consenting unit, probed
- * once per row by the scan, over a batch's key column at a time).
+ * once per row by the scan, over a batch's key column at a time). The large chunks the batch
+ * path's rows and the DP averages' kept values take are recycled from one run to the next by
+ * {@code ArenaChunks}, within a share of the memory pool.
  *
  * <p>Calls {@code exec.aggregate} (its vector expressions, through {@code VectorInput}),
  * {@code exec.scan} (to read unit maps' tables), {@code exec.runtime}, {@code plan},

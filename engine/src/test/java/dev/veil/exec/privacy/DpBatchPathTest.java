@@ -274,6 +274,22 @@ class DpBatchPathTest {
     }
 
     @Test
+    void recycledArenaChunksKeepTheSameRows() throws SQLException {
+        // A run's arena chunks go to the next run, stale values and all: each write comes before
+        // its read, so a run on recycled chunks keeps the rows a run on fresh ones keeps.
+        bothPaths(Q1, true, 51);
+        assertTrue(ArenaChunks.keptBytes() > 0, "the chunks of the first run are kept");
+        bothPaths(Q1, true, 52);
+        bothPaths("select sum(l_extendedprice) as s, count(*) as n from s.lineitem where tag >= %d", true, 53);
+        ArenaChunks.testFresh = true;
+        try {
+            bothPaths(Q1, true, 52);
+        } finally {
+            ArenaChunks.testFresh = false;
+        }
+    }
+
+    @Test
     void oneThreadAndTwoKeepTheSameRows() throws SQLException {
         // The scan on a second thread (a pipeline) gives the cells the same batches in the same
         // order: the same caps, samples and contributions as on one thread and on the rows.
