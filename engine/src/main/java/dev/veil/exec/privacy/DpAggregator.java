@@ -3,8 +3,6 @@ package dev.veil.exec.privacy;
 import dev.veil.control.StatementControl;
 import dev.veil.control.StatementMemory;
 import dev.veil.dp.BudgetSplit;
-import dev.veil.dp.ConfidenceInterval;
-import dev.veil.dp.DpResult;
 import dev.veil.dp.OptimalPartitionSelection;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.RowSizes;
@@ -570,19 +568,11 @@ public final class DpAggregator {
             if (selection != null && !selection.keep(group.units)) {
                 continue;
             }
-            Object[] row = new Object[keyCount + 3 * callCount];
-            if (keyCount > 0) {
-                System.arraycopy(groupValues.apply(id), 0, row, 0, keyCount);
-            }
-            for (int c = 0; c < callCount; c++) {
-                DpCall call = spec.calls().get(c);
-                DpResult result = group.accumulators[c].result();
-                ConfidenceInterval interval = result.interval(INTERVAL_LEVEL);
-                row[keyCount + c] = call.integral() ? (Object) Math.round(result.value()) : (Object) result.value();
-                row[keyCount + callCount + 2 * c] = interval.lower();
-                row[keyCount + callCount + 2 * c + 1] = interval.upper();
-            }
-            out.add(row);
+            out.add(ReleasedRow.of(
+                    keyCount > 0 ? groupValues.apply(id) : null,
+                    keyCount,
+                    spec.calls(),
+                    c -> group.accumulators[c].result()));
         }
         // By key, not in the order the data gave the groups (which would tell where a unit's rows are).
         out.sort(ReleaseOrder.ROWS);

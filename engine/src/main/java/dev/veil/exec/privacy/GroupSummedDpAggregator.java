@@ -6,7 +6,6 @@ import dev.veil.control.StatementControl;
 import dev.veil.dp.BoundedMean;
 import dev.veil.dp.BoundedSum;
 import dev.veil.dp.BudgetSplit;
-import dev.veil.dp.ConfidenceInterval;
 import dev.veil.dp.Count;
 import dev.veil.dp.CountDistinctUnits;
 import dev.veil.dp.DpResult;
@@ -143,19 +142,8 @@ public final class GroupSummedDpAggregator {
             if (selection != null && !selection.keep(group.units)) {
                 continue;
             }
-            Object[] row = new Object[keyCount + 3 * callCount];
-            if (keyCount > 0) {
-                System.arraycopy(groupIds.values(id), 0, row, 0, keyCount);
-            }
-            for (int c = 0; c < callCount; c++) {
-                DpResult result = group.accumulators[c].result();
-                ConfidenceInterval interval = result.interval(DpAggregator.INTERVAL_LEVEL);
-                row[keyCount + c] =
-                        calls.get(c).integral() ? (Object) Math.round(result.value()) : (Object) result.value();
-                row[keyCount + callCount + 2 * c] = interval.lower();
-                row[keyCount + callCount + 2 * c + 1] = interval.upper();
-            }
-            out.add(row);
+            out.add(ReleasedRow.of(
+                    keyCount > 0 ? groupIds.values(id) : null, keyCount, calls, c -> group.accumulators[c].result()));
         }
         out.sort(ReleaseOrder.ROWS);
         StatementControl.check(cancelFlag);
