@@ -143,35 +143,58 @@ public final class MasterKey {
 
     /**
      * Writes this key to {@code file} (which must not exist), readable and writable by its owner
-     * only (POSIX 600), forced to disk.
+     * only (POSIX 600), forced to disk. The file appears whole or not at all: the key is written to
+     * a temporary file beside it, forced, and then linked to its name (which fails if the name was
+     * taken meanwhile), so a process killed part way never leaves an empty or partial key file that
+     * a later {@code veil rekey} or {@code veil init} would take for a key.
      */
     public void writeTo(Path file) {
         requireNonNull(file, "file is null");
-        MasterKey key = this;
-        byte[] text = (Base64.getEncoder().encodeToString(key.key) + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] text = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
+        Path target = file.toAbsolutePath();
+        Path parent = target.getParent();
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw exists(file);
+        }
+        Path temporary = parent.resolve("." + target.getFileName() + ".partial-"
+                + Long.toHexString(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong()));
         try {
             try (FileChannel channel =
-                    FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
                 } catch (UnsupportedOperationException e) {
                     // Not a POSIX file system: the directory's permissions protect the key.
                 }
                 channel.write(ByteBuffer.wrap(text));
                 channel.force(true);
             }
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                SegmentFiles.forceDirectory(parent);
+            try {
+                Files.createLink(target, temporary);
+                Files.delete(temporary);
+            } catch (UnsupportedOperationException e) {
+                // No hard links here: a rename, after the check above (another writer could race it).
+                Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
+            SegmentFiles.forceDirectory(parent);
         } catch (FileAlreadyExistsException e) {
-            throw new VeilException(
-                    ErrorCode.ALREADY_EXISTS,
-                    "The key file " + file + " exists already; a new key is not written over it");
+            throw exists(file);
         } catch (IOException e) {
             throw new VeilException(
                     ErrorCode.ENCRYPTION_KEY_INVALID, "Cannot write the key file " + file + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                // Best effort: a leftover holds the key with owner-only permissions.
+            }
         }
+    }
+
+    private static VeilException exists(Path file) {
+        return new VeilException(
+                ErrorCode.ALREADY_EXISTS, "The key file " + file + " exists already; a new key is not written over it");
     }
 
     static MasterKey parse(String text, String where) {
