@@ -6,7 +6,9 @@ import dev.veil.control.StatementControl;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.RowSizes;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;
@@ -50,6 +52,26 @@ public final class LongHashJoin {
             String type,
             int buildFields,
             @Nullable Predicate2<Object[], Object[]> remainder) {
+        int[] scales = new int[probeKeys.length];
+        Arrays.fill(scales, -1);
+        return join(root, probe, build, probeKeys, buildKeys, scales, type, buildFields, remainder);
+    }
+
+    /**
+     * Like {@link #join(DataContext, Enumerable, Enumerable, int[], int[], String, int, Predicate2)},
+     * with key {@code i} encoded at {@code scales[i]} ({@link JoinKeys}: -1 for an integer key, else the
+     * decimal scale common to both sides). Called from generated code.
+     */
+    public static Enumerable<Object[]> join(
+            DataContext root,
+            Enumerable<Object[]> probe,
+            Enumerable<Object[]> build,
+            int[] probeKeys,
+            int[] buildKeys,
+            int[] scales,
+            String type,
+            int buildFields,
+            @Nullable Predicate2<Object[], Object[]> remainder) {
         requireNonNull(probe, "probe is null");
         requireNonNull(build, "build is null");
         JoinRelType joinType = JoinRelType.valueOf(type);
@@ -60,14 +82,18 @@ public final class LongHashJoin {
             throw new IllegalArgumentException(
                     "one or two keys on each side, not " + probeKeys.length + " and " + buildKeys.length);
         }
+        if (scales.length != probeKeys.length) {
+            throw new IllegalArgumentException("one scale per key, not " + scales.length);
+        }
         int[] pk = probeKeys.clone();
         int[] bk = buildKeys.clone();
+        JoinKeys keys = JoinKeys.of(scales);
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
                 StatementMemory.Account account = ExecutionContext.memory(root).account("a hash join");
                 AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
-                return new Joiner(probe, build, pk, bk, joinType, buildFields, remainder, account, cancelFlag);
+                return new Joiner(probe, build, pk, bk, keys, joinType, buildFields, remainder, account, cancelFlag);
             }
         };
     }
@@ -78,11 +104,6 @@ public final class LongHashJoin {
                 || type == JoinRelType.LEFT
                 || type == JoinRelType.SEMI
                 || type == JoinRelType.ANTI;
-    }
-
-    /** The key of {@code value}, a non-null integer-like value (Integer, Long; a DATE is an Integer). */
-    private static long key(Object value) {
-        return ((Number) value).longValue();
     }
 
     /** A well-mixed hash of one or two keys. */
@@ -251,6 +272,7 @@ public final class LongHashJoin {
         private final Enumerable<Object[]> buildInput;
         private final int[] probeKeys;
         private final int[] buildKeys;
+        private final JoinKeys keys;
         private final JoinRelType type;
         private final int buildFields;
         private final @Nullable Predicate2<Object[], Object[]> remainder;
@@ -258,6 +280,15 @@ public final class LongHashJoin {
         private final AtomicBoolean cancelFlag;
 
         private @Nullable Table table;
+        /**
+         * Build rows with a key value the encoding cannot hold (more fraction digits than the common
+         * scale, or beyond a long), in input order: only a probe row whose key cannot be encoded
+         * either can equal them, and it is compared with each as numbers.
+         */
+        private final List<Object[]> unencoded = new ArrayList<>();
+        /** Whether {@link #probeRow} is matched against {@link #unencoded} rather than the table. */
+        private boolean probingUnencoded;
+
         private @Nullable Enumerator<Object[]> probe;
         private Object @Nullable [] probeRow;
         /** 1 + the next build row to try for {@link #probeRow}, or 0 when it has no more candidates. */
@@ -272,6 +303,7 @@ public final class LongHashJoin {
                 Enumerable<Object[]> buildInput,
                 int[] probeKeys,
                 int[] buildKeys,
+                JoinKeys keys,
                 JoinRelType type,
                 int buildFields,
                 @Nullable Predicate2<Object[], Object[]> remainder,
@@ -281,6 +313,7 @@ public final class LongHashJoin {
             this.buildInput = buildInput;
             this.probeKeys = probeKeys;
             this.buildKeys = buildKeys;
+            this.keys = keys;
             this.type = type;
             this.buildFields = buildFields;
             this.remainder = remainder;
@@ -302,7 +335,17 @@ public final class LongHashJoin {
                     if (v1 == null || v2 == null) {
                         continue; // a NULL key matches no probe row, and no build row is output unmatched
                     }
-                    t.add(key(v1), key(v2), row);
+                    long e1;
+                    long e2;
+                    try {
+                        e1 = keys.encode(0, v1);
+                        e2 = k2 < 0 ? 0 : keys.encode(1, v2);
+                    } catch (ArithmeticException e) {
+                        unencoded.add(row);
+                        rowBytes += RowSizes.row(row);
+                        continue;
+                    }
+                    t.add(e1, e2, row);
                     rowBytes += RowSizes.row(row);
                     if (rowBytes + t.bytes() - reported >= REPORT_BYTES) {
                         StatementControl.check(cancelFlag);
@@ -357,7 +400,17 @@ public final class LongHashJoin {
                 Object[] row = p.current();
                 Object v1 = row[probeKeys[0]];
                 Object v2 = probeKeys.length == 2 ? row[probeKeys[1]] : ZERO;
-                candidate = v1 == null || v2 == null ? 0 : t.first(key(v1), probeKeys.length == 2 ? key(v2) : 0);
+                probingUnencoded = false;
+                if (v1 == null || v2 == null) {
+                    candidate = 0;
+                } else {
+                    try {
+                        candidate = t.first(keys.encode(0, v1), probeKeys.length == 2 ? keys.encode(1, v2) : 0);
+                    } catch (ArithmeticException e) {
+                        probingUnencoded = true;
+                        candidate = unencoded.isEmpty() ? 0 : 1;
+                    }
+                }
                 matched = false;
                 probeRow = row;
             }
@@ -367,8 +420,17 @@ public final class LongHashJoin {
         private Object @Nullable [] advance(Table t, Object[] row) {
             while (candidate != 0) {
                 int r = candidate - 1;
-                candidate = t.next(r);
-                Object[] buildRow = t.row(r);
+                Object[] buildRow;
+                if (probingUnencoded) {
+                    buildRow = unencoded.get(r);
+                    candidate = r + 1 < unencoded.size() ? r + 2 : 0;
+                    if (!sameKeys(row, buildRow)) {
+                        continue;
+                    }
+                } else {
+                    candidate = t.next(r);
+                    buildRow = t.row(r);
+                }
                 if (remainder != null && !remainder.apply(row, buildRow)) {
                     continue;
                 }
@@ -398,6 +460,17 @@ public final class LongHashJoin {
             return null;
         }
 
+        /** Whether a probe row's keys equal a build row's as numbers (both non-null). */
+        private boolean sameKeys(Object[] probeRow, Object[] buildRow) {
+            for (int i = 0; i < probeKeys.length; i++) {
+                Object b = buildRow[buildKeys[i]];
+                if (b == null || !JoinKeys.sameNumber(probeRow[probeKeys[i]], b)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private Object[] concat(Object[] left, Object @Nullable [] right) {
             Object[] out = new Object[left.length + buildFields];
             System.arraycopy(left, 0, out, 0, left.length);
@@ -415,6 +488,7 @@ public final class LongHashJoin {
         @Override
         public void close() {
             table = null;
+            unencoded.clear();
             probeRow = null;
             current = null;
             done = true;
