@@ -115,16 +115,20 @@ public final class LongHashJoin {
 
     /**
      * The build side: a table of distinct keys (one or two longs per slot), each with the first
-     * and last build row holding it; rows chained in input order through {@link #next}.
+     * and last build row holding it; rows chained in input order through {@link #next}. A slot's
+     * keys and rows lie side by side in one array, so that a probe usually costs one cache miss.
      */
     static final class Table {
         private final boolean twoKeys;
-        private long[] keys1;
-        private long[] keys2;
-        /** Per slot, 1 + the index of the key's first row; 0 for an empty slot. */
-        private int[] heads;
-        /** Per slot, the index of the key's last row. */
-        private int[] tails;
+        /** Longs per slot: the keys, then the rows ({@link #rows(int, int)}). */
+        private final int stride;
+        /**
+         * Per slot, its key or keys, then 1 + the index of the key's first row in the high 32 bits
+         * and the index of its last row in the low 32 bits; 0 there for an empty slot.
+         */
+        private long[] slots;
+
+        private int mask;
 
         private int distinct;
         private Object[][] rows = new Object[64][];
@@ -136,20 +140,25 @@ public final class LongHashJoin {
 
         Table(boolean twoKeys) {
             this.twoKeys = twoKeys;
+            this.stride = twoKeys ? 3 : 2;
             allocate(64);
         }
 
-        private void allocate(int slots) {
-            keys1 = new long[slots];
-            keys2 = twoKeys ? new long[slots] : null;
-            heads = new int[slots];
-            tails = new int[slots];
+        private void allocate(int slotCount) {
+            if ((long) slotCount * stride > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("a hash table of a join holds at most " + distinct + " keys");
+            }
+            slots = new long[slotCount * stride];
+            mask = slotCount - 1;
+        }
+
+        private static long rows(int head, int tail) {
+            return ((long) head << 32) | (tail & 0xFFFFFFFFL);
         }
 
         /** The bytes of the table's arrays (not of the rows they hold). */
         long bytes() {
-            long slots = heads.length;
-            return slots * (twoKeys ? 24 : 16) + 12L * rows.length;
+            return 8L * slots.length + 12L * rows.length;
         }
 
         int rowCount() {
@@ -169,25 +178,26 @@ public final class LongHashJoin {
         void add(long k1, long k2, Object[] row) {
             int r = store(row);
             keyed++;
-            int mask = heads.length - 1;
+            long[] s = slots;
+            int last = stride - 1;
             int i = hash(k1, k2) & mask;
             while (true) {
-                int head = heads[i];
-                if (head == 0) {
-                    keys1[i] = k1;
+                int at = i * stride;
+                long meta = s[at + last];
+                if (meta == 0) {
+                    s[at] = k1;
                     if (twoKeys) {
-                        keys2[i] = k2;
+                        s[at + 1] = k2;
                     }
-                    heads[i] = r + 1;
-                    tails[i] = r;
-                    if (++distinct * 2 > heads.length) {
+                    s[at + last] = rows(r + 1, r);
+                    if (++distinct * 2 > mask + 1) {
                         grow();
                     }
                     return;
                 }
-                if (keys1[i] == k1 && (!twoKeys || keys2[i] == k2)) {
-                    next[tails[i]] = r + 1;
-                    tails[i] = r;
+                if (s[at] == k1 && (!twoKeys || s[at + 1] == k2)) {
+                    next[(int) meta] = r + 1;
+                    s[at + last] = rows((int) (meta >>> 32), r);
                     return;
                 }
                 i = (i + 1) & mask;
@@ -217,40 +227,36 @@ public final class LongHashJoin {
         }
 
         private void grow() {
-            long[] oldKeys1 = keys1;
-            long[] oldKeys2 = keys2;
-            int[] oldHeads = heads;
-            int[] oldTails = tails;
-            allocate(oldHeads.length * 2);
-            int mask = heads.length - 1;
-            for (int s = 0; s < oldHeads.length; s++) {
-                if (oldHeads[s] != 0) {
-                    long k2 = twoKeys ? oldKeys2[s] : 0;
-                    int i = hash(oldKeys1[s], k2) & mask;
-                    while (heads[i] != 0) {
+            long[] old = slots;
+            int oldCount = mask + 1;
+            allocate(oldCount * 2);
+            int last = stride - 1;
+            for (int o = 0; o < oldCount; o++) {
+                int from = o * stride;
+                if (old[from + last] != 0) {
+                    long k2 = twoKeys ? old[from + 1] : 0;
+                    int i = hash(old[from], k2) & mask;
+                    while (slots[i * stride + last] != 0) {
                         i = (i + 1) & mask;
                     }
-                    keys1[i] = oldKeys1[s];
-                    if (twoKeys) {
-                        keys2[i] = k2;
-                    }
-                    heads[i] = oldHeads[s];
-                    tails[i] = oldTails[s];
+                    System.arraycopy(old, from, slots, i * stride, stride);
                 }
             }
         }
 
         /** 1 + the index of the first row with keys {@code (k1, k2)}, or 0 if there is none. */
         int first(long k1, long k2) {
-            int mask = heads.length - 1;
+            long[] s = slots;
+            int last = stride - 1;
             int i = hash(k1, k2) & mask;
             while (true) {
-                int head = heads[i];
-                if (head == 0) {
+                int at = i * stride;
+                long meta = s[at + last];
+                if (meta == 0) {
                     return 0;
                 }
-                if (keys1[i] == k1 && (!twoKeys || keys2[i] == k2)) {
-                    return head;
+                if (s[at] == k1 && (!twoKeys || s[at + 1] == k2)) {
+                    return (int) (meta >>> 32);
                 }
                 i = (i + 1) & mask;
             }
