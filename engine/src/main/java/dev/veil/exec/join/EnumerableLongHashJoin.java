@@ -1,5 +1,8 @@
 package dev.veil.exec.join;
 
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -22,21 +25,24 @@ import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.ImmutableIntList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A hash join on one or two integer-like keys (INTEGER, BIGINT, DATE; {@code =} only, so NULL keys
- * never match) in Calcite's enumerable convention, for INNER, LEFT, SEMI and ANTI joins: builds a
+ * A hash join on one or two integer-like or DECIMAL keys (INTEGER, BIGINT, DATE, DECIMAL encoded as
+ * longs at a common scale by {@link JoinKeys}; {@code =} only, so NULL keys never match) in Calcite's enumerable convention, for INNER, LEFT, SEMI and ANTI joins: builds a
  * table of primitive {@code long} keys from the right input and probes it with the left
  * ({@link LongHashJoin} does the work), evaluating the rest of the condition on key matches. Other
  * equi-joins stay with Calcite's {@code EnumerableHashJoin}. Created by {@link LongHashJoinRule}.
@@ -44,6 +50,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class EnumerableLongHashJoin extends Join implements EnumerableRel {
     private static final Set<SqlTypeName> KEY_TYPES =
             EnumSet.of(SqlTypeName.INTEGER, SqlTypeName.BIGINT, SqlTypeName.DATE);
+    /** The types a DECIMAL key may be compared with. */
+    private static final Set<SqlTypeName> NUMBER_TYPES =
+            EnumSet.of(SqlTypeName.INTEGER, SqlTypeName.BIGINT, SqlTypeName.DECIMAL);
 
     private EnumerableLongHashJoin(
             RelOptCluster cluster,
@@ -55,7 +64,7 @@ public final class EnumerableLongHashJoin extends Join implements EnumerableRel 
             JoinRelType joinType) {
         super(cluster, traits, List.of(), left, right, condition, variablesSet, joinType);
         if (!supports(left, right, condition, joinType)) {
-            throw new IllegalArgumentException("not a join on one or two integer keys: " + condition);
+            throw new IllegalArgumentException("not a join on one or two integer or decimal keys: " + condition);
         }
     }
 
@@ -75,29 +84,68 @@ public final class EnumerableLongHashJoin extends Join implements EnumerableRel 
 
     /**
      * Whether a join of this type on this condition can run here: one or two {@code =} keys whose
-     * columns are INTEGER or BIGINT on both sides, or DATE on both sides.
+     * columns are INTEGER, BIGINT or DECIMAL on both sides (at least one side of a DECIMAL key
+     * DECIMAL, both scales at most {@link JoinKeys#MAX_SCALE}), or DATE on both sides.
      */
     static boolean supports(RelNode left, RelNode right, RexNode condition, JoinRelType joinType) {
-        if (!LongHashJoin.supports(joinType)) {
-            return false;
-        }
+        return LongHashJoin.supports(joinType) && keyScales(left, right, condition) != null;
+    }
+
+    /** Whether the join's keys are all INTEGER, BIGINT or DATE ones (as the mark join wants). */
+    static boolean hasIntegerKeys(RelNode left, RelNode right, RexNode condition) {
+        int[] scales = keyScales(left, right, condition);
+        return scales != null && Arrays.stream(scales).allMatch(s -> s < 0);
+    }
+
+    /**
+     * Per key of the join's condition, -1 for an INTEGER, BIGINT or DATE key and the larger of the
+     * two sides' scales for a DECIMAL key ({@link JoinKeys}); null when the condition is not one or
+     * two such {@code =} keys.
+     */
+    static int @Nullable [] keyScales(RelNode left, RelNode right, RexNode condition) {
         JoinInfo info = JoinInfo.of(left, right, condition);
         int keys = info.leftKeys.size();
         if (keys < 1 || keys > 2 || info.nullExclusionFlags.contains(false)) {
-            return false;
+            return null;
         }
         List<RelDataTypeField> leftFields = left.getRowType().getFieldList();
         List<RelDataTypeField> rightFields = right.getRowType().getFieldList();
+        int[] scales = new int[keys];
         for (int i = 0; i < keys; i++) {
-            SqlTypeName l = leftFields.get(info.leftKeys.get(i)).getType().getSqlTypeName();
-            SqlTypeName r = rightFields.get(info.rightKeys.get(i)).getType().getSqlTypeName();
-            if (!KEY_TYPES.contains(l)
-                    || !KEY_TYPES.contains(r)
-                    || (l == SqlTypeName.DATE) != (r == SqlTypeName.DATE)) {
-                return false;
+            RelDataType l = leftFields.get(info.leftKeys.get(i)).getType();
+            RelDataType r = rightFields.get(info.rightKeys.get(i)).getType();
+            SqlTypeName ln = l.getSqlTypeName();
+            SqlTypeName rn = r.getSqlTypeName();
+            if (KEY_TYPES.contains(ln) && KEY_TYPES.contains(rn)) {
+                if ((ln == SqlTypeName.DATE) != (rn == SqlTypeName.DATE)) {
+                    return null;
+                }
+                scales[i] = -1;
+            } else if ((ln == SqlTypeName.DECIMAL || rn == SqlTypeName.DECIMAL)
+                    && NUMBER_TYPES.contains(ln)
+                    && NUMBER_TYPES.contains(rn)) {
+                int scale = Math.max(scale(l), scale(r));
+                if (scale < 0 || scale > JoinKeys.MAX_SCALE) {
+                    return null;
+                }
+                scales[i] = scale;
+            } else {
+                return null;
             }
         }
-        return true;
+        return scales;
+    }
+
+    private static int scale(RelDataType type) {
+        return type.getSqlTypeName() == SqlTypeName.DECIMAL ? type.getScale() : 0;
+    }
+
+    @Override
+    public RelWriter explainTerms(RelWriter pw) {
+        int[] scales = keyScales(left, right, condition);
+        boolean decimal = scales != null && Arrays.stream(scales).anyMatch(s -> s >= 0);
+        // Which key encoding runs: EXPLAIN shows the scale a DECIMAL key is compared at.
+        return super.explainTerms(pw).itemIf("decimalKeyScales", Arrays.toString(scales), decimal);
     }
 
     @Override
@@ -152,6 +200,7 @@ public final class EnumerableLongHashJoin extends Join implements EnumerableRel 
                         Enumerable.class,
                         int[].class,
                         int[].class,
+                        int[].class,
                         String.class,
                         int.class,
                         Predicate2.class),
@@ -160,6 +209,7 @@ public final class EnumerableLongHashJoin extends Join implements EnumerableRel 
                 build,
                 JoinCode.ints(info.leftKeys),
                 JoinCode.ints(info.rightKeys),
+                JoinCode.ints(ImmutableIntList.of(requireNonNull(keyScales(left, right, condition), "keys"))),
                 Expressions.constant(joinType.name()),
                 Expressions.constant(right.getRowType().getFieldCount()),
                 remainder);

@@ -74,9 +74,11 @@ public final class EnumerableLongMarkJoin extends Join implements EnumerableRel 
                 joinType);
     }
 
-    /** Whether a join of this type on this condition can run here: SEMI, ANTI or LEFT, keys as {@link EnumerableLongHashJoin#supports}. */
+    /** Whether a join of this type on this condition can run here: SEMI, ANTI or LEFT, integer keys as {@link EnumerableLongHashJoin#hasIntegerKeys}. */
     static boolean supports(RelNode left, RelNode right, RexNode condition, JoinRelType joinType) {
-        return LongMarkJoin.supports(joinType) && EnumerableLongHashJoin.supports(left, right, condition, joinType);
+        return LongMarkJoin.supports(joinType)
+                && EnumerableLongHashJoin.supports(left, right, condition, joinType)
+                && EnumerableLongHashJoin.hasIntegerKeys(left, right, condition);
     }
 
     @Override

@@ -6,7 +6,9 @@ import dev.veil.control.StatementControl;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.RowSizes;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;
@@ -50,6 +52,26 @@ public final class LongHashJoin {
             String type,
             int buildFields,
             @Nullable Predicate2<Object[], Object[]> remainder) {
+        int[] scales = new int[probeKeys.length];
+        Arrays.fill(scales, -1);
+        return join(root, probe, build, probeKeys, buildKeys, scales, type, buildFields, remainder);
+    }
+
+    /**
+     * Like {@link #join(DataContext, Enumerable, Enumerable, int[], int[], String, int, Predicate2)},
+     * with key {@code i} encoded at {@code scales[i]} ({@link JoinKeys}: -1 for an integer key, else the
+     * decimal scale common to both sides). Called from generated code.
+     */
+    public static Enumerable<Object[]> join(
+            DataContext root,
+            Enumerable<Object[]> probe,
+            Enumerable<Object[]> build,
+            int[] probeKeys,
+            int[] buildKeys,
+            int[] scales,
+            String type,
+            int buildFields,
+            @Nullable Predicate2<Object[], Object[]> remainder) {
         requireNonNull(probe, "probe is null");
         requireNonNull(build, "build is null");
         JoinRelType joinType = JoinRelType.valueOf(type);
@@ -60,14 +82,18 @@ public final class LongHashJoin {
             throw new IllegalArgumentException(
                     "one or two keys on each side, not " + probeKeys.length + " and " + buildKeys.length);
         }
+        if (scales.length != probeKeys.length) {
+            throw new IllegalArgumentException("one scale per key, not " + scales.length);
+        }
         int[] pk = probeKeys.clone();
         int[] bk = buildKeys.clone();
+        JoinKeys keys = JoinKeys.of(scales);
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
                 StatementMemory.Account account = ExecutionContext.memory(root).account("a hash join");
                 AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
-                return new Joiner(probe, build, pk, bk, joinType, buildFields, remainder, account, cancelFlag);
+                return new Joiner(probe, build, pk, bk, keys, joinType, buildFields, remainder, account, cancelFlag);
             }
         };
     }
@@ -80,11 +106,6 @@ public final class LongHashJoin {
                 || type == JoinRelType.ANTI;
     }
 
-    /** The key of {@code value}, a non-null integer-like value (Integer, Long; a DATE is an Integer). */
-    private static long key(Object value) {
-        return ((Number) value).longValue();
-    }
-
     /** A well-mixed hash of one or two keys. */
     static int hash(long k1, long k2) {
         long h = k1 * 0x9E3779B97F4A7C15L + k2;
@@ -94,16 +115,20 @@ public final class LongHashJoin {
 
     /**
      * The build side: a table of distinct keys (one or two longs per slot), each with the first
-     * and last build row holding it; rows chained in input order through {@link #next}.
+     * and last build row holding it; rows chained in input order through {@link #next}. A slot's
+     * keys and rows lie side by side in one array, so that a probe usually costs one cache miss.
      */
     static final class Table {
         private final boolean twoKeys;
-        private long[] keys1;
-        private long[] keys2;
-        /** Per slot, 1 + the index of the key's first row; 0 for an empty slot. */
-        private int[] heads;
-        /** Per slot, the index of the key's last row. */
-        private int[] tails;
+        /** Longs per slot: the keys, then the rows ({@link #rows(int, int)}). */
+        private final int stride;
+        /**
+         * Per slot, its key or keys, then 1 + the index of the key's first row in the high 32 bits
+         * and the index of its last row in the low 32 bits; 0 there for an empty slot.
+         */
+        private long[] slots;
+
+        private int mask;
 
         private int distinct;
         private Object[][] rows = new Object[64][];
@@ -115,20 +140,25 @@ public final class LongHashJoin {
 
         Table(boolean twoKeys) {
             this.twoKeys = twoKeys;
+            this.stride = twoKeys ? 3 : 2;
             allocate(64);
         }
 
-        private void allocate(int slots) {
-            keys1 = new long[slots];
-            keys2 = twoKeys ? new long[slots] : null;
-            heads = new int[slots];
-            tails = new int[slots];
+        private void allocate(int slotCount) {
+            if ((long) slotCount * stride > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("a hash table of a join holds at most " + distinct + " keys");
+            }
+            slots = new long[slotCount * stride];
+            mask = slotCount - 1;
+        }
+
+        private static long rows(int head, int tail) {
+            return ((long) head << 32) | (tail & 0xFFFFFFFFL);
         }
 
         /** The bytes of the table's arrays (not of the rows they hold). */
         long bytes() {
-            long slots = heads.length;
-            return slots * (twoKeys ? 24 : 16) + 12L * rows.length;
+            return 8L * slots.length + 12L * rows.length;
         }
 
         int rowCount() {
@@ -148,25 +178,26 @@ public final class LongHashJoin {
         void add(long k1, long k2, Object[] row) {
             int r = store(row);
             keyed++;
-            int mask = heads.length - 1;
+            long[] s = slots;
+            int last = stride - 1;
             int i = hash(k1, k2) & mask;
             while (true) {
-                int head = heads[i];
-                if (head == 0) {
-                    keys1[i] = k1;
+                int at = i * stride;
+                long meta = s[at + last];
+                if (meta == 0) {
+                    s[at] = k1;
                     if (twoKeys) {
-                        keys2[i] = k2;
+                        s[at + 1] = k2;
                     }
-                    heads[i] = r + 1;
-                    tails[i] = r;
-                    if (++distinct * 2 > heads.length) {
+                    s[at + last] = rows(r + 1, r);
+                    if (++distinct * 2 > mask + 1) {
                         grow();
                     }
                     return;
                 }
-                if (keys1[i] == k1 && (!twoKeys || keys2[i] == k2)) {
-                    next[tails[i]] = r + 1;
-                    tails[i] = r;
+                if (s[at] == k1 && (!twoKeys || s[at + 1] == k2)) {
+                    next[(int) meta] = r + 1;
+                    s[at + last] = rows((int) (meta >>> 32), r);
                     return;
                 }
                 i = (i + 1) & mask;
@@ -196,40 +227,36 @@ public final class LongHashJoin {
         }
 
         private void grow() {
-            long[] oldKeys1 = keys1;
-            long[] oldKeys2 = keys2;
-            int[] oldHeads = heads;
-            int[] oldTails = tails;
-            allocate(oldHeads.length * 2);
-            int mask = heads.length - 1;
-            for (int s = 0; s < oldHeads.length; s++) {
-                if (oldHeads[s] != 0) {
-                    long k2 = twoKeys ? oldKeys2[s] : 0;
-                    int i = hash(oldKeys1[s], k2) & mask;
-                    while (heads[i] != 0) {
+            long[] old = slots;
+            int oldCount = mask + 1;
+            allocate(oldCount * 2);
+            int last = stride - 1;
+            for (int o = 0; o < oldCount; o++) {
+                int from = o * stride;
+                if (old[from + last] != 0) {
+                    long k2 = twoKeys ? old[from + 1] : 0;
+                    int i = hash(old[from], k2) & mask;
+                    while (slots[i * stride + last] != 0) {
                         i = (i + 1) & mask;
                     }
-                    keys1[i] = oldKeys1[s];
-                    if (twoKeys) {
-                        keys2[i] = k2;
-                    }
-                    heads[i] = oldHeads[s];
-                    tails[i] = oldTails[s];
+                    System.arraycopy(old, from, slots, i * stride, stride);
                 }
             }
         }
 
         /** 1 + the index of the first row with keys {@code (k1, k2)}, or 0 if there is none. */
         int first(long k1, long k2) {
-            int mask = heads.length - 1;
+            long[] s = slots;
+            int last = stride - 1;
             int i = hash(k1, k2) & mask;
             while (true) {
-                int head = heads[i];
-                if (head == 0) {
+                int at = i * stride;
+                long meta = s[at + last];
+                if (meta == 0) {
                     return 0;
                 }
-                if (keys1[i] == k1 && (!twoKeys || keys2[i] == k2)) {
-                    return head;
+                if (s[at] == k1 && (!twoKeys || s[at + 1] == k2)) {
+                    return (int) (meta >>> 32);
                 }
                 i = (i + 1) & mask;
             }
@@ -251,6 +278,7 @@ public final class LongHashJoin {
         private final Enumerable<Object[]> buildInput;
         private final int[] probeKeys;
         private final int[] buildKeys;
+        private final JoinKeys keys;
         private final JoinRelType type;
         private final int buildFields;
         private final @Nullable Predicate2<Object[], Object[]> remainder;
@@ -258,6 +286,15 @@ public final class LongHashJoin {
         private final AtomicBoolean cancelFlag;
 
         private @Nullable Table table;
+        /**
+         * Build rows with a key value the encoding cannot hold (more fraction digits than the common
+         * scale, or beyond a long), in input order: only a probe row whose key cannot be encoded
+         * either can equal them, and it is compared with each as numbers.
+         */
+        private final List<Object[]> unencoded = new ArrayList<>();
+        /** Whether {@link #probeRow} is matched against {@link #unencoded} rather than the table. */
+        private boolean probingUnencoded;
+
         private @Nullable Enumerator<Object[]> probe;
         private Object @Nullable [] probeRow;
         /** 1 + the next build row to try for {@link #probeRow}, or 0 when it has no more candidates. */
@@ -272,6 +309,7 @@ public final class LongHashJoin {
                 Enumerable<Object[]> buildInput,
                 int[] probeKeys,
                 int[] buildKeys,
+                JoinKeys keys,
                 JoinRelType type,
                 int buildFields,
                 @Nullable Predicate2<Object[], Object[]> remainder,
@@ -281,6 +319,7 @@ public final class LongHashJoin {
             this.buildInput = buildInput;
             this.probeKeys = probeKeys;
             this.buildKeys = buildKeys;
+            this.keys = keys;
             this.type = type;
             this.buildFields = buildFields;
             this.remainder = remainder;
@@ -302,7 +341,17 @@ public final class LongHashJoin {
                     if (v1 == null || v2 == null) {
                         continue; // a NULL key matches no probe row, and no build row is output unmatched
                     }
-                    t.add(key(v1), key(v2), row);
+                    long e1;
+                    long e2;
+                    try {
+                        e1 = keys.encode(0, v1);
+                        e2 = k2 < 0 ? 0 : keys.encode(1, v2);
+                    } catch (ArithmeticException e) {
+                        unencoded.add(row);
+                        rowBytes += RowSizes.row(row);
+                        continue;
+                    }
+                    t.add(e1, e2, row);
                     rowBytes += RowSizes.row(row);
                     if (rowBytes + t.bytes() - reported >= REPORT_BYTES) {
                         StatementControl.check(cancelFlag);
@@ -357,7 +406,17 @@ public final class LongHashJoin {
                 Object[] row = p.current();
                 Object v1 = row[probeKeys[0]];
                 Object v2 = probeKeys.length == 2 ? row[probeKeys[1]] : ZERO;
-                candidate = v1 == null || v2 == null ? 0 : t.first(key(v1), probeKeys.length == 2 ? key(v2) : 0);
+                probingUnencoded = false;
+                if (v1 == null || v2 == null) {
+                    candidate = 0;
+                } else {
+                    try {
+                        candidate = t.first(keys.encode(0, v1), probeKeys.length == 2 ? keys.encode(1, v2) : 0);
+                    } catch (ArithmeticException e) {
+                        probingUnencoded = true;
+                        candidate = unencoded.isEmpty() ? 0 : 1;
+                    }
+                }
                 matched = false;
                 probeRow = row;
             }
@@ -367,8 +426,17 @@ public final class LongHashJoin {
         private Object @Nullable [] advance(Table t, Object[] row) {
             while (candidate != 0) {
                 int r = candidate - 1;
-                candidate = t.next(r);
-                Object[] buildRow = t.row(r);
+                Object[] buildRow;
+                if (probingUnencoded) {
+                    buildRow = unencoded.get(r);
+                    candidate = r + 1 < unencoded.size() ? r + 2 : 0;
+                    if (!sameKeys(row, buildRow)) {
+                        continue;
+                    }
+                } else {
+                    candidate = t.next(r);
+                    buildRow = t.row(r);
+                }
                 if (remainder != null && !remainder.apply(row, buildRow)) {
                     continue;
                 }
@@ -398,6 +466,17 @@ public final class LongHashJoin {
             return null;
         }
 
+        /** Whether a probe row's keys equal a build row's as numbers (both non-null). */
+        private boolean sameKeys(Object[] probeRow, Object[] buildRow) {
+            for (int i = 0; i < probeKeys.length; i++) {
+                Object b = buildRow[buildKeys[i]];
+                if (b == null || !JoinKeys.sameNumber(probeRow[probeKeys[i]], b)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private Object[] concat(Object[] left, Object @Nullable [] right) {
             Object[] out = new Object[left.length + buildFields];
             System.arraycopy(left, 0, out, 0, left.length);
@@ -415,6 +494,7 @@ public final class LongHashJoin {
         @Override
         public void close() {
             table = null;
+            unencoded.clear();
             probeRow = null;
             current = null;
             done = true;

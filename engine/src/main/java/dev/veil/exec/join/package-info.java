@@ -3,8 +3,8 @@
  * {@link dev.veil.exec.join.SubsetDistinctRowCount}, {@link dev.veil.exec.join.HashJoinCost}; the
  * selectivity estimate also stops join ordering once the statement is cancelled), the rules that
  * factor a filter's or an inner join's condition out of OR branches ({@link
- * dev.veil.exec.join.FilterFactorRule}, {@link dev.veil.exec.join.JoinFactorRule}), the hash join on one or two integer keys held as primitive
- * longs ({@link dev.veil.exec.join.LongHashJoinRule} plans an {@link
+ * dev.veil.exec.join.FilterFactorRule}, {@link dev.veil.exec.join.JoinFactorRule}), the hash join on one or two integer or DECIMAL keys held as
+ * primitive longs ({@link dev.veil.exec.join.JoinKeys} scales DECIMAL ones; {@link dev.veil.exec.join.LongHashJoinRule} plans an {@link
  * dev.veil.exec.join.EnumerableLongHashJoin}, {@link dev.veil.exec.join.LongHashJoin} runs it), semi,
  * anti and left joins that hash the kept side instead ({@link dev.veil.exec.join.LongMarkJoinRule},
  * {@link dev.veil.exec.join.EnumerableLongMarkJoin}, {@link dev.veil.exec.join.LongMarkJoin}, in

@@ -9,6 +9,7 @@ import dev.veil.VeilException;
 import dev.veil.control.MemoryPool;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionContext;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -186,6 +187,97 @@ class LongHashJoinTest {
                 join(probe, build, pk, bk, "INNER", null));
         assertRows(
                 list(row(1L, 8, "b"), row(null, 7, "c"), row(2L, null, "d")), join(probe, build, pk, bk, "ANTI", null));
+    }
+
+    private static List<Object[]> decimalJoin(
+            List<Object[]> probe, List<Object[]> build, int[] pk, int[] bk, int[] scales, String type) {
+        return LongHashJoin.join(
+                        context(new AtomicBoolean()),
+                        Linq4j.asEnumerable(probe),
+                        Linq4j.asEnumerable(build),
+                        pk,
+                        bk,
+                        scales,
+                        type,
+                        build.isEmpty() ? 2 : build.get(0).length,
+                        null)
+                .toList();
+    }
+
+    private static BigDecimal dec(String value) {
+        return new BigDecimal(value);
+    }
+
+    @Test
+    void decimalKeysMatchAsNumbersWhateverTheirScale() {
+        List<Object[]> probe = list(
+                row(dec("1.50"), "a"),
+                row(dec("-2.25"), "b"),
+                row(null, "c"),
+                row(dec("0.00"), "d"),
+                row(dec("7.00"), "e"),
+                row(3, "f"));
+        List<Object[]> build = list(
+                row(dec("1.5000"), "x"),
+                row(dec("-2.2500"), "y"),
+                row(dec("1.5"), "z"),
+                row(null, "n"),
+                row(dec("-0.0000"), "o"),
+                row(dec("7.0001"), "p"),
+                row(3L, "q"));
+        int[] k = {0};
+        int[] scales = {4};
+        assertRows(
+                list(
+                        row(dec("1.50"), "a", dec("1.5000"), "x"),
+                        row(dec("1.50"), "a", dec("1.5"), "z"),
+                        row(dec("-2.25"), "b", dec("-2.2500"), "y"),
+                        row(dec("0.00"), "d", dec("-0.0000"), "o"),
+                        row(3, "f", 3L, "q")),
+                decimalJoin(probe, build, k, k, scales, "INNER"));
+        assertRows(list(row(null, "c"), row(dec("7.00"), "e")), decimalJoin(probe, build, k, k, scales, "ANTI"));
+    }
+
+    @Test
+    void decimalKeysTheEncodingCannotHoldAreComparedAsNumbers() {
+        // At scale 2: beyond a long, more fraction digits than the scale, and Long.MAX_VALUE itself.
+        List<Object[]> probe = list(
+                row(dec("123456789012345678901.25"), "big"),
+                row(dec("0.125"), "fine"),
+                row(dec("92233720368547758.07"), "max"),
+                row(dec("92233720368547758.08"), "over"),
+                row(dec("1.00"), "one"));
+        List<Object[]> build = list(
+                row(dec("123456789012345678901.250"), "x"),
+                row(dec("0.1250"), "y"),
+                row(dec("92233720368547758.07"), "z"),
+                row(dec("92233720368547758.08"), "w"),
+                row(dec("123456789012345678901.26"), "v"),
+                row(dec("1"), "u"),
+                row(dec("0.1250"), "t"));
+        int[] k = {0};
+        int[] scales = {2};
+        List<Object[]> inner = decimalJoin(probe, build, k, k, scales, "INNER");
+        List<String> pairs = inner.stream().map(r -> r[1] + "-" + r[3]).toList();
+        assertEquals(List.of("big-x", "fine-y", "fine-t", "max-z", "over-w", "one-u"), pairs);
+        assertEquals(
+                List.of("big", "fine", "max", "over", "one"),
+                decimalJoin(probe, build, k, k, scales, "SEMI").stream()
+                        .map(r -> (String) r[1])
+                        .toList());
+        assertEquals(0, decimalJoin(probe, build, k, k, scales, "ANTI").size());
+        assertEquals(0, decimalJoin(probe, List.of(), k, k, scales, "INNER").size());
+    }
+
+    @Test
+    void aDecimalKeyNextToAnIntegerKey() {
+        List<Object[]> probe = list(row(1L, dec("2.5"), "a"), row(1L, dec("-2.5"), "b"), row(2L, dec("2.5"), "c"));
+        List<Object[]> build = list(row(dec("2.50"), 1, "x"), row(dec("-2.50"), 2, "y"), row(dec("2.50"), 2, "z"));
+        List<Object[]> inner =
+                decimalJoin(probe, build, new int[] {0, 1}, new int[] {1, 0}, new int[] {-1, 2}, "INNER");
+        assertEquals(
+                List.of("a-x", "c-z"),
+                inner.stream().map(r -> r[2] + "-" + r[5]).toList());
     }
 
     @Test
