@@ -1,7 +1,9 @@
 package dev.veil.exec.join;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * How the keys of {@link LongHashJoin} become primitive {@code long}s: an INTEGER, BIGINT or DATE key
@@ -75,12 +77,18 @@ final class JoinKeys {
         return Math.multiplyExact(((Number) value).longValue(), POWERS[scale]);
     }
 
-    /** Whether two non-null key values are equal as numbers. */
-    static boolean sameNumber(Object a, Object b) {
-        return decimal(a).compareTo(decimal(b)) == 0;
-    }
-
-    private static BigDecimal decimal(Object value) {
-        return value instanceof BigDecimal d ? d : BigDecimal.valueOf(((Number) value).longValue());
+    /**
+     * The keys at {@code fields} of {@code row} (non-null Integers, Longs or BigDecimals) as numbers
+     * without trailing zeros: two rows' lists are equal exactly when their keys are equal as numbers
+     * ({@code 1.5} and {@code 1.50}, {@code 0} and {@code 0.00}).
+     */
+    static List<BigDecimal> numbers(Object[] row, int[] fields) {
+        List<BigDecimal> numbers = new ArrayList<>(fields.length);
+        for (int f : fields) {
+            Object value = row[f];
+            BigDecimal d = value instanceof BigDecimal b ? b : BigDecimal.valueOf(((Number) value).longValue());
+            numbers.add(d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros());
+        }
+        return numbers;
     }
 }

@@ -6,9 +6,12 @@ import dev.veil.control.StatementControl;
 import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.RowSizes;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContext;
@@ -288,12 +291,14 @@ public final class LongHashJoin {
         private @Nullable Table table;
         /**
          * Build rows with a key value the encoding cannot hold (more fraction digits than the common
-         * scale, or beyond a long), in input order: only a probe row whose key cannot be encoded
-         * either can equal them, and it is compared with each as numbers.
+         * scale, or beyond a long), by their keys as numbers ({@link JoinKeys#numbers}), each list in
+         * input order: only a probe row whose key cannot be encoded either can equal them (whether a
+         * number encodes depends on the number alone), and it looks its keys up here, so such rows
+         * cost a hash lookup each, as the others do, however many there are.
          */
-        private final List<Object[]> unencoded = new ArrayList<>();
-        /** Whether {@link #probeRow} is matched against {@link #unencoded} rather than the table. */
-        private boolean probingUnencoded;
+        private final Map<List<BigDecimal>, List<Object[]>> unencoded = new HashMap<>();
+        /** The build rows {@link #probeRow} is matched against when its keys did not encode, else null. */
+        private @Nullable List<Object[]> unencodedMatches;
 
         private @Nullable Enumerator<Object[]> probe;
         private Object @Nullable [] probeRow;
@@ -347,7 +352,9 @@ public final class LongHashJoin {
                         e1 = keys.encode(0, v1);
                         e2 = k2 < 0 ? 0 : keys.encode(1, v2);
                     } catch (ArithmeticException e) {
-                        unencoded.add(row);
+                        unencoded
+                                .computeIfAbsent(JoinKeys.numbers(row, buildKeys), k -> new ArrayList<>())
+                                .add(row);
                         rowBytes += RowSizes.row(row);
                         continue;
                     }
@@ -406,15 +413,15 @@ public final class LongHashJoin {
                 Object[] row = p.current();
                 Object v1 = row[probeKeys[0]];
                 Object v2 = probeKeys.length == 2 ? row[probeKeys[1]] : ZERO;
-                probingUnencoded = false;
+                unencodedMatches = null;
                 if (v1 == null || v2 == null) {
                     candidate = 0;
                 } else {
                     try {
                         candidate = t.first(keys.encode(0, v1), probeKeys.length == 2 ? keys.encode(1, v2) : 0);
                     } catch (ArithmeticException e) {
-                        probingUnencoded = true;
-                        candidate = unencoded.isEmpty() ? 0 : 1;
+                        unencodedMatches = unencoded.get(JoinKeys.numbers(row, probeKeys));
+                        candidate = unencodedMatches == null ? 0 : 1;
                     }
                 }
                 matched = false;
@@ -427,12 +434,10 @@ public final class LongHashJoin {
             while (candidate != 0) {
                 int r = candidate - 1;
                 Object[] buildRow;
-                if (probingUnencoded) {
-                    buildRow = unencoded.get(r);
-                    candidate = r + 1 < unencoded.size() ? r + 2 : 0;
-                    if (!sameKeys(row, buildRow)) {
-                        continue;
-                    }
+                List<Object[]> matches = unencodedMatches;
+                if (matches != null) {
+                    buildRow = matches.get(r);
+                    candidate = r + 1 < matches.size() ? r + 2 : 0;
                 } else {
                     candidate = t.next(r);
                     buildRow = t.row(r);
@@ -466,17 +471,6 @@ public final class LongHashJoin {
             return null;
         }
 
-        /** Whether a probe row's keys equal a build row's as numbers (both non-null). */
-        private boolean sameKeys(Object[] probeRow, Object[] buildRow) {
-            for (int i = 0; i < probeKeys.length; i++) {
-                Object b = buildRow[buildKeys[i]];
-                if (b == null || !JoinKeys.sameNumber(probeRow[probeKeys[i]], b)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
         private Object[] concat(Object[] left, Object @Nullable [] right) {
             Object[] out = new Object[left.length + buildFields];
             System.arraycopy(left, 0, out, 0, left.length);
@@ -495,6 +489,7 @@ public final class LongHashJoin {
         public void close() {
             table = null;
             unencoded.clear();
+            unencodedMatches = null;
             probeRow = null;
             current = null;
             done = true;

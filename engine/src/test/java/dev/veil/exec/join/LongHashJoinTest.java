@@ -25,6 +25,7 @@ import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.linq4j.function.Predicate2;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The hash join on primitive keys against a nested-loop reference: NULL keys, duplicates on both
@@ -267,6 +268,31 @@ class LongHashJoinTest {
                         .toList());
         assertEquals(0, decimalJoin(probe, build, k, k, scales, "ANTI").size());
         assertEquals(0, decimalJoin(probe, List.of(), k, k, scales, "INNER").size());
+    }
+
+    /**
+     * 100,000 build and probe rows whose keys the encoding cannot hold (beyond a long at scale 2):
+     * each probe is a lookup by number, not a comparison with every such build row (which would be
+     * 10^10 comparisons, without a cancel check between them).
+     */
+    @Test
+    @Timeout(60)
+    void manyKeysTheEncodingCannotHoldAreLookedUpNotScanned() {
+        int n = 100_000;
+        List<Object[]> probe = new ArrayList<>();
+        List<Object[]> build = new ArrayList<>();
+        BigDecimal base = dec("100000000000000000000.00");
+        for (int i = 0; i < n; i++) {
+            build.add(row(base.add(BigDecimal.valueOf(i)), i));
+            // Every other probe key equal to a build key at another scale, the rest to none.
+            probe.add(row(i % 2 == 0 ? base.add(BigDecimal.valueOf(i)).setScale(5) : base.negate(), i));
+        }
+        int[] k = {0};
+        List<Object[]> inner = decimalJoin(probe, build, k, k, new int[] {2}, "INNER");
+        assertEquals(n / 2, inner.size());
+        for (Object[] r : inner) {
+            assertEquals(r[1], r[3]);
+        }
     }
 
     @Test
