@@ -11,6 +11,7 @@ import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LeftJoinCountRule;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SemiJoinRules;
+import dev.veil.exec.join.SmallerBuildSide;
 import dev.veil.exec.join.SubsetDistinctRowCount;
 import dev.veil.exec.privacy.DpBatches;
 import dev.veil.exec.privacy.EnumerableGroupSummedDpAggregate;
@@ -249,7 +250,8 @@ public final class Optimizer {
 
     /**
      * Calcite's heuristic join ordering (joins of three or more inputs are collected into a
-     * multi-join and ordered greedily by estimated sizes), using {@link #METADATA} rather than
+     * multi-join and ordered greedily by estimated sizes; a single join gets its smaller input as
+     * the build side, {@link SmallerBuildSide}), using {@link #METADATA} rather than
      * the default metadata that {@link Programs#heuristicJoinOrder} installs.
      */
     private static Program joinOrder(List<RelOptRule> rules) {
@@ -262,7 +264,8 @@ public final class Optimizer {
                     JoinPushThroughJoinRule.RIGHT));
             Program program;
             if (RelOptUtil.countJoins(rel) < 2) {
-                program = Programs.ofRules(list);
+                // One join: its smaller input (by estimate) becomes the hash join's build side.
+                program = Programs.sequence((p, r, traits, m, l) -> SmallerBuildSide.apply(r), Programs.ofRules(list));
             } else {
                 HepProgram multiJoin = new HepProgramBuilder()
                         .addRuleInstance(CoreRules.FILTER_INTO_JOIN)

@@ -93,6 +93,29 @@ class JoinOrderTest {
         }
     }
 
+    @Test
+    void aSingleJoinBuildsOnItsSmallerInputWhateverTheWrittenOrder() throws SQLException {
+        for (String from : List.of("s.store d, s.sales f", "s.sales f, s.store d")) {
+            String sql = "SELECT COUNT(*), SUM(f.amount) FROM " + from
+                    + " WHERE f.store_id = d.store_id AND d.region_id = 3";
+            List<String> plan = plan(sql);
+            String text = String.join("\n", plan);
+            int join = -1;
+            for (int i = 0; i < plan.size() && join < 0; i++) {
+                if (plan.get(i).contains("HashJoin(")) {
+                    join = i;
+                }
+            }
+            assertTrue(join >= 0, text);
+            assertFalse(subtree(plan, join, 1).contains("sales"), "the fact table is on the build side:\n" + text);
+            try (ResultSet rs = statement.executeQuery(sql)) {
+                assertTrue(rs.next());
+                assertEquals(800, rs.getLong(1));
+                assertEquals(expectedRegion3Total(), rs.getBigDecimal(2).doubleValue(), 1e-6);
+            }
+        }
+    }
+
     private static double expectedRegion3Total() {
         double total = 0;
         for (int i = 0; i < 20_000; i++) {
