@@ -25,7 +25,8 @@ import org.apache.calcite.linq4j.Linq4j;
  * most Linf rows per (group, unit), a uniform reservoir sample) over Arrow batches, with the
  * groups from the batch's columns, the unit from the key column through the cached unit maps as
  * primitive lookups, and each cell found in a dense (unit × group) table while the groups are
- * few; then the same steps 2 to 5 as the row path ({@link DpAggregator#release}). The cells, their
+ * few; then steps 2 to 5 as the row path ({@link DpAggregator#release}) takes them, but with
+ * partition selection before the accumulators are fed, so only kept groups get any. The cells, their
  * kept rows and the sampler's draws are exactly those the row path makes over the same rows in
  * the same (scan) order with the same sampler, so which rows count depends on the sampler only.
  */
