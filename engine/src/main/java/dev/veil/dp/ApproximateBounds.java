@@ -129,18 +129,20 @@ public final class ApproximateBounds {
         if (!(magnitude <= candidates[last])) {
             return last; // larger than every candidate, or NaN
         }
-        // The candidates ascend: a binary search for the first at least as large (once per unit).
-        int low = 0;
-        int high = last;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (magnitude <= candidates[mid]) {
-                high = mid;
-            } else {
-                low = mid + 1;
-            }
+        if (magnitude <= candidates[0]) {
+            return 0;
         }
-        return low;
+        // Candidate i is the first one doubled i times (the last may be less): the binary exponents
+        // put the bin within one of the guess, and the comparisons find the first candidate at least
+        // as large exactly, as a search would (this runs once per unit, partition and aggregate).
+        int i = Math.max(1, Math.min(last, Math.getExponent(magnitude) - Math.getExponent(candidates[0])));
+        while (i > 1 && magnitude <= candidates[i - 1]) {
+            i--;
+        }
+        while (magnitude > candidates[i]) {
+            i++;
+        }
+        return i;
     }
 
     /** Adds the noise to every bin and chooses τ; once. */

@@ -29,11 +29,22 @@ class AutoBoundedSumTest {
                 ApproximateBounds.candidates(8, 1),
                 ApproximateBounds.candidates(5, 5),
                 ApproximateBounds.candidates(100, 1),
-                ApproximateBounds.candidates(21_000_000, 0.01))) {
+                ApproximateBounds.candidates(21_000_000, 0.01),
+                ApproximateBounds.candidates(0.3, 0.0001),
+                ApproximateBounds.candidates(1e-300, Double.MIN_VALUE),
+                ApproximateBounds.candidates(Double.MAX_VALUE, 1e300))) {
             List<Double> magnitudes = new java.util.ArrayList<>(
                     List.of(0.0, Double.MIN_VALUE, 1e-9, Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NaN));
             for (double c : candidates) {
                 magnitudes.addAll(List.of(c, Math.nextDown(c), Math.nextUp(c), c * 0.75, c * 1.5));
+            }
+            // Magnitudes spread over every scale around the candidates, and plain random ones.
+            java.util.Random random = new java.util.Random(candidates.size());
+            double low = Math.log(candidates.get(0)) - 3;
+            double high = Math.log(candidates.get(candidates.size() - 1)) + 3;
+            for (int k = 0; k < 2000; k++) {
+                magnitudes.add(Math.exp(low + (high - low) * random.nextDouble()));
+                magnitudes.add(Math.abs(Double.longBitsToDouble(random.nextLong())));
             }
             for (double magnitude : magnitudes) {
                 int expected = candidates.size() - 1;

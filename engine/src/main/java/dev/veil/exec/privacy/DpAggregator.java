@@ -554,10 +554,34 @@ public final class DpAggregator {
             java.util.function.IntFunction<Object[]> groupValues,
             AtomicBoolean cancelFlag) {
         int untilCheck = ITERATIONS_PER_CHECK;
-        int keyCount = spec.groupKeys().size();
-        int callCount = spec.calls().size();
         BudgetSplit split = spec.split().orElse(null);
         OptimalPartitionSelection selection = spec.partitionSelection() ? DpAccumulators.selection(spec, split) : null;
+        if (selection != null) {
+            for (int id : order) {
+                if (--untilCheck == 0) {
+                    untilCheck = ITERATIONS_PER_CHECK;
+                    StatementControl.check(cancelFlag);
+                }
+                if (!selection.keep(groups[id].units)) {
+                    groups[id] = null;
+                }
+            }
+        }
+        return publishSelected(spec, groups, order, groupValues, cancelFlag);
+    }
+
+    /**
+     * Step 5 over groups partition selection already decided: releases the rows of the groups in
+     * {@code order} that are kept (not null in {@code groups}), sorted by key.
+     */
+    static List<Object[]> publishSelected(
+            DpSpec spec,
+            Group[] groups,
+            List<Integer> order,
+            java.util.function.IntFunction<Object[]> groupValues,
+            AtomicBoolean cancelFlag) {
+        int untilCheck = ITERATIONS_PER_CHECK;
+        int keyCount = spec.groupKeys().size();
         List<Object[]> out = new ArrayList<>();
         for (int id : order) {
             if (--untilCheck == 0) {
@@ -565,7 +589,7 @@ public final class DpAggregator {
                 StatementControl.check(cancelFlag);
             }
             Group group = groups[id];
-            if (selection != null && !selection.keep(group.units)) {
+            if (group == null) {
                 continue;
             }
             out.add(ReleasedRow.of(

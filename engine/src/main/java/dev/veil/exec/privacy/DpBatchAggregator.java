@@ -3,6 +3,7 @@ package dev.veil.exec.privacy;
 import dev.veil.control.StatementControl;
 import dev.veil.control.StatementMemory;
 import dev.veil.dp.BudgetSplit;
+import dev.veil.dp.OptimalPartitionSelection;
 import dev.veil.exec.aggregate.VectorInput;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.ExecutionOptions;
@@ -24,7 +25,8 @@ import org.apache.calcite.linq4j.Linq4j;
  * most Linf rows per (group, unit), a uniform reservoir sample) over Arrow batches, with the
  * groups from the batch's columns, the unit from the key column through the cached unit maps as
  * primitive lookups, and each cell found in a dense (unit × group) table while the groups are
- * few; then the same steps 2 to 5 as the row path ({@link DpAggregator#release}). The cells, their
+ * few; then steps 2 to 5 as the row path ({@link DpAggregator#release}) takes them, but with
+ * partition selection before the accumulators are fed, so only kept groups get any. The cells, their
  * kept rows and the sampler's draws are exactly those the row path makes over the same rows in
  * the same (scan) order with the same sampler, so which rows count depends on the sampler only.
  */
@@ -88,6 +90,12 @@ public final class DpBatchAggregator {
 
     /** For tests only (buckets of one or a few units), never reachable from SQL: the bucket shift. */
     static volatile int testBucketShift = BUCKET_SHIFT;
+
+    /**
+     * For tests and A/B measurements only, never reachable from SQL: partition selection after the
+     * accumulators are fed (every group built), as before it moved ahead of them.
+     */
+    static volatile boolean testSelectLast;
 
     /** For tests only, never reachable from SQL: a write's cell and slot in two doubles whatever Linf is. */
     static volatile boolean testUnpacked;
@@ -433,29 +441,102 @@ public final class DpBatchAggregator {
             return (int) Math.min(cellSeen[cell], capacity);
         }
 
-        /** Steps 2 to 5: as {@link DpAggregator#release}, over the buckets. */
+        /**
+         * Steps 2 to 5 over the buckets, in the order of {@link DpAggregator#release} for what reaches
+         * the accumulators, but with partition selection (step 4) before the accumulators are fed
+         * (step 3): step 2 first samples every unit's groups (units in id order, each unit's cells
+         * first seen first, the same sampler draws), which gives each group its unit count; step 4
+         * then decides each group from that count alone, as it would after step 3; and step 3 replays
+         * the buckets and feeds only the groups kept, each unit's sampled cells in unit id order, so
+         * every kept group's accumulators take exactly the values, in the order, they took before. A
+         * dropped group's aggregates were never released: they are now never built, which with many
+         * small groups (TPC-H Q20's (part, supplier) pairs) was most of the work. Which path runs
+         * depends on the plan only.
+         */
         List<Object[]> release() {
             preparedBytes = firstStageBytes();
             account.holdAtLeast(bytes());
             dense = null;
             cellOf = null;
             int keyCount = spec.groupKeys().size();
-            int callCount = spec.calls().size();
-            int[] ofCall = sources.ofCall();
             BudgetSplit split = spec.split().orElse(null);
-            int groupCount = reader.groupCount();
+            int groupCount = Math.max(1, reader.groupCount());
+            // Step 2: per unit, a uniform sample of L0 of its cells; each group's units.
+            boolean[] counted = new boolean[cellCount];
+            long[] unitsOf = new long[groupCount];
+            boolean[] listed = new boolean[groupCount];
             List<Integer> order = new ArrayList<>();
-            DpAggregator.Group[] groups = new DpAggregator.Group[Math.max(1, groupCount)];
             if (keyCount == 0) {
-                groups[0] = new DpAggregator.Group(spec, split);
+                listed[0] = true;
                 order.add(0);
             }
             int l0 = spec.maxGroupsPerUnit();
+            int[] ofUnit = new int[16];
+            for (int u = 0; u < unitsSeen; u++) {
+                if ((u & 4095) == 0) {
+                    StatementControl.check(cancelFlag);
+                }
+                int n = 0;
+                for (int c = unitCells[u]; c >= 0; c = cellNext[c]) {
+                    if (n == ofUnit.length) {
+                        ofUnit = Arrays.copyOf(ofUnit, 2 * n);
+                    }
+                    ofUnit[n++] = c;
+                }
+                // First seen first, as the row path orders a unit's cells.
+                for (int i = 0, k = n - 1; i < k; i++, k--) {
+                    int t = ofUnit[i];
+                    ofUnit[i] = ofUnit[k];
+                    ofUnit[k] = t;
+                }
+                n = DpAggregator.sampleGroups(ofUnit, n, l0, sampler);
+                for (int i = 0; i < n; i++) {
+                    int c = ofUnit[i];
+                    int g = cellGroup[c];
+                    counted[c] = true;
+                    unitsOf[g]++;
+                    if (!listed[g]) {
+                        listed[g] = true;
+                        order.add(g);
+                    }
+                }
+            }
+            account.holdAtLeast(bytes() + cellCount + 9L * groupCount + 4L * order.size());
+            // Step 4: the groups partition selection keeps, from their unit counts alone.
+            OptimalPartitionSelection selection =
+                    spec.partitionSelection() && !testSelectLast ? DpAccumulators.selection(spec, split) : null;
+            DpAggregator.Group[] groups = new DpAggregator.Group[groupCount];
+            for (int g : order) {
+                if (selection == null || selection.keep(unitsOf[g])) {
+                    groups[g] = new DpAggregator.Group(spec, split);
+                    groups[g].units = unitsOf[g];
+                }
+            }
+            // Step 3: the kept groups' accumulators, bucket by bucket, units in id order.
+            feed(groups, counted);
+            // Every bucket is replayed: later runs may write over the arena's chunks.
+            buckets = new Bucket[0];
+            arena.recycle();
+            java.util.function.IntFunction<Object[]> keys = g -> {
+                Object[] key = new Object[keyCount];
+                for (int k = 0; k < keyCount; k++) {
+                    key[k] = reader.groupKey(g, k);
+                }
+                return key;
+            };
+            return selection == null
+                    ? DpAggregator.publish(spec, groups, order, keys, cancelFlag)
+                    : DpAggregator.publishSelected(spec, groups, order, keys, cancelFlag);
+        }
+
+        /** Step 3: feeds each counted cell of a kept group (non-null in {@code groups}) to its accumulators. */
+        private void feed(DpAggregator.Group[] groups, boolean[] counted) {
+            int callCount = spec.calls().size();
+            int[] ofCall = sources.ofCall();
             int[] base = new int[cellCount];
             double[] area = new double[16];
             double[] ones = new double[Math.max(1, capacity)];
             Arrays.fill(ones, 1);
-            int[] ofUnit = new int[16];
             long accumulated = 0;
             int unitsPerBucket = 1 << bucketShift;
             for (int first = 0; first < unitsSeen; first += unitsPerBucket) {
@@ -479,31 +560,11 @@ public final class DpBatchAggregator {
                     buckets[b] = null; // replayed: its memory can go
                 }
                 for (int u = first; u < last; u++) {
-                    int n = 0;
                     for (int c = unitCells[u]; c >= 0; c = cellNext[c]) {
-                        if (n == ofUnit.length) {
-                            ofUnit = Arrays.copyOf(ofUnit, 2 * n);
+                        DpAggregator.Group group = groups[cellGroup[c]];
+                        if (!counted[c] || group == null) {
+                            continue;
                         }
-                        ofUnit[n++] = c;
-                    }
-                    // First seen first, as the row path orders a unit's cells.
-                    for (int i = 0, k = n - 1; i < k; i++, k--) {
-                        int t = ofUnit[i];
-                        ofUnit[i] = ofUnit[k];
-                        ofUnit[k] = t;
-                    }
-                    // A uniform sample of l0 of the unit's groups.
-                    n = DpAggregator.sampleGroups(ofUnit, n, l0, sampler);
-                    for (int i = 0; i < n; i++) {
-                        int c = ofUnit[i];
-                        int g = cellGroup[c];
-                        DpAggregator.Group group = groups[g];
-                        if (group == null) {
-                            group = new DpAggregator.Group(spec, split);
-                            groups[g] = group;
-                            order.add(g);
-                        }
-                        group.units++;
                         int kept = kept(c);
                         for (int call = 0; call < callCount; call++) {
                             int s = ofCall[call];
@@ -520,21 +581,6 @@ public final class DpBatchAggregator {
                 }
                 account.holdAtLeast(bytes() + 4L * base.length + 8L * area.length + accumulated);
             }
-            // Every bucket is replayed: later runs may write over the arena's chunks.
-            buckets = new Bucket[0];
-            arena.recycle();
-            return DpAggregator.publish(
-                    spec,
-                    groups,
-                    order,
-                    g -> {
-                        Object[] key = new Object[keyCount];
-                        for (int k = 0; k < keyCount; k++) {
-                            key[k] = reader.groupKey(g, k);
-                        }
-                        return key;
-                    },
-                    cancelFlag);
         }
     }
 

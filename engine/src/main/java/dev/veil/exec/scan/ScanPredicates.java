@@ -9,6 +9,7 @@ import dev.veil.plan.ConsentCall;
 import dev.veil.plan.ConsentKeys;
 import dev.veil.plan.ConsentSpec;
 import dev.veil.plan.RetentionCall;
+import dev.veil.plan.SafeOperator;
 import dev.veil.plan.StatementTime;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -27,6 +28,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUnknownAs;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.fun.SqlLikeOperator;
 import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.NlsString;
@@ -89,7 +91,7 @@ public final class ScanPredicates {
                             false,
                             node);
                 }
-                if (operand.getKind() == SqlKind.LIKE) {
+                if (operand.getKind() == SqlKind.LIKE || isSafeLike(operand)) {
                     LikeLeaf like = compileLike((RexCall) operand, table);
                     return new LikeLeaf(like.column(), like.pattern(), !like.negated(), node);
                 }
@@ -114,6 +116,9 @@ public final class ScanPredicates {
             case GREATER_THAN_OR_EQUAL:
                 return compileComparison(call, table);
             default:
+                if (isSafeLike(call)) {
+                    return compileLike(call, table);
+                }
                 if (call.getOperator() instanceof ConsentCall consent
                         && call.getOperands().get(0) instanceof RexInputRef key) {
                     return new ConsentLeaf(
@@ -184,7 +189,8 @@ public final class ScanPredicates {
      * pattern Calcite would reject at run time stays in the Filter, which reports it.
      */
     private static LikeLeaf compileLike(RexCall call, TableDef table) {
-        if (!(call.getOperator() instanceof SqlLikeOperator like)
+        SqlOperator operator = call.getOperator() instanceof SafeOperator safe ? safe.inner() : call.getOperator();
+        if (!(operator instanceof SqlLikeOperator like)
                 || !like.isCaseSensitive()
                 || !(call.getOperands().get(0) instanceof RexInputRef ref)) {
             throw new Unsupported();
@@ -198,6 +204,18 @@ public final class ScanPredicates {
         } catch (IllegalArgumentException e) {
             throw new Unsupported();
         }
+    }
+
+    /**
+     * Whether {@code node} is the privacy rewrite's null-on-error LIKE ({@link SafeOperator}). With a
+     * literal pattern that {@link LikePattern} compiles (one Calcite accepts), LIKE cannot fail on
+     * any row's value, so its null-on-error form is LIKE itself and runs as its leaf; any other
+     * pattern is {@link Unsupported} and stays in the Filter, safe form and all.
+     */
+    private static boolean isSafeLike(RexNode node) {
+        return node instanceof RexCall call
+                && call.getOperator() instanceof SafeOperator safe
+                && safe.inner().getKind() == SqlKind.LIKE;
     }
 
     private static String stringLiteral(RexNode node) {

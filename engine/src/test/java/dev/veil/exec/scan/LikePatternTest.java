@@ -11,6 +11,7 @@ import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.TableName;
 import dev.veil.catalog.VeilType;
+import dev.veil.plan.SafeOperator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -20,6 +21,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.runtime.SqlFunctions;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -165,6 +167,42 @@ class LikePatternTest {
             assertArrayEquals(new int[] {0}, kept(ScanPredicates.compile(like, table), vector));
             assertArrayEquals(new int[] {2, 3, 4}, kept(ScanPredicates.compile(notLike, table), vector));
         }
+    }
+
+    @Test
+    void safeLikeOfAValidPatternRunsInTheScanAsLikeAndABadOneStaysOut() {
+        // The privacy rewrite's null-on-error LIKE (TPC-H Q13 as an analyst): with a pattern LIKE
+        // accepts it cannot fail, so the scan keeps exactly the rows of LIKE and NOT LIKE.
+        TableDef table = new TableDef(
+                1, new TableName("s", "t"), List.of(new Column("c", ColumnType.of(VeilType.VARCHAR), true)));
+        RexBuilder rex = new RexBuilder(new JavaTypeFactoryImpl());
+        RelDataType varchar = rex.getTypeFactory()
+                .createTypeWithNullability(rex.getTypeFactory().createSqlType(SqlTypeName.VARCHAR), true);
+        RexNode ref = rex.makeInputRef(varchar, 0);
+        RexNode safeLike = SafeOperator.wrap(
+                rex, (RexCall) rex.makeCall(SqlStdOperatorTable.LIKE, ref, rex.makeLiteral("%special%requests%")));
+        RexNode notSafeLike = rex.makeCall(SqlStdOperatorTable.NOT, safeLike);
+        String[] values = {"special requests", null, "nothing here", "", "requests special"};
+        try (BufferAllocator allocator = new RootAllocator();
+                VarCharVector vector = new VarCharVector("c", allocator)) {
+            vector.allocateNew(values.length);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) {
+                    vector.setNull(i);
+                } else {
+                    vector.setSafe(i, values[i].getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            vector.setValueCount(values.length);
+            assertArrayEquals(new int[] {0}, kept(ScanPredicates.compile(safeLike, table), vector));
+            assertArrayEquals(new int[] {2, 3, 4}, kept(ScanPredicates.compile(notSafeLike, table), vector));
+        }
+        // A pattern LIKE rejects at run time (a bad escape) is not a scan predicate: the Filter
+        // evaluates the safe form, NULL for every row.
+        RexNode badEscape = SafeOperator.wrap(rex, (RexCall)
+                rex.makeCall(SqlStdOperatorTable.LIKE, ref, rex.makeLiteral("a!b"), rex.makeLiteral("!")));
+        assertFalse(ScanPredicates.supports(badEscape, table));
+        assertFalse(ScanPredicates.supports(rex.makeCall(SqlStdOperatorTable.NOT, badEscape), table));
     }
 
     private static int[] kept(ScanPredicate predicate, VarCharVector vector) {
