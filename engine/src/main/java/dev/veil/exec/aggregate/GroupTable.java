@@ -48,6 +48,12 @@ final class GroupTable {
     private long least = Long.MAX_VALUE;
     private long greatest = Long.MIN_VALUE;
     private boolean nullKey;
+    /**
+     * Whether each group's key (one column, never NULL) is greater than the one before: then a key
+     * inside the range is found by binary search, without the slots (the order key shared by the
+     * last rows of one partial and the first of the next).
+     */
+    private boolean ascending = true;
 
     private long[][] codes = new long[0][];
     private long[] masks = new long[0];
@@ -236,6 +242,12 @@ final class GroupTable {
         if (ranged && t[0] == 0 && (t[1] > greatest || t[1] < least)) {
             return append(t, hash);
         }
+        if (ranged && ascending && t[0] == 0) {
+            int g = search(t[1]);
+            if (g >= 0) {
+                return g;
+            }
+        }
         index();
         int mask = slots.length - 1;
         for (int s = hash & mask; ; s = (s + 1) & mask) {
@@ -271,9 +283,28 @@ final class GroupTable {
         System.arraycopy(t, 0, keys, g * width, width);
         hashes[g] = hash;
         if (ranged) {
+            ascending &= t[0] == 0 && (g == 0 || t[1] > greatest);
             widenRange(t[0], t[1]);
         }
         return g;
+    }
+
+    /** The group of non-null key {@code code} in an {@link #ascending} table, or -1. */
+    private int search(long code) {
+        int lo = 0;
+        int hi = groups - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long k = keys[mid * width + 1];
+            if (k < code) {
+                lo = mid + 1;
+            } else if (k > code) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
     }
 
     /** Puts the groups not yet in the slots into them, growing the slots to twice the groups. */
@@ -361,6 +392,7 @@ final class GroupTable {
 
     /** Adds every group of {@code other}, which shares no key with this table, after this table's. */
     private int[] appendAll(GroupTable other, int[] map) {
+        ascending &= other.ascending && (groups == 0 || other.groups == 0 || greatest < other.least);
         int total = groups + other.groups;
         if (hashes.length < total) {
             hashes = Arrays.copyOf(hashes, total);

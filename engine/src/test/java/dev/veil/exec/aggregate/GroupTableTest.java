@@ -182,6 +182,26 @@ class GroupTableTest {
     }
 
     @Test
+    void mergeOfPartialsSharingTheirBoundaryKeyMapsItToTheSameGroup() {
+        ColumnType[] types = {ColumnType.of(VeilType.BIGINT)};
+        GroupTable first = new GroupTable(new int[] {0}, types);
+        GroupTable second = new GroupTable(new int[] {0}, types);
+        try (BigIntVector v1 = longs(LongStream.range(0, 10_000).map(k -> 2 * k).toArray(), null);
+                BigIntVector v2 =
+                        longs(LongStream.range(0, 5_000).map(k -> 19_998 + k).toArray(), null);
+                BigIntVector again = longs(new long[] {19_998, 4, 5, 19_999}, null)) {
+            assignAll(first, v1);
+            assignAll(second, v2);
+            int[] map = first.merge(second);
+            assertEquals(9_999, map[0]);
+            assertEquals(10_000, map[1]);
+            assertEquals(10_000 + 4_998, map[4_999]);
+            assertEquals(10_000 + 4_999, first.groups());
+            assertArrayEquals(new int[] {9_999, 2, 14_999, 10_000}, assignAll(first, again));
+        }
+    }
+
+    @Test
     void mergeOfOverlappingRangesOrTwoNullKeysLooksEveryKeyUp() {
         ColumnType[] types = {ColumnType.of(VeilType.BIGINT)};
         GroupTable first = new GroupTable(new int[] {0}, types);
