@@ -47,6 +47,11 @@ public enum EngineId {
         return label;
     }
 
+    /** Whether this is one of the ways of running Veil, not another engine. */
+    public boolean isVeil() {
+        return this != DUCKDB && this != CALCITE;
+    }
+
     /** Whether this engine runs on the one Veil warehouse of a benchmark run. */
     public boolean sharesWarehouseWithVeil() {
         return this == VEIL || this == VEIL_JDBC || this == VEIL_DP;

@@ -38,7 +38,9 @@ final class EngineProcess {
     /** Replaced in the extra JVM options by the worker's name, e.g. {@code veil-1}, to name per-worker files. */
     static final String WORKER_PLACEHOLDER = "{worker}";
 
+    /** The java launcher and the workers' JVM options, without the class path and main class. */
     private final List<String> javaCommand;
+
     private final double timeoutSeconds;
     private final Consumer<String> log;
 
@@ -92,6 +94,10 @@ final class EngineProcess {
             for (String part : javaCommand) {
                 command.add(part.replace(WORKER_PLACEHOLDER, worker));
             }
+            if (id.isVeil()) {
+                command.addAll(SteadyHeap.options(command.subList(1, command.size())));
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), EngineWorker.class.getName()));
             command.addAll(List.of(
                     "--engine",
                     id.id(),
@@ -205,7 +211,7 @@ final class EngineProcess {
         return ordered;
     }
 
-    /** The java command that starts an {@link EngineWorker}: this JVM's options and class path, then {@code extra}. */
+    /** The java command that starts a worker JVM, up to its class path: this JVM's options, then {@code extra}. */
     private static List<String> javaCommand(List<String> extra) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current()
@@ -228,7 +234,6 @@ final class EngineProcess {
             command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
         }
         command.addAll(extra);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EngineWorker.class.getName()));
         return List.copyOf(command);
     }
 

@@ -32,6 +32,28 @@ final class GroupTable {
     private int groups;
     /** Open addressing: group id + 1, 0 for an empty slot. */
     private int[] slots = new int[1024];
+    /** The groups {@link #slots} holds: groups {@code [0, indexed)}; later ones are added before a lookup. */
+    private int indexed;
+
+    /**
+     * With one grouping column that is not VARCHAR (whose codes are this table's dictionary ids):
+     * the least and greatest code of a non-null key, and whether NULL is a key. A key outside the
+     * range is new without a lookup, and is not put in the slots until a key inside the range is
+     * looked up: rows stored in key order (TPC-H's line items by order key) add their groups
+     * without hashing into the slots at all. Two tables whose ranges do not overlap share no key,
+     * so a merge appends the other's groups in one copy.
+     */
+    private final boolean ranged;
+
+    private long least = Long.MAX_VALUE;
+    private long greatest = Long.MIN_VALUE;
+    private boolean nullKey;
+    /**
+     * Whether each group's key (one column, never NULL) is greater than the one before: then a key
+     * inside the range is found by binary search, without the slots (the order key shared by the
+     * last rows of one partial and the first of the next).
+     */
+    private boolean ascending = true;
 
     private long[][] codes = new long[0][];
     private long[] masks = new long[0];
@@ -53,6 +75,7 @@ final class GroupTable {
                 dictionaries[k] = new StringDictionary();
             }
         }
+        this.ranged = columns.length == 1 && types[0].type() != VeilType.VARCHAR;
         this.width = columns.length + 1;
         this.keys = new long[width * 64];
         this.hashes = new int[64];
@@ -216,6 +239,16 @@ final class GroupTable {
             h = (h + c) * 0x9E3779B97F4A7C15L;
         }
         int hash = (int) (h ^ (h >>> 32));
+        if (ranged && t[0] == 0 && (t[1] > greatest || t[1] < least)) {
+            return append(t, hash);
+        }
+        if (ranged && ascending && t[0] == 0) {
+            int g = search(t[1]);
+            if (g >= 0) {
+                return g;
+            }
+        }
+        index();
         int mask = slots.length - 1;
         for (int s = hash & mask; ; s = (s + 1) & mask) {
             int entry = slots[s];
@@ -229,7 +262,19 @@ final class GroupTable {
         }
     }
 
+    /** Adds a new group with key {@code t} in slot {@code slot} (all earlier groups are in the slots). */
     private int add(long[] t, int hash, int slot) {
+        int g = append(t, hash);
+        slots[slot] = g + 1;
+        indexed = groups;
+        if (groups * 2 > slots.length) {
+            rehash(slots.length * 2);
+        }
+        return g;
+    }
+
+    /** Adds a new group with key {@code t}, not yet in the slots. */
+    private int append(long[] t, int hash) {
         if (groups == hashes.length) {
             hashes = Arrays.copyOf(hashes, groups * 2);
             keys = Arrays.copyOf(keys, groups * 2 * width);
@@ -237,19 +282,85 @@ final class GroupTable {
         int g = groups++;
         System.arraycopy(t, 0, keys, g * width, width);
         hashes[g] = hash;
-        slots[slot] = g + 1;
-        if (groups * 2 > slots.length) {
-            slots = new int[slots.length * 2];
-            int mask = slots.length - 1;
-            for (int i = 0; i < groups; i++) {
-                int s = hashes[i] & mask;
-                while (slots[s] != 0) {
-                    s = (s + 1) & mask;
-                }
-                slots[s] = i + 1;
-            }
+        if (ranged) {
+            ascending &= t[0] == 0 && (g == 0 || t[1] > greatest);
+            widenRange(t[0], t[1]);
         }
         return g;
+    }
+
+    /** The group of non-null key {@code code} in an {@link #ascending} table, or -1. */
+    private int search(long code) {
+        int lo = 0;
+        int hi = groups - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long k = keys[mid * width + 1];
+            if (k < code) {
+                lo = mid + 1;
+            } else if (k > code) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    /** Puts the groups not yet in the slots into them, growing the slots to twice the groups. */
+    private void index() {
+        if (indexed == groups) {
+            return;
+        }
+        if (groups * 2 > slots.length) {
+            rehash(slots.length * 2);
+            return;
+        }
+        int mask = slots.length - 1;
+        for (int i = indexed; i < groups; i++) {
+            int s = hashes[i] & mask;
+            while (slots[s] != 0) {
+                s = (s + 1) & mask;
+            }
+            slots[s] = i + 1;
+        }
+        indexed = groups;
+    }
+
+    private void widenRange(long mask, long code) {
+        if (mask != 0) {
+            nullKey = true;
+        } else {
+            least = Math.min(least, code);
+            greatest = Math.max(greatest, code);
+        }
+    }
+
+    /** Rebuilds the slots, at least {@code size} of them and at least twice the groups. */
+    private void rehash(int size) {
+        int length = size;
+        while (groups * 2 > length) {
+            length *= 2;
+        }
+        slots = new int[length];
+        int mask = length - 1;
+        for (int i = 0; i < groups; i++) {
+            int s = hashes[i] & mask;
+            while (slots[s] != 0) {
+                s = (s + 1) & mask;
+            }
+            slots[s] = i + 1;
+        }
+        indexed = groups;
+    }
+
+    /** Whether no key of {@code other} (same columns) can be a key here. */
+    private boolean disjoint(GroupTable other) {
+        if (!ranged || (nullKey && other.nullKey)) {
+            return false;
+        }
+        boolean empty = least > greatest || other.least > other.greatest;
+        return empty || greatest < other.least || other.greatest < least;
     }
 
     /**
@@ -260,6 +371,9 @@ final class GroupTable {
         int[] map = new int[other.groups];
         if (columns.length == 0) {
             return map;
+        }
+        if (disjoint(other)) {
+            return appendAll(other, map);
         }
         long[] t = new long[width];
         for (int g = 0; g < other.groups; g++) {
@@ -273,6 +387,27 @@ final class GroupTable {
             }
             map[g] = findOrAdd(t);
         }
+        return map;
+    }
+
+    /** Adds every group of {@code other}, which shares no key with this table, after this table's. */
+    private int[] appendAll(GroupTable other, int[] map) {
+        ascending &= other.ascending && (groups == 0 || other.groups == 0 || greatest < other.least);
+        int total = groups + other.groups;
+        if (hashes.length < total) {
+            hashes = Arrays.copyOf(hashes, total);
+            keys = Arrays.copyOf(keys, total * width);
+        }
+        System.arraycopy(other.keys, 0, keys, groups * width, other.groups * width);
+        System.arraycopy(other.hashes, 0, hashes, groups, other.groups);
+        for (int g = 0; g < other.groups; g++) {
+            map[g] = groups + g;
+        }
+        groups = total;
+        nullKey |= other.nullKey;
+        least = Math.min(least, other.least);
+        greatest = Math.max(greatest, other.greatest);
+        // A lookup after the merge (none in an aggregation) puts them in the slots first.
         return map;
     }
 

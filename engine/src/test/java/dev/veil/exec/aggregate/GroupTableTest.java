@@ -132,6 +132,90 @@ class GroupTableTest {
     }
 
     @Test
+    void keysInOrderThenAgainInAnyOrderKeepTheirGroups() {
+        int n = 100_000;
+        long[] keys = new long[3 * n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = 4L * i; // ascending: new without a lookup
+            keys[n + i] = 4L * (n - 1 - i); // descending: every one seen before
+            keys[2 * n + i] = i % 2 == 0 ? 4L * i + 1 : -i; // new ones inside and below the range, alternating
+        }
+        GroupTable table = new GroupTable(new int[] {0}, new ColumnType[] {ColumnType.of(VeilType.BIGINT)});
+        try (BigIntVector v = longs(keys, null)) {
+            int[] gids = assignAll(table, v);
+            Map<Long, Integer> expected = new HashMap<>();
+            for (int i = 0; i < keys.length; i++) {
+                int g = expected.computeIfAbsent(keys[i], k -> expected.size());
+                assertEquals(g, gids[i], "row " + i);
+            }
+            assertEquals(expected.size(), table.groups());
+        }
+    }
+
+    @Test
+    void mergeOfDisjointKeyRangesAppendsInOrderAndLookupsStillFindEveryKey() {
+        ColumnType[] types = {ColumnType.of(VeilType.BIGINT)};
+        GroupTable first = new GroupTable(new int[] {0}, types);
+        GroupTable second = new GroupTable(new int[] {0}, types);
+        long[] firstKeys = LongStream.range(0, 70_000).map(k -> 70_000 - k).toArray();
+        long[] secondKeys =
+                LongStream.range(0, 50_000).map(k -> 100_000 + 3 * k).toArray();
+        boolean[] secondNulls = new boolean[secondKeys.length];
+        secondNulls[7] = true;
+        try (BigIntVector v1 = longs(firstKeys, null);
+                BigIntVector v2 = longs(secondKeys, secondNulls);
+                BigIntVector again = longs(
+                        new long[] {100_003, 1, 70_000, 5, 999_999},
+                        new boolean[] {false, false, false, true, false})) {
+            assignAll(first, v1);
+            assignAll(second, v2);
+            int[] map = first.merge(second);
+            assertEquals(70_000 + 50_000, first.groups());
+            for (int g = 0; g < second.groups(); g++) {
+                assertEquals(70_000 + g, map[g]);
+                assertEquals(second.key(g, 0), first.key(map[g], 0));
+            }
+            // After the merge every key, NULL included, is found where the merge put it.
+            assertArrayEquals(new int[] {70_001, 69_999, 0, 70_007, 120_000}, assignAll(first, again));
+            assertEquals(120_001, first.groups());
+        }
+    }
+
+    @Test
+    void mergeOfPartialsSharingTheirBoundaryKeyMapsItToTheSameGroup() {
+        ColumnType[] types = {ColumnType.of(VeilType.BIGINT)};
+        GroupTable first = new GroupTable(new int[] {0}, types);
+        GroupTable second = new GroupTable(new int[] {0}, types);
+        try (BigIntVector v1 = longs(LongStream.range(0, 10_000).map(k -> 2 * k).toArray(), null);
+                BigIntVector v2 =
+                        longs(LongStream.range(0, 5_000).map(k -> 19_998 + k).toArray(), null);
+                BigIntVector again = longs(new long[] {19_998, 4, 5, 19_999}, null)) {
+            assignAll(first, v1);
+            assignAll(second, v2);
+            int[] map = first.merge(second);
+            assertEquals(9_999, map[0]);
+            assertEquals(10_000, map[1]);
+            assertEquals(10_000 + 4_998, map[4_999]);
+            assertEquals(10_000 + 4_999, first.groups());
+            assertArrayEquals(new int[] {9_999, 2, 14_999, 10_000}, assignAll(first, again));
+        }
+    }
+
+    @Test
+    void mergeOfOverlappingRangesOrTwoNullKeysLooksEveryKeyUp() {
+        ColumnType[] types = {ColumnType.of(VeilType.BIGINT)};
+        GroupTable first = new GroupTable(new int[] {0}, types);
+        GroupTable second = new GroupTable(new int[] {0}, types);
+        try (BigIntVector v1 = longs(new long[] {1, 2, 0}, new boolean[] {false, false, true});
+                BigIntVector v2 = longs(new long[] {0, 10, 11}, new boolean[] {true, false, false})) {
+            assignAll(first, v1);
+            assignAll(second, v2);
+            assertArrayEquals(new int[] {2, 3, 4}, first.merge(second));
+            assertEquals(5, first.groups());
+        }
+    }
+
+    @Test
     void noGroupingColumnIsOneGroup() {
         GroupTable table = new GroupTable(new int[0], new ColumnType[0]);
         try (BigIntVector v = longs(new long[] {3, 4}, null)) {
