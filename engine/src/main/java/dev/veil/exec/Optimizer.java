@@ -13,6 +13,7 @@ import dev.veil.exec.join.LeftJoinCountRule;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SemiJoinRules;
 import dev.veil.exec.join.SubsetDistinctRowCount;
+import dev.veil.exec.join.SubsetPopulationSize;
 import dev.veil.exec.privacy.DpBatches;
 import dev.veil.exec.privacy.EnumerableGroupSummedDpAggregate;
 import dev.veil.exec.privacy.EnumerablePreSummedDpAggregate;
@@ -120,6 +121,8 @@ public final class Optimizer {
                     new JoinSelectivity(), BuiltInMetadata.Selectivity.Handler.class),
             ReflectiveRelMetadataProvider.reflectiveSource(
                     new SubsetDistinctRowCount(), BuiltInMetadata.DistinctRowCount.Handler.class),
+            ReflectiveRelMetadataProvider.reflectiveSource(
+                    new SubsetPopulationSize(), BuiltInMetadata.PopulationSize.Handler.class),
             ReflectiveRelMetadataProvider.reflectiveSource(
                     new HashJoinCost(), BuiltInMetadata.NonCumulativeCost.Handler.class),
             DefaultRelMetadataProvider.INSTANCE));
