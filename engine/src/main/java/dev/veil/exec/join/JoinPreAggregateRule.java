@@ -226,22 +226,24 @@ public final class JoinPreAggregateRule extends RelRule<RuleConfig> {
         }
         b.aggregate(b.groupKey(ImmutableBitSet.range(groupFields.size())), preCalls);
         RelNode preAggregated = b.build();
-        int preCount = preAggregated.getRowType().getFieldCount();
         b.push(other);
         if (!otherOnly.isEmpty()) {
             b.filter(otherOnly.stream().map(side::toOther).toList());
         }
         RelNode filteredOther = b.build();
-        // The new join: the pre-aggregated side first, so fields map simply.
-        b.push(preAggregated).push(filteredOther);
+        // The new join hashes the pre-aggregated side (on the right): it has one row per key of
+        // the summed side, no more than the other side's rows on a foreign key, and its keys then
+        // filter the other side's scan.
+        int otherCount = filteredOther.getRowType().getFieldCount();
+        b.push(filteredOther).push(preAggregated);
         List<RexNode> joinConditions = new ArrayList<>();
         for (int[] key : keys) {
             joinConditions.add(
-                    b.equals(b.field(2, 0, groupFields.indexOf(key[0])), b.field(2, 1, side.otherIndex(key[1]))));
+                    b.equals(b.field(2, 0, side.otherIndex(key[1])), b.field(2, 1, groupFields.indexOf(key[0]))));
         }
         b.join(JoinRelType.INNER, joinConditions);
         // Maps a field of the old join to the new join's fields.
-        RexNodeMap map = new RexNodeMap(side, groupFields, preCount, preValues, preKinds);
+        RexNodeMap map = new RexNodeMap(side, groupFields, otherCount, preValues, preKinds);
         List<RexNode> projects = new ArrayList<>();
         for (RexNode g : groupKeys) {
             projects.add(map.field(((RexInputRef) g).getIndex(), rex, b.peek()));
@@ -403,9 +405,10 @@ public final class JoinPreAggregateRule extends RelRule<RuleConfig> {
 
     /** Rewrites expressions of the old join's fields into the new join's. */
     private record RexNodeMap(
-            Side side, List<Integer> groupFields, int preCount, List<RexNode> preValues, List<SqlKind> preKinds) {
+            Side side, List<Integer> groupFields, int otherCount, List<RexNode> preValues, List<SqlKind> preKinds) {
         RexNode field(int oldField, RexBuilder rex, RelNode newJoin) {
-            int index = side.isSummed(oldField) ? groupFields.indexOf(oldField) : preCount + side.otherIndex(oldField);
+            int index =
+                    side.isSummed(oldField) ? otherCount + groupFields.indexOf(oldField) : side.otherIndex(oldField);
             return rex.makeInputRef(newJoin, index);
         }
 
@@ -429,7 +432,7 @@ public final class JoinPreAggregateRule extends RelRule<RuleConfig> {
             }
             for (int i = 0; i < preValues.size(); i++) {
                 if (preValues.get(i).equals(value) && preKinds.get(i) == kind) {
-                    return rex.makeInputRef(newJoin, groupFields.size() + i);
+                    return rex.makeInputRef(newJoin, otherCount + groupFields.size() + i);
                 }
             }
             throw new IllegalStateException("value not pre-aggregated: " + value);
@@ -437,7 +440,7 @@ public final class JoinPreAggregateRule extends RelRule<RuleConfig> {
 
         /** A condition over the other side, moved to its fields in the new join. */
         private RexNode other(RexNode condition, RexBuilder rex, RelNode newJoin) {
-            return RexUtil.shift(side.toOther(condition), preCount);
+            return side.toOther(condition);
         }
     }
 }
