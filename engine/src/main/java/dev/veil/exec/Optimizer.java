@@ -7,12 +7,14 @@ import dev.veil.exec.join.DynamicFilterPlanner;
 import dev.veil.exec.join.FilterFactorRule;
 import dev.veil.exec.join.HashJoinCost;
 import dev.veil.exec.join.JoinFactorRule;
+import dev.veil.exec.join.JoinPreAggregateRule;
 import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LeftJoinCountRule;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SemiJoinRules;
 import dev.veil.exec.join.SmallerBuildSide;
 import dev.veil.exec.join.SubsetDistinctRowCount;
+import dev.veil.exec.join.SubsetPopulationSize;
 import dev.veil.exec.privacy.DpBatches;
 import dev.veil.exec.privacy.EnumerableGroupSummedDpAggregate;
 import dev.veil.exec.privacy.EnumerablePreSummedDpAggregate;
@@ -22,6 +24,7 @@ import dev.veil.exec.privacy.PrivacyRules;
 import dev.veil.exec.remote.RemoteContributionBounds;
 import dev.veil.exec.remote.RemoteQueries;
 import dev.veil.exec.runtime.ExecutionOptions;
+import dev.veil.exec.runtime.RuleConfig;
 import dev.veil.exec.scan.ArrowRules;
 import dev.veil.plan.CheckedArithmetic;
 import java.util.ArrayList;
@@ -120,6 +123,8 @@ public final class Optimizer {
             ReflectiveRelMetadataProvider.reflectiveSource(
                     new SubsetDistinctRowCount(), BuiltInMetadata.DistinctRowCount.Handler.class),
             ReflectiveRelMetadataProvider.reflectiveSource(
+                    new SubsetPopulationSize(), BuiltInMetadata.PopulationSize.Handler.class),
+            ReflectiveRelMetadataProvider.reflectiveSource(
                     new HashJoinCost(), BuiltInMetadata.NonCumulativeCost.Handler.class),
             DefaultRelMetadataProvider.INSTANCE));
 
@@ -168,6 +173,15 @@ public final class Optimizer {
                 hep(instances(SIMPLIFY), true),
                 // Again for the shapes the simplifications made.
                 hep(instances(ExecutionOptions.current().columnar() ? SemiJoinRules.LOGICAL : List.of()), true),
+                // Sums of one side of a join summed per join key before it (part of the columnar layer).
+                hep(
+                        instances(
+                                ExecutionOptions.current().columnar()
+                                        ? JoinPreAggregateRule.configs().stream()
+                                                .map(RuleConfig::toRule)
+                                                .toList()
+                                        : List.of()),
+                        true),
                 joinOrder(planner.getRules()),
                 hep(instances(RelOptRules.CALC_RULES), true));
         RelTraitSet desired =

@@ -65,11 +65,14 @@ public final class ArrowTable extends AbstractTable implements StoredTable {
         return Statistics.of(Math.max(1d, version.rowCount()), List.of());
     }
 
-    /** Also answers Calcite's metadata questions on distinct values and selectivity for scans of it. */
+    /** Also answers Calcite's metadata questions on distinct values, population sizes and selectivity for scans of it. */
     @Override
     public <C> @Nullable C unwrap(Class<C> aClass) {
         if (aClass == BuiltInMetadata.DistinctRowCount.Handler.class) {
             return aClass.cast(statistics.new DistinctRowCount());
+        }
+        if (aClass == BuiltInMetadata.PopulationSize.Handler.class) {
+            return aClass.cast(statistics.new PopulationSize());
         }
         if (aClass == BuiltInMetadata.Selectivity.Handler.class) {
             return aClass.cast(statistics.new Selectivity());

@@ -2,6 +2,7 @@ package dev.veil.exec.join;
 
 import dev.veil.catalog.VeilType;
 import dev.veil.exec.privacy.EnumerableReleaseOrder;
+import dev.veil.exec.scan.ArrowTableScan;
 import dev.veil.exec.scan.DynamicFilterTarget;
 import dev.veil.exec.scan.ScanDynamicFilter;
 import java.util.ArrayList;
@@ -167,7 +168,9 @@ public final class DynamicFilterPlanner {
             }
         }
         List<DynamicFilterSource.Key> keys = new ArrayList<>();
-        if (type == JoinRelType.INNER || type == JoinRelType.SEMI || type == JoinRelType.RIGHT) {
+        RelNode right = visit(join.getRight(), rightPending);
+        if ((type == JoinRelType.INNER || type == JoinRelType.SEMI || type == JoinRelType.RIGHT)
+                && !wholeTable(right)) {
             JoinInfo info = join.analyzeCondition();
             List<RelDataTypeField> leftFields = join.getLeft().getRowType().getFieldList();
             List<RelDataTypeField> rightFields = join.getRight().getRowType().getFieldList();
@@ -184,7 +187,6 @@ public final class DynamicFilterPlanner {
             }
         }
         RelNode left = visit(join.getLeft(), leftPending);
-        RelNode right = visit(join.getRight(), rightPending);
         List<DynamicFilterSource.Key> used =
                 keys.stream().filter(k -> placed.contains(k.id())).toList();
         if (!used.isEmpty()) {
@@ -205,7 +207,8 @@ public final class DynamicFilterPlanner {
         List<RelDataTypeField> rightFields = join.getRight().getRowType().getFieldList();
         List<Pending> rightPending = new ArrayList<>();
         List<DynamicFilterSource.Key> keys = new ArrayList<>();
-        for (int i = 0; i < info.leftKeys.size(); i++) {
+        RelNode left = visit(join.getLeft(), join.getJoinType() == JoinRelType.LEFT ? List.of() : pending);
+        for (int i = 0; i < (wholeTable(left) ? 0 : info.leftKeys.size()); i++) {
             int leftKey = info.leftKeys.get(i);
             int rightKey = info.rightKeys.get(i);
             SqlTypeName leftType = leftFields.get(leftKey).getType().getSqlTypeName();
@@ -216,7 +219,6 @@ public final class DynamicFilterPlanner {
                 keys.add(new DynamicFilterSource.Key(id, leftKey));
             }
         }
-        RelNode left = visit(join.getLeft(), join.getJoinType() == JoinRelType.LEFT ? List.of() : pending);
         RelNode right = visit(join.getRight(), rightPending);
         List<DynamicFilterSource.Key> used =
                 keys.stream().filter(k -> placed.contains(k.id())).toList();
@@ -224,6 +226,24 @@ public final class DynamicFilterPlanner {
             left = new DynamicFilterSource(left.getTraitSet(), left, used);
         }
         return withInputs(join, List.of(left, right));
+    }
+
+    /**
+     * Whether a (visited) build input is a whole table: a scan without a filter or dynamic filters,
+     * through projections. Its key set holds every key of the table, so the probe rows it could
+     * skip are only those whose key no row of the table has; collecting it costs a hash of every
+     * row and skips next to nothing on a foreign key (TPC-H Q14's {@code lineitem JOIN part}).
+     */
+    private static boolean wholeTable(RelNode node) {
+        RelNode n = node;
+        while (n.getClass() == EnumerableProject.class
+                || (n.getClass() == EnumerableCalc.class
+                        && ((EnumerableCalc) n).getProgram().getCondition() == null)) {
+            n = n.getInput(0);
+        }
+        return n instanceof ArrowTableScan scan
+                && scan.filter() == null
+                && scan.dynamicFilters().isEmpty();
     }
 
     private static RelNode withInputs(RelNode node, List<RelNode> inputs) {

@@ -1,6 +1,7 @@
 /**
  * Joins: the estimates Veil's join ordering uses ({@link dev.veil.exec.join.JoinSelectivity},
- * {@link dev.veil.exec.join.SubsetDistinctRowCount}, {@link dev.veil.exec.join.HashJoinCost}; the
+ * {@link dev.veil.exec.join.SubsetDistinctRowCount}, {@link dev.veil.exec.join.SubsetPopulationSize}
+ * (from which a semi join's rows are estimated), {@link dev.veil.exec.join.HashJoinCost}; the
  * selectivity estimate also stops join ordering once the statement is cancelled), the rules that
  * factor a filter's or an inner join's condition out of OR branches ({@link
  * dev.veil.exec.join.FilterFactorRule}, {@link dev.veil.exec.join.JoinFactorRule}), the hash join on one or two integer or DECIMAL keys held as
@@ -14,11 +15,14 @@
  * dev.veil.exec.join.MarkerAntiJoinRule}, and {@link dev.veil.exec.join.ValueGeneratorSemiJoinRule}
  * for a correlation other than equalities), the rewrite that counts a LEFT join's right side per key
  * before the join when only its COUNTs are wanted ({@link dev.veil.exec.join.LeftJoinCountRule},
- * TPC-H Q13), and
+ * TPC-H Q13), the rewrite that sums one side of an inner join per join key before the join when
+ * every aggregate reads that side's values ({@link dev.veil.exec.join.JoinPreAggregateRule}, TPC-H
+ * Q14: the sums run in the vectorized aggregation over the scan), and
  * dynamic join filters: {@link dev.veil.exec.join.DynamicFilterPlanner} follows each hash join's
  * probe keys down to the scans (or an aggregation scan's group keys) they come from and puts a {@link
  * dev.veil.exec.join.DynamicFilterSource} on the build side, which publishes the key sets those
- * scans then filter on.
+ * scans then filter on (not when the build side is a whole table, whose keys would skip nothing
+ * on a foreign key).
  *
  * <p>Calls {@code exec.privacy} (a filter may pass a release order), {@code exec.scan},
  * {@code exec.runtime}, {@code schema}, {@code catalog} and {@code control} (statement memory and

@@ -99,7 +99,8 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
         return filter;
     }
 
-    List<ScanDynamicFilter> dynamicFilters() {
+    /** The dynamic filters placed on this scan. */
+    public List<ScanDynamicFilter> dynamicFilters() {
         return dynamicFilters;
     }
 

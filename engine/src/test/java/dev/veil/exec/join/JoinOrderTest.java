@@ -233,6 +233,36 @@ class JoinOrderTest {
         }
     }
 
+    @Test
+    void aSemiJoinIsEstimatedByTheShareOfKeysItKeepsSoAnAggregationProbesIt() throws SQLException, IOException {
+        // TPC-H Q20's shape: the 4,000 parts of one group (a semi join keeping 1/100 of them) joined
+        // with the sales summed per store (1,000 sums). The semi join was estimated to keep every
+        // part, more rows than the sums, so the sums were hashed; estimated from the keys'
+        // population it keeps 40, so the sums probe it and their scan takes its keys as a dynamic filter.
+        statement.execute("CREATE TABLE s.part (k BIGINT NOT NULL, g BIGINT NOT NULL)");
+        statement.execute("CREATE TABLE s.grp (g BIGINT NOT NULL, name VARCHAR NOT NULL)");
+        load("part", 4_000, i -> i + "," + (i % 100));
+        load("grp", 100, i -> i + ",grp " + i);
+        String sql = "SELECT COUNT(*), SUM(a.total) FROM (SELECT k FROM s.part WHERE g IN "
+                + "(SELECT g FROM s.grp WHERE name = 'grp 3')) p JOIN "
+                + "(SELECT store_id, SUM(amount) AS total FROM s.sales GROUP BY store_id) a ON a.store_id = p.k";
+        String text = String.join("\n", plan(sql));
+        assertTrue(
+                text.lines().anyMatch(l -> l.contains("ArrowAggregateScan") && l.contains("dynamicFilters")),
+                "the sums are not the probe side:\n" + text);
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            assertTrue(rs.next());
+            assertEquals(10, rs.getLong(1));
+            java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+            for (int i = 0; i < 20_000; i++) {
+                if ((i % 1000) % 100 == 3) {
+                    total = total.add(new java.math.BigDecimal((i % 97) + ".25"));
+                }
+            }
+            assertEquals(total, rs.getBigDecimal(2));
+        }
+    }
+
     /** The lines of the {@code child}-th (0-based) input of the operator at line {@code at}. */
     private static String subtree(List<String> plan, int at, int child) {
         int depth = indent(plan.get(at));
