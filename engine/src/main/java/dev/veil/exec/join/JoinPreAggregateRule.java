@@ -1,6 +1,7 @@
 package dev.veil.exec.join;
 
 import dev.veil.exec.runtime.RuleConfig;
+import dev.veil.plan.SafeOperator;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +46,9 @@ import org.apache.calcite.util.ImmutableBitSet;
  * {@code L} with that key (and those group columns of {@code L}) each paired with {@code r}; every
  * CASE condition reads {@code r} only, so all of them take the same branch, and the SUM (MIN, MAX)
  * of that branch's value over them is the branch applied to the SUM (MIN, MAX) of {@code x}: a
- * literal 0 or NULL branch sums to itself. Only exact types are summed this way (DECIMAL and
- * integers), whose sums do not depend on the order of the additions; DOUBLE is left alone, as
+ * literal 0 or NULL branch sums to itself. Only DECIMAL values are summed this way, whose sums do
+ * not depend on the order of the additions and cannot overflow, and only values that cannot fail
+ * on any row (see {@link #cannotFail}); DOUBLE and integer sums are left alone, as
  * are DISTINCT, FILTER, COUNT and any other aggregate. Group keys may come from either side (those
  * of {@code L} join the pre-aggregation's keys); conditions of the join or of a filter above it
  * must be equalities between the two sides or read one side only (they then filter that side
@@ -187,6 +189,9 @@ public final class JoinPreAggregateRule extends RelRule<RuleConfig> {
                         && c.getAggregation().getKind() != SqlKind.MAX) {
                     return;
                 }
+                if (!cannotFail(value)) {
+                    return;
+                }
                 SqlKind kind = preKind(c);
                 if (!contains(preValues, preKinds, value, kind)) {
                     preValues.add(value);
@@ -298,15 +303,39 @@ public final class JoinPreAggregateRule extends RelRule<RuleConfig> {
         return false;
     }
 
-    /** Integers and DECIMAL: sums that do not depend on the order of the additions. */
+    /**
+     * DECIMAL: sums that do not depend on the order of the additions and cannot overflow. (Integer
+     * sums are checked: a partial sum per key can overflow where the sum over the joined rows does
+     * not, since it also adds the rows whose CASE takes the other branch.)
+     */
     private static boolean isExact(RexNode value) {
-        SqlTypeName type = value.getType().getSqlTypeName();
-        return type == SqlTypeName.DECIMAL
-                || type == SqlTypeName.BIGINT
-                || type == SqlTypeName.INTEGER
-                || type == SqlTypeName.SMALLINT
-                || type == SqlTypeName.TINYINT;
+        return value.getType().getSqlTypeName() == SqlTypeName.DECIMAL;
     }
+
+    /**
+     * Whether a value cannot fail on any row: fields, literals, and DECIMAL or floating-point
+     * {@code +}, {@code -}, {@code *} of such values, or the privacy rewrite's null-on-error form of
+     * any call. The pre-aggregation computes the value for every row of its side, also those the
+     * join or the CASE would never have evaluated it for (a division by a column that is 0 only on
+     * such rows), so a value that can throw stays above the join.
+     */
+    static boolean cannotFail(RexNode value) {
+        if (value instanceof RexInputRef || value instanceof RexLiteral) {
+            return true;
+        }
+        if (!(value instanceof RexCall call)) {
+            return false;
+        }
+        boolean total = call.getOperator() instanceof SafeOperator
+                || (ARITHMETIC.contains(call.getKind())
+                        && (call.getType().getSqlTypeName() == SqlTypeName.DECIMAL
+                                || SqlTypeName.APPROX_TYPES.contains(
+                                        call.getType().getSqlTypeName())));
+        return total && call.getOperands().stream().allMatch(JoinPreAggregateRule::cannotFail);
+    }
+
+    private static final java.util.Set<SqlKind> ARITHMETIC =
+            java.util.EnumSet.of(SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES, SqlKind.MINUS_PREFIX, SqlKind.PLUS_PREFIX);
 
     /**
      * The values an argument aggregates, each read from the summed side: the argument itself, or

@@ -17,7 +17,9 @@
  * before the join when only its COUNTs are wanted ({@link dev.veil.exec.join.LeftJoinCountRule},
  * TPC-H Q13), the rewrite that sums one side of an inner join per join key before the join when
  * every aggregate reads that side's values ({@link dev.veil.exec.join.JoinPreAggregateRule}, TPC-H
- * Q14: the sums run in the vectorized aggregation over the scan), and
+ * Q14: the sums run in the vectorized aggregation over the scan), the planner step that puts a
+ * single join's smaller input (by estimate) on its build side ({@link
+ * dev.veil.exec.join.SmallerBuildSide}), and
  * dynamic join filters: {@link dev.veil.exec.join.DynamicFilterPlanner} follows each hash join's
  * probe keys down to the scans (or an aggregation scan's group keys) they come from and puts a {@link
  * dev.veil.exec.join.DynamicFilterSource} on the build side, which publishes the key sets those
@@ -25,7 +27,8 @@
  * on a foreign key).
  *
  * <p>Calls {@code exec.privacy} (a filter may pass a release order), {@code exec.scan},
- * {@code exec.runtime}, {@code schema}, {@code catalog} and {@code control} (statement memory and
+ * {@code exec.runtime}, {@code plan} (the privacy rewrite's null-on-error calls), {@code schema},
+ * {@code catalog} and {@code control} (statement memory and
  * cancellation).
  */
 package dev.veil.exec.join;
