@@ -236,6 +236,20 @@ final class ArrowTableStatistics {
         return i -> i;
     }
 
+    /** The table columns of a scan's fields {@code groupKey}, or null if one is not a stored column. */
+    private static int @Nullable [] columns(ImmutableBitSet groupKey, IntUnaryOperator map) {
+        int[] columns = new int[groupKey.cardinality()];
+        int n = 0;
+        for (int field : groupKey) {
+            int c = map.applyAsInt(field);
+            if (c < 0) {
+                return null;
+            }
+            columns[n++] = c;
+        }
+        return columns;
+    }
+
     /** Answers Calcite's distinct-row-count question for a scan of the table. */
     final class DistinctRowCount implements BuiltInMetadata.DistinctRowCount.Handler {
         @Override
@@ -245,14 +259,9 @@ final class ArrowTableStatistics {
                 return 1d;
             }
             IntUnaryOperator map = tableColumns(scan);
-            int[] columns = new int[groupKey.cardinality()];
-            int n = 0;
-            for (int field : groupKey) {
-                int c = map.applyAsInt(field);
-                if (c < 0) {
-                    return null;
-                }
-                columns[n++] = c;
+            int[] columns = columns(groupKey, map);
+            if (columns == null) {
+                return null;
             }
             Double scanRows = mq.getRowCount(scan);
             double rows = (scanRows == null ? rowCount() : scanRows) * selectivity(predicate, map);
@@ -277,17 +286,8 @@ final class ArrowTableStatistics {
             if (groupKey.isEmpty()) {
                 return 1d;
             }
-            IntUnaryOperator map = tableColumns(scan);
-            int[] columns = new int[groupKey.cardinality()];
-            int n = 0;
-            for (int field : groupKey) {
-                int c = map.applyAsInt(field);
-                if (c < 0) {
-                    return null;
-                }
-                columns[n++] = c;
-            }
-            return distinctCount(columns, rowCount());
+            int[] columns = columns(groupKey, tableColumns(scan));
+            return columns == null ? null : distinctCount(columns, rowCount());
         }
 
         @Override

@@ -100,12 +100,7 @@ class JoinOrderTest {
                     + " WHERE f.store_id = d.store_id AND d.region_id = 3";
             List<String> plan = plan(sql);
             String text = String.join("\n", plan);
-            int join = -1;
-            for (int i = 0; i < plan.size() && join < 0; i++) {
-                if (plan.get(i).contains("HashJoin(")) {
-                    join = i;
-                }
-            }
+            int join = firstHashJoin(plan);
             assertTrue(join >= 0, text);
             assertFalse(subtree(plan, join, 1).contains("sales"), "the fact table is on the build side:\n" + text);
             try (ResultSet rs = statement.executeQuery(sql)) {
@@ -213,12 +208,7 @@ class JoinOrderTest {
                 + "WHERE i.label LIKE '%needle%'";
         List<String> plan = plan(sql);
         String text = String.join("\n", plan);
-        int join = -1;
-        for (int i = 0; i < plan.size() && join < 0; i++) {
-            if (plan.get(i).contains("HashJoin(")) {
-                join = i;
-            }
-        }
+        int join = firstHashJoin(plan);
         assertTrue(join >= 0, text);
         assertTrue(subtree(plan, join, 1).contains("item"), "the items are not the build side:\n" + text);
         try (ResultSet rs = statement.executeQuery(sql)) {
@@ -264,6 +254,16 @@ class JoinOrderTest {
     }
 
     /** The lines of the {@code child}-th (0-based) input of the operator at line {@code at}. */
+    /** The line of the plan's first hash join, or -1. */
+    private static int firstHashJoin(List<String> plan) {
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.get(i).contains("HashJoin(")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static String subtree(List<String> plan, int at, int child) {
         int depth = indent(plan.get(at));
         int seen = -1;
