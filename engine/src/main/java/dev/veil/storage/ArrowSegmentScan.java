@@ -74,7 +74,8 @@ final class ArrowSegmentScan implements BatchScan {
                         columns,
                         allocator,
                         readBuffers,
-                        warehouse.keys());
+                        warehouse.keys(),
+                        warehouse.mappedSegments());
             }
             // Lets go of the previous batch, so that its read buffers can take this one's bytes.
             root.clear();

@@ -52,6 +52,9 @@ final class SegmentReader implements AutoCloseable {
     private final int[] firstBuffer;
 
     private final int[] bufferCount;
+    /** The whole file mapped (a reference of ours), or null: ranges are read from the channel. */
+    private ArrowBuf mapping;
+
     private int nextBlock;
 
     SegmentReader(
@@ -61,7 +64,8 @@ final class SegmentReader implements AutoCloseable {
             int[] projection,
             BufferAllocator allocator,
             ReadBuffers readBuffers,
-            WarehouseKeys keys) {
+            WarehouseKeys keys,
+            MappedSegments mapped) {
         this.path = requireNonNull(path, "path is null");
         this.projection = requireNonNull(projection, "projection is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
@@ -72,6 +76,8 @@ final class SegmentReader implements AutoCloseable {
                 this.channel = keys == null
                         ? fileChannel
                         : keys.decryptingSegment(fileChannel, file.getFileName().toString(), path);
+                // Plain bytes only: an encrypted file's are not the file's.
+                this.mapping = keys == null && mapped != null ? mapped.open(file, path, fileChannel) : null;
             } catch (IOException | RuntimeException e) {
                 fileChannel.close();
                 throw e;
@@ -176,6 +182,12 @@ final class SegmentReader implements AutoCloseable {
         if (length > Integer.MAX_VALUE) {
             throw corrupted("a column of a batch is larger than 2 GB");
         }
+        if (mapping != null) {
+            if (position < 0 || position + length > mapping.capacity()) {
+                throw corrupted("a batch lies past the end of the file");
+            }
+            return mapping.slice(position, length);
+        }
         ArrowBuf buf = readBuffers.get(slot, length);
         ByteBuffer target = buf.nioBuffer(0, (int) length);
         while (target.hasRemaining()) {
@@ -201,6 +213,11 @@ final class SegmentReader implements AutoCloseable {
 
     @Override
     public void close() {
+        if (mapping != null) {
+            ArrowBuf ours = mapping;
+            mapping = null;
+            ours.getReferenceManager().release();
+        }
         try {
             footerReader.close(); // closes the channel
         } catch (IOException e) {

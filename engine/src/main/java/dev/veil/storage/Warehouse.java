@@ -64,6 +64,9 @@ public final class Warehouse implements AutoCloseable {
     private final WarehouseKeys keys;
 
     private final BufferAllocator allocator;
+    /** The segment files scans read, mapped into memory (a plain warehouse's). */
+    private final MappedSegments mappedSegments;
+
     private RemoteDatabases remotes;
 
     /**
@@ -95,6 +98,7 @@ public final class Warehouse implements AutoCloseable {
         this.catalog = catalog;
         this.keys = keys;
         this.allocator = new RootAllocator();
+        this.mappedSegments = new MappedSegments(allocator);
     }
 
     /** Creates a new warehouse in {@code dir} (created if absent; must not already hold one). */
@@ -253,6 +257,11 @@ public final class Warehouse implements AutoCloseable {
     }
 
     /** The keys of an encrypted warehouse (null for a plain one), for the segment readers and writers. */
+    /** The segment files mapped into memory for scans. */
+    MappedSegments mappedSegments() {
+        return mappedSegments;
+    }
+
     WarehouseKeys keys() {
         return keys;
     }
@@ -445,6 +454,7 @@ public final class Warehouse implements AutoCloseable {
                     if (keys != null) {
                         keys.forget(relative);
                     }
+                    mappedSegments.forget(relative);
                     Files.deleteIfExists(file);
                     removedAt.remove(relative);
                 }
@@ -643,7 +653,11 @@ public final class Warehouse implements AutoCloseable {
             catalog.close();
         } finally {
             try {
-                allocator.close();
+                try {
+                    mappedSegments.close();
+                } finally {
+                    allocator.close();
+                }
             } finally {
                 try {
                     lock.release();

@@ -5,7 +5,8 @@
  * <p>Map: {@link dev.veil.storage.Warehouse} opens a directory (lock, catalog, allocator, garbage
  * collection) and hands out {@link dev.veil.storage.TableWriter}s (implemented by
  * {@code ArrowTableWriter}) and {@link dev.veil.storage.BatchScan}s ({@code ArrowSegmentScan},
- * reading each file with {@code SegmentReader}). {@link dev.veil.storage.CsvLoader} parses with
+ * reading each file with {@code SegmentReader} through the mappings of {@code MappedSegments}, or,
+ * encrypted, into {@code ReadBuffers}). {@link dev.veil.storage.CsvLoader} parses with
  * {@code CsvReader}, {@code TextValues} and {@code TextColumnWriter}, infers with
  * {@code ColumnGuess}; {@link dev.veil.storage.ArrowFileLoader} imports Arrow IPC files and
  * {@link dev.veil.storage.ParquetFileLoader} Parquet files (Arrow's Dataset module; the files of a

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.VeilType;
+import dev.veil.exec.scan.Validity;
 import java.math.BigDecimal;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +146,7 @@ final class GroupTable {
     }
 
     private void encode(int k, FieldVector v, int[] sel, int n, long[] out) {
-        boolean nullable = v.getNullCount() > 0;
+        boolean nullable = Validity.hasNulls(v);
         long bit = 1L << k;
         ArrowBuf data = v.getDataBuffer();
         switch (types[k].type()) {

@@ -3,6 +3,7 @@ package dev.veil.exec.aggregate;
 import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.ColumnType;
+import dev.veil.exec.scan.Validity;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
@@ -87,7 +88,7 @@ abstract class VectorAccumulator {
         @Override
         void add(FieldVector[] vectors, int[] sel, int n, int[] gids) {
             FieldVector v = vectors[column];
-            boolean nullable = v.getNullCount() > 0;
+            boolean nullable = Validity.hasNulls(v);
             for (int j = 0; j < n; j++) {
                 if (!nullable || !v.isNull(sel[j])) {
                     counts[gids[j]]++;
@@ -436,7 +437,7 @@ abstract class VectorAccumulator {
         @Override
         void add(FieldVector[] vectors, int[] sel, int n, int[] gids) {
             FieldVector v = vectors[column];
-            boolean nullable = v.getNullCount() > 0;
+            boolean nullable = Validity.hasNulls(v);
             ArrowBuf data = v.getDataBuffer();
             for (int j = 0; j < n; j++) {
                 int row = sel[j];

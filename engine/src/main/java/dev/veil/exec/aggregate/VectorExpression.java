@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
+import dev.veil.exec.scan.Validity;
 import dev.veil.plan.SafeOperator;
 import java.math.BigDecimal;
 import java.util.Arrays;
@@ -435,7 +436,7 @@ abstract class VectorExpression {
         }
 
         private static void readNulls(FieldVector v, int[] sel, int n, boolean[] nulls) {
-            if (v.getNullCount() == 0) {
+            if (!Validity.hasNulls(v)) {
                 Arrays.fill(nulls, 0, n, false);
             } else {
                 for (int j = 0; j < n; j++) {

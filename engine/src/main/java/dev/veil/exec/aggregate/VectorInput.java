@@ -9,6 +9,7 @@ import dev.veil.catalog.TableDef;
 import dev.veil.catalog.VeilType;
 import dev.veil.control.CpuScheduler;
 import dev.veil.exec.scan.ScanPredicate;
+import dev.veil.exec.scan.Validity;
 import dev.veil.schema.ArrowTable;
 import dev.veil.storage.BatchScan;
 import java.math.BigDecimal;
@@ -343,7 +344,7 @@ public final class VectorInput {
                     groups.assign(vectors, sel, n, h.gids);
                     FieldVector keyVector = vectors[keyColumn];
                     long[] all = columns.longs(keyColumn);
-                    boolean keyNullable = keyVector.getNullCount() > 0;
+                    boolean keyNullable = Validity.hasNulls(keyVector);
                     for (int j = 0; j < n; j++) {
                         h.keys[j] = all[sel[j]];
                         h.keyNulls[j] = keyNullable && keyVector.isNull(sel[j]);
@@ -364,7 +365,7 @@ public final class VectorInput {
             VectorExpression e = expressions[v];
             if (e == null) {
                 FieldVector column = vectors[((RexInputRef) values.get(v)).getIndex()];
-                boolean nullable = column.getNullCount() > 0;
+                boolean nullable = Validity.hasNulls(column);
                 for (int j = 0; j < n; j++) {
                     out[j] = nullable && column.isNull(sel[j]) ? Double.NaN : 1;
                 }

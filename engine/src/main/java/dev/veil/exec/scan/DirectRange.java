@@ -20,8 +20,8 @@ final class DirectRange {
     private DirectRange() {}
 
     /**
-     * Keeps, in order at the front of {@code rows}, those of {@code rows[0..count)} (ascending,
-     * {@code count > 0}) whose value lies in {@code [lo, hi]}, and returns how many; or returns -1,
+     * Keeps, in order at the front of {@code rows}, those of {@code rows[0..count)} (strictly
+     * ascending, {@code count > 0}) whose value lies in {@code [lo, hi]}, and returns how many; or returns -1,
      * leaving {@code rows} as it was, if {@code vector} is not of a type read directly or its buffer
      * is too short. NULLs are not looked at: the caller handles a vector that has any.
      */
@@ -48,6 +48,24 @@ final class DirectRange {
         }
         long address = data.memoryAddress();
         int kept = 0;
+        if (last == count - 1 && rows[0] == 0) {
+            // Ascending distinct rows ending at count - 1 are 0..count-1: the batch's first test,
+            // which reads every row, need not read the selection.
+            if (ints) {
+                for (int row = 0; row < count; row++) {
+                    long v = MemoryUtil.getInt(address + (long) row * 4);
+                    rows[kept] = row;
+                    kept += (v >= lo && v <= hi) ? 1 : 0;
+                }
+            } else {
+                for (int row = 0; row < count; row++) {
+                    long v = MemoryUtil.getLong(address + (long) row * width);
+                    rows[kept] = row;
+                    kept += (v >= lo && v <= hi) ? 1 : 0;
+                }
+            }
+            return kept;
+        }
         if (ints) {
             for (int i = 0; i < count; i++) {
                 int row = rows[i];

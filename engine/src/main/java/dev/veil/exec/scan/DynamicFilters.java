@@ -98,7 +98,7 @@ public final class DynamicFilters implements ExecutionState {
 
         @Override
         public int filter(int[] rows, int count) {
-            if (vector.getNullCount() > 0) {
+            if (Validity.hasNulls(vector)) {
                 return ScanPredicate.RowTest.super.filter(rows, count);
             }
             int kept = 0;

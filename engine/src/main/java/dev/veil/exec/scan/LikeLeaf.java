@@ -50,7 +50,7 @@ record LikeLeaf(int column, LikePattern pattern, boolean negated, RexNode source
             this.pattern = pattern;
             this.negated = negated;
             int n = vector.getValueCount();
-            hasNulls = vector.getNullCount() > 0;
+            hasNulls = Validity.hasNulls(vector);
             offsets = new int[n + 1];
             ArrowBuf ob = vector.getOffsetBuffer();
             if (n > 0) {

@@ -344,7 +344,7 @@ public final class ScanPredicates {
 
                         @Override
                         public int filter(int[] rows, int count) {
-                            if (vector.getNullCount() > 0) {
+                            if (Validity.hasNulls(vector)) {
                                 return RowTest.super.filter(rows, count);
                             }
                             return keys.filter(values, rows, count);
@@ -488,7 +488,7 @@ public final class ScanPredicates {
 
         @Override
         public int filter(int[] rows, int count) {
-            if (lv.getNullCount() > 0 || rv.getNullCount() > 0) {
+            if (Validity.hasNulls(lv) || Validity.hasNulls(rv)) {
                 return ScanPredicate.RowTest.super.filter(rows, count);
             }
             int kept = 0;
@@ -738,7 +738,7 @@ public final class ScanPredicates {
 
         @Override
         public int filter(int[] rows, int count) {
-            if (lows.length != 1 || vector.getNullCount() > 0) {
+            if (lows.length != 1 || Validity.hasNulls(vector)) {
                 return ScanPredicate.RowTest.super.filter(rows, count);
             }
             if (count == 0) {
