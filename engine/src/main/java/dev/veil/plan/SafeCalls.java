@@ -88,6 +88,11 @@ public final class SafeCalls {
         }
     }
 
+    /** {@code text LIKE 'prefix%'} for a prefix without wildcards (see {@link SafeOperator}). */
+    public static boolean startsWith(String text, String prefix) {
+        return text.startsWith(prefix);
+    }
+
     /** The most backtracking steps a LIKE match may need on protected rows. */
     static final double MAX_MATCH_STEPS = 1e9;
 

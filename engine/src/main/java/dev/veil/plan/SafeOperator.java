@@ -101,6 +101,43 @@ public final class SafeOperator extends SqlUserDefinedFunction {
         return Objects.hash(getName(), System.identityHashCode(inner));
     }
 
+    /**
+     * The fixed prefix of {@code call} when it is {@code text LIKE 'prefix%'} (case-sensitive, no
+     * ESCAPE, a literal pattern whose only wildcards are trailing {@code %}, no backslash) over
+     * a character text; otherwise null. Such a LIKE holds exactly when the text starts with the
+     * prefix, which is what Calcite's regular expression for it matches.
+     */
+    static String likePrefix(RexToLixTranslator translator, RexCall call) {
+        SqlOperator op = call.getOperator() instanceof SafeOperator safe ? safe.inner : call.getOperator();
+        if (!op.getName().equals("LIKE")
+                || op.getKind() != SqlKind.LIKE
+                || call.getOperands().size() != 2) {
+            return null;
+        }
+        if (!(translator.deref(call.getOperands().get(1)) instanceof RexLiteral literal)
+                || !org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(literal.getType())
+                || !org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(
+                        call.getOperands().get(0).getType())) {
+            return null;
+        }
+        String pattern = literal.getValueAs(String.class);
+        if (pattern == null) {
+            return null;
+        }
+        int end = pattern.length();
+        while (end > 0 && pattern.charAt(end - 1) == '%') {
+            end--;
+        }
+        String prefix = pattern.substring(0, end);
+        if (end == pattern.length()
+                || prefix.indexOf('%') >= 0
+                || prefix.indexOf('_') >= 0
+                || prefix.indexOf('\\') >= 0) {
+            return null;
+        }
+        return prefix;
+    }
+
     /** Generates the {@code try} around the inner operator's own code. */
     private static final class Implementation implements ImplementableFunction {
         private final SqlOperator inner;
@@ -172,6 +209,22 @@ public final class SafeOperator extends SqlUserDefinedFunction {
                 Expression value =
                         checked.implement(VeilTranslatorAccess.typeFactory(translator), plain, isNull, values);
                 body.add(Expressions.statement(Expressions.assign(result, EnumUtils.convert(value, boxed))));
+            } else if (likePrefix(translator, call) != null) {
+                // A prefix-only pattern ('PROMO%'): the same answer as Calcite's regular expression,
+                // without building a matcher per row.
+                RexToLixTranslator.Result text = operands.get(0);
+                body.add(Expressions.statement(Expressions.assign(
+                        result,
+                        Expressions.condition(
+                                VeilTranslatorAccess.isNull(text),
+                                Expressions.constant(null, boxed),
+                                EnumUtils.convert(
+                                        Expressions.call(
+                                                SafeCalls.class,
+                                                "startsWith",
+                                                EnumUtils.convert(VeilTranslatorAccess.value(text), String.class),
+                                                Expressions.constant(likePrefix(translator, call))),
+                                        boxed)))));
             } else {
                 RexToLixTranslator.Result value = implementor.implement(inside, plain, arguments);
                 body.add(Expressions.statement(Expressions.assign(
