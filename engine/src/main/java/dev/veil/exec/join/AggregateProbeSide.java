@@ -7,6 +7,7 @@ import org.apache.calcite.adapter.enumerable.EnumerableCalc;
 import org.apache.calcite.adapter.enumerable.EnumerableProject;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
@@ -29,7 +30,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * optimizer cannot see that: it compares the aggregation's output rows with the other side's.
  *
  * <p>The rows are the same either way (an inner join's inputs commute); only which side is hashed
- * changes. Plans with any privacy operator are left as they are, so nothing an analyst sees
+ * changes. Plans with any privacy operator (or a correlation) are left as they are, so nothing an analyst sees
  * through a differentially private plan (not even the order of its rows) depends on this step.
  */
 public final class AggregateProbeSide {
@@ -39,18 +40,22 @@ public final class AggregateProbeSide {
 
     /** {@code root} with such joins turned round; {@code root} itself if there is none (or it is private). */
     public static RelNode apply(RelNode root) {
-        if (hasPrivacyOperator(root)) {
+        if (kept(root)) {
             return root;
         }
         return visit(root);
     }
 
-    private static boolean hasPrivacyOperator(RelNode node) {
-        if (node.getClass().getName().startsWith(PRIVACY_PACKAGE)) {
+    /**
+     * Whether the plan has a privacy operator, or a correlation (whose variables the deferred
+     * input's generated code would have to capture).
+     */
+    private static boolean kept(RelNode node) {
+        if (node.getClass().getName().startsWith(PRIVACY_PACKAGE) || node instanceof Correlate) {
             return true;
         }
         for (RelNode input : node.getInputs()) {
-            if (hasPrivacyOperator(input)) {
+            if (kept(input)) {
                 return true;
             }
         }
