@@ -3,6 +3,7 @@ package dev.veil.exec;
 import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.exec.aggregate.VectorAggregates;
+import dev.veil.exec.join.AggregateProbeSide;
 import dev.veil.exec.join.DynamicFilterPlanner;
 import dev.veil.exec.join.FilterFactorRule;
 import dev.veil.exec.join.HashJoinCost;
@@ -205,8 +206,10 @@ public final class Optimizer {
         // can take pre-summed rows (which it clamps again). Aggregations straight over a scan run
         // vectorized, and DP aggregates over a scan read its batches; dynamic join filters are
         // then planned for the scans that are left and for the aggregations' group keys.
-        return (EnumerableRel) DynamicFilterPlanner.apply(DpBatches.fuse(
-                VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED))));
+        // Before the dynamic filters: a join hashing an aggregation is turned round when the
+        // other side's keys can filter the aggregation's input instead.
+        return (EnumerableRel) DynamicFilterPlanner.apply(AggregateProbeSide.apply(DpBatches.fuse(
+                VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)))));
     }
 
     /** The DP aggregate over rows a remote database summed per (group, unit). */

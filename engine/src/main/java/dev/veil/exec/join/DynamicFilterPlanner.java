@@ -34,7 +34,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *
  * <p>A key is followed only through operators for which skipping the rows with a given key value
  * removes exactly the output rows with that value, and nothing else: plain column references of
- * projections and calcs, filters, the order of released rows ({@link ReleaseOrder}), the group
+ * projections and calcs, filters, the order of released rows ({@link ReleaseOrder}), a deferred input ({@link EnumerableDeferred}), the group
  * keys of a plain aggregate (and of an aggregation fused over a scan, which filters its rows by
  * them: a {@link DynamicFilterTarget}), and either input of an inner join (the left of a semi join). Any other operator stops the search (its inputs can
  * still get filters from joins below it), so a filter never crosses an operator whose result on
@@ -53,6 +53,11 @@ public final class DynamicFilterPlanner {
     private final Set<Integer> placed = new HashSet<>();
 
     private DynamicFilterPlanner() {}
+
+    /** Whether a join key of this type can be a dynamic filter's. */
+    static boolean isKeyType(SqlTypeName type) {
+        return KEY_TYPES.contains(type);
+    }
 
     /** {@code plan} with dynamic filters; the same plan if no join can use one. */
     public static RelNode apply(RelNode plan) {
@@ -90,7 +95,7 @@ public final class DynamicFilterPlanner {
             List<RexNode> projects = ((EnumerableProject) node).getProjects();
             return visitSingle(node, pending, field -> inputRef(projects.get(field)));
         }
-        if (c == EnumerableFilter.class || c == EnumerableReleaseOrder.class) {
+        if (c == EnumerableFilter.class || c == EnumerableReleaseOrder.class || c == EnumerableDeferred.class) {
             return visitSingle(node, pending, field -> field);
         }
         if (c == EnumerableAggregate.class) {

@@ -19,7 +19,10 @@
  * every aggregate reads that side's values ({@link dev.veil.exec.join.JoinPreAggregateRule}, TPC-H
  * Q14: the sums run in the vectorized aggregation over the scan), the planner step that puts a
  * single join's smaller input (by estimate) on its build side ({@link
- * dev.veil.exec.join.SmallerBuildSide}), and
+ * dev.veil.exec.join.SmallerBuildSide}), the step that turns a join hashing an aggregation round
+ * when the other side is smaller than the aggregation's input, the aggregation deferred until the
+ * build side has published its keys ({@link dev.veil.exec.join.AggregateProbeSide}, {@link
+ * dev.veil.exec.join.EnumerableDeferred}, TPC-H Q2), and
  * dynamic join filters: {@link dev.veil.exec.join.DynamicFilterPlanner} follows each hash join's
  * probe keys down to the scans (or an aggregation scan's group keys) they come from and puts a {@link
  * dev.veil.exec.join.DynamicFilterSource} on the build side, which publishes the key sets those
