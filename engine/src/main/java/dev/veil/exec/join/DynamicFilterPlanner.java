@@ -20,6 +20,7 @@ import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
@@ -42,11 +43,20 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * aggregate. Keys must be BIGINT, INTEGER or DATE, and only {@code =} keys count ({@code IS NOT
  * DISTINCT FROM} matches NULLs). The plan computes the same rows: a skipped row is one that the
  * join would have dropped.
+ *
+ * <p>A build side that is a whole table publishes no filter; its join may instead read its probe
+ * side first and filter the table's scan by the probe keys ({@link #probeFirst}).
  */
 public final class DynamicFilterPlanner {
     private static final Set<SqlTypeName> KEY_TYPES =
             EnumSet.of(SqlTypeName.BIGINT, SqlTypeName.INTEGER, SqlTypeName.DATE);
     private static final Set<VeilType> KEY_COLUMN_TYPES = EnumSet.of(VeilType.BIGINT, VeilType.INTEGER, VeilType.DATE);
+
+    /**
+     * The fewest rows of a whole table on a build side for which its join reads the probe side
+     * first: a smaller table costs less to read whole than keeping the probe rows does.
+     */
+    private static final double MIN_PROBE_FIRST_ROWS = 10_000;
 
     private int nextId;
     /** The filters that reached a scan; the others need no build side to collect them. */
@@ -196,8 +206,62 @@ public final class DynamicFilterPlanner {
                 keys.stream().filter(k -> placed.contains(k.id())).toList();
         if (!used.isEmpty()) {
             right = new DynamicFilterSource(right.getTraitSet(), right, used);
+        } else if (join.getClass() == EnumerableLongHashJoin.class && wholeTable(right)) {
+            return probeFirst(join, left, right);
         }
         return withInputs(join, List.of(left, right));
+    }
+
+    /**
+     * A hash join whose build side {@code right} is a whole table, with its probe side {@code left}
+     * read first ({@link ProbeBuffer}, {@link BuildAfterProbe}, {@link ProbeKeysFirst}) when its
+     * keys can filter the table's scan: every {@code =} key of BIGINT, INTEGER or DATE on both
+     * sides, a table of at least {@link #MIN_PROBE_FIRST_ROWS} rows, and a probe side that is a scan
+     * under filters and projections ({@link #streamedScan}) estimated at no more than four times the
+     * table's rows (estimates of ranges are coarse). The probe side is kept only up to half the
+     * table's rows, beyond which filtering the table would save less than keeping the probe rows
+     * costs; a probe side with more is read again, which costs at most a second scan of its rows up
+     * to that many. Any join type of the hash join
+     * takes it: a build row without a matching probe row is never output.
+     */
+    private RelNode probeFirst(Join join, RelNode left, RelNode right) {
+        JoinInfo info = join.analyzeCondition();
+        List<RelDataTypeField> leftFields = join.getLeft().getRowType().getFieldList();
+        List<RelDataTypeField> rightFields = join.getRight().getRowType().getFieldList();
+        List<Pending> buildPending = new ArrayList<>();
+        List<DynamicFilterSource.Key> keys = new ArrayList<>();
+        for (int i = 0; i < info.leftKeys.size(); i++) {
+            int leftKey = info.leftKeys.get(i);
+            int rightKey = info.rightKeys.get(i);
+            SqlTypeName leftType = leftFields.get(leftKey).getType().getSqlTypeName();
+            SqlTypeName rightType = rightFields.get(rightKey).getType().getSqlTypeName();
+            if (info.nullExclusionFlags.get(i) && leftType == rightType && KEY_TYPES.contains(leftType)) {
+                int id = nextId++;
+                buildPending.add(new Pending(rightKey, id, rightType));
+                keys.add(new DynamicFilterSource.Key(id, leftKey));
+            }
+        }
+        RelMetadataQuery mq = join.getCluster().getMetadataQuery();
+        double tableRows = mq.getRowCount(right);
+        if (keys.isEmpty()
+                || tableRows < MIN_PROBE_FIRST_ROWS
+                || mq.getRowCount(left) > 4 * tableRows
+                || !streamedScan(left)) {
+            return withInputs(join, List.of(left, right));
+        }
+        RelNode filtered = visit(right, buildPending);
+        List<DynamicFilterSource.Key> used =
+                keys.stream().filter(k -> placed.contains(k.id())).toList();
+        if (used.isEmpty()) {
+            return withInputs(join, List.of(left, right));
+        }
+        long cap = (long) Math.min(Integer.MAX_VALUE, tableRows / 2);
+        int link = nextId++;
+        return withInputs(
+                join,
+                List.of(
+                        new ProbeBuffer(left.getTraitSet(), left, link, used, cap),
+                        new BuildAfterProbe(filtered.getTraitSet(), filtered, link)));
     }
 
     /**
@@ -249,6 +313,20 @@ public final class DynamicFilterPlanner {
         return n instanceof ArrowTableScan scan
                 && scan.filter() == null
                 && scan.dynamicFilters().isEmpty();
+    }
+
+    /**
+     * Whether {@code node} streams the rows of a scan through filters and projections only: such a
+     * probe side can be read again from the start at the cost of the rows read the first time.
+     */
+    private static boolean streamedScan(RelNode node) {
+        RelNode n = node;
+        while (n.getClass() == EnumerableProject.class
+                || n.getClass() == EnumerableCalc.class
+                || n.getClass() == EnumerableFilter.class) {
+            n = n.getInput(0);
+        }
+        return n instanceof ArrowTableScan;
     }
 
     private static RelNode withInputs(RelNode node, List<RelNode> inputs) {

@@ -27,7 +27,10 @@
  * probe keys down to the scans (or an aggregation scan's group keys) they come from and puts a {@link
  * dev.veil.exec.join.DynamicFilterSource} on the build side, which publishes the key sets those
  * scans then filter on (not when the build side is a whole table, whose keys would skip nothing
- * on a foreign key).
+ * on a foreign key); such a join instead reads its probe side first when that is a small scan
+ * ({@link dev.veil.exec.join.ProbeBuffer}, {@link dev.veil.exec.join.BuildAfterProbe}, {@link
+ * dev.veil.exec.join.ProbeKeysFirst}), and the probe keys filter the table's scan (TPC-H Q10's
+ * customers).
  *
  * <p>Calls {@code exec.privacy} (a filter may pass a release order), {@code exec.scan},
  * {@code exec.runtime}, {@code plan} (the privacy rewrite's null-on-error calls), {@code schema},

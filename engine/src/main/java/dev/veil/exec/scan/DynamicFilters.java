@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.ExecutionState;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,20 @@ public final class DynamicFilters implements ExecutionState {
     }
 
     /**
+     * Publishes {@code keys} as the set of filter {@code id} of the statement executing in {@code
+     * root}, for the scans that filter on it; null withdraws the set (the scans then read every
+     * row). For the operators that collect key sets other than a build side's {@link #collect}.
+     */
+    public static void publish(DataContext root, int id, @Nullable KeySet keys) {
+        DynamicFilters filters = of(root);
+        if (keys == null || keys.size() > MAX_KEYS) {
+            filters.withdraw(id);
+        } else {
+            filters.publish(id, keys);
+        }
+    }
+
+    /**
      * The test of a batch's rows against those of {@code filters} whose key sets the statement
      * executing in {@code root} has published: a row passes when its value of each filter's column
      * (read through {@code lookup}) is in the filter's set; NULL is in no set. Null when no set is
@@ -74,44 +89,81 @@ public final class DynamicFilters implements ExecutionState {
         return filters.isEmpty() ? null : of(root).test(filters, lookup);
     }
 
-    /** {@link #test(DataContext, List, ScanPredicate.VectorLookup)} with this statement's sets. */
+    /**
+     * {@link #test(DataContext, List, ScanPredicate.VectorLookup)} with this statement's sets. The
+     * tests run in order of their sets' density (keys per value of their range), the sparsest first:
+     * a dense set (every supplier of TPC-H Q8) keeps nearly every row, and a sparse one (Q8's parts)
+     * leaves it few rows to test. A test reads its column's values only for the rows it is given.
+     */
     ScanPredicate.@Nullable RowTest test(List<ScanDynamicFilter> filters, ScanPredicate.VectorLookup lookup) {
         List<KeyTest> tests = new ArrayList<>(filters.size());
         for (ScanDynamicFilter dynamic : filters) {
             KeySet keys = keys(dynamic.id());
             if (keys != null) {
-                tests.add(new KeyTest(lookup.vector(dynamic.tableColumn()), lookup.longs(dynamic.tableColumn()), keys));
+                tests.add(new KeyTest(lookup.vector(dynamic.tableColumn()), lookup, dynamic.tableColumn(), keys));
             }
         }
         if (tests.isEmpty()) {
             return null;
         }
+        tests.sort(Comparator.comparingDouble(t -> t.keys.density()));
         return tests.size() == 1 ? tests.get(0) : new AllTests(tests.toArray(KeyTest[]::new));
     }
 
-    /** Rows whose (integer) join key is in a dynamic filter's key set; NULL matches no key. */
-    private record KeyTest(FieldVector vector, long[] values, KeySet keys) implements ScanPredicate.RowTest {
+    /**
+     * Rows whose (integer) join key is in a dynamic filter's key set; NULL matches no key. The
+     * batch's values of the column are decoded (once per batch, shared with the scan's other
+     * predicates on it) when a filter is given many rows; a few rows, such as those that an earlier
+     * test left, are read from the vector one by one.
+     */
+    private static final class KeyTest implements ScanPredicate.RowTest {
+        /** Below one row in this many of the batch, the rows' values are read one by one. */
+        private static final int SPARSE = 8;
+
+        private final FieldVector vector;
+        private final ScanPredicate.VectorLookup lookup;
+        private final int column;
+        private final KeySet keys;
+        private long @Nullable [] values;
+
+        KeyTest(FieldVector vector, ScanPredicate.VectorLookup lookup, int column, KeySet keys) {
+            this.vector = vector;
+            this.lookup = lookup;
+            this.column = column;
+            this.keys = keys;
+        }
+
+        private long[] values() {
+            long[] v = values;
+            if (v == null) {
+                v = lookup.longs(column);
+                values = v;
+            }
+            return v;
+        }
+
         @Override
         public boolean test(int row) {
-            return !vector.isNull(row) && keys.contains(values[row]);
+            return !vector.isNull(row) && keys.contains(LongColumns.value(vector, row));
         }
 
         @Override
         public int filter(int[] rows, int count) {
-            if (Validity.hasNulls(vector)) {
+            if (Validity.hasNulls(vector) || (long) count * SPARSE < vector.getValueCount()) {
                 return ScanPredicate.RowTest.super.filter(rows, count);
             }
+            long[] v = values();
             int kept = 0;
             for (int i = 0; i < count; i++) {
                 int row = rows[i];
                 rows[kept] = row;
-                kept += keys.contains(values[row]) ? 1 : 0;
+                kept += keys.contains(v[row]) ? 1 : 0;
             }
             return kept;
         }
     }
 
-    /** Rows that pass every key test. */
+    /** Rows that pass every key test, the sparsest set's first. */
     private record AllTests(KeyTest[] tests) implements ScanPredicate.RowTest {
         @Override
         public boolean test(int row) {
@@ -127,6 +179,9 @@ public final class DynamicFilters implements ExecutionState {
         public int filter(int[] rows, int count) {
             int kept = count;
             for (KeyTest t : tests) {
+                if (kept == 0) {
+                    return 0;
+                }
                 kept = t.filter(rows, kept);
             }
             return kept;

@@ -116,6 +116,14 @@ public final class KeySet {
         return 64 + (slots == null ? 0 : 16 + 8L * slots.length) + (bits == null ? 0 : 16 + 8L * bits.length);
     }
 
+    /**
+     * The share of the values in {@code [min, max]} that are keys (0 for an empty set, which rejects every row): the smaller,
+     * the more of a column's rows a test against the set is likely to reject.
+     */
+    public double density() {
+        return size == 0 ? 0 : size / ((double) max - (double) min + 1);
+    }
+
     /** The number of distinct keys. */
     public int size() {
         return size;

@@ -17,6 +17,24 @@ public final class LongColumns {
     private LongColumns() {}
 
     /**
+     * The value of row {@code row} of {@code vector} as {@link #decode} gives it, read alone (for
+     * a few rows of a batch, where decoding the whole column would cost more).
+     */
+    public static long value(FieldVector vector, int row) {
+        ArrowBuf data = vector.getDataBuffer();
+        if (vector instanceof IntVector || vector instanceof DateDayVector) {
+            return data.getInt((long) row * 4);
+        } else if (vector instanceof BigIntVector || vector instanceof TimeStampMilliVector) {
+            return data.getLong((long) row * 8);
+        } else if (vector instanceof DecimalVector) {
+            return data.getLong((long) row * DecimalVector.TYPE_WIDTH);
+        } else if (vector instanceof BitVector) {
+            return (data.getByte(row >>> 3) >>> (row & 7)) & 1;
+        }
+        throw new IllegalStateException("no long view of " + vector.getClass().getSimpleName());
+    }
+
+    /**
      * The first {@code count} values of {@code vector} as longs, in {@code reuse} if it is large
      * enough; entries of NULL rows are whatever the data buffer holds. A DECIMAL vector must be of
      * a column of precision 18 or less; its values are unscaled.
