@@ -4,6 +4,7 @@ import dev.veil.dp.ValueBounds;
 import dev.veil.plan.DpCall;
 import dev.veil.plan.DpSpec;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Step 1's kept rows, for a DP aggregate whose every call takes one total per unit and group
@@ -11,7 +12,9 @@ import java.util.Arrays;
  * per-group contribution bounds), as running totals per cell: each call's sum of its clamped
  * values over the cell's kept rows, and each source's number of kept rows it does not skip. While
  * a cell has seen no more than Linf rows, its rows fill its slots in scan order, so the running
- * totals add exactly the values, in the order, the accumulators add from the slots.
+ * totals add exactly the values, in the order, the accumulators add from the slots. A cell's row
+ * count, last row, rows and totals lie side by side in one array (the cells are met in no order:
+ * one cache miss per row, not one per array).
  *
  * <p>A cell past Linf keeps a reservoir sample, whose replacements running totals cannot follow;
  * so every row's values go into a {@link RowLog} (array copies, in scan order) with the position
@@ -21,28 +24,36 @@ import java.util.Arrays;
  * in scan order, as on every path), and its totals are summed again over its slots in slot order.
  */
 final class CellTotals {
+    /** A cell's fields in {@link #state}, from {@code cell * stride}: its rows seen, then the log position of its last row. */
+    private static final int SEEN = 0;
+
+    private static final int LAST = 1;
+    /** Then each source's kept rows whose value is not NaN, then each summing call's total. */
+    private static final int ROWS = 2;
+
     private final int capacity;
     private final int sourceCount;
     private final int[] ofCall;
     /** Per call: the bounds each value is clamped to before it is summed; null: the call counts rows. */
     private final ValueBounds[] clamps;
+    /** The calls with clamps and a source (the summing calls): their index, source and bounds. */
+    private final int[] summing;
 
-    /** Cells the per-cell arrays hold. */
-    private int cellCapacity = 16;
-    /** Per source, per cell: the kept rows whose value is not NaN. */
-    private final int[][] rows;
-    /** Per call with clamps and a source, per cell: the sum of its clamped values over those rows. */
-    private final double[][] totals;
-    /** Per cell: the log position of its last row, -1 before its first. */
-    private long[] last;
+    private final int[] summingSource;
+    private final double[] lower;
+    private final double[] upper;
+    /** Per call: its place among the summing calls, -1 for the others. */
+    private final int[] summingOf;
+
+    private final int stride;
+    /** Per cell, {@link #stride} doubles: rows seen, last row's log position (-1: none), rows per source, totals. */
+    private double[] state;
 
     /** Each source's values, then the position of the previous row of the row's cell (-1: none). */
     private final RowLog log;
 
     private final double[][] batch;
     private double[] batchChain = new double[1024];
-    /** The log position of the last logged batch's first row. */
-    private long batchBase;
 
     /** The replacements, in scan order: log position and slot. */
     private long[] replacedAt = new long[16];
@@ -59,17 +70,35 @@ final class CellTotals {
         this.sourceCount = sourceCount;
         this.ofCall = ofCall;
         this.clamps = clamps;
-        this.rows = new int[sourceCount][cellCapacity];
-        this.totals = new double[clamps.length][];
+        int count = 0;
+        summingOf = new int[clamps.length];
         for (int c = 0; c < clamps.length; c++) {
-            if (clamps[c] != null && ofCall[c] >= 0) {
-                totals[c] = new double[cellCapacity];
+            summingOf[c] = clamps[c] != null && ofCall[c] >= 0 ? count++ : -1;
+        }
+        summing = new int[count];
+        summingSource = new int[count];
+        lower = new double[count];
+        upper = new double[count];
+        for (int c = 0; c < clamps.length; c++) {
+            int t = summingOf[c];
+            if (t >= 0) {
+                summing[t] = c;
+                summingSource[t] = ofCall[c];
+                lower[t] = clamps[c].lower();
+                upper[t] = clamps[c].upper();
             }
         }
-        this.last = new long[cellCapacity];
-        Arrays.fill(last, -1);
+        stride = ROWS + sourceCount + count;
+        state = new double[16 * stride];
+        initialize(0, 16);
         this.log = new RowLog(sourceCount + 1);
         this.batch = new double[sourceCount + 1][];
+    }
+
+    private void initialize(int fromCell, int toCell) {
+        for (int cell = fromCell; cell < toCell; cell++) {
+            state[cell * stride + LAST] = -1;
+        }
     }
 
     /**
@@ -101,146 +130,145 @@ final class CellTotals {
                 clamps);
     }
 
-    /** The heap held: the per-cell arrays, the log, the replacements. */
+    /** The heap held: the per-cell state, the log, the replacements. */
     long bytes() {
-        long perCell = 8 + 4L * sourceCount;
-        for (double[] total : totals) {
-            perCell += total == null ? 0 : 8;
-        }
-        return perCell * cellCapacity
+        return 8L * state.length
                 + log.bytes()
                 + 8L * batchChain.length
                 + 12L * replacedAt.length
                 + 4L * overflowed.length;
     }
 
-    private void ensure(int cell) {
-        if (cell < cellCapacity) {
-            return;
+    private void grow(int cell) {
+        int cells = state.length / stride;
+        long grown = Math.max(cell + 1L, 2L * cells);
+        if (grown * stride > Integer.MAX_VALUE - 16) {
+            throw new OutOfMemoryError("DP cell totals");
         }
-        int grown = Math.max(cell + 1, 2 * cellCapacity);
-        for (int s = 0; s < sourceCount; s++) {
-            rows[s] = Arrays.copyOf(rows[s], grown);
-        }
-        for (int c = 0; c < totals.length; c++) {
-            if (totals[c] != null) {
-                totals[c] = Arrays.copyOf(totals[c], grown);
-            }
-        }
-        last = Arrays.copyOf(last, grown);
-        Arrays.fill(last, cellCapacity, grown, -1);
-        cellCapacity = grown;
+        state = Arrays.copyOf(state, (int) grown * stride);
+        initialize(cells, (int) grown);
     }
 
     /**
-     * Logs rows {@code [0, n)} of a batch: {@code cells[j]} is row j's cell (-1: none), {@code
-     * values[s][j]} its value of source s. Call before {@link #add} and {@link #replace} for its rows.
+     * Step 1 over rows {@code [0, n)} of a batch, in row order: {@code cells[j]} is row j's cell
+     * (-1: none), {@code values[s][j]} its value of source s. Counts each row in its cell; a cell's
+     * first Linf rows are added to its totals, each later one draws its reservoir slot from {@code
+     * sampler} as on every path and, if kept, is noted as a replacement. Logs every row.
      */
-    void log(int n, int[] cells, double[][] values) {
+    void accept(int n, int[] cells, double[][] values, SplittableRandom sampler) {
         if (batchChain.length < n) {
             batchChain = new double[Math.max(n, 2 * batchChain.length)];
         }
         long base = log.size();
         double[] chain = batchChain;
+        int stride = this.stride;
+        int sources = sourceCount;
+        int sums = summing.length;
         for (int j = 0; j < n; j++) {
             int cell = cells[j];
             if (cell < 0) {
                 chain[j] = -1;
                 continue;
             }
-            ensure(cell);
-            chain[j] = last[cell];
-            last[cell] = base + j;
+            int at = cell * stride;
+            if (at >= state.length) {
+                grow(cell);
+            }
+            double[] st = state;
+            double seen = ++st[at + SEEN];
+            chain[j] = st[at + LAST];
+            st[at + LAST] = base + j;
+            if (seen <= capacity) {
+                int to = at + ROWS;
+                for (int s = 0; s < sources; s++) {
+                    if (!Double.isNaN(values[s][j])) {
+                        st[to + s]++;
+                    }
+                }
+                to += sources;
+                for (int t = 0; t < sums; t++) {
+                    double v = values[summingSource[t]][j];
+                    if (!Double.isNaN(v)) {
+                        st[to + t] += Math.max(lower[t], Math.min(upper[t], v));
+                    }
+                }
+                continue;
+            }
+            long rowsSeen = (long) seen;
+            if (rowsSeen == capacity + 1L) {
+                passed(cell);
+            }
+            long draw = sampler.nextLong(rowsSeen);
+            if (draw < capacity) {
+                replace(base + j, (int) draw);
+            }
         }
         System.arraycopy(values, 0, batch, 0, sourceCount);
         batch[sourceCount] = chain;
         log.append(n, batch);
         Arrays.fill(batch, null);
-        batchBase = base;
     }
 
-    /** Adds row {@code row} of the last logged batch, one of the first Linf rows of cell {@code cell}. */
-    void add(int cell, double[][] values, int row) {
-        for (int s = 0; s < sourceCount; s++) {
-            if (!Double.isNaN(values[s][row])) {
-                rows[s][cell]++;
-            }
-        }
-        for (int c = 0; c < totals.length; c++) {
-            double[] total = totals[c];
-            if (total != null) {
-                double v = values[ofCall[c]][row];
-                if (!Double.isNaN(v)) {
-                    total[cell] += clamps[c].clamp(v);
-                }
-            }
-        }
-    }
-
-    /** Notes that cell {@code cell} has just seen its (Linf + 1)-th row. */
-    void passed(int cell) {
+    private void passed(int cell) {
         if (overflowedCount == overflowed.length) {
             overflowed = Arrays.copyOf(overflowed, 2 * overflowedCount);
         }
         overflowed[overflowedCount++] = cell;
     }
 
-    /** Notes that row {@code row} of the last logged batch (past its cell's Linf) replaced slot {@code slot}. */
-    void replace(int row, int slot) {
+    private void replace(long position, int slot) {
         if (replaced == replacedAt.length) {
             replacedAt = Arrays.copyOf(replacedAt, 2 * replaced);
             replacedSlot = Arrays.copyOf(replacedSlot, 2 * replaced);
         }
-        replacedAt[replaced] = batchBase + row;
+        replacedAt[replaced] = position;
         replacedSlot[replaced] = slot;
         replaced++;
     }
 
+    /** The rows cell {@code cell} kept: at most Linf. */
+    int kept(int cell) {
+        long at = (long) cell * stride;
+        return at >= state.length ? 0 : (int) Math.min(state[(int) at + SEEN], capacity);
+    }
+
     /**
-     * Sums the totals of each cell past Linf again over its reservoir's slots, in slot order;
-     * {@code seen} is each cell's row count. Once, after the last batch.
+     * Sums the totals of each cell past Linf again over its reservoir's slots, in slot order. Once,
+     * after the last batch.
      */
-    void settle(long[] seen) {
+    void settle() {
         long[] chainRows = new long[16];
         long[] slots = new long[capacity];
         for (int i = 0; i < overflowedCount; i++) {
             int cell = overflowed[i];
-            int n = Math.toIntExact(seen[cell]);
+            int at = cell * stride;
+            int n = Math.toIntExact((long) state[at + SEEN]);
             if (chainRows.length < n) {
                 chainRows = new long[Math.max(n, 2 * chainRows.length)];
             }
-            long p = last[cell];
+            long p = (long) state[at + LAST];
             for (int k = n - 1; k >= 0; k--) {
                 chainRows[k] = p;
                 p = (long) log.get(sourceCount, p);
             }
             System.arraycopy(chainRows, 0, slots, 0, capacity);
             for (int k = capacity; k < n; k++) {
-                int at = Arrays.binarySearch(replacedAt, 0, replaced, chainRows[k]);
-                if (at >= 0) {
-                    slots[replacedSlot[at]] = chainRows[k];
+                int r = Arrays.binarySearch(replacedAt, 0, replaced, chainRows[k]);
+                if (r >= 0) {
+                    slots[replacedSlot[r]] = chainRows[k];
                 }
             }
-            for (int s = 0; s < sourceCount; s++) {
-                rows[s][cell] = 0;
-            }
-            for (int c = 0; c < totals.length; c++) {
-                if (totals[c] != null) {
-                    totals[c][cell] = 0;
-                }
-            }
+            Arrays.fill(state, at + ROWS, at + stride, 0);
             for (int k = 0; k < capacity; k++) {
                 for (int s = 0; s < sourceCount; s++) {
                     if (!Double.isNaN(log.get(s, slots[k]))) {
-                        rows[s][cell]++;
+                        state[at + ROWS + s]++;
                     }
                 }
-                for (int c = 0; c < totals.length; c++) {
-                    if (totals[c] != null) {
-                        double v = log.get(ofCall[c], slots[k]);
-                        if (!Double.isNaN(v)) {
-                            totals[c][cell] += clamps[c].clamp(v);
-                        }
+                for (int t = 0; t < summing.length; t++) {
+                    double v = log.get(summingSource[t], slots[k]);
+                    if (!Double.isNaN(v)) {
+                        state[at + ROWS + sourceCount + t] += Math.max(lower[t], Math.min(upper[t], v));
                     }
                 }
             }
@@ -249,8 +277,9 @@ final class CellTotals {
 
     /** Call {@code call}'s total of cell {@code cell}, which kept {@code kept} rows. */
     double total(int call, int cell, int kept) {
-        if (totals[call] != null) {
-            return totals[call][cell];
+        int t = summingOf[call];
+        if (t >= 0) {
+            return state[cell * stride + ROWS + sourceCount + t];
         }
         if (clamps[call] == null || ofCall[call] >= 0) {
             return rows(call, cell, kept);
@@ -270,7 +299,7 @@ final class CellTotals {
     /** Call {@code call}'s rows of cell {@code cell} it does not skip; the cell kept {@code kept} rows. */
     long rows(int call, int cell, int kept) {
         int s = ofCall[call];
-        return s < 0 ? kept : rows[s][cell];
+        return s < 0 ? kept : (long) state[cell * stride + ROWS + s];
     }
 
     /** Gives the log's chunks to later runs; once, when the totals were read. */

@@ -339,9 +339,10 @@ public final class DpBatchAggregator {
             BATCHES.incrementAndGet();
             Bucket lastBucket = null;
             int lastBucketIndex = -1;
-            CellTotals totals = this.totals;
             if (totals != null) {
-                totals.log(n, cells, values);
+                totals.accept(n, cells, values, sampler);
+                account.holdAtLeast(bytes());
+                return;
             }
             for (int j = 0; j < n; j++) {
                 int index = cells[j];
@@ -354,24 +355,13 @@ public final class DpBatchAggregator {
                 long seen = ++cellSeen[index];
                 int slot;
                 if (seen <= capacity) {
-                    if (totals != null) {
-                        totals.add(index, values, j);
-                        continue;
-                    }
                     slot = (int) (seen - 1);
                 } else {
-                    if (totals != null && seen == capacity + 1L) {
-                        totals.passed(index);
-                    }
                     long draw = sampler.nextLong(seen);
                     if (draw >= capacity) {
                         continue;
                     }
                     slot = (int) draw;
-                    if (totals != null) {
-                        totals.replace(j, slot);
-                        continue;
-                    }
                 }
                 if (sourceCount > 0) {
                     int b = (int) units[j] >>> bucketShift;
@@ -542,7 +532,7 @@ public final class DpBatchAggregator {
             // Step 3: the kept groups' accumulators, units in id order.
             if (totals != null) {
                 TOTAL_RUNS.incrementAndGet();
-                totals.settle(cellSeen);
+                totals.settle();
                 feedTotals(groups, counted);
                 totals.recycle();
             } else {
@@ -580,7 +570,7 @@ public final class DpBatchAggregator {
                     if (!counted[c] || group == null) {
                         continue;
                     }
-                    int kept = kept(c);
+                    int kept = totals.kept(c);
                     for (int call = 0; call < callCount; call++) {
                         DpAccumulator accumulator = group.accumulators[call];
                         long before = accumulator.bytes();
