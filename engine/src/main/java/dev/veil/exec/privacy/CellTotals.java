@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
  * values over the cell's kept rows, and each source's number of kept rows it does not skip. While
  * a cell has seen no more than Linf rows, its rows fill its slots in scan order, so the running
  * totals add exactly the values, in the order, the accumulators add from the slots. A cell's row
- * count, last row, rows and totals lie side by side in one array (the cells are met in no order:
- * one cache miss per row, not one per array).
+ * count and last row (one long), the rows of the sources a count reads and the totals (as raw
+ * double bits) lie side by side in one array: the cells are met in no order, so each row costs one
+ * cache miss, not one per array, and the fewer longs a cell takes the more of them stay in cache.
  *
  * <p>A cell past Linf keeps a reservoir sample, whose replacements running totals cannot follow;
  * so every row's values go into a {@link RowLog} (array copies, in scan order) with the position
@@ -24,12 +25,17 @@ import java.util.SplittableRandom;
  * in scan order, as on every path), and its totals are summed again over its slots in slot order.
  */
 final class CellTotals {
-    /** A cell's fields in {@link #state}, from {@code cell * stride}: its rows seen, then the log position of its last row. */
-    private static final int SEEN = 0;
+    /**
+     * A cell's first field in {@link #state}, from {@code cell * stride}: its rows seen in the high
+     * 32 bits, one more than the log position of its last row (0: none) in the low 32 bits. Then the
+     * rows of each counted source whose value is not NaN, then each summing call's total.
+     */
+    private static final int SEEN_LAST = 0;
 
-    private static final int LAST = 1;
-    /** Then each source's kept rows whose value is not NaN, then each summing call's total. */
-    private static final int ROWS = 2;
+    private static final int ROWS = 1;
+
+    /** The most rows a scan may have: positions and counts take 31 bits. */
+    static final long MAX_ROWS = Integer.MAX_VALUE - 1;
 
     private final int capacity;
     private final int sourceCount;
@@ -45,9 +51,13 @@ final class CellTotals {
     /** Per call: its place among the summing calls, -1 for the others. */
     private final int[] summingOf;
 
+    /** Per source: its place among the counted sources (whose rows a call counts), -1 for the others. */
+    private final int[] countedOf;
+
+    private final int[] countedSource;
     private final int stride;
-    /** Per cell, {@link #stride} doubles: rows seen, last row's log position (-1: none), rows per source, totals. */
-    private double[] state;
+    /** Per cell, {@link #stride} longs: rows seen and last row, counted rows per counted source, totals' bits. */
+    private long[] state;
 
     /** Each source's values, then the position of the previous row of the row's cell (-1: none). */
     private final RowLog log;
@@ -65,7 +75,7 @@ final class CellTotals {
 
     private int overflowedCount;
 
-    private CellTotals(int capacity, int sourceCount, int[] ofCall, ValueBounds[] clamps) {
+    private CellTotals(int capacity, int sourceCount, int[] ofCall, ValueBounds[] clamps, boolean[] counts) {
         this.capacity = capacity;
         this.sourceCount = sourceCount;
         this.ofCall = ofCall;
@@ -88,27 +98,40 @@ final class CellTotals {
                 upper[t] = clamps[c].upper();
             }
         }
-        stride = ROWS + sourceCount + count;
-        state = new double[16 * stride];
-        initialize(0, 16);
+        countedOf = new int[sourceCount];
+        Arrays.fill(countedOf, -1);
+        int counted = 0;
+        for (int c = 0; c < clamps.length; c++) {
+            if (counts[c] && ofCall[c] >= 0 && countedOf[ofCall[c]] < 0) {
+                countedOf[ofCall[c]] = counted++;
+            }
+        }
+        countedSource = new int[counted];
+        for (int s = 0; s < sourceCount; s++) {
+            if (countedOf[s] >= 0) {
+                countedSource[countedOf[s]] = s;
+            }
+        }
+        stride = ROWS + counted + count;
+        state = new long[16 * stride];
         this.log = new RowLog(sourceCount + 1);
         this.batch = new double[sourceCount + 1][];
-    }
-
-    private void initialize(int fromCell, int toCell) {
-        for (int cell = fromCell; cell < toCell; cell++) {
-            state[cell * stride + LAST] = -1;
-        }
     }
 
     /**
      * The running totals of {@code spec}'s calls, or null when a call needs its units' values one by
      * one (a mean, a variance, a quantile, a SUM clamped row by row). Depends on the spec only.
      */
-    static CellTotals of(DpSpec spec, DpAggregator.Sources sources) {
+    static CellTotals of(DpSpec spec, DpAggregator.Sources sources, long rows) {
+        if (rows > MAX_ROWS) {
+            return null;
+        }
         int callCount = spec.calls().size();
         ValueBounds[] clamps = new ValueBounds[callCount];
+        // Whether a call reads its rows not skipped: all but an AUTO sum, which takes its total only.
+        boolean[] counts = new boolean[callCount];
         for (int i = 0; i < callCount; i++) {
+            counts[i] = !spec.autoBounded(i);
             DpCall call = spec.calls().get(i);
             DpCall.Kind kind = call.kind();
             if (call.hasGroupBounds()) {
@@ -127,7 +150,8 @@ final class CellTotals {
                 spec.maxRowsPerUnitPerGroup(),
                 sources.readers().length,
                 sources.ofCall().clone(),
-                clamps);
+                clamps,
+                counts);
     }
 
     /** The heap held: the per-cell state, the log, the replacements. */
@@ -146,7 +170,6 @@ final class CellTotals {
             throw new OutOfMemoryError("DP cell totals");
         }
         state = Arrays.copyOf(state, (int) grown * stride);
-        initialize(cells, (int) grown);
     }
 
     /**
@@ -160,9 +183,12 @@ final class CellTotals {
             batchChain = new double[Math.max(n, 2 * batchChain.length)];
         }
         long base = log.size();
+        if (base + n > MAX_ROWS) {
+            throw new IllegalStateException("a scan of more than " + MAX_ROWS + " rows");
+        }
         double[] chain = batchChain;
         int stride = this.stride;
-        int sources = sourceCount;
+        int counted = countedSource.length;
         int sums = summing.length;
         for (int j = 0; j < n; j++) {
             int cell = cells[j];
@@ -174,31 +200,32 @@ final class CellTotals {
             if (at >= state.length) {
                 grow(cell);
             }
-            double[] st = state;
-            double seen = ++st[at + SEEN];
-            chain[j] = st[at + LAST];
-            st[at + LAST] = base + j;
+            long[] st = state;
+            long seenLast = st[at + SEEN_LAST];
+            long seen = (seenLast >>> 32) + 1;
+            chain[j] = (int) seenLast - 1;
+            st[at + SEEN_LAST] = seen << 32 | (base + j + 1);
             if (seen <= capacity) {
                 int to = at + ROWS;
-                for (int s = 0; s < sources; s++) {
-                    if (!Double.isNaN(values[s][j])) {
-                        st[to + s]++;
+                for (int k = 0; k < counted; k++) {
+                    if (!Double.isNaN(values[countedSource[k]][j])) {
+                        st[to + k]++;
                     }
                 }
-                to += sources;
+                to += counted;
                 for (int t = 0; t < sums; t++) {
                     double v = values[summingSource[t]][j];
                     if (!Double.isNaN(v)) {
-                        st[to + t] += Math.max(lower[t], Math.min(upper[t], v));
+                        st[to + t] = Double.doubleToRawLongBits(
+                                Double.longBitsToDouble(st[to + t]) + Math.max(lower[t], Math.min(upper[t], v)));
                     }
                 }
                 continue;
             }
-            long rowsSeen = (long) seen;
-            if (rowsSeen == capacity + 1L) {
+            if (seen == capacity + 1L) {
                 passed(cell);
             }
-            long draw = sampler.nextLong(rowsSeen);
+            long draw = sampler.nextLong(seen);
             if (draw < capacity) {
                 replace(base + j, (int) draw);
             }
@@ -229,7 +256,7 @@ final class CellTotals {
     /** The rows cell {@code cell} kept: at most Linf. */
     int kept(int cell) {
         long at = (long) cell * stride;
-        return at >= state.length ? 0 : (int) Math.min(state[(int) at + SEEN], capacity);
+        return at >= state.length ? 0 : (int) Math.min(state[(int) at + SEEN_LAST] >>> 32, capacity);
     }
 
     /**
@@ -242,11 +269,11 @@ final class CellTotals {
         for (int i = 0; i < overflowedCount; i++) {
             int cell = overflowed[i];
             int at = cell * stride;
-            int n = Math.toIntExact((long) state[at + SEEN]);
+            int n = (int) (state[at + SEEN_LAST] >>> 32);
             if (chainRows.length < n) {
                 chainRows = new long[Math.max(n, 2 * chainRows.length)];
             }
-            long p = (long) state[at + LAST];
+            long p = (int) state[at + SEEN_LAST] - 1;
             for (int k = n - 1; k >= 0; k--) {
                 chainRows[k] = p;
                 p = (long) log.get(sourceCount, p);
@@ -258,17 +285,20 @@ final class CellTotals {
                     slots[replacedSlot[r]] = chainRows[k];
                 }
             }
+            int counted = countedSource.length;
             Arrays.fill(state, at + ROWS, at + stride, 0);
             for (int k = 0; k < capacity; k++) {
-                for (int s = 0; s < sourceCount; s++) {
-                    if (!Double.isNaN(log.get(s, slots[k]))) {
-                        state[at + ROWS + s]++;
+                for (int c = 0; c < counted; c++) {
+                    if (!Double.isNaN(log.get(countedSource[c], slots[k]))) {
+                        state[at + ROWS + c]++;
                     }
                 }
                 for (int t = 0; t < summing.length; t++) {
                     double v = log.get(summingSource[t], slots[k]);
                     if (!Double.isNaN(v)) {
-                        state[at + ROWS + sourceCount + t] += Math.max(lower[t], Math.min(upper[t], v));
+                        int to = at + ROWS + counted + t;
+                        state[to] = Double.doubleToRawLongBits(
+                                Double.longBitsToDouble(state[to]) + Math.max(lower[t], Math.min(upper[t], v)));
                     }
                 }
             }
@@ -279,7 +309,7 @@ final class CellTotals {
     double total(int call, int cell, int kept) {
         int t = summingOf[call];
         if (t >= 0) {
-            return state[cell * stride + ROWS + sourceCount + t];
+            return Double.longBitsToDouble(state[cell * stride + ROWS + countedSource.length + t]);
         }
         if (clamps[call] == null || ofCall[call] >= 0) {
             return rows(call, cell, kept);
@@ -296,10 +326,17 @@ final class CellTotals {
         return total;
     }
 
-    /** Call {@code call}'s rows of cell {@code cell} it does not skip; the cell kept {@code kept} rows. */
+    /**
+     * Call {@code call}'s rows of cell {@code cell} it does not skip; the cell kept {@code kept} rows.
+     * An AUTO sum's rows are not counted (it takes its total only): 0 for it.
+     */
     long rows(int call, int cell, int kept) {
         int s = ofCall[call];
-        return s < 0 ? kept : (long) state[cell * stride + ROWS + s];
+        if (s < 0) {
+            return kept;
+        }
+        int k = countedOf[s];
+        return k < 0 ? 0 : state[cell * stride + ROWS + k];
     }
 
     /** Gives the log's chunks to later runs; once, when the totals were read. */

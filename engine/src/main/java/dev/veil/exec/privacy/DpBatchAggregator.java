@@ -188,7 +188,7 @@ public final class DpBatchAggregator {
             this.spec = spec;
             this.sources = DpAggregator.Sources.of(spec.calls().toArray(new DpCall[0]));
             this.sourceCount = sources.readers().length;
-            this.totals = CellTotals.of(spec, sources);
+            this.totals = CellTotals.of(spec, sources, plan.input().rowCount());
             this.capacity = spec.maxRowsPerUnitPerGroup();
             this.cancelFlag = cancelFlag;
             this.account = account;
