@@ -131,6 +131,25 @@ public final class AutoBoundedSum {
         contributions[units++] = total;
     }
 
+    /**
+     * Adds one unit's contribution as {@link #addUnit} computes it from at most Linf rows: the sum
+     * of its rows' values clamped to the row bounds (a count: its rows), NaN refused. Whatever it
+     * is, the choice of τ counts it in one bin and the sum clamps it to {@code [−τ, τ]} within the
+     * declared bound, so one unit moves the release no more than through {@link #addUnit}.
+     */
+    public void addTotal(double total) {
+        if (released) {
+            throw new IllegalStateException("result() was already called");
+        }
+        if (Double.isNaN(total)) {
+            throw new DpException("a unit's total must be a number, was NaN");
+        }
+        if (units == contributions.length) {
+            contributions = Arrays.copyOf(contributions, units * 2);
+        }
+        contributions[units++] = total;
+    }
+
     /** The heap the kept contributions take. */
     public long bytes() {
         return 8L * contributions.length;

@@ -211,6 +211,33 @@ class AutoBoundedSumTest {
                 List.of(0.625, 1.25, 2.5, 5.0, 10.0, 20.0, 40.0), sum.bounds().candidates());
     }
 
+    @Test
+    void aUnitsTotalIsTheContributionItsRowsMake() {
+        // The same seed, units given by their rows or by the totals of their clamped rows: the same
+        // bound is chosen and the same noisy sum released, to the bit.
+        AggregationParams params = AggregationParams.laplace(0.5, 2, 4);
+        ValueBounds rows = new ValueBounds(-10, 10);
+        AutoBoundedSum byRows = AutoBoundedSum.create(params, rows, false, new SeededRandomBits(9));
+        AutoBoundedSum byTotals = AutoBoundedSum.create(params, rows, false, new SeededRandomBits(9));
+        double[] values = {7.5, -30, Double.NaN, 4, Double.POSITIVE_INFINITY, -0.25, 12};
+        for (int u = 0; u < 200; u++) {
+            int from = u % 4;
+            int n = 1 + u % 3;
+            byRows.addUnit(values, from, n);
+            double total = 0;
+            for (int i = from; i < from + n; i++) {
+                if (!Double.isNaN(values[i])) {
+                    total += rows.clamp(values[i]);
+                }
+            }
+            byTotals.addTotal(total);
+        }
+        assertEquals(byRows.result().value(), byTotals.result().value());
+        assertThrows(IllegalStateException.class, () -> byTotals.addTotal(1));
+        AutoBoundedSum fresh = AutoBoundedSum.create(params, rows, false, new SeededRandomBits(9));
+        assertThrows(DpException.class, () -> fresh.addTotal(Double.NaN));
+    }
+
     /**
      * The neighbouring datasets of the privacy tests: 30 units of one row and {@code heavy} units of
      * 8 rows, one heavy unit (first) or two (second): with exact counts, the second heavy unit moves

@@ -24,6 +24,16 @@ abstract class DpAccumulator {
      */
     abstract void addUnit(double[] values, int from, int count);
 
+    /**
+     * Adds one unit's rows by their totals, what {@link #addUnit} computes from them: {@code total}
+     * the sum of the values clamped as this aggregate clamps each row (for a count, the rows
+     * counted), {@code rows} the number of rows not skipped. Only for the aggregates that take one
+     * total per unit ({@link CellTotals#of}); the others throw.
+     */
+    void addTotal(double total, long rows) {
+        throw new IllegalStateException("this aggregate takes a unit's values one by one");
+    }
+
     /** Adds the noise and releases the value; once. */
     abstract DpResult result();
 
@@ -42,6 +52,11 @@ abstract class DpAccumulator {
                         rows++;
                     }
                 }
+                count.add(rows);
+            }
+
+            @Override
+            void addTotal(double total, long rows) {
                 count.add(rows);
             }
 
@@ -65,6 +80,13 @@ abstract class DpAccumulator {
             }
 
             @Override
+            void addTotal(double total, long rows) {
+                if (rows > 0) {
+                    units.addUnit();
+                }
+            }
+
+            @Override
             DpResult result() {
                 return units.result();
             }
@@ -77,6 +99,11 @@ abstract class DpAccumulator {
             @Override
             void addUnit(double[] values, int from, int n) {
                 sum.addUnit(values, from, n);
+            }
+
+            @Override
+            void addTotal(double total, long rows) {
+                sum.addTotal(total);
             }
 
             @Override
@@ -109,6 +136,13 @@ abstract class DpAccumulator {
                     }
                 }
                 if (any || rows == null) {
+                    sum.add(total);
+                }
+            }
+
+            @Override
+            void addTotal(double total, long counted) {
+                if (counted > 0 || rows == null) {
                     sum.add(total);
                 }
             }

@@ -26,7 +26,9 @@ import org.apache.calcite.linq4j.Linq4j;
  * groups from the batch's columns, the unit from the key column through the cached unit maps as
  * primitive lookups, and each cell found in a dense (unit × group) table while the groups are
  * few; then steps 2 to 5 as the row path ({@link DpAggregator#release}) takes them, but with
- * partition selection before the accumulators are fed, so only kept groups get any. The cells, their
+ * partition selection before the accumulators are fed, so only kept groups get any. When every
+ * call takes one total per unit (counts, AUTO or per-group bounded sums) the kept rows are running
+ * totals per cell ({@link CellTotals}) instead of the buckets. The cells, their
  * kept rows and the sampler's draws are exactly those the row path makes over the same rows in
  * the same (scan) order with the same sampler, so which rows count depends on the sampler only.
  */
@@ -35,6 +37,9 @@ public final class DpBatchAggregator {
 
     /** How many runs took this path; for tests. */
     static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many runs kept their rows as running totals ({@link CellTotals}); for tests. */
+    static final java.util.concurrent.atomic.AtomicLong TOTAL_RUNS = new java.util.concurrent.atomic.AtomicLong();
 
     /** How many batches runs on this path took; for tests. */
     static final java.util.concurrent.atomic.AtomicLong BATCHES = new java.util.concurrent.atomic.AtomicLong();
@@ -169,6 +174,8 @@ public final class DpBatchAggregator {
         Bucket[] buckets = new Bucket[4];
         /** Every double a bucket reads it wrote first: the arena may take recycled chunks. */
         final ValueArena arena = ValueArena.recycling();
+        /** The kept rows as running totals per cell, instead of the buckets, when every call takes one total per unit. */
+        final CellTotals totals;
 
         Cells(
                 DpSpec spec,
@@ -181,6 +188,7 @@ public final class DpBatchAggregator {
             this.spec = spec;
             this.sources = DpAggregator.Sources.of(spec.calls().toArray(new DpCall[0]));
             this.sourceCount = sources.readers().length;
+            this.totals = CellTotals.of(spec, sources, plan.input().rowCount());
             this.capacity = spec.maxRowsPerUnitPerGroup();
             this.cancelFlag = cancelFlag;
             this.account = account;
@@ -204,7 +212,11 @@ public final class DpBatchAggregator {
 
         /** The heap held: cells, units, the index, the buckets. */
         long bytes() {
-            return preparedBytes + 8L * cellSeen.length + bucketBytes() + reader.bytes();
+            return preparedBytes
+                    + 8L * cellSeen.length
+                    + bucketBytes()
+                    + (totals == null ? 0 : totals.bytes())
+                    + reader.bytes();
         }
 
         /** The heap the first stage holds. */
@@ -327,6 +339,11 @@ public final class DpBatchAggregator {
             BATCHES.incrementAndGet();
             Bucket lastBucket = null;
             int lastBucketIndex = -1;
+            if (totals != null) {
+                totals.accept(n, cells, values, sampler);
+                account.holdAtLeast(bytes());
+                return;
+            }
             for (int j = 0; j < n; j++) {
                 int index = cells[j];
                 if (index < 0) {
@@ -512,8 +529,15 @@ public final class DpBatchAggregator {
                     groups[g].units = unitsOf[g];
                 }
             }
-            // Step 3: the kept groups' accumulators, bucket by bucket, units in id order.
-            feed(groups, counted);
+            // Step 3: the kept groups' accumulators, units in id order.
+            if (totals != null) {
+                TOTAL_RUNS.incrementAndGet();
+                totals.settle();
+                feedTotals(groups, counted);
+                totals.recycle();
+            } else {
+                feed(groups, counted);
+            }
             // Every bucket is replayed: later runs may write over the arena's chunks.
             buckets = new Bucket[0];
             arena.recycle();
@@ -527,6 +551,35 @@ public final class DpBatchAggregator {
             return selection == null
                     ? DpAggregator.publish(spec, groups, order, keys, cancelFlag)
                     : DpAggregator.publishSelected(spec, groups, order, keys, cancelFlag);
+        }
+
+        /**
+         * Step 3 from the running totals: feeds each counted cell of a kept group (non-null in {@code
+         * groups}) to its accumulators by its totals, units in id order.
+         */
+        private void feedTotals(DpAggregator.Group[] groups, boolean[] counted) {
+            int callCount = spec.calls().size();
+            long accumulated = 0;
+            for (int u = 0; u < unitsSeen; u++) {
+                if ((u & 4095) == 0) {
+                    StatementControl.check(cancelFlag);
+                    account.holdAtLeast(bytes() + accumulated);
+                }
+                for (int c = unitCells[u]; c >= 0; c = cellNext[c]) {
+                    DpAggregator.Group group = groups[cellGroup[c]];
+                    if (!counted[c] || group == null) {
+                        continue;
+                    }
+                    int kept = totals.kept(c);
+                    for (int call = 0; call < callCount; call++) {
+                        DpAccumulator accumulator = group.accumulators[call];
+                        long before = accumulator.bytes();
+                        accumulator.addTotal(totals.total(call, c, kept), totals.rows(call, c, kept));
+                        accumulated += accumulator.bytes() - before;
+                    }
+                }
+            }
+            account.holdAtLeast(bytes() + accumulated);
         }
 
         /** Step 3: feeds each counted cell of a kept group (non-null in {@code groups}) to its accumulators. */

@@ -364,6 +364,72 @@ class DpBatchPathTest {
     }
 
     @Test
+    void runningTotalsKeepTheSameRowsClampsAndGroupsAsTheRowsAndTheBuckets() throws Exception {
+        // Counts and AUTO sums only: the batch path keeps running totals per cell instead of the
+        // rows. Unit 1 has a third of the rows in every group, so its cells pass Linf = 3 early and
+        // their reservoirs are replayed from the log; other rows reach a customer, none or no key;
+        // values are NULL, NaN, +-Infinity and past their bounds; 200 groups, L0 = 2. The same rows,
+        // clamped sums and groups as on the rows; with an AVG beside them the buckets run instead.
+        exec(
+                admin,
+                "CREATE TABLE s.events (e_cust BIGINT, g INTEGER NOT NULL, k INTEGER NOT NULL, v DOUBLE, "
+                        + "d DECIMAL(15,2), tag INTEGER NOT NULL)");
+        String[] odd = {"", "NaN", "Infinity", "-Infinity", "1e9", "-1e9", "100.5", "-250"};
+        insert(
+                "events",
+                6000,
+                i -> (i % 3 == 0 ? "1" : i % 97 == 0 ? "" : String.valueOf(i % 130 + 1)) + "," + i % 200 + ","
+                        + i % 3 + ","
+                        + (i % 7 == 0 ? odd[i / 7 % odd.length] : String.valueOf((i * 7919 % 400 - 200) / 3.0))
+                        + "," + (i % 19 == 0 ? "" : money(i % 70)) + "," + i % 5);
+        exec(admin, "ALTER TABLE s.events SET PRIVACY UNIT VIA (e_cust) REFERENCES s.customer (c_custkey)");
+        bounds("events", "v", "-100, 100");
+        bounds("events", "d", "0, 50");
+        exec(
+                admin,
+                "ALTER TABLE s.events SET DIFFERENTIAL PRIVACY (EPSILON 1e20, DELTA 1e-9, "
+                        + "MAX GROUPS PER UNIT 2, MAX ROWS PER UNIT PER GROUP 3, CONTRIBUTION BOUNDS AUTO)");
+        String[] totals = {
+            "select g, count(*) as n, sum(v) as s, count(v) as m, sum(d) as t from s.events "
+                    + "where tag >= %d group by g order by g",
+            "select k, sum(v) as s, sum(d) as t, count(*) as n from s.events where tag >= %d group by k order by k",
+            "select sum(v) as s, count(d) as n, sum(d) as t from s.events where tag >= %d",
+            "select k, count(distinct e_cust) as u, count(v) as m from s.events where tag >= %d "
+                    + "group by k order by k",
+            "select k, count(*) as n from s.events where tag >= %d group by k order by k"
+        };
+        try {
+            for (int q = 0; q < totals.length; q++) {
+                for (boolean last : new boolean[] {false, true}) {
+                    DpBatchAggregator.testSelectLast = last;
+                    for (int threads : new int[] {1, 2}) {
+                        ExecutionOptions.set(ExecutionOptions.current().withThreads(threads));
+                        long before = DpBatchAggregator.TOTAL_RUNS.get();
+                        bothPaths(totals[q], true, 80 + q);
+                        assertEquals(before + 1, DpBatchAggregator.TOTAL_RUNS.get(), "running totals: " + totals[q]);
+                    }
+                }
+            }
+            long before = DpBatchAggregator.TOTAL_RUNS.get();
+            bothPaths(
+                    "select k, sum(v) as s, avg(v) as a from s.events where tag >= %d group by k order by k", true, 90);
+            assertEquals(before, DpBatchAggregator.TOTAL_RUNS.get(), "an AVG takes the buckets");
+        } finally {
+            DpBatchAggregator.testSelectLast = false;
+        }
+        // The samplers decide which rows count: another seed gives other sums where Linf binds.
+        DpAggregator.testSeeds = () -> 1;
+        List<List<Object>> one = rows(ana, String.format(Locale.ROOT, totals[2], -100));
+        DpAggregator.testSeeds = () -> 2;
+        List<List<Object>> two = rows(ana, String.format(Locale.ROOT, totals[2], -101));
+        assertTrue(
+                Math.abs(((Number) one.get(0).get(0)).doubleValue()
+                                - ((Number) two.get(0).get(0)).doubleValue())
+                        > 0.5,
+                "the seed matters");
+    }
+
+    @Test
     void whatTheBatchesCannotRunFallsBackToTheRows() throws SQLException {
         // A FILTER clause and an expression as group key: the rows path, with the same answers.
         bothPaths(
