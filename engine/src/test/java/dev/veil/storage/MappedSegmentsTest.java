@@ -166,6 +166,42 @@ class MappedSegmentsTest {
     }
 
     @Test
+    void filesPastTheLimitAreReadUntilMappedOnesAreForgotten() throws IOException {
+        Path four = dir.resolve("four.arrow");
+        Files.write(four, new byte[] {1, 2, 3, 4});
+        Path one = dir.resolve("one.arrow");
+        Files.write(one, new byte[] {5});
+        try (BufferAllocator root = new RootAllocator()) {
+            MappedSegments mapped = new MappedSegments(root, 4);
+            ArrowBuf first;
+            try (FileChannel channel = FileChannel.open(four, StandardOpenOption.READ)) {
+                first = mapped.open(four, "four.arrow", channel);
+            }
+            assertEquals(4, first.getByte(3));
+            try (FileChannel channel = FileChannel.open(one, StandardOpenOption.READ)) {
+                assertNull(mapped.open(one, "one.arrow", channel), "past the limit: read instead");
+            }
+            first.getReferenceManager().release();
+            mapped.forget("four.arrow");
+            ArrowBuf second;
+            try (FileChannel channel = FileChannel.open(one, StandardOpenOption.READ)) {
+                second = mapped.open(one, "one.arrow", channel);
+            }
+            assertEquals(5, second.getByte(0));
+            second.getReferenceManager().release();
+            mapped.close();
+            assertEquals(0, root.getAllocatedMemory());
+        }
+    }
+
+    @Test
+    void theDefaultLimitLeavesTheHeapOut() {
+        long limit = MappedSegments.defaultLimit();
+        assertTrue(limit >= 0);
+        assertTrue(limit < Runtime.getRuntime().maxMemory() * 64, "a quarter of what the heap leaves: " + limit);
+    }
+
+    @Test
     void emptyFilesAndAClosedCacheAreReadInstead() throws IOException {
         Path empty = dir.resolve("empty.arrow");
         Files.write(empty, new byte[0]);
