@@ -186,20 +186,7 @@ public final class DynamicFilterPlanner {
         RelNode right = visit(join.getRight(), rightPending);
         if ((type == JoinRelType.INNER || type == JoinRelType.SEMI || type == JoinRelType.RIGHT)
                 && !wholeTable(right)) {
-            JoinInfo info = join.analyzeCondition();
-            List<RelDataTypeField> leftFields = join.getLeft().getRowType().getFieldList();
-            List<RelDataTypeField> rightFields = join.getRight().getRowType().getFieldList();
-            for (int i = 0; i < info.leftKeys.size(); i++) {
-                int leftKey = info.leftKeys.get(i);
-                int rightKey = info.rightKeys.get(i);
-                SqlTypeName leftType = leftFields.get(leftKey).getType().getSqlTypeName();
-                SqlTypeName rightType = rightFields.get(rightKey).getType().getSqlTypeName();
-                if (info.nullExclusionFlags.get(i) && leftType == rightType && KEY_TYPES.contains(leftType)) {
-                    int id = nextId++;
-                    leftPending.add(new Pending(leftKey, id, leftType));
-                    keys.add(new DynamicFilterSource.Key(id, rightKey));
-                }
-            }
+            keyPairs(join, true, leftPending, keys);
         }
         RelNode left = visit(join.getLeft(), leftPending);
         List<DynamicFilterSource.Key> used =
@@ -210,6 +197,28 @@ public final class DynamicFilterPlanner {
             return probeFirst(join, left, right);
         }
         return withInputs(join, List.of(left, right));
+    }
+
+    /**
+     * For each {@code =} key of {@code join} of one BIGINT, INTEGER or DATE type on both sides: a
+     * new filter, pending in {@code pending} on the filtered side's key (the left one if {@code
+     * filterLeft}, else the right one) and collected in {@code keys} from the other side's.
+     */
+    private void keyPairs(Join join, boolean filterLeft, List<Pending> pending, List<DynamicFilterSource.Key> keys) {
+        JoinInfo info = join.analyzeCondition();
+        List<RelDataTypeField> leftFields = join.getLeft().getRowType().getFieldList();
+        List<RelDataTypeField> rightFields = join.getRight().getRowType().getFieldList();
+        for (int i = 0; i < info.leftKeys.size(); i++) {
+            int leftKey = info.leftKeys.get(i);
+            int rightKey = info.rightKeys.get(i);
+            SqlTypeName leftType = leftFields.get(leftKey).getType().getSqlTypeName();
+            SqlTypeName rightType = rightFields.get(rightKey).getType().getSqlTypeName();
+            if (info.nullExclusionFlags.get(i) && leftType == rightType && KEY_TYPES.contains(leftType)) {
+                int id = nextId++;
+                pending.add(new Pending(filterLeft ? leftKey : rightKey, id, leftType));
+                keys.add(new DynamicFilterSource.Key(id, filterLeft ? rightKey : leftKey));
+            }
+        }
     }
 
     /**
@@ -225,22 +234,9 @@ public final class DynamicFilterPlanner {
      * takes it: a build row without a matching probe row is never output.
      */
     private RelNode probeFirst(Join join, RelNode left, RelNode right) {
-        JoinInfo info = join.analyzeCondition();
-        List<RelDataTypeField> leftFields = join.getLeft().getRowType().getFieldList();
-        List<RelDataTypeField> rightFields = join.getRight().getRowType().getFieldList();
         List<Pending> buildPending = new ArrayList<>();
         List<DynamicFilterSource.Key> keys = new ArrayList<>();
-        for (int i = 0; i < info.leftKeys.size(); i++) {
-            int leftKey = info.leftKeys.get(i);
-            int rightKey = info.rightKeys.get(i);
-            SqlTypeName leftType = leftFields.get(leftKey).getType().getSqlTypeName();
-            SqlTypeName rightType = rightFields.get(rightKey).getType().getSqlTypeName();
-            if (info.nullExclusionFlags.get(i) && leftType == rightType && KEY_TYPES.contains(leftType)) {
-                int id = nextId++;
-                buildPending.add(new Pending(rightKey, id, rightType));
-                keys.add(new DynamicFilterSource.Key(id, leftKey));
-            }
-        }
+        keyPairs(join, false, buildPending, keys);
         RelMetadataQuery mq = join.getCluster().getMetadataQuery();
         double tableRows = mq.getRowCount(right);
         if (keys.isEmpty()
