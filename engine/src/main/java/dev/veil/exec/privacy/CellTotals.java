@@ -75,6 +75,11 @@ final class CellTotals {
 
     private int overflowedCount;
 
+    /** When kept: the cells in the order of their first row (see {@link #keepFirstSeen}); null otherwise. */
+    private int[] firstSeen;
+
+    private int firstSeenCount;
+
     private CellTotals(int capacity, int sourceCount, int[] ofCall, ValueBounds[] clamps, boolean[] counts) {
         this.capacity = capacity;
         this.sourceCount = sourceCount;
@@ -160,7 +165,36 @@ final class CellTotals {
                 + log.bytes()
                 + 8L * batchChain.length
                 + 12L * replacedAt.length
-                + 4L * overflowed.length;
+                + 4L * overflowed.length
+                + (firstSeen == null ? 0 : 4L * firstSeen.length);
+    }
+
+    /**
+     * From now on notes each cell at its first row, for a caller whose cell numbers are not in order
+     * of first occurrence ({@link #firstSeen}); room for cells {@code [0, cells)} is made at once.
+     */
+    void keepFirstSeen(int cells) {
+        firstSeen = new int[16];
+        if (cells > 0) {
+            grow(cells - 1);
+        }
+    }
+
+    /** The cells noted by {@link #keepFirstSeen}, in the order of their first row: {@link #firstSeenCount} of them. */
+    int[] firstSeen() {
+        return firstSeen;
+    }
+
+    /** How many cells {@link #firstSeen} holds. */
+    int firstSeenCount() {
+        return firstSeenCount;
+    }
+
+    private void noteFirst(int cell) {
+        if (firstSeenCount == firstSeen.length) {
+            firstSeen = Arrays.copyOf(firstSeen, 2 * firstSeenCount);
+        }
+        firstSeen[firstSeenCount++] = cell;
     }
 
     private void grow(int cell) {
@@ -206,6 +240,9 @@ final class CellTotals {
             chain[j] = (int) seenLast - 1;
             st[at + SEEN_LAST] = seen << 32 | (base + j + 1);
             if (seen <= capacity) {
+                if (seen == 1 && firstSeen != null) {
+                    noteFirst(cell);
+                }
                 int to = at + ROWS;
                 for (int k = 0; k < counted; k++) {
                     if (!Double.isNaN(values[countedSource[k]][j])) {
