@@ -241,7 +241,7 @@ public final class DpBatchAggregator {
                     && last.smallValues(CELLS_BY_UNIT, CELLS_BY_UNIT_SPREAD);
             if (cellsByUnit) {
                 BY_UNIT_RUNS.incrementAndGet();
-                totals.keepFirstSeen((int) (last.maxValue() + 1));
+                totals.keepFirstSeen();
             }
         }
 

@@ -96,11 +96,6 @@ final class LongUnitMap extends UnitMap {
         return minValue >= 0 && maxValue < limit && maxValue < spread * Math.max(1, pairs);
     }
 
-    /** The largest value (-1 for an empty map whose values are {@link #smallValues small}). */
-    long maxValue() {
-        return minValue > maxValue ? -1 : maxValue;
-    }
-
     /** Whether a value {@link #getLong} gave means that the key is absent. */
     static boolean absent(long value) {
         return value == NONE;
