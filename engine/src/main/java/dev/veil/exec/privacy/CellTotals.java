@@ -34,6 +34,15 @@ final class CellTotals {
 
     private static final int ROWS = 1;
 
+    /** The rows {@link #accept} takes at a time: their cells' state is read ahead ({@link #touch}). */
+    private static final int TOUCH_BLOCK = 512;
+
+    /** For A/B measurements and tests only, never reachable from SQL: no reading ahead. */
+    static volatile boolean testNoTouch;
+
+    /** What {@link #touch} read, kept so that its reads are not left out. */
+    private long touched;
+
     /** The most rows a scan may have: positions and counts take 31 bits. */
     static final long MAX_ROWS = Integer.MAX_VALUE - 1;
 
@@ -74,6 +83,11 @@ final class CellTotals {
     private int[] overflowed = new int[16];
 
     private int overflowedCount;
+
+    /** When kept: the cells in the order of their first row (see {@link #keepFirstSeen}); null otherwise. */
+    private int[] firstSeen;
+
+    private int firstSeenCount;
 
     private CellTotals(int capacity, int sourceCount, int[] ofCall, ValueBounds[] clamps, boolean[] counts) {
         this.capacity = capacity;
@@ -160,7 +174,34 @@ final class CellTotals {
                 + log.bytes()
                 + 8L * batchChain.length
                 + 12L * replacedAt.length
-                + 4L * overflowed.length;
+                + 4L * overflowed.length
+                + (firstSeen == null ? 0 : 4L * firstSeen.length);
+    }
+
+    /**
+     * From now on notes each cell at its first row, for a caller whose cell numbers are not in order
+     * of first occurrence ({@link #firstSeen}). The state grows as cells are met, as it always does
+     * (the caller's memory account sees it batch by batch).
+     */
+    void keepFirstSeen() {
+        firstSeen = new int[16];
+    }
+
+    /** The cells noted by {@link #keepFirstSeen}, in the order of their first row: {@link #firstSeenCount} of them. */
+    int[] firstSeen() {
+        return firstSeen;
+    }
+
+    /** How many cells {@link #firstSeen} holds. */
+    int firstSeenCount() {
+        return firstSeenCount;
+    }
+
+    private void noteFirst(int cell) {
+        if (firstSeenCount == firstSeen.length) {
+            firstSeen = Arrays.copyOf(firstSeen, 2 * firstSeenCount);
+        }
+        firstSeen[firstSeenCount++] = cell;
     }
 
     private void grow(int cell) {
@@ -190,7 +231,53 @@ final class CellTotals {
         int stride = this.stride;
         int counted = countedSource.length;
         int sums = summing.length;
-        for (int j = 0; j < n; j++) {
+        for (int from = 0; from < n; from += TOUCH_BLOCK) {
+            int to = Math.min(n, from + TOUCH_BLOCK);
+            if (!testNoTouch) {
+                touch(from, to, cells);
+            }
+            acceptBlock(from, to, base, cells, values, chain, sampler, stride, counted, sums);
+        }
+        System.arraycopy(values, 0, batch, 0, sourceCount);
+        batch[sourceCount] = chain;
+        log.append(n, batch);
+        Arrays.fill(batch, null);
+    }
+
+    /**
+     * Reads the state of the cells of rows {@code [from, to)}, each once, and nothing else: these
+     * reads do not depend on one another, so the processor overlaps their cache misses (the cells
+     * are met in no order), where in {@link #acceptBlock} each waits on the previous row's update.
+     */
+    private void touch(int from, int to, int[] cells) {
+        long[] st = state;
+        long sum = 0;
+        int last = -1;
+        for (int j = from; j < to; j++) {
+            int cell = cells[j];
+            if (cell != last && cell >= 0) {
+                long at = (long) cell * stride;
+                if (at < st.length) {
+                    sum += st[(int) at];
+                }
+                last = cell;
+            }
+        }
+        touched += sum;
+    }
+
+    private void acceptBlock(
+            int from,
+            int until,
+            long base,
+            int[] cells,
+            double[][] values,
+            double[] chain,
+            SplittableRandom sampler,
+            int stride,
+            int counted,
+            int sums) {
+        for (int j = from; j < until; j++) {
             int cell = cells[j];
             if (cell < 0) {
                 chain[j] = -1;
@@ -206,6 +293,9 @@ final class CellTotals {
             chain[j] = (int) seenLast - 1;
             st[at + SEEN_LAST] = seen << 32 | (base + j + 1);
             if (seen <= capacity) {
+                if (seen == 1 && firstSeen != null) {
+                    noteFirst(cell);
+                }
                 int to = at + ROWS;
                 for (int k = 0; k < counted; k++) {
                     if (!Double.isNaN(values[countedSource[k]][j])) {
@@ -230,10 +320,6 @@ final class CellTotals {
                 replace(base + j, (int) draw);
             }
         }
-        System.arraycopy(values, 0, batch, 0, sourceCount);
-        batch[sourceCount] = chain;
-        log.append(n, batch);
-        Arrays.fill(batch, null);
     }
 
     private void passed(int cell) {

@@ -41,6 +41,9 @@ public final class DpBatchAggregator {
     /** How many runs kept their rows as running totals ({@link CellTotals}); for tests. */
     static final java.util.concurrent.atomic.AtomicLong TOTAL_RUNS = new java.util.concurrent.atomic.AtomicLong();
 
+    /** How many runs numbered their cells by unit value ({@link Cells#cellsByUnit}); for tests. */
+    static final java.util.concurrent.atomic.AtomicLong BY_UNIT_RUNS = new java.util.concurrent.atomic.AtomicLong();
+
     /** How many batches runs on this path took; for tests. */
     static final java.util.concurrent.atomic.AtomicLong BATCHES = new java.util.concurrent.atomic.AtomicLong();
 
@@ -102,6 +105,21 @@ public final class DpBatchAggregator {
      */
     static volatile boolean testSelectLast;
 
+    /**
+     * For tests and A/B measurements only, never reachable from SQL: a global aggregate's cells found
+     * through the unit ids in order of first occurrence, as grouped ones are, instead of by unit value.
+     */
+    static volatile boolean testNoCellsByUnit;
+
+    /**
+     * A global aggregate with running totals numbers its cells by unit value (one cell per unit, no
+     * index to look it up in) when every unit value is in {@code [0, CELLS_BY_UNIT)}...
+     */
+    static final long CELLS_BY_UNIT = 1L << 24;
+
+    /** ... and the values are no sparser than this many per (key, unit) pair of the last unit map. */
+    static final long CELLS_BY_UNIT_SPREAD = 4;
+
     /** For tests only, never reachable from SQL: a write's cell and slot in two doubles whatever Linf is. */
     static volatile boolean testUnpacked;
 
@@ -153,6 +171,13 @@ public final class DpBatchAggregator {
         final SplittableRandom sampler;
         final int denseGroups;
         final int bucketShift;
+        /**
+         * Whether a row's cell is its unit's value (a global aggregate with {@link #totals} whose last
+         * unit map has small values): the first stage only looks units up, and the cells' order of
+         * first occurrence, which is the unit ids' order, comes from the totals.
+         */
+        final boolean cellsByUnit;
+
         VectorInput.Reader reader;
 
         // The first stage's (prepare's): units, cells and the index from (group, unit) to cell.
@@ -207,6 +232,16 @@ public final class DpBatchAggregator {
                 dense = new int[16];
             } else {
                 cellOf = new PairIndex();
+            }
+            LongUnitMap last = maps.length == 0 ? null : longMaps[maps.length - 1];
+            cellsByUnit = !testNoCellsByUnit
+                    && totals != null
+                    && spec.groupKeys().isEmpty()
+                    && last != null
+                    && last.smallValues(CELLS_BY_UNIT, CELLS_BY_UNIT_SPREAD);
+            if (cellsByUnit) {
+                BY_UNIT_RUNS.incrementAndGet();
+                totals.keepFirstSeen();
             }
         }
 
@@ -266,6 +301,10 @@ public final class DpBatchAggregator {
          */
         @Override
         public void prepare(int n, int[] groups, long[] keys, boolean[] keyNulls) {
+            if (cellsByUnit) {
+                prepareByUnit(n, groups, keys, keyNulls);
+                return;
+            }
             long lastKey = 0;
             int lastKeyUnit = -1; // the unit of lastKey, -1 when it has none
             boolean lastKnown = false;
@@ -326,6 +365,51 @@ public final class DpBatchAggregator {
                 groups[j] = index;
             }
             preparedBytes = firstStageBytes();
+        }
+
+        /**
+         * The first stage when {@link #cellsByUnit}: rewrites {@code keys[j]} and {@code groups[j]}
+         * to row j's unit value, its cell, both -1 when the row has no unit.
+         */
+        private void prepareByUnit(int n, int[] groups, long[] keys, boolean[] keyNulls) {
+            long lastKey = 0;
+            int lastCell = -1;
+            boolean lastKnown = false;
+            for (int j = 0; j < n; j++) {
+                if (keyNulls[j]) {
+                    keys[j] = -1;
+                    groups[j] = -1;
+                    continue;
+                }
+                long key = keys[j];
+                if (!lastKnown || key != lastKey) {
+                    long unit = unitOf(key);
+                    lastCell = unit == LongUnitMap.NONE ? -1 : (int) unit;
+                    lastKey = key;
+                    lastKnown = true;
+                }
+                keys[j] = lastCell;
+                groups[j] = lastCell;
+            }
+        }
+
+        /**
+         * When {@link #cellsByUnit}, at the end of the scan: the units, numbered in order of first
+         * occurrence (the order the other path numbers them in), each with its one cell, of group 0.
+         */
+        private void unitsFromTotals() {
+            int count = totals.firstSeenCount();
+            int[] first = totals.firstSeen();
+            int cells = 0;
+            for (int u = 0; u < count; u++) {
+                cells = Math.max(cells, first[u] + 1);
+            }
+            cellCount = cells;
+            cellGroup = new int[cells];
+            cellNext = new int[cells];
+            Arrays.fill(cellNext, -1);
+            unitCells = Arrays.copyOf(first, Math.max(1, count));
+            unitsSeen = count;
         }
 
         /**
@@ -471,6 +555,9 @@ public final class DpBatchAggregator {
          * depends on the plan only.
          */
         List<Object[]> release() {
+            if (cellsByUnit) {
+                unitsFromTotals();
+            }
             preparedBytes = firstStageBytes();
             account.holdAtLeast(bytes());
             dense = null;

@@ -30,10 +30,27 @@ final class LongUnitMap extends UnitMap {
 
     private final long[] hashValues;
     private final int mask;
+    /** Every value is in {@code [minValue, maxValue]}; an empty map has {@code minValue > maxValue}. */
+    private final long minValue;
+
+    private final long maxValue;
+    /** The (key, value) pairs the map was built from: at least its keys, so at least its distinct values. */
+    private final long pairs;
 
     private LongUnitMap(
-            VeilType valueType, long min, int[] denseInts, long[] denseLongs, long[] hashKeys, long[] hashValues) {
+            VeilType valueType,
+            long min,
+            int[] denseInts,
+            long[] denseLongs,
+            long[] hashKeys,
+            long[] hashValues,
+            long minValue,
+            long maxValue,
+            long pairs) {
         this.valueType = requireNonNull(valueType, "valueType is null");
+        this.minValue = minValue;
+        this.maxValue = maxValue;
+        this.pairs = pairs;
         this.min = min;
         this.denseInts = denseInts;
         this.denseLongs = denseLongs;
@@ -68,6 +85,15 @@ final class LongUnitMap extends UnitMap {
             return null;
         }
         return valueType == VeilType.INTEGER || valueType == VeilType.DATE ? (Object) (int) value : (Object) value;
+    }
+
+    /**
+     * Whether every value is in {@code [0, limit)} and the values are dense enough that an array
+     * indexed by value is no more than {@code spread} slots per pair the map holds: then a value can
+     * index such an array directly.
+     */
+    boolean smallValues(long limit, long spread) {
+        return minValue >= 0 && maxValue < limit && maxValue < spread * Math.max(1, pairs);
     }
 
     /** Whether a value {@link #getLong} gave means that the key is absent. */
@@ -169,6 +195,8 @@ final class LongUnitMap extends UnitMap {
         private long minKey = Long.MAX_VALUE;
         private long maxKey = Long.MIN_VALUE;
         private boolean intValues = true;
+        private long minValue = Long.MAX_VALUE;
+        private long maxValue = Long.MIN_VALUE;
 
         Builder(VeilType valueType) {
             this.valueType = requireNonNull(valueType, "valueType is null");
@@ -186,13 +214,15 @@ final class LongUnitMap extends UnitMap {
             values[size] = value;
             size++;
             minKey = Math.min(minKey, key);
+            minValue = Math.min(minValue, value);
+            maxValue = Math.max(maxValue, value);
             maxKey = Math.max(maxKey, key);
             intValues &= value == (int) value && value != NONE_INT;
         }
 
         LongUnitMap build() {
             if (size == 0) {
-                return new LongUnitMap(valueType, 0, new int[0], null, null, null);
+                return new LongUnitMap(valueType, 0, new int[0], null, null, null, 0, -1, 0);
             }
             int hashSlots = Integer.highestOneBit(Math.max(2, (int) Math.min(1 << 30, size + size / 3L)) - 1) << 1;
             long hashBytes = 16L * hashSlots;
@@ -219,7 +249,7 @@ final class LongUnitMap extends UnitMap {
                     hashValues[slot] = value;
                 }
             }
-            return new LongUnitMap(valueType, 0, null, null, hashKeys, hashValues);
+            return new LongUnitMap(valueType, 0, null, null, hashKeys, hashValues, minValue, maxValue, size);
         }
 
         private LongUnitMap dense(int range) {
@@ -233,7 +263,7 @@ final class LongUnitMap extends UnitMap {
                         dense[slot] = value;
                     }
                 }
-                return new LongUnitMap(valueType, minKey, dense, null, null, null);
+                return new LongUnitMap(valueType, minKey, dense, null, null, null, minValue, maxValue, size);
             }
             long[] dense = new long[range];
             Arrays.fill(dense, NONE);
@@ -243,7 +273,7 @@ final class LongUnitMap extends UnitMap {
                     dense[slot] = values[i];
                 }
             }
-            return new LongUnitMap(valueType, minKey, null, dense, null, null);
+            return new LongUnitMap(valueType, minKey, null, dense, null, null, minValue, maxValue, size);
         }
     }
 }

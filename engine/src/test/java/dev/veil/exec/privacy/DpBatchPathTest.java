@@ -223,6 +223,43 @@ class DpBatchPathTest {
     }
 
     @Test
+    void globalTotalsFindTheirCellsByUnitValueAndKeepTheSameRows() throws Exception {
+        // Counts and AUTO sums of a global aggregate through the unit lookup: a row's cell is its
+        // customer's key, no index of cells; units are numbered as they first occur all the same, so
+        // with Linf = 3 passed by most units (reservoirs replayed), NULL keys and keys of no order,
+        // the same rows count as on the rows and as with the cells found through the unit ids.
+        exec(
+                admin,
+                "ALTER TABLE s.lineitem SET DIFFERENTIAL PRIVACY (EPSILON 1e20, DELTA 1e-9, "
+                        + "MAX GROUPS PER UNIT 2, MAX ROWS PER UNIT PER GROUP 3, CONTRIBUTION BOUNDS AUTO)");
+        String[] queries = {
+            "select sum(l_extendedprice) as s, count(*) as n, count(l_quantity) as m from s.lineitem where tag >= %d",
+            "select sum(l_price) as p, sum(l_quantity) as q from s.lineitem where tag >= %d and l_shipdate > date '1994-06-01'",
+            "select count(*) as n from s.orders where tag >= %d"
+        };
+        try {
+            for (int q = 0; q < queries.length; q++) {
+                for (boolean byIds : new boolean[] {false, true}) {
+                    DpBatchAggregator.testNoCellsByUnit = byIds;
+                    for (int threads : new int[] {1, 2}) {
+                        ExecutionOptions.set(ExecutionOptions.current().withThreads(threads));
+                        long totals = DpBatchAggregator.TOTAL_RUNS.get();
+                        long byUnit = DpBatchAggregator.BY_UNIT_RUNS.get();
+                        bothPaths(queries[q], true, 110 + q);
+                        assertEquals(totals + 1, DpBatchAggregator.TOTAL_RUNS.get(), "running totals: " + queries[q]);
+                        assertEquals(
+                                byIds || q == 2 ? byUnit : byUnit + 1,
+                                DpBatchAggregator.BY_UNIT_RUNS.get(),
+                                "cells by unit value: " + queries[q]);
+                    }
+                }
+            }
+        } finally {
+            DpBatchAggregator.testNoCellsByUnit = false;
+        }
+    }
+
+    @Test
     void grouped_unitOfTheTableItself() throws SQLException {
         bothPaths(
                 "select c_seg, count(*) as n, sum(c_acctbal) as b, count(c_acctbal) as m from s.customer "

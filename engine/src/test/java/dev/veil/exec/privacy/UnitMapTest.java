@@ -1,8 +1,10 @@
 package dev.veil.exec.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.catalog.Column;
 import dev.veil.catalog.ColumnType;
@@ -121,6 +123,27 @@ class UnitMapTest {
             UnitMap map = map(wh, t, write(wh, t, rows));
             checkLongs(map, rows, probes, false);
         }
+    }
+
+    @Test
+    void smallValuesAreTheirRangeFromZeroNoSparserThanAsked() {
+        LongUnitMap.Builder dense = new LongUnitMap.Builder(VeilType.BIGINT);
+        for (long k = 1; k <= 100; k++) {
+            dense.add(k * 4, k % 30 + 1); // values 1..30 from 100 pairs
+        }
+        LongUnitMap map = dense.build();
+        assertTrue(map.smallValues(31, 1));
+        assertFalse(map.smallValues(30, 1), "the largest value 30 is not below 30");
+        LongUnitMap.Builder negative = new LongUnitMap.Builder(VeilType.BIGINT);
+        negative.add(1, -1);
+        negative.add(2, 3);
+        assertFalse(negative.build().smallValues(1 << 20, 4), "a negative value indexes nothing");
+        LongUnitMap.Builder sparse = new LongUnitMap.Builder(VeilType.BIGINT);
+        sparse.add(1, 1);
+        sparse.add(2, 1000);
+        assertFalse(sparse.build().smallValues(1 << 20, 4), "two pairs, values up to 1000");
+        assertTrue(sparse.build().smallValues(1 << 20, 1000));
+        assertTrue(new LongUnitMap.Builder(VeilType.BIGINT).build().smallValues(1, 1), "no values");
     }
 
     @Test
