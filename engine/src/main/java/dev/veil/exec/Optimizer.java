@@ -30,6 +30,7 @@ import dev.veil.exec.scan.ArrowRules;
 import dev.veil.plan.CheckedArithmetic;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.DataContexts;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
@@ -150,6 +151,16 @@ public final class Optimizer {
      * if the planner's cancel flag ({@link #newPlanner(AtomicBoolean)}) is set meanwhile.
      */
     public static EnumerableRel optimize(RelNode logical) {
+        return optimize(logical, Set.of());
+    }
+
+    /**
+     * As {@link #optimize(RelNode)}, knowing the tables that the statement's principal reads without
+     * any policy ({@code publicTables}, qualified names): a DP aggregate may then read only the
+     * groups that a join with key sets from those tables alone keeps ({@link
+     * DynamicFilterPlanner#apply(RelNode, Set)}).
+     */
+    public static EnumerableRel optimize(RelNode logical, Set<List<String>> publicTables) {
         RelOptCluster cluster = logical.getCluster();
         cluster.setMetadataProvider(METADATA);
         cluster.invalidateMetadataQuery();
@@ -208,8 +219,10 @@ public final class Optimizer {
         // then planned for the scans that are left and for the aggregations' group keys.
         // Before the dynamic filters: a join hashing an aggregation is turned round when the
         // other side's keys can filter the aggregation's input instead.
-        return (EnumerableRel) DynamicFilterPlanner.apply(AggregateProbeSide.apply(DpBatches.fuse(
-                VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)))));
+        return (EnumerableRel) DynamicFilterPlanner.apply(
+                AggregateProbeSide.apply(DpBatches.fuse(VectorAggregates.fuse(
+                        RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)))),
+                publicTables);
     }
 
     /** The DP aggregate over rows a remote database summed per (group, unit). */

@@ -205,7 +205,7 @@ public final class PlannedQuery {
                     .rewrite(normalized, planner.principal(), context.settings().epsilon(), rules, dpOptions);
         }
         StatementControl.check(context.cancelFlag());
-        EnumerableRel plan = Optimizer.optimize(rewrite.plan());
+        EnumerableRel plan = Optimizer.optimize(rewrite.plan(), PublicTables.of(normalized));
         Map<Integer, DpSpec> boundaries = DpReleases.boundaries(plan);
         PrivacyCost cost = cost(boundaries.values(), rewrite);
         List<ResultColumn> columns = new ArrayList<>();

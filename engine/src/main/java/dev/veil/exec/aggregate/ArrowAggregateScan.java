@@ -103,6 +103,11 @@ public final class ArrowAggregateScan extends AbstractRelNode implements Enumera
     }
 
     @Override
+    public List<ScanDynamicFilter> dynamicFilters() {
+        return aggregation.dynamicFilters();
+    }
+
+    @Override
     public ArrowAggregateScan withDynamicFilters(List<ScanDynamicFilter> more) {
         return new ArrowAggregateScan(
                 getCluster(),

@@ -34,6 +34,7 @@ final class BatchColumns implements ScanPredicate.VectorLookup {
     private final int[] loadedColumns;
     private final @Nullable ScanPredicate filter;
     private final List<ScanDynamicFilter> dynamicFilters;
+    private final @Nullable DynamicFilters fixedSets;
     private final long[][] decoded;
     private final boolean[] decodedValid;
     private final DataContext root;
@@ -57,6 +58,22 @@ final class BatchColumns implements ScanPredicate.VectorLookup {
             @Nullable ScanPredicate filter,
             List<ScanDynamicFilter> dynamicFilters,
             DataContext root) {
+        this(def, loadedColumns, filter, dynamicFilters, null, root);
+    }
+
+    /**
+     * Columns of {@code def} as above, whose rows {@code dynamicFilters} select by the key sets in
+     * {@code fixedSets} ({@link DynamicFilters#fixed}) for every batch, or (null) by those published
+     * when each batch starts.
+     */
+    BatchColumns(
+            TableDef def,
+            int[] loadedColumns,
+            @Nullable ScanPredicate filter,
+            List<ScanDynamicFilter> dynamicFilters,
+            @Nullable DynamicFilters fixedSets,
+            DataContext root) {
+        this.fixedSets = fixedSets;
         this.def = def;
         this.loadedColumns = loadedColumns;
         this.filter = filter;
@@ -86,7 +103,11 @@ final class BatchColumns implements ScanPredicate.VectorLookup {
         }
         Arrays.fill(decodedValid, false);
         int n = rows;
-        ScanPredicate.RowTest keys = DynamicFilters.test(root, dynamicFilters, this);
+        ScanPredicate.RowTest keys = dynamicFilters.isEmpty()
+                ? null
+                : fixedSets != null
+                        ? fixedSets.test(dynamicFilters, this)
+                        : DynamicFilters.test(root, dynamicFilters, this);
         if (keys != null) {
             n = keys.filter(selection, n);
         }

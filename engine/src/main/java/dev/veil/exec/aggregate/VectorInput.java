@@ -8,11 +8,14 @@ import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
 import dev.veil.catalog.VeilType;
 import dev.veil.control.CpuScheduler;
+import dev.veil.exec.scan.DynamicFilters;
+import dev.veil.exec.scan.ScanDynamicFilter;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.exec.scan.Validity;
 import dev.veil.schema.ArrowTable;
 import dev.veil.storage.BatchScan;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +70,7 @@ public final class VectorInput {
     private final int keyColumn;
     private final List<RexNode> values;
     private final boolean[] nullOnly;
+    private final List<ScanDynamicFilter> dynamicFilters;
     private final int[] loadedColumns;
 
     private VectorInput(
@@ -75,7 +79,9 @@ public final class VectorInput {
             int[] groupColumns,
             int keyColumn,
             List<RexNode> values,
-            boolean[] nullOnly) {
+            boolean[] nullOnly,
+            List<ScanDynamicFilter> dynamicFilters) {
+        this.dynamicFilters = List.copyOf(dynamicFilters);
         this.table = table;
         this.filter = filter;
         this.groupColumns = groupColumns;
@@ -88,6 +94,7 @@ public final class VectorInput {
         if (filter != null) {
             IntStream.of(filter.columns()).forEach(loaded::add);
         }
+        dynamicFilters.forEach(f -> loaded.add(f.tableColumn()));
         for (RexNode value : values) {
             RelOptUtil.InputFinder.bits(value).forEach(loaded::add);
         }
@@ -121,14 +128,41 @@ public final class VectorInput {
         if (key != VeilType.INTEGER && key != VeilType.BIGINT && key != VeilType.DATE && key != VeilType.TIMESTAMP) {
             return null;
         }
-        VectorInput input =
-                new VectorInput(table, filter, groupColumns.clone(), keyColumn, List.copyOf(values), nullOnly.clone());
+        VectorInput input = new VectorInput(
+                table, filter, groupColumns.clone(), keyColumn, List.copyOf(values), nullOnly.clone(), List.of());
         try {
             input.open(); // fails here, at planning, for any expression the reader would not evaluate
         } catch (VectorExpression.Unsupported e) {
             return null;
         }
         return input;
+    }
+
+    /**
+     * This input with {@code more} dynamic filters over table columns: its rows are also those whose
+     * value of each filter's column is in the filter's key set, as published when a reader first
+     * scans and fixed from then on ({@link DynamicFilters#fixed}), so a filter applies to every row
+     * of an execution or to none.
+     */
+    public VectorInput withDynamicFilters(List<ScanDynamicFilter> more) {
+        List<ScanDynamicFilter> all = new ArrayList<>(dynamicFilters);
+        all.addAll(more);
+        return new VectorInput(table, filter, groupColumns, keyColumn, values, nullOnly, all);
+    }
+
+    /** The dynamic filters on its rows. */
+    public List<ScanDynamicFilter> dynamicFilters() {
+        return dynamicFilters;
+    }
+
+    /** The table column of grouping column {@code k}. */
+    public int groupColumn(int k) {
+        return groupColumns[k];
+    }
+
+    /** The table it reads. */
+    public ArrowTable table() {
+        return table;
     }
 
     /** The batches the scan thread of {@link Reader#runPipelined} may be ahead of the consumer. */
@@ -173,6 +207,8 @@ public final class VectorInput {
         private final GroupTable groups;
         private final VectorExpression[] expressions;
         private final VectorExpression.Memo memo = new VectorExpression.Memo();
+        /** The dynamic filters' key sets as this reader's first scan found them, then for every scan. */
+        private @Nullable DynamicFilters fixedSets;
 
         private Reader() {
             TableDef def = table.definition();
@@ -311,7 +347,10 @@ public final class VectorInput {
                 BatchConsumer consumer,
                 Consumer<Handoff> filled) {
             TableDef def = table.definition();
-            BatchColumns columns = new BatchColumns(def, loadedColumns, filter, root);
+            if (fixedSets == null) {
+                fixedSets = DynamicFilters.fixed(root, dynamicFilters);
+            }
+            BatchColumns columns = new BatchColumns(def, loadedColumns, filter, dynamicFilters, fixedSets, root);
             FieldVector[] vectors = columns.vectors;
             long[] longs = new long[0];
             boolean[] nulls = new boolean[0];

@@ -1,10 +1,16 @@
 package dev.veil.exec.join;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.veil.catalog.VeilType;
+import dev.veil.exec.privacy.EnumerableDpAggregate;
 import dev.veil.exec.privacy.EnumerableReleaseOrder;
 import dev.veil.exec.scan.ArrowTableScan;
 import dev.veil.exec.scan.DynamicFilterTarget;
 import dev.veil.exec.scan.ScanDynamicFilter;
+import dev.veil.plan.DpAggregate;
+import dev.veil.plan.UnitLookup;
+import dev.veil.schema.ArrowTable;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -20,6 +26,7 @@ import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexInputRef;
@@ -46,6 +53,23 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *
  * <p>A build side that is a whole table publishes no filter; its join may instead read its probe
  * side first and filter the table's scan by the probe keys ({@link #probeFirst}).
+ *
+ * <p>A differentially private aggregate ({@link EnumerableDpAggregate}) that reads a table's batches
+ * takes a filter on one of its group keys, applied to the table's rows before the aggregate samples
+ * groups per unit and rows per unit and group, only when the key set is made from public tables
+ * alone ({@link #isPublic}: tables the principal reads without any policy, through filters that are
+ * themselves public) and is fixed for the whole scan ({@link
+ * dev.veil.exec.scan.DynamicFilters#fixed}). The aggregate then runs on the rows of the groups in
+ * that set: a selection of its input by a predicate that no protected row decides, the same as if
+ * the query had said {@code WHERE key IN (SELECT ... FROM public tables)} inside the aggregate. On two
+ * neighbouring databases (one unit's rows more or fewer) the selected inputs are still neighbours
+ * (the same key set, so at most that unit's rows differ), so the aggregate's guarantee holds as
+ * before; the groups it no longer computes are exactly those the join above drops, and whether the
+ * groups in the set appear is still decided by its partition selection over noisy unit counts. A key
+ * set collected from a protected table (or from a DP aggregate's output) is never used: one unit's row
+ * could add a key to it and so bring other units' rows into the aggregate, a change of many units
+ * that the noise is not scaled for. A DP aggregate over rows (not batches) takes no filter: its
+ * scan would apply a set published late to some batches only.
  */
 public final class DynamicFilterPlanner {
     private static final Set<SqlTypeName> KEY_TYPES =
@@ -59,19 +83,38 @@ public final class DynamicFilterPlanner {
     private static final double MIN_PROBE_FIRST_ROWS = 10_000;
 
     private int nextId;
+    /** The tables the principal reads without any policy (qualified names). */
+    private final Set<List<String>> publicTables;
+    /** The filters whose key sets are made from public tables alone ({@link #isPublic}). */
+    private final Set<Integer> publicIds = new HashSet<>();
     /** The filters that reached a scan; the others need no build side to collect them. */
     private final Set<Integer> placed = new HashSet<>();
 
-    private DynamicFilterPlanner() {}
+    private DynamicFilterPlanner(Set<List<String>> publicTables) {
+        this.publicTables = Set.copyOf(requireNonNull(publicTables, "publicTables is null"));
+    }
 
     /** Whether a join key of this type can be a dynamic filter's. */
     static boolean isKeyType(SqlTypeName type) {
         return KEY_TYPES.contains(type);
     }
 
-    /** {@code plan} with dynamic filters; the same plan if no join can use one. */
+    /**
+     * {@code plan} with dynamic filters; the same plan if no join can use one. No DP aggregate takes
+     * one: no table is known to be public.
+     */
     public static RelNode apply(RelNode plan) {
-        return new DynamicFilterPlanner().visit(plan, List.of());
+        return apply(plan, Set.of());
+    }
+
+    /**
+     * {@code plan} with dynamic filters, where DP aggregates also take the filters whose key sets
+     * come from {@code publicTables} alone: the qualified names of the tables the statement's
+     * principal reads without any policy (no privacy unit, row filter, minimum group size or
+     * restricted column).
+     */
+    public static RelNode apply(RelNode plan, Set<List<String>> publicTables) {
+        return new DynamicFilterPlanner(publicTables).visit(plan, List.of());
     }
 
     /** A filter looking for its scan: output field {@code field} of the current operator must be in set {@code id}. */
@@ -92,6 +135,9 @@ public final class DynamicFilterPlanner {
         }
         if (c == EnumerableLongMarkJoin.class) {
             return visitMarkJoin((Join) node, pending);
+        }
+        if (c == EnumerableDpAggregate.class) {
+            return visitDpAggregate((EnumerableDpAggregate) node, pending);
         }
         if (c == EnumerableCalc.class) {
             RexProgram program = ((EnumerableCalc) node).getProgram();
@@ -168,6 +214,59 @@ public final class DynamicFilterPlanner {
         return filters.isEmpty() ? scan : target.withDynamicFilters(filters);
     }
 
+    /**
+     * A DP aggregate reading a table's batches: the pending filters with public key sets on its group
+     * keys go to its batch scan (see the class comment); the others stop here.
+     */
+    private RelNode visitDpAggregate(EnumerableDpAggregate dp, List<Pending> pending) {
+        List<ScanDynamicFilter> filters = new ArrayList<>();
+        ArrowTable table = dp.batchTable();
+        List<RelDataTypeField> fields = dp.getRowType().getFieldList();
+        for (Pending p : pending) {
+            int column = dp.batchKeyColumn(p.field());
+            if (table == null || column < 0 || !publicIds.contains(p.id())) {
+                continue;
+            }
+            VeilType type = table.definition().columns().get(column).type().type();
+            if (KEY_COLUMN_TYPES.contains(type)
+                    && fields.get(p.field()).getType().getSqlTypeName() == p.type()) {
+                filters.add(new ScanDynamicFilter(p.id(), column));
+                placed.add(p.id());
+            }
+        }
+        RelNode visited = withInputs(dp, List.of(visit(dp.getInput(), List.of())));
+        return filters.isEmpty() ? visited : ((EnumerableDpAggregate) visited).withBatchDynamicFilters(filters);
+    }
+
+    /**
+     * Whether the rows of {@code node} (visited) come from public tables alone: its leaves are scans
+     * (or aggregations fused over scans) of {@link #publicTables} whose dynamic filters have public
+     * key sets too, or constant rows, and it holds no DP aggregate and no unit lookup. Anything else
+     * (a protected table's scan, a remote query, a system table) is not public.
+     */
+    private boolean isPublic(RelNode node) {
+        if (node instanceof DpAggregate || node instanceof UnitLookup) {
+            return false;
+        }
+        if (node instanceof DynamicFilterTarget target) {
+            // A stored table's scan, or an aggregation fused over one.
+            return node.getTable() != null
+                    && publicTables.contains(node.getTable().getQualifiedName())
+                    && target.dynamicFilters().stream().allMatch(f -> publicIds.contains(f.id()));
+        }
+        if (node.getInputs().isEmpty()) {
+            return node instanceof Values;
+        }
+        return node.getInputs().stream().allMatch(this::isPublic);
+    }
+
+    /** Marks the filters in {@code keys} as having public key sets when {@code source} is public. */
+    private void markPublic(RelNode source, List<DynamicFilterSource.Key> keys) {
+        if (!keys.isEmpty() && isPublic(source)) {
+            keys.forEach(k -> publicIds.add(k.id()));
+        }
+    }
+
     private RelNode visitJoin(Join join, List<Pending> pending) {
         JoinRelType type = join.getJoinType();
         int leftCount = join.getLeft().getRowType().getFieldCount();
@@ -187,6 +286,7 @@ public final class DynamicFilterPlanner {
         if ((type == JoinRelType.INNER || type == JoinRelType.SEMI || type == JoinRelType.RIGHT)
                 && !wholeTable(right)) {
             keyPairs(join, true, leftPending, keys);
+            markPublic(right, keys);
         }
         RelNode left = visit(join.getLeft(), leftPending);
         List<DynamicFilterSource.Key> used =
@@ -237,6 +337,7 @@ public final class DynamicFilterPlanner {
         List<Pending> buildPending = new ArrayList<>();
         List<DynamicFilterSource.Key> keys = new ArrayList<>();
         keyPairs(join, false, buildPending, keys);
+        markPublic(left, keys);
         RelMetadataQuery mq = join.getCluster().getMetadataQuery();
         double tableRows = mq.getRowCount(right);
         if (keys.isEmpty()
@@ -284,6 +385,7 @@ public final class DynamicFilterPlanner {
                 keys.add(new DynamicFilterSource.Key(id, leftKey));
             }
         }
+        markPublic(left, keys);
         RelNode right = visit(join.getRight(), rightPending);
         List<DynamicFilterSource.Key> used =
                 keys.stream().filter(k -> placed.contains(k.id())).toList();

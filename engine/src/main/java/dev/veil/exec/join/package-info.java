@@ -32,7 +32,7 @@
  * dev.veil.exec.join.ProbeKeysFirst}), and the probe keys filter the table's scan (TPC-H Q10's
  * customers).
  *
- * <p>Calls {@code exec.privacy} (a filter may pass a release order), {@code exec.scan},
+ * <p>Calls {@code exec.privacy} (a filter may pass a release order, and reach a DP aggregate's batch scan from public key sets), {@code exec.scan},
  * {@code exec.runtime}, {@code plan} (the privacy rewrite's null-on-error calls), {@code schema},
  * {@code catalog} and {@code control} (statement memory and
  * cancellation).

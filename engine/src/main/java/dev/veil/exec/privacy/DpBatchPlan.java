@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.veil.catalog.TableDef;
 import dev.veil.exec.aggregate.VectorInput;
 import dev.veil.exec.scan.ArrowTableScan;
+import dev.veil.exec.scan.ScanDynamicFilter;
 import dev.veil.exec.scan.ScanPredicates;
 import dev.veil.plan.DpCall;
 import dev.veil.plan.DpSpec;
@@ -55,9 +56,32 @@ public final class DpBatchPlan {
         return steps;
     }
 
+    /**
+     * The table column that output field {@code field} of the aggregate (a group key if below the
+     * group count {@code groupCount}) holds as stored, or -1.
+     */
+    int groupKeyColumn(int field, int groupCount) {
+        return field >= 0 && field < groupCount ? input.groupColumn(field) : -1;
+    }
+
+    /** The table it reads. */
+    ArrowTable arrowTable() {
+        return input.table();
+    }
+
+    /**
+     * This plan reading only the rows whose group key columns are in {@code filters}' key sets, fixed
+     * when the scan starts ({@link VectorInput#withDynamicFilters}). Only for key sets that do not
+     * depend on protected rows: {@code join.DynamicFilterPlanner} decides which.
+     */
+    DpBatchPlan withDynamicFilters(List<ScanDynamicFilter> filters) {
+        return new DpBatchPlan(input.withDynamicFilters(filters), steps, table);
+    }
+
     @Override
     public String toString() {
-        return "batches of " + table + (steps.isEmpty() ? "" : " through " + steps.size() + " unit lookup(s)");
+        return "batches of " + table + (steps.isEmpty() ? "" : " through " + steps.size() + " unit lookup(s)")
+                + (input.dynamicFilters().isEmpty() ? "" : " with dynamicFilters " + input.dynamicFilters());
     }
 
     /** A DP input field: an expression over table columns, or a looked-up value. */

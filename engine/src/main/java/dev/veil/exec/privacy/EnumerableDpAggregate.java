@@ -1,7 +1,9 @@
 package dev.veil.exec.privacy;
 
+import dev.veil.exec.scan.ScanDynamicFilter;
 import dev.veil.plan.DpAggregate;
 import dev.veil.plan.DpSpec;
+import dev.veil.schema.ArrowTable;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
@@ -46,6 +48,35 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
     /** This aggregate reading its input's batches as {@code plan} says. */
     EnumerableDpAggregate withBatches(DpBatchPlan plan) {
         return new EnumerableDpAggregate(getCluster(), getTraitSet(), getInput(), spec(), plan);
+    }
+
+    /**
+     * The table column that output field {@code field}, a group key, holds as stored when this
+     * aggregate reads a table's batches (skipping the table's rows whose value of that column is not
+     * in a set removes exactly the input rows of the groups not in it); -1 otherwise.
+     */
+    public int batchKeyColumn(int field) {
+        return batches == null || spec().domainMarker() >= 0
+                ? -1
+                : batches.groupKeyColumn(field, spec().groupKeys().size());
+    }
+
+    /** The table this aggregate reads the batches of, or null when it reads rows. */
+    public @Nullable ArrowTable batchTable() {
+        return batches == null ? null : batches.arrowTable();
+    }
+
+    /**
+     * This aggregate reading only the table rows in {@code filters}' key sets (over columns that
+     * {@link #batchKeyColumn} gave), each set fixed for the whole execution when the scan starts.
+     * For key sets made from public tables only; see {@code join.DynamicFilterPlanner}.
+     */
+    public EnumerableDpAggregate withBatchDynamicFilters(List<ScanDynamicFilter> filters) {
+        if (batches == null) {
+            throw new IllegalStateException("a DP aggregate over rows takes no dynamic filter");
+        }
+        return new EnumerableDpAggregate(
+                getCluster(), getTraitSet(), getInput(), spec(), batches.withDynamicFilters(filters));
     }
 
     @Override

@@ -100,6 +100,7 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
     }
 
     /** The dynamic filters placed on this scan. */
+    @Override
     public List<ScanDynamicFilter> dynamicFilters() {
         return dynamicFilters;
     }

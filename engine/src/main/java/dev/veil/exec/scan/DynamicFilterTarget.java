@@ -21,6 +21,9 @@ public interface DynamicFilterTarget {
      */
     int keyColumn(int field);
 
+    /** The dynamic filters placed on it. */
+    List<ScanDynamicFilter> dynamicFilters();
+
     /** This operator with {@code more} dynamic filters, over table columns that {@link #keyColumn} gave. */
     RelNode withDynamicFilters(List<ScanDynamicFilter> more);
 }

@@ -90,12 +90,32 @@ public final class DynamicFilters implements ExecutionState {
     }
 
     /**
+     * The key sets of {@code filters} that the statement executing in {@code root} has published
+     * now, fixed: a scan that tests every batch against them ({@link #test(List,
+     * ScanPredicate.VectorLookup)}) applies each filter to all of its rows or (its set not yet
+     * published, or withdrawn) to none, whatever the timing of the build sides. A differentially
+     * private aggregate's input needs that: a filter taking effect from some batch on would make
+     * which rows of other units it reads depend on how fast the scan ran, and so on the data.
+     */
+    public static DynamicFilters fixed(DataContext root, List<ScanDynamicFilter> filters) {
+        DynamicFilters now = of(root);
+        DynamicFilters fixed = new DynamicFilters(true);
+        for (ScanDynamicFilter filter : filters) {
+            KeySet keys = now.keys(filter.id());
+            if (keys != null) {
+                fixed.published.put(filter.id(), keys);
+            }
+        }
+        return fixed;
+    }
+
+    /**
      * {@link #test(DataContext, List, ScanPredicate.VectorLookup)} with this statement's sets. The
      * tests run in order of their sets' density (keys per value of their range), the sparsest first:
      * a dense set (every supplier of TPC-H Q8) keeps nearly every row, and a sparse one (Q8's parts)
      * leaves it few rows to test. A test reads its column's values only for the rows it is given.
      */
-    ScanPredicate.@Nullable RowTest test(List<ScanDynamicFilter> filters, ScanPredicate.VectorLookup lookup) {
+    public ScanPredicate.@Nullable RowTest test(List<ScanDynamicFilter> filters, ScanPredicate.VectorLookup lookup) {
         List<KeyTest> tests = new ArrayList<>(filters.size());
         for (ScanDynamicFilter dynamic : filters) {
             KeySet keys = keys(dynamic.id());
