@@ -186,6 +186,8 @@ final class VeilUrl {
         p.setProperty("url", httpUrl());
         p.setProperty("serialization", "protobuf");
         p.setProperty("httpclient_impl", httpClientClass);
+        // The service that asks the server for compact result rows (VeilService).
+        p.setProperty("factory", VeilService.Factory.class.getName());
         p.setProperty("transparent_reconnection", "false");
         p.setProperty("fetch_size", properties.getOrDefault("fetch_size", DEFAULT_FETCH_SIZE));
         p.setProperty(
