@@ -39,6 +39,14 @@ public final class Principals {
         this.catalog = requireNonNull(catalog, "catalog is null");
     }
 
+    /**
+     * The catalog's {@linkplain SqliteCatalog#generation generation}: while it stays the same, no
+     * user, role, grant or password has changed, so what was read of them under it still holds.
+     */
+    public long generation() {
+        return catalog.generation();
+    }
+
     /** A user and the roles granted to it. */
     public record Principal(String name, Set<String> roles) {
         public Principal {

@@ -65,6 +65,18 @@ final class Authenticator {
     /** A remembered successful check. */
     private record Entry(String user, String stamp, long expiresAt) {}
 
+    /** A user's stored hash (null: no such user) as read at a catalog generation. */
+    private record Stamp(String value, long generation) {}
+
+    /**
+     * The stored hashes of users with remembered checks, valid while the catalog's generation
+     * stays the same (a changed password or a dropped user raises it): every request checks that
+     * its remembered entry is still current, and this spares it the catalog's lock.
+     */
+    private final Map<String, Stamp> stamps = new ConcurrentHashMap<>();
+
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
     Authenticator(Principals principals) {
         this(principals, DEFAULT_TTL, System::nanoTime);
     }
@@ -174,11 +186,27 @@ final class Authenticator {
     }
 
     private boolean stillCurrent(Entry entry) {
-        Optional<String> stamp = principals.passwordStamp(entry.user());
+        Optional<String> stamp = currentStamp(entry.user());
         return stamp.isPresent()
                 && MessageDigest.isEqual(
                         stamp.get().getBytes(StandardCharsets.UTF_8),
                         entry.stamp().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The user's stored hash now, read from the catalog only when its generation moved since the last read. */
+    private Optional<String> currentStamp(String user) {
+        // Read before the catalog: a change that begins after this read makes the stamp stale at once.
+        long generation = principals.generation();
+        Stamp known = stamps.get(user);
+        if (known != null && known.generation() == generation) {
+            return Optional.ofNullable(known.value());
+        }
+        Optional<String> stamp = principals.passwordStamp(user);
+        if (stamps.size() >= MAX_ENTRIES) {
+            stamps.clear();
+        }
+        stamps.put(user, new Stamp(stamp.orElse(null), generation));
+        return stamp;
     }
 
     private void remember(String cacheKey, Entry entry) {
@@ -194,17 +222,24 @@ final class Authenticator {
 
     /** HMAC(key, length(user) || user || password): the length prefix keeps ("ab","c") apart from ("a","bc"). */
     private String cacheKey(String user, String password) {
+        Mac mac = macs.get();
+        byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
+        mac.update(new byte[] {
+            (byte) (userBytes.length >>> 24), (byte) (userBytes.length >>> 16),
+            (byte) (userBytes.length >>> 8), (byte) userBytes.length
+        });
+        mac.update(userBytes);
+        mac.update(password.getBytes(StandardCharsets.UTF_8));
+        // doFinal also resets the MAC for the thread's next use.
+        return Base64.getEncoder().encodeToString(mac.doFinal());
+    }
+
+    /** A MAC under {@link #key}, made once per thread (looking the algorithm up costs more than using it). */
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(MAC);
             mac.init(key);
-            byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
-            mac.update(new byte[] {
-                (byte) (userBytes.length >>> 24), (byte) (userBytes.length >>> 16),
-                (byte) (userBytes.length >>> 8), (byte) userBytes.length
-            });
-            mac.update(userBytes);
-            mac.update(password.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(mac.doFinal());
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(MAC + " is not available in this JVM", e);
         }

@@ -164,7 +164,8 @@ final class VeilHttpHandler extends AbstractHandler {
                             new VeilException(
                                     ErrorCode.INVALID_ARGUMENT,
                                     "Malformed request; use Veil's JDBC driver (protobuf serialization)"),
-                            metadata));
+                            metadata),
+                    false);
             return;
         }
         Service.Response answer;
@@ -187,7 +188,7 @@ final class VeilHttpHandler extends AbstractHandler {
             connections.keepPreviousPassword(
                     RequestConnections.connectionId(decoded), given.user(), authenticator.key(given));
         }
-        send(response, status, answer);
+        send(response, status, answer, CompactFrames.requested(request.getHeader(CompactFrames.HEADER)));
     }
 
     private static boolean runsStatements(Service.Request request) {
@@ -247,14 +248,23 @@ final class VeilHttpHandler extends AbstractHandler {
     }
 
     /**
-     * Sends a response; one that cannot be serialised (a value of a type the protocol cannot
-     * carry, a bug) is replaced by an error response, so the client always gets a message it can
-     * parse.
+     * Sends a response, its frames in {@link CompactFrames} when the client asked for them; one
+     * that cannot be serialised (a value of a type the protocol cannot carry, a bug) is replaced
+     * by an error response, so the client always gets a message it can parse.
      */
-    private void send(HttpServletResponse response, int status, Service.Response answer) throws IOException {
-        byte[] bytes;
+    private void send(HttpServletResponse response, int status, Service.Response answer, boolean compactFrames)
+            throws IOException {
+        byte[] bytes = null;
         try {
-            bytes = translation.serializeResponse(answer);
+            if (compactFrames) {
+                bytes = CompactFrames.serialize(translation, answer);
+                if (bytes != null) {
+                    response.setHeader(CompactFrames.HEADER, CompactFrames.VERSION);
+                }
+            }
+            if (bytes == null) {
+                bytes = translation.serializeResponse(answer);
+            }
         } catch (IOException
                 | RuntimeException
                 | StackOverflowError

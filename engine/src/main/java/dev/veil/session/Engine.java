@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One open warehouse in this process, shared by every session and connection on it. Engines are
@@ -38,6 +39,18 @@ public final class Engine {
     private final PrivacyRewriter rewriter;
     private volatile PolicyResolver policies;
     private final StatementAdmission admission = new StatementAdmission(StatementAdmission.DEFAULT_MAX_WAIT);
+
+    /** How many principals {@link #principal} keeps. */
+    private static final int MAX_KNOWN_PRINCIPALS = 10_000;
+
+    /**
+     * A principal as read from the catalog at a generation: every statement asks for its user's
+     * principal, and while the catalog's generation stays the same (no user, role or grant
+     * changed) the answer is the same, without waiting for the catalog's lock.
+     */
+    private record KnownPrincipal(Principal principal, long generation) {}
+
+    private final Map<String, KnownPrincipal> principals = new ConcurrentHashMap<>();
     private int references;
 
     private Engine(Path directory, Warehouse warehouse) {
@@ -118,7 +131,20 @@ public final class Engine {
      * is the admin when the catalog says so, and an analyst otherwise.
      */
     public Principal principal(String user) {
-        return new Principals(warehouse.sqliteCatalog()).principalOf(user);
+        requireNonNull(user, "user is null");
+        Principals catalog = new Principals(warehouse.sqliteCatalog());
+        // Read before the catalog: a change that begins after this read makes the entry stale at once.
+        long generation = catalog.generation();
+        KnownPrincipal known = principals.get(user);
+        if (known != null && known.generation() == generation) {
+            return known.principal();
+        }
+        Principal principal = catalog.principalOf(user);
+        if (principals.size() >= MAX_KNOWN_PRINCIPALS) {
+            principals.clear();
+        }
+        principals.put(user, new KnownPrincipal(principal, generation));
+        return principal;
     }
 
     /** The caps on the statements each user of this warehouse runs at once. */

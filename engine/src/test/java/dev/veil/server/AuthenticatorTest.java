@@ -98,6 +98,39 @@ class AuthenticatorTest {
     }
 
     @Test
+    void repeatedLoginDoesNotWaitForTheCatalogWhileNothingChanged() throws Exception {
+        assertEquals(Optional.of("ana"), login("ana", "right-pw-long-secret"));
+        assertEquals(Optional.of("ana"), login("ana", "right-pw-long-secret"));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            // Another request holds the catalog (a long audit flush, say) while this one logs in again.
+            Future<?> holder = other.submit(() -> catalog.read(c -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            holding.await();
+            Future<Optional<String>> again =
+                    Executors.newSingleThreadExecutor().submit(() -> login("ana", "right-pw-long-secret"));
+            assertEquals(Optional.of("ana"), again.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            release.countDown();
+            holder.get();
+        } finally {
+            release.countDown();
+            other.shutdown();
+        }
+        // A change raises the catalog's generation: the next login reads the catalog again.
+        principals.setPassword("ana", "new-pw-long-secret");
+        assertEquals(Optional.empty(), login("ana", "right-pw-long-secret"));
+    }
+
+    @Test
     void wrongPasswordIsRejectedEvenAfterASuccessfulLogin() {
         assertEquals(Optional.of("ana"), login("ana", "right-pw-long-secret"));
         assertEquals(Optional.empty(), login("ana", "wrong-pw"));

@@ -37,12 +37,27 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
         }
     }
 
+    /** An answer of the server: its bytes, and whether its frames are in {@link CompactFrames}. */
+    record Reply(byte[] bytes, boolean compactFrames) {}
+
     @Override
     public byte[] send(byte[] message) {
+        return exchange(message, false).bytes();
+    }
+
+    /**
+     * Sends a request and returns the answer; with {@code compactFrames} the server is asked to
+     * send result rows in {@link CompactFrames} (a server that does not know them sends Avatica's
+     * encoding, and the reply says which it is).
+     */
+    Reply exchange(byte[] message, boolean compactFrames) {
         byte[] request = WireNames.toServer(message);
         for (int attempt = 1; ; attempt++) {
             HttpPost post = new HttpPost(uri);
             post.setEntity(new ByteArrayEntity(request, ContentType.APPLICATION_OCTET_STREAM));
+            if (compactFrames) {
+                post.setHeader(CompactFrames.HEADER, CompactFrames.VERSION);
+            }
             if (httpHost == null) {
                 try {
                     httpHost = RoutingSupport.determineHost(post);
@@ -54,7 +69,10 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
                 int status = response.getCode();
                 if (status == 200 || status == 500) {
                     userToken = context.getUserToken();
-                    return WireNames.fromServer(EntityUtils.toByteArray(response.getEntity()));
+                    org.apache.hc.core5.http.Header frames = response.getFirstHeader(CompactFrames.HEADER);
+                    boolean compact =
+                            compactFrames && frames != null && CompactFrames.VERSION.equals(frames.getValue());
+                    return new Reply(WireNames.fromServer(EntityUtils.toByteArray(response.getEntity())), compact);
                 }
                 EntityUtils.consume(response.getEntity());
                 if (status == 503 && attempt < MAX_ATTEMPTS) {

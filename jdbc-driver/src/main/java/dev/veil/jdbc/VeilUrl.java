@@ -38,7 +38,7 @@ final class VeilUrl {
     /** Keys whose values are secrets: never sent to the server as connection properties, never printed. */
     static final Set<String> SECRET_KEYS = Set.of("password", "truststore_password");
 
-    private static final String DEFAULT_FETCH_SIZE = "1000";
+    private static final String DEFAULT_FETCH_SIZE = "10000";
     private static final String DEFAULT_RESPONSE_TIMEOUT_MILLIS = "3600000";
 
     private final String host;
@@ -186,6 +186,8 @@ final class VeilUrl {
         p.setProperty("url", httpUrl());
         p.setProperty("serialization", "protobuf");
         p.setProperty("httpclient_impl", httpClientClass);
+        // The service that asks the server for compact result rows (VeilService).
+        p.setProperty("factory", VeilService.Factory.class.getName());
         p.setProperty("transparent_reconnection", "false");
         p.setProperty("fetch_size", properties.getOrDefault("fetch_size", DEFAULT_FETCH_SIZE));
         p.setProperty(
