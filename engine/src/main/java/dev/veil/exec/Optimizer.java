@@ -91,6 +91,10 @@ public final class Optimizer {
         // A merge join needs both inputs sorted, and Calcite's enumerable sort is a TreeMap of rows:
         // on analytic equi-joins a hash join is always cheaper.
         planner.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
+        // ORDER BY with LIMIT as one top-N operator: it keeps only the first rows (LIMIT + OFFSET of
+        // them, the earlier input row first among equal keys, as the full sort does), where a sort
+        // under a limit puts every input row in a TreeMap first (TPC-H Q10 sorted 38,000 groups for 20).
+        planner.addRule(EnumerableRules.ENUMERABLE_LIMIT_SORT_RULE);
         ArrowRules.ALL.forEach(planner::addRule);
         // Equi-joins on integer keys: a hash table of primitive keys, preferred over Calcite's where it
         // applies (part of the columnar layer, which ExecutionOptions may turn off to compare paths).
