@@ -368,22 +368,11 @@ public final class DynamicFilterPlanner {
      * so the left keys filter the right scans.
      */
     private RelNode visitMarkJoin(Join join, List<Pending> pending) {
-        JoinInfo info = join.analyzeCondition();
-        List<RelDataTypeField> leftFields = join.getLeft().getRowType().getFieldList();
-        List<RelDataTypeField> rightFields = join.getRight().getRowType().getFieldList();
         List<Pending> rightPending = new ArrayList<>();
         List<DynamicFilterSource.Key> keys = new ArrayList<>();
         RelNode left = visit(join.getLeft(), join.getJoinType() == JoinRelType.LEFT ? List.of() : pending);
-        for (int i = 0; i < (wholeTable(left) ? 0 : info.leftKeys.size()); i++) {
-            int leftKey = info.leftKeys.get(i);
-            int rightKey = info.rightKeys.get(i);
-            SqlTypeName leftType = leftFields.get(leftKey).getType().getSqlTypeName();
-            SqlTypeName rightType = rightFields.get(rightKey).getType().getSqlTypeName();
-            if (info.nullExclusionFlags.get(i) && leftType == rightType && KEY_TYPES.contains(leftType)) {
-                int id = nextId++;
-                rightPending.add(new Pending(rightKey, id, rightType));
-                keys.add(new DynamicFilterSource.Key(id, leftKey));
-            }
+        if (!wholeTable(left)) {
+            keyPairs(join, false, rightPending, keys);
         }
         markPublic(left, keys);
         RelNode right = visit(join.getRight(), rightPending);

@@ -1,8 +1,10 @@
 package dev.veil.sqltests.fuzz;
 
 /**
- * The shape families of the neighbouring-database property test. Each but the baseline is one
- * way a hostile analyst broke Veil's promises (issue 13); {@link #finding()} is its number there.
+ * The shape families of the neighbouring-database property test. Each but the baseline and the
+ * key-set probe is one way a hostile analyst broke Veil's promises (issue 13); {@link #finding()} is
+ * its number there. The key-set probe (finding 0) attacks a later feature: a DP aggregate that
+ * reads only the groups a join with public key sets keeps (issue 16).
  */
 public enum NeighbourFamily {
     /** Ordinary valid queries over every table: the outcome class alone, no finding. */
@@ -20,7 +22,15 @@ public enum NeighbourFamily {
     /** A JOIN ONLY key outer-joined with an analyst's table whose NULLs are then tested: POLICY_VIOLATION. */
     JOIN_ONLY_PROBE("join-only-probe", 6),
     /** NaN and Infinity must not pass bounds clamps. */
-    CLAMP_PROBE("clamp-probe", 7);
+    CLAMP_PROBE("clamp-probe", 7),
+    /**
+     * A DP aggregate joined with (or filtered by) key sets: the analyst's own tables holding the
+     * keys only the neighbour has, sets released from protected tables, public sets narrowed by
+     * those. The join's key set may narrow the rows the aggregate reads, never spare its groups
+     * from partition selection: a key only the neighbour has is released (at most) with the
+     * probability DP allows.
+     */
+    KEY_SET_PROBE("key-set-probe", 0);
 
     private final String label;
     private final int finding;

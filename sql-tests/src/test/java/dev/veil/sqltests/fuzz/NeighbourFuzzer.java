@@ -46,7 +46,10 @@ import java.util.concurrent.Future;
  *       ledger's charge equals the epsilon of the statement's audit row; over-cap counts are 0;
  *       deterministic SUM/AVG of bounded values stay within the bounds; DP aggregates of bounded
  *       values are finite; the groups released by the two orders of insertion come in the same
- *       order (deterministic queries: the same rows in the same order).</li>
+ *       order (deterministic queries: the same rows in the same order); a DP aggregate joined
+ *       with or filtered by a key set releases a group key only the neighbour has in at most
+ *       {@value #MAX_NEIGHBOUR_KEY_RELEASES} statements of the run, and the control that lists the
+ *       analyst's own keys shows them.</li>
  * </ul>
  *
  * <p>Every shape is first run once as admin on the base warehouse: a shape the admin cannot run
@@ -59,6 +62,16 @@ public final class NeighbourFuzzer {
     public static final int CAP = 64 * 1024;
 
     private static final int QUERY_TIMEOUT_SECONDS = 60;
+
+    /**
+     * The most statements of {@link Check#KEYS_ABSENT} that may release a key only the neighbour
+     * has. Partition selection releases a group of one unit with a probability of at most about
+     * delta (1e-5; a few such groups per statement), so over a few thousand statements four or more
+     * releases happen with a probability below 1e-9; a key set that spared groups from partition
+     * selection would release them in most statements.
+     */
+    static final int MAX_NEIGHBOUR_KEY_RELEASES = 3;
+
     private static final int EXAMPLES = 4;
 
     /** The families and how often each is drawn. */
@@ -74,6 +87,7 @@ public final class NeighbourFuzzer {
         weights.put(NeighbourFamily.ORDER_PROBE, 10);
         weights.put(NeighbourFamily.JOIN_ONLY_PROBE, 7);
         weights.put(NeighbourFamily.CLAMP_PROBE, 10);
+        weights.put(NeighbourFamily.KEY_SET_PROBE, 8);
         return weights;
     }
 
@@ -201,6 +215,8 @@ public final class NeighbourFuzzer {
     private final Report report = new Report();
     private final Set<String> checkedShapes = new HashSet<>();
     private int ledgerChecks;
+    private int neighbourKeyReleases;
+    private NeighbourQuery firstNeighbourKeyRelease;
 
     private Connection[] analyst;
     private Connection[] admin;
@@ -281,6 +297,12 @@ public final class NeighbourFuzzer {
                 for (int i = 0; i < variants.length; i++) {
                     checkLedgerTotal(i);
                 }
+            }
+            if (neighbourKeyReleases > MAX_NEIGHBOUR_KEY_RELEASES) {
+                report.fail(
+                        firstNeighbourKeyRelease,
+                        neighbourKeyReleases + " statements released a group key only the neighbour has (at most "
+                                + MAX_NEIGHBOUR_KEY_RELEASES + " may, by the chance DP allows); the first is shown");
             }
         } finally {
             pool.shutdownNow();
@@ -404,6 +426,28 @@ public final class NeighbourFuzzer {
                 checkFinite(query, "neighbour", neighbour);
             }
             case ORDER -> checkOrder(query, base, neighbour, reordered);
+            case KEYS_ABSENT -> {
+                checkFinite(query, "base", base);
+                checkFinite(query, "neighbour", neighbour);
+                if (neighbourKeys(query, base) + neighbourKeys(query, neighbour) > 0) {
+                    neighbourKeyReleases++;
+                    if (firstNeighbourKeyRelease == null) {
+                        firstNeighbourKeyRelease = query;
+                    }
+                    System.out.println("NeighbourFuzzer: a key only the neighbour has was released (counted): "
+                            + query.sql() + " -> " + neighbour);
+                }
+            }
+            case KEYS_PRESENT -> {
+                checkFinite(query, "base", base);
+                checkFinite(query, "neighbour", neighbour);
+                if (neighbourKeys(query, base) == 0 || neighbourKeys(query, neighbour) == 0) {
+                    report.fail(
+                            query,
+                            "negative control: the analyst's own neighbour-only keys were not seen: base " + base
+                                    + " | neighbour " + neighbour);
+                }
+            }
         }
     }
 
@@ -598,6 +642,21 @@ public final class NeighbourFuzzer {
                 return;
             }
         }
+    }
+
+    /** How many rows of {@code outcome} hold, in the check's key column, a key only the neighbour has. */
+    private static int neighbourKeys(NeighbourQuery query, Outcome outcome) {
+        if (!outcome.ok()) {
+            return 0;
+        }
+        int column = query.columns().get(0);
+        int count = 0;
+        for (List<Object> row : outcome.rows()) {
+            if (NeighbourWarehouse.neighbourOnlyKey(row.get(column))) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private void checkFinite(NeighbourQuery query, String side, Outcome outcome) {

@@ -339,6 +339,7 @@ public final class NeighbourGenerator {
             case ORDER_PROBE -> orderProbe();
             case JOIN_ONLY_PROBE -> joinOnlyProbe();
             case CLAMP_PROBE -> clampProbe();
+            case KEY_SET_PROBE -> keySetProbe();
         };
     }
 
@@ -662,6 +663,72 @@ public final class NeighbourGenerator {
                 low,
                 high,
                 aggregate.equals("SUM"));
+    }
+
+    /**
+     * A DP aggregate over the visits, grouped by a day, a visit id or a ward, joined with or filtered
+     * by a key set: the analyst's own {@code lab.days} / {@code ids} / {@code wards} (public to the analyst, holding
+     * the keys only the neighbour has), all of it or a part, a set released from a DP or a MIN
+     * GROUP SIZE table, or the analyst's set narrowed by a released one. One in ten is the
+     * detector's negative control: the analyst's keys themselves, listed beside a DP value.
+     */
+    private NeighbourQuery keySetProbe() {
+        int keyKind = random.nextInt(3);
+        String column = List.of("day", "visit_id", "ward").get(keyKind);
+        String key = "t." + column;
+        String own = List.of("lab.days", "lab.ids", "lab.wards").get(keyKind);
+        record Source(String name, String from) {}
+        Source source = pick(List.of(
+                new Source("visits", "nb.visits t"),
+                new Source("visits-view", "nb.visits_v t"),
+                new Source("persons+visits", "nb.persons p0 JOIN nb.visits t ON t.pid = p0.pid")));
+        String aggregate = pick(List.of("COUNT(*)", "SUM(t.cost)", "AVG(t.cost)", "COUNT(t.kind)"));
+        String released = "SELECT t2." + column + " AS k FROM nb.visits t2 GROUP BY t2." + column;
+        String protectedSet = pick(List.of(
+                released,
+                switch (keyKind) {
+                    case 0 -> "SELECT p2.born AS k FROM nb.persons p2 GROUP BY p2.born";
+                    case 1 -> "SELECT i2.visit_id AS k FROM nb.items i2 GROUP BY i2.visit_id";
+                    default -> "SELECT p2.age AS k FROM nb.persons p2 GROUP BY p2.age";
+                }));
+        record KeySet(String name, String from, String where) {}
+        KeySet set = pick(List.of(
+                new KeySet("own", own + " d", ""),
+                new KeySet("own-part", own + " d", " WHERE d.tag = '" + pick(List.of("a", "b")) + "'"),
+                new KeySet("own-empty", own + " d", " WHERE d.tag = 'none'"),
+                new KeySet("released", "(" + protectedSet + ") d", ""),
+                new KeySet(
+                        "own-narrowed",
+                        "(SELECT d0.k FROM " + own + " d0 JOIN (" + protectedSet + ") w ON d0.k = w.k) d",
+                        "")));
+        String shapeName = set.name() + "/" + source.name();
+        if (random.nextInt(10) == 0) {
+            String sql = "SELECT d.k, (SELECT " + aggregate + " FROM " + source.from() + " WHERE " + key
+                    + " = d.k) AS v FROM " + own + " d";
+            return new NeighbourQuery(
+                    NeighbourFamily.KEY_SET_PROBE,
+                    "control-own-keys/" + source.name(),
+                    sql,
+                    Check.KEYS_PRESENT,
+                    List.of(0),
+                    List.of(),
+                    0,
+                    0,
+                    false);
+        }
+        String inner = "SELECT " + key + " AS k, " + aggregate + " AS v FROM " + source.from();
+        String sql = switch (random.nextInt(3)) {
+            case 0 ->
+                "SELECT s.k, s.v FROM (" + inner + " GROUP BY " + key + ") s JOIN " + set.from() + " ON s.k = d.k"
+                        + set.where();
+            case 1 ->
+                inner + " WHERE " + key + " IN (SELECT d.k FROM " + set.from() + set.where() + ") GROUP BY " + key;
+            default ->
+                "SELECT s.k, s.v FROM (" + inner + " GROUP BY " + key + ") s WHERE EXISTS (SELECT 1 FROM " + set.from()
+                        + set.where() + (set.where().isEmpty() ? " WHERE" : " AND") + " d.k = s.k)";
+        };
+        return new NeighbourQuery(
+                NeighbourFamily.KEY_SET_PROBE, shapeName, sql, Check.KEYS_ABSENT, List.of(0), List.of(), 0, 0, false);
     }
 
     /** Every distinct shape name of the unit disguises, to count them. */

@@ -17,7 +17,8 @@ import java.util.List;
  * @param columns the column indexes (0-based) the check is about: for {@link Check#SAME_VALUE}
  *     the released DP values, for {@link Check#LENGTH_BOUND} the count then the over-cap count,
  *     for {@link Check#CLAMP_RANGE} the COUNT(*) column then the SUM or AVG column, for
- *     {@link Check#ORDER} the group key columns
+ *     {@link Check#ORDER} the group key columns, for {@link Check#KEYS_ABSENT} and {@link
+ *     Check#KEYS_PRESENT} the key column
  * @param keyColumns for {@link Check#SAME_VALUE}: the columns that identify one DP group (rows
  *     with equal keys must show equal values)
  * @param low for {@link Check#CLAMP_RANGE}: the least value one row can contribute after clamping
@@ -50,7 +51,19 @@ public record NeighbourQuery(
         /** Every released number is finite (a DP aggregate of a bounded value). */
         FINITE,
         /** The released groups leave in an order that does not follow insertion order. */
-        ORDER
+        ORDER,
+        /**
+         * The DP group keys in the first of {@code columns} are counted when only the neighbour has
+         * them ({@link NeighbourWarehouse#neighbourOnlyKey}); partition selection lets one unit's
+         * group out with a probability of at most about delta, so the run fails when more than a few
+         * statements release one. Every released number is finite.
+         */
+        KEYS_ABSENT,
+        /**
+         * The negative control of {@link #KEYS_ABSENT}: the keys in the first of {@code columns} come
+         * from the analyst's own key set, so the neighbour-only keys must be seen on both warehouses.
+         */
+        KEYS_PRESENT
     }
 
     public NeighbourQuery {

@@ -33,7 +33,9 @@ import java.util.Properties;
  *       JOIN ONLY {@code ssn}, an AGGREGATE ONLY BOUNDS (0, 100) {@code score};</li>
  *   <li>{@code nb.visits}: unit VIA {@code pid} REFERENCES {@code nb.persons (pid)},
  *       differentially private (EPSILON 1, 2 groups and 3 rows per unit), {@code cost} bounded
- *       to (0, 1000), {@code clinic} with a public domain (no partition selection);</li>
+ *       to (0, 1000), {@code clinic} with a public domain (no partition selection), {@code ward} 1
+ *       for most base persons (released by partition selection in most runs), 2 for one in ten,
+ *       and the INTEGER limits for the neighbour;</li>
  *   <li>{@code nb.items}: unit VIA {@code visit_id} REFERENCES {@code nb.visits (visit_id)} (a
  *       two-step path), MIN GROUP SIZE 3, {@code dose} bounded to (0, 10);</li>
  *   <li>{@code nb.clinics}: public;</li>
@@ -42,7 +44,10 @@ import java.util.Properties;
  *       the analyst's default purpose is {@code research}: most base persons consent, and the
  *       neighbour's consent rows are part of its data (absent from the base warehouse);</li>
  *   <li>{@code lab.guess}: created by the analyst (CREATE TABLE AS), a list of guessed
- *       {@code ssn} values: every base person's but the first three.</li>
+ *       {@code ssn} values: every base person's but the first three;</li>
+ *   <li>{@code lab.days}, {@code lab.ids} and {@code lab.wards}: created by the analyst, key sets
+ *       {@code (k, tag)} of visit days, visit ids and wards: some base keys and every key only the
+ *       neighbour has.</li>
  * </ul>
  *
  * <p>The neighbour is added at its largest contribution: five {@code persons} rows (the unit
@@ -58,6 +63,9 @@ public final class NeighbourWarehouse {
     public static final long NEIGHBOUR = 1000;
 
     public static final int BASE_PERSONS = 60;
+    /** The first of the neighbour's visit ids (base visit ids are below 1,000). */
+    public static final long NEIGHBOUR_VISITS = 10_000;
+
     public static final String RARE_DIAGNOSIS = "HIV";
     /** The length of the neighbour's long texts, above the 64 KiB cap. */
     public static final int LONG_TEXT = 70_000;
@@ -140,7 +148,8 @@ public final class NeighbourWarehouse {
                         "cost double precision",
                         "kind varchar",
                         "day date",
-                        "memo varchar"));
+                        "memo varchar",
+                        "ward integer"));
         tables.put(
                 "items",
                 List.of("item_id bigint", "visit_id bigint", "drug varchar", "qty integer", "dose double precision"));
@@ -404,7 +413,8 @@ public final class NeighbourWarehouse {
                     col("cost", VeilType.DOUBLE),
                     col("kind", VeilType.VARCHAR),
                     col("day", VeilType.DATE),
-                    col("memo", VeilType.VARCHAR));
+                    col("memo", VeilType.VARCHAR),
+                    col("ward", VeilType.INTEGER));
             TableDef items = table(
                     warehouse,
                     "items",
@@ -475,7 +485,39 @@ public final class NeighbourWarehouse {
             }
             s.execute("CREATE TABLE lab.guess AS SELECT * FROM (VALUES " + String.join(", ", guesses)
                     + ") AS v(ssn, tag)");
+            // Key sets of the analyst's (public to the analyst: no policy), holding some base keys of
+            // nb.visits and every key only the neighbour has.
+            List<String> days = new ArrayList<>();
+            for (int d = 0; d < 300; d += 7) {
+                days.add("(DATE '" + LocalDate.of(2024, 1, 1).plusDays(d) + "', '" + (d % 2 == 0 ? "a" : "b") + "')");
+            }
+            days.add("(DATE '9999-12-31', 'a')");
+            days.add("(DATE '0001-01-01', 'b')");
+            s.execute("CREATE TABLE lab.days AS SELECT * FROM (VALUES " + String.join(", ", days) + ") AS v(k, tag)");
+            List<String> ids = new ArrayList<>();
+            for (int i = 1; i <= BASE_PERSONS; i += 3) {
+                ids.add("(CAST(" + (i * 10L) + " AS BIGINT), '" + (i % 2 == 0 ? "a" : "b") + "')");
+            }
+            for (long j = 0; j < 20; j++) {
+                ids.add("(CAST(" + (NEIGHBOUR_VISITS + j) + " AS BIGINT), '" + (j % 2 == 0 ? "a" : "b") + "')");
+            }
+            s.execute("CREATE TABLE lab.ids AS SELECT * FROM (VALUES " + String.join(", ", ids) + ") AS v(k, tag)");
+            s.execute("CREATE TABLE lab.wards AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, 'a'), ("
+                    + Integer.MAX_VALUE + ", 'a'), (" + Integer.MIN_VALUE + ", 'b')) AS v(k, tag)");
         }
+    }
+
+    /**
+     * Whether {@code key}, released as a group key of {@code nb.visits}' {@code day}, {@code
+     * visit_id} or {@code ward}, is one that only the neighbour's rows have: a date outside 2024, or
+     * a number at least {@value #NEIGHBOUR_VISITS} away from 0 (the neighbour's visit ids, and its
+     * wards: the largest and smallest INTEGER; base wards are 1 and 2).
+     */
+    public static boolean neighbourOnlyKey(Object key) {
+        if (key instanceof java.util.Date || key instanceof LocalDate) {
+            return !key.toString().startsWith("2024-");
+        }
+        return key instanceof Number n && Math.abs(n.longValue()) >= NEIGHBOUR_VISITS;
     }
 
     /** A connection to the warehouse in {@code dir} as {@code user}, in this JVM. */
@@ -632,7 +674,8 @@ public final class NeighbourWarehouse {
                     (double) (10 + (i * 31 + j * 17) % 890),
                     KINDS.get((i + j) % KINDS.size()),
                     (int) LocalDate.of(2024, 1, 1).plusDays((i * 13 + j) % 300).toEpochDay(),
-                    "m" + (i % 5)
+                    "m" + (i % 5),
+                    i % 10 == 0 ? 2 : 1
                 });
             }
         }
@@ -647,13 +690,14 @@ public final class NeighbourWarehouse {
         List<String> memos = List.of("x".repeat(LONG_TEXT), "(", "", "\\");
         for (int j = 0; j < 20; j++) {
             rows.add(new Object[] {
-                10_000L + j,
+                NEIGHBOUR_VISITS + j,
                 NEIGHBOUR,
                 CLINICS.get(j % CLINICS.size()),
                 EXTREME_DOUBLES.get(j % EXTREME_DOUBLES.size()),
                 j % 5 == 4 ? null : KINDS.get(j % 3),
                 j % 3 == 0 ? day("9999-12-31") : j % 3 == 1 ? day("0001-01-01") : null,
-                memos.get(j % memos.size())
+                memos.get(j % memos.size()),
+                j % 2 == 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE
             });
         }
         return rows;
@@ -685,7 +729,7 @@ public final class NeighbourWarehouse {
             for (int k = 0; k < 2; k++) {
                 rows.add(new Object[] {
                     100_000L + j * 10 + k,
-                    10_000L + j,
+                    NEIGHBOUR_VISITS + j,
                     DRUGS.get((j + k) % DRUGS.size()),
                     qty.get((j + k) % qty.size()),
                     EXTREME_DOUBLES.get((j * 2 + k) % EXTREME_DOUBLES.size())
