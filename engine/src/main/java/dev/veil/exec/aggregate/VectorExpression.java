@@ -929,6 +929,8 @@ abstract class VectorExpression {
         private final SqlKind[] ops;
         private final long[] longBounds;
         private final double[] doubleBounds;
+        /** Whether it is {@code CASE WHEN x < low THEN low WHEN x > high THEN high ELSE x END}. */
+        private final boolean lowHigh;
 
         CaseClamp(Case general, VectorExpression value, SqlKind[] ops, long[] longBounds, double[] doubleBounds) {
             super(general.isDouble, general.isDecimal, general.scale);
@@ -937,6 +939,7 @@ abstract class VectorExpression {
             this.ops = ops;
             this.longBounds = longBounds;
             this.doubleBounds = doubleBounds;
+            this.lowHigh = ops.length == 2 && ops[0] == SqlKind.LESS_THAN && ops[1] == SqlKind.GREATER_THAN;
         }
 
         @Override
@@ -946,6 +949,18 @@ abstract class VectorExpression {
                 return;
             }
             value.evalLong(vectors, sel, n, out, nulls);
+            if (lowHigh) {
+                // The rewrite's form: the ops compared in the loop, not through the enum.
+                long low = longBounds[0];
+                long high = longBounds[1];
+                for (int j = 0; j < n; j++) {
+                    long x = out[j];
+                    if (!nulls[j]) {
+                        out[j] = x < low ? low : x > high ? high : x;
+                    }
+                }
+                return;
+            }
             int branches = ops.length;
             for (int j = 0; j < n; j++) {
                 if (nulls[j]) {
@@ -968,6 +983,17 @@ abstract class VectorExpression {
                 return;
             }
             value.evalDouble(vectors, sel, n, out, nulls);
+            if (lowHigh) {
+                double low = doubleBounds[0];
+                double high = doubleBounds[1];
+                for (int j = 0; j < n; j++) {
+                    double x = out[j];
+                    if (!nulls[j]) {
+                        out[j] = x < low ? low : x > high ? high : x;
+                    }
+                }
+                return;
+            }
             int branches = ops.length;
             for (int j = 0; j < n; j++) {
                 if (nulls[j]) {

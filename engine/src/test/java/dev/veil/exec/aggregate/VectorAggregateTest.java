@@ -212,6 +212,7 @@ class VectorAggregateTest {
                 + "SUM(CASE WHEN g < -2 THEN -2 WHEN g > 3 THEN 3 ELSE g END), "
                 + "SUM(CASE WHEN b <= 5000000 THEN 5000000 ELSE b END), "
                 + "SUM(CASE WHEN f < 1.5e0 THEN 1.5e0 WHEN f >= 3.0e2 THEN 3.0e2 ELSE f END), "
+                + "SUM(CASE WHEN f < 1.5e0 THEN 1.5e0 WHEN f > 3.0e2 THEN 3.0e2 ELSE f END), "
                 + "SUM(CASE WHEN d < 500.00 THEN 500.00 WHEN d > 10.00 THEN 10.00 ELSE d END), "
                 + "SUM(CASE WHEN g > 0 THEN 0 WHEN g < 2 THEN 2 ELSE g END), "
                 + "SUM(CASE WHEN d < 10.00 THEN 10.00 WHEN d > 500.00 THEN 500.00 ELSE d END * (1 - e)) "
