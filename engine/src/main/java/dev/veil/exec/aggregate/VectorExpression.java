@@ -277,7 +277,42 @@ abstract class VectorExpression {
                 throw new Unsupported();
             }
         }
-        return new Case(ops, lefts, rights, values, isDouble, isDecimal, scale);
+        Case general = new Case(ops, lefts, rights, values, isDouble, isDecimal, scale);
+        return clampOf(general, ops, lefts, rights, values);
+    }
+
+    /**
+     * {@code general} evaluated in one pass over its operand when it is a clamp: every condition
+     * compares one operand {@code x}, the ELSE value, with a constant that is also the branch's
+     * value ({@code CASE WHEN x < lo THEN lo WHEN x > hi THEN hi ELSE x END}, the privacy rewrite's
+     * clamp of a column with bounds); otherwise {@code general} itself.
+     */
+    private static VectorExpression clampOf(
+            Case general,
+            SqlKind[] ops,
+            VectorExpression[] lefts,
+            VectorExpression[] rights,
+            VectorExpression[] values) {
+        VectorExpression x = values[ops.length];
+        if (x.isDouble != general.isDouble || x.scale != general.scale) {
+            return general;
+        }
+        long[] longBounds = new long[ops.length];
+        double[] doubleBounds = new double[ops.length];
+        for (int b = 0; b < ops.length; b++) {
+            if (lefts[b] != x
+                    || !(rights[b] instanceof Constant bound)
+                    || !(values[b] instanceof Constant value)
+                    || bound.isDouble != value.isDouble
+                    || bound.scale != value.scale
+                    || bound.longValue != value.longValue
+                    || Double.doubleToRawLongBits(bound.doubleValue) != Double.doubleToRawLongBits(value.doubleValue)) {
+                return general;
+            }
+            longBounds[b] = bound.longValue;
+            doubleBounds[b] = bound.doubleValue;
+        }
+        return new CaseClamp(general, x, ops, longBounds, doubleBounds);
     }
 
     /** The name of the privacy rewrite's clamp of a DOUBLE value ({@code MaskFunctions.clampDouble}). */
@@ -880,6 +915,103 @@ abstract class VectorExpression {
                 }
             }
             return values[ops.length].evalDecimal(vectors, row);
+        }
+    }
+
+    /**
+     * A {@link Case} of the clamp form ({@link #clampOf}): the operand evaluated once, then each row
+     * replaced by the bound of its first true condition, as the CASE would (a NULL operand, or a
+     * NaN one, meets no condition and stays itself).
+     */
+    private static final class CaseClamp extends VectorExpression {
+        private final Case general;
+        private final VectorExpression value;
+        private final SqlKind[] ops;
+        private final long[] longBounds;
+        private final double[] doubleBounds;
+        /** Whether it is {@code CASE WHEN x < low THEN low WHEN x > high THEN high ELSE x END}. */
+        private final boolean lowHigh;
+
+        CaseClamp(Case general, VectorExpression value, SqlKind[] ops, long[] longBounds, double[] doubleBounds) {
+            super(general.isDouble, general.isDecimal, general.scale);
+            this.general = general;
+            this.value = value;
+            this.ops = ops;
+            this.longBounds = longBounds;
+            this.doubleBounds = doubleBounds;
+            this.lowHigh = ops.length == 2 && ops[0] == SqlKind.LESS_THAN && ops[1] == SqlKind.GREATER_THAN;
+        }
+
+        @Override
+        void computeLong(FieldVector[] vectors, int[] sel, int n, long[] out, boolean[] nulls) {
+            if (isDouble) {
+                general.computeLong(vectors, sel, n, out, nulls);
+                return;
+            }
+            value.evalLong(vectors, sel, n, out, nulls);
+            if (lowHigh) {
+                // The rewrite's form: the ops compared in the loop, not through the enum.
+                long low = longBounds[0];
+                long high = longBounds[1];
+                for (int j = 0; j < n; j++) {
+                    long x = out[j];
+                    if (!nulls[j]) {
+                        out[j] = x < low ? low : x > high ? high : x;
+                    }
+                }
+                return;
+            }
+            int branches = ops.length;
+            for (int j = 0; j < n; j++) {
+                if (nulls[j]) {
+                    continue;
+                }
+                long x = out[j];
+                for (int b = 0; b < branches; b++) {
+                    if (Case.test(ops[b], Long.compare(x, longBounds[b]))) {
+                        out[j] = longBounds[b];
+                        break;
+                    }
+                }
+            }
+        }
+
+        @Override
+        void computeDouble(FieldVector[] vectors, int[] sel, int n, double[] out, boolean[] nulls) {
+            if (!isDouble) {
+                general.computeDouble(vectors, sel, n, out, nulls);
+                return;
+            }
+            value.evalDouble(vectors, sel, n, out, nulls);
+            if (lowHigh) {
+                double low = doubleBounds[0];
+                double high = doubleBounds[1];
+                for (int j = 0; j < n; j++) {
+                    double x = out[j];
+                    if (!nulls[j]) {
+                        out[j] = x < low ? low : x > high ? high : x;
+                    }
+                }
+                return;
+            }
+            int branches = ops.length;
+            for (int j = 0; j < n; j++) {
+                if (nulls[j]) {
+                    continue;
+                }
+                double x = out[j];
+                for (int b = 0; b < branches; b++) {
+                    if (Case.testDouble(ops[b], x, doubleBounds[b])) {
+                        out[j] = doubleBounds[b];
+                        break;
+                    }
+                }
+            }
+        }
+
+        @Override
+        BigDecimal evalDecimal(FieldVector[] vectors, int row) {
+            return general.evalDecimal(vectors, row);
         }
     }
 

@@ -204,6 +204,22 @@ class VectorAggregateTest {
     }
 
     @Test
+    void clampCasesEqualTheRowPath() throws SQLException {
+        // The privacy rewrite's clamp of a column with bounds, on DECIMAL, INTEGER, BIGINT and DOUBLE
+        // columns with NULLs, as one pass over the operand; and CASEs of the same shape whose
+        // conditions overlap, where the first true condition must win.
+        assertSameAsRowPath("SELECT k, SUM(CASE WHEN d < 10.00 THEN 10.00 WHEN d > 500.00 THEN 500.00 ELSE d END), "
+                + "SUM(CASE WHEN g < -2 THEN -2 WHEN g > 3 THEN 3 ELSE g END), "
+                + "SUM(CASE WHEN b <= 5000000 THEN 5000000 ELSE b END), "
+                + "SUM(CASE WHEN f < 1.5e0 THEN 1.5e0 WHEN f >= 3.0e2 THEN 3.0e2 ELSE f END), "
+                + "SUM(CASE WHEN f < 1.5e0 THEN 1.5e0 WHEN f > 3.0e2 THEN 3.0e2 ELSE f END), "
+                + "SUM(CASE WHEN d < 500.00 THEN 500.00 WHEN d > 10.00 THEN 10.00 ELSE d END), "
+                + "SUM(CASE WHEN g > 0 THEN 0 WHEN g < 2 THEN 2 ELSE g END), "
+                + "SUM(CASE WHEN d < 10.00 THEN 10.00 WHEN d > 500.00 THEN 500.00 ELSE d END * (1 - e)) "
+                + "FROM s.t GROUP BY k");
+    }
+
+    @Test
     void decimalOverflowOfALongStaysExactAndIntegerSumsFailLikeTheRowPath() throws SQLException {
         List<List<Object>> rows =
                 assertSameAsRowPath("SELECT SUM(x), SUM(x * y), SUM(x + y), SUM(n), " + "MIN(x), MAX(m) FROM s.o");
