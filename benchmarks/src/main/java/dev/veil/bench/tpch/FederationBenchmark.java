@@ -331,7 +331,8 @@ public final class FederationBenchmark implements Callable<Integer> {
             }
             try (ResultSet rs =
                     direct.executeQuery("SELECT query FROM system.runtime.queries WHERE query_id = '" + id + "'")) {
-                if (rs.next()) {
+                // Veil's SET SESSION and RESET SESSION around a DP statement are not printed.
+                if (rs.next() && !rs.getString(1).matches("(?is)\\s*(SET|RESET) SESSION .*")) {
                     statements.add(rs.getString(1));
                 }
             }

@@ -30,6 +30,7 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
     private final double rowCount;
     private final int keyUses;
     private final List<RemoteParameterCall> parameters;
+    private final boolean oneStepAggregation;
 
     EnumerableRemoteQuery(
             RelOptCluster cluster,
@@ -40,6 +41,19 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
             double rowCount,
             int keyUses,
             List<RemoteParameterCall> parameters) {
+        this(cluster, traits, rowType, database, sql, rowCount, keyUses, parameters, false);
+    }
+
+    private EnumerableRemoteQuery(
+            RelOptCluster cluster,
+            RelTraitSet traits,
+            RelDataType rowType,
+            RemoteDatabase database,
+            String sql,
+            double rowCount,
+            int keyUses,
+            List<RemoteParameterCall> parameters,
+            boolean oneStepAggregation) {
         super(cluster, traits);
         this.rowType = requireNonNull(rowType, "rowType is null");
         this.database = requireNonNull(database, "database is null");
@@ -50,6 +64,7 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
         }
         this.keyUses = keyUses;
         this.parameters = List.copyOf(parameters);
+        this.oneStepAggregation = oneStepAggregation;
     }
 
     /**
@@ -66,6 +81,23 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
     EnumerableRemoteQuery withSql(String newSql, int newKeyUses, RelDataType newRowType) {
         return new EnumerableRemoteQuery(
                 getCluster(), getTraitSet(), newRowType, database, newSql, rowCount, newKeyUses, parameters);
+    }
+
+    /**
+     * The same statement, run by Trino with each aggregation in one step
+     * ({@link RemoteRows.Spec#oneStepAggregation}).
+     */
+    EnumerableRemoteQuery withOneStepAggregation() {
+        if (database.kind() != RemoteKind.TRINO) {
+            throw new IllegalStateException("one-step aggregation is a Trino session setting");
+        }
+        return new EnumerableRemoteQuery(
+                getCluster(), getTraitSet(), getRowType(), database, sql, rowCount, keyUses, parameters, true);
+    }
+
+    /** Whether Trino runs the statement's aggregations in one step, without partial aggregations. */
+    public boolean oneStepAggregation() {
+        return oneStepAggregation;
     }
 
     /** The conditions that bind the statement's parameters after the key's, in order. */
@@ -105,6 +137,7 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
                 .item("connection", connection())
                 .item("sql", sql)
                 .itemIf("key", "a fresh random key per execution", keyUses > 0)
+                .itemIf("session", RemoteRows.ONE_STEP_AGGREGATION, oneStepAggregation)
                 .itemIf(
                         "parameters",
                         parameters.stream()
@@ -117,8 +150,8 @@ public final class EnumerableRemoteQuery extends AbstractRelNode implements Enum
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
         boolean scalar = physType.getFormat() == JavaRowFormat.SCALAR;
-        RemoteRows.Spec spec =
-                new RemoteRows.Spec(database, sql, RemoteRows.readers(getRowType()), scalar, keyUses, parameters);
+        RemoteRows.Spec spec = new RemoteRows.Spec(
+                database, sql, RemoteRows.readers(getRowType()), scalar, keyUses, parameters, oneStepAggregation);
         Expression specExpression = implementor.stash(spec, RemoteRows.Spec.class);
         return implementor.result(
                 physType,

@@ -90,10 +90,21 @@ public final class RemoteRows {
     }
 
     /**
+     * The Trino session setting of a statement whose aggregations run in one step: Trino then
+     * aggregates each group once, after the exchange, instead of partially before it (and before a
+     * join, then again after it). For the DP pre-aggregation, whose {@code array_agg} holds every
+     * row of a cell whatever the steps, the partial steps only copy the arrays once more each.
+     */
+    static final String ONE_STEP_AGGREGATION = "prefer_partial_aggregation = false";
+
+    private static final String ONE_STEP_PROPERTY = "prefer_partial_aggregation";
+
+    /**
      * What one remote query runs and how its rows are read; its first {@code keyUses} parameters
      * are each bound to one key drawn from {@link SecureRandom} when it runs, and the ones after
      * them, in order, by {@code parameters} from the execution (its consent sets, its statement
-     * time); no value is logged.
+     * time); no value is logged. With {@code oneStepAggregation} (Trino only) the statement runs
+     * under {@link #ONE_STEP_AGGREGATION}, set on the connection before it and reset after it.
      */
     public record Spec(
             RemoteDatabase database,
@@ -101,7 +112,8 @@ public final class RemoteRows {
             List<Reader> readers,
             boolean scalar,
             int keyUses,
-            List<RemoteParameterCall> parameters) {
+            List<RemoteParameterCall> parameters,
+            boolean oneStepAggregation) {
         public Spec {
             requireNonNull(database, "database is null");
             requireNonNull(sql, "sql is null");
@@ -109,6 +121,9 @@ public final class RemoteRows {
             parameters = List.copyOf(parameters);
             if (keyUses < 0) {
                 throw new IllegalArgumentException("keyUses must be >= 0, was " + keyUses);
+            }
+            if (oneStepAggregation && database.kind() != RemoteKind.TRINO) {
+                throw new IllegalArgumentException("one-step aggregation is a Trino session setting");
             }
         }
     }
@@ -193,6 +208,7 @@ public final class RemoteRows {
         private Object current;
         private boolean broken;
         private boolean done;
+        private boolean sessionSet;
 
         RowEnumerator(Spec spec, AtomicBoolean cancelFlag, DataContext root) {
             this.spec = spec;
@@ -239,6 +255,13 @@ public final class RemoteRows {
                 // PostgreSQL streams a result with a cursor only inside a transaction.
                 connection.setAutoCommit(false);
                 connection.setReadOnly(true);
+            }
+            if (spec.oneStepAggregation()) {
+                // Trino's driver keeps the setting for the connection's next statements: reset in close().
+                sessionSet = true;
+                try (Statement set = connection.createStatement()) {
+                    set.execute("SET SESSION " + ONE_STEP_AGGREGATION);
+                }
             }
             PreparedStatement prepared = null;
             if (spec.keyUses() > 0 || !spec.parameters().isEmpty()) {
@@ -364,6 +387,11 @@ public final class RemoteRows {
                 }
                 if (statement != null) {
                     statement.close();
+                }
+                if (sessionSet && !broken) {
+                    try (Statement reset = connection.createStatement()) {
+                        reset.execute("RESET SESSION " + ONE_STEP_PROPERTY);
+                    }
                 }
                 if (!connection.getAutoCommit()) {
                     connection.rollback();

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.veil.storage.Warehouse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,6 +156,50 @@ class ForeignTableDpPushdownTest {
         assertTrue(sent.contains(") AS \"q\""), sent);
         assertFalse(sent.contains("ROW_NUMBER"), sent);
         assertFalse(sent.contains("VEIL_"), sent);
+    }
+
+    @Test
+    void preSummedStatementAggregatesInOneStepAndTheConnectionForgetsTheSetting() throws Exception {
+        try (Connection c = connect("dana")) {
+            ForeignTableTrinoTest.rows(
+                    c,
+                    "select l_returnflag, count(*), sum(l_quantity) from tpch.lineitem"
+                            + " where l_linenumber > -2999 group by l_returnflag");
+        }
+        // The next statement on the pool takes the same connection (the most recently released).
+        try (Connection c = connect(null)) {
+            ForeignTableTrinoTest.rows(c, "select count(*) as zz_after_dp from tpch.nation where n_nationkey > -7");
+        }
+        String dp = queryInfo(queryId("> -2999"));
+        assertTrue(dp.contains("array_agg("), dp);
+        assertTrue(dp.matches("(?s).*\"prefer_partial_aggregation\"\\s*:\\s*\"false\".*"), dp);
+        String after = queryInfo(queryId("zz_after_dp"));
+        assertFalse(after.contains("prefer_partial_aggregation"), after);
+    }
+
+    /** The id of the last statement Veil sent to Trino whose text contains {@code marker}. */
+    private String queryId(String marker) throws SQLException {
+        try (Connection direct = trino.connect()) {
+            List<List<Object>> ids = ForeignTableTrinoTest.rows(
+                    direct,
+                    "SELECT query_id FROM system.runtime.queries WHERE source = 'veil' AND query LIKE '%" + marker
+                            + "%' AND query NOT LIKE '%system.runtime%' ORDER BY created DESC LIMIT 1");
+            assertEquals(1, ids.size(), marker);
+            return (String) ids.get(0).get(0);
+        }
+    }
+
+    /** Trino's JSON information on query {@code id} (its text, session properties, statistics). */
+    private String queryInfo(String id) throws IOException {
+        String base = trino.url().replace("jdbc:trino://", "http://");
+        HttpURLConnection http =
+                (HttpURLConnection) URI.create(base + "/v1/query/" + id).toURL().openConnection();
+        http.setRequestProperty("X-Trino-User", TrinoServer.USER);
+        try (InputStream in = http.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            http.disconnect();
+        }
     }
 
     /** The last statement Veil sent to Trino whose text contains {@code marker}. */
