@@ -50,6 +50,8 @@ import org.apache.calcite.rel.type.RelDataTypeField;
  * </ul>
  */
 public final class RemoteRows {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RemoteRows.class);
+
     /** How often the watcher looks at the cancel flags of running remote statements. */
     static final long WATCH_MILLIS = 25;
 
@@ -257,10 +259,19 @@ public final class RemoteRows {
                 connection.setReadOnly(true);
             }
             if (spec.oneStepAggregation()) {
-                // Trino's driver keeps the setting for the connection's next statements: reset in close().
-                sessionSet = true;
+                // Trino's driver keeps the setting for the connection's next statements: reset in
+                // close(). A cluster whose access control refuses it runs the statement as it is:
+                // the same answer, with Trino's partial aggregations.
                 try (Statement set = connection.createStatement()) {
                     set.execute("SET SESSION " + ONE_STEP_AGGREGATION);
+                    sessionSet = true;
+                } catch (SQLException refused) {
+                    LOG.warn(
+                            "Trino refused SET SESSION {} on connection '{}'; its DP statements run with partial"
+                                    + " aggregation (slower): {}",
+                            ONE_STEP_AGGREGATION,
+                            spec.database().definition().name(),
+                            refused.getMessage());
                 }
             }
             PreparedStatement prepared = null;
