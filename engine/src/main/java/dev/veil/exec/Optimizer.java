@@ -6,6 +6,7 @@ import dev.veil.exec.aggregate.VectorAggregates;
 import dev.veil.exec.join.AggregateProbeSide;
 import dev.veil.exec.join.DynamicFilterPlanner;
 import dev.veil.exec.join.FilterFactorRule;
+import dev.veil.exec.join.GreedyJoinOrderRule;
 import dev.veil.exec.join.HashJoinCost;
 import dev.veil.exec.join.JoinFactorRule;
 import dev.veil.exec.join.JoinPreAggregateRule;
@@ -284,7 +285,8 @@ public final class Optimizer {
 
     /**
      * Calcite's heuristic join ordering (joins of three or more inputs are collected into a
-     * multi-join and ordered greedily by estimated sizes; a single join gets its smaller input as
+     * multi-join and ordered greedily by estimated sizes, left-deep by Calcite's rule and possibly
+     * bushy by {@link GreedyJoinOrderRule}, the cheaper kept; a single join gets its smaller input as
      * the build side, {@link SmallerBuildSide}), using {@link #METADATA} rather than
      * the default metadata that {@link Programs#heuristicJoinOrder} installs.
      */
@@ -307,6 +309,8 @@ public final class Optimizer {
                         .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
                         .build();
                 list.add(CoreRules.MULTI_JOIN_OPTIMIZE);
+                // A second, bushy order of the same joins; the cost-based planner keeps the cheaper.
+                list.add(GreedyJoinOrderRule.config().toRule());
                 program = Programs.sequence(hep(multiJoin, false), Programs.ofRules(list));
             }
             return program.run(planner, rel, requiredOutputTraits, materializations, lattices);

@@ -36,8 +36,15 @@ public final class HashJoinCost implements MetadataHandler<BuiltInMetadata.NonCu
         if (out == null || left == null || right == null) {
             return null;
         }
-        double rows = out + left + BUILD_FACTOR * right;
-        return join.getCluster().getPlanner().getCostFactory().makeCost(rows, 0, 0);
+        return join.getCluster().getPlanner().getCostFactory().makeCost(rows(out, left, right), 0, 0);
+    }
+
+    /**
+     * The cost in rows of a hash join with {@code out} output rows, {@code probe} probe rows and
+     * {@code build} build rows: one per output and probe row, {@link #BUILD_FACTOR} per build row.
+     */
+    public static double rows(double out, double probe, double build) {
+        return out + probe + BUILD_FACTOR * build;
     }
 
     /**
@@ -52,7 +59,7 @@ public final class HashJoinCost implements MetadataHandler<BuiltInMetadata.NonCu
         if (out == null || left == null || right == null) {
             return null;
         }
-        double rows = LONG_KEY_DISCOUNT * (out + left + BUILD_FACTOR * right);
+        double rows = LONG_KEY_DISCOUNT * rows(out, left, right);
         return join.getCluster().getPlanner().getCostFactory().makeCost(rows, 0, 0);
     }
 }

@@ -17,7 +17,9 @@
  * before the join when only its COUNTs are wanted ({@link dev.veil.exec.join.LeftJoinCountRule},
  * TPC-H Q13), the rewrite that sums one side of an inner join per join key before the join when
  * every aggregate reads that side's values ({@link dev.veil.exec.join.JoinPreAggregateRule}, TPC-H
- * Q14: the sums run in the vectorized aggregation over the scan), the planner step that puts a
+ * Q14: the sums run in the vectorized aggregation over the scan), a greedy, possibly bushy order of
+ * a multi-join's inner joins offered beside Calcite's left-deep one ({@link
+ * dev.veil.exec.join.GreedyJoinOrderRule}, TPC-H Q9), the planner step that puts a
  * single join's smaller input (by estimate) on its build side ({@link
  * dev.veil.exec.join.SmallerBuildSide}), the step that turns a join hashing an aggregation round
  * when the other side is smaller than the aggregation's input, the aggregation deferred until the
