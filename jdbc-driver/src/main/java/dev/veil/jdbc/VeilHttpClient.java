@@ -21,6 +21,12 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  * refuses logins for a while after too many failures: 401 with Retry-After), and an unreachable
  * server a connection error (SQLSTATE 08001) that names the address. Message type names are
  * translated for the relocated classes of the shaded jar ({@link WireNames}).
+ *
+ * <p>One connection sends one request at a time: threads that share a JDBC connection take
+ * turns, as on a driver with one socket. Avatica's client keeps one HTTP context per connection
+ * (its authentication state and the cached Basic scheme, whose encoder is not thread-safe), so
+ * two requests at once could corrupt each other's authorization header. A statement's cancel
+ * does not wait for this turn: {@link CancelRequest} uses its own HTTP connection.
  */
 public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
     private static final int MAX_ATTEMPTS = 3;
@@ -50,7 +56,7 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
      * send result rows in {@link CompactFrames} (a server that does not know them sends Avatica's
      * encoding, and the reply says which it is).
      */
-    Reply exchange(byte[] message, boolean compactFrames) {
+    synchronized Reply exchange(byte[] message, boolean compactFrames) {
         byte[] request = WireNames.toServer(message);
         for (int attempt = 1; ; attempt++) {
             HttpPost post = new HttpPost(uri);

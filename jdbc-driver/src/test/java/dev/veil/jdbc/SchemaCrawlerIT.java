@@ -102,9 +102,7 @@ class SchemaCrawlerIT {
                         .toOptions())
                 .withLoadOptions(LoadOptionsBuilder.builder()
                         .withSchemaInfoLevel(SchemaInfoLevelBuilder.standard())
-                        // One thread: a JDBC connection serves one request at a time (Avatica's
-                        // HTTP client shares its encoder between the threads of one connection).
-                        .withMaxThreads(1)
+                        // SchemaCrawler's own threads share the one connection, as in the tools.
                         .toOptions());
         List<String> warnings = new ArrayList<>();
         Handler handler = new Handler() {
