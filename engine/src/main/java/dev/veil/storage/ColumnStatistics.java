@@ -35,7 +35,35 @@ public record ColumnStatistics(long rowCount, long nullCount, double distinctCou
      * if any of its values is, and distinct rows are distinct combinations of values.
      */
     static ColumnStatistics collect(BatchScan scan, List<ColumnType> types) {
+        return merge(List.of(collectSegment(scan, types)));
+    }
+
+    /**
+     * The statistics of a table version from those of its segments ({@link #collectSegment}):
+     * the same as {@link #collect} over the whole version.
+     */
+    static ColumnStatistics merge(List<SegmentStatistics> segments) {
         DistinctCounter counter = new DistinctCounter();
+        long rows = 0;
+        long nulls = 0;
+        for (SegmentStatistics segment : segments) {
+            rows += segment.rows();
+            nulls += segment.nulls();
+            segment.addTo(counter);
+        }
+        long nonNull = rows - nulls;
+        double distinct = nonNull == 0 ? 0 : Math.max(1, Math.min(nonNull, Math.round(counter.estimate())));
+        return new ColumnStatistics(rows, nulls, distinct);
+    }
+
+    /**
+     * Reads every row of the scan (one segment's, typically) and summarizes its columns taken
+     * together, in a form that merges with other segments' ({@link #merge}).
+     */
+    static SegmentStatistics collectSegment(BatchScan scan, List<ColumnType> types) {
+        DistinctCounter counter = null; // until the listed hashes grow past what a sketch costs
+        long[] listed = new long[64];
+        int listedCount = 0;
         long rows = 0;
         long nulls = 0;
         long[] hashes = new long[0];
@@ -57,16 +85,39 @@ public record ColumnStatistics(long rowCount, long nullCount, double distinctCou
             }
             rows += n;
             for (int i = 0; i < n; i++) {
-                if (rowHashes[i] == NULL_HASH) {
+                long h = rowHashes[i];
+                if (h == NULL_HASH) {
                     nulls++;
+                } else if (counter != null) {
+                    counter.add(h);
                 } else {
-                    counter.add(rowHashes[i]);
+                    if (listedCount == listed.length) {
+                        if (listedCount >= 4 * SegmentStatistics.MAX_LISTED_HASHES) {
+                            counter = new DistinctCounter();
+                            for (int j = 0; j < listedCount; j++) {
+                                counter.add(listed[j]);
+                            }
+                            counter.add(h);
+                            continue;
+                        }
+                        listed = Arrays.copyOf(listed, listedCount * 2);
+                    }
+                    listed[listedCount++] = h;
                 }
             }
         }
-        long nonNull = rows - nulls;
-        double distinct = nonNull == 0 ? 0 : Math.max(1, Math.min(nonNull, Math.round(counter.estimate())));
-        return new ColumnStatistics(rows, nulls, distinct);
+        if (counter == null) {
+            long distinct =
+                    Arrays.stream(listed, 0, listedCount).sorted().distinct().count();
+            if (distinct <= SegmentStatistics.MAX_LISTED_HASHES) {
+                return SegmentStatistics.ofHashes(rows, nulls, listed, listedCount);
+            }
+            counter = new DistinctCounter();
+            for (int j = 0; j < listedCount; j++) {
+                counter.add(listed[j]);
+            }
+        }
+        return SegmentStatistics.ofSketch(rows, nulls, counter);
     }
 
     /** Marks a NULL value among hashes (a real value hashing to it is merely counted as NULL). */

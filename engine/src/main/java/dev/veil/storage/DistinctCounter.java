@@ -12,6 +12,9 @@ final class DistinctCounter {
 
     private final byte[] registers = new byte[REGISTERS];
 
+    /** How many bytes {@link #registers()} holds. */
+    static final int BYTES = REGISTERS;
+
     /** Records one value by its 64-bit hash. */
     void add(long hash) {
         int index = (int) (hash >>> (64 - PRECISION));
@@ -21,6 +24,26 @@ final class DistinctCounter {
         byte rank = (byte) (Long.numberOfLeadingZeros(rest) + 1);
         if (rank > registers[index]) {
             registers[index] = rank;
+        }
+    }
+
+    /** A copy of the sketch's state, for {@link #merge}. */
+    byte[] registers() {
+        return registers.clone();
+    }
+
+    /**
+     * Adds the values another sketch has seen, given by its {@link #registers()}: afterwards this
+     * sketch is exactly the one that would have seen both sets of values.
+     */
+    void merge(byte[] other) {
+        if (other.length != REGISTERS) {
+            throw new IllegalArgumentException("not a sketch of " + REGISTERS + " registers: " + other.length);
+        }
+        for (int i = 0; i < REGISTERS; i++) {
+            if (other[i] > registers[i]) {
+                registers[i] = other[i];
+            }
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -357,9 +358,11 @@ public final class Warehouse implements AutoCloseable {
 
     /**
      * Statistics of some columns of {@code version} taken together (one column, or a composite
-     * key), for the planner's estimates. Computed by reading the columns on first request (tens
-     * of milliseconds per million rows) and then cached for the life of this warehouse; a version
-     * never changes, so the cache needs no invalidation.
+     * key), for the planner's estimates. Computed on first request by merging the statistics of
+     * the version's segments, each read once (tens of milliseconds per million rows) and kept
+     * while they fit in {@link #MAX_SEGMENT_STATISTICS_BYTES}: a version that appends segments to
+     * another reads only the new ones. Segments and versions never change, so neither cache needs
+     * invalidation.
      */
     public ColumnStatistics columnStatistics(TableDef table, TableVersion version, int... columns) {
         requireNonNull(table, "table is null");
@@ -381,10 +384,21 @@ public final class Warehouse implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        ColumnStatistics computed;
-        try (BatchScan scan = scan(table, version, columns)) {
-            computed = ColumnStatistics.collect(scan, types);
+        List<SegmentStatistics> parts = new ArrayList<>(version.segments().size());
+        for (SegmentInfo segment : version.segments()) {
+            SegmentStatisticsKey segmentKey = new SegmentStatisticsKey(table.id(), segment.path(), cacheKey.columns());
+            SegmentStatistics part = segmentStatistics.get(segmentKey);
+            if (part == null) {
+                TableVersion one = new TableVersion(version.tableId(), version.version(), List.of(segment));
+                try (BatchScan scan = scan(table, one, columns)) {
+                    part = ColumnStatistics.collectSegment(scan, types);
+                }
+                segmentStatisticsReads.incrementAndGet();
+                segmentStatistics.put(segmentKey, part);
+            }
+            parts.add(part);
         }
+        ColumnStatistics computed = ColumnStatistics.merge(parts);
         if (statistics.size() >= MAX_CACHED_STATISTICS) {
             statistics.clear(); // rare (many versions of many tables): recomputing is cheap enough
         }
@@ -395,6 +409,21 @@ public final class Warehouse implements AutoCloseable {
     private static final int MAX_CACHED_STATISTICS = 100_000;
 
     private record StatisticsKey(long tableId, long version, List<Integer> columns) {}
+
+    /** Bytes the statistics of single segments may take in memory (about 4,000 large segments' worth). */
+    static final long MAX_SEGMENT_STATISTICS_BYTES = 64L << 20;
+
+    private record SegmentStatisticsKey(long tableId, String path, List<Integer> columns) {}
+
+    private final SegmentStatisticsCache<SegmentStatisticsKey> segmentStatistics =
+            new SegmentStatisticsCache<>(MAX_SEGMENT_STATISTICS_BYTES);
+
+    private final AtomicLong segmentStatisticsReads = new AtomicLong();
+
+    /** How many times a segment was read for statistics (for tests). */
+    long segmentStatisticsReads() {
+        return segmentStatisticsReads.get();
+    }
 
     /**
      * Deletes segment files no current table version references and no open writer or scan uses,

@@ -11,6 +11,8 @@ import dev.veil.catalog.TableVersion;
 import dev.veil.catalog.VeilType;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,5 +65,75 @@ class ColumnStatisticsTest {
 
             assertSame(pair, wh.columnStatistics(table, version, 1, 2), "computed once per version");
         }
+    }
+
+    /**
+     * A version that appends segments to another reads only the new segments for its statistics,
+     * and gets exactly what reading the whole version gives, for large segments (sketches) and
+     * small ones (listed hashes), single columns and pairs.
+     */
+    @Test
+    void appendedVersionsReadOnlyTheirNewSegments() {
+        try (Warehouse wh = Warehouse.create(dir)) {
+            wh.setSegmentLayout(4096, 2); // segments of 8,192 rows
+            wh.catalog().createSchema("s", false);
+            TableDef table = wh.catalog()
+                    .createTable(
+                            new TableName("s", "t"),
+                            List.of(
+                                    new Column("id", ColumnType.of(VeilType.BIGINT), false),
+                                    new Column("name", ColumnType.of(VeilType.VARCHAR), true)),
+                            false);
+            TableVersion version = null;
+            int next = 0;
+            long reads = 0;
+            int previousSegments = 0;
+            // A large append (three sketched segments), then small ones (listed hashes).
+            for (int rows : new int[] {20_000, 100, 1, 3_000, 0}) {
+                try (TableWriter writer = wh.newWriter(table)) {
+                    for (int i = 0; i < rows; i++, next++) {
+                        writer.append(new Object[] {(long) next, next % 5 == 0 ? null : "n" + (next % 1_000)});
+                    }
+                    version = writer.commit();
+                }
+                int[][] sets = {{0}, {1}, {0, 1}};
+                for (int[] columns : sets) {
+                    ColumnStatistics merged = wh.columnStatistics(table, version, columns);
+                    List<ColumnType> types = new ArrayList<>();
+                    for (int c : columns) {
+                        types.add(table.columns().get(c).type());
+                    }
+                    ColumnStatistics whole;
+                    try (BatchScan scan = wh.scan(table, version, columns)) {
+                        whole = ColumnStatistics.collect(scan, types);
+                    }
+                    assertEquals(
+                            whole, merged, "version " + version.version() + ", columns " + Arrays.toString(columns));
+                    assertEquals(next, merged.rowCount());
+                }
+                int segments = version.segments().size();
+                long newReads = wh.segmentStatisticsReads() - reads;
+                assertEquals((long) 3 * (segments - previousSegments), newReads, "segments read for " + rows + " rows");
+                previousSegments = segments;
+                reads = wh.segmentStatisticsReads();
+            }
+            assertEquals(next, wh.columnStatistics(table, version, 0).distinctCount(), next * 0.02);
+        }
+    }
+
+    @Test
+    void segmentCacheDropsTheLeastRecentlyUsedPastItsBytes() {
+        SegmentStatistics small = SegmentStatistics.ofHashes(3, 0, new long[] {1, 2, 2}, 3);
+        long size = small.sizeBytes();
+        SegmentStatisticsCache<Integer> cache = new SegmentStatisticsCache<>(3 * size);
+        cache.put(1, small);
+        cache.put(2, small);
+        cache.put(3, small);
+        assertSame(small, cache.get(1)); // 1 is now the most recently used
+        cache.put(4, small);
+        assertEquals(3, cache.size());
+        assertEquals(null, cache.get(2));
+        assertSame(small, cache.get(1));
+        assertSame(small, cache.get(4));
     }
 }
