@@ -7,6 +7,7 @@ import dev.veil.catalog.TableVersion;
 import dev.veil.plan.StoredTable;
 import dev.veil.storage.Warehouse;
 import java.util.List;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.BuiltInMetadata;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -40,9 +41,12 @@ public final class ArrowTable extends AbstractTable implements StoredTable {
         return warehouse;
     }
 
-    /** The fraction of the table's rows that {@code filter}, over the table's columns, is estimated to keep. */
-    public double selectivity(RexNode filter) {
-        return statistics.selectivity(filter, c -> c);
+    /**
+     * The fraction of the table's rows that {@code filter}, over the table's columns, is estimated
+     * to keep, for a scan of the table in {@code scan}'s plan (whose statement may be cancelled).
+     */
+    public double selectivity(RexNode filter, RelNode scan) {
+        return statistics.selectivity(filter, c -> c, ArrowTableStatistics.cancelCheck(scan));
     }
 
     @Override

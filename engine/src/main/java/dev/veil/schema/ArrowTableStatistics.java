@@ -2,10 +2,12 @@ package dev.veil.schema;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.storage.ColumnStatistics;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntUnaryOperator;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -19,6 +21,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.fun.SqlLikeOperator;
+import org.apache.calcite.util.CancelFlag;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.Sarg;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -46,8 +49,8 @@ final class ArrowTableStatistics {
         return Math.max(1d, table.version().rowCount());
     }
 
-    private @Nullable ColumnStatistics column(int tableColumn) {
-        return statistics(tableColumn);
+    private @Nullable ColumnStatistics column(int tableColumn, BooleanSupplier cancelled) {
+        return statistics(cancelled, tableColumn);
     }
 
     /**
@@ -55,13 +58,16 @@ final class ArrowTableStatistics {
      * unreadable): estimates must never make planning fail, and the scan reports the problem if
      * the query runs. After one failure, this table's estimates fall back to guesses.
      */
-    private @Nullable ColumnStatistics statistics(int... tableColumns) {
+    private @Nullable ColumnStatistics statistics(BooleanSupplier cancelled, int... tableColumns) {
         if (unavailable) {
             return null;
         }
         try {
-            return table.warehouse().columnStatistics(table.definition(), table.version(), tableColumns);
+            return table.warehouse().columnStatistics(table.definition(), table.version(), cancelled, tableColumns);
         } catch (VeilException e) {
+            if (e.errorCode() == ErrorCode.QUERY_CANCELLED) {
+                throw e;
+            }
             unavailable = true;
             return null;
         }
@@ -73,19 +79,19 @@ final class ArrowTableStatistics {
      * value), at most the table's rows, then reduced for the fraction of rows kept assuming
      * every value is equally frequent.
      */
-    double distinctCount(int[] tableColumns, double rows) {
+    double distinctCount(int[] tableColumns, double rows, BooleanSupplier cancelled) {
         double tableRows = rowCount();
         int[] columns = Arrays.stream(tableColumns).distinct().sorted().toArray();
         double distinct;
         if (columns.length > 1 && columns.length <= MAX_COMBINED_COLUMNS) {
             // Columns are often correlated (a composite key of two foreign keys), so their product
             // overestimates badly; count the combinations themselves.
-            ColumnStatistics s = statistics(columns);
+            ColumnStatistics s = statistics(cancelled, columns);
             distinct = s == null ? tableRows : Math.max(1d, s.distinctCount() + (s.nullCount() > 0 ? 1 : 0));
         } else {
             distinct = 1;
             for (int c : columns) {
-                ColumnStatistics s = column(c);
+                ColumnStatistics s = column(c, cancelled);
                 // Unknown: Calcite's habit of assuming about half the rows are distinct.
                 distinct *= s == null
                         ? Math.max(1d, tableRows / 2)
@@ -107,25 +113,25 @@ final class ArrowTableStatistics {
      * table columns by {@code tableColumn}. Equality with a literal keeps one value's share of the
      * rows, IS NULL the NULLs' share; other conjuncts get Calcite's guesses.
      */
-    double selectivity(@Nullable RexNode predicate, IntUnaryOperator tableColumn) {
+    double selectivity(@Nullable RexNode predicate, IntUnaryOperator tableColumn, BooleanSupplier cancelled) {
         if (predicate == null) {
             return 1d;
         }
         double selectivity = 1d;
         for (RexNode conjunct : RelOptUtil.conjunctions(predicate)) {
-            selectivity *= conjunctSelectivity(conjunct, tableColumn);
+            selectivity *= conjunctSelectivity(conjunct, tableColumn, cancelled);
         }
         return selectivity;
     }
 
-    private double conjunctSelectivity(RexNode conjunct, IntUnaryOperator tableColumn) {
+    private double conjunctSelectivity(RexNode conjunct, IntUnaryOperator tableColumn, BooleanSupplier cancelled) {
         if (conjunct instanceof RexCall call) {
             List<RexNode> operands = call.getOperands();
             switch (call.getKind()) {
                 case EQUALS -> {
                     int column = columnComparedToLiteral(operands, tableColumn);
                     if (column >= 0) {
-                        ColumnStatistics s = column(column);
+                        ColumnStatistics s = column(column, cancelled);
                         if (s != null) {
                             return s.distinctCount() == 0 ? 0d : nonNullFraction(s) / s.distinctCount();
                         }
@@ -136,7 +142,7 @@ final class ArrowTableStatistics {
                     if (column >= 0 && operands.get(1) instanceof RexLiteral literal) {
                         Sarg<?> sarg = literal.getValueAs(Sarg.class);
                         if (sarg != null && sarg.isPoints()) {
-                            ColumnStatistics s = column(column);
+                            ColumnStatistics s = column(column, cancelled);
                             if (s != null) {
                                 return s.distinctCount() == 0
                                         ? 0d
@@ -148,14 +154,14 @@ final class ArrowTableStatistics {
                 case IS_NULL -> {
                     int column = columnOf(operands.get(0), tableColumn);
                     if (column >= 0) {
-                        ColumnStatistics s = column(column);
+                        ColumnStatistics s = column(column, cancelled);
                         if (s != null) {
                             return s.rowCount() == 0 ? 0d : (double) s.nullCount() / s.rowCount();
                         }
                     }
                 }
                 case LIKE -> {
-                    Double like = likeSelectivity(call, tableColumn);
+                    Double like = likeSelectivity(call, tableColumn, cancelled);
                     if (like != null) {
                         return like;
                     }
@@ -176,7 +182,7 @@ final class ArrowTableStatistics {
      * 'forest%'} 3%: a longer fixed part matches fewer values). Null when the conjunct is not such
      * a LIKE.
      */
-    private @Nullable Double likeSelectivity(RexCall call, IntUnaryOperator tableColumn) {
+    private @Nullable Double likeSelectivity(RexCall call, IntUnaryOperator tableColumn, BooleanSupplier cancelled) {
         List<RexNode> operands = call.getOperands();
         if (!(call.getOperator() instanceof SqlLikeOperator like)
                 || like.isNegated()
@@ -186,7 +192,7 @@ final class ArrowTableStatistics {
         }
         String pattern = literal.getValueAs(String.class);
         int column = columnOf(operands.get(0), tableColumn);
-        ColumnStatistics s = column < 0 ? null : column(column);
+        ColumnStatistics s = column < 0 ? null : column(column, cancelled);
         if (pattern == null || s == null) {
             return null;
         }
@@ -227,6 +233,15 @@ final class ArrowTableStatistics {
         return stripped instanceof RexInputRef ref ? tableColumn.applyAsInt(ref.getIndex()) : -1;
     }
 
+    /**
+     * Whether the statement planning {@code node} was cancelled or ran out of time: reading a large
+     * table's statistics takes a while, and a statement must stop soon after its cancel.
+     */
+    static BooleanSupplier cancelCheck(RelNode node) {
+        CancelFlag flag = node.getCluster().getPlanner().getContext().unwrap(CancelFlag.class);
+        return flag == null ? () -> false : flag::isCancelRequested;
+    }
+
     /** The table column each output field of {@code scan} reads. */
     static IntUnaryOperator tableColumns(RelNode scan) {
         if (scan instanceof ProjectedScan arrow) {
@@ -264,8 +279,9 @@ final class ArrowTableStatistics {
                 return null;
             }
             Double scanRows = mq.getRowCount(scan);
-            double rows = (scanRows == null ? rowCount() : scanRows) * selectivity(predicate, map);
-            return distinctCount(columns, rows);
+            BooleanSupplier cancelled = cancelCheck(scan);
+            double rows = (scanRows == null ? rowCount() : scanRows) * selectivity(predicate, map, cancelled);
+            return distinctCount(columns, rows, cancelled);
         }
 
         @Override
@@ -287,7 +303,7 @@ final class ArrowTableStatistics {
                 return 1d;
             }
             int[] columns = columns(groupKey, tableColumns(scan));
-            return columns == null ? null : distinctCount(columns, rowCount());
+            return columns == null ? null : distinctCount(columns, rowCount(), cancelCheck(scan));
         }
 
         @Override
@@ -300,7 +316,7 @@ final class ArrowTableStatistics {
     final class Selectivity implements BuiltInMetadata.Selectivity.Handler {
         @Override
         public Double getSelectivity(RelNode scan, RelMetadataQuery mq, @Nullable RexNode predicate) {
-            return selectivity(predicate, tableColumns(scan));
+            return selectivity(predicate, tableColumns(scan), cancelCheck(scan));
         }
 
         @Override

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -365,8 +366,19 @@ public final class Warehouse implements AutoCloseable {
      * invalidation.
      */
     public ColumnStatistics columnStatistics(TableDef table, TableVersion version, int... columns) {
+        return columnStatistics(table, version, () -> false, columns);
+    }
+
+    /**
+     * As {@link #columnStatistics(TableDef, TableVersion, int...)}, for a statement that may be
+     * cancelled meanwhile: QUERY_CANCELLED once {@code cancelled} holds, checked before each
+     * segment is read (the segments read so far stay cached).
+     */
+    public ColumnStatistics columnStatistics(
+            TableDef table, TableVersion version, BooleanSupplier cancelled, int... columns) {
         requireNonNull(table, "table is null");
         requireNonNull(version, "version is null");
+        requireNonNull(cancelled, "cancelled is null");
         if (columns.length == 0) {
             throw new IllegalArgumentException("no columns");
         }
@@ -389,6 +401,9 @@ public final class Warehouse implements AutoCloseable {
             SegmentStatisticsKey segmentKey = new SegmentStatisticsKey(table.id(), segment.path(), cacheKey.columns());
             SegmentStatistics part = segmentStatistics.get(segmentKey);
             if (part == null) {
+                if (cancelled.getAsBoolean()) {
+                    throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
+                }
                 TableVersion one = new TableVersion(version.tableId(), version.version(), List.of(segment));
                 try (BatchScan scan = scan(table, one, columns)) {
                     part = ColumnStatistics.collectSegment(scan, types);

@@ -2,7 +2,10 @@ package dev.veil.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.veil.ErrorCode;
+import dev.veil.VeilException;
 import dev.veil.catalog.Column;
 import dev.veil.catalog.ColumnType;
 import dev.veil.catalog.TableDef;
@@ -135,5 +138,39 @@ class ColumnStatisticsTest {
         assertEquals(null, cache.get(2));
         assertSame(small, cache.get(1));
         assertSame(small, cache.get(4));
+    }
+
+    /**
+     * A statement cancelled while its plan reads statistics stops before the next segment
+     * (QUERY_CANCELLED); the segments read so far are not read again.
+     */
+    @Test
+    void aCancelledStatementStopsBetweenSegments() {
+        try (Warehouse wh = Warehouse.create(dir)) {
+            wh.setSegmentLayout(1024, 1);
+            wh.catalog().createSchema("s", false);
+            TableDef table = wh.catalog()
+                    .createTable(
+                            new TableName("s", "t"),
+                            List.of(new Column("id", ColumnType.of(VeilType.BIGINT), false)),
+                            false);
+            TableVersion version;
+            try (TableWriter writer = wh.newWriter(table)) {
+                for (int i = 0; i < 10 * 1024; i++) {
+                    writer.append(new Object[] {(long) i});
+                }
+                version = writer.commit();
+            }
+            assertEquals(10, version.segments().size());
+            int[] checks = {0};
+            VeilException e = assertThrows(
+                    VeilException.class, () -> wh.columnStatistics(table, version, () -> ++checks[0] > 3, 0));
+            assertEquals(ErrorCode.QUERY_CANCELLED, e.errorCode());
+            assertEquals(3, wh.segmentStatisticsReads());
+            assertEquals(
+                    10 * 1024,
+                    wh.columnStatistics(table, version, () -> false, 0).rowCount());
+            assertEquals(10, wh.segmentStatisticsReads());
+        }
     }
 }

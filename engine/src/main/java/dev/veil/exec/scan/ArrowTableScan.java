@@ -139,7 +139,7 @@ public final class ArrowTableScan extends TableScan implements EnumerableRel, Pr
     @Override
     public double estimateRowCount(RelMetadataQuery mq) {
         double rows = table.getRowCount();
-        return filter == null ? rows : rows * arrowTable.selectivity(filter);
+        return filter == null ? rows : rows * arrowTable.selectivity(filter, this);
     }
 
     @Override
