@@ -377,7 +377,10 @@ class PlanCacheSqlTest {
         long[] end = counters();
         assertTrue(end[0] - start[0] >= 3, "the plan was reused");
         assertEquals(spentBefore + 4, spent(eve), 1e-9, "charged on every execution");
-        assertTrue(new HashSet<>(sums).size() >= 3, "fresh noise on every execution: " + sums);
+        // A replay gives four equal sums. Fresh noise (about 1% of draws on the likeliest integer,
+        // measured over 900 runs) gives four equal ones with probability about 1e-7; "at least 3
+        // different" failed once in CI-like runs (two equal pairs or a triple: about 2e-4).
+        assertTrue(new HashSet<>(sums).size() >= 2, "fresh noise on every execution: " + sums);
         // The same question again replays the stored release for free, as without the cache.
         String same = "SELECT city, SUM(pay) FROM people WHERE pay >= 0 GROUP BY city";
         List<List<Object>> first = rows(eve, same);
