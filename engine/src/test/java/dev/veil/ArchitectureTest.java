@@ -199,6 +199,26 @@ class ArchitectureTest {
         }
     }
 
+    /** The documents this test checks the code against hold no merge-conflict markers (one stayed for sessions). */
+    @Test
+    void documentsHoldNoMergeMarkers() throws java.io.IOException {
+        java.nio.file.Path root = java.nio.file.Path.of("..").toAbsolutePath().normalize();
+        List<java.nio.file.Path> files = new ArrayList<>();
+        files.add(root.resolve("README.md"));
+        try (Stream<java.nio.file.Path> docs = java.nio.file.Files.list(root.resolve("docs"))) {
+            docs.filter(f -> f.toString().endsWith(".md")).forEach(files::add);
+        }
+        for (java.nio.file.Path file : files) {
+            List<String> lines = java.nio.file.Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.startsWith("<<<<<<< ") || line.startsWith(">>>>>>> ") || line.equals("=======")) {
+                    throw new AssertionError(root.relativize(file) + ":" + (i + 1) + " holds a merge marker: " + line);
+                }
+            }
+        }
+    }
+
     /**
      * No cycles between the layers: the top-level packages, except that the parser
      * ({@code sql.parser} with {@code sql.ast}) is a layer of its own, a leaf below the rewrite and
