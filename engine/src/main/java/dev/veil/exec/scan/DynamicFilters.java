@@ -172,14 +172,7 @@ public final class DynamicFilters implements ExecutionState {
             if (Validity.hasNulls(vector) || (long) count * SPARSE < vector.getValueCount()) {
                 return ScanPredicate.RowTest.super.filter(rows, count);
             }
-            long[] v = values();
-            int kept = 0;
-            for (int i = 0; i < count; i++) {
-                int row = rows[i];
-                rows[kept] = row;
-                kept += keys.contains(v[row]) ? 1 : 0;
-            }
-            return kept;
+            return keys.filter(values(), rows, count);
         }
     }
 

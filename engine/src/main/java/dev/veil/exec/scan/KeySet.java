@@ -165,13 +165,32 @@ public final class KeySet {
         return size == 0 ? "KeySet[]" : "KeySet[" + size + " keys in " + min + ".." + max + "]";
     }
 
-    /** Collects keys; not thread-safe. {@link #build} may be called once. */
+    /**
+     * Collects keys; not thread-safe. {@link #build} may be called once. While the keys added so
+     * far are dense it sets their bits in a bitmap, one memory access per key into a structure a
+     * few times smaller than a table (keys such as order numbers arrive in ascending runs, so the
+     * bitmap grows at its ends); once a key would make the bitmap larger than {@link
+     * #bitmapWordsAllowed} words, or lies near the ends of the {@code long} range, the keys move to
+     * an open-addressing table, the rest are inserted there.
+     */
     public static final class Builder {
-        private long[] slots = emptySlots(1024);
+        /** A bitmap never needs to shrink below this, whatever the number of keys (32 KiB). */
+        private static final int MIN_BITMAP_WORDS = 1 << 12;
+        /** Keys of a bitmap stay within plus or minus this, so no offset from its base overflows. */
+        private static final long BITMAP_LIMIT = 1L << 61;
+
+        /** Bit {@code k - base} is set for each key {@code k} added, or null in table mode (or before the first key). */
+        private long[] bits;
+        /** A multiple of 64: the key of bit 0 of {@link #bits}. */
+        private long base;
+        /** The table, or null in bitmap mode. */
+        private long[] slots;
+
         private boolean hasEmptyKey;
         private int size;
         private long min = Long.MAX_VALUE;
         private long max = Long.MIN_VALUE;
+        private boolean built;
 
         private static long[] emptySlots(int capacity) {
             long[] s = new long[capacity];
@@ -185,11 +204,20 @@ public final class KeySet {
         }
 
         public void add(long key) {
+            if (built) {
+                throw new IllegalStateException("the key set is built");
+            }
             if (key < min) {
                 min = key;
             }
             if (key > max) {
                 max = key;
+            }
+            if (slots == null) {
+                if (setBit(key)) {
+                    return;
+                }
+                toTable();
             }
             if (key == EMPTY) {
                 if (!hasEmptyKey) {
@@ -204,6 +232,76 @@ public final class KeySet {
                     grow();
                 }
             }
+        }
+
+        /** Sets the key's bit, growing the bitmap if allowed; false if the key needs table mode. */
+        private boolean setBit(long key) {
+            if (key >= BITMAP_LIMIT || key <= -BITMAP_LIMIT) {
+                return false;
+            }
+            long[] b = bits;
+            if (b == null) {
+                base = Math.floorDiv(key, 64) * 64;
+                b = new long[64];
+                bits = b;
+            }
+            long d = key - base;
+            if (d < 0 || d >= 64L * b.length) {
+                if (!extend(key)) {
+                    return false;
+                }
+                b = bits;
+                d = key - base;
+            }
+            int w = (int) (d >>> 6);
+            long m = 1L << d;
+            if ((b[w] & m) == 0) {
+                b[w] |= m;
+                size++;
+            }
+            return true;
+        }
+
+        /** The most words the bitmap may take: about what a table of the keys would. */
+        private int bitmapWordsAllowed() {
+            return (int) Math.max(MIN_BITMAP_WORDS, Math.min(Integer.MAX_VALUE - 8L, 4L * (size + 1)));
+        }
+
+        /** Grows the bitmap to cover {@code key} (at least doubling it); false if it would be too large. */
+        private boolean extend(long key) {
+            long[] old = bits;
+            long keyBase = Math.floorDiv(key, 64) * 64;
+            long low = Math.min(base, keyBase);
+            long high = Math.max(base + 64L * old.length, keyBase + 64);
+            long needed = (high - low) >>> 6;
+            int allowed = bitmapWordsAllowed();
+            if (needed > allowed) {
+                return false;
+            }
+            int words = (int) Math.max(needed, Math.min(2L * old.length, allowed));
+            long newBase = key < base ? high - 64L * words : base;
+            long[] grown = new long[words];
+            System.arraycopy(old, 0, grown, (int) ((base - newBase) >>> 6), old.length);
+            bits = grown;
+            base = newBase;
+            return true;
+        }
+
+        /** Moves the keys of the bitmap to a table. */
+        private void toTable() {
+            long[] table = emptySlots(Math.max(1024, Integer.highestOneBit(Math.max(1, size)) * 4));
+            long[] b = bits;
+            if (b != null) {
+                for (int w = 0; w < b.length; w++) {
+                    long word = b[w];
+                    while (word != 0) {
+                        insert(table, base + 64L * w + Long.numberOfTrailingZeros(word));
+                        word &= word - 1;
+                    }
+                }
+            }
+            bits = null;
+            slots = table;
         }
 
         private static boolean insert(long[] table, long key) {
@@ -233,6 +331,18 @@ public final class KeySet {
         }
 
         public KeySet build() {
+            if (built) {
+                throw new IllegalStateException("the key set is built");
+            }
+            built = true;
+            if (slots == null) {
+                long[] b = bits;
+                bits = null;
+                if (size == 0) {
+                    return new KeySet(emptySlots(1024), null, false, 0, min, max);
+                }
+                return new KeySet(null, shifted(b, min - base, max - min), false, size, min, max);
+            }
             long[] table = slots;
             slots = null;
             long span = max - min; // negative when it overflows
@@ -251,6 +361,21 @@ public final class KeySet {
                 return new KeySet(null, bitmap, hasEmptyKey, size, min, max);
             }
             return new KeySet(table, null, hasEmptyKey, size, min, max);
+        }
+
+        /** Bits {@code [from, from + span]} of {@code b}, moved down to bit 0 of a new, just large enough bitmap. */
+        private static long[] shifted(long[] b, long from, long span) {
+            long[] out = new long[(int) (span >>> 6) + 1];
+            int q = (int) (from >>> 6);
+            int r = (int) (from & 63);
+            for (int w = 0; w < out.length; w++) {
+                long lo = b[q + w] >>> r;
+                long hi = r == 0 || q + w + 1 >= b.length ? 0 : b[q + w + 1] << (64 - r);
+                out[w] = lo | hi;
+            }
+            int extra = (int) (63 - (span & 63));
+            out[out.length - 1] &= -1L >>> extra; // drop bits past max
+            return out;
         }
     }
 }

@@ -102,4 +102,55 @@ class KeySetTest {
         assertFalse(ofBits.contains(-55));
         assertFalse(KeySet.ofBits(3, new long[2]).contains(3), "no bit, no key");
     }
+
+    @Test
+    void keysThatTurnSparseMidwayAreAllKept() {
+        Random random = new Random(13);
+        Set<Long> expected = new HashSet<>();
+        KeySet.Builder b = new KeySet.Builder();
+        // Ascending dense runs, then a run below the first key, then keys far apart.
+        long[][] runs = {{5_000_000, 5_300_000}, {-200_000, -1}, {1L << 59, (1L << 59) + 100}};
+        for (long[] run : runs) {
+            for (long k = run[0]; k < run[1]; k += 1 + random.nextInt(40)) {
+                expected.add(k);
+                b.add(k);
+                b.add(k);
+            }
+        }
+        for (int i = 0; i < 1_000; i++) {
+            long k = random.nextLong();
+            expected.add(k);
+            b.add(k);
+        }
+        KeySet keys = b.build();
+        assertEquals(expected.size(), keys.size());
+        for (long k : expected) {
+            assertTrue(keys.contains(k), "key " + k);
+            assertFalse(!expected.contains(k + 1) && keys.contains(k + 1), "key " + (k + 1));
+        }
+        for (long k = -210_000; k < 5_400_000; k += 7) {
+            assertEquals(expected.contains(k), keys.contains(k), "key " + k);
+        }
+    }
+
+    @Test
+    void denseKeysInAnyOrderKeepTheirExactBounds() {
+        Random random = new Random(17);
+        long[] keys = java.util.stream.LongStream.range(-700, 90_000)
+                .filter(k -> random.nextInt(5) == 0)
+                .toArray();
+        for (int i = keys.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            long t = keys[i];
+            keys[i] = keys[j];
+            keys[j] = t;
+        }
+        KeySet set = of(keys);
+        long[] sorted = keys.clone();
+        java.util.Arrays.sort(sorted);
+        assertTrue(java.util.Arrays.equals(sorted, set.toArray()));
+        assertEquals(keys.length / ((double) sorted[sorted.length - 1] - sorted[0] + 1), set.density(), 1e-12);
+        assertFalse(set.contains(sorted[0] - 1));
+        assertFalse(set.contains(sorted[sorted.length - 1] + 1));
+    }
 }
