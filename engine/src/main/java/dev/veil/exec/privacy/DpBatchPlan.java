@@ -15,6 +15,7 @@ import dev.veil.plan.DpSpec;
 import dev.veil.schema.ArrowTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableCalc;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -36,9 +37,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * when that input is a filtered, projected {@link ArrowTableScan} of one table, through
  * condition-free projections and {@link EnumerableUnitLookup}s: the grouping columns, the column
  * whose value (looked up through a chain of unit maps) is the unit, and each value source's
- * expression over table columns, evaluated by a {@link VectorInput}. Anything else (a join, a
- * FILTER clause, a public domain, an expression the vectors do not evaluate) has no batch plan and
- * runs on the rows. Immutable.
+ * expression over table columns, evaluated by a {@link VectorInput}. The scan may also be the probe
+ * side of one inner hash join ({@link ProbeOrderedJoin}) on one INTEGER or BIGINT key pair whose
+ * build side is a scan of a public table (TPC-H Q14's line items and parts): its rows then probe a
+ * primitive index of the build table's keys ({@link BuildKeys}); a value may be a CASE whose
+ * condition reads the build row alone and whose ELSE is a constant, the condition evaluated once per
+ * build row; the build row's columns are otherwise not read. If the build keys repeat at run time,
+ * the aggregate reads the join's rows instead. Anything else (another join, a FILTER clause, a
+ * public domain, an expression the vectors do not evaluate) has no batch plan and runs on the rows.
+ * Immutable.
  */
 public final class DpBatchPlan {
     /** One unit lookup step: the map of {@code table} from {@code keyColumn} to {@code nextColumn}. */
@@ -132,14 +139,19 @@ public final class DpBatchPlan {
         int buildKeyColumn = -1;
     }
 
-    /** The batch plan of a DP aggregate over {@code input} with {@code spec}, or null. */
-    static @Nullable DpBatchPlan of(RelNode input, DpSpec spec) {
+    /**
+     * The batch plan of a DP aggregate over {@code input} with {@code spec}, or null; a join's build
+     * side must scan one of {@code publicTables} (qualified names).
+     */
+    static @Nullable DpBatchPlan of(RelNode input, DpSpec spec, Set<List<String>> publicTables) {
         if (spec.domainMarker() >= 0) {
             return null;
         }
         Found found = new Found();
         List<Field> fields = resolve(input, found);
-        if (fields == null) {
+        if (fields == null
+                || (found.build != null
+                        && !publicTables.contains(found.build.getTable().getQualifiedName()))) {
             return null;
         }
         List<RexNode> conditions = new ArrayList<>();

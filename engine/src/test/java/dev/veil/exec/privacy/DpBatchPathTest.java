@@ -549,6 +549,18 @@ class DpBatchPathTest {
     }
 
     @Test
+    void aBuildSideUnderAPolicyRunsOnTheRows() throws Exception {
+        // Whether the build side's keys repeat decides the path at run time: only a table read
+        // without any policy may be the build side on the batches, so that decision reads public
+        // data alone. A row filter on the parts: the rows, with the same answer.
+        linesAndParts();
+        exec(admin, "ALTER TABLE s.part SET ROW FILTER (p_size < 45)");
+        long joins = DpBatchAggregator.JOIN_RUNS.get();
+        bothPaths(Q14, false, 160);
+        assertEquals(joins, DpBatchAggregator.JOIN_RUNS.get(), "no join on the batches");
+    }
+
+    @Test
     void whatTheBatchesCannotRunFallsBackToTheRows() throws SQLException {
         // A FILTER clause and an expression as group key: the rows path, with the same answers.
         bothPaths(
