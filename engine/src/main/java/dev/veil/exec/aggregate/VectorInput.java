@@ -9,6 +9,7 @@ import dev.veil.catalog.TableDef;
 import dev.veil.catalog.VeilType;
 import dev.veil.control.CpuScheduler;
 import dev.veil.exec.scan.DynamicFilters;
+import dev.veil.exec.scan.LongColumns;
 import dev.veil.exec.scan.ScanDynamicFilter;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.exec.scan.Validity;
@@ -495,7 +496,8 @@ public final class VectorInput {
             int column = join.probeKeyColumn();
             FieldVector keyVector = columns.vectors[column];
             boolean nullable = Validity.hasNulls(keyVector);
-            long[] keys = columns.longs(column);
+            // A selective filter (TPC-H Q14 keeps one line item in 80): read the selected keys only.
+            long[] keys = n < keyVector.getValueCount() / 8 ? null : columns.longs(column);
             BuildKeys.Index index = buildIndex;
             int kept = 0;
             for (int j = 0; j < n; j++) {
@@ -503,7 +505,7 @@ public final class VectorInput {
                 if (nullable && keyVector.isNull(row)) {
                     continue; // a NULL key matches nothing
                 }
-                long mask = index.mask(keys[row]);
+                long mask = index.mask(keys == null ? LongColumns.value(keyVector, row) : keys[row]);
                 if (mask != BuildKeys.Index.ABSENT) {
                     sel[kept] = row;
                     masks[kept++] = mask;
