@@ -225,8 +225,9 @@ public final class Optimizer {
         // Before the dynamic filters: a join hashing an aggregation is turned round when the
         // other side's keys can filter the aggregation's input instead.
         return (EnumerableRel) DynamicFilterPlanner.apply(
-                AggregateProbeSide.apply(DpBatches.fuse(VectorAggregates.fuse(
-                        RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)))),
+                AggregateProbeSide.apply(DpBatches.fuse(
+                        VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)),
+                        publicTables)),
                 publicTables);
     }
 

@@ -9,6 +9,7 @@ import dev.veil.catalog.TableDef;
 import dev.veil.catalog.VeilType;
 import dev.veil.control.CpuScheduler;
 import dev.veil.exec.scan.DynamicFilters;
+import dev.veil.exec.scan.LongColumns;
 import dev.veil.exec.scan.ScanDynamicFilter;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.exec.scan.Validity;
@@ -71,7 +72,32 @@ public final class VectorInput {
     private final List<RexNode> values;
     private final boolean[] nullOnly;
     private final List<ScanDynamicFilter> dynamicFilters;
+    private final @Nullable Join join;
     private final int[] loadedColumns;
+
+    /**
+     * An inner equi-join of the scanned (probe) rows with the rows of {@link BuildKeys}: a probe row
+     * is kept when its value of {@code probeKeyColumn} (INTEGER or BIGINT, never NULL) is a build
+     * row's key, and value v is then itself when {@code gates[v]} is -1 or that build row's
+     * condition {@code gates[v]} is TRUE, else {@code otherwise[v]}: {@code CASE WHEN condition
+     * THEN value ELSE constant END} with the condition over the build row alone, evaluated once per
+     * build row.
+     */
+    public record Join(BuildKeys build, int probeKeyColumn, int[] gates, double[] otherwise) {
+        public Join {
+            requireNonNull(build, "build is null");
+            gates = gates.clone();
+            otherwise = otherwise.clone();
+            if (gates.length != otherwise.length) {
+                throw new IllegalArgumentException("a gate per value");
+            }
+            for (int gate : gates) {
+                if (gate < -1 || gate >= build.conditionCount()) {
+                    throw new IllegalArgumentException("no condition " + gate);
+                }
+            }
+        }
+    }
 
     private VectorInput(
             ArrowTable table,
@@ -80,8 +106,10 @@ public final class VectorInput {
             int keyColumn,
             List<RexNode> values,
             boolean[] nullOnly,
-            List<ScanDynamicFilter> dynamicFilters) {
+            List<ScanDynamicFilter> dynamicFilters,
+            @Nullable Join join) {
         this.dynamicFilters = List.copyOf(dynamicFilters);
+        this.join = join;
         this.table = table;
         this.filter = filter;
         this.groupColumns = groupColumns;
@@ -95,6 +123,9 @@ public final class VectorInput {
             IntStream.of(filter.columns()).forEach(loaded::add);
         }
         dynamicFilters.forEach(f -> loaded.add(f.tableColumn()));
+        if (join != null) {
+            loaded.add(join.probeKeyColumn());
+        }
         for (RexNode value : values) {
             RelOptUtil.InputFinder.bits(value).forEach(loaded::add);
         }
@@ -114,6 +145,21 @@ public final class VectorInput {
             int keyColumn,
             List<RexNode> values,
             boolean[] nullOnly) {
+        return of(table, filter, groupColumns, keyColumn, values, nullOnly, null);
+    }
+
+    /**
+     * As above, with the selected rows also joined with a build side ({@code join}, null: none), whose
+     * probe key column must be INTEGER or BIGINT and whose gates are one per value.
+     */
+    public static @Nullable VectorInput of(
+            ArrowTable table,
+            @Nullable ScanPredicate filter,
+            int[] groupColumns,
+            int keyColumn,
+            List<RexNode> values,
+            boolean[] nullOnly,
+            @Nullable Join join) {
         requireNonNull(table, "table is null");
         TableDef def = table.definition();
         if (groupColumns.length > 63 || values.size() != nullOnly.length) {
@@ -128,8 +174,14 @@ public final class VectorInput {
         if (key != VeilType.INTEGER && key != VeilType.BIGINT && key != VeilType.DATE && key != VeilType.TIMESTAMP) {
             return null;
         }
+        if (join != null
+                && (join.gates().length != values.size()
+                        || !BuildKeys.supportsKey(
+                                def.columns().get(join.probeKeyColumn()).type().type()))) {
+            return null;
+        }
         VectorInput input = new VectorInput(
-                table, filter, groupColumns.clone(), keyColumn, List.copyOf(values), nullOnly.clone(), List.of());
+                table, filter, groupColumns.clone(), keyColumn, List.copyOf(values), nullOnly.clone(), List.of(), join);
         try {
             input.open(); // fails here, at planning, for any expression the reader would not evaluate
         } catch (VectorExpression.Unsupported e) {
@@ -147,7 +199,7 @@ public final class VectorInput {
     public VectorInput withDynamicFilters(List<ScanDynamicFilter> more) {
         List<ScanDynamicFilter> all = new ArrayList<>(dynamicFilters);
         all.addAll(more);
-        return new VectorInput(table, filter, groupColumns, keyColumn, values, nullOnly, all);
+        return new VectorInput(table, filter, groupColumns, keyColumn, values, nullOnly, all, join);
     }
 
     /** The dynamic filters on its rows. */
@@ -163,6 +215,11 @@ public final class VectorInput {
     /** The table it reads. */
     public ArrowTable table() {
         return table;
+    }
+
+    /** The join of its rows with a build side, or null. */
+    public @Nullable Join join() {
+        return join;
     }
 
     /** The batches the scan thread of {@link Reader#runPipelined} may be ahead of the consumer. */
@@ -209,6 +266,10 @@ public final class VectorInput {
         private final VectorExpression.Memo memo = new VectorExpression.Memo();
         /** The dynamic filters' key sets as this reader's first scan found them, then for every scan. */
         private @Nullable DynamicFilters fixedSets;
+        /** The build side's keys ({@link #loadBuild}), when the input has a join. */
+        private BuildKeys.@Nullable Index buildIndex;
+        /** Per selected row of the current batch, its build row's mask. */
+        private long[] masks = new long[0];
 
         private Reader() {
             TableDef def = table.definition();
@@ -228,6 +289,19 @@ public final class VectorInput {
             }
         }
 
+        /**
+         * Reads the join's build side, before the first scan; true when the input has no join or
+         * the build side's keys are distinct, false when they are not (no scan may run then: the
+         * caller computes the join's rows otherwise).
+         */
+        public boolean loadBuild(DataContext root, AtomicBoolean cancelFlag) {
+            if (join == null) {
+                return true;
+            }
+            buildIndex = join.build().load(root, cancelFlag);
+            return buildIndex != null;
+        }
+
         /** How many groups the rows so far have. */
         public int groupCount() {
             return groups.groups();
@@ -243,7 +317,7 @@ public final class VectorInput {
          * consumer (safe to read from the consumer while a scan thread runs).
          */
         public long bytes() {
-            return groupBytes;
+            return groupBytes + (buildIndex == null ? 0 : buildIndex.bytes());
         }
 
         private volatile long groupBytes;
@@ -347,6 +421,9 @@ public final class VectorInput {
                 BatchConsumer consumer,
                 Consumer<Handoff> filled) {
             TableDef def = table.definition();
+            if (join != null && buildIndex == null) {
+                throw new IllegalStateException("the build side of " + def.name() + "'s join is not loaded");
+            }
             if (fixedSets == null) {
                 fixedSets = DynamicFilters.fixed(root, dynamicFilters);
             }
@@ -373,6 +450,12 @@ public final class VectorInput {
                         continue;
                     }
                     int[] sel = columns.selection();
+                    if (join != null) {
+                        n = probe(columns, sel, n);
+                        if (n == 0) {
+                            continue;
+                        }
+                    }
                     if (longs.length < n) {
                         longs = new long[rows];
                         nulls = new boolean[rows];
@@ -390,11 +473,53 @@ public final class VectorInput {
                     }
                     for (int v = 0; v < h.out.length; v++) {
                         evaluate(v, vectors, sel, n, h.out[v], longs, nulls);
+                        if (join != null && join.gates()[v] >= 0) {
+                            gate(h.out[v], n, 1L << join.gates()[v], nullOnly[v] ? 1 : join.otherwise()[v]);
+                        }
                     }
                     h.n = n;
                     groupBytes = groups.bytes();
                     consumer.prepare(n, h.gids, h.keys, h.keyNulls);
                     filled.accept(h);
+                }
+            }
+        }
+
+        /**
+         * Keeps, in order at the front of {@code sel}, the first {@code n} rows whose probe key is a
+         * build key, each one's build mask in {@link #masks}; returns how many.
+         */
+        private int probe(BatchColumns columns, int[] sel, int n) {
+            if (masks.length < n) {
+                masks = new long[Math.max(n, 2 * masks.length)];
+            }
+            int column = join.probeKeyColumn();
+            FieldVector keyVector = columns.vectors[column];
+            boolean nullable = Validity.hasNulls(keyVector);
+            // A selective filter (TPC-H Q14 keeps one line item in 80): read the selected keys only.
+            long[] keys = n < keyVector.getValueCount() / 8 ? null : columns.longs(column);
+            BuildKeys.Index index = buildIndex;
+            int kept = 0;
+            for (int j = 0; j < n; j++) {
+                int row = sel[j];
+                if (nullable && keyVector.isNull(row)) {
+                    continue; // a NULL key matches nothing
+                }
+                long mask = index.mask(keys == null ? LongColumns.value(keyVector, row) : keys[row]);
+                if (mask != BuildKeys.Index.ABSENT) {
+                    sel[kept] = row;
+                    masks[kept++] = mask;
+                }
+            }
+            return kept;
+        }
+
+        /** Sets {@code out[j]} to {@code otherwise} where row j's build mask has not {@code bit}. */
+        private void gate(double[] out, int n, long bit, double otherwise) {
+            long[] m = masks;
+            for (int j = 0; j < n; j++) {
+                if ((m[j] & bit) == 0) {
+                    out[j] = otherwise;
                 }
             }
         }

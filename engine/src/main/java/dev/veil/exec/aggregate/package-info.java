@@ -6,7 +6,8 @@
  * {@code StringDictionary}), and drops the groups that a HAVING-like comparison above it would
  * reject before building their rows ({@code GroupFilter}); {@link dev.veil.exec.aggregate.VectorInput} gives the DP aggregate of
  * {@code exec.privacy} a scan's rows as batches of group ids, keys and values evaluated the same
- * way; {@link dev.veil.exec.aggregate.CheckedSums} makes the integer sums of
+ * way, optionally joined with a small table's rows through a primitive index of their distinct keys
+ * ({@link dev.veil.exec.aggregate.BuildKeys}); {@link dev.veil.exec.aggregate.CheckedSums} makes the integer sums of
  * every aggregate and window of a plan exact (an overflow fails, or saturates under a privacy
  * boundary) just before it runs.
  *

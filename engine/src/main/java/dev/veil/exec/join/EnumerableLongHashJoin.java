@@ -2,6 +2,7 @@ package dev.veil.exec.join;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.exec.runtime.ProbeOrderedJoin;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -47,7 +48,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * ({@link LongHashJoin} does the work), evaluating the rest of the condition on key matches. Other
  * equi-joins stay with Calcite's {@code EnumerableHashJoin}. Created by {@link LongHashJoinRule}.
  */
-public final class EnumerableLongHashJoin extends Join implements EnumerableRel {
+public final class EnumerableLongHashJoin extends Join implements EnumerableRel, ProbeOrderedJoin {
     private static final Set<SqlTypeName> KEY_TYPES =
             EnumSet.of(SqlTypeName.INTEGER, SqlTypeName.BIGINT, SqlTypeName.DATE);
     /** The types a DECIMAL key may be compared with. */

@@ -19,6 +19,7 @@ import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Runs a DP aggregate whose input has a {@link DpBatchPlan}: step 1 of {@link DpAggregator} (at
@@ -47,8 +48,24 @@ public final class DpBatchAggregator {
     /** How many batches runs on this path took; for tests. */
     static final java.util.concurrent.atomic.AtomicLong BATCHES = new java.util.concurrent.atomic.AtomicLong();
 
+    /** How many runs joined their batches with a build side; for tests. */
+    static final java.util.concurrent.atomic.AtomicLong JOIN_RUNS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many runs found their build side's keys repeated and ran on the rows; for tests. */
+    static final java.util.concurrent.atomic.AtomicLong JOIN_FALLBACKS = new java.util.concurrent.atomic.AtomicLong();
+
     /** The released rows of {@code spec} over {@code plan}'s batches; called from generated code. */
     public static Enumerable<Object[]> aggregate(DataContext root, DpBatchPlan plan, DpSpec spec) {
+        return aggregate(root, plan, spec, null);
+    }
+
+    /**
+     * As above for a plan that joins a build side, with the rows of the aggregate's input ({@code
+     * rows}), which the row path ({@link DpAggregator}) takes instead when the build side's keys
+     * repeat; called from generated code.
+     */
+    public static Enumerable<Object[]> aggregate(
+            DataContext root, DpBatchPlan plan, DpSpec spec, @Nullable Enumerable<Object[]> rows) {
         DpReleases releases = DpReleases.of(root);
         AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
         StatementMemory.Account account = ExecutionContext.memory(root).account("a differentially private aggregation");
@@ -64,7 +81,8 @@ public final class DpBatchAggregator {
                                 cancelFlag,
                                 account,
                                 DpAggregator.sampler(),
-                                DpAggregator.DENSE_GROUPS)));
+                                DpAggregator.DENSE_GROUPS,
+                                rows)));
             }
         };
     }
@@ -78,7 +96,32 @@ public final class DpBatchAggregator {
             StatementMemory.Account account,
             SplittableRandom sampler,
             int denseGroups) {
-        return run(root, plan, spec, cancelFlag, account, sampler, denseGroups, testBucketShift);
+        return run(root, plan, spec, cancelFlag, account, sampler, denseGroups, null);
+    }
+
+    private static List<Object[]> run(
+            DataContext root,
+            DpBatchPlan plan,
+            DpSpec spec,
+            AtomicBoolean cancelFlag,
+            StatementMemory.Account account,
+            SplittableRandom sampler,
+            int denseGroups,
+            @Nullable Enumerable<Object[]> rows) {
+        VectorInput.Reader reader = plan.input().open();
+        if (plan.joins()) {
+            JOIN_RUNS.incrementAndGet();
+            if (!reader.loadBuild(root, cancelFlag)) {
+                // Keys repeat on the build side: a probe row may take several join rows, in the
+                // order the rows give them; the row path, with the same sampler.
+                JOIN_FALLBACKS.incrementAndGet();
+                if (rows == null) {
+                    throw new IllegalStateException("a batch plan with a join needs its rows");
+                }
+                return DpAggregator.run(rows, spec, cancelFlag, account, sampler, denseGroups);
+            }
+        }
+        return run(plan, reader, spec, cancelFlag, account, sampler, denseGroups, testBucketShift, root);
     }
 
     /**
@@ -123,18 +166,18 @@ public final class DpBatchAggregator {
     /** For tests only, never reachable from SQL: a write's cell and slot in two doubles whatever Linf is. */
     static volatile boolean testUnpacked;
 
-    static List<Object[]> run(
-            DataContext root,
+    private static List<Object[]> run(
             DpBatchPlan plan,
+            VectorInput.Reader reader,
             DpSpec spec,
             AtomicBoolean cancelFlag,
             StatementMemory.Account account,
             SplittableRandom sampler,
             int denseGroups,
-            int bucketShift) {
+            int bucketShift,
+            DataContext root) {
         RUNS.incrementAndGet();
         Cells cells = new Cells(spec, plan, cancelFlag, account, sampler, denseGroups, bucketShift);
-        VectorInput.Reader reader = plan.input().open();
         cells.reader = reader;
         boolean pipelined = ExecutionOptions.current().twoThreads(plan.input().rowCount(), PIPELINE_MIN_ROWS);
         if (pipelined) {

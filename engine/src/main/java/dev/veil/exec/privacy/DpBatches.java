@@ -3,6 +3,7 @@ package dev.veil.exec.privacy;
 import dev.veil.exec.runtime.ExecutionOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 
 /**
@@ -15,13 +16,18 @@ import org.apache.calcite.rel.RelNode;
 public final class DpBatches {
     private DpBatches() {}
 
-    /** The plan with every DP aggregate that can read batches reading them. */
-    public static RelNode fuse(RelNode node) {
+    /**
+     * The plan with every DP aggregate that can read batches reading them; a build side joined on the
+     * batches must be a table in {@code publicTables} (qualified names of the tables the statement's
+     * principal reads without any policy), so that whether its keys repeat, which decides between the
+     * batches and the rows at run time, depends on public data alone.
+     */
+    public static RelNode fuse(RelNode node, Set<List<String>> publicTables) {
         if (!ExecutionOptions.current().columnar()) {
             return node;
         }
         if (node instanceof EnumerableDpAggregate dp && dp.batches() == null) {
-            DpBatchPlan plan = DpBatchPlan.of(dp.getInput(), dp.spec());
+            DpBatchPlan plan = DpBatchPlan.of(dp.getInput(), dp.spec(), publicTables);
             if (plan != null) {
                 return dp.withBatches(plan);
             }
@@ -30,7 +36,7 @@ public final class DpBatches {
         List<RelNode> fusedInputs = new ArrayList<>(inputs.size());
         boolean changed = false;
         for (RelNode input : inputs) {
-            RelNode fused = fuse(input);
+            RelNode fused = fuse(input, publicTables);
             changed |= fused != input;
             fusedInputs.add(fused);
         }

@@ -109,7 +109,24 @@ public final class EnumerableDpAggregate extends DpAggregate implements Enumerab
         Expression spec = implementor.stash(spec(), DpSpec.class);
         PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
         Expression released;
-        if (batches != null) {
+        if (batches != null && batches.joins()) {
+            // The input is read by the batch plan, unless its build side's keys repeat: then its rows.
+            Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), Prefer.ARRAY);
+            Expression rows = builder.append("dpInput", input.block);
+            Expression arrays = input.physType.convertTo(rows, JavaRowFormat.ARRAY);
+            released = Expressions.call(
+                    Types.lookupMethod(
+                            DpBatchAggregator.class,
+                            "aggregate",
+                            DataContext.class,
+                            DpBatchPlan.class,
+                            DpSpec.class,
+                            org.apache.calcite.linq4j.Enumerable.class),
+                    implementor.getRootExpression(),
+                    implementor.stash(batches, DpBatchPlan.class),
+                    spec,
+                    arrays);
+        } else if (batches != null) {
             // The input is read by the batch plan: its rows are never built.
             released = Expressions.call(
                     Types.lookupMethod(

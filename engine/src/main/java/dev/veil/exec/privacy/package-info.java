@@ -8,7 +8,9 @@
  * release (kept rows as running totals per cell, {@code CellTotals} over a {@code RowLog}, when every
  * call takes one total per unit; a global aggregate's cells then numbered by unit value when the
  * last unit map's values are small; dynamic filters on its group keys from public key sets, placed by {@code
- * exec.join.DynamicFilterPlanner}, fixed when its scan starts), and EXPLAIN shows {@code path=[batches of ...]} on it, else {@code path=[rows]}), {@link
+ * exec.join.DynamicFilterPlanner}, fixed when its scan starts; a scan that probes one inner hash
+ * join's build side, a scan of a public table, through a primitive index of its keys, {@code
+ * aggregate.BuildKeys}, read on the rows after all when those keys repeat), and EXPLAIN shows {@code path=[batches of ...]} on it, else {@code path=[rows]}), {@link
  * dev.veil.exec.privacy.EnumerablePreSummedDpAggregate} (the same aggregate over rows a remote
  * database summed per (group, unit), run by {@link dev.veil.exec.privacy.PreSummedDpAggregator},
  * which clamps each unit's partial aggregate again; built by the optimizer, not by a rule), {@link

@@ -9,8 +9,10 @@
  * dev.veil.exec.runtime.MemoryAccounting}, which accounts the rows Calcite's blocking operators
  * keep to the statement's {@code control.StatementMemory} (with the estimates of {@link
  * dev.veil.exec.runtime.RowSizes}); {@link dev.veil.exec.runtime.ExecutionErrors}, which maps
- * failures to Veil errors; and {@link dev.veil.exec.runtime.RuleConfig}, the configuration of
- * Veil's planner rules.
+ * failures to Veil errors; {@link dev.veil.exec.runtime.RuleConfig}, the configuration of
+ * Veil's planner rules; and {@link dev.veil.exec.runtime.ProbeOrderedJoin}, the mark of a join
+ * whose rows come in probe order, which {@code exec.privacy} reads through without depending on
+ * {@code exec.join}.
  *
  * <p>Calls {@code control} and {@code dp} (to recognise its errors); no other package of
  * {@code exec}.

@@ -466,6 +466,100 @@ class DpBatchPathTest {
                 "the seed matters");
     }
 
+    /**
+     * Line items with a part key (some NULL, some of no part) and a public part table (some NULL
+     * keys and types, a type filter and a size), as TPC-H Q14 joins them.
+     */
+    private void linesAndParts() throws Exception {
+        exec(
+                admin,
+                "CREATE TABLE s.lines (l_orderkey BIGINT NOT NULL, l_partkey BIGINT, l_price DECIMAL(15,2), "
+                        + "l_discount DECIMAL(15,2), tag INTEGER NOT NULL)");
+        exec(admin, "CREATE TABLE s.part (p_partkey BIGINT, p_type VARCHAR, p_size INTEGER NOT NULL)");
+        insert(
+                "lines",
+                3000,
+                i -> (i * 7 % 470 + 1) + "," + (i % 31 == 0 ? "" : String.valueOf(i * 13 % 230 + 1)) + ","
+                        + (i % 37 == 0 ? "" : money(i * 37 % 110000)) + "," + money(i % 11 / 100.0) + "," + i % 5);
+        insert(
+                "part",
+                210,
+                i -> (i >= 200 ? "" : String.valueOf(i + 1)) + ","
+                        + (i % 17 == 0 ? "" : (i % 3 == 0 ? "PROMO " : "STANDARD ") + "BRASS") + "," + i % 50);
+        exec(admin, "ALTER TABLE s.lines SET PRIVACY UNIT VIA (l_orderkey) REFERENCES s.orders (o_orderkey)");
+        bounds("lines", "l_price", "0, 105000");
+        bounds("lines", "l_discount", "0, 0.1");
+        exec(
+                admin,
+                "ALTER TABLE s.lines SET DIFFERENTIAL PRIVACY (EPSILON 1e20, DELTA 1e-9, "
+                        + "MAX GROUPS PER UNIT 2, MAX ROWS PER UNIT PER GROUP 3, CONTRIBUTION BOUNDS AUTO)");
+    }
+
+    private static final String Q14 = "select sum(case when p_type like 'PROMO%%' then l_price * (1 - l_discount) "
+            + "else 0 end) as promo, sum(l_price * (1 - l_discount)) as revenue, count(*) as n "
+            + "from s.lines, s.part where l_partkey = p_partkey and tag >= %d";
+
+    @Test
+    void aJoinWithASmallTableReadsTheBatchesAndKeepsTheSameRows() throws Exception {
+        // Q14's join: line items probe the parts' keys, the CASE's condition taken once per part.
+        // NULL keys on either side and line items of no part join nothing, as on the rows; Linf = 3
+        // and L0 = 2 make the samples matter, so the join's rows must come in the rows' order.
+        linesAndParts();
+        String[] queries = {
+            Q14,
+            "select tag, sum(case when p_type like 'PROMO%%' then l_price else 0 end) as promo, count(*) as n "
+                    + "from s.lines, s.part where l_partkey = p_partkey and tag >= %d group by tag order by tag",
+            Q14.replace("tag >= %d", "tag >= %d and p_size < 20"),
+            "select count(*) as n, sum(l_price) as s from s.part, s.lines where p_partkey = l_partkey and tag >= %d"
+        };
+        for (int q = 0; q < queries.length; q++) {
+            for (int threads : new int[] {1, 2}) {
+                ExecutionOptions.set(ExecutionOptions.current().withThreads(threads));
+                long joins = DpBatchAggregator.JOIN_RUNS.get();
+                long fallbacks = DpBatchAggregator.JOIN_FALLBACKS.get();
+                bothPaths(queries[q], true, 130 + q);
+                assertEquals(joins + 1, DpBatchAggregator.JOIN_RUNS.get(), "joined on the batches: " + queries[q]);
+                assertEquals(fallbacks, DpBatchAggregator.JOIN_FALLBACKS.get(), queries[q]);
+            }
+        }
+    }
+
+    @Test
+    void aJoinWithAnEmptyBuildSideReleasesWhatTheRowsRelease() throws Exception {
+        linesAndParts();
+        long joins = DpBatchAggregator.JOIN_RUNS.get();
+        bothPaths(Q14.replace("tag >= %d", "tag >= %d and p_size < 0"), true, 140);
+        assertEquals(joins + 1, DpBatchAggregator.JOIN_RUNS.get());
+    }
+
+    @Test
+    void aBuildSideWithRepeatedKeysRunsOnTheRows() throws Exception {
+        // Two parts share a key: some line items take two join rows, which the rows give in their
+        // order; the batch plan sees the repeat when it reads the parts and runs the rows instead.
+        linesAndParts();
+        exec(admin, "INSERT INTO s.part VALUES (5, 'PROMO COPPER', 3)");
+        long fallbacks = DpBatchAggregator.JOIN_FALLBACKS.get();
+        bothPaths(Q14, false, 150);
+        assertEquals(fallbacks + 1, DpBatchAggregator.JOIN_FALLBACKS.get(), "fell back to the rows");
+        // A filter that leaves one of the two: distinct keys again, on the batches.
+        long joins = DpBatchAggregator.JOIN_RUNS.get();
+        bothPaths(Q14.replace("tag >= %d", "tag >= %d and p_type <> 'PROMO COPPER'"), true, 151);
+        assertEquals(fallbacks + 1, DpBatchAggregator.JOIN_FALLBACKS.get(), "no second fallback");
+        assertEquals(joins + 1, DpBatchAggregator.JOIN_RUNS.get());
+    }
+
+    @Test
+    void aBuildSideUnderAPolicyRunsOnTheRows() throws Exception {
+        // Whether the build side's keys repeat decides the path at run time: only a table read
+        // without any policy may be the build side on the batches, so that decision reads public
+        // data alone. A row filter on the parts: the rows, with the same answer.
+        linesAndParts();
+        exec(admin, "ALTER TABLE s.part SET ROW FILTER (p_size < 45)");
+        long joins = DpBatchAggregator.JOIN_RUNS.get();
+        bothPaths(Q14, false, 160);
+        assertEquals(joins, DpBatchAggregator.JOIN_RUNS.get(), "no join on the batches");
+    }
+
     @Test
     void whatTheBatchesCannotRunFallsBackToTheRows() throws SQLException {
         // A FILTER clause and an expression as group key: the rows path, with the same answers.
