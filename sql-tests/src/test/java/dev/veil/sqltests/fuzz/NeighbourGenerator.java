@@ -717,6 +717,26 @@ public final class NeighbourGenerator {
                     false);
         }
         String inner = "SELECT " + key + " AS k, " + aggregate + " AS v FROM " + source.from();
+        if (set.from().startsWith(own) && random.nextInt(4) == 0) {
+            // The analyst's table joined inside the DP aggregate (the batch path's join with a
+            // public table, TPC-H Q14's shape), a CASE on its columns choosing what is summed.
+            String value = pick(List.of(
+                    aggregate,
+                    "SUM(CASE WHEN d.tag = 'a' THEN t.cost ELSE 0 END)",
+                    "COUNT(CASE WHEN d.tag LIKE 'b%' THEN t.kind END)"));
+            String joined = "SELECT " + key + " AS k, " + value + " AS v FROM " + source.from() + " JOIN " + set.from()
+                    + " ON " + key + " = d.k" + set.where() + " GROUP BY " + key;
+            return new NeighbourQuery(
+                    NeighbourFamily.KEY_SET_PROBE,
+                    set.name() + "-joined-inside/" + source.name(),
+                    joined,
+                    Check.KEYS_ABSENT,
+                    List.of(0),
+                    List.of(),
+                    0,
+                    0,
+                    false);
+        }
         String sql = switch (random.nextInt(3)) {
             case 0 ->
                 "SELECT s.k, s.v FROM (" + inner + " GROUP BY " + key + ") s JOIN " + set.from() + " ON s.k = d.k"
