@@ -106,18 +106,9 @@ public record ColumnStatistics(long rowCount, long nullCount, double distinctCou
                 }
             }
         }
-        if (counter == null) {
-            long distinct =
-                    Arrays.stream(listed, 0, listedCount).sorted().distinct().count();
-            if (distinct <= SegmentStatistics.MAX_LISTED_HASHES) {
-                return SegmentStatistics.ofHashes(rows, nulls, listed, listedCount);
-            }
-            counter = new DistinctCounter();
-            for (int j = 0; j < listedCount; j++) {
-                counter.add(listed[j]);
-            }
-        }
-        return SegmentStatistics.ofSketch(rows, nulls, counter);
+        return counter == null
+                ? SegmentStatistics.ofHashes(rows, nulls, listed, listedCount)
+                : SegmentStatistics.ofSketch(rows, nulls, counter);
     }
 
     /** Marks a NULL value among hashes (a real value hashing to it is merely counted as NULL). */

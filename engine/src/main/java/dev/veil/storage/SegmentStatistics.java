@@ -34,7 +34,10 @@ final class SegmentStatistics {
         return new SegmentStatistics(rows, nulls, counter.registers(), null);
     }
 
-    /** Statistics listing the hashes of the segment's non-NULL values (duplicates allowed). */
+    /**
+     * Statistics from the hashes of the segment's non-NULL values (duplicates allowed): the distinct
+     * hashes themselves when there are at most {@link #MAX_LISTED_HASHES}, else a sketch of them.
+     */
     static SegmentStatistics ofHashes(long rows, long nulls, long[] hashes, int count) {
         long[] sorted = Arrays.copyOf(hashes, count);
         Arrays.sort(sorted);
@@ -45,7 +48,11 @@ final class SegmentStatistics {
             }
         }
         if (distinct > MAX_LISTED_HASHES) {
-            throw new IllegalArgumentException("too many hashes to list: " + distinct);
+            DistinctCounter counter = new DistinctCounter();
+            for (int i = 0; i < distinct; i++) {
+                counter.add(sorted[i]);
+            }
+            return ofSketch(rows, nulls, counter);
         }
         return new SegmentStatistics(rows, nulls, null, Arrays.copyOf(sorted, distinct));
     }
