@@ -12,14 +12,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The append-only audit log in {@code veil.db}: who ran which statement when, whether it was
  * allowed, rejected or failed and why, how many rows a query returned, and the privacy budget it
- * spent. Each write is one durable catalog transaction. Entries cannot be deleted, and nothing
+ * spent. Each write is one catalog transaction. Entries cannot be deleted, and nothing
  * about an entry changes once written except that a statement's entry, written when it starts,
  * grows with its budget charges and is completed once, when it ends (for a query: when its result
  * is closed); triggers in the database enforce both.
+ *
+ * <p>When each write reaches the disk: a statement's entry as it starts, as it ends, and a
+ * statement recorded whole (one that failed before it started, a refused login) are committed
+ * without waiting for the disk ({@link SqliteCatalog#writeLogUnsynced}): every read sees them at
+ * once and they survive the server's process dying, and the next synced commit puts them on disk.
+ * A statement makes that synced commit before any of its results leave: the charge of its privacy
+ * cost (which also records what it reads, {@link #noteUse(Connection, long, String, String)}), or
+ * else {@link #noteUse(long, String, String)} (for a query, {@link #noteUseInBackground} while it
+ * runs, its first row or error waiting for it). So one sync per statement, not three, stands behind
+ * its entry; only a power failure between a statement's start and its synced commit, or within
+ * {@value SqliteCatalog#UNSYNCED_MAX_MILLIS} ms of its end, can lose a record, and then a
+ * record of nothing released (or only its end).
  *
  * <p>Callers pass statement text that holds no password (see {@link StatementText}).
  */
@@ -41,12 +54,12 @@ public final class AuditLog {
     public long record(String user, StatementKind kind, String statement, Decision decision, String reason) {
         requireNonNull(decision, "decision is null");
         long now = System.currentTimeMillis();
-        return insert(user, kind, statement, decision, reason, 0, 0, now, now);
+        return insert(user, kind, statement, decision, reason, 0, 0, now, now, false);
     }
 
     /**
-     * Records a query the policies allowed, before its rows leave; {@link #finish} completes it.
-     * Returns the entry's id.
+     * Records a query the policies allowed, before its rows leave (synced); {@link #finish}
+     * completes it. Returns the entry's id.
      *
      * @param epsilon the epsilon its execution spends
      * @param delta the delta its execution spends
@@ -55,7 +68,8 @@ public final class AuditLog {
         if (!(epsilon >= 0) || !(delta >= 0)) {
             throw new IllegalArgumentException("privacy cost must be >= 0: " + epsilon + ", " + delta);
         }
-        return insert(user, kind, statement, Decision.ALLOWED, null, epsilon, delta, System.currentTimeMillis(), null);
+        return insert(
+                user, kind, statement, Decision.ALLOWED, null, epsilon, delta, System.currentTimeMillis(), null, true);
     }
 
     /**
@@ -64,7 +78,7 @@ public final class AuditLog {
      * ({@link #addCost}). Returns the entry's id.
      */
     public long start(String user, StatementKind kind, String statement) {
-        return insert(user, kind, statement, Decision.ALLOWED, null, 0, 0, System.currentTimeMillis(), null);
+        return insert(user, kind, statement, Decision.ALLOWED, null, 0, 0, System.currentTimeMillis(), null, false);
     }
 
     /**
@@ -90,19 +104,37 @@ public final class AuditLog {
 
     /**
      * Records on the unfinished entry {@code id} the purpose its statement ran under and the tables
-     * and columns (with their data categories) it read; nothing for a finished entry.
+     * and columns (with their data categories) it read; nothing for a finished entry. Synced: once it
+     * returns, the entry (and every record before it) is on disk.
      */
     public void noteUse(long id, String purpose, String reads) {
         catalog.writeLog(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE audit_log SET purpose = ?, reads = ? WHERE id = ? AND finished_at IS NULL")) {
-                ps.setString(1, purpose);
-                ps.setString(2, reads);
-                ps.setLong(3, id);
-                ps.executeUpdate();
-            }
+            noteUse(c, id, purpose, reads);
             return null;
         });
+    }
+
+    /**
+     * Records what {@link #noteUse(long, String, String)} records, on another thread: the future
+     * completes once the entry is on disk (see {@link SqliteCatalog#writeLogInBackground}).
+     */
+    public CompletableFuture<Void> noteUseInBackground(long id, String purpose, String reads) {
+        return catalog.writeLogInBackground(c -> {
+            noteUse(c, id, purpose, reads);
+            return null;
+        });
+    }
+
+    /** Records what {@link #noteUse(long, String, String)} records, on {@code catalog} inside the caller's transaction. */
+    public static void noteUse(Connection catalog, long id, String purpose, String reads) throws SQLException {
+        requireNonNull(catalog, "catalog is null");
+        try (PreparedStatement ps = catalog.prepareStatement(
+                "UPDATE audit_log SET purpose = ?, reads = ? WHERE id = ? AND finished_at IS NULL")) {
+            ps.setString(1, purpose);
+            ps.setString(2, reads);
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        }
     }
 
     /**
@@ -133,7 +165,7 @@ public final class AuditLog {
      */
     public void complete(long id, Decision decision, String reason) {
         requireNonNull(decision, "decision is null");
-        catalog.writeLog(c -> {
+        catalog.writeLogUnsynced(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE audit_log SET finished_at = ?, decision = ?, "
                     + "reason = ? WHERE id = ? AND finished_at IS NULL")) {
                 ps.setLong(1, System.currentTimeMillis());
@@ -152,7 +184,7 @@ public final class AuditLog {
      */
     public void finish(long id, long rowsReturned, Optional<String> failure) {
         requireNonNull(failure, "failure is null");
-        catalog.writeLog(c -> {
+        catalog.writeLogUnsynced(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE audit_log SET rows_returned = ?, finished_at = ?, "
                     + "decision = ?, reason = ? WHERE id = ? AND finished_at IS NULL")) {
                 ps.setLong(1, rowsReturned);
@@ -187,12 +219,13 @@ public final class AuditLog {
             double epsilon,
             double delta,
             long at,
-            Long finishedAt) {
+            Long finishedAt,
+            boolean synced) {
         requireNonNull(user, "user is null");
         requireNonNull(kind, "kind is null");
         requireNonNull(statement, "statement is null");
         String text = StatementText.limit(statement);
-        return catalog.writeLog(c -> {
+        SqliteCatalog.SqlWork<Long> work = c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (at, user_name, kind, statement, "
                     + "decision, reason, epsilon, delta, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setLong(1, at);
@@ -215,7 +248,8 @@ public final class AuditLog {
                 rs.next();
                 return rs.getLong(1);
             }
-        });
+        };
+        return synced ? catalog.writeLog(work) : catalog.writeLogUnsynced(work);
     }
 
     private static List<AuditEntry> query(Connection c, String sql, String user) throws SQLException {

@@ -241,8 +241,10 @@ public final class StoredReleases {
 
     /**
      * Stores the drawn {@code rows} of {@code fingerprint}, which read the tables of
-     * {@code versions} (table id to version), durably, before they are released; keeps rows already
-     * stored. Deletes the releases that read an older version of a table or a dropped one, and the least
+     * {@code versions} (table id to version), before they are released; keeps rows already stored.
+     * The commit does not wait for the disk ({@link SqliteCatalog#writeLogUnsynced}): the release
+     * was paid for by a synced charge already, and a power failure that loses the stored rows only
+     * makes the next ask draw afresh, charged again (its reservation is then replaced). Deletes the releases that read an older version of a table or a dropped one, and the least
      * recently used beyond {@link #CAPACITY}. Rows of a type the store cannot hold are not stored
      * (the question is simply asked afresh next time); a catalog failure fails the statement.
      */
@@ -254,7 +256,7 @@ public final class StoredReleases {
             return;
         }
         long now = System.currentTimeMillis();
-        catalog.writeLog(c -> {
+        catalog.writeLogUnsynced(c -> {
             // Retired: releases that read a table since changed (a newer version) or dropped.
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM dp_releases WHERE fingerprint IN "
                     + "(SELECT r.fingerprint FROM dp_release_reads r LEFT JOIN tables t ON t.id = r.table_id "

@@ -13,6 +13,18 @@ public interface CatalogImage {
     void store(byte[] image);
 
     /**
+     * Stores {@code image} atomically, but may return before it is on disk: {@link #load} gives it
+     * after the process dies, but a power failure may lose it (with everything stored after it)
+     * until the next {@link #store} or {@link #sync}, which put it on disk.
+     */
+    default void storeUnsynced(byte[] image) {
+        store(image);
+    }
+
+    /** Puts everything stored so far on disk. */
+    default void sync() {}
+
+    /**
      * Stores {@code image} as {@link #store} does, and leaves no earlier state on disk beside it (an
      * image kept as a base and a log of changes writes a new base and drops the log).
      */

@@ -17,8 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,7 +38,12 @@ import org.sqlite.SQLiteConfig;
  * it, so calls from many threads are serialized (catalog calls are short; the data itself is read
  * from segment files outside the lock). Writes use {@code BEGIN IMMEDIATE} so that a transaction
  * never has to upgrade its lock half way. The database runs in WAL mode with
- * {@code synchronous=FULL}: a commit that returned is on disk.
+ * {@code synchronous=FULL}: a commit that returned is on disk. The one exception is
+ * {@link #writeLogUnsynced}, for log records that need not be on disk before anything else
+ * happens: it commits with {@code synchronous=NORMAL} (in the write-ahead log, visible to every
+ * later read, and kept if the process dies, but not yet synced), and the next synced commit, or a
+ * background sync at most {@value #UNSYNCED_MAX_MILLIS} ms later, puts it on disk with every
+ * commit before it (the log is written in commit order).
  *
  * <p>Other metadata stores (users, policies, budgets, audit) share this database through
  * {@link #read} and {@link #write}, and add their tables in {@link CatalogMigrations}.
@@ -57,6 +67,31 @@ public final class SqliteCatalog implements Catalog {
     private static final long LOG_WAIT_NANOS = 5_000_000L;
     /** The most log writes one transaction commits. */
     private static final int MAX_LOG_BATCH = 256;
+
+    /** The longest a commit of {@link #writeLogUnsynced} stays off the disk before a background sync. */
+    static final long UNSYNCED_MAX_MILLIS = 1000;
+
+    /** Runs {@link #writeLogInBackground}'s writes; its threads wait for the disk, not the processors. */
+    private static final ExecutorService LOG_WRITERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "veil-catalog-log");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static final ScheduledExecutorService SYNCER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "veil-catalog-sync");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Whether the connection commits with {@code synchronous=FULL} (else NORMAL); under the lock. */
+    private boolean syncFull = true;
+    /** Whether a commit returned before it was synced to disk, and no sync covered it since; under the lock. */
+    private boolean unsynced;
+    /** Whether a background sync is scheduled; under the lock. */
+    private boolean syncScheduled;
+    /** How many syncs were made for unsynced commits alone (none covered them); for tests. */
+    private final AtomicLong separateSyncs = new AtomicLong();
 
     private final ConcurrentLinkedQueue<LogWrite<?>> pendingLogs = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean logFlushing = new AtomicBoolean();
@@ -178,7 +213,7 @@ public final class SqliteCatalog implements Catalog {
      * inside another {@code read} or {@code write} on the same thread, it joins that transaction.
      */
     public <T> T read(SqlWork<T> work) {
-        return transaction("BEGIN", work, false);
+        return transaction("BEGIN", work, false, true);
     }
 
     /**
@@ -186,7 +221,7 @@ public final class SqliteCatalog implements Catalog {
      * inside another {@code read} or {@code write} on the same thread, it joins that transaction.
      */
     public <T> T write(SqlWork<T> work) {
-        return transaction("BEGIN IMMEDIATE", work, true);
+        return transaction("BEGIN IMMEDIATE", work, true, true);
     }
 
     /**
@@ -195,15 +230,47 @@ public final class SqliteCatalog implements Catalog {
      * It leaves the {@link #generation} as it is (a {@link #write} inside it still raises it).
      */
     public <T> T writeLog(SqlWork<T> work) {
+        return writeLog(work, true);
+    }
+
+    /**
+     * Runs {@code work} as {@link #writeLog} does, but may return before its commit is on disk: for
+     * records that must exist (every later read sees them, and they survive the process dying at any
+     * point) but need not be synced before the caller goes on, such as a statement's audit entry as
+     * it starts and as it ends. They reach the disk with the next synced commit (which syncs every
+     * commit before it), or at most {@value #UNSYNCED_MAX_MILLIS} ms later; only a power failure or
+     * an operating system crash within that time can lose them, and then with every commit after
+     * them. Inside another {@link #read} or {@link #write} it joins that transaction (synced).
+     */
+    public <T> T writeLogUnsynced(SqlWork<T> work) {
+        return writeLog(work, false);
+    }
+
+    /**
+     * Runs {@code work} as {@link #writeLog} does (synced), on another thread, so that the caller
+     * can go on while the disk syncs: the future completes once the write and every commit before it
+     * are on disk, or fails as {@code writeLog} would have. A caller that must not go past some
+     * point before the write is on disk waits for the future there.
+     */
+    public <T> CompletableFuture<T> writeLogInBackground(SqlWork<T> work) {
         requireNonNull(work, "work is null");
         if (lock.isHeldByCurrentThread()) {
-            return transaction("BEGIN IMMEDIATE", work, false);
+            throw new IllegalStateException("a background log write cannot join the caller's transaction");
         }
-        LogWrite<T> write = new LogWrite<>(work);
+        return CompletableFuture.supplyAsync(() -> writeLog(work, true), LOG_WRITERS);
+    }
+
+    private <T> T writeLog(SqlWork<T> work, boolean synced) {
+        requireNonNull(work, "work is null");
+        if (lock.isHeldByCurrentThread()) {
+            return transaction("BEGIN IMMEDIATE", work, false, true);
+        }
+        LogWrite<T> write = new LogWrite<>(work, synced);
         pendingLogs.add(write);
         // Group commit: whoever finds no flush running commits every pending log write in one
-        // transaction (one fsync, one stored image); the others wait for it, and look again now and
-        // then, so that a write queued just as a flush ended is never left waiting.
+        // transaction (one fsync, one stored image; synced if any of them asks for it); the others
+        // wait for it, and look again now and then, so that a write queued just as a flush ended is
+        // never left waiting.
         while (!write.isDone()) {
             if (logFlushing.compareAndSet(false, true)) {
                 try {
@@ -236,6 +303,10 @@ public final class SqliteCatalog implements Catalog {
                 return;
             }
             logTransactions.incrementAndGet();
+            boolean synced = false;
+            for (LogWrite<?> write : batch) {
+                synced |= write.synced;
+            }
             try {
                 transaction(
                         "BEGIN IMMEDIATE",
@@ -253,7 +324,8 @@ public final class SqliteCatalog implements Catalog {
                             }
                             return null;
                         },
-                        false);
+                        false,
+                        synced);
             } catch (RuntimeException | Error e) {
                 for (LogWrite<?> write : batch) {
                     write.fail(e);
@@ -270,15 +342,22 @@ public final class SqliteCatalog implements Catalog {
         return logTransactions.get();
     }
 
+    /** How many syncs were made for unsynced commits that no synced commit covered; for tests. */
+    long separateSyncs() {
+        return separateSyncs.get();
+    }
+
     /** One log write waiting for its group's commit. */
     private static final class LogWrite<T> {
         private final SqlWork<T> work;
+        private final boolean synced;
         private T value;
         private Throwable failure;
         private boolean done;
 
-        LogWrite(SqlWork<T> work) {
+        LogWrite(SqlWork<T> work, boolean synced) {
             this.work = work;
+            this.synced = synced;
         }
 
         void run(Connection connection) throws SQLException {
@@ -356,7 +435,11 @@ public final class SqliteCatalog implements Catalog {
         return lock.isHeldByCurrentThread();
     }
 
-    private <T> T transaction(String begin, SqlWork<T> work, boolean changesPlans) {
+    /**
+     * Runs {@code work} in a transaction begun with {@code begin}; a write transaction that is not
+     * {@code synced} commits without waiting for the disk (see {@link #writeLogUnsynced}).
+     */
+    private <T> T transaction(String begin, SqlWork<T> work, boolean changesPlans, boolean synced) {
         requireNonNull(work, "work is null");
         long asked = System.nanoTime();
         lock.lock();
@@ -378,8 +461,12 @@ public final class SqliteCatalog implements Catalog {
                 // Called from inside another read/write on this thread: join its transaction.
                 return work.run(connection);
             }
+            boolean writes = !begin.equals("BEGIN");
+            if (writes && image == null) {
+                commitSynced(synced);
+            }
             execute(begin);
-            long changesBefore = image == null || begin.equals("BEGIN") ? 0 : totalChanges();
+            long changesBefore = writes ? totalChanges() : 0;
             T result;
             try {
                 result = work.run(connection);
@@ -392,8 +479,12 @@ public final class SqliteCatalog implements Catalog {
                 }
                 throw e;
             }
-            if (image != null && !begin.equals("BEGIN") && totalChanges() != changesBefore) {
-                storeImage();
+            boolean changed = writes && totalChanges() != changesBefore;
+            if (image != null && changed) {
+                storeImage(false, synced);
+            }
+            if (writes) {
+                committed(changed, synced);
             }
             return result;
         } catch (SQLException e) {
@@ -433,19 +524,84 @@ public final class SqliteCatalog implements Catalog {
         }
     }
 
-    private void storeImage() {
-        storeImage(false);
+    /** Sets the connection's {@code synchronous} for the next commit. The caller holds the lock, outside a transaction. */
+    private void commitSynced(boolean synced) throws SQLException {
+        if (synced != syncFull) {
+            execute(synced ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            syncFull = synced;
+        }
+    }
+
+    /**
+     * Keeps track of commits not yet on disk after a write transaction committed: an unsynced one
+     * that changed something is noted (and a background sync scheduled); a synced one covers them,
+     * or, if it wrote nothing (and so synced nothing), they are synced now. The caller holds the lock.
+     */
+    private void committed(boolean changed, boolean synced) throws SQLException {
+        if (!synced) {
+            if (changed) {
+                unsynced = true;
+                if (!syncScheduled) {
+                    syncScheduled = true;
+                    SYNCER.schedule(this::backgroundSync, UNSYNCED_MAX_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            }
+            return;
+        }
+        if (unsynced && !changed) {
+            syncNow();
+        }
+        unsynced = false;
+    }
+
+    /** Puts every commit on disk: a checkpoint of the write-ahead log (which syncs it first), or the image's sync. The caller holds the lock. */
+    private void syncNow() throws SQLException {
+        separateSyncs.incrementAndGet();
+        if (image != null) {
+            try {
+                image.sync();
+            } catch (RuntimeException e) {
+                imageLost = true;
+                throw e;
+            }
+        } else {
+            execute("PRAGMA wal_checkpoint(PASSIVE)");
+        }
+        unsynced = false;
+    }
+
+    /** Syncs the commits that no synced commit covered within {@link #UNSYNCED_MAX_MILLIS}. */
+    private void backgroundSync() {
+        lock.lock();
+        try {
+            syncScheduled = false;
+            if (closed || imageLost || !unsynced) {
+                return;
+            }
+            syncNow();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Cannot sync catalog {}: {}", file, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Stores the image (whole, or as the image chooses); a failure marks it lost. The caller holds the lock. */
     private void storeImage(boolean whole) {
+        storeImage(whole, true);
+    }
+
+    /** Stores the image, synced or not; a failure marks it lost. The caller holds the lock. */
+    private void storeImage(boolean whole, boolean synced) {
         try {
             byte[] serialized =
                     connection.unwrap(org.sqlite.SQLiteConnection.class).serialize("main");
             if (whole) {
                 image.storeWhole(serialized);
-            } else {
+            } else if (synced) {
                 image.store(serialized);
+            } else {
+                image.storeUnsynced(serialized);
             }
         } catch (SQLException | RuntimeException | Error e) {
             imageLost = true;
@@ -1065,6 +1221,13 @@ public final class SqliteCatalog implements Catalog {
         try {
             if (closed) {
                 return;
+            }
+            if (unsynced && !imageLost) {
+                try {
+                    syncNow();
+                } catch (SQLException | RuntimeException e) {
+                    LOG.warn("Cannot sync catalog {} as it closes: {}", file, e.getMessage());
+                }
             }
             closed = true;
             connection.close();

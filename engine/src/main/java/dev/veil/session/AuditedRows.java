@@ -2,12 +2,16 @@ package dev.veil.session;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.ErrorCode;
 import dev.veil.VeilException;
 import dev.veil.audit.AuditLog;
 import dev.veil.control.CpuScheduler;
 import dev.veil.control.StatementControl;
 import dev.veil.exec.runtime.ExecutionErrors;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.calcite.linq4j.Enumerator;
 
 /**
@@ -15,6 +19,10 @@ import org.apache.calcite.linq4j.Enumerator;
  * (or the result is closed, or it breaks off with an error) the query's audit entry is completed
  * with the count, and the query stops running. An error from its time limit or a cancel is
  * reported as such (STATEMENT_TIMEOUT, QUERY_CANCELLED).
+ *
+ * <p>Nothing of the query leaves before its audit entry is on disk: the first row, the end of the
+ * rows, and any error wait for {@code recorded} (the entry's synced write, made while the query
+ * runs); if that write fails, the query fails with it and releases nothing.
  */
 final class AuditedRows implements Enumerator<Object[]> {
     private final Enumerator<Object[]> rows;
@@ -22,16 +30,25 @@ final class AuditedRows implements Enumerator<Object[]> {
     private final long entry;
     private final StatementControl control;
     private final Runnable ended;
+    private final CompletableFuture<Void> recorded;
+    private boolean released;
     private long count;
     private boolean counted = true;
     private Optional<String> failure = Optional.empty();
     private boolean finished;
 
-    AuditedRows(Enumerator<Object[]> rows, AuditLog log, long entry, StatementControl control, Runnable ended) {
+    AuditedRows(
+            Enumerator<Object[]> rows,
+            AuditLog log,
+            long entry,
+            StatementControl control,
+            CompletableFuture<Void> recorded,
+            Runnable ended) {
         this.rows = requireNonNull(rows, "rows is null");
         this.log = requireNonNull(log, "log is null");
         this.entry = entry;
         this.control = requireNonNull(control, "control is null");
+        this.recorded = requireNonNull(recorded, "recorded is null");
         this.ended = requireNonNull(ended, "ended is null");
     }
 
@@ -59,6 +76,14 @@ final class AuditedRows implements Enumerator<Object[]> {
         } catch (RuntimeException e) {
             throw failed(e);
         }
+        if (!released) {
+            try {
+                awaitRecorded();
+            } catch (VeilException e) {
+                throw failed(e);
+            }
+            released = true;
+        }
         counted = false;
         if (!more) {
             finish();
@@ -68,9 +93,34 @@ final class AuditedRows implements Enumerator<Object[]> {
 
     private RuntimeException failed(RuntimeException e) {
         VeilException error = control.translate(e instanceof VeilException v ? v : ExecutionErrors.translate(e));
+        if (!released) {
+            try {
+                awaitRecorded();
+            } catch (VeilException unrecorded) {
+                // The error that leaves is the storage failure: nothing else of the query is released.
+                unrecorded.addSuppressed(error);
+                error = unrecorded;
+            }
+        }
         failure = Optional.of(error.clientMessage());
         finish();
         return error;
+    }
+
+    /** Waits until the audit entry is on disk; fails with the write's error if it is not. */
+    private void awaitRecorded() {
+        try {
+            recorded.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof VeilException v) {
+                throw v;
+            }
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR,
+                    "The query's audit entry could not be stored: " + cause.getMessage(),
+                    cause);
+        }
     }
 
     @Override
@@ -91,6 +141,12 @@ final class AuditedRows implements Enumerator<Object[]> {
         if (!finished) {
             finished = true;
             try {
+                // The entry's completion comes after what the query read is recorded on it.
+                try {
+                    recorded.join();
+                } catch (CompletionException | CancellationException e) {
+                    // Reported by awaitRecorded to whoever reads rows; the completion is written anyway.
+                }
                 log.finish(entry, count, failure);
             } finally {
                 ended.run();

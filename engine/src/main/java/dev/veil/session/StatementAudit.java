@@ -21,6 +21,9 @@ import dev.veil.sql.parser.InsertText;
 import dev.veil.sql.parser.VeilParser;
 import dev.veil.storage.Warehouse;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlNode;
 import org.slf4j.Logger;
@@ -53,6 +56,8 @@ final class StatementAudit {
     private StatementKind kind = StatementKind.STATEMENT;
     private long entry = -1;
     private long startedNanos;
+    /** The purpose and reads last recorded on the entry in a synced commit (null before); to skip a repeat. */
+    private volatile List<String> useRecorded;
 
     StatementAudit(Warehouse warehouse, String user, String sql, StatementControl control) {
         this.log = new AuditLog(requireNonNull(warehouse, "warehouse is null").sqliteCatalog());
@@ -85,10 +90,42 @@ final class StatementAudit {
         return node;
     }
 
-    /** Records on the entry the purpose and reads the statement's planning noted, if any. */
+    /**
+     * Records on the entry the purpose and reads the statement's planning noted, if any, in a synced
+     * commit (so the entry is on disk before any result leaves); nothing if its charge's
+     * transaction recorded the same already.
+     */
     private void noteUse() {
         if (entry >= 0 && control.readsUsed() != null) {
-            log.noteUse(entry, control.purposeUsed(), control.readsUsed());
+            List<String> use = Arrays.asList(control.purposeUsed(), control.readsUsed());
+            if (!use.equals(useRecorded)) {
+                log.noteUse(entry, use.get(0), use.get(1));
+                useRecorded = use;
+            }
+        }
+    }
+
+    /**
+     * Records the use as {@link #noteUse()} does, on another thread while the query runs: the future
+     * completes once the entry is on disk, and the query's first row or error waits for it.
+     */
+    private CompletableFuture<Void> noteUseInBackground() {
+        if (entry < 0 || control.readsUsed() == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<String> use = Arrays.asList(control.purposeUsed(), control.readsUsed());
+        if (use.equals(useRecorded)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return log.noteUseInBackground(entry, use.get(0), use.get(1)).thenRun(() -> useRecorded = use);
+    }
+
+    /** Records the use noted so far on the entry, inside a charge's (synced) transaction on {@code catalog}. */
+    private void noteUse(java.sql.Connection catalog, long id) throws java.sql.SQLException {
+        if (control.readsUsed() != null) {
+            List<String> use = Arrays.asList(control.purposeUsed(), control.readsUsed());
+            AuditLog.noteUse(catalog, id, use.get(0), use.get(1));
+            useRecorded = use;
         }
     }
 
@@ -104,11 +141,13 @@ final class StatementAudit {
             public void charged(java.sql.Connection catalog, double epsilon, double delta)
                     throws java.sql.SQLException {
                 AuditLog.addCost(catalog, id, epsilon, delta);
+                noteUse(catalog, id);
             }
 
             @Override
             public void replayed(java.sql.Connection catalog, int releases) throws java.sql.SQLException {
                 AuditLog.addReplays(catalog, id, releases);
+                noteUse(catalog, id);
             }
         });
         running.started(new RunningStatements.Running(id, user, now, nanos, StatementText.limit(text), control));
@@ -116,16 +155,16 @@ final class StatementAudit {
 
     /** Records a statement that ran; a query's rows come back counted for its entry. */
     StatementResult succeeded(StatementResult result) {
-        noteUse();
         if (result instanceof RowsResult rows) {
             return new RowsResult(
                     rows.columns(),
-                    new AuditedRows(rows.rows(), log, entry, control, this::ended),
+                    new AuditedRows(rows.rows(), log, entry, control, noteUseInBackground(), this::ended),
                     control.epsilonCharged(),
                     control.deltaCharged(),
                     rows.notices());
         }
         try {
+            noteUse();
             log.complete(entry, Decision.ALLOWED, null);
         } finally {
             ended();
@@ -136,6 +175,8 @@ final class StatementAudit {
     /** Records a statement that was rejected or failed, and gives back its error to throw. */
     VeilException failed(VeilException error) {
         try {
+            // A charge's transaction that recorded the use may have been rolled back: record it again.
+            useRecorded = null;
             noteUse();
             if (entry < 0) {
                 log.record(user, kind, text, decision(error.errorCode()), error.clientMessage());

@@ -487,7 +487,8 @@ public final class PlannedQuery {
                     return paused::resume;
                 });
         try {
-            Map<String, List<Object[]>> stored = catalog.writeLog(c -> StoredReleases.stored(c, firstOf.keySet()));
+            Map<String, List<Object[]>> stored =
+                    catalog.writeLogUnsynced(c -> StoredReleases.stored(c, firstOf.keySet()));
             Map<Integer, List<Object[]>> replays = new HashMap<>();
             Set<Integer> charged = new HashSet<>();
             List<String> reserved = new ArrayList<>();

@@ -30,7 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>A commit compares the new image with the last one in blocks of {@value #BLOCK} bytes and
  * appends one record: the new length and the changed blocks, sealed with AES-256-GCM under the
  * log's own file key, the record's index as its nonce, and the log's header (which holds the base
- * file's header) and the index as associated data; then it syncs the log. So a record moved,
+ * file's header) and the index as associated data; then it syncs the log (a commit stored with
+ * {@link #storeUnsynced} leaves that to the next synced one, or to {@link #sync}). So a record moved,
  * dropped from the middle or replayed fails its tag, and a log that belongs to another base (the
  * base was written again since) is recognised from its header without being decrypted and is
  * deleted. A record cut short at the end of the log is a commit that never returned (the process
@@ -65,6 +66,8 @@ final class EncryptedCatalogImage implements CatalogImage {
     private byte[] logPrefix;
     private long nextIndex;
     private long logBytes;
+    /** Whether the log holds records appended since its last sync ({@link #storeUnsynced}). */
+    private boolean unsynced;
 
     EncryptedCatalogImage(Path base, Supplier<Keyring> keyring) {
         this.base = requireNonNull(base, "base is null");
@@ -102,21 +105,47 @@ final class EncryptedCatalogImage implements CatalogImage {
 
     @Override
     public synchronized void store(byte[] image) {
-        store(image, last == null || logHeader == null || logBytes > Math.max(MIN_COMPACT_BYTES, last.length));
+        store(image, compactNow(), true);
+    }
+
+    /** Appends without syncing the log (a new base is always synced); the next store or sync syncs it. */
+    @Override
+    public synchronized void storeUnsynced(byte[] image) {
+        store(image, compactNow(), false);
     }
 
     @Override
     public synchronized void storeWhole(byte[] image) {
-        store(image, true);
+        store(image, true, true);
     }
 
-    private void store(byte[] image, boolean whole) {
+    @Override
+    public synchronized void sync() {
+        if (!unsynced) {
+            return;
+        }
+        try (FileChannel out = FileChannel.open(log, StandardOpenOption.WRITE)) {
+            out.force(false);
+            unsynced = false;
+        } catch (IOException e) {
+            logHeader = null;
+            throw new VeilException(
+                    ErrorCode.STORAGE_IO_ERROR, "Cannot sync catalog " + base + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the next commit writes a whole new base: there is none, or the log outgrew it. */
+    private boolean compactNow() {
+        return last == null || logHeader == null || logBytes > Math.max(MIN_COMPACT_BYTES, last.length);
+    }
+
+    private void store(byte[] image, boolean whole, boolean synced) {
         requireNonNull(image, "image is null");
         try {
             if (whole) {
                 writeBase(image);
             } else {
-                append(image);
+                append(image, synced);
             }
             last = image;
         } catch (IOException e) {
@@ -159,9 +188,11 @@ final class EncryptedCatalogImage implements CatalogImage {
         Files.move(temp, log, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         SegmentFiles.forceDirectory(log.toAbsolutePath().getParent());
         open(header, key.key(), 0, 0);
+        // The synced base holds every earlier commit.
+        unsynced = false;
     }
 
-    private void append(byte[] image) throws IOException {
+    private void append(byte[] image, boolean synced) throws IOException {
         int blocks = (image.length + BLOCK - 1) / BLOCK;
         ByteBuffer changes = null;
         int count = 0;
@@ -179,6 +210,9 @@ final class EncryptedCatalogImage implements CatalogImage {
             count++;
         }
         if (count == 0 && image.length == last.length) {
+            if (synced) {
+                sync();
+            }
             return;
         }
         if (changes == null) {
@@ -204,8 +238,11 @@ final class EncryptedCatalogImage implements CatalogImage {
             }
             out.position(at);
             writeFully(out, record);
-            out.force(false);
+            if (synced) {
+                out.force(false);
+            }
         }
+        unsynced = !synced;
         nextIndex++;
         logBytes += record.limit();
     }

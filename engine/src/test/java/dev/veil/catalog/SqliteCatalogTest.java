@@ -398,6 +398,51 @@ class SqliteCatalogTest {
         }
     }
 
+    /**
+     * An unsynced log write is read at once; a synced commit that writes covers it (no separate
+     * sync); a synced commit that writes nothing syncs it separately; and one left alone is synced
+     * in the background soon after.
+     */
+    @Test
+    void unsyncedLogWritesAreSyncedByTheNextSyncedCommitOrSoonAfter() throws Exception {
+        try (SqliteCatalog catalog = open()) {
+            catalog.write(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE log_test (n INTEGER)");
+                }
+                return null;
+            });
+            SqliteCatalog.SqlWork<Long> counted = c -> count(c, "SELECT COUNT(*) FROM log_test");
+            catalog.writeLogUnsynced(c -> insert(c, 1));
+            assertEquals(1L, catalog.read(counted));
+            long syncs = catalog.separateSyncs();
+            catalog.writeLog(c -> insert(c, 2));
+            assertEquals(syncs, catalog.separateSyncs(), "a synced commit that writes syncs the earlier ones");
+            catalog.writeLogUnsynced(c -> insert(c, 3));
+            catalog.writeLog(counted);
+            // Either the background sync or this one synced it: one separate sync.
+            assertEquals(syncs + 1, catalog.separateSyncs(), "a synced commit that writes nothing syncs separately");
+            catalog.writeLogUnsynced(c -> insert(c, 4));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (catalog.separateSyncs() == syncs + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(
+                    syncs + 2, catalog.separateSyncs(), "an unsynced commit left alone is synced in the background");
+            assertEquals(4L, catalog.read(counted));
+        }
+        try (SqliteCatalog catalog = open()) {
+            assertEquals(4L, (long) catalog.read(c -> count(c, "SELECT COUNT(*) FROM log_test")));
+        }
+    }
+
+    private static Void insert(java.sql.Connection c, int n) throws java.sql.SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("INSERT INTO log_test VALUES (" + n + ")");
+        }
+        return null;
+    }
+
     private static long count(java.sql.Connection c, String sql) throws java.sql.SQLException {
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
