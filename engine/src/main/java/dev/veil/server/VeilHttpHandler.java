@@ -10,9 +10,12 @@ import dev.veil.storage.UploadArea;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.remote.ProtobufTranslation;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
@@ -29,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * an Avatica protobuf request, run by Avatica's {@code LocalService} over {@link VeilMeta} as
  * the authenticated user, a cancel request on {@value #CANCEL_PATH} (Avatica's protocol has
  * no cancel message; Veil's thin driver sends this one), or an upload on {@value #UPLOAD_PATH}.
+ *
+ * <p>A request may also close statements of its connection whose results were read to the end
+ * ({@value #CLOSE_HEADER}), which spares the driver a request per statement.
  *
  * <p>A connection belongs to the user who opened it; requests from another user on it are refused.
  * Logins are throttled by {@link LoginThrottle} and failed ones audited by {@link ServerAudit}.
@@ -171,7 +177,11 @@ final class VeilHttpHandler extends AbstractHandler {
         Service.Response answer;
         int status = HttpServletResponse.SC_OK;
         try {
-            answer = dispatch(user.get(), decoded, baseRequest.getHttpChannel().getEndPoint());
+            answer = dispatch(
+                    user.get(),
+                    decoded,
+                    request.getHeader(CLOSE_HEADER),
+                    baseRequest.getHttpChannel().getEndPoint());
         } catch (Exception | StackOverflowError | LinkageError | AssertionError | OutOfMemoryError e) {
             // Running out of heap is the last resort of the memory limits: the request fails with
             // MEMORY_LIMIT_EXCEEDED, and the server (and the protocol) carry on.
@@ -275,12 +285,47 @@ final class VeilHttpHandler extends AbstractHandler {
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         }
         response.setStatus(status);
+        response.setHeader(CLOSE_HEADER, "1");
         response.setContentType("application/octet-stream");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
 
-    private Service.Response dispatch(String user, Service.Request request, EndPoint endpoint) {
+    /**
+     * Statements of the request's connection to close before it runs, as {@code id,id,...}: the
+     * driver sends a statement's close with its connection's next request when its result was read
+     * to the end. The server says it takes them with the same header on every answer.
+     */
+    static final String CLOSE_HEADER = "Veil-Close";
+    /** The most statement ids one request may close along. */
+    static final int MAX_CLOSES = 256;
+
+    /**
+     * The statement ids of a {@link #CLOSE_HEADER}; INVALID_ARGUMENT if it is not a list of at most
+     * {@value #MAX_CLOSES} integers.
+     */
+    static List<Integer> closes(String header) {
+        if (header == null || header.isEmpty()) {
+            return List.of();
+        }
+        String[] parts = header.split(",", MAX_CLOSES + 1);
+        if (parts.length > MAX_CLOSES) {
+            throw new VeilException(
+                    ErrorCode.INVALID_ARGUMENT, CLOSE_HEADER + " names more than " + MAX_CLOSES + " statements");
+        }
+        List<Integer> ids = new ArrayList<>(parts.length);
+        for (String part : parts) {
+            try {
+                ids.add(Integer.parseInt(part.strip()));
+            } catch (NumberFormatException e) {
+                throw new VeilException(ErrorCode.INVALID_ARGUMENT, CLOSE_HEADER + " holds a bad statement id");
+            }
+        }
+        return ids;
+    }
+
+    private Service.Response dispatch(String user, Service.Request request, String closing, EndPoint endpoint) {
+        List<Integer> closes = closes(closing);
         String connectionId = RequestConnections.connectionId(request);
         if (connectionId == null) {
             throw new VeilException(
@@ -296,6 +341,10 @@ final class VeilHttpHandler extends AbstractHandler {
                     LOG.info("The client of connection {} went away; cancelling its statements", connectionId);
                     meta.cancelConnection(connectionId);
                 })) {
+            for (int id : closes) {
+                // Only a statement of this connection closes (closeStatement checks).
+                meta.closeStatement(new Meta.StatementHandle(connectionId, id, null));
+            }
             return RequestDispatch.dispatch(service, request);
         } finally {
             connections.exit(connectionId);

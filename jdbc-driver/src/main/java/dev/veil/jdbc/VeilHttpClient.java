@@ -27,9 +27,22 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  * (its authentication state and the cached Basic scheme, whose encoder is not thread-safe), so
  * two requests at once could corrupt each other's authorization header. A statement's cancel
  * does not wait for this turn: {@link CancelRequest} uses its own HTTP connection.
+ *
+ * <p>Closing a statement whose result was read to the end (or that has none) costs no request of
+ * its own once the server has said it takes closes along ({@value #CLOSE_HEADER}): its id goes
+ * with the connection's next request, in that header, and the server closes it first.
  */
 public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
     private static final int MAX_ATTEMPTS = 3;
+    /** The header that carries statement ids to close, and by which a server says it takes them. */
+    static final String CLOSE_HEADER = "Veil-Close";
+    /** The most ids one request carries. */
+    static final int MAX_CLOSES = 256;
+
+    /** Statements to close with the next request; guarded by this. */
+    private final java.util.List<Integer> closes = new java.util.ArrayList<>();
+    /** Whether the server closes statements named in {@link #CLOSE_HEADER}; guarded by this. */
+    private boolean serverTakesCloses;
 
     public VeilHttpClient(URL url) {
         super(toUri(url));
@@ -52,17 +65,42 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
     }
 
     /**
+     * Closes statement {@code id} with the next request if the server takes closes along; returns
+     * false (the caller closes it with a request of its own) if it does not, or too many wait.
+     */
+    synchronized boolean closeLater(int id) {
+        if (!serverTakesCloses || closes.size() >= MAX_CLOSES) {
+            return false;
+        }
+        closes.add(id);
+        return true;
+    }
+
+    /**
      * Sends a request and returns the answer; with {@code compactFrames} the server is asked to
      * send result rows in {@link CompactFrames} (a server that does not know them sends Avatica's
-     * encoding, and the reply says which it is).
+     * encoding, and the reply says which it is). Statements waiting to be closed go with it.
      */
     synchronized Reply exchange(byte[] message, boolean compactFrames) {
         byte[] request = WireNames.toServer(message);
+        String closing = null;
+        if (!closes.isEmpty()) {
+            StringBuilder ids = new StringBuilder();
+            for (int id : closes) {
+                ids.append(ids.length() == 0 ? "" : ",").append(id);
+            }
+            closing = ids.toString();
+            // Sent once: if this request fails, the server closes them with the connection.
+            closes.clear();
+        }
         for (int attempt = 1; ; attempt++) {
             HttpPost post = new HttpPost(uri);
             post.setEntity(new ByteArrayEntity(request, ContentType.APPLICATION_OCTET_STREAM));
             if (compactFrames) {
                 post.setHeader(CompactFrames.HEADER, CompactFrames.VERSION);
+            }
+            if (closing != null) {
+                post.setHeader(CLOSE_HEADER, closing);
             }
             if (httpHost == null) {
                 try {
@@ -78,6 +116,8 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
                     org.apache.hc.core5.http.Header frames = response.getFirstHeader(CompactFrames.HEADER);
                     boolean compact =
                             compactFrames && frames != null && CompactFrames.VERSION.equals(frames.getValue());
+                    org.apache.hc.core5.http.Header takesCloses = response.getFirstHeader(CLOSE_HEADER);
+                    serverTakesCloses = takesCloses != null && "1".equals(takesCloses.getValue());
                     return new Reply(WireNames.fromServer(EntityUtils.toByteArray(response.getEntity())), compact);
                 }
                 EntityUtils.consume(response.getEntity());

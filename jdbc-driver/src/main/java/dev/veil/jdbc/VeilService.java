@@ -52,8 +52,57 @@ final class VeilService extends RemoteProtobufService {
         }
     }
 
+    /**
+     * Statements whose result the server still holds open (not read to the end): their close is
+     * sent at once, as it ends a running query; others are closed with the next request
+     * ({@link VeilHttpClient#closeLater}).
+     */
+    private final java.util.Set<Integer> openResults = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Override
     public Response _apply(Request request) {
+        if (request instanceof CloseStatementRequest close
+                && !openResults.remove(close.statementId)
+                && client.closeLater(close.statementId)) {
+            return new CloseStatementResponse(null);
+        }
+        Response response = send(request);
+        noteOpenResults(request, response);
+        return response;
+    }
+
+    private void noteOpenResults(Request request, Response response) {
+        if (response instanceof ExecuteResponse execute && execute.results != null) {
+            for (ResultSetResponse r : execute.results) {
+                noteOpen(r);
+            }
+        } else if (response instanceof ResultSetResponse r) {
+            noteOpen(r);
+        } else if (response instanceof FetchResponse fetch && request instanceof FetchRequest asked) {
+            noteOpen(asked.statementId, fetch.frame);
+        } else if (request instanceof CloseStatementRequest close) {
+            openResults.remove(close.statementId);
+        }
+    }
+
+    /** A result with rows is open until a frame that is done; an update count is not. */
+    private void noteOpen(ResultSetResponse r) {
+        if (r.updateCount == -1 && r.signature != null && r.firstFrame == null) {
+            openResults.add(r.statementId);
+        } else {
+            noteOpen(r.statementId, r.firstFrame);
+        }
+    }
+
+    private void noteOpen(int statementId, org.apache.calcite.avatica.Meta.Frame frame) {
+        if (frame != null && !frame.done) {
+            openResults.add(statementId);
+        } else {
+            openResults.remove(statementId);
+        }
+    }
+
+    private Response send(Request request) {
         VeilHttpClient.Reply reply;
         try {
             reply = client.exchange(translation.serializeRequest(request), true);
