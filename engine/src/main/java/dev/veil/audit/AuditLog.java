@@ -26,11 +26,12 @@ import java.util.concurrent.CompletableFuture;
  * statement recorded whole (one that failed before it started, a refused login) are committed
  * without waiting for the disk ({@link SqliteCatalog#writeLogUnsynced}): every read sees them at
  * once and they survive the server's process dying, and the next synced commit puts them on disk.
- * A statement makes that synced commit before any of its results leave: the charge of its privacy
- * cost (which also records what it reads, {@link #noteUse(Connection, long, String, String)}), or
- * else {@link #noteUse(long, String, String)} (for a query, {@link #noteUseInBackground} while it
- * runs, its first row or error waiting for it). So one sync per statement, not three, stands behind
- * its entry; only a power failure between a statement's start and its synced commit, or within
+ * A statement makes that synced commit before any of its results leave: the record of what it
+ * reads, {@link #noteUse(long, String, String)} (for a query, {@link #noteUseInBackground} while it
+ * runs, its first row or error waiting for it), which also puts on disk the charge of a query's
+ * privacy cost, committed unsynced before it ran (statements that write their result elsewhere,
+ * {@code INSERT ... SELECT} and {@code COPY ... TO}, charge synced). So one sync per statement, not
+ * three to five, stands behind its entry; only a power failure between a statement's start and its synced commit, or within
  * {@value SqliteCatalog#UNSYNCED_MAX_MILLIS} ms of its end, can lose a record, and then a
  * record of nothing released (or only its end).
  *

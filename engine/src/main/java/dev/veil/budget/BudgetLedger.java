@@ -91,6 +91,25 @@ public final class BudgetLedger {
      * whatever it writes (the statement's audit entry) agrees with the ledger.
      */
     public Charge charge(Principal principal, double epsilon, double delta, String statement, ChargeRecord record) {
+        return charge(principal, epsilon, delta, statement, record, true);
+    }
+
+    /**
+     * As {@link #charge(Principal, double, double, String, ChargeRecord)}, but returns before the
+     * charge is on disk ({@link SqliteCatalog#writeLogUnsynced}): the check and the charge are one
+     * atomic commit as always, so concurrent charges never overspend, and the commit survives the
+     * process dying; only a power failure before the next synced commit could lose it. So the caller
+     * must release nothing the charge pays for until a synced catalog commit made after this one
+     * returned (which syncs every commit before it): a query's rows wait for its audit entry's
+     * synced write ({@code session/AuditedRows}), made while it runs.
+     */
+    public Charge chargeBeforeSyncedRelease(
+            Principal principal, double epsilon, double delta, String statement, ChargeRecord record) {
+        return charge(principal, epsilon, delta, statement, record, false);
+    }
+
+    private Charge charge(
+            Principal principal, double epsilon, double delta, String statement, ChargeRecord record, boolean synced) {
         requireNonNull(principal, "principal is null");
         requireNonNull(record, "record is null");
         requireNonNull(statement, "statement is null");
@@ -105,14 +124,19 @@ public final class BudgetLedger {
         }
         if (principal.isAdmin()) {
             Charge none = new Charge(0, principal.name(), Optional.empty(), 0, 0, clock.instant());
-            catalog.writeLog(c -> {
+            SqliteCatalog.SqlWork<Void> write = c -> {
                 record.record(c, none);
                 return null;
-            });
+            };
+            if (synced) {
+                catalog.writeLog(write);
+            } else {
+                catalog.writeLogUnsynced(write);
+            }
             return none;
         }
         String text = StatementText.limit(statement);
-        return catalog.writeLog(c -> {
+        SqliteCatalog.SqlWork<Charge> write = c -> {
             // The clock is read inside the transaction, so charges are in the ledger in time order.
             Instant now = clock.instant();
             BudgetStatus status = applicable(c, principal, now).orElseThrow(() -> noBudget(principal));
@@ -123,7 +147,8 @@ public final class BudgetLedger {
             Charge charge = new Charge(id, principal.name(), Optional.of(status.budgetName()), epsilon, delta, now);
             record.record(c, charge);
             return charge;
-        });
+        };
+        return synced ? catalog.writeLog(write) : catalog.writeLogUnsynced(write);
     }
 
     /**

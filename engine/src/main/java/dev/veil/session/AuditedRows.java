@@ -94,11 +94,14 @@ final class AuditedRows implements Enumerator<Object[]> {
     private RuntimeException failed(RuntimeException e) {
         VeilException error = control.translate(e instanceof VeilException v ? v : ExecutionErrors.translate(e));
         if (!released) {
+            released = true;
             try {
                 awaitRecorded();
             } catch (VeilException unrecorded) {
                 // The error that leaves is the storage failure: nothing else of the query is released.
-                unrecorded.addSuppressed(error);
+                if (unrecorded != error) {
+                    unrecorded.addSuppressed(error);
+                }
                 error = unrecorded;
             }
         }

@@ -120,12 +120,13 @@ final class StatementAudit {
         return log.noteUseInBackground(entry, use.get(0), use.get(1)).thenRun(() -> useRecorded = use);
     }
 
-    /** Records the use noted so far on the entry, inside a charge's (synced) transaction on {@code catalog}. */
+    /** Records the use noted so far on the entry, inside a charge's transaction on {@code catalog}. */
     private void noteUse(java.sql.Connection catalog, long id) throws java.sql.SQLException {
         if (control.readsUsed() != null) {
             List<String> use = Arrays.asList(control.purposeUsed(), control.readsUsed());
+            // Not marked recorded: a query's charge commits unsynced, so its rows still wait for a
+            // synced write of the entry (which puts the charge on disk with it).
             AuditLog.noteUse(catalog, id, use.get(0), use.get(1));
-            useRecorded = use;
         }
     }
 

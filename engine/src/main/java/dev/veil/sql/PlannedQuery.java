@@ -456,13 +456,18 @@ public final class PlannedQuery {
      * written in the charge's transaction, and its rows are stored before any is returned.
      */
     public Enumerator<Object[]> execute(StatementContext context) {
-        return start(context).rows();
+        return start(context, true).rows();
     }
 
     /** A started query: its rows, and the (ε, δ) its run was charged (0 for what was replayed). */
     private record Started(Enumerator<Object[]> rows, double epsilon, double delta) {}
 
-    private Started start(StatementContext context) {
+    /**
+     * Starts the query. With {@code syncedCharge}, its charge is on disk before it runs; without
+     * (only for {@link #run}, whose rows the session releases only after a synced audit write),
+     * the charge commits unsynced and that write puts it on disk while the query runs.
+     */
+    private Started start(StatementContext context, boolean syncedCharge) {
         Map<String, Integer> firstOf = new TreeMap<>();
         Map<Integer, Integer> sameAs = new HashMap<>();
         for (Integer release : releases.keySet()) {
@@ -475,7 +480,7 @@ public final class PlannedQuery {
             }
         }
         if (firstOf.isEmpty()) {
-            charge(context, cost.epsilon(), cost.delta(), (c, charge) -> {});
+            charge(context, cost.epsilon(), cost.delta(), (c, charge) -> {}, syncedCharge);
             return new Started(start(context, new DpReleases(releases.keySet())), cost.epsilon(), cost.delta());
         }
         SqliteCatalog catalog = context.warehouse().sqliteCatalog();
@@ -521,14 +526,19 @@ public final class PlannedQuery {
                 context.control().replayed(c, replayed);
             };
             if (epsilon > 0 || delta > 0) {
-                charge(context, epsilon, delta, record);
+                charge(context, epsilon, delta, record, syncedCharge);
             } else {
                 // A replay is free, but only for a user to whom a budget applies (as a first ask needs).
                 BudgetLedger.of(catalog).requireBudget(context.principal());
-                catalog.writeLog(c -> {
+                SqliteCatalog.SqlWork<Void> write = c -> {
                     record.record(c, null);
                     return null;
-                });
+                };
+                if (syncedCharge) {
+                    catalog.writeLog(write);
+                } else {
+                    catalog.writeLogUnsynced(write);
+                }
             }
             Set<String> storable = Set.copyOf(reserved);
             DpReleases dpReleases = new DpReleases(charged, replays, sameAs, (release, rows) -> {
@@ -548,15 +558,23 @@ public final class PlannedQuery {
     }
 
     /** Charges {@code epsilon} and {@code delta} for the statement, with {@code record} in the charge's transaction. */
-    private void charge(StatementContext context, double epsilon, double delta, BudgetLedger.ChargeRecord record) {
+    private void charge(
+            StatementContext context, double epsilon, double delta, BudgetLedger.ChargeRecord record, boolean synced) {
         if (epsilon == 0 && delta == 0) {
             return;
         }
         // The statement's audit entry notes the charge in the charge's own transaction.
-        BudgetLedger.of(context.warehouse()).charge(context.principal(), epsilon, delta, text, (catalog, charge) -> {
+        BudgetLedger.ChargeRecord audited = (catalog, charge) -> {
             context.control().charged(catalog, charge.epsilon(), charge.delta());
             record.record(catalog, charge);
-        });
+        };
+        BudgetLedger ledger = BudgetLedger.of(context.warehouse());
+        if (synced) {
+            ledger.charge(context.principal(), epsilon, delta, text, audited);
+            return;
+        }
+        // Unsynced: the rows wait for the audit entry's synced write, which puts the charge on disk first.
+        ledger.chargeBeforeSyncedRelease(context.principal(), epsilon, delta, text, audited);
     }
 
     private Enumerator<Object[]> start(StatementContext context, DpReleases dpReleases) {
@@ -626,7 +644,7 @@ public final class PlannedQuery {
 
     /** Starts the query as a result set. */
     public RowsResult run(StatementContext context) {
-        Started started = start(context);
+        Started started = start(context, false);
         return new RowsResult(
                 columns,
                 started.rows(),
