@@ -232,7 +232,7 @@ public final class Optimizer {
                         VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)),
                         publicTables)),
                 publicTables);
-        return (EnumerableRel) VectorAggregates.fuseSemiJoins(SemiJoinScans.apply(filtered));
+        return (EnumerableRel) VectorAggregates.fuseSemiJoins(SemiJoinScans.apply(filtered, publicTables));
     }
 
     /** The DP aggregate over rows a remote database summed per (group, unit). */

@@ -5,6 +5,7 @@ import dev.veil.exec.scan.ScanDynamicFilter;
 import dev.veil.exec.scan.SemiJoinScan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableAggregate;
 import org.apache.calcite.adapter.enumerable.EnumerableCalc;
 import org.apache.calcite.plan.RelOptUtil;
@@ -13,6 +14,7 @@ import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
@@ -31,19 +33,37 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * for build sides with a repeated key. TPC-H Q11: partsupp joined with the German suppliers.
  *
  * <p>Plans with a privacy operator (or a correlation) are left as they are, like {@link
- * AggregateProbeSide} leaves them.
+ * AggregateProbeSide} leaves them, and so are plans that read anything but tables the statement's
+ * principal reads without any policy (and constant rows): which answer runs depends on whether
+ * the build side's keys repeat, so its run time must not depend on protected rows.
  */
 public final class SemiJoinScans {
     private static final String PRIVACY_PACKAGE = "dev.veil.exec.privacy.";
 
     private SemiJoinScans() {}
 
-    /** {@code root} with such joins replaced; {@code root} itself if there is none (or it is private). */
-    public static RelNode apply(RelNode root) {
-        if (kept(root)) {
+    /**
+     * {@code root} with such joins replaced; {@code root} itself if there is none, or if it holds a
+     * privacy operator or reads a table not in {@code publicTables} (qualified names of the tables the
+     * principal reads without any policy).
+     */
+    public static RelNode apply(RelNode root, Set<List<String>> publicTables) {
+        if (kept(root) || !readsOnly(root, publicTables)) {
             return root;
         }
         return visit(root);
+    }
+
+    /** Whether every table {@code node} reads is in {@code publicTables}, and its other leaves are constant rows. */
+    private static boolean readsOnly(RelNode node, Set<List<String>> publicTables) {
+        if (node.getTable() != null) {
+            return publicTables.contains(node.getTable().getQualifiedName())
+                    && node.getInputs().stream().allMatch(input -> readsOnly(input, publicTables));
+        }
+        if (node.getInputs().isEmpty()) {
+            return node instanceof Values;
+        }
+        return node.getInputs().stream().allMatch(input -> readsOnly(input, publicTables));
     }
 
     private static boolean kept(RelNode node) {
