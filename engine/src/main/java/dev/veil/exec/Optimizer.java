@@ -14,6 +14,7 @@ import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LeftJoinCountRule;
 import dev.veil.exec.join.LongHashJoinRule;
 import dev.veil.exec.join.SemiJoinRules;
+import dev.veil.exec.join.SemiJoinScans;
 import dev.veil.exec.join.SmallerBuildSide;
 import dev.veil.exec.join.SubsetDistinctRowCount;
 import dev.veil.exec.join.SubsetPopulationSize;
@@ -224,11 +225,14 @@ public final class Optimizer {
         // then planned for the scans that are left and for the aggregations' group keys.
         // Before the dynamic filters: a join hashing an aggregation is turned round when the
         // other side's keys can filter the aggregation's input instead.
-        return (EnumerableRel) DynamicFilterPlanner.apply(
+        // After them: a join whose build side only filters a scan by its (unique) keys becomes
+        // that scan under the exact filter, an aggregation above it vectorized.
+        RelNode filtered = DynamicFilterPlanner.apply(
                 AggregateProbeSide.apply(DpBatches.fuse(
                         VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)),
                         publicTables)),
                 publicTables);
+        return (EnumerableRel) VectorAggregates.fuseSemiJoins(SemiJoinScans.apply(filtered, publicTables));
     }
 
     /** The DP aggregate over rows a remote database summed per (group, unit). */

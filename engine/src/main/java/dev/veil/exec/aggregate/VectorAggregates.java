@@ -5,6 +5,7 @@ import dev.veil.exec.runtime.ExecutionOptions;
 import dev.veil.exec.scan.ArrowTableScan;
 import dev.veil.exec.scan.ScanPredicate;
 import dev.veil.exec.scan.ScanPredicates;
+import dev.veil.exec.scan.SemiJoinScan;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableAggregate;
@@ -69,10 +70,46 @@ public final class VectorAggregates {
         return changed ? node.copy(node.getTraitSet(), fusedInputs) : node;
     }
 
-    private static RelNode tryFuse(EnumerableAggregate aggregate) {
-        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE || aggregate.getGroupCount() > 63) {
-            return null;
+    /**
+     * The plan with every aggregation over a {@link SemiJoinScan} (directly or through an {@code
+     * EnumerableCalc} without a condition) moved into both of the operator's answers: fused over
+     * the scan in its filtered one, as it was over the join in the other. Runs after {@code
+     * join.SemiJoinScans}, which places those operators once the dynamic filters are planned.
+     */
+    public static RelNode fuseSemiJoins(RelNode node) {
+        if (!ExecutionOptions.current().columnar()) {
+            return node;
         }
+        List<RelNode> inputs = node.getInputs();
+        List<RelNode> fusedInputs = new ArrayList<>(inputs.size());
+        boolean changed = false;
+        for (RelNode input : inputs) {
+            RelNode fused = fuseSemiJoins(input);
+            changed |= fused != input;
+            fusedInputs.add(fused);
+        }
+        RelNode n = changed ? node.copy(node.getTraitSet(), fusedInputs) : node;
+        if (!(n instanceof EnumerableAggregate aggregate)) {
+            return n;
+        }
+        RelNode input = aggregate.getInput();
+        EnumerableCalc calc = null;
+        if (input instanceof EnumerableCalc c && c.getProgram().getCondition() == null) {
+            calc = c;
+            input = c.getInput();
+        }
+        if (!(input instanceof SemiJoinScan semi) || !(semi.filtered() instanceof ArrowTableScan scan)) {
+            return n;
+        }
+        RelNode fused = tryFuse(aggregate, calc == null ? null : calc.getProgram(), scan);
+        if (fused == null) {
+            return n;
+        }
+        RelNode joinInput = calc == null ? semi.join() : calc.copy(calc.getTraitSet(), List.of(semi.join()));
+        return semi.withAggregatedAnswers(fused, aggregate.copy(aggregate.getTraitSet(), List.of(joinInput)));
+    }
+
+    private static RelNode tryFuse(EnumerableAggregate aggregate) {
         RelNode input = aggregate.getInput();
         RexProgram program = null;
         if (input instanceof EnumerableCalc calc) {
@@ -83,6 +120,18 @@ public final class VectorAggregates {
             input = calc.getInput();
         }
         if (!(input instanceof ArrowTableScan scan)) {
+            return null;
+        }
+        return tryFuse(aggregate, program, scan);
+    }
+
+    /**
+     * The aggregation fused over {@code scan}, which {@code program} (null for none) projects into
+     * the aggregation's input, or null when a part is not supported. The scan's dynamic filters
+     * carry over.
+     */
+    private static RelNode tryFuse(EnumerableAggregate aggregate, RexProgram program, ArrowTableScan scan) {
+        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE || aggregate.getGroupCount() > 63) {
             return null;
         }
         int[] projects = scan.projects();
@@ -127,6 +176,9 @@ public final class VectorAggregates {
             aggregation = new VectorAggregation(scan.arrowTable(), filter, groupColumns, calls, scalar);
         } catch (VectorExpression.Unsupported e) {
             return null;
+        }
+        if (!scan.dynamicFilters().isEmpty()) {
+            aggregation = aggregation.filteredBy(scan.dynamicFilters());
         }
         double rows = aggregate.getCluster().getMetadataQuery().getRowCount(aggregate);
         return new ArrowAggregateScan(

@@ -81,7 +81,8 @@ public final class VectorAggregation {
     private final int[] groupColumns;
     private final List<Call> calls;
     private final boolean scalar;
-    private final int[] loadedColumns;
+    /** The columns read: those of the groups, the filter, the calls and the dynamic filters. */
+    private int[] loadedColumns;
     /** Whether an integer sum that does not fit a long is saturated rather than an error (see {@link CheckedSums}). */
     private boolean saturating;
     /** Groups that fail it get no row (see {@link GroupFilter}); null for none. */
@@ -120,6 +121,7 @@ public final class VectorAggregation {
         copy.saturating = true;
         copy.groupFilter = groupFilter;
         copy.dynamicFilters = dynamicFilters;
+        copy.loadedColumns = loadedColumns;
         return copy;
     }
 
@@ -129,6 +131,7 @@ public final class VectorAggregation {
         copy.saturating = saturating;
         copy.groupFilter = requireNonNull(test, "test is null");
         copy.dynamicFilters = dynamicFilters;
+        copy.loadedColumns = loadedColumns;
         return copy;
     }
 
@@ -149,6 +152,26 @@ public final class VectorAggregation {
         List<ScanDynamicFilter> all = new ArrayList<>(dynamicFilters);
         all.addAll(more);
         copy.dynamicFilters = List.copyOf(all);
+        copy.loadedColumns = loadedColumns;
+        return copy;
+    }
+
+    /**
+     * This aggregation over only the rows whose values pass {@code filters}, on any columns: the
+     * aggregation of a scan semi-joined with another input's keys ({@code scan.SemiJoinScan},
+     * which publishes the filters' sets before this runs).
+     */
+    VectorAggregation filteredBy(List<ScanDynamicFilter> filters) {
+        VectorAggregation copy = new VectorAggregation(table, filter, groupColumns, calls, scalar);
+        copy.saturating = saturating;
+        copy.groupFilter = groupFilter;
+        List<ScanDynamicFilter> all = new ArrayList<>(dynamicFilters);
+        all.addAll(filters);
+        copy.dynamicFilters = List.copyOf(all);
+        IntStream.Builder loaded = IntStream.builder();
+        IntStream.of(loadedColumns).forEach(loaded::add);
+        filters.forEach(f -> loaded.add(f.tableColumn()));
+        copy.loadedColumns = loaded.build().distinct().sorted().toArray();
         return copy;
     }
 

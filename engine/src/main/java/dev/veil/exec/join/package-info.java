@@ -32,7 +32,9 @@
  * on a foreign key); such a join instead reads its probe side first when that is a small scan
  * ({@link dev.veil.exec.join.ProbeBuffer}, {@link dev.veil.exec.join.BuildAfterProbe}, {@link
  * dev.veil.exec.join.ProbeKeysFirst}), and the probe keys filter the table's scan (TPC-H Q10's
- * customers).
+ * customers); and, after them, the pass that turns an inner join whose build side's fields
+ * are unused above, and whose probe side is a scan under the join's own filter, into a {@link
+ * dev.veil.exec.scan.SemiJoinScan} ({@link dev.veil.exec.join.SemiJoinScans}, TPC-H Q11).
  *
  * <p>Calls {@code exec.privacy} (a filter may pass a release order, and reach a DP aggregate's batch scan from public key sets), {@code exec.scan},
  * {@code exec.runtime}, {@code plan} (the privacy rewrite's null-on-error calls), {@code schema},

@@ -59,7 +59,7 @@ public final class DynamicFilters implements ExecutionState {
         }
     }
 
-    private void withdraw(int id) {
+    void withdraw(int id) {
         published.remove(id);
     }
 

@@ -12,7 +12,9 @@
  * against the execution's context (its statement time and consent keys). {@link
  * dev.veil.exec.scan.ArrowRules} are the rules that plan scans and push projections and filters
  * into them; {@link dev.veil.exec.scan.VectorValues} and {@link dev.veil.exec.scan.LongColumns}
- * read Arrow vectors, for the scan and for the operators that read tables themselves.
+ * read Arrow vectors, for the scan and for the operators that read tables themselves; {@link
+ * dev.veil.exec.scan.SemiJoinScan} reads a scan under a dynamic filter made exact, in place of an
+ * inner join with another input's unique keys (which it checks as it collects them).
  *
  * <p>Calls {@code exec.runtime}, {@code schema} (the tables it reads), {@code storage},
  * {@code catalog} and {@code control}.

@@ -12,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,14 +78,16 @@ class JoinOrderTest {
                 + "GROUP BY r.name";
         List<String> plan = plan(sql);
         String text = String.join("\n", plan);
-        int joins = 0;
+        // The joins by their text: a SemiJoinScan shows the join of region and store as its build
+        // side and again within the join it falls back to.
+        Set<String> joins = new HashSet<>();
         for (int i = 0; i < plan.size(); i++) {
             if (plan.get(i).contains("HashJoin(")) {
-                joins++;
+                joins.add(plan.get(i).trim());
                 assertFalse(subtree(plan, i, 1).contains("sales"), "the fact table is on a build side:\n" + text);
             }
         }
-        assertEquals(2, joins, text);
+        assertEquals(2, joins.size(), text);
         try (ResultSet rs = statement.executeQuery(sql)) {
             assertTrue(rs.next());
             assertEquals("region 3", rs.getString(1));
