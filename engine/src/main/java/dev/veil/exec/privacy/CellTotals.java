@@ -277,18 +277,11 @@ final class CellTotals {
             int stride,
             int counted,
             int sums) {
-        int j = from;
-        while (j < until) {
+        for (int j = from; j < until; j++) {
             int cell = cells[j];
             if (cell < 0) {
-                chain[j++] = -1;
+                chain[j] = -1;
                 continue;
-            }
-            // A run of rows of one cell (the line items of one order): its state is read and
-            // written once, its totals added up in a register, in row order as row by row.
-            int end = j + 1;
-            while (end < until && cells[end] == cell) {
-                end++;
             }
             int at = cell * stride;
             if (at >= state.length) {
@@ -296,55 +289,36 @@ final class CellTotals {
             }
             long[] st = state;
             long seenLast = st[at + SEEN_LAST];
-            long seenBefore = seenLast >>> 32;
+            long seen = (seenLast >>> 32) + 1;
             chain[j] = (int) seenLast - 1;
-            for (int i = j + 1; i < end; i++) {
-                chain[i] = base + i - 1;
-            }
-            st[at + SEEN_LAST] = (seenBefore + (end - j)) << 32 | (base + end);
-            // Rows [j, kept) fill the cell's slots; each later one draws its reservoir slot.
-            int kept = (int) Math.min(end, j + Math.max(0, capacity - seenBefore));
-            if (kept > j) {
-                if (seenBefore == 0 && firstSeen != null) {
+            st[at + SEEN_LAST] = seen << 32 | (base + j + 1);
+            if (seen <= capacity) {
+                if (seen == 1 && firstSeen != null) {
                     noteFirst(cell);
                 }
                 int to = at + ROWS;
                 for (int k = 0; k < counted; k++) {
-                    double[] column = values[countedSource[k]];
-                    long rows = 0;
-                    for (int i = j; i < kept; i++) {
-                        if (!Double.isNaN(column[i])) {
-                            rows++;
-                        }
+                    if (!Double.isNaN(values[countedSource[k]][j])) {
+                        st[to + k]++;
                     }
-                    st[to + k] += rows;
                 }
                 to += counted;
                 for (int t = 0; t < sums; t++) {
-                    double[] column = values[summingSource[t]];
-                    double low = lower[t];
-                    double high = upper[t];
-                    double total = Double.longBitsToDouble(st[to + t]);
-                    for (int i = j; i < kept; i++) {
-                        double v = column[i];
-                        if (!Double.isNaN(v)) {
-                            total = total + Math.max(low, Math.min(high, v));
-                        }
+                    double v = values[summingSource[t]][j];
+                    if (!Double.isNaN(v)) {
+                        st[to + t] = Double.doubleToRawLongBits(
+                                Double.longBitsToDouble(st[to + t]) + Math.max(lower[t], Math.min(upper[t], v)));
                     }
-                    st[to + t] = Double.doubleToRawLongBits(total);
                 }
+                continue;
             }
-            for (int i = kept; i < end; i++) {
-                long seen = seenBefore + (i - j) + 1;
-                if (seen == capacity + 1L) {
-                    passed(cell);
-                }
-                long draw = sampler.nextLong(seen);
-                if (draw < capacity) {
-                    replace(base + i, (int) draw);
-                }
+            if (seen == capacity + 1L) {
+                passed(cell);
             }
-            j = end;
+            long draw = sampler.nextLong(seen);
+            if (draw < capacity) {
+                replace(base + j, (int) draw);
+            }
         }
     }
 
