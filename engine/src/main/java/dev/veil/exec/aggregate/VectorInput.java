@@ -465,10 +465,11 @@ public final class VectorInput {
                     memo.nextBatch();
                     groups.assign(vectors, sel, n, h.gids);
                     FieldVector keyVector = vectors[keyColumn];
-                    long[] all = columns.longs(keyColumn);
+                    // A selective filter (TPC-H Q6 keeps one line item in 50): read the selected keys only.
+                    long[] all = n < keyVector.getValueCount() / 8 ? null : columns.longs(keyColumn);
                     boolean keyNullable = Validity.hasNulls(keyVector);
                     for (int j = 0; j < n; j++) {
-                        h.keys[j] = all[sel[j]];
+                        h.keys[j] = all == null ? LongColumns.value(keyVector, sel[j]) : all[sel[j]];
                         h.keyNulls[j] = keyNullable && keyVector.isNull(sel[j]);
                     }
                     for (int v = 0; v < h.out.length; v++) {

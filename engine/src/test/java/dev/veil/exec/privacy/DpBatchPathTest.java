@@ -466,6 +466,75 @@ class DpBatchPathTest {
                 "the seed matters");
     }
 
+    @Test
+    void runsOfRowsOfOneUnitKeepTheSameRowsAndTotals() throws Exception {
+        // Rows in runs of one order key, as line items lie by order (1 to 9 rows a run, Linf = 3, so
+        // runs pass Linf from any count: their later rows draw reservoir slots), consecutive runs
+        // often of one customer, some of a NULL key or of no order; values NULL, NaN, +-Infinity and
+        // past their bounds inside runs; a group that changes inside runs. Running totals take a run
+        // of one cell at a time: the same rows, clamped sums and groups as on the rows, on one
+        // thread and two, with the cells by unit value and through the unit ids.
+        exec(
+                admin,
+                "CREATE TABLE s.lines (r_order BIGINT, g INTEGER NOT NULL, v DOUBLE, d DECIMAL(15,2), "
+                        + "tag INTEGER NOT NULL)");
+        int rows = 6000;
+        String[] keys = new String[rows];
+        int[] runs = new int[rows];
+        for (int i = 0, run = 0; i < rows; run++) {
+            String key = run % 37 == 5 ? "" : String.valueOf(run / 2 % 480 + 1);
+            for (int k = 0; k < 1 + run * 5 % 9 && i < rows; k++, i++) {
+                keys[i] = key;
+                runs[i] = run;
+            }
+        }
+        String[] odd = {"", "NaN", "Infinity", "-Infinity", "1e9", "-1e9", "100.5", "-250"};
+        insert(
+                "lines",
+                rows,
+                i -> keys[i] + "," + (runs[i] % 4 + i % 5 / 4) + ","
+                        + (i % 11 == 0 ? odd[i / 11 % odd.length] : String.valueOf((i * 7919 % 400 - 200) / 3.0))
+                        + "," + (i % 19 == 0 ? "" : money(i % 70)) + "," + i % 5);
+        exec(admin, "ALTER TABLE s.lines SET PRIVACY UNIT VIA (r_order) REFERENCES s.orders (o_orderkey)");
+        bounds("lines", "v", "-100, 100");
+        bounds("lines", "d", "0, 50");
+        exec(
+                admin,
+                "ALTER TABLE s.lines SET DIFFERENTIAL PRIVACY (EPSILON 1e20, DELTA 1e-9, "
+                        + "MAX GROUPS PER UNIT 2, MAX ROWS PER UNIT PER GROUP 3, CONTRIBUTION BOUNDS AUTO)");
+        String[] queries = {
+            "select sum(v) as s, count(d) as n, sum(d) as t, count(*) as c from s.lines where tag >= %d",
+            "select sum(d) as t from s.lines where tag >= %d",
+            "select g, count(*) as n, sum(v) as s, count(v) as m, sum(d) as t from s.lines "
+                    + "where tag >= %d group by g order by g"
+        };
+        try {
+            for (int q = 0; q < queries.length; q++) {
+                for (boolean byIds : new boolean[] {false, true}) {
+                    DpBatchAggregator.testNoCellsByUnit = byIds;
+                    for (int threads : new int[] {1, 2}) {
+                        ExecutionOptions.set(ExecutionOptions.current().withThreads(threads));
+                        long totals = DpBatchAggregator.TOTAL_RUNS.get();
+                        bothPaths(queries[q], true, 130 + q);
+                        assertEquals(totals + 1, DpBatchAggregator.TOTAL_RUNS.get(), "running totals: " + queries[q]);
+                    }
+                }
+            }
+        } finally {
+            DpBatchAggregator.testNoCellsByUnit = false;
+        }
+        // The samplers decide which rows count: another seed gives other sums where Linf binds.
+        DpAggregator.testSeeds = () -> 1;
+        List<List<Object>> one = rows(ana, String.format(Locale.ROOT, queries[1], -100));
+        DpAggregator.testSeeds = () -> 2;
+        List<List<Object>> two = rows(ana, String.format(Locale.ROOT, queries[1], -101));
+        assertTrue(
+                Math.abs(((Number) one.get(0).get(0)).doubleValue()
+                                - ((Number) two.get(0).get(0)).doubleValue())
+                        > 0.5,
+                "the seed matters");
+    }
+
     /**
      * Line items with a part key (some NULL, some of no part) and a public part table (some NULL
      * keys and types, a type filter and a size), as TPC-H Q14 joins them.
