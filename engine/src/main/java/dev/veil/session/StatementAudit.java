@@ -91,17 +91,26 @@ final class StatementAudit {
     }
 
     /**
+     * The purpose and reads the statement's planning noted, if the entry does not hold them on disk
+     * yet; null when there is nothing to record.
+     */
+    private List<String> unrecordedUse() {
+        if (entry < 0 || control.readsUsed() == null) {
+            return null;
+        }
+        List<String> use = Arrays.asList(control.purposeUsed(), control.readsUsed());
+        return use.equals(useRecorded) ? null : use;
+    }
+
+    /**
      * Records on the entry the purpose and reads the statement's planning noted, if any, in a synced
-     * commit (so the entry is on disk before any result leaves); nothing if its charge's
-     * transaction recorded the same already.
+     * commit (so the entry is on disk before any result leaves).
      */
     private void noteUse() {
-        if (entry >= 0 && control.readsUsed() != null) {
-            List<String> use = Arrays.asList(control.purposeUsed(), control.readsUsed());
-            if (!use.equals(useRecorded)) {
-                log.noteUse(entry, use.get(0), use.get(1));
-                useRecorded = use;
-            }
+        List<String> use = unrecordedUse();
+        if (use != null) {
+            log.noteUse(entry, use.get(0), use.get(1));
+            useRecorded = use;
         }
     }
 
@@ -110,23 +119,21 @@ final class StatementAudit {
      * completes once the entry is on disk, and the query's first row or error waits for it.
      */
     private CompletableFuture<Void> noteUseInBackground() {
-        if (entry < 0 || control.readsUsed() == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<String> use = Arrays.asList(control.purposeUsed(), control.readsUsed());
-        if (use.equals(useRecorded)) {
+        List<String> use = unrecordedUse();
+        if (use == null) {
             return CompletableFuture.completedFuture(null);
         }
         return log.noteUseInBackground(entry, use.get(0), use.get(1)).thenRun(() -> useRecorded = use);
     }
 
-    /** Records the use noted so far on the entry, inside a charge's transaction on {@code catalog}. */
+    /**
+     * Records the use noted so far on the entry, inside a charge's transaction on {@code catalog}.
+     * Not marked recorded: a query's charge commits unsynced, so its rows still wait for a synced
+     * write of the entry (which puts the charge on disk with it).
+     */
     private void noteUse(java.sql.Connection catalog, long id) throws java.sql.SQLException {
         if (control.readsUsed() != null) {
-            List<String> use = Arrays.asList(control.purposeUsed(), control.readsUsed());
-            // Not marked recorded: a query's charge commits unsynced, so its rows still wait for a
-            // synced write of the entry (which puts the charge on disk with it).
-            AuditLog.noteUse(catalog, id, use.get(0), use.get(1));
+            AuditLog.noteUse(catalog, id, control.purposeUsed(), control.readsUsed());
         }
     }
 

@@ -48,9 +48,9 @@ public final class AggregateProbeSide {
 
     /**
      * Whether the plan has a privacy operator, or a correlation (whose variables the deferred
-     * input's generated code would have to capture).
+     * input's generated code would have to capture). {@link SemiJoinScans} leaves such plans alone too.
      */
-    private static boolean kept(RelNode node) {
+    static boolean kept(RelNode node) {
         if (node.getClass().getName().startsWith(PRIVACY_PACKAGE) || node instanceof Correlate) {
             return true;
         }

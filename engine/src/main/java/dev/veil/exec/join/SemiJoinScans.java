@@ -11,7 +11,6 @@ import org.apache.calcite.adapter.enumerable.EnumerableCalc;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.AggregateCall;
-import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Values;
@@ -38,8 +37,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the build side's keys repeat, so its run time must not depend on protected rows.
  */
 public final class SemiJoinScans {
-    private static final String PRIVACY_PACKAGE = "dev.veil.exec.privacy.";
-
     private SemiJoinScans() {}
 
     /**
@@ -48,7 +45,7 @@ public final class SemiJoinScans {
      * principal reads without any policy).
      */
     public static RelNode apply(RelNode root, Set<List<String>> publicTables) {
-        if (kept(root) || !readsOnly(root, publicTables)) {
+        if (AggregateProbeSide.kept(root) || !readsOnly(root, publicTables)) {
             return root;
         }
         return visit(root);
@@ -64,18 +61,6 @@ public final class SemiJoinScans {
             return node instanceof Values;
         }
         return node.getInputs().stream().allMatch(input -> readsOnly(input, publicTables));
-    }
-
-    private static boolean kept(RelNode node) {
-        if (node.getClass().getName().startsWith(PRIVACY_PACKAGE) || node instanceof Correlate) {
-            return true;
-        }
-        for (RelNode input : node.getInputs()) {
-            if (kept(input)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static RelNode visit(RelNode node) {
