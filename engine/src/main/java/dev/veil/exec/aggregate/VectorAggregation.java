@@ -359,6 +359,9 @@ public final class VectorAggregation {
         void merge(Partial other) {
             int[] map = groups.merge(other.groups);
             for (int i = 0; i < accumulators.length; i++) {
+                // A partial whose filter dropped every row has its global group but never grew its
+                // accumulators to it.
+                other.accumulators[i].ensure(other.groups.groups());
                 accumulators[i].ensure(groups.groups());
                 accumulators[i].merge(other.accumulators[i], map);
             }

@@ -299,6 +299,18 @@ class VectorAggregateTest {
     }
 
     @Test
+    void aThreadWhoseRowsTheFilterDropsMergesNothing() throws SQLException {
+        ExecutionOptions.set(ExecutionOptions.current().withThreads(2));
+        // Only rows of the first segment pass: the other thread's partial has its global group but
+        // never saw a row.
+        String calls = "COUNT(*), COUNT(g), SUM(g), SUM(b), SUM(d), SUM(d * (1 - e)), AVG(d), MIN(d), MAX(dt), SUM(f)";
+        List<List<Object>> rows = assertSameAsRowPath("SELECT " + calls + " FROM s.t WHERE b < 500000000");
+        assertEquals(1, rows.size());
+        assertSameAsRowPath("SELECT " + calls + " FROM s.t WHERE b < 0");
+        assertSameAsRowPath("SELECT SUM(d) FROM s.t WHERE b < 100000000");
+    }
+
+    @Test
     void distinctCountAggregatesTheFusedGroups() throws SQLException {
         // COUNT(DISTINCT g) is a COUNT over the groups of g: the inner grouping is fused.
         assertSameAsRowPath("SELECT COUNT(DISTINCT g) FROM s.t");
