@@ -58,13 +58,23 @@ final class ArrowSegmentScan implements BatchScan {
 
     @Override
     public VectorSchemaRoot next() {
+        return advance(true) ? root : null;
+    }
+
+    @Override
+    public boolean skip() {
+        return advance(false);
+    }
+
+    /** Loads ({@code load}) or skips the next batch; false at the end. */
+    private boolean advance(boolean load) {
         if (closed) {
             throw new IllegalStateException("scan of " + table.name() + " is closed");
         }
         while (true) {
             if (reader == null) {
                 if (nextSegment >= segments.size()) {
-                    return null;
+                    return false;
                 }
                 String path = segments.get(nextSegment++).path();
                 reader = new SegmentReader(
@@ -79,8 +89,8 @@ final class ArrowSegmentScan implements BatchScan {
             }
             // Lets go of the previous batch, so that its read buffers can take this one's bytes.
             root.clear();
-            if (reader.loadNext(loader)) {
-                return root;
+            if (load ? reader.loadNext(loader) : reader.skipNext()) {
+                return true;
             }
             reader.close();
             reader = null;

@@ -19,6 +19,14 @@ public interface BatchScan extends AutoCloseable {
     /** The next batch, or null at the end. */
     VectorSchemaRoot next();
 
+    /**
+     * Moves past the next batch without reading its columns, as {@link #next()} would have
+     * returned it; false at the end. The root of an earlier {@code next()} is no longer valid.
+     */
+    default boolean skip() {
+        return next() != null;
+    }
+
     @Override
     void close();
 }

@@ -129,6 +129,15 @@ final class SegmentReader implements AutoCloseable {
      * of projected column {@code i} are read into {@code readBuffers}' slot {@code i}, which the
      * caller frees for reuse by clearing the root before the next call.
      */
+    /** Moves past the next batch without reading it; false when the file has no more. */
+    boolean skipNext() {
+        if (nextBlock >= blocks.size()) {
+            return false;
+        }
+        nextBlock++;
+        return true;
+    }
+
     boolean loadNext(VectorLoader loader) {
         if (nextBlock >= blocks.size()) {
             return false;

@@ -2,7 +2,7 @@ package dev.veil.exec.aggregate;
 
 /**
  * What the vectorized operators that use a second thread ({@link VectorAggregation}'s second half
- * of the segments, {@link VectorInput}'s pipelined scan) do when it ends: wait for it without
+ * of the segments, {@link VectorInput}'s pipelined scan, {@link OrderedBatches}' helper) do when it ends: wait for it without
  * being interrupted away, and rethrow in the statement's thread what failed in it.
  */
 final class HelperThreads {

@@ -63,6 +63,15 @@ public final class VectorInput {
          * by default.
          */
         default void prepare(int n, int[] groups, long[] keys, boolean[] keyNulls) {}
+
+        /**
+         * Whether {@link #prepare} rewrites each row from that row alone (no state carries from row
+         * to row or batch to batch): then an input without groups or join may prepare its batches on
+         * two threads, in any order ({@link Reader#runPipelined}). False by default.
+         */
+        default boolean preparesRowByRow() {
+            return false;
+        }
     }
 
     private final ArrowTable table;
@@ -278,15 +287,22 @@ public final class VectorInput {
                 types[k] = def.columns().get(groupColumns[k]).type();
             }
             groups = new GroupTable(groupColumns, types);
-            expressions = new VectorExpression[values.size()];
+            expressions = compile(memo);
+        }
+
+        /** The values' expressions, their shared results memoized in {@code memo}: one set per scanning thread. */
+        private VectorExpression[] compile(VectorExpression.Memo memo) {
+            TableDef def = table.definition();
+            VectorExpression[] compiled = new VectorExpression[values.size()];
             Map<RexNode, VectorExpression> shared = new HashMap<>();
-            for (int v = 0; v < expressions.length; v++) {
+            for (int v = 0; v < compiled.length; v++) {
                 RexNode value = values.get(v);
                 if (nullOnly[v] && value instanceof RexInputRef) {
                     continue; // read from the vector's validity
                 }
-                expressions[v] = VectorExpression.compile(value, def, shared, memo);
+                compiled[v] = VectorExpression.compile(value, def, shared, memo);
             }
+            return compiled;
         }
 
         /**
@@ -345,7 +361,109 @@ public final class VectorInput {
                 return;
             }
             try (lent) {
-                pipeline(root, cancelFlag, consumer);
+                if (groupColumns.length == 0 && join == null && consumer.preparesRowByRow()) {
+                    parallel(root, cancelFlag, consumer);
+                } else {
+                    pipeline(root, cancelFlag, consumer);
+                }
+            }
+        }
+
+        /**
+         * The batches scanned, filtered, evaluated and prepared by two threads (each with its own
+         * scan, skipping the other's batches), and given to {@code consumer} on this one in scan
+         * order ({@link OrderedBatches}): for an input without groups or join (nothing numbered in
+         * order of first occurrence) whose consumer prepares row by row.
+         */
+        private void parallel(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
+            if (fixedSets == null) {
+                fixedSets = DynamicFilters.fixed(root, dynamicFilters);
+            }
+            List<Handoff> slots = new ArrayList<>();
+            for (int i = 0; i < PIPELINE_DEPTH + 1; i++) {
+                slots.add(new Handoff(expressions.length));
+            }
+            VectorExpression.Memo helperMemo = new VectorExpression.Memo();
+            try (Lane helper = new Lane(root, compile(helperMemo), helperMemo, cancelFlag, consumer);
+                    Lane own = new Lane(root, expressions, memo, cancelFlag, consumer)) {
+                new OrderedBatches<>(slots)
+                        .run(
+                                helper::produce,
+                                own::produce,
+                                h -> {
+                                    if (h.n > 0) {
+                                        consumer.accept(h.n, h.gids, h.keys, h.keyNulls, h.out);
+                                    }
+                                },
+                                cancelFlag,
+                                "veil-dp-scan-" + table.definition().name());
+            }
+        }
+
+        /** One thread's scan of {@link #parallel}: its own batch scan, columns, expressions and scratch. */
+        private final class Lane implements AutoCloseable {
+            private final VectorExpression[] laneExpressions;
+            private final VectorExpression.Memo laneMemo;
+            private final BatchColumns columns;
+            private final BatchScan scan;
+            private final AtomicBoolean cancelFlag;
+            private final BatchConsumer consumer;
+            private long[] longs = new long[0];
+            private boolean[] nulls = new boolean[0];
+            /** The number of the batch the scan gives next. */
+            private int position;
+
+            Lane(
+                    DataContext root,
+                    VectorExpression[] laneExpressions,
+                    VectorExpression.Memo laneMemo,
+                    AtomicBoolean cancelFlag,
+                    BatchConsumer consumer) {
+                this.laneExpressions = laneExpressions;
+                this.laneMemo = laneMemo;
+                this.cancelFlag = cancelFlag;
+                this.consumer = consumer;
+                TableDef def = table.definition();
+                this.columns = new BatchColumns(def, loadedColumns, filter, dynamicFilters, fixedSets, root);
+                this.scan = table.warehouse().scan(def, table.version(), loadedColumns);
+            }
+
+            /** Batch {@code index}'s selected rows into {@code h} (none: {@code h.n} 0); false when there is no such batch. */
+            boolean produce(int index, Handoff h) {
+                if (cancelFlag.get()) {
+                    throw new VeilException(ErrorCode.QUERY_CANCELLED, "Query was cancelled");
+                }
+                CpuScheduler.checkpoint();
+                while (position < index) {
+                    if (!scan.skip()) {
+                        return false;
+                    }
+                    position++;
+                }
+                VectorSchemaRoot batch = scan.next();
+                if (batch == null) {
+                    return false;
+                }
+                position++;
+                h.n = 0;
+                int rows = batch.getRowCount();
+                int n = rows == 0 ? 0 : columns.select(batch, rows);
+                if (n == 0) {
+                    return true;
+                }
+                if (longs.length < n) {
+                    longs = new long[rows];
+                    nulls = new boolean[rows];
+                }
+                h.ensure(n);
+                fill(columns, columns.selection(), n, h, laneExpressions, laneMemo, longs, nulls);
+                consumer.prepare(n, h.gids, h.keys, h.keyNulls);
+                return true;
+            }
+
+            @Override
+            public void close() {
+                scan.close();
             }
         }
 
@@ -462,28 +580,45 @@ public final class VectorInput {
                     }
                     Handoff h = handoffs.get();
                     h.ensure(n);
-                    memo.nextBatch();
-                    groups.assign(vectors, sel, n, h.gids);
-                    FieldVector keyVector = vectors[keyColumn];
-                    // A selective filter (TPC-H Q6 keeps one line item in 50): read the selected keys only.
-                    long[] all = n < keyVector.getValueCount() / 8 ? null : columns.longs(keyColumn);
-                    boolean keyNullable = Validity.hasNulls(keyVector);
-                    for (int j = 0; j < n; j++) {
-                        h.keys[j] = all == null ? LongColumns.value(keyVector, sel[j]) : all[sel[j]];
-                        h.keyNulls[j] = keyNullable && keyVector.isNull(sel[j]);
-                    }
-                    for (int v = 0; v < h.out.length; v++) {
-                        evaluate(v, vectors, sel, n, h.out[v], longs, nulls);
-                        if (join != null && join.gates()[v] >= 0) {
-                            gate(h.out[v], n, 1L << join.gates()[v], nullOnly[v] ? 1 : join.otherwise()[v]);
-                        }
-                    }
-                    h.n = n;
-                    groupBytes = groups.bytes();
+                    fill(columns, sel, n, h, expressions, memo, longs, nulls);
                     consumer.prepare(n, h.gids, h.keys, h.keyNulls);
                     filled.accept(h);
                 }
             }
+        }
+
+        /**
+         * Rows {@code sel[0..n)} of the batch in {@code columns} into {@code h}: groups, keys and
+         * values (gated by the join's build rows, if any), with {@code exprs} over {@code exprsMemo}.
+         */
+        private void fill(
+                BatchColumns columns,
+                int[] sel,
+                int n,
+                Handoff h,
+                VectorExpression[] exprs,
+                VectorExpression.Memo exprsMemo,
+                long[] longs,
+                boolean[] nulls) {
+            FieldVector[] vectors = columns.vectors;
+            exprsMemo.nextBatch();
+            groups.assign(vectors, sel, n, h.gids);
+            FieldVector keyVector = vectors[keyColumn];
+            // A selective filter (TPC-H Q6 keeps one line item in 50): read the selected keys only.
+            long[] all = n < keyVector.getValueCount() / 8 ? null : columns.longs(keyColumn);
+            boolean keyNullable = Validity.hasNulls(keyVector);
+            for (int j = 0; j < n; j++) {
+                h.keys[j] = all == null ? LongColumns.value(keyVector, sel[j]) : all[sel[j]];
+                h.keyNulls[j] = keyNullable && keyVector.isNull(sel[j]);
+            }
+            for (int v = 0; v < h.out.length; v++) {
+                evaluate(exprs[v], v, vectors, sel, n, h.out[v], longs, nulls);
+                if (join != null && join.gates()[v] >= 0) {
+                    gate(h.out[v], n, 1L << join.gates()[v], nullOnly[v] ? 1 : join.otherwise()[v]);
+                }
+            }
+            h.n = n;
+            groupBytes = groups.bytes();
         }
 
         /**
@@ -526,8 +661,14 @@ public final class VectorInput {
         }
 
         private void evaluate(
-                int v, FieldVector[] vectors, int[] sel, int n, double[] out, long[] longs, boolean[] nulls) {
-            VectorExpression e = expressions[v];
+                VectorExpression e,
+                int v,
+                FieldVector[] vectors,
+                int[] sel,
+                int n,
+                double[] out,
+                long[] longs,
+                boolean[] nulls) {
             if (e == null) {
                 FieldVector column = vectors[((RexInputRef) values.get(v)).getIndex()];
                 boolean nullable = Validity.hasNulls(column);

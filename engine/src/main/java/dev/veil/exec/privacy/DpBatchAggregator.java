@@ -45,6 +45,12 @@ public final class DpBatchAggregator {
     /** How many runs numbered their cells by unit value ({@link Cells#cellsByUnit}); for tests. */
     static final java.util.concurrent.atomic.AtomicLong BY_UNIT_RUNS = new java.util.concurrent.atomic.AtomicLong();
 
+    /**
+     * How many runs scanned on two threads whose batches the cells took in scan order (a pipelined
+     * run whose first stage works row by row); for tests.
+     */
+    static final java.util.concurrent.atomic.AtomicLong PARALLEL_RUNS = new java.util.concurrent.atomic.AtomicLong();
+
     /** How many batches runs on this path took; for tests. */
     static final java.util.concurrent.atomic.AtomicLong BATCHES = new java.util.concurrent.atomic.AtomicLong();
 
@@ -181,6 +187,9 @@ public final class DpBatchAggregator {
         cells.reader = reader;
         boolean pipelined = ExecutionOptions.current().twoThreads(plan.input().rowCount(), PIPELINE_MIN_ROWS);
         if (pipelined) {
+            if (cells.preparesRowByRow() && plan.input().join() == null) {
+                PARALLEL_RUNS.incrementAndGet();
+            }
             reader.runPipelined(root, cancelFlag, cells);
         } else {
             reader.run(root, cancelFlag, cells);
@@ -342,6 +351,12 @@ public final class DpBatchAggregator {
          * in {@link #accept}), each in row order (so the ids, cells and draws are the row path's),
          * each with lookups independent from row to row that the processor can overlap.
          */
+        /** When {@link #cellsByUnit}: a row's cell is its unit's value, looked up from its key alone. */
+        @Override
+        public boolean preparesRowByRow() {
+            return cellsByUnit;
+        }
+
         @Override
         public void prepare(int n, int[] groups, long[] keys, boolean[] keyNulls) {
             if (cellsByUnit) {

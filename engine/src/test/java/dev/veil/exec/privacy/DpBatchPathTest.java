@@ -245,7 +245,19 @@ class DpBatchPathTest {
                         ExecutionOptions.set(ExecutionOptions.current().withThreads(threads));
                         long totals = DpBatchAggregator.TOTAL_RUNS.get();
                         long byUnit = DpBatchAggregator.BY_UNIT_RUNS.get();
+                        long parallel = DpBatchAggregator.PARALLEL_RUNS.get();
+                        long batches = DpBatchAggregator.BATCHES.get();
                         bothPaths(queries[q], true, 110 + q);
+                        // Two threads scan a global aggregate by unit value, and the cells take the
+                        // batches in scan order all the same.
+                        boolean twoScanning = threads == 2 && !byIds && q != 2;
+                        assertEquals(
+                                twoScanning ? parallel + 1 : parallel,
+                                DpBatchAggregator.PARALLEL_RUNS.get(),
+                                "scanned on two threads: " + queries[q]);
+                        if (twoScanning) {
+                            assertTrue(DpBatchAggregator.BATCHES.get() - batches >= 3, "several batches");
+                        }
                         assertEquals(totals + 1, DpBatchAggregator.TOTAL_RUNS.get(), "running totals: " + queries[q]);
                         assertEquals(
                                 byIds || q == 2 ? byUnit : byUnit + 1,
