@@ -120,9 +120,45 @@ final class GroupTable {
             masks = new long[n];
             codes = new long[columns.length][n];
         }
+        encode(vectors, sel, n, codes, masks);
+        assign(codes, masks, n, gids);
+    }
+
+    /** The number of grouping columns. */
+    int columnCount() {
+        return columns.length;
+    }
+
+    /**
+     * Whether {@link #encode(FieldVector[], int[], int, long[][], long[])} reads nothing of this
+     * table but its column types (no VARCHAR column, whose long strings take dictionary ids): then
+     * any thread may encode batches, in any order, for {@link #assign(long[][], long[], int, int[])}.
+     */
+    boolean encodesRowByRow() {
+        for (ColumnType type : types) {
+            if (type.type() == VeilType.VARCHAR) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The key codes of rows {@code sel[0..n)}: {@code codes[k][j]} the code of column k of row j,
+     * {@code masks[j]} its NULL columns' bits; each array at least {@code n} long.
+     */
+    void encode(FieldVector[] vectors, int[] sel, int n, long[][] codes, long[] masks) {
         Arrays.fill(masks, 0, n, 0L);
         for (int k = 0; k < columns.length; k++) {
-            encode(k, vectors[columns[k]], sel, n, codes[k]);
+            encode(k, vectors[columns[k]], sel, n, codes[k], masks);
+        }
+    }
+
+    /** Sets {@code gids[j]} to the group of the key that {@code codes} and {@code masks} encode for row j, adding groups for new keys. */
+    void assign(long[][] codes, long[] masks, int n, int[] gids) {
+        if (columns.length == 0) {
+            Arrays.fill(gids, 0, n, 0);
+            return;
         }
         int keys = columns.length;
         for (int j = 0; j < n; j++) {
@@ -145,7 +181,7 @@ final class GroupTable {
         }
     }
 
-    private void encode(int k, FieldVector v, int[] sel, int n, long[] out) {
+    private void encode(int k, FieldVector v, int[] sel, int n, long[] out, long[] masks) {
         boolean nullable = Validity.hasNulls(v);
         long bit = 1L << k;
         ArrowBuf data = v.getDataBuffer();

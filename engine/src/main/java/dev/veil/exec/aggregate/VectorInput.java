@@ -65,13 +65,27 @@ public final class VectorInput {
         default void prepare(int n, int[] groups, long[] keys, boolean[] keyNulls) {}
 
         /**
-         * Whether {@link #prepare} rewrites each row from that row alone (no state carries from row
-         * to row or batch to batch): then an input without groups or join may prepare its batches on
-         * two threads, in any order ({@link Reader#runPipelined}). False by default.
+         * Whether {@link #prepare} splits into {@link #prepareRows}, which rewrites each row's key
+         * from that row alone, and {@link #prepareInOrder}, which takes the batches in scan order:
+         * then {@link Reader#runPipelined} may scan with two threads, each preparing the rows of its
+         * own batches, and the batches reach {@code prepareInOrder} and {@link #accept} in scan
+         * order. False by default.
          */
-        default boolean preparesRowByRow() {
+        default boolean splitsPrepare() {
             return false;
         }
+
+        /**
+         * {@link #prepare}'s first part when it {@link #splitsPrepare}: may rewrite {@code keys[j]}
+         * and set {@code keyNulls[j]} from row j alone; on any scanning thread, in any batch order.
+         */
+        default void prepareRows(int n, long[] keys, boolean[] keyNulls) {}
+
+        /**
+         * {@link #prepare}'s second part when it {@link #splitsPrepare}: on the caller's thread, in
+         * scan order, with the batch as {@link #prepareRows} left it and its groups assigned.
+         */
+        default void prepareInOrder(int n, int[] groups, long[] keys, boolean[] keyNulls) {}
     }
 
     private final ArrowTable table;
@@ -241,6 +255,10 @@ public final class VectorInput {
         long[] keys = new long[0];
         boolean[] keyNulls = new boolean[0];
         final double[][] out;
+        /** With two scanning threads and groups: the rows' key codes and NULL masks, assigned in scan order. */
+        long[][] codes = new long[0][0];
+
+        long[] masks = new long[0];
 
         Handoff(int expressions) {
             out = new double[expressions][0];
@@ -254,6 +272,13 @@ public final class VectorInput {
                 for (int v = 0; v < out.length; v++) {
                     out[v] = new double[rows];
                 }
+            }
+        }
+
+        void ensureCodes(int rows, int columns) {
+            if (masks.length < rows || codes.length != columns) {
+                masks = new long[Math.max(rows, masks.length)];
+                codes = new long[columns][masks.length];
             }
         }
     }
@@ -361,7 +386,7 @@ public final class VectorInput {
                 return;
             }
             try (lent) {
-                if (groupColumns.length == 0 && join == null && consumer.preparesRowByRow()) {
+                if (scansInParallel(consumer)) {
                     parallel(root, cancelFlag, consumer);
                 } else {
                     pipeline(root, cancelFlag, consumer);
@@ -370,10 +395,21 @@ public final class VectorInput {
         }
 
         /**
-         * The batches scanned, filtered, evaluated and prepared by two threads (each with its own
-         * scan, skipping the other's batches), and given to {@code consumer} on this one in scan
-         * order ({@link OrderedBatches}): for an input without groups or join (nothing numbered in
-         * order of first occurrence) whose consumer prepares row by row.
+         * Whether {@link #runPipelined}, given a second thread, scans with both ({@link #parallel})
+         * for {@code consumer}, rather than on one ahead of the consumer: an input without join whose
+         * group keys encode row by row, for a consumer that splits its preparation.
+         */
+        public boolean scansInParallel(BatchConsumer consumer) {
+            return join == null && consumer.splitsPrepare() && (groupColumns.length == 0 || groups.encodesRowByRow());
+        }
+
+        /**
+         * The batches scanned, filtered, evaluated, their group keys encoded and their rows prepared
+         * ({@link BatchConsumer#prepareRows}) by two threads (each with its own scan, skipping the
+         * other's batches), and given to {@code consumer} on this one in scan order ({@link
+         * OrderedBatches}), where what is numbered in order of first occurrence is: the groups and
+         * {@link BatchConsumer#prepareInOrder}. For an input without join whose group keys encode
+         * row by row and whose consumer splits its preparation.
          */
         private void parallel(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
             if (fixedSets == null) {
@@ -392,6 +428,11 @@ public final class VectorInput {
                                 own::produce,
                                 h -> {
                                     if (h.n > 0) {
+                                        if (groupColumns.length > 0) {
+                                            groups.assign(h.codes, h.masks, h.n, h.gids);
+                                            groupBytes = groups.bytes();
+                                        }
+                                        consumer.prepareInOrder(h.n, h.gids, h.keys, h.keyNulls);
                                         consumer.accept(h.n, h.gids, h.keys, h.keyNulls, h.out);
                                     }
                                 },
@@ -456,8 +497,13 @@ public final class VectorInput {
                     nulls = new boolean[rows];
                 }
                 h.ensure(n);
-                fill(columns, columns.selection(), n, h, laneExpressions, laneMemo, longs, nulls);
-                consumer.prepare(n, h.gids, h.keys, h.keyNulls);
+                int[] sel = columns.selection();
+                if (groupColumns.length > 0) {
+                    h.ensureCodes(n, groupColumns.length);
+                    groups.encode(columns.vectors, sel, n, h.codes, h.masks);
+                }
+                fill(columns, sel, n, h, laneExpressions, laneMemo, longs, nulls, groupColumns.length == 0);
+                consumer.prepareRows(n, h.keys, h.keyNulls);
                 return true;
             }
 
@@ -580,7 +626,7 @@ public final class VectorInput {
                     }
                     Handoff h = handoffs.get();
                     h.ensure(n);
-                    fill(columns, sel, n, h, expressions, memo, longs, nulls);
+                    fill(columns, sel, n, h, expressions, memo, longs, nulls, true);
                     consumer.prepare(n, h.gids, h.keys, h.keyNulls);
                     filled.accept(h);
                 }
@@ -588,8 +634,9 @@ public final class VectorInput {
         }
 
         /**
-         * Rows {@code sel[0..n)} of the batch in {@code columns} into {@code h}: groups, keys and
-         * values (gated by the join's build rows, if any), with {@code exprs} over {@code exprsMemo}.
+         * Rows {@code sel[0..n)} of the batch in {@code columns} into {@code h}: groups (when {@code
+         * assign}), keys and values (gated by the join's build rows, if any), with {@code exprs} over
+         * {@code exprsMemo}.
          */
         private void fill(
                 BatchColumns columns,
@@ -599,10 +646,13 @@ public final class VectorInput {
                 VectorExpression[] exprs,
                 VectorExpression.Memo exprsMemo,
                 long[] longs,
-                boolean[] nulls) {
+                boolean[] nulls,
+                boolean assign) {
             FieldVector[] vectors = columns.vectors;
             exprsMemo.nextBatch();
-            groups.assign(vectors, sel, n, h.gids);
+            if (assign) {
+                groups.assign(vectors, sel, n, h.gids);
+            }
             FieldVector keyVector = vectors[keyColumn];
             // A selective filter (TPC-H Q6 keeps one line item in 50): read the selected keys only.
             long[] all = n < keyVector.getValueCount() / 8 ? null : columns.longs(keyColumn);
@@ -618,7 +668,9 @@ public final class VectorInput {
                 }
             }
             h.n = n;
-            groupBytes = groups.bytes();
+            if (assign) {
+                groupBytes = groups.bytes();
+            }
         }
 
         /**

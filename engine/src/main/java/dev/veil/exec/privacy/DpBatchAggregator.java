@@ -45,10 +45,7 @@ public final class DpBatchAggregator {
     /** How many runs numbered their cells by unit value ({@link Cells#cellsByUnit}); for tests. */
     static final java.util.concurrent.atomic.AtomicLong BY_UNIT_RUNS = new java.util.concurrent.atomic.AtomicLong();
 
-    /**
-     * How many runs scanned on two threads whose batches the cells took in scan order (a pipelined
-     * run whose first stage works row by row); for tests.
-     */
+    /** How many pipelined runs scanned on two threads whose batches the cells took in scan order; for tests. */
     static final java.util.concurrent.atomic.AtomicLong PARALLEL_RUNS = new java.util.concurrent.atomic.AtomicLong();
 
     /** How many batches runs on this path took; for tests. */
@@ -187,7 +184,7 @@ public final class DpBatchAggregator {
         cells.reader = reader;
         boolean pipelined = ExecutionOptions.current().twoThreads(plan.input().rowCount(), PIPELINE_MIN_ROWS);
         if (pipelined) {
-            if (cells.preparesRowByRow() && plan.input().join() == null) {
+            if (reader.scansInParallel(cells)) {
                 PARALLEL_RUNS.incrementAndGet();
             }
             reader.runPipelined(root, cancelFlag, cells);
@@ -351,35 +348,88 @@ public final class DpBatchAggregator {
          * in {@link #accept}), each in row order (so the ids, cells and draws are the row path's),
          * each with lookups independent from row to row that the processor can overlap.
          */
-        /** When {@link #cellsByUnit}: a row's cell is its unit's value, looked up from its key alone. */
+        /**
+         * The first stage splits in two: each row's unit value from its key alone ({@link
+         * #prepareRows}), then the unit ids and cells in scan order ({@link #prepareInOrder}).
+         */
         @Override
-        public boolean preparesRowByRow() {
-            return cellsByUnit;
+        public boolean splitsPrepare() {
+            return true;
         }
 
         @Override
         public void prepare(int n, int[] groups, long[] keys, boolean[] keyNulls) {
+            prepareRows(n, keys, keyNulls);
+            prepareInOrder(n, groups, keys, keyNulls);
+        }
+
+        /**
+         * Rewrites {@code keys[j]} to row j's unit value, and sets {@code keyNulls[j]} when the row
+         * has no unit; when {@link #cellsByUnit}, all of the first stage ({@link #prepareByUnit}).
+         * Reads only the unit maps: any thread may run it.
+         */
+        @Override
+        public void prepareRows(int n, long[] keys, boolean[] keyNulls) {
             if (cellsByUnit) {
-                prepareByUnit(n, groups, keys, keyNulls);
+                prepareByUnit(n, keys, keyNulls);
                 return;
             }
             long lastKey = 0;
-            int lastKeyUnit = -1; // the unit of lastKey, -1 when it has none
+            long lastValue = LongUnitMap.NONE;
             boolean lastKnown = false;
             for (int j = 0; j < n; j++) {
                 if (keyNulls[j]) {
-                    keys[j] = -1; // rows of no unit belong to no one; they are never released
                     continue;
                 }
                 // Rows of one key often come together (the line items of one order): one lookup.
                 long key = keys[j];
                 if (!lastKnown || key != lastKey) {
-                    lastKeyUnit = unitIdOf(key);
+                    lastValue = unitOf(key);
                     lastKey = key;
                     lastKnown = true;
                 }
-                keys[j] = lastKeyUnit;
+                if (lastValue == LongUnitMap.NONE) {
+                    keyNulls[j] = true; // rows of no unit belong to no one; they are never released
+                } else {
+                    keys[j] = lastValue;
+                }
             }
+        }
+
+        /**
+         * Rewrites {@code keys[j]} from row j's unit value to its unit id and {@code groups[j]} to
+         * its cell, both -1 when the row has no unit; batch after batch in scan order, so that the
+         * ids and cells are numbered as the row path numbers them.
+         */
+        @Override
+        public void prepareInOrder(int n, int[] groups, long[] keys, boolean[] keyNulls) {
+            if (cellsByUnit) {
+                for (int j = 0; j < n; j++) {
+                    groups[j] = (int) keys[j];
+                }
+                return;
+            }
+            long lastValue = 0;
+            int lastUnit = -1;
+            boolean lastKnown = false;
+            for (int j = 0; j < n; j++) {
+                if (keyNulls[j]) {
+                    keys[j] = -1;
+                    continue;
+                }
+                long value = keys[j];
+                if (!lastKnown || value != lastValue) {
+                    lastUnit = unitIdOfValue(value);
+                    lastValue = value;
+                    lastKnown = true;
+                }
+                keys[j] = lastUnit;
+            }
+            assignCells(n, groups, keys);
+        }
+
+        /** Sets {@code groups[j]} to the cell of row j's group and unit id {@code units[j]}, -1 when it has no unit. */
+        private void assignCells(int n, int[] groups, long[] keys) {
             int lastGroup = -1;
             int lastUnit = -1;
             int lastIndex = -1;
@@ -426,17 +476,17 @@ public final class DpBatchAggregator {
         }
 
         /**
-         * The first stage when {@link #cellsByUnit}: rewrites {@code keys[j]} and {@code groups[j]}
-         * to row j's unit value, its cell, both -1 when the row has no unit.
+         * The first stage's per-row part when {@link #cellsByUnit}: rewrites {@code keys[j]} to row
+         * j's unit value, its cell, -1 when the row has no unit ({@link #prepareInOrder} copies it
+         * to {@code groups[j]}).
          */
-        private void prepareByUnit(int n, int[] groups, long[] keys, boolean[] keyNulls) {
+        private void prepareByUnit(int n, long[] keys, boolean[] keyNulls) {
             long lastKey = 0;
             int lastCell = -1;
             boolean lastKnown = false;
             for (int j = 0; j < n; j++) {
                 if (keyNulls[j]) {
                     keys[j] = -1;
-                    groups[j] = -1;
                     continue;
                 }
                 long key = keys[j];
@@ -447,7 +497,6 @@ public final class DpBatchAggregator {
                     lastKnown = true;
                 }
                 keys[j] = lastCell;
-                groups[j] = lastCell;
             }
         }
 
@@ -535,12 +584,8 @@ public final class DpBatchAggregator {
             return index;
         }
 
-        /** The id of the unit of {@code key} (a new one when the unit is new), or -1 when it has none. */
-        private int unitIdOf(long key) {
-            long unitValue = unitOf(key);
-            if (unitValue == LongUnitMap.NONE) {
-                return -1;
-            }
+        /** The id of the unit of value {@code unitValue} (a new one when the unit is new). */
+        private int unitIdOfValue(long unitValue) {
             int before = unitIds.size();
             int unit = unitIds.idOf(unitValue);
             if (unitIds.size() > before) {
