@@ -302,7 +302,7 @@ public final class VectorInput {
         private @Nullable DynamicFilters fixedSets;
         /** The build side's keys ({@link #loadBuild}), when the input has a join. */
         private BuildKeys.@Nullable Index buildIndex;
-        /** Per selected row of the current batch, its build row's mask. */
+        /** Per selected row of the current batch, its build row's mask (the one-thread scans'). */
         private long[] masks = new long[0];
 
         private Reader() {
@@ -396,11 +396,11 @@ public final class VectorInput {
 
         /**
          * Whether {@link #runPipelined}, given a second thread, scans with both ({@link #parallel})
-         * for {@code consumer}, rather than on one ahead of the consumer: an input without join whose
-         * group keys encode row by row, for a consumer that splits its preparation.
+         * for {@code consumer}, rather than on one ahead of the consumer: an input whose group keys
+         * encode row by row (or that has none), for a consumer that splits its preparation.
          */
         public boolean scansInParallel(BatchConsumer consumer) {
-            return join == null && consumer.splitsPrepare() && (groupColumns.length == 0 || groups.encodesRowByRow());
+            return consumer.splitsPrepare() && (groupColumns.length == 0 || groups.encodesRowByRow());
         }
 
         /**
@@ -408,8 +408,8 @@ public final class VectorInput {
          * ({@link BatchConsumer#prepareRows}) by two threads (each with its own scan, skipping the
          * other's batches), and given to {@code consumer} on this one in scan order ({@link
          * OrderedBatches}), where what is numbered in order of first occurrence is: the groups and
-         * {@link BatchConsumer#prepareInOrder}. For an input without join whose group keys encode
-         * row by row and whose consumer splits its preparation.
+         * {@link BatchConsumer#prepareInOrder}. Each thread probes the join's build side, if any,
+         * itself ({@link #scansInParallel} says when).
          */
         private void parallel(DataContext root, AtomicBoolean cancelFlag, BatchConsumer consumer) {
             if (fixedSets == null) {
@@ -451,6 +451,7 @@ public final class VectorInput {
             private final BatchConsumer consumer;
             private long[] longs = new long[0];
             private boolean[] nulls = new boolean[0];
+            private long[] buildMasks = new long[0];
             /** The number of the batch the scan gives next. */
             private int position;
 
@@ -496,13 +497,22 @@ public final class VectorInput {
                     longs = new long[rows];
                     nulls = new boolean[rows];
                 }
-                h.ensure(n);
                 int[] sel = columns.selection();
+                if (join != null) {
+                    if (buildMasks.length < n) {
+                        buildMasks = new long[Math.max(n, 2 * buildMasks.length)];
+                    }
+                    n = probe(columns, sel, n, buildMasks);
+                    if (n == 0) {
+                        return true;
+                    }
+                }
+                h.ensure(n);
                 if (groupColumns.length > 0) {
                     h.ensureCodes(n, groupColumns.length);
                     groups.encode(columns.vectors, sel, n, h.codes, h.masks);
                 }
-                fill(columns, sel, n, h, laneExpressions, laneMemo, longs, nulls, groupColumns.length == 0);
+                fill(columns, sel, n, h, laneExpressions, laneMemo, longs, nulls, buildMasks, groupColumns.length == 0);
                 consumer.prepareRows(n, h.keys, h.keyNulls);
                 return true;
             }
@@ -615,7 +625,10 @@ public final class VectorInput {
                     }
                     int[] sel = columns.selection();
                     if (join != null) {
-                        n = probe(columns, sel, n);
+                        if (masks.length < n) {
+                            masks = new long[Math.max(n, 2 * masks.length)];
+                        }
+                        n = probe(columns, sel, n, masks);
                         if (n == 0) {
                             continue;
                         }
@@ -626,7 +639,7 @@ public final class VectorInput {
                     }
                     Handoff h = handoffs.get();
                     h.ensure(n);
-                    fill(columns, sel, n, h, expressions, memo, longs, nulls, true);
+                    fill(columns, sel, n, h, expressions, memo, longs, nulls, masks, true);
                     consumer.prepare(n, h.gids, h.keys, h.keyNulls);
                     filled.accept(h);
                 }
@@ -635,8 +648,8 @@ public final class VectorInput {
 
         /**
          * Rows {@code sel[0..n)} of the batch in {@code columns} into {@code h}: groups (when {@code
-         * assign}), keys and values (gated by the join's build rows, if any), with {@code exprs} over
-         * {@code exprsMemo}.
+         * assign}), keys and values (gated by the join's build rows, whose masks {@link #probe} put
+         * in {@code buildMasks}, if any), with {@code exprs} over {@code exprsMemo}.
          */
         private void fill(
                 BatchColumns columns,
@@ -647,6 +660,7 @@ public final class VectorInput {
                 VectorExpression.Memo exprsMemo,
                 long[] longs,
                 boolean[] nulls,
+                long[] buildMasks,
                 boolean assign) {
             FieldVector[] vectors = columns.vectors;
             exprsMemo.nextBatch();
@@ -664,7 +678,7 @@ public final class VectorInput {
             for (int v = 0; v < h.out.length; v++) {
                 evaluate(exprs[v], v, vectors, sel, n, h.out[v], longs, nulls);
                 if (join != null && join.gates()[v] >= 0) {
-                    gate(h.out[v], n, 1L << join.gates()[v], nullOnly[v] ? 1 : join.otherwise()[v]);
+                    gate(h.out[v], n, 1L << join.gates()[v], nullOnly[v] ? 1 : join.otherwise()[v], buildMasks);
                 }
             }
             h.n = n;
@@ -675,12 +689,10 @@ public final class VectorInput {
 
         /**
          * Keeps, in order at the front of {@code sel}, the first {@code n} rows whose probe key is a
-         * build key, each one's build mask in {@link #masks}; returns how many.
+         * build key, each one's build mask in {@code masks} (at least {@code n} long); returns how
+         * many. Reads the build side's index only: any thread may probe.
          */
-        private int probe(BatchColumns columns, int[] sel, int n) {
-            if (masks.length < n) {
-                masks = new long[Math.max(n, 2 * masks.length)];
-            }
+        private int probe(BatchColumns columns, int[] sel, int n, long[] masks) {
             int column = join.probeKeyColumn();
             FieldVector keyVector = columns.vectors[column];
             boolean nullable = Validity.hasNulls(keyVector);
@@ -703,8 +715,7 @@ public final class VectorInput {
         }
 
         /** Sets {@code out[j]} to {@code otherwise} where row j's build mask has not {@code bit}. */
-        private void gate(double[] out, int n, long bit, double otherwise) {
-            long[] m = masks;
+        private void gate(double[] out, int n, long bit, double otherwise, long[] m) {
             for (int j = 0; j < n; j++) {
                 if ((m[j] & bit) == 0) {
                     out[j] = otherwise;

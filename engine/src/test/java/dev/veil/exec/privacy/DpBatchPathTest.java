@@ -605,8 +605,14 @@ class DpBatchPathTest {
                 ExecutionOptions.set(ExecutionOptions.current().withThreads(threads));
                 long joins = DpBatchAggregator.JOIN_RUNS.get();
                 long fallbacks = DpBatchAggregator.JOIN_FALLBACKS.get();
+                long parallel = DpBatchAggregator.PARALLEL_RUNS.get();
                 bothPaths(queries[q], true, 130 + q);
                 assertEquals(joins + 1, DpBatchAggregator.JOIN_RUNS.get(), "joined on the batches: " + queries[q]);
+                // On two threads each probes the build side for its own batches.
+                assertEquals(
+                        threads == 2 ? parallel + 1 : parallel,
+                        DpBatchAggregator.PARALLEL_RUNS.get(),
+                        "scanned on two threads: " + queries[q]);
                 assertEquals(fallbacks, DpBatchAggregator.JOIN_FALLBACKS.get(), queries[q]);
             }
         }
