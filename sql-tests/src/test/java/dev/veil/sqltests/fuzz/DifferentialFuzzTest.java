@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * orders them; DOUBLE and AVG within a relative 1e-9, DECIMAL exactly with any scale), when two of
  * Veil's paths answer differently (or one fails and another does not), or when Veil fails with an
  * internal error (code 1000 and up) or a message without a Veil code. A query DuckDB refuses is
- * skipped, and so is one that runs past {@value #TIMEOUT_SECONDS} s on some path (listed as slow); one Veil refuses on every path with the same user error code (NOT_SUPPORTED, say) is
+ * skipped, and so is one that runs past {@value #TIMEOUT_SECONDS} s or past the statement memory
+ * limit on some path (the paths hold different amounts of memory; such queries are listed); one Veil refuses on every path with the same user error code (NOT_SUPPORTED, say) is
  * counted by code and printed, not failed. Every failure prints the run's seed, the query's number
  * and its SQL.
  *
@@ -71,6 +72,7 @@ class DifferentialFuzzTest {
     private static final int TIMEOUT_SECONDS = 60;
     private static final String ADMIN_PASSWORD = "fuzz-admin-pw";
     private static final int STATEMENT_TIMEOUT = 27;
+    private static final int MEMORY_LIMIT_EXCEEDED = 28;
     private static final Pattern VEIL_CODE = Pattern.compile("VEIL-(\\d{4}) ([A-Z_]+)");
 
     private static final List<ExecutionOptions> MODES = List.of(
@@ -181,7 +183,7 @@ class DifferentialFuzzTest {
         ExecutionOptions.set(ExecutionOptions.DEFAULT);
         System.out.printf(
                 "DifferentialFuzzTest: %d queries in %.0f s: %d checked (agreed or refused alike), %d failures, "
-                        + "%d skipped (DuckDB refused), %d skipped (over %d s on a path), Veil refused %s%n",
+                        + "%d skipped (DuckDB refused), %d skipped (past %d s or the memory limit on a path), Veil refused %s%n",
                 queries,
                 (System.nanoTime() - started) / 1e9,
                 agreed,
@@ -190,7 +192,7 @@ class DifferentialFuzzTest {
                 slow.size(),
                 TIMEOUT_SECONDS,
                 rejected);
-        slow.forEach(s -> System.out.println("  slow: " + s));
+        slow.forEach(s -> System.out.println("  past a limit: " + s));
         rejectedSamples.forEach(s -> System.out.println("  refused: " + s));
         referenceErrors.stream().limit(10).forEach(s -> System.out.println("  DuckDB refused: " + s));
         assertTrue(failures.isEmpty(), failures.size() + " queries failed:\n" + String.join("\n", failures));
@@ -216,7 +218,7 @@ class DifferentialFuzzTest {
         }
         ExecutionOptions.set(ExecutionOptions.DEFAULT);
         String sqlLine = "\n  SQL: " + query.sql();
-        if (outcomes.stream().anyMatch(o -> o.code() == STATEMENT_TIMEOUT)) {
+        if (outcomes.stream().anyMatch(o -> o.code() == STATEMENT_TIMEOUT || o.code() == MEMORY_LIMIT_EXCEEDED)) {
             slow.add(name + sqlLine);
             return Optional.empty();
         }

@@ -493,7 +493,9 @@ final class DifferentialGenerator {
         if (kind == 1 && c.kind() == Kind.STR) {
             return new Expr("UPPER(" + column.sql() + ")", Kind.STR);
         }
-        if (kind == 2 && c.kind() != Kind.DOUBLE && c.kind() != Kind.DEC) {
+        // Not DOUBLE or DECIMAL (their text differs between engines), nor BOOLEAN (Veil writes
+        // TRUE, as the standard says; DuckDB true).
+        if (kind == 2 && c.kind() != Kind.DOUBLE && c.kind() != Kind.DEC && c.kind() != Kind.BOOL) {
             return new Expr("CAST(" + column.sql() + " AS VARCHAR)", Kind.STR);
         }
         if (kind == 3) {
