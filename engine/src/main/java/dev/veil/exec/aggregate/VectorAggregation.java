@@ -216,19 +216,47 @@ public final class VectorAggregation {
         return loadedColumns.clone();
     }
 
-    /** The result rows ({@code Object[]}, or single values when scalar); called from generated code. */
+    /**
+     * The result rows ({@code Object[]}, or single values when scalar); called from generated code.
+     * Each enumeration computes them afresh (the inner side of a nested-loop join is enumerated once
+     * per outer row) and gives their memory back when its enumerator is closed.
+     */
     public Enumerable<Object> rows(DataContext root) {
         AtomicBoolean cancelFlag = ExecutionContext.cancelFlag(root);
         StatementMemory memory = ExecutionContext.memory(root);
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object> enumerator() {
-                return Linq4j.enumerator(compute(root, cancelFlag, memory));
+                Partial result = compute(root, cancelFlag, memory);
+                Enumerator<Object> rows = Linq4j.enumerator(result.rows());
+                return new Enumerator<>() {
+                    @Override
+                    public Object current() {
+                        return rows.current();
+                    }
+
+                    @Override
+                    public boolean moveNext() {
+                        return rows.moveNext();
+                    }
+
+                    @Override
+                    public void reset() {
+                        rows.reset();
+                    }
+
+                    @Override
+                    public void close() {
+                        rows.close();
+                        result.account.releaseAll();
+                    }
+                };
             }
         };
     }
 
-    private List<Object> compute(DataContext root, AtomicBoolean cancelFlag, StatementMemory memory) {
+    /** The aggregation of every segment, merged into one partial whose rows are the result. */
+    private Partial compute(DataContext root, AtomicBoolean cancelFlag, StatementMemory memory) {
         TableVersion version = table.version();
         List<SegmentInfo> segments = version.segments();
         boolean parallel = segments.size() >= 2
@@ -273,8 +301,9 @@ public final class VectorAggregation {
             }
             HelperThreads.rethrow(failure.get());
             result.merge(other);
+            other.account.releaseAll();
         }
-        return result.rows();
+        return result;
     }
 
     /** The first segment of the second run: about half the rows before it. */

@@ -377,7 +377,10 @@ public final class JoinPreAggregateRule extends RelRule<RuleConfig> {
         return isZeroOrNull(argument) || side.allSummed(RelOptUtil.InputFinder.bits(argument));
     }
 
-    /** A literal 0 or NULL, possibly cast: a branch whose sum over any rows is itself. */
+    /**
+     * A literal 0 or NULL, possibly cast: a branch whose sum over any rows is itself. A literal of
+     * another type (a DATE or VARCHAR branch of a MIN or MAX) is neither.
+     */
     private static boolean isZeroOrNull(RexNode node) {
         RexNode e = node;
         while (e.getKind() == SqlKind.CAST) {
@@ -388,6 +391,9 @@ public final class JoinPreAggregateRule extends RelRule<RuleConfig> {
         }
         if (literal.isNull()) {
             return true;
+        }
+        if (!SqlTypeName.NUMERIC_TYPES.contains(literal.getType().getSqlTypeName())) {
+            return false;
         }
         BigDecimal value = literal.getValueAs(BigDecimal.class);
         return value != null && value.signum() == 0;

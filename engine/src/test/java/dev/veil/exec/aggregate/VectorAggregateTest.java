@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.veil.control.StatementMemory;
 import dev.veil.exec.runtime.ExecutionOptions;
 import dev.veil.session.EmbeddedWarehouse;
 import java.io.IOException;
@@ -308,6 +309,32 @@ class VectorAggregateTest {
         assertEquals(1, rows.size());
         assertSameAsRowPath("SELECT " + calls + " FROM s.t WHERE b < 0");
         assertSameAsRowPath("SELECT SUM(d) FROM s.t WHERE b < 100000000");
+    }
+
+    @Test
+    void anAggregationEnumeratedOncePerOuterRowGivesItsMemoryBackEachTime() throws SQLException {
+        // An uncorrelated scalar sub-query compared in a filter is the inner side of a nested-loop
+        // join, enumerated once per outer row (3,000 here). Each enumeration gives its memory back
+        // when it is closed, so all of them fit in the smallest statement limit on one thread and
+        // on two (found by DifferentialFuzzTest: over TPC-H's 60,000 lines the two-thread plan
+        // passed 512 MB).
+        String sql = "SELECT COUNT(*) FROM s.t a WHERE a.g <= (SELECT COUNT(*) FROM s.t b WHERE b.d > 0)";
+        String plan = plan(sql);
+        assertTrue(plan.contains("NestedLoopJoin") && plan.contains("ArrowAggregateScan"), plan);
+        long limit = StatementMemory.defaultLimit();
+        StatementMemory.useDefaultLimit(StatementMemory.MIN_LIMIT);
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                ExecutionOptions.set(ExecutionOptions.current().withThreads(threads));
+                try (ResultSet rs = statement.executeQuery(sql)) {
+                    assertTrue(rs.next());
+                    // Every non-NULL g (i % 11 != 0 for i < 3000) is at most 6.
+                    assertEquals(2727, rs.getLong(1), threads + " threads");
+                }
+            }
+        } finally {
+            StatementMemory.useDefaultLimit(limit);
+        }
     }
 
     @Test
