@@ -52,6 +52,11 @@ final class VeilService extends RemoteProtobufService {
         }
     }
 
+    /** Whether the server takes statements the client names itself ({@link VeilHttpClient#serverTakesNamedStatements}). */
+    boolean serverTakesNamedStatements() {
+        return client.serverTakesNamedStatements();
+    }
+
     /**
      * Statements whose result the server still holds open (not read to the end): their close is
      * sent at once, as it ends a running query; others are closed with the next request
