@@ -44,7 +44,8 @@ public enum ErrorCode {
     MEMORY_LIMIT_EXCEEDED(28, "53200"),
     /**
      * The user already ran as many statements at once as allowed (server default, or the user's
-     * role's max_concurrent_statements), and none of them ended while this one waited for its turn.
+     * role's max_concurrent_statements), and none of them ended while this one waited for its turn;
+     * or the connection already holds as many open statements as one connection may.
      */
     TOO_MANY_STATEMENTS(29, "53300"),
     /**

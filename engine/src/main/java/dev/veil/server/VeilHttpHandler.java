@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * no cancel message; Veil's thin driver sends this one), or an upload on {@value #UPLOAD_PATH}.
  *
  * <p>A request may also close statements of its connection whose results were read to the end
- * ({@value #CLOSE_HEADER}), which spares the driver a request per statement.
+ * ({@value #CLOSE_HEADER}), and the request that first executes SQL text on a statement may name
+ * that statement itself ({@value #NAMED_STATEMENTS_HEADER}): each spares the driver a request per
+ * statement.
  *
  * <p>A connection belongs to the user who opened it; requests from another user on it are refused.
  * Logins are throttled by {@link LoginThrottle} and failed ones audited by {@link ServerAudit}.
@@ -286,6 +288,7 @@ final class VeilHttpHandler extends AbstractHandler {
         }
         response.setStatus(status);
         response.setHeader(CLOSE_HEADER, "1");
+        response.setHeader(NAMED_STATEMENTS_HEADER, "1");
         response.setContentType("application/octet-stream");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
@@ -299,6 +302,13 @@ final class VeilHttpHandler extends AbstractHandler {
     static final String CLOSE_HEADER = "Veil-Close";
     /** The most statement ids one request may close along. */
     static final int MAX_CLOSES = 256;
+
+    /**
+     * The header by which the server says, on every answer, that a client may name a new
+     * statement itself (a negative id, see {@code VeilMeta.clientNamed}) in the request that first
+     * executes SQL text on it, instead of asking for one with a request of its own.
+     */
+    static final String NAMED_STATEMENTS_HEADER = "Veil-Named-Statements";
 
     /**
      * The statement ids of a {@link #CLOSE_HEADER}; INVALID_ARGUMENT if it is not a list of at most

@@ -98,7 +98,7 @@ public final class VeilMeta extends MetaImpl {
     private final SessionOpener opener;
     private final ErrorMapper errors;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<Integer, StatementState> statements = new ConcurrentHashMap<>();
+    private final OpenStatements<StatementState> statements = new OpenStatements<>();
     private final Map<String, ConnectionPropertiesImpl> connectionProperties = new ConcurrentHashMap<>();
     private final AtomicInteger nextStatementId = new AtomicInteger();
     private final RelDataTypeFactory typeFactory = new JavaTypeFactoryImpl(VeilTypeSystem.INSTANCE);
@@ -152,14 +152,12 @@ public final class VeilMeta extends MetaImpl {
      */
     public void cancelConnection(String connectionId) {
         Session session = sessions.get(connectionId);
-        for (StatementState s : statements.values()) {
-            if (s.connectionId.equals(connectionId)) {
-                if (session != null) {
-                    RunningStatements.of(session.engine().warehouse())
-                            .stop(s.cancelFlag, StatementControl.Stop.CLIENT_GONE);
-                }
-                s.cancelFlag.set(true);
+        for (StatementState s : statements.of(connectionId)) {
+            if (session != null) {
+                RunningStatements.of(session.engine().warehouse())
+                        .stop(s.cancelFlag, StatementControl.Stop.CLIENT_GONE);
             }
+            s.cancelFlag.set(true);
         }
     }
 
@@ -168,23 +166,50 @@ public final class VeilMeta extends MetaImpl {
         cancelConnection(ch.id);
         sessions.remove(ch.id);
         connectionProperties.remove(ch.id);
-        statements.values().removeIf(s -> {
-            if (s.connectionId.equals(ch.id)) {
-                s.cancelFlag.set(true);
-                s.closeResult();
-                return true;
-            }
-            return false;
-        });
+        for (StatementState s : statements.removeConnection(ch.id)) {
+            s.cancelFlag.set(true);
+            s.closeResult();
+        }
     }
 
     @Override
     public StatementHandle createStatement(ConnectionHandle ch) {
         session(ch.id);
-        int id = nextStatementId.incrementAndGet();
+        int id = serverStatementId();
         StatementHandle h = new StatementHandle(ch.id, id, null);
-        statements.put(id, new StatementState(ch.id, cancelFlagFor(h)));
+        wrap(() -> statements.getOrAdd(ch.id, id, () -> new StatementState(ch.id, cancelFlagFor(h))));
         return h;
+    }
+
+    /**
+     * Whether statement id {@code id} is one a client names itself: a negative id. The server's
+     * own ids (from {@link #createStatement}, {@link #prepare} and metadata requests) are positive,
+     * so the two never meet. A client that names a new statement in the first request that executes
+     * it ({@link #prepareAndExecute}, {@link #prepareAndExecuteBatch}) spares the request that would
+     * create it; the statement belongs to that request's connection, and counts towards its limit
+     * of open statements ({@link OpenStatements}).
+     */
+    public static boolean clientNamed(int id) {
+        return id < 0;
+    }
+
+    /**
+     * The statement a request executes SQL text on: an open statement of the handle's connection,
+     * or a new one if the handle names one the client named itself ({@link #clientNamed}) and the
+     * connection does not hold it yet.
+     */
+    private StatementState statementToExecute(StatementHandle h) throws NoSuchStatementException {
+        if (!clientNamed(h.id)) {
+            return statement(h);
+        }
+        session(h.connectionId);
+        return wrap(() ->
+                statements.getOrAdd(h.connectionId, h.id, () -> new StatementState(h.connectionId, cancelFlagFor(h))));
+    }
+
+    /** A new id of the server's own: positive, counting up, and from 1 again after the largest int. */
+    private int serverStatementId() {
+        return nextStatementId.updateAndGet(i -> i == Integer.MAX_VALUE ? 1 : i + 1);
     }
 
     private AtomicBoolean cancelFlagFor(StatementHandle h) {
@@ -200,18 +225,10 @@ public final class VeilMeta extends MetaImpl {
 
     @Override
     public void closeStatement(StatementHandle h) {
-        StatementState state = statements.get(h.id);
-        if (state != null && state.connectionId.equals(h.connectionId) && statements.remove(h.id, state)) {
+        StatementState state = statements.get(h.connectionId, h.id);
+        if (state != null && statements.remove(h.connectionId, h.id, state)) {
             state.cancelFlag.set(true);
             state.closeResult();
-        }
-    }
-
-    /** Cancels a running statement (used by the server, where cancel is not part of the protocol). */
-    public void cancel(int statementId) {
-        StatementState state = statements.get(statementId);
-        if (state != null) {
-            state.cancelFlag.set(true);
         }
     }
 
@@ -220,8 +237,8 @@ public final class VeilMeta extends MetaImpl {
      * nothing, if that connection has no such statement.
      */
     public boolean cancel(String connectionId, int statementId) {
-        StatementState state = statements.get(statementId);
-        if (state == null || !state.connectionId.equals(connectionId)) {
+        StatementState state = statements.get(connectionId, statementId);
+        if (state == null) {
             return false;
         }
         state.cancelFlag.set(true);
@@ -248,9 +265,9 @@ public final class VeilMeta extends MetaImpl {
     }
 
     private StatementState statement(StatementHandle h) throws NoSuchStatementException {
-        StatementState state = statements.get(h.id);
-        // A statement id is a small counter: only the connection that created it may use it.
-        if (state == null || !state.connectionId.equals(h.connectionId)) {
+        // A statement id names a statement of its connection only.
+        StatementState state = statements.get(h.connectionId, h.id);
+        if (state == null) {
             throw new NoSuchStatementException(h);
         }
         return state;
@@ -264,7 +281,7 @@ public final class VeilMeta extends MetaImpl {
         // columns and its parameters' types, for getMetaData and getParameterMetaData) and run at execute.
         Session session = session(ch.id);
         requireNonNull(sql, "sql is null");
-        int id = nextStatementId.incrementAndGet();
+        int id = serverStatementId();
         StatementState state = new StatementState(ch.id, cancelFlagFor(new StatementHandle(ch.id, id, null)));
         StatementDescription description;
         try (CpuScheduler.Scope scope = CpuScheduler.scope()) {
@@ -272,7 +289,7 @@ public final class VeilMeta extends MetaImpl {
         }
         state.preparedSql = sql;
         state.parameterTypes = description.parameters();
-        statements.put(id, state);
+        wrap(() -> statements.getOrAdd(ch.id, id, () -> state));
         List<AvaticaParameter> parameters = new ArrayList<>();
         for (int i = 0; i < description.parameters().size(); i++) {
             parameters.add(
@@ -308,7 +325,7 @@ public final class VeilMeta extends MetaImpl {
     private ExecuteResult prepareAndExecuteScoped(
             StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame, PrepareCallback callback)
             throws NoSuchStatementException {
-        StatementState state = statement(h);
+        StatementState state = statementToExecute(h);
         StatementResult result = run(h, state, sql);
         // The first frame is computed before taking the callback's monitor: Avatica's LocalService
         // hands every request the same one (LocalService.class), so rows computed inside it would
@@ -476,7 +493,7 @@ public final class VeilMeta extends MetaImpl {
     @Override
     public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
             throws NoSuchStatementException {
-        StatementState state = statement(h);
+        StatementState state = statementToExecute(h);
         Session session = session(h.connectionId);
         long[] counts = new long[sqlCommands.size()];
         for (int i = 0; i < counts.length; i++) {
@@ -1052,7 +1069,7 @@ public final class VeilMeta extends MetaImpl {
         List<ColumnMetaData> columns = fieldMetaData(clazz).columns;
         Signature signature =
                 new Signature(columns, "", List.of(), Map.of(), CursorFactory.ARRAY, StatementType.SELECT);
-        int statementId = nextStatementId.incrementAndGet();
+        int statementId = serverStatementId();
         return MetaResultSet.create(ch.id, statementId, true, signature, new Frame(0, true, rows));
     }
 }

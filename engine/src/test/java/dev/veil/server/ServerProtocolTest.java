@@ -195,6 +195,159 @@ class ServerProtocolTest {
         call("ana", ANA_PASSWORD, new Service.CloseConnectionRequest(second));
     }
 
+    private static Service.Response call(String user, String password, Service.Request request, String closing)
+            throws Exception {
+        HttpRequest http = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(PROTOBUF.serializeRequest(request)))
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .header(VeilHttpHandler.CLOSE_HEADER, closing)
+                .build();
+        return PROTOBUF.parseResponse(
+                HTTP.send(http, HttpResponse.BodyHandlers.ofByteArray()).body());
+    }
+
+    /** The single value of the first row of an execution's result. */
+    private static Object onlyValue(Service.Response response) {
+        Service.ExecuteResponse execute = assertInstanceOf(Service.ExecuteResponse.class, response);
+        assertFalse(execute.missingStatement, "the statement is missing");
+        Object row = execute.results.get(0).firstFrame.rows.iterator().next();
+        return row instanceof Object[] values ? values[0] : ((java.util.List<?>) row).get(0);
+    }
+
+    private static Service.PrepareAndExecuteRequest execute(String connection, int statement, String sql) {
+        return new Service.PrepareAndExecuteRequest(connection, statement, sql, -1);
+    }
+
+    @Test
+    void everyAnswerSaysThatClientsMayNameStatements() throws Exception {
+        String connection = UUID.randomUUID().toString();
+        HttpResponse<byte[]> open = post(
+                "/",
+                "ana",
+                ANA_PASSWORD,
+                PROTOBUF.serializeRequest(new Service.OpenConnectionRequest(connection, Map.of())));
+        assertEquals(
+                "1",
+                open.headers()
+                        .firstValue(VeilHttpHandler.NAMED_STATEMENTS_HEADER)
+                        .orElse(null));
+        call("ana", ANA_PASSWORD, new Service.CloseConnectionRequest(connection));
+    }
+
+    @Test
+    void aStatementTheClientNamesBelongsToItsConnection() throws Exception {
+        String first = openConnection("ana", ANA_PASSWORD);
+        String second = openConnection("ana", ANA_PASSWORD);
+        int before = server.openStatements();
+        assertEquals(1, ((Number) onlyValue(call("ana", ANA_PASSWORD, execute(first, -5, "SELECT 1")))).intValue());
+        assertEquals(before + 1, server.openStatements(), "the execution opened the named statement");
+        // The same id on another connection is that connection's own statement.
+        assertEquals(2, ((Number) onlyValue(call("ana", ANA_PASSWORD, execute(second, -5, "SELECT 2")))).intValue());
+        assertEquals(before + 2, server.openStatements());
+        // Another connection cannot fetch, close or cancel it.
+        Service.FetchResponse fetch = assertInstanceOf(
+                Service.FetchResponse.class, call("ana", ANA_PASSWORD, new Service.FetchRequest(second, -6, 0, 10)));
+        assertTrue(fetch.missingStatement);
+        call("ana", ANA_PASSWORD, new Service.CloseStatementRequest(second, -5));
+        assertEquals(before + 1, server.openStatements(), "only the second connection's -5 closed");
+        HttpResponse<byte[]> cancel =
+                post("/veil/cancel", "ana", ANA_PASSWORD, (second + " -5").getBytes(StandardCharsets.UTF_8));
+        assertEquals(404, cancel.statusCode());
+        call("ana", ANA_PASSWORD, new Service.ConnectionSyncRequest(second, null), "-5");
+        assertEquals(before + 1, server.openStatements(), "a close along with another connection's request");
+        // The first connection's statement goes on.
+        assertEquals(3, ((Number) onlyValue(call("ana", ANA_PASSWORD, execute(first, -5, "SELECT 3")))).intValue());
+        // Another user's connection is refused, named statement or not.
+        Service.ErrorResponse hijack = assertInstanceOf(
+                Service.ErrorResponse.class, call("admin", ADMIN_PASSWORD, execute(first, -7, "SELECT 1")));
+        assertEquals(16, hijack.errorCode);
+        assertEquals(before + 1, server.openStatements());
+        call("ana", ANA_PASSWORD, new Service.CloseConnectionRequest(first));
+        call("ana", ANA_PASSWORD, new Service.CloseConnectionRequest(second));
+        assertEquals(before, server.openStatements());
+    }
+
+    @Test
+    void unknownIdsAndHugeNumbersGetProtocolAnswersOrVeilErrors() throws Exception {
+        String connection = openConnection("ana", ANA_PASSWORD);
+        // A positive id is the server's to give: one it did not give is missing, not created.
+        for (int id : new int[] {Integer.MAX_VALUE, 424242}) {
+            Service.ExecuteResponse missing = assertInstanceOf(
+                    Service.ExecuteResponse.class, call("ana", ANA_PASSWORD, execute(connection, id, "SELECT 1")));
+            assertTrue(missing.missingStatement);
+            Service.FetchResponse fetch = assertInstanceOf(
+                    Service.FetchResponse.class,
+                    call("ana", ANA_PASSWORD, new Service.FetchRequest(connection, id, 0, 10)));
+            assertTrue(fetch.missingStatement);
+        }
+        // The smallest id is a name like any other, and huge row counts are only upper bounds.
+        Service.Response huge = call(
+                "ana",
+                ANA_PASSWORD,
+                new Service.PrepareAndExecuteRequest(
+                        connection, Integer.MIN_VALUE, "SELECT 9", Long.MAX_VALUE, Integer.MAX_VALUE));
+        assertEquals(9, ((Number) onlyValue(huge)).intValue());
+        // A named statement is opened by an execution only: a fetch does not create one.
+        Service.FetchResponse unnamed = assertInstanceOf(
+                Service.FetchResponse.class,
+                call("ana", ANA_PASSWORD, new Service.FetchRequest(connection, -99, 0, Integer.MAX_VALUE)));
+        assertTrue(unnamed.missingStatement);
+        // Reading an open result from a row far ahead is refused with a Veil error.
+        call(
+                "ana",
+                ANA_PASSWORD,
+                new Service.PrepareAndExecuteRequest(
+                        connection, -3, "SELECT * FROM (VALUES (1), (2), (3)) AS t (x)", -1, 1));
+        Service.ErrorResponse ahead = assertInstanceOf(
+                Service.ErrorResponse.class,
+                call("ana", ANA_PASSWORD, new Service.FetchRequest(connection, -3, Long.MAX_VALUE, 10)));
+        assertEquals(8, ahead.errorCode, ahead.errorMessage);
+        // A close of a number that is no statement id is INVALID_ARGUMENT.
+        Service.ErrorResponse badClose = assertInstanceOf(
+                Service.ErrorResponse.class,
+                call("ana", ANA_PASSWORD, execute(connection, -4, "SELECT 1"), "99999999999"));
+        assertEquals(15, badClose.errorCode);
+        HttpResponse<byte[]> badCancel = post(
+                "/veil/cancel", "ana", ANA_PASSWORD, (connection + " 99999999999").getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, badCancel.statusCode());
+        call("ana", ANA_PASSWORD, new Service.CloseConnectionRequest(connection));
+    }
+
+    @Test
+    void aConnectionCannotHoldMoreThanAThousandStatements() throws Exception {
+        String connection = openConnection("ana", ANA_PASSWORD);
+        int before = server.openStatements();
+        for (int i = 0; i < 1000; i++) {
+            assertInstanceOf(
+                    Service.CreateStatementResponse.class,
+                    call("ana", ANA_PASSWORD, new Service.CreateStatementRequest(connection)));
+        }
+        assertEquals(before + 1000, server.openStatements());
+        for (Service.Request oneMore : new Service.Request[] {
+            execute(connection, -1, "SELECT 1"),
+            new Service.CreateStatementRequest(connection),
+            new Service.PrepareRequest(connection, "SELECT 1", -1),
+            new Service.PrepareAndExecuteBatchRequest(connection, -2, java.util.List.of("SET SCHEMA public"))
+        }) {
+            Service.ErrorResponse refused =
+                    assertInstanceOf(Service.ErrorResponse.class, call("ana", ANA_PASSWORD, oneMore));
+            assertEquals(29, refused.errorCode, refused.errorMessage);
+            assertEquals("53300", refused.sqlState);
+            assertTrue(refused.errorMessage.contains("1000 open statements"), refused.errorMessage);
+        }
+        assertEquals(before + 1000, server.openStatements(), "nothing was opened beyond the limit");
+        // Another connection of the same user is not affected.
+        String other = openConnection("ana", ANA_PASSWORD);
+        assertEquals(4, ((Number) onlyValue(call("ana", ANA_PASSWORD, execute(other, -1, "SELECT 4")))).intValue());
+        call("ana", ANA_PASSWORD, new Service.CloseConnectionRequest(other));
+        call("ana", ANA_PASSWORD, new Service.CloseConnectionRequest(connection));
+        assertEquals(before, server.openStatements());
+    }
+
     @Test
     void sessionUserIsTheAuthenticatedUserNotTheClaimedOne() throws Exception {
         Properties info = new Properties();

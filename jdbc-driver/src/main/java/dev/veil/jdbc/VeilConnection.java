@@ -13,8 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
+import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
@@ -28,8 +30,43 @@ final class VeilConnection extends AvaticaConnection implements FileUploads {
     /** An upload may take long: a large file on a slow network, and the server writes it to disk. */
     private static final int UPLOAD_TIMEOUT_MILLIS = 3_600_000;
 
+    /** Counts the statements this connection named itself; see {@link #createStatement(int, int, int)}. */
+    private final AtomicInteger namedStatements = new AtomicInteger();
+
     VeilConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
         super(driver, factory, url, info);
+    }
+
+    /**
+     * A new statement, without a request: when the server takes statements that clients name (it
+     * says so on every answer), the statement gets a negative id of this connection's own choosing,
+     * and the server opens it with the request that first executes SQL text on it. An older server
+     * creates it on a request of its own, as Avatica's driver does.
+     */
+    @Override
+    public AvaticaStatement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        checkOpen();
+        if (!(getService() instanceof VeilService service) || !service.serverTakesNamedStatements()) {
+            return super.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+        }
+        return factory.newStatement(
+                this,
+                new Meta.StatementHandle(id, nextNamedStatementId(), null),
+                resultSetType,
+                resultSetConcurrency,
+                resultSetHoldability);
+    }
+
+    /** A negative statement id that no open statement of this connection has. */
+    private int nextNamedStatementId() {
+        while (true) {
+            // -1, -2, ... down to Integer.MIN_VALUE, then again from -1.
+            int id = -1 - (namedStatements.getAndIncrement() & Integer.MAX_VALUE);
+            if (!statementMap.containsKey(id)) {
+                return id;
+            }
+        }
     }
 
     /** Streams a file to the server's upload area (admins only); see {@link FileUploads}. */

@@ -30,7 +30,9 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  *
  * <p>Closing a statement whose result was read to the end (or that has none) costs no request of
  * its own once the server has said it takes closes along ({@value #CLOSE_HEADER}): its id goes
- * with the connection's next request, in that header, and the server closes it first.
+ * with the connection's next request, in that header, and the server closes it first. Creating a
+ * statement costs none either once the server has said it takes statements the client names
+ * ({@value #NAMED_STATEMENTS_HEADER}; see {@link VeilConnection#createStatement(int, int, int)}).
  */
 public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
     private static final int MAX_ATTEMPTS = 3;
@@ -38,11 +40,15 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
     static final String CLOSE_HEADER = "Veil-Close";
     /** The most ids one request carries. */
     static final int MAX_CLOSES = 256;
+    /** The header by which a server says that clients may name new statements themselves. */
+    static final String NAMED_STATEMENTS_HEADER = "Veil-Named-Statements";
 
     /** Statements to close with the next request; guarded by this. */
     private final java.util.List<Integer> closes = new java.util.ArrayList<>();
     /** Whether the server closes statements named in {@link #CLOSE_HEADER}; guarded by this. */
     private boolean serverTakesCloses;
+    /** Whether the server said {@link #NAMED_STATEMENTS_HEADER} in its last answer. */
+    private volatile boolean serverTakesNamedStatements;
 
     public VeilHttpClient(URL url) {
         super(toUri(url));
@@ -54,6 +60,14 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("Invalid server address " + url, e);
         }
+    }
+
+    /**
+     * Whether the server takes statements the client names itself (a negative id) in the request
+     * that first executes SQL text on them ({@value #NAMED_STATEMENTS_HEADER} in its last answer).
+     */
+    boolean serverTakesNamedStatements() {
+        return serverTakesNamedStatements;
     }
 
     /** An answer of the server: its bytes, and whether its frames are in {@link CompactFrames}. */
@@ -118,6 +132,8 @@ public final class VeilHttpClient extends AvaticaCommonsHttpClientImpl {
                             compactFrames && frames != null && CompactFrames.VERSION.equals(frames.getValue());
                     org.apache.hc.core5.http.Header takesCloses = response.getFirstHeader(CLOSE_HEADER);
                     serverTakesCloses = takesCloses != null && "1".equals(takesCloses.getValue());
+                    org.apache.hc.core5.http.Header named = response.getFirstHeader(NAMED_STATEMENTS_HEADER);
+                    serverTakesNamedStatements = named != null && "1".equals(named.getValue());
                     return new Reply(WireNames.fromServer(EntityUtils.toByteArray(response.getEntity())), compact);
                 }
                 EntityUtils.consume(response.getEntity());

@@ -21,11 +21,13 @@ import org.apache.calcite.avatica.remote.Service;
  * connection by its {@link Factory} (Avatica's {@code factory} connection property).
  */
 final class VeilService extends RemoteProtobufService {
+    private final AvaticaConnection connection;
     private final VeilHttpClient client;
     private final ProtobufTranslation translation;
 
-    VeilService(VeilHttpClient client, ProtobufTranslation translation) {
+    VeilService(AvaticaConnection connection, VeilHttpClient client, ProtobufTranslation translation) {
         super(client, translation);
+        this.connection = requireNonNull(connection, "connection is null");
         this.client = requireNonNull(client, "client is null");
         this.translation = requireNonNull(translation, "translation is null");
     }
@@ -48,8 +50,13 @@ final class VeilService extends RemoteProtobufService {
                 throw new IllegalStateException(
                         "Expected Veil's HTTP client, got " + http.getClass().getName());
             }
-            return new VeilService(veil, new ProtobufTranslationImpl());
+            return new VeilService(connection, veil, new ProtobufTranslationImpl());
         }
+    }
+
+    /** Whether the server takes statements the client names itself ({@link VeilHttpClient#serverTakesNamedStatements}). */
+    boolean serverTakesNamedStatements() {
+        return client.serverTakesNamedStatements();
     }
 
     /**
@@ -66,9 +73,36 @@ final class VeilService extends RemoteProtobufService {
                 && client.closeLater(close.statementId)) {
             return new CloseStatementResponse(null);
         }
-        Response response = send(request);
+        Response response = send(withFirstFrameOfFetchSize(request));
         noteOpenResults(request, response);
         return response;
+    }
+
+    /**
+     * The request, asking for a first frame of as many rows as the statement's fetch size when it
+     * executes SQL text without a row limit. Avatica's driver asks for no count then, and the
+     * server would send its default of 1,000 rows, leaving a result of a few more rows to a fetch of
+     * its own; a prepared statement's execution asks for its fetch size already.
+     */
+    private Request withFirstFrameOfFetchSize(Request request) {
+        if (!(request instanceof PrepareAndExecuteRequest execute)
+                || execute.maxRowCount > 0
+                || execute.maxRowsInFirstFrame > 0) {
+            return request;
+        }
+        int rows = connection.config().fetchSize();
+        java.sql.Statement statement = connection.statementMap.get(execute.statementId);
+        if (statement != null) {
+            try {
+                rows = statement.getFetchSize();
+            } catch (java.sql.SQLException e) {
+                // Closed meanwhile: the connection's fetch size will do.
+            }
+        }
+        return rows <= 0
+                ? request
+                : new PrepareAndExecuteRequest(
+                        execute.connectionId, execute.statementId, execute.sql, execute.maxRowCount, rows);
     }
 
     private void noteOpenResults(Request request, Response response) {

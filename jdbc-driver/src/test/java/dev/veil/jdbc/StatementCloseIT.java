@@ -77,12 +77,31 @@ class StatementCloseIT {
         try (Connection c = TestServer.connect(server.jdbcUrl(), "admin", ADMIN_PASSWORD);
                 Connection watcher = TestServer.connect(server.jdbcUrl(), "admin", ADMIN_PASSWORD)) {
             Statement s = c.createStatement();
+            // Frames of 100 rows: the first one leaves the 2,000-row result open on the server.
+            s.setFetchSize(100);
             ResultSet rs = s.executeQuery("SELECT x FROM shop.big");
             assertTrue(rs.next());
             assertEquals(1, running(watcher, "SELECT x FROM shop.big"), "half read, it runs on the server");
             s.close();
             // No further request on c: the close itself reached the server.
             assertEquals(0, running(watcher, "SELECT x FROM shop.big"));
+        }
+    }
+
+    @Test
+    void aResultWithinTheFetchSizeComesInTheExecutionsAnswer() throws SQLException {
+        try (Connection c = TestServer.connect(server.jdbcUrl(), "admin", ADMIN_PASSWORD);
+                Connection watcher = TestServer.connect(server.jdbcUrl(), "admin", ADMIN_PASSWORD);
+                Statement s = c.createStatement()) {
+            // 2,000 rows, within the default fetch size: the first frame holds them all.
+            try (ResultSet rs = s.executeQuery("SELECT x FROM shop.big WHERE x >= 0")) {
+                assertEquals(0, running(watcher, "SELECT x FROM shop.big WHERE x >= 0"), "nothing left to fetch");
+                int rows = 0;
+                while (rs.next()) {
+                    rows++;
+                }
+                assertEquals(2000, rows);
+            }
         }
     }
 
