@@ -3,6 +3,7 @@ package dev.veil.exec.privacy;
 import dev.veil.control.StatementControl;
 import dev.veil.control.StatementMemory;
 import dev.veil.dp.BudgetSplit;
+import dev.veil.dp.DpResult;
 import dev.veil.dp.OptimalPartitionSelection;
 import dev.veil.exec.runtime.ExecutionContext;
 import dev.veil.exec.runtime.RowSizes;
@@ -580,6 +581,27 @@ public final class DpAggregator {
             List<Integer> order,
             java.util.function.IntFunction<Object[]> groupValues,
             AtomicBoolean cancelFlag) {
+        return publishSelected(
+                spec, groups, order, groupValues, cancelFlag, (id, c) -> groups[id].accumulators[c].result());
+    }
+
+    /** One call's result in one group. */
+    @FunctionalInterface
+    interface ResultOf {
+        DpResult result(int group, int call);
+    }
+
+    /**
+     * As above, with each kept group's results given by {@code results} (computed beforehand, as
+     * {@link DpBatchAggregator} may on two threads).
+     */
+    static List<Object[]> publishSelected(
+            DpSpec spec,
+            Group[] groups,
+            List<Integer> order,
+            java.util.function.IntFunction<Object[]> groupValues,
+            AtomicBoolean cancelFlag,
+            ResultOf results) {
         int untilCheck = ITERATIONS_PER_CHECK;
         int keyCount = spec.groupKeys().size();
         List<Object[]> out = new ArrayList<>();
@@ -593,10 +615,7 @@ public final class DpAggregator {
                 continue;
             }
             out.add(ReleasedRow.of(
-                    keyCount > 0 ? groupValues.apply(id) : null,
-                    keyCount,
-                    spec.calls(),
-                    c -> group.accumulators[c].result()));
+                    keyCount > 0 ? groupValues.apply(id) : null, keyCount, spec.calls(), c -> results.result(id, c)));
         }
         // By key, not in the order the data gave the groups (which would tell where a unit's rows are).
         out.sort(ReleaseOrder.ROWS);

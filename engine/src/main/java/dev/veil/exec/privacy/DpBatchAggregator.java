@@ -3,6 +3,7 @@ package dev.veil.exec.privacy;
 import dev.veil.control.StatementControl;
 import dev.veil.control.StatementMemory;
 import dev.veil.dp.BudgetSplit;
+import dev.veil.dp.DpResult;
 import dev.veil.dp.OptimalPartitionSelection;
 import dev.veil.exec.aggregate.VectorInput;
 import dev.veil.exec.runtime.ExecutionContext;
@@ -14,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -47,6 +50,9 @@ public final class DpBatchAggregator {
 
     /** How many pipelined runs scanned on two threads whose batches the cells took in scan order; for tests. */
     static final java.util.concurrent.atomic.AtomicLong PARALLEL_RUNS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many releases fed their accumulators on two threads, the calls shared out; for tests. */
+    static final java.util.concurrent.atomic.AtomicLong SPLIT_RELEASES = new java.util.concurrent.atomic.AtomicLong();
 
     /** How many batches runs on this path took; for tests. */
     static final java.util.concurrent.atomic.AtomicLong BATCHES = new java.util.concurrent.atomic.AtomicLong();
@@ -180,9 +186,9 @@ public final class DpBatchAggregator {
             int bucketShift,
             DataContext root) {
         RUNS.incrementAndGet();
-        Cells cells = new Cells(spec, plan, cancelFlag, account, sampler, denseGroups, bucketShift);
-        cells.reader = reader;
         boolean pipelined = ExecutionOptions.current().twoThreads(plan.input().rowCount(), PIPELINE_MIN_ROWS);
+        Cells cells = new Cells(spec, plan, cancelFlag, account, sampler, denseGroups, bucketShift, pipelined);
+        cells.reader = reader;
         if (pipelined) {
             if (reader.scansInParallel(cells)) {
                 PARALLEL_RUNS.incrementAndGet();
@@ -220,6 +226,8 @@ public final class DpBatchAggregator {
         final SplittableRandom sampler;
         final int denseGroups;
         final int bucketShift;
+        /** Whether the release may take two threads (as the scan does): a large input, and the options allow it. */
+        final boolean twoThreads;
         /**
          * Whether a row's cell is its unit's value (a global aggregate with {@link #totals} whose last
          * unit map has small values): the first stage only looks units up, and the cells' order of
@@ -258,8 +266,10 @@ public final class DpBatchAggregator {
                 StatementMemory.Account account,
                 SplittableRandom sampler,
                 int denseGroups,
-                int bucketShift) {
+                int bucketShift,
+                boolean twoThreads) {
             this.spec = spec;
+            this.twoThreads = twoThreads;
             this.sources = DpAggregator.Sources.of(spec.calls().toArray(new DpCall[0]));
             this.sourceCount = sources.readers().length;
             this.totals = CellTotals.of(spec, sources, plan.input().rowCount());
@@ -738,9 +748,47 @@ public final class DpBatchAggregator {
                 }
                 return key;
             };
-            return selection == null
-                    ? DpAggregator.publish(spec, groups, order, keys, cancelFlag)
-                    : DpAggregator.publishSelected(spec, groups, order, keys, cancelFlag);
+            if (selection == null && spec.partitionSelection()) {
+                return DpAggregator.publish(spec, groups, order, keys, cancelFlag); // selects after feeding (tests)
+            }
+            DpResult[][] results = results(groups, order);
+            return DpAggregator.publishSelected(spec, groups, order, keys, cancelFlag, (g, c) -> results[g][c]);
+        }
+
+        /**
+         * Step 5's noisy results of the kept groups (non-null in {@code groups}), per group and call;
+         * with {@link #twoThreads}, the (group, call) pairs shared out between two threads as they
+         * come free. Each accumulator releases once, whichever thread asks it.
+         */
+        private DpResult[][] results(DpAggregator.Group[] groups, List<Integer> order) {
+            int callCount = spec.calls().size();
+            int[] kept = order.stream()
+                    .filter(g -> groups[g] != null)
+                    .mapToInt(Integer::intValue)
+                    .toArray();
+            DpResult[][] results = new DpResult[groups.length][];
+            for (int g : kept) {
+                results[g] = new DpResult[callCount];
+            }
+            int tasks = kept.length * callCount;
+            AtomicInteger next = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            Runnable work = () -> {
+                for (int t = next.getAndIncrement(); t < tasks && !stop.get(); t = next.getAndIncrement()) {
+                    if ((t & 255) == 0) {
+                        StatementControl.check(cancelFlag);
+                    }
+                    int g = kept[t / callCount];
+                    int call = t % callCount;
+                    results[g][call] = groups[g].accumulators[call].result();
+                }
+            };
+            if (twoThreads && tasks >= 2) {
+                ReleaseThreads.run(work, work, stop, "veil-dp-release");
+            } else {
+                work.run();
+            }
+            return results;
         }
 
         /**
@@ -772,36 +820,122 @@ public final class DpBatchAggregator {
             account.holdAtLeast(bytes() + accumulated);
         }
 
-        /** Step 3: feeds each counted cell of a kept group (non-null in {@code groups}) to its accumulators. */
+        /**
+         * Step 3: feeds each counted cell of a kept group (non-null in {@code groups}) to its
+         * accumulators. With {@link #twoThreads}, the calls are shared out between two threads
+         * ({@link #halves}), each replaying only its calls' sources of each bucket into an area of
+         * its own (the buckets are only read) and feeding only their accumulators: every
+         * accumulator still takes exactly the same values in the same (unit id) order, so the
+         * result does not depend on the threads.
+         */
         private void feed(DpAggregator.Group[] groups, boolean[] counted) {
             int callCount = spec.calls().size();
-            int[] ofCall = sources.ofCall();
+            // Each bucket's layout: a cell's values from base[cell] in the bucket's area.
             int[] base = new int[cellCount];
-            double[] area = new double[16];
-            double[] ones = new double[Math.max(1, capacity)];
-            Arrays.fill(ones, 1);
-            long accumulated = 0;
+            int areaSize = 16;
             int unitsPerBucket = 1 << bucketShift;
             for (int first = 0; first < unitsSeen; first += unitsPerBucket) {
+                int last = Math.min(unitsSeen, first + unitsPerBucket);
+                int size = 0;
+                for (int u = first; u < last; u++) {
+                    for (int c = unitCells[u]; c >= 0; c = cellNext[c]) {
+                        base[c] = size;
+                        size += kept(c) * sourceCount;
+                    }
+                }
+                areaSize = Math.max(areaSize, size);
+            }
+            AtomicLong accumulated = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            int area = areaSize;
+            if (twoThreads && callCount >= 2) {
+                SPLIT_RELEASES.incrementAndGet();
+                int[][] halves = halves();
+                ReleaseThreads.run(
+                        () -> feedCalls(groups, counted, halves[1], base, area, 2, accumulated, stop),
+                        () -> feedCalls(groups, counted, halves[0], base, area, 2, accumulated, stop),
+                        stop,
+                        "veil-dp-release");
+            } else {
+                int[] all = new int[callCount];
+                Arrays.setAll(all, c -> c);
+                feedCalls(groups, counted, all, base, area, 1, accumulated, stop);
+            }
+            StatementControl.check(cancelFlag);
+            account.holdAtLeast(bytes() + 4L * base.length + accumulated.get());
+        }
+
+        /**
+         * The calls of each of two threads: sources given whole to the thread with fewer calls so
+         * far, then the calls of no source (counts of rows) likewise.
+         */
+        private int[][] halves() {
+            int callCount = spec.calls().size();
+            int[] ofCall = sources.ofCall();
+            int[] callsOf = new int[sourceCount];
+            for (int call = 0; call < callCount; call++) {
+                if (ofCall[call] >= 0) {
+                    callsOf[ofCall[call]]++;
+                }
+            }
+            int[] half = new int[sourceCount];
+            int[] load = new int[2];
+            for (int s = 0; s < sourceCount; s++) {
+                half[s] = load[0] <= load[1] ? 0 : 1;
+                load[half[s]] += callsOf[s];
+            }
+            int[][] calls = {new int[callCount], new int[callCount]};
+            int[] n = new int[2];
+            for (int call = 0; call < callCount; call++) {
+                int h;
+                if (ofCall[call] >= 0) {
+                    h = half[ofCall[call]];
+                } else {
+                    h = load[0] <= load[1] ? 0 : 1;
+                    load[h]++;
+                }
+                calls[h][n[h]++] = call;
+            }
+            return new int[][] {Arrays.copyOf(calls[0], n[0]), Arrays.copyOf(calls[1], n[1])};
+        }
+
+        /**
+         * Step 3 for {@code calls}, bucket after bucket, units in id order: replays their sources of
+         * the bucket into an area of this thread's own and feeds their accumulators. Returns early
+         * once {@code stop} is set (the other thread failed).
+         */
+        private void feedCalls(
+                DpAggregator.Group[] groups,
+                boolean[] counted,
+                int[] calls,
+                int[] base,
+                int areaSize,
+                int threads,
+                AtomicLong accumulated,
+                AtomicBoolean stop) {
+            int[] ofCall = sources.ofCall();
+            boolean[] replayed = new boolean[sourceCount];
+            for (int call : calls) {
+                if (ofCall[call] >= 0) {
+                    replayed[ofCall[call]] = true;
+                }
+            }
+            double[] area = new double[areaSize];
+            double[] ones = new double[Math.max(1, capacity)];
+            Arrays.fill(ones, 1);
+            int unitsPerBucket = 1 << bucketShift;
+            for (int first = 0; first < unitsSeen; first += unitsPerBucket) {
+                if (stop.get()) {
+                    return;
+                }
                 StatementControl.check(cancelFlag);
                 int last = Math.min(unitsSeen, first + unitsPerBucket);
                 int b = first >>> bucketShift;
                 Bucket bucket = b < buckets.length ? buckets[b] : null;
                 if (sourceCount > 0 && bucket != null) {
-                    // Lay the bucket's cells out one after the other, each source's values together.
-                    int size = 0;
-                    for (int u = first; u < last; u++) {
-                        for (int c = unitCells[u]; c >= 0; c = cellNext[c]) {
-                            base[c] = size;
-                            size += kept(c) * sourceCount;
-                        }
-                    }
-                    if (size > area.length) {
-                        area = new double[Math.max(size, 2 * area.length)];
-                    }
-                    bucket.replay(this, base, area);
-                    buckets[b] = null; // replayed: its memory can go
+                    bucket.replay(this, base, area, replayed);
                 }
+                long grown = 0;
                 for (int u = first; u < last; u++) {
                     for (int c = unitCells[u]; c >= 0; c = cellNext[c]) {
                         DpAggregator.Group group = groups[cellGroup[c]];
@@ -809,7 +943,7 @@ public final class DpBatchAggregator {
                             continue;
                         }
                         int kept = kept(c);
-                        for (int call = 0; call < callCount; call++) {
+                        for (int call : calls) {
                             int s = ofCall[call];
                             DpAccumulator accumulator = group.accumulators[call];
                             long before = accumulator.bytes();
@@ -818,11 +952,12 @@ public final class DpBatchAggregator {
                             } else {
                                 accumulator.addUnit(area, base[c] + s * kept, kept);
                             }
-                            accumulated += accumulator.bytes() - before;
+                            grown += accumulator.bytes() - before;
                         }
                     }
                 }
-                account.holdAtLeast(bytes() + 4L * base.length + 8L * area.length + accumulated);
+                long held = accumulated.addAndGet(grown);
+                account.holdAtLeast(bytes() + 4L * base.length + 8L * threads * areaSize + held);
             }
         }
     }
@@ -889,8 +1024,12 @@ public final class DpBatchAggregator {
             at = to + rowValues.length;
         }
 
-        /** Replays the writes, in order, into {@code area}: a cell's source {@code s} from {@code base[cell] + s * kept}. */
-        void replay(Cells cells, int[] base, double[] area) {
+        /**
+         * Replays the writes, in order, into {@code area}: a cell's source {@code s} from {@code
+         * base[cell] + s * kept}, for the sources {@code replayed} marks. Reads the bucket only: two
+         * threads may replay it at once.
+         */
+        void replay(Cells cells, int[] base, double[] area, boolean[] replayed) {
             int sources = stride - head;
             long slotMask = (1L << slotBits) - 1;
             for (int k = 0; k * BLOCK < size; k++) {
@@ -913,7 +1052,9 @@ public final class DpBatchAggregator {
                     int to = base[cell] + slot;
                     int values = from + head;
                     for (int s = 0; s < sources; s++) {
-                        area[to + s * kept] = c[values + s];
+                        if (replayed[s]) {
+                            area[to + s * kept] = c[values + s];
+                        }
                     }
                 }
             }

@@ -10,7 +10,9 @@
  * last unit map's values are small; dynamic filters on its group keys from public key sets, placed by {@code
  * exec.join.DynamicFilterPlanner}, fixed when its scan starts; a scan that probes one inner hash
  * join's build side, a scan of a public table, through a primitive index of its keys, {@code
- * aggregate.BuildKeys}, read on the rows after all when those keys repeat), and EXPLAIN shows {@code path=[batches of ...]} on it, else {@code path=[rows]}), {@link
+ * aggregate.BuildKeys}, read on the rows after all when those keys repeat; on a large input the release's accumulators fed and
+ * their results drawn on two threads, the calls shared out by {@code ReleaseThreads}, each accumulator
+ * taking the same values in the same order), and EXPLAIN shows {@code path=[batches of ...]} on it, else {@code path=[rows]}), {@link
  * dev.veil.exec.privacy.EnumerablePreSummedDpAggregate} (the same aggregate over rows a remote
  * database summed per (group, unit), run by {@link dev.veil.exec.privacy.PreSummedDpAggregator},
  * which clamps each unit's partial aggregate again; built by the optimizer, not by a rule), {@link

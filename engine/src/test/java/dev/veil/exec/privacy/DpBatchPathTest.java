@@ -353,12 +353,19 @@ class DpBatchPathTest {
             for (int q = 0; q < queries.length; q++) {
                 long seed = 40 + q + shift;
                 ExecutionOptions.set(ExecutionOptions.current().withThreads(1));
+                long splitBefore = DpBatchAggregator.SPLIT_RELEASES.get();
                 bothPaths(queries[q], true, seed);
+                assertEquals(splitBefore, DpBatchAggregator.SPLIT_RELEASES.get(), "one thread releases alone");
                 ExecutionOptions.set(ExecutionOptions.current().withThreads(2));
                 long batches = DpBatchAggregator.BATCHES.get();
                 long parallel = DpBatchAggregator.PARALLEL_RUNS.get();
                 bothPaths(queries[q], true, seed);
                 assertTrue(DpBatchAggregator.BATCHES.get() - batches >= 3, "several batches in the pipeline");
+                if (q == 0) {
+                    // Q1's eight calls: two threads replay and feed four each, the same values in
+                    // the same order to each accumulator as on one thread and on the rows.
+                    assertEquals(splitBefore + 1, DpBatchAggregator.SPLIT_RELEASES.get(), "calls fed on two threads");
+                }
                 // Q1 groups by VARCHAR (dictionary codes in order of first occurrence): one thread
                 // scans ahead of the cells; the others scan on two, the groups numbered in scan order.
                 assertEquals(
