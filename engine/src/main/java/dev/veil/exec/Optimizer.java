@@ -13,6 +13,7 @@ import dev.veil.exec.join.JoinPreAggregateRule;
 import dev.veil.exec.join.JoinSelectivity;
 import dev.veil.exec.join.LeftJoinCountRule;
 import dev.veil.exec.join.LongHashJoinRule;
+import dev.veil.exec.join.NestedLoopSpools;
 import dev.veil.exec.join.SemiJoinRules;
 import dev.veil.exec.join.SemiJoinScans;
 import dev.veil.exec.join.SmallerBuildSide;
@@ -232,7 +233,10 @@ public final class Optimizer {
                         VectorAggregates.fuse(RemoteContributionBounds.apply(RemoteQueries.seal(physical), PRE_SUMMED)),
                         publicTables)),
                 publicTables);
-        return (EnumerableRel) VectorAggregates.fuseSemiJoins(SemiJoinScans.apply(filtered, publicTables));
+        // Last: the inner input of a nested-loop join that does not depend on the outer row is
+        // computed once per execution, not once per outer row.
+        return (EnumerableRel)
+                NestedLoopSpools.apply(VectorAggregates.fuseSemiJoins(SemiJoinScans.apply(filtered, publicTables)));
     }
 
     /** The DP aggregate over rows a remote database summed per (group, unit). */

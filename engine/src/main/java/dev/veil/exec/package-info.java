@@ -2,7 +2,8 @@
  * Physical planning and execution, its two entry points: {@link dev.veil.exec.Optimizer} turns
  * logical plans into executable ones (Calcite's enumerable convention over Veil's stored tables,
  * chosen by Calcite's Volcano planner with Veil's rules; then aggregations straight over a scan
- * are fused into a vectorized operator and hash joins hand their build keys to probe-side scans),
+ * are fused into a vectorized operator, hash joins hand their build keys to probe-side scans, and
+ * the inner input of a nested-loop join that does not depend on the outer row is spooled once),
  * and {@link dev.veil.exec.QueryExecution} compiles a physical plan (once, for any number of
  * executions: {@code QueryExecution.Compiled}) and runs it, each execution with its own context,
  * once its differentially private aggregates are exactly those the statement was charged for.
@@ -21,7 +22,8 @@
  *       (DP aggregate, unit lookup, release order) and the per-execution record of DP releases.
  *       Uses {@code scan} and {@code runtime}.
  *   <li>{@link dev.veil.exec.join}: join planning: join cost and selectivity estimates, the
- *       factoring of OR conditions, and the placing of dynamic join filters. Uses {@code privacy},
+ *       factoring of OR conditions, the placing of dynamic join filters, the spools of nested-loop
+ *       joins' inner inputs. Uses {@code privacy},
  *       {@code scan} and {@code runtime}.
  * </ul>
  *

@@ -302,7 +302,12 @@ public final class PlannerContext {
         SqlToRelConverter converter = converter(validator, catalogReader);
         try {
             RelRoot root = converter.convertQuery(validated, false, true);
-            return root.withRel(converter.flattenTypes(root.rel, true));
+            // Flattening is for structured (ROW) types. Over a flat plan it only rebuilds each
+            // Project, and in doing so drops a cast that only makes a value nullable (CAST(FALSE)
+            // AS BOOLEAN, left where the converter folded a CASE on a NOT NULL column of a join's
+            // other side), while an Aggregate above keeps its calls typed for the nullable field:
+            // a plan Calcite's planners then reject (MAX of such a CASE grouped over a join).
+            return FlatPlans.isFlat(root.rel) ? root : root.withRel(converter.flattenTypes(root.rel, true));
         } catch (RuntimeException e) {
             throw SqlErrors.translate(e, catalogReader);
         }

@@ -3,7 +3,8 @@
  * {@code Parser.jj} template with Veil's grammar added), the validator set-up, and the
  * executors of DDL and data statements ({@code CREATE}, {@code DROP}, {@code INSERT}, {@code COPY}),
  * of the policy, principal and budget statements, and the planning of queries
- * ({@code PlannerContext}: validate against {@code schema}, rewrite, optimize with {@code exec};
+ * ({@code PlannerContext}: validate against {@code schema}, convert (a plan without ROW types,
+ * {@code FlatPlans}, is not flattened), rewrite, optimize with {@code exec};
  * a plan that is empty whatever the data, a zero-row probe, is answered from its columns alone:
  * {@code EmptyPlans}; a query planned before reuses its plan and compiled code from the
  * warehouse's {@code PlanCache}, keyed by text, user, roles, session settings and the catalog's

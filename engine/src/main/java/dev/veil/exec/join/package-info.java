@@ -34,7 +34,12 @@
  * dev.veil.exec.join.ProbeKeysFirst}), and the probe keys filter the table's scan (TPC-H Q10's
  * customers); and, after them, the pass that turns an inner join whose build side's fields
  * are unused above, and whose probe side is a scan under the join's own filter, into a {@link
- * dev.veil.exec.scan.SemiJoinScan} ({@link dev.veil.exec.join.SemiJoinScans}, TPC-H Q11).
+ * dev.veil.exec.scan.SemiJoinScan} ({@link dev.veil.exec.join.SemiJoinScans}, TPC-H Q11). The last
+ * physical step ({@link dev.veil.exec.join.NestedLoopSpools}) puts an {@link
+ * dev.veil.exec.join.EnumerableSpool} on the inner input of every nested-loop join that has no
+ * correlation variable, which Calcite's join would otherwise compute again for each outer row
+ * (uncorrelated scalar sub-queries, NOT IN, ALL, cross and non-equi joins): its rows are computed
+ * once per execution, kept in the execution's state and accounted to the statement's memory.
  *
  * <p>Calls {@code exec.privacy} (a filter may pass a release order, and reach a DP aggregate's batch scan from public key sets), {@code exec.scan},
  * {@code exec.runtime}, {@code plan} (the privacy rewrite's null-on-error calls), {@code schema},
