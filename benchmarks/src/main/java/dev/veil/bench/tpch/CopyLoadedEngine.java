@@ -20,7 +20,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * An engine that loads the generated files with its own {@code COPY} statement, timed per table:
@@ -37,13 +39,33 @@ final class CopyLoadedEngine implements BenchEngine {
     private final Connection connection;
     /** What the connection needs, closed after it in reverse order (a server, the server's admin session). */
     private final List<AutoCloseable> resources;
+    /** Veil's server: an in-process connection to the served warehouse in this JVM; null otherwise. */
+    private final @Nullable Connection inProcess;
 
     private CopyLoadedEngine(
             EngineId id, TpchLoader.Dialect dialect, Connection connection, List<AutoCloseable> resources) {
+        this(id, dialect, connection, resources, null);
+    }
+
+    private CopyLoadedEngine(
+            EngineId id,
+            TpchLoader.Dialect dialect,
+            Connection connection,
+            List<AutoCloseable> resources,
+            @Nullable Connection inProcess) {
         this.id = requireNonNull(id, "id is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.connection = requireNonNull(connection, "connection is null");
         this.resources = List.copyOf(requireNonNull(resources, "resources is null"));
+        this.inProcess = inProcess;
+    }
+
+    /**
+     * Veil's server only: the administrator's in-process connection to the served warehouse, in the
+     * same JVM as the server, for the thin driver's cost measured against it turn by turn.
+     */
+    Optional<Connection> inProcess() {
+        return Optional.ofNullable(inProcess);
     }
 
     /**
@@ -105,7 +127,7 @@ final class CopyLoadedEngine implements BenchEngine {
             login.setProperty("password", ADMIN_PASSWORD);
             Connection connection = DriverManager.getConnection(server.jdbcUrl(), login);
             return new CopyLoadedEngine(
-                    EngineId.VEIL_JDBC, TpchLoader.Dialect.VEIL, connection, List.of(admin, server));
+                    EngineId.VEIL_JDBC, TpchLoader.Dialect.VEIL, connection, List.of(admin, server), admin);
         } catch (SQLException | RuntimeException e) {
             if (server != null) {
                 server.close();

@@ -126,6 +126,10 @@ public final class EngineWorker implements Callable<Integer> {
                     query = DpQueries.of(named);
                     timeAsAdmin(runner, dp, query);
                 }
+                if (bench instanceof CopyLoadedEngine served
+                        && served.inProcess().isPresent()) {
+                    timeInProcess(runner, served.inProcess().get(), query);
+                }
                 QueryTiming timing = bench instanceof DpEngine dp
                         ? new QueryRunner(runs, maxWarmSeconds, () -> {
                                     send(WorkerMessage.run(running));
@@ -198,6 +202,33 @@ public final class EngineWorker implements Callable<Integer> {
             send(WorkerMessage.metric(prefix + "/runs", raw.runNanos().size()));
         } else {
             send(WorkerMessage.note(prefix, raw.error().orElse("failed")));
+        }
+    }
+
+    /**
+     * Times a query in-process in the JVM that serves it to the thin driver, just before the thin
+     * driver's runs: the two medians of one text under the same load, in one JVM (the engines' own
+     * turns run one after another, minutes apart). Figures go to metrics {@code
+     * jdbc/in-process/<query>/...}.
+     */
+    private void timeInProcess(QueryRunner runner, Connection inProcess, MeasuredQuery query) {
+        QueryTiming local = runner.time(inProcess, query);
+        System.err.println(String.format(
+                Locale.ROOT,
+                "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows (in-process, the server's JVM)%s",
+                engine,
+                query.name(),
+                local.firstMillis(),
+                local.medianMillis(),
+                local.runNanos().size(),
+                local.rows(),
+                local.error().map(error -> "; FAILED: " + error).orElse("")));
+        String prefix = "jdbc/in-process/" + query.name();
+        if (local.succeeded()) {
+            send(WorkerMessage.metric(prefix + "/median_ms", local.medianMillis()));
+            send(WorkerMessage.metric(prefix + "/runs", local.runNanos().size()));
+        } else {
+            send(WorkerMessage.note(prefix, local.error().orElse("failed")));
         }
     }
 

@@ -112,6 +112,8 @@ final class JsonReport {
             figures.put("veil_jdbc_over_veil", summary.ratio(EngineId.VEIL_JDBC, EngineId.VEIL, query.name()));
             figures.put("veil_dp_raw_median_millis", summary.dpRawMedian(query.name()));
             figures.put("dp_over_raw", summary.dpOverRaw(query.name()));
+            figures.put("veil_in_process_same_jvm_median_millis", summary.inProcessMedian(query.name()));
+            figures.put("veil_jdbc_over_in_process_same_jvm", summary.thinOverInProcess(query.name()));
             figures.put("row_counts_agree", summary.rowCountsAgree(query.name()));
             queries.put(query.name(), figures);
         }
@@ -126,6 +128,7 @@ final class JsonReport {
         geometricMeans.put(
                 "veil_encrypted_over_veil", summary.geometricMeanRatio(EngineId.VEIL_ENCRYPTED, EngineId.VEIL));
         geometricMeans.put("dp_over_raw", summary.dpOverRawGeometricMean());
+        geometricMeans.put("veil_jdbc_over_in_process_same_jvm", summary.thinOverInProcessGeometricMean());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("queries", queries);
         out.put("geometric_means", geometricMeans);

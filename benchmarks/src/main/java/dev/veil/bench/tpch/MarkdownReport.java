@@ -30,6 +30,7 @@ final class MarkdownReport {
         queryTable(result, summary, out);
         coldTable(result, summary, out);
         dpCostTable(result, summary, out);
+        thinDriverTable(result, summary, out);
         accuracyTable(result, out);
         serviceTable(result, out);
         loadTable(result, out);
@@ -336,6 +337,36 @@ final class MarkdownReport {
                         .append("`\n");
             }
         }
+        out.append('\n');
+    }
+
+    private static void thinDriverTable(BenchmarkResult result, Summary summary, StringBuilder out) {
+        if (result.engine(EngineId.VEIL_JDBC).isEmpty() || Double.isNaN(summary.thinOverInProcessGeometricMean())) {
+            return;
+        }
+        out.append("## Thin driver: cost (warm median, ms)\n\n");
+        out.append("Each query in-process, then over the thin driver, in Veil JDBC's JVM (which serves the "
+                + "driver on a loopback port), one after the other under the same load: the cost of the "
+                + "driver, the HTTP round trips and the server, without the difference between two JVMs "
+                + "run minutes apart that the Veil and Veil JDBC columns above also hold.\n\n");
+        List<String> heading = List.of("Query", "in-process", "thin driver", "thin/in-process");
+        row(heading, out);
+        separator(heading.size(), out);
+        for (MeasuredQuery query : result.queries()) {
+            String name = query.name();
+            double local = summary.inProcessMedian(name);
+            if (Double.isNaN(local)) {
+                continue;
+            }
+            row(
+                    List.of(
+                            name,
+                            millis(local),
+                            millisCell(result, EngineId.VEIL_JDBC, name, summary),
+                            ratio(summary.thinOverInProcess(name))),
+                    out);
+        }
+        row(List.of("**geometric mean**", "", "", ratio(summary.thinOverInProcessGeometricMean())), out);
         out.append('\n');
     }
 

@@ -124,6 +124,35 @@ final class Summary {
         return queries.isEmpty() ? Double.NaN : Math.exp(logSum / queries.size());
     }
 
+    /**
+     * The warm median in milliseconds of {@code query} run in-process in the JVM of Veil's server,
+     * just before the thin driver's runs of it, or NaN.
+     */
+    double inProcessMedian(String query) {
+        return result.engine(EngineId.VEIL_JDBC)
+                .map(jdbc -> jdbc.metric("jdbc/in-process/" + query + "/median_ms"))
+                .orElse(Double.NaN);
+    }
+
+    /** How many times longer {@code query} took over the thin driver than in-process in the server's JVM, or NaN. */
+    double thinOverInProcess(String query) {
+        return median(EngineId.VEIL_JDBC, query) / inProcessMedian(query);
+    }
+
+    /** The geometric mean of {@link #thinOverInProcess} over the queries that have it, or NaN. */
+    double thinOverInProcessGeometricMean() {
+        double logSum = 0;
+        int n = 0;
+        for (MeasuredQuery query : result.queries()) {
+            double ratio = thinOverInProcess(query.name());
+            if (!Double.isNaN(ratio)) {
+                logSum += Math.log(ratio);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : Math.exp(logSum / n);
+    }
+
     /** Whether every engine that ran returned the same number of rows for {@code query}. */
     boolean rowCountsAgree(String query) {
         long rows = -1;

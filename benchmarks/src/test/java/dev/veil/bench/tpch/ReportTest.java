@@ -1,6 +1,7 @@
 package dev.veil.bench.tpch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -115,6 +116,32 @@ class ReportTest {
                 1e-12);
         assertEquals(2.0, AccuracyProbe.trimmedMean(List.of(1.0, 3.0)), 1e-12);
         assertTrue(Double.isNaN(AccuracyProbe.trimmedMean(List.of())));
+    }
+
+    @Test
+    void theThinDriverIsComparedWithInProcessRunsInItsOwnJvm() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("jdbc/in-process/q01/median_ms", 200.0);
+        metrics.put("jdbc/in-process/q03/median_ms", 100.0);
+        EngineResult jdbc = engine(EngineId.VEIL_JDBC, Map.of("q01", 220.0, "q03", 100.0), Map.of(), metrics, Map.of());
+        BenchmarkResult result = result(List.of(
+                engine(EngineId.VEIL, Map.of("q01", 150.0, "q03", 90.0)),
+                engine(EngineId.DUCKDB, Map.of("q01", 20.0, "q03", 9.0)),
+                jdbc));
+
+        String markdown = MarkdownReport.of(result);
+        assertTrue(markdown.contains("## Thin driver: cost"), markdown);
+        assertTrue(markdown.contains("| q01 | 200 | 220 | 1.10 |"), markdown);
+        assertTrue(markdown.contains("| q03 | 100 | 100 | 1.00 |"), markdown);
+        // sqrt(1.10 * 1.00)
+        assertTrue(markdown.contains("| **geometric mean** |  |  | 1.05 |"), markdown);
+        String json = JsonReport.of(result);
+        assertTrue(json.contains("\"veil_jdbc_over_in_process_same_jvm\""), json);
+
+        // Without the in-process figures (a report of an older run) there is no such table.
+        BenchmarkResult older = result(
+                List.of(engine(EngineId.VEIL, Map.of("q01", 150.0)), engine(EngineId.VEIL_JDBC, Map.of("q01", 220.0))));
+        assertFalse(MarkdownReport.of(older).contains("## Thin driver: cost"));
     }
 
     private static EngineResult engine(EngineId id, Map<String, Double> millis) {

@@ -82,6 +82,7 @@ class TpchBenchmarkTest {
                 markdown.contains("n/a (DP not available)") || markdown.contains("| q03_count | customer |"),
                 "neither DP figures nor their absence in report.md");
         assertTrue(markdown.contains("| queries/s, 16 concurrent clients | "), "JDBC service missing from report.md");
+        assertTrue(markdown.contains("## Thin driver: cost"), "thin driver's cost missing from report.md");
         assertTrue(json.contains("\"service/latency/p99_ms\": "), "JDBC service latency missing from report.json");
         assertTrue(json.contains("\"cores\": " + Runtime.getRuntime().availableProcessors()));
         for (String table : TpchSchema.TABLES) {
