@@ -184,25 +184,7 @@ public final class EngineWorker implements Callable<Integer> {
         if (DpQueries.variant(query.name())) {
             send(WorkerMessage.note("dp/sql/" + query.name(), query.sql()));
         }
-        QueryTiming raw = runner.time(dp.admin(), query);
-        System.err.println(String.format(
-                Locale.ROOT,
-                "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows " + "(same SQL as administrator)%s",
-                engine,
-                query.name(),
-                raw.firstMillis(),
-                raw.medianMillis(),
-                raw.runNanos().size(),
-                raw.rows(),
-                raw.error().map(error -> "; FAILED: " + error).orElse("")));
-        String prefix = "dp/raw/" + query.name();
-        if (raw.succeeded()) {
-            send(WorkerMessage.metric(prefix + "/median_ms", raw.medianMillis()));
-            send(WorkerMessage.metric(prefix + "/first_ms", raw.firstMillis()));
-            send(WorkerMessage.metric(prefix + "/runs", raw.runNanos().size()));
-        } else {
-            send(WorkerMessage.note(prefix, raw.error().orElse("failed")));
-        }
+        timeBeside(runner, dp.admin(), query, "same SQL as administrator", "dp/raw/");
     }
 
     /**
@@ -212,23 +194,35 @@ public final class EngineWorker implements Callable<Integer> {
      * jdbc/in-process/<query>/...}.
      */
     private void timeInProcess(QueryRunner runner, Connection inProcess, MeasuredQuery query) {
-        QueryTiming local = runner.time(inProcess, query);
+        timeBeside(runner, inProcess, query, "in-process, the server's JVM", "jdbc/in-process/");
+    }
+
+    /**
+     * Times {@code query} on {@code connection} beside the engine's own runs of it, logged with
+     * {@code what}; figures go to metrics {@code <prefix><query>/median_ms}, {@code first_ms} and
+     * {@code runs}, a failure to note {@code <prefix><query>}.
+     */
+    private void timeBeside(
+            QueryRunner runner, Connection connection, MeasuredQuery query, String what, String prefix) {
+        QueryTiming timing = runner.time(connection, query);
         System.err.println(String.format(
                 Locale.ROOT,
-                "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows (in-process, the server's JVM)%s",
+                "%-8s %-9s first %9.1f ms, median %9.1f ms of %d, %d rows (%s)%s",
                 engine,
                 query.name(),
-                local.firstMillis(),
-                local.medianMillis(),
-                local.runNanos().size(),
-                local.rows(),
-                local.error().map(error -> "; FAILED: " + error).orElse("")));
-        String prefix = "jdbc/in-process/" + query.name();
-        if (local.succeeded()) {
-            send(WorkerMessage.metric(prefix + "/median_ms", local.medianMillis()));
-            send(WorkerMessage.metric(prefix + "/runs", local.runNanos().size()));
+                timing.firstMillis(),
+                timing.medianMillis(),
+                timing.runNanos().size(),
+                timing.rows(),
+                what,
+                timing.error().map(error -> "; FAILED: " + error).orElse("")));
+        String name = prefix + query.name();
+        if (timing.succeeded()) {
+            send(WorkerMessage.metric(name + "/median_ms", timing.medianMillis()));
+            send(WorkerMessage.metric(name + "/first_ms", timing.firstMillis()));
+            send(WorkerMessage.metric(name + "/runs", timing.runNanos().size()));
         } else {
-            send(WorkerMessage.note(prefix, local.error().orElse("failed")));
+            send(WorkerMessage.note(name, timing.error().orElse("failed")));
         }
     }
 

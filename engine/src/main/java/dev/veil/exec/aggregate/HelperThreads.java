@@ -1,15 +1,16 @@
 package dev.veil.exec.aggregate;
 
 /**
- * What the vectorized operators that use a second thread ({@link VectorAggregation}'s second half
- * of the segments, {@link VectorInput}'s pipelined scan, {@link OrderedBatches}' helper) do when it ends: wait for it without
- * being interrupted away, and rethrow in the statement's thread what failed in it.
+ * What the operators that use a second thread ({@link VectorAggregation}'s second half of the
+ * segments, {@link VectorInput}'s pipelined scan, {@link OrderedBatches}' helper, the DP release's
+ * second thread in {@code exec.privacy}) do when it ends: wait for it without being interrupted
+ * away, and rethrow in the statement's thread what failed in it.
  */
-final class HelperThreads {
+public final class HelperThreads {
     private HelperThreads() {}
 
     /** Waits for {@code thread} to end; an interrupt meanwhile is kept for the caller. */
-    static void joinQuietly(Thread thread) {
+    public static void joinQuietly(Thread thread) {
         boolean interrupted = false;
         while (true) {
             try {
@@ -25,7 +26,7 @@ final class HelperThreads {
     }
 
     /** Throws {@code failure} (what the helper thread threw), if any. */
-    static void rethrow(Throwable failure) {
+    public static void rethrow(Throwable failure) {
         if (failure instanceof RuntimeException r) {
             throw r;
         }

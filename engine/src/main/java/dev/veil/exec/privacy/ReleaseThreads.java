@@ -2,6 +2,7 @@ package dev.veil.exec.privacy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.veil.exec.aggregate.HelperThreads;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -39,29 +40,8 @@ final class ReleaseThreads {
             first = t;
             stop.set(true);
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (first == null) {
-            first = failed[0]; // visible: written before the thread ended, which join saw
-        }
-        if (first instanceof RuntimeException r) {
-            throw r;
-        }
-        if (first instanceof Error e) {
-            throw e;
-        }
-        if (first != null) {
-            throw new IllegalStateException(first);
-        }
+        HelperThreads.joinQuietly(thread);
+        // The helper's failure is visible: written before the thread ended, which the join saw.
+        HelperThreads.rethrow(first != null ? first : failed[0]);
     }
 }
